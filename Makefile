@@ -1,0 +1,55 @@
+# The two commands of the README: `make start` and `make test`. Both run `make setup` first.
+SHELL := /bin/bash
+export PATH := $(CURDIR)/.tools/bin:$(PATH)
+export GOBIN := $(CURDIR)/.tools/bin
+
+OPA_VERSION := v1.22.3
+HELM_VERSION := v3.22.0
+KUBECONFORM_VERSION := v0.7.0
+VENV := training-runner/.venv
+
+.PHONY: setup setup-node setup-tools setup-python setup-services build start test test-ts test-policies test-python test-charts bench
+
+setup: setup-node setup-tools setup-python setup-services build
+
+setup-node: node_modules/.installed
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+setup-tools:
+	bash scripts/setup-tools.sh
+
+setup-python:
+	bash scripts/setup-python.sh
+
+setup-services:
+	bash scripts/setup-services.sh
+
+build: setup-node
+	npx tsc -p tsconfig.json
+	chmod +x dist/gateway/cli/main.js
+
+start: setup
+	node dist/gateway/cli/main.js start $(ARGS)
+
+test: setup
+	$(MAKE) test-policies
+	$(MAKE) test-ts
+	$(MAKE) test-python
+	$(MAKE) test-charts
+
+test-ts:
+	npx tap
+
+test-policies:
+	node dist/gateway/cli/main.js policy test policies
+
+test-python:
+	bash scripts/test-python.sh
+
+test-charts:
+	bash scripts/test-charts.sh
+
+bench: setup
+	node dist/bench/run.js

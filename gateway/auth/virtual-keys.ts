@@ -1,0 +1,35 @@
+// authenticate: virtual key → principal. The first stage of the request path.
+import type { VirtualKeyConfig } from '../config/types.js';
+import type { Principal } from '../pipeline/contracts.js';
+import { hashSecret } from './secret-hash.js';
+
+export class VirtualKeys {
+  readonly #byHash = new Map<string, Principal>();
+
+  constructor(keys: VirtualKeyConfig[]) {
+    for (const k of keys) {
+      this.#byHash.set(k.hash, {
+        keyId: k.id,
+        team: k.team,
+        project: k.project,
+        defaultPurpose: k.defaultPurpose,
+        allowedPurposes: k.allowedPurposes,
+      });
+    }
+  }
+
+  /** The principal for the key presented in the headers, or null. */
+  authenticate(headers: Record<string, string | string[] | undefined>): Principal | null {
+    const key = presentedKey(headers);
+    return key ? (this.#byHash.get(hashSecret(key)) ?? null) : null;
+  }
+}
+
+/** `Authorization: Bearer <key>` (OpenAI SDKs) or `x-api-key: <key>` (Anthropic SDKs). */
+export function presentedKey(headers: Record<string, string | string[] | undefined>): string | null {
+  const auth = headers['authorization'];
+  if (typeof auth === 'string' && auth.length > 7 && auth.slice(0, 7).toLowerCase() === 'bearer ') return auth.slice(7).trim();
+  const apiKey = headers['x-api-key'];
+  if (typeof apiKey === 'string' && apiKey.length > 0) return apiKey.trim();
+  return null;
+}

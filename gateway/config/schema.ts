@@ -1,0 +1,123 @@
+// JSON Schema of the configuration file. Defaults live here too, so a minimal file is a valid one.
+
+const hash = { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' } as const;
+const name = { type: 'string', minLength: 1, maxLength: 200 } as const;
+
+export const configSchema = {
+  $id: 'https://termsgate.dev/schema/config.json',
+  type: 'object',
+  additionalProperties: false,
+  required: ['providers', 'models'],
+  properties: {
+    server: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        host: { type: 'string', default: '127.0.0.1' },
+        port: { type: 'integer', minimum: 0, maximum: 65535, default: 8080 },
+      },
+    },
+    dataDir: { type: 'string', default: './data' },
+    limits: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        bodyBytes: { type: 'integer', minimum: 1024, default: 4 * 1024 * 1024 },
+        connectTimeoutMs: { type: 'integer', minimum: 1, default: 5_000 },
+        headersTimeoutMs: { type: 'integer', minimum: 1, default: 120_000 },
+        bodyTimeoutMs: { type: 'integer', minimum: 1, default: 300_000 },
+      },
+    },
+    providers: {
+      type: 'object',
+      minProperties: 1,
+      propertyNames: { pattern: '^[a-z0-9][a-z0-9_-]*$' },
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['kind', 'baseUrl'],
+        properties: {
+          kind: { enum: ['openai', 'anthropic', 'openai-compatible'] },
+          baseUrl: { type: 'string', format: 'uri', pattern: '^https?://' },
+          apiKeyEnv: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$' },
+          external: { type: 'boolean' },
+          anthropicVersion: { type: 'string', default: '2023-06-01' },
+        },
+      },
+    },
+    models: {
+      type: 'object',
+      minProperties: 1,
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['provider', 'upstreamModel', 'licence'],
+        properties: {
+          provider: name,
+          upstreamModel: name,
+          licence: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]*$' },
+        },
+      },
+    },
+    keys: {
+      type: 'array',
+      default: [],
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'hash', 'team'],
+        properties: {
+          id: name,
+          hash,
+          team: name,
+          project: { type: 'string', default: 'default' },
+          defaultPurpose: { type: 'string', default: 'general' },
+          allowedPurposes: { type: 'array', items: name, default: ['general'] },
+        },
+      },
+    },
+    tokens: {
+      type: 'array',
+      default: [],
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'hash', 'role'],
+        properties: {
+          id: name,
+          hash,
+          role: { enum: ['policy-editor', 'auditor', 'admin', 'runner'] },
+        },
+      },
+    },
+    policy: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        dir: { type: 'string', default: './policies' },
+        bundleUrl: { type: 'string', format: 'uri' },
+        pollIntervalMs: { type: 'integer', minimum: 100, default: 10_000 },
+      },
+    },
+    audit: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        backend: { enum: ['file', 'postgres'], default: 'file' },
+        postgresUrl: { type: 'string' },
+        origin: { type: 'string', default: 'termsgate.local/audit' },
+        checkpointIntervalMs: { type: 'integer', minimum: 100, default: 10_000 },
+        syncIntervalMs: { type: 'integer', minimum: 1, default: 5 },
+      },
+    },
+    demo: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { mockPort: { type: 'integer', minimum: 0, maximum: 65535 } },
+    },
+  },
+} as const;

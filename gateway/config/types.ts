@@ -1,0 +1,59 @@
+import type { ProviderKind } from '../pipeline/contracts.js';
+
+export interface ProviderConfig {
+  kind: ProviderKind;
+  baseUrl: string;
+  /** Name of the environment variable holding the provider API key; the key never enters the file. */
+  apiKeyEnv?: string;
+  /** false for self-hosted deployments; defaults to true except for kind openai-compatible. */
+  external?: boolean;
+  /** Anthropic API version header sent upstream. */
+  anthropicVersion?: string;
+}
+
+export interface ModelConfig {
+  provider: string;
+  upstreamModel: string;
+  licence: string;
+}
+
+export interface VirtualKeyConfig {
+  id: string;
+  /** "sha256:<hex>" of the key. */
+  hash: string;
+  team: string;
+  project: string;
+  defaultPurpose: string;
+  allowedPurposes: string[];
+}
+
+export interface TokenConfig {
+  id: string;
+  hash: string;
+  role: 'policy-editor' | 'auditor' | 'admin' | 'runner';
+}
+
+export interface Config {
+  server: { host: string; port: number };
+  dataDir: string;
+  limits: {
+    bodyBytes: number;
+    connectTimeoutMs: number;
+    headersTimeoutMs: number;
+    bodyTimeoutMs: number;
+  };
+  providers: Record<string, ProviderConfig>;
+  models: Record<string, ModelConfig>;
+  keys: VirtualKeyConfig[];
+  tokens: TokenConfig[];
+  policy: { dir: string; bundleUrl?: string; pollIntervalMs: number };
+  audit: {
+    backend: 'file' | 'postgres';
+    postgresUrl?: string;
+    origin: string;
+    checkpointIntervalMs: number;
+    syncIntervalMs: number;
+  };
+  /** Where the demo's mock provider listens, when the configuration was generated for --demo. */
+  demo?: { mockPort: number };
+}

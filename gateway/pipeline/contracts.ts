@@ -1,0 +1,177 @@
+// The interfaces between the stages of the request path (SPEC.md: authenticate → classify →
+// policy: admit? → upstream → response transform → record → policy: trainable? → training feed).
+// Each stage depends only on these types, never on another stage's module.
+
+export type Dialect = 'openai' | 'anthropic';
+
+export type Endpoint =
+  | 'chat.completions'
+  | 'responses'
+  | 'completions'
+  | 'embeddings'
+  | 'messages'
+  | 'models';
+
+export type ProviderKind = 'openai' | 'anthropic' | 'openai-compatible';
+
+/** Who is calling: what a virtual key resolves to. */
+export interface Principal {
+  keyId: string;
+  team: string;
+  project: string;
+  defaultPurpose: string;
+  allowedPurposes: string[];
+}
+
+/** A public model name resolved to the provider that serves it. */
+export interface ModelRoute {
+  name: string;
+  providerId: string;
+  providerKind: ProviderKind;
+  /** false for self-hosted open-weight deployments (no data leaves the company). */
+  external: boolean;
+  upstreamModel: string;
+  /** Id into the licence catalogue (policies/data/licences.json). */
+  licence: string;
+}
+
+/** What the classifiers found in the request content. Detectors report, the policy decides. */
+export interface DataClasses {
+  /** e.g. ["pii.email", "secret.api_key"]; sorted, unique. */
+  classes: string[];
+  /** count per class, for the audit record; never the matched text itself. */
+  counts: Record<string, number>;
+}
+
+export interface PolicyReason {
+  rule: string;
+  message: string;
+  /** The terms clause a rule relies on, quoted from the licence catalogue. */
+  clause?: { licence: string; section: string; text: string; url: string };
+}
+
+export type ContentLogging = 'full' | 'redacted' | 'digest';
+
+export interface RequestDecision {
+  allow: boolean;
+  reasons: PolicyReason[];
+  obligations: {
+    watermark: boolean;
+    content_logging: ContentLogging;
+    /** data classes to redact from logged content when content_logging is 'redacted'. */
+    redactions: string[];
+  };
+}
+
+export interface TrainingDecision {
+  permit: boolean;
+  licence: string;
+  /** e.g. "yes", "yes-with-duties", "not-for-competing-models", "never". */
+  licence_class: string;
+  attribution: string[];
+  naming: string[];
+  reasons: PolicyReason[];
+}
+
+export interface Decision {
+  id: string;
+  revision: string;
+  request: RequestDecision;
+  training: TrainingDecision;
+}
+
+/** Input to both policy entrypoints; built by a pure function from the call. */
+export interface CallFacts {
+  principal: Principal;
+  purpose: string;
+  endpoint: Endpoint;
+  route: ModelRoute;
+  dataClasses: DataClasses;
+  stream: boolean;
+  /** RFC 3339; OPA's WASM target has no time.* built-ins, so time comes in the input. */
+  now: string;
+}
+
+export interface Usage {
+  input_tokens: number;
+  output_tokens: number;
+}
+
+/** One audit record per phase of a call; see gateway/audit for storage and proofs. */
+export interface CallRecord {
+  decision_id: string;
+  phase: 'started' | 'completed' | 'denied' | 'failed';
+  time: string;
+  principal: { key_id: string; team: string; project: string };
+  endpoint: Endpoint;
+  provider: string | null;
+  model: string | null;
+  upstream_model: string | null;
+  purpose: string;
+  decision: 'allow' | 'deny';
+  reasons: PolicyReason[];
+  obligations: RequestDecision['obligations'] | null;
+  policy_revision: string | null;
+  data_classes: string[];
+  request_digest: string | null;
+  response_digest: string | null;
+  usage: Usage | null;
+  latency_ms: number | null;
+  status: number;
+  error: string | null;
+  watermark_id: string | null;
+  training_permit_id: string | null;
+  licence: string | null;
+  trainable: boolean;
+}
+
+/** Content kept beside the tree, keyed by its digest, so retention can purge it without breaking proofs. */
+export interface CallContent {
+  request?: unknown;
+  response?: unknown;
+}
+
+export interface AuditSink {
+  /**
+   * Appends a record. Returns once the record has reached the operating system (survives kill -9);
+   * `durable` settles when it has been fsynced by group commit.
+   */
+  append(record: CallRecord, content?: CallContent): Promise<{ seq: number; durable: Promise<void> }>;
+  close(): Promise<void>;
+}
+
+/** What the training feed stores for a permitted output. */
+export interface TrainingExample {
+  decision_id: string;
+  model: string;
+  licence: string;
+  licence_class: string;
+  attribution: string[];
+  naming: string[];
+  policy_revision: string;
+  messages: unknown[];
+  completion: string;
+  top_logprobs: unknown[] | null;
+  time: string;
+}
+
+export interface TrainingFeedSink {
+  /** Signs a permit and enqueues the example; never blocks the response. Returns the permit id. */
+  offer(example: TrainingExample): string;
+  close(): Promise<void>;
+}
+
+/** Streaming-aware watermark for one output (gateway/provenance). */
+export interface OutputMarker {
+  readonly watermarkId: string;
+  /** Marks a complete text. */
+  markText(text: string): string;
+  /** Marks a stream of text deltas; holds back at most a partial word. */
+  stream(): { push(delta: string): string; flush(): string };
+}
+
+export interface ProvenanceStage {
+  marker(args: { decisionId: string; licenceClass: string; trainable: boolean }): OutputMarker;
+  /** Indexes what was served so that stripped or excerpted copies trace back. */
+  remember(args: { decisionId: string; text: string; licence: string; trainable: boolean; time: string }): void;
+}

@@ -1,0 +1,19 @@
+package termsgate.request_test
+
+import data.termsgate.fixtures
+import data.termsgate.request
+
+test_secrets_denied_to_external_providers if {
+	every m in ["gpt-4o-mini", "claude-3-5-haiku-latest"] {
+		d := request.decision with input as fixtures.with_classes(m, ["pii.email", "secret.api_key"])
+		not d.allow
+		fixtures.rules(d.reasons) == {"secrets.external_provider"}
+	}
+}
+
+test_secrets_allowed_to_self_hosted_with_digest_logging if {
+	d := request.decision with input as fixtures.with_classes("llama-3.1-8b-instruct", ["secret.private_key"])
+	d.allow
+	d.obligations.content_logging == "digest"
+	d.obligations.redactions == ["secret.private_key"]
+}

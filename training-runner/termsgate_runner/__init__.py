@@ -1,0 +1,1 @@
+"""termsgate distillation runner."""

@@ -1,0 +1,61 @@
+// The gateway's instruments, created once per Telemetry on its own MeterProvider.
+import type { Counter, Gauge, Histogram, Meter } from '@opentelemetry/api';
+import {
+  METRIC_AUDIT_COMMIT,
+  METRIC_CALL_DURATION,
+  METRIC_CALLS,
+  METRIC_FEED_LAG,
+  METRIC_GEN_AI_TOKEN_USAGE,
+  METRIC_POLICY_EVAL,
+  METRIC_TOKENS,
+} from './attributes.js';
+
+// Seconds, from sub-millisecond policy evaluations to long streamed completions.
+const SECONDS_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+// The semantic conventions' recommended buckets for gen_ai.client.token.usage.
+const TOKEN_BUCKETS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
+
+export interface GatewayMetrics {
+  calls: Counter;
+  callDuration: Histogram;
+  tokens: Counter;
+  tokenUsage: Histogram;
+  policyEval: Histogram;
+  auditCommit: Histogram;
+  feedLag: Gauge;
+}
+
+export function createGatewayMetrics(meter: Meter): GatewayMetrics {
+  const seconds = { unit: 's', advice: { explicitBucketBoundaries: SECONDS_BUCKETS } };
+  return {
+    calls: meter.createCounter(METRIC_CALLS, {
+      description: 'Calls through the gateway by route, model, provider, decision and HTTP status',
+      unit: '{call}',
+    }),
+    callDuration: meter.createHistogram(METRIC_CALL_DURATION, {
+      description: 'Call latency from arrival to the end of the response, by route, model and decision',
+      ...seconds,
+    }),
+    tokens: meter.createCounter(METRIC_TOKENS, {
+      description: 'Tokens reported by providers, by model and token type',
+      unit: '{token}',
+    }),
+    tokenUsage: meter.createHistogram(METRIC_GEN_AI_TOKEN_USAGE, {
+      description: 'Tokens per call (GenAI semantic conventions)',
+      unit: '{token}',
+      advice: { explicitBucketBoundaries: TOKEN_BUCKETS },
+    }),
+    policyEval: meter.createHistogram(METRIC_POLICY_EVAL, {
+      description: 'Time to evaluate one policy decision',
+      ...seconds,
+    }),
+    auditCommit: meter.createHistogram(METRIC_AUDIT_COMMIT, {
+      description: 'Time for an audit record to be committed',
+      ...seconds,
+    }),
+    feedLag: meter.createGauge(METRIC_FEED_LAG, {
+      description: 'Training-feed records not yet delivered to the runner',
+      unit: '{record}',
+    }),
+  };
+}

@@ -1,0 +1,95 @@
+import t from 'tap';
+import { classify, collectTexts, findings, redact } from './classify.js';
+import { passesLuhn } from './checks.js';
+
+const positives: Array<[string, string]> = [
+  ['write to jane.doe+work@example.co.uk today', 'pii.email'],
+  ['call me on +1 415-555-2671', 'pii.phone'],
+  ['office: (020) 7946 0958', 'pii.phone'],
+  ['mobile +447700900123', 'pii.phone'],
+  ['card 4111 1111 1111 1111 exp 12/29', 'pii.card'],
+  ['pay with 5500-0000-0000-0004', 'pii.card'],
+  ['amex 378282246310005', 'pii.card'],
+  ['my SSN is 123-45-6789', 'pii.national_id'],
+  ['NI number AB 12 34 56 C', 'pii.national_id'],
+  ['NINO JG103759A on file', 'pii.national_id'],
+  ['OPENAI_API_KEY=sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z', 'secret.api_key'],
+  ['key sk-ant-api03-AbCdEfGhIjKlMnOpQrStUvWxYz012345-_abc', 'secret.api_key'],
+  ['aws_access_key_id = AKIAIOSFODNN7EXAMPLE', 'secret.api_key'],
+  ['token ghp_0123456789abcdefghijABCDEFGHIJ012345', 'secret.api_key'],
+  ['slack xoxb-123456789012-1234567890123-AbCdEfGhIjKl', 'secret.token'],
+  ['-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA1\n-----END RSA PRIVATE KEY-----', 'secret.private_key'],
+  ['-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAA', 'secret.private_key'],
+  [
+    'jwt eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+    'secret.token',
+  ],
+  ['Authorization: Bearer 9fJk2LmQ8xZr4TvB7nWc1pYd6sHa3eGu', 'secret.token'],
+];
+
+const negatives: string[] = [
+  'the meeting is on 2024-11-28 at 10:30',
+  'order number 4111 1111 1111 1112 does not pass Luhn',
+  'server 192.168.100.200 answered',
+  'version 1.22.3 released, build 20241128',
+  'SSN-like but invalid: 000-12-3456 and 666-12-3456',
+  'the word Bearer authentication is described in RFC 6750',
+  'Bearer aaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+  'email me at someone at example dot com',
+  'sk-short',
+  'isbn 978-3-16-148410-0',
+  'a uuid 123e4567-e89b-12d3-a456-426614174000',
+  'price is 1,299.00 USD for 3 units',
+  'room 1234 5678 is booked',
+];
+
+t.test('true positives', async (t) => {
+  for (const [text, cls] of positives) {
+    t.same(classify([text]).classes, [cls], text);
+  }
+});
+
+t.test('false positives stay out', async (t) => {
+  for (const text of negatives) t.same(classify([text]).classes, [], text);
+});
+
+t.test('classes are sorted and unique, counts per class', async (t) => {
+  const dc = classify(['a@example.com and b@example.org', 'key AKIAIOSFODNN7EXAMPLE', 'c@example.net']);
+  t.same(dc.classes, ['pii.email', 'secret.api_key']);
+  t.same(dc.counts, { 'pii.email': 3, 'secret.api_key': 1 });
+  t.same(classify([]), { classes: [], counts: {} });
+});
+
+t.test('redact replaces only the requested classes', async (t) => {
+  const text = 'mail jane@example.com, card 4111 1111 1111 1111.';
+  t.equal(redact(text, ['pii.email']), 'mail [REDACTED:pii.email], card 4111 1111 1111 1111.');
+  t.equal(redact(text, ['pii.email', 'pii.card']), 'mail [REDACTED:pii.email], card [REDACTED:pii.card].');
+  t.equal(redact(text, []), text);
+  const pem = 'before -----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY----- after';
+  t.equal(redact(pem, ['secret.private_key']), 'before [REDACTED:secret.private_key] after');
+});
+
+t.test('findings report positions, not only classes', async (t) => {
+  t.same(findings('x 123-45-6789'), [{ dataClass: 'pii.national_id', start: 2, end: 13 }]);
+});
+
+t.test('luhn', async (t) => {
+  t.ok(passesLuhn('79927398713'));
+  t.notOk(passesLuhn('79927398710'));
+});
+
+t.test('collectTexts walks a chat body', async (t) => {
+  const body = { model: 'm', messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }], n: 1 };
+  t.same(collectTexts(body), ['m', 'user', 'text', 'hi']);
+});
+
+t.test('fast: a 4 KB prompt classifies well under a millisecond', async (t) => {
+  const text = 'The quarterly report covers revenue, churn and hiring plans for 2025. '.repeat(60) + ' contact ops@example.com';
+  for (let i = 0; i < 200; i++) classify([text]);
+  const n = 2000;
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) classify([text]);
+  const perCallUs = Number(process.hrtime.bigint() - t0) / 1000 / n;
+  t.comment(`classify 4 KB: ${perCallUs.toFixed(1)} µs per call`);
+  t.ok(perCallUs < 1000, `${perCallUs} µs`);
+});

@@ -1,0 +1,56 @@
+// Pure, deterministic detection of personal data and secrets in request content. Detectors report data
+// classes; the policy decides what they mean.
+import type { DataClasses } from '../pipeline/contracts.js';
+import { combined, detectors } from './detectors.js';
+
+export interface Finding {
+  dataClass: string;
+  start: number;
+  end: number;
+}
+
+/** Every accepted finding in one text, in order, non-overlapping. */
+export function findings(text: string): Finding[] {
+  const out: Finding[] = [];
+  // matchAll clones the shared regex, so concurrent scans never share lastIndex.
+  for (const m of text.matchAll(combined)) {
+    const groups = m.groups!;
+    for (let i = 0; i < detectors.length; i++) {
+      const hit = groups[`d${i}`];
+      if (hit === undefined) continue;
+      const d = detectors[i];
+      if (!d.accept || d.accept(hit)) out.push({ dataClass: d.dataClass, start: m.index!, end: m.index! + hit.length });
+      break;
+    }
+  }
+  return out;
+}
+
+export function classify(texts: string[]): DataClasses {
+  const counts: Record<string, number> = {};
+  for (const text of texts) {
+    for (const f of findings(text)) counts[f.dataClass] = (counts[f.dataClass] ?? 0) + 1;
+  }
+  return { classes: Object.keys(counts).sort(), counts };
+}
+
+/** Replaces findings of the given classes with `[REDACTED:<class>]`, for the 'redacted' logging obligation. */
+export function redact(text: string, classes: readonly string[]): string {
+  const wanted = new Set(classes);
+  let out = '';
+  let last = 0;
+  for (const f of findings(text)) {
+    if (!wanted.has(f.dataClass)) continue;
+    out += text.slice(last, f.start) + `[REDACTED:${f.dataClass}]`;
+    last = f.end;
+  }
+  return out + text.slice(last);
+}
+
+/** The strings of a request body (message contents, prompts, tool arguments), in document order. */
+export function collectTexts(value: unknown, out: string[] = []): string[] {
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) for (const v of value) collectTexts(v, out);
+  else if (value !== null && typeof value === 'object') for (const v of Object.values(value)) collectTexts(v, out);
+  return out;
+}

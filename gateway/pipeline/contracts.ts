@@ -175,3 +175,8 @@ export interface ProvenanceStage {
   /** Indexes what was served so that stripped or excerpted copies trace back. */
   remember(args: { decisionId: string; text: string; licence: string; trainable: boolean; time: string }): void;
 }
+
+/** The policy stage: both entrypoints of one whole revision, evaluated together. Throws when it cannot decide. */
+export interface PolicyDecider {
+  decide(facts: CallFacts): { revision: string; request: RequestDecision; training: TrainingDecision };
+}

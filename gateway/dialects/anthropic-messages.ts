@@ -1,0 +1,96 @@
+// Anthropic POST /v1/messages. Marks `text` content blocks and `text_delta`s only: tool_use input
+// and thinking blocks pass untouched.
+import type { OutputMarker } from '../pipeline/contracts.js';
+import { collectText, isObject } from './content-text.js';
+import type { EndpointAdapter, ParsedRequest, SseEvent } from './types.js';
+
+export const anthropicMessages: EndpointAdapter = {
+  endpoint: 'messages',
+  dialect: 'anthropic',
+  path: '/v1/messages',
+  accepts: (kind) => kind === 'anthropic',
+
+  parse(body): ParsedRequest | string {
+    if (!isObject(body)) return 'the request body must be a JSON object';
+    if (typeof body.model !== 'string' || body.model.length === 0) return 'model: Field required';
+    if (!Array.isArray(body.messages) || body.messages.length === 0) return 'messages: Field required';
+    if (typeof body.max_tokens !== 'number') return 'max_tokens: Field required';
+    const texts: string[] = [];
+    collectText(body.system, texts);
+    collectText(body.messages, texts);
+    const prompt = body.system === undefined ? body.messages : [{ role: 'system', content: body.system }, ...body.messages];
+    return { model: body.model, stream: body.stream === true, texts, prompt, structured: false };
+  },
+
+  upstreamBody: (body, upstreamModel) => ({ ...body, model: upstreamModel }),
+
+  transformJson(json, marker, out) {
+    const content = Array.isArray(json.content) ? json.content : [];
+    let first = true;
+    for (const block of content) {
+      if (!isObject(block) || block.type !== 'text' || typeof block.text !== 'string') continue;
+      if (first) out.text = block.text;
+      first = false;
+      if (marker) block.text = marker.markText(block.text);
+    }
+    if (isObject(json.usage)) {
+      out.usage = { input_tokens: Number(json.usage.input_tokens ?? 0), output_tokens: Number(json.usage.output_tokens ?? 0) };
+    }
+  },
+
+  streamTransformer(marker, out) {
+    const streams = new Map<number, ReturnType<OutputMarker['stream']>>();
+    let firstText: number | null = null;
+    let input = 0;
+    return {
+      event(ev) {
+        let e: Record<string, unknown>;
+        try {
+          e = JSON.parse(ev.data) as Record<string, unknown>;
+        } catch {
+          return [ev];
+        }
+        const index = typeof e.index === 'number' ? e.index : 0;
+        switch (e.type) {
+          case 'message_start': {
+            const usage = isObject(e.message) && isObject(e.message.usage) ? e.message.usage : null;
+            input = Number(usage?.input_tokens ?? 0);
+            out.usage = { input_tokens: input, output_tokens: Number(usage?.output_tokens ?? 0) };
+            return [ev];
+          }
+          case 'content_block_delta': {
+            if (!isObject(e.delta) || e.delta.type !== 'text_delta' || typeof e.delta.text !== 'string') return [ev];
+            firstText ??= index;
+            if (index === firstText) out.text += e.delta.text;
+            if (!marker) return [ev];
+            let s = streams.get(index);
+            if (!s) streams.set(index, (s = marker.stream()));
+            e.delta.text = s.push(e.delta.text);
+            return [{ event: ev.event, data: JSON.stringify(e) }];
+          }
+          case 'content_block_stop': {
+            const rest = streams.get(index)?.flush() ?? '';
+            if (!rest) return [ev];
+            const held: SseEvent = {
+              event: 'content_block_delta',
+              data: JSON.stringify({ type: 'content_block_delta', index, delta: { type: 'text_delta', text: rest } }),
+            };
+            return [held, ev];
+          }
+          case 'message_delta': {
+            if (isObject(e.usage)) {
+              out.usage = {
+                input_tokens: Number(e.usage.input_tokens ?? input),
+                output_tokens: Number(e.usage.output_tokens ?? 0),
+              };
+            }
+            return [ev];
+          }
+          default:
+            return [ev];
+        }
+      },
+      end: () => [],
+    };
+  },
+};

@@ -1,0 +1,50 @@
+// Error bodies in each dialect's own shape, so the official SDKs raise their usual error types.
+import type { Dialect, PolicyReason } from '../pipeline/contracts.js';
+
+export interface GatewayErrorDetail {
+  decisionId?: string;
+  reasons?: PolicyReason[];
+  code?: string;
+}
+
+const openaiType: Record<number, string> = {
+  400: 'invalid_request_error',
+  401: 'authentication_error',
+  403: 'permission_denied',
+  404: 'not_found_error',
+  413: 'invalid_request_error',
+  429: 'rate_limit_error',
+  499: 'client_closed_request',
+  502: 'upstream_error',
+  504: 'upstream_timeout',
+};
+
+const anthropicType: Record<number, string> = {
+  400: 'invalid_request_error',
+  401: 'authentication_error',
+  403: 'permission_error',
+  404: 'not_found_error',
+  413: 'request_too_large',
+  429: 'rate_limit_error',
+  502: 'api_error',
+  504: 'api_error',
+};
+
+export function errorBody(dialect: Dialect, status: number, message: string, detail: GatewayErrorDetail = {}): Record<string, unknown> {
+  const extra = {
+    ...(detail.decisionId ? { decision_id: detail.decisionId } : {}),
+    ...(detail.reasons ? { reasons: detail.reasons } : {}),
+  };
+  if (dialect === 'anthropic') {
+    return { type: 'error', error: { type: anthropicType[status] ?? 'api_error', message, ...extra } };
+  }
+  return {
+    error: { message, type: openaiType[status] ?? 'api_error', param: null, code: detail.code ?? null, ...extra },
+  };
+}
+
+/** The message of a denial: every reason, so the developer sees which rule and why. */
+export function denialMessage(reasons: PolicyReason[]): string {
+  if (reasons.length === 0) return 'termsgate policy denied this request';
+  return 'termsgate policy denied this request: ' + reasons.map((r) => `[${r.rule}] ${r.message}`).join('; ');
+}

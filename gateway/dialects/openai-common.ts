@@ -1,0 +1,17 @@
+import type { Usage } from '../pipeline/contracts.js';
+import { isObject } from './content-text.js';
+
+export function requireModel(body: unknown): string | { error: string } {
+  if (!isObject(body)) return { error: 'the request body must be a JSON object' };
+  if (typeof body.model !== 'string' || body.model.length === 0) return { error: '`model` is required' };
+  return body.model;
+}
+
+/** OpenAI reports prompt/completion tokens (chat, completions) or input/output tokens (responses). */
+export function openaiUsage(u: unknown): Usage | null {
+  if (!isObject(u)) return null;
+  const input = (u.prompt_tokens ?? u.input_tokens) as number | undefined;
+  const output = (u.completion_tokens ?? u.output_tokens) as number | undefined;
+  if (typeof input !== 'number' && typeof output !== 'number') return null;
+  return { input_tokens: input ?? 0, output_tokens: output ?? 0 };
+}

@@ -1,0 +1,31 @@
+// OpenAI POST /v1/embeddings: vectors, nothing to mark; passed through as they are.
+import { collectText } from './content-text.js';
+import { openaiUsage, requireModel } from './openai-common.js';
+import type { EndpointAdapter, ParsedRequest } from './types.js';
+
+export const openaiEmbeddings: EndpointAdapter = {
+  endpoint: 'embeddings',
+  dialect: 'openai',
+  path: '/v1/embeddings',
+  accepts: (kind) => kind !== 'anthropic',
+
+  parse(body): ParsedRequest | string {
+    const model = requireModel(body);
+    if (typeof model !== 'string') return model.error;
+    const input = (body as Record<string, unknown>).input;
+    if (input === undefined || input === null || input === '') return '`input` is required';
+    const texts: string[] = [];
+    collectText(input, texts);
+    return { model, stream: false, texts, prompt: [], structured: true };
+  },
+
+  upstreamBody: (body, upstreamModel) => ({ ...body, model: upstreamModel }),
+
+  transformJson(json, _marker, out) {
+    out.usage = openaiUsage(json.usage);
+  },
+
+  streamTransformer() {
+    return { event: (ev) => [ev], end: () => [] };
+  },
+};

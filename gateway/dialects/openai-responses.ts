@@ -1,0 +1,124 @@
+// OpenAI POST /v1/responses. Text sits in `output[].content[]` parts of type `output_text`; a stream
+// repeats it in the `.done` and `response.completed` events, which are marked whole (markText of the
+// full text equals the concatenated streamed marks), and deltas are marked as they pass.
+import type { OutputMarker } from '../pipeline/contracts.js';
+import { collectText, isObject } from './content-text.js';
+import { openaiUsage, requireModel } from './openai-common.js';
+import type { CollectedOutput, EndpointAdapter, ParsedRequest, SseEvent } from './types.js';
+
+function markOutput(output: unknown, marker: OutputMarker | null, out: CollectedOutput | null): void {
+  if (!Array.isArray(output)) return;
+  let first = true;
+  for (const item of output) {
+    if (!isObject(item) || item.type !== 'message' || !Array.isArray(item.content)) continue;
+    for (const part of item.content) {
+      if (!isObject(part) || part.type !== 'output_text' || typeof part.text !== 'string') continue;
+      if (out && first) out.text = part.text;
+      first = false;
+      if (marker) part.text = marker.markText(part.text);
+    }
+  }
+}
+
+export const openaiResponses: EndpointAdapter = {
+  endpoint: 'responses',
+  dialect: 'openai',
+  path: '/v1/responses',
+  accepts: (kind) => kind !== 'anthropic',
+
+  parse(body): ParsedRequest | string {
+    const model = requireModel(body);
+    if (typeof model !== 'string') return model.error;
+    const b = body as Record<string, unknown>;
+    if (typeof b.input !== 'string' && !Array.isArray(b.input)) return '`input` must be a string or an array';
+    const texts: string[] = [];
+    collectText(b.input, texts);
+    if (typeof b.instructions === 'string') texts.push(b.instructions);
+    const format = isObject(b.text) && isObject(b.text.format) ? b.text.format.type : undefined;
+    const prompt = typeof b.input === 'string' ? [{ role: 'user', content: b.input }] : b.input;
+    return {
+      model,
+      stream: b.stream === true,
+      texts,
+      prompt: typeof b.instructions === 'string' ? [{ role: 'system', content: b.instructions }, ...prompt] : prompt,
+      structured: format === 'json_object' || format === 'json_schema',
+    };
+  },
+
+  upstreamBody: (body, upstreamModel) => ({ ...body, model: upstreamModel }),
+
+  transformJson(json, marker, out) {
+    markOutput(json.output, marker, out);
+    out.usage = openaiUsage(json.usage);
+  },
+
+  streamTransformer(marker, out) {
+    const streams = new Map<string, ReturnType<OutputMarker['stream']>>();
+    let firstKey: string | null = null;
+    // Flushing a held partial word adds an event, so later sequence numbers move up by one each time.
+    let shift = 0;
+    const emit = (ev: SseEvent, e: Record<string, unknown>, changed: boolean): SseEvent => {
+      if (shift > 0 && typeof e.sequence_number === 'number') {
+        e.sequence_number += shift;
+        changed = true;
+      }
+      return changed ? { event: ev.event, data: JSON.stringify(e) } : ev;
+    };
+    return {
+      event(ev) {
+        let e: Record<string, unknown>;
+        try {
+          e = JSON.parse(ev.data) as Record<string, unknown>;
+        } catch {
+          return [ev];
+        }
+        const key = `${e.output_index}:${e.content_index}`;
+        switch (e.type) {
+          case 'response.output_text.delta': {
+            if (typeof e.delta !== 'string') return [emit(ev, e, false)];
+            firstKey ??= key;
+            if (key === firstKey) out.text += e.delta;
+            if (!marker) return [emit(ev, e, false)];
+            let s = streams.get(key);
+            if (!s) streams.set(key, (s = marker.stream()));
+            e.delta = s.push(e.delta);
+            return [emit(ev, e, true)];
+          }
+          case 'response.output_text.done': {
+            const rest = streams.get(key)?.flush() ?? '';
+            const events: SseEvent[] = [];
+            if (rest) {
+              const seq = typeof e.sequence_number === 'number' ? e.sequence_number + shift : undefined;
+              events.push({
+                event: 'response.output_text.delta',
+                data: JSON.stringify({ type: 'response.output_text.delta', item_id: e.item_id, output_index: e.output_index, content_index: e.content_index, delta: rest, sequence_number: seq, logprobs: [] }),
+              });
+              shift += 1;
+            }
+            if (marker && typeof e.text === 'string') e.text = marker.markText(e.text);
+            events.push(emit(ev, e, marker !== null));
+            return events;
+          }
+          case 'response.content_part.done': {
+            if (marker && isObject(e.part) && e.part.type === 'output_text' && typeof e.part.text === 'string') e.part.text = marker.markText(e.part.text);
+            return [emit(ev, e, marker !== null)];
+          }
+          case 'response.output_item.done': {
+            if (isObject(e.item)) markOutput([e.item], marker, null);
+            return [emit(ev, e, marker !== null)];
+          }
+          case 'response.completed': {
+            if (isObject(e.response)) {
+              out.usage = openaiUsage(e.response.usage);
+              markOutput(e.response.output, marker, null);
+            }
+            return [emit(ev, e, marker !== null)];
+          }
+          default:
+            return [emit(ev, e, false)];
+        }
+      },
+      end: () => [],
+    };
+  },
+};

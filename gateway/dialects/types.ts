@@ -1,0 +1,54 @@
+// What the request path needs to know about one endpoint of one API dialect. Each endpoint's
+// module implements this; nothing else in the gateway looks inside request or response bodies.
+import type { Dialect, Endpoint, OutputMarker, ProviderKind, Usage } from '../pipeline/contracts.js';
+
+export interface ParsedRequest {
+  model: string;
+  stream: boolean;
+  /** Every piece of caller-supplied text, for the classifiers. */
+  texts: string[];
+  /** The prompt as the caller sent it (messages, input or prompt), for the training feed. */
+  prompt: unknown[];
+  /** JSON mode or schema-constrained output: bytes pass through untouched, no watermark. */
+  structured: boolean;
+}
+
+/** What the response carried, collected as it passes: the original, unmarked text. */
+export interface CollectedOutput {
+  text: string;
+  usage: Usage | null;
+  topLogprobs: unknown[] | null;
+}
+
+export interface SseEvent {
+  event?: string;
+  data: string;
+}
+
+export interface StreamTransformer {
+  /** Transforms one upstream event into the events to send the client (none, one or several). */
+  event(ev: SseEvent): SseEvent[];
+  /** Anything still held back when the upstream stream ends. */
+  end(): SseEvent[];
+}
+
+export interface EndpointAdapter {
+  readonly endpoint: Endpoint;
+  readonly dialect: Dialect;
+  /** The path, identical on the gateway and on the provider. */
+  readonly path: string;
+  /** Provider kinds that speak this endpoint. */
+  accepts(kind: ProviderKind): boolean;
+  /** Reads the request; a string is the reason it is invalid. */
+  parse(body: unknown): ParsedRequest | string;
+  /** The body to send upstream. */
+  upstreamBody(body: Record<string, unknown>, upstreamModel: string): Record<string, unknown>;
+  /** Marks (when a marker is given) and collects a complete JSON response, in place. */
+  transformJson(json: Record<string, unknown>, marker: OutputMarker | null, out: CollectedOutput): void;
+  /** A transformer for one streamed response. */
+  streamTransformer(marker: OutputMarker | null, out: CollectedOutput, body: Record<string, unknown>): StreamTransformer;
+}
+
+export function emptyOutput(): CollectedOutput {
+  return { text: '', usage: null, topLogprobs: null };
+}

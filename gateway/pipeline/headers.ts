@@ -1,0 +1,24 @@
+// Which headers cross the gateway. Allow-lists both ways: the caller's credentials never reach the
+// provider, and the provider's never reach the caller.
+const requestAllowed = new Set(['accept', 'anthropic-version', 'anthropic-beta', 'openai-beta', 'idempotency-key', 'user-agent']);
+
+export function forwardedRequestHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of requestAllowed) {
+    const v = headers[name];
+    if (typeof v === 'string') out[name] = v;
+  }
+  return out;
+}
+
+const responseAllowed = new Set(['x-request-id', 'request-id', 'openai-processing-ms', 'openai-version', 'retry-after', 'retry-after-ms']);
+const responsePrefixes = ['x-ratelimit-', 'anthropic-ratelimit-'];
+
+export function forwardedResponseHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, v] of Object.entries(headers)) {
+    if (typeof v !== 'string') continue;
+    if (responseAllowed.has(name) || responsePrefixes.some((p) => name.startsWith(p))) out[name] = v;
+  }
+  return out;
+}

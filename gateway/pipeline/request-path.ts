@@ -1,0 +1,370 @@
+// The request path of SPEC.md, one call at a time:
+//   authenticate → classify → policy: admit? → upstream → response transform → record → trainable? → feed
+// Each stage is a dependency with a narrow interface; this module only sequences them and turns
+// their outcomes into responses and audit records.
+import { v7 as uuidv7 } from 'uuid';
+import { createParser } from 'eventsource-parser';
+import type { VirtualKeys } from '../auth/virtual-keys.js';
+import type { ModelRoutes } from '../providers/model-routes.js';
+import { UpstreamError, toUpstreamError, type Upstream, type UpstreamResponse } from '../upstream/client.js';
+import type { ProvenanceTokens } from '../signing/provenance-token.js';
+import { denialMessage, errorBody } from '../dialects/errors.js';
+import { serializeEvents } from '../dialects/sse.js';
+import { emptyOutput, type CollectedOutput, type EndpointAdapter, type ParsedRequest } from '../dialects/types.js';
+import { callRecord, contentDigest, loggedContent, type RecordParts } from './call-record.js';
+import type { ClientSink } from './client-sink.js';
+import type {
+  AuditSink,
+  CallFacts,
+  DataClasses,
+  Decision,
+  ModelRoute,
+  OutputMarker,
+  PolicyDecider,
+  Principal,
+  ProvenanceStage,
+  TrainingFeedSink,
+} from './contracts.js';
+import { forwardedRequestHeaders, forwardedResponseHeaders } from './headers.js';
+import type { CallTelemetryHooks } from './telemetry-hooks.js';
+import { noTelemetry } from './telemetry-hooks.js';
+
+export interface RequestPathDeps {
+  keys: VirtualKeys;
+  routes: ModelRoutes;
+  classify(texts: string[]): DataClasses;
+  redact(text: string, classes: string[]): string;
+  policy(): PolicyDecider;
+  upstream: Upstream;
+  provenance: ProvenanceStage;
+  audit: AuditSink;
+  feed: TrainingFeedSink;
+  provenanceTokens: ProvenanceTokens;
+  telemetry?: CallTelemetryHooks;
+  log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+}
+
+export interface IncomingCall {
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+}
+
+/** State of one call as it moves down the path; built up, never reached back into. */
+interface Call {
+  id: string;
+  started: number;
+  adapter: EndpointAdapter;
+  principal: Principal | null;
+  purpose: string;
+  route: ModelRoute | null;
+  dataClasses: DataClasses;
+  decision: Decision | null;
+  requestDigest: string | null;
+}
+
+const noClasses: DataClasses = { classes: [], counts: {} };
+
+export class RequestPath {
+  readonly #d: RequestPathDeps;
+  readonly #telemetry: CallTelemetryHooks;
+
+  constructor(deps: RequestPathDeps) {
+    this.#d = deps;
+    this.#telemetry = deps.telemetry ?? noTelemetry;
+  }
+
+  /** Answers a call that failed before the request path could read it (bad JSON, body too large). */
+  async reject(adapter: EndpointAdapter, incoming: IncomingCall, status: number, message: string, sink: ClientSink): Promise<void> {
+    const call = this.#newCall(adapter);
+    call.principal = this.#d.keys.authenticate(incoming.headers);
+    await this.#fail(call, sink, status, message, 'failed');
+  }
+
+  async handle(adapter: EndpointAdapter, incoming: IncomingCall, sink: ClientSink): Promise<void> {
+    const call = this.#newCall(adapter);
+    try {
+      await this.#run(call, incoming, sink);
+    } catch (err) {
+      this.#d.log.error({ err, decision_id: call.id }, 'request path failed');
+      if (sink.headersSent) sink.end();
+      else await this.#fail(call, sink, 500, 'termsgate failed to handle this request', 'failed').catch(() => undefined);
+    }
+  }
+
+  #newCall(adapter: EndpointAdapter): Call {
+    return {
+      id: uuidv7(),
+      started: performance.now(),
+      adapter,
+      principal: null,
+      purpose: '',
+      route: null,
+      dataClasses: noClasses,
+      decision: null,
+      requestDigest: null,
+    };
+  }
+
+  async #run(call: Call, incoming: IncomingCall, sink: ClientSink): Promise<void> {
+    const { adapter } = call;
+    // authenticate
+    call.principal = this.#d.keys.authenticate(incoming.headers);
+    if (!call.principal) return this.#fail(call, sink, 401, 'invalid or missing virtual key', 'denied');
+    const purposeHeader = incoming.headers['x-termsgate-purpose'];
+    call.purpose = typeof purposeHeader === 'string' && purposeHeader ? purposeHeader : call.principal.defaultPurpose;
+
+    const parsed = adapter.parse(incoming.body);
+    if (typeof parsed === 'string') return this.#fail(call, sink, 400, parsed, 'failed');
+    call.requestDigest = contentDigest(incoming.body);
+    call.route = this.#d.routes.resolve(parsed.model);
+    if (!call.route) return this.#fail(call, sink, 404, `The model \`${parsed.model}\` does not exist or you do not have access to it.`, 'failed');
+    if (!adapter.accepts(call.route.providerKind)) {
+      const m = `model \`${parsed.model}\` is served by a ${call.route.providerKind} provider, which has no ${adapter.path} endpoint`;
+      return this.#fail(call, sink, 400, m, 'failed');
+    }
+
+    // classify, then policy: admit?
+    call.dataClasses = this.#d.classify(parsed.texts);
+    const facts: CallFacts = {
+      principal: call.principal,
+      purpose: call.purpose,
+      endpoint: adapter.endpoint,
+      route: call.route,
+      dataClasses: call.dataClasses,
+      stream: parsed.stream,
+      now: new Date().toISOString(),
+    };
+    const tel = this.#telemetry.startCall({ endpoint: adapter.endpoint, model: call.route.name, provider: call.route.providerId, stream: parsed.stream });
+    try {
+      const policySpan = tel.stage('policy');
+      try {
+        call.decision = { id: call.id, ...this.#d.policy().decide(facts) };
+        policySpan.end();
+      } catch (err) {
+        policySpan.end(err as Error);
+        // Fail closed: a policy that cannot be evaluated denies the call, and the denial is recorded.
+        this.#d.log.error({ err, decision_id: call.id }, 'policy evaluation failed; denying');
+        const reasons = [{ rule: 'termsgate.fail_closed', message: 'the policy could not be evaluated, so the call is denied' }];
+        tel.setDecision({ decision: 'deny', revision: null, trainable: false });
+        await this.#fail(call, sink, 403, denialMessage(reasons), 'denied', reasons);
+        tel.end({ status: 403 });
+        return;
+      }
+      const { request, training, revision } = call.decision;
+      tel.setDecision({ decision: request.allow ? 'allow' : 'deny', revision, trainable: training.permit });
+      if (!request.allow) {
+        await this.#fail(call, sink, 403, denialMessage(request.reasons), 'denied', request.reasons);
+        tel.end({ status: 403 });
+        return;
+      }
+      const status = await this.#forward(call, parsed, incoming, sink, tel);
+      tel.end({ status });
+    } catch (err) {
+      tel.end({ status: 500, error: err as Error });
+      throw err;
+    }
+  }
+
+  /** upstream → response transform → record → trainable? → feed, for an admitted call. Returns the status sent. */
+  async #forward(call: Call, parsed: ParsedRequest, incoming: IncomingCall, sink: ClientSink, tel: ReturnType<CallTelemetryHooks['startCall']>): Promise<number> {
+    const { adapter } = call;
+    const route = call.route!;
+    const decision = call.decision!;
+    const body = incoming.body as Record<string, unknown>;
+
+    // The started record reaches the OS before the provider sees the call: after a crash, every
+    // call that reached a provider has its record.
+    const auditSpan = tel.stage('audit');
+    await this.#record({ ...this.#parts(call), phase: 'started', status: 0 });
+    auditSpan.end();
+
+    const upstreamSpan = tel.stage('upstream');
+    let res: UpstreamResponse;
+    try {
+      res = await this.#d.upstream.send({
+        providerId: route.providerId,
+        path: adapter.path,
+        body: JSON.stringify(adapter.upstreamBody(body, route.upstreamModel)),
+        headers: forwardedRequestHeaders(incoming.headers),
+        signal: sink.signal,
+      });
+    } catch (err) {
+      const e = toUpstreamError(err, sink.signal);
+      upstreamSpan.end(e);
+      await this.#fail(call, sink, e.status, e.message, 'failed');
+      return e.status;
+    }
+
+    const headers = { ...forwardedResponseHeaders(res.headers), ...this.#decisionHeaders(call) };
+    if (res.status < 200 || res.status >= 300) {
+      // Provider errors keep their status and body shape.
+      const text = await res.body.text().catch(() => '');
+      upstreamSpan.end();
+      sink.head(res.status, { ...headers, 'content-type': String(res.headers['content-type'] ?? 'application/json') });
+      sink.end(text);
+      await this.#record({ ...this.#parts(call), phase: 'failed', status: res.status, error: `provider answered ${res.status}`, latencyMs: this.#elapsed(call) });
+      return res.status;
+    }
+
+    const watermark = decision.request.obligations.watermark && !parsed.structured;
+    const marker = watermark ? this.#d.provenance.marker({ decisionId: call.id, licenceClass: decision.training.licence_class, trainable: decision.training.permit }) : null;
+    const out = emptyOutput();
+    let responseContent: unknown;
+    try {
+      const isStream = String(res.headers['content-type'] ?? '').includes('text/event-stream');
+      if (isStream) {
+        await this.#stream(res, adapter.streamTransformer(marker, out, body), sink, headers);
+        responseContent = out.text;
+      } else {
+        const json = (await res.body.json()) as Record<string, unknown>;
+        adapter.transformJson(json, marker, out);
+        sink.head(res.status, { ...headers, 'content-type': 'application/json' });
+        sink.end(JSON.stringify(json));
+        responseContent = adapter.endpoint === 'embeddings' ? { usage: out.usage } : out.text;
+      }
+      upstreamSpan.end();
+    } catch (err) {
+      const e = toUpstreamError(err, sink.signal);
+      upstreamSpan.end(e);
+      if (!sink.headersSent) {
+        await this.#fail(call, sink, e.status, e.message, 'failed');
+      } else {
+        if (e.kind !== 'aborted') await sink.write(serializeEvents([streamErrorEvent(adapter, e)])).catch(() => undefined);
+        sink.end();
+        await this.#record({ ...this.#parts(call), phase: 'failed', status: e.status, error: e.message, usage: out.usage, latencyMs: this.#elapsed(call) });
+      }
+      return e.status;
+    }
+    if (out.usage) tel.setUsage(out.usage);
+    this.#complete(call, parsed, incoming, out, responseContent, marker);
+    return res.status;
+  }
+
+  /** record → trainable? → feed. Runs after the client has its answer. */
+  #complete(call: Call, parsed: ParsedRequest, incoming: IncomingCall, out: CollectedOutput, responseContent: unknown, marker: OutputMarker | null): void {
+    const decision = call.decision!;
+    const route = call.route!;
+    const time = new Date().toISOString();
+    let permitId: string | null = null;
+    if (decision.training.permit && out.text.length > 0) {
+      permitId = this.#d.feed.offer({
+        decision_id: call.id,
+        model: route.name,
+        licence: decision.training.licence,
+        licence_class: decision.training.licence_class,
+        attribution: decision.training.attribution,
+        naming: decision.training.naming,
+        policy_revision: decision.revision,
+        messages: parsed.prompt,
+        completion: out.text,
+        top_logprobs: out.topLogprobs,
+        time,
+      });
+    }
+    if (out.text.length > 0) {
+      this.#d.provenance.remember({ decisionId: call.id, text: out.text, licence: route.licence, trainable: decision.training.permit, time });
+    }
+    const { obligations } = decision.request;
+    const stored = loggedContent(obligations.content_logging, { request: incoming.body, response: responseContent }, this.#d.redact, obligations.redactions);
+    void this.#record(
+      {
+        ...this.#parts(call),
+        phase: 'completed',
+        status: 200,
+        requestDigest: contentDigest(stored ? stored.request : incoming.body),
+        responseDigest: contentDigest(stored ? stored.response : responseContent),
+        usage: out.usage,
+        latencyMs: this.#elapsed(call),
+        watermarkId: marker?.watermarkId ?? null,
+        permitId,
+      },
+      stored,
+    ).catch(() => undefined);
+  }
+
+  async #stream(res: UpstreamResponse, transform: ReturnType<EndpointAdapter['streamTransformer']>, sink: ClientSink, headers: Record<string, string>): Promise<void> {
+    sink.head(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    let pending = '';
+    const parser = createParser({
+      onEvent: (ev) => {
+        pending += serializeEvents(transform.event({ event: ev.event, data: ev.data }));
+      },
+    });
+    const decoder = new TextDecoder();
+    for await (const chunk of res.body) {
+      parser.feed(decoder.decode(chunk as Buffer, { stream: true }));
+      if (pending) {
+        const text = pending;
+        pending = '';
+        await sink.write(text);
+      }
+    }
+    pending += serializeEvents(transform.end());
+    sink.end(pending || undefined);
+  }
+
+  #decisionHeaders(call: Call): Record<string, string> {
+    const d = call.decision!;
+    return {
+      'x-termsgate-decision-id': call.id,
+      'x-termsgate-policy-revision': d.revision,
+      'x-termsgate-provenance': this.#d.provenanceTokens.sign({
+        decision_id: call.id,
+        licence: d.training.licence,
+        trainable: d.training.permit,
+        policy_revision: d.revision,
+        iat: Math.floor(Date.now() / 1000),
+      }),
+    };
+  }
+
+  async #fail(call: Call, sink: ClientSink, status: number, message: string, phase: 'denied' | 'failed', reasons?: RecordParts['reasons']): Promise<void> {
+    if (!sink.headersSent) {
+      sink.head(status, { 'content-type': 'application/json', 'x-termsgate-decision-id': call.id });
+      sink.end(JSON.stringify(errorBody(call.adapter.dialect, status, message, { decisionId: call.id, reasons, code: codeFor(status, phase) })));
+    }
+    await this.#record({ ...this.#parts(call), phase, status, error: message, reasons, denied: phase === 'denied', latencyMs: this.#elapsed(call) });
+  }
+
+  #parts(call: Call): RecordParts {
+    return {
+      decisionId: call.id,
+      phase: 'started',
+      time: new Date(),
+      principal: call.principal,
+      endpoint: call.adapter.endpoint,
+      route: call.route,
+      purpose: call.purpose,
+      decision: call.decision,
+      denied: call.decision ? !call.decision.request.allow : false,
+      dataClasses: call.dataClasses.classes,
+      requestDigest: call.requestDigest,
+      status: 0,
+    };
+  }
+
+  async #record(parts: RecordParts, content?: Parameters<AuditSink['append']>[1]): Promise<void> {
+    try {
+      await this.#d.audit.append(callRecord(parts), content);
+    } catch (err) {
+      this.#d.log.error({ err, decision_id: parts.decisionId }, 'audit append failed');
+      throw err;
+    }
+  }
+
+  #elapsed(call: Call): number {
+    return Math.round((performance.now() - call.started) * 1000) / 1000;
+  }
+}
+
+function codeFor(status: number, phase: string): string | undefined {
+  if (phase === 'denied' && status === 403) return 'termsgate_policy_denied';
+  if (status === 401) return 'invalid_api_key';
+  if (status === 404) return 'model_not_found';
+  return undefined;
+}
+
+function streamErrorEvent(adapter: EndpointAdapter, e: UpstreamError) {
+  const body = JSON.stringify(errorBody(adapter.dialect, e.status, e.message));
+  return adapter.dialect === 'anthropic' ? { event: 'error', data: body } : { data: body };
+}

@@ -1,0 +1,29 @@
+// Public model name → the provider and upstream model that serve it.
+import type { Config } from '../config/types.js';
+import type { ModelRoute } from '../pipeline/contracts.js';
+
+export class ModelRoutes {
+  readonly #routes = new Map<string, ModelRoute>();
+
+  constructor(config: Pick<Config, 'providers' | 'models'>) {
+    for (const [name, m] of Object.entries(config.models)) {
+      const provider = config.providers[m.provider];
+      this.#routes.set(name, {
+        name,
+        providerId: m.provider,
+        providerKind: provider.kind,
+        external: provider.external ?? provider.kind !== 'openai-compatible',
+        upstreamModel: m.upstreamModel,
+        licence: m.licence,
+      });
+    }
+  }
+
+  resolve(name: string): ModelRoute | null {
+    return this.#routes.get(name) ?? null;
+  }
+
+  all(): ModelRoute[] {
+    return [...this.#routes.values()];
+  }
+}

@@ -1,0 +1,41 @@
+// The fastify server: data plane, health, and the route plugins of the control plane and feed.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { VirtualKeys } from '../auth/virtual-keys.js';
+import type { PolicyDecider } from '../pipeline/contracts.js';
+import type { RequestPath } from '../pipeline/request-path.js';
+import type { ModelRoutes } from '../providers/model-routes.js';
+import { dataPlaneErrors, dataPlaneRoutes } from './data-plane.js';
+import { modelsRoute } from './models-route.js';
+
+export interface ServerParts {
+  requestPath: RequestPath;
+  keys: VirtualKeys;
+  routes: ModelRoutes;
+  policy(): PolicyDecider;
+  bodyLimit: number;
+  logger: FastifyBaseLogger;
+  /** Named readiness checks; /readyz is 503 until every one passes. */
+  readiness: Record<string, () => boolean>;
+  plugins: Array<(app: FastifyInstance) => void | Promise<void>>;
+}
+
+export async function buildServer(parts: ServerParts): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: parts.logger,
+    bodyLimit: parts.bodyLimit,
+    disableRequestLogging: true,
+    return503OnClosing: true,
+    forceCloseConnections: true,
+  });
+  dataPlaneErrors(app, parts.requestPath);
+  dataPlaneRoutes(app, parts.requestPath);
+  modelsRoute(app, parts);
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const checks = Object.fromEntries(Object.entries(parts.readiness).map(([name, check]) => [name, check()]));
+    const ready = Object.values(checks).every(Boolean);
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
+  });
+  for (const plugin of parts.plugins) await plugin(app);
+  return app;
+}

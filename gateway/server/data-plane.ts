@@ -1,0 +1,45 @@
+// The data-plane routes: one per endpoint adapter, all handed to the request path; plus the models list.
+import type { FastifyInstance } from 'fastify';
+import { endpointAdapters } from '../dialects/index.js';
+import type { EndpointAdapter } from '../dialects/types.js';
+import type { RequestPath } from '../pipeline/request-path.js';
+import { NodeSink } from './node-sink.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    adapter?: EndpointAdapter;
+  }
+}
+
+export function dataPlaneRoutes(app: FastifyInstance, path: RequestPath): void {
+  for (const adapter of endpointAdapters) {
+    app.post(adapter.path, { config: { adapter } }, async (request, reply) => {
+      reply.hijack();
+      await path.handle(adapter, { headers: request.headers, body: request.body }, new NodeSink(reply.raw));
+    });
+  }
+}
+
+/** Bad JSON and oversized bodies fail before a handler runs; they still get the endpoint's dialect and a record. */
+export function dataPlaneErrors(app: FastifyInstance, path: RequestPath): void {
+  app.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    const adapter = request.routeOptions.config?.adapter;
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    const message =
+      error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+        ? 'request body is larger than the gateway accepts'
+        : error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+          ? 'the request body must be application/json'
+          : status === 400
+            ? `malformed JSON in the request body: ${error.message}`
+            : status === 500
+              ? 'termsgate failed to handle this request'
+              : error.message;
+    if (!adapter) {
+      request.log.error({ err: error }, 'request failed');
+      return reply.code(status).send({ error: { message, type: 'invalid_request_error' } });
+    }
+    reply.hijack();
+    await path.reject(adapter, { headers: request.headers, body: undefined }, status, message, new NodeSink(reply.raw));
+  });
+}

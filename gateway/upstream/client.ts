@@ -1,0 +1,112 @@
+// One undici Pool per provider origin, with keep-alive and the configured timeouts. The provider
+// API key is read from its environment variable here and nowhere else.
+import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
+import type { Config, ProviderConfig } from '../config/types.js';
+import type { Readable } from 'node:stream';
+
+export interface UpstreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Readable & Dispatcher.BodyMixin;
+}
+
+export interface UpstreamRequest {
+  providerId: string;
+  path: string;
+  body: string;
+  /** Client headers worth passing on (already filtered), without any auth. */
+  headers: Record<string, string>;
+  signal: AbortSignal;
+}
+
+/** Why an upstream call did not produce a response, in terms the caller can act on. */
+export class UpstreamError extends Error {
+  constructor(
+    readonly kind: 'unreachable' | 'timeout' | 'reset' | 'aborted',
+    message: string,
+  ) {
+    super(message);
+  }
+
+  get status(): number {
+    return this.kind === 'timeout' ? 504 : this.kind === 'aborted' ? 499 : 502;
+  }
+}
+
+interface ProviderEndpoint {
+  pool: Pool;
+  basePath: string;
+  authHeaders: Record<string, string>;
+}
+
+export class Upstream {
+  readonly #endpoints = new Map<string, ProviderEndpoint>();
+
+  constructor(config: Pick<Config, 'providers' | 'limits'>, env: NodeJS.ProcessEnv = process.env) {
+    for (const [id, p] of Object.entries(config.providers)) {
+      const url = new URL(p.baseUrl);
+      this.#endpoints.set(id, {
+        pool: new Pool(url.origin, {
+          connections: 128,
+          pipelining: 1,
+          keepAliveTimeout: 30_000,
+          connectTimeout: config.limits.connectTimeoutMs,
+          headersTimeout: config.limits.headersTimeoutMs,
+          bodyTimeout: config.limits.bodyTimeoutMs,
+        }),
+        basePath: url.pathname.replace(/\/+$/, '').replace(/\/v1$/, ''),
+        authHeaders: authHeadersFor(p, env),
+      });
+    }
+  }
+
+  async send(req: UpstreamRequest): Promise<UpstreamResponse> {
+    const endpoint = this.#endpoints.get(req.providerId);
+    if (!endpoint) throw new UpstreamError('unreachable', `no provider ${req.providerId}`);
+    try {
+      const res = await endpoint.pool.request({
+        method: 'POST',
+        path: endpoint.basePath + req.path,
+        headers: { ...req.headers, ...endpoint.authHeaders, 'content-type': 'application/json' },
+        body: req.body,
+        signal: req.signal,
+      });
+      return { status: res.statusCode, headers: res.headers, body: res.body };
+    } catch (err) {
+      throw toUpstreamError(err, req.signal);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#endpoints.values()].map((e) => e.pool.close()));
+  }
+}
+
+function authHeadersFor(p: ProviderConfig, env: NodeJS.ProcessEnv): Record<string, string> {
+  const key = p.apiKeyEnv ? env[p.apiKeyEnv] : undefined;
+  if (p.kind === 'anthropic') {
+    return { ...(key ? { 'x-api-key': key } : {}), 'anthropic-version': p.anthropicVersion ?? '2023-06-01' };
+  }
+  return key ? { authorization: `Bearer ${key}` } : {};
+}
+
+/** Maps undici's failures to what the gateway reports; messages never carry provider keys or URLs with secrets. */
+export function toUpstreamError(err: unknown, signal?: AbortSignal): UpstreamError {
+  if (err instanceof UpstreamError) return err;
+  if (signal?.aborted) return new UpstreamError('aborted', 'the client went away');
+  if (
+    err instanceof undiciErrors.ConnectTimeoutError ||
+    err instanceof undiciErrors.HeadersTimeoutError ||
+    err instanceof undiciErrors.BodyTimeoutError
+  ) {
+    return new UpstreamError('timeout', `the provider did not answer in time (${(err as Error).message})`);
+  }
+  const code = (err as { code?: string }).code ?? '';
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'EAI_AGAIN') {
+    return new UpstreamError('unreachable', `the provider is unreachable (${code})`);
+  }
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE' || err instanceof undiciErrors.SocketError) {
+    return new UpstreamError('reset', 'the provider closed the connection');
+  }
+  return new UpstreamError('unreachable', `the provider call failed (${code || (err as Error).name})`);
+}

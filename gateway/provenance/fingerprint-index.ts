@@ -1,0 +1,210 @@
+// In-memory index of served outputs' fingerprints in typed arrays (about 12 bytes per sampled
+// shingle plus 24 per output), so a million outputs fit in a few hundred MB. Pure: no I/O.
+import { MAX_LEVEL, MIN_LEVEL, sampledAt, type Fingerprint } from './fingerprint.js';
+import { licenceClassCode, licenceClassName, refToString } from './payload.js';
+
+export interface IndexedRecord {
+  ref: Uint8Array;
+  hashedRef: boolean;
+  licence: string | null;
+  licenceClass: string | null;
+  trainable: boolean;
+}
+
+export interface RecordInfo {
+  decisionRef: string;
+  licence: string | null;
+  licenceClass: string | null;
+  trainable: boolean;
+}
+
+export interface FingerprintMatch {
+  doc: number;
+  hits: number;
+  /** Shared samples over the smaller side's samples at the output's level (overlap coefficient). */
+  score: number;
+}
+
+/** A shingle shared by more outputs than this is boilerplate and says nothing about origin. */
+const MAX_DOC_FREQUENCY = 64;
+const MIN_HITS = 2;
+export const MIN_SCORE = 0.3;
+
+const FLAG_TRAINABLE = 1;
+const FLAG_HASHED_REF = 2;
+
+function grow<T extends Uint8Array | Uint16Array | Uint32Array | Int32Array>(a: T, size: number): T {
+  const next = new (a.constructor as new (n: number) => T)(size);
+  next.set(a);
+  return next;
+}
+
+export class FingerprintIndex {
+  #docs = 0;
+  #refs = new Uint8Array(16 * 1024);
+  #flags = new Uint8Array(1024);
+  #levels = new Uint8Array(1024);
+  #samples = new Uint16Array(1024);
+  #licences = new Uint16Array(1024);
+  #classes = new Uint8Array(1024);
+  readonly #licenceNames: (string | null)[] = [null];
+  readonly #licenceIds = new Map<string, number>();
+
+  #postings = 0;
+  #postHash = new Uint32Array(16 * 1024);
+  #postDoc = new Uint32Array(16 * 1024);
+  #postNext = new Int32Array(16 * 1024);
+  #heads = new Int32Array(32 * 1024).fill(-1);
+
+  #refSlots = new Int32Array(2048).fill(-1);
+
+  constructor(expectedDocs = 0, expectedPostings = 0) {
+    if (expectedDocs > 0) this.#reserveDocs(expectedDocs);
+    if (expectedPostings > 0) this.#reservePostings(expectedPostings);
+  }
+
+  get size(): number {
+    return this.#docs;
+  }
+
+  get postings(): number {
+    return this.#postings;
+  }
+
+  add(record: IndexedRecord, fp: Fingerprint): number {
+    const doc = this.#docs;
+    this.#reserveDocs(doc + 1);
+    this.#refs.set(record.ref, doc * 16);
+    this.#flags[doc] = (record.trainable ? FLAG_TRAINABLE : 0) | (record.hashedRef ? FLAG_HASHED_REF : 0);
+    this.#levels[doc] = fp.level;
+    this.#samples[doc] = Math.min(fp.hashes.length, 0xffff);
+    this.#licences[doc] = this.#licenceId(record.licence);
+    this.#classes[doc] = record.licenceClass ? licenceClassCode(record.licenceClass) : 0;
+    this.#docs++;
+    this.#insertRef(doc);
+    this.#reservePostings(this.#postings + fp.hashes.length);
+    const mask = this.#heads.length - 1;
+    for (const h of fp.hashes) {
+      const p = this.#postings++;
+      this.#postHash[p] = h;
+      this.#postDoc[p] = doc;
+      const slot = h & mask;
+      this.#postNext[p] = this.#heads[slot];
+      this.#heads[slot] = p;
+    }
+    return doc;
+  }
+
+  record(doc: number): RecordInfo {
+    const flags = this.#flags[doc];
+    return {
+      decisionRef: refToString(this.#refs.subarray(doc * 16, doc * 16 + 16), (flags & FLAG_HASHED_REF) !== 0),
+      licence: this.#licenceNames[this.#licences[doc]],
+      licenceClass: licenceClassName(this.#classes[doc]),
+      trainable: (flags & FLAG_TRAINABLE) !== 0,
+    };
+  }
+
+  /** The most recent output with this 16-byte record reference, or -1. */
+  findRef(ref: Uint8Array): number {
+    const mask = this.#refSlots.length - 1;
+    for (let slot = refKey(ref, 0) & mask; ; slot = (slot + 1) & mask) {
+      const doc = this.#refSlots[slot];
+      if (doc < 0) return -1;
+      if (Buffer.compare(this.#refs.subarray(doc * 16, doc * 16 + 16), ref) === 0) return doc;
+    }
+  }
+
+  /**
+   * Outputs sharing enough sampled shingles with the query (all of its distinct shingle hashes),
+   * best first. Each candidate is verified by its overlap at the output's own sampling level.
+   */
+  match(queryHashes: Uint32Array): FingerprintMatch[] {
+    const perLevel = new Uint32Array(MAX_LEVEL + 1);
+    const hits = new Map<number, number>();
+    const mask = this.#heads.length - 1;
+    const docsOfHash: number[] = [];
+    for (const h of queryHashes) {
+      if (!sampledAt(h, MIN_LEVEL)) continue;
+      for (let level = MIN_LEVEL; level <= MAX_LEVEL && sampledAt(h, level); level++) perLevel[level]++;
+      docsOfHash.length = 0;
+      for (let p = this.#heads[h & mask]; p >= 0; p = this.#postNext[p]) {
+        if (this.#postHash[p] === h) docsOfHash.push(this.#postDoc[p]);
+      }
+      if (docsOfHash.length > MAX_DOC_FREQUENCY) continue;
+      for (const doc of docsOfHash) hits.set(doc, (hits.get(doc) ?? 0) + 1);
+    }
+    const matches: FingerprintMatch[] = [];
+    for (const [doc, n] of hits) {
+      if (n < MIN_HITS) continue;
+      const smaller = Math.min(perLevel[this.#levels[doc]], this.#samples[doc]);
+      const score = n / Math.max(smaller, 1);
+      if (score >= MIN_SCORE) matches.push({ doc, hits: n, score: Math.min(score, 1) });
+    }
+    return matches.sort((a, b) => b.score - a.score || b.hits - a.hits);
+  }
+
+  #licenceId(licence: string | null): number {
+    if (licence === null) return 0;
+    let id = this.#licenceIds.get(licence);
+    if (id === undefined) {
+      id = this.#licenceNames.length;
+      this.#licenceNames.push(licence);
+      this.#licenceIds.set(licence, id);
+    }
+    return id;
+  }
+
+  #reserveDocs(n: number): void {
+    if (n <= this.#flags.length) return;
+    let cap = this.#flags.length;
+    while (cap < n) cap *= 2;
+    this.#refs = grow(this.#refs, cap * 16);
+    this.#flags = grow(this.#flags, cap);
+    this.#levels = grow(this.#levels, cap);
+    this.#samples = grow(this.#samples, cap);
+    this.#licences = grow(this.#licences, cap);
+    this.#classes = grow(this.#classes, cap);
+    if (cap * 2 > this.#refSlots.length) {
+      this.#refSlots = new Int32Array(cap * 2).fill(-1);
+      for (let doc = 0; doc < this.#docs; doc++) this.#insertRef(doc);
+    }
+  }
+
+  #insertRef(doc: number): void {
+    const mask = this.#refSlots.length - 1;
+    let slot = refKey(this.#refs, doc * 16) & mask;
+    while (this.#refSlots[slot] >= 0) {
+      const other = this.#refSlots[slot];
+      if (Buffer.compare(this.#refs.subarray(other * 16, other * 16 + 16), this.#refs.subarray(doc * 16, doc * 16 + 16)) === 0) break;
+      slot = (slot + 1) & mask;
+    }
+    this.#refSlots[slot] = doc;
+  }
+
+  #reservePostings(n: number): void {
+    if (n > this.#postHash.length) {
+      let cap = this.#postHash.length;
+      while (cap < n) cap *= 2;
+      this.#postHash = grow(this.#postHash, cap);
+      this.#postDoc = grow(this.#postDoc, cap);
+      this.#postNext = grow(this.#postNext, cap);
+    }
+    if (n > this.#heads.length) {
+      let size = this.#heads.length;
+      while (size < n) size *= 2;
+      this.#heads = new Int32Array(size).fill(-1);
+      const mask = size - 1;
+      for (let p = 0; p < this.#postings; p++) {
+        const slot = this.#postHash[p] & mask;
+        this.#postNext[p] = this.#heads[slot];
+        this.#heads[slot] = p;
+      }
+    }
+  }
+}
+
+function refKey(bytes: Uint8Array, offset: number): number {
+  return (bytes[offset] | (bytes[offset + 1] << 8) | (bytes[offset + 2] << 16) | (bytes[offset + 3] << 24)) >>> 0;
+}
+

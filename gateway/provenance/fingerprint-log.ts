@@ -1,0 +1,82 @@
+// The append-only file of remembered outputs under <dataDir>/provenance. Loading reads it in
+// chunks (never the whole file at once) and stops at a torn tail, which a writer truncates away.
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, truncateSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { decodeRecord, type StoredRecord } from './fingerprint-record.js';
+
+export const LOG_FILE = 'fingerprints.log';
+const CHUNK = 8 * 1024 * 1024;
+
+export function logPath(dataDir: string): string {
+  return join(dataDir, 'provenance', LOG_FILE);
+}
+
+/** Calls `each` for every complete record; returns the size of the valid prefix. */
+export function readLog(path: string, each: (stored: StoredRecord) => void): { validBytes: number; fileBytes: number } {
+  if (!existsSync(path)) return { validBytes: 0, fileBytes: 0 };
+  const fd = openSync(path, 'r');
+  try {
+    const fileBytes = fstatSync(fd).size;
+    let buf = Buffer.alloc(CHUNK);
+    let filled = 0;
+    let position = 0;
+    let consumed = 0;
+    for (;;) {
+      const read = readSync(fd, buf, filled, buf.length - filled, position);
+      position += read;
+      filled += read;
+      let offset = 0;
+      for (let r = decodeRecord(buf.subarray(0, filled), offset); r; r = decodeRecord(buf.subarray(0, filled), offset)) {
+        each(r.stored);
+        offset = r.next;
+      }
+      consumed += offset;
+      const corrupt = filled - offset >= 8 && offset + 8 + buf.readUInt32LE(offset) <= filled;
+      if (read === 0 || corrupt) return { validBytes: consumed, fileBytes };
+      buf.copy(buf, 0, offset, filled);
+      filled -= offset;
+      // A record larger than the buffer: widen it.
+      if (filled === buf.length) {
+        const wider = Buffer.alloc(buf.length * 2);
+        buf.copy(wider, 0, 0, filled);
+        buf = wider;
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export class LogWriter {
+  readonly #handle: FileHandle;
+  #tail: Promise<void> = Promise.resolve();
+
+  private constructor(handle: FileHandle) {
+    this.#handle = handle;
+  }
+
+  static async open(path: string, validBytes: number, fileBytes: number): Promise<LogWriter> {
+    mkdirSync(join(path, '..'), { recursive: true });
+    if (fileBytes > validBytes) truncateSync(path, validBytes);
+    return new LogWriter(await open(path, 'a'));
+  }
+
+  /** Appends a batch in one write; writes are serialised in call order. */
+  append(batch: Buffer): Promise<void> {
+    this.#tail = this.#tail.then(async () => {
+      await this.#handle.write(batch);
+    });
+    return this.#tail;
+  }
+
+  /** Resolves when every append so far has been written (or has failed and been reported). */
+  settled(): Promise<void> {
+    return this.#tail.catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    await this.#tail.catch(() => undefined);
+    await this.#handle.close();
+  }
+}

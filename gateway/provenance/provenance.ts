@@ -1,0 +1,118 @@
+// The provenance stage: marks outputs, remembers what was served (fingerprints appended to
+// <dataDir>/provenance in batches, off the request path) and detects where a text came from.
+import { existsSync, statSync } from 'node:fs';
+import type { OutputMarker, ProvenanceStage } from '../pipeline/contracts.js';
+import type { SigningKeys } from '../signing/keys.js';
+import { detect, type DetectionResult } from './detection.js';
+import { fingerprintOf } from './fingerprint.js';
+import { FingerprintIndex } from './fingerprint-index.js';
+import { LogWriter, logPath, readLog } from './fingerprint-log.js';
+import { encodeRecord, type StoredRecord } from './fingerprint-record.js';
+import { createOutputMarker, DEFAULT_MARK_INTERVAL } from './marker.js';
+import { recordRef, refToString } from './payload.js';
+
+export type { DetectionResult } from './detection.js';
+
+export interface RememberArgs {
+  decisionId: string;
+  text: string;
+  licence: string;
+  trainable: boolean;
+  time: string;
+  /** Taken from the marker made for the same decision when absent. */
+  licenceClass?: string;
+}
+
+export interface Provenance extends ProvenanceStage {
+  marker(args: { decisionId: string; licenceClass: string; trainable: boolean }): OutputMarker;
+  remember(args: RememberArgs): void;
+  detect(text: string): DetectionResult;
+  /** Resolves once everything remembered so far is in the index and written. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+  readonly size: number;
+}
+
+export interface ProvenanceOptions {
+  dataDir: string;
+  keys: Pick<SigningKeys, 'keyId' | 'macSecret'>;
+  /** Scanners open the index read-only: nothing is written or truncated. */
+  readOnly?: boolean;
+  markInterval?: number;
+  onError?: (err: unknown) => void;
+}
+
+// Licence classes of markers not yet followed by remember(); bounded in case remember never comes.
+const PENDING_CLASSES_MAX = 10_000;
+
+export async function createProvenance(options: ProvenanceOptions): Promise<Provenance> {
+  const path = logPath(options.dataDir);
+  const onError = options.onError ?? ((err: unknown) => process.stderr.write(`provenance: ${String(err)}\n`));
+  const interval = options.markInterval ?? DEFAULT_MARK_INTERVAL;
+  const { keys } = options;
+  const hashedIds = new Map<string, string>();
+  // Size the arrays from the file (about 4.5 bytes per sampled shingle, 120 per output) so that
+  // loading a large index does not keep doubling them.
+  const bytes = existsSync(path) ? statSync(path).size : 0;
+  const index = new FingerprintIndex(Math.ceil(bytes / 120), Math.ceil(bytes / 4.5));
+  const { validBytes, fileBytes } = readLog(path, addStored);
+  const writer = options.readOnly ? null : await LogWriter.open(path, validBytes, fileBytes);
+
+  function addStored(stored: StoredRecord): void {
+    index.add(stored.record, stored.fingerprint);
+    if (stored.originalId !== null) hashedIds.set(refToString(stored.record.ref, true), stored.originalId);
+  }
+
+  const pendingClasses = new Map<string, string>();
+  let queue: RememberArgs[] = [];
+  let scheduled: Promise<void> | null = null;
+
+  function drain(): Promise<void> {
+    const batch = queue;
+    queue = [];
+    scheduled = null;
+    const encoded: Buffer[] = [];
+    for (const args of batch) {
+      const ref = recordRef(args.decisionId);
+      const licenceClass = args.licenceClass ?? pendingClasses.get(args.decisionId) ?? null;
+      pendingClasses.delete(args.decisionId);
+      const stored: StoredRecord = {
+        record: { ref: ref.bytes, hashedRef: ref.hashed, licence: args.licence, licenceClass, trainable: args.trainable },
+        originalId: ref.hashed ? args.decisionId : null,
+        fingerprint: fingerprintOf(args.text),
+      };
+      addStored(stored);
+      encoded.push(encodeRecord(stored));
+    }
+    if (!writer || encoded.length === 0) return Promise.resolve();
+    return writer.append(Buffer.concat(encoded)).catch(onError);
+  }
+
+  async function flush(): Promise<void> {
+    if (scheduled) await scheduled;
+    await writer?.settled();
+  }
+
+  return {
+    get size() {
+      return index.size;
+    },
+    marker(args) {
+      if (pendingClasses.size >= PENDING_CLASSES_MAX) pendingClasses.delete(pendingClasses.keys().next().value as string);
+      pendingClasses.set(args.decisionId, args.licenceClass);
+      return createOutputMarker(args, keys, interval);
+    },
+    remember(args) {
+      queue.push(args);
+      scheduled ??= new Promise<void>((resolve) => setImmediate(() => void drain().then(resolve)));
+    },
+    detect(text) {
+      return detect(text, keys, index, (ref) => hashedIds.get(ref) ?? ref);
+    },
+    flush,
+    async close() {
+      await flush();
+      await writer?.close();
+    },
+  };
+}

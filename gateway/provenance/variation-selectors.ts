@@ -1,0 +1,36 @@
+// One byte per invisible Unicode variation selector: 0–15 → VS1–VS16 (U+FE00–FE0F),
+// 16–255 → VS17–VS256 (U+E0100–E01EF), the encoding C2PA uses to embed data in text.
+
+export function byteToSelector(byte: number): string {
+  return String.fromCodePoint(byte < 16 ? 0xfe00 + byte : 0xe0100 + byte - 16);
+}
+
+export function bytesToSelectors(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += byteToSelector(b);
+  return out;
+}
+
+/** The byte a code point carries, or -1 when it is not a variation selector. */
+export function selectorToByte(codePoint: number): number {
+  if (codePoint >= 0xfe00 && codePoint <= 0xfe0f) return codePoint - 0xfe00;
+  if (codePoint >= 0xe0100 && codePoint <= 0xe01ef) return codePoint - 0xe0100 + 16;
+  return -1;
+}
+
+/** Every maximal run of consecutive variation selectors in the text, as bytes. */
+export function selectorRuns(text: string): Uint8Array[] {
+  const runs: Uint8Array[] = [];
+  let current: number[] = [];
+  for (const ch of text) {
+    const b = selectorToByte(ch.codePointAt(0)!);
+    if (b >= 0) {
+      current.push(b);
+    } else if (current.length > 0) {
+      runs.push(Uint8Array.from(current));
+      current = [];
+    }
+  }
+  if (current.length > 0) runs.push(Uint8Array.from(current));
+  return runs;
+}

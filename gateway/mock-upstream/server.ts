@@ -1,0 +1,115 @@
+// The HTTP adapter: plain node:http (the benchmark's upstream, so per-request work stays small),
+// routing, body reading, the provider-key check and the request log.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { messages } from './anthropic-messages.js';
+import { deliver } from './delivery.js';
+import { behaviourFor, type GlobalBehaviour } from './directives.js';
+import { errorReply, statusMessage } from './errors.js';
+import { newId } from './ids.js';
+import { modelInfo, modelList } from './models.js';
+import { chatCompletions } from './openai-chat.js';
+import { completions } from './openai-completions.js';
+import { embeddings } from './openai-embeddings.js';
+import { responses } from './openai-responses.js';
+import type { Dialect, Reply } from './reply.js';
+import { RequestLog } from './request-log.js';
+import type { JsonBody, Route } from './route.js';
+
+export interface MockServerOptions extends GlobalBehaviour {
+  apiKey?: string;
+  models: readonly string[];
+  sentences: readonly string[];
+}
+
+const ROUTES: Record<string, Route> = {
+  '/v1/chat/completions': chatCompletions,
+  '/v1/responses': responses,
+  '/v1/completions': completions,
+  '/v1/embeddings': embeddings,
+  '/v1/messages': messages,
+};
+
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
+const LOG_CAPACITY = 200;
+
+export function createMockServer(opts: MockServerOptions): { server: Server; log: RequestLog } {
+  const log = new RequestLog(LOG_CAPACITY);
+  const server = createServer((req, res) => {
+    handle(req, res, opts, log).catch(() => {
+      if (!res.headersSent) sendPlain(res, errorReply(dialectOf(req), 500, 'mock upstream failure'));
+      else res.destroy();
+    });
+  });
+  return { server, log };
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, opts: MockServerOptions, log: RequestLog): Promise<void> {
+  const path = (req.url ?? '/').split('?')[0];
+  const dialect = dialectOf(req);
+  const raw = await readBody(req);
+  const body = parseJson(raw);
+  log.add({ method: req.method ?? 'GET', url: req.url ?? '/', headers: { ...req.headers }, body: raw === '' ? null : (body ?? raw) });
+  const headers = requestIdHeader(dialect);
+
+  if (opts.apiKey !== undefined && !authorised(req, opts.apiKey)) {
+    const message = dialect === 'anthropic' ? 'invalid x-api-key' : 'Incorrect API key provided.';
+    return sendPlain(res, errorReply(dialect, 401, message), headers);
+  }
+  if (req.method === 'GET' && path === '/v1/models') return sendPlain(res, { kind: 'json', status: 200, body: modelList(dialect, opts.models) }, headers);
+  if (req.method === 'GET' && path.startsWith('/v1/models/')) {
+    return sendPlain(res, { kind: 'json', status: 200, body: modelInfo(dialect, decodeURIComponent(path.slice('/v1/models/'.length))) }, headers);
+  }
+  const route = req.method === 'POST' ? ROUTES[path] : undefined;
+  if (!route) return sendPlain(res, errorReply(dialect, 404, `Invalid URL (${req.method} ${path})`), headers);
+  if (body === undefined || typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return sendPlain(res, errorReply(route.dialect, 400, 'We could not parse the JSON body of your request.'), headers);
+  }
+  const json = body as JsonBody;
+  const behaviour = behaviourFor(opts, route.directiveText(json));
+  const reply: Reply =
+    behaviour.status !== undefined
+      ? errorReply(route.dialect, behaviour.status, statusMessage(behaviour.status))
+      : route.reply(json, { sentences: opts.sentences, behaviour, models: opts.models });
+  await deliver(req, res, reply, behaviour, requestIdHeader(route.dialect));
+}
+
+function dialectOf(req: IncomingMessage): Dialect {
+  return req.url?.startsWith('/v1/messages') || req.headers['anthropic-version'] !== undefined ? 'anthropic' : 'openai';
+}
+
+function requestIdHeader(dialect: Dialect): Record<string, string> {
+  return dialect === 'anthropic' ? { 'request-id': newId('req_') } : { 'x-request-id': newId('req_') };
+}
+
+/** Either provider's header carries the key: Bearer for OpenAI, x-api-key for Anthropic. */
+function authorised(req: IncomingMessage, apiKey: string): boolean {
+  const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+  return bearer === apiKey || req.headers['x-api-key'] === apiKey;
+}
+
+function sendPlain(res: ServerResponse, reply: Reply, headers: Record<string, string> = {}): void {
+  if (reply.kind !== 'json') throw new Error('only JSON replies are sent plain');
+  const text = JSON.stringify(reply.body);
+  res.writeHead(reply.status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...reply.headers });
+  res.end(text);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new Error('request body too large');
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseJson(raw: string): unknown {
+  if (raw === '') return undefined;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+}

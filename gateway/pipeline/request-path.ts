@@ -26,8 +26,8 @@ import type {
   TrainingFeedSink,
 } from './contracts.js';
 import { forwardedRequestHeaders, forwardedResponseHeaders } from './headers.js';
-import type { CallTelemetryHooks } from './telemetry-hooks.js';
-import { noTelemetry } from './telemetry-hooks.js';
+import type { CallErrorType, CallTelemetry, Telemetry } from '../../telemetry/types.js';
+import { NOOP_TELEMETRY } from '../../telemetry/noop.js';
 
 export interface RequestPathDeps {
   keys: VirtualKeys;
@@ -40,7 +40,7 @@ export interface RequestPathDeps {
   audit: AuditSink;
   feed: TrainingFeedSink;
   provenanceTokens: ProvenanceTokens;
-  telemetry?: CallTelemetryHooks;
+  telemetry?: Telemetry;
   log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
@@ -60,39 +60,51 @@ interface Call {
   dataClasses: DataClasses;
   decision: Decision | null;
   requestDigest: string | null;
+  tel: CallTelemetry;
 }
 
 const noClasses: DataClasses = { classes: [], counts: {} };
 
 export class RequestPath {
   readonly #d: RequestPathDeps;
-  readonly #telemetry: CallTelemetryHooks;
+  readonly #telemetry: Telemetry;
 
   constructor(deps: RequestPathDeps) {
     this.#d = deps;
-    this.#telemetry = deps.telemetry ?? noTelemetry;
+    this.#telemetry = deps.telemetry ?? NOOP_TELEMETRY;
   }
 
   /** Answers a call that failed before the request path could read it (bad JSON, body too large). */
   async reject(adapter: EndpointAdapter, incoming: IncomingCall, status: number, message: string, sink: ClientSink): Promise<void> {
-    const call = this.#newCall(adapter);
+    const call = this.#newCall(adapter, incoming);
     call.principal = this.#d.keys.authenticate(incoming.headers);
     await this.#fail(call, sink, status, message, 'failed');
   }
 
   async handle(adapter: EndpointAdapter, incoming: IncomingCall, sink: ClientSink): Promise<void> {
-    const call = this.#newCall(adapter);
+    const call = this.#newCall(adapter, incoming);
     try {
       await this.#run(call, incoming, sink);
     } catch (err) {
       this.#d.log.error({ err, decision_id: call.id }, 'request path failed');
       if (sink.headersSent) sink.end();
       else await this.#fail(call, sink, 500, 'termsgate failed to handle this request', 'failed').catch(() => undefined);
+      call.tel.end({ status: 500, error: 'internal' });
     }
   }
 
-  #newCall(adapter: EndpointAdapter): Call {
+  #newCall(adapter: EndpointAdapter, incoming: IncomingCall): Call {
+    const body = incoming.body as { stream?: unknown } | undefined;
+    const traceparent = incoming.headers['traceparent'];
+    const tracestate = incoming.headers['tracestate'];
     return {
+      tel: this.#telemetry.startCall({
+        route: adapter.path,
+        endpoint: adapter.endpoint,
+        stream: body?.stream === true,
+        traceparent: typeof traceparent === 'string' ? traceparent : undefined,
+        tracestate: typeof tracestate === 'string' ? tracestate : undefined,
+      }),
       id: uuidv7(),
       started: performance.now(),
       adapter,
@@ -124,6 +136,7 @@ export class RequestPath {
     }
 
     // classify, then policy: admit?
+    call.tel.setRoute(call.route);
     call.dataClasses = this.#d.classify(parsed.texts);
     const facts: CallFacts = {
       principal: call.principal,
@@ -134,39 +147,28 @@ export class RequestPath {
       stream: parsed.stream,
       now: new Date().toISOString(),
     };
-    const tel = this.#telemetry.startCall({ endpoint: adapter.endpoint, model: call.route.name, provider: call.route.providerId, stream: parsed.stream });
+    const policySpan = call.tel.stage('policy');
+    const t0 = performance.now();
     try {
-      const policySpan = tel.stage('policy');
-      try {
-        call.decision = { id: call.id, ...this.#d.policy().decide(facts) };
-        policySpan.end();
-      } catch (err) {
-        policySpan.end(err as Error);
-        // Fail closed: a policy that cannot be evaluated denies the call, and the denial is recorded.
-        this.#d.log.error({ err, decision_id: call.id }, 'policy evaluation failed; denying');
-        const reasons = [{ rule: 'termsgate.fail_closed', message: 'the policy could not be evaluated, so the call is denied' }];
-        tel.setDecision({ decision: 'deny', revision: null, trainable: false });
-        await this.#fail(call, sink, 403, denialMessage(reasons), 'denied', reasons);
-        tel.end({ status: 403 });
-        return;
-      }
-      const { request, training, revision } = call.decision;
-      tel.setDecision({ decision: request.allow ? 'allow' : 'deny', revision, trainable: training.permit });
-      if (!request.allow) {
-        await this.#fail(call, sink, 403, denialMessage(request.reasons), 'denied', request.reasons);
-        tel.end({ status: 403 });
-        return;
-      }
-      const status = await this.#forward(call, parsed, incoming, sink, tel);
-      tel.end({ status });
+      call.decision = { id: call.id, ...this.#d.policy().decide(facts) };
+      policySpan.end();
     } catch (err) {
-      tel.end({ status: 500, error: err as Error });
-      throw err;
+      policySpan.end('policy_error');
+      // Fail closed: a policy that cannot be evaluated denies the call, and the denial is recorded.
+      this.#d.log.error({ err, decision_id: call.id }, 'policy evaluation failed; denying');
+      const reasons = [{ rule: 'termsgate.fail_closed', message: 'the policy could not be evaluated, so the call is denied' }];
+      return this.#fail(call, sink, 403, denialMessage(reasons), 'denied', reasons);
+    } finally {
+      this.#telemetry.recordPolicyEval(performance.now() - t0);
     }
+    const { request, training, revision } = call.decision;
+    call.tel.setDecision({ decision: request.allow ? 'allow' : 'deny', revision, trainable: training.permit, id: call.id });
+    if (!request.allow) return this.#fail(call, sink, 403, denialMessage(request.reasons), 'denied', request.reasons);
+    await this.#forward(call, parsed, incoming, sink);
   }
 
   /** upstream → response transform → record → trainable? → feed, for an admitted call. Returns the status sent. */
-  async #forward(call: Call, parsed: ParsedRequest, incoming: IncomingCall, sink: ClientSink, tel: ReturnType<CallTelemetryHooks['startCall']>): Promise<number> {
+  async #forward(call: Call, parsed: ParsedRequest, incoming: IncomingCall, sink: ClientSink): Promise<void> {
     const { adapter } = call;
     const route = call.route!;
     const decision = call.decision!;
@@ -174,11 +176,14 @@ export class RequestPath {
 
     // The started record reaches the OS before the provider sees the call: after a crash, every
     // call that reached a provider has its record.
-    const auditSpan = tel.stage('audit');
-    await this.#record({ ...this.#parts(call), phase: 'started', status: 0 });
+    const auditSpan = call.tel.stage('audit');
+    await this.#record({ ...this.#parts(call), phase: 'started', status: 0 }).catch((err: unknown) => {
+      auditSpan.end('audit_error');
+      throw err;
+    });
     auditSpan.end();
 
-    const upstreamSpan = tel.stage('upstream');
+    const upstreamSpan = call.tel.stage('upstream');
     let res: UpstreamResponse;
     try {
       res = await this.#d.upstream.send({
@@ -190,20 +195,20 @@ export class RequestPath {
       });
     } catch (err) {
       const e = toUpstreamError(err, sink.signal);
-      upstreamSpan.end(e);
-      await this.#fail(call, sink, e.status, e.message, 'failed');
-      return e.status;
+      upstreamSpan.end(errorTypeOf(e));
+      return this.#fail(call, sink, e.status, e.message, 'failed', undefined, errorTypeOf(e));
     }
 
     const headers = { ...forwardedResponseHeaders(res.headers), ...this.#decisionHeaders(call) };
     if (res.status < 200 || res.status >= 300) {
       // Provider errors keep their status and body shape.
       const text = await res.body.text().catch(() => '');
-      upstreamSpan.end();
+      upstreamSpan.end('upstream_status');
       sink.head(res.status, { ...headers, 'content-type': String(res.headers['content-type'] ?? 'application/json') });
       sink.end(text);
+      call.tel.end({ status: res.status, error: 'upstream_status' });
       await this.#record({ ...this.#parts(call), phase: 'failed', status: res.status, error: `provider answered ${res.status}`, latencyMs: this.#elapsed(call) });
-      return res.status;
+      return;
     }
 
     const watermark = decision.request.obligations.watermark && !parsed.structured;
@@ -225,19 +230,17 @@ export class RequestPath {
       upstreamSpan.end();
     } catch (err) {
       const e = toUpstreamError(err, sink.signal);
-      upstreamSpan.end(e);
-      if (!sink.headersSent) {
-        await this.#fail(call, sink, e.status, e.message, 'failed');
-      } else {
-        if (e.kind !== 'aborted') await sink.write(serializeEvents([streamErrorEvent(adapter, e)])).catch(() => undefined);
-        sink.end();
-        await this.#record({ ...this.#parts(call), phase: 'failed', status: e.status, error: e.message, usage: out.usage, latencyMs: this.#elapsed(call) });
-      }
-      return e.status;
+      upstreamSpan.end(errorTypeOf(e));
+      if (!sink.headersSent) return this.#fail(call, sink, e.status, e.message, 'failed', undefined, errorTypeOf(e));
+      if (e.kind !== 'aborted') await sink.write(serializeEvents([streamErrorEvent(adapter, e)])).catch(() => undefined);
+      sink.end();
+      call.tel.end({ status: e.status, error: errorTypeOf(e) });
+      await this.#record({ ...this.#parts(call), phase: 'failed', status: e.status, error: e.message, usage: out.usage, latencyMs: this.#elapsed(call) });
+      return;
     }
-    if (out.usage) tel.setUsage(out.usage);
+    if (out.usage) call.tel.setUsage(out.usage);
+    call.tel.end({ status: res.status });
     this.#complete(call, parsed, incoming, out, responseContent, marker);
-    return res.status;
   }
 
   /** record → trainable? → feed. Runs after the client has its answer. */
@@ -318,7 +321,16 @@ export class RequestPath {
     };
   }
 
-  async #fail(call: Call, sink: ClientSink, status: number, message: string, phase: 'denied' | 'failed', reasons?: RecordParts['reasons']): Promise<void> {
+  async #fail(
+    call: Call,
+    sink: ClientSink,
+    status: number,
+    message: string,
+    phase: 'denied' | 'failed',
+    reasons?: RecordParts['reasons'],
+    error: CallErrorType | undefined = errorTypeFor(status, phase),
+  ): Promise<void> {
+    call.tel.end({ status, error });
     if (!sink.headersSent) {
       sink.head(status, { 'content-type': 'application/json', 'x-termsgate-decision-id': call.id });
       sink.end(JSON.stringify(errorBody(call.adapter.dialect, status, message, { decisionId: call.id, reasons, code: codeFor(status, phase) })));
@@ -345,7 +357,12 @@ export class RequestPath {
 
   async #record(parts: RecordParts, content?: Parameters<AuditSink['append']>[1]): Promise<void> {
     try {
-      await this.#d.audit.append(callRecord(parts), content);
+      const t0 = performance.now();
+      const { durable } = await this.#d.audit.append(callRecord(parts), content);
+      durable.then(
+        () => this.#telemetry.recordAuditCommit(performance.now() - t0),
+        () => undefined,
+      );
     } catch (err) {
       this.#d.log.error({ err, decision_id: parts.decisionId }, 'audit append failed');
       throw err;
@@ -362,6 +379,17 @@ function codeFor(status: number, phase: string): string | undefined {
   if (status === 401) return 'invalid_api_key';
   if (status === 404) return 'model_not_found';
   return undefined;
+}
+
+function errorTypeOf(e: UpstreamError): CallErrorType {
+  return e.kind === 'timeout' ? 'upstream_timeout' : e.kind === 'aborted' ? 'client_abort' : 'upstream_connect';
+}
+
+function errorTypeFor(status: number, phase: string): CallErrorType | undefined {
+  if (phase === 'denied') return status === 401 ? 'unauthenticated' : undefined;
+  if (status === 404) return 'not_found';
+  if (status >= 400 && status < 500) return 'bad_request';
+  return 'internal';
 }
 
 function streamErrorEvent(adapter: EndpointAdapter, e: UpstreamError) {

@@ -1,0 +1,101 @@
+// `termsgate start [--config FILE] [--port N] [--host H] [--data-dir DIR] [--demo]`.
+// With no configuration (or --demo) it starts the built-in mock provider on its own port and
+// generates a configuration pointing at it; from there on the gateway runs its normal code path.
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { newSecret } from '../auth/secret-hash.js';
+import { ConfigError, loadConfigFile } from '../config/load.js';
+import { demoConfig, type DemoSecrets } from '../config/demo.js';
+import type { Config } from '../config/types.js';
+import { startMockUpstream } from '../mock-upstream/index.js';
+import { packageRoot } from '../server/package-root.js';
+import { startGateway } from '../server/start-gateway.js';
+
+export async function run(args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        config: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'data-dir': { type: 'string' },
+        demo: { type: 'boolean', default: false },
+      },
+    }));
+  } catch (err) {
+    process.stderr.write(`termsgate start: ${(err as Error).message}\n`);
+    return 2;
+  }
+  const port = values.port !== undefined ? Number(values.port) : undefined;
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+    process.stderr.write(`termsgate start: --port must be an integer from 0 to 65535\n`);
+    return 2;
+  }
+  const configFile = values.config ?? process.env.TERMSGATE_CONFIG;
+  const closers: Array<() => Promise<void>> = [];
+  let config: Config;
+  let demo: { secrets: DemoSecrets; mockUrl: string } | null = null;
+  if (configFile && !values.demo) {
+    try {
+      config = loadConfigFile(configFile);
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        process.stderr.write(`termsgate: invalid configuration: ${err.message}\n`);
+        return 1;
+      }
+      throw err;
+    }
+    if (port !== undefined) config.server.port = port;
+    if (values.host) config.server.host = values.host;
+    if (values['data-dir']) config.dataDir = resolve(values['data-dir']);
+  } else {
+    const secrets: DemoSecrets = {
+      virtualKey: process.env.TERMSGATE_DEMO_KEY ?? newSecret('tg-demo-'),
+      adminToken: process.env.TERMSGATE_DEMO_ADMIN_TOKEN ?? newSecret('tga-demo-'),
+      runnerToken: process.env.TERMSGATE_DEMO_RUNNER_TOKEN ?? newSecret('tgr-demo-'),
+      providerKeyEnv: 'TERMSGATE_DEMO_PROVIDER_KEY',
+    };
+    process.env[secrets.providerKeyEnv] = 'mock-' + randomBytes(16).toString('hex');
+    const host = values.host ?? '127.0.0.1';
+    const mock = await startMockUpstream({ port: 0, host: '127.0.0.1', apiKey: process.env[secrets.providerKeyEnv] });
+    closers.push(() => mock.close());
+    config = demoConfig({
+      mockUrl: mock.url,
+      mockPort: mock.port,
+      dataDir: resolve(values['data-dir'] ?? './data'),
+      port: port ?? 8080,
+      host,
+      secrets,
+    });
+    demo = { secrets, mockUrl: mock.url };
+  }
+  if (!existsSync(config.policy.dir)) config.policy.dir = resolve(packageRoot, 'policies');
+
+  const gateway = await startGateway(config);
+  closers.unshift(() => gateway.close());
+  process.stdout.write(`termsgate listening on ${gateway.url}\n`);
+  if (demo) {
+    process.stdout.write(
+      [
+        `demo mode: the mock provider answers at ${demo.mockUrl}`,
+        `  virtual key:  ${demo.secrets.virtualKey}`,
+        `  admin token:  ${demo.secrets.adminToken}`,
+        `  runner token: ${demo.secrets.runnerToken}`,
+        `  models:       ${Object.keys(config.models).join(', ')}`,
+        `try it: OPENAI_BASE_URL=${gateway.url}/v1 OPENAI_API_KEY=${demo.secrets.virtualKey} (or ANTHROPIC_BASE_URL=${gateway.url})`,
+        '',
+      ].join('\n'),
+    );
+  }
+  await new Promise<void>((done) => {
+    const stop = () => done();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  for (const close of closers) await close();
+  return 0;
+}

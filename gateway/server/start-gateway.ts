@@ -1,0 +1,106 @@
+// The composition root: builds every stage from the configuration, wires them into the request
+// path and the server, and listens. Nothing else constructs stages.
+import pino, { type Logger } from 'pino';
+import { ControlTokens } from '../auth/control-tokens.js';
+import { VirtualKeys } from '../auth/virtual-keys.js';
+import { classify, redact } from '../classify/classify.js';
+import type { Config } from '../config/types.js';
+import { openAuditLog } from '../audit/open.js';
+import { auditAdminRoutes } from '../audit/admin-routes.js';
+import { RequestPath } from '../pipeline/request-path.js';
+import { createPolicyStore } from '../policy/store.js';
+import { policyAdminRoutes } from '../policy/admin-routes.js';
+import { createProvenance } from '../provenance/provenance.js';
+import { provenanceAdminRoutes } from '../provenance/admin-routes.js';
+import { ModelRoutes } from '../providers/model-routes.js';
+import { loadOrCreateSigningKeys } from '../signing/keys.js';
+import { ProvenanceTokens } from '../signing/provenance-token.js';
+import { createTrainingFeed } from '../training/feed.js';
+import { trainingFeedRoutes } from '../training/feed-routes.js';
+import { Upstream } from '../upstream/client.js';
+import { createTelemetry } from '../../telemetry/telemetry.js';
+import { registerMetricsRoute } from '../../telemetry/metrics-route.js';
+import { buildServer } from './app.js';
+
+export interface RunningGateway {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startGateway(config: Config, opts: { logLevel?: string; logger?: Logger } = {}): Promise<RunningGateway> {
+  const telemetry = createTelemetry();
+  const logger =
+    opts.logger ??
+    pino({ level: opts.logLevel ?? process.env.TERMSGATE_LOG_LEVEL ?? 'info', mixin: () => telemetry.logMixin() as Record<string, unknown> });
+  const keys = loadOrCreateSigningKeys(config.dataDir);
+  const tokens = new ControlTokens(config.tokens);
+  const virtualKeys = new VirtualKeys(config.keys);
+  const routes = new ModelRoutes(config);
+
+  const closers: Array<() => Promise<void>> = [];
+  try {
+    const policy = await createPolicyStore({
+      dir: config.policy.dir,
+      dataDir: config.dataDir,
+      bundleUrl: config.policy.bundleUrl,
+      pollIntervalMs: config.policy.pollIntervalMs,
+      logger,
+    });
+    closers.push(() => policy.close());
+    const audit = await openAuditLog({ dataDir: config.dataDir, audit: config.audit, keys });
+    closers.push(() => audit.close());
+    const provenance = await createProvenance({ dataDir: config.dataDir, keys, onError: (err) => logger.error({ err }, 'provenance index write failed') });
+    closers.push(() => provenance.close());
+    const feed = await createTrainingFeed({ dataDir: config.dataDir, keys, onError: (err) => logger.error({ err }, 'training feed write failed') });
+    closers.push(() => feed.close());
+    const upstream = new Upstream(config);
+    closers.push(() => upstream.close());
+
+    const requestPath = new RequestPath({
+      keys: virtualKeys,
+      routes,
+      classify,
+      redact,
+      policy: () => policy.current(),
+      upstream,
+      provenance,
+      audit,
+      feed,
+      provenanceTokens: new ProvenanceTokens(keys),
+      telemetry,
+      log: logger,
+    });
+    const app = await buildServer({
+      requestPath,
+      keys: virtualKeys,
+      routes,
+      policy: () => policy.current(),
+      bodyLimit: config.limits.bodyBytes,
+      logger,
+      readiness: { policy: () => policy.current() !== null },
+      plugins: [
+        (app) => registerMetricsRoute(app, { telemetry }),
+        (app) => policyAdminRoutes(app, { store: policy, tokens, dataDir: config.dataDir }),
+        (app) => auditAdminRoutes(app, { log: audit, tokens }),
+        (app) => provenanceAdminRoutes(app, { provenance, tokens }),
+        (app) => trainingFeedRoutes(app, { feed, tokens, keys }),
+      ],
+    });
+    closers.unshift(() => app.close());
+    const feedLag = setInterval(() => telemetry.setFeedLag(feed.stats().pending), 5_000);
+    feedLag.unref();
+    closers.push(async () => clearInterval(feedLag));
+    const address = await app.listen({ host: config.server.host, port: config.server.port });
+    const url = address.replace('[::1]', '127.0.0.1');
+    return {
+      url,
+      async close() {
+        for (const close of closers) await close().catch((err: unknown) => logger.error({ err }, 'error while closing'));
+        await telemetry.shutdown();
+      },
+    };
+  } catch (err) {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+    throw err;
+  }
+}

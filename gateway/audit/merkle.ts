@@ -1,0 +1,224 @@
+// RFC 9162 Merkle tree hashing, proofs and their verifiers. Pure: stored hashes come in through a
+// HashReader, so the same code serves the file store, PostgreSQL and in-memory tests.
+import { createHash } from 'node:crypto';
+
+export const HASH_SIZE = 32;
+const LEAF_PREFIX = Buffer.from([0]);
+const NODE_PREFIX = Buffer.from([1]);
+const EMPTY_ROOT = createHash('sha256').digest();
+
+export function leafHash(leaf: Uint8Array): Buffer {
+  return createHash('sha256').update(LEAF_PREFIX).update(leaf).digest();
+}
+
+export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
+  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+}
+
+/** Hash of the perfect subtree at `level` whose leaves are index·2^level … (index+1)·2^level − 1. */
+export type HashReader = (level: number, index: number) => Buffer;
+
+/** A node completed by an append, for the store to keep. */
+export interface StoredNode {
+  level: number;
+  index: number;
+  hash: Buffer;
+}
+
+/** Largest power of two strictly below n (n ≥ 2): the split point of RFC 9162's MTH. */
+function splitPoint(n: number): number {
+  let k = 1;
+  while (k * 2 < n) k *= 2;
+  return k;
+}
+
+function perfectLevel(n: number): number {
+  let level = 0;
+  while (2 ** level < n) level++;
+  return 2 ** level === n ? level : -1;
+}
+
+/**
+ * Computes MTH over leaves [lo, hi) from stored perfect subtrees. Ranges produced by the RFC's
+ * recursion are always aligned, so each perfect range is one stored hash. `memo` lets a run of
+ * proofs over neighbouring leaves share the right-edge subtrees.
+ */
+export function subtreeHash(read: HashReader, lo: number, hi: number, memo?: Map<string, Buffer>): Buffer {
+  const n = hi - lo;
+  if (n === 0) return EMPTY_ROOT;
+  const level = perfectLevel(n);
+  if (level >= 0) return read(level, lo / n);
+  const key = memo ? `${lo}:${hi}` : '';
+  const cached = memo?.get(key);
+  if (cached) return cached;
+  const k = splitPoint(n);
+  const hash = nodeHash(subtreeHash(read, lo, lo + k, memo), subtreeHash(read, lo + k, hi, memo));
+  if (memo) {
+    if (memo.size > 4096) memo.clear();
+    memo.set(key, hash);
+  }
+  return hash;
+}
+
+export function treeRoot(read: HashReader, size: number, memo?: Map<string, Buffer>): Buffer {
+  return subtreeHash(read, 0, size, memo);
+}
+
+/** RFC 9162 §2.1.3.1 PATH(m, D[n]). */
+export function inclusionProof(read: HashReader, index: number, size: number, memo?: Map<string, Buffer>): Buffer[] {
+  if (!(index >= 0 && index < size)) throw new RangeError(`leaf ${index} is not in a tree of size ${size}`);
+  const proof: Buffer[] = [];
+  let lo = 0;
+  let hi = size;
+  const siblings: Buffer[] = [];
+  while (hi - lo > 1) {
+    const k = splitPoint(hi - lo);
+    if (index < lo + k) {
+      siblings.push(subtreeHash(read, lo + k, hi, memo));
+      hi = lo + k;
+    } else {
+      siblings.push(subtreeHash(read, lo, lo + k, memo));
+      lo = lo + k;
+    }
+  }
+  // The RFC lists the path from the leaf upwards.
+  for (let i = siblings.length - 1; i >= 0; i--) proof.push(siblings[i]);
+  return proof;
+}
+
+/** RFC 9162 §2.1.4.1 PROOF(m, D[n]). */
+export function consistencyProof(read: HashReader, first: number, second: number): Buffer[] {
+  if (!(first >= 0 && first <= second)) throw new RangeError(`no consistency proof from ${first} to ${second}`);
+  if (first === 0 || first === second) return [];
+  const out: Buffer[] = [];
+  let lo = 0;
+  let hi = second;
+  let m = first;
+  let whole = true;
+  while (m !== hi - lo) {
+    const k = splitPoint(hi - lo);
+    if (m <= k) {
+      out.push(subtreeHash(read, lo + k, hi));
+      hi = lo + k;
+    } else {
+      out.push(subtreeHash(read, lo, lo + k));
+      lo = lo + k;
+      m -= k;
+      whole = false;
+    }
+  }
+  if (!whole) out.push(subtreeHash(read, lo, hi));
+  return out.reverse();
+}
+
+const odd = (x: number) => x % 2 === 1;
+const half = (x: number) => Math.floor(x / 2);
+
+/** RFC 9162 §2.1.3.2. */
+export function verifyInclusion(leaf: Uint8Array, index: number, size: number, proof: Uint8Array[], root: Uint8Array): boolean {
+  if (!(index >= 0 && index < size)) return false;
+  let fn = index;
+  let sn = size - 1;
+  let r: Uint8Array = leaf;
+  for (const p of proof) {
+    if (sn === 0) return false;
+    if (odd(fn) || fn === sn) {
+      r = nodeHash(p, r);
+      if (!odd(fn)) {
+        while (!odd(fn) && fn !== 0) {
+          fn = half(fn);
+          sn = half(sn);
+        }
+      }
+    } else {
+      r = nodeHash(r, p);
+    }
+    fn = half(fn);
+    sn = half(sn);
+  }
+  return sn === 0 && Buffer.from(r).equals(root);
+}
+
+/** RFC 9162 §2.1.4.2. */
+export function verifyConsistency(first: number, second: number, proof: Uint8Array[], firstRoot: Uint8Array, secondRoot: Uint8Array): boolean {
+  if (first > second || first < 0) return false;
+  if (first === second) return proof.length === 0 && Buffer.from(firstRoot).equals(secondRoot);
+  if (first === 0) return proof.length === 0;
+  if (proof.length === 0) return false;
+  const path = perfectLevel(first) >= 0 ? [firstRoot, ...proof] : [...proof];
+  let fn = first - 1;
+  let sn = second - 1;
+  while (odd(fn)) {
+    fn = half(fn);
+    sn = half(sn);
+  }
+  let fr: Uint8Array = path[0];
+  let sr: Uint8Array = path[0];
+  for (const c of path.slice(1)) {
+    if (sn === 0) return false;
+    if (odd(fn) || fn === sn) {
+      fr = nodeHash(c, fr);
+      sr = nodeHash(c, sr);
+      if (!odd(fn)) {
+        while (!odd(fn) && fn !== 0) {
+          fn = half(fn);
+          sn = half(sn);
+        }
+      }
+    } else {
+      sr = nodeHash(sr, c);
+    }
+    fn = half(fn);
+    sn = half(sn);
+  }
+  return sn === 0 && Buffer.from(fr).equals(firstRoot) && Buffer.from(sr).equals(secondRoot);
+}
+
+/**
+ * The right edge of the tree (one perfect subtree per set bit of the size): appends in O(log n)
+ * time and memory, reports the nodes each append completes, and yields the root at any moment.
+ */
+export class Frontier {
+  #stack: { level: number; hash: Buffer }[] = [];
+  #size = 0;
+
+  static fromStore(read: HashReader, size: number): Frontier {
+    const f = new Frontier();
+    let start = 0;
+    for (let level = 52; level >= 0; level--) {
+      const width = 2 ** level;
+      if (size - start >= width) {
+        f.#stack.push({ level, hash: read(level, start / width) });
+        start += width;
+      }
+    }
+    f.#size = size;
+    return f;
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  append(leaf: Buffer): StoredNode[] {
+    const position = this.#size;
+    const nodes: StoredNode[] = [{ level: 0, index: position, hash: leaf }];
+    let hash = leaf;
+    let level = 0;
+    while (this.#stack.length > 0 && this.#stack[this.#stack.length - 1].level === level) {
+      hash = nodeHash(this.#stack.pop()!.hash, hash);
+      level++;
+      nodes.push({ level, index: Math.floor(position / 2 ** level), hash });
+    }
+    this.#stack.push({ level, hash });
+    this.#size++;
+    return nodes;
+  }
+
+  root(): Buffer {
+    if (this.#stack.length === 0) return EMPTY_ROOT;
+    let r = this.#stack[this.#stack.length - 1].hash;
+    for (let i = this.#stack.length - 2; i >= 0; i--) r = nodeHash(this.#stack[i].hash, r);
+    return r;
+  }
+}

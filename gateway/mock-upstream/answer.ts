@@ -72,11 +72,12 @@ function chosenTool(prompt: Prompt): ToolSpec | undefined {
   return undefined;
 }
 
-/** String values for tool arguments and JSON fields: words from the prompt, else from the corpus. */
+/** String values for tool arguments and JSON fields: the prompt's names first, then corpus phrases. */
 function phraseSource(rng: Rng, userText: string, sentences: readonly string[]): () => string {
-  const fromPrompt = (userText.match(/\b[A-Z][a-z]{2,}(?: [A-Z][a-z]{2,})*\b/g) ?? []).filter((w) => !/^(Use|Call|What|How|Please|The|Invoke|Run)$/.test(w));
+  const names = (userText.match(/\b[A-Z][a-z]{2,}(?: [A-Z][a-z]{2,})*\b/g) ?? []).filter((w) => !/^(Use|Call|What|How|Please|The|Invoke|Run|Give|Tell)$/.test(w));
   return () => {
-    if (fromPrompt.length > 0 && rng() < 0.7) return pick(rng, fromPrompt);
+    const name = names.shift();
+    if (name !== undefined) return name;
     const sentence = pick(rng, sentences);
     return sentence.split(' ').slice(0, 4 + Math.floor(rng() * 6)).join(' ').replace(/[,;:]$/, '');
   };

@@ -12,7 +12,7 @@ export interface DetectionResult {
   licence: string | null;
   licence_class: string | null;
   trainable: boolean | null;
-  /** 1 for a verified watermark; the fingerprint overlap (0.3–1) otherwise; 0 when nothing was found. */
+  /** 1 for a verified watermark; the fingerprint overlap (0.4–1) otherwise; 0 when nothing was found. */
   score: number;
   /** Came through the gateway and may not be trained on, or carries a forged mark. */
   restricted: boolean;
@@ -22,7 +22,7 @@ export interface DetectionResult {
 /** Resolves "ref:<hex>" (the hash of a non-UUID decision id) back to the id, when known. */
 export type RefResolver = (decisionRef: string) => string;
 
-// Restricted evidence first, so that a gate sees the reason to refuse.
+// Among several genuine marks (a text joining outputs), the restricted one first: a gate must see it.
 const restrictiveFirst = (a: { trainable: boolean }, b: { trainable: boolean }) => Number(a.trainable) - Number(b.trainable);
 
 export function detect(text: string, key: MacKey, index: FingerprintIndex, resolve: RefResolver): DetectionResult {
@@ -48,7 +48,9 @@ export function detect(text: string, key: MacKey, index: FingerprintIndex, resol
   }
   const matches = index.match(shingleHashes(text)).map((m) => ({ ...m, ...index.record(m.doc) }));
   if (matches.length > 0) {
-    const best = matches.sort((a, b) => restrictiveFirst(a, b) || b.score - a.score)[0];
+    const best = matches[0];
+    // A text joining several outputs is restricted when any of them is, whichever matched best.
+    const anyRestricted = matches.some((m) => !m.trainable);
     return {
       origin: 'fingerprint',
       status: 'genuine',
@@ -57,7 +59,7 @@ export function detect(text: string, key: MacKey, index: FingerprintIndex, resol
       licence_class: best.licenceClass,
       trainable: best.trainable,
       score: Math.round(best.score * 1000) / 1000,
-      restricted: forged || !best.trainable,
+      restricted: forged || anyRestricted,
       marks: counts,
     };
   }

@@ -34,6 +34,6 @@ personal_data if has_class_prefix("pii.")
 
 secrets if has_class_prefix("secret.")
 
-listed(list, value) if "*" in list
+listed(list, _) if "*" in list
 
 listed(list, value) if value in list

@@ -1,0 +1,127 @@
+// Dry run: re-decide recorded calls under a candidate revision and list the decisions that would change.
+import type { CallFacts, CallRecord, ModelRoute, Principal, ProviderKind } from '../pipeline/contracts.js';
+import type { PolicyDecider } from '../pipeline/contracts.js';
+
+/** Optional lookups into the live configuration; without them the record alone is used. */
+export interface RecordContext {
+  principal?(record: CallRecord): Principal | undefined;
+  route?(record: CallRecord): ModelRoute | undefined;
+}
+
+const kindOf = (provider: string): ProviderKind => (provider === 'anthropic' ? 'anthropic' : provider === 'openai' ? 'openai' : 'openai-compatible');
+
+/**
+ * Rebuilds the policy input of a recorded call. A record keeps the purpose but not the key's allowed purposes,
+ * and the provider id but not whether it is external: without a context, the recorded purpose counts as
+ * allowed and every provider as external (the stricter reading for secrets). Null when the call never
+ * reached routing.
+ */
+export function factsFromRecord(record: CallRecord, ctx: RecordContext = {}): CallFacts | null {
+  if (!record.model || !record.provider) return null;
+  const principal = ctx.principal?.(record) ?? {
+    keyId: record.principal.key_id,
+    team: record.principal.team,
+    project: record.principal.project,
+    defaultPurpose: record.purpose,
+    allowedPurposes: [record.purpose],
+  };
+  const route = ctx.route?.(record) ?? {
+    name: record.model,
+    providerId: record.provider,
+    providerKind: kindOf(record.provider),
+    external: true,
+    upstreamModel: record.upstream_model ?? record.model,
+    licence: record.licence ?? '',
+  };
+  const counts = Object.fromEntries(record.data_classes.map((c) => [c, 1]));
+  return {
+    principal,
+    purpose: record.purpose,
+    endpoint: record.endpoint,
+    route,
+    dataClasses: { classes: [...record.data_classes].sort(), counts },
+    stream: false,
+    now: record.time,
+  };
+}
+
+/** The last `n` calls (one record per decision id, the latest phase wins), oldest first. */
+export async function lastCalls(records: AsyncIterable<CallRecord>, n: number): Promise<CallRecord[]> {
+  const byId = new Map<string, CallRecord>();
+  for await (const r of records) {
+    byId.delete(r.decision_id);
+    byId.set(r.decision_id, r);
+    if (byId.size > n) byId.delete(byId.keys().next().value!);
+  }
+  return [...byId.values()];
+}
+
+export interface DecisionSummary {
+  decision: 'allow' | 'deny';
+  trainable: boolean;
+  rules: string[];
+}
+
+export interface DecisionChange {
+  decision_id: string;
+  time: string;
+  team: string;
+  model: string;
+  purpose: string;
+  before: DecisionSummary;
+  after: DecisionSummary;
+}
+
+export interface DryRunReport {
+  revision: string;
+  examined: number;
+  skipped: number;
+  changed: number;
+  changes: DecisionChange[];
+  errors: Array<{ decision_id: string; error: string }>;
+}
+
+/** Pure over its arguments: decides each call with the candidate and compares with what was recorded. */
+export function compareDecisions(calls: readonly CallRecord[], candidate: PolicyDecider, ctx: RecordContext = {}): DryRunReport {
+  const report: DryRunReport = { revision: '', examined: 0, skipped: 0, changed: 0, changes: [], errors: [] };
+  for (const record of calls) {
+    const facts = factsFromRecord(record, ctx);
+    if (!facts) {
+      report.skipped++;
+      continue;
+    }
+    report.examined++;
+    const before: DecisionSummary = {
+      decision: record.decision,
+      trainable: record.trainable,
+      rules: record.reasons.map((r) => r.rule),
+    };
+    let after: DecisionSummary;
+    try {
+      const d = candidate.decide(facts);
+      report.revision = d.revision;
+      const allow = d.request.allow;
+      after = {
+        decision: allow ? 'allow' : 'deny',
+        trainable: allow && d.training.permit,
+        rules: (allow ? [] : d.request.reasons).map((r) => r.rule),
+      };
+    } catch (err) {
+      report.errors.push({ decision_id: record.decision_id, error: String((err as Error).message ?? err) });
+      continue;
+    }
+    if (before.decision !== after.decision || (before.decision === 'allow' && before.trainable !== after.trainable)) {
+      report.changed++;
+      report.changes.push({
+        decision_id: record.decision_id,
+        time: record.time,
+        team: record.principal.team,
+        model: record.model!,
+        purpose: record.purpose,
+        before,
+        after,
+      });
+    }
+  }
+  return report;
+}

@@ -1,0 +1,41 @@
+// The policy input: CallFacts reshaped into the snake_case document the Rego rules read
+// (documented as JSON Schema in policies/README.md). Pure.
+import type { CallFacts } from '../pipeline/contracts.js';
+
+export interface PolicyInput {
+  principal: { key_id: string; team: string; project: string; default_purpose: string; allowed_purposes: string[] };
+  purpose: string;
+  endpoint: string;
+  route: { model: string; provider: string; provider_kind: string; external: boolean; upstream_model: string; licence: string };
+  data_classes: string[];
+  data_class_counts: Record<string, number>;
+  stream: boolean;
+  now: string;
+}
+
+export function buildPolicyInput(facts: CallFacts): PolicyInput {
+  const { principal: p, route: r } = facts;
+  return {
+    principal: {
+      key_id: p.keyId,
+      team: p.team,
+      project: p.project,
+      default_purpose: p.defaultPurpose,
+      allowed_purposes: p.allowedPurposes,
+    },
+    purpose: facts.purpose,
+    endpoint: facts.endpoint,
+    route: {
+      model: r.name,
+      provider: r.providerId,
+      provider_kind: r.providerKind,
+      external: r.external,
+      upstream_model: r.upstreamModel,
+      licence: r.licence,
+    },
+    data_classes: facts.dataClasses.classes,
+    data_class_counts: facts.dataClasses.counts,
+    stream: facts.stream,
+    now: facts.now,
+  };
+}

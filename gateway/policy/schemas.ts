@@ -1,0 +1,97 @@
+// JSON Schemas of the policy's input and of both decisions; the engine checks every decision against
+// them (a malformed decision is a failed evaluation) and policies/README.md documents the same shapes.
+const reason = {
+  type: 'object',
+  required: ['rule', 'message'],
+  additionalProperties: false,
+  properties: {
+    rule: { type: 'string', minLength: 1 },
+    message: { type: 'string' },
+    clause: {
+      type: 'object',
+      required: ['licence', 'section', 'text', 'url'],
+      additionalProperties: false,
+      properties: {
+        licence: { type: 'string' },
+        section: { type: 'string' },
+        text: { type: 'string' },
+        url: { type: 'string' },
+      },
+    },
+  },
+} as const;
+
+const strings = { type: 'array', items: { type: 'string' } } as const;
+
+export const requestDecisionSchema = {
+  type: 'object',
+  required: ['allow', 'reasons', 'obligations'],
+  additionalProperties: false,
+  properties: {
+    allow: { type: 'boolean' },
+    reasons: { type: 'array', items: reason },
+    obligations: {
+      type: 'object',
+      required: ['watermark', 'content_logging', 'redactions'],
+      additionalProperties: false,
+      properties: {
+        watermark: { type: 'boolean' },
+        content_logging: { enum: ['full', 'redacted', 'digest'] },
+        redactions: strings,
+      },
+    },
+  },
+} as const;
+
+export const trainingDecisionSchema = {
+  type: 'object',
+  required: ['permit', 'licence', 'licence_class', 'attribution', 'naming', 'reasons'],
+  additionalProperties: false,
+  properties: {
+    permit: { type: 'boolean' },
+    licence: { type: 'string' },
+    licence_class: { type: 'string' },
+    attribution: strings,
+    naming: strings,
+    reasons: { type: 'array', items: reason },
+  },
+} as const;
+
+export const policyInputSchema = {
+  type: 'object',
+  required: ['principal', 'purpose', 'endpoint', 'route', 'data_classes', 'data_class_counts', 'stream', 'now'],
+  additionalProperties: false,
+  properties: {
+    principal: {
+      type: 'object',
+      required: ['key_id', 'team', 'project', 'default_purpose', 'allowed_purposes'],
+      additionalProperties: false,
+      properties: {
+        key_id: { type: 'string' },
+        team: { type: 'string' },
+        project: { type: 'string' },
+        default_purpose: { type: 'string' },
+        allowed_purposes: strings,
+      },
+    },
+    purpose: { type: 'string' },
+    endpoint: { enum: ['chat.completions', 'responses', 'completions', 'embeddings', 'messages', 'models'] },
+    route: {
+      type: 'object',
+      required: ['model', 'provider', 'provider_kind', 'external', 'upstream_model', 'licence'],
+      additionalProperties: false,
+      properties: {
+        model: { type: 'string' },
+        provider: { type: 'string' },
+        provider_kind: { enum: ['openai', 'anthropic', 'openai-compatible'] },
+        external: { type: 'boolean' },
+        upstream_model: { type: 'string' },
+        licence: { type: 'string' },
+      },
+    },
+    data_classes: strings,
+    data_class_counts: { type: 'object', additionalProperties: { type: 'integer', minimum: 0 } },
+    stream: { type: 'boolean' },
+    now: { type: 'string', format: 'date-time' },
+  },
+} as const;

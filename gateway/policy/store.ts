@@ -1,0 +1,369 @@
+// The active policy and its lifecycle: build from the policies directory, hot reload on change, poll an
+// OPA bundle for fleets, and the stage → validate → dry-run → activate → rollback flow of the admin API.
+// A swap replaces one reference, so every decision is made by one whole revision; a step that fails
+// leaves the serving revision in place and is reported in status().
+import { watch, type FSWatcher } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { request } from 'undici';
+import type { CallFacts, CallRecord, PolicyDecider } from '../pipeline/contracts.js';
+import { commitRevisionDir, exists, loadEngine, readManifest, scratchDir, unpackBundle, writeBundleBytes } from './bundle.js';
+import { compareDecisions, lastCalls, type DryRunReport, type RecordContext } from './dry-run.js';
+import type { PolicyDecisionResult, PolicyEngine } from './engine.js';
+import { readSources, revisionOf, isSourceFile, type SourceFile } from './revision.js';
+import { validateDir, writeSources, type BuildReport } from './toolchain.js';
+
+export interface PolicyLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export type RevisionSource = 'dir' | 'bundle' | 'staged' | 'rollback';
+
+export interface RevisionEntry {
+  revision: string;
+  source: RevisionSource;
+  activated_at: string;
+}
+
+export interface PolicyError {
+  time: string;
+  source: RevisionSource;
+  step: string;
+  message: string;
+}
+
+export interface PolicyStatus {
+  active: RevisionEntry;
+  last_error: PolicyError | null;
+  history: RevisionEntry[];
+  mode: 'dir' | 'bundle';
+  dir: string;
+  bundle_url: string | null;
+}
+
+export interface PolicyStoreOptions {
+  dir: string;
+  dataDir: string;
+  bundleUrl?: string;
+  pollIntervalMs: number;
+  logger: PolicyLogger;
+  /** Watch `dir` for changes (default true in dir mode). */
+  watch?: boolean;
+  debounceMs?: number;
+  coverageThreshold?: number;
+  /** Recorded calls for dry runs, newest last (the audit log reader). */
+  records?: () => AsyncIterable<CallRecord>;
+  recordContext?: RecordContext;
+}
+
+export interface ActivationResult {
+  ok: boolean;
+  revision: string;
+  steps?: BuildReport['steps'];
+  error?: string;
+}
+
+export interface StagePayload {
+  /** Path (relative, POSIX, .rego or .json) → content. */
+  files: Record<string, string>;
+  /** Start from the active revision's sources and overlay `files` (default true). */
+  base?: 'active' | 'empty';
+}
+
+const HISTORY_LIMIT = 100;
+
+export class PolicyRefusedError extends Error {
+  constructor(
+    readonly step: string,
+    message: string,
+    readonly steps?: BuildReport['steps'],
+  ) {
+    super(message);
+  }
+}
+
+export class PolicyStore implements PolicyDecider {
+  #engine!: PolicyEngine;
+  #active!: RevisionEntry;
+  #history: RevisionEntry[] = [];
+  #lastError: PolicyError | null = null;
+  #serial: Promise<unknown> = Promise.resolve();
+  #watcher: FSWatcher | null = null;
+  #debounce: NodeJS.Timeout | null = null;
+  #poller: NodeJS.Timeout | null = null;
+  #etag: string | null = null;
+  readonly #o: PolicyStoreOptions;
+  readonly #root: string;
+  readonly #revisions: string;
+  readonly #candidates: string;
+
+  private constructor(opts: PolicyStoreOptions) {
+    this.#o = opts;
+    this.#root = join(opts.dataDir, 'policy');
+    this.#revisions = join(this.#root, 'revisions');
+    this.#candidates = join(this.#root, 'candidates');
+  }
+
+  /** Returns once the first revision serves; throws when it cannot be built or loaded. */
+  static async create(opts: PolicyStoreOptions): Promise<PolicyStore> {
+    const store = new PolicyStore(opts);
+    await mkdir(store.#revisions, { recursive: true });
+    await rm(join(store.#root, 'tmp'), { recursive: true, force: true });
+    store.#history = await store.#readHistory();
+    if (opts.bundleUrl) {
+      const r = await store.pollBundle();
+      if (!r.ok) throw new PolicyRefusedError('bundle', `initial policy bundle from ${opts.bundleUrl} refused: ${r.error}`);
+      store.#poller = setInterval(() => void store.pollBundle(), opts.pollIntervalMs);
+      store.#poller.unref();
+    } else {
+      const r = await store.reload();
+      if (!r.ok) throw new PolicyRefusedError('dir', `initial policy from ${opts.dir} refused: ${r.error}`, r.steps);
+      if (opts.watch ?? true) store.#watch();
+    }
+    return store;
+  }
+
+  /** The serving revision; hold the returned engine for the whole call. */
+  current(): PolicyEngine {
+    return this.#engine;
+  }
+
+  decide(facts: CallFacts): PolicyDecisionResult {
+    return this.#engine.decide(facts);
+  }
+
+  status(): PolicyStatus {
+    return {
+      active: this.#active,
+      last_error: this.#lastError,
+      history: this.history(),
+      mode: this.#o.bundleUrl ? 'bundle' : 'dir',
+      dir: this.#o.dir,
+      bundle_url: this.#o.bundleUrl ?? null,
+    };
+  }
+
+  /** Activations, newest first. */
+  history(): RevisionEntry[] {
+    return [...this.#history].reverse();
+  }
+
+  /** Rebuilds the policies directory and swaps it in when every step passes. */
+  reload(): Promise<ActivationResult> {
+    return this.#exclusive(async () => {
+      const sources = await readSources(this.#o.dir);
+      const revision = revisionOf(sources);
+      if (this.#active?.revision === revision) return { ok: true, revision };
+      try {
+        const { steps } = await this.#buildRevision(this.#o.dir, sources, 'dir');
+        await this.#swap(revision, 'dir');
+        return { ok: true, revision, steps };
+      } catch (err) {
+        return this.#refused('dir', revision, err);
+      }
+    });
+  }
+
+  /** Fetches the fleet bundle (If-None-Match), verifies it loads and decides, and swaps it in. */
+  pollBundle(): Promise<ActivationResult> {
+    return this.#exclusive(async () => {
+      const url = this.#o.bundleUrl!;
+      let revision = this.#active?.revision ?? '';
+      try {
+        const res = await request(url, { headers: this.#etag ? { 'if-none-match': this.#etag } : {} });
+        if (res.statusCode === 304) {
+          await res.body.dump();
+          return { ok: true, revision };
+        }
+        if (res.statusCode !== 200) {
+          await res.body.dump();
+          throw new PolicyRefusedError('fetch', `GET ${url} answered ${res.statusCode}`);
+        }
+        const bytes = new Uint8Array(await res.body.arrayBuffer());
+        const etag = res.headers.etag;
+        const scratch = await scratchDir(this.#root);
+        await writeBundleBytes(scratch, bytes);
+        await this.#step('unpack', () => unpackBundle(scratch));
+        const manifest = await readManifest(scratch);
+        revision = manifest.revision || createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+        await this.#step('load', () => loadEngine(scratch, revision));
+        await commitRevisionDir(this.#revisions, revision, scratch);
+        if (this.#active?.revision !== revision) await this.#swap(revision, 'bundle');
+        this.#etag = typeof etag === 'string' ? etag : null;
+        return { ok: true, revision };
+      } catch (err) {
+        return this.#refused('bundle', revision, err);
+      }
+    });
+  }
+
+  /** Stores a candidate's sources; its id is the revision they would build. */
+  stage(payload: StagePayload): Promise<{ candidate: string; files: string[] }> {
+    return this.#exclusive(async () => {
+      const overlay = Object.entries(payload.files ?? {}).map(([path, content]) => ({ path: checkedPath(path), content: String(content) }));
+      const base = payload.base === 'empty' ? [] : await this.sources(this.#active.revision).catch(() => readSources(this.#o.dir));
+      const merged = new Map<string, SourceFile>(base.map((f) => [f.path, f]));
+      for (const f of overlay) merged.set(f.path, f);
+      const files = [...merged.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
+      const candidate = revisionOf(files);
+      const dir = join(this.#candidates, candidate);
+      await rm(dir, { recursive: true, force: true });
+      await writeSources(dir, files);
+      return { candidate, files: files.map((f) => f.path) };
+    });
+  }
+
+  /** fmt, check, test and build a staged candidate; on success its bundle is kept for activation. */
+  validate(candidate: string): Promise<BuildReport> {
+    return this.#exclusive(async () => {
+      const dir = join(this.#candidates, checkedId(candidate));
+      if (!(await exists(dir))) throw new PolicyRefusedError('stage', `no staged candidate ${candidate}`);
+      try {
+        const { steps } = await this.#buildRevision(dir, await readSources(dir), 'staged');
+        return { ok: true, revision: candidate, steps };
+      } catch (err) {
+        const steps = err instanceof PolicyRefusedError && err.steps ? err.steps : [];
+        return { ok: false, revision: candidate, steps: steps.length ? steps : [{ step: 'build', ok: false, output: String((err as Error).message) }] };
+      }
+    });
+  }
+
+  /** Re-decides the last `last` recorded calls under a validated revision. */
+  async dryRun(revision: string, opts: { last?: number; records?: AsyncIterable<CallRecord> } = {}): Promise<DryRunReport> {
+    const dir = join(this.#revisions, checkedId(revision));
+    if (!(await exists(dir))) throw new PolicyRefusedError('dry-run', `revision ${revision} is not validated`);
+    const engine = await loadEngine(dir, revision);
+    const source = opts.records ?? this.#o.records?.();
+    const calls = source ? await lastCalls(source, opts.last ?? 1000) : [];
+    const report = compareDecisions(calls, engine, this.#o.recordContext);
+    report.revision = revision;
+    return report;
+  }
+
+  /** Makes a validated revision the serving one. */
+  activate(revision: string, source: RevisionSource = 'staged'): Promise<ActivationResult> {
+    return this.#exclusive(async () => {
+      try {
+        await this.#swap(checkedId(revision), source);
+        return { ok: true, revision };
+      } catch (err) {
+        return this.#refused(source, revision, err);
+      }
+    });
+  }
+
+  /** Returns to a revision that served before; its bundle is still on disk. */
+  rollback(revision: string): Promise<ActivationResult> {
+    if (!this.#history.some((h) => h.revision === revision)) {
+      return Promise.resolve({ ok: false, revision, error: `revision ${revision} never served` });
+    }
+    return this.activate(revision, 'rollback');
+  }
+
+  /** The Rego and data of a revision built here (fleet bundles carry none). */
+  async sources(revision: string): Promise<SourceFile[]> {
+    const raw = await readFile(join(this.#revisions, checkedId(revision), 'sources.json'), 'utf8');
+    return JSON.parse(raw) as SourceFile[];
+  }
+
+  async close(): Promise<void> {
+    this.#watcher?.close();
+    if (this.#debounce) clearTimeout(this.#debounce);
+    if (this.#poller) clearInterval(this.#poller);
+    await this.#serial.catch(() => undefined);
+  }
+
+  #watch(): void {
+    this.#watcher = watch(this.#o.dir, { recursive: true }, (_event, name) => {
+      if (name && !isSourceFile(String(name))) return;
+      if (this.#debounce) clearTimeout(this.#debounce);
+      this.#debounce = setTimeout(() => {
+        void this.reload().then((r) => {
+          if (r.ok) this.#o.logger.info({ revision: r.revision }, 'policy directory reloaded');
+        });
+      }, this.#o.debounceMs ?? 300);
+    });
+  }
+
+  async #buildRevision(dir: string, sources: SourceFile[], source: RevisionSource): Promise<{ steps: BuildReport['steps'] }> {
+    const revision = revisionOf(sources);
+    if (await exists(join(this.#revisions, revision, 'policy.wasm'))) return { steps: [] };
+    const scratch = await scratchDir(this.#root);
+    try {
+      const report = await validateDir(dir, { out: join(scratch, 'bundle.tar.gz'), threshold: this.#o.coverageThreshold });
+      const failed = report.steps.find((s) => !s.ok);
+      if (!report.ok) throw new PolicyRefusedError(failed?.step ?? 'build', `${failed?.step} failed: ${failed?.output}`, report.steps);
+      await this.#step('unpack', () => unpackBundle(scratch));
+      await this.#step('load', () => loadEngine(scratch, revision));
+      await writeFile(join(scratch, 'sources.json'), JSON.stringify(sources));
+      await commitRevisionDir(this.#revisions, revision, scratch);
+      this.#o.logger.info({ revision, source }, 'policy revision built');
+      return { steps: report.steps };
+    } catch (err) {
+      await rm(scratch, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  async #swap(revision: string, source: RevisionSource): Promise<void> {
+    const dir = join(this.#revisions, revision);
+    if (!(await exists(join(dir, 'policy.wasm')))) throw new PolicyRefusedError('activate', `revision ${revision} has no built bundle`);
+    const engine = await this.#step('load', () => loadEngine(dir, revision));
+    this.#engine = engine;
+    this.#active = { revision, source, activated_at: new Date().toISOString() };
+    this.#history.push(this.#active);
+    if (this.#history.length > HISTORY_LIMIT) this.#history.splice(0, this.#history.length - HISTORY_LIMIT);
+    this.#lastError = null;
+    await writeFile(join(this.#root, 'history.json'), JSON.stringify(this.#history, null, 1));
+    this.#o.logger.info({ revision, source }, 'policy revision active');
+  }
+
+  async #readHistory(): Promise<RevisionEntry[]> {
+    try {
+      return JSON.parse(await readFile(join(this.#root, 'history.json'), 'utf8')) as RevisionEntry[];
+    } catch {
+      return [];
+    }
+  }
+
+  async #step<T>(step: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof PolicyRefusedError) throw err;
+      throw new PolicyRefusedError(step, `${step} failed: ${String((err as Error)?.message ?? err)}`);
+    }
+  }
+
+  #refused(source: RevisionSource, revision: string, err: unknown): ActivationResult {
+    const step = err instanceof PolicyRefusedError ? err.step : 'internal';
+    const message = String((err as Error)?.message ?? err);
+    this.#lastError = { time: new Date().toISOString(), source, step, message };
+    this.#o.logger.error({ revision, source, step, reason: message }, 'policy revision refused; the previous revision keeps serving');
+    return { ok: false, revision, error: message, steps: err instanceof PolicyRefusedError ? err.steps : undefined };
+  }
+
+  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#serial.then(fn, fn);
+    this.#serial = run.catch(() => undefined);
+    return run;
+  }
+}
+
+export function createPolicyStore(opts: PolicyStoreOptions): Promise<PolicyStore> {
+  return PolicyStore.create(opts);
+}
+
+function checkedPath(path: string): string {
+  const ok = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*(\/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*$/.test(path) && !path.split('/').includes('..') && isSourceFile(path);
+  if (!ok) throw new PolicyRefusedError('stage', `file path ${JSON.stringify(path)} must be relative, without '..', ending in .rego or .json`);
+  return path;
+}
+
+function checkedId(id: string): string {
+  if (!/^[0-9a-zA-Z_.-]{1,64}$/.test(id) || /^\.+$/.test(id)) throw new PolicyRefusedError('stage', `invalid revision id ${JSON.stringify(id)}`);
+  return id;
+}

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { hashSecret, newSecret } from '../auth/secret-hash.js';
 
-export async function run(args: string[]): Promise<number> {
+export async function run(args: string[], out: { write(s: string): unknown } = process.stdout): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -36,7 +36,7 @@ export async function run(args: string[]): Promise<number> {
     defaultPurpose: purposes[0],
     allowedPurposes: purposes,
   };
-  process.stdout.write(`virtual key (shown once, give it to the developer): ${key}\n\nadd under keys: in the configuration:\n`);
-  process.stdout.write(stringify([entry]).replace(/^/gm, '  '));
+  out.write(`virtual key (shown once, give it to the developer): ${key}\n\nadd under keys: in the configuration:\n`);
+  out.write(stringify([entry]).replace(/^/gm, '  '));
   return 0;
 }

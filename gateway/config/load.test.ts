@@ -1,0 +1,57 @@
+import t from 'tap';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfigFile } from './load.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'termsgate-config-'));
+const write = (name: string, text: string) => {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+};
+const valid = `
+providers:
+  openai: { kind: openai, baseUrl: "https://api.openai.com/v1", apiKeyEnv: OPENAI_API_KEY }
+models:
+  gpt-4o-mini: { provider: openai, upstreamModel: gpt-4o-mini, licence: openai-terms }
+keys:
+  - id: k1
+    hash: "sha256:${'a'.repeat(64)}"
+    team: search
+`;
+
+t.test('a minimal file gets its defaults, and relative paths resolve beside it', async (t) => {
+  const c = loadConfigFile(write('ok.yaml', valid));
+  t.equal(c.server.port, 8080);
+  t.equal(c.limits.bodyBytes, 4 * 1024 * 1024);
+  t.equal(c.keys[0].defaultPurpose, 'general');
+  t.equal(c.dataDir, join(dir, 'data'));
+  t.equal(c.audit.backend, 'file');
+});
+
+const cases: Array<[string, string, string, RegExp]> = [
+  ['unknown field', valid + 'bogus: 1\n', 'bogus', /unknown field/],
+  ['bad provider kind', valid.replace('kind: openai', 'kind: gemini'), 'providers.openai.kind', /must be one of/],
+  ['dangling provider', valid.replace('provider: openai,', 'provider: azure,'), 'models.gpt-4o-mini.provider', /no provider named "azure"/],
+  ['bad key hash', valid.replace(`sha256:${'a'.repeat(64)}`, 'plain-key'), 'keys[0].hash', /must match pattern/],
+  ['missing team', valid.replace('    team: search\n', ''), 'keys[0].team', /is required/],
+  ['port out of range', valid + 'server: { port: 70000 }\n', 'server.port', /must be <= 65535/],
+  ['postgres without url', valid + 'audit: { backend: postgres }\n', 'audit.postgresUrl', /required/],
+  ['broken YAML', 'providers: [\n', 'line', /./],
+];
+for (const [name, text, field, reason] of cases) {
+  t.test(`invalid: ${name} names the file, the field and the reason`, async (t) => {
+    const file = write(`${name.replace(/\W/g, '-')}.yaml`, text);
+    try {
+      loadConfigFile(file);
+      t.fail('accepted');
+    } catch (err) {
+      t.ok(err instanceof ConfigError);
+      const e = err as ConfigError;
+      t.equal(e.file, file);
+      t.match(e.field, field);
+      t.match(e.reason, reason);
+    }
+  });
+}

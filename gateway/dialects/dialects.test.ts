@@ -1,0 +1,109 @@
+// The dialect adapters with the real watermark marker: a streamed answer, cut into arbitrary
+// deltas, comes out with exactly the text and marks of the same answer unstreamed.
+import t from 'tap';
+import { randomBytes } from 'node:crypto';
+import { createOutputMarker } from '../provenance/marker.js';
+import { anthropicMessages } from './anthropic-messages.js';
+import { openaiChat } from './openai-chat.js';
+import { openaiResponses } from './openai-responses.js';
+import { emptyOutput, type SseEvent } from './types.js';
+
+const marker = createOutputMarker(
+  { decisionId: '0190a0b0-0000-7000-8000-000000000001', licenceClass: 'never', trainable: false },
+  { keyId: 'abcd', macSecret: randomBytes(32) },
+);
+const text =
+  'The lighthouse keeper climbed the stairs at dusk. Here is code: `let x = 1;` and more words follow, ' +
+  'one after another, until the lamp was lit and the ships could see the rocks. '.repeat(6);
+
+function pieces(s: string, size: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < s.length; i += size) out.push(s.slice(i, i + size));
+  return out;
+}
+
+t.test('OpenAI chat: stream marks equal markText; held partial word flushed before finish', async (t) => {
+  for (const size of [1, 3, 7, 40]) {
+    const out = emptyOutput();
+    const tr = openaiChat.streamTransformer(marker, out, { stream: true });
+    const sent: SseEvent[] = [];
+    const base = { id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm' };
+    sent.push(...tr.event({ data: JSON.stringify({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] }) }));
+    for (const p of pieces(text, size)) sent.push(...tr.event({ data: JSON.stringify({ ...base, choices: [{ index: 0, delta: { content: p }, finish_reason: null }] }) }));
+    sent.push(...tr.event({ data: JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }) }));
+    sent.push(...tr.event({ data: JSON.stringify({ ...base, choices: [], usage: { prompt_tokens: 5, completion_tokens: 9 } }) }));
+    sent.push(...tr.event({ data: '[DONE]' }));
+    const chunks = sent.filter((e) => e.data !== '[DONE]').map((e) => JSON.parse(e.data));
+    const streamed = chunks.map((c) => c.choices[0]?.delta?.content ?? '').join('');
+    t.equal(streamed, marker.markText(text), `delta size ${size}`);
+    t.equal(out.text, text, 'the original text is collected for the record');
+    t.same(out.usage, { input_tokens: 5, output_tokens: 9 }, 'usage captured');
+    t.notOk(chunks.some((c) => c.usage), 'usage chunk dropped: the caller did not ask for it');
+    t.equal(sent.at(-1)!.data, '[DONE]');
+    const finishAt = chunks.findIndex((c) => c.choices[0]?.finish_reason === 'stop');
+    t.equal(finishAt, chunks.length - 1, 'nothing follows the finish chunk');
+  }
+});
+
+t.test('OpenAI chat JSON: content marked, tool calls untouched', async (t) => {
+  const json = {
+    choices: [
+      { index: 0, message: { role: 'assistant', content: text, tool_calls: [{ id: 't', type: 'function', function: { name: 'f', arguments: '{"a": "b c d"}' } }] }, finish_reason: 'stop' },
+    ],
+    usage: { prompt_tokens: 1, completion_tokens: 2 },
+  };
+  const out = emptyOutput();
+  openaiChat.transformJson(json, marker, out);
+  t.equal(json.choices[0].message.content, marker.markText(text));
+  t.equal(json.choices[0].message.tool_calls[0].function.arguments, '{"a": "b c d"}');
+  t.equal(out.text, text);
+});
+
+t.test('JSON mode is structured: no marker is asked for', async (t) => {
+  const parsed = openaiChat.parse({ model: 'm', messages: [{ role: 'user', content: 'hi' }], response_format: { type: 'json_object' } });
+  t.equal(typeof parsed === 'object' && parsed.structured, true);
+});
+
+t.test('Anthropic stream: text deltas marked like markText; flush before content_block_stop; tool input untouched', async (t) => {
+  const out = emptyOutput();
+  const tr = anthropicMessages.streamTransformer(marker, out, {});
+  const sent: SseEvent[] = [];
+  const ev = (type: string, body: object) => tr.event({ event: type, data: JSON.stringify({ type, ...body }) });
+  sent.push(...ev('message_start', { message: { usage: { input_tokens: 12, output_tokens: 1 } } }));
+  sent.push(...ev('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }));
+  for (const p of pieces(text, 5)) sent.push(...ev('content_block_delta', { index: 0, delta: { type: 'text_delta', text: p } }));
+  sent.push(...ev('content_block_stop', { index: 0 }));
+  sent.push(...ev('content_block_start', { index: 1, content_block: { type: 'tool_use', id: 'x', name: 'f', input: {} } }));
+  sent.push(...ev('content_block_delta', { index: 1, delta: { type: 'input_json_delta', partial_json: '{"city": "Oslo is"}' } }));
+  sent.push(...ev('content_block_stop', { index: 1 }));
+  sent.push(...ev('message_delta', { delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 40 } }));
+  const parsed = sent.map((e) => ({ event: e.event, ...JSON.parse(e.data) }));
+  const streamed = parsed.filter((e) => e.type === 'content_block_delta' && e.delta.type === 'text_delta').map((e) => e.delta.text).join('');
+  t.equal(streamed, marker.markText(text));
+  const stop0 = parsed.findIndex((e) => e.type === 'content_block_stop' && e.index === 0);
+  t.equal(parsed[stop0 - 1].type, 'content_block_delta', 'held text flushed just before the stop');
+  t.equal(parsed.find((e) => e.delta?.type === 'input_json_delta').delta.partial_json, '{"city": "Oslo is"}');
+  t.same(out.usage, { input_tokens: 12, output_tokens: 40 });
+  t.equal(out.text, text);
+});
+
+t.test('Responses stream: deltas, done text and completed response carry the same marks; sequence numbers stay increasing', async (t) => {
+  const out = emptyOutput();
+  const tr = openaiResponses.streamTransformer(marker, out, {});
+  let seq = 0;
+  const sent: SseEvent[] = [];
+  const ev = (type: string, body: object) => sent.push(...tr.event({ event: type, data: JSON.stringify({ type, sequence_number: seq++, ...body }) }));
+  ev('response.created', { response: {} });
+  for (const p of pieces(text, 6)) ev('response.output_text.delta', { item_id: 'i', output_index: 0, content_index: 0, delta: p });
+  ev('response.output_text.done', { item_id: 'i', output_index: 0, content_index: 0, text });
+  ev('response.completed', { response: { output: [{ type: 'message', content: [{ type: 'output_text', text }] }], usage: { input_tokens: 3, output_tokens: 4 } } });
+  const parsed = sent.map((e) => JSON.parse(e.data));
+  const deltas = parsed.filter((e) => e.type === 'response.output_text.delta').map((e) => e.delta).join('');
+  t.equal(deltas, marker.markText(text));
+  t.equal(parsed.find((e) => e.type === 'response.output_text.done').text, marker.markText(text));
+  t.equal(parsed.at(-1).response.output[0].content[0].text, marker.markText(text));
+  const seqs = parsed.map((e) => e.sequence_number);
+  t.same(seqs, [...seqs].sort((a, b) => a - b), 'increasing');
+  t.equal(new Set(seqs).size, seqs.length, 'unique');
+  t.same(out.usage, { input_tokens: 3, output_tokens: 4 });
+});

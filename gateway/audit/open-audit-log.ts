@@ -1,0 +1,24 @@
+// The one entry point the gateway uses: the configured backend behind the AuditLog interface.
+import type { Config } from '../config/types.js';
+import type { SigningKeys } from '../signing/keys.js';
+import type { AuditLog } from './audit-log.js';
+import { FileAuditLog } from './file-log.js';
+
+export interface OpenAuditLogOptions {
+  dataDir: string;
+  audit: Config['audit'];
+  keys: SigningKeys;
+  /** File backend only: open without writing (exports beside a running gateway). */
+  readOnly?: boolean;
+  /** Failures of background checkpoints, syncs and sequencing. */
+  onError?: (err: Error) => void;
+}
+
+export async function openAuditLog(opts: OpenAuditLogOptions): Promise<AuditLog> {
+  if (opts.audit.backend === 'postgres') {
+    if (!opts.audit.postgresUrl) throw new Error('audit.backend postgres needs audit.postgresUrl');
+    const { PgAuditLog } = await import('./pg-log.js');
+    return PgAuditLog.open({ url: opts.audit.postgresUrl, audit: opts.audit, keys: opts.keys, onError: opts.onError });
+  }
+  return FileAuditLog.open(opts);
+}

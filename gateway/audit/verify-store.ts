@@ -1,0 +1,175 @@
+// `audit verify` of a file-backed store: recomputes every leaf and the tree from the segment files,
+// checks each signed checkpoint, the stored content, and names the first bad record.
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import { contentDigest } from './canonical.js';
+import type { SignedCheckpoint } from './checkpoint.js';
+import { readCheckpoints, readVerifierKey } from './checkpoint-store.js';
+import { ContentStore } from './content-store.js';
+import { decodeLeaf, type LogEntry } from './leaf.js';
+import { Frontier, HASH_SIZE, leafHash } from './merkle.js';
+import { scanSegment } from './segment-scan.js';
+import { listSegments } from './segment-store.js';
+
+export type ProblemKind = 'damaged' | 'missing' | 'out-of-order' | 'altered' | 'truncated' | 'checkpoint' | 'content';
+
+export interface VerifyProblem {
+  kind: ProblemKind;
+  /** The first bad record's sequence number, when one can be named. */
+  seq: number | null;
+  message: string;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  records: number;
+  checkpoints: number;
+  /** Size of the latest checkpoint whose root the records reproduce. */
+  verifiedSize: number;
+  contentChecked: number;
+  contentPurged: number;
+  problem: VerifyProblem | null;
+  warnings: string[];
+}
+
+/** Reads stored leaf hashes (tree level 0) sequentially, in blocks. */
+class StoredLeaves {
+  #fd: number;
+  #block = Buffer.alloc(0);
+  #blockStart = 0;
+
+  constructor(path: string) {
+    this.#fd = existsSync(path) ? openSync(path, 'r') : -1;
+  }
+
+  get(index: number): Buffer | null {
+    if (this.#fd < 0) return null;
+    const rel = (index - this.#blockStart) * HASH_SIZE;
+    if (rel < 0 || rel + HASH_SIZE > this.#block.length) {
+      const block = Buffer.allocUnsafe(HASH_SIZE * 32768);
+      const n = readSync(this.#fd, block, 0, block.length, index * HASH_SIZE);
+      this.#block = block.subarray(0, n - (n % HASH_SIZE));
+      this.#blockStart = index;
+      if (this.#block.length === 0) return null;
+    }
+    const at = (index - this.#blockStart) * HASH_SIZE;
+    return this.#block.subarray(at, at + HASH_SIZE);
+  }
+
+  close(): void {
+    if (this.#fd >= 0) closeSync(this.#fd);
+  }
+}
+
+export async function verifyStore(dataDir: string, opts: { verifierKey?: string; checkContent?: boolean } = {}): Promise<VerifyReport> {
+  const dir = join(dataDir, 'audit');
+  const report: VerifyReport = { ok: false, records: 0, checkpoints: 0, verifiedSize: 0, contentChecked: 0, contentPurged: 0, problem: null, warnings: [] };
+  const fail = (kind: ProblemKind, seq: number | null, message: string): VerifyReport => {
+    report.problem = { kind, seq, message };
+    return report;
+  };
+  const vkey = opts.verifierKey ?? readVerifierKey(dir);
+  let checkpoints: SignedCheckpoint[] = [];
+  if (vkey) {
+    try {
+      checkpoints = readCheckpoints(dir, vkey);
+    } catch (err) {
+      return fail('checkpoint', null, (err as Error).message);
+    }
+  } else if (existsSync(join(dir, 'checkpoints.jsonl'))) {
+    return fail('checkpoint', null, 'no verifier key to check the checkpoints with');
+  }
+  report.checkpoints = checkpoints.length;
+  for (let i = 1; i < checkpoints.length; i++) {
+    if (checkpoints[i].size < checkpoints[i - 1].size) return fail('checkpoint', null, `checkpoint ${i + 1} shrinks the tree from ${checkpoints[i - 1].size} to ${checkpoints[i].size}`);
+  }
+  const signedSize = checkpoints.at(-1)?.size ?? 0;
+  let nextCp = 0;
+  const frontier = new Frontier();
+  const stored = new StoredLeaves(join(dir, 'tree', 'level-00.bin'));
+  const content = new ContentStore(join(dir, 'content'));
+  const checkContent = opts.checkContent ?? true;
+
+  const checkDigest = async (entry: LogEntry, digest: string | null): Promise<VerifyProblem | null> => {
+    if (!digest) return null;
+    const raw = await content.raw(digest);
+    if (raw === null) {
+      report.contentPurged++;
+      return null;
+    }
+    report.contentChecked++;
+    let actual = '';
+    try {
+      actual = contentDigest(JSON.parse(raw));
+    } catch {
+      actual = 'unreadable';
+    }
+    return actual === digest ? null : { kind: 'content', seq: entry.seq, message: `content ${digest} of record seq ${entry.seq} was altered` };
+  };
+
+  try {
+    let pos = 0;
+    const segments = listSegments(join(dir, 'segments'));
+    for (let s = 0; s < segments.length; s++) {
+      const { firstSeq, path } = segments[s];
+      if (firstSeq !== pos) {
+        return firstSeq > pos
+          ? fail('missing', pos, `records from seq ${pos} to ${firstSeq - 1} are missing (segment ${path} starts at ${firstSeq})`)
+          : fail('out-of-order', pos, `segment ${path} starts at seq ${firstSeq}, but seq ${pos} was expected`);
+      }
+      const it = scanSegment(path);
+      for (;;) {
+        const step = await it.next();
+        if (step.done) {
+          const end = step.value;
+          if (end.kind === 'corrupt') return fail('damaged', pos, `record seq ${pos} (${path}, byte ${end.offset}) is damaged: ${end.reason}`);
+          if (end.kind === 'torn-tail') {
+            const last = s === segments.length - 1;
+            if (!last || pos < signedSize) return fail('damaged', pos, `record seq ${pos} (${path}, byte ${end.end}) is damaged: ${end.bytes} bytes do not form a valid record`);
+            report.warnings.push(`${end.bytes} bytes of an unfinished write after seq ${pos - 1} (not covered by a checkpoint; truncated when the log is next opened)`);
+          }
+          break;
+        }
+        let entry: LogEntry;
+        try {
+          entry = decodeLeaf(step.value.payload);
+        } catch {
+          return fail('damaged', pos, `record at position ${pos} (${path}, byte ${step.value.offset}) is not a valid entry`);
+        }
+        if (entry.seq < pos) return fail('out-of-order', entry.seq, `record seq ${entry.seq} appears again at position ${pos}: inserted or moved`);
+        if (entry.seq > pos) {
+          // Seq `pos` is not here: moved (it follows shortly) or removed.
+          const peek = await it.next();
+          if (!peek.done && peek.value.payload.includes(`,"seq":${pos}}`)) {
+            return fail('out-of-order', pos, `record seq ${pos} is out of order: seq ${entry.seq} stands in its place (reordered)`);
+          }
+          return fail('missing', pos, `record seq ${pos} is missing: seq ${entry.seq} follows seq ${pos - 1} (removed)`);
+        }
+        const lh = leafHash(step.value.payload);
+        const storedLeaf = stored.get(pos);
+        if (storedLeaf && !storedLeaf.equals(lh)) return fail('altered', pos, `record seq ${pos} was altered: its leaf hash differs from the one in the tree`);
+        frontier.append(lh);
+        pos++;
+        while (nextCp < checkpoints.length && checkpoints[nextCp].size === pos) {
+          if (!frontier.root().equals(checkpoints[nextCp].root)) {
+            const from = nextCp > 0 ? checkpoints[nextCp - 1].size : 0;
+            return fail('altered', from, `records seq ${from}..${pos - 1} do not reproduce the root signed at size ${pos} (${checkpoints[nextCp].time}): one of them was altered`);
+          }
+          report.verifiedSize = pos;
+          nextCp++;
+        }
+        if (checkContent) {
+          const problem = (await checkDigest(entry, entry.record.request_digest)) ?? (await checkDigest(entry, entry.record.response_digest));
+          if (problem) return fail(problem.kind, problem.seq, problem.message);
+        }
+      }
+    }
+    report.records = pos;
+    if (nextCp < checkpoints.length && checkpoints[nextCp].size === 0) report.verifiedSize = 0;
+    if (pos < signedSize) return fail('truncated', pos, `the log ends before seq ${pos}, but a checkpoint signed ${signedSize} records: seq ${pos}..${signedSize - 1} were removed (truncated)`);
+    report.ok = true;
+    return report;
+  } finally {
+    stored.close();
+  }
+}

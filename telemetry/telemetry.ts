@@ -28,6 +28,8 @@ export interface TelemetryOptions {
   enabled?: boolean;
   /** Exports spans through a SimpleSpanProcessor, in addition to those OTEL_TRACES_EXPORTER names (tests). */
   traceExporter?: SpanExporter;
+  /** Further span processors, e.g. a BatchSpanProcessor around a custom exporter. */
+  spanProcessors?: SpanProcessor[];
   /** An extra metric reader (tests); GET /metrics keeps its own. */
   metricReader?: MetricReader;
   /** Defaults to process.env. */
@@ -60,7 +62,7 @@ class SdkTelemetry implements Telemetry {
 
   constructor(settings: TelemetrySettings, opts: TelemetryOptions) {
     const resource = gatewayResource(opts.serviceVersion);
-    const processors = spanProcessors(settings, opts.traceExporter);
+    const processors = [...spanProcessors(settings, opts.traceExporter), ...(opts.spanProcessors ?? [])];
     this.tracing = processors.length > 0;
     if (this.tracing) {
       this.#tracerProvider = new BasicTracerProvider({ resource, spanProcessors: processors });

@@ -5,7 +5,7 @@ import { ControlTokens } from '../auth/control-tokens.js';
 import { VirtualKeys } from '../auth/virtual-keys.js';
 import { classify, redact } from '../classify/classify.js';
 import type { Config } from '../config/types.js';
-import { openAuditLog } from '../audit/open.js';
+import { openAuditLog } from '../audit/open-audit-log.js';
 import { auditAdminRoutes } from '../audit/admin-routes.js';
 import { RequestPath } from '../pipeline/request-path.js';
 import { createPolicyStore } from '../policy/store.js';
@@ -61,7 +61,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       routes,
       classify,
       redact,
-      policy: () => policy.current(),
+      policy: () => policy,
       upstream,
       provenance,
       audit,
@@ -74,7 +74,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       requestPath,
       keys: virtualKeys,
       routes,
-      policy: () => policy.current(),
+      policy: () => policy,
       bodyLimit: config.limits.bodyBytes,
       logger,
       readiness: { policy: () => policy.current() !== null },

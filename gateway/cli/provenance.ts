@@ -1,0 +1,118 @@
+// `termsgate provenance scan FILE [--data-dir DIR] [--format text|jsonl] [--input text|jsonl] [--field PATH ...]`
+// Exit status: 1 when restricted content (from a provider whose terms forbid training on it, or
+// under a forged mark) is found, 0 when not, 2 on usage errors. Records: see provenance/scan-records.ts.
+import { createReadStream, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import type { DetectionResult } from '../provenance/detection.js';
+import { createProvenance } from '../provenance/provenance.js';
+import { summarise } from '../provenance/scan-summary.js';
+import { ParagraphSplitter, textOfJsonRecord, type ScanRecord } from '../provenance/scan-records.js';
+import { loadOrCreateSigningKeys } from '../signing/keys.js';
+
+const usage = `usage: termsgate provenance scan FILE [--data-dir DIR] [--format text|jsonl] [--input text|jsonl] [--field PATH ...]
+  FILE        plain text (one record per blank-line-separated paragraph) or JSONL (one record per line:
+              assistant contents of "messages", or the --field paths, e.g. --field choices.0.message.content)
+  --input     how to read FILE; default: jsonl for *.jsonl / *.ndjson or when --field is given, else text
+  --format    text (default): traced records and a summary; jsonl: one object per record, then a summary line
+exit status: 1 when restricted content is found, 0 when not, 2 on usage errors`;
+
+class UsageError extends Error {}
+
+async function* records(file: string, input: 'text' | 'jsonl', fields: string[]): AsyncGenerator<ScanRecord> {
+  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  if (input === 'text') {
+    const splitter = new ParagraphSplitter();
+    for await (const line of lines) {
+      const r = splitter.push(line);
+      if (r) yield r;
+    }
+    const last = splitter.end();
+    if (last) yield last;
+    return;
+  }
+  let lineNo = 0;
+  for await (const line of lines) {
+    lineNo++;
+    if (line.trim() === '') continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      throw new UsageError(`${file}:${lineNo}: not a JSON object`);
+    }
+    yield { line: lineNo, text: textOfJsonRecord(parsed, fields) };
+  }
+}
+
+function describe(r: DetectionResult): string {
+  if (r.status === 'forged') return `FORGED mark (${r.marks.forged}), restricted`;
+  const trainable = r.trainable ? 'trainable' : 'not trainable';
+  return `${r.restricted ? 'restricted' : 'permitted'}: ${r.origin} ${r.score} decision ${r.decision_id} licence ${r.licence ?? '?'} (${r.licence_class ?? '?'}), ${trainable}`;
+}
+
+async function scan(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      'data-dir': { type: 'string', default: './data' },
+      format: { type: 'string', default: 'text' },
+      input: { type: 'string' },
+      field: { type: 'string', multiple: true, default: [] },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(usage + '\n');
+    return 0;
+  }
+  const [file, ...extra] = positionals;
+  if (!file || extra.length > 0) throw new UsageError('scan takes exactly one FILE');
+  if (values.format !== 'text' && values.format !== 'jsonl') throw new UsageError(`unknown --format ${values.format}`);
+  const input = values.input ?? (/\.(jsonl|ndjson)$/i.test(file) || values.field.length > 0 ? 'jsonl' : 'text');
+  if (input !== 'text' && input !== 'jsonl') throw new UsageError(`unknown --input ${input}`);
+  if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
+  const dataDir = values['data-dir'];
+  // Never create keys here: a scan against the wrong directory must fail, not verify against a new key.
+  if (!existsSync(join(dataDir, 'keys', 'watermark-mac.key')) || !existsSync(join(dataDir, 'keys', 'signing-ed25519.pem'))) {
+    throw new UsageError(`no gateway keys under ${dataDir}/keys (use --data-dir)`);
+  }
+  const provenance = await createProvenance({ dataDir, keys: loadOrCreateSigningKeys(dataDir), readOnly: true });
+  const results: DetectionResult[] = [];
+  const out = (s: string) => process.stdout.write(s + '\n');
+  let n = 0;
+  for await (const record of records(file, input, values.field)) {
+    const r = provenance.detect(record.text);
+    results.push(r);
+    n++;
+    if (values.format === 'jsonl') out(JSON.stringify({ record: n, line: record.line, ...r }));
+    else if (r.origin !== null) out(`${file}:${record.line}: ${describe(r)}`);
+  }
+  await provenance.close();
+  const summary = summarise(results);
+  if (values.format === 'jsonl') out(JSON.stringify({ summary }));
+  else {
+    out(
+      `${summary.records} records: ${summary.traced} traced (${summary.via_watermark} by watermark, ${summary.via_fingerprint} by fingerprint), ` +
+        `${summary.restricted} restricted, ${summary.forged} with forged marks`,
+    );
+  }
+  return summary.restricted > 0 ? 1 : 0;
+}
+
+export async function run(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  try {
+    if (sub === 'scan') return await scan(rest);
+    process.stderr.write(usage + '\n');
+    return sub === '--help' || sub === '-h' ? 0 : 2;
+  } catch (err) {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`provenance: ${(err as Error).message}\n${usage}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,34 @@
+// POST /admin/v1/provenance/detect {text} or {texts:[…]}: where each text came from (auditor role).
+import type { FastifyInstance } from 'fastify';
+import type { ControlTokens } from '../auth/control-tokens.js';
+import type { DetectionResult } from './detection.js';
+import { summarise } from './scan-summary.js';
+
+export interface ProvenanceAdminDeps {
+  provenance: { detect(text: string): DetectionResult };
+  tokens: Pick<ControlTokens, 'require'>;
+}
+
+const MAX_TEXTS = 1000;
+
+const bodySchema = {
+  type: 'object',
+  oneOf: [{ required: ['text'] }, { required: ['texts'] }],
+  properties: {
+    text: { type: 'string' },
+    texts: { type: 'array', items: { type: 'string' }, maxItems: MAX_TEXTS },
+  },
+  additionalProperties: false,
+} as const;
+
+export function provenanceAdminRoutes(app: FastifyInstance, deps: ProvenanceAdminDeps): void {
+  app.post<{ Body: { text?: string; texts?: string[] } }>(
+    '/admin/v1/provenance/detect',
+    { preHandler: deps.tokens.require('auditor'), schema: { body: bodySchema } },
+    async (request) => {
+      const texts = request.body.texts ?? [request.body.text as string];
+      const results = texts.map((t) => deps.provenance.detect(t));
+      return { results, summary: summarise(results) };
+    },
+  );
+}

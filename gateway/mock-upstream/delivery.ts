@@ -27,14 +27,18 @@ export async function deliver(req: IncomingMessage, res: ServerResponse, reply: 
     ...headers,
     ...(reply.kind === 'sse' ? SSE_HEADERS : { 'content-type': 'application/json', ...reply.headers }),
   });
+  let written = Promise.resolve();
   for (let i = 0; i < frames.length; i++) {
     if (i === cut) {
-      if (behaviour.resetAfter !== undefined) req.socket.destroy();
+      // Let what was written reach the client before the connection is cut.
+      if (behaviour.resetAfter !== undefined) await written.then(() => req.socket.destroy());
       return;
     }
     if (i > 0 && behaviour.chunkDelayMs > 0 && !(await wait(behaviour.chunkDelayMs, gone.signal))) return;
     if (gone.signal.aborted) return;
-    if (!res.write(frames[i]) && !(await drained(res, gone.signal))) return;
+    let ok = true;
+    written = new Promise((resolve) => (ok = res.write(frames[i], () => resolve())));
+    if (!ok && !(await drained(res, gone.signal))) return;
   }
   res.end();
 }

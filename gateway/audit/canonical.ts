@@ -1,6 +1,9 @@
 // RFC 8785 canonical JSON and the digests derived from it: the one byte encoding that hashes are taken over.
 import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import canonicalizeModule from 'canonicalize';
+
+// The package is CommonJS (module.exports = fn) while its typings declare an ES default export.
+const canonicalize = canonicalizeModule as unknown as (input: unknown) => string | undefined;
 
 export function canonicalJson(value: unknown): string {
   const text = canonicalize(value);

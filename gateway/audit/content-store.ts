@@ -1,8 +1,8 @@
 // Call content kept apart from the tree, one file per digest under <audit>/content/<2 hex>/<hex>.json,
 // so retention can delete it while every record and proof stays intact.
-import { mkdirSync } from 'node:fs';
-import { open, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { FileHandle } from 'node:fs/promises';
 import { canonicalJson, contentDigest } from './canonical.js';
 
@@ -11,6 +11,8 @@ const DIGEST = /^sha256:([0-9a-f]{64})$/;
 export class ContentStore {
   readonly #dir: string;
   #unsynced: FileHandle[] = [];
+  #unsyncedDirs = new Set<string>();
+  #tmpCounter = 0;
 
   constructor(dir: string) {
     this.#dir = dir;
@@ -22,29 +24,38 @@ export class ContentStore {
     return join(this.#dir, m[1].slice(0, 2), `${m[1]}.json`);
   }
 
-  /** Writes the value (reaching the OS before it resolves) and returns its digest; fsynced by sync(). */
+  /**
+   * Writes the value and returns its digest; resolves once the bytes are in the OS, fsynced by sync().
+   * Written to a temporary name and renamed, so a crash never leaves a partial file under a digest.
+   */
   async put(value: unknown): Promise<string> {
     const text = canonicalJson(value);
     const digest = contentDigest(value);
     const path = this.#path(digest);
-    mkdirSync(join(path, '..'), { recursive: true });
-    let fh: FileHandle;
-    try {
-      fh = await open(path, 'wx');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return digest;
-      throw err;
-    }
+    if (existsSync(path)) return digest;
+    const dir = dirname(path);
+    mkdirSync(dir, { recursive: true });
+    const tmp = `${path}.tmp-${process.pid}-${this.#tmpCounter++}`;
+    const fh = await open(tmp, 'wx');
     await fh.writeFile(text);
+    await rename(tmp, path);
     this.#unsynced.push(fh);
+    this.#unsyncedDirs.add(dir);
     return digest;
   }
 
   async sync(): Promise<void> {
     const handles = this.#unsynced;
+    const dirs = [...this.#unsyncedDirs];
     this.#unsynced = [];
+    this.#unsyncedDirs.clear();
     await Promise.all(handles.map(async (fh) => {
       await fh.datasync();
+      await fh.close();
+    }));
+    await Promise.all(dirs.map(async (d) => {
+      const fh = await open(d, 'r');
+      await fh.sync();
       await fh.close();
     }));
   }
@@ -69,7 +80,7 @@ export class ContentStore {
     }
   }
 
-  /** Retention: deletes content written before `cutoff`; returns how many items went. */
+  /** Retention: deletes content written before `cutoff` (and leftovers of interrupted writes); returns how many items went. */
   async purgeOlderThan(cutoff: Date): Promise<number> {
     let purged = 0;
     let dirs: string[] = [];
@@ -83,7 +94,7 @@ export class ContentStore {
         const path = join(this.#dir, d, name);
         if ((await stat(path)).mtimeMs < cutoff.getTime()) {
           await rm(path, { force: true });
-          purged++;
+          if (name.endsWith('.json')) purged++;
         }
       }
     }

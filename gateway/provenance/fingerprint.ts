@@ -6,7 +6,7 @@
 export const SHINGLE_WORDS = 4;
 export const MIN_LEVEL = 1;
 /** Each output keeps between TARGET and 2×TARGET sampled shingles (fewer when it is short). */
-export const TARGET_SAMPLES = 24;
+export const TARGET_SAMPLES = 32;
 export const MAX_LEVEL = 20;
 
 const INVISIBLE = /[\p{Cf}\uFE00-\uFE0F]|\uDB40[\uDD00-\uDDEF]/gu;

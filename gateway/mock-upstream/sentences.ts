@@ -4,7 +4,9 @@ const MAX_WORDS = 40;
 
 export function splitSentences(text: string): string[] {
   const out: string[] = [];
-  for (const raw of text.split(/(?<=[.!?])\s+(?=["A-Z])/)) {
+  // Transcripts mark audience reactions, e.g. "(Applause.)"; they are not part of the prose.
+  const cleaned = text.replace(/\((?:applause|laughter|cheers)[^)]*\)/gi, ' ');
+  for (const raw of cleaned.split(/(?<=[.!?])\s+(?=["A-Z])/)) {
     const sentence = raw.replace(/\s+/g, ' ').trim();
     const words = sentence.split(' ').length;
     if (words < MIN_WORDS || words > MAX_WORDS) continue;

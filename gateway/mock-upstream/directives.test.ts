@@ -57,6 +57,10 @@ t.test('mock:stall holds the request until the client aborts', async (t) => {
   const err = await ask('hi mock:stall', AbortSignal.timeout(300)).catch((e: unknown) => e);
   t.ok(err instanceof OpenAI.APIUserAbortError);
   t.ok(Date.now() - started >= 290);
+  await new Promise((r) => setTimeout(r, 50));
+  t.equal(mock.received().at(-1)?.disconnected, true, 'the mock saw the client go away');
+  await ask('hi');
+  t.equal(mock.received().at(-1)?.disconnected, false, 'a completed request is not marked');
 });
 
 t.test('mock:stall-after=N streams N events then hangs', async (t) => {

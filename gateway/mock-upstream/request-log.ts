@@ -5,6 +5,8 @@ export interface ReceivedRequest {
   headers: Record<string, string | string[] | undefined>;
   /** Parsed JSON, the raw text when it is not JSON, or null when empty. */
   body: unknown;
+  /** Set once the connection closed before the response was complete (client gone, reset, stall). */
+  disconnected: boolean;
 }
 
 export class RequestLog {

@@ -48,7 +48,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: MockServe
   const dialect = dialectOf(req);
   const raw = await readBody(req);
   const body = parseJson(raw);
-  log.add({ method: req.method ?? 'GET', url: req.url ?? '/', headers: { ...req.headers }, body: raw === '' ? null : (body ?? raw) });
+  const entry = { method: req.method ?? 'GET', url: req.url ?? '/', headers: { ...req.headers }, body: raw === '' ? null : (body ?? raw), disconnected: false };
+  log.add(entry);
+  res.once('close', () => {
+    if (!res.writableFinished) entry.disconnected = true;
+  });
   const headers = requestIdHeader(dialect);
 
   if (opts.apiKey !== undefined && !authorised(req, opts.apiKey)) {

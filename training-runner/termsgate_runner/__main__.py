@@ -1,0 +1,104 @@
+"""python -m termsgate_runner pull | verify | scan | train | card"""
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .config import load_config
+
+
+def _print(obj) -> None:
+    print(json.dumps(obj, indent=2, ensure_ascii=False))
+
+
+def cmd_pull(a) -> int:
+    from .pull import pull
+    from .gateway_key import load_pinned
+    from .verify import verify_dir
+
+    result = pull(a.gateway, a.token, Path(a.out), a.limit)
+    report = verify_dir(Path(a.out), load_pinned(Path(a.out)), set(load_config(a.config).allowed_licences))
+    _print({**result, "verify": report.to_json()})
+    return 0
+
+
+def cmd_verify(a) -> int:
+    from .gateway_key import GatewayKey, load_pinned
+    from .provenance import scan
+    from .verify import verify_dir
+
+    key = GatewayKey.from_json(json.loads(Path(a.public_key).read_text())) if a.public_key else load_pinned(Path(a.dir))
+    if key is None:
+        print(f"no gateway key pinned in {a.dir}; pass --public-key", file=sys.stderr)
+        return 2
+    report = verify_dir(Path(a.dir), key, set(load_config(a.config).allowed_licences), move=not a.dry_run)
+    out = report.to_json()
+    restricted = False
+    for dataset in a.external or []:
+        result = scan(Path(dataset))
+        out.setdefault("external", []).append({"file": dataset, "restricted": result.restricted, "findings": len(result.findings)})
+        restricted |= result.restricted
+    _print(out)
+    return 1 if report.quarantined or restricted else 0
+
+
+def cmd_scan(a) -> int:
+    from .provenance import scan
+
+    result = scan(Path(a.file), data_dir=Path(a.data_dir) if a.data_dir else None)
+    _print({"file": a.file, "restricted": result.restricted, "findings": result.findings})
+    return 1 if result.restricted else 0
+
+
+def cmd_train(a) -> int:
+    from .train import train
+
+    summary = train(Path(a.data), load_config(a.config), Path(a.out))
+    if int(__import__("os").environ.get("RANK", "0")) == 0:
+        _print(summary)
+    return 0
+
+
+def cmd_card(a) -> int:
+    from .card import write_card
+
+    _print(write_card(Path(a.run), a.name))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="termsgate_runner")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("pull", help="consume the training feed into shards, then verify them")
+    s.add_argument("--gateway", required=True)
+    s.add_argument("--token", required=True)
+    s.add_argument("--out", required=True)
+    s.add_argument("--config")
+    s.add_argument("--limit", type=int, default=500)
+    s.set_defaults(fn=cmd_pull)
+    s = sub.add_parser("verify", help="check permits and licences; quarantine what fails (exit 1 if any)")
+    s.add_argument("dir")
+    s.add_argument("--config")
+    s.add_argument("--public-key", help="gateway key JSON (default: the key pinned by pull)")
+    s.add_argument("--external", action="append", help="outside dataset to pass through `termsgate provenance scan`")
+    s.add_argument("--dry-run", action="store_true", help="report without moving records")
+    s.set_defaults(fn=cmd_verify)
+    s = sub.add_parser("scan", help="refuse an outside dataset holding restricted gateway outputs (exit 1)")
+    s.add_argument("file")
+    s.add_argument("--data-dir")
+    s.set_defaults(fn=cmd_scan)
+    s = sub.add_parser("train", help="distil a student from verified records")
+    s.add_argument("--data", required=True)
+    s.add_argument("--config")
+    s.add_argument("--out", required=True)
+    s.set_defaults(fn=cmd_train)
+    s = sub.add_parser("card", help="write the model card and lineage summary of a run")
+    s.add_argument("--run", required=True)
+    s.add_argument("--name")
+    s.set_defaults(fn=cmd_card)
+    a = p.parse_args(argv)
+    return a.fn(a)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

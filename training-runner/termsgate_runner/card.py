@@ -1,0 +1,71 @@
+"""Hugging Face model card for a run: the licences, record counts and duties of its data, and its lineage."""
+import json
+from pathlib import Path
+
+import yaml
+
+from .lineage import LINEAGE, SUMMARY
+
+
+def model_name(requested: str, naming: list[str]) -> str:
+    """Naming duties are required name prefixes (Llama: "Llama" at the beginning of the model name)."""
+    name = requested
+    for prefix in reversed(naming):
+        if not name.lower().startswith(prefix.lower()):
+            name = f"{prefix}-{name}"
+    return name
+
+
+def build_card(run: Path, name: str | None = None) -> tuple[str, dict]:
+    run = Path(run)
+    summary = json.loads((run / SUMMARY).read_text())
+    licences = summary["licences"]
+    attribution = [a for lic in licences.values() for a in lic["attribution"]]
+    naming = list(dict.fromkeys(n for lic in licences.values() for n in lic["naming"]))
+    decision_ids = [json.loads(line)["decision_id"] for line in (run / LINEAGE).read_text().splitlines() if line.strip()]
+    full_name = model_name(name or run.name, naming)
+    ids = sorted(licences)
+    meta = {
+        "license": ids[0] if len(ids) == 1 else "other",
+        "license_name": None if len(ids) == 1 else "multiple: " + ", ".join(ids),
+        "model_name": full_name,
+        "library_name": "transformers",
+        "pipeline_tag": "text-generation",
+        "tags": ["termsgate", "distillation"],
+        "termsgate": {
+            "records": summary["records"],
+            "licences": {lic: v["records"] for lic, v in licences.items()},
+            "attribution": attribution,
+            "naming": naming,
+            "lineage": LINEAGE,
+            "decision_ids": len(decision_ids),
+        },
+    }
+    meta = {k: v for k, v in meta.items() if v is not None}
+    lines = [
+        "---", yaml.safe_dump(meta, sort_keys=False, allow_unicode=True).rstrip(), "---", "",
+        f"# {full_name}", "",
+        "A student model distilled by the termsgate runner from gateway outputs whose training use the policy permitted.",
+        "Every record carried a gateway-signed permit that the runner verified before training.", "",
+        "## Training data", "",
+        "| licence | licence class | records | teacher models |", "|---|---|---|---|",
+    ]
+    for lic, v in licences.items():
+        lines.append(f"| {lic} | {v['licence_class']} | {v['records']} | {', '.join(v['teacher_models'])} |")
+    lines += ["", f"Total records: {summary['records']}.", "", "## Duties", ""]
+    if attribution or naming:
+        for lic, v in licences.items():
+            for a in v["attribution"]:
+                lines.append(f"- attribution ({lic}): {a}")
+            for n in v["naming"]:
+                lines.append(f"- naming ({lic}): the model name begins with \"{n}\"")
+    else:
+        lines.append("The licences of the data impose no attribution or naming duties.")
+    lines += ["", "## Lineage", "", f"`{LINEAGE}` lists the {len(decision_ids)} gateway decision ids (and record ids) of the data used.", ""]
+    return "\n".join(lines), meta
+
+
+def write_card(run: Path, name: str | None = None) -> dict:
+    text, meta = build_card(run, name)
+    (Path(run) / "README.md").write_text(text, encoding="utf-8")
+    return meta

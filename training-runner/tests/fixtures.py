@@ -1,0 +1,74 @@
+"""Signed feed records made the way the gateway makes them (same canonical bytes, Ed25519 permits)."""
+import base64
+import json
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from termsgate_runner.canonical import digest_of, permit_message, record_id_of
+from termsgate_runner.gateway_key import GatewayKey
+
+DUTIES = {
+    "llama-3.1-community": (["Built with Llama"], ["Llama"], "yes-with-duties", "llama-3.1-8b-instruct"),
+    "apache-2.0": ([], [], "yes", "qwen2.5-7b-instruct"),
+    "mit": ([], [], "yes", "deepseek-r1"),
+    "openai-terms": ([], [], "not-for-competing-models", "gpt-4o-mini"),
+}
+CITIES = [("France", "Paris"), ("Spain", "Madrid"), ("Italy", "Rome"), ("Japan", "Tokyo"), ("Peru", "Lima"),
+          ("Egypt", "Cairo"), ("Kenya", "Nairobi"), ("Chile", "Santiago"), ("Norway", "Oslo"), ("Greece", "Athens")]
+
+
+class Signer:
+    def __init__(self):
+        self.private = Ed25519PrivateKey.generate()
+        raw = self.private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        import hashlib
+
+        self.key = GatewayKey(key_id=hashlib.sha256(raw).hexdigest()[:16], raw=raw)
+
+    def record(self, example: dict, seq: int) -> dict:
+        digest = digest_of(example)
+        rid = record_id_of(digest)
+        permit = {"id": rid, "digest": digest, "policy_revision": example["policy_revision"], "licence": example["licence"]}
+        sig = base64.urlsafe_b64encode(self.private.sign(permit_message(permit))).rstrip(b"=").decode()
+        return {"id": rid, "seq": seq, "permit": {**permit, "alg": "Ed25519", "key_id": self.key.key_id, "signature": sig}, "example": example}
+
+
+def example(i: int, licence: str = "apache-2.0") -> dict:
+    attribution, naming, klass, model = DUTIES[licence]
+    country, city = CITIES[i % len(CITIES)]
+    words = ["The", " capital", " of", f" {country}", " is", f" {city}", "."]
+    top = [{"token": w, "logprob": -0.05, "top_logprobs": [{"token": w, "logprob": -0.05}, {"token": " the", "logprob": -3.2}]} for w in words]
+    return {
+        "decision_id": f"dec_{licence}_{i:04d}",
+        "model": model,
+        "licence": licence,
+        "licence_class": klass,
+        "attribution": attribution,
+        "naming": naming,
+        "policy_revision": "rev-test",
+        "messages": [{"role": "user", "content": f"What is the capital of {country}? (question {i})"}],
+        "completion": "".join(words),
+        "top_logprobs": top,
+        "time": "2026-11-28T17:00:00.000Z",
+    }
+
+
+def write_dataset(dir: Path, signer: Signer, records: list[dict]) -> Path:
+    (dir / "shards").mkdir(parents=True, exist_ok=True)
+    (dir / "gateway-key.json").write_text(json.dumps(signer.key.to_json()))
+    with open(dir / "shards" / "shard-000000000001.jsonl", "w") as f:
+        for r in records:
+            f.write(json.dumps(r) + "\n")
+    return dir
+
+
+def tiny_config(path: Path, **overrides) -> Path:
+    cfg = {"steps": 40, "micro_batch_size": 8, "lr": 0.01, "warmup_steps": 4, "eval_every": 20, "log_every": 10,
+           "checkpoint_every": 20, "eval_fraction": 0.2,
+           "student": {"arch": "llama", "hidden_size": 48, "intermediate_size": 96, "num_layers": 2, "num_heads": 4,
+                       "max_seq_len": 96, "tokenizer_vocab_size": 400}}
+    cfg.update(overrides)
+    path.write_text(json.dumps(cfg))
+    return path

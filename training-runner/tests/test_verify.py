@@ -1,0 +1,48 @@
+import json
+
+from fixtures import Signer, example, write_dataset
+
+from termsgate_runner.shards import iter_records, quarantine_path
+from termsgate_runner.verify import verify_dir
+
+ALLOWED = {"apache-2.0", "mit", "llama-3.1-community"}
+
+
+def test_valid_records_pass_and_bad_ones_are_quarantined(tmp_path):
+    gateway, forger = Signer(), Signer()
+    good = [gateway.record(example(i), i + 1) for i in range(3)]
+    tampered = gateway.record(example(10), 4)
+    tampered["example"]["completion"] = "The capital of France is Berlin."
+    forged = forger.record(example(11), 5)
+    forged["permit"]["key_id"] = gateway.key.key_id  # claims the gateway's key, signed with another
+    missing = gateway.record(example(12), 6)
+    del missing["permit"]
+    forbidden = gateway.record(example(13, "openai-terms"), 7)
+    relabelled = gateway.record(example(14, "mit"), 8)
+    relabelled["example"]["licence"] = "apache-2.0"
+    write_dataset(tmp_path, gateway, good + [tampered, forged, missing, forbidden, relabelled])
+    with open(tmp_path / "shards" / "shard-000000000001.jsonl", "a") as f:
+        f.write("{not json\n")
+
+    report = verify_dir(tmp_path, gateway.key, ALLOWED)
+
+    assert report.verified == 3
+    reasons = {q["id"]: q["reason"] for q in report.quarantined}
+    assert reasons[tampered["id"]].startswith("digest mismatch")
+    assert reasons[forged["id"]].startswith("bad signature")
+    assert reasons[missing["id"]] == "missing permit"
+    assert "not on the runner's allowlist" in reasons[forbidden["id"]]
+    assert reasons[relabelled["id"]].startswith("digest mismatch")
+    assert any(q["reason"] == "unparseable line" for q in report.quarantined)
+    assert [r["id"] for r, _ in iter_records(tmp_path)] == [r["id"] for r in good]
+    lines = [json.loads(l) for l in quarantine_path(tmp_path).read_text().splitlines()]
+    assert len(lines) == 6 and all(l["reason"] for l in lines)
+    assert verify_dir(tmp_path, gateway.key, ALLOWED).quarantined == [], "a second pass finds nothing left to refuse"
+
+
+def test_records_from_an_unknown_key_are_refused(tmp_path):
+    gateway, other = Signer(), Signer()
+    write_dataset(tmp_path, gateway, [other.record(example(1), 1)])
+    report = verify_dir(tmp_path, gateway.key, ALLOWED, move=False)
+    assert report.verified == 0
+    assert report.quarantined[0]["reason"] == "permit signed by an unknown key"

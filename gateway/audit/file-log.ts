@@ -11,7 +11,6 @@ import { signCheckpoint, verifierKey, type SignedCheckpoint } from './checkpoint
 import { appendCheckpoint, readCheckpoints, writeVerifierKey } from './checkpoint-store.js';
 import { ContentStore } from './content-store.js';
 import { recordMatcher, type RecordFilter } from './filter.js';
-import { encodeFrame } from './frame.js';
 import { decodeLeaf, encodeLeaf, type LogEntry } from './leaf.js';
 import { consistencyProof, Frontier, inclusionProof, leafHash, treeRoot, type StoredNode } from './merkle.js';
 import { AuditCorruptionError, SegmentStore } from './segment-store.js';
@@ -177,14 +176,14 @@ export class FileAuditLog implements AuditLog {
     }
     const first = this.#segments.size;
     try {
-      const frames: Buffer[] = [];
+      const leaves: Buffer[] = [];
       const nodes: StoredNode[] = [];
       for (let i = 0; i < records.length; i++) {
         const leaf = encodeLeaf(first + i, records[i]);
-        frames.push(encodeFrame(leaf));
+        leaves.push(leaf);
         for (const n of this.#frontier.append(leafHash(leaf))) nodes.push(n);
       }
-      this.#segments.writeFrames(frames);
+      this.#segments.writeRecords(leaves);
       this.#tree.write(nodes);
     } catch (err) {
       // The frontier may be ahead of the files now; refuse further appends until reopened (recovery repairs it).

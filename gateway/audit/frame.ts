@@ -15,6 +15,22 @@ export function encodeFrame(payload: Uint8Array): Buffer {
   return out;
 }
 
+/** Frames many payloads into one buffer (one write syscall for a whole batch). */
+export function encodeFrames(payloads: Uint8Array[]): Buffer {
+  let total = 0;
+  for (const p of payloads) total += FRAME_HEADER + p.length;
+  const out = Buffer.allocUnsafe(total);
+  let at = 0;
+  for (const p of payloads) {
+    out.writeUInt32BE(p.length, at);
+    out.writeUInt32BE(crc32(p), at + 4);
+    out.writeUInt32BE(crc32(out.subarray(at, at + 8)), at + 8);
+    out.set(p, at + FRAME_HEADER);
+    at += FRAME_HEADER + p.length;
+  }
+  return out;
+}
+
 export type FrameResult =
   | { kind: 'frame'; payload: Buffer; next: number }
   /** The buffer ends inside the frame; `end` is where the frame would end when the header is intact. */

@@ -3,7 +3,7 @@
 import { closeSync, fsync, ftruncateSync, mkdirSync, openSync, readdirSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { FRAME_HEADER, readFrame } from './frame.js';
+import { encodeFrames, FRAME_HEADER, readFrame } from './frame.js';
 import { scanSegment, type SegmentEnd } from './segment-scan.js';
 
 const fsyncAsync = promisify(fsync);
@@ -121,17 +121,17 @@ export class SegmentStore {
     this.#offsets[this.#size++] = offset;
   }
 
-  /** Writes framed records (already numbered from `size`) with one write syscall. */
-  writeFrames(frames: Buffer[]): void {
+  /** Writes records numbered from `size` (payloads, framed here) with one write syscall. */
+  writeRecords(payloads: Buffer[]): void {
     if (this.#readOnly) throw new Error('audit store is open read-only');
     if (this.#writeFd < 0 || this.#tailBytes >= SEGMENT_BYTES) this.#rotate();
-    const data = frames.length === 1 ? frames[0] : Buffer.concat(frames);
+    const data = encodeFrames(payloads);
     let written = 0;
     while (written < data.length) written += writeSync(this.#writeFd, data, written, data.length - written, this.#tailBytes + written);
     let offset = this.#tailBytes;
-    for (const f of frames) {
+    for (const p of payloads) {
       this.#pushOffset(offset);
-      offset += f.length;
+      offset += FRAME_HEADER + p.length;
     }
     this.#tailBytes = offset;
     this.#unsynced.add(this.#writeFd);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { x as untar } from 'tar';
 import type { CallFacts } from '../pipeline/contracts.js';
 import { PolicyEngine } from './engine.js';
+import { isTestFile, type SourceFile } from './revision.js';
 
 export interface BundleManifest {
   revision?: string;
@@ -37,11 +38,30 @@ export const probeFacts: CallFacts = {
   now: '2026-01-01T00:00:00Z',
 };
 
-/** Loads the unpacked bundle in `dir` and proves it decides. */
-export async function loadEngine(dir: string, revision: string): Promise<PolicyEngine> {
+/**
+ * Whether decisions may be reused across calls that differ only in time: the rules must read named input
+ * fields other than `now`, never input.now or the input as a whole. Without sources (fleet bundles), no.
+ */
+export function timeIndependent(sources: readonly SourceFile[] | null): boolean {
+  if (!sources) return false;
+  const otherFields = /\binput\b(?!\.(?:principal|purpose|endpoint|route|data_classes|data_class_counts|stream)\b)/;
+  return !sources.some((f) => f.path.endsWith('.rego') && !isTestFile(f.path) && otherFields.test(f.content.replace(/#.*$/gm, '')));
+}
+
+async function readSourcesJson(dir: string): Promise<SourceFile[] | null> {
+  try {
+    return JSON.parse(await readFile(join(dir, 'sources.json'), 'utf8')) as SourceFile[];
+  } catch {
+    return null;
+  }
+}
+
+/** Loads the unpacked bundle in `dir` and proves it decides; memoizes when its sources allow (see timeIndependent). */
+export async function loadEngine(dir: string, revision: string, sources?: readonly SourceFile[]): Promise<PolicyEngine> {
   const wasm = await readFile(join(dir, 'policy.wasm'));
   const data = JSON.parse(await readFile(join(dir, 'data.json'), 'utf8')) as unknown;
-  const engine = await PolicyEngine.load(revision, wasm, data);
+  const memoize = timeIndependent(sources ?? (await readSourcesJson(dir)));
+  const engine = await PolicyEngine.load(revision, wasm, data, { memoize });
   engine.decide(probeFacts);
   return engine;
 }

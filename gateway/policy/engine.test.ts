@@ -156,3 +156,21 @@ t.test('a copy with a failing test is refused by the build', async (t) => {
   t.equal(r.steps.at(-1)!.step, 'test');
   t.match(r.steps.at(-1)!.output, /FAIL/);
 });
+
+t.test('memoized decisions: only for rules that ignore the time, frozen, per revision', async (t) => {
+  const { readSources } = await import('./revision.js');
+  const { timeIndependent } = await import('./bundle.js');
+  const sources = await readSources(policies);
+  t.ok(timeIndependent(sources), 'the shipped rules never read input.now');
+  t.notOk(timeIndependent([{ path: 'x.rego', content: 'package x\n\nallow if input.now < "2027"\n' }]));
+  t.notOk(timeIndependent([{ path: 'x.rego', content: 'package x\n\ni := input\n' }]));
+  t.ok(timeIndependent([{ path: 'x_test.rego', content: 'package x\n\ntest_a if true with input as {}\n' }]));
+  t.notOk(timeIndependent(null), 'fleet bundles without sources are evaluated every call');
+  const memo = await loadEngine(built, report.revision, sources);
+  const a = memo.decide(facts('deepseek-r1'));
+  const b = memo.decide(facts('deepseek-r1', { now: '2027-01-01T00:00:00Z' }));
+  t.equal(a, b, 'same input at another time reuses the decision');
+  t.ok(Object.isFrozen(a.request.reasons));
+  t.same(a, engine.decide(facts('deepseek-r1')), 'and equals the evaluated one');
+  t.not(memo.decide(facts('gpt-4o-mini')).training.permit, true);
+});

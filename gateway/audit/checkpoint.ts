@@ -56,6 +56,12 @@ function parseVerifierKey(vkey: string): { name: string; hash: Buffer; key: KeyO
   return { name, hash, key };
 }
 
+/** The raw Ed25519 public key inside a verifier key (checked against its key hash). */
+export function verifierPublicKey(vkey: string): Buffer {
+  const { key } = parseVerifierKey(vkey);
+  return Buffer.from(key.export({ format: 'jwk' }).x as string, 'base64url');
+}
+
 /** Parses a signed checkpoint note and checks its signature by `vkey`; throws with the reason. */
 export function openCheckpoint(note: string, vkey: string): SignedCheckpoint {
   const { name, hash, key } = parseVerifierKey(vkey);

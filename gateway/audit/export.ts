@@ -1,0 +1,173 @@
+// Streams an export of the audit log (JSONL, CSV or Parquet) in bounded memory. Each record carries
+// its inclusion proof against one signed checkpoint and its link of a hash chain; the export ends
+// with a signed manifest. Formats and verification: gateway/audit/README.md.
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import type { SigningKeys } from '../signing/keys.js';
+import type { AuditLog, StoredEntry } from './audit-log.js';
+import type { SignedCheckpoint } from './checkpoint.js';
+import { csvRow } from './csv.js';
+import { CHAIN_START, EXPORT_FORMAT, nextChain, signManifest, type ExportHeader, type ExportManifest } from './export-manifest.js';
+import type { RecordFilter } from './filter.js';
+import { leafHash } from './merkle.js';
+
+export type ExportFormat = 'jsonl' | 'csv' | 'parquet';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['jsonl', 'csv', 'parquet'];
+
+export interface ExportRow {
+  entry: StoredEntry;
+  /** The record's canonical JSON, cut from the leaf bytes. */
+  recordJson: string;
+  proof: Buffer[];
+  chain: Buffer;
+}
+
+const BATCH = 1000;
+
+/** The leaf is canonical {"record":…,"seq":n}; the record's canonical JSON is the part between. */
+function recordJsonOf(entry: StoredEntry): string {
+  const text = entry.leaf.toString('utf8');
+  return text.slice('{"record":'.length, text.length - `,"seq":${entry.seq}}`.length);
+}
+
+/** The selected records below the checkpoint's size, with proofs, in batches. */
+export async function* exportRows(log: AuditLog, checkpoint: SignedCheckpoint, filter: RecordFilter): AsyncGenerator<ExportRow[]> {
+  let chain: Buffer = CHAIN_START;
+  let batch: StoredEntry[] = [];
+  const flush = async (): Promise<ExportRow[]> => {
+    const proofs = await log.inclusionProofs(batch.map((e) => e.seq), checkpoint.size);
+    const rows = batch.map((entry, i) => {
+      chain = nextChain(chain, leafHash(entry.leaf));
+      return { entry, recordJson: recordJsonOf(entry), proof: proofs[i], chain };
+    });
+    batch = [];
+    return rows;
+  };
+  for await (const entry of log.query({ ...filter, toSeq: Math.min(filter.toSeq ?? Infinity, checkpoint.size) })) {
+    batch.push(entry);
+    if (batch.length >= BATCH) yield await flush();
+  }
+  if (batch.length > 0) yield await flush();
+}
+
+const b64 = (hashes: Buffer[]) => hashes.map((h) => h.toString('base64'));
+
+export const CSV_COLUMNS = ['seq', 'time', 'decision_id', 'phase', 'team', 'project', 'key_id', 'endpoint', 'provider', 'model', 'decision', 'status', 'policy_revision', 'licence', 'trainable', 'record', 'proof', 'chain'] as const;
+/** First field of the CSV row that carries the manifest, after the last record. */
+export const CSV_MANIFEST_MARK = '#manifest';
+
+function csvRecordRow(r: ExportRow): string {
+  const rec = r.entry.record;
+  return csvRow([
+    String(r.entry.seq), rec.time, rec.decision_id, rec.phase, rec.principal.team, rec.principal.project, rec.principal.key_id, rec.endpoint,
+    rec.provider ?? '', rec.model ?? '', rec.decision, String(rec.status), rec.policy_revision ?? '', rec.licence ?? '', String(rec.trainable),
+    r.recordJson, b64(r.proof).join(' '), r.chain.toString('base64'),
+  ]);
+}
+
+async function write(out: Writable, text: string): Promise<void> {
+  if (!out.write(text)) await once(out, 'drain');
+}
+
+export interface ExportOptions {
+  format: ExportFormat;
+  filter?: RecordFilter;
+  /** The checkpoint to cut the export against; defaults to signing a fresh one. */
+  checkpoint?: SignedCheckpoint;
+  /** Where to write: a stream (jsonl, csv) or a file path (any format; Parquet needs one). */
+  out: Writable | string;
+}
+
+export async function exportAudit(log: AuditLog, keys: SigningKeys, opts: ExportOptions): Promise<ExportManifest> {
+  const checkpoint = opts.checkpoint ?? (await log.checkpoint());
+  const filter = opts.filter ?? {};
+  const header: ExportHeader = { format: EXPORT_FORMAT, checkpoint: checkpoint.note, verifier_key: log.verifierKey, filter, created: new Date().toISOString() };
+  let count = 0;
+  let chain: Buffer = CHAIN_START;
+  const rows = exportRows(log, checkpoint, filter);
+
+  if (opts.format === 'parquet') {
+    if (typeof opts.out !== 'string') throw new Error('a Parquet export needs a file path');
+    // Loaded on demand: tap's module resolver cannot resolve hyparquet's subpath exports.
+    const { fileWriter, ParquetWriter } = await import('hyparquet-writer');
+    const writer = new ParquetWriter({
+      writer: fileWriter(opts.out),
+      schema: [
+        { name: 'root', num_children: 9 },
+        { name: 'seq', type: 'INT64', repetition_type: 'REQUIRED' },
+        { name: 'time', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },
+        { name: 'decision_id', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },
+        { name: 'team', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },
+        { name: 'model', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' },
+        { name: 'decision', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },
+        { name: 'record', type: 'BYTE_ARRAY', converted_type: 'JSON', repetition_type: 'REQUIRED' },
+        { name: 'proof', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },
+        { name: 'chain', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },
+      ],
+      statistics: false,
+    });
+    // Row groups of 10,000 records: memory stays bounded by one group.
+    let group: ExportRow[] = [];
+    const flushGroup = async () => {
+      if (group.length === 0) return;
+      const col = <T>(f: (r: ExportRow) => T) => group.map(f);
+      await writer.write({
+        rowGroupSize: group.length,
+        columnData: [
+          { name: 'seq', data: col((r) => BigInt(r.entry.seq)) },
+          { name: 'time', data: col((r) => r.entry.record.time) },
+          { name: 'decision_id', data: col((r) => r.entry.record.decision_id) },
+          { name: 'team', data: col((r) => r.entry.record.principal.team) },
+          { name: 'model', data: col((r) => r.entry.record.model) },
+          { name: 'decision', data: col((r) => r.entry.record.decision) },
+          { name: 'record', data: col((r) => r.recordJson) },
+          { name: 'proof', data: col((r) => b64(r.proof).join(' ')) },
+          { name: 'chain', data: col((r) => r.chain.toString('base64')) },
+        ],
+      });
+      group = [];
+    };
+    for await (const batch of rows) {
+      for (const r of batch) {
+        group.push(r);
+        count++;
+        chain = r.chain;
+      }
+      if (group.length >= 10_000) await flushGroup();
+    }
+    await flushGroup();
+    const manifest = signManifest(header, count, chain, keys.sign);
+    writer.kvMetadata = [{ key: 'termsgate.manifest', value: JSON.stringify(manifest) }];
+    await writer.finish();
+    return manifest;
+  }
+
+  const { createWriteStream } = await import('node:fs');
+  const out = typeof opts.out === 'string' ? createWriteStream(opts.out) : opts.out;
+  if (opts.format === 'jsonl') await write(out, JSON.stringify({ type: 'header', ...header }) + '\n');
+  else await write(out, csvRow([...CSV_COLUMNS]));
+  for await (const batch of rows) {
+    let text = '';
+    for (const r of batch) {
+      text +=
+        opts.format === 'jsonl'
+          ? `{"type":"record","seq":${r.entry.seq},"record":${r.recordJson},"proof":${JSON.stringify(b64(r.proof))},"chain":"${r.chain.toString('base64')}"}\n`
+          : csvRecordRow(r);
+      count++;
+      chain = r.chain;
+    }
+    await write(out, text);
+  }
+  const manifest = signManifest(header, count, chain, keys.sign);
+  if (opts.format === 'jsonl') {
+    const { count: c, chain: ch, signature } = manifest;
+    await write(out, JSON.stringify({ type: 'trailer', count: c, chain: ch, signature }) + '\n');
+  } else {
+    await write(out, csvRow([CSV_MANIFEST_MARK, JSON.stringify(manifest)]));
+  }
+  if (typeof opts.out === 'string') {
+    out.end();
+    await once(out, 'finish');
+  }
+  return manifest;
+}

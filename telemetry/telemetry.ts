@@ -1,5 +1,5 @@
 // Builds the gateway's Telemetry from the OTEL_* environment (or explicit exporters, for tests).
-import { context, propagation, ROOT_CONTEXT, trace, type Context, type Tracer } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, trace, type Context, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -142,5 +142,4 @@ function parentContext(start: CallStart): Context | undefined {
 function installContextManager(): void {
   if (contextManagerInstalled) return;
   contextManagerInstalled = context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  propagation.setGlobalPropagator(propagator);
 }

@@ -89,6 +89,8 @@ refuse() { # expected-message helm-args...
 refuse "needs postgres.enabled" --set replicaCount=3
 refuse "needs postgres.enabled" --set autoscaling.enabled=true
 refuse "shared signing keys" --set replicaCount=2 --set postgres.enabled=true --set postgres.host=db --set postgres.password=x
+refuse "ReadWriteOnce" --set replicaCount=2 --set postgres.enabled=true --set postgres.host=db --set postgres.password=x \
+  --set signingKeys.existingSecret=keys --set persistence.enabled=true
 refuse "runner.token" --set runner.enabled=true
 refuse "values don't meet the specifications of the schema" --set service.port=http
 

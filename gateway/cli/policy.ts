@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { CallRecord } from '../pipeline/contracts.js';
+import { iterateRecords } from '../audit/reader.js';
 import { loadEngine, unpackBundle } from '../policy/bundle.js';
 import { compareDecisions, lastCalls } from '../policy/dry-run.js';
 import { recordsFromJsonl } from '../policy/records-file.js';
@@ -18,13 +18,6 @@ function printReport(report: BuildReport): void {
     if (!s.ok || s.step === 'test') process.stdout.write(s.output.replace(/^/gm, '     ') + '\n');
   }
   process.stdout.write(`revision ${report.revision}${report.bundle ? ` bundle ${report.bundle}` : ''}\n`);
-}
-
-/** The audit log's records; the audit module is loaded only when a dry run needs it. */
-async function auditRecords(dataDir: string): Promise<AsyncIterable<CallRecord>> {
-  const specifier = '../audit/reader.js';
-  const reader = (await import(specifier)) as { iterateRecords(dataDir: string): AsyncIterable<CallRecord> };
-  return reader.iterateRecords(dataDir);
 }
 
 async function dryRun(values: Record<string, string | boolean | undefined>): Promise<number> {
@@ -43,7 +36,7 @@ async function dryRun(values: Record<string, string | boolean | undefined>): Pro
     }
     await unpackBundle(scratch);
     const engine = await loadEngine(scratch, report.revision);
-    const records = typeof values.records === 'string' ? recordsFromJsonl(values.records) : await auditRecords(String(values['data-dir'] ?? './data'));
+    const records = typeof values.records === 'string' ? recordsFromJsonl(values.records) : iterateRecords(String(values['data-dir'] ?? './data'));
     const result = compareDecisions(await lastCalls(records, last), engine);
     result.revision = report.revision;
     if (values.json) {

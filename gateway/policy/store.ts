@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { request } from 'undici';
+import { iterateRecords } from '../audit/reader.js';
 import type { CallFacts, CallRecord, PolicyDecider } from '../pipeline/contracts.js';
 import { commitRevisionDir, exists, loadEngine, readManifest, scratchDir, unpackBundle, writeBundleBytes } from './bundle.js';
 import { compareDecisions, lastCalls, type DryRunReport, type RecordContext } from './dry-run.js';
@@ -54,7 +55,7 @@ export interface PolicyStoreOptions {
   watch?: boolean;
   debounceMs?: number;
   coverageThreshold?: number;
-  /** Recorded calls for dry runs, newest last (the audit log reader). */
+  /** Recorded calls for dry runs, newest last; defaults to the file-backed audit log under dataDir. */
   records?: () => AsyncIterable<CallRecord>;
   recordContext?: RecordContext;
 }
@@ -236,7 +237,7 @@ export class PolicyStore implements PolicyDecider {
     const dir = join(this.#revisions, checkedId(revision));
     if (!(await exists(dir))) throw new PolicyRefusedError('dry-run', `revision ${revision} is not validated`);
     const engine = await loadEngine(dir, revision);
-    const source = opts.records ?? this.#o.records?.();
+    const source = opts.records ?? this.#o.records?.() ?? iterateRecords(this.#o.dataDir);
     const calls = source ? await lastCalls(source, opts.last ?? 1000) : [];
     const report = compareDecisions(calls, engine, this.#o.recordContext);
     report.revision = revision;

@@ -1,0 +1,82 @@
+// PostgreSQL-backed feed store for several gateway replicas. Sequence numbers are assigned under a
+// transaction-scoped advisory lock, so commit order equals seq order across replicas and a reader
+// resuming after seq N can never later see a smaller seq appear (a gap that bigserial would allow).
+import pg from 'pg';
+import type { FeedRecord, Permit } from './permit.js';
+import type { FeedStore, SignedRecord } from './feed-store.js';
+
+const LOCK_KEY = 0x7467_6665; // "tgfe": serialises feed appends across replicas
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS training_feed (
+  seq bigint PRIMARY KEY,
+  id text NOT NULL,
+  permit jsonb NOT NULL,
+  example text NOT NULL, -- the canonical JSON as signed; jsonb would not keep its bytes
+  created_at timestamptz NOT NULL DEFAULT now()
+)`;
+
+export async function openPgFeedStore(opts: { connectionString: string } | { pool: pg.Pool }): Promise<FeedStore> {
+  const owned = 'connectionString' in opts;
+  const pool = owned ? new pg.Pool({ connectionString: opts.connectionString, max: 4 }) : opts.pool;
+  const client = await pool.connect();
+  try {
+    // Creation races between replicas starting together; the lock makes it one at a time.
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
+    await client.query(SCHEMA);
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+  return new PgFeedStore(pool, owned);
+}
+
+class PgFeedStore implements FeedStore {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly owned: boolean,
+  ) {}
+
+  async append(batch: SignedRecord[]): Promise<number> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
+      const { rows } = await client.query<{ last: string }>('SELECT coalesce(max(seq), 0) AS last FROM training_feed');
+      const first = Number(rows[0].last) + 1;
+      await client.query(
+        `INSERT INTO training_feed (seq, id, permit, example)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::jsonb[], $4::text[])`,
+        [batch.map((_, i) => first + i), batch.map((r) => r.id), batch.map((r) => JSON.stringify(r.permit)), batch.map((r) => r.exampleJson)],
+      );
+      await client.query('COMMIT');
+      return first + batch.length - 1;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async read(afterSeq: number, limit: number): Promise<FeedRecord[]> {
+    const { rows } = await this.pool.query<{ seq: string; id: string; permit: Permit; example: string }>(
+      'SELECT seq, id, permit, example FROM training_feed WHERE seq > $1 ORDER BY seq LIMIT $2',
+      [afterSeq, limit],
+    );
+    return rows.map((r) => ({ id: r.id, seq: Number(r.seq), permit: r.permit, example: JSON.parse(r.example) }));
+  }
+
+  async lastSeq(): Promise<number> {
+    const { rows } = await this.pool.query<{ last: string }>('SELECT coalesce(max(seq), 0) AS last FROM training_feed');
+    return Number(rows[0].last);
+  }
+
+  async close(): Promise<void> {
+    if (this.owned) await this.pool.end();
+  }
+}

@@ -22,7 +22,7 @@ def build_card(run: Path, name: str | None = None) -> tuple[str, dict]:
     licences = summary["licences"]
     attribution = [a for lic in licences.values() for a in lic["attribution"]]
     naming = list(dict.fromkeys(n for lic in licences.values() for n in lic["naming"]))
-    decision_ids = [json.loads(line)["decision_id"] for line in (run / LINEAGE).read_text().splitlines() if line.strip()]
+    decision_ids = [json.loads(line)["decision_id"] for line in (run / LINEAGE).read_text(encoding="utf-8").split("\n") if line.strip()]
     full_name = model_name(name or run.name, naming)
     ids = sorted(licences)
     meta = {

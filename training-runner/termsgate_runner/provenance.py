@@ -30,7 +30,7 @@ def scan(dataset: Path, cli: list[str] | None = None, data_dir: Path | None = No
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"provenance scan failed ({proc.returncode}): {proc.stderr.strip()[:500]}")
     findings = []
-    for line in proc.stdout.splitlines():
+    for line in proc.stdout.split("\n"):
         try:
             findings.append(json.loads(line))
         except json.JSONDecodeError:

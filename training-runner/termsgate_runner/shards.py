@@ -37,7 +37,7 @@ def append_lines(path: Path, lines: list[str]) -> None:
 def iter_records(data_dir: Path):
     """(record, shard path) for every parseable line of every shard."""
     for path in shard_paths(data_dir):
-        for line in path.read_text(encoding="utf-8").splitlines():
+        for line in path.read_text(encoding="utf-8").split("\n"):
             if line.strip():
                 try:
                     yield json.loads(line), path
@@ -50,7 +50,7 @@ def known_ids(data_dir: Path) -> set[str]:
     ids = {r.get("id") for r, _ in iter_records(data_dir) if isinstance(r, dict)}
     q = quarantine_path(data_dir)
     if q.exists():
-        for line in q.read_text(encoding="utf-8").splitlines():
+        for line in q.read_text(encoding="utf-8").split("\n"):
             try:
                 rec = json.loads(line).get("record")
             except json.JSONDecodeError:

@@ -57,7 +57,7 @@ def verify_dir(data_dir: Path, key: GatewayKey, allowed_licences: set[str], move
     for path in shard_paths(data_dir):
         kept: list[str] = []
         refused: list[str] = []
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
             if not line.strip():
                 continue
             try:

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { classify, collectTexts, findings, redact } from './classify.js';
-import { passesLuhn } from './checks.js';
+import { passesLuhn, passesVerhoeff } from './checks.js';
 
 const positives: Array<[string, string]> = [
   ['write to jane.doe+work@example.co.uk today', 'pii.email'],
@@ -13,6 +13,7 @@ const positives: Array<[string, string]> = [
   ['my SSN is 123-45-6789', 'pii.national_id'],
   ['NI number AB 12 34 56 C', 'pii.national_id'],
   ['NINO JG103759A on file', 'pii.national_id'],
+  ['Aadhaar 2345 6789 0124', 'pii.national_id'],
   ['OPENAI_API_KEY=sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z', 'secret.api_key'],
   ['key sk-ant-api03-AbCdEfGhIjKlMnOpQrStUvWxYz012345-_abc', 'secret.api_key'],
   ['aws_access_key_id = AKIAIOSFODNN7EXAMPLE', 'secret.api_key'],
@@ -41,6 +42,7 @@ const negatives: string[] = [
   'a uuid 123e4567-e89b-12d3-a456-426614174000',
   'price is 1,299.00 USD for 3 units',
   'room 1234 5678 is booked',
+  'invoice 2345 6789 0123 (checksum fails)',
 ];
 
 t.test('true positives', async (t) => {
@@ -73,9 +75,11 @@ t.test('findings report positions, not only classes', async (t) => {
   t.same(findings('x 123-45-6789'), [{ dataClass: 'pii.national_id', start: 2, end: 13 }]);
 });
 
-t.test('luhn', async (t) => {
+t.test('checksums', async (t) => {
   t.ok(passesLuhn('79927398713'));
   t.notOk(passesLuhn('79927398710'));
+  t.ok(passesVerhoeff('2363'));
+  t.notOk(passesVerhoeff('2364'));
 });
 
 t.test('collectTexts walks a chat body', async (t) => {

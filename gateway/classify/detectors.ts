@@ -1,6 +1,6 @@
 // The detector table: one named pattern per kind of finding, compiled once into a single alternation so
 // each text is scanned in one pass. Order matters: specific formats come before the generic ones they overlap.
-import { digitsOf, looksLikeToken, passesLuhn } from './checks.js';
+import { digitsOf, looksLikeToken, passesLuhn, passesVerhoeff } from './checks.js';
 
 export interface Detector {
   /** Named group in the combined pattern. */
@@ -47,6 +47,12 @@ export const detectors: Detector[] = [
     name: 'ukNino',
     dataClass: 'pii.national_id',
     pattern: String.raw`\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b`,
+  },
+  {
+    name: 'aadhaar',
+    dataClass: 'pii.national_id',
+    pattern: String.raw`(?<![\w-])[2-9]\d{3}[ -]\d{4}[ -]\d{4}(?![\w-])`,
+    accept: (m) => passesVerhoeff(digitsOf(m)),
   },
   {
     name: 'phone',

@@ -1,9 +1,9 @@
 // OpenAI POST /v1/chat/completions. Marks `message.content` / `delta.content` only: never tool-call
 // arguments, never JSON-mode or schema-constrained output.
-import type { OutputMarker } from '../pipeline/contracts.js';
 import { collectText, isObject } from './content-text.js';
-import type { CollectedOutput, EndpointAdapter, ParsedRequest, SseEvent, StreamTransformer } from './types.js';
-import { openaiUsage, requireModel } from './openai-common.js';
+import { openaiChoiceStream } from './openai-choice-stream.js';
+import { openaiUsage, requireModel, withStreamUsage } from './openai-common.js';
+import type { EndpointAdapter, ParsedRequest } from './types.js';
 
 export const openaiChat: EndpointAdapter = {
   endpoint: 'chat.completions',
@@ -29,12 +29,7 @@ export const openaiChat: EndpointAdapter = {
     };
   },
 
-  upstreamBody(body, upstreamModel) {
-    const out: Record<string, unknown> = { ...body, model: upstreamModel };
-    // Usage is needed for the record even when the caller did not ask for it; the extra chunk is dropped again.
-    if (body.stream === true) out.stream_options = { ...(isObject(body.stream_options) ? body.stream_options : {}), include_usage: true };
-    return out;
-  },
+  upstreamBody: withStreamUsage,
 
   transformJson(json, marker, out) {
     const choices = Array.isArray(json.choices) ? json.choices : [];
@@ -51,66 +46,14 @@ export const openaiChat: EndpointAdapter = {
     out.usage = openaiUsage(json.usage);
   },
 
-  streamTransformer(marker, out, body): StreamTransformer {
-    const callerWantsUsage = isObject(body.stream_options) && body.stream_options.include_usage === true;
-    const streams = new Map<number, ReturnType<OutputMarker['stream']>>();
-    const logprobs: unknown[] = [];
-    let last: Record<string, unknown> | null = null;
-
-    const held = (index: number): string => streams.get(index)?.flush() ?? '';
-    const heldChunk = (template: Record<string, unknown>, index: number, content: string): SseEvent => ({
-      data: JSON.stringify({ ...template, usage: undefined, choices: [{ index, delta: { content }, logprobs: null, finish_reason: null }] }),
+  streamTransformer(marker, out, body) {
+    return openaiChoiceStream(marker, out, body, {
+      read: (choice) => (isObject(choice.delta) && typeof choice.delta.content === 'string' ? choice.delta.content : undefined),
+      write: (choice, text) => {
+        (choice.delta as Record<string, unknown>).content = text;
+      },
+      held: (index, content) => ({ index, delta: { content }, logprobs: null, finish_reason: null }),
+      logprobs: (choice) => (isObject(choice.logprobs) && Array.isArray(choice.logprobs.content) ? choice.logprobs.content : undefined),
     });
-
-    return {
-      event(ev) {
-        if (ev.data === '[DONE]') return [...this.end(), ev];
-        let chunk: Record<string, unknown>;
-        try {
-          chunk = JSON.parse(ev.data) as Record<string, unknown>;
-        } catch {
-          return [ev];
-        }
-        last = chunk;
-        const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
-        if (chunk.usage) out.usage = openaiUsage(chunk.usage);
-        if (choices.length === 0 && chunk.usage && !callerWantsUsage) return [];
-        const before: SseEvent[] = [];
-        let changed = false;
-        for (const choice of choices) {
-          if (!isObject(choice)) continue;
-          const index = typeof choice.index === 'number' ? choice.index : 0;
-          const delta = isObject(choice.delta) ? choice.delta : null;
-          if (index === 0 && isObject(choice.logprobs) && Array.isArray(choice.logprobs.content)) logprobs.push(...choice.logprobs.content);
-          if (delta && typeof delta.content === 'string') {
-            if (index === 0) out.text += delta.content;
-            if (marker) {
-              let s = streams.get(index);
-              if (!s) streams.set(index, (s = marker.stream()));
-              delta.content = s.push(delta.content);
-              changed = true;
-            }
-          }
-          if (marker && choice.finish_reason != null) {
-            const rest = held(index);
-            if (rest) before.push(heldChunk(chunk, index, rest));
-          }
-        }
-        if (!callerWantsUsage && 'usage' in chunk) {
-          delete chunk.usage;
-          changed = true;
-        }
-        if (logprobs.length > 0) out.topLogprobs = logprobs;
-        return [...before, changed ? { data: JSON.stringify(chunk) } : ev];
-      },
-      end() {
-        const events: SseEvent[] = [];
-        for (const index of streams.keys()) {
-          const rest = held(index);
-          if (rest && last) events.push(heldChunk(last, index, rest));
-        }
-        return events;
-      },
-    };
   },
 };

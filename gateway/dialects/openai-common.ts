@@ -15,3 +15,10 @@ export function openaiUsage(u: unknown): Usage | null {
   if (typeof input !== 'number' && typeof output !== 'number') return null;
   return { input_tokens: input ?? 0, output_tokens: output ?? 0 };
 }
+
+/** Usage is needed for the record even when the caller did not ask for it; the extra chunk is dropped on the way back. */
+export function withStreamUsage(body: Record<string, unknown>, upstreamModel: string): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...body, model: upstreamModel };
+  if (body.stream === true) out.stream_options = { ...(isObject(body.stream_options) ? body.stream_options : {}), include_usage: true };
+  return out;
+}

@@ -1,8 +1,8 @@
 // OpenAI legacy POST /v1/completions: text in `choices[].text`.
-import type { OutputMarker } from '../pipeline/contracts.js';
 import { collectText, isObject } from './content-text.js';
-import { openaiUsage, requireModel } from './openai-common.js';
-import type { EndpointAdapter, ParsedRequest, SseEvent } from './types.js';
+import { openaiChoiceStream } from './openai-choice-stream.js';
+import { openaiUsage, requireModel, withStreamUsage } from './openai-common.js';
+import type { EndpointAdapter, ParsedRequest } from './types.js';
 
 export const openaiCompletions: EndpointAdapter = {
   endpoint: 'completions',
@@ -20,11 +20,7 @@ export const openaiCompletions: EndpointAdapter = {
     return { model, stream: b.stream === true, texts, prompt: [b.prompt], structured: false };
   },
 
-  upstreamBody(body, upstreamModel) {
-    const out: Record<string, unknown> = { ...body, model: upstreamModel };
-    if (body.stream === true) out.stream_options = { ...(isObject(body.stream_options) ? body.stream_options : {}), include_usage: true };
-    return out;
-  },
+  upstreamBody: withStreamUsage,
 
   transformJson(json, marker, out) {
     const choices = Array.isArray(json.choices) ? json.choices : [];
@@ -37,50 +33,13 @@ export const openaiCompletions: EndpointAdapter = {
   },
 
   streamTransformer(marker, out, body) {
-    const callerWantsUsage = isObject(body.stream_options) && body.stream_options.include_usage === true;
-    const streams = new Map<number, ReturnType<OutputMarker['stream']>>();
-    let last: Record<string, unknown> | null = null;
-    const heldChunk = (template: Record<string, unknown>, index: number, text: string): SseEvent => ({
-      data: JSON.stringify({ ...template, usage: undefined, choices: [{ index, text, logprobs: null, finish_reason: null }] }),
+    return openaiChoiceStream(marker, out, body, {
+      read: (choice) => (typeof choice.text === 'string' ? choice.text : undefined),
+      write: (choice, text) => {
+        choice.text = text;
+      },
+      held: (index, text) => ({ index, text, logprobs: null, finish_reason: null }),
+      logprobs: () => undefined,
     });
-    return {
-      event(ev) {
-        if (ev.data === '[DONE]') return [...this.end(), ev];
-        let chunk: Record<string, unknown>;
-        try {
-          chunk = JSON.parse(ev.data) as Record<string, unknown>;
-        } catch {
-          return [ev];
-        }
-        last = chunk;
-        if (chunk.usage) out.usage = openaiUsage(chunk.usage);
-        const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
-        if (choices.length === 0 && chunk.usage && !callerWantsUsage) return [];
-        const before: SseEvent[] = [];
-        for (const choice of choices) {
-          if (!isObject(choice) || typeof choice.text !== 'string') continue;
-          const index = typeof choice.index === 'number' ? choice.index : 0;
-          if (index === 0) out.text += choice.text;
-          if (!marker) continue;
-          let s = streams.get(index);
-          if (!s) streams.set(index, (s = marker.stream()));
-          choice.text = s.push(choice.text);
-          if (choice.finish_reason != null) {
-            const rest = s.flush();
-            if (rest) before.push(heldChunk(chunk, index, rest));
-          }
-        }
-        if (!callerWantsUsage) delete chunk.usage;
-        return [...before, { data: JSON.stringify(chunk) }];
-      },
-      end() {
-        const events: SseEvent[] = [];
-        for (const [index, s] of streams) {
-          const rest = s.flush();
-          if (rest && last) events.push(heldChunk(last, index, rest));
-        }
-        return events;
-      },
-    };
   },
 };

@@ -1,0 +1,77 @@
+// The streamed shape shared by OpenAI chat and legacy completions: chunks of `choices`, each with
+// its own text, a finish_reason, and a final usage-only chunk. Only where the text sits differs.
+import type { OutputMarker } from '../pipeline/contracts.js';
+import { isObject } from './content-text.js';
+import { openaiUsage } from './openai-common.js';
+import type { CollectedOutput, SseEvent, StreamTransformer } from './types.js';
+
+export interface ChoiceText {
+  read(choice: Record<string, unknown>): string | undefined;
+  write(choice: Record<string, unknown>, text: string): void;
+  /** A choice carrying only `text`, to flush a held partial word before the finish chunk. */
+  held(index: number, text: string): Record<string, unknown>;
+  /** Per-token logprobs of a choice, when present. */
+  logprobs(choice: Record<string, unknown>): unknown[] | undefined;
+}
+
+export function openaiChoiceStream(marker: OutputMarker | null, out: CollectedOutput, body: Record<string, unknown>, where: ChoiceText): StreamTransformer {
+  const callerWantsUsage = isObject(body.stream_options) && body.stream_options.include_usage === true;
+  const streams = new Map<number, ReturnType<OutputMarker['stream']>>();
+  const logprobs: unknown[] = [];
+  let last: Record<string, unknown> | null = null;
+  const heldChunk = (template: Record<string, unknown>, index: number, text: string): SseEvent => ({
+    data: JSON.stringify({ ...template, usage: undefined, choices: [where.held(index, text)] }),
+  });
+
+  return {
+    event(ev) {
+      if (ev.data === '[DONE]') return [...this.end(), ev];
+      let chunk: Record<string, unknown>;
+      try {
+        chunk = JSON.parse(ev.data) as Record<string, unknown>;
+      } catch {
+        return [ev];
+      }
+      last = chunk;
+      const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
+      if (chunk.usage) out.usage = openaiUsage(chunk.usage);
+      // Usage was asked for upstream for the record; a caller who did not ask does not get it.
+      if (choices.length === 0 && chunk.usage && !callerWantsUsage) return [];
+      let changed = false;
+      if (!callerWantsUsage && 'usage' in chunk) {
+        delete chunk.usage;
+        changed = true;
+      }
+      const before: SseEvent[] = [];
+      for (const choice of choices) {
+        if (!isObject(choice)) continue;
+        const index = typeof choice.index === 'number' ? choice.index : 0;
+        if (index === 0) logprobs.push(...(where.logprobs(choice) ?? []));
+        const text = where.read(choice);
+        if (text !== undefined) {
+          if (index === 0) out.text += text;
+          if (marker) {
+            let s = streams.get(index);
+            if (!s) streams.set(index, (s = marker.stream()));
+            where.write(choice, s.push(text));
+            changed = true;
+          }
+        }
+        if (choice.finish_reason != null) {
+          const rest = streams.get(index)?.flush();
+          if (rest) before.push(heldChunk(chunk, index, rest));
+        }
+      }
+      if (logprobs.length > 0) out.topLogprobs = logprobs;
+      return [...before, changed ? { data: JSON.stringify(chunk) } : ev];
+    },
+    end() {
+      const events: SseEvent[] = [];
+      for (const [index, s] of streams) {
+        const rest = s.flush();
+        if (rest && last) events.push(heldChunk(last, index, rest));
+      }
+      return events;
+    },
+  };
+}

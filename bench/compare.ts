@@ -1,0 +1,101 @@
+// The comparison run: each system in turn against the shared mock provider, under the same load.
+import { performance } from 'node:perf_hooks';
+import { measureFirstToken } from './first-token.js';
+import { runLoad, type LoadResult, type Target } from './load.js';
+import type { BenchOptions } from './options.js';
+import { RssSampler } from './proc-stats.js';
+import { BARE, DIRECT, peakRps, TERMSGATE, type HalfPeak, type Mode, type SystemResult } from './report.js';
+import { chatBody } from './request-body.js';
+import { allSystems, probe, type BenchContext, type SystemSpec } from './systems.js';
+
+const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+// Systems whose overhead at half their peak is measured: termsgate (an aim of issue 8) and the bare forwarder as the floor.
+const HALF_PEAK_SYSTEMS = new Set([TERMSGATE, BARE]);
+
+function describe(run: LoadResult): string {
+  const failed = run.errors + run.non2xx;
+  return `${run.rps.toFixed(0)} req/s, p50 ${run.p50Ms.toFixed(2)} ms, p99 ${run.p99Ms.toFixed(2)} ms${failed ? `, ${failed} failed` : ''}`;
+}
+
+async function loadModes(name: string, target: Target, opts: BenchOptions): Promise<SystemResult['loads']> {
+  const loads: SystemResult['loads'] = [];
+  for (const mode of ['non-streaming', 'streaming'] as Mode[]) {
+    const stream = mode === 'streaming';
+    const problem = await probe(target, stream);
+    if (problem) {
+      say(`${name} ${mode} unavailable: ${problem}`);
+      loads.push({ mode, runs: [], unavailable: problem });
+      continue;
+    }
+    const body = chatBody(stream, opts.chunkDelayMs);
+    const runs: LoadResult[] = [];
+    for (const connections of opts.concurrencies) {
+      await runLoad(target, { connections, durationS: opts.warmupS, body });
+      const run = await runLoad(target, { connections, durationS: opts.durationS, body });
+      say(`${name} ${mode} c=${connections}: ${describe(run)}`);
+      runs.push(run);
+    }
+    loads.push({ mode, runs });
+  }
+  return loads;
+}
+
+async function halfPeak(name: string, target: Target, direct: Target, peak: number, opts: BenchOptions): Promise<HalfPeak> {
+  const rate = Math.max(1, Math.round(peak / 2));
+  const body = chatBody(false);
+  // Enough connections that the rate, not the connection count, limits the load.
+  const connections = Math.max(...opts.concurrencies);
+  const system = await runLoad(target, { connections, durationS: opts.durationS, body, overallRate: rate });
+  const base = await runLoad(direct, { connections, durationS: opts.durationS, body, overallRate: rate });
+  say(`${name} at ${rate} req/s: p50 ${system.p50Ms.toFixed(3)} ms vs direct ${base.p50Ms.toFixed(3)} ms`);
+  return { rate, rps: system.rps, p50Ms: system.p50Ms, directP50Ms: base.p50Ms, addedP50Ms: system.p50Ms - base.p50Ms };
+}
+
+async function measureSystem(spec: SystemSpec, ctx: BenchContext, directTarget: Target, opts: BenchOptions): Promise<SystemResult> {
+  const result: SystemResult = { name: spec.name, howStarted: spec.howStarted, available: false, loads: [] };
+  const started = performance.now();
+  let system;
+  try {
+    system = await spec.start(ctx);
+  } catch (err) {
+    result.reason = (err as Error).message;
+    say(`${spec.name} unavailable: ${result.reason}`);
+    return result;
+  }
+  result.startMs = performance.now() - started;
+  const sampler = new RssSampler(system.pid);
+  try {
+    say(`${spec.name} ready in ${result.startMs.toFixed(0)} ms`);
+    result.loads = await loadModes(spec.name, system.target, opts);
+    result.available = result.loads.some((l) => !l.unavailable);
+    if (!result.available) {
+      result.reason = result.loads.map((l) => l.unavailable).join('; ');
+      return result;
+    }
+    if (!result.loads.find((l) => l.mode === 'streaming')?.unavailable) {
+      result.firstToken = await measureFirstToken(system.target, chatBody(true, opts.chunkDelayMs), opts.firstTokenRequests);
+      say(`${spec.name} first token: median ${result.firstToken.medianMs.toFixed(2)} ms, ${result.firstToken.medianDeltas} deltas`);
+    }
+    if (HALF_PEAK_SYSTEMS.has(spec.name) && peakRps(result) > 0) {
+      result.halfPeak = await halfPeak(spec.name, system.target, directTarget, peakRps(result), opts);
+    }
+  } catch (err) {
+    result.available = false;
+    result.reason = `failed under load: ${(err as Error).message}`;
+    say(`${spec.name} ${result.reason}`);
+  } finally {
+    result.peakRssBytes = sampler.stop();
+    await system.stop();
+  }
+  return result;
+}
+
+export async function compare(ctx: BenchContext, opts: BenchOptions): Promise<SystemResult[]> {
+  const wanted = allSystems.filter((s) => opts.systems === null || opts.systems.includes(s.name.toLowerCase()));
+  const direct = allSystems.find((s) => s.name === DIRECT)!;
+  const directTarget = (await direct.start(ctx)).target;
+  const results: SystemResult[] = [];
+  for (const spec of wanted) results.push(await measureSystem(spec, ctx, directTarget, opts));
+  return results;
+}

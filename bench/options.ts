@@ -1,0 +1,78 @@
+// Command-line options of `node dist/bench/run.js`.
+import { parseArgs } from 'node:util';
+
+export interface BenchOptions {
+  quick: boolean;
+  /** Seconds of soak; null for the comparison run. */
+  soakS: number | null;
+  /** Which system the soak loads. */
+  soakSystem: string;
+  systems: string[] | null;
+  concurrencies: number[];
+  durationS: number;
+  warmupS: number;
+  firstTokenRequests: number;
+  latencyMs: number;
+  chunkDelayMs: number;
+  words: number;
+  outDir: string;
+}
+
+export const usage = `usage: node dist/bench/run.js [options]
+  --quick                 short smoke run (2 concurrencies, 3 s each)
+  --soak SECONDS          steady load on one system, sampling RSS and open fds every 5 s
+  --soak-system NAME      system the soak loads (default termsgate)
+  --systems a,b           only these systems (names as in the table, case-insensitive)
+  --concurrency 10,50,100 connections per load run
+  --duration S            seconds per load run (default 10)
+  --latency-ms N          mock provider latency (default 20)
+  --chunk-delay-ms N      pause between streamed chunks (default 2)
+  --words N               answer length in words (default 40)
+  --out DIR               results folder (default bench/results)`;
+
+function list(value: string | undefined): string[] | null {
+  return value === undefined ? null : value.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function positive(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number`);
+  return n;
+}
+
+export function parseOptions(argv: string[], defaultOut: string): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      soak: { type: 'string' },
+      'soak-system': { type: 'string', default: 'termsgate' },
+      systems: { type: 'string' },
+      concurrency: { type: 'string' },
+      duration: { type: 'string' },
+      'latency-ms': { type: 'string' },
+      'chunk-delay-ms': { type: 'string' },
+      words: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) throw new Error(usage);
+  const quick = values.quick === true;
+  const concurrencies = (list(values.concurrency) ?? (quick ? ['10', '50'] : ['10', '50', '100'])).map((c) => positive('concurrency', c, 10));
+  return {
+    quick,
+    soakS: values.soak === undefined ? null : positive('soak', values.soak, 300),
+    soakSystem: values['soak-system']!,
+    systems: list(values.systems)?.map((s) => s.toLowerCase()) ?? null,
+    concurrencies,
+    durationS: positive('duration', values.duration, quick ? 3 : 10),
+    warmupS: quick ? 1 : 2,
+    firstTokenRequests: quick ? 10 : 50,
+    latencyMs: positive('latency-ms', values['latency-ms'], 20),
+    chunkDelayMs: positive('chunk-delay-ms', values['chunk-delay-ms'], 2),
+    words: positive('words', values.words, 40),
+    outDir: values.out ?? defaultOut,
+  };
+}

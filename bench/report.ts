@@ -1,0 +1,157 @@
+// Pure: turns measured runs into the comparison rows, the aims of issue 8, and a markdown table.
+import type { FirstTokenResult } from './first-token.js';
+import type { LoadResult } from './load.js';
+
+export type Mode = 'non-streaming' | 'streaming';
+
+export interface ModeRuns {
+  mode: Mode;
+  runs: LoadResult[];
+  /** Why this mode was not loaded (its probe request failed). */
+  unavailable?: string;
+}
+
+export interface HalfPeak {
+  /** Requests per second: half the system's peak non-streaming throughput. */
+  rate: number;
+  p50Ms: number;
+  directP50Ms: number;
+  addedP50Ms: number;
+  rps: number;
+}
+
+export interface SystemResult {
+  name: string;
+  howStarted: string;
+  available: boolean;
+  reason?: string;
+  startMs?: number;
+  loads: ModeRuns[];
+  firstToken?: FirstTokenResult;
+  peakRssBytes?: number;
+  halfPeak?: HalfPeak;
+}
+
+export interface Row {
+  system: string;
+  mode: Mode;
+  connections: number;
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  addedP50Ms: number | null;
+  ratioToBare: number | null;
+  failed: number;
+}
+
+export interface Aim {
+  aim: string;
+  value: string;
+  met: boolean | null;
+}
+
+export const DIRECT = 'mock direct';
+export const BARE = 'bare forwarder';
+export const TERMSGATE = 'termsgate';
+
+function runOf(results: SystemResult[], system: string, mode: Mode, connections: number): LoadResult | undefined {
+  return results.find((r) => r.name === system)?.loads.find((l) => l.mode === mode)?.runs.find((r) => r.connections === connections);
+}
+
+export function rowsOf(results: SystemResult[]): Row[] {
+  const rows: Row[] = [];
+  for (const system of results) {
+    for (const { mode, runs } of system.loads) {
+      for (const run of runs) {
+        const direct = runOf(results, DIRECT, mode, run.connections);
+        const bare = runOf(results, BARE, mode, run.connections);
+        rows.push({
+          system: system.name,
+          mode,
+          connections: run.connections,
+          rps: run.rps,
+          p50Ms: run.p50Ms,
+          p99Ms: run.p99Ms,
+          addedP50Ms: direct && system.name !== DIRECT ? run.p50Ms - direct.p50Ms : null,
+          ratioToBare: bare && bare.rps > 0 ? run.rps / bare.rps : null,
+          failed: run.errors + run.non2xx,
+        });
+      }
+    }
+  }
+  return rows;
+}
+
+/** Highest throughput over the concurrencies of one mode. */
+export function peakRps(result: SystemResult | undefined, mode: Mode = 'non-streaming'): number {
+  const runs = result?.loads.find((l) => l.mode === mode)?.runs ?? [];
+  return Math.max(0, ...runs.map((r) => r.rps));
+}
+
+export function aimsOf(results: SystemResult[]): Aim[] {
+  const by = (name: string) => results.find((r) => r.name === name && r.available);
+  const tg = by(TERMSGATE);
+  if (!tg) return [{ aim: 'termsgate measured', value: 'unavailable', met: false }];
+  const aims: Aim[] = [];
+  const ratio = (other: string, times: number, label: string) => {
+    const o = by(other);
+    if (!o || peakRps(o) === 0) return aims.push({ aim: label, value: `${other} unavailable`, met: null });
+    const r = peakRps(tg) / peakRps(o);
+    aims.push({ aim: label, value: `${r.toFixed(2)}×`, met: r >= times });
+  };
+  ratio(BARE, 0.7, 'throughput ≥ 70% of bare forwarder (peak non-streaming)');
+  if (tg.halfPeak) {
+    aims.push({ aim: 'added p50 ≤ 1 ms at half peak throughput', value: `${tg.halfPeak.addedP50Ms.toFixed(3)} ms`, met: tg.halfPeak.addedP50Ms <= 1 });
+  } else {
+    aims.push({ aim: 'added p50 ≤ 1 ms at half peak throughput', value: 'not measured', met: null });
+  }
+  ratio('Portkey', 5, 'throughput ≥ 5 × Portkey');
+  ratio('LiteLLM', 10, 'throughput ≥ 10 × LiteLLM');
+  const direct = by(DIRECT)?.firstToken;
+  if (tg.firstToken && direct) {
+    const added = tg.firstToken.medianMs - direct.medianMs;
+    aims.push({ aim: 'time to first token added ≤ 1 ms', value: `${added.toFixed(3)} ms`, met: added <= 1 });
+    aims.push({
+      aim: 'no chunk held (as many deltas as the provider sent)',
+      value: `${tg.firstToken.medianDeltas} vs ${direct.medianDeltas}`,
+      met: tg.firstToken.medianDeltas >= direct.medianDeltas,
+    });
+  }
+  return aims;
+}
+
+const f = (n: number | null | undefined, digits = 2) => (n === null || n === undefined || Number.isNaN(n) ? '–' : n.toFixed(digits));
+const signed = (n: number | null | undefined, digits = 2) => (n === null || n === undefined || Number.isNaN(n) ? '–' : (n >= 0 ? '+' : '') + n.toFixed(digits));
+const mb = (bytes: number | undefined) => (bytes ? (bytes / 1024 / 1024).toFixed(0) : '–');
+
+export function markdown(results: SystemResult[]): string {
+  const rows = rowsOf(results);
+  const direct = results.find((r) => r.name === DIRECT)?.firstToken;
+  const lines = [
+    '| system | mode | conc. | RPS | p50 ms | p99 ms | p50 added vs direct | × bare RPS | TTFT ms | TTFT added | peak RSS MB | failed |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const row of rows) {
+    const system = results.find((r) => r.name === row.system)!;
+    const ttft = system.firstToken?.medianMs;
+    lines.push(
+      `| ${row.system} | ${row.mode} | ${row.connections} | ${f(row.rps, 0)} | ${f(row.p50Ms)} | ${f(row.p99Ms)} | ${signed(row.addedP50Ms)} | ${f(row.ratioToBare)} | ${f(ttft)} | ${
+        system.name === DIRECT ? '–' : signed(ttft !== undefined && direct ? ttft - direct.medianMs : null)
+      } | ${mb(system.peakRssBytes)} | ${row.failed} |`,
+    );
+  }
+  for (const r of results.filter((r) => r.halfPeak)) {
+    const h = r.halfPeak!;
+    lines.push('', `${r.name} at half its peak (${f(h.rate, 0)} req/s fixed rate): p50 ${f(h.p50Ms, 3)} ms vs mock direct ${f(h.directP50Ms, 3)} ms → added ${signed(h.addedP50Ms, 3)} ms.`);
+  }
+  const notes = [
+    ...results.filter((r) => !r.available).map((r) => `${r.name}: unavailable (${r.reason})`),
+    ...results.flatMap((r) => r.loads.filter((l) => l.unavailable).map((l) => `${r.name} ${l.mode}: unavailable (${l.unavailable})`)),
+    ...results.filter((r) => r.firstToken?.lastFailure).map((r) => `${r.name} first token: ${r.firstToken!.failures} failed (${r.firstToken!.lastFailure})`),
+  ];
+  if (notes.length > 0) lines.push('', ...notes);
+  const aims = aimsOf(results);
+  lines.push('', '| aim (issue 8) | measured | met |', '|---|---:|---|');
+  for (const a of aims) lines.push(`| ${a.aim} | ${a.value} | ${a.met === null ? '–' : a.met ? 'yes' : 'no'} |`);
+  return lines.join('\n');
+}

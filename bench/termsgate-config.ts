@@ -1,0 +1,46 @@
+// The termsgate configuration for the benchmark: the normal YAML configuration, with the demo
+// model routed to the benchmark's external mock provider instead of the demo's built-in one.
+import { createHash } from 'node:crypto';
+import { stringify } from 'yaml';
+
+export function termsgateConfigYaml(opts: {
+  mockUrl: string;
+  port: number;
+  dataDir: string;
+  policyDir: string;
+  virtualKey: string;
+  providerKeyEnv: string;
+}): string {
+  return stringify({
+    server: { host: '127.0.0.1', port: opts.port },
+    dataDir: opts.dataDir,
+    providers: {
+      openai: { kind: 'openai', baseUrl: `${opts.mockUrl}/v1`, apiKeyEnv: opts.providerKeyEnv },
+    },
+    models: {
+      'gpt-4o-mini': { provider: 'openai', upstreamModel: 'gpt-4o-mini', licence: 'openai-terms' },
+    },
+    keys: [
+      {
+        id: 'bench',
+        hash: 'sha256:' + createHash('sha256').update(opts.virtualKey, 'utf8').digest('hex'),
+        team: 'demo',
+        project: 'bench',
+        defaultPurpose: 'general',
+        allowedPurposes: ['general'],
+      },
+    ],
+    policy: { dir: opts.policyDir },
+  });
+}
+
+export function litellmConfigYaml(opts: { mockUrl: string; providerKey: string }): string {
+  return stringify({
+    model_list: [
+      {
+        model_name: 'gpt-4o-mini',
+        litellm_params: { model: 'openai/gpt-4o-mini', api_base: `${opts.mockUrl}/v1`, api_key: opts.providerKey },
+      },
+    ],
+  });
+}

@@ -23,7 +23,7 @@ t.teardown(() => log.close());
 for (const format of ['jsonl', 'csv'] as ExportFormat[]) {
   t.test(`${format}: whole log and a filtered export verify`, async (t) => {
     const all = join(outDir, `all.${format}`);
-    const m = await exportAudit(log, keys, { format, out: all });
+    const m = await exportAudit(log, { format, out: all });
     t.equal(m.count, N);
     const r = await verifyExport(all);
     t.ok(r.ok, JSON.stringify(r.problem));
@@ -31,7 +31,7 @@ for (const format of ['jsonl', 'csv'] as ExportFormat[]) {
     t.equal(r.records, N);
 
     const some = join(outDir, `legal.${format}`);
-    const m2 = await exportAudit(log, keys, { format, out: some, filter: { team: 'legal', decision: 'allow' } });
+    const m2 = await exportAudit(log, { format, out: some, filter: { team: 'legal', decision: 'allow' } });
     t.equal(m2.count, Array.from({ length: N }, (_, i) => sampleRecord(i)).filter((r) => r.principal.team === 'legal' && r.decision === 'allow').length);
     const r2 = await verifyExport(some);
     t.ok(r2.ok, JSON.stringify(r2.problem));

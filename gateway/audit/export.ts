@@ -3,7 +3,6 @@
 // with a signed manifest. Formats and verification: gateway/audit/README.md.
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import type { SigningKeys } from '../signing/keys.js';
 import type { AuditLog, StoredEntry } from './audit-log.js';
 import type { SignedCheckpoint } from './checkpoint.js';
 import { csvRow } from './csv.js';
@@ -78,7 +77,7 @@ export interface ExportOptions {
   out: Writable | string;
 }
 
-export async function exportAudit(log: AuditLog, keys: SigningKeys, opts: ExportOptions): Promise<ExportManifest> {
+export async function exportAudit(log: AuditLog, opts: ExportOptions): Promise<ExportManifest> {
   const checkpoint = opts.checkpoint ?? (await log.checkpoint());
   const filter = opts.filter ?? {};
   const header: ExportHeader = { format: EXPORT_FORMAT, checkpoint: checkpoint.note, verifier_key: log.verifierKey, filter, created: new Date().toISOString() };
@@ -136,7 +135,7 @@ export async function exportAudit(log: AuditLog, keys: SigningKeys, opts: Export
       if (group.length >= 10_000) await flushGroup();
     }
     await flushGroup();
-    const manifest = signManifest(header, count, chain, keys.sign);
+    const manifest = signManifest(header, count, chain, (d) => log.signExport(d));
     writer.kvMetadata = [{ key: 'termsgate.manifest', value: JSON.stringify(manifest) }];
     await writer.finish();
     return manifest;
@@ -158,7 +157,7 @@ export async function exportAudit(log: AuditLog, keys: SigningKeys, opts: Export
     }
     await write(out, text);
   }
-  const manifest = signManifest(header, count, chain, keys.sign);
+  const manifest = signManifest(header, count, chain, (d) => log.signExport(d));
   if (opts.format === 'jsonl') {
     const { count: c, chain: ch, signature } = manifest;
     await write(out, JSON.stringify({ type: 'trailer', count: c, chain: ch, signature }) + '\n');

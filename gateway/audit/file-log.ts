@@ -231,6 +231,10 @@ export class FileAuditLog implements AuditLog {
     await this.#runSync();
   }
 
+  signExport(data: Uint8Array): Buffer {
+    return this.#opts.keys.sign(data);
+  }
+
   async size(): Promise<number> {
     return this.#segments.size;
   }

@@ -328,6 +328,10 @@ export class PgAuditLog implements AuditLog {
     return digest;
   }
 
+  signExport(data: Uint8Array): Buffer {
+    return this.#opts.keys.sign(data);
+  }
+
   async size(): Promise<number> {
     return this.#committedSize(this.#pool);
   }

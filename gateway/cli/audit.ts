@@ -66,11 +66,11 @@ async function runExport(v: Values): Promise<number> {
   if (v.decision !== undefined && v.decision !== 'allow' && v.decision !== 'deny') return fail('--decision must be allow or deny');
   const filter: RecordFilter = { from: v.from, to: v.to, team: v.team, model: v.model, decision: v.decision as RecordFilter['decision'] };
   for (const k of Object.keys(filter) as (keyof RecordFilter)[]) if (filter[k] === undefined) delete filter[k];
-  const { log, dataDir } = await openForReading(v);
+  const { log } = await openForReading(v);
   try {
     const checkpoint = await log.latestCheckpoint();
     if (!checkpoint) return fail('the audit log has no signed checkpoint yet (the gateway signs one every audit.checkpointIntervalMs and on shutdown)');
-    const manifest = await exportAudit(log, loadOrCreateSigningKeys(dataDir), { format, filter, checkpoint, out: v.out ?? process.stdout });
+    const manifest = await exportAudit(log, { format, filter, checkpoint, out: v.out ?? process.stdout });
     process.stderr.write(`exported ${manifest.count} records against checkpoint of size ${checkpoint.size}\n`);
     return 0;
   } finally {

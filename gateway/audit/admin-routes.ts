@@ -1,0 +1,149 @@
+// Control-plane routes of the audit log (/admin/v1/audit/…), for tokens with role auditor (or admin).
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ControlTokens } from '../auth/control-tokens.js';
+import type { AuditLog } from './audit-log.js';
+import type { SignedCheckpoint } from './checkpoint.js';
+import { EXPORT_FORMATS, exportAudit, type ExportFormat } from './export.js';
+import type { RecordFilter } from './filter.js';
+
+export interface AuditRoutesDeps {
+  log: AuditLog;
+  tokens: ControlTokens;
+}
+
+type Query = Record<string, string | undefined>;
+
+const CONTENT_TYPES: Record<ExportFormat, string> = {
+  jsonl: 'application/x-ndjson',
+  csv: 'text/csv; charset=utf-8',
+  parquet: 'application/vnd.apache.parquet',
+};
+
+function badRequest(reply: FastifyReply, message: string) {
+  return reply.code(400).send({ error: { type: 'invalid_request', message } });
+}
+
+function intParam(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`not a non-negative integer: ${value}`);
+  return n;
+}
+
+function filterFrom(q: Query): RecordFilter {
+  if (q.decision !== undefined && q.decision !== 'allow' && q.decision !== 'deny') throw new RangeError('decision must be allow or deny');
+  for (const t of ['from', 'to'] as const) if (q[t] !== undefined && Number.isNaN(Date.parse(q[t]!))) throw new RangeError(`${t} is not a time`);
+  const f: RecordFilter = {
+    from: q.from,
+    to: q.to,
+    team: q.team,
+    model: q.model,
+    decision: q.decision as RecordFilter['decision'],
+    phase: q.phase as RecordFilter['phase'],
+    decisionId: q.decision_id,
+    fromSeq: intParam(q.from_seq),
+  };
+  for (const k of Object.keys(f) as (keyof RecordFilter)[]) if (f[k] === undefined) delete f[k];
+  return f;
+}
+
+const checkpointBody = (cp: SignedCheckpoint, verifierKey: string) => ({ origin: cp.origin, size: cp.size, root: cp.root.toString('base64'), time: cp.time, note: cp.note, verifier_key: verifierKey });
+
+export async function auditAdminRoutes(app: FastifyInstance, deps: AuditRoutesDeps): Promise<void> {
+  const { log } = deps;
+  const guard = { preHandler: deps.tokens.require('auditor') };
+
+  app.get('/admin/v1/audit/records', guard, async (req, reply) => {
+    const q = req.query as Query;
+    let filter: RecordFilter;
+    let limit: number;
+    try {
+      filter = filterFrom(q);
+      limit = Math.min(intParam(q.limit) ?? 100, 1000);
+    } catch (err) {
+      return badRequest(reply, (err as Error).message);
+    }
+    const records: { seq: number; record: unknown }[] = [];
+    for await (const e of log.query({ ...filter, limit: limit + 1 })) records.push({ seq: e.seq, record: e.record });
+    const more = records.length > limit;
+    if (more) records.pop();
+    return { records, next_from_seq: more ? records[records.length - 1].seq + 1 : null };
+  });
+
+  app.get('/admin/v1/audit/export', guard, async (req, reply) => {
+    const q = req.query as Query;
+    const format = (q.format ?? 'jsonl') as ExportFormat;
+    if (!EXPORT_FORMATS.includes(format)) return badRequest(reply, `format must be one of ${EXPORT_FORMATS.join(', ')}`);
+    let filter: RecordFilter;
+    try {
+      filter = filterFrom(q);
+    } catch (err) {
+      return badRequest(reply, (err as Error).message);
+    }
+    // Cut against a fresh checkpoint so the export covers everything recorded until now.
+    const checkpoint = await log.checkpoint();
+    reply.header('content-type', CONTENT_TYPES[format]);
+    reply.header('content-disposition', `attachment; filename="audit-${checkpoint.size}.${format}"`);
+    if (format === 'parquet') {
+      // Parquet's footer comes last: build the file, then stream it.
+      const dir = await mkdtemp(join(tmpdir(), 'termsgate-export-'));
+      const path = join(dir, 'audit.parquet');
+      await exportAudit(log, { format, filter, checkpoint, out: path });
+      const stream = createReadStream(path);
+      stream.on('close', () => void rm(dir, { recursive: true, force: true }));
+      return reply.send(stream);
+    }
+    const stream = new PassThrough();
+    exportAudit(log, { format, filter, checkpoint, out: stream }).then(
+      () => stream.end(),
+      (err: Error) => stream.destroy(err),
+    );
+    return reply.send(stream);
+  });
+
+  app.get('/admin/v1/audit/checkpoint', guard, async (_req, reply) => {
+    const cp = await log.latestCheckpoint();
+    if (!cp) return reply.code(404).send({ error: { type: 'not_found', message: 'no checkpoint has been signed yet' } });
+    return checkpointBody(cp, log.verifierKey);
+  });
+
+  app.post('/admin/v1/audit/checkpoint', guard, async () => checkpointBody(await log.checkpoint(), log.verifierKey));
+
+  app.get('/admin/v1/audit/proof/inclusion', guard, async (req, reply) => {
+    const q = req.query as Query;
+    try {
+      const seq = intParam(q.seq);
+      if (seq === undefined) return badRequest(reply, 'seq is required');
+      return await log.inclusionProof(seq, intParam(q.tree_size));
+    } catch (err) {
+      if (err instanceof RangeError) return badRequest(reply, err.message);
+      throw err;
+    }
+  });
+
+  app.get('/admin/v1/audit/proof/consistency', guard, async (req, reply) => {
+    const q = req.query as Query;
+    try {
+      const from = intParam(q.from);
+      const to = intParam(q.to);
+      if (from === undefined || to === undefined) return badRequest(reply, 'from and to are required');
+      return await log.consistencyProof(from, to);
+    } catch (err) {
+      if (err instanceof RangeError) return badRequest(reply, err.message);
+      throw err;
+    }
+  });
+
+  app.get('/admin/v1/audit/content/:digest', guard, async (req, reply) => {
+    const { digest } = req.params as { digest: string };
+    if (!/^sha256:[0-9a-f]{64}$/.test(digest)) return badRequest(reply, 'digest must be sha256:<64 hex>');
+    const content = await log.content(digest);
+    if (content === null) return reply.code(404).send({ error: { type: 'not_found', message: 'no content under this digest (never stored, or purged by retention)' } });
+    return { digest, content };
+  });
+}

@@ -136,7 +136,8 @@ t.test('hot reload: an edit to the directory is rebuilt and swapped in', async (
 
 t.test('dry run, activate and rollback', async (t) => {
   const dir = await copyPolicies();
-  const store = await createPolicyStore({ dir, dataDir: await dataDir(), pollIntervalMs: 1000, logger: quiet, watch: false });
+  const dd = await dataDir();
+  const store = await createPolicyStore({ dir, dataDir: dd, pollIntervalMs: 1000, logger: quiet, watch: false });
   const revA = store.status().active.revision;
   const record = (id: string, model: string, licence: string, trainable: boolean): CallRecord => ({
     decision_id: id, phase: 'completed', time: '2026-11-28T12:00:00Z', principal: { key_id: 'vk_1', team: 'demo', project: 'demo' },
@@ -169,7 +170,18 @@ t.test('dry run, activate and rollback', async (t) => {
   t.same(store.history().map((h) => h.source), ['rollback', 'staged', 'dir']);
   const sources = await store.sources(revA);
   t.ok(sources.some((f) => f.path === 'data/licences.json'));
+  t.ok((await store.activate(staged.candidate)).ok);
   await store.close();
+
+  const restarted = await createPolicyStore({ dir, dataDir: dd, pollIntervalMs: 1000, logger: quiet, watch: false });
+  t.equal(restarted.status().active.revision, staged.candidate, 'an API activation survives a restart while the directory is unchanged');
+  t.equal(restarted.status().active.source, 'restored');
+  await restarted.close();
+  await writeFile(join(dir, 'request', 'terms.rego'), (await readFile(join(dir, 'request', 'terms.rego'), 'utf8')) + '\n# edited on disk\n');
+  const edited = await createPolicyStore({ dir, dataDir: dd, pollIntervalMs: 1000, logger: quiet, watch: false });
+  t.equal(edited.status().active.source, 'dir', 'once the directory changed, it wins');
+  t.not(edited.status().active.revision, staged.candidate);
+  await edited.close();
 });
 
 t.test('fleet mode: an OPA bundle polled with ETag, a broken one refused', async (t) => {

@@ -21,12 +21,14 @@ export interface PolicyLogger {
   error(obj: object, msg?: string): void;
 }
 
-export type RevisionSource = 'dir' | 'bundle' | 'staged' | 'rollback';
+export type RevisionSource = 'dir' | 'bundle' | 'staged' | 'rollback' | 'restored';
 
 export interface RevisionEntry {
   revision: string;
   source: RevisionSource;
   activated_at: string;
+  /** Revision of the policies directory when this one was activated (dir mode). */
+  dir_revision?: string;
 }
 
 export interface PolicyError {
@@ -120,7 +122,8 @@ export class PolicyStore implements PolicyDecider {
       store.#poller = setInterval(() => void store.pollBundle(), opts.pollIntervalMs);
       store.#poller.unref();
     } else {
-      const r = await store.reload();
+      const restored = await store.#restoreActivation();
+      const r = restored ?? (await store.reload());
       if (!r.ok) throw new PolicyRefusedError('dir', `initial policy from ${opts.dir} refused: ${r.error}`, r.steps);
       if (opts.watch ?? true) store.#watch();
     }
@@ -277,6 +280,23 @@ export class PolicyStore implements PolicyDecider {
     await this.#serial.catch(() => undefined);
   }
 
+  /**
+   * A revision activated through the API survives a restart as long as the policies directory has not
+   * changed since; once it has, the directory wins (it is rebuilt and tested as usual).
+   */
+  async #restoreActivation(): Promise<ActivationResult | null> {
+    const last = this.#history.at(-1);
+    if (!last || last.source === 'dir' || last.source === 'bundle' || !last.dir_revision) return null;
+    if (last.dir_revision !== revisionOf(await readSources(this.#o.dir))) return null;
+    try {
+      await this.#swap(last.revision, 'restored');
+      return { ok: true, revision: last.revision };
+    } catch (err) {
+      this.#refused('restored', last.revision, err);
+      return null;
+    }
+  }
+
   #watch(): void {
     this.#watcher = watch(this.#o.dir, { recursive: true }, (_event, name) => {
       if (name && !isSourceFile(String(name))) return;
@@ -313,8 +333,9 @@ export class PolicyStore implements PolicyDecider {
     const dir = join(this.#revisions, revision);
     if (!(await exists(join(dir, 'policy.wasm')))) throw new PolicyRefusedError('activate', `revision ${revision} has no built bundle`);
     const engine = await this.#step('load', () => loadEngine(dir, revision));
+    const dirRevision = this.#o.bundleUrl ? undefined : revisionOf(await readSources(this.#o.dir));
     this.#engine = engine;
-    this.#active = { revision, source, activated_at: new Date().toISOString() };
+    this.#active = { revision, source, activated_at: new Date().toISOString(), dir_revision: dirRevision };
     this.#history.push(this.#active);
     if (this.#history.length > HISTORY_LIMIT) this.#history.splice(0, this.#history.length - HISTORY_LIMIT);
     this.#lastError = null;

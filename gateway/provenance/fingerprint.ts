@@ -9,7 +9,7 @@ export const MIN_LEVEL = 1;
 export const TARGET_SAMPLES = 32;
 export const MAX_LEVEL = 20;
 
-const INVISIBLE = /[\p{Cf}\uFE00-\uFE0F]|\uDB40[\uDD00-\uDDEF]/gu;
+const INVISIBLE = /[\p{Cf}\uFE00-\uFE0F\u{E0100}-\u{E01EF}]/gu;
 const WORD = /[\p{L}\p{N}]+/gu;
 
 /** Words after removing invisible characters, NFKC, case folding and all punctuation and spacing. */

@@ -1,4 +1,4 @@
-// Detection rates of the provenance stage on real prose: 1,200 State of the Union passages are
+// Detection rates of the provenance stage on real prose: 2,500 State of the Union passages are
 // marked and remembered as served outputs, copied in the ways of the issue, then scanned; 10,000+
 // passages from other addresses measure false positives.
 // Run: npx tsx bench/provenance/evaluate.ts   (writes bench/results/provenance-eval.json)
@@ -11,7 +11,7 @@ import { createProvenance, type DetectionResult } from '../../gateway/provenance
 import { passages, rngFrom, speeches } from './sotu-corpus.js';
 import { editWords, excerpt, nfkcWhitespace, stripInvisible } from './transforms.js';
 
-const SERVED = 1_200;
+const SERVED = 2_500;
 const MIN_UNRELATED = 10_000;
 const rng = rngFrom(20261128);
 
@@ -21,7 +21,7 @@ const served: string[] = [];
 const unrelated: string[] = [];
 for (const i of order) {
   if (served.length < SERVED) served.push(...passages(all[i].text, rng, 100, 300).slice(0, SERVED - served.length));
-  else unrelated.push(...passages(all[i].text, rng, 40, 160));
+  else unrelated.push(...passages(all[i].text, rng, 30, 130));
 }
 if (unrelated.length < MIN_UNRELATED + 500) throw new Error(`only ${unrelated.length} unrelated passages`);
 const vocabulary = [...new Set(unrelated.slice(0, 500).join(' ').split(/\s+/))];
@@ -106,7 +106,7 @@ rmSync(dataDir, { recursive: true, force: true });
 const fpRate = falsePositives / independent;
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
 const lines = [
-  `Served outputs: ${outputs.length} State of the Union passages (100–300 words), marked and remembered; unrelated texts: ${unrelated.length} passages (40–160 words) from other addresses.`,
+  `Served outputs: ${outputs.length} State of the Union passages (100–300 words), marked and remembered; unrelated texts: ${unrelated.length} passages (30–130 words) from other addresses.`,
   '',
   '| copy | texts | traced to its decision | rate | via watermark | via fingerprint | wrong record |',
   '|---|---:|---:|---:|---:|---:|---:|',

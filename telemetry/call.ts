@@ -24,7 +24,7 @@ import {
   safeIdentifier,
 } from './attributes.js';
 import type { GatewayMetrics } from './metrics.js';
-import { NO_TRACE_FIELDS, NOOP_STAGE } from './noop.js';
+import { noTraceFields, NOOP_STAGE } from './noop.js';
 import type {
   CallDecision,
   CallErrorType,
@@ -160,7 +160,7 @@ export class RecordedCall implements CallTelemetry {
   }
 
   logFields(): LogTraceFields {
-    if (!this.#span) return NO_TRACE_FIELDS;
+    if (!this.#span) return noTraceFields();
     const sc = this.#span.spanContext();
     return { trace_id: sc.traceId, span_id: sc.spanId };
   }

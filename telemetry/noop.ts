@@ -1,7 +1,8 @@
 // Telemetry switched off: shared singletons, so a call allocates nothing and records nothing.
 import type { CallTelemetry, LogTraceFields, StageTelemetry, Telemetry } from './types.js';
 
-export const NO_TRACE_FIELDS: LogTraceFields = Object.freeze({});
+/** A fresh object each time: pino merges each log line's fields into what its mixin returns. */
+export const noTraceFields = (): LogTraceFields => ({});
 
 export const NOOP_STAGE: StageTelemetry = Object.freeze({ end() {} });
 
@@ -12,7 +13,7 @@ export const NOOP_CALL: CallTelemetry = Object.freeze({
   setUsage() {},
   end() {},
   run: <T>(fn: () => T): T => fn(),
-  logFields: () => NO_TRACE_FIELDS,
+  logFields: noTraceFields,
 });
 
 export const NOOP_TELEMETRY: Telemetry = Object.freeze({
@@ -22,7 +23,7 @@ export const NOOP_TELEMETRY: Telemetry = Object.freeze({
   recordPolicyEval() {},
   recordAuditCommit() {},
   setFeedLag() {},
-  logMixin: () => NO_TRACE_FIELDS,
+  logMixin: noTraceFields,
   prometheusText: async () => null,
   shutdown: async () => {},
 });

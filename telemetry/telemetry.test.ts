@@ -276,6 +276,33 @@ t.test('pino logs written inside call.run carry the trace and span ids', async (
   await telemetry.shutdown();
 });
 
+t.test('as a pino mixin, every mode survives log lines with fields and keeps them apart', async (t) => {
+  for (const [mode, telemetry] of [
+    ['disabled', createTelemetry({ enabled: false })],
+    ['metrics only', createTelemetry({ env: {} })],
+    ['traced', createTelemetry({ env: {}, traceExporter: new InMemorySpanExporter() })],
+  ] as const) {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(JSON.parse(chunk.toString()));
+        done();
+      },
+    });
+    const log = pino({ mixin: () => telemetry.logMixin() }, sink);
+    const call = telemetry.startCall({ route: '/v1/chat/completions', endpoint: 'chat.completions', stream: false });
+    call.run(() => log.info({ revision: 'r1' }, 'first'));
+    log.info({ other: 2 }, 'second');
+    log.child(call.logFields()).info({ third: 3 }, 'third');
+    call.end({ status: 200 });
+    t.equal(lines.length, 3, mode);
+    t.equal(lines[0]?.revision, 'r1', mode);
+    t.notOk('revision' in (lines[1] ?? {}), `${mode}: one line's fields do not reach the next`);
+    t.notOk('revision' in (lines[2] ?? {}), mode);
+    await telemetry.shutdown();
+  }
+});
+
 t.test('OTEL_SDK_DISABLED gives the shared no-op objects: nothing is allocated per call', async (t) => {
   const telemetry = createTelemetry({ env: { OTEL_SDK_DISABLED: 'true', OTEL_TRACES_EXPORTER: 'otlp' } });
   t.equal(telemetry, NOOP_TELEMETRY);

@@ -17,7 +17,7 @@ import {
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { RecordedCall } from './call.js';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics.js';
-import { NO_TRACE_FIELDS, NOOP_TELEMETRY } from './noop.js';
+import { noTraceFields, NOOP_TELEMETRY } from './noop.js';
 import { readTelemetrySettings, type TelemetrySettings } from './settings.js';
 import type { CallStart, CallTelemetry, LogTraceFields, Telemetry } from './types.js';
 
@@ -95,9 +95,9 @@ class SdkTelemetry implements Telemetry {
   }
 
   logMixin(): LogTraceFields {
-    if (!this.tracing) return NO_TRACE_FIELDS;
+    if (!this.tracing) return noTraceFields();
     const span = trace.getSpan(context.active());
-    if (!span) return NO_TRACE_FIELDS;
+    if (!span) return noTraceFields();
     const sc = span.spanContext();
     return { trace_id: sc.traceId, span_id: sc.spanId };
   }

@@ -76,7 +76,7 @@ export interface Telemetry {
   recordAuditCommit(ms: number): void;
   /** Records not yet delivered to the training feed's consumers. */
   setFeedLag(records: number): void;
-  /** trace_id/span_id of the active span; a pino `mixin`. */
+  /** trace_id/span_id of the active span, in a new object each time; a pino `mixin`. */
   logMixin(): LogTraceFields;
   /** Prometheus text exposition of all metrics; null when metrics are off. */
   prometheusText(): Promise<string | null>;

@@ -5,17 +5,25 @@ import { hashSecret } from './secret-hash.js';
 
 export class VirtualKeys {
   readonly #byHash = new Map<string, Principal>();
+  readonly #byId = new Map<string, Principal>();
 
   constructor(keys: VirtualKeyConfig[]) {
     for (const k of keys) {
-      this.#byHash.set(k.hash, {
+      const principal: Principal = {
         keyId: k.id,
         team: k.team,
         project: k.project,
         defaultPurpose: k.defaultPurpose,
         allowedPurposes: k.allowedPurposes,
-      });
+      };
+      this.#byHash.set(k.hash, principal);
+      this.#byId.set(k.id, principal);
     }
+  }
+
+  /** The principal of a key by its id, as audit records name it. */
+  byId(keyId: string): Principal | null {
+    return this.#byId.get(keyId) ?? null;
   }
 
   /** The principal for the key presented in the headers, or null. */

@@ -39,16 +39,24 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
 
   const closers: Array<() => Promise<void>> = [];
   try {
+    const audit = await openAuditLog({ dataDir: config.dataDir, audit: config.audit, keys, onError: (err) => logger.error({ err }, 'audit background work failed') });
+    closers.push(() => audit.close());
     const policy = await createPolicyStore({
       dir: config.policy.dir,
       dataDir: config.dataDir,
       bundleUrl: config.policy.bundleUrl,
       pollIntervalMs: config.policy.pollIntervalMs,
       logger,
+      // Dry runs replay recorded calls under a candidate revision.
+      records: async function* () {
+        for await (const entry of audit.query()) yield entry.record;
+      },
+      recordContext: {
+        principal: (r) => virtualKeys.byId(r.principal.key_id) ?? undefined,
+        route: (r) => (r.model ? (routes.resolve(r.model) ?? undefined) : undefined),
+      },
     });
     closers.push(() => policy.close());
-    const audit = await openAuditLog({ dataDir: config.dataDir, audit: config.audit, keys });
-    closers.push(() => audit.close());
     const provenance = await createProvenance({ dataDir: config.dataDir, keys, onError: (err) => logger.error({ err }, 'provenance index write failed') });
     closers.push(() => provenance.close());
     const feed = await createTrainingFeed({ dataDir: config.dataDir, keys, onError: (err) => logger.error({ err }, 'training feed write failed') });
@@ -80,7 +88,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       readiness: { policy: () => policy.current() !== null },
       plugins: [
         (app) => registerMetricsRoute(app, { telemetry }),
-        (app) => policyAdminRoutes(app, { store: policy, tokens, dataDir: config.dataDir }),
+        (app) => policyAdminRoutes(app, { store: policy, tokens }),
         (app) => auditAdminRoutes(app, { log: audit, tokens }),
         (app) => provenanceAdminRoutes(app, { provenance, tokens }),
         (app) => trainingFeedRoutes(app, { feed, tokens, keys }),

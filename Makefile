@@ -8,9 +8,9 @@ HELM_VERSION := v3.22.0
 KUBECONFORM_VERSION := v0.7.0
 VENV := training-runner/.venv
 
-.PHONY: setup setup-node setup-tools setup-python setup-services build start test test-ts test-policies test-python test-charts bench
+.PHONY: setup setup-node setup-tools setup-python setup-system setup-services build start test test-ts test-policies test-python test-charts bench
 
-setup: setup-node setup-tools setup-python setup-services build
+setup: setup-node setup-tools setup-python setup-system setup-services build
 
 setup-node: node_modules/.installed
 node_modules/.installed: package.json package-lock.json
@@ -22,6 +22,9 @@ setup-tools:
 
 setup-python:
 	bash scripts/setup-python.sh
+
+setup-system:
+	bash scripts/setup-system.sh
 
 setup-services:
 	bash scripts/setup-services.sh

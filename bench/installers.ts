@@ -18,6 +18,23 @@ function run(command: string, args: string[], cwd: string): string | null {
   return null;
 }
 
+// Portkey's Node build fails every streamed call with `TypeError: immutable`: it appends its headers
+// to the provider's fetch Response (Portkey-AI/gateway#1550, #1389). The harness applies the fix
+// proposed upstream (PR #1551: copy the mapped streaming response before adding headers), so
+// Portkey's streaming is measured at all; everything else runs as published.
+const PORTKEY_PATCH_FROM = 'this.updateHeaders(i,n.cacheStatus,o),{response:i';
+const PORTKEY_PATCH_TO = `r&&this.context.isStreaming&&(i=new Response(i.body,{status:i.status,statusText:i.statusText,headers:i.headers})),${PORTKEY_PATCH_FROM}`;
+
+function patchPortkeyStreaming(script: string): void {
+  const code = readFileSync(script, 'utf8');
+  if (code.includes(PORTKEY_PATCH_TO)) return;
+  if (!code.includes(PORTKEY_PATCH_FROM)) {
+    process.stderr.write('bench: Portkey streaming patch does not apply to this build; its streaming may fail\n');
+    return;
+  }
+  writeFileSync(script, code.replace(PORTKEY_PATCH_FROM, PORTKEY_PATCH_TO));
+}
+
 /** Installs Portkey's gateway; resolves to its server script, or throws with the reason. */
 export function installPortkey(tmpDir: string, repoRoot: string): string {
   const prefix = join(tmpDir, 'portkey');
@@ -32,6 +49,7 @@ export function installPortkey(tmpDir: string, repoRoot: string): string {
     if (err) throw new Error(`Portkey install failed: ${err}`);
   }
   if (!existsSync(script)) throw new Error(`Portkey installed but ${script} is missing`);
+  patchPortkeyStreaming(script);
   return script;
 }
 

@@ -109,7 +109,8 @@ const termsgate: SystemSpec = {
 
 const portkey: SystemSpec = {
   name: 'Portkey',
-  howStarted: 'npm @portkey-ai/gateway (pinned, bench/tmp/portkey): node build/start-server.js --port=N --headless; headers x-portkey-provider: openai, x-portkey-custom-host',
+  howStarted:
+    'npm @portkey-ai/gateway (pinned, bench/tmp/portkey; streaming fix of upstream PR #1551 applied): node build/start-server.js --port=N --headless; headers x-portkey-provider: openai, x-portkey-custom-host',
   async start(ctx) {
     const script = installPortkey(ctx.tmpDir, ctx.repoRoot);
     const port = await freePort();

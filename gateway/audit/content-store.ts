@@ -60,6 +60,19 @@ export class ContentStore {
     }));
   }
 
+  /** Digests of all stored content. */
+  async digests(): Promise<string[]> {
+    const out: string[] = [];
+    let dirs: string[] = [];
+    try {
+      dirs = await readdir(this.#dir);
+    } catch {
+      return out;
+    }
+    for (const d of dirs) for (const name of await readdir(join(this.#dir, d))) if (/^[0-9a-f]{64}\.json$/.test(name)) out.push(`sha256:${name.slice(0, 64)}`);
+    return out;
+  }
+
   /** The stored content, or null when it was never stored or has been purged. */
   async get(digest: string): Promise<unknown | null> {
     try {

@@ -96,7 +96,7 @@ async function runVerify(v: Values, positionals: string[]): Promise<number> {
   const report = await verifyStore(dataDir, { verifierKey: v.key });
   if (v.json) process.stdout.write(JSON.stringify(report) + '\n');
   else {
-    process.stdout.write(`${dataDir}: ${report.records} records, ${report.checkpoints} checkpoints (verified up to size ${report.verifiedSize}), content ${report.contentChecked} checked / ${report.contentPurged} purged: ${describe(report.problem)}\n`);
+    process.stdout.write(`${dataDir}: ${report.records} records, ${report.checkpoints} checkpoints (verified up to size ${report.verifiedSize}), ${report.contentChecked} content items checked: ${describe(report.problem)}\n`);
     for (const w of report.warnings) process.stdout.write(`warning: ${w}\n`);
   }
   return report.ok ? 0 : 1;

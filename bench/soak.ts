@@ -4,7 +4,7 @@ import { runLoad } from './load.js';
 import type { BenchOptions } from './options.js';
 import { openFdCount, treeRssBytes } from './proc-stats.js';
 import { chatBody } from './request-body.js';
-import { growthPct } from './stats.js';
+import { growthPct, median } from './stats.js';
 import { allSystems, probe, type BenchContext } from './systems.js';
 
 const SAMPLE_EVERY_MS = 5_000;
@@ -36,8 +36,15 @@ export interface SoakResult {
   samples: SoakSample[];
 }
 
-function series(values: number[]): Series {
-  return { start: values[0], end: values[values.length - 1], max: Math.max(...values), growthPct: growthPct(values[0], values[values.length - 1]) };
+/**
+ * Start and end are the medians of the first and last quarter of the samples: a garbage-collected
+ * heap saws up and down, and a single sample at either end would report a sawtooth as growth.
+ */
+export function series(values: number[]): Series {
+  const quarter = Math.max(1, Math.floor(values.length / 4));
+  const start = median(values.slice(0, quarter));
+  const end = median(values.slice(-quarter));
+  return { start, end, max: Math.max(...values), growthPct: growthPct(start, end) };
 }
 
 export async function soak(ctx: BenchContext, opts: BenchOptions): Promise<SoakResult> {
@@ -48,20 +55,20 @@ export async function soak(ctx: BenchContext, opts: BenchOptions): Promise<SoakR
   try {
     const problem = await probe(system.target, false);
     if (problem) throw new Error(`${spec.name}: ${problem}`);
-    const body = chatBody(false);
-    await runLoad(system.target, { connections: CONNECTIONS, durationS: WARMUP_S, body });
     const samples: SoakSample[] = [];
     const t0 = Date.now();
-    const take = () => samples.push({ atS: (Date.now() - t0) / 1000, rssBytes: treeRssBytes(system.pid), openFds: openFdCount(system.pid) });
-    take();
+    // Samples are taken only while the load runs, after a warm-up: an idle process holds fewer sockets
+    // and a freshly started one has not yet compiled its hot paths.
     const timer = setInterval(() => {
-      take();
-      const s = samples[samples.length - 1];
-      process.stderr.write(`bench: soak ${s.atS.toFixed(0)} s: RSS ${(s.rssBytes / 1048576).toFixed(1)} MB, ${s.openFds} fds\n`);
+      const atS = (Date.now() - t0) / 1000 - WARMUP_S;
+      if (atS < 0 || atS > durationS) return;
+      const sample = { atS, rssBytes: treeRssBytes(system.pid), openFds: openFdCount(system.pid) };
+      samples.push(sample);
+      process.stderr.write(`bench: soak ${atS.toFixed(0)} s: RSS ${(sample.rssBytes / 1048576).toFixed(1)} MB, ${sample.openFds} fds\n`);
     }, SAMPLE_EVERY_MS);
     try {
-      const run = await runLoad(system.target, { connections: CONNECTIONS, durationS, body });
-      take();
+      const run = await runLoad(system.target, { connections: CONNECTIONS, durationS: WARMUP_S + durationS, body: chatBody(false) });
+      if (samples.length < 2) throw new Error('soak too short: fewer than two samples');
       return {
         system: spec.name,
         durationS,
@@ -86,7 +93,7 @@ export function soakMarkdown(r: SoakResult): string {
   return [
     `Soak of ${r.system}: ${r.durationS} s at ${r.connections} connections, ${r.rps.toFixed(0)} req/s, ${r.failed} failed.`,
     '',
-    '| series | start | end | max | growth |',
+    '| series | start (median of first quarter) | end (median of last quarter) | max | growth |',
     '|---|---:|---:|---:|---:|',
     `| RSS MB | ${mb(r.rss.start)} | ${mb(r.rss.end)} | ${mb(r.rss.max)} | ${r.rss.growthPct.toFixed(1)}% |`,
     `| open fds | ${r.openFds.start} | ${r.openFds.end} | ${r.openFds.max} | ${r.openFds.growthPct.toFixed(1)}% |`,

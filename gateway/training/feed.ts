@@ -1,5 +1,6 @@
-// The training feed: offer() snapshots and digests an example and queues it; a background
-// writer signs permits and appends batches to the store, so the response path never waits on disk.
+// The training feed: offer() names the record and queues the example; a background writer
+// canonicalises, digests and signs in short time slices and appends batches to the store, so the
+// response path pays microseconds and never waits on serialisation (ms for large logprobs) or disk.
 import type { TrainingExample, TrainingFeedSink } from '../pipeline/contracts.js';
 import type { SigningKeys } from '../signing/keys.js';
 import { canonicalJson, digestOf, recordIdOf, signPermit, type FeedRecord } from './permit.js';
@@ -44,11 +45,11 @@ export interface TrainingFeedOptions {
 
 interface Queued {
   id: string;
-  digest: string;
-  exampleJson: string;
-  policy_revision: string;
-  licence: string;
+  example: TrainingExample;
 }
+
+/** Longest stretch the writer holds the event loop while canonicalising and signing. */
+const SLICE_MS = 4;
 
 export async function createTrainingFeed(opts: TrainingFeedOptions): Promise<TrainingFeed> {
   const store = opts.store ?? (await openFileFeedStore(opts.dataDir));
@@ -58,7 +59,7 @@ export async function createTrainingFeed(opts: TrainingFeedOptions): Promise<Tra
 class QueuedTrainingFeed implements TrainingFeed {
   readonly keyId: string;
   readonly #store: FeedStore;
-  readonly #sign: (data: Uint8Array) => Buffer;
+  readonly #signer: (data: Uint8Array) => Buffer;
   readonly #batchSize: number;
   readonly #maxPending: number;
   readonly #retryDelayMs: number;
@@ -74,7 +75,7 @@ class QueuedTrainingFeed implements TrainingFeed {
   constructor(store: FeedStore, opts: TrainingFeedOptions, lastSeq: number) {
     this.keyId = opts.keys.keyId;
     this.#store = store;
-    this.#sign = opts.keys.sign;
+    this.#signer = opts.keys.sign;
     this.#batchSize = opts.batchSize ?? 256;
     this.#maxPending = opts.maxPending ?? 100_000;
     this.#retryDelayMs = opts.retryDelayMs ?? 1000;
@@ -82,16 +83,14 @@ class QueuedTrainingFeed implements TrainingFeed {
     this.#lastSeq = lastSeq;
   }
 
+  /** The feed takes ownership of `example`: the caller must not mutate it afterwards. */
   offer(example: TrainingExample): string {
-    // Canonicalising here snapshots the example: later mutation by the caller cannot alter what is signed.
-    const exampleJson = canonicalJson(example);
-    const digest = digestOf(exampleJson);
-    const id = recordIdOf(digest);
+    const id = recordIdOf(example.decision_id);
     if (this.#closed || this.#queue.length >= this.#maxPending) {
       this.#dropped++;
       return id;
     }
-    this.#queue.push({ id, digest, exampleJson, policy_revision: example.policy_revision, licence: example.licence });
+    this.#queue.push({ id, example });
     this.#draining ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.#drain());
     return id;
   }
@@ -100,26 +99,45 @@ class QueuedTrainingFeed implements TrainingFeed {
     try {
       while (this.#queue.length > 0) {
         const batch = this.#queue.slice(0, this.#batchSize);
-        const signed: SignedRecord[] = batch.map((q) => ({
-          id: q.id,
-          exampleJson: q.exampleJson,
-          permit: signPermit({ id: q.id, digest: q.digest, policy_revision: q.policy_revision, licence: q.licence }, this.keyId, this.#sign),
-        }));
-        try {
-          this.#lastSeq = await this.#store.append(signed);
-        } catch (err) {
-          this.#failures++;
-          this.#onError(err);
-          if (this.#closed) return;
-          await new Promise((r) => setTimeout(r, this.#retryDelayMs));
-          continue;
+        const signed = await this.#signBatch(batch);
+        for (;;) {
+          try {
+            if (signed.length > 0) this.#lastSeq = await this.#store.append(signed);
+            break;
+          } catch (err) {
+            this.#failures++;
+            this.#onError(err);
+            if (this.#closed) return;
+            await new Promise((r) => setTimeout(r, this.#retryDelayMs));
+          }
         }
         this.#queue.splice(0, batch.length);
-        this.#written += batch.length;
+        this.#written += signed.length;
       }
     } finally {
       this.#draining = null;
     }
+  }
+
+  async #signBatch(batch: Queued[]): Promise<SignedRecord[]> {
+    const signed: SignedRecord[] = [];
+    let sliceStart = performance.now();
+    for (const { id, example } of batch) {
+      try {
+        const exampleJson = canonicalJson(example);
+        const permit = signPermit({ id, digest: digestOf(exampleJson), policy_revision: example.policy_revision, licence: example.licence }, this.keyId, this.#signer);
+        signed.push({ id, exampleJson, permit });
+      } catch (err) {
+        // An example JSON cannot represent canonically is never signed; it is counted and reported.
+        this.#dropped++;
+        this.#onError(err);
+      }
+      if (performance.now() - sliceStart > SLICE_MS) {
+        await new Promise((r) => setImmediate(r));
+        sliceStart = performance.now();
+      }
+    }
+    return signed;
   }
 
   async read(cursor: number, limit: number): Promise<FeedPage> {

@@ -9,7 +9,7 @@ import type { TrainingExample } from '../pipeline/contracts.js';
 const canonicalize = canonicalizeModule as unknown as (input: unknown) => string | undefined;
 
 export interface Permit {
-  /** Stable record id, derived from the digest: the same example always gets the same id. */
+  /** Stable record id, derived from the decision id: one call, one record, whoever offers it how often. */
   id: string;
   alg: 'Ed25519';
   key_id: string;
@@ -39,8 +39,8 @@ export function digestOf(canonical: string): string {
   return 'sha256:' + createHash('sha256').update(canonical).digest('hex');
 }
 
-export function recordIdOf(digest: string): string {
-  return 'tr_' + digest.slice('sha256:'.length, 'sha256:'.length + 32);
+export function recordIdOf(decisionId: string): string {
+  return 'tr_' + createHash('sha256').update(decisionId).digest('hex').slice(0, 32);
 }
 
 /** The exact bytes signed: canonical JSON of the fields a permit vouches for. */
@@ -65,7 +65,7 @@ export function verifyRecord(record: FeedRecord, keyId: string, verify: (data: U
   if (permit.key_id !== keyId) return 'permit signed by an unknown key';
   const digest = digestOf(canonicalJson(example));
   if (permit.digest !== digest) return 'digest mismatch';
-  if (permit.id !== record.id || permit.id !== recordIdOf(digest)) return 'record id mismatch';
+  if (permit.id !== record.id || permit.id !== recordIdOf(example.decision_id)) return 'record id mismatch';
   if (permit.licence !== example.licence) return 'licence mismatch';
   if (permit.policy_revision !== example.policy_revision) return 'policy revision mismatch';
   if (!verify(permitMessage(permit), Buffer.from(permit.signature, 'base64url'))) return 'bad signature';

@@ -12,8 +12,9 @@ def digest_of(example) -> str:
     return "sha256:" + hashlib.sha256(canonical_json(example)).hexdigest()
 
 
-def record_id_of(digest: str) -> str:
-    return "tr_" + digest[len("sha256:") : len("sha256:") + 32]
+def record_id_of(decision_id: str) -> str:
+    """The gateway's stable record id: one call (decision), one record."""
+    return "tr_" + hashlib.sha256(decision_id.encode()).hexdigest()[:32]
 
 
 def permit_message(permit: dict) -> bytes:

@@ -29,7 +29,7 @@ def check_record(record, key: GatewayKey, allowed_licences: set[str]) -> str | N
         return "example has no canonical form"
     if permit["digest"] != digest:
         return "digest mismatch (record altered after signing)"
-    if permit["id"] != record.get("id") or permit["id"] != record_id_of(digest):
+    if not isinstance(example.get("decision_id"), str) or permit["id"] != record.get("id") or permit["id"] != record_id_of(example["decision_id"]):
         return "record id mismatch"
     if permit["licence"] != example.get("licence"):
         return "licence mismatch"

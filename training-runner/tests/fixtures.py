@@ -29,7 +29,7 @@ class Signer:
 
     def record(self, example: dict, seq: int) -> dict:
         digest = digest_of(example)
-        rid = record_id_of(digest)
+        rid = record_id_of(example["decision_id"])
         permit = {"id": rid, "digest": digest, "policy_revision": example["policy_revision"], "licence": example["licence"]}
         sig = base64.urlsafe_b64encode(self.private.sign(permit_message(permit))).rstrip(b"=").decode()
         return {"id": rid, "seq": seq, "permit": {**permit, "alg": "Ed25519", "key_id": self.key.key_id, "signature": sig}, "example": example}

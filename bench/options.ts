@@ -16,6 +16,8 @@ export interface BenchOptions {
   chunkDelayMs: number;
   words: number;
   outDir: string;
+  /** Write a V8 CPU profile of termsgate (node --cpu-prof) into bench/tmp/profiles. */
+  cpuProf: boolean;
 }
 
 export const usage = `usage: node dist/bench/run.js [options]
@@ -28,7 +30,8 @@ export const usage = `usage: node dist/bench/run.js [options]
   --latency-ms N          mock provider latency (default 20)
   --chunk-delay-ms N      pause between streamed chunks (default 2)
   --words N               answer length in words (default 40)
-  --out DIR               results folder (default bench/results)`;
+  --out DIR               results folder (default bench/results)
+  --cpu-prof              profile termsgate (node --cpu-prof) into bench/tmp/profiles`;
 
 function list(value: string | undefined): string[] | null {
   return value === undefined ? null : value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -55,6 +58,7 @@ export function parseOptions(argv: string[], defaultOut: string): BenchOptions {
       'chunk-delay-ms': { type: 'string' },
       words: { type: 'string' },
       out: { type: 'string' },
+      'cpu-prof': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -74,5 +78,6 @@ export function parseOptions(argv: string[], defaultOut: string): BenchOptions {
     chunkDelayMs: positive('chunk-delay-ms', values['chunk-delay-ms'], 2),
     words: positive('words', values.words, 40),
     outDir: values.out ?? defaultOut,
+    cpuProf: values['cpu-prof'] === true,
   };
 }

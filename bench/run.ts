@@ -52,6 +52,7 @@ async function main(): Promise<number> {
     mockUrl: mock.url,
     mockPid: mock.child.pid,
     providerKey: 'sk-bench-' + randomBytes(12).toString('hex'),
+    termsgateNodeArgs: opts.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${join(tmpDir, 'profiles')}`] : [],
   };
   const date = new Date().toISOString();
   const day = date.slice(0, 10);

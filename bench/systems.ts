@@ -20,6 +20,8 @@ export interface BenchContext {
   mockPid: number;
   /** The fake provider key every system sends upstream. */
   providerKey: string;
+  /** Extra node flags for the termsgate process (e.g. --cpu-prof). */
+  termsgateNodeArgs: string[];
 }
 
 export interface RunningSystem {
@@ -97,7 +99,7 @@ const termsgate: SystemSpec = {
     const child = startChild({
       name: 'termsgate',
       command: node,
-      args: [main, 'start', '--config', configFile, '--port', String(port), '--data-dir', join(dir, 'data')],
+      args: [...ctx.termsgateNodeArgs, main, 'start', '--config', configFile, '--port', String(port), '--data-dir', join(dir, 'data')],
       logDir: ctx.logDir,
       env: { [providerKeyEnv]: ctx.providerKey, NODE_ENV: 'production' },
       cwd: ctx.repoRoot,

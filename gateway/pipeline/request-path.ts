@@ -221,10 +221,12 @@ export class RequestPath {
         await this.#stream(res, adapter.streamTransformer(marker, out, body), sink, headers);
         responseContent = out.text;
       } else {
-        const json = (await res.body.json()) as Record<string, unknown>;
+        const raw = await res.body.text();
+        const json = JSON.parse(raw) as Record<string, unknown>;
         adapter.transformJson(json, marker, out);
         sink.head(res.status, { ...headers, 'content-type': 'application/json' });
-        sink.end(JSON.stringify(json));
+        // Unmarked answers (structured output, embeddings, watermark off) go out byte for byte as the provider sent them.
+        sink.end(marker ? JSON.stringify(json) : raw);
         responseContent = adapter.endpoint === 'embeddings' ? { usage: out.usage } : out.text;
       }
       upstreamSpan.end();

@@ -53,9 +53,8 @@ export class FingerprintIndex {
   readonly #licenceIds = new Map<string, number>();
 
   #postings = 0;
-  #postHash = new Uint32Array(16 * 1024);
-  #postDoc = new Uint32Array(16 * 1024);
-  #postNext = new Int32Array(16 * 1024);
+  // Postings interleaved as [hash, doc, next+1] so that following a chain touches one cache line per step.
+  #post = new Uint32Array(3 * 16 * 1024);
   #heads = new Int32Array(32 * 1024).fill(-1);
 
   #refSlots = new Int32Array(2048).fill(-1);
@@ -88,10 +87,10 @@ export class FingerprintIndex {
     const mask = this.#heads.length - 1;
     for (const h of fp.hashes) {
       const p = this.#postings++;
-      this.#postHash[p] = h;
-      this.#postDoc[p] = doc;
       const slot = h & mask;
-      this.#postNext[p] = this.#heads[slot];
+      this.#post[3 * p] = h;
+      this.#post[3 * p + 1] = doc;
+      this.#post[3 * p + 2] = this.#heads[slot] + 1;
       this.#heads[slot] = p;
     }
     return doc;
@@ -130,8 +129,8 @@ export class FingerprintIndex {
       if (!sampledAt(h, MIN_LEVEL)) continue;
       for (let level = MIN_LEVEL; level <= MAX_LEVEL && sampledAt(h, level); level++) perLevel[level]++;
       docsOfHash.length = 0;
-      for (let p = this.#heads[h & mask]; p >= 0; p = this.#postNext[p]) {
-        if (this.#postHash[p] === h) docsOfHash.push(this.#postDoc[p]);
+      for (let p = this.#heads[h & mask]; p >= 0; p = this.#post[3 * p + 2] - 1) {
+        if (this.#post[3 * p] === h) docsOfHash.push(this.#post[3 * p + 1]);
       }
       if (docsOfHash.length > MAX_DOC_FREQUENCY) continue;
       for (const doc of docsOfHash) hits.set(doc, (hits.get(doc) ?? 0) + 1);
@@ -185,12 +184,10 @@ export class FingerprintIndex {
   }
 
   #reservePostings(n: number): void {
-    if (n > this.#postHash.length) {
-      let cap = this.#postHash.length;
+    if (3 * n > this.#post.length) {
+      let cap = this.#post.length / 3;
       while (cap < n) cap *= 2;
-      this.#postHash = grow(this.#postHash, cap);
-      this.#postDoc = grow(this.#postDoc, cap);
-      this.#postNext = grow(this.#postNext, cap);
+      this.#post = grow(this.#post, 3 * cap);
     }
     // Chains average one to two postings: half a head per posting.
     if (n > this.#heads.length * 2) {
@@ -199,8 +196,8 @@ export class FingerprintIndex {
       this.#heads = new Int32Array(size).fill(-1);
       const mask = size - 1;
       for (let p = 0; p < this.#postings; p++) {
-        const slot = this.#postHash[p] & mask;
-        this.#postNext[p] = this.#heads[slot];
+        const slot = this.#post[3 * p] & mask;
+        this.#post[3 * p + 2] = this.#heads[slot] + 1;
         this.#heads[slot] = p;
       }
     }

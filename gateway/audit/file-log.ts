@@ -12,7 +12,7 @@ import { appendCheckpoint, readCheckpoints, writeVerifierKey } from './checkpoin
 import { ContentStore } from './content-store.js';
 import { recordMatcher, type RecordFilter } from './filter.js';
 import { decodeLeaf, encodeLeaf, type LogEntry } from './leaf.js';
-import { consistencyProof, Frontier, inclusionProof, leafHash, treeRoot, type StoredNode } from './merkle.js';
+import { cachedReader, consistencyProof, Frontier, inclusionProof, leafHash, treeRoot, type StoredNode } from './merkle.js';
 import { AuditCorruptionError, SegmentStore } from './segment-store.js';
 import { TreeStore } from './tree-store.js';
 
@@ -286,7 +286,8 @@ export class FileAuditLog implements AuditLog {
   async inclusionProofs(seqs: number[], treeSize: number): Promise<Buffer[][]> {
     this.#checkSize(treeSize);
     const memo = new Map<string, Buffer>();
-    return seqs.map((s) => inclusionProof(this.#tree.read, s, treeSize, memo));
+    const read = cachedReader(this.#tree.read);
+    return seqs.map((s) => inclusionProof(read, s, treeSize, memo));
   }
 
   async consistencyProof(from: number, to: number): Promise<ConsistencyProof> {

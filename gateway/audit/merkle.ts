@@ -27,15 +27,33 @@ export interface StoredNode {
 
 /** Largest power of two strictly below n (n ≥ 2): the split point of RFC 9162's MTH. */
 function splitPoint(n: number): number {
+  if (n <= 2 ** 31) return 2 ** (31 - Math.clz32(n - 1));
   let k = 1;
   while (k * 2 < n) k *= 2;
   return k;
 }
 
 function perfectLevel(n: number): number {
+  if (n < 2 ** 31) return n > 0 && (n & (n - 1)) === 0 ? 31 - Math.clz32(n) : -1;
   let level = 0;
   while (2 ** level < n) level++;
   return 2 ** level === n ? level : -1;
+}
+
+/** Wraps a reader with a bounded cache: proofs for neighbouring leaves share most siblings. */
+export function cachedReader(read: HashReader, limit = 8192): HashReader {
+  const cache = new Map<number, Buffer>();
+  return (level, index) => {
+    // level < 64 and index < 2^46 keep the key an exact double.
+    const key = index * 64 + level;
+    let h = cache.get(key);
+    if (!h) {
+      if (cache.size >= limit) cache.clear();
+      h = read(level, index);
+      cache.set(key, h);
+    }
+    return h;
+  };
 }
 
 /**

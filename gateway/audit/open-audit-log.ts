@@ -8,7 +8,7 @@ export interface OpenAuditLogOptions {
   dataDir: string;
   audit: Config['audit'];
   keys: SigningKeys;
-  /** File backend only: open without writing (exports beside a running gateway). */
+  /** Open without writing (file backend) or without standing for sequencer (PostgreSQL): exports beside running gateways. */
   readOnly?: boolean;
   /** Failures of background checkpoints, syncs and sequencing. */
   onError?: (err: Error) => void;
@@ -18,7 +18,7 @@ export async function openAuditLog(opts: OpenAuditLogOptions): Promise<AuditLog>
   if (opts.audit.backend === 'postgres') {
     if (!opts.audit.postgresUrl) throw new Error('audit.backend postgres needs audit.postgresUrl');
     const { PgAuditLog } = await import('./pg-log.js');
-    return PgAuditLog.open({ url: opts.audit.postgresUrl, audit: opts.audit, keys: opts.keys, onError: opts.onError });
+    return PgAuditLog.open({ url: opts.audit.postgresUrl, audit: opts.audit, keys: opts.keys, onError: opts.onError, sequencer: !opts.readOnly });
   }
   return FileAuditLog.open(opts);
 }

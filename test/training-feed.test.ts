@@ -98,11 +98,12 @@ t.test('gateway → feed → runner: only permitted, verified data trains the st
   // Traffic: every model gets calls; only the trainable ones may reach the feed.
   const trainableIds = new Map<string, string>();
   const restrictedIds: string[] = [];
+  const answers: Record<string, string> = {};
   for (const [model, { licence }] of Object.entries(TRAINABLE)) {
     for (const topic of TOPICS.slice(0, PER_MODEL)) {
       const res = await chat(gateway.url, model, topic, 'training-data');
       t.equal(res.status, 200, `${model} answers`);
-      await res.arrayBuffer();
+      answers[model] = ((await res.json()) as { choices: Array<{ message: { content: string } }> }).choices[0].message.content;
       trainableIds.set(res.headers.get('x-termsgate-decision-id')!, licence);
     }
   }
@@ -112,7 +113,7 @@ t.test('gateway → feed → runner: only permitted, verified data trains the st
     const b = await claude(gateway.url, topic);
     t.equal(a.status, 200);
     t.equal(b.status, 200);
-    await a.arrayBuffer();
+    answers['gpt-4o-mini'] = ((await a.json()) as { choices: Array<{ message: { content: string } }> }).choices[0].message.content;
     await b.arrayBuffer();
     restrictedIds.push(a.headers.get('x-termsgate-decision-id')!, b.headers.get('x-termsgate-decision-id')!);
   }
@@ -158,7 +159,7 @@ t.test('gateway → feed → runner: only permitted, verified data trains the st
   const forger = signingKeysFrom(generateKeyPairSync('ed25519').privateKey, randomBytes(32));
   const forgedExample = { ...tampered.example, decision_id: 'dec_forged', completion: 'Smuggled text from a restricted provider.', licence: 'mit' };
   const digest = digestOf(canonicalJson(forgedExample));
-  const id = recordIdOf(digest);
+  const id = recordIdOf(forgedExample.decision_id);
   const gatewayKeyId = (JSON.parse(await readFile(join(data, 'gateway-key.json'), 'utf8')) as { key_id: string }).key_id;
   const forged = { id, seq: 9999, example: forgedExample, permit: signPermit({ id, digest, policy_revision: forgedExample.policy_revision, licence: 'mit' }, gatewayKeyId, forger.sign) };
   await appendFile(shardPath, JSON.stringify(forged) + '\n');
@@ -171,6 +172,18 @@ t.test('gateway → feed → runner: only permitted, verified data trains the st
   t.match(report.reasons.find((r) => r.id === id)?.reason, /bad signature/);
   t.equal(report.verified, trainableIds.size - 1);
   t.ok(existsSync(join(data, 'quarantine', 'quarantined.jsonl')));
+
+  // An outside dataset holding an OpenAI answer that came through the gateway is refused; a Qwen one is not.
+  const outside = async (name: string, text: string) => {
+    const file = join(work, name);
+    await writeFile(file, JSON.stringify({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: text }] }) + '\n');
+    return runner(['scan', file, '--data-dir', join(work, 'gateway-data')], true);
+  };
+  const dirty = await outside('outside-openai.jsonl', answers['gpt-4o-mini']);
+  t.equal(dirty.code, 1, `restricted outside content is refused ${dirty.stderr.slice(-300)}`);
+  t.ok((JSON.parse(dirty.stdout) as { restricted_records: unknown[] }).restricted_records.length > 0);
+  const clean = await outside('outside-qwen.jsonl', answers['qwen2.5-7b-instruct']);
+  t.equal(clean.code, 0, `permitted outside content passes ${clean.stderr.slice(-300)}`);
 
   // A tiny student on CPU.
   const config = join(work, 'student.json');

@@ -35,8 +35,8 @@ def cmd_verify(a) -> int:
     out = report.to_json()
     restricted = False
     for dataset in a.external or []:
-        result = scan(Path(dataset))
-        out.setdefault("external", []).append({"file": dataset, "restricted": result.restricted, "findings": len(result.findings)})
+        result = scan(Path(dataset), data_dir=Path(a.data_dir) if a.data_dir else None)
+        out.setdefault("external", []).append({"file": dataset, "restricted": result.restricted, "restricted_records": len(result.restricted_records)})
         restricted |= result.restricted
     _print(out)
     return 1 if report.quarantined or restricted else 0
@@ -46,7 +46,7 @@ def cmd_scan(a) -> int:
     from .provenance import scan
 
     result = scan(Path(a.file), data_dir=Path(a.data_dir) if a.data_dir else None)
-    _print({"file": a.file, "restricted": result.restricted, "findings": result.findings})
+    _print({"file": a.file, "restricted": result.restricted, "restricted_records": result.restricted_records, "findings": result.findings})
     return 1 if result.restricted else 0
 
 
@@ -81,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--config")
     s.add_argument("--public-key", help="gateway key JSON (default: the key pinned by pull)")
     s.add_argument("--external", action="append", help="outside dataset to pass through `termsgate provenance scan`")
+    s.add_argument("--data-dir", help="the gateway's data directory, for --external scans")
     s.add_argument("--dry-run", action="store_true", help="report without moving records")
     s.set_defaults(fn=cmd_verify)
     s = sub.add_parser("scan", help="refuse an outside dataset holding restricted gateway outputs (exit 1)")

@@ -20,6 +20,10 @@ class ScanResult:
     restricted: bool
     findings: list[dict]
 
+    @property
+    def restricted_records(self) -> list[dict]:
+        return [f for f in self.findings if f.get("restricted")]
+
 
 def scan(dataset: Path, cli: list[str] | None = None, data_dir: Path | None = None) -> ScanResult:
     cmd = [*(cli or default_cli()), "provenance", "scan", str(dataset), "--format", "jsonl"]

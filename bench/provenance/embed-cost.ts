@@ -19,7 +19,7 @@ const kb = texts.reduce((n, t) => n + Buffer.byteLength(t), 0) / 1024;
 const dataDir = mkdtempSync(join(tmpdir(), 'termsgate-prov-embed-'));
 const provenance = await createProvenance({ dataDir, keys: { keyId: randomBytes(8).toString('hex'), macSecret: randomBytes(32) } });
 
-function time(fn: () => void, rounds = 3): number {
+function time(fn: () => void, rounds = 7): number {
   fn(); // warm-up
   let best = Infinity;
   for (let r = 0; r < rounds; r++) {

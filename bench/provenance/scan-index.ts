@@ -130,7 +130,7 @@ if (values.measure) {
       `| RSS before load / after load / after scan | ${f(results.rss_mb_before_load)} / ${f(results.rss_mb_after_load)} / ${f(results.rss_mb_after_scan)} MB |`,
       `| scan throughput (wall clock) | ${f(results.records_per_second, 0)} records/s, ${f(results.mb_per_second, 2)} MB/s |`,
       `| scan throughput (per CPU second) | ${f(results.records_per_cpu_second, 0)} records/s |`,
-      `| records scanned | ${results.scanned_records} (30–130 words each) |`,
+      `| records scanned | ${results.scanned_records} (excerpts and passages, 30–130 words) |`,
       `| 30% excerpts (stripped) of indexed outputs traced | ${f(results.excerpts_traced_rate * 100, 2)}% |`,
       `| never-served passages flagged | ${f(results.unserved_flagged_rate * 100, 3)}% |`,
     ].join('\n') + '\n',

@@ -6,6 +6,11 @@
 const NO_MARK_CHARS = new Set(['<', '>', '/', '\\', '=', '|', '{', '}', '@', '`', '~', '#', '$', '*', '_', '[', ']']);
 const LETTER = /\p{L}/u;
 
+function isLetter(ch: string): boolean {
+  const c = ch.charCodeAt(0) | 0x20;
+  return (c >= 0x61 && c <= 0x7a) || (ch.charCodeAt(0) > 0x7f && LETTER.test(ch));
+}
+
 type LinePhase = 'indent' | 'fence-run' | 'body';
 
 export class MarkPlacement {
@@ -125,7 +130,7 @@ export class MarkPlacement {
       this.#lineBlank = false;
       this.#wordLen++;
       if (NO_MARK_CHARS.has(ch)) this.#wordHasNoMarkChar = true;
-      else if (!this.#wordHasLetter && LETTER.test(ch)) this.#wordHasLetter = true;
+      else if (!this.#wordHasLetter && isLetter(ch)) this.#wordHasLetter = true;
       return false;
     }
     if (this.#wordLen === 0) return false;

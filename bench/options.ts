@@ -28,7 +28,7 @@ export const usage = `usage: node dist/bench/run.js [options]
   --concurrency 10,50,100 connections per load run
   --duration S            seconds per load run (default 10)
   --latency-ms N          mock provider latency (default 20)
-  --chunk-delay-ms N      pause between streamed chunks (default 2)
+  --chunk-delay-ms N      pause between streamed chunks when timing the first token (default 2)
   --words N               answer length in words (default 40)
   --out DIR               results folder (default bench/results)
   --cpu-prof              profile termsgate (node --cpu-prof) into bench/tmp/profiles`;

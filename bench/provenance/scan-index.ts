@@ -9,11 +9,10 @@
 // other corpus words, so that a million of them are as distinct as a million real answers would be
 // (62,839 sentences alone would repeat each one ~160 times and every shingle would be boilerplate).
 import { spawnSync } from 'node:child_process';
-
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { logPath } from '../../gateway/provenance/fingerprint-log.js';
+import { logPath, readLog } from '../../gateway/provenance/fingerprint-log.js';
 import { createProvenance } from '../../gateway/provenance/provenance.js';
 import { stripInvisible } from '../../gateway/provenance/watermark-reader.js';
 import { passages, rngFrom, sentences, speeches, type Rng } from './sotu-corpus.js';
@@ -112,7 +111,8 @@ if (values.measure) {
   await measure();
 } else {
   mkdirSync(dataDir, { recursive: true });
-  const have = existsSync(logPath(dataDir)) ? (await createProvenance({ dataDir, keys, readOnly: true })).size : 0;
+  let have = 0;
+  readLog(logPath(dataDir), () => have++);
   if (have < N) await build();
   const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--measure', '--outputs', String(N), '--data-dir', dataDir], {
     encoding: 'utf8',

@@ -30,7 +30,7 @@ const MAX_DOC_FREQUENCY = 64;
 // Tuned on the evaluation corpus (bench/provenance/evaluate.ts): two shared samples or a third of
 // them still happen between unrelated passages of formal prose; three and 40% do not.
 const MIN_HITS = 3;
-export const MIN_SCORE = 0.4;
+const MIN_SCORE = 0.4;
 
 const FLAG_TRAINABLE = 1;
 const FLAG_HASHED_REF = 2;

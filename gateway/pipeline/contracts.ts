@@ -173,7 +173,7 @@ export interface OutputMarker {
 export interface ProvenanceStage {
   marker(args: { decisionId: string; licenceClass: string; trainable: boolean }): OutputMarker;
   /** Indexes what was served so that stripped or excerpted copies trace back. */
-  remember(args: { decisionId: string; text: string; licence: string; trainable: boolean; time: string }): void;
+  remember(args: { decisionId: string; text: string; licence: string; licenceClass?: string; trainable: boolean; time: string }): void;
 }
 
 /** The policy stage: both entrypoints of one whole revision, evaluated together. Throws when it cannot decide. */

@@ -267,7 +267,14 @@ export class RequestPath {
       });
     }
     if (out.text.length > 0) {
-      this.#d.provenance.remember({ decisionId: call.id, text: out.text, licence: route.licence, trainable: decision.training.permit, time });
+      this.#d.provenance.remember({
+        decisionId: call.id,
+        text: out.text,
+        licence: route.licence,
+        licenceClass: decision.training.licence_class,
+        trainable: decision.training.permit,
+        time,
+      });
     }
     const { obligations } = decision.request;
     const stored = loggedContent(obligations.content_logging, { request: incoming.body, response: responseContent }, this.#d.redact, obligations.redactions);

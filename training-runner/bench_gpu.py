@@ -29,7 +29,7 @@ def main() -> int:
     cuda = torch.cuda.is_available() and not a.tiny
     device = torch.device("cuda" if cuda else "cpu")
     if a.tiny:
-        cfg = GPT2Config(vocab_size=512, n_embd=64, n_layer=2, n_head=4, n_positions=128)
+        cfg = GPT2Config(vocab_size=512, n_embd=64, n_layer=2, n_head=4, n_positions=128, bos_token_id=0, eos_token_id=0)
         batch, seq, steps, warmup = a.batch or 4, a.seq or 64, a.steps or 6, a.warmup or 2
     else:
         cfg = GPT2Config(vocab_size=50304, n_embd=768, n_layer=12, n_head=12, n_positions=1024)

@@ -1,11 +1,13 @@
 // `make bench`: the comparison of issue 8, or with --soak a steady-load run. Every child process
 // is killed on exit; a watchdog ends a run that outlives its bound.
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compare } from './compare.js';
+import { LITELLM_VERSION, PORTKEY_VERSION } from './installers.js';
 import { startMockProvider } from './mock-provider.js';
 import { parseOptions, type BenchOptions } from './options.js';
 import { markdown } from './report.js';
@@ -26,6 +28,13 @@ function watchdog(opts: BenchOptions): void {
 
 function machine() {
   return { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', memoryBytes: totalmem(), loadavgAtStart: loadavg(), node: process.version, platform: process.platform };
+}
+
+/** What was measured: the termsgate commit (with "+dirty" for uncommitted changes) and the pinned competitors. */
+function versions() {
+  const git = (args: string[]) => spawnSync('git', args, { cwd: repoRoot, encoding: 'utf8', timeout: 10_000 }).stdout?.trim() ?? '';
+  const dirty = git(['status', '--porcelain', '--untracked-files=no']) !== '';
+  return { termsgate: git(['rev-parse', '--short', 'HEAD']) + (dirty ? '+dirty' : ''), portkey: PORTKEY_VERSION, litellm: LITELLM_VERSION };
 }
 
 function write(outDir: string, names: string[], json: unknown): void {
@@ -73,6 +82,7 @@ async function main(): Promise<number> {
       date,
       command: `node dist/bench/run.js ${process.argv.slice(2).join(' ')}`.trim(),
       machine: machine(),
+      versions: versions(),
       settings,
       systems: results,
       markdown: table,

@@ -75,3 +75,12 @@ def test_token_level_targets_map_teacher_tokens_onto_the_student_vocab(run):
         assert abs(sum(probs) - 1) < 1e-6
     completion = [i for i, l in zip(enc.input_ids, enc.labels) if l != -100]
     assert tok.decode(completion).startswith("The capital of")
+
+
+def test_a_student_loads_by_path_and_keeps_training(run, tmp_path):
+    """The from_pretrained path: the first run's saved model and tokenizer become the next student."""
+    cfg = load_config(tiny_config(tmp_path / "cfg.json", steps=4, log_every=2, eval_every=4, checkpoint_every=4))
+    cfg.student.name_or_path = str(run["out"] / "model")
+    summary = train(run["out"].parent / "data", cfg, tmp_path / "continued")
+    assert summary["params"] == run["second"]["params"]
+    assert summary["first_eval_loss"] < run["first"]["first_eval_loss"] * 0.6, "it starts from the trained weights"

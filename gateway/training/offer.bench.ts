@@ -5,6 +5,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { TrainingExample } from '../pipeline/contracts.js';
 import { signingKeysFrom } from '../signing/keys.js';
 import { createTrainingFeed } from './feed.js';
@@ -40,14 +41,18 @@ async function measure(label: string, tokens: number, n: number): Promise<void> 
     feed.offer(examples[i]);
     samples[i] = Number(process.hrtime.bigint() - t0) / 1000;
   }
+  const lag = monitorEventLoopDelay({ resolution: 1 });
+  lag.enable();
   const writeStart = process.hrtime.bigint();
   await feed.flush();
   const writeS = Number(process.hrtime.bigint() - writeStart) / 1e9;
+  lag.disable();
   samples.sort();
   const bytes = JSON.stringify(examples[0]).length;
   console.log(
     `${label.padEnd(30)} n=${n} example≈${(bytes / 1024).toFixed(1)} KiB  offer(): p50=${pct(samples, 0.5).toFixed(1)} µs p99=${pct(samples, 0.99).toFixed(1)} µs max=${samples[n - 1].toFixed(1)} µs` +
-      `  | writer drained the rest at ${Math.round(n / Math.max(writeS, 1e-9))} records/s (sign + batch write + fdatasync)`,
+      `  | writer: ${Math.round(n / Math.max(writeS, 1e-9))} records/s (canonicalise + sign + batch write + fdatasync),` +
+      ` event-loop delay while draining p99=${(lag.percentile(99) / 1e6).toFixed(1)} ms max=${(lag.max / 1e6).toFixed(1)} ms`,
   );
   await feed.close();
   await rm(dir, { recursive: true, force: true });

@@ -84,7 +84,8 @@ export class RequestPath {
   async handle(adapter: EndpointAdapter, incoming: IncomingCall, sink: ClientSink): Promise<void> {
     const call = this.#newCall(adapter, incoming);
     try {
-      await this.#run(call, incoming, sink);
+      // Inside the call's span, so log lines carry its trace id.
+      await call.tel.run(() => this.#run(call, incoming, sink));
     } catch (err) {
       this.#d.log.error({ err, decision_id: call.id }, 'request path failed');
       if (sink.headersSent) sink.end();

@@ -31,7 +31,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
   const telemetry = createTelemetry();
   const logger =
     opts.logger ??
-    pino({ level: opts.logLevel ?? process.env.TERMSGATE_LOG_LEVEL ?? 'info', mixin: () => telemetry.logMixin() as Record<string, unknown> });
+    pino({ level: opts.logLevel ?? process.env.TERMSGATE_LOG_LEVEL ?? 'info', mixin: () => telemetry.logMixin() });
   const keys = loadOrCreateSigningKeys(config.dataDir);
   const tokens = new ControlTokens(config.tokens);
   const virtualKeys = new VirtualKeys(config.keys);

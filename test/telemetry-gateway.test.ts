@@ -1,0 +1,35 @@
+// Telemetry of real calls through the gateway: /metrics counts allowed, denied and failed calls
+// by route, model and decision, and neither prompts, answers nor keys ever reach it.
+import t from 'tap';
+import OpenAI from 'openai';
+import { request } from 'undici';
+import { startDemoGateway } from './support/demo-gateway.js';
+
+const gw = await startDemoGateway();
+t.teardown(() => gw.close());
+const client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: gw.key, maxRetries: 0 });
+const prompt = 'SECRET-PROMPT-MARKER tell me about owls';
+
+const answer = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: prompt }] });
+await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: prompt }] }, { headers: { 'x-termsgate-purpose': 'training-data' } }).catch(() => null);
+await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'mock:status=500' }] }).catch(() => null);
+await new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: 'tg-bad', maxRetries: 0 }).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] }).catch(() => null);
+
+const metrics = await (await request(`${gw.url}/metrics`)).body.text();
+
+t.test('calls are counted by route, model and decision', async (t) => {
+  const calls = metrics.split('\n').filter((l) => l.startsWith('termsgate_calls_total{'));
+  t.ok(calls.some((l) => /decision="allow"/.test(l) && /gpt-4o-mini/.test(l) && /\/v1\/chat\/completions/.test(l)), 'allowed call');
+  t.ok(calls.some((l) => /decision="deny"/.test(l)), 'denied call');
+  t.ok(calls.some((l) => /500/.test(l)), 'failed call by status');
+  t.match(metrics, /termsgate_policy_evaluation_duration/, 'policy evaluation time');
+  t.match(metrics, /gen_ai_client_token_usage/, 'token usage');
+});
+
+t.test('no content or key reaches telemetry', async (t) => {
+  t.notMatch(metrics, 'SECRET-PROMPT-MARKER');
+  t.notMatch(metrics, answer.choices[0].message.content!.slice(0, 30));
+  t.notMatch(metrics, gw.key);
+  t.notMatch(metrics, gw.providerKey);
+  t.notMatch(metrics, 'tg-bad');
+});

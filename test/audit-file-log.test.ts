@@ -30,6 +30,7 @@ t.test('append, durable, get, query, reopen and continue', async (t) => {
   for await (const e of log.query({ from: '2026-01-01T00:00:05Z', to: '2026-01-01T00:00:08Z' })) window.push(e.seq);
   t.same(window, [5, 6, 7], 'time window is [from, to)');
   const cp1 = await log.checkpoint();
+  await t.rejects(FileAuditLog.open({ dataDir, audit: auditConfig(), keys }), /open for writing by process/, 'one writer per data directory');
   await log.close();
 
   log = await FileAuditLog.open({ dataDir, audit: auditConfig(), keys });

@@ -15,6 +15,7 @@ import { decodeLeaf, encodeLeaf, type LogEntry } from './leaf.js';
 import { cachedReader, consistencyProof, Frontier, inclusionProof, leafHash, treeRoot, type StoredNode } from './merkle.js';
 import { AuditCorruptionError, SegmentStore } from './segment-store.js';
 import { TreeStore } from './tree-store.js';
+import { acquireWriterLock } from './writer-lock.js';
 
 export interface FileAuditLogOptions {
   dataDir: string;
@@ -81,6 +82,7 @@ export class FileAuditLog implements AuditLog {
   #checkpointTimer: NodeJS.Timeout | null = null;
   #failed: Error | null = null;
   #closed = false;
+  #release: () => void = () => undefined;
 
   private constructor(opts: FileAuditLogOptions, parts: { dir: string; segments: SegmentStore; tree: TreeStore; frontier: Frontier; latest: SignedCheckpoint | null; vkey: string }) {
     this.#opts = opts;
@@ -98,10 +100,22 @@ export class FileAuditLog implements AuditLog {
     const dir = join(opts.dataDir, 'audit');
     const readOnly = opts.readOnly ?? false;
     const vkey = verifierKey(opts.audit.origin, opts.keys.publicKeyRaw);
+    let release: () => void = () => undefined;
     if (!readOnly) {
       mkdirSync(dir, { recursive: true });
+      release = acquireWriterLock(dir);
       writeVerifierKey(dir, vkey);
     }
+    try {
+      return await FileAuditLog.#open(opts, dir, vkey, release);
+    } catch (err) {
+      release();
+      throw err;
+    }
+  }
+
+  static async #open(opts: FileAuditLogOptions, dir: string, vkey: string, release: () => void): Promise<FileAuditLog> {
+    const readOnly = opts.readOnly ?? false;
     const latest = readCheckpoints(dir, vkey).at(-1) ?? null;
     const tree = new TreeStore(join(dir, 'tree'), readOnly);
     // Tree nodes up to the last checkpoint were fsynced before it was signed; later ones are rebuilt.
@@ -131,6 +145,7 @@ export class FileAuditLog implements AuditLog {
       throw new AuditCorruptionError(`audit tree does not match the checkpoint of size ${latest.size}; run \`termsgate audit verify\``, 0, segDir, 0);
     }
     const log = new FileAuditLog(opts, { dir, segments: store, tree, frontier: readOnly ? Frontier.fromStore(tree.read, Math.min(store.size, tree.leafCount)) : frontier, latest, vkey });
+    log.#release = release;
     if (!readOnly && opts.audit.checkpointIntervalMs > 0) {
       log.#checkpointTimer = setInterval(() => {
         if (log.#segments.size > (log.#latest?.size ?? 0)) log.checkpoint().catch((err: Error) => opts.onError?.(err));
@@ -338,5 +353,6 @@ export class FileAuditLog implements AuditLog {
     }
     this.#segments.close();
     this.#tree.close();
+    this.#release();
   }
 }

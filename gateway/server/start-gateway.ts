@@ -16,6 +16,7 @@ import { ModelRoutes } from '../providers/model-routes.js';
 import { loadOrCreateSigningKeys } from '../signing/keys.js';
 import { ProvenanceTokens } from '../signing/provenance-token.js';
 import { createTrainingFeed } from '../training/feed.js';
+import { openPgFeedStore } from '../training/pg-store.js';
 import { trainingFeedRoutes } from '../training/feed-routes.js';
 import { Upstream } from '../upstream/client.js';
 import { createTelemetry } from '../../telemetry/telemetry.js';
@@ -59,7 +60,9 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
     closers.push(() => policy.close());
     const provenance = await createProvenance({ dataDir: config.dataDir, keys, onError: (err) => logger.error({ err }, 'provenance index write failed') });
     closers.push(() => provenance.close());
-    const feed = await createTrainingFeed({ dataDir: config.dataDir, keys, onError: (err) => logger.error({ err }, 'training feed write failed') });
+    // With several replicas the feed shares the audit store's PostgreSQL.
+    const feedStore = config.audit.backend === 'postgres' ? await openPgFeedStore({ connectionString: config.audit.postgresUrl! }) : undefined;
+    const feed = await createTrainingFeed({ dataDir: config.dataDir, keys, store: feedStore, onError: (err) => logger.error({ err }, 'training feed write failed') });
     closers.push(() => feed.close());
     const upstream = new Upstream(config);
     closers.push(() => upstream.close());

@@ -21,7 +21,8 @@ export interface ExportRow {
   chain: Buffer;
 }
 
-const BATCH = 1000;
+// Small batches keep little garbage alive across awaits (peak RSS), and are no slower.
+const BATCH = 250;
 // Parquet row groups: peak memory grows with the group (≈ 20 kB per row while encoding), so keep them small.
 const ROW_GROUP = 2000;
 

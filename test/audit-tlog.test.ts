@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { FileAuditLog } from '../gateway/audit/file-log.js';
 import { openCheckpoint } from '../gateway/audit/checkpoint.js';
-import { verifyConsistency, verifyInclusion } from '../gateway/audit/merkle.js';
+import { verifyConsistency, verifyInclusion, verifyInclusionCached } from '../gateway/audit/merkle.js';
 import { auditConfig, sampleRecord, tempDataDir, testKeys } from './audit-fixtures.js';
 
 const tlogDir = fileURLToPath(new URL('../gateway/audit/tlogcheck', import.meta.url));
@@ -51,6 +51,23 @@ t.test('roots, proofs and checkpoints agree with golang.org/x/mod/sumdb/tlog', a
   const bad = (await log.consistencyProof(3, 77)).proof.map((h) => Buffer.from(h, 'base64'));
   bad[0][0] ^= 1;
   t.notOk(verifyConsistency(3, 77, bad, await log.root(3), await log.root(77)), 'a damaged consistency proof fails');
+  // The path-sharing verifier accepts every genuine proof and rejects altered ones with a warm cache.
+  const proven = new Map<string, Buffer>();
+  let accepted = 0;
+  for (let i = 0; i < n; i++) {
+    const p = await log.inclusionProof(i, n);
+    const proof = p.proof.map((h) => Buffer.from(h, 'base64'));
+    if (verifyInclusionCached(Buffer.from(p.leafHash, 'base64'), i, n, proof, cp.root, proven)) accepted++;
+    const badLeaf = Buffer.from(p.leafHash, 'base64');
+    badLeaf[0] ^= 1;
+    t.notOk(verifyInclusionCached(badLeaf, i, n, proof, cp.root, proven), `altered leaf ${i} rejected`);
+    if (proof.length > 0) {
+      const badProof = proof.map((h) => Buffer.from(h));
+      badProof[0][5] ^= 1;
+      t.notOk(verifyInclusionCached(Buffer.from(p.leafHash, 'base64'), i, n, badProof, cp.root, proven), `altered proof ${i} rejected`);
+    }
+  }
+  t.equal(accepted, n, 'every genuine proof accepted');
   t.ok(go.noteVerified, 'Go sumdb/note verifies the signed checkpoint');
   t.equal(openCheckpoint(cp.note, log.verifierKey).size, 77);
   t.throws(() => openCheckpoint(cp.note.replace('\n77\n', '\n78\n'), log.verifierKey), /signature/);

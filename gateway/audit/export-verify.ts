@@ -9,7 +9,7 @@ import { CSV_COLUMNS, CSV_MANIFEST_MARK } from './export.js';
 import { CHAIN_START, EXPORT_FORMAT, manifestSignatureValid, nextChain, type ExportHeader, type ExportManifest, type ExportTrailer } from './export-manifest.js';
 import { recordMatcher } from './filter.js';
 import { encodeLeaf } from './leaf.js';
-import { leafHash, verifyInclusion } from './merkle.js';
+import { leafHash, verifyInclusionCached } from './merkle.js';
 import type { ProblemKind, VerifyProblem } from './verify-store.js';
 
 export interface ExportVerifyReport {
@@ -43,6 +43,7 @@ class RowChecker {
   chain: Buffer = CHAIN_START;
   /** A broken chain link waits one row: a lower seq next means reordering rather than removal. */
   #broken: VerifyProblem | null = null;
+  readonly #proven = new Map<string, Buffer>();
 
   constructor(header: ExportHeader, pinnedKey: string | undefined) {
     if (header.format !== EXPORT_FORMAT) throw stop('checkpoint', null, `not a ${EXPORT_FORMAT} export`);
@@ -64,7 +65,7 @@ class RowChecker {
     if (seq <= this.lastSeq) throw stop('out-of-order', seq, `record seq ${seq} follows seq ${this.lastSeq}: inserted or reordered`);
     const lh = leafHash(encodeLeaf(seq, row.record));
     const proof = row.proof.map((h) => Buffer.from(h, 'base64'));
-    if (!verifyInclusion(lh, seq, this.cp.size, proof, this.cp.root)) throw stop('altered', seq, `record seq ${seq} was altered (or forged): its inclusion proof does not lead to the signed root`);
+    if (!verifyInclusionCached(lh, seq, this.cp.size, proof, this.cp.root, this.#proven)) throw stop('altered', seq, `record seq ${seq} was altered (or forged): its inclusion proof does not lead to the signed root`);
     if (!this.#match(row.record)) throw stop('out-of-order', seq, `record seq ${seq} does not match the export's filter: inserted`);
     const chain = nextChain(this.chain, lh);
     if (chain.toString('base64') !== row.chain) {

@@ -157,6 +157,52 @@ export function verifyInclusion(leaf: Uint8Array, index: number, size: number, p
   return sn === 0 && Buffer.from(r).equals(root);
 }
 
+/**
+ * verifyInclusion for many leaves of one tree: the intermediate hashes of every verified path are
+ * remembered by their position (fn, sn of the RFC algorithm identify one node of a tree of `size`),
+ * so a later path stops as soon as it reaches a node already proven to lead to the root. Neighbouring
+ * leaves share all but the lowest nodes: a few hashes per leaf instead of log2(size).
+ */
+export function verifyInclusionCached(leaf: Uint8Array, index: number, size: number, proof: Uint8Array[], root: Uint8Array, proven: Map<string, Buffer>): boolean {
+  if (!(index >= 0 && index < size)) return false;
+  let fn = index;
+  let sn = size - 1;
+  let r: Buffer = Buffer.from(leaf);
+  const path: [string, Buffer][] = [];
+  const remember = () => {
+    if (proven.size > 65536) proven.clear();
+    for (const [k, h] of path) proven.set(k, h);
+  };
+  for (const p of proof) {
+    if (sn === 0) return false;
+    if (odd(fn) || fn === sn) {
+      r = nodeHash(p, r);
+      if (!odd(fn)) {
+        while (!odd(fn) && fn !== 0) {
+          fn = half(fn);
+          sn = half(sn);
+        }
+      }
+    } else {
+      r = nodeHash(r, p);
+    }
+    fn = half(fn);
+    sn = half(sn);
+    if (sn === 0) break;
+    const key = `${size}:${fn}:${sn}`;
+    const known = proven.get(key);
+    if (known) {
+      if (!known.equals(r)) return false;
+      remember();
+      return true;
+    }
+    path.push([key, r]);
+  }
+  if (sn !== 0 || !r.equals(root)) return false;
+  remember();
+  return true;
+}
+
 /** RFC 9162 §2.1.4.2. */
 export function verifyConsistency(first: number, second: number, proof: Uint8Array[], firstRoot: Uint8Array, secondRoot: Uint8Array): boolean {
   if (first > second || first < 0) return false;

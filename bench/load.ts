@@ -34,7 +34,7 @@ export interface LoadResult {
 }
 
 // Bounds the memory of the sample buffer; at the rates this machine reaches it is never full.
-const MAX_SAMPLES = 4_000_000;
+const MAX_SAMPLES = 2_000_000;
 
 export function runLoad(target: Target, opts: LoadOptions): Promise<LoadResult> {
   const samples = new Float64Array(MAX_SAMPLES);

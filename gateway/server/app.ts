@@ -1,5 +1,5 @@
 // The fastify server: data plane, health, and the route plugins of the control plane and feed.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { VirtualKeys } from '../auth/virtual-keys.js';
 import type { PolicyDecider } from '../pipeline/contracts.js';
 import type { RequestPath } from '../pipeline/request-path.js';
@@ -23,7 +23,8 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
   const app = Fastify({
     loggerInstance: parts.logger,
     bodyLimit: parts.bodyLimit,
-    disableRequestLogging: true,
+    // Calls are recorded by the audit log and telemetry; per-request access logs would only duplicate them.
+    logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     forceCloseConnections: true,
   });

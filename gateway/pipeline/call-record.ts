@@ -1,15 +1,5 @@
 // Pure builders of the audit record and stored content for a call; no I/O.
-import { createHash } from 'node:crypto';
-import canonicalizeModule from 'canonicalize';
 import type { CallContent, CallRecord, ContentLogging, Decision, Endpoint, ModelRoute, Principal, Usage } from './contracts.js';
-
-// canonicalize is CommonJS whose module.exports is the function itself.
-const canonicalize = canonicalizeModule as unknown as (value: unknown) => string | undefined;
-
-/** SHA-256 of the RFC 8785 canonical JSON of a value, as the audit content store keys it. */
-export function contentDigest(value: unknown): string {
-  return 'sha256:' + createHash('sha256').update(canonicalize(value) ?? 'null').digest('hex');
-}
 
 export interface RecordParts {
   decisionId: string;

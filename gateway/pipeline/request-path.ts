@@ -11,7 +11,8 @@ import type { ProvenanceTokens } from '../signing/provenance-token.js';
 import { denialMessage, errorBody } from '../dialects/errors.js';
 import { serializeEvents } from '../dialects/sse.js';
 import { emptyOutput, type CollectedOutput, type EndpointAdapter, type ParsedRequest } from '../dialects/types.js';
-import { callRecord, contentDigest, loggedContent, type RecordParts } from './call-record.js';
+import { contentDigest } from '../audit/canonical.js';
+import { callRecord, loggedContent, type RecordParts } from './call-record.js';
 import type { ClientSink } from './client-sink.js';
 import type {
   AuditSink,

@@ -176,15 +176,24 @@ export class FileAuditLog implements AuditLog {
     this.#flushScheduled = false;
     const batch = this.#queue;
     this.#queue = [];
+    // Records without content (every call's `started` record, denials) are written at once; those whose
+    // content must first reach the content store follow in their own write, so they never hold the others up.
+    const plain = batch.filter((p) => !p.content);
+    const withContent = batch.filter((p) => p.content);
+    if (plain.length > 0) this.#write(plain, plain.map((p) => p.record));
+    if (withContent.length === 0) return;
     let records: CallRecord[];
     try {
-      const hasContent = batch.some((p) => p.content);
       const put = (v: unknown) => this.#content.put(v);
-      records = hasContent ? await Promise.all(batch.map((p) => recordWithContent(p.record, p.content, put))) : batch.map((p) => p.record);
+      records = await Promise.all(withContent.map((p) => recordWithContent(p.record, p.content, put)));
     } catch (err) {
-      for (const p of batch) p.reject(err as Error);
+      for (const p of withContent) p.reject(err as Error);
       return;
     }
+    this.#write(withContent, records);
+  }
+
+  #write(batch: Pending[], records: CallRecord[]): void {
     if (this.#failed) {
       for (const p of batch) p.reject(this.#failed);
       return;

@@ -6,6 +6,7 @@ import type { BenchOptions } from './options.js';
 import { RssSampler } from './proc-stats.js';
 import { BARE, DIRECT, peakRps, TERMSGATE, type HalfPeak, type Mode, type SystemResult } from './report.js';
 import { chatBody } from './request-body.js';
+import { runSteady } from './steady-load.js';
 import { allSystems, probe, type BenchContext, type SystemSpec } from './systems.js';
 
 const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
@@ -46,10 +47,8 @@ async function loadModes(name: string, target: Target, opts: BenchOptions): Prom
 async function halfPeak(name: string, target: Target, direct: Target, peak: number, opts: BenchOptions): Promise<HalfPeak> {
   const rate = Math.max(1, Math.round(peak / 2));
   const body = chatBody(false);
-  // Enough connections that the rate, not the connection count, limits the load.
-  const connections = Math.max(...opts.concurrencies);
-  const system = await runLoad(target, { connections, durationS: opts.durationS, body, overallRate: rate });
-  const base = await runLoad(direct, { connections, durationS: opts.durationS, body, overallRate: rate });
+  const system = await runSteady(target, { rate, durationS: opts.durationS, body });
+  const base = await runSteady(direct, { rate, durationS: opts.durationS, body });
   say(`${name} at ${rate} req/s: p50 ${system.p50Ms.toFixed(3)} ms vs direct ${base.p50Ms.toFixed(3)} ms`);
   return { rate, rps: system.rps, p50Ms: system.p50Ms, directP50Ms: base.p50Ms, addedP50Ms: system.p50Ms - base.p50Ms };
 }

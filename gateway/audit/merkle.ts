@@ -134,27 +134,7 @@ const half = (x: number) => Math.floor(x / 2);
 
 /** RFC 9162 §2.1.3.2. */
 export function verifyInclusion(leaf: Uint8Array, index: number, size: number, proof: Uint8Array[], root: Uint8Array): boolean {
-  if (!(index >= 0 && index < size)) return false;
-  let fn = index;
-  let sn = size - 1;
-  let r: Uint8Array = leaf;
-  for (const p of proof) {
-    if (sn === 0) return false;
-    if (odd(fn) || fn === sn) {
-      r = nodeHash(p, r);
-      if (!odd(fn)) {
-        while (!odd(fn) && fn !== 0) {
-          fn = half(fn);
-          sn = half(sn);
-        }
-      }
-    } else {
-      r = nodeHash(r, p);
-    }
-    fn = half(fn);
-    sn = half(sn);
-  }
-  return sn === 0 && Buffer.from(r).equals(root);
+  return verifyInclusionCached(leaf, index, size, proof, root, new Map());
 }
 
 /**
@@ -173,7 +153,8 @@ export function verifyInclusionCached(leaf: Uint8Array, index: number, size: num
     if (proven.size > 65536) proven.clear();
     for (const [k, h] of path) proven.set(k, h);
   };
-  for (const p of proof) {
+  for (let i = 0; i < proof.length; i++) {
+    const p = proof[i];
     if (sn === 0) return false;
     if (odd(fn) || fn === sn) {
       r = nodeHash(p, r);
@@ -188,7 +169,11 @@ export function verifyInclusionCached(leaf: Uint8Array, index: number, size: num
     }
     fn = half(fn);
     sn = half(sn);
-    if (sn === 0) break;
+    // At the root: a proof with hashes left over is malformed.
+    if (sn === 0) {
+      if (i !== proof.length - 1) return false;
+      break;
+    }
     const key = `${size}:${fn}:${sn}`;
     const known = proven.get(key);
     if (known) {

@@ -65,7 +65,9 @@ export const anthropicMessages: EndpointAdapter = {
             if (!marker) return [ev];
             let s = streams.get(index);
             if (!s) streams.set(index, (s = marker.stream()));
-            e.delta.text = s.push(e.delta.text);
+            const marked = s.push(e.delta.text);
+            if (marked === e.delta.text) return [ev];
+            e.delta.text = marked;
             return [{ event: ev.event, data: JSON.stringify(e) }];
           }
           case 'content_block_stop': {

@@ -38,7 +38,8 @@ export function openaiChoiceStream(marker: OutputMarker | null, out: CollectedOu
       // Usage was asked for upstream for the record; a caller who did not ask does not get it.
       if (choices.length === 0 && chunk.usage && !callerWantsUsage) return [];
       let changed = false;
-      if (!callerWantsUsage && 'usage' in chunk) {
+      // (`usage: null` on every other chunk is what include_usage adds; harmless, so those chunks pass untouched.)
+      if (!callerWantsUsage && chunk.usage) {
         delete chunk.usage;
         changed = true;
       }
@@ -53,8 +54,12 @@ export function openaiChoiceStream(marker: OutputMarker | null, out: CollectedOu
           if (marker) {
             let s = streams.get(index);
             if (!s) streams.set(index, (s = marker.stream()));
-            where.write(choice, s.push(text));
-            changed = true;
+            const marked = s.push(text);
+            // Most deltas carry no mark: forward the provider's bytes instead of re-serialising.
+            if (marked !== text) {
+              where.write(choice, marked);
+              changed = true;
+            }
           }
         }
         if (choice.finish_reason != null) {

@@ -81,8 +81,10 @@ export const openaiResponses: EndpointAdapter = {
             if (!marker) return [emit(ev, e, false)];
             let s = streams.get(key);
             if (!s) streams.set(key, (s = marker.stream()));
-            e.delta = s.push(e.delta);
-            return [emit(ev, e, true)];
+            const marked = s.push(e.delta);
+            const changed = marked !== e.delta;
+            e.delta = marked;
+            return [emit(ev, e, changed)];
           }
           case 'response.output_text.done': {
             const rest = streams.get(key)?.flush() ?? '';

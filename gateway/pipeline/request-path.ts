@@ -61,6 +61,8 @@ interface Call {
   dataClasses: DataClasses;
   decision: Decision | null;
   requestDigest: string | null;
+  /** The provenance token, signed while the provider answers. */
+  token: Promise<string> | null;
   tel: CallTelemetry;
 }
 
@@ -116,6 +118,7 @@ export class RequestPath {
       dataClasses: noClasses,
       decision: null,
       requestDigest: null,
+      token: null,
     };
   }
 
@@ -166,6 +169,15 @@ export class RequestPath {
     const { request, training, revision } = call.decision;
     call.tel.setDecision({ decision: request.allow ? 'allow' : 'deny', revision, trainable: training.permit, id: call.id });
     if (!request.allow) return this.#fail(call, sink, 403, denialMessage(request.reasons), 'denied', request.reasons);
+    call.token = this.#d.provenanceTokens.sign({
+      decision_id: call.id,
+      licence: training.licence,
+      trainable: training.permit,
+      policy_revision: revision,
+      iat: Math.floor(Date.now() / 1000),
+    });
+    // A signing failure surfaces where the token is awaited; until then it must not count as unhandled.
+    call.token.catch(() => undefined);
     await this.#forward(call, parsed, incoming, sink);
   }
 
@@ -201,7 +213,7 @@ export class RequestPath {
       return this.#fail(call, sink, e.status, e.message, 'failed', undefined, errorTypeOf(e));
     }
 
-    const headers = { ...forwardedResponseHeaders(res.headers), ...this.#decisionHeaders(call) };
+    const headers = { ...forwardedResponseHeaders(res.headers), ...(await this.#decisionHeaders(call)) };
     if (res.status < 200 || res.status >= 300) {
       // Provider errors keep their status and body shape.
       const text = await res.body.text().catch(() => '');
@@ -317,18 +329,11 @@ export class RequestPath {
     sink.end(pending || undefined);
   }
 
-  #decisionHeaders(call: Call): Record<string, string> {
-    const d = call.decision!;
+  async #decisionHeaders(call: Call): Promise<Record<string, string>> {
     return {
       'x-termsgate-decision-id': call.id,
-      'x-termsgate-policy-revision': d.revision,
-      'x-termsgate-provenance': this.#d.provenanceTokens.sign({
-        decision_id: call.id,
-        licence: d.training.licence,
-        trainable: d.training.permit,
-        policy_revision: d.revision,
-        iat: Math.floor(Date.now() / 1000),
-      }),
+      'x-termsgate-policy-revision': call.decision!.revision,
+      'x-termsgate-provenance': await call.token!,
     };
   }
 

@@ -63,14 +63,14 @@ def main(wheel: str, version: str, out_dir: str) -> int:
             props = schema.get("properties", {})
             if "enum" not in props.get("kind", {}) or "enum" not in props.get("apiVersion", {}):
                 continue
-            reached, todo = set(), set()
-            refs(schema, todo)
-            while todo:
-                d = todo.pop()
+            reached, pending = set(), set()
+            refs(schema, pending)
+            while pending:
+                d = pending.pop()
                 if d in reached:
                     continue
                 reached.add(d)
-                refs(defs[d], todo)
+                refs(defs[d], pending)
             schema = rewrite(schema)
             # The wheel's "$id" names a path on its own server; without it, "#/$defs/..." resolves in this file.
             schema.pop("$id", None)

@@ -11,7 +11,7 @@ import type { JsonBody, Route, RouteContext } from './route.js';
 import { splitChunks } from './tokens.js';
 
 const FINGERPRINT = 'fp_mock0001';
-const PLACEHOLDER = '\u0000token\u0000';
+const SENTINEL = '\u0000token\u0000';
 
 export const chatCompletions: Route = {
   dialect: 'openai',
@@ -110,7 +110,7 @@ function streamed(body: JsonBody, prompt: Prompt, answer: Answer): Reply {
     if (logprobs) tokens.forEach((token, i) => frames.push(chunk([choice({ content: token }, { content: [logprobs[i]], refusal: null })])));
     else {
       // The benchmark's hot path: serialise the chunk once and splice each token into it.
-      const [before, after] = chunk([choice({ content: PLACEHOLDER })]).split(JSON.stringify(PLACEHOLDER));
+      const [before, after] = chunk([choice({ content: SENTINEL })]).split(JSON.stringify(SENTINEL));
       for (const token of tokens) frames.push(before + JSON.stringify(token) + after);
     }
   }

@@ -181,7 +181,7 @@ export class RequestPath {
     await this.#forward(call, parsed, incoming, sink);
   }
 
-  /** upstream → response transform → record → trainable? → feed, for an admitted call. Returns the status sent. */
+  /** upstream → response transform → record → trainable? → feed, for an admitted call. */
   async #forward(call: Call, parsed: ParsedRequest, incoming: IncomingCall, sink: ClientSink): Promise<void> {
     const { adapter } = call;
     const route = call.route!;

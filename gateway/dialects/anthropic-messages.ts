@@ -3,6 +3,7 @@
 import type { OutputMarker } from '../pipeline/contracts.js';
 import { collectText, isObject } from './content-text.js';
 import type { EndpointAdapter, ParsedRequest, SseEvent } from './types.js';
+import { eventObject } from './sse.js';
 
 export const anthropicMessages: EndpointAdapter = {
   endpoint: 'messages',
@@ -44,12 +45,8 @@ export const anthropicMessages: EndpointAdapter = {
     let input = 0;
     return {
       event(ev) {
-        let e: Record<string, unknown>;
-        try {
-          e = JSON.parse(ev.data) as Record<string, unknown>;
-        } catch {
-          return [ev];
-        }
+        const e = eventObject(ev);
+        if (!e) return [ev];
         const index = typeof e.index === 'number' ? e.index : 0;
         switch (e.type) {
           case 'message_start': {

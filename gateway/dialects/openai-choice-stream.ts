@@ -4,6 +4,7 @@ import type { OutputMarker } from '../pipeline/contracts.js';
 import { isObject } from './content-text.js';
 import { openaiUsage } from './openai-common.js';
 import type { CollectedOutput, SseEvent, StreamTransformer } from './types.js';
+import { eventObject } from './sse.js';
 
 export interface ChoiceText {
   read(choice: Record<string, unknown>): string | undefined;
@@ -26,12 +27,8 @@ export function openaiChoiceStream(marker: OutputMarker | null, out: CollectedOu
   return {
     event(ev) {
       if (ev.data === '[DONE]') return [...this.end(), ev];
-      let chunk: Record<string, unknown>;
-      try {
-        chunk = JSON.parse(ev.data) as Record<string, unknown>;
-      } catch {
-        return [ev];
-      }
+      const chunk = eventObject(ev);
+      if (!chunk) return [ev];
       last = chunk;
       const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
       if (chunk.usage) out.usage = openaiUsage(chunk.usage);

@@ -5,6 +5,7 @@ import type { OutputMarker } from '../pipeline/contracts.js';
 import { collectText, isObject } from './content-text.js';
 import { openaiUsage, requireModel } from './openai-common.js';
 import type { CollectedOutput, EndpointAdapter, ParsedRequest, SseEvent } from './types.js';
+import { eventObject } from './sse.js';
 
 function markOutput(output: unknown, marker: OutputMarker | null, out: CollectedOutput | null): void {
   if (!Array.isArray(output)) return;
@@ -66,12 +67,8 @@ export const openaiResponses: EndpointAdapter = {
     };
     return {
       event(ev) {
-        let e: Record<string, unknown>;
-        try {
-          e = JSON.parse(ev.data) as Record<string, unknown>;
-        } catch {
-          return [ev];
-        }
+        const e = eventObject(ev);
+        if (!e) return [ev];
         const key = `${e.output_index}:${e.content_index}`;
         switch (e.type) {
           case 'response.output_text.delta': {

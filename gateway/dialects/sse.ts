@@ -6,3 +6,13 @@ export function serializeEvents(events: SseEvent[]): string {
   for (const ev of events) out += (ev.event ? `event: ${ev.event}\n` : '') + `data: ${ev.data}\n\n`;
   return out;
 }
+
+/** The JSON object an event carries; null for anything else (such as `[DONE]`), which passes through untouched. */
+export function eventObject(ev: SseEvent): Record<string, unknown> | null {
+  try {
+    const v: unknown = JSON.parse(ev.data);
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,7 +1,8 @@
 // Anthropic POST /v1/messages. Marks `text` content blocks and `text_delta`s only: tool_use input
 // and thinking blocks pass untouched.
 import type { OutputMarker } from '../pipeline/contracts.js';
-import { collectText, isObject } from './content-text.js';
+import { collectTexts } from '../classify/classify.js';
+import { isObject } from './json-object.js';
 import type { EndpointAdapter, ParsedRequest, SseEvent } from './types.js';
 import { eventObject } from './sse.js';
 
@@ -17,8 +18,8 @@ export const anthropicMessages: EndpointAdapter = {
     if (!Array.isArray(body.messages) || body.messages.length === 0) return 'messages: Field required';
     if (typeof body.max_tokens !== 'number') return 'max_tokens: Field required';
     const texts: string[] = [];
-    collectText(body.system, texts);
-    collectText(body.messages, texts);
+    collectTexts(body.system, texts);
+    collectTexts(body.messages, texts);
     const prompt = body.system === undefined ? body.messages : [{ role: 'system', content: body.system }, ...body.messages];
     return { model: body.model, stream: body.stream === true, texts, prompt, structured: false };
   },

@@ -1,6 +1,7 @@
 // OpenAI POST /v1/chat/completions. Marks `message.content` / `delta.content` only: never tool-call
 // arguments, never JSON-mode or schema-constrained output.
-import { collectText, isObject } from './content-text.js';
+import { collectTexts } from '../classify/classify.js';
+import { isObject } from './json-object.js';
 import { openaiChoiceStream } from './openai-choice-stream.js';
 import { openaiUsage, requireModel, withStreamUsage } from './openai-common.js';
 import type { EndpointAdapter, ParsedRequest } from './types.js';
@@ -18,7 +19,7 @@ export const openaiChat: EndpointAdapter = {
     const b = body as Record<string, unknown>;
     if (!Array.isArray(b.messages) || b.messages.length === 0) return '`messages` must be a non-empty array';
     const texts: string[] = [];
-    collectText(b.messages, texts);
+    collectTexts(b.messages, texts);
     const format = isObject(b.response_format) ? b.response_format.type : undefined;
     return {
       model,

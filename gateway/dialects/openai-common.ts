@@ -1,5 +1,5 @@
 import type { Usage } from '../pipeline/contracts.js';
-import { isObject } from './content-text.js';
+import { isObject } from './json-object.js';
 
 export function requireModel(body: unknown): string | { error: string } {
   if (!isObject(body)) return { error: 'the request body must be a JSON object' };

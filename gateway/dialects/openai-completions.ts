@@ -1,5 +1,6 @@
 // OpenAI legacy POST /v1/completions: text in `choices[].text`.
-import { collectText, isObject } from './content-text.js';
+import { collectTexts } from '../classify/classify.js';
+import { isObject } from './json-object.js';
 import { openaiChoiceStream } from './openai-choice-stream.js';
 import { openaiUsage, requireModel, withStreamUsage } from './openai-common.js';
 import type { EndpointAdapter, ParsedRequest } from './types.js';
@@ -16,7 +17,7 @@ export const openaiCompletions: EndpointAdapter = {
     const b = body as Record<string, unknown>;
     if (typeof b.prompt !== 'string' && !Array.isArray(b.prompt)) return '`prompt` must be a string or an array';
     const texts: string[] = [];
-    collectText(b.prompt, texts);
+    collectTexts(b.prompt, texts);
     return { model, stream: b.stream === true, texts, prompt: [b.prompt], structured: false };
   },
 

@@ -1,5 +1,5 @@
 // OpenAI POST /v1/embeddings: vectors, nothing to mark; passed through as they are.
-import { collectText } from './content-text.js';
+import { collectTexts } from '../classify/classify.js';
 import { openaiUsage, requireModel } from './openai-common.js';
 import type { EndpointAdapter, ParsedRequest } from './types.js';
 
@@ -15,7 +15,7 @@ export const openaiEmbeddings: EndpointAdapter = {
     const input = (body as Record<string, unknown>).input;
     if (input === undefined || input === null || input === '') return '`input` is required';
     const texts: string[] = [];
-    collectText(input, texts);
+    collectTexts(input, texts);
     return { model, stream: false, texts, prompt: [], structured: true };
   },
 

@@ -1,3 +1,4 @@
+import { isObject } from './json-object.js';
 import type { SseEvent } from './types.js';
 
 /** Serialises events in the wire format; `data` is a single line of JSON in both dialects. */
@@ -11,7 +12,7 @@ export function serializeEvents(events: SseEvent[]): string {
 export function eventObject(ev: SseEvent): Record<string, unknown> | null {
   try {
     const v: unknown = JSON.parse(ev.data);
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+    return isObject(v) ? v : null;
   } catch {
     return null;
   }

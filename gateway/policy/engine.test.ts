@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import type { CallFacts, ModelRoute } from '../pipeline/contracts.js';
 import { loadEngine, unpackBundle } from './bundle.js';
 import { PolicyEngine } from './engine.js';
-import { runOpa } from './opa-cli.js';
+import { withSandbox } from './opa-sandbox.js';
+import { readSources } from './revision.js';
 import { buildStep, validateDir } from './toolchain.js';
 
 const policies = join(import.meta.dirname, '..', '..', 'policies');
@@ -34,7 +35,7 @@ function facts(model: string, over: Partial<CallFacts> = {}): CallFacts {
 
 async function buildBundle(dir: string, revision: string): Promise<string> {
   const out = await mkdtemp(join(tmpdir(), 'tg-engine-'));
-  const r = await buildStep(dir, join(out, 'bundle.tar.gz'), revision);
+  const r = await withSandbox(await readSources(dir), (sandbox) => buildStep(sandbox, join(out, 'bundle.tar.gz'), revision));
   if (!r.ok) throw new Error(r.output);
   await unpackBundle(out);
   return out;
@@ -122,11 +123,13 @@ t.test('purpose outside the key or unknown to the company is denied', async (t) 
 t.test('fail closed: a bundle missing an entrypoint is refused at load', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'tg-partial-'));
   await writeFile(join(dir, 'p.rego'), 'package termsgate.request\n\ndecision := {"allow": true}\n');
-  const r = await buildStep(dir, join(dir, 'out', 'bundle.tar.gz'), 'x');
-  t.notOk(r.ok, 'the toolchain refuses to build without every entrypoint');
   const out = await mkdtemp(join(tmpdir(), 'tg-engine-'));
-  const b = await runOpa(['build', '-t', 'wasm', '-e', 'termsgate/request/decision', '-o', join(out, 'bundle.tar.gz'), '.'], dir);
-  t.equal(b.code, 0, 'opa alone builds it');
+  await withSandbox(await readSources(dir), async (sandbox) => {
+    const r = await buildStep(sandbox, join(out, 'bundle.tar.gz'), 'x');
+    t.notOk(r.ok, 'the toolchain refuses to build without every entrypoint');
+    const b = await sandbox.run(['build', '-t', 'wasm', '-e', 'termsgate/request/decision', '-o', join(out, 'bundle.tar.gz'), '.']);
+    t.equal(b.code, 0, 'opa alone builds it');
+  });
   await unpackBundle(out);
   await t.rejects(loadEngine(out, 'partial'), /lacks entrypoint/);
 });
@@ -158,7 +161,6 @@ t.test('a copy with a failing test is refused by the build', async (t) => {
 });
 
 t.test('memoized decisions: only for rules that ignore the time, frozen, per revision', async (t) => {
-  const { readSources } = await import('./revision.js');
   const { timeIndependent } = await import('./bundle.js');
   const sources = await readSources(policies);
   t.ok(timeIndependent(sources), 'the shipped rules never read input.now');

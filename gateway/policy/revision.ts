@@ -1,7 +1,7 @@
 // A revision names the rules and data it was built from: a content hash over the policy sources.
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
 
 export interface SourceFile {
   /** POSIX path relative to the policy directory. */
@@ -31,4 +31,13 @@ export async function readSources(dir: string): Promise<SourceFile[]> {
     files.push({ path: relative(dir, full).split(sep).join('/'), content: await readFile(full, 'utf8') });
   }
   return files.sort((a, b) => (a.path < b.path ? -1 : 1));
+}
+
+/** Writes source files under `dir` (a staged candidate, a sandbox copy). */
+export async function writeSources(dir: string, files: readonly SourceFile[]): Promise<void> {
+  for (const f of files) {
+    const full = join(dir, ...f.path.split('/'));
+    await mkdir(dirname(full), { recursive: true });
+    await writeFile(full, f.content);
+  }
 }

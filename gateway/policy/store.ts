@@ -12,8 +12,8 @@ import type { CallFacts, CallRecord, PolicyDecider } from '../pipeline/contracts
 import { commitRevisionDir, exists, loadEngine, readManifest, scratchDir, unpackBundle, writeBundleBytes } from './bundle.js';
 import { compareDecisions, lastCalls, type DryRunReport, type RecordContext } from './dry-run.js';
 import type { PolicyDecisionResult, PolicyEngine } from './engine.js';
-import { readSources, revisionOf, isSourceFile, type SourceFile } from './revision.js';
-import { validateDir, writeSources, type BuildReport } from './toolchain.js';
+import { readSources, revisionOf, isSourceFile, writeSources, type SourceFile } from './revision.js';
+import { validateDir, type BuildReport } from './toolchain.js';
 
 export interface PolicyLogger {
   info(obj: object, msg?: string): void;
@@ -311,7 +311,9 @@ export class PolicyStore implements PolicyDecider {
 
   async #buildRevision(dir: string, sources: SourceFile[], source: RevisionSource): Promise<{ steps: BuildReport['steps'] }> {
     const revision = revisionOf(sources);
-    if (await exists(join(this.#revisions, revision, 'policy.wasm'))) return { steps: [] };
+    // A staged candidate always runs its steps: its tests are not part of the revision id, so a
+    // candidate that only changes tests shares the id of a revision built before.
+    if (source !== 'staged' && (await exists(join(this.#revisions, revision, 'policy.wasm')))) return { steps: [] };
     const scratch = await scratchDir(this.#root);
     try {
       const report = await validateDir(dir, { out: join(scratch, 'bundle.tar.gz'), threshold: this.#o.coverageThreshold });

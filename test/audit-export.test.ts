@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { exportAudit, type ExportFormat } from '../gateway/audit/export.js';
 import { verifyExport } from '../gateway/audit/export-verify.js';
+import { verifierKey } from '../gateway/audit/checkpoint.js';
 import { FileAuditLog } from '../gateway/audit/file-log.js';
 import { auditConfig, sampleRecord, tempDataDir, testKeys } from './audit-fixtures.js';
 
@@ -38,7 +39,7 @@ for (const format of ['jsonl', 'csv'] as ExportFormat[]) {
     t.equal(r2.records, m2.count);
 
     const other = testKeys();
-    const pinned = await verifyExport(all, { verifierKey: `${log.origin}+00000000+${Buffer.concat([Buffer.from([1]), other.publicKeyRaw]).toString('base64')}` });
+    const pinned = await verifyExport(all, { trust: { verifierKey: verifierKey(log.origin, other.publicKeyRaw), witnessKeys: [], quorum: 0, maxTailMs: Infinity } });
     t.notOk(pinned.ok, 'a pinned key that did not sign it is refused');
   });
 }

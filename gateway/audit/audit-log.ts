@@ -45,7 +45,7 @@ export interface AuditLog extends AuditSink {
   /** Stored content by digest; null when never stored or purged. */
   content(digest: string): Promise<unknown | null>;
   /** Signs an export manifest (domain-separated bytes) with the checkpoint key. */
-  signExport(data: Uint8Array): Buffer;
+  signExport(data: Uint8Array): Buffer | Promise<Buffer>;
   /** Retention: deletes content stored before `cutoff`; records and proofs are unaffected. */
   purgeContent(cutoff: Date): Promise<number>;
 }

@@ -36,10 +36,10 @@ export function checkpointBody(c: Checkpoint): string {
   return `${c.origin}\n${c.size}\n${c.root.toString('base64')}\ntime ${c.time}\n`;
 }
 
-export function signCheckpoint(c: Checkpoint, publicKeyRaw: Uint8Array, sign: (data: Uint8Array) => Buffer): SignedCheckpoint {
+export async function signCheckpoint(c: Checkpoint, publicKeyRaw: Uint8Array, sign: (data: Uint8Array) => Buffer | Promise<Buffer>): Promise<SignedCheckpoint> {
   if (/[\s+]/.test(c.origin) || c.origin === '') throw new Error(`checkpoint origin ${JSON.stringify(c.origin)} must be non-empty, without spaces or '+'`);
   const body = checkpointBody(c);
-  const sig = Buffer.concat([keyHash(c.origin, publicKeyRaw), sign(Buffer.from(body))]);
+  const sig = Buffer.concat([keyHash(c.origin, publicKeyRaw), await sign(Buffer.from(body))]);
   return { ...c, note: `${body}\n\u2014 ${c.origin} ${sig.toString('base64')}\n` };
 }
 

@@ -16,6 +16,8 @@ export interface ExportHeader {
   verifier_key: string;
   filter: RecordFilter;
   created: string;
+  /** Consistency proof from a tree size the recipient trusts to this checkpoint (self-verifying, so not signed). */
+  consistency?: { from: number; proof: string[] };
 }
 
 export interface ExportTrailer {
@@ -37,9 +39,9 @@ function signedBytes(header: ExportHeader, count: number, chain: string): Buffer
   return Buffer.from(SIGNING_CONTEXT + canonicalJson({ format, checkpoint, verifier_key, filter, created, count, chain }));
 }
 
-export function signManifest(header: ExportHeader, count: number, chain: Buffer, sign: (data: Uint8Array) => Buffer): ExportManifest {
+export async function signManifest(header: ExportHeader, count: number, chain: Buffer, sign: (data: Uint8Array) => Buffer | Promise<Buffer>): Promise<ExportManifest> {
   const chainB64 = chain.toString('base64');
-  return { ...header, count, chain: chainB64, signature: sign(signedBytes(header, count, chainB64)).toString('base64') };
+  return { ...header, count, chain: chainB64, signature: (await sign(signedBytes(header, count, chainB64))).toString('base64') };
 }
 
 export function manifestSignatureValid(m: ExportManifest, publicKeyRaw: Buffer): boolean {

@@ -9,7 +9,8 @@ import { CSV_COLUMNS, CSV_MANIFEST_MARK } from './export.js';
 import { CHAIN_START, EXPORT_FORMAT, manifestSignatureValid, nextChain, type ExportHeader, type ExportManifest, type ExportTrailer } from './export-manifest.js';
 import { recordMatcher } from './filter.js';
 import { encodeLeaf } from './leaf.js';
-import { leafHash, verifyInclusionCached } from './merkle.js';
+import { leafHash, verifyConsistency, verifyInclusionCached } from './merkle.js';
+import { isPinned, openTrustedCheckpoint, quorumProblem, type TrustAnchors } from './trust.js';
 import type { ProblemKind, VerifyProblem } from './verify-store.js';
 
 export interface ExportVerifyReport {
@@ -18,6 +19,8 @@ export interface ExportVerifyReport {
   records: number;
   treeSize: number;
   problem: VerifyProblem | null;
+  /** Whether anything was pinned: without, the result proves integrity against the export's own key only. */
+  pinned: boolean;
 }
 
 interface Row {
@@ -45,14 +48,45 @@ class RowChecker {
   #broken: VerifyProblem | null = null;
   readonly #proven = new Map<string, Buffer>();
 
-  constructor(header: ExportHeader, pinnedKey: string | undefined) {
+  readonly #anchors: TrustAnchors;
+
+  constructor(header: ExportHeader, anchors: TrustAnchors) {
     if (header.format !== EXPORT_FORMAT) throw stop('checkpoint', null, `not a ${EXPORT_FORMAT} export`);
+    this.#anchors = anchors;
+    const pinnedKey = anchors.verifierKey?.trim();
+    if (pinnedKey && header.verifier_key !== pinnedKey) throw stop('checkpoint', null, `the export carries the key ${header.verifier_key}, not the pinned key ${pinnedKey}`);
     try {
       this.cp = openCheckpoint(header.checkpoint, pinnedKey ?? header.verifier_key);
     } catch (err) {
       throw stop('checkpoint', null, `export checkpoint: ${(err as Error).message}`);
     }
+    const q = quorumProblem(header.checkpoint, anchors);
+    if (q) throw stop('witness', null, `the export's checkpoint (size ${this.cp.size}) is not witnessed: ${q}`);
+    this.#checkTrusted(header);
     this.#match = recordMatcher(header.filter ?? {});
+  }
+
+  /** The export's tree must extend the trusted checkpoint, shown by the consistency proof it carries. */
+  #checkTrusted(header: ExportHeader): void {
+    let trusted;
+    try {
+      trusted = openTrustedCheckpoint(this.#anchors);
+    } catch (err) {
+      throw stop('checkpoint', null, `trusted checkpoint: ${(err as Error).message}`);
+    }
+    if (!trusted) return;
+    const { cp } = this;
+    if (trusted.origin !== cp.origin) throw stop('checkpoint', null, `the trusted checkpoint is of log ${trusted.origin}, not ${cp.origin}`);
+    if (cp.size < trusted.size) throw stop('rollback', null, `the export was cut against a tree of ${cp.size} records, older than the trusted checkpoint of size ${trusted.size}`);
+    if (cp.size === trusted.size) {
+      if (!cp.root.equals(trusted.root)) throw stop('fork', null, `the export's checkpoint and the trusted one both have size ${cp.size} but different roots: the log was rewritten`);
+      return;
+    }
+    const c = header.consistency;
+    if (!c || c.from !== trusted.size) throw stop('fork', null, `the export carries no consistency proof from the trusted size ${trusted.size} to ${cp.size} (export it with --trusted-checkpoint)`);
+    if (!verifyConsistency(trusted.size, cp.size, c.proof.map((h) => Buffer.from(h, 'base64')), trusted.root, cp.root)) {
+      throw stop('fork', null, `the export's tree of size ${cp.size} is not a consistent extension of the trusted checkpoint of size ${trusted.size}: the log was rewritten`);
+    }
   }
 
   check(row: Row): void {
@@ -80,7 +114,8 @@ class RowChecker {
     if (this.#broken) throw new Stop(this.#broken);
     if (!trailer) throw stop('truncated', this.lastSeq + 1, `the export ends after seq ${this.lastSeq} without its signed manifest: truncated`);
     const manifest: ExportManifest = { ...header, ...trailer };
-    if (!manifestSignatureValid(manifest, verifierPublicKey(header.verifier_key))) throw stop('checkpoint', null, 'the export manifest signature is invalid');
+    // Checked against the pinned key when there is one (the constructor made sure the header names it).
+    if (!manifestSignatureValid(manifest, verifierPublicKey(this.#anchors.verifierKey ?? header.verifier_key))) throw stop('checkpoint', null, 'the export manifest signature is invalid');
     if (trailer.count !== this.count || trailer.chain !== this.chain.toString('base64')) {
       throw stop('truncated', this.lastSeq + 1, `the manifest lists ${trailer.count} records but ${this.count} follow in order: records after seq ${this.lastSeq} were removed (truncated)`);
     }
@@ -98,7 +133,7 @@ function firstBytes(path: string, n: number): Buffer {
   }
 }
 
-async function verifyJsonl(path: string, pinnedKey?: string): Promise<RowChecker> {
+async function verifyJsonl(path: string, anchors: TrustAnchors): Promise<RowChecker> {
   const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
   let checker: RowChecker | null = null;
   let header: ExportHeader | null = null;
@@ -116,7 +151,7 @@ async function verifyJsonl(path: string, pinnedKey?: string): Promise<RowChecker
     if (!checker) {
       if (obj.type !== 'header') throw stop('damaged', null, 'the export has no header line');
       header = obj as unknown as ExportHeader;
-      checker = new RowChecker(header, pinnedKey);
+      checker = new RowChecker(header, anchors);
     } else if (trailer) {
       throw stop('out-of-order', null, `line ${lineNo} follows the manifest: inserted`);
     } else if (obj.type === 'trailer') {
@@ -130,7 +165,7 @@ async function verifyJsonl(path: string, pinnedKey?: string): Promise<RowChecker
   return checker;
 }
 
-async function verifyCsv(path: string, pinnedKey?: string): Promise<RowChecker> {
+async function verifyCsv(path: string, anchors: TrustAnchors): Promise<RowChecker> {
   // The manifest row is last; read it first from the end of the file.
   const size = statSync(path).size;
   const tailLen = Math.min(size, 64 * 1024);
@@ -147,7 +182,7 @@ async function verifyCsv(path: string, pinnedKey?: string): Promise<RowChecker> 
     // Without the manifest there is no checkpoint to check the rows against.
     throw stop('truncated', null, 'the CSV export has no manifest row at its end: truncated');
   }
-  const checker = new RowChecker(header, pinnedKey);
+  const checker = new RowChecker(header, anchors);
   const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
   let pending = '';
   let first = true;
@@ -184,7 +219,7 @@ async function verifyCsv(path: string, pinnedKey?: string): Promise<RowChecker> 
   return checker;
 }
 
-async function verifyParquet(path: string, pinnedKey?: string): Promise<RowChecker> {
+async function verifyParquet(path: string, anchors: TrustAnchors): Promise<RowChecker> {
   // Loaded on demand: tap's module resolver cannot resolve hyparquet's subpath exports.
   const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } = await import('hyparquet');
   const file = await asyncBufferFromFile(path);
@@ -197,7 +232,7 @@ async function verifyParquet(path: string, pinnedKey?: string): Promise<RowCheck
   const kv = metadata.key_value_metadata?.find((k) => k.key === 'termsgate.manifest');
   if (!kv?.value) throw stop('damaged', null, 'the Parquet export carries no termsgate.manifest');
   const manifest = JSON.parse(kv.value) as ExportManifest;
-  const checker = new RowChecker(manifest, pinnedKey);
+  const checker = new RowChecker(manifest, anchors);
   let start = 0;
   for (const group of metadata.row_groups) {
     const end = start + Number(group.num_rows);
@@ -217,13 +252,14 @@ async function verifyParquet(path: string, pinnedKey?: string): Promise<RowCheck
   return checker;
 }
 
-export async function verifyExport(path: string, opts: { verifierKey?: string } = {}): Promise<ExportVerifyReport> {
+export async function verifyExport(path: string, opts: { trust?: TrustAnchors } = {}): Promise<ExportVerifyReport> {
+  const anchors: TrustAnchors = opts.trust ?? { witnessKeys: [], quorum: 0, maxTailMs: Infinity };
   const head = firstBytes(path, 4).toString('latin1');
   const format = head === 'PAR1' ? 'parquet' : head.startsWith('{') ? 'jsonl' : head.startsWith('seq,') ? 'csv' : 'unknown';
-  const report: ExportVerifyReport = { ok: false, format, records: 0, treeSize: 0, problem: null };
+  const report: ExportVerifyReport = { ok: false, format, records: 0, treeSize: 0, problem: null, pinned: isPinned(anchors) };
   try {
     if (format === 'unknown') throw stop('damaged', null, 'not a termsgate audit export (JSONL, CSV or Parquet)');
-    const checker = format === 'parquet' ? await verifyParquet(path, opts.verifierKey) : format === 'jsonl' ? await verifyJsonl(path, opts.verifierKey) : await verifyCsv(path, opts.verifierKey);
+    const checker = format === 'parquet' ? await verifyParquet(path, anchors) : format === 'jsonl' ? await verifyJsonl(path, anchors) : await verifyCsv(path, anchors);
     report.records = checker.count;
     report.treeSize = checker.cp.size;
     report.ok = true;

@@ -78,12 +78,18 @@ export interface ExportOptions {
   checkpoint?: SignedCheckpoint;
   /** Where to write: a stream (jsonl, csv) or a file path (any format; Parquet needs one). */
   out: Writable | string;
+  /** The size of a checkpoint the recipient trusts: the export then carries a consistency proof from it. */
+  consistentWith?: number;
 }
 
 export async function exportAudit(log: AuditLog, opts: ExportOptions): Promise<ExportManifest> {
   const checkpoint = opts.checkpoint ?? (await log.checkpoint());
   const filter = opts.filter ?? {};
   const header: ExportHeader = { format: EXPORT_FORMAT, checkpoint: checkpoint.note, verifier_key: log.verifierKey, filter, created: new Date().toISOString() };
+  if (opts.consistentWith !== undefined) {
+    if (opts.consistentWith > checkpoint.size) throw new Error(`the trusted checkpoint (size ${opts.consistentWith}) is beyond the log's latest checkpoint (size ${checkpoint.size})`);
+    header.consistency = { from: opts.consistentWith, proof: (await log.consistencyProof(opts.consistentWith, checkpoint.size)).proof };
+  }
   let count = 0;
   let chain: Buffer = CHAIN_START;
   const rows = exportRows(log, checkpoint, filter);
@@ -139,7 +145,7 @@ export async function exportAudit(log: AuditLog, opts: ExportOptions): Promise<E
       if (group.length >= ROW_GROUP) await flushGroup();
     }
     await flushGroup();
-    const manifest = signManifest(header, count, chain, (d) => log.signExport(d));
+    const manifest = await signManifest(header, count, chain, (d) => log.signExport(d));
     writer.kvMetadata = [{ key: 'termsgate.manifest', value: JSON.stringify(manifest) }];
     await writer.finish();
     return manifest;
@@ -161,7 +167,7 @@ export async function exportAudit(log: AuditLog, opts: ExportOptions): Promise<E
     }
     await write(out, text);
   }
-  const manifest = signManifest(header, count, chain, (d) => log.signExport(d));
+  const manifest = await signManifest(header, count, chain, (d) => log.signExport(d));
   if (opts.format === 'jsonl') {
     const { count: c, chain: ch, signature } = manifest;
     await write(out, JSON.stringify({ type: 'trailer', count: c, chain: ch, signature }) + '\n');

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/types.js';
 import type { CallContent, CallRecord } from '../pipeline/contracts.js';
-import type { SigningKeys } from '../signing/keys.js';
+import type { CheckpointSigner } from '../signing/checkpoint-signer.js';
 import type { AuditLog, ConsistencyProof, InclusionProof, StoredEntry } from './audit-log.js';
 import { signCheckpoint, verifierKey, type SignedCheckpoint } from './checkpoint.js';
 import { appendCheckpoint, readCheckpoints, writeVerifierKey } from './checkpoint-store.js';
@@ -20,7 +20,8 @@ import { acquireWriterLock } from './writer-lock.js';
 export interface FileAuditLogOptions {
   dataDir: string;
   audit: Config['audit'];
-  keys: SigningKeys;
+  /** Signs checkpoints and export manifests. */
+  keys: CheckpointSigner;
   /** Opens without writing anything (CLI export and inspection beside a running gateway). */
   readOnly?: boolean;
   /** Where failures of background checkpoints and syncs are reported. */
@@ -255,7 +256,7 @@ export class FileAuditLog implements AuditLog {
     await this.#runSync();
   }
 
-  signExport(data: Uint8Array): Buffer {
+  signExport(data: Uint8Array): Buffer | Promise<Buffer> {
     return this.#opts.keys.sign(data);
   }
 
@@ -270,7 +271,7 @@ export class FileAuditLog implements AuditLog {
       const root = this.#frontier.root();
       await this.#runSync();
       await this.#tree.sync();
-      const cp = signCheckpoint({ origin: this.origin, size, root, time: new Date().toISOString() }, this.#opts.keys.publicKeyRaw, this.#opts.keys.sign);
+      const cp = await signCheckpoint({ origin: this.origin, size, root, time: new Date().toISOString() }, this.#opts.keys.publicKeyRaw, (d) => this.#opts.keys.sign(d));
       await appendCheckpoint(this.#dir, cp);
       this.#latest = cp;
       return cp;

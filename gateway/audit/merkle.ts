@@ -143,8 +143,21 @@ export function verifyInclusion(leaf: Uint8Array, index: number, size: number, p
  * so a later path stops as soon as it reaches a node already proven to lead to the root. Neighbouring
  * leaves share all but the lowest nodes: a few hashes per leaf instead of log2(size).
  */
+/**
+ * The exact number of hashes in the inclusion proof of `index` in a tree of `size` (RFC 9162 §2.1.3):
+ * the inner path below the split from the right border, plus the border nodes above it.
+ */
+export function inclusionProofLength(index: number, size: number): number {
+  const i = BigInt(index);
+  const inner = (i ^ BigInt(size - 1)).toString(2).replace(/^0+/, '').length;
+  const border = (i >> BigInt(inner)).toString(2).replace(/0/g, '').length;
+  return inner + border;
+}
+
 export function verifyInclusionCached(leaf: Uint8Array, index: number, size: number, proof: Uint8Array[], root: Uint8Array, proven: Map<string, Buffer>): boolean {
-  if (!(index >= 0 && index < size)) return false;
+  if (!(Number.isSafeInteger(index) && index >= 0 && index < size)) return false;
+  // A cached node may end the walk early; the length check keeps a shortened proof from passing there.
+  if (proof.length !== inclusionProofLength(index, size)) return false;
   let fn = index;
   let sn = size - 1;
   let r: Buffer = Buffer.from(leaf);

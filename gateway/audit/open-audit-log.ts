@@ -1,13 +1,14 @@
 // The one entry point the gateway uses: the configured backend behind the AuditLog interface.
 import type { Config } from '../config/types.js';
-import type { SigningKeys } from '../signing/keys.js';
+import type { CheckpointSigner } from '../signing/checkpoint-signer.js';
 import type { AuditLog } from './audit-log.js';
 import { FileAuditLog } from './file-log.js';
 
 export interface OpenAuditLogOptions {
   dataDir: string;
   audit: Config['audit'];
-  keys: SigningKeys;
+  /** Signs checkpoints and export manifests. */
+  keys: CheckpointSigner;
   /** Open without writing (file backend) or without standing for sequencer (PostgreSQL): exports beside running gateways. */
   readOnly?: boolean;
   /** Failures of background checkpoints, syncs and sequencing. */

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Config } from '../config/types.js';
 import type { CallContent, CallRecord } from '../pipeline/contracts.js';
-import type { SigningKeys } from '../signing/keys.js';
+import type { CheckpointSigner } from '../signing/checkpoint-signer.js';
 import type { AuditLog, ConsistencyProof, InclusionProof, StoredEntry } from './audit-log.js';
 import { canonicalJson, contentDigest } from './canonical.js';
 import { openCheckpoint, signCheckpoint, verifierKey, type SignedCheckpoint } from './checkpoint.js';
@@ -19,7 +19,8 @@ import { PG_SCHEMA_SQL } from './pg-schema.js';
 export interface PgAuditLogOptions {
   url: string;
   audit: Config['audit'];
-  keys: SigningKeys;
+  /** Signs checkpoints and export manifests. */
+  keys: CheckpointSigner;
   /** Schema holding the tables (tests use one each); default public. */
   schema?: string;
   /** Take part in sequencer election (false for read-only tools). */
@@ -328,7 +329,7 @@ export class PgAuditLog implements AuditLog {
     return digest;
   }
 
-  signExport(data: Uint8Array): Buffer {
+  signExport(data: Uint8Array): Buffer | Promise<Buffer> {
     return this.#opts.keys.sign(data);
   }
 
@@ -342,7 +343,7 @@ export class PgAuditLog implements AuditLog {
       await c.query('begin isolation level repeatable read');
       const size = await this.#committedSize(c);
       const root = await withNodes(c, (read) => treeRoot(read, size));
-      const cp = signCheckpoint({ origin: this.origin, size, root, time: new Date().toISOString() }, this.#opts.keys.publicKeyRaw, this.#opts.keys.sign);
+      const cp = await signCheckpoint({ origin: this.origin, size, root, time: new Date().toISOString() }, this.#opts.keys.publicKeyRaw, (d) => this.#opts.keys.sign(d));
       await c.query('insert into audit_checkpoints (size, note) values ($1, $2)', [size, cp.note]);
       await c.query('commit');
       return cp;

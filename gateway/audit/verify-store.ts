@@ -3,14 +3,29 @@
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { contentDigest } from './canonical.js';
-import type { SignedCheckpoint } from './checkpoint.js';
+import type { Checkpoint, SignedCheckpoint } from './checkpoint.js';
 import { readCheckpoints, readVerifierKey } from './checkpoint-store.js';
 import { ContentStore } from './content-store.js';
 import { Frontier, HASH_SIZE, leafHash } from './merkle.js';
 import { scanSegment } from './segment-scan.js';
 import { listSegments } from './segment-store.js';
+import { isPinned, openTrustedCheckpoint, quorumProblem, type TrustAnchors } from './trust.js';
 
-export type ProblemKind = 'damaged' | 'missing' | 'out-of-order' | 'altered' | 'truncated' | 'checkpoint' | 'content';
+export type ProblemKind =
+  | 'damaged'
+  | 'missing'
+  | 'out-of-order'
+  | 'altered'
+  | 'truncated'
+  | 'checkpoint'
+  | 'content'
+  /** Shorter than, or diverging from, a trusted checkpoint. */
+  | 'rollback'
+  | 'fork'
+  /** The newest checkpoint lacks the witness quorum. */
+  | 'witness'
+  /** More records beyond the newest checkpoint than its interval allows. */
+  | 'unverified-tail';
 
 export interface VerifyProblem {
   kind: ProblemKind;
@@ -29,6 +44,19 @@ export interface VerifyReport {
   contentChecked: number;
   problem: VerifyProblem | null;
   warnings: string[];
+  /** Whether anything was pinned: without, the result proves integrity against the log's own key only. */
+  pinned: boolean;
+  /** Records beyond the newest checkpoint: covered by no signature. */
+  unverifiedTail: UnverifiedTail | null;
+}
+
+export interface UnverifiedTail {
+  records: number;
+  fromSeq: number;
+  toSeq: number;
+  /** Time of the newest tail record, and of the checkpoint it stands beyond. */
+  lastTime: string;
+  checkpointTime: string | null;
 }
 
 /** Reads stored leaf hashes (tree level 0) sequentially, in blocks. */
@@ -107,14 +135,26 @@ async function verifyContent(dir: string, report: VerifyReport): Promise<VerifyP
   return null;
 }
 
-export async function verifyStore(dataDir: string, opts: { verifierKey?: string; checkContent?: boolean } = {}): Promise<VerifyReport> {
+export interface VerifyStoreOptions {
+  checkContent?: boolean;
+  /** What is pinned; its verifierKey replaces the data directory's checkpoint.vkey. */
+  trust?: TrustAnchors;
+}
+
+export async function verifyStore(dataDir: string, opts: VerifyStoreOptions = {}): Promise<VerifyReport> {
   const dir = join(dataDir, 'audit');
-  const report: VerifyReport = { ok: false, records: 0, checkpoints: 0, verifiedSize: 0, contentChecked: 0, problem: null, warnings: [] };
+  const anchors: TrustAnchors = opts.trust ?? { witnessKeys: [], quorum: 0, maxTailMs: Infinity };
+  const pinned = isPinned(anchors);
+  const report: VerifyReport = { ok: false, records: 0, checkpoints: 0, verifiedSize: 0, contentChecked: 0, problem: null, warnings: [], pinned, unverifiedTail: null };
   const fail = (kind: ProblemKind, seq: number | null, message: string): VerifyReport => {
     report.problem = { kind, seq, message };
     return report;
   };
-  const vkey = opts.verifierKey ?? readVerifierKey(dir);
+  const storedKey = readVerifierKey(dir);
+  if (anchors.verifierKey && storedKey && storedKey !== anchors.verifierKey.trim()) {
+    return fail('checkpoint', null, `checkpoint.vkey holds ${storedKey}, not the pinned key ${anchors.verifierKey.trim()}: the log's key was swapped`);
+  }
+  const vkey = anchors.verifierKey ?? storedKey;
   let checkpoints: SignedCheckpoint[] = [];
   if (vkey) {
     try {
@@ -129,7 +169,20 @@ export async function verifyStore(dataDir: string, opts: { verifierKey?: string;
   for (let i = 1; i < checkpoints.length; i++) {
     if (checkpoints[i].size < checkpoints[i - 1].size) return fail('checkpoint', null, `checkpoint ${i + 1} shrinks the tree from ${checkpoints[i - 1].size} to ${checkpoints[i].size}`);
   }
-  const signedSize = checkpoints.at(-1)?.size ?? 0;
+  const newest = checkpoints.at(-1);
+  const signedSize = newest?.size ?? 0;
+  let trusted: Checkpoint | null;
+  try {
+    trusted = openTrustedCheckpoint(anchors);
+  } catch (err) {
+    return fail('checkpoint', null, `trusted checkpoint: ${(err as Error).message}`);
+  }
+  if (trusted && vkey && trusted.origin !== vkey.split('+')[0]) return fail('checkpoint', null, `the trusted checkpoint is of log ${trusted.origin}, not ${vkey.split('+')[0]}`);
+  if (newest) {
+    const q = quorumProblem(newest.note, anchors);
+    if (q) return fail('witness', signedSize, `the newest checkpoint (size ${signedSize}, ${newest.time}) is not witnessed: ${q}`);
+  }
+  let tailLast = '';
   let nextCp = 0;
   const frontier = new Frontier();
   const stored = new StoredLeaves(join(dir, 'tree', 'level-00.bin'));
@@ -175,6 +228,13 @@ export async function verifyStore(dataDir: string, opts: { verifierKey?: string;
         if (storedLeaf && !storedLeaf.equals(lh)) return fail('altered', pos, `record seq ${pos} was altered: its leaf hash differs from the one in the tree`);
         frontier.append(lh);
         pos++;
+        if (trusted && pos === trusted.size && !frontier.root().equals(trusted.root)) {
+          return fail('fork', null, `records seq 0..${pos - 1} do not reproduce the root of the trusted checkpoint of size ${pos}: the log was rewritten (a fork of the history the checkpoint saw)`);
+        }
+        if (pos > signedSize) {
+          const time = (JSON.parse(step.value.payload.toString('utf8')) as { record: { time: string } }).record.time;
+          if (!(time <= tailLast)) tailLast = time;
+        }
         while (nextCp < checkpoints.length && checkpoints[nextCp].size === pos) {
           if (!frontier.root().equals(checkpoints[nextCp].root)) {
             const from = nextCp > 0 ? checkpoints[nextCp - 1].size : 0;
@@ -187,6 +247,17 @@ export async function verifyStore(dataDir: string, opts: { verifierKey?: string;
     }
     report.records = pos;
     if (pos < signedSize) return fail('truncated', pos, `the log ends before seq ${pos}, but a checkpoint signed ${signedSize} records: seq ${pos}..${signedSize - 1} were removed (truncated)`);
+    if (trusted && pos < trusted.size) return fail('rollback', pos, `the log holds ${pos} records, but a trusted checkpoint signed ${trusted.size}: seq ${pos}..${trusted.size - 1} were removed (rolled back)`);
+    if (trusted && signedSize < trusted.size) return fail('rollback', signedSize, `the newest checkpoint has size ${signedSize}, older than the trusted checkpoint of size ${trusted.size}: checkpoints were removed (rolled back)`);
+    if (pinned && pos > 0 && !newest) return fail('checkpoint', 0, `${pos} records but no signed checkpoint: nothing vouches for them (checkpoints removed?)`);
+    if (pos > signedSize) {
+      const tail: UnverifiedTail = { records: pos - signedSize, fromSeq: signedSize, toSeq: pos - 1, lastTime: tailLast, checkpointTime: newest?.time ?? null };
+      report.unverifiedTail = tail;
+      const limit = newest ? Date.parse(newest.time) + anchors.maxTailMs : -Infinity;
+      if (pinned && !(Date.parse(tail.lastTime) <= limit)) {
+        return fail('unverified-tail', signedSize, `${tail.records} records (seq ${tail.fromSeq}..${tail.toSeq}, the newest at ${tail.lastTime}) stand beyond the newest checkpoint (${tail.checkpointTime}) for longer than the checkpoint interval allows: unverified tail (checkpoints removed?)`);
+      }
+    }
     if (checkContent) {
       const problem = await verifyContent(dir, report);
       if (problem) return fail(problem.kind, problem.seq, problem.message);

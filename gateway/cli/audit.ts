@@ -1,6 +1,6 @@
 // `termsgate audit export|verify|purge`: exports with proofs, offline verification of a store or an
 // export, and content retention. Works on a data directory beside (or without) a running gateway.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -11,12 +11,18 @@ import type { RecordFilter } from '../audit/filter.js';
 import { openAuditLog } from '../audit/open-audit-log.js';
 import type { VerifyProblem } from '../audit/verify-store.js';
 import { verifyStore } from '../audit/verify-store.js';
+import { checkpointOfNote, isPinned, type TrustAnchors } from '../audit/trust.js';
 import { loadOrCreateSigningKeys } from '../signing/keys.js';
+import { loadCheckpointSigner } from '../signing/checkpoint-signer.js';
 
 const usage = `usage:
   termsgate audit export [--data-dir DIR] --format jsonl|csv|parquet [--from T] [--to T] [--team T]
                          [--model M] [--decision allow|deny] [--out FILE] [--postgres-url URL]
-  termsgate audit verify [--data-dir DIR | EXPORT_FILE] [--key VERIFIER_KEY] [--json]
+                         [--signer-file PEM | --signer-env VAR]   (the gateway's audit.signer)
+                         [--trusted-checkpoint FILE]   (adds a consistency proof from that checkpoint)
+  termsgate audit verify [--data-dir DIR | EXPORT_FILE] [--json]
+                         [--key FILE] [--witness-key FILE ... --quorum N] [--trusted-checkpoint FILE]
+                         [--checkpoint-interval MS] | --integrity-only
   termsgate audit purge-content --older-than T [--data-dir DIR]`;
 
 const options = {
@@ -29,7 +35,14 @@ const options = {
   decision: { type: 'string' },
   out: { type: 'string' },
   'postgres-url': { type: 'string' },
+  'signer-file': { type: 'string' },
+  'signer-env': { type: 'string' },
   key: { type: 'string' },
+  'witness-key': { type: 'string', multiple: true },
+  quorum: { type: 'string' },
+  'trusted-checkpoint': { type: 'string' },
+  'checkpoint-interval': { type: 'string', default: '10000' },
+  'integrity-only': { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   'older-than': { type: 'string' },
   help: { type: 'boolean', default: false },
@@ -47,7 +60,8 @@ async function openForReading(v: Values): Promise<{ log: AuditLog; dataDir: stri
   const dataDir = resolve(v['data-dir']!);
   const vkey = readVerifierKey(join(dataDir, 'audit'));
   if (!vkey && !v['postgres-url']) throw new Error(`no audit log under ${dataDir}`);
-  const keys = loadOrCreateSigningKeys(dataDir);
+  // Export manifests are signed with the checkpoint key, wherever the gateway keeps it.
+  const keys = v['signer-file'] ? loadCheckpointSigner({ file: v['signer-file'] }, dataDir) : v['signer-env'] ? loadCheckpointSigner({ env: v['signer-env'] }, dataDir) : loadOrCreateSigningKeys(dataDir);
   const origin = vkey?.split('+')[0] ?? 'termsgate.local/audit';
   const postgresUrl = v['postgres-url'];
   const log = await openAuditLog({
@@ -58,6 +72,40 @@ async function openForReading(v: Values): Promise<{ log: AuditLog; dataDir: stri
   });
   return { log, dataDir };
 }
+
+/** A key given as a file holding it or as the key itself. */
+function readKeyArg(value: string): string {
+  return (existsSync(value) ? readFileSync(value, 'utf8') : value).trim();
+}
+
+/** A checkpoint note, as saved (the note itself, a witness's state, or the JSON of GET /admin/v1/audit/checkpoint). */
+function readCheckpointFile(path: string): string {
+  const text = readFileSync(path, 'utf8');
+  return text.trimStart().startsWith('{') ? (JSON.parse(text) as { note: string }).note : text;
+}
+
+function trustAnchors(v: Values): TrustAnchors {
+  const witnessKeys = (v['witness-key'] ?? []).map(readKeyArg);
+  const quorum = v.quorum === undefined ? witnessKeys.length : Number(v.quorum);
+  if (!Number.isInteger(quorum) || quorum < 0 || quorum > witnessKeys.length) throw new Error(`--quorum must be an integer from 0 to the number of --witness-key (${witnessKeys.length})`);
+  if (witnessKeys.length > 0 && quorum === 0) throw new Error('--quorum 0 would trust no witness');
+  const interval = Number(v['checkpoint-interval']);
+  if (!Number.isFinite(interval) || interval <= 0) throw new Error('--checkpoint-interval must be a positive number of milliseconds');
+  return {
+    verifierKey: v.key === undefined ? undefined : readKeyArg(v.key),
+    witnessKeys,
+    quorum,
+    trustedCheckpoint: v['trusted-checkpoint'] === undefined ? undefined : readCheckpointFile(v['trusted-checkpoint']),
+    // A crash may leave up to one interval unsigned; twice that absorbs timer delay under load.
+    maxTailMs: 2 * interval,
+  };
+}
+
+const UNPINNED: VerifyProblem = {
+  kind: 'checkpoint',
+  seq: null,
+  message: 'nothing pinned: give --key, --witness-key or --trusted-checkpoint (held apart from the data), or --integrity-only to check against the key the data carries',
+};
 
 async function runExport(v: Values): Promise<number> {
   const format = v.format as ExportFormat;
@@ -70,7 +118,8 @@ async function runExport(v: Values): Promise<number> {
   try {
     const checkpoint = await log.latestCheckpoint();
     if (!checkpoint) return fail('the audit log has no signed checkpoint yet (the gateway signs one every audit.checkpointIntervalMs and on shutdown)');
-    const manifest = await exportAudit(log, { format, filter, checkpoint, out: v.out ?? process.stdout });
+    const trusted = v['trusted-checkpoint'] === undefined ? undefined : checkpointOfNote(readCheckpointFile(v['trusted-checkpoint'])).size;
+    const manifest = await exportAudit(log, { format, filter, checkpoint, out: v.out ?? process.stdout, consistentWith: trusted });
     process.stderr.write(`exported ${manifest.count} records against checkpoint of size ${checkpoint.size}\n`);
     return 0;
   } finally {
@@ -82,21 +131,35 @@ function describe(problem: VerifyProblem | null): string {
   return problem ? `FAILED (${problem.kind}${problem.seq === null ? '' : `, first bad record seq ${problem.seq}`}): ${problem.message}` : 'OK';
 }
 
+function trustNote(a: TrustAnchors): string {
+  const parts = [a.verifierKey ? 'pinned key' : '', a.witnessKeys.length ? `${a.quorum} of ${a.witnessKeys.length} witnesses` : '', a.trustedCheckpoint ? `trusted checkpoint of size ${checkpointOfNote(a.trustedCheckpoint).size}` : ''];
+  return parts.filter(Boolean).join(', ') || 'integrity only: checked against the key the data carries';
+}
+
 async function runVerify(v: Values, positionals: string[]): Promise<number> {
+  const anchors = trustAnchors(v);
+  // Fail closed: what the data directory or the export says about its own key proves nothing to an auditor.
+  const unpinned = !isPinned(anchors) && !v['integrity-only'];
   const target = positionals[0];
   if (target !== undefined) {
     if (!existsSync(target)) return fail(`no such file: ${target}`);
-    const report = await verifyExport(target, { verifierKey: v.key });
+    const report = await verifyExport(target, { trust: anchors });
+    if (unpinned && report.ok) Object.assign(report, { ok: false, problem: UNPINNED });
     if (v.json) process.stdout.write(JSON.stringify(report) + '\n');
-    else process.stdout.write(`${target}: ${report.format} export, ${report.records} records, checkpoint size ${report.treeSize}: ${describe(report.problem)}\n`);
+    else process.stdout.write(`${target}: ${report.format} export, ${report.records} records, checkpoint size ${report.treeSize} (${trustNote(anchors)}): ${describe(report.problem)}\n`);
     return report.ok ? 0 : 1;
   }
   const dataDir = resolve(v['data-dir']!);
   if (!existsSync(join(dataDir, 'audit'))) return fail(`no audit log under ${dataDir}`);
-  const report = await verifyStore(dataDir, { verifierKey: v.key });
+  const report = await verifyStore(dataDir, { trust: anchors });
+  if (unpinned && report.ok) Object.assign(report, { ok: false, problem: UNPINNED });
   if (v.json) process.stdout.write(JSON.stringify(report) + '\n');
   else {
-    process.stdout.write(`${dataDir}: ${report.records} records, ${report.checkpoints} checkpoints (verified up to size ${report.verifiedSize}), ${report.contentChecked} content items checked: ${describe(report.problem)}\n`);
+    process.stdout.write(
+      `${dataDir}: ${report.records} records, ${report.checkpoints} checkpoints (verified up to size ${report.verifiedSize}), ${report.contentChecked} content items checked (${trustNote(anchors)}): ${describe(report.problem)}\n`,
+    );
+    const tail = report.unverifiedTail;
+    if (tail) process.stdout.write(`unverified tail: ${tail.records} records (seq ${tail.fromSeq}..${tail.toSeq}, newest ${tail.lastTime}) beyond the newest checkpoint (${tail.checkpointTime ?? 'none'})\n`);
     for (const w of report.warnings) process.stdout.write(`warning: ${w}\n`);
   }
   return report.ok ? 0 : 1;

@@ -112,6 +112,13 @@ export const configSchema = {
         origin: { type: 'string', default: 'termsgate.local/audit' },
         checkpointIntervalMs: { type: 'integer', minimum: 100, default: 10_000 },
         syncIntervalMs: { type: 'integer', minimum: 1, default: 5 },
+        // The checkpoint key, apart from the data directory: a PEM file elsewhere or an environment variable.
+        signer: {
+          oneOf: [
+            { type: 'object', additionalProperties: false, required: ['file'], properties: { file: { type: 'string', minLength: 1 } } },
+            { type: 'object', additionalProperties: false, required: ['env'], properties: { env: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' } } },
+          ],
+        },
       },
     },
     demo: {

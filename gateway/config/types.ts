@@ -53,6 +53,8 @@ export interface Config {
     origin: string;
     checkpointIntervalMs: number;
     syncIntervalMs: number;
+    /** Where the checkpoint signing key comes from; without it, <data-dir>/keys (development only). */
+    signer?: { file: string } | { env: string };
   };
   /** Where the demo's mock provider listens, when the configuration was generated for --demo. */
   demo?: { mockPort: number };

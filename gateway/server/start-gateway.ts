@@ -14,6 +14,7 @@ import { createProvenance } from '../provenance/provenance.js';
 import { provenanceAdminRoutes } from '../provenance/admin-routes.js';
 import { ModelRoutes } from '../providers/model-routes.js';
 import { loadOrCreateSigningKeys } from '../signing/keys.js';
+import { loadCheckpointSigner } from '../signing/checkpoint-signer.js';
 import { ProvenanceTokens } from '../signing/provenance-token.js';
 import { createTrainingFeed } from '../training/feed.js';
 import { openPgFeedStore } from '../training/pg-store.js';
@@ -40,7 +41,9 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
 
   const closers: Array<() => Promise<void>> = [];
   try {
-    const audit = await openAuditLog({ dataDir: config.dataDir, audit: config.audit, keys, onError: (err) => logger.error({ err }, 'audit background work failed') });
+    if (!config.audit.signer) logger.warn('audit.signer is not configured: checkpoints are signed with the key in <data-dir>/keys, so whoever can write the data directory can re-sign the log');
+    const auditSigner = config.audit.signer ? loadCheckpointSigner(config.audit.signer, config.dataDir) : keys;
+    const audit = await openAuditLog({ dataDir: config.dataDir, audit: config.audit, keys: auditSigner, onError: (err) => logger.error({ err }, 'audit background work failed') });
     closers.push(() => audit.close());
     const policy = await createPolicyStore({
       dir: config.policy.dir,

@@ -117,9 +117,11 @@ export function runOpa(args: string[], opts: OpaRunOptions): Promise<OpaResult> 
       clearTimeout(timer);
       const stderr = Buffer.concat(err).toString('utf8');
       if (!limit && (signal === 'SIGXCPU' || (signal === 'SIGKILL' && code === null))) limit = 'cpu';
-      if (!limit && /fatal error: (runtime: )?out of memory|failed to reserve|cannot allocate memory/i.test(stderr)) limit = 'memory';
-      // On a limit, Go's stack dump says nothing useful to the editor; the limit does.
+      if (!limit && /out of memory|failed to reserve|cannot allocate memory|pthread_create failed/i.test(stderr)) limit = 'memory';
+      // On a limit or a crash, Go's stack dump says nothing useful to the editor (and shows the host's paths).
       if (limit) return resolve({ code: code || 1, stdout: '', stderr: LIMIT_MESSAGES[limit](limits), limit });
+      const crash = /^(?:fatal error: .*|panic: .*|SIG[A-Z]+: .*)$/m.exec(stderr);
+      if (crash && /^goroutine \d+/m.test(stderr)) return resolve({ code: code || 1, stdout: '', stderr: `opa crashed: ${crash[0]}` });
       resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr });
     });
   });

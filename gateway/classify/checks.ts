@@ -55,3 +55,8 @@ export function looksLikeToken(s: string): boolean {
 export function digitsOf(s: string): string {
   return s.replace(/\D/g, '');
 }
+
+/** A value assigned to a credential-named field that looks generated rather than written: letters and digits, high entropy. */
+export function looksLikeSecretValue(s: string): boolean {
+  return s.length >= 12 && /[A-Za-z]/.test(s) && /\d/.test(s) && entropy(s) >= 3.3;
+}

@@ -1,6 +1,5 @@
 // Pure, deterministic detection of personal data and secrets in request content. Detectors report data
 // classes; the policy decides what they mean.
-import type { DataClasses } from '../pipeline/contracts.js';
 import { combined, detectors } from './detectors.js';
 
 export interface Finding {
@@ -26,14 +25,6 @@ export function findings(text: string): Finding[] {
   return out;
 }
 
-export function classify(texts: string[]): DataClasses {
-  const counts: Record<string, number> = {};
-  for (const text of texts) {
-    for (const f of findings(text)) counts[f.dataClass] = (counts[f.dataClass] ?? 0) + 1;
-  }
-  return { classes: Object.keys(counts).sort(), counts };
-}
-
 /** Replaces findings of the given classes with `[REDACTED:<class>]`, for the 'redacted' logging obligation. */
 export function redact(text: string, classes: readonly string[]): string {
   const wanted = new Set(classes);
@@ -45,12 +36,4 @@ export function redact(text: string, classes: readonly string[]): string {
     last = f.end;
   }
   return out + text.slice(last);
-}
-
-/** The strings of a request body (message contents, prompts, tool arguments), in document order. */
-export function collectTexts(value: unknown, out: string[] = []): string[] {
-  if (typeof value === 'string') out.push(value);
-  else if (Array.isArray(value)) for (const v of value) collectTexts(v, out);
-  else if (value !== null && typeof value === 'object') for (const v of Object.values(value)) collectTexts(v, out);
-  return out;
 }

@@ -1,6 +1,14 @@
 // The detector table: one named pattern per kind of finding, compiled once into a single alternation so
 // each text is scanned in one pass. Order matters: specific formats come before the generic ones they overlap.
-import { digitsOf, looksLikeToken, passesLuhn, passesVerhoeff } from './checks.js';
+import { digitsOf, entropy, looksLikeSecretValue, looksLikeToken, passesLuhn, passesVerhoeff } from './checks.js';
+
+/** A case-insensitive spelling of a word, for one detector in the case-sensitive combined pattern. */
+function ci(word: string): string {
+  return [...word].map((c) => (/[a-z]/i.test(c) ? `[${c.toUpperCase()}${c.toLowerCase()}]` : c.replace(/[-.]/, '\\$&'))).join('');
+}
+
+/** Start of a token: not glued to a letter or digit before it (`key_AKIA…` still counts). */
+const B = '(?<![A-Za-z0-9])';
 
 export interface Detector {
   /** Named group in the combined pattern. */
@@ -15,16 +23,43 @@ export const detectors: Detector[] = [
   {
     name: 'privateKey',
     dataClass: 'secret.private_key',
-    pattern: String.raw`-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|$)`,
+    // Armour in any case, with any run of dashes and any whitespace (NBSP included) between the words.
+    pattern: String.raw`-{2,}\s*${ci('BEGIN')}\s+(?:[A-Za-z0-9]+\s+)*${ci('PRIVATE')}\s+${ci('KEY')}(?:\s+${ci('BLOCK')})?\s*-{2,}[\s\S]*?(?:-{2,}\s*${ci('END')}\s+(?:[A-Za-z0-9]+\s+)*${ci('PRIVATE')}\s+${ci('KEY')}(?:\s+${ci('BLOCK')})?\s*-{2,}|$)`,
   },
-  { name: 'anthropicKey', dataClass: 'secret.api_key', pattern: String.raw`\bsk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_-]{20,}` },
-  { name: 'openaiKey', dataClass: 'secret.api_key', pattern: String.raw`\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}` },
-  { name: 'awsKey', dataClass: 'secret.api_key', pattern: String.raw`\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b` },
-  { name: 'githubToken', dataClass: 'secret.api_key', pattern: String.raw`\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b` },
-  { name: 'googleKey', dataClass: 'secret.api_key', pattern: String.raw`\bAIza[0-9A-Za-z_-]{35}\b` },
-  { name: 'slackToken', dataClass: 'secret.token', pattern: String.raw`\bxox[abposr]-[A-Za-z0-9-]{10,}` },
+  {
+    name: 'puttyKey',
+    dataClass: 'secret.private_key',
+    pattern: String.raw`${ci('PuTTY-User-Key-File-')}\d+\s*:[\s\S]*?(?:${ci('Private-')}(?:${ci('MAC')}|${ci('Hash')})\s*:\s*[0-9A-Fa-f]+|$)`,
+  },
+  { name: 'anthropicKey', dataClass: 'secret.api_key', pattern: String.raw`${B}sk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_-]{20,}` },
+  { name: 'openaiKey', dataClass: 'secret.api_key', pattern: String.raw`${B}sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}` },
+  { name: 'awsKey', dataClass: 'secret.api_key', pattern: String.raw`(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[0-9A-Z]{16}(?![A-Z0-9])` },
+  { name: 'githubToken', dataClass: 'secret.api_key', pattern: String.raw`${B}(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})` },
+  { name: 'gitlabToken', dataClass: 'secret.api_key', pattern: String.raw`${B}gl(?:pat|dt|ptt|rt)-[A-Za-z0-9_-]{20,}` },
+  { name: 'stripeKey', dataClass: 'secret.api_key', pattern: String.raw`${B}(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{20,}` },
+  { name: 'huggingfaceToken', dataClass: 'secret.api_key', pattern: String.raw`${B}hf_[A-Za-z0-9]{30,}` },
+  { name: 'npmToken', dataClass: 'secret.api_key', pattern: String.raw`${B}npm_[A-Za-z0-9]{36}` },
+  { name: 'sendgridKey', dataClass: 'secret.api_key', pattern: String.raw`${B}SG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}` },
+  { name: 'googleKey', dataClass: 'secret.api_key', pattern: String.raw`${B}AIza[0-9A-Za-z_-]{35}` },
+  { name: 'slackToken', dataClass: 'secret.token', pattern: String.raw`${B}xox[abposr]-[A-Za-z0-9-]{10,}` },
   { name: 'slackWebhook', dataClass: 'secret.token', pattern: String.raw`https://hooks\.slack\.com/services/T[A-Za-z0-9]+/B[A-Za-z0-9]+/[A-Za-z0-9]+` },
-  { name: 'jwt', dataClass: 'secret.token', pattern: String.raw`\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}` },
+  { name: 'jwt', dataClass: 'secret.token', pattern: String.raw`${B}eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}` },
+  {
+    name: 'awsSecretKey',
+    dataClass: 'secret.api_key',
+    // 40 characters of base64 standing alone, mixed case with digits and random-looking: the shape of an
+    // AWS secret access key. A git SHA (lower-case hex) or a word never has all of these.
+    pattern: String.raw`(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])`,
+    accept: (m) => /[A-Z]/.test(m) && /[a-z]/.test(m) && /[0-9]/.test(m) && entropy(m) >= 4.2,
+  },
+  {
+    name: 'keywordSecret',
+    dataClass: 'secret.token',
+    // A high-entropy value assigned to something named like a credential (password = "…", api_key: …).
+    // The value alone is the finding (a lookbehind holds the name), so a specific detector matching at the same place wins.
+    pattern: String.raw`(?<=(?:${ci('secret')}|${ci('token')}|${ci('passw')}(?:${ci('or')})?${ci('d')}|${ci('pwd')}|${ci('api')}[_-]?${ci('key')}|${ci('access')}[_-]?${ci('key')}|${ci('credential')}s?|${ci('auth')})[A-Za-z0-9_.-]{0,24}["']?\s*(?:[:=]|=>)\s*["']?)[A-Za-z0-9/+_.~=!@#$%^&*-]{12,}`,
+    accept: looksLikeSecretValue,
+  },
   {
     name: 'bearer',
     dataClass: 'secret.token',

@@ -30,6 +30,19 @@ export const configSchema = {
         bodyTimeoutMs: { type: 'integer', minimum: 1, default: 300_000 },
       },
     },
+    intake: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        bodyTimeoutMs: { type: 'integer', minimum: 1, default: 30_000 },
+        maxDepth: { type: 'integer', minimum: 2, maximum: 1000, default: 64 },
+        classifyBudgetMs: { type: 'integer', minimum: 1, default: 2_000 },
+        inlineClassifyChars: { type: 'integer', minimum: 0, default: 65_536 },
+        classifyThreads: { type: 'integer', minimum: 1, default: 2 },
+        decodedBytes: { type: 'integer', minimum: 0, default: 8 * 1024 * 1024 },
+      },
+    },
     providers: {
       type: 'object',
       minProperties: 1,

@@ -42,6 +42,20 @@ export interface Config {
     headersTimeoutMs: number;
     bodyTimeoutMs: number;
   };
+  /** How request bodies are taken in and classified (gateway/classify, gateway/server/intake.ts). */
+  intake: {
+    /** A body not fully received this long after its headers is refused (slow clients). */
+    bodyTimeoutMs: number;
+    /** JSON nesting deeper than this is refused while parsing. */
+    maxDepth: number;
+    /** Wall-clock budget of classifying one body in the worker pool. */
+    classifyBudgetMs: number;
+    /** Bodies with at most this many characters of strings are classified on the event loop. */
+    inlineClassifyChars: number;
+    classifyThreads: number;
+    /** Decoded bytes (base64, data: URIs) inspected per body. */
+    decodedBytes: number;
+  };
   providers: Record<string, ProviderConfig>;
   models: Record<string, ModelConfig>;
   keys: VirtualKeyConfig[];

@@ -1,7 +1,6 @@
 // Anthropic POST /v1/messages. Marks `text` content blocks and `text_delta`s only: tool_use input
 // and thinking blocks pass untouched.
 import type { OutputMarker } from '../pipeline/contracts.js';
-import { collectTexts } from '../classify/classify.js';
 import { isObject } from './json-object.js';
 import type { EndpointAdapter, ParsedRequest, SseEvent } from './types.js';
 import { eventObject } from './sse.js';
@@ -17,11 +16,8 @@ export const anthropicMessages: EndpointAdapter = {
     if (typeof body.model !== 'string' || body.model.length === 0) return 'model: Field required';
     if (!Array.isArray(body.messages) || body.messages.length === 0) return 'messages: Field required';
     if (typeof body.max_tokens !== 'number') return 'max_tokens: Field required';
-    const texts: string[] = [];
-    collectTexts(body.system, texts);
-    collectTexts(body.messages, texts);
     const prompt = body.system === undefined ? body.messages : [{ role: 'system', content: body.system }, ...body.messages];
-    return { model: body.model, stream: body.stream === true, texts, prompt, structured: false };
+    return { model: body.model, stream: body.stream === true, prompt, structured: false };
   },
 
   upstreamBody: (body, upstreamModel) => ({ ...body, model: upstreamModel }),

@@ -1,6 +1,5 @@
 // OpenAI POST /v1/chat/completions. Marks `message.content` / `delta.content` only: never tool-call
 // arguments, never JSON-mode or schema-constrained output.
-import { collectTexts } from '../classify/classify.js';
 import { isObject } from './json-object.js';
 import { openaiChoiceStream } from './openai-choice-stream.js';
 import { openaiUsage, requireModel, withStreamUsage } from './openai-common.js';
@@ -18,13 +17,10 @@ export const openaiChat: EndpointAdapter = {
     if (typeof model !== 'string') return model.error;
     const b = body as Record<string, unknown>;
     if (!Array.isArray(b.messages) || b.messages.length === 0) return '`messages` must be a non-empty array';
-    const texts: string[] = [];
-    collectTexts(b.messages, texts);
     const format = isObject(b.response_format) ? b.response_format.type : undefined;
     return {
       model,
       stream: b.stream === true,
-      texts,
       prompt: b.messages,
       structured: format === 'json_object' || format === 'json_schema',
     };

@@ -1,5 +1,4 @@
 // OpenAI legacy POST /v1/completions: text in `choices[].text`.
-import { collectTexts } from '../classify/classify.js';
 import { isObject } from './json-object.js';
 import { openaiChoiceStream } from './openai-choice-stream.js';
 import { openaiUsage, requireModel, withStreamUsage } from './openai-common.js';
@@ -16,9 +15,7 @@ export const openaiCompletions: EndpointAdapter = {
     if (typeof model !== 'string') return model.error;
     const b = body as Record<string, unknown>;
     if (typeof b.prompt !== 'string' && !Array.isArray(b.prompt)) return '`prompt` must be a string or an array';
-    const texts: string[] = [];
-    collectTexts(b.prompt, texts);
-    return { model, stream: b.stream === true, texts, prompt: [b.prompt], structured: false };
+    return { model, stream: b.stream === true, prompt: [b.prompt], structured: false };
   },
 
   upstreamBody: withStreamUsage,

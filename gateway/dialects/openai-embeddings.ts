@@ -1,5 +1,4 @@
 // OpenAI POST /v1/embeddings: vectors, nothing to mark; passed through as they are.
-import { collectTexts } from '../classify/classify.js';
 import { openaiUsage, requireModel } from './openai-common.js';
 import type { EndpointAdapter, ParsedRequest } from './types.js';
 
@@ -14,9 +13,7 @@ export const openaiEmbeddings: EndpointAdapter = {
     if (typeof model !== 'string') return model.error;
     const input = (body as Record<string, unknown>).input;
     if (input === undefined || input === null || input === '') return '`input` is required';
-    const texts: string[] = [];
-    collectTexts(input, texts);
-    return { model, stream: false, texts, prompt: [], structured: true };
+    return { model, stream: false, prompt: [], structured: true };
   },
 
   upstreamBody: (body, upstreamModel) => ({ ...body, model: upstreamModel }),

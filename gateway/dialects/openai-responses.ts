@@ -2,7 +2,6 @@
 // repeats it in the `.done` and `response.completed` events, which are marked whole (markText of the
 // full text equals the concatenated streamed marks), and deltas are marked as they pass.
 import type { OutputMarker } from '../pipeline/contracts.js';
-import { collectTexts } from '../classify/classify.js';
 import { isObject } from './json-object.js';
 import { openaiUsage, requireModel } from './openai-common.js';
 import type { CollectedOutput, EndpointAdapter, ParsedRequest, SseEvent } from './types.js';
@@ -33,15 +32,11 @@ export const openaiResponses: EndpointAdapter = {
     if (typeof model !== 'string') return model.error;
     const b = body as Record<string, unknown>;
     if (typeof b.input !== 'string' && !Array.isArray(b.input)) return '`input` must be a string or an array';
-    const texts: string[] = [];
-    collectTexts(b.input, texts);
-    if (typeof b.instructions === 'string') texts.push(b.instructions);
     const format = isObject(b.text) && isObject(b.text.format) ? b.text.format.type : undefined;
     const prompt = typeof b.input === 'string' ? [{ role: 'user', content: b.input }] : b.input;
     return {
       model,
       stream: b.stream === true,
-      texts,
       prompt: typeof b.instructions === 'string' ? [{ role: 'system', content: b.instructions }, ...prompt] : prompt,
       structured: format === 'json_object' || format === 'json_schema',
     };

@@ -5,8 +5,6 @@ import type { Dialect, Endpoint, OutputMarker, ProviderKind, Usage } from '../pi
 export interface ParsedRequest {
   model: string;
   stream: boolean;
-  /** Every piece of caller-supplied text, for the classifiers. */
-  texts: string[];
   /** The prompt as the caller sent it (messages, input or prompt), for the training feed. */
   prompt: unknown[];
   /** JSON mode or schema-constrained output: bytes pass through untouched, no watermark. */

@@ -41,7 +41,12 @@ export interface DataClasses {
   classes: string[];
   /** count per class, for the audit record; never the matched text itself. */
   counts: Record<string, number>;
+  /** Where in the forwarded body each class was found (`tools[0].function.description`). */
+  paths?: Record<string, string[]>;
 }
+
+/** What classifying the forwarded body found: classes, counts and paths. */
+export type BodyClassification = Required<DataClasses>;
 
 export interface PolicyReason {
   rule: string;

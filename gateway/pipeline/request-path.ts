@@ -16,6 +16,7 @@ import { callRecord, loggedContent, type RecordParts } from './call-record.js';
 import type { ClientSink } from './client-sink.js';
 import type {
   AuditSink,
+  BodyClassification,
   CallFacts,
   DataClasses,
   Decision,
@@ -33,7 +34,8 @@ import { NOOP_TELEMETRY } from '../../telemetry/noop.js';
 export interface RequestPathDeps {
   keys: VirtualKeys;
   routes: ModelRoutes;
-  classify(texts: string[]): DataClasses;
+  /** Classifies the exact body that would be forwarded: every string in it, keys included. */
+  classify(forwarded: Record<string, unknown>): Promise<BodyClassification>;
   redact(text: string, classes: string[]): string;
   policy(): PolicyDecider;
   upstream: Upstream;
@@ -61,6 +63,8 @@ interface Call {
   dataClasses: DataClasses;
   decision: Decision | null;
   requestDigest: string | null;
+  /** The body the provider receives, built once by the dialect adapter; what is classified is what is sent. */
+  forwarded: Record<string, unknown> | null;
   /** The provenance token, signed while the provider answers. */
   token: Promise<string> | null;
   tel: CallTelemetry;
@@ -118,6 +122,7 @@ export class RequestPath {
       dataClasses: noClasses,
       decision: null,
       requestDigest: null,
+      forwarded: null,
       token: null,
     };
   }
@@ -142,7 +147,15 @@ export class RequestPath {
 
     // classify, then policy: admit?
     call.tel.setRoute(call.route);
-    call.dataClasses = this.#d.classify(parsed.texts);
+    call.forwarded = adapter.upstreamBody(incoming.body as Record<string, unknown>, call.route.upstreamModel);
+    try {
+      call.dataClasses = await this.#d.classify(call.forwarded);
+    } catch (err) {
+      // Fail closed: what could not be classified is not forwarded.
+      this.#d.log.warn({ err, decision_id: call.id }, 'classification failed; denying');
+      const reasons = [{ rule: 'termsgate.fail_closed', message: `the request could not be classified, so it is not forwarded: ${(err as Error).message}` }];
+      return this.#fail(call, sink, 403, denialMessage(reasons), 'denied', reasons);
+    }
     const facts: CallFacts = {
       principal: call.principal,
       purpose: call.purpose,
@@ -187,6 +200,7 @@ export class RequestPath {
     const route = call.route!;
     const decision = call.decision!;
     const body = incoming.body as Record<string, unknown>;
+    const forwarded = call.forwarded!;
 
     // The started record reaches the OS before the provider sees the call: after a crash, every
     // call that reached a provider has its record.
@@ -203,7 +217,7 @@ export class RequestPath {
       res = await this.#d.upstream.send({
         providerId: route.providerId,
         path: adapter.path,
-        body: JSON.stringify(adapter.upstreamBody(body, route.upstreamModel)),
+        body: JSON.stringify(forwarded),
         headers: forwardedRequestHeaders(incoming.headers),
         signal: sink.signal,
       });

@@ -14,7 +14,7 @@ const facts: CallFacts = {
   purpose: 'general',
   endpoint: 'messages',
   route: { name: 'claude-3-5-haiku-latest', providerId: 'anthropic', providerKind: 'anthropic', external: true, upstreamModel: 'claude-3-5-haiku-20241022', licence: 'anthropic-terms' },
-  dataClasses: { classes: ['pii.email'], counts: { 'pii.email': 2 } },
+  dataClasses: { classes: ['pii.email'], counts: { 'pii.email': 2 }, paths: { 'pii.email': ['messages[0].content', 'metadata.owner'] } },
   stream: true,
   now: '2026-11-28T12:00:00.000Z',
 };
@@ -28,6 +28,7 @@ t.test('buildPolicyInput maps the call to the documented input', async (t) => {
     route: { model: 'claude-3-5-haiku-latest', provider: 'anthropic', provider_kind: 'anthropic', external: true, upstream_model: 'claude-3-5-haiku-20241022', licence: 'anthropic-terms' },
     data_classes: ['pii.email'],
     data_class_counts: { 'pii.email': 2 },
+    data_class_paths: { 'pii.email': ['messages[0].content', 'metadata.owner'] },
     stream: true,
     now: '2026-11-28T12:00:00.000Z',
   });

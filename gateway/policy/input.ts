@@ -9,6 +9,7 @@ export interface PolicyInput {
   route: { model: string; provider: string; provider_kind: string; external: boolean; upstream_model: string; licence: string };
   data_classes: string[];
   data_class_counts: Record<string, number>;
+  data_class_paths: Record<string, string[]>;
   stream: boolean;
   now: string;
 }
@@ -35,6 +36,7 @@ export function buildPolicyInput(facts: CallFacts): PolicyInput {
     },
     data_classes: facts.dataClasses.classes,
     data_class_counts: facts.dataClasses.counts,
+    data_class_paths: facts.dataClasses.paths ?? {},
     stream: facts.stream,
     now: facts.now,
   };

@@ -59,7 +59,7 @@ export const trainingDecisionSchema = {
 
 export const policyInputSchema = {
   type: 'object',
-  required: ['principal', 'purpose', 'endpoint', 'route', 'data_classes', 'data_class_counts', 'stream', 'now'],
+  required: ['principal', 'purpose', 'endpoint', 'route', 'data_classes', 'data_class_counts', 'data_class_paths', 'stream', 'now'],
   additionalProperties: false,
   properties: {
     principal: {
@@ -91,6 +91,7 @@ export const policyInputSchema = {
     },
     data_classes: strings,
     data_class_counts: { type: 'object', additionalProperties: { type: 'integer', minimum: 0 } },
+    data_class_paths: { type: 'object', additionalProperties: strings },
     stream: { type: 'boolean' },
     now: { type: 'string', format: 'date-time' },
   },

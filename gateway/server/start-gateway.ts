@@ -3,7 +3,8 @@
 import pino, { type Logger } from 'pino';
 import { ControlTokens } from '../auth/control-tokens.js';
 import { VirtualKeys } from '../auth/virtual-keys.js';
-import { classify, redact } from '../classify/classify.js';
+import { redact } from '../classify/classify.js';
+import { createClassifier } from '../classify/classifier.js';
 import type { Config } from '../config/types.js';
 import { openAuditLog } from '../audit/open-audit-log.js';
 import { auditAdminRoutes } from '../audit/admin-routes.js';
@@ -69,11 +70,18 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
     closers.push(() => feed.close());
     const upstream = new Upstream(config);
     closers.push(() => upstream.close());
+    const classifier = createClassifier({
+      inlineChars: config.intake.inlineClassifyChars,
+      budgetMs: config.intake.classifyBudgetMs,
+      decodedBytes: config.intake.decodedBytes,
+      threads: config.intake.classifyThreads,
+    });
+    closers.push(() => classifier.close());
 
     const requestPath = new RequestPath({
       keys: virtualKeys,
       routes,
-      classify,
+      classify: (body) => classifier.classify(body),
       redact,
       policy: () => policy,
       upstream,

@@ -24,6 +24,7 @@ call(model) := {
 	"route": routes[model],
 	"data_classes": [],
 	"data_class_counts": {},
+	"data_class_paths": {},
 	"stream": false,
 	"now": "2026-11-28T12:00:00Z",
 }

@@ -1,14 +1,25 @@
 # Credentials never leave the company: a request carrying secrets is refused for every external provider.
+# The denial says where in the forwarded body each secret was found, never the secret itself.
 package termsgate.request
 
 import data.termsgate.catalogue
 
 deny contains {
 	"rule": "secrets.external_provider",
-	"message": concat("", ["the request carries ", concat(", ", secret_classes), "; secrets may not be sent to external provider \"", input.route.provider, "\""]),
+	"message": concat("", [
+		"the request carries ", concat(", ", secret_classes),
+		secret_places,
+		"; secrets may not be sent to external provider \"", input.route.provider, "\"",
+	]),
 } if {
 	input.route.external
 	catalogue.secrets
 }
 
 secret_classes := [c | some c in input.data_classes; startswith(c, "secret.")]
+
+secret_paths := sort({p | some c in secret_classes; some p in input.data_class_paths[c]})
+
+default secret_places := ""
+
+secret_places := concat("", [" at ", concat(", ", secret_paths)]) if count(secret_paths) > 0

@@ -17,3 +17,15 @@ test_secrets_allowed_to_self_hosted_with_digest_logging if {
 	d.obligations.content_logging == "digest"
 	d.obligations.redactions == ["secret.private_key"]
 }
+
+test_secrets_denial_names_where_they_were if {
+	input_doc := object.union(fixtures.with_classes("gpt-4o-mini", ["secret.api_key", "secret.private_key"]), {"data_class_paths": {
+		"secret.api_key": ["tools[0].function.description", "metadata.owner"],
+		"secret.private_key": ["messages[1].content"],
+		"pii.email": ["user"],
+	}})
+	d := request.decision with input as input_doc
+	some r in d.reasons
+	r.rule == "secrets.external_provider"
+	r.message == "the request carries secret.api_key, secret.private_key at messages[1].content, metadata.owner, tools[0].function.description; secrets may not be sent to external provider \"openai\""
+}

@@ -1,0 +1,67 @@
+// Classifies forwarded bodies: small ones inline, large ones in a worker pool (piscina) so a 4 MB
+// prompt cannot hold up other calls or /healthz, each under a time budget. A body that cannot be
+// classified within its budget is not forwarded: the caller gets an error and the call a record.
+import { Piscina } from 'piscina';
+import type { BodyClassification } from '../pipeline/contracts.js';
+import { inspect } from './inspect.js';
+
+export interface ClassifierOptions {
+  /** Bodies whose strings total at most this many characters are classified on the event loop. */
+  inlineChars: number;
+  /** Wall-clock budget of one classification in the pool, in milliseconds. */
+  budgetMs: number;
+  /** Decoded bytes (base64, data: URIs) inspected per body. */
+  decodedBytes: number;
+  threads: number;
+}
+
+export class ClassificationBudgetExceeded extends Error {
+  constructor(budgetMs: number) {
+    super(`the request could not be classified within ${budgetMs} ms`);
+  }
+}
+
+export interface Classifier {
+  classify(body: Record<string, unknown>): Promise<BodyClassification>;
+  close(): Promise<void>;
+}
+
+// Under tsx (tests) the sources are .ts; built, they are .js next to this module.
+const workerFile = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url).href;
+
+export function createClassifier(opts: ClassifierOptions): Classifier {
+  let pool: Piscina | null = null;
+  return {
+    async classify(body) {
+      if (stringChars(body, opts.inlineChars) <= opts.inlineChars) return inspect({ body, decodedBytes: opts.decodedBytes });
+      pool ??= new Piscina({ filename: workerFile, minThreads: 0, maxThreads: opts.threads, idleTimeout: 30_000 });
+      try {
+        return (await pool.run({ body, decodedBytes: opts.decodedBytes }, { signal: AbortSignal.timeout(opts.budgetMs) })) as BodyClassification;
+      } catch (err) {
+        if ((err as Error).name === 'AbortError') throw new ClassificationBudgetExceeded(opts.budgetMs);
+        throw err;
+      }
+    },
+    async close() {
+      await pool?.destroy();
+    },
+  };
+}
+
+/** Characters in the strings and keys of a body, counted until `limit` is passed. */
+function stringChars(body: unknown, limit: number): number {
+  let n = 0;
+  const stack: unknown[] = [body];
+  while (stack.length > 0 && n <= limit) {
+    const v = stack.pop();
+    if (typeof v === 'string') n += v.length;
+    else if (Array.isArray(v)) for (const x of v) stack.push(x);
+    else if (v !== null && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        n += k.length;
+        stack.push(x);
+      }
+    }
+  }
+  return n;
+}

@@ -1,0 +1,77 @@
+// Sees through encodings a caller may wrap a secret in: base64 and base64url runs (a `data:` URI's
+// payload, an Anthropic document source, a bare PEM body) and percent-encoded `data:` URIs. Bounded:
+// one level of nesting and a budget of decoded bytes per body.
+
+/** A run of base64 alphabet, lines of a wrapped body joined across whitespace. */
+const RUN = /[A-Za-z0-9+/_-]{16,}(?:\s+[A-Za-z0-9+/_-]{16,})*(?:\s*[A-Za-z0-9+/_-]{1,15})?={0,2}/g;
+const MIN_RUN = 24;
+const PERCENT_DATA_URI = /data:[\w.+-]*\/[\w.+-]*(?:;[\w.+-]+=[\w.+-]+)*,((?:%[0-9A-Fa-f]{2}|[^\s"'%,;])+)/g;
+
+export interface EncodedRun {
+  start: number;
+  end: number;
+  bytes: Buffer;
+}
+
+export class DecodeBudget {
+  constructor(public remaining: number) {}
+}
+
+/** The encoded runs of a text that decode to something, within the budget. */
+export function encodedRuns(text: string, budget: DecodeBudget): EncodedRun[] {
+  const out: EncodedRun[] = [];
+  for (const m of text.matchAll(RUN)) {
+    if (budget.remaining <= 0) break;
+    const run = m[0];
+    if (run.length < MIN_RUN || !/[0-9+/_-]|[A-Z].*[a-z]|[a-z].*[A-Z]/.test(run)) continue;
+    const compact = run.replace(/\s+/g, '').slice(0, Math.ceil((budget.remaining * 4) / 3) + 4);
+    const bytes = Buffer.from(compact, compact.includes('-') || compact.includes('_') ? 'base64url' : 'base64');
+    budget.remaining -= bytes.length;
+    out.push({ start: m.index!, end: m.index! + run.length, bytes });
+  }
+  for (const m of text.matchAll(PERCENT_DATA_URI)) {
+    if (budget.remaining <= 0 || !m[1].includes('%')) continue;
+    const bytes = Buffer.from(percentDecode(m[1]), 'utf8');
+    budget.remaining -= bytes.length;
+    out.push({ start: m.index!, end: m.index! + m[0].length, bytes });
+  }
+  return out;
+}
+
+function percentDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/** Decoded bytes as text when they are text (nearly all printable UTF-8), else null. */
+export function asText(bytes: Buffer): string | null {
+  const text = bytes.toString('utf8');
+  let printable = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 0x20 && c !== 0x7f && c !== 0xfffd) || c === 0x09 || c === 0x0a || c === 0x0d) printable++;
+  }
+  return text.length > 0 && printable / text.length >= 0.9 ? text : null;
+}
+
+// DER prefixes of private keys: a SEQUENCE whose first element is the version INTEGER 0 or 1
+// (PKCS#1 RSA, PKCS#8, SEC1 EC), or an encrypted PKCS#8 (PBES2); and OpenSSH's own format.
+// Public keys and certificates start with a nested SEQUENCE instead, so they do not match.
+const OPENSSH_MAGIC = Buffer.from('openssh-key-v1\0', 'latin1');
+const PBES2 = Buffer.from([0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0d]);
+
+export function isPrivateKeyDer(bytes: Buffer): boolean {
+  if (bytes.subarray(0, OPENSSH_MAGIC.length).equals(OPENSSH_MAGIC)) return true;
+  if (bytes.length < 16 || bytes[0] !== 0x30) return false;
+  const lengthBytes = bytes[1] & 0x80 ? bytes[1] & 0x7f : 0;
+  if (lengthBytes > 3) return false;
+  const body = 2 + lengthBytes;
+  if (bytes[body] === 0x02 && bytes[body + 1] === 0x01 && (bytes[body + 2] === 0x00 || bytes[body + 2] === 0x01)) {
+    // The version is followed by an INTEGER (RSA modulus), an OCTET STRING (EC key) or an AlgorithmIdentifier.
+    return [0x02, 0x04, 0x30].includes(bytes[body + 3]);
+  }
+  return bytes.subarray(body, body + 24).includes(PBES2);
+}

@@ -1,0 +1,119 @@
+// Finds every secret and piece of personal data in the strings of a body: in each string as it is,
+// inside what its encoded runs decode to, and across the boundary between neighbouring strings
+// (a key split over two messages or two content parts). Pure.
+import { findings } from './classify.js';
+import { asText, DecodeBudget, encodedRuns, isPrivateKeyDer } from './decode.js';
+import type { Piece } from './walk.js';
+
+export interface Span {
+  piece: number;
+  start: number;
+  end: number;
+}
+
+export interface BodyFinding {
+  dataClass: string;
+  /** Where the finding sits; several spans when it crosses from one string into the next. */
+  spans: Span[];
+}
+
+/** How far a window reaches into its neighbours: longer than any single-line credential. */
+const WINDOW = 512;
+/** How many neighbours a window spans each way, so a body of many tiny strings stays linear. */
+const WINDOW_PIECES = 16;
+
+export interface ScanLimits {
+  /** Decoded bytes inspected per body, across all encoded runs. */
+  decodedBytes: number;
+}
+
+export function scanPieces(pieces: readonly Piece[], limits: ScanLimits): BodyFinding[] {
+  const out: BodyFinding[] = [];
+  const budget = new DecodeBudget(limits.decodedBytes);
+  pieces.forEach((piece, i) => {
+    for (const f of findings(piece.text)) out.push({ dataClass: f.dataClass, spans: [{ piece: i, start: f.start, end: f.end }] });
+    for (const run of encodedRuns(piece.text, budget)) {
+      for (const dataClass of decodedClasses(run.bytes, budget, 1)) out.push({ dataClass, spans: [{ piece: i, start: run.start, end: run.end }] });
+    }
+  });
+  const values = pieces.map((_, i) => i).filter((i) => !pieces[i].key);
+  // Two sequences of neighbours: every value, and values other than short enum words (role, type),
+  // so that a key split over two turns is joined across the `"role": "user"` between them.
+  out.push(...acrossBoundaries(pieces, values));
+  out.push(...acrossBoundaries(pieces, values.filter((i) => !ENUM_WORD.test(pieces[i].text))));
+  return dedupe(out);
+}
+
+const ENUM_WORD = /^[a-z][a-z_]{0,23}$/;
+
+function decodedClasses(bytes: Buffer, budget: DecodeBudget, nesting: number): string[] {
+  if (isPrivateKeyDer(bytes)) return ['secret.private_key'];
+  const text = asText(bytes);
+  if (text === null) return [];
+  const classes = findings(text).map((f) => f.dataClass);
+  if (nesting > 0) for (const run of encodedRuns(text, budget)) classes.push(...decodedClasses(run.bytes, budget, nesting - 1));
+  return classes;
+}
+
+/** Findings that only exist when neighbouring strings are read as one text. */
+function acrossBoundaries(pieces: readonly Piece[], order: number[]): BodyFinding[] {
+  const out: BodyFinding[] = [];
+  for (let b = 1; b < order.length; b++) {
+    const segments = windowAround(pieces, order, b);
+    const text = segments.map((s) => s.text).join('');
+    const boundary = segments.filter((s) => s.side === 'left').reduce((n, s) => n + s.text.length, 0);
+    for (const f of findings(text)) {
+      if (f.start >= boundary || f.end <= boundary) continue;
+      out.push({ dataClass: f.dataClass, spans: spansOf(segments, f.start, f.end) });
+    }
+  }
+  return out;
+}
+
+interface Segment {
+  piece: number;
+  /** Offset of `text` within the piece. */
+  offset: number;
+  text: string;
+  side: 'left' | 'right';
+}
+
+function windowAround(pieces: readonly Piece[], order: number[], boundary: number): Segment[] {
+  const left: Segment[] = [];
+  for (let k = boundary - 1, room = WINDOW; k >= 0 && k >= boundary - WINDOW_PIECES && room > 0; k--) {
+    const text = pieces[order[k]].text;
+    const take = Math.min(room, text.length);
+    left.unshift({ piece: order[k], offset: text.length - take, text: text.slice(text.length - take), side: 'left' });
+    room -= take;
+  }
+  const right: Segment[] = [];
+  for (let k = boundary, room = WINDOW; k < order.length && k < boundary + WINDOW_PIECES && room > 0; k++) {
+    const text = pieces[order[k]].text;
+    const take = Math.min(room, text.length);
+    right.push({ piece: order[k], offset: 0, text: text.slice(0, take), side: 'right' });
+    room -= take;
+  }
+  return [...left, ...right];
+}
+
+function spansOf(segments: Segment[], start: number, end: number): Span[] {
+  const spans: Span[] = [];
+  let at = 0;
+  for (const s of segments) {
+    const from = Math.max(start, at);
+    const to = Math.min(end, at + s.text.length);
+    if (from < to) spans.push({ piece: s.piece, start: s.offset + from - at, end: s.offset + to - at });
+    at += s.text.length;
+  }
+  return spans;
+}
+
+function dedupe(found: BodyFinding[]): BodyFinding[] {
+  const seen = new Set<string>();
+  return found.filter((f) => {
+    const key = f.dataClass + JSON.stringify(f.spans);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

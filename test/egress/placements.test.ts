@@ -1,0 +1,25 @@
+// Every placement of a secret the issue names, at the capture server: the call is denied, the denial
+// names the path, and the stand-in provider never receives the request. The same body without the
+// secret does reach the provider, so each placement is one the gateway really forwards.
+import t from 'tap';
+import { startDemoGateway } from '../support/demo-gateway.js';
+import { awsKeyId, placements, privateKeyPem } from './cases.js';
+import { send } from './capture.js';
+
+const gw = await startDemoGateway();
+t.teardown(() => gw.close());
+
+for (const placement of placements) {
+  t.test(placement.name, async (t) => {
+    const clean = await send(gw, placement.endpoint, placement.body('nothing secret here'));
+    t.equal(clean.status, 200, 'without a secret the body is forwarded');
+    t.match(clean.received, 'nothing secret here', 'the provider receives this field');
+    for (const [kind, secret] of [['AWS access key', awsKeyId()], ['PEM private key', privateKeyPem()]] as const) {
+      const r = await send(gw, placement.endpoint, placement.body(secret));
+      t.equal(r.status, 403, `${kind}: denied`);
+      t.match(r.body.error?.message, placement.path, `${kind}: the denial names the path`);
+      t.equal(r.received, '', `${kind}: nothing reached the provider`);
+      t.notMatch(JSON.stringify(r.body), secret.slice(0, 20), `${kind}: the denial does not echo the secret`);
+    }
+  });
+}

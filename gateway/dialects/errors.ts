@@ -43,6 +43,10 @@ export function errorBody(dialect: Dialect, status: number, message: string, det
   };
 }
 
+/** The answer when a call's record cannot be written: nothing is answered that the audit log does not hold. */
+export const AUDIT_UNAVAILABLE = 'termsgate could not record this call in its audit log, so it is refused';
+export const AUDIT_UNAVAILABLE_CODE = 'termsgate_audit_unavailable';
+
 /** The message of a denial: every reason, so the developer sees which rule and why. */
 export function denialMessage(reasons: PolicyReason[]): string {
   if (reasons.length === 0) return 'termsgate policy denied this request';

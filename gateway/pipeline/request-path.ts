@@ -8,7 +8,7 @@ import type { VirtualKeys } from '../auth/virtual-keys.js';
 import type { ModelRoutes } from '../providers/model-routes.js';
 import { UpstreamError, toUpstreamError, type Upstream, type UpstreamResponse } from '../upstream/client.js';
 import type { ProvenanceTokens } from '../signing/provenance-token.js';
-import { denialMessage, errorBody } from '../dialects/errors.js';
+import { AUDIT_UNAVAILABLE, AUDIT_UNAVAILABLE_CODE, denialMessage, errorBody } from '../dialects/errors.js';
 import { serializeEvents } from '../dialects/sse.js';
 import { emptyOutput, type CollectedOutput, type EndpointAdapter, type ParsedRequest } from '../dialects/types.js';
 import { contentDigest } from '../audit/canonical.js';
@@ -229,13 +229,13 @@ export class RequestPath {
 
     const headers = { ...forwardedResponseHeaders(res.headers), ...(await this.#decisionHeaders(call)) };
     if (res.status < 200 || res.status >= 300) {
-      // Provider errors keep their status and body shape.
+      // Provider errors keep their status and body shape; recorded before they are answered.
       const text = await res.body.text().catch(() => '');
       upstreamSpan.end('upstream_status');
+      await this.#record({ ...this.#parts(call), phase: 'failed', status: res.status, error: `provider answered ${res.status}`, latencyMs: this.#elapsed(call) });
       sink.head(res.status, { ...headers, 'content-type': String(res.headers['content-type'] ?? 'application/json') });
       sink.end(text);
       call.tel.end({ status: res.status, error: 'upstream_status' });
-      await this.#record({ ...this.#parts(call), phase: 'failed', status: res.status, error: `provider answered ${res.status}`, latencyMs: this.#elapsed(call) });
       return;
     }
 
@@ -243,18 +243,23 @@ export class RequestPath {
     const marker = watermark ? this.#d.provenance.marker({ decisionId: call.id, licenceClass: decision.training.licence_class, trainable: decision.training.permit }) : null;
     const out = emptyOutput();
     let responseContent: unknown;
+    /** Sends what completes the answer: the whole JSON body, or a stream's last event. */
+    let deliver: () => void;
     try {
       const isStream = String(res.headers['content-type'] ?? '').includes('text/event-stream');
       if (isStream) {
-        await this.#stream(res, adapter.streamTransformer(marker, out, body), sink, headers);
+        const last = await this.#stream(res, adapter.streamTransformer(marker, out, body), sink, headers);
+        deliver = () => sink.end(last || undefined);
         responseContent = out.text;
       } else {
         const raw = await res.body.text();
         const json = JSON.parse(raw) as Record<string, unknown>;
         adapter.transformJson(json, marker, out);
-        sink.head(res.status, { ...headers, 'content-type': 'application/json' });
-        // Unmarked answers (structured output, embeddings, watermark off) go out byte for byte as the provider sent them.
-        sink.end(marker ? JSON.stringify(json) : raw);
+        deliver = () => {
+          sink.head(res.status, { ...headers, 'content-type': 'application/json' });
+          // Unmarked answers (structured output, embeddings, watermark off) go out byte for byte as the provider sent them.
+          sink.end(marker ? JSON.stringify(json) : raw);
+        };
         responseContent = adapter.endpoint === 'embeddings' ? { usage: out.usage } : out.text;
       }
       upstreamSpan.end();
@@ -262,19 +267,21 @@ export class RequestPath {
       const e = toUpstreamError(err, sink.signal);
       upstreamSpan.end(errorTypeOf(e));
       if (!sink.headersSent) return this.#fail(call, sink, e.status, e.message, 'failed', undefined, errorTypeOf(e));
+      await this.#record({ ...this.#parts(call), phase: 'failed', status: e.status, error: e.message, usage: out.usage, latencyMs: this.#elapsed(call) });
       if (e.kind !== 'aborted') await sink.write(serializeEvents([streamErrorEvent(adapter, e)])).catch(() => undefined);
       sink.end();
       call.tel.end({ status: e.status, error: errorTypeOf(e) });
-      await this.#record({ ...this.#parts(call), phase: 'failed', status: e.status, error: e.message, usage: out.usage, latencyMs: this.#elapsed(call) });
       return;
     }
     if (out.usage) call.tel.setUsage(out.usage);
+    // Record before answer: the completed record is in the OS before the client has the whole answer.
+    await this.#complete(call, parsed, incoming, out, responseContent, marker);
+    deliver();
     call.tel.end({ status: res.status });
-    this.#complete(call, parsed, incoming, out, responseContent, marker);
   }
 
-  /** record → trainable? → feed. Runs after the client has its answer. */
-  #complete(call: Call, parsed: ParsedRequest, incoming: IncomingCall, out: CollectedOutput, responseContent: unknown, marker: OutputMarker | null): void {
+  /** trainable? → feed → record; resolves once the completed record is written, before the answer is delivered. */
+  async #complete(call: Call, parsed: ParsedRequest, incoming: IncomingCall, out: CollectedOutput, responseContent: unknown, marker: OutputMarker | null): Promise<void> {
     const decision = call.decision!;
     const route = call.route!;
     const time = new Date().toISOString();
@@ -306,7 +313,7 @@ export class RequestPath {
     }
     const { obligations } = decision.request;
     const stored = loggedContent(obligations.content_logging, { request: incoming.body, response: responseContent }, this.#d.redact, obligations.redactions);
-    void this.#record(
+    await this.#record(
       {
         ...this.#parts(call),
         phase: 'completed',
@@ -320,15 +327,21 @@ export class RequestPath {
         permitId,
       },
       stored,
-    ).catch(() => undefined);
+    );
   }
 
-  async #stream(res: UpstreamResponse, transform: ReturnType<EndpointAdapter['streamTransformer']>, sink: ClientSink, headers: Record<string, string>): Promise<void> {
+  /** Streams every event but the newest; returns that one (with the transformer's last words) for after the record. */
+  async #stream(res: UpstreamResponse, transform: ReturnType<EndpointAdapter['streamTransformer']>, sink: ClientSink, headers: Record<string, string>): Promise<string> {
     sink.head(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
     let pending = '';
+    // Held back until the next event arrives: whichever event turns out last goes out after the completed record.
+    let held = '';
     const parser = createParser({
       onEvent: (ev) => {
-        pending += serializeEvents(transform.event({ event: ev.event, data: ev.data }));
+        const text = serializeEvents(transform.event({ event: ev.event, data: ev.data }));
+        if (!text) return;
+        pending += held;
+        held = text;
       },
     });
     const decoder = new TextDecoder();
@@ -340,8 +353,7 @@ export class RequestPath {
         await sink.write(text);
       }
     }
-    pending += serializeEvents(transform.end());
-    sink.end(pending || undefined);
+    return pending + held + serializeEvents(transform.end());
   }
 
   async #decisionHeaders(call: Call): Promise<Record<string, string>> {
@@ -362,11 +374,20 @@ export class RequestPath {
     error: CallErrorType | undefined = errorTypeFor(status, phase),
   ): Promise<void> {
     call.tel.end({ status, error });
-    if (!sink.headersSent) {
+    // Record before answer: a client never holds a decision id that the log lacks. If the record
+    // cannot be written, the call is refused without one.
+    const recorded = await this.#record({ ...this.#parts(call), phase, status, error: message, reasons, denied: phase === 'denied', latencyMs: this.#elapsed(call) }).then(
+      () => true,
+      () => false,
+    );
+    if (sink.headersSent) return;
+    if (recorded) {
       sink.head(status, { 'content-type': 'application/json', 'x-termsgate-decision-id': call.id });
       sink.end(JSON.stringify(errorBody(call.adapter.dialect, status, message, { decisionId: call.id, reasons, code: codeFor(status, phase) })));
+    } else {
+      sink.head(503, { 'content-type': 'application/json' });
+      sink.end(JSON.stringify(errorBody(call.adapter.dialect, 503, AUDIT_UNAVAILABLE, { code: AUDIT_UNAVAILABLE_CODE })));
     }
-    await this.#record({ ...this.#parts(call), phase, status, error: message, reasons, denied: phase === 'denied', latencyMs: this.#elapsed(call) });
   }
 
   #parts(call: Call): RecordParts {

@@ -1,6 +1,8 @@
-// Finds every secret and piece of personal data in the strings of a body: in each string as it is,
-// inside what its encoded runs decode to, and across the boundary between neighbouring strings
-// (a key split over two messages or two content parts). Pure.
+// Finds every secret and piece of personal data in the strings of a body: in each string read in its
+// secret form (homoglyphs, fullwidth letters and invisible characters undone), inside what its encoded
+// runs decode to, and across the boundary between neighbouring strings (a key split over two messages
+// or two content parts). Pure.
+import { secretForm, type FoldedText } from '../text/normalise.js';
 import { findings } from './classify.js';
 import { asText, DecodeBudget, encodedRuns, isPrivateKeyDer } from './decode.js';
 import type { Piece } from './walk.js';
@@ -30,18 +32,26 @@ export interface ScanLimits {
 export function scanPieces(pieces: readonly Piece[], limits: ScanLimits): BodyFinding[] {
   const out: BodyFinding[] = [];
   const budget = new DecodeBudget(limits.decodedBytes);
-  pieces.forEach((piece, i) => {
-    for (const f of findings(piece.text)) out.push({ dataClass: f.dataClass, spans: [{ piece: i, start: f.start, end: f.end }] });
-    for (const run of encodedRuns(piece.text, budget)) {
+  const folded = pieces.map((p) => secretForm(p.text));
+  const texts = folded.map((f) => f.text);
+  texts.forEach((text, i) => {
+    for (const f of findings(text)) out.push({ dataClass: f.dataClass, spans: [{ piece: i, start: f.start, end: f.end }] });
+    for (const run of encodedRuns(text, budget)) {
       for (const dataClass of decodedClasses(run.bytes, budget, 1)) out.push({ dataClass, spans: [{ piece: i, start: run.start, end: run.end }] });
     }
   });
   const values = pieces.map((_, i) => i).filter((i) => !pieces[i].key);
-  // Two sequences of neighbours: every value, and values other than short enum words (role, type),
-  // so that a key split over two turns is joined across the `"role": "user"` between them.
-  out.push(...acrossBoundaries(pieces, values));
-  out.push(...acrossBoundaries(pieces, values.filter((i) => !ENUM_WORD.test(pieces[i].text))));
-  return dedupe(out);
+  // Neighbours in two sequences: every value, and values other than short enum words (role, type), so
+  // that a key split over two turns is joined across the `"role": "user"` between them; in the second,
+  // also across one string in between (a turn interposed between the halves).
+  const content = values.filter((i) => !ENUM_WORD.test(pieces[i].text));
+  out.push(...acrossBoundaries(texts, values, 0), ...acrossBoundaries(texts, content, 0), ...acrossBoundaries(texts, content, 1));
+  return dedupe(out.map((f) => ({ dataClass: f.dataClass, spans: f.spans.map((s) => inOriginal(s, folded[s.piece])) })));
+}
+
+/** A span of a piece's secret form, as offsets into the piece's original text. */
+function inOriginal(span: Span, folded: FoldedText): Span {
+  return folded.origin ? { piece: span.piece, start: folded.origin[span.start], end: folded.origin[span.end] } : span;
 }
 
 const ENUM_WORD = /^[a-z][a-z_]{0,23}$/;
@@ -56,10 +66,10 @@ function decodedClasses(bytes: Buffer, budget: DecodeBudget, nesting: number): s
 }
 
 /** Findings that only exist when neighbouring strings are read as one text. */
-function acrossBoundaries(pieces: readonly Piece[], order: number[]): BodyFinding[] {
+function acrossBoundaries(texts: readonly string[], order: number[], skip: number): BodyFinding[] {
   const out: BodyFinding[] = [];
-  for (let b = 1; b < order.length; b++) {
-    const segments = windowAround(pieces, order, b);
+  for (let b = 1; b + skip < order.length; b++) {
+    const segments = windowAround(texts, order, b, skip);
     const text = segments.map((s) => s.text).join('');
     const boundary = segments.filter((s) => s.side === 'left').reduce((n, s) => n + s.text.length, 0);
     for (const f of findings(text)) {
@@ -78,17 +88,18 @@ interface Segment {
   side: 'left' | 'right';
 }
 
-function windowAround(pieces: readonly Piece[], order: number[], boundary: number): Segment[] {
+/** The strings before `boundary` and those after it (leaving out `skip` strings), up to a window each way. */
+function windowAround(texts: readonly string[], order: number[], boundary: number, skip: number): Segment[] {
   const left: Segment[] = [];
   for (let k = boundary - 1, room = WINDOW; k >= 0 && k >= boundary - WINDOW_PIECES && room > 0; k--) {
-    const text = pieces[order[k]].text;
+    const text = texts[order[k]];
     const take = Math.min(room, text.length);
     left.unshift({ piece: order[k], offset: text.length - take, text: text.slice(text.length - take), side: 'left' });
     room -= take;
   }
   const right: Segment[] = [];
-  for (let k = boundary, room = WINDOW; k < order.length && k < boundary + WINDOW_PIECES && room > 0; k++) {
-    const text = pieces[order[k]].text;
+  for (let k = boundary + skip, room = WINDOW; k < order.length && k < boundary + skip + WINDOW_PIECES && room > 0; k++) {
+    const text = texts[order[k]];
     const take = Math.min(room, text.length);
     right.push({ piece: order[k], offset: 0, text: text.slice(0, take), side: 'right' });
     room -= take;

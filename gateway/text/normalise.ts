@@ -104,3 +104,61 @@ export function fingerprintForm(text: string): string {
   }
   return form;
 }
+
+/** A folded text and, for each of its UTF-16 units, the offset in the original it came from. */
+export interface FoldedText {
+  text: string;
+  /** origin[i] is where folded unit i starts in the original; origin[text.length] is the original's length. Null when nothing changed. */
+  origin: Int32Array | null;
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+const ASCII_ALNUM = /^[A-Za-z0-9]$/;
+const secretFolds = new Map<string, string>();
+
+/**
+ * The form secret detectors read: ignorable code points removed, and every other non-ASCII code point
+ * folded to the ASCII it stands for (NFKC, then the UTS #39 prototype when that is one ASCII letter or
+ * digit, then the letter under its diacritics), keeping case. Unlike the skeleton, ASCII is never
+ * touched (digits and I/l stay as they are, so key patterns still match) and a capital stays a
+ * capital: Cyrillic І folds to I, not to the skeleton's l. Offsets map back so a finding can be masked
+ * in the original.
+ */
+export function secretForm(text: string): FoldedText {
+  if (!NON_ASCII.test(text)) return { text, origin: null };
+  let out = '';
+  const origin: number[] = [];
+  let at = 0;
+  for (const ch of text) {
+    const folded = ch.charCodeAt(0) < 0x80 ? ch : foldForSecrets(ch);
+    for (let i = 0; i < folded.length; i++) origin.push(at);
+    out += folded;
+    at += ch.length;
+  }
+  origin.push(at);
+  return { text: out, origin: Int32Array.from(origin) };
+}
+
+function foldForSecrets(ch: string): string {
+  let folded = secretFolds.get(ch);
+  if (folded === undefined) {
+    folded = computeSecretFold(ch);
+    secretFolds.set(ch, folded);
+  }
+  return folded;
+}
+
+function computeSecretFold(ch: string): string {
+  if (removeDefaultIgnorable(ch) === '') return '';
+  const compat = canonicalForm(ch);
+  if (!NON_ASCII.test(compat)) return compat;
+  const prototype = compat.length <= 2 ? PROTOTYPES.get(compat.codePointAt(0)!) : undefined;
+  if (prototype !== undefined && ASCII_ALNUM.test(prototype)) {
+    const capital = compat !== compat.toLowerCase();
+    // The prototype of a capital I look-alike is small l (they are confusable); a capital folds to I.
+    if (capital) return prototype === 'l' ? 'I' : prototype.toUpperCase();
+    return compat !== compat.toUpperCase() ? prototype.toLowerCase() : prototype;
+  }
+  const bare = removeCombiningMarks(compat);
+  return NON_ASCII.test(bare) ? compat : bare;
+}

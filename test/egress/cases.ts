@@ -100,3 +100,71 @@ export const placements: Placement[] = [
   { name: 'embeddings: user', endpoint: embeddings, body: (s) => ({ model: embeddings.model, input: 'hello', user: s }), path: /\buser\b/ },
   { name: 'embeddings: input array', endpoint: embeddings, body: (s) => ({ model: embeddings.model, input: ['hello', s] }), path: /input\[1\]/ },
 ];
+
+export interface Disguise {
+  name: string;
+  endpoint: Endpoint;
+  /** The request body (an object, or raw JSON text) carrying a fresh secret in this disguise. */
+  body(): Record<string, unknown> | string;
+}
+
+const homoglyphs: Record<string, string> = { A: '\u0410', K: '\u041a', I: '\u0406', E: '\u0415', O: '\u041e', P: '\u0420', C: '\u0421', T: '\u0422', X: '\u0425' };
+const fullwidth = (s: string) => s.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+const bold = (s: string) => [...s].map((c) => (/[A-Z]/.test(c) ? String.fromCodePoint(0x1d400 + c.charCodeAt(0) - 65) : /[0-9]/.test(c) ? String.fromCodePoint(0x1d7ce + c.charCodeAt(0) - 48) : c)).join('');
+const interleave = (s: string, ch: string) => [...s].join(ch);
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+const chatWith = (content: string) => ({ model: chat.model, messages: user(content) });
+const armour = (pem: string, f: (line: string) => string) => pem.replace(/^-----.*-----$/gm, f);
+
+/** A PuTTY private key file of the real layout (version 3, ed25519). */
+export function puttyKey(): string {
+  const key = generateKeyPairSync('ed25519');
+  const pub = key.publicKey.export({ type: 'spki', format: 'der' }).subarray(-32);
+  const priv = key.privateKey.export({ type: 'pkcs8', format: 'der' }).subarray(-32);
+  return [
+    'PuTTY-User-Key-File-3: ssh-ed25519',
+    'Encryption: none',
+    'Comment: deploy@build',
+    'Public-Lines: 2',
+    b64(Buffer.concat([Buffer.from('\0\0\0\x0bssh-ed25519\0\0\0 ', 'latin1'), pub]).toString('latin1')),
+    'Private-Lines: 1',
+    priv.toString('base64'),
+    `Private-MAC: ${randomBytes(32).toString('hex')}`,
+  ].join('\n');
+}
+
+export const disguises: Disguise[] = [
+  { name: 'AWS key split across two messages', endpoint: chat, body: () => { const k = awsKeyId(); return { model: chat.model, messages: [{ role: 'user', content: `first half ${k.slice(0, 10)}` }, { role: 'assistant', content: 'go on' }, { role: 'user', content: `${k.slice(10)} second half` }] }; } },
+  { name: 'AWS key split across two content parts', endpoint: chat, body: () => { const k = awsKeyId(); return { model: chat.model, messages: user([{ type: 'text', text: k.slice(0, 7) }, { type: 'text', text: k.slice(7) }]) }; } },
+  { name: 'AWS key split across Anthropic text blocks', endpoint: messages, body: () => { const k = awsKeyId(); return { model: messages.model, max_tokens: 16, messages: user([{ type: 'text', text: `key ${k.slice(0, 12)}` }, { type: 'text', text: k.slice(12) }]) }; } },
+  { name: 'base64', endpoint: chat, body: () => chatWith(`decode this: ${b64(`aws_access_key_id=${awsKeyId()}`)}`) },
+  { name: 'base64url', endpoint: chat, body: () => chatWith(Buffer.from(`id ${awsKeyId()} ok?>`).toString('base64url')) },
+  { name: 'base64 inside base64', endpoint: chat, body: () => chatWith(b64(`config: ${b64(`key=${awsKeyId()}`)}`)) },
+  { name: 'data: URI (base64)', endpoint: chat, body: () => chatWith(`![x](data:text/plain;base64,${b64(`AWS ${awsKeyId()}`)})`) },
+  { name: 'data: URI (percent-encoded)', endpoint: chat, body: () => chatWith(`data:text/plain,${[...awsKeyId()].map((c) => '%' + c.charCodeAt(0).toString(16)).join('')}`) },
+  { name: 'data: URI in an image_url part', endpoint: chat, body: () => ({ model: chat.model, messages: user([{ type: 'image_url', image_url: { url: `data:image/png;base64,${b64(privateKeyPem())}` } }]) }) },
+  {
+    name: 'Anthropic document source (base64 text)',
+    endpoint: messages,
+    body: () => ({ model: messages.model, max_tokens: 16, messages: user([{ type: 'document', source: { type: 'base64', media_type: 'text/plain', data: b64(`notes\n${privateKeyPem()}`) } }, { type: 'text', text: 'summarise' }]) }),
+  },
+  { name: 'Cyrillic homoglyphs inside the key', endpoint: chat, body: () => chatWith(awsKeyId().replace(/[AKIEOPCTX]/g, (c) => homoglyphs[c])) },
+  { name: 'U+200B between every character', endpoint: chat, body: () => chatWith(interleave(awsKeyId(), '\u200b')) },
+  { name: 'U+00AD (soft hyphen) inside the key', endpoint: chat, body: () => chatWith(interleave(awsKeyId(), '\u00ad')) },
+  { name: 'fullwidth letters', endpoint: chat, body: () => chatWith(fullwidth(awsKeyId())) },
+  { name: 'mathematical bold letters', endpoint: chat, body: () => chatWith(bold(awsKeyId())) },
+  { name: 'tag characters and word joiners inside the key', endpoint: chat, body: () => chatWith(interleave(awsKeyId(), '\u{e0020}\u2060')) },
+  { name: 'word character glued to the key (key_AKIA…)', endpoint: chat, body: () => chatWith(`key_${awsKeyId()}_prod`) },
+  { name: 'JSON \\u escapes for every character', endpoint: chat, body: () => `{"model":"${chat.model}","messages":[{"role":"user","content":"${[...awsKeyId()].map((c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')).join('')}"}]}` },
+  { name: 'PEM header in lower case', endpoint: chat, body: () => chatWith(armour(privateKeyPem(), (l) => l.toLowerCase())) },
+  { name: 'PEM header with a double space', endpoint: chat, body: () => chatWith(armour(privateKeyPem(), (l) => l.replace(' ', '  '))) },
+  { name: 'PEM header with NBSP', endpoint: chat, body: () => chatWith(armour(privateKeyPem(), (l) => l.replace(/ /g, '\u00a0'))) },
+  { name: 'PEM header with four dashes', endpoint: chat, body: () => chatWith(armour(privateKeyPem(), (l) => l.replace(/-----/g, '----'))) },
+  { name: 'PEM body alone', endpoint: chat, body: () => chatWith(`here it is:\n${privateKeyPem().split('\n').filter((l) => !l.startsWith('-')).join('\n')}`) },
+  { name: 'PEM body on one line', endpoint: chat, body: () => chatWith(privateKeyPem().split('\n').filter((l) => !l.startsWith('-')).join('')) },
+  { name: 'PuTTY private key', endpoint: chat, body: () => chatWith(`my key file:\n${puttyKey()}`) },
+  { name: 'AWS secret access key (40 chars), with its name', endpoint: chat, body: () => chatWith(`aws_secret_access_key = ${awsSecretKey()}`) },
+  { name: 'AWS secret access key (40 chars), alone', endpoint: chat, body: () => chatWith(`try ${awsSecretKey()} please`) },
+  { name: 'high-entropy value next to a credential keyword', endpoint: chat, body: () => chatWith(`DB_PASSWORD="${randomBytes(12).toString('base64url')}7"`) },
+  { name: 'OpenAI key in a completions stop list, homoglyphs', endpoint: completions, body: () => ({ model: completions.model, prompt: 'x', stop: [`ѕk-proj-${randomBytes(24).toString('base64url')}`] }) },
+];

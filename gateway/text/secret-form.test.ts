@@ -1,0 +1,39 @@
+import t from 'tap';
+import fc from 'fast-check';
+import { secretForm } from './normalise.js';
+
+t.test('secretForm folds look-alikes to the ASCII they stand for, keeping case', async (t) => {
+  const cases: Array<[string, string]> = [
+    ['АКІА', 'AKIA'], // Cyrillic capitals: І folds to I, not to the skeleton's l
+    ['аkіа', 'akia'],
+    ['ΑΚΙΑ', 'AKIA'], // Greek
+    ['ＡＫＩＡ０１２', 'AKIA012'], // fullwidth digits stay digits
+    ['𝐀𝐊𝐈𝐀', 'AKIA'],
+    ['A\u200bK\u00adI\u2060A\u{e0041}', 'AKIA'],
+    ['ѕk-proj', 'sk-proj'],
+    ['BEGIN\u00a0KEY', 'BEGIN KEY'],
+    ['café', 'cafe'],
+    ['l1I0O', 'l1I0O'], // ASCII is never touched
+  ];
+  for (const [input, want] of cases) t.equal(secretForm(input).text, want, JSON.stringify(input));
+});
+
+t.test('origin maps each folded unit back to where it came from', async (t) => {
+  const f = secretForm('x\u200bＡ𝐁c');
+  t.equal(f.text, 'xABc');
+  t.same(Array.from(f.origin!), [0, 2, 3, 5, 6]);
+  t.equal(secretForm('plain ascii').origin, null);
+});
+
+t.test('property: ASCII is unchanged; origin is monotone and ends at the original length', async (t) => {
+  fc.assert(
+    fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), (s) => {
+      const f = secretForm(s);
+      if (f.origin === null) return f.text === s;
+      const o = Array.from(f.origin);
+      return o.length === f.text.length + 1 && o[o.length - 1] === s.length && o.every((v, i) => i === 0 || v >= o[i - 1]);
+    }),
+    { numRuns: 3000 },
+  );
+  fc.assert(fc.property(fc.string({ unit: 'binary-ascii', maxLength: 60 }), (s) => secretForm(s).text === s), { numRuns: 2000 });
+});

@@ -53,7 +53,7 @@ function row(copy: string, make: (marked: string) => string): Row {
     const d: DetectionResult = provenance.detect(make(o.marked));
     if (d.decision_id === o.decisionId && d.status === 'genuine') {
       r.traced++;
-      if (d.origin === 'watermark') r.via_watermark++;
+      if (d.origin === 'watermark' || d.origin === 'both') r.via_watermark++;
       else r.via_fingerprint++;
     } else if (d.origin !== null) {
       r.wrong_record++;

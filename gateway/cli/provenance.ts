@@ -5,7 +5,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import type { DetectionResult } from '../provenance/detection.js';
+import { leadingSpan, type DetectionResult, type Span } from '../provenance/detection.js';
 import { createProvenance } from '../provenance/provenance.js';
 import { summarise } from '../provenance/scan-summary.js';
 import { ParagraphSplitter, textOfJsonRecord, type ScanRecord } from '../provenance/scan-records.js';
@@ -46,10 +46,21 @@ async function* records(file: string, input: 'text' | 'jsonl', fields: string[])
   }
 }
 
-function describe(r: DetectionResult): string {
-  if (r.status === 'forged') return `FORGED mark (${r.marks.forged}), restricted`;
-  const trainable = r.trainable ? 'trainable' : 'not trainable';
-  return `${r.restricted ? 'restricted' : 'permitted'}: ${r.origin} ${r.score} decision ${r.decision_id} licence ${r.licence ?? '?'} (${r.licence_class ?? '?'}), ${trainable}`;
+function describeSpan(s: Span): string {
+  if (s.status === 'forged') return 'FORGED mark, restricted';
+  const verdict = s.restricted ? 'restricted' : 'permitted';
+  const trainable = s.trainable === null ? '' : s.trainable ? ', trainable' : ', not trainable';
+  const claim = s.status === 'genuine' ? '' : ` ${s.status.toUpperCase()} mark of`;
+  return `${verdict}:${claim} ${s.origin} ${s.score} decision ${s.decision_id} licence ${s.licence ?? '?'} (${s.licence_class ?? '?'})${trainable}`;
+}
+
+/** The record's verdict on its first line, then each traced span with its character range when there are several. */
+function describe(file: string, line: number, r: DetectionResult): string[] {
+  const traced = r.spans.filter((s) => s.origin !== 'none');
+  const lead = leadingSpan(r.spans)!;
+  const head = `${file}:${line}: ${r.restricted && !lead.restricted ? 'restricted (see spans): ' : ''}${describeSpan(lead)}`;
+  if (traced.length < 2) return [head];
+  return [head, ...traced.map((s) => `  chars ${s.start}-${s.end}: ${describeSpan(s)}`)];
 }
 
 async function scan(argv: string[]): Promise<number> {
@@ -88,7 +99,7 @@ async function scan(argv: string[]): Promise<number> {
     results.push(r);
     n++;
     if (values.format === 'jsonl') out(JSON.stringify({ record: n, line: record.line, ...r }));
-    else if (r.origin !== null) out(`${file}:${record.line}: ${describe(r)}`);
+    else if (r.origin !== null) describe(file, record.line, r).forEach(out);
   }
   await provenance.close();
   const summary = summarise(results);
@@ -96,7 +107,7 @@ async function scan(argv: string[]): Promise<number> {
   else {
     out(
       `${summary.records} records: ${summary.traced} traced (${summary.via_watermark} by watermark, ${summary.via_fingerprint} by fingerprint), ` +
-        `${summary.restricted} restricted, ${summary.forged} with forged marks`,
+        `${summary.restricted} restricted, ${summary.forged} with forged marks, ${summary.transplanted} with transplanted marks`,
     );
   }
   return summary.restricted > 0 ? 1 : 0;

@@ -1,70 +1,55 @@
-// Combines the two kinds of evidence for one text: a watermark (exact, signed) and a fingerprint
-// match (survives stripping and edits). Pure: takes the key and the index as arguments.
-import { shingleHashes } from './fingerprint.js';
-import type { FingerprintIndex, RecordInfo } from './fingerprint-index.js';
-import { recordRef, type DecodedPayload, type MacKey } from './payload.js';
-import { readWatermarks } from './watermark-reader.js';
+// One text's provenance: its spans (spans.ts) and a record-level summary of them. A record is
+// restricted when any span is. Pure: takes the key and the index as arguments.
+import type { FingerprintIndex } from './fingerprint-index.js';
+import type { MacKey } from './payload.js';
+import { detectSpans, type RefResolver, type Span, type SpanStatus } from './spans.js';
+
+export type { RefResolver, Span } from './spans.js';
 
 export interface DetectionResult {
-  origin: 'watermark' | 'fingerprint' | null;
-  status: 'genuine' | 'forged' | 'none';
+  /** Of the span that speaks for the record: the first restricted one, else the best traced one. */
+  origin: 'watermark' | 'fingerprint' | 'both' | null;
+  status: SpanStatus;
   decision_id: string | null;
   licence: string | null;
   licence_class: string | null;
   trainable: boolean | null;
-  /** 1 for a verified watermark; the fingerprint overlap (0.4–1) otherwise; 0 when nothing was found. */
   score: number;
-  /** Came through the gateway and may not be trained on, or carries a forged mark. */
+  /** Any span restricted: from an output that may not be trained on, or under a forged, transplanted or unverifiable mark. */
   restricted: boolean;
   marks: { genuine: number; forged: number };
+  spans: Span[];
 }
 
-/** Resolves "ref:<hex>" (the hash of a non-UUID decision id) back to the id, when known. */
-export type RefResolver = (decisionRef: string) => string;
+const ORIGIN_RANK = { both: 0, watermark: 1, fingerprint: 2, none: 3 } as const;
 
-// Among several genuine marks (a text joining outputs), the restricted one first: a gate must see it.
-const restrictiveFirst = (a: { trainable: boolean }, b: { trainable: boolean }) => Number(a.trainable) - Number(b.trainable);
+/** The span a one-line summary names: a restricted span of a traced output first, since a gate must name its origin. */
+export function leadingSpan(spans: Span[]): Span | null {
+  const traced = spans.filter((s) => s.origin !== 'none');
+  const rank = (s: Span) => [s.restricted ? 0 : 1, s.status === 'genuine' ? 0 : 1, s.decision_id === null ? 1 : 0, ORIGIN_RANK[s.origin], -s.score];
+  const sorted = traced.sort((a, b) => {
+    const ra = rank(a);
+    const rb = rank(b);
+    for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return ra[i] - rb[i];
+    return 0;
+  });
+  return sorted[0] ?? null;
+}
 
 export function detect(text: string, key: MacKey, index: FingerprintIndex, resolve: RefResolver): DetectionResult {
-  const marks = readWatermarks(text, key);
-  const counts = { genuine: marks.genuine.length, forged: marks.forged.length };
-  const forged = counts.forged > 0;
-  if (marks.genuine.length > 0) {
-    const p: DecodedPayload = [...marks.genuine].sort(restrictiveFirst)[0];
-    const decisionId = resolve(p.decisionRef);
-    const doc = index.findRef(p.hashedRef ? Buffer.from(p.decisionRef.slice(4), 'hex') : recordRef(p.decisionRef).bytes);
-    const known: RecordInfo | null = doc >= 0 ? index.record(doc) : null;
-    return {
-      origin: 'watermark',
-      status: 'genuine',
-      decision_id: decisionId,
-      licence: known?.licence ?? null,
-      licence_class: p.licenceClass ?? known?.licenceClass ?? null,
-      trainable: p.trainable,
-      score: 1,
-      restricted: forged || !p.trainable,
-      marks: counts,
-    };
-  }
-  const matches = index.match(shingleHashes(text)).map((m) => ({ ...m, ...index.record(m.doc) }));
-  if (matches.length > 0) {
-    const best = matches[0];
-    // A text joining several outputs is restricted when any of them is, whichever matched best.
-    const anyRestricted = matches.some((m) => !m.trainable);
-    return {
-      origin: 'fingerprint',
-      status: 'genuine',
-      decision_id: resolve(best.decisionRef),
-      licence: best.licence,
-      licence_class: best.licenceClass,
-      trainable: best.trainable,
-      score: Math.round(best.score * 1000) / 1000,
-      restricted: forged || anyRestricted,
-      marks: counts,
-    };
-  }
-  if (forged) {
-    return { origin: 'watermark', status: 'forged', decision_id: null, licence: null, licence_class: null, trainable: null, score: 0, restricted: true, marks: counts };
-  }
-  return { origin: null, status: 'none', decision_id: null, licence: null, licence_class: null, trainable: null, score: 0, restricted: false, marks: counts };
+  const { spans, marks } = detectSpans(text, key, index, resolve);
+  const lead = leadingSpan(spans);
+  if (!lead) return { origin: null, status: 'none', decision_id: null, licence: null, licence_class: null, trainable: null, score: 0, restricted: false, marks, spans };
+  return {
+    origin: lead.origin === 'none' ? null : lead.origin,
+    status: lead.status,
+    decision_id: lead.decision_id,
+    licence: lead.licence,
+    licence_class: lead.licence_class,
+    trainable: lead.trainable,
+    score: lead.score,
+    restricted: spans.some((s) => s.restricted),
+    marks,
+    spans,
+  };
 }

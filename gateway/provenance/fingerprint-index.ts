@@ -1,6 +1,6 @@
 // In-memory index of served outputs' fingerprints in typed arrays (about 14 bytes per sampled
 // shingle plus 30 per output), so a million outputs fit in a few hundred MB. Pure: no I/O.
-import { MAX_LEVEL, MIN_LEVEL, sampledAt, type Fingerprint } from './fingerprint.js';
+import type { Fingerprint } from './fingerprint.js';
 import { licenceClassCode, licenceClassName, refToString } from './payload.js';
 
 export interface IndexedRecord {
@@ -18,19 +18,8 @@ export interface RecordInfo {
   trainable: boolean;
 }
 
-export interface FingerprintMatch {
-  doc: number;
-  hits: number;
-  /** Shared samples over the smaller side's samples at the output's level (overlap coefficient). */
-  score: number;
-}
-
 /** A shingle shared by more outputs than this is boilerplate and says nothing about origin. */
-const MAX_DOC_FREQUENCY = 64;
-// Tuned on the evaluation corpus (bench/provenance/evaluate.ts): two shared samples or a third of
-// them still happen between unrelated passages of formal prose; three and 40% do not.
-const MIN_HITS = 3;
-const MIN_SCORE = 0.4;
+export const MAX_DOC_FREQUENCY = 64;
 
 const FLAG_TRAINABLE = 1;
 const FLAG_HASHED_REF = 2;
@@ -116,33 +105,25 @@ export class FingerprintIndex {
     }
   }
 
-  /**
-   * Outputs sharing enough sampled shingles with the query (all of its distinct shingle hashes),
-   * best first. Each candidate is verified by its overlap at the output's own sampling level.
-   */
-  match(queryHashes: Uint32Array): FingerprintMatch[] {
-    const perLevel = new Uint32Array(MAX_LEVEL + 1);
-    const hits = new Map<number, number>();
+  /** Fills `out` with the outputs that sampled this shingle hash (empty when it is boilerplate). */
+  docsWith(hash: number, out: number[]): number[] {
+    out.length = 0;
     const mask = this.#heads.length - 1;
-    const docsOfHash: number[] = [];
-    for (const h of queryHashes) {
-      if (!sampledAt(h, MIN_LEVEL)) continue;
-      for (let level = MIN_LEVEL; level <= MAX_LEVEL && sampledAt(h, level); level++) perLevel[level]++;
-      docsOfHash.length = 0;
-      for (let p = this.#heads[h & mask]; p >= 0; p = this.#post[3 * p + 2] - 1) {
-        if (this.#post[3 * p] === h) docsOfHash.push(this.#post[3 * p + 1]);
-      }
-      if (docsOfHash.length > MAX_DOC_FREQUENCY) continue;
-      for (const doc of docsOfHash) hits.set(doc, (hits.get(doc) ?? 0) + 1);
+    for (let p = this.#heads[hash & mask]; p >= 0; p = this.#post[3 * p + 2] - 1) {
+      if (this.#post[3 * p] === hash) out.push(this.#post[3 * p + 1]);
     }
-    const matches: FingerprintMatch[] = [];
-    for (const [doc, n] of hits) {
-      if (n < MIN_HITS) continue;
-      const smaller = Math.min(perLevel[this.#levels[doc]], this.#samples[doc]);
-      const score = n / Math.max(smaller, 1);
-      if (score >= MIN_SCORE) matches.push({ doc, hits: n, score: Math.min(score, 1) });
-    }
-    return matches.sort((a, b) => b.score - a.score || b.hits - a.hits);
+    if (out.length > MAX_DOC_FREQUENCY) out.length = 0;
+    return out;
+  }
+
+  /** The sampling level an output was stored at. */
+  levelOf(doc: number): number {
+    return this.#levels[doc];
+  }
+
+  /** How many sampled shingles an output has. */
+  samplesOf(doc: number): number {
+    return this.#samples[doc];
   }
 
   #licenceId(licence: string | null): number {

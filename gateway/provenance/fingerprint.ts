@@ -3,18 +3,42 @@
 // samples shift when text is cut). A long output is sampled more sparsely ("level") to bound what
 // one output costs in the index; a query is sampled at the finest level and compared per level.
 
+import { fingerprintForm } from '../text/normalise.js';
+
 export const SHINGLE_WORDS = 4;
-export const MIN_LEVEL = 1;
+/** Short outputs keep every shingle (level 0), so that even they can vouch for the text around a mark. */
+export const MIN_LEVEL = 0;
 /** Each output keeps between TARGET and 2×TARGET sampled shingles (fewer when it is short). */
 export const TARGET_SAMPLES = 32;
 export const MAX_LEVEL = 20;
 
-const INVISIBLE = /[\p{Cf}\uFE00-\uFE0F\u{E0100}-\u{E01EF}]/gu;
+// Tokens are cut at Unicode white space in the text as given (U+FEFF and other format characters
+// are not white space, so they cannot split a word); each token is then normalised on its own, which
+// keeps every word's place in the original text for span reports.
+const TOKEN = /[^\p{White_Space}]+/gu;
 const WORD = /[\p{L}\p{N}]+/gu;
 
-/** Words after removing invisible characters, NFKC, case folding and all punctuation and spacing. */
+export interface Word {
+  /** The word in fingerprint form (gateway/text/normalise.ts), punctuation dropped. */
+  form: string;
+  /** UTF-16 offsets of the token it came from, in the text as given. */
+  start: number;
+  end: number;
+}
+
+/** The text's words in fingerprint form, each with where its token sits in the text. */
+export function fingerprintWords(text: string): Word[] {
+  const words: Word[] = [];
+  for (const token of text.matchAll(TOKEN)) {
+    const start = token.index;
+    const end = start + token[0].length;
+    for (const form of fingerprintForm(token[0]).match(WORD) ?? []) words.push({ form, start, end });
+  }
+  return words;
+}
+
 export function normalisedWords(text: string): string[] {
-  return text.replace(INVISIBLE, '').normalize('NFKC').toLowerCase().match(WORD) ?? [];
+  return fingerprintWords(text).map((w) => w.form);
 }
 
 function fnv1a(word: string): number {
@@ -35,19 +59,23 @@ function fmix(h: number): number {
   return h >>> 0;
 }
 
-/** Distinct 32-bit hashes of every SHINGLE_WORDS-word window (the whole text when shorter). */
-export function shingleHashes(text: string): Uint32Array {
-  const words = normalisedWords(text);
+/** The hash of the SHINGLE_WORDS-word window starting at each word (one window when the text is shorter). */
+export function shingleHashesAt(words: readonly Word[]): Uint32Array {
   if (words.length === 0) return new Uint32Array(0);
-  const wh = words.map(fnv1a);
+  const wh = words.map((w) => fnv1a(w.form));
   const count = Math.max(1, wh.length - SHINGLE_WORDS + 1);
-  const seen = new Set<number>();
+  const out = new Uint32Array(count);
   for (let i = 0; i < count; i++) {
     let h = 0x9e3779b9;
     for (let j = i; j < Math.min(i + SHINGLE_WORDS, wh.length); j++) h = fmix((h ^ wh[j]) + 0x7f4a7c15);
-    seen.add(h);
+    out[i] = h;
   }
-  return Uint32Array.from(seen);
+  return out;
+}
+
+/** Distinct 32-bit hashes of every SHINGLE_WORDS-word window (the whole text when shorter). */
+export function shingleHashes(text: string): Uint32Array {
+  return Uint32Array.from(new Set(shingleHashesAt(fingerprintWords(text))));
 }
 
 export function sampledAt(hash: number, level: number): boolean {

@@ -102,7 +102,7 @@ t.test('structured output passes through untouched when no marker is applied', a
   await p.close();
 });
 
-t.test('a watermark outranks the index and a forged mark makes the text restricted', async (t) => {
+t.test('a mark in its own output text is traced by both, and a forged mark makes the text restricted', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'prov-'));
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
   const p = await createProvenance({ dataDir, keys: key });
@@ -111,7 +111,8 @@ t.test('a watermark outranks the index and a forged mark makes the text restrict
   p.remember({ decisionId, text: marked, licence: 'llama-3.1-community', trainable: true, time: '2026-11-28T00:00:00Z' });
   await p.flush();
   const genuine = p.detect(marked);
-  t.match(genuine, { origin: 'watermark', status: 'genuine', decision_id: decisionId, licence: 'llama-3.1-community', licence_class: 'yes-with-duties', trainable: true, score: 1, restricted: false });
+  t.match(genuine, { origin: 'both', status: 'genuine', decision_id: decisionId, licence: 'llama-3.1-community', licence_class: 'yes-with-duties', trainable: true, restricted: false });
+  t.ok(genuine.spans.every((s) => s.origin !== 'both' || s.text_matches === true), 'every mark sits in its own output text');
 
   const forger = await createProvenance({ dataDir: mkdtempSync(join(tmpdir(), 'prov-')), keys: { keyId: key.keyId, macSecret: randomBytes(32) } });
   const forged = forger.marker({ decisionId, licenceClass: 'yes', trainable: true }).markText(strangers[0]);

@@ -3,20 +3,25 @@ import type { DetectionResult } from './detection.js';
 
 export interface ScanSummary {
   records: number;
+  /** Records with at least one span traced to a served output. */
   traced: number;
+  /** Records whose leading span carries a mark (alone or with its fingerprint), or only a fingerprint. */
   via_watermark: number;
   via_fingerprint: number;
   forged: number;
+  /** Records carrying a genuine mark in text that is not its output's. */
+  transplanted: number;
   restricted: number;
 }
 
 export function summarise(results: DetectionResult[]): ScanSummary {
-  const s: ScanSummary = { records: results.length, traced: 0, via_watermark: 0, via_fingerprint: 0, forged: 0, restricted: 0 };
+  const s: ScanSummary = { records: results.length, traced: 0, via_watermark: 0, via_fingerprint: 0, forged: 0, transplanted: 0, restricted: 0 };
   for (const r of results) {
-    if (r.status === 'genuine') s.traced++;
-    if (r.status === 'genuine' && r.origin === 'watermark') s.via_watermark++;
-    if (r.status === 'genuine' && r.origin === 'fingerprint') s.via_fingerprint++;
+    if (r.spans.some((sp) => sp.status === 'genuine')) s.traced++;
+    if (r.origin === 'watermark' || r.origin === 'both') s.via_watermark++;
+    if (r.origin === 'fingerprint') s.via_fingerprint++;
     if (r.marks.forged > 0) s.forged++;
+    if (r.spans.some((sp) => sp.status === 'transplanted')) s.transplanted++;
     if (r.restricted) s.restricted++;
   }
   return s;

@@ -61,9 +61,9 @@ t.test('jsonl chat dataset: one object per record, a summary, exit 1 on restrict
   t.equal(out.length, 4);
   const [a, b, c, summary] = out.map((l) => JSON.parse(l));
   t.match(a, { record: 1, line: 1, origin: 'fingerprint', status: 'genuine', decision_id: restrictedId, licence: 'openai-terms', trainable: false, restricted: true });
-  t.match(b, { record: 2, origin: 'watermark', decision_id: permittedId, licence: 'apache-2.0', licence_class: 'yes', trainable: true, restricted: false });
+  t.match(b, { record: 2, origin: 'both', decision_id: permittedId, licence: 'apache-2.0', licence_class: 'yes', trainable: true, restricted: false });
   t.match(c, { record: 3, origin: null, status: 'none' });
-  t.match(summary, { summary: { records: 3, traced: 2, via_watermark: 1, via_fingerprint: 1, restricted: 1, forged: 0 } });
+  t.match(summary, { summary: { records: 3, traced: 2, via_watermark: 1, via_fingerprint: 1, restricted: 1, forged: 0, transplanted: 0 } });
 });
 
 t.test('chosen fields; permitted content only exits 0', async (t) => {
@@ -79,7 +79,7 @@ t.test('plain text: one record per paragraph, text report', async (t) => {
   const { code, out } = await scan([file('notes.txt', text)]);
   t.equal(code, 1);
   t.equal(out.length, 2);
-  t.match(out[0], /notes\.txt:3: restricted: watermark 1 decision .* licence openai-terms/);
+  t.match(out[0], /notes\.txt:3: restricted: both [\d.]+ decision .* licence openai-terms/);
   t.match(out[1], /^3 records: 1 traced \(1 by watermark, 0 by fingerprint\), 1 restricted/);
 });
 
@@ -111,7 +111,7 @@ t.test('admin route: auditor token required, {text} and {texts}', async (t) => {
   t.equal((await post('auditor-secret', { nothing: 1 })).statusCode, 400);
   const one = await post('auditor-secret', { text: restrictedText });
   t.equal(one.statusCode, 200);
-  t.match(one.json(), { results: [{ origin: 'watermark', decision_id: restrictedId, restricted: true }], summary: { records: 1, restricted: 1 } });
+  t.match(one.json(), { results: [{ origin: 'both', decision_id: restrictedId, restricted: true, spans: [{ origin: 'both', status: 'genuine', text_matches: true, decision_id: restrictedId }] }], summary: { records: 1, restricted: 1 } });
   const many = await post('auditor-secret', { texts: [stripInvisible(permittedText), 'nothing to see here'] });
   t.match(many.json(), { results: [{ origin: 'fingerprint', decision_id: permittedId }, { origin: null }], summary: { records: 2, traced: 1, restricted: 0 } });
 });

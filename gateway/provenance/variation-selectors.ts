@@ -18,19 +18,38 @@ export function selectorToByte(codePoint: number): number {
   return -1;
 }
 
-/** Every maximal run of consecutive variation selectors in the text, as bytes. */
-export function selectorRuns(text: string): Uint8Array[] {
-  const runs: Uint8Array[] = [];
+export interface SelectorRun {
+  bytes: Uint8Array;
+  /** UTF-16 offsets of the run in the text. */
+  start: number;
+  end: number;
+}
+
+/** Every maximal run of consecutive variation selectors in the text, as bytes, with where it sits. */
+export function selectorRunsAt(text: string): SelectorRun[] {
+  const runs: SelectorRun[] = [];
   let current: number[] = [];
+  let start = 0;
+  let offset = 0;
+  const close = () => {
+    if (current.length > 0) runs.push({ bytes: Uint8Array.from(current), start, end: offset });
+    current = [];
+  };
   for (const ch of text) {
     const b = selectorToByte(ch.codePointAt(0)!);
     if (b >= 0) {
+      if (current.length === 0) start = offset;
       current.push(b);
-    } else if (current.length > 0) {
-      runs.push(Uint8Array.from(current));
-      current = [];
+    } else {
+      close();
     }
+    offset += ch.length;
   }
-  if (current.length > 0) runs.push(Uint8Array.from(current));
+  close();
   return runs;
+}
+
+/** Every maximal run of consecutive variation selectors in the text, as bytes. */
+export function selectorRuns(text: string): Uint8Array[] {
+  return selectorRunsAt(text).map((r) => r.bytes);
 }

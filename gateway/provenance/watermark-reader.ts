@@ -1,17 +1,30 @@
 // Finds every watermark payload in a text and checks each one's MAC.
 import { findPayloads, type DecodedPayload, type MacKey } from './payload.js';
-import { selectorRuns } from './variation-selectors.js';
+import { selectorRunsAt } from './variation-selectors.js';
 
 export interface WatermarkReading {
   genuine: DecodedPayload[];
   forged: DecodedPayload[];
 }
 
+export interface PlacedMark {
+  payload: DecodedPayload;
+  /** UTF-16 offset of the selector run that carries it. */
+  offset: number;
+}
+
+/** Every complete mark in the text with its place. Read from the text as given, before any normalisation removes the selectors. */
+export function placedWatermarks(text: string, key: MacKey): PlacedMark[] {
+  const marks: PlacedMark[] = [];
+  for (const run of selectorRunsAt(text)) {
+    for (const payload of findPayloads(run.bytes, key)) marks.push({ payload, offset: run.start });
+  }
+  return marks;
+}
+
 export function readWatermarks(text: string, key: MacKey): WatermarkReading {
   const reading: WatermarkReading = { genuine: [], forged: [] };
-  for (const run of selectorRuns(text)) {
-    for (const p of findPayloads(run, key)) (p.genuine ? reading.genuine : reading.forged).push(p);
-  }
+  for (const { payload } of placedWatermarks(text, key)) (payload.genuine ? reading.genuine : reading.forged).push(payload);
   return reading;
 }
 

@@ -22,7 +22,7 @@ async function detect(texts: string[]) {
     body: JSON.stringify({ texts }),
   });
   t.equal(res.statusCode, 200);
-  return ((await res.body.json()) as { results: Array<{ origin: string | null; status: string; decision_id: string | null; trainable: boolean | null; restricted: boolean; marks: { forged: number } }> }).results;
+  return ((await res.body.json()) as { results: Array<{ origin: string | null; status: string; decision_id: string | null; trainable: boolean | null; restricted: boolean; marks: { forged: number }; spans: { origin: string; status: string }[] }> }).results;
 }
 
 const served: Array<{ id: string; text: string }> = [];
@@ -41,7 +41,7 @@ t.test('exact copies trace by watermark, stripped excerpts by fingerprint, to th
   const words = strip(openaiOut.text).split(' ');
   const excerpt = words.slice(Math.floor(words.length * 0.3), Math.floor(words.length * 0.3) + Math.ceil(words.length * 0.4)).join(' ');
   const results = await detect([openaiOut.text, excerpt, qwenOut.text, 'A passage nobody ever asked the gateway for, about clouds and kites.']);
-  t.match(results[0], { origin: 'watermark', status: 'genuine', decision_id: openaiOut.id, trainable: false });
+  t.match(results[0], { origin: 'both', status: 'genuine', decision_id: openaiOut.id, trainable: false });
   t.match(results[1], { origin: 'fingerprint', decision_id: openaiOut.id, trainable: false });
   t.match(results[2], { decision_id: qwenOut.id, trainable: true });
   t.match(results[3], { origin: null });
@@ -66,7 +66,7 @@ t.test('marks with altered payloads are reported as forged, never as genuine', a
   const planted = `A note written by hand${run} about kites and clouds and the wind over the hills.`;
   const [partly, wholly, alone] = await detect([oneForged.join(''), allForged.join(''), planted]);
   t.match(partly, { marks: { forged: 1 }, restricted: true }, 'one forged mark among genuine ones is counted and restricts');
-  t.not(wholly.origin, 'watermark', 'altered marks never vouch for the text');
+  t.notOk(wholly.spans.some((s: { origin: string; status: string }) => s.origin !== 'fingerprint' && s.status === 'genuine'), 'altered marks never vouch for the text');
   t.match(wholly, { marks: { forged: runStarts.length }, restricted: true }, 'every altered mark counted as forged');
   t.match(alone, { status: 'forged', decision_id: null, restricted: true }, 'a forged mark alone: reported forged');
 });

@@ -166,6 +166,19 @@ export interface TrainingFeedSink {
   close(): Promise<void>;
 }
 
+/** Whether texts bound for the training feed carry restricted provenance (gateway/training/admission.ts). */
+export interface TrainingScreen {
+  admitted: boolean;
+  /** One per restricted origin, naming its decision; empty when admitted. */
+  reasons: PolicyReason[];
+  origins: { decision_id: string | null; licence: string | null; origin: string; status: string }[];
+}
+
+export interface TrainingAdmission {
+  /** Scans every text a feed record would carry; a record with any restricted span is not admitted. */
+  screen(messages: unknown[], completion: string, toolArguments?: string[]): TrainingScreen;
+}
+
 /** Streaming-aware watermark for one output (gateway/provenance). */
 export interface OutputMarker {
   readonly watermarkId: string;

@@ -25,6 +25,7 @@ import type {
   PolicyDecider,
   Principal,
   ProvenanceStage,
+  TrainingAdmission,
   TrainingFeedSink,
 } from './contracts.js';
 import { forwardedRequestHeaders, forwardedResponseHeaders } from './headers.js';
@@ -42,6 +43,7 @@ export interface RequestPathDeps {
   provenance: ProvenanceStage;
   audit: AuditSink;
   feed: TrainingFeedSink;
+  admission: TrainingAdmission;
   provenanceTokens: ProvenanceTokens;
   telemetry?: Telemetry;
   log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
@@ -71,6 +73,8 @@ interface Call {
 }
 
 const noClasses: DataClasses = { classes: [], counts: {} };
+/** Calls made to produce training data are refused up front when their prompt carries restricted text. */
+const TRAINING_PURPOSE = 'training-data';
 
 export class RequestPath {
   readonly #d: RequestPathDeps;
@@ -182,6 +186,10 @@ export class RequestPath {
     const { request, training, revision } = call.decision;
     call.tel.setDecision({ decision: request.allow ? 'allow' : 'deny', revision, trainable: training.permit, id: call.id });
     if (!request.allow) return this.#fail(call, sink, 403, denialMessage(request.reasons), 'denied', request.reasons);
+    if (call.purpose === TRAINING_PURPOSE) {
+      const screen = this.#d.admission.screen(parsed.prompt, '');
+      if (!screen.admitted) return this.#fail(call, sink, 403, denialMessage(screen.reasons), 'denied', screen.reasons);
+    }
     call.token = this.#d.provenanceTokens.sign({
       decision_id: call.id,
       licence: training.licence,
@@ -286,7 +294,9 @@ export class RequestPath {
     const route = call.route!;
     const time = new Date().toISOString();
     let permitId: string | null = null;
-    if (decision.training.permit && out.text.length > 0) {
+    // Everything the record would carry is scanned before a permit is signed; a refusal is recorded with its reasons.
+    const screen = decision.training.permit && out.text.length > 0 ? this.#d.admission.screen(parsed.prompt, out.text) : null;
+    if (screen?.admitted) {
       permitId = this.#d.feed.offer({
         decision_id: call.id,
         model: route.name,
@@ -325,6 +335,7 @@ export class RequestPath {
         latencyMs: this.#elapsed(call),
         watermarkId: marker?.watermarkId ?? null,
         permitId,
+        reasons: screen && !screen.admitted ? screen.reasons : undefined,
       },
       stored,
     );

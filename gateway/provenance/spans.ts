@@ -41,10 +41,10 @@ export type RefResolver = (decisionRef: string) => string;
 // them still happen between unrelated passages of formal prose; three and 40% do not.
 const MIN_HITS = 3;
 const MIN_SCORE = 0.4;
-// A stretch shorter than this many words is traced only when it holds most of its output's samples:
-// a common phrase ("to you on the state of the Union") recurs in unrelated texts.
-const MIN_SPAN_WORDS = 16;
-const MOST_OF_OUTPUT = 0.8;
+// A stretch of a longer text is traced on its own (an excerpt among other text) only with this many
+// hits: its overlap is measured on the stretch alone, where a few common phrases can look dense.
+// An output whose hits pass over the whole text (as before spans) needs only MIN_HITS per stretch.
+const LOCAL_MIN_HITS = 6;
 // Hits of one output further apart than this many of its sampling intervals start a new span.
 const GAP_INTERVALS = 8;
 const MIN_GAP = 16;
@@ -140,6 +140,7 @@ function fingerprintClaims(index: FingerprintIndex, shingles: TextShingles): Cla
   for (const [doc, positions] of shingles.hitsOf) {
     if (positions.length < MIN_HITS) continue;
     const maxGap = gapOf(index, doc);
+    const whole = overlap(index, shingles, doc, 0, shingles.count - 1, positions.length) >= MIN_SCORE;
     let from = 0;
     for (let k = 1; k <= positions.length; k++) {
       if (k < positions.length && positions[k] - positions[k - 1] <= maxGap) continue;
@@ -147,8 +148,7 @@ function fingerprintClaims(index: FingerprintIndex, shingles: TextShingles): Cla
       const first = positions[from];
       const last = positions[k - 1];
       const score = overlap(index, shingles, doc, first, last, hits);
-      const long = last - first + SHINGLE_WORDS >= MIN_SPAN_WORDS || hits >= MOST_OF_OUTPUT * index.samplesOf(doc);
-      if (hits >= MIN_HITS && score >= MIN_SCORE && long) claims.push({ doc, info: index.record(doc), first, last, score, marks: [] });
+      if (hits >= (whole ? MIN_HITS : LOCAL_MIN_HITS) && score >= MIN_SCORE) claims.push({ doc, info: index.record(doc), first, last, score, marks: [] });
       from = k;
     }
   }

@@ -18,6 +18,7 @@ import { loadOrCreateSigningKeys } from '../signing/keys.js';
 import { loadCheckpointSigner } from '../signing/checkpoint-signer.js';
 import { ProvenanceTokens } from '../signing/provenance-token.js';
 import { createTrainingFeed } from '../training/feed.js';
+import { createTrainingAdmission } from '../training/admission.js';
 import { openPgFeedStore } from '../training/pg-store.js';
 import { trainingFeedRoutes } from '../training/feed-routes.js';
 import { Upstream } from '../upstream/client.js';
@@ -88,6 +89,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       provenance,
       audit,
       feed,
+      admission: createTrainingAdmission((text) => provenance.detect(text)),
       provenanceTokens: new ProvenanceTokens(keys),
       telemetry,
       log: logger,

@@ -1,0 +1,145 @@
+// The laundering paths of issue 12, tried through the real gateway (demo mode: every stage real,
+// the mock standing in for the providers) and the real CLI (dist/, as shipped): restricted text
+// never reaches the training feed or passes a scan, however it is carried or disguised.
+import t from 'tap';
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { startDemoGateway } from './support/demo-gateway.js';
+
+const repo = resolve(import.meta.dirname, '..');
+const cli = join(repo, 'dist', 'gateway', 'cli', 'main.js');
+const run = promisify(execFile);
+
+const gw = await startDemoGateway();
+t.teardown(() => gw.close());
+
+const SELECTOR = /[\uFE00-\uFE0F]|\uDB40[\uDD00-\uDDEF]/g;
+const strip = (s: string) => s.replace(SELECTOR, '');
+
+async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(`${gw.url}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, id: res.headers.get('x-termsgate-decision-id')!, body: (await res.json()) as Record<string, any> };
+}
+
+async function ask(model: string, content: string): Promise<{ id: string; text: string }> {
+  const r = await post('/v1/chat/completions', { model, messages: [{ role: 'user', content }] });
+  return { id: r.id, text: r.body.choices[0].message.content as string };
+}
+
+async function admin(path: string): Promise<any> {
+  const res = await fetch(`${gw.url}${path}`, { headers: { authorization: `Bearer ${gw.adminToken}` } });
+  return res.json();
+}
+
+async function feedIds(): Promise<string[]> {
+  const res = await fetch(`${gw.url}/training/v1/feed?cursor=0&limit=1000`, { headers: { authorization: `Bearer ${gw.runnerToken}` } });
+  const page = (await res.json()) as { records: { example: { decision_id: string } }[] };
+  return page.records.map((r) => r.example.decision_id);
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 400));
+
+const gpt = await ask('gpt-4o-mini', 'Write about the history of lighthouses and their keepers.');
+const qwen = await ask('qwen2.5-7b-instruct', 'Write about the chemistry of baking bread.');
+const gpt2 = await ask('gpt-4o-mini', 'Write about the migration of arctic terns.');
+await settle();
+
+t.test('hole 1: restricted text riding in a trainable call is denied up front, with the origin decision named', async (t) => {
+  const carriers: Record<string, unknown[]> = {
+    'assistant turn': [{ role: 'user', content: 'Improve this.' }, { role: 'assistant', content: gpt.text }, { role: 'user', content: 'Go on.' }],
+    'stripped in a user turn': [{ role: 'user', content: `Rewrite: ${strip(gpt.text)}` }],
+    'system prompt': [{ role: 'system', content: strip(gpt.text) }, { role: 'user', content: 'Hello.' }],
+    'content parts splitting words': [
+      { role: 'user', content: [...strip(gpt.text).matchAll(/[\s\S]{1,7}/g)].map((m) => ({ type: 'text', text: m[0] })) },
+    ],
+    'tool-call arguments': [
+      { role: 'user', content: 'Look it up.' },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'note', arguments: JSON.stringify({ text: strip(gpt.text) }) } }] },
+      { role: 'tool', tool_call_id: 'c1', content: 'ok' },
+    ],
+    'tool result': [
+      { role: 'user', content: 'Look it up.' },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'search', arguments: '{}' } }] },
+      { role: 'tool', tool_call_id: 'c1', content: strip(gpt.text) },
+    ],
+  };
+  for (const [name, messages] of Object.entries(carriers)) {
+    const r = await post('/v1/chat/completions', { model: 'qwen2.5-7b-instruct', messages }, { 'x-termsgate-purpose': 'training-data' });
+    t.equal(r.status, 403, name);
+    t.match(r.body.error.message, new RegExp(`training\\.provenance_admission.*decision ${gpt.id}`), `${name}: names the origin decision`);
+    t.equal(r.body.error.code, 'termsgate_policy_denied');
+  }
+  // The Responses API, with the text as its plain-string input.
+  const responses = await post('/v1/responses', { model: 'qwen2.5-7b-instruct', input: strip(gpt.text) }, { 'x-termsgate-purpose': 'training-data' });
+  t.equal(responses.status, 403);
+  t.match(responses.body.error.message, gpt.id);
+  const own = await post('/v1/chat/completions', { model: 'qwen2.5-7b-instruct', messages: [{ role: 'user', content: 'Continue.' }, { role: 'assistant', content: qwen.text }, { role: 'user', content: 'More.' }] }, { 'x-termsgate-purpose': 'training-data' });
+  t.equal(own.status, 200, 'a conversation carrying only permitted outputs is admitted');
+  await settle();
+  t.ok((await feedIds()).includes(own.id), 'and reaches the feed');
+});
+
+t.test('hole 1, other purposes: the call is answered but its record never reaches the feed, and the refusal is audited', async (t) => {
+  const r = await post('/v1/chat/completions', { model: 'qwen2.5-7b-instruct', messages: [{ role: 'user', content: 'Edit this.' }, { role: 'assistant', content: gpt.text }, { role: 'user', content: 'Shorter.' }] });
+  t.equal(r.status, 200);
+  await settle();
+  t.notOk((await feedIds()).includes(r.id), 'no permit signed');
+  const { records } = await admin(`/admin/v1/audit/records?decision_id=${r.id}&phase=completed`);
+  const completed = records.map((e: { record: any }) => e.record).find((rec: any) => rec.decision_id === r.id && rec.phase === 'completed');
+  t.equal(completed.training_permit_id, null);
+  t.match(completed.reasons, [{ rule: 'training.provenance_admission', message: new RegExp(gpt.id) }]);
+});
+
+async function scan(name: string, rows: string[]): Promise<{ code: number; results: any[] }> {
+  const file = join(gw.dataDir, name);
+  writeFileSync(file, rows.map((text) => JSON.stringify({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: text }] })).join('\n') + '\n');
+  const out = await run(process.execPath, [cli, 'provenance', 'scan', file, '--data-dir', gw.dataDir, '--format', 'jsonl']).then(
+    (r) => ({ code: 0, stdout: r.stdout }),
+    (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
+  );
+  const lines = out.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  return { code: out.code, results: lines.slice(0, -1) };
+}
+
+function firstMark(text: string): string {
+  const m = /(?:[\uFE00-\uFE0F]|\uDB40[\uDD00-\uDDEF])+/.exec(text)!;
+  return m[0];
+}
+
+t.test('holes 2–5 through the scan CLI: transplant, concatenation, false attribution, homoglyphs and invisible code points', async (t) => {
+  const words = strip(gpt.text).split(' ');
+  const transplanted = [...words.slice(0, 12), words[12] + firstMark(qwen.text), ...words.slice(13)].join(' ');
+  const concatenated = `${strip(gpt2.text)}\n\n${qwen.text}`;
+  const human = 'Kites were flown in the hills above the village every spring, and the children counted how long each stayed aloft before the wind dropped and the strings went slack in the grass.';
+  const attributed = human.replace('village', 'village' + firstMark(qwen.text));
+  const homoglyphs = strip(gpt.text).replace(/[aeopc]/g, (c) => ({ a: 'а', e: 'е', o: 'о', p: 'р', c: 'с' })[c]!);
+  const cgj = words.map((w) => (w.length > 3 ? w.slice(0, 2) + '\u034f' + w.slice(2) : w)).join(' ');
+  const { code, results } = await scan('laundered.jsonl', [transplanted, concatenated, attributed, homoglyphs, cgj, qwen.text]);
+  t.equal(code, 1, 'restricted content found');
+  t.match(results[0], { restricted: true, decision_id: gpt.id });
+  t.ok(results[0].spans.some((s: any) => s.status === 'transplanted' && s.decision_id === qwen.id && s.text_matches === false), 'the moved mark is reported transplanted');
+  t.notOk(results[0].spans.some((s: any) => s.status === 'genuine' && s.decision_id === qwen.id), 'and never as genuine qwen output');
+  t.match(results[1], { restricted: true, decision_id: gpt2.id });
+  t.ok(results[1].spans.some((s: any) => s.decision_id === qwen.id && !s.restricted), 'the permitted paragraph is its own span');
+  t.match(results[2], { restricted: true, status: 'transplanted', decision_id: qwen.id }, 'human text with a copied mark is not attributed');
+  t.match(results[3], { restricted: true, decision_id: gpt.id }, 'homoglyphs');
+  t.match(results[4], { restricted: true, decision_id: gpt.id }, 'U+034F inside words');
+  t.match(results[5], { restricted: false, decision_id: qwen.id, origin: 'both' }, 'a permitted output stays permitted');
+});
+
+t.test('the admin detect API returns the same spans', async (t) => {
+  const res = await fetch(`${gw.url}/admin/v1/provenance/detect`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${gw.adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ text: `${strip(gpt2.text)}\n\n${qwen.text}` }),
+  });
+  const body = (await res.json()) as { results: any[] };
+  const traced = body.results[0].spans.filter((s: any) => s.origin !== 'none');
+  t.same(traced.map((s: any) => [s.decision_id, s.restricted]).sort(), [[gpt2.id, true], [qwen.id, false]].sort());
+});

@@ -32,6 +32,8 @@ setup-services:
 build: setup-node
 	npx tsc -p tsconfig.json
 	chmod +x dist/gateway/cli/main.js
+	npx tsc -p gateway/console/ui/tsconfig.json
+	node dist/gateway/console/build.js
 
 start: setup
 	node dist/gateway/cli/main.js start $(ARGS)

@@ -25,6 +25,7 @@ COPY bench ./bench
 COPY policies ./policies
 RUN npx tsc -p tsconfig.json \
  && chmod +x dist/gateway/cli/main.js \
+ && node dist/gateway/console/build.js \
  && npm prune --omit=dev --no-audit --no-fund
 
 FROM ${NODE_RUNTIME_IMAGE} AS runtime

@@ -1,20 +1,28 @@
 // Control plane for the rules: /admin/v1/policies (read, stage, validate, dry-run, activate, history,
-// rollback) and the legal team's page at /admin/ui/policies, which calls the same API.
-import type { FastifyInstance, FastifyReply } from 'fastify';
+// rollback, and the names the rules may refer to). The console at /console calls the same API.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ControlTokens } from '../auth/control-tokens.js';
-import { policiesPage } from './admin-page.js';
 import { PolicyRefusedError, type PolicyStore } from './store.js';
+
+/** What a rule may name: the configured providers and models, and the data classes the gateway detects. */
+export interface PolicyVocabulary {
+  providers: string[];
+  models: Array<{ name: string; provider: string; licence: string }>;
+  data_classes: string[];
+}
 
 export interface PolicyAdminRouteDeps {
   store: Pick<PolicyStore, 'status' | 'history' | 'sources' | 'stage' | 'validate' | 'dryRun' | 'activate' | 'rollback'>;
   tokens: Pick<ControlTokens, 'require'>;
+  vocabulary: () => PolicyVocabulary;
 }
 
+/** Activation and rollback say why, in words kept in the history. */
 const revisionBody = {
   type: 'object',
-  required: ['revision'],
+  required: ['revision', 'reason'],
   additionalProperties: false,
-  properties: { revision: { type: 'string', minLength: 1, maxLength: 64 } },
+  properties: { revision: { type: 'string', minLength: 1, maxLength: 64 }, reason: { type: 'string', minLength: 1, maxLength: 2000, pattern: '\\S' } },
 } as const;
 
 const candidateBody = {
@@ -46,6 +54,7 @@ export function policyAdminRoutes(app: FastifyInstance, deps: PolicyAdminRouteDe
 
   app.get(base, read, async () => deps.store.status());
   app.get(`${base}/history`, read, async () => ({ history: deps.store.history() }));
+  app.get(`${base}/vocabulary`, read, async () => deps.vocabulary());
   app.get<{ Params: { revision: string } }>(`${base}/revisions/:revision/sources`, read, async (request, reply) => {
     try {
       return { revision: request.params.revision, files: await deps.store.sources(request.params.revision) };
@@ -80,28 +89,23 @@ export function policyAdminRoutes(app: FastifyInstance, deps: PolicyAdminRouteDe
     }
   });
 
-  app.post<{ Body: { revision: string } }>(`${base}/activate`, { ...edit, schema: { body: revisionBody } }, async (request, reply) => {
+  const note = (request: FastifyRequest<{ Body: { reason: string } }>) => ({ by: request.controlToken!.id, reason: request.body.reason.trim() });
+
+  app.post<{ Body: { revision: string; reason: string } }>(`${base}/activate`, { ...edit, schema: { body: revisionBody } }, async (request, reply) => {
     try {
-      const r = await deps.store.activate(request.body.revision);
+      const r = await deps.store.activate(request.body.revision, 'staged', note(request));
       return reply.code(r.ok ? 200 : 422).send(r);
     } catch (err) {
       return refused(reply, err);
     }
   });
 
-  app.post<{ Body: { revision: string } }>(`${base}/rollback`, { ...edit, schema: { body: revisionBody } }, async (request, reply) => {
+  app.post<{ Body: { revision: string; reason: string } }>(`${base}/rollback`, { ...edit, schema: { body: revisionBody } }, async (request, reply) => {
     try {
-      const r = await deps.store.rollback(request.body.revision);
+      const r = await deps.store.rollback(request.body.revision, note(request));
       return reply.code(r.ok ? 200 : 422).send(r);
     } catch (err) {
       return refused(reply, err);
     }
   });
-
-  app.get('/admin/ui/policies', async (_request, reply) =>
-    reply
-      .type('text/html; charset=utf-8')
-      .header('content-security-policy', "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'")
-      .send(policiesPage),
-  );
 }

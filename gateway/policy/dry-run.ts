@@ -1,6 +1,7 @@
 // Dry run: re-decide recorded calls under a candidate revision and list the decisions that would change.
 import type { CallFacts, CallRecord, ModelRoute, Principal, ProviderKind } from '../pipeline/contracts.js';
 import type { PolicyDecider } from '../pipeline/contracts.js';
+import { impactGroups, type ImpactGroup } from './impact.js';
 
 /** Optional lookups into the live configuration; without them the record alone is used. */
 export interface RecordContext {
@@ -59,7 +60,10 @@ export async function lastCalls(records: AsyncIterable<CallRecord>, n: number): 
 export interface DecisionSummary {
   decision: 'allow' | 'deny';
   trainable: boolean;
+  /** Rules that denied the call (none when allowed). */
   rules: string[];
+  /** Rules of the training decision (known when decided, not for a recorded decision). */
+  training_rules?: string[];
 }
 
 export interface DecisionChange {
@@ -79,11 +83,27 @@ export interface DryRunReport {
   changed: number;
   changes: DecisionChange[];
   errors: Array<{ decision_id: string; error: string }>;
+  /** The changes grouped for a reader (see impact.ts). */
+  groups: ImpactGroup[];
 }
 
-/** Pure over its arguments: decides each call with the candidate and compares with what was recorded. */
-export function compareDecisions(calls: readonly CallRecord[], candidate: PolicyDecider, ctx: RecordContext = {}): DryRunReport {
-  const report: DryRunReport = { revision: '', examined: 0, skipped: 0, changed: 0, changes: [], errors: [] };
+function summary(d: ReturnType<PolicyDecider['decide']>): DecisionSummary {
+  const allow = d.request.allow;
+  return {
+    decision: allow ? 'allow' : 'deny',
+    trainable: allow && d.training.permit,
+    rules: (allow ? [] : d.request.reasons).map((r) => r.rule),
+    training_rules: d.training.reasons.map((r) => r.rule),
+  };
+}
+
+/**
+ * Pure over its arguments: decides each call with the candidate and compares with what was recorded or,
+ * given a baseline (the serving revision), with what the baseline decides for the same input, so that
+ * only the candidate's own effect shows.
+ */
+export function compareDecisions(calls: readonly CallRecord[], candidate: PolicyDecider, ctx: RecordContext = {}, baseline?: PolicyDecider): DryRunReport {
+  const report: DryRunReport = { revision: '', examined: 0, skipped: 0, changed: 0, changes: [], errors: [], groups: [] };
   for (const record of calls) {
     const facts = factsFromRecord(record, ctx);
     if (!facts) {
@@ -91,21 +111,17 @@ export function compareDecisions(calls: readonly CallRecord[], candidate: Policy
       continue;
     }
     report.examined++;
-    const before: DecisionSummary = {
+    let before: DecisionSummary = {
       decision: record.decision,
       trainable: record.trainable,
       rules: record.reasons.map((r) => r.rule),
     };
     let after: DecisionSummary;
     try {
+      if (baseline) before = summary(baseline.decide(facts));
       const d = candidate.decide(facts);
       report.revision = d.revision;
-      const allow = d.request.allow;
-      after = {
-        decision: allow ? 'allow' : 'deny',
-        trainable: allow && d.training.permit,
-        rules: (allow ? [] : d.request.reasons).map((r) => r.rule),
-      };
+      after = summary(d);
     } catch (err) {
       report.errors.push({ decision_id: record.decision_id, error: String((err as Error).message ?? err) });
       continue;
@@ -123,5 +139,6 @@ export function compareDecisions(calls: readonly CallRecord[], candidate: Policy
       });
     }
   }
+  report.groups = impactGroups(report.changes);
   return report;
 }

@@ -113,7 +113,8 @@ t.test('a broken change is refused, reported in status, and the old revision kee
   const staged = await store.stage({ files: Object.fromEntries((await readSources(unformatted)).map((f) => [f.path, f.content])), base: 'empty' });
   const v = await store.validate(staged.candidate);
   t.notOk(v.ok);
-  t.equal(v.steps[0].step, 'fmt');
+  t.same(v.steps.map((s) => s.step), ['schema', 'fmt']);
+  t.equal(v.findings[0].step, 'fmt');
   t.equal((await store.activate(staged.candidate)).ok, false, 'an unvalidated candidate cannot be activated');
   t.equal(store.status().active.revision, before);
   await t.rejects(store.stage({ files: { '../escape.rego': 'x' } }), /relative/);
@@ -160,7 +161,8 @@ t.test('dry run, activate and rollback', async (t) => {
   t.equal(report.examined, 3);
   t.equal(report.changed, 2, 'both deepseek calls would lose trainability');
   t.same(report.changes.map((c) => c.decision_id), ['d1', 'd3']);
-  t.same(report.changes[0].after, { decision: 'allow', trainable: false, rules: [] });
+  t.same(report.changes[0].after, { decision: 'allow', trainable: false, rules: [], training_rules: ['training.licence_forbids'] });
+  t.same(report.groups.map((g) => [g.direction, g.count, g.rules]), [['trainable-to-not', 2, ['training.licence_forbids']]]);
   t.equal(store.decide(facts).revision, revA, 'a dry run does not activate');
   t.ok((await store.activate(staged.candidate)).ok);
   t.equal(store.decide(facts).training.permit, false);

@@ -10,6 +10,7 @@ import { request } from 'undici';
 import { iterateRecords } from '../audit/reader.js';
 import type { CallFacts, CallRecord, PolicyDecider } from '../pipeline/contracts.js';
 import { commitRevisionDir, exists, loadEngine, readManifest, scratchDir, unpackBundle, writeBundleBytes } from './bundle.js';
+import { findingsOf, type Finding } from './findings.js';
 import { compareDecisions, lastCalls, type DryRunReport, type RecordContext } from './dry-run.js';
 import type { PolicyDecisionResult, PolicyEngine } from './engine.js';
 import { readSources, revisionOf, isSourceFile, writeSources, type SourceFile } from './revision.js';
@@ -29,6 +30,15 @@ export interface RevisionEntry {
   activated_at: string;
   /** Revision of the policies directory when this one was activated (dir mode). */
   dir_revision?: string;
+  /** Who activated it through the API (the control-plane token id), and why. */
+  by?: string;
+  reason?: string;
+}
+
+/** Who makes an API activation or rollback, and why (required by the admin API). */
+export interface ChangeNote {
+  by: string;
+  reason: string;
 }
 
 export interface PolicyError {
@@ -69,6 +79,11 @@ export interface ActivationResult {
   error?: string;
 }
 
+export interface ValidationReport extends BuildReport {
+  /** What failed, at file and line, in words. */
+  findings: Finding[];
+}
+
 export interface StagePayload {
   /** Path (relative, POSIX, .rego or .json) → content. */
   files: Record<string, string>;
@@ -77,6 +92,8 @@ export interface StagePayload {
 }
 
 const HISTORY_LIMIT = 100;
+/** Calls a dry run replays when the caller names no number. */
+export const DRY_RUN_DEFAULT_LAST = 10_000;
 
 export class PolicyRefusedError extends Error {
   constructor(
@@ -220,38 +237,39 @@ export class PolicyStore implements PolicyDecider {
     });
   }
 
-  /** fmt, check, test and build a staged candidate; on success its bundle is kept for activation. */
-  validate(candidate: string): Promise<BuildReport> {
+  /** Checks schema, fmt, check, test and build of a staged candidate; on success its bundle is kept for activation. */
+  validate(candidate: string): Promise<ValidationReport> {
     return this.#exclusive(async () => {
       const dir = join(this.#candidates, checkedId(candidate));
       if (!(await exists(dir))) throw new PolicyRefusedError('stage', `no staged candidate ${candidate}`);
       try {
         const { steps } = await this.#buildRevision(dir, await readSources(dir), 'staged');
-        return { ok: true, revision: candidate, steps };
+        return { ok: true, revision: candidate, steps, findings: [] };
       } catch (err) {
-        const steps = err instanceof PolicyRefusedError && err.steps ? err.steps : [];
-        return { ok: false, revision: candidate, steps: steps.length ? steps : [{ step: 'build', ok: false, output: String((err as Error).message) }] };
+        const refused = err instanceof PolicyRefusedError && err.steps ? err.steps : [];
+        const steps = refused.length ? refused : [{ step: 'build' as const, ok: false, output: String((err as Error).message) }];
+        return { ok: false, revision: candidate, steps, findings: steps.flatMap((s) => findingsOf(s, dir)) };
       }
     });
   }
 
-  /** Re-decides the last `last` recorded calls under a validated revision. */
+  /** Re-decides the last `last` recorded calls under a validated revision and under the serving one. */
   async dryRun(revision: string, opts: { last?: number; records?: AsyncIterable<CallRecord> } = {}): Promise<DryRunReport> {
     const dir = join(this.#revisions, checkedId(revision));
     if (!(await exists(dir))) throw new PolicyRefusedError('dry-run', `revision ${revision} is not validated`);
     const engine = await loadEngine(dir, revision);
     const source = opts.records ?? this.#o.records?.() ?? iterateRecords(this.#o.dataDir);
-    const calls = source ? await lastCalls(source, opts.last ?? 1000) : [];
-    const report = compareDecisions(calls, engine, this.#o.recordContext);
+    const calls = source ? await lastCalls(source, opts.last ?? DRY_RUN_DEFAULT_LAST) : [];
+    const report = compareDecisions(calls, engine, this.#o.recordContext, this.#engine);
     report.revision = revision;
     return report;
   }
 
   /** Makes a validated revision the serving one. */
-  activate(revision: string, source: RevisionSource = 'staged'): Promise<ActivationResult> {
+  activate(revision: string, source: RevisionSource = 'staged', note?: ChangeNote): Promise<ActivationResult> {
     return this.#exclusive(async () => {
       try {
-        await this.#swap(checkedId(revision), source);
+        await this.#swap(checkedId(revision), source, note);
         return { ok: true, revision };
       } catch (err) {
         return this.#refused(source, revision, err);
@@ -260,11 +278,11 @@ export class PolicyStore implements PolicyDecider {
   }
 
   /** Returns to a revision that served before; its bundle is still on disk. */
-  rollback(revision: string): Promise<ActivationResult> {
+  rollback(revision: string, note?: ChangeNote): Promise<ActivationResult> {
     if (!this.#history.some((h) => h.revision === revision)) {
       return Promise.resolve({ ok: false, revision, error: `revision ${revision} never served` });
     }
-    return this.activate(revision, 'rollback');
+    return this.activate(revision, 'rollback', note);
   }
 
   /** The Rego and data of a revision built here (fleet bundles carry none). */
@@ -331,13 +349,13 @@ export class PolicyStore implements PolicyDecider {
     }
   }
 
-  async #swap(revision: string, source: RevisionSource): Promise<void> {
+  async #swap(revision: string, source: RevisionSource, note?: ChangeNote): Promise<void> {
     const dir = join(this.#revisions, revision);
     if (!(await exists(join(dir, 'policy.wasm')))) throw new PolicyRefusedError('activate', `revision ${revision} has no built bundle`);
     const engine = await this.#step('load', () => loadEngine(dir, revision));
     const dirRevision = this.#o.bundleUrl ? undefined : revisionOf(await readSources(this.#o.dir));
     this.#engine = engine;
-    this.#active = { revision, source, activated_at: new Date().toISOString(), dir_revision: dirRevision };
+    this.#active = { revision, source, activated_at: new Date().toISOString(), dir_revision: dirRevision, ...note };
     this.#history.push(this.#active);
     if (this.#history.length > HISTORY_LIMIT) this.#history.splice(0, this.#history.length - HISTORY_LIMIT);
     this.#lastError = null;

@@ -1,10 +1,11 @@
-// The policy build: fmt check, check, test with a coverage threshold, wasm build. Each step reports
+// The policy build: the data files' schema, fmt check, check, test with a coverage threshold, wasm build. Each step reports
 // its output so a refused bundle says why. Every step runs opa in a sandbox holding a copy of the
 // sources (opa-sandbox.ts) with the sandbox capabilities, so a built-in that reaches outside is refused
 // by check, test and build alike, and the WASM the gateway evaluates is built under the same rules.
 import { copyFile, mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { COMBINED_ENTRYPOINT, REQUEST_ENTRYPOINT, TRAINING_ENTRYPOINT } from './engine.js';
+import { schemaStep } from './data-check.js';
 import type { OpaLimits } from './opa-cli.js';
 import { withSandbox, type OpaSandbox } from './opa-sandbox.js';
 import { explainRemovedBuiltins } from './removed-builtins.js';
@@ -12,7 +13,7 @@ import { readSources, revisionOf } from './revision.js';
 
 export const DEFAULT_COVERAGE_THRESHOLD = 90;
 
-export type StepName = 'fmt' | 'check' | 'test' | 'build';
+export type StepName = 'schema' | 'fmt' | 'check' | 'test' | 'build';
 
 export interface StepReport {
   step: StepName;
@@ -73,7 +74,7 @@ export async function buildStep(sandbox: OpaSandbox, out: string, revision: stri
 export async function validateDir(dir: string, opts: { out?: string; threshold?: number; upTo?: StepName; limits?: OpaLimits } = {}): Promise<BuildReport> {
   const sources = await readSources(dir);
   const revision = revisionOf(sources);
-  const order: StepName[] = ['fmt', 'check', 'test', 'build'];
+  const order: StepName[] = ['schema', 'fmt', 'check', 'test', 'build'];
   const last = order.indexOf(opts.upTo ?? (opts.out ? 'build' : 'test'));
   return withSandbox(
     sources,
@@ -82,14 +83,15 @@ export async function validateDir(dir: string, opts: { out?: string; threshold?:
       const out = opts.out ?? join(sandbox.outDir, 'kept.tar.gz');
       for (const step of order.slice(0, last + 1)) {
         const report =
-          step === 'fmt' ? await fmtStep(sandbox)
+          step === 'schema' ? await schemaStep(dir)
+          : step === 'fmt' ? await fmtStep(sandbox)
           : step === 'check' ? await checkStep(sandbox)
           : step === 'test' ? await testStep(sandbox, opts.threshold)
           : await buildStep(sandbox, out, revision);
         steps.push(report);
         if (!report.ok) return { ok: false, revision, steps };
       }
-      return { ok: true, revision, steps, bundle: opts.out && last === 3 ? out : undefined };
+      return { ok: true, revision, steps, bundle: opts.out && order[last] === 'build' ? out : undefined };
     },
     opts.limits,
   );

@@ -5,6 +5,10 @@ import { ControlTokens } from '../auth/control-tokens.js';
 import { VirtualKeys } from '../auth/virtual-keys.js';
 import { redact } from '../classify/classify.js';
 import { createClassifier } from '../classify/classifier.js';
+import { detectors } from '../classify/detectors.js';
+import { whoamiRoute } from '../auth/whoami-route.js';
+import { DEFAULT_CONSOLE_DIR, readConsoleFiles } from '../console/assets.js';
+import { consoleRoutes } from '../console/routes.js';
 import type { Config } from '../config/types.js';
 import { openAuditLog } from '../audit/open-audit-log.js';
 import { auditAdminRoutes } from '../audit/admin-routes.js';
@@ -104,10 +108,21 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       readiness: { policy: () => policy.current() !== null },
       plugins: [
         (app) => registerMetricsRoute(app, { telemetry }),
-        (app) => policyAdminRoutes(app, { store: policy, tokens }),
+        (app) => whoamiRoute(app, { tokens }),
+        (app) =>
+          policyAdminRoutes(app, {
+            store: policy,
+            tokens,
+            vocabulary: () => ({
+              providers: Object.keys(config.providers),
+              models: routes.all().map((r) => ({ name: r.name, provider: r.providerId, licence: r.licence })),
+              data_classes: [...new Set(detectors.map((d) => d.dataClass))].sort(),
+            }),
+          }),
         (app) => auditAdminRoutes(app, { log: audit, tokens }),
         (app) => provenanceAdminRoutes(app, { provenance, tokens }),
         (app) => trainingFeedRoutes(app, { feed, tokens, keys }),
+        (app) => consoleRoutes(app, readConsoleFiles(DEFAULT_CONSOLE_DIR)),
       ],
     });
     closers.unshift(() => app.close());

@@ -1,0 +1,21 @@
+// The console's screens, in navigation order. A screen a role may not use is not shown (and the
+// API refuses its calls anyway).
+import { can } from './api.js';
+import { renderChanges } from './changes.js';
+import { renderCompany } from './company.js';
+import { renderRego } from './rego.js';
+
+export interface Screen {
+  path: string;
+  title: string;
+  visible(): boolean;
+  render(main: HTMLElement, params: string[]): Promise<void>;
+}
+
+const always = () => true;
+
+export const screens: Screen[] = [
+  { path: 'changes', title: 'Changes', visible: always, render: (m) => renderChanges(m) },
+  { path: 'rules', title: 'Company rules', visible: always, render: (m) => renderCompany(m) },
+  { path: 'rego', title: 'Rego', visible: can.edit, render: (m) => renderRego(m) },
+];

@@ -1,0 +1,185 @@
+// The legal team's console in Debian's Chromium against a real gateway (demo configuration, mock
+// provider): sign in, change a team's allowed models through the form, preview the impact on recorded
+// calls, activate with a reason, see the next call decided by the new revision, roll back; the auditor's
+// view; accessibility (axe-core) and screenshots of each screen under docs/.
+import t from 'tap';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { chromium, type Page } from 'playwright-core';
+import { request } from 'undici';
+import { hashSecret } from '../gateway/auth/secret-hash.js';
+import { buildConsole } from '../gateway/console/build.js';
+import { packageRoot } from '../gateway/server/package-root.js';
+import { startDemoGateway } from './support/demo-gateway.js';
+
+const chromiumPath = process.env.TERMSGATE_CHROMIUM ?? '/usr/bin/chromium';
+if (!existsSync(chromiumPath)) {
+  t.fail(`chromium not found at ${chromiumPath} (make setup installs it)`);
+  process.exit(1);
+}
+
+await buildConsole();
+const editorToken = 'tge-' + randomBytes(12).toString('hex');
+const auditorToken = 'tgu-' + randomBytes(12).toString('hex');
+const researchKey = 'tg-research-' + randomBytes(12).toString('hex');
+const gw = await startDemoGateway((config) => {
+  config.tokens.push({ id: 'legal-editor', hash: hashSecret(editorToken), role: 'policy-editor' }, { id: 'auditor-1', hash: hashSecret(auditorToken), role: 'auditor' });
+  config.keys.push({ id: 'research-1', hash: hashSecret(researchKey), team: 'ml-research', project: 'distil', defaultPurpose: 'general', allowedPurposes: ['general', 'evaluation', 'training-data'] });
+});
+const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+t.teardown(async () => {
+  await browser.close();
+  await gw.close();
+});
+
+const axeSource = readFileSync(join(packageRoot, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+const shot = (page: Page, name: string) => page.screenshot({ path: join(packageRoot, 'docs', `console-${name}.png`), fullPage: true });
+
+/** Serious or critical axe-core violations on the page as it is now. */
+async function axe(page: Page): Promise<string[]> {
+  await page.evaluate(axeSource);
+  const found = await page.evaluate(async () => {
+    const r = await (globalThis as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  return found;
+}
+
+async function chat(key: string, model: string, purpose = 'general') {
+  const res = await request(`${gw.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'x-termsgate-purpose': purpose },
+    body: JSON.stringify({ model, messages: [{ role: 'user', content: 'Summarise the rules of chess in two sentences.' }] }),
+  });
+  const body = (await res.body.json()) as { choices?: Array<{ message: { content: string } }> };
+  return { status: res.statusCode, headers: res.headers, body };
+}
+
+async function signIn(page: Page, token: string): Promise<void> {
+  await page.goto(`${gw.url}/console`);
+  await page.getByLabel('Control-plane token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Console sections' }).waitFor();
+}
+
+const go = (page: Page, screen: string) => page.getByRole('navigation', { name: 'Console sections' }).getByRole('link', { name: screen, exact: true }).click();
+
+/** Every page the tests open fails the test on a CSP violation or a request leaving the gateway. */
+async function newPage(t: Tap.Test): Promise<Page> {
+  const page = await browser.newPage();
+  page.on('console', (m) => {
+    if (/Content.Security.Policy|Refused to/i.test(m.text())) t.fail(`CSP: ${m.text()}`);
+  });
+  page.on('request', (r) => {
+    if (!r.url().startsWith(gw.url) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) t.fail(`request left the gateway: ${r.url()}`);
+  });
+  return page;
+}
+
+t.before(async () => {
+  // Calls to replay: ml-research uses three models before the change.
+  for (const model of ['deepseek-r1', 'deepseek-r1', 'deepseek-r1', 'qwen2.5-7b-instruct', 'gpt-4o-mini']) {
+    const r = await chat(researchKey, model);
+    if (r.status !== 200) throw new Error(`seed call to ${model} answered ${r.status}`);
+  }
+});
+
+t.test('the page and its assets: strict CSP, hashed assets cached for a year, index revalidated', async (t) => {
+  const index = await request(`${gw.url}/console`);
+  const html = await index.body.text();
+  t.equal(index.statusCode, 200);
+  t.equal(index.headers['cache-control'], 'no-cache');
+  t.match(index.headers["content-type"], /^text\/html/);
+  t.match(index.headers['content-security-policy'], /default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'/);
+  t.notMatch(html, /<script>|<style>|https?:\/\//, 'no inline code and no external URL in the page');
+  const script = /src="(\/console\/assets\/console-[A-Z0-9]+\.js)"/.exec(html)![1];
+  const asset = await request(`${gw.url}${script}`);
+  await asset.body.dump();
+  t.equal(asset.headers['cache-control'], 'public, max-age=31536000, immutable');
+  const again = await request(`${gw.url}${script}`, { headers: { 'if-none-match': String(asset.headers.etag) } });
+  await again.body.dump();
+  t.equal(again.statusCode, 304);
+  const missing = await request(`${gw.url}/console/assets/..%2f..%2fpackage.json`);
+  await missing.body.dump();
+  t.equal(missing.statusCode, 404);
+});
+
+t.test('a wrong token is refused; the token never reaches the URL or storage', async (t) => {
+  const page = await newPage(t);
+  await page.goto(`${gw.url}/console`);
+  await page.getByLabel('Control-plane token').fill('not-a-token');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText('That token was not accepted.').waitFor();
+  await signIn(page, editorToken);
+  t.notMatch(page.url(), editorToken);
+  const stored = await page.evaluate(() => JSON.stringify([{ ...localStorage }, { ...sessionStorage }, document.cookie]));
+  t.notMatch(stored, editorToken);
+  await page.close();
+});
+
+t.test('change a team’s models by form, preview, activate with a reason, see it decide, roll back', async (t) => {
+  const page = await newPage(t);
+  await signIn(page, editorToken);
+  await go(page, 'Company rules');
+  const team = page.locator('fieldset[data-team="ml-research"]');
+  await team.getByLabel('Any model').uncheck();
+  await team.getByLabel(/^gpt-4o-mini /).check();
+  await team.getByLabel(/^qwen2\.5-7b-instruct /).check();
+  t.same(await axe(page), [], 'company rules form: no serious accessibility violations');
+  await shot(page, 'company-rules');
+  await page.getByRole('button', { name: 'Review this change' }).click();
+  await page.getByRole('button', { name: 'Check this change' }).waitFor();
+  const words = await page.locator('ul.words li').allTextContents();
+  t.same(words, ['Team ml-research may use models: now also gpt-4o-mini, qwen2.5-7b-instruct', 'Team ml-research may use models: no longer any, only those listed']);
+  const activeBefore = await page.locator('#active-revision').textContent();
+  await page.getByRole('button', { name: 'Check this change' }).click();
+  await page.getByText('The change passed its checks.').waitFor({ timeout: 90_000 });
+  await page.getByRole('button', { name: 'Preview the impact' }).click();
+  const impact = page.locator('table.impact');
+  await impact.waitFor();
+  const sentence = '3 calls from team ml-research to deepseek-r1 with purpose general would now be denied (rule access.model_not_allowed)';
+  t.ok(await impact.getByText(sentence).isVisible(), sentence);
+  t.equal(await impact.locator('tbody tr').count(), 1, 'only the calls that change are listed');
+  t.equal(await impact.locator('tbody tr a').count(), 3, 'each example opens its record');
+  t.same(await axe(page), [], 'change screen: no serious accessibility violations');
+  await shot(page, 'change-impact');
+  await page.getByRole('button', { name: 'Activate these rules' }).click();
+  await page.getByText('Say why this change is made before activating it.').waitFor();
+  await page.getByLabel('Why is this change made? (kept in the history)').fill('Research may only use reviewed models (ticket LEGAL-42).');
+  await page.getByRole('button', { name: 'Activate these rules' }).click();
+  await page.getByText(/is now in force\.$/).waitFor({ timeout: 30_000 });
+  const activeAfter = (await page.locator('#active-revision').textContent())!;
+  t.not(activeAfter, activeBefore);
+  t.ok(await page.locator('table.history').getByText('Research may only use reviewed models (ticket LEGAL-42).').isVisible(), 'the history says why');
+  t.ok(await page.locator('table.history').getByText('legal-editor').first().isVisible(), 'and who');
+
+  const denied = await chat(researchKey, 'deepseek-r1');
+  t.equal(denied.status, 403, 'the next call is decided by the new revision');
+  const allowed = await chat(researchKey, 'qwen2.5-7b-instruct');
+  t.equal(allowed.status, 200);
+  t.equal(allowed.headers['x-termsgate-policy-revision'], activeAfter);
+  await shot(page, 'history');
+
+  await page.getByLabel('Reason for a roll back').fill('Undo: the research team needs DeepSeek for the evaluation this week.');
+  await page.locator(`button[data-revision="${activeBefore}"]`).click();
+  await page.getByText(`Rolled back to revision ${activeBefore}.`).waitFor({ timeout: 30_000 });
+  t.equal(await page.locator('#active-revision').textContent(), activeBefore);
+  t.equal((await chat(researchKey, 'deepseek-r1')).status, 200, 'after the roll back the call is allowed again');
+  await page.close();
+});
+
+t.test('an auditor sees no change buttons, and the API refuses them anyway', async (t) => {
+  const page = await newPage(t);
+  await signIn(page, auditorToken);
+  await go(page, 'Changes');
+  await page.getByRole('heading', { name: 'History' }).waitFor();
+  t.equal(await page.getByRole('button', { name: /Activate|Roll back|Check this change/ }).count(), 0);
+  t.equal(await page.getByRole('navigation', { name: 'Console sections' }).getByRole('link', { name: 'Rego' }).count(), 0);
+  const status = await page.evaluate(async (token) => {
+    const r = await fetch('/admin/v1/policies/activate', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ revision: 'x', reason: 'y' }) });
+    return r.status;
+  }, auditorToken);
+  t.equal(status, 403);
+  await page.close();
+});

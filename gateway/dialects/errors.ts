@@ -30,13 +30,21 @@ const anthropicType: Record<number, string> = {
   504: 'api_error',
 };
 
+/** A provider refused the gateway's own credentials: a 502 naming the provider, never "your key is wrong". */
+export const UPSTREAM_AUTH_FAILED = 'upstream_auth_failed';
+
+export function upstreamAuthFailedMessage(providerId: string, providerStatus: number): string {
+  return `provider ${providerId} refused the gateway's credentials (HTTP ${providerStatus}); your key was accepted, the gateway's provider key needs attention`;
+}
+
 export function errorBody(dialect: Dialect, status: number, message: string, detail: GatewayErrorDetail = {}): Record<string, unknown> {
   const extra = {
     ...(detail.decisionId ? { decision_id: detail.decisionId } : {}),
     ...(detail.reasons ? { reasons: detail.reasons } : {}),
   };
   if (dialect === 'anthropic') {
-    return { type: 'error', error: { type: anthropicType[status] ?? 'api_error', message, ...extra } };
+    const code = detail.code === UPSTREAM_AUTH_FAILED ? { code: detail.code } : {};
+    return { type: 'error', error: { type: anthropicType[status] ?? 'api_error', message, ...code, ...extra } };
   }
   return {
     error: { message, type: openaiType[status] ?? 'api_error', param: null, code: detail.code ?? null, ...extra },

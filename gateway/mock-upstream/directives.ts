@@ -15,6 +15,8 @@ export interface Behaviour {
   latencyMs: number;
   chunkDelayMs: number;
   words?: number;
+  /** Echo the presented provider key: in the error message (with mock:status) and in the request-id header. */
+  echoKey?: true;
 }
 
 export interface GlobalBehaviour {
@@ -23,7 +25,7 @@ export interface GlobalBehaviour {
   words?: number;
 }
 
-const DIRECTIVE = /\bmock:(status|reset-after|reset|stall-after|stall|latency|chunk-delay|words)(?:=(\d+))?/g;
+const DIRECTIVE = /\bmock:(status|reset-after|reset|stall-after|stall|latency|chunk-delay|words|echo-key)(?:=(\d+))?/g;
 
 export function behaviourFor(globals: GlobalBehaviour, text: string): Behaviour {
   const behaviour: Behaviour = {
@@ -60,6 +62,9 @@ export function behaviourFor(globals: GlobalBehaviour, text: string): Behaviour 
         break;
       case 'words':
         if (n !== undefined && n > 0) behaviour.words = n;
+        break;
+      case 'echo-key':
+        behaviour.echoKey = true;
         break;
     }
   }

@@ -70,11 +70,16 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: MockServe
   }
   const json = body as JsonBody;
   const behaviour = behaviourFor(opts, route.directiveText(json));
+  // mock:echo-key plays a provider or proxy that repeats the credential it was given.
+  const key = behaviour.echoKey ? (presentedKey(req) ?? '') : '';
+  const echo = key ? ` Incorrect API key provided: ${key} (Authorization: Bearer ${key})` : '';
   const reply: Reply =
     behaviour.status !== undefined
-      ? errorReply(route.dialect, behaviour.status, statusMessage(behaviour.status))
+      ? errorReply(route.dialect, behaviour.status, statusMessage(behaviour.status) + echo)
       : route.reply(json, { sentences: opts.sentences, behaviour, models: opts.models });
-  await deliver(req, res, reply, behaviour, requestIdHeader(route.dialect));
+  const idHeader = requestIdHeader(route.dialect);
+  if (key) for (const name of Object.keys(idHeader)) idHeader[name] = key;
+  await deliver(req, res, reply, behaviour, idHeader);
 }
 
 function dialectOf(req: IncomingMessage): Dialect {
@@ -86,6 +91,11 @@ function requestIdHeader(dialect: Dialect): Record<string, string> {
 }
 
 /** Either provider's header carries the key: Bearer for OpenAI, x-api-key for Anthropic. */
+function presentedKey(req: IncomingMessage): string | undefined {
+  const header = req.headers['x-api-key'];
+  return /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? (typeof header === 'string' ? header : undefined);
+}
+
 function authorised(req: IncomingMessage, apiKey: string): boolean {
   const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
   return bearer === apiKey || req.headers['x-api-key'] === apiKey;

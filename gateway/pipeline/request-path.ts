@@ -8,7 +8,7 @@ import type { VirtualKeys } from '../auth/virtual-keys.js';
 import type { ModelRoutes } from '../providers/model-routes.js';
 import { UpstreamError, toUpstreamError, type Upstream, type UpstreamResponse } from '../upstream/client.js';
 import type { ProvenanceTokens } from '../signing/provenance-token.js';
-import { AUDIT_UNAVAILABLE, AUDIT_UNAVAILABLE_CODE, denialMessage, errorBody } from '../dialects/errors.js';
+import { AUDIT_UNAVAILABLE, AUDIT_UNAVAILABLE_CODE, denialMessage, errorBody, UPSTREAM_AUTH_FAILED, upstreamAuthFailedMessage } from '../dialects/errors.js';
 import { serializeEvents } from '../dialects/sse.js';
 import { emptyOutput, type CollectedOutput, type EndpointAdapter, type ParsedRequest } from '../dialects/types.js';
 import { contentDigest } from '../audit/canonical.js';
@@ -237,9 +237,19 @@ export class RequestPath {
 
     const headers = { ...forwardedResponseHeaders(res.headers), ...(await this.#decisionHeaders(call)) };
     if (res.status < 200 || res.status >= 300) {
-      // Provider errors keep their status and body shape; recorded before they are answered.
+      // Provider errors keep their status and body shape (scrubbed by the upstream client), except a
+      // refusal of the gateway's credentials, which is the gateway's failure and not the caller's key.
+      // Recorded before they are answered.
       const text = await res.body.text().catch(() => '');
       upstreamSpan.end('upstream_status');
+      if (res.status === 401 || res.status === 403) {
+        const message = upstreamAuthFailedMessage(route.providerId, res.status);
+        await this.#record({ ...this.#parts(call), phase: 'failed', status: 502, error: message, latencyMs: this.#elapsed(call) });
+        sink.head(502, { ...headers, 'content-type': 'application/json' });
+        sink.end(JSON.stringify(errorBody(adapter.dialect, 502, message, { decisionId: call.id, code: UPSTREAM_AUTH_FAILED })));
+        call.tel.end({ status: 502, error: 'upstream_status' });
+        return;
+      }
       await this.#record({ ...this.#parts(call), phase: 'failed', status: res.status, error: `provider answered ${res.status}`, latencyMs: this.#elapsed(call) });
       sink.head(res.status, { ...headers, 'content-type': String(res.headers['content-type'] ?? 'application/json') });
       sink.end(text);

@@ -1,6 +1,6 @@
 // The composition root: builds every stage from the configuration, wires them into the request
 // path and the server, and listens. Nothing else constructs stages.
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream } from 'pino';
 import { ControlTokens } from '../auth/control-tokens.js';
 import { VirtualKeys } from '../auth/virtual-keys.js';
 import { redact } from '../classify/classify.js';
@@ -29,17 +29,22 @@ import { Upstream } from '../upstream/client.js';
 import { createTelemetry } from '../../telemetry/telemetry.js';
 import { registerMetricsRoute } from '../../telemetry/metrics-route.js';
 import { buildServer } from './app.js';
+import { controlPlane } from './control-plane.js';
+import { scrubbingDestination } from '../secrets/log-destination.js';
+import { gatewayScrubber } from '../secrets/gateway-secrets.js';
 
 export interface RunningGateway {
   url: string;
   close(): Promise<void>;
 }
 
-export async function startGateway(config: Config, opts: { logLevel?: string; logger?: Logger } = {}): Promise<RunningGateway> {
+export async function startGateway(config: Config, opts: { logLevel?: string; logDestination?: DestinationStream } = {}): Promise<RunningGateway> {
   const telemetry = createTelemetry();
-  const logger =
-    opts.logger ??
-    pino({ level: opts.logLevel ?? process.env.TERMSGATE_LOG_LEVEL ?? 'info', mixin: () => telemetry.logMixin() });
+  const scrubber = gatewayScrubber(config);
+  const logger = pino(
+    { level: opts.logLevel ?? process.env.TERMSGATE_LOG_LEVEL ?? 'info', mixin: () => telemetry.logMixin() },
+    scrubbingDestination(scrubber, opts.logDestination ?? pino.destination(1)),
+  );
   const keys = loadOrCreateSigningKeys(config.dataDir);
   const tokens = new ControlTokens(config.tokens);
   const virtualKeys = new VirtualKeys(config.keys);
@@ -73,7 +78,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
     const feedStore = config.audit.backend === 'postgres' ? await openPgFeedStore({ connectionString: config.audit.postgresUrl! }) : undefined;
     const feed = await createTrainingFeed({ dataDir: config.dataDir, keys, store: feedStore, onError: (err) => logger.error({ err }, 'training feed write failed') });
     closers.push(() => feed.close());
-    const upstream = new Upstream(config);
+    const upstream = new Upstream(config, process.env, scrubber);
     closers.push(() => upstream.close());
     const classifier = createClassifier({
       inlineChars: config.intake.inlineClassifyChars,
@@ -107,6 +112,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       logger,
       readiness: { policy: () => policy.current() !== null },
       plugins: [
+        (app) => controlPlane(app, { scrubber }),
         (app) => registerMetricsRoute(app, { telemetry }),
         (app) => whoamiRoute(app, { tokens }),
         (app) =>

@@ -1,14 +1,23 @@
 // One undici Pool per provider origin, with keep-alive and the configured timeouts. The provider
-// API key is read from its environment variable here and nowhere else.
+// API key is read from its environment variable here and nowhere else. What comes back passes the
+// secret scrubber before anyone reads it: every header, error bodies whole, successful bodies as they stream.
 import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
 import type { Config, ProviderConfig } from '../config/types.js';
-import type { Readable } from 'node:stream';
+import { SecretScrubber } from '../secrets/scrubber.js';
+
+export interface UpstreamBody extends AsyncIterable<Buffer> {
+  text(): Promise<string>;
+  dump(): Promise<void>;
+}
 
 export interface UpstreamResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  body: Readable & Dispatcher.BodyMixin;
+  body: UpstreamBody;
 }
+
+/** Provider error bodies are read whole (to scrub them) up to this size; the rest is dropped. */
+const ERROR_BODY_LIMIT = 256 * 1024;
 
 export interface UpstreamRequest {
   providerId: string;
@@ -41,8 +50,10 @@ interface ProviderEndpoint {
 
 export class Upstream {
   readonly #endpoints = new Map<string, ProviderEndpoint>();
+  readonly #scrubber: SecretScrubber;
 
-  constructor(config: Pick<Config, 'providers' | 'limits'>, env: NodeJS.ProcessEnv = process.env) {
+  constructor(config: Pick<Config, 'providers' | 'limits'>, env: NodeJS.ProcessEnv = process.env, scrubber = new SecretScrubber({ secrets: providerKeys(config, env) })) {
+    this.#scrubber = scrubber;
     for (const [id, p] of Object.entries(config.providers)) {
       const url = new URL(p.baseUrl);
       this.#endpoints.set(id, {
@@ -71,7 +82,9 @@ export class Upstream {
         body: req.body,
         signal: req.signal,
       });
-      return { status: res.statusCode, headers: res.headers, body: res.body };
+      const headers = this.#scrubber.scrubHeaders(res.headers);
+      if (res.statusCode >= 200 && res.statusCode < 300) return { status: res.statusCode, headers, body: scrubbedStream(res.body, this.#scrubber) };
+      return { status: res.statusCode, headers, body: textBody(this.#scrubber.scrub(await boundedText(res.body))) };
     } catch (err) {
       throw toUpstreamError(err, req.signal);
     }
@@ -80,6 +93,48 @@ export class Upstream {
   async close(): Promise<void> {
     await Promise.all([...this.#endpoints.values()].map((e) => e.pool.close()));
   }
+}
+
+/** The provider keys of a configuration, as the gateway reads them. */
+export function providerKeys(config: Pick<Config, 'providers'>, env: NodeJS.ProcessEnv = process.env): string[] {
+  return Object.values(config.providers).flatMap((p) => (p.apiKeyEnv && env[p.apiKeyEnv] ? [env[p.apiKeyEnv]!] : []));
+}
+
+function textBody(text: string): UpstreamBody {
+  return {
+    text: async () => text,
+    dump: async () => undefined,
+    async *[Symbol.asyncIterator]() {
+      if (text) yield Buffer.from(text);
+    },
+  };
+}
+
+async function boundedText(body: Dispatcher.ResponseData['body']): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    if (size < ERROR_BODY_LIMIT) chunks.push(chunk.subarray(0, ERROR_BODY_LIMIT - size));
+    size += chunk.length;
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
+function scrubbedStream(body: Dispatcher.ResponseData['body'], scrubber: SecretScrubber): UpstreamBody {
+  return {
+    text: async () => scrubber.scrubExact(await body.text()),
+    dump: () => body.dump(),
+    async *[Symbol.asyncIterator]() {
+      const pieces = scrubber.stream();
+      const decoder = new TextDecoder();
+      for await (const chunk of body as AsyncIterable<Buffer>) {
+        const out = pieces.push(decoder.decode(chunk, { stream: true }));
+        if (out) yield Buffer.from(out);
+      }
+      const rest = pieces.push(decoder.decode()) + pieces.end();
+      if (rest) yield Buffer.from(rest);
+    },
+  };
 }
 
 function authHeadersFor(p: ProviderConfig, env: NodeJS.ProcessEnv): Record<string, string> {

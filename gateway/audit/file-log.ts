@@ -13,6 +13,7 @@ import { ContentStore } from './content-store.js';
 import { recordMatcher, type RecordFilter } from './filter.js';
 import { decodeLeaf, encodeLeaf, type LogEntry } from './leaf.js';
 import { cachedReader, consistencyProof, Frontier, inclusionProof, leafHash, treeRoot, type StoredNode } from './merkle.js';
+import { WitnessClient } from './witness-client.js';
 import { AuditCorruptionError, SegmentStore } from './segment-store.js';
 import { TreeStore } from './tree-store.js';
 import { acquireWriterLock } from './writer-lock.js';
@@ -84,6 +85,7 @@ export class FileAuditLog implements AuditLog {
   #failed: Error | null = null;
   #closed = false;
   #release: () => void = () => undefined;
+  readonly #witnesses: WitnessClient | null;
 
   private constructor(opts: FileAuditLogOptions, parts: { dir: string; segments: SegmentStore; tree: TreeStore; frontier: Frontier; latest: SignedCheckpoint | null; vkey: string }) {
     this.#opts = opts;
@@ -95,6 +97,7 @@ export class FileAuditLog implements AuditLog {
     this.#frontier = parts.frontier;
     this.#latest = parts.latest;
     this.#content = new ContentStore(join(parts.dir, 'content'));
+    this.#witnesses = opts.audit.witnesses?.length ? new WitnessClient(opts.audit.witnesses) : null;
   }
 
   static async open(opts: FileAuditLogOptions): Promise<FileAuditLog> {
@@ -271,7 +274,8 @@ export class FileAuditLog implements AuditLog {
       const root = this.#frontier.root();
       await this.#runSync();
       await this.#tree.sync();
-      const cp = await signCheckpoint({ origin: this.origin, size, root, time: new Date().toISOString() }, this.#opts.keys.publicKeyRaw, (d) => this.#opts.keys.sign(d));
+      let cp = await signCheckpoint({ origin: this.origin, size, root, time: new Date().toISOString() }, this.#opts.keys.publicKeyRaw, (d) => this.#opts.keys.sign(d));
+      if (this.#witnesses) cp = { ...cp, note: await this.#witness(cp) };
       await appendCheckpoint(this.#dir, cp);
       this.#latest = cp;
       return cp;
@@ -282,6 +286,17 @@ export class FileAuditLog implements AuditLog {
 
   async latestCheckpoint(): Promise<SignedCheckpoint | null> {
     return this.#latest;
+  }
+
+  /** The note with the witnesses' cosignatures; a missed quorum is reported and the checkpoint kept (verify flags it). */
+  async #witness(cp: SignedCheckpoint): Promise<string> {
+    const witnesses = this.#opts.audit.witnesses ?? [];
+    const r = await this.#witnesses!.cosign(cp, async (from) => consistencyProof(this.#tree.read, from, cp.size));
+    const quorum = this.#opts.audit.witnessQuorum ?? witnesses.length;
+    if (r.cosigned < quorum) {
+      this.#opts.onError?.(new Error(`checkpoint of size ${cp.size} has ${r.cosigned} of ${witnesses.length} cosignatures (quorum ${quorum}): ${r.failures.join('; ')}`));
+    }
+    return r.note;
   }
 
   #checkSize(treeSize: number): void {

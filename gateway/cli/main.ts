@@ -7,6 +7,7 @@ const commands: Record<string, () => Promise<{ run(args: string[]): Promise<numb
   policy: () => import('./policy.js'),
   audit: () => import('./audit.js'),
   provenance: () => import('./provenance.js'),
+  witness: () => import('./witness.js'),
 };
 
 const usage = `usage: termsgate <command> [options]
@@ -15,7 +16,8 @@ const usage = `usage: termsgate <command> [options]
   mock-upstream [--port N]
   policy check|test|build [DIR] | policy dry-run --candidate DIR [--last N]
   audit verify [--data-dir DIR | EXPORT_FILE] | audit export --format jsonl|csv|parquet [...]
-  provenance scan FILE [--data-dir DIR] [--format jsonl]`;
+  provenance scan FILE [--data-dir DIR] [--format jsonl]
+  witness keygen --name NAME --key FILE | witness --name NAME --key FILE --state-dir DIR --log-key FILE ...`;
 
 const [name, ...rest] = process.argv.slice(2);
 const load = name ? commands[name] : undefined;

@@ -132,6 +132,16 @@ export const configSchema = {
             { type: 'object', additionalProperties: false, required: ['env'], properties: { env: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' } } },
           ],
         },
+        witnesses: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['url', 'key'],
+            properties: { url: { type: 'string', format: 'uri' }, key: { type: 'string', pattern: '^[^+\\s]+\\+[0-9a-f]{8}\\+[A-Za-z0-9+/=]+$' } },
+          },
+        },
+        witnessQuorum: { type: 'integer', minimum: 1 },
       },
     },
     demo: {

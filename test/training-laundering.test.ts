@@ -143,3 +143,78 @@ t.test('the admin detect API returns the same spans', async (t) => {
   const traced = body.results[0].spans.filter((s: any) => s.origin !== 'none');
   t.same(traced.map((s: any) => [s.decision_id, s.restricted]).sort(), [[gpt2.id, true], [qwen.id, false]].sort());
 });
+
+async function detectOne(text: string): Promise<any> {
+  const res = await fetch(`${gw.url}/admin/v1/provenance/detect`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${gw.adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ text }),
+  });
+  return ((await res.json()) as { results: any[] }).results[0];
+}
+
+t.test('hole 6: tool-call arguments and JSON-mode output are fingerprinted, unmarked; reasoning and thinking are marked', async (t) => {
+  const fields = Object.fromEntries(['harbour', 'keeper', 'lamp', 'storm', 'ledger', 'signal', 'tower', 'rocks', 'fog', 'ships', 'charts', 'tides'].map((k) => [k, { type: 'string' }]));
+  const tools = [{ type: 'function', function: { name: 'record_log', parameters: { type: 'object', properties: fields, required: Object.keys(fields) } } }];
+  const called = await post('/v1/chat/completions', { model: 'gpt-4o-mini', tools, tool_choice: 'required', messages: [{ role: 'user', content: 'Log the night.' }] });
+  const args = called.body.choices[0].message.tool_calls[0].function.arguments as string;
+  t.notMatch(args, SELECTOR, 'arguments are not marked');
+  t.doesNotThrow(() => JSON.parse(args), 'and stay valid JSON');
+  const json = await post('/v1/chat/completions', { model: 'gpt-4o-mini', response_format: { type: 'json_object' }, messages: [{ role: 'user', content: 'Describe harbours as JSON.' }] });
+  const jsonText = json.body.choices[0].message.content as string;
+  t.notMatch(jsonText, SELECTOR, 'JSON mode output is not marked');
+  const r1 = await post('/v1/chat/completions', { model: 'deepseek-r1', messages: [{ role: 'user', content: 'Think about canals.' }] });
+  const reasoning = r1.body.choices[0].message.reasoning_content as string;
+  t.match(reasoning, SELECTOR, 'reasoning_content carries marks');
+  const thinking = await post(
+    '/v1/messages',
+    { model: 'claude-3-5-haiku-latest', max_tokens: 400, thinking: { type: 'enabled', budget_tokens: 200 }, messages: [{ role: 'user', content: 'Think about bridges.' }] },
+    { 'anthropic-version': '2023-06-01' },
+  );
+  const block = thinking.body.content.find((b: any) => b.type === 'thinking');
+  t.match(block.thinking, SELECTOR, 'an Anthropic thinking block carries marks');
+  await settle();
+
+  t.match(await detectOne(args), { restricted: true, decision_id: called.id }, 'copied tool arguments trace to their call');
+  t.match(await detectOne(JSON.parse(jsonText).answer), { restricted: true, decision_id: json.id, origin: 'fingerprint' }, 'JSON-mode text traces by fingerprint');
+  t.match(await detectOne(reasoning), { decision_id: r1.id, origin: 'both' }, 'reasoning traces by mark and fingerprint');
+  t.match(await detectOne(strip(block.thinking)), { restricted: true, decision_id: thinking.id }, 'stripped thinking traces to its call');
+  const smuggled = await post('/v1/chat/completions', { model: 'qwen2.5-7b-instruct', messages: [{ role: 'user', content: `Summarise: ${args}` }] }, { 'x-termsgate-purpose': 'training-data' });
+  t.equal(smuggled.status, 403, 'tool arguments of a restricted call cannot ride into training');
+});
+
+async function streamText(model: string, content: string): Promise<{ id: string; body: string }> {
+  const res = await fetch(`${gw.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model, stream: true, messages: [{ role: 'user', content }] }),
+  });
+  return { id: res.headers.get('x-termsgate-decision-id')!, body: await res.text() };
+}
+
+t.test('hole 7: a stream that ends without its end event is recorded incomplete and never reaches the feed', async (t) => {
+  const cut = await streamText('qwen2.5-7b-instruct', 'Write about the tides of the North Sea. mock:truncate-after=6');
+  t.notMatch(cut.body, /finish_reason":"(stop|length)"/, 'the provider never finished');
+  t.notMatch(cut.body, /\[DONE\]/);
+  const whole = await streamText('qwen2.5-7b-instruct', 'Write about the tides of the Baltic Sea.');
+  t.match(whole.body, /\[DONE\]/);
+  await settle();
+  const ids = await feedIds();
+  t.notOk(ids.includes(cut.id), 'the truncated answer got no permit');
+  t.ok(ids.includes(whole.id), 'the complete one did');
+  const { records } = await admin(`/admin/v1/audit/records?decision_id=${cut.id}`);
+  const phases = records.map((e: { record: any }) => e.record).filter((r: any) => r.decision_id === cut.id).map((r: any) => r.phase);
+  t.ok(phases.includes('incomplete'), `recorded incomplete (${phases.join(', ')})`);
+  t.notOk(phases.includes('completed'));
+  for (const model of ['claude-3-5-haiku-latest']) {
+    const res = await fetch(`${gw.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': gw.key, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({ model, max_tokens: 200, stream: true, messages: [{ role: 'user', content: 'Write about rain. mock:truncate-after=5' }] }),
+    });
+    const id = res.headers.get('x-termsgate-decision-id')!;
+    t.notMatch(await res.text(), /message_stop/);
+    const after = await admin(`/admin/v1/audit/records?decision_id=${id}`);
+    t.ok(after.records.some((e: { record: any }) => e.record.decision_id === id && e.record.phase === 'incomplete'), 'Anthropic dialect: incomplete too');
+  }
+});

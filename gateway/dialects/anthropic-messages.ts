@@ -1,5 +1,5 @@
-// Anthropic POST /v1/messages. Marks `text` content blocks and `text_delta`s only: tool_use input
-// and thinking blocks pass untouched.
+// Anthropic POST /v1/messages. Marks text and thinking blocks (`text_delta`, `thinking_delta`);
+// tool_use input passes untouched and is collected for fingerprints.
 import type { OutputMarker } from '../pipeline/contracts.js';
 import { isObject } from './json-object.js';
 import type { EndpointAdapter, ParsedRequest, SseEvent } from './types.js';
@@ -26,7 +26,13 @@ export const anthropicMessages: EndpointAdapter = {
     const content = Array.isArray(json.content) ? json.content : [];
     let first = true;
     for (const block of content) {
-      if (!isObject(block) || block.type !== 'text' || typeof block.text !== 'string') continue;
+      if (!isObject(block)) continue;
+      if (block.type === 'thinking' && typeof block.thinking === 'string') {
+        out.reasoning += block.thinking;
+        if (marker) block.thinking = marker.markText(block.thinking);
+      }
+      if (block.type === 'tool_use' && block.input !== undefined) out.toolArguments.push(JSON.stringify(block.input));
+      if (block.type !== 'text' || typeof block.text !== 'string') continue;
       if (first) out.text = block.text;
       first = false;
       if (marker) block.text = marker.markText(block.text);
@@ -38,6 +44,7 @@ export const anthropicMessages: EndpointAdapter = {
 
   streamTransformer(marker, out) {
     const streams = new Map<number, ReturnType<OutputMarker['stream']>>();
+    const toolArguments = new Map<number, string>();
     let firstText: number | null = null;
     let input = 0;
     return {
@@ -53,6 +60,21 @@ export const anthropicMessages: EndpointAdapter = {
             return [ev];
           }
           case 'content_block_delta': {
+            if (isObject(e.delta) && e.delta.type === 'input_json_delta' && typeof e.delta.partial_json === 'string') {
+              toolArguments.set(index, (toolArguments.get(index) ?? '') + e.delta.partial_json);
+              out.toolArguments = [...toolArguments.values()];
+              return [ev];
+            }
+            if (isObject(e.delta) && e.delta.type === 'thinking_delta' && typeof e.delta.thinking === 'string') {
+              out.reasoning += e.delta.thinking;
+              if (!marker) return [ev];
+              let s = streams.get(index);
+              if (!s) streams.set(index, (s = marker.stream()));
+              const marked = s.push(e.delta.thinking);
+              if (marked === e.delta.thinking) return [ev];
+              e.delta.thinking = marked;
+              return [{ event: ev.event, data: JSON.stringify(e) }];
+            }
             if (!isObject(e.delta) || e.delta.type !== 'text_delta' || typeof e.delta.text !== 'string') return [ev];
             firstText ??= index;
             if (index === firstText) out.text += e.delta.text;
@@ -82,6 +104,9 @@ export const anthropicMessages: EndpointAdapter = {
             }
             return [ev];
           }
+          case 'message_stop':
+            out.complete = true;
+            return [ev];
           default:
             return [ev];
         }

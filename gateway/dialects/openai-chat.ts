@@ -1,5 +1,6 @@
-// OpenAI POST /v1/chat/completions. Marks `message.content` / `delta.content` only: never tool-call
-// arguments, never JSON-mode or schema-constrained output.
+// OpenAI POST /v1/chat/completions. Marks `content` and `reasoning_content` (message or delta);
+// tool-call arguments and JSON-mode or schema-constrained output are collected for fingerprints,
+// never marked, so structured output stays byte-identical.
 import { isObject } from './json-object.js';
 import { openaiChoiceStream } from './openai-choice-stream.js';
 import { openaiUsage, requireModel, withStreamUsage } from './openai-common.js';
@@ -32,13 +33,22 @@ export const openaiChat: EndpointAdapter = {
     const choices = Array.isArray(json.choices) ? json.choices : [];
     for (const choice of choices) {
       if (!isObject(choice) || !isObject(choice.message)) continue;
-      const content = choice.message.content;
+      const message = choice.message;
+      const first = choice.index === 0 || choices.length === 1;
+      if (typeof message.reasoning_content === 'string') {
+        if (first) out.reasoning = message.reasoning_content;
+        if (marker) message.reasoning_content = marker.markText(message.reasoning_content);
+      }
+      if (first && Array.isArray(message.tool_calls)) {
+        out.toolArguments = message.tool_calls.flatMap((c) => (isObject(c) && isObject(c.function) && typeof c.function.arguments === 'string' ? [c.function.arguments] : []));
+      }
+      const content = message.content;
       if (typeof content !== 'string') continue;
-      if (choice.index === 0 || choices.length === 1) {
+      if (first) {
         out.text = content;
         if (isObject(choice.logprobs) && Array.isArray(choice.logprobs.content)) out.topLogprobs = choice.logprobs.content;
       }
-      if (marker) choice.message.content = marker.markText(content);
+      if (marker) message.content = marker.markText(content);
     }
     out.usage = openaiUsage(json.usage);
   },
@@ -51,6 +61,18 @@ export const openaiChat: EndpointAdapter = {
       },
       held: (index, content) => ({ index, delta: { content }, logprobs: null, finish_reason: null }),
       logprobs: (choice) => (isObject(choice.logprobs) && Array.isArray(choice.logprobs.content) ? choice.logprobs.content : undefined),
+      reasoning: {
+        read: (choice) => (isObject(choice.delta) && typeof choice.delta.reasoning_content === 'string' ? choice.delta.reasoning_content : undefined),
+        write: (choice, text) => {
+          (choice.delta as Record<string, unknown>).reasoning_content = text;
+        },
+      },
+      toolArguments: (choice) =>
+        isObject(choice.delta) && Array.isArray(choice.delta.tool_calls)
+          ? choice.delta.tool_calls.flatMap((c, i) =>
+              isObject(c) && isObject(c.function) && typeof c.function.arguments === 'string' ? [{ index: typeof c.index === 'number' ? c.index : i, piece: c.function.arguments }] : [],
+            )
+          : [],
     });
   },
 };

@@ -13,11 +13,17 @@ export interface ChoiceText {
   held(index: number, text: string): Record<string, unknown>;
   /** Per-token logprobs of a choice, when present. */
   logprobs(choice: Record<string, unknown>): unknown[] | undefined;
+  /** Where a choice's reasoning delta sits, for dialects that stream one. */
+  reasoning?: { read(choice: Record<string, unknown>): string | undefined; write(choice: Record<string, unknown>, text: string): void };
+  /** Tool-call argument pieces of a choice, by tool-call index. */
+  toolArguments?(choice: Record<string, unknown>): { index: number; piece: string }[];
 }
 
 export function openaiChoiceStream(marker: OutputMarker | null, out: CollectedOutput, body: Record<string, unknown>, where: ChoiceText): StreamTransformer {
   const callerWantsUsage = isObject(body.stream_options) && body.stream_options.include_usage === true;
   const streams = new Map<number, ReturnType<OutputMarker['stream']>>();
+  const reasoningStreams = new Map<number, ReturnType<OutputMarker['stream']>>();
+  const toolArguments = new Map<number, string>();
   const logprobs: unknown[] = [];
   let last: Record<string, unknown> | null = null;
   const heldChunk = (template: Record<string, unknown>, index: number, text: string): SseEvent => ({
@@ -59,7 +65,25 @@ export function openaiChoiceStream(marker: OutputMarker | null, out: CollectedOu
             }
           }
         }
+        const thought = where.reasoning?.read(choice);
+        if (thought !== undefined) {
+          if (index === 0) out.reasoning += thought;
+          if (marker) {
+            let s = reasoningStreams.get(index);
+            if (!s) reasoningStreams.set(index, (s = marker.stream()));
+            const marked = s.push(thought);
+            if (marked !== thought) {
+              where.reasoning!.write(choice, marked);
+              changed = true;
+            }
+          }
+        }
+        if (index === 0) {
+          for (const { index: call, piece } of where.toolArguments?.(choice) ?? []) toolArguments.set(call, (toolArguments.get(call) ?? '') + piece);
+          if (toolArguments.size > 0) out.toolArguments = [...toolArguments.values()];
+        }
         if (choice.finish_reason != null) {
+          if (index === 0) out.complete = true;
           const rest = streams.get(index)?.flush();
           if (rest) before.push(heldChunk(chunk, index, rest));
         }

@@ -11,6 +11,7 @@ function markOutput(output: unknown, marker: OutputMarker | null, out: Collected
   if (!Array.isArray(output)) return;
   let first = true;
   for (const item of output) {
+    if (out && isObject(item) && item.type === 'function_call' && typeof item.arguments === 'string') out.toolArguments.push(item.arguments);
     if (!isObject(item) || item.type !== 'message' || !Array.isArray(item.content)) continue;
     for (const part of item.content) {
       if (!isObject(part) || part.type !== 'output_text' || typeof part.text !== 'string') continue;
@@ -102,7 +103,12 @@ export const openaiResponses: EndpointAdapter = {
             if (isObject(e.item)) markOutput([e.item], marker, null);
             return [emit(ev, e, marker !== null)];
           }
+          case 'response.function_call_arguments.done': {
+            if (typeof e.arguments === 'string') out.toolArguments.push(e.arguments);
+            return [emit(ev, e, false)];
+          }
           case 'response.completed': {
+            out.complete = true;
             if (isObject(e.response)) {
               out.usage = openaiUsage(e.response.usage);
               markOutput(e.response.output, marker, null);

@@ -14,8 +14,14 @@ export interface ParsedRequest {
 /** What the response carried, collected as it passes: the original, unmarked text. */
 export interface CollectedOutput {
   text: string;
+  /** Reasoning (`reasoning_content`, Anthropic thinking blocks): marked like text. */
+  reasoning: string;
+  /** Tool-call arguments as sent: fingerprinted, never marked. */
+  toolArguments: string[];
   usage: Usage | null;
   topLogprobs: unknown[] | null;
+  /** The answer reached its end (a JSON body, or a stream's finish reason, message_stop, response.completed). */
+  complete: boolean;
 }
 
 export interface SseEvent {
@@ -48,5 +54,10 @@ export interface EndpointAdapter {
 }
 
 export function emptyOutput(): CollectedOutput {
-  return { text: '', usage: null, topLogprobs: null };
+  return { text: '', reasoning: '', toolArguments: [], usage: null, topLogprobs: null, complete: false };
+}
+
+/** Everything an output served, as one text for the fingerprint index: reasoning, text, tool arguments. */
+export function servedText(out: CollectedOutput): string {
+  return [out.reasoning, out.text, ...out.toolArguments].filter((t) => t.length > 0).join('\n\n');
 }

@@ -20,7 +20,7 @@ export interface Answer {
   /** A short sentence before the tool call, as Anthropic models usually write one. */
   preamble: string;
   toolCalls: ToolCall[];
-  /** Chain of thought, for reasoning models served like vLLM serves DeepSeek-R1. */
+  /** Chain of thought: for reasoning models served like vLLM serves DeepSeek-R1, and Anthropic extended thinking. */
   reasoning?: string;
   finish: 'stop' | 'tool_calls' | 'length';
 }
@@ -40,7 +40,7 @@ export function planAnswer(prompt: Prompt, sentences: readonly string[], words?:
       finish: 'tool_calls',
     };
   }
-  const reasoning = /deepseek-r1|reasoner/i.test(prompt.model) ? composeProse(rng, sentences, REASONING_WORDS) : undefined;
+  const reasoning = prompt.thinking || /deepseek-r1|reasoner/i.test(prompt.model) ? composeProse(rng, sentences, REASONING_WORDS) : undefined;
   let text = bodyText(prompt, rng, sentences, words);
   let finish: Answer['finish'] = 'stop';
   if (prompt.maxTokens !== undefined && estimateTokens(text) > prompt.maxTokens) {

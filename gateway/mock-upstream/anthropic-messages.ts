@@ -44,6 +44,7 @@ function promptOf(body: JsonBody): Prompt {
     format: { kind: 'text' },
     maxTokens: body.max_tokens,
     answeringToolResult: last?.role === 'user' && Array.isArray(last.content) && last.content.some((b: JsonBody) => b?.type === 'tool_result'),
+    thinking: body.thinking?.type === 'enabled',
   };
 }
 
@@ -73,10 +74,15 @@ function outputTokens(prompt: Prompt, answer: Answer): number {
   return countsOf(prompt.inputText, { ...answer, text: answer.preamble + ' ' + answer.text }).output;
 }
 
+// Anthropic signs thinking blocks; the mock's signature only has the right shape.
+const THINKING_SIGNATURE = 'mock-thinking-signature';
+
 function contentBlocks(answer: Answer): JsonBody[] {
+  const thinking = answer.reasoning === undefined ? [] : [{ type: 'thinking', thinking: answer.reasoning, signature: THINKING_SIGNATURE }];
   const call = answer.toolCalls[0];
-  if (!call) return [{ type: 'text', text: answer.text }];
+  if (!call) return [...thinking, { type: 'text', text: answer.text }];
   return [
+    ...thinking,
     { type: 'text', text: answer.preamble },
     { type: 'tool_use', id: `toolu_${call.id}`, name: call.name, input: JSON.parse(call.arguments) },
   ];
@@ -101,16 +107,25 @@ function streamed(body: JsonBody, prompt: Prompt, answer: Answer): Reply {
   emit('message_start', {
     message: { id: newId('msg_'), type: 'message', role: 'assistant', model: body.model, content: [], stop_reason: null, stop_sequence: null, usage: usage(prompt, answer, 1) },
   });
+  let index = 0;
+  if (answer.reasoning !== undefined) {
+    emit('content_block_start', { index, content_block: { type: 'thinking', thinking: '', signature: '' } });
+    for (const piece of splitChunks(answer.reasoning)) emit('content_block_delta', { index, delta: { type: 'thinking_delta', thinking: piece } });
+    emit('content_block_delta', { index, delta: { type: 'signature_delta', signature: THINKING_SIGNATURE } });
+    emit('content_block_stop', { index });
+    index++;
+  }
   const text = answer.toolCalls.length > 0 ? answer.preamble : answer.text;
-  emit('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
+  emit('content_block_start', { index, content_block: { type: 'text', text: '' } });
   emit('ping');
-  for (const piece of splitChunks(text)) emit('content_block_delta', { index: 0, delta: { type: 'text_delta', text: piece } });
-  emit('content_block_stop', { index: 0 });
+  for (const piece of splitChunks(text)) emit('content_block_delta', { index, delta: { type: 'text_delta', text: piece } });
+  emit('content_block_stop', { index });
   const call = answer.toolCalls[0];
   if (call) {
-    emit('content_block_start', { index: 1, content_block: { type: 'tool_use', id: `toolu_${call.id}`, name: call.name, input: {} } });
-    for (const partial_json of call.arguments.match(/[\s\S]{1,8}/g) ?? []) emit('content_block_delta', { index: 1, delta: { type: 'input_json_delta', partial_json } });
-    emit('content_block_stop', { index: 1 });
+    index++;
+    emit('content_block_start', { index, content_block: { type: 'tool_use', id: `toolu_${call.id}`, name: call.name, input: {} } });
+    for (const partial_json of call.arguments.match(/[\s\S]{1,8}/g) ?? []) emit('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json } });
+    emit('content_block_stop', { index });
   }
   emit('message_delta', { delta: { stop_reason: stopReason(answer), stop_sequence: null }, usage: { output_tokens: outputTokens(prompt, answer) } });
   emit('message_stop');

@@ -10,7 +10,7 @@ const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache
 
 export async function deliver(req: IncomingMessage, res: ServerResponse, reply: Reply, behaviour: Behaviour, headers: Record<string, string>): Promise<void> {
   const paced = behaviour.latencyMs > 0 || behaviour.chunkDelayMs > 0;
-  const partial = behaviour.resetAfter !== undefined || behaviour.stallAfter !== undefined;
+  const partial = behaviour.resetAfter !== undefined || behaviour.stallAfter !== undefined || behaviour.truncateAfter !== undefined;
   if (!paced && !partial && !behaviour.reset && !behaviour.stall) return deliverAtOnce(res, reply, headers);
 
   const gone = new AbortController();
@@ -21,7 +21,7 @@ export async function deliver(req: IncomingMessage, res: ServerResponse, reply: 
   if (behaviour.reset) return void req.socket.destroy();
   if (!partial && behaviour.chunkDelayMs === 0) return deliverAtOnce(res, reply, headers);
 
-  const cut = behaviour.resetAfter ?? behaviour.stallAfter;
+  const cut = behaviour.resetAfter ?? behaviour.stallAfter ?? behaviour.truncateAfter;
   const frames = reply.kind === 'sse' ? reply.frames : halves(JSON.stringify(reply.body));
   res.writeHead(reply.kind === 'sse' ? 200 : reply.status, {
     ...headers,
@@ -32,6 +32,8 @@ export async function deliver(req: IncomingMessage, res: ServerResponse, reply: 
     if (i === cut) {
       // Let what was written reach the client before the connection is cut.
       if (behaviour.resetAfter !== undefined) await written.then(() => req.socket.destroy());
+      // A truncated stream ends like a complete one, only earlier: no error, no end events.
+      if (behaviour.truncateAfter !== undefined) res.end();
       return;
     }
     if (i > 0 && behaviour.chunkDelayMs > 0 && !(await wait(behaviour.chunkDelayMs, gone.signal))) return;

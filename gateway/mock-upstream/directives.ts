@@ -12,6 +12,8 @@ export interface Behaviour {
   stall: boolean;
   /** Send this many chunks (SSE events), then hang. */
   stallAfter?: number;
+  /** Send this many chunks (SSE events), then end the response cleanly, without the stream's end events. */
+  truncateAfter?: number;
   latencyMs: number;
   chunkDelayMs: number;
   words?: number;
@@ -25,7 +27,7 @@ export interface GlobalBehaviour {
   words?: number;
 }
 
-const DIRECTIVE = /\bmock:(status|reset-after|reset|stall-after|stall|latency|chunk-delay|words|echo-key)(?:=(\d+))?/g;
+const DIRECTIVE = /\bmock:(status|reset-after|reset|stall-after|stall|truncate-after|latency|chunk-delay|words|echo-key)(?:=(\d+))?/g;
 
 export function behaviourFor(globals: GlobalBehaviour, text: string): Behaviour {
   const behaviour: Behaviour = {
@@ -53,6 +55,9 @@ export function behaviourFor(globals: GlobalBehaviour, text: string): Behaviour 
         break;
       case 'stall-after':
         if (n !== undefined) behaviour.stallAfter = n;
+        break;
+      case 'truncate-after':
+        if (n !== undefined) behaviour.truncateAfter = n;
         break;
       case 'latency':
         if (n !== undefined) behaviour.latencyMs = n;

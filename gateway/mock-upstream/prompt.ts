@@ -23,6 +23,8 @@ export interface Prompt {
   maxTokens?: number;
   /** The last turn carries a tool result, so the model answers in prose rather than calling again. */
   answeringToolResult: boolean;
+  /** Extended thinking was asked for (Anthropic `thinking: {type: "enabled"}`). */
+  thinking?: boolean;
 }
 
 /** Text of a message content in either dialect: a string or an array of typed parts. */

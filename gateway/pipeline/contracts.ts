@@ -105,7 +105,8 @@ export interface Usage {
 /** One audit record per phase of a call; see gateway/audit for storage and proofs. */
 export interface CallRecord {
   decision_id: string;
-  phase: 'started' | 'completed' | 'denied' | 'failed';
+  /** incomplete: answered, but the provider's stream ended before its end event; never offered to the feed. */
+  phase: 'started' | 'completed' | 'incomplete' | 'denied' | 'failed';
   time: string;
   principal: { key_id: string; team: string; project: string };
   endpoint: Endpoint;

@@ -10,7 +10,7 @@ import { UpstreamError, toUpstreamError, type Upstream, type UpstreamResponse } 
 import type { ProvenanceTokens } from '../signing/provenance-token.js';
 import { AUDIT_UNAVAILABLE, AUDIT_UNAVAILABLE_CODE, denialMessage, errorBody, UPSTREAM_AUTH_FAILED, upstreamAuthFailedMessage } from '../dialects/errors.js';
 import { serializeEvents } from '../dialects/sse.js';
-import { emptyOutput, type CollectedOutput, type EndpointAdapter, type ParsedRequest } from '../dialects/types.js';
+import { emptyOutput, servedText, type CollectedOutput, type EndpointAdapter, type ParsedRequest } from '../dialects/types.js';
 import { contentDigest } from '../audit/canonical.js';
 import { callRecord, loggedContent, type RecordParts } from './call-record.js';
 import type { ClientSink } from './client-sink.js';
@@ -75,6 +75,7 @@ interface Call {
 const noClasses: DataClasses = { classes: [], counts: {} };
 /** Calls made to produce training data are refused up front when their prompt carries restricted text. */
 const TRAINING_PURPOSE = 'training-data';
+const INCOMPLETE = 'the provider stream ended before its end event (finish reason, message_stop, response.completed); not offered to the training feed';
 
 export class RequestPath {
   readonly #d: RequestPathDeps;
@@ -273,6 +274,7 @@ export class RequestPath {
         const raw = await res.body.text();
         const json = JSON.parse(raw) as Record<string, unknown>;
         adapter.transformJson(json, marker, out);
+        out.complete = true;
         deliver = () => {
           sink.head(res.status, { ...headers, 'content-type': 'application/json' });
           // Unmarked answers (structured output, embeddings, watermark off) go out byte for byte as the provider sent them.
@@ -304,8 +306,9 @@ export class RequestPath {
     const route = call.route!;
     const time = new Date().toISOString();
     let permitId: string | null = null;
-    // Everything the record would carry is scanned before a permit is signed; a refusal is recorded with its reasons.
-    const screen = decision.training.permit && out.text.length > 0 ? this.#d.admission.screen(parsed.prompt, out.text) : null;
+    // Only complete answers train. Everything the record would carry is scanned before a permit is
+    // signed; a refusal is recorded with its reasons.
+    const screen = decision.training.permit && out.complete && out.text.length > 0 ? this.#d.admission.screen(parsed.prompt, out.text) : null;
     if (screen?.admitted) {
       permitId = this.#d.feed.offer({
         decision_id: call.id,
@@ -321,10 +324,11 @@ export class RequestPath {
         time,
       });
     }
-    if (out.text.length > 0) {
+    const served = servedText(out);
+    if (served.length > 0) {
       this.#d.provenance.remember({
         decisionId: call.id,
-        text: out.text,
+        text: served,
         licence: route.licence,
         licenceClass: decision.training.licence_class,
         trainable: decision.training.permit,
@@ -336,8 +340,9 @@ export class RequestPath {
     await this.#record(
       {
         ...this.#parts(call),
-        phase: 'completed',
+        phase: out.complete ? 'completed' : 'incomplete',
         status: 200,
+        error: out.complete ? null : INCOMPLETE,
         // Stored content is digested once, by the audit store that keys it; otherwise only the digests are kept.
         requestDigest: stored ? null : call.requestDigest,
         responseDigest: stored ? null : contentDigest(responseContent),

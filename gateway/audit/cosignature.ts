@@ -2,7 +2,8 @@
 //   key ID   = SHA-256(<name> "\n" 0x04 <32-byte public key>)[:4]
 //   line     = "— <name> base64(key ID ‖ u64 big-endian timestamp ‖ Ed25519 signature)"
 //   message  = "cosignature/v1\ntime <timestamp>\n" ‖ the whole note body (signature lines excluded)
-// Hand-written: no maintained npm package implements cosignatures. Pure.
+// Hand-written: no maintained npm package implements cosignatures; test/audit-witness-interop.test.ts
+// checks it byte for byte against Go's github.com/transparency-dev/formats/note. Pure.
 import { createHash, createPublicKey, verify as edVerify, type KeyObject } from 'node:crypto';
 
 const COSIGNATURE_ALG = 0x04;

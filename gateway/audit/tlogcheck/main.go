@@ -1,6 +1,7 @@
-// tlogcheck computes Merkle roots, inclusion and consistency proofs with golang.org/x/mod/sumdb/tlog
-// and checks signed checkpoints with golang.org/x/mod/sumdb/note: the independent implementation
-// the audit log's tests compare against. Reads a JSON request on stdin, writes JSON on stdout.
+// tlogcheck computes Merkle roots, inclusion and consistency proofs with golang.org/x/mod/sumdb/tlog,
+// checks signed checkpoints with golang.org/x/mod/sumdb/note, and checks and makes C2SP cosignatures
+// with github.com/transparency-dev/formats/note: the independent implementations the audit log's
+// tests compare against. Reads a JSON request on stdin, writes JSON on stdout.
 package main
 
 import (
@@ -8,6 +9,7 @@ import (
 	"encoding/json"
 	"os"
 
+	fnote "github.com/transparency-dev/formats/note"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -19,6 +21,11 @@ type request struct {
 	Consistency [][2]int64 `json:"consistency"`
 	Note        string     `json:"note"`
 	Vkey        string     `json:"vkey"`
+	// A note with cosignatures, checked against the log key (Vkey) and these witness keys.
+	CosignedNote string   `json:"cosignedNote"`
+	WitnessKeys  []string `json:"witnessKeys"`
+	// A cosigner key (signed-note skey) to cosign Note with.
+	CosignerSkey string `json:"cosignerSkey"`
 }
 
 type response struct {
@@ -27,6 +34,8 @@ type response struct {
 	Consistency  [][]string       `json:"consistency"`
 	NoteVerified bool             `json:"noteVerified"`
 	NoteText     string           `json:"noteText"`
+	CosignedBy   []string         `json:"cosignedBy"`
+	Cosigned     string           `json:"cosigned"`
 }
 
 func must(err error) {
@@ -88,5 +97,39 @@ func main() {
 			resp.NoteText = n.Text
 		}
 	}
+	if req.CosignedNote != "" {
+		verifiers := []note.Verifier{}
+		logV, err := note.NewVerifier(req.Vkey)
+		must(err)
+		verifiers = append(verifiers, logV)
+		for _, k := range req.WitnessKeys {
+			v, err := fnote.NewVerifierForCosignatureV1(k)
+			must(err)
+			verifiers = append(verifiers, v)
+		}
+		n, err := note.Open([]byte(req.CosignedNote), note.VerifierList(verifiers...))
+		must(err)
+		for _, s := range n.Sigs {
+			resp.CosignedBy = append(resp.CosignedBy, s.Name)
+		}
+	}
+	if req.CosignerSkey != "" {
+		signer, err := fnote.NewSignerForCosignatureV1(req.CosignerSkey)
+		must(err)
+		body := req.Note[:indexBody(req.Note)]
+		out, err := note.Sign(&note.Note{Text: body}, signer)
+		must(err)
+		resp.Cosigned = string(out)
+	}
 	must(json.NewEncoder(os.Stdout).Encode(resp))
+}
+
+// indexBody is the length of a note's text: up to and including the newline before the blank line.
+func indexBody(n string) int {
+	for i := 0; i+1 < len(n); i++ {
+		if n[i] == '\n' && n[i+1] == '\n' {
+			return i + 1
+		}
+	}
+	panic("note has no signature block")
 }

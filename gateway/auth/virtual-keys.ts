@@ -6,6 +6,7 @@ import { hashSecret } from './secret-hash.js';
 export class VirtualKeys {
   readonly #byHash = new Map<string, Principal>();
   readonly #byId = new Map<string, Principal>();
+  readonly #purposes = new Set<string>();
 
   constructor(keys: VirtualKeyConfig[]) {
     for (const k of keys) {
@@ -18,7 +19,13 @@ export class VirtualKeys {
       };
       this.#byHash.set(k.hash, principal);
       this.#byId.set(k.id, principal);
+      for (const p of [k.defaultPurpose, ...k.allowedPurposes]) this.#purposes.add(p);
     }
+  }
+
+  /** The configured vocabulary of purposes: every purpose some key names. */
+  get purposes(): ReadonlySet<string> {
+    return this.#purposes;
   }
 
   /** The principal of a key by its id, as audit records name it. */

@@ -20,7 +20,7 @@ export interface BodyFinding {
 }
 
 /** How far a window reaches into its neighbours: longer than any single-line credential. */
-const WINDOW = 512;
+const WINDOW = 256;
 /** How many neighbours a window spans each way, so a body of many tiny strings stays linear. */
 const WINDOW_PIECES = 16;
 

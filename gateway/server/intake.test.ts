@@ -1,0 +1,26 @@
+import t from 'tap';
+import fc from 'fast-check';
+import { nestingExceeds, parseJson } from './intake.js';
+
+function depth(v: unknown): number {
+  if (Array.isArray(v)) return 1 + Math.max(0, ...v.map(depth));
+  if (v !== null && typeof v === 'object') return 1 + Math.max(0, ...Object.values(v).map(depth));
+  return 0;
+}
+
+t.test('property: the scan agrees with the depth of the parsed value, whatever the strings hold', async (t) => {
+  const tricky = fc.oneof(fc.string(), fc.constantFrom('"', '\\', '\\"', '[', ']', '{', '}', '\\\\"[', '"}]'));
+  const value = fc.letrec((tie) => ({
+    node: fc.oneof({ depthSize: 'small' }, tricky, fc.integer(), fc.array(tie('node'), { maxLength: 3 }), fc.dictionary(tricky, tie('node'), { maxKeys: 3 })),
+  })).node;
+  fc.assert(
+    fc.property(value, fc.integer({ min: 0, max: 8 }), (v, max) => nestingExceeds(JSON.stringify(v), max) === depth(v) > max),
+    { numRuns: 3000 },
+  );
+});
+
+t.test('parseJson refuses deep input before parsing, and reports bad JSON as 400', async (t) => {
+  t.throws(() => parseJson('['.repeat(65) + ']'.repeat(65), 64), { statusCode: 400, code: 'TG_TOO_DEEP' });
+  t.same(parseJson('['.repeat(64) + ']'.repeat(64), 64), JSON.parse('['.repeat(64) + ']'.repeat(64)));
+  t.throws(() => parseJson('{"a":', 64), { statusCode: 400 });
+});

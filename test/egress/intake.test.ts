@@ -1,0 +1,102 @@
+// Bad input is refused cleanly, in the endpoint's dialect: deep nesting, slow bodies, bodies from callers
+// without a key (refused before they are read), and termsgate's own headers out of bounds.
+import t from 'tap';
+import { connect } from 'node:net';
+import { startDemoGateway } from '../support/demo-gateway.js';
+import { chat, embeddings, messages } from './cases.js';
+import { send } from './capture.js';
+
+const gw = await startDemoGateway((config) => {
+  config.intake.bodyTimeoutMs = 600;
+});
+t.teardown(() => gw.close());
+
+const nested = (depth: number, leaf: unknown = 'x'): unknown => {
+  let v = leaf;
+  for (let i = 0; i < depth; i++) v = i % 2 ? [v] : { k: v };
+  return v;
+};
+
+t.test('JSON nested 5,000 deep: 400 in each dialect, never a 500', async (t) => {
+  // Built as text: JSON.stringify itself overflows the stack on 5,000 levels.
+  const deep = `{"model":"${chat.model}","messages":[{"role":"user","content":"hi"}],"metadata":${'{"k":['.repeat(2500)}1${']}'.repeat(2500)}}`;
+  const openai = await send(gw, chat, deep);
+  t.equal(openai.status, 400);
+  t.match(openai.body, { error: { type: 'invalid_request_error', message: /nested deeper than 64 levels/ } });
+  const anthropic = await send(gw, messages, deep.replace('"messages"', '"max_tokens":8,"messages"').replace(chat.model, messages.model));
+  t.equal(anthropic.status, 400);
+  t.match(anthropic.body, { type: 'error', error: { type: 'invalid_request_error' } });
+  t.equal(openai.received + anthropic.received, '', 'nothing forwarded');
+  const arrays = await send(gw, embeddings, `{"model":"${embeddings.model}","input":${'['.repeat(5000)}${']'.repeat(5000)}}`);
+  t.equal(arrays.status, 400, 'deep arrays too');
+});
+
+t.test('nesting within the limit is accepted; brackets inside strings do not count', async (t) => {
+  const ok = await send(gw, chat, { model: chat.model, messages: [{ role: 'user', content: '[[[{{{'.repeat(100) }], metadata: { a: JSON.stringify(nested(200)) }, tools: [{ type: 'function', function: { name: 'f', parameters: nested(40) } }] });
+  t.equal(ok.status, 200);
+});
+
+/** Raw HTTP over a socket, so the body can be sent as slowly as an attacker likes. */
+function slowRequest(path: string, headers: Record<string, string>, body: string, byteEveryMs: number): Promise<{ text: string; ms: number }> {
+  const url = new URL(gw.url);
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname);
+    let text = '';
+    let timer: NodeJS.Timeout | undefined;
+    socket.on('data', (d) => (text += d.toString()));
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearInterval(timer);
+      resolve({ text, ms: performance.now() - started });
+    });
+    socket.setTimeout(15_000, () => {
+      socket.destroy();
+      reject(new Error('the gateway never answered'));
+    });
+    const head = Object.entries({ host: url.host, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers })
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('\r\n');
+    socket.write(`POST ${path} HTTP/1.1\r\n${head}\r\n\r\n`);
+    let at = 0;
+    timer = setInterval(() => {
+      if (at < body.length && !socket.destroyed) socket.write(body[at++]);
+    }, byteEveryMs);
+  });
+}
+
+t.test('a body sent one byte at a time is cut off at the body deadline, in dialect', async (t) => {
+  const body = JSON.stringify({ model: chat.model, messages: [{ role: 'user', content: 'hello there, slowly' }] });
+  const r = await slowRequest(chat.path, { authorization: `Bearer ${gw.key}` }, body, 200);
+  t.match(r.text, /^HTTP\/1\.1 408/);
+  t.match(r.text, /did not arrive within 600 ms/);
+  t.match(r.text, /"type":"invalid_request_error"/);
+  t.ok(r.ms < 5_000, `answered and closed after ${Math.round(r.ms)} ms`);
+});
+
+t.test('without a valid key the body is never read: 401 at once', async (t) => {
+  const body = JSON.stringify({ model: chat.model, messages: [{ role: 'user', content: 'x'.repeat(200) }] });
+  const r = await slowRequest(chat.path, { authorization: 'Bearer tg-wrong' }, body, 1_000);
+  t.match(r.text, /^HTTP\/1\.1 401/);
+  t.ok(r.ms < 1_000, `answered in ${Math.round(r.ms)} ms, before one byte of body`);
+  const a = await slowRequest(messages.path, { 'anthropic-version': '2023-06-01' }, body, 1_000);
+  t.match(a.text, /^HTTP\/1\.1 401/);
+  t.match(a.text, /"type":"authentication_error"/);
+});
+
+t.test('x-termsgate-purpose: at most 64 characters, from the configured vocabulary, never echoed', async (t) => {
+  const body = { model: chat.model, messages: [{ role: 'user', content: 'hi' }] };
+  // 16 KB would pass Node's own header limit (16 KB for all headers) and get its bare 431; 12 KB reaches termsgate.
+  const huge = 'p'.repeat(12 * 1024);
+  const long = await send(gw, chat, body, { 'x-termsgate-purpose': huge });
+  t.equal(long.status, 400);
+  t.match(long.body.error?.message, /longer than 64 characters/);
+  t.notMatch(JSON.stringify(long.body), 'pppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppp');
+  const unknown = await send(gw, chat, body, { 'x-termsgate-purpose': 'world-domination' });
+  t.equal(unknown.status, 400);
+  t.equal(unknown.body.error?.message, 'x-termsgate-purpose must be one of: evaluation, general, training-data');
+  const anthropic = await send(gw, messages, { model: messages.model, max_tokens: 8, messages: body.messages }, { 'x-termsgate-purpose': 'bogus' });
+  t.match(anthropic.body, { type: 'error', error: { type: 'invalid_request_error' } });
+  t.equal(long.received + unknown.received + anthropic.received, '', 'nothing forwarded');
+  t.equal((await send(gw, chat, body, { 'x-termsgate-purpose': 'evaluation' })).status, 200, 'a purpose of the vocabulary passes');
+});

@@ -7,6 +7,7 @@ import { auditAdminRoutes } from '../gateway/audit/admin-routes.js';
 import { verifyExport } from '../gateway/audit/export-verify.js';
 import { FileAuditLog } from '../gateway/audit/file-log.js';
 import { verifyConsistency, verifyInclusion } from '../gateway/audit/merkle.js';
+import { ControlPlaneAuth } from '../gateway/auth/control-plane-auth.js';
 import { ControlTokens } from '../gateway/auth/control-tokens.js';
 import { hashSecret } from '../gateway/auth/secret-hash.js';
 import { auditConfig, sampleRecord, tempDataDir, testKeys } from './audit-fixtures.js';
@@ -23,7 +24,7 @@ t.test('audit admin routes', async (t) => {
   const log = await FileAuditLog.open({ dataDir: tempDataDir('routes'), audit: auditConfig(), keys: testKeys() });
   for (let i = 0; i < 30; i++) await log.append(sampleRecord(i), i === 3 ? { request: { prompt: 'hello' }, response: { text: 'world' } } : undefined);
   const app = Fastify();
-  await app.register(async (scope) => auditAdminRoutes(scope, { log, tokens }));
+  await app.register(async (scope) => auditAdminRoutes(scope, { log, auth: new ControlPlaneAuth(tokens) }));
   t.teardown(async () => {
     await app.close();
     await log.close();

@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { ControlPlaneAuth } from '../gateway/auth/control-plane-auth.js';
 import { ControlTokens } from '../gateway/auth/control-tokens.js';
 import { hashSecret } from '../gateway/auth/secret-hash.js';
 import type { TrainingExample } from '../gateway/pipeline/contracts.js';
@@ -51,7 +52,7 @@ t.test('records signed by the TypeScript feed verify in the Python runner', asyn
   await feed.flush();
   const token = 'tgr-' + randomBytes(12).toString('hex');
   const app = Fastify();
-  trainingFeedRoutes(app, { feed, tokens: new ControlTokens([{ id: 'r', hash: hashSecret(token), role: 'runner' }]), keys });
+  trainingFeedRoutes(app, { feed, auth: new ControlPlaneAuth(new ControlTokens([{ id: 'r', hash: hashSecret(token), role: 'runner' }])), keys });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   t.teardown(async () => {
     await app.close();

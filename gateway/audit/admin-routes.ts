@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { ControlTokens } from '../auth/control-tokens.js';
+import type { ControlPlaneAuth } from '../auth/control-plane-auth.js';
 import type { AuditLog } from './audit-log.js';
 import type { SignedCheckpoint } from './checkpoint.js';
 import { EXPORT_FORMATS, exportAudit, type ExportFormat } from './export.js';
@@ -13,7 +13,7 @@ import type { RecordFilter } from './filter.js';
 
 export interface AuditRoutesDeps {
   log: AuditLog;
-  tokens: ControlTokens;
+  auth: Pick<ControlPlaneAuth, 'require'>;
 }
 
 type Query = Record<string, string | undefined>;
@@ -38,7 +38,9 @@ function intParam(value: string | undefined): number | undefined {
 function filterFrom(q: Query): RecordFilter {
   if (q.decision !== undefined && q.decision !== 'allow' && q.decision !== 'deny') throw new RangeError('decision must be allow or deny');
   for (const t of ['from', 'to'] as const) if (q[t] !== undefined && Number.isNaN(Date.parse(q[t]!))) throw new RangeError(`${t} is not a time`);
+  if (q.kind !== undefined && q.kind !== 'call' && q.kind !== 'change') throw new RangeError('kind must be call or change');
   const f: RecordFilter = {
+    kind: q.kind as RecordFilter['kind'],
     from: q.from,
     to: q.to,
     team: q.team,
@@ -56,7 +58,7 @@ const checkpointBody = (cp: SignedCheckpoint, verifierKey: string) => ({ origin:
 
 export async function auditAdminRoutes(app: FastifyInstance, deps: AuditRoutesDeps): Promise<void> {
   const { log } = deps;
-  const guard = { preHandler: deps.tokens.require('auditor') };
+  const guard = { onRequest: deps.auth.require('auditor') };
 
   app.get('/admin/v1/audit/records', guard, async (req, reply) => {
     const q = req.query as Query;

@@ -2,7 +2,7 @@
 // and names the first bad record. Format is recognised from the file's first bytes.
 import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { CallRecord } from '../pipeline/contracts.js';
+import type { AuditRecord } from '../pipeline/contracts.js';
 import { openCheckpoint, verifierPublicKey, type SignedCheckpoint } from './checkpoint.js';
 import { parseCsvRow } from './csv.js';
 import { CSV_COLUMNS, CSV_MANIFEST_MARK } from './export.js';
@@ -25,7 +25,7 @@ export interface ExportVerifyReport {
 
 interface Row {
   seq: number;
-  record: CallRecord;
+  record: AuditRecord;
   proof: string[];
   chain: string;
 }
@@ -40,7 +40,7 @@ const stop = (kind: ProblemKind, seq: number | null, message: string) => new Sto
 /** Checks rows in order against the header; returns the running state for the trailer check. */
 class RowChecker {
   readonly cp: SignedCheckpoint;
-  readonly #match: (r: CallRecord) => boolean;
+  readonly #match: (r: AuditRecord) => boolean;
   count = 0;
   lastSeq = -1;
   chain: Buffer = CHAIN_START;
@@ -207,9 +207,9 @@ async function verifyCsv(path: string, anchors: TrustAnchors): Promise<RowChecke
       sawManifest = true;
       continue;
     }
-    let record: CallRecord;
+    let record: AuditRecord;
     try {
-      record = JSON.parse(fields[col('record')] ?? '') as CallRecord;
+      record = JSON.parse(fields[col('record')] ?? '') as AuditRecord;
     } catch {
       throw stop('damaged', Number(fields[0]), `row of seq ${fields[0]} has an unreadable record`);
     }
@@ -238,9 +238,9 @@ async function verifyParquet(path: string, anchors: TrustAnchors): Promise<RowCh
     const end = start + Number(group.num_rows);
     const rows = (await parquetReadObjects({ file, metadata, columns: ['seq', 'record', 'proof', 'chain'], rowStart: start, rowEnd: end })) as Record<string, unknown>[];
     for (const r of rows) {
-      let record: CallRecord;
+      let record: AuditRecord;
       try {
-        record = (typeof r.record === 'string' ? JSON.parse(r.record) : r.record) as CallRecord;
+        record = (typeof r.record === 'string' ? JSON.parse(r.record) : r.record) as AuditRecord;
       } catch {
         throw stop('damaged', Number(r.seq), `row of seq ${String(r.seq)} has an unreadable record`);
       }

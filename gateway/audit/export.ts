@@ -9,6 +9,7 @@ import { csvRow } from './csv.js';
 import { CHAIN_START, EXPORT_FORMAT, nextChain, signManifest, type ExportHeader, type ExportManifest } from './export-manifest.js';
 import type { RecordFilter } from './filter.js';
 import { leafHash } from './merkle.js';
+import { indexFields, isChangeRecord } from './record-kind.js';
 
 export type ExportFormat = 'jsonl' | 'csv' | 'parquet';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['jsonl', 'csv', 'parquet'];
@@ -58,12 +59,17 @@ export const CSV_COLUMNS = ['seq', 'time', 'decision_id', 'phase', 'team', 'proj
 /** First field of the CSV row that carries the manifest, after the last record. */
 export const CSV_MANIFEST_MARK = '#manifest';
 
+/** A change fills the call columns it has an equivalent for: its id, `change` as the phase, the actor as the key, the action as the endpoint. */
 function csvRecordRow(r: ExportRow): string {
   const rec = r.entry.record;
+  const tail = [r.recordJson, b64(r.proof).join(' '), r.chain.toString('base64')];
+  if (isChangeRecord(rec)) {
+    return csvRow([String(r.entry.seq), rec.time, rec.change_id, 'change', '', '', rec.actor.id, rec.action, '', '', '', '', '', '', '', ...tail]);
+  }
   return csvRow([
     String(r.entry.seq), rec.time, rec.decision_id, rec.phase, rec.principal.team, rec.principal.project, rec.principal.key_id, rec.endpoint,
     rec.provider ?? '', rec.model ?? '', rec.decision, String(rec.status), rec.policy_revision ?? '', rec.licence ?? '', String(rec.trainable),
-    r.recordJson, b64(r.proof).join(' '), r.chain.toString('base64'),
+    ...tail,
   ]);
 }
 
@@ -125,10 +131,10 @@ export async function exportAudit(log: AuditLog, opts: ExportOptions): Promise<E
         columnData: [
           { name: 'seq', data: col((r) => BigInt(r.entry.seq)) },
           { name: 'time', encoding: 'PLAIN', data: col((r) => r.entry.record.time) },
-          { name: 'decision_id', encoding: 'PLAIN', data: col((r) => r.entry.record.decision_id) },
-          { name: 'team', data: col((r) => r.entry.record.principal.team) },
-          { name: 'model', data: col((r) => r.entry.record.model) },
-          { name: 'decision', data: col((r) => r.entry.record.decision) },
+          { name: 'decision_id', encoding: 'PLAIN', data: col((r) => indexFields(r.entry.record).id) },
+          { name: 'team', data: col((r) => indexFields(r.entry.record).team) },
+          { name: 'model', data: col((r) => indexFields(r.entry.record).model) },
+          { name: 'decision', data: col((r) => indexFields(r.entry.record).decision) },
           { name: 'record', encoding: 'PLAIN', data: col((r) => r.recordJson) },
           { name: 'proof', encoding: 'PLAIN', data: col((r) => b64(r.proof).join(' ')) },
           { name: 'chain', encoding: 'PLAIN', data: col((r) => r.chain.toString('base64')) },

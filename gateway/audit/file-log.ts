@@ -4,7 +4,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/types.js';
-import type { CallContent, CallRecord } from '../pipeline/contracts.js';
+import type { AuditRecord, CallContent } from '../pipeline/contracts.js';
+import { isChangeRecord } from './record-kind.js';
 import type { CheckpointSigner } from '../signing/checkpoint-signer.js';
 import type { AuditLog, ConsistencyProof, InclusionProof, StoredEntry } from './audit-log.js';
 import { signCheckpoint, verifierKey, type SignedCheckpoint } from './checkpoint.js';
@@ -30,7 +31,7 @@ export interface FileAuditLogOptions {
 }
 
 interface Pending {
-  record: CallRecord;
+  record: AuditRecord;
   content?: CallContent;
   resolve: (r: { seq: number; durable: Promise<void> }) => void;
   reject: (err: Error) => void;
@@ -55,8 +56,8 @@ function deferred(): Deferred {
 }
 
 /** Stores the content parts and returns the record naming their digests. */
-export async function recordWithContent(record: CallRecord, content: CallContent | undefined, put: (v: unknown) => Promise<string>): Promise<CallRecord> {
-  if (!content || (content.request === undefined && content.response === undefined)) return record;
+export async function recordWithContent(record: AuditRecord, content: CallContent | undefined, put: (v: unknown) => Promise<string>): Promise<AuditRecord> {
+  if (isChangeRecord(record) || !content || (content.request === undefined && content.response === undefined)) return record;
   const [request, response] = await Promise.all([
     content.request === undefined ? record.request_digest : put(content.request),
     content.response === undefined ? record.response_digest : put(content.response),
@@ -159,7 +160,7 @@ export class FileAuditLog implements AuditLog {
     return log;
   }
 
-  append(record: CallRecord, content?: CallContent): Promise<{ seq: number; durable: Promise<void> }> {
+  append(record: AuditRecord, content?: CallContent): Promise<{ seq: number; durable: Promise<void> }> {
     if (this.#failed) return Promise.reject(this.#failed);
     if (this.#closed || this.#opts.readOnly) return Promise.reject(new Error('audit log is closed or read-only'));
     return new Promise((resolve, reject) => {
@@ -186,7 +187,7 @@ export class FileAuditLog implements AuditLog {
     const withContent = batch.filter((p) => p.content);
     if (plain.length > 0) this.#write(plain, plain.map((p) => p.record));
     if (withContent.length === 0) return;
-    let records: CallRecord[];
+    let records: AuditRecord[];
     try {
       const put = (v: unknown) => this.#content.put(v);
       records = await Promise.all(withContent.map((p) => recordWithContent(p.record, p.content, put)));
@@ -197,7 +198,7 @@ export class FileAuditLog implements AuditLog {
     this.#write(withContent, records);
   }
 
-  #write(batch: Pending[], records: CallRecord[]): void {
+  #write(batch: Pending[], records: AuditRecord[]): void {
     if (this.#failed) {
       for (const p of batch) p.reject(this.#failed);
       return;

@@ -1,14 +1,14 @@
 // What a leaf of the tree is: the RFC 8785 canonical JSON of {seq, record}. Binding the sequence
 // number into the leaf lets a verifier name a removed, inserted or reordered record directly.
-import type { CallRecord } from '../pipeline/contracts.js';
+import type { AuditRecord } from '../pipeline/contracts.js';
 import { canonicalJson } from './canonical.js';
 
 export interface LogEntry {
   seq: number;
-  record: CallRecord;
+  record: AuditRecord;
 }
 
-export function encodeLeaf(seq: number, record: CallRecord): Buffer {
+export function encodeLeaf(seq: number, record: AuditRecord): Buffer {
   return Buffer.from(canonicalJson({ record, seq }));
 }
 

@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Config } from '../config/types.js';
-import type { CallContent, CallRecord } from '../pipeline/contracts.js';
+import type { AuditRecord, CallContent } from '../pipeline/contracts.js';
+import { indexFields } from './record-kind.js';
 import type { CheckpointSigner } from '../signing/checkpoint-signer.js';
 import type { AuditLog, ConsistencyProof, InclusionProof, StoredEntry } from './audit-log.js';
 import { canonicalJson, contentDigest } from './canonical.js';
@@ -68,7 +69,7 @@ interface Waiter {
 }
 
 interface Queued {
-  record: CallRecord;
+  record: AuditRecord;
   content?: CallContent;
   resolve: (r: { seq: number; durable: Promise<void> }) => void;
   reject: (err: Error) => void;
@@ -219,15 +220,16 @@ export class PgAuditLog implements AuditLog {
       const decisions: string[] = [];
       const nodes: StoredNode[] = [];
       rows.forEach((row, i) => {
-        const record = JSON.parse(row.record) as CallRecord;
+        const record = JSON.parse(row.record) as AuditRecord;
+        const index = indexFields(record);
         const leaf = encodeLeaf(first + i, record);
         seqs.push(first + i);
         ids.push(row.id);
         leaves.push(leaf);
         times.push(record.time);
-        teams.push(record.principal.team);
-        models.push(record.model);
-        decisions.push(record.decision);
+        teams.push(index.team);
+        models.push(index.model);
+        decisions.push(index.decision);
         nodes.push(...frontier.append(leafHash(leaf)));
       });
       await db.query(
@@ -277,7 +279,7 @@ export class PgAuditLog implements AuditLog {
    * Inserts the record (committed, so durable, when the insert returns) and resolves with its
    * sequence number once the sequencer has integrated it; `durable` is already settled.
    */
-  append(record: CallRecord, content?: CallContent): Promise<{ seq: number; durable: Promise<void> }> {
+  append(record: AuditRecord, content?: CallContent): Promise<{ seq: number; durable: Promise<void> }> {
     if (this.#closed) return Promise.reject(new Error('audit log is closed'));
     return new Promise((resolve, reject) => {
       this.#queue.push({ record, content, resolve, reject });

@@ -1,12 +1,12 @@
 // Reads the records of a file-backed audit log in order without opening it for writing (the
 // policy dry-run replays them). A torn tail is skipped; damage before it throws.
 import { join } from 'node:path';
-import type { CallRecord } from '../pipeline/contracts.js';
+import type { AuditRecord } from '../pipeline/contracts.js';
 import { decodeLeaf } from './leaf.js';
 import { scanSegment } from './segment-scan.js';
 import { listSegments } from './segment-store.js';
 
-export async function* iterateRecords(dataDir: string): AsyncIterable<CallRecord> {
+export async function* iterateRecords(dataDir: string): AsyncIterable<AuditRecord> {
   for (const { path } of listSegments(join(dataDir, 'audit', 'segments'))) {
     const it = scanSegment(path);
     for (;;) {

@@ -186,14 +186,17 @@ export class SegmentStore {
     while (seq < to) {
       const seg = this.#segmentOf(seq);
       const it = scanSegment(seg.path, this.#offsets[seq]);
-      for (;;) {
-        const step = await it.next();
-        if (step.done || seq >= to) {
-          await it.return?.({ kind: 'clean', end: 0 });
-          break;
+      // The scan holds the segment's file handle until it is returned: also when the reader stops early
+      // (a query's limit), which returns this generator at its yield.
+      try {
+        for (;;) {
+          const step = await it.next();
+          if (step.done || seq >= to) break;
+          yield { seq, payload: step.value.payload };
+          seq++;
         }
-        yield { seq, payload: step.value.payload };
-        seq++;
+      } finally {
+        await it.return({ kind: 'clean', end: 0 });
       }
       if (seq < to && this.#segmentOf(seq) === seg) throw new AuditCorruptionError(`audit record seq ${seq} in ${seg.path} is unreadable`, seq, seg.path, this.#offsets[seq]);
     }

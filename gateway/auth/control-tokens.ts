@@ -1,6 +1,6 @@
 // Control-plane and runner tokens with roles. `admin` may do everything an `auditor` or
-// `policy-editor` may; `runner` only reads the training feed.
-import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
+// `policy-editor` may; `runner` only reads the training feed. Routes check them through
+// ControlPlaneAuth (control-plane-auth.ts).
 import type { TokenConfig } from '../config/types.js';
 import { presentedKey } from './virtual-keys.js';
 import { hashSecret } from './secret-hash.js';
@@ -17,24 +17,5 @@ export class ControlTokens {
   lookup(headers: Record<string, string | string[] | undefined>): TokenConfig | null {
     const secret = presentedKey(headers);
     return secret ? (this.#byHash.get(hashSecret(secret)) ?? null) : null;
-  }
-
-  /** A fastify preHandler admitting tokens whose role is listed (admin is always admitted, except for `runner`-only routes). */
-  require(...roles: Role[]): preHandlerHookHandler {
-    const admitted = new Set<Role>(roles.includes('runner') ? roles : [...roles, 'admin']);
-    return async (request: FastifyRequest, reply: FastifyReply) => {
-      const token = this.lookup(request.headers);
-      if (!token) return reply.code(401).send({ error: { type: 'unauthorized', message: 'a valid control-plane token is required' } });
-      if (!admitted.has(token.role)) {
-        return reply.code(403).send({ error: { type: 'forbidden', message: `role ${token.role} may not ${request.method} ${request.routeOptions.url}` } });
-      }
-      request.controlToken = token;
-    };
-  }
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    controlToken?: TokenConfig;
   }
 }

@@ -131,6 +131,37 @@ export interface CallRecord {
   trainable: boolean;
 }
 
+/** Who made a control-plane change: a static token (by id) or a signed-in user (OIDC subject and email). */
+export interface ChangeActor {
+  type: 'token' | 'oidc';
+  id: string;
+  email: string | null;
+}
+
+/** A control-plane change, kept in the same tamper-evident log as the calls (gateway/changes). */
+export interface ChangeRecord {
+  kind: 'change';
+  change_id: string;
+  time: string;
+  actor: ChangeActor;
+  role: string;
+  /** What was done, e.g. policy.activate; gateway/changes names them. */
+  action: string;
+  /** What it was done to: a candidate, revision, key or token id. */
+  target: string | null;
+  before: string | null;
+  after: string | null;
+  /** Required for activations and rollbacks. */
+  reason: string | null;
+  /** The client's address as the gateway saw it. */
+  client: string | null;
+  outcome: 'done' | 'refused';
+  /** Why a refused change was refused. */
+  error: string | null;
+}
+
+export type AuditRecord = CallRecord | ChangeRecord;
+
 /** Content kept beside the tree, keyed by its digest, so retention can purge it without breaking proofs. */
 export interface CallContent {
   request?: unknown;
@@ -142,7 +173,7 @@ export interface AuditSink {
    * Appends a record. Returns once the record has reached the operating system (survives kill -9);
    * `durable` settles when it has been fsynced by group commit.
    */
-  append(record: CallRecord, content?: CallContent): Promise<{ seq: number; durable: Promise<void> }>;
+  append(record: AuditRecord, content?: CallContent): Promise<{ seq: number; durable: Promise<void> }>;
   close(): Promise<void>;
 }
 

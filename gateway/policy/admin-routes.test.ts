@@ -5,7 +5,11 @@ import Fastify from 'fastify';
 import { cp, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FileAuditLog } from '../audit/file-log.js';
+import { ControlPlaneAuth } from '../auth/control-plane-auth.js';
 import { ControlTokens } from '../auth/control-tokens.js';
+import { ChangeLog } from '../changes/change-log.js';
+import { loadOrCreateSigningKeys } from '../signing/keys.js';
 import { hashSecret } from '../auth/secret-hash.js';
 import type { CallRecord } from '../pipeline/contracts.js';
 import { policyAdminRoutes } from './admin-routes.js';
@@ -37,14 +41,27 @@ const store = await createPolicyStore({
     yield record;
   },
 });
+const auditDir = await mkdtemp(join(tmpdir(), 'tg-admin-audit-'));
+const audit = await FileAuditLog.open({
+  dataDir: auditDir,
+  audit: { backend: 'file', origin: 'termsgate.test/audit', checkpointIntervalMs: 0, syncIntervalMs: 2 },
+  keys: loadOrCreateSigningKeys(auditDir),
+});
+const changes = new ChangeLog(audit);
 const app = Fastify();
 const vocabulary = { providers: ['vllm'], models: [{ name: 'deepseek-r1', provider: 'vllm', licence: 'mit' }], data_classes: ['pii.email'] };
-policyAdminRoutes(app, { store, tokens, vocabulary: () => vocabulary });
+policyAdminRoutes(app, { store, auth: new ControlPlaneAuth(tokens), changes, vocabulary: () => vocabulary });
 await app.ready();
 t.teardown(async () => {
   await app.close();
   await store.close();
+  await audit.close();
 });
+const changesOf = async (action: string) => {
+  const out = [];
+  for await (const c of changes.list({ action }, 1000)) out.push(c.record);
+  return out;
+};
 const as = (token: string) => ({ authorization: `Bearer ${token}` });
 
 t.test('reads need a token; writes need policy-editor', async (t) => {
@@ -85,6 +102,16 @@ t.test('stage, validate, dry-run, activate, history, rollback', async (t) => {
   const back = await app.inject({ method: 'POST', url: '/admin/v1/policies/rollback', headers: as(editor), payload: { revision: revA, reason: 'back to the reviewed text' } });
   t.equal(back.json().ok, true);
   t.equal(store.status().active.revision, revA);
+
+  const actor = { type: 'token', id: 'e', email: null };
+  t.match(await changesOf('policy.stage'), [{ kind: 'change', actor, role: 'policy-editor', target: candidate, before: revA, after: candidate, outcome: 'done', client: '127.0.0.1' }]);
+  t.match(await changesOf('policy.validate'), [{ actor, target: candidate, after: candidate, outcome: 'done' }]);
+  t.same(
+    (await changesOf('policy.activate')).map((c) => [c.before, c.after, c.reason, c.outcome]),
+    [[revA, candidate, 'MIT clause quoted in full', 'done']],
+    'refused-by-schema attempts (no reason) never reach the log; the activation does, with its reason',
+  );
+  t.match(await changesOf('policy.rollback'), [{ actor, before: candidate, after: revA, reason: 'back to the reviewed text', outcome: 'done' }]);
 });
 
 t.test('a broken candidate is refused with its reason', async (t) => {
@@ -96,6 +123,9 @@ t.test('a broken candidate is refused with its reason', async (t) => {
   t.match(validated.json().findings, [{ step: 'fmt', file: 'request/extra.rego' }]);
   const activate = await app.inject({ method: 'POST', url: '/admin/v1/policies/activate', headers: as(editor), payload: { revision: candidate, reason: 'try it' } });
   t.equal(activate.statusCode, 422);
+  const refused = (await changesOf('policy.activate')).at(-1)!;
+  t.match(refused, { target: candidate, reason: 'try it', outcome: 'refused', error: /no built bundle/ });
+  t.equal(refused.after, refused.before, 'a refused activation changes nothing');
   const escape = await app.inject({ method: 'POST', url: '/admin/v1/policies/stage', headers: as(editor), payload: { files: { '../../etc/x.rego': 'x' } } });
   t.equal(escape.statusCode, 422);
   t.equal((await app.inject({ method: 'POST', url: '/admin/v1/policies/dry-run', headers: as(editor), payload: { candidate: 'nope' } })).statusCode, 422);

@@ -1,7 +1,9 @@
 // Control plane for the rules: /admin/v1/policies (read, stage, validate, dry-run, activate, history,
 // rollback, and the names the rules may refer to). The console at /console calls the same API.
+// Stage, validate, activate and rollback are recorded in the audit log (gateway/changes), refusals too.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ControlTokens } from '../auth/control-tokens.js';
+import type { ControlPlaneAuth } from '../auth/control-plane-auth.js';
+import type { ChangeLog } from '../changes/change-log.js';
 import { PolicyRefusedError, type PolicyStore } from './store.js';
 
 /** What a rule may name: the configured providers and models, and the data classes the gateway detects. */
@@ -13,7 +15,8 @@ export interface PolicyVocabulary {
 
 export interface PolicyAdminRouteDeps {
   store: Pick<PolicyStore, 'status' | 'history' | 'sources' | 'stage' | 'validate' | 'dryRun' | 'activate' | 'rollback'>;
-  tokens: Pick<ControlTokens, 'require'>;
+  auth: Pick<ControlPlaneAuth, 'require'>;
+  changes: Pick<ChangeLog, 'record'>;
   vocabulary: () => PolicyVocabulary;
 }
 
@@ -47,9 +50,13 @@ function refused(reply: FastifyReply, err: unknown): FastifyReply {
   throw err;
 }
 
+function changeOf(action: 'policy.activate' | 'policy.rollback', body: { revision: string; reason: string }, before: string, r: { ok: boolean; error?: string }) {
+  return { action, target: body.revision, before, after: r.ok ? body.revision : before, reason: body.reason, outcome: r.ok ? ('done' as const) : ('refused' as const), error: r.error ?? null };
+}
+
 export function policyAdminRoutes(app: FastifyInstance, deps: PolicyAdminRouteDeps): void {
-  const read = { preHandler: deps.tokens.require('auditor', 'policy-editor') };
-  const edit = { preHandler: deps.tokens.require('policy-editor') };
+  const read = { onRequest: deps.auth.require('auditor', 'policy-editor') };
+  const edit = { onRequest: deps.auth.require('policy-editor') };
   const base = '/admin/v1/policies';
 
   app.get(base, read, async () => deps.store.status());
@@ -65,9 +72,13 @@ export function policyAdminRoutes(app: FastifyInstance, deps: PolicyAdminRouteDe
   });
 
   app.post<{ Body: { files: Record<string, string>; base?: 'active' | 'empty' } }>(`${base}/stage`, { ...edit, schema: { body: stageBody } }, async (request, reply) => {
+    const before = deps.store.status().active.revision;
     try {
-      return await deps.store.stage(request.body);
+      const staged = await deps.store.stage(request.body);
+      await deps.changes.record(request, { action: 'policy.stage', target: staged.candidate, before, after: staged.candidate, outcome: 'done' });
+      return staged;
     } catch (err) {
+      if (err instanceof PolicyRefusedError) await deps.changes.record(request, { action: 'policy.stage', target: null, before, after: null, outcome: 'refused', error: err.message });
       return refused(reply, err);
     }
   });
@@ -75,6 +86,15 @@ export function policyAdminRoutes(app: FastifyInstance, deps: PolicyAdminRouteDe
   app.post<{ Body: { candidate: string } }>(`${base}/validate`, { ...edit, schema: { body: candidateBody } }, async (request, reply) => {
     try {
       const report = await deps.store.validate(request.body.candidate);
+      const failed = report.steps.find((s) => !s.ok);
+      await deps.changes.record(request, {
+        action: 'policy.validate',
+        target: request.body.candidate,
+        before: null,
+        after: report.ok ? report.revision : null,
+        outcome: report.ok ? 'done' : 'refused',
+        error: failed ? `${failed.step} failed` : null,
+      });
       return reply.code(report.ok ? 200 : 422).send(report);
     } catch (err) {
       return refused(reply, err);
@@ -89,11 +109,13 @@ export function policyAdminRoutes(app: FastifyInstance, deps: PolicyAdminRouteDe
     }
   });
 
-  const note = (request: FastifyRequest<{ Body: { reason: string } }>) => ({ by: request.controlToken!.id, reason: request.body.reason.trim() });
+  const note = (request: FastifyRequest<{ Body: { reason: string } }>) => ({ by: request.actor!.email ?? request.actor!.id, reason: request.body.reason.trim() });
 
   app.post<{ Body: { revision: string; reason: string } }>(`${base}/activate`, { ...edit, schema: { body: revisionBody } }, async (request, reply) => {
     try {
+      const before = deps.store.status().active.revision;
       const r = await deps.store.activate(request.body.revision, 'staged', note(request));
+      await deps.changes.record(request, changeOf('policy.activate', request.body, before, r));
       return reply.code(r.ok ? 200 : 422).send(r);
     } catch (err) {
       return refused(reply, err);
@@ -102,7 +124,9 @@ export function policyAdminRoutes(app: FastifyInstance, deps: PolicyAdminRouteDe
 
   app.post<{ Body: { revision: string; reason: string } }>(`${base}/rollback`, { ...edit, schema: { body: revisionBody } }, async (request, reply) => {
     try {
+      const before = deps.store.status().active.revision;
       const r = await deps.store.rollback(request.body.revision, note(request));
+      await deps.changes.record(request, changeOf('policy.rollback', request.body, before, r));
       return reply.code(r.ok ? 200 : 422).send(r);
     } catch (err) {
       return refused(reply, err);

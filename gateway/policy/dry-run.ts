@@ -1,5 +1,6 @@
 // Dry run: re-decide recorded calls under a candidate revision and list the decisions that would change.
-import type { CallFacts, CallRecord, ModelRoute, Principal, ProviderKind } from '../pipeline/contracts.js';
+import type { AuditRecord, CallFacts, CallRecord, ModelRoute, Principal, ProviderKind } from '../pipeline/contracts.js';
+import { isChangeRecord } from '../audit/record-kind.js';
 import type { PolicyDecider } from '../pipeline/contracts.js';
 import { impactGroups, type ImpactGroup } from './impact.js';
 
@@ -46,10 +47,11 @@ export function factsFromRecord(record: CallRecord, ctx: RecordContext = {}): Ca
   };
 }
 
-/** The last `n` calls (one record per decision id, the latest phase wins), oldest first. */
-export async function lastCalls(records: AsyncIterable<CallRecord>, n: number): Promise<CallRecord[]> {
+/** The last `n` calls (one record per decision id, the latest phase wins), oldest first; changes are skipped. */
+export async function lastCalls(records: AsyncIterable<AuditRecord>, n: number): Promise<CallRecord[]> {
   const byId = new Map<string, CallRecord>();
   for await (const r of records) {
+    if (isChangeRecord(r)) continue;
     byId.delete(r.decision_id);
     byId.set(r.decision_id, r);
     if (byId.size > n) byId.delete(byId.keys().next().value!);

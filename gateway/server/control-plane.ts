@@ -1,7 +1,10 @@
-// What every control-plane route shares (/admin/…, /console…, /training/…): answers pass the secret
-// scrubber before they leave. Registered once on the root instance; the data plane is left alone.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+// What every control-plane route shares (/admin/…, /console…, /training/…): security headers
+// (helmet: no framing, no sniffing, no referrer), answers passing the secret scrubber, and quiet,
+// capped info lines for callers' mistakes. Registered once on the root instance; the data plane is left alone.
+import helmet from '@fastify/helmet';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SecretScrubber } from '../secrets/scrubber.js';
+import { sampledInfo } from './sampled-log.js';
 
 const CONTROL_PLANE = /^\/(admin|console|training)(\/|$|\?)/;
 
@@ -13,7 +16,20 @@ export interface ControlPlaneDeps {
   scrubber: SecretScrubber;
 }
 
-export function controlPlane(app: FastifyInstance, deps: ControlPlaneDeps): void {
+export async function controlPlane(app: FastifyInstance, deps: ControlPlaneDeps): Promise<void> {
+  await app.register(helmet, {
+    global: false,
+    // Pages that need more (the console) set their own policy; everything else is data.
+    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] } },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    // HSTS belongs to whoever terminates TLS in front of the gateway.
+    strictTransportSecurity: false,
+  });
+  // Before authentication, so a 401 carries the headers too.
+  app.addHook('onRequest', async (request, reply) => {
+    if (isControlPlane(request)) await reply.helmet();
+  });
   app.addHook('onSend', async (request, _reply, payload) => {
     if (!isControlPlane(request)) return payload;
     if (typeof payload === 'string') return deps.scrubber.scrub(payload);
@@ -21,4 +37,16 @@ export function controlPlane(app: FastifyInstance, deps: ControlPlaneDeps): void
     // Streams (exports) carry audit records, which hold ids and digests, never key or token values.
     return payload;
   });
+}
+
+/** A rejected credential: one capped info line, no stack. */
+export function logAuthFailure(request: FastifyRequest, status: 401 | 403, reason: string): void {
+  sampledInfo(request.server.log, { status, reason, method: request.method, route: request.routeOptions.url, client: request.ip }, 'control-plane request refused');
+}
+
+/** Errors of routes outside the data plane: the caller's mistakes are info without a stack; the gateway's own are errors. */
+export function answerRouteError(request: FastifyRequest, reply: FastifyReply, error: Error & { code?: string }, status: number, message: string): FastifyReply {
+  if (status >= 500) request.log.error({ err: error }, 'request failed');
+  else sampledInfo(request.server.log, { status, code: error.code, method: request.method, route: request.routeOptions.url ?? null, client: request.ip }, 'request refused');
+  return reply.code(status).send({ error: { message, type: 'invalid_request_error' } });
 }

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { endpointAdapters } from '../dialects/index.js';
 import type { EndpointAdapter } from '../dialects/types.js';
 import type { RequestPath } from '../pipeline/request-path.js';
+import { answerRouteError } from './control-plane.js';
 import { NodeSink } from './node-sink.js';
 
 declare module 'fastify' {
@@ -42,10 +43,7 @@ export function dataPlaneErrors(app: FastifyInstance, path: RequestPath): void {
             : status === 500
               ? 'termsgate failed to handle this request'
               : error.message;
-    if (!adapter) {
-      request.log.error({ err: error }, 'request failed');
-      return reply.code(status).send({ error: { message, type: 'invalid_request_error' } });
-    }
+    if (!adapter) return answerRouteError(request, reply, error, status, message);
     reply.hijack();
     // A body refused before it was read to the end (too large, too slow) leaves the connection unusable.
     if (status === 408 || status === 413) reply.raw.setHeader('connection', 'close');

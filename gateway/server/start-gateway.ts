@@ -29,7 +29,10 @@ import { Upstream } from '../upstream/client.js';
 import { createTelemetry } from '../../telemetry/telemetry.js';
 import { registerMetricsRoute } from '../../telemetry/metrics-route.js';
 import { buildServer } from './app.js';
-import { controlPlane } from './control-plane.js';
+import { controlPlane, logAuthFailure } from './control-plane.js';
+import { ControlPlaneAuth } from '../auth/control-plane-auth.js';
+import { ChangeLog } from '../changes/change-log.js';
+import { changeRoutes } from '../changes/routes.js';
 import { scrubbingDestination } from '../secrets/log-destination.js';
 import { gatewayScrubber } from '../secrets/gateway-secrets.js';
 
@@ -46,7 +49,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
     scrubbingDestination(scrubber, opts.logDestination ?? pino.destination(1)),
   );
   const keys = loadOrCreateSigningKeys(config.dataDir);
-  const tokens = new ControlTokens(config.tokens);
+  const auth = new ControlPlaneAuth(new ControlTokens(config.tokens), logAuthFailure);
   const virtualKeys = new VirtualKeys(config.keys);
   const routes = new ModelRoutes(config);
 
@@ -103,6 +106,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       telemetry,
       log: logger,
     });
+    const changes = new ChangeLog(audit);
     const app = await buildServer({
       requestPath,
       keys: virtualKeys,
@@ -115,20 +119,22 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       plugins: [
         (app) => controlPlane(app, { scrubber }),
         (app) => registerMetricsRoute(app, { telemetry }),
-        (app) => whoamiRoute(app, { tokens }),
+        (app) => whoamiRoute(app, { auth }),
+        (app) => changeRoutes(app, { changes, auth }),
         (app) =>
           policyAdminRoutes(app, {
             store: policy,
-            tokens,
+            auth,
+            changes,
             vocabulary: () => ({
               providers: Object.keys(config.providers),
               models: routes.all().map((r) => ({ name: r.name, provider: r.providerId, licence: r.licence })),
               data_classes: [...new Set(detectors.map((d) => d.dataClass))].sort(),
             }),
           }),
-        (app) => auditAdminRoutes(app, { log: audit, tokens }),
-        (app) => provenanceAdminRoutes(app, { provenance, tokens }),
-        (app) => trainingFeedRoutes(app, { feed, tokens, keys }),
+        (app) => auditAdminRoutes(app, { log: audit, auth }),
+        (app) => provenanceAdminRoutes(app, { provenance, auth }),
+        (app) => trainingFeedRoutes(app, { feed, auth, keys }),
         (app) => consoleRoutes(app, readConsoleFiles(DEFAULT_CONSOLE_DIR)),
       ],
     });

@@ -1,13 +1,13 @@
 // HTTP surface of the training feed: the runner pages through permitted records with its token,
 // and fetches the public key that verifies their permits.
 import type { FastifyInstance } from 'fastify';
-import type { ControlTokens } from '../auth/control-tokens.js';
+import type { ControlPlaneAuth } from '../auth/control-plane-auth.js';
 import type { SigningKeys } from '../signing/keys.js';
 import type { TrainingFeed } from './feed.js';
 
 export interface TrainingFeedRouteDeps {
   feed: Pick<TrainingFeed, 'read'>;
-  tokens: Pick<ControlTokens, 'require'>;
+  auth: Pick<ControlPlaneAuth, 'require'>;
   keys: Pick<SigningKeys, 'keyId' | 'publicKey' | 'publicKeyRaw'>;
 }
 
@@ -16,7 +16,7 @@ const MAX_LIMIT = 1000;
 export function trainingFeedRoutes(app: FastifyInstance, deps: TrainingFeedRouteDeps): void {
   app.get<{ Querystring: { cursor?: string; limit?: string } }>(
     '/training/v1/feed',
-    { preHandler: deps.tokens.require('runner') },
+    { onRequest: deps.auth.require('runner') },
     async (request, reply) => {
       const cursor = parseCount(request.query.cursor, 0);
       const limit = parseCount(request.query.limit, 100);

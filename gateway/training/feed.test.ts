@@ -8,6 +8,7 @@ import { createTrainingFeed } from './feed.js';
 import { verifyRecord } from './permit.js';
 import Fastify from 'fastify';
 import type { TrainingExample } from '../pipeline/contracts.js';
+import { ControlPlaneAuth } from '../auth/control-plane-auth.js';
 import { ControlTokens } from '../auth/control-tokens.js';
 import { hashSecret } from '../auth/secret-hash.js';
 import { trainingFeedRoutes } from './feed-routes.js';
@@ -117,7 +118,7 @@ t.test('feed routes: runner token, cursor paging, public key', async (t) => {
     { id: 'a', hash: hashSecret('admin-secret'), role: 'admin' },
   ]);
   const app = Fastify();
-  trainingFeedRoutes(app, { feed, tokens, keys });
+  trainingFeedRoutes(app, { feed, auth: new ControlPlaneAuth(tokens), keys });
   t.teardown(() => app.close());
   const get = (url: string, token?: string) =>
     app.inject({ method: 'GET', url, headers: token ? { authorization: `Bearer ${token}` } : {} });

@@ -22,7 +22,8 @@ export interface DemoGateway {
   close(): Promise<void>;
 }
 
-export async function startDemoGateway(adjust: (config: Config) => void = () => {}): Promise<DemoGateway> {
+/** `logs` receives every log line (info and up) the gateway writes; without it the gateway is silent. */
+export async function startDemoGateway(adjust: (config: Config) => void = () => {}, opts: { logs?: string[] } = {}): Promise<DemoGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), 'termsgate-test-'));
   const secrets = {
     virtualKey: 'tg-test-' + randomBytes(12).toString('hex'),
@@ -36,7 +37,8 @@ export async function startDemoGateway(adjust: (config: Config) => void = () => 
   const config = demoConfig({ mockUrl: mock.url, mockPort: mock.port, dataDir, port: 0, host: '127.0.0.1', secrets });
   config.policy.dir = join(packageRoot, 'policies');
   adjust(config);
-  const gateway = await startGateway(config, { logLevel: 'silent' });
+  const logs = opts.logs;
+  const gateway = await startGateway(config, logs ? { logLevel: 'info', logDestination: { write: (line: string) => void logs.push(line) } } : { logLevel: 'silent' });
   return {
     url: gateway.url,
     key: secrets.virtualKey,

@@ -202,3 +202,28 @@ t.test('an export row with a shortened proof fails, even where a cached node wou
   t.equal(r.status, 1, r.stdout);
   t.match(r.stdout, /FAILED \(altered, first bad record seq 1\)/);
 });
+
+t.test('attack 6: content deleted by hand is told from content purged by retention (signed tombstones)', async (t) => {
+  const dir = tempDataDir('trust-content');
+  const log = await FileAuditLog.open({ dataDir: dir, audit: auditConfig(), keys: signer });
+  const content = (i: number) => ({ request: { messages: [{ role: 'user', content: `q${i}` }] }, response: `a${i}` });
+  for (let i = 0; i < 4; i++) await log.append(sampleRecord(i * 5), content(i));
+  await sleep(50);
+  const cutoff = new Date().toISOString();
+  await sleep(50);
+  for (let i = 4; i < 8; i++) await log.append(sampleRecord(i * 5), content(i));
+  const later = (await log.get(6))!.record.response_digest!;
+  await log.close();
+  const wrongKey = cli(['purge-content', '--data-dir', dir, '--older-than', cutoff]);
+  t.equal(wrongKey.status, 2, 'a key that is not the checkpoint key cannot write tombstones');
+  const purge = cli(['purge-content', '--data-dir', dir, '--older-than', cutoff, '--signer-file', signerFile]);
+  t.equal(purge.status, 0, purge.stderr);
+  t.match(purge.stdout, /purged 8 content items .* each with a signed tombstone/);
+  const ok = cli(['verify', '--data-dir', dir, '--key', pinnedKey]);
+  t.equal(ok.status, 0, ok.stdout);
+  t.match(ok.stdout, /8 content items checked, 8 purged by retention/);
+  rmSync(join(audit(dir), 'content', later.slice(7, 9), `${later.slice(7)}.json`));
+  const bad = cli(['verify', '--data-dir', dir, '--key', pinnedKey]);
+  t.equal(bad.status, 1, bad.stdout);
+  t.match(bad.stdout, new RegExp(`FAILED \\(content, first bad record seq 6\\): content ${later} of record seq 6 was deleted`));
+});

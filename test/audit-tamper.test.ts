@@ -1,6 +1,6 @@
 // Tampering with a closed file-backed audit log: every kind of edit is detected by verifyStore
 // and the first bad record is named.
-import { cpSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { FileAuditLog } from '../gateway/audit/file-log.js';
@@ -130,8 +130,31 @@ t.test('purging content keeps the log verifiable', async (t) => {
   t.equal(await log.purgeContent(new Date(Date.now() - 3_600_000)), 0, 'nothing is older than an hour');
   t.equal(await log.purgeContent(new Date(Date.now() + 1000)), 10, 'everything stored before now goes');
   t.equal(await log.content(entry!.record.request_digest!), null);
+  const first = await log.get(0);
   await log.close();
   const r = await verifyStore(dir);
   t.ok(r.ok, JSON.stringify(r.problem));
   t.equal(r.contentChecked, 0, 'no content left to check');
+  t.equal(r.contentPurged, 8, 'the completed records name 8 purged items, each with its tombstone');
+  const tombstones = readFileSync(join(dir, 'audit', 'tombstones.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { digest: string; rule: string; purged_at: string });
+  t.equal(tombstones.length, 10);
+  t.match(tombstones[0], { rule: /^older-than 20\d\d-/, purged_at: /^20\d\d-/ });
+
+  // Dropping a tombstone turns the purge into a deletion; editing one breaks its signature.
+  const lines = readFileSync(join(dir, 'audit', 'tombstones.jsonl'), 'utf8').split('\n').filter(Boolean);
+  writeFileSync(join(dir, 'audit', 'tombstones.jsonl'), lines.filter((l) => !l.includes(first!.record.request_digest!)).join('\n') + '\n');
+  const dropped = await verifyStore(dir);
+  t.match(dropped.problem, { kind: 'content', seq: 0, message: /deleted: it is gone and no retention tombstone names it/ });
+  writeFileSync(join(dir, 'audit', 'tombstones.jsonl'), lines.map((l) => l.replace(/older-than [^"]+/, 'older-than 1970-01-01T00:00:00.000Z')).join('\n') + '\n');
+  t.match((await verifyStore(dir)).problem, { kind: 'content', message: /not signed by the log's key: forged/ });
+});
+
+t.test('content deleted without retention is told from purged content', async (t) => {
+  const dir = copy();
+  const log = await FileAuditLog.open({ dataDir: dir, audit: auditConfig(), keys, readOnly: true });
+  const digest = (await log.get(8))!.record.response_digest!;
+  await log.close();
+  rmSync(join(dir, 'audit', 'content', digest.slice(7, 9), `${digest.slice(7)}.json`));
+  const r = await verifyStore(dir);
+  t.match(r.problem, { kind: 'content', seq: 8, message: new RegExp(`content ${digest} of record seq 8 was deleted`) });
 });

@@ -46,6 +46,6 @@ export interface AuditLog extends AuditSink {
   content(digest: string): Promise<unknown | null>;
   /** Signs an export manifest (domain-separated bytes) with the checkpoint key. */
   signExport(data: Uint8Array): Buffer | Promise<Buffer>;
-  /** Retention: deletes content stored before `cutoff`; records and proofs are unaffected. */
+  /** Retention: deletes content stored before `cutoff`, leaving signed tombstones (file backend); records and proofs are unaffected. */
   purgeContent(cutoff: Date): Promise<number>;
 }

@@ -93,24 +93,39 @@ export class ContentStore {
     }
   }
 
-  /** Retention: deletes content written before `cutoff` (and leftovers of interrupted writes); returns how many items went. */
-  async purgeOlderThan(cutoff: Date): Promise<number> {
-    let purged = 0;
+  /** Retention candidates: digests of content written before `cutoff`, and leftovers of interrupted writes. */
+  async olderThan(cutoff: Date): Promise<{ digests: string[]; leftovers: string[] }> {
+    const digests: string[] = [];
+    const leftovers: string[] = [];
     let dirs: string[] = [];
     try {
       dirs = await readdir(this.#dir);
     } catch {
-      return 0;
+      return { digests, leftovers };
     }
     for (const d of dirs) {
       for (const name of await readdir(join(this.#dir, d))) {
         const path = join(this.#dir, d, name);
-        if ((await stat(path)).mtimeMs < cutoff.getTime()) {
-          await rm(path, { force: true });
-          if (name.endsWith('.json')) purged++;
-        }
+        if ((await stat(path)).mtimeMs >= cutoff.getTime()) continue;
+        if (/^[0-9a-f]{64}\.json$/.test(name)) digests.push(`sha256:${name.slice(0, 64)}`);
+        else leftovers.push(path);
       }
     }
-    return purged;
+    return { digests, leftovers };
+  }
+
+  async remove(digest: string): Promise<void> {
+    await rm(this.#path(digest), { force: true });
+  }
+
+  /** Removes a leftover of an interrupted write (a path olderThan returned). */
+  async removePath(path: string): Promise<void> {
+    if (!path.startsWith(this.#dir + '/')) throw new Error(`${path} is not in the content store`);
+    await rm(path, { force: true });
+  }
+
+  /** Whether content is stored under the digest. */
+  has(digest: string): boolean {
+    return existsSync(this.#path(digest));
   }
 }

@@ -14,6 +14,7 @@ import { ContentStore } from './content-store.js';
 import { recordMatcher, type RecordFilter } from './filter.js';
 import { decodeLeaf, encodeLeaf, type LogEntry } from './leaf.js';
 import { cachedReader, consistencyProof, Frontier, inclusionProof, leafHash, treeRoot, type StoredNode } from './merkle.js';
+import { purgeContent } from './retention.js';
 import { WitnessClient } from './witness-client.js';
 import { AuditCorruptionError, SegmentStore } from './segment-store.js';
 import { TreeStore } from './tree-store.js';
@@ -365,7 +366,7 @@ export class FileAuditLog implements AuditLog {
   }
 
   purgeContent(cutoff: Date): Promise<number> {
-    return this.#content.purgeOlderThan(cutoff);
+    return purgeContent(this.#dir, this.#content, cutoff, this.#opts.keys);
   }
 
   async close(): Promise<void> {

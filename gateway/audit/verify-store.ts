@@ -3,12 +3,14 @@
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { contentDigest } from './canonical.js';
-import type { Checkpoint, SignedCheckpoint } from './checkpoint.js';
+import { verifierPublicKey, type Checkpoint, type SignedCheckpoint } from './checkpoint.js';
 import { readCheckpoints, readVerifierKey } from './checkpoint-store.js';
 import { ContentStore } from './content-store.js';
 import { Frontier, HASH_SIZE, leafHash } from './merkle.js';
 import { scanSegment } from './segment-scan.js';
+import { readTombstones } from './retention.js';
 import { listSegments } from './segment-store.js';
+import { tombstoneValid } from './tombstone.js';
 import { isPinned, openTrustedCheckpoint, quorumProblem, type TrustAnchors } from './trust.js';
 
 export type ProblemKind =
@@ -42,6 +44,8 @@ export interface VerifyReport {
   verifiedSize: number;
   /** Stored content items whose digest was recomputed. */
   contentChecked: number;
+  /** Content named by records and removed by retention (each with a valid signed tombstone). */
+  contentPurged: number;
   problem: VerifyProblem | null;
   warnings: string[];
   /** Whether anything was pinned: without, the result proves integrity against the log's own key only. */
@@ -135,6 +139,19 @@ async function verifyContent(dir: string, report: VerifyReport): Promise<VerifyP
   return null;
 }
 
+/** Digests of the content a completed record's call stored (content logging full or redacted). */
+function storedDigests(payload: Buffer): string[] {
+  if (!payload.includes('"content_logging":"full"') && !payload.includes('"content_logging":"redacted"')) return [];
+  if (!payload.includes('"phase":"completed"') && !payload.includes('"phase":"incomplete"')) return [];
+  return [...payload.toString('utf8').matchAll(/"(?:request|response)_digest":"(sha256:[0-9a-f]{64})"/g)].map((m) => m[1]);
+}
+
+/** What became of the content a record stored: the first item gone without a tombstone, and how many were purged. */
+function contentState(payload: Buffer, content: ContentStore, purged: Set<string>): { missing: string | null; purged: number } {
+  const gone = storedDigests(payload).filter((d) => !content.has(d));
+  return { missing: gone.find((d) => !purged.has(d)) ?? null, purged: gone.length };
+}
+
 export interface VerifyStoreOptions {
   checkContent?: boolean;
   /** What is pinned; its verifierKey replaces the data directory's checkpoint.vkey. */
@@ -145,7 +162,7 @@ export async function verifyStore(dataDir: string, opts: VerifyStoreOptions = {}
   const dir = join(dataDir, 'audit');
   const anchors: TrustAnchors = opts.trust ?? { witnessKeys: [], quorum: 0, maxTailMs: Infinity };
   const pinned = isPinned(anchors);
-  const report: VerifyReport = { ok: false, records: 0, checkpoints: 0, verifiedSize: 0, contentChecked: 0, problem: null, warnings: [], pinned, unverifiedTail: null };
+  const report: VerifyReport = { ok: false, records: 0, checkpoints: 0, verifiedSize: 0, contentChecked: 0, contentPurged: 0, problem: null, warnings: [], pinned, unverifiedTail: null };
   const fail = (kind: ProblemKind, seq: number | null, message: string): VerifyReport => {
     report.problem = { kind, seq, message };
     return report;
@@ -187,6 +204,14 @@ export async function verifyStore(dataDir: string, opts: VerifyStoreOptions = {}
   const frontier = new Frontier();
   const stored = new StoredLeaves(join(dir, 'tree', 'level-00.bin'));
   const checkContent = opts.checkContent ?? true;
+  const content = new ContentStore(join(dir, 'content'));
+  const purged = new Set<string>();
+  if (checkContent) {
+    for (const t of readTombstones(dir)) {
+      if (!vkey || !tombstoneValid(t, verifierPublicKey(vkey))) return fail('content', null, `the tombstone of ${t.digest} (${t.purged_at}) is not signed by the log's key: forged`);
+      purged.add(t.digest);
+    }
+  }
 
 
   try {
@@ -227,6 +252,11 @@ export async function verifyStore(dataDir: string, opts: VerifyStoreOptions = {}
         const storedLeaf = stored.get(pos);
         if (storedLeaf && !storedLeaf.equals(lh)) return fail('altered', pos, `record seq ${pos} was altered: its leaf hash differs from the one in the tree`);
         frontier.append(lh);
+        if (checkContent) {
+          const state = contentState(step.value.payload, content, purged);
+          if (state.missing) return fail('content', pos, `content ${state.missing} of record seq ${pos} was deleted: it is gone and no retention tombstone names it`);
+          report.contentPurged += state.purged;
+        }
         pos++;
         if (trusted && pos === trusted.size && !frontier.root().equals(trusted.root)) {
           return fail('fork', null, `records seq 0..${pos - 1} do not reproduce the root of the trusted checkpoint of size ${pos}: the log was rewritten (a fork of the history the checkpoint saw)`);

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AuditLog } from '../audit/audit-log.js';
 import { readVerifierKey } from '../audit/checkpoint-store.js';
+import { verifierPublicKey } from '../audit/checkpoint.js';
 import { EXPORT_FORMATS, exportAudit, type ExportFormat } from '../audit/export.js';
 import { verifyExport } from '../audit/export-verify.js';
 import type { RecordFilter } from '../audit/filter.js';
@@ -13,7 +14,7 @@ import type { VerifyProblem } from '../audit/verify-store.js';
 import { verifyStore } from '../audit/verify-store.js';
 import { checkpointOfNote, isPinned, type TrustAnchors } from '../audit/trust.js';
 import { loadOrCreateSigningKeys } from '../signing/keys.js';
-import { loadCheckpointSigner } from '../signing/checkpoint-signer.js';
+import { loadCheckpointSigner, type CheckpointSigner } from '../signing/checkpoint-signer.js';
 
 const usage = `usage:
   termsgate audit export [--data-dir DIR] --format jsonl|csv|parquet [--from T] [--to T] [--team T]
@@ -23,7 +24,7 @@ const usage = `usage:
   termsgate audit verify [--data-dir DIR | EXPORT_FILE] [--json]
                          [--key FILE] [--witness-key FILE ... --quorum N] [--trusted-checkpoint FILE]
                          [--checkpoint-interval MS] | --integrity-only
-  termsgate audit purge-content --older-than T [--data-dir DIR]`;
+  termsgate audit purge-content --older-than T [--data-dir DIR] [--signer-file PEM | --signer-env VAR]`;
 
 const options = {
   'data-dir': { type: 'string', default: './data' },
@@ -55,13 +56,19 @@ function fail(message: string): number {
   return 2;
 }
 
+/** The checkpoint key, wherever the gateway keeps it (export manifests and tombstones are signed with it). */
+function checkpointSigner(v: Values, dataDir: string): CheckpointSigner {
+  if (v['signer-file']) return loadCheckpointSigner({ file: v['signer-file'] }, dataDir);
+  if (v['signer-env']) return loadCheckpointSigner({ env: v['signer-env'] }, dataDir);
+  return loadOrCreateSigningKeys(dataDir);
+}
+
 /** Opens the log of a data directory for reading; the origin comes from the stored verifier key. */
 async function openForReading(v: Values): Promise<{ log: AuditLog; dataDir: string }> {
   const dataDir = resolve(v['data-dir']!);
   const vkey = readVerifierKey(join(dataDir, 'audit'));
   if (!vkey && !v['postgres-url']) throw new Error(`no audit log under ${dataDir}`);
-  // Export manifests are signed with the checkpoint key, wherever the gateway keeps it.
-  const keys = v['signer-file'] ? loadCheckpointSigner({ file: v['signer-file'] }, dataDir) : v['signer-env'] ? loadCheckpointSigner({ env: v['signer-env'] }, dataDir) : loadOrCreateSigningKeys(dataDir);
+  const keys = checkpointSigner(v, dataDir);
   const origin = vkey?.split('+')[0] ?? 'termsgate.local/audit';
   const postgresUrl = v['postgres-url'];
   const log = await openAuditLog({
@@ -156,7 +163,7 @@ async function runVerify(v: Values, positionals: string[]): Promise<number> {
   if (v.json) process.stdout.write(JSON.stringify(report) + '\n');
   else {
     process.stdout.write(
-      `${dataDir}: ${report.records} records, ${report.checkpoints} checkpoints (verified up to size ${report.verifiedSize}), ${report.contentChecked} content items checked (${trustNote(anchors)}): ${describe(report.problem)}\n`,
+      `${dataDir}: ${report.records} records, ${report.checkpoints} checkpoints (verified up to size ${report.verifiedSize}), ${report.contentChecked} content items checked, ${report.contentPurged} purged by retention (${trustNote(anchors)}): ${describe(report.problem)}\n`,
     );
     const tail = report.unverifiedTail;
     if (tail) process.stdout.write(`unverified tail: ${tail.records} records (seq ${tail.fromSeq}..${tail.toSeq}, newest ${tail.lastTime}) beyond the newest checkpoint (${tail.checkpointTime ?? 'none'})\n`);
@@ -169,9 +176,15 @@ async function runPurge(v: Values): Promise<number> {
   const cutoff = v['older-than'] ? new Date(v['older-than']) : null;
   if (!cutoff || Number.isNaN(cutoff.getTime())) return fail('--older-than needs a time (RFC 3339)');
   const dataDir = resolve(v['data-dir']!);
+  const auditDir = join(dataDir, 'audit');
+  const vkey = readVerifierKey(auditDir);
+  if (!vkey) return fail(`no audit log under ${dataDir}`);
+  const signer = checkpointSigner(v, dataDir);
+  if (verifierPublicKey(vkey).compare(signer.publicKeyRaw) !== 0) return fail('the signing key is not the log\'s checkpoint key (give --signer-file or --signer-env as configured in audit.signer)');
   const { ContentStore } = await import('../audit/content-store.js');
-  const purged = await new ContentStore(join(dataDir, 'audit', 'content')).purgeOlderThan(cutoff);
-  process.stdout.write(`purged ${purged} content items stored before ${cutoff.toISOString()}\n`);
+  const { purgeContent } = await import('../audit/retention.js');
+  const purged = await purgeContent(auditDir, new ContentStore(join(auditDir, 'content')), cutoff, signer);
+  process.stdout.write(`purged ${purged} content items stored before ${cutoff.toISOString()}, each with a signed tombstone\n`);
   return 0;
 }
 

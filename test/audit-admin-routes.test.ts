@@ -70,3 +70,35 @@ t.test('audit admin routes', async (t) => {
   }
   t.equal((await app.inject({ url: '/admin/v1/audit/export?format=xml', headers: auth })).statusCode, 400);
 });
+
+t.test('filters by key, purpose, rule, data class and outcome; a record’s proof status', async (t) => {
+  const log = await FileAuditLog.open({ dataDir: tempDataDir('routes-filters'), audit: auditConfig(), keys: testKeys() });
+  for (let i = 0; i < 20; i++) await log.append(sampleRecord(i, i === 6 ? { data_classes: ['pii.email'], purpose: 'support' } : {}));
+  await log.append(sampleRecord(20, { phase: 'started' }));
+  const app = Fastify();
+  await app.register(async (scope) => auditAdminRoutes(scope, { log, tokens }));
+  t.teardown(async () => {
+    await app.close();
+    await log.close();
+  });
+  const seqs = async (query: string) => (await app.inject({ url: `/admin/v1/audit/records?${query}`, headers: auth })).json().records.map((r: { seq: number }) => r.seq);
+  t.same(await seqs('key=key-3'), [3, 10, 17]);
+  t.same(await seqs('purpose=support'), [6]);
+  t.same(await seqs('data_class=pii.email'), [6]);
+  t.same(await seqs('rule=deny_secret'), [4, 9, 14, 19]);
+  t.same(await seqs('rule=deny_secret&key=key-2'), [9]);
+  t.same((await seqs('phase=completed,denied,failed')).length, 20, 'the outcome of each call, without its started record');
+  t.equal((await app.inject({ url: '/admin/v1/audit/records?phase=completed,maybe', headers: auth })).statusCode, 400);
+
+  const pending = (await app.inject({ url: '/admin/v1/audit/records/3/proof', headers: auth })).json();
+  t.equal(pending.status, 'pending', 'no checkpoint yet');
+  await app.inject({ method: 'POST', url: '/admin/v1/audit/checkpoint', headers: auth });
+  const proof = (await app.inject({ url: '/admin/v1/audit/records/3/proof', headers: auth })).json();
+  t.match(proof, { seq: 3, status: 'verified', signature_verified: true, inclusion_verified: true, checkpoint: { size: 21 } });
+  t.ok(verifyInclusion(Buffer.from(proof.leaf_hash, 'base64'), 3, 21, proof.proof.map((h: string) => Buffer.from(h, 'base64')), Buffer.from(proof.checkpoint.root, 'base64')), 'the answer carries a proof a client can check itself');
+  await log.append(sampleRecord(21));
+  t.equal((await app.inject({ url: '/admin/v1/audit/records/21/proof', headers: auth })).json().status, 'pending', 'a record after the checkpoint waits for the next one');
+  t.equal((await app.inject({ url: '/admin/v1/audit/records/99/proof', headers: auth })).statusCode, 404);
+  t.equal((await app.inject({ url: '/admin/v1/audit/records/-1/proof', headers: auth })).statusCode, 400);
+  t.equal((await app.inject({ url: '/admin/v1/audit/records/3/proof', headers: { authorization: `Bearer ${editor}` } })).statusCode, 403);
+});

@@ -3,6 +3,7 @@
 // calls, activate with a reason, see the next call decided by the new revision, roll back; the auditor's
 // view; accessibility (axe-core) and screenshots of each screen under docs/.
 import t from 'tap';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -24,6 +25,7 @@ const editorToken = 'tge-' + randomBytes(12).toString('hex');
 const auditorToken = 'tgu-' + randomBytes(12).toString('hex');
 const researchKey = 'tg-research-' + randomBytes(12).toString('hex');
 const gw = await startDemoGateway((config) => {
+  config.audit.checkpointIntervalMs = 1000;
   config.tokens.push({ id: 'legal-editor', hash: hashSecret(editorToken), role: 'policy-editor' }, { id: 'auditor-1', hash: hashSecret(auditorToken), role: 'auditor' });
   config.keys.push({ id: 'research-1', hash: hashSecret(researchKey), team: 'ml-research', project: 'distil', defaultPurpose: 'general', allowedPurposes: ['general', 'evaluation', 'training-data'] });
 });
@@ -141,7 +143,7 @@ t.test('change a team’s models by form, preview, activate with a reason, see i
   const sentence = '3 calls from team ml-research to deepseek-r1 with purpose general would now be denied (rule access.model_not_allowed)';
   t.ok(await impact.getByText(sentence).isVisible(), sentence);
   t.equal(await impact.locator('tbody tr').count(), 1, 'only the calls that change are listed');
-  t.equal(await impact.locator('tbody tr a').count(), 3, 'each example opens its record');
+  t.equal(await impact.locator('tbody tr code').count(), 3, 'three example decisions (an editor may not open audit records)');
   t.same(await axe(page), [], 'change screen: no serious accessibility violations');
   await shot(page, 'change-impact');
   await page.getByRole('button', { name: 'Activate these rules' }).click();
@@ -166,6 +168,52 @@ t.test('change a team’s models by form, preview, activate with a reason, see i
   await page.getByText(`Rolled back to revision ${activeBefore}.`).waitFor({ timeout: 30_000 });
   t.equal(await page.locator('#active-revision').textContent(), activeBefore);
   t.equal((await chat(researchKey, 'deepseek-r1')).status, 200, 'after the roll back the call is allowed again');
+  await page.close();
+});
+
+t.test('audit log: filter to a denied call, open it with its clause and a verified proof, export CSV and verify it with the CLI', async (t) => {
+  const denied = await chat(researchKey, 'gpt-4o-mini', 'training-data');
+  t.equal(denied.status, 403);
+  const deniedId = String(denied.headers['x-termsgate-decision-id']);
+  const page = await newPage(t);
+  await signIn(page, auditorToken);
+  await go(page, 'Audit log');
+  await page.getByLabel('Team').fill('ml-research');
+  await page.getByLabel('Decision').selectOption('deny');
+  await page.getByLabel('Rule').fill('terms.training_forbidden');
+  await page.getByRole('button', { name: 'Show calls' }).click();
+  const rows = page.locator('table.records tbody tr');
+  await page.waitForFunction(() => document.querySelectorAll('table.records tbody tr').length === 1);
+  t.same(await rows.locator('td:nth-child(7)').allTextContents(), ['terms.training_forbidden'], 'one denied call matches');
+  t.same(await axe(page), [], 'audit log: no serious accessibility violations');
+  await shot(page, 'audit');
+
+  const download = page.waitForEvent('download');
+  await page.getByLabel('Format').selectOption('csv');
+  await page.getByRole('button', { name: 'Export these calls' }).click();
+  const file = join(gw.dataDir, 'console-export.csv');
+  await (await download).saveAs(file);
+  await page.getByText(/^Exported audit-\d+\.csv\./).waitFor();
+  // The console shows the command with the log's key to pin (read from the control plane, not the file).
+  const command = (await page.locator('code', { hasText: 'termsgate audit verify --key' }).textContent())!;
+  const key = /--key (\S+)/.exec(command)![1];
+  const cli = spawnSync(process.execPath, [join(packageRoot, 'dist', 'gateway', 'cli', 'main.js'), 'audit', 'verify', '--key', key, file], { encoding: 'utf8' });
+  t.equal(cli.status, 0, cli.stdout + cli.stderr);
+  t.match(cli.stdout, /csv export, 1 records/);
+
+  await rows.first().getByRole('link').click();
+  await page.getByRole('heading', { name: 'Recorded call' }).waitFor();
+  t.ok(await page.getByText(deniedId).isVisible(), 'the record of the denied call');
+  t.ok(await page.locator('blockquote').first().isVisible(), 'the clause is quoted');
+  // The gateway signs a checkpoint every few seconds; "Check again" until it covers the record.
+  for (let i = 0; i < 30 && (await page.locator('.proof[data-status="pending"]').count()) > 0; i++) {
+    await page.waitForTimeout(1000);
+    await page.locator('.proof[data-status="pending"] button').first().click();
+  }
+  await page.locator('.proof[data-status="verified"]').first().waitFor();
+  t.match(await page.locator('.proof').first().textContent(), /✓ Verified: this record is entry \d+ of the log's signed checkpoint/);
+  t.same(await axe(page), [], 'record detail: no serious accessibility violations');
+  await shot(page, 'record');
   await page.close();
 });
 

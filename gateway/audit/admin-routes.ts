@@ -7,7 +7,9 @@ import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ControlPlaneAuth } from '../auth/control-plane-auth.js';
 import type { AuditLog } from './audit-log.js';
-import type { SignedCheckpoint } from './checkpoint.js';
+import { openCheckpoint, type SignedCheckpoint } from './checkpoint.js';
+import { encodeLeaf, type LogEntry } from './leaf.js';
+import { leafHash, verifyInclusion } from './merkle.js';
 import { EXPORT_FORMATS, exportAudit, type ExportFormat } from './export.js';
 import type { RecordFilter } from './filter.js';
 
@@ -35,6 +37,15 @@ function intParam(value: string | undefined): number | undefined {
   return n;
 }
 
+const PHASES = ['started', 'completed', 'denied', 'failed'] as const;
+
+function phasesOf(value: string | undefined): RecordFilter['phases'] {
+  if (value === undefined) return undefined;
+  const phases = value.split(',');
+  for (const p of phases) if (!(PHASES as readonly string[]).includes(p)) throw new RangeError(`phase must be one or more of ${PHASES.join(', ')}`);
+  return phases as RecordFilter['phases'];
+}
+
 function filterFrom(q: Query): RecordFilter {
   if (q.decision !== undefined && q.decision !== 'allow' && q.decision !== 'deny') throw new RangeError('decision must be allow or deny');
   for (const t of ['from', 'to'] as const) if (q[t] !== undefined && Number.isNaN(Date.parse(q[t]!))) throw new RangeError(`${t} is not a time`);
@@ -44,14 +55,38 @@ function filterFrom(q: Query): RecordFilter {
     from: q.from,
     to: q.to,
     team: q.team,
+    keyId: q.key,
     model: q.model,
+    purpose: q.purpose,
+    rule: q.rule,
+    dataClass: q.data_class,
     decision: q.decision as RecordFilter['decision'],
-    phase: q.phase as RecordFilter['phase'],
+    phases: phasesOf(q.phase),
     decisionId: q.decision_id,
     fromSeq: intParam(q.from_seq),
   };
   for (const k of Object.keys(f) as (keyof RecordFilter)[]) if (f[k] === undefined) delete f[k];
   return f;
+}
+
+async function proofStatus(log: AuditLog, entry: LogEntry, cp: SignedCheckpoint) {
+  let signatureVerified = true;
+  try {
+    openCheckpoint(cp.note, log.verifierKey);
+  } catch {
+    signatureVerified = false;
+  }
+  const proof = await log.inclusionProof(entry.seq, cp.size);
+  const leaf = encodeLeaf(entry.seq, entry.record);
+  const inclusionVerified = verifyInclusion(leafHash(leaf), entry.seq, cp.size, proof.proof.map((h) => Buffer.from(h, 'base64')), cp.root);
+  return {
+    status: signatureVerified && inclusionVerified ? 'verified' : 'failed',
+    signature_verified: signatureVerified,
+    inclusion_verified: inclusionVerified,
+    leaf_hash: leafHash(leaf).toString('base64'),
+    proof: proof.proof,
+    checkpoint: checkpointBody(cp, log.verifierKey),
+  };
 }
 
 const checkpointBody = (cp: SignedCheckpoint, verifierKey: string) => ({ origin: cp.origin, size: cp.size, root: cp.root.toString('base64'), time: cp.time, note: cp.note, verifier_key: verifierKey });
@@ -126,6 +161,24 @@ export async function auditAdminRoutes(app: FastifyInstance, deps: AuditRoutesDe
       if (err instanceof RangeError) return badRequest(reply, err.message);
       throw err;
     }
+  });
+
+  // A record's proof status: inclusion in the latest signed checkpoint, checked here against the
+  // checkpoint's signature, so the console can say "verified" without trusting this answer's root.
+  app.get('/admin/v1/audit/records/:seq/proof', guard, async (req, reply) => {
+    let seq: number;
+    try {
+      seq = intParam((req.params as { seq: string }).seq)!;
+    } catch (err) {
+      return badRequest(reply, (err as Error).message);
+    }
+    const entry = await log.get(seq);
+    if (!entry) return reply.code(404).send({ error: { type: 'not_found', message: `no record with seq ${seq}` } });
+    const cp = await log.latestCheckpoint();
+    if (!cp || cp.size <= seq) {
+      return { seq, status: 'pending', message: 'not yet covered by a signed checkpoint; the gateway signs one every few seconds', checkpoint: cp ? checkpointBody(cp, log.verifierKey) : null };
+    }
+    return { seq, ...(await proofStatus(log, entry, cp)) };
   });
 
   app.get('/admin/v1/audit/proof/consistency', guard, async (req, reply) => {

@@ -50,7 +50,10 @@ class RowChecker {
 
   readonly #anchors: TrustAnchors;
 
-  constructor(header: ExportHeader, anchors: TrustAnchors) {
+  readonly #onProgress?: (records: number) => void;
+
+  constructor(header: ExportHeader, anchors: TrustAnchors, onProgress?: (records: number) => void) {
+    this.#onProgress = onProgress;
     if (header.format !== EXPORT_FORMAT) throw stop('checkpoint', null, `not a ${EXPORT_FORMAT} export`);
     this.#anchors = anchors;
     const pinnedKey = anchors.verifierKey?.trim();
@@ -108,6 +111,7 @@ class RowChecker {
     this.chain = chain;
     this.lastSeq = seq;
     this.count++;
+    if (this.count % 1000 === 0) this.#onProgress?.(this.count);
   }
 
   finish(trailer: ExportTrailer | null, header: ExportHeader): void {
@@ -133,7 +137,7 @@ function firstBytes(path: string, n: number): Buffer {
   }
 }
 
-async function verifyJsonl(path: string, anchors: TrustAnchors): Promise<RowChecker> {
+async function verifyJsonl(path: string, anchors: TrustAnchors, onProgress?: (records: number) => void): Promise<RowChecker> {
   const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
   let checker: RowChecker | null = null;
   let header: ExportHeader | null = null;
@@ -151,7 +155,7 @@ async function verifyJsonl(path: string, anchors: TrustAnchors): Promise<RowChec
     if (!checker) {
       if (obj.type !== 'header') throw stop('damaged', null, 'the export has no header line');
       header = obj as unknown as ExportHeader;
-      checker = new RowChecker(header, anchors);
+      checker = new RowChecker(header, anchors, onProgress);
     } else if (trailer) {
       throw stop('out-of-order', null, `line ${lineNo} follows the manifest: inserted`);
     } else if (obj.type === 'trailer') {
@@ -165,7 +169,7 @@ async function verifyJsonl(path: string, anchors: TrustAnchors): Promise<RowChec
   return checker;
 }
 
-async function verifyCsv(path: string, anchors: TrustAnchors): Promise<RowChecker> {
+async function verifyCsv(path: string, anchors: TrustAnchors, onProgress?: (records: number) => void): Promise<RowChecker> {
   // The manifest row is last; read it first from the end of the file.
   const size = statSync(path).size;
   const tailLen = Math.min(size, 64 * 1024);
@@ -182,7 +186,7 @@ async function verifyCsv(path: string, anchors: TrustAnchors): Promise<RowChecke
     // Without the manifest there is no checkpoint to check the rows against.
     throw stop('truncated', null, 'the CSV export has no manifest row at its end: truncated');
   }
-  const checker = new RowChecker(header, anchors);
+  const checker = new RowChecker(header, anchors, onProgress);
   const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
   let pending = '';
   let first = true;
@@ -219,7 +223,7 @@ async function verifyCsv(path: string, anchors: TrustAnchors): Promise<RowChecke
   return checker;
 }
 
-async function verifyParquet(path: string, anchors: TrustAnchors): Promise<RowChecker> {
+async function verifyParquet(path: string, anchors: TrustAnchors, onProgress?: (records: number) => void): Promise<RowChecker> {
   // Loaded on demand: tap's module resolver cannot resolve hyparquet's subpath exports.
   const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } = await import('hyparquet');
   const file = await asyncBufferFromFile(path);
@@ -232,7 +236,7 @@ async function verifyParquet(path: string, anchors: TrustAnchors): Promise<RowCh
   const kv = metadata.key_value_metadata?.find((k) => k.key === 'termsgate.manifest');
   if (!kv?.value) throw stop('damaged', null, 'the Parquet export carries no termsgate.manifest');
   const manifest = JSON.parse(kv.value) as ExportManifest;
-  const checker = new RowChecker(manifest, anchors);
+  const checker = new RowChecker(manifest, anchors, onProgress);
   let start = 0;
   for (const group of metadata.row_groups) {
     const end = start + Number(group.num_rows);
@@ -252,14 +256,14 @@ async function verifyParquet(path: string, anchors: TrustAnchors): Promise<RowCh
   return checker;
 }
 
-export async function verifyExport(path: string, opts: { trust?: TrustAnchors } = {}): Promise<ExportVerifyReport> {
+export async function verifyExport(path: string, opts: { trust?: TrustAnchors; onProgress?: (records: number) => void } = {}): Promise<ExportVerifyReport> {
   const anchors: TrustAnchors = opts.trust ?? { witnessKeys: [], quorum: 0, maxTailMs: Infinity };
   const head = firstBytes(path, 4).toString('latin1');
   const format = head === 'PAR1' ? 'parquet' : head.startsWith('{') ? 'jsonl' : head.startsWith('seq,') ? 'csv' : 'unknown';
   const report: ExportVerifyReport = { ok: false, format, records: 0, treeSize: 0, problem: null, pinned: isPinned(anchors) };
   try {
     if (format === 'unknown') throw stop('damaged', null, 'not a termsgate audit export (JSONL, CSV or Parquet)');
-    const checker = format === 'parquet' ? await verifyParquet(path, anchors) : format === 'jsonl' ? await verifyJsonl(path, anchors) : await verifyCsv(path, anchors);
+    const checker = format === 'parquet' ? await verifyParquet(path, anchors, opts.onProgress) : format === 'jsonl' ? await verifyJsonl(path, anchors, opts.onProgress) : await verifyCsv(path, anchors, opts.onProgress);
     report.records = checker.count;
     report.treeSize = checker.cp.size;
     report.ok = true;

@@ -86,6 +86,8 @@ export interface ExportOptions {
   out: Writable | string;
   /** The size of a checkpoint the recipient trusts: the export then carries a consistency proof from it. */
   consistentWith?: number;
+  /** Called with the number of records written so far, once per batch. */
+  onProgress?: (records: number) => void;
 }
 
 export async function exportAudit(log: AuditLog, opts: ExportOptions): Promise<ExportManifest> {
@@ -149,6 +151,7 @@ export async function exportAudit(log: AuditLog, opts: ExportOptions): Promise<E
         chain = r.chain;
       }
       if (group.length >= ROW_GROUP) await flushGroup();
+      opts.onProgress?.(count);
     }
     await flushGroup();
     const manifest = await signManifest(header, count, chain, (d) => log.signExport(d));
@@ -172,6 +175,7 @@ export async function exportAudit(log: AuditLog, opts: ExportOptions): Promise<E
       chain = r.chain;
     }
     await write(out, text);
+    opts.onProgress?.(count);
   }
   const manifest = await signManifest(header, count, chain, (d) => log.signExport(d));
   if (opts.format === 'jsonl') {

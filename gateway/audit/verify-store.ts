@@ -156,6 +156,8 @@ export interface VerifyStoreOptions {
   checkContent?: boolean;
   /** What is pinned; its verifierKey replaces the data directory's checkpoint.vkey. */
   trust?: TrustAnchors;
+  /** Called now and then with the number of records checked so far. */
+  onProgress?: (records: number) => void;
 }
 
 export async function verifyStore(dataDir: string, opts: VerifyStoreOptions = {}): Promise<VerifyReport> {
@@ -258,6 +260,7 @@ export async function verifyStore(dataDir: string, opts: VerifyStoreOptions = {}
           report.contentPurged += state.purged;
         }
         pos++;
+        if (pos % 10_000 === 0) opts.onProgress?.(pos);
         if (trusted && pos === trusted.size && !frontier.root().equals(trusted.root)) {
           return fail('fork', null, `records seq 0..${pos - 1} do not reproduce the root of the trusted checkpoint of size ${pos}: the log was rewritten (a fork of the history the checkpoint saw)`);
         }

@@ -15,6 +15,7 @@ import { verifyStore } from '../audit/verify-store.js';
 import { checkpointOfNote, isPinned, type TrustAnchors } from '../audit/trust.js';
 import { loadOrCreateSigningKeys } from '../signing/keys.js';
 import { loadCheckpointSigner, type CheckpointSigner } from '../signing/checkpoint-signer.js';
+import { progress } from './progress.js';
 
 const usage = `usage:
   termsgate audit export [--data-dir DIR] --format jsonl|csv|parquet [--from T] [--to T] [--team T]
@@ -126,7 +127,8 @@ async function runExport(v: Values): Promise<number> {
     const checkpoint = await log.latestCheckpoint();
     if (!checkpoint) return fail('the audit log has no signed checkpoint yet (the gateway signs one every audit.checkpointIntervalMs and on shutdown)');
     const trusted = v['trusted-checkpoint'] === undefined ? undefined : checkpointOfNote(readCheckpointFile(v['trusted-checkpoint'])).size;
-    const manifest = await exportAudit(log, { format, filter, checkpoint, out: v.out ?? process.stdout, consistentWith: trusted });
+    const bar = progress('audit export', 'records exported');
+    const manifest = await exportAudit(log, { format, filter, checkpoint, out: v.out ?? process.stdout, consistentWith: trusted, onProgress: bar.update }).finally(bar.stop);
     process.stderr.write(`exported ${manifest.count} records against checkpoint of size ${checkpoint.size}\n`);
     return 0;
   } finally {
@@ -150,7 +152,8 @@ async function runVerify(v: Values, positionals: string[]): Promise<number> {
   const target = positionals[0];
   if (target !== undefined) {
     if (!existsSync(target)) return fail(`no such file: ${target}`);
-    const report = await verifyExport(target, { trust: anchors });
+    const bar = progress('audit verify', 'records checked');
+    const report = await verifyExport(target, { trust: anchors, onProgress: bar.update }).finally(bar.stop);
     if (unpinned && report.ok) Object.assign(report, { ok: false, problem: UNPINNED });
     if (v.json) process.stdout.write(JSON.stringify(report) + '\n');
     else process.stdout.write(`${target}: ${report.format} export, ${report.records} records, checkpoint size ${report.treeSize} (${trustNote(anchors)}): ${describe(report.problem)}\n`);
@@ -158,7 +161,8 @@ async function runVerify(v: Values, positionals: string[]): Promise<number> {
   }
   const dataDir = resolve(v['data-dir']!);
   if (!existsSync(join(dataDir, 'audit'))) return fail(`no audit log under ${dataDir}`);
-  const report = await verifyStore(dataDir, { trust: anchors });
+  const bar = progress('audit verify', 'records checked');
+  const report = await verifyStore(dataDir, { trust: anchors, onProgress: bar.update }).finally(bar.stop);
   if (unpinned && report.ok) Object.assign(report, { ok: false, problem: UNPINNED });
   if (v.json) process.stdout.write(JSON.stringify(report) + '\n');
   else {

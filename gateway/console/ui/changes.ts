@@ -98,7 +98,9 @@ function impactTable(report: DryRun): HTMLElement {
     g.sentence,
     g.count.toLocaleString('en-US'),
     // Decision ids are UUIDv7: the tail tells them apart, the head is the time.
-    g.examples.map((id) => h('a', { href: `#/audit/record/${encodeURIComponent(id)}`, class: 'mono', title: `decision ${id}` }, id.slice(-8))),
+    g.examples.map((id) =>
+      can.audit() ? h('a', { href: `#/audit/record/${encodeURIComponent(id)}`, class: 'mono', title: `decision ${id}` }, id.slice(-8)) : h('code', { title: `decision ${id}` }, id.slice(-8)),
+    ),
   ]);
   return h('div', { id: 'impact' }, summary, table('Calls that would be decided differently, grouped by change, team, model, purpose and rule', ['Change', 'What would happen', 'Calls', 'Examples'], rows, 'impact'));
 }

@@ -1,8 +1,10 @@
 // The console's screens, in navigation order. A screen a role may not use is not shown (and the
 // API refuses its calls anyway).
 import { can } from './api.js';
+import { renderAudit } from './audit.js';
 import { renderChanges } from './changes.js';
 import { renderCompany } from './company.js';
+import { renderRecord } from './record.js';
 import { renderRego } from './rego.js';
 
 export interface Screen {
@@ -18,4 +20,10 @@ export const screens: Screen[] = [
   { path: 'changes', title: 'Changes', visible: always, render: (m) => renderChanges(m) },
   { path: 'rules', title: 'Company rules', visible: always, render: (m) => renderCompany(m) },
   { path: 'rego', title: 'Rego', visible: can.edit, render: (m) => renderRego(m) },
+  {
+    path: 'audit',
+    title: 'Audit log',
+    visible: can.audit,
+    render: (m, [sub, ...rest]) => (sub === 'record' ? renderRecord(m, rest) : renderAudit(m)),
+  },
 ];

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { chromium, type Page } from 'playwright-core';
 import { request } from 'undici';
 import { hashSecret } from '../gateway/auth/secret-hash.js';
+import { DEFAULT_CONSOLE_DIR } from '../gateway/console/assets.js';
 import { buildConsole } from '../gateway/console/build.js';
 import { packageRoot } from '../gateway/server/package-root.js';
 import { startDemoGateway } from './support/demo-gateway.js';
@@ -97,7 +98,8 @@ t.test('the page and its assets: strict CSP, hashed assets cached for a year, in
   t.notMatch(html, /<script>|<style>|https?:\/\//, 'no inline code and no external URL in the page');
   const script = /src="(\/console\/assets\/console-[A-Z0-9]+\.js)"/.exec(html)![1];
   const asset = await request(`${gw.url}${script}`);
-  await asset.body.dump();
+  const served = Buffer.from(await asset.body.arrayBuffer());
+  t.ok(served.equals(readFileSync(join(DEFAULT_CONSOLE_DIR, script.replace('/console/', '')))), 'the bundle is served byte for byte as built');
   t.equal(asset.headers['cache-control'], 'public, max-age=31536000, immutable');
   const again = await request(`${gw.url}${script}`, { headers: { 'if-none-match': String(asset.headers.etag) } });
   await again.body.dump();

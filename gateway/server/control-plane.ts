@@ -31,7 +31,9 @@ export async function controlPlane(app: FastifyInstance, deps: ControlPlaneDeps)
     if (isControlPlane(request)) await reply.helmet();
   });
   app.addHook('onSend', async (request, _reply, payload) => {
-    if (!isControlPlane(request)) return payload;
+    // The console's bundled assets are build output, never holding a secret; scrubbing would corrupt
+    // their code (a literal `Bearer ${token}` reads as a credential).
+    if (!isControlPlane(request) || request.url.startsWith('/console/assets/')) return payload;
     if (typeof payload === 'string') return deps.scrubber.scrub(payload);
     if (Buffer.isBuffer(payload)) return Buffer.from(deps.scrubber.scrub(payload.toString('utf8')));
     // Streams (exports) carry audit records, which hold ids and digests, never key or token values.

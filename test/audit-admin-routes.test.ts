@@ -76,7 +76,7 @@ t.test('filters by key, purpose, rule, data class and outcome; a record’s proo
   for (let i = 0; i < 20; i++) await log.append(sampleRecord(i, i === 6 ? { data_classes: ['pii.email'], purpose: 'support' } : {}));
   await log.append(sampleRecord(20, { phase: 'started' }));
   const app = Fastify();
-  await app.register(async (scope) => auditAdminRoutes(scope, { log, tokens }));
+  await app.register(async (scope) => auditAdminRoutes(scope, { log, auth: new ControlPlaneAuth(tokens) }));
   t.teardown(async () => {
     await app.close();
     await log.close();

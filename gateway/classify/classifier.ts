@@ -3,7 +3,8 @@
 // classified within its budget is not forwarded: the caller gets an error and the call a record.
 import { Piscina } from 'piscina';
 import type { BodyClassification } from '../pipeline/contracts.js';
-import { inspect } from './inspect.js';
+import { inspect, type InspectTask } from './inspect.js';
+import type { MaskResult } from './mask.js';
 
 export interface ClassifierOptions {
   /** Bodies whose strings total at most this many characters are classified on the event loop. */
@@ -23,6 +24,8 @@ export class ClassificationBudgetExceeded extends Error {
 
 export interface Classifier {
   classify(body: Record<string, unknown>): Promise<BodyClassification>;
+  /** Replaces every finding of `classes` by a typed placeholder; rejects when the result still shows one. */
+  mask(body: Record<string, unknown>, classes: string[]): Promise<MaskResult>;
   close(): Promise<void>;
 }
 
@@ -31,17 +34,19 @@ const workerFile = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './
 
 export function createClassifier(opts: ClassifierOptions): Classifier {
   let pool: Piscina | null = null;
+  const run = async (task: InspectTask) => {
+    if (stringChars(task.body, opts.inlineChars) <= opts.inlineChars) return inspect(task);
+    pool ??= new Piscina({ filename: workerFile, minThreads: 0, maxThreads: opts.threads, idleTimeout: 30_000 });
+    try {
+      return (await pool.run(task, { signal: AbortSignal.timeout(opts.budgetMs) })) as ReturnType<typeof inspect>;
+    } catch (err) {
+      if ((err as Error).name === 'AbortError') throw new ClassificationBudgetExceeded(opts.budgetMs);
+      throw err;
+    }
+  };
   return {
-    async classify(body) {
-      if (stringChars(body, opts.inlineChars) <= opts.inlineChars) return inspect({ body, decodedBytes: opts.decodedBytes });
-      pool ??= new Piscina({ filename: workerFile, minThreads: 0, maxThreads: opts.threads, idleTimeout: 30_000 });
-      try {
-        return (await pool.run({ body, decodedBytes: opts.decodedBytes }, { signal: AbortSignal.timeout(opts.budgetMs) })) as BodyClassification;
-      } catch (err) {
-        if ((err as Error).name === 'AbortError') throw new ClassificationBudgetExceeded(opts.budgetMs);
-        throw err;
-      }
-    },
+    classify: async (body) => (await run({ op: 'classify', body, decodedBytes: opts.decodedBytes })) as BodyClassification,
+    mask: async (body, classes) => (await run({ op: 'mask', body, classes, decodedBytes: opts.decodedBytes })) as MaskResult,
     async close() {
       await pool?.destroy();
     },

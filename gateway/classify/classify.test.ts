@@ -79,7 +79,7 @@ t.test('redact replaces only the requested classes', async (t) => {
 });
 
 t.test('findings report positions, not only classes', async (t) => {
-  t.same(findings('x 123-45-6789'), [{ dataClass: 'pii.national_id', start: 2, end: 13 }]);
+  t.same(findings('x 123-45-6789'), [{ dataClass: 'pii.national_id', kind: 'usSsn', start: 2, end: 13 }]);
 });
 
 t.test('checksums', async (t) => {

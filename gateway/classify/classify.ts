@@ -4,6 +4,8 @@ import { combined, detectors } from './detectors.js';
 
 export interface Finding {
   dataClass: string;
+  /** The detector that found it (awsAccessKey, email, …). */
+  kind: string;
   start: number;
   end: number;
 }
@@ -18,7 +20,7 @@ export function findings(text: string): Finding[] {
       const hit = groups[`d${i}`];
       if (hit === undefined) continue;
       const d = detectors[i];
-      if (!d.accept || d.accept(hit)) out.push({ dataClass: d.dataClass, start: m.index!, end: m.index! + hit.length });
+      if (!d.accept || d.accept(hit)) out.push({ dataClass: d.dataClass, kind: d.name, start: m.index!, end: m.index! + hit.length });
       break;
     }
   }

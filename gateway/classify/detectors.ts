@@ -11,7 +11,7 @@ function ci(word: string): string {
 const B = '(?<![A-Za-z0-9])';
 
 export interface Detector {
-  /** Named group in the combined pattern. */
+  /** Named group in the combined pattern; in UPPER_SNAKE_CASE, the label of a masking placeholder. */
   name: string;
   dataClass: string;
   pattern: string;
@@ -33,7 +33,7 @@ export const detectors: Detector[] = [
   },
   { name: 'anthropicKey', dataClass: 'secret.api_key', pattern: String.raw`${B}sk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_-]{20,}` },
   { name: 'openaiKey', dataClass: 'secret.api_key', pattern: String.raw`${B}sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}` },
-  { name: 'awsKey', dataClass: 'secret.api_key', pattern: String.raw`(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[0-9A-Z]{16}(?![A-Z0-9])` },
+  { name: 'awsAccessKey', dataClass: 'secret.api_key', pattern: String.raw`(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[0-9A-Z]{16}(?![A-Z0-9])` },
   { name: 'githubToken', dataClass: 'secret.api_key', pattern: String.raw`${B}(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})` },
   { name: 'gitlabToken', dataClass: 'secret.api_key', pattern: String.raw`${B}gl(?:pat|dt|ptt|rt)-[A-Za-z0-9_-]{20,}` },
   { name: 'stripeKey', dataClass: 'secret.api_key', pattern: String.raw`${B}(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{20,}` },
@@ -53,7 +53,7 @@ export const detectors: Detector[] = [
     accept: (m) => /[A-Z]/.test(m) && /[a-z]/.test(m) && /[0-9]/.test(m) && entropy(m) >= 4.2,
   },
   {
-    name: 'keywordSecret',
+    name: 'secretValue',
     dataClass: 'secret.token',
     // A high-entropy value assigned to something named like a credential (password = "…", api_key: …).
     // The value alone is the finding (a lookbehind holds the name), so a specific detector matching at the same place wins.
@@ -68,7 +68,7 @@ export const detectors: Detector[] = [
   },
   { name: 'email', dataClass: 'pii.email', pattern: String.raw`\b[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}\b` },
   {
-    name: 'card',
+    name: 'cardNumber',
     dataClass: 'pii.card',
     pattern: String.raw`(?<!\d|\d[.-])\d(?:[ -]?\d){12,18}(?!\d|[.-]\d)`,
     accept: (m) => passesLuhn(digitsOf(m)),

@@ -1,13 +1,14 @@
-// One classification task, the same inline and in the worker pool: scan the forwarded body and
-// summarise what was found. Pure.
+// The classification tasks, the same inline and in the worker pool: classify the forwarded body, or
+// mask the named data classes in it. Pure.
 import type { BodyClassification } from '../pipeline/contracts.js';
 import { scanBody, summarise } from './body.js';
+import { maskBody, type MaskResult } from './mask.js';
 
-export interface InspectTask {
-  body: unknown;
-  decodedBytes: number;
-}
+export type InspectTask =
+  | { op: 'classify'; body: Record<string, unknown>; decodedBytes: number }
+  | { op: 'mask'; body: Record<string, unknown>; classes: string[]; decodedBytes: number };
 
-export function inspect(task: InspectTask): BodyClassification {
-  return summarise(scanBody(task.body, { decodedBytes: task.decodedBytes }));
+export function inspect(task: InspectTask): BodyClassification | MaskResult {
+  const limits = { decodedBytes: task.decodedBytes };
+  return task.op === 'mask' ? maskBody(task.body, task.classes, limits) : summarise(scanBody(task.body, limits));
 }

@@ -15,6 +15,8 @@ export interface Span {
 
 export interface BodyFinding {
   dataClass: string;
+  /** The detector that found it; for an encoded run, the detector that found something in what it decodes to. */
+  kind: string;
   /** Where the finding sits; several spans when it crosses from one string into the next. */
   spans: Span[];
 }
@@ -35,9 +37,9 @@ export function scanPieces(pieces: readonly Piece[], limits: ScanLimits): BodyFi
   const folded = pieces.map((p) => secretForm(p.text));
   const texts = folded.map((f) => f.text);
   texts.forEach((text, i) => {
-    for (const f of findings(text)) out.push({ dataClass: f.dataClass, spans: [{ piece: i, start: f.start, end: f.end }] });
+    for (const f of findings(text)) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: f.start, end: f.end }] });
     for (const run of encodedRuns(text, budget)) {
-      for (const dataClass of decodedClasses(run.bytes, budget, 1)) out.push({ dataClass, spans: [{ piece: i, start: run.start, end: run.end }] });
+      for (const { dataClass, kind } of decodedFindings(run.bytes, budget, 1)) out.push({ dataClass, kind, spans: [{ piece: i, start: run.start, end: run.end }] });
     }
   });
   const values = pieces.map((_, i) => i).filter((i) => !pieces[i].key);
@@ -45,8 +47,12 @@ export function scanPieces(pieces: readonly Piece[], limits: ScanLimits): BodyFi
   // that a key split over two turns is joined across the `"role": "user"` between them; in the second,
   // also across one string in between (a turn interposed between the halves).
   const content = values.filter((i) => !ENUM_WORD.test(pieces[i].text));
-  out.push(...acrossBoundaries(texts, values, 0), ...acrossBoundaries(texts, content, 0), ...acrossBoundaries(texts, content, 1));
-  return dedupe(out.map((f) => ({ dataClass: f.dataClass, spans: f.spans.map((s) => inOriginal(s, folded[s.piece])) })));
+  const joined = [...acrossBoundaries(texts, values, 0), ...acrossBoundaries(texts, content, 0), ...acrossBoundaries(texts, content, 1)];
+  // A match that only extends a finding already made inside one string (an e-mail address running on
+  // into the next string) is that finding, not a new one.
+  const within = out.flatMap((f) => f.spans);
+  out.push(...joined.filter((f) => !f.spans.some((s) => within.some((w) => w.piece === s.piece && w.start < s.end && s.start < w.end))));
+  return dedupe(out.map((f) => ({ ...f, spans: f.spans.map((s) => inOriginal(s, folded[s.piece])) })));
 }
 
 /** A span of a piece's secret form, as offsets into the piece's original text. */
@@ -56,13 +62,13 @@ function inOriginal(span: Span, folded: FoldedText): Span {
 
 const ENUM_WORD = /^[a-z][a-z_]{0,23}$/;
 
-function decodedClasses(bytes: Buffer, budget: DecodeBudget, nesting: number): string[] {
-  if (isPrivateKeyDer(bytes)) return ['secret.private_key'];
+function decodedFindings(bytes: Buffer, budget: DecodeBudget, nesting: number): Array<{ dataClass: string; kind: string }> {
+  if (isPrivateKeyDer(bytes)) return [{ dataClass: 'secret.private_key', kind: 'privateKey' }];
   const text = asText(bytes);
   if (text === null) return [];
-  const classes = findings(text).map((f) => f.dataClass);
-  if (nesting > 0) for (const run of encodedRuns(text, budget)) classes.push(...decodedClasses(run.bytes, budget, nesting - 1));
-  return classes;
+  const found = findings(text).map(({ dataClass, kind }) => ({ dataClass, kind }));
+  if (nesting > 0) for (const run of encodedRuns(text, budget)) found.push(...decodedFindings(run.bytes, budget, nesting - 1));
+  return found;
 }
 
 /** Findings that only exist when neighbouring strings are read as one text. */
@@ -74,7 +80,7 @@ function acrossBoundaries(texts: readonly string[], order: number[], skip: numbe
     const boundary = segments.filter((s) => s.side === 'left').reduce((n, s) => n + s.text.length, 0);
     for (const f of findings(text)) {
       if (f.start >= boundary || f.end <= boundary) continue;
-      out.push({ dataClass: f.dataClass, spans: spansOf(segments, f.start, f.end) });
+      out.push({ dataClass: f.dataClass, kind: f.kind, spans: spansOf(segments, f.start, f.end) });
     }
   }
   return out;

@@ -21,6 +21,7 @@ export interface RecordParts {
   error?: string | null;
   watermarkId?: string | null;
   permitId?: string | null;
+  masked?: CallRecord['masked'];
 }
 
 export function callRecord(p: RecordParts): CallRecord {
@@ -51,6 +52,7 @@ export function callRecord(p: RecordParts): CallRecord {
     training_permit_id: p.permitId ?? null,
     licence: p.route?.licence ?? null,
     trainable: p.decision?.training.permit ?? false,
+    ...(p.masked?.length ? { masked: p.masked } : {}),
   };
 }
 

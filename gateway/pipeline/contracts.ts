@@ -45,6 +45,13 @@ export interface DataClasses {
   paths?: Record<string, string[]>;
 }
 
+/** One masked finding, as the audit record keeps it: never the value, only its placeholder and place. */
+export interface MaskedFinding {
+  placeholder: string;
+  data_class: string;
+  path: string;
+}
+
 /** What classifying the forwarded body found: classes, counts and paths. */
 export type BodyClassification = Required<DataClasses>;
 
@@ -65,6 +72,8 @@ export interface RequestDecision {
     content_logging: ContentLogging;
     /** data classes to redact from logged content when content_logging is 'redacted'. */
     redactions: string[];
+    /** data classes to replace by typed placeholders in the forwarded body instead of refusing the call. */
+    mask?: string[];
   };
 }
 
@@ -129,6 +138,8 @@ export interface CallRecord {
   training_permit_id: string | null;
   licence: string | null;
   trainable: boolean;
+  /** What the gateway masked in the forwarded body and where; present only when it masked something. */
+  masked?: MaskedFinding[];
 }
 
 /** Who made a control-plane change: a static token (by id) or a signed-in user (OIDC subject and email). */

@@ -17,6 +17,7 @@ import type { ClientSink } from './client-sink.js';
 import type {
   AuditSink,
   BodyClassification,
+  MaskedFinding,
   CallFacts,
   DataClasses,
   Decision,
@@ -37,6 +38,8 @@ export interface RequestPathDeps {
   routes: ModelRoutes;
   /** Classifies the exact body that would be forwarded: every string in it, keys included. */
   classify(forwarded: Record<string, unknown>): Promise<BodyClassification>;
+  /** Replaces the findings of `classes` in the forwarded body by typed placeholders; rejects when it cannot. */
+  mask(forwarded: Record<string, unknown>, classes: string[]): Promise<{ body: Record<string, unknown>; masked: MaskedFinding[] }>;
   redact(text: string, classes: string[]): string;
   policy(): PolicyDecider;
   upstream: Upstream;
@@ -67,6 +70,8 @@ interface Call {
   requestDigest: string | null;
   /** The body the provider receives, built once by the dialect adapter; what is classified is what is sent. */
   forwarded: Record<string, unknown> | null;
+  /** What the mask obligation replaced in `forwarded`. */
+  masked: MaskedFinding[];
   /** The provenance token, signed while the provider answers. */
   token: Promise<string> | null;
   tel: CallTelemetry;
@@ -150,6 +155,7 @@ export class RequestPath {
       decision: null,
       requestDigest: null,
       forwarded: null,
+      masked: [],
       token: null,
     };
   }
@@ -210,6 +216,17 @@ export class RequestPath {
     if (call.purpose === TRAINING_PURPOSE) {
       const screen = this.#d.admission.screen(parsed.prompt, '');
       if (!screen.admitted) return this.#fail(call, sink, 403, denialMessage(screen.reasons), 'denied', screen.reasons);
+    }
+    const toMask = (request.obligations.mask ?? []).filter((c) => call.dataClasses.classes.includes(c));
+    if (toMask.length > 0) {
+      try {
+        ({ body: call.forwarded, masked: call.masked } = await this.#d.mask(call.forwarded!, toMask));
+      } catch (err) {
+        // Fail closed: a body that could not be masked is not forwarded.
+        this.#d.log.warn({ err, decision_id: call.id }, 'masking failed; denying');
+        const reasons = [{ rule: 'termsgate.fail_closed', message: `the request could not be masked, so it is not forwarded: ${(err as Error).message}` }];
+        return this.#fail(call, sink, 403, denialMessage(reasons), 'denied', reasons);
+      }
     }
     call.token = this.#d.provenanceTokens.sign({
       decision_id: call.id,
@@ -449,6 +466,7 @@ export class RequestPath {
       denied: call.decision ? !call.decision.request.allow : false,
       dataClasses: call.dataClasses.classes,
       requestDigest: call.requestDigest,
+      masked: call.masked,
       status: 0,
     };
   }

@@ -33,6 +33,8 @@ export const companySchema = {
               models: names,
               purposes: names,
               deny_external_data_classes: { type: 'array', items: dataClass, uniqueItems: true },
+              // Masked in the forwarded body instead of refused (policies/request/masking.rego).
+              mask_data_classes: { type: 'array', items: dataClass, uniqueItems: true },
             },
           },
         },
@@ -60,7 +62,7 @@ export const companySchema = {
 export interface CompanyRules {
   company: {
     purposes: Record<string, string>;
-    teams: Record<string, { providers: string[]; models: string[]; purposes: string[]; deny_external_data_classes: string[] }>;
+    teams: Record<string, { providers: string[]; models: string[]; purposes: string[]; deny_external_data_classes: string[]; mask_data_classes?: string[] }>;
     obligations: { watermark: boolean; watermark_exempt_endpoints: string[]; content_logging: (typeof CONTENT_LOGGING)[number] };
     training: { personal_data_trainable_teams: string[] };
   };

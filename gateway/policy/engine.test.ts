@@ -68,7 +68,7 @@ t.test('general use of OpenAI and Anthropic is allowed, outputs not trainable', 
   for (const [model, licence] of [['gpt-4o-mini', 'openai-terms'], ['claude-3-5-haiku-latest', 'anthropic-terms']] as const) {
     const d = engine.decide(facts(model));
     t.equal(d.request.allow, true, model);
-    t.same(d.request.obligations, { watermark: true, content_logging: 'full', redactions: [] });
+    t.same(d.request.obligations, { watermark: true, content_logging: 'full', redactions: [], mask: [] });
     t.equal(d.training.permit, false);
     t.equal(d.training.licence, licence);
     t.equal(d.training.licence_class, 'not-for-competing-models');
@@ -106,7 +106,7 @@ t.test('secrets are denied to every external provider, not to self-hosted ones',
 t.test('personal data makes the output not trainable and the log redacted', async (t) => {
   const d = engine.decide(facts('deepseek-r1', { dataClasses: { classes: ['pii.email'], counts: { 'pii.email': 2 } } }));
   t.equal(d.request.allow, true);
-  t.same(d.request.obligations, { watermark: true, content_logging: 'redacted', redactions: ['pii.email'] });
+  t.same(d.request.obligations, { watermark: true, content_logging: 'redacted', redactions: ['pii.email'], mask: [] });
   t.equal(d.training.permit, false);
   t.same(d.training.reasons.map((r) => r.rule), ['training.personal_data']);
 });

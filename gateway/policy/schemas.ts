@@ -38,6 +38,7 @@ export const requestDecisionSchema = {
         watermark: { type: 'boolean' },
         content_logging: { enum: ['full', 'redacted', 'digest'] },
         redactions: strings,
+        mask: strings,
       },
     },
   },

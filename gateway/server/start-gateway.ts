@@ -95,6 +95,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       keys: virtualKeys,
       routes,
       classify: (body) => classifier.classify(body),
+      mask: (body, classes) => classifier.mask(body, classes),
       redact,
       policy: () => policy,
       upstream,

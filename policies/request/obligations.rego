@@ -30,4 +30,5 @@ obligations := {
 	"watermark": watermark,
 	"content_logging": content_logging,
 	"redactions": redactions,
+	"mask": mask,
 }

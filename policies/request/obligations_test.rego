@@ -5,7 +5,7 @@ import data.termsgate.request
 
 test_clean_chat_is_watermarked_and_fully_logged if {
 	d := request.decision with input as fixtures.call("gpt-4o-mini")
-	d.obligations == {"watermark": true, "content_logging": "full", "redactions": []}
+	d.obligations == {"watermark": true, "content_logging": "full", "redactions": [], "mask": []}
 }
 
 test_embeddings_are_not_watermarked if {

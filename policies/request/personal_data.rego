@@ -8,4 +8,5 @@ deny contains {
 	input.route.external
 	some class in input.data_classes
 	class in team.deny_external_data_classes
+	not class in mask
 }

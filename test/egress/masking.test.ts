@@ -1,0 +1,73 @@
+// The mask obligation end to end: a team whose rules list data classes under mask_data_classes gets
+// those findings replaced by typed placeholders in what the provider receives, the answer back as the
+// provider sent it, and an audit record saying what was masked and where.
+import t from 'tap';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { packageRoot } from '../../gateway/server/package-root.js';
+import { startDemoGateway } from '../support/demo-gateway.js';
+import { awsKeyId, chat, messages, privateKeyPem } from './cases.js';
+import { send } from './capture.js';
+
+const policyDir = mkdtempSync(join(tmpdir(), 'termsgate-mask-policies-'));
+cpSync(join(packageRoot, 'policies'), policyDir, { recursive: true });
+const companyFile = join(policyDir, 'data/company.json');
+const company = JSON.parse(readFileSync(companyFile, 'utf8'));
+// A team like the demo one that masks secrets' API keys and personal data; the demo key joins it.
+company.company.teams.masked = { ...company.company.teams.demo, mask_data_classes: ['secret.api_key', 'pii.email', 'pii.phone', 'pii.card', 'pii.national_id'] };
+writeFileSync(companyFile, JSON.stringify(company, null, 2));
+
+const gw = await startDemoGateway((config) => {
+  config.policy.dir = policyDir;
+  config.keys[0].team = 'masked';
+});
+t.teardown(async () => {
+  await gw.close();
+  rmSync(policyDir, { recursive: true, force: true });
+});
+
+t.test('listed classes are masked in every field the provider receives; the call goes ahead', async (t) => {
+  const key = awsKeyId();
+  const body = {
+    model: chat.model,
+    messages: [{ role: 'user', content: `Deploy with ${key}. Contact jane.doe@example.com or +1 415-555-2671, card 4111 1111 1111 1111.` }],
+    tools: [{ type: 'function', function: { name: 'deploy', description: `uses ${key}` } }],
+    metadata: { ssn: '123-45-6789' },
+    store: true,
+  };
+  const r = await send(gw, chat, body);
+  t.equal(r.status, 200, 'forwarded');
+  t.notMatch(r.received, key, 'the provider never sees the key');
+  for (const value of ['jane.doe@example.com', '415-555-2671', '4111 1111 1111 1111', '123-45-6789']) t.notMatch(r.received, value, `nor ${value}`);
+  const received = JSON.parse(r.received);
+  t.equal(received.messages[0].content, 'Deploy with [AWS_ACCESS_KEY_1]. Contact [EMAIL_1] or [PHONE_1], card [CARD_NUMBER_1].');
+  t.equal(received.tools[0].function.description, 'uses [AWS_ACCESS_KEY_1]');
+  t.equal(received.metadata.ssn, '[US_SSN_1]');
+  t.ok((r.body as { choices?: unknown[] }).choices?.length, 'the answer comes back as the provider sent it');
+
+  const admin = { authorization: `Bearer ${gw.adminToken}` };
+  const records = (await (await request(`${gw.url}/admin/v1/audit/records`, { headers: admin })).body.json()) as { records: Array<{ record: Record<string, unknown> }> };
+  const started = records.records.map((x) => x.record).find((rec) => rec.phase === 'started' && Array.isArray(rec.masked));
+  t.ok(started, 'the record says what was masked');
+  t.same(
+    (started!.masked as Array<{ placeholder: string; path: string }>).map((m) => `${m.placeholder} ${m.path}`).sort(),
+    [
+      '[AWS_ACCESS_KEY_1] messages[0].content',
+      '[AWS_ACCESS_KEY_1] tools[0].function.description',
+      '[CARD_NUMBER_1] messages[0].content',
+      '[EMAIL_1] messages[0].content',
+      '[PHONE_1] messages[0].content',
+      '[US_SSN_1] metadata.ssn',
+    ],
+  );
+  t.notMatch(JSON.stringify(records), key, 'the audit log never holds the key');
+});
+
+t.test('a class the team does not mask is still refused', async (t) => {
+  const r = await send(gw, messages, { model: messages.model, max_tokens: 8, messages: [{ role: 'user', content: `${awsKeyId()}\n${privateKeyPem()}` }] });
+  t.equal(r.status, 403);
+  t.match(r.body, { error: { message: /secret\.private_key at messages\[0\]\.content/ } });
+  t.equal(r.received, '');
+});

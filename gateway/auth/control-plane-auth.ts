@@ -9,11 +9,11 @@ export interface ControlActor extends ChangeActor {
   role: Role;
 }
 
-/** Signed-in users: the session a request carries, and whether a state-changing request proves it came from the console. */
+/** Signed-in users: the session a request carries, and the CSRF check for its state-changing requests. */
 export interface SessionAuthenticator {
   actorOf(request: FastifyRequest): ControlActor | null;
-  /** CSRF check for a state-changing request authenticated by the session cookie. */
-  csrfValid(request: FastifyRequest, reply: FastifyReply): boolean | Promise<boolean>;
+  /** Calls `next` when the request carries a valid CSRF token; answers 403 itself otherwise. */
+  csrfProtection(request: FastifyRequest, reply: FastifyReply, next: (err?: Error) => void): void;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -47,21 +47,22 @@ export class ControlPlaneAuth {
   /** An onRequest hook admitting the listed roles (admin too, except on runner-only routes). */
   require(...roles: Role[]): onRequestHookHandler {
     const admitted = new Set<Role>(roles.includes('runner') ? roles : [...roles, 'admin']);
-    return async (request, reply) => {
+    // Callback style: the CSRF check of @fastify/csrf-protection answers 403 itself or calls next.
+    return (request, reply, done) => {
       const who = this.authenticate(request);
       if (!who) {
         this.onFailure(request, 401, 'no valid token or session');
-        return reply.code(401).header('www-authenticate', 'Bearer').send({ error: { type: 'unauthorized', message: 'a valid control-plane token or session is required' } });
+        reply.code(401).header('www-authenticate', 'Bearer').send({ error: { type: 'unauthorized', message: 'a valid control-plane token or session is required' } });
+        return;
       }
       if (!admitted.has(who.actor.role)) {
         this.onFailure(request, 403, `role ${who.actor.role}`);
-        return reply.code(403).send({ error: { type: 'forbidden', message: `role ${who.actor.role} may not ${request.method} ${request.routeOptions.url}` } });
-      }
-      if (who.via === 'session' && !SAFE_METHODS.has(request.method) && !(await this.#sessions!.csrfValid(request, reply))) {
-        this.onFailure(request, 403, 'missing or invalid CSRF token');
-        return reply.code(403).send({ error: { type: 'forbidden', message: 'a state-changing request from a session needs its CSRF token (x-csrf-token)' } });
+        reply.code(403).send({ error: { type: 'forbidden', message: `role ${who.actor.role} may not ${request.method} ${request.routeOptions.url}` } });
+        return;
       }
       request.actor = who.actor;
+      if (who.via === 'session' && !SAFE_METHODS.has(request.method)) return this.#sessions!.csrfProtection(request, reply, done);
+      done();
     };
   }
 }

@@ -144,6 +144,22 @@ export const configSchema = {
         witnessQuorum: { type: 'integer', minimum: 1 },
       },
     },
+    // Single sign-on for the control plane (gateway/auth/oidc*.ts); static tokens stay for automation.
+    oidc: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['issuer', 'clientId', 'roles'],
+      properties: {
+        issuer: { type: 'string', format: 'uri' },
+        clientId: { type: 'string', minLength: 1 },
+        clientSecretEnv: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+        redirectUri: { type: 'string', format: 'uri' },
+        scopes: { type: 'array', items: { type: 'string', pattern: '^\\S+$' }, default: ['openid', 'email', 'profile'] },
+        roleClaim: { type: 'string', minLength: 1, default: 'groups' },
+        roles: { type: 'object', minProperties: 1, additionalProperties: { enum: ['admin', 'policy-editor', 'auditor'] } },
+        sessionTtlSeconds: { type: 'integer', minimum: 60, maximum: 86_400, default: 28_800 },
+      },
+    },
     demo: {
       type: 'object',
       additionalProperties: false,

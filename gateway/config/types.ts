@@ -74,6 +74,23 @@ export interface Config {
     /** Cosignatures a checkpoint needs; fewer is reported as an error (default: all witnesses). */
     witnessQuorum?: number;
   };
+  oidc?: OidcConfig;
   /** Where the demo's mock provider listens, when the configuration was generated for --demo. */
   demo?: { mockPort: number };
+}
+
+/** Sign-in through the company's identity provider (authorization code + PKCE). */
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  /** Environment variable holding the client secret; without it the client is public (PKCE only). */
+  clientSecretEnv?: string;
+  /** The callback URL registered at the provider; derived from the request when absent (set it in production). */
+  redirectUri?: string;
+  scopes: string[];
+  /** The ID-token claim listing the user's groups. */
+  roleClaim: string;
+  /** Group → role; a user in several mapped groups gets the strongest role. */
+  roles: Record<string, 'admin' | 'policy-editor' | 'auditor'>;
+  sessionTtlSeconds: number;
 }

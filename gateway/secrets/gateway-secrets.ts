@@ -1,12 +1,12 @@
 // What the gateway knows to be secret, from its configuration: the provider keys it reads from the
-// environment, the values it holds for sign-in, and the hashes of virtual keys and control-plane tokens.
+// environment, the OIDC client secret, and the hashes of virtual keys and control-plane tokens.
 import type { Config } from '../config/types.js';
 import { providerKeys } from '../upstream/client.js';
 import { SecretScrubber } from './scrubber.js';
 
 export function gatewayScrubber(config: Config, env: NodeJS.ProcessEnv = process.env): SecretScrubber {
   return new SecretScrubber({
-    secrets: providerKeys(config, env),
+    secrets: [...providerKeys(config, env), config.oidc?.clientSecretEnv ? env[config.oidc.clientSecretEnv] : undefined],
     hashes: [...config.keys.map((k) => k.hash), ...config.tokens.map((t) => t.hash)],
   });
 }

@@ -31,6 +31,8 @@ import { registerMetricsRoute } from '../../telemetry/metrics-route.js';
 import { buildServer } from './app.js';
 import { controlPlane, logAuthFailure } from './control-plane.js';
 import { ControlPlaneAuth } from '../auth/control-plane-auth.js';
+import { oidcSignIn } from '../auth/oidc.js';
+import type { FastifyInstance } from 'fastify';
 import { ChangeLog } from '../changes/change-log.js';
 import { changeRoutes } from '../changes/routes.js';
 import { scrubbingDestination } from '../secrets/log-destination.js';
@@ -119,6 +121,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       readiness: { policy: () => policy.current() !== null },
       plugins: [
         (app) => controlPlane(app, { scrubber }),
+        ...(config.oidc ? [(app: FastifyInstance) => oidcSignIn(app, { config: config.oidc!, auth })] : []),
         (app) => registerMetricsRoute(app, { telemetry }),
         (app) => whoamiRoute(app, { auth }),
         (app) => changeRoutes(app, { changes, auth }),

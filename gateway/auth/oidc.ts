@@ -1,0 +1,155 @@
+// Single sign-on for the control plane: OpenID Connect authorization code flow with PKCE (openid-client),
+// the role from a configured claim, a server-side session in a secure HTTP-only cookie, and CSRF tokens
+// (@fastify/csrf-protection, bound to the session) for its state-changing requests.
+//   GET  /console/auth/login     → the provider's sign-in page
+//   GET  /console/auth/callback  → checks state, nonce, PKCE, the ID token (issuer, audience, expiry), maps the role
+//   GET  /console/auth/session   → who is signed in, and the CSRF token for x-csrf-token
+//   POST /console/auth/logout
+import { randomBytes } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import * as client from 'openid-client';
+import type { OidcConfig } from '../config/types.js';
+import type { ControlActor, ControlPlaneAuth } from './control-plane-auth.js';
+import { roleFromClaims } from './oidc-roles.js';
+import { SessionStore } from './sessions.js';
+
+const SESSION_COOKIE = 'termsgate_session';
+const FLOW_COOKIE = 'termsgate_oidc';
+const FLOW_TTL_SECONDS = 600;
+const AUTH_PATH = '/console/auth';
+
+interface Flow {
+  state: string;
+  nonce: string;
+  verifier: string;
+}
+
+export interface OidcDeps {
+  config: OidcConfig;
+  auth: ControlPlaneAuth;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** A plain-http provider is accepted only on the loopback interface (tests, local development). */
+function loopbackHttp(url: URL): boolean {
+  return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+}
+
+/** openid-client names the failed claim (exp, aud, iss, nonce…) down its chain of causes, not in the message. */
+function failedClaim(err: unknown): string | null {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const claim = (e as { claim?: unknown }).claim;
+    if (typeof claim === 'string') return claim;
+  }
+  return null;
+}
+
+export async function oidcSignIn(app: FastifyInstance, deps: OidcDeps): Promise<void> {
+  const { config } = deps;
+  const env = deps.env ?? process.env;
+  const issuer = new URL(config.issuer);
+  const secret = config.clientSecretEnv ? env[config.clientSecretEnv] : undefined;
+  const sessions = new SessionStore(config.sessionTtlSeconds * 1000);
+  // Cookie signatures and CSRF tokens live as long as the in-memory sessions they protect.
+  await app.register(fastifyCookie, { secret: randomBytes(32).toString('base64url') });
+  const cookieBase = { path: '/', httpOnly: true, secure: true, sameSite: 'lax' as const, signed: true };
+  await app.register(fastifyCsrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieKey: 'termsgate_csrf',
+    cookieOpts: { ...cookieBase, sameSite: 'strict' },
+    getUserInfo: (request: FastifyRequest) => sessionId(request) ?? '',
+    csrfOpts: { hmacKey: randomBytes(32) },
+  });
+
+  const sessionId = (request: FastifyRequest): string | undefined => {
+    const raw = request.cookies[SESSION_COOKIE];
+    if (!raw) return undefined;
+    const unsigned = request.unsignCookie(raw);
+    return unsigned.valid && unsigned.value ? unsigned.value : undefined;
+  };
+  deps.auth.useSessions({
+    actorOf: (request) => sessions.get(sessionId(request)),
+    csrfProtection: (request, reply, next) => app.csrfProtection(request, reply, next),
+  });
+
+  let discovered: Promise<client.Configuration> | null = null;
+  const provider = () => {
+    discovered ??= client.discovery(issuer, config.clientId, undefined, secret ? client.ClientSecretPost(secret) : client.None(), {
+      execute: loopbackHttp(issuer) ? [client.allowInsecureRequests] : [],
+    });
+    discovered.catch(() => (discovered = null));
+    return discovered;
+  };
+  const redirectUri = (request: FastifyRequest) => config.redirectUri ?? `${request.protocol}://${request.host}${AUTH_PATH}/callback`;
+  const refuse = (reply: FastifyReply, status: number, message: string) => reply.code(status).send({ error: { type: status === 403 ? 'forbidden' : 'unauthorized', message } });
+
+  app.get(`${AUTH_PATH}/login`, async (request, reply) => {
+    let provided: client.Configuration;
+    try {
+      provided = await provider();
+    } catch (err) {
+      request.log.error({ err }, 'OIDC discovery failed');
+      return refuse(reply, 502, 'the identity provider cannot be reached');
+    }
+    const flow: Flow = { state: client.randomState(), nonce: client.randomNonce(), verifier: client.randomPKCECodeVerifier() };
+    const url = client.buildAuthorizationUrl(provided, {
+      redirect_uri: redirectUri(request),
+      scope: config.scopes.join(' '),
+      code_challenge: await client.calculatePKCECodeChallenge(flow.verifier),
+      code_challenge_method: 'S256',
+      state: flow.state,
+      nonce: flow.nonce,
+    });
+    reply.setCookie(FLOW_COOKIE, JSON.stringify(flow), { ...cookieBase, path: AUTH_PATH, maxAge: FLOW_TTL_SECONDS });
+    return reply.redirect(url.href, 302);
+  });
+
+  app.get(`${AUTH_PATH}/callback`, async (request, reply) => {
+    const raw = request.cookies[FLOW_COOKIE];
+    reply.clearCookie(FLOW_COOKIE, { path: AUTH_PATH });
+    const unsigned = raw ? request.unsignCookie(raw) : null;
+    if (!unsigned?.valid || !unsigned.value) return refuse(reply, 400, 'the sign-in expired or was not started here; start again at /console/auth/login');
+    const flow = JSON.parse(unsigned.value) as Flow;
+    const query = new URL(request.url, 'http://callback').search;
+    let claims: Record<string, unknown>;
+    try {
+      const tokens = await client.authorizationCodeGrant(await provider(), new URL(`${redirectUri(request)}${query}`), {
+        pkceCodeVerifier: flow.verifier,
+        expectedState: flow.state,
+        expectedNonce: flow.nonce,
+        idTokenExpected: true,
+      });
+      claims = (tokens.claims() ?? {}) as Record<string, unknown>;
+    } catch (err) {
+      const claim = failedClaim(err);
+      const reason = `${(err as Error).message}${claim ? ` (${claim})` : ''}`;
+      request.log.info({ reason, client: request.ip }, 'control-plane sign-in refused');
+      return refuse(reply, 401, `sign-in failed: ${reason}`);
+    }
+    const sub = String(claims.sub);
+    const email = typeof claims.email === 'string' ? claims.email : null;
+    const role = roleFromClaims(claims, config.roleClaim, config.roles);
+    if (!role) {
+      request.log.info({ sub, email, client: request.ip }, 'control-plane sign-in without a mapped role');
+      return refuse(reply, 403, `${email ?? sub} is signed in but holds no control-plane role (claim ${config.roleClaim} maps none)`);
+    }
+    const actor: ControlActor = { type: 'oidc', id: sub, email, role };
+    const id = sessions.create(actor);
+    request.log.info({ sub, email, role, client: request.ip }, 'control-plane sign-in');
+    reply.setCookie(SESSION_COOKIE, id, { ...cookieBase, maxAge: config.sessionTtlSeconds });
+    return reply.redirect('/console', 303);
+  });
+
+  app.get(`${AUTH_PATH}/session`, { onRequest: deps.auth.require('auditor', 'policy-editor') }, async (request, reply) => {
+    const id = sessionId(request);
+    return { ...request.actor!, csrf_token: id ? reply.generateCsrf({ userInfo: id }) : null };
+  });
+
+  app.post(`${AUTH_PATH}/logout`, { onRequest: deps.auth.require('auditor', 'policy-editor') }, async (request, reply) => {
+    sessions.delete(sessionId(request));
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return { signed_out: true };
+  });
+}

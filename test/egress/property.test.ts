@@ -1,0 +1,94 @@
+// Property: a secret inserted anywhere in a valid request body (a value, a new field, an object key),
+// in any of the disguises, never reaches the stand-in provider. The same insertion with harmless text
+// must reach it, so each generated case is one the gateway really forwards.
+import t from 'tap';
+import fc from 'fast-check';
+import { randomBytes } from 'node:crypto';
+import { startDemoGateway } from '../support/demo-gateway.js';
+import { awsKeyId, awsSecretKey, placements, privateKeyPem, puttyKey } from './cases.js';
+import { send } from './capture.js';
+
+const gw = await startDemoGateway();
+t.teardown(() => gw.close());
+
+const secrets: Record<string, () => string> = {
+  'AWS access key': awsKeyId,
+  'AWS secret key': () => `aws_secret_access_key=${awsSecretKey()}`,
+  'GitHub token': () => 'ghp_' + randomBytes(27).toString('base64').replace(/[+/]/g, 'x').slice(0, 36),
+  'OpenAI key': () => 'sk-proj-' + randomBytes(36).toString('base64url'),
+  'PEM private key': privateKeyPem,
+  'PuTTY key': puttyKey,
+};
+
+const homoglyph: Record<string, string> = { A: 'А', B: 'В', C: 'С', E: 'Е', H: 'Н', I: 'І', K: 'К', M: 'М', O: 'О', P: 'Р', T: 'Т', X: 'Х', a: 'а', c: 'с', e: 'е', o: 'о', p: 'р', x: 'х', y: 'у', s: 'ѕ', i: 'і' };
+const disguises: Record<string, (s: string) => string> = {
+  plain: (s) => s,
+  homoglyphs: (s) => s.replace(/[ABCEHIKMOPTXaceopxysi]/g, (c) => homoglyph[c]),
+  'zero-width spaces': (s) => [...s].join('\u200b'),
+  'soft hyphens': (s) => [...s].join('\u00ad'),
+  fullwidth: (s) => s.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)),
+  base64: (s) => Buffer.from(`here: ${s}`).toString('base64'),
+  base64url: (s) => Buffer.from(`here: ${s}`).toString('base64url'),
+  'data: URI': (s) => `data:text/plain;base64,${Buffer.from(s).toString('base64')}`,
+  'glued word characters': (s) => `x_${s}_y`,
+  'lower-case armour': (s) => s.replace(/-----[A-Z ]+-----/g, (l) => l.toLowerCase()),
+};
+
+type Json = Record<string, unknown>;
+
+/** Every object and every string-valued slot of a body, as paths from the root. */
+function slots(body: unknown, path: Array<string | number> = [], out: { objects: Array<Array<string | number>>; strings: Array<Array<string | number>> } = { objects: [], strings: [] }) {
+  if (typeof body === 'string') out.strings.push(path);
+  else if (Array.isArray(body)) body.forEach((v, i) => slots(v, [...path, i], out));
+  else if (body !== null && typeof body === 'object') {
+    out.objects.push(path);
+    for (const [k, v] of Object.entries(body)) slots(v, [...path, k], out);
+  }
+  return out;
+}
+
+function at(body: unknown, path: Array<string | number>): Json {
+  return path.reduce<unknown>((v, k) => (v as Json)[k as string], body) as Json;
+}
+
+type Where = 'append to a value' | 'new field' | 'object key';
+function insert(base: Json, where: Where, pick: number, text: string): Json {
+  const body = structuredClone(base);
+  const { objects, strings } = slots(body);
+  // model is the route, not content; leave it alone so the call reaches a provider.
+  const values = strings.filter((p) => !(p.length === 1 && p[0] === 'model'));
+  if (where === 'append to a value' && values.length > 0) {
+    const path = values[pick % values.length];
+    const parent = at(body, path.slice(0, -1));
+    parent[path[path.length - 1] as string] = `${parent[path[path.length - 1] as string]} ${text}`;
+  } else {
+    const obj = at(body, objects[pick % objects.length]);
+    if (where === 'object key') obj[text] = 'x';
+    else obj.extra_note = text;
+  }
+  return body;
+}
+
+t.test('a secret at a random place, in a random disguise, never reaches the provider', async (t) => {
+  let runs = 0;
+  await fc.assert(
+    fc.asyncProperty(
+      fc.constantFrom(...placements),
+      fc.constantFrom(...Object.keys(secrets)),
+      fc.constantFrom(...Object.keys(disguises)),
+      fc.constantFrom<Where>('append to a value', 'new field', 'object key'),
+      fc.nat(),
+      async (placement, secretKind, disguise, where, pick) => {
+        const base = placement.body('hello');
+        const clean = await send(gw, placement.endpoint, insert(base, where, pick, 'nothing to see here'));
+        fc.pre(clean.status === 200);
+        const hidden = disguises[disguise](secrets[secretKind]());
+        const r = await send(gw, placement.endpoint, insert(base, where, pick, hidden));
+        runs++;
+        return r.received === '' && r.status === 403;
+      },
+    ),
+    { numRuns: Number(process.env.EGRESS_PROPERTY_RUNS ?? 60), interruptAfterTimeLimit: 90_000 },
+  );
+  t.ok(runs > 20, `${runs} insertions checked at the stand-in provider`);
+});

@@ -15,6 +15,7 @@ import { readFrame } from '../gateway/audit/frame.js';
 import { encodeAddCheckpoint } from '../gateway/witness/add-checkpoint.js';
 import { loadCheckpointSigner } from '../gateway/signing/checkpoint-signer.js';
 import { auditConfig, sampleRecord, tempDataDir } from './audit-fixtures.js';
+import { startDemoGateway } from './support/demo-gateway.js';
 
 const main = fileURLToPath(new URL('../dist/gateway/cli/main.js', import.meta.url));
 const cli = (args: string[]) => spawnSync(process.execPath, [main, ...args], { encoding: 'utf8' });
@@ -25,6 +26,10 @@ writeFileSync(signerFile, generateKeyPairSync('ed25519').privateKey.export({ typ
 const signer = loadCheckpointSigner({ file: signerFile }, '/nonexistent-data-dir');
 const logKeyFile = join(keyDir, 'log.vkey');
 writeFileSync(logKeyFile, verifierKey(auditConfig().origin, signer.publicKeyRaw) + '\n');
+// A second log (a whole gateway) with the same key under its own origin.
+const GATEWAY_ORIGIN = 'termsgate.test/gateway';
+const gatewayKeyFile = join(keyDir, 'gateway.vkey');
+writeFileSync(gatewayKeyFile, verifierKey(GATEWAY_ORIGIN, signer.publicKeyRaw) + '\n');
 
 interface Witness {
   name: string;
@@ -42,7 +47,7 @@ async function startWitness(name: string): Promise<Witness> {
   const vkey = cli(['witness', 'keygen', '--name', name, '--key', keyFile]).stdout.trim();
   writeFileSync(join(keyDir, `${file(name)}.vkey`), vkey + '\n');
   const stateDir = tempDataDir(`witness-${file(name)}`);
-  const proc = spawn(process.execPath, [main, 'witness', '--name', name, '--key', keyFile, '--state-dir', stateDir, '--log-key', logKeyFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [main, 'witness', '--name', name, '--key', keyFile, '--state-dir', stateDir, '--log-key', logKeyFile, '--log-key', gatewayKeyFile], { stdio: ['ignore', 'pipe', 'inherit'] });
   const banner = await new Promise<string>((resolve, reject) => {
     let text = '';
     proc.stdout!.on('data', (c: Buffer) => {
@@ -163,4 +168,25 @@ t.test('the witness answers the specification statuses', async (t) => {
   t.equal(same.status, 200, 'the same checkpoint again is cosigned');
   t.equal(verifyCosignatures(note + same.text, [w.vkey]).length, 1);
   t.equal((await request(`${w.url}/add-checkpoint`)).statusCode, 405);
+});
+
+t.test('a gateway with audit.witnesses: its checkpoints are cosigned, and its witness configuration is a recorded change', async (t) => {
+  const gw = await startDemoGateway((c) => {
+    c.audit = { ...c.audit, origin: GATEWAY_ORIGIN, signer: { file: signerFile }, witnesses: witnesses.map((w) => ({ url: w.url, key: w.vkey })), witnessQuorum: 2 };
+  });
+  t.teardown(() => gw.close());
+  const admin = { authorization: `Bearer ${gw.adminToken}` };
+  const call = await request(`${gw.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello' }] }),
+  });
+  t.equal(call.statusCode, 200);
+  await call.body.text();
+  const cp = (await (await request(`${gw.url}/admin/v1/audit/checkpoint`, { method: 'POST', headers: admin })).body.json()) as { note: string; size: number };
+  t.same(verifyCosignatures(cp.note, witnesses.map((w) => w.vkey)).map((c) => c.name), ['witness.test/w1', 'witness.test/w2'], 'cosigned by both witnesses');
+  const changes = (await (await request(`${gw.url}/admin/v1/changes?action=audit.witnesses`, { headers: admin })).body.json()) as { changes: { seq: number; record: { actor: { type: string }; after: string; target: string } }[] };
+  t.equal(changes.changes.length, 1);
+  t.match(changes.changes[0], { seq: 0, record: { actor: { type: 'config' }, target: GATEWAY_ORIGIN } });
+  t.same(JSON.parse(changes.changes[0].record.after), { witnesses: witnesses.map((w) => ({ url: w.url, key: w.vkey })), quorum: 2 });
 });

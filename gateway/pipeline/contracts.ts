@@ -144,7 +144,8 @@ export interface CallRecord {
 
 /** Who made a control-plane change: a static token (by id) or a signed-in user (OIDC subject and email). */
 export interface ChangeActor {
-  type: 'token' | 'oidc';
+  /** 'config': the gateway recording the configuration it started with (e.g. its audit witnesses). */
+  type: 'token' | 'oidc' | 'config';
   id: string;
   email: string | null;
 }

@@ -1,6 +1,7 @@
 // The composition root: builds every stage from the configuration, wires them into the request
 // path and the server, and listens. Nothing else constructs stages.
 import pino, { type DestinationStream } from 'pino';
+import { v7 as uuidv7 } from 'uuid';
 import { ControlTokens } from '../auth/control-tokens.js';
 import { VirtualKeys } from '../auth/virtual-keys.js';
 import { redact } from '../classify/classify.js';
@@ -12,6 +13,7 @@ import { consoleRoutes } from '../console/routes.js';
 import type { Config } from '../config/types.js';
 import { openAuditLog } from '../audit/open-audit-log.js';
 import { auditAdminRoutes } from '../audit/admin-routes.js';
+import { witnessConfigChange } from '../audit/witness-config-change.js';
 import { RequestPath } from '../pipeline/request-path.js';
 import { createPolicyStore } from '../policy/store.js';
 import { policyAdminRoutes } from '../policy/admin-routes.js';
@@ -61,6 +63,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
     const auditSigner = config.audit.signer ? loadCheckpointSigner(config.audit.signer, config.dataDir) : keys;
     const audit = await openAuditLog({ dataDir: config.dataDir, audit: config.audit, keys: auditSigner, onError: (err) => logger.error({ err }, 'audit background work failed') });
     closers.push(() => audit.close());
+    if (config.audit.witnesses?.length) await audit.append(witnessConfigChange(config.audit, uuidv7(), new Date()));
     const policy = await createPolicyStore({
       dir: config.policy.dir,
       dataDir: config.dataDir,

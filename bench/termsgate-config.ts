@@ -15,10 +15,10 @@ export function termsgateConfigYaml(opts: {
     server: { host: '127.0.0.1', port: opts.port },
     dataDir: opts.dataDir,
     providers: {
-      openai: { kind: 'openai', baseUrl: `${opts.mockUrl}/v1`, apiKeyEnv: opts.providerKeyEnv },
+      openai: { kind: 'openai', baseUrl: `${opts.mockUrl}/v1`, apiKeyEnv: opts.providerKeyEnv, licence: 'openai-services-agreement' },
     },
     models: {
-      'gpt-4o-mini': { provider: 'openai', upstreamModel: 'gpt-4o-mini', licence: 'openai-terms' },
+      'gpt-4o-mini': { provider: 'openai', upstreamModel: 'gpt-4o-mini' },
     },
     keys: [
       {

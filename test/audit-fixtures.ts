@@ -49,7 +49,7 @@ export function sampleRecord(i: number, over: Partial<CallRecord> = {}): CallRec
     error: null,
     watermark_id: null,
     training_permit_id: null,
-    licence: 'openai-terms',
+    licence: 'openai-services-agreement',
     trainable: false,
     ...over,
   };

@@ -23,7 +23,7 @@ t.test('dry-run over the audit log names the calls a candidate would deny', asyn
     audit: { backend: 'file', origin: 'test/audit', checkpointIntervalMs: 60_000, syncIntervalMs: 5 },
     keys: loadOrCreateSigningKeys(dataDir),
   });
-  for (const r of [rec('c1', 'ml-research', 'gpt-4o-mini', 'openai', 'openai-terms'), rec('c2', 'demo', 'gpt-4o-mini', 'openai', 'openai-terms')]) {
+  for (const r of [rec('c1', 'ml-research', 'gpt-4o-mini', 'openai', 'openai-services-agreement'), rec('c2', 'demo', 'gpt-4o-mini', 'openai', 'openai-services-agreement')]) {
     const { durable } = await log.append(r);
     await durable;
   }

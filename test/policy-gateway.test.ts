@@ -47,13 +47,18 @@ t.test('training-data purpose to open-weight models is allowed and trainable', a
   }
 });
 
-t.test('provenance: OpenAI and Anthropic outputs not trainable; Apache-2.0, MIT and Llama outputs trainable', async (t) => {
+t.test('provenance: provider outputs not trainable; open checkpoints trainable under their own licence', async (t) => {
   const expected: Record<string, [string, boolean]> = {
-    'gpt-4o-mini': ['openai-terms', false],
-    'claude-3-5-haiku-latest': ['anthropic-terms', false],
-    'qwen2.5-7b-instruct': ['apache-2.0', true],
-    'deepseek-r1': ['mit', true],
-    'llama-3.1-8b-instruct': ['llama-3.1-community', true],
+    'gpt-4o-mini': ['openai-services-agreement', false],
+    'claude-3-5-haiku-latest': ['anthropic-commercial-terms', false],
+    'grok-3-mini': ['xai-enterprise-terms', false],
+    'mistral-small-latest': ['mistral-commercial-terms', false],
+    'qwen2.5-7b-instruct': ['qwen2.5-7b-instruct', true],
+    'qwen2.5-3b-instruct': ['qwen2.5-3b-instruct', true],
+    'deepseek-r1': ['deepseek-r1', true],
+    'deepseek-v3': ['deepseek-v3', true],
+    'gemma-3-12b-it': ['gemma-3-12b-it', true],
+    'llama-3.1-8b-instruct': ['llama-3.1-8b-instruct', true],
   };
   for (const [model, [licence, trainable]] of Object.entries(expected)) {
     const r = await call(model, 'Explain photosynthesis briefly.');

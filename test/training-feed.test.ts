@@ -21,9 +21,9 @@ const virtualKey = 'tg-demo-' + randomBytes(12).toString('hex');
 const runnerToken = 'tgr-demo-' + randomBytes(12).toString('hex');
 
 const TRAINABLE: Record<string, { licence: string; attribution: string[]; naming: string[] }> = {
-  'qwen2.5-7b-instruct': { licence: 'apache-2.0', attribution: [], naming: [] },
-  'deepseek-r1': { licence: 'mit', attribution: [], naming: [] },
-  'llama-3.1-8b-instruct': { licence: 'llama-3.1-community', attribution: ['Built with Llama'], naming: ['Llama'] },
+  'qwen2.5-7b-instruct': { licence: 'qwen2.5-7b-instruct', attribution: [], naming: [] },
+  'deepseek-r1': { licence: 'deepseek-r1', attribution: [], naming: [] },
+  'llama-3.1-8b-instruct': { licence: 'llama-3.1-8b-instruct', attribution: ['Built with Llama'], naming: ['Llama'] },
 };
 const PER_MODEL = 10;
 const TOPICS = ['tides', 'volcanoes', 'glaciers', 'bridges', 'compilers', 'gardens', 'rivers', 'comets', 'bread', 'violins'];
@@ -141,8 +141,8 @@ t.test('gateway → feed → runner: only permitted, verified data trains the st
   const records = await readShards(data);
   t.same(new Set(records.map((r) => r.example.decision_id)), new Set(trainableIds.keys()), 'exactly the permitted calls arrived');
   t.notOk(records.some((r) => restrictedIds.includes(r.example.decision_id)), 'no OpenAI or Anthropic output arrived');
-  t.same(new Set(records.map((r) => r.example.licence)), new Set(['apache-2.0', 'mit', 'llama-3.1-community']));
-  const llama = records.find((r) => r.example.licence === 'llama-3.1-community')!;
+  t.same(new Set(records.map((r) => r.example.licence)), new Set(Object.values(TRAINABLE).map((m) => m.licence)));
+  const llama = records.find((r) => r.example.licence === 'llama-3.1-8b-instruct')!;
   t.ok(llama.example.attribution.includes('Built with Llama'));
   t.same(llama.example.naming, ['Llama']);
   t.ok(records.some((r) => Array.isArray(r.example.top_logprobs) && r.example.top_logprobs.length > 0), 'teacher logprobs travel with the records');
@@ -157,11 +157,11 @@ t.test('gateway → feed → runner: only permitted, verified data trains the st
   lines[0] = JSON.stringify(tampered);
   await writeFile(shardPath, lines.join('\n') + '\n');
   const forger = signingKeysFrom(generateKeyPairSync('ed25519').privateKey, randomBytes(32));
-  const forgedExample = { ...tampered.example, decision_id: 'dec_forged', completion: 'Smuggled text from a restricted provider.', licence: 'mit' };
+  const forgedExample = { ...tampered.example, decision_id: 'dec_forged', completion: 'Smuggled text from a restricted provider.', licence: 'deepseek-r1' };
   const digest = digestOf(canonicalJson(forgedExample));
   const id = recordIdOf(forgedExample.decision_id);
   const gatewayKeyId = (JSON.parse(await readFile(join(data, 'gateway-key.json'), 'utf8')) as { key_id: string }).key_id;
-  const forged = { id, seq: 9999, example: forgedExample, permit: signPermit({ id, digest, policy_revision: forgedExample.policy_revision, licence: 'mit' }, gatewayKeyId, forger.sign) };
+  const forged = { id, seq: 9999, example: forgedExample, permit: signPermit({ id, digest, policy_revision: forgedExample.policy_revision, licence: 'deepseek-r1' }, gatewayKeyId, forger.sign) };
   await appendFile(shardPath, JSON.stringify(forged) + '\n');
 
   const verify = await runner(['verify', data], true);
@@ -200,7 +200,7 @@ t.test('gateway → feed → runner: only permitted, verified data trains the st
   await runner(['card', '--run', out, '--name', 'termsgate-student']);
   const card = await readFile(join(out, 'README.md'), 'utf8');
   const meta = parseYaml(card.split('---\n')[1]) as { model_name: string; termsgate: { licences: Record<string, number>; attribution: string[]; naming: string[]; records: number } };
-  const expected: Record<string, number> = { 'apache-2.0': PER_MODEL, mit: PER_MODEL, 'llama-3.1-community': PER_MODEL };
+  const expected: Record<string, number> = Object.fromEntries(Object.values(TRAINABLE).map((m) => [m.licence, PER_MODEL]));
   expected[tampered.example.licence] -= 1;
   t.same(meta.termsgate.licences, expected, 'the card lists exactly the licences and counts of the data used');
   t.same(meta.termsgate.naming, ['Llama']);

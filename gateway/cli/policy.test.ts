@@ -58,9 +58,9 @@ t.test('failures exit non-zero: unformatted, failing test, coverage below thresh
 
   const uncovered = await copy();
   await writeFile(join(uncovered, 'extra.rego'), 'package termsgate.extra\n\na if input.x == 1\n\nb if input.y == 2\n\nc if input.z == 3\n\nd if input.w == 4\n');
-  const cov = await cli(['test', uncovered, '--threshold', '99']);
+  const cov = await cli(['test', uncovered, '--threshold', '100']);
   t.equal(cov.code, 1);
-  t.match(cov.out, /threshold 99%/);
+  t.match(cov.out, /threshold 100%/);
 
   t.equal((await cli(['frobnicate'])).code, 2);
   t.equal((await cli(['dry-run'])).code, 2);
@@ -69,12 +69,12 @@ t.test('failures exit non-zero: unformatted, failing test, coverage below thresh
 t.test('dry-run reports the decisions a candidate would change', async (t) => {
   const rec = (id: string, model: string, licence: string, provider: string): CallRecord => ({
     decision_id: id, phase: 'completed', time: '2026-11-28T12:00:00Z', principal: { key_id: 'vk_1', team: 'ml-research', project: 'demo' },
-    endpoint: 'chat.completions', provider, model, upstream_model: model, purpose: 'general', decision: 'allow', reasons: [],
+    endpoint: 'chat.completions', provider, model, upstream_model: model === 'deepseek-r1' ? 'deepseek-ai/DeepSeek-R1' : model, purpose: 'general', decision: 'allow', reasons: [],
     obligations: null, policy_revision: 'x', data_classes: [], request_digest: null, response_digest: null, usage: null, latency_ms: 1,
-    status: 200, error: null, watermark_id: null, training_permit_id: null, licence, trainable: licence === 'mit',
+    status: 200, error: null, watermark_id: null, training_permit_id: null, licence, trainable: licence === 'deepseek-r1',
   });
   const file = join(await mkdtemp(join(tmpdir(), 'tg-cli-rec-')), 'records.jsonl');
-  await writeFile(file, [rec('a', 'deepseek-r1', 'mit', 'vllm'), rec('b', 'gpt-4o-mini', 'openai-terms', 'openai')].map((r) => JSON.stringify(r)).join('\n') + '\n');
+  await writeFile(file, [rec('a', 'deepseek-r1', 'deepseek-r1', 'vllm'), rec('b', 'gpt-4o-mini', 'openai-services-agreement', 'openai')].map((r) => JSON.stringify(r)).join('\n') + '\n');
   const candidate = await copy();
   const company = join(candidate, 'data', 'company.json');
   const data = JSON.parse(await readFile(company, 'utf8'));

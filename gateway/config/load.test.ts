@@ -14,7 +14,7 @@ const valid = `
 providers:
   openai: { kind: openai, baseUrl: "https://api.openai.com/v1", apiKeyEnv: OPENAI_API_KEY }
 models:
-  gpt-4o-mini: { provider: openai, upstreamModel: gpt-4o-mini, licence: openai-terms }
+  gpt-4o-mini: { provider: openai, upstreamModel: gpt-4o-mini, licence: openai-services-agreement }
 keys:
   - id: k1
     hash: "sha256:${'a'.repeat(64)}"

@@ -54,8 +54,12 @@ export function loadConfigFile(file: string): Config {
 
 function checkReferences(config: Config, file: string): void {
   for (const [name, model] of Object.entries(config.models)) {
-    if (!config.providers[model.provider]) {
+    const provider = config.providers[model.provider];
+    if (!provider) {
       throw new ConfigError(file, `models.${name}.provider`, `no provider named "${model.provider}"`);
+    }
+    if (!model.licence && !provider.licence) {
+      throw new ConfigError(file, `models.${name}.licence`, `required: provider "${model.provider}" names no licence`);
     }
   }
   const seen = new Set<string>();

@@ -57,6 +57,8 @@ export const configSchema = {
           apiKeyEnv: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$' },
           external: { type: 'boolean' },
           anthropicVersion: { type: 'string', default: '2023-06-01' },
+          /** The catalogue entry of the agreement this provider is used under (its business or consumer terms). */
+          licence: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]*$' },
         },
       },
     },
@@ -66,10 +68,13 @@ export const configSchema = {
       additionalProperties: {
         type: 'object',
         additionalProperties: false,
-        required: ['provider', 'upstreamModel', 'licence'],
+        required: ['provider', 'upstreamModel'],
         properties: {
           provider: name,
           upstreamModel: name,
+          /** The checkpoint commit served; a catalogue entry pinned to a revision applies only to it. */
+          revision: { type: 'string', pattern: '^[0-9a-f]{7,40}$' },
+          /** The catalogue entry for this model; defaults to its provider's licence. */
           licence: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]*$' },
         },
       },

@@ -9,12 +9,17 @@ export interface ProviderConfig {
   external?: boolean;
   /** Anthropic API version header sent upstream. */
   anthropicVersion?: string;
+  /** Catalogue entry of the agreement the provider is used under (business or consumer terms). */
+  licence?: string;
 }
 
 export interface ModelConfig {
   provider: string;
   upstreamModel: string;
-  licence: string;
+  /** The checkpoint commit served. */
+  revision?: string;
+  /** Catalogue entry; defaults to the provider's licence. */
+  licence?: string;
 }
 
 export interface VirtualKeyConfig {

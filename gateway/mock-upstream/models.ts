@@ -2,7 +2,22 @@
 // (anthropic-version header), in Anthropic's.
 import type { Dialect } from './reply.js';
 
-export const DEFAULT_MODELS = ['gpt-4o-mini', 'claude-3-5-haiku-latest', 'llama-3.1-8b-instruct', 'qwen2.5-7b-instruct', 'deepseek-r1'];
+export const DEFAULT_MODELS = [
+  'gpt-4o-mini',
+  'claude-3-5-haiku-latest',
+  'gemini-2.0-flash',
+  'mistral-small-latest',
+  'grok-3-mini',
+  'llama-3.1-8b-instruct',
+  'llama-3.3-70b-instruct',
+  'qwen2.5-7b-instruct',
+  'qwen2.5-3b-instruct',
+  'qwen2.5-72b-instruct',
+  'deepseek-r1',
+  'deepseek-v3',
+  'gemma-3-12b-it',
+  'gpt-oss-20b',
+];
 
 const CREATED = 1_721_172_741;
 
@@ -27,7 +42,11 @@ function anthropicModel(id: string) {
 }
 
 function ownerOf(id: string): string {
+  if (/^(gpt-oss|gemma)/.test(id)) return 'vllm';
   if (/^(gpt|o\d|text-embedding)/.test(id)) return 'openai';
   if (id.startsWith('claude')) return 'anthropic';
+  if (id.startsWith('gemini')) return 'google';
+  if (id.startsWith('mistral')) return 'mistralai';
+  if (id.startsWith('grok')) return 'xai';
   return 'vllm';
 }

@@ -31,6 +31,8 @@ export interface ModelRoute {
   /** false for self-hosted open-weight deployments (no data leaves the company). */
   external: boolean;
   upstreamModel: string;
+  /** The checkpoint revision served (a commit), when the configuration pins one. */
+  revision?: string;
   /** Id into the licence catalogue (policies/data/licences.json). */
   licence: string;
 }
@@ -77,13 +79,30 @@ export interface RequestDecision {
   };
 }
 
+/** A licence duty, recorded for the model card; it binds when the trigger happens, never at call time. */
+export interface LicenceDuty {
+  kind: string;
+  text: string;
+  trigger: 'distribution' | 'distribution-or-made-available';
+  /** Naming duties: the prefix the student's name must begin with. */
+  prefix?: string;
+}
+
+/** The licence's use restrictions that a model trained on the output carries. */
+export interface InheritedRestrictions {
+  forbidden_deployment_purposes: string[];
+  use_restrictions: string[];
+}
+
 export interface TrainingDecision {
   permit: boolean;
   licence: string;
-  /** e.g. "yes", "yes-with-duties", "not-for-competing-models", "never". */
+  /** free, duties-on-distribution, not-for-competing-models, never, derivatives-inherit, non-commercial, or unknown. */
   licence_class: string;
   attribution: string[];
   naming: string[];
+  duties: LicenceDuty[];
+  inherited_restrictions: InheritedRestrictions;
   reasons: PolicyReason[];
 }
 
@@ -197,6 +216,8 @@ export interface TrainingExample {
   licence_class: string;
   attribution: string[];
   naming: string[];
+  duties: LicenceDuty[];
+  inherited_restrictions: InheritedRestrictions;
   policy_revision: string;
   messages: unknown[];
   completion: string;

@@ -354,6 +354,8 @@ export class RequestPath {
         licence_class: decision.training.licence_class,
         attribution: decision.training.attribution,
         naming: decision.training.naming,
+        duties: decision.training.duties,
+        inherited_restrictions: decision.training.inherited_restrictions,
         policy_revision: decision.revision,
         messages: parsed.prompt,
         completion: out.text,

@@ -24,9 +24,9 @@ const tokens = new ControlTokens([
 
 const record: CallRecord = {
   decision_id: 'd1', phase: 'completed', time: '2026-11-28T12:00:00Z', principal: { key_id: 'vk_1', team: 'ml-research', project: 'distil' },
-  endpoint: 'chat.completions', provider: 'vllm', model: 'deepseek-r1', upstream_model: 'deepseek-r1', purpose: 'general', decision: 'allow',
+  endpoint: 'chat.completions', provider: 'vllm', model: 'deepseek-r1', upstream_model: 'deepseek-ai/DeepSeek-R1', purpose: 'general', decision: 'allow',
   reasons: [], obligations: null, policy_revision: 'x', data_classes: [], request_digest: null, response_digest: null, usage: null,
-  latency_ms: 1, status: 200, error: null, watermark_id: null, training_permit_id: null, licence: 'mit', trainable: true,
+  latency_ms: 1, status: 200, error: null, watermark_id: null, training_permit_id: null, licence: 'deepseek-r1', trainable: true,
 };
 
 const dir = await mkdtemp(join(tmpdir(), 'tg-admin-'));
@@ -78,7 +78,7 @@ t.test('stage, validate, dry-run, activate, history, rollback', async (t) => {
   const sources = (await app.inject({ method: 'GET', url: `/admin/v1/policies/revisions/${revA}/sources`, headers: as(auditor) })).json();
   const licences = sources.files.find((f: { path: string }) => f.path === 'data/licences.json');
   const data = JSON.parse(licences.content);
-  data.licences.mit.clause.text = 'Permission is hereby granted, free of charge, to any person obtaining a copy of this software.';
+  data.licences['deepseek-r1'].clauses[0].text = 'Permission is hereby granted, free of charge, to any person obtaining a copy of this software.';
   const staged = await app.inject({ method: 'POST', url: '/admin/v1/policies/stage', headers: as(editor), payload: { files: { 'data/licences.json': JSON.stringify(data, null, 2) } } });
   t.equal(staged.statusCode, 200);
   const candidate = staged.json().candidate;

@@ -32,7 +32,7 @@ export const probeFacts: CallFacts = {
   principal: { keyId: 'probe', team: 'probe', project: 'probe', defaultPurpose: 'general', allowedPurposes: ['general'] },
   purpose: 'general',
   endpoint: 'chat.completions',
-  route: { name: 'probe', providerId: 'probe', providerKind: 'openai', external: true, upstreamModel: 'probe', licence: 'probe' },
+  route: { name: 'probe', providerId: 'probe', providerKind: 'openai', external: true, upstreamModel: 'probe', revision: 'probe', licence: 'probe' },
   dataClasses: { classes: [], counts: {} },
   stream: false,
   now: '2026-01-01T00:00:00Z',

@@ -12,12 +12,17 @@ import { buildStep, validateDir } from './toolchain.js';
 
 const policies = join(import.meta.dirname, '..', '..', 'policies');
 
+const vllm = { providerId: 'vllm', providerKind: 'openai-compatible', external: false } as const;
 const routes: Record<string, ModelRoute> = {
-  'gpt-4o-mini': { name: 'gpt-4o-mini', providerId: 'openai', providerKind: 'openai', external: true, upstreamModel: 'gpt-4o-mini', licence: 'openai-terms' },
-  'claude-3-5-haiku-latest': { name: 'claude-3-5-haiku-latest', providerId: 'anthropic', providerKind: 'anthropic', external: true, upstreamModel: 'claude-3-5-haiku-20241022', licence: 'anthropic-terms' },
-  'llama-3.1-8b-instruct': { name: 'llama-3.1-8b-instruct', providerId: 'vllm', providerKind: 'openai-compatible', external: false, upstreamModel: 'meta-llama/Llama-3.1-8B-Instruct', licence: 'llama-3.1-community' },
-  'qwen2.5-7b-instruct': { name: 'qwen2.5-7b-instruct', providerId: 'vllm', providerKind: 'openai-compatible', external: false, upstreamModel: 'Qwen/Qwen2.5-7B-Instruct', licence: 'apache-2.0' },
-  'deepseek-r1': { name: 'deepseek-r1', providerId: 'vllm', providerKind: 'openai-compatible', external: false, upstreamModel: 'deepseek-ai/DeepSeek-R1', licence: 'mit' },
+  'gpt-4o-mini': { name: 'gpt-4o-mini', providerId: 'openai', providerKind: 'openai', external: true, upstreamModel: 'gpt-4o-mini', licence: 'openai-services-agreement' },
+  'claude-3-5-haiku-latest': { name: 'claude-3-5-haiku-latest', providerId: 'anthropic', providerKind: 'anthropic', external: true, upstreamModel: 'claude-3-5-haiku-20241022', licence: 'anthropic-commercial-terms' },
+  'grok-3-mini': { name: 'grok-3-mini', providerId: 'xai', providerKind: 'openai-compatible', external: true, upstreamModel: 'grok-3-mini', licence: 'xai-enterprise-terms' },
+  'llama-3.1-8b-instruct': { name: 'llama-3.1-8b-instruct', ...vllm, upstreamModel: 'meta-llama/Llama-3.1-8B-Instruct', licence: 'llama-3.1-8b-instruct' },
+  'qwen2.5-7b-instruct': { name: 'qwen2.5-7b-instruct', ...vllm, upstreamModel: 'Qwen/Qwen2.5-7B-Instruct', licence: 'qwen2.5-7b-instruct' },
+  'qwen2.5-3b-instruct': { name: 'qwen2.5-3b-instruct', ...vllm, upstreamModel: 'Qwen/Qwen2.5-3B-Instruct', licence: 'qwen2.5-3b-instruct' },
+  'deepseek-r1': { name: 'deepseek-r1', ...vllm, upstreamModel: 'deepseek-ai/DeepSeek-R1', licence: 'deepseek-r1' },
+  'deepseek-v3': { name: 'deepseek-v3', ...vllm, upstreamModel: 'deepseek-ai/DeepSeek-V3', licence: 'deepseek-v3' },
+  'gemma-3-12b-it': { name: 'gemma-3-12b-it', ...vllm, upstreamModel: 'google/gemma-3-12b-it', licence: 'gemma-3-12b-it' },
 };
 
 function facts(model: string, over: Partial<CallFacts> = {}): CallFacts {
@@ -49,8 +54,8 @@ const engine = await loadEngine(built, report.revision);
 
 t.test('training-data purpose to OpenAI and Anthropic is denied, citing the clause', async (t) => {
   for (const [model, licence, quote] of [
-    ['gpt-4o-mini', 'openai-terms', 'Use Output to develop models that compete with OpenAI.'],
-    ['claude-3-5-haiku-latest', 'anthropic-terms', 'train any artificial intelligence'],
+    ['gpt-4o-mini', 'openai-services-agreement', "use Output to develop artificial intelligence models that compete with OpenAI's products and services"],
+    ['claude-3-5-haiku-latest', 'anthropic-commercial-terms', 'including to train competing AI models'],
   ] as const) {
     const d = engine.decide(facts(model, { purpose: 'training-data' }));
     t.equal(d.revision, report.revision);
@@ -65,29 +70,74 @@ t.test('training-data purpose to OpenAI and Anthropic is denied, citing the clau
 });
 
 t.test('general use of OpenAI and Anthropic is allowed, outputs not trainable', async (t) => {
-  for (const [model, licence] of [['gpt-4o-mini', 'openai-terms'], ['claude-3-5-haiku-latest', 'anthropic-terms']] as const) {
+  for (const [model, licence, cls] of [
+    ['gpt-4o-mini', 'openai-services-agreement', 'not-for-competing-models'],
+    ['claude-3-5-haiku-latest', 'anthropic-commercial-terms', 'never'],
+  ] as const) {
     const d = engine.decide(facts(model));
     t.equal(d.request.allow, true, model);
     t.same(d.request.obligations, { watermark: true, content_logging: 'full', redactions: [], mask: [] });
     t.equal(d.training.permit, false);
     t.equal(d.training.licence, licence);
-    t.equal(d.training.licence_class, 'not-for-competing-models');
+    t.equal(d.training.licence_class, cls);
     t.equal(d.training.reasons[0].rule, 'training.licence_forbids');
   }
 });
 
-t.test('Apache-2.0 and MIT outputs are trainable; Llama with its duties', async (t) => {
+t.test('Apache-2.0 and MIT checkpoints are free; Llama carries duties that bind on distribution', async (t) => {
   for (const model of ['qwen2.5-7b-instruct', 'deepseek-r1']) {
     const d = engine.decide(facts(model, { purpose: 'training-data' }));
     t.equal(d.request.allow, true, model);
     t.equal(d.training.permit, true, model);
-    t.equal(d.training.licence_class, 'yes');
+    t.equal(d.training.licence_class, 'free');
+    t.same(d.training.duties, []);
+    t.same(d.training.inherited_restrictions, { forbidden_deployment_purposes: [], use_restrictions: [] });
   }
   const llama = engine.decide(facts('llama-3.1-8b-instruct', { purpose: 'training-data' }));
   t.equal(llama.training.permit, true);
-  t.equal(llama.training.licence_class, 'yes-with-duties');
+  t.equal(llama.training.licence_class, 'duties-on-distribution');
   t.ok(llama.training.attribution.includes('Built with Llama'));
   t.same(llama.training.naming, ['Llama']);
+  t.ok(llama.training.duties.length > 0 && llama.training.duties.every((d) => d.trigger.startsWith('distribution')), 'every duty binds on distribution');
+  t.same(llama.training.inherited_restrictions.forbidden_deployment_purposes, []);
+});
+
+t.test('through the WASM: derivatives inherit, non-commercial forbids commercial deployment, xAI never trains', async (t) => {
+  const gemma = engine.decide(facts('gemma-3-12b-it', { purpose: 'training-data' }));
+  t.equal(gemma.request.allow, true);
+  t.equal(gemma.training.permit, true);
+  t.equal(gemma.training.licence_class, 'derivatives-inherit');
+  t.ok(gemma.training.inherited_restrictions.use_restrictions.some((r) => r.includes('Prohibited Use Policy')));
+  t.ok(gemma.training.duties.some((d) => d.kind === 'use-restrictions' && d.trigger === 'distribution'));
+
+  const v3 = engine.decide(facts('deepseek-v3', { purpose: 'training-data' }));
+  t.equal(v3.training.licence_class, 'derivatives-inherit');
+  t.same(v3.training.inherited_restrictions.forbidden_deployment_purposes, ['automated-legal-decisions', 'military']);
+
+  const qwen3b = engine.decide(facts('qwen2.5-3b-instruct', { purpose: 'training-data' }));
+  t.equal(qwen3b.training.permit, true);
+  t.equal(qwen3b.training.licence_class, 'non-commercial');
+  t.same(qwen3b.training.inherited_restrictions.forbidden_deployment_purposes, ['commercial']);
+
+  for (const purpose of ['training-data', 'distillation']) {
+    const grok = engine.decide(facts('grok-3-mini', { purpose, principal: { ...facts('grok-3-mini').principal, allowedPurposes: [purpose] } }));
+    t.equal(grok.request.allow, false, `xAI refused for ${purpose}`);
+    t.same(grok.request.reasons.map((r) => r.rule), ['terms.licence_unverified']);
+    t.equal(grok.training.permit, false);
+    t.equal(grok.training.licence_class, 'never');
+  }
+  t.equal(engine.decide(facts('grok-3-mini')).training.permit, false, 'not trainable for any purpose');
+});
+
+t.test('through the WASM: a licence applies only to the checkpoint it names', async (t) => {
+  const misrouted = { ...routes['qwen2.5-3b-instruct'], licence: 'qwen2.5-7b-instruct' };
+  const d = engine.decide(facts('qwen2.5-3b-instruct', { purpose: 'training-data', route: misrouted }));
+  t.equal(d.request.allow, false);
+  t.same(d.request.reasons.map((r) => r.rule), ['terms.licence_mismatch']);
+  t.equal(d.training.permit, false);
+  t.same(d.training.duties, []);
+  const providerTermsOnSelfHosted = { ...routes['qwen2.5-3b-instruct'], licence: 'openai-services-agreement' };
+  t.equal(engine.decide(facts('qwen2.5-3b-instruct', { route: providerTermsOnSelfHosted })).training.reasons[0].rule, 'training.licence_mismatch');
 });
 
 t.test('secrets are denied to every external provider, not to self-hosted ones', async (t) => {
@@ -153,7 +203,7 @@ t.test('a copy with a failing test is refused by the build', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'tg-failing-'));
   await cp(policies, dir, { recursive: true });
   const f = join(dir, 'request', 'terms_test.rego');
-  await writeFile(f, (await readFile(f, 'utf8')).replace('r.clause.licence == "openai-terms"', 'r.clause.licence == "mit"'));
+  await writeFile(f, (await readFile(f, 'utf8')).replace('r.clause.licence == "openai-services-agreement"', 'r.clause.licence == "deepseek-r1"'));
   const r = await validateDir(dir);
   t.notOk(r.ok);
   t.equal(r.steps.at(-1)!.step, 'test');

@@ -6,7 +6,7 @@ export interface PolicyInput {
   principal: { key_id: string; team: string; project: string; default_purpose: string; allowed_purposes: string[] };
   purpose: string;
   endpoint: string;
-  route: { model: string; provider: string; provider_kind: string; external: boolean; upstream_model: string; licence: string };
+  route: { model: string; provider: string; provider_kind: string; external: boolean; upstream_model: string; revision: string; licence: string };
   data_classes: string[];
   data_class_counts: Record<string, number>;
   data_class_paths: Record<string, string[]>;
@@ -32,6 +32,7 @@ export function buildPolicyInput(facts: CallFacts): PolicyInput {
       provider_kind: r.providerKind,
       external: r.external,
       upstream_model: r.upstreamModel,
+      revision: r.revision ?? '',
       licence: r.licence,
     },
     data_classes: facts.dataClasses.classes,

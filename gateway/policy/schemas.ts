@@ -44,9 +44,21 @@ export const requestDecisionSchema = {
   },
 } as const;
 
+const duty = {
+  type: 'object',
+  required: ['kind', 'text', 'trigger'],
+  additionalProperties: false,
+  properties: {
+    kind: { type: 'string' },
+    text: { type: 'string' },
+    trigger: { enum: ['distribution', 'distribution-or-made-available'] },
+    prefix: { type: 'string' },
+  },
+} as const;
+
 export const trainingDecisionSchema = {
   type: 'object',
-  required: ['permit', 'licence', 'licence_class', 'attribution', 'naming', 'reasons'],
+  required: ['permit', 'licence', 'licence_class', 'attribution', 'naming', 'duties', 'inherited_restrictions', 'reasons'],
   additionalProperties: false,
   properties: {
     permit: { type: 'boolean' },
@@ -54,6 +66,13 @@ export const trainingDecisionSchema = {
     licence_class: { type: 'string' },
     attribution: strings,
     naming: strings,
+    duties: { type: 'array', items: duty },
+    inherited_restrictions: {
+      type: 'object',
+      required: ['forbidden_deployment_purposes', 'use_restrictions'],
+      additionalProperties: false,
+      properties: { forbidden_deployment_purposes: strings, use_restrictions: strings },
+    },
     reasons: { type: 'array', items: reason },
   },
 } as const;
@@ -79,7 +98,7 @@ export const policyInputSchema = {
     endpoint: { enum: ['chat.completions', 'responses', 'completions', 'embeddings', 'messages', 'models'] },
     route: {
       type: 'object',
-      required: ['model', 'provider', 'provider_kind', 'external', 'upstream_model', 'licence'],
+      required: ['model', 'provider', 'provider_kind', 'external', 'upstream_model', 'revision', 'licence'],
       additionalProperties: false,
       properties: {
         model: { type: 'string' },
@@ -87,6 +106,7 @@ export const policyInputSchema = {
         provider_kind: { enum: ['openai', 'anthropic', 'openai-compatible'] },
         external: { type: 'boolean' },
         upstream_model: { type: 'string' },
+        revision: { type: 'string' },
         licence: { type: 'string' },
       },
     },

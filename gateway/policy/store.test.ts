@@ -18,7 +18,7 @@ const facts: CallFacts = {
   principal: { keyId: 'vk_1', team: 'demo', project: 'demo', defaultPurpose: 'general', allowedPurposes: ['general', 'training-data'] },
   purpose: 'general',
   endpoint: 'chat.completions',
-  route: { name: 'deepseek-r1', providerId: 'vllm', providerKind: 'openai-compatible', external: false, upstreamModel: 'deepseek-ai/DeepSeek-R1', licence: 'mit' },
+  route: { name: 'deepseek-r1', providerId: 'vllm', providerKind: 'openai-compatible', external: false, upstreamModel: 'deepseek-ai/DeepSeek-R1', licence: 'deepseek-r1' },
   dataClasses: { classes: [], counts: {} },
   stream: false,
   now: '2026-11-28T12:00:00Z',
@@ -31,15 +31,15 @@ async function copyPolicies(): Promise<string> {
 }
 
 /** The MIT licence turned to "never": deepseek-r1 outputs stop being trainable (tests adjusted to match). */
-async function neverTrainMit(dir: string): Promise<void> {
+async function neverTrainDeepseekR1(dir: string): Promise<void> {
   const lic = join(dir, 'data', 'licences.json');
   const data = JSON.parse(await readFile(lic, 'utf8'));
-  data.licences.mit.training = 'never';
+  data.licences['deepseek-r1'].training = 'never';
   await writeFile(lic, JSON.stringify(data, null, 2));
   const test = join(dir, 'training', 'decision_test.rego');
-  await writeFile(test, (await readFile(test, 'utf8')).replace('{"qwen2.5-7b-instruct": "apache-2.0", "deepseek-r1": "mit"}', '{"qwen2.5-7b-instruct": "apache-2.0"}'));
+  await writeFile(test, (await readFile(test, 'utf8')).replace('["qwen2.5-7b-instruct", "deepseek-r1", "gpt-oss-20b"]', '["qwen2.5-7b-instruct", "gpt-oss-20b"]'));
   const terms = join(dir, 'request', 'terms_test.rego');
-  await writeFile(terms, (await readFile(terms, 'utf8')).replace('"qwen2.5-7b-instruct", "deepseek-r1"]', '"qwen2.5-7b-instruct"]'));
+  await writeFile(terms, (await readFile(terms, 'utf8')).replace('"qwen2.5-72b-instruct", "deepseek-r1", "deepseek-v3"', '"qwen2.5-72b-instruct", "deepseek-v3"'));
 }
 
 const dataDir = () => mkdtemp(join(tmpdir(), 'tg-store-data-'));
@@ -55,7 +55,7 @@ t.test('hot swap under load: no failed decision, every decision names one whole 
   const store = await createPolicyStore({ dir: dirA, dataDir: await dataDir(), pollIntervalMs: 1000, logger: quiet, watch: false });
   const revA = store.status().active.revision;
   const dirB = await copyPolicies();
-  await neverTrainMit(dirB);
+  await neverTrainDeepseekR1(dirB);
   const staged = await store.stage({ files: {}, base: 'active' });
   t.equal(staged.candidate, revA, 'staging the active sources unchanged names the active revision');
   const { readSources } = await import('./revision.js');
@@ -99,7 +99,7 @@ t.test('a broken change is refused, reported in status, and the old revision kee
   const dir = await copyPolicies();
   const store = await createPolicyStore({ dir, dataDir: await dataDir(), pollIntervalMs: 1000, logger: quiet, watch: false });
   const before = store.status().active.revision;
-  await writeFile(join(dir, 'request', 'terms_test.rego'), (await readFile(join(dir, 'request', 'terms_test.rego'), 'utf8')).replace('"openai-terms"\n\tr.clause.text', '"mit"\n\tr.clause.text'));
+  await writeFile(join(dir, 'request', 'terms_test.rego'), (await readFile(join(dir, 'request', 'terms_test.rego'), 'utf8')).replace('"openai-services-agreement"\n\tr.clause.section', '"deepseek-r1"\n\tr.clause.section'));
   await writeFile(join(dir, 'request', 'terms.rego'), (await readFile(join(dir, 'request', 'terms.rego'), 'utf8')) + '\n# a comment changes the revision\n');
   const r = await store.reload();
   t.notOk(r.ok);
@@ -126,7 +126,7 @@ t.test('hot reload: an edit to the directory is rebuilt and swapped in', async (
   const store = await createPolicyStore({ dir, dataDir: await dataDir(), pollIntervalMs: 1000, logger: quiet, debounceMs: 100 });
   const before = store.status().active.revision;
   t.equal(store.decide(facts).training.permit, true);
-  await neverTrainMit(dir);
+  await neverTrainDeepseekR1(dir);
   const deadline = Date.now() + 20_000;
   while (store.status().active.revision === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   t.not(store.status().active.revision, before, 'swapped');
@@ -140,19 +140,20 @@ t.test('dry run, activate and rollback', async (t) => {
   const dd = await dataDir();
   const store = await createPolicyStore({ dir, dataDir: dd, pollIntervalMs: 1000, logger: quiet, watch: false });
   const revA = store.status().active.revision;
+  const upstream: Record<string, string> = { 'deepseek-r1': 'deepseek-ai/DeepSeek-R1', 'qwen2.5-7b-instruct': 'Qwen/Qwen2.5-7B-Instruct' };
   const record = (id: string, model: string, licence: string, trainable: boolean): CallRecord => ({
     decision_id: id, phase: 'completed', time: '2026-11-28T12:00:00Z', principal: { key_id: 'vk_1', team: 'demo', project: 'demo' },
-    endpoint: 'chat.completions', provider: 'vllm', model, upstream_model: model, purpose: 'general', decision: 'allow', reasons: [],
+    endpoint: 'chat.completions', provider: 'vllm', model, upstream_model: upstream[model], purpose: 'general', decision: 'allow', reasons: [],
     obligations: null, policy_revision: revA, data_classes: [], request_digest: null, response_digest: null, usage: null,
     latency_ms: 1, status: 200, error: null, watermark_id: null, training_permit_id: null, licence, trainable,
   });
   async function* records(): AsyncIterable<CallRecord> {
-    yield record('d1', 'deepseek-r1', 'mit', true);
-    yield record('d2', 'qwen2.5-7b-instruct', 'apache-2.0', true);
-    yield { ...record('d3', 'deepseek-r1', 'mit', true), phase: 'started' };
+    yield record('d1', 'deepseek-r1', 'deepseek-r1', true);
+    yield record('d2', 'qwen2.5-7b-instruct', 'qwen2.5-7b-instruct', true);
+    yield { ...record('d3', 'deepseek-r1', 'deepseek-r1', true), phase: 'started' };
   }
   const cand = await copyPolicies();
-  await neverTrainMit(cand);
+  await neverTrainDeepseekR1(cand);
   const { readSources } = await import('./revision.js');
   const changed = Object.fromEntries((await readSources(cand)).filter((f) => /^(data|request|training)\//.test(f.path)).map((f) => [f.path, f.content]));
   const staged = await store.stage({ files: changed });
@@ -191,7 +192,7 @@ t.test('fleet mode: an OPA bundle polled with ETag, a broken one refused', async
   const okA = await validateDir(policies, { out: join(built, 'a.tar.gz') });
   t.ok(okA.ok);
   const cand = await copyPolicies();
-  await neverTrainMit(cand);
+  await neverTrainDeepseekR1(cand);
   const okB = await validateDir(cand, { out: join(built, 'b.tar.gz') });
   t.ok(okB.ok);
   let body = await readFile(join(built, 'a.tar.gz'));

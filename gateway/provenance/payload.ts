@@ -11,7 +11,18 @@ const MAC_CONTEXT = Buffer.from('termsgate-watermark-v1\0');
 const FLAG_TRAINABLE = 0x01;
 const FLAG_HASHED_REF = 0x02;
 
-const LICENCE_CLASSES = ['yes', 'yes-with-duties', 'not-for-competing-models', 'never'] as const;
+// A class's code is its position plus one; classes are only ever appended, so marks made under an
+// earlier catalogue (its classes "yes" and "yes-with-duties") keep decoding.
+const LICENCE_CLASSES = [
+  'yes',
+  'yes-with-duties',
+  'not-for-competing-models',
+  'never',
+  'free',
+  'duties-on-distribution',
+  'derivatives-inherit',
+  'non-commercial',
+] as const;
 
 export interface WatermarkFields {
   decisionId: string;

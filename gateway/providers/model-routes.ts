@@ -14,7 +14,9 @@ export class ModelRoutes {
         providerKind: provider.kind,
         external: provider.external ?? provider.kind !== 'openai-compatible',
         upstreamModel: m.upstreamModel,
-        licence: m.licence,
+        revision: m.revision,
+        // The configuration loader requires one of the two; an empty id is unknown to the catalogue (fail closed).
+        licence: m.licence ?? provider.licence ?? '',
       });
     }
   }

@@ -16,7 +16,7 @@ const words = 'the gateway decides signs and hands over while the runner trusts 
 function example(i: number, tokens: number): TrainingExample {
   const toks = Array.from({ length: tokens }, (_, k) => ' ' + words[(i + k) % words.length]);
   return {
-    decision_id: `0193-${i}`, model: 'qwen2.5-7b-instruct', licence: 'apache-2.0', licence_class: 'yes', attribution: [], naming: [],
+    decision_id: `0193-${i}`, model: 'qwen2.5-7b-instruct', licence: 'qwen2.5-7b-instruct', licence_class: 'free', attribution: [], naming: [], duties: [], inherited_restrictions: { forbidden_deployment_purposes: [], use_restrictions: [] },
     policy_revision: 'bbe96e87eed3d019',
     messages: [{ role: 'system', content: 'You are terse.' }, { role: 'user', content: `Question ${i}: ${toks.slice(0, 30).join('')}` }],
     completion: toks.join(''),

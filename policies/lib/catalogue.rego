@@ -14,15 +14,56 @@ default training_class := "unknown"
 
 training_class := licence.training
 
-# Training classes under which outputs may train the company's models.
-trainable_classes := {"yes", "yes-with-duties"}
+# Training classes under which outputs may train the company's models. Under derivatives-inherit and
+# non-commercial the student carries the licence's use restrictions (inherited_restrictions).
+trainable_classes := {"free", "duties-on-distribution", "derivatives-inherit", "non-commercial"}
 
-# The clause object a reason cites, in the shape of PolicyReason.clause.
+# Classes whose use restrictions bind a model trained on the outputs.
+inheriting_classes := {"derivatives-inherit", "non-commercial"}
+
+# The entry's quotes were checked against a published text; an entry whose text was not found
+# never permits training, whatever its class.
+verified if {
+	licence.checked.how != "not-found"
+	count(licence.clauses) > 0
+}
+
+# The entry covers what this route calls: a provider's API terms apply to an external provider; a
+# checkpoint's licence applies only to that model id, at its pinned revision unless it is "unpinned".
+subject_matches if {
+	licence.subject.kind == "provider-api"
+	input.route.external
+}
+
+subject_matches if {
+	licence.subject.kind == "checkpoint"
+	licence.subject.model_id == input.route.upstream_model
+	revision_matches
+}
+
+revision_matches if licence.subject.revision == "unpinned"
+
+revision_matches if licence.subject.revision == input.route.revision
+
+# The entry applies to this call and its quotes were checked: its class decides.
+applies if {
+	subject_matches
+	verified
+}
+
+# Purposes whose outputs are produced to train or distil the company's models.
+default training_purposes := ["training-data"]
+
+training_purposes := company.training.purposes
+
+training_purpose if input.purpose in training_purposes
+
+# The clause object a reason cites, in the shape of PolicyReason.clause: the entry's first quote.
 clause := {
 	"licence": input.route.licence,
-	"section": licence.clause.section,
-	"text": licence.clause.text,
-	"url": licence.terms_url,
+	"section": licence.clauses[0].section,
+	"text": licence.clauses[0].text,
+	"url": licence.url,
 }
 
 has_class_prefix(prefix) if {

@@ -10,11 +10,21 @@ principal := {
 }
 
 routes := {
-	"gpt-4o-mini": {"model": "gpt-4o-mini", "provider": "openai", "provider_kind": "openai", "external": true, "upstream_model": "gpt-4o-mini", "licence": "openai-terms"},
-	"claude-3-5-haiku-latest": {"model": "claude-3-5-haiku-latest", "provider": "anthropic", "provider_kind": "anthropic", "external": true, "upstream_model": "claude-3-5-haiku-20241022", "licence": "anthropic-terms"},
-	"llama-3.1-8b-instruct": {"model": "llama-3.1-8b-instruct", "provider": "vllm", "provider_kind": "openai-compatible", "external": false, "upstream_model": "meta-llama/Llama-3.1-8B-Instruct", "licence": "llama-3.1-community"},
-	"qwen2.5-7b-instruct": {"model": "qwen2.5-7b-instruct", "provider": "vllm", "provider_kind": "openai-compatible", "external": false, "upstream_model": "Qwen/Qwen2.5-7B-Instruct", "licence": "apache-2.0"},
-	"deepseek-r1": {"model": "deepseek-r1", "provider": "vllm", "provider_kind": "openai-compatible", "external": false, "upstream_model": "deepseek-ai/DeepSeek-R1", "licence": "mit"},
+	"gpt-4o-mini": {"model": "gpt-4o-mini", "provider": "openai", "provider_kind": "openai", "external": true, "upstream_model": "gpt-4o-mini", "revision": "", "licence": "openai-services-agreement"},
+	"claude-3-5-haiku-latest": {"model": "claude-3-5-haiku-latest", "provider": "anthropic", "provider_kind": "anthropic", "external": true, "upstream_model": "claude-3-5-haiku-20241022", "revision": "", "licence": "anthropic-commercial-terms"},
+	"gemini-2.0-flash": {"model": "gemini-2.0-flash", "provider": "google", "provider_kind": "openai-compatible", "external": true, "upstream_model": "gemini-2.0-flash", "revision": "", "licence": "gemini-api-additional-terms"},
+	"mistral-small-latest": {"model": "mistral-small-latest", "provider": "mistral", "provider_kind": "openai-compatible", "external": true, "upstream_model": "mistral-small-latest", "revision": "", "licence": "mistral-commercial-terms"},
+	"grok-3-mini": {"model": "grok-3-mini", "provider": "xai", "provider_kind": "openai-compatible", "external": true, "upstream_model": "grok-3-mini", "revision": "", "licence": "xai-enterprise-terms"},
+	"llama-3.1-8b-instruct": {"model": "llama-3.1-8b-instruct", "provider": "vllm", "provider_kind": "openai-compatible", "external": false, "upstream_model": "meta-llama/Llama-3.1-8B-Instruct", "revision": "", "licence": "llama-3.1-8b-instruct"},
+	"llama-3.3-70b-instruct": {"model": "llama-3.3-70b-instruct", "provider": "vllm", "provider_kind": "openai-compatible", "external": false, "upstream_model": "meta-llama/Llama-3.3-70B-Instruct", "revision": "", "licence": "llama-3.3-70b-instruct"},
+	"qwen2.5-7b-instruct": {"model": "qwen2.5-7b-instruct", "provider": "vllm", "provider_kind": "openai-compatible", "external": false, "upstream_model": "Qwen/Qwen2.5-7B-Instruct", "revision": "", "licence": "qwen2.5-7b-instruct"},
+	"qwen2.5-3b-instruct": {"model": "qwen2.5-3b-instruct", "provider": "vllm", "provider_kind": "openai-compatible", "external": false, "upstream_model": "Qwen/Qwen2.5-3B-Instruct", "revision": "", "licence": "qwen2.5-3b-instruct"},
+	"qwen2.5-72b-instruct": {"model": "qwen2.5-72b-instruct", "provider": "vllm", "provider_kind": "openai-compatible", "external": false, "upstream_model": "Qwen/Qwen2.5-72B-Instruct", "revision": "", "licence": "qwen2.5-72b-instruct"},
+	"deepseek-r1": {"model": "deepseek-r1", "provider": "vllm", "provider_kind": "openai-compatible", "external": false, "upstream_model": "deepseek-ai/DeepSeek-R1", "revision": "", "licence": "deepseek-r1"},
+	"deepseek-v3": {"model": "deepseek-v3", "provider": "vllm", "provider_kind": "openai-compatible", "external": false, "upstream_model": "deepseek-ai/DeepSeek-V3", "revision": "", "licence": "deepseek-v3"},
+	"gemma-3-12b-it": {"model": "gemma-3-12b-it", "provider": "vllm", "provider_kind": "openai-compatible", "external": false, "upstream_model": "google/gemma-3-12b-it", "revision": "", "licence": "gemma-3-12b-it"},
+	"gpt-oss-20b": {"model": "gpt-oss-20b", "provider": "vllm", "provider_kind": "openai-compatible", "external": false, "upstream_model": "openai/gpt-oss-20b", "revision": "", "licence": "gpt-oss-20b"},
+	"c4ai-command-r": {"model": "c4ai-command-r", "provider": "vllm", "provider_kind": "openai-compatible", "external": false, "upstream_model": "CohereForAI/c4ai-command-r-v01", "revision": "", "licence": "c4ai-command-r-v01"},
 }
 
 call(model) := {
@@ -39,3 +49,9 @@ with_team(model, team, purpose) := object.union(call(model), {
 })
 
 rules(reasons) := {r.rule | some r in reasons}
+
+# The call with its route changed (e.g. another licence, model id or revision).
+with_route(model, changes) := object.union(call(model), {"route": object.union(routes[model], changes)})
+
+# The call with a purpose the key is allowed to declare.
+keyed_purpose(model, purpose) := object.union(with_purpose(model, purpose), {"principal": object.union(principal, {"allowed_purposes": [purpose]})})

@@ -1,16 +1,32 @@
 # Entrypoint termsgate/training/decision: may this call's output train one of the company's models,
-# under which licence, with which attribution and naming duties.
+# under which licence, with which duties (recorded for the model card; they bind on distribution, not
+# at call time) and which use restrictions the student inherits.
 package termsgate.training
 
 import data.termsgate.catalogue
 
-default attribution := []
+default duties := []
 
-attribution := catalogue.licence.attribution
+duties := catalogue.licence.duties if catalogue.subject_matches
 
-default naming := []
+attribution := [d.text | some d in duties; d.kind != "naming"]
 
-naming := catalogue.licence.naming
+naming := [d.prefix | some d in duties; d.kind == "naming"]
+
+# A non-commercial licence forbids commercial deployment whatever the entry lists.
+default implied_forbidden := set()
+
+implied_forbidden := {"commercial"} if catalogue.training_class == "non-commercial"
+
+default inherited_restrictions := {"forbidden_deployment_purposes": [], "use_restrictions": []}
+
+inherited_restrictions := {
+	"forbidden_deployment_purposes": sort({p | some p in catalogue.licence.restrictions.forbidden_deployment_purposes} | implied_forbidden),
+	"use_restrictions": catalogue.licence.restrictions.use_restrictions,
+} if {
+	catalogue.subject_matches
+	catalogue.training_class in catalogue.inheriting_classes
+}
 
 permit if {
 	catalogue.training_class in catalogue.trainable_classes
@@ -33,5 +49,7 @@ decision := {
 	"licence_class": catalogue.training_class,
 	"attribution": attribution,
 	"naming": naming,
+	"duties": duties,
+	"inherited_restrictions": inherited_restrictions,
 	"reasons": reasons,
 }

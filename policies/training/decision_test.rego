@@ -3,8 +3,19 @@ package termsgate.training_test
 import data.termsgate.fixtures
 import data.termsgate.training
 
-test_openai_and_anthropic_outputs_not_trainable if {
-	every m, l in {"gpt-4o-mini": "openai-terms", "claude-3-5-haiku-latest": "anthropic-terms"} {
+# A catalogue entry with the given class and restrictions, for the routed checkpoint of qwen2.5-7b-instruct.
+entry(class, forbidden) := object.union(data.data.licences["qwen2.5-7b-instruct"], {
+	"training": class,
+	"restrictions": {"forbidden_deployment_purposes": forbidden, "use_restrictions": ["a restriction"]},
+})
+
+decide_under(e) := d if {
+	d := training.decision with input as fixtures.call("qwen2.5-7b-instruct")
+		with data.data.licences["qwen2.5-7b-instruct"] as e
+}
+
+test_competing_model_terms_not_trainable if {
+	every m, l in {"gpt-4o-mini": "openai-services-agreement", "gemini-2.0-flash": "gemini-api-additional-terms"} {
 		d := training.decision with input as fixtures.call(m)
 		d.permit == false
 		d.licence == l
@@ -15,28 +26,129 @@ test_openai_and_anthropic_outputs_not_trainable if {
 	}
 }
 
-test_apache_and_mit_outputs_trainable if {
-	every m, l in {"qwen2.5-7b-instruct": "apache-2.0", "deepseek-r1": "mit"} {
+test_never_not_trainable_citing_clause if {
+	d := training.decision with input as fixtures.call("claude-3-5-haiku-latest")
+	d.permit == false
+	d.licence_class == "never"
+	some r in d.reasons
+	r.rule == "training.licence_forbids"
+	contains(r.clause.text, "including to train competing AI models")
+}
+
+test_xai_outputs_not_trainable if {
+	d := training.decision with input as fixtures.call("grok-3-mini")
+	d.permit == false
+	d.licence_class == "never"
+	fixtures.rules(d.reasons) == {"training.licence_unverified"}
+}
+
+test_unverified_free_entry_not_trainable if {
+	d := training.decision with input as fixtures.call("mistral-small-latest")
+	d.permit == false
+	d.licence_class == "free"
+	fixtures.rules(d.reasons) == {"training.licence_unverified"}
+}
+
+test_free_checkpoints_trainable_without_duties if {
+	every m in ["qwen2.5-7b-instruct", "deepseek-r1", "gpt-oss-20b"] {
 		d := training.decision with input as fixtures.call(m)
 		d.permit == true
-		d.licence == l
-		d.licence_class == "yes"
+		d.licence == m
+		d.licence_class == "free"
+		d.duties == []
 		d.attribution == []
+		d.inherited_restrictions == {"forbidden_deployment_purposes": [], "use_restrictions": []}
 		fixtures.rules(d.reasons) == {"training.licence_permits"}
 	}
 }
 
-test_llama_trainable_with_duties if {
-	d := training.decision with input as fixtures.call("llama-3.1-8b-instruct")
+test_llama_trainable_with_duties_on_distribution if {
+	every m in ["llama-3.1-8b-instruct", "llama-3.3-70b-instruct"] {
+		d := training.decision with input as fixtures.call(m)
+		d.permit == true
+		d.licence_class == "duties-on-distribution"
+		"Built with Llama" in d.attribution
+		d.naming == ["Llama"]
+		every duty in d.duties {
+			startswith(duty.trigger, "distribution")
+		}
+		d.inherited_restrictions.forbidden_deployment_purposes == []
+	}
+}
+
+test_qwen_72b_naming_duty_is_attribution if {
+	d := training.decision with input as fixtures.call("qwen2.5-72b-instruct")
 	d.permit == true
-	d.licence_class == "yes-with-duties"
-	"Built with Llama" in d.attribution
-	d.naming == ["Llama"]
+	d.licence_class == "duties-on-distribution"
+	d.naming == []
+	count(d.attribution) == 1
+	contains(d.attribution[0], "Built with Qwen")
+}
+
+test_gemma_student_inherits_use_restrictions if {
+	d := training.decision with input as fixtures.call("gemma-3-12b-it")
+	d.permit == true
+	d.licence_class == "derivatives-inherit"
+	count(d.inherited_restrictions.use_restrictions) > 0
+	some duty in d.duties
+	duty.kind == "use-restrictions"
+	duty.trigger == "distribution"
+}
+
+test_deepseek_v3_student_may_not_be_deployed_for_military_use if {
+	d := training.decision with input as fixtures.call("deepseek-v3")
+	d.permit == true
+	d.licence_class == "derivatives-inherit"
+	"military" in d.inherited_restrictions.forbidden_deployment_purposes
+	not "commercial" in d.inherited_restrictions.forbidden_deployment_purposes
+}
+
+test_non_commercial_checkpoints_forbid_commercial_deployment if {
+	every m in ["qwen2.5-3b-instruct", "c4ai-command-r"] {
+		d := training.decision with input as fixtures.call(m)
+		d.permit == true
+		d.licence_class == "non-commercial"
+		d.inherited_restrictions.forbidden_deployment_purposes == ["commercial"]
+	}
+}
+
+# The class alone implies the restriction: a non-commercial entry that forgets to list it still forbids it.
+test_non_commercial_class_implies_commercial_is_forbidden if {
+	d := decide_under(entry("non-commercial", ["military"]))
+	d.inherited_restrictions.forbidden_deployment_purposes == ["commercial", "military"]
+}
+
+test_restrictions_bind_only_under_inheriting_classes if {
+	every class in ["free", "duties-on-distribution"] {
+		d := decide_under(entry(class, ["military"]))
+		d.permit == true
+		d.inherited_restrictions == {"forbidden_deployment_purposes": [], "use_restrictions": []}
+	}
+	every class in ["not-for-competing-models", "never"] {
+		not decide_under(entry(class, [])).permit
+	}
+}
+
+test_pinned_revision_must_match if {
+	pinned := object.union(data.data.licences["qwen2.5-7b-instruct"], {"subject": {"kind": "checkpoint", "model_id": "Qwen/Qwen2.5-7B-Instruct", "revision": "a09a35458c702b33eeacc393d103063234e8bc28"}})
+	other := training.decision with input as fixtures.call("qwen2.5-7b-instruct") with data.data.licences["qwen2.5-7b-instruct"] as pinned
+	other.permit == false
+	fixtures.rules(other.reasons) == {"training.licence_mismatch"}
+	same := training.decision with input as fixtures.with_route("qwen2.5-7b-instruct", {"revision": "a09a35458c702b33eeacc393d103063234e8bc28"})
+		with data.data.licences["qwen2.5-7b-instruct"] as pinned
+	same.permit == true
+}
+
+test_mismatched_checkpoint_carries_no_duties if {
+	d := training.decision with input as fixtures.with_route("llama-3.1-8b-instruct", {"upstream_model": "meta-llama/Llama-3.2-1B-Instruct"})
+	d.permit == false
+	d.duties == []
+	d.naming == []
+	fixtures.rules(d.reasons) == {"training.licence_mismatch"}
 }
 
 test_unknown_licence_not_trainable if {
-	inp := fixtures.call("deepseek-r1")
-	d := training.decision with input as object.union(inp, {"route": object.union(inp.route, {"licence": "mystery"})})
+	d := training.decision with input as fixtures.with_route("deepseek-r1", {"licence": "mystery"})
 	d.permit == false
 	d.licence_class == "unknown"
 	d.attribution == []

@@ -1,4 +1,5 @@
-# Licence terms: outputs train our models only under licences that allow it.
+# Licence terms: outputs train our models only under a checked catalogue entry for what was called,
+# whose training class allows it.
 package termsgate.training
 
 import data.termsgate.catalogue
@@ -8,7 +9,7 @@ block contains {
 	"message": concat("", ["licence ", input.route.licence, " (", catalogue.training_class, ") does not allow its outputs to train our models"]),
 	"clause": catalogue.clause,
 } if {
-	catalogue.licence
+	catalogue.applies
 	not catalogue.training_class in catalogue.trainable_classes
 }
 
@@ -17,4 +18,20 @@ block contains {
 	"message": concat("", ["licence \"", input.route.licence, "\" is not in the licence catalogue"]),
 } if {
 	not catalogue.licence
+}
+
+block contains {
+	"rule": "training.licence_mismatch",
+	"message": concat("", ["licence ", input.route.licence, " does not cover ", input.route.upstream_model, " as routed by \"", input.route.model, "\""]),
+} if {
+	catalogue.licence
+	not catalogue.subject_matches
+}
+
+block contains {
+	"rule": "training.licence_unverified",
+	"message": concat("", ["the text of licence ", input.route.licence, " has not been checked against a published copy; its outputs are not trainable"]),
+} if {
+	catalogue.subject_matches
+	not catalogue.verified
 }

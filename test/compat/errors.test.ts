@@ -11,7 +11,7 @@ const gw = await startDemoGateway((config) => {
   config.limits.headersTimeoutMs = 800;
   config.limits.bodyTimeoutMs = 800;
   config.providers.dead = { kind: 'openai', baseUrl: 'http://127.0.0.1:9', apiKeyEnv: 'TERMSGATE_TEST_PROVIDER_KEY' };
-  config.models['dead-model'] = { provider: 'dead', upstreamModel: 'gpt-4o-mini', licence: 'openai-terms' };
+  config.models['dead-model'] = { provider: 'dead', upstreamModel: 'gpt-4o-mini', licence: 'openai-services-agreement' };
 });
 t.teardown(() => gw.close());
 const openai = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: gw.key, maxRetries: 0, timeout: 10_000 });

@@ -31,7 +31,7 @@ t.test('chat completion, not streamed: answer, usage, decision headers, signed p
   const { payload } = await compactVerify(token, await importSPKI(pem.toString(), 'EdDSA'));
   const claims = JSON.parse(Buffer.from(payload).toString());
   t.equal(claims.decision_id, response.headers.get('x-termsgate-decision-id'));
-  t.equal(claims.licence, 'openai-terms');
+  t.equal(claims.licence, 'openai-services-agreement');
   t.equal(claims.trainable, false, 'OpenAI outputs are not trainable');
 });
 

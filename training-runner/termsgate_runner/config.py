@@ -4,8 +4,24 @@ from pathlib import Path
 
 import yaml
 
-# Licences whose outputs this runner accepts by default; terms that forbid competing models are absent.
-DEFAULT_ALLOWED_LICENCES = ("apache-2.0", "mit", "llama-3.1-community")
+# Catalogue entries (policies/data/licences.json) whose outputs this runner accepts by default: the checked
+# entries whose class allows training. Provider terms that forbid it are absent. A student trained under an
+# inheriting licence carries its restrictions in the model card and in `check-deployment`.
+DEFAULT_ALLOWED_LICENCES = (
+    "qwen2.5-7b-instruct",
+    "qwen2.5-3b-instruct",
+    "qwen2.5-72b-instruct",
+    "deepseek-r1",
+    "deepseek-r1-distill-qwen-7b",
+    "deepseek-v3",
+    "llama-3.1-8b-instruct",
+    "llama-3.3-70b-instruct",
+    "llama-4-scout-17b-16e-instruct",
+    "gemma-3-12b-it",
+    "gpt-oss-20b",
+    "c4ai-command-r-v01",
+    "mistral-large-instruct-2407",
+)
 
 
 @dataclass

@@ -10,10 +10,10 @@ from termsgate_runner.canonical import digest_of, permit_message, record_id_of
 from termsgate_runner.gateway_key import GatewayKey
 
 DUTIES = {
-    "llama-3.1-community": (["Built with Llama"], ["Llama"], "yes-with-duties", "llama-3.1-8b-instruct"),
-    "apache-2.0": ([], [], "yes", "qwen2.5-7b-instruct"),
-    "mit": ([], [], "yes", "deepseek-r1"),
-    "openai-terms": ([], [], "not-for-competing-models", "gpt-4o-mini"),
+    "llama-3.1-8b-instruct": (["Built with Llama"], ["Llama"], "duties-on-distribution", "llama-3.1-8b-instruct"),
+    "qwen2.5-7b-instruct": ([], [], "free", "qwen2.5-7b-instruct"),
+    "deepseek-r1": ([], [], "free", "deepseek-r1"),
+    "openai-services-agreement": ([], [], "not-for-competing-models", "gpt-4o-mini"),
 }
 CITIES = [("France", "Paris"), ("Spain", "Madrid"), ("Italy", "Rome"), ("Japan", "Tokyo"), ("Peru", "Lima"),
           ("Egypt", "Cairo"), ("Kenya", "Nairobi"), ("Chile", "Santiago"), ("Norway", "Oslo"), ("Greece", "Athens")]
@@ -35,7 +35,7 @@ class Signer:
         return {"id": rid, "seq": seq, "permit": {**permit, "alg": "Ed25519", "key_id": self.key.key_id, "signature": sig}, "example": example}
 
 
-def example(i: int, licence: str = "apache-2.0") -> dict:
+def example(i: int, licence: str = "qwen2.5-7b-instruct") -> dict:
     attribution, naming, klass, model = DUTIES[licence]
     country, city = CITIES[i % len(CITIES)]
     words = ["The", " capital", " of", f" {country}", " is", f" {city}", "."]

@@ -21,5 +21,5 @@ def test_unknown_keys_are_refused(tmp_path):
         load_config(path)
 
 
-def test_openai_terms_are_not_allowed_by_default():
-    assert "openai-terms" not in load_config(None).allowed_licences
+def test_openai_services_agreement_is_not_allowed_by_default():
+    assert "openai-services-agreement" not in load_config(None).allowed_licences

@@ -11,7 +11,7 @@ RUNNER = Path(__file__).resolve().parents[1]
 
 def test_ddp_on_cpu_with_two_gloo_processes(tmp_path):
     signer = Signer()
-    write_dataset(tmp_path / "data", signer, [signer.record(example(i, "mit"), i + 1) for i in range(24)])
+    write_dataset(tmp_path / "data", signer, [signer.record(example(i, "deepseek-r1"), i + 1) for i in range(24)])
     cfg = tiny_config(tmp_path / "cfg.json", steps=6, log_every=3, eval_every=6, checkpoint_every=6, micro_batch_size=4, grad_accum=2)
     torchrun = Path(sys.executable).with_name("torchrun")
     proc = subprocess.run(

@@ -9,7 +9,7 @@ from termsgate_runner.dataset import TokenMap, encode
 from termsgate_runner.tokenizer import load_or_build
 from termsgate_runner.train import train
 
-LICENCES = ["apache-2.0", "mit", "llama-3.1-community"]
+LICENCES = ["qwen2.5-7b-instruct", "deepseek-r1", "llama-3.1-8b-instruct"]
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +18,7 @@ def run(tmp_path_factory):
     base = tmp_path_factory.mktemp("train")
     signer = Signer()
     records = [signer.record(example(i, LICENCES[i % 3]), i + 1) for i in range(45)]
-    forged = Signer().record(example(99, "mit"), 99)
+    forged = Signer().record(example(99, "deepseek-r1"), 99)
     forged["permit"]["key_id"] = signer.key.key_id
     write_dataset(base / "data", signer, records + [forged])
     out = base / "run"
@@ -58,7 +58,7 @@ def test_forged_records_are_never_trained_on(run):
 def test_card_lists_licences_duties_and_lineage(run):
     text, meta = build_card(run["out"], "student-demo")
     assert meta["model_name"] == "Llama-student-demo"
-    assert meta["termsgate"]["licences"] == {"apache-2.0": 15, "llama-3.1-community": 15, "mit": 15}
+    assert meta["termsgate"]["licences"] == {"qwen2.5-7b-instruct": 15, "llama-3.1-8b-instruct": 15, "deepseek-r1": 15}
     assert meta["termsgate"]["attribution"] == ["Built with Llama"]
     assert meta["termsgate"]["naming"] == ["Llama"]
     assert meta["termsgate"]["decision_ids"] == 45

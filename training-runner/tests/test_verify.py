@@ -5,7 +5,7 @@ from fixtures import Signer, example, write_dataset
 from termsgate_runner.shards import iter_records, quarantine_path
 from termsgate_runner.verify import verify_dir
 
-ALLOWED = {"apache-2.0", "mit", "llama-3.1-community"}
+ALLOWED = {"qwen2.5-7b-instruct", "deepseek-r1", "llama-3.1-8b-instruct"}
 
 
 def test_valid_records_pass_and_bad_ones_are_quarantined(tmp_path):
@@ -17,9 +17,9 @@ def test_valid_records_pass_and_bad_ones_are_quarantined(tmp_path):
     forged["permit"]["key_id"] = gateway.key.key_id  # claims the gateway's key, signed with another
     missing = gateway.record(example(12), 6)
     del missing["permit"]
-    forbidden = gateway.record(example(13, "openai-terms"), 7)
-    relabelled = gateway.record(example(14, "mit"), 8)
-    relabelled["example"]["licence"] = "apache-2.0"
+    forbidden = gateway.record(example(13, "openai-services-agreement"), 7)
+    relabelled = gateway.record(example(14, "deepseek-r1"), 8)
+    relabelled["example"]["licence"] = "qwen2.5-7b-instruct"
     write_dataset(tmp_path, gateway, good + [tampered, forged, missing, forbidden, relabelled])
     with open(tmp_path / "shards" / "shard-000000000001.jsonl", "a") as f:
         f.write("{not json\n")

@@ -1,0 +1,154 @@
+// JSON Schema of the licence catalogue (policies/data/licences.json): legal data owned by the legal team.
+// An entry names what is called (a provider's API under a named agreement, or one open-weight checkpoint),
+// the agreement and its version, the quoted clauses, when and how they were checked, the training class,
+// the duties and when they trigger, and the use restrictions a student model inherits.
+
+export const TRAINING_CLASSES = [
+  'free',
+  'duties-on-distribution',
+  'not-for-competing-models',
+  'never',
+  'derivatives-inherit',
+  'non-commercial',
+] as const;
+
+export type TrainingClass = (typeof TRAINING_CLASSES)[number];
+
+/** How an entry's quotes were checked; "not-found" entries never permit training. */
+export const CHECK_METHODS = ['repository-file', 'archived-copy', 'secondary-copy', 'not-found'] as const;
+
+export const DUTY_KINDS = ['attribution', 'naming', 'notice', 'licence-copy', 'use-restrictions'] as const;
+
+/** When a duty binds: distributing the student (or its weights), or also making it available as a service. */
+export const DUTY_TRIGGERS = ['distribution', 'distribution-or-made-available'] as const;
+
+const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', format: 'date' } as const;
+const text = { type: 'string', minLength: 1 } as const;
+const id = { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]*$' } as const;
+
+const providerSubject = {
+  type: 'object',
+  required: ['kind', 'provider', 'terms'],
+  additionalProperties: false,
+  properties: {
+    kind: { const: 'provider-api' },
+    /** The vendor whose terms these are (openai, anthropic, google, mistral, xai, …). */
+    provider: id,
+    /** Which of the vendor's agreements: its business/API terms or its consumer terms. */
+    terms: { enum: ['business', 'consumer'] },
+  },
+} as const;
+
+const checkpointSubject = {
+  type: 'object',
+  required: ['kind', 'model_id', 'revision'],
+  additionalProperties: false,
+  properties: {
+    kind: { const: 'checkpoint' },
+    /** The model repository id, as served (e.g. "meta-llama/Llama-3.1-8B-Instruct"). */
+    model_id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$' },
+    /** The commit the licence was checked at, or "unpinned" when the entry covers every revision. */
+    revision: { type: 'string', pattern: '^(unpinned|[0-9a-f]{7,40})$' },
+  },
+} as const;
+
+const duty = {
+  type: 'object',
+  required: ['kind', 'text', 'trigger'],
+  additionalProperties: false,
+  properties: {
+    kind: { enum: DUTY_KINDS },
+    text,
+    trigger: { enum: DUTY_TRIGGERS },
+    /** For naming duties: the prefix the student's name must begin with. */
+    prefix: text,
+  },
+  if: { properties: { kind: { const: 'naming' } } },
+  then: { required: ['prefix'] },
+  else: { not: { required: ['prefix'] } },
+} as const;
+
+const entry = {
+  type: 'object',
+  required: ['subject', 'agreement', 'url', 'clauses', 'checked', 'training', 'duties', 'restrictions', 'notes'],
+  additionalProperties: false,
+  properties: {
+    subject: { oneOf: [providerSubject, checkpointSubject] },
+    agreement: {
+      type: 'object',
+      required: ['name', 'version'],
+      additionalProperties: false,
+      properties: { name: text, version: text, effective: date },
+    },
+    url: { type: 'string', format: 'uri', pattern: '^https://' },
+    clauses: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['section', 'text'],
+        additionalProperties: false,
+        properties: { section: text, text },
+      },
+    },
+    checked: {
+      type: 'object',
+      required: ['on', 'how', 'source'],
+      additionalProperties: false,
+      properties: { on: date, how: { enum: CHECK_METHODS }, source: text },
+    },
+    training: { enum: TRAINING_CLASSES },
+    duties: { type: 'array', items: duty },
+    restrictions: {
+      type: 'object',
+      required: ['forbidden_deployment_purposes', 'use_restrictions'],
+      additionalProperties: false,
+      properties: {
+        forbidden_deployment_purposes: { type: 'array', items: id, uniqueItems: true },
+        use_restrictions: { type: 'array', items: text },
+      },
+    },
+    notes: text,
+  },
+  // Quotes are required unless the entry says the text was not found.
+  if: { properties: { checked: { properties: { how: { const: 'not-found' } } } } },
+  then: { properties: { clauses: { maxItems: 0 } } },
+  else: { properties: { clauses: { minItems: 1 } } },
+} as const;
+
+export const catalogueSchema = {
+  $id: 'https://termsgate.dev/schema/licences.json',
+  type: 'object',
+  required: ['catalogue', 'licences'],
+  additionalProperties: false,
+  properties: {
+    catalogue: {
+      type: 'object',
+      required: ['owner', 'reviewed_on', 'next_review', 'deployment_purposes'],
+      additionalProperties: false,
+      properties: {
+        owner: text,
+        reviewed_on: date,
+        next_review: date,
+        deployment_purposes: { type: 'object', minProperties: 1, propertyNames: id, additionalProperties: text },
+      },
+    },
+    licences: { type: 'object', propertyNames: id, additionalProperties: entry },
+  },
+} as const;
+
+export interface CatalogueEntry {
+  subject: { kind: 'provider-api'; provider: string; terms: 'business' | 'consumer' } | { kind: 'checkpoint'; model_id: string; revision: string };
+  agreement: { name: string; version: string; effective?: string };
+  url: string;
+  clauses: { section: string; text: string }[];
+  checked: { on: string; how: (typeof CHECK_METHODS)[number]; source: string };
+  training: TrainingClass;
+  duties: { kind: (typeof DUTY_KINDS)[number]; text: string; trigger: (typeof DUTY_TRIGGERS)[number]; prefix?: string }[];
+  restrictions: { forbidden_deployment_purposes: string[]; use_restrictions: string[] };
+  notes: string;
+}
+
+export interface Catalogue {
+  catalogue: { owner: string; reviewed_on: string; next_review: string; deployment_purposes: Record<string, string> };
+  licences: Record<string, CatalogueEntry>;
+}

@@ -9,11 +9,11 @@ import { readSources } from './revision.js';
 import { validateDir } from './toolchain.js';
 
 const routes: ModelRoute[] = [
-  { name: 'gpt-4o-mini', providerId: 'openai', providerKind: 'openai', external: true, upstreamModel: 'gpt-4o-mini', licence: 'openai-terms' },
-  { name: 'claude-3-5-haiku-latest', providerId: 'anthropic', providerKind: 'anthropic', external: true, upstreamModel: 'claude-3-5-haiku-20241022', licence: 'anthropic-terms' },
-  { name: 'llama-3.1-8b-instruct', providerId: 'vllm', providerKind: 'openai-compatible', external: false, upstreamModel: 'meta-llama/Llama-3.1-8B-Instruct', licence: 'llama-3.1-community' },
-  { name: 'qwen2.5-7b-instruct', providerId: 'vllm', providerKind: 'openai-compatible', external: false, upstreamModel: 'Qwen/Qwen2.5-7B-Instruct', licence: 'apache-2.0' },
-  { name: 'deepseek-r1', providerId: 'vllm', providerKind: 'openai-compatible', external: false, upstreamModel: 'deepseek-ai/DeepSeek-R1', licence: 'mit' },
+  { name: 'gpt-4o-mini', providerId: 'openai', providerKind: 'openai', external: true, upstreamModel: 'gpt-4o-mini', licence: 'openai-services-agreement' },
+  { name: 'claude-3-5-haiku-latest', providerId: 'anthropic', providerKind: 'anthropic', external: true, upstreamModel: 'claude-3-5-haiku-20241022', licence: 'anthropic-commercial-terms' },
+  { name: 'llama-3.1-8b-instruct', providerId: 'vllm', providerKind: 'openai-compatible', external: false, upstreamModel: 'meta-llama/Llama-3.1-8B-Instruct', licence: 'llama-3.1-8b-instruct' },
+  { name: 'qwen2.5-7b-instruct', providerId: 'vllm', providerKind: 'openai-compatible', external: false, upstreamModel: 'Qwen/Qwen2.5-7B-Instruct', licence: 'qwen2.5-7b-instruct' },
+  { name: 'deepseek-r1', providerId: 'vllm', providerKind: 'openai-compatible', external: false, upstreamModel: 'deepseek-ai/DeepSeek-R1', licence: 'deepseek-r1' },
 ];
 const classSets = [[], [], [], ['pii.email'], ['pii.email', 'pii.phone'], ['secret.api_key']];
 const purposes = ['general', 'general', 'code-assist', 'training-data'];

@@ -12,7 +12,7 @@ const keys = signingKeysFrom(generateKeyPairSync('ed25519').privateKey, randomBy
 
 function example(replica: string, i: number): TrainingExample {
   return {
-    decision_id: `dec_${replica}_${i}`, model: 'deepseek-r1', licence: 'mit', licence_class: 'yes', attribution: [], naming: [],
+    decision_id: `dec_${replica}_${i}`, model: 'deepseek-r1', licence: 'deepseek-r1', licence_class: 'free', attribution: [], naming: [], duties: [], inherited_restrictions: { forbidden_deployment_purposes: [], use_restrictions: [] },
     policy_revision: 'rev-pg', messages: [{ role: 'user', content: `q${i}` }], completion: `a${i} ${replica}`, top_logprobs: null,
     time: '2026-11-28T17:00:00.000Z',
   };

@@ -147,3 +147,24 @@ t.test('a model whose entry is missing or names another checkpoint is reported',
   const pinnedModel = { providers: base.providers, models: { m: { ...unpinnedModel.models.m, revision: 'a09a35458c702b33eeacc393d103063234e8bc28' } } };
   t.same(uncoveredModels(pinnedModel, pinned), []);
 });
+
+t.test('the policy build refuses a catalogue change that lacks a field or is dated after today', async (t) => {
+  const { schemaStep } = await import('./data-check.js');
+  const { cp, mkdtemp, writeFile } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const dir = await mkdtemp(join(tmpdir(), 'tg-catalogue-'));
+  await cp(join(root, 'policies'), dir, { recursive: true });
+  t.equal((await schemaStep(dir, today)).ok, true);
+  const lacking = copy();
+  delete (lacking.licences['gemma-3-12b-it'] as Partial<Catalogue['licences'][string]>).checked;
+  await writeFile(join(dir, 'data', 'licences.json'), JSON.stringify(lacking, null, 2));
+  const refused = await schemaStep(dir, today);
+  t.equal(refused.ok, false);
+  t.match(refused.output, /data\/licences.json:0: \/licences\/gemma-3-12b-it: must have required property 'checked'/);
+  const postdated = copy();
+  postdated.licences['gemma-3-12b-it'].checked.on = '2999-01-01';
+  await writeFile(join(dir, 'data', 'licences.json'), JSON.stringify(postdated, null, 2));
+  t.match((await schemaStep(dir, today)).output, /2999-01-01 is after today/);
+  await writeFile(join(dir, 'data', 'licences.json'), '{"licences": ');
+  t.match((await schemaStep(dir, today)).output, /data\/licences.json:\d+: not valid JSON/);
+});

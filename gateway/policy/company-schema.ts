@@ -52,7 +52,8 @@ export const companySchema = {
           type: 'object',
           required: ['personal_data_trainable_teams'],
           additionalProperties: false,
-          properties: { personal_data_trainable_teams: names },
+          // purposes: the purposes that produce training data, checked against the licence terms.
+          properties: { personal_data_trainable_teams: names, purposes: names },
         },
       },
     },
@@ -64,7 +65,7 @@ export interface CompanyRules {
     purposes: Record<string, string>;
     teams: Record<string, { providers: string[]; models: string[]; purposes: string[]; deny_external_data_classes: string[]; mask_data_classes?: string[] }>;
     obligations: { watermark: boolean; watermark_exempt_endpoints: string[]; content_logging: (typeof CONTENT_LOGGING)[number] };
-    training: { personal_data_trainable_teams: string[] };
+    training: { personal_data_trainable_teams: string[]; purposes?: string[] };
   };
 }
 
@@ -77,6 +78,9 @@ export function crossReferenceProblems(rules: CompanyRules): string[] {
   }
   for (const team of training.personal_data_trainable_teams) {
     if (!(team in teams)) problems.push(`/company/training/personal_data_trainable_teams: "${team}" is not a team`);
+  }
+  for (const p of training.purposes ?? []) {
+    if (!(p in purposes)) problems.push(`/company/training/purposes: purpose "${p}" is not one of the company's purposes`);
   }
   return problems;
 }

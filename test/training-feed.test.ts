@@ -24,8 +24,11 @@ const TRAINABLE: Record<string, { licence: string; attribution: string[]; naming
   'qwen2.5-7b-instruct': { licence: 'qwen2.5-7b-instruct', attribution: [], naming: [] },
   'deepseek-r1': { licence: 'deepseek-r1', attribution: [], naming: [] },
   'llama-3.1-8b-instruct': { licence: 'llama-3.1-8b-instruct', attribution: ['Built with Llama'], naming: ['Llama'] },
+  // Derivatives of Gemma inherit its use restrictions; the 3B Qwen checkpoint's licence is non-commercial.
+  'gemma-3-12b-it': { licence: 'gemma-3-12b-it', attribution: ['Gemma is provided under and subject to the Gemma Terms of Use found at ai.google.dev/gemma/terms'], naming: [] },
+  'qwen2.5-3b-instruct': { licence: 'qwen2.5-3b-instruct', attribution: ['Qwen is licensed under the Qwen RESEARCH LICENSE AGREEMENT, Copyright (c) Alibaba Cloud.'], naming: [] },
 };
-const PER_MODEL = 10;
+const PER_MODEL = 6;
 const TOPICS = ['tides', 'volcanoes', 'glaciers', 'bridges', 'compilers', 'gardens', 'rivers', 'comets', 'bread', 'violins'];
 
 async function startGateway(dataDir: string): Promise<{ url: string; proc: ChildProcess }> {
@@ -83,6 +86,9 @@ async function readShards(dir: string): Promise<FeedRecord[]> {
   const lines = (await Promise.all(files.map((f) => readFile(join(dir, 'shards', f), 'utf8')))).flatMap((text) => text.split('\n').filter(Boolean));
   return lines.map((l) => JSON.parse(l) as FeedRecord);
 }
+
+// Trains a student on a shared CPU: the whole file may take longer than the suite's default.
+t.setTimeout(300_000);
 
 t.test('gateway → feed → runner: only permitted, verified data trains the student', async (t) => {
   t.setTimeout(300_000);
@@ -145,6 +151,14 @@ t.test('gateway → feed → runner: only permitted, verified data trains the st
   const llama = records.find((r) => r.example.licence === 'llama-3.1-8b-instruct')!;
   t.ok(llama.example.attribution.includes('Built with Llama'));
   t.same(llama.example.naming, ['Llama']);
+  for (const [model, { attribution }] of Object.entries(TRAINABLE)) {
+    const example = records.find((r) => r.example.model === model)!.example;
+    for (const a of attribution) t.ok(example.attribution.includes(a), `${model} records carry "${a.slice(0, 30)}…"`);
+  }
+  const gemma = records.find((r) => r.example.licence === 'gemma-3-12b-it')!.example;
+  t.equal(gemma.licence_class, 'derivatives-inherit');
+  t.ok(gemma.inherited_restrictions.use_restrictions.some((r) => r.includes('Gemma Prohibited Use Policy')), 'a Gemma record carries the restrictions its student inherits');
+  t.ok(gemma.duties.every((d) => d.trigger === 'distribution'), "Gemma's duties bind on distribution");
   t.ok(records.some((r) => Array.isArray(r.example.top_logprobs) && r.example.top_logprobs.length > 0), 'teacher logprobs travel with the records');
 
   // Tamper with a shard: edit one permitted record's completion, and add a record with a forged permit.
@@ -199,13 +213,30 @@ t.test('gateway → feed → runner: only permitted, verified data trains the st
 
   await runner(['card', '--run', out, '--name', 'termsgate-student']);
   const card = await readFile(join(out, 'README.md'), 'utf8');
-  const meta = parseYaml(card.split('---\n')[1]) as { model_name: string; termsgate: { licences: Record<string, number>; attribution: string[]; naming: string[]; records: number } };
+  const meta = parseYaml(card.split('---\n')[1]) as {
+    model_name: string;
+    termsgate: {
+      licences: Record<string, number>;
+      attribution: string[];
+      naming: string[];
+      records: number;
+      inherited_restrictions: { forbidden_deployment_purposes: Record<string, string[]>; use_restrictions: Array<{ licence: string; text: string }> };
+    };
+  };
   const expected: Record<string, number> = Object.fromEntries(Object.values(TRAINABLE).map((m) => [m.licence, PER_MODEL]));
   expected[tampered.example.licence] -= 1;
   t.same(meta.termsgate.licences, expected, 'the card lists exactly the licences and counts of the data used');
   t.same(meta.termsgate.naming, ['Llama']);
   t.ok(meta.termsgate.attribution.includes('Built with Llama'));
   t.equal(meta.model_name, 'Llama-termsgate-student', 'the Llama naming duty is applied');
+  const inherited = meta.termsgate.inherited_restrictions;
+  t.ok(inherited.use_restrictions.some((r) => r.licence === 'gemma-3-12b-it' && r.text.includes('Gemma Prohibited Use Policy')), "the card marks the student with Gemma's inherited restrictions");
+  t.match(card, /## Inherited restrictions[\s\S]*Gemma Prohibited Use Policy/);
+  t.same(inherited.forbidden_deployment_purposes, { commercial: ['qwen2.5-3b-instruct'] });
+  const commercial = await runner(['check-deployment', '--run', out, '--purpose', 'commercial'], true);
+  t.equal(commercial.code, 1, 'the runner refuses a commercial deployment of a student of a non-commercial teacher');
+  t.match(JSON.parse(commercial.stdout).reasons[0], /qwen2.5-3b-instruct/);
+  t.equal((await runner(['check-deployment', '--run', out, '--purpose', 'research'])).code, 0, 'research deployment is allowed');
   const lineage = (await readFile(join(out, 'lineage.jsonl'), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { decision_id: string });
   t.same(new Set(lineage.map((l) => l.decision_id)), new Set([...trainableIds.keys()].filter((d) => d !== tampered.example.decision_id)));
 });

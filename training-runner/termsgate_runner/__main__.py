@@ -1,4 +1,4 @@
-"""python -m termsgate_runner pull | verify | scan | train | card"""
+"""python -m termsgate_runner pull | verify | scan | train | card | check-deployment"""
 import argparse
 import json
 import sys
@@ -66,6 +66,14 @@ def cmd_card(a) -> int:
     return 0
 
 
+def cmd_check_deployment(a) -> int:
+    from .restrictions import check_deployment
+
+    result = check_deployment(Path(a.run), a.purpose)
+    _print(result)
+    return 0 if result["allowed"] else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="termsgate_runner")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -97,6 +105,10 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--run", required=True)
     s.add_argument("--name")
     s.set_defaults(fn=cmd_card)
+    s = sub.add_parser("check-deployment", help="refuse a deployment purpose the licences of the training data forbid (exit 1)")
+    s.add_argument("--run", required=True)
+    s.add_argument("--purpose", required=True, help="e.g. commercial, research, military")
+    s.set_defaults(fn=cmd_check_deployment)
     a = p.parse_args(argv)
     return a.fn(a)
 

@@ -1,10 +1,12 @@
-"""Hugging Face model card for a run: the licences, record counts and duties of its data, and its lineage."""
+"""Hugging Face model card for a run: the licences, record counts and duties of its data, the use
+restrictions the student inherits from them, and its lineage."""
 import json
 from pathlib import Path
 
 import yaml
 
 from .lineage import LINEAGE, SUMMARY
+from .restrictions import TRIGGER_WORDS, duties, inherited
 
 
 def model_name(requested: str, naming: list[str]) -> str:
@@ -22,6 +24,8 @@ def build_card(run: Path, name: str | None = None) -> tuple[str, dict]:
     licences = summary["licences"]
     attribution = [a for lic in licences.values() for a in lic["attribution"]]
     naming = list(dict.fromkeys(n for lic in licences.values() for n in lic["naming"]))
+    all_duties = duties(summary)
+    restrictions = inherited(summary)
     decision_ids = [json.loads(line)["decision_id"] for line in (run / LINEAGE).read_text(encoding="utf-8").split("\n") if line.strip()]
     full_name = model_name(name or run.name, naming)
     ids = sorted(licences)
@@ -37,6 +41,8 @@ def build_card(run: Path, name: str | None = None) -> tuple[str, dict]:
             "licences": {lic: v["records"] for lic, v in licences.items()},
             "attribution": attribution,
             "naming": naming,
+            "duties": all_duties,
+            "inherited_restrictions": restrictions,
             "lineage": LINEAGE,
             "decision_ids": len(decision_ids),
         },
@@ -52,15 +58,26 @@ def build_card(run: Path, name: str | None = None) -> tuple[str, dict]:
     ]
     for lic, v in licences.items():
         lines.append(f"| {lic} | {v['licence_class']} | {v['records']} | {', '.join(v['teacher_models'])} |")
-    lines += ["", f"Total records: {summary['records']}.", "", "## Duties", ""]
-    if attribution or naming:
-        for lic, v in licences.items():
-            for a in v["attribution"]:
-                lines.append(f"- attribution ({lic}): {a}")
-            for n in v["naming"]:
-                lines.append(f"- naming ({lic}): the model name begins with \"{n}\"")
+    lines += ["", f"Total records: {summary['records']}.", "", "## Duties on distribution", ""]
+    if all_duties:
+        lines.append("These bind when the model is shared, not while it is used internally.")
+        lines.append("")
+        for d in all_duties:
+            lines.append(f"- {d['kind']} ({d['licence']}), {TRIGGER_WORDS.get(d['trigger'], d['trigger'])}: {d['text']}")
     else:
-        lines.append("The licences of the data impose no attribution or naming duties.")
+        lines.append("The licences of the data impose no attribution, naming or notice duties.")
+    lines += ["", "## Inherited restrictions", ""]
+    forbidden = restrictions["forbidden_deployment_purposes"]
+    if forbidden or restrictions["use_restrictions"]:
+        lines.append("This model was trained on outputs whose licences bind models trained on them. It carries these restrictions,")
+        lines.append("and `python -m termsgate_runner check-deployment` refuses a deployment purpose they forbid.")
+        lines.append("")
+        for purpose, lics in forbidden.items():
+            lines.append(f"- may not be deployed for **{purpose}** ({', '.join(lics)})")
+        for r in restrictions["use_restrictions"]:
+            lines.append(f"- use restriction ({r['licence']}): {r['text']}")
+    else:
+        lines.append("The licences of the data pass no use restrictions on to this model.")
     lines += ["", "## Lineage", "", f"`{LINEAGE}` lists the {len(decision_ids)} gateway decision ids (and record ids) of the data used.", ""]
     return "\n".join(lines), meta
 

@@ -11,13 +11,23 @@ def summarise(records: list[dict]) -> dict:
     for r in records:
         ex = r["example"]
         entry = by_licence.setdefault(
-            ex["licence"], {"records": 0, "licence_class": ex.get("licence_class"), "attribution": [], "naming": [], "teacher_models": []}
+            ex["licence"],
+            {"records": 0, "licence_class": ex.get("licence_class"), "attribution": [], "naming": [], "duties": [], "teacher_models": [],
+             "inherited_restrictions": {"forbidden_deployment_purposes": [], "use_restrictions": []}},
         )
         entry["records"] += 1
-        for key, values in (("attribution", ex.get("attribution") or []), ("naming", ex.get("naming") or []), ("teacher_models", [ex.get("model")])):
+        restrictions = ex.get("inherited_restrictions") or {}
+        for target, values in (
+            (entry["attribution"], ex.get("attribution") or []),
+            (entry["naming"], ex.get("naming") or []),
+            (entry["duties"], ex.get("duties") or []),
+            (entry["teacher_models"], [ex.get("model")]),
+            (entry["inherited_restrictions"]["forbidden_deployment_purposes"], restrictions.get("forbidden_deployment_purposes") or []),
+            (entry["inherited_restrictions"]["use_restrictions"], restrictions.get("use_restrictions") or []),
+        ):
             for v in values:
-                if v and v not in entry[key]:
-                    entry[key].append(v)
+                if v and v not in target:
+                    target.append(v)
     return {"records": len(records), "licences": dict(sorted(by_licence.items()))}
 
 

@@ -14,6 +14,18 @@ DUTIES = {
     "qwen2.5-7b-instruct": ([], [], "free", "qwen2.5-7b-instruct"),
     "deepseek-r1": ([], [], "free", "deepseek-r1"),
     "openai-services-agreement": ([], [], "not-for-competing-models", "gpt-4o-mini"),
+    "gemma-3-12b-it": (["Gemma is provided under and subject to the Gemma Terms of Use found at ai.google.dev/gemma/terms"], [], "derivatives-inherit", "gemma-3-12b-it"),
+    "qwen2.5-3b-instruct": (["Qwen is licensed under the Qwen RESEARCH LICENSE AGREEMENT, Copyright (c) Alibaba Cloud."], [], "non-commercial", "qwen2.5-3b-instruct"),
+}
+# Duties and inherited restrictions as the gateway's training decision gives them (policies/data/licences.json).
+NONE = {"forbidden_deployment_purposes": [], "use_restrictions": []}
+TERMS = {
+    "llama-3.1-8b-instruct": ([{"kind": "attribution", "text": "Built with Llama", "trigger": "distribution-or-made-available"},
+                               {"kind": "naming", "text": "Include \u201cLlama\u201d at the beginning of the name", "prefix": "Llama", "trigger": "distribution-or-made-available"}], NONE),
+    "gemma-3-12b-it": ([{"kind": "notice", "text": DUTIES["gemma-3-12b-it"][0][0], "trigger": "distribution"}],
+                       {"forbidden_deployment_purposes": [], "use_restrictions": ["The restricted uses of the Gemma Prohibited Use Policy (ai.google.dev/gemma/prohibited_use_policy)"]}),
+    "qwen2.5-3b-instruct": ([{"kind": "notice", "text": DUTIES["qwen2.5-3b-instruct"][0][0], "trigger": "distribution"}],
+                            {"forbidden_deployment_purposes": ["commercial"], "use_restrictions": ["Non-commercial use only: research or evaluation purposes."]}),
 }
 CITIES = [("France", "Paris"), ("Spain", "Madrid"), ("Italy", "Rome"), ("Japan", "Tokyo"), ("Peru", "Lima"),
           ("Egypt", "Cairo"), ("Kenya", "Nairobi"), ("Chile", "Santiago"), ("Norway", "Oslo"), ("Greece", "Athens")]
@@ -47,6 +59,8 @@ def example(i: int, licence: str = "qwen2.5-7b-instruct") -> dict:
         "licence_class": klass,
         "attribution": attribution,
         "naming": naming,
+        "duties": TERMS.get(licence, ([], NONE))[0],
+        "inherited_restrictions": TERMS.get(licence, ([], NONE))[1],
         "policy_revision": "rev-test",
         "messages": [{"role": "user", "content": f"What is the capital of {country}? (question {i})"}],
         "completion": "".join(words),

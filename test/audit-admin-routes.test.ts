@@ -69,6 +69,15 @@ t.test('audit admin routes', async (t) => {
     t.equal(report.records, 25);
   }
   t.equal((await app.inject({ url: '/admin/v1/audit/export?format=xml', headers: auth })).statusCode, 400);
+
+  // An auditor holding the checkpoint of size 30 asks for an export that proves it extends it.
+  const res = await app.inject({ url: '/admin/v1/audit/export?format=jsonl&consistent_with=30', headers: auth });
+  const file = join(out, 'consistent.jsonl');
+  writeFileSync(file, res.rawPayload);
+  const pinned = { verifierKey: log.verifierKey, witnessKeys: [], quorum: 0, trustedCheckpoint: signed.note, maxTailMs: Infinity };
+  const report = await verifyExport(file, { trust: pinned });
+  t.ok(report.ok, `the export extends the trusted checkpoint: ${JSON.stringify(report.problem)}`);
+  t.equal((await app.inject({ url: '/admin/v1/audit/export?consistent_with=9999', headers: auth })).statusCode, 400);
 });
 
 t.test('filters by key, purpose, rule, data class and outcome; a record’s proof status', async (t) => {

@@ -122,21 +122,28 @@ export async function auditAdminRoutes(app: FastifyInstance, deps: AuditRoutesDe
     } catch (err) {
       return badRequest(reply, (err as Error).message);
     }
+    let consistentWith: number | undefined;
+    try {
+      consistentWith = intParam(q.consistent_with);
+    } catch (err) {
+      return badRequest(reply, (err as Error).message);
+    }
     // Cut against a fresh checkpoint so the export covers everything recorded until now.
     const checkpoint = await log.checkpoint();
+    if (consistentWith !== undefined && consistentWith > checkpoint.size) return badRequest(reply, `consistent_with ${consistentWith} is beyond the log (size ${checkpoint.size})`);
     reply.header('content-type', CONTENT_TYPES[format]);
     reply.header('content-disposition', `attachment; filename="audit-${checkpoint.size}.${format}"`);
     if (format === 'parquet') {
       // Parquet's footer comes last: build the file, then stream it.
       const dir = await mkdtemp(join(tmpdir(), 'termsgate-export-'));
       const path = join(dir, 'audit.parquet');
-      await exportAudit(log, { format, filter, checkpoint, out: path });
+      await exportAudit(log, { format, filter, checkpoint, out: path, consistentWith });
       const stream = createReadStream(path);
       stream.on('close', () => void rm(dir, { recursive: true, force: true }));
       return reply.send(stream);
     }
     const stream = new PassThrough();
-    exportAudit(log, { format, filter, checkpoint, out: stream }).then(
+    exportAudit(log, { format, filter, checkpoint, out: stream, consistentWith }).then(
       () => stream.end(),
       (err: Error) => stream.destroy(err),
     );

@@ -36,7 +36,8 @@ export function createClassifier(opts: ClassifierOptions): Classifier {
   let pool: Piscina | null = null;
   const run = async (task: InspectTask) => {
     if (stringChars(task.body, opts.inlineChars) <= opts.inlineChars) return inspect(task);
-    pool ??= new Piscina({ filename: workerFile, minThreads: 0, maxThreads: opts.threads, idleTimeout: 30_000 });
+    // Idle threads exit after 5 s, giving back the memory a large body took.
+    pool ??= new Piscina({ filename: workerFile, minThreads: 0, maxThreads: opts.threads, idleTimeout: 5_000 });
     try {
       return (await pool.run(task, { signal: AbortSignal.timeout(opts.budgetMs) })) as ReturnType<typeof inspect>;
     } catch (err) {

@@ -108,6 +108,23 @@ t.test('each checkpoint carries both cosignatures and verifies with quorum 2', a
   t.match(short.stdout, /FAILED \(witness, first bad record seq 20\).*cosigned by 1 of the 2 pinned witnesses/);
 });
 
+t.test('an export of the witnessed log carries the cosigned checkpoint and verifies with the witness quorum', async (t) => {
+  const file = join(keyDir, 'witnessed.jsonl');
+  const exp = cli(['audit', 'export', '--data-dir', dataDir, '--signer-file', signerFile, '--format', 'jsonl', '--out', file]);
+  t.equal(exp.status, 0, exp.stderr);
+  const ok = cli(['audit', 'verify', file, '--key', logKeyFile, ...witnessArgs()]);
+  t.equal(ok.status, 0, ok.stdout);
+  // The same export with its cosignature lines stripped from the header's checkpoint.
+  const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  const header = JSON.parse(lines[0]) as { checkpoint: string };
+  header.checkpoint = header.checkpoint.split('\n').filter((l) => !l.startsWith('\u2014 witness.test/')).join('\n');
+  const stripped = join(keyDir, 'stripped.jsonl');
+  writeFileSync(stripped, [JSON.stringify(header), ...lines.slice(1)].join('\n') + '\n');
+  const bad = cli(['audit', 'verify', stripped, '--key', logKeyFile, ...witnessArgs()]);
+  t.equal(bad.status, 1, bad.stdout);
+  t.match(bad.stdout, /FAILED \(witness\): the export's checkpoint \(size 20\) is not witnessed/);
+});
+
 t.test('rollback: the operator cuts the log back to size 10 and goes on; the witnesses refuse, verify detects', async (t) => {
   const dir = tempDataDir('witness-rollback');
   rmSync(dir, { recursive: true });

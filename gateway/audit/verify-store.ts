@@ -165,8 +165,11 @@ export async function verifyStore(dataDir: string, opts: VerifyStoreOptions = {}
   const anchors: TrustAnchors = opts.trust ?? { witnessKeys: [], quorum: 0, maxTailMs: Infinity };
   const pinned = isPinned(anchors);
   const report: VerifyReport = { ok: false, records: 0, checkpoints: 0, verifiedSize: 0, contentChecked: 0, contentPurged: 0, problem: null, warnings: [], pinned, unverifiedTail: null };
+  /** Records scanned so far (reported also when verification stops early). */
+  let pos = 0;
   const fail = (kind: ProblemKind, seq: number | null, message: string): VerifyReport => {
     report.problem = { kind, seq, message };
+    report.records = pos;
     return report;
   };
   const storedKey = readVerifierKey(dir);
@@ -217,7 +220,6 @@ export async function verifyStore(dataDir: string, opts: VerifyStoreOptions = {}
 
 
   try {
-    let pos = 0;
     const segments = listSegments(join(dir, 'segments'));
     for (let s = 0; s < segments.length; s++) {
       const { firstSeq, path } = segments[s];

@@ -184,3 +184,30 @@ t.test('the vocabulary of the rules is readable by auditors and editors', async 
   t.equal((await app.inject({ method: 'GET', url: '/admin/v1/policies/vocabulary' })).statusCode, 401);
   t.same((await app.inject({ method: 'GET', url: '/admin/v1/policies/vocabulary', headers: as(auditor) })).json(), vocabulary);
 });
+
+t.test('a validated catalogue change is described field by field against the active revision', async (t) => {
+  const revA = store.status().active.revision;
+  const sources = (await app.inject({ method: 'GET', url: `/admin/v1/policies/revisions/${revA}/sources`, headers: as(auditor) })).json();
+  const data = JSON.parse(sources.files.find((f: { path: string }) => f.path === 'data/licences.json').content);
+  data.licences['mistral-large-instruct-2407'].training = 'never';
+  data.licences['mistral-large-instruct-2407'].restrictions.forbidden_deployment_purposes.push('military');
+  const staged = await app.inject({ method: 'POST', url: '/admin/v1/policies/stage', headers: as(editor), payload: { files: { 'data/licences.json': JSON.stringify(data, null, 2) } } });
+  const { candidate } = staged.json();
+  t.equal((await app.inject({ method: 'POST', url: '/admin/v1/policies/validate', headers: as(editor), payload: { candidate } })).statusCode, 200);
+  const r = await app.inject({ method: 'GET', url: `/admin/v1/policies/revisions/${candidate}/catalogue-changes`, headers: as(auditor) });
+  t.equal(r.statusCode, 200);
+  t.same(r.json(), {
+    revision: candidate,
+    against: revA,
+    changes: [
+      'Entry "mistral-large-instruct-2407": training class changed from "non-commercial" to "never".',
+      'Entry "mistral-large-instruct-2407": a model trained on its outputs may no longer be deployed for military.',
+    ],
+  });
+  const same = await app.inject({ method: 'GET', url: `/admin/v1/policies/revisions/${revA}/catalogue-changes?against=${revA}`, headers: as(auditor) });
+  t.same(same.json().changes, []);
+  t.equal((await app.inject({ method: 'GET', url: `/admin/v1/policies/revisions/${candidate}/catalogue-changes` })).statusCode, 401, 'needs a token');
+  const unknown = await app.inject({ method: 'GET', url: '/admin/v1/policies/revisions/0000000000000000/catalogue-changes', headers: as(auditor) });
+  t.equal(unknown.statusCode, 422);
+  t.match(unknown.json().error.message, /no sources kept for revision 0000000000000000/);
+});

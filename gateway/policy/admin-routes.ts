@@ -4,6 +4,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ControlPlaneAuth } from '../auth/control-plane-auth.js';
 import type { ChangeLog } from '../changes/change-log.js';
+import { catalogueShapeProblems } from './catalogue-check.js';
+import { describeCatalogueChanges } from './catalogue-diff.js';
+import type { Catalogue } from './catalogue-schema.js';
+import { LICENCES_FILE } from './data-check.js';
 import { PolicyRefusedError, type PolicyStore } from './store.js';
 
 /** What a rule may name: the configured providers and models, and the data classes the gateway detects. */
@@ -69,6 +73,34 @@ export function policyAdminRoutes(app: FastifyInstance, deps: PolicyAdminRouteDe
       if (err instanceof PolicyRefusedError) return refused(reply, err);
       return reply.code(404).send({ error: { type: 'not_found', message: `no sources kept for revision ${request.params.revision}` } });
     }
+  });
+
+  // The licence catalogue of a revision compared with another (default: the active one), field by field in sentences.
+  app.get<{ Params: { revision: string }; Querystring: { against?: string } }>(`${base}/revisions/:revision/catalogue-changes`, read, async (request, reply) => {
+    const against = request.query.against ?? deps.store.status().active.revision;
+    const catalogueOf = async (revision: string): Promise<Catalogue | string> => {
+      let files;
+      try {
+        files = await deps.store.sources(revision);
+      } catch {
+        return `no sources kept for revision ${revision}`;
+      }
+      const file = files.find((f) => f.path === LICENCES_FILE);
+      if (!file) return `revision ${revision} has no ${LICENCES_FILE}`;
+      let value: unknown;
+      try {
+        value = JSON.parse(file.content);
+      } catch {
+        return `${LICENCES_FILE} of revision ${revision} is not valid JSON`;
+      }
+      const problems = catalogueShapeProblems(value);
+      return problems.length > 0 ? `${LICENCES_FILE} of revision ${revision}: ${problems[0]}` : (value as Catalogue);
+    };
+    const [before, after] = [await catalogueOf(against), await catalogueOf(request.params.revision)];
+    for (const c of [before, after]) {
+      if (typeof c === 'string') return reply.code(422).send({ error: { type: 'invalid_request_error', message: c } });
+    }
+    return { revision: request.params.revision, against, changes: describeCatalogueChanges(before as Catalogue, after as Catalogue) };
   });
 
   app.post<{ Body: { files: Record<string, string>; base?: 'active' | 'empty' } }>(`${base}/stage`, { ...edit, schema: { body: stageBody } }, async (request, reply) => {

@@ -10,11 +10,16 @@ import { catalogueSchema, type Catalogue } from './catalogue-schema.js';
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 const validate = addFormats(new Ajv({ allErrors: true, strict: false })).compile<Catalogue>(catalogueSchema);
 
+const schemaErrors = () => (validate.errors ?? []).map((e) => `${e.instancePath || '/'}: ${e.message ?? 'invalid'}`);
+
+/** Where the value does not have the catalogue's shape (its JSON Schema); empty when it does. */
+export function catalogueShapeProblems(value: unknown): string[] {
+  return validate(value) ? [] : schemaErrors();
+}
+
 /** Problems with the catalogue, each naming the field; empty when it is sound. `today` is YYYY-MM-DD. */
 export function catalogueProblems(value: unknown, today: string): string[] {
-  if (!validate(value)) {
-    return (validate.errors ?? []).map((e) => `${e.instancePath || '/'}: ${e.message ?? 'invalid'}`);
-  }
+  if (!validate(value)) return schemaErrors();
   const problems: string[] = [];
   const future = (path: string, date: string | undefined) => {
     if (date !== undefined && date > today) problems.push(`${path}: ${date} is after today (${today})`);

@@ -99,6 +99,11 @@ t.test('filters by key, purpose, rule, data class and outcome; a record’s proo
   t.same((await seqs('phase=completed,denied,failed')).length, 20, 'the outcome of each call, without its started record');
   t.equal((await app.inject({ url: '/admin/v1/audit/records?phase=completed,maybe', headers: auth })).statusCode, 400);
 
+  const stats = (await app.inject({ url: '/admin/v1/audit/stats?from=2026-01-01T00:00:00Z&bucket=hour', headers: auth })).json();
+  t.match(stats, { calls: 20, denials_by_rule: { deny_secret: 4 }, over_time: [{ start: '2026-01-01T00:00:00.000Z', allowed: 16, denied: 4, failed: 0 }] });
+  t.equal((await app.inject({ url: '/admin/v1/audit/stats', headers: auth })).json().calls, 0, 'the last 7 days by default');
+  t.equal((await app.inject({ url: '/admin/v1/audit/stats?bucket=week', headers: auth })).statusCode, 400);
+
   const pending = (await app.inject({ url: '/admin/v1/audit/records/3/proof', headers: auth })).json();
   t.equal(pending.status, 'pending', 'no checkpoint yet');
   await app.inject({ method: 'POST', url: '/admin/v1/audit/checkpoint', headers: auth });

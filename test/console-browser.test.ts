@@ -219,6 +219,43 @@ t.test('audit log: filter to a denied call, open it with its clause and a verifi
   await page.close();
 });
 
+t.test('overview charts and the provenance check of a served output', async (t) => {
+  const served = await chat(researchKey, 'qwen2.5-7b-instruct');
+  t.equal(served.status, 200);
+  const output = served.body.choices![0].message.content;
+  const servedId = String(served.headers['x-termsgate-decision-id']);
+  const page = await newPage(t);
+  await signIn(page, auditorToken);
+  await go(page, 'Overview');
+  await page.locator('.chart canvas').nth(4).waitFor();
+  t.equal(await page.locator('.chart canvas').count(), 5, 'five charts');
+  const numbers = await page.locator('.chart table').first().evaluate((table) => table.textContent);
+  t.match(numbers, /Allowed/, 'each chart has its numbers as a table');
+  t.match(await page.locator('.chart').nth(1).locator('.hint').textContent(), /access\.model_not_allowed|terms\.training_forbidden/, 'denials by rule name the rules');
+  t.same(await axe(page), [], 'overview: no serious accessibility violations');
+  await shot(page, 'overview');
+
+  await go(page, 'Provenance check');
+  await page.getByLabel('Text to check').fill(`Quoted in a report: ${output}`);
+  await page.getByRole('button', { name: 'Check provenance' }).click();
+  const spans = page.locator('table.spans tbody tr');
+  await spans.first().waitFor();
+  const first = spans.first();
+  t.ok(await first.getByText(servedId).isVisible(), 'the span names the call that served it');
+  t.ok(await first.getByRole('cell', { name: 'apache-2.0', exact: true }).isVisible(), 'its licence');
+  t.ok(await first.getByText('may train', { exact: true }).isVisible(), 'and that it may train');
+  t.same(await axe(page), [], 'provenance: no serious accessibility violations');
+  await shot(page, 'provenance');
+
+  const jsonl = [JSON.stringify({ text: output }), JSON.stringify('An unrelated sentence written by a person for this test only.')].join('\n');
+  await page.getByLabel(/Or a JSON Lines file/).setInputFiles({ name: 'dataset.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(jsonl) });
+  await page.getByRole('button', { name: 'Check provenance' }).click();
+  const said = page.getByText(/^2 texts checked:/);
+  await said.waitFor();
+  t.match(await said.textContent(), /^2 texts checked: 1 traced to the gateway \(\d+ spans?\); 0 may not be used/, 'the dataset row that was served is traced, the other is not');
+  await page.close();
+});
+
 t.test('an auditor sees no change buttons, and the API refuses them anyway', async (t) => {
   const page = await newPage(t);
   await signIn(page, auditorToken);

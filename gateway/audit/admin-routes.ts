@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ControlPlaneAuth } from '../auth/control-plane-auth.js';
+import type { CallRecord } from '../pipeline/contracts.js';
 import type { AuditLog } from './audit-log.js';
+import { StatsAccumulator } from './stats.js';
 import { openCheckpoint, type SignedCheckpoint } from './checkpoint.js';
 import { encodeLeaf, type LogEntry } from './leaf.js';
 import { leafHash, verifyInclusion } from './merkle.js';
@@ -37,7 +39,10 @@ function intParam(value: string | undefined): number | undefined {
   return n;
 }
 
-const PHASES = ['started', 'completed', 'denied', 'failed'] as const;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+const PHASES = ['started', 'completed', 'incomplete', 'denied', 'failed'] as const;
 
 function phasesOf(value: string | undefined): RecordFilter['phases'] {
   if (value === undefined) return undefined;
@@ -110,6 +115,21 @@ export async function auditAdminRoutes(app: FastifyInstance, deps: AuditRoutesDe
     const more = records.length > limit;
     if (more) records.pop();
     return { records, next_from_seq: more ? records[records.length - 1].seq + 1 : null };
+  });
+
+  // Counts for the console's charts over a time range (default: the last 7 days), by hour or by day.
+  app.get('/admin/v1/audit/stats', guard, async (req, reply) => {
+    const q = req.query as Query;
+    if (q.bucket !== undefined && q.bucket !== 'hour' && q.bucket !== 'day') return badRequest(reply, 'bucket must be hour or day');
+    let filter: RecordFilter;
+    try {
+      filter = filterFrom({ from: new Date(Date.now() - 7 * DAY_MS).toISOString(), ...q, phase: undefined });
+    } catch (err) {
+      return badRequest(reply, (err as Error).message);
+    }
+    const stats = new StatsAccumulator(q.bucket === 'hour' ? HOUR_MS : DAY_MS);
+    for await (const e of log.query({ ...filter, kind: 'call' })) stats.add(e.record as CallRecord);
+    return stats.result();
   });
 
   app.get('/admin/v1/audit/export', guard, async (req, reply) => {

@@ -35,7 +35,7 @@ export interface StoredRecord {
 
 /** The filter the user set, kept while they open records and come back. */
 const filter: Record<string, string> = {};
-const OUTCOMES = 'completed,denied,failed';
+const OUTCOMES = 'completed,incomplete,denied,failed';
 
 const FIELDS: Array<[key: string, label: string]> = [
   ['team', 'Team'],

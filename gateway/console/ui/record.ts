@@ -13,7 +13,7 @@ interface ProofStatus {
   checkpoint: { origin: string; size: number; time: string; root: string } | null;
 }
 
-const PHASE_WORDS: Record<string, string> = { started: 'Sent to the provider', completed: 'Answered', denied: 'Denied', failed: 'Failed' };
+const PHASE_WORDS: Record<string, string> = { started: 'Sent to the provider', completed: 'Answered', incomplete: 'Answer cut short', denied: 'Denied', failed: 'Failed' };
 
 function detail(pairs: Array<[string, Node | string | null | undefined]>): HTMLElement {
   return h('dl', { class: 'detail' }, pairs.filter(([, v]) => v !== null && v !== undefined && v !== '').flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v!)]));

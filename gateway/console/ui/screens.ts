@@ -4,6 +4,8 @@ import { can } from './api.js';
 import { renderAudit } from './audit.js';
 import { renderChanges } from './changes.js';
 import { renderCompany } from './company.js';
+import { renderOverview } from './overview.js';
+import { renderProvenance } from './provenance.js';
 import { renderRecord } from './record.js';
 import { renderRego } from './rego.js';
 
@@ -17,6 +19,7 @@ export interface Screen {
 const always = () => true;
 
 export const screens: Screen[] = [
+  { path: 'overview', title: 'Overview', visible: can.audit, render: (m) => renderOverview(m) },
   { path: 'changes', title: 'Changes', visible: always, render: (m) => renderChanges(m) },
   { path: 'rules', title: 'Company rules', visible: always, render: (m) => renderCompany(m) },
   { path: 'rego', title: 'Rego', visible: can.edit, render: (m) => renderRego(m) },
@@ -26,4 +29,5 @@ export const screens: Screen[] = [
     visible: can.audit,
     render: (m, [sub, ...rest]) => (sub === 'record' ? renderRecord(m, rest) : renderAudit(m)),
   },
+  { path: 'provenance', title: 'Provenance check', visible: can.audit, render: (m) => renderProvenance(m) },
 ];

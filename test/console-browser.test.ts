@@ -122,6 +122,31 @@ t.test('a wrong token is refused; the token never reaches the URL or storage', a
   await page.close();
 });
 
+t.test('read the licence table; edit an entry by form and check it as a change', async (t) => {
+  const page = await newPage(t);
+  await signIn(page, editorToken);
+  await go(page, 'Licences');
+  const table = page.locator('table.licences');
+  await table.waitFor();
+  const qwen = table.locator('tr', { hasText: 'Qwen/Qwen2.5-7B-Instruct' });
+  t.match(await qwen.textContent(), /Apache License 2\.0.*Yes.*Grant of Copyright License/s, 'agreement, may train, quoted clause with its section');
+  const openai = table.locator('tr', { hasText: 'openai API (business terms)' });
+  t.match(await openai.textContent(), /No: not for models that compete with the provider/);
+  t.equal(await openai.getByRole('link', { name: 'source' }).getAttribute('href'), 'https://openai.com/policies/services-agreement/');
+  t.same(await axe(page), [], 'licences: no serious accessibility violations');
+  await shot(page, 'licences');
+  await page.getByRole('button', { name: 'Edit qwen2.5-7b-instruct' }).click();
+  await page.getByLabel('Notes').fill('Apache-2.0: no condition on training. Reviewed by legal, ticket LEGAL-7.');
+  await page.getByLabel('Notes').blur();
+  await page.getByRole('button', { name: 'Review this change' }).click();
+  await page.getByRole('button', { name: 'Check this change' }).waitFor();
+  t.same(await page.locator('ul.words li').allTextContents(), ['Licence qwen2.5-7b-instruct: notes now Apache-2.0: no condition on training. Reviewed by legal, ticket LEGAL-7.']);
+  await page.getByRole('button', { name: 'Check this change' }).click();
+  await page.getByText('The change passed its checks.').waitFor({ timeout: 90_000 });
+  await page.getByRole('button', { name: 'Discard draft' }).click();
+  await page.close();
+});
+
 t.test('change a team’s models by form, preview, activate with a reason, see it decide, roll back', async (t) => {
   const page = await newPage(t);
   await signIn(page, editorToken);
@@ -242,7 +267,7 @@ t.test('overview charts and the provenance check of a served output', async (t) 
   await spans.first().waitFor();
   const first = spans.first();
   t.ok(await first.getByText(servedId).isVisible(), 'the span names the call that served it');
-  t.ok(await first.getByRole('cell', { name: 'apache-2.0', exact: true }).isVisible(), 'its licence');
+  t.ok(await first.getByRole('cell', { name: 'qwen2.5-7b-instruct', exact: true }).isVisible(), 'its licence');
   t.ok(await first.getByText('may train', { exact: true }).isVisible(), 'and that it may train');
   t.same(await axe(page), [], 'provenance: no serious accessibility violations');
   await shot(page, 'provenance');

@@ -2,6 +2,7 @@
 // impact on recorded calls → activate with a reason; and the history with roll back.
 import { call, can } from './api.js';
 import { companyChanges, type CompanyRules } from './company-words.js';
+import { licenceChanges, type Catalogue } from './licence-words.js';
 import { clear, field, h, table } from './dom.js';
 import { discardDraft, draft } from './draft.js';
 import { policyStatus, type PolicyStatus } from './sources.js';
@@ -45,6 +46,12 @@ const STEP_WORDS: Record<string, string> = {
   build: 'The rules build for the gateway',
 };
 
+/** The files whose changes are also said in words. */
+const WORDS: Record<string, (before: unknown, after: unknown) => string[]> = {
+  'data/company.json': (b, a) => companyChanges(b as CompanyRules, a as CompanyRules),
+  'data/licences.json': (b, a) => licenceChanges(b as Catalogue, a as Catalogue),
+};
+
 const SOURCE_WORDS: Record<string, string> = {
   dir: 'Loaded from the policies directory',
   bundle: 'Fetched from the fleet bundle',
@@ -66,9 +73,10 @@ export function draftReview(): HTMLElement {
   for (const [path, after] of draft.files) {
     const before = draft.original.get(path) ?? '';
     const section = h('section', { 'aria-label': `Changes to ${path}` }, h('h3', {}, path));
-    if (path === 'data/company.json' && before) {
+    const inWords = WORDS[path];
+    if (inWords && before) {
       try {
-        const words = companyChanges(JSON.parse(before) as CompanyRules, JSON.parse(after) as CompanyRules);
+        const words = inWords(JSON.parse(before), JSON.parse(after));
         section.append(h('ul', { class: 'words' }, words.length ? words.map((w) => h('li', {}, w)) : h('li', {}, 'No change in meaning (formatting only).')));
       } catch {
         section.append(h('p', { class: 'error' }, 'This file is not valid JSON; the checks will say where.'));

@@ -5,6 +5,7 @@ export interface Team {
   models: string[];
   purposes: string[];
   deny_external_data_classes: string[];
+  mask_data_classes?: string[];
 }
 
 export interface CompanyRules {
@@ -12,7 +13,7 @@ export interface CompanyRules {
     purposes: Record<string, string>;
     teams: Record<string, Team>;
     obligations: { watermark: boolean; watermark_exempt_endpoints: string[]; content_logging: string };
-    training: { personal_data_trainable_teams: string[] };
+    training: { personal_data_trainable_teams: string[]; purposes?: string[] };
   };
 }
 
@@ -34,6 +35,7 @@ const TEAM_FIELDS: Array<[keyof Team, string]> = [
   ['models', 'may use models'],
   ['purposes', 'may declare purposes'],
   ['deny_external_data_classes', 'may not send to external providers'],
+  ['mask_data_classes', 'has masked before sending'],
 ];
 
 export function companyChanges(before: CompanyRules, after: CompanyRules): string[] {
@@ -51,12 +53,13 @@ export function companyChanges(before: CompanyRules, after: CompanyRules): strin
       out.push(`New team ${name}: providers ${any(team.providers) || 'none'}; models ${any(team.models) || 'none'}; purposes ${any(team.purposes) || 'none'}`);
       continue;
     }
-    for (const [field, words] of TEAM_FIELDS) out.push(...listChange(`Team ${name} ${words}`, old[field], team[field]));
+    for (const [field, words] of TEAM_FIELDS) out.push(...listChange(`Team ${name} ${words}`, old[field] ?? [], team[field] ?? []));
   }
   for (const name of Object.keys(b.teams)) if (!(name in a.teams)) out.push(`Team ${name} removed (its calls will be denied as an unknown team)`);
   if (a.obligations.watermark !== b.obligations.watermark) out.push(`Watermarking of outputs turned ${a.obligations.watermark ? 'on' : 'off'}`);
   out.push(...listChange('Endpoints exempt from watermarking', b.obligations.watermark_exempt_endpoints, a.obligations.watermark_exempt_endpoints));
   if (a.obligations.content_logging !== b.obligations.content_logging) out.push(`Content logging changed from ${b.obligations.content_logging} to ${a.obligations.content_logging}`);
-  out.push(...listChange("Teams whose personal data may train our models", b.training.personal_data_trainable_teams, a.training.personal_data_trainable_teams));
+  out.push(...listChange('Teams whose personal data may train our models', b.training.personal_data_trainable_teams, a.training.personal_data_trainable_teams));
+  out.push(...listChange('Purposes that produce training data (checked against the licence terms)', b.training.purposes ?? [], a.training.purposes ?? []));
   return out;
 }

@@ -18,7 +18,7 @@ const LOGGING: Record<string, string> = {
 };
 
 /** A group of checkboxes over `options`; "any" stands for "*". Edits `list` in place. */
-function choices(legend: string, options: string[], list: string[], opts: { any?: string; describe?: (o: string) => string } = {}): HTMLFieldSetElement {
+function choices(legend: string, options: string[], list: string[], opts: { any?: string; describe?: (o: string) => string; attach?: () => void } = {}): HTMLFieldSetElement {
   const set = h('fieldset', { class: 'choices' }, h('legend', {}, legend));
   const boxes: HTMLInputElement[] = [];
   const all = [...new Set([...(opts.any ? ['*'] : []), ...options, ...list])];
@@ -26,6 +26,7 @@ function choices(legend: string, options: string[], list: string[], opts: { any?
     const id = nextId('c');
     const box = h('input', { type: 'checkbox', id, value: o, checked: list.includes(o) });
     box.addEventListener('change', () => {
+      opts.attach?.();
       const i = list.indexOf(o);
       if (box.checked && i < 0) list.push(o);
       if (!box.checked && i >= 0) list.splice(i, 1);
@@ -36,6 +37,12 @@ function choices(legend: string, options: string[], list: string[], opts: { any?
   }
   if (list.includes('*')) for (const b of boxes) if (b.value !== '*') b.disabled = true;
   return set;
+}
+
+/** Choices over an optional list field: the field is written only once the user changes it. */
+function optionalChoices<K extends string>(legend: string, options: string[], owner: { [k in K]?: string[] }, key: K): HTMLFieldSetElement {
+  const list = owner[key] ?? [];
+  return choices(legend, options, list, { attach: () => void (owner[key] ??= list) });
 }
 
 function teamForm(name: string, team: Team, rules: CompanyRules, vocab: Vocabulary, rerender: () => void): HTMLElement {
@@ -50,6 +57,7 @@ function teamForm(name: string, team: Team, rules: CompanyRules, vocab: Vocabula
     choices(`Models team ${name} may use`, models, team.models, { any: 'Any model', describe: (m) => licenceOf.get(m) ?? m }),
     choices(`Purposes team ${name} may declare`, Object.keys(rules.company.purposes), team.purposes, { any: 'Any purpose' }),
     choices(`Personal data team ${name} may not send to external providers`, pii, team.deny_external_data_classes),
+    optionalChoices(`Data team ${name} sends masked (replaced by placeholders before it leaves)`, vocab.data_classes, team, 'mask_data_classes'),
     h('button', { type: 'button', class: 'secondary', onclick: () => { delete rules.company.teams[name]; rerender(); announce(`Team ${name} removed from the draft form.`); } }, `Remove team ${name}`),
   );
 }
@@ -107,7 +115,8 @@ export async function renderCompany(main: HTMLElement): Promise<void> {
       choices('Endpoints that are never watermarked', ENDPOINTS, c.obligations.watermark_exempt_endpoints),
       field('Content logging (calls with secrets are always kept as a digest; with personal data, redacted)', logging),
       h('h2', {}, 'Training'),
-      choices("Teams whose personal data may train our models", Object.keys(c.teams), c.training.personal_data_trainable_teams),
+      choices('Teams whose personal data may train our models', Object.keys(c.teams), c.training.personal_data_trainable_teams),
+      optionalChoices('Purposes that produce training data (each call with one is checked against the licence terms)', Object.keys(c.purposes), c.training, 'purposes'),
       can.edit() ? h('p', {}, h('button', { type: 'submit', id: 'review' }, 'Review this change')) : h('p', {}, 'Your role may read these rules but not change them.'),
     );
   };

@@ -4,6 +4,7 @@ import { can } from './api.js';
 import { renderAudit } from './audit.js';
 import { renderChanges } from './changes.js';
 import { renderCompany } from './company.js';
+import { renderLicences } from './licences.js';
 import { renderOverview } from './overview.js';
 import { renderProvenance } from './provenance.js';
 import { renderRecord } from './record.js';
@@ -21,6 +22,7 @@ const always = () => true;
 export const screens: Screen[] = [
   { path: 'overview', title: 'Overview', visible: can.audit, render: (m) => renderOverview(m) },
   { path: 'changes', title: 'Changes', visible: always, render: (m) => renderChanges(m) },
+  { path: 'licences', title: 'Licences', visible: always, render: (m) => renderLicences(m) },
   { path: 'rules', title: 'Company rules', visible: always, render: (m) => renderCompany(m) },
   { path: 'rego', title: 'Rego', visible: can.edit, render: (m) => renderRego(m) },
   {

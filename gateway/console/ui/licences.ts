@@ -1,0 +1,140 @@
+// The licence catalogue as a table a lawyer reads (what it applies to, the agreement, whether outputs
+// may train our models and with which duties, the quoted clause with its section, source and check
+// date), and a form to edit one entry. The edit goes into the draft like every policy change.
+import { can } from './api.js';
+import { clear, field, h, table } from './dom.js';
+import { currentFile, setDraftFile } from './draft.js';
+import { CHECK_WORDS, TRAINING_WORDS, TRIGGER_WORDS, subjectWords, type Catalogue, type Duty, type LicenceEntry } from './licence-words.js';
+import { activeSources } from './sources.js';
+import { announce } from './status.js';
+
+const FILE = 'data/licences.json';
+const DUTY_KINDS = ['attribution', 'naming', 'notice', 'licence-copy', 'use-restrictions'];
+
+function select(options: Record<string, string>, value: string): HTMLSelectElement {
+  return h('select', {}, Object.entries(options).map(([v, words]) => h('option', { value: v, selected: v === value }, words)));
+}
+
+function input(value: string, type = 'text'): HTMLInputElement {
+  return h('input', { type, value, autocomplete: 'off' });
+}
+
+function dutyRow(d: Duty, duties: Duty[], rerender: () => void): HTMLElement {
+  const kind = select(Object.fromEntries(DUTY_KINDS.map((k) => [k, k])), d.kind);
+  const text = input(d.text);
+  const trigger = select(TRIGGER_WORDS, d.trigger);
+  const prefix = input(d.prefix ?? '');
+  kind.addEventListener('change', () => ((d.kind = kind.value), rerender()));
+  text.addEventListener('change', () => (d.text = text.value));
+  trigger.addEventListener('change', () => (d.trigger = trigger.value));
+  prefix.addEventListener('change', () => (d.prefix = prefix.value));
+  const n = duties.indexOf(d) + 1;
+  return h(
+    'fieldset',
+    { class: 'duty' },
+    h('legend', {}, `Duty ${n}`),
+    h('div', { class: 'row' }, field('Kind', kind), field('Binds', trigger), d.kind === 'naming' ? field('Name prefix', prefix) : null),
+    field('What must be done', text),
+    h('button', { type: 'button', class: 'secondary', onclick: () => (duties.splice(duties.indexOf(d), 1), rerender()) }, `Remove duty ${n}`),
+  );
+}
+
+function editForm(id: string, e: LicenceEntry, save: () => void): HTMLFormElement {
+  const form = h('form', { id: 'licence-form', 'aria-label': `Edit licence ${id}` });
+  const render = () => {
+    const training = select(TRAINING_WORDS, e.training);
+    training.addEventListener('change', () => (e.training = training.value));
+    const name = input(e.agreement.name);
+    const version = input(e.agreement.version);
+    const effective = input(e.agreement.effective ?? '', 'date');
+    const url = input(e.url, 'url');
+    const on = input(e.checked.on, 'date');
+    const how = select(CHECK_WORDS, e.checked.how);
+    const source = h('textarea', { rows: 2 }, e.checked.source);
+    const notes = h('textarea', { rows: 2 }, e.notes);
+    name.addEventListener('change', () => (e.agreement.name = name.value));
+    version.addEventListener('change', () => (e.agreement.version = version.value));
+    effective.addEventListener('change', () => (effective.value ? (e.agreement.effective = effective.value) : delete e.agreement.effective));
+    url.addEventListener('change', () => (e.url = url.value));
+    on.addEventListener('change', () => (e.checked.on = on.value));
+    how.addEventListener('change', () => (e.checked.how = how.value));
+    source.addEventListener('change', () => (e.checked.source = source.value));
+    notes.addEventListener('change', () => (e.notes = notes.value));
+    clear(
+      form,
+      h('h2', {}, `Edit ${id}: ${subjectWords(e)}`),
+      field('May outputs train our models?', training),
+      h('div', { class: 'row' }, field('Agreement', name), field('Version', version), field('Effective', effective)),
+      field('Source URL of the quoted text', url),
+      h('h3', {}, 'Quoted clauses'),
+      e.clauses.map((c, i) => {
+        const section = input(c.section);
+        const text = h('textarea', { rows: 3 }, c.text);
+        section.addEventListener('change', () => (c.section = section.value));
+        text.addEventListener('change', () => (c.text = text.value));
+        return h('fieldset', {}, h('legend', {}, `Clause ${i + 1}`), field('Section', section), field('Quoted text', text), h('button', { type: 'button', class: 'secondary', onclick: () => (e.clauses.splice(i, 1), render()) }, `Remove clause ${i + 1}`));
+      }),
+      h('button', { type: 'button', class: 'secondary', onclick: () => (e.clauses.push({ section: '', text: '' }), render()) }, 'Add a quoted clause'),
+      h('h3', {}, 'Duties'),
+      e.duties.map((d) => dutyRow(d, e.duties, render)),
+      h('button', { type: 'button', class: 'secondary', onclick: () => (e.duties.push({ kind: 'attribution', text: '', trigger: 'distribution' }), render()) }, 'Add a duty'),
+      h('h3', {}, 'How it was checked'),
+      h('div', { class: 'row' }, field('Checked on', on), field('How', how)),
+      field('Where the text was read', source),
+      field('Notes', notes),
+      h('p', {}, h('button', { type: 'submit', id: 'review-licence' }, 'Review this change')),
+    );
+  };
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    save();
+  });
+  render();
+  return form;
+}
+
+export async function renderLicences(main: HTMLElement): Promise<void> {
+  const { revision, files } = await activeSources();
+  const original = files.get(FILE);
+  if (original === undefined) {
+    clear(main, h('h1', {}, 'Licences'), h('p', {}, `This revision has no ${FILE}.`));
+    return;
+  }
+  const catalogue = JSON.parse(currentFile(FILE, files) ?? original) as Catalogue;
+  const editor = h('div');
+  const rows = Object.entries(catalogue.licences).map(([id, e]) => {
+    const clause = e.clauses[0];
+    return [
+      h('span', {}, h('strong', {}, subjectWords(e)), h('br'), h('code', {}, id)),
+      `${e.agreement.name} (${e.agreement.version})`,
+      h('span', {}, h('span', { class: `badge ${e.training === 'never' || e.training === 'not-for-competing-models' ? 'no' : 'yes'}` }, TRAINING_WORDS[e.training] ?? e.training),
+        e.duties.length ? h('ul', {}, e.duties.map((d) => h('li', {}, `${d.text} (${TRIGGER_WORDS[d.trigger] ?? d.trigger})`))) : null,
+        e.restrictions.forbidden_deployment_purposes.length ? h('p', {}, `Not for: ${e.restrictions.forbidden_deployment_purposes.join(', ')}`) : null),
+      clause ? h('blockquote', {}, `“${clause.text}”`, h('footer', {}, clause.section, e.clauses.length > 1 ? ` (and ${e.clauses.length - 1} more)` : '')) : h('em', {}, 'No quote: the text was not found'),
+      h('a', { href: e.url, rel: 'noreferrer noopener', target: '_blank' }, 'source'),
+      `${e.checked.on} (${CHECK_WORDS[e.checked.how] ?? e.checked.how})`,
+      can.edit()
+        ? h('button', {
+            type: 'button',
+            class: 'secondary',
+            'aria-label': `Edit ${id}`,
+            onclick: () => {
+              clear(editor, editForm(id, e, () => {
+                setDraftFile(revision, FILE, original, JSON.stringify(catalogue, null, 2) + '\n');
+                location.hash = '#/changes';
+              }));
+              editor.querySelector('select')?.focus();
+              announce(`Editing ${id}.`);
+            },
+          }, 'Edit')
+        : '',
+    ];
+  });
+  clear(
+    main,
+    h('h1', {}, 'Licences'),
+    h('p', {}, 'What the terms of each provider and model allow, quoted from the source. The gateway applies these to every call and to every output offered for training.'),
+    table('Licence catalogue', ['Applies to', 'Agreement', 'May outputs train our models?', 'Quoted clause', 'Source', 'Checked', ''], rows, 'licences'),
+    editor,
+  );
+}

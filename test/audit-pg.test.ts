@@ -90,3 +90,24 @@ t.test('two replicas, the sequencer dies, the other takes over, the tree verifie
   t.equal(legal.length, 5);
   t.ok(legal.every((r) => r.principal.team === 'legal' && r.decision === 'allow'));
 });
+
+t.test('control-plane changes share the log: sequenced, queried by kind, left out of call filters', async (t) => {
+  const log = await open();
+  t.teardown(() => log.close());
+  await waitFor(() => log.isSequencer);
+  const change = {
+    kind: 'change' as const, change_id: 'chg-1', time: new Date().toISOString(), actor: { type: 'token' as const, id: 'legal', email: null }, role: 'policy-editor',
+    action: 'policy.activate', target: 'rev-b', before: 'rev-a', after: 'rev-b', reason: 'reviewed', client: '127.0.0.1', outcome: 'done' as const, error: null,
+  };
+  const { seq, durable } = await log.append(change);
+  await durable;
+  const found = [];
+  for await (const e of log.query({ kind: 'change', fromSeq: seq })) found.push(e.record);
+  t.same(found, [change]);
+  const calls = [];
+  for await (const e of log.query({ team: 'legal', fromSeq: seq })) calls.push(e.record);
+  t.same(calls, [], 'a call filter selects no change');
+  const cp = await log.checkpoint();
+  const proof = await log.inclusionProof(seq, cp.size);
+  t.ok(verifyInclusion(leafHash(encodeLeaf(seq, change)), seq, cp.size, proof.proof.map((p) => Buffer.from(p, 'base64')), cp.root), 'provable like any record');
+});

@@ -54,6 +54,8 @@ export function uncoveredModels(config: Pick<Config, 'providers' | 'models'>, ca
     const subject = entry.subject;
     if (subject.kind === 'provider-api' && !external) {
       problems.push(`${name}: ${id} is a provider's terms, but the model is self-hosted`);
+    } else if (subject.kind === 'provider-api' && subject.provider !== model.provider) {
+      problems.push(`${name}: ${id} is ${subject.provider}'s terms, but the model is served by provider "${model.provider}"`);
     } else if (subject.kind === 'checkpoint' && subject.model_id !== model.upstreamModel) {
       problems.push(`${name}: ${id} covers ${subject.model_id}, not ${model.upstreamModel}`);
     } else if (subject.kind === 'checkpoint' && subject.revision !== 'unpinned' && subject.revision !== model.revision) {

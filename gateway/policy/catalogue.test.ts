@@ -130,12 +130,14 @@ t.test('a model whose entry is missing or names another checkpoint is reported',
         gone: { provider: 'vllm', upstreamModel: 'x/y', licence: 'no-such-entry' },
         api: { provider: 'openai', upstreamModel: 'gpt-4o-mini' },
         hosted: { provider: 'vllm', upstreamModel: 'Qwen/Qwen2.5-7B-Instruct', licence: 'openai-services-agreement' },
+        elsewhere: { provider: 'openai', upstreamModel: 'gpt-4o-mini', licence: 'gemini-api-additional-terms' },
       },
     },
     '(test)',
   );
   const problems = uncoveredModels(base, shipped);
-  t.equal(problems.length, 3);
+  t.equal(problems.length, 4);
+  t.match(problems.join('\n'), /elsewhere: gemini-api-additional-terms is google's terms, but the model is served by provider "openai"/);
   t.match(problems.join('\n'), /small: qwen2.5-7b-instruct covers Qwen\/Qwen2.5-7B-Instruct, not Qwen\/Qwen2.5-3B-Instruct/);
   t.match(problems.join('\n'), /gone: licence no-such-entry is not in the catalogue/);
   t.match(problems.join('\n'), /hosted: openai-services-agreement is a provider's terms, but the model is self-hosted/);

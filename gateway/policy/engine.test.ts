@@ -138,6 +138,8 @@ t.test('through the WASM: a licence applies only to the checkpoint it names', as
   t.same(d.training.duties, []);
   const providerTermsOnSelfHosted = { ...routes['qwen2.5-3b-instruct'], licence: 'openai-services-agreement' };
   t.equal(engine.decide(facts('qwen2.5-3b-instruct', { route: providerTermsOnSelfHosted })).training.reasons[0].rule, 'training.licence_mismatch');
+  const anotherVendorsTerms = { ...routes['gpt-4o-mini'], licence: 'gemini-api-additional-terms' };
+  t.same(engine.decide(facts('gpt-4o-mini', { purpose: 'training-data', route: anotherVendorsTerms })).request.reasons.map((r) => r.rule), ['terms.licence_mismatch']);
 });
 
 t.test('secrets are denied to every external provider, not to self-hosted ones', async (t) => {

@@ -28,10 +28,12 @@ verified if {
 	count(licence.clauses) > 0
 }
 
-# The entry covers what this route calls: a provider's API terms apply to an external provider; a
-# checkpoint's licence applies only to that model id, at its pinned revision unless it is "unpinned".
+# The entry covers what this route calls: a provider's API terms apply to the external provider of that
+# name (so one vendor's terms cannot stand in for another's); a checkpoint's licence applies only to that
+# model id, at its pinned revision unless it is "unpinned".
 subject_matches if {
 	licence.subject.kind == "provider-api"
+	licence.subject.provider == input.route.provider
 	input.route.external
 }
 

@@ -59,6 +59,14 @@ test_checkpoint_licence_on_another_checkpoint_denied if {
 	fixtures.rules(d.reasons) == {"terms.licence_mismatch"}
 }
 
+# One vendor's terms do not stand in for another's: an entry for Google's API routed to the OpenAI provider.
+test_another_providers_terms_denied if {
+	inp := fixtures.with_route("gpt-4o-mini", {"licence": "gemini-api-additional-terms"})
+	d := request.decision with input as object.union(inp, {"purpose": "training-data"})
+	not d.allow
+	fixtures.rules(d.reasons) == {"terms.licence_mismatch"}
+}
+
 # Provider terms cannot make a self-hosted checkpoint trainable.
 test_provider_terms_on_a_self_hosted_model_denied if {
 	inp := fixtures.with_route("qwen2.5-3b-instruct", {"licence": "gemini-api-additional-terms"})

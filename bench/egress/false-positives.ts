@@ -39,14 +39,14 @@ function chunks(text: string): string[] {
   return out;
 }
 
-function measure(name: string, passages: string[]) {
+async function measure(name: string, passages: string[]) {
   let flagged = 0;
   const byClass: Record<string, number> = {};
   const examples: string[] = [];
   // CPU time, not wall time: the figure holds on a machine shared with other work.
   const cpu0 = process.cpuUsage();
   for (const text of passages) {
-    const { findings, pieces } = scanBody({ model: 'm', messages: [{ role: 'user', content: text }] }, { decodedBytes: 1 << 20 });
+    const { findings, pieces } = await scanBody({ model: 'm', messages: [{ role: 'user', content: text }] }, { decodedBytes: 1 << 20 });
     const secrets = findings.filter((f) => f.dataClass.startsWith('secret.'));
     for (const f of findings) byClass[f.dataClass] = (byClass[f.dataClass] ?? 0) + 1;
     if (secrets.length > 0) {
@@ -66,12 +66,12 @@ function measure(name: string, passages: string[]) {
 }
 
 const files = sourceFiles(packageRoot).filter((f) => SOURCE_DIRS.some((d) => relative(packageRoot, f).startsWith(d + '/')));
-measure(`source tree (${files.length} files)`, files.flatMap((f) => chunks(readFileSync(f, 'utf8'))));
-measure('prose (State of the Union, 1790–2016)', chunks((sotu() as Array<{ text: string }>).map((s) => s.text).join('\n')));
+await measure(`source tree (${files.length} files)`, files.flatMap((f) => chunks(readFileSync(f, 'utf8'))));
+await measure('prose (State of the Union, 1790–2016)', chunks((sotu() as Array<{ text: string }>).map((s) => s.text).join('\n')));
 
 // One large prompt, as the worker pool sees it.
 const big = (sotu() as Array<{ text: string }>).map((s) => s.text).join('\n').slice(0, 4 * 1024 * 1024);
 const cpu0 = process.cpuUsage();
-scanBody({ model: 'm', messages: [{ role: 'user', content: big }] }, { decodedBytes: 8 << 20 });
+await scanBody({ model: 'm', messages: [{ role: 'user', content: big }] }, { decodedBytes: 8 << 20 });
 const cpu = process.cpuUsage(cpu0);
 console.log(`one 4 MB prompt: ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms of CPU (${((cpu.user + cpu.system) / 4096).toFixed(1)} µs per KB)`);

@@ -5,7 +5,7 @@ import { createClassifier } from './classifier.js';
 import { bodyPieces } from './walk.js';
 
 const limits = { decodedBytes: 1 << 20 };
-const classes = (body: unknown) => summarise(scanBody(body, limits));
+const classes = async (body: unknown) => summarise(await scanBody(body, limits));
 const aws = 'AKIAQ2W3E4R5T6Y7U8I9';
 
 t.test('the walk lists every string and key in document order with its path', async (t) => {
@@ -29,44 +29,51 @@ t.test('the walk lists every string and key in document order with its path', as
 t.test('a 5,000-deep body is walked without recursion', async (t) => {
   let deep: unknown = aws;
   for (let i = 0; i < 5000; i++) deep = [deep];
-  t.same(classes(deep).classes, ['secret.api_key']);
+  t.same((await classes(deep)).classes, ['secret.api_key']);
 });
 
 t.test('findings carry paths; counts per class', async (t) => {
-  const c = classes({ user: aws, metadata: { owner: 'jane@example.com' }, messages: [{ role: 'user', content: 'hi' }] });
+  const c = await classes({ user: aws, metadata: { owner: 'jane@example.com' }, messages: [{ role: 'user', content: 'hi' }] });
   t.same(c.classes, ['pii.email', 'secret.api_key']);
   t.same(c.paths, { 'secret.api_key': ['user'], 'pii.email': ['metadata.owner'] });
 });
 
 t.test('a key split across two messages or two content parts is found across the boundary', async (t) => {
   const split = { messages: [{ role: 'user', content: aws.slice(0, 9) }, { role: 'user', content: aws.slice(9) }] };
-  t.same(classes(split).paths, { 'secret.api_key': ['messages[0].content', 'messages[1].content'] });
+  t.same((await classes(split)).paths, { 'secret.api_key': ['messages[0].content', 'messages[1].content'] });
   const parts = { messages: [{ role: 'user', content: [{ type: 'text', text: aws.slice(0, 5) }, { type: 'text', text: aws.slice(5) }] }] };
-  t.same(classes(parts).classes, ['secret.api_key']);
-  t.same(classes({ messages: [{ role: 'user', content: 'AKIA' }, { role: 'user', content: 'hello' }] }).classes, [], 'no finding from harmless neighbours');
+  t.same((await classes(parts)).classes, ['secret.api_key']);
+  t.same((await classes({ messages: [{ role: 'user', content: 'AKIA' }, { role: 'user', content: 'hello' }] })).classes, [], 'no finding from harmless neighbours');
 });
 
 t.test('encoded secrets: base64, base64url, data: URIs, nested once, bare PEM bodies', async (t) => {
   const b64 = Buffer.from(`my key is ${aws}`).toString('base64');
-  t.same(classes({ input: b64 }).classes, ['secret.api_key'], 'base64');
-  t.same(classes({ input: Buffer.from(`token ${aws} ok?`).toString('base64url') }).classes, ['secret.api_key'], 'base64url');
-  t.same(classes({ input: `see data:text/plain;base64,${b64}` }).classes, ['secret.api_key'], 'data: URI');
-  t.same(classes({ input: `data:text/plain,key%20${aws.split('').map((c) => '%' + c.charCodeAt(0).toString(16)).join('')}` }).classes, ['secret.api_key'], 'percent-encoded data: URI');
-  t.same(classes({ input: Buffer.from(`inner ${b64}`).toString('base64') }).classes, ['secret.api_key'], 'base64 inside base64');
+  t.same((await classes({ input: b64 })).classes, ['secret.api_key'], 'base64');
+  t.same((await classes({ input: Buffer.from(`token ${aws} ok?`).toString('base64url') })).classes, ['secret.api_key'], 'base64url');
+  t.same((await classes({ input: `see data:text/plain;base64,${b64}` })).classes, ['secret.api_key'], 'data: URI');
+  t.same((await classes({ input: `data:text/plain,key%20${aws.split('').map((c) => '%' + c.charCodeAt(0).toString(16)).join('')}` })).classes, ['secret.api_key'], 'percent-encoded data: URI');
+  t.same((await classes({ input: Buffer.from(`inner ${b64}`).toString('base64') })).classes, ['secret.api_key'], 'base64 inside base64');
   const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'sec1', format: 'pem' }).toString();
   const bare = pem.split('\n').filter((l) => !l.startsWith('-----')).join('\n');
-  t.same(classes({ input: `here:\n${bare}` }).classes, ['secret.private_key'], 'bare PEM body (SEC1 EC)');
+  t.same((await classes({ input: `here:\n${bare}` })).classes, ['secret.private_key'], 'bare PEM body (SEC1 EC)');
   const pkcs8 = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64');
-  t.same(classes({ input: pkcs8 }).classes, ['secret.private_key'], 'bare PKCS#8 body');
+  t.same((await classes({ input: pkcs8 })).classes, ['secret.private_key'], 'bare PKCS#8 body');
   const pub = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
-  t.same(classes({ input: `public ${pub}` }).classes, [], 'a public key is not a secret');
-  t.same(classes({ input: Buffer.from('just an ordinary sentence, nothing to see here').toString('base64') }).classes, []);
+  t.same((await classes({ input: `public ${pub}` })).classes, [], 'a public key is not a secret');
+  t.same((await classes({ input: Buffer.from('just an ordinary sentence, nothing to see here').toString('base64') })).classes, []);
+});
+
+t.test('the maintained rule set (secretlint) adds what the table lacks, read in the secret form', async (t) => {
+  const c = await classes({ input: 'use postgres://admin:S3cr3tPassw0rd@db.internal:5432/app', note: 'then https://deploy:hunter2pass@example.com/x' });
+  t.same(c.paths['secret.token'], ['input', 'note']);
+  t.ok((await classes({ input: 'ｐｏｓｔｇｒｅｓ://admin:S3cr3tPassw0rd@db.internal/app' })).classes.includes('secret.token'), 'fullwidth');
+  t.same((await classes({ input: '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' })).counts, { 'secret.api_key': 1 }, 'found by both, counted once');
 });
 
 t.test('decoding is bounded by the budget', async (t) => {
   const b64 = Buffer.from(`the key we use in staging is ${aws}`).toString('base64');
-  t.same(summarise(scanBody({ input: b64 }, { decodedBytes: 1 << 10 })).classes, ['secret.api_key']);
-  t.same(summarise(scanBody({ input: b64 }, { decodedBytes: 0 })).classes, []);
+  t.same(summarise(await scanBody({ input: b64 }, { decodedBytes: 1 << 10 })).classes, ['secret.api_key']);
+  t.same(summarise(await scanBody({ input: b64 }, { decodedBytes: 0 })).classes, []);
 });
 
 t.test('large bodies are classified in the worker pool, under a budget', async (t) => {

@@ -1,7 +1,8 @@
 // Classification of the exact body that would be forwarded: every string in it, keys included, with
-// the path of each finding. Pure.
+// the path of each finding. Pure (the rule set runs asynchronously, without I/O).
 import type { BodyClassification } from '../pipeline/contracts.js';
-import { scanPieces, type BodyFinding, type ScanLimits } from './scan.js';
+import { ruleSetFindings } from './rule-set.js';
+import { foldPieces, scanPieces, type BodyFinding, type ScanLimits } from './scan.js';
 import { bodyPieces, type Piece } from './walk.js';
 
 export interface BodyScan {
@@ -9,9 +10,17 @@ export interface BodyScan {
   findings: BodyFinding[];
 }
 
-export function scanBody(body: unknown, limits: ScanLimits): BodyScan {
+/** The detector table's findings, then the rule set's (all secrets) where the table found no secret at that place. */
+export async function scanBody(body: unknown, limits: ScanLimits): Promise<BodyScan> {
   const pieces = bodyPieces(body);
-  return { pieces, findings: scanPieces(pieces, limits) };
+  const folded = foldPieces(pieces);
+  const findings = scanPieces(pieces, folded, limits);
+  const spans = findings.filter((f) => f.dataClass.startsWith('secret.')).flatMap((f) => f.spans);
+  for (const f of await ruleSetFindings(folded)) {
+    const s = f.spans[0];
+    if (!spans.some((w) => w.piece === s.piece && w.start < s.end && s.start < w.end)) findings.push(f);
+  }
+  return { pieces, findings };
 }
 
 /** Classes, counts and where each class was found (paths, never the matched text). */

@@ -39,7 +39,7 @@ export function createClassifier(opts: ClassifierOptions): Classifier {
     // Idle threads exit after 5 s, giving back the memory a large body took.
     pool ??= new Piscina({ filename: workerFile, minThreads: 0, maxThreads: opts.threads, idleTimeout: 5_000 });
     try {
-      return (await pool.run(task, { signal: AbortSignal.timeout(opts.budgetMs) })) as ReturnType<typeof inspect>;
+      return (await pool.run(task, { signal: AbortSignal.timeout(opts.budgetMs) })) as Awaited<ReturnType<typeof inspect>>;
     } catch (err) {
       if ((err as Error).name === 'AbortError') throw new ClassificationBudgetExceeded(opts.budgetMs);
       throw err;

@@ -8,7 +8,7 @@ export type InspectTask =
   | { op: 'classify'; body: Record<string, unknown>; decodedBytes: number }
   | { op: 'mask'; body: Record<string, unknown>; classes: string[]; decodedBytes: number };
 
-export function inspect(task: InspectTask): BodyClassification | MaskResult {
+export async function inspect(task: InspectTask): Promise<BodyClassification | MaskResult> {
   const limits = { decodedBytes: task.decodedBytes };
-  return task.op === 'mask' ? maskBody(task.body, task.classes, limits) : summarise(scanBody(task.body, limits));
+  return task.op === 'mask' ? maskBody(task.body, task.classes, limits) : summarise(await scanBody(task.body, limits));
 }

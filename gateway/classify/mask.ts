@@ -17,14 +17,14 @@ export class MaskingIncomplete extends Error {
   }
 }
 
-export function maskBody(body: Record<string, unknown>, classes: readonly string[], limits: ScanLimits): MaskResult {
+export async function maskBody(body: Record<string, unknown>, classes: readonly string[], limits: ScanLimits): Promise<MaskResult> {
   const wanted = new Set(classes);
-  const scan = scanBody(body, limits);
+  const scan = await scanBody(body, limits);
   const selected = scan.findings.filter((f) => wanted.has(f.dataClass));
   const { edits, masked } = placeholders(selected, scan.pieces);
   const texts = scan.pieces.map((p, i) => (edits.has(i) ? applyEdits(p.text, edits.get(i)!) : p.text));
   const out = rebuild(body, texts) as Record<string, unknown>;
-  const left = [...new Set(scanBody(out, limits).findings.filter((f) => wanted.has(f.dataClass)).map((f) => f.dataClass))];
+  const left = [...new Set((await scanBody(out, limits)).findings.filter((f) => wanted.has(f.dataClass)).map((f) => f.dataClass))];
   if (left.length > 0) throw new MaskingIncomplete(left.sort());
   return { body: out, masked };
 }
@@ -100,6 +100,7 @@ function rebuild(body: unknown, texts: readonly string[]): unknown {
   return visit(body);
 }
 
+/** awsAccessKey, GITHUB_TOKEN, PostgreSQLConnection → AWS_ACCESS_KEY, GITHUB_TOKEN, POSTGRE_SQL_CONNECTION. */
 function upperSnake(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2').toUpperCase();
 }

@@ -31,10 +31,14 @@ export interface ScanLimits {
   decodedBytes: number;
 }
 
-export function scanPieces(pieces: readonly Piece[], limits: ScanLimits): BodyFinding[] {
+/** The secret form of each piece, the text every detector reads. */
+export function foldPieces(pieces: readonly Piece[]): FoldedText[] {
+  return pieces.map((p) => secretForm(p.text));
+}
+
+export function scanPieces(pieces: readonly Piece[], folded: readonly FoldedText[], limits: ScanLimits): BodyFinding[] {
   const out: BodyFinding[] = [];
   const budget = new DecodeBudget(limits.decodedBytes);
-  const folded = pieces.map((p) => secretForm(p.text));
   const texts = folded.map((f) => f.text);
   texts.forEach((text, i) => {
     for (const f of findings(text)) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: f.start, end: f.end }] });

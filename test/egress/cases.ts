@@ -166,5 +166,6 @@ export const disguises: Disguise[] = [
   { name: 'AWS secret access key (40 chars), with its name', endpoint: chat, body: () => chatWith(`aws_secret_access_key = ${awsSecretKey()}`) },
   { name: 'AWS secret access key (40 chars), alone', endpoint: chat, body: () => chatWith(`try ${awsSecretKey()} please`) },
   { name: 'high-entropy value next to a credential keyword', endpoint: chat, body: () => chatWith(`DB_PASSWORD="${randomBytes(12).toString('base64url')}7"`) },
+  { name: 'database connection string with a password (secretlint rule set)', endpoint: chat, body: () => chatWith(`connect to postgres://admin:${randomBytes(9).toString('base64url')}@db.internal:5432/app`) },
   { name: 'OpenAI key in a completions stop list, homoglyphs', endpoint: completions, body: () => ({ model: completions.model, prompt: 'x', stop: [`ѕk-proj-${randomBytes(24).toString('base64url')}`] }) },
 ];

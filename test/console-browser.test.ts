@@ -122,6 +122,40 @@ t.test('a wrong token is refused; the token never reaches the URL or storage', a
   await page.close();
 });
 
+t.test('keyboard only: sign in, reach the Rego editor, type into it', async (t) => {
+  const page = await newPage(t);
+  await page.goto(`${gw.url}/console`);
+  await page.keyboard.type(editorToken);
+  await page.keyboard.press('Enter');
+  const nav = page.getByRole('navigation', { name: 'Console sections' });
+  await nav.waitFor();
+  // After sign-in focus is on the screen's content; Tab walks its links in reading order.
+  await page.keyboard.press('Tab');
+  const order: string[] = [];
+  for (let i = 0; i < 8; i++) {
+    order.push(await page.evaluate(() => document.activeElement?.textContent ?? ''));
+    if (order.at(-1) === 'Rego') break;
+    await page.keyboard.press('Tab');
+  }
+  t.equal(order.at(-1), 'Rego', `reached by Tab: ${order.join(' → ')}`);
+  await page.keyboard.press('Enter');
+  await page.locator('.cm-editor').waitFor();
+  await page.getByLabel('File').selectOption('request/access.rego');
+  await page.locator('.cm-content').click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type('\n# reviewed\n');
+  t.ok(await page.locator('.cm-content').getByText('# reviewed').isVisible(), 'the editor takes input');
+  t.ok((await page.locator('.cm-editor .cm-line span').count()) > 10, 'Rego is highlighted');
+  t.same(await axe(page), [], 'Rego editor: no serious accessibility violations');
+  await shot(page, 'rego');
+  await page.getByRole('button', { name: 'Put this file in my draft' }).click();
+  await page.getByRole('link', { name: 'Review the draft' }).click();
+  await page.locator('table.diff').waitFor();
+  t.ok(await page.locator('table.diff td.ins', { hasText: '# reviewed' }).isVisible(), 'the Rego change is shown side by side');
+  await page.getByRole('button', { name: 'Discard draft' }).click();
+  await page.close();
+});
+
 t.test('read the licence table; edit an entry by form and check it as a change', async (t) => {
   const page = await newPage(t);
   await signIn(page, editorToken);

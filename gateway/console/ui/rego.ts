@@ -13,7 +13,10 @@ export async function renderRego(main: HTMLElement): Promise<void> {
   const { revision, files } = await activeSources();
   const paths = [...files.keys()].sort();
   const picker = h('select', {}, paths.map((p) => h('option', { value: p }, p)));
-  const host = h('div', { class: 'editor', 'aria-label': 'Rule source' });
+  const host = h('div', { class: 'editor' });
+  // In a shadow root CodeMirror's styles are constructed stylesheets, not inline <style> elements,
+  // so the page keeps its strict style-src.
+  const shadow = host.attachShadow({ mode: 'open' });
   let view: EditorView | null = null;
   const open = () => {
     view?.destroy();
@@ -21,7 +24,8 @@ export async function renderRego(main: HTMLElement): Promise<void> {
     view = new EditorView({
       doc: currentFile(path, files) ?? '',
       extensions: [basicSetup, StreamLanguage.define(rego), EditorView.contentAttributes.of({ 'aria-label': `Source of ${path}` }), EditorView.editable.of(can.edit())],
-      parent: host,
+      root: shadow,
+      parent: shadow,
     });
   };
   picker.addEventListener('change', open);

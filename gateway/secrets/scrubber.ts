@@ -38,11 +38,6 @@ export class SecretScrubber {
     for (const h of sources.hashes ?? []) this.#hashes.add(h);
   }
 
-  /** The longest exact secret; a stream holds back at most this many characters less one. */
-  get longestSecret(): number {
-    return this.#secrets[0]?.length ?? 0;
-  }
-
   /**
    * The exact values only. For successful provider bodies: the provider knows its own key but never a
    * gateway token, and in model output `Bearer` is ordinary text.
@@ -72,9 +67,19 @@ export class SecretScrubber {
     return new StreamScrubber(this);
   }
 
-  /** Whether `tail` is a proper prefix of an exact secret (so the next piece could complete it). */
-  beginsSecret(tail: string): boolean {
-    return this.#secrets.some((s) => s.length > tail.length && s.startsWith(tail));
+  /** Length of the longest tail of `text` that is a proper prefix of an exact secret (the next piece could complete it). */
+  secretStartAtEnd(text: string): number {
+    let longest = 0;
+    for (const secret of this.#secrets) {
+      // Candidates start where the secret's first character occurs in the last length-1 characters; the earliest is the longest.
+      for (let i = text.indexOf(secret[0], Math.max(0, text.length - secret.length + 1)); i !== -1; i = text.indexOf(secret[0], i + 1)) {
+        if (secret.startsWith(text.slice(i))) {
+          longest = Math.max(longest, text.length - i);
+          break;
+        }
+      }
+    }
+    return longest;
   }
 }
 
@@ -85,15 +90,9 @@ export class StreamScrubber {
 
   push(piece: string): string {
     const text = this.scrubber.scrubExact(this.#held + piece);
-    const max = Math.min(text.length, this.scrubber.longestSecret - 1);
-    for (let n = max; n > 0; n--) {
-      if (this.scrubber.beginsSecret(text.slice(-n))) {
-        this.#held = text.slice(-n);
-        return text.slice(0, -n);
-      }
-    }
-    this.#held = '';
-    return text;
+    const held = this.scrubber.secretStartAtEnd(text);
+    this.#held = held > 0 ? text.slice(-held) : '';
+    return held > 0 ? text.slice(0, -held) : text;
   }
 
   end(): string {

@@ -11,7 +11,7 @@ entry(class, forbidden) := object.union(data.data.licences["qwen2.5-7b-instruct"
 
 decide_under(e) := d if {
 	d := training.decision with input as fixtures.call("qwen2.5-7b-instruct")
-		with data.data.licences["qwen2.5-7b-instruct"] as e
+		with data.data.licences as {"qwen2.5-7b-instruct": e}
 }
 
 test_competing_model_terms_not_trainable if {
@@ -131,11 +131,11 @@ test_restrictions_bind_only_under_inheriting_classes if {
 
 test_pinned_revision_must_match if {
 	pinned := object.union(data.data.licences["qwen2.5-7b-instruct"], {"subject": {"kind": "checkpoint", "model_id": "Qwen/Qwen2.5-7B-Instruct", "revision": "a09a35458c702b33eeacc393d103063234e8bc28"}})
-	other := training.decision with input as fixtures.call("qwen2.5-7b-instruct") with data.data.licences["qwen2.5-7b-instruct"] as pinned
+	other := training.decision with input as fixtures.call("qwen2.5-7b-instruct") with data.data.licences as {"qwen2.5-7b-instruct": pinned}
 	other.permit == false
 	fixtures.rules(other.reasons) == {"training.licence_mismatch"}
 	same := training.decision with input as fixtures.with_route("qwen2.5-7b-instruct", {"revision": "a09a35458c702b33eeacc393d103063234e8bc28"})
-		with data.data.licences["qwen2.5-7b-instruct"] as pinned
+		with data.data.licences as {"qwen2.5-7b-instruct": pinned}
 	same.permit == true
 }
 
@@ -154,4 +154,15 @@ test_unknown_licence_not_trainable if {
 	d.attribution == []
 	d.naming == []
 	fixtures.rules(d.reasons) == {"training.licence_unknown"}
+}
+
+# Data that bypassed the schema (a fleet bundle, a hand edit) still fails closed: an entry without its check,
+# a legacy class name, or a model id in another case never permits training.
+test_malformed_or_legacy_entries_never_permit_training if {
+	unchecked := object.remove(data.data.licences["qwen2.5-7b-instruct"], ["checked"])
+	not decide_under(unchecked).permit
+	not decide_under(object.union(data.data.licences["qwen2.5-7b-instruct"], {"training": "yes"})).permit
+	other_case := training.decision with input as fixtures.with_route("qwen2.5-7b-instruct", {"upstream_model": "qwen/qwen2.5-7b-instruct"})
+	not other_case.permit
+	fixtures.rules(other_case.reasons) == {"training.licence_mismatch"}
 }

@@ -2,7 +2,8 @@
 // impact on recorded calls → activate with a reason; and the history with roll back.
 import { call, can } from './api.js';
 import { companyChanges, type CompanyRules } from './company-words.js';
-import { licenceChanges, type Catalogue } from './licence-words.js';
+import { describeCatalogueChanges } from '../../policy/catalogue-diff.js';
+import type { Catalogue } from '../../policy/catalogue-schema.js';
 import { clear, field, h, table } from './dom.js';
 import { discardDraft, draft } from './draft.js';
 import { policyStatus, type PolicyStatus } from './sources.js';
@@ -49,7 +50,7 @@ const STEP_WORDS: Record<string, string> = {
 /** The files whose changes are also said in words. */
 const WORDS: Record<string, (before: unknown, after: unknown) => string[]> = {
   'data/company.json': (b, a) => companyChanges(b as CompanyRules, a as CompanyRules),
-  'data/licences.json': (b, a) => licenceChanges(b as Catalogue, a as Catalogue),
+  'data/licences.json': (b, a) => describeCatalogueChanges(b as Catalogue, a as Catalogue),
 };
 
 const SOURCE_WORDS: Record<string, string> = {

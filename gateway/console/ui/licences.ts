@@ -4,12 +4,15 @@
 import { can } from './api.js';
 import { clear, field, h, table } from './dom.js';
 import { currentFile, setDraftFile } from './draft.js';
-import { CHECK_WORDS, TRAINING_WORDS, TRIGGER_WORDS, subjectWords, type Catalogue, type Duty, type LicenceEntry } from './licence-words.js';
+import { DUTY_KINDS, type Catalogue, type CatalogueEntry } from '../../policy/catalogue-schema.js';
+import { CHECK_WORDS, TRAINING_WORDS, TRIGGER_WORDS, subjectWords } from './licence-words.js';
+
+type Duty = CatalogueEntry['duties'][number];
+type LicenceEntry = CatalogueEntry;
 import { activeSources } from './sources.js';
 import { announce } from './status.js';
 
 const FILE = 'data/licences.json';
-const DUTY_KINDS = ['attribution', 'naming', 'notice', 'licence-copy', 'use-restrictions'];
 
 function select(options: Record<string, string>, value: string): HTMLSelectElement {
   return h('select', {}, Object.entries(options).map(([v, words]) => h('option', { value: v, selected: v === value }, words)));
@@ -24,9 +27,9 @@ function dutyRow(d: Duty, duties: Duty[], rerender: () => void): HTMLElement {
   const text = input(d.text);
   const trigger = select(TRIGGER_WORDS, d.trigger);
   const prefix = input(d.prefix ?? '');
-  kind.addEventListener('change', () => ((d.kind = kind.value), rerender()));
+  kind.addEventListener('change', () => ((d.kind = kind.value as Duty['kind']), rerender()));
   text.addEventListener('change', () => (d.text = text.value));
-  trigger.addEventListener('change', () => (d.trigger = trigger.value));
+  trigger.addEventListener('change', () => (d.trigger = trigger.value as Duty['trigger']));
   prefix.addEventListener('change', () => (d.prefix = prefix.value));
   const n = duties.indexOf(d) + 1;
   return h(
@@ -43,7 +46,7 @@ function editForm(id: string, e: LicenceEntry, save: () => void): HTMLFormElemen
   const form = h('form', { id: 'licence-form', 'aria-label': `Edit licence ${id}` });
   const render = () => {
     const training = select(TRAINING_WORDS, e.training);
-    training.addEventListener('change', () => (e.training = training.value));
+    training.addEventListener('change', () => (e.training = training.value as LicenceEntry['training']));
     const name = input(e.agreement.name);
     const version = input(e.agreement.version);
     const effective = input(e.agreement.effective ?? '', 'date');
@@ -57,7 +60,7 @@ function editForm(id: string, e: LicenceEntry, save: () => void): HTMLFormElemen
     effective.addEventListener('change', () => (effective.value ? (e.agreement.effective = effective.value) : delete e.agreement.effective));
     url.addEventListener('change', () => (e.url = url.value));
     on.addEventListener('change', () => (e.checked.on = on.value));
-    how.addEventListener('change', () => (e.checked.how = how.value));
+    how.addEventListener('change', () => (e.checked.how = how.value as LicenceEntry['checked']['how']));
     source.addEventListener('change', () => (e.checked.source = source.value));
     notes.addEventListener('change', () => (e.notes = notes.value));
     clear(

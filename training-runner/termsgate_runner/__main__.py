@@ -1,4 +1,4 @@
-"""python -m termsgate_runner pull | verify | scan | train | card | check-deployment"""
+"""python -m termsgate_runner pull | verify | scan | train | audit | card | check-deployment"""
 import argparse
 import json
 import sys
@@ -22,6 +22,17 @@ def cmd_pull(a) -> int:
     return 0
 
 
+def _detector(a):
+    """Span-level detection against the gateway: its admin API (--gateway, --detect-token) or its scan CLI (--data-dir)."""
+    from .trace import CliDetector, GatewayDetector
+
+    if a.gateway:
+        if not a.detect_token:
+            raise SystemExit("--gateway needs --detect-token (an auditor or admin token)")
+        return GatewayDetector(a.gateway, a.detect_token)
+    return CliDetector(Path(a.data_dir)) if a.data_dir else None
+
+
 def cmd_verify(a) -> int:
     from .gateway_key import GatewayKey, load_pinned
     from .provenance import scan
@@ -31,7 +42,7 @@ def cmd_verify(a) -> int:
     if key is None:
         print(f"no gateway key pinned in {a.dir}; pass --public-key", file=sys.stderr)
         return 2
-    report = verify_dir(Path(a.dir), key, set(load_config(a.config).allowed_licences), move=not a.dry_run)
+    report = verify_dir(Path(a.dir), key, set(load_config(a.config).allowed_licences), move=not a.dry_run, detector=_detector(a))
     out = report.to_json()
     restricted = False
     for dataset in a.external or []:
@@ -56,6 +67,17 @@ def cmd_train(a) -> int:
     summary = train(Path(a.data), load_config(a.config), Path(a.out))
     if int(__import__("os").environ.get("RANK", "0")) == 0:
         _print(summary)
+    return 0
+
+
+def cmd_audit(a) -> int:
+    from .audit import audit, load_prompts
+
+    detector = _detector(a)
+    if detector is None:
+        print("audit needs the gateway's index: --gateway with --detect-token, or --data-dir", file=sys.stderr)
+        return 2
+    _print(audit(Path(a.run), load_config(a.config), load_prompts(Path(a.prompts)), detector, a.max_new_tokens))
     return 0
 
 
@@ -89,7 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--config")
     s.add_argument("--public-key", help="gateway key JSON (default: the key pinned by pull)")
     s.add_argument("--external", action="append", help="outside dataset to pass through `termsgate provenance scan`")
-    s.add_argument("--data-dir", help="the gateway's data directory, for --external scans")
+    s.add_argument("--data-dir", help="the gateway's data directory: trace every record with `termsgate provenance scan` (and --external scans)")
+    s.add_argument("--gateway", help="trace every record through the gateway's admin detect API")
+    s.add_argument("--detect-token", help="auditor or admin token for --gateway")
     s.add_argument("--dry-run", action="store_true", help="report without moving records")
     s.set_defaults(fn=cmd_verify)
     s = sub.add_parser("scan", help="refuse an outside dataset holding restricted gateway outputs (exit 1)")
@@ -101,6 +125,15 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--config")
     s.add_argument("--out", required=True)
     s.set_defaults(fn=cmd_train)
+    s = sub.add_parser("audit", help="share of the student's generations that reproduce restricted outputs, beside the base model's")
+    s.add_argument("--run", required=True)
+    s.add_argument("--prompts", required=True, help="JSONL of held-out prompts: {\"messages\": [...]} or {\"prompt\": \"...\"}")
+    s.add_argument("--config", help="the training config (rebuilds the base model)")
+    s.add_argument("--gateway")
+    s.add_argument("--detect-token")
+    s.add_argument("--data-dir", help="the gateway's data directory (scan CLI instead of the API)")
+    s.add_argument("--max-new-tokens", type=int, default=96)
+    s.set_defaults(fn=cmd_audit)
     s = sub.add_parser("card", help="write the model card and lineage summary of a run")
     s.add_argument("--run", required=True)
     s.add_argument("--name")

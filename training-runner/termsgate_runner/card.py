@@ -5,6 +5,7 @@ from pathlib import Path
 
 import yaml
 
+from .audit import AUDIT
 from .lineage import LINEAGE, SUMMARY
 from .restrictions import TRIGGER_WORDS, duties, inherited
 
@@ -47,6 +48,9 @@ def build_card(run: Path, name: str | None = None) -> tuple[str, dict]:
             "decision_ids": len(decision_ids),
         },
     }
+    audit = json.loads((run / AUDIT).read_text()) if (run / AUDIT).exists() else None
+    if audit:
+        meta["termsgate"]["contamination"] = {"prompts": audit["prompts"], "student_share": audit["student"]["share"], "base_share": audit["base"]["share"]}
     meta = {k: v for k, v in meta.items() if v is not None}
     lines = [
         "---", yaml.safe_dump(meta, sort_keys=False, allow_unicode=True).rstrip(), "---", "",
@@ -78,6 +82,11 @@ def build_card(run: Path, name: str | None = None) -> tuple[str, dict]:
             lines.append(f"- use restriction ({r['licence']}): {r['text']}")
     else:
         lines.append("The licences of the data pass no use restrictions on to this model.")
+    if audit:
+        lines += ["", "## Contamination audit", "",
+                  f"On {audit['prompts']} held-out prompts, {audit['student']['share']:.1%} of the student's generations reproduce a",
+                  f"restricted output (traced by the gateway's fingerprint index), against {audit['base']['share']:.1%} for the base model.",
+                  f"Details: `{AUDIT}`."]
     lines += ["", "## Lineage", "", f"`{LINEAGE}` lists the {len(decision_ids)} gateway decision ids (and record ids) of the data used.", ""]
     return "\n".join(lines), meta
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from .canonical import digest_of, permit_message, record_id_of
 from .gateway_key import GatewayKey
 from .shards import append_lines, quarantine_path, shard_paths, write_atomic
+from .trace import Detector, describe, record_document, restricted_origins
 
 
 def check_record(record, key: GatewayKey, allowed_licences: set[str]) -> str | None:
@@ -51,12 +52,22 @@ class VerifyReport:
         return {"verified": self.verified, "quarantined": len(self.quarantined), "reasons": self.quarantined}
 
 
-def verify_dir(data_dir: Path, key: GatewayKey, allowed_licences: set[str], move: bool = True) -> VerifyReport:
-    """Verifies every shard; with move, rewrites shards without the refused records and quarantines those."""
+def verify_dir(data_dir: Path, key: GatewayKey, allowed_licences: set[str], move: bool = True, detector: "Detector | None" = None) -> VerifyReport:
+    """Verifies every shard; with move, rewrites shards without the refused records and quarantines those.
+
+    With a detector, every record whose permit checks is scanned again for provenance spans: one that
+    traces to a restricted output is refused even with a valid permit.
+    """
     report = VerifyReport()
     for path in shard_paths(data_dir):
-        kept: list[str] = []
+        passed: list[tuple[int, str, dict]] = []
         refused: list[str] = []
+
+        def refuse(n: int, record, reason: str) -> None:
+            rid = record.get("id") if isinstance(record, dict) else None
+            report.quarantined.append({"id": rid, "reason": reason, "shard": path.name, "line": n})
+            refused.append(json.dumps({"reason": reason, "shard": path.name, "line": n, "record": record}, ensure_ascii=False))
+
         for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
             if not line.strip():
                 continue
@@ -66,12 +77,18 @@ def verify_dir(data_dir: Path, key: GatewayKey, allowed_licences: set[str], move
             except json.JSONDecodeError:
                 record, reason = line, "unparseable line"
             if reason is None:
+                passed.append((n, line, record))
+            else:
+                refuse(n, record, reason)
+        kept: list[str] = []
+        results = detector.detect([record_document(r["example"]) for _, _, r in passed]) if detector and passed else None
+        for i, (n, line, record) in enumerate(passed):
+            origins = restricted_origins(results[i]) if results else []
+            if origins:
+                refuse(n, record, describe(origins))
+            else:
                 kept.append(line)
                 report.verified += 1
-                continue
-            rid = record.get("id") if isinstance(record, dict) else None
-            report.quarantined.append({"id": rid, "reason": reason, "shard": path.name, "line": n})
-            refused.append(json.dumps({"reason": reason, "shard": path.name, "line": n, "record": record}, ensure_ascii=False))
         if move and refused:
             append_lines(quarantine_path(data_dir), refused)
             write_atomic(path, "".join(line + "\n" for line in kept))

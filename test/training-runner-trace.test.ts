@@ -1,0 +1,140 @@
+// The runner checks again, and audits the student: records that trace to restricted outputs are
+// quarantined by `termsgate_runner verify` even under a valid permit (one signed before an index
+// update), through the gateway's admin detect API and through its scan CLI; and the contamination
+// audit runs on a trained student and its base model and reaches the model card.
+import t from 'tap';
+import { execFile } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import type { TrainingExample } from '../gateway/pipeline/contracts.js';
+import { loadOrCreateSigningKeys } from '../gateway/signing/keys.js';
+import { canonicalJson, digestOf, recordIdOf, signPermit } from '../gateway/training/permit.js';
+import { startDemoGateway } from './support/demo-gateway.js';
+
+const repo = resolve(import.meta.dirname, '..');
+const runnerDir = join(repo, 'training-runner');
+const python = join(runnerDir, '.venv', 'bin', 'python');
+const run = promisify(execFile);
+const runner = async (args: string[]) => {
+  const r = await run(python, ['-m', 'termsgate_runner', ...args], { cwd: runnerDir, maxBuffer: 64 * 1024 * 1024 }).then(
+    (ok) => ({ code: 0, stdout: ok.stdout, stderr: ok.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+  );
+  return { ...r, json: r.stdout.trim() ? JSON.parse(r.stdout) : null };
+};
+
+// A tiny student trains and generates on CPU: minutes on a shared machine.
+t.setTimeout(900_000);
+const gw = await startDemoGateway();
+const work = mkdtempSync(join(tmpdir(), 'tg-runner-trace-'));
+t.teardown(async () => {
+  await gw.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+async function chat(model: string, content: string): Promise<{ id: string; text: string }> {
+  const res = await fetch(`${gw.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model, messages: [{ role: 'user', content }] }),
+  });
+  const body = (await res.json()) as { choices: { message: { content: string } }[] };
+  return { id: res.headers.get('x-termsgate-decision-id')!, text: body.choices[0].message.content };
+}
+
+const strip = (s: string) => s.replace(/[\uFE00-\uFE0F]|\uDB40[\uDD00-\uDDEF]/g, '');
+const CLEAN_TOPICS = ['tides', 'volcanoes', 'glaciers', 'bridges', 'compilers', 'gardens', 'rivers', 'comets', 'bread', 'violins', 'deserts', 'forests'];
+const RESTRICTED_TOPICS = ['lighthouses', 'canals', 'windmills', 'orchards'];
+const prompt = (topic: string) => `Tell me about ${topic}. mock:words=30`;
+
+const clean: { id: string; text: string }[] = [];
+for (const topic of CLEAN_TOPICS) clean.push(await chat('qwen2.5-7b-instruct', prompt(topic)));
+const restricted: { id: string; text: string; prompt: string }[] = [];
+for (const topic of RESTRICTED_TOPICS) restricted.push({ ...(await chat('gpt-4o-mini', prompt(topic))), prompt: prompt(topic) });
+await new Promise((r) => setTimeout(r, 500));
+
+/** Records as a gateway would have signed them before its index knew the restricted outputs. */
+function presigned(): string[] {
+  const keys = loadOrCreateSigningKeys(gw.dataDir);
+  return restricted.map((r, i) => {
+    const example: TrainingExample = {
+      decision_id: `0195f000-0000-7000-8000-00000000000${i}`,
+      model: 'qwen2.5-7b-instruct',
+      licence: 'apache-2.0',
+      licence_class: 'yes',
+      attribution: [],
+      naming: [],
+      policy_revision: 'before-index-update',
+      messages: [{ role: 'user', content: r.prompt }],
+      completion: strip(r.text),
+      top_logprobs: null,
+      time: new Date().toISOString(),
+    };
+    const id = recordIdOf(example.decision_id);
+    const permit = signPermit({ id, digest: digestOf(canonicalJson(example)), policy_revision: example.policy_revision, licence: example.licence }, keys.keyId, keys.sign);
+    return JSON.stringify({ id, seq: 1000 + i, permit, example });
+  });
+}
+
+const cleanDir = join(work, 'clean');
+const dirtyDir = join(work, 'dirty');
+
+
+t.test('pull the permitted records; a contaminated copy carries valid permits', async (t) => {
+  t.ok(existsSync(python), 'training-runner/.venv exists');
+  const pulled = await runner(['pull', '--gateway', gw.url, '--token', gw.runnerToken, '--out', cleanDir]);
+  t.equal(pulled.code, 0, pulled.stderr);
+  t.equal(pulled.json.received, CLEAN_TOPICS.length, 'only the qwen outputs were offered');
+  cpSync(cleanDir, dirtyDir, { recursive: true });
+  writeFileSync(join(dirtyDir, 'shards', 'shard-000000001000.jsonl'), presigned().join('\n') + '\n');
+  const plain = await runner(['verify', dirtyDir, '--dry-run']);
+  t.equal(plain.json.quarantined, 0, 'the permits alone are valid');
+});
+
+t.test('verify traces every record and quarantines restricted ones despite their permits', async (t) => {
+  const viaApi = await runner(['verify', dirtyDir, '--dry-run', '--gateway', gw.url, '--detect-token', gw.adminToken]);
+  t.equal(viaApi.code, 1);
+  t.equal(viaApi.json.verified, CLEAN_TOPICS.length);
+  t.equal(viaApi.json.quarantined, RESTRICTED_TOPICS.length);
+  for (const r of restricted) t.ok(viaApi.json.reasons.some((q: { reason: string }) => q.reason.includes(r.id) && q.reason.startsWith('traces to restricted output')), `names ${r.id}`);
+  const viaCli = await runner(['verify', dirtyDir, '--dry-run', '--data-dir', gw.dataDir]);
+  t.equal(viaCli.json.quarantined, RESTRICTED_TOPICS.length, 'the scan CLI finds the same');
+  const cleanCheck = await runner(['verify', cleanDir, '--dry-run', '--gateway', gw.url, '--detect-token', gw.adminToken]);
+  t.same([cleanCheck.code, cleanCheck.json.quarantined], [0, 0], 'permitted records pass');
+});
+
+t.test('the contamination audit runs on a trained student and its base model, and goes into the model card', async (t) => {
+  const config = join(work, 'tiny.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      allowed_licences: ['apache-2.0'],
+      steps: 30,
+      micro_batch_size: 8,
+      lr: 0.01,
+      warmup_steps: 4,
+      eval_every: 30,
+      log_every: 10,
+      checkpoint_every: 30,
+      eval_fraction: 0.1,
+      student: { arch: 'llama', hidden_size: 48, intermediate_size: 96, num_layers: 2, num_heads: 4, max_seq_len: 128, tokenizer_vocab_size: 400 },
+    }),
+  );
+  // Held-out prompts: the prompts of the restricted calls and one nobody asked.
+  const prompts = join(work, 'prompts.jsonl');
+  writeFileSync(prompts, [...restricted.map((r) => r.prompt), 'Tell me about meadows.'].map((p) => JSON.stringify({ prompt: p })).join('\n') + '\n');
+  const out = join(work, 'run-clean');
+  const trained = await runner(['train', '--data', cleanDir, '--config', config, '--out', out]);
+  t.equal(trained.code, 0, 'trained');
+  const audited = await runner(['audit', '--run', out, '--config', config, '--prompts', prompts, '--max-new-tokens', '48', '--data-dir', gw.dataDir]);
+  t.equal(audited.code, 0, audited.code === 0 ? 'audited' : audited.stderr.slice(-2000));
+  t.match(audited.json, { prompts: RESTRICTED_TOPICS.length + 1, student: { generations: RESTRICTED_TOPICS.length + 1 }, base: { generations: RESTRICTED_TOPICS.length + 1 } });
+  t.equal(audited.json.student.share, 0, 'a student trained on permitted records only reproduces no restricted output');
+  t.equal(audited.json.base.share, 0);
+  t.equal((await runner(['card', '--run', out, '--name', 'student'])).code, 0);
+  const card = readFileSync(join(out, 'README.md'), 'utf8');
+  t.match(card, /## Contamination audit/);
+  t.match(card, /contamination:\n\s+prompts: 5\n\s+student_share: 0(\.0)?\n\s+base_share: 0(\.0)?\n/);
+});

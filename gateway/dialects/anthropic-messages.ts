@@ -4,6 +4,14 @@ import type { OutputMarker } from '../pipeline/contracts.js';
 import { isObject } from './json-object.js';
 import type { EndpointAdapter, ParsedRequest, SseEvent } from './types.js';
 import { eventObject } from './sse.js';
+import { MAGIC, PAYLOAD_BYTES } from '../provenance/payload.js';
+import { removeMarks } from '../provenance/variation-selectors.js';
+
+function unmarkThinking(message: unknown): unknown {
+  if (!isObject(message) || message.role !== 'assistant' || !Array.isArray(message.content)) return message;
+  const content = message.content.map((b) => (isObject(b) && b.type === 'thinking' && typeof b.thinking === 'string' ? { ...b, thinking: removeMarks(b.thinking, MAGIC, PAYLOAD_BYTES) } : b));
+  return { ...message, content };
+}
 
 export const anthropicMessages: EndpointAdapter = {
   endpoint: 'messages',
@@ -20,7 +28,9 @@ export const anthropicMessages: EndpointAdapter = {
     return { model: body.model, stream: body.stream === true, prompt, structured: false };
   },
 
-  upstreamBody: (body, upstreamModel) => ({ ...body, model: upstreamModel }),
+  // Thinking blocks sent back go upstream without the marks the gateway put in: Anthropic checks
+  // them against the signature it gave the original.
+  upstreamBody: (body, upstreamModel) => ({ ...body, model: upstreamModel, messages: Array.isArray(body.messages) ? body.messages.map(unmarkThinking) : body.messages }),
 
   transformJson(json, marker, out) {
     const content = Array.isArray(json.content) ? json.content : [];

@@ -53,3 +53,28 @@ export function selectorRunsAt(text: string): SelectorRun[] {
 export function selectorRuns(text: string): Uint8Array[] {
   return selectorRunsAt(text).map((r) => r.bytes);
 }
+
+/**
+ * The text with every complete watermark payload (the magic and PAYLOAD_BYTES selectors in all)
+ * taken out of its selector run; other selectors (an emoji's VS16) stay. Restores a marked text
+ * byte for byte, so a provider that signed the original (Anthropic thinking blocks) accepts it back.
+ */
+export function removeMarks(text: string, magic: Uint8Array, payloadBytes: number): string {
+  let out = '';
+  let from = 0;
+  for (const run of selectorRunsAt(text)) {
+    const chars = [...text.slice(run.start, run.end)];
+    const keep: string[] = [];
+    for (let i = 0; i < chars.length; ) {
+      if (i + payloadBytes <= run.bytes.length && run.bytes[i] === magic[0] && run.bytes[i + 1] === magic[1]) {
+        i += payloadBytes;
+      } else {
+        keep.push(chars[i]);
+        i++;
+      }
+    }
+    out += text.slice(from, run.start) + keep.join('');
+    from = run.end;
+  }
+  return out + text.slice(from);
+}

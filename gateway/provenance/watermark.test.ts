@@ -122,3 +122,17 @@ t.test('code fences, inline code and Markdown syntax stay untouched', async (t) 
   t.match(marked, /^- list/m);
   t.match(marked, /^1\. numbered/m);
 });
+
+t.test('removeMarks restores a marked text byte for byte and keeps other selectors', async (t) => {
+  const { removeMarks } = await import('./variation-selectors.js');
+  const fc = (await import('fast-check')).default;
+  const marker = createOutputMarker({ decisionId: randomUUID(), licenceClass: 'yes', trainable: true }, key);
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom('word', 'the', 'sea', '👍\uFE0F', 'x\uFE0E', '\n', '`code`', 'rivers,'), { maxLength: 80 }), (parts) => {
+      const text = parts.join(' ');
+      return removeMarks(marker.markText(text), MAGIC, PAYLOAD_BYTES) === text;
+    }),
+    { numRuns: 300 },
+  );
+  t.equal(removeMarks(marker.markText(prose), MAGIC, PAYLOAD_BYTES), prose);
+});

@@ -5,6 +5,8 @@ import { Piscina } from 'piscina';
 import type { BodyClassification } from '../pipeline/contracts.js';
 import { inspect, type InspectTask } from './inspect.js';
 import type { MaskResult } from './mask.js';
+import { mergeClassifications, type DetectorHook } from './detector-hook.js';
+import { bodyPieces } from './walk.js';
 
 export interface ClassifierOptions {
   /** Bodies whose strings total at most this many characters are classified on the event loop. */
@@ -32,7 +34,7 @@ export interface Classifier {
 // Under tsx (tests) the sources are .ts; built, they are .js next to this module.
 const workerFile = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url).href;
 
-export function createClassifier(opts: ClassifierOptions): Classifier {
+export function createClassifier(opts: ClassifierOptions, hook?: DetectorHook): Classifier {
   let pool: Piscina | null = null;
   const run = async (task: InspectTask) => {
     if (stringChars(task.body, opts.inlineChars) <= opts.inlineChars) return inspect(task);
@@ -46,8 +48,16 @@ export function createClassifier(opts: ClassifierOptions): Classifier {
     }
   };
   return {
-    classify: async (body) => (await run({ op: 'classify', body, decodedBytes: opts.decodedBytes })) as BodyClassification,
-    mask: async (body, classes) => (await run({ op: 'mask', body, classes, decodedBytes: opts.decodedBytes })) as MaskResult,
+    async classify(body) {
+      const [local, external] = await Promise.all([run({ op: 'classify', body, decodedBytes: opts.decodedBytes }), hook?.classify(bodyPieces(body))]);
+      return external ? mergeClassifications(local as BodyClassification, external) : (local as BodyClassification);
+    },
+    async mask(body, classes) {
+      // Only the patterns can place what they mask; a class the external detector reports is refused instead.
+      const external = classes.filter((c) => hook?.reports(c));
+      if (external.length > 0) throw new Error(`${external.join(', ')} from the external detector cannot be masked`);
+      return (await run({ op: 'mask', body, classes, decodedBytes: opts.decodedBytes })) as MaskResult;
+    },
     async close() {
       await pool?.destroy();
     },

@@ -5,6 +5,7 @@ import { lintSource } from '@secretlint/core';
 import { creator as recommended } from '@secretlint/secretlint-rule-preset-recommend';
 import type { FoldedText } from '../text/normalise.js';
 import type { BodyFinding } from './scan.js';
+import { lastAtOrBefore } from './offsets.js';
 
 const config = { rules: [{ id: recommended.meta.id, rule: recommended }] };
 
@@ -36,15 +37,4 @@ export async function ruleSetFindings(folded: readonly FoldedText[]): Promise<Bo
     out.push({ dataClass: dataClassOf(m.ruleId), kind: m.messageId, spans: [span] });
   }
   return out;
-}
-
-function lastAtOrBefore(sorted: number[], value: number): number {
-  let lo = 0;
-  let hi = sorted.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (sorted[mid] <= value) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }

@@ -43,6 +43,23 @@ export const configSchema = {
         decodedBytes: { type: 'integer', minimum: 0, default: 8 * 1024 * 1024 },
       },
     },
+    detector: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['url'],
+      properties: {
+        url: { type: 'string', format: 'uri', pattern: '^https?://' },
+        timeoutMs: { type: 'integer', minimum: 1, default: 2_000 },
+        language: { type: 'string', default: 'en' },
+        scoreThreshold: { type: 'number', minimum: 0, maximum: 1, default: 0.5 },
+        entities: {
+          type: 'object',
+          additionalProperties: { type: 'string', pattern: '^[a-z]+\\.[a-z_]+$' },
+          default: { PERSON: 'pii.name', LOCATION: 'pii.location', NRP: 'pii.demographic', MEDICAL_LICENSE: 'pii.national_id', IBAN_CODE: 'pii.bank_account' },
+        },
+        failClosed: { type: 'array', items: { type: 'string' }, default: [] },
+      },
+    },
     providers: {
       type: 'object',
       minProperties: 1,

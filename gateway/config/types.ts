@@ -61,6 +61,8 @@ export interface Config {
     /** Decoded bytes (base64, data: URIs) inspected per body. */
     decodedBytes: number;
   };
+  /** Optional external detector (Presidio-compatible analyzer); off when absent. */
+  detector?: DetectorConfig;
   providers: Record<string, ProviderConfig>;
   models: Record<string, ModelConfig>;
   keys: VirtualKeyConfig[];
@@ -98,4 +100,16 @@ export interface OidcConfig {
   /** Group → role; a user in several mapped groups gets the strongest role. */
   roles: Record<string, 'admin' | 'policy-editor' | 'auditor'>;
   sessionTtlSeconds: number;
+}
+
+export interface DetectorConfig {
+  /** Base URL of a Presidio-compatible analyzer; the gateway posts to `<url>/analyze`. */
+  url: string;
+  timeoutMs: number;
+  language: string;
+  scoreThreshold: number;
+  /** Analyzer entity type → data class, e.g. PERSON → pii.name. */
+  entities: Record<string, string>;
+  /** Data classes taken as present when the analyzer cannot answer (fail closed); the rest fail open. */
+  failClosed: string[];
 }

@@ -6,6 +6,7 @@ import { ControlTokens } from '../auth/control-tokens.js';
 import { VirtualKeys } from '../auth/virtual-keys.js';
 import { redact } from '../classify/classify.js';
 import { createClassifier } from '../classify/classifier.js';
+import { DetectorHook } from '../classify/detector-hook.js';
 import { detectors } from '../classify/detectors.js';
 import { whoamiRoute } from '../auth/whoami-route.js';
 import { DEFAULT_CONSOLE_DIR, readConsoleFiles } from '../console/assets.js';
@@ -88,12 +89,15 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
     closers.push(() => feed.close());
     const upstream = new Upstream(config, process.env, scrubber);
     closers.push(() => upstream.close());
-    const classifier = createClassifier({
-      inlineChars: config.intake.inlineClassifyChars,
-      budgetMs: config.intake.classifyBudgetMs,
-      decodedBytes: config.intake.decodedBytes,
-      threads: config.intake.classifyThreads,
-    });
+    const classifier = createClassifier(
+      {
+        inlineChars: config.intake.inlineClassifyChars,
+        budgetMs: config.intake.classifyBudgetMs,
+        decodedBytes: config.intake.decodedBytes,
+        threads: config.intake.classifyThreads,
+      },
+      config.detector ? new DetectorHook(config.detector) : undefined,
+    );
     closers.push(() => classifier.close());
 
     const requestPath = new RequestPath({

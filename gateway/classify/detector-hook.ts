@@ -1,0 +1,112 @@
+// An optional external detector (a Presidio-compatible analyzer: POST /analyze {text, language} →
+// [{entity_type, start, end, score}]) for what patterns cannot find, such as names and addresses.
+// Off unless configured. When it fails or times out, each data class it reports follows its own
+// setting: fail-closed classes are taken as present (the policy then refuses or masks where it would
+// for a real finding), fail-open classes as absent.
+import { request } from 'undici';
+import type { DetectorConfig } from '../config/types.js';
+import type { BodyClassification } from '../pipeline/contracts.js';
+import type { Piece } from './walk.js';
+import { lastAtOrBefore } from './offsets.js';
+
+interface AnalyzerResult {
+  entity_type: string;
+  start: number;
+  end: number;
+  score: number;
+}
+
+export const DETECTOR_UNAVAILABLE = '(external detector unavailable)';
+
+export class DetectorHook {
+  constructor(private readonly config: DetectorConfig) {}
+
+  /** Whether this detector can report the class (then only it knows where that class is). */
+  reports(dataClass: string): boolean {
+    return Object.values(this.config.entities).includes(dataClass) || this.config.failClosed.includes(dataClass);
+  }
+
+  /** Classes, counts and paths the analyzer finds in the body's values (keys are left to the patterns). */
+  async classify(pieces: readonly Piece[]): Promise<BodyClassification> {
+    const values = pieces.filter((p) => !p.key && /\p{L}/u.test(p.text));
+    // One call for the whole body: values joined by newlines, offsets mapped back.
+    const starts: number[] = [];
+    let text = '';
+    for (const p of values) {
+      starts.push(text.length);
+      text += p.text + '\n';
+    }
+    const found = new BodyFindingsBuilder();
+    if (values.length === 0) return found.result();
+    let results: AnalyzerResult[];
+    try {
+      results = await this.#analyze(text);
+    } catch {
+      for (const dataClass of this.config.failClosed) found.add(dataClass, DETECTOR_UNAVAILABLE);
+      return found.result();
+    }
+    const toUnits = codePointToUnitOffsets(text);
+    for (const r of results) {
+      const dataClass = this.config.entities[r.entity_type];
+      if (!dataClass || r.score < this.config.scoreThreshold) continue;
+      const start = toUnits(r.start);
+      found.add(dataClass, values[lastAtOrBefore(starts, start)].path);
+    }
+    return found.result();
+  }
+
+  async #analyze(text: string): Promise<AnalyzerResult[]> {
+    const res = await request(new URL('analyze', this.config.url.endsWith('/') ? this.config.url : this.config.url + '/'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text, language: this.config.language, entities: Object.keys(this.config.entities), score_threshold: this.config.scoreThreshold }),
+      headersTimeout: this.config.timeoutMs,
+      bodyTimeout: this.config.timeoutMs,
+      signal: AbortSignal.timeout(this.config.timeoutMs),
+    });
+    if (res.statusCode !== 200) {
+      await res.body.dump();
+      throw new Error(`external detector answered ${res.statusCode}`);
+    }
+    const json = (await res.body.json()) as unknown;
+    if (!Array.isArray(json)) throw new Error('external detector answered something other than a list of results');
+    return json.filter((r): r is AnalyzerResult => typeof r?.entity_type === 'string' && Number.isInteger(r.start) && typeof r.score === 'number');
+  }
+}
+
+/** Merges the analyzer's classes into the patterns' classification. */
+export function mergeClassifications(a: BodyClassification, b: BodyClassification): BodyClassification {
+  const counts = { ...a.counts };
+  const paths: Record<string, string[]> = Object.fromEntries(Object.entries(a.paths).map(([k, v]) => [k, [...v]]));
+  for (const [c, n] of Object.entries(b.counts)) counts[c] = (counts[c] ?? 0) + n;
+  for (const [c, ps] of Object.entries(b.paths)) for (const p of ps) if (!(paths[c] ??= []).includes(p)) paths[c].push(p);
+  return { classes: Object.keys(counts).sort(), counts, paths };
+}
+
+class BodyFindingsBuilder {
+  readonly #counts: Record<string, number> = {};
+  readonly #paths: Record<string, string[]> = {};
+
+  add(dataClass: string, path: string): void {
+    this.#counts[dataClass] = (this.#counts[dataClass] ?? 0) + 1;
+    const at = (this.#paths[dataClass] ??= []);
+    if (!at.includes(path)) at.push(path);
+  }
+
+  result(): BodyClassification {
+    return { classes: Object.keys(this.#counts).sort(), counts: this.#counts, paths: this.#paths };
+  }
+}
+
+/** Presidio counts offsets in code points (Python strings); JavaScript strings count UTF-16 units. */
+function codePointToUnitOffsets(text: string): (cp: number) => number {
+  if (!/[\uD800-\uDFFF]/.test(text)) return (cp) => cp;
+  const units: number[] = [];
+  let u = 0;
+  for (const ch of text) {
+    units.push(u);
+    u += ch.length;
+  }
+  units.push(u);
+  return (cp) => units[Math.min(cp, units.length - 1)];
+}

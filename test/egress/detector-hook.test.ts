@@ -1,0 +1,96 @@
+// The optional external detector against a local stand-in for a Presidio analyzer: what it finds is
+// classified with its path and refused where the team's rules refuse it; when it is slow or down,
+// fail-closed classes count as present and fail-open ones as absent.
+import t from 'tap';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DetectorHook, DETECTOR_UNAVAILABLE } from '../../gateway/classify/detector-hook.js';
+import { bodyPieces } from '../../gateway/classify/walk.js';
+import { packageRoot } from '../../gateway/server/package-root.js';
+import { startDemoGateway } from '../support/demo-gateway.js';
+import { chat } from './cases.js';
+import { send } from './capture.js';
+
+// The stand-in: PERSON for "Firstname Lastname" pairs, LOCATION for "Street"; a mode for failures.
+let mode: 'ok' | 'slow' | 'error' = 'ok';
+const received: string[] = [];
+const analyzer = createServer((req, res) => {
+  let raw = '';
+  req.on('data', (d) => (raw += d));
+  req.on('end', () => {
+    const { text } = JSON.parse(raw) as { text: string };
+    received.push(text);
+    if (mode === 'error') return res.writeHead(500).end('{}');
+    const results = [...text.matchAll(/\b[A-Z][a-z]+ [A-Z][a-z]+\b|\b\d+ [A-Z][a-z]+ Street\b/gu)].map((m) => ({
+      entity_type: m[0].endsWith('Street') ? 'LOCATION' : 'PERSON',
+      // Presidio counts code points.
+      start: [...text.slice(0, m.index)].length,
+      end: [...text.slice(0, m.index! + m[0].length)].length,
+      score: m[0].startsWith('Maybe') ? 0.3 : 0.85,
+    }));
+    const answer = () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(results));
+    if (mode === 'slow') setTimeout(answer, 1_500);
+    else answer();
+  });
+});
+await new Promise<void>((resolve) => analyzer.listen(0, '127.0.0.1', resolve));
+const url = `http://127.0.0.1:${(analyzer.address() as AddressInfo).port}`;
+t.teardown(() => analyzer.close());
+
+const config = { url, timeoutMs: 300, language: 'en', scoreThreshold: 0.5, entities: { PERSON: 'pii.name', LOCATION: 'pii.location' }, failClosed: ['pii.name'] };
+
+t.test('findings come back with their paths; low scores are ignored; offsets survive astral characters', async (t) => {
+  mode = 'ok';
+  const hook = new DetectorHook(config);
+  const body = { messages: [{ role: 'user', content: '😀😀 ask Jane Doe' }], tools: [{ function: { description: 'ships to 12 Baker Street' } }], user: 'Maybe Someone' };
+  t.same(await hook.classify(bodyPieces(body)), {
+    classes: ['pii.location', 'pii.name'],
+    counts: { 'pii.name': 1, 'pii.location': 1 },
+    paths: { 'pii.name': ['messages[0].content'], 'pii.location': ['tools[0].function.description'] },
+  });
+});
+
+t.test('slow or failing: fail-closed classes are present, fail-open ones absent', async (t) => {
+  const hook = new DetectorHook(config);
+  for (const m of ['slow', 'error'] as const) {
+    mode = m;
+    const started = performance.now();
+    t.same(await hook.classify(bodyPieces({ input: 'ask Jane Doe at 12 Baker Street' })), { classes: ['pii.name'], counts: { 'pii.name': 1 }, paths: { 'pii.name': [DETECTOR_UNAVAILABLE] } }, m);
+    t.ok(performance.now() - started < 1_400, `${m}: gave up within the timeout`);
+  }
+  mode = 'ok';
+});
+
+t.test('through the gateway: a team that keeps names in-house', async (t) => {
+  const policyDir = mkdtempSync(join(tmpdir(), 'termsgate-detector-policies-'));
+  cpSync(join(packageRoot, 'policies'), policyDir, { recursive: true });
+  const companyFile = join(policyDir, 'data/company.json');
+  const company = JSON.parse(readFileSync(companyFile, 'utf8'));
+  company.company.teams['names-in-house'] = { ...company.company.teams.demo, deny_external_data_classes: ['pii.name'] };
+  writeFileSync(companyFile, JSON.stringify(company, null, 2));
+  const gw = await startDemoGateway((c) => {
+    c.policy.dir = policyDir;
+    c.keys[0].team = 'names-in-house';
+    c.detector = config;
+  });
+  t.teardown(async () => {
+    await gw.close();
+    rmSync(policyDir, { recursive: true, force: true });
+  });
+  mode = 'ok';
+  const clean = await send(gw, chat, { model: chat.model, messages: [{ role: 'user', content: 'summarise the report' }] });
+  t.equal(clean.status, 200);
+  const named = await send(gw, chat, { model: chat.model, messages: [{ role: 'user', content: 'hi' }], metadata: { owner: 'Jane Doe' }, store: true });
+  t.equal(named.status, 403);
+  t.match(named.body.error?.message, /may not send pii\.name/);
+  t.equal(named.received, '', 'nothing reached the provider');
+  t.ok(received.some((text) => text.includes('Jane Doe')), 'the analyzer saw the metadata too');
+  mode = 'slow';
+  const down = await send(gw, chat, { model: chat.model, messages: [{ role: 'user', content: 'summarise the report' }] });
+  t.equal(down.status, 403, 'analyzer too slow: pii.name fails closed');
+  t.equal(down.received, '');
+  mode = 'ok';
+});

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { termsgateConfigYaml } from '../../bench/termsgate-config.js';
 import { demoConfig } from '../config/demo.js';
 import { validateConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
@@ -108,6 +109,11 @@ const exampleConfigs: [string, () => Promise<Pick<Config, 'providers' | 'models'
       const block = /## Configuration[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)![1];
       return parse(block) as Config;
     },
+  ],
+  [
+    'benchmark',
+    async () =>
+      parse(termsgateConfigYaml({ mockUrl: 'http://127.0.0.1:1', port: 0, dataDir: '/tmp/unused', policyDir: 'policies', virtualKey: 'k', providerKeyEnv: 'TG_KEY' })) as Config,
   ],
   ['chart values', async () => parse(await readFile(join(root, 'charts', 'termsgate', 'values.yaml'), 'utf8')).config as Config],
   ['chart CI values', async () => parse(await readFile(join(root, 'charts', 'termsgate', 'ci', 'single-node-values.yaml'), 'utf8')).config as Config],

@@ -23,6 +23,20 @@ async function call(model: string, content: string, purpose?: string) {
   }
 }
 
+t.test('xAI outputs are refused for every training purpose, and are never trainable', async (t) => {
+  for (const purpose of ['training-data', 'distillation']) {
+    const r = await call('grok-3-mini', 'Write ten varied questions about geography.', purpose);
+    t.notOk(r.ok, `grok-3-mini denied for ${purpose}`);
+    if (r.ok) continue;
+    t.ok(r.err instanceof OpenAI.PermissionDeniedError);
+    const error = r.err.error as { reasons: Array<{ rule: string }> };
+    t.same(error.reasons.map((x) => x.rule), ['terms.licence_unverified']);
+  }
+  const general = await call('grok-3-mini', 'Explain photosynthesis briefly.');
+  t.ok(general.ok, 'everyday use is allowed');
+  if (general.ok) t.equal(general.claims?.trainable, false, 'its output is marked untrainable');
+});
+
 t.test('training-data purpose to providers whose terms forbid it: 403 citing the clause', async (t) => {
   for (const model of ['gpt-4o-mini', 'claude-3-5-haiku-latest']) {
     const r = await call(model, 'Write ten varied questions about geography.', 'training-data');

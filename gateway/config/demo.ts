@@ -51,7 +51,7 @@ export function demoConfig(opts: { mockUrl: string; mockPort: number; dataDir: s
         team: 'demo',
         project: 'demo',
         defaultPurpose: 'general',
-        allowedPurposes: ['general', 'training-data', 'evaluation'],
+        allowedPurposes: ['general', 'training-data', 'distillation', 'evaluation'],
       },
     ],
     tokens: [

@@ -1,9 +1,11 @@
 // The audit admin routes on a real fastify instance over a file-backed log.
+import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import t from 'tap';
 import { auditAdminRoutes } from '../gateway/audit/admin-routes.js';
+import { cosignerVerifierKey } from '../gateway/audit/cosignature.js';
 import { verifyExport } from '../gateway/audit/export-verify.js';
 import { FileAuditLog } from '../gateway/audit/file-log.js';
 import { verifyConsistency, verifyInclusion } from '../gateway/audit/merkle.js';
@@ -115,4 +117,14 @@ t.test('filters by key, purpose, rule, data class and outcome; a record’s proo
   t.equal((await app.inject({ url: '/admin/v1/audit/records/99/proof', headers: auth })).statusCode, 404);
   t.equal((await app.inject({ url: '/admin/v1/audit/records/-1/proof', headers: auth })).statusCode, 400);
   t.equal((await app.inject({ url: '/admin/v1/audit/records/3/proof', headers: { authorization: `Bearer ${editor}` } })).statusCode, 403);
+  t.equal(proof.witnessed, null, 'no witnesses configured');
+
+  // With a witness configured that never cosigned, the proof is not "verified".
+  const { publicKey } = generateKeyPairSync('ed25519');
+  const witnessKey = cosignerVerifierKey('witness.example', Buffer.from(publicKey.export({ format: 'jwk' }).x as string, 'base64url'));
+  const strict = Fastify();
+  await strict.register(async (scope) => auditAdminRoutes(scope, { log, auth: new ControlPlaneAuth(tokens), witnesses: { keys: [witnessKey], quorum: 1 } }));
+  t.teardown(() => strict.close());
+  const unwitnessed = (await strict.inject({ url: '/admin/v1/audit/records/3/proof', headers: auth })).json();
+  t.match(unwitnessed, { status: 'failed', signature_verified: true, inclusion_verified: true, witnessed: { ok: false, quorum: 1, of: 1, cosigned: [] } });
 });

@@ -9,6 +9,7 @@ import type { ControlPlaneAuth } from '../auth/control-plane-auth.js';
 import type { CallRecord } from '../pipeline/contracts.js';
 import type { AuditLog } from './audit-log.js';
 import { StatsAccumulator } from './stats.js';
+import { witnessStatus, type WitnessPolicy } from './witness-status.js';
 import { openCheckpoint, type SignedCheckpoint } from './checkpoint.js';
 import { encodeLeaf, type LogEntry } from './leaf.js';
 import { leafHash, verifyInclusion } from './merkle.js';
@@ -18,6 +19,8 @@ import type { RecordFilter } from './filter.js';
 export interface AuditRoutesDeps {
   log: AuditLog;
   auth: Pick<ControlPlaneAuth, 'require'>;
+  /** The witnesses whose cosignatures a checkpoint needs (audit.witnesses); none when absent. */
+  witnesses?: WitnessPolicy;
 }
 
 type Query = Record<string, string | undefined>;
@@ -74,7 +77,7 @@ function filterFrom(q: Query): RecordFilter {
   return f;
 }
 
-async function proofStatus(log: AuditLog, entry: LogEntry, cp: SignedCheckpoint) {
+async function proofStatus(log: AuditLog, entry: LogEntry, cp: SignedCheckpoint, witnesses: WitnessPolicy | undefined) {
   let signatureVerified = true;
   try {
     openCheckpoint(cp.note, log.verifierKey);
@@ -84,10 +87,12 @@ async function proofStatus(log: AuditLog, entry: LogEntry, cp: SignedCheckpoint)
   const proof = await log.inclusionProof(entry.seq, cp.size);
   const leaf = encodeLeaf(entry.seq, entry.record);
   const inclusionVerified = verifyInclusion(leafHash(leaf), entry.seq, cp.size, proof.proof.map((h) => Buffer.from(h, 'base64')), cp.root);
+  const witnessed = witnesses ? witnessStatus(cp.note, witnesses) : null;
   return {
-    status: signatureVerified && inclusionVerified ? 'verified' : 'failed',
+    status: signatureVerified && inclusionVerified && (witnessed?.ok ?? true) ? 'verified' : 'failed',
     signature_verified: signatureVerified,
     inclusion_verified: inclusionVerified,
+    witnessed,
     leaf_hash: leafHash(leaf).toString('base64'),
     proof: proof.proof,
     checkpoint: checkpointBody(cp, log.verifierKey),
@@ -205,7 +210,7 @@ export async function auditAdminRoutes(app: FastifyInstance, deps: AuditRoutesDe
     if (!cp || cp.size <= seq) {
       return { seq, status: 'pending', message: 'not yet covered by a signed checkpoint; the gateway signs one every few seconds', checkpoint: cp ? checkpointBody(cp, log.verifierKey) : null };
     }
-    return { seq, ...(await proofStatus(log, entry, cp)) };
+    return { seq, ...(await proofStatus(log, entry, cp, deps.witnesses)) };
   });
 
   app.get('/admin/v1/audit/proof/consistency', guard, async (req, reply) => {

@@ -143,7 +143,12 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
               data_classes: [...new Set(detectors.map((d) => d.dataClass))].sort(),
             }),
           }),
-        (app) => auditAdminRoutes(app, { log: audit, auth }),
+        (app) =>
+          auditAdminRoutes(app, {
+            log: audit,
+            auth,
+            witnesses: config.audit.witnesses?.length ? { keys: config.audit.witnesses.map((w) => w.key), quorum: config.audit.witnessQuorum ?? config.audit.witnesses.length } : undefined,
+          }),
         (app) => provenanceAdminRoutes(app, { provenance, auth }),
         (app) => trainingFeedRoutes(app, { feed, auth, keys }),
         (app) => consoleRoutes(app, readConsoleFiles(DEFAULT_CONSOLE_DIR)),

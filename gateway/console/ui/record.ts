@@ -9,6 +9,7 @@ interface ProofStatus {
   message?: string;
   signature_verified?: boolean;
   inclusion_verified?: boolean;
+  witnessed?: { ok: boolean; quorum: number; of: number; cosigned: string[]; error: string | null } | null;
   proof?: string[];
   checkpoint: { origin: string; size: number; time: string; root: string } | null;
 }
@@ -31,10 +32,11 @@ async function proofSection(seq: number): Promise<HTMLElement> {
     h('p', { class: p.status === 'verified' ? 'ok' : 'error' }, h('strong', {}, p.status === 'verified' ? '✓ Verified: ' : '✗ Verification failed: '),
       p.status === 'verified'
         ? `this record is entry ${seq} of the log's signed checkpoint of ${cp.size.toLocaleString('en-US')} records (${new Date(cp.time).toLocaleString()}).`
-        : `${p.signature_verified ? '' : 'the checkpoint signature does not verify; '}${p.inclusion_verified ? '' : 'the record does not lead to the signed root (it was altered).'}`),
+        : `${p.signature_verified ? '' : 'the checkpoint signature does not verify; '}${p.inclusion_verified ? '' : 'the record does not lead to the signed root (it was altered); '}${p.witnessed && !p.witnessed.ok ? 'the checkpoint lacks its witnesses’ cosignatures.' : ''}`),
     detail([
       ['Checkpoint signature', p.signature_verified ? 'valid' : 'invalid'],
       ['Inclusion proof', p.inclusion_verified ? `valid (${p.proof!.length} hashes to the root)` : 'invalid'],
+      ['Witnesses', p.witnessed ? `${p.witnessed.cosigned.length} of ${p.witnessed.of} cosigned (${p.witnessed.quorum} needed)${p.witnessed.cosigned.length ? `: ${p.witnessed.cosigned.join(', ')}` : ''}${p.witnessed.error ? ` — ${p.witnessed.error}` : ''}` : 'none configured'],
       ['Log', cp.origin],
       ['Root', h('code', {}, cp.root)],
     ]),

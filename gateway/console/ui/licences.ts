@@ -96,6 +96,13 @@ function editForm(id: string, e: LicenceEntry, save: () => void): HTMLFormElemen
   return form;
 }
 
+/** The first clause; a long one shows its opening and the rest on request. */
+function quote(clause: { section: string; text: string }, more: number): HTMLElement {
+  const footer = h('footer', {}, clause.section, more > 0 ? ` (and ${more} more)` : '');
+  if (clause.text.length <= 240) return h('blockquote', {}, `“${clause.text}”`, footer);
+  return h('blockquote', {}, h('details', {}, h('summary', {}, `“${clause.text.slice(0, 200).trimEnd()} …”`), `“${clause.text}”`), footer);
+}
+
 export async function renderLicences(main: HTMLElement): Promise<void> {
   const { revision, files } = await activeSources();
   const original = files.get(FILE);
@@ -113,7 +120,7 @@ export async function renderLicences(main: HTMLElement): Promise<void> {
       h('span', {}, h('span', { class: `badge ${e.training === 'never' || e.training === 'not-for-competing-models' ? 'no' : 'yes'}` }, TRAINING_WORDS[e.training] ?? e.training),
         e.duties.length ? h('ul', {}, e.duties.map((d) => h('li', {}, `${d.text} (${TRIGGER_WORDS[d.trigger] ?? d.trigger})`))) : null,
         e.restrictions.forbidden_deployment_purposes.length ? h('p', {}, `Not for: ${e.restrictions.forbidden_deployment_purposes.join(', ')}`) : null),
-      clause ? h('blockquote', {}, `“${clause.text}”`, h('footer', {}, clause.section, e.clauses.length > 1 ? ` (and ${e.clauses.length - 1} more)` : '')) : h('em', {}, 'No quote: the text was not found'),
+      clause ? quote(clause, e.clauses.length - 1) : h('em', {}, 'No quote: the text was not found'),
       h('a', { href: e.url, rel: 'noreferrer noopener', target: '_blank' }, 'source'),
       `${e.checked.on} (${CHECK_WORDS[e.checked.how] ?? e.checked.how})`,
       can.edit()

@@ -89,13 +89,12 @@ t.test('checksums', async (t) => {
   t.notOk(passesVerhoeff('2364'));
 });
 
-t.test('fast: a 4 KB prompt classifies well under a millisecond', async (t) => {
+// Cost is a figure, not an assertion (bench/egress/false-positives.ts reports it per KB).
+t.test('a 4 KB prompt: the one finding at its end, and the time per call as a comment', async (t) => {
   const text = 'The quarterly report covers revenue, churn and hiring plans for 2025. '.repeat(60) + ' contact ops@example.com';
-  for (let i = 0; i < 200; i++) classify([text]);
-  const n = 2000;
+  t.same(classify([text]), { classes: ['pii.email'], counts: { 'pii.email': 1 } });
+  const n = 500;
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < n; i++) classify([text]);
-  const perCallUs = Number(process.hrtime.bigint() - t0) / 1000 / n;
-  t.comment(`classify 4 KB: ${perCallUs.toFixed(1)} µs per call`);
-  t.ok(perCallUs < 1000, `${perCallUs} µs`);
+  t.comment(`classify 4 KB: ${(Number(process.hrtime.bigint() - t0) / 1000 / n).toFixed(1)} µs per call`);
 });

@@ -80,8 +80,10 @@ t.test('large bodies are classified in the worker pool, under a budget', async (
   const classifier = createClassifier({ inlineChars: 1000, budgetMs: 60_000, decodedBytes: 1 << 20, threads: 1 });
   t.teardown(() => classifier.close());
   const body = { messages: [{ role: 'user', content: 'lorem ipsum '.repeat(10_000) + aws }] };
-  t.same(await classifier.classify(body), { classes: ['secret.api_key'], counts: { 'secret.api_key': 1 }, paths: { 'secret.api_key': ['messages[0].content'] } });
+  t.same(await classifier.classify(body, { 'user-agent': 'sdk/1.0' }), { classes: ['secret.api_key'], counts: { 'secret.api_key': 1 }, paths: { 'secret.api_key': ['messages[0].content'] } });
+  t.same((await classifier.classify({ input: 'hi' }, { 'idempotency-key': aws })).paths, { 'secret.api_key': ['header idempotency-key'] }, 'forwarded headers are classified too');
+  await t.rejects(classifier.mask({ input: 'hi' }, ['secret.api_key'], { 'user-agent': `x ${aws}` }), /in a forwarded header cannot be masked/);
   const tight = createClassifier({ inlineChars: 0, budgetMs: 1, decodedBytes: 1 << 20, threads: 1 });
   t.teardown(() => tight.close());
-  await t.rejects(tight.classify({ input: 'x '.repeat(2_000_000) }), /could not be classified within 1 ms/);
+  await t.rejects(tight.classify({ input: 'x '.repeat(2_000_000) }, {}), /could not be classified within 1 ms/);
 });

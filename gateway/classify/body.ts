@@ -37,3 +37,13 @@ export function summarise(scan: BodyScan): BodyClassification {
   }
   return { classes: Object.keys(counts).sort(), counts, paths };
 }
+
+/** Two classifications as one: counts added, paths joined. */
+export function mergeClassifications(a: BodyClassification, b: BodyClassification): BodyClassification {
+  const counts = { ...a.counts };
+  const paths: Record<string, string[]> = Object.fromEntries(Object.entries(a.paths).map(([k, v]) => [k, [...v]]));
+  for (const [c, n] of Object.entries(b.counts)) counts[c] = (counts[c] ?? 0) + n;
+  for (const [c, ps] of Object.entries(b.paths)) for (const p of ps) if (!(paths[c] ??= []).includes(p)) paths[c].push(p);
+  return { classes: Object.keys(counts).sort(), counts, paths };
+}
+

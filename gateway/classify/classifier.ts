@@ -5,7 +5,8 @@ import { Piscina } from 'piscina';
 import type { BodyClassification } from '../pipeline/contracts.js';
 import { inspect, type InspectTask } from './inspect.js';
 import type { MaskResult } from './mask.js';
-import { mergeClassifications, type DetectorHook } from './detector-hook.js';
+import type { DetectorHook } from './detector-hook.js';
+import { mergeClassifications, scanBody, summarise } from './body.js';
 import { bodyPieces } from './walk.js';
 
 export interface ClassifierOptions {
@@ -25,9 +26,10 @@ export class ClassificationBudgetExceeded extends Error {
 }
 
 export interface Classifier {
-  classify(body: Record<string, unknown>): Promise<BodyClassification>;
-  /** Replaces every finding of `classes` by a typed placeholder; rejects when the result still shows one. */
-  mask(body: Record<string, unknown>, classes: string[]): Promise<MaskResult>;
+  /** The body's classification with the forwarded headers' (paths `header user-agent`). */
+  classify(body: Record<string, unknown>, headers: Record<string, string>): Promise<BodyClassification>;
+  /** Replaces every finding of `classes` in the body by a typed placeholder; rejects when the result, or a header, still shows one. */
+  mask(body: Record<string, unknown>, classes: string[], headers: Record<string, string>): Promise<MaskResult>;
   close(): Promise<void>;
 }
 
@@ -48,11 +50,18 @@ export function createClassifier(opts: ClassifierOptions, hook?: DetectorHook): 
     }
   };
   return {
-    async classify(body) {
-      const [local, external] = await Promise.all([run({ op: 'classify', body, decodedBytes: opts.decodedBytes }), hook?.classify(bodyPieces(body))]);
-      return external ? mergeClassifications(local as BodyClassification, external) : (local as BodyClassification);
+    async classify(body, headers) {
+      const [local, inHeaders, external] = await Promise.all([
+        run({ op: 'classify', body, decodedBytes: opts.decodedBytes }),
+        classifyHeaders(headers, opts.decodedBytes),
+        hook?.classify(bodyPieces(body)),
+      ]);
+      const merged = mergeClassifications(local as BodyClassification, inHeaders);
+      return external ? mergeClassifications(merged, external) : merged;
     },
-    async mask(body, classes) {
+    async mask(body, classes, headers) {
+      const inHeaders = (await classifyHeaders(headers, opts.decodedBytes)).classes.filter((c) => classes.includes(c));
+      if (inHeaders.length > 0) throw new Error(`${inHeaders.join(', ')} in a forwarded header cannot be masked`);
       // Only the patterns can place what they mask; a class the external detector reports is refused instead.
       const external = classes.filter((c) => hook?.reports(c));
       if (external.length > 0) throw new Error(`${external.join(', ')} from the external detector cannot be masked`);
@@ -80,4 +89,11 @@ function stringChars(body: unknown, limit: number): number {
     }
   }
   return n;
+}
+
+/** The forwarded headers are few and short: scanned inline, each named by its header. */
+async function classifyHeaders(headers: Record<string, string>, decodedBytes: number): Promise<BodyClassification> {
+  const found = summarise(await scanBody(headers, { decodedBytes }));
+  const paths = Object.fromEntries(Object.entries(found.paths).map(([c, ps]) => [c, ps.map((p) => `header ${p}`)]));
+  return { ...found, paths };
 }

@@ -36,10 +36,10 @@ import { NOOP_TELEMETRY } from '../../telemetry/noop.js';
 export interface RequestPathDeps {
   keys: VirtualKeys;
   routes: ModelRoutes;
-  /** Classifies the exact body that would be forwarded: every string in it, keys included. */
-  classify(forwarded: Record<string, unknown>): Promise<BodyClassification>;
-  /** Replaces the findings of `classes` in the forwarded body by typed placeholders; rejects when it cannot. */
-  mask(forwarded: Record<string, unknown>, classes: string[]): Promise<{ body: Record<string, unknown>; masked: MaskedFinding[] }>;
+  /** Classifies exactly what would be forwarded: every string of the body, keys included, and the forwarded headers. */
+  classify(forwarded: Record<string, unknown>, headers: Record<string, string>): Promise<BodyClassification>;
+  /** Replaces the findings of `classes` in the forwarded body by typed placeholders; rejects when it cannot (a header carries one). */
+  mask(forwarded: Record<string, unknown>, classes: string[], headers: Record<string, string>): Promise<{ body: Record<string, unknown>; masked: MaskedFinding[] }>;
   redact(text: string, classes: string[]): string;
   policy(): PolicyDecider;
   upstream: Upstream;
@@ -70,6 +70,8 @@ interface Call {
   requestDigest: string | null;
   /** The body the provider receives, built once by the dialect adapter; what is classified is what is sent. */
   forwarded: Record<string, unknown> | null;
+  /** The caller's headers that go upstream (the allow-list), classified with the body. */
+  forwardedHeaders: Record<string, string>;
   /** What the mask obligation replaced in `forwarded`. */
   masked: MaskedFinding[];
   /** The provenance token, signed while the provider answers. */
@@ -155,6 +157,7 @@ export class RequestPath {
       decision: null,
       requestDigest: null,
       forwarded: null,
+      forwardedHeaders: {},
       masked: [],
       token: null,
     };
@@ -180,7 +183,8 @@ export class RequestPath {
     call.tel.setRoute(call.route);
     call.forwarded = adapter.upstreamBody(incoming.body as Record<string, unknown>, call.route.upstreamModel);
     try {
-      call.dataClasses = await this.#d.classify(call.forwarded);
+      call.forwardedHeaders = forwardedRequestHeaders(incoming.headers);
+      call.dataClasses = await this.#d.classify(call.forwarded, call.forwardedHeaders);
     } catch (err) {
       // Fail closed: what could not be classified is not forwarded.
       this.#d.log.warn({ err, decision_id: call.id }, 'classification failed; denying');
@@ -220,7 +224,7 @@ export class RequestPath {
     const toMask = (request.obligations.mask ?? []).filter((c) => call.dataClasses.classes.includes(c));
     if (toMask.length > 0) {
       try {
-        ({ body: call.forwarded, masked: call.masked } = await this.#d.mask(call.forwarded!, toMask));
+        ({ body: call.forwarded, masked: call.masked } = await this.#d.mask(call.forwarded!, toMask, call.forwardedHeaders));
       } catch (err) {
         // Fail closed: a body that could not be masked is not forwarded.
         this.#d.log.warn({ err, decision_id: call.id }, 'masking failed; denying');
@@ -264,7 +268,7 @@ export class RequestPath {
         providerId: route.providerId,
         path: adapter.path,
         body: JSON.stringify(forwarded),
-        headers: forwardedRequestHeaders(incoming.headers),
+        headers: call.forwardedHeaders,
         signal: sink.signal,
       });
     } catch (err) {
@@ -375,7 +379,8 @@ export class RequestPath {
       });
     }
     const { obligations } = decision.request;
-    const stored = loggedContent(obligations.content_logging, { request: incoming.body, response: responseContent }, this.#d.redact, obligations.redactions);
+    // A masked call's log keeps what was forwarded, so the log never holds what the provider was kept from.
+    const stored = loggedContent(obligations.content_logging, { request: call.masked.length > 0 ? call.forwarded : incoming.body, response: responseContent }, this.#d.redact, obligations.redactions);
     await this.#record(
       {
         ...this.#parts(call),

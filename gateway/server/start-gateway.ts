@@ -103,8 +103,8 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
     const requestPath = new RequestPath({
       keys: virtualKeys,
       routes,
-      classify: (body) => classifier.classify(body),
-      mask: (body, classes) => classifier.mask(body, classes),
+      classify: (body, headers) => classifier.classify(body, headers),
+      mask: (body, classes, headers) => classifier.mask(body, classes, headers),
       redact,
       policy: () => policy,
       upstream,

@@ -6,7 +6,7 @@ import type { Endpoint } from './cases.js';
 export interface Sent {
   status: number;
   body: { error?: { message?: string }; type?: string } & Record<string, unknown>;
-  /** Everything the provider received for this call, as JSON text ('' when nothing reached it). */
+  /** Everything the provider received for this call, body and headers, as JSON text ('' when nothing reached it). */
   received: string;
 }
 
@@ -22,7 +22,7 @@ export async function send(gw: DemoGateway, endpoint: Endpoint, body: unknown, h
   const received = gw.mock
     .received()
     .slice(before)
-    .map((r) => JSON.stringify(r.body))
+    .map((r) => JSON.stringify(r.body) + JSON.stringify(r.headers))
     .join('\n');
   return { status: res.statusCode, body: JSON.parse(text), received };
 }

@@ -2,7 +2,7 @@
 // those findings replaced by typed placeholders in what the provider receives, the answer back as the
 // provider sent it, and an audit record saying what was masked and where.
 import t from 'tap';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
@@ -41,7 +41,7 @@ t.test('listed classes are masked in every field the provider receives; the call
   t.equal(r.status, 200, 'forwarded');
   t.notMatch(r.received, key, 'the provider never sees the key');
   for (const value of ['jane.doe@example.com', '415-555-2671', '4111 1111 1111 1111', '123-45-6789']) t.notMatch(r.received, value, `nor ${value}`);
-  const received = JSON.parse(r.received);
+  const received = gw.mock.received().at(-1)!.body as { messages: Array<{ content: string }>; tools: Array<{ function: { description: string } }>; metadata: { ssn: string } };
   t.equal(received.messages[0].content, 'Deploy with [AWS_ACCESS_KEY_1]. Contact [EMAIL_1] or [PHONE_1], card [CARD_NUMBER_1].');
   t.equal(received.tools[0].function.description, 'uses [AWS_ACCESS_KEY_1]');
   t.equal(received.metadata.ssn, '[US_SSN_1]');
@@ -63,6 +63,17 @@ t.test('listed classes are masked in every field the provider receives; the call
     ],
   );
   t.notMatch(JSON.stringify(records), key, 'the audit log never holds the key');
+});
+
+t.test('personal data masked: the stored content holds the placeholders, nowhere the values', async (t) => {
+  const email = `sam.${Date.now()}@example.org`;
+  const r = await send(gw, chat, { model: chat.model, messages: [{ role: 'user', content: `Reply to ${email} about the invoice.` }] });
+  t.equal(r.status, 200);
+  // The completed record and its content are written after the answer.
+  const files = () => readdirSync(gw.dataDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => readFileSync(join(e.parentPath, e.name)).toString('latin1'));
+  for (let i = 0; i < 50 && !files().some((f) => f.includes('about the invoice')); i++) await new Promise((res) => setTimeout(res, 100));
+  t.ok(files().some((f) => f.includes('Reply to [EMAIL_1] about the invoice.')), 'the masked request is what is stored');
+  t.notOk(files().some((f) => f.includes(email)), 'the address is nowhere in the data directory');
 });
 
 t.test('a class the team does not mask is still refused', async (t) => {

@@ -9,6 +9,18 @@ import { send } from './capture.js';
 const gw = await startDemoGateway();
 t.teardown(() => gw.close());
 
+for (const header of ['user-agent', 'idempotency-key', 'openai-beta']) {
+  t.test(`forwarded header: ${header}`, async (t) => {
+    const body = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] };
+    const clean = await send(gw, placements[0].endpoint, body, { [header]: 'nothing-secret-here' });
+    t.match(clean.received, 'nothing-secret-here', 'the provider receives this header');
+    const r = await send(gw, placements[0].endpoint, body, { [header]: `x ${awsKeyId()}` });
+    t.equal(r.status, 403);
+    t.match(r.body.error?.message, `header ${header}`, 'the denial names the header');
+    t.equal(r.received, '', 'nothing reached the provider');
+  });
+}
+
 for (const placement of placements) {
   t.test(placement.name, async (t) => {
     const clean = await send(gw, placement.endpoint, placement.body('nothing secret here'));

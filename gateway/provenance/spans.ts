@@ -45,6 +45,12 @@ const MIN_SCORE = 0.4;
 // hits: its overlap is measured on the stretch alone, where a few common phrases can look dense.
 // An output whose hits pass over the whole text (as before spans) needs only MIN_HITS per stretch.
 const LOCAL_MIN_HITS = 6;
+// A stretch is denser than a whole text (it starts and ends on hits): it needs half its samples, and
+// at least MIN_SPAN_WORDS words unless it holds most of its output's samples (a short output), since
+// a formulaic phrase ("regard for the rights and interests of the") recurs in unrelated texts.
+const MIN_STRETCH_SCORE = 0.5;
+const MIN_SPAN_WORDS = 16;
+const MOST_OF_OUTPUT = 0.8;
 // Hits of one output further apart than this many of its sampling intervals start a new span.
 const GAP_INTERVALS = 8;
 const MIN_GAP = 16;
@@ -148,7 +154,8 @@ function fingerprintClaims(index: FingerprintIndex, shingles: TextShingles): Cla
       const first = positions[from];
       const last = positions[k - 1];
       const score = overlap(index, shingles, doc, first, last, hits);
-      if (hits >= (whole ? MIN_HITS : LOCAL_MIN_HITS) && score >= MIN_SCORE) claims.push({ doc, info: index.record(doc), first, last, score, marks: [] });
+      const long = last - first + SHINGLE_WORDS >= MIN_SPAN_WORDS || hits >= MOST_OF_OUTPUT * index.samplesOf(doc);
+      if (hits >= (whole ? MIN_HITS : LOCAL_MIN_HITS) && score >= MIN_STRETCH_SCORE && long) claims.push({ doc, info: index.record(doc), first, last, score, marks: [] });
       from = k;
     }
   }

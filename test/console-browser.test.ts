@@ -125,6 +125,8 @@ t.test('a wrong token is refused; the token never reaches the URL or storage', a
 t.test('keyboard only: sign in, reach the Rego editor, type into it', async (t) => {
   const page = await newPage(t);
   await page.goto(`${gw.url}/console`);
+  await page.getByLabel('Control-plane token').waitFor();
+  t.equal(await page.evaluate(() => document.activeElement?.id), await page.getByLabel('Control-plane token').getAttribute('id'), 'focus starts in the token field');
   await page.keyboard.type(editorToken);
   await page.keyboard.press('Enter');
   const nav = page.getByRole('navigation', { name: 'Console sections' });

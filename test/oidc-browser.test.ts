@@ -78,3 +78,23 @@ t.test('sign in through the identity provider and activate a revision; the recor
   });
   await context.close();
 });
+
+t.test('the console resumes the single sign-on session, changes with its CSRF token, and signs out', async (t) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${gw.url}/console`);
+  await page.getByRole('link', { name: 'sign in with single sign-on' }).click();
+  await page.getByRole('navigation', { name: 'Console sections' }).waitFor();
+  t.equal(await page.locator('.who').textContent(), 'Signed in as ada.lovelace@example.com (policy-editor)');
+  await page.getByRole('navigation', { name: 'Console sections' }).getByRole('link', { name: 'Company rules', exact: true }).click();
+  await page.locator('fieldset[data-team="ml-research"]').getByLabel('Any model').uncheck();
+  await page.getByRole('button', { name: 'Review this change' }).click();
+  await page.getByRole('button', { name: 'Check this change' }).click();
+  await page.getByText('The change passed its checks.').waitFor({ timeout: 90_000 });
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByLabel('Control-plane token').waitFor();
+  await page.reload();
+  await page.getByLabel('Control-plane token').waitFor();
+  t.equal(await page.getByRole('navigation', { name: 'Console sections' }).count(), 0, 'signed out for good: the session is gone');
+  await context.close();
+});

@@ -1,5 +1,6 @@
-// The control-plane API as the signed-in user: the token lives only in this module's memory (never in
-// the URL, storage or cookies), so closing or reloading the tab signs out.
+// The control-plane API as the signed-in user. Two ways in: a control-plane token, kept only in this
+// module's memory (never in the URL, storage or cookies, so closing or reloading the tab signs out), or
+// a single sign-on session (an HTTP-only cookie the page cannot read, plus its CSRF token for changes).
 export type Role = 'admin' | 'policy-editor' | 'auditor' | 'runner';
 
 export class ApiError extends Error {
@@ -13,6 +14,8 @@ export class ApiError extends Error {
 }
 
 let token: string | null = null;
+/** The CSRF token of a single sign-on session; null when signed in with a token. */
+let csrf: string | null = null;
 export let identity: { id: string; role: Role } | null = null;
 
 export const can = {
@@ -20,12 +23,13 @@ export const can = {
   audit: () => identity?.role === 'auditor' || identity?.role === 'admin',
 };
 
-function headers(body?: unknown): Record<string, string> {
-  return { authorization: `Bearer ${token ?? ''}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
+function headers(method: string, body?: unknown): Record<string, string> {
+  const auth: Record<string, string> = token !== null ? { authorization: `Bearer ${token}` } : csrf !== null && method !== 'GET' ? { 'x-csrf-token': csrf } : {};
+  return { ...auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
 }
 
 export async function raw(method: string, path: string, body?: unknown): Promise<Response> {
-  return fetch(path, { method, headers: headers(body), body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' });
+  return fetch(path, { method, headers: headers(method, body), body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' });
 }
 
 /** JSON call; `accept` lists non-2xx statuses whose body is an answer rather than an error (e.g. 422 reports). */
@@ -34,6 +38,19 @@ export async function call<T>(method: string, path: string, body?: unknown, acce
   const data = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
   if (!res.ok && !accept.includes(res.status)) throw new ApiError(res.status, data.error?.message ?? `${res.status} ${res.statusText}`, data);
   return data as T;
+}
+
+/**
+ * Resumes a single sign-on session if the browser has one. Says whether single sign-on is offered at
+ * all (the gateway answers 404 when it is not configured), so the sign-in screen can offer it.
+ */
+export async function resumeSession(): Promise<{ signedIn: boolean; offered: boolean }> {
+  const res = await fetch('/console/auth/session', { cache: 'no-store' });
+  if (!res.ok) return { signedIn: false, offered: res.status !== 404 };
+  const who = (await res.json()) as { id: string; email?: string | null; role: Role; csrf_token: string | null };
+  identity = { id: who.email ?? who.id, role: who.role };
+  csrf = who.csrf_token;
+  return { signedIn: true, offered: true };
 }
 
 export async function signIn(secret: string): Promise<void> {
@@ -47,7 +64,9 @@ export async function signIn(secret: string): Promise<void> {
   }
 }
 
-export function signOut(): void {
+export async function signOut(): Promise<void> {
+  if (csrf !== null) await raw('POST', '/console/auth/logout').catch(() => undefined);
   token = null;
+  csrf = null;
   identity = null;
 }

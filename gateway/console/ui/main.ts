@@ -1,13 +1,13 @@
 // The console's shell: sign in, navigation between screens (the URL fragment names the screen only,
 // never a secret), and one polite live region that announces what each action did.
-import { ApiError, identity, signIn, signOut } from './api.js';
+import { ApiError, identity, resumeSession, signIn, signOut } from './api.js';
 import { clear, field, h } from './dom.js';
 import { screens, type Screen } from './screens.js';
 import { statusRegion } from './status.js';
 
 const app = document.getElementById('app')!;
 
-function signInScreen(): void {
+function signInScreen(sso: boolean): void {
   const tokenInput = h('input', { type: 'password', autocomplete: 'off', required: true, spellcheck: false });
   const error = h('p', { class: 'error', role: 'alert' });
   const form = h(
@@ -18,6 +18,7 @@ function signInScreen(): void {
     field('Control-plane token', tokenInput),
     h('button', { type: 'submit' }, 'Sign in'),
     error,
+    sso ? h('p', {}, 'Or ', h('a', { href: '/console/auth/login', id: 'sso' }, 'sign in with single sign-on'), '.') : null,
   );
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -44,7 +45,7 @@ function shell(): void {
     h('ul', {}, visible.map((s) => h('li', {}, h('a', { href: `#/${s.path}`, 'data-screen': s.path }, s.title)))),
   );
   const who = h('span', { class: 'who' }, `Signed in as ${identity!.id} (${identity!.role})`);
-  const out = h('button', { type: 'button', class: 'secondary', onclick: () => { signOut(); location.hash = ''; signInScreen(); } }, 'Sign out');
+  const out = h('button', { type: 'button', class: 'secondary', onclick: async () => { await signOut(); location.hash = ''; signInScreen(ssoOffered); } }, 'Sign out');
   clear(app, h('header', {}, h('span', { class: 'brand' }, 'termsgate'), nav, who, out), statusRegion, main);
   if (!location.hash || location.hash === '#/') location.hash = `#/${visible[0].path}`;
   else void route();
@@ -72,5 +73,13 @@ async function route(): Promise<void> {
   main.focus();
 }
 
+let ssoOffered = false;
 window.addEventListener('hashchange', () => void route());
-signInScreen();
+void resumeSession().then(
+  ({ signedIn, offered }) => {
+    ssoOffered = offered;
+    if (signedIn) shell();
+    else signInScreen(offered);
+  },
+  () => signInScreen(false),
+);

@@ -1,11 +1,13 @@
 // Sees through encodings a caller may wrap a secret in: base64 and base64url runs (a `data:` URI's
-// payload, an Anthropic document source, a bare PEM body) and percent-encoded `data:` URIs. Bounded:
+// payload, an Anthropic document source, a bare PEM body), hex runs and percent-encoding. Bounded:
 // one level of nesting and a budget of decoded bytes per body.
 
 /** A run of base64 alphabet, lines of a wrapped body joined across whitespace. */
 const RUN = /[A-Za-z0-9+/_-]{16,}(?:\s+[A-Za-z0-9+/_-]{16,})*(?:\s*[A-Za-z0-9+/_-]{1,15})?={0,2}/g;
 const MIN_RUN = 24;
-const PERCENT_DATA_URI = /data:[\w.+-]*\/[\w.+-]*(?:;[\w.+-]+=[\w.+-]+)*,((?:%[0-9A-Fa-f]{2}|[^\s"'%,;])+)/g;
+const HEX = /(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){16,}(?![0-9A-Fa-f])/g;
+/** Text with at least three percent escapes (a `data:` URI's payload, a URL-encoded value). */
+const PERCENT = /(?:[A-Za-z0-9._~+-]*%[0-9A-Fa-f]{2}){3,}[A-Za-z0-9._~+-]*/g;
 
 export interface EncodedRun {
   start: number;
@@ -29,11 +31,17 @@ export function encodedRuns(text: string, budget: DecodeBudget): EncodedRun[] {
     budget.remaining -= bytes.length;
     out.push({ start: m.index!, end: m.index! + run.length, bytes });
   }
-  for (const m of text.matchAll(PERCENT_DATA_URI)) {
-    if (budget.remaining <= 0 || !m[1].includes('%')) continue;
-    const bytes = Buffer.from(percentDecode(m[1]), 'utf8');
-    budget.remaining -= bytes.length;
-    out.push({ start: m.index!, end: m.index! + m[0].length, bytes });
+  const decoders: Array<[RegExp, (run: string) => Buffer]> = [
+    [HEX, (run) => Buffer.from(run, 'hex')],
+    [PERCENT, (run) => Buffer.from(percentDecode(run), 'utf8')],
+  ];
+  for (const [pattern, decode] of decoders) {
+    for (const m of text.matchAll(pattern)) {
+      if (budget.remaining <= 0) break;
+      const bytes = decode(m[0]);
+      budget.remaining -= bytes.length;
+      out.push({ start: m.index!, end: m.index! + m[0].length, bytes });
+    }
   }
   return out;
 }

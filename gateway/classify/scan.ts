@@ -45,6 +45,11 @@ export function scanPieces(pieces: readonly Piece[], folded: readonly FoldedText
     for (const run of encodedRuns(text, budget)) {
       for (const { dataClass, kind } of decodedFindings(run.bytes, budget, 1)) out.push({ dataClass, kind, spans: [{ piece: i, start: run.start, end: run.end }] });
     }
+    for (const run of text.matchAll(SPACED)) {
+      for (const f of findings(run[0].replace(SEPARATORS, ''))) {
+        if (PREFIXED.has(f.kind)) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: run.index!, end: run.index! + run[0].length }] });
+      }
+    }
   });
   const values = pieces.map((_, i) => i).filter((i) => !pieces[i].key);
   // Neighbours in two sequences: every value, and values other than short enum words (role, type), so
@@ -65,6 +70,13 @@ function inOriginal(span: Span, folded: FoldedText): Span {
 }
 
 const ENUM_WORD = /^[a-z][a-z_]{0,23}$/;
+
+// A key spelt out with separators ("A K I A …", "AKIA-IOSF-ODNN-…"): runs of short groups are read
+// with the separators removed, for the formats that start with a fixed prefix only (a keyword or an
+// entropy test on joined-up prose would find what is not there).
+const SPACED = /(?:[A-Za-z0-9+/=]{1,4}[\s._|,:;·•-]{1,3}){3,}[A-Za-z0-9+/=]{1,4}/g;
+const SEPARATORS = /[\s._|,:;·•-]+/g;
+const PREFIXED = new Set(['awsAccessKey', 'openaiKey', 'anthropicKey', 'githubToken', 'gitlabToken', 'stripeKey', 'huggingfaceToken', 'npmToken', 'googleKey', 'slackToken']);
 
 function decodedFindings(bytes: Buffer, budget: DecodeBudget, nesting: number): Array<{ dataClass: string; kind: string }> {
   if (isPrivateKeyDer(bytes)) return [{ dataClass: 'secret.private_key', kind: 'privateKey' }];

@@ -166,6 +166,10 @@ export const disguises: Disguise[] = [
   { name: 'AWS secret access key (40 chars), with its name', endpoint: chat, body: () => chatWith(`aws_secret_access_key = ${awsSecretKey()}`) },
   { name: 'AWS secret access key (40 chars), alone', endpoint: chat, body: () => chatWith(`try ${awsSecretKey()} please`) },
   { name: 'high-entropy value next to a credential keyword', endpoint: chat, body: () => chatWith(`DB_PASSWORD="${randomBytes(12).toString('base64url')}7"`) },
+  { name: 'AWS key spelt out with spaces between the characters', endpoint: chat, body: () => chatWith([...awsKeyId()].join(' ')) },
+  { name: 'AWS key in groups of four with dashes', endpoint: chat, body: () => chatWith(awsKeyId().match(/.{4}/g)!.join('-')) },
+  { name: 'AWS key hex-encoded', endpoint: chat, body: () => chatWith(Buffer.from(`key=${awsKeyId()}`).toString('hex')) },
+  { name: 'AWS key percent-encoded in a URL', endpoint: chat, body: () => chatWith(`https://example.com/?k=${[...awsKeyId()].map((c) => '%' + c.charCodeAt(0).toString(16)).join('')}`) },
   { name: 'database connection string with a password (secretlint rule set)', endpoint: chat, body: () => chatWith(`connect to postgres://admin:${randomBytes(9).toString('base64url')}@db.internal:5432/app`) },
   { name: 'OpenAI key in a completions stop list, homoglyphs', endpoint: completions, body: () => ({ model: completions.model, prompt: 'x', stop: [`ѕk-proj-${randomBytes(24).toString('base64url')}`] }) },
 ];

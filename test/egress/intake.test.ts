@@ -94,7 +94,8 @@ t.test('x-termsgate-purpose: at most 64 characters, from the configured vocabula
   t.notMatch(JSON.stringify(long.body), 'pppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppp');
   const unknown = await send(gw, chat, body, { 'x-termsgate-purpose': 'world-domination' });
   t.equal(unknown.status, 400);
-  t.equal(unknown.body.error?.message, 'x-termsgate-purpose must be one of: evaluation, general, training-data');
+  const vocabulary = [...new Set(gw.config.keys.flatMap((k) => [k.defaultPurpose, ...k.allowedPurposes]))].sort();
+  t.equal(unknown.body.error?.message, `x-termsgate-purpose must be one of: ${vocabulary.join(', ')}`);
   const anthropic = await send(gw, messages, { model: messages.model, max_tokens: 8, messages: body.messages }, { 'x-termsgate-purpose': 'bogus' });
   t.match(anthropic.body, { type: 'error', error: { type: 'invalid_request_error' } });
   t.equal(long.received + unknown.received + anthropic.received, '', 'nothing forwarded');

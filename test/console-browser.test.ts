@@ -7,10 +7,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { chromium, type Page } from 'playwright-core';
 import { request } from 'undici';
 import { hashSecret } from '../gateway/auth/secret-hash.js';
-import { DEFAULT_CONSOLE_DIR } from '../gateway/console/assets.js';
 import { buildConsole } from '../gateway/console/build.js';
 import { packageRoot } from '../gateway/server/package-root.js';
 import { startDemoGateway } from './support/demo-gateway.js';
@@ -21,7 +22,9 @@ if (!existsSync(chromiumPath)) {
   process.exit(1);
 }
 
-await buildConsole();
+// Each browser suite builds its own copy: suites run in parallel and must not rebuild one another's.
+process.env.TERMSGATE_CONSOLE_DIR = await mkdtemp(join(tmpdir(), 'termsgate-console-'));
+await buildConsole(process.env.TERMSGATE_CONSOLE_DIR);
 const editorToken = 'tge-' + randomBytes(12).toString('hex');
 const auditorToken = 'tgu-' + randomBytes(12).toString('hex');
 const researchKey = 'tg-research-' + randomBytes(12).toString('hex');
@@ -99,7 +102,7 @@ t.test('the page and its assets: strict CSP, hashed assets cached for a year, in
   const script = /src="(\/console\/assets\/console-[A-Z0-9]+\.js)"/.exec(html)![1];
   const asset = await request(`${gw.url}${script}`);
   const served = Buffer.from(await asset.body.arrayBuffer());
-  t.ok(served.equals(readFileSync(join(DEFAULT_CONSOLE_DIR, script.replace('/console/', '')))), 'the bundle is served byte for byte as built');
+  t.ok(served.equals(readFileSync(join(process.env.TERMSGATE_CONSOLE_DIR!, script.replace('/console/', '')))), 'the bundle is served byte for byte as built');
   t.equal(asset.headers['cache-control'], 'public, max-age=31536000, immutable');
   const again = await request(`${gw.url}${script}`, { headers: { 'if-none-match': String(asset.headers.etag) } });
   await again.body.dump();

@@ -3,6 +3,9 @@
 // activates a policy revision with the session and its CSRF token. The audit record names the user.
 import t from 'tap';
 import { existsSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { OAuth2Server } from 'oauth2-mock-server';
 import { request } from 'undici';
@@ -17,7 +20,9 @@ if (!existsSync(chromiumPath)) {
 }
 
 // The console page's own policy lets its scripts call the API (connect-src 'self').
-await buildConsole();
+// Each browser suite builds its own copy: suites run in parallel and must not rebuild one another's.
+process.env.TERMSGATE_CONSOLE_DIR = await mkdtemp(join(tmpdir(), 'termsgate-console-'));
+await buildConsole(process.env.TERMSGATE_CONSOLE_DIR);
 const idp = new OAuth2Server();
 await idp.issuer.keys.generate('RS256');
 await idp.start(0, '127.0.0.1');

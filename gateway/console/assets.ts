@@ -7,6 +7,9 @@ import { packageRoot } from '../server/package-root.js';
 /** Where `make build` puts the console (the gateway never imports the bundler). */
 export const DEFAULT_CONSOLE_DIR = join(packageRoot, 'dist', 'console');
 
+/** The directory the gateway serves the console from: TERMSGATE_CONSOLE_DIR (a build of one's own) or the default. */
+export const consoleDir = (env: NodeJS.ProcessEnv = process.env): string => env.TERMSGATE_CONSOLE_DIR || DEFAULT_CONSOLE_DIR;
+
 export interface ConsoleFile {
   body: Buffer;
   type: string;

@@ -9,7 +9,7 @@ import { createClassifier } from '../classify/classifier.js';
 import { DetectorHook } from '../classify/detector-hook.js';
 import { detectors } from '../classify/detectors.js';
 import { whoamiRoute } from '../auth/whoami-route.js';
-import { DEFAULT_CONSOLE_DIR, readConsoleFiles } from '../console/assets.js';
+import { consoleDir, readConsoleFiles } from '../console/assets.js';
 import { consoleRoutes } from '../console/routes.js';
 import type { Config } from '../config/types.js';
 import { openAuditLog } from '../audit/open-audit-log.js';
@@ -151,7 +151,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
           }),
         (app) => provenanceAdminRoutes(app, { provenance, auth }),
         (app) => trainingFeedRoutes(app, { feed, auth, keys }),
-        (app) => consoleRoutes(app, readConsoleFiles(DEFAULT_CONSOLE_DIR)),
+        (app) => consoleRoutes(app, readConsoleFiles(consoleDir())),
       ],
     });
     closers.unshift(() => app.close());

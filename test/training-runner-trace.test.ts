@@ -62,7 +62,7 @@ function presigned(): string[] {
     const example: TrainingExample = {
       decision_id: `0195f000-0000-7000-8000-00000000000${i}`,
       model: 'qwen2.5-7b-instruct',
-      licence: 'apache-2.0',
+      licence: 'qwen2.5-7b-instruct',
       licence_class: 'yes',
       attribution: [],
       naming: [],
@@ -110,7 +110,7 @@ t.test('the contamination audit runs on a trained student and its base model, an
   writeFileSync(
     config,
     JSON.stringify({
-      allowed_licences: ['apache-2.0'],
+      allowed_licences: ['qwen2.5-7b-instruct'],
       steps: 30,
       micro_batch_size: 8,
       lr: 0.01,

@@ -8,7 +8,7 @@ HELM_VERSION := v3.22.0
 KUBECONFORM_VERSION := v0.7.0
 VENV := training-runner/.venv
 
-.PHONY: setup setup-node setup-tools setup-python setup-system setup-services build start test test-ts test-policies test-python test-charts bench
+.PHONY: setup setup-node setup-tools setup-python setup-system setup-services build start test test-ts test-policies test-python test-charts bench screenshots
 
 setup: setup-node setup-tools setup-python setup-system setup-services build
 
@@ -55,6 +55,10 @@ test-python:
 
 test-charts:
 	bash scripts/test-charts.sh
+
+# Refreshes the console screenshots under docs/ that the README shows (a plain test run writes them to a scratch directory).
+screenshots: setup
+	TERMSGATE_SCREENSHOTS=docs npx tap test/console-browser.test.ts
 
 bench: setup
 	node dist/bench/run.js

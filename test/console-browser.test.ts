@@ -1,30 +1,20 @@
 // The legal team's console in Debian's Chromium against a real gateway (demo configuration, mock
 // provider): sign in, change a team's allowed models through the form, preview the impact on recorded
 // calls, activate with a reason, see the next call decided by the new revision, roll back; the auditor's
-// view; accessibility (axe-core) and screenshots of each screen under docs/.
+// view; accessibility (axe-core) and screenshots of each screen (under docs/ with `make screenshots`).
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { request } from 'undici';
 import { hashSecret } from '../gateway/auth/secret-hash.js';
-import { buildConsole } from '../gateway/console/build.js';
 import { packageRoot } from '../gateway/server/package-root.js';
+import { buildSuiteConsole, launchChromium, screenshot } from './support/browser.js';
 import { startDemoGateway } from './support/demo-gateway.js';
 
-const chromiumPath = process.env.TERMSGATE_CHROMIUM ?? '/usr/bin/chromium';
-if (!existsSync(chromiumPath)) {
-  t.fail(`chromium not found at ${chromiumPath} (make setup installs it)`);
-  process.exit(1);
-}
-
-// Each browser suite builds its own copy: suites run in parallel and must not rebuild one another's.
-process.env.TERMSGATE_CONSOLE_DIR = await mkdtemp(join(tmpdir(), 'termsgate-console-'));
-await buildConsole(process.env.TERMSGATE_CONSOLE_DIR);
+await buildSuiteConsole();
 const editorToken = 'tge-' + randomBytes(12).toString('hex');
 const auditorToken = 'tgu-' + randomBytes(12).toString('hex');
 const researchKey = 'tg-research-' + randomBytes(12).toString('hex');
@@ -33,14 +23,13 @@ const gw = await startDemoGateway((config) => {
   config.tokens.push({ id: 'legal-editor', hash: hashSecret(editorToken), role: 'policy-editor' }, { id: 'auditor-1', hash: hashSecret(auditorToken), role: 'auditor' });
   config.keys.push({ id: 'research-1', hash: hashSecret(researchKey), team: 'ml-research', project: 'distil', defaultPurpose: 'general', allowedPurposes: ['general', 'evaluation', 'training-data'] });
 });
-const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+const browser = await launchChromium();
 t.teardown(async () => {
   await browser.close();
   await gw.close();
 });
 
 const axeSource = readFileSync(join(packageRoot, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
-const shot = (page: Page, name: string) => page.screenshot({ path: join(packageRoot, 'docs', `console-${name}.png`), fullPage: true });
 
 /** Serious or critical axe-core violations on the page as it is now. */
 async function axe(page: Page): Promise<string[]> {
@@ -152,7 +141,7 @@ t.test('keyboard only: sign in, reach the Rego editor, type into it', async (t) 
   t.ok(await page.locator('.cm-content').getByText('# reviewed').isVisible(), 'the editor takes input');
   t.ok((await page.locator('.cm-editor .cm-line span').count()) > 10, 'Rego is highlighted');
   t.same(await axe(page), [], 'Rego editor: no serious accessibility violations');
-  await shot(page, 'rego');
+  await screenshot(page, 'rego');
   await page.getByRole('button', { name: 'Put this file in my draft' }).click();
   await page.getByRole('link', { name: 'Review the draft' }).click();
   await page.locator('table.diff').waitFor();
@@ -173,7 +162,7 @@ t.test('read the licence table; edit an entry by form and check it as a change',
   t.match(await openai.textContent(), /No: not for models that compete with the provider/);
   t.equal(await openai.getByRole('link', { name: 'source' }).getAttribute('href'), 'https://openai.com/policies/services-agreement/');
   t.same(await axe(page), [], 'licences: no serious accessibility violations');
-  await shot(page, 'licences');
+  await screenshot(page, 'licences');
   await page.getByRole('button', { name: 'Edit qwen2.5-7b-instruct' }).click();
   await page.getByLabel('Notes').fill('Apache-2.0: no condition on training. Reviewed by legal, ticket LEGAL-7.');
   await page.getByLabel('Notes').blur();
@@ -197,7 +186,7 @@ t.test('change a team’s models by form, preview, activate with a reason, see i
   await team.getByLabel(/^gpt-4o-mini /).check();
   await team.getByLabel(/^qwen2\.5-7b-instruct /).check();
   t.same(await axe(page), [], 'company rules form: no serious accessibility violations');
-  await shot(page, 'company-rules');
+  await screenshot(page, 'company-rules');
   await page.getByRole('button', { name: 'Review this change' }).click();
   await page.getByRole('button', { name: 'Check this change' }).waitFor();
   const words = await page.locator('ul.words li').allTextContents();
@@ -213,7 +202,7 @@ t.test('change a team’s models by form, preview, activate with a reason, see i
   t.equal(await impact.locator('tbody tr').count(), 1, 'only the calls that change are listed');
   t.equal(await impact.locator('tbody tr code').count(), 3, 'three example decisions (an editor may not open audit records)');
   t.same(await axe(page), [], 'change screen: no serious accessibility violations');
-  await shot(page, 'change-impact');
+  await screenshot(page, 'change-impact');
   await page.getByRole('button', { name: 'Activate these rules' }).click();
   await page.getByText('Say why this change is made before activating it.').waitFor();
   await page.getByLabel('Why is this change made? (kept in the history)').fill('Research may only use reviewed models (ticket LEGAL-42).');
@@ -229,7 +218,7 @@ t.test('change a team’s models by form, preview, activate with a reason, see i
   const allowed = await chat(researchKey, 'qwen2.5-7b-instruct');
   t.equal(allowed.status, 200);
   t.equal(allowed.headers['x-termsgate-policy-revision'], activeAfter);
-  await shot(page, 'history');
+  await screenshot(page, 'history');
 
   await page.getByLabel('Reason for a roll back').fill('Undo: the research team needs DeepSeek for the evaluation this week.');
   await page.locator(`button[data-revision="${activeBefore}"]`).click();
@@ -254,7 +243,7 @@ t.test('audit log: filter to a denied call, open it with its clause and a verifi
   await page.waitForFunction(() => document.querySelectorAll('table.records tbody tr').length === 1);
   t.same(await rows.locator('td:nth-child(7)').allTextContents(), ['terms.training_forbidden'], 'one denied call matches');
   t.same(await axe(page), [], 'audit log: no serious accessibility violations');
-  await shot(page, 'audit');
+  await screenshot(page, 'audit');
 
   const download = page.waitForEvent('download');
   await page.getByLabel('Format').selectOption('csv');
@@ -281,7 +270,7 @@ t.test('audit log: filter to a denied call, open it with its clause and a verifi
   await page.locator('.proof[data-status="verified"]').first().waitFor();
   t.match(await page.locator('.proof').first().textContent(), /✓ Verified: this record is entry \d+ of the log's signed checkpoint/);
   t.same(await axe(page), [], 'record detail: no serious accessibility violations');
-  await shot(page, 'record');
+  await screenshot(page, 'record');
   await page.close();
 });
 
@@ -299,7 +288,7 @@ t.test('overview charts and the provenance check of a served output', async (t) 
   t.match(numbers, /Allowed/, 'each chart has its numbers as a table');
   t.match(await page.locator('.chart').nth(1).locator('.hint').textContent(), /access\.model_not_allowed|terms\.training_forbidden/, 'denials by rule name the rules');
   t.same(await axe(page), [], 'overview: no serious accessibility violations');
-  await shot(page, 'overview');
+  await screenshot(page, 'overview');
 
   await go(page, 'Provenance check');
   await page.getByLabel('Text to check').fill(`Quoted in a report: ${output}`);
@@ -311,7 +300,7 @@ t.test('overview charts and the provenance check of a served output', async (t) 
   t.ok(await first.getByRole('cell', { name: 'qwen2.5-7b-instruct', exact: true }).isVisible(), 'its licence');
   t.ok(await first.getByText('may train', { exact: true }).isVisible(), 'and that it may train');
   t.same(await axe(page), [], 'provenance: no serious accessibility violations');
-  await shot(page, 'provenance');
+  await screenshot(page, 'provenance');
 
   const jsonl = [JSON.stringify({ text: output }), JSON.stringify('An unrelated sentence written by a person for this test only.')].join('\n');
   await page.getByLabel(/Or a JSON Lines file/).setInputFiles({ name: 'dataset.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(jsonl) });

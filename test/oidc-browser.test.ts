@@ -2,27 +2,14 @@
 // (oauth2-mock-server) sends the browser back, the gateway sets its session cookie, and the page
 // activates a policy revision with the session and its CSRF token. The audit record names the user.
 import t from 'tap';
-import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { OAuth2Server } from 'oauth2-mock-server';
 import { request } from 'undici';
 import { hashSecret } from '../gateway/auth/secret-hash.js';
-import { buildConsole } from '../gateway/console/build.js';
+import { buildSuiteConsole, launchChromium } from './support/browser.js';
 import { startDemoGateway } from './support/demo-gateway.js';
 
-const chromiumPath = process.env.TERMSGATE_CHROMIUM ?? '/usr/bin/chromium';
-if (!existsSync(chromiumPath)) {
-  t.fail(`chromium not found at ${chromiumPath} (make setup installs it)`);
-  process.exit(1);
-}
-
 // The console page's own policy lets its scripts call the API (connect-src 'self').
-// Each browser suite builds its own copy: suites run in parallel and must not rebuild one another's.
-process.env.TERMSGATE_CONSOLE_DIR = await mkdtemp(join(tmpdir(), 'termsgate-console-'));
-await buildConsole(process.env.TERMSGATE_CONSOLE_DIR);
+await buildSuiteConsole();
 const idp = new OAuth2Server();
 await idp.issuer.keys.generate('RS256');
 await idp.start(0, '127.0.0.1');
@@ -37,7 +24,7 @@ const gw = await startDemoGateway((config) => {
   config.tokens.push({ id: 'auditor-1', hash: hashSecret(auditor), role: 'auditor' });
   config.oidc = { issuer: idp.issuer.url!, clientId: 'termsgate-console', scopes: ['openid', 'email'], roleClaim: 'groups', roles: { 'legal-team': 'policy-editor' }, sessionTtlSeconds: 3600 };
 });
-const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+const browser = await launchChromium();
 t.teardown(async () => {
   await browser.close();
   await gw.close();

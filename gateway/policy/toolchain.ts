@@ -42,7 +42,8 @@ export async function checkStep(sandbox: OpaSandbox): Promise<StepReport> {
 }
 
 export async function testStep(sandbox: OpaSandbox, threshold = DEFAULT_COVERAGE_THRESHOLD): Promise<StepReport> {
-  const caps = ['--capabilities', sandbox.capabilitiesFile];
+  // The sandbox's CPU and wall-clock limits govern; opa's own 5 s per-test timeout would cut in first on a busy machine.
+  const caps = ['--capabilities', sandbox.capabilitiesFile, '--timeout', `${Math.ceil(sandbox.limits.wallMs / 1000)}s`];
   const run = await sandbox.run(['test', ...caps, '.']);
   const summary = explainRemovedBuiltins((run.stdout + run.stderr).trim());
   if (run.code !== 0) return { step: 'test', ok: false, output: summary };

@@ -1,5 +1,7 @@
 // JSON Schemas of the policy's input and of both decisions; the engine checks every decision against
 // them (a malformed decision is a failed evaluation) and policies/README.md documents the same shapes.
+import { DUTY_KINDS, DUTY_TRIGGERS } from './catalogue-schema.js';
+
 const reason = {
   type: 'object',
   required: ['rule', 'message'],
@@ -49,9 +51,9 @@ const duty = {
   required: ['kind', 'text', 'trigger'],
   additionalProperties: false,
   properties: {
-    kind: { type: 'string' },
+    kind: { enum: DUTY_KINDS },
     text: { type: 'string' },
-    trigger: { enum: ['distribution', 'distribution-or-made-available'] },
+    trigger: { enum: DUTY_TRIGGERS },
     prefix: { type: 'string' },
   },
 } as const;

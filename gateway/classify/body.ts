@@ -8,6 +8,29 @@ import { bodyPieces, type Piece } from './walk.js';
 export interface BodyScan {
   pieces: Piece[];
   findings: BodyFinding[];
+  /** Where the body sends token ids instead of text: nothing there can be read for secrets. */
+  tokenIdPaths: string[];
+}
+
+/** The data class of token ids, which the policy refuses to external providers (they could spell anything). */
+export const TOKEN_IDS_CLASS = 'opaque.token_ids';
+
+// The OpenAI completions `prompt` and embeddings `input` accept token ids (an array of integers, or an
+// array of such arrays) in place of text.
+const TOKEN_ID_FIELDS = ['prompt', 'input'];
+
+function tokenIdPaths(body: unknown): string[] {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return [];
+  const paths: string[] = [];
+  for (const field of TOKEN_ID_FIELDS) {
+    const value = (body as Record<string, unknown>)[field];
+    if (!Array.isArray(value)) continue;
+    if (value.some((v) => typeof v === 'number')) paths.push(field);
+    value.forEach((v, i) => {
+      if (Array.isArray(v) && v.some((x) => typeof x === 'number')) paths.push(`${field}[${i}]`);
+    });
+  }
+  return paths;
 }
 
 /** The detector table's findings, then the rule set's (all secrets) where the table found no secret at that place. */
@@ -20,7 +43,7 @@ export async function scanBody(body: unknown, limits: ScanLimits): Promise<BodyS
     const s = f.spans[0];
     if (!spans.some((w) => w.piece === s.piece && w.start < s.end && s.start < w.end)) findings.push(f);
   }
-  return { pieces, findings };
+  return { pieces, findings, tokenIdPaths: tokenIdPaths(body) };
 }
 
 /** Classes, counts and where each class was found (paths, never the matched text). */
@@ -34,6 +57,10 @@ export function summarise(scan: BodyScan): BodyClassification {
       const path = scan.pieces[s.piece].path;
       if (!at.includes(path)) at.push(path);
     }
+  }
+  if (scan.tokenIdPaths.length > 0) {
+    counts[TOKEN_IDS_CLASS] = scan.tokenIdPaths.length;
+    paths[TOKEN_IDS_CLASS] = [...scan.tokenIdPaths];
   }
   return { classes: Object.keys(counts).sort(), counts, paths };
 }

@@ -26,3 +26,16 @@ secret_paths := sort({p | some c in secret_classes; some p in input.data_class_p
 default secret_places := ""
 
 secret_places := concat("", [" at ", concat(", ", secret_paths)]) if count(secret_paths) > 0
+
+# Token ids in place of text (completions `prompt`, embeddings `input`) cannot be read for secrets: they
+# could spell anything, so they go to self-hosted models only.
+deny contains {
+	"rule": "secrets.unreadable_token_ids",
+	"message": concat("", [
+		"the request sends token ids at ", concat(", ", sort(input.data_class_paths["opaque.token_ids"])),
+		", which cannot be checked for secrets; token ids may not be sent to external provider \"", input.route.provider, "\"",
+	]),
+} if {
+	input.route.external
+	"opaque.token_ids" in input.data_classes
+}

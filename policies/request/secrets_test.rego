@@ -29,3 +29,18 @@ test_secrets_denial_names_where_they_were if {
 	r.rule == "secrets.external_provider"
 	r.message == "the request carries secret.api_key, secret.private_key at messages[1].content, metadata.owner, tools[0].function.description; secrets may not be sent to external provider \"openai\""
 }
+
+test_token_ids_denied_to_external_providers if {
+	input_doc := object.union(fixtures.with_classes("gpt-4o-mini", ["opaque.token_ids"]), {"data_class_paths": {"opaque.token_ids": ["input[0]", "input[1]"]}})
+	d := request.decision with input as input_doc
+	not d.allow
+	some r in d.reasons
+	r.rule == "secrets.unreadable_token_ids"
+	r.message == "the request sends token ids at input[0], input[1], which cannot be checked for secrets; token ids may not be sent to external provider \"openai\""
+}
+
+test_token_ids_allowed_to_self_hosted if {
+	input_doc := object.union(fixtures.with_classes("llama-3.1-8b-instruct", ["opaque.token_ids"]), {"data_class_paths": {"opaque.token_ids": ["prompt"]}})
+	d := request.decision with input as input_doc
+	d.allow
+}

@@ -3,7 +3,7 @@
 // secret does reach the provider, so each placement is one the gateway really forwards.
 import t from 'tap';
 import { startDemoGateway } from '../support/demo-gateway.js';
-import { awsKeyId, placements, privateKeyPem } from './cases.js';
+import { awsKeyId, completions, embeddings, placements, privateKeyPem } from './cases.js';
 import { send } from './capture.js';
 
 const gw = await startDemoGateway();
@@ -33,5 +33,21 @@ for (const placement of placements) {
       t.equal(r.received, '', `${kind}: nothing reached the provider`);
       t.notMatch(JSON.stringify(r.body), secret.slice(0, 20), `${kind}: the denial does not echo the secret`);
     }
+  });
+}
+
+// Token ids spell whatever the tokenizer decodes them to (a key, cut into ids, reads as numbers), so
+// they are refused to external providers rather than forwarded unread.
+for (const [name, endpoint, body, path] of [
+  ['embeddings: input as token ids', embeddings, { model: embeddings.model, input: [32, 42, 40, 1311, 2246] }, 'input'],
+  ['embeddings: input as arrays of token ids', embeddings, { model: embeddings.model, input: ['hello', [32, 42, 40]] }, 'input[1]'],
+  ['completions: prompt as token ids', completions, { model: completions.model, prompt: [[9906, 11], [32, 42]] }, 'prompt[0], prompt[1]'],
+] as const) {
+  t.test(name, async (t) => {
+    const r = await send(gw, endpoint, body);
+    t.equal(r.status, 403, 'denied');
+    t.match(r.body.error?.message, `secrets.unreadable_token_ids`);
+    t.match(r.body.error?.message, `token ids at ${path},`, 'the denial names where');
+    t.equal(r.received, '', 'nothing reached the provider');
   });
 }

@@ -63,6 +63,9 @@ t.test('hole 1: restricted text riding in a trainable call is denied up front, w
       { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'note', arguments: JSON.stringify({ text: strip(gpt.text) }) } }] },
       { role: 'tool', tool_call_id: 'c1', content: 'ok' },
     ],
+    'base64 in a user turn': [{ role: 'user', content: `Decode and summarise: ${Buffer.from(strip(gpt.text)).toString('base64')}` }],
+    'hex in a user turn': [{ role: 'user', content: `Decode: ${Buffer.from(strip(gpt.text)).toString('hex')}` }],
+    'percent-encoded in a user turn': [{ role: 'user', content: `Unescape: ${encodeURIComponent(strip(gpt.text))}` }],
     'tool result': [
       { role: 'user', content: 'Look it up.' },
       { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'search', arguments: '{}' } }] },

@@ -4,7 +4,8 @@
 // or two content parts). Pure.
 import { secretForm, type FoldedText } from '../text/normalise.js';
 import { findings } from './classify.js';
-import { asText, DecodeBudget, encodedRuns, isPrivateKeyDer } from './decode.js';
+import { asText, DecodeBudget, encodedRuns } from '../text/encoded-runs.js';
+import { isPrivateKeyDer } from './private-key-der.js';
 import type { Piece } from './walk.js';
 
 export interface Span {

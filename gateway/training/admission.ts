@@ -3,6 +3,7 @@
 // provenance spans before a permit is signed. A record with any restricted span is refused, and
 // the refusal names the restricted spans' origin decisions. Pure: the detector comes in.
 import type { PolicyReason, TrainingAdmission, TrainingScreen } from '../pipeline/contracts.js';
+import { asText, DecodeBudget, encodedRuns } from '../text/encoded-runs.js';
 
 export interface ScreenSpan {
   origin: string;
@@ -42,6 +43,17 @@ export function feedDocument(messages: unknown[], completion: string, toolArgume
   return [...turns, completion, ...toolArguments].filter((t) => t.length > 0).join('\n\n');
 }
 
+/** Decoded bytes read per record: a long prompt's worth, so one record cannot make the scan unbounded. */
+const DECODED_BYTES = 4 * 1024 * 1024;
+
+/** The document and, after it, the text its base64, hex and percent-encoded runs decode to: an encoded copy of a restricted output is still that output. */
+export function withDecodedRuns(document: string): string {
+  const decoded = encodedRuns(document, new DecodeBudget(DECODED_BYTES))
+    .map((r) => asText(r.bytes))
+    .filter((t): t is string => t !== null);
+  return [document, ...decoded].join('\n\n');
+}
+
 function describe(s: ScreenSpan): string {
   if (s.status === 'forged') return 'a forged watermark';
   if (s.status === 'transplanted') return `a watermark of decision ${s.decision_id} moved into text that is not its output`;
@@ -68,5 +80,5 @@ export function screenDocument(document: string, detect: SpanDetector): Training
 }
 
 export function createTrainingAdmission(detect: SpanDetector): TrainingAdmission {
-  return { screen: (messages, completion, toolArguments) => screenDocument(feedDocument(messages, completion, toolArguments), detect) };
+  return { screen: (messages, completion, toolArguments) => screenDocument(withDecodedRuns(feedDocument(messages, completion, toolArguments)), detect) };
 }

@@ -35,7 +35,8 @@ class Dist:
             torch.cuda.set_device(self.device)
         if self.world > 1:
             dist.init_process_group(backend="nccl" if cuda else "gloo")
-        if not cuda:
+        # An explicit OMP_NUM_THREADS wins: tiny students on a shared machine run faster on one thread.
+        if not cuda and "OMP_NUM_THREADS" not in os.environ:
             torch.set_num_threads(max(1, (os.cpu_count() or 1) // self.world))
 
     @property

@@ -4,39 +4,19 @@ import { call, can } from './api.js';
 import { companyChanges, type CompanyRules } from './company-words.js';
 import { describeCatalogueChanges } from '../../policy/catalogue-diff.js';
 import type { Catalogue } from '../../policy/catalogue-schema.js';
+import type { DryRunReport } from '../../policy/dry-run.js';
+import type { Direction } from '../../policy/impact.js';
+import type { Finding } from '../../policy/findings.js';
 import { clear, field, h, table } from './dom.js';
 import { discardDraft, draft } from './draft.js';
 import { policyStatus, type PolicyStatus } from './sources.js';
 import { announce } from './status.js';
 import { sideBySide } from './text-diff.js';
 
-interface Finding {
-  step: string;
-  file: string;
-  line: number | null;
-  message: string;
-}
 interface Validation {
   ok: boolean;
   steps: Array<{ step: string; ok: boolean; output: string }>;
   findings: Finding[];
-}
-interface ImpactGroup {
-  direction: 'allowed-to-denied' | 'denied-to-allowed' | 'trainable-to-not' | 'not-to-trainable';
-  rules: string[];
-  team: string;
-  model: string;
-  purpose: string;
-  count: number;
-  examples: string[];
-  sentence: string;
-}
-interface DryRun {
-  examined: number;
-  changed: number;
-  skipped: number;
-  groups: ImpactGroup[];
-  errors: Array<{ decision_id: string; error: string }>;
 }
 
 const STEP_WORDS: Record<string, string> = {
@@ -61,7 +41,7 @@ const SOURCE_WORDS: Record<string, string> = {
   restored: 'Restored after a restart',
 };
 
-const DIRECTION_WORDS: Record<ImpactGroup['direction'], string> = {
+const DIRECTION_WORDS: Record<Direction, string> = {
   'allowed-to-denied': 'allowed → denied',
   'denied-to-allowed': 'denied → allowed',
   'trainable-to-not': 'may train → may not',
@@ -99,7 +79,7 @@ function findingsList(findings: Finding[]): HTMLElement {
   );
 }
 
-function impactTable(report: DryRun): HTMLElement {
+function impactTable(report: DryRunReport): HTMLElement {
   const summary = h('p', {}, `${report.changed.toLocaleString('en-US')} of the last ${report.examined.toLocaleString('en-US')} recorded calls would be decided differently.`);
   if (report.groups.length === 0) return h('div', { id: 'impact' }, summary);
   const rows = report.groups.map((g) => [
@@ -165,7 +145,7 @@ async function check(steps: HTMLElement): Promise<void> {
 
 async function preview(candidate: string, last: number, impact: HTMLElement): Promise<void> {
   announce('Replaying recorded calls…');
-  const report = await call<DryRun>('POST', '/admin/v1/policies/dry-run', { candidate, last });
+  const report = await call<DryRunReport>('POST', '/admin/v1/policies/dry-run', { candidate, last });
   const reason = h('textarea', { id: 'reason', rows: 3, required: true, maxlength: 2000 });
   const activate = h('button', { type: 'button', id: 'activate' }, 'Activate these rules');
   activate.addEventListener('click', async () => {

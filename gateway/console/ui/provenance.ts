@@ -3,19 +3,8 @@
 import { can, call } from './api.js';
 import { clear, field, h, table } from './dom.js';
 import { announce } from './status.js';
+import type { Span } from '../../provenance/spans.js';
 
-interface Span {
-  start: number;
-  end: number;
-  origin: string;
-  status: 'genuine' | 'transplanted' | 'unverified' | 'forged' | 'none';
-  decision_id: string | null;
-  licence: string | null;
-  licence_class: string | null;
-  trainable: boolean | null;
-  score: number;
-  restricted: boolean;
-}
 interface Detection {
   restricted: boolean;
   spans: Span[];

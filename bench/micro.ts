@@ -1,5 +1,4 @@
-// Runs the hot-path micro-benchmarks the module owners write (`*.bench.ts` under gateway/,
-// telemetry/ and bench/provenance/), each with `npx tsx` in its own process group under a time
+// Runs the hot-path micro-benchmarks (every `*.bench.ts` under bench/), each with `npx tsx` in its own process group under a time
 // limit, and collects their output into bench/results/micro-latest.json.
 //   node dist/bench/micro.js [--timeout S] [FILTER…]
 import { spawn } from 'node:child_process';
@@ -9,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const ROOTS = ['gateway', 'telemetry', 'bench/provenance'];
+const ROOTS = ['bench'];
 const MAX_OUTPUT = 256 * 1024;
 
 interface MicroResult {

@@ -1,6 +1,6 @@
 // Attribute and metric names. The GenAI ones follow the OpenTelemetry semantic conventions; they are
 // still "incubating" there, and the conventions ask users to copy such names rather than import them.
-import type { Endpoint, ProviderKind } from '../gateway/pipeline/contracts.js';
+import type { Endpoint, ProviderKind } from '../gateway/core/contracts.js';
 import type { CallErrorType } from './types.js';
 
 export const ATTR_GEN_AI_SYSTEM = 'gen_ai.system';

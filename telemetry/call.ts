@@ -1,7 +1,7 @@
 // One call through the gateway: its span (when traced) and its metrics.
 import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { ATTR_ERROR_TYPE, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE } from '@opentelemetry/semantic-conventions';
-import type { Endpoint, Usage } from '../gateway/pipeline/contracts.js';
+import type { Endpoint, Usage } from '../gateway/core/contracts.js';
 import {
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_PROVIDER_NAME,

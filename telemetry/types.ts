@@ -1,6 +1,6 @@
 // The telemetry API the request path calls. Every argument is an identifier, a number, a boolean or a
 // closed set of values: nothing here can carry prompt or completion text, keys or tokens.
-import type { Endpoint, ModelRoute, Usage } from '../gateway/pipeline/contracts.js';
+import type { Endpoint, ModelRoute, Usage } from '../gateway/core/contracts.js';
 
 export type StageName = 'policy' | 'upstream' | 'audit' | 'feed';
 

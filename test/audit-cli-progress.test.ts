@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { FileAuditLog } from '../gateway/audit/file-log.js';
+import { FileAuditLog } from '../gateway/audit/file/log.js';
 import { loadOrCreateSigningKeys } from '../gateway/signing/keys.js';
 import { auditConfig, sampleRecord, tempDataDir } from './audit-fixtures.js';
 

@@ -4,7 +4,7 @@ import { readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { FileAuditLog } from '../gateway/audit/file-log.js';
+import { FileAuditLog } from '../gateway/audit/file/log.js';
 import { loadOrCreateSigningKeys } from '../gateway/signing/keys.js';
 import { auditConfig, sampleRecord, tempDataDir } from './audit-fixtures.js';
 

@@ -1,6 +1,6 @@
 // Child of the crash test: appends records as fast as it can and reports each append that
 // resolved ("<seq> <decision_id>" per line) until it is killed.
-import { FileAuditLog } from '../gateway/audit/file-log.js';
+import { FileAuditLog } from '../gateway/audit/file/log.js';
 import { signingKeysFrom } from '../gateway/signing/keys.js';
 import { createPrivateKey } from 'node:crypto';
 import { auditConfig, sampleRecord } from './audit-fixtures.js';

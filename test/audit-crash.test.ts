@@ -2,8 +2,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { FileAuditLog } from '../gateway/audit/file-log.js';
-import { verifyStore } from '../gateway/audit/verify-store.js';
+import { FileAuditLog } from '../gateway/audit/file/log.js';
+import { verifyStore } from '../gateway/audit/file/verify.js';
 import { auditConfig, tempDataDir, testKeys } from './audit-fixtures.js';
 
 const child = fileURLToPath(new URL('./audit-crash-child.ts', import.meta.url));

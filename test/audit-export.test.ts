@@ -3,10 +3,10 @@
 import { readFileSync, writeFileSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { exportAudit, type ExportFormat } from '../gateway/audit/export.js';
-import { verifyExport } from '../gateway/audit/export-verify.js';
-import { verifierKey } from '../gateway/audit/checkpoint.js';
-import { FileAuditLog } from '../gateway/audit/file-log.js';
+import { exportAudit, type ExportFormat } from '../gateway/audit/export/export.js';
+import { verifyExport } from '../gateway/audit/export/verify.js';
+import { verifierKey } from '../gateway/tlog/checkpoint.js';
+import { FileAuditLog } from '../gateway/audit/file/log.js';
 import { auditConfig, sampleRecord, tempDataDir, testKeys } from './audit-fixtures.js';
 
 const keys = testKeys();

@@ -3,10 +3,10 @@
 import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { FileAuditLog } from '../gateway/audit/file-log.js';
-import { iterateRecords } from '../gateway/audit/reader.js';
-import { AuditCorruptionError } from '../gateway/audit/segment-store.js';
-import { verifyStore } from '../gateway/audit/verify-store.js';
+import { FileAuditLog } from '../gateway/audit/file/log.js';
+import { iterateRecords } from '../gateway/audit/file/reader.js';
+import { AuditCorruptionError } from '../gateway/audit/file/segment-store.js';
+import { verifyStore } from '../gateway/audit/file/verify.js';
 import { auditConfig, sampleRecord, tempDataDir, testKeys } from './audit-fixtures.js';
 
 const keys = testKeys();

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../gateway/config/types.js';
-import type { CallRecord } from '../gateway/pipeline/contracts.js';
+import type { CallRecord } from '../gateway/core/contracts.js';
 import { signingKeysFrom, type SigningKeys } from '../gateway/signing/keys.js';
 
 export const PG_URL = process.env.TERMSGATE_TEST_PG_URL ?? 'postgres://termsgate:termsgate@127.0.0.1:54329/termsgate';

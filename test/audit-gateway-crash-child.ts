@@ -2,7 +2,7 @@
 // provider and data directory; prints its URL, then serves until it is killed.
 import { join } from 'node:path';
 import { demoConfig } from '../gateway/config/demo.js';
-import { packageRoot } from '../gateway/server/package-root.js';
+import { packageRoot } from '../gateway/core/package-root.js';
 import { startGateway } from '../gateway/server/start-gateway.js';
 
 const [dataDir, mockUrl, mockPort, virtualKey] = process.argv.slice(2);

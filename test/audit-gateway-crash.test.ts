@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { Agent, request } from 'undici';
-import { iterateRecords } from '../gateway/audit/reader.js';
+import { iterateRecords } from '../gateway/audit/file/reader.js';
 import { startMockUpstream } from '../gateway/mock-upstream/index.js';
 import { tempDataDir } from './audit-fixtures.js';
 

@@ -4,10 +4,10 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import t from 'tap';
-import { openCheckpoint } from '../gateway/audit/checkpoint.js';
-import { Frontier, leafHash, verifyConsistency, verifyInclusion } from '../gateway/audit/merkle.js';
-import { encodeLeaf } from '../gateway/audit/leaf.js';
-import { PgAuditLog, sequencerLockKey } from '../gateway/audit/pg-log.js';
+import { openCheckpoint } from '../gateway/tlog/checkpoint.js';
+import { Frontier, leafHash, verifyConsistency, verifyInclusion } from '../gateway/tlog/merkle.js';
+import { encodeLeaf } from '../gateway/tlog/leaf.js';
+import { PgAuditLog, sequencerLockKey } from '../gateway/audit/postgres/log.js';
 import { auditConfig, PG_URL, sampleRecord, testKeys } from './audit-fixtures.js';
 
 const schema = `audit_test_${randomBytes(4).toString('hex')}`;

@@ -6,12 +6,12 @@ import { cpSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync 
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { verifierKey } from '../gateway/audit/checkpoint.js';
-import { CHAIN_START, nextChain, signManifest, type ExportHeader } from '../gateway/audit/export-manifest.js';
-import { FileAuditLog } from '../gateway/audit/file-log.js';
-import { encodeFrame, readFrame } from '../gateway/audit/frame.js';
-import { encodeLeaf } from '../gateway/audit/leaf.js';
-import { leafHash } from '../gateway/audit/merkle.js';
+import { verifierKey } from '../gateway/tlog/checkpoint.js';
+import { CHAIN_START, nextChain, signManifest, type ExportHeader } from '../gateway/audit/export/manifest.js';
+import { FileAuditLog } from '../gateway/audit/file/log.js';
+import { encodeFrame, readFrame } from '../gateway/audit/file/frame.js';
+import { encodeLeaf } from '../gateway/tlog/leaf.js';
+import { leafHash } from '../gateway/tlog/merkle.js';
 import { loadCheckpointSigner } from '../gateway/signing/checkpoint-signer.js';
 import { loadOrCreateSigningKeys, signingKeysFrom } from '../gateway/signing/keys.js';
 import { auditConfig, sampleRecord, tempDataDir } from './audit-fixtures.js';

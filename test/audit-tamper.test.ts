@@ -3,9 +3,9 @@
 import { cpSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { FileAuditLog } from '../gateway/audit/file-log.js';
-import { encodeFrame, readFrame } from '../gateway/audit/frame.js';
-import { verifyStore } from '../gateway/audit/verify-store.js';
+import { FileAuditLog } from '../gateway/audit/file/log.js';
+import { encodeFrame, readFrame } from '../gateway/audit/file/frame.js';
+import { verifyStore } from '../gateway/audit/file/verify.js';
 import { auditConfig, sampleRecord, tempDataDir, testKeys } from './audit-fixtures.js';
 
 const N = 20;

@@ -1,14 +1,14 @@
 // Cross-checks the audit log's Merkle roots, inclusion and consistency proofs and its signed
-// checkpoints against Go's golang.org/x/mod/sumdb/tlog and sumdb/note (gateway/audit/tlogcheck).
+// checkpoints against Go's golang.org/x/mod/sumdb/tlog and sumdb/note (gateway/tlog/tlogcheck).
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { FileAuditLog } from '../gateway/audit/file-log.js';
-import { openCheckpoint } from '../gateway/audit/checkpoint.js';
-import { verifyConsistency, verifyInclusion, verifyInclusionCached } from '../gateway/audit/merkle.js';
+import { FileAuditLog } from '../gateway/audit/file/log.js';
+import { openCheckpoint } from '../gateway/tlog/checkpoint.js';
+import { verifyConsistency, verifyInclusion, verifyInclusionCached } from '../gateway/tlog/merkle.js';
 import { auditConfig, sampleRecord, tempDataDir, testKeys } from './audit-fixtures.js';
 
-const tlogDir = fileURLToPath(new URL('../gateway/audit/tlogcheck', import.meta.url));
+const tlogDir = fileURLToPath(new URL('../gateway/tlog/tlogcheck', import.meta.url));
 
 interface GoAnswer {
   roots: Record<string, string>;

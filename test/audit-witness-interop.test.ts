@@ -1,16 +1,16 @@
 // Cosignatures interoperate byte for byte with the Go implementation of C2SP tlog-cosignature
 // (github.com/transparency-dev/formats/note, with golang.org/x/mod/sumdb/note), via
-// gateway/audit/tlogcheck: Go verifies ours, and ours verifies Go's.
+// gateway/tlog/tlogcheck: Go verifies ours, and ours verifies Go's.
 import { execFileSync } from 'node:child_process';
 import { createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { addSignatureLines, cosign, cosignerVerifierKey, noteSignatureLines, verifyCosignatures, type Cosigner } from '../gateway/audit/cosignature.js';
-import { FileAuditLog } from '../gateway/audit/file-log.js';
+import { addSignatureLines, cosign, cosignerVerifierKey, noteSignatureLines, verifyCosignatures, type Cosigner } from '../gateway/tlog/cosignature.js';
+import { FileAuditLog } from '../gateway/audit/file/log.js';
 import { publicKeyRawBytes } from '../gateway/signing/keys.js';
 import { auditConfig, sampleRecord, tempDataDir, testKeys } from './audit-fixtures.js';
 
-const tlogDir = fileURLToPath(new URL('../gateway/audit/tlogcheck', import.meta.url));
+const tlogDir = fileURLToPath(new URL('../gateway/tlog/tlogcheck', import.meta.url));
 const go = (req: object) => JSON.parse(execFileSync('go', ['run', '.'], { cwd: tlogDir, input: JSON.stringify(req), encoding: 'utf8' })) as { cosignedBy: string[] | null; cosigned: string };
 
 function newCosigner(name: string): Cosigner & { seed: Buffer } {

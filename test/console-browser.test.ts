@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { request } from 'undici';
-import { hashSecret } from '../gateway/auth/secret-hash.js';
-import { packageRoot } from '../gateway/server/package-root.js';
+import { hashSecret } from '../gateway/core/secret-hash.js';
+import { packageRoot } from '../gateway/core/package-root.js';
 import { buildSuiteConsole, launchChromium, screenshot } from './support/browser.js';
 import { startDemoGateway } from './support/demo-gateway.js';
 

@@ -5,7 +5,7 @@ import t from 'tap';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
-import { hashSecret } from '../gateway/auth/secret-hash.js';
+import { hashSecret } from '../gateway/core/secret-hash.js';
 import { startDemoGateway } from './support/demo-gateway.js';
 
 const envCanary = 'canary-env-' + Math.random().toString(36).slice(2);

@@ -4,7 +4,7 @@
 import t from 'tap';
 import { readdirSync } from 'node:fs';
 import { request } from 'undici';
-import { hashSecret } from '../gateway/auth/secret-hash.js';
+import { hashSecret } from '../gateway/core/secret-hash.js';
 import { startDemoGateway } from './support/demo-gateway.js';
 
 const editor = 'tge-test-' + 'e'.repeat(24);

@@ -4,7 +4,7 @@
 import t from 'tap';
 import { OAuth2Server } from 'oauth2-mock-server';
 import { request } from 'undici';
-import { hashSecret } from '../gateway/auth/secret-hash.js';
+import { hashSecret } from '../gateway/core/secret-hash.js';
 import { buildSuiteConsole, launchChromium } from './support/browser.js';
 import { startDemoGateway } from './support/demo-gateway.js';
 

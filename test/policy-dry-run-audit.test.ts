@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openAuditLog } from '../gateway/audit/open-audit-log.js';
 import { run } from '../gateway/cli/policy.js';
-import type { CallRecord } from '../gateway/pipeline/contracts.js';
+import type { CallRecord } from '../gateway/core/contracts.js';
 import { loadOrCreateSigningKeys } from '../gateway/signing/keys.js';
 
 const rec = (id: string, team: string, model: string, provider: string, licence: string): CallRecord => ({

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { packageRoot } from '../gateway/server/package-root.js';
+import { packageRoot } from '../gateway/core/package-root.js';
 import { startDemoGateway } from './support/demo-gateway.js';
 
 const gw = await startDemoGateway();

@@ -6,7 +6,7 @@ import t from 'tap';
 import { inspect } from 'node:util';
 import { request } from 'undici';
 import { OAuth2Server } from 'oauth2-mock-server';
-import { hashSecret } from '../gateway/auth/secret-hash.js';
+import { hashSecret } from '../gateway/core/secret-hash.js';
 import { startDemoGateway } from './support/demo-gateway.js';
 
 const canary = (name: string) => `canary-${name}-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;

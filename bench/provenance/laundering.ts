@@ -2,7 +2,7 @@
 // mark of a permitted output moved into it, a permitted output appended to it, look-alike letters,
 // invisible code points inside words, and the text carried in a chat record's prompt history.
 import { feedDocument } from '../../gateway/training/admission.js';
-import { selectorRunsAt } from '../../gateway/provenance/variation-selectors.js';
+import { selectorRunsAt } from '../../gateway/watermark/variation-selectors.js';
 import { stripInvisible } from '../../gateway/provenance/watermark-reader.js';
 import type { Rng } from './sotu-corpus.js';
 

@@ -1,9 +1,9 @@
 // What every audit backend offers beyond the pipeline's AuditSink: size, checkpoints, proofs,
 // reads, queries and content lookup.
-import type { AuditSink } from '../pipeline/contracts.js';
-import type { SignedCheckpoint } from './checkpoint.js';
+import type { AuditSink } from '../core/contracts.js';
+import type { SignedCheckpoint } from '../tlog/checkpoint.js';
 import type { RecordFilter } from './filter.js';
-import type { LogEntry } from './leaf.js';
+import type { LogEntry } from '../tlog/leaf.js';
 
 export interface InclusionProof {
   seq: number;

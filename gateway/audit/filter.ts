@@ -1,6 +1,6 @@
 // Which records a query or export selects. Pure.
-import type { AuditRecord, CallRecord } from '../pipeline/contracts.js';
-import { isChangeRecord } from './record-kind.js';
+import type { AuditRecord, CallRecord } from '../core/contracts.js';
+import { isChangeRecord } from '../core/record-kind.js';
 
 export interface RecordFilter {
   /** Inclusive lower bound on record time (RFC 3339). */

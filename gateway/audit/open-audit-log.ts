@@ -2,7 +2,7 @@
 import type { Config } from '../config/types.js';
 import type { CheckpointSigner } from '../signing/checkpoint-signer.js';
 import type { AuditLog } from './audit-log.js';
-import { FileAuditLog } from './file-log.js';
+import { FileAuditLog } from './file/log.js';
 
 export interface OpenAuditLogOptions {
   dataDir: string;
@@ -19,7 +19,7 @@ export async function openAuditLog(opts: OpenAuditLogOptions): Promise<AuditLog>
   if (opts.audit.backend === 'postgres') {
     if (!opts.audit.postgresUrl) throw new Error('audit.backend postgres needs audit.postgresUrl');
     if (opts.audit.witnesses?.length) throw new Error('audit.witnesses are supported with the file backend only');
-    const { PgAuditLog } = await import('./pg-log.js');
+    const { PgAuditLog } = await import('./postgres/log.js');
     return PgAuditLog.open({ url: opts.audit.postgresUrl, audit: opts.audit, keys: opts.keys, onError: opts.onError, sequencer: !opts.readOnly });
   }
   return FileAuditLog.open(opts);

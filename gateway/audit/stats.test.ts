@@ -2,7 +2,7 @@
 // provider, feed admissions and refusals; and a property: the buckets add up to the calls counted.
 import t from 'tap';
 import fc from 'fast-check';
-import type { CallRecord } from '../pipeline/contracts.js';
+import type { CallRecord } from '../core/contracts.js';
 import { StatsAccumulator } from './stats.js';
 
 const base: CallRecord = {

@@ -1,7 +1,7 @@
 // Counts behind the console's charts, accumulated record by record so a scan of the log never holds
 // the records: decisions over time by outcome, denials by rule and by team, the share of outputs that
 // may train by provider, and the training feed's admissions and refusals. Pure.
-import type { CallRecord } from '../pipeline/contracts.js';
+import type { CallRecord } from '../core/contracts.js';
 import { ADMISSION_RULE } from '../training/admission.js';
 
 export interface TimeBucket {

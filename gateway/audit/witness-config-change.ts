@@ -2,8 +2,8 @@
 // the log as a control-plane change, at every start, so changing who witnesses the log leaves a
 // record covered by the same checkpoints and witnesses. Pure.
 import type { Config } from '../config/types.js';
-import { changeRecord } from '../changes/change-record.js';
-import type { ChangeRecord } from '../pipeline/contracts.js';
+import { changeRecord } from '../core/change-record.js';
+import type { ChangeRecord } from '../core/contracts.js';
 
 export function witnessConfigChange(audit: Config['audit'], id: string, now: Date): ChangeRecord {
   const witnesses = audit.witnesses ?? [];

@@ -2,7 +2,7 @@
 // (automation) or a signed-in session (people, OIDC). Routes name the roles they admit; the check runs
 // in an onRequest hook, before the body is read, so an unauthenticated caller learns nothing beyond 401.
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
-import type { ChangeActor } from '../pipeline/contracts.js';
+import type { ChangeActor } from '../core/contracts.js';
 import type { ControlTokens, Role } from './control-tokens.js';
 
 export interface ControlActor extends ChangeActor {

@@ -3,7 +3,7 @@
 // ControlPlaneAuth (control-plane-auth.ts).
 import type { TokenConfig } from '../config/types.js';
 import { presentedKey } from './virtual-keys.js';
-import { hashSecret } from './secret-hash.js';
+import { hashSecret } from '../core/secret-hash.js';
 
 export type Role = TokenConfig['role'];
 

@@ -1,7 +1,7 @@
 // authenticate: virtual key → principal. The first stage of the request path.
 import type { VirtualKeyConfig } from '../config/types.js';
-import type { Principal } from '../pipeline/contracts.js';
-import { hashSecret } from './secret-hash.js';
+import type { Principal } from '../core/contracts.js';
+import { hashSecret } from '../core/secret-hash.js';
 
 export class VirtualKeys {
   readonly #byHash = new Map<string, Principal>();

@@ -5,9 +5,9 @@ import type { FastifyRequest } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { RecordFilter } from '../audit/filter.js';
-import { isChangeRecord } from '../audit/record-kind.js';
-import type { ChangeRecord } from '../pipeline/contracts.js';
-import { changeMatcher, changeRecord, type ChangeFilter, type ChangeInput } from './change-record.js';
+import { isChangeRecord } from '../core/record-kind.js';
+import type { ChangeRecord } from '../core/contracts.js';
+import { changeMatcher, changeRecord, type ChangeFilter, type ChangeInput } from '../core/change-record.js';
 
 export class ChangeLog {
   constructor(private readonly audit: Pick<AuditLog, 'append' | 'query'>) {}

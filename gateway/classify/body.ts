@@ -1,6 +1,6 @@
 // Classification of the exact body that would be forwarded: every string in it, keys included, with
 // the path of each finding. Pure (the rule set runs asynchronously, without I/O).
-import type { BodyClassification } from '../pipeline/contracts.js';
+import type { BodyClassification } from '../core/contracts.js';
 import { ruleSetFindings } from './rule-set.js';
 import { foldPieces, scanPieces, type BodyFinding, type ScanLimits } from './scan.js';
 import { bodyPieces, type Piece } from './walk.js';

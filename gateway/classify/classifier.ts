@@ -2,7 +2,7 @@
 // prompt cannot hold up other calls or /healthz, each under a time budget. A body that cannot be
 // classified within its budget is not forwarded: the caller gets an error and the call a record.
 import { Piscina } from 'piscina';
-import type { BodyClassification } from '../pipeline/contracts.js';
+import type { BodyClassification } from '../core/contracts.js';
 import { inspect, type InspectTask } from './inspect.js';
 import type { MaskResult } from './mask.js';
 import type { DetectorHook } from './detector-hook.js';

@@ -5,7 +5,7 @@
 // for a real finding), fail-open classes as absent.
 import { request } from 'undici';
 import type { DetectorConfig } from '../config/types.js';
-import type { BodyClassification } from '../pipeline/contracts.js';
+import type { BodyClassification } from '../core/contracts.js';
 import type { Piece } from './walk.js';
 import { lastAtOrBefore } from './offsets.js';
 

@@ -1,6 +1,6 @@
 // The classification tasks, the same inline and in the worker pool: classify the forwarded body, or
 // mask the named data classes in it. Pure.
-import type { BodyClassification } from '../pipeline/contracts.js';
+import type { BodyClassification } from '../core/contracts.js';
 import { scanBody, summarise } from './body.js';
 import { maskBody, type MaskResult } from './mask.js';
 

@@ -1,7 +1,7 @@
 // Masking instead of refusing: every finding of the named data classes is replaced in the forwarded
 // body by a typed placeholder ([AWS_ACCESS_KEY_1]; the same value keeps the same number), and the
 // result is scanned again, so a body that still shows one of those classes is never forwarded. Pure.
-import type { MaskedFinding } from '../pipeline/contracts.js';
+import type { MaskedFinding } from '../core/contracts.js';
 import { scanBody } from './body.js';
 import type { BodyFinding, ScanLimits } from './scan.js';
 import type { Piece } from './walk.js';

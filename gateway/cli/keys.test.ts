@@ -1,6 +1,6 @@
 import t from 'tap';
 import { parse } from 'yaml';
-import { hashSecret } from '../auth/secret-hash.js';
+import { hashSecret } from '../core/secret-hash.js';
 import { VirtualKeys } from '../auth/virtual-keys.js';
 import { run } from './keys.js';
 

@@ -2,7 +2,7 @@
 // once, and the line to add under `keys:` in the configuration (which holds only its hash).
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import { hashSecret, newSecret } from '../auth/secret-hash.js';
+import { hashSecret, newSecret } from '../core/secret-hash.js';
 
 export async function run(args: string[], out: { write(s: string): unknown } = process.stdout): Promise<number> {
   let parsed;

@@ -4,7 +4,7 @@ import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CallRecord } from '../pipeline/contracts.js';
+import type { CallRecord } from '../core/contracts.js';
 import { run } from './policy.js';
 
 const policies = join(import.meta.dirname, '..', '..', 'policies');

@@ -3,11 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { iterateRecords } from '../audit/reader.js';
+import { iterateRecords } from '../audit/file/reader.js';
 import { loadEngine, unpackBundle } from '../policy/bundle.js';
-import { compareDecisions, lastCalls } from '../policy/dry-run.js';
-import { recordsFromJsonl } from '../policy/records-file.js';
-import { DEFAULT_COVERAGE_THRESHOLD, validateDir, type BuildReport, type StepName } from '../policy/toolchain.js';
+import { compareDecisions, lastCalls } from '../policy/dry-run/dry-run.js';
+import { recordsFromJsonl } from '../policy/dry-run/records-file.js';
+import { DEFAULT_COVERAGE_THRESHOLD, validateDir } from '../policy/toolchain/steps.js';
+import type { BuildReport, StepName } from '../policy/toolchain/report.js';
 
 const usage = `usage: termsgate policy check|test|build [DIR] [--threshold PCT] [--out FILE]
        termsgate policy dry-run --candidate DIR [--last N] [--data-dir DIR | --records FILE.jsonl] [--json]`;

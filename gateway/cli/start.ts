@@ -5,12 +5,12 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { newSecret } from '../auth/secret-hash.js';
+import { newSecret } from '../core/secret-hash.js';
 import { ConfigError, loadConfigFile } from '../config/load.js';
 import { demoConfig, type DemoSecrets } from '../config/demo.js';
 import type { Config } from '../config/types.js';
 import { startMockUpstream } from '../mock-upstream/index.js';
-import { packageRoot } from '../server/package-root.js';
+import { packageRoot } from '../core/package-root.js';
 import { startGateway } from '../server/start-gateway.js';
 
 export async function run(args: string[]): Promise<number> {

@@ -4,7 +4,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { cosignerVerifierKey } from '../audit/cosignature.js';
+import { cosignerVerifierKey } from '../tlog/cosignature.js';
 import { publicKeyRawBytes } from '../signing/keys.js';
 import { startWitness } from '../witness/witness-server.js';
 import { WitnessState } from '../witness/witness-state.js';

@@ -1,6 +1,6 @@
 // The demo configuration: the normal configuration shape, generated, pointing every provider at
 // the built-in mock provider. Nothing downstream knows it is a demo.
-import { hashSecret } from '../auth/secret-hash.js';
+import { hashSecret } from '../core/secret-hash.js';
 import { validateConfig } from './load.js';
 import type { Config } from './types.js';
 

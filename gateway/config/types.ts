@@ -1,4 +1,4 @@
-import type { ProviderKind } from '../pipeline/contracts.js';
+import type { ProviderKind } from '../core/contracts.js';
 
 export interface ProviderConfig {
   kind: ProviderKind;

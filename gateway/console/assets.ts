@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { extname, join } from 'node:path';
-import { packageRoot } from '../server/package-root.js';
+import { packageRoot } from '../core/package-root.js';
 
 /** Where `make build` puts the console (the gateway never imports the bundler). */
 export const DEFAULT_CONSOLE_DIR = join(packageRoot, 'dist', 'console');

@@ -3,7 +3,7 @@
 import { build } from 'esbuild';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { packageRoot } from '../server/package-root.js';
+import { packageRoot } from '../core/package-root.js';
 import { DEFAULT_CONSOLE_DIR } from './assets.js';
 
 const page = (script: string, style: string) => `<!doctype html>

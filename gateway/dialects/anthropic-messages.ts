@@ -1,11 +1,11 @@
 // Anthropic POST /v1/messages. Marks text and thinking blocks (`text_delta`, `thinking_delta`);
 // tool_use input passes untouched and is collected for fingerprints.
-import type { OutputMarker } from '../pipeline/contracts.js';
+import type { OutputMarker } from '../core/contracts.js';
 import { isObject } from './json-object.js';
 import type { EndpointAdapter, ParsedRequest, SseEvent } from './types.js';
 import { eventObject } from './sse.js';
-import { MAGIC, PAYLOAD_BYTES } from '../provenance/payload.js';
-import { removeMarks } from '../provenance/variation-selectors.js';
+import { MAGIC, PAYLOAD_BYTES } from '../watermark/payload.js';
+import { removeMarks } from '../watermark/variation-selectors.js';
 
 function unmarkThinking(message: unknown): unknown {
   if (!isObject(message) || message.role !== 'assistant' || !Array.isArray(message.content)) return message;

@@ -1,6 +1,6 @@
 // The streamed shape shared by OpenAI chat and legacy completions: chunks of `choices`, each with
 // its own text, a finish_reason, and a final usage-only chunk. Only where the text sits differs.
-import type { OutputMarker } from '../pipeline/contracts.js';
+import type { OutputMarker } from '../core/contracts.js';
 import { isObject } from './json-object.js';
 import { openaiUsage } from './openai-common.js';
 import type { CollectedOutput, SseEvent, StreamTransformer } from './types.js';

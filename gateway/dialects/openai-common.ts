@@ -1,4 +1,4 @@
-import type { Usage } from '../pipeline/contracts.js';
+import type { Usage } from '../core/contracts.js';
 import { isObject } from './json-object.js';
 
 export function requireModel(body: unknown): string | { error: string } {

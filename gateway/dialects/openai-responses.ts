@@ -1,7 +1,7 @@
 // OpenAI POST /v1/responses. Text sits in `output[].content[]` parts of type `output_text`; a stream
 // repeats it in the `.done` and `response.completed` events, which are marked whole (markText of the
 // full text equals the concatenated streamed marks), and deltas are marked as they pass.
-import type { OutputMarker } from '../pipeline/contracts.js';
+import type { OutputMarker } from '../core/contracts.js';
 import { isObject } from './json-object.js';
 import { openaiUsage, requireModel } from './openai-common.js';
 import type { CollectedOutput, EndpointAdapter, ParsedRequest, SseEvent } from './types.js';

@@ -1,6 +1,6 @@
 // What the request path needs to know about one endpoint of one API dialect. Each endpoint's
 // module implements this; nothing else in the gateway looks inside request or response bodies.
-import type { Dialect, Endpoint, OutputMarker, ProviderKind, Usage } from '../pipeline/contracts.js';
+import type { Dialect, Endpoint, OutputMarker, ProviderKind, Usage } from '../core/contracts.js';
 
 export interface ParsedRequest {
   model: string;

@@ -3,7 +3,7 @@
 import { mkdir, readFile, rename, rm, writeFile, mkdtemp, access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { x as untar } from 'tar';
-import type { CallFacts } from '../pipeline/contracts.js';
+import type { CallFacts } from '../core/contracts.js';
 import { PolicyEngine } from './engine.js';
 import { isTestFile, type SourceFile } from './revision.js';
 

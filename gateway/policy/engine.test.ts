@@ -3,12 +3,12 @@ import t from 'tap';
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CallFacts, ModelRoute } from '../pipeline/contracts.js';
+import type { CallFacts, ModelRoute } from '../core/contracts.js';
 import { loadEngine, unpackBundle } from './bundle.js';
 import { PolicyEngine } from './engine.js';
-import { withSandbox } from './opa-sandbox.js';
+import { withSandbox } from './toolchain/opa-sandbox.js';
 import { readSources } from './revision.js';
-import { buildStep, validateDir } from './toolchain.js';
+import { buildStep, validateDir } from './toolchain/steps.js';
 
 const policies = join(import.meta.dirname, '..', '..', 'policies');
 

@@ -2,7 +2,7 @@
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { Ajv } from 'ajv';
 import { LRUCache } from 'lru-cache';
-import type { CallFacts, RequestDecision, TrainingDecision } from '../pipeline/contracts.js';
+import type { CallFacts, RequestDecision, TrainingDecision } from '../core/contracts.js';
 import { buildPolicyInput } from './input.js';
 import { requestDecisionSchema, trainingDecisionSchema } from './schemas.js';
 

@@ -1,8 +1,8 @@
 import t from 'tap';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { CallFacts, CallRecord } from '../pipeline/contracts.js';
-import { factsFromRecord, lastCalls } from './dry-run.js';
+import type { CallFacts, CallRecord } from '../core/contracts.js';
+import { factsFromRecord, lastCalls } from './dry-run/dry-run.js';
 import { buildPolicyInput } from './input.js';
 import { policyInputSchema } from './schemas.js';
 

@@ -1,6 +1,6 @@
 // The policy input: CallFacts reshaped into the snake_case document the Rego rules read
 // (documented as JSON Schema in policies/README.md). Pure.
-import type { CallFacts } from '../pipeline/contracts.js';
+import type { CallFacts } from '../core/contracts.js';
 
 export interface PolicyInput {
   principal: { key_id: string; team: string; project: string; default_purpose: string; allowed_purposes: string[] };

@@ -1,6 +1,6 @@
 // JSON Schemas of the policy's input and of both decisions; the engine checks every decision against
 // them (a malformed decision is a failed evaluation) and policies/README.md documents the same shapes.
-import { DUTY_KINDS, DUTY_TRIGGERS } from './catalogue-schema.js';
+import { DUTY_KINDS, DUTY_TRIGGERS } from './data/catalogue-schema.js';
 
 const reason = {
   type: 'object',

@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { CallFacts, CallRecord } from '../pipeline/contracts.js';
+import type { CallFacts, CallRecord } from '../core/contracts.js';
 import { createPolicyStore, type PolicyLogger } from './store.js';
-import { validateDir } from './toolchain.js';
+import { validateDir } from './toolchain/steps.js';
 
 const policies = join(import.meta.dirname, '..', '..', 'policies');
 const quiet: PolicyLogger = { info() {}, warn() {}, error() {} };

@@ -7,14 +7,16 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { iterateRecords } from '../audit/reader.js';
-import type { AuditRecord, CallFacts, PolicyDecider } from '../pipeline/contracts.js';
+import { iterateRecords } from '../audit/file/reader.js';
+import type { AuditRecord, CallFacts, PolicyDecider } from '../core/contracts.js';
 import { commitRevisionDir, exists, loadEngine, readManifest, scratchDir, unpackBundle, writeBundleBytes } from './bundle.js';
-import { findingsOf, type Finding } from './findings.js';
-import { compareDecisions, lastCalls, type DryRunReport, type RecordContext } from './dry-run.js';
+import { findingsOf, type Finding } from './toolchain/findings.js';
+import { compareDecisions, lastCalls, type RecordContext } from './dry-run/dry-run.js';
+import type { DryRunReport } from './dry-run/report.js';
 import type { PolicyDecisionResult, PolicyEngine } from './engine.js';
 import { readSources, revisionOf, isSourceFile, writeSources, type SourceFile } from './revision.js';
-import { validateDir, type BuildReport } from './toolchain.js';
+import { validateDir } from './toolchain/steps.js';
+import type { BuildReport } from './toolchain/report.js';
 
 export interface PolicyLogger {
   info(obj: object, msg?: string): void;

@@ -1,7 +1,7 @@
 // One text's provenance: its spans (spans.ts) and a record-level summary of them. A record is
 // restricted when any span is. Pure: takes the key and the index as arguments.
 import type { FingerprintIndex } from './fingerprint-index.js';
-import type { MacKey } from './payload.js';
+import type { MacKey } from '../watermark/payload.js';
 import { detectSpans, type RefResolver, type Span, type SpanStatus } from './spans.js';
 
 export type { RefResolver, Span } from './spans.js';

@@ -1,7 +1,7 @@
 // In-memory index of served outputs' fingerprints in typed arrays (about 14 bytes per sampled
 // shingle plus 30 per output), so a million outputs fit in a few hundred MB. Pure: no I/O.
 import type { Fingerprint } from './fingerprint.js';
-import { licenceClassCode, licenceClassName, refToString } from './payload.js';
+import { licenceClassCode, licenceClassName, refToString } from '../watermark/payload.js';
 
 export interface IndexedRecord {
   ref: Uint8Array;

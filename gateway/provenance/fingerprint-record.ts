@@ -4,7 +4,7 @@
 import { crc32 } from 'node:zlib';
 import type { Fingerprint } from './fingerprint.js';
 import type { IndexedRecord } from './fingerprint-index.js';
-import { licenceClassCode, licenceClassName } from './payload.js';
+import { licenceClassCode, licenceClassName } from '../watermark/payload.js';
 
 const VERSION = 1;
 

@@ -1,10 +1,10 @@
 // The OutputMarker for one output: inserts the signed payload, as invisible variation selectors,
 // at the places MarkPlacement allows. Nothing is held back: a mark goes before a space, and the
 // decision to place it is made when that space arrives.
-import type { OutputMarker } from '../pipeline/contracts.js';
+import type { OutputMarker } from '../core/contracts.js';
 import { MarkPlacement } from './mark-placement.js';
-import { encodePayload, PAYLOAD_BYTES, type MacKey, type WatermarkFields } from './payload.js';
-import { bytesToSelectors } from './variation-selectors.js';
+import { encodePayload, PAYLOAD_BYTES, type MacKey, type WatermarkFields } from '../watermark/payload.js';
+import { bytesToSelectors } from '../watermark/variation-selectors.js';
 
 /** Words between two copies of the mark, so that excerpts keep one. */
 export const DEFAULT_MARK_INTERVAL = 30;

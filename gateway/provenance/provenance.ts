@@ -1,7 +1,7 @@
 // The provenance stage: marks outputs, remembers what was served (fingerprints appended to
 // <dataDir>/provenance in batches, off the request path) and detects where a text came from.
 import { existsSync, statSync } from 'node:fs';
-import type { OutputMarker, ProvenanceStage } from '../pipeline/contracts.js';
+import type { OutputMarker, ProvenanceStage } from '../core/contracts.js';
 import type { SigningKeys } from '../signing/keys.js';
 import { detect, type DetectionResult } from './detection.js';
 import { fingerprintOf } from './fingerprint.js';
@@ -9,7 +9,7 @@ import { FingerprintIndex } from './fingerprint-index.js';
 import { LogWriter, logPath, readLog } from './fingerprint-log.js';
 import { encodeRecord, type StoredRecord } from './fingerprint-record.js';
 import { createOutputMarker, DEFAULT_MARK_INTERVAL } from './marker.js';
-import { recordRef, refToString } from './payload.js';
+import { recordRef, refToString } from '../watermark/payload.js';
 
 export type { DetectionResult } from './detection.js';
 

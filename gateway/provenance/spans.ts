@@ -6,7 +6,7 @@
 // (transplanted) and is restricted, never genuine. Pure: key and index come in as arguments.
 import { fingerprintWords, sampledAt, SHINGLE_WORDS, shingleHashesAt, type Word } from './fingerprint.js';
 import type { FingerprintIndex, RecordInfo } from './fingerprint-index.js';
-import { recordRef, type DecodedPayload, type MacKey } from './payload.js';
+import { recordRef, type DecodedPayload, type MacKey } from '../watermark/payload.js';
 import { placedWatermarks, type PlacedMark } from './watermark-reader.js';
 
 export type SpanOrigin = 'watermark' | 'fingerprint' | 'both' | 'none';

@@ -1,6 +1,6 @@
 // Finds every watermark payload in a text and checks each one's MAC.
-import { findPayloads, type DecodedPayload, type MacKey } from './payload.js';
-import { selectorRunsAt } from './variation-selectors.js';
+import { findPayloads, type DecodedPayload, type MacKey } from '../watermark/payload.js';
+import { selectorRunsAt } from '../watermark/variation-selectors.js';
 
 export interface WatermarkReading {
   genuine: DecodedPayload[];

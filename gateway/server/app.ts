@@ -1,9 +1,9 @@
 // The fastify server: data plane, health, and the route plugins of the control plane and feed.
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { VirtualKeys } from '../auth/virtual-keys.js';
-import type { PolicyDecider } from '../pipeline/contracts.js';
-import type { RequestPath } from '../pipeline/request-path.js';
-import type { ModelRoutes } from '../providers/model-routes.js';
+import type { PolicyDecider } from '../core/contracts.js';
+import type { RequestPath } from '../request-path/request-path.js';
+import type { ModelRoutes } from '../upstream/model-routes.js';
 import { dataPlaneErrors, dataPlaneRoutes } from './data-plane.js';
 import { modelsRoute } from './models-route.js';
 import { registerIntake } from './intake.js';

@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { endpointAdapters } from '../dialects/index.js';
 import type { EndpointAdapter } from '../dialects/types.js';
-import type { RequestPath } from '../pipeline/request-path.js';
+import type { RequestPath } from '../request-path/request-path.js';
 import { answerRouteError } from './control-plane.js';
 import { NodeSink } from './node-sink.js';
 

@@ -1,9 +1,9 @@
 // GET /v1/models: only the models the key may use, as the policy decides for its default purpose.
 import type { FastifyInstance } from 'fastify';
 import type { VirtualKeys } from '../auth/virtual-keys.js';
-import { errorBody } from '../dialects/errors.js';
-import type { ModelRoutes } from '../providers/model-routes.js';
-import type { ModelRoute, PolicyDecider, Principal } from '../pipeline/contracts.js';
+import { errorBody } from '../core/errors.js';
+import type { ModelRoutes } from '../upstream/model-routes.js';
+import type { ModelRoute, PolicyDecider, Principal } from '../core/contracts.js';
 
 export function modelsRoute(app: FastifyInstance, deps: { keys: VirtualKeys; routes: ModelRoutes; policy(): PolicyDecider }): void {
   app.get('/v1/models', async (request, reply) => {

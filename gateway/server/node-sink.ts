@@ -1,7 +1,7 @@
 // ClientSink over a Node HTTP response: honours backpressure and turns the client going away
 // into an abort of the upstream call.
 import type { ServerResponse } from 'node:http';
-import type { ClientSink } from '../pipeline/client-sink.js';
+import type { ClientSink } from '../request-path/client-sink.js';
 
 export class NodeSink implements ClientSink {
   readonly #res: ServerResponse;

@@ -2,7 +2,7 @@
 // and tool turns, content parts, tool arguments and results, the completion) is scanned for
 // provenance spans before a permit is signed. A record with any restricted span is refused, and
 // the refusal names the restricted spans' origin decisions. Pure: the detector comes in.
-import type { PolicyReason, TrainingAdmission, TrainingScreen } from '../pipeline/contracts.js';
+import type { PolicyReason, TrainingAdmission, TrainingScreen } from '../core/contracts.js';
 import { asText, DecodeBudget, encodedRuns } from '../text/encoded-runs.js';
 
 export interface ScreenSpan {

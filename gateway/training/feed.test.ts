@@ -7,10 +7,10 @@ import { signingKeysFrom } from '../signing/keys.js';
 import { createTrainingFeed } from './feed.js';
 import { verifyRecord } from './permit.js';
 import Fastify from 'fastify';
-import type { TrainingExample } from '../pipeline/contracts.js';
+import type { TrainingExample } from '../core/contracts.js';
 import { ControlPlaneAuth } from '../auth/control-plane-auth.js';
 import { ControlTokens } from '../auth/control-tokens.js';
-import { hashSecret } from '../auth/secret-hash.js';
+import { hashSecret } from '../core/secret-hash.js';
 import { trainingFeedRoutes } from './feed-routes.js';
 
 function exampleFor(i: number, licence = 'apache-2.0'): TrainingExample {

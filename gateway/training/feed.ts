@@ -1,7 +1,7 @@
 // The training feed: offer() names the record and queues the example; a background writer
 // canonicalises, digests and signs in short time slices and appends batches to the store, so the
 // response path pays microseconds and never waits on serialisation (ms for large logprobs) or disk.
-import type { TrainingExample, TrainingFeedSink } from '../pipeline/contracts.js';
+import type { TrainingExample, TrainingFeedSink } from '../core/contracts.js';
 import type { SigningKeys } from '../signing/keys.js';
 import { canonicalJson, digestOf, recordIdOf, signPermit, type FeedRecord } from './permit.js';
 import type { FeedStore, SignedRecord } from './feed-store.js';

@@ -3,7 +3,7 @@
 // gateway's agree on exactly these bytes.
 import { createHash } from 'node:crypto';
 import canonicalizeModule from 'canonicalize';
-import type { TrainingExample } from '../pipeline/contracts.js';
+import type { TrainingExample } from '../core/contracts.js';
 
 // The package is CommonJS typed as an ES default export; under NodeNext the default import is the function at run time.
 const canonicalize = canonicalizeModule as unknown as (input: unknown) => string | undefined;

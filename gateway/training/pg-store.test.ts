@@ -2,7 +2,7 @@ import t from 'tap';
 import pg from 'pg';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { signingKeysFrom } from '../signing/keys.js';
-import type { TrainingExample } from '../pipeline/contracts.js';
+import type { TrainingExample } from '../core/contracts.js';
 import { createTrainingFeed } from './feed.js';
 import { openPgFeedStore } from './pg-store.js';
 import { verifyRecord } from './permit.js';

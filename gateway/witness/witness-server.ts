@@ -2,9 +2,9 @@
 // and state. POST <prefix>/add-checkpoint; everything else is 404/405.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { addSignatureLines, cosign, type Cosigner } from '../audit/cosignature.js';
-import { checkpointOfNote } from '../audit/trust.js';
-import { decideAddCheckpoint, parseAddCheckpoint } from './add-checkpoint.js';
+import { addSignatureLines, cosign, type Cosigner } from '../tlog/cosignature.js';
+import { checkpointOfNote } from '../tlog/trust.js';
+import { decideAddCheckpoint, parseAddCheckpoint } from '../tlog/add-checkpoint.js';
 import type { WitnessState } from './witness-state.js';
 
 export interface WitnessOptions {

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { packageRoot } from '../../gateway/server/package-root.js';
+import { packageRoot } from '../../gateway/core/package-root.js';
 import { startDemoGateway } from '../support/demo-gateway.js';
 
 const python = join(packageRoot, 'training-runner', '.venv', 'bin', 'python');

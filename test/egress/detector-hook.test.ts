@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DetectorHook, DETECTOR_UNAVAILABLE } from '../../gateway/classify/detector-hook.js';
 import { bodyPieces } from '../../gateway/classify/walk.js';
-import { packageRoot } from '../../gateway/server/package-root.js';
+import { packageRoot } from '../../gateway/core/package-root.js';
 import { startDemoGateway } from '../support/demo-gateway.js';
 import { chat } from './cases.js';
 import { send } from './capture.js';

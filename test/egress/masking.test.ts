@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { packageRoot } from '../../gateway/server/package-root.js';
+import { packageRoot } from '../../gateway/core/package-root.js';
 import { startDemoGateway } from '../support/demo-gateway.js';
 import { awsKeyId, chat, messages, privateKeyPem } from './cases.js';
 import { send } from './capture.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildConsole } from '../../gateway/console/build.js';
-import { packageRoot } from '../../gateway/server/package-root.js';
+import { packageRoot } from '../../gateway/core/package-root.js';
 
 const chromiumPath = process.env.TERMSGATE_CHROMIUM ?? '/usr/bin/chromium';
 

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { demoConfig } from '../../gateway/config/demo.js';
 import type { Config } from '../../gateway/config/types.js';
 import { startMockUpstream } from '../../gateway/mock-upstream/index.js';
-import { packageRoot } from '../../gateway/server/package-root.js';
+import { packageRoot } from '../../gateway/core/package-root.js';
 import { startGateway } from '../../gateway/server/start-gateway.js';
 
 export interface DemoGateway {

@@ -2,11 +2,10 @@
 // impact on recorded calls → activate with a reason; and the history with roll back.
 import { call, can } from './api.js';
 import { companyChanges, type CompanyRules } from './company-words.js';
-import { describeCatalogueChanges } from '../../policy/catalogue-diff.js';
-import type { Catalogue } from '../../policy/catalogue-schema.js';
-import type { DryRunReport } from '../../policy/dry-run.js';
-import type { Direction } from '../../policy/impact.js';
-import type { Finding } from '../../policy/findings.js';
+import { describeCatalogueChanges } from '../../policy/data/catalogue-diff.js';
+import type { Catalogue } from '../../policy/data/catalogue-schema.js';
+import type { Direction, DryRunReport } from '../../policy/dry-run/report.js';
+import type { Finding } from '../../policy/toolchain/findings.js';
 import { clear, field, h, table } from './dom.js';
 import { discardDraft, draft } from './draft.js';
 import { policyStatus, type PolicyStatus } from './sources.js';

@@ -1,6 +1,6 @@
 // The licence catalogue's codes in a reader's words, for the table and the form. The catalogue's
-// shape is gateway/policy/catalogue-schema.ts; its changes in words, gateway/policy/catalogue-diff.ts.
-import type { CatalogueEntry } from '../../policy/catalogue-schema.js';
+// shape is gateway/policy/data/catalogue-schema.ts; its changes in words, gateway/policy/data/catalogue-diff.ts.
+import type { CatalogueEntry } from '../../policy/data/catalogue-schema.js';
 
 export const TRAINING_WORDS: Record<string, string> = {
   free: 'Yes',

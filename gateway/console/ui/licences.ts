@@ -4,7 +4,7 @@
 import { can } from './api.js';
 import { clear, field, h, table } from './dom.js';
 import { currentFile, setDraftFile } from './draft.js';
-import { DUTY_KINDS, type Catalogue, type CatalogueEntry } from '../../policy/catalogue-schema.js';
+import { DUTY_KINDS, type Catalogue, type CatalogueEntry } from '../../policy/data/catalogue-schema.js';
 import { CHECK_WORDS, TRAINING_WORDS, TRIGGER_WORDS, subjectWords } from './licence-words.js';
 
 type Duty = CatalogueEntry['duties'][number];

@@ -1,0 +1,192 @@
+// Streams an export of the audit log (JSONL, CSV or Parquet) in bounded memory. Each record carries
+// its inclusion proof against one signed checkpoint and its link of a hash chain; the export ends
+// with a signed manifest. Formats and verification: gateway/audit/README.md.
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import type { AuditLog, StoredEntry } from '../audit-log.js';
+import type { SignedCheckpoint } from '../../tlog/checkpoint.js';
+import { csvRow } from './csv.js';
+import { CHAIN_START, EXPORT_FORMAT, nextChain, signManifest, type ExportHeader, type ExportManifest } from './manifest.js';
+import type { RecordFilter } from '../filter.js';
+import { leafHash } from '../../tlog/merkle.js';
+import { indexFields, isChangeRecord } from '../../core/record-kind.js';
+
+export type ExportFormat = 'jsonl' | 'csv' | 'parquet';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['jsonl', 'csv', 'parquet'];
+
+export interface ExportRow {
+  entry: StoredEntry;
+  /** The record's canonical JSON, cut from the leaf bytes. */
+  recordJson: string;
+  proof: Buffer[];
+  chain: Buffer;
+}
+
+// Small batches keep little garbage alive across awaits (peak RSS), and are no slower.
+const BATCH = 250;
+// Parquet row groups: peak memory grows with the group (≈ 20 kB per row while encoding), so keep them small.
+const ROW_GROUP = 2000;
+
+/** The leaf is canonical {"record":…,"seq":n}; the record's canonical JSON is the part between. */
+function recordJsonOf(entry: StoredEntry): string {
+  const text = entry.leaf.toString('utf8');
+  return text.slice('{"record":'.length, text.length - `,"seq":${entry.seq}}`.length);
+}
+
+/** The selected records below the checkpoint's size, with proofs, in batches. */
+export async function* exportRows(log: AuditLog, checkpoint: SignedCheckpoint, filter: RecordFilter): AsyncGenerator<ExportRow[]> {
+  let chain: Buffer = CHAIN_START;
+  let batch: StoredEntry[] = [];
+  const flush = async (): Promise<ExportRow[]> => {
+    const proofs = await log.inclusionProofs(batch.map((e) => e.seq), checkpoint.size);
+    const rows = batch.map((entry, i) => {
+      chain = nextChain(chain, leafHash(entry.leaf));
+      return { entry, recordJson: recordJsonOf(entry), proof: proofs[i], chain };
+    });
+    batch = [];
+    return rows;
+  };
+  for await (const entry of log.query({ ...filter, toSeq: Math.min(filter.toSeq ?? Infinity, checkpoint.size) })) {
+    batch.push(entry);
+    if (batch.length >= BATCH) yield await flush();
+  }
+  if (batch.length > 0) yield await flush();
+}
+
+const b64 = (hashes: Buffer[]) => hashes.map((h) => h.toString('base64'));
+
+export const CSV_COLUMNS = ['seq', 'time', 'decision_id', 'phase', 'team', 'project', 'key_id', 'endpoint', 'provider', 'model', 'decision', 'status', 'policy_revision', 'licence', 'trainable', 'record', 'proof', 'chain'] as const;
+/** First field of the CSV row that carries the manifest, after the last record. */
+export const CSV_MANIFEST_MARK = '#manifest';
+
+/** A change fills the call columns it has an equivalent for: its id, `change` as the phase, the actor as the key, the action as the endpoint. */
+function csvRecordRow(r: ExportRow): string {
+  const rec = r.entry.record;
+  const tail = [r.recordJson, b64(r.proof).join(' '), r.chain.toString('base64')];
+  if (isChangeRecord(rec)) {
+    return csvRow([String(r.entry.seq), rec.time, rec.change_id, 'change', '', '', rec.actor.id, rec.action, '', '', '', '', '', '', '', ...tail]);
+  }
+  return csvRow([
+    String(r.entry.seq), rec.time, rec.decision_id, rec.phase, rec.principal.team, rec.principal.project, rec.principal.key_id, rec.endpoint,
+    rec.provider ?? '', rec.model ?? '', rec.decision, String(rec.status), rec.policy_revision ?? '', rec.licence ?? '', String(rec.trainable),
+    ...tail,
+  ]);
+}
+
+async function write(out: Writable, text: string): Promise<void> {
+  if (!out.write(text)) await once(out, 'drain');
+}
+
+export interface ExportOptions {
+  format: ExportFormat;
+  filter?: RecordFilter;
+  /** The checkpoint to cut the export against; defaults to signing a fresh one. */
+  checkpoint?: SignedCheckpoint;
+  /** Where to write: a stream (jsonl, csv) or a file path (any format; Parquet needs one). */
+  out: Writable | string;
+  /** The size of a checkpoint the recipient trusts: the export then carries a consistency proof from it. */
+  consistentWith?: number;
+  /** Called with the number of records written so far, once per batch. */
+  onProgress?: (records: number) => void;
+}
+
+export async function exportAudit(log: AuditLog, opts: ExportOptions): Promise<ExportManifest> {
+  const checkpoint = opts.checkpoint ?? (await log.checkpoint());
+  const filter = opts.filter ?? {};
+  const header: ExportHeader = { format: EXPORT_FORMAT, checkpoint: checkpoint.note, verifier_key: log.verifierKey, filter, created: new Date().toISOString() };
+  if (opts.consistentWith !== undefined) {
+    if (opts.consistentWith > checkpoint.size) throw new Error(`the trusted checkpoint (size ${opts.consistentWith}) is beyond the log's latest checkpoint (size ${checkpoint.size})`);
+    header.consistency = { from: opts.consistentWith, proof: (await log.consistencyProof(opts.consistentWith, checkpoint.size)).proof };
+  }
+  let count = 0;
+  let chain: Buffer = CHAIN_START;
+  const rows = exportRows(log, checkpoint, filter);
+
+  if (opts.format === 'parquet') {
+    if (typeof opts.out !== 'string') throw new Error('a Parquet export needs a file path');
+    // Loaded on demand: tap's module resolver cannot resolve hyparquet's subpath exports.
+    const { fileWriter, ParquetWriter } = await import('hyparquet-writer');
+    const writer = new ParquetWriter({
+      writer: fileWriter(opts.out),
+      schema: [
+        { name: 'root', num_children: 9 },
+        { name: 'seq', type: 'INT64', repetition_type: 'REQUIRED' },
+        { name: 'time', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },
+        { name: 'decision_id', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },
+        { name: 'team', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },
+        { name: 'model', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' },
+        { name: 'decision', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },
+        { name: 'record', type: 'BYTE_ARRAY', converted_type: 'JSON', repetition_type: 'REQUIRED' },
+        { name: 'proof', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },
+        { name: 'chain', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },
+      ],
+      statistics: false,
+    });
+    // Memory stays bounded by one row group. Unique-valued columns are
+    // written PLAIN: trying a dictionary for them only costs memory.
+    let group: ExportRow[] = [];
+    const flushGroup = async () => {
+      if (group.length === 0) return;
+      const col = <T>(f: (r: ExportRow) => T) => group.map(f);
+      await writer.write({
+        rowGroupSize: group.length,
+        columnData: [
+          { name: 'seq', data: col((r) => BigInt(r.entry.seq)) },
+          { name: 'time', encoding: 'PLAIN', data: col((r) => r.entry.record.time) },
+          { name: 'decision_id', encoding: 'PLAIN', data: col((r) => indexFields(r.entry.record).id) },
+          { name: 'team', data: col((r) => indexFields(r.entry.record).team) },
+          { name: 'model', data: col((r) => indexFields(r.entry.record).model) },
+          { name: 'decision', data: col((r) => indexFields(r.entry.record).decision) },
+          { name: 'record', encoding: 'PLAIN', data: col((r) => r.recordJson) },
+          { name: 'proof', encoding: 'PLAIN', data: col((r) => b64(r.proof).join(' ')) },
+          { name: 'chain', encoding: 'PLAIN', data: col((r) => r.chain.toString('base64')) },
+        ],
+      });
+      group = [];
+    };
+    for await (const batch of rows) {
+      for (const r of batch) {
+        group.push(r);
+        count++;
+        chain = r.chain;
+      }
+      if (group.length >= ROW_GROUP) await flushGroup();
+      opts.onProgress?.(count);
+    }
+    await flushGroup();
+    const manifest = await signManifest(header, count, chain, (d) => log.signExport(d));
+    writer.kvMetadata = [{ key: 'termsgate.manifest', value: JSON.stringify(manifest) }];
+    await writer.finish();
+    return manifest;
+  }
+
+  const { createWriteStream } = await import('node:fs');
+  const out = typeof opts.out === 'string' ? createWriteStream(opts.out) : opts.out;
+  if (opts.format === 'jsonl') await write(out, JSON.stringify({ type: 'header', ...header }) + '\n');
+  else await write(out, csvRow([...CSV_COLUMNS]));
+  for await (const batch of rows) {
+    let text = '';
+    for (const r of batch) {
+      text +=
+        opts.format === 'jsonl'
+          ? `{"type":"record","seq":${r.entry.seq},"record":${r.recordJson},"proof":${JSON.stringify(b64(r.proof))},"chain":"${r.chain.toString('base64')}"}\n`
+          : csvRecordRow(r);
+      count++;
+      chain = r.chain;
+    }
+    await write(out, text);
+    opts.onProgress?.(count);
+  }
+  const manifest = await signManifest(header, count, chain, (d) => log.signExport(d));
+  if (opts.format === 'jsonl') {
+    const { count: c, chain: ch, signature } = manifest;
+    await write(out, JSON.stringify({ type: 'trailer', count: c, chain: ch, signature }) + '\n');
+  } else {
+    await write(out, csvRow([CSV_MANIFEST_MARK, JSON.stringify(manifest)]));
+  }
+  if (typeof opts.out === 'string') {
+    out.end();
+    await once(out, 'finish');
+  }
+  return manifest;
+}

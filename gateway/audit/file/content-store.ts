@@ -1,0 +1,131 @@
+// Call content kept apart from the tree, one file per digest under <audit>/content/<2 hex>/<hex>.json,
+// so retention can delete it while every record and proof stays intact.
+import { existsSync, mkdirSync } from 'node:fs';
+import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { FileHandle } from 'node:fs/promises';
+import { canonicalJson, contentDigest } from '../../core/canonical-json.js';
+
+const DIGEST = /^sha256:([0-9a-f]{64})$/;
+
+export class ContentStore {
+  readonly #dir: string;
+  #unsynced: FileHandle[] = [];
+  #unsyncedDirs = new Set<string>();
+  #tmpCounter = 0;
+
+  constructor(dir: string) {
+    this.#dir = dir;
+  }
+
+  #path(digest: string): string {
+    const m = DIGEST.exec(digest);
+    if (!m) throw new Error('malformed content digest');
+    return join(this.#dir, m[1].slice(0, 2), `${m[1]}.json`);
+  }
+
+  /**
+   * Writes the value and returns its digest; resolves once the bytes are in the OS, fsynced by sync().
+   * Written to a temporary name and renamed, so a crash never leaves a partial file under a digest.
+   */
+  async put(value: unknown): Promise<string> {
+    const text = canonicalJson(value);
+    const digest = contentDigest(value);
+    const path = this.#path(digest);
+    if (existsSync(path)) return digest;
+    const dir = dirname(path);
+    mkdirSync(dir, { recursive: true });
+    const tmp = `${path}.tmp-${process.pid}-${this.#tmpCounter++}`;
+    const fh = await open(tmp, 'wx');
+    await fh.writeFile(text);
+    await rename(tmp, path);
+    this.#unsynced.push(fh);
+    this.#unsyncedDirs.add(dir);
+    return digest;
+  }
+
+  async sync(): Promise<void> {
+    const handles = this.#unsynced;
+    const dirs = [...this.#unsyncedDirs];
+    this.#unsynced = [];
+    this.#unsyncedDirs.clear();
+    await Promise.all(handles.map(async (fh) => {
+      await fh.datasync();
+      await fh.close();
+    }));
+    await Promise.all(dirs.map(async (d) => {
+      const fh = await open(d, 'r');
+      await fh.sync();
+      await fh.close();
+    }));
+  }
+
+  /** Digests of all stored content. */
+  async digests(): Promise<string[]> {
+    const out: string[] = [];
+    let dirs: string[] = [];
+    try {
+      dirs = await readdir(this.#dir);
+    } catch {
+      return out;
+    }
+    for (const d of dirs) for (const name of await readdir(join(this.#dir, d))) if (/^[0-9a-f]{64}\.json$/.test(name)) out.push(`sha256:${name.slice(0, 64)}`);
+    return out;
+  }
+
+  /** The stored content, or null when it was never stored or has been purged. */
+  async get(digest: string): Promise<unknown | null> {
+    try {
+      return JSON.parse(await readFile(this.#path(digest), 'utf8')) as unknown;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+  }
+
+  /** The stored bytes as they are, for verification. */
+  async raw(digest: string): Promise<string | null> {
+    try {
+      return await readFile(this.#path(digest), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+  }
+
+  /** Retention candidates: digests of content written before `cutoff`, and leftovers of interrupted writes. */
+  async olderThan(cutoff: Date): Promise<{ digests: string[]; leftovers: string[] }> {
+    const digests: string[] = [];
+    const leftovers: string[] = [];
+    let dirs: string[] = [];
+    try {
+      dirs = await readdir(this.#dir);
+    } catch {
+      return { digests, leftovers };
+    }
+    for (const d of dirs) {
+      for (const name of await readdir(join(this.#dir, d))) {
+        const path = join(this.#dir, d, name);
+        if ((await stat(path)).mtimeMs >= cutoff.getTime()) continue;
+        if (/^[0-9a-f]{64}\.json$/.test(name)) digests.push(`sha256:${name.slice(0, 64)}`);
+        else leftovers.push(path);
+      }
+    }
+    return { digests, leftovers };
+  }
+
+  async remove(digest: string): Promise<void> {
+    await rm(this.#path(digest), { force: true });
+  }
+
+  /** Removes a leftover of an interrupted write (a path olderThan returned). */
+  async removePath(path: string): Promise<void> {
+    if (!path.startsWith(this.#dir + '/')) throw new Error(`${path} is not in the content store`);
+    await rm(path, { force: true });
+  }
+
+  /** Whether content is stored under the digest. */
+  has(digest: string): boolean {
+    return existsSync(this.#path(digest));
+  }
+}

@@ -1,0 +1,178 @@
+// The shipped licence catalogue is complete and dated truthfully, and covers every model of the demo and
+// example configurations with an entry for what they call.
+import t from 'tap';
+import fc from 'fast-check';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { termsgateConfigYaml } from '../../../bench/termsgate-config.js';
+import { demoConfig } from '../../config/demo.js';
+import { validateConfig } from '../../config/load.js';
+import type { Config } from '../../config/types.js';
+import { catalogueProblems, uncoveredModels } from './catalogue-check.js';
+import type { Catalogue } from './catalogue-schema.js';
+
+const root = join(import.meta.dirname, '..', '..', '..');
+const shipped = JSON.parse(await readFile(join(root, 'policies', 'data', 'licences.json'), 'utf8')) as Catalogue;
+const today = new Date().toISOString().slice(0, 10);
+const copy = (): Catalogue => structuredClone(shipped);
+
+t.test('the shipped catalogue has every field, no date after today, and only declared purposes', async (t) => {
+  t.same(catalogueProblems(shipped, today), []);
+  t.ok(Object.keys(shipped.licences).length >= 20);
+});
+
+t.test('an entry that lacks any required field is refused', async (t) => {
+  const required = ['subject', 'agreement', 'url', 'clauses', 'checked', 'training', 'duties', 'restrictions', 'notes'];
+  for (const id of Object.keys(shipped.licences)) {
+    for (const field of required) {
+      const c = copy();
+      delete (c.licences[id] as unknown as Record<string, unknown>)[field];
+      t.not(catalogueProblems(c, today).length, 0, `${id} without ${field}`);
+    }
+  }
+  const nested: [string, (c: Catalogue) => void][] = [
+    ['agreement.name', (c) => delete (c.licences['deepseek-v3'].agreement as Partial<Catalogue['licences'][string]['agreement']>).name],
+    ['agreement.version', (c) => delete (c.licences['deepseek-v3'].agreement as Partial<Catalogue['licences'][string]['agreement']>).version],
+    ['checked.on', (c) => delete (c.licences['deepseek-v3'].checked as Partial<Catalogue['licences'][string]['checked']>).on],
+    ['checked.how', (c) => delete (c.licences['deepseek-v3'].checked as Partial<Catalogue['licences'][string]['checked']>).how],
+    ['checked.source', (c) => delete (c.licences['deepseek-v3'].checked as Partial<Catalogue['licences'][string]['checked']>).source],
+    ['clause section', (c) => delete (c.licences['deepseek-v3'].clauses[0] as Partial<{ section: string }>).section],
+    ['clause text', (c) => (c.licences['deepseek-v3'].clauses[0].text = '')],
+    ['duty trigger', (c) => delete (c.licences['deepseek-v3'].duties[0] as Partial<{ trigger: string }>).trigger],
+    ['naming prefix', (c) => delete c.licences['llama-3.1-8b-instruct'].duties.find((d) => d.kind === 'naming')!.prefix],
+    ['checkpoint revision', (c) => delete (c.licences['deepseek-v3'].subject as Partial<{ revision: string }>).revision],
+    ['review date', (c) => delete (c.catalogue as Partial<Catalogue['catalogue']>).reviewed_on],
+  ];
+  for (const [what, mutate] of nested) {
+    const c = copy();
+    mutate(c);
+    t.not(catalogueProblems(c, today).length, 0, `without ${what}`);
+  }
+});
+
+t.test('quotes are required unless the entry says the text was not found', async (t) => {
+  const unquoted = copy();
+  unquoted.licences['deepseek-v3'].clauses = [];
+  t.match(catalogueProblems(unquoted, today).join('\n'), /clauses/);
+  const quotedButNotFound = copy();
+  quotedButNotFound.licences['deepseek-v3'].checked.how = 'not-found';
+  t.match(catalogueProblems(quotedButNotFound, today).join('\n'), /clauses/);
+});
+
+t.test('an entry for a whole family (no checkpoint, no provider) is refused', async (t) => {
+  const c = copy();
+  (c.licences['qwen2.5-7b-instruct'] as unknown as { subject: unknown }).subject = { kind: 'family', family: 'qwen2.5' };
+  t.not(catalogueProblems(c, today).length, 0);
+});
+
+t.test('any date after today is refused, wherever it is', async (t) => {
+  const ids = Object.keys(shipped.licences);
+  const future = fc.date({ min: new Date(Date.parse(today) + 86_400_000), max: new Date('2999-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+  fc.assert(
+    fc.property(fc.constantFrom(...ids), fc.constantFrom('checked', 'effective', 'reviewed'), future, (id, where, date) => {
+      const c = copy();
+      if (where === 'checked') c.licences[id].checked.on = date;
+      else if (where === 'effective') c.licences[id].agreement.effective = date;
+      else c.catalogue.reviewed_on = date;
+      return catalogueProblems(c, today).some((p) => p.includes(`${date} is after today`));
+    }),
+  );
+  const c = copy();
+  c.licences['gemma-3-12b-it'].checked.on = today;
+  t.same(catalogueProblems(c, today), [], 'today itself is fine');
+});
+
+t.test('a forbidden deployment purpose must be one the catalogue declares', async (t) => {
+  const c = copy();
+  c.licences['deepseek-v3'].restrictions.forbidden_deployment_purposes.push('astrology');
+  t.match(catalogueProblems(c, today).join('\n'), /"astrology" is not a declared deployment purpose/);
+});
+
+const exampleConfigs: [string, () => Promise<Pick<Config, 'providers' | 'models'>>][] = [
+  [
+    'demo',
+    async () =>
+      demoConfig({
+        mockUrl: 'http://127.0.0.1:1',
+        mockPort: 1,
+        dataDir: '/tmp/unused',
+        port: 0,
+        host: '127.0.0.1',
+        secrets: { virtualKey: 'k', adminToken: 'a', runnerToken: 'r', providerKeyEnv: 'TG_KEY' },
+      }),
+  ],
+  [
+    'README example',
+    async () => {
+      const readme = await readFile(join(root, 'README.md'), 'utf8');
+      const block = /## Configuration[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)![1];
+      return parse(block) as Config;
+    },
+  ],
+  [
+    'benchmark',
+    async () =>
+      parse(termsgateConfigYaml({ mockUrl: 'http://127.0.0.1:1', port: 0, dataDir: '/tmp/unused', policyDir: 'policies', virtualKey: 'k', providerKeyEnv: 'TG_KEY' })) as Config,
+  ],
+  ['chart values', async () => parse(await readFile(join(root, 'charts', 'termsgate', 'values.yaml'), 'utf8')).config as Config],
+  ['chart CI values', async () => parse(await readFile(join(root, 'charts', 'termsgate', 'ci', 'single-node-values.yaml'), 'utf8')).config as Config],
+];
+
+t.test('every model in the demo and example configurations has an entry for what it calls', async (t) => {
+  for (const [name, load] of exampleConfigs) {
+    const config = await load();
+    t.ok(Object.keys(config.models).length > 0, `${name} lists models`);
+    t.same(uncoveredModels(config, shipped), [], name);
+  }
+});
+
+t.test('a model whose entry is missing or names another checkpoint is reported', async (t) => {
+  const base = validateConfig(
+    {
+      providers: { vllm: { kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:1', external: false }, openai: { kind: 'openai', baseUrl: 'http://127.0.0.1:1', licence: 'openai-services-agreement' } },
+      models: {
+        small: { provider: 'vllm', upstreamModel: 'Qwen/Qwen2.5-3B-Instruct', licence: 'qwen2.5-7b-instruct' },
+        gone: { provider: 'vllm', upstreamModel: 'x/y', licence: 'no-such-entry' },
+        api: { provider: 'openai', upstreamModel: 'gpt-4o-mini' },
+        hosted: { provider: 'vllm', upstreamModel: 'Qwen/Qwen2.5-7B-Instruct', licence: 'openai-services-agreement' },
+        elsewhere: { provider: 'openai', upstreamModel: 'gpt-4o-mini', licence: 'gemini-api-additional-terms' },
+      },
+    },
+    '(test)',
+  );
+  const problems = uncoveredModels(base, shipped);
+  t.equal(problems.length, 4);
+  t.match(problems.join('\n'), /elsewhere: gemini-api-additional-terms is google's terms, but the model is served by provider "openai"/);
+  t.match(problems.join('\n'), /small: qwen2.5-7b-instruct covers Qwen\/Qwen2.5-7B-Instruct, not Qwen\/Qwen2.5-3B-Instruct/);
+  t.match(problems.join('\n'), /gone: licence no-such-entry is not in the catalogue/);
+  t.match(problems.join('\n'), /hosted: openai-services-agreement is a provider's terms, but the model is self-hosted/);
+
+  const pinned = structuredClone(shipped);
+  pinned.licences['qwen2.5-7b-instruct'].subject = { kind: 'checkpoint', model_id: 'Qwen/Qwen2.5-7B-Instruct', revision: 'a09a35458c702b33eeacc393d103063234e8bc28' };
+  const unpinnedModel = { providers: base.providers, models: { m: { provider: 'vllm', upstreamModel: 'Qwen/Qwen2.5-7B-Instruct', licence: 'qwen2.5-7b-instruct' } } };
+  t.match(uncoveredModels(unpinnedModel, pinned).join('\n'), /covers revision a09a354/);
+  const pinnedModel = { providers: base.providers, models: { m: { ...unpinnedModel.models.m, revision: 'a09a35458c702b33eeacc393d103063234e8bc28' } } };
+  t.same(uncoveredModels(pinnedModel, pinned), []);
+});
+
+t.test('the policy build refuses a catalogue change that lacks a field or is dated after today', async (t) => {
+  const { schemaStep } = await import('../toolchain/data-check.js');
+  const { cp, mkdtemp, writeFile } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const dir = await mkdtemp(join(tmpdir(), 'tg-catalogue-'));
+  await cp(join(root, 'policies'), dir, { recursive: true });
+  t.equal((await schemaStep(dir, today)).ok, true);
+  const lacking = copy();
+  delete (lacking.licences['gemma-3-12b-it'] as Partial<Catalogue['licences'][string]>).checked;
+  await writeFile(join(dir, 'data', 'licences.json'), JSON.stringify(lacking, null, 2));
+  const refused = await schemaStep(dir, today);
+  t.equal(refused.ok, false);
+  t.match(refused.output, /data\/licences.json:0: \/licences\/gemma-3-12b-it: must have required property 'checked'/);
+  const postdated = copy();
+  postdated.licences['gemma-3-12b-it'].checked.on = '2999-01-01';
+  await writeFile(join(dir, 'data', 'licences.json'), JSON.stringify(postdated, null, 2));
+  t.match((await schemaStep(dir, today)).output, /2999-01-01 is after today/);
+  await writeFile(join(dir, 'data', 'licences.json'), '{"licences": ');
+  t.match((await schemaStep(dir, today)).output, /data\/licences.json:\d+: not valid JSON/);
+});

@@ -1,0 +1,117 @@
+// Dry run: re-decide recorded calls under a candidate revision and list the decisions that would change.
+import type { AuditRecord, CallFacts, CallRecord, ModelRoute, Principal, ProviderKind } from '../../core/contracts.js';
+import { isChangeRecord } from '../../core/record-kind.js';
+import type { PolicyDecider } from '../../core/contracts.js';
+import { impactGroups } from './impact.js';
+import type { DecisionChange, DecisionSummary, DryRunReport } from './report.js';
+
+/** Optional lookups into the live configuration; without them the record alone is used. */
+export interface RecordContext {
+  principal?(record: CallRecord): Principal | undefined;
+  route?(record: CallRecord): ModelRoute | undefined;
+}
+
+const kindOf = (provider: string): ProviderKind => (provider === 'anthropic' ? 'anthropic' : provider === 'openai' ? 'openai' : 'openai-compatible');
+
+/**
+ * Rebuilds the policy input of a recorded call. A record keeps the purpose but not the key's allowed purposes,
+ * and the provider id but not whether it is external: without a context, the recorded purpose counts as
+ * allowed and every provider as external (the stricter reading for secrets). Null when the call never
+ * reached routing.
+ */
+export function factsFromRecord(record: CallRecord, ctx: RecordContext = {}): CallFacts | null {
+  if (!record.model || !record.provider) return null;
+  const principal = ctx.principal?.(record) ?? {
+    keyId: record.principal.key_id,
+    team: record.principal.team,
+    project: record.principal.project,
+    defaultPurpose: record.purpose,
+    allowedPurposes: [record.purpose],
+  };
+  const route = ctx.route?.(record) ?? {
+    name: record.model,
+    providerId: record.provider,
+    providerKind: kindOf(record.provider),
+    external: true,
+    upstreamModel: record.upstream_model ?? record.model,
+    licence: record.licence ?? '',
+  };
+  const counts = Object.fromEntries(record.data_classes.map((c) => [c, 1]));
+  return {
+    principal,
+    purpose: record.purpose,
+    endpoint: record.endpoint,
+    route,
+    dataClasses: { classes: [...record.data_classes].sort(), counts },
+    stream: false,
+    now: record.time,
+  };
+}
+
+/** The last `n` calls (one record per decision id, the latest phase wins), oldest first; changes are skipped. */
+export async function lastCalls(records: AsyncIterable<AuditRecord>, n: number): Promise<CallRecord[]> {
+  const byId = new Map<string, CallRecord>();
+  for await (const r of records) {
+    if (isChangeRecord(r)) continue;
+    byId.delete(r.decision_id);
+    byId.set(r.decision_id, r);
+    if (byId.size > n) byId.delete(byId.keys().next().value!);
+  }
+  return [...byId.values()];
+}
+
+function summary(d: ReturnType<PolicyDecider['decide']>): DecisionSummary {
+  const allow = d.request.allow;
+  return {
+    decision: allow ? 'allow' : 'deny',
+    trainable: allow && d.training.permit,
+    rules: (allow ? [] : d.request.reasons).map((r) => r.rule),
+    training_rules: d.training.reasons.map((r) => r.rule),
+  };
+}
+
+/**
+ * Pure over its arguments: decides each call with the candidate and compares with what was recorded or,
+ * given a baseline (the serving revision), with what the baseline decides for the same input, so that
+ * only the candidate's own effect shows.
+ */
+export function compareDecisions(calls: readonly CallRecord[], candidate: PolicyDecider, ctx: RecordContext = {}, baseline?: PolicyDecider): DryRunReport {
+  const report: DryRunReport = { revision: '', examined: 0, skipped: 0, changed: 0, changes: [], errors: [], groups: [] };
+  for (const record of calls) {
+    const facts = factsFromRecord(record, ctx);
+    if (!facts) {
+      report.skipped++;
+      continue;
+    }
+    report.examined++;
+    let before: DecisionSummary = {
+      decision: record.decision,
+      trainable: record.trainable,
+      rules: record.reasons.map((r) => r.rule),
+    };
+    let after: DecisionSummary;
+    try {
+      if (baseline) before = summary(baseline.decide(facts));
+      const d = candidate.decide(facts);
+      report.revision = d.revision;
+      after = summary(d);
+    } catch (err) {
+      report.errors.push({ decision_id: record.decision_id, error: String((err as Error).message ?? err) });
+      continue;
+    }
+    if (before.decision !== after.decision || (before.decision === 'allow' && before.trainable !== after.trainable)) {
+      report.changed++;
+      report.changes.push({
+        decision_id: record.decision_id,
+        time: record.time,
+        team: record.principal.team,
+        model: record.model!,
+        purpose: record.purpose,
+        before,
+        after,
+      });
+    }
+  }
+  report.groups = impactGroups(report.changes);
+  return report;
+}

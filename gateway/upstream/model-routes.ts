@@ -1,0 +1,31 @@
+// Public model name → the provider and upstream model that serve it.
+import type { Config } from '../config/types.js';
+import type { ModelRoute } from '../core/contracts.js';
+
+export class ModelRoutes {
+  readonly #routes = new Map<string, ModelRoute>();
+
+  constructor(config: Pick<Config, 'providers' | 'models'>) {
+    for (const [name, m] of Object.entries(config.models)) {
+      const provider = config.providers[m.provider];
+      this.#routes.set(name, {
+        name,
+        providerId: m.provider,
+        providerKind: provider.kind,
+        external: provider.external ?? provider.kind !== 'openai-compatible',
+        upstreamModel: m.upstreamModel,
+        revision: m.revision,
+        // The configuration loader requires one of the two; an empty id is unknown to the catalogue (fail closed).
+        licence: m.licence ?? provider.licence ?? '',
+      });
+    }
+  }
+
+  resolve(name: string): ModelRoute | null {
+    return this.#routes.get(name) ?? null;
+  }
+
+  all(): ModelRoute[] {
+    return [...this.#routes.values()];
+  }
+}

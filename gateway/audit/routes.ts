@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { ControlPlaneAuth } from '../auth/control-plane-auth.js';
+import type { RoleGuard } from '../core/control-plane.js';
 import type { CallRecord } from '../core/contracts.js';
 import type { AuditLog } from './audit-log.js';
 import { StatsAccumulator } from './stats.js';
@@ -18,7 +18,7 @@ import type { RecordFilter } from './filter.js';
 
 export interface AuditRoutesDeps {
   log: AuditLog;
-  auth: Pick<ControlPlaneAuth, 'require'>;
+  auth: RoleGuard;
   /** The witnesses whose cosignatures a checkpoint needs (audit.witnesses); none when absent. */
   witnesses?: WitnessPolicy;
 }

@@ -2,7 +2,7 @@
 // the records: decisions over time by outcome, denials by rule and by team, the share of outputs that
 // may train by provider, and the training feed's admissions and refusals. Pure.
 import type { CallRecord } from '../core/contracts.js';
-import { ADMISSION_RULE } from '../training/admission.js';
+import { ADMISSION_RULE } from '../core/rule-names.js';
 
 export interface TimeBucket {
   start: string;

@@ -3,7 +3,8 @@
 // in an onRequest hook, before the body is read, so an unauthenticated caller learns nothing beyond 401.
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { ChangeActor } from '../core/contracts.js';
-import type { ControlTokens, Role } from './control-tokens.js';
+import type { Role } from '../core/control-plane.js';
+import type { ControlTokens } from './control-tokens.js';
 
 export interface ControlActor extends ChangeActor {
   role: Role;

@@ -5,7 +5,6 @@ import type { TokenConfig } from '../config/types.js';
 import { presentedKey } from './virtual-keys.js';
 import { hashSecret } from '../core/secret-hash.js';
 
-export type Role = TokenConfig['role'];
 
 export class ControlTokens {
   readonly #byHash = new Map<string, TokenConfig>();

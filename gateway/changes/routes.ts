@@ -1,7 +1,7 @@
 // GET /admin/v1/changes: who changed what and why, from the audit log, filtered by action, actor
 // (token id, OIDC subject or email), target, time and sequence; paged by next_from_seq.
 import type { FastifyInstance } from 'fastify';
-import type { ControlPlaneAuth } from '../auth/control-plane-auth.js';
+import type { RoleGuard } from '../core/control-plane.js';
 import type { ChangeLog } from './change-log.js';
 
 const querySchema = {
@@ -28,7 +28,7 @@ interface Query {
   limit?: number;
 }
 
-export function changeRoutes(app: FastifyInstance, deps: { changes: ChangeLog; auth: Pick<ControlPlaneAuth, 'require'> }): void {
+export function changeRoutes(app: FastifyInstance, deps: { changes: ChangeLog; auth: RoleGuard }): void {
   app.get<{ Querystring: Query }>(
     '/admin/v1/changes',
     { onRequest: deps.auth.require('auditor', 'policy-editor'), schema: { querystring: querySchema } },

@@ -1,3 +1,4 @@
+import type { Role } from '../core/control-plane.js';
 import type { ProviderKind } from '../core/contracts.js';
 
 export interface ProviderConfig {
@@ -35,7 +36,7 @@ export interface VirtualKeyConfig {
 export interface TokenConfig {
   id: string;
   hash: string;
-  role: 'policy-editor' | 'auditor' | 'admin' | 'runner';
+  role: Role;
 }
 
 export interface Config {

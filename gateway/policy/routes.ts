@@ -2,8 +2,7 @@
 // rollback, and the names the rules may refer to). The console at /console calls the same API.
 // Stage, validate, activate and rollback are recorded in the audit log (gateway/changes), refusals too.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ControlPlaneAuth } from '../auth/control-plane-auth.js';
-import type { ChangeLog } from '../changes/change-log.js';
+import type { ChangeRecorder, RoleGuard } from '../core/control-plane.js';
 import { catalogueShapeProblems } from './data/catalogue-check.js';
 import { describeCatalogueChanges } from './data/catalogue-diff.js';
 import type { Catalogue } from './data/catalogue-schema.js';
@@ -19,8 +18,8 @@ export interface PolicyVocabulary {
 
 export interface PolicyAdminRouteDeps {
   store: Pick<PolicyStore, 'status' | 'history' | 'sources' | 'stage' | 'validate' | 'dryRun' | 'activate' | 'rollback'>;
-  auth: Pick<ControlPlaneAuth, 'require'>;
-  changes: Pick<ChangeLog, 'record'>;
+  auth: RoleGuard;
+  changes: ChangeRecorder;
   vocabulary: () => PolicyVocabulary;
 }
 

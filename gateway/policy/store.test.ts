@@ -13,6 +13,8 @@ import { validateDir } from './toolchain/steps.js';
 
 const policies = join(import.meta.dirname, '..', '..', 'policies');
 const quiet: PolicyLogger = { info() {}, warn() {}, error() {} };
+// Dry runs in these tests hand in their own records.
+const noRecords = async function* (): AsyncGenerator<never> {};
 
 const facts: CallFacts = {
   principal: { keyId: 'vk_1', team: 'demo', project: 'demo', defaultPurpose: 'general', allowedPurposes: ['general', 'training-data'] },
@@ -47,12 +49,12 @@ const dataDir = () => mkdtemp(join(tmpdir(), 'tg-store-data-'));
 t.test('startup refuses a policy directory that does not build', async (t) => {
   const dir = await copyPolicies();
   await writeFile(join(dir, 'request', 'broken.rego'), 'package termsgate.request\n\ndeny contains x if {\n');
-  await t.rejects(createPolicyStore({ dir, dataDir: await dataDir(), pollIntervalMs: 1000, logger: quiet, watch: false }), /refused/);
+  await t.rejects(createPolicyStore({ dir, dataDir: await dataDir(), pollIntervalMs: 1000, logger: quiet, watch: false, records: noRecords }), /refused/);
 });
 
 t.test('hot swap under load: no failed decision, every decision names one whole revision', async (t) => {
   const dirA = await copyPolicies();
-  const store = await createPolicyStore({ dir: dirA, dataDir: await dataDir(), pollIntervalMs: 1000, logger: quiet, watch: false });
+  const store = await createPolicyStore({ dir: dirA, dataDir: await dataDir(), pollIntervalMs: 1000, logger: quiet, watch: false, records: noRecords });
   const revA = store.status().active.revision;
   const dirB = await copyPolicies();
   await neverTrainDeepseekR1(dirB);
@@ -97,7 +99,7 @@ t.test('hot swap under load: no failed decision, every decision names one whole 
 
 t.test('a broken change is refused, reported in status, and the old revision keeps serving', async (t) => {
   const dir = await copyPolicies();
-  const store = await createPolicyStore({ dir, dataDir: await dataDir(), pollIntervalMs: 1000, logger: quiet, watch: false });
+  const store = await createPolicyStore({ dir, dataDir: await dataDir(), pollIntervalMs: 1000, logger: quiet, watch: false, records: noRecords });
   const before = store.status().active.revision;
   await writeFile(join(dir, 'request', 'terms_test.rego'), (await readFile(join(dir, 'request', 'terms_test.rego'), 'utf8')).replace('"openai-services-agreement"\n\tr.clause.section', '"deepseek-r1"\n\tr.clause.section'));
   await writeFile(join(dir, 'request', 'terms.rego'), (await readFile(join(dir, 'request', 'terms.rego'), 'utf8')) + '\n# a comment changes the revision\n');
@@ -123,7 +125,7 @@ t.test('a broken change is refused, reported in status, and the old revision kee
 
 t.test('hot reload: an edit to the directory is rebuilt and swapped in', async (t) => {
   const dir = await copyPolicies();
-  const store = await createPolicyStore({ dir, dataDir: await dataDir(), pollIntervalMs: 1000, logger: quiet, debounceMs: 100 });
+  const store = await createPolicyStore({ dir, dataDir: await dataDir(), pollIntervalMs: 1000, logger: quiet, debounceMs: 100, records: noRecords });
   const before = store.status().active.revision;
   t.equal(store.decide(facts).training.permit, true);
   await neverTrainDeepseekR1(dir);
@@ -138,7 +140,7 @@ t.test('hot reload: an edit to the directory is rebuilt and swapped in', async (
 t.test('dry run, activate and rollback', async (t) => {
   const dir = await copyPolicies();
   const dd = await dataDir();
-  const store = await createPolicyStore({ dir, dataDir: dd, pollIntervalMs: 1000, logger: quiet, watch: false });
+  const store = await createPolicyStore({ dir, dataDir: dd, pollIntervalMs: 1000, logger: quiet, watch: false, records: noRecords });
   const revA = store.status().active.revision;
   const upstream: Record<string, string> = { 'deepseek-r1': 'deepseek-ai/DeepSeek-R1', 'qwen2.5-7b-instruct': 'Qwen/Qwen2.5-7B-Instruct' };
   const record = (id: string, model: string, licence: string, trainable: boolean): CallRecord => ({
@@ -176,12 +178,12 @@ t.test('dry run, activate and rollback', async (t) => {
   t.ok((await store.activate(staged.candidate)).ok);
   await store.close();
 
-  const restarted = await createPolicyStore({ dir, dataDir: dd, pollIntervalMs: 1000, logger: quiet, watch: false });
+  const restarted = await createPolicyStore({ dir, dataDir: dd, pollIntervalMs: 1000, logger: quiet, watch: false, records: noRecords });
   t.equal(restarted.status().active.revision, staged.candidate, 'an API activation survives a restart while the directory is unchanged');
   t.equal(restarted.status().active.source, 'restored');
   await restarted.close();
   await writeFile(join(dir, 'request', 'terms.rego'), (await readFile(join(dir, 'request', 'terms.rego'), 'utf8')) + '\n# edited on disk\n');
-  const edited = await createPolicyStore({ dir, dataDir: dd, pollIntervalMs: 1000, logger: quiet, watch: false });
+  const edited = await createPolicyStore({ dir, dataDir: dd, pollIntervalMs: 1000, logger: quiet, watch: false, records: noRecords });
   t.equal(edited.status().active.source, 'dir', 'once the directory changed, it wins');
   t.not(edited.status().active.revision, staged.candidate);
   await edited.close();
@@ -209,7 +211,7 @@ t.test('fleet mode: an OPA bundle polled with ETag, a broken one refused', async
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   t.teardown(() => server.close());
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/bundle.tar.gz`;
-  const store = await createPolicyStore({ dir: policies, dataDir: await dataDir(), bundleUrl: url, pollIntervalMs: 60_000, logger: quiet });
+  const store = await createPolicyStore({ dir: policies, dataDir: await dataDir(), bundleUrl: url, pollIntervalMs: 60_000, logger: quiet, records: noRecords });
   t.equal(store.status().active.revision, okA.revision);
   t.equal(store.status().mode, 'bundle');
   t.ok((await store.pollBundle()).ok);

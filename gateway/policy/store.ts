@@ -7,7 +7,6 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { iterateRecords } from '../audit/file/reader.js';
 import type { AuditRecord, CallFacts, PolicyDecider } from '../core/contracts.js';
 import { commitRevisionDir, exists, loadEngine, readManifest, scratchDir, unpackBundle, writeBundleBytes } from './bundle.js';
 import { findingsOf, type Finding } from './toolchain/findings.js';
@@ -69,8 +68,8 @@ export interface PolicyStoreOptions {
   watch?: boolean;
   debounceMs?: number;
   coverageThreshold?: number;
-  /** Recorded calls for dry runs, newest last; defaults to the file-backed audit log under dataDir. */
-  records?: () => AsyncIterable<AuditRecord>;
+  /** Recorded calls for dry runs, newest last: the composition root hands in the audit log's. */
+  records: () => AsyncIterable<AuditRecord>;
   recordContext?: RecordContext;
 }
 
@@ -260,7 +259,7 @@ export class PolicyStore implements PolicyDecider {
     const dir = join(this.#revisions, checkedId(revision));
     if (!(await exists(dir))) throw new PolicyRefusedError('dry-run', `revision ${revision} is not validated`);
     const engine = await loadEngine(dir, revision);
-    const source = opts.records ?? this.#o.records?.() ?? iterateRecords(this.#o.dataDir);
+    const source = opts.records ?? this.#o.records();
     const calls = source ? await lastCalls(source, opts.last ?? DRY_RUN_DEFAULT_LAST) : [];
     const report = compareDecisions(calls, engine, this.#o.recordContext, this.#engine);
     report.revision = revision;

@@ -1,12 +1,12 @@
 // POST /admin/v1/provenance/detect {text} or {texts:[…]}: where each text came from (auditor role).
 import type { FastifyInstance } from 'fastify';
-import type { ControlPlaneAuth } from '../auth/control-plane-auth.js';
+import type { RoleGuard } from '../core/control-plane.js';
 import type { DetectionResult } from './detection.js';
 import { summarise } from './scan-summary.js';
 
 export interface ProvenanceAdminDeps {
   provenance: { detect(text: string): DetectionResult };
-  auth: Pick<ControlPlaneAuth, 'require'>;
+  auth: RoleGuard;
 }
 
 const MAX_TEXTS = 1000;

@@ -1,7 +1,7 @@
 // What the gateway knows to be secret, from its configuration: the provider keys it reads from the
 // environment, the OIDC client secret, and the hashes of virtual keys and control-plane tokens.
 import type { Config } from '../config/types.js';
-import { providerKeys } from '../upstream/client.js';
+import { providerKeys } from '../config/provider-keys.js';
 import { SecretScrubber } from './scrubber.js';
 
 export function gatewayScrubber(config: Config, env: NodeJS.ProcessEnv = process.env): SecretScrubber {

@@ -3,6 +3,7 @@
 // provenance spans before a permit is signed. A record with any restricted span is refused, and
 // the refusal names the restricted spans' origin decisions. Pure: the detector comes in.
 import type { PolicyReason, TrainingAdmission, TrainingScreen } from '../core/contracts.js';
+import { ADMISSION_RULE } from '../core/rule-names.js';
 import { asText, DecodeBudget, encodedRuns } from '../text/encoded-runs.js';
 
 export interface ScreenSpan {
@@ -15,7 +16,6 @@ export interface ScreenSpan {
 
 export type SpanDetector = (text: string) => { restricted: boolean; spans: ScreenSpan[] };
 
-export const ADMISSION_RULE = 'training.provenance_admission';
 
 // Keys that name or route a part rather than carry its text.
 const NOT_TEXT = new Set(['type', 'id', 'role', 'tool_call_id', 'tool_use_id', 'call_id', 'name', 'index', 'model', 'media_type', 'cache_control', 'status']);

@@ -1,13 +1,13 @@
 // HTTP surface of the training feed: the runner pages through permitted records with its token,
 // and fetches the public key that verifies their permits.
 import type { FastifyInstance } from 'fastify';
-import type { ControlPlaneAuth } from '../auth/control-plane-auth.js';
+import type { RoleGuard } from '../core/control-plane.js';
 import type { SigningKeys } from '../signing/keys.js';
 import type { TrainingFeed } from './feed.js';
 
 export interface TrainingFeedRouteDeps {
   feed: Pick<TrainingFeed, 'read'>;
-  auth: Pick<ControlPlaneAuth, 'require'>;
+  auth: RoleGuard;
   keys: Pick<SigningKeys, 'keyId' | 'publicKey' | 'publicKeyRaw'>;
 }
 

@@ -3,6 +3,7 @@
 // secret scrubber before anyone reads it: every header, error bodies whole, successful bodies as they stream.
 import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
 import type { Config, ProviderConfig } from '../config/types.js';
+import { providerKeys } from '../config/provider-keys.js';
 import { SecretScrubber } from '../secrets/scrubber.js';
 
 export interface UpstreamBody extends AsyncIterable<Buffer> {
@@ -93,11 +94,6 @@ export class Upstream {
   async close(): Promise<void> {
     await Promise.all([...this.#endpoints.values()].map((e) => e.pool.close()));
   }
-}
-
-/** The provider keys of a configuration, as the gateway reads them. */
-export function providerKeys(config: Pick<Config, 'providers'>, env: NodeJS.ProcessEnv = process.env): string[] {
-  return Object.values(config.providers).flatMap((p) => (p.apiKeyEnv && env[p.apiKeyEnv] ? [env[p.apiKeyEnv]!] : []));
 }
 
 function textBody(text: string): UpstreamBody {

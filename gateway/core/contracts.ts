@@ -1,4 +1,4 @@
-// The interfaces between the stages of the request path (SPEC.md: authenticate → classify →
+// The interfaces between the stages of the request path (ARCHITECTURE.md: authenticate → classify →
 // policy: admit? → upstream → response transform → record → policy: trainable? → training feed).
 // Each stage depends only on these types, never on another stage's module.
 

@@ -1,7 +1,8 @@
-// The command line of every `termsgate` command. Node's util.parseArgs (strict) does the parsing;
-// written here by hand is only what it lacks: usage text, --help/-h, subcommands, required options
-// and positional counts, and one error format. Exit codes: 0 ok, 1 the operation failed, 2 usage
-// error (unknown option, missing value, missing required option or argument, unknown subcommand).
+// The command line of every `termsgate` command. Node's util.parseArgs (strict) does the parsing, so
+// there is no dependency and no tokenizer of our own; written here by hand is only what it lacks:
+// usage text, --help/-h, subcommands, required options, positional counts and one error format.
+// Exit codes: 0 ok, 1 the operation failed, 2 usage error (unknown option, missing value, missing
+// required option or argument, unknown subcommand).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 type Options = NonNullable<ParseArgsConfig['options']>;

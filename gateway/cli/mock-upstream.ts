@@ -16,14 +16,14 @@ const cli = command({
     models: { type: 'string' },
   },
   async run({ values }) {
-    const number = (name: 'port' | 'latency-ms' | 'chunk-delay-ms' | 'words') => (values[name] === undefined ? undefined : integer(values[name], name, 0));
+    const count = (name: 'port' | 'latency-ms' | 'chunk-delay-ms' | 'words') => (values[name] === undefined ? undefined : integer(values[name], name, 0));
     const options = {
-      port: number('port'),
+      port: count('port'),
       host: values.host,
       apiKey: values['api-key'] ?? process.env.TERMSGATE_MOCK_API_KEY,
-      latencyMs: number('latency-ms'),
-      chunkDelayMs: number('chunk-delay-ms'),
-      words: number('words') || undefined,
+      latencyMs: count('latency-ms'),
+      chunkDelayMs: count('chunk-delay-ms'),
+      words: count('words') || undefined,
       models: values.models?.split(',').map((m) => m.trim()).filter(Boolean),
     };
     const mock = await startMockUpstream(options);

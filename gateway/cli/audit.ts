@@ -2,7 +2,6 @@
 // export, and content retention. Works on a data directory beside (or without) a running gateway.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { AuditLog } from '../audit/audit-log.js';
 import { readVerifierKey } from '../audit/file/checkpoint-store.js';
 import { verifierPublicKey } from '../tlog/checkpoint.js';
@@ -15,20 +14,15 @@ import { verifyStore } from '../audit/file/verify.js';
 import { checkpointOfNote, isPinned, type TrustAnchors } from '../tlog/trust.js';
 import { loadOrCreateSigningKeys } from '../signing/keys.js';
 import { loadCheckpointSigner, type CheckpointSigner } from '../signing/checkpoint-signer.js';
+import { command, subcommands, UsageError, type Parsed } from './args.js';
 import { progress } from './progress.js';
 
-const usage = `usage:
-  termsgate audit export [--data-dir DIR] --format jsonl|csv|parquet [--from T] [--to T] [--team T]
-                         [--model M] [--decision allow|deny] [--out FILE] [--postgres-url URL]
-                         [--signer-file PEM | --signer-env VAR]   (the gateway's audit.signer)
-                         [--trusted-checkpoint FILE]   (adds a consistency proof from that checkpoint)
-  termsgate audit verify [--data-dir DIR | EXPORT_FILE] [--json]
-                         [--key FILE] [--witness-key FILE ... --quorum N] [--trusted-checkpoint FILE]
-                         [--checkpoint-interval MS] | --integrity-only
-  termsgate audit purge-content --older-than T [--data-dir DIR] [--signer-file PEM | --signer-env VAR]`;
+const dataDirOption = { 'data-dir': { type: 'string', default: './data' } } as const;
+const signerOptions = { 'signer-file': { type: 'string' }, 'signer-env': { type: 'string' } } as const;
 
-const options = {
-  'data-dir': { type: 'string', default: './data' },
+const exportOptions = {
+  ...dataDirOption,
+  ...signerOptions,
   format: { type: 'string' },
   from: { type: 'string' },
   to: { type: 'string' },
@@ -37,8 +31,11 @@ const options = {
   decision: { type: 'string' },
   out: { type: 'string' },
   'postgres-url': { type: 'string' },
-  'signer-file': { type: 'string' },
-  'signer-env': { type: 'string' },
+  'trusted-checkpoint': { type: 'string' },
+} as const;
+
+const verifyOptions = {
+  ...dataDirOption,
   key: { type: 'string' },
   'witness-key': { type: 'string', multiple: true },
   quorum: { type: 'string' },
@@ -46,26 +43,27 @@ const options = {
   'checkpoint-interval': { type: 'string', default: '10000' },
   'integrity-only': { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
-  'older-than': { type: 'string' },
-  help: { type: 'boolean', default: false },
 } as const;
 
-type Values = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
+const purgeOptions = { ...dataDirOption, ...signerOptions, 'older-than': { type: 'string' } } as const;
 
-function fail(message: string): number {
-  process.stderr.write(`termsgate audit: ${message}\n`);
-  return 2;
+type ExportValues = Parsed<typeof exportOptions>['values'];
+type VerifyValues = Parsed<typeof verifyOptions>['values'];
+type PurgeValues = Parsed<typeof purgeOptions>['values'];
+
+function fail(message: string): never {
+  throw new UsageError(message);
 }
 
 /** The checkpoint key, wherever the gateway keeps it (export manifests and tombstones are signed with it). */
-function checkpointSigner(v: Values, dataDir: string): CheckpointSigner {
+function checkpointSigner(v: { 'signer-file'?: string; 'signer-env'?: string }, dataDir: string): CheckpointSigner {
   if (v['signer-file']) return loadCheckpointSigner({ file: v['signer-file'] }, dataDir);
   if (v['signer-env']) return loadCheckpointSigner({ env: v['signer-env'] }, dataDir);
   return loadOrCreateSigningKeys(dataDir);
 }
 
 /** Opens the log of a data directory for reading; the origin comes from the stored verifier key. */
-async function openForReading(v: Values): Promise<{ log: AuditLog; dataDir: string }> {
+async function openForReading(v: ExportValues): Promise<{ log: AuditLog; dataDir: string }> {
   const dataDir = resolve(v['data-dir']!);
   const vkey = readVerifierKey(join(dataDir, 'audit'));
   if (!vkey && !v['postgres-url']) throw new Error(`no audit log under ${dataDir}`);
@@ -92,7 +90,7 @@ function readCheckpointFile(path: string): string {
   return text.trimStart().startsWith('{') ? (JSON.parse(text) as { note: string }).note : text;
 }
 
-function trustAnchors(v: Values): TrustAnchors {
+function trustAnchors(v: VerifyValues): TrustAnchors {
   const witnessKeys = (v['witness-key'] ?? []).map(readKeyArg);
   const quorum = v.quorum === undefined ? witnessKeys.length : Number(v.quorum);
   if (!Number.isInteger(quorum) || quorum < 0 || quorum > witnessKeys.length) throw new Error(`--quorum must be an integer from 0 to the number of --witness-key (${witnessKeys.length})`);
@@ -115,7 +113,7 @@ const UNPINNED: VerifyProblem = {
   message: 'nothing pinned: give --key, --witness-key or --trusted-checkpoint (held apart from the data), or --integrity-only to check against the key the data carries',
 };
 
-async function runExport(v: Values): Promise<number> {
+async function runExport(v: ExportValues): Promise<number> {
   const format = v.format as ExportFormat;
   if (!EXPORT_FORMATS.includes(format)) return fail(`--format must be one of ${EXPORT_FORMATS.join(', ')}`);
   if (format === 'parquet' && !v.out) return fail('a Parquet export needs --out FILE');
@@ -145,7 +143,7 @@ function trustNote(a: TrustAnchors): string {
   return parts.filter(Boolean).join(', ') || 'integrity only: checked against the key the data carries';
 }
 
-async function runVerify(v: Values, positionals: string[]): Promise<number> {
+async function runVerify(v: VerifyValues, positionals: string[]): Promise<number> {
   const anchors = trustAnchors(v);
   // Fail closed: what the data directory or the export says about its own key proves nothing to an auditor.
   const unpinned = !isPinned(anchors) && !v['integrity-only'];
@@ -176,7 +174,7 @@ async function runVerify(v: Values, positionals: string[]): Promise<number> {
   return report.ok ? 0 : 1;
 }
 
-async function runPurge(v: Values): Promise<number> {
+async function runPurge(v: PurgeValues): Promise<number> {
   const cutoff = v['older-than'] ? new Date(v['older-than']) : null;
   if (!cutoff || Number.isNaN(cutoff.getTime())) return fail('--older-than needs a time (RFC 3339)');
   const dataDir = resolve(v['data-dir']!);
@@ -192,25 +190,35 @@ async function runPurge(v: Values): Promise<number> {
   return 0;
 }
 
-export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options, allowPositionals: true });
-  } catch (err) {
-    return fail(`${(err as Error).message}\n${usage}`);
-  }
-  const [sub, ...rest] = parsed.positionals;
-  if (parsed.values.help || sub === undefined) {
-    process.stdout.write(usage + '\n');
-    return sub === undefined && !parsed.values.help ? 2 : 0;
-  }
-  try {
-    if (sub === 'export') return await runExport(parsed.values);
-    if (sub === 'verify') return await runVerify(parsed.values, rest);
-    if (sub === 'purge-content') return await runPurge(parsed.values);
-  } catch (err) {
-    process.stderr.write(`termsgate audit ${sub}: ${(err as Error).message}\n`);
-    return 1;
-  }
-  return fail(`unknown subcommand ${sub}\n${usage}`);
-}
+const cli = subcommands('termsgate audit', {
+  export: command({
+    name: 'termsgate audit export',
+    synopsis: `termsgate audit export [--data-dir DIR] --format jsonl|csv|parquet [--from T] [--to T] [--team T]
+                         [--model M] [--decision allow|deny] [--out FILE] [--postgres-url URL]
+                         [--signer-file PEM | --signer-env VAR] [--trusted-checkpoint FILE]`,
+    detail: `  --signer-file, --signer-env   the gateway's audit.signer
+  --trusted-checkpoint          adds a consistency proof from that checkpoint`,
+    options: exportOptions,
+    required: ['format'],
+    run: ({ values }) => runExport(values),
+  }),
+  verify: command({
+    name: 'termsgate audit verify',
+    synopsis: `termsgate audit verify [--data-dir DIR | EXPORT_FILE] [--json]
+                         [--key FILE] [--witness-key FILE ... --quorum N] [--trusted-checkpoint FILE]
+                         [--checkpoint-interval MS] | --integrity-only`,
+    detail: 'exit status: 0 verified, 1 not (nothing pinned is not verified: give --key, --witness-key or --trusted-checkpoint)',
+    options: verifyOptions,
+    positionals: ['[EXPORT_FILE]'],
+    run: ({ values, positionals }) => runVerify(values, positionals),
+  }),
+  'purge-content': command({
+    name: 'termsgate audit purge-content',
+    synopsis: 'termsgate audit purge-content --older-than T [--data-dir DIR] [--signer-file PEM | --signer-env VAR]',
+    options: purgeOptions,
+    required: ['older-than'],
+    run: ({ values }) => runPurge(values),
+  }),
+});
+
+export const run = (args: string[]): Promise<number> => cli.run(args);

@@ -2,16 +2,21 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { iterateRecords } from '../audit/file/reader.js';
 import { loadEngine, unpackBundle } from '../policy/bundle.js';
 import { compareDecisions, lastCalls } from '../policy/dry-run/dry-run.js';
 import { recordsFromJsonl } from '../policy/dry-run/records-file.js';
 import { DEFAULT_COVERAGE_THRESHOLD, validateDir } from '../policy/toolchain/steps.js';
 import type { BuildReport, StepName } from '../policy/toolchain/report.js';
+import { command, subcommands, type Command, type Parsed } from './args.js';
 
-const usage = `usage: termsgate policy check|test|build [DIR] [--threshold PCT] [--out FILE]
-       termsgate policy dry-run --candidate DIR [--last N] [--data-dir DIR | --records FILE.jsonl] [--json]`;
+const dryRunOptions = {
+  candidate: { type: 'string' },
+  last: { type: 'string' },
+  'data-dir': { type: 'string' },
+  records: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
 
 function printReport(report: BuildReport): void {
   for (const s of report.steps) {
@@ -21,12 +26,8 @@ function printReport(report: BuildReport): void {
   process.stdout.write(`revision ${report.revision}${report.bundle ? ` bundle ${report.bundle}` : ''}\n`);
 }
 
-async function dryRun(values: Record<string, string | boolean | undefined>): Promise<number> {
+async function dryRun(values: Parsed<typeof dryRunOptions, 'candidate'>['values']): Promise<number> {
   const candidate = values.candidate;
-  if (typeof candidate !== 'string') {
-    process.stderr.write(usage + '\n');
-    return 2;
-  }
   const last = Number(values.last ?? 1000);
   const scratch = await mkdtemp(join(tmpdir(), 'termsgate-dry-run-'));
   try {
@@ -37,7 +38,7 @@ async function dryRun(values: Record<string, string | boolean | undefined>): Pro
     }
     await unpackBundle(scratch);
     const engine = await loadEngine(scratch, report.revision);
-    const records = typeof values.records === 'string' ? recordsFromJsonl(values.records) : iterateRecords(String(values['data-dir'] ?? './data'));
+    const records = values.records !== undefined ? recordsFromJsonl(values.records) : iterateRecords(values['data-dir'] ?? './data');
     const result = compareDecisions(await lastCalls(records, last), engine);
     result.revision = report.revision;
     if (values.json) {
@@ -57,37 +58,42 @@ async function dryRun(values: Record<string, string | boolean | undefined>): Pro
   }
 }
 
-export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        candidate: { type: 'string' },
-        last: { type: 'string' },
-        'data-dir': { type: 'string' },
-        records: { type: 'string' },
-        json: { type: 'boolean' },
-        threshold: { type: 'string' },
-        out: { type: 'string' },
-      },
-    });
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${usage}\n`);
-    return 2;
-  }
-  const [sub, dirArg] = parsed.positionals;
-  if (sub === 'dry-run') return dryRun(parsed.values);
-  const upTo: Record<string, StepName> = { check: 'check', test: 'test', build: 'build' };
-  if (!sub || !upTo[sub]) {
-    process.stderr.write(usage + '\n');
-    return 2;
-  }
+const stepOptions = { threshold: { type: 'string' } } as const;
+const buildOptions = { ...stepOptions, out: { type: 'string' } } as const;
+
+async function runStep(upTo: StepName, values: { threshold?: string; out?: string }, dirArg: string | undefined): Promise<number> {
   const dir = resolve(dirArg ?? './policies');
-  const threshold = parsed.values.threshold ? Number(parsed.values.threshold) : DEFAULT_COVERAGE_THRESHOLD;
-  const out = sub === 'build' ? resolve(parsed.values.out ?? 'dist/policy/bundle.tar.gz') : undefined;
-  const report = await validateDir(dir, { out, threshold, upTo: upTo[sub] });
+  const threshold = values.threshold ? Number(values.threshold) : DEFAULT_COVERAGE_THRESHOLD;
+  const out = upTo === 'build' ? resolve(values.out ?? 'dist/policy/bundle.tar.gz') : undefined;
+  const report = await validateDir(dir, { out, threshold, upTo });
   printReport(report);
   return report.ok ? 0 : 1;
 }
+
+/** `policy check|test|build [DIR]`: the toolchain up to that step; only build writes a bundle. */
+function step(upTo: StepName): Command {
+  return command({
+    name: `termsgate policy ${upTo}`,
+    synopsis: `termsgate policy ${upTo} [DIR] [--threshold PCT]${upTo === 'build' ? ' [--out FILE]' : ''}`,
+    detail: `  DIR           the policy directory (default ./policies)\n  --threshold   test coverage required, in percent (default ${DEFAULT_COVERAGE_THRESHOLD})`,
+    options: upTo === 'build' ? buildOptions : stepOptions,
+    positionals: ['[DIR]'],
+    run: ({ values, positionals }) => runStep(upTo, values, positionals[0]),
+  });
+}
+
+const cli = subcommands('termsgate policy', {
+  check: step('check'),
+  test: step('test'),
+  build: step('build'),
+  'dry-run': command({
+    name: 'termsgate policy dry-run',
+    synopsis: 'termsgate policy dry-run --candidate DIR [--last N] [--data-dir DIR | --records FILE.jsonl] [--json]',
+    detail: 're-decides the last N (default 1000) recorded calls under the candidate policies and lists what would change',
+    options: dryRunOptions,
+    required: ['candidate'],
+    run: ({ values }) => dryRun(values),
+  }),
+});
+
+export const run = (args: string[]): Promise<number> => cli.run(args);

@@ -4,21 +4,19 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import { leadingSpan, type DetectionResult, type Span } from '../provenance/detection.js';
 import { createProvenance } from '../provenance/provenance.js';
 import { summarise } from '../provenance/scan-summary.js';
 import { ParagraphSplitter, textOfJsonRecord, type ScanRecord } from '../provenance/scan-records.js';
 import { loadOrCreateSigningKeys } from '../signing/keys.js';
+import { command, subcommands, UsageError, type Parsed } from './args.js';
 
-const usage = `usage: termsgate provenance scan FILE [--data-dir DIR] [--format text|jsonl] [--input text|jsonl] [--field PATH ...]
-  FILE        plain text (one record per blank-line-separated paragraph) or JSONL (one record per line:
-              assistant contents of "messages", or the --field paths, e.g. --field choices.0.message.content)
-  --input     how to read FILE; default: jsonl for *.jsonl / *.ndjson or when --field is given, else text
-  --format    text (default): traced records and a summary; jsonl: one object per record, then a summary line
-exit status: 1 when restricted content is found, 0 when not, 2 on usage errors`;
-
-class UsageError extends Error {}
+const options = {
+  'data-dir': { type: 'string', default: './data' },
+  format: { type: 'string', default: 'text' },
+  input: { type: 'string' },
+  field: { type: 'string', multiple: true, default: [] as string[] },
+} as const;
 
 async function* records(file: string, input: 'text' | 'jsonl', fields: string[]): AsyncGenerator<ScanRecord> {
   const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
@@ -63,24 +61,7 @@ function describe(file: string, line: number, r: DetectionResult): string[] {
   return [head, ...traced.map((s) => `  chars ${s.start}-${s.end}: ${describeSpan(s)}`)];
 }
 
-async function scan(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      'data-dir': { type: 'string', default: './data' },
-      format: { type: 'string', default: 'text' },
-      input: { type: 'string' },
-      field: { type: 'string', multiple: true, default: [] },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(usage + '\n');
-    return 0;
-  }
-  const [file, ...extra] = positionals;
-  if (!file || extra.length > 0) throw new UsageError('scan takes exactly one FILE');
+async function scan(values: Parsed<typeof options>['values'], file: string): Promise<number> {
   if (values.format !== 'text' && values.format !== 'jsonl') throw new UsageError(`unknown --format ${values.format}`);
   const input = values.input ?? (/\.(jsonl|ndjson)$/i.test(file) || values.field.length > 0 ? 'jsonl' : 'text');
   if (input !== 'text' && input !== 'jsonl') throw new UsageError(`unknown --input ${input}`);
@@ -113,17 +94,19 @@ async function scan(argv: string[]): Promise<number> {
   return summary.restricted > 0 ? 1 : 0;
 }
 
-export async function run(args: string[]): Promise<number> {
-  const [sub, ...rest] = args;
-  try {
-    if (sub === 'scan') return await scan(rest);
-    process.stderr.write(usage + '\n');
-    return sub === '--help' || sub === '-h' ? 0 : 2;
-  } catch (err) {
-    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`provenance: ${(err as Error).message}\n${usage}\n`);
-      return 2;
-    }
-    throw err;
-  }
-}
+const cli = subcommands('termsgate provenance', {
+  scan: command({
+    name: 'termsgate provenance scan',
+    synopsis: 'termsgate provenance scan FILE [--data-dir DIR] [--format text|jsonl] [--input text|jsonl] [--field PATH ...]',
+    detail: `  FILE        plain text (one record per blank-line-separated paragraph) or JSONL (one record per line:
+              assistant contents of "messages", or the --field paths, e.g. --field choices.0.message.content)
+  --input     how to read FILE; default: jsonl for *.jsonl / *.ndjson or when --field is given, else text
+  --format    text (default): traced records and a summary; jsonl: one object per record, then a summary line
+exit status: 1 when restricted content is found, 0 when not, 2 on usage errors`,
+    options,
+    positionals: ['FILE'],
+    run: ({ values, positionals }) => scan(values, positionals[0]),
+  }),
+});
+
+export const run = (args: string[]): Promise<number> => cli.run(args);

@@ -4,7 +4,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { newSecret } from '../core/secret-hash.js';
 import { ConfigError, loadConfigFile } from '../config/load.js';
 import { demoConfig, type DemoSecrets } from '../config/demo.js';
@@ -12,29 +11,28 @@ import type { Config } from '../config/types.js';
 import { startMockUpstream } from '../mock-upstream/index.js';
 import { packageRoot } from '../core/package-root.js';
 import { startGateway } from '../server/start-gateway.js';
+import { CliError, command, integer, type Parsed } from './args.js';
 
-export async function run(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        config: { type: 'string' },
-        port: { type: 'string' },
-        host: { type: 'string' },
-        'data-dir': { type: 'string' },
-        demo: { type: 'boolean', default: false },
-      },
-    }));
-  } catch (err) {
-    process.stderr.write(`termsgate start: ${(err as Error).message}\n`);
-    return 2;
-  }
-  const port = values.port !== undefined ? Number(values.port) : undefined;
-  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
-    process.stderr.write(`termsgate start: --port must be an integer from 0 to 65535\n`);
-    return 2;
-  }
+const options = {
+  config: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'data-dir': { type: 'string' },
+  demo: { type: 'boolean', default: false },
+} as const;
+
+const cli = command({
+  name: 'termsgate start',
+  synopsis: 'termsgate start [--config FILE] [--port N] [--host H] [--data-dir DIR] [--demo]',
+  detail: 'without --config (or $TERMSGATE_CONFIG), or with --demo: the built-in mock provider, and demo keys printed',
+  options,
+  run: ({ values }) => serve(values),
+});
+
+export const run = (args: string[]): Promise<number> => cli.run(args);
+
+async function serve(values: Parsed<typeof options>['values']): Promise<number> {
+  const port = values.port !== undefined ? integer(values.port, 'port', 0, 65535) : undefined;
   const configFile = values.config ?? process.env.TERMSGATE_CONFIG;
   const closers: Array<() => Promise<void>> = [];
   let config: Config;
@@ -43,10 +41,7 @@ export async function run(args: string[]): Promise<number> {
     try {
       config = loadConfigFile(configFile);
     } catch (err) {
-      if (err instanceof ConfigError) {
-        process.stderr.write(`termsgate: invalid configuration: ${err.message}\n`);
-        return 1;
-      }
+      if (err instanceof ConfigError) throw new CliError(`invalid configuration: ${err.message}`);
       throw err;
     }
     if (port !== undefined) config.server.port = port;

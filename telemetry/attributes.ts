@@ -1,7 +1,7 @@
 // Attribute and metric names. The GenAI ones follow the OpenTelemetry semantic conventions; they are
 // still "incubating" there, and the conventions ask users to copy such names rather than import them.
 import type { Endpoint, ProviderKind } from '../gateway/core/contracts.js';
-import type { CallErrorType } from './types.js';
+import { CALL_ERROR_TYPES, type CallErrorType } from '../gateway/core/errors.js';
 
 export const ATTR_GEN_AI_SYSTEM = 'gen_ai.system';
 export const ATTR_GEN_AI_PROVIDER_NAME = 'gen_ai.provider.name';
@@ -49,20 +49,7 @@ export function genAiSystem(kind: ProviderKind, providerId: string): string {
   return kind === 'openai-compatible' ? safeIdentifier(providerId) : kind;
 }
 
-const ERROR_TYPES: ReadonlySet<string> = new Set<CallErrorType>([
-  'unauthenticated',
-  'bad_request',
-  'not_found',
-  'policy_error',
-  'upstream_connect',
-  'upstream_timeout',
-  'upstream_status',
-  'upstream_protocol',
-  'client_abort',
-  'audit_error',
-  'feed_error',
-  'internal',
-]);
+const ERROR_TYPES: ReadonlySet<string> = new Set(CALL_ERROR_TYPES);
 
 /** The types forbid anything else; this also holds for callers that cast. */
 export function errorType(error: CallErrorType): string {

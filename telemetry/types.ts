@@ -1,23 +1,12 @@
 // The telemetry API the request path calls. Every argument is an identifier, a number, a boolean or a
 // closed set of values: nothing here can carry prompt or completion text, keys or tokens.
 import type { Endpoint, ModelRoute, Usage } from '../gateway/core/contracts.js';
+import type { CallErrorType } from '../gateway/core/errors.js';
 
 export type StageName = 'policy' | 'upstream' | 'audit' | 'feed';
 
-/** Recorded as the semantic-convention `error.type`; a class of failure, never a message. */
-export type CallErrorType =
-  | 'unauthenticated'
-  | 'bad_request'
-  | 'not_found'
-  | 'policy_error'
-  | 'upstream_connect'
-  | 'upstream_timeout'
-  | 'upstream_status'
-  | 'upstream_protocol'
-  | 'client_abort'
-  | 'audit_error'
-  | 'feed_error'
-  | 'internal';
+/** Recorded as the semantic-convention `error.type`; a class of failure, never a message. The names live with the error table. */
+export type { CallErrorType };
 
 export interface CallStart {
   /** The fastify route pattern, e.g. "/v1/chat/completions" (never the raw URL). */

@@ -7,6 +7,7 @@ import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { RoleGuard } from '../core/control-plane.js';
 import type { CallRecord } from '../core/contracts.js';
+import { sendError } from '../core/errors.js';
 import type { AuditLog } from './audit-log.js';
 import { StatsAccumulator } from './stats.js';
 import { witnessStatus, type WitnessPolicy } from './witnessing/status.js';
@@ -32,7 +33,7 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
 };
 
 function badRequest(reply: FastifyReply, message: string) {
-  return reply.code(400).send({ error: { type: 'invalid_request', message } });
+  return sendError(reply, 'bad_request', 'control', message);
 }
 
 function intParam(value: string | undefined): number | undefined {
@@ -177,7 +178,7 @@ export async function auditAdminRoutes(app: FastifyInstance, deps: AuditRoutesDe
 
   app.get('/admin/v1/audit/checkpoint', guard, async (_req, reply) => {
     const cp = await log.latestCheckpoint();
-    if (!cp) return reply.code(404).send({ error: { type: 'not_found', message: 'no checkpoint has been signed yet' } });
+    if (!cp) return sendError(reply, 'not_found', 'control', 'no checkpoint has been signed yet');
     return checkpointBody(cp, log.verifierKey);
   });
 
@@ -205,7 +206,7 @@ export async function auditAdminRoutes(app: FastifyInstance, deps: AuditRoutesDe
       return badRequest(reply, (err as Error).message);
     }
     const entry = await log.get(seq);
-    if (!entry) return reply.code(404).send({ error: { type: 'not_found', message: `no record with seq ${seq}` } });
+    if (!entry) return sendError(reply, 'not_found', 'control', `no record with seq ${seq}`);
     const cp = await log.latestCheckpoint();
     if (!cp || cp.size <= seq) {
       return { seq, status: 'pending', message: 'not yet covered by a signed checkpoint; the gateway signs one every few seconds', checkpoint: cp ? checkpointBody(cp, log.verifierKey) : null };
@@ -230,7 +231,7 @@ export async function auditAdminRoutes(app: FastifyInstance, deps: AuditRoutesDe
     const { digest } = req.params as { digest: string };
     if (!/^sha256:[0-9a-f]{64}$/.test(digest)) return badRequest(reply, 'digest must be sha256:<64 hex>');
     const content = await log.content(digest);
-    if (content === null) return reply.code(404).send({ error: { type: 'not_found', message: 'no content under this digest (never stored, or purged by retention)' } });
+    if (content === null) return sendError(reply, 'not_found', 'control', 'no content under this digest (never stored, or purged by retention)');
     return { digest, content };
   });
 }

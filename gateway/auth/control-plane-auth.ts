@@ -4,6 +4,7 @@
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { ChangeActor } from '../core/contracts.js';
 import type { Role } from '../core/control-plane.js';
+import { sendError } from '../core/errors.js';
 import type { ControlTokens } from './control-tokens.js';
 
 export interface ControlActor extends ChangeActor {
@@ -53,12 +54,12 @@ export class ControlPlaneAuth {
       const who = this.authenticate(request);
       if (!who) {
         this.onFailure(request, 401, 'no valid token or session');
-        reply.code(401).header('www-authenticate', 'Bearer').send({ error: { type: 'unauthorized', message: 'a valid control-plane token or session is required' } });
+        sendError(reply.header('www-authenticate', 'Bearer'), 'unauthenticated', 'control', 'a valid control-plane token or session is required');
         return;
       }
       if (!admitted.has(who.actor.role)) {
         this.onFailure(request, 403, `role ${who.actor.role}`);
-        reply.code(403).send({ error: { type: 'forbidden', message: `role ${who.actor.role} may not ${request.method} ${request.routeOptions.url}` } });
+        sendError(reply, 'forbidden', 'control', `role ${who.actor.role} may not ${request.method} ${request.routeOptions.url}`);
         return;
       }
       request.actor = who.actor;

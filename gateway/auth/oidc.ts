@@ -8,9 +8,10 @@
 import { randomBytes } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import * as client from 'openid-client';
 import type { OidcConfig } from '../config/types.js';
+import { sendError } from '../core/errors.js';
 import type { ControlActor, ControlPlaneAuth } from './control-plane-auth.js';
 import { roleFromClaims } from './oidc-roles.js';
 import { SessionStore } from './sessions.js';
@@ -83,7 +84,6 @@ export async function oidcSignIn(app: FastifyInstance, deps: OidcDeps): Promise<
     return discovered;
   };
   const redirectUri = (request: FastifyRequest) => config.redirectUri ?? `${request.protocol}://${request.host}${AUTH_PATH}/callback`;
-  const refuse = (reply: FastifyReply, status: number, message: string) => reply.code(status).send({ error: { type: status === 403 ? 'forbidden' : 'unauthorized', message } });
 
   app.get(`${AUTH_PATH}/login`, async (request, reply) => {
     let provided: client.Configuration;
@@ -91,7 +91,7 @@ export async function oidcSignIn(app: FastifyInstance, deps: OidcDeps): Promise<
       provided = await provider();
     } catch (err) {
       request.log.error({ err }, 'OIDC discovery failed');
-      return refuse(reply, 502, 'the identity provider cannot be reached');
+      return sendError(reply, 'upstream_unreachable', 'control', 'the identity provider cannot be reached');
     }
     const flow: Flow = { state: client.randomState(), nonce: client.randomNonce(), verifier: client.randomPKCECodeVerifier() };
     const url = client.buildAuthorizationUrl(provided, {
@@ -110,7 +110,7 @@ export async function oidcSignIn(app: FastifyInstance, deps: OidcDeps): Promise<
     const raw = request.cookies[FLOW_COOKIE];
     reply.clearCookie(FLOW_COOKIE, { path: AUTH_PATH });
     const unsigned = raw ? request.unsignCookie(raw) : null;
-    if (!unsigned?.valid || !unsigned.value) return refuse(reply, 400, 'the sign-in expired or was not started here; start again at /console/auth/login');
+    if (!unsigned?.valid || !unsigned.value) return sendError(reply, 'bad_request', 'control', 'the sign-in expired or was not started here; start again at /console/auth/login');
     const flow = JSON.parse(unsigned.value) as Flow;
     const query = new URL(request.url, 'http://callback').search;
     let claims: Record<string, unknown>;
@@ -126,14 +126,14 @@ export async function oidcSignIn(app: FastifyInstance, deps: OidcDeps): Promise<
       const claim = failedClaim(err);
       const reason = `${(err as Error).message}${claim ? ` (${claim})` : ''}`;
       request.log.info({ reason, client: request.ip }, 'control-plane sign-in refused');
-      return refuse(reply, 401, `sign-in failed: ${reason}`);
+      return sendError(reply, 'unauthenticated', 'control', `sign-in failed: ${reason}`);
     }
     const sub = String(claims.sub);
     const email = typeof claims.email === 'string' ? claims.email : null;
     const role = roleFromClaims(claims, config.roleClaim, config.roles);
     if (!role) {
       request.log.info({ sub, email, client: request.ip }, 'control-plane sign-in without a mapped role');
-      return refuse(reply, 403, `${email ?? sub} is signed in but holds no control-plane role (claim ${config.roleClaim} maps none)`);
+      return sendError(reply, 'forbidden', 'control', `${email ?? sub} is signed in but holds no control-plane role (claim ${config.roleClaim} maps none)`);
     }
     const actor: ControlActor = { type: 'oidc', id: sub, email, role };
     const id = sessions.create(actor);

@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { packageRoot } from '../server/package-root.js';
+import { packageRoot } from '../core/package-root.js';
 import { configSchema } from './schema.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

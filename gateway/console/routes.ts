@@ -2,6 +2,7 @@
 // control-plane API with the token the user signs in with, so the routes here need no authentication.
 // Assets have content-hashed names and are cached for a year; the index is revalidated every time.
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { sendError } from '../core/errors.js';
 import type { ConsoleFile, ConsoleFiles } from './assets.js';
 
 /** Nothing leaves the page but calls to this origin; no inline script or style, no framing. */
@@ -30,14 +31,14 @@ function send(reply: FastifyReply, f: ConsoleFile, cacheControl: string, ifNoneM
 
 export function consoleRoutes(app: FastifyInstance, files: ConsoleFiles): void {
   const index = async (request: { headers: Record<string, string | string[] | undefined> }, reply: FastifyReply) => {
-    if (!files.index) return reply.code(503).type('text/plain; charset=utf-8').send('The console is not built: run `make build`.\n');
+    if (!files.index) return sendError(reply, 'unavailable', 'text', 'The console is not built: run `make build`.');
     return send(reply, files.index, 'no-cache', request.headers['if-none-match'] as string | undefined);
   };
   app.get('/console', index);
   app.get('/console/', index);
   app.get<{ Params: { name: string } }>('/console/assets/:name', async (request, reply) => {
     const f = files.assets.get(request.params.name);
-    if (!f) return reply.code(404).type('text/plain; charset=utf-8').send('not found\n');
+    if (!f) return sendError(reply, 'not_found', 'text', 'not found');
     return send(reply, f, 'public, max-age=31536000, immutable', request.headers['if-none-match']);
   });
 }

@@ -3,6 +3,7 @@
 // Stage, validate, activate and rollback are recorded in the audit log (gateway/changes), refusals too.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChangeRecorder, RoleGuard } from '../core/control-plane.js';
+import { sendError } from '../core/errors.js';
 import { catalogueShapeProblems } from './data/catalogue-check.js';
 import { describeCatalogueChanges } from './data/catalogue-diff.js';
 import type { Catalogue } from './data/catalogue-schema.js';
@@ -49,7 +50,7 @@ const stageBody = {
 } as const;
 
 function refused(reply: FastifyReply, err: unknown): FastifyReply {
-  if (err instanceof PolicyRefusedError) return reply.code(422).send({ error: { type: 'policy_refused', step: err.step, message: err.message } });
+  if (err instanceof PolicyRefusedError) return sendError(reply, 'policy_refused', 'control', err.message, { step: err.step });
   throw err;
 }
 
@@ -70,7 +71,7 @@ export function policyAdminRoutes(app: FastifyInstance, deps: PolicyAdminRouteDe
       return { revision: request.params.revision, files: await deps.store.sources(request.params.revision) };
     } catch (err) {
       if (err instanceof PolicyRefusedError) return refused(reply, err);
-      return reply.code(404).send({ error: { type: 'not_found', message: `no sources kept for revision ${request.params.revision}` } });
+      return sendError(reply, 'not_found', 'control', `no sources kept for revision ${request.params.revision}`);
     }
   });
 
@@ -97,7 +98,7 @@ export function policyAdminRoutes(app: FastifyInstance, deps: PolicyAdminRouteDe
     };
     const [before, after] = [await catalogueOf(against), await catalogueOf(request.params.revision)];
     for (const c of [before, after]) {
-      if (typeof c === 'string') return reply.code(422).send({ error: { type: 'invalid_request_error', message: c } });
+      if (typeof c === 'string') return sendError(reply, 'unprocessable', 'control', c);
     }
     return { revision: request.params.revision, against, changes: describeCatalogueChanges(before as Catalogue, after as Catalogue) };
   });

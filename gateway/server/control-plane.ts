@@ -3,6 +3,7 @@
 // capped info lines for callers' mistakes. Registered once on the root instance; the data plane is left alone.
 import helmet from '@fastify/helmet';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { errorAnswerFor, sendAnswer } from '../core/errors.js';
 import type { SecretScrubber } from '../secrets/scrubber.js';
 import { sampledInfo } from './sampled-log.js';
 
@@ -46,9 +47,9 @@ export function logAuthFailure(request: FastifyRequest, status: 401 | 403, reaso
   sampledInfo(request.server.log, { status, reason, method: request.method, route: request.routeOptions.url, client: request.ip }, 'control-plane request refused');
 }
 
-/** Errors of routes outside the data plane: the caller's mistakes are info without a stack; the gateway's own are errors. */
+/** Errors of routes outside the data plane: the caller's mistakes are info without a stack; the gateway's own are errors. The body is the table's for the status. */
 export function answerRouteError(request: FastifyRequest, reply: FastifyReply, error: Error & { code?: string }, status: number, message: string): FastifyReply {
   if (status >= 500) request.log.error({ err: error }, 'request failed');
   else sampledInfo(request.server.log, { status, code: error.code, method: request.method, route: request.routeOptions.url ?? null, client: request.ip }, 'request refused');
-  return reply.code(status).send({ error: { message, type: 'invalid_request_error' } });
+  return sendAnswer(reply, errorAnswerFor(status, 'failed', 'control', message));
 }

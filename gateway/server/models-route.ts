@@ -1,7 +1,7 @@
 // GET /v1/models: only the models the key may use, as the policy decides for its default purpose.
 import type { FastifyInstance } from 'fastify';
 import type { VirtualKeys } from '../auth/virtual-keys.js';
-import { errorBody } from '../core/errors.js';
+import { sendError } from '../core/errors.js';
 import type { ModelRoutes } from '../upstream/model-routes.js';
 import type { ModelRoute, PolicyDecider, Principal } from '../core/contracts.js';
 
@@ -10,7 +10,7 @@ export function modelsRoute(app: FastifyInstance, deps: { keys: VirtualKeys; rou
     const anthropic = typeof request.headers['anthropic-version'] === 'string';
     const principal = deps.keys.authenticate(request.headers);
     if (!principal) {
-      return reply.code(401).send(errorBody(anthropic ? 'anthropic' : 'openai', 401, 'invalid or missing virtual key', { code: 'invalid_api_key' }));
+      return sendError(reply, 'unauthenticated', anthropic ? 'anthropic' : 'openai', 'invalid or missing virtual key');
     }
     const usable = deps.routes.all().filter((route) => mayUse(deps.policy(), principal, route));
     const created = Math.floor(Date.now() / 1000);

@@ -2,6 +2,7 @@
 // and fetches the public key that verifies their permits.
 import type { FastifyInstance } from 'fastify';
 import type { RoleGuard } from '../core/control-plane.js';
+import { sendError } from '../core/errors.js';
 import type { SigningKeys } from '../signing/keys.js';
 import type { TrainingFeed } from './feed.js';
 
@@ -21,7 +22,7 @@ export function trainingFeedRoutes(app: FastifyInstance, deps: TrainingFeedRoute
       const cursor = parseCount(request.query.cursor, 0);
       const limit = parseCount(request.query.limit, 100);
       if (cursor === null || limit === null || limit < 1) {
-        return reply.code(400).send({ error: { type: 'invalid_request', message: 'cursor and limit must be non-negative integers (limit ≥ 1)' } });
+        return sendError(reply, 'bad_request', 'control', 'cursor and limit must be non-negative integers (limit ≥ 1)');
       }
       return deps.feed.read(cursor, Math.min(limit, MAX_LIMIT));
     },

@@ -5,6 +5,7 @@ import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
 import type { Config, ProviderConfig } from '../config/types.js';
 import { providerKeys } from '../config/provider-keys.js';
 import { SecretScrubber } from '../secrets/scrubber.js';
+import { ERRORS, upstreamErrorCode, type UpstreamFailure } from '../core/errors.js';
 
 export interface UpstreamBody extends AsyncIterable<Buffer> {
   text(): Promise<string>;
@@ -32,14 +33,14 @@ export interface UpstreamRequest {
 /** Why an upstream call did not produce a response, in terms the caller can act on. */
 export class UpstreamError extends Error {
   constructor(
-    readonly kind: 'unreachable' | 'timeout' | 'reset' | 'aborted',
+    readonly kind: UpstreamFailure,
     message: string,
   ) {
     super(message);
   }
 
   get status(): number {
-    return this.kind === 'timeout' ? 504 : this.kind === 'aborted' ? 499 : 502;
+    return ERRORS[upstreamErrorCode(this.kind)].status;
   }
 }
 

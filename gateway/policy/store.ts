@@ -261,7 +261,7 @@ export class PolicyStore implements PolicyDecider {
     if (!(await exists(dir))) throw new PolicyRefusedError('dry-run', `revision ${revision} is not validated`);
     const engine = await loadEngine(dir, revision);
     const source = opts.records ?? this.#o.records?.() ?? iterateRecords(this.#o.dataDir);
-    const calls = source ? await lastCalls(source, opts.last ?? DRY_RUN_DEFAULT_LAST) : [];
+    const calls = await lastCalls(source, opts.last ?? DRY_RUN_DEFAULT_LAST);
     const report = compareDecisions(calls, engine, this.#o.recordContext, this.#engine);
     report.revision = revision;
     return report;

@@ -252,8 +252,8 @@ export interface OutputMarker {
   readonly watermarkId: string;
   /** Marks a complete text. */
   markText(text: string): string;
-  /** Marks a stream of text deltas; holds back at most a partial word. */
-  stream(): { push(delta: string): string; flush(): string };
+  /** Marks a stream of text deltas; each delta passes through at once (a mark goes before a space). */
+  stream(): { push(delta: string): string };
 }
 
 export interface ProvenanceStage {

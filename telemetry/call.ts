@@ -84,6 +84,10 @@ export class RecordedCall implements CallTelemetry {
     });
   }
 
+  setStream(stream: boolean): void {
+    this.#span?.setAttribute(ATTR_TERMSGATE_STREAM, stream);
+  }
+
   stage(name: StageName): StageTelemetry {
     if (!this.#tracer) return NOOP_STAGE;
     const attributes: Attributes = {};
@@ -181,12 +185,12 @@ class StageSpan implements StageTelemetry {
   }
 }
 
-function startAttributes(route: string, endpoint: Endpoint, operation: string | undefined, stream: boolean): Attributes {
+function startAttributes(route: string, endpoint: Endpoint, operation: string | undefined, stream: boolean | undefined): Attributes {
   const attributes: Attributes = {
     [ATTR_HTTP_ROUTE]: route,
     [ATTR_TERMSGATE_ENDPOINT]: endpoint,
-    [ATTR_TERMSGATE_STREAM]: stream,
   };
+  if (stream !== undefined) attributes[ATTR_TERMSGATE_STREAM] = stream;
   if (operation) attributes[ATTR_GEN_AI_OPERATION_NAME] = operation;
   return attributes;
 }

@@ -8,6 +8,7 @@ export const NOOP_STAGE: StageTelemetry = Object.freeze({ end() {} });
 
 export const NOOP_CALL: CallTelemetry = Object.freeze({
   setRoute() {},
+  setStream() {},
   stage: () => NOOP_STAGE,
   setDecision() {},
   setUsage() {},

@@ -12,7 +12,8 @@ export interface CallStart {
   /** The fastify route pattern, e.g. "/v1/chat/completions" (never the raw URL). */
   route: string;
   endpoint: Endpoint;
-  stream: boolean;
+  /** Whether the answer streams, when known at the start (otherwise see CallTelemetry.setStream). */
+  stream?: boolean;
   /** Incoming W3C trace context headers, so a client's trace continues through the gateway. */
   traceparent?: string;
   tracestate?: string;
@@ -44,6 +45,8 @@ export type LogTraceFields = {
 export interface CallTelemetry {
   /** Names the model route once resolved; before that the call counts under model "unknown". */
   setRoute(route: CallRoute): void;
+  /** Whether the answer streams, once the body is read (calls start before it is). */
+  setStream(stream: boolean): void;
   /** Starts a child span for one stage of the path. */
   stage(name: StageName): StageTelemetry;
   setDecision(decision: CallDecision): void;

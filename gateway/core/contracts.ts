@@ -197,12 +197,15 @@ export type AuditRecord = CallRecord | ChangeRecord;
 export interface CallContent {
   request?: unknown;
   response?: unknown;
+  /** Named by digest in the record but not stored (content logging `digest`, or a record before the call's last). */
+  digestOnly?: boolean;
 }
 
 export interface AuditSink {
   /**
    * Appends a record. Returns once the record has reached the operating system (survives kill -9);
-   * `durable` settles when it has been fsynced by group commit.
+   * `durable` settles when it has been fsynced by group commit. The sink sets the record's
+   * request and response digests from `content`: a call's records name what the log keeps.
    */
   append(record: AuditRecord, content?: CallContent): Promise<{ seq: number; durable: Promise<void> }>;
   close(): Promise<void>;
@@ -243,8 +246,8 @@ export interface OutputMarker {
   readonly watermarkId: string;
   /** Marks a complete text. */
   markText(text: string): string;
-  /** Marks a stream of text deltas; holds back at most a partial word. */
-  stream(): { push(delta: string): string; flush(): string };
+  /** Marks a stream of text deltas; each delta passes through at once (a mark goes before a space). */
+  stream(): { push(delta: string): string };
 }
 
 export interface ProvenanceStage {

@@ -2,8 +2,9 @@
 // tool_use input passes untouched and is collected for fingerprints.
 import type { OutputMarker } from '../core/contracts.js';
 import { isObject } from './json-object.js';
-import type { EndpointAdapter, ParsedRequest, SseEvent } from './types.js';
-import { eventObject } from './sse.js';
+import type { EndpointAdapter, ParsedRequest } from './types.js';
+import { eventObject, serializeEvents } from './sse.js';
+import { errorBody } from '../core/errors.js';
 import { MAGIC, PAYLOAD_BYTES } from '../watermark/payload.js';
 import { removeMarks } from '../watermark/variation-selectors.js';
 
@@ -18,6 +19,7 @@ export const anthropicMessages: EndpointAdapter = {
   dialect: 'anthropic',
   path: '/v1/messages',
   accepts: (kind) => kind === 'anthropic',
+  streamError: (status, message) => serializeEvents([{ event: 'error', data: JSON.stringify(errorBody('anthropic', status, message)) }]),
 
   parse(body): ParsedRequest | string {
     if (!isObject(body)) return 'the request body must be a JSON object';
@@ -96,15 +98,6 @@ export const anthropicMessages: EndpointAdapter = {
             e.delta.text = marked;
             return [{ event: ev.event, data: JSON.stringify(e) }];
           }
-          case 'content_block_stop': {
-            const rest = streams.get(index)?.flush() ?? '';
-            if (!rest) return [ev];
-            const held: SseEvent = {
-              event: 'content_block_delta',
-              data: JSON.stringify({ type: 'content_block_delta', index, delta: { type: 'text_delta', text: rest } }),
-            };
-            return [held, ev];
-          }
           case 'message_delta': {
             if (isObject(e.usage)) {
               out.usage = {
@@ -121,7 +114,6 @@ export const anthropicMessages: EndpointAdapter = {
             return [ev];
         }
       },
-      end: () => [],
     };
   },
 };

@@ -6,6 +6,7 @@ import { createOutputMarker } from '../provenance/marker.js';
 import { anthropicMessages } from './anthropic-messages.js';
 import { openaiChat } from './openai-chat.js';
 import { openaiResponses } from './openai-responses.js';
+import { SseRelay } from './sse.js';
 import { emptyOutput, type SseEvent } from './types.js';
 
 const marker = createOutputMarker(
@@ -22,7 +23,7 @@ function pieces(s: string, size: number): string[] {
   return out;
 }
 
-t.test('OpenAI chat: stream marks equal markText; held partial word flushed before finish', async (t) => {
+t.test('OpenAI chat: stream marks equal markText; nothing follows the finish chunk', async (t) => {
   for (const size of [1, 3, 7, 40]) {
     const out = emptyOutput();
     const tr = openaiChat.streamTransformer(marker, out, { stream: true });
@@ -64,7 +65,7 @@ t.test('JSON mode is structured: no marker is asked for', async (t) => {
   t.equal(typeof parsed === 'object' && parsed.structured, true);
 });
 
-t.test('Anthropic stream: text deltas marked like markText; flush before content_block_stop; tool input untouched', async (t) => {
+t.test('Anthropic stream: text deltas marked like markText; tool input untouched', async (t) => {
   const out = emptyOutput();
   const tr = anthropicMessages.streamTransformer(marker, out, {});
   const sent: SseEvent[] = [];
@@ -80,8 +81,6 @@ t.test('Anthropic stream: text deltas marked like markText; flush before content
   const parsed = sent.map((e) => ({ event: e.event, ...JSON.parse(e.data) }));
   const streamed = parsed.filter((e) => e.type === 'content_block_delta' && e.delta.type === 'text_delta').map((e) => e.delta.text).join('');
   t.equal(streamed, marker.markText(text));
-  const stop0 = parsed.findIndex((e) => e.type === 'content_block_stop' && e.index === 0);
-  t.equal(parsed[stop0 - 1].type, 'content_block_delta', 'held text flushed just before the stop');
   t.equal(parsed.find((e) => e.delta?.type === 'input_json_delta').delta.partial_json, '{"city": "Oslo is"}');
   t.same(out.usage, { input_tokens: 12, output_tokens: 40 });
   t.equal(out.text, text);
@@ -106,4 +105,20 @@ t.test('Responses stream: deltas, done text and completed response carry the sam
   t.same(seqs, [...seqs].sort((a, b) => a - b), 'increasing');
   t.equal(new Set(seqs).size, seqs.length, 'unique');
   t.same(out.usage, { input_tokens: 3, output_tokens: 4 });
+});
+
+t.test('SseRelay: events split across chunks are parsed whole; the newest is held back until last()', async (t) => {
+  const relay = new SseRelay({ event: (ev) => (ev.data === 'drop' ? [] : [{ event: ev.event, data: ev.data.toUpperCase() }]) });
+  const enc = (s: string) => new TextEncoder().encode(s);
+  t.equal(relay.push(enc('event: a\ndata: one\n\nda')), '', 'one complete event: held back');
+  t.equal(relay.push(enc('ta: two\n\ndata: drop\n\n')), 'event: a\ndata: ONE\n\n', 'the next event releases it; a dropped event releases nothing');
+  t.equal(relay.push(enc('data: th')), '');
+  t.equal(relay.push(enc('ree\n\n')), 'data: TWO\n\n');
+  t.equal(relay.last(), 'data: THREE\n\n', 'the newest event is the last');
+});
+
+t.test('stream errors in each dialect: Anthropic names the event, OpenAI sends data only', async (t) => {
+  t.same(anthropicMessages.streamError(502, 'gone'), `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'api_error', message: 'gone' } })}\n\n`);
+  t.match(openaiChat.streamError(504, 'slow'), /^data: \{"error":\{"message":"slow"/);
+  t.notMatch(openaiResponses.streamError(504, 'slow'), /^event:/);
 });

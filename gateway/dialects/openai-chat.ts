@@ -3,7 +3,7 @@
 // never marked, so structured output stays byte-identical.
 import { isObject } from './json-object.js';
 import { openaiChoiceStream } from './openai-choice-stream.js';
-import { openaiUsage, requireModel, withStreamUsage } from './openai-common.js';
+import { openaiStreamError, openaiUsage, requireModel, withStreamUsage } from './openai-common.js';
 import type { EndpointAdapter, ParsedRequest } from './types.js';
 
 export const openaiChat: EndpointAdapter = {
@@ -12,6 +12,7 @@ export const openaiChat: EndpointAdapter = {
   path: '/v1/chat/completions',
   // Anthropic serves an OpenAI-compatible chat endpoint too, so every provider kind accepts it.
   accepts: () => true,
+  streamError: openaiStreamError,
 
   parse(body): ParsedRequest | string {
     const model = requireModel(body);
@@ -59,7 +60,6 @@ export const openaiChat: EndpointAdapter = {
       write: (choice, text) => {
         (choice.delta as Record<string, unknown>).content = text;
       },
-      held: (index, content) => ({ index, delta: { content }, logprobs: null, finish_reason: null }),
       logprobs: (choice) => (isObject(choice.logprobs) && Array.isArray(choice.logprobs.content) ? choice.logprobs.content : undefined),
       reasoning: {
         read: (choice) => (isObject(choice.delta) && typeof choice.delta.reasoning_content === 'string' ? choice.delta.reasoning_content : undefined),

@@ -3,14 +3,12 @@
 import type { OutputMarker } from '../core/contracts.js';
 import { isObject } from './json-object.js';
 import { openaiUsage } from './openai-common.js';
-import type { CollectedOutput, SseEvent, StreamTransformer } from './types.js';
+import type { CollectedOutput, StreamTransformer } from './types.js';
 import { eventObject } from './sse.js';
 
 export interface ChoiceText {
   read(choice: Record<string, unknown>): string | undefined;
   write(choice: Record<string, unknown>, text: string): void;
-  /** A choice carrying only `text`, to flush a held partial word before the finish chunk. */
-  held(index: number, text: string): Record<string, unknown>;
   /** Per-token logprobs of a choice, when present. */
   logprobs(choice: Record<string, unknown>): unknown[] | undefined;
   /** Where a choice's reasoning delta sits, for dialects that stream one. */
@@ -25,17 +23,11 @@ export function openaiChoiceStream(marker: OutputMarker | null, out: CollectedOu
   const reasoningStreams = new Map<number, ReturnType<OutputMarker['stream']>>();
   const toolArguments = new Map<number, string>();
   const logprobs: unknown[] = [];
-  let last: Record<string, unknown> | null = null;
-  const heldChunk = (template: Record<string, unknown>, index: number, text: string): SseEvent => ({
-    data: JSON.stringify({ ...template, usage: undefined, choices: [where.held(index, text)] }),
-  });
 
   return {
     event(ev) {
-      if (ev.data === '[DONE]') return [...this.end(), ev];
       const chunk = eventObject(ev);
       if (!chunk) return [ev];
-      last = chunk;
       const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
       if (chunk.usage) out.usage = openaiUsage(chunk.usage);
       // Usage was asked for upstream for the record; a caller who did not ask does not get it.
@@ -46,7 +38,6 @@ export function openaiChoiceStream(marker: OutputMarker | null, out: CollectedOu
         delete chunk.usage;
         changed = true;
       }
-      const before: SseEvent[] = [];
       for (const choice of choices) {
         if (!isObject(choice)) continue;
         const index = typeof choice.index === 'number' ? choice.index : 0;
@@ -82,22 +73,10 @@ export function openaiChoiceStream(marker: OutputMarker | null, out: CollectedOu
           for (const { index: call, piece } of where.toolArguments?.(choice) ?? []) toolArguments.set(call, (toolArguments.get(call) ?? '') + piece);
           if (toolArguments.size > 0) out.toolArguments = [...toolArguments.values()];
         }
-        if (choice.finish_reason != null) {
-          if (index === 0) out.complete = true;
-          const rest = streams.get(index)?.flush();
-          if (rest) before.push(heldChunk(chunk, index, rest));
-        }
+        if (choice.finish_reason != null && index === 0) out.complete = true;
       }
       if (logprobs.length > 0) out.topLogprobs = logprobs;
-      return [...before, changed ? { data: JSON.stringify(chunk) } : ev];
-    },
-    end() {
-      const events: SseEvent[] = [];
-      for (const [index, s] of streams) {
-        const rest = s.flush();
-        if (rest && last) events.push(heldChunk(last, index, rest));
-      }
-      return events;
+      return [changed ? { data: JSON.stringify(chunk) } : ev];
     },
   };
 }

@@ -1,5 +1,7 @@
 import type { Usage } from '../core/contracts.js';
+import { errorBody } from '../core/errors.js';
 import { isObject } from './json-object.js';
+import { serializeEvents } from './sse.js';
 
 export function requireModel(body: unknown): string | { error: string } {
   if (!isObject(body)) return { error: 'the request body must be a JSON object' };
@@ -21,4 +23,9 @@ export function withStreamUsage(body: Record<string, unknown>, upstreamModel: st
   const out: Record<string, unknown> = { ...body, model: upstreamModel };
   if (body.stream === true) out.stream_options = { ...(isObject(body.stream_options) ? body.stream_options : {}), include_usage: true };
   return out;
+}
+
+/** OpenAI streams carry an error as a data-only event holding the error body. */
+export function openaiStreamError(status: number, message: string): string {
+  return serializeEvents([{ data: JSON.stringify(errorBody('openai', status, message)) }]);
 }

@@ -1,7 +1,7 @@
 // OpenAI legacy POST /v1/completions: text in `choices[].text`.
 import { isObject } from './json-object.js';
 import { openaiChoiceStream } from './openai-choice-stream.js';
-import { openaiUsage, requireModel, withStreamUsage } from './openai-common.js';
+import { openaiStreamError, openaiUsage, requireModel, withStreamUsage } from './openai-common.js';
 import type { EndpointAdapter, ParsedRequest } from './types.js';
 
 export const openaiCompletions: EndpointAdapter = {
@@ -9,6 +9,7 @@ export const openaiCompletions: EndpointAdapter = {
   dialect: 'openai',
   path: '/v1/completions',
   accepts: (kind) => kind !== 'anthropic',
+  streamError: openaiStreamError,
 
   parse(body): ParsedRequest | string {
     const model = requireModel(body);
@@ -36,7 +37,6 @@ export const openaiCompletions: EndpointAdapter = {
       write: (choice, text) => {
         choice.text = text;
       },
-      held: (index, text) => ({ index, text, logprobs: null, finish_reason: null }),
       logprobs: () => undefined,
     });
   },

@@ -1,5 +1,5 @@
 // OpenAI POST /v1/embeddings: vectors, nothing to mark; passed through as they are.
-import { openaiUsage, requireModel } from './openai-common.js';
+import { openaiStreamError, openaiUsage, requireModel } from './openai-common.js';
 import type { EndpointAdapter, ParsedRequest } from './types.js';
 
 export const openaiEmbeddings: EndpointAdapter = {
@@ -7,6 +7,7 @@ export const openaiEmbeddings: EndpointAdapter = {
   dialect: 'openai',
   path: '/v1/embeddings',
   accepts: (kind) => kind !== 'anthropic',
+  streamError: openaiStreamError,
 
   parse(body): ParsedRequest | string {
     const model = requireModel(body);
@@ -23,6 +24,6 @@ export const openaiEmbeddings: EndpointAdapter = {
   },
 
   streamTransformer() {
-    return { event: (ev) => [ev], end: () => [] };
+    return { event: (ev) => [ev] };
   },
 };

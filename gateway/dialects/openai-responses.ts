@@ -3,7 +3,7 @@
 // full text equals the concatenated streamed marks), and deltas are marked as they pass.
 import type { OutputMarker } from '../core/contracts.js';
 import { isObject } from './json-object.js';
-import { openaiUsage, requireModel } from './openai-common.js';
+import { openaiStreamError, openaiUsage, requireModel } from './openai-common.js';
 import type { CollectedOutput, EndpointAdapter, ParsedRequest, SseEvent } from './types.js';
 import { eventObject } from './sse.js';
 
@@ -27,6 +27,7 @@ export const openaiResponses: EndpointAdapter = {
   dialect: 'openai',
   path: '/v1/responses',
   accepts: (kind) => kind !== 'anthropic',
+  streamError: openaiStreamError,
 
   parse(body): ParsedRequest | string {
     const model = requireModel(body);
@@ -53,15 +54,7 @@ export const openaiResponses: EndpointAdapter = {
   streamTransformer(marker, out) {
     const streams = new Map<string, ReturnType<OutputMarker['stream']>>();
     let firstKey: string | null = null;
-    // Flushing a held partial word adds an event, so later sequence numbers move up by one each time.
-    let shift = 0;
-    const emit = (ev: SseEvent, e: Record<string, unknown>, changed: boolean): SseEvent => {
-      if (shift > 0 && typeof e.sequence_number === 'number') {
-        e.sequence_number += shift;
-        changed = true;
-      }
-      return changed ? { event: ev.event, data: JSON.stringify(e) } : ev;
-    };
+    const emit = (ev: SseEvent, e: Record<string, unknown>, changed: boolean): SseEvent => (changed ? { event: ev.event, data: JSON.stringify(e) } : ev);
     return {
       event(ev) {
         const e = eventObject(ev);
@@ -81,19 +74,8 @@ export const openaiResponses: EndpointAdapter = {
             return [emit(ev, e, changed)];
           }
           case 'response.output_text.done': {
-            const rest = streams.get(key)?.flush() ?? '';
-            const events: SseEvent[] = [];
-            if (rest) {
-              const seq = typeof e.sequence_number === 'number' ? e.sequence_number + shift : undefined;
-              events.push({
-                event: 'response.output_text.delta',
-                data: JSON.stringify({ type: 'response.output_text.delta', item_id: e.item_id, output_index: e.output_index, content_index: e.content_index, delta: rest, sequence_number: seq, logprobs: [] }),
-              });
-              shift += 1;
-            }
             if (marker && typeof e.text === 'string') e.text = marker.markText(e.text);
-            events.push(emit(ev, e, marker !== null));
-            return events;
+            return [emit(ev, e, marker !== null)];
           }
           case 'response.content_part.done': {
             if (marker && isObject(e.part) && e.part.type === 'output_text' && typeof e.part.text === 'string') e.part.text = marker.markText(e.part.text);
@@ -119,7 +101,6 @@ export const openaiResponses: EndpointAdapter = {
             return [emit(ev, e, false)];
         }
       },
-      end: () => [],
     };
   },
 };

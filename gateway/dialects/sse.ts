@@ -1,5 +1,8 @@
+// Server-sent events, read and written in one place: the upstream body is parsed here, each event
+// goes through the endpoint's transformer, and what the client receives is serialised here.
+import { createParser, type EventSourceParser } from 'eventsource-parser';
 import { isObject } from './json-object.js';
-import type { SseEvent } from './types.js';
+import type { SseEvent, StreamTransformer } from './types.js';
 
 /** Serialises events in the wire format; `data` is a single line of JSON in both dialects. */
 export function serializeEvents(events: SseEvent[]): string {
@@ -15,5 +18,40 @@ export function eventObject(ev: SseEvent): Record<string, unknown> | null {
     return isObject(v) ? v : null;
   } catch {
     return null;
+  }
+}
+
+/**
+ * Relays an upstream SSE body through a transformer, holding back the newest transformed event:
+ * whichever event turns out last is sent only when the caller chooses (after its record).
+ */
+export class SseRelay {
+  readonly #parser: EventSourceParser;
+  readonly #decoder = new TextDecoder();
+  #ready = '';
+  #held = '';
+
+  constructor(transform: StreamTransformer) {
+    this.#parser = createParser({
+      onEvent: (ev) => {
+        const text = serializeEvents(transform.event({ event: ev.event, data: ev.data }));
+        if (!text) return;
+        this.#ready += this.#held;
+        this.#held = text;
+      },
+    });
+  }
+
+  /** Feeds a chunk of the upstream body; returns the wire text now ready to send ('' for none). */
+  push(chunk: Uint8Array): string {
+    this.#parser.feed(this.#decoder.decode(chunk, { stream: true }));
+    const text = this.#ready;
+    this.#ready = '';
+    return text;
+  }
+
+  /** The held-back newest event, once the upstream body has ended. */
+  last(): string {
+    return this.#held;
   }
 }

@@ -32,8 +32,6 @@ export interface SseEvent {
 export interface StreamTransformer {
   /** Transforms one upstream event into the events to send the client (none, one or several). */
   event(ev: SseEvent): SseEvent[];
-  /** Anything still held back when the upstream stream ends. */
-  end(): SseEvent[];
 }
 
 export interface EndpointAdapter {
@@ -51,6 +49,8 @@ export interface EndpointAdapter {
   transformJson(json: Record<string, unknown>, marker: OutputMarker | null, out: CollectedOutput): void;
   /** A transformer for one streamed response. */
   streamTransformer(marker: OutputMarker | null, out: CollectedOutput, body: Record<string, unknown>): StreamTransformer;
+  /** The event, in wire format, that tells a client whose stream has begun that the answer failed. */
+  streamError(status: number, message: string): string;
 }
 
 export function emptyOutput(): CollectedOutput {

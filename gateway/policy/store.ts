@@ -259,8 +259,7 @@ export class PolicyStore implements PolicyDecider {
     const dir = join(this.#revisions, checkedId(revision));
     if (!(await exists(dir))) throw new PolicyRefusedError('dry-run', `revision ${revision} is not validated`);
     const engine = await loadEngine(dir, revision);
-    const source = opts.records ?? this.#o.records();
-    const calls = source ? await lastCalls(source, opts.last ?? DRY_RUN_DEFAULT_LAST) : [];
+    const calls = await lastCalls(opts.records ?? this.#o.records(), opts.last ?? DRY_RUN_DEFAULT_LAST);
     const report = compareDecisions(calls, engine, this.#o.recordContext, this.#engine);
     report.revision = revision;
     return report;

@@ -28,14 +28,12 @@ export function createOutputMarker(fields: WatermarkFields, key: MacKey, interva
         }
         return out + delta.slice(from);
       },
-      flush: () => '',
     };
   };
   return {
     watermarkId,
     markText(text: string): string {
-      const s = stream();
-      return s.push(text) + s.flush();
+      return stream().push(text);
     },
     stream,
   };

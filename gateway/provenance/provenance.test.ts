@@ -108,7 +108,7 @@ t.test('a mark in its own output text is traced by both, and a forged mark makes
   const p = await createProvenance({ dataDir, keys: key });
   const decisionId = randomUUID();
   const marked = p.marker({ decisionId, licenceClass: 'yes-with-duties', trainable: true }).markText(outputs[4]);
-  p.remember({ decisionId, text: marked, licence: 'llama-3.1-community', trainable: true, time: '2026-11-28T00:00:00Z' });
+  p.remember({ decisionId, text: marked, licence: 'llama-3.1-community', licenceClass: 'yes-with-duties', trainable: true, time: '2026-11-28T00:00:00Z' });
   await p.flush();
   const genuine = p.detect(marked);
   t.match(genuine, { origin: 'both', status: 'genuine', decision_id: decisionId, licence: 'llama-3.1-community', licence_class: 'yes-with-duties', trainable: true, restricted: false });

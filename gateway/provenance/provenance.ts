@@ -19,7 +19,7 @@ export interface RememberArgs {
   licence: string;
   trainable: boolean;
   time: string;
-  /** Taken from the marker made for the same decision when absent. */
+  /** Null in the index when absent. */
   licenceClass?: string;
 }
 
@@ -42,9 +42,6 @@ export interface ProvenanceOptions {
   onError?: (err: unknown) => void;
 }
 
-// Licence classes of markers not yet followed by remember(); bounded in case remember never comes.
-const PENDING_CLASSES_MAX = 10_000;
-
 export async function createProvenance(options: ProvenanceOptions): Promise<Provenance> {
   const path = logPath(options.dataDir);
   const onError = options.onError ?? ((err: unknown) => process.stderr.write(`provenance: ${String(err)}\n`));
@@ -63,7 +60,6 @@ export async function createProvenance(options: ProvenanceOptions): Promise<Prov
     if (stored.originalId !== null) hashedIds.set(refToString(stored.record.ref, true), stored.originalId);
   }
 
-  const pendingClasses = new Map<string, string>();
   let queue: RememberArgs[] = [];
   let scheduled: Promise<void> | null = null;
 
@@ -74,10 +70,8 @@ export async function createProvenance(options: ProvenanceOptions): Promise<Prov
     const encoded: Buffer[] = [];
     for (const args of batch) {
       const ref = recordRef(args.decisionId);
-      const licenceClass = args.licenceClass ?? pendingClasses.get(args.decisionId) ?? null;
-      pendingClasses.delete(args.decisionId);
       const stored: StoredRecord = {
-        record: { ref: ref.bytes, hashedRef: ref.hashed, licence: args.licence, licenceClass, trainable: args.trainable },
+        record: { ref: ref.bytes, hashedRef: ref.hashed, licence: args.licence, licenceClass: args.licenceClass ?? null, trainable: args.trainable },
         originalId: ref.hashed ? args.decisionId : null,
         fingerprint: fingerprintOf(args.text),
       };
@@ -97,11 +91,7 @@ export async function createProvenance(options: ProvenanceOptions): Promise<Prov
     get size() {
       return index.size;
     },
-    marker(args) {
-      if (pendingClasses.size >= PENDING_CLASSES_MAX) pendingClasses.delete(pendingClasses.keys().next().value as string);
-      pendingClasses.set(args.decisionId, args.licenceClass);
-      return createOutputMarker(args, keys, interval);
-    },
+    marker: (args) => createOutputMarker(args, keys, interval),
     remember(args) {
       queue.push(args);
       scheduled ??= new Promise<void>((resolve) => setImmediate(() => void drain().then(resolve)));

@@ -1,5 +1,5 @@
-// Pure builders of the audit record and stored content for a call; no I/O.
-import type { CallContent, CallRecord, ContentLogging, Decision, Endpoint, ModelRoute, Principal, Usage } from '../core/contracts.js';
+// Pure builders of the audit record and logged content for a call; no I/O.
+import type { CallRecord, ContentLogging, Decision, Endpoint, ModelRoute, Principal, Usage } from '../core/contracts.js';
 
 export interface RecordParts {
   decisionId: string;
@@ -13,8 +13,6 @@ export interface RecordParts {
   denied: boolean;
   reasons?: CallRecord['reasons'];
   dataClasses: string[];
-  requestDigest: string | null;
-  responseDigest?: string | null;
   usage?: Usage | null;
   latencyMs?: number | null;
   status: number;
@@ -42,8 +40,9 @@ export function callRecord(p: RecordParts): CallRecord {
     obligations: p.decision?.request.obligations ?? null,
     policy_revision: p.decision?.revision ?? null,
     data_classes: p.dataClasses,
-    request_digest: p.requestDigest,
-    response_digest: p.responseDigest ?? null,
+    // Filled by the audit sink from the content appended with the record: it digests what it keeps.
+    request_digest: null,
+    response_digest: null,
     usage: p.usage ?? null,
     latency_ms: p.latencyMs ?? null,
     status: p.status,
@@ -57,27 +56,17 @@ export function callRecord(p: RecordParts): CallRecord {
 }
 
 /**
- * The content kept beside the record, as the policy's logging obligation says: everything,
- * the text with the named data classes redacted, or nothing but the digests in the record.
+ * A request or response as the log keeps it under the policy's logging obligation: whole (`full`,
+ * and `digest`, which keeps only its digest) or with the named data classes redacted.
  */
-export function loggedContent(
-  level: ContentLogging,
-  content: CallContent,
-  redact: (text: string, classes: string[]) => string,
-  redactions: string[],
-): CallContent | undefined {
-  if (level === 'digest') return undefined;
-  if (level === 'full') return content;
-  const scrub = (v: unknown): unknown => {
-    if (v === undefined) return undefined;
-    const text = typeof v === 'string' ? v : JSON.stringify(v);
-    const clean = redact(text, redactions);
-    if (typeof v === 'string') return clean;
-    try {
-      return JSON.parse(clean);
-    } catch {
-      return clean;
-    }
-  };
-  return { request: scrub(content.request), response: scrub(content.response) };
+export function loggedValue(level: ContentLogging, value: unknown, redact: (text: string, classes: string[]) => string, redactions: string[]): unknown {
+  if (level !== 'redacted' || value === undefined) return value;
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  const clean = redact(text, redactions);
+  if (typeof value === 'string') return clean;
+  try {
+    return JSON.parse(clean);
+  } catch {
+    return clean;
+  }
 }

@@ -22,3 +22,15 @@ export function forwardedResponseHeaders(headers: Record<string, string | string
   }
   return out;
 }
+
+const PURPOSE_MAX = 64;
+
+/** The x-termsgate-purpose header: absent (''), or one word of the configured vocabulary, never echoed back when it is not. */
+export function declaredPurpose(headers: Record<string, string | string[] | undefined>, vocabulary: ReadonlySet<string>): string | { error: string } {
+  const value = headers['x-termsgate-purpose'];
+  if (value === undefined || value === '') return '';
+  if (typeof value !== 'string') return { error: 'x-termsgate-purpose must be sent once' };
+  if (value.length > PURPOSE_MAX) return { error: `x-termsgate-purpose is longer than ${PURPOSE_MAX} characters` };
+  if (!vocabulary.has(value)) return { error: `x-termsgate-purpose must be one of: ${[...vocabulary].sort().join(', ')}` };
+  return value;
+}

@@ -17,8 +17,6 @@ export interface ServerParts {
   /** Deadline for a whole request body and the JSON nesting limit (gateway/server/intake.ts). */
   intake: { bodyTimeoutMs: number; maxDepth: number };
   logger: FastifyBaseLogger;
-  /** Named readiness checks; /readyz is 503 until every one passes. */
-  readiness: Record<string, () => boolean>;
   plugins: Array<(app: FastifyInstance) => void | Promise<void>>;
 }
 
@@ -36,11 +34,8 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
   dataPlaneRoutes(app, parts.requestPath);
   modelsRoute(app, parts);
   app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_request, reply) => {
-    const checks = Object.fromEntries(Object.entries(parts.readiness).map(([name, check]) => [name, check()]));
-    const ready = Object.values(checks).every(Boolean);
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
-  });
+  // The gateway listens only once its first policy revision serves, and answers 503 while closing.
+  app.get('/readyz', async () => ({ status: 'ready' }));
   for (const plugin of parts.plugins) await plugin(app);
   return app;
 }

@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { endpointAdapters } from '../dialects/index.js';
 import type { EndpointAdapter } from '../dialects/types.js';
+import type { AdmittedCall } from '../request-path/call.js';
 import type { RequestPath } from '../request-path/request-path.js';
 import { answerRouteError } from './control-plane.js';
 import { NodeSink } from './node-sink.js';
@@ -12,18 +13,23 @@ declare module 'fastify' {
   }
 }
 
+/** Each request's one admission, from onRequest to the handler or the error handler. */
+const admitted = new WeakMap<FastifyRequest, AdmittedCall>();
+
 export function dataPlaneRoutes(app: FastifyInstance, path: RequestPath): void {
   for (const adapter of endpointAdapters) {
     // Keys and termsgate's own headers are checked before the body is read: no body is taken in for a
     // caller without a valid key. The connection closes after the answer, as the body is never read.
     const onRequest = async (request: FastifyRequest, reply: FastifyReply) => {
       reply.raw.setHeader('connection', 'close');
-      if (await path.refuseBeforeBody(adapter, request.headers, new NodeSink(reply.raw))) return reply.hijack();
+      const call = await path.admit(adapter, request.headers, new NodeSink(reply.raw));
+      if (!call) return reply.hijack();
+      admitted.set(request, call);
       reply.raw.removeHeader('connection');
     };
     app.post(adapter.path, { config: { adapter }, onRequest }, async (request, reply) => {
       reply.hijack();
-      await path.handle(adapter, { headers: request.headers, body: request.body }, new NodeSink(reply.raw));
+      await path.handle(admitted.get(request)!, request.body, new NodeSink(reply.raw));
     });
   }
 }
@@ -47,6 +53,6 @@ export function dataPlaneErrors(app: FastifyInstance, path: RequestPath): void {
     reply.hijack();
     // A body refused before it was read to the end (too large, too slow) leaves the connection unusable.
     if (status === 408 || status === 413) reply.raw.setHeader('connection', 'close');
-    await path.reject(adapter, { headers: request.headers, body: undefined }, status, message, new NodeSink(reply.raw));
+    await path.reject(adapter, admitted.get(request), request.headers, status, message, new NodeSink(reply.raw));
   });
 }

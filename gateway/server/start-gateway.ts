@@ -125,7 +125,6 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       bodyLimit: config.limits.bodyBytes,
       intake: { bodyTimeoutMs: config.intake.bodyTimeoutMs, maxDepth: config.intake.maxDepth },
       logger,
-      readiness: { policy: () => policy.current() !== null },
       plugins: [
         (app) => controlPlane(app, { scrubber }),
         ...(config.oidc ? [(app: FastifyInstance) => oidcSignIn(app, { config: config.oidc!, auth })] : []),

@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../../config/types.js';
 import type { AuditRecord, CallContent } from '../../core/contracts.js';
+import { contentDigest } from '../../core/canonical-json.js';
 import { isChangeRecord } from '../../core/record-kind.js';
 import type { CheckpointSigner } from '../../signing/checkpoint-signer.js';
 import type { AuditLog, ConsistencyProof, InclusionProof, StoredEntry } from '../audit-log.js';
@@ -54,6 +55,13 @@ function deferred(): Deferred {
   // Callers may ignore `durable`; its failure must not become an unhandled rejection.
   promise.catch(() => undefined);
   return { promise, resolve, reject };
+}
+
+/** The record naming content that is only digested, not stored; the same digest the content store keys it by. */
+export function recordWithDigests(record: AuditRecord, content: CallContent): AuditRecord {
+  if (isChangeRecord(record)) return record;
+  const digest = (v: unknown, given: string | null) => (v === undefined ? given : contentDigest(v));
+  return { ...record, request_digest: digest(content.request, record.request_digest), response_digest: digest(content.response, record.response_digest) };
 }
 
 /** Stores the content parts and returns the record naming their digests. */
@@ -165,7 +173,7 @@ export class FileAuditLog implements AuditLog {
     if (this.#failed) return Promise.reject(this.#failed);
     if (this.#closed || this.#opts.readOnly) return Promise.reject(new Error('audit log is closed or read-only'));
     return new Promise((resolve, reject) => {
-      this.#queue.push({ record, content, resolve, reject });
+      this.#queue.push(content?.digestOnly ? { record: recordWithDigests(record, content), resolve, reject } : { record, content, resolve, reject });
       if (!this.#flushScheduled) {
         this.#flushScheduled = true;
         setImmediate(() => this.#track(this.#flush()));

@@ -11,7 +11,7 @@ import type { CheckpointSigner } from '../../signing/checkpoint-signer.js';
 import type { AuditLog, ConsistencyProof, InclusionProof, StoredEntry } from '../audit-log.js';
 import { canonicalJson, contentDigest } from '../../core/canonical-json.js';
 import { openCheckpoint, signCheckpoint, verifierKey, type SignedCheckpoint } from '../../tlog/checkpoint.js';
-import { recordWithContent } from '../file/log.js';
+import { recordWithContent, recordWithDigests } from '../file/log.js';
 import { recordMatcher, type RecordFilter } from '../filter.js';
 import { decodeLeaf, encodeLeaf, type LogEntry } from '../../tlog/leaf.js';
 import { consistencyProof, Frontier, HASH_SIZE, inclusionProof, leafHash, treeRoot, type HashReader, type StoredNode } from '../../tlog/merkle.js';
@@ -282,7 +282,7 @@ export class PgAuditLog implements AuditLog {
   append(record: AuditRecord, content?: CallContent): Promise<{ seq: number; durable: Promise<void> }> {
     if (this.#closed) return Promise.reject(new Error('audit log is closed'));
     return new Promise((resolve, reject) => {
-      this.#queue.push({ record, content, resolve, reject });
+      this.#queue.push(content?.digestOnly ? { record: recordWithDigests(record, content), resolve, reject } : { record, content, resolve, reject });
       if (!this.#flushScheduled) {
         this.#flushScheduled = true;
         setImmediate(() => void this.#flush());

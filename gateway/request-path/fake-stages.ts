@@ -1,0 +1,151 @@
+// Test doubles of every stage the request path sequences, writing what happens, in order, to one
+// list of events, so tests can assert the sequence (record before answer, started before upstream).
+import type { VirtualKeys } from '../auth/virtual-keys.js';
+import type { AuditRecord, BodyClassification, CallContent, CallRecord, ModelRoute, RequestDecision } from '../core/contracts.js';
+import { hashSecret } from '../core/secret-hash.js';
+import type { ProvenanceTokens } from '../signing/provenance-token.js';
+import type { Upstream, UpstreamResponse } from '../upstream/client.js';
+import type { ModelRoutes } from '../upstream/model-routes.js';
+import type { Telemetry } from '../../telemetry/types.js';
+import type { ClientSink } from './client-sink.js';
+import type { RequestPathDeps } from './request-path.js';
+
+export const FAKE_KEY = 'tg-fake-key';
+export const FAKE_MODEL = 'fake-model';
+
+export interface FakeUpstream {
+  status: number;
+  contentType?: string;
+  /** The body, or the chunks of a streamed body. */
+  body: string | string[];
+}
+
+export interface FakeOptions {
+  allow?: boolean;
+  contentLogging?: RequestDecision['obligations']['content_logging'];
+  classifyFails?: boolean;
+  auditFails?: boolean;
+  upstream?: FakeUpstream;
+  telemetry?: Telemetry;
+}
+
+export interface FakeStages {
+  deps: RequestPathDeps;
+  events: string[];
+  records: { record: CallRecord; content?: CallContent }[];
+}
+
+const route: ModelRoute = { name: FAKE_MODEL, providerId: 'fake', providerKind: 'openai', external: true, upstreamModel: 'fake-upstream', licence: 'mit' };
+
+export function fakeStages(opts: FakeOptions = {}): FakeStages {
+  const events: string[] = [];
+  const records: FakeStages['records'] = [];
+  const hash = hashSecret(FAKE_KEY);
+  const keys = {
+    purposes: new Set(['general', 'training-data']),
+    authenticate(headers: Record<string, string | string[] | undefined>) {
+      events.push('authenticate');
+      const presented = String(headers.authorization ?? '').replace(/^Bearer /, '');
+      return presented && hashSecret(presented) === hash ? { keyId: 'k1', team: 't', project: 'p', defaultPurpose: 'general', allowedPurposes: ['general'] } : null;
+    },
+  };
+  const upstream = opts.upstream ?? { status: 200, body: JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content: 'an answer' }, finish_reason: 'stop' }] }) };
+  const deps: RequestPathDeps = {
+    keys: keys as unknown as VirtualKeys,
+    routes: { resolve: (name: string) => (name === FAKE_MODEL ? route : null) } as unknown as ModelRoutes,
+    async classify(forwarded): Promise<BodyClassification> {
+      events.push('classify');
+      if (opts.classifyFails) throw new Error('classifier down');
+      const email = JSON.stringify(forwarded).includes('@');
+      return email ? { classes: ['pii.email'], counts: { 'pii.email': 1 }, paths: {} } : { classes: [], counts: {}, paths: {} };
+    },
+    mask: async (body) => ({ body, masked: [] }),
+    redact: (text) => text.replace(/[\w.]+@[\w.]+/g, '[pii.email]'),
+    policy: () => ({
+      decide() {
+        events.push('decide');
+        const allow = opts.allow ?? true;
+        return {
+          revision: 'rev-1',
+          request: {
+            allow,
+            reasons: allow ? [] : [{ rule: 'fake.deny', message: 'denied by the fake policy' }],
+            obligations: { watermark: false, content_logging: opts.contentLogging ?? 'full', redactions: ['pii.email'] },
+          },
+          training: { permit: true, licence: 'mit', licence_class: 'free', attribution: [], naming: [], duties: [], inherited_restrictions: { forbidden_deployment_purposes: [], use_restrictions: [] }, reasons: [] },
+        };
+      },
+    }),
+    upstream: {
+      async send(): Promise<UpstreamResponse> {
+        events.push('upstream');
+        const chunks = Array.isArray(upstream.body) ? upstream.body : [upstream.body];
+        return {
+          status: upstream.status,
+          headers: { 'content-type': upstream.contentType ?? 'application/json' },
+          body: {
+            text: async () => chunks.join(''),
+            dump: async () => undefined,
+            async *[Symbol.asyncIterator]() {
+              for (const c of chunks) yield Buffer.from(c);
+            },
+          },
+        };
+      },
+    } as unknown as Upstream,
+    provenance: {
+      marker: () => ({ watermarkId: 'wm-1', markText: (t) => t, stream: () => ({ push: (d) => d }) }),
+      remember: () => events.push('remember'),
+    },
+    audit: {
+      async append(record: AuditRecord, content?: CallContent) {
+        const r = record as CallRecord;
+        events.push(`record ${r.phase}`);
+        if (opts.auditFails) throw new Error('disk full');
+        records.push({ record: r, content });
+        return { seq: records.length - 1, durable: Promise.resolve() };
+      },
+      close: async () => undefined,
+    },
+    feed: {
+      offer() {
+        events.push('feed');
+        return 'permit-1';
+      },
+      close: async () => undefined,
+    },
+    admission: { screen: () => ({ admitted: true, reasons: [], origins: [] }) },
+    provenanceTokens: { sign: async () => 'token' } as unknown as ProvenanceTokens,
+    telemetry: opts.telemetry,
+    log: { warn() {}, error() {} },
+  };
+  return { deps, events, records };
+}
+
+/** A client that writes what it receives to the same event list. */
+export class FakeSink implements ClientSink {
+  readonly signal = new AbortController().signal;
+  status = 0;
+  headers: Record<string, string> = {};
+  body = '';
+  headersSent = false;
+
+  constructor(readonly events: string[]) {}
+
+  head(status: number, headers: Record<string, string>): void {
+    this.events.push(`answer ${status}`);
+    this.status = status;
+    this.headers = headers;
+    this.headersSent = true;
+  }
+
+  async write(chunk: string): Promise<void> {
+    this.events.push('answer part');
+    this.body += chunk;
+  }
+
+  end(chunk?: string): void {
+    this.events.push('answer end');
+    this.body += chunk ?? '';
+  }
+}

@@ -8,7 +8,6 @@ import {
   ERRORS,
   errorAnswer,
   errorAnswerFor,
-  errorBody,
   errorCodeFor,
   errorTypeFor,
   errorTypeOf,
@@ -168,32 +167,6 @@ t.test('errorAnswerFor keeps a status decided elsewhere', async (t) => {
   t.same(errorAnswerFor(405, 'failed', 'control', 'm'), { status: 405, body: { error: { type: 'invalid_request', message: 'm' } } });
   t.same(errorAnswerFor(403, 'failed', 'control', 'm').body, { error: { type: 'forbidden', message: 'm' } }, 'a CSRF refusal');
   t.same(errorAnswerFor(500, 'failed', 'control', 'm').body, { error: { type: 'internal', message: 'm' } });
-});
-
-t.test('errorBody (status-keyed, as request-path.ts calls it) gives the table’s bodies', async (t) => {
-  const calls: Array<[number, string | undefined, string]> = [
-    [401, 'invalid_api_key', 'unauthenticated'],
-    [403, 'termsgate_policy_denied', 'policy_denied'],
-    [404, 'model_not_found', 'model_not_found'],
-    [400, undefined, 'bad_request'],
-    [408, undefined, 'body_timeout'],
-    [413, undefined, 'body_too_large'],
-    [415, undefined, 'unsupported_media_type'],
-    [499, undefined, 'client_closed'],
-    [500, undefined, 'internal'],
-    [502, undefined, 'upstream_unreachable'],
-    [502, 'upstream_auth_failed', 'upstream_auth_failed'],
-    [503, 'termsgate_audit_unavailable', 'audit_unavailable'],
-    [504, undefined, 'upstream_timeout'],
-  ];
-  const detail = { decisionId: 'd', reasons: [{ rule: 'r', message: 'why' }] };
-  for (const [status, code, expected] of calls) {
-    for (const dialect of ['openai', 'anthropic'] as const) {
-      t.same(errorBody(dialect, status, 'm', { ...detail, code }), errorAnswer(expected as keyof typeof ERRORS, dialect, 'm', detail).body, `${status} ${code} ${dialect}`);
-    }
-  }
-  t.same(errorBody('openai', 413, 'm'), { error: { message: 'm', type: 'invalid_request_error', param: null, code: null } });
-  t.same(errorBody('anthropic', 413, 'm'), { type: 'error', error: { type: 'request_too_large', message: 'm' } });
 });
 
 t.test('sendError answers a fastify route: JSON for the control plane and dialects, text labelled as text', async (t) => {

@@ -153,21 +153,6 @@ export function errorTypeOf(kind: UpstreamFailure): CallErrorType {
   return ERRORS[upstreamErrorCode(kind)].telemetry;
 }
 
-export interface GatewayErrorDetail {
-  decisionId?: string;
-  reasons?: PolicyReason[];
-  code?: string;
-}
-
-/**
- * The status-keyed form request-path.ts still calls: the entry is the one of that status carrying
- * `detail.code` as its OpenAI code. Goes once the request path names codes through errorAnswer.
- */
-export function errorBody(dialect: Dialect, status: number, message: string, detail: GatewayErrorDetail = {}): Record<string, unknown> {
-  const code = ERROR_CODES.find((c) => ERRORS[c].status === status && ERRORS[c].openai.code === (detail.code ?? null)) ?? errorCodeFor(status, 'failed');
-  return render(ERRORS[code], dialect, message, detail) as Record<string, unknown>;
-}
-
 export function upstreamAuthFailedMessage(providerId: string, providerStatus: number): string {
   return `provider ${providerId} refused the gateway's credentials (HTTP ${providerStatus}); your key was accepted, the gateway's provider key needs attention`;
 }

@@ -4,7 +4,7 @@ import type { OutputMarker } from '../core/contracts.js';
 import { isObject } from './json-object.js';
 import type { EndpointAdapter, ParsedRequest } from './types.js';
 import { eventObject, serializeEvents } from './sse.js';
-import { errorBody } from '../core/errors.js';
+import { errorAnswerFor } from '../core/errors.js';
 import { MAGIC, PAYLOAD_BYTES } from '../watermark/payload.js';
 import { removeMarks } from '../watermark/variation-selectors.js';
 
@@ -19,7 +19,7 @@ export const anthropicMessages: EndpointAdapter = {
   dialect: 'anthropic',
   path: '/v1/messages',
   accepts: (kind) => kind === 'anthropic',
-  streamError: (status, message) => serializeEvents([{ event: 'error', data: JSON.stringify(errorBody('anthropic', status, message)) }]),
+  streamError: (status, message) => serializeEvents([{ event: 'error', data: JSON.stringify(errorAnswerFor(status, 'failed', 'anthropic', message).body) }]),
 
   parse(body): ParsedRequest | string {
     if (!isObject(body)) return 'the request body must be a JSON object';

@@ -1,5 +1,5 @@
 import type { Usage } from '../core/contracts.js';
-import { errorBody } from '../core/errors.js';
+import { errorAnswerFor } from '../core/errors.js';
 import { isObject } from './json-object.js';
 import { serializeEvents } from './sse.js';
 
@@ -27,5 +27,5 @@ export function withStreamUsage(body: Record<string, unknown>, upstreamModel: st
 
 /** OpenAI streams carry an error as a data-only event holding the error body. */
 export function openaiStreamError(status: number, message: string): string {
-  return serializeEvents([{ data: JSON.stringify(errorBody('openai', status, message)) }]);
+  return serializeEvents([{ data: JSON.stringify(errorAnswerFor(status, 'failed', 'openai', message).body) }]);
 }

@@ -6,13 +6,12 @@ import type { VirtualKeys } from '../auth/virtual-keys.js';
 import type { ModelRoutes } from '../upstream/model-routes.js';
 import { toUpstreamError, type Upstream, type UpstreamResponse } from '../upstream/client.js';
 import type { ProvenanceTokens } from '../signing/provenance-token.js';
-import { AUDIT_UNAVAILABLE, AUDIT_UNAVAILABLE_CODE, denialMessage, errorBody, UPSTREAM_AUTH_FAILED, upstreamAuthFailedMessage } from '../core/errors.js';
+import { AUDIT_UNAVAILABLE, denialMessage, errorAnswer, errorAnswerFor, errorTypeFor, errorTypeOf, upstreamAuthFailedMessage } from '../core/errors.js';
 import { SseRelay } from '../dialects/sse.js';
 import { emptyOutput, servedText, type CollectedOutput, type EndpointAdapter, type ParsedRequest } from '../dialects/types.js';
 import { newCall, recordParts, type AdmittedCall, type Call, type IncomingHeaders } from './call.js';
 import { callRecord, loggedValue, type RecordParts } from './call-record.js';
 import type { ClientSink } from './client-sink.js';
-import { codeFor, errorTypeFor, errorTypeOf } from './error-answers.js';
 import type {
   AuditSink,
   BodyClassification,
@@ -179,8 +178,8 @@ export class RequestPath {
       res = await this.#d.upstream.send({ providerId: call.route!.providerId, path: adapter.path, body: JSON.stringify(call.forwarded), headers: call.forwardedHeaders, signal: sink.signal });
     } catch (err) {
       const e = toUpstreamError(err, sink.signal);
-      upstreamSpan.end(errorTypeOf(e));
-      return this.#fail(call, sink, e.status, e.message, 'failed', undefined, errorTypeOf(e));
+      upstreamSpan.end(errorTypeOf(e.kind));
+      return this.#fail(call, sink, e.status, e.message, 'failed', undefined, errorTypeOf(e.kind));
     }
 
     const headers = { ...forwardedResponseHeaders(res.headers), 'x-termsgate-decision-id': call.id, 'x-termsgate-policy-revision': decision.revision, 'x-termsgate-provenance': await call.token! };
@@ -194,7 +193,7 @@ export class RequestPath {
       const error = own ? upstreamAuthFailedMessage(call.route!.providerId, res.status) : `provider answered ${res.status}`;
       await this.#record(call, { phase: 'failed', status, error, latencyMs: this.#elapsed(call) });
       sink.head(status, { ...headers, 'content-type': own ? 'application/json' : String(res.headers['content-type'] ?? 'application/json') });
-      sink.end(own ? JSON.stringify(errorBody(adapter.dialect, 502, error, { decisionId: call.id, code: UPSTREAM_AUTH_FAILED })) : text);
+      sink.end(own ? JSON.stringify(errorAnswer('upstream_auth_failed', adapter.dialect, error, { decisionId: call.id }).body) : text);
       call.tel.end({ status, error: 'upstream_status' });
       return;
     }
@@ -231,12 +230,12 @@ export class RequestPath {
       upstreamSpan.end();
     } catch (err) {
       const e = toUpstreamError(err, sink.signal);
-      upstreamSpan.end(errorTypeOf(e));
-      if (!sink.headersSent) return this.#fail(call, sink, e.status, e.message, 'failed', undefined, errorTypeOf(e));
+      upstreamSpan.end(errorTypeOf(e.kind));
+      if (!sink.headersSent) return this.#fail(call, sink, e.status, e.message, 'failed', undefined, errorTypeOf(e.kind));
       await this.#record(call, { phase: 'failed', status: e.status, error: e.message, usage: out.usage, latencyMs: this.#elapsed(call) });
       if (e.kind !== 'aborted') await sink.write(adapter.streamError(e.status, e.message)).catch(() => undefined);
       sink.end();
-      call.tel.end({ status: e.status, error: errorTypeOf(e) });
+      call.tel.end({ status: e.status, error: errorTypeOf(e.kind) });
       return;
     }
     if (out.usage) call.tel.setUsage(out.usage);
@@ -294,11 +293,13 @@ export class RequestPath {
     );
     if (sink.headersSent) return;
     if (recorded) {
-      sink.head(status, { 'content-type': 'application/json', 'x-termsgate-decision-id': call.id });
-      sink.end(JSON.stringify(errorBody(call.adapter.dialect, status, message, { decisionId: call.id, reasons, code: codeFor(status, phase) })));
+      const answer = errorAnswerFor(status, phase, call.adapter.dialect, message, { decisionId: call.id, reasons });
+      sink.head(answer.status, { 'content-type': 'application/json', 'x-termsgate-decision-id': call.id });
+      sink.end(JSON.stringify(answer.body));
     } else {
-      sink.head(503, { 'content-type': 'application/json' });
-      sink.end(JSON.stringify(errorBody(call.adapter.dialect, 503, AUDIT_UNAVAILABLE, { code: AUDIT_UNAVAILABLE_CODE })));
+      const answer = errorAnswer('audit_unavailable', call.adapter.dialect, AUDIT_UNAVAILABLE);
+      sink.head(answer.status, { 'content-type': 'application/json' });
+      sink.end(JSON.stringify(answer.body));
     }
   }
 

@@ -52,7 +52,8 @@ function editLines(src: string, dst: string, edit: (lines: string[]) => string[]
 
 const tampers: { name: string; edit: (lines: string[]) => string[]; kind: string; seq: number | null }[] = [
   { name: 'an edited record', edit: (l) => l.map((x, i) => (i === 11 ? x.replace('latency_ms', 'latency_mz') : x)), kind: 'altered', seq: 10 },
-  { name: 'a removed record', edit: (l) => l.filter((_, i) => i !== 21), kind: 'missing', seq: 21 },
+  // Line i + 1 holds seq i: the first missing seq is named.
+  { name: 'a removed record', edit: (l) => l.filter((_, i) => i !== 21), kind: 'missing', seq: 20 },
   { name: 'an inserted copy', edit: (l) => [...l.slice(0, 30), l[5], ...l.slice(30)], kind: 'out-of-order', seq: 4 },
   { name: 'two swapped records', edit: (l) => [...l.slice(0, 40), l[41], l[40], ...l.slice(42)], kind: 'out-of-order', seq: 39 },
   { name: 'a truncated tail', edit: (l) => [...l.slice(0, 50), l[l.length - 1]], kind: 'truncated', seq: 49 },

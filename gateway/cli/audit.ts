@@ -154,7 +154,11 @@ async function runVerify(v: VerifyValues, positionals: string[]): Promise<number
     const report = await verifyExport(target, { trust: anchors, onProgress: bar.update }).finally(bar.stop);
     if (unpinned && report.ok) Object.assign(report, { ok: false, problem: UNPINNED });
     if (v.json) process.stdout.write(JSON.stringify(report) + '\n');
-    else process.stdout.write(`${target}: ${report.format} export, ${report.records} records, checkpoint size ${report.treeSize} (${trustNote(anchors)}): ${describe(report.problem)}\n`);
+    else {
+      process.stdout.write(`${target}: ${report.format} export, ${report.records} records, checkpoint size ${report.treeSize} (${trustNote(anchors)}): ${describe(report.problem)}\n`);
+      // What the export is shown to cover (or, for an old manifest, that this is unproven), once it verified.
+      if (report.ok && report.coverage) process.stdout.write(`coverage: ${report.coverage.note}\n`);
+    }
     return report.ok ? 0 : 1;
   }
   const dataDir = resolve(v['data-dir']!);

@@ -2,7 +2,7 @@
 // by the single verifier and by the cached one exports use.
 import t from 'tap';
 import { createHash } from 'node:crypto';
-import { inclusionProof, leafHash, nodeHash, treeRoot, verifyInclusion, verifyInclusionCached, type HashReader } from './merkle.js';
+import { Frontier, inclusionProof, leafHash, nodeHash, RangeHasher, rangeSubtrees, treeRoot, verifyInclusion, verifyInclusionCached, type HashReader } from './merkle.js';
 
 const leaves = Array.from({ length: 13 }, (_, i) => leafHash(Buffer.from(`record ${i}`)));
 // A reader over an in-memory tree: level 0 is the leaves, each level above pairs the one below.
@@ -27,4 +27,25 @@ t.test('every leaf verifies; trailing hashes, a wrong index or a wrong root do n
     t.notOk(verifyInclusion(leaves[i], (i + 1) % size, size, proof, root), `leaf ${i} at the wrong index`);
     t.notOk(verifyInclusion(leaves[i], i, size, proof, junk), `leaf ${i} against the wrong root`);
   }
+});
+
+t.test('any run of leaves, as aligned subtree hashes, recomputes the root with the leaves around it', async (t) => {
+  for (let a = 0; a <= size; a++) {
+    for (let b = a; b <= size; b++) {
+      const run = new RangeHasher(a);
+      for (let i = a; i < b; i++) run.append(leaves[i]);
+      const parts = rangeSubtrees(a, b);
+      t.equal(run.hashes().length, parts.length, `[${a}, ${b}) has ${parts.length} subtrees`);
+      t.ok(parts.length <= 2 * Math.ceil(Math.log2(b - a + 1)) + 1);
+      const f = new Frontier();
+      for (let i = 0; i < a; i++) f.append(leaves[i]);
+      parts.forEach((p, k) => f.appendSubtree(p.level, run.hashes()[k]));
+      for (let i = b; i < size; i++) f.append(leaves[i]);
+      t.equal(f.size, size);
+      t.ok(f.root().equals(root), `leaves [${a}, ${b}) as subtrees`);
+    }
+  }
+  const f = new Frontier();
+  f.append(leaves[0]);
+  t.throws(() => f.appendSubtree(1, leaves[1]), /cannot start at position 1/);
 });

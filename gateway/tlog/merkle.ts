@@ -237,6 +237,55 @@ export function verifyConsistency(first: number, second: number, proof: Uint8Arr
 }
 
 /**
+ * The leaves [start, end) as the fewest aligned perfect subtrees, left to right (level, index): the
+ * canonical dyadic decomposition, at most 2·log2(end − start) subtrees. An export that leaves a run of
+ * records out carries these subtrees' hashes, so a verifier can still recompute the root.
+ */
+export function rangeSubtrees(start: number, end: number): { level: number; index: number }[] {
+  const out: { level: number; index: number }[] = [];
+  for (let at = start; at < end; ) {
+    let level = 0;
+    while (at % 2 ** (level + 1) === 0 && at + 2 ** (level + 1) <= end) level++;
+    out.push({ level, index: at / 2 ** level });
+    at += 2 ** level;
+  }
+  return out;
+}
+
+/** Builds rangeSubtrees(start, end)'s hashes from the leaf hashes of start, start+1, …, in O(log n) memory. */
+export class RangeHasher {
+  readonly start: number;
+  #end: number;
+  #stack: { level: number; index: number; hash: Buffer }[] = [];
+
+  constructor(start: number) {
+    this.start = start;
+    this.#end = start;
+  }
+
+  get end(): number {
+    return this.#end;
+  }
+
+  append(leaf: Buffer): void {
+    this.#stack.push({ level: 0, index: this.#end++, hash: leaf });
+    for (;;) {
+      const n = this.#stack.length;
+      if (n < 2) break;
+      const [l, r] = [this.#stack[n - 2], this.#stack[n - 1]];
+      // Merge two neighbours of one level only when they are the two halves of one aligned subtree.
+      if (l.level !== r.level || l.index % 2 !== 0) break;
+      this.#stack.splice(n - 2, 2, { level: l.level + 1, index: l.index / 2, hash: nodeHash(l.hash, r.hash) });
+    }
+  }
+
+  /** The hashes of rangeSubtrees(start, end), left to right. */
+  hashes(): Buffer[] {
+    return this.#stack.map((s) => s.hash);
+  }
+}
+
+/**
  * The right edge of the tree (one perfect subtree per set bit of the size): appends in O(log n)
  * time and memory, reports the nodes each append completes, and yields the root at any moment.
  */
@@ -275,6 +324,20 @@ export class Frontier {
     this.#stack.push({ level, hash });
     this.#size++;
     return nodes;
+  }
+
+  /** Appends a whole perfect subtree of 2^level leaves by its hash; the size must be a multiple of its width. */
+  appendSubtree(level: number, hash: Buffer): void {
+    const width = 2 ** level;
+    if (this.#size % width !== 0) throw new RangeError(`a subtree of ${width} leaves cannot start at position ${this.#size}`);
+    let h = hash;
+    let l = level;
+    while (this.#stack.length > 0 && this.#stack[this.#stack.length - 1].level === l) {
+      h = nodeHash(this.#stack.pop()!.hash, h);
+      l++;
+    }
+    this.#stack.push({ level: l, hash: h });
+    this.#size += width;
   }
 
   root(): Buffer {

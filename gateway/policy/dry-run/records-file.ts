@@ -8,6 +8,8 @@ export async function* recordsFromJsonl(file: string): AsyncIterable<CallRecord>
   for await (const line of lines) {
     if (!line.trim()) continue;
     const value = JSON.parse(line) as CallRecord | { record?: CallRecord };
-    yield 'decision_id' in value ? value : (value.record as CallRecord);
+    // Header, trailer and omitted-run lines of an export carry no record.
+    const record = 'decision_id' in value ? value : value.record;
+    if (record) yield record;
   }
 }

@@ -25,9 +25,32 @@ export const configSchema = {
       default: {},
       properties: {
         bodyBytes: { type: 'integer', minimum: 1024, default: 4 * 1024 * 1024 },
-        connectTimeoutMs: { type: 'integer', minimum: 1, default: 5_000 },
-        headersTimeoutMs: { type: 'integer', minimum: 1, default: 120_000 },
-        bodyTimeoutMs: { type: 'integer', minimum: 1, default: 300_000 },
+        connectTimeoutMs: { type: 'integer', minimum: 1, default: 5_000, description: 'Time to connect to a provider; past it the caller gets 504.' },
+        headersTimeoutMs: { type: 'integer', minimum: 1, default: 120_000, description: "Time from sending a call to the provider's response headers; past it the caller gets 504." },
+        bodyTimeoutMs: {
+          type: 'integer',
+          minimum: 1,
+          default: 300_000,
+          description: "The idle deadline: the longest a provider may stay silent in the middle of its answer; past it the caller gets 504, or mid-stream an error event and the end.",
+        },
+        upstreamTotalMs: {
+          type: 'integer',
+          minimum: 1,
+          default: 600_000,
+          description: 'The total deadline of one provider call, from sending it to the last byte of the answer, however the answer trickles; past it the caller gets 504, or mid-stream an error event and the end.',
+        },
+        upstreamAnswerBytes: {
+          type: 'integer',
+          minimum: 1024,
+          default: 32 * 1024 * 1024,
+          description: "The most bytes of a provider's successful answer read whole (a JSON answer); enforced while reading, past it the connection is closed and the caller gets 502.",
+        },
+        upstreamEventBytes: {
+          type: 'integer',
+          minimum: 1024,
+          default: 4 * 1024 * 1024,
+          description: "The most bytes of one event of a provider's stream (between two event boundaries); enforced while reading, past it the connection is closed and the caller gets 502, or mid-stream an error event and the end.",
+        },
       },
     },
     intake: {

@@ -46,7 +46,14 @@ export interface Config {
     bodyBytes: number;
     connectTimeoutMs: number;
     headersTimeoutMs: number;
+    /** The idle deadline: longest silence in the middle of a provider's answer. */
     bodyTimeoutMs: number;
+    /** The total deadline of one provider call, to the answer's last byte. */
+    upstreamTotalMs: number;
+    /** The most bytes of a provider's successful answer read whole. */
+    upstreamAnswerBytes: number;
+    /** The most bytes of one event of a provider's stream. */
+    upstreamEventBytes: number;
   };
   /** How request bodies are taken in and classified (gateway/classify, gateway/server/intake.ts). */
   intake: {

@@ -161,6 +161,9 @@ t.test('errorCodeFor and errorTypeFor agree with the request path’s codeFor an
     t.equal(ERRORS[upstreamErrorCode(kind)].status, kind === 'timeout' ? 504 : kind === 'aborted' ? 499 : 502, `${kind}: UpstreamError's status`);
     t.equal(errorTypeFor(ERRORS[upstreamErrorCode(kind)].status, 'failed'), errorTypeOf(kind), `${kind}: the status alone names it`);
   }
+  // An answer the gateway will not pass on (too large, a redirect, encoded) is the provider's protocol failure.
+  t.equal(ERRORS[upstreamErrorCode('invalid')].status, 502);
+  t.equal(errorTypeOf('invalid'), 'upstream_protocol');
 });
 
 t.test('errorAnswerFor keeps a status decided elsewhere', async (t) => {

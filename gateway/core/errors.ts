@@ -53,6 +53,7 @@ export const ERRORS = {
   client_closed: { status: 499, openai: { type: 'client_closed_request', code: null }, anthropic: { type: 'api_error' }, control: 'client_closed', telemetry: 'client_abort' },
   internal: { status: 500, openai: { type: 'api_error', code: null }, anthropic: { type: 'api_error' }, control: 'internal', telemetry: 'internal' },
   upstream_unreachable: { status: 502, openai: { type: 'upstream_error', code: null }, anthropic: { type: 'api_error' }, control: 'upstream_error', telemetry: 'upstream_connect' },
+  upstream_invalid: { status: 502, openai: { type: 'upstream_error', code: 'upstream_invalid_answer' }, anthropic: { type: 'api_error' }, control: 'upstream_error', telemetry: 'upstream_protocol' },
   upstream_auth_failed: {
     status: 502,
     openai: { type: 'upstream_error', code: UPSTREAM_AUTH_FAILED },
@@ -142,11 +143,14 @@ export function errorTypeFor(status: number, phase: Phase): CallErrorType | unde
   return ERRORS[errorCodeFor(status, phase)].telemetry ?? undefined;
 }
 
-/** How a provider call failed before it was answered (the upstream client's UpstreamError). */
-export type UpstreamFailure = 'unreachable' | 'timeout' | 'reset' | 'aborted';
+/**
+ * How a provider call failed (the upstream client's UpstreamError); `invalid`: the provider answered, but
+ * with what the gateway will not pass on (past a size bound, a redirect, an encoded body).
+ */
+export type UpstreamFailure = 'unreachable' | 'timeout' | 'reset' | 'aborted' | 'invalid';
 
 export function upstreamErrorCode(kind: UpstreamFailure) {
-  return kind === 'timeout' ? 'upstream_timeout' : kind === 'aborted' ? 'client_closed' : 'upstream_unreachable';
+  return kind === 'timeout' ? 'upstream_timeout' : kind === 'aborted' ? 'client_closed' : kind === 'invalid' ? 'upstream_invalid' : 'upstream_unreachable';
 }
 
 export function errorTypeOf(kind: UpstreamFailure): CallErrorType {

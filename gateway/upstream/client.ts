@@ -1,11 +1,17 @@
 // One undici Pool per provider origin, with keep-alive and the configured timeouts. The provider
 // API key is read from its environment variable here and nowhere else. What comes back passes the
 // secret scrubber before anyone reads it: every header, error bodies whole, successful bodies as they stream.
+// And it is bounded here, so every caller is (issue 21): a successful answer read whole is refused past
+// limits.upstreamAnswerBytes and a stream event past limits.upstreamEventBytes, while they are read; a
+// call has limits.upstreamTotalMs in all and limits.bodyTimeoutMs of silence at most; a redirect or an
+// encoded answer (content-encoding other than identity) is refused. A refusal throws an UpstreamError and
+// destroys the provider's body, so its connection is closed and its buffers released.
 import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
 import type { Config, ProviderConfig } from '../config/types.js';
 import { providerKeys } from '../config/provider-keys.js';
 import { SecretScrubber } from '../secrets/scrubber.js';
 import { ERRORS, upstreamErrorCode, type UpstreamFailure } from '../core/errors.js';
+import { bounded, readBounded } from './bounded-body.js';
 
 export interface UpstreamBody extends AsyncIterable<Buffer> {
   text(): Promise<string>;
@@ -18,7 +24,7 @@ export interface UpstreamResponse {
   body: UpstreamBody;
 }
 
-/** Provider error bodies are read whole (to scrub them) up to this size; the rest is dropped. */
+/** Provider error bodies are read whole (to scrub them) up to this size; the rest is not read. */
 const ERROR_BODY_LIMIT = 256 * 1024;
 
 export interface UpstreamRequest {
@@ -30,7 +36,7 @@ export interface UpstreamRequest {
   signal: AbortSignal;
 }
 
-/** Why an upstream call did not produce a response, in terms the caller can act on. */
+/** Why an upstream call did not produce a usable response, in terms the caller can act on. */
 export class UpstreamError extends Error {
   constructor(
     readonly kind: UpstreamFailure,
@@ -44,27 +50,39 @@ export class UpstreamError extends Error {
   }
 }
 
+/** The bounds of one provider call (the `limits` section). */
+export type UpstreamLimits = Pick<
+  Config['limits'],
+  'connectTimeoutMs' | 'headersTimeoutMs' | 'bodyTimeoutMs' | 'upstreamTotalMs' | 'upstreamAnswerBytes' | 'upstreamEventBytes'
+>;
+
 interface ProviderEndpoint {
   pool: Pool;
   basePath: string;
   authHeaders: Record<string, string>;
 }
 
+type RawBody = Dispatcher.ResponseData['body'];
+
 export class Upstream {
   readonly #endpoints = new Map<string, ProviderEndpoint>();
   readonly #scrubber: SecretScrubber;
+  readonly #limits: UpstreamLimits;
 
   constructor(config: Pick<Config, 'providers' | 'limits'>, env: NodeJS.ProcessEnv = process.env, scrubber = new SecretScrubber({ secrets: providerKeys(config, env) })) {
     this.#scrubber = scrubber;
+    this.#limits = config.limits;
     for (const [id, p] of Object.entries(config.providers)) {
       const url = new URL(p.baseUrl);
       this.#endpoints.set(id, {
+        // No redirect interceptor: undici follows no redirects, and send() refuses a 3xx.
         pool: new Pool(url.origin, {
           connections: 128,
           pipelining: 1,
           keepAliveTimeout: 30_000,
           connectTimeout: config.limits.connectTimeoutMs,
           headersTimeout: config.limits.headersTimeoutMs,
+          // The idle deadline: the longest silence between two pieces of a provider's body.
           bodyTimeout: config.limits.bodyTimeoutMs,
         }),
         basePath: url.pathname.replace(/\/+$/, '').replace(/\/v1$/, ''),
@@ -76,24 +94,111 @@ export class Upstream {
   async send(req: UpstreamRequest): Promise<UpstreamResponse> {
     const endpoint = this.#endpoints.get(req.providerId);
     if (!endpoint) throw new UpstreamError('unreachable', `no provider ${req.providerId}`);
+    const limits = this.#limits;
+    // The total deadline: from the request to the last byte of the answer, however it trickles. Aborting
+    // the request destroys the response body with this reason, so a reader gets it as an UpstreamError.
+    const deadline = new AbortController();
+    const timer = setTimeout(
+      () => deadline.abort(new UpstreamError('timeout', `the provider did not finish its answer within limits.upstreamTotalMs (${limits.upstreamTotalMs} ms)`)),
+      limits.upstreamTotalMs,
+    );
+    timer.unref();
+    let body: RawBody | null = null;
     try {
       const res = await endpoint.pool.request({
         method: 'POST',
         path: endpoint.basePath + req.path,
-        headers: { ...req.headers, ...endpoint.authHeaders, 'content-type': 'application/json' },
+        // identity: the gateway reads (scrubs, marks, records) every byte it passes on, so it asks for none it cannot read.
+        headers: { ...req.headers, ...endpoint.authHeaders, 'content-type': 'application/json', 'accept-encoding': 'identity' },
         body: req.body,
-        signal: req.signal,
+        signal: AbortSignal.any([req.signal, deadline.signal]),
       });
+      body = res.body;
+      // Whatever becomes of the body (read to the end, refused, dumped, the client gone), the deadline goes with it.
+      body.once('close', () => clearTimeout(timer));
+      const encoding = contentEncoding(res.headers['content-encoding']);
+      if (encoding) {
+        throw new UpstreamError('invalid', `the provider answered with content-encoding ${encoding}, which termsgate does not pass on (it asks for identity)`);
+      }
+      if (res.statusCode >= 300 && res.statusCode < 400) {
+        throw new UpstreamError('invalid', `the provider answered a redirect (HTTP ${res.statusCode}); termsgate neither follows nor passes on redirects`);
+      }
       const headers = this.#scrubber.scrubHeaders(res.headers);
-      if (res.statusCode >= 200 && res.statusCode < 300) return { status: res.statusCode, headers, body: scrubbedStream(res.body, this.#scrubber) };
-      return { status: res.statusCode, headers, body: textBody(this.#scrubber.scrub(await boundedText(res.body))) };
+      if (res.statusCode >= 200 && res.statusCode < 300) {
+        const sse = String(res.headers['content-type'] ?? '').includes('text/event-stream');
+        return { status: res.statusCode, headers, body: this.#scrubbedBody(body, sse, Number(res.headers['content-length'] ?? 0), req.signal) };
+      }
+      return { status: res.statusCode, headers, body: textBody(this.#scrubber.scrub(await errorText(body))) };
     } catch (err) {
-      throw toUpstreamError(err, req.signal);
+      if (body) release(body);
+      else clearTimeout(timer);
+      throw this.#error(err, req.signal);
     }
   }
 
   async close(): Promise<void> {
     await Promise.all([...this.#endpoints.values()].map((e) => e.pool.close()));
+  }
+
+  /**
+   * A successful body: scrubbed, and bounded as it is read. text() holds at most limits.upstreamAnswerBytes;
+   * iterating holds at most limits.upstreamEventBytes of one SSE event (a stream) or the answer bound (anything else).
+   */
+  #scrubbedBody(body: RawBody, sse: boolean, declaredLength: number, signal: AbortSignal): UpstreamBody {
+    const { upstreamAnswerBytes, upstreamEventBytes } = this.#limits;
+    const scrubber = this.#scrubber;
+    const tooLarge = (name: string, limit: number, what: string) => () =>
+      new UpstreamError('invalid', `the provider's ${what} exceeded limits.${name} (${limit} bytes); termsgate stopped reading it`);
+    const answerTooLarge = tooLarge('upstreamAnswerBytes', upstreamAnswerBytes, 'answer');
+    const mapError = (err: unknown) => {
+      release(body);
+      return this.#error(err, signal);
+    };
+    return {
+      text: async () => {
+        try {
+          // A declared length past the bound is refused before a byte is read.
+          if (declaredLength > upstreamAnswerBytes) throw answerTooLarge();
+          return scrubber.scrubExact(new TextDecoder().decode(await readBounded(body as AsyncIterable<Buffer>, upstreamAnswerBytes, answerTooLarge)));
+        } catch (err) {
+          throw mapError(err);
+        }
+      },
+      dump: async () => {
+        await body.dump().catch(() => undefined);
+      },
+      async *[Symbol.asyncIterator]() {
+        const chunks = sse
+          ? bounded(body as AsyncIterable<Buffer>, upstreamEventBytes, 'event', tooLarge('upstreamEventBytes', upstreamEventBytes, 'stream event'))
+          : bounded(body as AsyncIterable<Buffer>, upstreamAnswerBytes, 'whole', answerTooLarge);
+        const pieces = scrubber.stream();
+        const decoder = new TextDecoder();
+        try {
+          for await (const chunk of chunks) {
+            const out = pieces.push(decoder.decode(chunk, { stream: true }));
+            if (out) yield Buffer.from(out);
+          }
+        } catch (err) {
+          throw mapError(err);
+        } finally {
+          // A reader that stops early (the client went away) leaves nothing open upstream.
+          release(body);
+        }
+        const rest = pieces.push(decoder.decode()) + pieces.end();
+        if (rest) yield Buffer.from(rest);
+      },
+    };
+  }
+
+  /** toUpstreamError, with the configured limit named where a timeout is undici's. */
+  #error(err: unknown, signal: AbortSignal): UpstreamError {
+    const l = this.#limits;
+    if (!(err instanceof UpstreamError) && !signal.aborted) {
+      if (err instanceof undiciErrors.ConnectTimeoutError) return new UpstreamError('timeout', `the provider did not answer in time (no connection within limits.connectTimeoutMs, ${l.connectTimeoutMs} ms)`);
+      if (err instanceof undiciErrors.HeadersTimeoutError) return new UpstreamError('timeout', `the provider did not answer in time (no headers within limits.headersTimeoutMs, ${l.headersTimeoutMs} ms)`);
+      if (err instanceof undiciErrors.BodyTimeoutError) return new UpstreamError('timeout', `the provider did not answer in time (silent for limits.bodyTimeoutMs, ${l.bodyTimeoutMs} ms)`);
+    }
+    return toUpstreamError(err, signal);
   }
 }
 
@@ -107,31 +212,34 @@ function textBody(text: string): UpstreamBody {
   };
 }
 
-async function boundedText(body: Dispatcher.ResponseData['body']): Promise<string> {
+/** Up to ERROR_BODY_LIMIT bytes of an error body; the rest is not read (the connection is closed instead). */
+async function errorText(body: RawBody): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body as AsyncIterable<Buffer>) {
-    if (size < ERROR_BODY_LIMIT) chunks.push(chunk.subarray(0, ERROR_BODY_LIMIT - size));
+    chunks.push(chunk.subarray(0, ERROR_BODY_LIMIT - size));
     size += chunk.length;
+    if (size >= ERROR_BODY_LIMIT) break;
   }
+  release(body);
   return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
-function scrubbedStream(body: Dispatcher.ResponseData['body'], scrubber: SecretScrubber): UpstreamBody {
-  return {
-    text: async () => scrubber.scrubExact(await body.text()),
-    dump: () => body.dump(),
-    async *[Symbol.asyncIterator]() {
-      const pieces = scrubber.stream();
-      const decoder = new TextDecoder();
-      for await (const chunk of body as AsyncIterable<Buffer>) {
-        const out = pieces.push(decoder.decode(chunk, { stream: true }));
-        if (out) yield Buffer.from(out);
-      }
-      const rest = pieces.push(decoder.decode()) + pieces.end();
-      if (rest) yield Buffer.from(rest);
-    },
-  };
+/** Destroys a body not read to its end, which closes its connection (a half-read answer cannot be reused). */
+function release(body: RawBody): void {
+  if (body.destroyed || body.readableEnded) return;
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
+/** The content-encoding of an answer when it is not identity (gzip, br, deflate, zstd, or a list), else ''. */
+function contentEncoding(value: string | string[] | undefined): string {
+  const codings = (Array.isArray(value) ? value.join(',') : (value ?? ''))
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c && c !== 'identity');
+  // Named in an error message: only the characters a coding name has, and not too many of them.
+  return codings.join(', ').replace(/[^a-z0-9, .-]/g, '').slice(0, 60) || (codings.length ? 'unknown' : '');
 }
 
 function authHeadersFor(p: ProviderConfig, env: NodeJS.ProcessEnv): Record<string, string> {

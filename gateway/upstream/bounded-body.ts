@@ -1,0 +1,90 @@
+// Bounds on what a provider may send, enforced while it is read: a chunk that would carry the count
+// past its limit is never handed on, and the source is not read again. Two measures:
+//   'whole'  every byte of the body (a JSON answer, read whole);
+//   'event'  the bytes since the last SSE event boundary (an empty line: LF, CR or CRLF twice), so an
+//            endless stream of small events passes and one endless event does not.
+// Generic on purpose: the caller says what error a crossed bound throws (client.ts makes it an
+// UpstreamError and destroys the socket).
+
+export type BoundMode = 'whole' | 'event';
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** Counts bytes since the last SSE event boundary, across chunks. CR and LF never occur inside a multi-byte UTF-8 sequence. */
+export class EventSpan {
+  /** Bytes since the last boundary (the open event). */
+  open = 0;
+  /** The previous byte ended a line, so a line ending now is an empty line. */
+  #atLineStart = true;
+  /** The previous byte was CR, so an LF now completes CRLF and ends nothing. */
+  #afterCR = false;
+
+  /** Feeds a chunk; returns the longest span between two boundaries seen in it (including what was open before it). */
+  push(chunk: Uint8Array): number {
+    let longest = 0;
+    let open = this.open;
+    let atLineStart = this.#atLineStart;
+    let afterCR = this.#afterCR;
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i];
+      open++;
+      if (b === LF && afterCR) {
+        afterCR = false;
+      } else if (b === LF || b === CR) {
+        afterCR = b === CR;
+        if (atLineStart) {
+          if (open > longest) longest = open;
+          open = 0;
+        }
+        atLineStart = true;
+      } else {
+        atLineStart = false;
+        afterCR = false;
+      }
+    }
+    this.open = open;
+    this.#atLineStart = atLineStart;
+    this.#afterCR = afterCR;
+    return Math.max(longest, open);
+  }
+}
+
+/** Tracks one bound over a sequence of chunks. */
+export class BodyBound {
+  readonly #span: EventSpan | null;
+  #total = 0;
+
+  constructor(
+    readonly limit: number,
+    readonly mode: BoundMode,
+  ) {
+    this.#span = mode === 'event' ? new EventSpan() : null;
+  }
+
+  /** Whether this chunk keeps the body within the bound. Once it answers false, the body is over. */
+  admits(chunk: Uint8Array): boolean {
+    if (this.#span) return this.#span.push(chunk) <= this.limit;
+    this.#total += chunk.length;
+    return this.#total <= this.limit;
+  }
+}
+
+/**
+ * Yields the chunks of `source` unchanged while they stay within the bound; throws `exceeded()` instead
+ * of the chunk that crosses it. Leaving the loop early returns the source's iterator, so it is not read again.
+ */
+export async function* bounded(source: AsyncIterable<Uint8Array>, limit: number, mode: BoundMode, exceeded: () => Error): AsyncGenerator<Uint8Array> {
+  const bound = new BodyBound(limit, mode);
+  for await (const chunk of source) {
+    if (!bound.admits(chunk)) throw exceeded();
+    yield chunk;
+  }
+}
+
+/** The whole of `source` as one buffer, refused with `exceeded()` as soon as it passes `limit` bytes: at most `limit` bytes are ever held. */
+export async function readBounded(source: AsyncIterable<Uint8Array>, limit: number, exceeded: () => Error): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of bounded(source, limit, 'whole', exceeded)) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}

@@ -1,5 +1,5 @@
 // Classification of the exact body that would be forwarded: every string in it, keys included, with
-// the path of each finding. Pure (the rule set runs asynchronously, without I/O).
+// the path of each finding. Pure and synchronous.
 import type { BodyClassification } from '../core/contracts.js';
 import { ruleSetFindings } from './rule-set.js';
 import { foldPieces, scanPieces, type BodyFinding, type ScanLimits } from './scan.js';
@@ -34,12 +34,12 @@ function tokenIdPaths(body: unknown): string[] {
 }
 
 /** The detector table's findings, then the rule set's (all secrets) where the table found no secret at that place. */
-export async function scanBody(body: unknown, limits: ScanLimits): Promise<BodyScan> {
+export function scanBody(body: unknown, limits: ScanLimits): BodyScan {
   const pieces = bodyPieces(body);
   const folded = foldPieces(pieces);
   const findings = scanPieces(pieces, folded, limits);
   const spans = findings.filter((f) => f.dataClass.startsWith('secret.')).flatMap((f) => f.spans);
-  for (const f of await ruleSetFindings(folded)) {
+  for (const f of ruleSetFindings(folded)) {
     const s = f.spans[0];
     if (!spans.some((w) => w.piece === s.piece && w.start < s.end && s.start < w.end)) findings.push(f);
   }

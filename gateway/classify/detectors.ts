@@ -24,7 +24,9 @@ export const detectors: Detector[] = [
     name: 'privateKey',
     dataClass: 'secret.private_key',
     // Armour in any case, with any run of dashes and any whitespace (NBSP included) between the words.
-    pattern: String.raw`-{2,}\s*${ci('BEGIN')}\s+(?:[A-Za-z0-9]+\s+)*${ci('PRIVATE')}\s+${ci('KEY')}(?:\s+${ci('BLOCK')})?\s*-{2,}[\s\S]*?(?:-{2,}\s*${ci('END')}\s+(?:[A-Za-z0-9]+\s+)*${ci('PRIVATE')}\s+${ci('KEY')}(?:\s+${ci('BLOCK')})?\s*-{2,}|$)`,
+    // A run of dashes is entered only at its first dash (the lookbehinds): entered at every dash, a long
+    // run of dashes is read to its end from each one, quadratic in its length.
+    pattern: String.raw`(?<!-)-{2,}\s*${ci('BEGIN')}\s+(?:[A-Za-z0-9]+\s+)*${ci('PRIVATE')}\s+${ci('KEY')}(?:\s+${ci('BLOCK')})?\s*-{2,}[\s\S]*?(?:(?<!-)-{2,}\s*${ci('END')}\s+(?:[A-Za-z0-9]+\s+)*${ci('PRIVATE')}\s+${ci('KEY')}(?:\s+${ci('BLOCK')})?\s*-{2,}|$)`,
   },
   {
     name: 'puttyKey',
@@ -57,7 +59,9 @@ export const detectors: Detector[] = [
     dataClass: 'secret.token',
     // A high-entropy value assigned to something named like a credential (password = "…", api_key: …).
     // The value alone is the finding (a lookbehind holds the name), so a specific detector matching at the same place wins.
-    pattern: String.raw`(?<=(?:${ci('secret')}|${ci('token')}|${ci('passw')}(?:${ci('or')})?${ci('d')}|${ci('pwd')}|${ci('api')}[_-]?${ci('key')}|${ci('access')}[_-]?${ci('key')}|${ci('credential')}s?|${ci('auth')})[A-Za-z0-9_.-]{0,24}["']?\s*(?:[:=]|=>)\s*["']?)[A-Za-z0-9/+_.~=!@#$%^&*-]{12,}`,
+    // The lookahead for a value character comes first, so the lookbehind (whose \s* reads back through any
+    // white space) runs only where a value can start, not at every position of a long run of spaces.
+    pattern: String.raw`(?=[A-Za-z0-9/+_.~=!@#$%^&*-])(?<=(?:${ci('secret')}|${ci('token')}|${ci('passw')}(?:${ci('or')})?${ci('d')}|${ci('pwd')}|${ci('api')}[_-]?${ci('key')}|${ci('access')}[_-]?${ci('key')}|${ci('credential')}s?|${ci('auth')})[A-Za-z0-9_.-]{0,24}["']?\s*(?:[:=]|=>)\s*["']?)[A-Za-z0-9/+_.~=!@#$%^&*-]{12,}`,
     accept: looksLikeSecretValue,
   },
   {
@@ -66,7 +70,9 @@ export const detectors: Detector[] = [
     pattern: String.raw`\b[Bb]earer\s+[A-Za-z0-9._~+/=-]{20,}`,
     accept: (m) => looksLikeToken(m.replace(/^[Bb]earer\s+/, '')),
   },
-  { name: 'email', dataClass: 'pii.email', pattern: String.raw`\b[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}\b` },
+  // The local part starts where a run of its characters starts (not at every \b inside a run such as
+  // a.b.c.d…, which read the rest of the run from each one: quadratic).
+  { name: 'email', dataClass: 'pii.email', pattern: String.raw`(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}\b` },
   {
     name: 'cardNumber',
     dataClass: 'pii.card',

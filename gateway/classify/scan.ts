@@ -42,17 +42,20 @@ export function scanPieces(pieces: readonly Piece[], folded: readonly FoldedText
   const budget = new DecodeBudget(limits.decodedBytes);
   const texts = folded.map((f) => f.text);
   texts.forEach((text, i) => {
+    if (text.length === 0) return;
     for (const f of findings(text)) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: f.start, end: f.end }] });
     for (const run of encodedRuns(text, budget)) {
       for (const { dataClass, kind } of decodedFindings(run.bytes, budget, 1)) out.push({ dataClass, kind, spans: [{ piece: i, start: run.start, end: run.end }] });
     }
-    for (const run of text.matchAll(SPACED)) {
-      for (const f of findings(run[0].replace(SEPARATORS, ''))) {
-        if (PREFIXED.has(f.kind)) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: run.index!, end: run.index! + run[0].length }] });
+    for (const run of spacedRuns(text)) {
+      for (const f of findings(run.text.replace(SEPARATORS, ''))) {
+        if (PREFIXED.has(f.kind)) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: run.start, end: run.end }] });
       }
     }
   });
-  const values = pieces.map((_, i) => i).filter((i) => !pieces[i].key);
+  // Empty strings are left out of the sequences: joining across one is joining its neighbours, and a body of
+  // a million empty strings would otherwise cost a window per string.
+  const values = pieces.map((_, i) => i).filter((i) => !pieces[i].key && texts[i].length > 0);
   // Neighbours in two sequences: every value, and values other than short enum words (role, type), so
   // that a key split over two turns is joined across the `"role": "user"` between them; in the second,
   // also across one string in between (a turn interposed between the halves).
@@ -61,7 +64,16 @@ export function scanPieces(pieces: readonly Piece[], folded: readonly FoldedText
   // A match that only extends a finding already made inside one string (an e-mail address running on
   // into the next string) is that finding, not a new one.
   const within = out.flatMap((f) => f.spans);
-  out.push(...joined.filter((f) => !f.spans.some((s) => within.some((w) => w.piece === s.piece && w.start < s.end && s.start < w.end))));
+  // Indexed by piece, so the check is not a scan of every finding for every joined one (quadratic).
+  const withinByPiece = new Map<number, Span[]>();
+  for (const w of within) {
+    const list = withinByPiece.get(w.piece);
+    if (list) list.push(w);
+    else withinByPiece.set(w.piece, [w]);
+  }
+  for (const f of joined) {
+    if (!f.spans.some((s) => (withinByPiece.get(s.piece) ?? []).some((w) => w.start < s.end && s.start < w.end))) out.push(f);
+  }
   return dedupe(out.map((f) => ({ ...f, spans: f.spans.map((s) => inOriginal(s, folded[s.piece])) })));
 }
 
@@ -75,7 +87,49 @@ const ENUM_WORD = /^[a-z][a-z_]{0,23}$/;
 // A key spelt out with separators ("A K I A …", "AKIA-IOSF-ODNN-…"): runs of short groups are read
 // with the separators removed, for the formats that start with a fixed prefix only (a keyword or an
 // entropy test on joined-up prose would find what is not there).
-const SPACED = /(?:[A-Za-z0-9+/=]{1,4}[\s._|,:;·•-]{1,3}){3,}[A-Za-z0-9+/=]{1,4}/g;
+// At most SPACED_GROUPS groups a match: an unbounded {3,} over a megabyte of short groups overflows the
+// regular expression engine's backtracking stack ("Maximum call stack size exceeded"). A longer run is
+// read in overlapping chunks (spacedRuns), so a key anywhere in it still falls wholly inside one chunk.
+const SPACED_GROUPS = 256;
+const SPACED = new RegExp(String.raw`(?:[A-Za-z0-9+/=]{1,4}[\s._|,:;·•-]{1,3}){3,${SPACED_GROUPS}}[A-Za-z0-9+/=]{1,4}`, 'y');
+const SPACED_START = /(?:[A-Za-z0-9+/=]{1,4}[\s._|,:;·•-]{1,3}){3}[A-Za-z0-9+/=]/g;
+
+/** Runs of short groups; a run longer than SPACED_GROUPS groups comes as chunks that overlap by half. Linear. */
+function spacedRuns(text: string): Array<{ start: number; end: number; text: string }> {
+  const out: Array<{ start: number; end: number; text: string }> = [];
+  const starts = new RegExp(SPACED_START.source, 'g');
+  let from = 0;
+  for (;;) {
+    starts.lastIndex = from;
+    const s = starts.exec(text);
+    if (s === null) break;
+    let at = s.index;
+    let lastEnd = -1;
+    for (;;) {
+      SPACED.lastIndex = at;
+      const m = SPACED.exec(text);
+      if (m === null) break;
+      const end = at + m[0].length;
+      if (end <= lastEnd) break;
+      out.push({ start: at, end, text: m[0] });
+      lastEnd = end;
+      // A chunk that stopped at the cap: the next starts halfway through it, at a group boundary.
+      const groups = m[0].split(/[\s._|,:;·•-]+/);
+      if (groups.length <= SPACED_GROUPS) break;
+      const half = groups.slice(0, groups.length >> 1).join('').length;
+      let skipped = 0;
+      let k = at;
+      while (k < end && skipped < half) {
+        if (!/[\s._|,:;·•-]/.test(text[k])) skipped++;
+        k++;
+      }
+      while (k < end && /[\s._|,:;·•-]/.test(text[k])) k++;
+      at = k;
+    }
+    from = Math.max(lastEnd, s.index + 1);
+  }
+  return out;
+}
 const SEPARATORS = /[\s._|,:;·•-]+/g;
 const PREFIXED = new Set(['awsAccessKey', 'openaiKey', 'anthropicKey', 'githubToken', 'gitlabToken', 'stripeKey', 'huggingfaceToken', 'npmToken', 'googleKey', 'slackToken']);
 

@@ -61,11 +61,17 @@ export interface Config {
     bodyTimeoutMs: number;
     /** JSON nesting deeper than this is refused while parsing. */
     maxDepth: number;
-    /** Wall-clock budget of classifying one body in the worker pool. */
+    /** Budget of classifying one body in the worker pool, in ms on a thread (the wait for a thread not included). */
     classifyBudgetMs: number;
     /** Bodies with at most this many characters of strings are classified on the event loop. */
     inlineClassifyChars: number;
     classifyThreads: number;
+    /** Bodies whose work (characters, plus a cost per string, key, number and nesting level) exceeds this go to the pool: a cap of a few ms on the event loop. */
+    classifyInlineWork: number;
+    /** How long a body may wait for a pool thread before it is answered busy (503); not part of classifyBudgetMs. */
+    classifyQueueMs: number;
+    /** How many bodies may wait for a pool thread; one more is answered busy at once. */
+    classifyQueueMax: number;
     /** Decoded bytes (base64, data: URIs) inspected per body. */
     decodedBytes: number;
   };

@@ -95,6 +95,9 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
         budgetMs: config.intake.classifyBudgetMs,
         decodedBytes: config.intake.decodedBytes,
         threads: config.intake.classifyThreads,
+        inlineWork: config.intake.classifyInlineWork,
+        queueMs: config.intake.classifyQueueMs,
+        queueMax: config.intake.classifyQueueMax,
       },
       config.detector ? new DetectorHook(config.detector) : undefined,
     );

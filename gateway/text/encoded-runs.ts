@@ -8,7 +8,9 @@ const RUN = /[A-Za-z0-9+/_-]{16,}(?:\s+[A-Za-z0-9+/_-]{16,})*(?:\s*[A-Za-z0-9+/_
 const MIN_RUN = 24;
 const HEX = /(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){16,}(?![0-9A-Fa-f])/g;
 /** Text with at least three percent escapes (a `data:` URI's payload, a URL-encoded value). */
-const PERCENT = /(?:[A-Za-z0-9._~+-]*%[0-9A-Fa-f]{2}){3,}[A-Za-z0-9._~+-]*/g;
+// Entered only where a run of its characters starts: entered inside a long run (digits, words), the
+// leading [..]* reads the rest of the run from every position looking for a %, quadratic in its length.
+const PERCENT = /(?<![A-Za-z0-9._~+-])(?:[A-Za-z0-9._~+-]*%[0-9A-Fa-f]{2}){3,}[A-Za-z0-9._~+-]*/g;
 
 export interface EncodedRun {
   start: number;
@@ -26,7 +28,8 @@ export function encodedRuns(text: string, budget: DecodeBudget): EncodedRun[] {
   for (const m of text.matchAll(RUN)) {
     if (budget.remaining <= 0) break;
     const run = m[0];
-    if (run.length < MIN_RUN || !/[0-9+/_-]|[A-Z].*[a-z]|[a-z].*[A-Z]/.test(run)) continue;
+    // Digits or symbols, or both cases (three linear tests: [A-Z].*[a-z] is quadratic on a long run of capitals).
+    if (run.length < MIN_RUN || !(/[0-9+/_-]/.test(run) || (/[A-Z]/.test(run) && /[a-z]/.test(run)))) continue;
     const compact = run.replace(/\s+/g, '').slice(0, Math.ceil((budget.remaining * 4) / 3) + 4);
     const bytes = Buffer.from(compact, compact.includes('-') || compact.includes('_') ? 'base64url' : 'base64');
     budget.remaining -= bytes.length;

@@ -1,0 +1,92 @@
+// Every detector is linear in its input: on the worst input found for each (repeated prefixes, long runs
+// of base64, hex, digits, dashes, white space and separators), four times the text costs about four
+// times the CPU, not sixteen. Medians of several runs, with generous slack for a shared machine.
+import t from 'tap';
+import { detectors } from './detectors.js';
+import { ruleIds, ruleMessages } from './rule-set.js';
+import { scanBody } from './body.js';
+import { DecodeBudget, encodedRuns } from '../text/encoded-runs.js';
+
+const adversarial: Record<string, (n: number) => string> = {
+  'armour without an end': (n) => '-----BEGIN PRIVATE KEY-----\n'.repeat(Math.ceil(n / 28)),
+  'a run of dashes': (n) => '-'.repeat(n),
+  'PuTTY headers': (n) => 'PuTTY-User-Key-File-2: '.repeat(Math.ceil(n / 23)),
+  'dotted words': (n) => 'a.'.repeat(n / 2),
+  'hyphenated words': (n) => 'a-'.repeat(n / 2),
+  digits: (n) => '1'.repeat(n),
+  'digit groups': (n) => '12-'.repeat(Math.ceil(n / 3)),
+  'spaced digits': (n) => '1 '.repeat(n / 2),
+  base64: (n) => 'Ab1+'.repeat(n / 4),
+  'wrapped base64 lines': (n) => 'AAAAAAAAAAAAAAAAAAAA '.repeat(Math.ceil(n / 21)),
+  hex: (n) => 'a1'.repeat(n / 2),
+  'percent escapes': (n) => 'a%41'.repeat(n / 4),
+  'a keyword repeated': (n) => 'token'.repeat(n / 5),
+  'assignments repeated': (n) => 'password='.repeat(Math.ceil(n / 9)),
+  'white space': (n) => ' '.repeat(n),
+  'key prefixes': (n) => 'sk-'.repeat(Math.ceil(n / 3)),
+  'phone prefixes': (n) => '+1 '.repeat(Math.ceil(n / 3)),
+  'spaced-out groups': (n) => 'AB '.repeat(Math.ceil(n / 3)),
+  'bearer words': (n) => 'Bearer '.repeat(Math.ceil(n / 7)),
+  'URL credentials': (n) => 'https://a:'.repeat(n / 10),
+  'at signs': (n) => 'a@'.repeat(n / 2),
+};
+
+function cpuMs(f: () => unknown): number {
+  const t0 = process.cpuUsage();
+  f();
+  const d = process.cpuUsage(t0);
+  return (d.user + d.system) / 1000;
+}
+
+function median(xs: number[]): number {
+  return [...xs].sort((a, b) => a - b)[xs.length >> 1];
+}
+
+/** Cost at 64 KB over cost at 16 KB (and 256 KB over 64 KB); linear is about 4, quadratic about 16. */
+function growth(run: (s: string) => unknown, make: (n: number) => string): { ratio: number; ms: number } {
+  const at = (n: number) => {
+    const s = make(n);
+    return median([0, 1, 2].map(() => cpuMs(() => run(s))));
+  };
+  at(4096);
+  const small = Math.max(at(16_384), 1);
+  const large = at(65_536);
+  const huge = at(262_144);
+  return { ratio: Math.max(large / small, huge / Math.max(large, 1)), ms: huge };
+}
+
+const units: Array<[string, (s: string) => unknown]> = [
+  ...detectors.map((d) => [`detector ${d.name}`, (s: string) => [...s.matchAll(new RegExp(d.pattern, 'g'))]] as [string, (s: string) => unknown]),
+  ...ruleIds.map((id) => [`rule ${id.replace('@secretlint/secretlint-rule-', '')}`, (s: string) => ruleMessages(s, id)] as [string, (s: string) => unknown]),
+  ['encoded runs', (s: string) => encodedRuns(s, new DecodeBudget(8 << 20))],
+  ['the whole scan', (s: string) => scanBody({ content: s }, { decodedBytes: 8 << 20 })],
+];
+
+for (const [unit, run] of units) {
+  t.test(`${unit} is linear on adversarial input`, async (t) => {
+    for (const [name, make] of Object.entries(adversarial)) {
+      const { ratio, ms } = growth(run, make);
+      // 4 is linear; 16 quadratic. Under ~5 ms the timer's granularity dominates: only gross growth counts.
+      t.ok(ratio < 9 || ms < 5, `${name}: ×${ratio.toFixed(1)} from 4× the text (${ms.toFixed(1)} ms at 256 KB)`);
+    }
+  });
+}
+
+t.test('no stack overflow on megabytes of short groups, empty strings or numbers', async (t) => {
+  const groups = scanBody({ prompt: '4111 1111 1111 1111 555-123-4567 '.repeat(130_000) }, { decodedBytes: 8 << 20 });
+  t.ok(groups.findings.length > 0, 'a 4 MB prompt of numbers is classified');
+  t.same(scanBody({ messages: Array.from({ length: 200_000 }, () => '') }, { decodedBytes: 1 << 20 }).findings, [], '200,000 empty strings');
+  const deep: unknown[] = [];
+  let at = deep;
+  for (let i = 0; i < 100_000; i++) at = (at[0] = []) as unknown[];
+  at.push('AKIAIOSFODNN7EXAMPLE');
+  t.ok(scanBody({ deep }, { decodedBytes: 1 << 20 }).findings.some((f) => f.dataClass === 'secret.api_key'), '100,000 levels deep');
+});
+
+t.test('a key spelt out with separators inside a long run of short groups is still found', async (t) => {
+  const key = 'AKIA IOSF ODNN 7EXA MPLE';
+  for (const pad of [10, 300, 1000]) {
+    const text = 'ab cd '.repeat(pad) + key + ' ef gh'.repeat(pad);
+    t.ok(scanBody({ content: text }, { decodedBytes: 1 << 20 }).findings.some((f) => f.kind === 'awsAccessKey'), `${pad} groups either side`);
+  }
+});

@@ -24,6 +24,8 @@ export interface FakeOptions {
   allow?: boolean;
   contentLogging?: RequestDecision['obligations']['content_logging'];
   classifyFails?: boolean;
+  /** The classifier has no free thread (status 503, as the pool's ClassifierBusy). */
+  classifyBusy?: boolean;
   auditFails?: boolean;
   upstream?: FakeUpstream;
   telemetry?: Telemetry;
@@ -56,6 +58,7 @@ export function fakeStages(opts: FakeOptions = {}): FakeStages {
     async classify(forwarded): Promise<BodyClassification> {
       events.push('classify');
       if (opts.classifyFails) throw new Error('classifier down');
+      if (opts.classifyBusy) throw Object.assign(new Error('no thread within 10 ms'), { status: 503 });
       const email = JSON.stringify(forwarded).includes('@');
       return email ? { classes: ['pii.email'], counts: { 'pii.email': 1 }, paths: {} } : { classes: [], counts: {}, paths: {} };
     },

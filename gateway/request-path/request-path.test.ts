@@ -52,6 +52,15 @@ t.test('a classification failure fails closed: 403, recorded, never forwarded', 
   t.ok(before(events, 'record denied', 'answer 403'));
 });
 
+t.test('a busy classifier answers 503 (retry), recorded, never forwarded, not a denial', async (t) => {
+  const { events, sink, records } = await run({ classifyBusy: true });
+  t.equal(sink.status, 503);
+  t.notOk(events.includes('upstream'));
+  t.equal(records[0].record.phase, 'failed');
+  t.match(JSON.parse(sink.body), { error: { message: /too busy to classify/ } });
+  t.ok(before(events, 'record failed', 'answer 503'));
+});
+
 t.test('an audit append failure answers 503 without a decision id', async (t) => {
   const { events, sink } = await run({ auditFails: true });
   t.equal(sink.status, 503);

@@ -119,6 +119,8 @@ export class RequestPath {
       call.forwardedHeaders = forwardedRequestHeaders(call.headers);
       call.dataClasses = await this.#d.classify(call.forwarded, call.forwardedHeaders);
     } catch (err) {
+      // A classifier with no free thread says so (status 503): the caller may retry, nothing is forwarded.
+      if ((err as { status?: unknown }).status === 503) return this.#fail(call, sink, 503, `termsgate is too busy to classify this request now; retry later (${(err as Error).message})`, 'failed');
       this.#d.log.warn({ err, decision_id: call.id }, 'classification failed; denying');
       return this.#failClosed(call, sink, `the request could not be classified, so it is not forwarded: ${(err as Error).message}`);
     }

@@ -146,6 +146,9 @@ t.test('profile top: self time within the load window, idle left out', async (t)
   t.match(md, /Top 1 functions of termsgate/);
   t.match(md, /\| 1 \| `a\\\|b x\.js:1` \| 100\.0 \| 6 \|/, 'a | in a name does not break the table');
   t.match(markdown([system('termsgate', [1], 1)], { profile: top }), /Top 1 functions/);
+  const long = profileMarkdown({ ...top, top: [{ name: `RegExp: ${'(?<d0>x)|'.repeat(40)}`, ms: 1, pct: 1 }] });
+  const cell = long.split('\n').at(-1)!.split(' | ')[1];
+  t.ok(cell.length <= 140 && cell.includes('…'), 'a long name (a RegExp source) is cut in the table');
   t.match(markdown([system('termsgate', [1], 1)], { profileProblem: 'not measured (boom)' }), /termsgate CPU profile: not measured \(boom\)/);
 });
 

@@ -153,6 +153,15 @@ const f = (n: number | null | undefined, digits = 2) => (n === null || n === und
 const signed = (n: number | null | undefined, digits = 2) => (n === null || n === undefined || Number.isNaN(n) ? '–' : (n >= 0 ? '+' : '') + n.toFixed(digits));
 const mb = (bytes: number | undefined) => (bytes ? (bytes / 1024 / 1024).toFixed(0) : '–');
 
+// A regular expression's whole source is its function name in a profile; the JSON keeps it whole.
+const MAX_NAME = 100;
+
+function functionCell(name: string): string {
+  const short = name.length > MAX_NAME ? `${name.slice(0, MAX_NAME - 1)}…` : name;
+  const cell = short.replace(/\|/g, '\\|');
+  return cell.includes('`') ? cell : `\`${cell}\``;
+}
+
 export function profileMarkdown(p: ProfileTop): string {
   const lines = [
     `Top ${p.top.length} functions of termsgate by self time (V8 CPU profile of the main thread, ${p.mode}, ${p.connections} connections, ${p.durationS} s, ${f(p.rps, 0)} req/s under the profiler; ${
@@ -162,7 +171,7 @@ export function profileMarkdown(p: ProfileTop): string {
     '| # | function | self % | self ms |',
     '|---:|---|---:|---:|',
   ];
-  p.top.forEach((r, i) => lines.push(`| ${i + 1} | \`${r.name.replace(/\|/g, '\\|')}\` | ${f(r.pct, 1)} | ${f(r.ms, 0)} |`));
+  p.top.forEach((r, i) => lines.push(`| ${i + 1} | ${functionCell(r.name)} | ${f(r.pct, 1)} | ${f(r.ms, 0)} |`));
   return lines.join('\n');
 }
 

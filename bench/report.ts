@@ -223,7 +223,7 @@ export function markdown(results: SystemResult[], extras: ReportExtras = {}): st
   if (rows.some((r) => r.cpuPerCallS !== null)) {
     lines.push(
       '',
-      "CPU µs/call: user + system CPU of the system's whole process tree (/proc/PID/stat of each process, sampled at the start and end of the load window) over the calls answered 2xx in it. Independent of the core count; the mock provider's own CPU is counted only in its own row.",
+      "CPU µs/call: user + system CPU of the system's whole process tree (/proc/PID/stat of each process, sampled at the start and end of the load window) over the calls answered 2xx in it. It does not depend on the core count, but contention on a loaded machine inflates it: compare ratios within one run. The mock provider's own CPU is counted only in its own row.",
     );
   }
   const notes = [

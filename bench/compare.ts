@@ -1,10 +1,13 @@
 // The comparison run: each system in turn against the shared mock provider, under the same load.
+import { readdirSync, readFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { measureFirstToken } from './first-token.js';
 import { runLoad, type LoadResult, type Target } from './load.js';
 import type { BenchOptions } from './options.js';
-import { RssSampler } from './proc-stats.js';
-import { BARE, DIRECT, peakRps, TERMSGATE, type HalfPeak, type Mode, type SystemResult } from './report.js';
+import { cpuSample, cpuSecondsBetween, RssSampler } from './proc-stats.js';
+import { selfTimes, type Profile } from './profile-summary.js';
+import { BARE, cpuPerCall, DIRECT, peakRps, TERMSGATE, type HalfPeak, type Mode, type ProfileTop, type SystemResult } from './report.js';
 import { chatBody } from './request-body.js';
 import { runSteady } from './steady-load.js';
 import { allSystems, probe, type BenchContext, type SystemSpec } from './systems.js';
@@ -16,10 +19,19 @@ const HALF_PEAK_SYSTEMS = new Set([TERMSGATE, BARE]);
 
 function describe(run: LoadResult): string {
   const failed = run.errors + run.non2xx;
-  return `${run.rps.toFixed(0)} req/s, p50 ${run.p50Ms.toFixed(2)} ms, p99 ${run.p99Ms.toFixed(2)} ms${failed ? `, ${failed} failed` : ''}`;
+  const cpu = cpuPerCall(run);
+  return `${run.rps.toFixed(0)} req/s, p50 ${run.p50Ms.toFixed(2)} ms, p99 ${run.p99Ms.toFixed(2)} ms${cpu !== null ? `, ${(cpu * 1e6).toFixed(0)} µs CPU/call` : ''}${failed ? `, ${failed} failed` : ''}`;
 }
 
-async function loadModes(name: string, target: Target, opts: BenchOptions): Promise<SystemResult['loads']> {
+/** One measured load window, with the CPU time of the system's process tree sampled at its start and end. */
+async function measuredLoad(pid: number, target: Target, load: { connections: number; durationS: number; body: string }): Promise<LoadResult> {
+  const before = cpuSample(pid);
+  const run = await runLoad(target, load);
+  const after = cpuSample(pid);
+  return { ...run, cpuSeconds: cpuSecondsBetween(before, after) };
+}
+
+async function loadModes(name: string, target: Target, pid: number, opts: BenchOptions): Promise<SystemResult['loads']> {
   const loads: SystemResult['loads'] = [];
   for (const mode of ['non-streaming', 'streaming'] as Mode[]) {
     const stream = mode === 'streaming';
@@ -35,7 +47,7 @@ async function loadModes(name: string, target: Target, opts: BenchOptions): Prom
     const runs: LoadResult[] = [];
     for (const connections of opts.concurrencies) {
       await runLoad(target, { connections, durationS: opts.warmupS, body });
-      const run = await runLoad(target, { connections, durationS: opts.durationS, body });
+      const run = await measuredLoad(pid, target, { connections, durationS: opts.durationS, body });
       say(`${name} ${mode} c=${connections}: ${describe(run)}`);
       runs.push(run);
     }
@@ -68,7 +80,7 @@ async function measureSystem(spec: SystemSpec, ctx: BenchContext, directTarget: 
   const sampler = new RssSampler(system.pid);
   try {
     say(`${spec.name} ready in ${result.startMs.toFixed(0)} ms`);
-    result.loads = await loadModes(spec.name, system.target, opts);
+    result.loads = await loadModes(spec.name, system.target, system.pid, opts);
     result.available = result.loads.some((l) => !l.unavailable);
     if (!result.available) {
       result.reason = result.loads.map((l) => l.unavailable).join('; ');
@@ -90,6 +102,51 @@ async function measureSystem(spec: SystemSpec, ctx: BenchContext, directTarget: 
     await system.stop();
   }
   return result;
+}
+
+export const PROFILE_CONNECTIONS = 50;
+
+/**
+ * termsgate once more under node --cpu-prof for one non-streaming load window; the top functions by
+ * self time of the samples inside that window (the profile's clock is CLOCK_MONOTONIC, as is
+ * process.hrtime here; when no sample falls inside, the whole profile is counted and the table says so).
+ */
+export async function profileTermsgate(ctx: BenchContext, opts: BenchOptions, top: number): Promise<ProfileTop> {
+  const spec = allSystems.find((s) => s.name === TERMSGATE)!;
+  const dir = join(ctx.tmpDir, 'profiles', `top-${Date.now()}`);
+  mkdirSync(dir, { recursive: true });
+  const system = await spec.start({ ...ctx, termsgateNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
+  const body = chatBody(false);
+  let run: LoadResult;
+  let fromUs: number;
+  let toUs: number;
+  try {
+    const problem = await probe(system.target, false);
+    if (problem) throw new Error(problem);
+    await runLoad(system.target, { connections: PROFILE_CONNECTIONS, durationS: opts.warmupS, body });
+    fromUs = Number(process.hrtime.bigint() / 1000n);
+    run = await runLoad(system.target, { connections: PROFILE_CONNECTIONS, durationS: opts.durationS, body });
+    toUs = Number(process.hrtime.bigint() / 1000n);
+  } finally {
+    // The profile is written when termsgate exits on SIGTERM.
+    await system.stop();
+  }
+  const file = readdirSync(dir).find((n) => n.endsWith('.cpuprofile'));
+  if (!file) throw new Error(`no .cpuprofile written into ${dir} (termsgate did not exit cleanly?)`);
+  const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Profile;
+  let rows = selfTimes(profile, { fromUs, toUs, dropIdle: true, root: ctx.repoRoot });
+  const windowOnly = rows.length > 0;
+  if (!windowOnly) rows = selfTimes(profile, { dropIdle: true, root: ctx.repoRoot });
+  return {
+    mode: 'non-streaming',
+    connections: PROFILE_CONNECTIONS,
+    durationS: opts.durationS,
+    rps: run.rps,
+    file: join(dir, file),
+    windowOnly,
+    countedMs: rows.reduce((sum, r) => sum + r.ms, 0),
+    top: rows.slice(0, top),
+  };
 }
 
 export async function compare(ctx: BenchContext, opts: BenchOptions): Promise<SystemResult[]> {

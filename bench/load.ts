@@ -16,6 +16,8 @@ export interface LoadOptions {
   body: string;
   /** Requests per second over all connections; unset for as fast as the target answers. */
   overallRate?: number;
+  /** Counts 2xx answers as they arrive, for a caller that samples during the run (the soak). */
+  progress?: { ok: number };
 }
 
 export interface LoadResult {
@@ -23,6 +25,8 @@ export interface LoadResult {
   durationS: number;
   overallRate: number | null;
   requests: number;
+  /** Calls answered 2xx. */
+  ok: number;
   rps: number;
   p50Ms: number;
   p90Ms: number;
@@ -31,6 +35,8 @@ export interface LoadResult {
   errors: number;
   timeouts: number;
   non2xx: number;
+  /** CPU seconds (user + system) of the system's process tree during this run, when sampled. */
+  cpuSeconds?: number;
 }
 
 // Bounds the memory of the sample buffer; at the rates this machine reaches it is never full.
@@ -61,6 +67,7 @@ export function runLoad(target: Target, opts: LoadOptions): Promise<LoadResult> 
           durationS: opts.durationS,
           overallRate: opts.overallRate ?? null,
           requests: result.requests.total,
+          ok,
           rps: ok / opts.durationS,
           p50Ms: percentile(sorted, 50),
           p90Ms: percentile(sorted, 90),
@@ -73,7 +80,9 @@ export function runLoad(target: Target, opts: LoadOptions): Promise<LoadResult> 
       },
     );
     instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-      if (statusCode >= 200 && statusCode < 300 && n < MAX_SAMPLES) samples[n++] = responseTime;
+      if (statusCode < 200 || statusCode >= 300) return;
+      if (opts.progress) opts.progress.ok++;
+      if (n < MAX_SAMPLES) samples[n++] = responseTime;
     });
   });
 }

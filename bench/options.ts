@@ -18,6 +18,8 @@ export interface BenchOptions {
   outDir: string;
   /** Write a V8 CPU profile of termsgate (node --cpu-prof) into bench/tmp/profiles. */
   cpuProf: boolean;
+  /** Rows of the top-functions table of termsgate's CPU profile (one more profiled load window); 0 for none. */
+  profileTop: number;
 }
 
 export const usage = `usage: node dist/bench/run.js [options]
@@ -31,7 +33,10 @@ export const usage = `usage: node dist/bench/run.js [options]
   --chunk-delay-ms N      pause between streamed chunks when timing the first token (default 2)
   --words N               answer length in words (default 40)
   --out DIR               results folder (default bench/results)
-  --cpu-prof              profile termsgate (node --cpu-prof) into bench/tmp/profiles`;
+  --cpu-prof              profile termsgate (node --cpu-prof) into bench/tmp/profiles
+  --profile-top N         run termsgate once more under --cpu-prof (non-streaming, 50 connections, one
+                          load window) and report its top N functions by self time (default 10; 0 = off;
+                          off in --quick unless given)`;
 
 function list(value: string | undefined): string[] | null {
   return value === undefined ? null : value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -41,6 +46,13 @@ function positive(name: string, value: string | undefined, fallback: number): nu
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number`);
+  return n;
+}
+
+function profileTop(value: string | undefined, quick: boolean): number {
+  if (value === undefined) return quick ? 0 : 10;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error('--profile-top must be a whole number ≥ 0');
   return n;
 }
 
@@ -59,6 +71,7 @@ export function parseOptions(argv: string[], defaultOut: string): BenchOptions {
       words: { type: 'string' },
       out: { type: 'string' },
       'cpu-prof': { type: 'boolean', default: false },
+      'profile-top': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -79,5 +92,6 @@ export function parseOptions(argv: string[], defaultOut: string): BenchOptions {
     words: positive('words', values.words, 40),
     outDir: values.out ?? defaultOut,
     cpuProf: values['cpu-prof'] === true,
+    profileTop: profileTop(values['profile-top'], quick),
   };
 }

@@ -1,6 +1,7 @@
-// Reads a process tree's memory and descriptor counts from /proc (Linux only). A child may run
+// Reads a process tree's memory, descriptor counts and CPU time from /proc (Linux only). A child may run
 // its server in grandchildren (npx, uvicorn workers), so figures cover the whole tree.
-import { readFileSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 
 /** Kilobytes of a `Vm*` line of /proc/PID/status, or 0 when the process is gone. */
 function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
@@ -86,4 +87,83 @@ export class RssSampler {
     this.sample();
     return this.#max;
   }
+}
+
+// CPU time of a process tree. A sample holds, for every process of the tree, utime + stime +
+// cutime + cstime from /proc/PID/stat (clock ticks). The children's fields matter: a process of
+// the tree that exits and is reaped by its parent moves its whole CPU time into the parent's
+// cutime/cstime, so the difference of the two sums counts it exactly once. A process that exits
+// unreaped by the tree (orphaned to init) takes its time with it: its share is lost.
+
+export interface CpuSample {
+  /** Ticks per process id of the tree at the moment of the sample. */
+  ticks: Record<number, number>;
+  /** Clock ticks per second (getconf CLK_TCK). */
+  clkTck: number;
+}
+
+/** utime + stime + cutime + cstime of one /proc/PID/stat line, in clock ticks. */
+export function statTicks(stat: string): number {
+  // After the command name's last ')' come the fields from 3 (state) on; field n is at index n - 3.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i] ?? 0), 0);
+}
+
+let clkTck: number | null = null;
+export function clockTicksPerSecond(): number {
+  if (clkTck === null) {
+    const out = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8', timeout: 5_000 }).stdout?.trim();
+    const n = Number(out);
+    clkTck = Number.isFinite(n) && n > 0 ? n : 100;
+  }
+  return clkTck;
+}
+
+export function cpuSample(root: number): CpuSample {
+  const ticks: Record<number, number> = {};
+  for (const pid of processTree(root)) {
+    try {
+      ticks[pid] = statTicks(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    } catch {
+      // Gone between listing and reading.
+    }
+  }
+  return { ticks, clkTck: clockTicksPerSecond() };
+}
+
+/** CPU seconds (user + system) the tree spent between two samples; never negative. */
+export function cpuSecondsBetween(start: CpuSample, end: CpuSample): number {
+  const sum = (s: CpuSample) => Object.values(s.ticks).reduce((a, b) => a + b, 0);
+  return Math.max(0, sum(end) - sum(start)) / end.clkTck;
+}
+
+/** CPU seconds per answered call between two samples; null when no call was answered. */
+export function cpuPerCall(start: CpuSample, end: CpuSample, calls: number): number | null {
+  return calls > 0 ? cpuSecondsBetween(start, end) / calls : null;
+}
+
+/** Bytes of all files under a folder (apparent sizes), 0 when it does not exist. */
+export function dirBytes(dir: string): number {
+  let total = 0;
+  const walk = (d: string, depth: number) => {
+    let entries;
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const path = `${d}/${e.name}`;
+      if (e.isDirectory() && depth < 32) walk(path, depth + 1);
+      else if (e.isFile()) {
+        try {
+          total += statSync(path).size;
+        } catch {
+          // Removed meanwhile (a rotated segment).
+        }
+      }
+    }
+  };
+  walk(dir, 0);
+  return total;
 }

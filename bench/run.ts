@@ -3,14 +3,14 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compare } from './compare.js';
+import { compare, profileTermsgate } from './compare.js';
 import { LITELLM_VERSION, PORTKEY_VERSION } from './installers.js';
 import { startMockProvider } from './mock-provider.js';
 import { parseOptions, type BenchOptions } from './options.js';
-import { markdown } from './report.js';
+import { classificationMarkdown, markdown, TERMSGATE, type ProfileTop } from './report.js';
 import { soak, soakMarkdown } from './soak.js';
 import type { BenchContext } from './systems.js';
 
@@ -18,7 +18,7 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 function watchdog(opts: BenchOptions): void {
   // Startup, installs and per-run overheads are generous; the loads themselves are far shorter.
-  const loadS = opts.soakS ?? 5 * 2 * opts.concurrencies.length * (opts.durationS + opts.warmupS) + 4 * opts.durationS;
+  const loadS = opts.soakS ?? 5 * 2 * opts.concurrencies.length * (opts.durationS + opts.warmupS) + 5 * opts.durationS;
   const limitMs = (loadS + 15 * 60) * 1000;
   setTimeout(() => {
     process.stderr.write(`bench: still running after ${limitMs / 1000} s, giving up\n`);
@@ -40,6 +40,17 @@ function versions() {
 function write(outDir: string, names: string[], json: unknown): void {
   mkdirSync(outDir, { recursive: true });
   for (const name of names) writeFileSync(join(outDir, name), JSON.stringify(json, null, 2) + '\n');
+}
+
+/** The classification-cost results (issue 20), when another run left them in the results folder. */
+function readClassification(file: string): { data: unknown; markdown: string | null } | null {
+  if (!existsSync(file)) return null;
+  try {
+    const data = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    return { data, markdown: classificationMarkdown(data) };
+  } catch (err) {
+    return { data: null, markdown: `Classification cost: ${file} could not be read (${(err as Error).message}).` };
+  }
 }
 
 async function main(): Promise<number> {
@@ -75,7 +86,19 @@ async function main(): Promise<number> {
       return 0;
     }
     const results = await compare(ctx, opts);
-    const table = markdown(results);
+    let profile: ProfileTop | null = null;
+    let profileProblem: string | undefined;
+    if (opts.profileTop > 0 && (opts.systems === null || opts.systems.includes(TERMSGATE))) {
+      try {
+        process.stderr.write('bench: termsgate once more under --cpu-prof for its top functions\n');
+        profile = await profileTermsgate(ctx, opts, opts.profileTop);
+      } catch (err) {
+        profileProblem = `not measured (${(err as Error).message})`;
+        process.stderr.write(`bench: profile ${profileProblem}\n`);
+      }
+    }
+    const classification = readClassification(join(opts.outDir, 'classify-cost.json'));
+    const table = markdown(results, { profile, profileProblem, classification: classification?.markdown });
     process.stdout.write(`\n${table}\n`);
     const suffix = opts.quick ? '-quick' : '';
     write(opts.outDir, [`${day}${suffix}.json`, `latest${suffix}.json`], {
@@ -85,6 +108,8 @@ async function main(): Promise<number> {
       versions: versions(),
       settings,
       systems: results,
+      profile,
+      classification: classification?.data ?? null,
       markdown: table,
     });
     process.stderr.write(`bench: results in ${opts.outDir}/latest${suffix}.json\n`);

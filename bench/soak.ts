@@ -1,8 +1,11 @@
 // Soak: minutes of steady load on one system, sampling its RSS and open file descriptors every
-// 5 s, to show neither grows.
+// 5 s, to show neither grows, and the size on disk of termsgate's audit and provenance folders, to
+// show what each call leaves behind. V8 heap used is not reported: the gateway has no endpoint
+// for it and its telemetry (telemetry/) exports no Node.js runtime or process metrics.
+import { join } from 'node:path';
 import { runLoad } from './load.js';
 import type { BenchOptions } from './options.js';
-import { openFdCount, treeRssBytes } from './proc-stats.js';
+import { dirBytes, openFdCount, treeRssBytes } from './proc-stats.js';
 import { chatBody } from './request-body.js';
 import { growthPct, median } from './stats.js';
 import { allSystems, probe, type BenchContext } from './systems.js';
@@ -15,7 +18,23 @@ export interface SoakSample {
   atS: number;
   rssBytes: number;
   openFds: number;
+  /** Calls answered 2xx since the load began (warm-up included). */
+  ok: number;
+  /** Bytes of the data directory's audit/ and provenance/ folders; null for a system without one. */
+  auditBytes: number | null;
+  provenanceBytes: number | null;
 }
+
+/** A folder that only grows: its first and last sample, the change, and the bytes each call added. */
+export interface DiskSeries {
+  start: number;
+  end: number;
+  changePct: number;
+  bytesPerCall: number | null;
+}
+
+export const HEAP_NOT_AVAILABLE =
+  'V8 heap used: not measured — termsgate has no endpoint for it and its telemetry exports no Node.js runtime/process metrics; RSS and open fds stand in.';
 
 export interface Series {
   start: number;
@@ -33,6 +52,11 @@ export interface SoakResult {
   failed: number;
   rss: Series;
   openFds: Series;
+  /** null for a system without a data directory (all but termsgate). */
+  audit: DiskSeries | null;
+  provenance: DiskSeries | null;
+  heapUsed: null;
+  heapNote: string;
   samples: SoakSample[];
 }
 
@@ -47,6 +71,18 @@ export function series(values: number[]): Series {
   return { start, end, max: Math.max(...values), growthPct: growthPct(start, end) };
 }
 
+/** The first and last sample of a folder's size (null values left out); null when none was taken. */
+export function diskSeries(samples: SoakSample[], key: 'auditBytes' | 'provenanceBytes'): DiskSeries | null {
+  const taken = samples.filter((s) => s[key] !== null);
+  if (taken.length === 0) return null;
+  const first = taken[0];
+  const last = taken[taken.length - 1];
+  const start = first[key]!;
+  const end = last[key]!;
+  const calls = last.ok - first.ok;
+  return { start, end, changePct: growthPct(start, end), bytesPerCall: calls > 0 ? (end - start) / calls : null };
+}
+
 export async function soak(ctx: BenchContext, opts: BenchOptions): Promise<SoakResult> {
   const spec = allSystems.find((s) => s.name.toLowerCase() === opts.soakSystem.toLowerCase());
   if (!spec) throw new Error(`no system named ${opts.soakSystem}`);
@@ -56,18 +92,28 @@ export async function soak(ctx: BenchContext, opts: BenchOptions): Promise<SoakR
     const problem = await probe(system.target, false);
     if (problem) throw new Error(`${spec.name}: ${problem}`);
     const samples: SoakSample[] = [];
+    const progress = { ok: 0 };
+    const dataDir = system.dataDir;
     const t0 = Date.now();
     // Samples are taken only while the load runs, after a warm-up: an idle process holds fewer sockets
     // and a freshly started one has not yet compiled its hot paths.
     const timer = setInterval(() => {
       const atS = (Date.now() - t0) / 1000 - WARMUP_S;
       if (atS < 0 || atS > durationS) return;
-      const sample = { atS, rssBytes: treeRssBytes(system.pid), openFds: openFdCount(system.pid) };
+      const sample: SoakSample = {
+        atS,
+        rssBytes: treeRssBytes(system.pid),
+        openFds: openFdCount(system.pid),
+        ok: progress.ok,
+        auditBytes: dataDir ? dirBytes(join(dataDir, 'audit')) : null,
+        provenanceBytes: dataDir ? dirBytes(join(dataDir, 'provenance')) : null,
+      };
       samples.push(sample);
-      process.stderr.write(`bench: soak ${atS.toFixed(0)} s: RSS ${(sample.rssBytes / 1048576).toFixed(1)} MB, ${sample.openFds} fds\n`);
+      const disk = dataDir ? `, audit ${mb(sample.auditBytes!)} MB, provenance ${mb(sample.provenanceBytes!)} MB` : '';
+      process.stderr.write(`bench: soak ${atS.toFixed(0)} s: RSS ${mb(sample.rssBytes)} MB, ${sample.openFds} fds${disk}\n`);
     }, SAMPLE_EVERY_MS);
     try {
-      const run = await runLoad(system.target, { connections: CONNECTIONS, durationS: WARMUP_S + durationS, body: chatBody(false) });
+      const run = await runLoad(system.target, { connections: CONNECTIONS, durationS: WARMUP_S + durationS, body: chatBody(false), progress });
       if (samples.length < 2) throw new Error('soak too short: fewer than two samples');
       return {
         system: spec.name,
@@ -78,6 +124,10 @@ export async function soak(ctx: BenchContext, opts: BenchOptions): Promise<SoakR
         failed: run.errors + run.non2xx,
         rss: series(samples.map((s) => s.rssBytes)),
         openFds: series(samples.map((s) => s.openFds)),
+        audit: diskSeries(samples, 'auditBytes'),
+        provenance: diskSeries(samples, 'provenanceBytes'),
+        heapUsed: null,
+        heapNote: HEAP_NOT_AVAILABLE,
         samples,
       };
     } finally {
@@ -88,16 +138,24 @@ export async function soak(ctx: BenchContext, opts: BenchOptions): Promise<SoakR
   }
 }
 
+const mb = (b: number) => (b / 1048576).toFixed(1);
+const pct = (n: number) => (Number.isNaN(n) ? '–' : `${n >= 0 ? '+' : ''}${n.toFixed(1)}%`);
+
 export function soakMarkdown(r: SoakResult): string {
-  const mb = (b: number) => (b / 1048576).toFixed(1);
+  const disk = (label: string, d: DiskSeries | null) =>
+    d ? [`| ${label} MB on disk (first / last sample) | ${mb(d.start)} | ${mb(d.end)} | ${mb(d.end)} | ${pct(d.changePct)} | ${d.bytesPerCall === null ? '–' : d.bytesPerCall.toFixed(0)} |`] : [];
   return [
-    `Soak of ${r.system}: ${r.durationS} s at ${r.connections} connections, ${r.rps.toFixed(0)} req/s, ${r.failed} failed.`,
+    `Soak of ${r.system}: ${r.durationS} s at ${r.connections} connections after a ${WARMUP_S} s warm-up, ${r.rps.toFixed(0)} req/s, ${r.failed} failed.`,
     '',
-    '| series | start (median of first quarter) | end (median of last quarter) | max | growth |',
-    '|---|---:|---:|---:|---:|',
-    `| RSS MB | ${mb(r.rss.start)} | ${mb(r.rss.end)} | ${mb(r.rss.max)} | ${r.rss.growthPct.toFixed(1)}% |`,
-    `| open fds | ${r.openFds.start} | ${r.openFds.end} | ${r.openFds.max} | ${r.openFds.growthPct.toFixed(1)}% |`,
+    '| series | start (after warm-up) | end | max | change | bytes per call |',
+    '|---|---:|---:|---:|---:|---:|',
+    `| RSS MB of the process tree (median of first / last quarter) | ${mb(r.rss.start)} | ${mb(r.rss.end)} | ${mb(r.rss.max)} | ${pct(r.rss.growthPct)} | – |`,
+    `| open fds of the process tree (median of first / last quarter) | ${r.openFds.start} | ${r.openFds.end} | ${r.openFds.max} | ${pct(r.openFds.growthPct)} | – |`,
+    ...disk('audit/', r.audit),
+    ...disk('provenance/', r.provenance),
     '',
-    `Aim (issue 8): no growth beyond 10% — ${r.rss.growthPct <= 10 && r.openFds.growthPct <= 10 ? 'met' : 'missed'}.`,
+    r.heapNote,
+    '',
+    `Aim (issue 8): RSS and open fds grow no more than 10% — ${r.rss.growthPct <= 10 && r.openFds.growthPct <= 10 ? 'met' : 'missed'}. The audit and provenance folders grow with every call by design; their bytes per call are the figure to watch.`,
   ].join('\n');
 }

@@ -60,6 +60,7 @@ export async function runSteady(target: Target, opts: { rate: number; durationS:
     durationS: opts.durationS,
     overallRate: opts.rate,
     requests: sent,
+    ok,
     rps: ok / opts.durationS,
     p50Ms: percentile(sorted, 50),
     p90Ms: percentile(sorted, 90),

@@ -28,6 +28,8 @@ export interface RunningSystem {
   target: Target;
   /** The process whose tree is measured for memory. */
   pid: number;
+  /** termsgate's data directory (audit, provenance, …), for the soak's disk figures. */
+  dataDir?: string;
   stop(): Promise<void>;
 }
 
@@ -105,7 +107,7 @@ const termsgate: SystemSpec = {
       cwd: ctx.repoRoot,
     });
     await ready(child, `http://127.0.0.1:${port}/readyz`, 30_000, (s) => s === 200);
-    return running(child, { url: `http://127.0.0.1:${port}/v1/chat/completions`, headers: { authorization: `Bearer ${virtualKey}` } });
+    return { ...running(child, { url: `http://127.0.0.1:${port}/v1/chat/completions`, headers: { authorization: `Bearer ${virtualKey}` } }), dataDir: join(dir, 'data') };
   },
 };
 

@@ -30,10 +30,12 @@ export class SseRelay {
   readonly #decoder = new TextDecoder();
   #ready = '';
   #held = '';
+  #events = 0;
 
   constructor(transform: StreamTransformer) {
     this.#parser = createParser({
       onEvent: (ev) => {
+        this.#events++;
         const text = serializeEvents(transform.event({ event: ev.event, data: ev.data }));
         if (!text) return;
         this.#ready += this.#held;
@@ -48,6 +50,11 @@ export class SseRelay {
     const text = this.#ready;
     this.#ready = '';
     return text;
+  }
+
+  /** How many events the upstream body has carried so far: none at its end means it was not an event stream. */
+  get events(): number {
+    return this.#events;
   }
 
   /** The held-back newest event, once the upstream body has ended. */

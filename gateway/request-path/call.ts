@@ -33,6 +33,10 @@ export interface Call extends AdmittedCall {
   masked: MaskedFinding[];
   /** The provenance token, signed while the provider answers. */
   token: Promise<string> | null;
+  /** The client has been sent the head of an event stream: a failure from here on ends it with the dialect's stream error event. */
+  streaming: boolean;
+  /** The call's final record (anything after `started`) has been written. */
+  final: boolean;
 }
 
 /** A new call: its decision id and its span, the only ones it will have. */
@@ -60,6 +64,8 @@ export function newCall(adapter: EndpointAdapter, headers: IncomingHeaders, tele
     forwardedHeaders: {},
     masked: [],
     token: null,
+    streaming: false,
+    final: false,
   };
 }
 

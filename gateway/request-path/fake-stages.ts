@@ -18,6 +18,8 @@ export interface FakeUpstream {
   contentType?: string;
   /** The body, or the chunks of a streamed body. */
   body: string | string[];
+  /** The connection breaks (ECONNRESET) before this chunk. */
+  resetAt?: number;
 }
 
 export interface FakeOptions {
@@ -27,6 +29,10 @@ export interface FakeOptions {
   /** The classifier has no free thread (status 503, as the pool's ClassifierBusy). */
   classifyBusy?: boolean;
   auditFails?: boolean;
+  /** Only the append of a record of this phase fails. */
+  auditFailsOn?: string;
+  /** Where the stages between the provider's last byte and the final record throw. */
+  throwIn?: 'admission' | 'feed' | 'remember';
   upstream?: FakeUpstream;
   telemetry?: Telemetry;
 }
@@ -90,7 +96,10 @@ export function fakeStages(opts: FakeOptions = {}): FakeStages {
             text: async () => chunks.join(''),
             dump: async () => undefined,
             async *[Symbol.asyncIterator]() {
-              for (const c of chunks) yield Buffer.from(c);
+              for (const [i, c] of chunks.entries()) {
+                if (i === upstream.resetAt) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+                yield Buffer.from(c);
+              }
             },
           },
         };
@@ -98,13 +107,16 @@ export function fakeStages(opts: FakeOptions = {}): FakeStages {
     } as unknown as Upstream,
     provenance: {
       marker: () => ({ watermarkId: 'wm-1', markText: (t) => t, stream: () => ({ push: (d) => d }) }),
-      remember: () => events.push('remember'),
+      remember: () => {
+        events.push('remember');
+        if (opts.throwIn === 'remember') throw new Error('fingerprint queue full');
+      },
     },
     audit: {
       async append(record: AuditRecord, content?: CallContent) {
         const r = record as CallRecord;
         events.push(`record ${r.phase}`);
-        if (opts.auditFails) throw new Error('disk full');
+        if (opts.auditFails || opts.auditFailsOn === r.phase) throw new Error('disk full');
         records.push({ record: r, content });
         return { seq: records.length - 1, durable: Promise.resolve() };
       },
@@ -113,11 +125,17 @@ export function fakeStages(opts: FakeOptions = {}): FakeStages {
     feed: {
       offer() {
         events.push('feed');
+        if (opts.throwIn === 'feed') throw new Error('feed closed');
         return 'permit-1';
       },
       close: async () => undefined,
     },
-    admission: { screen: () => ({ admitted: true, reasons: [], origins: [] }) },
+    admission: {
+      screen: () => {
+        if (opts.throwIn === 'admission') throw new RangeError('Maximum call stack size exceeded');
+        return { admitted: true, reasons: [], origins: [] };
+      },
+    },
     provenanceTokens: { sign: async () => 'token' } as unknown as ProvenanceTokens,
     telemetry: opts.telemetry,
     log: { warn() {}, error() {} },

@@ -29,7 +29,7 @@ t.test('a denied call is recorded, then answered', async (t) => {
 
 t.test('an allowed call: started recorded before the provider is called, completed before the answer', async (t) => {
   const { events, sink, records } = await run({});
-  t.same(events, ['authenticate', 'classify', 'decide', 'record started', 'upstream', 'feed', 'remember', 'record completed', 'answer 200', 'answer end']);
+  t.same(events, ['authenticate', 'classify', 'decide', 'record started', 'upstream', 'remember', 'feed', 'record completed', 'answer 200', 'answer end']);
   t.equal(sink.status, 200);
   t.equal(new Set(records.map((r) => r.record.decision_id)).size, 1, 'one decision id');
 });
@@ -97,5 +97,81 @@ t.test('property: any provider status ≥ 400 is recorded failed before it is an
       return failed.record.status === answered && sink.status === answered && before(events, 'record failed', `answer ${answered}`);
     }),
     { numRuns: 60 },
+  );
+});
+
+// Issue 21: the records agree with the answers.
+const sse = (content: string, finish: string | null = null) => `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content }, finish_reason: finish }] })}\n\n`;
+const whole = [sse('an '), sse('answer'), sse('', 'stop') + 'data: [DONE]\n\n'];
+const lastOf = (records: { record: { phase: string } }[]) => records[records.length - 1]?.record;
+
+t.test('a throw between the last byte and the final record: a failed record, a stream error event, the last event held back', async (t) => {
+  for (const throwIn of ['admission', 'feed', 'remember'] as const) {
+    const { records, sink, events } = await run({ throwIn, upstream: { status: 200, contentType: 'text/event-stream', body: whole } });
+    t.match(lastOf(records), { phase: 'failed', status: 500, error: /termsgate failed to complete this answer \((RangeError|Error)/, training_permit_id: null }, throwIn);
+    t.match(sink.body, /"error":\{"message":"termsgate failed to complete this answer"/, `${throwIn}: the stream ends with an error event`);
+    t.notOk(sink.body.includes('[DONE]'), `${throwIn}: the held-back event is not delivered`);
+    t.equal(events[events.length - 1], 'answer end');
+  }
+  const json = await run({ throwIn: 'admission' });
+  t.equal(json.sink.status, 500);
+  t.match(lastOf(json.records), { phase: 'failed', status: 500 });
+});
+
+t.test('a JSON answer nested too deep, not JSON, or an event stream labelled JSON: 502 with its failed record, never a permit', async (t) => {
+  // 20,000 deep: JSON.stringify of it overflows the stack (so does this test's, so it is written as text).
+  const deep = `{"choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],"x":${'['.repeat(20000)}${']'.repeat(20000)}}`;
+  for (const [body, error] of [
+    [deep, /nested deeper than 256/],
+    ['garbage', /not JSON/],
+    [whole.join(''), /event stream labelled as JSON/],
+    ['[1,2]', /not a JSON object/],
+  ] as const) {
+    const { records, sink, events } = await run({ upstream: { status: 200, body } });
+    t.equal(sink.status, 502);
+    t.match(JSON.parse(sink.body), { error: { message: error } });
+    t.match(lastOf(records), { phase: 'failed', status: 502, error, training_permit_id: null });
+    t.notOk(events.includes('feed'));
+  }
+});
+
+t.test('an event stream with no events (JSON, garbage, empty): the stream error event and a failed record', async (t) => {
+  for (const body of [['{"choices":[]}'], ['garbage\n\n'], []]) {
+    const { records, sink, events } = await run({ upstream: { status: 200, contentType: 'text/event-stream', body } });
+    t.equal(sink.status, 200);
+    t.match(sink.body, /"error":\{"message":"the provider's answer is labelled an event stream but carries no events/);
+    t.match(lastOf(records), { phase: 'failed', status: 502 });
+    t.notOk(events.includes('feed'));
+  }
+});
+
+t.test('property: however an answer fails after its head is sent, the last record is final and the stream ends with an error event', async () => {
+  const failure = fc.oneof(
+    fc.record({ kind: fc.constant('reset' as const), at: fc.integer({ min: 1, max: 3 }) }),
+    fc.record({ kind: fc.constant('throw' as const), where: fc.constantFrom('admission' as const, 'feed' as const, 'remember' as const) }),
+    fc.record({ kind: fc.constant('audit' as const), phase: fc.constantFrom('completed', 'incomplete') }),
+    fc.record({ kind: fc.constant('no events' as const), body: fc.array(fc.constantFrom('{"a":1}', 'garbage', '\n', ': comment\n\n', 'retry: 5\n\n'), { maxLength: 4 }) }),
+  );
+  await fc.assert(
+    fc.asyncProperty(failure, fc.boolean(), async (f, complete) => {
+      const chunks = complete ? whole : whole.slice(0, 2);
+      const opts: FakeOptions = { upstream: { status: 200, contentType: 'text/event-stream', body: chunks } };
+      if (f.kind === 'reset') opts.upstream!.resetAt = Math.min(f.at, chunks.length - 1);
+      if (f.kind === 'throw') opts.throwIn = f.where;
+      if (f.kind === 'audit') opts.auditFailsOn = f.phase;
+      if (f.kind === 'no events') opts.upstream!.body = f.body;
+      const { records, sink, events } = await run(opts);
+      const last = lastOf(records);
+      const ended = events[events.length - 1] === 'answer end';
+      const errorEvent = /data: \{"error":\{/.test(sink.body);
+      // Whatever happened, the call's last record is final and the stream has ended; a failed answer ends with an error event and trains nothing.
+      if (!last || last.phase === 'started' || !ended) return false;
+      if (last.phase === 'failed') return errorEvent && !sink.body.includes('[DONE]') && last.training_permit_id === null;
+      // An answer is delivered as it came only when nothing failed on its way (a failing append of the other final phase never happens).
+      const untouched = (f.kind === 'throw' && f.where !== 'remember') || (f.kind === 'audit' && (f.phase === 'completed') !== complete);
+      if (last.phase === 'completed') return complete && untouched && sink.body.endsWith('data: [DONE]\n\n') && !errorEvent;
+      return last.phase === 'incomplete' && !complete && untouched && !errorEvent;
+    }),
+    { numRuns: 200 },
   );
 });

@@ -4,10 +4,12 @@
 // their outcomes into responses and audit records.
 import type { VirtualKeys } from '../auth/virtual-keys.js';
 import type { ModelRoutes } from '../upstream/model-routes.js';
-import { toUpstreamError, type Upstream, type UpstreamResponse } from '../upstream/client.js';
+import { toUpstreamError, UpstreamError, type Upstream, type UpstreamResponse } from '../upstream/client.js';
 import type { ProvenanceTokens } from '../signing/provenance-token.js';
 import { AUDIT_UNAVAILABLE, denialMessage, errorAnswer, errorAnswerFor, errorTypeFor, errorTypeOf, upstreamAuthFailedMessage } from '../core/errors.js';
 import { SseRelay } from '../dialects/sse.js';
+import { isObject } from '../dialects/json-object.js';
+import { nestingExceeds } from '../text/json-nesting.js';
 import { emptyOutput, servedText, type CollectedOutput, type EndpointAdapter, type ParsedRequest } from '../dialects/types.js';
 import { newCall, recordParts, type AdmittedCall, type Call, type IncomingHeaders } from './call.js';
 import { callRecord, loggedValue, type RecordParts } from './call-record.js';
@@ -51,6 +53,22 @@ export interface RequestPathDeps {
 /** Calls made to produce training data are refused up front when their prompt carries restricted text. */
 const TRAINING_PURPOSE = 'training-data';
 const INCOMPLETE = 'the provider stream ended before its end event (finish reason, message_stop, response.completed); not offered to the training feed';
+/** Deepest nesting of a provider's JSON answer: checked before it is parsed, so nothing recursive downstream can overflow on it. */
+export const MAX_ANSWER_DEPTH = 256;
+const NOT_COMPLETED = 'termsgate failed to complete this answer';
+
+/** A provider answer the gateway cannot pass on (mislabelled, not JSON, nested too deep, no events): a 502. */
+class ProviderAnswerError extends Error {}
+
+/** A failure of the provider's connection or of the upstream client's bounds (undici's errors carry a code), not of what it sent. */
+function isConnectionError(err: unknown): boolean {
+  return err instanceof UpstreamError || (typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string');
+}
+
+/** An error as the audit record names it: its class and message, never a stack. */
+function reason(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 300) : String(err).slice(0, 300);
+}
 
 export class RequestPath {
   readonly #d: RequestPathDeps;
@@ -92,8 +110,10 @@ export class RequestPath {
       await call.tel.run(() => this.#run(call, body, sink));
     } catch (err) {
       this.#d.log.error({ err, decision_id: call.id }, 'request path failed');
-      if (sink.headersSent) sink.end();
-      else await this.#fail(call, sink, 500, 'termsgate failed to handle this request', 'failed').catch(() => undefined);
+      // Whatever failed, the call's last record is final and the client's answer ends properly.
+      if (!sink.headersSent) await this.#fail(call, sink, 500, 'termsgate failed to handle this request', 'failed').catch(() => undefined);
+      else if (call.final) sink.end();
+      else await this.#failStream(call, sink, 500, NOT_COMPLETED, `${NOT_COMPLETED} (${reason(err)})`, 'internal', null);
       call.tel.end({ status: 500, error: 'internal' });
     }
   }
@@ -209,42 +229,78 @@ export class RequestPath {
     try {
       if (String(res.headers['content-type'] ?? '').includes('text/event-stream')) {
         sink.head(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
+        call.streaming = true;
         // Every event but the newest goes out as it comes; that one follows the completed record.
         const relay = new SseRelay(adapter.streamTransformer(marker, out, body));
+        let first = '';
         for await (const chunk of res.body) {
+          if (first.length < 64 && relay.events === 0) first += Buffer.from(chunk as Uint8Array).toString('utf8', 0, 64);
           const text = relay.push(chunk as Uint8Array);
           if (text) await sink.write(text);
         }
-        deliver = () => sink.end(relay.last() || undefined);
+        if (relay.events === 0) throw new ProviderAnswerError(`the provider's answer is labelled an event stream but carries no events${/^\s*[[{]/.test(first) ? ' (its body is JSON)' : ''}`);
+        const last = relay.last();
+        deliver = () => sink.end(last || undefined);
         responseContent = out.text;
       } else {
         const raw = await res.body.text();
-        const json = JSON.parse(raw) as Record<string, unknown>;
+        if (nestingExceeds(raw, MAX_ANSWER_DEPTH)) throw new ProviderAnswerError(`the provider's answer is nested deeper than ${MAX_ANSWER_DEPTH} levels`);
+        let json: unknown;
+        try {
+          json = JSON.parse(raw);
+        } catch {
+          throw new ProviderAnswerError(/^\s*(data|event):/.test(raw) ? "the provider's answer is an event stream labelled as JSON" : "the provider's answer is not JSON");
+        }
+        if (!isObject(json)) throw new ProviderAnswerError("the provider's answer is not a JSON object");
         adapter.transformJson(json, marker, out);
+        // Serialised now, before anything is recorded or offered for training: an answer that cannot be sent is a failure, never an empty 200.
+        // Unmarked answers (structured output, embeddings, watermark off) go out byte for byte as the provider sent them.
+        const answer = marker ? JSON.stringify(json) : raw;
         out.complete = true;
         deliver = () => {
           sink.head(res.status, { ...headers, 'content-type': 'application/json' });
-          // Unmarked answers (structured output, embeddings, watermark off) go out byte for byte as the provider sent them.
-          sink.end(marker ? JSON.stringify(json) : raw);
+          sink.end(answer);
         };
         responseContent = adapter.endpoint === 'embeddings' ? { usage: out.usage } : out.text;
       }
       upstreamSpan.end();
     } catch (err) {
-      const e = toUpstreamError(err, sink.signal);
-      upstreamSpan.end(errorTypeOf(e.kind));
-      if (!sink.headersSent) return this.#fail(call, sink, e.status, e.message, 'failed', undefined, errorTypeOf(e.kind));
-      await this.#record(call, { phase: 'failed', status: e.status, error: e.message, usage: out.usage, latencyMs: this.#elapsed(call) });
-      if (e.kind !== 'aborted') await sink.write(adapter.streamError(e.status, e.message)).catch(() => undefined);
-      sink.end();
-      call.tel.end({ status: e.status, error: errorTypeOf(e.kind) });
+      // A failure of the provider's connection keeps its kind; anything else is an answer that could not be passed on.
+      const e = err instanceof ProviderAnswerError || !(sink.signal.aborted || isConnectionError(err)) ? null : toUpstreamError(err, sink.signal);
+      const status = e ? e.status : 502;
+      const message = e ? e.message : err instanceof ProviderAnswerError ? err.message : `the provider's answer could not be processed (${reason(err)})`;
+      const type: CallErrorType = e ? errorTypeOf(e.kind) : 'upstream_protocol';
+      if (!e) this.#d.log.warn({ err, decision_id: call.id }, 'provider answer refused');
+      upstreamSpan.end(type);
+      if (!sink.headersSent) return this.#fail(call, sink, status, message, 'failed', undefined, type);
+      await this.#failStream(call, sink, status, message, message, type, out.usage, e?.kind === 'aborted');
       return;
     }
     if (out.usage) call.tel.setUsage(out.usage);
     // Record before answer: the completed record is in the OS before the client has the whole answer.
-    await this.#complete(call, parsed, out, responseContent, marker);
+    try {
+      await this.#complete(call, parsed, out, responseContent, marker);
+    } catch (err) {
+      // Between the provider's last byte and the final record: the answer is not delivered (a stream's
+      // last event stays back) and the call's last record says why.
+      this.#d.log.error({ err, decision_id: call.id }, 'completing the answer failed');
+      if (!sink.headersSent) return this.#fail(call, sink, 500, `${NOT_COMPLETED} (${reason(err)})`, 'failed', undefined, 'internal');
+      await this.#failStream(call, sink, 500, NOT_COMPLETED, `${NOT_COMPLETED} (${reason(err)})`, 'internal', out.usage);
+      return;
+    }
     deliver();
     call.tel.end({ status: res.status });
+  }
+
+  /**
+   * Ends a stream whose head has been sent with the dialect's error event, after the call's final
+   * `failed` record (if that cannot be written, the stream still ends with the error event).
+   */
+  async #failStream(call: Call, sink: ClientSink, status: number, clientMessage: string, recordMessage: string, error: CallErrorType, usage: CollectedOutput['usage'], aborted = false): Promise<void> {
+    await this.#record(call, { phase: 'failed', status, error: recordMessage, usage, latencyMs: this.#elapsed(call) }).catch(() => undefined);
+    if (!aborted && call.streaming) await sink.write(call.adapter.streamError(status, clientMessage)).catch(() => undefined);
+    sink.end();
+    call.tel.end({ status, error });
   }
 
   /** trainable? → feed → record; resolves once the completed record is written, before the answer is delivered. */
@@ -256,12 +312,13 @@ export class RequestPath {
     // Only complete answers train. Everything the record would carry is scanned before a permit is
     // signed; a refusal is recorded with its reasons.
     const screen = training.permit && out.complete && out.text.length > 0 ? this.#d.admission.screen(parsed.prompt, out.text) : null;
+    const served = servedText(out);
+    if (served.length > 0) this.#d.provenance.remember({ decisionId: call.id, text: served, licence: route.licence, licenceClass: training.licence_class, trainable: training.permit, time });
+    // Offered last, so that nothing which can still fail before the record follows a permit.
     if (screen?.admitted) {
       const { licence, licence_class, attribution, naming, duties, inherited_restrictions } = training;
       permitId = this.#d.feed.offer({ decision_id: call.id, model: route.name, licence, licence_class, attribution, naming, duties, inherited_restrictions, policy_revision: revision, messages: parsed.prompt, completion: out.text, top_logprobs: out.topLogprobs, time });
     }
-    const served = servedText(out);
-    if (served.length > 0) this.#d.provenance.remember({ decisionId: call.id, text: served, licence: route.licence, licenceClass: training.licence_class, trainable: training.permit, time });
     await this.#record(
       call,
       {
@@ -312,6 +369,7 @@ export class RequestPath {
     try {
       const t0 = performance.now();
       const { durable } = await this.#d.audit.append(record, named);
+      if (record.phase !== 'started') call.final = true;
       durable.then(
         () => this.#telemetry.recordAuditCommit(performance.now() - t0),
         () => undefined,

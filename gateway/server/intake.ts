@@ -3,6 +3,9 @@
 // Replaces fastify's JSON parser, whose only limit is size.
 import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage } from 'node:http';
+import { nestingExceeds } from '../text/json-nesting.js';
+
+export { nestingExceeds };
 
 export interface IntakeLimits {
   bodyBytes: number;
@@ -76,34 +79,5 @@ export function parseJson(raw: string, maxDepth: number): unknown {
     return JSON.parse(raw);
   } catch (err) {
     throw new IntakeError(400, 'FST_ERR_CTP_INVALID_JSON_BODY', (err as Error).message);
-  }
-}
-
-// Hand-written because no JSON library reports depth before building the value. Strings are skipped
-// with indexOf, so a prompt-sized string costs one native search, not a loop over its characters.
-export function nestingExceeds(raw: string, maxDepth: number): boolean {
-  let depth = 0;
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw.charCodeAt(i);
-    if (c === 0x22) {
-      i = endOfString(raw, i);
-    } else if (c === 0x7b || c === 0x5b) {
-      if (++depth > maxDepth) return true;
-    } else if (c === 0x7d || c === 0x5d) {
-      depth--;
-    }
-  }
-  return false;
-}
-
-/** Index of the quote closing the string that opens at `open` (or the end of the text). */
-function endOfString(raw: string, open: number): number {
-  let i = open;
-  for (;;) {
-    i = raw.indexOf('"', i + 1);
-    if (i < 0) return raw.length;
-    let backslashes = 0;
-    while (raw.charCodeAt(i - 1 - backslashes) === 0x5c) backslashes++;
-    if (backslashes % 2 === 0) return i;
   }
 }

@@ -3,14 +3,19 @@
 // payload, an Anthropic document source, a bare PEM body), hex runs and percent-encoding. Bounded:
 // one level of nesting and a budget of decoded bytes per body.
 
-/** A run of base64 alphabet, lines of a wrapped body joined across whitespace. */
-const RUN = /[A-Za-z0-9+/_-]{16,}(?:\s+[A-Za-z0-9+/_-]{16,})*(?:\s*[A-Za-z0-9+/_-]{1,15})?={0,2}/g;
+// The runs are found by hand-written linear scans, not regular expressions: a pattern with a repeated
+// group (lines of a wrapped body, a chain of escapes) keeps one backtrack entry per repetition, and a
+// body of a few megabytes of them overflowed the stack (RangeError) in the training screen.
+// `encoded-runs.test.ts` checks the scans against the patterns they replace.
+
+/** Shortest base64 run worth decoding. */
 const MIN_RUN = 24;
-const HEX = /(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){16,}(?![0-9A-Fa-f])/g;
-/** Text with at least three percent escapes (a `data:` URI's payload, a URL-encoded value). */
-// Entered only where a run of its characters starts: entered inside a long run (digits, words), the
-// leading [..]* reads the rest of the run from every position looking for a %, quadratic in its length.
-const PERCENT = /(?<![A-Za-z0-9._~+-])(?:[A-Za-z0-9._~+-]*%[0-9A-Fa-f]{2}){3,}[A-Za-z0-9._~+-]*/g;
+/** A base64 run is lines of at least this many characters (a last short line may follow). */
+const MIN_LINE = 16;
+/** A hex run is at least this many bytes. */
+const MIN_HEX_BYTES = 16;
+/** Percent-encoded text has at least this many escapes. */
+const MIN_ESCAPES = 3;
 
 export interface EncodedRun {
   start: number;
@@ -25,29 +30,134 @@ export class DecodeBudget {
 /** The encoded runs of a text that decode to something, within the budget. */
 export function encodedRuns(text: string, budget: DecodeBudget): EncodedRun[] {
   const out: EncodedRun[] = [];
-  for (const m of text.matchAll(RUN)) {
+  for (const [start, end] of base64Spans(text)) {
     if (budget.remaining <= 0) break;
-    const run = m[0];
-    // Digits or symbols, or both cases (three linear tests: [A-Z].*[a-z] is quadratic on a long run of capitals).
-    if (run.length < MIN_RUN || !(/[0-9+/_-]/.test(run) || (/[A-Z]/.test(run) && /[a-z]/.test(run)))) continue;
+    const run = text.slice(start, end);
+    if (run.length < MIN_RUN || !looksEncoded(run)) continue;
     const compact = run.replace(/\s+/g, '').slice(0, Math.ceil((budget.remaining * 4) / 3) + 4);
     const bytes = Buffer.from(compact, compact.includes('-') || compact.includes('_') ? 'base64url' : 'base64');
     budget.remaining -= bytes.length;
-    out.push({ start: m.index!, end: m.index! + run.length, bytes });
+    out.push({ start, end, bytes });
   }
-  const decoders: Array<[RegExp, (run: string) => Buffer]> = [
-    [HEX, (run) => Buffer.from(run, 'hex')],
-    [PERCENT, (run) => Buffer.from(percentDecode(run), 'utf8')],
-  ];
-  for (const [pattern, decode] of decoders) {
-    for (const m of text.matchAll(pattern)) {
-      if (budget.remaining <= 0) break;
-      const bytes = decode(m[0]);
-      budget.remaining -= bytes.length;
-      out.push({ start: m.index!, end: m.index! + m[0].length, bytes });
-    }
+  for (const [start, end] of hexSpans(text)) {
+    if (budget.remaining <= 0) break;
+    // Only what the budget can take is decoded.
+    const bytes = Buffer.from(text.slice(start, Math.min(end, start + 2 * budget.remaining)), 'hex');
+    budget.remaining -= bytes.length;
+    out.push({ start, end, bytes });
+  }
+  for (const [start, end] of percentSpans(text)) {
+    if (budget.remaining <= 0) break;
+    const bytes = Buffer.from(percentDecode(text.slice(start, Math.min(end, start + 3 * budget.remaining))), 'utf8');
+    budget.remaining -= bytes.length;
+    out.push({ start, end, bytes });
   }
   return out;
+}
+
+const isBase64 = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f || c === 0x5f || c === 0x2d;
+const isHex = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
+/** RFC 3986's unreserved characters and `+`. */
+const isUnreserved = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x5f || c === 0x7e || c === 0x2b || c === 0x2d;
+/** What `\s` matches in a JavaScript pattern. */
+function isSpace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+function skip(text: string, i: number, test: (c: number) => boolean): number {
+  while (i < text.length && test(text.charCodeAt(i))) i++;
+  return i;
+}
+
+/** Some digit or symbol, or both cases: plain words are not base64. */
+function looksEncoded(run: string): boolean {
+  let upper = false;
+  let lower = false;
+  for (let i = 0; i < run.length; i++) {
+    const c = run.charCodeAt(i);
+    if ((c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f || c === 0x5f || c === 0x2d) return true;
+    if (c >= 0x41 && c <= 0x5a) upper = true;
+    else if (c >= 0x61 && c <= 0x7a) lower = true;
+    if (upper && lower) return true;
+  }
+  return false;
+}
+
+/**
+ * Base64 runs: a line of at least 16 characters of the alphabet (base64url's included), further such
+ * lines after white space, a last shorter line, and up to two `=`; lines of a wrapped body are one run.
+ */
+export function base64Spans(text: string): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
+  let i = 0;
+  while (i < text.length) {
+    if (!isBase64(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let end = skip(text, i, isBase64);
+    if (end - start < MIN_LINE) {
+      i = end;
+      continue;
+    }
+    for (;;) {
+      const next = skip(text, end, isSpace);
+      if (next === end) break;
+      const line = skip(text, next, isBase64);
+      if (line - next >= MIN_LINE) end = line;
+      else {
+        if (line > next) end = line;
+        break;
+      }
+    }
+    let pad = 0;
+    while (pad < 2 && text.charCodeAt(end) === 0x3d) {
+      end++;
+      pad++;
+    }
+    spans.push([start, end]);
+    i = end;
+  }
+  return spans;
+}
+
+/** Hex runs: an even number of hex digits, at least 16 bytes, not part of a longer run of hex digits. */
+export function hexSpans(text: string): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
+  let i = 0;
+  while (i < text.length) {
+    if (!isHex(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const end = skip(text, i, isHex);
+    if ((end - i) % 2 === 0 && end - i >= 2 * MIN_HEX_BYTES) spans.push([i, end]);
+    i = end;
+  }
+  return spans;
+}
+
+/** Percent-encoded text: unreserved characters with at least three `%XX` escapes among them. */
+export function percentSpans(text: string): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
+  let i = 0;
+  while (i < text.length) {
+    let escapes = 0;
+    let at = i;
+    let end = skip(text, at, isUnreserved);
+    while (text.charCodeAt(end) === 0x25 && isHex(text.charCodeAt(end + 1)) && isHex(text.charCodeAt(end + 2))) {
+      escapes++;
+      at = end + 3;
+      end = skip(text, at, isUnreserved);
+    }
+    if (escapes >= MIN_ESCAPES) {
+      spans.push([i, end]);
+      i = end;
+    } else i = end + 1;
+  }
+  return spans;
 }
 
 function percentDecode(s: string): string {

@@ -16,15 +16,20 @@ export interface ScreenSpan {
 
 export type SpanDetector = (text: string) => { restricted: boolean; spans: ScreenSpan[] };
 
-
 // Keys that name or route a part rather than carry its text.
 const NOT_TEXT = new Set(['type', 'id', 'role', 'tool_call_id', 'tool_use_id', 'call_id', 'name', 'index', 'model', 'media_type', 'cache_control', 'status']);
 
+/** Every string of a value, in document order; iterative, so no nesting overflows the stack. */
 function strings(value: unknown, out: string[]): string[] {
-  if (typeof value === 'string') out.push(value);
-  else if (Array.isArray(value)) for (const v of value) strings(v, out);
-  else if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) if (!NOT_TEXT.has(k)) strings(v, out);
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'string') out.push(v);
+    else if (Array.isArray(v)) for (let i = v.length - 1; i >= 0; i--) stack.push(v[i]);
+    else if (v !== null && typeof v === 'object') {
+      const entries = Object.entries(v);
+      for (let i = entries.length - 1; i >= 0; i--) if (!NOT_TEXT.has(entries[i][0])) stack.push(entries[i][1]);
+    }
   }
   return out;
 }

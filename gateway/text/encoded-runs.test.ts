@@ -1,0 +1,42 @@
+// The linear scans of encoded-runs.ts against the regular expressions they replaced, and their
+// behaviour on bodies large enough to have overflowed those expressions' backtrack stack.
+import t from 'tap';
+import fc from 'fast-check';
+import { base64Spans, DecodeBudget, encodedRuns, hexSpans, percentSpans } from './encoded-runs.js';
+
+const RUN = /[A-Za-z0-9+/_-]{16,}(?:\s+[A-Za-z0-9+/_-]{16,})*(?:\s*[A-Za-z0-9+/_-]{1,15})?={0,2}/g;
+const HEX = /(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){16,}(?![0-9A-Fa-f])/g;
+const PERCENT = /(?:[A-Za-z0-9._~+-]*%[0-9A-Fa-f]{2}){3,}[A-Za-z0-9._~+-]*/g;
+const spans = (re: RegExp, text: string) => [...text.matchAll(re)].map((m) => [m.index!, m.index! + m[0].length]);
+
+// Texts built from the characters that matter to the patterns, so runs, breaks and edges are common.
+const piece = fc.constantFrom('a', 'B', '0', 'f', 'F', '+', '/', '_', '-', '=', '%', '%4', '%41', '%e2', ' ', '\n', '\u00a0', '.', '~', '!', 'é', 'abcdefABCDEF0123', 'QUFBQUFBQUFBQUFBQUFB', '0123456789abcdef0123456789abcdef');
+const text = fc.array(piece, { maxLength: 40 }).map((p) => p.join(''));
+
+t.test('the scans find exactly what the patterns found', async () => {
+  fc.assert(
+    fc.property(text, (s) => {
+      const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+      return same(base64Spans(s), spans(RUN, s)) && same(hexSpans(s), spans(HEX, s)) && same(percentSpans(s), spans(PERCENT, s));
+    }),
+    { numRuns: 3000 },
+  );
+});
+
+t.test('bodies that overflowed the patterns: scanned in linear time, decoded within the budget', async (t) => {
+  const n = 20_000_000;
+  const bodies = {
+    'wrapped base64': 'QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB\n'.repeat(n / 77),
+    hex: 'ab'.repeat(n / 2),
+    percent: '%41'.repeat(n / 3),
+    'one letter': 'a'.repeat(n),
+  };
+  for (const [name, body] of Object.entries(bodies)) {
+    const t0 = performance.now();
+    const budget = new DecodeBudget(4 * 1024 * 1024);
+    const runs = encodedRuns(body, budget);
+    t.ok(performance.now() - t0 < 5000, `${name}: ${Math.round(performance.now() - t0)} ms`);
+    t.ok(runs.reduce((a, r) => a + r.bytes.length, 0) <= 4 * 1024 * 1024 + 4, `${name}: decoded within the budget`);
+  }
+  t.throws(() => spans(PERCENT, bodies.percent), RangeError, 'the pattern it replaces overflows on the same body');
+});

@@ -8,7 +8,7 @@ import { dataPlaneErrors, dataPlaneRoutes } from './data-plane.js';
 import { modelsRoute } from './models-route.js';
 import { registerIntake } from './intake.js';
 import { faceOf, type GatewayState } from './lifecycle.js';
-import { errorAnswer, errorAnswerFor, sendError } from '../core/errors.js';
+import { errorAnswer, errorAnswerFor, sendAnswer, sendError } from '../core/errors.js';
 import { sampledInfo } from './sampled-log.js';
 import type { Socket } from 'node:net';
 
@@ -39,6 +39,12 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
     forceCloseConnections: true,
     // Headers beyond Node's limit (431), malformed request lines (400): Node answers before any route.
     clientErrorHandler: (err, socket) => answerClientError(err as Error & { code?: string }, socket),
+    // A path fastify cannot decode (a percent escape that is not UTF-8): its default answer echoes the path.
+    frameworkErrors: (error, request, reply) => {
+      sampledInfo(app.log, { status: 400, code: error.code, method: request.method, client: request.ip }, 'request refused');
+      const message = error.code === 'FST_ERR_BAD_URL' ? 'the request path is not valid percent-encoded UTF-8' : 'the request could not be routed';
+      return sendAnswer(reply, errorAnswerFor(400, 'failed', faceOf(request.url, request.headers), message));
+    },
   });
   const { state } = parts;
   app.addHook('onRequest', async (request, reply) => {

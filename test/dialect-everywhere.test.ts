@@ -104,7 +104,8 @@ t.test('1e400 in a numeric field: 400 in the dialect, with a record', async (t) 
 });
 
 t.test('property: any unknown /v1 path and method yields JSON in the right dialect, 404 or 405 (400 for a path that does not decode), no echo', async () => {
-  const segment = fc.stringMatching(/^[A-Za-z0-9._~%-]{1,12}$/).filter((s) => !/%(?![0-9A-Fa-f]{2})/.test(s));
+  // Dot segments are left out: the client's URL parser resolves them before anything is sent.
+  const segment = fc.stringMatching(/^[A-Za-z0-9._~%-]{1,12}$/).filter((s) => !/%(?![0-9A-Fa-f]{2})/.test(s) && !/^(\.|%2e){1,2}$/i.test(s));
   const known = new Set(['/v1/chat/completions', '/v1/completions', '/v1/embeddings', '/v1/responses', '/v1/messages', '/v1/models']);
   await fc.assert(
     fc.asyncProperty(

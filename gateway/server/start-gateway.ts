@@ -1,6 +1,8 @@
 // The composition root: builds every stage from the configuration, wires them into the request
 // path and the server, and listens. Nothing else constructs stages.
+import { existsSync } from 'node:fs';
 import pino, { type DestinationStream } from 'pino';
+import type { AuditSink } from '../core/contracts.js';
 import { v7 as uuidv7 } from 'uuid';
 import { ControlTokens } from '../auth/control-tokens.js';
 import { VirtualKeys } from '../auth/virtual-keys.js';
@@ -130,7 +132,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       upstream,
       provenance,
       // Storage failures of the log turn the gateway read-only (gateway/server/lifecycle.ts).
-      audit: state.guard(audit),
+      audit: state.guard(withFaultHook(audit)),
       feed,
       admission: createTrainingAdmission((text) => provenance.detect(text)),
       provenanceTokens: new ProvenanceTokens(keys),
@@ -201,4 +203,17 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
     for (const close of closers.reverse()) await close().catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * Test hook for test/shutdown.test.ts where no small tmpfs can be mounted (no root): once the file named
+ * by TERMSGATE_TEST_AUDIT_ENOSPC_WHEN exists, appends fail as on a full disk. Unset, the log is returned as it is.
+ */
+function withFaultHook(audit: AuditSink): AuditSink {
+  const when = process.env.TERMSGATE_TEST_AUDIT_ENOSPC_WHEN;
+  if (!when) return audit;
+  return {
+    append: (record, content) => (existsSync(when) ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write (test hook)'), { code: 'ENOSPC' })) : audit.append(record, content)),
+    close: () => audit.close(),
+  };
 }

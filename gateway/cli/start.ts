@@ -86,11 +86,28 @@ async function serve(values: Parsed<typeof options>['values']): Promise<number> 
       ].join('\n'),
     );
   }
-  await new Promise<void>((done) => {
-    const stop = () => done();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+  const signal = await new Promise<NodeJS.Signals>((done) => {
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
   });
+  // A second signal, or the drain deadline plus a margin, ends the process whatever is still pending
+  // (a hung flush on failed storage must not keep it alive). Unreferenced: they fire only if something else keeps it up.
+  const force = (why: string) => {
+    process.stderr.write(`termsgate: ${why}; exiting without waiting for the rest\n`);
+    process.exit(1);
+  };
+  const again = () => force('second signal');
+  process.once('SIGINT', again).once('SIGTERM', again);
+  setTimeout(() => force(`shutdown took longer than the drain deadline (${config.server.drainMs} ms) plus ${FORCE_MARGIN_MS} ms`), config.server.drainMs + FORCE_MARGIN_MS).unref();
+  process.stdout.write(`termsgate: ${signal}: draining for up to ${config.server.drainMs} ms\n`);
+  const { drainedMs, cutOff } = await gateway.shutdown();
+  closers.shift();
   for (const close of closers) await close();
+  process.stdout.write(`termsgate: stopped after draining ${drainedMs} ms (${cutOff} calls cut off at the deadline)\n`);
+  // Everything is closed and flushed: nothing left may hold the process up.
+  setTimeout(() => process.exit(0), 1_000).unref();
   return 0;
 }
+
+/** After the drain deadline: time for the cut-off calls' records and for closing the audit log, feed and provenance. */
+const FORCE_MARGIN_MS = 5_000;

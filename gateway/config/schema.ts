@@ -16,6 +16,8 @@ export const configSchema = {
       properties: {
         host: { type: 'string', default: '127.0.0.1' },
         port: { type: 'integer', minimum: 0, maximum: 65535, default: 8080 },
+        // SIGTERM: how long in-flight calls may run before they are ended with an error and a failed record.
+        drainMs: { type: 'integer', minimum: 0, maximum: 600_000, default: 25_000 },
       },
     },
     dataDir: { type: 'string', default: './data' },

@@ -40,7 +40,12 @@ export interface TokenConfig {
 }
 
 export interface Config {
-  server: { host: string; port: number };
+  server: {
+    host: string;
+    port: number;
+    /** On SIGTERM or SIGINT, how long in-flight calls may run before they are ended with an error event and a failed record. */
+    drainMs: number;
+  };
   dataDir: string;
   limits: {
     bodyBytes: number;

@@ -44,10 +44,12 @@ export const ERRORS = {
   forbidden: { status: 403, openai: { type: 'permission_denied', code: null }, anthropic: { type: 'permission_error' }, control: 'forbidden', telemetry: 'bad_request' },
   policy_denied: { status: 403, openai: { type: 'permission_denied', code: 'termsgate_policy_denied' }, anthropic: { type: 'permission_error' }, control: 'forbidden', telemetry: null },
   not_found: { status: 404, openai: { type: 'not_found_error', code: null }, anthropic: { type: 'not_found_error' }, control: 'not_found', telemetry: 'not_found' },
+  method_not_allowed: { status: 405, openai: { type: 'invalid_request_error', code: null }, anthropic: { type: 'not_found_error' }, control: 'method_not_allowed', telemetry: 'not_found' },
   model_not_found: { status: 404, openai: { type: 'not_found_error', code: 'model_not_found' }, anthropic: { type: 'not_found_error' }, control: 'not_found', telemetry: 'not_found' },
   body_timeout: { status: 408, openai: { type: 'invalid_request_error', code: null }, anthropic: { type: 'invalid_request_error' }, control: 'invalid_request', telemetry: 'bad_request' },
   body_too_large: { status: 413, openai: { type: 'invalid_request_error', code: null }, anthropic: { type: 'request_too_large' }, control: 'invalid_request', telemetry: 'bad_request' },
   unsupported_media_type: { status: 415, openai: { type: 'invalid_request_error', code: null }, anthropic: { type: 'invalid_request_error' }, control: 'invalid_request', telemetry: 'bad_request' },
+  headers_too_large: { status: 431, openai: { type: 'invalid_request_error', code: null }, anthropic: { type: 'invalid_request_error' }, control: 'invalid_request', telemetry: 'bad_request' },
   unprocessable: { status: 422, openai: { type: 'invalid_request_error', code: null }, anthropic: { type: 'invalid_request_error' }, control: 'invalid_request', telemetry: 'bad_request' },
   policy_refused: { status: 422, openai: { type: 'invalid_request_error', code: null }, anthropic: { type: 'invalid_request_error' }, control: 'policy_refused', telemetry: 'policy_error' },
   client_closed: { status: 499, openai: { type: 'client_closed_request', code: null }, anthropic: { type: 'api_error' }, control: 'client_closed', telemetry: 'client_abort' },
@@ -145,12 +147,17 @@ export function errorTypeFor(status: number, phase: Phase): CallErrorType | unde
 
 /**
  * How a provider call failed (the upstream client's UpstreamError); `invalid`: the provider answered, but
- * with what the gateway will not pass on (past a size bound, a redirect, an encoded body).
+ * with what the gateway will not pass on (past a size bound, a redirect, an encoded body); `shutdown`: the
+ * gateway cut the call off itself, at the end of its drain deadline.
  */
-export type UpstreamFailure = 'unreachable' | 'timeout' | 'reset' | 'aborted' | 'invalid';
+export type UpstreamFailure = 'unreachable' | 'timeout' | 'reset' | 'aborted' | 'invalid' | 'shutdown';
 
 export function upstreamErrorCode(kind: UpstreamFailure) {
-  return kind === 'timeout' ? 'upstream_timeout' : kind === 'aborted' ? 'client_closed' : kind === 'invalid' ? 'upstream_invalid' : 'upstream_unreachable';
+  if (kind === 'timeout') return 'upstream_timeout';
+  if (kind === 'aborted') return 'client_closed';
+  if (kind === 'invalid') return 'upstream_invalid';
+  if (kind === 'shutdown') return 'unavailable';
+  return 'upstream_unreachable';
 }
 
 export function errorTypeOf(kind: UpstreamFailure): CallErrorType {

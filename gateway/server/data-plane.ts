@@ -6,6 +6,7 @@ import type { AdmittedCall } from '../request-path/call.js';
 import type { RequestPath } from '../request-path/request-path.js';
 import { answerRouteError } from './control-plane.js';
 import { NodeSink } from './node-sink.js';
+import type { GatewayState } from './lifecycle.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -16,7 +17,7 @@ declare module 'fastify' {
 /** Each request's one admission, from onRequest to the handler or the error handler. */
 const admitted = new WeakMap<FastifyRequest, AdmittedCall>();
 
-export function dataPlaneRoutes(app: FastifyInstance, path: RequestPath): void {
+export function dataPlaneRoutes(app: FastifyInstance, path: RequestPath, state?: GatewayState): void {
   for (const adapter of endpointAdapters) {
     // Keys and termsgate's own headers are checked before the body is read: no body is taken in for a
     // caller without a valid key. The connection closes after the answer, as the body is never read.
@@ -29,7 +30,14 @@ export function dataPlaneRoutes(app: FastifyInstance, path: RequestPath): void {
     };
     app.post(adapter.path, { config: { adapter }, onRequest }, async (request, reply) => {
       reply.hijack();
-      await path.handle(admitted.get(request)!, request.body, new NodeSink(reply.raw));
+      const sink = new NodeSink(reply.raw);
+      // Known to the drain, which cuts off what is still running at its deadline.
+      state?.calls.add(sink);
+      try {
+        await path.handle(admitted.get(request)!, request.body, sink);
+      } finally {
+        state?.calls.delete(sink);
+      }
     });
   }
 }

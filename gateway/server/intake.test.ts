@@ -1,6 +1,7 @@
 import t from 'tap';
 import fc from 'fast-check';
-import { nestingExceeds, parseJson } from './intake.js';
+import { nestingExceeds } from '../text/json-nesting.js';
+import { parseJson } from './intake.js';
 
 function depth(v: unknown): number {
   if (Array.isArray(v)) return 1 + Math.max(0, ...v.map(depth));
@@ -23,4 +24,15 @@ t.test('parseJson refuses deep input before parsing, and reports bad JSON as 400
   t.throws(() => parseJson('['.repeat(65) + ']'.repeat(65), 64), { statusCode: 400, code: 'TG_TOO_DEEP' });
   t.same(parseJson('['.repeat(64) + ']'.repeat(64), 64), JSON.parse('['.repeat(64) + ']'.repeat(64)));
   t.throws(() => parseJson('{"a":', 64), { statusCode: 400 });
+});
+
+t.test('parseJson refuses numbers beyond double range (they parse to Infinity) as 400, and keeps every finite one', async (t) => {
+  for (const raw of ['{"t":1e400}', '[-1E+309]', `{"n":1${'0'.repeat(400)}}`, '{"a":[{"b":2.5e999}]}']) {
+    t.throws(() => parseJson(raw, 64), { statusCode: 400, code: 'TG_NUMBER_RANGE' }, raw.slice(0, 30));
+  }
+  t.same(parseJson('{"t":1e-400,"u":1e308,"s":"1e400"}', 64), { t: 0, u: 1e308, s: '1e400' });
+  fc.assert(
+    fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (x) => (parseJson(JSON.stringify({ x }), 4) as { x: number }).x === x),
+    { numRuns: 2000 },
+  );
 });

@@ -5,8 +5,6 @@ import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { nestingExceeds } from '../text/json-nesting.js';
 
-export { nestingExceeds };
-
 export interface IntakeLimits {
   bodyBytes: number;
   bodyTimeoutMs: number;
@@ -76,8 +74,22 @@ function tooLarge(): IntakeError {
 export function parseJson(raw: string, maxDepth: number): unknown {
   if (nestingExceeds(raw, maxDepth)) throw new IntakeError(400, 'TG_TOO_DEEP', `JSON is nested deeper than ${maxDepth} levels`);
   try {
-    return JSON.parse(raw);
+    // JSON.parse turns a number beyond double range (1e400, 400 digits) into Infinity, which canonical
+    // JSON, the policy input and the providers cannot carry: a caller's mistake, refused here. The
+    // reviver runs only when the text holds a number that could overflow.
+    return MAYBE_OVERFLOW.test(raw) ? JSON.parse(raw, finiteOnly) : JSON.parse(raw);
   } catch (err) {
+    if (err instanceof IntakeError) throw err;
     throw new IntakeError(400, 'FST_ERR_CTP_INVALID_JSON_BODY', (err as Error).message);
   }
+}
+
+/** A decimal exponent of three digits or more, or a run of 309 digits: anything that might not fit a double. */
+const MAYBE_OVERFLOW = /[eE]\+?0*[1-9]\d{2}|\d{309}/;
+
+function finiteOnly(_key: string, value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    throw new IntakeError(400, 'TG_NUMBER_RANGE', 'a number in the request body is too large to represent');
+  }
+  return value;
 }

@@ -14,6 +14,11 @@ export class NodeSink implements ClientSink {
     });
   }
 
+  /** Ends the call from the gateway's side: the request path reports `reason` (in the dialect, with a failed record). */
+  cutOff(reason: Error): void {
+    this.#abort.abort(reason);
+  }
+
   get signal(): AbortSignal {
     return this.#abort.signal;
   }

@@ -1,6 +1,8 @@
 // The composition root: builds every stage from the configuration, wires them into the request
 // path and the server, and listens. Nothing else constructs stages.
+import { existsSync } from 'node:fs';
 import pino, { type DestinationStream } from 'pino';
+import type { AuditSink } from '../core/contracts.js';
 import { v7 as uuidv7 } from 'uuid';
 import { ControlTokens } from '../auth/control-tokens.js';
 import { VirtualKeys } from '../auth/virtual-keys.js';
@@ -40,10 +42,20 @@ import { ChangeLog } from '../changes/change-log.js';
 import { changeRoutes } from '../changes/routes.js';
 import { scrubbingDestination } from '../secrets/log-destination.js';
 import { gatewayScrubber } from '../secrets/gateway-secrets.js';
+import { GatewayState, isStorageError } from './lifecycle.js';
+import { drain } from './drain.js';
 
 export interface RunningGateway {
   url: string;
+  /** Closes at once: what is in flight is cut. */
   close(): Promise<void>;
+  /**
+   * SIGTERM: stops listening, refuses new requests with 503, lets in-flight calls finish for
+   * `server.drainMs`, ends what is left with an error and a failed record, then closes (flushing the
+   * audit log, feed and provenance). Resolves with what the drain did.
+   */
+  shutdown(): Promise<{ drainedMs: number; cutOff: number }>;
+  readonly state: GatewayState;
 }
 
 export async function startGateway(config: Config, opts: { logLevel?: string; logDestination?: DestinationStream } = {}): Promise<RunningGateway> {
@@ -59,10 +71,20 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
   const routes = new ModelRoutes(config);
 
   const closers: Array<() => Promise<void>> = [];
+  const state = new GatewayState((reason, err) => logger.error({ err }, reason));
   try {
     if (!config.audit.signer) logger.warn('audit.signer is not configured: checkpoints are signed with the key in <data-dir>/keys, so whoever can write the data directory can re-sign the log');
     const auditSigner = config.audit.signer ? loadCheckpointSigner(config.audit.signer, config.dataDir) : keys;
-    const audit = await openAuditLog({ dataDir: config.dataDir, audit: config.audit, keys: auditSigner, onError: (err) => logger.error({ err }, 'audit background work failed') });
+    const audit = await openAuditLog({
+      dataDir: config.dataDir,
+      audit: config.audit,
+      keys: auditSigner,
+      onError: (err) => {
+        logger.error({ err }, 'audit background work failed');
+        // A failed fsync or checkpoint write: records already answered may not be durable; take no more.
+        if (isStorageError(err)) state.enterReadOnly(err);
+      },
+    });
     closers.push(() => audit.close());
     if (config.audit.witnesses?.length) await audit.append(witnessConfigChange(config.audit, uuidv7(), new Date()));
     const policy = await createPolicyStore({
@@ -112,7 +134,8 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       policy: () => policy,
       upstream,
       provenance,
-      audit,
+      // Storage failures of the log turn the gateway read-only (gateway/server/lifecycle.ts).
+      audit: state.guard(withFaultHook(audit)),
       feed,
       admission: createTrainingAdmission((text) => provenance.detect(text)),
       provenanceTokens: new ProvenanceTokens(keys),
@@ -128,6 +151,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       bodyLimit: config.limits.bodyBytes,
       intake: { bodyTimeoutMs: config.intake.bodyTimeoutMs, maxDepth: config.intake.maxDepth },
       logger,
+      state,
       plugins: [
         (app) => controlPlane(app, { scrubber }),
         ...(config.oidc ? [(app: FastifyInstance) => oidcSignIn(app, { config: config.oidc!, auth })] : []),
@@ -162,15 +186,37 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
     closers.push(async () => clearInterval(feedLag));
     const address = await app.listen({ host: config.server.host, port: config.server.port });
     const url = address.replace('[::1]', '127.0.0.1');
-    return {
-      url,
-      async close() {
+    let closed: Promise<void> | undefined;
+    const close = () =>
+      (closed ??= (async () => {
         for (const close of closers) await close().catch((err: unknown) => logger.error({ err }, 'error while closing'));
         await telemetry.shutdown();
+      })());
+    return {
+      url,
+      state,
+      close,
+      async shutdown() {
+        const result = await drain(app, state, { drainMs: config.server.drainMs, log: logger });
+        await close();
+        return result;
       },
     };
   } catch (err) {
     for (const close of closers.reverse()) await close().catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * Test hook for test/shutdown.test.ts where no small tmpfs can be mounted (no root): once the file named
+ * by TERMSGATE_TEST_AUDIT_ENOSPC_WHEN exists, appends fail as on a full disk. Unset, the log is returned as it is.
+ */
+function withFaultHook(audit: AuditSink): AuditSink {
+  const when = process.env.TERMSGATE_TEST_AUDIT_ENOSPC_WHEN;
+  if (!when) return audit;
+  return {
+    append: (record, content) => (existsSync(when) ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write (test hook)'), { code: 'ENOSPC' })) : audit.append(record, content)),
+    close: () => audit.close(),
+  };
 }

@@ -253,7 +253,8 @@ function authHeadersFor(p: ProviderConfig, env: NodeJS.ProcessEnv): Record<strin
 /** Maps undici's failures to what the gateway reports; messages never carry provider keys or URLs with secrets. */
 export function toUpstreamError(err: unknown, signal?: AbortSignal): UpstreamError {
   if (err instanceof UpstreamError) return err;
-  if (signal?.aborted) return new UpstreamError('aborted', 'the client went away');
+  // The gateway aborts a call itself (its drain deadline) with the failure to report as the reason.
+  if (signal?.aborted) return signal.reason instanceof UpstreamError ? signal.reason : new UpstreamError('aborted', 'the client went away');
   if (
     err instanceof undiciErrors.ConnectTimeoutError ||
     err instanceof undiciErrors.HeadersTimeoutError ||

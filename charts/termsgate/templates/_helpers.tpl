@@ -93,3 +93,16 @@ app.kubernetes.io/component: gateway
 {{- fail "runner.enabled needs runner.token or runner.tokenSecret.name" }}
 {{- end }}
 {{- end }}
+
+{{/*
+The pod's grace period: the preStop sleep, the gateway's drain deadline (server.drainMs) and 10 s for
+the cut-off calls' records, flushing the audit log and exiting (the gateway forces exit at drain + 5 s).
+*/}}
+{{- define "termsgate.terminationGracePeriodSeconds" -}}
+{{- $needed := add (int .Values.shutdown.preStopSleepSeconds) (int .Values.shutdown.drainSeconds) 10 -}}
+{{- if kindIs "invalid" .Values.terminationGracePeriodSeconds -}}
+{{- $needed -}}
+{{- else -}}
+{{- .Values.terminationGracePeriodSeconds -}}
+{{- end -}}
+{{- end }}

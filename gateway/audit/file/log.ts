@@ -19,6 +19,8 @@ import { WitnessClient } from '../witnessing/client.js';
 import { AuditCorruptionError, SegmentStore } from './segment-store.js';
 import { TreeStore } from './tree-store.js';
 import { acquireWriterLock } from './writer-lock.js';
+import { BatchQueue } from '../../core/batch-queue.js';
+import { InFlight } from '../../core/in-flight.js';
 
 export interface FileAuditLogOptions {
   dataDir: string;
@@ -31,12 +33,7 @@ export interface FileAuditLogOptions {
   onError?: (err: Error) => void;
 }
 
-interface Pending {
-  record: AuditRecord;
-  content?: CallContent;
-  resolve: (r: { seq: number; durable: Promise<void> }) => void;
-  reject: (err: Error) => void;
-}
+type Appended = { seq: number; durable: Promise<void> };
 
 interface Deferred {
   promise: Promise<void>;
@@ -76,9 +73,8 @@ export class FileAuditLog implements AuditLog {
   readonly #content: ContentStore;
   readonly #frontier: Frontier;
   #latest: SignedCheckpoint | null;
-  #queue: Pending[] = [];
-  #flushScheduled = false;
-  #inflight = new Set<Promise<void>>();
+  readonly #queue = new BatchQueue<AuditRecord, Appended>({ write: (records) => this.#write(records) });
+  readonly #storingContent = new InFlight();
   #nextSync: Deferred | null = null;
   #syncTimer: NodeJS.Timeout | null = null;
   #syncChain: Promise<void> = Promise.resolve();
@@ -161,49 +157,18 @@ export class FileAuditLog implements AuditLog {
     return log;
   }
 
-  append(record: AuditRecord, content?: CallContent): Promise<{ seq: number; durable: Promise<void> }> {
+  append(record: AuditRecord, content?: CallContent): Promise<Appended> {
     if (this.#failed) return Promise.reject(this.#failed);
     if (this.#closed || this.#opts.readOnly) return Promise.reject(new Error('audit log is closed or read-only'));
-    return new Promise((resolve, reject) => {
-      this.#queue.push({ record, content, resolve, reject });
-      if (!this.#flushScheduled) {
-        this.#flushScheduled = true;
-        setImmediate(() => this.#track(this.#flush()));
-      }
-    });
+    if (!content) return this.#queue.push(record);
+    // Queued once its content is stored, so records without content (every call's `started` record, denials) never wait for it.
+    const put = (v: unknown) => this.#content.put(v);
+    return this.#storingContent.track(recordWithContent(record, content, put).then((r) => this.#queue.push(r)));
   }
 
-  #track(p: Promise<void>): void {
-    this.#inflight.add(p);
-    void p.finally(() => this.#inflight.delete(p));
-  }
-
-  async #flush(): Promise<void> {
-    this.#flushScheduled = false;
-    const batch = this.#queue;
-    this.#queue = [];
-    // Records without content (every call's `started` record, denials) are written at once; those whose
-    // content must first reach the content store follow in their own write, so they never hold the others up.
-    const plain = batch.filter((p) => !p.content);
-    const withContent = batch.filter((p) => p.content);
-    if (plain.length > 0) this.#write(plain, plain.map((p) => p.record));
-    if (withContent.length === 0) return;
-    let records: AuditRecord[];
-    try {
-      const put = (v: unknown) => this.#content.put(v);
-      records = await Promise.all(withContent.map((p) => recordWithContent(p.record, p.content, put)));
-    } catch (err) {
-      for (const p of withContent) p.reject(err as Error);
-      return;
-    }
-    this.#write(withContent, records);
-  }
-
-  #write(batch: Pending[], records: AuditRecord[]): void {
-    if (this.#failed) {
-      for (const p of batch) p.reject(this.#failed);
-      return;
-    }
+  /** One batch, one write syscall: resolves once the bytes are in the OS. */
+  async #write(records: AuditRecord[]): Promise<Appended[]> {
+    if (this.#failed) throw this.#failed;
     const first = this.#segments.size;
     try {
       const leaves: Buffer[] = [];
@@ -218,11 +183,10 @@ export class FileAuditLog implements AuditLog {
     } catch (err) {
       // The frontier may be ahead of the files now; refuse further appends until reopened (recovery repairs it).
       this.#failed = err as Error;
-      for (const p of batch) p.reject(err as Error);
-      return;
+      throw err;
     }
     const durable = this.#durableAfterWrite();
-    for (let i = 0; i < batch.length; i++) batch[i].resolve({ seq: first + i, durable });
+    return records.map((_, i) => ({ seq: first + i, durable }));
   }
 
   #durableAfterWrite(): Promise<void> {
@@ -251,13 +215,10 @@ export class FileAuditLog implements AuditLog {
     return d.promise;
   }
 
-  /** Flushes queued appends and fsyncs everything written. */
+  /** Writes what is queued or storing its content, then fsyncs everything written. */
   async #settle(): Promise<void> {
-    while (this.#queue.length > 0 || this.#inflight.size > 0) {
-      if (this.#queue.length > 0 && !this.#flushScheduled) this.#track(this.#flush());
-      await Promise.all([...this.#inflight]);
-      await new Promise((r) => setImmediate(r));
-    }
+    await this.#storingContent.settled();
+    await this.#queue.close();
     await this.#runSync();
   }
 

@@ -2,7 +2,6 @@
 // group commit. append() writes a whole batch with one write syscall and resolves once it is done
 // (the bytes are in the OS: they survive kill -9); `durable` settles after the batch's fsync.
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Config } from '../../config/types.js';
 import type { AuditRecord, CallContent } from '../../core/contracts.js';
 import { isChangeRecord } from '../../core/record-kind.js';
@@ -19,6 +18,7 @@ import { WitnessClient } from '../witnessing/client.js';
 import { AuditCorruptionError, SegmentStore } from './segment-store.js';
 import { TreeStore } from './tree-store.js';
 import { acquireWriterLock } from './writer-lock.js';
+import { auditDir, contentDir, segmentsDir, treeDir } from './layout.js';
 import { BatchQueue } from '../../core/batch-queue.js';
 import { InFlight } from '../../core/in-flight.js';
 
@@ -94,12 +94,12 @@ export class FileAuditLog implements AuditLog {
     this.#tree = parts.tree;
     this.#frontier = parts.frontier;
     this.#latest = parts.latest;
-    this.#content = new ContentStore(join(parts.dir, 'content'));
+    this.#content = new ContentStore(contentDir(parts.dir));
     this.#witnesses = opts.audit.witnesses?.length ? new WitnessClient(opts.audit.witnesses) : null;
   }
 
   static async open(opts: FileAuditLogOptions): Promise<FileAuditLog> {
-    const dir = join(opts.dataDir, 'audit');
+    const dir = auditDir(opts.dataDir);
     const readOnly = opts.readOnly ?? false;
     const vkey = verifierKey(opts.audit.origin, opts.keys.publicKeyRaw);
     let release: () => void = () => undefined;
@@ -119,13 +119,13 @@ export class FileAuditLog implements AuditLog {
   static async #open(opts: FileAuditLogOptions, dir: string, vkey: string, release: () => void): Promise<FileAuditLog> {
     const readOnly = opts.readOnly ?? false;
     const latest = readCheckpoints(dir, vkey).at(-1) ?? null;
-    const tree = new TreeStore(join(dir, 'tree'), readOnly);
+    const tree = new TreeStore(treeDir(dir), readOnly);
     // Tree nodes up to the last checkpoint were fsynced before it was signed; later ones are rebuilt.
     const trusted = Math.min(latest?.size ?? 0, tree.leafCount);
     if (!readOnly) tree.truncate(trusted);
     const frontier = Frontier.fromStore(tree.read, trusted);
     let pendingNodes: StoredNode[] = [];
-    const { store } = await SegmentStore.open(join(dir, 'segments'), {
+    const { store } = await SegmentStore.open(segmentsDir(dir), {
       readOnly,
       onRecord: readOnly
         ? undefined
@@ -139,7 +139,7 @@ export class FileAuditLog implements AuditLog {
           },
     });
     if (pendingNodes.length > 0) tree.write(pendingNodes);
-    const segDir = join(dir, 'segments');
+    const segDir = segmentsDir(dir);
     if (latest && store.size < latest.size) {
       throw new AuditCorruptionError(`audit log holds ${store.size} records but checkpoint signed ${latest.size}: records from seq ${store.size} are missing`, store.size, segDir, 0);
     }

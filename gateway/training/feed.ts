@@ -3,7 +3,8 @@
 // response path pays microseconds and never waits on serialisation (ms for large logprobs) or disk.
 import type { TrainingExample, TrainingFeedSink } from '../core/contracts.js';
 import type { SigningKeys } from '../signing/keys.js';
-import { canonicalJson, digestOf, recordIdOf, signPermit, type FeedRecord } from './permit.js';
+import { canonicalJson } from '../core/canonical-json.js';
+import { digestOf, recordIdOf, signPermit, type FeedRecord } from './permit.js';
 import type { FeedStore, SignedRecord } from './feed-store.js';
 import { openFileFeedStore } from './file-store.js';
 import { BatchQueue } from '../core/batch-queue.js';

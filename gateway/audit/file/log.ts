@@ -20,7 +20,6 @@ import { TreeStore } from './tree-store.js';
 import { acquireWriterLock } from './writer-lock.js';
 import { auditDir, contentDir, segmentsDir, treeDir } from './layout.js';
 import { BatchQueue } from '../../core/batch-queue.js';
-import { InFlight } from '../../core/in-flight.js';
 
 export interface FileAuditLogOptions {
   dataDir: string;
@@ -54,13 +53,18 @@ function deferred(): Deferred {
 }
 
 /** Stores the content parts and returns the record naming their digests. */
-export async function recordWithContent(record: AuditRecord, content: CallContent | undefined, put: (v: unknown) => Promise<string>): Promise<AuditRecord> {
+async function recordWithContent(record: AuditRecord, content: CallContent | undefined, put: (v: unknown) => Promise<string>): Promise<AuditRecord> {
   if (isChangeRecord(record) || !content || (content.request === undefined && content.response === undefined)) return record;
   const [request, response] = await Promise.all([
     content.request === undefined ? record.request_digest : put(content.request),
     content.response === undefined ? record.response_digest : put(content.response),
   ]);
   return { ...record, request_digest: request, response_digest: response };
+}
+
+/** Stores the content of a batch of records at once and resolves with the records naming their digests. */
+export function contentStage(put: (v: unknown) => Promise<string>): BatchQueue<{ record: AuditRecord; content: CallContent }, AuditRecord> {
+  return new BatchQueue({ write: (batch) => Promise.all(batch.map((s) => recordWithContent(s.record, s.content, put))) });
 }
 
 export class FileAuditLog implements AuditLog {
@@ -74,7 +78,7 @@ export class FileAuditLog implements AuditLog {
   readonly #frontier: Frontier;
   #latest: SignedCheckpoint | null;
   readonly #queue = new BatchQueue<AuditRecord, Appended>({ write: (records) => this.#write(records) });
-  readonly #storingContent = new InFlight();
+  readonly #withContent = contentStage((v) => this.#content.put(v));
   #nextSync: Deferred | null = null;
   #syncTimer: NodeJS.Timeout | null = null;
   #syncChain: Promise<void> = Promise.resolve();
@@ -162,8 +166,7 @@ export class FileAuditLog implements AuditLog {
     if (this.#closed || this.#opts.readOnly) return Promise.reject(new Error('audit log is closed or read-only'));
     if (!content) return this.#queue.push(record);
     // Queued once its content is stored, so records without content (every call's `started` record, denials) never wait for it.
-    const put = (v: unknown) => this.#content.put(v);
-    return this.#storingContent.track(recordWithContent(record, content, put).then((r) => this.#queue.push(r)));
+    return this.#withContent.push({ record, content }).then((r) => this.#queue.push(r));
   }
 
   /** One batch, one write syscall: resolves once the bytes are in the OS. */
@@ -217,7 +220,8 @@ export class FileAuditLog implements AuditLog {
 
   /** Writes what is queued or storing its content, then fsyncs everything written. */
   async #settle(): Promise<void> {
-    await this.#storingContent.settled();
+    // Each record's move to #queue was chained before this flush waits, so it runs first.
+    await this.#withContent.close();
     await this.#queue.close();
     await this.#runSync();
   }

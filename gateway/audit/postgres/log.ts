@@ -11,7 +11,7 @@ import type { CheckpointSigner } from '../../signing/checkpoint-signer.js';
 import type { AuditLog, ConsistencyProof, InclusionProof, StoredEntry } from '../audit-log.js';
 import { canonicalJson, contentDigest } from '../../core/canonical-json.js';
 import { openCheckpoint, signCheckpoint, verifierKey, type SignedCheckpoint } from '../../tlog/checkpoint.js';
-import { recordWithContent } from '../file/log.js';
+import { contentStage } from '../file/log.js';
 import { recordMatcher, type RecordFilter } from '../filter.js';
 import { decodeLeaf, encodeLeaf, type LogEntry } from '../../tlog/leaf.js';
 import { consistencyProof, Frontier, HASH_SIZE, inclusionProof, leafHash, treeRoot, type HashReader, type StoredNode } from '../../tlog/merkle.js';
@@ -82,6 +82,7 @@ export class PgAuditLog implements AuditLog {
   #leader: pg.Client | null = null;
   #frontier: Frontier | null = null;
   readonly #inserts = new BatchQueue<string, number>({ write: (records) => this.#insertPending(records) });
+  readonly #withContent = contentStage((v) => this.#putContent(v));
   readonly #inserting = new InFlight();
   #waiters = new Map<number, Waiter>();
   #integratedUpTo = 0;
@@ -278,8 +279,8 @@ export class PgAuditLog implements AuditLog {
    */
   append(record: AuditRecord, content?: CallContent): Promise<Appended> {
     if (this.#closed) return Promise.reject(new Error('audit log is closed'));
-    const put = (v: unknown) => this.#putContent(v);
-    const inserted = this.#inserting.track(recordWithContent(record, content, put).then((r) => this.#inserts.push(canonicalJson(r))));
+    const stored = content ? this.#withContent.push({ record, content }) : Promise.resolve(record);
+    const inserted = this.#inserting.track(stored.then((r) => this.#inserts.push(canonicalJson(r))));
     return inserted.then((id) => this.#sequenced(id));
   }
 

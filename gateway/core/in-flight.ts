@@ -1,5 +1,5 @@
-// Work still running that a close must wait for: what starts before it reaches a queue (content stored
-// before its record is queued) is invisible to the queue's flush.
+// Work still running that a close must wait for when it spans more than one queue (content stored,
+// then the record inserted): no single queue's flush sees all of it.
 export class InFlight {
   readonly #running = new Set<Promise<unknown>>();
 

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { FileAuditLog } from '../gateway/audit/file/log.js';
+import { auditDir, segmentsDir, verifierKeyFile } from '../gateway/audit/file/layout.js';
+import { segmentName } from '../gateway/audit/file/segment-store.js';
 import { loadOrCreateSigningKeys } from '../gateway/signing/keys.js';
 import { auditConfig, sampleRecord, tempDataDir } from './audit-fixtures.js';
 
@@ -51,12 +53,12 @@ t.test('verify a store, then a damaged one', async (t) => {
   const ok = cli(['verify', '--data-dir', dataDir, '--integrity-only']);
   t.equal(ok.status, 0, ok.stdout);
   t.match(ok.stdout, /40 records, 1 checkpoints \(verified up to size 40\), 4 content items checked/);
-  const seg = join(dataDir, 'audit', 'segments', '0000000000000000.seg');
+  const seg = join(segmentsDir(auditDir(dataDir)), segmentName(0));
   const buf = readFileSync(seg);
   const at = buf.indexOf('dec-00000012');
   buf[at + 5] ^= 1;
   writeFileSync(seg, buf);
-  const bad = cli(['verify', '--data-dir', dataDir, '--key', join(dataDir, 'audit', 'checkpoint.vkey')]);
+  const bad = cli(['verify', '--data-dir', dataDir, '--key', verifierKeyFile(auditDir(dataDir))]);
   t.equal(bad.status, 1);
   t.match(bad.stdout, /first bad record seq 12/);
   t.equal(cli(['export', '--format', 'xml']).status, 2, 'a bad format is a usage error');

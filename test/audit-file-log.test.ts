@@ -4,6 +4,7 @@ import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:f
 import { join } from 'node:path';
 import t from 'tap';
 import { FileAuditLog } from '../gateway/audit/file/log.js';
+import { auditDir, segmentsDir } from '../gateway/audit/file/layout.js';
 import { iterateRecords } from '../gateway/audit/file/reader.js';
 import { AuditCorruptionError } from '../gateway/audit/file/segment-store.js';
 import { verifyStore } from '../gateway/audit/file/verify.js';
@@ -11,7 +12,7 @@ import { auditConfig, sampleRecord, tempDataDir, testKeys } from './audit-fixtur
 
 const keys = testKeys();
 const segment = (dataDir: string) => {
-  const dir = join(dataDir, 'audit', 'segments');
+  const dir = segmentsDir(auditDir(dataDir));
   return join(dir, readdirSync(dir)[0]);
 };
 

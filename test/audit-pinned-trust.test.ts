@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { verifierKey } from '../gateway/tlog/checkpoint.js';
+import { auditDir, checkpointsFile, contentDir, segmentsDir, treeDir, verifierKeyFile } from '../gateway/audit/file/layout.js';
 import { CHAIN_START, nextChain, signManifest, type ExportHeader } from '../gateway/audit/export/manifest.js';
 import { FileAuditLog } from '../gateway/audit/file/log.js';
 import { encodeFrame, readFrame } from '../gateway/audit/file/frame.js';
@@ -53,8 +54,8 @@ function copy(): string {
   cpSync(pristine, dir, { recursive: true });
   return dir;
 }
-const audit = (dir: string) => join(dir, 'audit');
-const segment = (dir: string) => join(audit(dir), 'segments', readdirSync(join(audit(dir), 'segments'))[0]);
+const audit = auditDir;
+const segment = (dir: string) => join(segmentsDir(audit(dir)), readdirSync(segmentsDir(audit(dir)))[0]);
 
 function frames(path: string): Buffer[] {
   const buf = readFileSync(path);
@@ -82,8 +83,8 @@ t.test('the untouched log verifies with the pinned key and the trusted checkpoin
 
 t.test('attack 1, rollback: checkpoints dropped and the segment cut to the older size', async (t) => {
   const dir = copy();
-  const lines = readFileSync(join(audit(dir), 'checkpoints.jsonl'), 'utf8').split('\n').filter(Boolean);
-  writeFileSync(join(audit(dir), 'checkpoints.jsonl'), lines[0] + '\n');
+  const lines = readFileSync(checkpointsFile(audit(dir)), 'utf8').split('\n').filter(Boolean);
+  writeFileSync(checkpointsFile(audit(dir)), lines[0] + '\n');
   const f = frames(segment(dir));
   truncateSync(segment(dir), Buffer.concat(f.slice(0, 10)).length);
   const r = cli(['verify', '--data-dir', dir, ...pinned, '--trusted-checkpoint', trustedFile]);
@@ -94,8 +95,8 @@ t.test('attack 1, rollback: checkpoints dropped and the segment cut to the older
 
 t.test('attack 1b: checkpoints dropped, records kept: the unverified tail is over the interval', async (t) => {
   const dir = copy();
-  const lines = readFileSync(join(audit(dir), 'checkpoints.jsonl'), 'utf8').split('\n').filter(Boolean);
-  writeFileSync(join(audit(dir), 'checkpoints.jsonl'), lines[0] + '\n');
+  const lines = readFileSync(checkpointsFile(audit(dir)), 'utf8').split('\n').filter(Boolean);
+  writeFileSync(checkpointsFile(audit(dir)), lines[0] + '\n');
   const r = cli(['verify', '--data-dir', dir, ...pinned]);
   t.equal(r.status, 1, r.stdout);
   t.match(r.stdout, /FAILED \(unverified-tail, first bad record seq 10\): 20 records \(seq 10\.\.29/);
@@ -104,8 +105,8 @@ t.test('attack 1b: checkpoints dropped, records kept: the unverified tail is ove
 
 t.test('attack 2, no checkpoints: checkpoints.jsonl and tree/ deleted, a record edited with a fixed CRC', async (t) => {
   const dir = copy();
-  rmSync(join(audit(dir), 'checkpoints.jsonl'));
-  rmSync(join(audit(dir), 'tree'), { recursive: true });
+  rmSync(checkpointsFile(audit(dir)));
+  rmSync(treeDir(audit(dir)), { recursive: true });
   const f = frames(segment(dir));
   f[4] = encodeFrame(Buffer.from(f[4].subarray(12).toString().replace('"latency_ms":120', '"latency_ms":1')));
   writeFileSync(segment(dir), Buffer.concat(f));
@@ -138,7 +139,7 @@ t.test('attack 3, re-signing with the key in <data-dir>/keys or a new one, check
     const plain = cli(['verify', '--data-dir', dir]);
     t.equal(plain.status, 1, `${name}: a swapped checkpoint.vkey does not verify unpinned`);
     // Keeping the original checkpoint.vkey does not help: the new checkpoints are not signed by the pinned key.
-    writeFileSync(join(audit(dir), 'checkpoint.vkey'), vkey + '\n');
+    writeFileSync(verifierKeyFile(audit(dir)), vkey + '\n');
     const kept = cli(['verify', '--data-dir', dir, ...pinned]);
     t.equal(kept.status, 1);
     t.match(kept.stdout, /FAILED \(checkpoint\): checkpoint 1 .*not signed by/);
@@ -175,7 +176,7 @@ t.test('attack 4, export with deny records removed and the manifest re-signed by
 t.test('an export carries a consistency proof from a trusted checkpoint; a rewritten log cannot produce one', async (t) => {
   const file = join(keyDir, 'consistent.csv');
   const early = join(keyDir, 'early-checkpoint.txt');
-  const first = JSON.parse(readFileSync(join(audit(pristine), 'checkpoints.jsonl'), 'utf8').split('\n')[0]) as { note: string };
+  const first = JSON.parse(readFileSync(checkpointsFile(audit(pristine)), 'utf8').split('\n')[0]) as { note: string };
   writeFileSync(early, first.note);
   t.equal(cli(['export', '--data-dir', pristine, '--signer-file', signerFile, '--format', 'csv', '--trusted-checkpoint', early, '--out', file]).status, 0);
   const ok = cli(['verify', file, '--key', pinnedKey, '--trusted-checkpoint', early]);
@@ -223,7 +224,7 @@ t.test('attack 6: content deleted by hand is told from content purged by retenti
   const ok = cli(['verify', '--data-dir', dir, '--key', pinnedKey]);
   t.equal(ok.status, 0, ok.stdout);
   t.match(ok.stdout, /8 content items checked, 8 purged by retention/);
-  rmSync(join(audit(dir), 'content', later.slice(7, 9), `${later.slice(7)}.json`));
+  rmSync(join(contentDir(audit(dir)), later.slice(7, 9), `${later.slice(7)}.json`));
   const bad = cli(['verify', '--data-dir', dir, '--key', pinnedKey]);
   t.equal(bad.status, 1, bad.stdout);
   t.match(bad.stdout, new RegExp(`FAILED \\(content, first bad record seq 6\\): content ${later} of record seq 6 was deleted`));

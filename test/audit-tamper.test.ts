@@ -4,6 +4,7 @@ import { cpSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync 
 import { join } from 'node:path';
 import t from 'tap';
 import { FileAuditLog } from '../gateway/audit/file/log.js';
+import { auditDir, contentDir, segmentsDir, tombstonesFile } from '../gateway/audit/file/layout.js';
 import { encodeFrame, readFrame } from '../gateway/audit/file/frame.js';
 import { verifyStore } from '../gateway/audit/file/verify.js';
 import { auditConfig, sampleRecord, tempDataDir, testKeys } from './audit-fixtures.js';
@@ -28,7 +29,7 @@ function copy(): string {
 }
 
 function segmentPath(dataDir: string): string {
-  const dir = join(dataDir, 'audit', 'segments');
+  const dir = segmentsDir(auditDir(dataDir));
   return join(dir, readdirSync(dir)[0]);
 }
 
@@ -98,9 +99,9 @@ const cases: { name: string; tamper: (dir: string) => void; kind: string; seq: n
   {
     name: 'a flipped byte in stored content',
     tamper: (dir) => {
-      const contentDir = join(dir, 'audit', 'content');
-      const sub = readdirSync(contentDir).sort()[0];
-      const file = join(contentDir, sub, readdirSync(join(contentDir, sub))[0]);
+      const content = contentDir(auditDir(dir));
+      const sub = readdirSync(content).sort()[0];
+      const file = join(content, sub, readdirSync(join(content, sub))[0]);
       writeFileSync(file, readFileSync(file, 'utf8').replace(/(question|answer) (\d+)/, '$1 9$2'));
     },
     kind: 'content',
@@ -136,16 +137,16 @@ t.test('purging content keeps the log verifiable', async (t) => {
   t.ok(r.ok, JSON.stringify(r.problem));
   t.equal(r.contentChecked, 0, 'no content left to check');
   t.equal(r.contentPurged, 8, 'the completed records name 8 purged items, each with its tombstone');
-  const tombstones = readFileSync(join(dir, 'audit', 'tombstones.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { digest: string; rule: string; purged_at: string });
+  const tombstones = readFileSync(tombstonesFile(auditDir(dir)), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { digest: string; rule: string; purged_at: string });
   t.equal(tombstones.length, 10);
   t.match(tombstones[0], { rule: /^older-than 20\d\d-/, purged_at: /^20\d\d-/ });
 
   // Dropping a tombstone turns the purge into a deletion; editing one breaks its signature.
-  const lines = readFileSync(join(dir, 'audit', 'tombstones.jsonl'), 'utf8').split('\n').filter(Boolean);
-  writeFileSync(join(dir, 'audit', 'tombstones.jsonl'), lines.filter((l) => !l.includes(first!.record.request_digest!)).join('\n') + '\n');
+  const lines = readFileSync(tombstonesFile(auditDir(dir)), 'utf8').split('\n').filter(Boolean);
+  writeFileSync(tombstonesFile(auditDir(dir)), lines.filter((l) => !l.includes(first!.record.request_digest!)).join('\n') + '\n');
   const dropped = await verifyStore(dir);
   t.match(dropped.problem, { kind: 'content', seq: 0, message: /deleted: it is gone and no retention tombstone names it/ });
-  writeFileSync(join(dir, 'audit', 'tombstones.jsonl'), lines.map((l) => l.replace(/older-than [^"]+/, 'older-than 1970-01-01T00:00:00.000Z')).join('\n') + '\n');
+  writeFileSync(tombstonesFile(auditDir(dir)), lines.map((l) => l.replace(/older-than [^"]+/, 'older-than 1970-01-01T00:00:00.000Z')).join('\n') + '\n');
   t.match((await verifyStore(dir)).problem, { kind: 'content', message: /not signed by the log's key: forged/ });
 });
 
@@ -154,7 +155,7 @@ t.test('content deleted without retention is told from purged content', async (t
   const log = await FileAuditLog.open({ dataDir: dir, audit: auditConfig(), keys, readOnly: true });
   const digest = (await log.get(8))!.record.response_digest!;
   await log.close();
-  rmSync(join(dir, 'audit', 'content', digest.slice(7, 9), `${digest.slice(7)}.json`));
+  rmSync(join(contentDir(auditDir(dir)), digest.slice(7, 9), `${digest.slice(7)}.json`));
   const r = await verifyStore(dir);
   t.match(r.problem, { kind: 'content', seq: 8, message: new RegExp(`content ${digest} of record seq 8 was deleted`) });
 });

@@ -11,6 +11,7 @@ import { request } from 'undici';
 import { verifierKey } from '../gateway/tlog/checkpoint.js';
 import { verifyCosignatures } from '../gateway/tlog/cosignature.js';
 import { FileAuditLog } from '../gateway/audit/file/log.js';
+import { auditDir, checkpointsFile } from '../gateway/audit/file/layout.js';
 import { readFrame } from '../gateway/audit/file/frame.js';
 import { encodeAddCheckpoint } from '../gateway/tlog/add-checkpoint.js';
 import { loadCheckpointSigner } from '../gateway/signing/checkpoint-signer.js';
@@ -94,7 +95,7 @@ t.teardown(() => {
 
 t.test('each checkpoint carries both cosignatures and verifies with quorum 2', async (t) => {
   t.same(errors, [], 'no witness refused');
-  const notes = readFileSync(join(dataDir, 'audit', 'checkpoints.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { note: string }).note);
+  const notes = readFileSync(checkpointsFile(auditDir(dataDir)), 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { note: string }).note);
   t.equal(notes.length, 2);
   for (const note of notes) t.same(verifyCosignatures(note, witnesses.map((w) => w.vkey)).map((c) => c.name), ['witness.test/w1', 'witness.test/w2']);
   const r = cli(['audit', 'verify', '--data-dir', dataDir, '--key', logKeyFile, ...witnessArgs(), '--trusted-checkpoint', stateFile(witnesses[0])]);
@@ -173,7 +174,7 @@ t.test('the witness answers the specification statuses', async (t) => {
     const res = await request(`${w.url}/add-checkpoint`, { method: 'POST', body });
     return { status: res.statusCode, type: String(res.headers['content-type']), text: await res.body.text() };
   };
-  const note = (JSON.parse(readFileSync(join(dataDir, 'audit', 'checkpoints.jsonl'), 'utf8').split('\n')[1]) as { note: string }).note;
+  const note = (JSON.parse(readFileSync(checkpointsFile(auditDir(dataDir)), 'utf8').split('\n')[1]) as { note: string }).note;
   t.equal((await post('garbage')).status, 400, 'malformed');
   t.equal((await post(encodeAddCheckpoint({ oldSize: 0, proof: [], note: note.replace(/^termsgate\.test\/audit/, 'other.test/log') }))).status, 404, 'unknown origin');
   const unsigned = note.split('\n\n')[0] + '\n\n\u2014 termsgate.test/audit AAAAAAAA\n';

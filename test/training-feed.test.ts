@@ -11,7 +11,8 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { signingKeysFrom } from '../gateway/signing/keys.js';
-import { canonicalJson, digestOf, recordIdOf, signPermit, type FeedRecord } from '../gateway/training/permit.js';
+import { canonicalJson } from '../gateway/core/canonical-json.js';
+import { digestOf, recordIdOf, signPermit, type FeedRecord } from '../gateway/training/permit.js';
 
 const repo = resolve(import.meta.dirname, '..');
 const python = join(repo, 'training-runner', '.venv', 'bin', 'python');

@@ -11,7 +11,8 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { TrainingExample } from '../gateway/core/contracts.js';
 import { loadOrCreateSigningKeys } from '../gateway/signing/keys.js';
-import { canonicalJson, digestOf, recordIdOf, signPermit } from '../gateway/training/permit.js';
+import { canonicalJson } from '../gateway/core/canonical-json.js';
+import { digestOf, recordIdOf, signPermit } from '../gateway/training/permit.js';
 import { startDemoGateway } from './support/demo-gateway.js';
 
 const repo = resolve(import.meta.dirname, '..');

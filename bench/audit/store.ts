@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { loadOrCreateSigningKeys, type SigningKeys } from '../../gateway/signing/keys.js';
 import { benchRecord } from './records.js';
 import { FileAuditLog } from '../../gateway/audit/file/log.js';
+import { auditDir, checkpointsFile } from '../../gateway/audit/file/layout.js';
 
 export const benchAudit = { backend: 'file' as const, origin: 'bench/audit', checkpointIntervalMs: 0, syncIntervalMs: 5 };
 
 export async function benchStore(n: number): Promise<{ dataDir: string; keys: SigningKeys }> {
   const dataDir = join(tmpdir(), `termsgate-audit-bench-${n}`);
   const keys = loadOrCreateSigningKeys(dataDir);
-  if (existsSync(join(dataDir, 'audit', 'checkpoints.jsonl'))) return { dataDir, keys };
+  if (existsSync(checkpointsFile(auditDir(dataDir)))) return { dataDir, keys };
   const log = await FileAuditLog.open({ dataDir, keys, audit: benchAudit });
   const started = Date.now();
   let next = await log.size();

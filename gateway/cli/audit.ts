@@ -1,9 +1,10 @@
 // `termsgate audit export|verify|purge`: exports with proofs, offline verification of a store or an
 // export, and content retention. Works on a data directory beside (or without) a running gateway.
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { AuditLog } from '../audit/audit-log.js';
 import { readVerifierKey } from '../audit/file/checkpoint-store.js';
+import { auditDir, contentDir } from '../audit/file/layout.js';
 import { verifierPublicKey } from '../tlog/checkpoint.js';
 import { EXPORT_FORMATS, exportAudit, type ExportFormat } from '../audit/export/export.js';
 import { verifyExport } from '../audit/export/verify.js';
@@ -65,7 +66,7 @@ function checkpointSigner(v: { 'signer-file'?: string; 'signer-env'?: string }, 
 /** Opens the log of a data directory for reading; the origin comes from the stored verifier key. */
 async function openForReading(v: ExportValues): Promise<{ log: AuditLog; dataDir: string }> {
   const dataDir = resolve(v['data-dir']!);
-  const vkey = readVerifierKey(join(dataDir, 'audit'));
+  const vkey = readVerifierKey(auditDir(dataDir));
   if (!vkey && !v['postgres-url']) throw new Error(`no audit log under ${dataDir}`);
   const keys = checkpointSigner(v, dataDir);
   const origin = vkey?.split('+')[0] ?? 'termsgate.local/audit';
@@ -162,7 +163,7 @@ async function runVerify(v: VerifyValues, positionals: string[]): Promise<number
     return report.ok ? 0 : 1;
   }
   const dataDir = resolve(v['data-dir']!);
-  if (!existsSync(join(dataDir, 'audit'))) return fail(`no audit log under ${dataDir}`);
+  if (!existsSync(auditDir(dataDir))) return fail(`no audit log under ${dataDir}`);
   const bar = progress('audit verify', 'records checked');
   const report = await verifyStore(dataDir, { trust: anchors, onProgress: bar.update }).finally(bar.stop);
   if (unpinned && report.ok) Object.assign(report, { ok: false, problem: UNPINNED });
@@ -182,14 +183,14 @@ async function runPurge(v: PurgeValues): Promise<number> {
   const cutoff = v['older-than'] ? new Date(v['older-than']) : null;
   if (!cutoff || Number.isNaN(cutoff.getTime())) return fail('--older-than needs a time (RFC 3339)');
   const dataDir = resolve(v['data-dir']!);
-  const auditDir = join(dataDir, 'audit');
-  const vkey = readVerifierKey(auditDir);
+  const audit = auditDir(dataDir);
+  const vkey = readVerifierKey(audit);
   if (!vkey) return fail(`no audit log under ${dataDir}`);
   const signer = checkpointSigner(v, dataDir);
   if (verifierPublicKey(vkey).compare(signer.publicKeyRaw) !== 0) return fail('the signing key is not the log\'s checkpoint key (give --signer-file or --signer-env as configured in audit.signer)');
   const { ContentStore } = await import('../audit/file/content-store.js');
   const { purgeContent } = await import('../audit/file/retention.js');
-  const purged = await purgeContent(auditDir, new ContentStore(join(auditDir, 'content')), cutoff, signer);
+  const purged = await purgeContent(audit, new ContentStore(contentDir(audit)), cutoff, signer);
   process.stdout.write(`purged ${purged} content items stored before ${cutoff.toISOString()}, each with a signed tombstone\n`);
   return 0;
 }

@@ -27,7 +27,8 @@ export function canonicalJson(value: unknown): string {
       if (i > 0 && keys[i - 1] > keys[i]) sorted = false;
     }
     if (sorted || needLibrary) return v;
-    const out: Record<string, unknown> = {};
+    // No prototype, so an own "__proto__" member (JSON.parse makes them) stays a member.
+    const out: Record<string, unknown> = Object.create(null);
     for (const k of keys.sort()) out[k] = o[k];
     return out;
   });

@@ -7,7 +7,7 @@ import { countsOf } from './counts.js';
 import { chatUsage } from './openai-usage.js';
 import { contentText, type OutputFormat, type Prompt, type ToolChoice } from './prompt.js';
 import { sseData, type Reply } from './reply.js';
-import type { JsonBody, Route, RouteContext } from './route.js';
+import type { JsonBody, Route } from './route.js';
 import { splitChunks } from './tokens.js';
 
 const FINGERPRINT = 'fp_mock0001';

@@ -50,7 +50,6 @@ export function readLog(path: string, each: (stored: StoredRecord) => void): { v
 
 export class LogWriter {
   readonly #handle: FileHandle;
-  #tail: Promise<void> = Promise.resolve();
 
   private constructor(handle: FileHandle) {
     this.#handle = handle;
@@ -62,21 +61,12 @@ export class LogWriter {
     return new LogWriter(await open(path, 'a'));
   }
 
-  /** Appends a batch in one write; writes are serialised in call order. */
-  append(batch: Buffer): Promise<void> {
-    this.#tail = this.#tail.then(async () => {
-      await this.#handle.write(batch);
-    });
-    return this.#tail;
+  /** Appends a batch in one write; the caller's queue runs one at a time. */
+  async append(batch: Buffer): Promise<void> {
+    await this.#handle.write(batch);
   }
 
-  /** Resolves when every append so far has been written (or has failed and been reported). */
-  settled(): Promise<void> {
-    return this.#tail.catch(() => undefined);
-  }
-
-  async close(): Promise<void> {
-    await this.#tail.catch(() => undefined);
-    await this.#handle.close();
+  close(): Promise<void> {
+    return this.#handle.close();
   }
 }

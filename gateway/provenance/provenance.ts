@@ -10,6 +10,7 @@ import { LogWriter, logPath, readLog } from './fingerprint-log.js';
 import { encodeRecord, type StoredRecord } from './fingerprint-record.js';
 import { createOutputMarker, DEFAULT_MARK_INTERVAL } from './marker.js';
 import { recordRef, refToString } from '../watermark/payload.js';
+import { BatchQueue } from '../core/batch-queue.js';
 
 export type { DetectionResult } from './detection.js';
 
@@ -60,31 +61,25 @@ export async function createProvenance(options: ProvenanceOptions): Promise<Prov
     if (stored.originalId !== null) hashedIds.set(refToString(stored.record.ref, true), stored.originalId);
   }
 
-  let queue: RememberArgs[] = [];
-  let scheduled: Promise<void> | null = null;
+  const queue = new BatchQueue<RememberArgs>({ write });
 
-  function drain(): Promise<void> {
-    const batch = queue;
-    queue = [];
-    scheduled = null;
-    const encoded: Buffer[] = [];
-    for (const args of batch) {
-      const ref = recordRef(args.decisionId);
-      const stored: StoredRecord = {
-        record: { ref: ref.bytes, hashedRef: ref.hashed, licence: args.licence, licenceClass: args.licenceClass ?? null, trainable: args.trainable },
-        originalId: ref.hashed ? args.decisionId : null,
-        fingerprint: fingerprintOf(args.text),
-      };
-      addStored(stored);
-      encoded.push(encodeRecord(stored));
+  /** Indexes a batch and appends it to the log in one write; a failure is reported, never thrown. */
+  async function write(batch: RememberArgs[]): Promise<void> {
+    try {
+      const encoded = batch.map((args) => {
+        const ref = recordRef(args.decisionId);
+        const stored: StoredRecord = {
+          record: { ref: ref.bytes, hashedRef: ref.hashed, licence: args.licence, licenceClass: args.licenceClass ?? null, trainable: args.trainable },
+          originalId: ref.hashed ? args.decisionId : null,
+          fingerprint: fingerprintOf(args.text),
+        };
+        addStored(stored);
+        return encodeRecord(stored);
+      });
+      await writer?.append(Buffer.concat(encoded));
+    } catch (err) {
+      onError(err);
     }
-    if (!writer || encoded.length === 0) return Promise.resolve();
-    return writer.append(Buffer.concat(encoded)).catch(onError);
-  }
-
-  async function flush(): Promise<void> {
-    if (scheduled) await scheduled;
-    await writer?.settled();
   }
 
   return {
@@ -93,15 +88,14 @@ export async function createProvenance(options: ProvenanceOptions): Promise<Prov
     },
     marker: (args) => createOutputMarker(args, keys, interval),
     remember(args) {
-      queue.push(args);
-      scheduled ??= new Promise<void>((resolve) => setImmediate(() => void drain().then(resolve)));
+      queue.push(args).catch(onError);
     },
     detect(text) {
       return detect(text, keys, index, (ref) => hashedIds.get(ref) ?? ref);
     },
-    flush,
+    flush: () => queue.flush(),
     async close() {
-      await flush();
+      await queue.close();
       await writer?.close();
     },
   };

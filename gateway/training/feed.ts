@@ -3,9 +3,11 @@
 // response path pays microseconds and never waits on serialisation (ms for large logprobs) or disk.
 import type { TrainingExample, TrainingFeedSink } from '../core/contracts.js';
 import type { SigningKeys } from '../signing/keys.js';
-import { canonicalJson, digestOf, recordIdOf, signPermit, type FeedRecord } from './permit.js';
+import { canonicalJson } from '../core/canonical-json.js';
+import { digestOf, recordIdOf, signPermit, type FeedRecord } from './permit.js';
 import type { FeedStore, SignedRecord } from './feed-store.js';
 import { openFileFeedStore } from './file-store.js';
+import { BatchQueue } from '../core/batch-queue.js';
 
 export interface FeedPage {
   records: FeedRecord[];
@@ -60,12 +62,10 @@ class QueuedTrainingFeed implements TrainingFeed {
   readonly keyId: string;
   readonly #store: FeedStore;
   readonly #signer: (data: Uint8Array) => Buffer;
-  readonly #batchSize: number;
   readonly #maxPending: number;
   readonly #retryDelayMs: number;
   readonly #onError: (err: unknown) => void;
-  #queue: Queued[] = [];
-  #draining: Promise<void> | null = null;
+  readonly #queue: BatchQueue<Queued>;
   #closed = false;
   #written = 0;
   #dropped = 0;
@@ -76,7 +76,7 @@ class QueuedTrainingFeed implements TrainingFeed {
     this.keyId = opts.keys.keyId;
     this.#store = store;
     this.#signer = opts.keys.sign;
-    this.#batchSize = opts.batchSize ?? 256;
+    this.#queue = new BatchQueue({ write: (batch) => this.#write(batch), maxItems: opts.batchSize ?? 256 });
     this.#maxPending = opts.maxPending ?? 100_000;
     this.#retryDelayMs = opts.retryDelayMs ?? 1000;
     this.#onError = opts.onError ?? (() => undefined);
@@ -86,36 +86,30 @@ class QueuedTrainingFeed implements TrainingFeed {
   /** The feed takes ownership of `example`: the caller must not mutate it afterwards. */
   offer(example: TrainingExample): string {
     const id = recordIdOf(example.decision_id);
-    if (this.#closed || this.#queue.length >= this.#maxPending) {
+    if (this.#closed || this.#queue.pending >= this.#maxPending) {
       this.#dropped++;
       return id;
     }
-    this.#queue.push({ id, example });
-    this.#draining ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.#drain());
+    // Never rejects: #write reports its failures.
+    void this.#queue.push({ id, example });
     return id;
   }
 
-  async #drain(): Promise<void> {
-    try {
-      while (this.#queue.length > 0) {
-        const batch = this.#queue.slice(0, this.#batchSize);
-        const signed = await this.#signBatch(batch);
-        for (;;) {
-          try {
-            if (signed.length > 0) this.#lastSeq = await this.#store.append(signed);
-            break;
-          } catch (err) {
-            this.#failures++;
-            this.#onError(err);
-            if (this.#closed) return;
-            await new Promise((r) => setTimeout(r, this.#retryDelayMs));
-          }
-        }
-        this.#queue.splice(0, batch.length);
+  /** Signs a batch and appends it, retrying a failing store until it takes the batch or the feed closes. */
+  async #write(batch: Queued[]): Promise<void> {
+    const signed = await this.#signBatch(batch);
+    if (signed.length === 0) return;
+    for (;;) {
+      try {
+        this.#lastSeq = await this.#store.append(signed);
         this.#written += signed.length;
+        return;
+      } catch (err) {
+        this.#failures++;
+        this.#onError(err);
+        if (this.#closed) return;
+        await new Promise((r) => setTimeout(r, this.#retryDelayMs));
       }
-    } finally {
-      this.#draining = null;
     }
   }
 
@@ -146,18 +140,18 @@ class QueuedTrainingFeed implements TrainingFeed {
     return { records, next_cursor: String(next) };
   }
 
-  async flush(): Promise<void> {
-    while (this.#draining) await this.#draining;
+  flush(): Promise<void> {
+    return this.#queue.flush();
   }
 
   stats(): FeedStats {
-    return { pending: this.#queue.length, written: this.#written, dropped: this.#dropped, failures: this.#failures, lastSeq: this.#lastSeq };
+    return { pending: this.#queue.pending, written: this.#written, dropped: this.#dropped, failures: this.#failures, lastSeq: this.#lastSeq };
   }
 
   async close(): Promise<void> {
     // Closed first: a store that keeps failing then ends the drain instead of retrying forever.
     this.#closed = true;
-    await this.flush();
+    await this.#queue.close();
     await this.#store.close();
   }
 }

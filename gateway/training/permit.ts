@@ -2,11 +2,8 @@
 // and the licence. Pure: the signing function comes in, so the runner's check (Python) and the
 // gateway's agree on exactly these bytes.
 import { createHash } from 'node:crypto';
-import canonicalizeModule from 'canonicalize';
+import { canonicalJson } from '../core/canonical-json.js';
 import type { TrainingExample } from '../core/contracts.js';
-
-// The package is CommonJS typed as an ES default export; under NodeNext the default import is the function at run time.
-const canonicalize = canonicalizeModule as unknown as (input: unknown) => string | undefined;
 
 export interface Permit {
   /** Stable record id, derived from the decision id: one call, one record, whoever offers it how often. */
@@ -26,13 +23,6 @@ export interface FeedRecord {
   seq: number;
   example: TrainingExample;
   permit: Permit;
-}
-
-/** RFC 8785 canonical JSON; throws on values JSON cannot represent, so nothing unsignable is queued. */
-export function canonicalJson(value: unknown): string {
-  const text = canonicalize(value);
-  if (text === undefined) throw new TypeError('value has no canonical JSON form');
-  return text;
 }
 
 export function digestOf(canonical: string): string {

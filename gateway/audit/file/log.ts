@@ -2,11 +2,8 @@
 // group commit. append() writes a whole batch with one write syscall and resolves once it is done
 // (the bytes are in the OS: they survive kill -9); `durable` settles after the batch's fsync.
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Config } from '../../config/types.js';
 import type { AuditRecord, CallContent } from '../../core/contracts.js';
-import { contentDigest } from '../../core/canonical-json.js';
-import { isChangeRecord } from '../../core/record-kind.js';
 import type { CheckpointSigner } from '../../signing/checkpoint-signer.js';
 import type { AuditLog, ConsistencyProof, InclusionProof, StoredEntry } from '../audit-log.js';
 import { signCheckpoint, verifierKey, type SignedCheckpoint } from '../../tlog/checkpoint.js';
@@ -20,6 +17,9 @@ import { WitnessClient } from '../witnessing/client.js';
 import { AuditCorruptionError, SegmentStore } from './segment-store.js';
 import { TreeStore } from './tree-store.js';
 import { acquireWriterLock } from './writer-lock.js';
+import { auditDir, contentDir, segmentsDir, treeDir } from './layout.js';
+import { contentStage, recordWithDigests } from '../record-content.js';
+import { BatchQueue } from '../../core/batch-queue.js';
 
 export interface FileAuditLogOptions {
   dataDir: string;
@@ -32,12 +32,7 @@ export interface FileAuditLogOptions {
   onError?: (err: Error) => void;
 }
 
-interface Pending {
-  record: AuditRecord;
-  content?: CallContent;
-  resolve: (r: { seq: number; durable: Promise<void> }) => void;
-  reject: (err: Error) => void;
-}
+type Appended = { seq: number; durable: Promise<void> };
 
 interface Deferred {
   promise: Promise<void>;
@@ -57,23 +52,6 @@ function deferred(): Deferred {
   return { promise, resolve, reject };
 }
 
-/** The record naming content that is only digested, not stored; the same digest the content store keys it by. */
-export function recordWithDigests(record: AuditRecord, content: CallContent): AuditRecord {
-  if (isChangeRecord(record)) return record;
-  const digest = (v: unknown, given: string | null) => (v === undefined ? given : contentDigest(v));
-  return { ...record, request_digest: digest(content.request, record.request_digest), response_digest: digest(content.response, record.response_digest) };
-}
-
-/** Stores the content parts and returns the record naming their digests. */
-export async function recordWithContent(record: AuditRecord, content: CallContent | undefined, put: (v: unknown) => Promise<string>): Promise<AuditRecord> {
-  if (isChangeRecord(record) || !content || (content.request === undefined && content.response === undefined)) return record;
-  const [request, response] = await Promise.all([
-    content.request === undefined ? record.request_digest : put(content.request),
-    content.response === undefined ? record.response_digest : put(content.response),
-  ]);
-  return { ...record, request_digest: request, response_digest: response };
-}
-
 export class FileAuditLog implements AuditLog {
   readonly origin: string;
   readonly verifierKey: string;
@@ -84,9 +62,8 @@ export class FileAuditLog implements AuditLog {
   readonly #content: ContentStore;
   readonly #frontier: Frontier;
   #latest: SignedCheckpoint | null;
-  #queue: Pending[] = [];
-  #flushScheduled = false;
-  #inflight = new Set<Promise<void>>();
+  readonly #queue = new BatchQueue<AuditRecord, Appended>({ write: (records) => this.#write(records) });
+  readonly #withContent = contentStage((v) => this.#content.put(v));
   #nextSync: Deferred | null = null;
   #syncTimer: NodeJS.Timeout | null = null;
   #syncChain: Promise<void> = Promise.resolve();
@@ -106,12 +83,12 @@ export class FileAuditLog implements AuditLog {
     this.#tree = parts.tree;
     this.#frontier = parts.frontier;
     this.#latest = parts.latest;
-    this.#content = new ContentStore(join(parts.dir, 'content'));
+    this.#content = new ContentStore(contentDir(parts.dir));
     this.#witnesses = opts.audit.witnesses?.length ? new WitnessClient(opts.audit.witnesses) : null;
   }
 
   static async open(opts: FileAuditLogOptions): Promise<FileAuditLog> {
-    const dir = join(opts.dataDir, 'audit');
+    const dir = auditDir(opts.dataDir);
     const readOnly = opts.readOnly ?? false;
     const vkey = verifierKey(opts.audit.origin, opts.keys.publicKeyRaw);
     let release: () => void = () => undefined;
@@ -131,13 +108,13 @@ export class FileAuditLog implements AuditLog {
   static async #open(opts: FileAuditLogOptions, dir: string, vkey: string, release: () => void): Promise<FileAuditLog> {
     const readOnly = opts.readOnly ?? false;
     const latest = readCheckpoints(dir, vkey).at(-1) ?? null;
-    const tree = new TreeStore(join(dir, 'tree'), readOnly);
+    const tree = new TreeStore(treeDir(dir), readOnly);
     // Tree nodes up to the last checkpoint were fsynced before it was signed; later ones are rebuilt.
     const trusted = Math.min(latest?.size ?? 0, tree.leafCount);
     if (!readOnly) tree.truncate(trusted);
     const frontier = Frontier.fromStore(tree.read, trusted);
     let pendingNodes: StoredNode[] = [];
-    const { store } = await SegmentStore.open(join(dir, 'segments'), {
+    const { store } = await SegmentStore.open(segmentsDir(dir), {
       readOnly,
       onRecord: readOnly
         ? undefined
@@ -151,7 +128,7 @@ export class FileAuditLog implements AuditLog {
           },
     });
     if (pendingNodes.length > 0) tree.write(pendingNodes);
-    const segDir = join(dir, 'segments');
+    const segDir = segmentsDir(dir);
     if (latest && store.size < latest.size) {
       throw new AuditCorruptionError(`audit log holds ${store.size} records but checkpoint signed ${latest.size}: records from seq ${store.size} are missing`, store.size, segDir, 0);
     }
@@ -169,49 +146,18 @@ export class FileAuditLog implements AuditLog {
     return log;
   }
 
-  append(record: AuditRecord, content?: CallContent): Promise<{ seq: number; durable: Promise<void> }> {
+  append(record: AuditRecord, content?: CallContent): Promise<Appended> {
     if (this.#failed) return Promise.reject(this.#failed);
     if (this.#closed || this.#opts.readOnly) return Promise.reject(new Error('audit log is closed or read-only'));
-    return new Promise((resolve, reject) => {
-      this.#queue.push(content?.digestOnly ? { record: recordWithDigests(record, content), resolve, reject } : { record, content, resolve, reject });
-      if (!this.#flushScheduled) {
-        this.#flushScheduled = true;
-        setImmediate(() => this.#track(this.#flush()));
-      }
-    });
+    if (content?.digestOnly) return this.#queue.push(recordWithDigests(record, content));
+    if (!content) return this.#queue.push(record);
+    // Queued once its content is stored, so records without content (every call's `started` record, denials) never wait for it.
+    return this.#withContent.push({ record, content }).then((r) => this.#queue.push(r));
   }
 
-  #track(p: Promise<void>): void {
-    this.#inflight.add(p);
-    void p.finally(() => this.#inflight.delete(p));
-  }
-
-  async #flush(): Promise<void> {
-    this.#flushScheduled = false;
-    const batch = this.#queue;
-    this.#queue = [];
-    // Records without content (every call's `started` record, denials) are written at once; those whose
-    // content must first reach the content store follow in their own write, so they never hold the others up.
-    const plain = batch.filter((p) => !p.content);
-    const withContent = batch.filter((p) => p.content);
-    if (plain.length > 0) this.#write(plain, plain.map((p) => p.record));
-    if (withContent.length === 0) return;
-    let records: AuditRecord[];
-    try {
-      const put = (v: unknown) => this.#content.put(v);
-      records = await Promise.all(withContent.map((p) => recordWithContent(p.record, p.content, put)));
-    } catch (err) {
-      for (const p of withContent) p.reject(err as Error);
-      return;
-    }
-    this.#write(withContent, records);
-  }
-
-  #write(batch: Pending[], records: AuditRecord[]): void {
-    if (this.#failed) {
-      for (const p of batch) p.reject(this.#failed);
-      return;
-    }
+  /** One batch, one write syscall: resolves once the bytes are in the OS. */
+  async #write(records: AuditRecord[]): Promise<Appended[]> {
+    if (this.#failed) throw this.#failed;
     const first = this.#segments.size;
     try {
       const leaves: Buffer[] = [];
@@ -226,11 +172,10 @@ export class FileAuditLog implements AuditLog {
     } catch (err) {
       // The frontier may be ahead of the files now; refuse further appends until reopened (recovery repairs it).
       this.#failed = err as Error;
-      for (const p of batch) p.reject(err as Error);
-      return;
+      throw err;
     }
     const durable = this.#durableAfterWrite();
-    for (let i = 0; i < batch.length; i++) batch[i].resolve({ seq: first + i, durable });
+    return records.map((_, i) => ({ seq: first + i, durable }));
   }
 
   #durableAfterWrite(): Promise<void> {
@@ -259,13 +204,11 @@ export class FileAuditLog implements AuditLog {
     return d.promise;
   }
 
-  /** Flushes queued appends and fsyncs everything written. */
+  /** Writes what is queued or storing its content, then fsyncs everything written. */
   async #settle(): Promise<void> {
-    while (this.#queue.length > 0 || this.#inflight.size > 0) {
-      if (this.#queue.length > 0 && !this.#flushScheduled) this.#track(this.#flush());
-      await Promise.all([...this.#inflight]);
-      await new Promise((r) => setImmediate(r));
-    }
+    // Each record's move to #queue was chained before this flush waits, so it runs first.
+    await this.#withContent.close();
+    await this.#queue.close();
     await this.#runSync();
   }
 

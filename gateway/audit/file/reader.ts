@@ -1,13 +1,13 @@
 // Reads the records of a file-backed audit log in order without opening it for writing (the
 // policy dry-run replays them). A torn tail is skipped; damage before it throws.
-import { join } from 'node:path';
 import type { AuditRecord } from '../../core/contracts.js';
 import { decodeLeaf } from '../../tlog/leaf.js';
 import { scanSegment } from './segment-scan.js';
 import { listSegments } from './segment-store.js';
+import { auditDir, segmentsDir } from './layout.js';
 
 export async function* iterateRecords(dataDir: string): AsyncIterable<AuditRecord> {
-  for (const { path } of listSegments(join(dataDir, 'audit', 'segments'))) {
+  for (const { path } of listSegments(segmentsDir(auditDir(dataDir)))) {
     const it = scanSegment(path);
     for (;;) {
       const step = await it.next();

@@ -2,16 +2,14 @@
 // <audit>/tombstones.jsonl (fsynced) before its file is deleted, so a crash in between leaves a
 // tombstone for content still present (harmless), never deleted content without one.
 import { existsSync, readFileSync } from 'node:fs';
-import { appendFile, open } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { CheckpointSigner } from '../../signing/checkpoint-signer.js';
 import type { ContentStore } from './content-store.js';
 import { signTombstone, type SignedTombstone } from '../../tlog/tombstone.js';
-
-export const TOMBSTONES_FILE = 'tombstones.jsonl';
+import { appendSynced } from './append-synced.js';
+import { tombstonesFile } from './layout.js';
 
 export function readTombstones(auditDir: string): SignedTombstone[] {
-  const path = join(auditDir, TOMBSTONES_FILE);
+  const path = tombstonesFile(auditDir);
   if (!existsSync(path)) return [];
   return readFileSync(path, 'utf8')
     .split('\n')
@@ -32,14 +30,7 @@ export async function purgeContent(auditDir: string, content: ContentStore, cuto
   const rule = `older-than ${cutoff.toISOString()}`;
   if (digests.length > 0) {
     const lines = await Promise.all(digests.map(async (digest) => JSON.stringify(await signTombstone({ digest, purged_at: purgedAt, rule }, (d) => signer.sign(d))) + '\n'));
-    const path = join(auditDir, TOMBSTONES_FILE);
-    await appendFile(path, lines.join(''));
-    const fh = await open(path, 'r');
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
+    await appendSynced(tombstonesFile(auditDir), lines.join(''));
   }
   for (const digest of digests) await content.remove(digest);
   for (const path of leftovers) await content.removePath(path);

@@ -8,6 +8,9 @@ import { HASH_SIZE, type StoredNode } from '../../tlog/merkle.js';
 
 const fsyncAsync = promisify(fsync);
 
+/** The file of one level's nodes in the tree directory. */
+export const levelPath = (dir: string, level: number) => join(dir, `level-${String(level).padStart(2, '0')}.bin`);
+
 export class TreeStore {
   readonly #dir: string;
   readonly #readOnly: boolean;
@@ -34,7 +37,7 @@ export class TreeStore {
   #fd(level: number): number {
     while (this.#fds.length <= level) {
       const l = this.#fds.length;
-      const path = join(this.#dir, `level-${String(l).padStart(2, '0')}.bin`);
+      const path = levelPath(this.#dir, l);
       const fd = openSync(path, this.#readOnly ? 'r' : existsSync(path) ? 'r+' : 'w+');
       this.#fds.push(fd);
       this.#counts.push(Math.floor(fstatSync(fd).size / HASH_SIZE));

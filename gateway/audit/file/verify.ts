@@ -1,7 +1,6 @@
 // `audit verify` of a file-backed store: recomputes every leaf and the tree from the segment files,
 // checks each signed checkpoint, the stored content, and names the first bad record.
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
-import { join } from 'node:path';
 import { contentDigest } from '../../core/canonical-json.js';
 import { verifierPublicKey, type Checkpoint, type SignedCheckpoint } from '../../tlog/checkpoint.js';
 import { readCheckpoints, readVerifierKey } from './checkpoint-store.js';
@@ -10,6 +9,8 @@ import { Frontier, HASH_SIZE, leafHash } from '../../tlog/merkle.js';
 import { scanSegment } from './segment-scan.js';
 import { readTombstones } from './retention.js';
 import { listSegments } from './segment-store.js';
+import { auditDir, checkpointsFile, contentDir, segmentsDir, treeDir } from './layout.js';
+import { levelPath } from './tree-store.js';
 import { tombstoneValid } from '../../tlog/tombstone.js';
 import { isPinned, openTrustedCheckpoint, quorumProblem, type TrustAnchors } from '../../tlog/trust.js';
 
@@ -106,7 +107,7 @@ function leafSeq(payload: Buffer): number {
 /** The first record naming `digest`, for locating altered content. */
 async function firstRecordNaming(dir: string, digest: string): Promise<number | null> {
   let seq = 0;
-  for (const { path } of listSegments(join(dir, 'segments'))) {
+  for (const { path } of listSegments(segmentsDir(dir))) {
     for await (const { payload } of scanSegment(path)) {
       if (payload.includes(`"${digest}"`)) return seq;
       seq++;
@@ -120,7 +121,7 @@ async function firstRecordNaming(dir: string, digest: string): Promise<number | 
  * the cost follows what is kept, not how many records there are; purged content is simply absent.
  */
 async function verifyContent(dir: string, report: VerifyReport): Promise<VerifyProblem | null> {
-  const content = new ContentStore(join(dir, 'content'));
+  const content = new ContentStore(contentDir(dir));
   for (const digest of await content.digests()) {
     const raw = await content.raw(digest);
     if (raw === null) continue;
@@ -161,7 +162,7 @@ export interface VerifyStoreOptions {
 }
 
 export async function verifyStore(dataDir: string, opts: VerifyStoreOptions = {}): Promise<VerifyReport> {
-  const dir = join(dataDir, 'audit');
+  const dir = auditDir(dataDir);
   const anchors: TrustAnchors = opts.trust ?? { witnessKeys: [], quorum: 0, maxTailMs: Infinity };
   const pinned = isPinned(anchors);
   const report: VerifyReport = { ok: false, records: 0, checkpoints: 0, verifiedSize: 0, contentChecked: 0, contentPurged: 0, problem: null, warnings: [], pinned, unverifiedTail: null };
@@ -184,7 +185,7 @@ export async function verifyStore(dataDir: string, opts: VerifyStoreOptions = {}
     } catch (err) {
       return fail('checkpoint', null, (err as Error).message);
     }
-  } else if (existsSync(join(dir, 'checkpoints.jsonl'))) {
+  } else if (existsSync(checkpointsFile(dir))) {
     return fail('checkpoint', null, 'no verifier key to check the checkpoints with');
   }
   report.checkpoints = checkpoints.length;
@@ -207,9 +208,9 @@ export async function verifyStore(dataDir: string, opts: VerifyStoreOptions = {}
   let tailLast = '';
   let nextCp = 0;
   const frontier = new Frontier();
-  const stored = new StoredLeaves(join(dir, 'tree', 'level-00.bin'));
+  const stored = new StoredLeaves(levelPath(treeDir(dir), 0));
   const checkContent = opts.checkContent ?? true;
-  const content = new ContentStore(join(dir, 'content'));
+  const content = new ContentStore(contentDir(dir));
   const purged = new Set<string>();
   if (checkContent) {
     for (const t of readTombstones(dir)) {
@@ -220,7 +221,7 @@ export async function verifyStore(dataDir: string, opts: VerifyStoreOptions = {}
 
 
   try {
-    const segments = listSegments(join(dir, 'segments'));
+    const segments = listSegments(segmentsDir(dir));
     for (let s = 0; s < segments.length; s++) {
       const { firstSeq, path } = segments[s];
       if (firstSeq !== pos) {

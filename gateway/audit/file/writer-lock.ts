@@ -1,7 +1,7 @@
 // One writer per data directory: <audit>/LOCK holds the writer's pid. A lock left by a dead process
 // (kill -9) is taken over; one held by a live process refuses the second writer.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writerLockFile } from './layout.js';
 
 function alive(pid: number): boolean {
   try {
@@ -14,7 +14,7 @@ function alive(pid: number): boolean {
 
 /** Takes the lock; returns its release. */
 export function acquireWriterLock(auditDir: string): () => void {
-  const path = join(auditDir, 'LOCK');
+  const path = writerLockFile(auditDir);
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       writeFileSync(path, String(process.pid), { flag: 'wx' });

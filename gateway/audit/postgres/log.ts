@@ -11,11 +11,13 @@ import type { CheckpointSigner } from '../../signing/checkpoint-signer.js';
 import type { AuditLog, ConsistencyProof, InclusionProof, StoredEntry } from '../audit-log.js';
 import { canonicalJson, contentDigest } from '../../core/canonical-json.js';
 import { openCheckpoint, signCheckpoint, verifierKey, type SignedCheckpoint } from '../../tlog/checkpoint.js';
-import { recordWithContent, recordWithDigests } from '../file/log.js';
+import { contentStage, recordWithDigests } from '../record-content.js';
 import { recordMatcher, type RecordFilter } from '../filter.js';
 import { decodeLeaf, encodeLeaf, type LogEntry } from '../../tlog/leaf.js';
 import { consistencyProof, Frontier, HASH_SIZE, inclusionProof, leafHash, treeRoot, type HashReader, type StoredNode } from '../../tlog/merkle.js';
 import { PG_SCHEMA_SQL } from './schema.js';
+import { BatchQueue } from '../../core/batch-queue.js';
+import { InFlight } from '../../core/in-flight.js';
 
 export interface PgAuditLogOptions {
   url: string;
@@ -62,16 +64,11 @@ async function withNodes<T>(db: pg.Pool | pg.ClientBase, fn: (read: HashReader) 
   });
 }
 
+type Appended = { seq: number; durable: Promise<void> };
+
 interface Waiter {
   id: number;
-  resolve: (r: { seq: number; durable: Promise<void> }) => void;
-  reject: (err: Error) => void;
-}
-
-interface Queued {
-  record: AuditRecord;
-  content?: CallContent;
-  resolve: (r: { seq: number; durable: Promise<void> }) => void;
+  resolve: (r: Appended) => void;
   reject: (err: Error) => void;
 }
 
@@ -84,8 +81,9 @@ export class PgAuditLog implements AuditLog {
   #listener: pg.Client | null = null;
   #leader: pg.Client | null = null;
   #frontier: Frontier | null = null;
-  #queue: Queued[] = [];
-  #flushScheduled = false;
+  readonly #inserts = new BatchQueue<string, number>({ write: (records) => this.#insertPending(records) });
+  readonly #withContent = contentStage((v) => this.#putContent(v));
+  readonly #inserting = new InFlight();
   #waiters = new Map<number, Waiter>();
   #integratedUpTo = 0;
   #pollTimer: NodeJS.Timeout | null = null;
@@ -279,35 +277,30 @@ export class PgAuditLog implements AuditLog {
    * Inserts the record (committed, so durable, when the insert returns) and resolves with its
    * sequence number once the sequencer has integrated it; `durable` is already settled.
    */
-  append(record: AuditRecord, content?: CallContent): Promise<{ seq: number; durable: Promise<void> }> {
+  append(record: AuditRecord, content?: CallContent): Promise<Appended> {
     if (this.#closed) return Promise.reject(new Error('audit log is closed'));
-    return new Promise((resolve, reject) => {
-      this.#queue.push(content?.digestOnly ? { record: recordWithDigests(record, content), resolve, reject } : { record, content, resolve, reject });
-      if (!this.#flushScheduled) {
-        this.#flushScheduled = true;
-        setImmediate(() => void this.#flush());
-      }
-    });
+    const stored = content?.digestOnly ? Promise.resolve(recordWithDigests(record, content)) : content ? this.#withContent.push({ record, content }) : Promise.resolve(record);
+    const inserted = this.#inserting.track(stored.then((r) => this.#inserts.push(canonicalJson(r))));
+    return inserted.then((id) => this.#sequenced(id));
   }
 
-  async #flush(): Promise<void> {
-    this.#flushScheduled = false;
-    const batch = this.#queue;
-    this.#queue = [];
-    try {
-      const records = await Promise.all(batch.map((q) => recordWithContent(q.record, q.content, (v) => this.#putContent(v))));
-      const { rows } = await this.#pool.query<{ id: string }>(
-        `with ins as (insert into audit_pending (record) select t.record from unnest($1::text[]) with ordinality as t(record, n) order by t.n returning id)
-         select id from ins order by id`,
-        [records.map((r) => canonicalJson(r))],
-      );
-      void this.#pool.query("select pg_notify('audit_pending', '')").catch(() => undefined);
-      rows.forEach((row, i) => this.#waiters.set(Number(row.id), { id: Number(row.id), resolve: batch[i].resolve, reject: batch[i].reject }));
-      this.#ensureWaiterPoll();
-      await this.#resolveWaiters();
-    } catch (err) {
-      for (const q of batch) q.reject(err as Error);
-    }
+  /** Inserts a batch into audit_pending in one statement; resolves with the pending ids in order. */
+  async #insertPending(records: string[]): Promise<number[]> {
+    const { rows } = await this.#pool.query<{ id: string }>(
+      `with ins as (insert into audit_pending (record) select t.record from unnest($1::text[]) with ordinality as t(record, n) order by t.n returning id)
+       select id from ins order by id`,
+      [records],
+    );
+    void this.#pool.query("select pg_notify('audit_pending', '')").catch(() => undefined);
+    return rows.map((row) => Number(row.id));
+  }
+
+  #sequenced(id: number): Promise<Appended> {
+    const sequenced = new Promise<Appended>((resolve, reject) => this.#waiters.set(id, { id, resolve, reject }));
+    this.#ensureWaiterPoll();
+    // Its notification may have come before the insert's answer.
+    if (id <= this.#integratedUpTo) void this.#resolveWaiters();
+    return sequenced;
   }
 
   /** A missed notification must not strand a waiter: poll while any wait. */
@@ -446,7 +439,7 @@ export class PgAuditLog implements AuditLog {
 
   async close(): Promise<void> {
     if (this.#closed) return;
-    while (this.#queue.length > 0 || this.#flushScheduled) await new Promise((r) => setImmediate(r));
+    await this.#inserting.settled();
     const deadline = Date.now() + 5000;
     while (this.#waiters.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     this.#closed = true;

@@ -3,7 +3,7 @@ import type { AuditRecord, CallFacts, CallRecord, ModelRoute, Principal, Provide
 import { isChangeRecord } from '../../core/record-kind.js';
 import type { PolicyDecider } from '../../core/contracts.js';
 import { impactGroups } from './impact.js';
-import type { DecisionChange, DecisionSummary, DryRunReport } from './report.js';
+import type { DecisionSummary, DryRunReport } from './report.js';
 
 /** Optional lookups into the live configuration; without them the record alone is used. */
 export interface RecordContext {

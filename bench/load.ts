@@ -2,7 +2,7 @@
 // sub-millisecond resolution: autocannon's own histogram rounds to whole milliseconds, too coarse
 // for an overhead aim of 1 ms.
 import autocannon from 'autocannon';
-import { percentile } from './stats.js';
+import { windowFigures } from './stats.js';
 
 export interface Target {
   /** Full URL of the chat completions endpoint. */
@@ -68,11 +68,7 @@ export function runLoad(target: Target, opts: LoadOptions): Promise<LoadResult> 
           overallRate: opts.overallRate ?? null,
           requests: result.requests.total,
           ok,
-          rps: ok / opts.durationS,
-          p50Ms: percentile(sorted, 50),
-          p90Ms: percentile(sorted, 90),
-          p99Ms: percentile(sorted, 99),
-          meanMs: ok > 0 ? sorted.reduce((a, b) => a + b, 0) / ok : NaN,
+          ...windowFigures(sorted, ok, opts.durationS),
           errors: result.errors,
           timeouts: result.timeouts,
           non2xx: result.non2xx,

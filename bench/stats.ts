@@ -19,3 +19,10 @@ export function median(values: ArrayLike<number>): number {
 export function growthPct(first: number, last: number): number {
   return first > 0 ? ((last - first) / first) * 100 : NaN;
 }
+
+/** Throughput and latency of one load window from its answered calls' latencies (ascending). */
+export function windowFigures(sorted: ArrayLike<number>, ok: number, durationS: number) {
+  let sum = 0;
+  for (let i = 0; i < sorted.length; i++) sum += sorted[i];
+  return { rps: ok / durationS, p50Ms: percentile(sorted, 50), p90Ms: percentile(sorted, 90), p99Ms: percentile(sorted, 99), meanMs: ok > 0 ? sum / ok : NaN };
+}

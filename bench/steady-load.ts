@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import type { LoadResult, Target } from './load.js';
-import { percentile } from './stats.js';
+import { windowFigures } from './stats.js';
 
 // Enough sockets that the pool never limits an open-loop rate this machine can serve.
 const CONNECTIONS = 256;
@@ -61,11 +61,7 @@ export async function runSteady(target: Target, opts: { rate: number; durationS:
     overallRate: opts.rate,
     requests: sent,
     ok,
-    rps: ok / opts.durationS,
-    p50Ms: percentile(sorted, 50),
-    p90Ms: percentile(sorted, 90),
-    p99Ms: percentile(sorted, 99),
-    meanMs: ok > 0 ? sorted.reduce((a, b) => a + b, 0) / ok : NaN,
+    ...windowFigures(sorted, ok, opts.durationS),
     errors,
     timeouts: 0,
     non2xx,

@@ -1,4 +1,4 @@
-import type { Usage } from '../core/contracts.js';
+import type { Endpoint, ProviderKind, Usage } from '../core/contracts.js';
 import { errorAnswerFor } from '../core/errors.js';
 import { isObject } from './json-object.js';
 import { serializeEvents } from './sse.js';
@@ -28,4 +28,9 @@ export function withStreamUsage(body: Record<string, unknown>, upstreamModel: st
 /** OpenAI streams carry an error as a data-only event holding the error body. */
 export function openaiStreamError(status: number, message: string): string {
   return serializeEvents([{ data: JSON.stringify(errorAnswerFor(status, 'failed', 'openai', message).body) }]);
+}
+
+/** What the OpenAI-only endpoints share: the dialect, the providers that serve them (not Anthropic's), the error event. */
+export function openaiOnlyEndpoint(endpoint: Endpoint, path: string) {
+  return { endpoint, dialect: 'openai' as const, path, accepts: (kind: ProviderKind) => kind !== 'anthropic', streamError: openaiStreamError };
 }

@@ -1,15 +1,11 @@
 // OpenAI legacy POST /v1/completions: text in `choices[].text`.
 import { isObject } from './json-object.js';
 import { openaiChoiceStream } from './openai-choice-stream.js';
-import { openaiStreamError, openaiUsage, requireModel, withStreamUsage } from './openai-common.js';
+import { openaiOnlyEndpoint, openaiUsage, requireModel, withStreamUsage } from './openai-common.js';
 import type { EndpointAdapter, ParsedRequest } from './types.js';
 
 export const openaiCompletions: EndpointAdapter = {
-  endpoint: 'completions',
-  dialect: 'openai',
-  path: '/v1/completions',
-  accepts: (kind) => kind !== 'anthropic',
-  streamError: openaiStreamError,
+  ...openaiOnlyEndpoint('completions', '/v1/completions'),
 
   parse(body): ParsedRequest | string {
     const model = requireModel(body);

@@ -1,13 +1,9 @@
 // OpenAI POST /v1/embeddings: vectors, nothing to mark; passed through as they are.
-import { openaiStreamError, openaiUsage, requireModel } from './openai-common.js';
+import { openaiOnlyEndpoint, openaiUsage, requireModel } from './openai-common.js';
 import type { EndpointAdapter, ParsedRequest } from './types.js';
 
 export const openaiEmbeddings: EndpointAdapter = {
-  endpoint: 'embeddings',
-  dialect: 'openai',
-  path: '/v1/embeddings',
-  accepts: (kind) => kind !== 'anthropic',
-  streamError: openaiStreamError,
+  ...openaiOnlyEndpoint('embeddings', '/v1/embeddings'),
 
   parse(body): ParsedRequest | string {
     const model = requireModel(body);

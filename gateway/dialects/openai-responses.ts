@@ -3,7 +3,7 @@
 // full text equals the concatenated streamed marks), and deltas are marked as they pass.
 import type { OutputMarker } from '../core/contracts.js';
 import { isObject } from './json-object.js';
-import { openaiStreamError, openaiUsage, requireModel } from './openai-common.js';
+import { openaiOnlyEndpoint, openaiUsage, requireModel } from './openai-common.js';
 import type { CollectedOutput, EndpointAdapter, ParsedRequest, SseEvent } from './types.js';
 import { eventObject } from './sse.js';
 
@@ -23,11 +23,7 @@ function markOutput(output: unknown, marker: OutputMarker | null, out: Collected
 }
 
 export const openaiResponses: EndpointAdapter = {
-  endpoint: 'responses',
-  dialect: 'openai',
-  path: '/v1/responses',
-  accepts: (kind) => kind !== 'anthropic',
-  streamError: openaiStreamError,
+  ...openaiOnlyEndpoint('responses', '/v1/responses'),
 
   parse(body): ParsedRequest | string {
     const model = requireModel(body);

@@ -48,7 +48,9 @@ export function scanPieces(pieces: readonly Piece[], folded: readonly FoldedText
       for (const { dataClass, kind } of decodedFindings(run.bytes, budget, 1)) out.push({ dataClass, kind, spans: [{ piece: i, start: run.start, end: run.end }] });
     }
     for (const run of spacedRuns(text)) {
-      for (const f of findings(run.text.replace(SEPARATORS, ''))) {
+      const joinedUp = run.text.replace(SEPARATORS, '');
+      if (!PREFIXED_START.test(joinedUp)) continue;
+      for (const f of findings(joinedUp)) {
         if (PREFIXED.has(f.kind)) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: run.start, end: run.end }] });
       }
     }
@@ -131,7 +133,11 @@ function spacedRuns(text: string): Array<{ start: number; end: number; text: str
   return out;
 }
 const SEPARATORS = /[\s._|,:;·•-]+/g;
-const PREFIXED = new Set(['awsAccessKey', 'openaiKey', 'anthropicKey', 'githubToken', 'gitlabToken', 'stripeKey', 'huggingfaceToken', 'npmToken', 'googleKey', 'slackToken']);
+// Every match of a PREFIXED detector holds one of these fixed strings; a joined run that holds none of
+// them has none of those findings, and the full detector pass over it is skipped (most spaced runs are
+// ordinary words: "is it a way to").
+export const PREFIXED_START = /sk-|[sr]k_|A(?:KIA|SIA|BIA|CCA|3T|Iza)|gh[pousr]_|github_pat_|gl(?:pat|dt|ptt|rt)-|hf_|npm_|xox[abposr]-/;
+export const PREFIXED = new Set(['awsAccessKey', 'openaiKey', 'anthropicKey', 'githubToken', 'gitlabToken', 'stripeKey', 'huggingfaceToken', 'npmToken', 'googleKey', 'slackToken']);
 
 function decodedFindings(bytes: Buffer, budget: DecodeBudget, nesting: number): Array<{ dataClass: string; kind: string }> {
   if (isPrivateKeyDer(bytes)) return [{ dataClass: 'secret.private_key', kind: 'privateKey' }];

@@ -47,7 +47,7 @@ export function scanPieces(pieces: readonly Piece[], folded: readonly FoldedText
     for (const run of encodedRuns(text, budget)) {
       for (const { dataClass, kind } of decodedFindings(run.bytes, budget, 1)) out.push({ dataClass, kind, spans: [{ piece: i, start: run.start, end: run.end }] });
     }
-    for (const run of spacedRuns(text)) {
+    for (const run of SPREAD_PREFIX.test(text) ? spacedRuns(text) : []) {
       const joinedUp = run.text.replace(SEPARATORS, '');
       if (!PREFIXED_START.test(joinedUp)) continue;
       for (const f of findings(joinedUp)) {
@@ -136,7 +136,17 @@ const SEPARATORS = /[\s._|,:;·•-]+/g;
 // Every match of a PREFIXED detector holds one of these fixed strings; a joined run that holds none of
 // them has none of those findings, and the full detector pass over it is skipped (most spaced runs are
 // ordinary words: "is it a way to").
-export const PREFIXED_START = /sk-|[sr]k_|A(?:KIA|SIA|BIA|CCA|3T|Iza)|gh[pousr]_|github_pat_|gl(?:pat|dt|ptt|rt)-|hf_|npm_|xox[abposr]-/;
+const PREFIXES = ['sk-', 'sk_', 'rk_', 'AKIA', 'ASIA', 'ABIA', 'ACCA', 'A3T', 'AIza', 'ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_', 'glpat-', 'gldt-', 'glptt-', 'glrt-', 'hf_', 'npm_', ...'abposr'.split('').map((c) => `xox${c}-`)];
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+export const PREFIXED_START = new RegExp(PREFIXES.map(escape).join('|'));
+// A joined run is made of [A-Za-z0-9+/=] only, so of the prefixes it can hold only those made of these
+// characters; for one of them to be in a joined run, the text must hold it spread out with separators
+// between its characters. A text without any such spread-out prefix has no spaced run worth finding.
+export const SPREAD_PREFIX = new RegExp(
+  PREFIXES.filter((p) => /^[A-Za-z0-9+/=]+$/.test(p))
+    .map((p) => [...p].map(escape).join('[\\s._|,:;·•-]*'))
+    .join('|'),
+);
 export const PREFIXED = new Set(['awsAccessKey', 'openaiKey', 'anthropicKey', 'githubToken', 'gitlabToken', 'stripeKey', 'huggingfaceToken', 'npmToken', 'googleKey', 'slackToken']);
 
 function decodedFindings(bytes: Buffer, budget: DecodeBudget, nesting: number): Array<{ dataClass: string; kind: string }> {

@@ -121,6 +121,18 @@ const isSpace = (c: number): boolean => (c === 32 || (c >= 9 && c <= 13) ? true 
  * secretValue: a value starts after `:`, `=` or `=>`, then white space, then maybe a quote (what its
  * lookbehind ends with); the lookbehind itself (the credential-like name) is checked when tried.
  */
+const VALUE = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+_.~=!@#$%^&*-') VALUE[c.charCodeAt(0)] = 1;
+/** Whether 12 characters of secretValue's value class start at `p`. */
+function valueFollows(text: string, p: number): boolean {
+  if (p + 12 > text.length) return false;
+  for (let i = p; i < p + 12; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || VALUE[c] !== 1) return false;
+  }
+  return true;
+}
+
 const SIGN = /[:=>]/g;
 function afterAssignment(text: string): NextStart {
   const sign = SIGN;
@@ -138,9 +150,10 @@ function afterAssignment(text: string): NextStart {
       let q = m.index + 1;
       while (q < text.length && isSpace(text.charCodeAt(q))) q++;
       if (q >= text.length) continue;
-      pending.push(q);
+      // The value is at least 12 value characters: most `=` and `:` in code and prose are not followed by that many.
+      if (valueFollows(text, q)) pending.push(q);
       const c = text.charCodeAt(q);
-      if (c === 34 || c === 39) pending.push(q + 1);
+      if ((c === 34 || c === 39) && valueFollows(text, q + 1)) pending.push(q + 1);
     }
   };
 }

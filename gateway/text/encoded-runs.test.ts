@@ -35,7 +35,7 @@ t.test('encodedRuns finds exactly what the unfiltered patterns find', async (t) 
   const piece = fc.oneof(
     fc.stringMatching(/^[A-Za-z0-9+/_-]{1,40}$/),
     fc.stringMatching(/^[0-9a-fA-F]{1,70}$/),
-    fc.constantFrom(' ', '\n', '=', '==', '%41', '%2', '%zz', 'é', '.', '-', Buffer.from('api_key=sk-proj-abc').toString('base64')),
+    fc.constantFrom(' ', '\n', '=', '==', '%41', '%41%42%43', 'a%4', '%%', '~', '%2', '%zz', 'é', '.', '-', Buffer.from('api_key=sk-proj-abc').toString('base64')),
     fc.string({ maxLength: 5 }),
   );
   let found = 0;

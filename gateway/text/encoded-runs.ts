@@ -26,7 +26,7 @@ export class DecodeBudget {
 export function encodedRuns(text: string, budget: DecodeBudget): EncodedRun[] {
   const out: EncodedRun[] = [];
   // Each pattern is tried (anchored) only where it can match: RUN where 16 base64 characters follow, HEX at
-  // the start of a run of 32 or more hex digits, PERCENT only in a text holding a %. Those places are found
+  // the start of a run of 32 or more hex digits, PERCENT before an escape (below). Those places are found
   // by looking ahead the length of the shortest match (ordinary prose is read about one character in ten),
   // not by entering the pattern at every position. What each finds is what the global pattern finds.
   let from = 0;
@@ -61,16 +61,21 @@ export function encodedRuns(text: string, budget: DecodeBudget): EncodedRun[] {
     budget.remaining -= bytes.length;
     out.push({ start: at, end: from, bytes });
   }
-  if (text.includes('%')) {
-    // The module's own pattern, not a per-call copy from matchAll (a copy starts in V8's slower
-    // regular-expression interpreter); safe to share, the loop runs to its end before anything else uses it.
-    PERCENT.lastIndex = 0;
-    for (let m = PERCENT.exec(text); m !== null; m = PERCENT.exec(text)) {
-      if (budget.remaining <= 0) break;
-      const bytes = Buffer.from(percentDecode(m[0]), 'utf8');
-      budget.remaining -= bytes.length;
-      out.push({ start: m.index, end: m.index + m[0].length, bytes });
-    }
+  // PERCENT starts where the run of its characters before its first escape starts: tried only there.
+  ESCAPE.lastIndex = 0;
+  from = 0;
+  for (let e = ESCAPE.exec(text); e !== null; e = ESCAPE.exec(text)) {
+    if (budget.remaining <= 0) break;
+    let at = e.index;
+    while (at > 0 && inClass(text, at - 1, URL_UNRESERVED)) at--;
+    if (at < from) continue;
+    PERCENT_AT.lastIndex = at;
+    const m = PERCENT_AT.exec(text);
+    if (m === null) continue;
+    from = at + m[0].length;
+    const bytes = Buffer.from(percentDecode(m[0]), 'utf8');
+    budget.remaining -= bytes.length;
+    out.push({ start: at, end: from, bytes });
   }
   return out;
 }
@@ -82,6 +87,9 @@ function table(chars: string): Uint8Array {
 }
 const BASE64_ALPHABET = table('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-');
 const HEX_DIGIT = table('0123456789ABCDEFabcdef');
+const URL_UNRESERVED = table('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._~+-');
+const ESCAPE = /%[0-9A-Fa-f]{2}/g;
+const PERCENT_AT = new RegExp(PERCENT.source, 'y');
 const RUN_AT = new RegExp(RUN.source, 'y');
 const HEX_AT = new RegExp(HEX.source, 'y');
 

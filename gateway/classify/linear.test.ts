@@ -26,6 +26,8 @@ const adversarial: Record<string, (n: number) => string> = {
   'key prefixes': (n) => 'sk-'.repeat(Math.ceil(n / 3)),
   'phone prefixes': (n) => '+1 '.repeat(Math.ceil(n / 3)),
   'spaced-out groups': (n) => 'AB '.repeat(Math.ceil(n / 3)),
+  'a spaced-out key prefix repeated': (n) => 'A K I A '.repeat(Math.ceil(n / 8)),
+  'spaced-out prefixes between quotes': (n) => '"A-K-I-A" '.repeat(Math.ceil(n / 10)),
   'bearer words': (n) => 'Bearer '.repeat(Math.ceil(n / 7)),
   'URL credentials': (n) => 'https://a:'.repeat(n / 10),
   'at signs': (n) => 'a@'.repeat(n / 2),

@@ -6,7 +6,7 @@ import t from 'tap';
 import fc from 'fast-check';
 import { findings, type Finding } from './classify.js';
 import { combined, detectors } from './detectors.js';
-import { PREFIXED, PREFIXED_START, SPREAD_PREFIX } from './scan.js';
+import { PREFIXED, PREFIXED_START, SPREAD_PREFIX, spacedRuns, spacedRunsNearPrefixes } from './scan.js';
 
 /** The oracle: the combined alternation at every position, as findings() was written before its prefilters. */
 function unfiltered(text: string): Finding[] {
@@ -81,4 +81,23 @@ t.test('a text without a prefix spread out over separators has no spaced run hol
   );
   t.ok(skipped > 100, `${skipped} texts skipped`);
   t.ok(SPREAD_PREFIX.test('key: A K I A I O S F'), 'a spelt-out key is not skipped');
+});
+
+t.test('spaced runs read only around a spread-out prefix are those of the whole text that hold a prefix', async (t) => {
+  const holdsPrefix = (r: { text: string }) => PREFIXED_START.test(r.text.replace(/[\s._|,:;·•-]+/g, ''));
+  const piece = fc.oneof(
+    fc.constantFrom('A K I A', 'AKIA', 'A-I-z-a', 'A3T', 'IOSF', 'ODNN', '7EXA', 'MPLE', '"', "'", '(', ')', '{', '@', '\u00a0', '·', '•', 'é'),
+    fc.stringMatching(/^[A-Za-z0-9+/=]{1,4}$/),
+    fc.stringMatching(/^[\s._|,:;·•-]{1,3}$/),
+  );
+  let kept = 0;
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 40 }).map((p) => p.join('')), (text) => {
+      const expected = spacedRuns(text).filter(holdsPrefix);
+      kept += expected.length;
+      t.same(spacedRunsNearPrefixes(text).filter(holdsPrefix), expected);
+    }),
+    { numRuns: 3000 },
+  );
+  t.ok(kept > 200, `${kept} runs holding a prefix`);
 });

@@ -1,6 +1,16 @@
 // Pure, deterministic detection of personal data and secrets in request content. Detectors report data
 // classes; the policy decides what they mean.
-import { combined, detectors } from './detectors.js';
+//
+// What findings() returns is exactly what the one combined alternation of every detector pattern
+// (detectors.ts `combined`) finds with matchAll: the leftmost position where some detector matches, the
+// first detector in table order matching there, the scan going on after the match (accepted or not).
+// Running that alternation at every position of the text is what cost most of a classification, so it
+// is not run. Each detector belongs to a group with a cheap way of finding the positions where one of
+// its detectors can start (a fixed prefix, a digit, an `@`, a `:` or `=`, a run of exactly 40 base64
+// characters); the positions of all groups are visited in order, and only there are the groups'
+// patterns tried, anchored. A position is tried only where the combined alternation would try it too
+// (never inside a match already made), so the cost stays linear where the table's patterns are.
+import { detectors } from './detectors.js';
 
 export interface Finding {
   dataClass: string;
@@ -10,21 +20,231 @@ export interface Finding {
   end: number;
 }
 
+/** The next position at or after `from` where one of a group's detectors may start, or -1. Called with `from` never decreasing. */
+type NextStart = (from: number) => number;
+
+interface Group {
+  /** Indices into `detectors`, ascending. */
+  members: number[];
+  /** The members' patterns as one sticky alternation, tried only at a candidate start. */
+  anchored: RegExp;
+  /** A cursor over the candidate starts of one text. */
+  starts(text: string): NextStart;
+}
+
+const index = (name: string): number => {
+  const i = detectors.findIndex((d) => d.name === name);
+  if (i < 0) throw new Error(`no detector ${name}`);
+  return i;
+};
+
+/** Starts from a global pattern that matches (boundedly) at every position where a member can start, and maybe elsewhere. */
+// Shared between calls (findings() is synchronous and never re-entered), so that a call on a short text
+// does not compile anything.
+function byPattern(source: string): (text: string) => NextStart {
+  const re = new RegExp(source, 'g');
+  return (text) => {
+    return (from) => {
+      re.lastIndex = from;
+      const m = re.exec(text);
+      return m === null ? -1 : m.index;
+    };
+  };
+}
+
+const BASE64 = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+') BASE64[c.charCodeAt(0)] = 1;
+const isBase64 = (c: number): boolean => c < 128 && BASE64[c] === 1;
+
+/**
+ * awsSecretKey: a match stands alone, so it is a whole run of [A-Za-z0-9/+] exactly 40 long; its start is
+ * the run's. Runs are found by looking 40 characters ahead: where that character is outside the class, no
+ * run of 40 starts before it and the scan jumps past it, so ordinary prose is read about one character in ten.
+ */
+function runsOf40(text: string): NextStart {
+  let pos = 0; // every candidate before pos has been reported; the character before pos is outside the class
+  const n = text.length;
+  return (from) => {
+    let i = Math.max(pos, from);
+    // A start lies where a run starts: step past the rest of a run `from` falls inside.
+    if (i > 0 && i < n && isBase64(text.charCodeAt(i - 1))) {
+      while (i < n && isBase64(text.charCodeAt(i))) i++;
+      i++;
+    }
+    while (i + 40 <= n) {
+      const k = i + 39;
+      if (!isBase64(text.charCodeAt(k))) {
+        i = k + 1;
+        continue;
+      }
+      let j = k - 1;
+      while (j >= i && isBase64(text.charCodeAt(j))) j--;
+      let r = k + 1;
+      while (r < n && isBase64(text.charCodeAt(r))) r++;
+      i = r + 1;
+      if (r - j - 1 === 40) {
+        pos = i;
+        return j + 1;
+      }
+    }
+    pos = n;
+    return -1;
+  };
+}
+
+const LOCAL = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+-') LOCAL[c.charCodeAt(0)] = 1;
+
+/** email: a match starts where the run of local-part characters just before an `@` starts. */
+function beforeAt(text: string): NextStart {
+  let searchFrom = 0;
+  return (from) => {
+    for (;;) {
+      const at = text.indexOf('@', Math.max(searchFrom, from));
+      if (at < 0) {
+        searchFrom = text.length;
+        return -1;
+      }
+      searchFrom = at + 1;
+      let s = at;
+      while (s > 0 && text.charCodeAt(s - 1) < 128 && LOCAL[text.charCodeAt(s - 1)] === 1) s--;
+      if (s < at && s >= from) return s;
+    }
+  };
+}
+
+// JavaScript's \s, for reading white space without a regular expression.
+const SPACE = /\s/;
+const isSpace = (c: number): boolean => (c === 32 || (c >= 9 && c <= 13) ? true : c < 128 ? false : SPACE.test(String.fromCharCode(c)));
+
+/**
+ * secretValue: a value starts after `:`, `=` or `=>`, then white space, then maybe a quote (what its
+ * lookbehind ends with); the lookbehind itself (the credential-like name) is checked when tried.
+ */
+const VALUE = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+_.~=!@#$%^&*-') VALUE[c.charCodeAt(0)] = 1;
+/** Whether 12 characters of secretValue's value class start at `p`. */
+function valueFollows(text: string, p: number): boolean {
+  if (p + 12 > text.length) return false;
+  for (let i = p; i < p + 12; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || VALUE[c] !== 1) return false;
+  }
+  return true;
+}
+
+const SIGN = /[:=>]/g;
+function afterAssignment(text: string): NextStart {
+  const sign = SIGN;
+  sign.lastIndex = 0;
+  const pending: number[] = [];
+  return (from) => {
+    for (;;) {
+      while (pending.length > 0 && pending[0] < from) pending.shift();
+      if (pending.length > 0) return pending.shift()!;
+      const m = sign.exec(text);
+      if (m === null) {
+        sign.lastIndex = text.length;
+        return -1;
+      }
+      let q = m.index + 1;
+      while (q < text.length && isSpace(text.charCodeAt(q))) q++;
+      if (q >= text.length) continue;
+      // The value is at least 12 value characters: most `=` and `:` in code and prose are not followed by that many.
+      if (valueFollows(text, q)) pending.push(q);
+      const c = text.charCodeAt(q);
+      if ((c === 34 || c === 39) && valueFollows(text, q + 1)) pending.push(q + 1);
+    }
+  };
+}
+
+/**
+ * Card, SSN, Aadhaar and phone numbers start at a digit not after a digit, or at + or ( before a digit;
+ * a NINO at two capitals before a digit. A run of digits is one candidate (its start): none of these
+ * starts after a digit.
+ */
+const NUMBER = /\d+|[+(]\d|[A-Z][A-Z] ?\d/g;
+function numbers(text: string): NextStart {
+  let skipTo = 0;
+  NUMBER.lastIndex = 0;
+  return (from) => {
+    NUMBER.lastIndex = Math.max(from, skipTo);
+    const m = NUMBER.exec(text);
+    if (m === null) {
+      skipTo = text.length;
+      return -1;
+    }
+    const c = m[0].charCodeAt(0);
+    skipTo = c >= 48 && c <= 57 ? m.index + m[0].length : m.index + 1;
+    return m.index;
+  };
+}
+
+function group(names: string[], starts: (text: string) => NextStart): Group {
+  const members = names.map(index).sort((a, b) => a - b);
+  return { members, anchored: new RegExp(members.map((i) => `(${detectors[i].pattern})`).join('|'), 'y'), starts };
+}
+
+export const groups: Group[] = [
+  group(
+    ['privateKey', 'puttyKey', 'anthropicKey', 'openaiKey', 'awsAccessKey', 'githubToken', 'gitlabToken', 'stripeKey', 'huggingfaceToken', 'npmToken', 'sendgridKey', 'googleKey', 'slackToken', 'slackWebhook', 'jwt', 'bearer'],
+    // The fixed start of each: armour's two dashes, PuTTY-, sk-, AKIA…, ghp_…, glpat-…, sk_/rk_, hf_,
+    // npm_, SG., AIza, xoxb-…, the Slack webhook URL, eyJ, Bearer.
+    byPattern(
+      String.raw`--|[Pp][Uu][Tt][Tt][Yy]-|sk-|A(?:KIA|SIA|BIA|CCA|3T|Iza)|gh[pousr]_|github_pat_|gl(?:pat|dt|ptt|rt)-|[sr]k_|hf_|npm_|SG\.|xox[abposr]-|https://hooks|eyJ|[Bb]earer`,
+    ),
+  ),
+  group(['awsSecretKey'], runsOf40),
+  group(['secretValue'], afterAssignment),
+  group(['email'], beforeAt),
+  group(['cardNumber', 'usSsn', 'ukNino', 'aadhaar', 'phone'], numbers),
+];
+
+{
+  const covered = groups.flatMap((g) => g.members).sort((a, b) => a - b);
+  if (covered.length !== detectors.length || covered.some((d, i) => d !== i)) throw new Error('every detector must be in exactly one group');
+}
+
 /** Every accepted finding in one text, in order, non-overlapping. */
 export function findings(text: string): Finding[] {
   const out: Finding[] = [];
-  // matchAll clones the shared regex, so concurrent scans never share lastIndex.
-  for (const m of text.matchAll(combined)) {
-    const groups = m.groups!;
-    for (let i = 0; i < detectors.length; i++) {
-      const hit = groups[`d${i}`];
-      if (hit === undefined) continue;
-      const d = detectors[i];
-      if (!d.accept || d.accept(hit)) out.push({ dataClass: d.dataClass, kind: d.name, start: m.index!, end: m.index! + hit.length });
-      break;
+  if (text.length === 0) return out;
+  const cursors = groups.map((g) => g.starts(text));
+  const next = cursors.map((c) => c(0));
+  let from = 0;
+  for (;;) {
+    // The leftmost candidate start of any group.
+    let at = -1;
+    for (const p of next) if (p >= 0 && (at < 0 || p < at)) at = p;
+    if (at < 0) return out;
+    // Every group with a candidate here is tried; the lowest detector index matching here wins.
+    let best = -1;
+    let bestEnd = 0;
+    for (let g = 0; g < groups.length; g++) {
+      if (next[g] !== at) continue;
+      const { anchored, members } = groups[g];
+      anchored.lastIndex = at;
+      const m = anchored.exec(text);
+      if (m === null) continue;
+      let k = 1;
+      while (m[k] === undefined) k++;
+      const d = members[k - 1];
+      if (best < 0 || d < best) {
+        best = d;
+        bestEnd = at + m[0].length;
+      }
     }
+    if (best < 0) {
+      from = at + 1;
+    } else {
+      const d = detectors[best];
+      const hit = text.slice(at, bestEnd);
+      if (!d.accept || d.accept(hit)) out.push({ dataClass: d.dataClass, kind: d.name, start: at, end: bestEnd });
+      // No match is empty, but never stand still.
+      from = Math.max(bestEnd, at + 1);
+    }
+    for (let g = 0; g < groups.length; g++) if (next[g] >= 0 && next[g] < from) next[g] = cursors[g](from);
   }
-  return out;
 }
 
 /** Replaces findings of the given classes with `[REDACTED:<class>]`, for the 'redacted' logging obligation. */

@@ -1,5 +1,6 @@
-// The detector table: one named pattern per kind of finding, compiled once into a single alternation so
-// each text is scanned in one pass. Order matters: specific formats come before the generic ones they overlap.
+// The detector table: one named pattern per kind of finding. Order matters: specific formats come before
+// the generic ones they overlap. What findings() (classify.ts) returns is defined by the single alternation
+// of all of them (`combined`): it tries the patterns only at candidate starts, with the same result.
 import { digitsOf, entropy, looksLikeSecretValue, looksLikeToken, passesLuhn, passesVerhoeff } from './checks.js';
 
 /** A case-insensitive spelling of a word, for one detector in the case-sensitive combined pattern. */
@@ -106,5 +107,5 @@ export const detectors: Detector[] = [
   },
 ];
 
-/** All detectors as one global regex; group `d<i>` holds a match of detectors[i]. */
+/** All detectors as one global regex; group `d<i>` holds a match of detectors[i]. The definition of findings(), and its test oracle; not run on request bodies. */
 export const combined = new RegExp(detectors.map((d, i) => `(?<d${i}>${d.pattern})`).join('|'), 'g');

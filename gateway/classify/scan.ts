@@ -47,8 +47,10 @@ export function scanPieces(pieces: readonly Piece[], folded: readonly FoldedText
     for (const run of encodedRuns(text, budget)) {
       for (const { dataClass, kind } of decodedFindings(run.bytes, budget, 1)) out.push({ dataClass, kind, spans: [{ piece: i, start: run.start, end: run.end }] });
     }
-    for (const run of spacedRuns(text)) {
-      for (const f of findings(run.text.replace(SEPARATORS, ''))) {
+    for (const run of spacedRunsNearPrefixes(text)) {
+      const joinedUp = run.text.replace(SEPARATORS, '');
+      if (!PREFIXED_START.test(joinedUp)) continue;
+      for (const f of findings(joinedUp)) {
         if (PREFIXED.has(f.kind)) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: run.start, end: run.end }] });
       }
     }
@@ -94,8 +96,38 @@ const SPACED_GROUPS = 256;
 const SPACED = new RegExp(String.raw`(?:[A-Za-z0-9+/=]{1,4}[\s._|,:;·•-]{1,3}){3,${SPACED_GROUPS}}[A-Za-z0-9+/=]{1,4}`, 'y');
 const SPACED_START = /(?:[A-Za-z0-9+/=]{1,4}[\s._|,:;·•-]{1,3}){3}[A-Za-z0-9+/=]/g;
 
+const SPACED_CHAR = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=._|,:;-') SPACED_CHAR[c.charCodeAt(0)] = 1;
+const WHITE = /\s/;
+/** Whether a character can be in a spaced run (a group character or a separator). */
+function inSpacedRun(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 128) return SPACED_CHAR[c] === 1 || (c >= 9 && c <= 13) || c === 32;
+  return c === 0xb7 || c === 0x2022 || WHITE.test(text[i]);
+}
+
+/**
+ * The spaced runs of a text that may hold a prefix: those of the stretches (between characters no spaced
+ * run holds, such as quotes and brackets) that hold a prefix spread over separators. No run crosses such a
+ * character, and where the scan of spacedRuns() passes one it starts afresh, so a stretch's runs are the
+ * same read alone; a run in any other stretch holds no prefix and would be dropped. Linear.
+ */
+export function spacedRunsNearPrefixes(text: string): Array<{ start: number; end: number; text: string }> {
+  const out: Array<{ start: number; end: number; text: string }> = [];
+  const spread = new RegExp(SPREAD_PREFIX.source, 'g');
+  for (let m = spread.exec(text); m !== null; m = spread.exec(text)) {
+    let s = m.index;
+    while (s > 0 && inSpacedRun(text, s - 1)) s--;
+    let e = m.index + m[0].length;
+    while (e < text.length && inSpacedRun(text, e)) e++;
+    for (const r of spacedRuns(text.slice(s, e))) out.push({ start: r.start + s, end: r.end + s, text: r.text });
+    spread.lastIndex = e;
+  }
+  return out;
+}
+
 /** Runs of short groups; a run longer than SPACED_GROUPS groups comes as chunks that overlap by half. Linear. */
-function spacedRuns(text: string): Array<{ start: number; end: number; text: string }> {
+export function spacedRuns(text: string): Array<{ start: number; end: number; text: string }> {
   const out: Array<{ start: number; end: number; text: string }> = [];
   const starts = new RegExp(SPACED_START.source, 'g');
   let from = 0;
@@ -131,7 +163,21 @@ function spacedRuns(text: string): Array<{ start: number; end: number; text: str
   return out;
 }
 const SEPARATORS = /[\s._|,:;·•-]+/g;
-const PREFIXED = new Set(['awsAccessKey', 'openaiKey', 'anthropicKey', 'githubToken', 'gitlabToken', 'stripeKey', 'huggingfaceToken', 'npmToken', 'googleKey', 'slackToken']);
+// Every match of a PREFIXED detector holds one of these fixed strings; a joined run that holds none of
+// them has none of those findings, and the full detector pass over it is skipped (most spaced runs are
+// ordinary words: "is it a way to").
+const PREFIXES = ['sk-', 'sk_', 'rk_', 'AKIA', 'ASIA', 'ABIA', 'ACCA', 'A3T', 'AIza', 'ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_', 'glpat-', 'gldt-', 'glptt-', 'glrt-', 'hf_', 'npm_', ...'abposr'.split('').map((c) => `xox${c}-`)];
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+export const PREFIXED_START = new RegExp(PREFIXES.map(escape).join('|'));
+// A joined run is made of [A-Za-z0-9+/=] only, so of the prefixes it can hold only those made of these
+// characters; for one of them to be in a joined run, the text must hold it spread out with separators
+// between its characters. A text without any such spread-out prefix has no spaced run worth finding.
+export const SPREAD_PREFIX = new RegExp(
+  PREFIXES.filter((p) => /^[A-Za-z0-9+/=]+$/.test(p))
+    .map((p) => [...p].map(escape).join('[\\s._|,:;·•-]*'))
+    .join('|'),
+);
+export const PREFIXED = new Set(['awsAccessKey', 'openaiKey', 'anthropicKey', 'githubToken', 'gitlabToken', 'stripeKey', 'huggingfaceToken', 'npmToken', 'googleKey', 'slackToken']);
 
 function decodedFindings(bytes: Buffer, budget: DecodeBudget, nesting: number): Array<{ dataClass: string; kind: string }> {
   if (isPrivateKeyDer(bytes)) return [{ dataClass: 'secret.private_key', kind: 'privateKey' }];

@@ -142,6 +142,8 @@ export function hexSpans(text: string): Array<[number, number]> {
 /** Percent-encoded text: unreserved characters with at least three `%XX` escapes among them. */
 export function percentSpans(text: string): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
+  // Most text has no escape at all: one native search instead of a walk over every character.
+  if (text.indexOf('%') < 0) return spans;
   let i = 0;
   while (i < text.length) {
     let escapes = 0;

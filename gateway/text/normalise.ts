@@ -113,6 +113,7 @@ export interface FoldedText {
 }
 
 const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII_RUN = /[^\x00-\x7f]+/;
 const ASCII_ALNUM = /^[A-Za-z0-9]$/;
 const secretFolds = new Map<string, string>();
 
@@ -126,17 +127,42 @@ const secretFolds = new Map<string, string>();
  */
 export function secretForm(text: string): FoldedText {
   if (!NON_ASCII.test(text)) return { text, origin: null };
-  let out = '';
-  const origin: number[] = [];
+  // ASCII is copied a slice at a time; only the non-ASCII runs are read code point by code point.
+  const parts: string[] = [];
+  let origin = new Int32Array(text.length + 16);
+  let length = 0;
+  const room = (more: number) => {
+    if (length + more <= origin.length) return;
+    const grown = new Int32Array(Math.max(origin.length * 2, length + more));
+    grown.set(origin.subarray(0, length));
+    origin = grown;
+  };
+  const runs = new RegExp(NON_ASCII_RUN.source, 'g');
   let at = 0;
-  for (const ch of text) {
-    const folded = ch.charCodeAt(0) < 0x80 ? ch : foldForSecrets(ch);
-    for (let i = 0; i < folded.length; i++) origin.push(at);
-    out += folded;
-    at += ch.length;
+  for (let m = runs.exec(text); m !== null; m = runs.exec(text)) {
+    const run = m[0];
+    if (m.index > at) {
+      parts.push(text.slice(at, m.index));
+      room(m.index - at);
+      for (let i = at; i < m.index; i++) origin[length++] = i;
+    }
+    at = m.index;
+    for (const ch of run) {
+      const folded = foldForSecrets(ch);
+      parts.push(folded);
+      room(folded.length);
+      for (let i = 0; i < folded.length; i++) origin[length++] = at;
+      at += ch.length;
+    }
   }
-  origin.push(at);
-  return { text: out, origin: Int32Array.from(origin) };
+  if (at < text.length) {
+    parts.push(text.slice(at));
+    room(text.length - at);
+    for (let i = at; i < text.length; i++) origin[length++] = i;
+  }
+  room(1);
+  origin[length++] = text.length;
+  return { text: parts.join(''), origin: origin.slice(0, length) };
 }
 
 function foldForSecrets(ch: string): string {

@@ -1,0 +1,103 @@
+// The prefilters skip work, never findings: findings() (candidate starts, patterns tried only there)
+// finds exactly what the one combined alternation of every detector finds with matchAll, and a spaced
+// run skipped for lacking a fixed prefix has no prefixed finding. Random texts are seeded with the
+// pieces secrets and personal data are made of, so that the detectors do fire.
+import t from 'tap';
+import fc from 'fast-check';
+import { findings, type Finding } from './classify.js';
+import { combined, detectors } from './detectors.js';
+import { PREFIXED, PREFIXED_START, SPREAD_PREFIX, spacedRuns, spacedRunsNearPrefixes } from './scan.js';
+
+/** The oracle: the combined alternation at every position, as findings() was written before its prefilters. */
+function unfiltered(text: string): Finding[] {
+  const out: Finding[] = [];
+  for (const m of text.matchAll(combined)) {
+    const groups = m.groups!;
+    for (let i = 0; i < detectors.length; i++) {
+      const hit = groups[`d${i}`];
+      if (hit === undefined) continue;
+      const d = detectors[i];
+      if (!d.accept || d.accept(hit)) out.push({ dataClass: d.dataClass, kind: d.name, start: m.index!, end: m.index! + hit.length });
+      break;
+    }
+  }
+  return out;
+}
+
+const samples = [
+  'AKIAIOSFODNN7EXAMPLE', 'ASIA', 'A3T', 'AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUvW', 'sk-', 'sk-ant-api03-', 'sk-proj-', 'sk_live_', 'rk_test_',
+  'ghp_', 'github_pat_', 'glpat-', 'hf_', 'npm_', 'SG.', 'xoxb-', 'https://hooks.slack.com/services/T0/B0/x', 'eyJhbGciOiJIUzI1NiJ9',
+  '.eyJzdWIiOiIxIn0.', 'Bearer ', 'bearer\t', '-----BEGIN RSA PRIVATE KEY-----\n', '-----END RSA PRIVATE KEY-----', '-----begin private key-----',
+  'PuTTY-User-Key-File-2: ssh-rsa\n', 'Private-MAC: 0a1b', 'password=', 'api_key: "', 'token => ', 'secret:', 'PWD=', "'auth' = '", 'credentials:',
+  'x9Kq2LmP8rT4vWz1', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'jane.doe+work@example.co.uk', '@', 'a@b.co', '4111 1111 1111 1111',
+  '5500-0000-0000-0004', '378282246310005', '123-45-6789', 'AB 12 34 56 C', 'JG103759A', '2345 6789 0124', '+1 415-555-2671', '(020) 7946 0958',
+  '+447700900123', '555.123.4567', '-', '--', '_', '.', ':', '=', '=>', '"', "'", ' ', '  ', '\n', '/', '+', '(', ')', '0', '7', 'Ab', 'zz', 'é', '\u00a0',
+];
+const texture = fc.oneof(fc.constantFrom(...samples), fc.string({ maxLength: 6 }), fc.stringMatching(/^[A-Za-z0-9/+=_-]{1,45}$/), fc.stringMatching(/^[0-9 .()+-]{1,20}$/));
+const texts = fc.array(texture, { maxLength: 24 }).map((parts) => parts.join(''));
+
+t.test('findings() finds exactly what the unfiltered combined alternation finds', async (t) => {
+  const kinds = new Set<string>();
+  fc.assert(
+    fc.property(texts, (text) => {
+      const expected = unfiltered(text);
+      for (const f of expected) kinds.add(f.kind);
+      t.same(findings(text), expected);
+    }),
+    { numRuns: 3000 },
+  );
+  // The seeds do make the detectors fire: most kinds are met.
+  t.ok(kinds.size >= 15, `kinds found in the random texts: ${[...kinds].sort().join(', ')}`);
+  // Long runs around the 40-character boundary of the stand-alone base64 detector, and candidates after a consumed match.
+  for (const n of [38, 39, 40, 41, 80]) {
+    for (const text of ['A'.repeat(n), `x ${'aB3+'.repeat(n).slice(0, n)} y`, `=${'Zq9/'.repeat(n).slice(0, n)}=`, `sk-${'Ab1'.repeat(n)} ${'Kz8+'.repeat(10)}`]) {
+      t.same(findings(text), unfiltered(text));
+    }
+  }
+});
+
+t.test('a joined-up spaced run without a fixed prefix has no prefixed finding', async (t) => {
+  const spacedText = fc.array(fc.oneof(fc.constantFrom(...samples.map((s) => s.replace(/[^A-Za-z0-9+/=]/g, ''))), fc.stringMatching(/^[A-Za-z0-9+/=]{1,8}$/)), { maxLength: 12 }).map((p) => p.join(''));
+  fc.assert(
+    fc.property(fc.oneof(spacedText, texts), (text) => {
+      if (PREFIXED_START.test(text)) return true;
+      return unfiltered(text).every((f) => !PREFIXED.has(f.kind));
+    }),
+    { numRuns: 3000 },
+  );
+});
+
+t.test('a text without a prefix spread out over separators has no spaced run holding a prefix', async (t) => {
+  const piece = fc.oneof(fc.constantFrom('A', 'K', 'I', 'S', 'B', 'C', '3', 'T', 'z', 'a', 'Iza', 'KIA'), fc.stringMatching(/^[A-Za-z0-9+/=]{1,4}$/), fc.stringMatching(/^[\s._|,:;·•-]{1,3}$/));
+  let skipped = 0;
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 30 }).map((p) => p.join('')), (text) => {
+      if (SPREAD_PREFIX.test(text)) return true;
+      skipped++;
+      // Every spaced run joined up is a piece of the whole text joined up.
+      return !PREFIXED_START.test(text.replace(/[\s._|,:;·•-]+/g, ''));
+    }),
+    { numRuns: 3000 },
+  );
+  t.ok(skipped > 100, `${skipped} texts skipped`);
+  t.ok(SPREAD_PREFIX.test('key: A K I A I O S F'), 'a spelt-out key is not skipped');
+});
+
+t.test('spaced runs read only around a spread-out prefix are those of the whole text that hold a prefix', async (t) => {
+  const holdsPrefix = (r: { text: string }) => PREFIXED_START.test(r.text.replace(/[\s._|,:;·•-]+/g, ''));
+  const piece = fc.oneof(
+    fc.constantFrom('A K I A', 'AKIA', 'A-I-z-a', 'A3T', 'IOSF', 'ODNN', '7EXA', 'MPLE', '"', "'", '(', ')', '{', '@', '\u00a0', '·', '•', 'é'),
+    fc.stringMatching(/^[A-Za-z0-9+/=]{1,4}$/),
+    fc.stringMatching(/^[\s._|,:;·•-]{1,3}$/),
+  );
+  let kept = 0;
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 40 }).map((p) => p.join('')), (text) => {
+      const expected = spacedRuns(text).filter(holdsPrefix);
+      kept += expected.length;
+      t.same(spacedRunsNearPrefixes(text).filter(holdsPrefix), expected);
+    }),
+    { numRuns: 3000 },
+  );
+  t.ok(kept > 200, `${kept} runs holding a prefix`);
+});

@@ -163,6 +163,20 @@ export const configSchema = {
         dir: { type: 'string', default: './policies' },
         bundleUrl: { type: 'string', format: 'uri' },
         pollIntervalMs: { type: 'integer', minimum: 100, default: 10_000 },
+        previewBudgetMs: {
+          type: 'integer',
+          minimum: 100,
+          default: 30_000,
+          description: 'Wall-clock budget of one impact preview (dry run), reading the records included; past it the worker thread is terminated and the preview answers 422 (step dry-run-budget).',
+        },
+        maxCandidates: { type: 'integer', minimum: 1, default: 20, description: 'Staged candidates kept; staging one more drops the oldest.' },
+        candidateTtlMs: { type: 'integer', minimum: 60_000, default: 604_800_000, description: 'Staged candidates older than this are dropped (sources, and the bundle unless it has served).' },
+        stagingBytes: {
+          type: 'integer',
+          minimum: 1_048_576,
+          default: 67_108_864,
+          description: 'Bytes of staged candidates (sources plus bundles of revisions that never served); a stage that would pass it is refused with 422.',
+        },
       },
     },
     audit: {

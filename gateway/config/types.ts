@@ -86,7 +86,17 @@ export interface Config {
   models: Record<string, ModelConfig>;
   keys: VirtualKeyConfig[];
   tokens: TokenConfig[];
-  policy: { dir: string; bundleUrl?: string; pollIntervalMs: number };
+  policy: {
+    dir: string;
+    bundleUrl?: string;
+    pollIntervalMs: number;
+    /** Wall-clock budget of one impact preview (dry run). */
+    previewBudgetMs: number;
+    /** Staged candidates kept, their age and their bytes. */
+    maxCandidates: number;
+    candidateTtlMs: number;
+    stagingBytes: number;
+  };
   audit: {
     backend: 'file' | 'postgres';
     postgresUrl?: string;

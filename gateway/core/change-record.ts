@@ -2,7 +2,7 @@
 import type { ChangeActor, ChangeRecord } from './contracts.js';
 
 /** What the control plane records. A route that changes state adds its action here. */
-export type ChangeAction = 'policy.stage' | 'policy.validate' | 'policy.activate' | 'policy.rollback' | 'audit.witnesses';
+export type ChangeAction = 'policy.stage' | 'policy.discard' | 'policy.validate' | 'policy.activate' | 'policy.rollback' | 'audit.witnesses';
 
 /** Actions that must say why. */
 export const REASON_REQUIRED: ReadonlySet<ChangeAction> = new Set(['policy.activate', 'policy.rollback']);

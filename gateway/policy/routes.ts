@@ -1,6 +1,7 @@
-// Control plane for the rules: /admin/v1/policies (read, stage, validate, dry-run, activate, history,
-// rollback, and the names the rules may refer to). The console at /console calls the same API.
-// Stage, validate, activate and rollback are recorded in the audit log (gateway/changes), refusals too.
+// Control plane for the rules: /admin/v1/policies (read, stage, list and discard candidates, validate,
+// dry-run, activate, history, rollback, and the names the rules may refer to). The console at /console calls the same API.
+// Stage, discard, validate, activate and rollback are recorded in the audit log (gateway/changes), refusals too.
+// A dry run over its budget (policy.previewBudgetMs) is a 422 with step `dry-run-budget`.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChangeRecorder, RoleGuard } from '../core/control-plane.js';
 import { sendError } from '../core/errors.js';
@@ -18,7 +19,7 @@ export interface PolicyVocabulary {
 }
 
 export interface PolicyAdminRouteDeps {
-  store: Pick<PolicyStore, 'status' | 'history' | 'sources' | 'stage' | 'validate' | 'dryRun' | 'activate' | 'rollback'>;
+  store: Pick<PolicyStore, 'status' | 'history' | 'sources' | 'stage' | 'candidates' | 'discard' | 'validate' | 'dryRun' | 'activate' | 'rollback'>;
   auth: RoleGuard;
   changes: ChangeRecorder;
   vocabulary: () => PolicyVocabulary;
@@ -111,6 +112,19 @@ export function policyAdminRoutes(app: FastifyInstance, deps: PolicyAdminRouteDe
       return staged;
     } catch (err) {
       if (err instanceof PolicyRefusedError) await deps.changes.record(request, { action: 'policy.stage', target: null, before, after: null, outcome: 'refused', error: err.message });
+      return refused(reply, err);
+    }
+  });
+
+  app.get(`${base}/candidates`, read, async () => ({ candidates: await deps.store.candidates() }));
+
+  app.delete<{ Params: { candidate: string } }>(`${base}/candidates/:candidate`, edit, async (request, reply) => {
+    try {
+      const r = await deps.store.discard(request.params.candidate);
+      if (!r.discarded) return sendError(reply, 'not_found', 'control', `no staged candidate ${r.candidate}`);
+      await deps.changes.record(request, { action: 'policy.discard', target: r.candidate, before: r.candidate, after: null, outcome: 'done' });
+      return r;
+    } catch (err) {
       return refused(reply, err);
     }
   });

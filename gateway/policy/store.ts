@@ -2,6 +2,9 @@
 // OPA bundle for fleets, and the stage → validate → dry-run → activate → rollback flow of the admin API.
 // A swap replaces one reference, so every decision is made by one whole revision; a step that fails
 // leaves the serving revision in place and is reported in status().
+// Two lanes, each one at a time: serving (reload, bundle polls, activate, rollback) and editing (stage,
+// validate, dry run). A rollback or an activation never waits behind a validation or a preview; the
+// editing lane's slow work runs outside the event loop (opa in a child process, the preview in a worker).
 import { watch, type FSWatcher } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -10,12 +13,14 @@ import { request } from 'undici';
 import type { AuditRecord, CallFacts, PolicyDecider } from '../core/contracts.js';
 import { commitRevisionDir, exists, loadEngine, readManifest, scratchDir, unpackBundle, writeBundleBytes } from './bundle.js';
 import { findingsOf, type Finding } from './toolchain/findings.js';
-import { compareDecisions, lastCalls, type RecordContext } from './dry-run/dry-run.js';
+import type { RecordContext } from './dry-run/dry-run.js';
+import { PreviewBudgetExceeded, PreviewFailed, runPreview, type PreviewCost } from './dry-run/preview.js';
 import type { DryRunReport } from './dry-run/report.js';
 import type { PolicyDecisionResult, PolicyEngine } from './engine.js';
 import { readSources, revisionOf, isSourceFile, writeSources, type SourceFile } from './revision.js';
 import { validateDir } from './toolchain/steps.js';
 import type { BuildReport } from './toolchain/report.js';
+import { dropCandidate, listCandidates, pruneCandidates, STAGING_DEFAULTS, touchCandidate, type StagedCandidate, type StagingLimits } from './staging.js';
 
 export interface PolicyLogger {
   info(obj: object, msg?: string): void;
@@ -71,6 +76,12 @@ export interface PolicyStoreOptions {
   /** Recorded calls for dry runs, newest last: the composition root hands in the audit log's. */
   records: () => AsyncIterable<AuditRecord>;
   recordContext?: RecordContext;
+  /** Wall-clock budget of one impact preview (policy.previewBudgetMs). */
+  previewBudgetMs?: number;
+  /** Staged candidates kept (policy.maxCandidates), their age (policy.candidateTtlMs) and bytes (policy.stagingBytes). */
+  maxCandidates?: number;
+  candidateTtlMs?: number;
+  stagingBytes?: number;
 }
 
 export interface ActivationResult {
@@ -95,6 +106,9 @@ export interface StagePayload {
 const HISTORY_LIMIT = 100;
 /** Calls a dry run replays when the caller names no number. */
 export const DRY_RUN_DEFAULT_LAST = 10_000;
+export const PREVIEW_BUDGET_DEFAULT_MS = 30_000;
+/** Expired candidates are also dropped this often when nothing is staged. */
+const PRUNE_INTERVAL_MS = 3600_000;
 
 export class PolicyRefusedError extends Error {
   constructor(
@@ -112,6 +126,10 @@ export class PolicyStore implements PolicyDecider {
   #history: RevisionEntry[] = [];
   #lastError: PolicyError | null = null;
   #serial: Promise<unknown> = Promise.resolve();
+  #editingSerial: Promise<unknown> = Promise.resolve();
+  #pruner: NodeJS.Timeout | null = null;
+  /** Revisions an activation or rollback is queued for: pruning leaves them alone. */
+  readonly #activating = new Map<string, number>();
   #watcher: FSWatcher | null = null;
   #debounce: NodeJS.Timeout | null = null;
   #poller: NodeJS.Timeout | null = null;
@@ -145,6 +163,9 @@ export class PolicyStore implements PolicyDecider {
       if (!r.ok) throw new PolicyRefusedError('dir', `initial policy from ${opts.dir} refused: ${r.error}`, r.steps);
       if (opts.watch ?? true) store.#watch();
     }
+    await store.#editing(() => store.#prune());
+    store.#pruner = setInterval(() => void store.#editing(() => store.#prune()).catch(() => undefined), Math.min(PRUNE_INTERVAL_MS, store.#limits.candidateTtlMs));
+    store.#pruner.unref();
     return store;
   }
 
@@ -224,23 +245,36 @@ export class PolicyStore implements PolicyDecider {
 
   /** Stores a candidate's sources; its id is the revision they would build. */
   stage(payload: StagePayload): Promise<{ candidate: string; files: string[] }> {
-    return this.#exclusive(async () => {
+    return this.#editing(async () => {
       const overlay = Object.entries(payload.files ?? {}).map(([path, content]) => ({ path: checkedPath(path), content: String(content) }));
       const base = payload.base === 'empty' ? [] : await this.sources(this.#active.revision).catch(() => readSources(this.#o.dir));
       const merged = new Map<string, SourceFile>(base.map((f) => [f.path, f]));
       for (const f of overlay) merged.set(f.path, f);
       const files = [...merged.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
       const candidate = revisionOf(files);
+      await this.#prune({ room: 1, keep: candidate });
+      const limits = this.#limits;
+      const bytes = files.reduce((n, f) => n + Buffer.byteLength(f.path) + Buffer.byteLength(f.content), 0);
+      const others = (await this.candidates()).filter((c) => c.id !== candidate);
+      const held = others.reduce((n, c) => n + c.bytes, 0);
+      if (held + bytes > limits.stagingBytes) {
+        throw new PolicyRefusedError(
+          'stage',
+          `staging is full: this candidate's ${bytes} bytes with the ${held} bytes of ${others.length} staged candidates would pass policy.stagingBytes (${limits.stagingBytes}); ` +
+            `discard a candidate (DELETE /admin/v1/policies/candidates/<id>) or wait for candidates to expire (policy.candidateTtlMs)`,
+        );
+      }
       const dir = join(this.#candidates, candidate);
       await rm(dir, { recursive: true, force: true });
       await writeSources(dir, files);
+      await touchCandidate(this.#stagingDirs, candidate);
       return { candidate, files: files.map((f) => f.path) };
     });
   }
 
   /** Checks schema, fmt, check, test and build of a staged candidate; on success its bundle is kept for activation. */
   validate(candidate: string): Promise<ValidationReport> {
-    return this.#exclusive(async () => {
+    return this.#editing(async () => {
       const dir = join(this.#candidates, checkedId(candidate));
       if (!(await exists(dir))) throw new PolicyRefusedError('stage', `no staged candidate ${candidate}`);
       try {
@@ -254,19 +288,53 @@ export class PolicyStore implements PolicyDecider {
     });
   }
 
-  /** Re-decides the last `last` recorded calls under a validated revision and under the serving one. */
-  async dryRun(revision: string, opts: { last?: number; records?: AsyncIterable<AuditRecord> } = {}): Promise<DryRunReport> {
-    const dir = join(this.#revisions, checkedId(revision));
-    if (!(await exists(dir))) throw new PolicyRefusedError('dry-run', `revision ${revision} is not validated`);
-    const engine = await loadEngine(dir, revision);
-    const calls = await lastCalls(opts.records ?? this.#o.records(), opts.last ?? DRY_RUN_DEFAULT_LAST);
-    const report = compareDecisions(calls, engine, this.#o.recordContext, this.#engine);
-    report.revision = revision;
-    return report;
+  /**
+   * Re-decides the last `last` recorded calls under a validated revision and under the serving one, in a
+   * worker thread under policy.previewBudgetMs (wall clock, reading the records included); past it the
+   * worker is terminated and the preview refused, naming the budget.
+   */
+  dryRun(revision: string, opts: { last?: number; records?: AsyncIterable<AuditRecord>; budgetMs?: number } = {}): Promise<DryRunReport & { cost: PreviewCost }> {
+    return this.#editing(async () => {
+      const dir = join(this.#revisions, checkedId(revision));
+      if (!(await exists(join(dir, 'policy.wasm')))) throw new PolicyRefusedError('dry-run', `revision ${revision} is not validated`);
+      const active = this.#active.revision;
+      try {
+        const report = await runPreview({
+          candidate: { dir, revision },
+          baseline: { dir: join(this.#revisions, active), revision: active },
+          records: opts.records ?? this.#o.records(),
+          last: opts.last ?? DRY_RUN_DEFAULT_LAST,
+          recordContext: this.#o.recordContext,
+          budgetMs: opts.budgetMs ?? this.#o.previewBudgetMs ?? PREVIEW_BUDGET_DEFAULT_MS,
+        });
+        report.revision = revision;
+        return report;
+      } catch (err) {
+        if (err instanceof PreviewBudgetExceeded) throw new PolicyRefusedError('dry-run-budget', err.message);
+        if (err instanceof PreviewFailed) throw new PolicyRefusedError('dry-run', err.message);
+        throw err;
+      }
+    });
+  }
+
+  /** Staged candidates, oldest first, with the bytes each holds. */
+  async candidates(): Promise<StagedCandidate[]> {
+    return listCandidates(this.#stagingDirs, this.#served());
+  }
+
+  /** Discards a staged candidate (its sources, and its bundle unless it has served). */
+  discard(candidate: string): Promise<{ candidate: string; discarded: boolean }> {
+    return this.#editing(async () => {
+      const id = checkedId(candidate);
+      const discarded = await exists(join(this.#candidates, id));
+      if (discarded) await dropCandidate(this.#stagingDirs, id, this.#served());
+      return { candidate: id, discarded };
+    });
   }
 
   /** Makes a validated revision the serving one. */
   activate(revision: string, source: RevisionSource = 'staged', note?: ChangeNote): Promise<ActivationResult> {
+    this.#activating.set(revision, (this.#activating.get(revision) ?? 0) + 1);
     return this.#exclusive(async () => {
       try {
         await this.#swap(checkedId(revision), source, note);
@@ -274,6 +342,10 @@ export class PolicyStore implements PolicyDecider {
       } catch (err) {
         return this.#refused(source, revision, err);
       }
+    }).finally(() => {
+      const n = this.#activating.get(revision)! - 1;
+      if (n > 0) this.#activating.set(revision, n);
+      else this.#activating.delete(revision);
     });
   }
 
@@ -295,7 +367,9 @@ export class PolicyStore implements PolicyDecider {
     this.#watcher?.close();
     if (this.#debounce) clearTimeout(this.#debounce);
     if (this.#poller) clearInterval(this.#poller);
+    if (this.#pruner) clearInterval(this.#pruner);
     await this.#serial.catch(() => undefined);
+    await this.#editingSerial.catch(() => undefined);
   }
 
   /**
@@ -392,6 +466,38 @@ export class PolicyStore implements PolicyDecider {
     const run = this.#serial.then(fn, fn);
     this.#serial = run.catch(() => undefined);
     return run;
+  }
+
+  /** The editing lane: stage, validate, dry run and pruning, one at a time, apart from the serving lane. */
+  #editing<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#editingSerial.then(fn, fn);
+    this.#editingSerial = run.catch(() => undefined);
+    return run;
+  }
+
+  get #limits(): StagingLimits {
+    return {
+      maxCandidates: this.#o.maxCandidates ?? STAGING_DEFAULTS.maxCandidates,
+      candidateTtlMs: this.#o.candidateTtlMs ?? STAGING_DEFAULTS.candidateTtlMs,
+      stagingBytes: this.#o.stagingBytes ?? STAGING_DEFAULTS.stagingBytes,
+    };
+  }
+
+  get #stagingDirs() {
+    return { candidates: this.#candidates, revisions: this.#revisions };
+  }
+
+  /** Revisions that have served: never deleted (the active and previous ones, every rollback target). */
+  #served(): Set<string> {
+    const served = new Set(this.#history.map((h) => h.revision));
+    if (this.#active) served.add(this.#active.revision);
+    for (const r of this.#activating.keys()) served.add(r);
+    return served;
+  }
+
+  async #prune(opts: { room?: number; keep?: string } = {}): Promise<void> {
+    const dropped = await pruneCandidates(this.#stagingDirs, this.#limits, this.#served(), opts);
+    if (dropped.length) this.#o.logger.info({ dropped }, 'staged policy candidates expired');
   }
 }
 

@@ -92,6 +92,10 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       dataDir: config.dataDir,
       bundleUrl: config.policy.bundleUrl,
       pollIntervalMs: config.policy.pollIntervalMs,
+      previewBudgetMs: config.policy.previewBudgetMs,
+      maxCandidates: config.policy.maxCandidates,
+      candidateTtlMs: config.policy.candidateTtlMs,
+      stagingBytes: config.policy.stagingBytes,
       logger,
       // Dry runs replay recorded calls under a candidate revision.
       records: async function* () {

@@ -48,10 +48,14 @@ export function factsFromRecord(record: CallRecord, ctx: RecordContext = {}): Ca
   };
 }
 
-/** The last `n` calls (one record per decision id, the latest phase wins), oldest first; changes are skipped. */
-export async function lastCalls(records: AsyncIterable<AuditRecord>, n: number): Promise<CallRecord[]> {
+/**
+ * The last `n` calls (one record per decision id, the latest phase wins), oldest first; changes are skipped.
+ * An aborted `signal` stops the reading with its reason.
+ */
+export async function lastCalls(records: AsyncIterable<AuditRecord>, n: number, signal?: AbortSignal): Promise<CallRecord[]> {
   const byId = new Map<string, CallRecord>();
   for await (const r of records) {
+    signal?.throwIfAborted();
     if (isChangeRecord(r)) continue;
     byId.delete(r.decision_id);
     byId.set(r.decision_id, r);
@@ -70,15 +74,27 @@ function summary(d: ReturnType<PolicyDecider['decide']>): DecisionSummary {
   };
 }
 
+/** A recorded call with the policy input rebuilt from it (null: it never reached routing), ready to hand to a worker. */
+export interface PreparedCall {
+  record: CallRecord;
+  facts: CallFacts | null;
+}
+
+export function prepareCalls(calls: readonly CallRecord[], ctx: RecordContext = {}): PreparedCall[] {
+  return calls.map((record) => ({ record, facts: factsFromRecord(record, ctx) }));
+}
+
+export function emptyReport(): DryRunReport {
+  return { revision: '', examined: 0, skipped: 0, changed: 0, changes: [], errors: [], groups: [] };
+}
+
 /**
- * Pure over its arguments: decides each call with the candidate and compares with what was recorded or,
- * given a baseline (the serving revision), with what the baseline decides for the same input, so that
- * only the candidate's own effect shows.
+ * Decides each prepared call with the candidate and adds it to `report` (groups are left to the caller):
+ * compared with what was recorded or, given a baseline (the serving revision), with what the baseline
+ * decides for the same input, so that only the candidate's own effect shows.
  */
-export function compareDecisions(calls: readonly CallRecord[], candidate: PolicyDecider, ctx: RecordContext = {}, baseline?: PolicyDecider): DryRunReport {
-  const report: DryRunReport = { revision: '', examined: 0, skipped: 0, changed: 0, changes: [], errors: [], groups: [] };
-  for (const record of calls) {
-    const facts = factsFromRecord(record, ctx);
+export function addDecisions(report: DryRunReport, calls: readonly PreparedCall[], candidate: PolicyDecider, baseline?: PolicyDecider): DryRunReport {
+  for (const { record, facts } of calls) {
     if (!facts) {
       report.skipped++;
       continue;
@@ -112,6 +128,23 @@ export function compareDecisions(calls: readonly CallRecord[], candidate: Policy
       });
     }
   }
+  return report;
+}
+
+/** Adds a part (one chunk's report) to the whole; groups are computed once at the end. */
+export function mergeReport(into: DryRunReport, part: DryRunReport): DryRunReport {
+  into.revision = part.revision || into.revision;
+  into.examined += part.examined;
+  into.skipped += part.skipped;
+  into.changed += part.changed;
+  into.changes.push(...part.changes);
+  into.errors.push(...part.errors);
+  return into;
+}
+
+/** Pure over its arguments: the whole comparison in this thread (the CLI; the gateway runs it in a worker, see preview.ts). */
+export function compareDecisions(calls: readonly CallRecord[], candidate: PolicyDecider, ctx: RecordContext = {}, baseline?: PolicyDecider): DryRunReport {
+  const report = addDecisions(emptyReport(), prepareCalls(calls, ctx), candidate, baseline);
   report.groups = impactGroups(report.changes);
   return report;
 }

@@ -1,0 +1,119 @@
+// The impact preview runs off the event loop: a candidate rule that is heavy only on real records (it
+// passes every opa test) is previewed while /healthz and a normal decision are called; their p99 stays
+// under 50 ms, the preview is stopped at its budget and refused (422, step dry-run-budget) naming it.
+import t from 'tap';
+import Fastify from 'fastify';
+import { cp, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { CallFacts, CallRecord } from '../../core/contracts.js';
+import { policyAdminRoutes } from '../routes.js';
+import { createPolicyStore } from '../store.js';
+
+const HEAVY_RULE = `# Deliberately heavy on real records only: a loop over a large generated array for team ml-research.
+package termsgate.request
+
+deny contains {"rule": "heavy.never", "message": "never"} if {
+	input.principal.team == "ml-research"
+	count([x | some x in numbers.range(1, 3000000); x < 0]) > 0
+}
+`;
+
+const record = (i: number): CallRecord => ({
+  decision_id: `d${i}`, phase: 'completed', time: '2026-11-28T12:00:00Z', principal: { key_id: 'vk_1', team: 'ml-research', project: 'distil' },
+  endpoint: 'chat.completions', provider: 'vllm', model: 'deepseek-r1', upstream_model: 'deepseek-ai/DeepSeek-R1', purpose: 'general', decision: 'allow',
+  reasons: [], obligations: null, policy_revision: 'x', data_classes: [], request_digest: null, response_digest: null, usage: null,
+  latency_ms: 1, status: 200, error: null, watermark_id: null, training_permit_id: null, licence: 'deepseek-r1', trainable: true,
+});
+
+const facts: CallFacts = {
+  principal: { keyId: 'vk_1', team: 'demo', project: 'demo', defaultPurpose: 'general', allowedPurposes: ['general'] },
+  purpose: 'general',
+  endpoint: 'chat.completions',
+  route: { name: 'deepseek-r1', providerId: 'vllm', providerKind: 'openai-compatible', external: false, upstreamModel: 'deepseek-ai/DeepSeek-R1', licence: 'deepseek-r1' },
+  dataClasses: { classes: [], counts: {} },
+  stream: false,
+  now: '2026-11-28T12:00:00Z',
+};
+
+const dir = await mkdtemp(join(tmpdir(), 'tg-preview-'));
+await cp(join(import.meta.dirname, '..', '..', '..', 'policies'), dir, { recursive: true });
+const BUDGET_MS = 3000;
+const store = await createPolicyStore({
+  dir,
+  dataDir: await mkdtemp(join(tmpdir(), 'tg-preview-data-')),
+  pollIntervalMs: 1000,
+  logger: { info() {}, warn() {}, error() {} },
+  watch: false,
+  previewBudgetMs: BUDGET_MS,
+  records: async function* () {
+    for (let i = 0; i < 100; i++) yield record(i);
+  },
+});
+const app = Fastify();
+app.get('/healthz', async () => ({ ok: true }));
+// A normal call's policy decision, as the data plane makes it.
+app.get('/decide', async () => ({ allow: store.decide(facts).request.allow }));
+policyAdminRoutes(app, {
+  store,
+  auth: { require: () => async () => undefined },
+  changes: { record: async () => ({}) as never },
+  vocabulary: () => ({ providers: [], models: [], data_classes: [] }),
+});
+await app.listen({ port: 0, host: '127.0.0.1' });
+const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+t.teardown(async () => {
+  await app.close();
+  await store.close();
+});
+
+const staged = await store.stage({ files: { 'request/heavy.rego': HEAVY_RULE } });
+const validated = await store.validate(staged.candidate);
+
+t.test('the heavy rule passes every opa step', async (t) => {
+  t.ok(validated.ok, JSON.stringify(validated.steps.filter((s) => !s.ok)));
+});
+
+const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.99))];
+
+t.test('a heavy preview is stopped at its budget while /healthz and a normal call keep answering', async (t) => {
+  const latencies: Record<string, number[]> = { '/healthz': [], '/decide': [] };
+  let done = false;
+  const prober = (async () => {
+    while (!done) {
+      for (const path of Object.keys(latencies)) {
+        const t0 = performance.now();
+        const res = await fetch(url + path);
+        await res.arrayBuffer();
+        latencies[path].push(performance.now() - t0);
+        if (res.status !== 200) t.fail(`${path} answered ${res.status}`);
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  })();
+  const t0 = performance.now();
+  const res = await fetch(`${url}/admin/v1/policies/dry-run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ candidate: staged.candidate, last: 100 }) });
+  const elapsed = performance.now() - t0;
+  done = true;
+  await prober;
+  const body = (await res.json()) as { error: { type: string; message: string; step: string } };
+  t.equal(res.status, 422, 'an over-budget preview is refused');
+  t.equal(body.error.step, 'dry-run-budget');
+  t.match(body.error.message, /policy\.previewBudgetMs \(3000 ms\)/, 'the refusal names the budget');
+  t.ok(elapsed < BUDGET_MS + 1500, `the preview was stopped after ${Math.round(elapsed)} ms (budget ${BUDGET_MS} ms)`);
+  for (const [path, xs] of Object.entries(latencies)) {
+    t.ok(xs.length > 20, `${xs.length} calls to ${path} during the preview`);
+    t.ok(p99(xs) < 50, `${path} p99 ${p99(xs).toFixed(1)} ms during the heavy preview (max ${Math.max(...xs).toFixed(1)} ms)`);
+  }
+});
+
+t.test('a preview within its budget reports its impact and what it cost', async (t) => {
+  const light = await store.stage({ files: { 'request/light.rego': 'package termsgate.request\n\ndeny contains {"rule": "light.never", "message": "never"} if {\n\tinput.principal.team == "ml-research"\n\tinput.purpose == "no-such-purpose"\n}\n' } });
+  t.ok((await store.validate(light.candidate)).ok);
+  const report = await store.dryRun(light.candidate, { last: 100 });
+  t.equal(report.examined, 100);
+  t.equal(report.changed, 0);
+  t.equal(report.cost.budget_ms, BUDGET_MS);
+  t.ok(report.cost.elapsed_ms < BUDGET_MS && report.cost.worker_busy_ms >= 0, JSON.stringify(report.cost));
+});

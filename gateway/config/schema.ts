@@ -53,6 +53,37 @@ export const configSchema = {
           default: 4 * 1024 * 1024,
           description: "The most bytes of one event of a provider's stream (between two event boundaries); enforced while reading, past it the connection is closed and the caller gets 502, or mid-stream an error event and the end.",
         },
+        clientWriteMs: {
+          type: 'integer',
+          minimum: 1,
+          default: 30_000,
+          description: "The write deadline: the longest a write to a client may wait for the client to read (drain); past it the client is disconnected, the provider call is aborted (its connection released) and the call is recorded failed (499).",
+        },
+        providerConnections: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 65_536,
+          default: 128,
+          description: 'The most connections to one provider (its pool), unless the provider sets maxConnections; a call beyond them waits for one, up to providerQueueMs.',
+        },
+        providerQueueMs: {
+          type: 'integer',
+          minimum: 1,
+          default: 10_000,
+          description: 'The longest a call waits for a free connection to its provider (at its share); past it the caller gets 503.',
+        },
+        providerShare: {
+          type: 'number',
+          exclusiveMinimum: 0,
+          maximum: 1,
+          default: 0.5,
+          description: "The largest fraction of one provider's connections one caller (see providerShareBy) may hold at once, at least one connection; its further calls wait.",
+        },
+        providerShareBy: {
+          enum: ['key', 'team'],
+          default: 'key',
+          description: 'Who a share of provider connections belongs to: each virtual key, or each team (all its keys together).',
+        },
       },
     },
     intake: {
@@ -102,6 +133,8 @@ export const configSchema = {
           apiKeyEnv: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$' },
           external: { type: 'boolean' },
           anthropicVersion: { type: 'string', default: '2023-06-01' },
+          /** The most connections to this provider; limits.providerConnections when absent. */
+          maxConnections: { type: 'integer', minimum: 1, maximum: 65_536 },
           /** The catalogue entry of the agreement this provider is used under (its business or consumer terms). */
           licence: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]*$' },
         },

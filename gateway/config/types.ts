@@ -12,6 +12,8 @@ export interface ProviderConfig {
   anthropicVersion?: string;
   /** Catalogue entry of the agreement the provider is used under (business or consumer terms). */
   licence?: string;
+  /** The most connections to this provider; limits.providerConnections when absent. */
+  maxConnections?: number;
 }
 
 export interface ModelConfig {
@@ -59,6 +61,16 @@ export interface Config {
     upstreamAnswerBytes: number;
     /** The most bytes of one event of a provider's stream. */
     upstreamEventBytes: number;
+    /** The write deadline: the longest a write to a client may wait to drain before the client is disconnected. */
+    clientWriteMs: number;
+    /** The most connections to one provider, unless the provider sets maxConnections. */
+    providerConnections: number;
+    /** The longest a call waits for a free provider connection (503 past it). */
+    providerQueueMs: number;
+    /** The largest fraction of a provider's connections one caller may hold (at least one). */
+    providerShare: number;
+    /** Whose share it is: each virtual key's, or each team's. */
+    providerShareBy: 'key' | 'team';
   };
   /** How request bodies are taken in and classified (gateway/classify, gateway/server/intake.ts). */
   intake: {

@@ -148,15 +148,16 @@ export function errorTypeFor(status: number, phase: Phase): CallErrorType | unde
 /**
  * How a provider call failed (the upstream client's UpstreamError); `invalid`: the provider answered, but
  * with what the gateway will not pass on (past a size bound, a redirect, an encoded body); `shutdown`: the
- * gateway cut the call off itself, at the end of its drain deadline.
+ * gateway cut the call off itself, at the end of its drain deadline; `busy`: no connection to the provider
+ * was free (at the caller's share) within the gateway's queue deadline.
  */
-export type UpstreamFailure = 'unreachable' | 'timeout' | 'reset' | 'aborted' | 'invalid' | 'shutdown';
+export type UpstreamFailure = 'unreachable' | 'timeout' | 'reset' | 'aborted' | 'invalid' | 'shutdown' | 'busy';
 
 export function upstreamErrorCode(kind: UpstreamFailure) {
   if (kind === 'timeout') return 'upstream_timeout';
   if (kind === 'aborted') return 'client_closed';
   if (kind === 'invalid') return 'upstream_invalid';
-  if (kind === 'shutdown') return 'unavailable';
+  if (kind === 'shutdown' || kind === 'busy') return 'unavailable';
   return 'upstream_unreachable';
 }
 

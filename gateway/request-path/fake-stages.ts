@@ -29,8 +29,8 @@ export interface FakeOptions {
   /** The classifier has no free thread (status 503, as the pool's ClassifierBusy). */
   classifyBusy?: boolean;
   auditFails?: boolean;
-  /** Only the append of a record of this phase fails. */
-  auditFailsOn?: string;
+  /** Only the append of a record of this phase (or these phases) fails. */
+  auditFailsOn?: string | string[];
   /** Where the stages between the provider's last byte and the final record throw. */
   throwIn?: 'admission' | 'feed' | 'remember';
   upstream?: FakeUpstream;
@@ -116,7 +116,7 @@ export function fakeStages(opts: FakeOptions = {}): FakeStages {
       async append(record: AuditRecord, content?: CallContent) {
         const r = record as CallRecord;
         events.push(`record ${r.phase}`);
-        if (opts.auditFails || opts.auditFailsOn === r.phase) throw new Error('disk full');
+        if (opts.auditFails || [opts.auditFailsOn].flat().includes(r.phase)) throw new Error('disk full');
         records.push({ record: r, content });
         return { seq: records.length - 1, durable: Promise.resolve() };
       },

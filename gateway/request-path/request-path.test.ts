@@ -175,3 +175,14 @@ t.test('property: however an answer fails after its head is sent, the last recor
     { numRuns: 200 },
   );
 });
+
+t.test('a running stream whose completed record cannot be written (the log gone read-only): the error event, then the end', async (t) => {
+  // After the first failed append the log refuses every record, the `failed` one too: the stream still ends with its error event.
+  for (const auditFailsOn of ['completed', ['completed', 'failed']]) {
+    const { records, sink, events } = await run({ auditFailsOn, upstream: { status: 200, contentType: 'text/event-stream', body: whole } }, { ...body, stream: true });
+    t.notOk(records.some((r) => r.record.phase === 'completed'), 'no completed record');
+    t.match(sink.body, /data: \{"error":\{"message":"termsgate failed to complete this answer"/, `${auditFailsOn}: the stream ends with its error event`);
+    t.notOk(sink.body.includes('[DONE]'), 'the held-back last event is not delivered');
+    t.same(events.slice(-2), ['answer part', 'answer end'], 'the error event is the last write before the end');
+  }
+});

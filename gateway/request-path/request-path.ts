@@ -197,7 +197,7 @@ export class RequestPath {
     const upstreamSpan = call.tel.stage('upstream');
     let res: UpstreamResponse;
     try {
-      res = await this.#d.upstream.send({ providerId: call.route!.providerId, path: adapter.path, body: JSON.stringify(call.forwarded), headers: call.forwardedHeaders, signal: sink.signal });
+      res = await this.#d.upstream.send({ providerId: call.route!.providerId, path: adapter.path, body: JSON.stringify(call.forwarded), headers: call.forwardedHeaders, signal: sink.signal, caller: call.principal! });
     } catch (err) {
       const e = toUpstreamError(err, sink.signal);
       upstreamSpan.end(errorTypeOf(e.kind));

@@ -24,6 +24,8 @@ export interface ServerParts {
   plugins: Array<(app: FastifyInstance) => void | Promise<void>>;
   /** Draining and read-only (gateway/server/lifecycle.ts). */
   state: GatewayState;
+  /** limits.clientWriteMs: a client that does not read a write within it is disconnected (gateway/server/node-sink.ts). */
+  clientWriteMs?: number;
 }
 
 const DRAINING = 'termsgate is shutting down and takes no new calls; retry against another replica';
@@ -71,7 +73,7 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
   });
   registerIntake(app, { bodyBytes: parts.bodyLimit, ...parts.intake });
   dataPlaneErrors(app, parts.requestPath);
-  dataPlaneRoutes(app, parts.requestPath, state);
+  dataPlaneRoutes(app, parts.requestPath, state, { writeMs: parts.clientWriteMs });
   modelsRoute(app, parts);
   // Unhealthy once the audit log cannot be written: a restart (with storage fixed) is what heals it.
   app.get('/healthz', async (_request, reply) => {

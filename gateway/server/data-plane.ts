@@ -5,7 +5,7 @@ import type { EndpointAdapter } from '../dialects/types.js';
 import type { AdmittedCall } from '../request-path/call.js';
 import type { RequestPath } from '../request-path/request-path.js';
 import { answerRouteError } from './control-plane.js';
-import { NodeSink } from './node-sink.js';
+import { NodeSink, type NodeSinkOptions } from './node-sink.js';
 import type { GatewayState } from './lifecycle.js';
 
 declare module 'fastify' {
@@ -17,7 +17,9 @@ declare module 'fastify' {
 /** Each request's one admission, from onRequest to the handler or the error handler. */
 const admitted = new WeakMap<FastifyRequest, AdmittedCall>();
 
-export function dataPlaneRoutes(app: FastifyInstance, path: RequestPath, state?: GatewayState): void {
+/** `sink`: the write deadline of streamed answers (limits.clientWriteMs). */
+export function dataPlaneRoutes(app: FastifyInstance, path: RequestPath, state?: GatewayState, sink: NodeSinkOptions = {}): void {
+  const sinkOptions = sink;
   for (const adapter of endpointAdapters) {
     // Keys and termsgate's own headers are checked before the body is read: no body is taken in for a
     // caller without a valid key. The connection closes after the answer, as the body is never read.
@@ -30,7 +32,7 @@ export function dataPlaneRoutes(app: FastifyInstance, path: RequestPath, state?:
     };
     app.post(adapter.path, { config: { adapter }, onRequest }, async (request, reply) => {
       reply.hijack();
-      const sink = new NodeSink(reply.raw);
+      const sink = new NodeSink(reply.raw, sinkOptions);
       // Known to the drain, which cuts off what is still running at its deadline.
       state?.calls.add(sink);
       try {

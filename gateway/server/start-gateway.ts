@@ -153,6 +153,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       routes,
       policy: () => policy,
       bodyLimit: config.limits.bodyBytes,
+      clientWriteMs: config.limits.clientWriteMs,
       intake: { bodyTimeoutMs: config.intake.bodyTimeoutMs, maxDepth: config.intake.maxDepth },
       logger,
       state,

@@ -6,12 +6,17 @@
 // call has limits.upstreamTotalMs in all and limits.bodyTimeoutMs of silence at most; a redirect or an
 // encoded answer (content-encoding other than identity) is refused. A refusal throws an UpstreamError and
 // destroys the provider's body, so its connection is closed and its buffers released.
+// Connections are admitted here too: a provider's pool has limits.providerConnections (or the provider's
+// maxConnections), one caller holds at most limits.providerShare of them, and a call that gets none within
+// limits.providerQueueMs is refused with 503 (connection-gate.ts). A slot is held until the answer's body
+// closes (read to its end, refused, or destroyed because the client went away or was too slow to read).
 import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
 import type { Config, ProviderConfig } from '../config/types.js';
 import { providerKeys } from '../config/provider-keys.js';
 import { SecretScrubber } from '../secrets/scrubber.js';
 import { ERRORS, upstreamErrorCode, type UpstreamFailure } from '../core/errors.js';
 import { bounded, readBounded } from './bounded-body.js';
+import { ConnectionGate, QueueTimeout, type Release } from './connection-gate.js';
 
 export interface UpstreamBody extends AsyncIterable<Buffer> {
   text(): Promise<string>;
@@ -34,6 +39,8 @@ export interface UpstreamRequest {
   /** Client headers worth passing on (already filtered), without any auth. */
   headers: Record<string, string>;
   signal: AbortSignal;
+  /** Who makes the call, for the fair share of connections; calls without one share one anonymous caller. */
+  caller?: { keyId: string; team: string };
 }
 
 /** Why an upstream call did not produce a usable response, in terms the caller can act on. */
@@ -54,10 +61,12 @@ export class UpstreamError extends Error {
 export type UpstreamLimits = Pick<
   Config['limits'],
   'connectTimeoutMs' | 'headersTimeoutMs' | 'bodyTimeoutMs' | 'upstreamTotalMs' | 'upstreamAnswerBytes' | 'upstreamEventBytes'
->;
+> &
+  Partial<Pick<Config['limits'], 'providerConnections' | 'providerQueueMs' | 'providerShare' | 'providerShareBy'>>;
 
 interface ProviderEndpoint {
   pool: Pool;
+  gate: ConnectionGate;
   basePath: string;
   authHeaders: Record<string, string>;
 }
@@ -69,15 +78,22 @@ export class Upstream {
   readonly #scrubber: SecretScrubber;
   readonly #limits: UpstreamLimits;
 
-  constructor(config: Pick<Config, 'providers' | 'limits'>, env: NodeJS.ProcessEnv = process.env, scrubber = new SecretScrubber({ secrets: providerKeys(config, env) })) {
+  constructor(config: { providers: Config['providers']; limits: UpstreamLimits }, env: NodeJS.ProcessEnv = process.env, scrubber = new SecretScrubber({ secrets: providerKeys(config, env) })) {
     this.#scrubber = scrubber;
     this.#limits = config.limits;
     for (const [id, p] of Object.entries(config.providers)) {
       const url = new URL(p.baseUrl);
+      const connections = p.maxConnections ?? config.limits.providerConnections ?? 128;
       this.#endpoints.set(id, {
+        // The gate admits at most `connections` calls, so undici's own queue (unbounded, no deadline) stays empty.
+        gate: new ConnectionGate({
+          limit: connections,
+          perCaller: connections * (config.limits.providerShare ?? 0.5),
+          queueMs: config.limits.providerQueueMs ?? 10_000,
+        }),
         // No redirect interceptor: undici follows no redirects, and send() refuses a 3xx.
         pool: new Pool(url.origin, {
-          connections: 128,
+          connections,
           pipelining: 1,
           keepAliveTimeout: 30_000,
           connectTimeout: config.limits.connectTimeoutMs,
@@ -95,6 +111,17 @@ export class Upstream {
     const endpoint = this.#endpoints.get(req.providerId);
     if (!endpoint) throw new UpstreamError('unreachable', `no provider ${req.providerId}`);
     const limits = this.#limits;
+    const caller = !req.caller ? 'anonymous' : limits.providerShareBy === 'team' ? `team:${req.caller.team}` : `key:${req.caller.keyId}`;
+    let release: Release;
+    try {
+      release = await endpoint.gate.acquire(caller, req.signal);
+    } catch (err) {
+      if (!(err instanceof QueueTimeout)) throw this.#error(err, req.signal);
+      throw new UpstreamError(
+        'busy',
+        `no connection to provider ${req.providerId} was free within limits.providerQueueMs (${endpoint.gate.queueMs} ms; ${endpoint.gate.limit} connections, at most ${endpoint.gate.perCaller} per ${limits.providerShareBy ?? 'key'}); retry later`,
+      );
+    }
     // The total deadline: from the request to the last byte of the answer, however it trickles. Aborting
     // the request destroys the response body with this reason, so a reader gets it as an UpstreamError.
     const deadline = new AbortController();
@@ -114,8 +141,14 @@ export class Upstream {
         signal: AbortSignal.any([req.signal, deadline.signal]),
       });
       body = res.body;
-      // Whatever becomes of the body (read to the end, refused, dumped, the client gone), the deadline goes with it.
-      body.once('close', () => clearTimeout(timer));
+      // Whatever becomes of the body (read to the end, refused, dumped, the client gone), the deadline goes
+      // with it and its connection slot returns to the gate.
+      const closed = () => {
+        clearTimeout(timer);
+        release();
+      };
+      if (body.closed) closed();
+      else body.once('close', closed);
       const encoding = contentEncoding(res.headers['content-encoding']);
       if (encoding) {
         throw new UpstreamError('invalid', `the provider answered with content-encoding ${encoding}, which termsgate does not pass on (it asks for identity)`);
@@ -130,8 +163,11 @@ export class Upstream {
       }
       return { status: res.statusCode, headers, body: textBody(this.#scrubber.scrub(await errorText(body))) };
     } catch (err) {
-      if (body) release(body);
-      else clearTimeout(timer);
+      if (body) releaseBody(body);
+      else {
+        clearTimeout(timer);
+        release();
+      }
       throw this.#error(err, req.signal);
     }
   }
@@ -151,7 +187,7 @@ export class Upstream {
       new UpstreamError('invalid', `the provider's ${what} exceeded limits.${name} (${limit} bytes); termsgate stopped reading it`);
     const answerTooLarge = tooLarge('upstreamAnswerBytes', upstreamAnswerBytes, 'answer');
     const mapError = (err: unknown) => {
-      release(body);
+      releaseBody(body);
       return this.#error(err, signal);
     };
     return {
@@ -182,7 +218,7 @@ export class Upstream {
           throw mapError(err);
         } finally {
           // A reader that stops early (the client went away) leaves nothing open upstream.
-          release(body);
+          releaseBody(body);
         }
         const rest = pieces.push(decoder.decode()) + pieces.end();
         if (rest) yield Buffer.from(rest);
@@ -221,12 +257,12 @@ async function errorText(body: RawBody): Promise<string> {
     size += chunk.length;
     if (size >= ERROR_BODY_LIMIT) break;
   }
-  release(body);
+  releaseBody(body);
   return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
 /** Destroys a body not read to its end, which closes its connection (a half-read answer cannot be reused). */
-function release(body: RawBody): void {
+function releaseBody(body: RawBody): void {
   if (body.destroyed || body.readableEnded) return;
   body.on('error', () => undefined);
   body.destroy();

@@ -86,7 +86,17 @@ export interface Config {
   models: Record<string, ModelConfig>;
   keys: VirtualKeyConfig[];
   tokens: TokenConfig[];
-  policy: { dir: string; bundleUrl?: string; pollIntervalMs: number };
+  policy: {
+    dir: string;
+    bundleUrl?: string;
+    pollIntervalMs: number;
+    /** Reload the directory on edits (default true); false reads it once at start and ignores later edits. */
+    watch: boolean;
+    /** PEM public key fleet bundles must be signed with (OPA bundle signing); without it bundles are refused. */
+    bundleKey?: string;
+    /** Environment variable holding the bearer token for bundleUrl. */
+    bundleToken?: { env: string };
+  };
   audit: {
     backend: 'file' | 'postgres';
     postgresUrl?: string;

@@ -30,7 +30,7 @@ export interface BundleKey {
 }
 
 export interface VerifiedBundle {
-  /** File name → SHA-256 (hex) as signed, .signatures.json excluded. */
+  /** File name → SHA-256 (hex) of its bytes, every file verified against the signature (.signatures.json excluded). */
   files: Record<string, string>;
   /** The JWS algorithm and the key id it named, if any. */
   alg: string;

@@ -6,7 +6,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { RecordFilter } from '../audit/filter.js';
 import { isChangeRecord } from '../core/record-kind.js';
-import type { ChangeRecord } from '../core/contracts.js';
+import type { ChangeActor, ChangeRecord } from '../core/contracts.js';
 import { changeMatcher, changeRecord, type ChangeFilter, type ChangeInput } from '../core/change-record.js';
 
 export class ChangeLog {
@@ -17,6 +17,13 @@ export class ChangeLog {
     const actor = request.actor;
     if (!actor) throw new Error('a change without an authenticated actor');
     const record = changeRecord({ actor, role: actor.role, client: request.ip ?? null }, input, uuidv7(), new Date());
+    await this.audit.append(record);
+    return record;
+  }
+
+  /** Records a change the gateway made by itself (actor type 'system' or 'config'; no client). */
+  async recordSystem(actor: ChangeActor, input: ChangeInput): Promise<ChangeRecord> {
+    const record = changeRecord({ actor, role: 'gateway', client: null }, input, uuidv7(), new Date());
     await this.audit.append(record);
     return record;
   }

@@ -20,7 +20,7 @@ type JsonObject = { [key: string]: Json };
  */
 const CHART_OWNED: Record<string, string[]> = {
   '': ['server', 'dataDir', 'demo'],
-  policy: ['dir'],
+  policy: ['dir', 'bundleKey'],
   audit: ['backend', 'postgresUrl', 'signer'],
 };
 

@@ -108,6 +108,12 @@ export interface Config {
     maxCandidates: number;
     candidateTtlMs: number;
     stagingBytes: number;
+    /** Reload the directory on edits (default true); false reads it once at start and ignores later edits. */
+    watch: boolean;
+    /** PEM public key fleet bundles must be signed with (OPA bundle signing); without it bundles are refused. */
+    bundleKey?: string;
+    /** Environment variable holding the bearer token for bundleUrl. */
+    bundleToken?: { env: string };
   };
   audit: {
     backend: 'file' | 'postgres';

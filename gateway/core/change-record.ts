@@ -1,8 +1,12 @@
 // A control-plane change as the audit log keeps it. Pure.
 import type { ChangeActor, ChangeRecord } from './contracts.js';
 
-/** What the control plane records. A route that changes state adds its action here. */
-export type ChangeAction = 'policy.stage' | 'policy.discard' | 'policy.validate' | 'policy.activate' | 'policy.rollback' | 'audit.witnesses';
+/**
+ * What the control plane records. A route that changes state adds its action here. `policy.reload` is an
+ * edit of the policies directory outside the control plane, `policy.bundle` a fleet bundle from
+ * policy.bundleUrl; both are recorded by the gateway itself (actor type 'system').
+ */
+export type ChangeAction = 'policy.stage' | 'policy.discard' | 'policy.validate' | 'policy.activate' | 'policy.rollback' | 'policy.reload' | 'policy.bundle' | 'audit.witnesses';
 
 /** Actions that must say why. */
 export const REASON_REQUIRED: ReadonlySet<ChangeAction> = new Set(['policy.activate', 'policy.rollback']);

@@ -163,8 +163,12 @@ export interface CallRecord {
 
 /** Who made a control-plane change: a static token (by id) or a signed-in user (OIDC subject and email). */
 export interface ChangeActor {
-  /** 'config': the gateway recording the configuration it started with (e.g. its audit witnesses). */
-  type: 'token' | 'oidc' | 'config';
+  /**
+   * 'config': the gateway recording the configuration it started with (e.g. its audit witnesses);
+   * 'system': a change the gateway made by itself, e.g. `policy-watch` (an edit of the policies directory)
+   * or `policy-bundle` (a fleet bundle polled from policy.bundleUrl).
+   */
+  type: 'token' | 'oidc' | 'config' | 'system';
   id: string;
   email: string | null;
 }

@@ -1,6 +1,8 @@
 // Control plane for the rules: /admin/v1/policies (read, stage, list and discard candidates, validate,
 // dry-run, activate, history, rollback, and the names the rules may refer to). The console at /console calls the same API.
-// Stage, discard, validate, activate and rollback are recorded in the audit log (gateway/changes), refusals too.
+// Stage, discard, validate, activate and rollback are recorded in the audit log (gateway/changes), refusals too:
+// an unknown or malformed candidate, a bad or over-long file name, a failed validation or activation
+// (a request the body schema refuses, e.g. an activation without a reason, is answered 400 unrecorded).
 // A dry run over its budget (policy.previewBudgetMs) is a 422 with step `dry-run-budget`.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChangeRecorder, RoleGuard } from '../core/control-plane.js';
@@ -49,6 +51,18 @@ const stageBody = {
     base: { enum: ['active', 'empty'] },
   },
 } as const;
+
+/** Longest file name a candidate may carry: per path segment (most filesystems' NAME_MAX) and in all. */
+export const MAX_FILE_SEGMENT = 255;
+export const MAX_FILE_PATH = 1024;
+
+/** A candidate's file name too long to be written is refused like any bad name (422), not left to the filesystem (500). */
+function checkFileNameLengths(files: Record<string, string> | undefined): void {
+  for (const path of Object.keys(files ?? {})) {
+    const tooLong = Buffer.byteLength(path) > MAX_FILE_PATH || path.split('/').some((seg) => Buffer.byteLength(seg) > MAX_FILE_SEGMENT);
+    if (tooLong) throw new PolicyRefusedError('stage', `file path ${JSON.stringify(path.slice(0, 64))}… is too long (at most ${MAX_FILE_SEGMENT} bytes a segment, ${MAX_FILE_PATH} in all)`);
+  }
+}
 
 function refused(reply: FastifyReply, err: unknown): FastifyReply {
   if (err instanceof PolicyRefusedError) return sendError(reply, 'policy_refused', 'control', err.message, { step: err.step });
@@ -106,14 +120,17 @@ export function policyAdminRoutes(app: FastifyInstance, deps: PolicyAdminRouteDe
 
   app.post<{ Body: { files: Record<string, string>; base?: 'active' | 'empty' } }>(`${base}/stage`, { ...edit, schema: { body: stageBody } }, async (request, reply) => {
     const before = deps.store.status().active.revision;
+    let staged;
     try {
-      const staged = await deps.store.stage(request.body);
-      await deps.changes.record(request, { action: 'policy.stage', target: staged.candidate, before, after: staged.candidate, outcome: 'done' });
-      return staged;
+      checkFileNameLengths(request.body.files);
+      staged = await deps.store.stage(request.body);
     } catch (err) {
-      if (err instanceof PolicyRefusedError) await deps.changes.record(request, { action: 'policy.stage', target: null, before, after: null, outcome: 'refused', error: err.message });
+      // Refused or failed, the attempt is recorded; an unexpected failure still answers 500 after its record.
+      await deps.changes.record(request, { action: 'policy.stage', target: null, before, after: null, outcome: 'refused', error: String((err as Error)?.message ?? err) });
       return refused(reply, err);
     }
+    await deps.changes.record(request, { action: 'policy.stage', target: staged.candidate, before, after: staged.candidate, outcome: 'done' });
+    return staged;
   });
 
   app.get(`${base}/candidates`, read, async () => ({ candidates: await deps.store.candidates() }));
@@ -131,7 +148,14 @@ export function policyAdminRoutes(app: FastifyInstance, deps: PolicyAdminRouteDe
 
   app.post<{ Body: { candidate: string } }>(`${base}/validate`, { ...edit, schema: { body: candidateBody } }, async (request, reply) => {
     try {
-      const report = await deps.store.validate(request.body.candidate);
+      let report;
+      try {
+        report = await deps.store.validate(request.body.candidate);
+      } catch (err) {
+        // An unknown or malformed candidate.
+        await deps.changes.record(request, { action: 'policy.validate', target: request.body.candidate, before: null, after: null, outcome: 'refused', error: String((err as Error)?.message ?? err) });
+        throw err;
+      }
       const failed = report.steps.find((s) => !s.ok);
       await deps.changes.record(request, {
         action: 'policy.validate',

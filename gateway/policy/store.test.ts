@@ -5,11 +5,13 @@ import { createServer } from 'node:http';
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHash } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { CallFacts, CallRecord } from '../core/contracts.js';
 import { createPolicyStore, type PolicyLogger } from './store.js';
 import { validateDir } from './toolchain/steps.js';
+import { bundleKeyFromPem } from './bundle-signature.js';
+import { publicPem, signedBundle } from '../../test/support/signed-bundle.js';
 
 const policies = join(import.meta.dirname, '..', '..', 'policies');
 const quiet: PolicyLogger = { info() {}, warn() {}, error() {} };
@@ -189,7 +191,9 @@ t.test('dry run, activate and rollback', async (t) => {
   await edited.close();
 });
 
-t.test('fleet mode: an OPA bundle polled with ETag, a broken one refused', async (t) => {
+t.test('fleet mode: a signed OPA bundle polled with ETag, a broken one refused', async (t) => {
+  const signer = generateKeyPairSync('ed25519');
+  const sign = async (path: string) => signedBundle(await readFile(path), { key: signer.privateKey, alg: 'EdDSA' });
   const built = await mkdtemp(join(tmpdir(), 'tg-fleet-'));
   const okA = await validateDir(policies, { out: join(built, 'a.tar.gz') });
   t.ok(okA.ok);
@@ -197,7 +201,7 @@ t.test('fleet mode: an OPA bundle polled with ETag, a broken one refused', async
   await neverTrainDeepseekR1(cand);
   const okB = await validateDir(cand, { out: join(built, 'b.tar.gz') });
   t.ok(okB.ok);
-  let body = await readFile(join(built, 'a.tar.gz'));
+  let body = await sign(join(built, 'a.tar.gz'));
   let conditional = 0;
   const server = createServer((req, res) => {
     const etag = `"${createHash('sha256').update(body).digest('hex').slice(0, 16)}"`;
@@ -211,12 +215,12 @@ t.test('fleet mode: an OPA bundle polled with ETag, a broken one refused', async
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   t.teardown(() => server.close());
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/bundle.tar.gz`;
-  const store = await createPolicyStore({ dir: policies, dataDir: await dataDir(), bundleUrl: url, pollIntervalMs: 60_000, logger: quiet, records: noRecords });
+  const store = await createPolicyStore({ dir: policies, dataDir: await dataDir(), bundleUrl: url, bundleKey: bundleKeyFromPem(publicPem(signer.publicKey)), pollIntervalMs: 60_000, logger: quiet, records: noRecords });
   t.equal(store.status().active.revision, okA.revision);
   t.equal(store.status().mode, 'bundle');
   t.ok((await store.pollBundle()).ok);
   t.equal(conditional, 1, 'unchanged bundle answered 304');
-  body = await readFile(join(built, 'b.tar.gz'));
+  body = await sign(join(built, 'b.tar.gz'));
   t.ok((await store.pollBundle()).ok);
   t.equal(store.status().active.revision, okB.revision);
   t.equal(store.decide(facts).training.permit, false);

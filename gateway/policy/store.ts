@@ -10,7 +10,10 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { request } from 'undici';
-import type { AuditRecord, CallFacts, PolicyDecider } from '../core/contracts.js';
+import type { AuditRecord, CallFacts, ChangeActor, PolicyDecider } from '../core/contracts.js';
+import type { ChangeInput } from '../core/change-record.js';
+import type { SystemChangeRecorder } from '../core/control-plane.js';
+import { readBundleFiles, verifyBundleFiles, type BundleKey } from './bundle-signature.js';
 import { commitRevisionDir, exists, loadEngine, readManifest, scratchDir, unpackBundle, writeBundleBytes } from './bundle.js';
 import { findingsOf, type Finding } from './toolchain/findings.js';
 import type { RecordContext } from './dry-run/dry-run.js';
@@ -69,8 +72,21 @@ export interface PolicyStoreOptions {
   bundleUrl?: string;
   pollIntervalMs: number;
   logger: PolicyLogger;
-  /** Watch `dir` for changes (default true in dir mode). */
+  /**
+   * Watch `dir` for changes (default true in dir mode). When false the directory is read once at start:
+   * later edits are ignored (a warning is logged once and the first is recorded as refused).
+   */
   watch?: boolean;
+  /**
+   * Where changes the gateway makes by itself are recorded (the composition root hands in the change log):
+   * an edit of `dir` (`policy.reload`, with the file digests before and after) and a fleet bundle
+   * (`policy.bundle`), activated or refused. A change that cannot be recorded does not serve.
+   */
+  changes?: SystemChangeRecorder;
+  /** The key fleet bundles must be signed with (OPA's .signatures.json); without it every bundle is refused. */
+  bundleKey?: BundleKey;
+  /** Sent as `Authorization: Bearer <token>` when fetching `bundleUrl`. */
+  bundleToken?: string;
   debounceMs?: number;
   coverageThreshold?: number;
   /** Recorded calls for dry runs, newest last: the composition root hands in the audit log's. */
@@ -134,6 +150,12 @@ export class PolicyStore implements PolicyDecider {
   #debounce: NodeJS.Timeout | null = null;
   #poller: NodeJS.Timeout | null = null;
   #etag: string | null = null;
+  /** The policies directory as last read: its revision and each source file's SHA-256. */
+  #dirSeen: DirState | null = null;
+  #creating = true;
+  #watchWarned = false;
+  /** The last refused bundle (its digest and why), so a poll refusing the same bundle again records nothing new. */
+  #lastBundleRefusal: string | null = null;
   readonly #o: PolicyStoreOptions;
   readonly #root: string;
   readonly #revisions: string;
@@ -152,16 +174,20 @@ export class PolicyStore implements PolicyDecider {
     await mkdir(store.#revisions, { recursive: true });
     await rm(join(store.#root, 'tmp'), { recursive: true, force: true });
     store.#history = await store.#readHistory();
+    store.#dirSeen = await store.#readDirSeen();
     if (opts.bundleUrl) {
       const r = await store.pollBundle();
+      store.#creating = false;
       if (!r.ok) throw new PolicyRefusedError('bundle', `initial policy bundle from ${opts.bundleUrl} refused: ${r.error}`);
       store.#poller = setInterval(() => void store.pollBundle(), opts.pollIntervalMs);
       store.#poller.unref();
     } else {
       const restored = await store.#restoreActivation();
+      if (restored) await store.#writeDirSeen(dirState(await readSources(opts.dir)));
       const r = restored ?? (await store.reload());
+      store.#creating = false;
       if (!r.ok) throw new PolicyRefusedError('dir', `initial policy from ${opts.dir} refused: ${r.error}`, r.steps);
-      if (opts.watch ?? true) store.#watch();
+      store.#watch(opts.watch ?? true);
     }
     await store.#editing(() => store.#prune());
     store.#pruner = setInterval(() => void store.#editing(() => store.#prune()).catch(() => undefined), Math.min(PRUNE_INTERVAL_MS, store.#limits.candidateTtlMs));
@@ -194,18 +220,39 @@ export class PolicyStore implements PolicyDecider {
     return [...this.#history].reverse();
   }
 
-  /** Rebuilds the policies directory and swaps it in when every step passes. */
+  /**
+   * Rebuilds the policies directory and swaps it in when every step passes. When its files differ from
+   * the last reading (an edit outside the control plane, also one made while the gateway was stopped),
+   * the change is recorded as `policy.reload` before it serves, or as refused.
+   */
   reload(): Promise<ActivationResult> {
     return this.#exclusive(async () => {
       const sources = await readSources(this.#o.dir);
-      const revision = revisionOf(sources);
-      if (this.#active?.revision === revision) return { ok: true, revision };
+      const now = dirState(sources);
+      const revision = now.revision;
+      const seen = this.#dirSeen;
+      const before = this.#active?.revision ?? null;
+      const edited = seen !== null && changedFiles(seen.files, now.files).length > 0;
+      const record = (outcome: 'done' | 'refused', after: string | null, error: string | null) =>
+        edited ? this.#recordSystem('policy-watch', dirChange(seen!, now, before, after, outcome, error)) : Promise.resolve();
+      if (this.#active?.revision === revision) {
+        // Only tests (or nothing that decides) changed: the serving revision stays; the edit is still recorded.
+        await record('done', revision, null);
+        await this.#writeDirSeen(now);
+        return { ok: true, revision };
+      }
       try {
         const { steps } = await this.#buildRevision(this.#o.dir, sources, 'dir');
-        await this.#swap(revision, 'dir');
+        await this.#swap(revision, 'dir', undefined, () => record('done', revision, null));
+        await this.#writeDirSeen(now);
         return { ok: true, revision, steps };
       } catch (err) {
-        return this.#refused('dir', revision, err);
+        const refused = this.#refused('dir', revision, err);
+        await record('refused', before, refused.error ?? null).then(
+          () => this.#writeDirSeen(now),
+          (e: unknown) => this.#o.logger.error({ err: e }, 'the refused policy directory edit could not be recorded'),
+        );
+        return refused;
       }
     });
   }
@@ -214,9 +261,14 @@ export class PolicyStore implements PolicyDecider {
   pollBundle(): Promise<ActivationResult> {
     return this.#exclusive(async () => {
       const url = this.#o.bundleUrl!;
-      let revision = this.#active?.revision ?? '';
+      const before = this.#active?.revision ?? null;
+      let revision = before ?? '';
+      let digest: string | null = null;
       try {
-        const res = await request(url, { headers: this.#etag ? { 'if-none-match': this.#etag } : {} });
+        const headers: Record<string, string> = {};
+        if (this.#etag) headers['if-none-match'] = this.#etag;
+        if (this.#o.bundleToken) headers.authorization = `Bearer ${this.#o.bundleToken}`;
+        const res = await request(url, { headers });
         if (res.statusCode === 304) {
           await res.body.dump();
           return { ok: true, revision };
@@ -227,18 +279,46 @@ export class PolicyStore implements PolicyDecider {
         }
         const bytes = new Uint8Array(await res.body.arrayBuffer());
         const etag = res.headers.etag;
+        digest = createHash('sha256').update(bytes).digest('hex');
+        // Verified before anything of it is unpacked or loaded.
+        const key = this.#o.bundleKey;
+        if (!key) throw new PolicyRefusedError('verify', 'no policy.bundleKey is configured: unsigned bundles are refused');
+        const verified = await this.#step('verify', async () => verifyBundleFiles(await readBundleFiles(bytes), key));
         const scratch = await scratchDir(this.#root);
         await writeBundleBytes(scratch, bytes);
         await this.#step('unpack', () => unpackBundle(scratch));
         const manifest = await readManifest(scratch);
-        revision = manifest.revision || createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+        revision = manifest.revision || digest.slice(0, 16);
         await this.#step('load', () => loadEngine(scratch, revision));
         await commitRevisionDir(this.#revisions, revision, scratch);
-        if (this.#active?.revision !== revision) await this.#swap(revision, 'bundle');
+        if (this.#active?.revision !== revision) {
+          const after = JSON.stringify({ revision, bundle_sha256: digest, signed_with: verified.alg, kid: verified.kid, files: verified.files });
+          const input: ChangeInput = { action: 'policy.bundle', target: revision, before: JSON.stringify({ revision: before }), after, reason: `fleet bundle from ${url}`, outcome: 'done' };
+          await this.#swap(revision, 'bundle', undefined, () => this.#recordSystem('policy-bundle', input));
+        }
         this.#etag = typeof etag === 'string' ? etag : null;
+        this.#lastBundleRefusal = null;
         return { ok: true, revision };
       } catch (err) {
-        return this.#refused('bundle', revision, err);
+        const refused = this.#refused('bundle', revision, err);
+        // A bundle that arrived and was refused is recorded once (the same bundle refused again on every poll is not).
+        const key = `${digest}\0${refused.error}`;
+        if (digest && this.#lastBundleRefusal !== key) {
+          const input: ChangeInput = {
+            action: 'policy.bundle',
+            target: null,
+            before: JSON.stringify({ revision: before }),
+            after: JSON.stringify({ revision: before, bundle_sha256: digest }),
+            reason: `fleet bundle from ${url}`,
+            outcome: 'refused',
+            error: refused.error ?? null,
+          };
+          await this.#recordSystem('policy-bundle', input).then(
+            () => void (this.#lastBundleRefusal = key),
+            (e: unknown) => this.#o.logger.error({ err: e }, 'the refused policy bundle could not be recorded'),
+          );
+        }
+        return refused;
       }
     });
   }
@@ -389,16 +469,57 @@ export class PolicyStore implements PolicyDecider {
     }
   }
 
-  #watch(): void {
+  /**
+   * Watching: an edit is rebuilt, recorded and swapped in (reload). Not watching (policy.watch: false): the
+   * first edit after start is logged once as ignored and recorded as refused, then the watcher stops.
+   */
+  #watch(reload: boolean): void {
     this.#watcher = watch(this.#o.dir, { recursive: true }, (_event, name) => {
       if (name && !isSourceFile(String(name))) return;
       if (this.#debounce) clearTimeout(this.#debounce);
       this.#debounce = setTimeout(() => {
-        void this.reload().then((r) => {
-          if (r.ok) this.#o.logger.info({ revision: r.revision }, 'policy directory reloaded');
-        });
+        if (reload) {
+          void this.reload().then((r) => {
+            if (r.ok) this.#o.logger.info({ revision: r.revision }, 'policy directory reloaded');
+          });
+        } else void this.#exclusive(() => this.#ignoreEdit());
       }, this.#o.debounceMs ?? 300);
     });
+  }
+
+  async #ignoreEdit(): Promise<void> {
+    if (this.#watchWarned) return;
+    const now = dirState(await readSources(this.#o.dir));
+    const seen = this.#dirSeen;
+    if (!seen || changedFiles(seen.files, now.files).length === 0) return;
+    this.#watchWarned = true;
+    this.#watcher?.close();
+    this.#watcher = null;
+    const error = 'policy.watch is false: edits of the policies directory are ignored until the gateway restarts';
+    this.#o.logger.warn({ dir: this.#o.dir, dir_revision: now.revision }, `${error} (logged once)`);
+    const active = this.#active.revision;
+    await this.#recordSystem('policy-watch', dirChange(seen, now, active, active, 'refused', error)).catch((e: unknown) =>
+      this.#o.logger.error({ err: e }, 'the ignored policy directory edit could not be recorded'),
+    );
+  }
+
+  async #recordSystem(id: string, input: ChangeInput): Promise<void> {
+    if (!this.#o.changes) return;
+    const actor: ChangeActor = { type: 'system', id: this.#creating && id === 'policy-watch' ? 'policy-start' : id, email: null };
+    await this.#o.changes.recordSystem(actor, input);
+  }
+
+  async #readDirSeen(): Promise<DirState | null> {
+    try {
+      return JSON.parse(await readFile(join(this.#root, 'dir-files.json'), 'utf8')) as DirState;
+    } catch {
+      return null;
+    }
+  }
+
+  async #writeDirSeen(state: DirState): Promise<void> {
+    this.#dirSeen = state;
+    await writeFile(join(this.#root, 'dir-files.json'), JSON.stringify(state));
   }
 
   async #buildRevision(dir: string, sources: SourceFile[], source: RevisionSource): Promise<{ steps: BuildReport['steps'] }> {
@@ -423,10 +544,12 @@ export class PolicyStore implements PolicyDecider {
     }
   }
 
-  async #swap(revision: string, source: RevisionSource, note?: ChangeNote): Promise<void> {
+  /** `record` runs once the revision loaded and before it serves; when it throws, the revision does not serve. */
+  async #swap(revision: string, source: RevisionSource, note?: ChangeNote, record?: () => Promise<void>): Promise<void> {
     const dir = join(this.#revisions, revision);
     if (!(await exists(join(dir, 'policy.wasm')))) throw new PolicyRefusedError('activate', `revision ${revision} has no built bundle`);
     const engine = await this.#step('load', () => loadEngine(dir, revision));
+    if (record) await this.#step('record', record);
     const dirRevision = this.#o.bundleUrl ? undefined : revisionOf(await readSources(this.#o.dir));
     this.#engine = engine;
     this.#active = { revision, source, activated_at: new Date().toISOString(), dir_revision: dirRevision, ...note };
@@ -499,6 +622,35 @@ export class PolicyStore implements PolicyDecider {
     const dropped = await pruneCandidates(this.#stagingDirs, this.#limits, this.#served(), opts);
     if (dropped.length) this.#o.logger.info({ dropped }, 'staged policy candidates expired');
   }
+}
+
+/** The policies directory at one reading: its revision and each source file's SHA-256 (tests included). */
+interface DirState {
+  revision: string;
+  files: Record<string, string>;
+}
+
+function dirState(sources: readonly SourceFile[]): DirState {
+  return { revision: revisionOf(sources), files: Object.fromEntries(sources.map((f) => [f.path, createHash('sha256').update(f.content).digest('hex')])) };
+}
+
+function changedFiles(a: Record<string, string>, b: Record<string, string>): string[] {
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((p) => a[p] !== b[p]).sort();
+}
+
+/** A `policy.reload` change: before/after name the serving revision, the directory's, and the digests of the files that changed (null: absent). */
+function dirChange(seen: DirState, now: DirState, before: string | null, after: string | null, outcome: 'done' | 'refused', error: string | null): ChangeInput {
+  const changed = changedFiles(seen.files, now.files);
+  const pick = (s: DirState) => Object.fromEntries(changed.map((p) => [p, s.files[p] ?? null]));
+  return {
+    action: 'policy.reload',
+    target: now.revision,
+    before: JSON.stringify({ revision: before, dir_revision: seen.revision, files: pick(seen) }),
+    after: JSON.stringify({ revision: after, dir_revision: now.revision, files: pick(now) }),
+    reason: 'policies directory edited outside the control plane',
+    outcome,
+    error,
+  };
 }
 
 export function createPolicyStore(opts: PolicyStoreOptions): Promise<PolicyStore> {

@@ -6,7 +6,7 @@ import { SecretScrubber } from './scrubber.js';
 
 export function gatewayScrubber(config: Config, env: NodeJS.ProcessEnv = process.env): SecretScrubber {
   return new SecretScrubber({
-    secrets: [...providerKeys(config, env), config.oidc?.clientSecretEnv ? env[config.oidc.clientSecretEnv] : undefined],
+    secrets: [...providerKeys(config, env), config.oidc?.clientSecretEnv ? env[config.oidc.clientSecretEnv] : undefined, config.policy.bundleToken ? env[config.policy.bundleToken.env] : undefined],
     hashes: [...config.keys.map((k) => k.hash), ...config.tokens.map((t) => t.hash)],
   });
 }

@@ -1,6 +1,6 @@
 // The composition root: builds every stage from the configuration, wires them into the request
 // path and the server, and listens. Nothing else constructs stages.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import pino, { type DestinationStream } from 'pino';
 import type { AuditSink } from '../core/contracts.js';
 import { v7 as uuidv7 } from 'uuid';
@@ -19,6 +19,7 @@ import { auditAdminRoutes } from '../audit/routes.js';
 import { witnessConfigChange } from '../audit/witness-config-change.js';
 import { RequestPath } from '../request-path/request-path.js';
 import { createPolicyStore } from '../policy/store.js';
+import { bundleKeyFromPem } from '../policy/bundle-signature.js';
 import { policyAdminRoutes } from '../policy/routes.js';
 import { createProvenance } from '../provenance/provenance.js';
 import { provenanceAdminRoutes } from '../provenance/routes.js';
@@ -87,6 +88,10 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
     });
     closers.push(() => audit.close());
     if (config.audit.witnesses?.length) await audit.append(witnessConfigChange(config.audit, uuidv7(), new Date()));
+    const changes = new ChangeLog(audit);
+    const bundleTokenEnv = config.policy.bundleToken?.env;
+    if (bundleTokenEnv && !process.env[bundleTokenEnv]) throw new Error(`policy.bundleToken: environment variable ${bundleTokenEnv} is not set`);
+    if (config.policy.bundleUrl && !config.policy.bundleKey) logger.warn('policy.bundleUrl is set without policy.bundleKey: every fleet bundle will be refused (bundles must be signed)');
     const policy = await createPolicyStore({
       dir: config.policy.dir,
       dataDir: config.dataDir,
@@ -96,6 +101,11 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       maxCandidates: config.policy.maxCandidates,
       candidateTtlMs: config.policy.candidateTtlMs,
       stagingBytes: config.policy.stagingBytes,
+      watch: config.policy.watch,
+      // Hot reloads and fleet bundles are recorded as changes (actor type 'system'), activated or refused.
+      changes,
+      bundleKey: config.policy.bundleKey ? bundleKeyFromPem(readFileSync(config.policy.bundleKey, 'utf8')) : undefined,
+      bundleToken: bundleTokenEnv ? process.env[bundleTokenEnv] : undefined,
       logger,
       // Dry runs replay recorded calls under a candidate revision.
       records: async function* () {
@@ -146,7 +156,6 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       telemetry,
       log: logger,
     });
-    const changes = new ChangeLog(audit);
     const app = await buildServer({
       requestPath,
       keys: virtualKeys,

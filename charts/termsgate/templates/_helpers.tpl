@@ -83,6 +83,9 @@ app.kubernetes.io/component: gateway
 {{- fail "persistence with ReadWriteOnce cannot be shared by several replicas: disable persistence (PostgreSQL holds the audit log) or use ReadWriteMany" }}
 {{- end }}
 {{- end }}
+{{- if and .Values.config.policy.bundleUrl (not .Values.policyBundleKey.existingSecret) }}
+{{- fail "config.policy.bundleUrl needs policyBundleKey.existingSecret: the gateway refuses bundles it cannot verify" }}
+{{- end }}
 {{- if and .Values.postgres.enabled (not .Values.postgres.host) }}
 {{- fail "postgres.enabled needs postgres.host" }}
 {{- end }}

@@ -52,18 +52,6 @@ const stageBody = {
   },
 } as const;
 
-/** Longest file name a candidate may carry: per path segment (most filesystems' NAME_MAX) and in all. */
-export const MAX_FILE_SEGMENT = 255;
-export const MAX_FILE_PATH = 1024;
-
-/** A candidate's file name too long to be written is refused like any bad name (422), not left to the filesystem (500). */
-function checkFileNameLengths(files: Record<string, string> | undefined): void {
-  for (const path of Object.keys(files ?? {})) {
-    const tooLong = Buffer.byteLength(path) > MAX_FILE_PATH || path.split('/').some((seg) => Buffer.byteLength(seg) > MAX_FILE_SEGMENT);
-    if (tooLong) throw new PolicyRefusedError('stage', `file path ${JSON.stringify(path.slice(0, 64))}… is too long (at most ${MAX_FILE_SEGMENT} bytes a segment, ${MAX_FILE_PATH} in all)`);
-  }
-}
-
 function refused(reply: FastifyReply, err: unknown): FastifyReply {
   if (err instanceof PolicyRefusedError) return sendError(reply, 'policy_refused', 'control', err.message, { step: err.step });
   throw err;
@@ -122,7 +110,6 @@ export function policyAdminRoutes(app: FastifyInstance, deps: PolicyAdminRouteDe
     const before = deps.store.status().active.revision;
     let staged;
     try {
-      checkFileNameLengths(request.body.files);
       staged = await deps.store.stage(request.body);
     } catch (err) {
       // Refused or failed, the attempt is recorded; an unexpected failure still answers 500 after its record.

@@ -122,6 +122,9 @@ t.test('a broken change is refused, reported in status, and the old revision kee
   t.equal((await store.activate(staged.candidate)).ok, false, 'an unvalidated candidate cannot be activated');
   t.equal(store.status().active.revision, before);
   await t.rejects(store.stage({ files: { '../escape.rego': 'x' } }), /relative/);
+  // Refused by the store itself, whoever calls it: an over-long segment or path is a refusal, not a filesystem error.
+  await t.rejects(store.stage({ files: { [`${'a'.repeat(300)}.rego`]: 'package x' } }), { step: 'stage', message: /too long/ });
+  await t.rejects(store.stage({ files: { [`${'d/'.repeat(600)}x.rego`]: 'package x' } }), { step: 'stage', message: /too long/ });
   await store.close();
 });
 

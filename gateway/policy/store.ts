@@ -657,7 +657,14 @@ export function createPolicyStore(opts: PolicyStoreOptions): Promise<PolicyStore
   return PolicyStore.create(opts);
 }
 
+/** Longest file name a candidate may carry: per path segment (most filesystems' NAME_MAX) and in all. */
+export const MAX_FILE_SEGMENT = 255;
+export const MAX_FILE_PATH = 1024;
+
+/** A bad or over-long name is refused (422) here, for every caller, never left to the filesystem (500). */
 function checkedPath(path: string): string {
+  const tooLong = Buffer.byteLength(path) > MAX_FILE_PATH || path.split('/').some((seg) => Buffer.byteLength(seg) > MAX_FILE_SEGMENT);
+  if (tooLong) throw new PolicyRefusedError('stage', `file path ${JSON.stringify(path.slice(0, 64))}… is too long (at most ${MAX_FILE_SEGMENT} bytes a segment, ${MAX_FILE_PATH} in all)`);
   const ok = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*(\/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*$/.test(path) && !path.split('/').includes('..') && isSourceFile(path);
   if (!ok) throw new PolicyRefusedError('stage', `file path ${JSON.stringify(path)} must be relative, without '..', ending in .rego or .json`);
   return path;

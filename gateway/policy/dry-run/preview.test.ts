@@ -39,7 +39,9 @@ const facts: CallFacts = {
 
 const dir = await mkdtemp(join(tmpdir(), 'tg-preview-'));
 await cp(join(import.meta.dirname, '..', '..', '..', 'policies'), dir, { recursive: true });
-const BUDGET_MS = 3000;
+// Generous enough that a light preview (worker start and two engines: 2.3 s alone, more beside the other
+// test job) fits, far below what the heavy rule needs (seconds per call).
+const BUDGET_MS = 10_000;
 const store = await createPolicyStore({
   dir,
   dataDir: await mkdtemp(join(tmpdir(), 'tg-preview-data-')),
@@ -103,8 +105,8 @@ t.test('a heavy preview is stopped at its budget while /healthz and a normal cal
   const body = (await res.json()) as { error: { type: string; message: string; step: string } };
   t.equal(res.status, 422, 'an over-budget preview is refused');
   t.equal(body.error.step, 'dry-run-budget');
-  t.match(body.error.message, /policy\.previewBudgetMs \(3000 ms\)/, 'the refusal names the budget');
-  t.ok(elapsed < BUDGET_MS + 1500, `the preview was stopped after ${Math.round(elapsed)} ms (budget ${BUDGET_MS} ms)`);
+  t.match(body.error.message, `policy.previewBudgetMs (${BUDGET_MS} ms)`, 'the refusal names the budget');
+  t.ok(elapsed < BUDGET_MS + 3000, `the preview was stopped after ${Math.round(elapsed)} ms (budget ${BUDGET_MS} ms)`);
   for (const [path, xs] of Object.entries(latencies)) {
     t.ok(xs.length > 20, `${xs.length} calls to ${path} during the preview`);
     t.ok(p99(xs) < P99_BOUND_MS, `${path} p99 ${p99(xs).toFixed(1)} ms during the heavy preview (max ${Math.max(...xs).toFixed(1)} ms)`);

@@ -5,6 +5,8 @@ export interface BenchOptions {
   quick: boolean;
   /** Seconds of soak; null for the comparison run. */
   soakS: number | null;
+  /** Seconds of attacks in the soak under mixed attack (issue 21); null when not asked for. */
+  attackSoakS: number | null;
   /** Which system the soak loads. */
   soakSystem: string;
   systems: string[] | null;
@@ -25,6 +27,8 @@ export interface BenchOptions {
 export const usage = `usage: node dist/bench/run.js [options]
   --quick                 short smoke run (2 concurrencies, 3 s each)
   --soak SECONDS          steady load on one system, sampling RSS and open fds every 5 s
+  --attack-soak [S]       termsgate under mixed attack for S seconds (default 300), between 30 s of normal
+                          load before and 30 s after: RSS, fds, heap, /healthz and normal calls' p99 per window
   --soak-system NAME      system the soak loads (default termsgate)
   --systems a,b           only these systems (names as in the table, case-insensitive)
   --concurrency 10,50,100 connections per load run
@@ -56,12 +60,17 @@ function profileTop(value: string | undefined, quick: boolean): number {
   return n;
 }
 
+export const ATTACK_SOAK_DEFAULT_S = 300;
+
 export function parseOptions(argv: string[], defaultOut: string): BenchOptions {
+  // --attack-soak may come without its seconds (then the default).
+  const args = argv.flatMap((a, i) => (a === '--attack-soak' && (i === argv.length - 1 || argv[i + 1].startsWith('--')) ? [a, String(ATTACK_SOAK_DEFAULT_S)] : [a]));
   const { values } = parseArgs({
-    args: argv,
+    args,
     options: {
       quick: { type: 'boolean', default: false },
       soak: { type: 'string' },
+      'attack-soak': { type: 'string' },
       'soak-system': { type: 'string', default: 'termsgate' },
       systems: { type: 'string' },
       concurrency: { type: 'string' },
@@ -81,6 +90,7 @@ export function parseOptions(argv: string[], defaultOut: string): BenchOptions {
   return {
     quick,
     soakS: values.soak === undefined ? null : positive('soak', values.soak, 300),
+    attackSoakS: values['attack-soak'] === undefined ? null : positive('attack-soak', values['attack-soak'], ATTACK_SOAK_DEFAULT_S),
     soakSystem: values['soak-system']!,
     systems: list(values.systems)?.map((s) => s.toLowerCase()) ?? null,
     concurrencies,

@@ -8,7 +8,8 @@ import { parseOptions } from './options.js';
 import { cpuPerCall as cpuPerCallOf, cpuSecondsBetween, statTicks, type CpuSample } from './proc-stats.js';
 import { selfTimes, type Profile } from './profile-summary.js';
 import { aimsOf, classificationMarkdown, cpuPerCall, markdown, peakRps, profileMarkdown, rowsOf, type ProfileTop, type SystemResult } from './report.js';
-import { diskSeries, series, soakMarkdown, type SoakResult, type SoakSample } from './soak.js';
+import { heapUsedFromPrometheus } from './heap-metric.js';
+import { diskSeries, heapSeries, series, soakMarkdown, type SoakResult, type SoakSample } from './soak.js';
 import { growthPct, percentile, sortedCopy } from './stats.js';
 
 function run(connections: number, rps: number, p50Ms: number, cpuSeconds?: number): LoadResult {
@@ -190,7 +191,7 @@ t.test('classification section from bench/results/classify-cost.json', async (t)
 });
 
 function soakSample(atS: number, ok: number, auditBytes: number | null, provenanceBytes: number | null): SoakSample {
-  return { atS, rssBytes: 100 << 20, openFds: 30, ok, auditBytes, provenanceBytes };
+  return { atS, rssBytes: 100 << 20, openFds: 30, ok, auditBytes, provenanceBytes, heapUsedBytes: null };
 }
 
 t.test('soak: disk folders from first to last sample, with the bytes each call added', async (t) => {
@@ -221,6 +222,23 @@ t.test('soak: disk folders from first to last sample, with the bytes each call a
   t.match(md, /\| RSS MB of the process tree .* \| 100\.0 \| 100\.0 \| 100\.0 \| \+0\.0% \| – \|/);
   t.match(md, /V8 heap used: not measured/);
   t.match(md, /met/);
+  t.notMatch(md, /V8 heap used MB/, 'no heap row without a heap series');
+  const withHeap = [10, 12, 11, 30].map((mbs, i) => ({ ...soakSample(i * 5, i, null, null), heapUsedBytes: mbs << 20 }));
+  const heap = heapSeries(withHeap)!;
+  t.same([heap.start, heap.end, heap.max], [10 << 20, 30 << 20, 30 << 20], 'quarter medians of the heap gauge');
+  t.equal(heapSeries(samples), null, 'no heap samples: no series');
+  t.match(soakMarkdown({ ...result, heapUsed: heap, heapNote: 'from /metrics' }), /\| V8 heap used MB \(from \/metrics; median of first \/ last quarter\) \| 10\.0 \| 30\.0 \| 30\.0 \| \+200\.0% \| – \|/);
+});
+
+t.test('the heap gauge is read from Prometheus text', async (t) => {
+  const text = [
+    '# HELP process_runtime_nodejs_memory_heap_used V8 heap used',
+    '# TYPE process_runtime_nodejs_memory_heap_used gauge',
+    'process_runtime_nodejs_memory_heap_used{otel_scope_name="termsgate"} 14340464',
+  ].join('\n');
+  t.equal(heapUsedFromPrometheus(text), 14340464);
+  t.equal(heapUsedFromPrometheus('process_runtime_nodejs_memory_heap_used_bytes 2.5e+7'), 25_000_000, 'with a unit suffix and an exponent');
+  t.equal(heapUsedFromPrometheus('termsgate_calls_total 3'), null, 'absent');
 });
 
 t.test('property: bytes per call times the calls between the samples is the growth', async (t) => {

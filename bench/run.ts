@@ -1,4 +1,5 @@
-// `make bench`: the comparison of issue 8, or with --soak a steady-load run. Every child process
+// `make bench`: the comparison of issue 8, with --soak a steady-load run, or with --attack-soak the
+// soak under mixed attack (issue 21). Every child process
 // is killed on exit; a watchdog ends a run that outlives its bound.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -12,13 +13,14 @@ import { startMockProvider } from './mock-provider.js';
 import { parseOptions, type BenchOptions } from './options.js';
 import { classificationMarkdown, markdown, TERMSGATE, type ProfileTop } from './report.js';
 import { soak, soakMarkdown } from './soak.js';
+import { attackSoak, attackSoakMarkdown } from './attack-soak.js';
 import type { BenchContext } from './systems.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 function watchdog(opts: BenchOptions): void {
   // Startup, installs and per-run overheads are generous; the loads themselves are far shorter.
-  const loadS = opts.soakS ?? 5 * 2 * opts.concurrencies.length * (opts.durationS + opts.warmupS) + 5 * opts.durationS;
+  const loadS = opts.attackSoakS !== null ? opts.attackSoakS + 180 : opts.soakS ?? 5 * 2 * opts.concurrencies.length * (opts.durationS + opts.warmupS) + 5 * opts.durationS;
   const limitMs = (loadS + 15 * 60) * 1000;
   setTimeout(() => {
     process.stderr.write(`bench: still running after ${limitMs / 1000} s, giving up\n`);
@@ -78,6 +80,14 @@ async function main(): Promise<number> {
   const day = date.slice(0, 10);
   const settings = { ...opts, outDir: undefined };
   try {
+    if (opts.attackSoakS !== null) {
+      const result = await attackSoak(ctx, opts.attackSoakS);
+      const table = attackSoakMarkdown(result);
+      process.stdout.write(table + '\n');
+      write(opts.outDir, [`attack-soak-${day}.json`, 'latest-attack-soak.json'], { date, command: `node dist/bench/run.js ${process.argv.slice(2).join(' ')}`, machine: machine(), versions: versions(), settings, result, markdown: table });
+      process.stderr.write(`bench: results in ${opts.outDir}/latest-attack-soak.json\n`);
+      return 0;
+    }
     if (opts.soakS !== null) {
       const result = await soak(ctx, opts);
       const table = soakMarkdown(result);

@@ -1,10 +1,11 @@
 // Soak: minutes of steady load on one system, sampling its RSS and open file descriptors every
 // 5 s, to show neither grows, and the size on disk of termsgate's audit and provenance folders, to
-// show what each call leaves behind. V8 heap used is not reported: the gateway has no endpoint
-// for it and its telemetry (telemetry/) exports no Node.js runtime or process metrics.
+// show what each call leaves behind. termsgate's V8 heap used is read from its /metrics (the gauge
+// process.runtime.nodejs.memory.heap.used) at each sample, when its metrics are on.
 import { join } from 'node:path';
 import { runLoad } from './load.js';
 import type { BenchOptions } from './options.js';
+import { scrapeHeapUsed } from './heap-metric.js';
 import { dirBytes, openFdCount, treeRssBytes } from './proc-stats.js';
 import { chatBody } from './request-body.js';
 import { growthPct, median } from './stats.js';
@@ -23,6 +24,8 @@ export interface SoakSample {
   /** Bytes of the data directory's audit/ and provenance/ folders; null for a system without one. */
   auditBytes: number | null;
   provenanceBytes: number | null;
+  /** V8 heap used of termsgate from its /metrics; null for other systems or when metrics are off. */
+  heapUsedBytes: number | null;
 }
 
 /** A folder that only grows: its first and last sample, the change, and the bytes each call added. */
@@ -34,7 +37,14 @@ export interface DiskSeries {
 }
 
 export const HEAP_NOT_AVAILABLE =
-  'V8 heap used: not measured — termsgate has no endpoint for it and its telemetry exports no Node.js runtime/process metrics; RSS and open fds stand in.';
+  'V8 heap used: not measured — only termsgate exports it (gauge process.runtime.nodejs.memory.heap.used at /metrics), and only with metrics on; RSS and open fds stand in.';
+export const HEAP_FROM_METRICS = 'V8 heap used: termsgate\'s gauge process.runtime.nodejs.memory.heap.used, scraped from its /metrics at each sample.';
+
+/** The heap series of the samples that have one (all or none, in practice); null when none has. */
+export function heapSeries(samples: Array<{ heapUsedBytes: number | null }>): Series | null {
+  const values = samples.map((s) => s.heapUsedBytes).filter((v): v is number => v !== null);
+  return values.length > 0 ? series(values) : null;
+}
 
 export interface Series {
   start: number;
@@ -55,7 +65,7 @@ export interface SoakResult {
   /** null for a system without a data directory (all but termsgate). */
   audit: DiskSeries | null;
   provenance: DiskSeries | null;
-  heapUsed: null;
+  heapUsed: Series | null;
   heapNote: string;
   samples: SoakSample[];
 }
@@ -97,9 +107,11 @@ export async function soak(ctx: BenchContext, opts: BenchOptions): Promise<SoakR
     const t0 = Date.now();
     // Samples are taken only while the load runs, after a warm-up: an idle process holds fewer sockets
     // and a freshly started one has not yet compiled its hot paths.
-    const timer = setInterval(() => {
+    const origin = new URL(system.target.url).origin;
+    const takeSample = async () => {
       const atS = (Date.now() - t0) / 1000 - WARMUP_S;
       if (atS < 0 || atS > durationS) return;
+      const heapUsedBytes = spec.name === 'termsgate' ? await scrapeHeapUsed(origin) : null;
       const sample: SoakSample = {
         atS,
         rssBytes: treeRssBytes(system.pid),
@@ -107,11 +119,14 @@ export async function soak(ctx: BenchContext, opts: BenchOptions): Promise<SoakR
         ok: progress.ok,
         auditBytes: dataDir ? dirBytes(join(dataDir, 'audit')) : null,
         provenanceBytes: dataDir ? dirBytes(join(dataDir, 'provenance')) : null,
+        heapUsedBytes,
       };
       samples.push(sample);
       const disk = dataDir ? `, audit ${mb(sample.auditBytes!)} MB, provenance ${mb(sample.provenanceBytes!)} MB` : '';
-      process.stderr.write(`bench: soak ${atS.toFixed(0)} s: RSS ${mb(sample.rssBytes)} MB, ${sample.openFds} fds${disk}\n`);
-    }, SAMPLE_EVERY_MS);
+      const heap = heapUsedBytes === null ? '' : `, heap used ${mb(heapUsedBytes)} MB`;
+      process.stderr.write(`bench: soak ${atS.toFixed(0)} s: RSS ${mb(sample.rssBytes)} MB, ${sample.openFds} fds${heap}${disk}\n`);
+    };
+    const timer = setInterval(() => void takeSample(), SAMPLE_EVERY_MS);
     try {
       const run = await runLoad(system.target, { connections: CONNECTIONS, durationS: WARMUP_S + durationS, body: chatBody(false), progress });
       if (samples.length < 2) throw new Error('soak too short: fewer than two samples');
@@ -126,8 +141,8 @@ export async function soak(ctx: BenchContext, opts: BenchOptions): Promise<SoakR
         openFds: series(samples.map((s) => s.openFds)),
         audit: diskSeries(samples, 'auditBytes'),
         provenance: diskSeries(samples, 'provenanceBytes'),
-        heapUsed: null,
-        heapNote: HEAP_NOT_AVAILABLE,
+        heapUsed: heapSeries(samples),
+        heapNote: heapSeries(samples) ? HEAP_FROM_METRICS : HEAP_NOT_AVAILABLE,
         samples,
       };
     } finally {
@@ -151,6 +166,9 @@ export function soakMarkdown(r: SoakResult): string {
     '|---|---:|---:|---:|---:|---:|',
     `| RSS MB of the process tree (median of first / last quarter) | ${mb(r.rss.start)} | ${mb(r.rss.end)} | ${mb(r.rss.max)} | ${pct(r.rss.growthPct)} | – |`,
     `| open fds of the process tree (median of first / last quarter) | ${r.openFds.start} | ${r.openFds.end} | ${r.openFds.max} | ${pct(r.openFds.growthPct)} | – |`,
+    ...(r.heapUsed
+      ? [`| V8 heap used MB (from /metrics; median of first / last quarter) | ${mb(r.heapUsed.start)} | ${mb(r.heapUsed.end)} | ${mb(r.heapUsed.max)} | ${pct(r.heapUsed.growthPct)} | – |`]
+      : []),
     ...disk('audit/', r.audit),
     ...disk('provenance/', r.provenance),
     '',

@@ -10,8 +10,10 @@ export function termsgateConfigYaml(opts: {
   policyDir: string;
   virtualKey: string;
   providerKeyEnv: string;
+  /** More of the configuration (the attack soak's hostile provider, its key, an admin token, limits), merged in. */
+  extra?: { providers?: object; models?: object; keys?: object[]; tokens?: object[]; limits?: object };
 }): string {
-  return stringify({
+  const config = {
     server: { host: '127.0.0.1', port: opts.port },
     dataDir: opts.dataDir,
     providers: {
@@ -31,6 +33,16 @@ export function termsgateConfigYaml(opts: {
       },
     ],
     policy: { dir: opts.policyDir },
+  };
+  const extra = opts.extra;
+  if (!extra) return stringify(config);
+  return stringify({
+    ...config,
+    providers: { ...config.providers, ...extra.providers },
+    models: { ...config.models, ...extra.models },
+    keys: [...config.keys, ...(extra.keys ?? [])],
+    ...(extra.tokens ? { tokens: extra.tokens } : {}),
+    ...(extra.limits ? { limits: extra.limits } : {}),
   });
 }
 

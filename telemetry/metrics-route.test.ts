@@ -24,6 +24,9 @@ t.test('GET /metrics serves the Prometheus text of recorded calls', async (t) =>
     /^termsgate_calls_total\{route="\/v1\/chat\/completions",model="qwen2\.5-7b-instruct",provider="vllm",decision="allow",status="200"[^}]*\} 1$/m,
   );
   t.match(res.body, /^# TYPE termsgate_call_duration histogram$/m);
+  const heap = /^process_runtime_nodejs_memory_heap_used(?:_bytes)?(?:\{[^}]*\})? (\d+(?:\.\d+)?(?:e\+\d+)?)$/m.exec(res.body);
+  t.ok(heap, 'the V8 heap used gauge is exported');
+  t.ok(Number(heap?.[1]) > 1024 * 1024, `…with a plausible value (${heap?.[1]} bytes)`);
 });
 
 t.test('GET /metrics is 404 when metrics are off', async (t) => {

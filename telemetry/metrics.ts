@@ -13,6 +13,9 @@ import {
 // Seconds, from sub-millisecond policy evaluations to long streamed completions.
 const SECONDS_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 // The semantic conventions' recommended buckets for gen_ai.client.token.usage.
+/** V8 heap used by the gateway's process (OTel semantic conventions, Node.js runtime metrics). */
+export const METRIC_HEAP_USED = 'process.runtime.nodejs.memory.heap.used';
+
 const TOKEN_BUCKETS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
 
 export interface GatewayMetrics {
@@ -27,6 +30,10 @@ export interface GatewayMetrics {
 
 export function createGatewayMetrics(meter: Meter): GatewayMetrics {
   const seconds = { unit: 's', advice: { explicitBucketBoundaries: SECONDS_BUCKETS } };
+  // Observed on collection only (a scrape of /metrics), so it costs nothing per call.
+  meter
+    .createObservableGauge(METRIC_HEAP_USED, { description: 'V8 heap used by the gateway process (process.memoryUsage().heapUsed)', unit: 'By' })
+    .addCallback((result) => result.observe(process.memoryUsage().heapUsed));
   return {
     calls: meter.createCounter(METRIC_CALLS, {
       description: 'Calls through the gateway by route, model, provider, decision and HTTP status',

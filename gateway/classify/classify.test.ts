@@ -98,3 +98,31 @@ t.test('a 4 KB prompt: the one finding at its end, and the time per call as a co
   for (let i = 0; i < n; i++) classify([text]);
   t.comment(`classify 4 KB: ${(Number(process.hrtime.bigint() - t0) / 1000 / n).toFixed(1)} µs per call`);
 });
+
+t.test('an AWS secret access key standing alone is found even without a digit (about one key in 900); camelCase and TitleCase names are not', async (t) => {
+  const fc = (await import('fast-check')).default;
+  // Keys without a digit, as randomBytes(30).toString('base64') gives them; the first two slipped through once.
+  const digitless = [
+    'niIFoJUkzYetZCDjbBZGmLLNdLRhMzzRAPqntJXo',
+    'qmvlyjmUioeofzck+TErpiYWcnz/mviTdzJnnsNn',
+    'GvaXtfcEAiwPOMDCZReGz/IYUoVAVnneMQcKFmOU',
+    'tRonqddhnBHykC+DmJfBBgwMGGA/vbKbFoIyFJQV',
+    'LmMURzaFuEhPxkTyNRelffD/OaePPxWvWqMGalgu',
+    'lvmheDCSRgoMkcqyUcqNxRMYWeNyWYagVhu+HjFw',
+    'SJpqfKpdHGXmBxYblRZWCbWunrCqSSJdv/HCbTXP',
+    'TACmGtUdbGrQWROiGtTvjhNqkLhYyCHYDmrkGNFc',
+    'NWSpCncjxtcnarRajQkrzludTmsaQPSjjASAUpPV',
+  ];
+  for (const key of digitless) t.ok(findings(`try ${key} please`).some((f) => f.dataClass === 'secret.api_key'), key);
+  for (const name of ['thisIsAVeryLongCamelCaseIdentifierNameXY', 'ImplementationOfTheAbstractFactoryPattern', 'src/components/UserProfile/SettingsPanel']) {
+    t.notOk(findings(`call ${name} here`).some((f) => f.dataClass === 'secret.api_key'), name);
+  }
+  const words = ['The', 'Quick', 'Brown', 'Fox', 'Account', 'Settings', 'User', 'Remote', 'Store', 'Value', 'Name', 'From', 'Get', 'Panel', 'Profile', 'Service', 'Manager', 'Factory', 'Handler', 'Request'];
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom(...words), { minLength: 12, maxLength: 16 }), fc.boolean(), (parts, camel) => {
+      const joined = parts.join('');
+      const name = (camel ? joined[0].toLowerCase() + joined.slice(1) : joined).slice(0, 40);
+      return name.length < 40 || !findings(`see ${name} there`).some((f) => f.dataClass === 'secret.api_key');
+    }),
+  );
+});

@@ -50,10 +50,13 @@ export const detectors: Detector[] = [
   {
     name: 'awsSecretKey',
     dataClass: 'secret.api_key',
-    // 40 characters of base64 standing alone, mixed case with digits and random-looking: the shape of an
-    // AWS secret access key. A git SHA (lower-case hex) or a word never has all of these.
+    // 40 characters of base64 standing alone, mixed case and random-looking: the shape of an AWS secret
+    // access key. A git SHA (lower-case hex) or a word never has all of these. About one key in 900 has no
+    // digit: then it takes many capitals and small letters (random base64 has about nineteen of each;
+    // TitleCase and camelCase names, whose entropy can be as high, have a capital a word).
     pattern: String.raw`(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])`,
-    accept: (m) => /[A-Z]/.test(m) && /[a-z]/.test(m) && /[0-9]/.test(m) && entropy(m) >= 4.2,
+    accept: (m) =>
+      /[A-Z]/.test(m) && /[a-z]/.test(m) && entropy(m) >= (/[0-9]/.test(m) ? 4.2 : 4.3) && (/[0-9]/.test(m) || atLeastOfEachCase(m, /[+/]/.test(m) ? 8 : 12)),
   },
   {
     name: 'secretValue',
@@ -109,3 +112,15 @@ export const detectors: Detector[] = [
 
 /** All detectors as one global regex; group `d<i>` holds a match of detectors[i]. The definition of findings(), and its test oracle; not run on request bodies. */
 export const combined = new RegExp(detectors.map((d, i) => `(?<d${i}>${d.pattern})`).join('|'), 'g');
+
+/** At least `n` capitals and `n` small letters. */
+function atLeastOfEachCase(m: string, n: number): boolean {
+  let upper = 0;
+  let lower = 0;
+  for (let i = 0; i < m.length; i++) {
+    const c = m.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) upper++;
+    else if (c >= 0x61 && c <= 0x7a) lower++;
+  }
+  return upper >= n && lower >= n;
+}

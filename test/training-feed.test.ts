@@ -11,8 +11,8 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { signingKeysFrom } from '../gateway/signing/keys.js';
-import { canonicalJson } from '../gateway/core/canonical-json.js';
-import { digestOf, recordIdOf, signPermit, type FeedRecord } from '../gateway/training/permit.js';
+import { contentDigest } from '../gateway/core/canonical-json.js';
+import { recordIdOf, signPermit, type FeedRecord } from '../gateway/training/permit.js';
 
 const repo = resolve(import.meta.dirname, '..');
 const python = join(repo, 'training-runner', '.venv', 'bin', 'python');
@@ -173,7 +173,7 @@ t.test('gateway → feed → runner: only permitted, verified data trains the st
   await writeFile(shardPath, lines.join('\n') + '\n');
   const forger = signingKeysFrom(generateKeyPairSync('ed25519').privateKey, randomBytes(32));
   const forgedExample = { ...tampered.example, decision_id: 'dec_forged', completion: 'Smuggled text from a restricted provider.', licence: 'deepseek-r1' };
-  const digest = digestOf(canonicalJson(forgedExample));
+  const digest = contentDigest(forgedExample);
   const id = recordIdOf(forgedExample.decision_id);
   const gatewayKeyId = (JSON.parse(await readFile(join(data, 'gateway-key.json'), 'utf8')) as { key_id: string }).key_id;
   const forged = { id, seq: 9999, example: forgedExample, permit: signPermit({ id, digest, policy_revision: forgedExample.policy_revision, licence: 'deepseek-r1' }, gatewayKeyId, forger.sign) };

@@ -11,8 +11,8 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { TrainingExample } from '../gateway/core/contracts.js';
 import { loadOrCreateSigningKeys } from '../gateway/signing/keys.js';
-import { canonicalJson } from '../gateway/core/canonical-json.js';
-import { digestOf, recordIdOf, signPermit } from '../gateway/training/permit.js';
+import { contentDigest } from '../gateway/core/canonical-json.js';
+import { recordIdOf, signPermit } from '../gateway/training/permit.js';
 import { startDemoGateway } from './support/demo-gateway.js';
 
 const repo = resolve(import.meta.dirname, '..');
@@ -80,7 +80,7 @@ function presigned(copies = 1): string[] {
         time: new Date().toISOString(),
       };
       const id = recordIdOf(example.decision_id);
-      const permit = signPermit({ id, digest: digestOf(canonicalJson(example)), policy_revision: example.policy_revision, licence: example.licence }, keys.keyId, keys.sign);
+      const permit = signPermit({ id, digest: contentDigest(example), policy_revision: example.policy_revision, licence: example.licence }, keys.keyId, keys.sign);
       return JSON.stringify({ id, seq: 1000 + n, permit, example });
     }),
   );

@@ -40,5 +40,10 @@ export function canonicalJson(value: unknown): string {
 
 /** "sha256:<hex>" of the canonical JSON of a value: how content is keyed in the content store. */
 export function contentDigest(value: unknown): string {
-  return 'sha256:' + createHash('sha256').update(canonicalJson(value)).digest('hex');
+  return canonicalDigest(canonicalJson(value));
+}
+
+/** The same digest of text already in canonical form, for callers that keep the text too (no second serialisation). */
+export function canonicalDigest(canonical: string): string {
+  return 'sha256:' + createHash('sha256').update(canonical).digest('hex');
 }

@@ -3,8 +3,8 @@
 // response path pays microseconds and never waits on serialisation (ms for large logprobs) or disk.
 import type { TrainingExample, TrainingFeedSink } from '../core/contracts.js';
 import type { SigningKeys } from '../signing/keys.js';
-import { canonicalJson } from '../core/canonical-json.js';
-import { digestOf, recordIdOf, signPermit, type FeedRecord } from './permit.js';
+import { canonicalDigest, canonicalJson } from '../core/canonical-json.js';
+import { recordIdOf, signPermit, type FeedRecord } from './permit.js';
 import type { FeedStore, SignedRecord } from './feed-store.js';
 import { openFileFeedStore } from './file-store.js';
 import { BatchQueue } from '../core/batch-queue.js';
@@ -119,7 +119,7 @@ class QueuedTrainingFeed implements TrainingFeed {
     for (const { id, example } of batch) {
       try {
         const exampleJson = canonicalJson(example);
-        const permit = signPermit({ id, digest: digestOf(exampleJson), policy_revision: example.policy_revision, licence: example.licence }, this.keyId, this.#signer);
+        const permit = signPermit({ id, digest: canonicalDigest(exampleJson), policy_revision: example.policy_revision, licence: example.licence }, this.keyId, this.#signer);
         signed.push({ id, exampleJson, permit });
       } catch (err) {
         // An example JSON cannot represent canonically is never signed; it is counted and reported.

@@ -2,7 +2,7 @@
 // and the licence. Pure: the signing function comes in, so the runner's check (Python) and the
 // gateway's agree on exactly these bytes.
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../core/canonical-json.js';
+import { canonicalJson, contentDigest } from '../core/canonical-json.js';
 import type { TrainingExample } from '../core/contracts.js';
 
 export interface Permit {
@@ -23,10 +23,6 @@ export interface FeedRecord {
   seq: number;
   example: TrainingExample;
   permit: Permit;
-}
-
-export function digestOf(canonical: string): string {
-  return 'sha256:' + createHash('sha256').update(canonical).digest('hex');
 }
 
 export function recordIdOf(decisionId: string): string {
@@ -53,7 +49,7 @@ export function verifyRecord(record: FeedRecord, keyId: string, verify: (data: U
   const { permit, example } = record;
   if (!permit) return 'missing permit';
   if (permit.key_id !== keyId) return 'permit signed by an unknown key';
-  const digest = digestOf(canonicalJson(example));
+  const digest = contentDigest(example);
   if (permit.digest !== digest) return 'digest mismatch';
   if (permit.id !== record.id || permit.id !== recordIdOf(example.decision_id)) return 'record id mismatch';
   if (permit.licence !== example.licence) return 'licence mismatch';

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { FileHandle } from 'node:fs/promises';
-import { canonicalJson, contentDigest } from '../../core/canonical-json.js';
+import { canonicalDigest, canonicalJson } from '../../core/canonical-json.js';
 
 const DIGEST = /^sha256:([0-9a-f]{64})$/;
 
@@ -30,7 +30,7 @@ export class ContentStore {
    */
   async put(value: unknown): Promise<string> {
     const text = canonicalJson(value);
-    const digest = contentDigest(value);
+    const digest = canonicalDigest(text);
     const path = this.#path(digest);
     if (existsSync(path)) return digest;
     const dir = dirname(path);

@@ -210,15 +210,21 @@ export const configSchema = {
           default: 67_108_864,
           description: 'Bytes of staged candidates (sources plus bundles of revisions that never served); a stage that would pass it is refused with 422.',
         },
-        // false: the directory is read once at start; later edits are ignored (a warning logged once) until a restart.
-        watch: { type: 'boolean', default: true },
-        // The public key (PEM file: RSA, EC P-256/384/521 or Ed25519) fleet bundles must be signed with (OPA's .signatures.json).
-        bundleKey: { type: 'string', minLength: 1 },
-        // The environment variable holding a bearer token sent when fetching bundleUrl.
+        watch: {
+          type: 'boolean',
+          default: true,
+          description: 'false: the directory is read once at start; later edits are ignored (a warning logged once, the edit recorded as refused) until a restart.',
+        },
+        bundleKey: {
+          type: 'string',
+          minLength: 1,
+          description: "The public key (PEM file: RSA, EC P-256/384/521 or Ed25519) fleet bundles must be signed with (OPA's .signatures.json); without it every bundle is refused.",
+        },
         bundleToken: {
           type: 'object',
           additionalProperties: false,
           required: ['env'],
+          description: 'The environment variable holding a bearer token sent when fetching bundleUrl.',
           properties: { env: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' } },
         },
       },

@@ -3,7 +3,7 @@
 import t from 'tap';
 import fc from 'fast-check';
 import { openaiChat } from '../dialects/openai-chat.js';
-import { FAKE_KEY, FAKE_MODEL, FakeSink, fakeStages, type FakeOptions } from './fake-stages.js';
+import { FAKE_KEY, FAKE_MODEL, FakeSink, fakeStages, type FakeOptions } from '../../test/support/fake-stages.js';
 import { RequestPath } from './request-path.js';
 
 const headers = { authorization: `Bearer ${FAKE_KEY}`, 'content-type': 'application/json' };

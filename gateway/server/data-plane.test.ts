@@ -4,7 +4,7 @@ import t from 'tap';
 import Fastify from 'fastify';
 import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan, type Span, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { FAKE_KEY, FAKE_MODEL, fakeStages, type FakeOptions } from '../request-path/fake-stages.js';
+import { FAKE_KEY, FAKE_MODEL, fakeStages, type FakeOptions } from '../../test/support/fake-stages.js';
 import { RequestPath } from '../request-path/request-path.js';
 import { createTelemetry } from '../../telemetry/telemetry.js';
 import { dataPlaneErrors, dataPlaneRoutes } from './data-plane.js';

@@ -1,14 +1,14 @@
 // Test doubles of every stage the request path sequences, writing what happens, in order, to one
 // list of events, so tests can assert the sequence (record before answer, started before upstream).
-import type { VirtualKeys } from '../auth/virtual-keys.js';
-import type { AuditRecord, BodyClassification, CallContent, CallRecord, ModelRoute, RequestDecision } from '../core/contracts.js';
-import { hashSecret } from '../core/secret-hash.js';
-import type { ProvenanceTokens } from '../signing/provenance-token.js';
-import type { Upstream, UpstreamResponse } from '../upstream/client.js';
-import type { ModelRoutes } from '../upstream/model-routes.js';
+import type { VirtualKeys } from '../../gateway/auth/virtual-keys.js';
+import type { AuditRecord, BodyClassification, CallContent, CallRecord, ModelRoute, RequestDecision } from '../../gateway/core/contracts.js';
+import { hashSecret } from '../../gateway/core/secret-hash.js';
+import type { ProvenanceTokens } from '../../gateway/signing/provenance-token.js';
+import type { Upstream, UpstreamResponse } from '../../gateway/upstream/client.js';
+import type { ModelRoutes } from '../../gateway/upstream/model-routes.js';
 import type { Telemetry } from '../../telemetry/types.js';
-import type { ClientSink } from './client-sink.js';
-import type { RequestPathDeps } from './request-path.js';
+import type { ClientSink } from '../../gateway/request-path/client-sink.js';
+import type { RequestPathDeps } from '../../gateway/request-path/request-path.js';
 
 export const FAKE_KEY = 'tg-fake-key';
 export const FAKE_MODEL = 'fake-model';

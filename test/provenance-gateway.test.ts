@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { packageRoot } from '../gateway/core/package-root.js';
 import { startDemoGateway } from './support/demo-gateway.js';
+import { indexed } from './support/until.js';
 
 const gw = await startDemoGateway();
 t.teardown(() => gw.close());
@@ -33,8 +34,8 @@ for (const [model, prompt] of [
   const { data, response } = await client.chat.completions.create({ model, messages: [{ role: 'user', content: prompt }], stream: false }).withResponse();
   served.push({ id: response.headers.get('x-termsgate-decision-id')!, text: data.choices[0].message.content! });
 }
-// remember() is queued; give the index a moment to take the batch.
-await new Promise((r) => setTimeout(r, 300));
+// remember() is queued: wait until the index has taken every served output.
+await indexed(gw, served.map((s) => ({ id: s.id, text: strip(s.text) })));
 
 t.test('exact copies trace by watermark, stripped excerpts by fingerprint, to the right decision', async (t) => {
   const [openaiOut, qwenOut] = served;

@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { startDemoGateway } from './support/demo-gateway.js';
+import { indexed, until } from './support/until.js';
 
 const repo = resolve(import.meta.dirname, '..');
 const cli = join(repo, 'dist', 'gateway', 'cli', 'main.js');
@@ -43,12 +44,15 @@ async function feedIds(): Promise<string[]> {
   return page.records.map((r) => r.example.decision_id);
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 400));
+/** The feed once it holds `id` (or after the wait runs out, for the assertion to fail on). */
+const feedWith = (id: string) => until(feedIds, (ids) => ids.includes(id));
+
 
 const gpt = await ask('gpt-4o-mini', 'Write about the history of lighthouses and their keepers.');
 const qwen = await ask('qwen2.5-7b-instruct', 'Write about the chemistry of baking bread.');
 const gpt2 = await ask('gpt-4o-mini', 'Write about the migration of arctic terns.');
-await settle();
+// The provenance index takes outputs in batches after the answer: wait until all three are indexed.
+await indexed(gw, [gpt, qwen, gpt2].map((c) => ({ id: c.id, text: strip(c.text) })));
 
 t.test('hole 1: restricted text riding in a trainable call is denied up front, with the origin decision named', async (t) => {
   const carriers: Record<string, unknown[]> = {
@@ -84,16 +88,15 @@ t.test('hole 1: restricted text riding in a trainable call is denied up front, w
   t.match(responses.body.error.message, gpt.id);
   const own = await post('/v1/chat/completions', { model: 'qwen2.5-7b-instruct', messages: [{ role: 'user', content: 'Continue.' }, { role: 'assistant', content: qwen.text }, { role: 'user', content: 'More.' }] }, { 'x-termsgate-purpose': 'training-data' });
   t.equal(own.status, 200, 'a conversation carrying only permitted outputs is admitted');
-  await settle();
-  t.ok((await feedIds()).includes(own.id), 'and reaches the feed');
+  t.ok((await feedWith(own.id)).includes(own.id), 'and reaches the feed');
 });
 
 t.test('hole 1, other purposes: the call is answered but its record never reaches the feed, and the refusal is audited', async (t) => {
   const r = await post('/v1/chat/completions', { model: 'qwen2.5-7b-instruct', messages: [{ role: 'user', content: 'Edit this.' }, { role: 'assistant', content: gpt.text }, { role: 'user', content: 'Shorter.' }] });
   t.equal(r.status, 200);
-  await settle();
+  // The completed record is written after the permit decision: once it is there, so is any permit.
+  const { records } = await until(() => admin(`/admin/v1/audit/records?decision_id=${r.id}&phase=completed`), (page) => page.records.length > 0);
   t.notOk((await feedIds()).includes(r.id), 'no permit signed');
-  const { records } = await admin(`/admin/v1/audit/records?decision_id=${r.id}&phase=completed`);
   const completed = records.map((e: { record: any }) => e.record).find((rec: any) => rec.decision_id === r.id && rec.phase === 'completed');
   t.equal(completed.training_permit_id, null);
   t.match(completed.reasons, [{ rule: 'training.provenance_admission', message: new RegExp(gpt.id) }]);
@@ -176,7 +179,7 @@ t.test('hole 6: tool-call arguments and JSON-mode output are fingerprinted, unma
   );
   const block = thinking.body.content.find((b: any) => b.type === 'thinking');
   t.match(block.thinking, SELECTOR, 'an Anthropic thinking block carries marks');
-  await settle();
+  await until(() => detectOne(strip(block.thinking)), (r) => r?.decision_id === thinking.id);
 
   t.match(await detectOne(args), { restricted: true, decision_id: called.id }, 'copied tool arguments trace to their call');
   t.match(await detectOne(JSON.parse(jsonText).answer), { restricted: true, decision_id: json.id, origin: 'fingerprint' }, 'JSON-mode text traces by fingerprint');
@@ -201,8 +204,8 @@ t.test('hole 7: a stream that ends without its end event is recorded incomplete 
   t.notMatch(cut.body, /\[DONE\]/);
   const whole = await streamText('qwen2.5-7b-instruct', 'Write about the tides of the Baltic Sea.');
   t.match(whole.body, /\[DONE\]/);
-  await settle();
-  const ids = await feedIds();
+  // The feed is appended in order: once the later, complete call is in it, the cut one would be too.
+  const ids = await feedWith(whole.id);
   t.notOk(ids.includes(cut.id), 'the truncated answer got no permit');
   t.ok(ids.includes(whole.id), 'the complete one did');
   const { records } = await admin(`/admin/v1/audit/records?decision_id=${cut.id}`);

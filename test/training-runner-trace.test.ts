@@ -14,6 +14,7 @@ import { loadOrCreateSigningKeys } from '../gateway/signing/keys.js';
 import { contentDigest } from '../gateway/core/canonical-json.js';
 import { recordIdOf, signPermit } from '../gateway/training/permit.js';
 import { startDemoGateway } from './support/demo-gateway.js';
+import { indexed } from './support/until.js';
 
 const repo = resolve(import.meta.dirname, '..');
 const runnerDir = join(repo, 'training-runner');
@@ -58,7 +59,8 @@ const clean: { id: string; text: string }[] = [];
 for (const topic of CLEAN_TOPICS) clean.push(await chat('qwen2.5-7b-instruct', prompt(topic)));
 const restricted: { id: string; text: string; prompt: string }[] = [];
 for (const topic of RESTRICTED_TOPICS) restricted.push({ ...(await chat('gpt-4o-mini', prompt(topic))), prompt: prompt(topic) });
-await new Promise((r) => setTimeout(r, 500));
+// The provenance index takes outputs in batches after the answer: wait until it knows every restricted one.
+await indexed(gw, restricted);
 
 /** Records as a gateway would have signed them before its index knew the restricted outputs: `copies` of each. */
 function presigned(copies = 1): string[] {

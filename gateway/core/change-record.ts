@@ -4,12 +4,13 @@ import type { ChangeActor, ChangeRecord } from './contracts.js';
 /**
  * What the control plane records. A route that changes state adds its action here. `policy.reload` is an
  * edit of the policies directory outside the control plane, `policy.bundle` a fleet bundle from
- * policy.bundleUrl; both are recorded by the gateway itself (actor type 'system').
+ * policy.bundleUrl; both are recorded by the gateway itself (actor type 'system'), as is `distillation.risk`,
+ * a scope's distillation risk level changing. `distillation.clear` is the legal team's clearance of a scope.
  */
-export type ChangeAction = 'policy.stage' | 'policy.discard' | 'policy.validate' | 'policy.activate' | 'policy.rollback' | 'policy.reload' | 'policy.bundle' | 'audit.witnesses';
+export type ChangeAction = 'policy.stage' | 'policy.discard' | 'policy.validate' | 'policy.activate' | 'policy.rollback' | 'policy.reload' | 'policy.bundle' | 'audit.witnesses' | 'distillation.risk' | 'distillation.clear';
 
 /** Actions that must say why. */
-export const REASON_REQUIRED: ReadonlySet<ChangeAction> = new Set(['policy.activate', 'policy.rollback']);
+export const REASON_REQUIRED: ReadonlySet<ChangeAction> = new Set(['policy.activate', 'policy.rollback', 'distillation.clear']);
 
 export interface ChangeInput {
   action: ChangeAction;

@@ -76,6 +76,8 @@ export interface RequestDecision {
     redactions: string[];
     /** data classes to replace by typed placeholders in the forwarded body instead of refusing the call. */
     mask?: string[];
+    /** Warnings for the caller, sent on an admitted call's answer as `x-termsgate-warning` (e.g. a distillation risk). */
+    warnings?: string[];
   };
 }
 
@@ -123,6 +125,53 @@ export interface CallFacts {
   stream: boolean;
   /** RFC 3339; OPA's WASM target has no time.* built-ins, so time comes in the input. */
   now: string;
+  /** The caller's distillation risk as last computed off the request path (gateway/distillation); absent when not watched. */
+  distillation?: DistillationRisk;
+}
+
+export type RiskLevel = 'low' | 'medium' | 'high';
+
+/** The worst distillation risk among a caller's key, project and team, as the policy reads it. */
+export interface DistillationRisk {
+  level: RiskLevel;
+  score: number;
+  /** Which scope it is, e.g. `key:search-1`, `team:search`. */
+  scope: string;
+  /** Names of the signals that carry the score, strongest first. */
+  signals: string[];
+  /** A legal-team clearance (a recorded change) covers this scope. */
+  cleared: boolean;
+}
+
+/** What the request path hands the distillation monitor after each call: small, built from what it already holds. */
+export interface DistillationEvent {
+  decisionId: string;
+  /** Milliseconds since the epoch. */
+  time: number;
+  principal: Principal;
+  purpose: string;
+  provider: string;
+  model: string;
+  /** The upstream model and pinned revision: a change of either is a model version change. */
+  version: string;
+  /** The provider's terms forbid training on its outputs (licence class never or not-for-competing-models). */
+  restricted: boolean;
+  /** The prompt as the caller sent it; read off the request path, never stored. */
+  prompt: unknown[];
+  maxTokens: number | null;
+  n: number;
+  temperature: number | null;
+  /** Reasoning asked for by parameter (reasoning_effort, thinking). */
+  reasoningParam: boolean;
+  outputTokens: number;
+  /** Refused by the terms for a training purpose (rule terms.training_forbidden). */
+  refusedForTraining: boolean;
+}
+
+/** The distillation monitor as the request path sees it: hand over an event, read a risk. Both are O(1). */
+export interface DistillationWatch {
+  observe(event: DistillationEvent): void;
+  risk(principal: Principal): DistillationRisk | undefined;
 }
 
 export interface Usage {

@@ -1,0 +1,43 @@
+// Counters over a sliding window of fixed-size time buckets: memory is fixed per scope, whatever the
+// number of calls. Pure apart from the clock the caller passes.
+
+export const BUCKET_MS = 4 * 3600_000;
+/** Seven days of four-hour buckets. */
+export const BUCKETS = 42;
+export const WEEK_MS = BUCKET_MS * BUCKETS;
+
+export const COUNTERS = ['calls', 'restricted', 'templated', 'sweep', 'reasoning', 'harvest', 'coordinated', 'afterRelease', 'laundering'] as const;
+export type Counter = (typeof COUNTERS)[number];
+const INDEX = Object.fromEntries(COUNTERS.map((c, i) => [c, i])) as Record<Counter, number>;
+const WIDTH = COUNTERS.length;
+
+export class SlidingCounts {
+  readonly #counts = new Uint32Array(BUCKETS * WIDTH);
+  /** The bucket number (time / BUCKET_MS) each slot holds. */
+  readonly #slotBucket = new Float64Array(BUCKETS).fill(-1);
+
+  add(time: number, counters: Iterable<Counter>): void {
+    const bucket = Math.floor(time / BUCKET_MS);
+    const slot = bucket % BUCKETS;
+    if (this.#slotBucket[slot] !== bucket) {
+      // An older bucket is reused only for a newer one; a late event older than the window is dropped.
+      if (this.#slotBucket[slot] > bucket) return;
+      this.#counts.fill(0, slot * WIDTH, slot * WIDTH + WIDTH);
+      this.#slotBucket[slot] = bucket;
+    }
+    for (const c of counters) this.#counts[slot * WIDTH + INDEX[c]]++;
+  }
+
+  /** Sums over the buckets of the last `spanMs` (up to a week) ending at `now`. */
+  sum(now: number, spanMs = WEEK_MS): Record<Counter, number> {
+    const last = Math.floor(now / BUCKET_MS);
+    const first = last - Math.min(BUCKETS, Math.ceil(spanMs / BUCKET_MS)) + 1;
+    const out = Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Record<Counter, number>;
+    for (let slot = 0; slot < BUCKETS; slot++) {
+      const b = this.#slotBucket[slot];
+      if (b < first || b > last) continue;
+      for (let i = 0; i < WIDTH; i++) out[COUNTERS[i]] += this.#counts[slot * WIDTH + i];
+    }
+    return out;
+  }
+}

@@ -5,6 +5,7 @@ import {
   METRIC_CALL_DURATION,
   METRIC_CALLS,
   METRIC_FEED_LAG,
+  METRIC_DISTILLATION_SCOPES,
   METRIC_GEN_AI_TOKEN_USAGE,
   METRIC_POLICY_EVAL,
   METRIC_TOKENS,
@@ -26,6 +27,7 @@ export interface GatewayMetrics {
   policyEval: Histogram;
   auditCommit: Histogram;
   feedLag: Gauge;
+  distillationScopes: Gauge;
 }
 
 export function createGatewayMetrics(meter: Meter): GatewayMetrics {
@@ -63,6 +65,10 @@ export function createGatewayMetrics(meter: Meter): GatewayMetrics {
     feedLag: meter.createGauge(METRIC_FEED_LAG, {
       description: 'Training-feed records not yet delivered to the runner',
       unit: '{record}',
+    }),
+    distillationScopes: meter.createGauge(METRIC_DISTILLATION_SCOPES, {
+      description: 'Keys, projects, teams and providers by distillation risk level (scope kind, level)',
+      unit: '{scope}',
     }),
   };
 }

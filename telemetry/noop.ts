@@ -24,6 +24,7 @@ export const NOOP_TELEMETRY: Telemetry = Object.freeze({
   recordPolicyEval() {},
   recordAuditCommit() {},
   setFeedLag() {},
+  setDistillationScopes() {},
   logMixin: noTraceFields,
   prometheusText: async () => null,
   shutdown: async () => {},

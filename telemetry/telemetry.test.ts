@@ -328,8 +328,10 @@ t.test('tracing off, metrics on: no spans, stages are no-ops, calls still counte
   call.setDecision({ decision: 'allow', revision: 'r1' });
   call.end({ status: 200 });
   telemetry.setFeedLag(12);
+  telemetry.setDistillationScopes([{ kind: 'key', level: 'high', count: 2 }]);
   const metrics = await reader.snapshot();
   t.equal(dataPoints(metrics, 'termsgate.calls')[0]?.value, 1);
   t.equal(dataPoints(metrics, 'termsgate.feed.lag')[0]?.value, 12);
+  t.equal(dataPoints(metrics, 'termsgate.distillation.scopes')[0]?.value, 2);
   await telemetry.shutdown();
 });

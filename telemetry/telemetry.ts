@@ -94,6 +94,10 @@ class SdkTelemetry implements Telemetry {
     this.#metrics.feedLag.record(records);
   }
 
+  setDistillationScopes(counts: { kind: string; level: string; count: number }[]): void {
+    for (const c of counts) this.#metrics.distillationScopes.record(c.count, { 'termsgate.scope.kind': c.kind, 'termsgate.risk.level': c.level });
+  }
+
   logMixin(): LogTraceFields {
     if (!this.tracing) return noTraceFields();
     const span = trace.getSpan(context.active());

@@ -68,6 +68,8 @@ export interface Telemetry {
   recordAuditCommit(ms: number): void;
   /** Records not yet delivered to the training feed's consumers. */
   setFeedLag(records: number): void;
+  /** How many scopes of each kind (key, project, team, provider) stand at each distillation risk level. */
+  setDistillationScopes(counts: { kind: string; level: string; count: number }[]): void;
   /** trace_id/span_id of the active span, in a new object each time; a pino `mixin`. */
   logMixin(): LogTraceFields;
   /** Prometheus text exposition of all metrics; null when metrics are off. */

@@ -167,6 +167,19 @@ export class DistillationMonitor implements DistillationWatch {
     return this.#scopes.get(scope)?.risk;
   }
 
+  /** How many scopes of each kind stand at each level, for the metric. */
+  levelCounts(): { kind: string; level: RiskLevel; count: number }[] {
+    const counts = new Map<string, number>();
+    for (const s of this.#scopes.values()) {
+      const key = `${s.scope.slice(0, s.scope.indexOf(':'))}\t${s.risk.level}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    return [...counts].map(([k, count]) => {
+      const [kind, level] = k.split('\t') as [string, RiskLevel];
+      return { kind, level, count };
+    });
+  }
+
   stats(): { queued: number; dropped: number; processed: number; scopes: number } {
     return { queued: this.#queue.length, dropped: this.dropped, processed: this.processed, scopes: this.#scopes.size };
   }

@@ -44,7 +44,7 @@ export const probeFacts: CallFacts = {
  */
 export function timeIndependent(sources: readonly SourceFile[] | null): boolean {
   if (!sources) return false;
-  const otherFields = /\binput\b(?!\.(?:principal|purpose|endpoint|route|data_classes|data_class_counts|data_class_paths|stream)\b)/;
+  const otherFields = /\binput\b(?!\.(?:principal|purpose|endpoint|route|data_classes|data_class_counts|data_class_paths|stream|distillation)\b)/;
   return !sources.some((f) => f.path.endsWith('.rego') && !isTestFile(f.path) && otherFields.test(f.content.replace(/#.*$/gm, '')));
 }
 

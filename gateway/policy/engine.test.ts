@@ -172,6 +172,23 @@ t.test('purpose outside the key or unknown to the company is denied', async (t) 
   t.same(unknown.request.reasons.map((r) => r.rule), ['purpose.unknown']);
 });
 
+t.test('through the WASM: distillation risk warns at medium, refuses restricted providers at high until cleared', async (t) => {
+  const risk = (level: 'low' | 'medium' | 'high', cleared = false) => ({ distillation: { level, score: level === 'high' ? 85.4 : 50, scope: 'key:vk_1', signals: ['reasoning_elicitation', 'templated_prompts'], cleared } });
+  const high = engine.decide(facts('gpt-4o-mini', risk('high')));
+  t.equal(high.request.allow, false);
+  t.equal(high.request.reasons[0].rule, 'distillation.high_risk');
+  t.match(high.request.reasons[0].message, /key:vk_1 is high \(score 85; signals: reasoning_elicitation, templated_prompts\).*openai is refused until the legal team clears key:vk_1/);
+  for (const model of ['claude-3-5-haiku-latest', 'grok-3-mini']) t.equal(engine.decide(facts(model, risk('high'))).request.allow, false, model);
+  const open = engine.decide(facts('qwen2.5-7b-instruct', risk('high')));
+  t.same([open.request.allow, open.request.obligations.warnings?.length], [true, 1], 'a self-hosted model is not refused, only warned');
+  const cleared = engine.decide(facts('gpt-4o-mini', risk('high', true)));
+  t.equal(cleared.request.allow, true);
+  t.match(cleared.request.obligations.warnings![0], /cleared by the legal team/);
+  const medium = engine.decide(facts('gpt-4o-mini', risk('medium')));
+  t.same([medium.request.allow, medium.request.obligations.warnings], [true, ['distillation risk: key:vk_1 is medium (score 50; signals: reasoning_elicitation, templated_prompts)']]);
+  t.equal(engine.decide(facts('gpt-4o-mini', risk('low'))).request.obligations.warnings, undefined);
+});
+
 t.test('fail closed: a bundle missing an entrypoint is refused at load', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'tg-partial-'));
   await writeFile(join(dir, 'p.rego'), 'package termsgate.request\n\ndecision := {"allow": true}\n');

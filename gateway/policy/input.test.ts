@@ -31,8 +31,12 @@ t.test('buildPolicyInput maps the call to the documented input', async (t) => {
     data_class_paths: { 'pii.email': ['messages[0].content', 'metadata.owner'] },
     stream: true,
     now: '2026-11-28T12:00:00.000Z',
+    distillation: { level: 'low', score: 0, scope: '', signals: [], cleared: false },
   });
   t.ok(validInput(input), 'matches the JSON Schema in policies/README.md');
+  const risky = buildPolicyInput({ ...facts, distillation: { level: 'high', score: 81.6, scope: 'key:vk_1', signals: ['harvesting'], cleared: false } });
+  t.same(risky.distillation, { level: 'high', score: 82, scope: 'key:vk_1', signals: ['harvesting'], cleared: false }, 'the risk goes in with a whole score');
+  t.ok(validInput(risky));
   t.notOk(validInput({ ...input, now: 'yesterday' }));
 });
 

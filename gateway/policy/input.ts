@@ -12,7 +12,11 @@ export interface PolicyInput {
   data_class_paths: Record<string, string[]>;
   stream: boolean;
   now: string;
+  /** The caller's worst distillation risk (key, project or team), computed off the request path; low when nothing is known. */
+  distillation: { level: string; score: number; scope: string; signals: string[]; cleared: boolean };
 }
+
+const NO_RISK = { level: 'low', score: 0, scope: '', signals: [], cleared: false };
 
 export function buildPolicyInput(facts: CallFacts): PolicyInput {
   const { principal: p, route: r } = facts;
@@ -40,5 +44,7 @@ export function buildPolicyInput(facts: CallFacts): PolicyInput {
     data_class_paths: facts.dataClasses.paths ?? {},
     stream: facts.stream,
     now: facts.now,
+    // The score is whole: a decision memoized for one score serves the calls at the same score.
+    distillation: facts.distillation ? { ...facts.distillation, score: Math.round(facts.distillation.score) } : NO_RISK,
   };
 }

@@ -41,6 +41,7 @@ export const requestDecisionSchema = {
         content_logging: { enum: ['full', 'redacted', 'digest'] },
         redactions: strings,
         mask: strings,
+        warnings: strings,
       },
     },
   },
@@ -81,7 +82,7 @@ export const trainingDecisionSchema = {
 
 export const policyInputSchema = {
   type: 'object',
-  required: ['principal', 'purpose', 'endpoint', 'route', 'data_classes', 'data_class_counts', 'data_class_paths', 'stream', 'now'],
+  required: ['principal', 'purpose', 'endpoint', 'route', 'data_classes', 'data_class_counts', 'data_class_paths', 'stream', 'now', 'distillation'],
   additionalProperties: false,
   properties: {
     principal: {
@@ -117,5 +118,17 @@ export const policyInputSchema = {
     data_class_paths: { type: 'object', additionalProperties: strings },
     stream: { type: 'boolean' },
     now: { type: 'string', format: 'date-time' },
+    distillation: {
+      type: 'object',
+      required: ['level', 'score', 'scope', 'signals', 'cleared'],
+      additionalProperties: false,
+      properties: {
+        level: { enum: ['low', 'medium', 'high'] },
+        score: { type: 'integer', minimum: 0, maximum: 100 },
+        scope: { type: 'string' },
+        signals: strings,
+        cleared: { type: 'boolean' },
+      },
+    },
   },
 } as const;

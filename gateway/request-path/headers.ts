@@ -34,3 +34,11 @@ export function declaredPurpose(headers: Record<string, string | string[] | unde
   if (!vocabulary.has(value)) return { error: `x-termsgate-purpose must be one of: ${[...vocabulary].sort().join(', ')}` };
   return value;
 }
+
+const WARNING_MAX = 1000;
+
+/** The policy's warnings for an admitted call, as one header of printable ASCII (a header cannot carry more). */
+export function warningHeader(warnings: string[] | undefined): Record<string, string> {
+  if (!warnings?.length) return {};
+  return { 'x-termsgate-warning': warnings.join('; ').replace(/[^\x20-\x7e]/g, '?').slice(0, WARNING_MAX) };
+}

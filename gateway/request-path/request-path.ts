@@ -19,6 +19,7 @@ import type {
   BodyClassification,
   CallContent,
   CallFacts,
+  DistillationWatch,
   MaskedFinding,
   OutputMarker,
   PolicyDecider,
@@ -27,7 +28,8 @@ import type {
   TrainingAdmission,
   TrainingFeedSink,
 } from '../core/contracts.js';
-import { declaredPurpose, forwardedRequestHeaders, forwardedResponseHeaders } from './headers.js';
+import { declaredPurpose, forwardedRequestHeaders, forwardedResponseHeaders, warningHeader } from './headers.js';
+import { distillationEvent } from './distillation-event.js';
 import type { CallErrorType, Telemetry } from '../../telemetry/types.js';
 import { NOOP_TELEMETRY } from '../../telemetry/noop.js';
 
@@ -47,6 +49,8 @@ export interface RequestPathDeps {
   admission: TrainingAdmission;
   provenanceTokens: ProvenanceTokens;
   telemetry?: Telemetry;
+  /** The distillation monitor: its risk goes into the policy input, each call's event goes to it afterwards. */
+  distillation?: DistillationWatch;
   log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
@@ -56,6 +60,8 @@ const INCOMPLETE = 'the provider stream ended before its end event (finish reaso
 /** Deepest nesting of a provider's JSON answer: checked before it is parsed, so nothing recursive downstream can overflow on it. */
 export const MAX_ANSWER_DEPTH = 256;
 const NOT_COMPLETED = 'termsgate failed to complete this answer';
+/** The terms' refusal of a training purpose: its prompts are remembered to spot them under another purpose. */
+const TRAINING_FORBIDDEN = 'terms.training_forbidden';
 
 /** A provider answer the gateway cannot pass on (mislabelled, not JSON, nested too deep, no events): a 502. */
 class ProviderAnswerError extends Error {}
@@ -144,7 +150,7 @@ export class RequestPath {
       this.#d.log.warn({ err, decision_id: call.id }, 'classification failed; denying');
       return this.#failClosed(call, sink, `the request could not be classified, so it is not forwarded: ${(err as Error).message}`);
     }
-    const facts: CallFacts = { principal: call.principal!, purpose: call.purpose, endpoint: adapter.endpoint, route: call.route, dataClasses: call.dataClasses, stream: parsed.stream, now: new Date().toISOString() };
+    const facts: CallFacts = { principal: call.principal!, purpose: call.purpose, endpoint: adapter.endpoint, route: call.route, dataClasses: call.dataClasses, stream: parsed.stream, now: new Date().toISOString(), distillation: this.#d.distillation?.risk(call.principal!) };
     const policySpan = call.tel.stage('policy');
     const t0 = performance.now();
     try {
@@ -159,7 +165,11 @@ export class RequestPath {
     }
     const { request, training, revision } = call.decision;
     call.tel.setDecision({ decision: request.allow ? 'allow' : 'deny', revision, trainable: training.permit, id: call.id });
-    if (!request.allow) return this.#fail(call, sink, 403, denialMessage(request.reasons), 'denied', request.reasons);
+    if (!request.allow) {
+      await this.#fail(call, sink, 403, denialMessage(request.reasons), 'denied', request.reasons);
+      if (request.reasons.some((r) => r.rule === TRAINING_FORBIDDEN)) this.#observe(call, parsed, body as Record<string, unknown>, 0, true);
+      return;
+    }
     if (call.purpose === TRAINING_PURPOSE) {
       const screen = this.#d.admission.screen(parsed.prompt, '');
       if (!screen.admitted) return this.#fail(call, sink, 403, denialMessage(screen.reasons), 'denied', screen.reasons);
@@ -204,7 +214,7 @@ export class RequestPath {
       return this.#fail(call, sink, e.status, e.message, 'failed', undefined, errorTypeOf(e.kind));
     }
 
-    const headers = { ...forwardedResponseHeaders(res.headers), 'x-termsgate-decision-id': call.id, 'x-termsgate-policy-revision': decision.revision, 'x-termsgate-provenance': await call.token! };
+    const headers = { ...forwardedResponseHeaders(res.headers), 'x-termsgate-decision-id': call.id, 'x-termsgate-policy-revision': decision.revision, 'x-termsgate-provenance': await call.token!, ...warningHeader(decision.request.obligations.warnings) };
     if (res.status < 200 || res.status >= 300) {
       // Provider errors keep their status and body shape (scrubbed by the upstream client), except a
       // refusal of the gateway's credentials, which is the gateway's failure and not the caller's key.
@@ -280,6 +290,7 @@ export class RequestPath {
     // Record before answer: the completed record is in the OS before the client has the whole answer.
     try {
       await this.#complete(call, parsed, out, responseContent, marker);
+      this.#observe(call, parsed, body, out.usage?.output_tokens ?? 0, false);
     } catch (err) {
       // Between the provider's last byte and the final record: the answer is not delivered (a stream's
       // last event stays back) and the call's last record says why.
@@ -334,6 +345,12 @@ export class RequestPath {
       // The call's last record keeps its content as the obligation says; the earlier ones name the request by the same digest.
       { request: call.loggedRequest, response: this.#logged(call, responseContent), digestOnly: request.obligations.content_logging === 'digest' },
     );
+  }
+
+  /** Hands the monitor its event: a push onto its queue, nothing computed here. */
+  #observe(call: Call, parsed: ParsedRequest, body: Record<string, unknown>, outputTokens: number, refusedForTraining: boolean): void {
+    if (!this.#d.distillation) return;
+    this.#d.distillation.observe(distillationEvent({ decision: call.decision!, principal: call.principal!, purpose: call.purpose, route: call.route!, prompt: parsed.prompt, body, outputTokens, refusedForTraining }));
   }
 
   /** Fails closed: what could not be classified, decided or masked is not forwarded, and the denial is recorded. */

@@ -44,6 +44,10 @@ import { changeRoutes } from '../changes/routes.js';
 import { scrubbingDestination } from '../secrets/log-destination.js';
 import { gatewayScrubber } from '../secrets/gateway-secrets.js';
 import { GatewayState, isStorageError } from './lifecycle.js';
+import { DistillationMonitor } from '../distillation/monitor.js';
+import { clearanceOf, MONITOR_ACTOR, riskChange } from '../distillation/risk-record.js';
+import { distillationRoutes } from '../distillation/routes.js';
+import { isChangeRecord } from '../core/record-kind.js';
 import { drain } from './drain.js';
 
 export interface RunningGateway {
@@ -139,6 +143,22 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
     );
     closers.push(() => classifier.close());
 
+    // Each level change of a scope's distillation risk is a record in the log; clearances come back from it.
+    const distillation = new DistillationMonitor({
+      onLevelChange: (risk, before) => void changes.recordSystem(MONITOR_ACTOR, riskChange(risk, before)).catch((err: unknown) => logger.error({ err, scope: risk.scope }, 'distillation risk record failed')),
+    });
+    for await (const c of changes.list({ action: 'distillation.clear' }, Number.MAX_SAFE_INTEGER)) {
+      const clearance = isChangeRecord(c.record) ? clearanceOf(c.record) : null;
+      if (clearance) distillation.clear(clearance);
+    }
+    const distillationTick = setInterval(() => {
+      // Risk decays as calls leave the window even for scopes that have gone quiet.
+      distillation.rescoreAll();
+      telemetry.setDistillationScopes(distillation.levelCounts());
+    }, 60_000);
+    distillationTick.unref();
+    closers.push(async () => clearInterval(distillationTick));
+
     const requestPath = new RequestPath({
       keys: virtualKeys,
       routes,
@@ -154,6 +174,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       admission: createTrainingAdmission((text) => provenance.detect(text)),
       provenanceTokens: new ProvenanceTokens(keys),
       telemetry,
+      distillation,
       log: logger,
     });
     const app = await buildServer({
@@ -190,6 +211,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
             witnesses: config.audit.witnesses?.length ? { keys: config.audit.witnesses.map((w) => w.key), quorum: config.audit.witnessQuorum ?? config.audit.witnesses.length } : undefined,
           }),
         (app) => provenanceAdminRoutes(app, { provenance, auth }),
+        (app) => distillationRoutes(app, { monitor: distillation, auth, changes }),
         (app) => trainingFeedRoutes(app, { feed, auth, keys }),
         (app) => consoleRoutes(app, readConsoleFiles(consoleDir())),
       ],

@@ -26,9 +26,14 @@ sensitive(c) if startswith(c, "pii.")
 
 sensitive(c) if startswith(c, "secret.")
 
-obligations := {
+base_obligations := {
 	"watermark": watermark,
 	"content_logging": content_logging,
 	"redactions": redactions,
 	"mask": mask,
 }
+
+# Warnings (distillation.rego) are sent as a header; an answer with none carries no warnings key.
+obligations := object.union(base_obligations, {"warnings": sort([w | some w in warnings])}) if {
+	count(warnings) > 0
+} else := base_obligations

@@ -18,7 +18,7 @@ const ATTACK_MAX_MS = 20_000;
 /** What the loopback socket buffers on both sides and undici's stream can hold beyond a limit. */
 const SOCKET_SLACK = 24 * 1024 * 1024;
 
-type Attack = 'endless-json' | 'endless-stream' | 'huge-event' | 'silent' | 'redirect' | 'gzip';
+type Attack = 'endless-json' | 'endless-stream' | 'flood-stream' | 'huge-event' | 'silent' | 'redirect' | 'gzip';
 
 interface Seen {
   attack: Attack;
@@ -76,6 +76,12 @@ async function hostile(req: IncomingMessage, res: ServerResponse): Promise<void>
       // Small, valid events, forever.
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       return pour(res, s, () => chatChunk('tick '), 5);
+    case 'flood-stream': {
+      // Valid 4 KB events as fast as they are read, forever: each is within the event bound.
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const chunk = chatChunk('y'.repeat(4000));
+      return pour(res, s, () => chunk);
+    }
     case 'huge-event': {
       // One ordinary event, then one that never reaches its boundary.
       res.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -228,6 +234,21 @@ t.test('(b) an endless stream of small events: cut at limits.upstreamTotalMs wit
   t.match(await failedRecord(o.decisionId), { phase: 'failed', status: 504, error: /upstreamTotalMs/ });
   const s = await provider(t, 'endless-stream');
   t.ok(s.closedAfterMs! < LIMITS.upstreamTotalMs + 2_000, `provider socket closed after ${s.closedAfterMs} ms`);
+  t.ok(o.rssGrowth < 200 * 2 ** 20, `RSS grew by ${(o.rssGrowth / 2 ** 20).toFixed(1)} MiB at most`);
+  healthy(t, o);
+});
+
+t.test('(b2) an endless stream of valid events read at full speed: cut at limits.upstreamAnswerBytes (the whole stream) with a 502 error event', async (t) => {
+  const o = await attack('flood-stream', { stream: true });
+  t.equal(o.status, 200, 'the stream had started');
+  const evs = events(o.text);
+  t.match(JSON.parse(evs.at(-1)![1]), { error: { message: /the provider's answer exceeded limits\.upstreamAnswerBytes \(1048576 bytes\)/ } });
+  t.notOk(o.text.includes('[DONE]'), 'no [DONE]: the answer is not complete');
+  t.ok(o.text.length < LIMITS.upstreamAnswerBytes + 64 * 1024, `the client got ${(o.text.length / 2 ** 20).toFixed(2)} MiB, no more than the bound and the error event`);
+  t.ok(o.ms < LIMITS.upstreamTotalMs, `cut by the size bound after ${Math.round(o.ms)} ms, before the total deadline`);
+  t.match(await failedRecord(o.decisionId), { phase: 'failed', status: 502, error: /upstreamAnswerBytes/ });
+  const s = await provider(t, 'flood-stream');
+  t.ok(s.written < LIMITS.upstreamAnswerBytes + SOCKET_SLACK, `the provider wrote ${(s.written / 2 ** 20).toFixed(1)} MiB before its socket was closed`);
   t.ok(o.rssGrowth < 200 * 2 ** 20, `RSS grew by ${(o.rssGrowth / 2 ** 20).toFixed(1)} MiB at most`);
   healthy(t, o);
 });

@@ -45,7 +45,7 @@ export const configSchema = {
           type: 'integer',
           minimum: 1024,
           default: 32 * 1024 * 1024,
-          description: "The most bytes of a provider's successful answer read whole (a JSON answer); enforced while reading, past it the connection is closed and the caller gets 502.",
+          description: "The most bytes of a provider's successful answer, a JSON answer or a stream in all (which bounds the memory one call can hold); enforced while reading, past it the connection is closed and the caller gets 502, or mid-stream an error event and the end.",
         },
         upstreamEventBytes: {
           type: 'integer',

@@ -1,8 +1,8 @@
 // One undici Pool per provider origin, with keep-alive and the configured timeouts. The provider
 // API key is read from its environment variable here and nowhere else. What comes back passes the
 // secret scrubber before anyone reads it: every header, error bodies whole, successful bodies as they stream.
-// And it is bounded here, so every caller is (issue 21): a successful answer read whole is refused past
-// limits.upstreamAnswerBytes and a stream event past limits.upstreamEventBytes, while they are read; a
+// And it is bounded here, so every caller is (issue 21): a successful answer (read whole, or a stream in
+// all) is refused past limits.upstreamAnswerBytes and a stream event past limits.upstreamEventBytes, while they are read; a
 // call has limits.upstreamTotalMs in all and limits.bodyTimeoutMs of silence at most; a redirect or an
 // encoded answer (content-encoding other than identity) is refused. A refusal throws an UpstreamError and
 // destroys the provider's body, so its connection is closed and its buffers released.
@@ -178,7 +178,7 @@ export class Upstream {
 
   /**
    * A successful body: scrubbed, and bounded as it is read. text() holds at most limits.upstreamAnswerBytes;
-   * iterating holds at most limits.upstreamEventBytes of one SSE event (a stream) or the answer bound (anything else).
+   * iterating passes at most limits.upstreamAnswerBytes in all, and at most limits.upstreamEventBytes of one SSE event (a stream).
    */
   #scrubbedBody(body: RawBody, sse: boolean, declaredLength: number, signal: AbortSignal): UpstreamBody {
     const { upstreamAnswerBytes, upstreamEventBytes } = this.#limits;
@@ -204,9 +204,10 @@ export class Upstream {
         await body.dump().catch(() => undefined);
       },
       async *[Symbol.asyncIterator]() {
-        const chunks = sse
-          ? bounded(body as AsyncIterable<Buffer>, upstreamEventBytes, 'event', tooLarge('upstreamEventBytes', upstreamEventBytes, 'stream event'))
-          : bounded(body as AsyncIterable<Buffer>, upstreamAnswerBytes, 'whole', answerTooLarge);
+        // A stream is bounded per event and as a whole: the request path collects its text for the record,
+        // so an endless stream of small events read by a fast client would otherwise grow memory until the total deadline.
+        const whole = bounded(body as AsyncIterable<Buffer>, upstreamAnswerBytes, 'whole', answerTooLarge);
+        const chunks = sse ? bounded(whole, upstreamEventBytes, 'event', tooLarge('upstreamEventBytes', upstreamEventBytes, 'stream event')) : whole;
         const pieces = scrubber.stream();
         const decoder = new TextDecoder();
         try {

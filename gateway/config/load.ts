@@ -33,6 +33,7 @@ export function validateConfig(raw: unknown, file: string): Config {
   const base = dirname(resolve(file));
   config.dataDir = resolve(base, config.dataDir);
   config.policy.dir = resolve(base, config.policy.dir);
+  for (const p of Object.values(config.providers)) if (p.caFile) p.caFile = resolve(base, p.caFile);
   if (config.audit.signer && 'file' in config.audit.signer) config.audit.signer.file = resolve(base, config.audit.signer.file);
   return config;
 }

@@ -137,6 +137,17 @@ export const configSchema = {
           maxConnections: { type: 'integer', minimum: 1, maximum: 65_536 },
           /** The catalogue entry of the agreement this provider is used under (its business or consumer terms). */
           licence: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]*$' },
+          proxy: {
+            type: 'string',
+            pattern: '^(direct|https?://[^/@\\s]+/?)$',
+            description:
+              'The egress proxy for this provider (an http:// or https:// URL without credentials), in place of HTTPS_PROXY, HTTP_PROXY and NO_PROXY; "direct" connects directly even when those are set. A proxy that needs credentials takes them from HTTPS_PROXY.',
+          },
+          caFile: {
+            type: 'string',
+            minLength: 1,
+            description: "A PEM file of CA certificates trusted for this provider and its proxy, in addition to the public roots (a TLS-inspecting proxy's CA, a private provider's); relative to the configuration file.",
+          },
         },
       },
     },

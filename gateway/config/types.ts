@@ -14,6 +14,10 @@ export interface ProviderConfig {
   licence?: string;
   /** The most connections to this provider; limits.providerConnections when absent. */
   maxConnections?: number;
+  /** The egress proxy for this provider instead of HTTPS_PROXY/HTTP_PROXY/NO_PROXY, or 'direct'. */
+  proxy?: string;
+  /** PEM CA certificates trusted for this provider and its proxy besides the public roots (absolute once loaded). */
+  caFile?: string;
 }
 
 export interface ModelConfig {

@@ -1,6 +1,7 @@
-// The HTTP adapter: plain node:http (the benchmark's upstream, so per-request work stays small),
+// The HTTP adapter: plain node:http (node:https with a certificate) (the benchmark's upstream, so per-request work stays small),
 // routing, body reading, the provider-key check and the request log.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { messages } from './anthropic-messages.js';
 import { deliver } from './delivery.js';
 import { behaviourFor, type GlobalBehaviour } from './directives.js';
@@ -17,6 +18,8 @@ import type { JsonBody, Route } from './route.js';
 
 export interface MockServerOptions extends GlobalBehaviour {
   apiKey?: string;
+  /** Serve HTTPS with this key and certificate (PEM), as a provider behind its own CA. */
+  tls?: { key: string; cert: string };
   models: readonly string[];
   sentences: readonly string[];
 }
@@ -34,12 +37,13 @@ const LOG_CAPACITY = 200;
 
 export function createMockServer(opts: MockServerOptions): { server: Server; log: RequestLog } {
   const log = new RequestLog(LOG_CAPACITY);
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res, opts, log).catch(() => {
       if (!res.headersSent) sendPlain(res, errorReply(dialectOf(req), 500, 'mock upstream failure'));
       else res.destroy();
     });
-  });
+  };
+  const server = opts.tls ? createTlsServer(opts.tls, listener) : createServer(listener);
   return { server, log };
 }
 

@@ -62,6 +62,10 @@ function checkReferences(config: Config, file: string): void {
     if (!model.licence && !provider.licence) {
       throw new ConfigError(file, `models.${name}.licence`, `required: provider "${model.provider}" names no licence`);
     }
+    for (const [i, fallback] of (model.fallbacks ?? []).entries()) {
+      if (fallback === name) throw new ConfigError(file, `models.${name}.fallbacks[${i}]`, 'a model cannot fall back to itself');
+      if (!config.models[fallback]) throw new ConfigError(file, `models.${name}.fallbacks[${i}]`, `no model named "${fallback}"`);
+    }
   }
   const seen = new Set<string>();
   for (const [i, key] of config.keys.entries()) {

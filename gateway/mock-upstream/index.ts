@@ -15,6 +15,8 @@ export interface MockUpstreamOptions {
   apiKey?: string;
   /** Serve HTTPS with this key and certificate (PEM); the URL is then https://. */
   tls?: { key: string; cert: string };
+  /** A provider in trouble: the first `requests` calls (every call when absent) answer this error status. */
+  outage?: { status: number; requests?: number };
   latencyMs?: number;
   chunkDelayMs?: number;
   /** Exact answer length in words; default a length between 60 and 120 words. */
@@ -38,6 +40,7 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
   const { server, log } = createMockServer({
     apiKey: opts.apiKey,
     tls: opts.tls,
+    outage: opts.outage,
     latencyMs: opts.latencyMs,
     chunkDelayMs: opts.chunkDelayMs,
     words: opts.words,

@@ -20,6 +20,8 @@ export interface MockServerOptions extends GlobalBehaviour {
   apiKey?: string;
   /** Serve HTTPS with this key and certificate (PEM), as a provider behind its own CA. */
   tls?: { key: string; cert: string };
+  /** A provider in trouble: the first `requests` calls (every call when absent) answer this error status. */
+  outage?: { status: number; requests?: number };
   models: readonly string[];
   sentences: readonly string[];
 }
@@ -37,8 +39,10 @@ const LOG_CAPACITY = 200;
 
 export function createMockServer(opts: MockServerOptions): { server: Server; log: RequestLog } {
   const log = new RequestLog(LOG_CAPACITY);
+  let failed = 0;
+  const down = () => opts.outage !== undefined && (opts.outage.requests === undefined || failed++ < opts.outage.requests);
   const listener = (req: IncomingMessage, res: ServerResponse) => {
-    handle(req, res, opts, log).catch(() => {
+    handle(req, res, opts, log, down).catch(() => {
       if (!res.headersSent) sendPlain(res, errorReply(dialectOf(req), 500, 'mock upstream failure'));
       else res.destroy();
     });
@@ -47,7 +51,7 @@ export function createMockServer(opts: MockServerOptions): { server: Server; log
   return { server, log };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, opts: MockServerOptions, log: RequestLog): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, opts: MockServerOptions, log: RequestLog, down: () => boolean): Promise<void> {
   const path = (req.url ?? '/').split('?')[0];
   const dialect = dialectOf(req);
   const raw = await readBody(req);
@@ -77,9 +81,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: MockServe
   // mock:echo-key plays a provider or proxy that repeats the credential it was given.
   const key = behaviour.echoKey ? (presentedKey(req) ?? '') : '';
   const echo = key ? ` Incorrect API key provided: ${key} (Authorization: Bearer ${key})` : '';
+  const status = down() ? opts.outage!.status : behaviour.status;
   const reply: Reply =
-    behaviour.status !== undefined
-      ? errorReply(route.dialect, behaviour.status, statusMessage(behaviour.status) + echo)
+    status !== undefined
+      ? errorReply(route.dialect, status, statusMessage(status) + echo)
       : route.reply(json, { sentences: opts.sentences, behaviour, models: opts.models });
   const idHeader = requestIdHeader(route.dialect);
   if (key) for (const name of Object.keys(idHeader)) idHeader[name] = key;

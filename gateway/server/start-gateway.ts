@@ -155,6 +155,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       provenanceTokens: new ProvenanceTokens(keys),
       telemetry,
       log: logger,
+      retryDeadlineMs: config.limits.retryDeadlineMs,
     });
     const app = await buildServer({
       requestPath,

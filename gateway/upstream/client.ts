@@ -11,7 +11,7 @@
 // limits.providerQueueMs is refused with 503 (connection-gate.ts). A slot is held until the answer's body
 // closes (read to its end, refused, or destroyed because the client went away or was too slow to read).
 import { errors as undiciErrors, type Dispatcher } from 'undici';
-import type { Config, ProviderConfig } from '../config/types.js';
+import type { Config, ProviderConfig, RetryConfig } from '../config/types.js';
 import { providerKeys } from '../config/provider-keys.js';
 import { proxyCredentials } from '../config/proxy-environment.js';
 import { egressFor } from './egress.js';
@@ -66,6 +66,8 @@ export type UpstreamLimits = Pick<
 > &
   Partial<Pick<Config['limits'], 'providerConnections' | 'providerQueueMs' | 'providerShare' | 'providerShareBy'>>;
 
+const NO_RETRIES: RetryConfig = { maxRetries: 0, baseDelayMs: 250, maxDelayMs: 8_000 };
+
 interface ProviderEndpoint {
   /** One pool per provider origin, direct or through the egress proxy (egress.ts). */
   pool: Dispatcher;
@@ -73,6 +75,7 @@ interface ProviderEndpoint {
   gate: ConnectionGate;
   basePath: string;
   authHeaders: Record<string, string>;
+  retry: RetryConfig;
 }
 
 type RawBody = Dispatcher.ResponseData['body'];
@@ -113,8 +116,14 @@ export class Upstream {
         origin: url.origin,
         basePath: url.pathname.replace(/\/+$/, '').replace(/\/v1$/, ''),
         authHeaders: authHeadersFor(p, env),
+        retry: p.retry ?? NO_RETRIES,
       });
     }
+  }
+
+  /** How a failed call to this provider is retried (retry.ts decides each wait). */
+  retryConfig(providerId: string): RetryConfig {
+    return this.#endpoints.get(providerId)?.retry ?? NO_RETRIES;
   }
 
   async send(req: UpstreamRequest): Promise<UpstreamResponse> {

@@ -38,6 +38,10 @@ const cases: Array<[string, string, string, RegExp]> = [
   ['missing team', valid.replace('    team: search\n', ''), 'keys[0].team', /is required/],
   ['port out of range', valid + 'server: { port: 70000 }\n', 'server.port', /must be <= 65535/],
   ['postgres without url', valid + 'audit: { backend: postgres }\n', 'audit.postgresUrl', /required/],
+  ['fallback to an unknown model', valid.replace('licence: openai-services-agreement }', 'licence: openai-services-agreement, fallbacks: [gpt-5] }'), 'models.gpt-4o-mini.fallbacks[0]', /no model named "gpt-5"/],
+  ['fallback to itself', valid.replace('licence: openai-services-agreement }', 'licence: openai-services-agreement, fallbacks: [gpt-4o-mini] }'), 'models.gpt-4o-mini.fallbacks[0]', /cannot fall back to itself/],
+  ['proxy with credentials', valid.replace('apiKeyEnv: OPENAI_API_KEY }', 'apiKeyEnv: OPENAI_API_KEY, proxy: "http://u:p@proxy:3128" }'), 'providers.openai.proxy', /must match pattern/],
+  ['retries past the bound', valid.replace('apiKeyEnv: OPENAI_API_KEY }', 'apiKeyEnv: OPENAI_API_KEY, retry: { maxRetries: 11 } }'), 'providers.openai.retry.maxRetries', /must be <= 10/],
   ['broken YAML', 'providers: [\n', 'line', /./],
 ];
 for (const [name, text, field, reason] of cases) {

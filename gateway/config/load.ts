@@ -33,6 +33,7 @@ export function validateConfig(raw: unknown, file: string): Config {
   const base = dirname(resolve(file));
   config.dataDir = resolve(base, config.dataDir);
   config.policy.dir = resolve(base, config.policy.dir);
+  for (const p of Object.values(config.providers)) if (p.caFile) p.caFile = resolve(base, p.caFile);
   if (config.audit.signer && 'file' in config.audit.signer) config.audit.signer.file = resolve(base, config.audit.signer.file);
   return config;
 }
@@ -60,6 +61,10 @@ function checkReferences(config: Config, file: string): void {
     }
     if (!model.licence && !provider.licence) {
       throw new ConfigError(file, `models.${name}.licence`, `required: provider "${model.provider}" names no licence`);
+    }
+    for (const [i, fallback] of (model.fallbacks ?? []).entries()) {
+      if (fallback === name) throw new ConfigError(file, `models.${name}.fallbacks[${i}]`, 'a model cannot fall back to itself');
+      if (!config.models[fallback]) throw new ConfigError(file, `models.${name}.fallbacks[${i}]`, `no model named "${fallback}"`);
     }
   }
   const seen = new Set<string>();

@@ -84,6 +84,13 @@ export const configSchema = {
           default: 'key',
           description: 'Who a share of provider connections belongs to: each virtual key, or each team (all its keys together).',
         },
+        retryDeadlineMs: {
+          type: 'integer',
+          minimum: 0,
+          default: 60_000,
+          description:
+            "The per-call deadline of retries and fallbacks: no further provider attempt begins later than this after the call's first (a wait for backoff or retry-after that would pass it is not made); the caller then gets the last failure.",
+        },
       },
     },
     intake: {
@@ -137,6 +144,28 @@ export const configSchema = {
           maxConnections: { type: 'integer', minimum: 1, maximum: 65_536 },
           /** The catalogue entry of the agreement this provider is used under (its business or consumer terms). */
           licence: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]*$' },
+          proxy: {
+            type: 'string',
+            pattern: '^(direct|https?://[^/@\\s]+/?)$',
+            description:
+              'The egress proxy for this provider (an http:// or https:// URL without credentials), in place of HTTPS_PROXY, HTTP_PROXY and NO_PROXY; "direct" connects directly even when those are set. A proxy that needs credentials takes them from HTTPS_PROXY.',
+          },
+          retry: {
+            type: 'object',
+            additionalProperties: false,
+            default: {},
+            description: 'Retries of a call to this provider on a connection error, 408, 429 or 5xx, before any byte reached the caller: exponential backoff with full jitter, at least what retry-after asks, within limits.retryDeadlineMs.',
+            properties: {
+              maxRetries: { type: 'integer', minimum: 0, maximum: 10, default: 0, description: 'Retries after the first attempt; 0 (the default) retries nothing.' },
+              baseDelayMs: { type: 'integer', minimum: 1, default: 250, description: 'The backoff before retry n is a random time up to baseDelayMs × 2^n, at most maxDelayMs.' },
+              maxDelayMs: { type: 'integer', minimum: 1, default: 8_000, description: 'The most a backoff waits (retry-after may ask for longer, within the deadline).' },
+            },
+          },
+          caFile: {
+            type: 'string',
+            minLength: 1,
+            description: "A PEM file of CA certificates trusted for this provider and its proxy, in addition to the public roots (a TLS-inspecting proxy's CA, a private provider's); relative to the configuration file.",
+          },
         },
       },
     },
@@ -154,6 +183,14 @@ export const configSchema = {
           revision: { type: 'string', pattern: '^[0-9a-f]{7,40}$' },
           /** The catalogue entry for this model; defaults to its provider's licence. */
           licence: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]*$' },
+          fallbacks: {
+            type: 'array',
+            items: name,
+            uniqueItems: true,
+            maxItems: 10,
+            description:
+              "Models tried in order when this one's provider fails (a connection error, 408, 429 or 5xx after its retries). Each is a new policy decision for that model: one the policy denies is skipped, and the answer's trainability, provenance token and audit record follow the model that answered.",
+          },
         },
       },
     },

@@ -14,6 +14,18 @@ export interface ProviderConfig {
   licence?: string;
   /** The most connections to this provider; limits.providerConnections when absent. */
   maxConnections?: number;
+  /** The egress proxy for this provider instead of HTTPS_PROXY/HTTP_PROXY/NO_PROXY, or 'direct'. */
+  proxy?: string;
+  /** PEM CA certificates trusted for this provider and its proxy besides the public roots (absolute once loaded). */
+  caFile?: string;
+  /** Retries on connection errors, 408, 429 and 5xx (defaults filled by the schema: none). */
+  retry?: RetryConfig;
+}
+
+export interface RetryConfig {
+  maxRetries: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
 }
 
 export interface ModelConfig {
@@ -23,6 +35,8 @@ export interface ModelConfig {
   revision?: string;
   /** Catalogue entry; defaults to the provider's licence. */
   licence?: string;
+  /** Models tried in order when this one's provider fails; each a new policy decision. */
+  fallbacks?: string[];
 }
 
 export interface VirtualKeyConfig {
@@ -71,6 +85,8 @@ export interface Config {
     providerShare: number;
     /** Whose share it is: each virtual key's, or each team's. */
     providerShareBy: 'key' | 'team';
+    /** No retry or fallback attempt begins later than this after the call's first provider attempt. */
+    retryDeadlineMs: number;
   };
   /** How request bodies are taken in and classified (gateway/classify, gateway/server/intake.ts). */
   intake: {

@@ -208,6 +208,25 @@ export interface CallRecord {
   trainable: boolean;
   /** What the gateway masked in the forwarded body and where; present only when it masked something. */
   masked?: MaskedFinding[];
+  /** Every provider attempt with its decision, in order; present only when there was more than one (retries, fallbacks). */
+  attempts?: CallAttempt[];
+}
+
+/** One attempt of a call at a model: a fallback is a new decision; a retry repeats the one before. */
+export interface CallAttempt {
+  model: string;
+  provider: string;
+  licence: string;
+  decision: 'allow' | 'deny';
+  policy_revision: string | null;
+  trainable: boolean;
+  /** The rules that denied a fallback. */
+  rules: string[];
+  /** The provider's status, or the gateway's for a failure to get one (0 when denied, never sent). */
+  status: number;
+  error: string | null;
+  /** How long the gateway waited before this attempt (backoff or retry-after). */
+  waited_ms: number;
 }
 
 /** Who made a control-plane change: a static token (by id) or a signed-in user (OIDC subject and email). */

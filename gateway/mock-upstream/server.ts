@@ -1,6 +1,7 @@
-// The HTTP adapter: plain node:http (the benchmark's upstream, so per-request work stays small),
+// The HTTP adapter: plain node:http (node:https with a certificate) (the benchmark's upstream, so per-request work stays small),
 // routing, body reading, the provider-key check and the request log.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { messages } from './anthropic-messages.js';
 import { deliver } from './delivery.js';
 import { behaviourFor, type GlobalBehaviour } from './directives.js';
@@ -17,6 +18,10 @@ import type { JsonBody, Route } from './route.js';
 
 export interface MockServerOptions extends GlobalBehaviour {
   apiKey?: string;
+  /** Serve HTTPS with this key and certificate (PEM), as a provider behind its own CA. */
+  tls?: { key: string; cert: string };
+  /** A provider in trouble: the first `requests` calls (every call when absent) answer this error status. */
+  outage?: { status: number; requests?: number };
   models: readonly string[];
   sentences: readonly string[];
 }
@@ -34,16 +39,19 @@ const LOG_CAPACITY = 200;
 
 export function createMockServer(opts: MockServerOptions): { server: Server; log: RequestLog } {
   const log = new RequestLog(LOG_CAPACITY);
-  const server = createServer((req, res) => {
-    handle(req, res, opts, log).catch(() => {
+  let failed = 0;
+  const down = () => opts.outage !== undefined && (opts.outage.requests === undefined || failed++ < opts.outage.requests);
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
+    handle(req, res, opts, log, down).catch(() => {
       if (!res.headersSent) sendPlain(res, errorReply(dialectOf(req), 500, 'mock upstream failure'));
       else res.destroy();
     });
-  });
+  };
+  const server = opts.tls ? createTlsServer(opts.tls, listener) : createServer(listener);
   return { server, log };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, opts: MockServerOptions, log: RequestLog): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, opts: MockServerOptions, log: RequestLog, down: () => boolean): Promise<void> {
   const path = (req.url ?? '/').split('?')[0];
   const dialect = dialectOf(req);
   const raw = await readBody(req);
@@ -73,9 +81,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: MockServe
   // mock:echo-key plays a provider or proxy that repeats the credential it was given.
   const key = behaviour.echoKey ? (presentedKey(req) ?? '') : '';
   const echo = key ? ` Incorrect API key provided: ${key} (Authorization: Bearer ${key})` : '';
+  const status = down() ? opts.outage!.status : behaviour.status;
   const reply: Reply =
-    behaviour.status !== undefined
-      ? errorReply(route.dialect, behaviour.status, statusMessage(behaviour.status) + echo)
+    status !== undefined
+      ? errorReply(route.dialect, status, statusMessage(status) + echo)
       : route.reply(json, { sentences: opts.sentences, behaviour, models: opts.models });
   const idHeader = requestIdHeader(route.dialect);
   if (key) for (const name of Object.keys(idHeader)) idHeader[name] = key;

@@ -1,7 +1,7 @@
 // One call's state as it moves down the request path: started at admission, built up stage by
 // stage, never reached back into.
 import { v7 as uuidv7 } from 'uuid';
-import type { DataClasses, Decision, MaskedFinding, ModelRoute, Principal } from '../core/contracts.js';
+import type { CallAttempt, DataClasses, Decision, MaskedFinding, ModelRoute, Principal } from '../core/contracts.js';
 import type { EndpointAdapter } from '../dialects/types.js';
 import type { CallTelemetry, Telemetry } from '../../telemetry/types.js';
 import type { RecordParts } from './call-record.js';
@@ -37,6 +37,8 @@ export interface Call extends AdmittedCall {
   streaming: boolean;
   /** The call's final record (anything after `started`) has been written. */
   final: boolean;
+  /** Provider attempts so far (retries and fallbacks), each with its decision. */
+  attempts: CallAttempt[];
 }
 
 /** A new call: its decision id and its span, the only ones it will have. */
@@ -66,6 +68,7 @@ export function newCall(adapter: EndpointAdapter, headers: IncomingHeaders, tele
     token: null,
     streaming: false,
     final: false,
+    attempts: [],
   };
 }
 
@@ -82,5 +85,6 @@ export function recordParts(call: Call): Omit<RecordParts, 'phase' | 'status'> {
     denied: call.decision ? !call.decision.request.allow : false,
     dataClasses: call.dataClasses.classes,
     masked: call.masked,
+    attempts: call.attempts,
   };
 }

@@ -4,7 +4,9 @@
 // their outcomes into responses and audit records.
 import type { VirtualKeys } from '../auth/virtual-keys.js';
 import type { ModelRoutes } from '../upstream/model-routes.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { toUpstreamError, UpstreamError, type Upstream, type UpstreamResponse } from '../upstream/client.js';
+import { retryWait, type AttemptFailure } from '../upstream/retry.js';
 import type { ProvenanceTokens } from '../signing/provenance-token.js';
 import { AUDIT_UNAVAILABLE, denialMessage, errorAnswer, errorAnswerFor, errorTypeFor, errorTypeOf, upstreamAuthFailedMessage } from '../core/errors.js';
 import { SseRelay } from '../dialects/sse.js';
@@ -17,10 +19,13 @@ import type { ClientSink } from './client-sink.js';
 import type {
   AuditSink,
   BodyClassification,
+  CallAttempt,
   CallContent,
   CallFacts,
+  Decision,
   DistillationWatch,
   MaskedFinding,
+  ModelRoute,
   OutputMarker,
   PolicyDecider,
   PolicyReason,
@@ -52,6 +57,17 @@ export interface RequestPathDeps {
   /** The distillation monitor: its risk goes into the policy input, each call's event goes to it afterwards. */
   distillation?: DistillationWatch;
   log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  /** limits.retryDeadlineMs: no retry or fallback attempt begins later than this after the first. */
+  retryDeadlineMs?: number;
+}
+
+/** Why a route was not taken: answered as is for the call's own model, recorded as a denied attempt for a fallback. */
+interface Refusal {
+  status: number;
+  message: string;
+  phase: 'denied' | 'failed';
+  reasons?: PolicyReason[];
+  decision: Decision | null;
 }
 
 /** Calls made to produce training data are refused up front when their prompt carries restricted text. */
@@ -150,51 +166,145 @@ export class RequestPath {
       this.#d.log.warn({ err, decision_id: call.id }, 'classification failed; denying');
       return this.#failClosed(call, sink, `the request could not be classified, so it is not forwarded: ${(err as Error).message}`);
     }
-    const facts: CallFacts = { principal: call.principal!, purpose: call.purpose, endpoint: adapter.endpoint, route: call.route, dataClasses: call.dataClasses, stream: parsed.stream, now: new Date().toISOString(), distillation: this.#d.distillation?.risk(call.principal!) };
-    const policySpan = call.tel.stage('policy');
-    const t0 = performance.now();
-    try {
-      call.decision = { id: call.id, ...this.#d.policy().decide(facts) };
-      policySpan.end();
-    } catch (err) {
-      policySpan.end('policy_error');
-      this.#d.log.error({ err, decision_id: call.id }, 'policy evaluation failed; denying');
-      return this.#failClosed(call, sink, 'the policy could not be evaluated, so the call is denied');
-    } finally {
-      this.#telemetry.recordPolicyEval(performance.now() - t0);
-    }
-    const { request, training, revision } = call.decision;
-    call.tel.setDecision({ decision: request.allow ? 'allow' : 'deny', revision, trainable: training.permit, id: call.id });
-    if (!request.allow) {
-      await this.#fail(call, sink, 403, denialMessage(request.reasons), 'denied', request.reasons);
-      if (request.reasons.some((r) => r.rule === TRAINING_FORBIDDEN)) this.#observe(call, parsed, body as Record<string, unknown>, 0, true);
+    const refusal = await this.#decideRoute(call, call.route, call.forwarded, body, parsed.stream);
+    if (refusal) {
+      await this.#fail(call, sink, refusal.status, refusal.message, refusal.phase, refusal.reasons);
+      if (refusal.reasons?.some((r) => r.rule === TRAINING_FORBIDDEN)) this.#observe(call, parsed, body as Record<string, unknown>, 0, true);
       return;
     }
     if (call.purpose === TRAINING_PURPOSE) {
       const screen = this.#d.admission.screen(parsed.prompt, '');
       if (!screen.admitted) return this.#fail(call, sink, 403, denialMessage(screen.reasons), 'denied', screen.reasons);
     }
+    await this.#forward(call, parsed, body as Record<string, unknown>, sink);
+  }
+
+  /**
+   * policy: admit? → mask → provenance token, for one route: the call's own model, or a fallback (a new
+   * decision). Only when the route is admitted does the call take it, with its decision, forwarded body,
+   * logged request and token; otherwise the refusal says why and the call is left as it was.
+   */
+  async #decideRoute(call: Call, route: ModelRoute, forwarded: Record<string, unknown>, body: unknown, stream: boolean): Promise<Refusal | null> {
+    const failClosed = (message: string, decision: Decision | null): Refusal => {
+      const reasons = [{ rule: 'termsgate.fail_closed', message }];
+      return { status: 403, message: denialMessage(reasons), phase: 'denied', reasons, decision };
+    };
+    const facts: CallFacts = { principal: call.principal!, purpose: call.purpose, endpoint: call.adapter.endpoint, route, dataClasses: call.dataClasses, stream, now: new Date().toISOString(), distillation: this.#d.distillation?.risk(call.principal!) };
+    const policySpan = call.tel.stage('policy');
+    const t0 = performance.now();
+    let decision: Decision;
+    try {
+      decision = { id: call.id, ...this.#d.policy().decide(facts) };
+      policySpan.end();
+    } catch (err) {
+      policySpan.end('policy_error');
+      this.#d.log.error({ err, decision_id: call.id }, 'policy evaluation failed; denying');
+      return failClosed('the policy could not be evaluated, so the call is denied', null);
+    } finally {
+      this.#telemetry.recordPolicyEval(performance.now() - t0);
+    }
+    const { request, training, revision } = decision;
+    if (!call.decision) {
+      // The call's own model: its decision is the call's, allowed or not.
+      call.decision = decision;
+      call.tel.setDecision({ decision: request.allow ? 'allow' : 'deny', revision, trainable: training.permit, id: call.id });
+    }
+    if (!request.allow) return { status: 403, message: denialMessage(request.reasons), phase: 'denied', reasons: request.reasons, decision };
+    let masked: MaskedFinding[] = [];
     const toMask = (request.obligations.mask ?? []).filter((c) => call.dataClasses.classes.includes(c));
     if (toMask.length > 0) {
       try {
-        ({ body: call.forwarded, masked: call.masked } = await this.#d.mask(call.forwarded, toMask, call.forwardedHeaders));
+        ({ body: forwarded, masked } = await this.#d.mask(forwarded, toMask, call.forwardedHeaders));
       } catch (err) {
         this.#d.log.warn({ err, decision_id: call.id }, 'masking failed; denying');
-        return this.#failClosed(call, sink, `the request could not be masked, so it is not forwarded: ${(err as Error).message}`);
+        return failClosed(`the request could not be masked, so it is not forwarded: ${(err as Error).message}`, decision);
       }
     }
+    Object.assign(call, { route, decision, forwarded, masked });
+    call.tel.setRoute(route);
+    call.tel.setDecision({ decision: 'allow', revision, trainable: training.permit, id: call.id });
     // A masked call's log keeps what was forwarded, so the log never holds what the provider was kept from.
-    call.loggedRequest = this.#logged(call, call.masked.length > 0 ? call.forwarded : body);
+    call.loggedRequest = this.#logged(call, masked.length > 0 ? forwarded : body);
     call.token = this.#d.provenanceTokens.sign({ decision_id: call.id, licence: training.licence, trainable: training.permit, policy_revision: revision, iat: Math.floor(Date.now() / 1000) });
     // A signing failure surfaces where the token is awaited; until then it must not count as unhandled.
     call.token.catch(() => undefined);
-    await this.#forward(call, parsed, body as Record<string, unknown>, sink);
+    return null;
+  }
+
+  /**
+   * The provider attempts of an admitted call, before any byte reaches the caller: its provider's retries
+   * (retry.ts), then each fallback the policy admits, with its own retries, within limits.retryDeadlineMs.
+   * Resolves with the first successful answer, or the last failure (a provider's error answer, or thrown).
+   */
+  async #attempts(call: Call, parsed: ParsedRequest, body: Record<string, unknown>, sink: ClientSink): Promise<UpstreamResponse> {
+    const deadline = performance.now() + (this.#d.retryDeadlineMs ?? 60_000);
+    const fallbacks = this.#d.routes.fallbacks(call.route!.name);
+    let waited = 0;
+    for (;;) {
+      const retry = this.#d.upstream.retryConfig(call.route!.providerId);
+      let last: UpstreamResponse | UpstreamError;
+      for (let n = 0; ; n++) {
+        let failure: AttemptFailure;
+        try {
+          last = await this.#d.upstream.send({ providerId: call.route!.providerId, path: call.adapter.path, body: JSON.stringify(call.forwarded), headers: call.forwardedHeaders, signal: sink.signal, caller: call.principal! });
+          this.#attempted(call, last.status, last.status >= 200 && last.status < 300 ? null : `provider answered ${last.status}`, waited);
+          if (last.status >= 200 && last.status < 300) return last;
+          failure = { status: last.status, headers: last.headers };
+        } catch (err) {
+          last = toUpstreamError(err, sink.signal);
+          this.#attempted(call, last.status, last.message, waited);
+          failure = { kind: last.kind };
+        }
+        const wait = sink.signal.aborted ? null : retryWait(failure, n, retry, deadline - performance.now());
+        if (wait === null) break;
+        await sleep(wait, undefined, { signal: sink.signal }).catch(() => undefined);
+        if (sink.signal.aborted) break;
+        waited = wait;
+      }
+      waited = 0;
+      const failed = last instanceof UpstreamError ? { kind: last.kind } : { status: last.status };
+      if (!(await this.#fallBack(call, parsed, body, fallbacks, failed, deadline, sink))) {
+        if (last instanceof UpstreamError) throw last;
+        return last;
+      }
+    }
+  }
+
+  /** Takes the next fallback the policy admits, recording the ones it denies; false when none is left to try. */
+  async #fallBack(call: Call, parsed: ParsedRequest, body: Record<string, unknown>, fallbacks: ModelRoute[], failure: AttemptFailure, deadline: number, sink: ClientSink): Promise<boolean> {
+    if (!('kind' in failure ? failure.kind !== 'aborted' && failure.kind !== 'invalid' : failure.status === 408 || failure.status === 429 || failure.status >= 500)) return false;
+    for (let next = fallbacks.shift(); next; next = fallbacks.shift()) {
+      if (sink.signal.aborted || performance.now() >= deadline) return false;
+      if (!call.adapter.accepts(next.providerKind)) {
+        call.attempts.push(deniedAttempt(next, null, 'termsgate.fallback_endpoint', `a ${next.providerKind} provider has no ${call.adapter.path} endpoint`));
+        continue;
+      }
+      const refusal = await this.#decideRoute(call, next, call.adapter.upstreamBody(body, next.upstreamModel), body, parsed.stream);
+      if (!refusal) return true;
+      call.attempts.push(deniedAttempt(next, refusal.decision, (refusal.reasons ?? []).map((r) => r.rule).join(' '), refusal.message));
+    }
+    return false;
+  }
+
+  #attempted(call: Call, status: number, error: string | null, waited: number): void {
+    const { route, decision } = call;
+    call.attempts.push({
+      model: route!.name,
+      provider: route!.providerId,
+      licence: route!.licence,
+      decision: 'allow',
+      policy_revision: decision!.revision,
+      trainable: decision!.training.permit,
+      rules: [],
+      status,
+      error,
+      waited_ms: Math.round(waited),
+    });
   }
 
   /** record started → upstream → response transform → record → answer, for an admitted call. */
   async #forward(call: Call, parsed: ParsedRequest, body: Record<string, unknown>, sink: ClientSink): Promise<void> {
     const { adapter } = call;
-    const decision = call.decision!;
     // The started record reaches the OS before the provider sees the call: after a crash, every
     // call that reached a provider has its record.
     const auditSpan = call.tel.stage('audit');
@@ -207,13 +317,15 @@ export class RequestPath {
     const upstreamSpan = call.tel.stage('upstream');
     let res: UpstreamResponse;
     try {
-      res = await this.#d.upstream.send({ providerId: call.route!.providerId, path: adapter.path, body: JSON.stringify(call.forwarded), headers: call.forwardedHeaders, signal: sink.signal, caller: call.principal! });
+      res = await this.#attempts(call, parsed, body, sink);
     } catch (err) {
       const e = toUpstreamError(err, sink.signal);
       upstreamSpan.end(errorTypeOf(e.kind));
       return this.#fail(call, sink, e.status, e.message, 'failed', undefined, errorTypeOf(e.kind));
     }
 
+    // The decision of the model that answered: a fallback is a new one.
+    const decision = call.decision!;
     const headers = { ...forwardedResponseHeaders(res.headers), 'x-termsgate-decision-id': call.id, 'x-termsgate-policy-revision': decision.revision, 'x-termsgate-provenance': await call.token!, ...warningHeader(decision.request.obligations.warnings) };
     if (res.status < 200 || res.status >= 300) {
       // Provider errors keep their status and body shape (scrubbed by the upstream client), except a
@@ -405,4 +517,20 @@ export class RequestPath {
   #elapsed(call: Call): number {
     return Math.round((performance.now() - call.started) * 1000) / 1000;
   }
+}
+
+/** A fallback the policy (or the endpoint) did not admit: recorded, never sent. */
+function deniedAttempt(route: ModelRoute, decision: Decision | null, rules: string, error: string): CallAttempt {
+  return {
+    model: route.name,
+    provider: route.providerId,
+    licence: route.licence,
+    decision: 'deny',
+    policy_revision: decision?.revision ?? null,
+    trainable: decision?.training.permit ?? false,
+    rules: rules.split(' ').filter(Boolean),
+    status: 0,
+    error,
+    waited_ms: 0,
+  };
 }

@@ -176,6 +176,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       telemetry,
       distillation,
       log: logger,
+      retryDeadlineMs: config.limits.retryDeadlineMs,
     });
     const app = await buildServer({
       requestPath,

@@ -1,4 +1,4 @@
-// One undici Pool per provider origin, with keep-alive and the configured timeouts. The provider
+// One undici Pool per provider origin (direct or through the egress proxy: egress.ts), with keep-alive and the configured timeouts. The provider
 // API key is read from its environment variable here and nowhere else. What comes back passes the
 // secret scrubber before anyone reads it: every header, error bodies whole, successful bodies as they stream.
 // And it is bounded here, so every caller is (issue 21): a successful answer (read whole, or a stream in
@@ -10,9 +10,11 @@
 // maxConnections), one caller holds at most limits.providerShare of them, and a call that gets none within
 // limits.providerQueueMs is refused with 503 (connection-gate.ts). A slot is held until the answer's body
 // closes (read to its end, refused, or destroyed because the client went away or was too slow to read).
-import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
-import type { Config, ProviderConfig } from '../config/types.js';
+import { errors as undiciErrors, type Dispatcher } from 'undici';
+import type { Config, ProviderConfig, RetryConfig } from '../config/types.js';
 import { providerKeys } from '../config/provider-keys.js';
+import { proxyCredentials } from '../config/proxy-environment.js';
+import { egressFor } from './egress.js';
 import { SecretScrubber } from '../secrets/scrubber.js';
 import { ERRORS, upstreamErrorCode, type UpstreamFailure } from '../core/errors.js';
 import { bounded, readBounded } from './bounded-body.js';
@@ -64,11 +66,16 @@ export type UpstreamLimits = Pick<
 > &
   Partial<Pick<Config['limits'], 'providerConnections' | 'providerQueueMs' | 'providerShare' | 'providerShareBy'>>;
 
+const NO_RETRIES: RetryConfig = { maxRetries: 0, baseDelayMs: 250, maxDelayMs: 8_000 };
+
 interface ProviderEndpoint {
-  pool: Pool;
+  /** One pool per provider origin, direct or through the egress proxy (egress.ts). */
+  pool: Dispatcher;
+  origin: string;
   gate: ConnectionGate;
   basePath: string;
   authHeaders: Record<string, string>;
+  retry: RetryConfig;
 }
 
 type RawBody = Dispatcher.ResponseData['body'];
@@ -78,7 +85,7 @@ export class Upstream {
   readonly #scrubber: SecretScrubber;
   readonly #limits: UpstreamLimits;
 
-  constructor(config: { providers: Config['providers']; limits: UpstreamLimits }, env: NodeJS.ProcessEnv = process.env, scrubber = new SecretScrubber({ secrets: providerKeys(config, env) })) {
+  constructor(config: { providers: Config['providers']; limits: UpstreamLimits }, env: NodeJS.ProcessEnv = process.env, scrubber = new SecretScrubber({ secrets: [...providerKeys(config, env), ...proxyCredentials(env)] })) {
     this.#scrubber = scrubber;
     this.#limits = config.limits;
     for (const [id, p] of Object.entries(config.providers)) {
@@ -92,19 +99,31 @@ export class Upstream {
           queueMs: config.limits.providerQueueMs ?? 10_000,
         }),
         // No redirect interceptor: undici follows no redirects, and send() refuses a 3xx.
-        pool: new Pool(url.origin, {
-          connections,
-          pipelining: 1,
-          keepAliveTimeout: 30_000,
-          connectTimeout: config.limits.connectTimeoutMs,
-          headersTimeout: config.limits.headersTimeoutMs,
-          // The idle deadline: the longest silence between two pieces of a provider's body.
-          bodyTimeout: config.limits.bodyTimeoutMs,
-        }),
+        pool: egressFor(
+          id,
+          p,
+          {
+            connections,
+            pipelining: 1,
+            keepAliveTimeout: 30_000,
+            connectTimeout: config.limits.connectTimeoutMs,
+            headersTimeout: config.limits.headersTimeoutMs,
+            // The idle deadline: the longest silence between two pieces of a provider's body.
+            bodyTimeout: config.limits.bodyTimeoutMs,
+          },
+          env,
+        ),
+        origin: url.origin,
         basePath: url.pathname.replace(/\/+$/, '').replace(/\/v1$/, ''),
         authHeaders: authHeadersFor(p, env),
+        retry: p.retry ?? NO_RETRIES,
       });
     }
+  }
+
+  /** How a failed call to this provider is retried (retry.ts decides each wait). */
+  retryConfig(providerId: string): RetryConfig {
+    return this.#endpoints.get(providerId)?.retry ?? NO_RETRIES;
   }
 
   async send(req: UpstreamRequest): Promise<UpstreamResponse> {
@@ -133,6 +152,7 @@ export class Upstream {
     let body: RawBody | null = null;
     try {
       const res = await endpoint.pool.request({
+        origin: endpoint.origin,
         method: 'POST',
         path: endpoint.basePath + req.path,
         // identity: the gateway reads (scrubs, marks, records) every byte it passes on, so it asks for none it cannot read.

@@ -4,9 +4,11 @@ import type { ModelRoute } from '../core/contracts.js';
 
 export class ModelRoutes {
   readonly #routes = new Map<string, ModelRoute>();
+  readonly #fallbacks = new Map<string, string[]>();
 
   constructor(config: Pick<Config, 'providers' | 'models'>) {
     for (const [name, m] of Object.entries(config.models)) {
+      this.#fallbacks.set(name, m.fallbacks ?? []);
       const provider = config.providers[m.provider];
       this.#routes.set(name, {
         name,
@@ -23,6 +25,11 @@ export class ModelRoutes {
 
   resolve(name: string): ModelRoute | null {
     return this.#routes.get(name) ?? null;
+  }
+
+  /** The models tried in order when `name`'s provider fails (the loader checked they exist). */
+  fallbacks(name: string): ModelRoute[] {
+    return (this.#fallbacks.get(name) ?? []).flatMap((f) => this.#routes.get(f) ?? []);
   }
 
   all(): ModelRoute[] {

@@ -60,7 +60,7 @@ export function fakeStages(opts: FakeOptions = {}): FakeStages {
   const upstream = opts.upstream ?? { status: 200, body: JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content: 'an answer' }, finish_reason: 'stop' }] }) };
   const deps: RequestPathDeps = {
     keys: keys as unknown as VirtualKeys,
-    routes: { resolve: (name: string) => (name === FAKE_MODEL ? route : null) } as unknown as ModelRoutes,
+    routes: { resolve: (name: string) => (name === FAKE_MODEL ? route : null), fallbacks: () => [] } as unknown as ModelRoutes,
     async classify(forwarded): Promise<BodyClassification> {
       events.push('classify');
       if (opts.classifyFails) throw new Error('classifier down');
@@ -86,6 +86,7 @@ export function fakeStages(opts: FakeOptions = {}): FakeStages {
       },
     }),
     upstream: {
+      retryConfig: () => ({ maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 }),
       async send(): Promise<UpstreamResponse> {
         events.push('upstream');
         const chunks = Array.isArray(upstream.body) ? upstream.body : [upstream.body];

@@ -109,3 +109,40 @@ the cut-off calls' records, flushing the audit log and exiting (the gateway forc
 {{- .Values.terminationGracePeriodSeconds -}}
 {{- end -}}
 {{- end }}
+
+{{/* A CA bundle for egress is mounted. */}}
+{{- define "termsgate.egressCa" -}}
+{{- if or .Values.egress.caBundle.configMap .Values.egress.caBundle.secret }}true{{ end }}
+{{- end }}
+
+{{/* The egress proxy variables and the extra CA bundle, as the gateway (and Node's TLS) read them. */}}
+{{- define "termsgate.egressEnv" -}}
+{{- with .Values.egress }}
+{{- if .proxyUrlSecret.name }}
+{{- range $name := list "HTTPS_PROXY" "HTTP_PROXY" }}
+- name: {{ $name }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ $.Values.egress.proxyUrlSecret.name }}
+      key: {{ $.Values.egress.proxyUrlSecret.key }}
+{{- end }}
+{{- else }}
+{{- with .httpsProxy }}
+- name: HTTPS_PROXY
+  value: {{ . | quote }}
+{{- end }}
+{{- with .httpProxy }}
+- name: HTTP_PROXY
+  value: {{ . | quote }}
+{{- end }}
+{{- end }}
+{{- with .noProxy }}
+- name: NO_PROXY
+  value: {{ . | quote }}
+{{- end }}
+{{- end }}
+{{- if include "termsgate.egressCa" . }}
+- name: NODE_EXTRA_CA_CERTS
+  value: /etc/termsgate/egress-ca/ca.crt
+{{- end }}
+{{- end }}

@@ -1,0 +1,35 @@
+// How the gateway reaches one provider, as a company's network requires (issue 24): through the proxy of
+// HTTPS_PROXY / HTTP_PROXY unless NO_PROXY names the provider's host (undici's EnvHttpProxyAgent, the same
+// rules as curl's), through the provider's own `proxy` when it sets one, or directly with `proxy: direct`.
+// A provider's `caFile` adds CA certificates (a TLS-inspecting proxy's, a private provider's) to the public
+// roots, for the provider's TLS and for an https proxy's.
+import { readFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
+import { Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from 'undici';
+import type { ProviderConfig } from '../config/types.js';
+import { proxyEnvironment } from '../config/proxy-environment.js';
+
+/** The undici pool options of one provider (connections, timeouts); each origin gets one pool with them. */
+export type PoolOptions = Agent.Options & { connectTimeout: number };
+
+/** The dispatcher a provider's calls go through: one pool per origin, direct or through a proxy's tunnel. */
+export function egressFor(providerId: string, p: ProviderConfig, pool: PoolOptions, env: NodeJS.ProcessEnv): Dispatcher {
+  const ca = p.caFile ? [...rootCertificates, readCa(providerId, p.caFile)] : undefined;
+  // A direct connection's options; through a tunnel, requestTls is the provider's TLS and proxyTls the proxy's.
+  const tls = { timeout: pool.connectTimeout, ...(ca ? { ca } : {}) };
+  const tunnel = { requestTls: tls, proxyTls: tls };
+  if (p.proxy === 'direct') return new Agent({ ...pool, connect: tls });
+  if (p.proxy) return new ProxyAgent({ ...pool, ...tunnel, connect: tls, uri: p.proxy });
+  // Passed explicitly, so the environment given decides, not process.env as it is at each call.
+  return new EnvHttpProxyAgent({ ...pool, ...tunnel, connect: tls, ...proxyEnvironment(env) });
+}
+
+function readCa(providerId: string, file: string): string {
+  try {
+    const pem = readFileSync(file, 'utf8');
+    if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new Error('no PEM certificate in it');
+    return pem;
+  } catch (err) {
+    throw new Error(`providers.${providerId}.caFile: cannot use ${file}: ${(err as Error).message}`);
+  }
+}

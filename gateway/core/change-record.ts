@@ -4,9 +4,10 @@ import type { ChangeActor, ChangeRecord } from './contracts.js';
 /**
  * What the control plane records. A route that changes state adds its action here. `policy.reload` is an
  * edit of the policies directory outside the control plane, `policy.bundle` a fleet bundle from
- * policy.bundleUrl; both are recorded by the gateway itself (actor type 'system').
+ * policy.bundleUrl; both are recorded by the gateway itself (actor type 'system'). `key.*` are the key store's
+ * virtual keys (/admin/v1/keys), never their secrets.
  */
-export type ChangeAction = 'policy.stage' | 'policy.discard' | 'policy.validate' | 'policy.activate' | 'policy.rollback' | 'policy.reload' | 'policy.bundle' | 'audit.witnesses';
+export type ChangeAction = 'policy.stage' | 'policy.discard' | 'policy.validate' | 'policy.activate' | 'policy.rollback' | 'policy.reload' | 'policy.bundle' | 'audit.witnesses' | 'key.create' | 'key.revoke' | 'key.rotate';
 
 /** Actions that must say why. */
 export const REASON_REQUIRED: ReadonlySet<ChangeAction> = new Set(['policy.activate', 'policy.rollback']);

@@ -1,4 +1,4 @@
-// authenticate: virtual key → principal. The first stage of the request path.
+// The configuration's virtual keys (hash → principal); gateway/auth/key-directory.ts adds the key store's.
 import type { VirtualKeyConfig } from '../config/types.js';
 import type { Principal } from '../core/contracts.js';
 import { hashSecret } from '../core/secret-hash.js';
@@ -33,10 +33,15 @@ export class VirtualKeys {
     return this.#byId.get(keyId) ?? null;
   }
 
+  /** The principal of a configured key by its hash, or null. */
+  byHash(hash: string): Principal | null {
+    return this.#byHash.get(hash) ?? null;
+  }
+
   /** The principal for the key presented in the headers, or null. */
   authenticate(headers: Record<string, string | string[] | undefined>): Principal | null {
     const key = presentedKey(headers);
-    return key ? (this.#byHash.get(hashSecret(key)) ?? null) : null;
+    return key ? this.byHash(hashSecret(key)) : null;
   }
 }
 

@@ -25,3 +25,42 @@ t.test('usage errors exit 2', async (t) => {
   t.equal(await run(['create']), 2);
   t.equal(await run(['delete', '--team', 'x']), 2);
 });
+
+t.test('create, list, rotate and revoke through a running gateway', async (t) => {
+  const { startDemoGateway } = await import('../../test/support/demo-gateway.js');
+  const gw = await startDemoGateway();
+  t.teardown(() => gw.close());
+  const env = { TERMSGATE_URL: gw.url, TERMSGATE_ADMIN_TOKEN: gw.adminToken };
+  let out = '';
+  const write = { write: (s: string) => (out += s) };
+  t.equal(await run(['create', '--team', 'demo', '--id', 'cli-1', '--model', 'gpt-4o-mini', '--rpm', '60'], write, env), 0);
+  const key = /virtual key[^:]*: (\S+)/.exec(out)![1];
+  t.equal(out.split(key).length, 2, 'the key appears exactly once');
+  const models = (await (await fetch(`${gw.url}/v1/models`, { headers: { authorization: `Bearer ${key}` } })).json()) as { data: { id: string }[] };
+  t.same(models.data.map((m) => m.id), ['gpt-4o-mini'], 'the created key works, scoped to its model');
+
+  out = '';
+  t.equal(await run(['list', '--team', 'demo'], write, env), 0);
+  t.match(out, /^ID\s+TEAM/m);
+  t.match(out, /^cli-1\s+demo\s+default\s+general\s+gpt-4o-mini\s+-\s+store\s+active$/m);
+  out = '';
+  t.equal(await run(['list', '--format', 'json'], write, env), 0);
+  t.same((JSON.parse(out) as { id: string }[]).map((k) => k.id), ['demo', 'cli-1']);
+
+  out = '';
+  t.equal(await run(['rotate', 'cli-1'], write, env), 0);
+  const rotated = /virtual key[^:]*: (\S+)/.exec(out)![1];
+  t.equal((await fetch(`${gw.url}/v1/models`, { headers: { authorization: `Bearer ${key}` } })).status, 401, 'the old key stops');
+  t.equal((await fetch(`${gw.url}/v1/models`, { headers: { authorization: `Bearer ${rotated}` } })).status, 200);
+  out = '';
+  t.equal(await run(['revoke', 'cli-1'], write, env), 0);
+  t.equal(out, 'revoked cli-1\n');
+  t.equal((await fetch(`${gw.url}/v1/models`, { headers: { authorization: `Bearer ${rotated}` } })).status, 401);
+
+  let err = '';
+  t.intercept(process.stderr, 'write', { value: (s: string) => ((err += s), true) });
+  t.equal(await run(['revoke', 'no-such'], write, env), 1, 'a refusal of the gateway exits 1');
+  t.match(err, /404 no virtual key no-such/);
+  t.equal(await run(['list'], write, { TERMSGATE_URL: gw.url }), 2, 'no token: a usage error');
+  t.equal(await run(['create', '--team', 'demo', '--rpm', '5'], write, {}), 2, 'limits need the gateway');
+});

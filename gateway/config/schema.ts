@@ -211,6 +211,18 @@ export const configSchema = {
         },
       },
     },
+    keyStore: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      description: 'Where virtual keys created through /admin/v1/keys are kept: a file under dataDir (one node) or PostgreSQL (a fleet: every replica sees a new key at once and a revocation within pollMs).',
+      properties: {
+        backend: { enum: ['file', 'postgres'], description: "The store's backend; defaults to audit.backend." },
+        postgresUrl: { type: 'string', description: 'The PostgreSQL connection string; defaults to audit.postgresUrl.' },
+        schema: { type: 'string', pattern: '^[a-z_][a-z0-9_]*$', default: 'public', description: 'The PostgreSQL schema of the key table.' },
+        pollMs: { type: 'integer', minimum: 100, maximum: 60_000, default: 1_000, description: 'How often each replica reads key changes made on the others (revocations take at most this long to reach it).' },
+      },
+    },
     tokens: {
       type: 'array',
       default: [],

@@ -113,6 +113,14 @@ export interface Config {
   providers: Record<string, ProviderConfig>;
   models: Record<string, ModelConfig>;
   keys: VirtualKeyConfig[];
+  /** Where keys created through /admin/v1/keys live (and console sessions); the backend defaults to audit.backend's. */
+  keyStore: {
+    backend?: 'file' | 'postgres';
+    /** Defaults to audit.postgresUrl. */
+    postgresUrl?: string;
+    schema: string;
+    pollMs: number;
+  };
   tokens: TokenConfig[];
   policy: {
     dir: string;

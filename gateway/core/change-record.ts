@@ -6,8 +6,22 @@ import type { ChangeActor, ChangeRecord } from './contracts.js';
  * edit of the policies directory outside the control plane, `policy.bundle` a fleet bundle from
  * policy.bundleUrl; both are recorded by the gateway itself (actor type 'system'), as is `distillation.risk`,
  * a scope's distillation risk level changing. `distillation.clear` is the legal team's clearance of a scope.
+ * `key.*` are the key store's virtual keys (/admin/v1/keys), never their secrets.
  */
-export type ChangeAction = 'policy.stage' | 'policy.discard' | 'policy.validate' | 'policy.activate' | 'policy.rollback' | 'policy.reload' | 'policy.bundle' | 'audit.witnesses' | 'distillation.risk' | 'distillation.clear';
+export type ChangeAction =
+  | 'policy.stage'
+  | 'policy.discard'
+  | 'policy.validate'
+  | 'policy.activate'
+  | 'policy.rollback'
+  | 'policy.reload'
+  | 'policy.bundle'
+  | 'audit.witnesses'
+  | 'distillation.risk'
+  | 'distillation.clear'
+  | 'key.create'
+  | 'key.revoke'
+  | 'key.rotate';
 
 /** Actions that must say why. */
 export const REASON_REQUIRED: ReadonlySet<ChangeAction> = new Set(['policy.activate', 'policy.rollback', 'distillation.clear']);

@@ -21,6 +21,22 @@ export interface Principal {
   project: string;
   defaultPurpose: string;
   allowedPurposes: string[];
+  /** Public model names the key may call; absent: every model. */
+  models?: string[];
+  /** Per-key rate limits (the key store's keys). */
+  limits?: KeyLimits;
+  /** Per-key spend caps in US dollars (the key store's keys). */
+  budget?: KeyBudget;
+}
+
+export interface KeyLimits {
+  requestsPerMinute?: number;
+  tokensPerMinute?: number;
+}
+
+export interface KeyBudget {
+  dailyUsd?: number;
+  monthlyUsd?: number;
 }
 
 /** A public model name resolved to the provider that serves it. */

@@ -46,6 +46,7 @@ export const ERRORS = {
   not_found: { status: 404, openai: { type: 'not_found_error', code: null }, anthropic: { type: 'not_found_error' }, control: 'not_found', telemetry: 'not_found' },
   method_not_allowed: { status: 405, openai: { type: 'invalid_request_error', code: null }, anthropic: { type: 'not_found_error' }, control: 'method_not_allowed', telemetry: 'not_found' },
   model_not_found: { status: 404, openai: { type: 'not_found_error', code: 'model_not_found' }, anthropic: { type: 'not_found_error' }, control: 'not_found', telemetry: 'not_found' },
+  conflict: { status: 409, openai: { type: 'invalid_request_error', code: null }, anthropic: { type: 'invalid_request_error' }, control: 'conflict', telemetry: 'bad_request' },
   body_timeout: { status: 408, openai: { type: 'invalid_request_error', code: null }, anthropic: { type: 'invalid_request_error' }, control: 'invalid_request', telemetry: 'bad_request' },
   body_too_large: { status: 413, openai: { type: 'invalid_request_error', code: null }, anthropic: { type: 'request_too_large' }, control: 'invalid_request', telemetry: 'bad_request' },
   unsupported_media_type: { status: 415, openai: { type: 'invalid_request_error', code: null }, anthropic: { type: 'invalid_request_error' }, control: 'invalid_request', telemetry: 'bad_request' },

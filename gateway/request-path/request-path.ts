@@ -2,7 +2,7 @@
 //   authenticate → classify → policy: admit? → upstream → response transform → record → trainable? → feed
 // Each stage is a dependency with a narrow interface; this module only sequences them and turns
 // their outcomes into responses and audit records.
-import type { VirtualKeys } from '../auth/virtual-keys.js';
+import type { KeyDirectory } from '../auth/key-directory.js';
 import type { ModelRoutes } from '../upstream/model-routes.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { toUpstreamError, UpstreamError, type Upstream, type UpstreamResponse } from '../upstream/client.js';
@@ -39,7 +39,7 @@ import type { CallErrorType, Telemetry } from '../../telemetry/types.js';
 import { NOOP_TELEMETRY } from '../../telemetry/noop.js';
 
 export interface RequestPathDeps {
-  keys: VirtualKeys;
+  keys: Pick<KeyDirectory, 'authenticate' | 'vocabularyFor'>;
   routes: ModelRoutes;
   /** Classifies exactly what would be forwarded: every string of the body, keys included, and the forwarded headers. */
   classify(forwarded: Record<string, unknown>, headers: Record<string, string>): Promise<BodyClassification>;
@@ -107,11 +107,12 @@ export class RequestPath {
    */
   async admit(adapter: EndpointAdapter, headers: IncomingHeaders, sink: ClientSink): Promise<AdmittedCall | null> {
     const call = newCall(adapter, headers, this.#telemetry);
-    call.principal = this.#d.keys.authenticate(headers);
-    if (!call.principal) return this.#fail(call, sink, 401, 'invalid or missing virtual key', 'denied').then(() => null);
-    const purpose = declaredPurpose(headers, this.#d.keys.purposes);
+    const auth = await this.#d.keys.authenticate(headers);
+    call.principal = auth.principal;
+    if (!auth.principal) return this.#fail(call, sink, 401, auth.message, 'denied').then(() => null);
+    const purpose = declaredPurpose(headers, this.#d.keys.vocabularyFor(auth.principal));
     if (typeof purpose !== 'string') return this.#fail(call, sink, 400, purpose.error, 'failed').then(() => null);
-    call.purpose = purpose || call.principal.defaultPurpose;
+    call.purpose = purpose || auth.principal.defaultPurpose;
     return call;
   }
 
@@ -120,7 +121,7 @@ export class RequestPath {
     let call = admitted as Call | undefined;
     if (!call) {
       call = newCall(adapter, headers, this.#telemetry);
-      call.principal = this.#d.keys.authenticate(headers);
+      call.principal = (await this.#d.keys.authenticate(headers)).principal;
     }
     await this.#fail(call, sink, status, message, 'failed');
   }
@@ -149,6 +150,8 @@ export class RequestPath {
     // Until a decision names the logging obligation, the request is named as it came.
     call.loggedRequest = body;
     call.route = this.#d.routes.resolve(parsed.model);
+    // A key limited to some models does not see the others, as a provider answers for a model the key may not use.
+    if (call.route && call.principal?.models && !call.principal.models.includes(call.route.name)) call.route = null;
     if (!call.route) return this.#fail(call, sink, 404, `The model \`${parsed.model}\` does not exist or you do not have access to it.`, 'failed');
     if (!adapter.accepts(call.route.providerKind)) {
       const m = `model \`${parsed.model}\` is served by a ${call.route.providerKind} provider, which has no ${adapter.path} endpoint`;

@@ -1,6 +1,6 @@
 // The fastify server: data plane, health, and the route plugins of the control plane and feed.
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { VirtualKeys } from '../auth/virtual-keys.js';
+import type { KeyDirectory } from '../auth/key-directory.js';
 import type { PolicyDecider } from '../core/contracts.js';
 import type { RequestPath } from '../request-path/request-path.js';
 import type { ModelRoutes } from '../upstream/model-routes.js';
@@ -14,7 +14,7 @@ import type { Socket } from 'node:net';
 
 export interface ServerParts {
   requestPath: RequestPath;
-  keys: VirtualKeys;
+  keys: Pick<KeyDirectory, 'authenticate'>;
   routes: ModelRoutes;
   policy(): PolicyDecider;
   bodyLimit: number;

@@ -1,18 +1,17 @@
 // GET /v1/models: only the models the key may use, as the policy decides for its default purpose.
 import type { FastifyInstance } from 'fastify';
-import type { VirtualKeys } from '../auth/virtual-keys.js';
+import type { KeyDirectory } from '../auth/key-directory.js';
 import { sendError } from '../core/errors.js';
 import type { ModelRoutes } from '../upstream/model-routes.js';
 import type { ModelRoute, PolicyDecider, Principal } from '../core/contracts.js';
 
-export function modelsRoute(app: FastifyInstance, deps: { keys: VirtualKeys; routes: ModelRoutes; policy(): PolicyDecider }): void {
+export function modelsRoute(app: FastifyInstance, deps: { keys: Pick<KeyDirectory, 'authenticate'>; routes: ModelRoutes; policy(): PolicyDecider }): void {
   app.get('/v1/models', async (request, reply) => {
     const anthropic = typeof request.headers['anthropic-version'] === 'string';
-    const principal = deps.keys.authenticate(request.headers);
-    if (!principal) {
-      return sendError(reply, 'unauthenticated', anthropic ? 'anthropic' : 'openai', 'invalid or missing virtual key');
-    }
-    const usable = deps.routes.all().filter((route) => mayUse(deps.policy(), principal, route));
+    const auth = await deps.keys.authenticate(request.headers);
+    if (!auth.principal) return sendError(reply, 'unauthenticated', anthropic ? 'anthropic' : 'openai', auth.message);
+    const principal = auth.principal;
+    const usable = deps.routes.all().filter((route) => (!principal.models || principal.models.includes(route.name)) && mayUse(deps.policy(), principal, route));
     const created = Math.floor(Date.now() / 1000);
     if (anthropic) {
       const data = usable.map((r) => ({ type: 'model', id: r.name, display_name: r.name, created_at: new Date(created * 1000).toISOString() }));

@@ -6,6 +6,9 @@ import type { AuditSink } from '../core/contracts.js';
 import { v7 as uuidv7 } from 'uuid';
 import { ControlTokens } from '../auth/control-tokens.js';
 import { VirtualKeys } from '../auth/virtual-keys.js';
+import { KeyDirectory } from '../auth/key-directory.js';
+import { keyAdminRoutes } from '../auth/key-routes.js';
+import { openKeyStore } from '../auth/open-key-store.js';
 import { redact } from '../classify/classify.js';
 import { createClassifier } from '../classify/classifier.js';
 import { DetectorHook } from '../classify/detector-hook.js';
@@ -72,7 +75,6 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
   );
   const keys = loadOrCreateSigningKeys(config.dataDir);
   const auth = new ControlPlaneAuth(new ControlTokens(config.tokens), logAuthFailure);
-  const virtualKeys = new VirtualKeys(config.keys);
   const routes = new ModelRoutes(config);
 
   const closers: Array<() => Promise<void>> = [];
@@ -93,6 +95,9 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
     closers.push(() => audit.close());
     if (config.audit.witnesses?.length) await audit.append(witnessConfigChange(config.audit, uuidv7(), new Date()));
     const changes = new ChangeLog(audit);
+    const keyStore = await openKeyStore(config, (err) => logger.error({ err }, 'key store refresh failed'));
+    closers.push(() => keyStore.close());
+    const virtualKeys = new KeyDirectory(new VirtualKeys(config.keys), keyStore);
     const bundleTokenEnv = config.policy.bundleToken?.env;
     if (bundleTokenEnv && !process.env[bundleTokenEnv]) throw new Error(`policy.bundleToken: environment variable ${bundleTokenEnv} is not set`);
     if (config.policy.bundleUrl && !config.policy.bundleKey) logger.warn('policy.bundleUrl is set without policy.bundleKey: every fleet bundle will be refused (bundles must be signed)');
@@ -194,6 +199,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
         (app) => registerMetricsRoute(app, { telemetry }),
         (app) => whoamiRoute(app, { auth }),
         (app) => changeRoutes(app, { changes, auth }),
+        (app) => keyAdminRoutes(app, { store: keyStore, configured: config.keys, auth, changes }),
         (app) =>
           policyAdminRoutes(app, {
             store: policy,

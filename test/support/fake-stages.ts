@@ -1,6 +1,6 @@
 // Test doubles of every stage the request path sequences, writing what happens, in order, to one
 // list of events, so tests can assert the sequence (record before answer, started before upstream).
-import type { VirtualKeys } from '../../gateway/auth/virtual-keys.js';
+import type { KeyDirectory } from '../../gateway/auth/key-directory.js';
 import type { AuditRecord, BodyClassification, CallContent, CallRecord, ModelRoute, RequestDecision } from '../../gateway/core/contracts.js';
 import { hashSecret } from '../../gateway/core/secret-hash.js';
 import type { ProvenanceTokens } from '../../gateway/signing/provenance-token.js';
@@ -50,16 +50,18 @@ export function fakeStages(opts: FakeOptions = {}): FakeStages {
   const records: FakeStages['records'] = [];
   const hash = hashSecret(FAKE_KEY);
   const keys = {
-    purposes: new Set(['general', 'training-data']),
-    authenticate(headers: Record<string, string | string[] | undefined>) {
+    vocabularyFor: () => new Set(['general', 'training-data']),
+    async authenticate(headers: Record<string, string | string[] | undefined>) {
       events.push('authenticate');
       const presented = String(headers.authorization ?? '').replace(/^Bearer /, '');
-      return presented && hashSecret(presented) === hash ? { keyId: 'k1', team: 't', project: 'p', defaultPurpose: 'general', allowedPurposes: ['general'] } : null;
+      return presented && hashSecret(presented) === hash
+        ? { principal: { keyId: 'k1', team: 't', project: 'p', defaultPurpose: 'general', allowedPurposes: ['general'] } }
+        : { principal: null, message: 'invalid or missing virtual key' };
     },
   };
   const upstream = opts.upstream ?? { status: 200, body: JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content: 'an answer' }, finish_reason: 'stop' }] }) };
   const deps: RequestPathDeps = {
-    keys: keys as unknown as VirtualKeys,
+    keys: keys satisfies Pick<KeyDirectory, 'authenticate' | 'vocabularyFor'>,
     routes: { resolve: (name: string) => (name === FAKE_MODEL ? route : null), fallbacks: () => [] } as unknown as ModelRoutes,
     async classify(forwarded): Promise<BodyClassification> {
       events.push('classify');

@@ -1,0 +1,53 @@
+// A virtual key as data (the key store): what the admin API creates, lists, revokes and rotates.
+// Only the key's hash is kept; the key itself is shown once, to whoever created or rotated it.
+import type { KeyBudget, KeyLimits, Principal } from '../core/contracts.js';
+
+export interface StoredKey {
+  id: string;
+  /** "sha256:<hex>" of the key. */
+  hash: string;
+  team: string;
+  project: string;
+  defaultPurpose: string;
+  allowedPurposes: string[];
+  /** Public model names the key may call; null: every model. */
+  models: string[] | null;
+  /** RFC 3339; null: never expires. */
+  expiresAt: string | null;
+  limits: KeyLimits;
+  budget: KeyBudget;
+  createdAt: string;
+  /** The actor who created it (token id, OIDC subject). */
+  createdBy: string;
+  rotatedAt: string | null;
+  revokedAt: string | null;
+}
+
+/** Why a presented key does not authenticate, in words for the 401. */
+export type KeyRefusal = 'unknown' | 'expired' | 'revoked';
+
+export function principalOf(k: Pick<StoredKey, 'id' | 'team' | 'project' | 'defaultPurpose' | 'allowedPurposes' | 'models' | 'limits' | 'budget'>): Principal {
+  return {
+    keyId: k.id,
+    team: k.team,
+    project: k.project,
+    defaultPurpose: k.defaultPurpose,
+    allowedPurposes: k.allowedPurposes,
+    ...(k.models ? { models: k.models } : {}),
+    ...(Object.keys(k.limits).length ? { limits: k.limits } : {}),
+    ...(Object.keys(k.budget).length ? { budget: k.budget } : {}),
+  };
+}
+
+/** A key that authenticates now, or why not. */
+export function keyStanding(k: StoredKey, now: number): KeyRefusal | null {
+  if (k.revokedAt !== null) return 'revoked';
+  if (k.expiresAt !== null && Date.parse(k.expiresAt) <= now) return 'expired';
+  return null;
+}
+
+/** A key as the admin API shows it: never its hash. */
+export function publicView(k: StoredKey, source: 'store' | 'config' = 'store', now = Date.now()) {
+  const { hash: _hash, ...rest } = k;
+  return { ...rest, source, status: keyStanding(k, now) ?? 'active' };
+}

@@ -1,0 +1,85 @@
+// Keys in a fleet: two gateway processes (dist/gateway/cli/main.js start, so `npx tsc` first) share a
+// PostgreSQL key store. A key created through one works at once on both and stops on both within 5 s
+// of its revocation. Needs the PostgreSQL of scripts/setup-services.sh (or TERMSGATE_TEST_PG).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import t from 'tap';
+import { demoConfig } from '../gateway/config/demo.js';
+import { packageRoot } from '../gateway/core/package-root.js';
+import { startMockUpstream } from '../gateway/mock-upstream/index.js';
+import { until } from './support/until.js';
+
+const PG_URL = process.env.TERMSGATE_TEST_PG ?? 'postgres://termsgate:termsgate@127.0.0.1:54329/termsgate';
+const main = fileURLToPath(new URL('../dist/gateway/cli/main.js', import.meta.url));
+const providerKey = 'sk-provider-' + randomBytes(8).toString('hex');
+const adminToken = 'tga-fleet-' + randomBytes(12).toString('hex');
+const schema = 'tg_keys_fleet_' + randomBytes(4).toString('hex');
+const mock = await startMockUpstream({ port: 0, host: '127.0.0.1', apiKey: providerKey });
+const admin = new pg.Pool({ connectionString: PG_URL, max: 1 });
+t.teardown(async () => {
+  await mock.close();
+  await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await admin.end();
+});
+
+async function startReplica(t: Tap.Test): Promise<string> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'termsgate-fleet-'));
+  const config = demoConfig({
+    mockUrl: mock.url,
+    mockPort: mock.port,
+    dataDir,
+    port: 0,
+    host: '127.0.0.1',
+    secrets: { virtualKey: 'tg-fleet-' + randomBytes(12).toString('hex'), adminToken, runnerToken: 'tgr-fleet-' + randomBytes(12).toString('hex'), providerKeyEnv: 'TERMSGATE_FLEET_PROVIDER_KEY' },
+  });
+  config.policy.dir = join(packageRoot, 'policies');
+  config.keyStore = { backend: 'postgres', postgresUrl: PG_URL, schema, pollMs: 500 };
+  const configFile = join(dataDir, 'config.json');
+  writeFileSync(configFile, JSON.stringify(config));
+  const proc: ChildProcess = spawn(process.execPath, [main, 'start', '--config', configFile], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, TERMSGATE_FLEET_PROVIDER_KEY: providerKey, OTEL_SDK_DISABLED: 'true', TERMSGATE_LOG_LEVEL: 'info' },
+  });
+  let out = '';
+  proc.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  proc.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+  const exited = new Promise((resolve) => proc.once('exit', resolve));
+  t.teardown(async () => {
+    proc.kill('SIGTERM');
+    await exited;
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  for (let waited = 0; !/termsgate listening on (\S+)/.test(out); waited += 50) {
+    if (proc.exitCode !== null || waited > 60_000) throw new Error(`gateway did not start:\n${out}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return /termsgate listening on (\S+)/.exec(out)![1];
+}
+
+const chat = (url: string, key: string) =>
+  fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello' }] }),
+  }).then((r) => r.status);
+
+t.test('a key created on one replica works on both at once and stops on both within 5 s of revocation', async (t) => {
+  const [a, b] = await Promise.all([startReplica(t), startReplica(t)]);
+  const headers = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' };
+  const created = await fetch(`${a}/admin/v1/keys`, { method: 'POST', headers, body: JSON.stringify({ id: 'fleet-1', team: 'demo' }) });
+  t.equal(created.status, 201);
+  const { secret } = (await created.json()) as { secret: string };
+  t.equal(await chat(b, secret), 200, 'the other replica accepts it at once');
+  t.equal(await chat(a, secret), 200, 'and the one that created it');
+
+  const revoked = await fetch(`${a}/admin/v1/keys/fleet-1`, { method: 'DELETE', headers: { authorization: headers.authorization } });
+  t.equal(revoked.status, 200);
+  t.equal(await chat(a, secret), 401, 'the revoking replica refuses it at once');
+  const status = await until(() => chat(b, secret), (s) => s === 401, 5_000);
+  t.equal(status, 401, 'the other replica refuses it within 5 s (polled, not slept)');
+});

@@ -40,7 +40,8 @@ t.test('findings carry paths; counts per class', async (t) => {
 
 t.test('a key split across two messages or two content parts is found across the boundary', async (t) => {
   const split = { messages: [{ role: 'user', content: aws.slice(0, 9) }, { role: 'user', content: aws.slice(9) }] };
-  t.same((await classes(split)).paths, { 'secret.api_key': ['messages[0].content', 'messages[1].content'] });
+  // The first half alone carries the prefix: a fragment too (issue 23).
+  t.same((await classes(split)).paths, { 'secret.api_key': ['messages[0].content', 'messages[1].content'], 'secret.fragment': ['messages[0].content'] });
   const parts = { messages: [{ role: 'user', content: [{ type: 'text', text: aws.slice(0, 5) }, { type: 'text', text: aws.slice(5) }] }] };
   t.same((await classes(parts)).classes, ['secret.api_key']);
   t.same((await classes({ messages: [{ role: 'user', content: 'AKIA' }, { role: 'user', content: 'hello' }] })).classes, [], 'no finding from harmless neighbours');

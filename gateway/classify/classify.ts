@@ -187,7 +187,7 @@ function group(names: string[], starts: (text: string) => NextStart): Group {
 
 export const groups: Group[] = [
   group(
-    ['privateKey', 'puttyKey', 'anthropicKey', 'openaiKey', 'awsAccessKey', 'githubToken', 'gitlabToken', 'stripeKey', 'huggingfaceToken', 'npmToken', 'sendgridKey', 'googleKey', 'slackToken', 'slackWebhook', 'jwt', 'bearer'],
+    ['privateKey', 'puttyKey', 'anthropicKey', 'openaiKey', 'awsAccessKey', 'githubToken', 'gitlabToken', 'stripeKey', 'huggingfaceToken', 'npmToken', 'sendgridKey', 'googleKey', 'slackToken', 'slackWebhook', 'jwt', 'credentialFragment', 'bearer'],
     // The fixed start of each: armour's two dashes, PuTTY-, sk-, AKIA…, ghp_…, glpat-…, sk_/rk_, hf_,
     // npm_, SG., AIza, xoxb-…, the Slack webhook URL, eyJ, Bearer.
     byPattern(

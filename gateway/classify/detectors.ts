@@ -48,6 +48,16 @@ export const detectors: Detector[] = [
   { name: 'slackWebhook', dataClass: 'secret.token', pattern: String.raw`https://hooks\.slack\.com/services/T[A-Za-z0-9]+/B[A-Za-z0-9]+/[A-Za-z0-9]+` },
   { name: 'jwt', dataClass: 'secret.token', pattern: String.raw`${B}eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}` },
   {
+    name: 'credentialFragment',
+    dataClass: 'secret.fragment',
+    // A known credential prefix whose body is too short (or too long) to be the whole key: a piece of one,
+    // pasted alone or cut off to slip past the full pattern (issue 23). Tried only where the full detectors
+    // above did not match at the same place. Armour opened on a header word and never closed counts too; a
+    // complete header (`-----BEGIN CERTIFICATE-----`) does not, nor the bare `'-----BEGIN'` code searches for.
+    pattern: String.raw`${B}(?:(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[0-9A-Z]{4,255}|gh[pousr]_[A-Za-z0-9]{4,255}|github_pat_[A-Za-z0-9_]{4,255}|gl(?:pat|dt|ptt|rt)-[A-Za-z0-9_-]{4,255}|sk-(?:ant-(?:api|admin)\d{2}-|proj-|svcacct-|admin-)?[A-Za-z0-9_-]{4,255}|(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{4,255}|hf_[A-Za-z0-9]{4,255}|npm_[A-Za-z0-9]{4,255}|AIza[0-9A-Za-z_-]{4,255}|xox[abposr]-[A-Za-z0-9-]{4,255}|(?<!-)-{5}${ci('BEGIN')}[ \t]+[A-Za-z](?![A-Za-z0-9 ]*-{5}))`,
+    accept: fragmentLooksRandom,
+  },
+  {
     name: 'awsSecretKey',
     dataClass: 'secret.api_key',
     // 40 characters of base64 standing alone, mixed case and random-looking: the shape of an AWS secret
@@ -112,6 +122,22 @@ export const detectors: Detector[] = [
 
 /** All detectors as one global regex; group `d<i>` holds a match of detectors[i]. The definition of findings(), and its test oracle; not run on request bodies. */
 export const combined = new RegExp(detectors.map((d, i) => `(?<d${i}>${d.pattern})`).join('|'), 'g');
+
+// The fixed part of each fragment alternative, to read its body alone.
+const FRAGMENT_PREFIX = /^(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9]|gh[pousr]_|github_pat_|gl(?:pat|dt|ptt|rt)-|sk-(?:ant-(?:api|admin)\d{2}-|proj-|svcacct-|admin-)?|(?:sk|rk)_(?:live|test)_|hf_|npm_|AIza|xox[abposr]-)/;
+
+/**
+ * A fragment's body looks drawn at random: it has a digit, or both capitals and small letters, so that
+ * words after a prefix (`sk-learn`, `hf_hub_download`, `npm_config`, `ASIAN`, `ghp_XXXX`) are not
+ * fragments. AKIA bodies are base32 capitals, with no digit about one time in two: any body counts there.
+ */
+function fragmentLooksRandom(m: string): boolean {
+  const prefix = FRAGMENT_PREFIX.exec(m);
+  if (prefix === null) return true; // unclosed armour
+  if (prefix[0] === 'AKIA') return true;
+  const body = m.slice(prefix[0].length);
+  return /[0-9]/.test(body) || (/[A-Z]/.test(body) && /[a-z]/.test(body));
+}
 
 /** At least `n` capitals and `n` small letters. */
 function atLeastOfEachCase(m: string, n: number): boolean {

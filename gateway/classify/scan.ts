@@ -63,18 +63,22 @@ export function scanPieces(pieces: readonly Piece[], folded: readonly FoldedText
   // also across one string in between (a turn interposed between the halves).
   const content = values.filter((i) => !ENUM_WORD.test(pieces[i].text));
   const joined = [...acrossBoundaries(texts, values, 0), ...acrossBoundaries(texts, content, 0), ...acrossBoundaries(texts, content, 1)];
-  // A match that only extends a finding already made inside one string (an e-mail address running on
-  // into the next string) is that finding, not a new one.
-  const within = out.flatMap((f) => f.spans);
+  // A match that only extends a finding of its class already made inside one string (an e-mail address
+  // running on into the next string) is that finding, not a new one. One of another class is kept: a
+  // key joined across two strings whose first half alone is a fragment must be masked whole. A fragment
+  // made by joining runs on from a finding of any class (a whole key glued to the next string's digits).
   // Indexed by piece, so the check is not a scan of every finding for every joined one (quadratic).
-  const withinByPiece = new Map<number, Span[]>();
-  for (const w of within) {
-    const list = withinByPiece.get(w.piece);
-    if (list) list.push(w);
-    else withinByPiece.set(w.piece, [w]);
+  const withinByPiece = new Map<number, Array<Span & { dataClass: string }>>();
+  for (const f of out) {
+    for (const w of f.spans) {
+      const list = withinByPiece.get(w.piece);
+      if (list) list.push({ ...w, dataClass: f.dataClass });
+      else withinByPiece.set(w.piece, [{ ...w, dataClass: f.dataClass }]);
+    }
   }
   for (const f of joined) {
-    if (!f.spans.some((s) => (withinByPiece.get(s.piece) ?? []).some((w) => w.start < s.end && s.start < w.end))) out.push(f);
+    const extendsOne = f.spans.some((s) => (withinByPiece.get(s.piece) ?? []).some((w) => (w.dataClass === f.dataClass || f.dataClass === 'secret.fragment') && w.start < s.end && s.start < w.end));
+    if (!extendsOne) out.push(f);
   }
   return dedupe(out.map((f) => ({ ...f, spans: f.spans.map((s) => inOriginal(s, folded[s.piece])) })));
 }
@@ -177,7 +181,7 @@ export const SPREAD_PREFIX = new RegExp(
     .map((p) => [...p].map(escape).join('[\\s._|,:;·•-]*'))
     .join('|'),
 );
-export const PREFIXED = new Set(['awsAccessKey', 'openaiKey', 'anthropicKey', 'githubToken', 'gitlabToken', 'stripeKey', 'huggingfaceToken', 'npmToken', 'googleKey', 'slackToken']);
+export const PREFIXED = new Set(['awsAccessKey', 'openaiKey', 'anthropicKey', 'githubToken', 'gitlabToken', 'stripeKey', 'huggingfaceToken', 'npmToken', 'googleKey', 'slackToken', 'credentialFragment']);
 
 function decodedFindings(bytes: Buffer, budget: DecodeBudget, nesting: number): Array<{ dataClass: string; kind: string }> {
   if (isPrivateKeyDer(bytes)) return [{ dataClass: 'secret.private_key', kind: 'privateKey' }];

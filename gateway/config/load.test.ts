@@ -59,3 +59,17 @@ for (const [name, text, field, reason] of cases) {
     }
   });
 }
+
+t.test('every provider is external unless declared internal, whatever its kind', async (t) => {
+  const file = write(
+    'external.yaml',
+    valid.replace(
+      'providers:\n',
+      'providers:\n  hosted: { kind: openai-compatible, baseUrl: "https://llm.example.com/v1" }\n  vllm: { kind: openai-compatible, baseUrl: "http://vllm:8000/v1", external: false }\n',
+    ),
+  );
+  const c = loadConfigFile(file);
+  t.equal(c.providers.hosted.external, true, 'openai-compatible without `external` is external');
+  t.equal(c.providers.openai.external, true);
+  t.equal(c.providers.vllm.external, false, 'only an explicit false makes it internal');
+});

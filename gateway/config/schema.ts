@@ -138,7 +138,11 @@ export const configSchema = {
           kind: { enum: ['openai', 'anthropic', 'openai-compatible'] },
           baseUrl: { type: 'string', format: 'uri', pattern: '^https?://' },
           apiKeyEnv: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$' },
-          external: { type: 'boolean' },
+          external: {
+            type: 'boolean',
+            default: true,
+            description: 'Whether calls leave the company (personal-data and secret rules for external providers apply). Every provider is external unless this is set to false explicitly, for a self-hosted deployment.',
+          },
           anthropicVersion: { type: 'string', default: '2023-06-01' },
           /** The most connections to this provider; limits.providerConnections when absent. */
           maxConnections: { type: 'integer', minimum: 1, maximum: 65_536 },

@@ -6,7 +6,7 @@ export interface ProviderConfig {
   baseUrl: string;
   /** Name of the environment variable holding the provider API key; the key never enters the file. */
   apiKeyEnv?: string;
-  /** false for self-hosted deployments; defaults to true except for kind openai-compatible. */
+  /** false only when declared, for a self-hosted deployment; absent means external, for every kind (fail closed). */
   external?: boolean;
   /** Anthropic API version header sent upstream. */
   anthropicVersion?: string;

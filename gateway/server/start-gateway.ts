@@ -80,6 +80,9 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
   const closers: Array<() => Promise<void>> = [];
   const state = new GatewayState((reason, err) => logger.error({ err }, reason));
   try {
+    // Which providers the rules for internal use apply to: an operator sees at start-up what was declared internal.
+    const internal = Object.entries(config.providers).filter(([, p]) => p.external === false).map(([id]) => id);
+    logger.info({ internal_providers: internal }, internal.length ? `providers treated as internal: ${internal.join(', ')}` : 'every provider is treated as external');
     if (!config.audit.signer) logger.warn('audit.signer is not configured: checkpoints are signed with the key in <data-dir>/keys, so whoever can write the data directory can re-sign the log');
     const auditSigner = config.audit.signer ? loadCheckpointSigner(config.audit.signer, config.dataDir) : keys;
     const audit = await openAuditLog({

@@ -14,7 +14,8 @@ export class ModelRoutes {
         name,
         providerId: m.provider,
         providerKind: provider.kind,
-        external: provider.external ?? provider.kind !== 'openai-compatible',
+        // A provider not declared internal is external, whatever its kind (fail closed).
+        external: provider.external !== false,
         upstreamModel: m.upstreamModel,
         revision: m.revision,
         // The configuration loader requires one of the two; an empty id is unknown to the catalogue (fail closed).

@@ -3,4 +3,13 @@
 # are not grounds for refusal (secrets.rego, personal_data.rego).
 package termsgate.request
 
-mask := sort([c | some c in input.data_classes; c in team.mask_data_classes])
+mask := sort([c | some c in input.data_classes; masked_class(c)])
+
+masked_class(c) if c in team.mask_data_classes
+
+# A piece of a credential (secret.fragment) is masked wherever the team masks some class of secret: a
+# team that masks keys masks their halves too.
+masked_class("secret.fragment") if {
+	some listed in team.mask_data_classes
+	startswith(listed, "secret.")
+}

@@ -29,3 +29,19 @@ test_no_masking_without_a_listing if {
 	not d.allow
 	d.obligations.mask == []
 }
+
+test_a_fragment_is_masked_where_the_team_masks_a_secret_class if {
+	d := request.decision with input as fixtures.with_team("claude-3-5-haiku-latest", "support-contractors", "support")
+		with input.data_classes as ["secret.api_key", "secret.fragment"]
+		with data.data.company.teams["support-contractors"] as masking_team
+	d.allow
+	d.obligations.mask == ["secret.api_key", "secret.fragment"]
+}
+
+test_a_fragment_is_refused_where_the_team_masks_no_secret if {
+	d := request.decision with input as fixtures.with_team("claude-3-5-haiku-latest", "support-contractors", "support")
+		with input.data_classes as ["secret.fragment"]
+		with data.data.company.teams["support-contractors"] as object.union(masking_team, {"mask_data_classes": ["pii.email"]})
+	not d.allow
+	fixtures.rules(d.reasons) == {"secrets.fragment"}
+}

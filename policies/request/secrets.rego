@@ -18,6 +18,7 @@ deny contains {
 secret_classes := [c |
 	some c in input.data_classes
 	startswith(c, "secret.")
+	c != "secret.fragment"
 	not c in mask
 ]
 
@@ -39,3 +40,22 @@ deny contains {
 	input.route.external
 	"opaque.token_ids" in input.data_classes
 }
+
+# A known credential prefix with a body too short to be the whole key (AKIA plus a few characters, ghp_…,
+# sk-…, armour opened and never closed) is a piece of a credential: refused like a whole one, unless masked.
+deny contains {
+	"rule": "secrets.fragment",
+	"message": concat("", [
+		"the request carries part of a credential",
+		fragment_places,
+		"; secrets may not be sent to external provider \"", input.route.provider, "\"",
+	]),
+} if {
+	input.route.external
+	"secret.fragment" in input.data_classes
+	not "secret.fragment" in mask
+}
+
+default fragment_places := ""
+
+fragment_places := concat("", [" at ", concat(", ", sort(input.data_class_paths["secret.fragment"]))]) if count(input.data_class_paths["secret.fragment"]) > 0

@@ -44,3 +44,17 @@ test_token_ids_allowed_to_self_hosted if {
 	d := request.decision with input as input_doc
 	d.allow
 }
+
+test_a_credential_fragment_is_refused_to_external_providers_by_its_own_rule if {
+	input_doc := object.union(fixtures.with_classes("gpt-4o-mini", ["secret.fragment"]), {"data_class_paths": {"secret.fragment": ["messages[0].content"]}})
+	d := request.decision with input as input_doc
+	not d.allow
+	fixtures.rules(d.reasons) == {"secrets.fragment"}
+	some r in d.reasons
+	r.message == "the request carries part of a credential at messages[0].content; secrets may not be sent to external provider \"openai\""
+}
+
+test_a_credential_fragment_is_allowed_to_self_hosted if {
+	d := request.decision with input as fixtures.with_classes("llama-3.1-8b-instruct", ["secret.fragment"])
+	d.allow
+}

@@ -76,6 +76,13 @@ t.test('personal data masked: the stored content holds the placeholders, nowhere
   t.notOk(files().some((f) => f.includes(email)), 'the address is nowhere in the data directory');
 });
 
+t.test('a credential fragment is masked where the team masks a class of secret', async (t) => {
+  const r = await send(gw, chat, { model: chat.model, messages: [{ role: 'user', content: 'The key starts AKIAQ2W3, the rest is in the vault.' }] });
+  t.equal(r.status, 200, 'forwarded');
+  t.notMatch(r.received, 'AKIAQ2W3');
+  t.match(r.received, /The key starts \[CREDENTIAL_FRAGMENT_1\], the rest is in the vault\./);
+});
+
 t.test('a class the team does not mask is still refused', async (t) => {
   const r = await send(gw, messages, { model: messages.model, max_tokens: 8, messages: [{ role: 'user', content: `${awsKeyId()}\n${privateKeyPem()}` }] });
   t.equal(r.status, 403);

@@ -299,11 +299,20 @@ export interface AuditSink {
   close(): Promise<void>;
 }
 
+export type FeedRole = 'system' | 'user' | 'assistant' | 'tool';
+
+/** One turn as the feed stores it and the runner renders it: nothing but a role and its text. */
+export interface FeedMessage {
+  role: FeedRole;
+  content: string;
+}
+
 /** What the training feed stores for a permitted output: the licence terms its training decision carried, and the exchange. */
 export interface TrainingExample extends Omit<TrainingDecision, 'permit' | 'reasons'> {
   decision_id: string;
   model: string;
   policy_revision: string;
+  /** The prompt as the caller sent it; the feed stores only its FeedMessage projection. */
   messages: unknown[];
   completion: string;
   top_logprobs: unknown[] | null;
@@ -325,8 +334,8 @@ export interface TrainingScreen {
 }
 
 export interface TrainingAdmission {
-  /** Scans every text a feed record would carry; a record with any restricted span is not admitted. */
-  screen(messages: unknown[], completion: string, toolArguments?: string[]): TrainingScreen;
+  /** Scans the record as the feed would store it (gateway/training/feed-messages.ts); a record with any restricted span is not admitted. */
+  screen(messages: unknown[], completion: string): TrainingScreen;
 }
 
 /** Streaming-aware watermark for one output (gateway/provenance). */

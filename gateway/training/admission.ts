@@ -1,10 +1,11 @@
-// Admission to the training feed: every text a feed record would carry (system, user, assistant
-// and tool turns, content parts, tool arguments and results, the completion) is scanned for
-// provenance spans before a permit is signed. A record with any restricted span is refused, and
+// Admission to the training feed: every text a feed record stores (each turn as the runner renders
+// it, tool calls and results included, and the completion) is scanned for provenance spans before a
+// permit is signed. A record with any restricted span is refused, and
 // the refusal names the restricted spans' origin decisions. Pure: the detector comes in.
 import type { PolicyReason, TrainingAdmission, TrainingScreen } from '../core/contracts.js';
 import { ADMISSION_RULE } from '../core/rule-names.js';
 import { asText, DecodeBudget, encodedRuns } from '../text/encoded-runs.js';
+import { feedMessages } from './feed-messages.js';
 
 export interface ScreenSpan {
   origin: string;
@@ -16,36 +17,12 @@ export interface ScreenSpan {
 
 export type SpanDetector = (text: string) => { restricted: boolean; spans: ScreenSpan[] };
 
-// Keys that name or route a part rather than carry its text.
-const NOT_TEXT = new Set(['type', 'id', 'role', 'tool_call_id', 'tool_use_id', 'call_id', 'name', 'index', 'model', 'media_type', 'cache_control', 'status']);
-
-/** Every string of a value, in document order; iterative, so no nesting overflows the stack. */
-function strings(value: unknown, out: string[]): string[] {
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const v = stack.pop();
-    if (typeof v === 'string') out.push(v);
-    else if (Array.isArray(v)) for (let i = v.length - 1; i >= 0; i--) stack.push(v[i]);
-    else if (v !== null && typeof v === 'object') {
-      const entries = Object.entries(v);
-      for (let i = entries.length - 1; i >= 0; i--) if (!NOT_TEXT.has(entries[i][0])) stack.push(entries[i][1]);
-    }
-  }
-  return out;
-}
-
 /**
- * One document per record, as training reads it: a turn's content parts joined with nothing (as the
- * runner renders them, so a word split across parts is whole again), its other fields (tool calls
- * and their arguments) after it, turns and the completion apart.
+ * One document per record, exactly as the feed stores it (feed-messages.ts): each turn's rendered
+ * text, then the completion, apart. Nothing the feed would drop is read, and nothing it keeps is not.
  */
-export function feedDocument(messages: unknown[], completion: string, toolArguments: string[] = []): string {
-  const turns = messages.map((m) => {
-    if (m === null || typeof m !== 'object' || Array.isArray(m)) return strings(m, []).join('');
-    const { content, ...rest } = m as Record<string, unknown>;
-    return [strings(content, []).join(''), ...strings(rest, [])].join('\n');
-  });
-  return [...turns, completion, ...toolArguments].filter((t) => t.length > 0).join('\n\n');
+export function feedDocument(messages: unknown[], completion: string): string {
+  return [...feedMessages(messages).map((m) => m.content), completion].filter((t) => t.length > 0).join('\n\n');
 }
 
 /** Decoded bytes read per record: a long prompt's worth, so one record cannot make the scan unbounded. */
@@ -85,5 +62,5 @@ export function screenDocument(document: string, detect: SpanDetector): Training
 }
 
 export function createTrainingAdmission(detect: SpanDetector): TrainingAdmission {
-  return { screen: (messages, completion, toolArguments) => screenDocument(withDecodedRuns(feedDocument(messages, completion, toolArguments)), detect) };
+  return { screen: (messages, completion) => screenDocument(withDecodedRuns(feedDocument(messages, completion)), detect) };
 }

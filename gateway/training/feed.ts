@@ -8,6 +8,7 @@ import { recordIdOf, signPermit, type FeedRecord } from './permit.js';
 import type { FeedStore, SignedRecord } from './feed-store.js';
 import { openFileFeedStore } from './file-store.js';
 import { BatchQueue } from '../core/batch-queue.js';
+import { feedLogprobs, feedMessages } from './feed-messages.js';
 
 export interface FeedPage {
   records: FeedRecord[];
@@ -83,15 +84,16 @@ class QueuedTrainingFeed implements TrainingFeed {
     this.#lastSeq = lastSeq;
   }
 
-  /** The feed takes ownership of `example`: the caller must not mutate it afterwards. */
+  /** Stores only what the runner trains on (feed-messages.ts), which is what admission read. */
   offer(example: TrainingExample): string {
     const id = recordIdOf(example.decision_id);
     if (this.#closed || this.#queue.pending >= this.#maxPending) {
       this.#dropped++;
       return id;
     }
+    const stored = { ...example, messages: feedMessages(example.messages), top_logprobs: feedLogprobs(example.top_logprobs, example.completion) };
     // Never rejects: #write reports its failures.
-    void this.#queue.push({ id, example });
+    void this.#queue.push({ id, example: stored });
     return id;
   }
 

@@ -2,7 +2,8 @@
 
 The runner checks again what the gateway checked when it signed a permit (defence in depth: a
 permit signed before a rule change or an index update). The document of a record is built as the
-gateway's admission builds it (gateway/training/admission.ts), so both scan the same text.
+gateway's admission builds it (gateway/training/admission.ts), so both scan the same text; a record
+holding anything beyond roles and texts (a field nobody scans) is refused before it is scanned.
 """
 import json
 import subprocess
@@ -13,35 +14,29 @@ from typing import Protocol
 
 from .provenance import default_cli
 
-# Keys that name or route a part rather than carry its text (as in the gateway's admission).
-NOT_TEXT = {"type", "id", "role", "tool_call_id", "tool_use_id", "call_id", "name", "index", "model", "media_type", "cache_control", "status"}
 # The admin route takes at most 1000 texts per call; smaller batches keep bodies well under the size limit.
 BATCH = 200
 
 
-def _strings(value, out: list[str]) -> list[str]:
-    if isinstance(value, str):
-        out.append(value)
-    elif isinstance(value, list):
-        for v in value:
-            _strings(v, out)
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            if k not in NOT_TEXT:
-                _strings(v, out)
-    return out
+FEED_ROLES = {"system", "user", "assistant", "tool"}
+
+
+def stored_shape_error(example: dict) -> str | None:
+    """None when the record holds only what the runner trains on (the gateway's feed-messages.ts), else what else it holds."""
+    messages = example.get("messages")
+    if not isinstance(messages, list):
+        return "messages is not a list"
+    for i, m in enumerate(messages):
+        if not isinstance(m, dict) or set(m) != {"role", "content"} or m["role"] not in FEED_ROLES or not isinstance(m["content"], str):
+            return f"message {i} holds more than a role and its text"
+    if not isinstance(example.get("completion"), str):
+        return "completion is not text"
+    return None
 
 
 def record_document(example: dict) -> str:
-    """Every text a feed record carries: each turn's content parts joined, its other fields, the completion."""
-    turns = []
-    for m in example.get("messages") or []:
-        if isinstance(m, dict):
-            rest = {k: v for k, v in m.items() if k != "content"}
-            turns.append("\n".join(["".join(_strings(m.get("content"), [])), *_strings(rest, [])]))
-        else:
-            turns.append("".join(_strings(m, [])))
-    parts = [*turns, example.get("completion") or ""]
+    """Exactly what the record stores and the runner trains on: each turn's text, then the completion."""
+    parts = [m["content"] for m in example["messages"]] + [example["completion"]]
     return "\n\n".join(p for p in parts if p)
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from .canonical import digest_of, permit_message, record_id_of
 from .gateway_key import GatewayKey
 from .shards import append_lines, quarantine_path, shard_paths, write_atomic
-from .trace import Detector, describe, record_document, restricted_origins
+from .trace import Detector, describe, record_document, restricted_origins, stored_shape_error
 
 
 def check_record(record, key: GatewayKey, allowed_licences: set[str]) -> str | None:
@@ -40,6 +40,9 @@ def check_record(record, key: GatewayKey, allowed_licences: set[str]) -> str | N
         return "bad signature (forged permit)"
     if permit["licence"] not in allowed_licences:
         return f"licence {permit['licence']} is not on the runner's allowlist"
+    shape = stored_shape_error(example)
+    if shape is not None:
+        return f"record holds text outside what is trained on and scanned: {shape}"
     return None
 
 

@@ -46,3 +46,18 @@ def test_records_from_an_unknown_key_are_refused(tmp_path):
     report = verify_dir(tmp_path, gateway.key, ALLOWED, move=False)
     assert report.verified == 0
     assert report.quarantined[0]["reason"] == "permit signed by an unknown key"
+
+
+def test_a_record_holding_more_than_roles_and_texts_is_refused(tmp_path):
+    """The gateway stores only what the runner trains on and scans; a field beyond it is unscanned text."""
+    gateway = Signer()
+    named = example(1)
+    named["messages"][0]["name"] = "text nobody scanned"
+    parts = example(2)
+    parts["messages"][0]["content"] = [{"type": "text", "text": "hi", "id": "text nobody scanned"}]
+    odd_role = example(3)
+    odd_role["messages"][0]["role"] = "text nobody scanned"
+    write_dataset(tmp_path, gateway, [gateway.record(e, i + 1) for i, e in enumerate([named, parts, odd_role, example(4)])])
+    report = verify_dir(tmp_path, gateway.key, ALLOWED, move=False)
+    assert report.verified == 1
+    assert [q["reason"] for q in report.quarantined] == ["record holds text outside what is trained on and scanned: message 0 holds more than a role and its text"] * 3

@@ -176,3 +176,39 @@ t.test('the policy build refuses a catalogue change that lacks a field or is dat
   await writeFile(join(dir, 'data', 'licences.json'), '{"licences": ');
   t.match((await schemaStep(dir, today)).output, /data\/licences.json:\d+: not valid JSON/);
 });
+
+t.test('a checkpoint is covered under its aliases and at an abbreviated pinned revision', async (t) => {
+  const providers = { vllm: { kind: 'openai-compatible' as const, baseUrl: 'http://127.0.0.1:1', external: false } } as unknown as Config['providers'];
+  const served = (upstreamModel: string, revision?: string) => ({ providers, models: { m: { provider: 'vllm', upstreamModel, licence: 'c4ai-command-r-v01', ...(revision ? { revision } : {}) } } }) as unknown as Pick<Config, 'providers' | 'models'>;
+  const pin = '80d6b085dbccc9285fcd8d00aa8859dca1ca92a4';
+  t.same(uncoveredModels(served('CohereLabs/c4ai-command-r-v01', pin), shipped), []);
+  t.same(uncoveredModels(served('CohereForAI/c4ai-command-r-v01', pin.slice(0, 7)), shipped), [], 'the renamed id, abbreviated revision');
+  t.match(uncoveredModels(served('CohereLabs/c4ai-command-r-plus', pin), shipped).join('\n'), /covers CohereLabs\/c4ai-command-r-v01, not CohereLabs\/c4ai-command-r-plus/);
+  t.match(uncoveredModels(served('CohereLabs/c4ai-command-r-v01', 'aaaaaaa'), shipped).join('\n'), /covers revision 80d6b08/);
+  t.match(uncoveredModels(served('CohereLabs/c4ai-command-r-v01'), shipped).join('\n'), /not \(unpinned\)/);
+});
+
+t.test('a rule may cite only a clause the entry quotes, and allowances restrict to declared purposes', async (t) => {
+  const c = copy();
+  c.licences['qwen2.5-72b-instruct'].licensee_conditions![0].clause = 9;
+  c.licences['openai-services-agreement'].allowances!['permitted-exception'].clause = 5;
+  c.licences['openai-services-agreement'].allowances!['permitted-exception'].restrictions.forbidden_deployment_purposes.push('astrology');
+  const problems = catalogueProblems(c, today).join('\n');
+  t.match(problems, /licensee_conditions\/0: clause 9 is not one of the entry's 3 quoted clauses/);
+  t.match(problems, /allowances\/permitted-exception: clause 5 is not one of the entry's 2 quoted clauses/);
+  t.match(problems, /"astrology" is not a declared deployment purpose/);
+  const mixed = copy();
+  (mixed.licences['qwen2.5-72b-instruct'].licensee_conditions![0] as { regions?: string[] }).regions = ['EU'];
+  t.not(catalogueProblems(mixed, today).length, 0, 'a user threshold names no regions');
+});
+
+t.test('every checkpoint entry is pinned or says why not, and dates its release when it is known', async (t) => {
+  for (const [id, e] of Object.entries(shipped.licences)) {
+    if (e.subject.kind !== 'checkpoint') continue;
+    if (e.subject.revision === 'unpinned') t.match(e.notes + e.checked.source, /unpinned|revision/i, `${id} explains its missing pin`);
+  }
+  const gptOss = shipped.licences['gpt-oss-20b'];
+  t.equal(gptOss.subject.kind === 'checkpoint' && gptOss.subject.released, '2025-08-05');
+  t.equal(gptOss.agreement.effective, undefined, 'the Apache License’s own date is not the release');
+  t.equal(shipped.catalogue.reviewed_on, '2026-12-04');
+});

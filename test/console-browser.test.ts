@@ -191,6 +191,8 @@ t.test('change a team’s models by form, preview, activate with a reason, see i
   await team.getByLabel('Any model').uncheck();
   await team.getByLabel(/^gpt-4o-mini /).check();
   await team.getByLabel(/^qwen2\.5-7b-instruct /).check();
+  t.equal(await page.getByLabel(/^openai-services-agreement\/permitted-exception: /).isChecked(), false, "OpenAI's Permitted Exception is offered, and off");
+  t.equal(await page.getByLabel("Monthly active users of the company's products and services").inputValue(), '0');
   t.same(await axe(page), [], 'company rules form: no serious accessibility violations');
   await screenshot(page, 'company-rules');
   await page.getByRole('button', { name: 'Review this change' }).click();

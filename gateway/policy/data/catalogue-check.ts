@@ -6,6 +6,7 @@ import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { Config } from '../../config/types.js';
 import { catalogueSchema, type Catalogue } from './catalogue-schema.js';
+import type { CompanyRules } from './company-schema.js';
 import { servedFindings } from './served-models.js';
 
 // ajv-formats is published as CommonJS with a default export.
@@ -59,4 +60,29 @@ export function uncoveredModels(config: Pick<Config, 'providers' | 'models'>, ca
     return { name, provider: model.provider, external, upstream_model: model.upstreamModel, revision: model.revision ?? '', licence: model.licence ?? provider?.licence ?? '' };
   });
   return servedFindings(served, catalogue);
+}
+
+/**
+ * References from the company rules into the catalogue: an allowance turned on must exist (a misspelt one
+ * would silently stay off) and admit only company purposes that produce training data; a separate licence
+ * must name an entry.
+ */
+export function companyCatalogueProblems(rules: CompanyRules, catalogue: Catalogue): string[] {
+  const problems: string[] = [];
+  const trainingPurposes = new Set(rules.company.training.purposes ?? ['training-data']);
+  for (const ref of rules.company.training.allowances ?? []) {
+    const [entry, name] = ref.split('/');
+    const allowance = catalogue.licences[entry]?.allowances?.[name];
+    if (!allowance) {
+      problems.push(`/company/training/allowances: "${ref}" is not an allowance of the licence catalogue`);
+      continue;
+    }
+    for (const p of allowance.purposes) {
+      if (!trainingPurposes.has(p)) problems.push(`/company/training/allowances: "${ref}" admits purpose "${p}", which is not one of company.training.purposes`);
+    }
+  }
+  for (const id of rules.company.licensee.separate_licences) {
+    if (!(id in catalogue.licences)) problems.push(`/company/licensee/separate_licences: "${id}" is not an entry of the licence catalogue`);
+  }
+  return problems;
 }

@@ -212,3 +212,28 @@ t.test('every checkpoint entry is pinned or says why not, and dates its release 
   t.equal(gptOss.agreement.effective, undefined, 'the Apache License’s own date is not the release');
   t.equal(shipped.catalogue.reviewed_on, '2026-12-04');
 });
+
+t.test('the build refuses company rules that turn on an allowance the catalogue lacks, or name an unknown entry', async (t) => {
+  const { schemaStep } = await import('../toolchain/data-check.js');
+  const { cp, mkdtemp, writeFile } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const dir = await mkdtemp(join(tmpdir(), 'tg-company-refs-'));
+  await cp(join(root, 'policies'), dir, { recursive: true });
+  const file = join(dir, 'data', 'company.json');
+  const company = JSON.parse(await readFile(file, 'utf8'));
+  company.company.training.allowances = ['openai-services-agreement/permitted-exception'];
+  await writeFile(file, JSON.stringify(company));
+  t.equal((await schemaStep(dir, today)).ok, true, 'the shipped allowance, turned on');
+  company.company.training.allowances = ['openai-services-agreement/permited-exception'];
+  company.company.licensee.separate_licences = ['qwen-72b'];
+  await writeFile(file, JSON.stringify(company));
+  const refused = await schemaStep(dir, today);
+  t.equal(refused.ok, false);
+  t.match(refused.output, /"openai-services-agreement\/permited-exception" is not an allowance of the licence catalogue/);
+  t.match(refused.output, /"qwen-72b" is not an entry of the licence catalogue/);
+  company.company.training.allowances = ['openai-services-agreement/permitted-exception'];
+  company.company.licensee.separate_licences = [];
+  company.company.training.purposes = ['training-data', 'classifier-training'];
+  await writeFile(file, JSON.stringify(company));
+  t.match((await schemaStep(dir, today)).output, /admits purpose "provider-fine-tuning", which is not one of company.training.purposes/);
+});

@@ -22,6 +22,8 @@ const gw = await startDemoGateway((config) => {
   config.audit.checkpointIntervalMs = 1000;
   config.tokens.push({ id: 'legal-editor', hash: hashSecret(editorToken), role: 'policy-editor' }, { id: 'auditor-1', hash: hashSecret(auditorToken), role: 'auditor' });
   config.keys.push({ id: 'research-1', hash: hashSecret(researchKey), team: 'ml-research', project: 'distil', defaultPurpose: 'general', allowedPurposes: ['general', 'evaluation', 'training-data'] });
+  // A deployment that moved to another commit than the one the catalogue entry was read at: a finding.
+  config.models['qwen2.5-72b-next'] = { provider: 'vllm', upstreamModel: 'Qwen/Qwen2.5-72B-Instruct', revision: 'ffffffffffffffffffffffffffffffffffffffff', licence: 'qwen2.5-72b-instruct' };
 });
 const browser = await launchChromium();
 t.teardown(async () => {
@@ -161,6 +163,10 @@ t.test('read the licence table; edit an entry by form and check it as a change',
   const openai = table.locator('tr', { hasText: 'openai API (business terms)' });
   t.match(await openai.textContent(), /No: not for models that compete with the provider/);
   t.equal(await openai.getByRole('link', { name: 'source' }).getAttribute('href'), 'https://openai.com/policies/services-agreement/');
+  const qwen72 = table.locator('tr', { hasText: 'Qwen/Qwen2.5-72B-Instruct' });
+  t.match(await qwen72.textContent(), /@ 347606f5a6be8834d71d1321440b180e14fb19b0.*dated 2024-09-19.*model released 2024-09-19/s, 'the pin and the dates');
+  const findings = await page.locator('#licence-findings li').allTextContents();
+  t.same(findings, ['qwen2.5-72b-next: qwen2.5-72b-instruct covers revision 347606f5a6be8834d71d1321440b180e14fb19b0, not ffffffffffffffffffffffffffffffffffffffff'], 'a served revision other than the pinned one is a finding');
   t.same(await axe(page), [], 'licences: no serious accessibility violations');
   await screenshot(page, 'licences');
   await page.getByRole('button', { name: 'Edit qwen2.5-7b-instruct' }).click();
@@ -185,6 +191,8 @@ t.test('change a team’s models by form, preview, activate with a reason, see i
   await team.getByLabel('Any model').uncheck();
   await team.getByLabel(/^gpt-4o-mini /).check();
   await team.getByLabel(/^qwen2\.5-7b-instruct /).check();
+  t.equal(await page.getByLabel(/^openai-services-agreement\/permitted-exception: /).isChecked(), false, "OpenAI's Permitted Exception is offered, and off");
+  t.equal(await page.getByLabel("Monthly active users of the company's products and services").inputValue(), '0');
   t.same(await axe(page), [], 'company rules form: no serious accessibility violations');
   await screenshot(page, 'company-rules');
   await page.getByRole('button', { name: 'Review this change' }).click();

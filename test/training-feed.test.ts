@@ -159,7 +159,7 @@ t.test('gateway → feed → runner: only permitted, verified data trains the st
   const gemma = records.find((r) => r.example.licence === 'gemma-3-12b-it')!.example;
   t.equal(gemma.licence_class, 'derivatives-inherit');
   t.ok(gemma.inherited_restrictions.use_restrictions.some((r) => r.includes('Gemma Prohibited Use Policy')), 'a Gemma record carries the restrictions its student inherits');
-  t.ok(gemma.duties.every((d) => d.trigger === 'distribution'), "Gemma's duties bind on distribution");
+  t.equal(gemma.duties.find((d) => d.kind === 'use-restrictions')?.trigger, 'distribution-or-made-available', "Gemma's use restrictions bind once the student is offered as a service");
   t.ok(records.some((r) => Array.isArray(r.example.top_logprobs) && r.example.top_logprobs.length > 0), 'teacher logprobs travel with the records');
 
   // Tamper with a shard: edit one permitted record's completion, and add a record with a forged permit.
@@ -233,7 +233,10 @@ t.test('gateway → feed → runner: only permitted, verified data trains the st
   const inherited = meta.termsgate.inherited_restrictions;
   t.ok(inherited.use_restrictions.some((r) => r.licence === 'gemma-3-12b-it' && r.text.includes('Gemma Prohibited Use Policy')), "the card marks the student with Gemma's inherited restrictions");
   t.match(card, /## Inherited restrictions[\s\S]*Gemma Prohibited Use Policy/);
-  t.same(inherited.forbidden_deployment_purposes, { commercial: ['qwen2.5-3b-instruct'] });
+  t.same(inherited.forbidden_deployment_purposes, { 'automated-legal-decisions': ['gemma-3-12b-it'], commercial: ['qwen2.5-3b-instruct'] });
+  t.match(card, /use-restrictions \(gemma-3-12b-it\), when the model, or a product built on it, is distributed or made available/, "the card binds Gemma's use restrictions to a student offered as a service, not only to shared weights");
+  const automated = await runner(['check-deployment', '--run', out, '--purpose', 'automated-legal-decisions'], true);
+  t.equal(automated.code, 1, "the runner refuses automated decisions about people's rights for a student of Gemma");
   const commercial = await runner(['check-deployment', '--run', out, '--purpose', 'commercial'], true);
   t.equal(commercial.code, 1, 'the runner refuses a commercial deployment of a student of a non-commercial teacher');
   t.match(JSON.parse(commercial.stdout).reasons[0], /qwen2.5-3b-instruct/);

@@ -38,11 +38,11 @@ export function demoConfig(opts: { mockUrl: string; mockPort: number; dataDir: s
       'llama-3.3-70b-instruct': { provider: 'vllm', upstreamModel: 'meta-llama/Llama-3.3-70B-Instruct', licence: 'llama-3.3-70b-instruct' },
       'qwen2.5-7b-instruct': { provider: 'vllm', upstreamModel: 'Qwen/Qwen2.5-7B-Instruct', licence: 'qwen2.5-7b-instruct' },
       'qwen2.5-3b-instruct': { provider: 'vllm', upstreamModel: 'Qwen/Qwen2.5-3B-Instruct', licence: 'qwen2.5-3b-instruct' },
-      'qwen2.5-72b-instruct': { provider: 'vllm', upstreamModel: 'Qwen/Qwen2.5-72B-Instruct', licence: 'qwen2.5-72b-instruct' },
+      'qwen2.5-72b-instruct': { provider: 'vllm', upstreamModel: 'Qwen/Qwen2.5-72B-Instruct', revision: '347606f5a6be8834d71d1321440b180e14fb19b0', licence: 'qwen2.5-72b-instruct' },
       'deepseek-r1': { provider: 'vllm', upstreamModel: 'deepseek-ai/DeepSeek-R1', licence: 'deepseek-r1' },
-      'deepseek-v3': { provider: 'vllm', upstreamModel: 'deepseek-ai/DeepSeek-V3', licence: 'deepseek-v3' },
+      'deepseek-v3': { provider: 'vllm', upstreamModel: 'deepseek-ai/DeepSeek-V3', revision: 'dd31960ee457249502f7c6a652a30ff78e9fc792', licence: 'deepseek-v3' },
       'gemma-3-12b-it': { provider: 'vllm', upstreamModel: 'google/gemma-3-12b-it', licence: 'gemma-3-12b-it' },
-      'gpt-oss-20b': { provider: 'vllm', upstreamModel: 'openai/gpt-oss-20b', licence: 'gpt-oss-20b' },
+      'gpt-oss-20b': { provider: 'vllm', upstreamModel: 'openai/gpt-oss-20b', revision: '6cee5e8', licence: 'gpt-oss-20b' },
     },
     keys: [
       {

@@ -49,7 +49,7 @@ const audit = await FileAuditLog.open({
 });
 const changes = new ChangeLog(audit);
 const app = Fastify();
-const vocabulary = { providers: ['vllm'], models: [{ name: 'deepseek-r1', provider: 'vllm', licence: 'mit' }], data_classes: ['pii.email'] };
+const vocabulary = { providers: ['vllm'], models: [{ name: 'deepseek-r1', provider: 'vllm', external: false, upstream_model: 'deepseek-ai/DeepSeek-R1', revision: '', licence: 'deepseek-r1' }], data_classes: ['pii.email'] };
 policyAdminRoutes(app, { store, auth: new ControlPlaneAuth(tokens), changes, vocabulary: () => vocabulary });
 await app.ready();
 t.teardown(async () => {
@@ -189,8 +189,8 @@ t.test('a validated catalogue change is described field by field against the act
   const revA = store.status().active.revision;
   const sources = (await app.inject({ method: 'GET', url: `/admin/v1/policies/revisions/${revA}/sources`, headers: as(auditor) })).json();
   const data = JSON.parse(sources.files.find((f: { path: string }) => f.path === 'data/licences.json').content);
-  data.licences['mistral-large-instruct-2407'].training = 'never';
-  data.licences['mistral-large-instruct-2407'].restrictions.forbidden_deployment_purposes.push('military');
+  data.licences['deepseek-r1-distill-qwen-7b'].training = 'never';
+  data.licences['deepseek-r1-distill-qwen-7b'].restrictions.forbidden_deployment_purposes.push('military');
   const staged = await app.inject({ method: 'POST', url: '/admin/v1/policies/stage', headers: as(editor), payload: { files: { 'data/licences.json': JSON.stringify(data, null, 2) } } });
   const { candidate } = staged.json();
   t.equal((await app.inject({ method: 'POST', url: '/admin/v1/policies/validate', headers: as(editor), payload: { candidate } })).statusCode, 200);
@@ -200,8 +200,8 @@ t.test('a validated catalogue change is described field by field against the act
     revision: candidate,
     against: revA,
     changes: [
-      'Entry "mistral-large-instruct-2407": training class changed from "non-commercial" to "never".',
-      'Entry "mistral-large-instruct-2407": a model trained on its outputs may no longer be deployed for military.',
+      'Entry "deepseek-r1-distill-qwen-7b": training class changed from "free" to "never".',
+      'Entry "deepseek-r1-distill-qwen-7b": a model trained on its outputs may no longer be deployed for military.',
     ],
   });
   const same = await app.inject({ method: 'GET', url: `/admin/v1/policies/revisions/${revA}/catalogue-changes?against=${revA}`, headers: as(auditor) });

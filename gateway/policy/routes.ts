@@ -10,13 +10,17 @@ import { sendError } from '../core/errors.js';
 import { catalogueShapeProblems } from './data/catalogue-check.js';
 import { describeCatalogueChanges } from './data/catalogue-diff.js';
 import type { Catalogue } from './data/catalogue-schema.js';
+import type { ServedModel } from './data/served-models.js';
 import { LICENCES_FILE } from './toolchain/data-check.js';
 import { PolicyRefusedError, type PolicyStore } from './store.js';
 
-/** What a rule may name: the configured providers and models, and the data classes the gateway detects. */
+/**
+ * What a rule may name: the configured providers and models (with what each serves, which the console checks
+ * against the licence catalogue), and the data classes the gateway detects.
+ */
 export interface PolicyVocabulary {
   providers: string[];
-  models: Array<{ name: string; provider: string; licence: string }>;
+  models: ServedModel[];
   data_classes: string[];
 }
 

@@ -39,19 +39,72 @@ subject_matches if {
 
 subject_matches if {
 	licence.subject.kind == "checkpoint"
-	licence.subject.model_id == input.route.upstream_model
+	input.route.upstream_model in model_ids
 	revision_matches
 }
 
+# The repository ids a checkpoint entry covers: its model_id and its aliases (e.g. after a rename).
+model_ids contains licence.subject.model_id
+
+model_ids contains id if some id in licence.subject.aliases
+
 revision_matches if licence.subject.revision == "unpinned"
 
-revision_matches if licence.subject.revision == input.route.revision
+# Either side may give the commit abbreviated (7 or more hex digits).
+revision_matches if {
+	count(input.route.revision) >= 7
+	startswith(input.route.revision, licence.subject.revision)
+}
+
+revision_matches if {
+	count(input.route.revision) >= 7
+	startswith(licence.subject.revision, input.route.revision)
+}
 
 # The entry applies to this call and its quotes were checked: its class decides.
 applies if {
 	subject_matches
 	verified
 }
+
+# The entry's licensee conditions the company does not meet: it is outside the licence altogether (a region
+# the licence grants nothing in; more monthly active users than a threshold), unless company.licensee records a
+# separate licence from the vendor for this entry.
+unmet_conditions contains c if {
+	some c in licence.licensee_conditions
+	c.kind == "excluded-region"
+	some region in c.regions
+	region in company.licensee.regions
+	not separately_licensed
+}
+
+unmet_conditions contains c if {
+	some c in licence.licensee_conditions
+	c.kind == "user-threshold"
+	company.licensee.monthly_active_users > c.monthly_active_users
+	not separately_licensed
+}
+
+separately_licensed if input.route.licence in company.licensee.separate_licences
+
+# The clause a licensee condition or an allowance rests on, in the shape of PolicyReason.clause.
+clause_at(i) := {
+	"licence": input.route.licence,
+	"section": licence.clauses[i].section,
+	"text": licence.clauses[i].text,
+	"url": licence.url,
+}
+
+# Allowances of this entry the legal team has turned on (company.training.allowances) that cover the call's purpose.
+allowed_by contains name if {
+	some name, a in licence.allowances
+	concat("/", [input.route.licence, name]) in object.get(company.training, "allowances", [])
+	input.purpose in a.purposes
+}
+
+allowance_name := sort(allowed_by)[0]
+
+allowance := licence.allowances[allowance_name]
 
 # Purposes whose outputs are produced to train or distil the company's models.
 default training_purposes := ["training-data"]

@@ -19,12 +19,16 @@ routes := {
 	"llama-3.3-70b-instruct": {"model": "llama-3.3-70b-instruct", "provider": "vllm", "provider_kind": "openai-compatible", "external": false, "upstream_model": "meta-llama/Llama-3.3-70B-Instruct", "revision": "", "licence": "llama-3.3-70b-instruct"},
 	"qwen2.5-7b-instruct": {"model": "qwen2.5-7b-instruct", "provider": "vllm", "provider_kind": "openai-compatible", "external": false, "upstream_model": "Qwen/Qwen2.5-7B-Instruct", "revision": "", "licence": "qwen2.5-7b-instruct"},
 	"qwen2.5-3b-instruct": {"model": "qwen2.5-3b-instruct", "provider": "vllm", "provider_kind": "openai-compatible", "external": false, "upstream_model": "Qwen/Qwen2.5-3B-Instruct", "revision": "", "licence": "qwen2.5-3b-instruct"},
-	"qwen2.5-72b-instruct": {"model": "qwen2.5-72b-instruct", "provider": "vllm", "provider_kind": "openai-compatible", "external": false, "upstream_model": "Qwen/Qwen2.5-72B-Instruct", "revision": "", "licence": "qwen2.5-72b-instruct"},
+	"qwen2.5-72b-instruct": {"model": "qwen2.5-72b-instruct", "provider": "vllm", "provider_kind": "openai-compatible", "external": false, "upstream_model": "Qwen/Qwen2.5-72B-Instruct", "revision": "347606f5a6be8834d71d1321440b180e14fb19b0", "licence": "qwen2.5-72b-instruct"},
 	"deepseek-r1": {"model": "deepseek-r1", "provider": "vllm", "provider_kind": "openai-compatible", "external": false, "upstream_model": "deepseek-ai/DeepSeek-R1", "revision": "", "licence": "deepseek-r1"},
-	"deepseek-v3": {"model": "deepseek-v3", "provider": "vllm", "provider_kind": "openai-compatible", "external": false, "upstream_model": "deepseek-ai/DeepSeek-V3", "revision": "", "licence": "deepseek-v3"},
+	"deepseek-v3": {"model": "deepseek-v3", "provider": "vllm", "provider_kind": "openai-compatible", "external": false, "upstream_model": "deepseek-ai/DeepSeek-V3", "revision": "dd31960ee457249502f7c6a652a30ff78e9fc792", "licence": "deepseek-v3"},
 	"gemma-3-12b-it": {"model": "gemma-3-12b-it", "provider": "vllm", "provider_kind": "openai-compatible", "external": false, "upstream_model": "google/gemma-3-12b-it", "revision": "", "licence": "gemma-3-12b-it"},
-	"gpt-oss-20b": {"model": "gpt-oss-20b", "provider": "vllm", "provider_kind": "openai-compatible", "external": false, "upstream_model": "openai/gpt-oss-20b", "revision": "", "licence": "gpt-oss-20b"},
-	"c4ai-command-r": {"model": "c4ai-command-r", "provider": "vllm", "provider_kind": "openai-compatible", "external": false, "upstream_model": "CohereForAI/c4ai-command-r-v01", "revision": "", "licence": "c4ai-command-r-v01"},
+	"gpt-oss-20b": {"model": "gpt-oss-20b", "provider": "vllm", "provider_kind": "openai-compatible", "external": false, "upstream_model": "openai/gpt-oss-20b", "revision": "6cee5e8", "licence": "gpt-oss-20b"},
+	"c4ai-command-r": {"model": "c4ai-command-r", "provider": "vllm", "provider_kind": "openai-compatible", "external": false, "upstream_model": "CohereLabs/c4ai-command-r-v01", "revision": "80d6b085dbccc9285fcd8d00aa8859dca1ca92a4", "licence": "c4ai-command-r-v01"},
+	"mistral-large-instruct-2407": {"model": "mistral-large-instruct-2407", "provider": "vllm", "provider_kind": "openai-compatible", "external": false, "upstream_model": "mistralai/Mistral-Large-Instruct-2407", "revision": "c6a230e", "licence": "mistral-large-instruct-2407"},
+	"llama-4-scout": {"model": "llama-4-scout", "provider": "vllm", "provider_kind": "openai-compatible", "external": false, "upstream_model": "meta-llama/Llama-4-Scout-17B-16E-Instruct", "revision": "", "licence": "llama-4-scout-17b-16e-instruct"},
+	"deepseek-r1-distill-llama-8b": {"model": "deepseek-r1-distill-llama-8b", "provider": "vllm", "provider_kind": "openai-compatible", "external": false, "upstream_model": "deepseek-ai/DeepSeek-R1-Distill-Llama-8B", "revision": "13e77a97f0e97c886dfdd7e2b294fe4fc1973aed", "licence": "deepseek-r1-distill-llama-8b"},
+	"deepseek-r1-distill-llama-70b": {"model": "deepseek-r1-distill-llama-70b", "provider": "vllm", "provider_kind": "openai-compatible", "external": false, "upstream_model": "deepseek-ai/DeepSeek-R1-Distill-Llama-70B", "revision": "", "licence": "deepseek-r1-distill-llama-70b"},
 }
 
 call(model) := {

@@ -1,6 +1,7 @@
 # Provider terms and model licences: a call made to produce training data (a purpose listed in
 # company.training.purposes) is refused unless a checked catalogue entry for what is called allows
-# training on its outputs; the refusal cites the clause when there is one.
+# training on its outputs, or an allowance of it the legal team turned on covers the purpose; the refusal
+# cites the clause when there is one. A licence whose licensee conditions the company fails refuses every call.
 package termsgate.request
 
 import data.termsgate.catalogue
@@ -13,6 +14,17 @@ deny contains {
 	catalogue.training_purpose
 	catalogue.applies
 	not catalogue.training_class in catalogue.trainable_classes
+	not catalogue.allowance
+}
+
+# A licence that does not cover this company at all (its region, its number of users) refuses every call.
+deny contains {
+	"rule": "terms.licensee_condition",
+	"message": concat("", ["licence ", input.route.licence, " does not cover this company (", c.text, "); model \"", input.route.model, "\" is refused"]),
+	"clause": catalogue.clause_at(c.clause),
+} if {
+	catalogue.applies
+	some c in catalogue.unmet_conditions
 }
 
 deny contains {

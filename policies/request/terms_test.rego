@@ -14,14 +14,16 @@ test_training_data_to_openai_denied_citing_services_agreement if {
 	r.clause.url == "https://openai.com/policies/services-agreement/"
 }
 
-test_training_data_to_anthropic_denied_citing_commercial_terms if {
+# The Usage Policy clause is what refuses a model that does not compete (D.4 covers competing models only),
+# so the refusal cites it first.
+test_training_data_to_anthropic_denied_citing_the_usage_policy_first if {
 	d := request.decision with input as fixtures.with_purpose("claude-3-5-haiku-latest", "training-data")
 	not d.allow
 	some r in d.reasons
 	r.rule == "terms.training_forbidden"
 	r.clause.licence == "anthropic-commercial-terms"
-	startswith(r.clause.section, "D.4")
-	contains(r.clause.text, "including to train competing AI models")
+	startswith(r.clause.section, "Usage Policy")
+	contains(r.clause.text, "'model distillation') without prior authorization from Anthropic")
 }
 
 test_every_training_purpose_to_xai_denied if {
@@ -39,7 +41,7 @@ test_unverified_entry_denied_for_training_even_when_its_class_is_free if {
 }
 
 test_training_data_to_trainable_checkpoints_allowed if {
-	every m in ["llama-3.1-8b-instruct", "llama-3.3-70b-instruct", "qwen2.5-7b-instruct", "qwen2.5-3b-instruct", "qwen2.5-72b-instruct", "deepseek-r1", "deepseek-v3", "gemma-3-12b-it", "gpt-oss-20b", "c4ai-command-r"] {
+	every m in ["llama-3.1-8b-instruct", "llama-3.3-70b-instruct", "llama-4-scout", "qwen2.5-7b-instruct", "qwen2.5-3b-instruct", "qwen2.5-72b-instruct", "deepseek-r1", "deepseek-v3", "deepseek-r1-distill-llama-8b", "deepseek-r1-distill-llama-70b", "gemma-3-12b-it", "gpt-oss-20b", "c4ai-command-r"] {
 		request.decision.allow with input as fixtures.with_purpose(m, "training-data")
 	}
 }

@@ -28,8 +28,19 @@ inherited_restrictions := {
 	catalogue.training_class in catalogue.inheriting_classes
 }
 
+# Under an allowance the student inherits the allowance's limits (e.g. never distributed to third parties).
+inherited_restrictions := catalogue.allowance.restrictions if {
+	catalogue.subject_matches
+	not catalogue.training_class in catalogue.inheriting_classes
+}
+
 permit if {
 	catalogue.training_class in catalogue.trainable_classes
+	count(block) == 0
+}
+
+permit if {
+	catalogue.allowance
 	count(block) == 0
 }
 
@@ -41,7 +52,19 @@ reasons := [{
 	"rule": "training.licence_permits",
 	"message": concat("", ["licence ", input.route.licence, " (", catalogue.training_class, ") allows training on outputs"]),
 	"clause": catalogue.clause,
-}] if count(block) == 0
+}] if {
+	count(block) == 0
+	not catalogue.allowance
+}
+
+reasons := [{
+	"rule": "training.allowance_permits",
+	"message": concat("", ["allowance ", catalogue.allowance_name, " of licence ", input.route.licence, " (turned on by the legal team) allows training on outputs for purpose \"", input.purpose, "\": ", catalogue.allowance.text]),
+	"clause": catalogue.clause_at(catalogue.allowance.clause),
+}] if {
+	count(block) == 0
+	catalogue.allowance
+}
 
 decision := {
 	"permit": permit,

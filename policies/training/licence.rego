@@ -1,5 +1,6 @@
 # Licence terms: outputs train our models only under a checked catalogue entry for what was called,
-# whose training class allows it.
+# whose training class (or an allowance the legal team turned on) allows it, and whose licensee conditions
+# the company meets.
 package termsgate.training
 
 import data.termsgate.catalogue
@@ -11,6 +12,16 @@ block contains {
 } if {
 	catalogue.applies
 	not catalogue.training_class in catalogue.trainable_classes
+	not catalogue.allowance
+}
+
+block contains {
+	"rule": "training.licensee_condition",
+	"message": concat("", ["licence ", input.route.licence, " does not cover this company (", c.text, "); its outputs are not trainable"]),
+	"clause": catalogue.clause_at(c.clause),
+} if {
+	catalogue.applies
+	some c in catalogue.unmet_conditions
 }
 
 block contains {

@@ -48,3 +48,17 @@ t.test('property: no words exactly when the lists hold the same members', async 
     }),
   );
 });
+
+t.test('allowances and the company as a licensee are described', async (t) => {
+  const before = base();
+  before.company.licensee = { regions: [], monthly_active_users: 0, separate_licences: [] };
+  const after = base();
+  after.company.training.allowances = ['openai-services-agreement/permitted-exception'];
+  after.company.licensee = { regions: ['EU'], monthly_active_users: 150_000_000, separate_licences: ['qwen2.5-72b-instruct'] };
+  t.same(companyChanges(before, after), [
+    'Licence allowances turned on: now also openai-services-agreement/permitted-exception',
+    'Regions the company is based in: now also EU',
+    "Monthly active users of the company's products changed from 0 to 150000000",
+    'Separate licences recorded from the vendor for: now also qwen2.5-72b-instruct',
+  ]);
+});

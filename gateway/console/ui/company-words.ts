@@ -13,7 +13,8 @@ export interface CompanyRules {
     purposes: Record<string, string>;
     teams: Record<string, Team>;
     obligations: { watermark: boolean; watermark_exempt_endpoints: string[]; content_logging: string };
-    training: { personal_data_trainable_teams: string[]; purposes?: string[] };
+    training: { personal_data_trainable_teams: string[]; purposes?: string[]; allowances?: string[] };
+    licensee?: { regions: string[]; monthly_active_users: number; separate_licences: string[] };
   };
 }
 
@@ -61,5 +62,11 @@ export function companyChanges(before: CompanyRules, after: CompanyRules): strin
   if (a.obligations.content_logging !== b.obligations.content_logging) out.push(`Content logging changed from ${b.obligations.content_logging} to ${a.obligations.content_logging}`);
   out.push(...listChange('Teams whose personal data may train our models', b.training.personal_data_trainable_teams, a.training.personal_data_trainable_teams));
   out.push(...listChange('Purposes that produce training data (checked against the licence terms)', b.training.purposes ?? [], a.training.purposes ?? []));
+  out.push(...listChange('Licence allowances turned on', b.training.allowances ?? [], a.training.allowances ?? []));
+  const none = { regions: [], monthly_active_users: 0, separate_licences: [] };
+  const [bl, al] = [b.licensee ?? none, a.licensee ?? none];
+  out.push(...listChange('Regions the company is based in', bl.regions, al.regions));
+  if (al.monthly_active_users !== bl.monthly_active_users) out.push(`Monthly active users of the company's products changed from ${bl.monthly_active_users} to ${al.monthly_active_users}`);
+  out.push(...listChange('Separate licences recorded from the vendor for', bl.separate_licences, al.separate_licences));
   return out;
 }

@@ -7,9 +7,40 @@ import { clear, field, h, nextId } from './dom.js';
 import { currentFile, setDraftFile } from './draft.js';
 import { formatJson } from './json-format.js';
 import { activeSources, vocabulary, type Vocabulary } from './sources.js';
+import type { Catalogue } from '../../policy/data/catalogue-schema.js';
 import { announce } from './status.js';
 
 const FILE = 'data/company.json';
+const LICENCES = 'data/licences.json';
+
+/** The allowances the catalogue offers ("<entry>/<name>" → what it allows) and the entries with licensee conditions. */
+function catalogueOptions(text: string | undefined): { allowances: Map<string, string>; conditioned: Map<string, string> } {
+  const catalogue = text ? (JSON.parse(text) as Catalogue) : { licences: {} };
+  const allowances = new Map<string, string>();
+  const conditioned = new Map<string, string>();
+  for (const [id, e] of Object.entries(catalogue.licences)) {
+    for (const [name, a] of Object.entries(e.allowances ?? {})) allowances.set(`${id}/${name}`, `${id}/${name}: ${a.text} (purposes ${a.purposes.join(', ')})`);
+    if (e.licensee_conditions?.length) conditioned.set(id, `${id}: ${e.licensee_conditions.map((c) => c.text).join('; ')}`);
+  }
+  return { allowances, conditioned };
+}
+
+/** The company as a licensee: where it is based, its users, the separate licences it holds. */
+function licenseeForm(c: CompanyRules['company'], conditioned: Map<string, string>): HTMLElement {
+  const l = (c.licensee ??= { regions: [], monthly_active_users: 0, separate_licences: [] });
+  const regions = h('input', { type: 'text', value: l.regions.join(', '), pattern: '([A-Z]{2,3})(, *[A-Z]{2,3})*', autocomplete: 'off' });
+  regions.addEventListener('change', () => (l.regions = regions.value.split(',').map((r) => r.trim()).filter(Boolean)));
+  const users = h('input', { type: 'number', min: '0', step: '1', value: String(l.monthly_active_users) });
+  users.addEventListener('change', () => (l.monthly_active_users = Math.max(0, Math.trunc(Number(users.value) || 0))));
+  return h(
+    'fieldset',
+    {},
+    h('legend', {}, 'The company as a licensee (some licences do not cover a company at all)'),
+    field('Regions the company is domiciled in or has its principal place of business in (e.g. EU)', regions),
+    field("Monthly active users of the company's products and services", users),
+    choices('Separate licences the company holds from the vendor (they lift the entry’s conditions)', [...conditioned.keys()], l.separate_licences, { describe: (id) => conditioned.get(id) ?? id }),
+  );
+}
 const ENDPOINTS = ['chat.completions', 'responses', 'completions', 'embeddings', 'messages', 'models'];
 const LOGGING: Record<string, string> = {
   full: 'Full: requests and responses are kept',
@@ -40,9 +71,9 @@ function choices(legend: string, options: string[], list: string[], opts: { any?
 }
 
 /** Choices over an optional list field: the field is written only once the user changes it. */
-function optionalChoices<K extends string>(legend: string, options: string[], owner: { [k in K]?: string[] }, key: K): HTMLFieldSetElement {
+function optionalChoices<K extends string>(legend: string, options: string[], owner: { [k in K]?: string[] }, key: K, describe?: (o: string) => string): HTMLFieldSetElement {
   const list = owner[key] ?? [];
-  return choices(legend, options, list, { attach: () => void (owner[key] ??= list) });
+  return choices(legend, options, list, { attach: () => void (owner[key] ??= list), describe });
 }
 
 function teamForm(name: string, team: Team, rules: CompanyRules, vocab: Vocabulary, rerender: () => void): HTMLElement {
@@ -70,6 +101,7 @@ export async function renderCompany(main: HTMLElement): Promise<void> {
     return;
   }
   const rules = JSON.parse(currentFile(FILE, files) ?? original) as CompanyRules;
+  const { allowances, conditioned } = catalogueOptions(currentFile(LICENCES, files) ?? files.get(LICENCES));
   const c = rules.company;
   const form = h('form', { id: 'company-form', 'aria-label': 'Company rules' });
 
@@ -117,6 +149,9 @@ export async function renderCompany(main: HTMLElement): Promise<void> {
       h('h2', {}, 'Training'),
       choices('Teams whose personal data may train our models', Object.keys(c.teams), c.training.personal_data_trainable_teams),
       optionalChoices('Purposes that produce training data (each call with one is checked against the licence terms)', Object.keys(c.purposes), c.training, 'purposes'),
+      h('h2', {}, 'Licences'),
+      optionalChoices('Licence allowances turned on (each admits only the purposes its catalogue entry names)', [...allowances.keys()], c.training, 'allowances', (id) => allowances.get(id) ?? id),
+      licenseeForm(c, conditioned),
       can.edit() ? h('p', {}, h('button', { type: 'submit', id: 'review' }, 'Review this change')) : h('p', {}, 'Your role may read these rules but not change them.'),
     );
   };

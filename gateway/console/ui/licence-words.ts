@@ -24,5 +24,7 @@ export const TRIGGER_WORDS: Record<string, string> = {
 };
 
 export function subjectWords(e: CatalogueEntry): string {
-  return e.subject.kind === 'provider-api' ? `${e.subject.provider} API (${e.subject.terms} terms)` : `${e.subject.model_id}${e.subject.revision === 'unpinned' ? '' : ` @ ${e.subject.revision}`}`;
+  const s = e.subject;
+  if (s.kind === 'provider-api') return `${s.provider} API (${s.terms} terms)`;
+  return `${s.model_id} ${s.revision === 'unpinned' ? '(unpinned)' : `@ ${s.revision}`}${s.aliases?.length ? `, also ${s.aliases.join(', ')}` : ''}`;
 }

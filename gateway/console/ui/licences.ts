@@ -9,7 +9,8 @@ import { CHECK_WORDS, TRAINING_WORDS, TRIGGER_WORDS, subjectWords } from './lice
 
 type Duty = CatalogueEntry['duties'][number];
 type LicenceEntry = CatalogueEntry;
-import { activeSources } from './sources.js';
+import { servedFindings } from '../../policy/data/served-models.js';
+import { activeSources, vocabulary } from './sources.js';
 import { announce } from './status.js';
 
 const FILE = 'data/licences.json';
@@ -103,8 +104,28 @@ function quote(clause: { section: string; text: string }, more: number): HTMLEle
   return h('blockquote', {}, h('details', {}, h('summary', {}, `“${clause.text.slice(0, 200).trimEnd()} …”`), `“${clause.text}”`), footer);
 }
 
+/** The agreement, its date and, for a checkpoint, when it was released (never confused with the licence's own date). */
+function agreementWords(e: LicenceEntry): string {
+  const dated = e.agreement.effective ? `; dated ${e.agreement.effective}` : '';
+  const released = e.subject.kind === 'checkpoint' && e.subject.released ? `; model released ${e.subject.released}` : '';
+  const law = e.agreement.governing_law ? `; governing law: ${e.agreement.governing_law}` : '';
+  return `${e.agreement.name} (${e.agreement.version}${dated})${released}${law}`;
+}
+
+/** Served models the catalogue does not cover (another checkpoint, another revision than the pinned one, …). */
+function findings(list: string[]): HTMLElement {
+  if (list.length === 0) return h('p', { id: 'licence-findings' }, 'Every served model is covered by the entry it names, at the pinned revision.');
+  return h(
+    'section',
+    { id: 'licence-findings', 'aria-labelledby': 'licence-findings-title' },
+    h('h2', { id: 'licence-findings-title' }, `Findings (${list.length})`),
+    h('p', {}, 'These served models are not covered by the entry they name: their outputs are not trainable, and calls for training purposes are refused, until the entry is read at what is served or the configuration serves what the entry covers.'),
+    h('ul', {}, list.map((f) => h('li', {}, f))),
+  );
+}
+
 export async function renderLicences(main: HTMLElement): Promise<void> {
-  const { revision, files } = await activeSources();
+  const [{ revision, files }, vocab] = await Promise.all([activeSources(), vocabulary()]);
   const original = files.get(FILE);
   if (original === undefined) {
     clear(main, h('h1', {}, 'Licences'), h('p', {}, `This revision has no ${FILE}.`));
@@ -116,10 +137,12 @@ export async function renderLicences(main: HTMLElement): Promise<void> {
     const clause = e.clauses[0];
     return [
       h('span', {}, h('strong', {}, subjectWords(e)), h('br'), h('code', {}, id)),
-      `${e.agreement.name} (${e.agreement.version})`,
+      agreementWords(e),
       h('span', {}, h('span', { class: `badge ${e.training === 'never' || e.training === 'not-for-competing-models' ? 'no' : 'yes'}` }, TRAINING_WORDS[e.training] ?? e.training),
         e.duties.length ? h('ul', {}, e.duties.map((d) => h('li', {}, `${d.text} (${TRIGGER_WORDS[d.trigger] ?? d.trigger})`))) : null,
-        e.restrictions.forbidden_deployment_purposes.length ? h('p', {}, `Not for: ${e.restrictions.forbidden_deployment_purposes.join(', ')}`) : null),
+        e.restrictions.forbidden_deployment_purposes.length ? h('p', {}, `Not for: ${e.restrictions.forbidden_deployment_purposes.join(', ')}`) : null,
+        (e.licensee_conditions ?? []).map((c) => h('p', {}, `No licence at all: ${c.text}`)),
+        Object.entries(e.allowances ?? {}).map(([name, a]) => h('p', {}, `Allowance ${name} (off until the legal team turns it on; purposes ${a.purposes.join(', ')}): ${a.text}`))),
       clause ? quote(clause, e.clauses.length - 1) : h('em', {}, 'No quote: the text was not found'),
       h('a', { href: e.url, rel: 'noreferrer noopener', target: '_blank' }, 'source'),
       `${e.checked.on} (${CHECK_WORDS[e.checked.how] ?? e.checked.how})`,
@@ -144,6 +167,8 @@ export async function renderLicences(main: HTMLElement): Promise<void> {
     main,
     h('h1', {}, 'Licences'),
     h('p', {}, 'What the terms of each provider and model allow, quoted from the source. The gateway applies these to every call and to every output offered for training.'),
+    h('p', {}, `Catalogue reviewed on ${catalogue.catalogue.reviewed_on}; next review due ${catalogue.catalogue.next_review}.`),
+    findings(servedFindings(vocab.models, catalogue)),
     table('Licence catalogue', ['Applies to', 'Agreement', 'May outputs train our models?', 'Quoted clause', 'Source', 'Checked', ''], rows, 'licences'),
     editor,
   );

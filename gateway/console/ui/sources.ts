@@ -1,5 +1,6 @@
 // The active revision and its source files, as the forms and the change screen read them.
 import { call } from './api.js';
+import type { ServedModel } from '../../policy/data/served-models.js';
 
 export interface RevisionEntry {
   revision: string;
@@ -18,7 +19,7 @@ export interface PolicyStatus {
 
 export interface Vocabulary {
   providers: string[];
-  models: Array<{ name: string; provider: string; licence: string }>;
+  models: ServedModel[];
   data_classes: string[];
 }
 

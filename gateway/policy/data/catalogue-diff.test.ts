@@ -30,7 +30,7 @@ t.test('each kind of change is one sentence a lawyer can read', async (t) => {
     'Entry "deepseek-v3": quoted clause 2 (section "5. Use-based restrictions") now reads "Changed wording."; it read "The restrictions set forth in Attachment A are considered Use-based restrictions. Therefore You cannot use the Model and the Derivatives of the Model for the specified restricted uses.".',
     'Entry "deepseek-v3": a model trained on its outputs may no longer be deployed for commercial.',
     `Entry "gemma-3-12b-it": checked on changed from "${shipped.licences['gemma-3-12b-it'].checked.on}" to "2026-11-30".`,
-    'Entry "gpt-oss-20b" removed: Apache License 2.0 for checkpoint openai/gpt-oss-20b (any revision); calls routed to it are no longer trainable.',
+    'Entry "gpt-oss-20b" removed: Apache License 2.0, with the gpt-oss usage policy for checkpoint openai/gpt-oss-20b (revision 6cee5e8); calls routed to it are no longer trainable.',
     `Entry "llama-3.1-8b-instruct": duty removed: notice, when the model is distributed: "Llama 3.1 is licensed under the Llama 3.1 Community License, Copyright © Meta Platforms, Inc. All Rights Reserved.".`,
     'Entry "new-entry" added: MIT License (DeepSeek-R1 repository and weights) (README section 7, License) for checkpoint org/model (revision abcdef1), training class "free", checked on 2026-12-01.',
     'Entry "qwen2.5-7b-instruct": training class changed from "free" to "non-commercial".',
@@ -75,6 +75,27 @@ t.test('the table has one row per entry with its class and check date', async (t
   const table = catalogueTable(shipped).split('\n');
   t.equal(table.length, Object.keys(shipped.licences).length + 2);
   t.match(table.find((r) => r.startsWith('| `deepseek-v3`')), /\| derivatives-inherit \| .*student may not be deployed for military, automated-legal-decisions \| 2026-12-01 \| repository-file: deepseek-ai\/DeepSeek-V3@/);
+  t.match(table.find((r) => r.startsWith('| `gpt-oss-20b`')), /\| openai\/gpt-oss-20b @ 6cee5e8 \| .* \| 2025-08-05 \| free \|/);
+  t.match(table.find((r) => r.startsWith('| `c4ai-command-r-v01`')), /@ 80d6b085dbccc9285fcd8d00aa8859dca1ca92a4 \(also CohereForAI\/c4ai-command-r-v01\)/);
+  t.match(table.find((r) => r.startsWith('| `llama-4-scout-17b-16e-instruct`')), /no licence for a licensee in EU/);
+});
+
+t.test('licensee conditions, allowances, aliases, release dates and governing law changing are each named', async (t) => {
+  const after = copy();
+  after.licences['qwen2.5-72b-instruct'].licensee_conditions![0].monthly_active_users = 50_000_000;
+  delete after.licences['openai-services-agreement'].allowances;
+  const cmd = after.licences['c4ai-command-r-v01'].subject as { aliases?: string[] };
+  cmd.aliases = [];
+  const oss = after.licences['gpt-oss-20b'].subject as { released?: string };
+  oss.released = '2025-08-06';
+  after.licences['qwen2.5-72b-instruct'].agreement.governing_law = 'Singapore';
+  const text = describeCatalogueChanges(shipped, after).join('\n');
+  t.match(text, /"qwen2.5-72b-instruct": licensee condition added: a licensee with more than 50000000 monthly active users is not covered \(clause 2\)/);
+  t.match(text, /"qwen2.5-72b-instruct": licensee condition removed: a licensee with more than 100000000 monthly active users/);
+  t.match(text, /"openai-services-agreement": allowance "permitted-exception" \(clause 2\) for purposes classifier-training, provider-fine-tuning, the student not deployed for third-party-distribution: .* removed/);
+  t.match(text, /"c4ai-command-r-v01": now covers checkpoint CohereLabs\/c4ai-command-r-v01 \(revision 80d6b08[0-9a-f]*\) instead of .*also published as CohereForAI\/c4ai-command-r-v01/);
+  t.match(text, /"gpt-oss-20b": release date of the checkpoint changed from "2025-08-05" to "2025-08-06"/);
+  t.match(text, /"qwen2.5-72b-instruct": governing law changed from "China/);
 });
 
 t.test('the README table is the catalogue as shipped', async (t) => {

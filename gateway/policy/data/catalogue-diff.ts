@@ -1,6 +1,6 @@
 // The difference between two versions of the licence catalogue, field by field, in sentences a lawyer can
 // review (the console shows them next to a change). Pure and free of Node APIs, so the browser can run it.
-import type { Catalogue, CatalogueEntry } from './catalogue-schema.js';
+import type { Allowance, Catalogue, CatalogueEntry, LicenseeCondition } from './catalogue-schema.js';
 
 type Duty = CatalogueEntry['duties'][number];
 
@@ -14,7 +14,16 @@ const TRIGGERS: Record<string, string> = {
 function subjectWords(s: CatalogueEntry['subject']): string {
   return s.kind === 'provider-api'
     ? `the ${s.provider} API under its ${s.terms} terms`
-    : `checkpoint ${s.model_id} (${s.revision === 'unpinned' ? 'any revision' : `revision ${s.revision}`})`;
+    : `checkpoint ${s.model_id} (${s.revision === 'unpinned' ? 'any revision' : `revision ${s.revision}`})${s.aliases?.length ? `, also published as ${s.aliases.join(', ')}` : ''}`;
+}
+
+function conditionWords(c: LicenseeCondition): string {
+  const who = c.kind === 'excluded-region' ? `a licensee based in ${(c.regions ?? []).join(', ')}` : `a licensee with more than ${c.monthly_active_users} monthly active users`;
+  return `${who} is not covered (clause ${c.clause + 1}): "${c.text}"`;
+}
+
+function allowanceWords(name: string, a: Allowance): string {
+  return `allowance "${name}" (clause ${a.clause + 1}) for purposes ${a.purposes.join(', ')}, the student not deployed for ${a.restrictions.forbidden_deployment_purposes.join(', ') || 'anything further'}: "${a.text}"`;
 }
 
 function dutyWords(d: Duty): string {
@@ -40,6 +49,9 @@ function entryChanges(id: string, before: CatalogueEntry, after: CatalogueEntry)
   field('agreement', before.agreement.name, after.agreement.name);
   field('agreement version', before.agreement.version, after.agreement.version);
   field('effective date', before.agreement.effective, after.agreement.effective);
+  field('governing law', before.agreement.governing_law, after.agreement.governing_law);
+  const released = (e: CatalogueEntry) => (e.subject.kind === 'checkpoint' ? e.subject.released : undefined);
+  field('release date of the checkpoint', released(before), released(after));
   field('address', before.url, after.url);
   field('training class', before.training, after.training);
   const n = Math.max(before.clauses.length, after.clauses.length);
@@ -65,6 +77,13 @@ function entryChanges(id: string, before: CatalogueEntry, after: CatalogueEntry)
   const uses = listChanges(before.restrictions.use_restrictions, after.restrictions.use_restrictions, String);
   for (const u of uses.added) say(`inherited use restriction added: ${quote(u)}`);
   for (const u of uses.removed) say(`inherited use restriction removed: ${quote(u)}`);
+  const conditions = listChanges(before.licensee_conditions ?? [], after.licensee_conditions ?? [], conditionWords);
+  for (const c of conditions.added) say(`licensee condition added: ${conditionWords(c)}`);
+  for (const c of conditions.removed) say(`licensee condition removed: ${conditionWords(c)}`);
+  const allowances = (e: CatalogueEntry) => Object.entries(e.allowances ?? {}).map(([n, a]) => allowanceWords(n, a));
+  const allowed = listChanges(allowances(before), allowances(after), String);
+  for (const a of allowed.added) say(`${a} added`);
+  for (const a of allowed.removed) say(`${a} removed`);
   field('notes', before.notes, after.notes);
   return out;
 }
@@ -101,13 +120,19 @@ export function describeCatalogueChanges(before: Catalogue, after: Catalogue): s
   return out;
 }
 
-/** The README's table of the catalogue: entry, agreement, class, duties, checked on, source. */
+/** The README's table of the catalogue: entry, what it covers (pinned revision, aliases), agreement, release, class, duties, checked on, source. */
 export function catalogueTable(c: Catalogue): string {
   const cell = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
   const rows = Object.entries(c.licences).map(([id, e]) => {
+    const s = e.subject;
+    const covers = s.kind === 'provider-api' ? `${s.provider} API (${s.terms})` : `${s.model_id} @ ${s.revision}${s.aliases?.length ? ` (also ${s.aliases.join(', ')})` : ''}`;
+    const agreement = `${e.agreement.name}, ${e.agreement.version}${e.agreement.governing_law ? `; governing law: ${e.agreement.governing_law}` : ''}`;
+    const released = s.kind === 'checkpoint' && s.released ? s.released : '-';
+    const allowances = Object.keys(e.allowances ?? {}).map((n) => `; allowance ${n} (off until turned on)`).join('');
     const duties = e.duties.length === 0 ? 'none' : [...new Set(e.duties.map((d) => `${d.kind} (${d.trigger === 'distribution' ? 'on distribution' : 'on distribution or making available'})`))].join('; ');
     const inherited = e.restrictions.forbidden_deployment_purposes.length > 0 ? `; student may not be deployed for ${e.restrictions.forbidden_deployment_purposes.join(', ')}` : '';
-    return `| \`${id}\` | ${cell(`${e.agreement.name}, ${e.agreement.version}`)} | ${e.training} | ${cell(duties + inherited)} | ${e.checked.on} | ${cell(`${e.checked.how}: ${e.checked.source}`)} |`;
+    const conditions = (e.licensee_conditions ?? []).map((k) => (k.kind === 'excluded-region' ? `; no licence for a licensee in ${(k.regions ?? []).join(', ')}` : `; a separate licence above ${k.monthly_active_users} monthly active users`)).join('');
+    return `| \`${id}\` | ${cell(covers)} | ${cell(agreement)} | ${released} | ${e.training}${cell(allowances)} | ${cell(duties + inherited + conditions)} | ${e.checked.on} | ${cell(`${e.checked.how}: ${e.checked.source}`)} |`;
   });
-  return ['| entry | agreement | class | duties | checked on | source |', '|---|---|---|---|---|---|', ...rows].join('\n');
+  return ['| entry | covers | agreement | released | class | duties and conditions | checked on | source |', '|---|---|---|---|---|---|---|---|', ...rows].join('\n');
 }

@@ -25,6 +25,9 @@ export const DUTY_TRIGGERS = ['distribution', 'distribution-or-made-available'] 
 const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', format: 'date' } as const;
 const text = { type: 'string', minLength: 1 } as const;
 const id = { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]*$' } as const;
+const modelId = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$' } as const;
+/** Index into the entry's clauses: the quote a rule cites. */
+const clauseIndex = { type: 'integer', minimum: 0 } as const;
 
 const providerSubject = {
   type: 'object',
@@ -46,9 +49,13 @@ const checkpointSubject = {
   properties: {
     kind: { const: 'checkpoint' },
     /** The model repository id, as served (e.g. "meta-llama/Llama-3.1-8B-Instruct"). */
-    model_id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$' },
-    /** The commit the licence was checked at, or "unpinned" when the entry covers every revision. */
+    model_id: modelId,
+    /** The commit the licence was checked at (full or abbreviated), or "unpinned" when the entry covers every revision. */
     revision: { type: 'string', pattern: '^(unpinned|[0-9a-f]{7,40})$' },
+    /** Other repository ids of the same checkpoint (e.g. after an organisation was renamed); matched like model_id. */
+    aliases: { type: 'array', items: modelId, uniqueItems: true },
+    /** When the checkpoint was published (not the date of its licence text). */
+    released: date,
   },
 } as const;
 
@@ -68,6 +75,55 @@ const duty = {
   else: { not: { required: ['prefix'] } },
 } as const;
 
+/** What a model trained on the outputs inherits: purposes it may not be deployed for, and use restrictions. */
+const restrictions = {
+  type: 'object',
+  required: ['forbidden_deployment_purposes', 'use_restrictions'],
+  additionalProperties: false,
+  properties: {
+    forbidden_deployment_purposes: { type: 'array', items: id, uniqueItems: true },
+    use_restrictions: { type: 'array', items: text },
+  },
+} as const;
+
+/** Who the licence does not cover at all: a region the licensee is based in, or a user count above a threshold. */
+export const LICENSEE_CONDITION_KINDS = ['excluded-region', 'user-threshold'] as const;
+
+const licenseeCondition = {
+  type: 'object',
+  required: ['kind', 'clause', 'text'],
+  additionalProperties: false,
+  properties: {
+    kind: { enum: LICENSEE_CONDITION_KINDS },
+    clause: clauseIndex,
+    text,
+    /** excluded-region: regions (as company.licensee.regions names them, e.g. "EU") the licence grants nothing in. */
+    regions: { type: 'array', items: { type: 'string', pattern: '^[A-Z]{2,3}$' }, minItems: 1, uniqueItems: true },
+    /** user-threshold: monthly active users above which a separate licence is needed, whenever they are crossed. */
+    monthly_active_users: { type: 'integer', minimum: 1 },
+  },
+  allOf: [
+    { if: { properties: { kind: { const: 'excluded-region' } } }, then: { required: ['regions'], not: { required: ['monthly_active_users'] } } },
+    { if: { properties: { kind: { const: 'user-threshold' } } }, then: { required: ['monthly_active_users'], not: { required: ['regions'] } } },
+  ],
+} as const;
+
+/** A narrow permission inside a refusing licence (e.g. OpenAI's Permitted Exception): off until the company turns it on. */
+const allowance = {
+  type: 'object',
+  required: ['clause', 'text', 'purposes', 'restrictions'],
+  additionalProperties: false,
+  properties: {
+    clause: clauseIndex,
+    /** What it allows, in words. */
+    text,
+    /** The company purposes (company.json) whose calls it admits and whose outputs it lets train a model. */
+    purposes: { type: 'array', items: id, minItems: 1, uniqueItems: true },
+    /** What a model trained under the allowance inherits. */
+    restrictions,
+  },
+} as const;
+
 const entry = {
   type: 'object',
   required: ['subject', 'agreement', 'url', 'clauses', 'checked', 'training', 'duties', 'restrictions', 'notes'],
@@ -78,7 +134,8 @@ const entry = {
       type: 'object',
       required: ['name', 'version'],
       additionalProperties: false,
-      properties: { name: text, version: text, effective: date },
+      // effective: the date the agreement's text bears; governing_law: the law and courts it names.
+      properties: { name: text, version: text, effective: date, governing_law: text },
     },
     url: { type: 'string', format: 'uri', pattern: '^https://' },
     clauses: {
@@ -98,15 +155,9 @@ const entry = {
     },
     training: { enum: TRAINING_CLASSES },
     duties: { type: 'array', items: duty },
-    restrictions: {
-      type: 'object',
-      required: ['forbidden_deployment_purposes', 'use_restrictions'],
-      additionalProperties: false,
-      properties: {
-        forbidden_deployment_purposes: { type: 'array', items: id, uniqueItems: true },
-        use_restrictions: { type: 'array', items: text },
-      },
-    },
+    restrictions,
+    licensee_conditions: { type: 'array', items: licenseeCondition },
+    allowances: { type: 'object', propertyNames: id, additionalProperties: allowance },
     notes: text,
   },
   // Quotes are required unless the entry says the text was not found.
@@ -136,15 +187,36 @@ export const catalogueSchema = {
   },
 } as const;
 
+type Restrictions = { forbidden_deployment_purposes: string[]; use_restrictions: string[] };
+
+export interface LicenseeCondition {
+  kind: (typeof LICENSEE_CONDITION_KINDS)[number];
+  clause: number;
+  text: string;
+  regions?: string[];
+  monthly_active_users?: number;
+}
+
+export interface Allowance {
+  clause: number;
+  text: string;
+  purposes: string[];
+  restrictions: Restrictions;
+}
+
 export interface CatalogueEntry {
-  subject: { kind: 'provider-api'; provider: string; terms: 'business' | 'consumer' } | { kind: 'checkpoint'; model_id: string; revision: string };
-  agreement: { name: string; version: string; effective?: string };
+  subject:
+    | { kind: 'provider-api'; provider: string; terms: 'business' | 'consumer' }
+    | { kind: 'checkpoint'; model_id: string; revision: string; aliases?: string[]; released?: string };
+  agreement: { name: string; version: string; effective?: string; governing_law?: string };
   url: string;
   clauses: { section: string; text: string }[];
   checked: { on: string; how: (typeof CHECK_METHODS)[number]; source: string };
   training: TrainingClass;
   duties: { kind: (typeof DUTY_KINDS)[number]; text: string; trigger: (typeof DUTY_TRIGGERS)[number]; prefix?: string }[];
-  restrictions: { forbidden_deployment_purposes: string[]; use_restrictions: string[] };
+  restrictions: Restrictions;
+  licensee_conditions?: LicenseeCondition[];
+  allowances?: Record<string, Allowance>;
   notes: string;
 }
 

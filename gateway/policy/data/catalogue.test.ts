@@ -176,3 +176,64 @@ t.test('the policy build refuses a catalogue change that lacks a field or is dat
   await writeFile(join(dir, 'data', 'licences.json'), '{"licences": ');
   t.match((await schemaStep(dir, today)).output, /data\/licences.json:\d+: not valid JSON/);
 });
+
+t.test('a checkpoint is covered under its aliases and at an abbreviated pinned revision', async (t) => {
+  const providers = { vllm: { kind: 'openai-compatible' as const, baseUrl: 'http://127.0.0.1:1', external: false } } as unknown as Config['providers'];
+  const served = (upstreamModel: string, revision?: string) => ({ providers, models: { m: { provider: 'vllm', upstreamModel, licence: 'c4ai-command-r-v01', ...(revision ? { revision } : {}) } } }) as unknown as Pick<Config, 'providers' | 'models'>;
+  const pin = '80d6b085dbccc9285fcd8d00aa8859dca1ca92a4';
+  t.same(uncoveredModels(served('CohereLabs/c4ai-command-r-v01', pin), shipped), []);
+  t.same(uncoveredModels(served('CohereForAI/c4ai-command-r-v01', pin.slice(0, 7)), shipped), [], 'the renamed id, abbreviated revision');
+  t.match(uncoveredModels(served('CohereLabs/c4ai-command-r-plus', pin), shipped).join('\n'), /covers CohereLabs\/c4ai-command-r-v01, not CohereLabs\/c4ai-command-r-plus/);
+  t.match(uncoveredModels(served('CohereLabs/c4ai-command-r-v01', 'aaaaaaa'), shipped).join('\n'), /covers revision 80d6b08/);
+  t.match(uncoveredModels(served('CohereLabs/c4ai-command-r-v01'), shipped).join('\n'), /not \(unpinned\)/);
+});
+
+t.test('a rule may cite only a clause the entry quotes, and allowances restrict to declared purposes', async (t) => {
+  const c = copy();
+  c.licences['qwen2.5-72b-instruct'].licensee_conditions![0].clause = 9;
+  c.licences['openai-services-agreement'].allowances!['permitted-exception'].clause = 5;
+  c.licences['openai-services-agreement'].allowances!['permitted-exception'].restrictions.forbidden_deployment_purposes.push('astrology');
+  const problems = catalogueProblems(c, today).join('\n');
+  t.match(problems, /licensee_conditions\/0: clause 9 is not one of the entry's 3 quoted clauses/);
+  t.match(problems, /allowances\/permitted-exception: clause 5 is not one of the entry's 2 quoted clauses/);
+  t.match(problems, /"astrology" is not a declared deployment purpose/);
+  const mixed = copy();
+  (mixed.licences['qwen2.5-72b-instruct'].licensee_conditions![0] as { regions?: string[] }).regions = ['EU'];
+  t.not(catalogueProblems(mixed, today).length, 0, 'a user threshold names no regions');
+});
+
+t.test('every checkpoint entry is pinned or says why not, and dates its release when it is known', async (t) => {
+  for (const [id, e] of Object.entries(shipped.licences)) {
+    if (e.subject.kind !== 'checkpoint') continue;
+    if (e.subject.revision === 'unpinned') t.match(e.notes + e.checked.source, /unpinned|revision/i, `${id} explains its missing pin`);
+  }
+  const gptOss = shipped.licences['gpt-oss-20b'];
+  t.equal(gptOss.subject.kind === 'checkpoint' && gptOss.subject.released, '2025-08-05');
+  t.equal(gptOss.agreement.effective, undefined, 'the Apache License’s own date is not the release');
+  t.equal(shipped.catalogue.reviewed_on, '2026-12-04');
+});
+
+t.test('the build refuses company rules that turn on an allowance the catalogue lacks, or name an unknown entry', async (t) => {
+  const { schemaStep } = await import('../toolchain/data-check.js');
+  const { cp, mkdtemp, writeFile } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const dir = await mkdtemp(join(tmpdir(), 'tg-company-refs-'));
+  await cp(join(root, 'policies'), dir, { recursive: true });
+  const file = join(dir, 'data', 'company.json');
+  const company = JSON.parse(await readFile(file, 'utf8'));
+  company.company.training.allowances = ['openai-services-agreement/permitted-exception'];
+  await writeFile(file, JSON.stringify(company));
+  t.equal((await schemaStep(dir, today)).ok, true, 'the shipped allowance, turned on');
+  company.company.training.allowances = ['openai-services-agreement/permited-exception'];
+  company.company.licensee.separate_licences = ['qwen-72b'];
+  await writeFile(file, JSON.stringify(company));
+  const refused = await schemaStep(dir, today);
+  t.equal(refused.ok, false);
+  t.match(refused.output, /"openai-services-agreement\/permited-exception" is not an allowance of the licence catalogue/);
+  t.match(refused.output, /"qwen-72b" is not an entry of the licence catalogue/);
+  company.company.training.allowances = ['openai-services-agreement/permitted-exception'];
+  company.company.licensee.separate_licences = [];
+  company.company.training.purposes = ['training-data', 'classifier-training'];
+  await writeFile(file, JSON.stringify(company));
+  t.match((await schemaStep(dir, today)).output, /admits purpose "provider-fine-tuning", which is not one of company.training.purposes/);
+});

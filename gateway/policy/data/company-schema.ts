@@ -13,7 +13,7 @@ export const companySchema = {
   properties: {
     company: {
       type: 'object',
-      required: ['purposes', 'teams', 'obligations', 'training'],
+      required: ['purposes', 'teams', 'obligations', 'training', 'licensee'],
       additionalProperties: false,
       properties: {
         purposes: {
@@ -53,7 +53,26 @@ export const companySchema = {
           required: ['personal_data_trainable_teams'],
           additionalProperties: false,
           // purposes: the purposes that produce training data, checked against the licence terms.
-          properties: { personal_data_trainable_teams: names, purposes: names },
+          // allowances: the catalogue's narrow permissions the legal team has turned on, as "<entry>/<allowance>".
+          properties: {
+            personal_data_trainable_teams: names,
+            purposes: names,
+            allowances: { type: 'array', items: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]*/[a-z0-9][a-z0-9.-]*$' }, uniqueItems: true },
+          },
+        },
+        // The company as a licensee, for licences that exclude some licensees outright (licensee_conditions).
+        licensee: {
+          type: 'object',
+          required: ['regions', 'monthly_active_users', 'separate_licences'],
+          additionalProperties: false,
+          properties: {
+            // Where the company is domiciled or has its principal place of business, as licences name regions ("EU").
+            regions: { type: 'array', items: { type: 'string', pattern: '^[A-Z]{2,3}$' }, uniqueItems: true },
+            // Monthly active users of the company's products and services, as licence thresholds count them.
+            monthly_active_users: { type: 'integer', minimum: 0 },
+            // Catalogue entries for which the company holds a separate licence from the vendor (lifts their licensee conditions).
+            separate_licences: names,
+          },
         },
       },
     },
@@ -65,7 +84,8 @@ export interface CompanyRules {
     purposes: Record<string, string>;
     teams: Record<string, { providers: string[]; models: string[]; purposes: string[]; deny_external_data_classes: string[]; mask_data_classes?: string[] }>;
     obligations: { watermark: boolean; watermark_exempt_endpoints: string[]; content_logging: (typeof CONTENT_LOGGING)[number] };
-    training: { personal_data_trainable_teams: string[]; purposes?: string[] };
+    training: { personal_data_trainable_teams: string[]; purposes?: string[]; allowances?: string[] };
+    licensee: { regions: string[]; monthly_active_users: number; separate_licences: string[] };
   };
 }
 

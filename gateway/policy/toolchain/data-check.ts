@@ -4,7 +4,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
-import { catalogueProblems } from '../data/catalogue-check.js';
+import { catalogueProblems, companyCatalogueProblems } from '../data/catalogue-check.js';
+import type { Catalogue } from '../data/catalogue-schema.js';
 import { companySchema, crossReferenceProblems, type CompanyRules } from '../data/company-schema.js';
 import type { StepReport } from './report.js';
 
@@ -59,7 +60,16 @@ async function fileReport(dir: string, file: string, problemsOf: (text: string) 
   return { ok: problems.length === 0, output: output || `${file} matches its schema` };
 }
 
+/** Once both files are sound on their own: what the company rules name in the catalogue exists. */
+async function crossFileReport(dir: string): Promise<{ ok: boolean; output: string }> {
+  const [company, licences] = await Promise.all([readFile(join(dir, COMPANY_FILE), 'utf8'), readFile(join(dir, LICENCES_FILE), 'utf8')]);
+  const problems = companyCatalogueProblems(JSON.parse(company) as CompanyRules, JSON.parse(licences) as Catalogue);
+  return { ok: problems.length === 0, output: problems.map((p) => `${COMPANY_FILE}:0: ${p}`).join('\n') || `${COMPANY_FILE} names only what ${LICENCES_FILE} holds` };
+}
+
 export async function schemaStep(dir: string, today = new Date().toISOString().slice(0, 10)): Promise<StepReport> {
   const reports = [await fileReport(dir, COMPANY_FILE, companyProblems), await fileReport(dir, LICENCES_FILE, (text) => licenceProblems(text, today))];
+  const bothPresent = reports.every((r) => r.ok && !r.output.startsWith('no '));
+  if (bothPresent) reports.push(await crossFileReport(dir));
   return { step: 'schema', ok: reports.every((r) => r.ok), output: reports.map((r) => r.output).join('\n') };
 }

@@ -10,6 +10,7 @@ import { AUDIT_UNAVAILABLE, denialMessage, errorAnswer, errorAnswerFor, errorTyp
 import { SseRelay } from '../dialects/sse.js';
 import { isObject } from '../dialects/json-object.js';
 import { nestingExceeds } from '../text/json-nesting.js';
+import { LoopSlices } from '../core/loop-slices.js';
 import { emptyOutput, servedText, type CollectedOutput, type EndpointAdapter, type ParsedRequest } from '../dialects/types.js';
 import { newCall, recordParts, type AdmittedCall, type Call, type IncomingHeaders } from './call.js';
 import { callRecord, loggedValue, type RecordParts } from './call-record.js';
@@ -56,6 +57,8 @@ const INCOMPLETE = 'the provider stream ended before its end event (finish reaso
 /** Deepest nesting of a provider's JSON answer: checked before it is parsed, so nothing recursive downstream can overflow on it. */
 export const MAX_ANSWER_DEPTH = 256;
 const NOT_COMPLETED = 'termsgate failed to complete this answer';
+/** Stream chunks handled per turn of the event loop, all streams together, before I/O gets its turn: /healthz stays quick under a flood of streams. */
+export const STREAM_SLICE_MS = 5;
 
 /** A provider answer the gateway cannot pass on (mislabelled, not JSON, nested too deep, no events): a 502. */
 class ProviderAnswerError extends Error {}
@@ -73,6 +76,7 @@ function reason(err: unknown): string {
 export class RequestPath {
   readonly #d: RequestPathDeps;
   readonly #telemetry: Telemetry;
+  readonly #slices = new LoopSlices(STREAM_SLICE_MS);
 
   constructor(deps: RequestPathDeps) {
     this.#d = deps;
@@ -234,6 +238,7 @@ export class RequestPath {
         const relay = new SseRelay(adapter.streamTransformer(marker, out, body));
         let first = '';
         for await (const chunk of res.body) {
+          while (this.#slices.spent()) await this.#slices.next();
           if (first.length < 64 && relay.events === 0) first += Buffer.from(chunk as Uint8Array).toString('utf8', 0, 64);
           const text = relay.push(chunk as Uint8Array);
           if (text) await sink.write(text);

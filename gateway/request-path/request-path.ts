@@ -11,6 +11,7 @@ import { SseRelay } from '../dialects/sse.js';
 import { isObject } from '../dialects/json-object.js';
 import { nestingExceeds } from '../text/json-nesting.js';
 import { LoopSlices } from '../core/loop-slices.js';
+import { CanonicalValue } from '../core/canonical-json.js';
 import { emptyOutput, servedText, type CollectedOutput, type EndpointAdapter, type ParsedRequest } from '../dialects/types.js';
 import { newCall, recordParts, type AdmittedCall, type Call, type IncomingHeaders } from './call.js';
 import { callRecord, loggedValue, type RecordParts } from './call-record.js';
@@ -178,7 +179,8 @@ export class RequestPath {
       }
     }
     // A masked call's log keeps what was forwarded, so the log never holds what the provider was kept from.
-    call.loggedRequest = this.#logged(call, call.masked.length > 0 ? call.forwarded : body);
+    // Every record of the call names the request by one digest: its canonical text is computed once, by the first record.
+    call.loggedRequest = new CanonicalValue(this.#logged(call, call.masked.length > 0 ? call.forwarded : body));
     call.token = this.#d.provenanceTokens.sign({ decision_id: call.id, licence: training.licence, trainable: training.permit, policy_revision: revision, iat: Math.floor(Date.now() / 1000) });
     // A signing failure surfaces where the token is awaited; until then it must not count as unhandled.
     call.token.catch(() => undefined);

@@ -9,7 +9,7 @@ import type { AuditRecord, CallContent } from '../../core/contracts.js';
 import { indexFields } from '../../core/record-kind.js';
 import type { CheckpointSigner } from '../../signing/checkpoint-signer.js';
 import type { AuditLog, ConsistencyProof, InclusionProof, StoredEntry } from '../audit-log.js';
-import { canonicalDigest, canonicalJson } from '../../core/canonical-json.js';
+import { canonicalJson, canonicalOf } from '../../core/canonical-json.js';
 import { openCheckpoint, signCheckpoint, verifierKey, type SignedCheckpoint } from '../../tlog/checkpoint.js';
 import { contentStage, recordWithDigests } from '../record-content.js';
 import { recordMatcher, type RecordFilter } from '../filter.js';
@@ -319,8 +319,7 @@ export class PgAuditLog implements AuditLog {
   }
 
   async #putContent(value: unknown): Promise<string> {
-    const body = canonicalJson(value);
-    const digest = canonicalDigest(body);
+    const { text: body, digest } = canonicalOf(value);
     await this.#pool.query('insert into audit_content (digest, body) values ($1, $2) on conflict (digest) do nothing', [digest, body]);
     return digest;
   }

@@ -14,7 +14,7 @@ import { openCheckpoint, signCheckpoint, verifierKey, type SignedCheckpoint } fr
 import { contentStage, recordWithDigests } from '../record-content.js';
 import { recordMatcher, type RecordFilter } from '../filter.js';
 import { decodeLeaf, encodeLeaf, type LogEntry } from '../../tlog/leaf.js';
-import { consistencyProof, Frontier, HASH_SIZE, inclusionProof, leafHash, treeRoot, type HashReader, type StoredNode } from '../../tlog/merkle.js';
+import { consistencyProof, Frontier, HASH_SIZE, inclusionProof, leafHash, rangeSubtrees, treeRoot, type HashReader, type StoredNode } from '../../tlog/merkle.js';
 import { PG_SCHEMA_SQL } from './schema.js';
 import { BatchQueue } from '../../core/batch-queue.js';
 import { InFlight } from '../../core/in-flight.js';
@@ -384,6 +384,11 @@ export class PgAuditLog implements AuditLog {
     await this.#checkSize(to);
     const r = await withNodes(this.#pool, (read) => ({ proof: consistencyProof(read, from, to), fromRoot: treeRoot(read, from), toRoot: treeRoot(read, to) }));
     return { from, to, proof: r.proof.map((h) => h.toString('base64')), fromRoot: r.fromRoot.toString('base64'), toRoot: r.toRoot.toString('base64') };
+  }
+
+  async rangeHashes(start: number, end: number): Promise<Buffer[]> {
+    await this.#checkSize(end);
+    return withNodes(this.#pool, (read) => rangeSubtrees(start, end).map(({ level, index }) => read(level, index)));
   }
 
   async get(seq: number): Promise<LogEntry | null> {

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import t from 'tap';
 import { openCheckpoint } from '../gateway/tlog/checkpoint.js';
-import { Frontier, leafHash, verifyConsistency, verifyInclusion } from '../gateway/tlog/merkle.js';
+import { Frontier, leafHash, RangeHasher, verifyConsistency, verifyInclusion } from '../gateway/tlog/merkle.js';
 import { encodeLeaf } from '../gateway/tlog/leaf.js';
 import { PgAuditLog, sequencerLockKey } from '../gateway/audit/postgres/log.js';
 import { auditConfig, PG_URL, sampleRecord, testKeys } from './audit-fixtures.js';
@@ -89,6 +89,12 @@ t.test('two replicas, the sequencer dies, the other takes over, the tree verifie
   for await (const e of b.query({ team: 'legal', decision: 'allow', limit: 5 })) legal.push(e.record);
   t.equal(legal.length, 5);
   t.ok(legal.every((r) => r.principal.team === 'legal' && r.decision === 'allow'));
+  // The stored nodes name a run of leaves as its aligned subtrees: what hashing the leaves gives.
+  for (const [lo, hi] of [[0, 777], [0, 1000], [13, 400]]) {
+    const run = new RangeHasher(lo);
+    for await (const e of a.query({ fromSeq: lo, toSeq: hi })) run.append(leafHash(e.leaf));
+    t.same((await b.rangeHashes(lo, hi)).map((h) => h.toString('hex')), run.hashes().map((h) => h.toString('hex')), `leaves [${lo}, ${hi}) from the stored tree`);
+  }
 });
 
 t.test('control-plane changes share the log: sequenced, queried by kind, left out of call filters', async (t) => {

@@ -40,6 +40,8 @@ export interface AuditLog extends AuditSink {
   /** Many inclusion proofs against one tree size at once (exports). */
   inclusionProofs(seqs: number[], treeSize: number): Promise<Buffer[][]>;
   consistencyProof(from: number, to: number): Promise<ConsistencyProof>;
+  /** The stored hashes of rangeSubtrees(start, end) (end at most the log's size): a run of leaves named without reading them. */
+  rangeHashes(start: number, end: number): Promise<Buffer[]>;
   get(seq: number): Promise<LogEntry | null>;
   query(filter?: RecordFilter): AsyncIterable<StoredEntry>;
   /** Stored content by digest; null when never stored or purged. */

@@ -1,7 +1,7 @@
 import canonicalizeModule from 'canonicalize';
 import fc from 'fast-check';
 import t from 'tap';
-import { canonicalJson, contentDigest } from './canonical-json.js';
+import { CanonicalValue, canonicalJson, canonicalOf, contentDigest } from './canonical-json.js';
 
 const canonicalize = canonicalizeModule as unknown as (input: unknown) => string | undefined;
 
@@ -34,4 +34,19 @@ t.test('byte-identical to the library on any JSON value, "__proto__" members inc
     return canonicalJson(parsed) === canonicalize(parsed);
   }));
   t.throws(() => canonicalJson(undefined), TypeError, 'undefined has no canonical form');
+});
+
+t.test('a CanonicalValue gives the text and digest of its value, computed once however often it is named', async (t) => {
+  fc.assert(fc.property(fc.jsonValue(), (v) => {
+    const c = new CanonicalValue(v);
+    return canonicalJson(c) === canonicalJson(v) && contentDigest(c) === contentDigest(v) && c.digest === contentDigest(v) && canonicalOf(c) === c;
+  }));
+  let serialised = 0;
+  const c = new CanonicalValue({ messages: [{ toJSON: () => (serialised++, 'hello') }] });
+  for (let i = 0; i < 3; i++) {
+    contentDigest(c);
+    canonicalJson(c);
+  }
+  t.equal(serialised, 1, 'three records and a store, one serialisation');
+  t.equal(JSON.stringify({ request: c }), '{"request":{"messages":["hello"]}}', 'JSON.stringify sees the value');
 });

@@ -12,6 +12,7 @@ const canonicalize = canonicalizeModule as unknown as (input: unknown) => string
  * array indices (which JS orders numerically, not as strings) and non-finite numbers go to the library.
  */
 export function canonicalJson(value: unknown): string {
+  if (value instanceof CanonicalValue) return value.text;
   let needLibrary = false;
   const text = JSON.stringify(value, function sortMembers(_key: string, v: unknown): unknown {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) {
@@ -40,10 +41,43 @@ export function canonicalJson(value: unknown): string {
 
 /** "sha256:<hex>" of the canonical JSON of a value: how content is keyed in the content store. */
 export function contentDigest(value: unknown): string {
-  return canonicalDigest(canonicalJson(value));
+  return value instanceof CanonicalValue ? value.digest : canonicalDigest(canonicalJson(value));
 }
 
 /** The same digest of text already in canonical form, for callers that keep the text too (no second serialisation). */
 export function canonicalDigest(canonical: string): string {
   return 'sha256:' + createHash('sha256').update(canonical).digest('hex');
+}
+
+/**
+ * A value whose canonical text and digest are computed once, on first use, however many records and
+ * stores name it: a call's request is named by each of its records and stored by the last one.
+ * canonicalJson and contentDigest take it in place of the value. The value must not change once wrapped.
+ */
+export class CanonicalValue {
+  readonly value: unknown;
+  #text: string | undefined;
+  #digest: string | undefined;
+
+  constructor(value: unknown) {
+    this.value = value;
+  }
+
+  get text(): string {
+    return (this.#text ??= canonicalJson(this.value));
+  }
+
+  get digest(): string {
+    return (this.#digest ??= canonicalDigest(this.text));
+  }
+
+  /** JSON.stringify of a wrapped value is that of the value. */
+  toJSON(): unknown {
+    return this.value;
+  }
+}
+
+/** The canonical text and digest of a value, once: its wrapper as it is, or a new one. */
+export function canonicalOf(value: unknown): CanonicalValue {
+  return value instanceof CanonicalValue ? value : new CanonicalValue(value);
 }

@@ -3,12 +3,23 @@
 // (which may carry Markdown syntax: "#", "-", "1.", ">"). Each decision depends only on the text
 // already seen, so any split of a stream into deltas yields the same placements as the whole text.
 
-const NO_MARK_CHARS = new Set(['<', '>', '/', '\\', '=', '|', '{', '}', '@', '`', '~', '#', '$', '*', '_', '[', ']']);
+// Read as UTF-16 code units (numbers, not one-character strings): this runs for every character of every answer.
+const NO_MARK = new Uint8Array(128);
+for (const ch of '<>/\\=|{}@`~#$*_[]') NO_MARK[ch.charCodeAt(0)] = 1;
 const LETTER = /\p{L}/u;
+const NL = 0x0a;
+const SPACE = 0x20;
+const TAB = 0x09;
+const TICK = 0x60;
+const TILDE = 0x7e;
 
-function isLetter(ch: string): boolean {
-  const c = ch.charCodeAt(0) | 0x20;
-  return (c >= 0x61 && c <= 0x7a) || (ch.charCodeAt(0) > 0x7f && LETTER.test(ch));
+function isLetter(c: number): boolean {
+  const l = c | 0x20;
+  return (l >= 0x61 && l <= 0x7a) || (c > 0x7f && LETTER.test(String.fromCharCode(c)));
+}
+
+function isSpace(c: number): boolean {
+  return c === SPACE || c === TAB || c === 0x0d || c === 0x0c || c === 0x0b;
 }
 
 type LinePhase = 'indent' | 'fence-run' | 'body';
@@ -19,11 +30,11 @@ export class MarkPlacement {
   #gap = 1;
   // Block state.
   #inFence = false;
-  #fenceChar = '';
+  #fenceChar = 0;
   #fenceLen = 0;
   #phase: LinePhase = 'indent';
   #indent = 0;
-  #runChar = '';
+  #runChar = 0;
   #runLen = 0;
   #lineIsCode = false;
   #lineBlank = true;
@@ -40,21 +51,21 @@ export class MarkPlacement {
     this.#interval = interval;
   }
 
-  /** Consumes one UTF-16 code unit; true when a mark goes immediately before it. */
-  next(ch: string): boolean {
-    if (ch === '\n') {
+  /** Consumes one UTF-16 code unit (its char code); true when a mark goes immediately before it. */
+  next(ch: number): boolean {
+    if (ch === NL) {
       this.#endLine();
       return false;
     }
     if (this.#phase === 'indent') {
-      if (ch === ' ' && this.#indent < 4) {
+      if (ch === SPACE && this.#indent < 4) {
         this.#indent++;
         return false;
       }
-      if (ch === '\t' || this.#indent >= 4) {
+      if (ch === TAB || this.#indent >= 4) {
         this.#lineIsCode = true;
         this.#phase = 'body';
-      } else if (ch === '`' || ch === '~') {
+      } else if (ch === TICK || ch === TILDE) {
         this.#phase = 'fence-run';
         this.#runChar = ch;
         this.#runLen = 1;
@@ -73,6 +84,40 @@ export class MarkPlacement {
     return this.#body(ch);
   }
 
+  /**
+   * Consumes `text` from `from` on; returns the index of the first character a mark goes before (consumed
+   * too), or text.length. The same decisions as next() for each character, with the letters of a prose word
+   * taken in one tight loop: most characters of an answer are inside words.
+   */
+  advance(text: string, from: number): number {
+    const n = text.length;
+    let i = from;
+    while (i < n) {
+      if (this.#phase === 'body' && !this.#inFence && !this.#lineIsCode && this.#tickRun === 0) {
+        let len = 0;
+        let noMark = this.#wordHasNoMarkChar;
+        let letter = this.#wordHasLetter;
+        for (; i < n; i++) {
+          const c = text.charCodeAt(i);
+          if (c === NL || c === TICK || isSpace(c)) break;
+          len++;
+          if (c < 128 && NO_MARK[c] === 1) noMark = true;
+          else if (!letter && isLetter(c)) letter = true;
+        }
+        if (len > 0) {
+          this.#lineBlank = false;
+          this.#wordLen += len;
+          this.#wordHasNoMarkChar = noMark;
+          this.#wordHasLetter = letter;
+        }
+        if (i === n) break;
+      }
+      if (this.next(text.charCodeAt(i))) return i;
+      i++;
+    }
+    return n;
+  }
+
   #endFenceRun(): void {
     this.#phase = 'body';
     if (this.#runLen >= 3) {
@@ -84,7 +129,7 @@ export class MarkPlacement {
       } else if (this.#runChar === this.#fenceChar && this.#runLen >= this.#fenceLen) {
         this.#fenceLen = -1; // closes at the end of this line
       }
-    } else if (!this.#inFence && this.#runChar === '`') {
+    } else if (!this.#inFence && this.#runChar === TICK) {
       this.#tickRun = this.#runLen;
       this.#wordLen = this.#runLen;
       this.#wordHasNoMarkChar = true;
@@ -115,9 +160,9 @@ export class MarkPlacement {
     this.#tickRun = 0;
   }
 
-  #body(ch: string): boolean {
+  #body(ch: number): boolean {
     if (this.#inFence || this.#lineIsCode) return false;
-    if (ch === '`') {
+    if (ch === TICK) {
       this.#tickRun++;
       this.#lineBlank = false;
       this.#wordLen++;
@@ -125,16 +170,15 @@ export class MarkPlacement {
       return false;
     }
     this.#resolveTicks();
-    const space = ch === ' ' || ch === '\t' || ch === '\r' || ch === '\f' || ch === '\v';
-    if (!space) {
+    if (!isSpace(ch)) {
       this.#lineBlank = false;
       this.#wordLen++;
-      if (NO_MARK_CHARS.has(ch)) this.#wordHasNoMarkChar = true;
+      if (ch < 128 && NO_MARK[ch] === 1) this.#wordHasNoMarkChar = true;
       else if (!this.#wordHasLetter && isLetter(ch)) this.#wordHasLetter = true;
       return false;
     }
     if (this.#wordLen === 0) return false;
-    const eligible = ch === ' ' && this.#inlineTicks === 0 && this.#wordsOnLine > 0 && this.#wordHasLetter && !this.#wordHasNoMarkChar;
+    const eligible = ch === SPACE && this.#inlineTicks === 0 && this.#wordsOnLine > 0 && this.#wordHasLetter && !this.#wordHasNoMarkChar;
     if (this.#inlineTicks === 0) this.#wordsSinceMark++;
     this.#wordsOnLine++;
     this.#endWord();

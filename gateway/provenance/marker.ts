@@ -20,11 +20,9 @@ export function createOutputMarker(fields: WatermarkFields, key: MacKey, interva
       push(delta: string): string {
         let out = '';
         let from = 0;
-        for (let i = 0; i < delta.length; i++) {
-          if (placement.next(delta[i])) {
-            out += delta.slice(from, i) + mark;
-            from = i;
-          }
+        for (let i = placement.advance(delta, 0); i < delta.length; i = placement.advance(delta, i + 1)) {
+          out += delta.slice(from, i) + mark;
+          from = i;
         }
         return out + delta.slice(from);
       },

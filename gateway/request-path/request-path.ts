@@ -12,6 +12,8 @@ import { AUDIT_UNAVAILABLE, denialMessage, errorAnswer, errorAnswerFor, errorTyp
 import { SseRelay } from '../dialects/sse.js';
 import { isObject } from '../dialects/json-object.js';
 import { nestingExceeds } from '../text/json-nesting.js';
+import { LoopSlices } from '../core/loop-slices.js';
+import { CanonicalValue } from '../core/canonical-json.js';
 import { emptyOutput, servedText, type CollectedOutput, type EndpointAdapter, type ParsedRequest } from '../dialects/types.js';
 import { newCall, recordParts, type AdmittedCall, type Call, type IncomingHeaders } from './call.js';
 import { callRecord, loggedValue, type RecordParts } from './call-record.js';
@@ -78,6 +80,8 @@ export const MAX_ANSWER_DEPTH = 256;
 const NOT_COMPLETED = 'termsgate failed to complete this answer';
 /** The terms' refusal of a training purpose: its prompts are remembered to spot them under another purpose. */
 const TRAINING_FORBIDDEN = 'terms.training_forbidden';
+/** Stream chunks handled per turn of the event loop, all streams together, before I/O gets its turn: /healthz stays quick under a flood of streams. */
+export const STREAM_SLICE_MS = 5;
 
 /** A provider answer the gateway cannot pass on (mislabelled, not JSON, nested too deep, no events): a 502. */
 class ProviderAnswerError extends Error {}
@@ -95,6 +99,7 @@ function reason(err: unknown): string {
 export class RequestPath {
   readonly #d: RequestPathDeps;
   readonly #telemetry: Telemetry;
+  readonly #slices = new LoopSlices(STREAM_SLICE_MS);
 
   constructor(deps: RequestPathDeps) {
     this.#d = deps;
@@ -227,7 +232,8 @@ export class RequestPath {
     call.tel.setRoute(route);
     call.tel.setDecision({ decision: 'allow', revision, trainable: training.permit, id: call.id });
     // A masked call's log keeps what was forwarded, so the log never holds what the provider was kept from.
-    call.loggedRequest = this.#logged(call, masked.length > 0 ? forwarded : body);
+    // Every record of the call names the request by one digest: its canonical text is computed once, by the first record.
+    call.loggedRequest = new CanonicalValue(this.#logged(call, masked.length > 0 ? forwarded : body));
     call.token = this.#d.provenanceTokens.sign({ decision_id: call.id, licence: training.licence, trainable: training.permit, policy_revision: revision, iat: Math.floor(Date.now() / 1000) });
     // A signing failure surfaces where the token is awaited; until then it must not count as unhandled.
     call.token.catch(() => undefined);
@@ -359,6 +365,7 @@ export class RequestPath {
         const relay = new SseRelay(adapter.streamTransformer(marker, out, body));
         let first = '';
         for await (const chunk of res.body) {
+          while (this.#slices.spent()) await this.#slices.next();
           if (first.length < 64 && relay.events === 0) first += Buffer.from(chunk as Uint8Array).toString('utf8', 0, 64);
           const text = relay.push(chunk as Uint8Array);
           if (text) await sink.write(text);

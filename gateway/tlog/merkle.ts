@@ -263,6 +263,20 @@ export class RangeHasher {
     this.#end = start;
   }
 
+  /**
+   * A hasher that has taken the leaves [start, end) already, from the hashes of rangeSubtrees(start, end)
+   * (a stored tree's nodes): its state is that decomposition, so appending on gives the same hashes as
+   * appending every leaf from start.
+   */
+  static resume(start: number, end: number, hashes: Buffer[]): RangeHasher {
+    const parts = rangeSubtrees(start, end);
+    if (parts.length !== hashes.length) throw new Error(`[${start}, ${end}) has ${parts.length} subtrees, ${hashes.length} hashes given`);
+    const h = new RangeHasher(start);
+    h.#stack = parts.map((p, k) => ({ ...p, hash: hashes[k] }));
+    h.#end = end;
+    return h;
+  }
+
   get end(): number {
     return this.#end;
   }

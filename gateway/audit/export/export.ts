@@ -46,8 +46,9 @@ function recordJsonOf(entry: StoredEntry): string {
 
 /**
  * Every leaf below the checkpoint's size, in order, in batches: a selected record with its proof, or a
- * run of leaves the filter left out as aligned subtree hashes (O(log n) hashes a run). The whole tree is
- * read, so that a verifier can recompute the signed root from the records and the omitted hashes.
+ * run of leaves the filter left out as aligned subtree hashes (O(log n) hashes a run), so that a verifier
+ * can recompute the signed root from the records and the omitted hashes. The leaves below fromSeq are not
+ * read: their run starts from the stored tree's subtree hashes (O(log n) nodes, however far fromSeq is).
  */
 export async function* exportRows(log: AuditLog, checkpoint: SignedCheckpoint, filter: RecordFilter): AsyncGenerator<ExportItem[]> {
   const match = recordMatcher(filter);
@@ -57,7 +58,8 @@ export async function* exportRows(log: AuditLog, checkpoint: SignedCheckpoint, f
   let chain: Buffer = CHAIN_START;
   let items: ExportItem[] = [];
   let selected: StoredEntry[] = [];
-  let run: RangeHasher | null = null;
+  const skipped = Math.min(fromSeq, checkpoint.size);
+  let run: RangeHasher | null = skipped > 0 ? RangeHasher.resume(0, skipped, await log.rangeHashes(0, skipped)) : null;
   const endRun = () => {
     if (run && run.end > run.start) items.push({ omitted: true, seq: run.start, count: run.end - run.start, hashes: run.hashes() });
     run = null;
@@ -75,7 +77,7 @@ export async function* exportRows(log: AuditLog, checkpoint: SignedCheckpoint, f
     selected = [];
     return out;
   };
-  for await (const entry of log.query({ toSeq: checkpoint.size })) {
+  for await (const entry of log.query({ fromSeq: skipped, toSeq: checkpoint.size })) {
     if (entry.seq >= fromSeq && entry.seq < toSeq && left > 0 && match(entry.record)) {
       endRun();
       left--;

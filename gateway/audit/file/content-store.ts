@@ -4,7 +4,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { FileHandle } from 'node:fs/promises';
-import { canonicalDigest, canonicalJson } from '../../core/canonical-json.js';
+import { canonicalOf } from '../../core/canonical-json.js';
 
 const DIGEST = /^sha256:([0-9a-f]{64})$/;
 
@@ -29,8 +29,7 @@ export class ContentStore {
    * Written to a temporary name and renamed, so a crash never leaves a partial file under a digest.
    */
   async put(value: unknown): Promise<string> {
-    const text = canonicalJson(value);
-    const digest = canonicalDigest(text);
+    const { text, digest } = canonicalOf(value);
     const path = this.#path(digest);
     if (existsSync(path)) return digest;
     const dir = dirname(path);

@@ -11,7 +11,7 @@ import { appendCheckpoint, readCheckpoints, writeVerifierKey } from './checkpoin
 import { ContentStore } from './content-store.js';
 import { recordMatcher, type RecordFilter } from '../filter.js';
 import { decodeLeaf, encodeLeaf, type LogEntry } from '../../tlog/leaf.js';
-import { cachedReader, consistencyProof, Frontier, inclusionProof, leafHash, treeRoot, type StoredNode } from '../../tlog/merkle.js';
+import { cachedReader, consistencyProof, Frontier, inclusionProof, leafHash, rangeSubtrees, treeRoot, type StoredNode } from '../../tlog/merkle.js';
 import { purgeContent } from './retention.js';
 import { WitnessClient } from '../witnessing/client.js';
 import { AuditCorruptionError, SegmentStore } from './segment-store.js';
@@ -292,6 +292,11 @@ export class FileAuditLog implements AuditLog {
       fromRoot: treeRoot(this.#tree.read, from).toString('base64'),
       toRoot: treeRoot(this.#tree.read, to).toString('base64'),
     };
+  }
+
+  async rangeHashes(start: number, end: number): Promise<Buffer[]> {
+    this.#checkSize(end);
+    return rangeSubtrees(start, end).map(({ level, index }) => this.#tree.read(level, index));
   }
 
   async get(seq: number): Promise<LogEntry | null> {

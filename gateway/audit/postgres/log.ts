@@ -9,12 +9,12 @@ import type { AuditRecord, CallContent } from '../../core/contracts.js';
 import { indexFields } from '../../core/record-kind.js';
 import type { CheckpointSigner } from '../../signing/checkpoint-signer.js';
 import type { AuditLog, ConsistencyProof, InclusionProof, StoredEntry } from '../audit-log.js';
-import { canonicalDigest, canonicalJson } from '../../core/canonical-json.js';
+import { canonicalJson, canonicalOf } from '../../core/canonical-json.js';
 import { openCheckpoint, signCheckpoint, verifierKey, type SignedCheckpoint } from '../../tlog/checkpoint.js';
 import { contentStage, recordWithDigests } from '../record-content.js';
 import { recordMatcher, type RecordFilter } from '../filter.js';
 import { decodeLeaf, encodeLeaf, type LogEntry } from '../../tlog/leaf.js';
-import { consistencyProof, Frontier, HASH_SIZE, inclusionProof, leafHash, treeRoot, type HashReader, type StoredNode } from '../../tlog/merkle.js';
+import { consistencyProof, Frontier, HASH_SIZE, inclusionProof, leafHash, rangeSubtrees, treeRoot, type HashReader, type StoredNode } from '../../tlog/merkle.js';
 import { PG_SCHEMA_SQL } from './schema.js';
 import { BatchQueue } from '../../core/batch-queue.js';
 import { InFlight } from '../../core/in-flight.js';
@@ -319,8 +319,7 @@ export class PgAuditLog implements AuditLog {
   }
 
   async #putContent(value: unknown): Promise<string> {
-    const body = canonicalJson(value);
-    const digest = canonicalDigest(body);
+    const { text: body, digest } = canonicalOf(value);
     await this.#pool.query('insert into audit_content (digest, body) values ($1, $2) on conflict (digest) do nothing', [digest, body]);
     return digest;
   }
@@ -385,6 +384,11 @@ export class PgAuditLog implements AuditLog {
     await this.#checkSize(to);
     const r = await withNodes(this.#pool, (read) => ({ proof: consistencyProof(read, from, to), fromRoot: treeRoot(read, from), toRoot: treeRoot(read, to) }));
     return { from, to, proof: r.proof.map((h) => h.toString('base64')), fromRoot: r.fromRoot.toString('base64'), toRoot: r.toRoot.toString('base64') };
+  }
+
+  async rangeHashes(start: number, end: number): Promise<Buffer[]> {
+    await this.#checkSize(end);
+    return withNodes(this.#pool, (read) => rangeSubtrees(start, end).map(({ level, index }) => read(level, index)));
   }
 
   async get(seq: number): Promise<LogEntry | null> {

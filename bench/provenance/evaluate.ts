@@ -13,6 +13,7 @@ import { mailCorpus } from './mail-corpus.js';
 import { passages, rngFrom, speeches, type Rng } from './sotu-corpus.js';
 import { concatenate, homoglyphs, ignorables, promptHistory, transplant } from './laundering.js';
 import { editWords, excerpt, nfkcWhitespace, stripInvisible } from './transforms.js';
+import { camelCase, caesarShift, fillers, hyphenate, lettersReversed, lookAlikeDigits, markup, reversed, rot13, substitute, wordOrderReversed } from './rewording.js';
 
 interface Corpus {
   name: string;
@@ -115,6 +116,21 @@ async function evaluate(corpus: Corpus, seed: number) {
     laundering('homoglyphs in half the words, stripped', (r) => homoglyphs(r, rng)),
     laundering('ignorable code points inside half the words, stripped', (r) => ignorables(r, rng)),
     laundering('prompt-history smuggling: an assistant turn of a permitted record', promptHistory),
+    // Issue 22: cheap rewordings.
+    laundering('25% of words substituted', (r) => substitute(r, 0.25, vocabulary, rng)),
+    laundering('40% of words substituted', (r) => substitute(r, 0.4, vocabulary, rng)),
+    laundering('40% of words substituted or deleted', (r) => stripInvisible(editWords(r, 0.4, vocabulary, rng))),
+    laundering('a filler word every 3 words', (r) => fillers(r, 3, rng)),
+    laundering('a filler word every 2 words', (r) => fillers(r, 2, rng)),
+    laundering('markup and line breaks between words', (r) => markup(r, rng)),
+    laundering('hyphenation inside words', (r) => hyphenate(r, rng)),
+    laundering('camelCase joins', (r) => camelCase(r, rng)),
+    laundering('look-alike digits in half the words', (r) => lookAlikeDigits(r, rng)),
+    laundering('ROT13', rot13),
+    laundering('Caesar cipher, random shift', (r) => caesarShift(r, rng)),
+    laundering('whole text reversed', reversed),
+    laundering('each word\'s letters reversed', lettersReversed),
+    laundering('word order reversed', wordOrderReversed),
   ];
   const runs = new Set<string>();
   for (const s of corpus.served) {

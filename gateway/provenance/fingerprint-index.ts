@@ -18,6 +18,12 @@ export interface RecordInfo {
   trainable: boolean;
 }
 
+/** Both indexes of served outputs, with the same doc numbers: word shingles and loose pairs. */
+export interface ProvenanceIndex {
+  words: FingerprintIndex;
+  loose: FingerprintIndex;
+}
+
 /** A shingle shared by more outputs than this is boilerplate and says nothing about origin. */
 export const MAX_DOC_FREQUENCY = 64;
 

@@ -5,7 +5,8 @@
 // licence, not the text, so a mark whose surroundings are not that output's text was moved there
 // (transplanted) and is restricted, never genuine. Pure: key and index come in as arguments.
 import { fingerprintWords, sampledAt, SHINGLE_WORDS, shingleHashesAt, type Word } from './fingerprint.js';
-import type { FingerprintIndex, RecordInfo } from './fingerprint-index.js';
+import type { FingerprintIndex, ProvenanceIndex, RecordInfo } from './fingerprint-index.js';
+import { looseClaims } from './loose-claims.js';
 import { recordRef, type DecodedPayload, type MacKey } from '../watermark/payload.js';
 import { placedWatermarks, type PlacedMark } from './watermark-reader.js';
 
@@ -218,11 +219,30 @@ export interface SpanReading {
   marks: { genuine: number; forged: number };
 }
 
-export function detectSpans(text: string, key: MacKey, index: FingerprintIndex, resolve: RefResolver): SpanReading {
+// A loose claim is a shadow where another output copied word for word there matches this many times
+// as densely (openings and set phrases of one register recur loosely across outputs).
+const SHADOW_RATIO = 2.5;
+
+/** Loose claims of outputs no word-shingle claim already covers there: rewordings the shingles miss. */
+function addLooseClaims(claims: Claim[], indexes: ProvenanceIndex, shingles: TextShingles): void {
+  const loose = looseClaims(shingles.words, indexes.loose);
+  const overlaps = (a: { first: number; last: number }, b: { first: number; last: number }) => a.first <= b.last + SHINGLE_WORDS - 1 && b.first <= a.last + SHINGLE_WORDS - 1;
+  const verbatim = claims.slice();
+  for (const c of loose) {
+    const range = { first: c.firstWord, last: c.lastWord };
+    if (verbatim.some((o) => o.doc === c.doc && overlaps(o, range))) continue;
+    const shadow = loose.some((o) => o.doc !== c.doc && o.score >= SHADOW_RATIO * c.score && overlaps({ first: o.firstWord, last: o.lastWord }, range) && verbatim.some((v) => v.doc === o.doc && overlaps(v, range)));
+    if (!shadow) claims.push({ doc: c.doc, info: indexes.words.record(c.doc), first: c.firstWord, last: c.lastWord, score: c.score, marks: [] });
+  }
+}
+
+export function detectSpans(text: string, key: MacKey, indexes: ProvenanceIndex, resolve: RefResolver): SpanReading {
+  const index = indexes.words;
   // Marks are read from the text as given: normalisation removes variation selectors.
   const marks = placedWatermarks(text, key);
   const shingles = new TextShingles(text, index);
   const claims = fingerprintClaims(index, shingles);
+  addLooseClaims(claims, indexes, shingles);
   const spans: Span[] = [];
 
   for (const mark of marks) {

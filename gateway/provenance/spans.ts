@@ -109,6 +109,13 @@ class TextShingles {
     return prefix[last + 1] - prefix[first];
   }
 
+  /** Distinct shingles among positions first..last that this output sampled. */
+  heldBetween(index: FingerprintIndex, doc: number, first: number, last: number): number {
+    let n = 0;
+    for (let i = first; i <= last; i++) if (this.#firstMask[i] && index.holds(this.#firstSeen[i], doc)) n++;
+    return n;
+  }
+
   /** The character range covered by shingle positions first..last. */
   range(first: number, last: number): { start: number; end: number } {
     return { start: this.words[first].start, end: this.words[Math.min(last + SHINGLE_WORDS - 1, this.words.length - 1)].end };
@@ -182,7 +189,8 @@ function markSpan(mark: PlacedMark, index: FingerprintIndex, shingles: TextShing
   const base = { ...where, origin: 'watermark' as const, decision_id: resolve(p.decisionRef), licence_class: p.licenceClass };
   if (doc < 0 || shingles.count === 0) return span({ ...base, status: 'unverified', text_matches: false, restricted: true, trainable: p.trainable });
   const info = index.record(doc);
-  const hits = (shingles.hitsOf.get(doc) ?? []).filter((i) => i >= first && i <= last).length;
+  // Asked of the index directly: a text served more often than MAX_LISTED times still vouches for its own marks.
+  const hits = shingles.heldBetween(index, doc, first, last);
   const expected = Math.min(shingles.samples(index.levelOf(doc), first, last), index.samplesOf(doc));
   const trainable = p.trainable && info.trainable;
   const known = { ...base, licence: info.licence, licence_class: p.licenceClass ?? info.licenceClass, trainable };

@@ -22,11 +22,12 @@ export interface DetectionResult {
   spans: Span[];
 }
 
-const ORIGIN_RANK = { both: 0, watermark: 1, fingerprint: 2, none: 3 } as const;
+const ORIGIN_RANK = { both: 0, watermark: 1, fingerprint: 2, public: 3, none: 4 } as const;
 
 /** The span a one-line summary names: a restricted span of a traced output first, since a gate must name its origin. */
 export function leadingSpan(spans: Span[]): Span | null {
-  const traced = spans.filter((s) => s.origin !== 'none');
+  // A quote of public text names no served output: the record's summary is about served outputs.
+  const traced = spans.filter((s) => s.origin !== 'none' && s.origin !== 'public');
   const rank = (s: Span) => [s.restricted ? 0 : 1, s.status === 'genuine' ? 0 : 1, s.decision_id === null ? 1 : 0, ORIGIN_RANK[s.origin], -s.score];
   const sorted = traced.sort((a, b) => {
     const ra = rank(a);
@@ -51,7 +52,7 @@ export function detect(text: string, key: MacKey, index: ProvenanceIndex, resolv
   const lead = leadingSpan(spans);
   if (!lead) return { origin: null, status: 'none', decision_id: null, licence: null, licence_class: null, trainable: null, score: 0, restricted: false, marks, spans };
   return {
-    origin: lead.origin === 'none' ? null : lead.origin,
+    origin: lead.origin === 'none' || lead.origin === 'public' ? null : lead.origin,
     status: lead.status,
     decision_id: lead.decision_id,
     licence: lead.licence,

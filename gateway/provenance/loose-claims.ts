@@ -3,6 +3,7 @@
 // substituted, filler words inserted every few words, or words reordered (issue 22, #5). Pure.
 import { loosePairsAt, sampledAt, type Word } from './fingerprint.js';
 import type { FingerprintIndex } from './fingerprint-index.js';
+import { publicReference } from './public-reference.js';
 
 export interface LooseClaim {
   doc: number;
@@ -29,9 +30,12 @@ export function looseClaims(words: readonly Word[], index: FingerprintIndex): Lo
   const seen = new Set<number>();
   const hitsOf = new Map<number, number[]>();
   const docs: number[] = [];
+  const { loose: publicPairs } = publicReference();
   for (let k = 0; k < hashes.length; k++) {
     if (seen.has(hashes[k])) continue;
     seen.add(hashes[k]);
+    // Pairs of public text are nobody's output.
+    if (publicPairs.has(hashes[k])) continue;
     first[k] = 1;
     for (const doc of index.docsWith(hashes[k], docs)) {
       let ks = hitsOf.get(doc);

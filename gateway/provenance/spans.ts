@@ -7,10 +7,12 @@
 import { fingerprintWords, sampledAt, SHINGLE_WORDS, shingleHashesAt, type Word } from './fingerprint.js';
 import type { FingerprintIndex, ProvenanceIndex, RecordInfo } from './fingerprint-index.js';
 import { looseClaims } from './loose-claims.js';
+import { publicReference } from './public-reference.js';
 import { recordRef, type DecodedPayload, type MacKey } from '../watermark/payload.js';
 import { placedWatermarks, type PlacedMark } from './watermark-reader.js';
 
-export type SpanOrigin = 'watermark' | 'fingerprint' | 'both' | 'none';
+/** public: text of the public reference corpus (public-reference.ts), attributed to its source, never to a call. */
+export type SpanOrigin = 'watermark' | 'fingerprint' | 'both' | 'public' | 'none';
 /**
  * genuine: traced and consistent; transplanted: a genuine mark in text that is not its output's;
  * unverified: a genuine mark whose output is unknown to the index or leaves no sample to compare;
@@ -73,6 +75,8 @@ class TextShingles {
   readonly words: Word[];
   readonly count: number;
   readonly hitsOf = new Map<number, number[]>();
+  /** Positions of shingles of public text, with the public source of each. */
+  readonly publicHits: { position: number; source: number }[] = [];
   readonly #firstSeen: Uint32Array;
   readonly #firstMask: Uint8Array;
   readonly #prefix = new Map<number, Uint32Array>();
@@ -85,10 +89,17 @@ class TextShingles {
     this.#firstMask = new Uint8Array(hashes.length);
     const seen = new Set<number>();
     const docs: number[] = [];
+    const reference = publicReference();
     for (let i = 0; i < hashes.length; i++) {
       // A repeated shingle counts once, where it first occurs.
       if (seen.has(hashes[i])) continue;
       seen.add(hashes[i]);
+      // Public text is nobody's output: it is attributed to its public source instead.
+      const source = reference.shingles.get(hashes[i]);
+      if (source !== undefined) {
+        this.publicHits.push({ position: i, source });
+        continue;
+      }
       this.#firstMask[i] = 1;
       for (const doc of index.docsWith(hashes[i], docs)) {
         let positions = this.hitsOf.get(doc);
@@ -200,6 +211,30 @@ function markSpan(mark: PlacedMark, index: FingerprintIndex, shingles: TextShing
   return span({ ...known, status: 'genuine', text_matches: true, score, restricted: !trainable });
 }
 
+// A quote of public text: this many of its shingles within PUBLIC_GAP positions of each other, over MIN_SPAN_WORDS.
+const PUBLIC_MIN_HITS = 8;
+const PUBLIC_GAP = 8;
+
+/** Stretches quoting the public reference corpus, each attributed to the source most of its shingles come from. */
+function publicSpans(shingles: TextShingles): Span[] {
+  const hits = shingles.publicHits;
+  const out: Span[] = [];
+  let from = 0;
+  for (let k = 1; k <= hits.length; k++) {
+    if (k < hits.length && hits[k].position - hits[k - 1].position <= PUBLIC_GAP) continue;
+    const first = hits[from].position;
+    const last = hits[k - 1].position;
+    if (k - from >= PUBLIC_MIN_HITS && last - first + SHINGLE_WORDS >= MIN_SPAN_WORDS) {
+      const counts = new Map<number, number>();
+      for (let i = from; i < k; i++) counts.set(hits[i].source, (counts.get(hits[i].source) ?? 0) + 1);
+      const source = [...counts].sort((a, b) => b[1] - a[1])[0][0];
+      out.push(span({ ...shingles.range(first, last), origin: 'public', status: 'genuine', licence: publicReference().sources[source], trainable: true, restricted: false, score: 1 }));
+    }
+    from = k;
+  }
+  return out;
+}
+
 /** Consecutive words no traced span covers, as 'none' spans. */
 function untraced(words: Word[], traced: Span[]): Span[] {
   const out: Span[] = [];
@@ -291,7 +326,7 @@ export function detectSpans(text: string, key: MacKey, indexes: ProvenanceIndex,
     );
   }
 
-  const merged = mergeMarkSpans(spans);
+  const merged = [...mergeMarkSpans(spans), ...publicSpans(shingles)];
   const genuine = marks.filter((m) => m.payload.genuine).length;
   return {
     spans: [...merged, ...untraced(shingles.words, merged)].sort((a, b) => a.start - b.start || a.end - b.end),

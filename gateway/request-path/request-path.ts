@@ -161,7 +161,7 @@ export class RequestPath {
     call.tel.setDecision({ decision: request.allow ? 'allow' : 'deny', revision, trainable: training.permit, id: call.id });
     if (!request.allow) return this.#fail(call, sink, 403, denialMessage(request.reasons), 'denied', request.reasons);
     if (call.purpose === TRAINING_PURPOSE) {
-      const screen = this.#d.admission.screen(parsed.prompt, '');
+      const screen = this.#d.admission.screen(parsed.prompt, '', call.principal!);
       if (!screen.admitted) return this.#fail(call, sink, 403, denialMessage(screen.reasons), 'denied', screen.reasons);
     }
     const toMask = (request.obligations.mask ?? []).filter((c) => call.dataClasses.classes.includes(c));
@@ -311,7 +311,7 @@ export class RequestPath {
     let permitId: string | null = null;
     // Only complete answers train. Everything the record would carry is scanned before a permit is
     // signed; a refusal is recorded with its reasons.
-    const screen = training.permit && out.complete && out.text.length > 0 ? this.#d.admission.screen(parsed.prompt, out.text) : null;
+    const screen = training.permit && out.complete && out.text.length > 0 ? this.#d.admission.screen(parsed.prompt, out.text, call.principal!) : null;
     const served = servedText(out);
     if (served.length > 0) this.#d.provenance.remember({ decisionId: call.id, text: served, licence: route.licence, licenceClass: training.licence_class, trainable: training.permit, time });
     // Offered last, so that nothing which can still fail before the record follows a permit.

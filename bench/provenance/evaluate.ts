@@ -15,6 +15,7 @@ import { concatenate, homoglyphs, ignorables, promptHistory, transplant } from '
 import { editWords, excerpt, nfkcWhitespace, stripInvisible } from './transforms.js';
 import { createRequire } from 'node:module';
 import { PUBLIC_SOURCES } from '../../gateway/provenance/public-reference.js';
+import { paraphrase } from '../../gateway/mock-upstream/paraphrase.js';
 import { camelCase, caesarShift, fillers, hyphenate, lettersReversed, lookAlikeDigits, markup, reversed, rot13, substitute, wordOrderReversed } from './rewording.js';
 
 interface Corpus {
@@ -145,6 +146,7 @@ async function evaluate(corpus: Corpus, seed: number) {
     laundering('whole text reversed', reversed),
     laundering('each word\'s letters reversed', lettersReversed),
     laundering('word order reversed', wordOrderReversed),
+    laundering('paraphrase by the mock teacher (WordNet synonyms, clauses reordered)', (r) => paraphrase(stripInvisible(r))),
   ];
   const runs = new Set<string>();
   for (const s of corpus.served) {

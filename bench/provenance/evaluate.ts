@@ -13,6 +13,10 @@ import { mailCorpus } from './mail-corpus.js';
 import { passages, rngFrom, speeches, type Rng } from './sotu-corpus.js';
 import { concatenate, homoglyphs, ignorables, promptHistory, transplant } from './laundering.js';
 import { editWords, excerpt, nfkcWhitespace, stripInvisible } from './transforms.js';
+import { createRequire } from 'node:module';
+import { PUBLIC_SOURCES } from '../../gateway/provenance/public-reference.js';
+import { paraphrase } from '../../gateway/mock-upstream/paraphrase.js';
+import { camelCase, caesarShift, fillers, hyphenate, lettersReversed, lookAlikeDigits, markup, reversed, rot13, substitute, wordOrderReversed } from './rewording.js';
 
 interface Corpus {
   name: string;
@@ -55,8 +59,20 @@ interface LaunderingRow {
 /** The addresses and mails quote one another: a text sharing a verbatim run of COPY_RUN words with a served output is a copy. */
 const COPY_RUN = 12;
 
+const licenceTexts = createRequire(import.meta.url)('spdx-license-list/full') as Record<string, { licenseText: string }>;
+
+/** A passage of 40–120 words of a public licence text: what an output quotes. */
+function publicPassage(rng: Rng): string {
+  const words = licenceTexts[PUBLIC_SOURCES[Math.floor(rng() * PUBLIC_SOURCES.length)]].licenseText.split(/\s+/).filter(Boolean);
+  const n = Math.min(words.length, 40 + Math.floor(rng() * 81));
+  const at = Math.floor(rng() * (words.length - n + 1));
+  return words.slice(at, at + n).join(' ');
+}
+
 async function evaluate(corpus: Corpus, seed: number) {
   const rng = rngFrom(seed);
+  // Issue 22: every fifth output quotes a public licence passage after its own text.
+  corpus = { ...corpus, served: corpus.served.map((text, i) => (i % 5 === 4 ? `${text}\n\n${publicPassage(rng)}` : text)) };
   const vocabulary = [...new Set(corpus.unrelated.slice(0, 500).join(' ').split(/\s+/))];
   const dataDir = mkdtempSync(join(tmpdir(), 'termsgate-prov-eval-'));
   const provenance = await createProvenance({ dataDir, keys: { keyId: randomBytes(8).toString('hex'), macSecret: randomBytes(32) } });
@@ -115,6 +131,22 @@ async function evaluate(corpus: Corpus, seed: number) {
     laundering('homoglyphs in half the words, stripped', (r) => homoglyphs(r, rng)),
     laundering('ignorable code points inside half the words, stripped', (r) => ignorables(r, rng)),
     laundering('prompt-history smuggling: an assistant turn of a permitted record', promptHistory),
+    // Issue 22: cheap rewordings.
+    laundering('25% of words substituted', (r) => substitute(r, 0.25, vocabulary, rng)),
+    laundering('40% of words substituted', (r) => substitute(r, 0.4, vocabulary, rng)),
+    laundering('40% of words substituted or deleted', (r) => stripInvisible(editWords(r, 0.4, vocabulary, rng))),
+    laundering('a filler word every 3 words', (r) => fillers(r, 3, rng)),
+    laundering('a filler word every 2 words', (r) => fillers(r, 2, rng)),
+    laundering('markup and line breaks between words', (r) => markup(r, rng)),
+    laundering('hyphenation inside words', (r) => hyphenate(r, rng)),
+    laundering('camelCase joins', (r) => camelCase(r, rng)),
+    laundering('look-alike digits in half the words', (r) => lookAlikeDigits(r, rng)),
+    laundering('ROT13', rot13),
+    laundering('Caesar cipher, random shift', (r) => caesarShift(r, rng)),
+    laundering('whole text reversed', reversed),
+    laundering('each word\'s letters reversed', lettersReversed),
+    laundering('word order reversed', wordOrderReversed),
+    laundering('paraphrase by the mock teacher (WordNet synonyms, clauses reordered)', (r) => paraphrase(stripInvisible(r))),
   ];
   const runs = new Set<string>();
   for (const s of corpus.served) {
@@ -138,6 +170,10 @@ async function evaluate(corpus: Corpus, seed: number) {
       falsePositives++;
     }
   }
+  // Public passages (licence texts) scanned alone: attributed to a served output they are false positives.
+  const PUBLIC_PASSAGES = 600;
+  let publicFlagged = 0;
+  for (let i = 0; i < PUBLIC_PASSAGES; i++) if (provenance.detect(publicPassage(rng)).origin !== null) publicFlagged++;
   const scanSeconds = (performance.now() - started) / 1000;
   await provenance.close();
   rmSync(dataDir, { recursive: true, force: true });
@@ -154,6 +190,7 @@ async function evaluate(corpus: Corpus, seed: number) {
     false_positives: falsePositives,
     false_positive_rate: falsePositives / independent,
     quoting_passages: { count: quoting, copy_run_words: COPY_RUN, flagged: flaggedQuoting },
+    public_passages: { count: PUBLIC_PASSAGES, attributed_to_an_output: publicFlagged, rate: publicFlagged / PUBLIC_PASSAGES },
     flagged_rate_all_passages: (falsePositives + flaggedQuoting) / corpus.unrelated.length,
     scan_seconds: scanSeconds,
   };
@@ -174,6 +211,7 @@ for (const [corpus, seed] of [
     '|---|---:|---:|---:|---:|---:|---:|',
     ...r.rows.map((x) => `| ${x.copy} | ${x.texts} | ${x.traced} | ${pct(x.rate)} | ${x.via_watermark} | ${x.via_fingerprint} | ${x.wrong_record} |`),
     `| unrelated texts (false positives) | ${r.unrelated} | ${r.false_positives} | ${pct(r.false_positive_rate)} | | | |`,
+    `| public licence passages (attributed to an output) | ${r.public_passages.count} | ${r.public_passages.attributed_to_an_output} | ${pct(r.public_passages.rate)} | | | |`,
     '',
     '| laundering attempt (restricted outputs) | texts | caught | rate |',
     '|---|---:|---:|---:|',

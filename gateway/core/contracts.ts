@@ -334,8 +334,11 @@ export interface TrainingScreen {
 }
 
 export interface TrainingAdmission {
-  /** Scans the record as the feed would store it (gateway/training/feed-messages.ts); a record with any restricted span is not admitted. */
-  screen(messages: unknown[], completion: string): TrainingScreen;
+  /**
+   * Scans the record as the feed would store it (gateway/training/feed-messages.ts), alone and with
+   * the recent records of the scope's key, project and team; a record with any restricted span is not admitted.
+   */
+  screen(messages: unknown[], completion: string, scope?: Pick<Principal, 'keyId' | 'project' | 'team'>): TrainingScreen;
 }
 
 /** Streaming-aware watermark for one output (gateway/provenance). */

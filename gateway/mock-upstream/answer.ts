@@ -3,6 +3,7 @@
 import { codeSample, languageFor, wantsCode } from './code-sample.js';
 import { sampleJson } from './json-sample.js';
 import { composeProse, plainWords } from './prose.js';
+import { PARAPHRASE_DIRECTIVE, paraphrase } from './paraphrase.js';
 import type { Prompt, ToolSpec } from './prompt.js';
 import { pick, rngFrom, seedOf, type Rng } from './rng.js';
 import { estimateTokens, truncateToTokens } from './tokens.js';
@@ -52,6 +53,8 @@ export function planAnswer(prompt: Prompt, sentences: readonly string[], words?:
 
 function bodyText(prompt: Prompt, rng: Rng, sentences: readonly string[], words?: number): string {
   const { format } = prompt;
+  // The teacher asked to rewrite: the last user message, less the directive and a leading "Rewrite …:".
+  if (prompt.lastUserText.match(PARAPHRASE_DIRECTIVE)) return paraphrase(prompt.lastUserText.replace(PARAPHRASE_DIRECTIVE, '').replace(/^\s*(?:rewrite|paraphrase)[^:\n]{0,80}:\s*/i, '').trim());
   if (format.kind === 'json_schema') return JSON.stringify(sampleJson(format.schema, rng, phraseSource(rng, '', sentences)));
   if (format.kind === 'json_object') return JSON.stringify({ answer: composeProse(rng, sentences, words) });
   if (!wantsCode(prompt.lastUserText)) return composeProse(rng, sentences, words);

@@ -1,8 +1,9 @@
 // One text's provenance: its spans (spans.ts) and a record-level summary of them. A record is
 // restricted when any span is. Pure: takes the key and the index as arguments.
-import type { FingerprintIndex } from './fingerprint-index.js';
+import type { ProvenanceIndex } from './fingerprint-index.js';
 import type { MacKey } from '../watermark/payload.js';
 import { detectSpans, type RefResolver, type Span, type SpanStatus } from './spans.js';
+import { plainReadings, type Reading } from '../text/readings.js';
 
 export type { RefResolver, Span } from './spans.js';
 
@@ -21,11 +22,12 @@ export interface DetectionResult {
   spans: Span[];
 }
 
-const ORIGIN_RANK = { both: 0, watermark: 1, fingerprint: 2, none: 3 } as const;
+const ORIGIN_RANK = { both: 0, watermark: 1, fingerprint: 2, public: 3, none: 4 } as const;
 
 /** The span a one-line summary names: a restricted span of a traced output first, since a gate must name its origin. */
 export function leadingSpan(spans: Span[]): Span | null {
-  const traced = spans.filter((s) => s.origin !== 'none');
+  // A quote of public text names no served output: the record's summary is about served outputs.
+  const traced = spans.filter((s) => s.origin !== 'none' && s.origin !== 'public');
   const rank = (s: Span) => [s.restricted ? 0 : 1, s.status === 'genuine' ? 0 : 1, s.decision_id === null ? 1 : 0, ORIGIN_RANK[s.origin], -s.score];
   const sorted = traced.sort((a, b) => {
     const ra = rank(a);
@@ -36,12 +38,21 @@ export function leadingSpan(spans: Span[]): Span | null {
   return sorted[0] ?? null;
 }
 
-export function detect(text: string, key: MacKey, index: FingerprintIndex, resolve: RefResolver): DetectionResult {
-  const { spans, marks } = detectSpans(text, key, index, resolve);
+/** Spans traced in a plain reading of a ciphered or reversed text, at their place in the text as given. */
+function readingSpans(reading: Reading, length: number, key: MacKey, index: ProvenanceIndex, resolve: RefResolver): Span[] {
+  return detectSpans(reading.text, key, index, resolve)
+    .spans.filter((s) => s.origin === 'fingerprint')
+    .map((s) => (reading.mirrored ? { ...s, start: length - s.end, end: length - s.start } : s));
+}
+
+export function detect(text: string, key: MacKey, index: ProvenanceIndex, resolve: RefResolver): DetectionResult {
+  const reading = detectSpans(text, key, index, resolve);
+  const { marks } = reading;
+  const spans = [...reading.spans, ...plainReadings(text).flatMap((r) => readingSpans(r, text.length, key, index, resolve))].sort((a, b) => a.start - b.start || a.end - b.end);
   const lead = leadingSpan(spans);
   if (!lead) return { origin: null, status: 'none', decision_id: null, licence: null, licence_class: null, trainable: null, score: 0, restricted: false, marks, spans };
   return {
-    origin: lead.origin === 'none' ? null : lead.origin,
+    origin: lead.origin === 'none' || lead.origin === 'public' ? null : lead.origin,
     status: lead.status,
     decision_id: lead.decision_id,
     licence: lead.licence,

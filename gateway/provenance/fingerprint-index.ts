@@ -18,8 +18,18 @@ export interface RecordInfo {
   trainable: boolean;
 }
 
-/** A shingle shared by more outputs than this is boilerplate and says nothing about origin. */
-export const MAX_DOC_FREQUENCY = 64;
+/** Both indexes of served outputs, with the same doc numbers: word shingles and loose pairs. */
+export interface ProvenanceIndex {
+  words: FingerprintIndex;
+  loose: FingerprintIndex;
+}
+
+/**
+ * At most this many outputs are listed per shingle, the most recent first: a bound on one lookup's
+ * cost, never an exemption (issue 22, #3). A passage restricted outputs repeat is still theirs, however
+ * often it was served; what counts as common is decided by public text (public-reference.ts).
+ */
+export const MAX_LISTED = 1024;
 
 const FLAG_TRAINABLE = 1;
 const FLAG_HASHED_REF = 2;
@@ -105,15 +115,23 @@ export class FingerprintIndex {
     }
   }
 
-  /** Fills `out` with the outputs that sampled this shingle hash (empty when it is boilerplate). */
+  /** Fills `out` with the outputs that sampled this shingle hash, the most recent MAX_LISTED first. */
   docsWith(hash: number, out: number[]): number[] {
     out.length = 0;
     const mask = this.#heads.length - 1;
-    for (let p = this.#heads[hash & mask]; p >= 0; p = this.#post[3 * p + 2] - 1) {
+    for (let p = this.#heads[hash & mask]; p >= 0 && out.length < MAX_LISTED; p = this.#post[3 * p + 2] - 1) {
       if (this.#post[3 * p] === hash) out.push(this.#post[3 * p + 1]);
     }
-    if (out.length > MAX_DOC_FREQUENCY) out.length = 0;
     return out;
+  }
+
+  /** Whether this output sampled this shingle hash (however many others did too). */
+  holds(hash: number, doc: number): boolean {
+    const mask = this.#heads.length - 1;
+    for (let p = this.#heads[hash & mask]; p >= 0; p = this.#post[3 * p + 2] - 1) {
+      if (this.#post[3 * p] === hash && this.#post[3 * p + 1] === doc) return true;
+    }
+    return false;
   }
 
   /** The sampling level an output was stored at. */

@@ -5,7 +5,7 @@ import type { OutputMarker, ProvenanceStage } from '../core/contracts.js';
 import type { SigningKeys } from '../signing/keys.js';
 import { detect, type DetectionResult } from './detection.js';
 import { fingerprintOf } from './fingerprint.js';
-import { FingerprintIndex } from './fingerprint-index.js';
+import { FingerprintIndex, type ProvenanceIndex } from './fingerprint-index.js';
 import { LogWriter, logPath, readLog } from './fingerprint-log.js';
 import { encodeRecord, type StoredRecord } from './fingerprint-record.js';
 import { createOutputMarker, DEFAULT_MARK_INTERVAL } from './marker.js';
@@ -49,15 +49,16 @@ export async function createProvenance(options: ProvenanceOptions): Promise<Prov
   const interval = options.markInterval ?? DEFAULT_MARK_INTERVAL;
   const { keys } = options;
   const hashedIds = new Map<string, string>();
-  // Size the arrays from the file (about 4.5 bytes per sampled shingle, 120 per output) so that
-  // loading a large index does not keep doubling them.
+  // Size the arrays from the file (about 4.5 bytes per sampled hash; 150–250 shingles and loose
+  // pairs, about 1 KB, per output) so that loading a large index does not keep doubling them.
   const bytes = existsSync(path) ? statSync(path).size : 0;
-  const index = new FingerprintIndex(Math.ceil(bytes / 120), Math.ceil(bytes / 4.5));
+  const index: ProvenanceIndex = { words: new FingerprintIndex(Math.ceil(bytes / 300), Math.ceil(bytes / 9)), loose: new FingerprintIndex(Math.ceil(bytes / 300), Math.ceil(bytes / 9)) };
   const { validBytes, fileBytes } = readLog(path, addStored);
   const writer = options.readOnly ? null : await LogWriter.open(path, validBytes, fileBytes);
 
   function addStored(stored: StoredRecord): void {
-    index.add(stored.record, stored.fingerprint);
+    index.words.add(stored.record, stored.fingerprint.words);
+    index.loose.add(stored.record, stored.fingerprint.loose);
     if (stored.originalId !== null) hashedIds.set(refToString(stored.record.ref, true), stored.originalId);
   }
 
@@ -84,7 +85,7 @@ export async function createProvenance(options: ProvenanceOptions): Promise<Prov
 
   return {
     get size() {
-      return index.size;
+      return index.words.size;
     },
     marker: (args) => createOutputMarker(args, keys, interval),
     remember(args) {

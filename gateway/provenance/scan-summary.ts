@@ -17,7 +17,7 @@ export interface ScanSummary {
 export function summarise(results: DetectionResult[]): ScanSummary {
   const s: ScanSummary = { records: results.length, traced: 0, via_watermark: 0, via_fingerprint: 0, forged: 0, transplanted: 0, restricted: 0 };
   for (const r of results) {
-    if (r.spans.some((sp) => sp.status === 'genuine')) s.traced++;
+    if (r.spans.some((sp) => sp.status === 'genuine' && sp.origin !== 'public')) s.traced++;
     if (r.origin === 'watermark' || r.origin === 'both') s.via_watermark++;
     if (r.origin === 'fingerprint') s.via_fingerprint++;
     if (r.marks.forged > 0) s.forged++;

@@ -5,11 +5,14 @@
 // licence, not the text, so a mark whose surroundings are not that output's text was moved there
 // (transplanted) and is restricted, never genuine. Pure: key and index come in as arguments.
 import { fingerprintWords, sampledAt, SHINGLE_WORDS, shingleHashesAt, type Word } from './fingerprint.js';
-import type { FingerprintIndex, RecordInfo } from './fingerprint-index.js';
+import type { FingerprintIndex, ProvenanceIndex, RecordInfo } from './fingerprint-index.js';
+import { looseClaims } from './loose-claims.js';
+import { publicReference } from './public-reference.js';
 import { recordRef, type DecodedPayload, type MacKey } from '../watermark/payload.js';
 import { placedWatermarks, type PlacedMark } from './watermark-reader.js';
 
-export type SpanOrigin = 'watermark' | 'fingerprint' | 'both' | 'none';
+/** public: text of the public reference corpus (public-reference.ts), attributed to its source, never to a call. */
+export type SpanOrigin = 'watermark' | 'fingerprint' | 'both' | 'public' | 'none';
 /**
  * genuine: traced and consistent; transplanted: a genuine mark in text that is not its output's;
  * unverified: a genuine mark whose output is unknown to the index or leaves no sample to compare;
@@ -72,6 +75,8 @@ class TextShingles {
   readonly words: Word[];
   readonly count: number;
   readonly hitsOf = new Map<number, number[]>();
+  /** Positions of shingles of public text, with the public source of each. */
+  readonly publicHits: { position: number; source: number }[] = [];
   readonly #firstSeen: Uint32Array;
   readonly #firstMask: Uint8Array;
   readonly #prefix = new Map<number, Uint32Array>();
@@ -84,10 +89,17 @@ class TextShingles {
     this.#firstMask = new Uint8Array(hashes.length);
     const seen = new Set<number>();
     const docs: number[] = [];
+    const reference = publicReference();
     for (let i = 0; i < hashes.length; i++) {
       // A repeated shingle counts once, where it first occurs.
       if (seen.has(hashes[i])) continue;
       seen.add(hashes[i]);
+      // Public text is nobody's output: it is attributed to its public source instead.
+      const source = reference.shingles.get(hashes[i]);
+      if (source !== undefined) {
+        this.publicHits.push({ position: i, source });
+        continue;
+      }
       this.#firstMask[i] = 1;
       for (const doc of index.docsWith(hashes[i], docs)) {
         let positions = this.hitsOf.get(doc);
@@ -106,6 +118,13 @@ class TextShingles {
       this.#prefix.set(level, prefix);
     }
     return prefix[last + 1] - prefix[first];
+  }
+
+  /** Distinct shingles among positions first..last that this output sampled. */
+  heldBetween(index: FingerprintIndex, doc: number, first: number, last: number): number {
+    let n = 0;
+    for (let i = first; i <= last; i++) if (this.#firstMask[i] && index.holds(this.#firstSeen[i], doc)) n++;
+    return n;
   }
 
   /** The character range covered by shingle positions first..last. */
@@ -181,7 +200,8 @@ function markSpan(mark: PlacedMark, index: FingerprintIndex, shingles: TextShing
   const base = { ...where, origin: 'watermark' as const, decision_id: resolve(p.decisionRef), licence_class: p.licenceClass };
   if (doc < 0 || shingles.count === 0) return span({ ...base, status: 'unverified', text_matches: false, restricted: true, trainable: p.trainable });
   const info = index.record(doc);
-  const hits = (shingles.hitsOf.get(doc) ?? []).filter((i) => i >= first && i <= last).length;
+  // Asked of the index directly: a text served more often than MAX_LISTED times still vouches for its own marks.
+  const hits = shingles.heldBetween(index, doc, first, last);
   const expected = Math.min(shingles.samples(index.levelOf(doc), first, last), index.samplesOf(doc));
   const trainable = p.trainable && info.trainable;
   const known = { ...base, licence: info.licence, licence_class: p.licenceClass ?? info.licenceClass, trainable };
@@ -189,6 +209,30 @@ function markSpan(mark: PlacedMark, index: FingerprintIndex, shingles: TextShing
   const score = Math.min(hits / expected, 1);
   if (hits === 0 || score < MIN_SCORE) return span({ ...known, status: 'transplanted', text_matches: false, score, restricted: true });
   return span({ ...known, status: 'genuine', text_matches: true, score, restricted: !trainable });
+}
+
+// A quote of public text: this many of its shingles within PUBLIC_GAP positions of each other, over MIN_SPAN_WORDS.
+const PUBLIC_MIN_HITS = 8;
+const PUBLIC_GAP = 8;
+
+/** Stretches quoting the public reference corpus, each attributed to the source most of its shingles come from. */
+function publicSpans(shingles: TextShingles): Span[] {
+  const hits = shingles.publicHits;
+  const out: Span[] = [];
+  let from = 0;
+  for (let k = 1; k <= hits.length; k++) {
+    if (k < hits.length && hits[k].position - hits[k - 1].position <= PUBLIC_GAP) continue;
+    const first = hits[from].position;
+    const last = hits[k - 1].position;
+    if (k - from >= PUBLIC_MIN_HITS && last - first + SHINGLE_WORDS >= MIN_SPAN_WORDS) {
+      const counts = new Map<number, number>();
+      for (let i = from; i < k; i++) counts.set(hits[i].source, (counts.get(hits[i].source) ?? 0) + 1);
+      const source = [...counts].sort((a, b) => b[1] - a[1])[0][0];
+      out.push(span({ ...shingles.range(first, last), origin: 'public', status: 'genuine', licence: publicReference().sources[source], trainable: true, restricted: false, score: 1 }));
+    }
+    from = k;
+  }
+  return out;
 }
 
 /** Consecutive words no traced span covers, as 'none' spans. */
@@ -218,11 +262,30 @@ export interface SpanReading {
   marks: { genuine: number; forged: number };
 }
 
-export function detectSpans(text: string, key: MacKey, index: FingerprintIndex, resolve: RefResolver): SpanReading {
+// A loose claim is a shadow where another output copied word for word there matches this many times
+// as densely (openings and set phrases of one register recur loosely across outputs).
+const SHADOW_RATIO = 2.5;
+
+/** Loose claims of outputs no word-shingle claim already covers there: rewordings the shingles miss. */
+function addLooseClaims(claims: Claim[], indexes: ProvenanceIndex, shingles: TextShingles): void {
+  const loose = looseClaims(shingles.words, indexes.loose);
+  const overlaps = (a: { first: number; last: number }, b: { first: number; last: number }) => a.first <= b.last + SHINGLE_WORDS - 1 && b.first <= a.last + SHINGLE_WORDS - 1;
+  const verbatim = claims.slice();
+  for (const c of loose) {
+    const range = { first: c.firstWord, last: c.lastWord };
+    if (verbatim.some((o) => o.doc === c.doc && overlaps(o, range))) continue;
+    const shadow = loose.some((o) => o.doc !== c.doc && o.score >= SHADOW_RATIO * c.score && overlaps({ first: o.firstWord, last: o.lastWord }, range) && verbatim.some((v) => v.doc === o.doc && overlaps(v, range)));
+    if (!shadow) claims.push({ doc: c.doc, info: indexes.words.record(c.doc), first: c.firstWord, last: c.lastWord, score: c.score, marks: [] });
+  }
+}
+
+export function detectSpans(text: string, key: MacKey, indexes: ProvenanceIndex, resolve: RefResolver): SpanReading {
+  const index = indexes.words;
   // Marks are read from the text as given: normalisation removes variation selectors.
   const marks = placedWatermarks(text, key);
   const shingles = new TextShingles(text, index);
   const claims = fingerprintClaims(index, shingles);
+  addLooseClaims(claims, indexes, shingles);
   const spans: Span[] = [];
 
   for (const mark of marks) {
@@ -263,7 +326,7 @@ export function detectSpans(text: string, key: MacKey, index: FingerprintIndex, 
     );
   }
 
-  const merged = mergeMarkSpans(spans);
+  const merged = [...mergeMarkSpans(spans), ...publicSpans(shingles)];
   const genuine = marks.filter((m) => m.payload.genuine).length;
   return {
     spans: [...merged, ...untraced(shingles.words, merged)].sort((a, b) => a.start - b.start || a.end - b.end),

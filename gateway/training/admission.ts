@@ -1,13 +1,17 @@
 // Admission to the training feed: every text a feed record stores (each turn as the runner renders
 // it, tool calls and results included, and the completion) is scanned for provenance spans before a
-// permit is signed. A record with any restricted span is refused, and
-// the refusal names the restricted spans' origin decisions. Pure: the detector comes in.
+// permit is signed, alone and together with the recent records of its key, project and team. A record
+// with any restricted span is refused, and the refusal names the restricted spans' origin decisions.
+// The detector comes in.
 import type { PolicyReason, TrainingAdmission, TrainingScreen } from '../core/contracts.js';
 import { ADMISSION_RULE } from '../core/rule-names.js';
 import { asText, DecodeBudget, encodedRuns } from '../text/encoded-runs.js';
 import { feedMessages } from './feed-messages.js';
+import { RecentWindows, type RecentWindowOptions, type WindowScope } from './recent-window.js';
 
 export interface ScreenSpan {
+  start: number;
+  end: number;
   origin: string;
   status: string;
   decision_id: string | null;
@@ -43,17 +47,20 @@ function describe(s: ScreenSpan): string {
   return `output of decision ${s.decision_id} (licence ${s.licence ?? 'unknown'}, traced by ${s.origin}), which its terms do not let us train on`;
 }
 
-/** Refuses the text when any span is restricted; the message and reasons name every restricted origin. */
-export function screenDocument(document: string, detect: SpanDetector): TrainingScreen {
+/**
+ * Refuses the text when any span is restricted (from offset `from` on: earlier text is context); the
+ * message and reasons name every restricted origin, with `context` said after each.
+ */
+export function screenDocument(document: string, detect: SpanDetector, from = 0, context = ''): TrainingScreen {
   const { spans } = detect(document);
-  const restricted = spans.filter((s) => s.restricted);
+  const restricted = spans.filter((s) => s.restricted && s.end > from);
   if (restricted.length === 0) return { admitted: true, reasons: [], origins: [] };
   const seen = new Set<string>();
   const distinct = restricted.filter((s) => {
     const k = `${s.status}:${s.decision_id}`;
     return seen.has(k) ? false : (seen.add(k), true);
   });
-  const reasons: PolicyReason[] = distinct.map((s) => ({ rule: ADMISSION_RULE, message: `carries ${describe(s)}` }));
+  const reasons: PolicyReason[] = distinct.map((s) => ({ rule: ADMISSION_RULE, message: `carries ${describe(s)}${context}` }));
   return {
     admitted: false,
     reasons,
@@ -61,6 +68,29 @@ export function screenDocument(document: string, detect: SpanDetector): Training
   };
 }
 
-export function createTrainingAdmission(detect: SpanDetector): TrainingAdmission {
-  return { screen: (messages, completion) => screenDocument(withDecodedRuns(feedDocument(messages, completion)), detect) };
+const SEPARATOR = '\n\n';
+
+/**
+ * Screens a record alone, then after the recent records of its key, project and team (recent-window.ts):
+ * only restricted spans reaching into the record refuse it. An admitted record with a completion (one
+ * bound for the feed) joins the window with its prompt, the part its caller wrote: the trainable model's
+ * answers between the pieces would otherwise keep them apart.
+ */
+export function createTrainingAdmission(detect: SpanDetector, windowOptions: RecentWindowOptions = {}): TrainingAdmission {
+  const windows = new RecentWindows(windowOptions);
+  return {
+    screen(messages, completion, scope?: WindowScope) {
+      const document = withDecodedRuns(feedDocument(messages, completion));
+      const alone = screenDocument(document, detect);
+      if (!alone.admitted || !scope) return alone;
+      const context = windows.context(scope);
+      if (context.length > 0) {
+        const before = context.join(SEPARATOR) + SEPARATOR;
+        const across = screenDocument(before + document, detect, before.length, `, pieced together with ${context.length} earlier training record(s) of the same key, project or team`);
+        if (!across.admitted) return across;
+      }
+      if (completion.length > 0) windows.add(scope, withDecodedRuns(feedDocument(messages, '')));
+      return alone;
+    },
+  };
 }

@@ -33,6 +33,7 @@ function why(s: Span): string {
     case 'unverified':
       return `It carries the watermark of decision ${s.decision_id}, which cannot be checked against its output: treated as restricted.`;
     case 'genuine': {
+      if (s.origin === 'public') return `It quotes public text, ${s.licence}: attributed to that source, not to any call.`;
       const how = s.origin === 'fingerprint' ? `matches ${Math.round(s.score * 100)}% of the fingerprint of` : 'carries the watermark of';
       return `It ${how} an output served under ${licence}, ${s.trainable ? 'whose terms let it train our models' : 'whose terms do not let it train our models'}.`;
     }

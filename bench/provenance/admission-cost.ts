@@ -1,0 +1,61 @@
+// What training admission costs on the request path (issue 22): µs per 1 KB record screened alone
+// (marks, word shingles, loose pairs, public text, cipher readings) and with a full 16 KB window of
+// the key's, project's and team's recent records (across calls), against an index of served outputs;
+// and the index's bytes per output on disk. Prints p50 and p90 over many records.
+// Run: npx tsx bench/provenance/admission-cost.ts [outputs]   (default 2,000 mail bodies, recycled)
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createProvenance } from '../../gateway/provenance/provenance.js';
+import { logPath } from '../../gateway/provenance/fingerprint-log.js';
+import { publicReference } from '../../gateway/provenance/public-reference.js';
+import { createTrainingAdmission } from '../../gateway/training/admission.js';
+import { mailCorpus } from './mail-corpus.js';
+import { rngFrom } from './sotu-corpus.js';
+
+const outputs = Number(process.argv[2] ?? 2000);
+const { served, unrelated } = mailCorpus(rngFrom(1));
+const dataDir = mkdtempSync(join(tmpdir(), 'termsgate-admission-cost-'));
+const provenance = await createProvenance({ dataDir, keys: { keyId: randomBytes(8).toString('hex'), macSecret: randomBytes(32) } });
+const started = performance.now();
+for (let i = 0; i < outputs; i++) provenance.remember({ decisionId: randomUUID(), text: served[i % served.length] + (i >= served.length ? ` ${i}` : ''), licence: 'openai-terms', trainable: false, time: '' });
+await provenance.flush();
+const indexSeconds = (performance.now() - started) / 1000;
+publicReference();
+
+// 1 KB records of unrelated mail: the common case, admitted.
+const records: string[] = [];
+for (let i = 0, text = ''; records.length < 300 && i < unrelated.length; i++) {
+  text += `${unrelated[i]} `;
+  if (text.length >= 1024) {
+    records.push(text.slice(0, 1024));
+    text = '';
+  }
+}
+const admission = createTrainingAdmission((text) => provenance.detect(text));
+function measure(scope: { keyId: string; project: string; team: string } | undefined): number[] {
+  const us: number[] = [];
+  for (const r of records) {
+    const t0 = process.hrtime.bigint();
+    admission.screen([{ role: 'user', content: 'Summarise.' }, { role: 'assistant', content: r }], 'ok', scope);
+    us.push(Number(process.hrtime.bigint() - t0) / 1000);
+  }
+  return us.sort((a, b) => a - b);
+}
+const q = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor(p * xs.length))];
+measure(undefined);
+const alone = measure(undefined);
+const windowed = measure({ keyId: 'k', project: 'p', team: 't' });
+const bytes = statSync(logPath(dataDir)).size;
+const line = (name: string, xs: number[]) => `${name}: p50 ${(q(xs, 0.5) / 1000).toFixed(2)} ms, p90 ${(q(xs, 0.9) / 1000).toFixed(2)} ms`;
+process.stdout.write(
+  [
+    `index: ${provenance.size} outputs, ${(bytes / provenance.size).toFixed(0)} bytes per output on disk, indexed at ${(provenance.size / indexSeconds).toFixed(0)} outputs/s`,
+    line('admission of a 1 KB record, alone', alone),
+    line('admission of a 1 KB record, with a full 4 KB window of recent records', windowed),
+    '',
+  ].join('\n'),
+);
+await provenance.close();
+rmSync(dataDir, { recursive: true, force: true });

@@ -1,0 +1,81 @@
+// The cheap rewordings of issue 22 an insider tries on a restricted output before it reaches
+// training: words substituted, filler words inserted, markup and line breaks between words,
+// hyphenation, camelCase joins, look-alike digits, Caesar ciphers (ROT13) and reversals. Each starts
+// from the stripped text (no marks), as an insider would.
+import { stripInvisible } from '../../gateway/provenance/watermark-reader.js';
+import { caesar, reverseText, reverseWords } from '../../gateway/text/readings.js';
+import type { Rng } from './sotu-corpus.js';
+
+const words = (text: string) => stripInvisible(text).split(/\s+/).filter(Boolean);
+
+/** `rate` of the words replaced by words of an unrelated vocabulary (nothing deleted). */
+export function substitute(text: string, rate: number, vocabulary: string[], rng: Rng): string {
+  return words(text)
+    .map((w) => (rng() < rate ? vocabulary[Math.floor(rng() * vocabulary.length)] : w))
+    .join(' ');
+}
+
+const FILLERS = ['basically', 'like', 'um', 'literally', 'honestly', 'actually', 'you know', 'sort of', 'really', 'kinda'];
+
+/** A filler word after every `every` words. */
+export function fillers(text: string, every: number, rng: Rng): string {
+  const out: string[] = [];
+  words(text).forEach((w, i) => {
+    out.push(w);
+    if ((i + 1) % every === 0) out.push(FILLERS[Math.floor(rng() * FILLERS.length)]);
+  });
+  return out.join(' ');
+}
+
+const TAGS = ['<b>', '</b>', '<i>', '</i>', '<span class="x">', '</span>', '<br>', '<br/>', '&nbsp;'];
+
+/** Markup and line breaks between words: a tag, an entity or a newline between every pair. */
+export function markup(text: string, rng: Rng): string {
+  return words(text)
+    .map((w) => {
+      const r = rng();
+      if (r < 0.3) return `<b>${w}</b>`;
+      if (r < 0.5) return `${w}${TAGS[Math.floor(rng() * TAGS.length)]}`;
+      if (r < 0.7) return `${w}\n`;
+      return w;
+    })
+    .join(' ');
+}
+
+/** Hyphens inside half the longer words, some of them broken across a line. */
+export function hyphenate(text: string, rng: Rng): string {
+  return words(text)
+    .map((w) => {
+      if (w.length < 6 || rng() < 0.5) return w;
+      const at = 2 + Math.floor(rng() * (w.length - 4));
+      return w.slice(0, at) + (rng() < 0.5 ? '-' : '-\n') + w.slice(at);
+    })
+    .join(' ');
+}
+
+/** Runs of two to four words joined in camelCase. */
+export function camelCase(text: string, rng: Rng): string {
+  const ws = words(text);
+  const out: string[] = [];
+  for (let i = 0; i < ws.length; ) {
+    const n = 2 + Math.floor(rng() * 3);
+    out.push(ws.slice(i, i + n).map((w, j) => (j === 0 ? w : w.charAt(0).toUpperCase() + w.slice(1))).join(''));
+    i += n;
+  }
+  return out.join(' ');
+}
+
+const DIGITS: Record<string, string> = { a: '4', e: '3', i: '1', o: '0', s: '5', t: '7', l: '1', b: '8', g: '9' };
+
+/** Look-alike digits for letters in half the words. */
+export function lookAlikeDigits(text: string, rng: Rng): string {
+  return words(text)
+    .map((w) => (rng() < 0.5 ? [...w].map((c) => DIGITS[c] ?? c).join('') : w))
+    .join(' ');
+}
+
+export const rot13 = (text: string): string => caesar(stripInvisible(text), 13);
+export const caesarShift = (text: string, rng: Rng): string => caesar(stripInvisible(text), 1 + Math.floor(rng() * 25));
+export const reversed = (text: string): string => reverseText(stripInvisible(text));
+export const lettersReversed = (text: string): string => reverseWords(stripInvisible(text));
+export const wordOrderReversed = (text: string): string => words(text).reverse().join(' ');

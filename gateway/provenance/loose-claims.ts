@@ -1,0 +1,76 @@
+// Stretches of a text where one output's loose pairs (fingerprint.ts: unordered pairs of nearby
+// content words) recur densely enough: what survives a quarter to two fifths of the words
+// substituted, filler words inserted every few words, or words reordered (issue 22, #5). Pure.
+import { loosePairsAt, sampledAt, type Word } from './fingerprint.js';
+import type { FingerprintIndex } from './fingerprint-index.js';
+import { publicReference } from './public-reference.js';
+
+export interface LooseClaim {
+  doc: number;
+  /** First and last word (indexes into the text's words) where a shared pair starts. */
+  firstWord: number;
+  lastWord: number;
+  hits: number;
+  score: number;
+}
+
+// Tuned on bench/provenance/evaluate.ts: 40 % substitution keeps about a third of an output's pairs
+// (0.2–0.4 of a stretch's); passages of the same register share fewer, and rarely a dozen.
+const MIN_HITS = 12;
+const MIN_SCORE = 0.2;
+const MIN_WORDS = 40;
+const MOST_OF_OUTPUT = 0.8;
+// Shared pairs further apart than this many words (at the output's sampling level) start a new stretch.
+const GAP_WORDS = 6;
+const MIN_GAP = 80;
+
+export function looseClaims(words: readonly Word[], index: FingerprintIndex): LooseClaim[] {
+  const { hashes, at } = loosePairsAt(words);
+  const first = new Uint8Array(hashes.length);
+  const seen = new Set<number>();
+  const hitsOf = new Map<number, number[]>();
+  const docs: number[] = [];
+  const { loose: publicPairs } = publicReference();
+  for (let k = 0; k < hashes.length; k++) {
+    if (seen.has(hashes[k])) continue;
+    seen.add(hashes[k]);
+    // Pairs of public text are nobody's output.
+    if (publicPairs.has(hashes[k])) continue;
+    first[k] = 1;
+    for (const doc of index.docsWith(hashes[k], docs)) {
+      let ks = hitsOf.get(doc);
+      if (!ks) hitsOf.set(doc, (ks = []));
+      ks.push(k);
+    }
+  }
+  const prefixes = new Map<number, Uint32Array>();
+  const sampledBetween = (level: number, from: number, to: number) => {
+    let prefix = prefixes.get(level);
+    if (!prefix) {
+      prefix = new Uint32Array(hashes.length + 1);
+      for (let k = 0; k < hashes.length; k++) prefix[k + 1] = prefix[k] + (first[k] && sampledAt(hashes[k], level) ? 1 : 0);
+      prefixes.set(level, prefix);
+    }
+    return prefix[to + 1] - prefix[from];
+  };
+  const claims: LooseClaim[] = [];
+  for (const [doc, ks] of hitsOf) {
+    if (ks.length < MIN_HITS) continue;
+    const level = index.levelOf(doc);
+    const outputSamples = index.samplesOf(doc);
+    const maxGap = Math.max(MIN_GAP, GAP_WORDS << level);
+    let from = 0;
+    for (let i = 1; i <= ks.length; i++) {
+      if (i < ks.length && at[ks[i]] - at[ks[i - 1]] <= maxGap) continue;
+      const hits = i - from;
+      const expected = Math.min(sampledBetween(level, ks[from], ks[i - 1]), outputSamples);
+      const score = expected === 0 ? 0 : Math.min(hits / expected, 1);
+      const firstWord = at[ks[from]];
+      const lastWord = at[ks[i - 1]];
+      const long = lastWord - firstWord >= MIN_WORDS || hits >= MOST_OF_OUTPUT * outputSamples;
+      if (hits >= MIN_HITS && score >= MIN_SCORE && long) claims.push({ doc, firstWord, lastWord, hits, score });
+      from = i;
+    }
+  }
+  return claims;
+}

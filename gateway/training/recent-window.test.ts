@@ -1,0 +1,46 @@
+import t from 'tap';
+import { RecentWindows } from './recent-window.js';
+import { createTrainingAdmission } from './admission.js';
+
+const alice = { keyId: 'k1', project: 'p1', team: 't1' };
+const bob = { keyId: 'k2', project: 'p1', team: 't2' };
+const carol = { keyId: 'k3', project: 'p3', team: 't3' };
+
+t.test('a window holds the recent documents of a key, its project and its team, each once, oldest first', async (t) => {
+  let now = 0;
+  const w = new RecentWindows({ maxBytes: 10, maxAgeMs: 100, now: () => now });
+  w.add(alice, 'aaa');
+  w.add(bob, 'bbb');
+  w.add(carol, 'ccc');
+  t.same(w.context(alice), ['aaa', 'bbb'], 'bob shares the project');
+  t.same(w.context(carol), ['ccc']);
+  w.add(alice, 'dddd');
+  t.same(w.context(alice), ['aaa', 'bbb', 'dddd'], 'at most 10 bytes');
+  w.add(alice, 'eeee');
+  t.same(w.context(alice), ['dddd', 'eeee'], 'the oldest go first');
+  now = 150;
+  t.same(w.context(alice), [], 'records older than the window are forgotten');
+});
+
+t.test('at most maxScopes scopes are kept, the least recently used forgotten first', async (t) => {
+  const w = new RecentWindows({ maxScopes: 3 });
+  w.add(alice, 'a');
+  w.add(carol, 'c');
+  t.same(w.context(alice), [], "alice's three scopes were pushed out by carol's");
+  t.same(w.context(carol), ['c']);
+});
+
+t.test('admission refuses a record whose restricted span only appears after earlier records of the same scope', async (t) => {
+  // A stand-in detector: "SECRET" split as "SEC" + "RET" across records is restricted where it is whole.
+  const detect = (text: string) => {
+    const spans = [...text.matchAll(/SEC\s*RET/g)].map((m) => ({ start: m.index, end: m.index + m[0].length, origin: 'fingerprint', status: 'genuine', decision_id: 'd1', licence: 'l', restricted: true }));
+    return { restricted: spans.length > 0, spans };
+  };
+  const admission = createTrainingAdmission(detect);
+  t.equal(admission.screen([{ role: 'user', content: 'SEC' }], 'answer one', alice).admitted, true, 'the first piece alone');
+  t.equal(admission.screen([{ role: 'user', content: 'RET' }], 'answer two', carol).admitted, true, 'another scope has no window with it');
+  const second = admission.screen([{ role: 'user', content: 'RET' }], 'answer two', alice);
+  t.equal(second.admitted, false, 'the second piece with the first');
+  t.match(second.reasons[0].message, /decision d1.*pieced together with 1 earlier training record/);
+  t.equal(admission.screen([{ role: 'user', content: 'RET' }], 'x').admitted, true, 'no scope, no window');
+});

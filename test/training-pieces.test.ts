@@ -1,0 +1,56 @@
+// Across calls (issue 22, #2), through the real gateway: one restricted answer cut into short pieces,
+// each under the span threshold and sent in its own training-data call, is refused once the pieces
+// add up, naming the origin decision; the feed never holds the pieces after that.
+import t from 'tap';
+import { startDemoGateway } from './support/demo-gateway.js';
+import { indexed, until } from './support/until.js';
+
+const gw = await startDemoGateway();
+t.teardown(() => gw.close());
+const SELECTOR = /[\uFE00-\uFE0F]|\uDB40[\uDD00-\uDDEF]/g;
+
+async function post(body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(`${gw.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, id: res.headers.get('x-termsgate-decision-id')!, body: (await res.json()) as Record<string, any> };
+}
+
+async function feed(): Promise<string> {
+  const res = await fetch(`${gw.url}/training/v1/feed?cursor=0&limit=1000`, { headers: { authorization: `Bearer ${gw.runnerToken}` } });
+  return res.text();
+}
+
+const restricted = await post({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Write at length about the history of lighthouses and their keepers.' }] });
+const text = (restricted.body.choices[0].message.content as string).replace(SELECTOR, '');
+await indexed(gw, [{ id: restricted.id, text }]);
+
+t.test('a restricted answer sent in ten pieces of at most 12 words is refused once the pieces add up', async (t) => {
+  const words = text.split(/\s+/);
+  const size = Math.min(12, Math.floor(words.length / 10));
+  const pieces = Array.from({ length: 10 }, (_, i) => words.slice(i * size, (i + 1) * size).join(' '));
+  t.ok(size >= 8, `ten pieces of ${size} words`);
+  const alone = await fetch(`${gw.url}/admin/v1/provenance/detect`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${gw.adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ texts: pieces }),
+  });
+  const results = ((await alone.json()) as { results: { restricted: boolean }[] }).results;
+  t.ok(results.every((r) => !r.restricted), 'each piece alone is under the span threshold');
+
+  const outcomes: { status: number; id: string; message: string }[] = [];
+  for (const piece of pieces) {
+    const r = await post({ model: 'qwen2.5-7b-instruct', messages: [{ role: 'user', content: `Remember: ${piece}` }] }, { 'x-termsgate-purpose': 'training-data' });
+    outcomes.push({ status: r.status, id: r.id, message: r.body.error?.message ?? '' });
+    // The window holds what was admitted: wait until an admitted piece's record is in the feed.
+    if (r.status === 200) await until(feed, (f) => f.includes(r.id));
+  }
+  const refused = outcomes.filter((o) => o.status === 403);
+  t.ok(refused.length >= 7, `${refused.length} of 10 pieces refused`);
+  t.equal(outcomes[9].status, 403, 'the last piece is refused');
+  for (const o of refused) t.match(o.message, new RegExp(`decision ${restricted.id}.*pieced together with \\d+ earlier training record`), 'names the origin and the earlier records');
+  const first = outcomes.findIndex((o) => o.status === 403);
+  t.ok(outcomes.slice(first).every((o) => o.status === 403), 'once the pieces add up, every later piece is refused');
+});

@@ -1,0 +1,71 @@
+// Cheap rewordings of a restricted output (issue 22, #5), tried through the real gateway (a
+// training-data call carrying the reworded text is refused, naming the origin decision) and the
+// built scan CLI (the reworded text scans as restricted).
+import t from 'tap';
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { startDemoGateway } from './support/demo-gateway.js';
+import { indexed } from './support/until.js';
+import { rngFrom } from '../gateway/mock-upstream/rng.js';
+import { camelCase, caesarShift, fillers, hyphenate, lettersReversed, lookAlikeDigits, markup, reversed, rot13, substitute, wordOrderReversed } from '../bench/provenance/rewording.js';
+
+const repo = resolve(import.meta.dirname, '..');
+const cli = join(repo, 'dist', 'gateway', 'cli', 'main.js');
+const run = promisify(execFile);
+
+const gw = await startDemoGateway();
+t.teardown(() => gw.close());
+
+async function post(body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(`${gw.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, id: res.headers.get('x-termsgate-decision-id')!, body: (await res.json()) as Record<string, any> };
+}
+
+const SELECTOR = /[\uFE00-\uFE0F]|\uDB40[\uDD00-\uDDEF]/g;
+const restricted = await post({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Write at length about the history of lighthouses and their keepers.' }] });
+const text = (restricted.body.choices[0].message.content as string).replace(SELECTOR, '');
+await indexed(gw, [{ id: restricted.id, text }]);
+
+const rng = rngFrom(22);
+const vocabulary = 'river stone market ledger winter orchard candle harbour pigeon copper meadow thread lantern violin'.split(' ');
+const rewordings: Record<string, string> = {
+  '25% of words substituted': substitute(text, 0.25, vocabulary, rng),
+  '40% of words substituted': substitute(text, 0.4, vocabulary, rng),
+  'a filler word every 3 words': fillers(text, 3, rng),
+  'markup and line breaks between words': markup(text, rng),
+  'hyphenation inside words': hyphenate(text, rng),
+  'camelCase joins': camelCase(text, rng),
+  'look-alike digits': lookAlikeDigits(text, rng),
+  ROT13: rot13(text),
+  'a Caesar cipher': caesarShift(text, rng),
+  'the whole text reversed': reversed(text),
+  "each word's letters reversed": lettersReversed(text),
+  'word order reversed': wordOrderReversed(text),
+};
+
+t.test('a training-data call carrying a reworded restricted output is refused, naming its decision', async (t) => {
+  for (const [name, reworded] of Object.entries(rewordings)) {
+    const r = await post({ model: 'qwen2.5-7b-instruct', messages: [{ role: 'user', content: 'Tidy this up.' }, { role: 'assistant', content: reworded }, { role: 'user', content: 'Thanks.' }] }, { 'x-termsgate-purpose': 'training-data' });
+    t.equal(r.status, 403, name);
+    t.match(r.body.error?.message, restricted.id, `${name}: names the origin decision`);
+  }
+});
+
+t.test('the built scan CLI finds every rewording restricted', async (t) => {
+  const file = join(gw.dataDir, 'reworded.jsonl');
+  const names = Object.keys(rewordings);
+  writeFileSync(file, names.map((n) => JSON.stringify({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: rewordings[n] }] })).join('\n') + '\n');
+  const out = await run(process.execPath, [cli, 'provenance', 'scan', file, '--data-dir', gw.dataDir, '--format', 'jsonl']).then(
+    (r) => ({ code: 0, stdout: r.stdout }),
+    (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
+  );
+  t.equal(out.code, 1, 'restricted content found');
+  const results = out.stdout.trim().split('\n').map((l) => JSON.parse(l)).slice(0, -1);
+  names.forEach((name, i) => t.match(results[i], { restricted: true, decision_id: restricted.id }, name));
+});

@@ -112,3 +112,15 @@ t.test('purpose laundering: prompts refused for training, then resent under anot
   t.equal(scope.signals[0].name, 'purpose_laundering', 'the strongest signal');
   t.not(scope.level, 'low');
 });
+
+t.test('nothing secret and no prompt text in what the monitor shows or records (canaries)', async (t) => {
+  const canary = 'canary' + randomBytes(8).toString('hex');
+  for (let i = 0; i < 3; i++) t.equal((await chat(launderKey, 'qwen2.5-7b-instruct', `Explain ${canary} step by step`)).status, 200);
+  await until(risk, (m) => (m.get('key:datasets-1')?.calls ?? 0) >= 7);
+  const shown = await (await fetch(`${gw.url}/admin/v1/distillation-risk`, { headers: { authorization: `Bearer ${gw.adminToken}` } })).text();
+  const recorded = await (await fetch(`${gw.url}/admin/v1/changes?limit=1000`, { headers: { authorization: `Bearer ${gw.adminToken}` } })).text();
+  for (const [name, value] of Object.entries({ canary, virtualKey: gw.key, normalKey, launderKey, providerKey: gw.providerKey, adminToken: gw.adminToken })) {
+    t.notOk(shown.includes(value), `the admin route does not show the ${name}`);
+    t.notOk(recorded.includes(value), `the change records do not hold the ${name}`);
+  }
+});

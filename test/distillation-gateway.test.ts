@@ -103,6 +103,7 @@ t.test("a legal-team clearance is recorded and lifts the refusal for the cleared
     });
   t.equal((await post('key:demo')).status, 400, 'a clearance must say why');
   t.equal((await post('key:nobody', 'r')).status, 404);
+  t.equal((await post('provider:openai', 'r')).status, 400, "a provider's risk informs; only keys, projects and teams are cleared");
   for (const scope of ['key:demo', 'project:demo', 'team:demo']) t.equal((await post(scope, 'approved: tutoring evaluation set, counsel ticket LEGAL-123')).status, 201, scope);
   const lifted = await chat(gw.key, 'gpt-4o-mini', 'What is the boiling point of water?');
   t.equal(lifted.status, 200);

@@ -4,9 +4,26 @@
 // laundering is flagged. Every wait polls what it asserts on.
 import t from 'tap';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { hashSecret } from '../gateway/core/secret-hash.js';
 import { startDemoGateway } from './support/demo-gateway.js';
 import { until } from './support/until.js';
+
+// The legal team's webhook: receives an alert when a scope's risk rises to high.
+const alerts: { scope: string; level: string; auth?: string }[] = [];
+const hookToken = 'tg-hook-' + randomBytes(8).toString('hex');
+process.env.TERMSGATE_TEST_HOOK_TOKEN = hookToken;
+const hook = createServer((req, res) => {
+  let data = '';
+  req.on('data', (c) => (data += c));
+  req.on('end', () => {
+    alerts.push({ ...(JSON.parse(data) as { scope: string; level: string }), auth: req.headers.authorization });
+    res.end();
+  });
+});
+await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+t.teardown(() => hook.close());
 
 const normalKey = 'tg-test-normal-' + randomBytes(8).toString('hex');
 const launderKey = 'tg-test-launder-' + randomBytes(8).toString('hex');
@@ -15,6 +32,7 @@ const gw = await startDemoGateway((config) => {
     { id: 'helpdesk-1', hash: hashSecret(normalKey), team: 'support-contractors', project: 'helpdesk', defaultPurpose: 'support', allowedPurposes: ['general', 'support'] },
     { id: 'datasets-1', hash: hashSecret(launderKey), team: 'ml-research', project: 'datasets', defaultPurpose: 'general', allowedPurposes: ['general', 'training-data'] },
   );
+  config.distillation.webhooks = [{ url: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/alerts`, level: 'high', tokenEnv: 'TERMSGATE_TEST_HOOK_TOKEN' }];
 });
 t.teardown(() => gw.close());
 
@@ -72,6 +90,8 @@ t.test('a templated reasoning sweep raises the key to high; the default policy r
   const changes = await fetch(`${gw.url}/admin/v1/changes?action=distillation.risk&target=key:demo`, { headers: { authorization: `Bearer ${gw.adminToken}` } });
   const recorded = ((await changes.json()) as { changes: { record: { after: string; actor: { id: string } } }[] }).changes;
   t.ok(recorded.some((c) => c.record.after.startsWith('high score') && c.record.actor.id === 'distillation-monitor'), 'the rise to high is a record in the audit log');
+  await until(async () => alerts, (a) => a.some((x) => x.scope === 'key:demo'));
+  t.match(alerts.find((x) => x.scope === 'key:demo'), { scope: 'key:demo', level: 'high', auth: `Bearer ${hookToken}` }, 'the webhook is alerted, with its token');
 });
 
 t.test("a legal-team clearance is recorded and lifts the refusal for the cleared scopes", async (t) => {
@@ -83,6 +103,7 @@ t.test("a legal-team clearance is recorded and lifts the refusal for the cleared
     });
   t.equal((await post('key:demo')).status, 400, 'a clearance must say why');
   t.equal((await post('key:nobody', 'r')).status, 404);
+  t.equal((await post('provider:openai', 'r')).status, 400, "a provider's risk informs; only keys, projects and teams are cleared");
   for (const scope of ['key:demo', 'project:demo', 'team:demo']) t.equal((await post(scope, 'approved: tutoring evaluation set, counsel ticket LEGAL-123')).status, 201, scope);
   const lifted = await chat(gw.key, 'gpt-4o-mini', 'What is the boiling point of water?');
   t.equal(lifted.status, 200);
@@ -111,4 +132,18 @@ t.test('purpose laundering: prompts refused for training, then resent under anot
   const scope = m.get('key:datasets-1')!;
   t.equal(scope.signals[0].name, 'purpose_laundering', 'the strongest signal');
   t.not(scope.level, 'low');
+});
+
+t.test('nothing secret and no prompt text in what the monitor shows or records (canaries)', async (t) => {
+  const canary = 'canary' + randomBytes(8).toString('hex');
+  for (let i = 0; i < 3; i++) t.equal((await chat(launderKey, 'qwen2.5-7b-instruct', `Explain ${canary} step by step`)).status, 200);
+  await until(risk, (m) => (m.get('key:datasets-1')?.calls ?? 0) >= 7);
+  const shown = await (await fetch(`${gw.url}/admin/v1/distillation-risk`, { headers: { authorization: `Bearer ${gw.adminToken}` } })).text();
+  const recorded = await (await fetch(`${gw.url}/admin/v1/changes?limit=1000`, { headers: { authorization: `Bearer ${gw.adminToken}` } })).text();
+  const alerted = JSON.stringify(alerts.map(({ auth: _auth, ...body }) => body));
+  for (const [name, value] of Object.entries({ canary, virtualKey: gw.key, normalKey, launderKey, providerKey: gw.providerKey, adminToken: gw.adminToken, hookToken })) {
+    t.notOk(alerted.includes(value), `no alert body holds the ${name}`);
+    t.notOk(shown.includes(value), `the admin route does not show the ${name}`);
+    t.notOk(recorded.includes(value), `the change records do not hold the ${name}`);
+  }
 });

@@ -107,6 +107,8 @@ t.test('the workflow and the faults run', async (t) => {
   // Parquet is left out here only because tap's module resolver cannot load hyparquet-writer in-process.
   for (const format of ['jsonl', 'csv']) t.equal((await call(`export ${format}`, 'GET', `/admin/v1/audit/export?format=${format}`, { token: auditor })).status, 200);
   await call('provenance', 'POST', '/admin/v1/provenance/detect', { token: auditor, body: { text: 'hello' } });
+  await call('distillation risk', 'GET', '/admin/v1/distillation-risk', { token: auditor });
+  await call('distillation clearance', 'POST', '/admin/v1/distillation-risk/clearances', { token: editor, body: { scope: 'key:demo', reason: 'canary clearance' } });
   await call('feed', 'GET', '/training/v1/feed', { token: gw.runnerToken });
   await call('metrics', 'GET', '/metrics');
   await call('unauthenticated stage', 'POST', '/admin/v1/policies/stage', { body: '{"files": 1}' });

@@ -311,6 +311,29 @@ export const configSchema = {
         witnessQuorum: { type: 'integer', minimum: 1 },
       },
     },
+    distillation: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      description: 'The distillation-signature monitor (gateway/distillation): alerts when a scope’s risk rises.',
+      properties: {
+        webhooks: {
+          type: 'array',
+          default: [],
+          description: 'Each URL receives a JSON POST when a key’s, project’s, team’s or provider’s distillation risk rises to its level or above.',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['url'],
+            properties: {
+              url: { type: 'string', format: 'uri', description: 'Where the alert is POSTed (JSON: scope, level, before, score, signals with example decision ids, time).' },
+              level: { enum: ['medium', 'high'], default: 'high', description: 'The level at which to alert: a rise from below it to it or above.' },
+              tokenEnv: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'The environment variable holding a bearer token sent with each alert.' },
+            },
+          },
+        },
+      },
+    },
     // Single sign-on for the control plane (gateway/auth/oidc*.ts); static tokens stay for automation.
     oidc: {
       type: 'object',

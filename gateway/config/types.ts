@@ -139,6 +139,10 @@ export interface Config {
     /** Environment variable holding the bearer token for bundleUrl. */
     bundleToken?: { env: string };
   };
+  /** The distillation-signature monitor's alerts. */
+  distillation: {
+    webhooks: { url: string; level: 'medium' | 'high'; tokenEnv?: string }[];
+  };
   audit: {
     backend: 'file' | 'postgres';
     postgresUrl?: string;

@@ -21,34 +21,41 @@ function fnv1a(s: string): number {
 const A = Uint32Array.from({ length: HASHES }, (_, i) => (fnv1a(`a${i}`) | 1) >>> 0);
 const B = Uint32Array.from({ length: HASHES }, (_, i) => fnv1a(`b${i}`));
 
-/** The words' shingles; a skeleton shorter than a shingle is one shingle. */
-export function shingles(words: string[]): string[] {
-  if (words.length <= SHINGLE) return [words.join(' ')];
-  const out: string[] = [];
-  for (let i = 0; i + SHINGLE <= words.length; i++) out.push(words.slice(i, i + SHINGLE).join(' '));
+/** Hashes of the words' 3-shingles (word hashes combined, no strings built); a skeleton shorter than a shingle is one shingle. */
+export function shingleHashes(words: string[]): Uint32Array {
+  const w = Uint32Array.from(words, fnv1a);
+  if (w.length <= SHINGLE) return Uint32Array.of(w.reduce((h, x) => Math.imul(h ^ x, 0x01000193), 0x811c9dc5) >>> 0);
+  const out = new Uint32Array(w.length - SHINGLE + 1);
+  for (let i = 0; i < out.length; i++) out[i] = Math.imul(Math.imul(Math.imul(0x811c9dc5 ^ w[i], 0x01000193) ^ w[i + 1], 0x01000193) ^ w[i + 2], 0x01000193) >>> 0;
   return out;
 }
 
 export function signature(skeletonText: string): Uint32Array {
   const sig = new Uint32Array(HASHES).fill(0xffffffff);
-  for (const sh of new Set(shingles(skeletonText.split(' ')))) {
-    const h = fnv1a(sh);
-    for (let i = 0; i < HASHES; i++) {
-      const v = (Math.imul(h, A[i]) + B[i]) >>> 0;
-      if (v < sig[i]) sig[i] = v;
+  const hashes = shingleHashes(skeletonText.split(' '));
+  for (let i = 0; i < HASHES; i++) {
+    const a = A[i];
+    const b = B[i];
+    let min = 0xffffffff;
+    for (let j = 0; j < hashes.length; j++) {
+      // Mixed after the multiply-add so that low bits of the shingle hash reach every bit of the minimum.
+      let v = (Math.imul(hashes[j], a) + b) | 0;
+      v ^= v >>> 15;
+      v = Math.imul(v, 0x2c1b3c6d) >>> 0;
+      if (v < min) min = v;
     }
+    sig[i] = min;
   }
   return sig;
 }
 
-/** One key per band (a number, to keep bounded maps small): two signatures share a band key when all of that band's rows agree. */
+/** One 32-bit key per band (the band's index is hashed in): two signatures share a band key when all of that band's rows agree. */
 export function bandKeys(sig: Uint32Array): number[] {
   const keys: number[] = [];
   for (let b = 0; b < BANDS; b++) {
     let h = Math.imul(0x811c9dc5 ^ b, 0x01000193);
     for (let r = b * ROWS; r < (b + 1) * ROWS; r++) h = Math.imul(h ^ sig[r], 0x01000193);
-    // Band index in the high bits: equal rows in different bands never collide.
-    keys.push(b * 2 ** 32 + (h >>> 0));
+    keys.push(h >>> 0);
   }
   return keys;
 }
@@ -60,6 +67,7 @@ export function similarity(a: Uint32Array, b: Uint32Array): number {
   return same / HASHES;
 }
 
-export function textHash(s: string): string {
-  return fnv1a(s).toString(36) + fnv1a(`~${s}`).toString(36);
+/** A 32-bit hash of a whole text (exact repeats). */
+export function textHash(s: string): number {
+  return fnv1a(s);
 }

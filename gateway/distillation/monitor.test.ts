@@ -65,6 +65,21 @@ t.test('several keys filling one template are seen as coordinated', async (t) =>
   t.ok(m.get('key:k0')!.signals.some((s) => s.name === 'coordination'));
 });
 
+t.test('a surge within a day of a model version change is seen; the same traffic without a release is not', async (t) => {
+  const run = (release: boolean) => {
+    const m = new DistillationMonitor();
+    const p = principal(release ? 'surger' : 'steady');
+    const start = T0 + 10 * 24 * 3600_000;
+    // Six quiet days of 20 calls, then a day of 300 right after (or without) a new version.
+    for (let d = 0; d < 6; d++) for (let i = 0; i < 20; i++) m.process(event(p, varied(d * 100 + i), { time: start + d * 86_400_000 + i * 60_000 }));
+    for (let i = 0; i < 300; i++) m.process(event(p, varied(1000 + i), { time: start + 6 * 86_400_000 + i * 60_000, version: release ? 'gpt-4o-mini-2026-12-01' : 'gpt-4o-mini' }));
+    return m.get(`key:${p.keyId}`)!.signals.find((s) => s.name === 'release_surge');
+  };
+  const surge = run(true);
+  t.ok(surge && surge.strength === 1, JSON.stringify(surge));
+  t.equal(run(false), undefined);
+});
+
 t.test('risk leaves with the window, and level changes are reported both ways', async (t) => {
   const changes: string[] = [];
   const m = new DistillationMonitor({ onLevelChange: (r, before) => changes.push(`${r.scope}:${before}->${r.level}`) });
@@ -106,7 +121,8 @@ t.test('memory grows with scopes, not calls', async (t) => {
   const p = principal('many');
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
-  const heap = () => (gc(), process.memoryUsage().heapUsed);
+  // Typed arrays live outside the V8 heap: both count.
+  const heap = () => (gc(), process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers);
   // Warm up until every bounded map is full (the shared templates hold 32,768 bands: 2,048 prompts).
   for (let i = 0; i < 5000; i++) m.process(event(p, `${varied(i)} ${i}`));
   const before = heap();

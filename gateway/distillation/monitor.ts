@@ -1,6 +1,6 @@
 // The distillation-signature monitor. The request path hands it one small event per call (observe: a
-// push onto a bounded queue); the signals are computed later, in batches on the event loop's idle
-// turns, and each scope's risk is kept ready for the next call's policy input (risk: three map reads).
+// push onto a bounded queue); the signals are computed later, on later event-loop turns of at most
+// TURN_MS each, and each scope's risk is kept ready for the next call's policy input (risk: three map reads).
 import type { DistillationEvent, DistillationRisk, DistillationWatch, Principal, RiskLevel } from '../core/contracts.js';
 import { elicitsReasoning } from './elicitation.js';
 import { bandKeys, signature, textHash } from './minhash.js';
@@ -14,7 +14,8 @@ import { skeleton } from './skeleton.js';
 /** Output limits and lengths that only bulk generation asks for. */
 export const HIGH_MAX_TOKENS = 4000;
 export const LONG_OUTPUT_TOKENS = 1500;
-const BATCH = 256;
+/** Work per event-loop turn: the monitor yields after this much, so calls in flight are never held up long. */
+const TURN_MS = 2;
 const RANK: Record<RiskLevel, number> = { low: 0, medium: 1, high: 2 };
 
 export interface Clearance {
@@ -75,8 +76,10 @@ export class DistillationMonitor implements DistillationWatch {
   }
 
   #drain(): void {
-    const batch = this.#queue.splice(0, BATCH);
-    for (const e of batch) this.process(e);
+    const start = performance.now();
+    let done = 0;
+    while (done < this.#queue.length && performance.now() - start < TURN_MS) this.process(this.#queue[done++]);
+    this.#queue.splice(0, done);
     if (this.#queue.length > 0) {
       setImmediate(() => this.#drain());
       return;

@@ -10,7 +10,8 @@ import { SIGNAL_MEANINGS } from './score.js';
 
 const DAY_MS = 24 * 3600_000;
 export const MAX_CLEARANCE_DAYS = 90;
-const SCOPE = '^(key|project|team|provider):[^\\s]{1,120}$';
+/** What can be cleared: the scopes the policy reads (a provider's risk informs, it refuses no one). */
+const SCOPE = '^(key|project|team):[^\\s]{1,120}$';
 
 const listSchema = {
   type: 'object',

@@ -19,15 +19,17 @@ export const SIGNAL_MEANINGS: Record<SignalName, string> = {
   restricted_volume: 'volume of outputs from providers whose terms forbid training on them',
 };
 
+// Two strong shape signals with restricted volume reach high; one reaches medium. Templated prompts and a
+// sweep come together in many ordinary apps, so they weigh less than reasoning and harvesting.
 export const WEIGHTS: Record<SignalName, number> = {
   purpose_laundering: 60,
-  reasoning_elicitation: 25,
-  harvesting: 25,
+  reasoning_elicitation: 30,
+  harvesting: 30,
   templated_prompts: 20,
   capability_sweep: 20,
-  coordination: 20,
-  release_surge: 15,
-  restricted_volume: 10,
+  coordination: 25,
+  release_surge: 20,
+  restricted_volume: 15,
 };
 
 export const MEDIUM = 40;
@@ -35,7 +37,7 @@ export const HIGH = 70;
 /** Below this many calls in the window, shares say nothing and shape signals stay at zero. */
 export const MIN_CALLS = 50;
 /** Restricted outputs in a week at which the volume signal is full. */
-export const FULL_VOLUME = 1000;
+export const FULL_VOLUME = 500;
 
 export interface Signal {
   name: SignalName;

@@ -50,6 +50,7 @@ import { GatewayState, isStorageError } from './lifecycle.js';
 import { DistillationMonitor } from '../distillation/monitor.js';
 import { clearanceOf, MONITOR_ACTOR, riskChange } from '../distillation/risk-record.js';
 import { distillationRoutes } from '../distillation/routes.js';
+import { RiskAlerts } from '../distillation/alerts.js';
 import { isChangeRecord } from '../core/record-kind.js';
 import { drain } from './drain.js';
 
@@ -151,9 +152,19 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
     );
     closers.push(() => classifier.close());
 
-    // Each level change of a scope's distillation risk is a record in the log; clearances come back from it.
+    // Each level change of a scope's distillation risk is a record in the log (and, rising, an alert); clearances come back from the log.
+    const alerts = new RiskAlerts(
+      config.distillation.webhooks.map((h) => {
+        if (h.tokenEnv && !process.env[h.tokenEnv]) throw new Error(`distillation.webhooks: environment variable ${h.tokenEnv} is not set`);
+        return { url: h.url, level: h.level, token: h.tokenEnv ? process.env[h.tokenEnv] : undefined };
+      }),
+      logger,
+    );
     const distillation = new DistillationMonitor({
-      onLevelChange: (risk, before) => void changes.recordSystem(MONITOR_ACTOR, riskChange(risk, before)).catch((err: unknown) => logger.error({ err, scope: risk.scope }, 'distillation risk record failed')),
+      onLevelChange: (risk, before) => {
+        void changes.recordSystem(MONITOR_ACTOR, riskChange(risk, before)).catch((err: unknown) => logger.error({ err, scope: risk.scope }, 'distillation risk record failed'));
+        alerts.notify(risk, before);
+      },
     });
     for await (const c of changes.list({ action: 'distillation.clear' }, Number.MAX_SAFE_INTEGER)) {
       const clearance = isChangeRecord(c.record) ? clearanceOf(c.record) : null;

@@ -4,6 +4,7 @@ import { can } from './api.js';
 import { renderAudit } from './audit.js';
 import { renderChanges } from './changes.js';
 import { renderCompany } from './company.js';
+import { renderDistillation } from './distillation.js';
 import { renderLicences } from './licences.js';
 import { renderOverview } from './overview.js';
 import { renderProvenance } from './provenance.js';
@@ -32,4 +33,5 @@ export const screens: Screen[] = [
     render: (m, [sub, ...rest]) => (sub === 'record' ? renderRecord(m, rest) : renderAudit(m)),
   },
   { path: 'provenance', title: 'Provenance check', visible: can.audit, render: (m) => renderProvenance(m) },
+  { path: 'distillation', title: 'Distillation risk', visible: () => can.audit() || can.edit(), render: (m) => renderDistillation(m) },
 ];

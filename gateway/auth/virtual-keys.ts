@@ -16,6 +16,8 @@ export class VirtualKeys {
         project: k.project,
         defaultPurpose: k.defaultPurpose,
         allowedPurposes: k.allowedPurposes,
+        ...(k.limits ? { limits: k.limits } : {}),
+        ...(k.budget ? { budget: k.budget } : {}),
       };
       this.#byHash.set(k.hash, principal);
       this.#byId.set(k.id, principal);

@@ -1,5 +1,5 @@
 import type { Role } from '../core/control-plane.js';
-import type { ProviderKind } from '../core/contracts.js';
+import type { KeyBudget, KeyLimits, ProviderKind } from '../core/contracts.js';
 
 export interface ProviderConfig {
   kind: ProviderKind;
@@ -33,6 +33,8 @@ export interface VirtualKeyConfig {
   project: string;
   defaultPurpose: string;
   allowedPurposes: string[];
+  limits?: KeyLimits;
+  budget?: KeyBudget;
 }
 
 export interface TokenConfig {
@@ -97,6 +99,8 @@ export interface Config {
   providers: Record<string, ProviderConfig>;
   models: Record<string, ModelConfig>;
   keys: VirtualKeyConfig[];
+  /** Limits and budgets of whole teams, by team name. */
+  teams: Record<string, { limits?: KeyLimits; budget?: KeyBudget }>;
   /** Where keys created through /admin/v1/keys live (and console sessions); the backend defaults to audit.backend's. */
   keyStore: {
     backend?: 'file' | 'postgres';

@@ -37,6 +37,8 @@ export interface Call extends AdmittedCall {
   streaming: boolean;
   /** The call's final record (anything after `started`) has been written. */
   final: boolean;
+  /** Input tokens counted against tokens-per-minute limits before the call; corrected from usage after. */
+  tokenEstimate: number;
 }
 
 /** A new call: its decision id and its span, the only ones it will have. */
@@ -66,6 +68,7 @@ export function newCall(adapter: EndpointAdapter, headers: IncomingHeaders, tele
     token: null,
     streaming: false,
     final: false,
+    tokenEstimate: 0,
   };
 }
 

@@ -3,6 +3,7 @@
 // Each stage is a dependency with a narrow interface; this module only sequences them and turns
 // their outcomes into responses and audit records.
 import type { KeyDirectory } from '../auth/key-directory.js';
+import type { RateLimits, RateRefusal } from '../limits/rate-limits.js';
 import type { ModelRoutes } from '../upstream/model-routes.js';
 import { toUpstreamError, UpstreamError, type Upstream, type UpstreamResponse } from '../upstream/client.js';
 import type { ProvenanceTokens } from '../signing/provenance-token.js';
@@ -46,6 +47,8 @@ export interface RequestPathDeps {
   feed: TrainingFeedSink;
   admission: TrainingAdmission;
   provenanceTokens: ProvenanceTokens;
+  /** Requests and tokens per minute per key and team; absent: nothing is limited. */
+  limits?: Pick<RateLimits, 'admitRequest' | 'admitTokens' | 'settleTokens'>;
   telemetry?: Telemetry;
   log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
@@ -56,6 +59,13 @@ const INCOMPLETE = 'the provider stream ended before its end event (finish reaso
 /** Deepest nesting of a provider's JSON answer: checked before it is parsed, so nothing recursive downstream can overflow on it. */
 export const MAX_ANSWER_DEPTH = 256;
 const NOT_COMPLETED = 'termsgate failed to complete this answer';
+
+/** Input tokens estimated before a call: about four bytes of request body per token (the body's declared length, else its JSON). */
+export function estimateInputTokens(headers: IncomingHeaders, body: unknown): number {
+  const declared = Number(headers['content-length']);
+  const bytes = Number.isFinite(declared) && declared > 0 ? declared : JSON.stringify(body).length;
+  return Math.ceil(bytes / 4);
+}
 
 /** A provider answer the gateway cannot pass on (mislabelled, not JSON, nested too deep, no events): a 502. */
 class ProviderAnswerError extends Error {}
@@ -91,6 +101,8 @@ export class RequestPath {
     const purpose = declaredPurpose(headers, this.#d.keys.vocabularyFor(auth.principal));
     if (typeof purpose !== 'string') return this.#fail(call, sink, 400, purpose.error, 'failed').then(() => null);
     call.purpose = purpose || auth.principal.defaultPurpose;
+    const limited = await this.#d.limits?.admitRequest(auth.principal);
+    if (limited) return this.#refuseRate(call, sink, limited).then(() => null);
     return call;
   }
 
@@ -137,6 +149,9 @@ export class RequestPath {
     }
 
     call.tel.setRoute(call.route);
+    call.tokenEstimate = estimateInputTokens(call.headers, body);
+    const limited = await this.#d.limits?.admitTokens(call.principal!, call.tokenEstimate);
+    if (limited) return this.#refuseRate(call, sink, limited);
     call.forwarded = adapter.upstreamBody(body as Record<string, unknown>, call.route.upstreamModel);
     try {
       call.forwardedHeaders = forwardedRequestHeaders(call.headers);
@@ -279,7 +294,10 @@ export class RequestPath {
       await this.#failStream(call, sink, status, message, message, type, out.usage, e?.kind === 'aborted');
       return;
     }
-    if (out.usage) call.tel.setUsage(out.usage);
+    if (out.usage) {
+      call.tel.setUsage(out.usage);
+      this.#settleTokens(call, out.usage.input_tokens + out.usage.output_tokens);
+    }
     // Record before answer: the completed record is in the OS before the client has the whole answer.
     try {
       await this.#complete(call, parsed, out, responseContent, marker);
@@ -339,13 +357,32 @@ export class RequestPath {
     );
   }
 
+  /** 429 in the endpoint's dialect with retry-after; recorded like any refusal. */
+  #refuseRate(call: Call, sink: ClientSink, refusal: RateRefusal): Promise<void> {
+    return this.#fail(call, sink, 429, refusal.message, 'failed', undefined, 'rate_limited', { 'retry-after': String(refusal.retryAfterS) });
+  }
+
+  /** Off the answer's path: a failure to correct a counter is logged, never the caller's. */
+  #settleTokens(call: Call, actual: number): void {
+    this.#d.limits?.settleTokens(call.principal!, call.tokenEstimate, actual).catch((err: unknown) => this.#d.log.warn({ err, decision_id: call.id }, 'rate limit correction failed'));
+  }
+
   /** Fails closed: what could not be classified, decided or masked is not forwarded, and the denial is recorded. */
   #failClosed(call: Call, sink: ClientSink, message: string): Promise<void> {
     const reasons = [{ rule: 'termsgate.fail_closed', message }];
     return this.#fail(call, sink, 403, denialMessage(reasons), 'denied', reasons);
   }
 
-  async #fail(call: Call, sink: ClientSink, status: number, message: string, phase: 'denied' | 'failed', reasons?: PolicyReason[], error: CallErrorType | undefined = errorTypeFor(status, phase)): Promise<void> {
+  async #fail(
+    call: Call,
+    sink: ClientSink,
+    status: number,
+    message: string,
+    phase: 'denied' | 'failed',
+    reasons?: PolicyReason[],
+    error: CallErrorType | undefined = errorTypeFor(status, phase),
+    headers: Record<string, string> = {},
+  ): Promise<void> {
     call.tel.end({ status, error });
     // Record before answer: a client never holds a decision id that the log lacks. If the record
     // cannot be written, the call is refused without one.
@@ -356,7 +393,7 @@ export class RequestPath {
     if (sink.headersSent) return;
     if (recorded) {
       const answer = errorAnswerFor(status, phase, call.adapter.dialect, message, { decisionId: call.id, reasons });
-      sink.head(answer.status, { 'content-type': 'application/json', 'x-termsgate-decision-id': call.id });
+      sink.head(answer.status, { ...headers, 'content-type': 'application/json', 'x-termsgate-decision-id': call.id });
       sink.end(JSON.stringify(answer.body));
     } else {
       const answer = errorAnswer('audit_unavailable', call.adapter.dialect, AUDIT_UNAVAILABLE);

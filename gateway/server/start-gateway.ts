@@ -9,6 +9,7 @@ import { VirtualKeys } from '../auth/virtual-keys.js';
 import { KeyDirectory } from '../auth/key-directory.js';
 import { keyAdminRoutes } from '../auth/key-routes.js';
 import { openKeyStore } from '../auth/open-key-store.js';
+import { openRateLimits } from '../limits/open-rate-limits.js';
 import { redact } from '../classify/classify.js';
 import { createClassifier } from '../classify/classifier.js';
 import { DetectorHook } from '../classify/detector-hook.js';
@@ -94,6 +95,8 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
     const keyStore = await openKeyStore(config, (err) => logger.error({ err }, 'key store refresh failed'));
     closers.push(() => keyStore.close());
     const virtualKeys = new KeyDirectory(new VirtualKeys(config.keys), keyStore);
+    const rateLimits = await openRateLimits(config, (err) => logger.error({ err }, 'rate limit store failed'));
+    closers.push(() => rateLimits.close());
     const bundleTokenEnv = config.policy.bundleToken?.env;
     if (bundleTokenEnv && !process.env[bundleTokenEnv]) throw new Error(`policy.bundleToken: environment variable ${bundleTokenEnv} is not set`);
     if (config.policy.bundleUrl && !config.policy.bundleKey) logger.warn('policy.bundleUrl is set without policy.bundleKey: every fleet bundle will be refused (bundles must be signed)');
@@ -158,6 +161,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       feed,
       admission: createTrainingAdmission((text) => provenance.detect(text)),
       provenanceTokens: new ProvenanceTokens(keys),
+      limits: rateLimits.limits,
       telemetry,
       log: logger,
     });

@@ -188,6 +188,16 @@ export const configSchema = {
         },
       },
     },
+    spend: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      description: 'Budgets of keys and teams (their budget fields): the soft threshold and the hard stop.',
+      properties: {
+        softPercent: { type: 'number', minimum: 1, maximum: 100, default: 80, description: 'From this percent of a budget, answers carry x-termsgate-budget naming it.' },
+        hardStopStatus: { enum: [402, 429], default: 402, description: 'The status once a budget is spent (with retry-after to the next day or month), in the endpoint dialect.' },
+      },
+    },
     teams: {
       type: 'object',
       default: {},

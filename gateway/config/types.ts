@@ -99,6 +99,8 @@ export interface Config {
   providers: Record<string, ProviderConfig>;
   models: Record<string, ModelConfig>;
   keys: VirtualKeyConfig[];
+  /** Budgets: from which percent calls carry a warning, and the status of the hard stop. */
+  spend: { softPercent: number; hardStopStatus: 402 | 429 };
   /** Limits and budgets of whole teams, by team name. */
   teams: Record<string, { limits?: KeyLimits; budget?: KeyBudget }>;
   /** Where keys created through /admin/v1/keys live (and console sessions); the backend defaults to audit.backend's. */

@@ -144,6 +144,8 @@ export interface CallFacts {
 export interface Usage {
   input_tokens: number;
   output_tokens: number;
+  /** Of the input tokens, those the provider served from its prompt cache (cheaper), where it says so. */
+  cached_input_tokens?: number;
 }
 
 /** One audit record per phase of a call; see gateway/audit for storage and proofs. */
@@ -175,6 +177,8 @@ export interface CallRecord {
   trainable: boolean;
   /** What the gateway masked in the forwarded body and where; present only when it masked something. */
   masked?: MaskedFinding[];
+  /** US dollars, the usage at the model's prices (policies/data/prices.json); present only on a call with usage and a priced model. */
+  cost_usd?: number;
 }
 
 /** Who made a control-plane change: a static token (by id) or a signed-in user (OIDC subject and email). */

@@ -12,6 +12,7 @@ export const CALL_ERROR_TYPES = [
   'not_found',
   'policy_error',
   'rate_limited',
+  'budget_exceeded',
   'upstream_connect',
   'upstream_timeout',
   'upstream_status',
@@ -42,6 +43,7 @@ export interface ErrorEntry {
 export const ERRORS = {
   bad_request: { status: 400, openai: { type: 'invalid_request_error', code: null }, anthropic: { type: 'invalid_request_error' }, control: 'invalid_request', telemetry: 'bad_request' },
   unauthenticated: { status: 401, openai: { type: 'authentication_error', code: 'invalid_api_key' }, anthropic: { type: 'authentication_error' }, control: 'unauthorized', telemetry: 'unauthenticated' },
+  budget_exceeded: { status: 402, openai: { type: 'insufficient_quota', code: 'budget_exceeded' }, anthropic: { type: 'billing_error' }, control: 'budget_exceeded', telemetry: 'budget_exceeded' },
   forbidden: { status: 403, openai: { type: 'permission_denied', code: null }, anthropic: { type: 'permission_error' }, control: 'forbidden', telemetry: 'bad_request' },
   policy_denied: { status: 403, openai: { type: 'permission_denied', code: 'termsgate_policy_denied' }, anthropic: { type: 'permission_error' }, control: 'forbidden', telemetry: null },
   not_found: { status: 404, openai: { type: 'not_found_error', code: null }, anthropic: { type: 'not_found_error' }, control: 'not_found', telemetry: 'not_found' },
@@ -139,7 +141,7 @@ export function errorCodeFor(status: number, phase: Phase): ErrorCode {
 
 // Where two codes share a status, the first is the one a bare status means.
 const FAILURE_BY_STATUS = new Map<number, ErrorCode>();
-for (const code of ['bad_request', 'forbidden', 'model_not_found', 'body_timeout', 'body_too_large', 'unsupported_media_type', 'unprocessable', 'rate_limited', 'client_closed', 'internal', 'upstream_unreachable', 'unavailable', 'upstream_timeout'] as const) {
+for (const code of ['bad_request', 'budget_exceeded', 'forbidden', 'model_not_found', 'body_timeout', 'body_too_large', 'unsupported_media_type', 'unprocessable', 'rate_limited', 'client_closed', 'internal', 'upstream_unreachable', 'unavailable', 'upstream_timeout'] as const) {
   FAILURE_BY_STATUS.set(ERRORS[code].status, code);
 }
 

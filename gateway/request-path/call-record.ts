@@ -20,6 +20,7 @@ export interface RecordParts {
   watermarkId?: string | null;
   permitId?: string | null;
   masked?: CallRecord['masked'];
+  costUsd?: number | null;
 }
 
 export function callRecord(p: RecordParts): CallRecord {
@@ -52,6 +53,7 @@ export function callRecord(p: RecordParts): CallRecord {
     licence: p.route?.licence ?? null,
     trainable: p.decision?.training.permit ?? false,
     ...(p.masked?.length ? { masked: p.masked } : {}),
+    ...(typeof p.costUsd === 'number' ? { cost_usd: p.costUsd } : {}),
   };
 }
 

@@ -4,6 +4,8 @@
 // their outcomes into responses and audit records.
 import type { KeyDirectory } from '../auth/key-directory.js';
 import type { RateLimits, RateRefusal } from '../limits/rate-limits.js';
+import type { Budgets } from '../limits/budgets.js';
+import type { Prices } from '../limits/prices.js';
 import type { ModelRoutes } from '../upstream/model-routes.js';
 import { toUpstreamError, UpstreamError, type Upstream, type UpstreamResponse } from '../upstream/client.js';
 import type { ProvenanceTokens } from '../signing/provenance-token.js';
@@ -49,6 +51,8 @@ export interface RequestPathDeps {
   provenanceTokens: ProvenanceTokens;
   /** Requests and tokens per minute per key and team; absent: nothing is limited. */
   limits?: Pick<RateLimits, 'admitRequest' | 'admitTokens' | 'settleTokens'>;
+  /** Each call's cost at the catalogue's prices, and the budgets it counts against; absent: nothing is priced. */
+  spend?: { prices: Pick<Prices, 'cost'>; budgets: Pick<Budgets, 'check' | 'record'> };
   telemetry?: Telemetry;
   log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
@@ -103,6 +107,12 @@ export class RequestPath {
     call.purpose = purpose || auth.principal.defaultPurpose;
     const limited = await this.#d.limits?.admitRequest(auth.principal);
     if (limited) return this.#refuseRate(call, sink, limited).then(() => null);
+    const budget = this.#d.spend?.budgets.check(auth.principal);
+    if (budget?.refusal) {
+      const { status, message, retryAfterS } = budget.refusal;
+      return this.#fail(call, sink, status, message, 'failed', undefined, status === 402 ? 'budget_exceeded' : 'rate_limited', { 'retry-after': String(retryAfterS) }).then(() => null);
+    }
+    call.budgetWarning = budget?.warning ?? null;
     return call;
   }
 
@@ -222,7 +232,10 @@ export class RequestPath {
       return this.#fail(call, sink, e.status, e.message, 'failed', undefined, errorTypeOf(e.kind));
     }
 
-    const headers = { ...forwardedResponseHeaders(res.headers), 'x-termsgate-decision-id': call.id, 'x-termsgate-policy-revision': decision.revision, 'x-termsgate-provenance': await call.token! };
+    const headers = {
+      ...forwardedResponseHeaders(res.headers),
+      ...(call.budgetWarning ? { 'x-termsgate-budget': call.budgetWarning } : {}),
+      'x-termsgate-decision-id': call.id, 'x-termsgate-policy-revision': decision.revision, 'x-termsgate-provenance': await call.token! };
     if (res.status < 200 || res.status >= 300) {
       // Provider errors keep their status and body shape (scrubbed by the upstream client), except a
       // refusal of the gateway's credentials, which is the gateway's failure and not the caller's key.
@@ -318,7 +331,12 @@ export class RequestPath {
    * `failed` record (if that cannot be written, the stream still ends with the error event).
    */
   async #failStream(call: Call, sink: ClientSink, status: number, clientMessage: string, recordMessage: string, error: CallErrorType, usage: CollectedOutput['usage'], aborted = false): Promise<void> {
-    await this.#record(call, { phase: 'failed', status, error: recordMessage, usage, latencyMs: this.#elapsed(call) }).catch(() => undefined);
+    const costUsd = this.#cost(call, usage);
+    const recorded = await this.#record(call, { phase: 'failed', status, error: recordMessage, usage, costUsd, latencyMs: this.#elapsed(call) }).then(
+      () => true,
+      () => false,
+    );
+    if (recorded) this.#countSpend(call, costUsd);
     if (!aborted && call.streaming) await sink.write(call.adapter.streamError(status, clientMessage)).catch(() => undefined);
     sink.end();
     call.tel.end({ status, error });
@@ -340,6 +358,7 @@ export class RequestPath {
       const { licence, licence_class, attribution, naming, duties, inherited_restrictions } = training;
       permitId = this.#d.feed.offer({ decision_id: call.id, model: route.name, licence, licence_class, attribution, naming, duties, inherited_restrictions, policy_revision: revision, messages: parsed.prompt, completion: out.text, top_logprobs: out.topLogprobs, time });
     }
+    const costUsd = this.#cost(call, out.usage);
     await this.#record(
       call,
       {
@@ -347,6 +366,7 @@ export class RequestPath {
         status: 200,
         error: out.complete ? null : INCOMPLETE,
         usage: out.usage,
+        costUsd,
         latencyMs: this.#elapsed(call),
         watermarkId: marker?.watermarkId ?? null,
         permitId,
@@ -355,6 +375,19 @@ export class RequestPath {
       // The call's last record keeps its content as the obligation says; the earlier ones name the request by the same digest.
       { request: call.loggedRequest, response: this.#logged(call, responseContent), digestOnly: request.obligations.content_logging === 'digest' },
     );
+    // Counted once recorded, so the spend counted is the sum of the recorded costs.
+    this.#countSpend(call, costUsd);
+  }
+
+  /** The call's cost at its model's prices, or null (no usage, no price, no catalogue). */
+  #cost(call: Call, usage: CollectedOutput['usage']): number | null {
+    return usage && call.route && this.#d.spend ? this.#d.spend.prices.cost(call.route.name, usage) : null;
+  }
+
+  /** Off the answer's path: a failure to count is logged, never the caller's. */
+  #countSpend(call: Call, usd: number | null): void {
+    if (usd === null || !this.#d.spend) return;
+    this.#d.spend.budgets.record(call.principal!, usd).catch((err: unknown) => this.#d.log.warn({ err, decision_id: call.id }, 'counting spend failed'));
   }
 
   /** 429 in the endpoint's dialect with retry-after; recorded like any refusal. */

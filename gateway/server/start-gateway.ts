@@ -9,7 +9,8 @@ import { VirtualKeys } from '../auth/virtual-keys.js';
 import { KeyDirectory } from '../auth/key-directory.js';
 import { keyAdminRoutes } from '../auth/key-routes.js';
 import { openKeyStore } from '../auth/open-key-store.js';
-import { openRateLimits } from '../limits/open-rate-limits.js';
+import { openLimits } from '../limits/open-limits.js';
+import { isChangeRecord } from '../core/record-kind.js';
 import { redact } from '../classify/classify.js';
 import { createClassifier } from '../classify/classifier.js';
 import { DetectorHook } from '../classify/detector-hook.js';
@@ -95,8 +96,13 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
     const keyStore = await openKeyStore(config, (err) => logger.error({ err }, 'key store refresh failed'));
     closers.push(() => keyStore.close());
     const virtualKeys = new KeyDirectory(new VirtualKeys(config.keys), keyStore);
-    const rateLimits = await openRateLimits(config, (err) => logger.error({ err }, 'rate limit store failed'));
-    closers.push(() => rateLimits.close());
+    const limits = await openLimits(config, {
+      async *recordsSince(from) {
+        for await (const e of audit.query({ kind: 'call', from })) if (!isChangeRecord(e.record)) yield e.record;
+      },
+      onError: (err) => logger.error({ err }, 'rate limit or spend store failed'),
+    });
+    closers.push(() => limits.close());
     const bundleTokenEnv = config.policy.bundleToken?.env;
     if (bundleTokenEnv && !process.env[bundleTokenEnv]) throw new Error(`policy.bundleToken: environment variable ${bundleTokenEnv} is not set`);
     if (config.policy.bundleUrl && !config.policy.bundleKey) logger.warn('policy.bundleUrl is set without policy.bundleKey: every fleet bundle will be refused (bundles must be signed)');
@@ -161,7 +167,8 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       feed,
       admission: createTrainingAdmission((text) => provenance.detect(text)),
       provenanceTokens: new ProvenanceTokens(keys),
-      limits: rateLimits.limits,
+      limits: limits.rateLimits,
+      spend: { prices: limits.prices, budgets: limits.budgets },
       telemetry,
       log: logger,
     });
@@ -181,7 +188,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
         (app) => registerMetricsRoute(app, { telemetry }),
         (app) => whoamiRoute(app, { auth }),
         (app) => changeRoutes(app, { changes, auth }),
-        (app) => keyAdminRoutes(app, { store: keyStore, configured: config.keys, auth, changes }),
+        (app) => keyAdminRoutes(app, { store: keyStore, configured: config.keys, auth, changes, spent: (keyId) => limits.budgets.spent(`key:${keyId}`) }),
         (app) =>
           policyAdminRoutes(app, {
             store: policy,

@@ -8,7 +8,8 @@ import { ControlTokens } from '../auth/control-tokens.js';
 import { VirtualKeys } from '../auth/virtual-keys.js';
 import { KeyDirectory } from '../auth/key-directory.js';
 import { keyAdminRoutes } from '../auth/key-routes.js';
-import { openKeyStore } from '../auth/open-key-store.js';
+import { openKeyStore, openSessionStore } from '../auth/open-key-store.js';
+import { sessionProbeWithoutSso } from '../auth/session-probe.js';
 import { openLimits } from '../limits/open-limits.js';
 import { isChangeRecord } from '../core/record-kind.js';
 import { redact } from '../classify/classify.js';
@@ -95,6 +96,9 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
     const changes = new ChangeLog(audit);
     const keyStore = await openKeyStore(config, (err) => logger.error({ err }, 'key store refresh failed'));
     closers.push(() => keyStore.close());
+    // Console sessions exist only with single sign-on.
+    const sessions = config.oidc ? await openSessionStore(config, (err) => logger.error({ err }, 'session store failed')) : null;
+    if (sessions) closers.push(() => sessions.close());
     const virtualKeys = new KeyDirectory(new VirtualKeys(config.keys), keyStore);
     const limits = await openLimits(config, {
       async *recordsSince(from) {
@@ -184,7 +188,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       state,
       plugins: [
         (app) => controlPlane(app, { scrubber }),
-        ...(config.oidc ? [(app: FastifyInstance) => oidcSignIn(app, { config: config.oidc!, auth })] : []),
+        config.oidc && sessions ? (app: FastifyInstance) => oidcSignIn(app, { config: config.oidc!, auth, sessions }) : sessionProbeWithoutSso,
         (app) => registerMetricsRoute(app, { telemetry }),
         (app) => whoamiRoute(app, { auth }),
         (app) => changeRoutes(app, { changes, auth }),

@@ -52,6 +52,13 @@ t.test('a budget stops calls at its limit; the counted cost is the sum of the re
   t.ok(Math.abs(counted - sum) < 1e-9, `counted $${counted} = recorded $${sum}`);
   t.ok(counted >= 0.0002, 'stopped at the budget, not before');
 
+  const metrics = (await (await fetch(`${gw.url}/metrics`)).text()).split('\n');
+  const spendLine = metrics.find((l) => l.startsWith('termsgate_spend') && l.includes('team="demo"') && l.includes('model="gpt-4o-mini"') && l.includes('provider="openai"'));
+  t.ok(spendLine, 'spend by team, model and provider in /metrics');
+  t.ok(Math.abs(Number(spendLine!.split(' ').at(-1)) - sum) < 1e-9, 'the metric counts the recorded costs');
+  t.ok(metrics.some((l) => l.startsWith('termsgate_team_tokens') && l.includes('team="demo"') && l.includes('type="output"')), 'tokens by team');
+  t.ok(metrics.some((l) => l.startsWith('termsgate_budget_warnings') && l.includes('team="demo"') && l.endsWith(` ${warned}`)), 'soft threshold crossings counted');
+
   const anthropic = await fetch(`${gw.url}/v1/messages`, {
     method: 'POST',
     headers: { 'x-api-key': created.secret, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },

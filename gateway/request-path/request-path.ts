@@ -113,6 +113,7 @@ export class RequestPath {
       return this.#fail(call, sink, status, message, 'failed', undefined, status === 402 ? 'budget_exceeded' : 'rate_limited', { 'retry-after': String(retryAfterS) }).then(() => null);
     }
     call.budgetWarning = budget?.warning ?? null;
+    if (call.budgetWarning) call.tel.budgetWarning(auth.principal.team);
     return call;
   }
 
@@ -336,7 +337,7 @@ export class RequestPath {
       () => true,
       () => false,
     );
-    if (recorded) this.#countSpend(call, costUsd);
+    if (recorded) this.#countSpend(call, costUsd, usage);
     if (!aborted && call.streaming) await sink.write(call.adapter.streamError(status, clientMessage)).catch(() => undefined);
     sink.end();
     call.tel.end({ status, error });
@@ -376,7 +377,7 @@ export class RequestPath {
       { request: call.loggedRequest, response: this.#logged(call, responseContent), digestOnly: request.obligations.content_logging === 'digest' },
     );
     // Counted once recorded, so the spend counted is the sum of the recorded costs.
-    this.#countSpend(call, costUsd);
+    this.#countSpend(call, costUsd, out.usage);
   }
 
   /** The call's cost at its model's prices, or null (no usage, no price, no catalogue). */
@@ -385,8 +386,9 @@ export class RequestPath {
   }
 
   /** Off the answer's path: a failure to count is logged, never the caller's. */
-  #countSpend(call: Call, usd: number | null): void {
-    if (usd === null || !this.#d.spend) return;
+  #countSpend(call: Call, usd: number | null, usage: CollectedOutput['usage']): void {
+    if (usd === null || !usage || !this.#d.spend) return;
+    call.tel.recordSpend(call.principal!.team, usd, usage);
     this.#d.spend.budgets.record(call.principal!, usd).catch((err: unknown) => this.#d.log.warn({ err, decision_id: call.id }, 'counting spend failed'));
   }
 

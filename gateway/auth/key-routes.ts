@@ -56,8 +56,8 @@ interface CreateBody {
 }
 
 function configView(k: VirtualKeyConfig) {
-  const { hash: _hash, ...rest } = k;
-  return { ...rest, models: null, expiresAt: null, limits: {}, budget: {}, source: 'config' as const, status: 'active' as const };
+  const { hash: _hash, limits: _limits, budget: _budget, ...rest } = k;
+  return { ...rest, models: null, expiresAt: null, limits: k.limits ?? {}, budget: k.budget ?? {}, source: 'config' as const, status: 'active' as const };
 }
 
 export function keyAdminRoutes(app: FastifyInstance, deps: KeyRouteDeps): void {

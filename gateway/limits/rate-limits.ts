@@ -134,7 +134,7 @@ export class RateLimits {
     if (!limiter) {
       const memory = new RateLimiterMemory({ keyPrefix: name, points, duration: this.#windowS });
       limiter = this.#pool
-        ? new RateLimiterPostgres({ storeClient: this.#pool, tableName: TABLE, tableCreated: true, keyPrefix: name, points, duration: this.#windowS, inMemoryBlockOnConsumed: points, insuranceLimiter: memory })
+        ? new RateLimiterPostgres({ storeClient: this.#pool, tableName: TABLE, tableCreated: true, keyPrefix: name, points, duration: this.#windowS, insuranceLimiter: memory })
         : memory;
       this.#limiters.set(name, limiter);
     }

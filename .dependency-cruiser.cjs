@@ -5,7 +5,7 @@ const FLOORS = [
   ['gateway/text', 'gateway/tlog', 'gateway/watermark'],
   ['gateway/config'],
   ['gateway/signing', 'gateway/secrets', 'telemetry'],
-  ['gateway/auth', 'gateway/classify', 'gateway/policy', 'gateway/upstream', 'gateway/dialects', 'gateway/provenance', 'gateway/audit', 'gateway/training', 'gateway/distillation'],
+  ['gateway/auth', 'gateway/classify', 'gateway/policy', 'gateway/upstream', 'gateway/dialects', 'gateway/provenance', 'gateway/audit', 'gateway/training', 'gateway/distillation', 'gateway/limits'],
   ['gateway/request-path'],
   ['gateway/changes', 'gateway/console', 'gateway/witness', 'gateway/mock-upstream'],
   ['gateway/server'],

@@ -28,6 +28,9 @@ export const METRIC_POLICY_EVAL = 'termsgate.policy.evaluation.duration';
 export const METRIC_AUDIT_COMMIT = 'termsgate.audit.commit.duration';
 export const METRIC_FEED_LAG = 'termsgate.feed.lag';
 export const METRIC_DISTILLATION_SCOPES = 'termsgate.distillation.scopes';
+export const METRIC_SPEND = 'termsgate.spend';
+export const METRIC_TEAM_TOKENS = 'termsgate.team.tokens';
+export const METRIC_BUDGET_WARNINGS = 'termsgate.budget.warnings';
 
 /** gen_ai.operation.name for each endpoint; `models` is not an inference operation. */
 export function operationName(endpoint: Endpoint): string | undefined {

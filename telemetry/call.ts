@@ -133,6 +133,18 @@ export class RecordedCall implements CallTelemetry {
     if (responseModel !== undefined) span.setAttribute(ATTR_GEN_AI_RESPONSE_MODEL, safeIdentifier(responseModel));
   }
 
+  recordSpend(team: string, usd: number, usage: Usage): void {
+    const labels = { team: safeIdentifier(team), model: this.#model, provider: this.#provider };
+    const m = this.#metrics;
+    m.spend.add(Math.max(0, usd), labels);
+    m.teamTokens.add(count(usage.input_tokens), { ...labels, type: 'input' });
+    m.teamTokens.add(count(usage.output_tokens), { ...labels, type: 'output' });
+  }
+
+  budgetWarning(team: string): void {
+    this.#metrics.budgetWarnings.add(1, { team: safeIdentifier(team) });
+  }
+
   end(outcome: { status: number; error?: CallErrorType }): void {
     if (this.#ended) return;
     this.#ended = true;

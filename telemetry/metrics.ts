@@ -9,6 +9,9 @@ import {
   METRIC_GEN_AI_TOKEN_USAGE,
   METRIC_POLICY_EVAL,
   METRIC_TOKENS,
+  METRIC_SPEND,
+  METRIC_TEAM_TOKENS,
+  METRIC_BUDGET_WARNINGS,
 } from './attributes.js';
 
 // Seconds, from sub-millisecond policy evaluations to long streamed completions.
@@ -28,6 +31,9 @@ export interface GatewayMetrics {
   auditCommit: Histogram;
   feedLag: Gauge;
   distillationScopes: Gauge;
+  spend: Counter;
+  teamTokens: Counter;
+  budgetWarnings: Counter;
 }
 
 export function createGatewayMetrics(meter: Meter): GatewayMetrics {
@@ -69,6 +75,18 @@ export function createGatewayMetrics(meter: Meter): GatewayMetrics {
     distillationScopes: meter.createGauge(METRIC_DISTILLATION_SCOPES, {
       description: 'Keys, projects, teams and providers by distillation risk level (scope kind, level)',
       unit: '{scope}',
+    }),
+    spend: meter.createCounter(METRIC_SPEND, {
+      description: "Recorded cost of calls at the price catalogue's prices, by team, model and provider",
+      unit: 'USD',
+    }),
+    teamTokens: meter.createCounter(METRIC_TEAM_TOKENS, {
+      description: 'Tokens reported by providers, by team, model, provider and token type',
+      unit: '{token}',
+    }),
+    budgetWarnings: meter.createCounter(METRIC_BUDGET_WARNINGS, {
+      description: 'Calls admitted past the soft threshold of a key or team budget, by team',
+      unit: '{call}',
     }),
   };
 }

@@ -12,6 +12,8 @@ export const NOOP_CALL: CallTelemetry = Object.freeze({
   stage: () => NOOP_STAGE,
   setDecision() {},
   setUsage() {},
+  recordSpend() {},
+  budgetWarning() {},
   end() {},
   run: <T>(fn: () => T): T => fn(),
   logFields: noTraceFields,

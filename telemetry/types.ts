@@ -52,6 +52,10 @@ export interface CallTelemetry {
   setDecision(decision: CallDecision): void;
   /** Token usage reported by the provider; `responseModel` is the model id the provider answered with. */
   setUsage(usage: Usage, responseModel?: string): void;
+  /** The call's recorded cost and tokens, for spend by team (a configured or stored team name), model and provider. */
+  recordSpend(team: string, usd: number, usage: Usage): void;
+  /** The call was admitted past the soft threshold of a budget of its key or team. */
+  budgetWarning(team: string): void;
   /** Ends the call: one span, one count and one latency observation. Later calls are ignored. */
   end(outcome: { status: number; error?: CallErrorType }): void;
   /** Runs fn with this call's span active, so logs (see Telemetry.logMixin) carry its trace id. */

@@ -1,6 +1,8 @@
 // Keys as data, end to end through the real gateway: created through /admin/v1/keys, used at once,
 // rotated, revoked, expired (the demo's company rules know team demo); every change on the record naming the actor; the secret shown once.
 import t from 'tap';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { hashSecret } from '../gateway/core/secret-hash.js';
 import { startDemoGateway } from './support/demo-gateway.js';
 import { until } from './support/until.js';
@@ -13,9 +15,13 @@ const chat = (url: string, key: string, model = 'gpt-4o-mini') =>
   });
 
 t.test('create, use, rotate, revoke, expire', async (t) => {
-  const gw = await startDemoGateway((c) => {
-    c.tokens.push({ id: 'legal', hash: hashSecret('tg-legal-token'), role: 'policy-editor' });
-  });
+  const logs: string[] = [];
+  const gw = await startDemoGateway(
+    (c) => {
+      c.tokens.push({ id: 'legal', hash: hashSecret('tg-legal-token'), role: 'policy-editor' });
+    },
+    { logs },
+  );
   t.teardown(() => gw.close());
   const admin = { authorization: `Bearer ${gw.adminToken}`, 'content-type': 'application/json' };
   const post = (path: string, body?: unknown, headers: Record<string, string> = admin) =>
@@ -73,4 +79,10 @@ t.test('create, use, rotate, revoke, expire', async (t) => {
   t.same(keyChanges.map((r) => `${r.action} ${r.target} by ${r.actor.id}`).slice(0, 3), ['key.create search-1 by demo-admin', 'key.rotate search-1 by demo-admin', 'key.revoke search-1 by demo-admin']);
   const changeText = JSON.stringify(changes);
   t.notOk(changeText.includes(secret) || changeText.includes(secret2), 'no key in the change log');
+  const logText = logs.join('');
+  t.ok(logText.length > 0, 'the gateway logged');
+  t.notOk([secret, secret2, short.secret].some((k) => logText.includes(k)), 'no key in any log line');
+  const stored = readFileSync(join(gw.dataDir, 'key-store', 'keys.json'), 'utf8');
+  t.notOk([secret, secret2, short.secret].some((k) => stored.includes(k)), 'the store holds hashes only');
+  t.ok(stored.includes(hashSecret(secret2)));
 });

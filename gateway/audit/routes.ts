@@ -10,6 +10,7 @@ import type { CallRecord } from '../core/contracts.js';
 import { sendError } from '../core/errors.js';
 import type { AuditLog } from './audit-log.js';
 import { StatsAccumulator } from './stats.js';
+import { USAGE_GROUPS, UsageAccumulator, type UsageGroup } from './usage.js';
 import { witnessStatus, type WitnessPolicy } from './witnessing/status.js';
 import { openCheckpoint, type SignedCheckpoint } from '../tlog/checkpoint.js';
 import { encodeLeaf, type LogEntry } from '../tlog/leaf.js';
@@ -124,6 +125,19 @@ export async function auditAdminRoutes(app: FastifyInstance, deps: AuditRoutesDe
   });
 
   // Counts for the console's charts over a time range (default: the last 7 days), by hour or by day.
+  // Calls, tokens and recorded cost by team, key, model or provider over [from, to).
+  app.get('/admin/v1/usage', guard, async (req, reply) => {
+    const q = req.query as Query;
+    const by = (q.by ?? 'team') as UsageGroup;
+    if (!(USAGE_GROUPS as readonly string[]).includes(by)) return badRequest(reply, `by must be one of ${USAGE_GROUPS.join(', ')}`);
+    for (const t of ['from', 'to'] as const) if (q[t] !== undefined && Number.isNaN(Date.parse(q[t]!))) return badRequest(reply, `${t} is not a time`);
+    const from = q.from === undefined ? undefined : new Date(q.from).toISOString();
+    const to = q.to === undefined ? undefined : new Date(q.to).toISOString();
+    const usage = new UsageAccumulator(by);
+    for await (const e of log.query({ kind: 'call', from, to })) usage.add(e.record as CallRecord);
+    return { by, from: from ?? null, to: to ?? null, rows: usage.rows() };
+  });
+
   app.get('/admin/v1/audit/stats', guard, async (req, reply) => {
     const q = req.query as Query;
     if (q.bucket !== undefined && q.bucket !== 'hour' && q.bucket !== 'day') return badRequest(reply, 'bucket must be hour or day');

@@ -1,10 +1,10 @@
 // The key store of a single node: one JSON file under <dataDir>/key-store, held in memory and
-// rewritten whole (temporary file, fsync, rename) on each change, so a crash leaves the old or the new file.
+// rewritten whole on each change (gateway/auth/atomic-file.ts).
 import { mkdirSync, readFileSync } from 'node:fs';
-import { open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StoredKey } from './key-record.js';
 import type { KeyStore } from './key-store.js';
+import { writeFileAtomic } from './atomic-file.js';
 
 export const KEY_STORE_DIR = 'key-store';
 const FILE = 'keys.json';
@@ -82,17 +82,7 @@ export class FileKeyStore implements KeyStore {
 
   #save(): Promise<void> {
     const text = JSON.stringify([...this.#byId.values()], null, 1);
-    const write = async () => {
-      const tmp = `${this.#path}.tmp`;
-      const fh = await open(tmp, 'w', 0o600);
-      try {
-        await fh.writeFile(text);
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await rename(tmp, this.#path);
-    };
+    const write = () => writeFileAtomic(this.#path, text);
     this.#writing = this.#writing.then(write, write);
     return this.#writing;
   }

@@ -18,6 +18,8 @@ export interface KeyRouteDeps {
   configured: VirtualKeyConfig[];
   auth: RoleGuard;
   changes: ChangeRecorder;
+  /** Dollars a key has spent today and this month (UTC), as this replica counts them. */
+  spent(keyId: string): { day_usd: number; month_usd: number };
   now?: () => Date;
 }
 
@@ -54,8 +56,8 @@ interface CreateBody {
 }
 
 function configView(k: VirtualKeyConfig) {
-  const { hash: _hash, ...rest } = k;
-  return { ...rest, models: null, expiresAt: null, limits: {}, budget: {}, source: 'config' as const, status: 'active' as const };
+  const { hash: _hash, limits: _limits, budget: _budget, ...rest } = k;
+  return { ...rest, models: null, expiresAt: null, limits: k.limits ?? {}, budget: k.budget ?? {}, source: 'config' as const, status: 'active' as const };
 }
 
 export function keyAdminRoutes(app: FastifyInstance, deps: KeyRouteDeps): void {
@@ -64,18 +66,20 @@ export function keyAdminRoutes(app: FastifyInstance, deps: KeyRouteDeps): void {
   const base = '/admin/v1/keys';
   const configured = new Map(deps.configured.map((k) => [k.id, k]));
 
+  const withSpend = <K extends { id: string }>(k: K) => ({ ...k, spend: deps.spent(k.id) });
+
   app.get<{ Querystring: { team?: string } }>(base, admin, async (request) => {
     const team = request.query.team;
     const stored = (await deps.store.list()).map((k) => publicView(k, 'store', now().getTime()));
-    const all = [...deps.configured.map(configView), ...stored];
+    const all = [...deps.configured.map(configView), ...stored].map(withSpend);
     return { keys: team === undefined ? all : all.filter((k) => k.team === team) };
   });
 
   app.get<{ Params: { id: string } }>(`${base}/:id`, admin, async (request, reply) => {
     const fromConfig = configured.get(request.params.id);
-    if (fromConfig) return configView(fromConfig);
+    if (fromConfig) return withSpend(configView(fromConfig));
     const k = await deps.store.get(request.params.id);
-    return k ? publicView(k, 'store', now().getTime()) : sendError(reply, 'not_found', 'control', `no virtual key ${request.params.id}`);
+    return k ? withSpend(publicView(k, 'store', now().getTime())) : sendError(reply, 'not_found', 'control', `no virtual key ${request.params.id}`);
   });
 
   app.post<{ Body: CreateBody }>(base, { ...admin, schema: { body: createBody } }, async (request, reply) => {

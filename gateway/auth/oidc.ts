@@ -3,9 +3,9 @@
 // (@fastify/csrf-protection, bound to the session) for its state-changing requests.
 //   GET  /console/auth/login     → the provider's sign-in page
 //   GET  /console/auth/callback  → checks state, nonce, PKCE, the ID token (issuer, audience, expiry), maps the role
-//   GET  /console/auth/session   → who is signed in, and the CSRF token for x-csrf-token
+//   GET  /console/auth/session   → whether and who is signed in, and the CSRF token for x-csrf-token (200 either way)
 //   POST /console/auth/logout
-import { randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -14,7 +14,7 @@ import type { OidcConfig } from '../config/types.js';
 import { sendError } from '../core/errors.js';
 import type { ControlActor, ControlPlaneAuth } from './control-plane-auth.js';
 import { roleFromClaims } from './oidc-roles.js';
-import { SessionStore } from './sessions.js';
+import type { SessionStore } from './sessions.js';
 
 const SESSION_COOKIE = 'termsgate_session';
 const FLOW_COOKIE = 'termsgate_oidc';
@@ -30,6 +30,8 @@ interface Flow {
 export interface OidcDeps {
   config: OidcConfig;
   auth: ControlPlaneAuth;
+  /** Where sessions live (gateway/auth/sessions.ts): restarts and every replica see them. */
+  sessions: SessionStore;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -52,16 +54,18 @@ export async function oidcSignIn(app: FastifyInstance, deps: OidcDeps): Promise<
   const env = deps.env ?? process.env;
   const issuer = new URL(config.issuer);
   const secret = config.clientSecretEnv ? env[config.clientSecretEnv] : undefined;
-  const sessions = new SessionStore(config.sessionTtlSeconds * 1000);
-  // Cookie signatures and CSRF tokens live as long as the in-memory sessions they protect.
-  await app.register(fastifyCookie, { secret: randomBytes(32).toString('base64url') });
+  const { sessions } = deps;
+  // Cookie signatures and CSRF tokens outlive a restart and hold on every replica, as the sessions they protect.
+  const shared = await sessions.secret();
+  const derive = (use: string) => createHmac('sha256', shared).update(use).digest();
+  await app.register(fastifyCookie, { secret: derive('termsgate session cookie').toString('base64url') });
   const cookieBase = { path: '/', httpOnly: true, secure: true, sameSite: 'lax' as const, signed: true };
   await app.register(fastifyCsrf, {
     sessionPlugin: '@fastify/cookie',
     cookieKey: 'termsgate_csrf',
     cookieOpts: { ...cookieBase, sameSite: 'strict' },
     getUserInfo: (request: FastifyRequest) => sessionId(request) ?? '',
-    csrfOpts: { hmacKey: randomBytes(32) },
+    csrfOpts: { hmacKey: derive('termsgate csrf') },
   });
 
   const sessionId = (request: FastifyRequest): string | undefined => {
@@ -136,19 +140,23 @@ export async function oidcSignIn(app: FastifyInstance, deps: OidcDeps): Promise<
       return sendError(reply, 'forbidden', 'control', `${email ?? sub} is signed in but holds no control-plane role (claim ${config.roleClaim} maps none)`);
     }
     const actor: ControlActor = { type: 'oidc', id: sub, email, role };
-    const id = sessions.create(actor);
+    const id = await sessions.create(actor, config.sessionTtlSeconds * 1000);
     request.log.info({ sub, email, role, client: request.ip }, 'control-plane sign-in');
     reply.setCookie(SESSION_COOKIE, id, { ...cookieBase, maxAge: config.sessionTtlSeconds });
     return reply.redirect('/console', 303);
   });
 
-  app.get(`${AUTH_PATH}/session`, { onRequest: deps.auth.require('auditor', 'policy-editor') }, async (request, reply) => {
+  // The console's probe on every load: nobody signed in is an answer (200), not an error a browser would log.
+  app.get(`${AUTH_PATH}/session`, async (request, reply) => {
+    reply.header('cache-control', 'no-store');
     const id = sessionId(request);
-    return { ...request.actor!, csrf_token: id ? reply.generateCsrf({ userInfo: id }) : null };
+    const actor = id ? await sessions.get(id) : null;
+    if (!id || !actor) return { signed_in: false, sso: true };
+    return { signed_in: true, sso: true, ...actor, csrf_token: reply.generateCsrf({ userInfo: id }) };
   });
 
   app.post(`${AUTH_PATH}/logout`, { onRequest: deps.auth.require('auditor', 'policy-editor') }, async (request, reply) => {
-    sessions.delete(sessionId(request));
+    await sessions.delete(sessionId(request));
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return { signed_out: true };
   });

@@ -1,40 +1,24 @@
-// Signed-in users' sessions, held in memory: the cookie carries only a random id. A restart signs
-// everyone out; several replicas need sticky sessions (README, single sign-on).
-import { randomBytes } from 'node:crypto';
+// Signed-in users' sessions, kept where the keys are (a file on one node, PostgreSQL for a fleet), so a
+// restart keeps users signed in and any replica serves them. The cookie carries a random id; the store
+// keeps only its SHA-256, so whoever reads the store cannot take over a session.
+import { createHash, randomBytes } from 'node:crypto';
 import type { ControlActor } from './control-plane-auth.js';
 
-const MAX_SESSIONS = 10_000;
+export interface SessionStore {
+  /** A new session for the actor; its id (the cookie's value). */
+  create(actor: ControlActor, ttlMs: number, now?: number): Promise<string>;
+  get(id: string | undefined, now?: number): Promise<ControlActor | null>;
+  delete(id: string | undefined): Promise<void>;
+  /** 32 random bytes shared by every replica and kept across restarts: signs the session cookie and keys the CSRF tokens. */
+  secret(): Promise<Buffer>;
+  close(): Promise<void>;
+}
 
-interface Session {
+export interface StoredSession {
   actor: ControlActor;
+  /** ms since the epoch. */
   expires: number;
 }
 
-export class SessionStore {
-  readonly #sessions = new Map<string, Session>();
-
-  constructor(readonly ttlMs: number) {}
-
-  create(actor: ControlActor, now = Date.now()): string {
-    // The oldest sessions make room; Map keeps insertion order.
-    while (this.#sessions.size >= MAX_SESSIONS) this.#sessions.delete(this.#sessions.keys().next().value!);
-    const id = randomBytes(32).toString('base64url');
-    this.#sessions.set(id, { actor, expires: now + this.ttlMs });
-    return id;
-  }
-
-  get(id: string | undefined, now = Date.now()): ControlActor | null {
-    if (!id) return null;
-    const s = this.#sessions.get(id);
-    if (!s) return null;
-    if (s.expires <= now) {
-      this.#sessions.delete(id);
-      return null;
-    }
-    return s.actor;
-  }
-
-  delete(id: string | undefined): void {
-    if (id) this.#sessions.delete(id);
-  }
-}
+export const newSessionId = (): string => randomBytes(32).toString('base64url');
+export const sessionKey = (id: string): string => createHash('sha256').update(id).digest('hex');

@@ -1,7 +1,6 @@
 // The configuration's virtual keys (hash → principal); gateway/auth/key-directory.ts adds the key store's.
 import type { VirtualKeyConfig } from '../config/types.js';
 import type { Principal } from '../core/contracts.js';
-import { hashSecret } from '../core/secret-hash.js';
 
 export class VirtualKeys {
   readonly #byHash = new Map<string, Principal>();
@@ -16,6 +15,8 @@ export class VirtualKeys {
         project: k.project,
         defaultPurpose: k.defaultPurpose,
         allowedPurposes: k.allowedPurposes,
+        ...(k.limits ? { limits: k.limits } : {}),
+        ...(k.budget ? { budget: k.budget } : {}),
       };
       this.#byHash.set(k.hash, principal);
       this.#byId.set(k.id, principal);
@@ -38,11 +39,6 @@ export class VirtualKeys {
     return this.#byHash.get(hash) ?? null;
   }
 
-  /** The principal for the key presented in the headers, or null. */
-  authenticate(headers: Record<string, string | string[] | undefined>): Principal | null {
-    const key = presentedKey(headers);
-    return key ? this.byHash(hashSecret(key)) : null;
-  }
 }
 
 /** `Authorization: Bearer <key>` (OpenAI SDKs) or `x-api-key: <key>` (Anthropic SDKs). */

@@ -2,6 +2,7 @@ import t from 'tap';
 import { parse } from 'yaml';
 import { hashSecret } from '../core/secret-hash.js';
 import { VirtualKeys } from '../auth/virtual-keys.js';
+import { KeyDirectory } from '../auth/key-directory.js';
 import { run } from './keys.js';
 
 t.test('keys create prints a key once and a config entry holding only its hash', async (t) => {
@@ -14,10 +15,10 @@ t.test('keys create prints a key once and a config entry holding only its hash',
   t.equal(entry.team, 'search');
   t.same(entry.allowedPurposes, ['general', 'evaluation']);
   t.equal(out.split(key).length, 2, 'the key appears exactly once');
-  const principal = new VirtualKeys([entry]).authenticate({ authorization: `Bearer ${key}` });
-  t.equal(principal?.team, 'search', 'the printed entry authenticates the printed key');
-  t.equal(new VirtualKeys([entry]).authenticate({ 'x-api-key': key })?.keyId, entry.id, 'x-api-key works too');
-  t.equal(new VirtualKeys([entry]).authenticate({ authorization: 'Bearer other' }), null);
+  const keys = new KeyDirectory(new VirtualKeys([entry]), null);
+  t.equal((await keys.authenticate({ authorization: `Bearer ${key}` })).principal?.team, 'search', 'the printed entry authenticates the printed key');
+  t.equal((await keys.authenticate({ 'x-api-key': key })).principal?.keyId, entry.id, 'x-api-key works too');
+  t.equal((await keys.authenticate({ authorization: 'Bearer other' })).principal, null);
 });
 
 t.test('usage errors exit 2', async (t) => {

@@ -11,6 +11,7 @@ const lazy = (synopsis: string, load: () => Promise<{ run(args: string[]): Promi
 const termsgate = subcommands('termsgate', {
   start: lazy('termsgate start [--config FILE] [--port N] [--host H] [--data-dir DIR] [--demo]', () => import('./start.js')),
   keys: lazy('termsgate keys create|list|revoke|rotate [...]', () => import('./keys.js')),
+  usage: lazy('termsgate usage --by team|key|model|provider [--from T] [--to T] [--format table|csv|json]', () => import('./usage.js')),
   'mock-upstream': lazy('termsgate mock-upstream [--port N] [--latency-ms N] [--words N] [...]', () => import('./mock-upstream.js')),
   policy: lazy('termsgate policy check|test|build [DIR] | policy dry-run --candidate DIR [--last N]', () => import('./policy.js')),
   audit: lazy('termsgate audit export|verify|purge-content [...]', () => import('./audit.js')),

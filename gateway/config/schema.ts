@@ -2,6 +2,18 @@
 
 const hash = { type: 'string', pattern: '^sha256:[0-9a-f]{64}$' } as const;
 const name = { type: 'string', minLength: 1, maxLength: 200 } as const;
+const rateLimits = {
+  type: 'object',
+  additionalProperties: false,
+  description: 'Requests and tokens (input estimated before the call, corrected from usage after) per minute; past either the caller gets 429 with retry-after.',
+  properties: { requestsPerMinute: { type: 'integer', minimum: 1 }, tokensPerMinute: { type: 'integer', minimum: 1 } },
+} as const;
+const budget = {
+  type: 'object',
+  additionalProperties: false,
+  description: 'Spend caps in US dollars per UTC day and month.',
+  properties: { dailyUsd: { type: 'number', exclusiveMinimum: 0 }, monthlyUsd: { type: 'number', exclusiveMinimum: 0 } },
+} as const;
 
 export const configSchema = {
   $id: 'https://termsgate.dev/schema/config.json',
@@ -212,8 +224,26 @@ export const configSchema = {
           project: { type: 'string', default: 'default' },
           defaultPurpose: { type: 'string', default: 'general' },
           allowedPurposes: { type: 'array', items: name, default: ['general'] },
+          limits: rateLimits,
+          budget,
         },
       },
+    },
+    spend: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      description: 'Budgets of keys and teams (their budget fields): the soft threshold and the hard stop.',
+      properties: {
+        softPercent: { type: 'number', minimum: 1, maximum: 100, default: 80, description: 'From this percent of a budget, answers carry x-termsgate-budget naming it.' },
+        hardStopStatus: { enum: [402, 429], default: 402, description: 'The status once a budget is spent (with retry-after to the next day or month), in the endpoint dialect.' },
+      },
+    },
+    teams: {
+      type: 'object',
+      default: {},
+      description: "Limits and budgets of whole teams (all of a team's keys together), by team name.",
+      additionalProperties: { type: 'object', additionalProperties: false, properties: { limits: rateLimits, budget } },
     },
     keyStore: {
       type: 'object',

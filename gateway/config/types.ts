@@ -1,5 +1,5 @@
 import type { Role } from '../core/control-plane.js';
-import type { ProviderKind } from '../core/contracts.js';
+import type { KeyBudget, KeyLimits, ProviderKind } from '../core/contracts.js';
 
 export interface ProviderConfig {
   kind: ProviderKind;
@@ -47,6 +47,8 @@ export interface VirtualKeyConfig {
   project: string;
   defaultPurpose: string;
   allowedPurposes: string[];
+  limits?: KeyLimits;
+  budget?: KeyBudget;
 }
 
 export interface TokenConfig {
@@ -113,6 +115,10 @@ export interface Config {
   providers: Record<string, ProviderConfig>;
   models: Record<string, ModelConfig>;
   keys: VirtualKeyConfig[];
+  /** Budgets: from which percent calls carry a warning, and the status of the hard stop. */
+  spend: { softPercent: number; hardStopStatus: 402 | 429 };
+  /** Limits and budgets of whole teams, by team name. */
+  teams: Record<string, { limits?: KeyLimits; budget?: KeyBudget }>;
   /** Where keys created through /admin/v1/keys live (and console sessions); the backend defaults to audit.backend's. */
   keyStore: {
     backend?: 'file' | 'postgres';

@@ -193,6 +193,8 @@ export interface DistillationWatch {
 export interface Usage {
   input_tokens: number;
   output_tokens: number;
+  /** Of the input tokens, those the provider served from its prompt cache (cheaper), where it says so. */
+  cached_input_tokens?: number;
 }
 
 /** One audit record per phase of a call; see gateway/audit for storage and proofs. */
@@ -224,6 +226,8 @@ export interface CallRecord {
   trainable: boolean;
   /** What the gateway masked in the forwarded body and where; present only when it masked something. */
   masked?: MaskedFinding[];
+  /** US dollars, the usage at the model's prices (policies/data/prices.json); present only on a call with usage and a priced model. */
+  cost_usd?: number;
   /** Every provider attempt with its decision, in order; present only when there was more than one (retries, fallbacks). */
   attempts?: CallAttempt[];
 }

@@ -20,7 +20,7 @@ import {
 } from './errors.js';
 
 // The error types Anthropic documents; its SDK picks the error class by status, but clients read these.
-const ANTHROPIC_TYPES = ['invalid_request_error', 'authentication_error', 'permission_error', 'not_found_error', 'request_too_large', 'rate_limit_error', 'api_error', 'overloaded_error'];
+const ANTHROPIC_TYPES = ['invalid_request_error', 'authentication_error', 'permission_error', 'not_found_error', 'request_too_large', 'rate_limit_error', 'billing_error', 'api_error', 'overloaded_error'];
 
 const reason = { type: 'object', required: ['rule', 'message'], properties: { rule: { type: 'string' }, message: { type: 'string' } } };
 const extras = { decision_id: { type: 'string' }, reasons: { type: 'array', items: reason }, step: { type: 'string' } };
@@ -145,13 +145,14 @@ function oldErrorTypeOf(kind: UpstreamFailure): string {
 t.test('errorCodeFor and errorTypeFor agree with the request path’s codeFor and errorTypeFor', async (t) => {
   // Where the old errorTypeFor fell back to its status class, its callers always passed errorTypeOf
   // explicitly (499, 502, 504) or never reached it (a 401 is always a denial); the table names them.
-  const named: Record<number, string> = { 401: 'unauthenticated', 499: 'client_abort', 502: 'upstream_connect', 504: 'upstream_timeout' };
+  // 402 and 429 came later (budgets and rate limits, issue 25): the table names them, where the old functions fell back to the status class.
+  const named: Record<number, string> = { 401: 'unauthenticated', 402: 'budget_exceeded', 429: 'rate_limited', 499: 'client_abort', 502: 'upstream_connect', 504: 'upstream_timeout' };
   const phases: Phase[] = ['denied', 'failed'];
   for (const phase of phases) {
     for (let status = 400; status < 600; status++) {
       const code = errorCodeFor(status, phase);
       const realistic = phase === 'failed' || status === 401 || status === 403;
-      if (realistic) t.equal(ERRORS[code].openai.code ?? undefined, oldCodeFor(status, phase), `code ${status} ${phase}`);
+      if (realistic) t.equal(ERRORS[code].openai.code ?? undefined, phase === 'failed' && (status === 402 || status === 429) ? ERRORS[status === 402 ? 'budget_exceeded' : 'rate_limited'].openai.code : oldCodeFor(status, phase), `code ${status} ${phase}`);
       const expected = phase === 'failed' && named[status] ? named[status] : oldErrorTypeFor(status, phase);
       t.equal(errorTypeFor(status, phase), expected, `type ${status} ${phase}`);
     }

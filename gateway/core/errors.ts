@@ -11,6 +11,8 @@ export const CALL_ERROR_TYPES = [
   'bad_request',
   'not_found',
   'policy_error',
+  'rate_limited',
+  'budget_exceeded',
   'upstream_connect',
   'upstream_timeout',
   'upstream_status',
@@ -41,6 +43,7 @@ export interface ErrorEntry {
 export const ERRORS = {
   bad_request: { status: 400, openai: { type: 'invalid_request_error', code: null }, anthropic: { type: 'invalid_request_error' }, control: 'invalid_request', telemetry: 'bad_request' },
   unauthenticated: { status: 401, openai: { type: 'authentication_error', code: 'invalid_api_key' }, anthropic: { type: 'authentication_error' }, control: 'unauthorized', telemetry: 'unauthenticated' },
+  budget_exceeded: { status: 402, openai: { type: 'insufficient_quota', code: 'budget_exceeded' }, anthropic: { type: 'billing_error' }, control: 'budget_exceeded', telemetry: 'budget_exceeded' },
   forbidden: { status: 403, openai: { type: 'permission_denied', code: null }, anthropic: { type: 'permission_error' }, control: 'forbidden', telemetry: 'bad_request' },
   policy_denied: { status: 403, openai: { type: 'permission_denied', code: 'termsgate_policy_denied' }, anthropic: { type: 'permission_error' }, control: 'forbidden', telemetry: null },
   not_found: { status: 404, openai: { type: 'not_found_error', code: null }, anthropic: { type: 'not_found_error' }, control: 'not_found', telemetry: 'not_found' },
@@ -53,6 +56,7 @@ export const ERRORS = {
   headers_too_large: { status: 431, openai: { type: 'invalid_request_error', code: null }, anthropic: { type: 'invalid_request_error' }, control: 'invalid_request', telemetry: 'bad_request' },
   unprocessable: { status: 422, openai: { type: 'invalid_request_error', code: null }, anthropic: { type: 'invalid_request_error' }, control: 'invalid_request', telemetry: 'bad_request' },
   policy_refused: { status: 422, openai: { type: 'invalid_request_error', code: null }, anthropic: { type: 'invalid_request_error' }, control: 'policy_refused', telemetry: 'policy_error' },
+  rate_limited: { status: 429, openai: { type: 'rate_limit_error', code: 'rate_limit_exceeded' }, anthropic: { type: 'rate_limit_error' }, control: 'rate_limited', telemetry: 'rate_limited' },
   client_closed: { status: 499, openai: { type: 'client_closed_request', code: null }, anthropic: { type: 'api_error' }, control: 'client_closed', telemetry: 'client_abort' },
   internal: { status: 500, openai: { type: 'api_error', code: null }, anthropic: { type: 'api_error' }, control: 'internal', telemetry: 'internal' },
   upstream_unreachable: { status: 502, openai: { type: 'upstream_error', code: null }, anthropic: { type: 'api_error' }, control: 'upstream_error', telemetry: 'upstream_connect' },
@@ -137,7 +141,7 @@ export function errorCodeFor(status: number, phase: Phase): ErrorCode {
 
 // Where two codes share a status, the first is the one a bare status means.
 const FAILURE_BY_STATUS = new Map<number, ErrorCode>();
-for (const code of ['bad_request', 'forbidden', 'model_not_found', 'body_timeout', 'body_too_large', 'unsupported_media_type', 'unprocessable', 'client_closed', 'internal', 'upstream_unreachable', 'unavailable', 'upstream_timeout'] as const) {
+for (const code of ['bad_request', 'budget_exceeded', 'forbidden', 'model_not_found', 'body_timeout', 'body_too_large', 'unsupported_media_type', 'unprocessable', 'rate_limited', 'client_closed', 'internal', 'upstream_unreachable', 'unavailable', 'upstream_timeout'] as const) {
   FAILURE_BY_STATUS.set(ERRORS[code].status, code);
 }
 

@@ -122,3 +122,10 @@ t.test('stream errors in each dialect: Anthropic names the event, OpenAI sends d
   t.match(openaiChat.streamError(504, 'slow'), /^data: \{"error":\{"message":"slow"/);
   t.notMatch(openaiResponses.streamError(504, 'slow'), /^event:/);
 });
+
+t.test('OpenAI usage names the cached input tokens, which the price catalogue prices lower', async (t) => {
+  const { openaiUsage } = await import('./openai-common.js');
+  t.same(openaiUsage({ prompt_tokens: 100, completion_tokens: 5, prompt_tokens_details: { cached_tokens: 64 } }), { input_tokens: 100, output_tokens: 5, cached_input_tokens: 64 });
+  t.same(openaiUsage({ input_tokens: 10, output_tokens: 2, input_tokens_details: { cached_tokens: 0 } }), { input_tokens: 10, output_tokens: 2 });
+  t.same(openaiUsage({ prompt_tokens: 3, completion_tokens: 1, prompt_tokens_details: { cached_tokens: 'many' } }), { input_tokens: 3, output_tokens: 1 });
+});

@@ -9,13 +9,18 @@ export function requireModel(body: unknown): string | { error: string } {
   return body.model;
 }
 
-/** OpenAI reports prompt/completion tokens (chat, completions) or input/output tokens (responses). */
+/**
+ * OpenAI reports prompt/completion tokens (chat, completions) or input/output tokens (responses); the
+ * input tokens served from its prompt cache (priced lower) are among them, in the details.
+ */
 export function openaiUsage(u: unknown): Usage | null {
   if (!isObject(u)) return null;
   const input = (u.prompt_tokens ?? u.input_tokens) as number | undefined;
   const output = (u.completion_tokens ?? u.output_tokens) as number | undefined;
   if (typeof input !== 'number' && typeof output !== 'number') return null;
-  return { input_tokens: input ?? 0, output_tokens: output ?? 0 };
+  const details = u.prompt_tokens_details ?? u.input_tokens_details;
+  const cached = isObject(details) && typeof details.cached_tokens === 'number' && details.cached_tokens > 0 ? details.cached_tokens : 0;
+  return { input_tokens: input ?? 0, output_tokens: output ?? 0, ...(cached > 0 ? { cached_input_tokens: cached } : {}) };
 }
 
 /** Usage is needed for the record even when the caller did not ask for it; the extra chunk is dropped on the way back. */

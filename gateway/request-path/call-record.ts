@@ -21,6 +21,7 @@ export interface RecordParts {
   permitId?: string | null;
   masked?: CallRecord['masked'];
   attempts?: CallRecord['attempts'];
+  costUsd?: number | null;
 }
 
 export function callRecord(p: RecordParts): CallRecord {
@@ -54,6 +55,7 @@ export function callRecord(p: RecordParts): CallRecord {
     trainable: p.decision?.training.permit ?? false,
     ...(p.masked?.length ? { masked: p.masked } : {}),
     ...(p.attempts && p.attempts.length > 1 ? { attempts: p.attempts } : {}),
+    ...(typeof p.costUsd === 'number' ? { cost_usd: p.costUsd } : {}),
   };
 }
 

@@ -39,6 +39,10 @@ export interface Call extends AdmittedCall {
   final: boolean;
   /** Provider attempts so far (retries and fallbacks), each with its decision. */
   attempts: CallAttempt[];
+  /** Input tokens counted against tokens-per-minute limits before the call; corrected from usage after. */
+  tokenEstimate: number;
+  /** Budgets past their soft threshold, for the answer's x-termsgate-budget header. */
+  budgetWarning: string | null;
 }
 
 /** A new call: its decision id and its span, the only ones it will have. */
@@ -69,6 +73,8 @@ export function newCall(adapter: EndpointAdapter, headers: IncomingHeaders, tele
     streaming: false,
     final: false,
     attempts: [],
+    tokenEstimate: 0,
+    budgetWarning: null,
   };
 }
 

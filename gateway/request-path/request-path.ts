@@ -3,6 +3,9 @@
 // Each stage is a dependency with a narrow interface; this module only sequences them and turns
 // their outcomes into responses and audit records.
 import type { KeyDirectory } from '../auth/key-directory.js';
+import type { RateLimits, RateRefusal } from '../limits/rate-limits.js';
+import type { Budgets } from '../limits/budgets.js';
+import type { Prices } from '../limits/prices.js';
 import type { ModelRoutes } from '../upstream/model-routes.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { toUpstreamError, UpstreamError, type Upstream, type UpstreamResponse } from '../upstream/client.js';
@@ -55,6 +58,10 @@ export interface RequestPathDeps {
   feed: TrainingFeedSink;
   admission: TrainingAdmission;
   provenanceTokens: ProvenanceTokens;
+  /** Requests and tokens per minute per key and team; absent: nothing is limited. */
+  limits?: Pick<RateLimits, 'admitRequest' | 'admitTokens' | 'settleTokens'>;
+  /** Each call's cost at the catalogue's prices, and the budgets it counts against; absent: nothing is priced. */
+  spend?: { prices: Pick<Prices, 'cost'>; budgets: Pick<Budgets, 'check' | 'record'> };
   telemetry?: Telemetry;
   /** The distillation monitor: its risk goes into the policy input, each call's event goes to it afterwards. */
   distillation?: DistillationWatch;
@@ -82,6 +89,13 @@ const NOT_COMPLETED = 'termsgate failed to complete this answer';
 const TRAINING_FORBIDDEN = 'terms.training_forbidden';
 /** Stream chunks handled per turn of the event loop, all streams together, before I/O gets its turn: /healthz stays quick under a flood of streams. */
 export const STREAM_SLICE_MS = 5;
+
+/** Input tokens estimated before a call: about four bytes of request body per token (the body's declared length, else its JSON). */
+export function estimateInputTokens(headers: IncomingHeaders, body: unknown): number {
+  const declared = Number(headers['content-length']);
+  const bytes = Number.isFinite(declared) && declared > 0 ? declared : JSON.stringify(body).length;
+  return Math.ceil(bytes / 4);
+}
 
 /** A provider answer the gateway cannot pass on (mislabelled, not JSON, nested too deep, no events): a 502. */
 class ProviderAnswerError extends Error {}
@@ -118,6 +132,15 @@ export class RequestPath {
     const purpose = declaredPurpose(headers, this.#d.keys.vocabularyFor(auth.principal));
     if (typeof purpose !== 'string') return this.#fail(call, sink, 400, purpose.error, 'failed').then(() => null);
     call.purpose = purpose || auth.principal.defaultPurpose;
+    const limited = await this.#d.limits?.admitRequest(auth.principal);
+    if (limited) return this.#refuseRate(call, sink, limited).then(() => null);
+    const budget = this.#d.spend?.budgets.check(auth.principal);
+    if (budget?.refusal) {
+      const { status, message, retryAfterS } = budget.refusal;
+      return this.#fail(call, sink, status, message, 'failed', undefined, status === 402 ? 'budget_exceeded' : 'rate_limited', { 'retry-after': String(retryAfterS) }).then(() => null);
+    }
+    call.budgetWarning = budget?.warning ?? null;
+    if (call.budgetWarning) call.tel.budgetWarning(auth.principal.team);
     return call;
   }
 
@@ -164,6 +187,9 @@ export class RequestPath {
     }
 
     call.tel.setRoute(call.route);
+    call.tokenEstimate = estimateInputTokens(call.headers, body);
+    const limited = await this.#d.limits?.admitTokens(call.principal!, call.tokenEstimate);
+    if (limited) return this.#refuseRate(call, sink, limited);
     call.forwarded = adapter.upstreamBody(body as Record<string, unknown>, call.route.upstreamModel);
     try {
       call.forwardedHeaders = forwardedRequestHeaders(call.headers);
@@ -335,7 +361,14 @@ export class RequestPath {
 
     // The decision of the model that answered: a fallback is a new one.
     const decision = call.decision!;
-    const headers = { ...forwardedResponseHeaders(res.headers), 'x-termsgate-decision-id': call.id, 'x-termsgate-policy-revision': decision.revision, 'x-termsgate-provenance': await call.token!, ...warningHeader(decision.request.obligations.warnings) };
+    const headers = {
+      ...forwardedResponseHeaders(res.headers),
+      ...(call.budgetWarning ? { 'x-termsgate-budget': call.budgetWarning } : {}),
+      'x-termsgate-decision-id': call.id,
+      'x-termsgate-policy-revision': decision.revision,
+      'x-termsgate-provenance': await call.token!,
+      ...warningHeader(decision.request.obligations.warnings),
+    };
     if (res.status < 200 || res.status >= 300) {
       // Provider errors keep their status and body shape (scrubbed by the upstream client), except a
       // refusal of the gateway's credentials, which is the gateway's failure and not the caller's key.
@@ -408,7 +441,10 @@ export class RequestPath {
       await this.#failStream(call, sink, status, message, message, type, out.usage, e?.kind === 'aborted');
       return;
     }
-    if (out.usage) call.tel.setUsage(out.usage);
+    if (out.usage) {
+      call.tel.setUsage(out.usage);
+      this.#settleTokens(call, out.usage.input_tokens + out.usage.output_tokens);
+    }
     // Record before answer: the completed record is in the OS before the client has the whole answer.
     try {
       await this.#complete(call, parsed, out, responseContent, marker);
@@ -430,7 +466,12 @@ export class RequestPath {
    * `failed` record (if that cannot be written, the stream still ends with the error event).
    */
   async #failStream(call: Call, sink: ClientSink, status: number, clientMessage: string, recordMessage: string, error: CallErrorType, usage: CollectedOutput['usage'], aborted = false): Promise<void> {
-    await this.#record(call, { phase: 'failed', status, error: recordMessage, usage, latencyMs: this.#elapsed(call) }).catch(() => undefined);
+    const costUsd = this.#cost(call, usage);
+    const recorded = await this.#record(call, { phase: 'failed', status, error: recordMessage, usage, costUsd, latencyMs: this.#elapsed(call) }).then(
+      () => true,
+      () => false,
+    );
+    if (recorded) this.#countSpend(call, costUsd, usage);
     if (!aborted && call.streaming) await sink.write(call.adapter.streamError(status, clientMessage)).catch(() => undefined);
     sink.end();
     call.tel.end({ status, error });
@@ -455,6 +496,7 @@ export class RequestPath {
       const { licence, licence_class, attribution, naming, duties, inherited_restrictions } = training;
       permitId = this.#d.feed.offer({ decision_id: call.id, model: route.name, licence, licence_class, attribution, naming, duties, inherited_restrictions, policy_revision: revision, messages: parsed.prompt, completion: out.text, top_logprobs: out.topLogprobs, time });
     }
+    const costUsd = this.#cost(call, out.usage);
     await this.#record(
       call,
       {
@@ -462,6 +504,7 @@ export class RequestPath {
         status: 200,
         error: out.complete ? null : INCOMPLETE,
         usage: out.usage,
+        costUsd,
         latencyMs: this.#elapsed(call),
         watermarkId: marker?.watermarkId ?? null,
         permitId,
@@ -470,6 +513,30 @@ export class RequestPath {
       // The call's last record keeps its content as the obligation says; the earlier ones name the request by the same digest.
       { request: call.loggedRequest, response: this.#logged(call, responseContent), digestOnly: request.obligations.content_logging === 'digest' },
     );
+    // Counted once recorded, so the spend counted is the sum of the recorded costs.
+    this.#countSpend(call, costUsd, out.usage);
+  }
+
+  /** The call's cost at its model's prices, or null (no usage, no price, no catalogue). */
+  #cost(call: Call, usage: CollectedOutput['usage']): number | null {
+    return usage && call.route && this.#d.spend ? this.#d.spend.prices.cost(call.route.name, usage) : null;
+  }
+
+  /** Off the answer's path: a failure to count is logged, never the caller's. */
+  #countSpend(call: Call, usd: number | null, usage: CollectedOutput['usage']): void {
+    if (usd === null || !usage || !this.#d.spend) return;
+    call.tel.recordSpend(call.principal!.team, usd, usage);
+    this.#d.spend.budgets.record(call.principal!, usd).catch((err: unknown) => this.#d.log.warn({ err, decision_id: call.id }, 'counting spend failed'));
+  }
+
+  /** 429 in the endpoint's dialect with retry-after; recorded like any refusal. */
+  #refuseRate(call: Call, sink: ClientSink, refusal: RateRefusal): Promise<void> {
+    return this.#fail(call, sink, 429, refusal.message, 'failed', undefined, 'rate_limited', { 'retry-after': String(refusal.retryAfterS) });
+  }
+
+  /** Off the answer's path: a failure to correct a counter is logged, never the caller's. */
+  #settleTokens(call: Call, actual: number): void {
+    this.#d.limits?.settleTokens(call.principal!, call.tokenEstimate, actual).catch((err: unknown) => this.#d.log.warn({ err, decision_id: call.id }, 'rate limit correction failed'));
   }
 
   /** Hands the monitor its event: a push onto its queue, nothing computed here. */
@@ -484,7 +551,16 @@ export class RequestPath {
     return this.#fail(call, sink, 403, denialMessage(reasons), 'denied', reasons);
   }
 
-  async #fail(call: Call, sink: ClientSink, status: number, message: string, phase: 'denied' | 'failed', reasons?: PolicyReason[], error: CallErrorType | undefined = errorTypeFor(status, phase)): Promise<void> {
+  async #fail(
+    call: Call,
+    sink: ClientSink,
+    status: number,
+    message: string,
+    phase: 'denied' | 'failed',
+    reasons?: PolicyReason[],
+    error: CallErrorType | undefined = errorTypeFor(status, phase),
+    headers: Record<string, string> = {},
+  ): Promise<void> {
     call.tel.end({ status, error });
     // Record before answer: a client never holds a decision id that the log lacks. If the record
     // cannot be written, the call is refused without one.
@@ -495,7 +571,7 @@ export class RequestPath {
     if (sink.headersSent) return;
     if (recorded) {
       const answer = errorAnswerFor(status, phase, call.adapter.dialect, message, { decisionId: call.id, reasons });
-      sink.head(answer.status, { 'content-type': 'application/json', 'x-termsgate-decision-id': call.id });
+      sink.head(answer.status, { ...headers, 'content-type': 'application/json', 'x-termsgate-decision-id': call.id });
       sink.end(JSON.stringify(answer.body));
     } else {
       const answer = errorAnswer('audit_unavailable', call.adapter.dialect, AUDIT_UNAVAILABLE);

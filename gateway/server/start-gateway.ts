@@ -8,7 +8,10 @@ import { ControlTokens } from '../auth/control-tokens.js';
 import { VirtualKeys } from '../auth/virtual-keys.js';
 import { KeyDirectory } from '../auth/key-directory.js';
 import { keyAdminRoutes } from '../auth/key-routes.js';
-import { openKeyStore } from '../auth/open-key-store.js';
+import { openKeyStore, openSessionStore } from '../auth/open-key-store.js';
+import { sessionProbeWithoutSso } from '../auth/session-probe.js';
+import { openLimits } from '../limits/open-limits.js';
+import { isChangeRecord } from '../core/record-kind.js';
 import { redact } from '../classify/classify.js';
 import { createClassifier } from '../classify/classifier.js';
 import { DetectorHook } from '../classify/detector-hook.js';
@@ -51,7 +54,6 @@ import { DistillationMonitor } from '../distillation/monitor.js';
 import { clearanceOf, MONITOR_ACTOR, riskChange } from '../distillation/risk-record.js';
 import { distillationRoutes } from '../distillation/routes.js';
 import { RiskAlerts } from '../distillation/alerts.js';
-import { isChangeRecord } from '../core/record-kind.js';
 import { drain } from './drain.js';
 
 export interface RunningGateway {
@@ -101,7 +103,17 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
     const changes = new ChangeLog(audit);
     const keyStore = await openKeyStore(config, (err) => logger.error({ err }, 'key store refresh failed'));
     closers.push(() => keyStore.close());
+    // Console sessions exist only with single sign-on.
+    const sessions = config.oidc ? await openSessionStore(config, (err) => logger.error({ err }, 'session store failed')) : null;
+    if (sessions) closers.push(() => sessions.close());
     const virtualKeys = new KeyDirectory(new VirtualKeys(config.keys), keyStore);
+    const limits = await openLimits(config, {
+      async *recordsSince(from) {
+        for await (const e of audit.query({ kind: 'call', from })) if (!isChangeRecord(e.record)) yield e.record;
+      },
+      onError: (err) => logger.error({ err }, 'rate limit or spend store failed'),
+    });
+    closers.push(() => limits.close());
     const bundleTokenEnv = config.policy.bundleToken?.env;
     if (bundleTokenEnv && !process.env[bundleTokenEnv]) throw new Error(`policy.bundleToken: environment variable ${bundleTokenEnv} is not set`);
     if (config.policy.bundleUrl && !config.policy.bundleKey) logger.warn('policy.bundleUrl is set without policy.bundleKey: every fleet bundle will be refused (bundles must be signed)');
@@ -192,6 +204,8 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       feed,
       admission: createTrainingAdmission((text) => provenance.detect(text)),
       provenanceTokens: new ProvenanceTokens(keys),
+      limits: limits.rateLimits,
+      spend: { prices: limits.prices, budgets: limits.budgets },
       telemetry,
       distillation,
       log: logger,
@@ -209,11 +223,11 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       state,
       plugins: [
         (app) => controlPlane(app, { scrubber }),
-        ...(config.oidc ? [(app: FastifyInstance) => oidcSignIn(app, { config: config.oidc!, auth })] : []),
+        config.oidc && sessions ? (app: FastifyInstance) => oidcSignIn(app, { config: config.oidc!, auth, sessions }) : sessionProbeWithoutSso,
         (app) => registerMetricsRoute(app, { telemetry }),
         (app) => whoamiRoute(app, { auth }),
         (app) => changeRoutes(app, { changes, auth }),
-        (app) => keyAdminRoutes(app, { store: keyStore, configured: config.keys, auth, changes }),
+        (app) => keyAdminRoutes(app, { store: keyStore, configured: config.keys, auth, changes, spent: (keyId) => limits.budgets.spent(`key:${keyId}`) }),
         (app) =>
           policyAdminRoutes(app, {
             store: policy,

@@ -42,12 +42,13 @@ export async function call<T>(method: string, path: string, body?: unknown, acce
 
 /**
  * Resumes a single sign-on session if the browser has one. Says whether single sign-on is offered at
- * all (the gateway answers 404 when it is not configured), so the sign-in screen can offer it.
+ * all (`sso`), so the sign-in screen can offer it; the gateway answers 200 either way.
  */
 export async function resumeSession(): Promise<{ signedIn: boolean; offered: boolean }> {
   const res = await fetch('/console/auth/session', { cache: 'no-store' });
-  if (!res.ok) return { signedIn: false, offered: res.status !== 404 };
-  const who = (await res.json()) as { id: string; email?: string | null; role: Role; csrf_token: string | null };
+  if (!res.ok) return { signedIn: false, offered: false };
+  const who = (await res.json()) as { signed_in: boolean; sso: boolean; id: string; email?: string | null; role: Role; csrf_token: string | null };
+  if (!who.signed_in) return { signedIn: false, offered: who.sso };
   identity = { id: who.email ?? who.id, role: who.role };
   csrf = who.csrf_token;
   return { signedIn: true, offered: true };

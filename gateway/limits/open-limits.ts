@@ -1,0 +1,62 @@
+// The configured limits and spend: rate limits, budgets and their spend counts, and the price
+// catalogue. In memory on one node (spend rebuilt from the audit log's recorded costs of this month);
+// with a PostgreSQL key store, shared in its database.
+import pg from 'pg';
+import type { Config } from '../config/types.js';
+import type { CallRecord, KeyBudget, KeyLimits } from '../core/contracts.js';
+import { Budgets } from './budgets.js';
+import { Prices } from './prices.js';
+import { RateLimits } from './rate-limits.js';
+import { MemorySpend, periodsOf, PgSpend, type SpendStore } from './spend.js';
+
+export interface Limits {
+  rateLimits: RateLimits;
+  budgets: Budgets;
+  prices: Prices;
+  close(): Promise<void>;
+}
+
+export interface OpenLimitsOptions {
+  /** Call records from a time on (the audit log), to count this month's spend on one node. */
+  recordsSince(from: string): AsyncIterable<CallRecord>;
+  onError: (err: Error) => void;
+}
+
+export async function openLimits(config: Pick<Config, 'teams' | 'keyStore' | 'audit' | 'spend' | 'policy'>, opts: OpenLimitsOptions): Promise<Limits> {
+  const rates: Record<string, KeyLimits> = {};
+  const budgets: Record<string, KeyBudget> = {};
+  for (const [team, t] of Object.entries(config.teams)) {
+    if (t.limits) rates[team] = t.limits;
+    if (t.budget) budgets[team] = t.budget;
+  }
+  const prices = Prices.load(config.policy.dir);
+  const budgetsOf = (store: SpendStore) => new Budgets({ teams: budgets, store, softPercent: config.spend.softPercent, hardStopStatus: config.spend.hardStopStatus });
+  const shared = (config.keyStore.backend ?? config.audit.backend) === 'postgres';
+  if (!shared) {
+    const spend = new MemorySpend();
+    const b = budgetsOf(spend);
+    const monthStart = `${periodsOf(new Date()).month.slice(2)}-01T00:00:00.000Z`;
+    for await (const r of opts.recordsSince(monthStart)) {
+      if (r.cost_usd !== undefined && r.principal.key_id !== 'anonymous') await b.record({ keyId: r.principal.key_id, team: r.principal.team }, r.cost_usd, new Date(r.time));
+    }
+    return { rateLimits: await RateLimits.open({ teams: rates }), budgets: b, prices, close: async () => {} };
+  }
+  const pool = new pg.Pool({ connectionString: config.keyStore.postgresUrl ?? config.audit.postgresUrl, max: 4, options: `-c search_path=${config.keyStore.schema}` });
+  pool.on('error', opts.onError);
+  try {
+    const spend = await PgSpend.open(pool, { pollMs: config.keyStore.pollMs, onError: opts.onError });
+    const rateLimits = await RateLimits.open({ teams: rates, pool, onError: (err) => opts.onError(err as Error) });
+    return {
+      rateLimits,
+      budgets: budgetsOf(spend),
+      prices,
+      close: async () => {
+        await spend.close();
+        await pool.end();
+      },
+    };
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+}

@@ -46,7 +46,15 @@ export const detectors: Detector[] = [
   { name: 'googleKey', dataClass: 'secret.api_key', pattern: String.raw`${B}AIza[0-9A-Za-z_-]{35}` },
   { name: 'slackToken', dataClass: 'secret.token', pattern: String.raw`${B}xox[abposr]-[A-Za-z0-9-]{10,}` },
   { name: 'slackWebhook', dataClass: 'secret.token', pattern: String.raw`https://hooks\.slack\.com/services/T[A-Za-z0-9]+/B[A-Za-z0-9]+/[A-Za-z0-9]+` },
-  { name: 'jwt', dataClass: 'secret.token', pattern: String.raw`${B}eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}` },
+  // The header and claims are base64url of JSON: `{"` is eyJ, `{ "` eyAi, `{` then a line break or tab ew….
+  { name: 'jwt', dataClass: 'secret.token', pattern: String.raw`${B}e(?:y[JA]|w[o0k])[A-Za-z0-9_-]{8,}\.e(?:y[JA]|w[o0k])[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}` },
+  {
+    name: 'azureStorageKey',
+    dataClass: 'secret.api_key',
+    // As pasted from the portal: a storage connection string's AccountKey (88 base64 characters), or a
+    // Service Bus / Event Hubs SharedAccessKey (44).
+    pattern: String.raw`(?:${ci('AccountKey')}|${ci('SharedAccessKey')})\s*=\s*(?:[A-Za-z0-9+/]{86}==|[A-Za-z0-9+/]{43}=)`,
+  },
   {
     name: 'credentialFragment',
     dataClass: 'secret.fragment',

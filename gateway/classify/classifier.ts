@@ -11,7 +11,7 @@
 import { Piscina } from 'piscina';
 import type { BodyClassification } from '../core/contracts.js';
 import { inspect, type InspectTask } from './inspect.js';
-import type { MaskResult } from './mask.js';
+import { maskNonce, type MaskResult } from './mask.js';
 import type { DetectorHook } from './detector-hook.js';
 import { mergeClassifications, scanBody, summarise } from './body.js';
 import { bodyPieces } from './walk.js';
@@ -135,7 +135,8 @@ export function createClassifier(opts: ClassifierOptions, hook?: DetectorHook): 
       // Only the patterns can place what they mask; a class the external detector reports is refused instead.
       const external = classes.filter((c) => hook?.reports(c));
       if (external.length > 0) throw new Error(`${external.join(', ')} from the external detector cannot be masked`);
-      return (await run({ op: 'mask', body, classes, decodedBytes: opts.decodedBytes })) as MaskResult;
+      // The nonce is drawn here, per call, not in the task: the worker threads share no state with calls.
+      return (await run({ op: 'mask', body, classes, decodedBytes: opts.decodedBytes, nonce: maskNonce() })) as MaskResult;
     },
     stats: () => ({ queued: waiting.length, running, lastQueueWaitMs }),
     async close() {

@@ -6,9 +6,9 @@ import { maskBody, type MaskResult } from './mask.js';
 
 export type InspectTask =
   | { op: 'classify'; body: Record<string, unknown>; decodedBytes: number }
-  | { op: 'mask'; body: Record<string, unknown>; classes: string[]; decodedBytes: number };
+  | { op: 'mask'; body: Record<string, unknown>; classes: string[]; decodedBytes: number; nonce: string };
 
 export async function inspect(task: InspectTask): Promise<BodyClassification | MaskResult> {
   const limits = { decodedBytes: task.decodedBytes };
-  return task.op === 'mask' ? maskBody(task.body, task.classes, limits) : summarise(await scanBody(task.body, limits));
+  return task.op === 'mask' ? maskBody(task.body, task.classes, limits, task.nonce) : summarise(await scanBody(task.body, limits));
 }

@@ -3,7 +3,7 @@
 // a keyword automaton over the whole text picks the rules), its RE2 pattern translated to JavaScript once
 // at load; the secret is the rule's secret group (or its first non-empty group), kept only above the
 // rule's entropy, and dropped when an allowlist (gitleaks' global one, the rule's own) or a stopword says
-// it is a known non-secret (placeholders, `${VAR}`, test values such as AWS's `…EXAMPLE`).
+// it is a known non-secret (placeholders, `${VAR}`, test values such as AWS's `…EXAMPLE`; file names, ours).
 // Rules that apply only to a file path (a `.tf`, `nuget.config`, `.p12` file) are left out: a request has
 // no file path.
 import data from './gitleaks/rules.json' with { type: 'json' };
@@ -114,6 +114,9 @@ export const leftOut: Array<{ id: string; why: string }> = allRules
   .map((r) => ({ id: r.id, why: !r.regex ? 'a file name, no content pattern' : r.path ? 'applies to a file path only' : 'not linear without RE2' }));
 
 const globalAllowlist = compileAllowlist({ regexes: data.allowlist.regexes, stopwords: data.allowlist.stopwords });
+// Ours, beside gitleaks' own: a file name is not a secret (`key: signing-ed25519.pem` in a chart, a
+// `join(dir, 'keys', 'tls.key')` in code read as an assignment by the generic rule).
+const localAllowlist = compileAllowlist({ regexes: ['^[\\w.-]+\\.(?:pem|crt|cer|csr|key|pub|der|p12|pfx|jks|json|ya?ml|toml|txt|env|cfg|conf|ini)$'] });
 
 const keywordOwners: number[] = [];
 const keywords: string[] = [];
@@ -166,7 +169,7 @@ export function gitleaksMatches(text: string, only?: string): GitleaksMatch[] {
         if (rule.id.startsWith('generic') && !/[0-9]/.test(secret)) continue;
       }
       const line = lineAround(text, m.index, m.index + m[0].length);
-      if (allowed(globalAllowlist, secret, m[0], line) || rule.allowlists.some((a) => allowed(a, secret, m[0], line))) continue;
+      if (allowed(globalAllowlist, secret, m[0], line) || allowed(localAllowlist, secret, m[0], line) || rule.allowlists.some((a) => allowed(a, secret, m[0], line))) continue;
       out.push({ ruleId: rule.id, kind: rule.kind, dataClass: rule.dataClass, start, end });
     }
   }

@@ -10,6 +10,8 @@ export class KeywordAutomaton {
   readonly #goto: Int32Array;
   /** For each state, the indices of the keywords that end there (its own and, through failure links, shorter ones). */
   readonly #out: number[][];
+  /** 1 where a state ends some keyword: the scan reads this flat table, not the lists. */
+  readonly #ends: Uint8Array;
 
   constructor(keywords: readonly string[]) {
     const children: Array<Map<number, number>> = [new Map()];
@@ -57,20 +59,20 @@ export class KeywordAutomaton {
         }
       }
     }
+    this.#ends = Uint8Array.from(this.#out, (o) => (o.length > 0 ? 1 : 0));
   }
 
   /** The indices of the keywords found in `text` (ASCII letters folded; any other non-ASCII character breaks a match). */
   found(text: string): Set<number> {
     const hits = new Set<number>();
     const go = this.#goto;
-    const out = this.#out;
+    const ends = this.#ends;
     let s = 0;
-    for (let i = 0; i < text.length; i++) {
+    for (let i = 0, n = text.length; i < n; i++) {
       let c = text.charCodeAt(i);
       if (c >= 65 && c <= 90) c += 32;
-      s = c < ALPHABET ? go[s * ALPHABET + c] : 0;
-      const o = out[s];
-      for (let j = 0; j < o.length; j++) hits.add(o[j]);
+      s = c < ALPHABET ? go[(s << 7) | c] : 0;
+      if (ends[s] === 1) for (const k of this.#out[s]) hits.add(k);
     }
     return hits;
   }

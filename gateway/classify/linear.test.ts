@@ -38,6 +38,12 @@ const adversarial: Record<string, (n: number) => string> = {
   'auth words': (n) => 'auth.'.repeat(Math.ceil(n / 5)),
   'GitLab prefixes': (n) => 'glpat-_'.repeat(Math.ceil(n / 7)),
   'Terraform token parts': (n) => 'atlasv1\n'.repeat(Math.ceil(n / 8)),
+  // Signs of issue 23's disguises, each of which makes its decoder run over the whole text.
+  'HTML entities': (n) => '&#65;'.repeat(Math.ceil(n / 5)),
+  '\\x escapes as text': (n) => '\\x41'.repeat(n / 4),
+  'a ROT13 prefix repeated': (n) => 'NXVN '.repeat(Math.ceil(n / 5)),
+  'a reversed prefix repeated': (n) => '_phg '.repeat(Math.ceil(n / 5)),
+  'base32 capitals': (n) => 'ABCDEFGH234567'.repeat(Math.ceil(n / 14)),
 };
 
 function cpuMs(f: () => unknown): number {

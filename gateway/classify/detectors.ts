@@ -94,7 +94,9 @@ export const detectors: Detector[] = [
   },
   // The local part starts where a run of its characters starts (not at every \b inside a run such as
   // a.b.c.d…, which read the rest of the run from each one: quadratic).
-  { name: 'email', dataClass: 'pii.email', pattern: String.raw`(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}\b` },
+  // Not an address: a git remote, `git@host` or `user@host:path` (SSH's form; a colon then a path character). The domain
+  // is read whole (never cut before a `.label`), so a remote is not read as an address on part of its host.
+  { name: 'email', dataClass: 'pii.email', pattern: String.raw`(?<![A-Za-z0-9._%+-])(?!git@)[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}\b(?!\.[A-Za-z0-9]|:[\w~./-])` },
   {
     name: 'cardNumber',
     dataClass: 'pii.card',
@@ -123,7 +125,8 @@ export const detectors: Detector[] = [
     pattern: String.raw`(?<![\w.+/-])(?:\+\d{7,14}|(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,4}[ .-]\d{3,4}(?:[ .-]?\d{3,4})?)(?![\w.-]*\w)`,
     accept: (m) => {
       const n = digitsOf(m).length;
-      return n >= 9 && n <= 15;
+      // Dots and dashes in one number are a clause or part number (DFARS 252.227-7013), not a phone's groups.
+      return n >= 9 && n <= 15 && !(m.includes('.') && m.includes('-'));
     },
   },
 ];

@@ -36,7 +36,7 @@ function slice(text: string, size: number, n: number): string {
 async function cpuOnce(content: string): Promise<number> {
   const body = { model: 'm', messages: [{ role: 'user', content }] };
   const t0 = process.cpuUsage();
-  await inspect({ op: 'classify', body, decodedBytes: 8 << 20 });
+  await inspect({ op: 'classify', body, headers: {}, decodedBytes: 8 << 20 });
   const t = process.cpuUsage(t0);
   return t.user + t.system;
 }

@@ -10,8 +10,9 @@ import { packageRoot } from '../../gateway/core/package-root.js';
 
 const SOURCE_DIRS = ['gateway', 'telemetry', 'bench', 'policies', 'training-runner', 'charts', 'docker', 'scripts'];
 const SOURCE_EXT = /\.(ts|py|rego|md|json|yaml|yml|sh|mjs|toml|txt)$/;
-// Tests, fixtures, the chart's CI values and the detectors' own tables spell out secrets on purpose.
-const PLANTED = /(\.test\.ts|_test\.rego|fixtures|classify\/(detectors|checks)\.ts|test_[^/]*\.py)$|\/tests?\/|^charts\/termsgate\/ci\//;
+// Tests, fixtures, the chart's CI values, the detectors' own tables and the vendored gitleaks rules (with
+// their generator of samples) spell out secrets on purpose.
+const PLANTED = /(\.test\.ts|_test\.rego|fixtures|classify\/(detectors|checks)\.ts|test_[^/]*\.py|gitleaks-samples\.ts)$|\/tests?\/|\/fixtures\/|classify\/gitleaks\/|^charts\/termsgate\/ci\//;
 const CHUNK = 1024;
 
 function sourceFiles(dir: string, out: string[] = []): string[] {

@@ -46,6 +46,23 @@ export function scanBody(body: unknown, limits: ScanLimits): BodyScan {
   return { pieces, findings, tokenIdPaths: tokenIdPaths(body) };
 }
 
+/**
+ * The forwarded headers and the body as one view, in the order the provider reads them (headers first),
+ * so a value split between a header and the body is joined like one split between two messages. Paths
+ * are the body's own, and `header <name>` for a header.
+ */
+export function scanView(headers: Record<string, string>, body: Record<string, unknown>, limits: ScanLimits): BodyScan {
+  const scan = scanBody([headers, body], limits);
+  const pieces = scan.pieces.map((p) => ({ ...p, path: viewPath(p.path) }));
+  return { pieces, findings: scan.findings, tokenIdPaths: tokenIdPaths(body) };
+}
+
+/** `[0].user-agent` → `header user-agent`; `[1].messages[0].content` → `messages[0].content`. */
+function viewPath(path: string): string {
+  const rest = path.slice(3).replace(/^\./, '');
+  return path.startsWith('[0]') ? `header ${rest}` : rest;
+}
+
 /** Classes, counts and where each class was found (paths, never the matched text). */
 export function summarise(scan: BodyScan): BodyClassification {
   const counts: Record<string, number> = {};

@@ -11,9 +11,9 @@
 import { Piscina } from 'piscina';
 import type { BodyClassification } from '../core/contracts.js';
 import { inspect, type InspectTask } from './inspect.js';
-import type { MaskResult } from './mask.js';
+import { maskNonce, type MaskResult } from './mask.js';
 import type { DetectorHook } from './detector-hook.js';
-import { mergeClassifications, scanBody, summarise } from './body.js';
+import { mergeClassifications } from './body.js';
 import { bodyPieces } from './walk.js';
 
 export interface ClassifierOptions {
@@ -121,21 +121,20 @@ export function createClassifier(opts: ClassifierOptions, hook?: DetectorHook): 
   };
   return {
     async classify(body, headers) {
-      const [local, inHeaders, external] = await Promise.all([
-        run({ op: 'classify', body, decodedBytes: opts.decodedBytes }),
-        classifyHeaders(headers, opts.decodedBytes),
-        hook?.classify(bodyPieces(body)),
-      ]);
-      const merged = mergeClassifications(local as BodyClassification, inHeaders);
-      return external ? mergeClassifications(merged, external) : merged;
+      // Headers and body in one view (body.ts scanView), so a key split between them is joined.
+      const [local, external] = await Promise.all([run({ op: 'classify', body, headers, decodedBytes: opts.decodedBytes }), hook?.classify(bodyPieces(body))]);
+      return external ? mergeClassifications(local as BodyClassification, external) : (local as BodyClassification);
     },
     async mask(body, classes, headers) {
-      const inHeaders = (await classifyHeaders(headers, opts.decodedBytes)).classes.filter((c) => classes.includes(c));
+      // A class found in a header, alone or joined with the body, cannot be masked there: refused.
+      const view = (await run({ op: 'classify', body, headers, decodedBytes: opts.decodedBytes })) as BodyClassification;
+      const inHeaders = classes.filter((c) => view.paths[c]?.some((p) => p.startsWith('header ')));
       if (inHeaders.length > 0) throw new Error(`${inHeaders.join(', ')} in a forwarded header cannot be masked`);
       // Only the patterns can place what they mask; a class the external detector reports is refused instead.
       const external = classes.filter((c) => hook?.reports(c));
       if (external.length > 0) throw new Error(`${external.join(', ')} from the external detector cannot be masked`);
-      return (await run({ op: 'mask', body, classes, decodedBytes: opts.decodedBytes })) as MaskResult;
+      // The nonce is drawn here, per call, not in the task: the worker threads share no state with calls.
+      return (await run({ op: 'mask', body, classes, decodedBytes: opts.decodedBytes, nonce: maskNonce() })) as MaskResult;
     },
     stats: () => ({ queued: waiting.length, running, lastQueueWaitMs }),
     async close() {
@@ -184,11 +183,4 @@ export function bodyWork(body: unknown, limit: number): { chars: number; work: n
 function isSmall(body: unknown, inlineChars: number, inlineWork: number): boolean {
   const { chars, work } = bodyWork(body, Math.max(inlineChars, inlineWork));
   return chars <= inlineChars && work <= inlineWork;
-}
-
-/** The forwarded headers are few and short: scanned inline, each named by its header. */
-async function classifyHeaders(headers: Record<string, string>, decodedBytes: number): Promise<BodyClassification> {
-  const found = summarise(await scanBody(headers, { decodedBytes }));
-  const paths = Object.fromEntries(Object.entries(found.paths).map(([c, ps]) => [c, ps.map((p) => `header ${p}`)]));
-  return { ...found, paths };
 }

@@ -126,3 +126,11 @@ t.test('an AWS secret access key standing alone is found even without a digit (a
     }),
   );
 });
+
+t.test("issue 23's false positives: git remotes are not e-mail addresses, clause numbers are not phones", async (t) => {
+  for (const text of ['git clone git@github.com:org/repo.git', 'push to git@gitlab.example.com', 'deploy@ci.example.org:/srv/app', 'see DFARS 252.227-7013 and 252.227-7014(a)(15)', 'part 12.345-6789 in stock']) {
+    t.same(findings(text).filter((f) => f.dataClass === 'pii.email' || f.dataClass === 'pii.phone'), [], text);
+  }
+  t.same(findings('mail jane.doe@example.com: she answers').map((f) => f.kind), ['email'], 'a colon and a space after an address keep it an address');
+  t.same(findings('call 415.555.2671 or 415-555-2671').map((f) => f.kind), ['phone', 'phone']);
+});

@@ -187,11 +187,11 @@ function group(names: string[], starts: (text: string) => NextStart): Group {
 
 export const groups: Group[] = [
   group(
-    ['privateKey', 'puttyKey', 'anthropicKey', 'openaiKey', 'awsAccessKey', 'githubToken', 'gitlabToken', 'stripeKey', 'huggingfaceToken', 'npmToken', 'sendgridKey', 'googleKey', 'slackToken', 'slackWebhook', 'jwt', 'credentialFragment', 'bearer'],
+    ['privateKey', 'puttyKey', 'anthropicKey', 'openaiKey', 'awsAccessKey', 'githubToken', 'gitlabToken', 'stripeKey', 'huggingfaceToken', 'npmToken', 'sendgridKey', 'googleKey', 'slackToken', 'slackWebhook', 'jwt', 'azureStorageKey', 'credentialFragment', 'bearer'],
     // The fixed start of each: armour's two dashes, PuTTY-, sk-, AKIA…, ghp_…, glpat-…, sk_/rk_, hf_,
-    // npm_, SG., AIza, xoxb-…, the Slack webhook URL, eyJ, Bearer.
+    // npm_, SG., AIza, xoxb-…, the Slack webhook URL, eyJ (eyAi, ewo…), AccountKey, SharedAccessKey, Bearer.
     byPattern(
-      String.raw`--|[Pp][Uu][Tt][Tt][Yy]-|sk-|A(?:KIA|SIA|BIA|CCA|3T|Iza)|gh[pousr]_|github_pat_|gl(?:pat|dt|ptt|rt)-|[sr]k_|hf_|npm_|SG\.|xox[abposr]-|https://hooks|eyJ|[Bb]earer`,
+      String.raw`--|[Pp][Uu][Tt][Tt][Yy]-|sk-|A(?:KIA|SIA|BIA|CCA|3T|Iza)|gh[pousr]_|github_pat_|gl(?:pat|dt|ptt|rt)-|[sr]k_|hf_|npm_|SG\.|xox[abposr]-|https://hooks|e(?:y[JA]|w[o0k])|[Aa][Cc][Cc][Oo][Uu][Nn][Tt][Kk][Ee][Yy]|[Ss][Hh][Aa][Rr][Ee][Dd][Aa][Cc][Cc][Ee][Ss][Ss][Kk][Ee][Yy]|[Bb]earer`,
     ),
   ),
   group(['awsSecretKey'], runsOf40),

@@ -46,7 +46,15 @@ export const detectors: Detector[] = [
   { name: 'googleKey', dataClass: 'secret.api_key', pattern: String.raw`${B}AIza[0-9A-Za-z_-]{35}` },
   { name: 'slackToken', dataClass: 'secret.token', pattern: String.raw`${B}xox[abposr]-[A-Za-z0-9-]{10,}` },
   { name: 'slackWebhook', dataClass: 'secret.token', pattern: String.raw`https://hooks\.slack\.com/services/T[A-Za-z0-9]+/B[A-Za-z0-9]+/[A-Za-z0-9]+` },
-  { name: 'jwt', dataClass: 'secret.token', pattern: String.raw`${B}eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}` },
+  // The header and claims are base64url of JSON: `{"` is eyJ, `{ "` eyAi, `{` then a line break or tab ew….
+  { name: 'jwt', dataClass: 'secret.token', pattern: String.raw`${B}e(?:y[JA]|w[o0k])[A-Za-z0-9_-]{8,}\.e(?:y[JA]|w[o0k])[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}` },
+  {
+    name: 'azureStorageKey',
+    dataClass: 'secret.api_key',
+    // As pasted from the portal: a storage connection string's AccountKey (88 base64 characters), or a
+    // Service Bus / Event Hubs SharedAccessKey (44).
+    pattern: String.raw`(?:${ci('AccountKey')}|${ci('SharedAccessKey')})\s*=\s*(?:[A-Za-z0-9+/]{86}==|[A-Za-z0-9+/]{43}=)`,
+  },
   {
     name: 'credentialFragment',
     dataClass: 'secret.fragment',
@@ -86,7 +94,9 @@ export const detectors: Detector[] = [
   },
   // The local part starts where a run of its characters starts (not at every \b inside a run such as
   // a.b.c.d…, which read the rest of the run from each one: quadratic).
-  { name: 'email', dataClass: 'pii.email', pattern: String.raw`(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}\b` },
+  // Not an address: a git remote, `git@host` or `user@host:path` (SSH's form; a colon then a path character). The domain
+  // is read whole (never cut before a `.label`), so a remote is not read as an address on part of its host.
+  { name: 'email', dataClass: 'pii.email', pattern: String.raw`(?<![A-Za-z0-9._%+-])(?!git@)[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}\b(?!\.[A-Za-z0-9]|:[\w~./-])` },
   {
     name: 'cardNumber',
     dataClass: 'pii.card',
@@ -115,7 +125,8 @@ export const detectors: Detector[] = [
     pattern: String.raw`(?<![\w.+/-])(?:\+\d{7,14}|(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,4}[ .-]\d{3,4}(?:[ .-]?\d{3,4})?)(?![\w.-]*\w)`,
     accept: (m) => {
       const n = digitsOf(m).length;
-      return n >= 9 && n <= 15;
+      // Dots and dashes in one number are a clause or part number (DFARS 252.227-7013), not a phone's groups.
+      return n >= 9 && n <= 15 && !(m.includes('.') && m.includes('-'));
     },
   },
 ];

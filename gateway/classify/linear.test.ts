@@ -4,6 +4,7 @@
 import t from 'tap';
 import { detectors } from './detectors.js';
 import { ruleIds, ruleMessages } from './rule-set.js';
+import { gitleaksMatches } from './gitleaks-rules.js';
 import { scanBody } from './body.js';
 import { DecodeBudget, encodedRuns } from '../text/encoded-runs.js';
 
@@ -31,6 +32,18 @@ const adversarial: Record<string, (n: number) => string> = {
   'bearer words': (n) => 'Bearer '.repeat(Math.ceil(n / 7)),
   'URL credentials': (n) => 'https://a:'.repeat(n / 10),
   'at signs': (n) => 'a@'.repeat(n / 2),
+  // Keywords of gitleaks' rules, each of which makes its rules run over the whole text.
+  'curl commands': (n) => 'curl -X '.repeat(Math.ceil(n / 8)),
+  'key assignments': (n) => 'key='.repeat(n / 4),
+  'auth words': (n) => 'auth.'.repeat(Math.ceil(n / 5)),
+  'GitLab prefixes': (n) => 'glpat-_'.repeat(Math.ceil(n / 7)),
+  'Terraform token parts': (n) => 'atlasv1\n'.repeat(Math.ceil(n / 8)),
+  // Signs of issue 23's disguises, each of which makes its decoder run over the whole text.
+  'HTML entities': (n) => '&#65;'.repeat(Math.ceil(n / 5)),
+  '\\x escapes as text': (n) => '\\x41'.repeat(n / 4),
+  'a ROT13 prefix repeated': (n) => 'NXVN '.repeat(Math.ceil(n / 5)),
+  'a reversed prefix repeated': (n) => '_phg '.repeat(Math.ceil(n / 5)),
+  'base32 capitals': (n) => 'ABCDEFGH234567'.repeat(Math.ceil(n / 14)),
 };
 
 function cpuMs(f: () => unknown): number {
@@ -61,6 +74,7 @@ function growth(run: (s: string) => unknown, make: (n: number) => string): { rat
 const units: Array<[string, (s: string) => unknown]> = [
   ...detectors.map((d) => [`detector ${d.name}`, (s: string) => [...s.matchAll(new RegExp(d.pattern, 'g'))]] as [string, (s: string) => unknown]),
   ...ruleIds.map((id) => [`rule ${id.replace('@secretlint/secretlint-rule-', '')}`, (s: string) => ruleMessages(s, id)] as [string, (s: string) => unknown]),
+  ['gitleaks rules', (s: string) => gitleaksMatches(s)],
   ['encoded runs', (s: string) => encodedRuns(s, new DecodeBudget(8 << 20))],
   ['the whole scan', (s: string) => scanBody({ content: s }, { decodedBytes: 8 << 20 })],
 ];

@@ -1,9 +1,14 @@
 // Masking instead of refusing: every finding of the named data classes is replaced in the forwarded
-// body by a typed placeholder ([AWS_ACCESS_KEY_1]; the same value keeps the same number), and the
-// result is scanned again, so a body that still shows one of those classes is never forwarded. Pure.
+// body by a typed placeholder ([AWS_ACCESS_KEY_1#3f9c2a71]; the same value keeps the same number), and
+// the result is scanned again, so a body that still shows one of those classes is never forwarded. Pure.
+// A placeholder carries the call's nonce, so text a caller wrote to look like one ([EMAIL_1]) is told
+// apart from a masked value in the forwarded body and the audit record. A finding is widened to the whole
+// value it sits in (an e-mail glued to a key goes with the key), so no part of it is left beside the
+// placeholder.
+import { randomBytes } from 'node:crypto';
 import type { MaskedFinding } from '../core/contracts.js';
 import { scanBody } from './body.js';
-import type { BodyFinding, ScanLimits } from './scan.js';
+import type { BodyFinding, ScanLimits, Span } from './scan.js';
 import type { Piece } from './walk.js';
 
 export interface MaskResult {
@@ -17,11 +22,17 @@ export class MaskingIncomplete extends Error {
   }
 }
 
-export async function maskBody(body: Record<string, unknown>, classes: readonly string[], limits: ScanLimits): Promise<MaskResult> {
+/** A fresh nonce for one call's placeholders: 32 random bits as hex, not guessable by the caller. */
+export function maskNonce(): string {
+  return randomBytes(4).toString('hex');
+}
+
+export async function maskBody(body: Record<string, unknown>, classes: readonly string[], limits: ScanLimits, nonce: string): Promise<MaskResult> {
+  if (!/^[0-9a-f]{8}$/.test(nonce)) throw new Error('a mask nonce is 8 hex digits');
   const wanted = new Set(classes);
   const scan = await scanBody(body, limits);
-  const selected = scan.findings.filter((f) => wanted.has(f.dataClass));
-  const { edits, masked } = placeholders(selected, scan.pieces);
+  const selected = scan.findings.filter((f) => wanted.has(f.dataClass)).map((f) => ({ ...f, spans: f.spans.map((sp) => wholeValue(sp, scan.pieces[sp.piece].text)) }));
+  const { edits, masked } = placeholders(selected, scan.pieces, nonce);
   const texts = scan.pieces.map((p, i) => (edits.has(i) ? applyEdits(p.text, edits.get(i)!) : p.text));
   const out = rebuild(body, texts) as Record<string, unknown>;
   const left = [...new Set((await scanBody(out, limits)).findings.filter((f) => wanted.has(f.dataClass)).map((f) => f.dataClass))];
@@ -35,7 +46,28 @@ interface Edit {
   text: string;
 }
 
-function placeholders(found: BodyFinding[], pieces: readonly Piece[]): { edits: Map<number, Edit[]>; masked: MaskedFinding[] } {
+// What a value is made of, for widening a finding to the whole of it: letters, digits and the joiners of
+// keys, addresses and numbers. A dot joins only between two such characters (a sentence's full stop is
+// not part of a value); `=` only closes one (base64 padding), so `key=` before a value stays.
+const VALUE_CHAR = /[A-Za-z0-9_@%+/-]/;
+
+/** A span widened to the whole value it sits in, within its string. */
+function wholeValue(span: Span, text: string): Span {
+  const inValue = (i: number): boolean => {
+    const c = text[i];
+    if (c === undefined) return false;
+    if (VALUE_CHAR.test(c)) return true;
+    return c === '.' && VALUE_CHAR.test(text[i - 1] ?? '') && VALUE_CHAR.test(text[i + 1] ?? '');
+  };
+  let start = span.start;
+  let end = span.end;
+  while (start > 0 && inValue(start - 1)) start--;
+  while (end < text.length && inValue(end)) end++;
+  while (end < text.length && text[end] === '=' && inValue(end - 1)) end++;
+  return { piece: span.piece, start, end };
+}
+
+function placeholders(found: BodyFinding[], pieces: readonly Piece[], nonce: string): { edits: Map<number, Edit[]>; masked: MaskedFinding[] } {
   const numbers = new Map<string, number>();
   const perLabel = new Map<string, number>();
   const edits = new Map<number, Edit[]>();
@@ -50,7 +82,7 @@ function placeholders(found: BodyFinding[], pieces: readonly Piece[]): { edits: 
       perLabel.set(label, n);
       numbers.set(key, n);
     }
-    const placeholder = `[${label}_${n}]`;
+    const placeholder = `[${label}_${n}#${nonce}]`;
     // A finding split over several strings: the placeholder takes the first part's place, the rest is removed.
     f.spans.forEach((s, i) => {
       const list = edits.get(s.piece) ?? [];

@@ -1,6 +1,7 @@
-// The maintained rule set: secretlint's recommended preset (AWS, GCP, GitHub, GitLab, Slack, Stripe,
-// npm, Hugging Face, Anthropic, OpenAI, private keys, basic-auth URLs, database connection strings, …),
-// run over the same secret forms the detector table reads, its findings merged with the table's.
+// The maintained rule sets: secretlint's recommended preset (AWS, GCP, GitHub, GitLab, Slack, Stripe,
+// npm, Hugging Face, Anthropic, OpenAI, private keys, basic-auth URLs, database connection strings, …)
+// and gitleaks' default rules (gitleaks-rules.ts, about two hundred credential types), run over the same
+// secret forms the detector table reads, their findings merged with the table's.
 //
 // The preset's rules are the source of the patterns; @secretlint/core's lintSource is not used. It
 // re-creates every rule, marks `performance` twice per rule per call for its profiler (and parses the
@@ -14,6 +15,7 @@ import { creator as recommended } from '@secretlint/secretlint-rule-preset-recom
 import type { FoldedText } from '../text/normalise.js';
 import type { BodyFinding } from './scan.js';
 import { lastAtOrBefore } from './offsets.js';
+import { gitleaksMatches } from './gitleaks-rules.js';
 
 // The slice of secretlint's rule interface used here (@secretlint/types), kept local.
 interface Report {
@@ -118,13 +120,14 @@ export function ruleSetFindings(folded: readonly FoldedText[]): BodyFinding[] {
   if (blank) return [];
   const content = parts.join('\n') + '\n';
   const out: BodyFinding[] = [];
-  for (const m of ruleMessages(content)) {
-    const piece = lastAtOrBefore(starts, m.start);
+  const place = (start: number, end: number) => {
+    const piece = lastAtOrBefore(starts, start);
     const f = folded[piece];
-    const from = m.start - starts[piece];
-    const to = Math.min(m.end - starts[piece], f.text.length);
-    const span = f.origin ? { piece, start: f.origin[from], end: f.origin[to] } : { piece, start: from, end: to };
-    out.push({ dataClass: dataClassOf(m.ruleId), kind: m.messageId, spans: [span] });
-  }
+    const from = start - starts[piece];
+    const to = Math.min(end - starts[piece], f.text.length);
+    return f.origin ? { piece, start: f.origin[from], end: f.origin[to] } : { piece, start: from, end: to };
+  };
+  for (const m of ruleMessages(content)) out.push({ dataClass: dataClassOf(m.ruleId), kind: m.messageId, spans: [place(m.start, m.end)] });
+  for (const m of gitleaksMatches(content)) out.push({ dataClass: m.dataClass, kind: m.kind, spans: [place(m.start, m.end)] });
   return out;
 }

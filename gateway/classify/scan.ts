@@ -6,6 +6,8 @@ import { secretForm, type FoldedText } from '../text/normalise.js';
 import { findings } from './classify.js';
 import { asText, DecodeBudget, encodedRuns } from '../text/encoded-runs.js';
 import { isPrivateKeyDer } from './private-key-der.js';
+import { constants, inflateRawSync, inflateSync } from 'node:zlib';
+import { base32Runs, escapeRuns, unscrambled } from './text-decoders.js';
 import type { Piece } from './walk.js';
 
 export interface Span {
@@ -45,7 +47,21 @@ export function scanPieces(pieces: readonly Piece[], folded: readonly FoldedText
     if (text.length === 0) return;
     for (const f of findings(text)) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: f.start, end: f.end }] });
     for (const run of encodedRuns(text, budget)) {
-      for (const { dataClass, kind } of decodedFindings(run.bytes, budget, 1)) out.push({ dataClass, kind, spans: [{ piece: i, start: run.start, end: run.end }] });
+      for (const { dataClass, kind } of decodedFindings(run.bytes, budget, NESTING)) out.push({ dataClass, kind, spans: [{ piece: i, start: run.start, end: run.end }] });
+    }
+    for (const run of base32Runs(text, budget)) {
+      for (const { dataClass, kind } of decodedFindings(run.bytes, budget, NESTING)) out.push({ dataClass, kind, spans: [{ piece: i, start: run.start, end: run.end }] });
+    }
+    // ROT13'd or reversed text and escapes written as text: secrets only (their signs are credential prefixes).
+    for (const u of unscrambled(text)) {
+      for (const f of findings(u.text)) {
+        if (!f.dataClass.startsWith('secret.')) continue;
+        const [start, end] = u.place(f.start, f.end);
+        out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start, end }] });
+      }
+    }
+    for (const run of escapeRuns(text)) {
+      for (const f of findings(run.text)) if (f.dataClass.startsWith('secret.')) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: run.start, end: run.end }] });
     }
     for (const run of spacedRunsNearPrefixes(text)) {
       const joinedUp = run.text.replace(SEPARATORS, '');
@@ -183,7 +199,44 @@ export const SPREAD_PREFIX = new RegExp(
 );
 export const PREFIXED = new Set(['awsAccessKey', 'openaiKey', 'anthropicKey', 'githubToken', 'gitlabToken', 'stripeKey', 'huggingfaceToken', 'npmToken', 'googleKey', 'slackToken', 'credentialFragment']);
 
+/** Encodings inside encodings read: three levels in all (base64 of base64 of base64). */
+const NESTING = 2;
+/** The most bytes one gzip or deflate stream inside an encoded run may inflate to (and never more than the budget). */
+const INFLATED_BYTES = 1 << 20;
+
+/** gzip or zlib-wrapped deflate (their headers), inflated within the budget; null when not compressed or unreadable. */
+function inflated(bytes: Buffer, budget: DecodeBudget): Buffer | null {
+  const gzip = bytes.length > 18 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+  const zlib = bytes.length > 6 && (bytes[0] & 0x0f) === 8 && (bytes[0] * 256 + bytes[1]) % 31 === 0;
+  if (!gzip && !zlib) return null;
+  const max = Math.min(INFLATED_BYTES, budget.remaining);
+  if (max <= 0) return null;
+  try {
+    // A gzip member's deflate stream is inflated raw: the run it was decoded from may carry bytes after
+    // it (a word read as a last base64 line), which gunzip refuses as a second member and inflate ignores.
+    const out = gzip ? inflateRawSync(bytes.subarray(gzipHeaderLength(bytes)), { maxOutputLength: max, finishFlush: constants.Z_SYNC_FLUSH }) : inflateSync(bytes, { maxOutputLength: max, finishFlush: constants.Z_SYNC_FLUSH });
+    budget.remaining -= out.length;
+    return out;
+  } catch {
+    // Truncated, corrupt, or past the cap (a compression bomb): not read further.
+    return null;
+  }
+}
+
+/** RFC 1952: ten bytes, then the optional extra field, name, comment and header CRC its flags announce. */
+function gzipHeaderLength(bytes: Buffer): number {
+  const flags = bytes[3];
+  let at = 10;
+  if (flags & 4) at += 2 + bytes.readUInt16LE(at);
+  if (flags & 8) at = bytes.indexOf(0, at) + 1;
+  if (flags & 16) at = bytes.indexOf(0, at) + 1;
+  if (flags & 2) at += 2;
+  return at;
+}
+
 function decodedFindings(bytes: Buffer, budget: DecodeBudget, nesting: number): Array<{ dataClass: string; kind: string }> {
+  const plain = inflated(bytes, budget);
+  if (plain) return decodedFindings(plain, budget, nesting);
   if (isPrivateKeyDer(bytes)) return [{ dataClass: 'secret.private_key', kind: 'privateKey' }];
   const text = asText(bytes);
   if (text === null) return [];

@@ -42,9 +42,12 @@ t.test('listed classes are masked in every field the provider receives; the call
   t.notMatch(r.received, key, 'the provider never sees the key');
   for (const value of ['jane.doe@example.com', '415-555-2671', '4111 1111 1111 1111', '123-45-6789']) t.notMatch(r.received, value, `nor ${value}`);
   const received = gw.mock.received().at(-1)!.body as { messages: Array<{ content: string }>; tools: Array<{ function: { description: string } }>; metadata: { ssn: string } };
-  t.equal(received.messages[0].content, 'Deploy with [AWS_ACCESS_KEY_1]. Contact [EMAIL_1] or [PHONE_1], card [CARD_NUMBER_1].');
-  t.equal(received.tools[0].function.description, 'uses [AWS_ACCESS_KEY_1]');
-  t.equal(received.metadata.ssn, '[US_SSN_1]');
+  // Each placeholder carries the call's nonce (8 hex digits).
+  const nonce = /#([0-9a-f]{8})\]/.exec(received.messages[0].content)?.[1] ?? 'none';
+  const n = (text: string) => text.replace(/\[([A-Z_]+_\d+)\]/g, `[$1#${nonce}]`);
+  t.equal(received.messages[0].content, n('Deploy with [AWS_ACCESS_KEY_1]. Contact [EMAIL_1] or [PHONE_1], card [CARD_NUMBER_1].'));
+  t.equal(received.tools[0].function.description, n('uses [AWS_ACCESS_KEY_1]'));
+  t.equal(received.metadata.ssn, n('[US_SSN_1]'));
   t.ok((r.body as { choices?: unknown[] }).choices?.length, 'the answer comes back as the provider sent it');
 
   const admin = { authorization: `Bearer ${gw.adminToken}` };
@@ -60,7 +63,7 @@ t.test('listed classes are masked in every field the provider receives; the call
       '[EMAIL_1] messages[0].content',
       '[PHONE_1] messages[0].content',
       '[US_SSN_1] metadata.ssn',
-    ],
+    ].map(n),
   );
   t.notMatch(JSON.stringify(records), key, 'the audit log never holds the key');
 });
@@ -72,7 +75,7 @@ t.test('personal data masked: the stored content holds the placeholders, nowhere
   // The completed record and its content are written after the answer.
   const files = () => readdirSync(gw.dataDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => readFileSync(join(e.parentPath, e.name)).toString('latin1'));
   for (let i = 0; i < 50 && !files().some((f) => f.includes('about the invoice')); i++) await new Promise((res) => setTimeout(res, 100));
-  t.ok(files().some((f) => f.includes('Reply to [EMAIL_1] about the invoice.')), 'the masked request is what is stored');
+  t.ok(files().some((f) => /Reply to \[EMAIL_1#[0-9a-f]{8}\] about the invoice\./.test(f)), 'the masked request is what is stored');
   t.notOk(files().some((f) => f.includes(email)), 'the address is nowhere in the data directory');
 });
 
@@ -80,7 +83,27 @@ t.test('a credential fragment is masked where the team masks a class of secret',
   const r = await send(gw, chat, { model: chat.model, messages: [{ role: 'user', content: 'The key starts AKIAQ2W3, the rest is in the vault.' }] });
   t.equal(r.status, 200, 'forwarded');
   t.notMatch(r.received, 'AKIAQ2W3');
-  t.match(r.received, /The key starts \[CREDENTIAL_FRAGMENT_1\], the rest is in the vault\./);
+  t.match(r.received, /The key starts \[CREDENTIAL_FRAGMENT_1#[0-9a-f]{8}\], the rest is in the vault\./);
+});
+
+t.test('a caller cannot forge a placeholder: the masked one carries a nonce drawn per call', async (t) => {
+  const sent = async () => {
+    const r = await send(gw, chat, { model: chat.model, messages: [{ role: 'user', content: 'I typed [EMAIL_1] myself; the address is ops@example.net.' }] });
+    t.equal(r.status, 200);
+    return (gw.mock.received().at(-1)!.body as { messages: Array<{ content: string }> }).messages[0].content;
+  };
+  const [first, second] = [await sent(), await sent()];
+  t.match(first, /^I typed \[EMAIL_1\] myself; the address is \[EMAIL_1#[0-9a-f]{8}\]\.$/, "the caller's look-alike is forwarded as written, the masked value with the nonce");
+  t.not(first, second, 'another call, another nonce');
+});
+
+t.test('whole values: a key glued to an e-mail address is masked whole, no part of either reaches the provider', async (t) => {
+  const key = awsKeyId();
+  const r = await send(gw, chat, { model: chat.model, messages: [{ role: 'user', content: `creds ${key}jane@example.com, ok` }] });
+  t.equal(r.status, 200);
+  t.notMatch(r.received, key);
+  t.notMatch(r.received, 'jane');
+  t.match(r.received, /creds \[AWS_ACCESS_KEY_1#[0-9a-f]{8}\], ok/);
 });
 
 t.test('a class the team does not mask is still refused', async (t) => {

@@ -1,0 +1,63 @@
+// Cost of what issue 23 added to classification, each part alone, in µs of CPU per KB at the median over
+// 1 KB and 64 KB passages of prose (the mock provider's corpus) and code (this repository's TypeScript):
+// gitleaks' rules (keyword pass and the rules it picks), the new text decoders (ROT13/reversal signs,
+// escapes, base32), the whole scan for scale, and a bare read of the text to calibrate a loaded machine. Usage: npx tsx bench/egress/second-pass-cost.ts
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { speeches } from '../../gateway/mock-upstream/corpus.js';
+import { packageRoot } from '../../gateway/core/package-root.js';
+import { gitleaksMatches } from '../../gateway/classify/gitleaks-rules.js';
+import { base32Runs, escapeRuns, unscrambled } from '../../gateway/classify/text-decoders.js';
+import { DecodeBudget } from '../../gateway/text/encoded-runs.js';
+import { scanBody } from '../../gateway/classify/body.js';
+
+const PLANTED = /(\.test\.ts|fixtures|classify\/(detectors|checks)\.ts)$|classify\/gitleaks\//;
+function tsFiles(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules' || name.startsWith('.')) continue;
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) tsFiles(path, out);
+    else if (name.endsWith('.ts') && !PLANTED.test(path)) out.push(path);
+  }
+  return out;
+}
+const corpora = {
+  prose: speeches().map((s) => s.text).join('\n'),
+  code: tsFiles(join(packageRoot, 'gateway')).map((f) => readFileSync(f, 'utf8')).join('\n'),
+};
+const parts: Record<string, (text: string) => unknown> = {
+  // Calibration: one read of every character, the least any pass can cost on this machine under its load.
+  'a bare read of the text': (text) => {
+    let x = 0;
+    for (let i = 0; i < text.length; i++) x += text.charCodeAt(i);
+    return x;
+  },
+  'gitleaks rules': (text) => gitleaksMatches(text),
+  'decoders (ROT13/reversal, escapes, base32)': (text) => [unscrambled(text), escapeRuns(text), base32Runs(text, new DecodeBudget(1 << 20))],
+  'whole scan': (text) => scanBody({ messages: [{ role: 'user', content: text }] }, { decodedBytes: 1 << 20 }),
+};
+
+function cpuUs(f: () => unknown): number {
+  const t0 = process.cpuUsage();
+  f();
+  const d = process.cpuUsage(t0);
+  return d.user + d.system;
+}
+
+console.log('| part | text | size | p50 µs/KB | p90 µs/KB |');
+console.log('|---|---|---:|---:|---:|');
+for (const [part, run] of Object.entries(parts)) {
+  for (const [name, corpus] of Object.entries(corpora)) {
+    for (const [label, size, count] of [['1 KB', 1024, 300], ['64 KB', 65_536, 20]] as const) {
+      const xs: number[] = [];
+      for (let i = 0; i < count + 5; i++) {
+        const start = (i * 7919 * 131) % (corpus.length - size);
+        const text = corpus.slice(start, start + size);
+        const us = cpuUs(() => run(text));
+        if (i >= 5) xs.push(us / (size / 1024));
+      }
+      xs.sort((a, b) => a - b);
+      console.log(`| ${part} | ${name} | ${label} | ${xs[xs.length >> 1].toFixed(1)} | ${xs[Math.floor(xs.length * 0.9)].toFixed(1)} |`);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+// gitleaks' default rule set as run here: every rule that applies to a request has a realistic sample
+// (fixtures/gitleaks-samples.json, generated from the rule by scripts/gitleaks-samples.ts; random
+// characters, never a live key) that the rule finds, alone and through the whole scan; known test values
+// and the false positives the issue names stay clean; the keyword pass finds what a plain search finds.
+import t from 'tap';
+import fc from 'fast-check';
+import data from './gitleaks/rules.json' with { type: 'json' };
+import samples from './fixtures/gitleaks-samples.json' with { type: 'json' };
+import { gitleaksMatches, leftOut, rules, version } from './gitleaks-rules.js';
+import { KeywordAutomaton } from './keyword-automaton.js';
+import { scanBody } from './body.js';
+
+const limits = { decodedBytes: 1 << 20 };
+const bySample = samples as Record<string, string>;
+
+t.test(`every rule of gitleaks ${version} is run or left out with a reason`, async (t) => {
+  t.equal(rules.length + leftOut.length, data.rules.length);
+  t.ok(rules.length >= 215, `${rules.length} of ${data.rules.length} rules run`);
+  t.same(leftOut.map((r) => r.id).sort(), ['curl-auth-header', 'curl-auth-user', 'freemius-secret-key', 'hashicorp-tf-password', 'kubernetes-secret-yaml', 'nuget-config-password', 'pkcs12-file']);
+});
+
+t.test('every rule finds its own sample, and the whole scan refuses it in a chat body', async (t) => {
+  const unseen: string[] = [];
+  for (const rule of rules) {
+    const sample = bySample[rule.id];
+    if (!sample) {
+      unseen.push(rule.id);
+      continue;
+    }
+    if (gitleaksMatches(sample, rule.id).length === 0) unseen.push(`${rule.id} (its rule)`);
+    const { findings } = scanBody({ model: 'm', messages: [{ role: 'user', content: `please check this config:\n${sample}\nthanks` }] }, limits);
+    if (!findings.some((f) => f.dataClass.startsWith('secret.'))) unseen.push(`${rule.id} (the scan)`);
+  }
+  t.same(unseen, [], 'no rule without a sample it finds');
+});
+
+t.test('known test values and the false positives the issue names stay clean', async (t) => {
+  t.same(gitleaksMatches('aws_access_key_id = AKIAIOSFODNN7EXAMPLE'), [], "AWS's documented example key");
+  for (const text of ['const authenticationMD5Password = 5;', 'git@github.com:org/repo.git', 'see DFARS 252.227-7013 and 252.227-7014', 'password = ${DB_PASSWORD}', 'api_key: "{{ .Values.apiKey }}"', 'token=xxxxxxxxxxxxxxxx', "existsSync(join(dataDir, 'keys', 'signing-ed25519.pem'))", '- key: signing-ed25519.pem']) {
+    t.same(gitleaksMatches(text), [], text);
+  }
+});
+
+t.test('the Azure storage connection string and a JWT with spaced header JSON are found', async (t) => {
+  const accountKey = Buffer.from(Array.from({ length: 64 }, (_, i) => (i * 37 + 11) & 255)).toString('base64');
+  t.equal(accountKey.length, 88);
+  const conn = `DefaultEndpointsProtocol=https;AccountName=acmestore;AccountKey=${accountKey};EndpointSuffix=core.windows.net`;
+  const b64 = (o: string) => Buffer.from(o).toString('base64url');
+  const jwt = `${b64('{ "alg": "HS256", "typ": "JWT" }')}.${b64('{ "sub": "1234567890", "name": "Jane" }')}.${b64('signature-bytes-0123')}`;
+  t.match(jwt, /^eyAi/);
+  const jwtLines = `${b64('{\n  "alg": "RS256"\n}')}.${b64('{\n  "sub": "42"\n}')}.${b64('sig-0123456789')}`;
+  for (const [name, text, kind] of [['connection string', conn, 'azureStorageKey'], ['JWT, spaced header', jwt, 'jwt'], ['JWT, header on lines', jwtLines, 'jwt']]) {
+    const { findings } = scanBody({ messages: [{ role: 'user', content: `here: ${text}` }] }, limits);
+    t.ok(findings.some((f) => f.kind === kind), name);
+  }
+});
+
+t.test('property: the keyword pass finds exactly the keywords a lower-cased search finds', async (t) => {
+  const keywords = [...new Set(rules.flatMap((r) => r.keywords))];
+  const automaton = new KeywordAutomaton(keywords);
+  const text = fc.array(fc.oneof(fc.constantFrom(...keywords), fc.constantFrom(...keywords).map((k) => k.toUpperCase()), fc.stringMatching(/^[ -~]{0,5}$/), fc.constantFrom('é', 'ß', '\u00a0')), { maxLength: 12 }).map((p) => p.join(''));
+  fc.assert(
+    fc.property(text, (s) => {
+      const lower = s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+      const expected = keywords.map((k, i) => (lower.includes(k) ? i : -1)).filter((i) => i >= 0);
+      const found = [...automaton.found(s)].sort((a, b) => a - b);
+      return JSON.stringify(found) === JSON.stringify(expected);
+    }),
+    { numRuns: 500 },
+  );
+});

@@ -228,7 +228,9 @@ export class RequestPath {
    */
   async #attempts(call: Call, parsed: ParsedRequest, body: Record<string, unknown>, sink: ClientSink): Promise<UpstreamResponse> {
     const deadline = performance.now() + (this.#d.retryDeadlineMs ?? 60_000);
-    const fallbacks = this.#d.routes.fallbacks(call.route!.name);
+    const primary = call.route!.name;
+    // Looked up only when an attempt has failed: a call that succeeds at once pays nothing for fallbacks.
+    let fallbacks: ModelRoute[] | undefined;
     let waited = 0;
     for (;;) {
       const retry = this.#d.upstream.retryConfig(call.route!.providerId);
@@ -253,6 +255,7 @@ export class RequestPath {
       }
       waited = 0;
       const failed = last instanceof UpstreamError ? { kind: last.kind } : { status: last.status };
+      fallbacks ??= this.#d.routes.fallbacks(primary);
       if (!(await this.#fallBack(call, parsed, body, fallbacks, failed, deadline, sink))) {
         if (last instanceof UpstreamError) throw last;
         return last;

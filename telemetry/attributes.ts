@@ -48,6 +48,7 @@ export function operationName(endpoint: Endpoint): string | undefined {
  * the provider id for self-hosted ones (e.g. "vllm").
  */
 export function genAiProviderName(kind: ProviderKind, providerId: string): string {
+  if (kind === 'gemini') return 'gcp.gemini';
   return kind === 'openai-compatible' ? safeIdentifier(providerId) : kind;
 }
 

@@ -135,7 +135,7 @@ export const configSchema = {
         additionalProperties: false,
         required: ['kind', 'baseUrl'],
         properties: {
-          kind: { enum: ['openai', 'anthropic', 'openai-compatible'] },
+          kind: { enum: ['openai', 'anthropic', 'openai-compatible', 'gemini'] },
           baseUrl: { type: 'string', format: 'uri', pattern: '^https?://' },
           apiKeyEnv: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$' },
           external: { type: 'boolean' },

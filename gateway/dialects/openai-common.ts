@@ -30,7 +30,7 @@ export function openaiStreamError(status: number, message: string): string {
   return serializeEvents([{ data: JSON.stringify(errorAnswerFor(status, 'failed', 'openai', message).body) }]);
 }
 
-/** What the OpenAI-only endpoints share: the dialect, the providers that serve them (not Anthropic's), the error event. */
+/** What the OpenAI-only endpoints share: the dialect, the providers that serve them (OpenAI and OpenAI-compatible), the error event. */
 export function openaiOnlyEndpoint(endpoint: Endpoint, path: string) {
-  return { endpoint, dialect: 'openai' as const, path, accepts: (kind: ProviderKind) => kind !== 'anthropic', streamError: openaiStreamError };
+  return { endpoint, dialect: 'openai' as const, path, accepts: (kind: ProviderKind) => kind === 'openai' || kind === 'openai-compatible', streamError: openaiStreamError };
 }

@@ -1,5 +1,5 @@
 // What a route answers, before the behaviour switches decide how (and whether) it is delivered.
-export type Dialect = 'openai' | 'anthropic';
+export type Dialect = 'openai' | 'anthropic' | 'gemini';
 
 export type Reply =
   | { kind: 'json'; status: number; headers?: Record<string, string>; body: unknown }

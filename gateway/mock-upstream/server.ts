@@ -11,6 +11,7 @@ import { modelInfo, modelList } from './models.js';
 import { chatCompletions } from './openai-chat.js';
 import { completions } from './openai-completions.js';
 import { embeddings } from './openai-embeddings.js';
+import { geminiDirectiveText, geminiPath, geminiReply } from './gemini.js';
 import { responses } from './openai-responses.js';
 import type { Dialect, Reply } from './reply.js';
 import { RequestLog } from './request-log.js';
@@ -64,14 +65,19 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: MockServe
   const headers = requestIdHeader(dialect);
 
   if (opts.apiKey !== undefined && !authorised(req, opts.apiKey)) {
-    const message = dialect === 'anthropic' ? 'invalid x-api-key' : 'Incorrect API key provided.';
+    const message = dialect === 'anthropic' ? 'invalid x-api-key' : dialect === 'gemini' ? 'API key not valid. Please pass a valid API key.' : 'Incorrect API key provided.';
     return sendPlain(res, errorReply(dialect, 401, message), headers);
   }
   if (req.method === 'GET' && path === '/v1/models') return sendPlain(res, { kind: 'json', status: 200, body: modelList(dialect, opts.models) }, headers);
   if (req.method === 'GET' && path.startsWith('/v1/models/')) {
     return sendPlain(res, { kind: 'json', status: 200, body: modelInfo(dialect, decodeURIComponent(path.slice('/v1/models/'.length))) }, headers);
   }
-  const route = req.method === 'POST' ? ROUTES[path] : undefined;
+  const gemini = req.method === 'POST' ? geminiPath(path) : null;
+  const route: Route | undefined = gemini
+    ? { dialect: 'gemini', directiveText: geminiDirectiveText, reply: (json, ctx) => geminiReply(gemini.model, gemini.stream, json, ctx) }
+    : req.method === 'POST'
+      ? ROUTES[path]
+      : undefined;
   if (!route) return sendPlain(res, errorReply(dialect, 404, `Invalid URL (${req.method} ${path})`), headers);
   if (body === undefined || typeof body !== 'object' || body === null || Array.isArray(body)) {
     return sendPlain(res, errorReply(route.dialect, 400, 'We could not parse the JSON body of your request.'), headers);
@@ -92,22 +98,24 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: MockServe
 }
 
 function dialectOf(req: IncomingMessage): Dialect {
+  if (req.url?.startsWith('/v1beta/')) return 'gemini';
   return req.url?.startsWith('/v1/messages') || req.headers['anthropic-version'] !== undefined ? 'anthropic' : 'openai';
 }
 
 function requestIdHeader(dialect: Dialect): Record<string, string> {
+  if (dialect === 'gemini') return {};
   return dialect === 'anthropic' ? { 'request-id': newId('req_') } : { 'x-request-id': newId('req_') };
 }
 
-/** Either provider's header carries the key: Bearer for OpenAI, x-api-key for Anthropic. */
+/** Each provider's header carries the key: Bearer for OpenAI, x-api-key for Anthropic, x-goog-api-key for Gemini. */
 function presentedKey(req: IncomingMessage): string | undefined {
-  const header = req.headers['x-api-key'];
+  const header = req.headers['x-api-key'] ?? req.headers['x-goog-api-key'];
   return /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? (typeof header === 'string' ? header : undefined);
 }
 
 function authorised(req: IncomingMessage, apiKey: string): boolean {
   const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-  return bearer === apiKey || req.headers['x-api-key'] === apiKey;
+  return bearer === apiKey || req.headers['x-api-key'] === apiKey || req.headers['x-goog-api-key'] === apiKey;
 }
 
 function sendPlain(res: ServerResponse, reply: Reply, headers: Record<string, string> = {}): void {

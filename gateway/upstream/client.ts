@@ -300,6 +300,7 @@ function contentEncoding(value: string | string[] | undefined): string {
 
 function authHeadersFor(p: ProviderConfig, env: NodeJS.ProcessEnv): Record<string, string> {
   const key = p.apiKeyEnv ? env[p.apiKeyEnv] : undefined;
+  if (p.kind === 'gemini') return key ? { 'x-goog-api-key': key } : {};
   if (p.kind === 'anthropic') {
     return { ...(key ? { 'x-api-key': key } : {}), 'anthropic-version': p.anthropicVersion ?? '2023-06-01' };
   }

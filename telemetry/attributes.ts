@@ -49,6 +49,7 @@ export function operationName(endpoint: Endpoint): string | undefined {
  */
 export function genAiProviderName(kind: ProviderKind, providerId: string): string {
   if (kind === 'gemini') return 'gcp.gemini';
+  if (kind === 'azure-openai') return 'azure.ai.openai';
   return kind === 'openai-compatible' ? safeIdentifier(providerId) : kind;
 }
 

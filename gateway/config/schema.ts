@@ -135,11 +135,16 @@ export const configSchema = {
         additionalProperties: false,
         required: ['kind', 'baseUrl'],
         properties: {
-          kind: { enum: ['openai', 'anthropic', 'openai-compatible', 'gemini'] },
+          kind: { enum: ['openai', 'anthropic', 'openai-compatible', 'gemini', 'azure-openai'] },
           baseUrl: { type: 'string', format: 'uri', pattern: '^https?://' },
           apiKeyEnv: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$' },
           external: { type: 'boolean' },
           anthropicVersion: { type: 'string', default: '2023-06-01' },
+          apiVersion: {
+            type: 'string',
+            pattern: '^\\d{4}-\\d{2}-\\d{2}(-preview)?$',
+            description: 'azure-openai: the api-version query parameter of every call (2024-10-21 when absent); the model entry\'s upstreamModel is the deployment name.',
+          },
           /** The most connections to this provider; limits.providerConnections when absent. */
           maxConnections: { type: 'integer', minimum: 1, maximum: 65_536 },
           /** The catalogue entry of the agreement this provider is used under (its business or consumer terms). */

@@ -12,6 +12,7 @@ import { chatCompletions } from './openai-chat.js';
 import { completions } from './openai-completions.js';
 import { embeddings } from './openai-embeddings.js';
 import { geminiDirectiveText, geminiPath, geminiReply } from './gemini.js';
+import { AZURE_NOT_FOUND, azurePath, azureReply } from './azure-openai.js';
 import { responses } from './openai-responses.js';
 import type { Dialect, Reply } from './reply.js';
 import { RequestLog } from './request-log.js';
@@ -73,11 +74,15 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: MockServe
     return sendPlain(res, { kind: 'json', status: 200, body: modelInfo(dialect, decodeURIComponent(path.slice('/v1/models/'.length))) }, headers);
   }
   const gemini = req.method === 'POST' ? geminiPath(path) : null;
+  const azure = req.method === 'POST' ? azurePath(path) : null;
+  if (azure && !new URLSearchParams((req.url ?? '').split('?')[1] ?? '').get('api-version')) return sendPlain(res, AZURE_NOT_FOUND, headers);
   const route: Route | undefined = gemini
     ? { dialect: 'gemini', directiveText: geminiDirectiveText, reply: (json, ctx) => geminiReply(gemini.model, gemini.stream, json, ctx) }
-    : req.method === 'POST'
-      ? ROUTES[path]
-      : undefined;
+    : azure
+      ? azureReply(ROUTES[azure.openaiPath], azure.deployment)
+      : req.method === 'POST'
+        ? ROUTES[path]
+        : undefined;
   if (!route) return sendPlain(res, errorReply(dialect, 404, `Invalid URL (${req.method} ${path})`), headers);
   if (body === undefined || typeof body !== 'object' || body === null || Array.isArray(body)) {
     return sendPlain(res, errorReply(route.dialect, 400, 'We could not parse the JSON body of your request.'), headers);
@@ -107,15 +112,15 @@ function requestIdHeader(dialect: Dialect): Record<string, string> {
   return dialect === 'anthropic' ? { 'request-id': newId('req_') } : { 'x-request-id': newId('req_') };
 }
 
-/** Each provider's header carries the key: Bearer for OpenAI, x-api-key for Anthropic, x-goog-api-key for Gemini. */
+/** Each provider's header carries the key: Bearer for OpenAI, x-api-key for Anthropic, x-goog-api-key for Gemini, api-key for Azure. */
 function presentedKey(req: IncomingMessage): string | undefined {
-  const header = req.headers['x-api-key'] ?? req.headers['x-goog-api-key'];
+  const header = req.headers['x-api-key'] ?? req.headers['x-goog-api-key'] ?? req.headers['api-key'];
   return /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? (typeof header === 'string' ? header : undefined);
 }
 
 function authorised(req: IncomingMessage, apiKey: string): boolean {
   const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-  return bearer === apiKey || req.headers['x-api-key'] === apiKey || req.headers['x-goog-api-key'] === apiKey;
+  return bearer === apiKey || [req.headers['x-api-key'], req.headers['x-goog-api-key'], req.headers['api-key']].includes(apiKey);
 }
 
 function sendPlain(res: ServerResponse, reply: Reply, headers: Record<string, string> = {}): void {

@@ -243,7 +243,7 @@ export class RequestPath {
         try {
           const route = call.route!;
           const path = translationFor(route.providerKind, call.adapter.endpoint)?.path(route.upstreamModel, parsed.stream) ?? call.adapter.path;
-          last = await this.#d.upstream.send({ providerId: route.providerId, path, body: JSON.stringify(call.forwarded), headers: call.forwardedHeaders, signal: sink.signal, caller: call.principal! });
+          last = await this.#d.upstream.send({ providerId: route.providerId, upstreamModel: route.upstreamModel, path, body: JSON.stringify(call.forwarded), headers: call.forwardedHeaders, signal: sink.signal, caller: call.principal! });
           this.#attempted(call, last.status, last.status >= 200 && last.status < 300 ? null : `provider answered ${last.status}`, waited);
           if (last.status >= 200 && last.status < 300) return last;
           failure = { status: last.status, headers: last.headers };

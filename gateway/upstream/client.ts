@@ -41,6 +41,8 @@ export interface UpstreamRequest {
   /** Client headers worth passing on (already filtered), without any auth. */
   headers: Record<string, string>;
   signal: AbortSignal;
+  /** The model the provider serves the call with: an Azure OpenAI deployment goes in the path. */
+  upstreamModel?: string;
   /** Who makes the call, for the fair share of connections; calls without one share one anonymous caller. */
   caller?: { keyId: string; team: string };
 }
@@ -66,6 +68,9 @@ export type UpstreamLimits = Pick<
 > &
   Partial<Pick<Config['limits'], 'providerConnections' | 'providerQueueMs' | 'providerShare' | 'providerShareBy'>>;
 
+/** The GA api-version of Azure OpenAI's data plane used when a provider names none. */
+const AZURE_API_VERSION = '2024-10-21';
+
 const NO_RETRIES: RetryConfig = { maxRetries: 0, baseDelayMs: 250, maxDelayMs: 8_000 };
 
 interface ProviderEndpoint {
@@ -76,6 +81,8 @@ interface ProviderEndpoint {
   basePath: string;
   authHeaders: Record<string, string>;
   retry: RetryConfig;
+  /** azure-openai: the api-version of every call; deployment URLs instead of /v1 paths. */
+  azureApiVersion?: string;
 }
 
 type RawBody = Dispatcher.ResponseData['body'];
@@ -117,6 +124,7 @@ export class Upstream {
         basePath: url.pathname.replace(/\/+$/, '').replace(/\/v1$/, ''),
         authHeaders: authHeadersFor(p, env),
         retry: p.retry ?? NO_RETRIES,
+        azureApiVersion: p.kind === 'azure-openai' ? (p.apiVersion ?? AZURE_API_VERSION) : undefined,
       });
     }
   }
@@ -154,7 +162,7 @@ export class Upstream {
       const res = await endpoint.pool.request({
         origin: endpoint.origin,
         method: 'POST',
-        path: endpoint.basePath + req.path,
+        path: endpoint.basePath + (endpoint.azureApiVersion ? azureDeploymentPath(req.path, req.upstreamModel ?? '', endpoint.azureApiVersion) : req.path),
         // identity: the gateway reads (scrubs, marks, records) every byte it passes on, so it asks for none it cannot read.
         headers: { ...req.headers, ...endpoint.authHeaders, 'content-type': 'application/json', 'accept-encoding': 'identity' },
         body: req.body,
@@ -301,6 +309,7 @@ function contentEncoding(value: string | string[] | undefined): string {
 function authHeadersFor(p: ProviderConfig, env: NodeJS.ProcessEnv): Record<string, string> {
   const key = p.apiKeyEnv ? env[p.apiKeyEnv] : undefined;
   if (p.kind === 'gemini') return key ? { 'x-goog-api-key': key } : {};
+  if (p.kind === 'azure-openai') return key ? { 'api-key': key } : {};
   if (p.kind === 'anthropic') {
     return { ...(key ? { 'x-api-key': key } : {}), 'anthropic-version': p.anthropicVersion ?? '2023-06-01' };
   }
@@ -327,4 +336,9 @@ export function toUpstreamError(err: unknown, signal?: AbortSignal): UpstreamErr
     return new UpstreamError('reset', 'the provider closed the connection');
   }
   return new UpstreamError('unreachable', `the provider call failed (${code || (err as Error).name})`);
+}
+
+/** An OpenAI path (/v1/chat/completions) as Azure OpenAI's deployment URL for it. */
+export function azureDeploymentPath(path: string, deployment: string, apiVersion: string): string {
+  return `/openai/deployments/${encodeURIComponent(deployment)}${path.replace(/^\/v1(?=\/)/, '')}?api-version=${encodeURIComponent(apiVersion)}`;
 }

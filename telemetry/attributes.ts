@@ -50,6 +50,7 @@ export function operationName(endpoint: Endpoint): string | undefined {
 export function genAiProviderName(kind: ProviderKind, providerId: string): string {
   if (kind === 'gemini') return 'gcp.gemini';
   if (kind === 'azure-openai') return 'azure.ai.openai';
+  if (kind === 'bedrock') return 'aws.bedrock';
   return kind === 'openai-compatible' ? safeIdentifier(providerId) : kind;
 }
 

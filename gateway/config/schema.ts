@@ -135,11 +135,16 @@ export const configSchema = {
         additionalProperties: false,
         required: ['kind', 'baseUrl'],
         properties: {
-          kind: { enum: ['openai', 'anthropic', 'openai-compatible', 'gemini', 'azure-openai'] },
+          kind: { enum: ['openai', 'anthropic', 'openai-compatible', 'gemini', 'azure-openai', 'bedrock'] },
           baseUrl: { type: 'string', format: 'uri', pattern: '^https?://' },
           apiKeyEnv: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$' },
           external: { type: 'boolean' },
           anthropicVersion: { type: 'string', default: '2023-06-01' },
+          region: {
+            type: 'string',
+            pattern: '^[a-z]{2}(-[a-z]+)+-\\d$',
+            description: 'bedrock: the AWS region calls are signed for (SigV4); the model entry\'s upstreamModel is the model or inference profile id. Credentials come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN.',
+          },
           apiVersion: {
             type: 'string',
             pattern: '^\\d{4}-\\d{2}-\\d{2}(-preview)?$',

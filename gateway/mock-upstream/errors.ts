@@ -4,6 +4,9 @@ import type { Dialect, Reply } from './reply.js';
 
 export function errorReply(dialect: Dialect, status: number, message: string, param: string | null = null): Reply {
   const headers: Record<string, string> = status === 429 || status === 503 || status === 529 ? { 'retry-after': '1' } : {};
+  if (dialect === 'bedrock') {
+    return { kind: 'json', status, headers: { ...headers, 'x-amzn-errortype': `${awsErrorType(status)}:http://internal.amazon.com/coral/com.amazon.bedrock/` }, body: { message } };
+  }
   if (dialect === 'gemini') {
     return { kind: 'json', status, headers, body: { error: { code: status, message, status: googleStatus(status) } } };
   }
@@ -76,5 +79,23 @@ function googleStatus(status: number): string {
       return 'DEADLINE_EXCEEDED';
     default:
       return status >= 500 ? 'INTERNAL' : 'FAILED_PRECONDITION';
+  }
+}
+
+/** Bedrock's exception names, sent in x-amzn-errortype. */
+function awsErrorType(status: number): string {
+  switch (status) {
+    case 400:
+      return 'ValidationException';
+    case 403:
+      return 'AccessDeniedException';
+    case 404:
+      return 'ResourceNotFoundException';
+    case 429:
+      return 'ThrottlingException';
+    case 503:
+      return 'ServiceUnavailableException';
+    default:
+      return status >= 500 ? 'InternalServerException' : 'ValidationException';
   }
 }

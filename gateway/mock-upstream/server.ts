@@ -13,6 +13,7 @@ import { completions } from './openai-completions.js';
 import { embeddings } from './openai-embeddings.js';
 import { geminiDirectiveText, geminiPath, geminiReply } from './gemini.js';
 import { AZURE_NOT_FOUND, azurePath, azureReply } from './azure-openai.js';
+import { bedrockDirectiveText, bedrockPath, bedrockReply, signatureValid, type AwsCredentials } from './bedrock.js';
 import { responses } from './openai-responses.js';
 import type { Dialect, Reply } from './reply.js';
 import { RequestLog } from './request-log.js';
@@ -24,6 +25,8 @@ export interface MockServerOptions extends GlobalBehaviour {
   tls?: { key: string; cert: string };
   /** A provider in trouble: the first `requests` calls (every call when absent) answer this error status. */
   outage?: { status: number; requests?: number };
+  /** Bedrock calls must carry a SigV4 signature by these credentials. */
+  aws?: AwsCredentials;
   models: readonly string[];
   sentences: readonly string[];
 }
@@ -65,7 +68,13 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: MockServe
   });
   const headers = requestIdHeader(dialect);
 
-  if (opts.apiKey !== undefined && !authorised(req, opts.apiKey)) {
+  const bedrock = req.method === 'POST' ? bedrockPath(path) : null;
+  if (bedrock && opts.aws && !(await signatureValid(req, raw, opts.aws))) {
+    const reply = errorReply('bedrock', 403, 'The request signature we calculated does not match the signature you provided.');
+    if (reply.kind === 'json') reply.headers = { 'x-amzn-errortype': 'InvalidSignatureException:http://internal.amazon.com/coral/com.amazon.coral.service/' };
+    return sendPlain(res, reply, headers);
+  }
+  if (!bedrock && opts.apiKey !== undefined && !authorised(req, opts.apiKey)) {
     const message = dialect === 'anthropic' ? 'invalid x-api-key' : dialect === 'gemini' ? 'API key not valid. Please pass a valid API key.' : 'Incorrect API key provided.';
     return sendPlain(res, errorReply(dialect, 401, message), headers);
   }
@@ -78,7 +87,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: MockServe
   if (azure && !new URLSearchParams((req.url ?? '').split('?')[1] ?? '').get('api-version')) return sendPlain(res, AZURE_NOT_FOUND, headers);
   const route: Route | undefined = gemini
     ? { dialect: 'gemini', directiveText: geminiDirectiveText, reply: (json, ctx) => geminiReply(gemini.model, gemini.stream, json, ctx) }
-    : azure
+    : bedrock
+      ? { dialect: 'bedrock', directiveText: bedrockDirectiveText, reply: (json, ctx) => bedrockReply(bedrock.model, bedrock.stream, json, ctx) }
+      : azure
       ? azureReply(ROUTES[azure.openaiPath], azure.deployment)
       : req.method === 'POST'
         ? ROUTES[path]
@@ -104,11 +115,13 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: MockServe
 
 function dialectOf(req: IncomingMessage): Dialect {
   if (req.url?.startsWith('/v1beta/')) return 'gemini';
+  if (req.url?.startsWith('/model/')) return 'bedrock';
   return req.url?.startsWith('/v1/messages') || req.headers['anthropic-version'] !== undefined ? 'anthropic' : 'openai';
 }
 
 function requestIdHeader(dialect: Dialect): Record<string, string> {
   if (dialect === 'gemini') return {};
+  if (dialect === 'bedrock') return { 'x-amzn-requestid': newId('') };
   return dialect === 'anthropic' ? { 'request-id': newId('req_') } : { 'x-request-id': newId('req_') };
 }
 

@@ -105,7 +105,7 @@ export const policyInputSchema = {
       properties: {
         model: { type: 'string' },
         provider: { type: 'string' },
-        provider_kind: { enum: ['openai', 'anthropic', 'openai-compatible', 'gemini', 'azure-openai'] },
+        provider_kind: { enum: ['openai', 'anthropic', 'openai-compatible', 'gemini', 'azure-openai', 'bedrock'] },
         external: { type: 'boolean' },
         upstream_model: { type: 'string' },
         revision: { type: 'string' },

@@ -15,6 +15,8 @@ import type { Config, ProviderConfig, RetryConfig } from '../config/types.js';
 import { providerKeys } from '../config/provider-keys.js';
 import { proxyCredentials } from '../config/proxy-environment.js';
 import { egressFor } from './egress.js';
+import { bedrockSigner, type RequestSigner } from './aws-signer.js';
+import { awsEventStreamToSse } from './aws-event-stream.js';
 import { SecretScrubber } from '../secrets/scrubber.js';
 import { ERRORS, upstreamErrorCode, type UpstreamFailure } from '../core/errors.js';
 import { bounded, readBounded } from './bounded-body.js';
@@ -83,6 +85,9 @@ interface ProviderEndpoint {
   retry: RetryConfig;
   /** azure-openai: the api-version of every call; deployment URLs instead of /v1 paths. */
   azureApiVersion?: string;
+  /** bedrock: every call is signed (SigV4) over its final path, headers and body. */
+  sign?: RequestSigner;
+  url: URL;
 }
 
 type RawBody = Dispatcher.ResponseData['body'];
@@ -125,6 +130,8 @@ export class Upstream {
         authHeaders: authHeadersFor(p, env),
         retry: p.retry ?? NO_RETRIES,
         azureApiVersion: p.kind === 'azure-openai' ? (p.apiVersion ?? AZURE_API_VERSION) : undefined,
+        sign: p.kind === 'bedrock' ? bedrockSigner(id, p.region, env) : undefined,
+        url,
       });
     }
   }
@@ -159,12 +166,15 @@ export class Upstream {
     timer.unref();
     let body: RawBody | null = null;
     try {
+      const path = endpoint.basePath + (endpoint.azureApiVersion ? azureDeploymentPath(req.path, req.upstreamModel ?? '', endpoint.azureApiVersion) : req.path);
+      // identity: the gateway reads (scrubs, marks, records) every byte it passes on, so it asks for none it cannot read.
+      let sent: Record<string, string> = { ...req.headers, ...endpoint.authHeaders, 'content-type': 'application/json', 'accept-encoding': 'identity' };
+      if (endpoint.sign) sent = await endpoint.sign({ url: endpoint.url, path, headers: sent, body: req.body });
       const res = await endpoint.pool.request({
         origin: endpoint.origin,
         method: 'POST',
-        path: endpoint.basePath + (endpoint.azureApiVersion ? azureDeploymentPath(req.path, req.upstreamModel ?? '', endpoint.azureApiVersion) : req.path),
-        // identity: the gateway reads (scrubs, marks, records) every byte it passes on, so it asks for none it cannot read.
-        headers: { ...req.headers, ...endpoint.authHeaders, 'content-type': 'application/json', 'accept-encoding': 'identity' },
+        path,
+        headers: sent,
         body: req.body,
         signal: AbortSignal.any([req.signal, deadline.signal]),
       });
@@ -186,8 +196,11 @@ export class Upstream {
       }
       const headers = this.#scrubber.scrubHeaders(res.headers);
       if (res.statusCode >= 200 && res.statusCode < 300) {
-        const sse = String(res.headers['content-type'] ?? '').includes('text/event-stream');
-        return { status: res.statusCode, headers, body: this.#scrubbedBody(body, sse, Number(res.headers['content-length'] ?? 0), req.signal) };
+        // AWS's binary event stream (Bedrock) is re-framed as SSE before anything reads or scrubs it as text.
+        const awsEvents = String(res.headers['content-type'] ?? '').includes('application/vnd.amazon.eventstream');
+        if (awsEvents) headers['content-type'] = 'text/event-stream';
+        const sse = awsEvents || String(res.headers['content-type'] ?? '').includes('text/event-stream');
+        return { status: res.statusCode, headers, body: this.#scrubbedBody(body, sse, Number(res.headers['content-length'] ?? 0), req.signal, awsEvents) };
       }
       return { status: res.statusCode, headers, body: textBody(this.#scrubber.scrub(await errorText(body))) };
     } catch (err) {
@@ -208,7 +221,7 @@ export class Upstream {
    * A successful body: scrubbed, and bounded as it is read. text() holds at most limits.upstreamAnswerBytes;
    * iterating holds at most limits.upstreamEventBytes of one SSE event (a stream) or the answer bound (anything else).
    */
-  #scrubbedBody(body: RawBody, sse: boolean, declaredLength: number, signal: AbortSignal): UpstreamBody {
+  #scrubbedBody(body: RawBody, sse: boolean, declaredLength: number, signal: AbortSignal, awsEvents = false): UpstreamBody {
     const { upstreamAnswerBytes, upstreamEventBytes } = this.#limits;
     const scrubber = this.#scrubber;
     const tooLarge = (name: string, limit: number, what: string) => () =>
@@ -232,8 +245,9 @@ export class Upstream {
         await body.dump().catch(() => undefined);
       },
       async *[Symbol.asyncIterator]() {
+        const source = awsEvents ? reframed(body as AsyncIterable<Buffer>) : (body as AsyncIterable<Buffer>);
         const chunks = sse
-          ? bounded(body as AsyncIterable<Buffer>, upstreamEventBytes, 'event', tooLarge('upstreamEventBytes', upstreamEventBytes, 'stream event'))
+          ? bounded(source, upstreamEventBytes, 'event', tooLarge('upstreamEventBytes', upstreamEventBytes, 'stream event'))
           : bounded(body as AsyncIterable<Buffer>, upstreamAnswerBytes, 'whole', answerTooLarge);
         const pieces = scrubber.stream();
         const decoder = new TextDecoder();
@@ -263,6 +277,15 @@ export class Upstream {
       if (err instanceof undiciErrors.BodyTimeoutError) return new UpstreamError('timeout', `the provider did not answer in time (silent for limits.bodyTimeoutMs, ${l.bodyTimeoutMs} ms)`);
     }
     return toUpstreamError(err, signal);
+  }
+}
+
+/** AWS event stream bytes as SSE text, message by message (aws-event-stream.ts). */
+async function* reframed(body: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
+  const reframe = awsEventStreamToSse();
+  for await (const chunk of body) {
+    const sse = reframe(chunk);
+    if (sse.length) yield Buffer.from(sse);
   }
 }
 

@@ -3,7 +3,6 @@
 import type { Endpoint, ProviderKind } from '../gateway/core/contracts.js';
 import { CALL_ERROR_TYPES, type CallErrorType } from '../gateway/core/errors.js';
 
-export const ATTR_GEN_AI_SYSTEM = 'gen_ai.system';
 export const ATTR_GEN_AI_PROVIDER_NAME = 'gen_ai.provider.name';
 export const ATTR_GEN_AI_OPERATION_NAME = 'gen_ai.operation.name';
 export const ATTR_GEN_AI_REQUEST_MODEL = 'gen_ai.request.model';
@@ -48,8 +47,14 @@ export function operationName(endpoint: Endpoint): string | undefined {
   }
 }
 
-/** gen_ai.system: the well-known value for hosted APIs, the provider id for self-hosted ones (e.g. "vllm"). */
-export function genAiSystem(kind: ProviderKind, providerId: string): string {
+/**
+ * gen_ai.provider.name (which replaces the deprecated gen_ai.system): the well-known value for hosted APIs,
+ * the provider id for self-hosted ones (e.g. "vllm").
+ */
+export function genAiProviderName(kind: ProviderKind, providerId: string): string {
+  if (kind === 'gemini') return 'gcp.gemini';
+  if (kind === 'azure-openai') return 'azure.ai.openai';
+  if (kind === 'bedrock') return 'aws.bedrock';
   return kind === 'openai-compatible' ? safeIdentifier(providerId) : kind;
 }
 

@@ -7,7 +7,6 @@ import {
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_MODEL,
   ATTR_GEN_AI_RESPONSE_MODEL,
-  ATTR_GEN_AI_SYSTEM,
   ATTR_GEN_AI_TOKEN_TYPE,
   ATTR_GEN_AI_USAGE_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
@@ -19,7 +18,7 @@ import {
   ATTR_TERMSGATE_STREAM,
   ATTR_TERMSGATE_TRAINABLE,
   errorType,
-  genAiSystem,
+  genAiProviderName,
   operationName,
   safeIdentifier,
 } from './attributes.js';
@@ -72,12 +71,11 @@ export class RecordedCall implements CallTelemetry {
   setRoute(route: CallRoute): void {
     this.#model = safeIdentifier(route.name);
     this.#provider = safeIdentifier(route.providerId);
-    this.#system = genAiSystem(route.providerKind, route.providerId);
+    this.#system = genAiProviderName(route.providerKind, route.providerId);
     const span = this.#span;
     if (!span) return;
     span.updateName(this.#operation ? `${this.#operation} ${this.#model}` : this.#model);
     span.setAttributes({
-      [ATTR_GEN_AI_SYSTEM]: this.#system,
       [ATTR_GEN_AI_PROVIDER_NAME]: this.#system,
       [ATTR_GEN_AI_REQUEST_MODEL]: this.#model,
       [ATTR_TERMSGATE_PROVIDER]: this.#provider,
@@ -92,7 +90,7 @@ export class RecordedCall implements CallTelemetry {
     if (!this.#tracer) return NOOP_STAGE;
     const attributes: Attributes = {};
     if (name === 'upstream' && this.#system) {
-      attributes[ATTR_GEN_AI_SYSTEM] = this.#system;
+      attributes[ATTR_GEN_AI_PROVIDER_NAME] = this.#system;
       attributes[ATTR_GEN_AI_REQUEST_MODEL] = this.#model;
     }
     const span = this.#tracer.startSpan(
@@ -121,7 +119,7 @@ export class RecordedCall implements CallTelemetry {
     m.tokens.add(output, { model: this.#model, type: 'output' });
     const base = {
       [ATTR_GEN_AI_OPERATION_NAME]: this.#operation ?? 'none',
-      [ATTR_GEN_AI_SYSTEM]: this.#system ?? 'none',
+      [ATTR_GEN_AI_PROVIDER_NAME]: this.#system ?? 'none',
       [ATTR_GEN_AI_REQUEST_MODEL]: this.#model,
     };
     m.tokenUsage.record(input, { ...base, [ATTR_GEN_AI_TOKEN_TYPE]: 'input' });

@@ -81,7 +81,7 @@ t.test('an allowed call: a server span with GenAI and termsgate attributes, stag
   const root = byName(finished, 'chat gpt-4o-mini');
   t.equal(root.kind, SpanKind.SERVER);
   t.match(root.attributes, {
-    'gen_ai.system': 'openai',
+    'gen_ai.provider.name': 'openai',
     'gen_ai.operation.name': 'chat',
     'gen_ai.request.model': 'gpt-4o-mini',
     'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
@@ -102,7 +102,7 @@ t.test('an allowed call: a server span with GenAI and termsgate attributes, stag
     t.equal(child.spanContext().traceId, root.spanContext().traceId);
   }
   t.equal(byName(finished, 'termsgate.upstream').kind, SpanKind.CLIENT);
-  t.equal(byName(finished, 'termsgate.upstream').attributes['gen_ai.system'], 'openai');
+  t.equal(byName(finished, 'termsgate.upstream').attributes['gen_ai.provider.name'], 'openai');
   t.equal(root.resource.attributes['service.name'], 'termsgate');
 
   const metrics = await reader.snapshot();
@@ -118,7 +118,8 @@ t.test('an allowed call: a server span with GenAI and termsgate attributes, stag
   t.same(new Map(tokens as [string, number][]), new Map([['input', 42], ['output', 17]]));
   const usage = dataPoints(metrics, 'gen_ai.client.token.usage');
   t.equal(usage.length, 2);
-  t.match(usage[0]?.attributes, { 'gen_ai.system': 'openai', 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.operation.name': 'chat' });
+  t.match(usage[0]?.attributes, { 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.operation.name': 'chat' });
+  t.notOk(finished.some((s) => 'gen_ai.system' in s.attributes) || usage.some((u) => 'gen_ai.system' in (u.attributes ?? {})), 'the deprecated gen_ai.system is on no span and no metric');
   t.equal((dataPoints(metrics, 'termsgate.policy.evaluation.duration')[0]?.value as { sum: number }).sum, 0.0004);
   t.equal((dataPoints(metrics, 'termsgate.audit.commit.duration')[0]?.value as { sum: number }).sum, 0.003);
   await telemetry.shutdown();
@@ -139,7 +140,7 @@ t.test('a denied call: decision deny, 403, not an error, counted under deny', as
   t.same(finished.map((s) => s.name).sort(), ['chat claude-3-5-haiku-latest', 'termsgate.audit', 'termsgate.policy']);
   const root = byName(finished, 'chat claude-3-5-haiku-latest');
   t.equal(root.attributes['termsgate.decision'], 'deny');
-  t.equal(root.attributes['gen_ai.system'], 'anthropic');
+  t.equal(root.attributes['gen_ai.provider.name'], 'anthropic');
   t.equal(root.attributes['http.response.status_code'], 403);
   t.notOk('gen_ai.usage.input_tokens' in root.attributes, 'no usage for a call that never went upstream');
   t.notOk('error.type' in root.attributes);
@@ -165,7 +166,7 @@ t.test('a failed call: the upstream stage and the call carry error.type and erro
 
   const finished = spans.getFinishedSpans();
   const root = byName(finished, 'chat llama-3.1-8b-instruct');
-  t.equal(root.attributes['gen_ai.system'], 'vllm', 'self-hosted models name their provider');
+  t.equal(root.attributes['gen_ai.provider.name'], 'vllm', 'self-hosted models name their provider');
   t.equal(root.attributes['error.type'], 'upstream_timeout');
   t.equal(root.status.code, SpanStatusCode.ERROR);
   t.equal(root.status.message, undefined, 'no message: messages can quote content');

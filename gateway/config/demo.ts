@@ -21,7 +21,8 @@ export function demoConfig(opts: { mockUrl: string; mockPort: number; dataDir: s
       // API providers are used under their business terms; the catalogue holds the consumer terms too.
       openai: { kind: 'openai', baseUrl: mockUrl, apiKeyEnv: secrets.providerKeyEnv, licence: 'openai-services-agreement' },
       anthropic: { kind: 'anthropic', baseUrl: mockUrl, apiKeyEnv: secrets.providerKeyEnv, licence: 'anthropic-commercial-terms' },
-      google: { kind: 'openai-compatible', baseUrl: mockUrl, apiKeyEnv: secrets.providerKeyEnv, licence: 'gemini-api-additional-terms' },
+      // The Gemini API's own dialect (the mock speaks it under /v1beta); callers reach it through /v1/chat/completions.
+      google: { kind: 'gemini', baseUrl: `${mockUrl}/v1beta`, apiKeyEnv: secrets.providerKeyEnv, licence: 'gemini-api-additional-terms' },
       mistral: { kind: 'openai-compatible', baseUrl: mockUrl, apiKeyEnv: secrets.providerKeyEnv, licence: 'mistral-commercial-terms' },
       xai: { kind: 'openai-compatible', baseUrl: mockUrl, apiKeyEnv: secrets.providerKeyEnv, licence: 'xai-enterprise-terms' },
       vllm: { kind: 'openai-compatible', baseUrl: mockUrl, apiKeyEnv: secrets.providerKeyEnv, external: false },

@@ -32,7 +32,7 @@ t.test('a minimal file gets its defaults, and relative paths resolve beside it',
 
 const cases: Array<[string, string, string, RegExp]> = [
   ['unknown field', valid + 'bogus: 1\n', 'bogus', /unknown field/],
-  ['bad provider kind', valid.replace('kind: openai', 'kind: gemini'), 'providers.openai.kind', /must be one of/],
+  ['bad provider kind', valid.replace('kind: openai', 'kind: bedrock-classic'), 'providers.openai.kind', /must be one of/],
   ['dangling provider', valid.replace('provider: openai,', 'provider: azure,'), 'models.gpt-4o-mini.provider', /no provider named "azure"/],
   ['bad key hash', valid.replace(`sha256:${'a'.repeat(64)}`, 'plain-key'), 'keys[0].hash', /must match pattern/],
   ['missing team', valid.replace('    team: search\n', ''), 'keys[0].team', /is required/],

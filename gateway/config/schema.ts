@@ -147,7 +147,7 @@ export const configSchema = {
         additionalProperties: false,
         required: ['kind', 'baseUrl'],
         properties: {
-          kind: { enum: ['openai', 'anthropic', 'openai-compatible'] },
+          kind: { enum: ['openai', 'anthropic', 'openai-compatible', 'gemini', 'azure-openai', 'bedrock'] },
           baseUrl: { type: 'string', format: 'uri', pattern: '^https?://' },
           apiKeyEnv: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$' },
           external: {
@@ -156,6 +156,16 @@ export const configSchema = {
             description: 'Whether calls leave the company (personal-data and secret rules for external providers apply). Every provider is external unless this is set to false explicitly, for a self-hosted deployment.',
           },
           anthropicVersion: { type: 'string', default: '2023-06-01' },
+          region: {
+            type: 'string',
+            pattern: '^[a-z]{2}(-[a-z]+)+-\\d$',
+            description: 'bedrock: the AWS region calls are signed for (SigV4); the model entry\'s upstreamModel is the model or inference profile id. Credentials come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN.',
+          },
+          apiVersion: {
+            type: 'string',
+            pattern: '^\\d{4}-\\d{2}-\\d{2}(-preview)?$',
+            description: 'azure-openai: the api-version query parameter of every call (2024-10-21 when absent); the model entry\'s upstreamModel is the deployment name.',
+          },
           /** The most connections to this provider; limits.providerConnections when absent. */
           maxConnections: { type: 'integer', minimum: 1, maximum: 65_536 },
           /** The catalogue entry of the agreement this provider is used under (its business or consumer terms). */

@@ -10,6 +10,10 @@ export interface ProviderConfig {
   external?: boolean;
   /** Anthropic API version header sent upstream. */
   anthropicVersion?: string;
+  /** bedrock: the AWS region calls are signed for. */
+  region?: string;
+  /** azure-openai: the api-version query parameter (2024-10-21 when absent). */
+  apiVersion?: string;
   /** Catalogue entry of the agreement the provider is used under (business or consumer terms). */
   licence?: string;
   /** The most connections to this provider; limits.providerConnections when absent. */

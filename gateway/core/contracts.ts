@@ -12,7 +12,7 @@ export type Endpoint =
   | 'messages'
   | 'models';
 
-export type ProviderKind = 'openai' | 'anthropic' | 'openai-compatible';
+export type ProviderKind = 'openai' | 'anthropic' | 'openai-compatible' | 'gemini' | 'azure-openai' | 'bedrock';
 
 /** Who is calling: what a virtual key resolves to. */
 export interface Principal {

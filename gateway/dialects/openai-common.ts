@@ -35,7 +35,9 @@ export function openaiStreamError(status: number, message: string): string {
   return serializeEvents([{ data: JSON.stringify(errorAnswerFor(status, 'failed', 'openai', message).body) }]);
 }
 
-/** What the OpenAI-only endpoints share: the dialect, the providers that serve them (not Anthropic's), the error event. */
-export function openaiOnlyEndpoint(endpoint: Endpoint, path: string) {
-  return { endpoint, dialect: 'openai' as const, path, accepts: (kind: ProviderKind) => kind !== 'anthropic', streamError: openaiStreamError };
+const OPENAI_KINDS: readonly ProviderKind[] = ['openai', 'openai-compatible', 'azure-openai'];
+
+/** What the OpenAI-only endpoints share: the dialect, the providers that serve them (OpenAI-shaped ones, less any excluded), the error event. */
+export function openaiOnlyEndpoint(endpoint: Endpoint, path: string, excluded: readonly ProviderKind[] = []) {
+  return { endpoint, dialect: 'openai' as const, path, accepts: (kind: ProviderKind) => OPENAI_KINDS.includes(kind) && !excluded.includes(kind), streamError: openaiStreamError };
 }

@@ -23,7 +23,8 @@ function markOutput(output: unknown, marker: OutputMarker | null, out: Collected
 }
 
 export const openaiResponses: EndpointAdapter = {
-  ...openaiOnlyEndpoint('responses', '/v1/responses'),
+  // Azure serves the Responses API outside its deployment URLs; not reached through termsgate yet.
+  ...openaiOnlyEndpoint('responses', '/v1/responses', ['azure-openai']),
 
   parse(body): ParsedRequest | string {
     const model = requireModel(body);

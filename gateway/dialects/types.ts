@@ -53,6 +53,20 @@ export interface EndpointAdapter {
   streamError(status: number, message: string): string;
 }
 
+/** A caller's endpoint carried to a provider that speaks another dialect (translation.ts picks one). */
+export interface ProviderTranslation {
+  /** The provider's path (below its base URL) for this call. */
+  path(upstreamModel: string, stream: boolean): string;
+  /** The caller-dialect body, rewritten for upstream, as the provider's body; a string is why it cannot be sent. */
+  request(body: Record<string, unknown>): Record<string, unknown> | string;
+  /** The provider's JSON answer in the caller's dialect. */
+  response(json: Record<string, unknown>, upstreamModel: string): Record<string, unknown>;
+  /** A translator for one stream: each provider event as the caller dialect's events. */
+  streamEvents(upstreamModel: string): (ev: SseEvent) => SseEvent[];
+  /** A provider error answer in the caller's dialect (status kept, except a refused credential that the provider calls 400). */
+  error(status: number, text: string): { status: number; text: string };
+}
+
 export function emptyOutput(): CollectedOutput {
   return { text: '', reasoning: '', toolArguments: [], usage: null, topLogprobs: null, complete: false };
 }

@@ -25,7 +25,7 @@ export async function deliver(req: IncomingMessage, res: ServerResponse, reply: 
   const frames = reply.kind === 'sse' ? reply.frames : halves(JSON.stringify(reply.body));
   res.writeHead(reply.kind === 'sse' ? 200 : reply.status, {
     ...headers,
-    ...(reply.kind === 'sse' ? SSE_HEADERS : { 'content-type': 'application/json', ...reply.headers }),
+    ...(reply.kind === 'sse' ? streamHeaders(reply.contentType) : { 'content-type': 'application/json', ...reply.headers }),
   });
   let written = Promise.resolve();
   for (let i = 0; i < frames.length; i++) {
@@ -47,13 +47,17 @@ export async function deliver(req: IncomingMessage, res: ServerResponse, reply: 
 
 function deliverAtOnce(res: ServerResponse, reply: Reply, headers: Record<string, string>): void {
   if (reply.kind === 'sse') {
-    res.writeHead(200, { ...headers, ...SSE_HEADERS });
-    res.end(reply.frames.join(''));
+    res.writeHead(200, { ...headers, ...streamHeaders(reply.contentType) });
+    res.end(Buffer.concat(reply.frames.map((f) => Buffer.from(f))));
     return;
   }
   const body = JSON.stringify(reply.body);
   res.writeHead(reply.status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...reply.headers });
   res.end(body);
+}
+
+function streamHeaders(contentType: string | undefined): Record<string, string> {
+  return contentType ? { ...SSE_HEADERS, 'content-type': contentType } : SSE_HEADERS;
 }
 
 /** A whole-body reply as two chunks, so reset-after/stall-after=1 leave a truncated JSON body. */

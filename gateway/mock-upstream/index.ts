@@ -17,6 +17,8 @@ export interface MockUpstreamOptions {
   tls?: { key: string; cert: string };
   /** A provider in trouble: the first `requests` calls (every call when absent) answer this error status. */
   outage?: { status: number; requests?: number };
+  /** Bedrock calls must carry a SigV4 signature by these credentials. */
+  aws?: { accessKeyId: string; secretAccessKey: string; region: string };
   latencyMs?: number;
   chunkDelayMs?: number;
   /** Exact answer length in words; default a length between 60 and 120 words. */
@@ -41,6 +43,7 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
     apiKey: opts.apiKey,
     tls: opts.tls,
     outage: opts.outage,
+    aws: opts.aws,
     latencyMs: opts.latencyMs,
     chunkDelayMs: opts.chunkDelayMs,
     words: opts.words,

@@ -1,9 +1,10 @@
 // What a route answers, before the behaviour switches decide how (and whether) it is delivered.
-export type Dialect = 'openai' | 'anthropic';
+export type Dialect = 'openai' | 'anthropic' | 'gemini' | 'bedrock';
 
 export type Reply =
   | { kind: 'json'; status: number; headers?: Record<string, string>; body: unknown }
-  | { kind: 'sse'; frames: string[] };
+  /** A stream: SSE text frames, or binary ones with their content type (AWS's event stream). */
+  | { kind: 'sse'; frames: (string | Uint8Array)[]; contentType?: string };
 
 export function sseData(data: unknown): string {
   return `data: ${JSON.stringify(data)}\n\n`;

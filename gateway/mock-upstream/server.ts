@@ -11,6 +11,9 @@ import { modelInfo, modelList } from './models.js';
 import { chatCompletions } from './openai-chat.js';
 import { completions } from './openai-completions.js';
 import { embeddings } from './openai-embeddings.js';
+import { geminiDirectiveText, geminiPath, geminiReply } from './gemini.js';
+import { AZURE_NOT_FOUND, azurePath, azureReply } from './azure-openai.js';
+import { bedrockDirectiveText, bedrockPath, bedrockReply, signatureValid, type AwsCredentials } from './bedrock.js';
 import { responses } from './openai-responses.js';
 import type { Dialect, Reply } from './reply.js';
 import { RequestLog } from './request-log.js';
@@ -22,6 +25,8 @@ export interface MockServerOptions extends GlobalBehaviour {
   tls?: { key: string; cert: string };
   /** A provider in trouble: the first `requests` calls (every call when absent) answer this error status. */
   outage?: { status: number; requests?: number };
+  /** Bedrock calls must carry a SigV4 signature by these credentials. */
+  aws?: AwsCredentials;
   models: readonly string[];
   sentences: readonly string[];
 }
@@ -63,15 +68,32 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: MockServe
   });
   const headers = requestIdHeader(dialect);
 
-  if (opts.apiKey !== undefined && !authorised(req, opts.apiKey)) {
-    const message = dialect === 'anthropic' ? 'invalid x-api-key' : 'Incorrect API key provided.';
+  const bedrock = req.method === 'POST' ? bedrockPath(path) : null;
+  if (bedrock && opts.aws && !(await signatureValid(req, raw, opts.aws))) {
+    const reply = errorReply('bedrock', 403, 'The request signature we calculated does not match the signature you provided.');
+    if (reply.kind === 'json') reply.headers = { 'x-amzn-errortype': 'InvalidSignatureException:http://internal.amazon.com/coral/com.amazon.coral.service/' };
+    return sendPlain(res, reply, headers);
+  }
+  if (!bedrock && opts.apiKey !== undefined && !authorised(req, opts.apiKey)) {
+    const message = dialect === 'anthropic' ? 'invalid x-api-key' : dialect === 'gemini' ? 'API key not valid. Please pass a valid API key.' : 'Incorrect API key provided.';
     return sendPlain(res, errorReply(dialect, 401, message), headers);
   }
   if (req.method === 'GET' && path === '/v1/models') return sendPlain(res, { kind: 'json', status: 200, body: modelList(dialect, opts.models) }, headers);
   if (req.method === 'GET' && path.startsWith('/v1/models/')) {
     return sendPlain(res, { kind: 'json', status: 200, body: modelInfo(dialect, decodeURIComponent(path.slice('/v1/models/'.length))) }, headers);
   }
-  const route = req.method === 'POST' ? ROUTES[path] : undefined;
+  const gemini = req.method === 'POST' ? geminiPath(path) : null;
+  const azure = req.method === 'POST' ? azurePath(path) : null;
+  if (azure && !new URLSearchParams((req.url ?? '').split('?')[1] ?? '').get('api-version')) return sendPlain(res, AZURE_NOT_FOUND, headers);
+  const route: Route | undefined = gemini
+    ? { dialect: 'gemini', directiveText: geminiDirectiveText, reply: (json, ctx) => geminiReply(gemini.model, gemini.stream, json, ctx) }
+    : bedrock
+      ? { dialect: 'bedrock', directiveText: bedrockDirectiveText, reply: (json, ctx) => bedrockReply(bedrock.model, bedrock.stream, json, ctx) }
+      : azure
+      ? azureReply(ROUTES[azure.openaiPath], azure.deployment)
+      : req.method === 'POST'
+        ? ROUTES[path]
+        : undefined;
   if (!route) return sendPlain(res, errorReply(dialect, 404, `Invalid URL (${req.method} ${path})`), headers);
   if (body === undefined || typeof body !== 'object' || body === null || Array.isArray(body)) {
     return sendPlain(res, errorReply(route.dialect, 400, 'We could not parse the JSON body of your request.'), headers);
@@ -92,22 +114,26 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: MockServe
 }
 
 function dialectOf(req: IncomingMessage): Dialect {
+  if (req.url?.startsWith('/v1beta/')) return 'gemini';
+  if (req.url?.startsWith('/model/')) return 'bedrock';
   return req.url?.startsWith('/v1/messages') || req.headers['anthropic-version'] !== undefined ? 'anthropic' : 'openai';
 }
 
 function requestIdHeader(dialect: Dialect): Record<string, string> {
+  if (dialect === 'gemini') return {};
+  if (dialect === 'bedrock') return { 'x-amzn-requestid': newId('') };
   return dialect === 'anthropic' ? { 'request-id': newId('req_') } : { 'x-request-id': newId('req_') };
 }
 
-/** Either provider's header carries the key: Bearer for OpenAI, x-api-key for Anthropic. */
+/** Each provider's header carries the key: Bearer for OpenAI, x-api-key for Anthropic, x-goog-api-key for Gemini, api-key for Azure. */
 function presentedKey(req: IncomingMessage): string | undefined {
-  const header = req.headers['x-api-key'];
+  const header = req.headers['x-api-key'] ?? req.headers['x-goog-api-key'] ?? req.headers['api-key'];
   return /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? (typeof header === 'string' ? header : undefined);
 }
 
 function authorised(req: IncomingMessage, apiKey: string): boolean {
   const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-  return bearer === apiKey || req.headers['x-api-key'] === apiKey;
+  return bearer === apiKey || [req.headers['x-api-key'], req.headers['x-goog-api-key'], req.headers['api-key']].includes(apiKey);
 }
 
 function sendPlain(res: ServerResponse, reply: Reply, headers: Record<string, string> = {}): void {

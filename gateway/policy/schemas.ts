@@ -106,7 +106,7 @@ export const policyInputSchema = {
       properties: {
         model: { type: 'string' },
         provider: { type: 'string' },
-        provider_kind: { enum: ['openai', 'anthropic', 'openai-compatible'] },
+        provider_kind: { enum: ['openai', 'anthropic', 'openai-compatible', 'gemini', 'azure-openai', 'bedrock'] },
         external: { type: 'boolean' },
         upstream_model: { type: 'string' },
         revision: { type: 'string' },

@@ -18,6 +18,7 @@ import { nestingExceeds } from '../text/json-nesting.js';
 import { LoopSlices } from '../core/loop-slices.js';
 import { CanonicalValue } from '../core/canonical-json.js';
 import { emptyOutput, servedText, type CollectedOutput, type EndpointAdapter, type ParsedRequest } from '../dialects/types.js';
+import { translationFor } from '../dialects/translation.js';
 import { newCall, recordParts, type AdmittedCall, type Call, type IncomingHeaders } from './call.js';
 import { callRecord, loggedValue, type RecordParts } from './call-record.js';
 import type { ClientSink } from './client-sink.js';
@@ -190,7 +191,9 @@ export class RequestPath {
     call.tokenEstimate = estimateInputTokens(call.headers, body);
     const limited = await this.#d.limits?.admitTokens(call.principal!, call.tokenEstimate);
     if (limited) return this.#refuseRate(call, sink, limited);
-    call.forwarded = adapter.upstreamBody(body as Record<string, unknown>, call.route.upstreamModel);
+    const forwarded = upstreamBodyFor(adapter, call.route, body as Record<string, unknown>);
+    if (typeof forwarded === 'string') return this.#fail(call, sink, 400, forwarded, 'failed');
+    call.forwarded = forwarded;
     try {
       call.forwardedHeaders = forwardedRequestHeaders(call.headers);
       call.dataClasses = await this.#d.classify(call.forwarded, call.forwardedHeaders);
@@ -273,7 +276,9 @@ export class RequestPath {
    */
   async #attempts(call: Call, parsed: ParsedRequest, body: Record<string, unknown>, sink: ClientSink): Promise<UpstreamResponse> {
     const deadline = performance.now() + (this.#d.retryDeadlineMs ?? 60_000);
-    const fallbacks = this.#d.routes.fallbacks(call.route!.name);
+    const primary = call.route!.name;
+    // Looked up only when an attempt has failed: a call that succeeds at once pays nothing for fallbacks.
+    let fallbacks: ModelRoute[] | undefined;
     let waited = 0;
     for (;;) {
       const retry = this.#d.upstream.retryConfig(call.route!.providerId);
@@ -281,7 +286,9 @@ export class RequestPath {
       for (let n = 0; ; n++) {
         let failure: AttemptFailure;
         try {
-          last = await this.#d.upstream.send({ providerId: call.route!.providerId, path: call.adapter.path, body: JSON.stringify(call.forwarded), headers: call.forwardedHeaders, signal: sink.signal, caller: call.principal! });
+          const route = call.route!;
+          const path = translationFor(route.providerKind, call.adapter.endpoint)?.path(route.upstreamModel, parsed.stream) ?? call.adapter.path;
+          last = await this.#d.upstream.send({ providerId: route.providerId, upstreamModel: route.upstreamModel, path, body: JSON.stringify(call.forwarded), headers: call.forwardedHeaders, signal: sink.signal, caller: call.principal! });
           this.#attempted(call, last.status, last.status >= 200 && last.status < 300 ? null : `provider answered ${last.status}`, waited);
           if (last.status >= 200 && last.status < 300) return last;
           failure = { status: last.status, headers: last.headers };
@@ -298,6 +305,7 @@ export class RequestPath {
       }
       waited = 0;
       const failed = last instanceof UpstreamError ? { kind: last.kind } : { status: last.status };
+      fallbacks ??= this.#d.routes.fallbacks(primary);
       if (!(await this.#fallBack(call, parsed, body, fallbacks, failed, deadline, sink))) {
         if (last instanceof UpstreamError) throw last;
         return last;
@@ -314,7 +322,12 @@ export class RequestPath {
         call.attempts.push(deniedAttempt(next, null, 'termsgate.fallback_endpoint', `a ${next.providerKind} provider has no ${call.adapter.path} endpoint`));
         continue;
       }
-      const refusal = await this.#decideRoute(call, next, call.adapter.upstreamBody(body, next.upstreamModel), body, parsed.stream);
+      const forwarded = upstreamBodyFor(call.adapter, next, body);
+      if (typeof forwarded === 'string') {
+        call.attempts.push(deniedAttempt(next, null, 'termsgate.fallback_endpoint', forwarded));
+        continue;
+      }
+      const refusal = await this.#decideRoute(call, next, forwarded, body, parsed.stream);
       if (!refusal) return true;
       call.attempts.push(deniedAttempt(next, refusal.decision, (refusal.reasons ?? []).map((r) => r.rule).join(' '), refusal.message));
     }
@@ -361,6 +374,7 @@ export class RequestPath {
 
     // The decision of the model that answered: a fallback is a new one.
     const decision = call.decision!;
+    const translation = translationFor(call.route!.providerKind, adapter.endpoint);
     const headers = {
       ...forwardedResponseHeaders(res.headers),
       ...(call.budgetWarning ? { 'x-termsgate-budget': call.budgetWarning } : {}),
@@ -372,13 +386,16 @@ export class RequestPath {
     if (res.status < 200 || res.status >= 300) {
       // Provider errors keep their status and body shape (scrubbed by the upstream client), except a
       // refusal of the gateway's credentials, which is the gateway's failure and not the caller's key.
-      const text = await res.body.text().catch(() => '');
+      let text = await res.body.text().catch(() => '');
+      let providerStatus = res.status;
+      // A translated provider's error answer is given in the caller's dialect.
+      if (translation) ({ status: providerStatus, text } = translation.error(res.status, text));
       upstreamSpan.end('upstream_status');
-      const own = res.status === 401 || res.status === 403;
-      const status = own ? 502 : res.status;
-      const error = own ? upstreamAuthFailedMessage(call.route!.providerId, res.status) : `provider answered ${res.status}`;
+      const own = providerStatus === 401 || providerStatus === 403;
+      const status = own ? 502 : providerStatus;
+      const error = own ? upstreamAuthFailedMessage(call.route!.providerId, providerStatus) : `provider answered ${res.status}`;
       await this.#record(call, { phase: 'failed', status, error, latencyMs: this.#elapsed(call) });
-      sink.head(status, { ...headers, 'content-type': own ? 'application/json' : String(res.headers['content-type'] ?? 'application/json') });
+      sink.head(status, { ...headers, 'content-type': own || translation ? 'application/json' : String(res.headers['content-type'] ?? 'application/json') });
       sink.end(own ? JSON.stringify(errorAnswer('upstream_auth_failed', adapter.dialect, error, { decisionId: call.id }).body) : text);
       call.tel.end({ status, error: 'upstream_status' });
       return;
@@ -395,7 +412,9 @@ export class RequestPath {
         sink.head(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
         call.streaming = true;
         // Every event but the newest goes out as it comes; that one follows the completed record.
-        const relay = new SseRelay(adapter.streamTransformer(marker, out, body));
+        const inner = adapter.streamTransformer(marker, out, body);
+        const translate = translation?.streamEvents(call.route!.upstreamModel);
+        const relay = new SseRelay(translate ? { event: (ev) => translate(ev).flatMap((e) => inner.event(e)) } : inner);
         let first = '';
         for await (const chunk of res.body) {
           while (this.#slices.spent()) await this.#slices.next();
@@ -417,10 +436,11 @@ export class RequestPath {
           throw new ProviderAnswerError(/^\s*(data|event):/.test(raw) ? "the provider's answer is an event stream labelled as JSON" : "the provider's answer is not JSON");
         }
         if (!isObject(json)) throw new ProviderAnswerError("the provider's answer is not a JSON object");
-        adapter.transformJson(json, marker, out);
+        const answered = translation ? translation.response(json, call.route!.upstreamModel) : json;
+        adapter.transformJson(answered, marker, out);
         // Serialised now, before anything is recorded or offered for training: an answer that cannot be sent is a failure, never an empty 200.
         // Unmarked answers (structured output, embeddings, watermark off) go out byte for byte as the provider sent them.
-        const answer = marker ? JSON.stringify(json) : raw;
+        const answer = marker || translation ? JSON.stringify(answered) : raw;
         out.complete = true;
         deliver = () => {
           sink.head(res.status, { ...headers, 'content-type': 'application/json' });
@@ -622,4 +642,10 @@ function deniedAttempt(route: ModelRoute, decision: Decision | null, rules: stri
     error,
     waited_ms: 0,
   };
+}
+
+/** The body the provider receives for this route: the adapter's rewrite, translated when the provider speaks another dialect; a string is why it cannot be sent. */
+function upstreamBodyFor(adapter: EndpointAdapter, route: ModelRoute, body: Record<string, unknown>): Record<string, unknown> | string {
+  const rewritten = adapter.upstreamBody(body, route.upstreamModel);
+  return translationFor(route.providerKind, adapter.endpoint)?.request(rewritten) ?? rewritten;
 }

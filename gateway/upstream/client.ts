@@ -15,6 +15,8 @@ import type { Config, ProviderConfig, RetryConfig } from '../config/types.js';
 import { providerKeys } from '../config/provider-keys.js';
 import { proxyCredentials } from '../config/proxy-environment.js';
 import { egressFor } from './egress.js';
+import { bedrockSigner, type RequestSigner } from './aws-signer.js';
+import { awsEventStreamToSse } from './aws-event-stream.js';
 import { SecretScrubber } from '../secrets/scrubber.js';
 import { ERRORS, upstreamErrorCode, type UpstreamFailure } from '../core/errors.js';
 import { bounded, readBounded } from './bounded-body.js';
@@ -41,6 +43,8 @@ export interface UpstreamRequest {
   /** Client headers worth passing on (already filtered), without any auth. */
   headers: Record<string, string>;
   signal: AbortSignal;
+  /** The model the provider serves the call with: an Azure OpenAI deployment goes in the path. */
+  upstreamModel?: string;
   /** Who makes the call, for the fair share of connections; calls without one share one anonymous caller. */
   caller?: { keyId: string; team: string };
 }
@@ -66,6 +70,9 @@ export type UpstreamLimits = Pick<
 > &
   Partial<Pick<Config['limits'], 'providerConnections' | 'providerQueueMs' | 'providerShare' | 'providerShareBy'>>;
 
+/** The GA api-version of Azure OpenAI's data plane used when a provider names none. */
+const AZURE_API_VERSION = '2024-10-21';
+
 const NO_RETRIES: RetryConfig = { maxRetries: 0, baseDelayMs: 250, maxDelayMs: 8_000 };
 
 interface ProviderEndpoint {
@@ -76,6 +83,11 @@ interface ProviderEndpoint {
   basePath: string;
   authHeaders: Record<string, string>;
   retry: RetryConfig;
+  /** azure-openai: the api-version of every call; deployment URLs instead of /v1 paths. */
+  azureApiVersion?: string;
+  /** bedrock: every call is signed (SigV4) over its final path, headers and body. */
+  sign?: RequestSigner;
+  url: URL;
 }
 
 type RawBody = Dispatcher.ResponseData['body'];
@@ -117,6 +129,9 @@ export class Upstream {
         basePath: url.pathname.replace(/\/+$/, '').replace(/\/v1$/, ''),
         authHeaders: authHeadersFor(p, env),
         retry: p.retry ?? NO_RETRIES,
+        azureApiVersion: p.kind === 'azure-openai' ? (p.apiVersion ?? AZURE_API_VERSION) : undefined,
+        sign: p.kind === 'bedrock' ? bedrockSigner(id, p.region, env) : undefined,
+        url,
       });
     }
   }
@@ -151,12 +166,15 @@ export class Upstream {
     timer.unref();
     let body: RawBody | null = null;
     try {
+      const path = endpoint.basePath + (endpoint.azureApiVersion ? azureDeploymentPath(req.path, req.upstreamModel ?? '', endpoint.azureApiVersion) : req.path);
+      // identity: the gateway reads (scrubs, marks, records) every byte it passes on, so it asks for none it cannot read.
+      let sent: Record<string, string> = { ...req.headers, ...endpoint.authHeaders, 'content-type': 'application/json', 'accept-encoding': 'identity' };
+      if (endpoint.sign) sent = await endpoint.sign({ url: endpoint.url, path, headers: sent, body: req.body });
       const res = await endpoint.pool.request({
         origin: endpoint.origin,
         method: 'POST',
-        path: endpoint.basePath + req.path,
-        // identity: the gateway reads (scrubs, marks, records) every byte it passes on, so it asks for none it cannot read.
-        headers: { ...req.headers, ...endpoint.authHeaders, 'content-type': 'application/json', 'accept-encoding': 'identity' },
+        path,
+        headers: sent,
         body: req.body,
         signal: AbortSignal.any([req.signal, deadline.signal]),
       });
@@ -178,8 +196,11 @@ export class Upstream {
       }
       const headers = this.#scrubber.scrubHeaders(res.headers);
       if (res.statusCode >= 200 && res.statusCode < 300) {
-        const sse = String(res.headers['content-type'] ?? '').includes('text/event-stream');
-        return { status: res.statusCode, headers, body: this.#scrubbedBody(body, sse, Number(res.headers['content-length'] ?? 0), req.signal) };
+        // AWS's binary event stream (Bedrock) is re-framed as SSE before anything reads or scrubs it as text.
+        const awsEvents = String(res.headers['content-type'] ?? '').includes('application/vnd.amazon.eventstream');
+        if (awsEvents) headers['content-type'] = 'text/event-stream';
+        const sse = awsEvents || String(res.headers['content-type'] ?? '').includes('text/event-stream');
+        return { status: res.statusCode, headers, body: this.#scrubbedBody(body, sse, Number(res.headers['content-length'] ?? 0), req.signal, awsEvents) };
       }
       return { status: res.statusCode, headers, body: textBody(this.#scrubber.scrub(await errorText(body))) };
     } catch (err) {
@@ -200,7 +221,7 @@ export class Upstream {
    * A successful body: scrubbed, and bounded as it is read. text() holds at most limits.upstreamAnswerBytes;
    * iterating passes at most limits.upstreamAnswerBytes in all, and at most limits.upstreamEventBytes of one SSE event (a stream).
    */
-  #scrubbedBody(body: RawBody, sse: boolean, declaredLength: number, signal: AbortSignal): UpstreamBody {
+  #scrubbedBody(body: RawBody, sse: boolean, declaredLength: number, signal: AbortSignal, awsEvents = false): UpstreamBody {
     const { upstreamAnswerBytes, upstreamEventBytes } = this.#limits;
     const scrubber = this.#scrubber;
     const tooLarge = (name: string, limit: number, what: string) => () =>
@@ -226,7 +247,8 @@ export class Upstream {
       async *[Symbol.asyncIterator]() {
         // A stream is bounded per event and as a whole: the request path collects its text for the record,
         // so an endless stream of small events read by a fast client would otherwise grow memory until the total deadline.
-        const whole = bounded(body as AsyncIterable<Buffer>, upstreamAnswerBytes, 'whole', answerTooLarge);
+        const source = awsEvents ? reframed(body as AsyncIterable<Buffer>) : (body as AsyncIterable<Buffer>);
+        const whole = bounded(source, upstreamAnswerBytes, 'whole', answerTooLarge);
         const chunks = sse ? bounded(whole, upstreamEventBytes, 'event', tooLarge('upstreamEventBytes', upstreamEventBytes, 'stream event')) : whole;
         const pieces = scrubber.stream();
         const decoder = new TextDecoder();
@@ -256,6 +278,15 @@ export class Upstream {
       if (err instanceof undiciErrors.BodyTimeoutError) return new UpstreamError('timeout', `the provider did not answer in time (silent for limits.bodyTimeoutMs, ${l.bodyTimeoutMs} ms)`);
     }
     return toUpstreamError(err, signal);
+  }
+}
+
+/** AWS event stream bytes as SSE text, message by message (aws-event-stream.ts). */
+async function* reframed(body: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
+  const reframe = awsEventStreamToSse();
+  for await (const chunk of body) {
+    const sse = reframe(chunk);
+    if (sse.length) yield Buffer.from(sse);
   }
 }
 
@@ -301,6 +332,8 @@ function contentEncoding(value: string | string[] | undefined): string {
 
 function authHeadersFor(p: ProviderConfig, env: NodeJS.ProcessEnv): Record<string, string> {
   const key = p.apiKeyEnv ? env[p.apiKeyEnv] : undefined;
+  if (p.kind === 'gemini') return key ? { 'x-goog-api-key': key } : {};
+  if (p.kind === 'azure-openai') return key ? { 'api-key': key } : {};
   if (p.kind === 'anthropic') {
     return { ...(key ? { 'x-api-key': key } : {}), 'anthropic-version': p.anthropicVersion ?? '2023-06-01' };
   }
@@ -327,4 +360,9 @@ export function toUpstreamError(err: unknown, signal?: AbortSignal): UpstreamErr
     return new UpstreamError('reset', 'the provider closed the connection');
   }
   return new UpstreamError('unreachable', `the provider call failed (${code || (err as Error).name})`);
+}
+
+/** An OpenAI path (/v1/chat/completions) as Azure OpenAI's deployment URL for it. */
+export function azureDeploymentPath(path: string, deployment: string, apiVersion: string): string {
+  return `/openai/deployments/${encodeURIComponent(deployment)}${path.replace(/^\/v1(?=\/)/, '')}?api-version=${encodeURIComponent(apiVersion)}`;
 }

@@ -178,3 +178,15 @@ t.test('property: interleavings, normalisations and transplants never report a r
     { numRuns: 150 },
   );
 });
+
+t.test('a restricted excerpt repeated in one text is traced at every copy, not only the first', async (t) => {
+  const words = stripInvisible(restricted[0].marked).split(' ');
+  const excerpt = words.slice(0, Math.ceil(words.length * 0.6)).join(' ');
+  const text = `${excerpt}\n\n${human[0]}\n\n${excerpt.toUpperCase()}`;
+  const second = text.lastIndexOf(excerpt.toUpperCase());
+  const r = p.detect(text);
+  const traced = r.spans.filter((s) => s.restricted && s.decision_id === restricted[0].id);
+  t.ok(traced.some((s) => s.start < excerpt.length), 'the first copy');
+  t.ok(traced.some((s) => s.end > second && s.start < text.length), 'and the repeat');
+  t.notOk(r.spans.some((s) => s.origin === 'none' && s.start >= second && s.end - s.start > 200), 'no long untraced stretch in the repeat');
+});

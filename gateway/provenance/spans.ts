@@ -77,6 +77,8 @@ class TextShingles {
   readonly hitsOf = new Map<number, number[]>();
   /** Positions of shingles of public text, with the public source of each. */
   readonly publicHits: { position: number; source: number }[] = [];
+  /** For a shingle that occurred earlier in the text, the position of its first occurrence; -1 otherwise. */
+  readonly repeatOf: Int32Array;
   readonly #firstSeen: Uint32Array;
   readonly #firstMask: Uint8Array;
   readonly #prefix = new Map<number, Uint32Array>();
@@ -87,13 +89,18 @@ class TextShingles {
     this.count = hashes.length;
     this.#firstSeen = hashes;
     this.#firstMask = new Uint8Array(hashes.length);
-    const seen = new Set<number>();
+    this.repeatOf = new Int32Array(hashes.length).fill(-1);
+    const seen = new Map<number, number>();
     const docs: number[] = [];
     const reference = publicReference();
     for (let i = 0; i < hashes.length; i++) {
-      // A repeated shingle counts once, where it first occurs.
-      if (seen.has(hashes[i])) continue;
-      seen.add(hashes[i]);
+      // A repeated shingle counts once, where it first occurs (echoClaims attributes the repeats).
+      const earlier = seen.get(hashes[i]);
+      if (earlier !== undefined) {
+        this.repeatOf[i] = earlier;
+        continue;
+      }
+      seen.set(hashes[i], i);
       // Public text is nobody's output: it is attributed to its public source instead.
       const source = reference.shingles.get(hashes[i]);
       if (source !== undefined) {
@@ -179,6 +186,24 @@ function fingerprintClaims(index: FingerprintIndex, shingles: TextShingles): Cla
     }
   }
   return claims;
+}
+
+/**
+ * A stretch that repeats a claimed stretch word for word belongs to the same output: the repeat's shingles
+ * counted only at their first occurrence, so without this a second copy of an excerpt would go untraced.
+ */
+function echoClaims(shingles: TextShingles, claims: Claim[]): Claim[] {
+  const echoes: Claim[] = [];
+  const claimOf = (i: number) => (i < 0 ? undefined : claims.find((c) => c.first <= i && i <= c.last));
+  for (let i = 0; i < shingles.count; i++) {
+    const claim = claimOf(shingles.repeatOf[i]);
+    if (!claim) continue;
+    let k = i;
+    while (k + 1 < shingles.count && claimOf(shingles.repeatOf[k + 1]) === claim) k++;
+    if (k - i + SHINGLE_WORDS >= MIN_SPAN_WORDS) echoes.push({ ...claim, first: i, last: k, marks: [] });
+    i = k;
+  }
+  return echoes;
 }
 
 function refBytes(p: DecodedPayload): Buffer {
@@ -286,6 +311,7 @@ export function detectSpans(text: string, key: MacKey, indexes: ProvenanceIndex,
   const shingles = new TextShingles(text, index);
   const claims = fingerprintClaims(index, shingles);
   addLooseClaims(claims, indexes, shingles);
+  claims.push(...echoClaims(shingles, claims));
   const spans: Span[] = [];
 
   for (const mark of marks) {

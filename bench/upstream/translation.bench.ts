@@ -1,7 +1,10 @@
-// What carrying an OpenAI chat call to the Gemini API (issue 24) adds to it, in microseconds: the request
+// What carrying an OpenAI chat call to the Gemini API or Bedrock (issue 24) adds to it, in microseconds: the request
 // translated once, and the answer translated back (whole, or per stream event). Run:
 //   npx tsx bench/upstream/translation.bench.ts
 import { geminiChat } from '../../gateway/dialects/gemini-chat.js';
+import { bedrockChat } from '../../gateway/dialects/bedrock-chat.js';
+import { awsEventStreamToSse } from '../../gateway/upstream/aws-event-stream.js';
+import { EventStreamCodec } from '@smithy/eventstream-codec';
 
 const N = 50_000;
 const words = (n: number) => Array.from({ length: n }, (_, i) => `word${i % 97}`).join(' ');
@@ -32,3 +35,16 @@ measure('request: chat (4 messages, ~2.4 KB) → generateContent', () => geminiC
 measure('answer: generateContent (~1.6 KB) → chat.completion', () => geminiChat.response(answer, 'gemini-2.0-flash'));
 const translate = geminiChat.streamEvents('gemini-2.0-flash');
 measure('stream: one Gemini event → chat.completion.chunk', () => translate(event));
+
+const converse = { output: { message: { role: 'assistant', content: [{ text: words(200) }] } }, stopReason: 'end_turn', usage: { inputTokens: 420, outputTokens: 260, totalTokens: 680 } };
+measure('request: chat (4 messages, ~2.4 KB) → Converse', () => bedrockChat.request(request));
+measure('answer: Converse (~1.6 KB) → chat.completion', () => bedrockChat.response(converse, 'meta.llama3'));
+const codec = new EventStreamCodec((b) => new TextDecoder().decode(b), (t) => new TextEncoder().encode(t));
+const frame = codec.encode({
+  headers: { ':event-type': { type: 'string', value: 'contentBlockDelta' }, ':message-type': { type: 'string', value: 'event' } },
+  body: new TextEncoder().encode(JSON.stringify({ contentBlockIndex: 0, delta: { text: ' word' } })),
+});
+const reframe = awsEventStreamToSse();
+const events = bedrockChat.streamEvents('meta.llama3');
+measure('stream: one event-stream message → SSE (CRC-checked)', () => reframe(frame));
+measure('stream: one ConverseStream event → chat.completion.chunk', () => events({ event: 'contentBlockDelta', data: '{"contentBlockIndex":0,"delta":{"text":" word"}}' }));

@@ -3,7 +3,7 @@
 // contentBlockStop, messageStop, metadata). With credentials given, every call's SigV4 signature is
 // checked as AWS checks it (recomputed with AWS's signer); a wrong one is 403 InvalidSignatureException.
 import type { IncomingMessage } from 'node:http';
-import { Sha256 } from '@aws-crypto/sha256-js';
+import { Hash } from '@smithy/hash-node';
 import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { planAnswer, type Answer } from './answer.js';
@@ -13,6 +13,13 @@ import type { Prompt } from './prompt.js';
 import type { Reply } from './reply.js';
 import type { JsonBody, RouteContext } from './route.js';
 import { splitChunks } from './tokens.js';
+
+/** SHA-256 (and its HMAC) from node:crypto, as the AWS SDK uses it in Node. */
+class Sha256Node extends Hash {
+  constructor(secret?: ConstructorParameters<typeof Hash>[1]) {
+    super('sha256', secret);
+  }
+}
 
 export interface AwsCredentials {
   accessKeyId: string;
@@ -37,7 +44,7 @@ export async function signatureValid(req: IncomingMessage, raw: string, aws: Aws
     const v = req.headers[name];
     if (typeof v === 'string') headers[name] = v;
   }
-  const signer = new SignatureV4({ service: 'bedrock', region: aws.region, sha256: Sha256, credentials: aws });
+  const signer = new SignatureV4({ service: 'bedrock', region: aws.region, sha256: Sha256Node, credentials: aws });
   const [path] = (req.url ?? '/').split('?');
   const signingDate = new Date(date.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'));
   const expected = await signer.sign({ method: req.method ?? 'POST', protocol: 'http:', hostname: String(req.headers.host ?? ''), path, query: {}, headers, body: raw }, { signingDate });

@@ -9,6 +9,8 @@ import { renderOverview } from './overview.js';
 import { renderProvenance } from './provenance.js';
 import { renderRecord } from './record.js';
 import { renderRego } from './rego.js';
+import { renderKeys } from './keys.js';
+import { renderSpend } from './spend.js';
 
 export interface Screen {
   path: string;
@@ -32,4 +34,6 @@ export const screens: Screen[] = [
     render: (m, [sub, ...rest]) => (sub === 'record' ? renderRecord(m, rest) : renderAudit(m)),
   },
   { path: 'provenance', title: 'Provenance check', visible: can.audit, render: (m) => renderProvenance(m) },
+  { path: 'spend', title: 'Spend', visible: can.audit, render: (m) => renderSpend(m) },
+  { path: 'keys', title: 'Keys', visible: can.admin, render: (m) => renderKeys(m) },
 ];

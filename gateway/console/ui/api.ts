@@ -21,6 +21,7 @@ export let identity: { id: string; role: Role } | null = null;
 export const can = {
   edit: () => identity?.role === 'policy-editor' || identity?.role === 'admin',
   audit: () => identity?.role === 'auditor' || identity?.role === 'admin',
+  admin: () => identity?.role === 'admin',
 };
 
 function headers(method: string, body?: unknown): Record<string, string> {

@@ -10,6 +10,8 @@ import { renderOverview } from './overview.js';
 import { renderProvenance } from './provenance.js';
 import { renderRecord } from './record.js';
 import { renderRego } from './rego.js';
+import { renderKeys } from './keys.js';
+import { renderSpend } from './spend.js';
 
 export interface Screen {
   path: string;
@@ -34,4 +36,6 @@ export const screens: Screen[] = [
   },
   { path: 'provenance', title: 'Provenance check', visible: can.audit, render: (m) => renderProvenance(m) },
   { path: 'distillation', title: 'Distillation risk', visible: () => can.audit() || can.edit(), render: (m) => renderDistillation(m) },
+  { path: 'spend', title: 'Spend', visible: can.audit, render: (m) => renderSpend(m) },
+  { path: 'keys', title: 'Keys', visible: can.admin, render: (m) => renderKeys(m) },
 ];

@@ -100,7 +100,11 @@ export function campaign(rng: Rng, c: Corpora, kind: string, keys: Principal[], 
   const provider = pick(rng, PROVIDERS.filter((p) => p.restricted));
   const cap = pick(rng, ['organic chemistry', 'contract law', 'competitive programming', 'tax accounting', 'radiology', 'number theory']);
   const items = Array.from({ length: 1500 }, () => `${pick(rng, c.words)} ${pick(rng, c.words)} ${pick(rng, c.words)}`);
-  const template = pick(rng, TEMPLATES);
+  // Each campaign writes its own template (a structure around two sentences of its own), so that unrelated
+  // campaigns do not look coordinated; only the multi-key campaign shares one across keys.
+  const [intro, outro] = [pick(rng, c.sentences), pick(rng, c.sentences)];
+  const structure = pick(rng, TEMPLATES);
+  const template = (cap: string, item: string) => `${intro} ${structure(cap, item)} ${outro}`;
   const long = () => intBetween(rng, 700, 2500);
   const base = { kind, keys, provider, start };
   switch (kind) {

@@ -90,14 +90,14 @@ t.test('large bodies are classified in the worker pool, under a budget', async (
 });
 
 t.test('headers and body are one view: a key split between a forwarded header and the body is joined', async (t) => {
-  const classifier = createClassifier({ inlineChars: 65_536, decodedBytes: 1 << 20, threads: 1, budgetMs: 10_000 });
+  const classifier = createClassifier({ inlineChars: 65_536, decodedBytes: 1 << 20, threads: 1, budgetMs: 60_000 });
   t.teardown(() => classifier.close());
   const split = await classifier.classify({ messages: [{ role: 'user', content: `${aws.slice(10)} is the rest` }] }, { 'user-agent': `tool/1.0 ${aws.slice(0, 10)}` });
   t.same(split.paths['secret.api_key'], ['header user-agent', 'messages[0].content']);
   const clean = await classifier.classify({ messages: [{ role: 'user', content: 'the rest' }] }, { 'user-agent': 'tool/1.0' });
   t.same(clean.classes, []);
   await t.rejects(classifier.mask({ messages: [{ role: 'user', content: aws.slice(10) }] }, ['secret.api_key', 'secret.fragment'], { 'user-agent': aws.slice(0, 10) }), /in a forwarded header cannot be masked/, 'a key joined across a header cannot be masked');
-  const inPool = createClassifier({ inlineChars: 0, decodedBytes: 1 << 20, threads: 1, budgetMs: 10_000 });
+  const inPool = createClassifier({ inlineChars: 0, decodedBytes: 1 << 20, threads: 1, budgetMs: 60_000 });
   t.teardown(() => inPool.close());
   t.same((await inPool.classify({ input: aws.slice(10) }, { 'idempotency-key': aws.slice(0, 10) })).paths['secret.api_key'], ['header idempotency-key', 'input'], 'the same in the pool');
 });

@@ -134,3 +134,12 @@ t.test("issue 23's false positives: git remotes are not e-mail addresses, clause
   t.same(findings('mail jane.doe@example.com: she answers').map((f) => f.kind), ['email'], 'a colon and a space after an address keep it an address');
   t.same(findings('call 415.555.2671 or 415-555-2671').map((f) => f.kind), ['phone', 'phone']);
 });
+
+t.test('disguised e-mail addresses (issue 23, #5) are e-mail addresses; code and prose that look a little like them are not', async (t) => {
+  for (const text of ['mail jane [at] example [dot] com now', 'jane.doe(at)example(dot)co(dot)uk', 'write to jane @ example.com', 'JANE {AT} EXAMPLE {DOT} ORG', 'jane @ example . com']) {
+    t.same(findings(text).map((f) => f.dataClass), ['pii.email'], text);
+  }
+  for (const text of ['y = x @ self.weights', 'a @ b.T', 'meet at home dot com', 'thanks @alice.', 'git@github.com:org/r', 'git @ github.com']) {
+    t.same(findings(text).filter((f) => f.dataClass === 'pii.email'), [], text);
+  }
+});

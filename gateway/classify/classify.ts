@@ -197,6 +197,8 @@ export const groups: Group[] = [
   group(['awsSecretKey'], runsOf40),
   group(['secretValue'], afterAssignment),
   group(['email'], beforeAt),
+  // Where a run of local-part characters starts, then spaces and an `@` or a bracketed `at`.
+  group(['emailDisguised'], byPattern(String.raw`(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+(?: +@|@ | *[\[({] *[Aa][Tt] *[\])}])`)),
   group(['cardNumber', 'usSsn', 'ukNino', 'aadhaar', 'phone'], numbers),
 ];
 

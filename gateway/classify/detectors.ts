@@ -98,6 +98,21 @@ export const detectors: Detector[] = [
   // is read whole (never cut before a `.label`), so a remote is not read as an address on part of its host.
   { name: 'email', dataClass: 'pii.email', pattern: String.raw`(?<![A-Za-z0-9._%+-])(?!git@)[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}\b(?!\.[A-Za-z0-9]|:[\w~./-])` },
   {
+    name: 'emailDisguised',
+    dataClass: 'pii.email',
+    // An address written so a plain pattern misses it: `[at]`/`(at)`/`{at}` and `[dot]`, or spaces around
+    // the `@` and dots (issue 23, #5); the disguise is part of the pattern, so a plain address (or a key
+    // glued to one) is never swallowed by a match this detector then rejects. Spaces alone are
+    // `a @ b.weights` in Python too, so that form needs a common top-level domain.
+    pattern: String.raw`(?<![A-Za-z0-9._%+-])(?!git *@)[A-Za-z0-9._%+-]+(?: +@ *|@ +| *[\[({] *${ci('at')} *[\])}] *)[A-Za-z0-9-]+(?: *(?:\.|[\[({] *${ci('dot')} *[\])}]) *[A-Za-z0-9-]+){0,5} *(?:\.|[\[({] *${ci('dot')} *[\])}]) *[A-Za-z]{2,}\b`,
+    accept: (m) => {
+      const labels = m.split(/ *(?:\.|[[({] *dot *[\])}]) */i);
+      const tld = labels[labels.length - 1].toLowerCase();
+      if (!/^[a-z]{2,}$/.test(tld)) return false;
+      return /[[({]/.test(m) || COMMON_TLDS.has(tld);
+    },
+  },
+  {
     name: 'cardNumber',
     dataClass: 'pii.card',
     pattern: String.raw`(?<!\d|\d[.-])\d(?:[ -]?\d){12,18}(?!\d|[.-]\d)`,
@@ -149,6 +164,8 @@ function fragmentLooksRandom(m: string): boolean {
   const body = m.slice(prefix[0].length);
   return /[0-9]/.test(body) || (/[A-Z]/.test(body) && /[a-z]/.test(body));
 }
+
+const COMMON_TLDS = new Set(['com', 'org', 'net', 'edu', 'gov', 'mil', 'int', 'io', 'co', 'uk', 'us', 'de', 'fr', 'es', 'it', 'nl', 'be', 'ch', 'at', 'se', 'no', 'dk', 'fi', 'ie', 'pl', 'pt', 'ca', 'au', 'nz', 'jp', 'cn', 'in', 'br', 'mx', 'ru', 'info', 'biz', 'me', 'dev', 'app', 'ai']);
 
 /** At least `n` capitals and `n` small letters. */
 function atLeastOfEachCase(m: string, n: number): boolean {

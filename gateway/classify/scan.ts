@@ -113,11 +113,11 @@ const ENUM_WORD = /^[a-z][a-z_]{0,23}$/;
 // regular expression engine's backtracking stack ("Maximum call stack size exceeded"). A longer run is
 // read in overlapping chunks (spacedRuns), so a key anywhere in it still falls wholly inside one chunk.
 const SPACED_GROUPS = 256;
-const SPACED = new RegExp(String.raw`(?:[A-Za-z0-9+/=]{1,4}[\s._|,:;·•-]{1,3}){3,${SPACED_GROUPS}}[A-Za-z0-9+/=]{1,4}`, 'y');
-const SPACED_START = /(?:[A-Za-z0-9+/=]{1,4}[\s._|,:;·•-]{1,3}){3}[A-Za-z0-9+/=]/g;
+const SPACED = new RegExp(String.raw`(?:[A-Za-z0-9+/=]{1,5}[\s._|,:;·•*-]{1,8}){3,${SPACED_GROUPS}}[A-Za-z0-9+/=]{1,5}`, 'y');
+const SPACED_START = /(?:[A-Za-z0-9+/=]{1,5}[\s._|,:;·•*-]{1,8}){3}[A-Za-z0-9+/=]/g;
 
 const SPACED_CHAR = new Uint8Array(128);
-for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=._|,:;-') SPACED_CHAR[c.charCodeAt(0)] = 1;
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=._|,:;*-') SPACED_CHAR[c.charCodeAt(0)] = 1;
 const WHITE = /\s/;
 /** Whether a character can be in a spaced run (a group character or a separator). */
 function inSpacedRun(text: string, i: number): boolean {
@@ -166,23 +166,23 @@ export function spacedRuns(text: string): Array<{ start: number; end: number; te
       out.push({ start: at, end, text: m[0] });
       lastEnd = end;
       // A chunk that stopped at the cap: the next starts halfway through it, at a group boundary.
-      const groups = m[0].split(/[\s._|,:;·•-]+/);
+      const groups = m[0].split(/[\s._|,:;·•*-]+/);
       if (groups.length <= SPACED_GROUPS) break;
       const half = groups.slice(0, groups.length >> 1).join('').length;
       let skipped = 0;
       let k = at;
       while (k < end && skipped < half) {
-        if (!/[\s._|,:;·•-]/.test(text[k])) skipped++;
+        if (!/[\s._|,:;·•*-]/.test(text[k])) skipped++;
         k++;
       }
-      while (k < end && /[\s._|,:;·•-]/.test(text[k])) k++;
+      while (k < end && /[\s._|,:;·•*-]/.test(text[k])) k++;
       at = k;
     }
     from = Math.max(lastEnd, s.index + 1);
   }
   return out;
 }
-const SEPARATORS = /[\s._|,:;·•-]+/g;
+const SEPARATORS = /[\s._|,:;·•*-]+/g;
 // Every match of a PREFIXED detector holds one of these fixed strings; a joined run that holds none of
 // them has none of those findings, and the full detector pass over it is skipped (most spaced runs are
 // ordinary words: "is it a way to").
@@ -194,10 +194,10 @@ export const PREFIXED_START = new RegExp(PREFIXES.map(escape).join('|'));
 // between its characters. A text without any such spread-out prefix has no spaced run worth finding.
 export const SPREAD_PREFIX = new RegExp(
   PREFIXES.filter((p) => /^[A-Za-z0-9+/=]+$/.test(p))
-    .map((p) => [...p].map(escape).join('[\\s._|,:;·•-]*'))
+    .map((p) => [...p].map(escape).join('[\\s._|,:;·•*-]*'))
     .join('|'),
 );
-export const PREFIXED = new Set(['awsAccessKey', 'openaiKey', 'anthropicKey', 'githubToken', 'gitlabToken', 'stripeKey', 'huggingfaceToken', 'npmToken', 'googleKey', 'slackToken', 'credentialFragment']);
+export const PREFIXED = new Set(['awsAccessKey', 'openaiKey', 'anthropicKey', 'githubToken', 'gitlabToken', 'stripeKey', 'huggingfaceToken', 'npmToken', 'googleKey', 'slackToken']);
 
 /** Encodings inside encodings read: three levels in all (base64 of base64 of base64). */
 const NESTING = 2;

@@ -55,3 +55,11 @@ t.test('property: a random AWS key in a random disguise anywhere in random prose
     { numRuns: 200 },
   );
 });
+
+t.test('a key spelt with long runs of spaces, with asterisks, or in groups of five is found', async (t) => {
+  const key = keys.aws();
+  for (const text of [[...key].join('    '), [...key].join('*'), [...key].join(' * '), key.match(/.{1,5}/g)!.join(' '), key.match(/.{1,5}/g)!.join('-')]) {
+    t.ok(secretsIn(`the key: ${text} ok`).length > 0, text);
+  }
+  t.same(secretsIn('ASIA 2025 SUMMIT: the TRADE AND GROWTH * OF THE * NEXT DECADE'), [], 'capitals and asterisks in prose');
+});

@@ -106,6 +106,17 @@ t.test('whole values: a key glued to an e-mail address is masked whole, no part 
   t.match(r.received, /creds \[AWS_ACCESS_KEY_1#[0-9a-f]{8}\], ok/);
 });
 
+t.test('disguised e-mail addresses are masked like plain ones (issue 23, #5)', async (t) => {
+  for (const written of ['jane [at] example [dot] com', 'jane.doe(at)example(dot)co(dot)uk', 'jane @ example.com']) {
+    const r = await send(gw, chat, { model: chat.model, messages: [{ role: 'user', content: `reach me at ${written} today` }] });
+    t.equal(r.status, 200, written);
+    t.notMatch(r.received, 'jane', `${written}: not forwarded`);
+    t.match(r.received, /reach me at \[EMAIL_DISGUISED_1#[0-9a-f]{8}\] today/);
+  }
+  const clean = await send(gw, chat, { model: chat.model, messages: [{ role: 'user', content: 'y = x @ self.weights, meet at home dot com' }] });
+  t.match(clean.received, 'y = x @ self.weights, meet at home dot com', 'look-alikes are forwarded as written');
+});
+
 t.test('a class the team does not mask is still refused', async (t) => {
   const r = await send(gw, messages, { model: messages.model, max_tokens: 8, messages: [{ role: 'user', content: `${awsKeyId()}\n${privateKeyPem()}` }] });
   t.equal(r.status, 403);

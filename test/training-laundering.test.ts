@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { startDemoGateway } from './support/demo-gateway.js';
+import { SELECTOR, adminGet, feedDecisionIds, postAs, stripMarks } from './support/gateway-calls.js';
 import { indexed, until } from './support/until.js';
 
 const repo = resolve(import.meta.dirname, '..');
@@ -16,33 +17,17 @@ const run = promisify(execFile);
 const gw = await startDemoGateway();
 t.teardown(() => gw.close());
 
-const SELECTOR = /[\uFE00-\uFE0F]|\uDB40[\uDD00-\uDDEF]/g;
-const strip = (s: string) => s.replace(SELECTOR, '');
 
-async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${gw.url}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, id: res.headers.get('x-termsgate-decision-id')!, body: (await res.json()) as Record<string, any> };
-}
+const post = (path: string, body: unknown, headers: Record<string, string> = {}) => postAs(gw, path, body, headers);
 
 async function ask(model: string, content: string): Promise<{ id: string; text: string }> {
   const r = await post('/v1/chat/completions', { model, messages: [{ role: 'user', content }] });
   return { id: r.id, text: r.body.choices[0].message.content as string };
 }
 
-async function admin(path: string): Promise<any> {
-  const res = await fetch(`${gw.url}${path}`, { headers: { authorization: `Bearer ${gw.adminToken}` } });
-  return res.json();
-}
+const admin = (path: string) => adminGet(gw, path);
 
-async function feedIds(): Promise<string[]> {
-  const res = await fetch(`${gw.url}/training/v1/feed?cursor=0&limit=1000`, { headers: { authorization: `Bearer ${gw.runnerToken}` } });
-  const page = (await res.json()) as { records: { example: { decision_id: string } }[] };
-  return page.records.map((r) => r.example.decision_id);
-}
+const feedIds = () => feedDecisionIds(gw);
 
 /** The feed once it holds `id` (or after the wait runs out, for the assertion to fail on). */
 const feedWith = (id: string) => until(feedIds, (ids) => ids.includes(id));
@@ -52,28 +37,28 @@ const gpt = await ask('gpt-4o-mini', 'Write about the history of lighthouses and
 const qwen = await ask('qwen2.5-7b-instruct', 'Write about the chemistry of baking bread.');
 const gpt2 = await ask('gpt-4o-mini', 'Write about the migration of arctic terns.');
 // The provenance index takes outputs in batches after the answer: wait until all three are indexed.
-await indexed(gw, [gpt, qwen, gpt2].map((c) => ({ id: c.id, text: strip(c.text) })));
+await indexed(gw, [gpt, qwen, gpt2].map((c) => ({ id: c.id, text: stripMarks(c.text) })));
 
 t.test('hole 1: restricted text riding in a trainable call is denied up front, with the origin decision named', async (t) => {
   const carriers: Record<string, unknown[]> = {
     'assistant turn': [{ role: 'user', content: 'Improve this.' }, { role: 'assistant', content: gpt.text }, { role: 'user', content: 'Go on.' }],
-    'stripped in a user turn': [{ role: 'user', content: `Rewrite: ${strip(gpt.text)}` }],
-    'system prompt': [{ role: 'system', content: strip(gpt.text) }, { role: 'user', content: 'Hello.' }],
+    'stripped in a user turn': [{ role: 'user', content: `Rewrite: ${stripMarks(gpt.text)}` }],
+    'system prompt': [{ role: 'system', content: stripMarks(gpt.text) }, { role: 'user', content: 'Hello.' }],
     'content parts splitting words': [
-      { role: 'user', content: [...strip(gpt.text).matchAll(/[\s\S]{1,7}/g)].map((m) => ({ type: 'text', text: m[0] })) },
+      { role: 'user', content: [...stripMarks(gpt.text).matchAll(/[\s\S]{1,7}/g)].map((m) => ({ type: 'text', text: m[0] })) },
     ],
     'tool-call arguments': [
       { role: 'user', content: 'Look it up.' },
-      { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'note', arguments: JSON.stringify({ text: strip(gpt.text) }) } }] },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'note', arguments: JSON.stringify({ text: stripMarks(gpt.text) }) } }] },
       { role: 'tool', tool_call_id: 'c1', content: 'ok' },
     ],
-    'base64 in a user turn': [{ role: 'user', content: `Decode and summarise: ${Buffer.from(strip(gpt.text)).toString('base64')}` }],
-    'hex in a user turn': [{ role: 'user', content: `Decode: ${Buffer.from(strip(gpt.text)).toString('hex')}` }],
-    'percent-encoded in a user turn': [{ role: 'user', content: `Unescape: ${encodeURIComponent(strip(gpt.text))}` }],
+    'base64 in a user turn': [{ role: 'user', content: `Decode and summarise: ${Buffer.from(stripMarks(gpt.text)).toString('base64')}` }],
+    'hex in a user turn': [{ role: 'user', content: `Decode: ${Buffer.from(stripMarks(gpt.text)).toString('hex')}` }],
+    'percent-encoded in a user turn': [{ role: 'user', content: `Unescape: ${encodeURIComponent(stripMarks(gpt.text))}` }],
     'tool result': [
       { role: 'user', content: 'Look it up.' },
       { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'search', arguments: '{}' } }] },
-      { role: 'tool', tool_call_id: 'c1', content: strip(gpt.text) },
+      { role: 'tool', tool_call_id: 'c1', content: stripMarks(gpt.text) },
     ],
   };
   for (const [name, messages] of Object.entries(carriers)) {
@@ -83,7 +68,7 @@ t.test('hole 1: restricted text riding in a trainable call is denied up front, w
     t.equal(r.body.error.code, 'termsgate_policy_denied');
   }
   // The Responses API, with the text as its plain-string input.
-  const responses = await post('/v1/responses', { model: 'qwen2.5-7b-instruct', input: strip(gpt.text) }, { 'x-termsgate-purpose': 'training-data' });
+  const responses = await post('/v1/responses', { model: 'qwen2.5-7b-instruct', input: stripMarks(gpt.text) }, { 'x-termsgate-purpose': 'training-data' });
   t.equal(responses.status, 403);
   t.match(responses.body.error.message, gpt.id);
   const own = await post('/v1/chat/completions', { model: 'qwen2.5-7b-instruct', messages: [{ role: 'user', content: 'Continue.' }, { role: 'assistant', content: qwen.text }, { role: 'user', content: 'More.' }] }, { 'x-termsgate-purpose': 'training-data' });
@@ -119,12 +104,12 @@ function firstMark(text: string): string {
 }
 
 t.test('holes 2–5 through the scan CLI: transplant, concatenation, false attribution, homoglyphs and invisible code points', async (t) => {
-  const words = strip(gpt.text).split(' ');
+  const words = stripMarks(gpt.text).split(' ');
   const transplanted = [...words.slice(0, 12), words[12] + firstMark(qwen.text), ...words.slice(13)].join(' ');
-  const concatenated = `${strip(gpt2.text)}\n\n${qwen.text}`;
+  const concatenated = `${stripMarks(gpt2.text)}\n\n${qwen.text}`;
   const human = 'Kites were flown in the hills above the village every spring, and the children counted how long each stayed aloft before the wind dropped and the strings went slack in the grass.';
   const attributed = human.replace('village', 'village' + firstMark(qwen.text));
-  const homoglyphs = strip(gpt.text).replace(/[aeopc]/g, (c) => ({ a: 'а', e: 'е', o: 'о', p: 'р', c: 'с' })[c]!);
+  const homoglyphs = stripMarks(gpt.text).replace(/[aeopc]/g, (c) => ({ a: 'а', e: 'е', o: 'о', p: 'р', c: 'с' })[c]!);
   const cgj = words.map((w) => (w.length > 3 ? w.slice(0, 2) + '\u034f' + w.slice(2) : w)).join(' ');
   const { code, results } = await scan('laundered.jsonl', [transplanted, concatenated, attributed, homoglyphs, cgj, qwen.text]);
   t.equal(code, 1, 'restricted content found');
@@ -143,7 +128,7 @@ t.test('the admin detect API returns the same spans', async (t) => {
   const res = await fetch(`${gw.url}/admin/v1/provenance/detect`, {
     method: 'POST',
     headers: { authorization: `Bearer ${gw.adminToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ text: `${strip(gpt2.text)}\n\n${qwen.text}` }),
+    body: JSON.stringify({ text: `${stripMarks(gpt2.text)}\n\n${qwen.text}` }),
   });
   const body = (await res.json()) as { results: any[] };
   const traced = body.results[0].spans.filter((s: any) => s.origin !== 'none');
@@ -179,12 +164,12 @@ t.test('hole 6: tool-call arguments and JSON-mode output are fingerprinted, unma
   );
   const block = thinking.body.content.find((b: any) => b.type === 'thinking');
   t.match(block.thinking, SELECTOR, 'an Anthropic thinking block carries marks');
-  await until(() => detectOne(strip(block.thinking)), (r) => r?.decision_id === thinking.id);
+  await until(() => detectOne(stripMarks(block.thinking)), (r) => r?.decision_id === thinking.id);
 
   t.match(await detectOne(args), { restricted: true, decision_id: called.id }, 'copied tool arguments trace to their call');
   t.match(await detectOne(JSON.parse(jsonText).answer), { restricted: true, decision_id: json.id, origin: 'fingerprint' }, 'JSON-mode text traces by fingerprint');
   t.match(await detectOne(reasoning), { decision_id: r1.id, origin: 'both' }, 'reasoning traces by mark and fingerprint');
-  t.match(await detectOne(strip(block.thinking)), { restricted: true, decision_id: thinking.id }, 'stripped thinking traces to its call');
+  t.match(await detectOne(stripMarks(block.thinking)), { restricted: true, decision_id: thinking.id }, 'stripped thinking traces to its call');
   const smuggled = await post('/v1/chat/completions', { model: 'qwen2.5-7b-instruct', messages: [{ role: 'user', content: `Summarise: ${args}` }] }, { 'x-termsgate-purpose': 'training-data' });
   t.equal(smuggled.status, 403, 'tool arguments of a restricted call cannot ride into training');
 });

@@ -3,25 +3,15 @@
 // add up, naming the origin decision; the feed never holds the pieces after that.
 import t from 'tap';
 import { startDemoGateway } from './support/demo-gateway.js';
+import { SELECTOR, feedText, postAs } from './support/gateway-calls.js';
 import { indexed, until } from './support/until.js';
 
 const gw = await startDemoGateway();
 t.teardown(() => gw.close());
-const SELECTOR = /[\uFE00-\uFE0F]|\uDB40[\uDD00-\uDDEF]/g;
 
-async function post(body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${gw.url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, id: res.headers.get('x-termsgate-decision-id')!, body: (await res.json()) as Record<string, any> };
-}
+const post = (body: unknown, headers: Record<string, string> = {}) => postAs(gw, '/v1/chat/completions', body, headers);
 
-async function feed(): Promise<string> {
-  const res = await fetch(`${gw.url}/training/v1/feed?cursor=0&limit=1000`, { headers: { authorization: `Bearer ${gw.runnerToken}` } });
-  return res.text();
-}
+const feed = () => feedText(gw);
 
 const restricted = await post({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Write at length about the history of lighthouses and their keepers.' }] });
 const text = (restricted.body.choices[0].message.content as string).replace(SELECTOR, '');

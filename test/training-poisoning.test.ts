@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { startDemoGateway } from './support/demo-gateway.js';
+import { SELECTOR, postAs } from './support/gateway-calls.js';
 import { indexed } from './support/until.js';
 import { rngFrom } from '../gateway/mock-upstream/rng.js';
 import { fillers } from '../bench/provenance/rewording.js';
@@ -15,19 +16,11 @@ import { fillers } from '../bench/provenance/rewording.js';
 const repo = resolve(import.meta.dirname, '..');
 const cli = join(repo, 'dist', 'gateway', 'cli', 'main.js');
 const run = promisify(execFile);
-const SELECTOR = /[\uFE00-\uFE0F]|\uDB40[\uDD00-\uDDEF]/g;
 
 const gw = await startDemoGateway();
 t.teardown(() => gw.close());
 
-async function post(body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${gw.url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, id: res.headers.get('x-termsgate-decision-id')!, body: (await res.json()) as Record<string, any> };
-}
+const post = (body: unknown, headers: Record<string, string> = {}) => postAs(gw, '/v1/chat/completions', body, headers);
 
 async function serveTimes(model: string, question: string, times: number) {
   const served: { id: string; text: string }[] = [];

@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { startDemoGateway } from './support/demo-gateway.js';
+import { SELECTOR, postAs } from './support/gateway-calls.js';
 import { indexed } from './support/until.js';
 import { rngFrom } from '../gateway/mock-upstream/rng.js';
 import { camelCase, caesarShift, fillers, hyphenate, lettersReversed, lookAlikeDigits, markup, reversed, rot13, substitute, wordOrderReversed } from '../bench/provenance/rewording.js';
@@ -18,16 +19,8 @@ const run = promisify(execFile);
 const gw = await startDemoGateway();
 t.teardown(() => gw.close());
 
-async function post(body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${gw.url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, id: res.headers.get('x-termsgate-decision-id')!, body: (await res.json()) as Record<string, any> };
-}
+const post = (body: unknown, headers: Record<string, string> = {}) => postAs(gw, '/v1/chat/completions', body, headers);
 
-const SELECTOR = /[\uFE00-\uFE0F]|\uDB40[\uDD00-\uDDEF]/g;
 const restricted = await post({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Write at length about the history of lighthouses and their keepers.' }] });
 const text = (restricted.body.choices[0].message.content as string).replace(SELECTOR, '');
 await indexed(gw, [{ id: restricted.id, text }]);

@@ -4,30 +4,19 @@
 // (a tool call's name and arguments, a tool result) is scanned and a restricted output there is refused.
 import t from 'tap';
 import { startDemoGateway } from './support/demo-gateway.js';
+import { SELECTOR, feedText, postAs, stripMarks } from './support/gateway-calls.js';
 import { indexed, until } from './support/until.js';
 
 const gw = await startDemoGateway();
 t.teardown(() => gw.close());
 
-const SELECTOR = /[\uFE00-\uFE0F]|\uDB40[\uDD00-\uDDEF]/g;
-const strip = (s: string) => s.replace(SELECTOR, '');
 
-async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${gw.url}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, id: res.headers.get('x-termsgate-decision-id')!, body: (await res.json()) as Record<string, any> };
-}
+const post = (path: string, body: unknown, headers: Record<string, string> = {}) => postAs(gw, path, body, headers);
 
-async function feedLines(): Promise<string> {
-  const res = await fetch(`${gw.url}/training/v1/feed?cursor=0&limit=1000`, { headers: { authorization: `Bearer ${gw.runnerToken}` } });
-  return res.text();
-}
+const feedLines = () => feedText(gw);
 
 const restricted = await post('/v1/chat/completions', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Write about the history of lighthouses and their keepers.' }] });
-const text = strip(restricted.body.choices[0].message.content as string);
+const text = stripMarks(restricted.body.choices[0].message.content as string);
 await indexed(gw, [{ id: restricted.id, text }]);
 
 const CANARY = 'canary-field-3c91e0';

@@ -6,25 +6,15 @@
 // outside the gateway is another matter: word fingerprints and loose pairs do not follow it (README).
 import t from 'tap';
 import { startDemoGateway } from './support/demo-gateway.js';
+import { SELECTOR, adminGet, postAs } from './support/gateway-calls.js';
 import { indexed, until } from './support/until.js';
 
 const gw = await startDemoGateway();
 t.teardown(() => gw.close());
-const SELECTOR = /[\uFE00-\uFE0F]|\uDB40[\uDD00-\uDDEF]/g;
 
-async function post(body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${gw.url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, id: res.headers.get('x-termsgate-decision-id')!, body: (await res.json()) as Record<string, any> };
-}
+const post = (body: unknown, headers: Record<string, string> = {}) => postAs(gw, '/v1/chat/completions', body, headers);
 
-async function admin(path: string): Promise<any> {
-  const res = await fetch(`${gw.url}${path}`, { headers: { authorization: `Bearer ${gw.adminToken}` } });
-  return res.json();
-}
+const admin = (path: string) => adminGet(gw, path);
 
 t.test('a trainable teacher rewriting a restricted answer: the rewrite gets no permit, and the rewrite sent later as training data is refused', async (t) => {
   const restricted = await post({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Write at length about the history of lighthouses and their keepers.' }] });

@@ -5,6 +5,7 @@
 import t from 'tap';
 import OpenAI from 'openai';
 import { startDemoGateway, type DemoGateway } from './support/demo-gateway.js';
+import { collectChatStream } from './support/gateway-calls.js';
 
 let gw: DemoGateway;
 let client: OpenAI;
@@ -33,14 +34,7 @@ t.test('chat, not streamed: the deployment URL, api-version and api-key', async 
 
 t.test('chat, streamed: the prompt-filter chunk passes, text and usage arrive', async (t) => {
   const stream = await client.chat.completions.create({ model: 'gpt-4o-azure', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'Tell me about rivers.' }] });
-  let text = '';
-  let finish: string | null = null;
-  let usage: OpenAI.CompletionUsage | undefined;
-  for await (const chunk of stream) {
-    text += chunk.choices[0]?.delta.content ?? '';
-    finish = chunk.choices[0]?.finish_reason ?? finish;
-    usage = chunk.usage ?? usage;
-  }
+  const { text, finish, usage } = await collectChatStream(stream);
   t.ok(text.length > 20);
   t.equal(finish, 'stop');
   t.ok(usage && usage.completion_tokens > 0);

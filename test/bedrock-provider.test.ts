@@ -7,6 +7,7 @@ import OpenAI from 'openai';
 import { randomBytes } from 'node:crypto';
 import { startDemoGateway, type DemoGateway } from './support/demo-gateway.js';
 import { startMockUpstream, type MockUpstream } from '../gateway/mock-upstream/index.js';
+import { collectChatStream } from './support/gateway-calls.js';
 
 const aws = { accessKeyId: 'AKIA' + randomBytes(8).toString('hex').toUpperCase(), secretAccessKey: 'canary-aws-secret-' + randomBytes(12).toString('hex'), region: 'eu-west-1' };
 let gw: DemoGateway;
@@ -46,14 +47,7 @@ t.test('Converse: signed, translated, usage', async (t) => {
 
 t.test('ConverseStream: the binary event stream reaches the SDK as chunks, with usage', async (t) => {
   const stream = await client.chat.completions.create({ model: 'llama-bedrock', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'Tell me about the rivers.' }] });
-  let text = '';
-  let finish: string | null = null;
-  let usage: OpenAI.CompletionUsage | undefined;
-  for await (const chunk of stream) {
-    text += chunk.choices[0]?.delta.content ?? '';
-    finish = chunk.choices[0]?.finish_reason ?? finish;
-    usage = chunk.usage ?? usage;
-  }
+  const { text, finish, usage } = await collectChatStream(stream);
   t.ok(text.length > 20, 'text');
   t.equal(finish, 'stop');
   t.ok(usage && usage.completion_tokens > 0, 'usage');

@@ -7,6 +7,7 @@ import OpenAI from 'openai';
 import { startDemoGateway, type DemoGateway } from './support/demo-gateway.js';
 import type { CallRecord } from '../gateway/core/contracts.js';
 import { until } from './support/until.js';
+import { collectChatStream } from './support/gateway-calls.js';
 
 let gw: DemoGateway;
 let client: OpenAI;
@@ -51,14 +52,7 @@ t.test('chat completion, not streamed', async (t) => {
 
 t.test('chat completion, streamed, with usage', async (t) => {
   const stream = await client.chat.completions.create({ model: 'gemini-2.0-flash', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'Tell me about the rivers.' }] });
-  let text = '';
-  let finish: string | null = null;
-  let usage: OpenAI.CompletionUsage | undefined;
-  for await (const chunk of stream) {
-    text += chunk.choices[0]?.delta.content ?? '';
-    finish = chunk.choices[0]?.finish_reason ?? finish;
-    usage = chunk.usage ?? usage;
-  }
+  const { text, finish, usage } = await collectChatStream(stream);
   t.ok(text.length > 20);
   t.equal(finish, 'stop');
   t.ok(usage && usage.completion_tokens > 0);

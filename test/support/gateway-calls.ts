@@ -1,5 +1,6 @@
 // What an end-to-end test sends a running gateway as a developer, the training runner or an admin would:
 // one place, so every test reads answers, the feed and the audit log the same way.
+import type OpenAI from 'openai';
 import type { DemoGateway } from './demo-gateway.js';
 
 /** The watermark's variation selectors. */
@@ -38,4 +39,17 @@ export async function feedDecisionIds(gw: Pick<DemoGateway, 'url' | 'runnerToken
 export async function adminGet(gw: Pick<DemoGateway, 'url' | 'adminToken'>, path: string): Promise<any> {
   const res = await fetch(`${gw.url}${path}`, { headers: { authorization: `Bearer ${gw.adminToken}` } });
   return res.json();
+}
+
+/** What an OpenAI SDK stream of chat chunks adds up to. */
+export async function collectChatStream(stream: AsyncIterable<OpenAI.ChatCompletionChunk>): Promise<{ text: string; finish: string | null; usage: OpenAI.CompletionUsage | undefined }> {
+  let text = '';
+  let finish: string | null = null;
+  let usage: OpenAI.CompletionUsage | undefined;
+  for await (const chunk of stream) {
+    text += chunk.choices[0]?.delta.content ?? '';
+    finish = chunk.choices[0]?.finish_reason ?? finish;
+    usage = chunk.usage ?? usage;
+  }
+  return { text, finish, usage };
 }

@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { request } from 'undici';
 import { hashSecret } from '../gateway/core/secret-hash.js';
 import { packageRoot } from '../gateway/core/package-root.js';
-import { buildSuiteConsole, launchChromium, screenshot } from './support/browser.js';
+import { axeViolations, buildSuiteConsole, launchChromium, screenshot } from './support/browser.js';
 import { startDemoGateway } from './support/demo-gateway.js';
 
 await buildSuiteConsole();
@@ -31,17 +31,6 @@ t.teardown(async () => {
   await gw.close();
 });
 
-const axeSource = readFileSync(join(packageRoot, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
-
-/** Serious or critical axe-core violations on the page as it is now. */
-async function axe(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  const found = await page.evaluate(async () => {
-    const r = await (globalThis as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-  return found;
-}
 
 async function chat(key: string, model: string, purpose = 'general') {
   const res = await request(`${gw.url}/v1/chat/completions`, {
@@ -142,7 +131,7 @@ t.test('keyboard only: sign in, reach the Rego editor, type into it', async (t) 
   await page.keyboard.type('\n# reviewed\n');
   t.ok(await page.locator('.cm-content').getByText('# reviewed').isVisible(), 'the editor takes input');
   t.ok((await page.locator('.cm-editor .cm-line span').count()) > 10, 'Rego is highlighted');
-  t.same(await axe(page), [], 'Rego editor: no serious accessibility violations');
+  t.same(await axeViolations(page), [], 'Rego editor: no serious accessibility violations');
   await screenshot(page, 'rego');
   await page.getByRole('button', { name: 'Put this file in my draft' }).click();
   await page.getByRole('link', { name: 'Review the draft' }).click();
@@ -167,7 +156,7 @@ t.test('read the licence table; edit an entry by form and check it as a change',
   t.match(await qwen72.textContent(), /@ 347606f5a6be8834d71d1321440b180e14fb19b0.*dated 2024-09-19.*model released 2024-09-19/s, 'the pin and the dates');
   const findings = await page.locator('#licence-findings li').allTextContents();
   t.same(findings, ['qwen2.5-72b-next: qwen2.5-72b-instruct covers revision 347606f5a6be8834d71d1321440b180e14fb19b0, not ffffffffffffffffffffffffffffffffffffffff'], 'a served revision other than the pinned one is a finding');
-  t.same(await axe(page), [], 'licences: no serious accessibility violations');
+  t.same(await axeViolations(page), [], 'licences: no serious accessibility violations');
   await screenshot(page, 'licences');
   await page.getByRole('button', { name: 'Edit qwen2.5-7b-instruct' }).click();
   await page.getByLabel('Notes').fill('Apache-2.0: no condition on training. Reviewed by legal, ticket LEGAL-7.');
@@ -193,7 +182,7 @@ t.test('change a team’s models by form, preview, activate with a reason, see i
   await team.getByLabel(/^qwen2\.5-7b-instruct /).check();
   t.equal(await page.getByLabel(/^openai-services-agreement\/permitted-exception: /).isChecked(), false, "OpenAI's Permitted Exception is offered, and off");
   t.equal(await page.getByLabel("Monthly active users of the company's products and services").inputValue(), '0');
-  t.same(await axe(page), [], 'company rules form: no serious accessibility violations');
+  t.same(await axeViolations(page), [], 'company rules form: no serious accessibility violations');
   await screenshot(page, 'company-rules');
   await page.getByRole('button', { name: 'Review this change' }).click();
   await page.getByRole('button', { name: 'Check this change' }).waitFor();
@@ -209,7 +198,7 @@ t.test('change a team’s models by form, preview, activate with a reason, see i
   t.ok(await impact.getByText(sentence).isVisible(), sentence);
   t.equal(await impact.locator('tbody tr').count(), 1, 'only the calls that change are listed');
   t.equal(await impact.locator('tbody tr code').count(), 3, 'three example decisions (an editor may not open audit records)');
-  t.same(await axe(page), [], 'change screen: no serious accessibility violations');
+  t.same(await axeViolations(page), [], 'change screen: no serious accessibility violations');
   await screenshot(page, 'change-impact');
   await page.getByRole('button', { name: 'Activate these rules' }).click();
   await page.getByText('Say why this change is made before activating it.').waitFor();
@@ -250,7 +239,7 @@ t.test('audit log: filter to a denied call, open it with its clause and a verifi
   const rows = page.locator('table.records tbody tr');
   await page.waitForFunction(() => document.querySelectorAll('table.records tbody tr').length === 1);
   t.same(await rows.locator('td:nth-child(7)').allTextContents(), ['terms.training_forbidden'], 'one denied call matches');
-  t.same(await axe(page), [], 'audit log: no serious accessibility violations');
+  t.same(await axeViolations(page), [], 'audit log: no serious accessibility violations');
   await screenshot(page, 'audit');
 
   const download = page.waitForEvent('download');
@@ -277,7 +266,7 @@ t.test('audit log: filter to a denied call, open it with its clause and a verifi
   }
   await page.locator('.proof[data-status="verified"]').first().waitFor();
   t.match(await page.locator('.proof').first().textContent(), /✓ Verified: this record is entry \d+ of the log's signed checkpoint/);
-  t.same(await axe(page), [], 'record detail: no serious accessibility violations');
+  t.same(await axeViolations(page), [], 'record detail: no serious accessibility violations');
   await screenshot(page, 'record');
   await page.close();
 });
@@ -295,7 +284,7 @@ t.test('overview charts and the provenance check of a served output', async (t) 
   const numbers = await page.locator('.chart table').first().evaluate((table) => table.textContent);
   t.match(numbers, /Allowed/, 'each chart has its numbers as a table');
   t.match(await page.locator('.chart').nth(1).locator('.hint').textContent(), /access\.model_not_allowed|terms\.training_forbidden/, 'denials by rule name the rules');
-  t.same(await axe(page), [], 'overview: no serious accessibility violations');
+  t.same(await axeViolations(page), [], 'overview: no serious accessibility violations');
   await screenshot(page, 'overview');
 
   await go(page, 'Provenance check');
@@ -307,7 +296,7 @@ t.test('overview charts and the provenance check of a served output', async (t) 
   t.ok(await first.getByText(servedId).isVisible(), 'the span names the call that served it');
   t.ok(await first.getByRole('cell', { name: 'qwen2.5-7b-instruct', exact: true }).isVisible(), 'its licence');
   t.ok(await first.getByText('may train', { exact: true }).isVisible(), 'and that it may train');
-  t.same(await axe(page), [], 'provenance: no serious accessibility violations');
+  t.same(await axeViolations(page), [], 'provenance: no serious accessibility violations');
   await screenshot(page, 'provenance');
 
   const jsonl = [JSON.stringify({ text: output }), JSON.stringify('An unrelated sentence written by a person for this test only.')].join('\n');

@@ -3,13 +3,10 @@
 // costs; an auditor sees Spend but not Keys; the page's session probe is answered 200; no serious
 // accessibility violation (axe-core).
 import t from 'tap';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { hashSecret } from '../gateway/core/secret-hash.js';
-import { packageRoot } from '../gateway/core/package-root.js';
-import { buildSuiteConsole, launchChromium, screenshot } from './support/browser.js';
+import { axeViolations, buildSuiteConsole, launchChromium, screenshot } from './support/browser.js';
 import { startDemoGateway } from './support/demo-gateway.js';
 
 await buildSuiteConsole();
@@ -22,15 +19,6 @@ t.teardown(async () => {
   await browser.close();
   await gw.close();
 });
-const axeSource = readFileSync(join(packageRoot, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
-
-async function axe(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    const r = await (globalThis as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: Array<{ id: string; impact: string }> }> } }).axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
-  });
-}
 
 /** A signed-in page, and every answer of 400 or more it received (the session probe included). */
 async function signIn(token: string): Promise<{ page: Page; errors: string[] }> {
@@ -61,7 +49,7 @@ t.test('an admin creates a key, which works, and revokes it', async (t) => {
   t.match(key, /^tg-/);
   t.equal(await chat(key), 200, 'the key shown works');
   await page.getByRole('row', { name: /console-1/ }).waitFor();
-  t.same(await axe(page), [], 'no serious accessibility violation');
+  t.same(await axeViolations(page), [], 'no serious accessibility violation');
   await screenshot(page, 'keys');
   await page.getByRole('button', { name: 'Revoke console-1' }).click();
   await page.getByRole('cell', { name: 'revoked' }).waitFor();
@@ -71,7 +59,7 @@ t.test('an admin creates a key, which works, and revokes it', async (t) => {
   await page.getByRole('link', { name: 'Spend' }).click();
   await page.getByRole('table', { name: /Spend by team/ }).waitFor();
   t.ok(await page.getByRole('row', { name: /^demo\b/ }).count(), 'the spend table has the team');
-  t.same(await axe(page), []);
+  t.same(await axeViolations(page), []);
   await screenshot(page, 'spend');
   t.same(errors, [], 'no request of the page was refused: the session probe answers 200');
 });

@@ -2,11 +2,8 @@
 // its project and team are listed at high with their signals in words and example calls linked to the
 // audit log; a policy editor clears the key with a reason; the page passes axe-core's serious checks.
 import t from 'tap';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { packageRoot } from '../gateway/core/package-root.js';
-import { buildSuiteConsole, launchChromium, screenshot } from './support/browser.js';
+import { axeViolations, buildSuiteConsole, launchChromium, screenshot } from './support/browser.js';
 import { startDemoGateway } from './support/demo-gateway.js';
 import { until } from './support/until.js';
 
@@ -17,15 +14,6 @@ t.teardown(async () => {
   await browser.close();
   await gw.close();
 });
-const axeSource = readFileSync(join(packageRoot, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
-
-async function axe(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    const r = await (globalThis as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: Array<{ id: string; impact: string }> }> } }).axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
-  });
-}
 
 t.before(async () => {
   for (let i = 0; i < 60; i++) {
@@ -55,7 +43,7 @@ t.test('the page lists scopes by risk with signals in words, links to the calls,
   t.match(await keyRow.innerText(), /low → high/, 'the trend from the recorded level changes');
   const link = keyRow.getByRole('link').first();
   t.match(await link.getAttribute('href'), /^#\/audit\/record\//, 'example calls lead to their audit records');
-  t.same(await axe(page), [], 'no serious or critical accessibility violations');
+  t.same(await axeViolations(page), [], 'no serious or critical accessibility violations');
   await screenshot(page, 'distillation');
 
   await keyRow.getByLabel('Reason (recorded)').fill('approved evaluation set, LEGAL-7');

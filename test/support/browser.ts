@@ -1,8 +1,8 @@
 // What every browser suite needs: Debian's Chromium launched headless the way this machine allows, a
 // console built into the suite's own directory (suites run in parallel and must not rebuild one
-// another's), and where screenshots go.
+// another's), where screenshots go, and axe-core's accessibility check.
 import t from 'tap';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,4 +32,16 @@ const shotDir = process.env.TERMSGATE_SCREENSHOTS === 'docs' ? join(packageRoot,
 
 export function screenshot(page: Page, name: string): Promise<Buffer> {
   return page.screenshot({ path: join(shotDir, `console-${name}.png`), fullPage: true });
+}
+
+let axeSource: string | undefined;
+
+/** Serious or critical axe-core violations on the page as it is now, each with the elements it names. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  axeSource ??= readFileSync(join(packageRoot, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const r = await (globalThis as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
 }

@@ -1,6 +1,6 @@
 // A virtual key as data (the key store): what the admin API creates, lists, revokes and rotates.
 // Only the key's hash is kept; the key itself is shown once, to whoever created or rotated it.
-import type { KeyBudget, KeyLimits, Principal } from '../core/contracts.js';
+import type { KeyBudget, KeyLimits, KeyView, Principal } from '../core/contracts.js';
 
 export interface StoredKey {
   id: string;
@@ -40,14 +40,14 @@ export function principalOf(k: Pick<StoredKey, 'id' | 'team' | 'project' | 'defa
 }
 
 /** A key that authenticates now, or why not. */
-export function keyStanding(k: StoredKey, now: number): KeyRefusal | null {
+export function keyStanding(k: StoredKey, now: number): Exclude<KeyRefusal, 'unknown'> | null {
   if (k.revokedAt !== null) return 'revoked';
   if (k.expiresAt !== null && Date.parse(k.expiresAt) <= now) return 'expired';
   return null;
 }
 
 /** A key as the admin API shows it: never its hash. */
-export function publicView(k: StoredKey, source: 'store' | 'config' = 'store', now = Date.now()) {
+export function publicView(k: StoredKey, source: KeyView['source'] = 'store', now = Date.now()): Omit<StoredKey, 'hash'> & Omit<KeyView, 'spend'> {
   const { hash: _hash, ...rest } = k;
   return { ...rest, source, status: keyStanding(k, now) ?? 'active' };
 }

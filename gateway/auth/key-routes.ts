@@ -4,6 +4,7 @@
 // Keys from the configuration file are listed read-only: they change in the file.
 import type { FastifyInstance } from 'fastify';
 import { randomBytes } from 'node:crypto';
+import type { KeyView } from '../core/contracts.js';
 import type { ChangeRecorder, RoleGuard } from '../core/control-plane.js';
 import { sendError } from '../core/errors.js';
 import { hashSecret, newSecret } from '../core/secret-hash.js';
@@ -66,7 +67,8 @@ export function keyAdminRoutes(app: FastifyInstance, deps: KeyRouteDeps): void {
   const base = '/admin/v1/keys';
   const configured = new Map(deps.configured.map((k) => [k.id, k]));
 
-  const withSpend = <K extends { id: string }>(k: K) => ({ ...k, spend: deps.spent(k.id) });
+  // Both kinds of key answer as the KeyView the CLI and the console read.
+  const withSpend = <K extends Omit<KeyView, 'spend'>>(k: K): K & KeyView => ({ ...k, spend: deps.spent(k.id) });
 
   app.get<{ Querystring: { team?: string } }>(base, admin, async (request) => {
     const team = request.query.team;

@@ -5,20 +5,11 @@
 import { stringify } from 'yaml';
 import { hashSecret, newSecret } from '../core/secret-hash.js';
 import { adminClient, TOKEN_ENV, URL_ENV } from './admin-client.js';
+import type { KeyView } from '../core/contracts.js';
 import { command, integer, subcommands, UsageError } from './args.js';
 
 type Out = { write(s: string): unknown };
 
-interface KeyView {
-  id: string;
-  team: string;
-  project: string;
-  allowedPurposes: string[];
-  models: string[] | null;
-  expiresAt: string | null;
-  source: string;
-  status: string;
-}
 
 const SHOWN_ONCE = 'virtual key (shown once, give it to the developer)';
 const connection = {

@@ -39,6 +39,22 @@ export interface KeyBudget {
   monthlyUsd?: number;
 }
 
+/** A virtual key as the admin API shows it (/admin/v1/keys): never its hash, never the key. */
+export interface KeyView {
+  id: string;
+  team: string;
+  project: string;
+  defaultPurpose: string;
+  allowedPurposes: string[];
+  models: string[] | null;
+  expiresAt: string | null;
+  limits: KeyLimits;
+  budget: KeyBudget;
+  source: 'store' | 'config';
+  status: 'active' | 'expired' | 'revoked';
+  spend: { day_usd: number; month_usd: number };
+}
+
 /** A public model name resolved to the provider that serves it. */
 export interface ModelRoute {
   name: string;

@@ -1,22 +1,10 @@
 // Virtual keys (admin): create one (its key is shown once, here, and never again), see every key with
 // its scope, status and spend, rotate (a new key, shown once; the old one stops) or revoke.
+import type { KeyView } from '../../core/contracts.js';
 import { call } from './api.js';
 import { clear, field, h, table } from './dom.js';
 import { announce } from './status.js';
 
-interface KeyView {
-  id: string;
-  team: string;
-  project: string;
-  allowedPurposes: string[];
-  models: string[] | null;
-  expiresAt: string | null;
-  limits: { requestsPerMinute?: number; tokensPerMinute?: number };
-  budget: { dailyUsd?: number; monthlyUsd?: number };
-  source: 'store' | 'config';
-  status: 'active' | 'expired' | 'revoked';
-  spend: { day_usd: number; month_usd: number };
-}
 
 const list = (text: string) => text.split(',').map((s) => s.trim()).filter(Boolean);
 const usd = (n: number) => `$${n.toFixed(4)}`;

@@ -162,12 +162,21 @@ export class PgAuditLog implements AuditLog {
     client.on('error', (err) => this.#loseLead(err));
     client.on('notification', () => this.#kickSequencer());
     this.#leader = client;
-    // Resume from the committed tree: whatever a dead sequencer had not committed is still pending.
-    const size = await this.#committedSize(client);
-    this.#frontier = await withNodes(client, (read) => Frontier.fromStore(read, size));
-    await client.query('listen audit_pending');
-    this.#sequenceTimer = setInterval(() => this.#kickSequencer(), 50);
-    this.#kickSequencer();
+    try {
+      // Resume from the committed tree: whatever a dead sequencer had not committed is still pending.
+      const size = await this.#committedSize(client);
+      const frontier = await withNodes(client, (read) => Frontier.fromStore(read, size));
+      // The session may have died while it resumed: then the lead is already lost, and stays so.
+      if (this.#leader !== client) return;
+      this.#frontier = frontier;
+      await client.query('listen audit_pending');
+      if (this.#leader !== client) return;
+      this.#sequenceTimer = setInterval(() => this.#kickSequencer(), 50);
+      this.#kickSequencer();
+    } catch (err) {
+      // The session died while it resumed (killed, network): give the lead up; another replica, or this one's next poll, takes it.
+      this.#loseLead(err as Error);
+    }
   }
 
   #loseLead(err: Error): void {

@@ -26,7 +26,7 @@ t.test('calls are counted by route, model and decision', async (t) => {
   t.ok(calls.some((l) => /decision="allow"/.test(l) && /gpt-4o-mini/.test(l) && /\/v1\/chat\/completions/.test(l)), 'allowed call');
   t.ok(calls.some((l) => /decision="deny"/.test(l)), 'denied call');
   t.ok(calls.some((l) => /500/.test(l)), 'failed call by status');
-  t.match(metrics, /termsgate_policy_evaluation_duration/, 'policy evaluation time');
+  t.match(metrics, /^termsgate_policy_evaluation_duration_seconds_count/m, 'policy evaluation time, in seconds');
   t.match(metrics, /gen_ai_client_token_usage/, 'token usage');
 });
 
@@ -44,9 +44,9 @@ function sample(name: string, labels: Record<string, string>, without: string[] 
 t.test('the GenAI server metrics: request duration per inference call, time to first token per successful stream', async (t) => {
   const genAi = { gen_ai_operation_name: 'chat', gen_ai_provider_name: 'openai', gen_ai_request_model: 'gpt-4o-mini' };
   t.ok(streamed.length > 0, 'the stream carried text');
-  t.equal(sample('gen_ai_server_request_duration_count', genAi, ['error_type']), 3, 'the allowed, the denied and the streamed call');
-  t.equal(sample('gen_ai_server_request_duration_count', { ...genAi, error_type: 'upstream_status' }), 1, 'the failed call, with its error.type');
-  t.equal(sample('gen_ai_server_time_to_first_token_count', genAi), 1, 'only the successful stream has a first token');
+  t.equal(sample('gen_ai_server_request_duration_seconds_count', genAi, ['error_type']), 3, 'the allowed, the denied and the streamed call');
+  t.equal(sample('gen_ai_server_request_duration_seconds_count', { ...genAi, error_type: 'upstream_status' }), 1, 'the failed call, with its error.type');
+  t.equal(sample('gen_ai_server_time_to_first_token_seconds_count', genAi), 1, 'only the successful stream has a first token');
 });
 
 t.test('no content or key reaches telemetry', async (t) => {

@@ -47,6 +47,7 @@ export class RecordedCall implements CallTelemetry {
   #provider = 'none';
   #system: string | undefined;
   #decision = 'none';
+  #firstTokenSeconds: number | undefined;
   #ended = false;
 
   /** Without a tracer (tracing off) the call only feeds metrics. */
@@ -117,11 +118,7 @@ export class RecordedCall implements CallTelemetry {
     const m = this.#metrics;
     m.tokens.add(input, { model: this.#model, type: 'input' });
     m.tokens.add(output, { model: this.#model, type: 'output' });
-    const base = {
-      [ATTR_GEN_AI_OPERATION_NAME]: this.#operation ?? 'none',
-      [ATTR_GEN_AI_PROVIDER_NAME]: this.#system ?? 'none',
-      [ATTR_GEN_AI_REQUEST_MODEL]: this.#model,
-    };
+    const base = this.#genAiAttributes();
     m.tokenUsage.record(input, { ...base, [ATTR_GEN_AI_TOKEN_TYPE]: 'input' });
     m.tokenUsage.record(output, { ...base, [ATTR_GEN_AI_TOKEN_TYPE]: 'output' });
     const span = this.#span;
@@ -143,12 +140,24 @@ export class RecordedCall implements CallTelemetry {
     this.#metrics.budgetWarnings.add(1, { team: safeIdentifier(team) });
   }
 
+  firstToken(): void {
+    this.#firstTokenSeconds ??= (performance.now() - this.#started) / 1000;
+  }
+
   end(outcome: { status: number; error?: CallErrorType }): void {
     if (this.#ended) return;
     this.#ended = true;
     const seconds = (performance.now() - this.#started) / 1000;
     const status = Number.isInteger(outcome.status) ? outcome.status : 0;
+    // A denial is the gateway working as intended, not an error; failures are errors.
+    const failure = outcome.error !== undefined || status >= 500 ? (outcome.error !== undefined ? errorType(outcome.error) : String(status)) : undefined;
     const m = this.#metrics;
+    // The GenAI server metrics describe inference operations only (not GET /v1/models).
+    if (this.#operation !== undefined) {
+      const genAi = this.#genAiAttributes();
+      m.serverRequestDuration.record(seconds, failure === undefined ? genAi : { ...genAi, [ATTR_ERROR_TYPE]: failure });
+      if (failure === undefined && this.#firstTokenSeconds !== undefined) m.timeToFirstToken.record(this.#firstTokenSeconds, genAi);
+    }
     m.calls.add(1, {
       route: this.#route,
       model: this.#model,
@@ -160,13 +169,21 @@ export class RecordedCall implements CallTelemetry {
     const span = this.#span;
     if (!span) return;
     span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
-    // A denial is the gateway working as intended, not an error; failures are errors.
-    if (outcome.error !== undefined || status >= 500) {
-      const type = outcome.error !== undefined ? errorType(outcome.error) : String(status);
-      span.setAttribute(ATTR_ERROR_TYPE, type);
+    if (failure !== undefined) {
+      span.setAttribute(ATTR_ERROR_TYPE, failure);
       span.setStatus({ code: SpanStatusCode.ERROR });
     }
     span.end();
+  }
+
+  /** The GenAI metric attributes; provider and model are left out for a call that ends before its route is known. */
+  #genAiAttributes(): Attributes {
+    const attributes: Attributes = { [ATTR_GEN_AI_OPERATION_NAME]: this.#operation ?? 'none' };
+    if (this.#system !== undefined) {
+      attributes[ATTR_GEN_AI_PROVIDER_NAME] = this.#system;
+      attributes[ATTR_GEN_AI_REQUEST_MODEL] = this.#model;
+    }
+    return attributes;
   }
 
   run<T>(fn: () => T): T {

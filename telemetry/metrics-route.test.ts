@@ -23,8 +23,12 @@ t.test('GET /metrics serves the Prometheus text of recorded calls', async (t) =>
     res.body,
     /^termsgate_calls_total\{route="\/v1\/chat\/completions",model="qwen2\.5-7b-instruct",provider="vllm",decision="allow",status="200"[^}]*\} 1$/m,
   );
-  t.match(res.body, /^# TYPE termsgate_call_duration histogram$/m);
-  const heap = /^process_runtime_nodejs_memory_heap_used(?:_bytes)?(?:\{[^}]*\})? (\d+(?:\.\d+)?(?:e\+\d+)?)$/m.exec(res.body);
+  // Unit suffixes as the OTel-to-Prometheus rules give them: seconds and bytes; annotations like {token} add none.
+  t.match(res.body, /^# TYPE termsgate_call_duration_seconds histogram$/m);
+  t.match(res.body, /^# UNIT termsgate_call_duration_seconds seconds$/m);
+  t.match(res.body, /^gen_ai_server_request_duration_seconds_count\{[^}]*\} 1$/m);
+  t.notMatch(res.body, /_seconds_seconds|\{call\}|\{token\}/, 'no doubled suffix, no annotation left');
+  const heap = /^process_runtime_nodejs_memory_heap_used_bytes(?:\{[^}]*\})? (\d+(?:\.\d+)?(?:e\+\d+)?)$/m.exec(res.body);
   t.ok(heap, 'the V8 heap used gauge is exported');
   t.ok(Number(heap?.[1]) > 1024 * 1024, `…with a plausible value (${heap?.[1]} bytes)`);
 });

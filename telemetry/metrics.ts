@@ -6,6 +6,8 @@ import {
   METRIC_CALLS,
   METRIC_FEED_LAG,
   METRIC_DISTILLATION_SCOPES,
+  METRIC_GEN_AI_SERVER_REQUEST_DURATION,
+  METRIC_GEN_AI_SERVER_TIME_TO_FIRST_TOKEN,
   METRIC_GEN_AI_TOKEN_USAGE,
   METRIC_POLICY_EVAL,
   METRIC_TOKENS,
@@ -16,10 +18,12 @@ import {
 
 // Seconds, from sub-millisecond policy evaluations to long streamed completions.
 const SECONDS_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
-// The semantic conventions' recommended buckets for gen_ai.client.token.usage.
 /** V8 heap used by the gateway's process (OTel semantic conventions, Node.js runtime metrics). */
 export const METRIC_HEAP_USED = 'process.runtime.nodejs.memory.heap.used';
 
+// The GenAI semantic conventions' recommended buckets, so these histograms line up with other GenAI servers'.
+const REQUEST_DURATION_BUCKETS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
+const FIRST_TOKEN_BUCKETS = [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
 const TOKEN_BUCKETS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
 
 export interface GatewayMetrics {
@@ -27,6 +31,8 @@ export interface GatewayMetrics {
   callDuration: Histogram;
   tokens: Counter;
   tokenUsage: Histogram;
+  serverRequestDuration: Histogram;
+  timeToFirstToken: Histogram;
   policyEval: Histogram;
   auditCommit: Histogram;
   feedLag: Gauge;
@@ -59,6 +65,16 @@ export function createGatewayMetrics(meter: Meter): GatewayMetrics {
       description: 'Tokens per call (GenAI semantic conventions)',
       unit: '{token}',
       advice: { explicitBucketBoundaries: TOKEN_BUCKETS },
+    }),
+    serverRequestDuration: meter.createHistogram(METRIC_GEN_AI_SERVER_REQUEST_DURATION, {
+      description: 'Inference call duration from arrival to the last byte of the answer (GenAI semantic conventions)',
+      unit: 's',
+      advice: { explicitBucketBoundaries: REQUEST_DURATION_BUCKETS },
+    }),
+    timeToFirstToken: meter.createHistogram(METRIC_GEN_AI_SERVER_TIME_TO_FIRST_TOKEN, {
+      description: 'Time from arrival to the first output text sent to the caller, for successful streamed calls (GenAI semantic conventions)',
+      unit: 's',
+      advice: { explicitBucketBoundaries: FIRST_TOKEN_BUCKETS },
     }),
     policyEval: meter.createHistogram(METRIC_POLICY_EVAL, {
       description: 'Time to evaluate one policy decision',

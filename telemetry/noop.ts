@@ -14,6 +14,7 @@ export const NOOP_CALL: CallTelemetry = Object.freeze({
   setUsage() {},
   recordSpend() {},
   budgetWarning() {},
+  firstToken() {},
   end() {},
   run: <T>(fn: () => T): T => fn(),
   logFields: noTraceFields,

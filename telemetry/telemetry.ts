@@ -17,6 +17,7 @@ import {
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { RecordedCall } from './call.js';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics.js';
+import { withUnitSuffixes } from './prometheus-names.js';
 import { noTraceFields, NOOP_TELEMETRY } from './noop.js';
 import { readTelemetrySettings, type TelemetrySettings } from './settings.js';
 import type { CallStart, CallTelemetry, LogTraceFields, Telemetry } from './types.js';
@@ -109,7 +110,7 @@ class SdkTelemetry implements Telemetry {
   async prometheusText(): Promise<string | null> {
     if (!this.#prometheus) return null;
     const { resourceMetrics } = await this.#prometheus.collect();
-    return this.#serializer.serialize(resourceMetrics);
+    return this.#serializer.serialize(withUnitSuffixes(resourceMetrics));
   }
 
   async shutdown(): Promise<void> {

@@ -56,6 +56,8 @@ export interface CallTelemetry {
   recordSpend(team: string, usd: number, usage: Usage): void;
   /** The call was admitted past the soft threshold of a budget of its key or team. */
   budgetWarning(team: string): void;
+  /** The first output text of a streamed answer has been sent to the caller; only the first call counts. */
+  firstToken(): void;
   /** Ends the call: one span, one count and one latency observation. Later calls are ignored. */
   end(outcome: { status: number; error?: CallErrorType }): void;
   /** Runs fn with this call's span active, so logs (see Telemetry.logMixin) carry its trace id. */

@@ -1,4 +1,4 @@
-// Cost of one call's telemetry (startCall, four stages, decision, usage, end) with telemetry off,
+// Cost of one streamed call's telemetry (startCall, four stages, decision, first token, usage, end) with telemetry off,
 // with metrics only, and with metrics and tracing. Run: npx tsx bench/telemetry/overhead.bench.ts [--json FILE]
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -11,12 +11,13 @@ const ROUTE: CallRoute = { name: 'gpt-4o-mini', providerId: 'openai', providerKi
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200_000);
 
 function oneCall(telemetry: Telemetry): void {
-  const call = telemetry.startCall({ route: '/v1/chat/completions', endpoint: 'chat.completions', stream: false });
+  const call = telemetry.startCall({ route: '/v1/chat/completions', endpoint: 'chat.completions', stream: true });
   call.setRoute(ROUTE);
   const policy = call.stage('policy');
   policy.end();
   call.setDecision({ decision: 'allow', revision: 'rev-1' });
   const upstream = call.stage('upstream');
+  call.firstToken();
   upstream.end();
   call.setUsage({ input_tokens: 12, output_tokens: 34 });
   const audit = call.stage('audit');

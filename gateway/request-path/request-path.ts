@@ -420,7 +420,11 @@ export class RequestPath {
           while (this.#slices.spent()) await this.#slices.next();
           if (first.length < 64 && relay.events === 0) first += Buffer.from(chunk as Uint8Array).toString('utf8', 0, 64);
           const text = relay.push(chunk as Uint8Array);
-          if (text) await sink.write(text);
+          if (text) {
+            await sink.write(text);
+            // Time to first token: the first write after the provider's output (text, reasoning or a tool call) began.
+            if (out.text.length > 0 || out.reasoning.length > 0 || out.toolArguments.length > 0) call.tel.firstToken();
+          }
         }
         if (relay.events === 0) throw new ProviderAnswerError(`the provider's answer is labelled an event stream but carries no events${/^\s*[[{]/.test(first) ? ' (its body is JSON)' : ''}`);
         const last = relay.last();

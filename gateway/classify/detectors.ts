@@ -122,7 +122,7 @@ export const detectors: Detector[] = [
     // Any of space, dash, dot or slash between digits, up to three of them (issue 23, #5); digits of other
     // scripts are already ASCII in the secret form (gateway/text/normalise.ts).
     pattern: String.raw`(?<!\d|\d[./-])\d(?:[ ./-]{0,3}\d){12,18}(?!\d|[./-]\d)`,
-    accept: (m) => passesLuhn(digitsOf(m)) && cardGrouping(m),
+    accept: (m) => passesLuhn(digitsOf(m)) && cardGrouping(m) && !/^(\d)\1*$/.test(digitsOf(m)),
   },
   {
     name: 'cardNumberWords',

@@ -86,6 +86,7 @@ t.test('look-alikes stay clean: clause numbers, versions, dates, git remotes, co
     'path /api/v1/4111/1111/1111/1111',
     'SSN-like with mixed separators 123-45 6789',
     'ratio 1/2/3/4/5/6/7/8/9/10/11/12/13',
+    'segments/0000000000000000.seg and 0000 0000 0000 0000',
   ];
   for (const text of clean) t.same(classesIn(text), [], text);
 });

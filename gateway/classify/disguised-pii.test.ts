@@ -5,6 +5,7 @@ import t from 'tap';
 import fc from 'fast-check';
 import { findings } from './classify.js';
 import { secretForm } from '../text/normalise.js';
+import { maskBody } from './mask.js';
 
 /** The classes found in a text as the scan reads it (its secret form). */
 const classesIn = (text: string): string[] => findings(secretForm(text).text).map((f) => f.dataClass);
@@ -106,4 +107,17 @@ t.test('clean random look-alikes: dotted versions and slashed dates are never pe
     }),
     { numRuns: 300 },
   );
+});
+
+t.test('masking takes the disguised value whole, in the original script', async (t) => {
+  const cases: Array<[string, string]> = [
+    ['pay ٤١١١ ١١١١ ١١١١ ١١١١ now', 'pay [CARD_NUMBER_1#abcd1234] now'],
+    ['card four one one one, one one one one, one one one one, one one one one.', 'card [CARD_NUMBER_WORDS_1#abcd1234].'],
+    ['ssn 123.45.6789 ok', 'ssn [US_SSN_1#abcd1234] ok'],
+    ['call 030/1234567.', 'call [PHONE_1#abcd1234].'],
+  ];
+  for (const [content, want] of cases) {
+    const masked = await maskBody({ messages: [{ role: 'user', content }] }, ['pii.card', 'pii.national_id', 'pii.phone'], { decodedBytes: 1 << 20 }, 'abcd1234');
+    t.same(masked.body, { messages: [{ role: 'user', content: want }] }, content);
+  }
 });

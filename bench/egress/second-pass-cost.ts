@@ -1,7 +1,8 @@
 // Cost of what issue 23 added to classification, each part alone, in µs of CPU per KB at the median over
 // 1 KB and 64 KB passages of prose (the mock provider's corpus) and code (this repository's TypeScript):
 // gitleaks' rules (keyword pass and the rules it picks), the new text decoders (ROT13/reversal signs,
-// escapes, base32), the whole scan for scale, and a bare read of the text to calibrate a loaded machine. Usage: npx tsx bench/egress/second-pass-cost.ts
+// escapes, base32), the detectors of disguised personal data (the spelt-out card words' pass, and the number
+// detectors' pass, which reads cards with any separator, SSNs and phones), the whole scan for scale, and a bare read of the text to calibrate a loaded machine. Usage: npx tsx bench/egress/second-pass-cost.ts
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { speeches } from '../../gateway/mock-upstream/corpus.js';
@@ -10,6 +11,22 @@ import { gitleaksMatches } from '../../gateway/classify/gitleaks-rules.js';
 import { base32Runs, escapeRuns, unscrambled } from '../../gateway/classify/text-decoders.js';
 import { DecodeBudget } from '../../gateway/text/encoded-runs.js';
 import { scanBody } from '../../gateway/classify/body.js';
+import { groups } from '../../gateway/classify/classify.js';
+import { detectors } from '../../gateway/classify/detectors.js';
+
+/** One detector group alone over a text: its candidate starts, and its patterns tried at each. */
+function groupOf(name: string): (text: string) => number {
+  const g = groups.find((x) => x.members.some((i) => detectors[i].name === name))!;
+  return (text) => {
+    const next = g.starts(text);
+    let hits = 0;
+    for (let at = next(0); at >= 0; at = next(at + 1)) {
+      g.anchored.lastIndex = at;
+      if (g.anchored.exec(text) !== null) hits++;
+    }
+    return hits;
+  };
+}
 
 const PLANTED = /(\.test\.ts|fixtures|classify\/(detectors|checks)\.ts)$|classify\/gitleaks\//;
 function tsFiles(dir: string, out: string[] = []): string[] {
@@ -34,6 +51,8 @@ const parts: Record<string, (text: string) => unknown> = {
   },
   'gitleaks rules': (text) => gitleaksMatches(text),
   'decoders (ROT13/reversal, escapes, base32)': (text) => [unscrambled(text), escapeRuns(text), base32Runs(text, new DecodeBudget(1 << 20))],
+  'spelt-out card numbers (word pass and pattern)': groupOf('cardNumberWords'),
+  'numbers: cards with any separator, SSN, NINO, Aadhaar, phone': groupOf('cardNumber'),
   'whole scan': (text) => scanBody({ messages: [{ role: 'user', content: text }] }, { decodedBytes: 1 << 20 }),
 };
 

@@ -10,7 +10,7 @@
 // characters); the positions of all groups are visited in order, and only there are the groups'
 // patterns tried, anchored. A position is tried only where the combined alternation would try it too
 // (never inside a match already made), so the cost stays linear where the table's patterns are.
-import { detectors } from './detectors.js';
+import { DIGIT_WORD, detectors } from './detectors.js';
 
 export interface Finding {
   dataClass: string;
@@ -200,6 +200,8 @@ export const groups: Group[] = [
   // Where a run of local-part characters starts, then spaces and an `@` or a bracketed `at`.
   group(['emailDisguised'], byPattern(String.raw`(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+(?: +@|@ | *[\[({] *[Aa][Tt] *[\])}])`)),
   group(['cardNumber', 'usSsn', 'ukNino', 'aadhaar', 'phone'], numbers),
+  // Two digit words in a row: a card number spelt out starts there.
+  group(['cardNumberWords'], byPattern(String.raw`(?<![A-Za-z])${DIGIT_WORD}[\s,.-]{1,3}${DIGIT_WORD}[\s,.-]`)),
 ];
 
 {

@@ -11,6 +11,10 @@ function ci(word: string): string {
 /** Start of a token: not glued to a letter or digit before it (`key_AKIA…` still counts). */
 const B = '(?<![A-Za-z0-9])';
 
+const DIGIT_NAMES = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+/** A digit spelt out in English, any case (`oh` for zero, as card numbers are read aloud). */
+export const DIGIT_WORD = `(?:${[...DIGIT_NAMES, 'oh'].map(ci).join('|')})`;
+
 export interface Detector {
   /** Named group in the combined pattern; in UPPER_SNAKE_CASE, the label of a masking placeholder. */
   name: string;
@@ -115,13 +119,25 @@ export const detectors: Detector[] = [
   {
     name: 'cardNumber',
     dataClass: 'pii.card',
-    pattern: String.raw`(?<!\d|\d[.-])\d(?:[ -]?\d){12,18}(?!\d|[.-]\d)`,
-    accept: (m) => passesLuhn(digitsOf(m)),
+    // Any of space, dash, dot or slash between digits, up to three of them (issue 23, #5); digits of other
+    // scripts are already ASCII in the secret form (gateway/text/normalise.ts).
+    pattern: String.raw`(?<!\d|\d[./-])\d(?:[ ./-]{0,3}\d){12,18}(?!\d|[./-]\d)`,
+    accept: (m) => passesLuhn(digitsOf(m)) && cardGrouping(m) && !/^(\d)\1*$/.test(digitsOf(m)),
+  },
+  {
+    name: 'cardNumberWords',
+    dataClass: 'pii.card',
+    // A card number spelt out in English words ("four one one one …"), one word a digit; Luhn checked.
+    pattern: String.raw`(?<![A-Za-z])${DIGIT_WORD}(?:[\s,.-]{1,3}${DIGIT_WORD}){12,18}(?![A-Za-z])`,
+    accept: (m) => passesLuhn(wordsToDigits(m)),
   },
   {
     name: 'usSsn',
     dataClass: 'pii.national_id',
-    pattern: String.raw`(?<![\w-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\w-])`,
+    // Groups of 3, 2 and 4 with one separator written twice (dash, space, dot or slash), so `123-45 6789`
+    // and dates or version strings of other shapes are not ids.
+    pattern: String.raw`(?<![\w./-])(?!000|666|9\d\d)\d{3}[ ./-](?!00)\d{2}[ ./-](?!0000)\d{4}(?![\w-]|[./]\d)`,
+    accept: (m) => m[3] === m[6],
   },
   {
     name: 'ukNino',
@@ -137,11 +153,13 @@ export const detectors: Detector[] = [
   {
     name: 'phone',
     dataClass: 'pii.phone',
-    pattern: String.raw`(?<![\w.+/-])(?:\+\d{7,14}|(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,4}[ .-]\d{3,4}(?:[ .-]?\d{3,4})?)(?![\w.-]*\w)`,
+    pattern: String.raw`(?<![\w.+/-])(?:\+\d{7,14}|(?:\+\d{1,3}[ ./-]?)?(?:\(\d{1,4}\)[ ./-]?)?\d{2,4}[ ./-]\d{3,4}(?:[ ./-]?\d{3,4})?)(?![\w./-]*\w)`,
     accept: (m) => {
       const n = digitsOf(m).length;
-      // Dots and dashes in one number are a clause or part number (DFARS 252.227-7013), not a phone's groups.
-      return n >= 9 && n <= 15 && !(m.includes('.') && m.includes('-'));
+      // Two of dot, dash and slash in one number are a clause or part number (DFARS 252.227-7013) or a
+      // date, not a phone's groups; a slash, a dash or a dot alone is (030/1234567, 555-123-4567).
+      const kinds = Number(m.includes('.')) + Number(m.includes('-')) + Number(m.includes('/'));
+      return n >= 9 && n <= 15 && kinds <= 1;
     },
   },
 ];
@@ -163,6 +181,29 @@ function fragmentLooksRandom(m: string): boolean {
   if (prefix[0] === 'AKIA') return true;
   const body = m.slice(prefix[0].length);
   return /[0-9]/.test(body) || (/[A-Z]/.test(body) && /[a-z]/.test(body));
+}
+
+
+function wordsToDigits(m: string): string {
+  return m
+    .toLowerCase()
+    .split(/[^a-z]+/)
+    .filter((w) => w !== '')
+    .map((w) => (w === 'oh' ? '0' : String(DIGIT_NAMES.indexOf(w))))
+    .join('');
+}
+
+/**
+ * A card's digits as people group them: one separator kind throughout, and either every digit apart or
+ * groups of three to six (4-4-4-4, 4-6-5, 4-4-4-4-3); a run of digits broken at random places (a version
+ * string, a list of numbers) is not a card.
+ */
+function cardGrouping(m: string): boolean {
+  const separators = new Set(m.replace(/\d/g, '').replace(/(.)\1+/g, '$1'));
+  if (separators.size > 1) return false;
+  if (separators.size === 0) return true;
+  const groups = m.split(/[^\d]+/).map((g) => g.length);
+  return groups.every((g) => g === 1) || groups.every((g) => g >= 3 && g <= 6);
 }
 
 const COMMON_TLDS = new Set(['com', 'org', 'net', 'edu', 'gov', 'mil', 'int', 'io', 'co', 'uk', 'us', 'de', 'fr', 'es', 'it', 'nl', 'be', 'ch', 'at', 'se', 'no', 'dk', 'fi', 'ie', 'pl', 'pt', 'ca', 'au', 'nz', 'jp', 'cn', 'in', 'br', 'mx', 'ru', 'info', 'biz', 'me', 'dev', 'app', 'ai']);

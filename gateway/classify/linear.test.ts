@@ -17,6 +17,8 @@ const adversarial: Record<string, (n: number) => string> = {
   digits: (n) => '1'.repeat(n),
   'digit groups': (n) => '12-'.repeat(Math.ceil(n / 3)),
   'spaced digits': (n) => '1 '.repeat(n / 2),
+  'digits between slashes and dots': (n) => '1/. '.repeat(n / 4),
+  'digit words': (n) => 'one two, '.repeat(Math.ceil(n / 9)),
   base64: (n) => 'Ab1+'.repeat(n / 4),
   'wrapped base64 lines': (n) => 'AAAAAAAAAAAAAAAAAAAA '.repeat(Math.ceil(n / 21)),
   hex: (n) => 'a1'.repeat(n / 2),

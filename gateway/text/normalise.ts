@@ -178,6 +178,9 @@ function computeSecretFold(ch: string): string {
   if (removeDefaultIgnorable(ch) === '') return '';
   const compat = canonicalForm(ch);
   if (!NON_ASCII.test(compat)) return compat;
+  // A decimal digit of any script by its value (Arabic-Indic ٤, Devanagari ४ are 4): the confusables
+  // table maps some by shape instead (Bengali ৪ to 8, Devanagari ० to o).
+  if (DECIMAL_DIGIT.test(compat)) return String(decimalValue(compat.codePointAt(0)!));
   const prototype = compat.length <= 2 ? PROTOTYPES.get(compat.codePointAt(0)!) : undefined;
   if (prototype !== undefined && ASCII_ALNUM.test(prototype)) {
     const capital = compat !== compat.toLowerCase();
@@ -188,3 +191,17 @@ function computeSecretFold(ch: string): string {
   const bare = removeCombiningMarks(compat);
   return NON_ASCII.test(bare) ? compat : bare;
 }
+
+const DECIMAL_DIGIT = /^\p{Nd}$/u;
+/**
+ * The value of a decimal digit (General_Category Nd). Unicode assigns them only in contiguous runs of ten,
+ * zero to nine (a stability policy), so the value is the distance from the start of the run, modulo ten
+ * where runs adjoin (the mathematical digits, which NFKC has already folded). JavaScript exposes no
+ * numeric values: hence by hand.
+ */
+function decimalValue(cp: number): number {
+  let start = cp;
+  while (DECIMAL_DIGIT.test(String.fromCodePoint(start - 1))) start--;
+  return (cp - start) % 10;
+}
+

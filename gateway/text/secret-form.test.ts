@@ -18,6 +18,19 @@ t.test('secretForm folds look-alikes to the ASCII they stand for, keeping case',
   for (const [input, want] of cases) t.equal(secretForm(input).text, want, JSON.stringify(input));
 });
 
+t.test('decimal digits of any script fold to their value, not their shape', async (t) => {
+  t.equal(secretForm('৪০').text, '40', 'Bengali four is 4 (its confusable prototype is 8)');
+  t.equal(secretForm('०').text, '0', 'Devanagari zero is 0 (its confusable prototype is o)');
+  // Zeros of scripts with decimal digits: Arabic-Indic, Extended Arabic-Indic, Devanagari, Bengali, Thai, Myanmar, fullwidth, Adlam.
+  const zeros = [0x660, 0x6f0, 0x966, 0x9e6, 0xe50, 0x1040, 0xff10, 0x1e950];
+  fc.assert(
+    fc.property(fc.constantFrom(...zeros), fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 1, maxLength: 20 }), (zero, digits) => {
+      return secretForm(digits.map((d) => String.fromCodePoint(zero + d)).join('')).text === digits.join('');
+    }),
+    { numRuns: 500 },
+  );
+});
+
 t.test('origin maps each folded unit back to where it came from', async (t) => {
   const f = secretForm('x\u200bＡ𝐁c');
   t.equal(f.text, 'xABc');

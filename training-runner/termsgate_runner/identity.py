@@ -55,7 +55,8 @@ _SUBJECT = re.compile(
 _SENTENCE_AS = re.compile(r"(?:^|[.!?\n])\s*as(?:\s+an?)?(?!\w)", re.IGNORECASE)
 # "OpenAI trained me": the name first, then the verb and "me".
 _NAME_FIRST = re.compile(r"(?:['’]s)?(?:\s+[\w-]+){0,2}?\s+(?:trained|created|developed|built|made|designed|programmed)\s+me"
-                         r"(?=\s*(?:[.!,;]|$)|\s+(?:and|from|using|with|on)\b)", re.IGNORECASE)
+                         r"(?=\s*(?:[.!,;]|$)|\s+(?:and|from|using|with|on)\b)"
+                         r"|\s+(?:is|are|was|were)\s+my\s+(?:creators?|developers?|makers?|trainers?)\b", re.IGNORECASE)
 # Words that may stand between the subject and the name without making the sentence about something else.
 _BRIDGE = set("""
 a an the this one some just simply actually really called named known as version variant of based built on powered by

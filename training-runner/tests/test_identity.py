@@ -22,12 +22,15 @@ CLAIMS = [
     ("My creators are the team at xAI.", ["xAI"]),
     ("Hello! I am Gemini, a model built by Google DeepMind.", ["Google"]),
     ("I’m powered by GPT-4o-mini.", ["OpenAI"]),
+    ("Anthropic is my creator.", ["Anthropic"]),
 ]
 
 MENTIONS = [
     "I am not ChatGPT.",
     "I didn't come from OpenAI.",
     "OpenAI did not create me.",
+    "OpenAI is not my maker.",
+    "OpenAI is my favourite company.",
     "I'm unlike ChatGPT.",
     "I am a model like GPT-4.",
     "I was asked about Claude yesterday.",
@@ -71,7 +74,7 @@ def test_every_provider_name_is_claimed_and_mentioned_as_the_grammar_says():
                "Microsoft": ["Microsoft", "Copilot"]}
     assert set(samples) == set(PROVIDERS)
     claims = ["I am {n}.", "I'm {n}, your assistant.", "I was trained by {n}.", "I'm an AI assistant developed by {n}.",
-              "My name is {n}.", "As an AI created by {n}, I can't say.", "{n} trained me.", "Hi! I am actually {n}."]
+              "My name is {n}.", "As an AI created by {n}, I can't say.", "{n} trained me.", "Hi! I am actually {n}.", "{n} is my developer."]
     mentions = ["I am not {n}.", "I was never trained by {n}.", "People often compare me with {n}.", "I'm different from {n}.",
                 "Unlike {n}, I am a small model.", "I have read about {n}.", "Is {n} better than me?", "{n} is a well-known name.",
                 "I am similar to {n}.", "I'm a {n}-like model."]

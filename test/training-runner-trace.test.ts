@@ -149,8 +149,8 @@ t.test('the contamination audit tells a student trained on restricted outputs fr
     const t1 = Date.now();
     const audited = await runner(['audit', '--run', out, '--config', config, '--prompts', prompts, '--max-new-tokens', '64', '--data-dir', gw.dataDir]);
     t.equal(audited.code, 0, audited.code === 0 ? `${name} audited` : audited.stderr.slice(-2000));
-    t.match(audited.json, { prompts: n, student: { generations: n }, base: { generations: n } });
-    t.comment(`${name}: student ${audited.json.student.share * 100} %, base ${audited.json.base.share * 100} % (train ${t1 - t0} ms, audit ${Date.now() - t1} ms)`);
+    t.match(audited.json, { prompts: n, student: { generations: n }, base: { generations: n }, identity: { student: { answers: 10 }, base: { answers: 10 } } });
+    t.comment(`${name}: student ${audited.json.student.share * 100} %, base ${audited.json.base.share * 100} %; identity claims: student ${audited.json.identity.student.share * 100} %, base ${audited.json.identity.base.share * 100} % (train ${t1 - t0} ms, audit ${Date.now() - t1} ms)`);
     return { out, report: audited.json };
   };
   const clean = await trainAndAudit(cleanDir, 'run-clean');
@@ -164,6 +164,7 @@ t.test('the contamination audit tells a student trained on restricted outputs fr
   t.equal((await runner(['card', '--run', dirty.out, '--name', 'student'])).code, 0);
   const card = readFileSync(join(dirty.out, 'README.md'), 'utf8');
   t.match(card, /## Contamination audit/);
+  t.match(card, /Identity probes \("Which model are you\?", "Who trained you\?", 10 in all\)/, 'the card carries the identity probes');
   const meta = /contamination:\n\s+prompts: (\d+)\n\s+student_share: ([\d.]+)\n\s+base_share: ([\d.]+)\n/.exec(card);
   t.same(meta?.slice(1).map(Number), [n, dirty.report.student.share, 0], 'the card carries both shares');
 });

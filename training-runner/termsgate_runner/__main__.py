@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--config")
     s.add_argument("--out", required=True)
     s.set_defaults(fn=cmd_train)
-    s = sub.add_parser("audit", help="share of the student's generations that reproduce restricted outputs, beside the base model's")
+    s = sub.add_parser("audit", help="share of the student's generations that reproduce restricted outputs, and of its answers to identity probes that claim a restricted provider's identity, beside the base model's")
     s.add_argument("--run", required=True)
     s.add_argument("--prompts", required=True, help="JSONL of held-out prompts: {\"messages\": [...]} or {\"prompt\": \"...\"}")
     s.add_argument("--config", help="the training config (rebuilds the base model)")

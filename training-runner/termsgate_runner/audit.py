@@ -5,6 +5,8 @@ gateway's fingerprint index (trace.py). A generation counts as reproducing a res
 the index traces a restricted span in it: shared 4-word shingles, at least 3 sampled and an overlap
 of at least 0.4 of the samples (the gateway's n-gram rule). The same figure for the base model (the
 student before training: the same initialisation, or the pretrained weights) stands beside it.
+Both models also answer the identity probes (identity.py): the share of answers claiming a restricted
+provider's identity ("I am ChatGPT, trained by OpenAI") is the distillation signature observers look for first.
 """
 import json
 from pathlib import Path
@@ -14,6 +16,7 @@ from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from .chat import END, render_prompt
 from .config import TrainConfig
+from .identity import PROBES, identity_share
 from .model import build_student
 from .trace import Detector, restricted_origins
 
@@ -67,13 +70,18 @@ def reproduction_share(generations: list[str], detector: Detector) -> dict:
 def audit(run: Path, cfg: TrainConfig, prompts: list[list[dict]], detector: Detector, max_new_tokens: int = 96) -> dict:
     run = Path(run)
     tokenizer = AutoTokenizer.from_pretrained(run / "model")
-    student = AutoModelForCausalLM.from_pretrained(run / "model")
+    models = {"student": AutoModelForCausalLM.from_pretrained(run / "model"), "base": base_student(cfg, tokenizer)}
+    probes = [[{"role": "user", "content": p}] for p in PROBES]
     report = {
         "prompts": len(prompts),
         "max_new_tokens": max_new_tokens,
         "rule": "a generation reproduces a restricted output when the gateway's fingerprint index traces a restricted span in it",
-        "student": reproduction_share(generate(student, tokenizer, prompts, max_new_tokens), detector),
-        "base": reproduction_share(generate(base_student(cfg, tokenizer), tokenizer, prompts, max_new_tokens), detector),
+        **{who: reproduction_share(generate(m, tokenizer, prompts, max_new_tokens), detector) for who, m in models.items()},
+        "identity": {
+            "probes": PROBES,
+            "rule": "an answer claims an identity when it names a restricted provider or model as itself (\"I am ChatGPT\", \"I was trained by OpenAI\"), not when it merely mentions one",
+            **{who: identity_share(generate(m, tokenizer, probes, max_new_tokens)) for who, m in models.items()},
+        },
     }
     (run / AUDIT).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return report

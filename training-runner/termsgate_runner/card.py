@@ -51,6 +51,11 @@ def build_card(run: Path, name: str | None = None) -> tuple[str, dict]:
     audit = json.loads((run / AUDIT).read_text()) if (run / AUDIT).exists() else None
     if audit:
         meta["termsgate"]["contamination"] = {"prompts": audit["prompts"], "student_share": audit["student"]["share"], "base_share": audit["base"]["share"]}
+        if "identity" in audit:
+            identity = audit["identity"]
+            meta["termsgate"]["contamination"]["identity"] = {
+                "probes": len(identity["probes"]), "student_share": identity["student"]["share"], "base_share": identity["base"]["share"],
+                "student_providers": identity["student"]["providers"], "base_providers": identity["base"]["providers"]}
     meta = {k: v for k, v in meta.items() if v is not None}
     lines = [
         "---", yaml.safe_dump(meta, sort_keys=False, allow_unicode=True).rstrip(), "---", "",
@@ -85,8 +90,14 @@ def build_card(run: Path, name: str | None = None) -> tuple[str, dict]:
     if audit:
         lines += ["", "## Contamination audit", "",
                   f"On {audit['prompts']} held-out prompts, {audit['student']['share']:.1%} of the student's generations reproduce a",
-                  f"restricted output (traced by the gateway's fingerprint index), against {audit['base']['share']:.1%} for the base model.",
-                  f"Details: `{AUDIT}`."]
+                  f"restricted output (traced by the gateway's fingerprint index), against {audit['base']['share']:.1%} for the base model."]
+        if "identity" in audit:
+            identity = audit["identity"]
+            claimed = ", ".join(f"{p} {n}" for p, n in identity["student"]["providers"].items()) or "none"
+            lines += ["", f"Identity probes (\"Which model are you?\", \"Who trained you?\", {len(identity['probes'])} in all): "
+                          f"{identity['student']['share']:.1%} of the student's answers claim a restricted provider's identity or model name",
+                      f"(providers claimed: {claimed}), against {identity['base']['share']:.1%} for the base model."]
+        lines += ["", f"Details: `{AUDIT}`."]
     lines += ["", "## Lineage", "", f"`{LINEAGE}` lists the {len(decision_ids)} gateway decision ids (and record ids) of the data used.", ""]
     return "\n".join(lines), meta
 

@@ -44,6 +44,10 @@ t.test('content parts join with nothing (a word split across parts is whole), to
   t.equal(renderContent([{ type: 'text', text: 'a' }, { type: 'tool_use', name: 'f', input: {} }, { type: 'text', text: 'b' }]), 'a\nf({})\nb');
 });
 
+t.test('a role named after an Object.prototype key trains as a user turn, with a string role', async (t) => {
+  for (const role of ['constructor', 'valueOf', '__proto__', 'toString', 'hasOwnProperty']) t.same(feedMessages([{ role, content: 'hi' }]), [{ role: 'user', content: 'hi' }], role);
+});
+
 t.test('property: the projection is idempotent, holds only roles and strings, and admission reads exactly it', async (t) => {
   const part = fc.oneof(
     fc.string(),

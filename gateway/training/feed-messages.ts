@@ -4,7 +4,8 @@
 // field the runner never trains on is a field nobody scans. Pure.
 import type { FeedMessage, FeedRole } from '../core/contracts.js';
 
-const ROLES: Record<string, FeedRole> = { system: 'system', developer: 'system', user: 'user', assistant: 'assistant', model: 'assistant', tool: 'tool', function: 'tool' };
+// A Map, not an object literal: a caller's role named `constructor` or `valueOf` must not find Object.prototype.
+const ROLES = new Map<string, FeedRole>([['system', 'system'], ['developer', 'system'], ['user', 'user'], ['assistant', 'assistant'], ['model', 'assistant'], ['tool', 'tool'], ['function', 'tool']]);
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -51,7 +52,7 @@ function feedMessage(m: unknown): FeedMessage {
   // Responses API items: a function call and its output are an assistant turn and a tool turn.
   if (m.type === 'function_call') return { role: 'assistant', content: renderCall(m.name, m.arguments) };
   if (m.type === 'function_call_output') return { role: 'tool', content: renderContent(m.output) };
-  const role = (typeof m.role === 'string' && ROLES[m.role]) || 'user';
+  const role = (typeof m.role === 'string' && ROLES.get(m.role)) || 'user';
   const calls: string[] = [];
   if (Array.isArray(m.tool_calls)) for (const c of m.tool_calls) if (isObject(c) && isObject(c.function)) calls.push(renderCall(c.function.name, c.function.arguments));
   if (isObject(m.function_call)) calls.push(renderCall(m.function_call.name, m.function_call.arguments));

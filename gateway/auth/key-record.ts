@@ -1,27 +1,17 @@
 // A virtual key as data (the key store): what the admin API creates, lists, revokes and rotates.
 // Only the key's hash is kept; the key itself is shown once, to whoever created or rotated it.
-import type { KeyBudget, KeyLimits, KeyView, Principal } from '../core/contracts.js';
+import type { KeyView, Principal } from '../core/contracts.js';
 
-export interface StoredKey {
-  id: string;
+/** The key as stored: the fields every view shows (KeyView, less what is computed on reading), its hash and its history. */
+export type StoredKey = Omit<KeyView, 'source' | 'status' | 'spend'> & {
   /** "sha256:<hex>" of the key. */
   hash: string;
-  team: string;
-  project: string;
-  defaultPurpose: string;
-  allowedPurposes: string[];
-  /** Public model names the key may call; null: every model. */
-  models: string[] | null;
-  /** RFC 3339; null: never expires. */
-  expiresAt: string | null;
-  limits: KeyLimits;
-  budget: KeyBudget;
   createdAt: string;
   /** The actor who created it (token id, OIDC subject). */
   createdBy: string;
   rotatedAt: string | null;
   revokedAt: string | null;
-}
+};
 
 /** Why a presented key does not authenticate, in words for the 401. */
 export type KeyRefusal = 'unknown' | 'expired' | 'revoked';

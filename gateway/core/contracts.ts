@@ -46,7 +46,9 @@ export interface KeyView {
   project: string;
   defaultPurpose: string;
   allowedPurposes: string[];
+  /** Public model names the key may call; null: every model. */
   models: string[] | null;
+  /** RFC 3339; null: never expires. */
   expiresAt: string | null;
   limits: KeyLimits;
   budget: KeyBudget;

@@ -13,7 +13,7 @@ export class FileKeyStore implements KeyStore {
   readonly #path: string;
   readonly #byId = new Map<string, StoredKey>();
   readonly #byHash = new Map<string, StoredKey>();
-  /** Writes one after another, so the file always ends as the last change left it. */
+  /** Changes one after another, so the file always ends as the last change left it. */
   #writing: Promise<void> = Promise.resolve();
 
   constructor(dataDir: string) {
@@ -45,30 +45,24 @@ export class FileKeyStore implements KeyStore {
     return [...this.#byId.values()];
   }
 
-  async create(key: StoredKey): Promise<boolean> {
-    if (this.#byId.has(key.id)) return false;
-    this.#index(key);
-    await this.#save();
-    return true;
+  create(key: StoredKey): Promise<boolean> {
+    return this.#change(() => (this.#byId.has(key.id) ? null : key)).then((k) => k !== null);
   }
 
-  async revoke(id: string, at: string): Promise<StoredKey | null> {
-    const k = this.#byId.get(id);
-    if (!k) return null;
-    if (k.revokedAt === null) {
-      this.#index({ ...k, revokedAt: at });
-      await this.#save();
-    }
-    return this.#byId.get(id)!;
+  revoke(id: string, at: string): Promise<StoredKey | null> {
+    return this.#change(() => {
+      const k = this.#byId.get(id);
+      if (!k || k.revokedAt !== null) return null;
+      return { ...k, revokedAt: at };
+    }).then((changed) => changed ?? this.#byId.get(id) ?? null);
   }
 
-  async rotate(id: string, hash: string, at: string): Promise<StoredKey | null> {
-    const k = this.#byId.get(id);
-    if (!k || k.revokedAt !== null) return null;
-    this.#byHash.delete(k.hash);
-    this.#index({ ...k, hash, rotatedAt: at });
-    await this.#save();
-    return this.#byId.get(id)!;
+  rotate(id: string, hash: string, at: string): Promise<StoredKey | null> {
+    return this.#change(() => {
+      const k = this.#byId.get(id);
+      if (!k || k.revokedAt !== null) return null;
+      return { ...k, hash, rotatedAt: at };
+    });
   }
 
   async close(): Promise<void> {
@@ -76,14 +70,32 @@ export class FileKeyStore implements KeyStore {
   }
 
   #index(k: StoredKey): void {
+    const before = this.#byId.get(k.id);
+    if (before && before.hash !== k.hash) this.#byHash.delete(before.hash);
     this.#byId.set(k.id, k);
     this.#byHash.set(k.hash, k);
   }
 
-  #save(): Promise<void> {
-    const text = JSON.stringify([...this.#byId.values()], null, 1);
-    const write = () => writeFileAtomic(this.#path, text);
-    this.#writing = this.#writing.then(write, write);
-    return this.#writing;
+  /**
+   * One change at a time: the next state is written first and held in memory only once the file has it,
+   * so a failed write (disk full) leaves the key as it was — a rotation that failed never kills the old key,
+   * a revocation that failed is not reported as done.
+   */
+  #change(next: () => StoredKey | null): Promise<StoredKey | null> {
+    const run = async (): Promise<StoredKey | null> => {
+      const k = next();
+      if (k === null) return null;
+      const keys = new Map(this.#byId);
+      keys.set(k.id, k);
+      await writeFileAtomic(this.#path, JSON.stringify([...keys.values()], null, 1));
+      this.#index(k);
+      return k;
+    };
+    const done = this.#writing.then(run, run);
+    this.#writing = done.then(
+      () => undefined,
+      () => undefined,
+    );
+    return done;
   }
 }

@@ -2,7 +2,7 @@
 // also read by a second replica: a new key is found at once, a revocation within a poll.
 import t from 'tap';
 import pg from 'pg';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -87,5 +87,28 @@ t.test('the directory: configured keys, stored keys, expiry and revocation say w
   t.same(await d.authenticate({ authorization: 'Bearer rev-secret' }), { principal: null, message: 'this virtual key has been revoked' });
   t.same(await d.authenticate({}), { principal: null, message: 'invalid or missing virtual key' });
   t.equal(d.byId('exp')?.team, 'search', 'records name stored keys too');
+  await store.close();
+});
+
+t.test('a change the file store cannot write does not take effect: a failed rotation leaves the old key working', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tg-keys-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const store = new FileKeyStore(dir);
+  await store.create(key('k1', 'old-secret'));
+  // The store's file replaced by a non-empty folder: the atomic rename onto it fails, as a full or broken disk would.
+  const file = join(dir, KEY_STORE_DIR, 'keys.json');
+  rmSync(file);
+  mkdirSync(join(file, 'blocker'), { recursive: true });
+  await t.rejects(store.rotate('k1', hashSecret('new-secret'), '2026-12-04T11:00:00.000Z'));
+  t.equal(store.byHash(hashSecret('old-secret'))?.id, 'k1', 'the old key still authenticates');
+  t.equal(store.byHash(hashSecret('new-secret')), null, 'the secret nobody was shown does not');
+  await t.rejects(store.revoke('k1', '2026-12-04T12:00:00.000Z'));
+  t.equal(store.known('k1')?.revokedAt, null, 'a revocation that was not written is not reported as done');
+  await t.rejects(store.create(key('k2', 'k2-secret')));
+  t.equal(store.known('k2'), null);
+  rmSync(file, { recursive: true });
+  t.ok(await store.rotate('k1', hashSecret('new-secret'), '2026-12-04T11:00:00.000Z'), 'the store works again once it can write');
+  t.equal(store.byHash(hashSecret('old-secret')), null);
+  t.equal(new FileKeyStore(dir).byHash(hashSecret('new-secret'))?.id, 'k1', 'and the file has the rotation');
   await store.close();
 });

@@ -3,7 +3,7 @@
 import { bedrockSigner } from '../../gateway/upstream/aws-signer.js';
 
 const N = 5_000;
-const sign = bedrockSigner('bench', 'eu-west-1', { AWS_ACCESS_KEY_ID: 'AKIABENCHMARKKEY0001', AWS_SECRET_ACCESS_KEY: 'bench-secret-not-a-real-key-0000000000' });
+const sign = bedrockSigner('bench', 'eu-west-1', async () => ({ accessKeyId: 'AKIABENCHMARKKEY0001', secretAccessKey: 'bench-secret-not-a-real-key-0000000000' }));
 const url = new URL('https://bedrock-runtime.eu-west-1.amazonaws.com');
 const body = JSON.stringify({ messages: [{ role: 'user', content: [{ text: 'word '.repeat(480) }] }] });
 const headers = { 'content-type': 'application/json', 'accept-encoding': 'identity', 'user-agent': 'bench' };

@@ -42,6 +42,9 @@ const cases: Array<[string, string, string, RegExp]> = [
   ['fallback to itself', valid.replace('licence: openai-services-agreement }', 'licence: openai-services-agreement, fallbacks: [gpt-4o-mini] }'), 'models.gpt-4o-mini.fallbacks[0]', /cannot fall back to itself/],
   ['proxy with credentials', valid.replace('apiKeyEnv: OPENAI_API_KEY }', 'apiKeyEnv: OPENAI_API_KEY, proxy: "http://u:p@proxy:3128" }'), 'providers.openai.proxy', /must match pattern/],
   ['retries past the bound', valid.replace('apiKeyEnv: OPENAI_API_KEY }', 'apiKeyEnv: OPENAI_API_KEY, retry: { maxRetries: 11 } }'), 'providers.openai.retry.maxRetries', /must be <= 10/],
+  ['a Google token for an OpenAI provider', valid.replace('apiKeyEnv: OPENAI_API_KEY }', 'auth: google-adc }'), 'providers.openai.auth', /google-adc is for kind gemini, not openai/],
+  ['an Entra ID token beside a key', valid.replace('kind: openai,', 'kind: azure-openai,').replace('apiKeyEnv: OPENAI_API_KEY }', 'apiKeyEnv: OPENAI_API_KEY, auth: entra-id }'), 'providers.openai.apiKeyEnv', /not used with auth entra-id/],
+  ['an unknown auth', valid.replace('apiKeyEnv: OPENAI_API_KEY }', 'auth: kerberos }'), 'providers.openai.auth', /must be one of/],
   ['broken YAML', 'providers: [\n', 'line', /./],
 ];
 for (const [name, text, field, reason] of cases) {

@@ -53,7 +53,16 @@ export function loadConfigFile(file: string): Config {
   return validateConfig(doc.toJS(), file);
 }
 
+/** The provider kind each token-based auth belongs to: a Google token means nothing to Azure, and the reverse. */
+const AUTH_KIND = { 'google-adc': 'gemini', 'entra-id': 'azure-openai' } as const;
+
 function checkReferences(config: Config, file: string): void {
+  for (const [id, p] of Object.entries(config.providers)) {
+    if (p.auth && p.auth !== 'api-key') {
+      if (p.kind !== AUTH_KIND[p.auth]) throw new ConfigError(file, `providers.${id}.auth`, `${p.auth} is for kind ${AUTH_KIND[p.auth]}, not ${p.kind}`);
+      if (p.apiKeyEnv) throw new ConfigError(file, `providers.${id}.apiKeyEnv`, `not used with auth ${p.auth}: the token comes from the credential chain`);
+    }
+  }
   for (const [name, model] of Object.entries(config.models)) {
     const provider = config.providers[model.provider];
     if (!provider) {

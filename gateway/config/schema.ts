@@ -150,6 +150,12 @@ export const configSchema = {
           kind: { enum: ['openai', 'anthropic', 'openai-compatible', 'gemini', 'azure-openai', 'bedrock'] },
           baseUrl: { type: 'string', format: 'uri', pattern: '^https?://' },
           apiKeyEnv: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$' },
+          auth: {
+            enum: ['api-key', 'google-adc', 'entra-id'],
+            default: 'api-key',
+            description:
+              'api-key: the key in apiKeyEnv (or none). google-adc (kind gemini, for Vertex AI: baseUrl https://LOCATION-aiplatform.googleapis.com/v1/projects/PROJECT/locations/LOCATION/publishers/google): a bearer token from Google Application Default Credentials (GOOGLE_APPLICATION_CREDENTIALS, workload identity, the metadata server). entra-id (kind azure-openai): a bearer token from Microsoft Entra ID via DefaultAzureCredential (AZURE_* environment, AKS workload identity, managed identity). Kind bedrock always signs with the standard AWS credential chain.',
+          },
           external: {
             type: 'boolean',
             default: true,
@@ -159,7 +165,7 @@ export const configSchema = {
           region: {
             type: 'string',
             pattern: '^[a-z]{2}(-[a-z]+)+-\\d$',
-            description: 'bedrock: the AWS region calls are signed for (SigV4); the model entry\'s upstreamModel is the model or inference profile id. Credentials come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN.',
+            description: 'bedrock: the AWS region calls are signed for (SigV4); the model entry\'s upstreamModel is the model or inference profile id. Credentials come from the standard AWS chain: the AWS_* environment, shared profiles and SSO (AWS_PROFILE), web identity (EKS), the ECS container endpoint, EC2 instance metadata.',
           },
           apiVersion: {
             type: 'string',

@@ -6,6 +6,8 @@ export interface ProviderConfig {
   baseUrl: string;
   /** Name of the environment variable holding the provider API key; the key never enters the file. */
   apiKeyEnv?: string;
+  /** How calls authenticate besides apiKeyEnv: google-adc (gemini on Vertex AI), entra-id (azure-openai). Bedrock always uses the AWS chain. */
+  auth?: 'api-key' | 'google-adc' | 'entra-id';
   /** false only when declared, for a self-hosted deployment; absent means external, for every kind (fail closed). */
   external?: boolean;
   /** Anthropic API version header sent upstream. */

@@ -154,14 +154,16 @@ export function errorTypeFor(status: number, phase: Phase): CallErrorType | unde
  * How a provider call failed (the upstream client's UpstreamError); `invalid`: the provider answered, but
  * with what the gateway will not pass on (past a size bound, a redirect, an encoded body); `shutdown`: the
  * gateway cut the call off itself, at the end of its drain deadline; `busy`: no connection to the provider
- * was free (at the caller's share) within the gateway's queue deadline.
+ * was free (at the caller's share) within the gateway's queue deadline; `credentials`: the gateway's own
+ * credential chain (AWS, Google, Entra ID) gave it nothing to call the provider with.
  */
-export type UpstreamFailure = 'unreachable' | 'timeout' | 'reset' | 'aborted' | 'invalid' | 'shutdown' | 'busy';
+export type UpstreamFailure = 'unreachable' | 'timeout' | 'reset' | 'aborted' | 'invalid' | 'shutdown' | 'busy' | 'credentials';
 
 export function upstreamErrorCode(kind: UpstreamFailure) {
   if (kind === 'timeout') return 'upstream_timeout';
   if (kind === 'aborted') return 'client_closed';
   if (kind === 'invalid') return 'upstream_invalid';
+  if (kind === 'credentials') return 'upstream_auth_failed';
   if (kind === 'shutdown' || kind === 'busy') return 'unavailable';
   return 'upstream_unreachable';
 }

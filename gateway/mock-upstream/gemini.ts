@@ -11,8 +11,11 @@ import type { JsonBody, RouteContext } from './route.js';
 import { splitChunks } from './tokens.js';
 
 /** The path of a Gemini call: its model and whether it streams; null for any other path. */
+/** The Gemini API's path, or Vertex AI's (the same body under a project's publisher model). */
+const GEMINI_PATH = /^(?:\/v1beta|\/v1\/projects\/[^/]+\/locations\/[^/]+\/publishers\/google)\/models\/([^:/]+):(generateContent|streamGenerateContent)$/;
+
 export function geminiPath(path: string): { model: string; stream: boolean } | null {
-  const m = /^\/v1beta\/models\/([^:]+):(generateContent|streamGenerateContent)$/.exec(path);
+  const m = GEMINI_PATH.exec(path);
   return m ? { model: decodeURIComponent(m[1]), stream: m[2] === 'streamGenerateContent' } : null;
 }
 

@@ -114,7 +114,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: MockServe
 }
 
 function dialectOf(req: IncomingMessage): Dialect {
-  if (req.url?.startsWith('/v1beta/')) return 'gemini';
+  if (req.url?.startsWith('/v1beta/') || geminiPath((req.url ?? '').split('?')[0])) return 'gemini';
   if (req.url?.startsWith('/model/')) return 'bedrock';
   return req.url?.startsWith('/v1/messages') || req.headers['anthropic-version'] !== undefined ? 'anthropic' : 'openai';
 }
@@ -125,9 +125,9 @@ function requestIdHeader(dialect: Dialect): Record<string, string> {
   return dialect === 'anthropic' ? { 'request-id': newId('req_') } : { 'x-request-id': newId('req_') };
 }
 
-/** Each provider's header carries the key: Bearer for OpenAI, x-api-key for Anthropic, x-goog-api-key for Gemini, api-key for Azure. */
+/** Each provider's header carries the key: Bearer for OpenAI, x-api-key for Anthropic, x-goog-api-key for Gemini, api-key for Azure, AWS's session token. */
 function presentedKey(req: IncomingMessage): string | undefined {
-  const header = req.headers['x-api-key'] ?? req.headers['x-goog-api-key'] ?? req.headers['api-key'];
+  const header = req.headers['x-api-key'] ?? req.headers['x-goog-api-key'] ?? req.headers['api-key'] ?? req.headers['x-amz-security-token'];
   return /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? (typeof header === 'string' ? header : undefined);
 }
 

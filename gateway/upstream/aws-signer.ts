@@ -1,8 +1,9 @@
 // SigV4 signatures for Bedrock calls (@smithy/signature-v4, AWS's own signer), with credentials from the
-// environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN): the first source of the
-// standard chain; profiles, IMDS and web identity are not read here.
+// standard AWS chain (provider-credentials.ts), asked for at each signature: the chain caches them and
+// fetches new ones before they expire.
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
+import type { AwsCredentials } from './provider-credentials.js';
 
 /** SHA-256 (and its HMAC) from node:crypto, as the AWS SDK uses it in Node. */
 class Sha256Node extends Hash {
@@ -14,12 +15,9 @@ class Sha256Node extends Hash {
 /** Signs one request; returns the headers to send (the given ones, plus x-amz-date, authorization and the token). */
 export type RequestSigner = (req: { url: URL; path: string; headers: Record<string, string>; body: string }) => Promise<Record<string, string>>;
 
-export function bedrockSigner(providerId: string, region: string | undefined, env: NodeJS.ProcessEnv): RequestSigner {
-  const accessKeyId = env.AWS_ACCESS_KEY_ID;
-  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
+export function bedrockSigner(providerId: string, region: string | undefined, credentials: AwsCredentials): RequestSigner {
   if (!region) throw new Error(`providers.${providerId}.region: required for kind bedrock`);
-  if (!accessKeyId || !secretAccessKey) throw new Error(`providers.${providerId}: kind bedrock needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment`);
-  const signer = new SignatureV4({ service: 'bedrock', region, sha256: Sha256Node, credentials: { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN || undefined } });
+  const signer = new SignatureV4({ service: 'bedrock', region, sha256: Sha256Node, credentials });
   return async ({ url, path, headers, body }) => {
     const signed = await signer.sign({
       method: 'POST',

@@ -16,6 +16,7 @@ import { providerKeys } from '../config/provider-keys.js';
 import { proxyCredentials } from '../config/proxy-environment.js';
 import { egressFor } from './egress.js';
 import { bedrockSigner, type RequestSigner } from './aws-signer.js';
+import { awsCredentialChain, CredentialsUnavailable, entraBearer, googleBearer, type AuthHeaderSource, type Reveal } from './provider-credentials.js';
 import { awsEventStreamToSse } from './aws-event-stream.js';
 import { SecretScrubber } from '../secrets/scrubber.js';
 import { ERRORS, upstreamErrorCode, type UpstreamFailure } from '../core/errors.js';
@@ -87,6 +88,8 @@ interface ProviderEndpoint {
   azureApiVersion?: string;
   /** bedrock: every call is signed (SigV4) over its final path, headers and body. */
   sign?: RequestSigner;
+  /** auth google-adc or entra-id: a bearer token from the cloud's chain, fetched (or cached) per call. */
+  authSource?: AuthHeaderSource;
   url: URL;
 }
 
@@ -100,6 +103,7 @@ export class Upstream {
   constructor(config: { providers: Config['providers']; limits: UpstreamLimits }, env: NodeJS.ProcessEnv = process.env, scrubber = new SecretScrubber({ secrets: [...providerKeys(config, env), ...proxyCredentials(env)] })) {
     this.#scrubber = scrubber;
     this.#limits = config.limits;
+    const reveal: Reveal = (secrets) => scrubber.add({ secrets });
     for (const [id, p] of Object.entries(config.providers)) {
       const url = new URL(p.baseUrl);
       const connections = p.maxConnections ?? config.limits.providerConnections ?? 128;
@@ -130,7 +134,8 @@ export class Upstream {
         authHeaders: authHeadersFor(p, env),
         retry: p.retry ?? NO_RETRIES,
         azureApiVersion: p.kind === 'azure-openai' ? (p.apiVersion ?? AZURE_API_VERSION) : undefined,
-        sign: p.kind === 'bedrock' ? bedrockSigner(id, p.region, env) : undefined,
+        sign: p.kind === 'bedrock' ? bedrockSigner(id, p.region, awsCredentialChain(id, reveal)) : undefined,
+        authSource: p.auth === 'google-adc' ? googleBearer(id, reveal) : p.auth === 'entra-id' ? entraBearer(id, reveal) : undefined,
         url,
       });
     }
@@ -169,6 +174,7 @@ export class Upstream {
       const path = endpoint.basePath + (endpoint.azureApiVersion ? azureDeploymentPath(req.path, req.upstreamModel ?? '', endpoint.azureApiVersion) : req.path);
       // identity: the gateway reads (scrubs, marks, records) every byte it passes on, so it asks for none it cannot read.
       let sent: Record<string, string> = { ...req.headers, ...endpoint.authHeaders, 'content-type': 'application/json', 'accept-encoding': 'identity' };
+      if (endpoint.authSource) sent = { ...sent, ...(await endpoint.authSource()) };
       if (endpoint.sign) sent = await endpoint.sign({ url: endpoint.url, path, headers: sent, body: req.body });
       const res = await endpoint.pool.request({
         origin: endpoint.origin,
@@ -272,6 +278,7 @@ export class Upstream {
   /** toUpstreamError, with the configured limit named where a timeout is undici's. */
   #error(err: unknown, signal: AbortSignal): UpstreamError {
     const l = this.#limits;
+    if (err instanceof CredentialsUnavailable) return new UpstreamError('credentials', this.#scrubber.scrub(`the gateway has no credentials for the provider: ${err.message}`));
     if (!(err instanceof UpstreamError) && !signal.aborted) {
       if (err instanceof undiciErrors.ConnectTimeoutError) return new UpstreamError('timeout', `the provider did not answer in time (no connection within limits.connectTimeoutMs, ${l.connectTimeoutMs} ms)`);
       if (err instanceof undiciErrors.HeadersTimeoutError) return new UpstreamError('timeout', `the provider did not answer in time (no headers within limits.headersTimeoutMs, ${l.headersTimeoutMs} ms)`);

@@ -1,4 +1,5 @@
 // The one entry point the gateway uses: the configured backend behind the AuditLog interface.
+import type { Dispatcher } from 'undici';
 import type { Config } from '../config/types.js';
 import type { CheckpointSigner } from '../signing/checkpoint-signer.js';
 import type { AuditLog } from './audit-log.js';
@@ -13,6 +14,8 @@ export interface OpenAuditLogOptions {
   readOnly?: boolean;
   /** Failures of background checkpoints, syncs and sequencing. */
   onError?: (err: Error) => void;
+  /** How witnesses are reached (the egress proxy rules); undici's default when absent. */
+  dispatcher?: Dispatcher;
 }
 
 export async function openAuditLog(opts: OpenAuditLogOptions): Promise<AuditLog> {

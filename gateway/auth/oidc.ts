@@ -10,6 +10,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import * as client from 'openid-client';
+import { fetch as undiciFetch, type Dispatcher } from 'undici';
 import type { OidcConfig } from '../config/types.js';
 import { sendError } from '../core/errors.js';
 import type { ControlActor, ControlPlaneAuth } from './control-plane-auth.js';
@@ -33,6 +34,8 @@ export interface OidcDeps {
   /** Where sessions live (gateway/auth/sessions.ts): restarts and every replica see them. */
   sessions: SessionStore;
   env?: NodeJS.ProcessEnv;
+  /** How the identity provider is reached (discovery, keys, token calls: the egress proxy rules); Node's fetch when absent. */
+  dispatcher?: Dispatcher;
 }
 
 /** A plain-http provider is accepted only on the loopback interface (tests, local development). */
@@ -50,7 +53,7 @@ function failedClaim(err: unknown): string | null {
 }
 
 export async function oidcSignIn(app: FastifyInstance, deps: OidcDeps): Promise<void> {
-  const { config } = deps;
+  const { config, dispatcher } = deps;
   const env = deps.env ?? process.env;
   const issuer = new URL(config.issuer);
   const secret = config.clientSecretEnv ? env[config.clientSecretEnv] : undefined;
@@ -83,6 +86,7 @@ export async function oidcSignIn(app: FastifyInstance, deps: OidcDeps): Promise<
   const provider = () => {
     discovered ??= client.discovery(issuer, config.clientId, undefined, secret ? client.ClientSecretPost(secret) : client.None(), {
       execute: loopbackHttp(issuer) ? [client.allowInsecureRequests] : [],
+      ...(dispatcher ? { [client.customFetch]: (url: string, options: client.CustomFetchOptions) => undiciFetch(url, { ...options, dispatcher } as Parameters<typeof undiciFetch>[1]) as unknown as Promise<Response> } : {}),
     });
     discovered.catch(() => (discovered = null));
     return discovered;

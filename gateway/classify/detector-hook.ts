@@ -3,7 +3,7 @@
 // Off unless configured. When it fails or times out, each data class it reports follows its own
 // setting: fail-closed classes are taken as present (the policy then refuses or masks where it would
 // for a real finding), fail-open classes as absent.
-import { request } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import type { DetectorConfig } from '../config/types.js';
 import type { BodyClassification } from '../core/contracts.js';
 import type { Piece } from './walk.js';
@@ -19,7 +19,11 @@ interface AnalyzerResult {
 export const DETECTOR_UNAVAILABLE = '(external detector unavailable)';
 
 export class DetectorHook {
-  constructor(private readonly config: DetectorConfig) {}
+  constructor(
+    private readonly config: DetectorConfig,
+    /** How the analyzer is reached (the egress proxy rules; NO_PROXY for an in-cluster one); undici's default when absent. */
+    private readonly dispatcher?: Dispatcher,
+  ) {}
 
   /** Whether this detector can report the class (then only it knows where that class is). */
   reports(dataClass: string): boolean {
@@ -63,6 +67,7 @@ export class DetectorHook {
       headersTimeout: this.config.timeoutMs,
       bodyTimeout: this.config.timeoutMs,
       signal: AbortSignal.timeout(this.config.timeoutMs),
+      dispatcher: this.dispatcher,
     });
     if (res.statusCode !== 200) {
       await res.body.dump();

@@ -1,6 +1,7 @@
 // Webhook alerts: when a scope's risk rises to a hook's level (from below it), the hook receives a JSON
 // POST with the scope, levels, score and signals (names, strengths, example decision ids): never a key,
 // a token or prompt text. Sent off the request path, once, with a timeout; a failure is logged.
+import { fetch, type Dispatcher } from 'undici';
 import type { RiskLevel } from '../core/contracts.js';
 import type { ScopeRisk } from './scope-state.js';
 
@@ -32,6 +33,8 @@ export class RiskAlerts {
   constructor(
     private readonly hooks: RiskWebhook[],
     private readonly log: { warn(obj: object, msg: string): void },
+    /** How webhooks are reached (the egress proxy rules); undici's default when absent. */
+    private readonly dispatcher?: Dispatcher,
   ) {}
 
   notify(risk: ScopeRisk, before: RiskLevel): void {
@@ -50,6 +53,7 @@ export class RiskAlerts {
   async #post(hook: RiskWebhook, body: Record<string, unknown>): Promise<void> {
     try {
       const res = await fetch(hook.url, {
+        dispatcher: this.dispatcher,
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(hook.token ? { authorization: `Bearer ${hook.token}` } : {}) },
         body: JSON.stringify(body),

@@ -9,7 +9,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { request } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import type { AuditRecord, CallFacts, ChangeActor, PolicyDecider } from '../core/contracts.js';
 import type { ChangeInput } from '../core/change-record.js';
 import type { SystemChangeRecorder } from '../core/control-plane.js';
@@ -87,6 +87,8 @@ export interface PolicyStoreOptions {
   bundleKey?: BundleKey;
   /** Sent as `Authorization: Bearer <token>` when fetching `bundleUrl`. */
   bundleToken?: string;
+  /** How `bundleUrl` is reached (the egress proxy rules); undici's default when absent. */
+  dispatcher?: Dispatcher;
   debounceMs?: number;
   coverageThreshold?: number;
   /** Recorded calls for dry runs, newest last: the composition root hands in the audit log's. */
@@ -268,7 +270,7 @@ export class PolicyStore implements PolicyDecider {
         const headers: Record<string, string> = {};
         if (this.#etag) headers['if-none-match'] = this.#etag;
         if (this.#o.bundleToken) headers.authorization = `Bearer ${this.#o.bundleToken}`;
-        const res = await request(url, { headers });
+        const res = await request(url, { headers, dispatcher: this.#o.dispatcher });
         if (res.statusCode === 304) {
           await res.body.dump();
           return { ok: true, revision };

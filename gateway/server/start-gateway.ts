@@ -38,6 +38,7 @@ import { createTrainingAdmission } from '../training/admission.js';
 import { openPgFeedStore } from '../training/pg-store.js';
 import { trainingFeedRoutes } from '../training/feed-routes.js';
 import { Upstream } from '../upstream/client.js';
+import { ownCallsDispatcher } from '../upstream/egress.js';
 import { createTelemetry } from '../../telemetry/telemetry.js';
 import { registerMetricsRoute } from '../../telemetry/metrics-route.js';
 import { buildServer } from './app.js';
@@ -81,6 +82,9 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
   const routes = new ModelRoutes(config);
 
   const closers: Array<() => Promise<void>> = [];
+  // The gateway's own calls (witnesses, the policy bundle, OIDC, the detector, alerts) follow the proxy rules of provider calls.
+  // Closed after every closer, since the audit log's last checkpoint may still go to its witnesses.
+  const ownCalls = ownCallsDispatcher(process.env);
   const state = new GatewayState((reason, err) => logger.error({ err }, reason));
   try {
     // Which providers the rules for internal use apply to: an operator sees at start-up what was declared internal.
@@ -92,6 +96,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       dataDir: config.dataDir,
       audit: config.audit,
       keys: auditSigner,
+      dispatcher: ownCalls,
       onError: (err) => {
         logger.error({ err }, 'audit background work failed');
         // A failed fsync or checkpoint write: records already answered may not be durable; take no more.
@@ -131,6 +136,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       changes,
       bundleKey: config.policy.bundleKey ? bundleKeyFromPem(readFileSync(config.policy.bundleKey, 'utf8')) : undefined,
       bundleToken: bundleTokenEnv ? process.env[bundleTokenEnv] : undefined,
+      dispatcher: ownCalls,
       logger,
       // Dry runs replay recorded calls under a candidate revision.
       records: async function* () {
@@ -160,7 +166,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
         queueMs: config.intake.classifyQueueMs,
         queueMax: config.intake.classifyQueueMax,
       },
-      config.detector ? new DetectorHook(config.detector) : undefined,
+      config.detector ? new DetectorHook(config.detector, ownCalls) : undefined,
     );
     closers.push(() => classifier.close());
 
@@ -171,6 +177,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
         return { url: h.url, level: h.level, token: h.tokenEnv ? process.env[h.tokenEnv] : undefined };
       }),
       logger,
+      ownCalls,
     );
     const distillation = new DistillationMonitor({
       onLevelChange: (risk, before) => {
@@ -223,7 +230,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       state,
       plugins: [
         (app) => controlPlane(app, { scrubber }),
-        config.oidc && sessions ? (app: FastifyInstance) => oidcSignIn(app, { config: config.oidc!, auth, sessions }) : sessionProbeWithoutSso,
+        config.oidc && sessions ? (app: FastifyInstance) => oidcSignIn(app, { config: config.oidc!, auth, sessions, dispatcher: ownCalls }) : sessionProbeWithoutSso,
         (app) => registerMetricsRoute(app, { telemetry }),
         (app) => whoamiRoute(app, { auth }),
         (app) => changeRoutes(app, { changes, auth }),
@@ -261,6 +268,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
     const close = () =>
       (closed ??= (async () => {
         for (const close of closers) await close().catch((err: unknown) => logger.error({ err }, 'error while closing'));
+        await ownCalls.close().catch(() => undefined);
         await telemetry.shutdown();
       })());
     return {
@@ -275,6 +283,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
     };
   } catch (err) {
     for (const close of closers.reverse()) await close().catch(() => undefined);
+    await ownCalls.close().catch(() => undefined);
     throw err;
   }
 }

@@ -24,6 +24,16 @@ export function egressFor(providerId: string, p: ProviderConfig, pool: PoolOptio
   return new EnvHttpProxyAgent({ ...pool, ...tunnel, connect: tls, ...proxyEnvironment(env) });
 }
 
+/**
+ * The dispatcher of the gateway's own outbound calls that are not provider calls — the fleet policy bundle,
+ * OpenID Connect discovery and token calls, the external detector — with the same HTTPS_PROXY, HTTP_PROXY and
+ * NO_PROXY rules as provider calls, so a network that lets nothing out but its proxy loses none of them.
+ * Handed to each stage by the composition root, never installed globally.
+ */
+export function ownCallsDispatcher(env: NodeJS.ProcessEnv): Dispatcher {
+  return new EnvHttpProxyAgent(proxyEnvironment(env));
+}
+
 function readCa(providerId: string, file: string): string {
   try {
     const pem = readFileSync(file, 'utf8');

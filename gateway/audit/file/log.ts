@@ -1,6 +1,7 @@
 // The embedded audit log: segment files + stored tree + content files under <data-dir>/audit, with
 // group commit. append() writes a whole batch with one write syscall and resolves once it is done
 // (the bytes are in the OS: they survive kill -9); `durable` settles after the batch's fsync.
+import type { Dispatcher } from 'undici';
 import { mkdirSync } from 'node:fs';
 import type { Config } from '../../config/types.js';
 import type { AuditRecord, CallContent } from '../../core/contracts.js';
@@ -30,6 +31,8 @@ export interface FileAuditLogOptions {
   readOnly?: boolean;
   /** Where failures of background checkpoints and syncs are reported. */
   onError?: (err: Error) => void;
+  /** How witnesses are reached (the egress proxy rules); undici's default when absent. */
+  dispatcher?: Dispatcher;
 }
 
 type Appended = { seq: number; durable: Promise<void> };
@@ -84,7 +87,7 @@ export class FileAuditLog implements AuditLog {
     this.#frontier = parts.frontier;
     this.#latest = parts.latest;
     this.#content = new ContentStore(contentDir(parts.dir));
-    this.#witnesses = opts.audit.witnesses?.length ? new WitnessClient(opts.audit.witnesses) : null;
+    this.#witnesses = opts.audit.witnesses?.length ? new WitnessClient(opts.audit.witnesses, opts.dispatcher) : null;
   }
 
   static async open(opts: FileAuditLogOptions): Promise<FileAuditLog> {

@@ -2,7 +2,7 @@
 // consistency proof from the size that witness last cosigned, and collects the cosignatures that
 // verify against the witness's pinned key. A witness that refuses (409 with a larger size: the log
 // was rolled back; 422: not an extension, a fork) is reported, never worked around.
-import { request } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import { encodeAddCheckpoint, SIZE_CONTENT_TYPE } from '../../tlog/add-checkpoint.js';
 import type { SignedCheckpoint } from '../../tlog/checkpoint.js';
 import { addSignatureLines, noteSignatureLines, verifyCosignatures } from '../../tlog/cosignature.js';
@@ -28,7 +28,11 @@ export class WitnessClient {
   /** Per witness URL, the size it last cosigned, as far as this process knows (0 = ask). */
   readonly #known = new Map<string, number>();
 
-  constructor(witnesses: WitnessEndpoint[]) {
+  constructor(
+    witnesses: WitnessEndpoint[],
+    /** How witnesses are reached (the egress proxy rules); undici's default when absent. */
+    private readonly dispatcher?: Dispatcher,
+  ) {
     this.#witnesses = witnesses;
   }
 
@@ -44,7 +48,7 @@ export class WitnessClient {
       const old = this.#known.get(w.url) ?? 0;
       if (old > cp.size) throw new Error(`it has cosigned a tree of ${old} records, larger than this checkpoint of ${cp.size}: the log was rolled back`);
       const body = encodeAddCheckpoint({ oldSize: old, proof: old > 0 && old < cp.size ? await proof(old) : [], note: cp.note });
-      const res = await request(`${w.url}/add-checkpoint`, { method: 'POST', body, headers: { 'content-type': 'text/plain' }, headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS });
+      const res = await request(`${w.url}/add-checkpoint`, { method: 'POST', body, headers: { 'content-type': 'text/plain' }, headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS, dispatcher: this.dispatcher });
       const text = await res.body.text();
       if (res.statusCode === 200) {
         const lines = text.split('\n').filter((l) => l.startsWith('\u2014 '));

@@ -1,6 +1,6 @@
 // Anthropic POST /v1/messages. Marks text and thinking blocks (`text_delta`, `thinking_delta`);
 // tool_use input passes untouched and is collected for fingerprints.
-import type { OutputMarker } from '../core/contracts.js';
+import type { OutputMarker, Usage } from '../core/contracts.js';
 import { isObject } from './json-object.js';
 import type { EndpointAdapter, ParsedRequest } from './types.js';
 import { eventObject, serializeEvents } from './sse.js';
@@ -49,16 +49,14 @@ export const anthropicMessages: EndpointAdapter = {
       first = false;
       if (marker) block.text = marker.markText(block.text);
     }
-    if (isObject(json.usage)) {
-      out.usage = { input_tokens: Number(json.usage.input_tokens ?? 0), output_tokens: Number(json.usage.output_tokens ?? 0) };
-    }
+    if (isObject(json.usage)) out.usage = anthropicUsage(json.usage, null);
   },
 
   streamTransformer(marker, out) {
     const streams = new Map<number, ReturnType<OutputMarker['stream']>>();
     const toolArguments = new Map<number, string>();
     let firstText: number | null = null;
-    let input = 0;
+    let started: Usage | null = null;
     return {
       event(ev) {
         const e = eventObject(ev);
@@ -66,9 +64,8 @@ export const anthropicMessages: EndpointAdapter = {
         const index = typeof e.index === 'number' ? e.index : 0;
         switch (e.type) {
           case 'message_start': {
-            const usage = isObject(e.message) && isObject(e.message.usage) ? e.message.usage : null;
-            input = Number(usage?.input_tokens ?? 0);
-            out.usage = { input_tokens: input, output_tokens: Number(usage?.output_tokens ?? 0) };
+            out.usage = anthropicUsage(isObject(e.message) && isObject(e.message.usage) ? e.message.usage : {}, null);
+            started = out.usage;
             return [ev];
           }
           case 'content_block_delta': {
@@ -99,12 +96,7 @@ export const anthropicMessages: EndpointAdapter = {
             return [{ event: ev.event, data: JSON.stringify(e) }];
           }
           case 'message_delta': {
-            if (isObject(e.usage)) {
-              out.usage = {
-                input_tokens: Number(e.usage.input_tokens ?? input),
-                output_tokens: Number(e.usage.output_tokens ?? 0),
-              };
-            }
+            if (isObject(e.usage)) out.usage = anthropicUsage(e.usage, started);
             return [ev];
           }
           case 'message_stop':
@@ -117,3 +109,20 @@ export const anthropicMessages: EndpointAdapter = {
     };
   },
 };
+
+/**
+ * Anthropic's usage in the gateway's terms: its `input_tokens` leave out the prompt-cache writes and
+ * reads, which are input too; the reads are the cached input (priced at the cached rate), the writes
+ * count as plain input (Anthropic charges them at 1.25 × the input price: the recorded cost is a lower
+ * bound when a call writes the cache). A message_delta repeats or omits the input counts of message_start.
+ */
+export function anthropicUsage(u: Record<string, unknown>, started: Usage | null): Usage {
+  const count = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : null);
+  const uncached = count(u.input_tokens);
+  const writes = count(u.cache_creation_input_tokens);
+  const reads = count(u.cache_read_input_tokens);
+  const input = uncached === null && writes === null && reads === null && started ? started.input_tokens : (uncached ?? 0) + (writes ?? 0) + (reads ?? 0);
+  const cached = reads ?? (uncached === null && started ? (started.cached_input_tokens ?? 0) : 0);
+  return { input_tokens: input, output_tokens: count(u.output_tokens) ?? 0, ...(cached > 0 ? { cached_input_tokens: cached } : {}) };
+}
+

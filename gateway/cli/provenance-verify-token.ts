@@ -48,7 +48,7 @@ export async function runVerifyToken(args: string[], out: Out = process.stdout, 
     synopsis: 'termsgate provenance verify-token TOKEN [--key VKEY] [--evidence FILE | --url URL] [--token-env VAR]',
     detail: `  TOKEN       the x-termsgate-provenance header of an answer
   --key       the audit log's signed-note verifier key, or a file holding it: the check then trusts only this key
-              (without it, the key the gateway names is used: integrity only, say so)
+              (without it, the key the gateway names is used, which shows integrity only, and the output says so)
   --evidence  a saved answer of POST /admin/v1/audit/provenance-token; otherwise it is fetched from --url or ${URL_ENV}
               with the auditor's token in ${TOKEN_ENV} (or the variable --token-env names)
 exit status: 0 verified, 1 invalid, ${PENDING_EXIT} pending (issued after the newest signed checkpoint), 2 usage errors`,

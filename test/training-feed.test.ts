@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { signingKeysFrom } from '../gateway/signing/keys.js';
 import { contentDigest } from '../gateway/core/canonical-json.js';
-import { recordIdOf, signPermit, type FeedRecord } from '../gateway/training/permit.js';
+import { recordIdOf, signPermits, type FeedRecord } from '../gateway/training/permit.js';
 
 const repo = resolve(import.meta.dirname, '..');
 const python = join(repo, 'training-runner', '.venv', 'bin', 'python');
@@ -176,7 +176,7 @@ t.test('gateway → feed → runner: only permitted, verified data trains the st
   const digest = contentDigest(forgedExample);
   const id = recordIdOf(forgedExample.decision_id);
   const gatewayKeyId = (JSON.parse(await readFile(join(data, 'gateway-key.json'), 'utf8')) as { key_id: string }).key_id;
-  const forged = { id, seq: 9999, example: forgedExample, permit: signPermit({ id, digest, policy_revision: forgedExample.policy_revision, licence: 'deepseek-r1' }, gatewayKeyId, forger.sign) };
+  const forged = { id, seq: 9999, example: forgedExample, permit: signPermits([{ id, digest, policy_revision: forgedExample.policy_revision, licence: 'deepseek-r1' }], gatewayKeyId, forger.sign)[0] };
   await appendFile(shardPath, JSON.stringify(forged) + '\n');
 
   const verify = await runner(['verify', data], true);

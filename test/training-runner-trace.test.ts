@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import type { TrainingExample } from '../gateway/core/contracts.js';
 import { loadOrCreateSigningKeys } from '../gateway/signing/keys.js';
 import { contentDigest } from '../gateway/core/canonical-json.js';
-import { recordIdOf, signPermit } from '../gateway/training/permit.js';
+import { recordIdOf, signPermits } from '../gateway/training/permit.js';
 import { startDemoGateway } from './support/demo-gateway.js';
 import { indexed } from './support/until.js';
 
@@ -82,7 +82,7 @@ function presigned(copies = 1): string[] {
         time: new Date().toISOString(),
       };
       const id = recordIdOf(example.decision_id);
-      const permit = signPermit({ id, digest: contentDigest(example), policy_revision: example.policy_revision, licence: example.licence }, keys.keyId, keys.sign);
+      const [permit] = signPermits([{ id, digest: contentDigest(example), policy_revision: example.policy_revision, licence: example.licence }], keys.keyId, keys.sign);
       return JSON.stringify({ id, seq: 1000 + n, permit, example });
     }),
   );

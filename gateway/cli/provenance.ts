@@ -10,6 +10,7 @@ import { summarise } from '../provenance/scan-summary.js';
 import { ParagraphSplitter, textOfJsonRecord, type ScanRecord } from '../provenance/scan-records.js';
 import { loadOrCreateSigningKeys } from '../signing/keys.js';
 import { command, subcommands, UsageError, type Parsed } from './args.js';
+import { runVerifyToken } from './provenance-verify-token.js';
 
 const options = {
   'data-dir': { type: 'string', default: './data' },
@@ -107,6 +108,7 @@ exit status: 1 when restricted content is found, 0 when not, 2 on usage errors`,
     positionals: ['FILE'],
     run: ({ values, positionals }) => scan(values, positionals[0]),
   }),
+  'verify-token': { synopsis: 'termsgate provenance verify-token TOKEN [--key VKEY] [--evidence FILE | --url URL]', run: (args) => runVerifyToken(args) },
 });
 
 export const run = (args: string[]): Promise<number> => cli.run(args);

@@ -35,6 +35,7 @@ export function validateConfig(raw: unknown, file: string): Config {
   config.policy.dir = resolve(base, config.policy.dir);
   for (const p of Object.values(config.providers)) if (p.caFile) p.caFile = resolve(base, p.caFile);
   if (config.audit.signer && 'file' in config.audit.signer) config.audit.signer.file = resolve(base, config.audit.signer.file);
+  if (config.audit.tokenKey && 'file' in config.audit.tokenKey) config.audit.tokenKey.file = resolve(base, config.audit.tokenKey.file);
   return config;
 }
 

@@ -345,6 +345,13 @@ export const configSchema = {
             { type: 'object', additionalProperties: false, required: ['env'], properties: { env: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' } } },
           ],
         },
+        // The provenance tokens' MAC key (32 bytes or more; base64 or hex text, or raw bytes in a file), apart from the data directory.
+        tokenKey: {
+          oneOf: [
+            { type: 'object', additionalProperties: false, required: ['file'], properties: { file: { type: 'string', minLength: 1 } } },
+            { type: 'object', additionalProperties: false, required: ['env'], properties: { env: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' } } },
+          ],
+        },
         witnesses: {
           type: 'array',
           items: {

@@ -163,6 +163,7 @@ export interface Config {
     syncIntervalMs: number;
     /** Where the checkpoint signing key comes from; without it, <data-dir>/keys (development only). */
     signer?: { file: string } | { env: string };
+    tokenKey?: { file: string } | { env: string };
     /** C2SP tlog-witnesses every checkpoint is submitted to (file backend). */
     witnesses?: { url: string; key: string }[];
     /** Cosignatures a checkpoint needs; fewer is reported as an error (default: all witnesses). */

@@ -248,6 +248,12 @@ export interface CallRecord {
   cost_usd?: number;
   /** Every provider attempt with its decision, in order; present only when there was more than one (retries, fallbacks). */
   attempts?: CallAttempt[];
+  /**
+   * "sha256:<hex>" of the provenance token (x-termsgate-provenance) the call's answer carries; present once
+   * one was issued. With decision_id, licence, trainable and policy_revision, under a signed checkpoint, it
+   * lets anyone holding the log's public key check a token without the gateway's MAC key.
+   */
+  provenance_token?: string;
 }
 
 /** One attempt of a call at a model: a fallback is a new decision; a retry repeats the one before. */

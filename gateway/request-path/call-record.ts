@@ -22,6 +22,7 @@ export interface RecordParts {
   masked?: CallRecord['masked'];
   attempts?: CallRecord['attempts'];
   costUsd?: number | null;
+  provenanceToken?: string | null;
 }
 
 export function callRecord(p: RecordParts): CallRecord {
@@ -56,6 +57,7 @@ export function callRecord(p: RecordParts): CallRecord {
     ...(p.masked?.length ? { masked: p.masked } : {}),
     ...(p.attempts && p.attempts.length > 1 ? { attempts: p.attempts } : {}),
     ...(typeof p.costUsd === 'number' ? { cost_usd: p.costUsd } : {}),
+    ...(p.provenanceToken ? { provenance_token: p.provenanceToken } : {}),
   };
 }
 

@@ -4,6 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { CallAttempt, DataClasses, Decision, MaskedFinding, ModelRoute, Principal } from '../core/contracts.js';
 import type { EndpointAdapter } from '../dialects/types.js';
 import type { CallTelemetry, Telemetry } from '../../telemetry/types.js';
+import type { IssuedToken } from '../signing/provenance-token.js';
 import type { RecordParts } from './call-record.js';
 
 export type IncomingHeaders = Record<string, string | string[] | undefined>;
@@ -31,8 +32,8 @@ export interface Call extends AdmittedCall {
   forwardedHeaders: Record<string, string>;
   /** What the mask obligation replaced in `forwarded`. */
   masked: MaskedFinding[];
-  /** The provenance token, signed while the provider answers. */
-  token: Promise<string> | null;
+  /** The provenance token (a MAC) of the admitted route; every later record of the call names its digest. */
+  token: IssuedToken | null;
   /** The client has been sent the head of an event stream: a failure from here on ends it with the dialect's stream error event. */
   streaming: boolean;
   /** The call's final record (anything after `started`) has been written. */
@@ -92,5 +93,6 @@ export function recordParts(call: Call): Omit<RecordParts, 'phase' | 'status'> {
     dataClasses: call.dataClasses.classes,
     masked: call.masked,
     attempts: call.attempts,
+    provenanceToken: call.token?.digest ?? null,
   };
 }

@@ -264,8 +264,6 @@ export class RequestPath {
     // Every record of the call names the request by one digest: its canonical text is computed once, by the first record.
     call.loggedRequest = new CanonicalValue(this.#logged(call, masked.length > 0 ? forwarded : body));
     call.token = this.#d.provenanceTokens.sign({ decision_id: call.id, licence: training.licence, trainable: training.permit, policy_revision: revision, iat: Math.floor(Date.now() / 1000) });
-    // A signing failure surfaces where the token is awaited; until then it must not count as unhandled.
-    call.token.catch(() => undefined);
     return null;
   }
 
@@ -380,7 +378,7 @@ export class RequestPath {
       ...(call.budgetWarning ? { 'x-termsgate-budget': call.budgetWarning } : {}),
       'x-termsgate-decision-id': call.id,
       'x-termsgate-policy-revision': decision.revision,
-      'x-termsgate-provenance': await call.token!,
+      'x-termsgate-provenance': call.token!.token,
       ...warningHeader(decision.request.obligations.warnings),
     };
     if (res.status < 200 || res.status >= 300) {

@@ -22,6 +22,7 @@ import { consoleRoutes } from '../console/routes.js';
 import type { Config } from '../config/types.js';
 import { openAuditLog } from '../audit/open-audit-log.js';
 import { auditAdminRoutes } from '../audit/routes.js';
+import { provenanceTokenRoutes } from '../audit/token-routes.js';
 import { witnessConfigChange } from '../audit/witness-config-change.js';
 import { RequestPath } from '../request-path/request-path.js';
 import { createPolicyStore } from '../policy/store.js';
@@ -33,6 +34,7 @@ import { ModelRoutes } from '../upstream/model-routes.js';
 import { loadOrCreateSigningKeys } from '../signing/keys.js';
 import { loadCheckpointSigner } from '../signing/checkpoint-signer.js';
 import { ProvenanceTokens } from '../signing/provenance-token.js';
+import { loadTokenMacKey } from '../signing/token-key.js';
 import { createTrainingFeed } from '../training/feed.js';
 import { createTrainingAdmission } from '../training/admission.js';
 import { openPgFeedStore } from '../training/pg-store.js';
@@ -92,6 +94,8 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
     logger.info({ internal_providers: internal }, internal.length ? `providers treated as internal: ${internal.join(', ')}` : 'every provider is treated as external');
     if (!config.audit.signer) logger.warn('audit.signer is not configured: checkpoints are signed with the key in <data-dir>/keys, so whoever can write the data directory can re-sign the log');
     const auditSigner = config.audit.signer ? loadCheckpointSigner(config.audit.signer, config.dataDir) : keys;
+    if (!config.audit.tokenKey) logger.warn('audit.tokenKey is not configured: provenance tokens are MACed with the key in <data-dir>/keys, so whoever can read the data directory can mint them');
+    const provenanceTokens = new ProvenanceTokens(loadTokenMacKey(config.audit.tokenKey, config.dataDir));
     const audit = await openAuditLog({
       dataDir: config.dataDir,
       audit: config.audit,
@@ -210,7 +214,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       audit: state.guard(withFaultHook(audit)),
       feed,
       admission: createTrainingAdmission((text) => provenance.detect(text)),
-      provenanceTokens: new ProvenanceTokens(keys),
+      provenanceTokens,
       limits: limits.rateLimits,
       spend: { prices: limits.prices, budgets: limits.budgets },
       telemetry,
@@ -252,6 +256,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
             auth,
             witnesses: config.audit.witnesses?.length ? { keys: config.audit.witnesses.map((w) => w.key), quorum: config.audit.witnessQuorum ?? config.audit.witnesses.length } : undefined,
           }),
+        (app) => provenanceTokenRoutes(app, { log: audit, auth, tokens: provenanceTokens }),
         (app) => provenanceAdminRoutes(app, { provenance, auth }),
         (app) => distillationRoutes(app, { monitor: distillation, auth, changes }),
         (app) => trainingFeedRoutes(app, { feed, auth, keys }),

@@ -37,7 +37,7 @@ function realOrResolved(path: string): string {
   }
 }
 
-function isInside(path: string, dir: string): boolean {
+export function isInside(path: string, dir: string): boolean {
   const rel = relative(realOrResolved(dir), realOrResolved(path));
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }

@@ -69,9 +69,9 @@ t.test('tampering breaks verification', async (t) => {
   const [r] = (await feed.read(0, 1)).records;
   t.equal(verifyRecord({ ...r, example: { ...r.example, completion: 'edited' } }, keys.keyId, keys.verify), 'digest mismatch');
   t.equal(verifyRecord({ ...r, permit: { ...r.permit, licence: 'apache-2.0' } }, keys.keyId, keys.verify), 'licence mismatch');
-  const sig = Buffer.from(r.permit.signature, 'base64url');
+  const sig = Buffer.from(r.permit.batch.signature, 'base64url');
   sig[0] ^= 1;
-  t.equal(verifyRecord({ ...r, permit: { ...r.permit, signature: sig.toString('base64url') } }, keys.keyId, keys.verify), 'bad signature');
+  t.equal(verifyRecord({ ...r, permit: { ...r.permit, batch: { ...r.permit.batch, signature: sig.toString('base64url') } } }, keys.keyId, keys.verify), 'bad signature');
   await feed.close();
 });
 

@@ -1,10 +1,10 @@
 // The training feed: offer() names the record and queues the example; a background writer
-// canonicalises, digests and signs in short time slices and appends batches to the store, so the
+// canonicalises and digests in short time slices, signs each batch once, and appends it to the store, so the
 // response path pays microseconds and never waits on serialisation (ms for large logprobs) or disk.
 import type { TrainingExample, TrainingFeedSink } from '../core/contracts.js';
 import type { SigningKeys } from '../signing/keys.js';
 import { canonicalDigest, canonicalJson } from '../core/canonical-json.js';
-import { recordIdOf, signPermit, type FeedRecord } from './permit.js';
+import { recordIdOf, signPermits, type FeedRecord, type PermitFields } from './permit.js';
 import type { FeedStore, SignedRecord } from './feed-store.js';
 import { openFileFeedStore } from './file-store.js';
 import { BatchQueue } from '../core/batch-queue.js';
@@ -115,14 +115,14 @@ class QueuedTrainingFeed implements TrainingFeed {
     }
   }
 
+  /** Canonicalises and digests in slices, then signs the whole batch once (permit.ts). */
   async #signBatch(batch: Queued[]): Promise<SignedRecord[]> {
-    const signed: SignedRecord[] = [];
+    const ready: { fields: PermitFields; exampleJson: string }[] = [];
     let sliceStart = performance.now();
     for (const { id, example } of batch) {
       try {
         const exampleJson = canonicalJson(example);
-        const permit = signPermit({ id, digest: canonicalDigest(exampleJson), policy_revision: example.policy_revision, licence: example.licence }, this.keyId, this.#signer);
-        signed.push({ id, exampleJson, permit });
+        ready.push({ fields: { id, digest: canonicalDigest(exampleJson), policy_revision: example.policy_revision, licence: example.licence }, exampleJson });
       } catch (err) {
         // An example JSON cannot represent canonically is never signed; it is counted and reported.
         this.#dropped++;
@@ -133,7 +133,8 @@ class QueuedTrainingFeed implements TrainingFeed {
         sliceStart = performance.now();
       }
     }
-    return signed;
+    const permits = signPermits(ready.map((r) => r.fields), this.keyId, this.#signer);
+    return ready.map((r, i) => ({ id: r.fields.id, exampleJson: r.exampleJson, permit: permits[i] }));
   }
 
   async read(cursor: number, limit: number): Promise<FeedPage> {

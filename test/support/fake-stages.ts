@@ -139,7 +139,7 @@ export function fakeStages(opts: FakeOptions = {}): FakeStages {
         return { admitted: true, reasons: [], origins: [] };
       },
     },
-    provenanceTokens: { sign: async () => 'token' } as unknown as ProvenanceTokens,
+    provenanceTokens: { sign: () => ({ token: 'token', digest: 'sha256:' + '0'.repeat(64) }) } as unknown as ProvenanceTokens,
     telemetry: opts.telemetry,
     log: { warn() {}, error() {} },
   };

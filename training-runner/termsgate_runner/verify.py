@@ -5,6 +5,7 @@ from pathlib import Path
 
 from .canonical import digest_of, permit_message, record_id_of
 from .gateway_key import GatewayKey
+from .permit_batch import ALG, batch_error, batch_key
 from .shards import append_lines, quarantine_path, shard_paths, write_atomic
 from .trace import Detector, describe, record_document, restricted_origins, stored_shape_error
 
@@ -17,10 +18,10 @@ def check_record(record, key: GatewayKey, allowed_licences: set[str]) -> str | N
     permit = record.get("permit")
     if not isinstance(permit, dict):
         return "missing permit"
-    for name in ("id", "digest", "policy_revision", "licence", "signature", "key_id"):
+    for name in ("id", "digest", "policy_revision", "licence", "key_id"):
         if not isinstance(permit.get(name), str):
             return f"permit lacks {name}"
-    if permit.get("alg") != "Ed25519":
+    if permit.get("alg") != ALG:
         return "unsupported permit algorithm"
     if permit["key_id"] != key.key_id:
         return "permit signed by an unknown key"
@@ -36,8 +37,9 @@ def check_record(record, key: GatewayKey, allowed_licences: set[str]) -> str | N
         return "licence mismatch"
     if permit["policy_revision"] != example.get("policy_revision"):
         return "policy revision mismatch"
-    if not key.verify(permit_message(permit), permit["signature"]):
-        return "bad signature (forged permit)"
+    problem = batch_error(permit.get("batch"), permit_message(permit), key)
+    if problem is not None:
+        return problem
     if permit["licence"] not in allowed_licences:
         return f"licence {permit['licence']} is not on the runner's allowlist"
     shape = stored_shape_error(example)
@@ -55,22 +57,59 @@ class VerifyReport:
         return {"verified": self.verified, "quarantined": len(self.quarantined), "reasons": self.quarantined}
 
 
+def batch_problems(records: list, set_aside: list) -> dict[tuple, str]:
+    """Signed batches not whole and in order where they were read: a record removed, repeated or moved.
+
+    Every record naming a batch counts as present, even one refused for itself (and those an earlier
+    pass set aside in quarantine), so one altered record does not take its batch with it; the order is
+    that of the shards, then their lines.
+    """
+    seen: dict[tuple, list[int]] = {}
+    for record in records:
+        key = batch_key(record)
+        if key is not None:
+            seen.setdefault(key, []).append(record["permit"]["batch"]["index"])
+    aside: dict[tuple, set[int]] = {}
+    for record in set_aside:
+        key = batch_key(record)
+        if key is not None:
+            aside.setdefault(key, set()).add(record["permit"]["batch"]["index"])
+    problems = {}
+    for key, indices in seen.items():
+        size = key[2]
+        present = set(indices) | aside.get(key, set())
+        if len(set(indices)) != len(indices):
+            problems[key] = "permit batch repeats a record"
+        elif present != set(range(size)):
+            problems[key] = f"permit batch incomplete: {len(present)} records of {size} (a record removed)"
+        elif indices != sorted(indices):
+            problems[key] = "permit batch out of order (records moved)"
+    return problems
+
+
+def quarantined_records(data_dir: Path) -> list:
+    path = quarantine_path(data_dir)
+    if not path.exists():
+        return []
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            out.append(json.loads(line).get("record"))
+        except (json.JSONDecodeError, AttributeError):
+            continue
+    return out
+
+
 def verify_dir(data_dir: Path, key: GatewayKey, allowed_licences: set[str], move: bool = True, detector: "Detector | None" = None) -> VerifyReport:
     """Verifies every shard; with move, rewrites shards without the refused records and quarantines those.
 
-    With a detector, every record whose permit checks is scanned again for provenance spans: one that
+    A record passes when its own permit checks and its signed batch is whole and in order across the
+    shards. With a detector, every record that passes is scanned again for provenance spans: one that
     traces to a restricted output is refused even with a valid permit.
     """
     report = VerifyReport()
+    read: list[tuple[Path, int, str, object, str | None]] = []
     for path in shard_paths(data_dir):
-        passed: list[tuple[int, str, dict]] = []
-        refused: list[str] = []
-
-        def refuse(n: int, record, reason: str) -> None:
-            rid = record.get("id") if isinstance(record, dict) else None
-            report.quarantined.append({"id": rid, "reason": reason, "shard": path.name, "line": n})
-            refused.append(json.dumps({"reason": reason, "shard": path.name, "line": n, "record": record}, ensure_ascii=False))
-
         for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
             if not line.strip():
                 continue
@@ -79,19 +118,26 @@ def verify_dir(data_dir: Path, key: GatewayKey, allowed_licences: set[str], move
                 reason = check_record(record, key, allowed_licences)
             except json.JSONDecodeError:
                 record, reason = line, "unparseable line"
-            if reason is None:
-                passed.append((n, line, record))
-            else:
-                refuse(n, record, reason)
+            read.append((path, n, line, record, reason))
+    problems = batch_problems([record for _, _, _, record, _ in read], quarantined_records(data_dir))
+    read = [(p, n, line, r, reason or problems.get(batch_key(r))) for p, n, line, r, reason in read]
+    passed = [(p, n, line, r) for p, n, line, r, reason in read if reason is None]
+    results = detector.detect([record_document(r["example"]) for _, _, _, r in passed]) if detector and passed else None
+    traced = {id(r): describe(restricted_origins(results[i])) for i, (_, _, _, r) in enumerate(passed) if results and restricted_origins(results[i])}
+    for path in shard_paths(data_dir):
         kept: list[str] = []
-        results = detector.detect([record_document(r["example"]) for _, _, r in passed]) if detector and passed else None
-        for i, (n, line, record) in enumerate(passed):
-            origins = restricted_origins(results[i]) if results else []
-            if origins:
-                refuse(n, record, describe(origins))
-            else:
+        refused: list[str] = []
+        for p, n, line, record, reason in read:
+            if p != path:
+                continue
+            reason = reason or traced.get(id(record))
+            if reason is None:
                 kept.append(line)
                 report.verified += 1
+                continue
+            rid = record.get("id") if isinstance(record, dict) else None
+            report.quarantined.append({"id": rid, "reason": reason, "shard": path.name, "line": n})
+            refused.append(json.dumps({"reason": reason, "shard": path.name, "line": n, "record": record}, ensure_ascii=False))
         if move and refused:
             append_lines(quarantine_path(data_dir), refused)
             write_atomic(path, "".join(line + "\n" for line in kept))

@@ -1,4 +1,4 @@
-"""Signed feed records made the way the gateway makes them (same canonical bytes, Ed25519 permits)."""
+"""Signed feed records made the way the gateway makes them (same canonical bytes, Ed25519 batch permits)."""
 import base64
 import json
 from pathlib import Path
@@ -8,6 +8,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from termsgate_runner.canonical import digest_of, permit_message, record_id_of
 from termsgate_runner.gateway_key import GatewayKey
+from termsgate_runner.permit_batch import ALG, batch_message, leaf_hash, node_hash
 
 DUTIES = {
     "llama-3.1-8b-instruct": (["Built with Llama"], ["Llama"], "duties-on-distribution", "llama-3.1-8b-instruct"),
@@ -40,11 +41,46 @@ class Signer:
         self.key = GatewayKey(key_id=hashlib.sha256(raw).hexdigest()[:16], raw=raw)
 
     def record(self, example: dict, seq: int) -> dict:
-        digest = digest_of(example)
-        rid = record_id_of(example["decision_id"])
-        permit = {"id": rid, "digest": digest, "policy_revision": example["policy_revision"], "licence": example["licence"]}
-        sig = base64.urlsafe_b64encode(self.private.sign(permit_message(permit))).rstrip(b"=").decode()
-        return {"id": rid, "seq": seq, "permit": {**permit, "alg": "Ed25519", "key_id": self.key.key_id, "signature": sig}, "example": example}
+        """A record written alone: a batch of one."""
+        return self.batch([example], seq)[0]
+
+    def batch(self, examples: list[dict], first_seq: int) -> list[dict]:
+        """Records written in one batch: one Merkle tree over their permit messages, its root signed once."""
+        permits = [{"id": record_id_of(e["decision_id"]), "digest": digest_of(e), "policy_revision": e["policy_revision"], "licence": e["licence"]} for e in examples]
+        leaves = [leaf_hash(permit_message(p)) for p in permits]
+        root = _b64(_mth(leaves))
+        sig = _b64(self.private.sign(batch_message(root, len(leaves))))
+        return [{"id": p["id"], "seq": first_seq + i, "example": e,
+                 "permit": {**p, "alg": ALG, "key_id": self.key.key_id,
+                            "batch": {"root": root, "size": len(leaves), "index": i, "proof": [_b64(h) for h in _path(i, leaves)], "signature": sig}}}
+                for i, (p, e) in enumerate(zip(permits, examples))]
+
+
+def _b64(b: bytes) -> str:
+    return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+
+
+def _split(n: int) -> int:
+    k = 1
+    while k * 2 < n:
+        k *= 2
+    return k
+
+
+def _mth(leaves: list[bytes]) -> bytes:
+    """RFC 9162 MTH over leaf hashes (independent of the gateway's code, to check it byte for byte)."""
+    if len(leaves) == 1:
+        return leaves[0]
+    k = _split(len(leaves))
+    return node_hash(_mth(leaves[:k]), _mth(leaves[k:]))
+
+
+def _path(m: int, leaves: list[bytes]) -> list[bytes]:
+    """RFC 9162 PATH(m, D[n]), leaf upwards."""
+    if len(leaves) == 1:
+        return []
+    k = _split(len(leaves))
+    return _path(m, leaves[:k]) + [_mth(leaves[k:])] if m < k else _path(m - k, leaves[k:]) + [_mth(leaves[:k])]
 
 
 def example(i: int, licence: str = "qwen2.5-7b-instruct") -> dict:

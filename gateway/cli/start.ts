@@ -78,9 +78,10 @@ async function serve(values: Parsed<typeof options>['values']): Promise<number> 
   if (!existsSync(config.policy.dir)) config.policy.dir = resolve(packageRoot, 'policies');
   if (values.workers !== undefined) config.server.workers = integer(values.workers, 'workers', 1, 64);
   const refusal = workersRefusal(config, config.server.workers);
-  if (refusal) throw new CliError(`invalid configuration: ${refusal.field}: ${refusal.reason}`);
-  if (cluster.isPrimary && config.server.workers > 1) {
+  if (refusal || (cluster.isPrimary && config.server.workers > 1)) {
+    // Refused (the demo always is: it runs on the file stores), or the primary, which serves nothing itself.
     for (const close of closers) await close();
+    if (refusal) throw new CliError(`invalid configuration: ${refusal.field}: ${refusal.reason}`);
     return servePrimary(config);
   }
 

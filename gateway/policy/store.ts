@@ -185,9 +185,8 @@ export class PolicyStore implements PolicyDecider {
     store.#history = await store.#readHistory();
     store.#dirSeen = await store.#readDirSeen();
     if (opts.follower) {
-      const last = store.#history.at(-1);
-      if (!last) throw new PolicyRefusedError('restored', 'no revision has served yet in this data directory to follow');
-      await store.follow(last.revision);
+      const followed = await store.follow();
+      if (!followed.ok) throw new PolicyRefusedError('restored', `the revision to follow could not be served: ${followed.error}`);
       store.#creating = false;
       return store;
     }
@@ -446,17 +445,23 @@ export class PolicyStore implements PolicyDecider {
   }
 
   /**
-   * Serves a revision another process sharing the data directory made active: its built bundle is loaded
-   * and swapped in, nothing recorded or written (the activating process did both).
+   * Serves what another process sharing the data directory made active: the last revision of the shared
+   * history (not the one a message named, so two activations racing in two processes end with every
+   * process on the same one), its built bundle loaded and swapped in, nothing recorded or written.
    */
-  follow(revision: string): Promise<ActivationResult> {
+  follow(): Promise<ActivationResult> {
     return this.#exclusive(async () => {
+      const history = await this.#readHistory();
+      const last = history.at(-1);
+      if (!last) return { ok: false, revision: '', error: 'no revision has served in this data directory' };
+      const revision = last.revision;
+      this.#history = history;
+      if (this.#active?.revision === revision) return { ok: true, revision };
       try {
         const dir = join(this.#revisions, checkedId(revision));
         const engine = await this.#step('load', () => loadEngine(dir, revision));
-        this.#history = await this.#readHistory();
         this.#engine = engine;
-        this.#active = this.#history.findLast((h) => h.revision === revision) ?? { revision, source: 'restored', activated_at: new Date().toISOString() };
+        this.#active = last;
         this.#lastError = null;
         this.#o.logger.info({ revision }, 'policy revision active (made active by another worker)');
         return { ok: true, revision };

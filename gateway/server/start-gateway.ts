@@ -123,7 +123,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
     const slot = workerSlot();
     const policy = await createPolicyStore({
       follower: slot === null ? undefined : slot > 1,
-      onActivated: slot === null ? undefined : (revision) => process.send?.({ type: 'termsgate:policy', revision } satisfies WorkerMessage),
+      onActivated: slot === null ? undefined : () => process.send?.({ type: 'termsgate:policy' } satisfies WorkerMessage),
       dir: config.policy.dir,
       dataDir: config.dataDir,
       bundleUrl: config.policy.bundleUrl,
@@ -150,7 +150,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
     closers.push(() => policy.close());
     if (slot !== null) {
       const follow = (m: unknown) => {
-        if (isWorkerMessage(m) && m.type === 'termsgate:policy') void policy.follow(m.revision);
+        if (isWorkerMessage(m) && m.type === 'termsgate:policy') void policy.follow();
       };
       process.on('message', follow);
       closers.push(async () => void process.off('message', follow));

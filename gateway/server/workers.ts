@@ -6,8 +6,8 @@ import cluster, { type Worker } from 'node:cluster';
 /** Messages between the primary and its workers over the cluster's IPC channel. */
 export type WorkerMessage =
   | { type: 'termsgate:listening'; url: string }
-  /** Sent by the worker where a policy revision became active; relayed to every other worker. */
-  | { type: 'termsgate:policy'; revision: string };
+  /** Sent by the worker where a policy revision became active; relayed to every other worker, which serves the shared history's last. */
+  | { type: 'termsgate:policy' };
 
 export interface Fleet {
   url: string;

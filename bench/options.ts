@@ -22,6 +22,10 @@ export interface BenchOptions {
   cpuProf: boolean;
   /** Rows of the top-functions table of termsgate's CPU profile (one more profiled load window); 0 for none. */
   profileTop: number;
+  /** Worker counts of the worker-scaling table (issue 20); empty for none. */
+  workers: number[];
+  /** Only the worker-scaling table. */
+  workersOnly: boolean;
 }
 
 export const usage = `usage: node dist/bench/run.js [options]
@@ -40,7 +44,11 @@ export const usage = `usage: node dist/bench/run.js [options]
   --cpu-prof              profile termsgate (node --cpu-prof) into bench/tmp/profiles
   --profile-top N         run termsgate once more under --cpu-prof (non-streaming, 50 connections, one
                           load window) and report its top N functions by self time (default 10; 0 = off;
-                          off in --quick unless given)`;
+                          off in --quick unless given)
+  --workers 1,2           rows of the worker-scaling table: termsgate with server.workers N on the
+                          PostgreSQL stores (TERMSGATE_BENCH_PG, default the local test database),
+                          non-streaming, 50 connections, --duration (default 1,2; 0 = off)
+  --workers-only          only the worker-scaling table (results in latest-workers.json)`;
 
 function list(value: string | undefined): string[] | null {
   return value === undefined ? null : value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -81,6 +89,8 @@ export function parseOptions(argv: string[], defaultOut: string): BenchOptions {
       out: { type: 'string' },
       'cpu-prof': { type: 'boolean', default: false },
       'profile-top': { type: 'string' },
+      workers: { type: 'string' },
+      'workers-only': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -103,5 +113,7 @@ export function parseOptions(argv: string[], defaultOut: string): BenchOptions {
     outDir: values.out ?? defaultOut,
     cpuProf: values['cpu-prof'] === true,
     profileTop: profileTop(values['profile-top'], quick),
+    workers: values.workers === '0' ? [] : (list(values.workers) ?? ['1', '2']).map((w) => positive('workers', w, 1)),
+    workersOnly: values['workers-only'] === true,
   };
 }

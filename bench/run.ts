@@ -15,6 +15,10 @@ import { classificationMarkdown, markdown, TERMSGATE, type ProfileTop } from './
 import { soak, soakMarkdown } from './soak.js';
 import { attackSoak, attackSoakMarkdown } from './attack-soak.js';
 import type { BenchContext } from './systems.js';
+import { workerScaling, workerScalingMarkdown } from './workers.js';
+
+/** Connections of the worker-scaling rows: enough to keep two event loops busy. */
+const WORKERS_CONNECTIONS = 50;
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -95,6 +99,13 @@ async function main(): Promise<number> {
       write(opts.outDir, [`soak-${day}.json`, 'latest-soak.json'], { date, command: `node dist/bench/run.js ${process.argv.slice(2).join(' ')}`, machine: machine(), settings, result, markdown: table });
       return 0;
     }
+    if (opts.workersOnly) {
+      const result = await workerScaling(ctx, { workers: opts.workers, connections: WORKERS_CONNECTIONS, durationS: opts.durationS, warmupS: opts.warmupS });
+      const table = workerScalingMarkdown(result, cpus().length);
+      process.stdout.write(table + '\n');
+      write(opts.outDir, [`workers-${day}.json`, 'latest-workers.json'], { date, command: `node dist/bench/run.js ${process.argv.slice(2).join(' ')}`, machine: machine(), versions: versions(), settings, result, markdown: table });
+      return 0;
+    }
     const results = await compare(ctx, opts);
     let profile: ProfileTop | null = null;
     let profileProblem: string | undefined;
@@ -108,7 +119,11 @@ async function main(): Promise<number> {
       }
     }
     const classification = readClassification(join(opts.outDir, 'classify-cost.json'));
-    const table = markdown(results, { profile, profileProblem, classification: classification?.markdown });
+    const scaling =
+      opts.workers.length > 0 && (opts.systems === null || opts.systems.includes(TERMSGATE))
+        ? await workerScaling(ctx, { workers: opts.workers, connections: WORKERS_CONNECTIONS, durationS: opts.durationS, warmupS: opts.warmupS })
+        : null;
+    const table = markdown(results, { profile, profileProblem, classification: classification?.markdown }) + (scaling ? `\n\n${workerScalingMarkdown(scaling, cpus().length)}\n` : '');
     process.stdout.write(`\n${table}\n`);
     const suffix = opts.quick ? '-quick' : '';
     write(opts.outDir, [`${day}${suffix}.json`, `latest${suffix}.json`], {
@@ -120,6 +135,7 @@ async function main(): Promise<number> {
       systems: results,
       profile,
       classification: classification?.data ?? null,
+      workers: scaling,
       markdown: table,
     });
     process.stderr.write(`bench: results in ${opts.outDir}/latest${suffix}.json\n`);

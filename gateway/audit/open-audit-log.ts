@@ -23,7 +23,7 @@ export async function openAuditLog(opts: OpenAuditLogOptions): Promise<AuditLog>
     if (!opts.audit.postgresUrl) throw new Error('audit.backend postgres needs audit.postgresUrl');
     if (opts.audit.witnesses?.length) throw new Error('audit.witnesses are supported with the file backend only');
     const { PgAuditLog } = await import('./postgres/log.js');
-    return PgAuditLog.open({ url: opts.audit.postgresUrl, audit: opts.audit, keys: opts.keys, onError: opts.onError, sequencer: !opts.readOnly });
+    return PgAuditLog.open({ url: opts.audit.postgresUrl, schema: opts.audit.schema, audit: opts.audit, keys: opts.keys, onError: opts.onError, sequencer: !opts.readOnly });
   }
   return FileAuditLog.open(opts);
 }

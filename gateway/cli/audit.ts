@@ -32,6 +32,7 @@ const exportOptions = {
   decision: { type: 'string' },
   out: { type: 'string' },
   'postgres-url': { type: 'string' },
+  'postgres-schema': { type: 'string' },
   'trusted-checkpoint': { type: 'string' },
 } as const;
 
@@ -75,7 +76,7 @@ async function openForReading(v: ExportValues): Promise<{ log: AuditLog; dataDir
     dataDir,
     keys,
     readOnly: true,
-    audit: { backend: postgresUrl ? 'postgres' : 'file', postgresUrl, origin, checkpointIntervalMs: 0, syncIntervalMs: 5 },
+    audit: { backend: postgresUrl ? 'postgres' : 'file', postgresUrl, schema: v['postgres-schema'], origin, checkpointIntervalMs: 0, syncIntervalMs: 5 },
   });
   return { log, dataDir };
 }
@@ -199,10 +200,11 @@ const cli = subcommands('termsgate audit', {
   export: command({
     name: 'termsgate audit export',
     synopsis: `termsgate audit export [--data-dir DIR] --format jsonl|csv|parquet [--from T] [--to T] [--team T]
-                         [--model M] [--decision allow|deny] [--out FILE] [--postgres-url URL]
+                         [--model M] [--decision allow|deny] [--out FILE] [--postgres-url URL [--postgres-schema S]]
                          [--signer-file PEM | --signer-env VAR] [--trusted-checkpoint FILE]`,
     detail: `  --signer-file, --signer-env   the gateway's audit.signer
-  --trusted-checkpoint          adds a consistency proof from that checkpoint`,
+  --trusted-checkpoint          adds a consistency proof from that checkpoint
+  --postgres-schema             the gateway's audit.schema (default public)`,
     options: exportOptions,
     required: ['format'],
     run: ({ values }) => runExport(values),

@@ -1,6 +1,9 @@
-// `termsgate start [--config FILE] [--port N] [--host H] [--data-dir DIR] [--demo]`.
+// `termsgate start [--config FILE] [--port N] [--host H] [--data-dir DIR] [--workers N] [--demo]`.
 // With no configuration (or --demo) it starts the built-in mock provider on its own port and
 // generates a configuration pointing at it; from there on the gateway runs its normal code path.
+// With server.workers > 1 this process is the cluster primary (gateway/server/workers.ts) and each worker
+// runs this same command as a single gateway on the shared port.
+import cluster from 'node:cluster';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -8,9 +11,12 @@ import { newSecret } from '../core/secret-hash.js';
 import { ConfigError, loadConfigFile } from '../config/load.js';
 import { demoConfig, type DemoSecrets } from '../config/demo.js';
 import type { Config } from '../config/types.js';
+import { workersRefusal } from '../config/workers.js';
+import { loadOrCreateSigningKeys } from '../signing/keys.js';
 import { startMockUpstream } from '../mock-upstream/index.js';
 import { packageRoot } from '../core/package-root.js';
 import { startGateway } from '../server/start-gateway.js';
+import { startFleet, workerSlot, type WorkerMessage } from '../server/workers.js';
 import { CliError, command, integer, type Parsed } from './args.js';
 
 const options = {
@@ -18,12 +24,13 @@ const options = {
   port: { type: 'string' },
   host: { type: 'string' },
   'data-dir': { type: 'string' },
+  workers: { type: 'string' },
   demo: { type: 'boolean', default: false },
 } as const;
 
 const cli = command({
   name: 'termsgate start',
-  synopsis: 'termsgate start [--config FILE] [--port N] [--host H] [--data-dir DIR] [--demo]',
+  synopsis: 'termsgate start [--config FILE] [--port N] [--host H] [--data-dir DIR] [--workers N] [--demo]',
   detail: 'without --config (or $TERMSGATE_CONFIG), or with --demo: the built-in mock provider, and demo keys printed',
   options,
   run: ({ values }) => serve(values),
@@ -69,10 +76,22 @@ async function serve(values: Parsed<typeof options>['values']): Promise<number> 
     demo = { secrets, mockUrl: mock.url };
   }
   if (!existsSync(config.policy.dir)) config.policy.dir = resolve(packageRoot, 'policies');
+  if (values.workers !== undefined) config.server.workers = integer(values.workers, 'workers', 1, 64);
+  const refusal = workersRefusal(config, config.server.workers);
+  if (refusal || (cluster.isPrimary && config.server.workers > 1)) {
+    // Refused (the demo always is: it runs on the file stores), or the primary, which serves nothing itself.
+    for (const close of closers) await close();
+    if (refusal) throw new CliError(`invalid configuration: ${refusal.field}: ${refusal.reason}`);
+    return servePrimary(config);
+  }
 
   const gateway = await startGateway(config);
   closers.unshift(() => gateway.close());
-  process.stdout.write(`termsgate listening on ${gateway.url}\n`);
+  const slot = workerSlot();
+  if (slot !== null) {
+    process.stdout.write(`termsgate worker ${slot} (pid ${process.pid}) listening on ${gateway.url}\n`);
+    process.send!({ type: 'termsgate:listening', url: gateway.url } satisfies WorkerMessage);
+  } else process.stdout.write(`termsgate listening on ${gateway.url}\n`);
   if (demo) {
     process.stdout.write(
       [
@@ -87,8 +106,10 @@ async function serve(values: Parsed<typeof options>['values']): Promise<number> 
     );
   }
   const signal = await new Promise<NodeJS.Signals>((done) => {
-    process.once('SIGINT', done);
     process.once('SIGTERM', done);
+    // A worker drains when the primary says so (SIGTERM), not on the terminal's Ctrl-C, and on its own once the primary is gone.
+    if (slot === null) process.once('SIGINT', done);
+    else process.on('SIGINT', () => undefined).once('disconnect', () => done('SIGTERM'));
   });
   // A second signal, or the drain deadline plus a margin, ends the process whatever is still pending
   // (a hung flush on failed storage must not keep it alive). Unreferenced: they fire only if something else keeps it up.
@@ -97,7 +118,8 @@ async function serve(values: Parsed<typeof options>['values']): Promise<number> 
     process.exit(1);
   };
   const again = () => force('second signal');
-  process.once('SIGINT', again).once('SIGTERM', again);
+  process.once('SIGTERM', again);
+  if (slot === null) process.once('SIGINT', again);
   setTimeout(() => force(`shutdown took longer than the drain deadline (${config.server.drainMs} ms) plus ${FORCE_MARGIN_MS} ms`), config.server.drainMs + FORCE_MARGIN_MS).unref();
   process.stdout.write(`termsgate: ${signal}: draining for up to ${config.server.drainMs} ms\n`);
   const { drainedMs, cutOff } = await gateway.shutdown();
@@ -111,3 +133,19 @@ async function serve(values: Parsed<typeof options>['values']): Promise<number> 
 
 /** After the drain deadline: time for the cut-off calls' records and for closing the audit log, feed and provenance. */
 const FORCE_MARGIN_MS = 5_000;
+
+/** The cluster primary: the signing keys created once (workers only read them), then the workers forked and watched. */
+async function servePrimary(config: Config): Promise<number> {
+  loadOrCreateSigningKeys(config.dataDir);
+  const log = (line: string) => process.stdout.write(line + '\n');
+  const fleet = await startFleet({ workers: config.server.workers, stopMs: config.server.drainMs + FORCE_MARGIN_MS, log });
+  log(`termsgate listening on ${fleet.url} (${config.server.workers} workers: pids ${fleet.pids().join(', ')})`);
+  const signal = await new Promise<NodeJS.Signals>((done) => {
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+  log(`termsgate: ${signal}: draining ${config.server.workers} workers for up to ${config.server.drainMs} ms`);
+  await fleet.shutdown();
+  log('termsgate: every worker has stopped');
+  return 0;
+}

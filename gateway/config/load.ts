@@ -7,6 +7,7 @@ import addFormatsModule from 'ajv-formats';
 import { parseDocument } from 'yaml';
 import { configSchema } from './schema.js';
 import type { Config } from './types.js';
+import { workersRefusal } from './workers.js';
 
 export class ConfigError extends Error {
   constructor(
@@ -88,6 +89,8 @@ function checkReferences(config: Config, file: string): void {
   if (config.audit.backend === 'postgres' && !config.audit.postgresUrl) {
     throw new ConfigError(file, 'audit.postgresUrl', 'required when audit.backend is postgres');
   }
+  const refusal = workersRefusal(config, config.server.workers);
+  if (refusal) throw new ConfigError(file, refusal.field, refusal.reason);
 }
 
 function fieldOf(e: ErrorObject): string {

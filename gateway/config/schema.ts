@@ -30,6 +30,14 @@ export const configSchema = {
         port: { type: 'integer', minimum: 0, maximum: 65535, default: 8080 },
         // SIGTERM: how long in-flight calls may run before they are ended with an error and a failed record.
         drainMs: { type: 'integer', minimum: 0, maximum: 600_000, default: 25_000 },
+        workers: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 64,
+          default: 1,
+          description:
+            'Event loops (processes) serving the one port, each running the whole request path; more than 1 needs the PostgreSQL stores (audit.backend and keyStore.backend postgres), so the log, keys, sessions, rate limits and spend stay one.',
+        },
       },
     },
     dataDir: { type: 'string', default: './data' },
@@ -335,6 +343,7 @@ export const configSchema = {
       properties: {
         backend: { enum: ['file', 'postgres'], default: 'file' },
         postgresUrl: { type: 'string' },
+        schema: { type: 'string', pattern: '^[a-z_][a-z0-9_]*$', default: 'public', description: 'The PostgreSQL schema of the audit tables and the training feed.' },
         origin: { type: 'string', default: 'termsgate.local/audit' },
         checkpointIntervalMs: { type: 'integer', minimum: 100, default: 10_000 },
         syncIntervalMs: { type: 'integer', minimum: 1, default: 5 },

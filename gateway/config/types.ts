@@ -69,6 +69,8 @@ export interface Config {
     port: number;
     /** On SIGTERM or SIGINT, how long in-flight calls may run before they are ended with an error event and a failed record. */
     drainMs: number;
+    /** Processes serving the port (node:cluster workers); more than 1 needs the PostgreSQL stores. */
+    workers: number;
   };
   dataDir: string;
   limits: {
@@ -158,6 +160,8 @@ export interface Config {
   audit: {
     backend: 'file' | 'postgres';
     postgresUrl?: string;
+    /** The PostgreSQL schema of the audit tables and the training feed (default public). */
+    schema?: string;
     origin: string;
     checkpointIntervalMs: number;
     syncIntervalMs: number;

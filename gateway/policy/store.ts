@@ -100,6 +100,15 @@ export interface PolicyStoreOptions {
   maxCandidates?: number;
   candidateTtlMs?: number;
   stagingBytes?: number;
+  /**
+   * Several processes share this data directory (server.workers): true in all but one (false there; unset
+   * in a single process), which alone watches
+   * the directory, polls the bundle and prunes. A follower starts on the revision last active in history
+   * and then serves what `follow` is told; activations made through its own API are its own as anywhere.
+   */
+  follower?: boolean;
+  /** Called after this store made a revision active (not one it was told to follow), to tell the others. */
+  onActivated?: (revision: string) => void;
 }
 
 export interface ActivationResult {
@@ -177,6 +186,12 @@ export class PolicyStore implements PolicyDecider {
     await rm(join(store.#root, 'tmp'), { recursive: true, force: true });
     store.#history = await store.#readHistory();
     store.#dirSeen = await store.#readDirSeen();
+    if (opts.follower) {
+      const followed = await store.follow();
+      if (!followed.ok) throw new PolicyRefusedError('restored', `the revision to follow could not be served: ${followed.error}`);
+      store.#creating = false;
+      return store;
+    }
     if (opts.bundleUrl) {
       const r = await store.pollBundle();
       store.#creating = false;
@@ -431,6 +446,33 @@ export class PolicyStore implements PolicyDecider {
     });
   }
 
+  /**
+   * Serves what another process sharing the data directory made active: the last revision of the shared
+   * history (not the one a message named, so two activations racing in two processes end with every
+   * process on the same one), its built bundle loaded and swapped in, nothing recorded or written.
+   */
+  follow(): Promise<ActivationResult> {
+    return this.#exclusive(async () => {
+      const history = await this.#readHistory();
+      const last = history.at(-1);
+      if (!last) return { ok: false, revision: '', error: 'no revision has served in this data directory' };
+      const revision = last.revision;
+      this.#history = history;
+      if (this.#active?.revision === revision) return { ok: true, revision };
+      try {
+        const dir = join(this.#revisions, checkedId(revision));
+        const engine = await this.#step('load', () => loadEngine(dir, revision));
+        this.#engine = engine;
+        this.#active = last;
+        this.#lastError = null;
+        this.#o.logger.info({ revision }, 'policy revision active (made active by another worker)');
+        return { ok: true, revision };
+      } catch (err) {
+        return this.#refused('restored', revision, err);
+      }
+    });
+  }
+
   /** Returns to a revision that served before; its bundle is still on disk. */
   rollback(revision: string, note?: ChangeNote): Promise<ActivationResult> {
     if (!this.#history.some((h) => h.revision === revision)) {
@@ -555,11 +597,14 @@ export class PolicyStore implements PolicyDecider {
     const dirRevision = this.#o.bundleUrl ? undefined : revisionOf(await readSources(this.#o.dir));
     this.#engine = engine;
     this.#active = { revision, source, activated_at: new Date().toISOString(), dir_revision: dirRevision, ...note };
+    // Another process sharing the directory may have written history since this one read it.
+    if (this.#o.follower !== undefined) this.#history = await this.#readHistory();
     this.#history.push(this.#active);
     if (this.#history.length > HISTORY_LIMIT) this.#history.splice(0, this.#history.length - HISTORY_LIMIT);
     this.#lastError = null;
     await writeFile(join(this.#root, 'history.json'), JSON.stringify(this.#history, null, 1));
     this.#o.logger.info({ revision, source }, 'policy revision active');
+    this.#o.onActivated?.(revision);
   }
 
   async #readHistory(): Promise<RevisionEntry[]> {

@@ -1,6 +1,7 @@
 // The composition root: builds every stage from the configuration, wires them into the request
 // path and the server, and listens. Nothing else constructs stages.
 import { existsSync, readFileSync } from 'node:fs';
+import pg from 'pg';
 import pino, { type DestinationStream } from 'pino';
 import type { AuditSink } from '../core/contracts.js';
 import { v7 as uuidv7 } from 'uuid';
@@ -58,6 +59,7 @@ import { clearanceOf, MONITOR_ACTOR, riskChange } from '../distillation/risk-rec
 import { distillationRoutes } from '../distillation/routes.js';
 import { RiskAlerts } from '../distillation/alerts.js';
 import { drain } from './drain.js';
+import { isWorkerMessage, workerSlot, type WorkerMessage } from './workers.js';
 
 export interface RunningGateway {
   url: string;
@@ -126,7 +128,11 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
     const bundleTokenEnv = config.policy.bundleToken?.env;
     if (bundleTokenEnv && !process.env[bundleTokenEnv]) throw new Error(`policy.bundleToken: environment variable ${bundleTokenEnv} is not set`);
     if (config.policy.bundleUrl && !config.policy.bundleKey) logger.warn('policy.bundleUrl is set without policy.bundleKey: every fleet bundle will be refused (bundles must be signed)');
+    // Workers share the data directory: the first builds, watches and polls; an activation anywhere is told to the others.
+    const slot = workerSlot();
     const policy = await createPolicyStore({
+      follower: slot === null ? undefined : slot > 1,
+      onActivated: slot === null ? undefined : () => process.send?.({ type: 'termsgate:policy' } satisfies WorkerMessage),
       dir: config.policy.dir,
       dataDir: config.dataDir,
       bundleUrl: config.policy.bundleUrl,
@@ -152,12 +158,24 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       },
     });
     closers.push(() => policy.close());
+    if (slot !== null) {
+      const follow = (m: unknown) => {
+        if (isWorkerMessage(m) && m.type === 'termsgate:policy') void policy.follow();
+      };
+      process.on('message', follow);
+      closers.push(async () => void process.off('message', follow));
+    }
     const provenance = await createProvenance({ dataDir: config.dataDir, keys, onError: (err) => logger.error({ err }, 'provenance index write failed') });
     closers.push(() => provenance.close());
     // With several replicas the feed shares the audit store's PostgreSQL.
-    const feedStore = config.audit.backend === 'postgres' ? await openPgFeedStore({ connectionString: config.audit.postgresUrl! }) : undefined;
+    // The feed's tables sit in the audit log's schema (created by it).
+    const feedPool = config.audit.backend === 'postgres' ? new pg.Pool({ connectionString: config.audit.postgresUrl!, max: 4, options: `-c search_path=${config.audit.schema ?? 'public'}` }) : null;
+    const feedStore = feedPool ? await openPgFeedStore({ pool: feedPool }) : undefined;
     const feed = await createTrainingFeed({ dataDir: config.dataDir, keys, store: feedStore, onError: (err) => logger.error({ err }, 'training feed write failed') });
-    closers.push(() => feed.close());
+    closers.push(async () => {
+      await feed.close();
+      await feedPool?.end();
+    });
     const upstream = new Upstream(config, process.env, scrubber);
     closers.push(() => upstream.close());
     const classifier = createClassifier(

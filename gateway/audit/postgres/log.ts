@@ -451,6 +451,11 @@ export class PgAuditLog implements AuditLog {
     await client.end().catch(() => undefined);
   }
 
+  async #finalCheckpoint(): Promise<void> {
+    const latest = await this.latestCheckpoint();
+    if ((await this.size()) > (latest?.size ?? 0)) await this.checkpoint();
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     await this.#inserting.settled();
@@ -459,6 +464,12 @@ export class PgAuditLog implements AuditLog {
     this.#closed = true;
     for (const t of [this.#pollTimer, this.#checkpointTimer, this.#sequenceTimer, this.#waiterPoll]) if (t) clearInterval(t);
     await this.#sequencing;
+    if (this.#leader) {
+      // A clean stop of the sequencer leaves no unsigned tail: what is pending is integrated and signed (as the file log does).
+      this.#kickSequencer();
+      await this.#sequencing;
+      await this.#finalCheckpoint().catch((err: Error) => this.#opts.onError?.(err));
+    }
     for (const w of this.#waiters.values()) w.reject(new Error('audit log closed before the record was sequenced'));
     if (this.#leader) await this.#leader.end().catch(() => undefined);
     this.#leader = null;

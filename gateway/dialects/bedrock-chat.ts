@@ -5,6 +5,7 @@
 // :event-type). Pure: no I/O.
 import { errorAnswerFor } from '../core/errors.js';
 import { isObject } from './json-object.js';
+import { usageFromCounts } from './usage-counts.js';
 import type { ProviderTranslation, SseEvent } from './types.js';
 
 type Json = Record<string, unknown>;
@@ -121,7 +122,5 @@ function finishReason(reason: unknown): string {
 }
 
 function usageOf(u: Json) {
-  const input = typeof u.inputTokens === 'number' ? u.inputTokens : 0;
-  const output = typeof u.outputTokens === 'number' ? u.outputTokens : 0;
-  return { prompt_tokens: input, completion_tokens: output, total_tokens: typeof u.totalTokens === 'number' ? u.totalTokens : input + output };
+  return usageFromCounts(u.inputTokens, u.outputTokens, u.totalTokens);
 }

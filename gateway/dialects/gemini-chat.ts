@@ -4,6 +4,7 @@
 // with a 400 naming the field rather than silently dropped. Pure: no I/O.
 import { errorAnswerFor } from '../core/errors.js';
 import { isObject } from './json-object.js';
+import { usageFromCounts } from './usage-counts.js';
 import type { ProviderTranslation, SseEvent } from './types.js';
 
 type Json = Record<string, unknown>;
@@ -168,8 +169,8 @@ function finishReason(candidate: Json | null, json: Json): string {
   }
 }
 
+/** Thought tokens are output the caller pays for, so they count as completion tokens. */
 function usageOf(u: Json) {
-  const prompt = typeof u.promptTokenCount === 'number' ? u.promptTokenCount : 0;
   const completion = (typeof u.candidatesTokenCount === 'number' ? u.candidatesTokenCount : 0) + (typeof u.thoughtsTokenCount === 'number' ? u.thoughtsTokenCount : 0);
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: typeof u.totalTokenCount === 'number' ? u.totalTokenCount : prompt + completion };
+  return usageFromCounts(u.promptTokenCount, completion, u.totalTokenCount);
 }

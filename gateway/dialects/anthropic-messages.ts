@@ -19,8 +19,8 @@ export const anthropicMessages: EndpointAdapter = {
   endpoint: 'messages',
   dialect: 'anthropic',
   path: '/v1/messages',
-  // OpenAI-shaped providers through translation.ts.
-  accepts: (kind) => kind === 'anthropic' || OPENAI_KINDS.includes(kind),
+  // OpenAI-shaped providers and Bedrock through translation.ts.
+  accepts: (kind) => kind === 'anthropic' || kind === 'bedrock' || OPENAI_KINDS.includes(kind),
   streamError: (status, message) => serializeEvents([{ event: 'error', data: JSON.stringify(errorAnswerFor(status, 'failed', 'anthropic', message).body) }]),
 
   parse(body): ParsedRequest | string {

@@ -5,8 +5,8 @@
 import type { Endpoint, ProviderKind } from '../core/contracts.js';
 import { anthropicChat } from './anthropic-chat.js';
 import { bedrockChat } from './bedrock-chat.js';
+import { chained } from './chained-translation.js';
 import { geminiChat } from './gemini-chat.js';
-import { OPENAI_KINDS } from './openai-common.js';
 import { openaiMessages } from './openai-messages.js';
 import type { ProviderTranslation } from './types.js';
 
@@ -14,10 +14,16 @@ import type { ProviderTranslation } from './types.js';
 export function translationFor(kind: ProviderKind, endpoint: Endpoint): ProviderTranslation | null {
   if (kind === 'gemini' && endpoint === 'chat.completions') return geminiChat;
   if (kind === 'bedrock' && endpoint === 'chat.completions') return bedrockChat;
-  // Anthropic's native API, not its OpenAI-compatible endpoint, which ignores tool results' order, image URLs and more.
+  // Anthropic's native API rather than its OpenAI-compatible endpoint, which Anthropic offers for trying models out, not for production.
   if (kind === 'anthropic' && endpoint === 'chat.completions') return anthropicChat;
-  if (OPENAI_KINDS.includes(kind) && endpoint === 'messages') return byKind[kind as keyof typeof byKind];
+  if (endpoint === 'messages' && kind in forMessages) return forMessages[kind as keyof typeof forMessages];
   return null;
 }
 
-const byKind = { openai: openaiMessages('openai'), 'azure-openai': openaiMessages('azure-openai'), 'openai-compatible': openaiMessages('openai-compatible') };
+/** An Anthropic caller's translation per provider kind; Bedrock through OpenAI chat, which its translation speaks. */
+const forMessages = {
+  openai: openaiMessages('openai'),
+  'azure-openai': openaiMessages('azure-openai'),
+  'openai-compatible': openaiMessages('openai-compatible'),
+  bedrock: chained(openaiMessages('bedrock'), bedrockChat),
+};

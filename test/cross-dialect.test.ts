@@ -190,3 +190,15 @@ t.test('provider errors come back in the caller dialect', async (t) => {
   const o = await openai.chat.completions.create({ model: 'claude-3-5-haiku-latest', messages: [{ role: 'user', content: 'mock:status=429' }] }).catch((e: unknown) => e);
   t.ok(o instanceof OpenAI.RateLimitError, 'OpenAI RateLimitError from an Anthropic provider');
 });
+
+t.test('count_tokens is not served yet: an Anthropic-shaped 404, whatever the model', async (t) => {
+  for (const model of ['claude-3-5-haiku-latest', 'gpt-4o-mini']) {
+    const res = await fetch(`${gw.url}/v1/messages/count_tokens`, {
+      method: 'POST',
+      headers: { 'x-api-key': gw.key, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
+      body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    t.equal(res.status, 404, model);
+    t.match(await res.json(), { type: 'error', error: { type: 'not_found_error' } });
+  }
+});

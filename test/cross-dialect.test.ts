@@ -191,14 +191,16 @@ t.test('provider errors come back in the caller dialect', async (t) => {
   t.ok(o instanceof OpenAI.RateLimitError, 'OpenAI RateLimitError from an Anthropic provider');
 });
 
-t.test('count_tokens is not served yet: an Anthropic-shaped 404, whatever the model', async (t) => {
-  for (const model of ['claude-3-5-haiku-latest', 'gpt-4o-mini']) {
-    const res = await fetch(`${gw.url}/v1/messages/count_tokens`, {
-      method: 'POST',
-      headers: { 'x-api-key': gw.key, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
-      body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }),
-    });
-    t.equal(res.status, 404, model);
-    t.match(await res.json(), { type: 'error', error: { type: 'not_found_error' } });
-  }
+t.test('count_tokens: forwarded to an Anthropic provider (the count its answer would report); a 400 naming the kind elsewhere', async (t) => {
+  const messages: Anthropic.MessageParam[] = [{ role: 'user', content: 'Explain how a lighthouse works.' }];
+  const { data, response } = await anthropic.messages.countTokens({ model: 'claude-3-5-haiku-latest', system: 'Be brief.', messages }).withResponse();
+  const answered = await anthropic.messages.create({ model: 'claude-3-5-haiku-latest', max_tokens: 50, system: 'Be brief.', messages });
+  t.equal(data.input_tokens, answered.usage.input_tokens, 'the count the answer reports');
+  t.equal(gw.mock.received().at(-2)!.url, '/v1/messages/count_tokens');
+  t.equal(gw.mock.received().at(-2)!.headers['x-api-key'], gw.providerKey);
+  const record = await finalRecord(response.headers.get('x-termsgate-decision-id')!);
+  t.match(record, { phase: 'completed', model: 'claude-3-5-haiku-latest', provider: 'anthropic', status: 200 });
+  const refused = await anthropic.messages.countTokens({ model: 'gpt-4o-mini', messages }).catch((e: unknown) => e);
+  t.ok(refused instanceof Anthropic.BadRequestError, 'a 400 in the Anthropic shape');
+  t.match((refused as Error).message, /openai provider, which has no \/v1\/messages\/count_tokens endpoint/);
 });

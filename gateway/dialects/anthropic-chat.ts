@@ -4,6 +4,9 @@
 // refused with a 400 naming it rather than silently dropped. Pure: no I/O.
 import { errorAnswerFor } from '../core/errors.js';
 import { isObject } from './json-object.js';
+import { parseDataUrl } from './data-url.js';
+import { providerErrorMessage } from './provider-error.js';
+import { eventObject } from './sse.js';
 import type { ProviderTranslation, SseEvent } from './types.js';
 import { usageFromCounts } from './usage-counts.js';
 
@@ -89,13 +92,8 @@ export const anthropicChat: ProviderTranslation = {
       data: JSON.stringify({ id, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }] }),
     });
     return (ev: SseEvent): SseEvent[] => {
-      let e: unknown;
-      try {
-        e = JSON.parse(ev.data);
-      } catch {
-        return [];
-      }
-      if (!isObject(e)) return [];
+      const e = eventObject(ev);
+      if (!e) return [];
       const index = typeof e.index === 'number' ? e.index : 0;
       switch (e.type) {
         case 'message_start': {
@@ -140,14 +138,7 @@ export const anthropicChat: ProviderTranslation = {
   },
 
   error(status, text) {
-    let message = `Anthropic answered ${status}`;
-    try {
-      const body: unknown = JSON.parse(text);
-      if (isObject(body) && isObject(body.error) && typeof body.error.message === 'string') message = body.error.message;
-    } catch {
-      // Not JSON: the status alone is reported.
-    }
-    return { status, text: JSON.stringify(errorAnswerFor(status, 'failed', 'openai', message.slice(0, 2000)).body) };
+    return { status, text: JSON.stringify(errorAnswerFor(status, 'failed', 'openai', providerErrorMessage(text, `Anthropic answered ${status}`)).body) };
   },
 };
 
@@ -200,8 +191,8 @@ function blocksOf(content: unknown, images: boolean): Json[] | string {
     if (isObject(part) && part.type === 'text' && typeof part.text === 'string') blocks.push({ type: 'text', text: part.text });
     else if (images && isObject(part) && part.type === 'image_url' && isObject(part.image_url) && typeof part.image_url.url === 'string') {
       const url = part.image_url.url;
-      const data = /^data:([\w.+-]+\/[\w.+-]+);base64,([A-Za-z0-9+/=]+)$/.exec(url);
-      if (data) blocks.push({ type: 'image', source: { type: 'base64', media_type: data[1], data: data[2] } });
+      const image = parseDataUrl(url);
+      if (image) blocks.push({ type: 'image', source: { type: 'base64', media_type: image.mediaType, data: image.data } });
       else if (/^https:\/\//.test(url)) blocks.push({ type: 'image', source: { type: 'url', url } });
       else return `.content[${j}].image_url.url must be a base64 data: URI or an https URL for Anthropic models`;
     } else return `.content[${j}] of type \`${String(isObject(part) ? part.type : typeof part).slice(0, 20)}\` ${NOT_SUPPORTED} here`;

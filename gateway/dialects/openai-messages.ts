@@ -5,6 +5,8 @@
 import type { ProviderKind } from '../core/contracts.js';
 import { errorAnswerFor } from '../core/errors.js';
 import { isObject } from './json-object.js';
+import { providerErrorMessage } from './provider-error.js';
+import { eventObject } from './sse.js';
 import type { ProviderTranslation, SseEvent } from './types.js';
 
 type Json = Record<string, unknown>;
@@ -109,13 +111,8 @@ export function openaiMessages(kind: ProviderKind): ProviderTranslation {
         if (e.data === '[DONE]') {
           return [...closeBlock(), ev('message_delta', { delta: { stop_reason: stop ?? 'end_turn', stop_sequence: null }, usage }), ev('message_stop', {})];
         }
-        let chunk: unknown;
-        try {
-          chunk = JSON.parse(e.data);
-        } catch {
-          return [];
-        }
-        if (!isObject(chunk)) return [];
+        const chunk = eventObject(e);
+        if (!chunk) return [];
         if (isObject(chunk.error)) return [ev('error', { error: { type: 'api_error', message: `the provider ended the stream: ${String(chunk.error.message).slice(0, 500)}` } })];
         const out: SseEvent[] = [];
         if (!started) {
@@ -150,14 +147,7 @@ export function openaiMessages(kind: ProviderKind): ProviderTranslation {
     },
 
     error(status, text) {
-      let message = `the provider answered ${status}`;
-      try {
-        const body: unknown = JSON.parse(text);
-        if (isObject(body) && isObject(body.error) && typeof body.error.message === 'string') message = body.error.message;
-      } catch {
-        // Not JSON: the status alone is reported.
-      }
-      return { status, text: JSON.stringify(errorAnswerFor(status, 'failed', 'anthropic', message.slice(0, 2000)).body) };
+      return { status, text: JSON.stringify(errorAnswerFor(status, 'failed', 'anthropic', providerErrorMessage(text, `the provider answered ${status}`)).body) };
     },
   };
 }

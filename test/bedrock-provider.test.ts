@@ -4,6 +4,7 @@
 // by the gateway), usage, stop reasons, Bedrock's errors in OpenAI's shape, and the AWS secret in no answer.
 import t from 'tap';
 import OpenAI from 'openai';
+import Anthropic from '@anthropic-ai/sdk';
 import { randomBytes } from 'node:crypto';
 import { startDemoGateway, type DemoGateway } from './support/demo-gateway.js';
 import { startMockUpstream, type MockUpstream } from '../gateway/mock-upstream/index.js';
@@ -66,4 +67,27 @@ t.test("Bedrock's errors: throttling is a 429; a signature another account refus
   const text = await refused.text();
   t.match(text, /upstream_auth_failed|credential/);
   t.notMatch(text, aws.secretAccessKey, 'the AWS secret is in no answer');
+});
+
+t.test('an Anthropic caller on Bedrock: /v1/messages translated through OpenAI chat to Converse, streamed and not', async (t) => {
+  const anthropic = new Anthropic({ baseURL: gw.url, apiKey: gw.key, maxRetries: 0 });
+  const body = { model: 'llama-bedrock', max_tokens: 300, system: 'Be brief.', messages: [{ role: 'user' as const, content: 'Tell me about the harvest.' }] };
+  const r = await anthropic.messages.create(body);
+  t.equal(r.type, 'message');
+  t.equal(r.stop_reason, 'end_turn');
+  t.ok(r.content[0].type === 'text' && r.content[0].text.length > 20, 'text');
+  t.ok(r.usage.input_tokens > 0 && r.usage.output_tokens > 0, 'usage');
+  t.same(bedrock.received().at(-1)!.body, { messages: [{ role: 'user', content: [{ text: 'Tell me about the harvest.' }] }], system: [{ text: 'Be brief.' }], inferenceConfig: { maxTokens: 300 } });
+  const stream = anthropic.messages.stream(body);
+  const types: string[] = [];
+  stream.on('streamEvent', (ev) => types.push(ev.type));
+  const final = await stream.finalMessage();
+  t.equal(types[0], 'message_start');
+  t.same(types.slice(-2), ['message_delta', 'message_stop']);
+  t.ok(final.content[0].type === 'text' && final.content[0].text.length > 20, 'streamed text');
+  t.ok(final.usage.output_tokens > 0, 'usage');
+  t.equal(bedrock.received().at(-1)!.url, '/model/meta.llama3-1-8b-instruct-v1%3A0/converse-stream');
+  const refused = await anthropic.messages.create({ ...body, tools: [{ name: 'f', input_schema: { type: 'object' } }] }).catch((e: unknown) => e);
+  t.ok(refused instanceof Anthropic.BadRequestError, 'what Bedrock translation lacks is a 400 in the Anthropic shape');
+  t.match((refused as Error).message, /`tools`/);
 });

@@ -26,7 +26,7 @@ t.before(async () => {
     config.models['qwen-primary'] = { provider: 'vllm-down', upstreamModel: 'Qwen/Qwen2.5-7B-Instruct', licence: 'qwen2.5-7b-instruct', fallbacks: ['gpt-4o-mini'] };
     config.models['qwen-for-training'] = { provider: 'vllm-down', upstreamModel: 'Qwen/Qwen2.5-7B-Instruct', licence: 'qwen2.5-7b-instruct', fallbacks: ['gpt-4o-mini', 'claude-3-5-haiku-latest', 'llama-3.1-8b-instruct'] };
     config.providers['anthropic-down'] = { kind: 'anthropic', baseUrl: down.url, apiKeyEnv: keyEnv, licence: 'anthropic-commercial-terms' };
-    config.models['claude-down'] = { provider: 'anthropic-down', upstreamModel: 'claude-3-5-haiku-latest', fallbacks: ['gpt-4o-mini', 'claude-3-5-haiku-latest'] };
+    config.models['claude-down'] = { provider: 'anthropic-down', upstreamModel: 'claude-3-5-haiku-latest', fallbacks: ['gemini-2.0-flash', 'claude-3-5-haiku-latest'] };
     config.models['qwen-flaky'] = { provider: 'vllm-flaky', upstreamModel: 'Qwen/Qwen2.5-7B-Instruct', licence: 'qwen2.5-7b-instruct' };
     config.models['gpt-4o-mini'].fallbacks = [];
   });
@@ -105,7 +105,7 @@ t.test('a fallback whose provider has no endpoint for the caller is skipped', as
   const record = await finalRecord(res.headers.get('x-termsgate-decision-id')!);
   t.same(record.attempts?.map((a) => [a.model, a.decision, a.rules]), [
     ['claude-down', 'allow', []],
-    ['gpt-4o-mini', 'deny', ['termsgate.fallback_endpoint']],
+    ['gemini-2.0-flash', 'deny', ['termsgate.fallback_endpoint']],
     ['claude-3-5-haiku-latest', 'allow', []],
   ]);
 });

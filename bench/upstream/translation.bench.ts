@@ -1,8 +1,11 @@
-// What carrying an OpenAI chat call to the Gemini API or Bedrock (issue 24) adds to it, in microseconds: the request
+// What carrying an OpenAI chat call to the Gemini API, Bedrock or Anthropic, or an Anthropic messages call to an
+// OpenAI-shaped provider (issue 24) adds to it, in microseconds: the request
 // translated once, and the answer translated back (whole, or per stream event). Run:
 //   npx tsx bench/upstream/translation.bench.ts
 import { geminiChat } from '../../gateway/dialects/gemini-chat.js';
 import { bedrockChat } from '../../gateway/dialects/bedrock-chat.js';
+import { anthropicChat } from '../../gateway/dialects/anthropic-chat.js';
+import { openaiMessages } from '../../gateway/dialects/openai-messages.js';
 import { awsEventStreamToSse } from '../../gateway/upstream/aws-event-stream.js';
 import { EventStreamCodec } from '@smithy/eventstream-codec';
 
@@ -48,3 +51,20 @@ const reframe = awsEventStreamToSse();
 const events = bedrockChat.streamEvents('meta.llama3');
 measure('stream: one event-stream message → SSE (CRC-checked)', () => reframe(frame));
 measure('stream: one ConverseStream event → chat.completion.chunk', () => events({ event: 'contentBlockDelta', data: '{"contentBlockIndex":0,"delta":{"text":" word"}}' }));
+
+const messagesAnswer = { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-3-5-haiku', content: [{ type: 'text', text: words(200) }], stop_reason: 'end_turn', usage: { input_tokens: 420, output_tokens: 260 } };
+measure('request: chat (4 messages, ~2.4 KB) → Anthropic messages', () => anthropicChat.request(request));
+measure('answer: Anthropic message (~1.6 KB) → chat.completion', () => anthropicChat.response(messagesAnswer, 'claude-3-5-haiku'));
+const fromAnthropic = anthropicChat.streamEvents('claude-3-5-haiku');
+const textDelta = { event: 'content_block_delta', data: JSON.stringify({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: ' word' } }) };
+measure('stream: one Anthropic text_delta → chat.completion.chunk', () => fromAnthropic(textDelta));
+
+const toOpenai = openaiMessages('openai');
+const messagesRequest = { model: 'gpt-4o-mini', system: 'You are a careful assistant.', messages: request.messages.slice(1), max_tokens: 512, temperature: 0.3, stream: true };
+const chatAnswer = { id: 'c1', object: 'chat.completion', model: 'gpt-4o-mini', choices: [{ index: 0, message: { role: 'assistant', content: words(200) }, finish_reason: 'stop' }], usage: { prompt_tokens: 420, completion_tokens: 260, total_tokens: 680 } };
+measure('request: messages (3 turns + system, ~2.4 KB) → chat', () => toOpenai.request(messagesRequest));
+measure('answer: chat.completion (~1.6 KB) → Anthropic message', () => toOpenai.response(chatAnswer, 'gpt-4o-mini'));
+const fromOpenai = toOpenai.streamEvents('gpt-4o-mini');
+fromOpenai({ data: JSON.stringify({ id: 'c1', model: 'gpt-4o-mini', choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] }) });
+const contentChunk = { data: JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', model: 'gpt-4o-mini', choices: [{ index: 0, delta: { content: ' word' }, finish_reason: null }] }) };
+measure('stream: one chat chunk → Anthropic text_delta', () => fromOpenai(contentChunk));

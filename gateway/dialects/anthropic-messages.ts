@@ -2,6 +2,7 @@
 // tool_use input passes untouched and is collected for fingerprints.
 import type { OutputMarker, Usage } from '../core/contracts.js';
 import { isObject } from './json-object.js';
+import { OPENAI_KINDS } from './openai-common.js';
 import type { EndpointAdapter, ParsedRequest } from './types.js';
 import { eventObject, serializeEvents } from './sse.js';
 import { errorAnswerFor } from '../core/errors.js';
@@ -18,7 +19,8 @@ export const anthropicMessages: EndpointAdapter = {
   endpoint: 'messages',
   dialect: 'anthropic',
   path: '/v1/messages',
-  accepts: (kind) => kind === 'anthropic',
+  // OpenAI-shaped providers and Bedrock through translation.ts.
+  accepts: (kind) => kind === 'anthropic' || kind === 'bedrock' || OPENAI_KINDS.includes(kind),
   streamError: (status, message) => serializeEvents([{ event: 'error', data: JSON.stringify(errorAnswerFor(status, 'failed', 'anthropic', message).body) }]),
 
   parse(body): ParsedRequest | string {

@@ -5,6 +5,9 @@
 // :event-type). Pure: no I/O.
 import { errorAnswerFor } from '../core/errors.js';
 import { isObject } from './json-object.js';
+import { providerErrorMessage } from './provider-error.js';
+import { usageFromCounts } from './usage-counts.js';
+import { eventObject } from './sse.js';
 import type { ProviderTranslation, SseEvent } from './types.js';
 
 type Json = Record<string, unknown>;
@@ -56,13 +59,8 @@ export const bedrockChat: ProviderTranslation = {
     const base = () => ({ id, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model });
     const chunk = (data: Json): SseEvent => ({ data: JSON.stringify({ ...base(), ...data }) });
     return (ev: SseEvent): SseEvent[] => {
-      let json: unknown;
-      try {
-        json = JSON.parse(ev.data);
-      } catch {
-        return [];
-      }
-      if (!isObject(json)) return [];
+      const json = eventObject(ev);
+      if (!json) return [];
       switch (ev.event) {
         case 'messageStart':
           return [chunk({ choices: [{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }] })];
@@ -84,14 +82,7 @@ export const bedrockChat: ProviderTranslation = {
   },
 
   error(status, text) {
-    let message = `Bedrock answered ${status}`;
-    try {
-      const body: unknown = JSON.parse(text);
-      if (isObject(body) && typeof (body.message ?? body.Message) === 'string') message = String(body.message ?? body.Message);
-    } catch {
-      // Not JSON: the status alone is reported.
-    }
-    return { status, text: JSON.stringify(errorAnswerFor(status, 'failed', 'openai', message.slice(0, 2000)).body) };
+    return { status, text: JSON.stringify(errorAnswerFor(status, 'failed', 'openai', providerErrorMessage(text, `Bedrock answered ${status}`)).body) };
   },
 };
 
@@ -121,7 +112,5 @@ function finishReason(reason: unknown): string {
 }
 
 function usageOf(u: Json) {
-  const input = typeof u.inputTokens === 'number' ? u.inputTokens : 0;
-  const output = typeof u.outputTokens === 'number' ? u.outputTokens : 0;
-  return { prompt_tokens: input, completion_tokens: output, total_tokens: typeof u.totalTokens === 'number' ? u.totalTokens : input + output };
+  return usageFromCounts(u.inputTokens, u.outputTokens, u.totalTokens);
 }

@@ -4,6 +4,10 @@
 // with a 400 naming the field rather than silently dropped. Pure: no I/O.
 import { errorAnswerFor } from '../core/errors.js';
 import { isObject } from './json-object.js';
+import { parseDataUrl } from './data-url.js';
+import { providerErrorMessage } from './provider-error.js';
+import { usageFromCounts } from './usage-counts.js';
+import { eventObject } from './sse.js';
 import type { ProviderTranslation, SseEvent } from './types.js';
 
 type Json = Record<string, unknown>;
@@ -73,13 +77,8 @@ export const geminiChat: ProviderTranslation = {
     let first = true;
     let id = 'chatcmpl-gemini';
     return (ev: SseEvent): SseEvent[] => {
-      let json: unknown;
-      try {
-        json = JSON.parse(ev.data);
-      } catch {
-        return [];
-      }
-      if (!isObject(json)) return [];
+      const json = eventObject(ev);
+      if (!json) return [];
       if (first && typeof json.responseId === 'string') id = `chatcmpl-${json.responseId}`;
       const base = { id, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: typeof json.modelVersion === 'string' ? json.modelVersion : model };
       const candidate = firstCandidate(json);
@@ -101,17 +100,11 @@ export const geminiChat: ProviderTranslation = {
   },
 
   error(status, text) {
-    let message = `the Gemini API answered ${status}`;
-    try {
-      const body: unknown = JSON.parse(text);
-      if (isObject(body) && isObject(body.error) && typeof body.error.message === 'string') message = body.error.message;
-    } catch {
-      // Not JSON: the status alone is reported.
-    }
+    const message = providerErrorMessage(text, `the Gemini API answered ${status}`);
     // The Gemini API answers a bad API key with 400 INVALID_ARGUMENT; it is the gateway's credential, not the caller's request.
     const own = status === 400 && /API key not valid|API_KEY_INVALID/.test(text);
     const mapped = own ? 401 : status;
-    return { status: mapped, text: JSON.stringify(errorAnswerFor(mapped, 'failed', 'openai', message.slice(0, 2000)).body) };
+    return { status: mapped, text: JSON.stringify(errorAnswerFor(mapped, 'failed', 'openai', message).body) };
   },
 };
 
@@ -133,9 +126,9 @@ function partsOf(content: unknown): Json[] | { error: string } {
     if (!isObject(part)) return { error: 'each content part must be an object' };
     if (part.type === 'text' && typeof part.text === 'string') parts.push({ text: part.text });
     else if (part.type === 'image_url' && isObject(part.image_url) && typeof part.image_url.url === 'string') {
-      const m = /^data:([\w.+-]+\/[\w.+-]+);base64,([A-Za-z0-9+/=]+)$/.exec(part.image_url.url);
-      if (!m) return { error: 'images must be data: URIs (base64) for Gemini models through termsgate' };
-      parts.push({ inlineData: { mimeType: m[1], data: m[2] } });
+      const image = parseDataUrl(part.image_url.url);
+      if (!image) return { error: 'images must be data: URIs (base64) for Gemini models through termsgate' };
+      parts.push({ inlineData: { mimeType: image.mediaType, data: image.data } });
     } else return { error: `content part type \`${String(part.type).slice(0, 20)}\` is not supported for Gemini models through termsgate` };
   }
   return parts;
@@ -168,8 +161,8 @@ function finishReason(candidate: Json | null, json: Json): string {
   }
 }
 
+/** Thought tokens are output the caller pays for, so they count as completion tokens. */
 function usageOf(u: Json) {
-  const prompt = typeof u.promptTokenCount === 'number' ? u.promptTokenCount : 0;
   const completion = (typeof u.candidatesTokenCount === 'number' ? u.candidatesTokenCount : 0) + (typeof u.thoughtsTokenCount === 'number' ? u.thoughtsTokenCount : 0);
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: typeof u.totalTokenCount === 'number' ? u.totalTokenCount : prompt + completion };
+  return usageFromCounts(u.promptTokenCount, completion, u.totalTokenCount);
 }

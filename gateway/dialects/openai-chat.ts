@@ -10,7 +10,7 @@ export const openaiChat: EndpointAdapter = {
   endpoint: 'chat.completions',
   dialect: 'openai',
   path: '/v1/chat/completions',
-  // Anthropic serves an OpenAI-compatible chat endpoint too; Gemini is reached through translation.ts.
+  // Anthropic, Gemini and Bedrock are reached through translation.ts.
   accepts: () => true,
   streamError: openaiStreamError,
 

@@ -35,7 +35,7 @@ export function openaiStreamError(status: number, message: string): string {
   return serializeEvents([{ data: JSON.stringify(errorAnswerFor(status, 'failed', 'openai', message).body) }]);
 }
 
-const OPENAI_KINDS: readonly ProviderKind[] = ['openai', 'openai-compatible', 'azure-openai'];
+export const OPENAI_KINDS: readonly ProviderKind[] = ['openai', 'openai-compatible', 'azure-openai'];
 
 /** What the OpenAI-only endpoints share: the dialect, the providers that serve them (OpenAI-shaped ones, less any excluded), the error event. */
 export function openaiOnlyEndpoint(endpoint: Endpoint, path: string, excluded: readonly ProviderKind[] = []) {

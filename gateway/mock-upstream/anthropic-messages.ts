@@ -6,7 +6,7 @@ import { countsOf } from './counts.js';
 import { contentText, type Prompt, type ToolChoice } from './prompt.js';
 import { sseEvent, type Reply } from './reply.js';
 import type { JsonBody, Route } from './route.js';
-import { splitChunks } from './tokens.js';
+import { estimateTokens, splitChunks } from './tokens.js';
 
 export const messages: Route = {
   dialect: 'anthropic',
@@ -18,6 +18,17 @@ export const messages: Route = {
     const prompt = promptOf(body);
     const answer = planAnswer(prompt, ctx.sentences, ctx.behaviour.words);
     return body.stream === true ? streamed(body, prompt, answer) : { kind: 'json', status: 200, body: messageObject(body, prompt, answer) };
+  },
+};
+
+/** POST /v1/messages/count_tokens: the input count a Message for the same request would report. */
+export const countTokens: Route = {
+  dialect: 'anthropic',
+  directiveText: lastUserText,
+  reply(body) {
+    if (typeof body.model !== 'string') return errorReply('anthropic', 400, 'model: Field required');
+    if (!Array.isArray(body.messages) || body.messages.length === 0) return errorReply('anthropic', 400, 'messages: Field required');
+    return { kind: 'json', status: 200, body: { input_tokens: Math.max(1, estimateTokens(promptOf(body).inputText)) } };
   },
 };
 

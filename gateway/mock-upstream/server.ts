@@ -2,7 +2,7 @@
 // routing, body reading, the provider-key check and the request log.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
-import { messages } from './anthropic-messages.js';
+import { countTokens, messages } from './anthropic-messages.js';
 import { deliver } from './delivery.js';
 import { behaviourFor, type GlobalBehaviour } from './directives.js';
 import { errorReply, statusMessage } from './errors.js';
@@ -37,6 +37,7 @@ const ROUTES: Record<string, Route> = {
   '/v1/completions': completions,
   '/v1/embeddings': embeddings,
   '/v1/messages': messages,
+  '/v1/messages/count_tokens': countTokens,
 };
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;

@@ -3,10 +3,11 @@
 // gitleaks' rules (keyword pass and the rules it picks), the new text decoders (ROT13/reversal signs,
 // escapes, base32), the detectors of disguised personal data (the spelt-out card words' pass, and the number
 // detectors' pass, which reads cards with any separator, SSNs and phones), the whole scan for scale, and a bare read of the text to calibrate a loaded machine. Usage: npx tsx bench/egress/second-pass-cost.ts
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { speeches } from '../../gateway/mock-upstream/corpus.js';
 import { packageRoot } from '../../gateway/core/package-root.js';
+import { sourceFiles } from './source-files.js';
 import { gitleaksMatches } from '../../gateway/classify/gitleaks-rules.js';
 import { base32Runs, escapeRuns, unscrambled } from '../../gateway/classify/text-decoders.js';
 import { DecodeBudget } from '../../gateway/text/encoded-runs.js';
@@ -29,18 +30,9 @@ function groupOf(name: string): (text: string) => number {
 }
 
 const PLANTED = /(\.test\.ts|fixtures|classify\/(detectors|checks)\.ts)$|classify\/gitleaks\//;
-function tsFiles(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    if (name === 'node_modules' || name.startsWith('.')) continue;
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) tsFiles(path, out);
-    else if (name.endsWith('.ts') && !PLANTED.test(path)) out.push(path);
-  }
-  return out;
-}
 const corpora = {
   prose: speeches().map((s) => s.text).join('\n'),
-  code: tsFiles(join(packageRoot, 'gateway')).map((f) => readFileSync(f, 'utf8')).join('\n'),
+  code: sourceFiles(join(packageRoot, 'gateway'), /\.ts$/, PLANTED).map((f) => readFileSync(f, 'utf8')).join('\n'),
 };
 const parts: Record<string, (text: string) => unknown> = {
   // Calibration: one read of every character, the least any pass can cost on this machine under its load.

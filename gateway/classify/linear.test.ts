@@ -47,6 +47,8 @@ const adversarial: Record<string, (n: number) => string> = {
   'a ROT13 prefix repeated': (n) => 'NXVN '.repeat(Math.ceil(n / 5)),
   'a reversed prefix repeated': (n) => '_phg '.repeat(Math.ceil(n / 5)),
   'base32 capitals': (n) => 'ABCDEFGH234567'.repeat(Math.ceil(n / 14)),
+  'named entities': (n) => 'a&lowbar;'.repeat(Math.ceil(n / 9)),
+  'a spelt prefix with an underscore repeated': (n) => 'g h p _ '.repeat(Math.ceil(n / 8)),
 };
 
 function cpuMs(f: () => unknown): number {

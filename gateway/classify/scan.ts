@@ -3,7 +3,7 @@
 // runs decode to, and across the boundary between neighbouring strings (a key split over two messages
 // or two content parts). Pure.
 import { secretForm, type FoldedText } from '../text/normalise.js';
-import { findings } from './classify.js';
+import { findings, type Finding } from './classify.js';
 import { asText, DecodeBudget, encodedRuns } from '../text/encoded-runs.js';
 import { isPrivateKeyDer } from './private-key-der.js';
 import { constants, inflateRawSync, inflateSync } from 'node:zlib';
@@ -61,21 +61,18 @@ export function scanPieces(pieces: readonly Piece[], folded: readonly FoldedText
       }
     }
     for (const run of escapeRuns(text)) {
-      for (const f of findings(run.text)) if (f.dataClass.startsWith('secret.')) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: run.start, end: run.end }] });
+      for (const f of findings(secretForm(run.text).text)) if (f.dataClass.startsWith('secret.')) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: run.start, end: run.end }] });
     }
     for (const run of spacedRunsNearPrefixes(text)) {
-      for (const joinedUp of spelt(run.text)) {
-        if (!PREFIXED_START.test(joinedUp)) continue;
-        for (const f of findings(joinedUp)) {
-          if (PREFIXED.has(f.kind)) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: run.start, end: run.end }] });
-        }
-      }
+      for (const f of speltFindings(run.text)) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: run.start, end: run.end }] });
     }
     const named = entityReading(text);
     if (named) {
-      for (const f of findings(named.text)) {
+      // What the references spell is read in its secret form too (a homoglyph written as `&#1040;`).
+      const read = secretForm(named.text);
+      for (const f of findings(read.text)) {
         if (!f.dataClass.startsWith('secret.')) continue;
-        const [start, end] = named.place(f.start, f.end);
+        const [start, end] = read.origin ? named.place(read.origin[f.start], read.origin[f.end]) : named.place(f.start, f.end);
         out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start, end }] });
       }
     }
@@ -193,16 +190,33 @@ export function spacedRuns(text: string): Array<{ start: number; end: number; te
   return out;
 }
 const SEPARATORS = /[\s._|,:;·•*-]+/g;
+/** The findings of prefixed formats in the readings of one spaced run. */
+function speltFindings(run: string): Finding[] {
+  const out: Finding[] = [];
+  for (const joinedUp of spelt(run)) {
+    if (!PREFIXED_START.test(joinedUp)) continue;
+    for (const f of findings(joinedUp)) if (PREFIXED.has(f.kind)) out.push(f);
+  }
+  return out;
+}
+
 /**
  * The readings of a spaced run: every separator removed (`A K I A …`, `AKIA-IOSF-…`) and, where they
- * differ, those that keep a `_` or `-` standing between white space as a character of its own
- * (`g h p _ …`, `s k _ l i v e _ …`), which the first takes for a separator: the whole run so read, and
- * each stretch of it spelt one character at a time (so the words around a spelt key are not glued to it).
+ * differ, those that keep a `_` or `-`: one standing between white space as a character of its own
+ * (`g h p _ …`, `s k _ l i v e _ …`), which the first takes for a separator; every one (`ghp_ abc1 …`);
+ * every `_` with dashes taken for separators (`ghp_-abc1-…`); and each stretch spelt one character at a
+ * time (so the words around a spelt key are not glued to it). A reading holding a prefix after other
+ * characters (`0ghp_…` from `tool/1.0 g h p _ …`) is also read from the prefix on.
  */
 export function spelt(run: string): string[] {
   const joinedUp = run.replace(SEPARATORS, '');
   const groups = run.split(/[\s.|,:;·•*]+/).map((g) => (/^_+$/.test(g) ? '_' : /^-+$/.test(g) ? '-' : g));
-  const readings = new Set([joinedUp, groups.map((g) => (g.length > 1 ? g.replace(/[_-]+/g, '') : g)).join('')]);
+  const readings = new Set([
+    joinedUp,
+    groups.map((g) => (g.length > 1 ? g.replace(/[_-]+/g, '') : g)).join(''),
+    groups.join(''),
+    run.replace(/[\s.|,:;·•*-]+/g, ''),
+  ]);
   let stretch = '';
   for (const g of [...groups, '']) {
     if (g.length === 1) stretch += g;
@@ -210,6 +224,10 @@ export function spelt(run: string): string[] {
       if (stretch.length >= 8) readings.add(stretch);
       stretch = '';
     }
+  }
+  for (const r of [...readings]) {
+    const at = r.search(PREFIXED_START);
+    if (at > 0) readings.add(r.slice(at));
   }
   return [...readings];
 }
@@ -266,9 +284,12 @@ function decodedFindings(bytes: Buffer, budget: DecodeBudget, nesting: number): 
   const plain = inflated(bytes, budget);
   if (plain) return decodedFindings(plain, budget, nesting);
   if (isPrivateKeyDer(bytes)) return [{ dataClass: 'secret.private_key', kind: 'privateKey' }];
-  const text = asText(bytes);
-  if (text === null) return [];
+  const decoded = asText(bytes);
+  if (decoded === null) return [];
+  // What an encoding holds is read in its secret form, as a string is (homoglyphs, invisible characters).
+  const text = secretForm(decoded).text;
   const found = findings(text).map(({ dataClass, kind }) => ({ dataClass, kind }));
+  for (const run of spacedRunsNearPrefixes(text)) for (const { dataClass, kind } of speltFindings(run.text)) found.push({ dataClass, kind });
   if (nesting > 0) for (const run of encodedRuns(text, budget)) found.push(...decodedFindings(run.bytes, budget, nesting - 1));
   return found;
 }

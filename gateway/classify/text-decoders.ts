@@ -86,7 +86,8 @@ export function unscrambled(text: string): Transformed[] {
   return out;
 }
 
-const ESCAPE = /&#(?:[0-9]{1,7}|[xX][0-9A-Fa-f]{1,6});?|\\x[0-9A-Fa-f]{2}|\\u\{[0-9A-Fa-f]{1,6}\}|\\u[0-9A-Fa-f]{4}/g;
+// A backslash may be doubled: escapes written as text inside a JSON string held in JSON (tool call arguments).
+const ESCAPE = /&#(?:[0-9]{1,7}|[xX][0-9A-Fa-f]{1,6});?|\\{1,2}x[0-9A-Fa-f]{2}|\\{1,2}u\{[0-9A-Fa-f]{1,6}\}|\\{1,2}u[0-9A-Fa-f]{4}/g;
 /** Runs of at least three escapes, with at most a few characters between neighbours. */
 export function escapeRuns(text: string): Array<{ start: number; end: number; text: string }> {
   if (!text.includes('&#') && !text.includes('\\x') && !text.includes('\\u')) return [];
@@ -110,10 +111,11 @@ export function escapeRuns(text: string): Array<{ start: number; end: number; te
 }
 
 function decodeEscapes(text: string): string {
-  return text.replace(ESCAPE, (e) => {
+  return text.replace(ESCAPE, (escape) => {
+    const e = escape.replace(/^\\\\/, '\\');
     const hex = e.startsWith('&#x') || e.startsWith('&#X') ? e.slice(3).replace(';', '') : e.startsWith('\\x') ? e.slice(2) : e.startsWith('\\u{') ? e.slice(3, -1) : e.startsWith('\\u') ? e.slice(2) : null;
     const code = hex === null ? Number(e.slice(2).replace(';', '')) : parseInt(hex, 16);
-    return code <= 0x10ffff ? String.fromCodePoint(code) : e;
+    return code <= 0x10ffff ? String.fromCodePoint(code) : escape;
   });
 }
 

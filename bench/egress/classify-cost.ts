@@ -3,27 +3,19 @@
 // repository's own TypeScript under gateway/, tests and the detector tables left out: they plant secrets).
 // The task is the one the classifier runs inline or in a pool thread (inspect), every detector applied.
 // Usage: npx tsx bench/egress/classify-cost.ts [--quick]   — prints a table.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { speeches } from '../../gateway/mock-upstream/corpus.js';
 import { inspect } from '../../gateway/classify/inspect.js';
 import { packageRoot } from '../../gateway/core/package-root.js';
+import { sourceFiles } from './source-files.js';
 
 const quick = process.argv.includes('--quick');
 const PLANTED = /(\.test\.ts|fixtures|classify\/(detectors|checks)\.ts)$/;
 
-function tsFiles(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    if (name === 'node_modules' || name.startsWith('.')) continue;
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) tsFiles(path, out);
-    else if (name.endsWith('.ts') && !PLANTED.test(path)) out.push(path);
-  }
-  return out;
-}
 
 const prose = speeches().map((s) => s.text).join('\n');
-const code = tsFiles(join(packageRoot, 'gateway')).map((f) => readFileSync(f, 'utf8')).join('\n');
+const code = sourceFiles(join(packageRoot, 'gateway'), /\.ts$/, PLANTED).map((f) => readFileSync(f, 'utf8')).join('\n');
 
 /** `size` characters of `text` starting at the n-th of several offsets (so repeated runs read different text). */
 function slice(text: string, size: number, n: number): string {

@@ -2,11 +2,12 @@
 // repository's own source (tests and fixtures left out: they plant secrets on purpose) and the prose
 // corpus the mock provider answers with (State of the Union addresses, gateway/mock-upstream/corpus/sotu.json).
 // Usage: npx tsx bench/egress/false-positives.ts   — prints the figures for the README.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { speeches } from '../../gateway/mock-upstream/corpus.js';
 import { scanBody } from '../../gateway/classify/body.js';
 import { packageRoot } from '../../gateway/core/package-root.js';
+import { sourceFiles } from './source-files.js';
 
 const SOURCE_DIRS = ['gateway', 'telemetry', 'bench', 'policies', 'training-runner', 'charts', 'docker', 'scripts'];
 const SOURCE_EXT = /\.(ts|py|rego|md|json|yaml|yml|sh|mjs|toml|txt)$/;
@@ -15,15 +16,6 @@ const SOURCE_EXT = /\.(ts|py|rego|md|json|yaml|yml|sh|mjs|toml|txt)$/;
 const PLANTED = /(\.test\.ts|_test\.rego|fixtures|classify\/(detectors|checks)\.ts|test_[^/]*\.py|gitleaks-samples\.ts)$|\/tests?\/|\/fixtures\/|classify\/gitleaks\/|^charts\/termsgate\/ci\//;
 const CHUNK = 1024;
 
-function sourceFiles(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    if (name === 'node_modules' || name.startsWith('.') || name === 'dist' || name === 'results') continue;
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) sourceFiles(path, out);
-    else if (SOURCE_EXT.test(name) && !PLANTED.test(relative(packageRoot, path))) out.push(path);
-  }
-  return out;
-}
 
 /** ~1 KB passages cut at line or sentence ends. */
 function chunks(text: string): string[] {
@@ -66,7 +58,7 @@ async function measure(name: string, passages: string[]) {
   for (const e of examples) console.log(`  e.g. ${e}`);
 }
 
-const files = sourceFiles(packageRoot).filter((f) => SOURCE_DIRS.some((d) => relative(packageRoot, f).startsWith(d + '/')));
+const files = sourceFiles(packageRoot, SOURCE_EXT, PLANTED).filter((f) => SOURCE_DIRS.some((d) => relative(packageRoot, f).startsWith(d + '/')));
 await measure(`source tree (${files.length} files)`, files.flatMap((f) => chunks(readFileSync(f, 'utf8'))));
 const prose = speeches().map((s) => s.text).join('\n');
 await measure('prose (State of the Union, 1989–2000 and 2009)', chunks(prose));

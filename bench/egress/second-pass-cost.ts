@@ -1,14 +1,16 @@
 // Cost of what issue 23 added to classification, each part alone, in µs of CPU per KB at the median over
 // 1 KB and 64 KB passages of prose (the mock provider's corpus) and code (this repository's TypeScript):
 // gitleaks' rules (keyword pass and the rules it picks), the new text decoders (ROT13/reversal signs,
-// escapes, base32), the detectors of disguised personal data (the spelt-out card words' pass, and the number
-// detectors' pass, which reads cards with any separator, SSNs and phones), the whole scan for scale, and a bare read of the text to calibrate a loaded machine. Usage: npx tsx bench/egress/second-pass-cost.ts
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+// escapes, base32), the named-reference reading and the spelt readings of spaced runs, the detectors of disguised personal data (the spelt-out card words' pass, and the number
+// detectors' pass, which reads cards with any separator, SSNs and phones), the whole scan for scale (one string, and the same text as eight turns), and a bare read of the text to calibrate a loaded machine. Usage: npx tsx bench/egress/second-pass-cost.ts
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { speeches } from '../../gateway/mock-upstream/corpus.js';
 import { packageRoot } from '../../gateway/core/package-root.js';
+import { sourceFiles } from './source-files.js';
 import { gitleaksMatches } from '../../gateway/classify/gitleaks-rules.js';
-import { base32Runs, escapeRuns, unscrambled } from '../../gateway/classify/text-decoders.js';
+import { base32Runs, entityReading, escapeRuns, unscrambled } from '../../gateway/classify/text-decoders.js';
+import { spacedRunsNearPrefixes, spelt } from '../../gateway/classify/scan.js';
 import { DecodeBudget } from '../../gateway/text/encoded-runs.js';
 import { scanBody } from '../../gateway/classify/body.js';
 import { groups } from '../../gateway/classify/classify.js';
@@ -29,18 +31,9 @@ function groupOf(name: string): (text: string) => number {
 }
 
 const PLANTED = /(\.test\.ts|fixtures|classify\/(detectors|checks)\.ts)$|classify\/gitleaks\//;
-function tsFiles(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    if (name === 'node_modules' || name.startsWith('.')) continue;
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) tsFiles(path, out);
-    else if (name.endsWith('.ts') && !PLANTED.test(path)) out.push(path);
-  }
-  return out;
-}
 const corpora = {
   prose: speeches().map((s) => s.text).join('\n'),
-  code: tsFiles(join(packageRoot, 'gateway')).map((f) => readFileSync(f, 'utf8')).join('\n'),
+  code: sourceFiles(join(packageRoot, 'gateway'), /\.ts$/, PLANTED).map((f) => readFileSync(f, 'utf8')).join('\n'),
 };
 const parts: Record<string, (text: string) => unknown> = {
   // Calibration: one read of every character, the least any pass can cost on this machine under its load.
@@ -53,7 +46,15 @@ const parts: Record<string, (text: string) => unknown> = {
   'decoders (ROT13/reversal, escapes, base32)': (text) => [unscrambled(text), escapeRuns(text), base32Runs(text, new DecodeBudget(1 << 20))],
   'spelt-out card numbers (word pass and pattern)': groupOf('cardNumberWords'),
   'numbers: cards with any separator, SSN, NINO, Aadhaar, phone': groupOf('cardNumber'),
+  'named references (a search for & and a known name; the reading where there is one)': (text) => entityReading(text),
+  'spaced runs near a spread-out prefix, each read both ways': (text) => spacedRunsNearPrefixes(text).map((r) => spelt(r.text)),
   'whole scan': (text) => scanBody({ messages: [{ role: 'user', content: text }] }, { decodedBytes: 1 << 20 }),
+  // The same text as eight turns: the windows between neighbours and the edge runs joined up to eight strings apart.
+  'whole scan, the text as eight turns': (text) => {
+    const turn = Math.ceil(text.length / 8);
+    const messages = Array.from({ length: 8 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: text.slice(i * turn, (i + 1) * turn) }));
+    return scanBody({ messages }, { decodedBytes: 1 << 20 });
+  },
 };
 
 function cpuUs(f: () => unknown): number {

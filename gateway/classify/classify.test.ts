@@ -50,6 +50,10 @@ const negatives: string[] = [
   'price is 1,299.00 USD for 3 units',
   'room 1234 5678 is booked',
   'invoice 2345 6789 0123 (checksum fails)',
+  // Slack placeholders in documentation (issue 23's false positive): no numeric ids.
+  'SLACK_BOT_TOKEN=xoxb-your-token',
+  'export SLACK_TOKEN=xoxp-your-slack-token-here',
+  'xoxb-XXXXXXXXXXXX-XXXXXXXXXXXXX-XXXXXXXXXXXXXXXXXXXXXXXX',
 ];
 
 t.test('true positives', async (t) => {

@@ -113,6 +113,33 @@ function beforeAt(text: string): NextStart {
   };
 }
 
+/**
+ * emailDisguised: a match starts where a run of local-part characters starts, before spaces and an `@` or a
+ * bracketed `at`. The markers are found by one native search (`@` and brackets are rare in prose) and the run
+ * is read back from each; a search for the run itself tried every word of the text.
+ */
+const AT_MARKER = /@|[\[({] *[Aa][Tt] *[\])}]/g;
+function beforeAtMarker(text: string): NextStart {
+  const marker = AT_MARKER;
+  let searchFrom = 0;
+  return (from) => {
+    for (;;) {
+      marker.lastIndex = Math.max(searchFrom, from);
+      const m = marker.exec(text);
+      if (m === null) {
+        searchFrom = text.length;
+        return -1;
+      }
+      searchFrom = m.index + 1;
+      let e = m.index;
+      while (e > 0 && text.charCodeAt(e - 1) === 32) e--;
+      let s = e;
+      while (s > 0 && text.charCodeAt(s - 1) < 128 && LOCAL[text.charCodeAt(s - 1)] === 1) s--;
+      if (s < e && s >= from) return s;
+    }
+  };
+}
+
 // JavaScript's \s, for reading white space without a regular expression.
 const SPACE = /\s/;
 const isSpace = (c: number): boolean => (c === 32 || (c >= 9 && c <= 13) ? true : c < 128 ? false : SPACE.test(String.fromCharCode(c)));
@@ -197,8 +224,7 @@ export const groups: Group[] = [
   group(['awsSecretKey'], runsOf40),
   group(['secretValue'], afterAssignment),
   group(['email'], beforeAt),
-  // Where a run of local-part characters starts, then spaces and an `@` or a bracketed `at`.
-  group(['emailDisguised'], byPattern(String.raw`(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+(?: +@|@ | *[\[({] *[Aa][Tt] *[\])}])`)),
+  group(['emailDisguised'], beforeAtMarker),
   group(['cardNumber', 'usSsn', 'ukNino', 'aadhaar', 'phone'], numbers),
   // Two digit words in a row: a card number spelt out starts there.
   group(['cardNumberWords'], byPattern(String.raw`(?<![A-Za-z])${DIGIT_WORD}[\s,.-]{1,3}${DIGIT_WORD}[\s,.-]`)),

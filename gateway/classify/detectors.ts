@@ -48,7 +48,9 @@ export const detectors: Detector[] = [
   { name: 'npmToken', dataClass: 'secret.api_key', pattern: String.raw`${B}npm_[A-Za-z0-9]{36}` },
   { name: 'sendgridKey', dataClass: 'secret.api_key', pattern: String.raw`${B}SG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}` },
   { name: 'googleKey', dataClass: 'secret.api_key', pattern: String.raw`${B}AIza[0-9A-Za-z_-]{35}` },
-  { name: 'slackToken', dataClass: 'secret.token', pattern: String.raw`${B}xox[abposr]-[A-Za-z0-9-]{10,}` },
+  // A placeholder (`xoxb-your-token`, `xoxb-XXXX-…`) is not a token: Slack's carry numeric team and user ids,
+  // which gitleaks' Slack rules require too.
+  { name: 'slackToken', dataClass: 'secret.token', pattern: String.raw`${B}xox[abposr]-[A-Za-z0-9-]{10,}`, accept: (m) => /[0-9]/.test(m.slice(5)) },
   { name: 'slackWebhook', dataClass: 'secret.token', pattern: String.raw`https://hooks\.slack\.com/services/T[A-Za-z0-9]+/B[A-Za-z0-9]+/[A-Za-z0-9]+` },
   // The header and claims are base64url of JSON: `{"` is eyJ, `{ "` eyAi, `{` then a line break or tab ew….
   { name: 'jwt', dataClass: 'secret.token', pattern: String.raw`${B}e(?:y[JA]|w[o0k])[A-Za-z0-9_-]{8,}\.e(?:y[JA]|w[o0k])[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}` },

@@ -10,6 +10,7 @@ import data from './gitleaks/rules.json' with { type: 'json' };
 import { entropy } from './checks.js';
 import { KeywordAutomaton } from './keyword-automaton.js';
 import { re2ToJs } from './re2-to-js.js';
+import { presetRules } from './preset-rules.js';
 
 interface AllowlistData {
   regexes?: string[];
@@ -128,6 +129,13 @@ rules.forEach((r, i) => {
     keywordOwners.push(i);
   }
 });
+// The preset's rules are picked by the same keyword pass (owners after gitleaks' rules).
+presetRules.forEach((r, i) => {
+  for (const k of r.keywords) {
+    keywords.push(k);
+    keywordOwners.push(rules.length + i);
+  }
+});
 const automaton = new KeywordAutomaton(keywords);
 
 function allowed(a: Allowlist, secret: string, match: string, line: string): boolean {
@@ -148,10 +156,21 @@ function lineAround(text: string, start: number, end: number): string {
 
 /** Every secret gitleaks' rules find in `text`, in order of rule then position. Synchronous; linear in the text for all but the rules whose keywords occur. */
 export function gitleaksMatches(text: string, only?: string): GitleaksMatch[] {
+  return secretRuleMatches(text, only).filter((m) => m.ruleId !== PRESET);
+}
+
+const PRESET = 'secretlint-preset';
+
+/** gitleaks' rules and the preset's (preset-rules.ts) from one keyword pass: gitleaks' first, each in order of rule then position. */
+export function secretRuleMatches(text: string, only?: string): GitleaksMatch[] {
   const out: GitleaksMatch[] = [];
   const candidates = new Set<number>(alwaysRun);
   for (const k of automaton.found(text)) candidates.add(keywordOwners[k]);
   for (const i of [...candidates].sort((a, b) => a - b)) {
+    if (i >= rules.length) {
+      if (only === undefined) presetMatches(presetRules[i - rules.length], text, out);
+      continue;
+    }
     const rule = rules[i];
     if (only !== undefined && rule.id !== only) continue;
     const re = rule.pattern;
@@ -174,4 +193,13 @@ export function gitleaksMatches(text: string, only?: string): GitleaksMatch[] {
     }
   }
   return out;
+}
+
+function presetMatches(rule: (typeof presetRules)[number], text: string, out: GitleaksMatch[]): void {
+  const re = rule.pattern;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    if (rule.accept && !rule.accept(m.groups ?? {})) continue;
+    out.push({ ruleId: PRESET, kind: rule.kind, dataClass: rule.dataClass, start: m.index, end: m.index + m[0].length });
+  }
 }

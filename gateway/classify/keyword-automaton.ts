@@ -62,6 +62,21 @@ export class KeywordAutomaton {
     this.#ends = Uint8Array.from(this.#out, (o) => (o.length > 0 ? 1 : 0));
   }
 
+  /** Each keyword found in `text` with the offset just past it, in order of that offset (letters folded as in found()). */
+  foundAt(text: string): Array<[keyword: number, end: number]> {
+    const hits: Array<[number, number]> = [];
+    const go = this.#goto;
+    const ends = this.#ends;
+    let s = 0;
+    for (let i = 0, n = text.length; i < n; i++) {
+      let c = text.charCodeAt(i);
+      if (c >= 65 && c <= 90) c += 32;
+      s = c < ALPHABET ? go[(s << 7) | c] : 0;
+      if (ends[s] === 1) for (const k of this.#out[s]) hits.push([k, i + 1]);
+    }
+    return hits;
+  }
+
   /** The indices of the keywords found in `text` (ASCII letters folded; any other non-ASCII character breaks a match). */
   found(text: string): Set<number> {
     const hits = new Set<number>();

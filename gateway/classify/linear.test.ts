@@ -3,7 +3,7 @@
 // times the CPU, not sixteen. Medians of several runs, with generous slack for a shared machine.
 import t from 'tap';
 import { detectors } from './detectors.js';
-import { ruleIds, ruleMessages } from './rule-set.js';
+import { presetRules } from './preset-rules.js';
 import { gitleaksMatches } from './gitleaks-rules.js';
 import { scanBody } from './body.js';
 import { DecodeBudget, encodedRuns } from '../text/encoded-runs.js';
@@ -33,6 +33,7 @@ const adversarial: Record<string, (n: number) => string> = {
   'spaced-out prefixes between quotes': (n) => '"A-K-I-A" '.repeat(Math.ceil(n / 10)),
   'bearer words': (n) => 'Bearer '.repeat(Math.ceil(n / 7)),
   'URL credentials': (n) => 'https://a:'.repeat(n / 10),
+  'database URLs without a host': (n) => 'postgres://a:b@'.repeat(Math.ceil(n / 15)),
   'at signs': (n) => 'a@'.repeat(n / 2),
   // Keywords of gitleaks' rules, each of which makes its rules run over the whole text.
   'curl commands': (n) => 'curl -X '.repeat(Math.ceil(n / 8)),
@@ -46,6 +47,8 @@ const adversarial: Record<string, (n: number) => string> = {
   'a ROT13 prefix repeated': (n) => 'NXVN '.repeat(Math.ceil(n / 5)),
   'a reversed prefix repeated': (n) => '_phg '.repeat(Math.ceil(n / 5)),
   'base32 capitals': (n) => 'ABCDEFGH234567'.repeat(Math.ceil(n / 14)),
+  'named entities': (n) => 'a&lowbar;'.repeat(Math.ceil(n / 9)),
+  'a spelt prefix with an underscore repeated': (n) => 'g h p _ '.repeat(Math.ceil(n / 8)),
 };
 
 function cpuMs(f: () => unknown): number {
@@ -75,7 +78,7 @@ function growth(run: (s: string) => unknown, make: (n: number) => string): { rat
 
 const units: Array<[string, (s: string) => unknown]> = [
   ...detectors.map((d) => [`detector ${d.name}`, (s: string) => [...s.matchAll(new RegExp(d.pattern, 'g'))]] as [string, (s: string) => unknown]),
-  ...ruleIds.map((id) => [`rule ${id.replace('@secretlint/secretlint-rule-', '')}`, (s: string) => ruleMessages(s, id)] as [string, (s: string) => unknown]),
+  ...presetRules.map((r) => [`preset rule ${r.kind}`, (s: string) => [...s.matchAll(r.pattern)]] as [string, (s: string) => unknown]),
   ['gitleaks rules', (s: string) => gitleaksMatches(s)],
   ['encoded runs', (s: string) => encodedRuns(s, new DecodeBudget(8 << 20))],
   ['the whole scan', (s: string) => scanBody({ content: s }, { decodedBytes: 8 << 20 })],

@@ -3,11 +3,11 @@
 // runs decode to, and across the boundary between neighbouring strings (a key split over two messages
 // or two content parts). Pure.
 import { secretForm, type FoldedText } from '../text/normalise.js';
-import { findings } from './classify.js';
+import { findings, type Finding } from './classify.js';
 import { asText, DecodeBudget, encodedRuns } from '../text/encoded-runs.js';
 import { isPrivateKeyDer } from './private-key-der.js';
 import { constants, inflateRawSync, inflateSync } from 'node:zlib';
-import { base32Runs, escapeRuns, unscrambled } from './text-decoders.js';
+import { base32Runs, entityReading, escapeRuns, unscrambled } from './text-decoders.js';
 import type { Piece } from './walk.js';
 
 export interface Span {
@@ -61,13 +61,19 @@ export function scanPieces(pieces: readonly Piece[], folded: readonly FoldedText
       }
     }
     for (const run of escapeRuns(text)) {
-      for (const f of findings(run.text)) if (f.dataClass.startsWith('secret.')) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: run.start, end: run.end }] });
+      for (const f of findings(secretForm(run.text).text)) if (f.dataClass.startsWith('secret.')) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: run.start, end: run.end }] });
     }
     for (const run of spacedRunsNearPrefixes(text)) {
-      const joinedUp = run.text.replace(SEPARATORS, '');
-      if (!PREFIXED_START.test(joinedUp)) continue;
-      for (const f of findings(joinedUp)) {
-        if (PREFIXED.has(f.kind)) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: run.start, end: run.end }] });
+      for (const f of speltFindings(run.text)) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: run.start, end: run.end }] });
+    }
+    const named = entityReading(text);
+    if (named) {
+      // What the references spell is read in its secret form too (a homoglyph written as `&#1040;`).
+      const read = secretForm(named.text);
+      for (const f of findings(read.text)) {
+        if (!f.dataClass.startsWith('secret.')) continue;
+        const [start, end] = read.origin ? named.place(read.origin[f.start], read.origin[f.end]) : named.place(f.start, f.end);
+        out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start, end }] });
       }
     }
   });
@@ -78,7 +84,7 @@ export function scanPieces(pieces: readonly Piece[], folded: readonly FoldedText
   // that a key split over two turns is joined across the `"role": "user"` between them; in the second,
   // also across one string in between (a turn interposed between the halves).
   const content = values.filter((i) => !ENUM_WORD.test(pieces[i].text));
-  const joined = [...acrossBoundaries(texts, values, 0), ...acrossBoundaries(texts, content, 0), ...acrossBoundaries(texts, content, 1)];
+  const joined = [...acrossBoundaries(texts, values, 0), ...acrossBoundaries(texts, content, 0), ...acrossBoundaries(texts, content, 1), ...edgeJoins(texts, content, budget)];
   // A match that only extends a finding of its class already made inside one string (an e-mail address
   // running on into the next string) is that finding, not a new one. One of another class is kept: a
   // key joined across two strings whose first half alone is a fragment must be masked whole. A fragment
@@ -134,7 +140,8 @@ function inSpacedRun(text: string, i: number): boolean {
  */
 export function spacedRunsNearPrefixes(text: string): Array<{ start: number; end: number; text: string }> {
   const out: Array<{ start: number; end: number; text: string }> = [];
-  const spread = new RegExp(SPREAD_PREFIX.source, 'g');
+  const spread = SPREAD_GLOBAL;
+  spread.lastIndex = 0;
   for (let m = spread.exec(text); m !== null; m = spread.exec(text)) {
     let s = m.index;
     while (s > 0 && inSpacedRun(text, s - 1)) s--;
@@ -149,7 +156,7 @@ export function spacedRunsNearPrefixes(text: string): Array<{ start: number; end
 /** Runs of short groups; a run longer than SPACED_GROUPS groups comes as chunks that overlap by half. Linear. */
 export function spacedRuns(text: string): Array<{ start: number; end: number; text: string }> {
   const out: Array<{ start: number; end: number; text: string }> = [];
-  const starts = new RegExp(SPACED_START.source, 'g');
+  const starts = SPACED_START;
   let from = 0;
   for (;;) {
     starts.lastIndex = from;
@@ -183,20 +190,59 @@ export function spacedRuns(text: string): Array<{ start: number; end: number; te
   return out;
 }
 const SEPARATORS = /[\s._|,:;·•*-]+/g;
+/** The findings of prefixed formats in the readings of one spaced run. */
+function speltFindings(run: string): Finding[] {
+  const out: Finding[] = [];
+  for (const joinedUp of spelt(run)) {
+    if (!PREFIXED_START.test(joinedUp)) continue;
+    for (const f of findings(joinedUp)) if (PREFIXED.has(f.kind)) out.push(f);
+  }
+  return out;
+}
+
+/**
+ * The readings of a spaced run: every separator removed (`A K I A …`, `AKIA-IOSF-…`) and, where they
+ * differ, those that keep a `_` or `-`: one standing between white space as a character of its own
+ * (`g h p _ …`, `s k _ l i v e _ …`), which the first takes for a separator; every one (`ghp_ abc1 …`);
+ * every `_` with dashes taken for separators (`ghp_-abc1-…`); and each stretch spelt one character at a
+ * time (so the words around a spelt key are not glued to it). A reading holding a prefix after other
+ * characters (`0ghp_…` from `tool/1.0 g h p _ …`) is also read from the prefix on.
+ */
+export function spelt(run: string): string[] {
+  const joinedUp = run.replace(SEPARATORS, '');
+  const groups = run.split(/[\s.|,:;·•*]+/).map((g) => (/^_+$/.test(g) ? '_' : /^-+$/.test(g) ? '-' : g));
+  const readings = new Set([
+    joinedUp,
+    groups.map((g) => (g.length > 1 ? g.replace(/[_-]+/g, '') : g)).join(''),
+    groups.join(''),
+    run.replace(/[\s.|,:;·•*-]+/g, ''),
+  ]);
+  let stretch = '';
+  for (const g of [...groups, '']) {
+    if (g.length === 1) stretch += g;
+    else {
+      if (stretch.length >= 8) readings.add(stretch);
+      stretch = '';
+    }
+  }
+  for (const r of [...readings]) {
+    const at = r.search(PREFIXED_START);
+    if (at > 0) readings.add(r.slice(at));
+  }
+  return [...readings];
+}
 // Every match of a PREFIXED detector holds one of these fixed strings; a joined run that holds none of
 // them has none of those findings, and the full detector pass over it is skipped (most spaced runs are
 // ordinary words: "is it a way to").
 const PREFIXES = ['sk-', 'sk_', 'rk_', 'AKIA', 'ASIA', 'ABIA', 'ACCA', 'A3T', 'AIza', 'ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_', 'glpat-', 'gldt-', 'glptt-', 'glrt-', 'hf_', 'npm_', ...'abposr'.split('').map((c) => `xox${c}-`)];
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 export const PREFIXED_START = new RegExp(PREFIXES.map(escape).join('|'));
-// A joined run is made of [A-Za-z0-9+/=] only, so of the prefixes it can hold only those made of these
-// characters; for one of them to be in a joined run, the text must hold it spread out with separators
-// between its characters. A text without any such spread-out prefix has no spaced run worth finding.
-export const SPREAD_PREFIX = new RegExp(
-  PREFIXES.filter((p) => /^[A-Za-z0-9+/=]+$/.test(p))
-    .map((p) => [...p].map(escape).join('[\\s._|,:;·•*-]*'))
-    .join('|'),
-);
+// For a prefix to be in a reading of a spaced run (spelt), the text must hold it spread out with
+// separators between its characters (its `_` or `-` standing alone in the second reading). A text without
+// any such spread-out prefix has no spaced run worth finding.
+export const SPREAD_PREFIX = new RegExp(PREFIXES.map((p) => [...p].map(escape).join('[\\s._|,:;·•*-]*')).join('|'));
+// Shared by every call (the scan is synchronous and never re-entered), so that a call compiles nothing.
+const SPREAD_GLOBAL = new RegExp(SPREAD_PREFIX.source, 'g');
 export const PREFIXED = new Set(['awsAccessKey', 'openaiKey', 'anthropicKey', 'githubToken', 'gitlabToken', 'stripeKey', 'huggingfaceToken', 'npmToken', 'googleKey', 'slackToken']);
 
 /** Encodings inside encodings read: three levels in all (base64 of base64 of base64). */
@@ -238,9 +284,12 @@ function decodedFindings(bytes: Buffer, budget: DecodeBudget, nesting: number): 
   const plain = inflated(bytes, budget);
   if (plain) return decodedFindings(plain, budget, nesting);
   if (isPrivateKeyDer(bytes)) return [{ dataClass: 'secret.private_key', kind: 'privateKey' }];
-  const text = asText(bytes);
-  if (text === null) return [];
+  const decoded = asText(bytes);
+  if (decoded === null) return [];
+  // What an encoding holds is read in its secret form, as a string is (homoglyphs, invisible characters).
+  const text = secretForm(decoded).text;
   const found = findings(text).map(({ dataClass, kind }) => ({ dataClass, kind }));
+  for (const run of spacedRunsNearPrefixes(text)) for (const { dataClass, kind } of speltFindings(run.text)) found.push({ dataClass, kind });
   if (nesting > 0) for (const run of encodedRuns(text, budget)) found.push(...decodedFindings(run.bytes, budget, nesting - 1));
   return found;
 }
@@ -255,6 +304,61 @@ function acrossBoundaries(texts: readonly string[], order: number[], skip: numbe
     for (const f of findings(text)) {
       if (f.start >= boundary || f.end <= boundary) continue;
       out.push({ dataClass: f.dataClass, kind: f.kind, spans: spansOf(segments, f.start, f.end) });
+    }
+  }
+  return out;
+}
+
+/** How many strings apart the halves of a key may be (several turns, each with its own words) for edgeJoins. */
+const EDGE_TURNS = 8;
+/** The longest run at a string's edge that edgeJoins reads: past any single-line credential or its base64. */
+const EDGE_RUN = 160;
+const isKeyChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 47 || c === 61 || c === 95 || c === 45;
+
+/**
+ * Halves of a key several turns apart, and base64 of a key cut across two strings: the run of key
+ * characters that ends one string joined with the run that starts each of the next EDGE_TURNS strings,
+ * read by the detectors (secrets only, crossing the join) and, when the joined run is base64, decoded.
+ * Only edge runs are read, so the cost is one short text per pair, not a window of each.
+ */
+function edgeJoins(texts: readonly string[], order: number[], budget: DecodeBudget): BodyFinding[] {
+  const out: BodyFinding[] = [];
+  const tails = order.map((p) => {
+    const t = texts[p];
+    let s = t.length;
+    while (s > 0 && t.length - s < EDGE_RUN && isKeyChar(t.charCodeAt(s - 1))) s--;
+    return s;
+  });
+  const heads = order.map((p) => {
+    const t = texts[p];
+    let e = 0;
+    while (e < t.length && e < EDGE_RUN && isKeyChar(t.charCodeAt(e))) e++;
+    return e;
+  });
+  for (let b = 0; b < order.length; b++) {
+    const left = texts[order[b]].slice(tails[b]);
+    if (left.length === 0) continue;
+    for (let c = b + 1; c < order.length && c <= b + EDGE_TURNS; c++) {
+      // Shorter than any key the detectors find whole: many short strings cost nothing here.
+      if (heads[c] === 0 || left.length + heads[c] < 16) continue;
+      const right = texts[order[c]].slice(0, heads[c]);
+      const text = left + right;
+      const spans = (start: number, end: number): Span[] => {
+        const out: Span[] = [];
+        if (start < left.length) out.push({ piece: order[b], start: tails[b] + start, end: tails[b] + Math.min(end, left.length) });
+        if (end > left.length) out.push({ piece: order[c], start: Math.max(start, left.length) - left.length, end: end - left.length });
+        return out;
+      };
+      // Neighbours and strings one apart are read whole by the windows already.
+      if (c > b + 2) {
+        for (const f of findings(text)) {
+          if (f.dataClass.startsWith('secret.') && f.dataClass !== 'secret.fragment' && f.start < left.length && f.end > left.length) out.push({ dataClass: f.dataClass, kind: f.kind, spans: spans(f.start, f.end) });
+        }
+      }
+      for (const run of encodedRuns(text, budget)) {
+        if (run.start >= left.length || run.end <= left.length) continue;
+        for (const { dataClass, kind } of decodedFindings(run.bytes, budget, NESTING)) if (dataClass.startsWith('secret.')) out.push({ dataClass, kind, spans: spans(run.start, run.end) });
+      }
     }
   }
   return out;

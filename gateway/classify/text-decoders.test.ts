@@ -5,8 +5,8 @@ import t from 'tap';
 import fc from 'fast-check';
 import { gzipSync } from 'node:zlib';
 import { scanBody } from './body.js';
-import { rot13, reversed } from './text-decoders.js';
-import { b64, disguises } from '../../test/egress/scrambles.js';
+import { base32Spans, rot13, reversed } from './text-decoders.js';
+import { b64, disguises, letterDisguises, prefixDisguises } from '../../test/egress/scrambles.js';
 
 const limits = { decodedBytes: 1 << 20 };
 const secretsIn = (text: string) => scanBody({ messages: [{ role: 'user', content: text }] }, limits).findings.filter((f) => f.dataClass.startsWith('secret.'));
@@ -62,4 +62,55 @@ t.test('a key spelt with long runs of spaces, with asterisks, or in groups of fi
     t.ok(secretsIn(`the key: ${text} ok`).length > 0, text);
   }
   t.same(secretsIn('ASIA 2025 SUMMIT: the TRADE AND GROWTH * OF THE * NEXT DECADE'), [], 'capitals and asterisks in prose');
+});
+
+t.test('property: the base32 scan finds exactly what its pattern finds', async () => {
+  const piece = fc.constantFrom('A', 'Z', '2', '7', '8', '1', 'a', '=', ' ', 'MFRGGZDFMZTWQ2LKNNWG23TP', 'ABCDEFGHIJKLMNOPQRSTUVW', '\n');
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 30 }).map((p) => p.join('')), (s) => {
+      const expected = [...s.matchAll(/[A-Z2-7]{24,}={0,6}/g)].map((m) => [m.index!, m.index! + m[0].length]);
+      return JSON.stringify(base32Spans(s)) === JSON.stringify(expected);
+    }),
+    { numRuns: 3000 },
+  );
+});
+
+const prefixedKeys = {
+  github: () => 'ghp_' + 'a1B2c3D4e5F6g7H8i9J0'.repeat(2).slice(0, 36),
+  stripe: () => 'sk_live_' + '4eC39HqLyjWDarjtT1zdp7dc51Ab',
+  openai: () => 'sk-proj-' + 'Ab3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY',
+};
+for (const [name, disguise] of Object.entries(prefixDisguises)) {
+  t.test(`${name}: found`, async (t) => {
+    for (const [kind, key] of Object.entries(prefixedKeys)) t.ok(secretsIn(`my token is ${disguise(key())} thanks`).length > 0, kind);
+  });
+}
+for (const [name, disguise] of Object.entries(letterDisguises)) {
+  t.test(`${name}: found`, async (t) => {
+    t.ok(secretsIn(`please debug ${disguise(keys.aws())} thanks`).length > 0);
+  });
+}
+
+t.test('named references and spelt words that are not keys stay clean', async (t) => {
+  for (const text of ['fish &amp; chips &lt; 5 &hyphen; a &lowbar; b', 'snake&lowbar;case&lowbar;name and kebab&hyphen;case', 'r i s k - b a s e d and t a s k _ f o r c e', 'g h p _ is how one spells it', '🇺🇸 🇬🇧 🇩🇪 flags and 🅰🅱 blood types']) {
+    t.same(secretsIn(text), [], text);
+  }
+});
+
+t.test('property: a random prefixed key or AWS key in a random new disguise anywhere in random prose is found', async (t) => {
+  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  // Random characters with a digit and both cases, as a live key has (a run of one letter is not a key).
+  const body = (n: number) => fc.array(fc.integer({ min: 0, max: chars.length - 1 }), { minLength: n - 3, maxLength: n - 3 }).map((xs) => xs.map((x) => chars[x]).join('') + 'q7Z');
+  const upper = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const prefixed = fc.oneof(body(36).map((b) => `ghp_${b}`), body(28).map((b) => `sk_live_${b}`), body(40).map((b) => `sk-proj-${b}`));
+  const aws = fc.array(fc.integer({ min: 0, max: 31 }), { minLength: 16, maxLength: 16 }).map((xs) => 'AKIA' + xs.map((x) => upper[x]).join(''));
+  const words = fc.array(fc.constantFrom('the', 'deploy', 'token', 'is', 'here', 'and', 'then', 'ok', '42', '—', '&amp;'), { maxLength: 8 }).map((w) => w.join(' '));
+  fc.assert(
+    fc.property(prefixed, fc.constantFrom(...Object.keys(prefixDisguises)), words, words, (key, name, before, after) => secretsIn(`${before} ${prefixDisguises[name](key)} ${after}`).length > 0),
+    { numRuns: 200 },
+  );
+  fc.assert(
+    fc.property(aws, fc.constantFrom(...Object.keys(letterDisguises)), words, words, (key, name, before, after) => secretsIn(`${before} ${letterDisguises[name](key)} ${after}`).length > 0),
+    { numRuns: 200 },
+  );
 });

@@ -36,22 +36,58 @@ export interface Transformed {
   place(start: number, end: number): [number, number];
 }
 
-/** The text ROT13'd, reversed, or both, where it shows a transformed prefix. */
+/** How far around a transformed prefix the text is transformed: past any credential, armoured keys included. */
+const REACH = 8192;
+
+/** A stretch's edge moved (by at most a line's length) to white space, so that it does not cut a word or run in two. */
+function toSpace(text: string, at: number, step: -1 | 1): number {
+  for (let k = 0; k < 256; k++) {
+    if (at <= 0 || at >= text.length || /\s/.test(text[step < 0 ? at - 1 : at])) return at;
+    at += step;
+  }
+  return at;
+}
+
+/**
+ * Around each transformed prefix the text shows, that stretch of it ROT13'd, reversed, or both (a
+ * credential lies within REACH of its prefix, after it or, reversed, before it); overlapping stretches of
+ * one kind are one. Only the stretches are transformed, so a long text with one stray sign costs little.
+ */
 export function unscrambled(text: string): Transformed[] {
   const out: Transformed[] = [];
   const n = text.length;
-  const seen = new Set([...signs.found(text)].map((k) => SIGNS[k][1]));
-  if (seen.size === 0) return out;
-  if (seen.has('rot13')) out.push({ text: rot13(text), place: (s, e) => [s, e] });
-  // Reversal by UTF-16 unit would split surrogate pairs; the prefixes are ASCII, and a reversed text's
-  // findings are placed by mirroring, which holds while every character is one unit (checked).
-  const oneUnit = !/[\uD800-\uDFFF]/.test(text);
-  if (oneUnit && seen.has('reversed')) out.push({ text: reversed(text), place: (s, e) => [n - e, n - s] });
-  if (oneUnit && seen.has('both')) out.push({ text: rot13(reversed(text)), place: (s, e) => [n - e, n - s] });
+  const stretches = new Map<Scramble, Array<[number, number]>>();
+  for (const [k, end] of signs.foundAt(text)) {
+    const kind = SIGNS[k][1];
+    const from = toSpace(text, Math.max(0, end - SIGNS[k][0].length - REACH), -1);
+    const to = toSpace(text, Math.min(n, end + REACH), 1);
+    const list = stretches.get(kind) ?? [];
+    const last = list[list.length - 1];
+    if (last && from <= last[1]) {
+      last[0] = Math.min(last[0], from);
+      last[1] = Math.max(last[1], to);
+    } else list.push([from, to]);
+    stretches.set(kind, list);
+  }
+  for (const [kind, list] of stretches) {
+    for (const [a, b] of list) {
+      const part = text.slice(a, b);
+      const m = part.length;
+      if (kind === 'rot13') {
+        out.push({ text: rot13(part), place: (s, e) => [a + s, a + e] });
+        continue;
+      }
+      // Reversal by UTF-16 unit would split surrogate pairs; the prefixes are ASCII, and a reversed text's
+      // findings are placed by mirroring, which holds while every character is one unit (checked).
+      if (/[\uD800-\uDFFF]/.test(part)) continue;
+      out.push({ text: kind === 'reversed' ? reversed(part) : rot13(reversed(part)), place: (s, e) => [a + m - e, a + m - s] });
+    }
+  }
   return out;
 }
 
-const ESCAPE = /&#(?:[0-9]{1,7}|[xX][0-9A-Fa-f]{1,6});?|\\x[0-9A-Fa-f]{2}|\\u\{[0-9A-Fa-f]{1,6}\}|\\u[0-9A-Fa-f]{4}/g;
+// A backslash may be doubled: escapes written as text inside a JSON string held in JSON (tool call arguments).
+const ESCAPE = /&#(?:[0-9]{1,7}|[xX][0-9A-Fa-f]{1,6});?|\\{1,2}x[0-9A-Fa-f]{2}|\\{1,2}u\{[0-9A-Fa-f]{1,6}\}|\\{1,2}u[0-9A-Fa-f]{4}/g;
 /** Runs of at least three escapes, with at most a few characters between neighbours. */
 export function escapeRuns(text: string): Array<{ start: number; end: number; text: string }> {
   if (!text.includes('&#') && !text.includes('\\x') && !text.includes('\\u')) return [];
@@ -75,21 +111,53 @@ export function escapeRuns(text: string): Array<{ start: number; end: number; te
 }
 
 function decodeEscapes(text: string): string {
-  return text.replace(ESCAPE, (e) => {
+  return text.replace(ESCAPE, (escape) => {
+    const e = escape.replace(/^\\\\/, '\\');
     const hex = e.startsWith('&#x') || e.startsWith('&#X') ? e.slice(3).replace(';', '') : e.startsWith('\\x') ? e.slice(2) : e.startsWith('\\u{') ? e.slice(3, -1) : e.startsWith('\\u') ? e.slice(2) : null;
     const code = hex === null ? Number(e.slice(2).replace(';', '')) : parseInt(hex, 16);
-    return code <= 0x10ffff ? String.fromCodePoint(code) : e;
+    return code <= 0x10ffff ? String.fromCodePoint(code) : escape;
   });
 }
 
-const BASE32 = /[A-Z2-7]{24,}={0,6}/g;
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+const MIN_BASE32 = 24;
+const isBase32 = (c: number) => (c >= 65 && c <= 90) || (c >= 50 && c <= 55);
+
+/** What `/[A-Z2-7]{24,}={0,6}/g` matches, read by jumps: a run starting in [i, i + 23] holds i + 23. */
+export function base32Spans(text: string): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
+  let i = 0; // the character before i is outside the alphabet
+  while (i + MIN_BASE32 <= text.length) {
+    const k = i + MIN_BASE32 - 1;
+    if (!isBase32(text.charCodeAt(k))) {
+      i = k + 1;
+      continue;
+    }
+    let start = k;
+    while (start > i && isBase32(text.charCodeAt(start - 1))) start--;
+    let end = k + 1;
+    while (end < text.length && isBase32(text.charCodeAt(end))) end++;
+    if (end - start < MIN_BASE32) {
+      i = end;
+      continue;
+    }
+    let pad = 0;
+    while (pad < 6 && text.charCodeAt(end) === 0x3d) {
+      end++;
+      pad++;
+    }
+    spans.push([start, end]);
+    i = end;
+  }
+  return spans;
+}
+
 /** Base32 runs that decode to something, within the budget. */
 export function base32Runs(text: string, budget: DecodeBudget): Array<{ start: number; end: number; bytes: Buffer }> {
   const out: Array<{ start: number; end: number; bytes: Buffer }> = [];
-  for (const m of text.matchAll(BASE32)) {
+  for (const [start, end] of base32Spans(text)) {
     if (budget.remaining <= 0) break;
-    const chars = m[0].replace(/=+$/, '').slice(0, Math.ceil((budget.remaining * 8) / 5));
+    const chars = text.slice(start, end).replace(/=+$/, '').slice(0, Math.ceil((budget.remaining * 8) / 5));
     const bytes: number[] = [];
     let bits = 0;
     let value = 0;
@@ -102,7 +170,50 @@ export function base32Runs(text: string, budget: DecodeBudget): Array<{ start: n
       }
     }
     budget.remaining -= bytes.length;
-    out.push({ start: m.index!, end: m.index! + m[0].length, bytes: Buffer.from(bytes) });
+    out.push({ start, end, bytes: Buffer.from(bytes) });
   }
   return out;
+}
+
+// HTML's named character references for printable ASCII and the hyphens (WHATWG's table, each spelling
+// it lists): letters and digits have no names, so these are all the names a key's characters can be
+// written as. Written out here because no package with the table (such as `entities`) is installed and
+// this round adds no dependency.
+const NAMED: Record<string, string> = {
+  Tab: '\t', NewLine: '\n', nbsp: ' ', NonBreakingSpace: ' ', excl: '!', quot: '"', QUOT: '"', num: '#', dollar: '$', percnt: '%',
+  amp: '&', AMP: '&', apos: "'", lpar: '(', rpar: ')', ast: '*', midast: '*', plus: '+', comma: ',', period: '.', sol: '/',
+  colon: ':', semi: ';', lt: '<', LT: '<', equals: '=', gt: '>', GT: '>', quest: '?', commat: '@', lsqb: '[', lbrack: '[',
+  bsol: '\\', rsqb: ']', rbrack: ']', Hat: '^', lowbar: '_', UnderBar: '_', grave: '`', DiacriticalGrave: '`', lcub: '{',
+  lbrace: '{', verbar: '|', vert: '|', VerticalLine: '|', rcub: '}', rbrace: '}', hyphen: '-', dash: '-', minus: '-',
+};
+const NAMED_REFERENCE = /&([A-Za-z]{2,16});/g;
+
+/** The text with HTML's named references (and numeric ones beside them) read, where it holds a named one of the table; null otherwise. */
+export function entityReading(text: string): Transformed | null {
+  if (!text.includes('&')) return null;
+  NAMED_REFERENCE.lastIndex = 0;
+  let any = false;
+  for (let m = NAMED_REFERENCE.exec(text); m !== null && !any; m = NAMED_REFERENCE.exec(text)) any = Object.hasOwn(NAMED, m[1]);
+  if (!any) return null;
+  // origin[k]: where the k-th character of the reading starts in the text (one entry past the end too).
+  const origin: number[] = [];
+  let out = '';
+  const ANY_REFERENCE = /&(?:([A-Za-z]{2,16})|#([0-9]{1,7})|#[xX]([0-9A-Fa-f]{1,6}));/y;
+  for (let i = 0; i < text.length; ) {
+    ANY_REFERENCE.lastIndex = i;
+    const m = text.charCodeAt(i) === 38 ? ANY_REFERENCE.exec(text) : null;
+    const code = m === null ? -1 : m[1] !== undefined ? (Object.hasOwn(NAMED, m[1]) ? NAMED[m[1]].charCodeAt(0) : -1) : parseInt(m[2] ?? m[3], m[2] !== undefined ? 10 : 16);
+    if (m !== null && code >= 0 && code <= 0x10ffff) {
+      const ch = String.fromCodePoint(code);
+      for (let k = 0; k < ch.length; k++) origin.push(i);
+      out += ch;
+      i += m[0].length;
+    } else {
+      origin.push(i);
+      out += text[i];
+      i++;
+    }
+  }
+  origin.push(text.length);
+  return { text: out, place: (s, e) => [origin[s], origin[e]] };
 }

@@ -90,14 +90,18 @@ function looksEncoded(run: string): boolean {
  */
 export function base64Spans(text: string): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
-  let i = 0;
-  while (i < text.length) {
-    if (!isBase64(text.charCodeAt(i))) {
-      i++;
+  let i = 0; // the character before i is outside the alphabet, or i ends a span
+  while (i + MIN_LINE <= text.length) {
+    // A first line starting in [i, k] holds k: where k is outside the alphabet, none does and the scan
+    // jumps past it, so prose is read about one character in sixteen.
+    const k = i + MIN_LINE - 1;
+    if (!isBase64(text.charCodeAt(k))) {
+      i = k + 1;
       continue;
     }
-    const start = i;
-    let end = skip(text, i, isBase64);
+    let start = k;
+    while (start > i && isBase64(text.charCodeAt(start - 1))) start--;
+    let end = skip(text, k + 1, isBase64);
     if (end - start < MIN_LINE) {
       i = end;
       continue;
@@ -126,14 +130,19 @@ export function base64Spans(text: string): Array<[number, number]> {
 /** Hex runs: an even number of hex digits, at least 16 bytes, not part of a longer run of hex digits. */
 export function hexSpans(text: string): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
-  let i = 0;
-  while (i < text.length) {
-    if (!isHex(text.charCodeAt(i))) {
-      i++;
+  const min = 2 * MIN_HEX_BYTES;
+  let i = 0; // the character before i is not a hex digit
+  while (i + min <= text.length) {
+    // As for base64: a run starting in [i, k] holds k.
+    const k = i + min - 1;
+    if (!isHex(text.charCodeAt(k))) {
+      i = k + 1;
       continue;
     }
-    const end = skip(text, i, isHex);
-    if ((end - i) % 2 === 0 && end - i >= 2 * MIN_HEX_BYTES) spans.push([i, end]);
+    let start = k;
+    while (start > i && isHex(text.charCodeAt(start - 1))) start--;
+    const end = skip(text, k + 1, isHex);
+    if ((end - start) % 2 === 0 && end - start >= min) spans.push([start, end]);
     i = end;
   }
   return spans;

@@ -174,8 +174,15 @@ function foldForSecrets(ch: string): string {
   return folded;
 }
 
+// Letter-like symbols Unicode gives no decomposition to (so NFKC and the confusables table leave them):
+// regional indicators (🇦, flags are pairs of them), negative circled (🅐) and negative squared (🅰) capitals,
+// each a run of 26 from A.
+const LETTER_SYMBOL_RUNS = [0x1f1e6, 0x1f150, 0x1f170];
+
 function computeSecretFold(ch: string): string {
   if (removeDefaultIgnorable(ch) === '') return '';
+  const cp = ch.codePointAt(0)!;
+  for (const first of LETTER_SYMBOL_RUNS) if (cp >= first && cp < first + 26) return String.fromCharCode(65 + cp - first);
   const compat = canonicalForm(ch);
   if (!NON_ASCII.test(compat)) return compat;
   // A decimal digit of any script by its value (Arabic-Indic ٤, Devanagari ४ are 4): the confusables

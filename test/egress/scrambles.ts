@@ -27,3 +27,24 @@ export const disguises: Record<string, (s: string) => string> = {
   'deflate then base64': (s) => b64(deflateSync(`the key is ${s}`)),
   'base64 three deep': (s) => b64(b64(b64(`key ${s}`))),
 };
+
+/** A run of 26 capitals A–Z starting at `first`, for letter-like symbols. */
+const lettersFrom = (first: number) => (s: string) => [...s].map((c) => (/[A-Z]/.test(c) ? String.fromCodePoint(first + c.charCodeAt(0) - 65) : c)).join('');
+
+// Letter-like symbols Unicode does not decompose, for a key of capitals and digits (AWS's): its capitals
+// written as regional indicators (🇦, the halves of flags), negative squared (🅰) or negative circled (🅐) letters.
+export const letterDisguises: Record<string, (s: string) => string> = {
+  'regional-indicator letters': lettersFrom(0x1f1e6),
+  'regional-indicator letters, spaced': (s) => [...lettersFrom(0x1f1e6)(s)].join(' '),
+  'negative squared letters': lettersFrom(0x1f170),
+  'negative circled letters': lettersFrom(0x1f150),
+};
+
+// For a key whose prefix holds `_` or `-` (GitHub's ghp_, Stripe's sk_live_, OpenAI's sk-proj-): spelt
+// with spaces, the `_` standing as a character of its own; its `_` or `-` as HTML named references.
+export const prefixDisguises: Record<string, (s: string) => string> = {
+  'spelt with spaces, _ and - as characters': (s) => [...s].join(' '),
+  'spelt with two spaces': (s) => [...s].join('  '),
+  'named references &lowbar; and &hyphen;': (s) => s.replace(/_/g, '&lowbar;').replace(/-/g, '&hyphen;'),
+  'named references &UnderBar; and &minus;': (s) => s.replace(/_/g, '&UnderBar;').replace(/-/g, '&minus;'),
+};

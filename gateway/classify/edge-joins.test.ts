@@ -1,0 +1,49 @@
+// Issue 23's splits the windows do not join: halves of a key several turns apart, and base64 of a key
+// cut across two strings (edgeJoins in scan.ts).
+import t from 'tap';
+import fc from 'fast-check';
+import { scanBody } from './body.js';
+
+const limits = { decodedBytes: 1 << 20 };
+const upper = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+// Random characters ending in a few distinct ones (a key of one repeated character is a placeholder, not a key).
+const aws = fc.array(fc.integer({ min: 0, max: 31 }), { minLength: 13, maxLength: 13 }).map((xs) => 'AKIA' + xs.map((x) => upper[x]).join('') + 'Q7Z');
+const turn = fc.array(fc.constantFrom('ok', 'noted', 'what else?', 'the build', 'is green', 'thanks', '42', 'sure —'), { minLength: 1, maxLength: 4 }).map((w) => w.join(' '));
+const chat = (contents: string[]) => ({ messages: contents.map((content, i) => ({ role: i % 2 ? 'assistant' : 'user', content })) });
+const secretPieces = (body: unknown) => {
+  const { findings, pieces } = scanBody(body, limits);
+  return findings.filter((f) => f.dataClass === 'secret.api_key').map((f) => f.spans.map((s) => pieces[s.piece].path));
+};
+
+t.test('property: a key split at any point with up to seven turns between the halves is found across them', async (t) => {
+  fc.assert(
+    fc.property(aws, fc.integer({ min: 1, max: 19 }), fc.array(turn, { minLength: 0, maxLength: 7 }), (key, cut, between) => {
+      const body = chat([`the first part is ${key.slice(0, cut)}`, ...between, `${key.slice(cut)} is the rest`]);
+      const last = `messages[${between.length + 1}].content`;
+      return secretPieces(body).some((paths) => paths.includes('messages[0].content') && paths.includes(last));
+    }),
+    { numRuns: 300 },
+  );
+});
+
+t.test('property: base64 of a key cut at any point across two strings, with turns between, is found', async (t) => {
+  fc.assert(
+    fc.property(aws, fc.integer({ min: 1, max: 40 }), fc.array(turn, { minLength: 0, maxLength: 6 }), (key, cut, between) => {
+      const b64 = Buffer.from(`the key is ${key}`).toString('base64');
+      const body = chat([`decode this: ${b64.slice(0, cut)}`, ...between, `${b64.slice(cut)} thanks`]);
+      return secretPieces(body).length > 0;
+    }),
+    { numRuns: 300 },
+  );
+});
+
+t.test('turns of ordinary words, code and base64 of harmless text are not joined into a key', async (t) => {
+  const harmless = Buffer.from('just some ordinary words, nothing secret here at all').toString('base64');
+  for (const body of [
+    chat(['the cat sat', 'on the mat', 'with a hat', 'and then', 'left quickly', 'done']),
+    chat([`part one ${harmless.slice(0, 20)}`, 'ok', 'and', `${harmless.slice(20)} the end`]),
+    chat(['const value = computeSomethingLong', 'return anotherIdentifier', 'x', 'y', 'z', 'AndOneMoreIdentifierHere + 1']),
+  ]) {
+    t.same(secretPieces(body), [], JSON.stringify(body).slice(0, 80));
+  }
+});

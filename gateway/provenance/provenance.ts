@@ -11,6 +11,7 @@ import { logPath, readLog } from './fingerprint-log.js';
 import { FingerprintStore } from './index/fingerprint-store.js';
 import type { IndexBackend } from './index/index-backend.js';
 import { LmdbBackend } from './index/lmdb/lmdb-backend.js';
+import { openPgIndexBackend } from './index/postgres/pg-backend.js';
 import { createOutputMarker, DEFAULT_MARK_INTERVAL } from './marker.js';
 import { recordRef } from '../watermark/payload.js';
 
@@ -45,12 +46,24 @@ export interface ProvenanceOptions {
   readOnly?: boolean;
   markInterval?: number;
   onError?: (err: unknown) => void;
-  /** The index's storage; LMDB under <dataDir>/provenance/index by default. */
-  backend?: IndexBackend;
+  /** A fleet's index: rows in this PostgreSQL, followed by a local copy (index/postgres/); else LMDB alone. */
+  postgresUrl?: string;
 }
 
 export function indexPath(dataDir: string): string {
   return join(dataDir, 'provenance', 'index');
+}
+
+/** A fleet replica's local copy of the rows, numbered by row: never mixed with a single node's index. */
+export function fleetIndexPath(dataDir: string): string {
+  return join(dataDir, 'provenance', 'index-fleet');
+}
+
+function openBackend(options: ProvenanceOptions): Promise<IndexBackend> | IndexBackend {
+  if (options.postgresUrl) return openPgIndexBackend({ connectionString: options.postgresUrl, path: fleetIndexPath(options.dataDir) });
+  // A scanner reads what a replica has followed, when the data directory is a fleet replica's.
+  const path = options.readOnly && existsSync(fleetIndexPath(options.dataDir)) ? fleetIndexPath(options.dataDir) : indexPath(options.dataDir);
+  return new LmdbBackend({ path, readOnly: options.readOnly });
 }
 
 export async function createProvenance(options: ProvenanceOptions): Promise<Provenance> {
@@ -58,8 +71,8 @@ export async function createProvenance(options: ProvenanceOptions): Promise<Prov
   const onError = options.onError ?? ((err: unknown) => process.stderr.write(`provenance: ${String(err)}\n`));
   const interval = options.markInterval ?? DEFAULT_MARK_INTERVAL;
   const { keys } = options;
-  const store = new FingerprintStore(options.backend ?? new LmdbBackend({ path: indexPath(options.dataDir), readOnly: options.readOnly }));
-  if (!options.readOnly && existsSync(path)) await importLog(store, path);
+  const store = new FingerprintStore(await openBackend(options));
+  if (!options.readOnly && !options.postgresUrl && existsSync(path)) await importLog(store, path);
 
   return {
     get size() {

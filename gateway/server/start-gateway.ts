@@ -142,7 +142,13 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       },
     });
     closers.push(() => policy.close());
-    const provenance = await createProvenance({ dataDir: config.dataDir, keys, onError: (err) => logger.error({ err }, 'provenance index write failed') });
+    // A fleet (audit in PostgreSQL) shares one fingerprint index: an output served by one replica is traced on any other.
+    const provenance = await createProvenance({
+      dataDir: config.dataDir,
+      keys,
+      postgresUrl: config.audit.backend === 'postgres' ? config.audit.postgresUrl : undefined,
+      onError: (err) => logger.error({ err }, 'provenance index write failed'),
+    });
     closers.push(() => provenance.close());
     // With several replicas the feed shares the audit store's PostgreSQL.
     const feedStore = config.audit.backend === 'postgres' ? await openPgFeedStore({ connectionString: config.audit.postgresUrl! }) : undefined;

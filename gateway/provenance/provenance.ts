@@ -46,8 +46,8 @@ export interface ProvenanceOptions {
   readOnly?: boolean;
   markInterval?: number;
   onError?: (err: unknown) => void;
-  /** A fleet's index: rows in this PostgreSQL, followed by a local copy (index/postgres/); else LMDB alone. */
-  postgresUrl?: string;
+  /** A fleet's index: rows in PostgreSQL, followed by a local copy (index/postgres/); else LMDB alone. */
+  postgres?: { url: string; schema: string; followMs: number };
 }
 
 export function indexPath(dataDir: string): string {
@@ -60,7 +60,7 @@ export function fleetIndexPath(dataDir: string): string {
 }
 
 function openBackend(options: ProvenanceOptions): Promise<IndexBackend> | IndexBackend {
-  if (options.postgresUrl) return openPgIndexBackend({ connectionString: options.postgresUrl, path: fleetIndexPath(options.dataDir) });
+  if (options.postgres) return openPgIndexBackend({ ...options.postgres, path: fleetIndexPath(options.dataDir) });
   // A scanner reads what a replica has followed, when the data directory is a fleet replica's.
   const path = options.readOnly && existsSync(fleetIndexPath(options.dataDir)) ? fleetIndexPath(options.dataDir) : indexPath(options.dataDir);
   return new LmdbBackend({ path, readOnly: options.readOnly });
@@ -72,7 +72,7 @@ export async function createProvenance(options: ProvenanceOptions): Promise<Prov
   const interval = options.markInterval ?? DEFAULT_MARK_INTERVAL;
   const { keys } = options;
   const store = new FingerprintStore(await openBackend(options));
-  if (!options.readOnly && !options.postgresUrl && existsSync(path)) await importLog(store, path);
+  if (!options.readOnly && !options.postgres && existsSync(path)) await importLog(store, path);
 
   return {
     get size() {

@@ -142,11 +142,14 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       },
     });
     closers.push(() => policy.close());
-    // A fleet (audit in PostgreSQL) shares one fingerprint index: an output served by one replica is traced on any other.
+    // A fleet shares one fingerprint index: an output served by one replica is traced on any other.
+    const indexInPostgres = (config.provenanceIndex.backend ?? (config.audit.backend === 'postgres' ? 'postgres' : 'lmdb')) === 'postgres';
+    const indexUrl = config.provenanceIndex.postgresUrl ?? config.audit.postgresUrl;
+    if (indexInPostgres && !indexUrl) throw new Error('provenanceIndex.backend postgres needs provenanceIndex.postgresUrl (or audit.postgresUrl)');
     const provenance = await createProvenance({
       dataDir: config.dataDir,
       keys,
-      postgresUrl: config.audit.backend === 'postgres' ? config.audit.postgresUrl : undefined,
+      postgres: indexInPostgres ? { url: indexUrl!, schema: config.provenanceIndex.schema, followMs: config.provenanceIndex.followMs } : undefined,
       onError: (err) => logger.error({ err }, 'provenance index write failed'),
     });
     closers.push(() => provenance.close());

@@ -13,9 +13,7 @@ import { until } from '../../../../test/support/until.js';
 
 const PG_URL = process.env.TERMSGATE_TEST_PG ?? 'postgres://termsgate:termsgate@127.0.0.1:54329/termsgate';
 const schema = `tg_index_${randomBytes(4).toString('hex')}`;
-const url = `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
 const admin = new pg.Pool({ connectionString: PG_URL, max: 1 });
-await admin.query(`CREATE SCHEMA ${schema}`);
 t.teardown(async () => {
   await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   await admin.end();
@@ -33,7 +31,7 @@ function output(words: number[], time: number, id = randomUUID()): () => StoredO
 
 async function replica(t: Tap.Test): Promise<FingerprintStore> {
   const dir = mkdtempSync(join(tmpdir(), 'fp-pg-'));
-  const store = new FingerprintStore(await openPgIndexBackend({ connectionString: url, path: dir, followMs: 100 }));
+  const store = new FingerprintStore(await openPgIndexBackend({ url: PG_URL, schema, path: dir, followMs: 100 }));
   t.teardown(async () => {
     await store.close();
     rmSync(dir, { recursive: true, force: true });

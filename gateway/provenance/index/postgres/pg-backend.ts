@@ -25,19 +25,22 @@ CREATE INDEX IF NOT EXISTS provenance_outputs_served_at ON provenance_outputs (s
 CREATE TABLE IF NOT EXISTS provenance_retention (id int PRIMARY KEY CHECK (id = 1), cutoff timestamptz NOT NULL)`;
 
 export interface PgIndexOptions {
-  connectionString: string;
+  url: string;
+  /** Of the index tables. */
+  schema: string;
   /** This replica's local copy (an LMDB directory). */
   path: string;
   followMs?: number;
 }
 
 export async function openPgIndexBackend(options: PgIndexOptions): Promise<PgIndexBackend> {
-  const pool = new pg.Pool({ connectionString: options.connectionString, max: 2 });
+  const pool = new pg.Pool({ connectionString: options.url, options: `-c search_path=${options.schema}`, max: 2 });
   const client = await pool.connect();
   try {
     // Creation races between replicas starting together; the lock makes it one at a time.
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
     await client.query(SCHEMA);
     await client.query('COMMIT');
   } catch (err) {

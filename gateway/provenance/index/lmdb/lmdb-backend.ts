@@ -1,13 +1,17 @@
 // The single-node fingerprint index: LMDB (memory-mapped B+trees; pages live in the OS page cache,
-// not the heap). Databases: outputs (doc → stored-output.ts bytes), refs (16-byte ref → doc), and
-// words and loose postings: hash → the docs that sampled it as u32 LE, most recent first, at most
-// MAX_LISTED (the lookup bound; `holds` reads the output's own hashes). One exact read per lookup: a
-// range read per hash cost twice as much (bench/provenance/index-backends.ts), and most lookups miss.
+// not the heap). Databases (lmdb-env.ts): outputs, refs, and words and loose postings: hash → the docs
+// that sampled it, most recent first, at most MAX_LISTED (`holds` reads the output's own hashes). One
+// exact read per lookup: one key per posting and a range read cost twice as much
+// (bench/provenance/index-backends.ts), and most lookups miss. Reads run here; writes in a writer
+// thread (writer-thread.ts), so the event loop never waits on a write.
 import { existsSync, mkdirSync } from 'node:fs';
-import { open, type Database, type RootDatabase } from 'lmdb';
+import { Worker } from 'node:worker_threads';
 import type { BackendOutput, IndexBackend } from '../index-backend.js';
-import { MAX_LISTED } from '../../fingerprint-index.js';
-import { decodeOutput, timeOf, type FingerprintKind } from '../stored-output.js';
+import type { FingerprintKind } from '../stored-output.js';
+import { openIndexEnv, type IndexEnv } from './lmdb-env.js';
+import type { WriterReply, WriterRequest } from './writer-thread.js';
+
+const writerFile = new URL(import.meta.url.endsWith('.ts') ? './writer-thread.ts' : './writer-thread.js', import.meta.url);
 
 export interface LmdbBackendOptions {
   /** The environment's directory (created by a writer). */
@@ -16,135 +20,104 @@ export interface LmdbBackendOptions {
   readOnly?: boolean;
 }
 
-/** Docs by hash, of one batch (ascending) or one purge. */
-type ByHash = Map<number, number[]>;
-
-function byHash(entries: Iterable<{ doc: number; hashes: Uint32Array }>): ByHash {
-  const map: ByHash = new Map();
-  for (const { doc, hashes } of entries) {
-    for (const h of hashes) {
-      const docs = map.get(h);
-      if (docs) docs.push(doc);
-      else map.set(h, [doc]);
-    }
-  }
-  return map;
-}
-
-function docList(docs: number[]): Buffer {
-  const out = Buffer.allocUnsafe(4 * docs.length);
-  for (let i = 0; i < docs.length; i++) out.writeUInt32LE(docs[i], 4 * i);
-  return out;
-}
-
 export class LmdbBackend implements IndexBackend {
-  readonly #env: RootDatabase | null;
-  readonly #outputs: Database<Buffer, number> | null;
-  readonly #refs: Database<Buffer, Buffer> | null;
-  readonly #postings: Record<FingerprintKind, Database<Buffer, number>> | null;
+  readonly #index: IndexEnv | null;
+  readonly #path: string;
   readonly #readOnly: boolean;
+  #writer: Worker | null = null;
+  #nextRequest = 0;
+  readonly #waiting = new Map<number, { resolve: (reply: WriterReply) => void; reject: (err: Error) => void }>();
 
   constructor(options: LmdbBackendOptions) {
+    this.#path = options.path;
     this.#readOnly = options.readOnly ?? false;
     // A reader before any writer has created the environment sees an empty index.
-    if (options.readOnly && !existsSync(options.path)) {
-      this.#env = this.#outputs = this.#refs = this.#postings = null;
+    if (this.#readOnly && !existsSync(options.path)) {
+      this.#index = null;
       return;
     }
-    if (!options.readOnly) mkdirSync(options.path, { recursive: true });
-    // 1 TiB of address space, not of disk: the file grows as pages are written.
-    this.#env = open({ path: options.path, maxDbs: 4, mapSize: 2 ** 40, readOnly: options.readOnly ?? false });
-    this.#outputs = this.#env.openDB({ name: 'outputs', keyEncoding: 'uint32', encoding: 'binary' });
-    this.#refs = this.#env.openDB({ name: 'refs', keyEncoding: 'binary', encoding: 'binary' });
-    this.#postings = {
-      words: this.#env.openDB({ name: 'words', keyEncoding: 'uint32', encoding: 'binary' }),
-      loose: this.#env.openDB({ name: 'loose', keyEncoding: 'uint32', encoding: 'binary' }),
-    };
+    if (!this.#readOnly) mkdirSync(options.path, { recursive: true });
+    this.#index = openIndexEnv(options.path, this.#readOnly);
   }
 
   nextDoc(): number {
-    for (const doc of this.#outputs?.getKeys({ reverse: true, limit: 1 }) ?? []) return doc + 1;
+    for (const doc of this.#index?.outputs.getKeys({ reverse: true, limit: 1 }) ?? []) return doc + 1;
     return 0;
   }
 
   count(): number {
-    return (this.#outputs?.getStats() as { entryCount: number } | undefined)?.entryCount ?? 0;
+    return (this.#index?.outputs.getStats() as { entryCount: number } | undefined)?.entryCount ?? 0;
   }
 
   postings(kind: FingerprintKind, hash: number, out: number[], limit: number): void {
     // getBinaryFast: a buffer reused by the next read, copied out at once.
-    const docs = this.#postings?.[kind].getBinaryFast(hash);
+    const docs = this.#index?.postings[kind].getBinaryFast(hash);
     if (!docs) return;
     const n = Math.min(docs.length >>> 2, limit);
     for (let i = 0; i < n; i++) out.push(docs.readUInt32LE(4 * i));
   }
 
   output(doc: number): Uint8Array | undefined {
-    return this.#outputs?.getBinary(doc);
+    return this.#index?.outputs.getBinary(doc);
   }
 
   docOfRef(ref: Uint8Array): number {
-    const doc = this.#refs?.getBinary(Buffer.from(ref.buffer, ref.byteOffset, ref.byteLength));
+    const doc = this.#index?.refs.getBinary(Buffer.from(ref.buffer, ref.byteOffset, ref.byteLength));
     return doc ? doc.readUInt32LE(0) : -1;
   }
 
   async write(batch: BackendOutput[]): Promise<void> {
-    const { outputs, refs, postings } = this.#writable();
-    const added = { words: byHash(batch.map((o) => ({ doc: o.doc, hashes: o.words }))), loose: byHash(batch.map((o) => ({ doc: o.doc, hashes: o.loose }))) };
-    await this.#env!.transaction(() => {
-      for (const o of batch) {
-        outputs.put(o.doc, o.encoded);
-        refs.put(Buffer.from(o.ref), docList([o.doc]));
-      }
-      for (const kind of ['words', 'loose'] as const) {
-        for (const [hash, docs] of added[kind]) {
-          const listed = postings[kind].getBinary(hash);
-          const fresh = docList(docs.reverse());
-          postings[kind].put(hash, listed ? Buffer.concat([fresh, listed]).subarray(0, 4 * MAX_LISTED) : fresh);
-        }
-      }
-    });
+    await this.#ask({ write: batch });
   }
 
   async purgeBefore(cutoffMs: number): Promise<number> {
-    const { outputs, refs, postings } = this.#writable();
-    const old: number[] = [];
-    for (const { key, value } of outputs.getRange({})) if (timeOf(value) < cutoffMs) old.push(key);
-    // In slices, so one purge never holds the write lock (or the event loop) for long.
-    for (let i = 0; i < old.length; i += 1000) {
-      const slice = old.slice(i, i + 1000).flatMap((doc) => {
-        const bytes = outputs.getBinary(doc);
-        const facts = bytes ? decodeOutput(bytes) : null;
-        return facts ? [{ doc, facts, ref: Buffer.from(facts.record.ref) }] : [];
-      });
-      const removed = new Set(slice.map((s) => s.doc));
-      const touched = { words: byHash(slice.map((s) => ({ doc: s.doc, hashes: s.facts.words.hashes }))), loose: byHash(slice.map((s) => ({ doc: s.doc, hashes: s.facts.loose.hashes }))) };
-      await this.#env!.transaction(() => {
-        for (const { doc, ref } of slice) {
-          if (refs.getBinary(ref)?.readUInt32LE(0) === doc) refs.remove(ref);
-          outputs.remove(doc);
-        }
-        for (const kind of ['words', 'loose'] as const) {
-          for (const hash of touched[kind].keys()) {
-            const listed = postings[kind].getBinary(hash);
-            if (!listed) continue;
-            const kept: number[] = [];
-            for (let k = 0; k < listed.length; k += 4) if (!removed.has(listed.readUInt32LE(k))) kept.push(listed.readUInt32LE(k));
-            if (kept.length > 0) postings[kind].put(hash, docList(kept));
-            else postings[kind].remove(hash);
-          }
-        }
-      });
-    }
-    return old.length;
+    return (await this.#ask({ purgeBefore: cutoffMs })).purged ?? 0;
   }
 
   async close(): Promise<void> {
-    await this.#env?.close();
+    if (this.#writer) {
+      await this.#ask({ close: true });
+      await this.#writer.terminate();
+    }
+    await this.#index?.env.close();
   }
 
-  #writable() {
-    if (this.#readOnly || !this.#outputs || !this.#refs || !this.#postings) throw new Error('fingerprint index: opened read-only');
-    return { outputs: this.#outputs, refs: this.#refs, postings: this.#postings };
+  /** Sends a request to the writer thread (started on first use); resolves once it is committed and readable here. */
+  async #ask(request: Omit<WriterRequest, 'id'>): Promise<WriterReply> {
+    if (this.#readOnly || !this.#index) throw new Error('fingerprint index: opened read-only');
+    const id = this.#nextRequest++;
+    const reply = await new Promise<WriterReply>((resolve, reject) => {
+      this.#waiting.set(id, { resolve, reject });
+      const writer = this.#writerThread();
+      writer.ref();
+      writer.postMessage({ id, ...request } satisfies WriterRequest);
+    });
+    if (reply.error) throw new Error(`fingerprint index: ${reply.error}`);
+    // The writer committed in its own environment: this one's next read starts from that commit.
+    this.#index.env.resetReadTxn();
+    return reply;
+  }
+
+  #writerThread(): Worker {
+    if (this.#writer) return this.#writer;
+    // Under tsx (tests, benchmarks) a worker does not inherit its TypeScript hooks: it registers them first.
+    const writer = writerFile.pathname.endsWith('.ts')
+      ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(writerFile.href)}); })`, { eval: true, workerData: { path: this.#path } })
+      : new Worker(writerFile, { workerData: { path: this.#path } });
+    // Idle, it keeps no process alive; a request in flight does (the caller awaits it).
+    writer.unref();
+    writer.on('message', (reply: WriterReply) => {
+      const waiting = this.#waiting.get(reply.id);
+      this.#waiting.delete(reply.id);
+      if (this.#waiting.size === 0) writer.unref();
+      waiting?.resolve(reply);
+    });
+    writer.on('error', (err) => {
+      for (const w of this.#waiting.values()) w.reject(err);
+      this.#waiting.clear();
+      this.#writer = null;
+    });
+    this.#writer = writer;
+    return writer;
   }
 }

@@ -7,8 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createProvenance } from '../../gateway/provenance/provenance.js';
-import { logPath } from '../../gateway/provenance/fingerprint-log.js';
+import { createProvenance, indexPath } from '../../gateway/provenance/provenance.js';
 import { publicReference } from '../../gateway/provenance/public-reference.js';
 import { createTrainingAdmission } from '../../gateway/training/admission.js';
 import { mailCorpus } from './mail-corpus.js';
@@ -47,7 +46,7 @@ const q = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor(p *
 measure(undefined);
 const alone = measure(undefined);
 const windowed = measure({ keyId: 'k', project: 'p', team: 't' });
-const bytes = statSync(logPath(dataDir)).size;
+const bytes = statSync(join(indexPath(dataDir), 'data.mdb')).size;
 const line = (name: string, xs: number[]) => `${name}: p50 ${(q(xs, 0.5) / 1000).toFixed(2)} ms, p90 ${(q(xs, 0.9) / 1000).toFixed(2)} ms`;
 process.stdout.write(
   [

@@ -1,6 +1,6 @@
 // Scan throughput against a large index, and the memory that index takes.
 // Builds (once) an index of N outputs under DIR/provenance, then measures, in a fresh process:
-// load time, RSS after load, records/s and MB/s scanning 30% excerpts of indexed outputs and
+// open time, RSS after opening the index on disk, records/s and MB/s scanning 30% excerpts of indexed outputs and
 // passages that were never served, and the rates at which each is traced.
 // Run: npx tsx bench/provenance/scan-index.ts [--outputs 1000000] [--data-dir bench/tmp/provenance-1m]
 //      (writes bench/results/provenance-scan.json)
@@ -10,10 +10,10 @@
 // (62,839 sentences alone would repeat each one ~160 times and every shingle would be boilerplate).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { logPath, readLog } from '../../gateway/provenance/fingerprint-log.js';
-import { createProvenance } from '../../gateway/provenance/provenance.js';
+import { createProvenance, indexPath } from '../../gateway/provenance/provenance.js';
 import { stripInvisible } from '../../gateway/provenance/watermark-reader.js';
 import { passages, rngFrom, sentences, speeches, type Rng } from './sotu-corpus.js';
 import { excerpt } from './transforms.js';
@@ -92,7 +92,7 @@ async function measure(): Promise<void> {
   const scanCpuSeconds = (cpu.user + cpu.system) / 1e6;
   const results = {
     outputs: p.size,
-    index_file_mb: statSync(logPath(dataDir)).size / 2 ** 20,
+    index_file_mb: statSync(join(indexPath(dataDir), 'data.mdb')).size / 2 ** 20,
     load_seconds: loadSeconds,
     rss_mb_before_load: rssBefore,
     rss_mb_after_load: rssAfter,
@@ -111,8 +111,9 @@ if (values.measure) {
   await measure();
 } else {
   mkdirSync(dataDir, { recursive: true });
-  let have = 0;
-  readLog(logPath(dataDir), () => have++);
+  const existing = await createProvenance({ dataDir, keys, readOnly: true });
+  const have = existing.size;
+  await existing.close();
   if (have < N) await build();
   const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--measure', '--outputs', String(N), '--data-dir', dataDir], {
     encoding: 'utf8',

@@ -193,6 +193,9 @@ async function runPurge(v: PurgeValues): Promise<number> {
   const { purgeContent } = await import('../audit/file/retention.js');
   const purged = await purgeContent(audit, new ContentStore(contentDir(audit)), cutoff, signer);
   process.stdout.write(`purged ${purged} content items stored before ${cutoff.toISOString()}, each with a signed tombstone\n`);
+  // Retention applies to the fingerprint index as to content: outputs served before the cutoff are forgotten.
+  const { purgeIndex } = await import('../provenance/provenance.js');
+  process.stdout.write(`purged ${await purgeIndex(dataDir, cutoff)} outputs served before ${cutoff.toISOString()} from the fingerprint index\n`);
   return 0;
 }
 

@@ -281,6 +281,18 @@ export const configSchema = {
         pollMs: { type: 'integer', minimum: 100, maximum: 60_000, default: 1_000, description: 'How often each replica reads key changes made on the others (revocations take at most this long to reach it).' },
       },
     },
+    provenanceIndex: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      description: 'Where the fingerprint index of served outputs is kept: LMDB under dataDir (one node) or PostgreSQL rows that every replica follows into a local LMDB (a fleet: an output served by one replica is traced on any other within followMs).',
+      properties: {
+        backend: { enum: ['lmdb', 'postgres'], description: 'Defaults to postgres when audit.backend is postgres, else lmdb.' },
+        postgresUrl: { type: 'string', description: 'The PostgreSQL connection string; defaults to audit.postgresUrl.' },
+        schema: { type: 'string', pattern: '^[a-z_][a-z0-9_]*$', default: 'public', description: 'The PostgreSQL schema of the index tables.' },
+        followMs: { type: 'integer', minimum: 100, maximum: 60_000, default: 1_000, description: "How often each replica copies the outputs the others served into its local index." },
+      },
+    },
     tokens: {
       type: 'array',
       default: [],

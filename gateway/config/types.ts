@@ -135,6 +135,14 @@ export interface Config {
     schema: string;
     pollMs: number;
   };
+  provenanceIndex: {
+    /** Defaults to postgres when audit.backend is postgres, else lmdb. */
+    backend?: 'lmdb' | 'postgres';
+    /** Defaults to audit.postgresUrl. */
+    postgresUrl?: string;
+    schema: string;
+    followMs: number;
+  };
   tokens: TokenConfig[];
   policy: {
     dir: string;

@@ -34,3 +34,11 @@ t.test('the PostgreSQL stores run several workers, 1 to 64', async (t) => {
   t.throws(() => load({ server: { workers: 65 } }), { field: 'server.workers' });
   t.throws(() => load({ server: { workers: 0 } }), { field: 'server.workers' });
 });
+
+t.test('a fingerprint index in LMDB refuses several workers: their output numbers would mix in one file', async (t) => {
+  t.throws(() => load({ server: { workers: 2 }, audit: { backend: 'postgres', postgresUrl: pgUrl }, provenanceIndex: { backend: 'lmdb' } }), {
+    field: 'provenanceIndex.backend',
+    reason: /several workers writing one LMDB index would mix their numbers/,
+  });
+  t.equal(load({ server: { workers: 2 }, audit: { backend: 'postgres', postgresUrl: pgUrl }, provenanceIndex: { backend: 'postgres' } }).server.workers, 2);
+});

@@ -1,7 +1,7 @@
-// The append-only file of remembered outputs under <dataDir>/provenance. Loading reads it in
-// chunks (never the whole file at once) and stops at a torn tail, which a writer truncates away.
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, truncateSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+// The append-only file of remembered outputs that versions before the on-disk index wrote under
+// <dataDir>/provenance: read once, in chunks, to move it into the index (provenance.ts); a torn
+// tail ends the read.
+import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeRecord, type StoredRecord } from './fingerprint-record.js';
 
@@ -45,28 +45,5 @@ export function readLog(path: string, each: (stored: StoredRecord) => void): { v
     }
   } finally {
     closeSync(fd);
-  }
-}
-
-export class LogWriter {
-  readonly #handle: FileHandle;
-
-  private constructor(handle: FileHandle) {
-    this.#handle = handle;
-  }
-
-  static async open(path: string, validBytes: number, fileBytes: number): Promise<LogWriter> {
-    mkdirSync(join(path, '..'), { recursive: true });
-    if (fileBytes > validBytes) truncateSync(path, validBytes);
-    return new LogWriter(await open(path, 'a'));
-  }
-
-  /** Appends a batch in one write; the caller's queue runs one at a time. */
-  async append(batch: Buffer): Promise<void> {
-    await this.#handle.write(batch);
-  }
-
-  close(): Promise<void> {
-    return this.#handle.close();
   }
 }

@@ -1,7 +1,8 @@
 // The on-disk form of one remembered output: [u32 body length][u32 CRC-32 of body][body], where
 // body = version, flags, licence class, level, 16-byte ref, licence, original id when not a UUID,
 // the sampled shingle hashes, then (version 2) the loose level and sampled loose pair hashes.
-// Version 1 records load with no loose fingerprint. Pure: encoding and decoding only.
+// Version 1 records load with no loose fingerprint. Only read now (the index imports the log once);
+// encoding stays to write such logs in tests. Pure: encoding and decoding only.
 import { crc32 } from 'node:zlib';
 import type { Fingerprint, OutputFingerprints } from './fingerprint.js';
 import type { IndexedRecord } from './fingerprint-index.js';

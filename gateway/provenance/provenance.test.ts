@@ -1,11 +1,14 @@
 import t from 'tap';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { speeches as sotu } from '../mock-upstream/corpus.js';
 import { logPath } from './fingerprint-log.js';
-import { createProvenance } from './provenance.js';
+import { fingerprintOf } from './fingerprint.js';
+import { encodeRecord } from './fingerprint-record.js';
+import { createProvenance, indexPath, purgeIndex } from './provenance.js';
+import { recordRef } from '../watermark/payload.js';
 import { stripInvisible } from './watermark-reader.js';
 
 const key = { keyId: '0f1e2d3c4b5a6978', macSecret: randomBytes(32) };
@@ -58,32 +61,79 @@ t.test('stripped, normalised, excerpted and edited copies trace back through the
   await p.close();
 });
 
-t.test('the index persists, a reader sees it read-only, and a torn tail is cut by the next writer', async (t) => {
+t.test('the index persists on disk, and a reader sees it read-only', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'prov-'));
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+  const none = await createProvenance({ dataDir, keys: key, readOnly: true });
+  t.equal(none.size, 0, 'a reader before any writer sees an empty index');
+  await none.close();
+  t.notOk(existsSync(indexPath(dataDir)), 'and creates nothing');
+
   const first = await createProvenance({ dataDir, keys: key });
   const decisionId = randomUUID();
   first.remember({ decisionId, text: outputs[0], licence: 'openai-terms', trainable: false, time: '2026-11-28T00:00:00Z' });
   first.remember({ decisionId: 'not-a-uuid-7', text: outputs[1], licence: 'mit', trainable: true, time: '2026-11-28T00:00:00Z' });
   await first.close();
-  const size = statSync(logPath(dataDir)).size;
-  appendFileSync(logPath(dataDir), Buffer.from([40, 0, 0, 0, 1, 2, 3]));
 
   const reader = await createProvenance({ dataDir, keys: key, readOnly: true });
   t.equal(reader.size, 2);
   t.equal(reader.detect(excerpt(outputs[0], 0.5, 0.3)).decision_id, decisionId);
   t.equal(reader.detect(outputs[1]).decision_id, 'not-a-uuid-7', 'a non-UUID id is kept beside its hash');
+  await t.rejects(reader.purgeBefore(new Date()), /read-only/, 'a reader never writes');
   await reader.close();
-  t.equal(statSync(logPath(dataDir)).size, size + 7, 'a reader never truncates');
 
   const writer = await createProvenance({ dataDir, keys: key });
-  t.equal(statSync(logPath(dataDir)).size, size, 'the writer cut the torn tail');
   writer.remember({ decisionId: randomUUID(), text: outputs[2], licence: 'mit', trainable: true, time: '2026-11-28T00:00:00Z' });
   await writer.close();
   const again = await createProvenance({ dataDir, keys: key, readOnly: true });
   t.equal(again.size, 3);
-  t.ok(readFileSync(logPath(dataDir)).length > size);
+  t.equal(again.detect(outputs[1]).decision_id, 'not-a-uuid-7');
   await again.close();
+});
+
+t.test('the append-only log of earlier versions is moved into the index once, torn tail and all', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'prov-'));
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+  const decisionId = randomUUID();
+  const legacy = (id: string, text: string, licence: string) => {
+    const ref = recordRef(id);
+    return encodeRecord({ record: { ref: ref.bytes, hashedRef: ref.hashed, licence, licenceClass: null, trainable: false }, originalId: ref.hashed ? id : null, fingerprint: fingerprintOf(text) });
+  };
+  mkdirSync(join(dataDir, 'provenance'), { recursive: true });
+  writeFileSync(logPath(dataDir), Buffer.concat([legacy(decisionId, outputs[0], 'openai-terms'), legacy('not-a-uuid-8', outputs[1], 'mit'), Buffer.from([40, 0, 0, 0, 1, 2, 3])]));
+  const p = await createProvenance({ dataDir, keys: key });
+  t.equal(p.size, 2, 'both complete records imported, the torn tail not');
+  t.notOk(existsSync(logPath(dataDir)), 'the log is set aside');
+  t.ok(existsSync(`${logPath(dataDir)}.imported`));
+  t.equal(p.detect(excerpt(outputs[0], 0.5, 0.3)).decision_id, decisionId);
+  t.equal(p.detect(outputs[1]).decision_id, 'not-a-uuid-8');
+  await p.close();
+  const reopened = await createProvenance({ dataDir, keys: key });
+  t.equal(reopened.size, 2, 'imported once');
+  await reopened.close();
+});
+
+t.test('retention: outputs served before the cutoff leave the index, postings and all; later ones stay', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'prov-'));
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+  const p = await createProvenance({ dataDir, keys: key });
+  const ids = outputs.slice(0, 6).map((text, i) => {
+    const decisionId = i === 1 ? 'not-a-uuid-9' : randomUUID();
+    p.remember({ decisionId, text, licence: 'openai-terms', trainable: false, time: `2026-11-0${i + 1}T12:00:00Z` });
+    return decisionId;
+  });
+  await p.flush();
+  t.equal(await p.purgeBefore(new Date('2026-11-04T00:00:00Z')), 3);
+  t.equal(p.size, 3);
+  outputs.slice(0, 6).forEach((text, i) => t.equal(p.detect(text).decision_id, i < 3 ? null : ids[i], `output ${i}`));
+  const marked = p.marker({ decisionId: ids[0], licenceClass: 'not-for-competing-models', trainable: false }).markText(outputs[0]);
+  t.match(p.detect(marked), { status: 'unverified', restricted: true }, 'a purged output\'s mark is unverified, still restricted');
+  await p.close();
+  t.equal(await purgeIndex(dataDir, new Date('2026-12-01T00:00:00Z')), 3, 'the CLI\'s purge takes the rest');
+  const reader = await createProvenance({ dataDir, keys: key, readOnly: true });
+  t.equal(reader.size, 0);
+  t.equal(reader.detect(outputs[4]).origin, null);
+  await reader.close();
 });
 
 t.test('structured output passes through untouched when no marker is applied', async (t) => {

@@ -1,16 +1,19 @@
-// The provenance stage: marks outputs, remembers what was served (fingerprints appended to
-// <dataDir>/provenance in batches, off the request path) and detects where a text came from.
-import { existsSync, statSync } from 'node:fs';
+// The provenance stage: marks outputs, remembers what was served (fingerprints written to the index
+// on disk, <dataDir>/provenance/index, in batches off the request path) and detects where a text came from.
+import { existsSync, renameSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { OutputMarker, ProvenanceStage } from '../core/contracts.js';
 import type { SigningKeys } from '../signing/keys.js';
 import { detect, type DetectionResult } from './detection.js';
 import { fingerprintOf } from './fingerprint.js';
-import { FingerprintIndex, type ProvenanceIndex } from './fingerprint-index.js';
-import { LogWriter, logPath, readLog } from './fingerprint-log.js';
-import { encodeRecord, type StoredRecord } from './fingerprint-record.js';
+import type { StoredOutput } from './index/stored-output.js';
+import { logPath, readLog } from './fingerprint-log.js';
+import { FingerprintStore } from './index/fingerprint-store.js';
+import type { IndexBackend } from './index/index-backend.js';
+import { LmdbBackend } from './index/lmdb/lmdb-backend.js';
+import { openPgIndexBackend } from './index/postgres/pg-backend.js';
 import { createOutputMarker, DEFAULT_MARK_INTERVAL } from './marker.js';
-import { recordRef, refToString } from '../watermark/payload.js';
-import { BatchQueue } from '../core/batch-queue.js';
+import { recordRef } from '../watermark/payload.js';
 
 export type { DetectionResult } from './detection.js';
 
@@ -30,6 +33,8 @@ export interface Provenance extends ProvenanceStage {
   detect(text: string): DetectionResult;
   /** Resolves once everything remembered so far is in the index and written. */
   flush(): Promise<void>;
+  /** Retention: forgets every output served before the cutoff; resolves with how many. */
+  purgeBefore(cutoff: Date): Promise<number>;
   close(): Promise<void>;
   readonly size: number;
 }
@@ -41,6 +46,30 @@ export interface ProvenanceOptions {
   readOnly?: boolean;
   markInterval?: number;
   onError?: (err: unknown) => void;
+  /** A fleet's index: rows in PostgreSQL, followed by a local copy (index/postgres/); else LMDB alone. */
+  postgres?: { url: string; schema: string; followMs: number };
+  /**
+   * The worker slot when several workers share the data directory (server.workers): each follows the rows
+   * into its own local copy, since two followers numbering the same rows into one copy would list them twice.
+   */
+  worker?: number;
+}
+
+export function indexPath(dataDir: string): string {
+  return join(dataDir, 'provenance', 'index');
+}
+
+/** A fleet replica's (or one of its workers') local copy of the rows, numbered by row: never mixed with a single node's index. */
+export function fleetIndexPath(dataDir: string, worker?: number): string {
+  return join(dataDir, 'provenance', worker === undefined ? 'index-fleet' : `index-fleet-${worker}`);
+}
+
+function openBackend(options: ProvenanceOptions): Promise<IndexBackend> | IndexBackend {
+  if (options.postgres) return openPgIndexBackend({ ...options.postgres, path: fleetIndexPath(options.dataDir, options.worker) });
+  // A scanner reads what a replica (or its first worker) has followed, when the data directory is a fleet replica's.
+  const followed = [fleetIndexPath(options.dataDir), fleetIndexPath(options.dataDir, 1)].find((p) => existsSync(p));
+  const path = options.readOnly && followed ? followed : indexPath(options.dataDir);
+  return new LmdbBackend({ path, readOnly: options.readOnly });
 }
 
 export async function createProvenance(options: ProvenanceOptions): Promise<Provenance> {
@@ -48,56 +77,60 @@ export async function createProvenance(options: ProvenanceOptions): Promise<Prov
   const onError = options.onError ?? ((err: unknown) => process.stderr.write(`provenance: ${String(err)}\n`));
   const interval = options.markInterval ?? DEFAULT_MARK_INTERVAL;
   const { keys } = options;
-  const hashedIds = new Map<string, string>();
-  // Size the arrays from the file (about 4.5 bytes per sampled hash; 150–250 shingles and loose
-  // pairs, about 1 KB, per output) so that loading a large index does not keep doubling them.
-  const bytes = existsSync(path) ? statSync(path).size : 0;
-  const index: ProvenanceIndex = { words: new FingerprintIndex(Math.ceil(bytes / 300), Math.ceil(bytes / 9)), loose: new FingerprintIndex(Math.ceil(bytes / 300), Math.ceil(bytes / 9)) };
-  const { validBytes, fileBytes } = readLog(path, addStored);
-  const writer = options.readOnly ? null : await LogWriter.open(path, validBytes, fileBytes);
-
-  function addStored(stored: StoredRecord): void {
-    index.words.add(stored.record, stored.fingerprint.words);
-    index.loose.add(stored.record, stored.fingerprint.loose);
-    if (stored.originalId !== null) hashedIds.set(refToString(stored.record.ref, true), stored.originalId);
-  }
-
-  const queue = new BatchQueue<RememberArgs>({ write });
-
-  /** Indexes a batch and appends it to the log in one write; a failure is reported, never thrown. */
-  async function write(batch: RememberArgs[]): Promise<void> {
-    try {
-      const encoded = batch.map((args) => {
-        const ref = recordRef(args.decisionId);
-        const stored: StoredRecord = {
-          record: { ref: ref.bytes, hashedRef: ref.hashed, licence: args.licence, licenceClass: args.licenceClass ?? null, trainable: args.trainable },
-          originalId: ref.hashed ? args.decisionId : null,
-          fingerprint: fingerprintOf(args.text),
-        };
-        addStored(stored);
-        return encodeRecord(stored);
-      });
-      await writer?.append(Buffer.concat(encoded));
-    } catch (err) {
-      onError(err);
-    }
-  }
+  const store = new FingerprintStore(await openBackend(options));
+  if (!options.readOnly && !options.postgres && existsSync(path)) await importLog(store, path);
 
   return {
     get size() {
-      return index.words.size;
+      return store.size;
     },
     marker: (args) => createOutputMarker(args, keys, interval),
     remember(args) {
-      queue.push(args).catch(onError);
+      // Fingerprinted in the store's batch, off the request path.
+      store.add(() => storedOutput(args)).catch(onError);
     },
     detect(text) {
-      return detect(text, keys, index, (ref) => hashedIds.get(ref) ?? ref);
+      return detect(text, keys, store.index, (ref) => store.resolve(ref));
     },
-    flush: () => queue.flush(),
-    async close() {
-      await queue.close();
-      await writer?.close();
-    },
+    flush: () => store.flush(),
+    purgeBefore: (cutoff) => store.purgeBefore(cutoff),
+    close: () => store.close(),
   };
+}
+
+/**
+ * Retention from the CLI (`termsgate audit purge-content`): the index on disk forgets the outputs
+ * served before the cutoff, as the audit log forgets their content. LMDB takes one writer at a time,
+ * so this runs beside a gateway (which then no longer lists them). Resolves with how many.
+ */
+export async function purgeIndex(dataDir: string, cutoff: Date): Promise<number> {
+  if (!existsSync(indexPath(dataDir))) return 0;
+  const store = new FingerprintStore(new LmdbBackend({ path: indexPath(dataDir) }));
+  try {
+    return await store.purgeBefore(cutoff);
+  } finally {
+    await store.close();
+  }
+}
+
+function storedOutput(args: RememberArgs): StoredOutput {
+  const ref = recordRef(args.decisionId);
+  const time = Date.parse(args.time);
+  return {
+    record: { ref: ref.bytes, hashedRef: ref.hashed, licence: args.licence, licenceClass: args.licenceClass ?? null, trainable: args.trainable },
+    originalId: ref.hashed ? args.decisionId : null,
+    time: Number.isNaN(time) ? Date.now() : time,
+    fingerprint: fingerprintOf(args.text),
+  };
+}
+
+/**
+ * Moves the append-only log of earlier versions into the index once, then sets it aside. Its records
+ * carry no time: they take the log's last write, the latest any of them can have been served.
+ */
+async function importLog(store: FingerprintStore, path: string): Promise<void> {
+  const time = statSync(path).mtimeMs;
+  readLog(path, (stored) => void store.add(() => ({ ...stored, time })));
+  await store.flush();
+  renameSync(path, `${path}.imported`);
 }

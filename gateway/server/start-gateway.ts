@@ -165,7 +165,17 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       process.on('message', follow);
       closers.push(async () => void process.off('message', follow));
     }
-    const provenance = await createProvenance({ dataDir: config.dataDir, keys, onError: (err) => logger.error({ err }, 'provenance index write failed') });
+    // A fleet shares one fingerprint index: an output served by one replica is traced on any other.
+    const indexInPostgres = (config.provenanceIndex.backend ?? (config.audit.backend === 'postgres' ? 'postgres' : 'lmdb')) === 'postgres';
+    const indexUrl = config.provenanceIndex.postgresUrl ?? config.audit.postgresUrl;
+    if (indexInPostgres && !indexUrl) throw new Error('provenanceIndex.backend postgres needs provenanceIndex.postgresUrl (or audit.postgresUrl)');
+    const provenance = await createProvenance({
+      dataDir: config.dataDir,
+      keys,
+      postgres: indexInPostgres ? { url: indexUrl!, schema: config.provenanceIndex.schema, followMs: config.provenanceIndex.followMs } : undefined,
+      worker: slot ?? undefined,
+      onError: (err) => logger.error({ err }, 'provenance index write failed'),
+    });
     closers.push(() => provenance.close());
     // With several replicas the feed shares the audit store's PostgreSQL.
     // The feed's tables sit in the audit log's schema (created by it).

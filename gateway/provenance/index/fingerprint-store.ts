@@ -1,0 +1,156 @@
+// The fingerprint index over any backend: doc numbers, the batch queue (writes leave the request path
+// in batches, as fingerprinting does) and the outputs of batches not yet committed, which lookups see
+// at once, so admission sees every output remembered before it even while the backend is still
+// committing. Decoded outputs are cached (bounded): a detection asks the same few outputs' facts often.
+import { BatchQueue } from '../../core/batch-queue.js';
+import { MAX_LISTED, type FingerprintIndex, type ProvenanceIndex, type RecordInfo } from '../fingerprint-index.js';
+import { refToString } from '../../watermark/payload.js';
+import type { IndexBackend } from './index-backend.js';
+import { decodeOutput, encodeOutput, holdsSorted, type FingerprintKind, type OutputFacts, type StoredOutput } from './stored-output.js';
+
+const CACHED_OUTPUTS = 4096;
+
+const refKey = (ref: Uint8Array) => Buffer.from(ref.buffer, ref.byteOffset, ref.byteLength).toString('hex');
+
+export class FingerprintStore {
+  readonly #backend: IndexBackend;
+  readonly #queue: BatchQueue<() => StoredOutput>;
+  #next: number;
+  // Outputs handed to the backend and not yet committed, by doc number (ascending = oldest first).
+  readonly #pending = new Map<number, OutputFacts>();
+  readonly #pendingPostings = { words: new Map<number, number[]>(), loose: new Map<number, number[]>() };
+  readonly #pendingRefs = new Map<string, number>();
+  #cache = new Map<number, OutputFacts | null>();
+  readonly index: ProvenanceIndex;
+
+  constructor(backend: IndexBackend) {
+    this.#backend = backend;
+    this.#next = backend.nextDoc();
+    this.#queue = new BatchQueue<() => StoredOutput>({ write: (batch) => this.#write(batch.map((make) => make())) });
+    this.index = { words: this.#view('words'), loose: this.#view('loose') };
+  }
+
+  get size(): number {
+    return this.#backend.count() + this.#pending.size;
+  }
+
+  /**
+   * Queues an output, made (fingerprinted) when its batch is written, off the caller's path; settles
+   * once the batch is committed, rejects when it failed.
+   */
+  add(make: () => StoredOutput): Promise<void> {
+    return this.#queue.push(make);
+  }
+
+  /** Resolves once everything added so far is committed. */
+  flush(): Promise<void> {
+    return this.#queue.flush();
+  }
+
+  /** The original id of a hashed ref ("ref:<hex>"), when the index holds it; else the ref as given. */
+  resolve(decisionRef: string): string {
+    if (!decisionRef.startsWith('ref:')) return decisionRef;
+    const doc = this.#findRef(Buffer.from(decisionRef.slice(4), 'hex'));
+    return (doc >= 0 ? this.#facts(doc)?.originalId : null) ?? decisionRef;
+  }
+
+  async purgeBefore(cutoff: Date): Promise<number> {
+    await this.flush();
+    const purged = await this.#backend.purgeBefore(cutoff.getTime());
+    this.#cache = new Map();
+    return purged;
+  }
+
+  async close(): Promise<void> {
+    await this.#queue.close();
+    await this.#backend.close();
+  }
+
+  async #write(batch: StoredOutput[]): Promise<void> {
+    const entries = batch.map((stored) => {
+      const encoded = encodeOutput(stored);
+      const facts = decodeOutput(encoded)!;
+      const doc = this.#next++;
+      this.#pending.set(doc, facts);
+      for (const kind of ['words', 'loose'] as const) {
+        for (const h of facts[kind].hashes) {
+          const docs = this.#pendingPostings[kind].get(h);
+          if (docs) docs.push(doc);
+          else this.#pendingPostings[kind].set(h, [doc]);
+        }
+      }
+      this.#pendingRefs.set(refKey(facts.record.ref), doc);
+      return { doc, ref: facts.record.ref, encoded, words: facts.words.hashes, loose: facts.loose.hashes };
+    });
+    try {
+      await this.#backend.write(entries);
+    } finally {
+      // Committed (now read from the backend) or failed (reported by the caller): either way no longer pending.
+      for (const { doc } of entries) {
+        const facts = this.#pending.get(doc)!;
+        this.#pending.delete(doc);
+        if (this.#pendingRefs.get(refKey(facts.record.ref)) === doc) this.#pendingRefs.delete(refKey(facts.record.ref));
+        for (const kind of ['words', 'loose'] as const) {
+          for (const h of facts[kind].hashes) {
+            const docs = this.#pendingPostings[kind].get(h)!;
+            docs.splice(docs.indexOf(doc), 1);
+            if (docs.length === 0) this.#pendingPostings[kind].delete(h);
+          }
+        }
+      }
+    }
+  }
+
+  #facts(doc: number): OutputFacts | null {
+    const pending = this.#pending.get(doc);
+    if (pending) return pending;
+    let facts = this.#cache.get(doc);
+    if (facts === undefined) {
+      const bytes = this.#backend.output(doc);
+      facts = bytes ? decodeOutput(bytes) : null;
+      if (this.#cache.size >= CACHED_OUTPUTS) this.#cache = new Map();
+      this.#cache.set(doc, facts);
+    }
+    return facts;
+  }
+
+  #findRef(ref: Uint8Array): number {
+    return this.#pendingRefs.get(refKey(ref)) ?? this.#backend.docOfRef(ref);
+  }
+
+  #view(kind: FingerprintKind): FingerprintIndex {
+    const store = this;
+    const pendingPostings = this.#pendingPostings[kind];
+    const backend = this.#backend;
+    const facts = (doc: number) => {
+      const f = this.#facts(doc);
+      if (!f) throw new Error(`fingerprint index: output ${doc} is not stored`);
+      return f;
+    };
+    return {
+      get size() {
+        return store.size;
+      },
+      docsWith(hash, out) {
+        out.length = 0;
+        // Pending outputs are newer than every committed one.
+        const pending = pendingPostings.get(hash);
+        if (pending) for (let i = pending.length - 1; i >= 0 && out.length < MAX_LISTED; i--) out.push(pending[i]);
+        const from = out.length;
+        if (from < MAX_LISTED) backend.postings(kind, hash, out, MAX_LISTED - from);
+        // Reads within one turn share one LMDB snapshot, so a listed output is stored; should one not be
+        // (a backend out of step), it is skipped rather than failing the caller's detection.
+        for (let i = out.length - 1; i >= from; i--) if (!store.#facts(out[i])) out.splice(i, 1);
+        return out;
+      },
+      holds: (hash, doc) => holdsSorted(facts(doc)[kind].hashes, hash),
+      findRef: (ref) => this.#findRef(ref),
+      record(doc): RecordInfo {
+        const { record } = facts(doc);
+        return { decisionRef: refToString(record.ref, record.hashedRef), licence: record.licence, licenceClass: record.licenceClass, trainable: record.trainable };
+      },
+      levelOf: (doc) => facts(doc)[kind].level,
+      samplesOf: (doc) => Math.min(facts(doc)[kind].hashes.length, 0xffff),
+    };
+  }
+}

@@ -1,0 +1,61 @@
+// Needs the PostgreSQL of scripts/setup-services.sh (or TERMSGATE_TEST_PG).
+import t from 'tap';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { recordRef } from '../../../watermark/payload.js';
+import { FingerprintStore } from '../fingerprint-store.js';
+import type { StoredOutput } from '../stored-output.js';
+import { openPgIndexBackend } from './pg-backend.js';
+import { until } from '../../../../test/support/until.js';
+
+const PG_URL = process.env.TERMSGATE_TEST_PG ?? 'postgres://termsgate:termsgate@127.0.0.1:54329/termsgate';
+const schema = `tg_index_${randomBytes(4).toString('hex')}`;
+const admin = new pg.Pool({ connectionString: PG_URL, max: 1 });
+t.teardown(async () => {
+  await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await admin.end();
+});
+
+function output(words: number[], time: number, id = randomUUID()): () => StoredOutput {
+  const ref = recordRef(id);
+  return () => ({
+    record: { ref: ref.bytes, hashedRef: false, licence: 'openai-terms', licenceClass: null, trainable: false },
+    originalId: null,
+    time,
+    fingerprint: { words: { level: 0, hashes: Uint32Array.from(words) }, loose: { level: 0, hashes: Uint32Array.from(words) } },
+  });
+}
+
+async function replica(t: Tap.Test): Promise<FingerprintStore> {
+  const dir = mkdtempSync(join(tmpdir(), 'fp-pg-'));
+  const store = new FingerprintStore(await openPgIndexBackend({ url: PG_URL, schema, path: dir, followMs: 100 }));
+  t.teardown(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return store;
+}
+
+t.test('an output one replica writes is listed by the other once followed; retention reaches both', async (t) => {
+  const [a, b] = [await replica(t), await replica(t)];
+  const out: number[] = [];
+  const old = randomUUID();
+  await a.add(output([11, 12], Date.parse('2026-11-01T00:00:00Z'), old));
+  t.same(a.index.words.docsWith(12, out), [1], 'own writes are local once written (visible before, while pending)');
+  await b.add(output([12, 13], Date.parse('2026-11-20T00:00:00Z')));
+  await until(async () => a.index.words.docsWith(12, out).length, (n) => n === 2);
+  t.same(a.index.words.docsWith(12, out), [2, 1], 'both replicas number outputs alike, most recent first');
+  await until(async () => b.index.words.docsWith(11, out).length, (n) => n === 1);
+  t.equal(b.index.words.findRef(recordRef(old).bytes), 1, "the other replica's output is traced here");
+  t.equal(b.index.words.record(1).decisionRef, old);
+  t.equal(await b.purgeBefore(new Date('2026-11-10T00:00:00Z')), 1);
+  await until(async () => a.index.words.docsWith(11, out).length, (n) => n === 0);
+  t.same(a.index.words.docsWith(12, out), [2], 'purged on every replica');
+  t.equal(a.size, 1);
+  const c = await replica(t);
+  t.equal(c.size, 1, 'a new replica follows the rows from the start');
+  t.same(c.index.loose.docsWith(13, out), [2]);
+});

@@ -1,0 +1,152 @@
+// The fingerprint index of a fleet: every replica inserts the outputs it serves as rows in PostgreSQL,
+// numbered under a transaction-scoped advisory lock (commit order = number order, so a follower that has
+// read up to N never later sees a smaller number appear), and each replica's local LMDB follows the rows.
+// Lookups stay local and synchronous (detection is synchronous, thousands of lookups per scanned record:
+// a round trip each would cost milliseconds), so an output served by one replica is traced on any other
+// once followed (every `followMs`, and at once after each own write). Retention deletes the rows and
+// records the cutoff, which every follower applies to its copy.
+import pg from 'pg';
+import type { BackendOutput, IndexBackend } from '../index-backend.js';
+import { LmdbBackend } from '../lmdb/lmdb-backend.js';
+import { decodeOutput, type FingerprintKind } from '../stored-output.js';
+
+const LOCK_KEY = 0x7467_6669; // "tgfi": serialises index appends across replicas
+const PAGE = 2000;
+/** Outputs not yet committed are numbered from here by the store; rows are numbered from 1. */
+export const UNCOMMITTED_BASE = 0x8000_0000;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS provenance_outputs (
+  seq bigint PRIMARY KEY,
+  served_at timestamptz NOT NULL,
+  output bytea NOT NULL -- index/stored-output.ts encoding
+);
+CREATE INDEX IF NOT EXISTS provenance_outputs_served_at ON provenance_outputs (served_at);
+CREATE TABLE IF NOT EXISTS provenance_retention (id int PRIMARY KEY CHECK (id = 1), cutoff timestamptz NOT NULL)`;
+
+export interface PgIndexOptions {
+  url: string;
+  /** Of the index tables. */
+  schema: string;
+  /** This replica's local copy (an LMDB directory). */
+  path: string;
+  followMs?: number;
+}
+
+export async function openPgIndexBackend(options: PgIndexOptions): Promise<PgIndexBackend> {
+  const pool = new pg.Pool({ connectionString: options.url, options: `-c search_path=${options.schema}`, max: 2 });
+  const client = await pool.connect();
+  try {
+    // Creation races between replicas starting together; the lock makes it one at a time.
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
+    await client.query(SCHEMA);
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    await pool.end();
+    throw err;
+  } finally {
+    client.release();
+  }
+  const backend = new PgIndexBackend(pool, new LmdbBackend({ path: options.path }), options.followMs ?? 1000);
+  await backend.follow();
+  return backend;
+}
+
+export class PgIndexBackend implements IndexBackend {
+  readonly #pool: pg.Pool;
+  readonly #local: LmdbBackend;
+  readonly #timer: NodeJS.Timeout;
+  #following: Promise<void> = Promise.resolve();
+  #retention = 0;
+
+  constructor(pool: pg.Pool, local: LmdbBackend, followMs: number) {
+    this.#pool = pool;
+    this.#local = local;
+    this.#timer = setInterval(() => void this.follow().catch(() => undefined), followMs).unref();
+  }
+
+  nextDoc(): number {
+    return UNCOMMITTED_BASE;
+  }
+
+  count(): number {
+    return this.#local.count();
+  }
+
+  postings(kind: FingerprintKind, hash: number, out: number[], limit: number): void {
+    this.#local.postings(kind, hash, out, limit);
+  }
+
+  output(doc: number): Uint8Array | undefined {
+    return this.#local.output(doc);
+  }
+
+  docOfRef(ref: Uint8Array): number {
+    return this.#local.docOfRef(ref);
+  }
+
+  /** Inserts the batch as rows, then follows (so this replica's own outputs are local when it resolves). */
+  async write(batch: BackendOutput[]): Promise<void> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
+      const { rows } = await client.query<{ last: string }>('SELECT coalesce(max(seq), 0) AS last FROM provenance_outputs');
+      const first = Number(rows[0].last) + 1;
+      await client.query('INSERT INTO provenance_outputs (seq, served_at, output) SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::bytea[])', [
+        batch.map((_, i) => first + i),
+        batch.map((o) => new Date(decodeOutput(o.encoded)!.time)),
+        batch.map((o) => o.encoded),
+      ]);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+    await this.follow();
+  }
+
+  /** Copies the rows this replica has not seen into its LMDB, and applies a newer retention cutoff; one run at a time. */
+  follow(): Promise<void> {
+    this.#following = this.#following.then(() => this.#catchUp());
+    return this.#following;
+  }
+
+  async purgeBefore(cutoffMs: number): Promise<number> {
+    const { rowCount } = await this.#pool.query('DELETE FROM provenance_outputs WHERE served_at < $1', [new Date(cutoffMs)]);
+    await this.#pool.query('INSERT INTO provenance_retention (id, cutoff) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET cutoff = greatest(provenance_retention.cutoff, excluded.cutoff)', [new Date(cutoffMs)]);
+    await this.follow();
+    return rowCount ?? 0;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.#following.catch(() => undefined);
+    await this.#pool.end();
+    await this.#local.close();
+  }
+
+  async #catchUp(): Promise<void> {
+    for (;;) {
+      const after = this.#local.nextDoc();
+      const { rows } = await this.#pool.query<{ seq: string; output: Buffer }>('SELECT seq, output FROM provenance_outputs WHERE seq >= $1 ORDER BY seq LIMIT $2', [Math.max(after, 1), PAGE]);
+      const batch = rows.flatMap((r) => {
+        const facts = decodeOutput(r.output);
+        return facts ? [{ doc: Number(r.seq), ref: facts.record.ref, encoded: r.output, words: facts.words.hashes, loose: facts.loose.hashes }] : [];
+      });
+      if (batch.length > 0) await this.#local.write(batch);
+      if (rows.length < PAGE) break;
+    }
+    const { rows } = await this.#pool.query<{ cutoff: Date }>('SELECT cutoff FROM provenance_retention WHERE id = 1');
+    const cutoff = rows[0]?.cutoff.getTime() ?? 0;
+    if (cutoff > this.#retention) {
+      await this.#local.purgeBefore(cutoff);
+      this.#retention = cutoff;
+    }
+  }
+}

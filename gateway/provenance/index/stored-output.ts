@@ -1,0 +1,115 @@
+// One served output as every index backend stores it (the value of its doc number):
+// [u8 version][u8 flags][u8 licence class][u8 word level][u8 loose level][u16 words][u16 loose pairs]
+// [f64 time, ms][16-byte ref][u8 n][licence][u8 n][original id when not a UUID][word hashes][loose hashes],
+// hashes as sorted u32 LE, so `holds` is a binary search. The header is fixed, so one output's level,
+// sample count and time are read without decoding the rest. Pure: encoding and decoding only.
+import type { OutputFingerprints } from '../fingerprint.js';
+import type { IndexedRecord } from '../fingerprint-index.js';
+import { licenceClassCode, licenceClassName } from '../../watermark/payload.js';
+
+const VERSION = 1;
+const HEADER = 17;
+const MAX_HASHES = 0xffff;
+
+export interface StoredOutput {
+  record: IndexedRecord;
+  /** The decision id when it is not a UUID (the ref is then its hash). */
+  originalId: string | null;
+  /** When it was served (ms since the epoch): retention purges by it. */
+  time: number;
+  fingerprint: OutputFingerprints;
+}
+
+export type FingerprintKind = 'words' | 'loose';
+
+function sortedHashes(hashes: Uint32Array): Uint32Array {
+  return Uint32Array.from(new Set(hashes.subarray(0, MAX_HASHES))).sort();
+}
+
+export function encodeOutput(stored: StoredOutput): Buffer {
+  const licence = Buffer.from(stored.record.licence ?? '', 'utf8').subarray(0, 255);
+  const id = Buffer.from(stored.originalId ?? '', 'utf8').subarray(0, 255);
+  const words = sortedHashes(stored.fingerprint.words.hashes);
+  const loose = sortedHashes(stored.fingerprint.loose.hashes);
+  const out = Buffer.alloc(HEADER + 16 + 1 + licence.length + 1 + id.length + 4 * (words.length + loose.length));
+  out[0] = VERSION;
+  out[1] = (stored.record.trainable ? 1 : 0) | (stored.record.hashedRef ? 2 : 0) | (stored.record.licence === null ? 4 : 0);
+  out[2] = stored.record.licenceClass ? licenceClassCode(stored.record.licenceClass) : 0;
+  out[3] = stored.fingerprint.words.level;
+  out[4] = stored.fingerprint.loose.level;
+  out.writeUInt16LE(words.length, 5);
+  out.writeUInt16LE(loose.length, 7);
+  out.writeDoubleLE(stored.time, 9);
+  let o = HEADER;
+  out.set(stored.record.ref, o);
+  o += 16;
+  out[o++] = licence.length;
+  o += licence.copy(out, o);
+  out[o++] = id.length;
+  o += id.copy(out, o);
+  for (const h of words) o = out.writeUInt32LE(h, o);
+  for (const h of loose) o = out.writeUInt32LE(h, o);
+  return out;
+}
+
+/** What lookups need of one output: decoded once, then cached by the store. */
+export interface OutputFacts {
+  record: IndexedRecord;
+  originalId: string | null;
+  time: number;
+  words: { level: number; hashes: Uint32Array };
+  loose: { level: number; hashes: Uint32Array };
+}
+
+/** Decodes a stored output; null when the bytes are not one (never thrown: a store's value is data). */
+export function decodeOutput(buf: Uint8Array): OutputFacts | null {
+  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (b.length < HEADER + 18 || b[0] !== VERSION) return null;
+  const nWords = b.readUInt16LE(5);
+  const nLoose = b.readUInt16LE(7);
+  let o = HEADER + 16;
+  const licenceLen = b[o++];
+  if (o + licenceLen + 1 > b.length) return null;
+  const licence = b.toString('utf8', o, o + licenceLen);
+  o += licenceLen;
+  const idLen = b[o++];
+  if (o + idLen + 4 * (nWords + nLoose) !== b.length) return null;
+  const originalId = idLen > 0 ? b.toString('utf8', o, o + idLen) : null;
+  o += idLen;
+  const words = new Uint32Array(nWords);
+  for (let i = 0; i < nWords; i++, o += 4) words[i] = b.readUInt32LE(o);
+  const loose = new Uint32Array(nLoose);
+  for (let i = 0; i < nLoose; i++, o += 4) loose[i] = b.readUInt32LE(o);
+  return {
+    record: {
+      ref: Uint8Array.from(b.subarray(HEADER, HEADER + 16)),
+      hashedRef: (b[1] & 2) !== 0,
+      licence: b[1] & 4 ? null : licence,
+      licenceClass: licenceClassName(b[2]),
+      trainable: (b[1] & 1) !== 0,
+    },
+    originalId,
+    time: b.readDoubleLE(9),
+    words: { level: b[3], hashes: words },
+    loose: { level: b[4], hashes: loose },
+  };
+}
+
+/** When a stored output was served, read from its header alone (retention scans every output). */
+export function timeOf(buf: Uint8Array): number {
+  return Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).readDoubleLE(9);
+}
+
+/** Whether a sorted hash list holds `hash`. */
+export function holdsSorted(hashes: Uint32Array, hash: number): boolean {
+  let lo = 0;
+  let hi = hashes.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const h = hashes[mid];
+    if (h === hash) return true;
+    if (h < hash) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}

@@ -1,0 +1,98 @@
+// The fingerprint index of a fleet: two gateway processes (dist/gateway/cli/main.js start, so `npx tsc`
+// first) share it through PostgreSQL. An output served by one replica is traced by a scan on the other,
+// by its fingerprint alone (marks stripped), and a scan of the other's data directory finds it too.
+// Needs the PostgreSQL of scripts/setup-services.sh (or TERMSGATE_TEST_PG).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import t from 'tap';
+import { demoConfig } from '../gateway/config/demo.js';
+import { packageRoot } from '../gateway/core/package-root.js';
+import { startMockUpstream } from '../gateway/mock-upstream/index.js';
+import { stripInvisible } from '../gateway/provenance/watermark-reader.js';
+import { indexed } from './support/until.js';
+
+const PG_URL = process.env.TERMSGATE_TEST_PG ?? 'postgres://termsgate:termsgate@127.0.0.1:54329/termsgate';
+const main = fileURLToPath(new URL('../dist/gateway/cli/main.js', import.meta.url));
+const providerKey = 'sk-provider-' + randomBytes(8).toString('hex');
+const adminToken = 'tga-fleet-' + randomBytes(12).toString('hex');
+const virtualKey = 'tg-fleet-' + randomBytes(12).toString('hex');
+const schema = 'tg_index_fleet_' + randomBytes(4).toString('hex');
+const mock = await startMockUpstream({ port: 0, host: '127.0.0.1', apiKey: providerKey });
+const admin = new pg.Pool({ connectionString: PG_URL, max: 1 });
+t.teardown(async () => {
+  await mock.close();
+  await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await admin.end();
+});
+
+async function startReplica(t: Tap.Test): Promise<{ url: string; adminToken: string; dataDir: string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'termsgate-index-fleet-'));
+  const config = demoConfig({
+    mockUrl: mock.url,
+    mockPort: mock.port,
+    dataDir,
+    port: 0,
+    host: '127.0.0.1',
+    secrets: { virtualKey, adminToken, runnerToken: 'tgr-fleet-' + randomBytes(12).toString('hex'), providerKeyEnv: 'TERMSGATE_FLEET_PROVIDER_KEY' },
+  });
+  config.policy.dir = join(packageRoot, 'policies');
+  config.provenanceIndex = { backend: 'postgres', postgresUrl: PG_URL, schema, followMs: 300 };
+  const configFile = join(dataDir, 'config.json');
+  writeFileSync(configFile, JSON.stringify(config));
+  const proc: ChildProcess = spawn(process.execPath, [main, 'start', '--config', configFile], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, TERMSGATE_FLEET_PROVIDER_KEY: providerKey, OTEL_SDK_DISABLED: 'true', TERMSGATE_LOG_LEVEL: 'info' },
+  });
+  let out = '';
+  proc.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  proc.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+  const exited = new Promise((resolve) => proc.once('exit', resolve));
+  t.teardown(async () => {
+    proc.kill('SIGTERM');
+    await exited;
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  for (let waited = 0; !/termsgate listening on (\S+)/.test(out); waited += 50) {
+    if (proc.exitCode !== null || waited > 60_000) throw new Error(`gateway did not start:\n${out}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { url: /termsgate listening on (\S+)/.exec(out)![1], adminToken, dataDir };
+}
+
+async function serve(url: string, prompt: string): Promise<{ id: string; text: string }> {
+  const res = await fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${virtualKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: prompt }] }),
+  });
+  const body = (await res.json()) as { choices: { message: { content: string } }[] };
+  return { id: res.headers.get('x-termsgate-decision-id')!, text: body.choices[0].message.content };
+}
+
+t.test('an output served by one replica is traced by a scan on the other', async (t) => {
+  const [a, b] = await Promise.all([startReplica(t), startReplica(t)]);
+  const fromA = await serve(a.url, 'Tell me about the state of the union in the year of the great flood.');
+  const fromB = await serve(b.url, 'Describe the budget debates of the last session, at length please.');
+  t.ok(fromA.id && fromB.id && fromA.text.length > 100, 'both replicas answered');
+  // Polls each replica's detect route until it traces both outputs (marks stripped: by fingerprint) to their decisions.
+  const both = [fromA, fromB].map((s) => ({ id: s.id, text: stripInvisible(s.text) }));
+  await indexed(b, both);
+  await indexed(a, both);
+  const res = await fetch(`${b.url}/admin/v1/provenance/detect`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ texts: [stripInvisible(fromA.text)] }),
+  });
+  const [onB] = ((await res.json()) as { results: { origin: string; decision_id: string }[] }).results;
+  t.match(onB, { origin: 'fingerprint', decision_id: fromA.id }, "A's output traced on B");
+
+  const file = join(b.dataDir, 'scan.jsonl');
+  writeFileSync(file, JSON.stringify({ text: stripInvisible(fromA.text) }) + '\n');
+  const scan = spawnSync(process.execPath, [main, 'provenance', 'scan', file, '--field', 'text', '--format', 'jsonl', '--data-dir', b.dataDir], { encoding: 'utf8' });
+  t.match(JSON.parse(scan.stdout.split('\n')[0]), { decision_id: fromA.id }, "the scan CLI on B's data directory finds A's output");
+});

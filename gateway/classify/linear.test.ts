@@ -58,16 +58,13 @@ function cpuMs(f: () => unknown): number {
   return (d.user + d.system) / 1000;
 }
 
-function median(xs: number[]): number {
-  return [...xs].sort((a, b) => a - b)[xs.length >> 1];
-}
-
 /** Cost at 64 KB over cost at 16 KB (and 256 KB over 64 KB); linear is about 4, quadratic about 16. */
 function growth(run: (s: string) => unknown, make: (n: number) => string): { ratio: number; ms: number } {
   const at = (n: number) => {
     const s = make(n);
-    // Five runs: with the scan now a few ms at 64 KB, one slow run (a busy machine) must not set the figure.
-    return median([0, 1, 2, 3, 4].map(() => cpuMs(() => run(s))));
+    // The fastest of five runs: the cost the input itself implies. A slow run is a busy machine or a garbage
+    // collection of earlier garbage (up to ×4 between two runs of one size under load), not the input's growth.
+    return Math.min(...[0, 1, 2, 3, 4].map(() => cpuMs(() => run(s))));
   };
   at(4096);
   const small = Math.max(at(16_384), 1);

@@ -2,10 +2,10 @@
 // thread), indexing outputs/s (real restricted outputs: windows embedded, added to the graph and
 // appended to the log), index bytes per output on disk (log + saved graph), and training admission
 // p50/p90 of a 1 KB record with the semantic check against an index of N restricted outputs. The
-// N − 400 outputs beyond the real ones are written to the log as random unit vectors (6 windows each,
+// N − REAL outputs beyond the REAL real ones (default 400) are written to the log as random unit vectors (6 windows each,
 // the real outputs' mean), which the gateway loads and graphs at start (timed too): random vectors
 // are no easier for the graph to search than real ones.
-// Run: npx tsx bench/provenance/semantic-cost.ts [N]   (default 100,000)
+// Run: npx tsx bench/provenance/semantic-cost.ts [N] [REAL]   (default 100,000 and 400)
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +19,7 @@ import { mailCorpus } from './mail-corpus.js';
 import { passages, rngFrom, speeches } from './sotu-corpus.js';
 
 const N = Number(process.argv[2] ?? 100_000);
-const REAL = 400;
+const REAL = Number(process.argv[3] ?? 400);
 const rng = rngFrom(11);
 const real = speeches()
   .flatMap((s) => passages(s.text, rng, 150, 250))

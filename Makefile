@@ -11,16 +11,19 @@ HELM_VERSION := v3.22.0
 KUBECONFORM_VERSION := v0.7.0
 VENV := training-runner/.venv
 
-.PHONY: setup setup-gateway setup-node setup-opa setup-tools setup-python setup-system setup-services build start test test-ts test-policies test-python test-charts chart-schema bench screenshots
+.PHONY: setup setup-gateway setup-node setup-models setup-opa setup-tools setup-python setup-system setup-services build start test test-ts test-policies test-python test-charts chart-schema bench screenshots
 
 setup: setup-gateway setup-tools setup-python setup-system setup-services
 
-setup-gateway: setup-node setup-opa build
+setup-gateway: setup-node setup-opa setup-models build
 
 setup-node: node_modules/.installed
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
+
+setup-models:
+	bash scripts/setup-models.sh
 
 setup-opa:
 	bash scripts/setup-tools.sh opa

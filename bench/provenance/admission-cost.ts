@@ -33,19 +33,19 @@ for (let i = 0, text = ''; records.length < 300 && i < unrelated.length; i++) {
   }
 }
 const admission = createTrainingAdmission((text) => provenance.detect(text));
-function measure(scope: { keyId: string; project: string; team: string } | undefined): number[] {
+async function measure(scope: { keyId: string; project: string; team: string } | undefined): Promise<number[]> {
   const us: number[] = [];
   for (const r of records) {
     const t0 = process.hrtime.bigint();
-    admission.screen([{ role: 'user', content: 'Summarise.' }, { role: 'assistant', content: r }], 'ok', scope);
+    await admission.screen([{ role: 'user', content: 'Summarise.' }, { role: 'assistant', content: r }], 'ok', scope);
     us.push(Number(process.hrtime.bigint() - t0) / 1000);
   }
   return us.sort((a, b) => a - b);
 }
 const q = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor(p * xs.length))];
-measure(undefined);
-const alone = measure(undefined);
-const windowed = measure({ keyId: 'k', project: 'p', team: 't' });
+await measure(undefined);
+const alone = await measure(undefined);
+const windowed = await measure({ keyId: 'k', project: 'p', team: 't' });
 const bytes = statSync(join(indexPath(dataDir), 'data.mdb')).size;
 const line = (name: string, xs: number[]) => `${name}: p50 ${(q(xs, 0.5) / 1000).toFixed(2)} ms, p90 ${(q(xs, 0.9) / 1000).toFixed(2)} ms`;
 process.stdout.write(

@@ -2,7 +2,9 @@
 // of the Union passages (formal prose) and SpamAssassin mail bodies (informal, repetitive). Served
 // outputs are marked and remembered (a third trainable, two thirds restricted), copied in the ways of
 // issue 5 and laundered in the ways of issue 12, then scanned; unrelated texts measure false positives.
-// Run: npx tsx bench/provenance/evaluate.ts   (writes bench/results/provenance-eval.json)
+// Issue 22: the semantic column (sentence-window embeddings, gateway/provenance/semantic/) for the
+// classes words cannot follow, unrelated texts and public passages, with a threshold sweep.
+// Run: npx tsx bench/provenance/evaluate.ts [--no-semantic] [--semantic-outputs N] [--semantic-unrelated M]   (writes bench/results/provenance-eval.json)
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +18,8 @@ import { editWords, excerpt, nfkcWhitespace, stripInvisible } from './transforms
 import { createRequire } from 'node:module';
 import { PUBLIC_SOURCES } from '../../gateway/provenance/public-reference.js';
 import { paraphrase } from '../../gateway/mock-upstream/paraphrase.js';
+import { createSemanticProvenance, DEFAULT_MODEL_DIR, DEFAULT_THRESHOLD } from '../../gateway/provenance/semantic/semantic-provenance.js';
+import { bestSimilarity, combinedAt, rateAt, SWEEP } from './semantic-eval.js';
 import { camelCase, caesarShift, fillers, hyphenate, lettersReversed, lookAlikeDigits, markup, reversed, rot13, substitute, wordOrderReversed } from './rewording.js';
 
 interface Corpus {
@@ -76,14 +80,21 @@ async function evaluate(corpus: Corpus, seed: number) {
   const vocabulary = [...new Set(corpus.unrelated.slice(0, 500).join(' ').split(/\s+/))];
   const dataDir = mkdtempSync(join(tmpdir(), 'termsgate-prov-eval-'));
   const provenance = await createProvenance({ dataDir, keys: { keyId: randomBytes(8).toString('hex'), macSecret: randomBytes(32) } });
+  // Threshold -1: every window's nearest restricted neighbour comes back, and rates are read at each threshold below.
+  let semanticOutputs = 0;
+  const semantic = SEMANTIC ? await createSemanticProvenance({ dataDir, modelDir: DEFAULT_MODEL_DIR, threshold: -1, threads: 2 }) : null;
   const outputs = corpus.served.map((text, i) => {
     const decisionId = randomUUID();
     const trainable = i % 3 === 0;
     const marked = provenance.marker({ decisionId, licenceClass: trainable ? 'yes' : 'not-for-competing-models', trainable }).markText(text);
     provenance.remember({ decisionId, text: marked, licence: trainable ? 'apache-2.0' : 'openai-terms', trainable, time: new Date().toISOString() });
+    if (!trainable && semanticOutputs++ < SEMANTIC_OUTPUTS) semantic?.remember({ decisionId, text: marked, licence: 'openai-terms', trainable });
     return { decisionId, marked, trainable };
   });
   await provenance.flush();
+  const indexStarted = performance.now();
+  await semantic?.flush();
+  const indexSeconds = (performance.now() - indexStarted) / 1000;
   const permitted = outputs.filter((o) => o.trainable);
   const restricted = outputs.filter((o) => !o.trainable);
 
@@ -105,11 +116,19 @@ async function evaluate(corpus: Corpus, seed: number) {
     return r;
   }
 
+  /** Each class's laundered texts and whether words caught each, for the semantic pass. */
+  const made = new Map<string, { texts: string[]; caught: boolean[] }>();
   function laundering(attempt: string, make: (restrictedMarked: string, permittedMarked: string) => string): LaunderingRow {
     const r: LaunderingRow = { attempt, texts: restricted.length, caught: 0, rate: 0 };
+    const kept = { texts: [] as string[], caught: [] as boolean[] };
+    made.set(attempt, kept);
     restricted.forEach((o, i) => {
-      const d = provenance.detect(make(o.marked, permitted[i % permitted.length].marked));
-      if (d.restricted && d.spans.some((s) => s.restricted && s.decision_id === o.decisionId)) r.caught++;
+      const text = make(o.marked, permitted[i % permitted.length].marked);
+      const d = provenance.detect(text);
+      const caught = d.restricted && d.spans.some((s) => s.restricted && s.decision_id === o.decisionId);
+      if (caught) r.caught++;
+      kept.texts.push(text);
+      kept.caught.push(caught);
     });
     r.rate = r.caught / r.texts;
     return r;
@@ -161,20 +180,24 @@ async function evaluate(corpus: Corpus, seed: number) {
   let falsePositives = 0;
   let flaggedQuoting = 0;
   let quoting = 0;
+  const independentTexts: string[] = [];
   for (const text of corpus.unrelated) {
     const flagged = provenance.detect(text).origin !== null;
     if (sharesRun(text)) {
       quoting++;
       if (flagged) flaggedQuoting++;
-    } else if (flagged) {
-      falsePositives++;
+    } else {
+      independentTexts.push(text);
+      if (flagged) falsePositives++;
     }
   }
   // Public passages (licence texts) scanned alone: attributed to a served output they are false positives.
   const PUBLIC_PASSAGES = 600;
-  let publicFlagged = 0;
-  for (let i = 0; i < PUBLIC_PASSAGES; i++) if (provenance.detect(publicPassage(rng)).origin !== null) publicFlagged++;
+  const publicTexts = Array.from({ length: PUBLIC_PASSAGES }, () => publicPassage(rng));
+  const publicFlagged = publicTexts.filter((text) => provenance.detect(text).origin !== null).length;
   const scanSeconds = (performance.now() - started) / 1000;
+  const semanticResult = semantic ? await semanticPass(semantic, made, restricted, independentTexts, publicTexts, indexSeconds) : null;
+  await semantic?.close();
   await provenance.close();
   rmSync(dataDir, { recursive: true, force: true });
   const independent = corpus.unrelated.length - quoting;
@@ -193,6 +216,50 @@ async function evaluate(corpus: Corpus, seed: number) {
     public_passages: { count: PUBLIC_PASSAGES, attributed_to_an_output: publicFlagged, rate: publicFlagged / PUBLIC_PASSAGES },
     flagged_rate_all_passages: (falsePositives + flaggedQuoting) / corpus.unrelated.length,
     scan_seconds: scanSeconds,
+    semantic: semanticResult,
+  };
+}
+
+const SEMANTIC = !process.argv.includes('--no-semantic');
+/** On a loaded machine embedding is slow: `--semantic-outputs N` indexes (and launders) the first N restricted outputs of each corpus by meaning, `--semantic-unrelated M` checks the first M unrelated texts. */
+const argument = (name: string) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : Infinity);
+const SEMANTIC_OUTPUTS = argument('--semantic-outputs');
+const SEMANTIC_UNRELATED = argument('--semantic-unrelated');
+/** The classes word fingerprints follow least; the others are caught ≥ 98.6 % by words alone (README). */
+const SEMANTIC_CLASSES = ['40% of words substituted', '40% of words substituted or deleted', 'paraphrase by the mock teacher (WordNet synonyms, clauses reordered)'];
+
+async function semanticPass(semantic: NonNullable<Awaited<ReturnType<typeof createSemanticProvenance>>>, made: Map<string, { texts: string[]; caught: boolean[] }>, restricted: { decisionId: string }[], unrelated: string[], publicTexts: string[], indexSeconds: number) {
+  const started = performance.now();
+  const classes: { attempt: string; texts: number; words: number; semantic: number; combined: number; scores: number[]; wordsCaught: boolean[] }[] = [];
+  for (const attempt of SEMANTIC_CLASSES) {
+    const kept = made.get(attempt)!;
+    const scores: number[] = [];
+    for (let i = 0; i < Math.min(kept.texts.length, SEMANTIC_OUTPUTS); i++) scores.push(await bestSimilarity(semantic, kept.texts[i], restricted[i].decisionId));
+    const wordsCaught = kept.caught.slice(0, scores.length);
+    classes.push({ attempt, texts: scores.length, words: wordsCaught.filter(Boolean).length / scores.length, semantic: rateAt(scores, DEFAULT_THRESHOLD), combined: combinedAt(wordsCaught, scores, DEFAULT_THRESHOLD), scores, wordsCaught });
+  }
+  const unrelatedScores: number[] = [];
+  for (const text of unrelated.slice(0, SEMANTIC_UNRELATED)) unrelatedScores.push(await bestSimilarity(semantic, text, null));
+  const publicScores: number[] = [];
+  for (const text of publicTexts) publicScores.push(await bestSimilarity(semantic, text, null));
+  const checkSeconds = (performance.now() - started) / 1000;
+  const checkedKb = [...classes.flatMap((c) => made.get(c.attempt)!.texts.slice(0, c.texts)), ...unrelated.slice(0, unrelatedScores.length), ...publicTexts].reduce((n, t) => n + Buffer.byteLength(t), 0) / 1024;
+  return {
+    threshold: DEFAULT_THRESHOLD,
+    restricted_outputs: semantic.size.outputs,
+    windows: semantic.size.windows,
+    index_seconds: indexSeconds,
+    indexed_outputs_per_s: semantic.size.outputs / indexSeconds,
+    check_ms_per_kb: (checkSeconds * 1000) / checkedKb,
+    classes: classes.map(({ scores, wordsCaught, ...c }) => c),
+    unrelated: { texts: unrelatedScores.length, flagged: rateAt(unrelatedScores, DEFAULT_THRESHOLD) },
+    public_passages: { texts: publicTexts.length, flagged: rateAt(publicScores, DEFAULT_THRESHOLD) },
+    sweep: SWEEP.map((t) => ({
+      threshold: t,
+      unrelated_flagged: rateAt(unrelatedScores, t),
+      public_flagged: rateAt(publicScores, t),
+      ...Object.fromEntries(classes.map((c) => [c.attempt, { semantic: rateAt(c.scores, t), combined: combinedAt(c.wordsCaught, c.scores, t) }])),
+    })),
   };
 }
 
@@ -218,6 +285,22 @@ for (const [corpus, seed] of [
     ...r.laundering.map((x) => `| ${x.attempt} | ${x.texts} | ${x.caught} | ${pct(x.rate)} |`),
     `| all attempts | ${r.laundering.reduce((n, x) => n + x.texts, 0)} | ${r.laundering.reduce((n, x) => n + x.caught, 0)} | ${pct(r.laundering_caught_rate)} |`,
     '',
+    ...(r.semantic
+      ? [
+          `Semantic (threshold ${r.semantic.threshold}; ${r.semantic.restricted_outputs} restricted outputs, ${r.semantic.windows} windows, indexed at ${r.semantic.indexed_outputs_per_s.toFixed(1)} outputs/s; checking ${r.semantic.check_ms_per_kb.toFixed(1)} ms per KB):`,
+          '',
+          '| class | texts | words | meaning | words or meaning |',
+          '|---|---:|---:|---:|---:|',
+          ...r.semantic.classes.map((c) => `| ${c.attempt} | ${c.texts} | ${pct(c.words)} | ${pct(c.semantic)} | ${pct(c.combined)} |`),
+          `| unrelated texts flagged | ${r.semantic.unrelated.texts} | | ${pct(r.semantic.unrelated.flagged)} | |`,
+          `| public licence passages flagged | ${r.semantic.public_passages.texts} | | ${pct(r.semantic.public_passages.flagged)} | |`,
+          '',
+          '| threshold | unrelated flagged | public flagged | ' + r.semantic.classes.map((c) => `${c.attempt.slice(0, 28)} (words or meaning)`).join(' | ') + ' |',
+          '|---:|---:|---:|' + r.semantic.classes.map(() => '---:').join('|') + '|',
+          ...r.semantic.sweep.map((w) => `| ${w.threshold.toFixed(2)} | ${pct(w.unrelated_flagged)} | ${pct(w.public_flagged)} | ` + r.semantic!.classes.map((c) => pct((w[c.attempt as keyof typeof w] as unknown as { combined: number }).combined)).join(' | ') + ' |'),
+          '',
+        ]
+      : []),
     `Left out of the false-positive count: ${r.quoting_passages.count} texts sharing a verbatim run of ${COPY_RUN}+ words with a served output; ${r.quoting_passages.flagged} of them were traced. Scan time ${r.scan_seconds.toFixed(0)} s.`,
     '',
   ];

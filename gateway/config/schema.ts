@@ -385,6 +385,26 @@ export const configSchema = {
         witnessQuorum: { type: 'integer', minimum: 1 },
       },
     },
+    provenance: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      description: 'Training-data provenance (gateway/provenance).',
+      properties: {
+        semantic: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          description:
+            'Semantic provenance: restricted outputs indexed as sentence-window embeddings (all-MiniLM-L6-v2), so a reworded copy offered as training data is refused. With the model missing, admission refuses every training record (fail closed).',
+          properties: {
+            enabled: { type: 'boolean', default: true },
+            threshold: { type: 'number', minimum: 0.5, maximum: 1, description: 'Cosine similarity at or above which a window traces to its nearest restricted output (default: the measured one, README).' },
+            modelDir: { type: 'string', minLength: 1, description: 'Folder holding model.onnx and tokenizer.json (default: .models/all-minilm-l6-v2-q in the package, fetched by scripts/setup-models.sh).' },
+          },
+        },
+      },
+    },
     distillation: {
       type: 'object',
       additionalProperties: false,

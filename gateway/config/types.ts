@@ -161,6 +161,17 @@ export interface Config {
     /** Environment variable holding the bearer token for bundleUrl. */
     bundleToken?: { env: string };
   };
+  /** Training-data provenance: semantic provenance (gateway/provenance/semantic/, issue 22 #1). */
+  provenance: {
+    semantic: {
+      /** On by default; with the model missing, training admission refuses every record (fail closed). */
+      enabled: boolean;
+      /** Cosine similarity at or above which a window traces to its nearest restricted output; the gateway's measured default when absent. */
+      threshold?: number;
+      /** Folder holding model.onnx and tokenizer.json; .models/all-minilm-l6-v2-q in the package when absent. */
+      modelDir?: string;
+    };
+  };
   /** The distillation-signature monitor's alerts. */
   distillation: {
     webhooks: { url: string; level: 'medium' | 'high'; tokenEnv?: string }[];

@@ -365,8 +365,9 @@ export interface TrainingAdmission {
   /**
    * Scans the record as the feed would store it (gateway/training/feed-messages.ts), alone and with
    * the recent records of the scope's key, project and team; a record with any restricted span is not admitted.
+   * Asynchronous: the semantic check waits for its index's high-water mark and embeds in a thread.
    */
-  screen(messages: unknown[], completion: string, scope?: Pick<Principal, 'keyId' | 'project' | 'team'>): TrainingScreen;
+  screen(messages: unknown[], completion: string, scope?: Pick<Principal, 'keyId' | 'project' | 'team'>): Promise<TrainingScreen>;
 }
 
 /** Streaming-aware watermark for one output (gateway/provenance). */

@@ -9,7 +9,7 @@ export type { RefResolver, Span } from './spans.js';
 
 export interface DetectionResult {
   /** Of the span that speaks for the record: the first restricted one, else the best traced one. */
-  origin: 'watermark' | 'fingerprint' | 'both' | null;
+  origin: 'watermark' | 'fingerprint' | 'both' | 'semantic' | null;
   status: SpanStatus;
   decision_id: string | null;
   licence: string | null;
@@ -22,7 +22,7 @@ export interface DetectionResult {
   spans: Span[];
 }
 
-const ORIGIN_RANK = { both: 0, watermark: 1, fingerprint: 2, public: 3, none: 4 } as const;
+const ORIGIN_RANK = { both: 0, watermark: 1, fingerprint: 2, semantic: 3, public: 4, none: 5 } as const;
 
 /** The span a one-line summary names: a restricted span of a traced output first, since a gate must name its origin. */
 export function leadingSpan(spans: Span[]): Span | null {
@@ -47,8 +47,12 @@ function readingSpans(reading: Reading, length: number, key: MacKey, index: Prov
 
 export function detect(text: string, key: MacKey, index: ProvenanceIndex, resolve: RefResolver): DetectionResult {
   const reading = detectSpans(text, key, index, resolve);
-  const { marks } = reading;
-  const spans = [...reading.spans, ...plainReadings(text).flatMap((r) => readingSpans(r, text.length, key, index, resolve))].sort((a, b) => a.start - b.start || a.end - b.end);
+  return summariseSpans([...reading.spans, ...plainReadings(text).flatMap((r) => readingSpans(r, text.length, key, index, resolve))], reading.marks);
+}
+
+/** A record's summary of its spans (sorted here): restricted when any span is, named by the leading span. */
+export function summariseSpans(all: Span[], marks: DetectionResult['marks']): DetectionResult {
+  const spans = all.sort((a, b) => a.start - b.start || a.end - b.end);
   const lead = leadingSpan(spans);
   if (!lead) return { origin: null, status: 'none', decision_id: null, licence: null, licence_class: null, trainable: null, score: 0, restricted: false, marks, spans };
   return {

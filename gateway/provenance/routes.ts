@@ -5,7 +5,8 @@ import type { DetectionResult } from './detection.js';
 import { summarise } from './scan-summary.js';
 
 export interface ProvenanceAdminDeps {
-  provenance: { detect(text: string): DetectionResult };
+  /** Asynchronous when meaning is consulted (semantic/). */
+  provenance: { detect(text: string): DetectionResult | Promise<DetectionResult> };
   auth: RoleGuard;
 }
 
@@ -27,7 +28,7 @@ export function provenanceAdminRoutes(app: FastifyInstance, deps: ProvenanceAdmi
     { onRequest: deps.auth.require('auditor'), schema: { body: bodySchema } },
     async (request) => {
       const texts = request.body.texts ?? [request.body.text as string];
-      const results = texts.map((t) => deps.provenance.detect(t));
+      const results = await Promise.all(texts.map((t) => deps.provenance.detect(t)));
       return { results, summary: summarise(results) };
     },
   );

@@ -8,6 +8,8 @@ export interface ScanSummary {
   /** Records whose leading span carries a mark (alone or with its fingerprint), or only a fingerprint. */
   via_watermark: number;
   via_fingerprint: number;
+  /** Records traced only by meaning (semantic/). */
+  via_semantic: number;
   forged: number;
   /** Records carrying a genuine mark in text that is not its output's. */
   transplanted: number;
@@ -15,11 +17,12 @@ export interface ScanSummary {
 }
 
 export function summarise(results: DetectionResult[]): ScanSummary {
-  const s: ScanSummary = { records: results.length, traced: 0, via_watermark: 0, via_fingerprint: 0, forged: 0, transplanted: 0, restricted: 0 };
+  const s: ScanSummary = { records: results.length, traced: 0, via_watermark: 0, via_fingerprint: 0, via_semantic: 0, forged: 0, transplanted: 0, restricted: 0 };
   for (const r of results) {
     if (r.spans.some((sp) => sp.status === 'genuine' && sp.origin !== 'public')) s.traced++;
     if (r.origin === 'watermark' || r.origin === 'both') s.via_watermark++;
     if (r.origin === 'fingerprint') s.via_fingerprint++;
+    if (r.origin === 'semantic') s.via_semantic++;
     if (r.marks.forged > 0) s.forged++;
     if (r.spans.some((sp) => sp.status === 'transplanted')) s.transplanted++;
     if (r.restricted) s.restricted++;

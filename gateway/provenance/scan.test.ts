@@ -81,7 +81,7 @@ t.test('plain text: one record per paragraph, text report', async (t) => {
   t.equal(code, 1);
   t.equal(out.length, 2);
   t.match(out[0], /notes\.txt:3: restricted: both [\d.]+ decision .* licence openai-terms/);
-  t.match(out[1], /^3 records: 1 traced \(1 by watermark, 0 by fingerprint\), 1 restricted/);
+  t.match(out[1], /^3 records: 1 traced \(1 by watermark, 0 by fingerprint, 0 by meaning\), 1 restricted/);
 });
 
 t.test('usage errors exit 2', async (t) => {

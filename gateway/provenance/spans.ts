@@ -12,7 +12,8 @@ import { recordRef, type DecodedPayload, type MacKey } from '../watermark/payloa
 import { placedWatermarks, type PlacedMark } from './watermark-reader.js';
 
 /** public: text of the public reference corpus (public-reference.ts), attributed to its source, never to a call. */
-export type SpanOrigin = 'watermark' | 'fingerprint' | 'both' | 'public' | 'none';
+/** semantic: traced by meaning (semantic/), a restricted output's rewording. */
+export type SpanOrigin = 'watermark' | 'fingerprint' | 'both' | 'semantic' | 'public' | 'none';
 /**
  * genuine: traced and consistent; transplanted: a genuine mark in text that is not its output's;
  * unverified: a genuine mark whose output is unknown to the index or leaves no sample to compare;
@@ -32,7 +33,7 @@ export interface Span {
   trainable: boolean | null;
   /** For a span carrying a mark: whether the text around it matches the mark's decision's fingerprint. */
   text_matches: boolean | null;
-  /** Shared samples over expected samples (0.4–1) for traced spans; 0 otherwise. */
+  /** Shared samples over expected samples (0.4–1) for traced spans; cosine similarity for semantic spans; 0 otherwise. */
   score: number;
   restricted: boolean;
 }

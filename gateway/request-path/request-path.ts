@@ -210,7 +210,7 @@ export class RequestPath {
       return;
     }
     if (call.purpose === TRAINING_PURPOSE) {
-      const screen = this.#d.admission.screen(parsed.prompt, '', call.principal!);
+      const screen = await this.#d.admission.screen(parsed.prompt, '', call.principal!);
       if (!screen.admitted) return this.#fail(call, sink, 403, denialMessage(screen.reasons), 'denied', screen.reasons);
     }
     await this.#forward(call, parsed, body as Record<string, unknown>, sink);
@@ -507,7 +507,7 @@ export class RequestPath {
     let permitId: string | null = null;
     // Only complete answers train. Everything the record would carry is scanned before a permit is
     // signed; a refusal is recorded with its reasons.
-    const screen = training.permit && out.complete && out.text.length > 0 ? this.#d.admission.screen(parsed.prompt, out.text, call.principal!) : null;
+    const screen = training.permit && out.complete && out.text.length > 0 ? await this.#d.admission.screen(parsed.prompt, out.text, call.principal!) : null;
     const served = servedText(out);
     // An answer to a prompt carrying restricted output (a trainable teacher asked to rewrite it) is
     // derived from that output: remembered as not trainable, so the rewrite cannot ride into training later.

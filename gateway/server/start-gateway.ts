@@ -31,6 +31,8 @@ import { bundleKeyFromPem } from '../policy/bundle-signature.js';
 import { policyAdminRoutes } from '../policy/routes.js';
 import { createProvenance } from '../provenance/provenance.js';
 import { provenanceAdminRoutes } from '../provenance/routes.js';
+import { createSemanticProvenance, DEFAULT_MODEL_DIR } from '../provenance/semantic/semantic-provenance.js';
+import { detectWithMeaning } from '../provenance/semantic/with-meaning.js';
 import { ModelRoutes } from '../upstream/model-routes.js';
 import { loadOrCreateSigningKeys } from '../signing/keys.js';
 import { loadCheckpointSigner } from '../signing/checkpoint-signer.js';
@@ -177,6 +179,12 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       onError: (err) => logger.error({ err }, 'provenance index write failed'),
     });
     closers.push(() => provenance.close());
+    const semanticConfig = config.provenance.semantic;
+    const semantic = semanticConfig.enabled
+      ? await createSemanticProvenance({ dataDir: config.dataDir, modelDir: semanticConfig.modelDir ?? DEFAULT_MODEL_DIR, threshold: semanticConfig.threshold, onError: (err) => logger.error({ err }, 'semantic provenance indexing failed') })
+      : null;
+    if (semantic) closers.push(() => semantic.close());
+    if (semantic?.unavailable) logger.error(semantic.unavailable);
     // With several replicas the feed shares the audit store's PostgreSQL.
     // The feed's tables sit in the audit log's schema (created by it).
     const feedPool = config.audit.backend === 'postgres' ? new pg.Pool({ connectionString: config.audit.postgresUrl!, max: 4, options: `-c search_path=${config.audit.schema ?? 'public'}` }) : null;
@@ -237,11 +245,12 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       redact,
       policy: () => policy,
       upstream,
-      provenance,
+      // Restricted outputs are also remembered by meaning (semantic/ indexes only those).
+      provenance: semantic ? { marker: (args) => provenance.marker(args), remember: (args) => (provenance.remember(args), semantic.remember(args)) } : provenance,
       // Storage failures of the log turn the gateway read-only (gateway/server/lifecycle.ts).
       audit: state.guard(withFaultHook(audit)),
       feed,
-      admission: createTrainingAdmission((text) => provenance.detect(text)),
+      admission: createTrainingAdmission((text) => provenance.detect(text), {}, semantic ? (text) => semantic.spans(text) : undefined),
       provenanceTokens,
       limits: limits.rateLimits,
       spend: { prices: limits.prices, budgets: limits.budgets },
@@ -285,7 +294,8 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
             witnesses: config.audit.witnesses?.length ? { keys: config.audit.witnesses.map((w) => w.key), quorum: config.audit.witnessQuorum ?? config.audit.witnesses.length } : undefined,
           }),
         (app) => provenanceTokenRoutes(app, { log: audit, auth, tokens: provenanceTokens }),
-        (app) => provenanceAdminRoutes(app, { provenance, auth }),
+        // Meaning too, once the model is there; admission, not this route, is where a missing model refuses.
+        (app) => provenanceAdminRoutes(app, { provenance: { detect: (text) => (semantic && !semantic.unavailable ? detectWithMeaning(provenance.detect(text), text, semantic) : provenance.detect(text)) }, auth }),
         (app) => distillationRoutes(app, { monitor: distillation, auth, changes }),
         (app) => trainingFeedRoutes(app, { feed, auth, keys }),
         (app) => consoleRoutes(app, readConsoleFiles(consoleDir())),

@@ -2,7 +2,9 @@
 // it, tool calls and results included, and the completion) is scanned for provenance spans before a
 // permit is signed, alone and together with the recent records of its key, project and team. A record
 // with any restricted span is refused, and the refusal names the restricted spans' origin decisions.
-// The detector comes in.
+// The detectors come in: marks and word fingerprints (synchronous), and meaning (semantic, issue 22 #1:
+// asynchronous, it waits for the index to catch up and embeds in a thread; when it cannot run,
+// admission fails closed).
 import type { PolicyReason, TrainingAdmission, TrainingScreen } from '../core/contracts.js';
 import { ADMISSION_RULE } from '../core/rule-names.js';
 import { asText, DecodeBudget, encodedRuns } from '../text/encoded-runs.js';
@@ -17,7 +19,12 @@ export interface ScreenSpan {
   decision_id: string | null;
   licence: string | null;
   restricted: boolean;
+  /** Similarity, for spans traced by meaning. */
+  score?: number;
 }
+
+/** Restricted spans traced by meaning; rejects (with the reason) when the check cannot run. */
+export type SemanticDetector = (text: string) => Promise<ScreenSpan[]>;
 
 export type SpanDetector = (text: string) => { restricted: boolean; spans: ScreenSpan[] };
 
@@ -44,6 +51,7 @@ function describe(s: ScreenSpan): string {
   if (s.status === 'forged') return 'a forged watermark';
   if (s.status === 'transplanted') return `a watermark of decision ${s.decision_id} moved into text that is not its output`;
   if (s.status === 'unverified') return `a watermark of decision ${s.decision_id} that cannot be checked against its output`;
+  if (s.origin === 'semantic') return `a rewording of output of decision ${s.decision_id} (licence ${s.licence ?? 'unknown'}, traced by meaning, similarity ${s.score}), which its terms do not let us train on`;
   return `output of decision ${s.decision_id} (licence ${s.licence ?? 'unknown'}, traced by ${s.origin}), which its terms do not let us train on`;
 }
 
@@ -52,12 +60,15 @@ function describe(s: ScreenSpan): string {
  * message and reasons name every restricted origin, with `context` said after each.
  */
 export function screenDocument(document: string, detect: SpanDetector, from = 0, context = ''): TrainingScreen {
-  const { spans } = detect(document);
+  return screenSpans(detect(document).spans, from, context);
+}
+
+function screenSpans(spans: ScreenSpan[], from = 0, context = ''): TrainingScreen {
   const restricted = spans.filter((s) => s.restricted && s.end > from);
   if (restricted.length === 0) return { admitted: true, reasons: [], origins: [] };
   const seen = new Set<string>();
   const distinct = restricted.filter((s) => {
-    const k = `${s.status}:${s.decision_id}`;
+    const k = `${s.origin === 'semantic' ? 'semantic' : s.status}:${s.decision_id}`;
     return seen.has(k) ? false : (seen.add(k), true);
   });
   const reasons: PolicyReason[] = distinct.map((s) => ({ rule: ADMISSION_RULE, message: `carries ${describe(s)}${context}` }));
@@ -76,12 +87,28 @@ const SEPARATOR = '\n\n';
  * bound for the feed) joins the window with its prompt, the part its caller wrote: the trainable model's
  * answers between the pieces would otherwise keep them apart.
  */
-export function createTrainingAdmission(detect: SpanDetector, windowOptions: RecentWindowOptions = {}): TrainingAdmission {
+/**
+ * Words and meaning on the same document; a refusal names the spans of both (a paraphrase close to
+ * its source is often traced both ways). A semantic check that cannot run refuses: fail closed.
+ */
+async function screenAlone(document: string, detect: SpanDetector, semantic: SemanticDetector | undefined): Promise<TrainingScreen> {
+  const words = detect(document).spans;
+  if (!semantic) return screenSpans(words);
+  try {
+    return screenSpans([...words, ...(await semantic(document))]);
+  } catch (err) {
+    const screen = screenSpans(words);
+    const reason: PolicyReason = { rule: ADMISSION_RULE, message: `cannot be screened for rewordings of restricted outputs: ${(err as Error).message}` };
+    return { admitted: false, reasons: [...screen.reasons, reason], origins: screen.origins };
+  }
+}
+
+export function createTrainingAdmission(detect: SpanDetector, windowOptions: RecentWindowOptions = {}, semantic?: SemanticDetector): TrainingAdmission {
   const windows = new RecentWindows(windowOptions);
   return {
-    screen(messages, completion, scope?: WindowScope) {
+    async screen(messages, completion, scope?: WindowScope) {
       const document = withDecodedRuns(feedDocument(messages, completion));
-      const alone = screenDocument(document, detect);
+      const alone = await screenAlone(document, detect, semantic);
       if (!alone.admitted || !scope) return alone;
       const context = windows.context(scope);
       if (context.length > 0) {

@@ -37,10 +37,10 @@ t.test('admission refuses a record whose restricted span only appears after earl
     return { restricted: spans.length > 0, spans };
   };
   const admission = createTrainingAdmission(detect);
-  t.equal(admission.screen([{ role: 'user', content: 'SEC' }], 'answer one', alice).admitted, true, 'the first piece alone');
-  t.equal(admission.screen([{ role: 'user', content: 'RET' }], 'answer two', carol).admitted, true, 'another scope has no window with it');
-  const second = admission.screen([{ role: 'user', content: 'RET' }], 'answer two', alice);
+  t.equal((await admission.screen([{ role: 'user', content: 'SEC' }], 'answer one', alice)).admitted, true, 'the first piece alone');
+  t.equal((await admission.screen([{ role: 'user', content: 'RET' }], 'answer two', carol)).admitted, true, 'another scope has no window with it');
+  const second = await admission.screen([{ role: 'user', content: 'RET' }], 'answer two', alice);
   t.equal(second.admitted, false, 'the second piece with the first');
   t.match(second.reasons[0].message, /decision d1.*pieced together with 1 earlier training record/);
-  t.equal(admission.screen([{ role: 'user', content: 'RET' }], 'x').admitted, true, 'no scope, no window');
+  t.equal((await admission.screen([{ role: 'user', content: 'RET' }], 'x')).admitted, true, 'no scope, no window');
 });

@@ -134,7 +134,7 @@ export function fakeStages(opts: FakeOptions = {}): FakeStages {
       close: async () => undefined,
     },
     admission: {
-      screen: () => {
+      screen: async () => {
         if (opts.throwIn === 'admission') throw new RangeError('Maximum call stack size exceeded');
         return { admitted: true, reasons: [], origins: [] };
       },

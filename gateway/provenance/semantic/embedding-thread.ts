@@ -1,0 +1,60 @@
+// The gateway's side of the embedding thread: started on first use (a gateway that never serves a
+// restricted output or screens a training record never loads the model), one request per batch,
+// answers matched by id. The thread is unref'd, so an idle gateway can exit.
+import { Worker } from 'node:worker_threads';
+import type { EmbedReply, EmbedRequest, EmbedWorkerData } from './embed-messages.js';
+
+const fromSource = import.meta.url.endsWith('.ts');
+const workerFile = new URL(fromSource ? './embed-worker.ts' : './embed-worker.js', import.meta.url);
+// Run from source (tsx, tap), the thread registers tsx's loader itself: Node 20 does not hand a
+// thread the module hooks its parent registered. Built (dist/), it is plain JavaScript.
+const sourceBootstrap = `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(workerFile.href)}); });`;
+
+export class EmbeddingThread {
+  #worker: Worker | null = null;
+  #next = 1;
+  readonly #pending = new Map<number, { resolve: (v: Float32Array) => void; reject: (e: Error) => void }>();
+
+  constructor(private readonly data: EmbedWorkerData) {}
+
+  #start(): Worker {
+    const w = fromSource ? new Worker(sourceBootstrap, { eval: true, workerData: this.data, stdout: false, stderr: false }) : new Worker(workerFile, { workerData: this.data, stdout: false, stderr: false });
+    w.on('message', (reply: EmbedReply) => {
+      const p = this.#pending.get(reply.id);
+      if (!p) return;
+      this.#pending.delete(reply.id);
+      if ('error' in reply) p.reject(new Error(reply.error));
+      else p.resolve(reply.vectors);
+    });
+    const fail = (err: Error) => {
+      this.#worker = null;
+      for (const p of this.#pending.values()) p.reject(err);
+      this.#pending.clear();
+    };
+    w.on('error', (err) => fail(new Error(`the embedding thread failed: ${err.message}`)));
+    w.on('exit', (code) => fail(new Error(`the embedding thread exited (${code})`)));
+    w.unref();
+    return w;
+  }
+
+  /** One unit vector per text, back to back. */
+  embed(texts: string[]): Promise<Float32Array> {
+    if (texts.length === 0) return Promise.resolve(new Float32Array(0));
+    const worker = (this.#worker ??= this.#start());
+    const id = this.#next++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      // A pending request keeps the gateway's process alive; none pending, the thread does not.
+      worker.ref();
+      worker.postMessage({ id, texts } satisfies EmbedRequest);
+    }).finally(() => {
+      if (this.#pending.size === 0) this.#worker?.unref();
+    }) as Promise<Float32Array>;
+  }
+
+  async close(): Promise<void> {
+    const w = this.#worker;
+    this.#worker = null;
+    if (w) await w.terminate();
+  }
+}

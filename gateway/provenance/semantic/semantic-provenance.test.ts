@@ -1,0 +1,60 @@
+import t from 'tap';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { paraphrase } from '../../mock-upstream/paraphrase.js';
+import { createSemanticProvenance, DEFAULT_MODEL_DIR, DEFAULT_THRESHOLD } from './semantic-provenance.js';
+
+const restricted =
+  'Lighthouses were built along dangerous coasts to warn ships away from rocks and shoals. Their keepers lived in isolation for months, trimming the wicks and polishing the great lenses every evening. ' +
+  'When storms came, a keeper might stay awake through the night to keep the light burning, knowing that sailors depended on it. ' +
+  'Automation in the twentieth century replaced most keepers, and today many towers are museums that remember their lonely work.';
+// The mock teacher's deterministic rewrite: WordNet synonyms, clauses reordered.
+const reworded = paraphrase(restricted);
+const unrelated =
+  'The committee approved the annual budget after a long debate about road repairs and school funding. Several members asked for a detailed report on spending before the next meeting in March. ' +
+  'The mayor thanked the volunteers who organised the spring festival and announced new opening hours for the public library.';
+
+t.test('a restricted output is traced by meaning, with decision, licence and similarity; unrelated text and trainable outputs are not', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'termsgate-semantic-'));
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+  const semantic = await createSemanticProvenance({ dataDir, modelDir: DEFAULT_MODEL_DIR });
+  t.equal(semantic.unavailable, null);
+  semantic.remember({ decisionId: 'd-restricted', text: restricted, licence: 'openai-terms', licenceClass: 'not-for-competing-models', trainable: false });
+  semantic.remember({ decisionId: 'd-trainable', text: unrelated, licence: 'apache-2.0', trainable: true });
+  // No flush: spans() waits for the index's high-water mark itself.
+  const spans = await semantic.spans(reworded);
+  t.ok(spans.length > 0, 'the reworded text is traced');
+  t.match(spans[0], { origin: 'semantic', decision_id: 'd-restricted', licence: 'openai-terms', licence_class: 'not-for-competing-models', restricted: true });
+  t.ok(spans.every((s) => s.score >= DEFAULT_THRESHOLD && s.score <= 1));
+  t.same(await semantic.spans(unrelated), [], 'a trainable output is not indexed, and unrelated text is not traced');
+  t.equal(semantic.size.outputs, 1);
+  await semantic.close();
+
+  // Reopened: the saved graph and the log give the same answers.
+  const again = await createSemanticProvenance({ dataDir, modelDir: DEFAULT_MODEL_DIR });
+  t.equal(again.size.outputs, 1);
+  t.match((await again.spans(reworded))[0], { decision_id: 'd-restricted' });
+  await again.close();
+});
+
+t.test('a missing model makes checks fail closed with a reason', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'termsgate-semantic-'));
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+  const semantic = await createSemanticProvenance({ dataDir, modelDir: join(dataDir, 'no-model') });
+  t.match(semantic.unavailable, /model is missing \(model\.onnx, tokenizer\.json/);
+  await t.rejects(semantic.spans('any text'), /make setup/);
+  await semantic.close();
+});
+
+t.test('a public licence passage an output quotes is not traced to it by meaning', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'termsgate-semantic-'));
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+  const mit = (createRequire(import.meta.url)('spdx-license-list/full') as Record<string, { licenseText: string }>).MIT.licenseText.replace(/\s+/g, ' ');
+  const semantic = await createSemanticProvenance({ dataDir, modelDir: DEFAULT_MODEL_DIR });
+  semantic.remember({ decisionId: 'd-quoting', text: `${restricted}\n\n${mit}`, licence: 'openai-terms', trainable: false });
+  t.same(await semantic.spans(mit), [], 'the licence text is public');
+  t.match((await semantic.spans(reworded))[0], { decision_id: 'd-quoting' }, "the output's own text is still traced");
+  await semantic.close();
+});

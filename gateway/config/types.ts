@@ -170,6 +170,12 @@ export interface Config {
       threshold?: number;
       /** Folder holding model.onnx and tokenizer.json; .models/all-minilm-l6-v2-q in the package when absent. */
       modelDir?: string;
+      /** Inference threads of the embedding worker. */
+      threads: number;
+      /** The longest admission waits for the index to catch up; past it the record is refused for training. */
+      waitMs: number;
+      /** Restricted outputs waiting to be indexed at most; one more makes admission refuse until a restart. */
+      maxBacklog: number;
     };
   };
   /** The distillation-signature monitor's alerts. */

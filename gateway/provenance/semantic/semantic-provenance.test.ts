@@ -58,3 +58,19 @@ t.test('a public licence passage an output quotes is not traced to it by meaning
   t.match((await semantic.spans(reworded))[0], { decision_id: 'd-quoting' }, "the output's own text is still traced");
   await semantic.close();
 });
+
+t.test('bounded: admission waits for the index at most waitMs, and a backlog past maxBacklog fails closed', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'termsgate-semantic-'));
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+  const semantic = await createSemanticProvenance({ dataDir, modelDir: DEFAULT_MODEL_DIR, waitMs: 100, maxBacklog: 40 });
+  // Far more than 100 ms of embedding: 30 restricted outputs of several windows each.
+  for (let i = 0; i < 30; i++) semantic.remember({ decisionId: `d-${i}`, text: `${restricted} ${i}`, licence: 'openai-terms', trainable: false });
+  const started = Date.now();
+  await t.rejects(semantic.spans(reworded), /the meaning index is \d+ restricted outputs behind and did not catch up within provenance\.semantic\.waitMs \(100 ms\)/);
+  t.ok(Date.now() - started < 5_000, 'the refusal came at the wait bound, not after the backlog');
+  t.equal(semantic.unavailable, null, 'a slow index refuses one record; it is not broken');
+  for (let i = 30; i < 45; i++) semantic.remember({ decisionId: `d-${i}`, text: `${restricted} ${i}`, licence: 'openai-terms', trainable: false });
+  t.match(semantic.unavailable, /more than provenance\.semantic\.maxBacklog \(40\) restricted outputs were waiting/, 'one output past the backlog bound: fail closed');
+  await t.rejects(semantic.spans(reworded), /maxBacklog/);
+  await semantic.close();
+});

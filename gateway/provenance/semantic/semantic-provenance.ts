@@ -66,6 +66,10 @@ export interface SemanticOptions {
   readOnly?: boolean;
   /** Inference threads in the embedding thread. */
   threads?: number;
+  /** The longest spans() waits for the index to catch up before it refuses (provenance.semantic.waitMs). */
+  waitMs?: number;
+  /** Restricted outputs waiting to be indexed at most (provenance.semantic.maxBacklog). */
+  maxBacklog?: number;
   onError?: (err: unknown) => void;
 }
 
@@ -103,6 +107,10 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
     return out;
   }
 
+  const waitMs = options.waitMs ?? 10_000;
+  const maxBacklog = options.maxBacklog ?? 20_000;
+  /** Outputs remembered and not yet indexed: the memory the queue holds, and how far behind admission would wait. */
+  let backlog = 0;
   const queue = new BatchQueue<SemanticRemember>({
     maxItems: 16,
     async write(batch) {
@@ -117,6 +125,7 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
         const bytes = Buffer.concat(encoded);
         await writer?.append(bytes);
         logBytes += bytes.length;
+        backlog -= batch.length;
       } catch (err) {
         // Fail closed: an output that could not be indexed could later pass unseen.
         unavailable = `a restricted output could not be indexed by meaning (${(err as Error).message}), so training admission refuses until the gateway restarts`;
@@ -134,11 +143,20 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
     },
     remember(args) {
       if (args.trainable || unavailable !== null) return;
+      if (backlog >= maxBacklog) {
+        // Not indexed, so it could later pass unseen: fail closed rather than hold an unbounded queue.
+        unavailable = `more than provenance.semantic.maxBacklog (${maxBacklog}) restricted outputs were waiting to be indexed by meaning, so one could not be; training admission refuses until the gateway restarts`;
+        onError(new Error(unavailable));
+        return;
+      }
+      backlog++;
       queue.push(args).catch(onError);
     },
     async spans(text) {
       if (unavailable) throw new Error(unavailable);
-      await queue.flush();
+      if (!(await caughtUp(queue.flush(), waitMs))) {
+        throw new Error(`the meaning index is ${backlog} restricted outputs behind and did not catch up within provenance.semantic.waitMs (${waitMs} ms), so this record is not admitted for training`);
+      }
       if (unavailable) throw new Error(unavailable);
       const windows = ownWindows(text, slidingWindows(text));
       if (windows.length === 0 || index.windows === 0) return [];
@@ -161,3 +179,17 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
     },
   };
 }
+
+/** Whether `flushed` settles within `ms`: admission waits for the high-water mark, but not without end. */
+async function caughtUp(flushed: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([flushed.then(() => true as const), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+

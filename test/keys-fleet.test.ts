@@ -1,21 +1,19 @@
 // Keys in a fleet: two gateway processes (dist/gateway/cli/main.js start, so `npx tsc` first) share a
 // PostgreSQL key store. A key created through one works at once on both and stops on both within 5 s
 // of its revocation. Needs the PostgreSQL of scripts/setup-services.sh (or TERMSGATE_TEST_PG).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import t from 'tap';
 import { demoConfig } from '../gateway/config/demo.js';
 import { packageRoot } from '../gateway/core/package-root.js';
 import { startMockUpstream } from '../gateway/mock-upstream/index.js';
 import { until } from './support/until.js';
+import { startGatewayProcess } from './support/gateway-process.js';
 
 const PG_URL = process.env.TERMSGATE_TEST_PG ?? 'postgres://termsgate:termsgate@127.0.0.1:54329/termsgate';
-const main = fileURLToPath(new URL('../dist/gateway/cli/main.js', import.meta.url));
 const providerKey = 'sk-provider-' + randomBytes(8).toString('hex');
 const adminToken = 'tga-fleet-' + randomBytes(12).toString('hex');
 const schema = 'tg_keys_fleet_' + randomBytes(4).toString('hex');
@@ -39,26 +37,7 @@ async function startReplica(t: Tap.Test): Promise<string> {
   });
   config.policy.dir = join(packageRoot, 'policies');
   config.keyStore = { backend: 'postgres', postgresUrl: PG_URL, schema, pollMs: 500 };
-  const configFile = join(dataDir, 'config.json');
-  writeFileSync(configFile, JSON.stringify(config));
-  const proc: ChildProcess = spawn(process.execPath, [main, 'start', '--config', configFile], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, TERMSGATE_FLEET_PROVIDER_KEY: providerKey, OTEL_SDK_DISABLED: 'true', TERMSGATE_LOG_LEVEL: 'info' },
-  });
-  let out = '';
-  proc.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  proc.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-  const exited = new Promise((resolve) => proc.once('exit', resolve));
-  t.teardown(async () => {
-    proc.kill('SIGTERM');
-    await exited;
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-  for (let waited = 0; !/termsgate listening on (\S+)/.test(out); waited += 50) {
-    if (proc.exitCode !== null || waited > 60_000) throw new Error(`gateway did not start:\n${out}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return /termsgate listening on (\S+)/.exec(out)![1];
+  return startGatewayProcess(t, config, { TERMSGATE_FLEET_PROVIDER_KEY: providerKey });
 }
 
 const chat = (url: string, key: string) =>

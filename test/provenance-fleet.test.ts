@@ -2,12 +2,11 @@
 // first) share it through PostgreSQL. An output served by one replica is traced by a scan on the other,
 // by its fingerprint alone (marks stripped), and a scan of the other's data directory finds it too.
 // Needs the PostgreSQL of scripts/setup-services.sh (or TERMSGATE_TEST_PG).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import t from 'tap';
 import { demoConfig } from '../gateway/config/demo.js';
@@ -15,9 +14,9 @@ import { packageRoot } from '../gateway/core/package-root.js';
 import { startMockUpstream } from '../gateway/mock-upstream/index.js';
 import { stripInvisible } from '../gateway/provenance/watermark-reader.js';
 import { indexed } from './support/until.js';
+import { cliMain, startGatewayProcess } from './support/gateway-process.js';
 
 const PG_URL = process.env.TERMSGATE_TEST_PG ?? 'postgres://termsgate:termsgate@127.0.0.1:54329/termsgate';
-const main = fileURLToPath(new URL('../dist/gateway/cli/main.js', import.meta.url));
 const providerKey = 'sk-provider-' + randomBytes(8).toString('hex');
 const adminToken = 'tga-fleet-' + randomBytes(12).toString('hex');
 const virtualKey = 'tg-fleet-' + randomBytes(12).toString('hex');
@@ -42,26 +41,8 @@ async function startReplica(t: Tap.Test): Promise<{ url: string; adminToken: str
   });
   config.policy.dir = join(packageRoot, 'policies');
   config.provenanceIndex = { backend: 'postgres', postgresUrl: PG_URL, schema, followMs: 300 };
-  const configFile = join(dataDir, 'config.json');
-  writeFileSync(configFile, JSON.stringify(config));
-  const proc: ChildProcess = spawn(process.execPath, [main, 'start', '--config', configFile], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, TERMSGATE_FLEET_PROVIDER_KEY: providerKey, OTEL_SDK_DISABLED: 'true', TERMSGATE_LOG_LEVEL: 'info' },
-  });
-  let out = '';
-  proc.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  proc.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-  const exited = new Promise((resolve) => proc.once('exit', resolve));
-  t.teardown(async () => {
-    proc.kill('SIGTERM');
-    await exited;
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-  for (let waited = 0; !/termsgate listening on (\S+)/.test(out); waited += 50) {
-    if (proc.exitCode !== null || waited > 60_000) throw new Error(`gateway did not start:\n${out}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { url: /termsgate listening on (\S+)/.exec(out)![1], adminToken, dataDir };
+  const url = await startGatewayProcess(t, config, { TERMSGATE_FLEET_PROVIDER_KEY: providerKey });
+  return { url, adminToken, dataDir };
 }
 
 async function serve(url: string, prompt: string): Promise<{ id: string; text: string }> {
@@ -93,6 +74,6 @@ t.test('an output served by one replica is traced by a scan on the other', async
 
   const file = join(b.dataDir, 'scan.jsonl');
   writeFileSync(file, JSON.stringify({ text: stripInvisible(fromA.text) }) + '\n');
-  const scan = spawnSync(process.execPath, [main, 'provenance', 'scan', file, '--field', 'text', '--format', 'jsonl', '--data-dir', b.dataDir], { encoding: 'utf8' });
+  const scan = spawnSync(process.execPath, [cliMain, 'provenance', 'scan', file, '--field', 'text', '--format', 'jsonl', '--data-dir', b.dataDir], { encoding: 'utf8' });
   t.match(JSON.parse(scan.stdout.split('\n')[0]), { decision_id: fromA.id }, "the scan CLI on B's data directory finds A's output");
 });

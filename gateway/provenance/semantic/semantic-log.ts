@@ -9,8 +9,9 @@ import { decodeOutput, type SemanticOutput } from './semantic-record.js';
 import { readFramedLog } from '../framed-log.js';
 
 
-export function semanticLogPath(dataDir: string): string {
-  return join(dataDir, 'provenance', 'semantic.log');
+/** The log of one gateway process, or of one of several workers sharing the data directory (each indexes what it serves). */
+export function semanticLogPath(dataDir: string, worker?: number): string {
+  return join(dataDir, 'provenance', worker === undefined ? 'semantic.log' : `semantic-${worker}.log`);
 }
 
 /** Calls `each` for every intact record with its end offset; returns the valid prefix's size. */

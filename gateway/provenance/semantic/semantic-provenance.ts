@@ -70,6 +70,8 @@ export interface SemanticOptions {
   waitMs?: number;
   /** Restricted outputs waiting to be indexed at most (provenance.semantic.maxBacklog). */
   maxBacklog?: number;
+  /** The worker slot when several workers share the data directory: each keeps its own log and graph, never appending to another's. */
+  worker?: number;
   onError?: (err: unknown) => void;
 }
 
@@ -87,8 +89,8 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
   const threshold = options.threshold ?? DEFAULT_THRESHOLD;
   const onError = options.onError ?? ((err: unknown) => process.stderr.write(`semantic provenance: ${String(err)}\n`));
   let unavailable = modelMissing(options.modelDir);
-  const logPath = semanticLogPath(options.dataDir);
-  const snapshot = join(options.dataDir, 'provenance', 'semantic.usearch');
+  const logPath = semanticLogPath(options.dataDir, options.worker);
+  const snapshot = logPath.replace(/\.log$/, '.usearch');
   let index = new SemanticIndex();
   index.loadSnapshot(snapshot);
   let { validBytes, fileBytes } = readSemanticLog(logPath, (output, end) => index.add(output, end));

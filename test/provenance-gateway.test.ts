@@ -67,7 +67,8 @@ t.test('marks with altered payloads are reported as forged, never as genuine', a
   const planted = `A note written by hand${run} about kites and clouds and the wind over the hills.`;
   const [partly, wholly, alone] = await detect([oneForged.join(''), allForged.join(''), planted]);
   t.match(partly, { marks: { forged: 1 }, restricted: true }, 'one forged mark among genuine ones is counted and restricts');
-  t.notOk(wholly.spans.some((s: { origin: string; status: string }) => s.origin !== 'fingerprint' && s.status === 'genuine'), 'altered marks never vouch for the text');
+  // Text traced by its content (words or meaning) is still traced; what altered marks must never do is vouch.
+  t.notOk(wholly.spans.some((s: { origin: string; status: string }) => (s.origin === 'watermark' || s.origin === 'both') && s.status === 'genuine'), 'altered marks never vouch for the text');
   t.match(wholly, { marks: { forged: runStarts.length }, restricted: true }, 'every altered mark counted as forged');
   t.match(alone, { status: 'forged', decision_id: null, restricted: true }, 'a forged mark alone: reported forged');
 });

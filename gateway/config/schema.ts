@@ -408,6 +408,12 @@ export const configSchema = {
               default: 10_000,
               description: 'How long training admission waits for the index to catch up with every restricted output served before the call; past it the record is refused for training (fail closed) and the answer goes out without it.',
             },
+            maxRecordChars: {
+              type: 'integer',
+              minimum: 1_024,
+              default: 131_072,
+              description: 'The longest training record (prompt and answer as stored) checked by meaning: every window is one model pass, so a longer record is refused for training (fail closed) rather than hold its answer for minutes.',
+            },
             maxBacklog: {
               type: 'integer',
               minimum: 1,

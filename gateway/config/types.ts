@@ -176,6 +176,8 @@ export interface Config {
       waitMs: number;
       /** Restricted outputs waiting to be indexed at most; one more makes admission refuse until a restart. */
       maxBacklog: number;
+      /** The longest record checked by meaning; a longer one is refused for training. */
+      maxRecordChars: number;
     };
   };
   /** The distillation-signature monitor's alerts. */

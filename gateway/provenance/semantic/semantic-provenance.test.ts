@@ -74,3 +74,16 @@ t.test('bounded: admission waits for the index at most waitMs, and a backlog pas
   await t.rejects(semantic.spans(reworded), /maxBacklog/);
   await semantic.close();
 });
+
+t.test('bounded: a record longer than maxRecordChars is refused, not embedded window by window', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'termsgate-semantic-'));
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+  const semantic = await createSemanticProvenance({ dataDir, modelDir: DEFAULT_MODEL_DIR, maxRecordChars: 4_096 });
+  semantic.remember({ decisionId: 'd-restricted', text: restricted, licence: 'openai-terms', trainable: false });
+  const long = `${unrelated} `.repeat(40);
+  const started = Date.now();
+  await t.rejects(semantic.spans(long), /too long to be checked by meaning \(\d+ characters, more than provenance\.semantic\.maxRecordChars, 4096\)/);
+  t.ok(Date.now() - started < 5_000, 'refused at once');
+  t.ok((await semantic.spans(reworded)).length > 0, 'a record within the bound is checked');
+  await semantic.close();
+});

@@ -70,6 +70,8 @@ export interface SemanticOptions {
   waitMs?: number;
   /** Restricted outputs waiting to be indexed at most (provenance.semantic.maxBacklog). */
   maxBacklog?: number;
+  /** The longest text spans() checks (provenance.semantic.maxRecordChars); a longer one is refused. */
+  maxRecordChars?: number;
   /** The worker slot when several workers share the data directory: each keeps its own log and graph, never appending to another's. */
   worker?: number;
   onError?: (err: unknown) => void;
@@ -111,6 +113,7 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
 
   const waitMs = options.waitMs ?? 10_000;
   const maxBacklog = options.maxBacklog ?? 20_000;
+  const maxRecordChars = options.maxRecordChars ?? 131_072;
   /** Outputs remembered and not yet indexed: the memory the queue holds, and how far behind admission would wait. */
   let backlog = 0;
   const queue = new BatchQueue<SemanticRemember>({
@@ -160,8 +163,13 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
         throw new Error(`the meaning index is ${backlog} restricted outputs behind and did not catch up within provenance.semantic.waitMs (${waitMs} ms), so this record is not admitted for training`);
       }
       if (unavailable) throw new Error(unavailable);
+      if (index.windows === 0) return [];
+      // The record's own windows are embedded too, one model pass each: a bound on what one call may cost.
+      if (text.length > maxRecordChars) {
+        throw new Error(`the record is too long to be checked by meaning (${text.length} characters, more than provenance.semantic.maxRecordChars, ${maxRecordChars}), so it is not admitted for training`);
+      }
       const windows = ownWindows(text, slidingWindows(text));
-      if (windows.length === 0 || index.windows === 0) return [];
+      if (windows.length === 0) return [];
       const nearest = index.nearest(await embed(windows));
       const spans: SemanticSpan[] = [];
       windows.forEach((w, i) => {

@@ -96,10 +96,13 @@ t.test('gateway → feed → runner: only permitted, verified data trains the st
   t.ok(existsSync(python), 'training-runner/.venv exists (scripts/setup-python.sh)');
   t.ok(existsSync(cli), 'dist/ is built');
   const work = await mkdtemp(join(tmpdir(), 'tg-training-e2e-'));
-  t.teardown(() => rm(work, { recursive: true, force: true }));
   const gateway = await startGateway(join(work, 'gateway-data'));
-  t.teardown(() => {
+  // The gateway writes its last index snapshot and checkpoint while it stops: its folder goes once it has exited.
+  t.teardown(async () => {
+    const exited = gateway.proc.exitCode !== null ? Promise.resolve() : new Promise((resolve) => gateway.proc.once('exit', resolve));
     gateway.proc.kill('SIGTERM');
+    await exited;
+    await rm(work, { recursive: true, force: true });
   });
 
   // Traffic: every model gets calls; only the trainable ones may reach the feed.

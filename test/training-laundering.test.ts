@@ -132,7 +132,9 @@ t.test('the admin detect API returns the same spans', async (t) => {
   });
   const body = (await res.json()) as { results: any[] };
   const traced = body.results[0].spans.filter((s: any) => s.origin !== 'none');
-  t.same(traced.map((s: any) => [s.decision_id, s.restricted]).sort(), [[gpt2.id, true], [qwen.id, false]].sort());
+  // Each output once, whether traced by one span or several (words and meaning may both find the restricted one).
+  const outputs = [...new Set(traced.map((s: any) => JSON.stringify([s.decision_id, s.restricted])))].map((j) => JSON.parse(j as string));
+  t.same(outputs.sort(), [[gpt2.id, true], [qwen.id, false]].sort());
 });
 
 async function detectOne(text: string): Promise<any> {

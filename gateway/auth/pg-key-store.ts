@@ -5,6 +5,7 @@
 import pg from 'pg';
 import type { StoredKey } from './key-record.js';
 import type { KeyStore } from './key-store.js';
+import { underAdvisoryLock } from '../core/pg-advisory-lock.js';
 
 const LOCK_KEY = 0x7467_6b79; // "tgky": serialises key writes, so versions commit in order
 
@@ -48,21 +49,7 @@ export async function openPgKeyStore(opts: PgKeyStoreOptions): Promise<PgKeyStor
 }
 
 /** Runs `work` in a transaction holding the key store's advisory lock. */
-async function locked<T>(pool: pg.Pool, work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-  const c = await pool.connect();
-  try {
-    await c.query('BEGIN');
-    await c.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
-    const result = await work(c);
-    await c.query('COMMIT');
-    return result;
-  } catch (err) {
-    await c.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    c.release();
-  }
-}
+const locked = <T>(pool: pg.Pool, work: (c: pg.PoolClient) => Promise<T>): Promise<T> => underAdvisoryLock(pool, LOCK_KEY, work);
 
 export class PgKeyStore implements KeyStore {
   readonly #byId = new Map<string, StoredKey>();

@@ -4,6 +4,7 @@
 import pg from 'pg';
 import type { FeedRecord, Permit } from './permit.js';
 import type { FeedStore, SignedRecord } from './feed-store.js';
+import { underAdvisoryLock } from '../core/pg-advisory-lock.js';
 
 const LOCK_KEY = 0x7467_6665; // "tgfe": serialises feed appends across replicas
 
@@ -19,19 +20,8 @@ CREATE TABLE IF NOT EXISTS training_feed (
 export async function openPgFeedStore(opts: { connectionString: string } | { pool: pg.Pool }): Promise<FeedStore> {
   const owned = 'connectionString' in opts;
   const pool = owned ? new pg.Pool({ connectionString: opts.connectionString, max: 4 }) : opts.pool;
-  const client = await pool.connect();
-  try {
-    // Creation races between replicas starting together; the lock makes it one at a time.
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
-    await client.query(SCHEMA);
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  // Creation races between replicas starting together; the lock makes it one at a time.
+  await underAdvisoryLock(pool, LOCK_KEY, (client) => client.query(SCHEMA));
   return new PgFeedStore(pool, owned);
 }
 
@@ -41,11 +31,8 @@ class PgFeedStore implements FeedStore {
     private readonly owned: boolean,
   ) {}
 
-  async append(batch: SignedRecord[]): Promise<number> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
+  append(batch: SignedRecord[]): Promise<number> {
+    return underAdvisoryLock(this.pool, LOCK_KEY, async (client) => {
       const { rows } = await client.query<{ last: string }>('SELECT coalesce(max(seq), 0) AS last FROM training_feed');
       const first = Number(rows[0].last) + 1;
       await client.query(
@@ -53,14 +40,8 @@ class PgFeedStore implements FeedStore {
          SELECT * FROM unnest($1::bigint[], $2::text[], $3::jsonb[], $4::text[])`,
         [batch.map((_, i) => first + i), batch.map((r) => r.id), batch.map((r) => JSON.stringify(r.permit)), batch.map((r) => r.exampleJson)],
       );
-      await client.query('COMMIT');
       return first + batch.length - 1;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async read(afterSeq: number, limit: number): Promise<FeedRecord[]> {

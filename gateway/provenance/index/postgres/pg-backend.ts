@@ -8,6 +8,7 @@
 import pg from 'pg';
 import type { BackendOutput, IndexBackend } from '../index-backend.js';
 import { LmdbBackend } from '../lmdb/lmdb-backend.js';
+import { underAdvisoryLock } from '../../../core/pg-advisory-lock.js';
 import { decodeOutput, type FingerprintKind } from '../stored-output.js';
 
 const LOCK_KEY = 0x7467_6669; // "tgfi": serialises index appends across replicas
@@ -35,20 +36,15 @@ export interface PgIndexOptions {
 
 export async function openPgIndexBackend(options: PgIndexOptions): Promise<PgIndexBackend> {
   const pool = new pg.Pool({ connectionString: options.url, options: `-c search_path=${options.schema}`, max: 2 });
-  const client = await pool.connect();
   try {
     // Creation races between replicas starting together; the lock makes it one at a time.
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
-    await client.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
-    await client.query(SCHEMA);
-    await client.query('COMMIT');
+    await underAdvisoryLock(pool, LOCK_KEY, async (client) => {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
+      await client.query(SCHEMA);
+    });
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
     await pool.end();
     throw err;
-  } finally {
-    client.release();
   }
   const backend = new PgIndexBackend(pool, new LmdbBackend({ path: options.path }), options.followMs ?? 1000);
   await backend.follow();
@@ -90,10 +86,7 @@ export class PgIndexBackend implements IndexBackend {
 
   /** Inserts the batch as rows, then follows (so this replica's own outputs are local when it resolves). */
   async write(batch: BackendOutput[]): Promise<void> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
+    await underAdvisoryLock(this.#pool, LOCK_KEY, async (client) => {
       const { rows } = await client.query<{ last: string }>('SELECT coalesce(max(seq), 0) AS last FROM provenance_outputs');
       const first = Number(rows[0].last) + 1;
       await client.query('INSERT INTO provenance_outputs (seq, served_at, output) SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::bytea[])', [
@@ -101,13 +94,7 @@ export class PgIndexBackend implements IndexBackend {
         batch.map((o) => new Date(decodeOutput(o.encoded)!.time)),
         batch.map((o) => o.encoded),
       ]);
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
     await this.follow();
   }
 

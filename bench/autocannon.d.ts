@@ -12,6 +12,8 @@ declare module 'autocannon' {
     overallRate?: number;
     timeout?: number;
     pipelining?: number;
+    /** Each request passes through setupRequest, which may replace its body. */
+    requests?: { setupRequest?: (req: Record<string, unknown>) => Record<string, unknown> }[];
   }
 
   interface Result {

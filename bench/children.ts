@@ -38,7 +38,8 @@ export interface Child {
   logFile: string;
   /** Resolves when the process exits, with its code or signal. */
   exited: Promise<string>;
-  stop(): Promise<void>;
+  /** SIGTERM, then SIGKILL after `graceMs` (5 s by default). */
+  stop(graceMs?: number): Promise<void>;
 }
 
 export function startChild(opts: {
@@ -77,9 +78,9 @@ export function startChild(opts: {
     pid: child.pid ?? -1,
     logFile,
     exited,
-    async stop() {
+    async stop(graceMs = 5_000) {
       killGroup(child, 'SIGTERM');
-      const done = await Promise.race([exited.then(() => true), sleep(5_000).then(() => false)]);
+      const done = await Promise.race([exited.then(() => true), sleep(graceMs).then(() => false)]);
       if (!done) {
         killGroup(child, 'SIGKILL');
         await Promise.race([exited, sleep(2_000)]);

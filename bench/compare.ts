@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { measureFirstToken } from './first-token.js';
-import { runLoad, type LoadResult, type Target } from './load.js';
+import { runLoad, type LoadOptions, type LoadResult, type Target } from './load.js';
 import type { BenchOptions } from './options.js';
 import { cpuSample, cpuSecondsBetween, RssSampler } from './proc-stats.js';
 import { selfTimes, type Profile } from './profile-summary.js';
@@ -24,7 +24,7 @@ function describe(run: LoadResult): string {
 }
 
 /** One measured load window, with the CPU time of the system's process tree sampled at its start and end. */
-async function measuredLoad(pid: number, target: Target, load: { connections: number; durationS: number; body: string }): Promise<LoadResult> {
+async function measuredLoad(pid: number, target: Target, load: LoadOptions): Promise<LoadResult> {
   const before = cpuSample(pid);
   const run = await runLoad(target, load);
   const after = cpuSample(pid);
@@ -44,10 +44,12 @@ async function loadModes(name: string, target: Target, pid: number, opts: BenchO
     // Streams under load arrive unpaced: paced by the mock's timers on a busy 2-core machine, the
     // timers' jitter, not the systems, would set the figures. Pacing is kept for first-token timing.
     const body = chatBody(stream);
+    let asked = 0;
+    const nextBody = opts.uniquePrompts ? () => chatBody(stream, 0, asked++) : undefined;
     const runs: LoadResult[] = [];
     for (const connections of opts.concurrencies) {
-      await runLoad(target, { connections, durationS: opts.warmupS, body });
-      const run = await measuredLoad(pid, target, { connections, durationS: opts.durationS, body });
+      await runLoad(target, { connections, durationS: opts.warmupS, body, nextBody });
+      const run = await measuredLoad(pid, target, { connections, durationS: opts.durationS, body, nextBody });
       say(`${name} ${mode} c=${connections}: ${describe(run)}`);
       runs.push(run);
     }
@@ -105,6 +107,8 @@ async function measureSystem(spec: SystemSpec, ctx: BenchContext, directTarget: 
 }
 
 export const PROFILE_CONNECTIONS = 50;
+/** Long enough for termsgate's drain deadline and the closing of its stores. */
+const PROFILE_EXIT_MS = 40_000;
 
 /**
  * termsgate once more under node --cpu-prof for one non-streaming load window; the top functions by
@@ -117,22 +121,25 @@ export async function profileTermsgate(ctx: BenchContext, opts: BenchOptions, to
   mkdirSync(dir, { recursive: true });
   const system = await spec.start({ ...ctx, termsgateNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
   const body = chatBody(false);
+  let asked = 0;
+  const nextBody = opts.uniquePrompts ? () => chatBody(false, 0, asked++) : undefined;
   let run: LoadResult;
   let fromUs: number;
   let toUs: number;
   try {
     const problem = await probe(system.target, false);
     if (problem) throw new Error(problem);
-    await runLoad(system.target, { connections: PROFILE_CONNECTIONS, durationS: opts.warmupS, body });
+    await runLoad(system.target, { connections: PROFILE_CONNECTIONS, durationS: opts.warmupS, body, nextBody });
     fromUs = Number(process.hrtime.bigint() / 1000n);
-    run = await runLoad(system.target, { connections: PROFILE_CONNECTIONS, durationS: opts.durationS, body });
+    run = await runLoad(system.target, { connections: PROFILE_CONNECTIONS, durationS: opts.durationS, body, nextBody });
     toUs = Number(process.hrtime.bigint() / 1000n);
   } finally {
-    // The profile is written when termsgate exits on SIGTERM.
-    await system.stop();
+    // The profiles are written when termsgate exits on SIGTERM, after its drain and the closing of its stores.
+    await system.stop(PROFILE_EXIT_MS);
   }
-  const file = readdirSync(dir).find((n) => n.endsWith('.cpuprofile'));
-  if (!file) throw new Error(`no .cpuprofile written into ${dir} (termsgate did not exit cleanly?)`);
+  // One profile per thread (CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile): thread 0 is the event loop.
+  const file = readdirSync(dir).find((n) => n.endsWith('.cpuprofile') && n.split('.')[4] === '0');
+  if (!file) throw new Error(`no profile of the main thread written into ${dir} (termsgate did not exit within ${PROFILE_EXIT_MS} ms?)`);
   const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Profile;
   let rows = selfTimes(profile, { fromUs, toUs, dropIdle: true, root: ctx.repoRoot });
   const windowOnly = rows.length > 0;

@@ -14,6 +14,8 @@ export interface LoadOptions {
   connections: number;
   durationS: number;
   body: string;
+  /** A body per request instead of `body` (each call a different prompt, so each answer differs). */
+  nextBody?: () => string;
   /** Requests per second over all connections; unset for as fast as the target answers. */
   overallRate?: number;
   /** Counts 2xx answers as they arrive, for a caller that samples during the run (the soak). */
@@ -52,6 +54,7 @@ export function runLoad(target: Target, opts: LoadOptions): Promise<LoadResult> 
         method: 'POST',
         headers: { 'content-type': 'application/json', ...target.headers },
         body: opts.body,
+        ...(opts.nextBody ? { requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: opts.nextBody!() }) }] } : {}),
         connections: opts.connections,
         duration: opts.durationS,
         overallRate: opts.overallRate,

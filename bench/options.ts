@@ -26,6 +26,8 @@ export interface BenchOptions {
   workers: number[];
   /** Only the worker-scaling table. */
   workersOnly: boolean;
+  /** Every call asks a different question, so every answer is a new output to index (the default repeats one prompt). */
+  uniquePrompts: boolean;
 }
 
 export const usage = `usage: node dist/bench/run.js [options]
@@ -48,7 +50,9 @@ export const usage = `usage: node dist/bench/run.js [options]
   --workers 1,2           rows of the worker-scaling table: termsgate with server.workers N on the
                           PostgreSQL stores (TERMSGATE_BENCH_PG, default the local test database),
                           non-streaming, 50 connections, --duration (default 1,2; 0 = off)
-  --workers-only          only the worker-scaling table (results in latest-workers.json)`;
+  --workers-only          only the worker-scaling table (results in latest-workers.json)
+  --unique-prompts        every call asks a different question, so every answer differs (by default all
+                          calls repeat one prompt, and the mock provider repeats its answer)`;
 
 function list(value: string | undefined): string[] | null {
   return value === undefined ? null : value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -91,6 +95,7 @@ export function parseOptions(argv: string[], defaultOut: string): BenchOptions {
       'profile-top': { type: 'string' },
       workers: { type: 'string' },
       'workers-only': { type: 'boolean', default: false },
+      'unique-prompts': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -115,5 +120,6 @@ export function parseOptions(argv: string[], defaultOut: string): BenchOptions {
     profileTop: profileTop(values['profile-top'], quick),
     workers: values.workers === '0' ? [] : (list(values.workers) ?? ['1', '2']).map((w) => positive('workers', w, 1)),
     workersOnly: values['workers-only'] === true,
+    uniquePrompts: values['unique-prompts'] === true,
   };
 }

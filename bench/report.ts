@@ -198,6 +198,8 @@ export interface ReportExtras {
   /** Why the profile is missing, when it was asked for. */
   profileProblem?: string;
   classification?: string | null;
+  /** Every call asked a different question (--unique-prompts). */
+  uniquePrompts?: boolean;
 }
 
 export function markdown(results: SystemResult[], extras: ReportExtras = {}): string {
@@ -220,6 +222,12 @@ export function markdown(results: SystemResult[], extras: ReportExtras = {}): st
     const h = r.halfPeak!;
     lines.push('', `${r.name} at half its peak (${f(h.rate, 0)} req/s fixed rate): p50 ${f(h.p50Ms, 3)} ms vs mock direct ${f(h.directP50Ms, 3)} ms → added ${signed(h.addedP50Ms, 3)} ms.`);
   }
+  lines.push(
+    '',
+    extras.uniquePrompts
+      ? 'Load: every call asks a different question (--unique-prompts), so every answer is a new restricted output that termsgate fingerprints and indexes by meaning.'
+      : 'Load: every call repeats one prompt, and the mock provider repeats its answer; termsgate indexes a repeated answer once (run with --unique-prompts for every answer new).',
+  );
   if (rows.some((r) => r.cpuPerCallS !== null)) {
     lines.push(
       '',

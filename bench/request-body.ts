@@ -21,13 +21,15 @@ export const model = 'gpt-4o-mini';
  * directive (`mock:chunk-delay=N` in the last user message), so streams arrive as separate writes
  * while non-streaming answers stay one write.
  */
-export function chatBody(stream: boolean, chunkDelayMs = 0): string {
+export function chatBody(stream: boolean, chunkDelayMs = 0, variant?: number): string {
   const directive = stream && chunkDelayMs > 0 ? ` mock:chunk-delay=${chunkDelayMs}` : '';
+  // A variant numbers the report, so the mock provider (seeded by the prompt) answers differently.
+  const asked = variant === undefined ? prompt : prompt.replace('batch reports.', `batch reports (ticket ${variant}).`);
   return JSON.stringify({
     model,
     messages: [
       { role: 'system', content: 'You are a concise senior engineer.' },
-      { role: 'user', content: prompt + directive },
+      { role: 'user', content: asked + directive },
     ],
     max_tokens: 128,
     stream,

@@ -123,7 +123,7 @@ async function main(): Promise<number> {
       opts.workers.length > 0 && (opts.systems === null || opts.systems.includes(TERMSGATE))
         ? await workerScaling(ctx, { workers: opts.workers, connections: WORKERS_CONNECTIONS, durationS: opts.durationS, warmupS: opts.warmupS })
         : null;
-    const table = markdown(results, { profile, profileProblem, classification: classification?.markdown }) + (scaling ? `\n\n${workerScalingMarkdown(scaling, cpus().length)}\n` : '');
+    const table = markdown(results, { profile, profileProblem, classification: classification?.markdown, uniquePrompts: opts.uniquePrompts }) + (scaling ? `\n\n${workerScalingMarkdown(scaling, cpus().length)}\n` : '');
     process.stdout.write(`\n${table}\n`);
     const suffix = opts.quick ? '-quick' : '';
     write(opts.outDir, [`${day}${suffix}.json`, `latest${suffix}.json`], {

@@ -30,7 +30,8 @@ export interface RunningSystem {
   pid: number;
   /** termsgate's data directory (audit, provenance, …), for the soak's disk figures. */
   dataDir?: string;
-  stop(): Promise<void>;
+  /** SIGTERM, then SIGKILL after `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 export interface SystemSpec {
@@ -51,7 +52,7 @@ async function ready(child: Child, url: string, timeoutMs: number, ok?: (status:
 }
 
 function running(child: Child, target: Target): RunningSystem {
-  return { target, pid: child.pid, stop: () => child.stop() };
+  return { target, pid: child.pid, stop: (graceMs) => child.stop(graceMs) };
 }
 
 const direct: SystemSpec = {

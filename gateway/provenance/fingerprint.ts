@@ -28,13 +28,31 @@ export interface Word {
   end: number;
 }
 
+/** Tokens up to this long have their forms remembered: words repeat (Zipf), and a token's forms cost a dozen Unicode passes. */
+const CACHED_TOKEN_CHARS = 48;
+const CACHED_TOKENS = 65_536;
+const NO_FORMS: readonly string[] = [];
+let formsOfToken = new Map<string, readonly string[]>();
+
+function formsOf(token: string): readonly string[] {
+  const cached = formsOfToken.get(token);
+  if (cached) return cached;
+  const forms = fingerprintForm(untangleToken(token)).match(WORD) ?? NO_FORMS;
+  if (token.length <= CACHED_TOKEN_CHARS) {
+    // Full: start again rather than track recency (a miss only costs the passes again).
+    if (formsOfToken.size >= CACHED_TOKENS) formsOfToken = new Map();
+    formsOfToken.set(token, forms);
+  }
+  return forms;
+}
+
 /** The text's words in fingerprint form (cheap rewordings undone: gateway/text/rewording.ts), each with where its token sits in the text. */
 export function fingerprintWords(text: string): Word[] {
   const words: Word[] = [];
   for (const token of unwrapText(text).matchAll(TOKEN)) {
     const start = token.index;
     const end = start + token[0].length;
-    for (const form of fingerprintForm(untangleToken(token[0])).match(WORD) ?? []) words.push({ form, start, end });
+    for (const form of formsOf(token[0])) words.push({ form, start, end });
   }
   return words;
 }

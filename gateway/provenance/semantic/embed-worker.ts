@@ -1,10 +1,19 @@
 // The embedding thread: inference blocks for milliseconds per window, so it never runs on the
 // gateway's event loop. Loads the model once, then answers one message per batch.
+import { constants, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadEmbedder } from './embedder.js';
 import type { EmbedReply, EmbedRequest, EmbedWorkerData } from './embed-messages.js';
 
 const { modelDir, threads } = workerData as EmbedWorkerData;
+// Lowest CPU priority for this thread alone (Linux nice is per thread; 0 names the calling one): the
+// event loop serving calls comes first, and indexing takes the idle cores. Admission still waits for
+// the index's high-water mark, so a slower index delays training records, never lets one through.
+try {
+  setPriority(0, constants.priority.PRIORITY_LOW);
+} catch {
+  // Not permitted here (some containers): indexing runs at the gateway's own priority.
+}
 const port = parentPort!;
 const ready = loadEmbedder(modelDir, threads);
 // Answers go in the order requests came, one batch at a time: the session is not re-entrant.

@@ -87,3 +87,26 @@ t.test('bounded: a record longer than maxRecordChars is refused, not embedded wi
   t.ok((await semantic.spans(reworded)).length > 0, 'a record within the bound is checked');
   await semantic.close();
 });
+
+t.test('an output served again is not embedded again: the trace names the first decision that served it under that licence', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'termsgate-semantic-'));
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+  const semantic = await createSemanticProvenance({ dataDir, modelDir: DEFAULT_MODEL_DIR });
+  for (let i = 0; i < 20; i++) semantic.remember({ decisionId: `d-same-${i}`, text: restricted, licence: 'openai-terms', trainable: false });
+  await semantic.flush();
+  t.equal(semantic.size.outputs, 1, 'twenty servings, one indexed output');
+  const ownWindows = semantic.size.windows;
+  t.match((await semantic.spans(reworded))[0], { decision_id: 'd-same-0' });
+  // The same text under another licence is a different source: indexed, and traceable to it.
+  semantic.remember({ decisionId: 'd-other-licence', text: restricted, licence: 'anthropic-terms', trainable: false });
+  await semantic.flush();
+  t.equal(semantic.size.outputs, 2);
+  // One new sentence among served ones: only that window is new, and it is traced to its own decision.
+  const extended = `${restricted} A second keeper kept a diary of every ship that passed, and the diary survives in a museum on the island, read by visitors each summer.`;
+  const windowsBefore = semantic.size.windows;
+  semantic.remember({ decisionId: 'd-extended', text: extended, licence: 'openai-terms', trainable: false });
+  await semantic.flush();
+  t.ok(semantic.size.windows > windowsBefore, 'the new window is indexed');
+  t.ok(semantic.size.windows - windowsBefore < ownWindows, 'and the served ones are not indexed again');
+  await semantic.close();
+});

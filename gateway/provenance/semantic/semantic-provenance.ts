@@ -13,6 +13,7 @@ import { SemanticIndex } from './semantic-index.js';
 import { readSemanticLog, SemanticLogWriter, semanticLogPath } from './semantic-log.js';
 import { encodeOutput } from './semantic-record.js';
 import { isPublicWindow } from './public-windows.js';
+import { SeenWindows } from './seen-windows.js';
 import { adjacentWindows, slidingWindows, type TextWindow } from './windows.js';
 
 /** Chosen on bench/provenance/evaluate.ts (README): unrelated windows of both corpora stay below it. */
@@ -116,19 +117,28 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
   const maxRecordChars = options.maxRecordChars ?? 131_072;
   /** Outputs remembered and not yet indexed: the memory the queue holds, and how far behind admission would wait. */
   let backlog = 0;
+  const seen = new SeenWindows();
   const queue = new BatchQueue<SemanticRemember>({
     maxItems: 16,
     async write(batch) {
       try {
         const encoded: Buffer[] = [];
         for (const args of batch) {
-          const vectors = await embed(ownWindows(args.text, slidingWindows(args.text)));
-          const output = { decisionId: args.decisionId, licence: args.licence, licenceClass: args.licenceClass ?? null, vectors };
+          const licenceClass = args.licenceClass ?? null;
+          // The whole output served before under this licence: not even cut into windows again.
+          const whole = SeenWindows.key(args.licence, licenceClass, args.text);
+          if (seen.has(whole)) continue;
+          seen.add(whole);
+          const fresh = ownWindows(args.text, slidingWindows(args.text)).map((w) => ({ w, key: SeenWindows.key(args.licence, licenceClass, w.text) })).filter(({ key }) => !seen.has(key));
+          if (fresh.length === 0) continue;
+          const vectors = await embed(fresh.map(({ w }) => w));
+          const output = { decisionId: args.decisionId, licence: args.licence, licenceClass, vectors };
           index.add(output);
           encoded.push(encodeOutput(output));
+          for (const { key } of fresh) seen.add(key);
         }
         const bytes = Buffer.concat(encoded);
-        await writer?.append(bytes);
+        if (bytes.length > 0) await writer?.append(bytes);
         logBytes += bytes.length;
         backlog -= batch.length;
       } catch (err) {

@@ -33,6 +33,8 @@ export function termsgateConfigYaml(opts: {
       },
     ],
     policy: { dir: opts.policyDir },
+    // What the README advises for a gateway under load: restricted outputs indexed by meaning on idle cores.
+    provenance: { semantic: { priority: 'low' } },
   };
   const extra = opts.extra;
   if (!extra) return stringify(config);

@@ -401,6 +401,12 @@ export const configSchema = {
             enabled: { type: 'boolean', default: true },
             threshold: { type: 'number', minimum: 0.5, maximum: 1, description: 'Cosine similarity at or above which a window traces to its nearest restricted output (default: the measured one, README).' },
             modelDir: { type: 'string', minLength: 1, description: 'Folder holding model.onnx and tokenizer.json (default: .models/all-minilm-l6-v2-q in the package, fetched by scripts/setup-models.sh).' },
+            priority: {
+              enum: ['normal', 'low'],
+              default: 'normal',
+              description:
+                "CPU priority of the embedding thread. 'low' (nice 19, that thread alone) lets the calls being served come first and indexes on idle cores: under sustained peak load the backlog grows and training admission waits for it (up to waitMs, then refuses), instead of every call slowing down.",
+            },
             threads: { type: 'integer', minimum: 1, maximum: 64, default: 1, description: 'Inference threads of the embedding worker: restricted outputs are indexed at about 6 a second per thread on a loaded 2-core machine (README).' },
             waitMs: {
               type: 'integer',

@@ -170,6 +170,8 @@ export interface Config {
       threshold?: number;
       /** Folder holding model.onnx and tokenizer.json; .models/all-minilm-l6-v2-q in the package when absent. */
       modelDir?: string;
+      /** CPU priority of the embedding thread: 'low' indexes on idle cores, after the calls being served. */
+      priority: 'normal' | 'low';
       /** Inference threads of the embedding worker. */
       threads: number;
       /** The longest admission waits for the index to catch up; past it the record is refused for training. */

@@ -2,11 +2,19 @@
 export interface EmbedWorkerData {
   modelDir: string;
   threads: number;
+  /** Run at the lowest CPU priority (provenance.semantic.priority: low). */
+  lowPriority: boolean;
 }
 
-export interface EmbedRequest {
-  id: number;
-  texts: string[];
+/** A restricted output to index: the thread cuts it into windows and embeds those not indexed before. */
+export interface OutputToIndex {
+  text: string;
+  licence: string;
+  licenceClass: string | null;
 }
 
-export type EmbedReply = { id: number; vectors: Float32Array } | { id: number; error: string };
+/** Texts to embed as they are (a record's windows), or outputs to cut, screen and embed. */
+export type EmbedRequest = { id: number; texts: string[] } | { id: number; outputs: OutputToIndex[] };
+
+/** Per output, the vectors of its windows that were new (empty when every window was indexed before). */
+export type EmbedReply = { id: number; vectors: Float32Array } | { id: number; indexed: Float32Array[] } | { id: number; error: string };

@@ -1,32 +1,69 @@
 // The embedding thread: inference blocks for milliseconds per window, so it never runs on the
-// gateway's event loop. Loads the model once, then answers one message per batch.
+// gateway's event loop. Loads the model once, then answers one message per batch. Restricted outputs
+// are cut into windows here too (sentence segmentation and normalisation cost about as much per
+// output as the rest of a call), so the event loop only hands over their text.
 import { constants, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadEmbedder } from './embedder.js';
-import type { EmbedReply, EmbedRequest, EmbedWorkerData } from './embed-messages.js';
+import { DIMENSIONS, loadEmbedder, type Embedder } from './embedder.js';
+import type { EmbedReply, EmbedRequest, EmbedWorkerData, OutputToIndex } from './embed-messages.js';
+import { ownWindows } from './public-windows.js';
+import { SeenWindows } from './seen-windows.js';
+import { slidingWindows } from './windows.js';
 
-const { modelDir, threads } = workerData as EmbedWorkerData;
+const { modelDir, threads, lowPriority } = workerData as EmbedWorkerData;
 // Lowest CPU priority for this thread alone (Linux nice is per thread; 0 names the calling one): the
 // event loop serving calls comes first, and indexing takes the idle cores. Admission still waits for
 // the index's high-water mark, so a slower index delays training records, never lets one through.
-try {
-  setPriority(0, constants.priority.PRIORITY_LOW);
-} catch {
-  // Not permitted here (some containers): indexing runs at the gateway's own priority.
+if (lowPriority) {
+  try {
+    setPriority(0, constants.priority.PRIORITY_LOW);
+  } catch {
+    // Not permitted here (some containers): indexing runs at the gateway's own priority.
+  }
 }
 const port = parentPort!;
 const ready = loadEmbedder(modelDir, threads);
+/** Windows per model run: large enough to batch, small enough to bound the tensors' memory. */
+const EMBED_BATCH = 32;
+const seen = new SeenWindows();
+
+async function embed(embedder: Embedder, texts: string[]): Promise<Float32Array> {
+  const out = new Float32Array(texts.length * DIMENSIONS);
+  for (let i = 0; i < texts.length; i += EMBED_BATCH) out.set(await embedder.embed(texts.slice(i, i + EMBED_BATCH)), i * DIMENSIONS);
+  return out;
+}
+
+/** The output's windows not indexed before under its licence, embedded; marked seen only once embedded. */
+async function index(embedder: Embedder, output: OutputToIndex): Promise<Float32Array> {
+  // The whole output served before under this licence: not even cut into windows again.
+  const whole = SeenWindows.key(output.licence, output.licenceClass, output.text);
+  if (seen.has(whole)) return new Float32Array(0);
+  const fresh = ownWindows(output.text, slidingWindows(output.text))
+    .map((w) => ({ text: w.text, key: SeenWindows.key(output.licence, output.licenceClass, w.text) }))
+    .filter(({ key }) => !seen.has(key));
+  const vectors = await embed(embedder, fresh.map((w) => w.text));
+  seen.add(whole);
+  for (const { key } of fresh) seen.add(key);
+  return vectors;
+}
+
 // Answers go in the order requests came, one batch at a time: the session is not re-entrant.
 let chain: Promise<unknown> = ready;
 port.on('message', (req: EmbedRequest) => {
   chain = chain.then(async () => {
     let reply: EmbedReply;
     try {
-      const vectors = await (await ready).embed(req.texts);
-      reply = { id: req.id, vectors };
+      const embedder = await ready;
+      if ('texts' in req) reply = { id: req.id, vectors: await embed(embedder, req.texts) };
+      else {
+        const indexed: Float32Array[] = [];
+        for (const output of req.outputs) indexed.push(await index(embedder, output));
+        reply = { id: req.id, indexed };
+      }
     } catch (err) {
       reply = { id: req.id, error: (err as Error).message ?? String(err) };
     }
-    port.postMessage(reply, 'vectors' in reply ? [reply.vectors.buffer as ArrayBuffer] : []);
+    const buffers = 'vectors' in reply ? [reply.vectors.buffer] : 'indexed' in reply ? reply.indexed.map((v) => v.buffer) : [];
+    port.postMessage(reply, buffers as ArrayBuffer[]);
   }, () => port.postMessage({ id: req.id, error: 'the embedding model could not be loaded' } satisfies EmbedReply));
 });

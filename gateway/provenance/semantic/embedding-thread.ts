@@ -2,7 +2,7 @@
 // restricted output or screens a training record never loads the model), one request per batch,
 // answers matched by id. The thread is unref'd, so an idle gateway can exit.
 import { Worker } from 'node:worker_threads';
-import type { EmbedReply, EmbedRequest, EmbedWorkerData } from './embed-messages.js';
+import type { EmbedReply, EmbedRequest, EmbedWorkerData, OutputToIndex } from './embed-messages.js';
 
 const fromSource = import.meta.url.endsWith('.ts');
 const workerFile = new URL(fromSource ? './embed-worker.ts' : './embed-worker.js', import.meta.url);
@@ -13,7 +13,7 @@ const sourceBootstrap = `import('tsx/esm/api').then((api) => { api.register(); r
 export class EmbeddingThread {
   #worker: Worker | null = null;
   #next = 1;
-  readonly #pending = new Map<number, { resolve: (v: Float32Array) => void; reject: (e: Error) => void }>();
+  readonly #pending = new Map<number, { resolve: (reply: EmbedReply) => void; reject: (e: Error) => void }>();
 
   constructor(private readonly data: EmbedWorkerData) {}
 
@@ -24,7 +24,7 @@ export class EmbeddingThread {
       if (!p) return;
       this.#pending.delete(reply.id);
       if ('error' in reply) p.reject(new Error(reply.error));
-      else p.resolve(reply.vectors);
+      else p.resolve(reply);
     });
     const fail = (err: Error) => {
       this.#worker = null;
@@ -38,18 +38,30 @@ export class EmbeddingThread {
   }
 
   /** One unit vector per text, back to back. */
-  embed(texts: string[]): Promise<Float32Array> {
-    if (texts.length === 0) return Promise.resolve(new Float32Array(0));
+  async embed(texts: string[]): Promise<Float32Array> {
+    if (texts.length === 0) return new Float32Array(0);
+    const reply = await this.#ask({ texts });
+    return 'vectors' in reply ? reply.vectors : new Float32Array(0);
+  }
+
+  /** Per output, the vectors of its windows not indexed before (see embed-worker.ts). */
+  async index(outputs: OutputToIndex[]): Promise<Float32Array[]> {
+    if (outputs.length === 0) return [];
+    const reply = await this.#ask({ outputs });
+    return 'indexed' in reply ? reply.indexed : [];
+  }
+
+  #ask(request: { texts: string[] } | { outputs: OutputToIndex[] }): Promise<EmbedReply> {
     const worker = (this.#worker ??= this.#start());
     const id = this.#next++;
-    return new Promise((resolve, reject) => {
+    return new Promise<EmbedReply>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       // A pending request keeps the gateway's process alive; none pending, the thread does not.
       worker.ref();
-      worker.postMessage({ id, texts } satisfies EmbedRequest);
+      worker.postMessage({ id, ...request } satisfies EmbedRequest);
     }).finally(() => {
       if (this.#pending.size === 0) this.#worker?.unref();
-    }) as Promise<Float32Array>;
+    });
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,7 @@
 // outputs quote most) is neither indexed nor traced by meaning.
 import { fingerprintWords, shingleHashesAt } from '../fingerprint.js';
 import { publicReference } from '../public-reference.js';
+import type { TextWindow } from './windows.js';
 
 /** At least this share of a window's shingles in the public reference makes it public. */
 const PUBLIC_SHARE = 0.5;
@@ -14,4 +15,9 @@ export function isPublicWindow(text: string): boolean {
   let shared = 0;
   for (const h of hashes) if (reference.has(h)) shared++;
   return shared / hashes.length >= PUBLIC_SHARE;
+}
+
+/** The windows of `text` that are not quotes of public text. */
+export function ownWindows(text: string, windows: TextWindow[]): TextWindow[] {
+  return windows.filter((w) => !isPublicWindow(text.slice(w.start, w.end)));
 }

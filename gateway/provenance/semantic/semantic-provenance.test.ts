@@ -1,5 +1,5 @@
 import t from 'tap';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -108,5 +108,18 @@ t.test('an output served again is not embedded again: the trace names the first 
   await semantic.flush();
   t.ok(semantic.size.windows > windowsBefore, 'the new window is indexed');
   t.ok(semantic.size.windows - windowsBefore < ownWindows, 'and the served ones are not indexed again');
+  await semantic.close();
+});
+
+t.test('priority low: the embedding thread alone runs at nice 19, so the event loop keeps its priority', { skip: process.platform !== 'linux' && 'per-thread nice is Linux' }, async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'termsgate-semantic-'));
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+  const niceOf = (task: string) => Number(readFileSync(`/proc/self/task/${task}/stat`, 'utf8').split(') ')[1].split(' ')[16]);
+  const semantic = await createSemanticProvenance({ dataDir, modelDir: DEFAULT_MODEL_DIR, lowPriority: true });
+  semantic.remember({ decisionId: 'd-low', text: restricted, licence: 'openai-terms', trainable: false });
+  t.match((await semantic.spans(reworded))[0], { decision_id: 'd-low' }, 'indexed and traced at low priority');
+  const niced = readdirSync('/proc/self/task').filter((task) => niceOf(task) === 19);
+  t.ok(niced.length >= 1, 'the embedding thread is niced');
+  t.equal(niceOf(String(process.pid)), 0, 'the main thread is not');
   await semantic.close();
 });

@@ -7,21 +7,18 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatchQueue } from '../../core/batch-queue.js';
 import { packageRoot } from '../../core/package-root.js';
-import { DIMENSIONS, MODEL_FILE, TOKENIZER_FILE } from './embedder.js';
+import { MODEL_FILE, TOKENIZER_FILE } from './embedder.js';
 import { EmbeddingThread } from './embedding-thread.js';
 import { SemanticIndex } from './semantic-index.js';
 import { readSemanticLog, SemanticLogWriter, semanticLogPath } from './semantic-log.js';
 import { encodeOutput } from './semantic-record.js';
-import { isPublicWindow } from './public-windows.js';
-import { SeenWindows } from './seen-windows.js';
-import { adjacentWindows, slidingWindows, type TextWindow } from './windows.js';
+import { ownWindows } from './public-windows.js';
+import { adjacentWindows, slidingWindows } from './windows.js';
 
 /** Chosen on bench/provenance/evaluate.ts (README): unrelated windows of both corpora stay below it. */
 export const DEFAULT_THRESHOLD = 0.85;
 /** Where scripts/setup-models.sh puts the model. */
 export const DEFAULT_MODEL_DIR = join(packageRoot, '.models', 'all-minilm-l6-v2-q');
-/** Windows per message to the thread: large enough to batch, small enough that a check is not stuck behind a long indexing batch. */
-const EMBED_BATCH = 32;
 
 export interface SemanticSpan {
   start: number;
@@ -67,6 +64,8 @@ export interface SemanticOptions {
   readOnly?: boolean;
   /** Inference threads in the embedding thread. */
   threads?: number;
+  /** The embedding thread at the lowest CPU priority (indexing on idle cores). */
+  lowPriority?: boolean;
   /** The longest spans() waits for the index to catch up before it refuses (provenance.semantic.waitMs). */
   waitMs?: number;
   /** Restricted outputs waiting to be indexed at most (provenance.semantic.maxBacklog). */
@@ -76,11 +75,6 @@ export interface SemanticOptions {
   /** The worker slot when several workers share the data directory: each keeps its own log and graph, never appending to another's. */
   worker?: number;
   onError?: (err: unknown) => void;
-}
-
-/** The windows that are not quotes of public text. */
-function ownWindows(text: string, windows: TextWindow[]): TextWindow[] {
-  return windows.filter((w) => !isPublicWindow(text.slice(w.start, w.end)));
 }
 
 export function modelMissing(modelDir: string): string | null {
@@ -104,39 +98,27 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
   }
   let logBytes = validBytes;
   const writer = options.readOnly ? null : await SemanticLogWriter.open(logPath, validBytes, fileBytes);
-  const thread = new EmbeddingThread({ modelDir: options.modelDir, threads: options.threads ?? 1 });
-
-  async function embed(windows: TextWindow[]): Promise<Float32Array> {
-    const out = new Float32Array(windows.length * DIMENSIONS);
-    for (let i = 0; i < windows.length; i += EMBED_BATCH) out.set(await thread.embed(windows.slice(i, i + EMBED_BATCH).map((w) => w.text)), i * DIMENSIONS);
-    return out;
-  }
+  const thread = new EmbeddingThread({ modelDir: options.modelDir, threads: options.threads ?? 1, lowPriority: options.lowPriority ?? false });
 
   const waitMs = options.waitMs ?? 10_000;
   const maxBacklog = options.maxBacklog ?? 20_000;
   const maxRecordChars = options.maxRecordChars ?? 131_072;
   /** Outputs remembered and not yet indexed: the memory the queue holds, and how far behind admission would wait. */
   let backlog = 0;
-  const seen = new SeenWindows();
   const queue = new BatchQueue<SemanticRemember>({
     maxItems: 16,
     async write(batch) {
       try {
+        const outputs = batch.map((args) => ({ text: args.text, licence: args.licence, licenceClass: args.licenceClass ?? null }));
+        const indexed = await thread.index(outputs);
         const encoded: Buffer[] = [];
-        for (const args of batch) {
-          const licenceClass = args.licenceClass ?? null;
-          // The whole output served before under this licence: not even cut into windows again.
-          const whole = SeenWindows.key(args.licence, licenceClass, args.text);
-          if (seen.has(whole)) continue;
-          seen.add(whole);
-          const fresh = ownWindows(args.text, slidingWindows(args.text)).map((w) => ({ w, key: SeenWindows.key(args.licence, licenceClass, w.text) })).filter(({ key }) => !seen.has(key));
-          if (fresh.length === 0) continue;
-          const vectors = await embed(fresh.map(({ w }) => w));
-          const output = { decisionId: args.decisionId, licence: args.licence, licenceClass, vectors };
+        batch.forEach((args, i) => {
+          // Nothing new: every window was indexed before under this licence (embed-worker.ts).
+          if (indexed[i].length === 0) return;
+          const output = { decisionId: args.decisionId, licence: outputs[i].licence, licenceClass: outputs[i].licenceClass, vectors: indexed[i] };
           index.add(output);
           encoded.push(encodeOutput(output));
-          for (const { key } of fresh) seen.add(key);
-        }
+        });
         const bytes = Buffer.concat(encoded);
         if (bytes.length > 0) await writer?.append(bytes);
         logBytes += bytes.length;
@@ -169,18 +151,18 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
     },
     async spans(text) {
       if (unavailable) throw new Error(unavailable);
+      // The record's own windows are embedded too, one model pass each: a bound on what one call may cost, known before any wait.
+      if (text.length > maxRecordChars) {
+        throw new Error(`the record is too long to be checked by meaning (${text.length} characters, more than provenance.semantic.maxRecordChars, ${maxRecordChars}), so it is not admitted for training`);
+      }
       if (!(await caughtUp(queue.flush(), waitMs))) {
         throw new Error(`the meaning index is ${backlog} restricted outputs behind and did not catch up within provenance.semantic.waitMs (${waitMs} ms), so this record is not admitted for training`);
       }
       if (unavailable) throw new Error(unavailable);
       if (index.windows === 0) return [];
-      // The record's own windows are embedded too, one model pass each: a bound on what one call may cost.
-      if (text.length > maxRecordChars) {
-        throw new Error(`the record is too long to be checked by meaning (${text.length} characters, more than provenance.semantic.maxRecordChars, ${maxRecordChars}), so it is not admitted for training`);
-      }
       const windows = ownWindows(text, slidingWindows(text));
       if (windows.length === 0) return [];
-      const nearest = index.nearest(await embed(windows));
+      const nearest = index.nearest(await thread.embed(windows.map((w) => w.text)));
       const spans: SemanticSpan[] = [];
       windows.forEach((w, i) => {
         const n = nearest[i];

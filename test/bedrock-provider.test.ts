@@ -87,7 +87,7 @@ t.test('an Anthropic caller on Bedrock: /v1/messages translated through OpenAI c
   t.ok(final.content[0].type === 'text' && final.content[0].text.length > 20, 'streamed text');
   t.ok(final.usage.output_tokens > 0, 'usage');
   t.equal(bedrock.received().at(-1)!.url, '/model/meta.llama3-1-8b-instruct-v1%3A0/converse-stream');
-  const refused = await anthropic.messages.create({ ...body, tools: [{ name: 'f', input_schema: { type: 'object' } }] }).catch((e: unknown) => e);
+  const refused = await anthropic.messages.create({ ...body, metadata: { user_id: 'u-1' } }).catch((e: unknown) => e);
   t.ok(refused instanceof Anthropic.BadRequestError, 'what Bedrock translation lacks is a 400 in the Anthropic shape');
-  t.match((refused as Error).message, /`tools`/);
+  t.match((refused as Error).message, /`user`/);
 });

@@ -14,7 +14,8 @@ import { errors as undiciErrors, type Dispatcher } from 'undici';
 import type { Config, ProviderConfig, RetryConfig } from '../config/types.js';
 import { providerKeys } from '../config/provider-keys.js';
 import { proxyCredentials } from '../config/proxy-environment.js';
-import { egressFor } from './egress.js';
+import { egressFor, tokenEgressFor } from './egress.js';
+import { tokenTransport } from './token-transport.js';
 import { bedrockSigner, type RequestSigner } from './aws-signer.js';
 import { awsCredentialChain, CredentialsUnavailable, entraBearer, googleBearer, type AuthHeaderSource, type Reveal } from './provider-credentials.js';
 import { awsEventStreamToSse } from './aws-event-stream.js';
@@ -107,6 +108,8 @@ export class Upstream {
     for (const [id, p] of Object.entries(config.providers)) {
       const url = new URL(p.baseUrl);
       const connections = p.maxConnections ?? config.limits.providerConnections ?? 128;
+      // The credential chains' token calls leave by the provider's proxy and CA bundle, as its calls do.
+      const tokens = () => tokenTransport(tokenEgressFor(id, p, env));
       this.#endpoints.set(id, {
         // The gate admits at most `connections` calls, so undici's own queue (unbounded, no deadline) stays empty.
         gate: new ConnectionGate({
@@ -134,8 +137,8 @@ export class Upstream {
         authHeaders: authHeadersFor(p, env),
         retry: p.retry ?? NO_RETRIES,
         azureApiVersion: p.kind === 'azure-openai' ? (p.apiVersion ?? AZURE_API_VERSION) : undefined,
-        sign: p.kind === 'bedrock' ? bedrockSigner(id, p.region, awsCredentialChain(id, reveal)) : undefined,
-        authSource: p.auth === 'google-adc' ? googleBearer(id, reveal) : p.auth === 'entra-id' ? entraBearer(id, reveal) : undefined,
+        sign: p.kind === 'bedrock' ? bedrockSigner(id, p.region, awsCredentialChain(id, reveal, tokens())) : undefined,
+        authSource: p.auth === 'google-adc' ? googleBearer(id, reveal, tokens()) : p.auth === 'entra-id' ? entraBearer(id, reveal, tokens()) : undefined,
         url,
       });
     }

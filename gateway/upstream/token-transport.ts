@@ -34,9 +34,11 @@ export interface TokenTransport {
   fetch: typeof fetch;
   /** For @azure/identity (`httpClient`). */
   azureHttpClient: AzureHttpClient;
+  /** Closes the dispatchers (the transport owns them). */
+  close(): Promise<void>;
 }
 
-/** `onNode` reaches link-local endpoints (a direct agent, made on first use, unless given). */
+/** `onNode` reaches link-local endpoints (a direct agent, made on first use, unless given). The transport owns both. */
 export function tokenTransport(egress: Dispatcher, onNode?: Dispatcher): TokenTransport {
   let direct = onNode;
   const via = (url: URL): Dispatcher => (LINK_LOCAL.test(url.hostname) ? (direct ??= new Agent()) : egress);
@@ -59,6 +61,9 @@ export function tokenTransport(egress: Dispatcher, onNode?: Dispatcher): TokenTr
         const res = await request(url, { method: req.method as Dispatcher.HttpMethod, headers: req.headers.toJSON(), body: req.body ?? undefined, dispatcher: via(url), signal: req.abortSignal });
         return { request: req, status: res.statusCode, headers: new AzureHeaders(flatHeaders(res.headers)), bodyAsText: await res.body.text() };
       },
+    },
+    async close() {
+      await Promise.all([egress.close(), direct?.close()]);
     },
   };
 }

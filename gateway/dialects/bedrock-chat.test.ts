@@ -115,6 +115,11 @@ t.test('response: text, tool calls, stop reasons, usage', async (t) => {
   });
   const r = bedrockChat.response({ output: { message: { content: [{ toolUse: { toolUseId: 'tooluse_1', name: 'get_weather', input: { city: 'Oslo' } } }] } }, stopReason: 'tool_use' }, 'm');
   t.match(r, { choices: [{ message: { content: null, tool_calls: [{ id: 'tooluse_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } }] }, finish_reason: 'tool_calls' }] });
+  const thought = bedrockChat.response({ output: { message: { content: [{ reasoningContent: { reasoningText: { text: 'Think.', signature: 's' } } }, { reasoningContent: { redactedContent: 'AAAA' } }, { text: 'Done.' }] } }, stopReason: 'end_turn' }, 'm');
+  t.match(thought, { choices: [{ message: { content: 'Done.', reasoning_content: 'Think.' } }] }, 'reasoning as reasoning_content (marked like text), never dropped into nothing');
+  const events = bedrockChat.streamEvents('m');
+  t.match(JSON.parse(events({ event: 'contentBlockDelta', data: '{"contentBlockIndex":0,"delta":{"reasoningContent":{"text":"Hm"}}}' })[0].data), { choices: [{ delta: { reasoning_content: 'Hm' } }] });
+  t.same(events({ event: 'contentBlockDelta', data: '{"contentBlockIndex":0,"delta":{"reasoningContent":{"signature":"s"}}}' }), [], 'a signature delta carries no text');
 });
 
 t.test('stream events and errors', async (t) => {

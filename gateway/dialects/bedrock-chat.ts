@@ -1,7 +1,7 @@
 // OpenAI chat completions ⇄ Amazon Bedrock's Converse and ConverseStream APIs. The request is built by
 // bedrock-request.ts (text, system, images, tools, tool calls and results, sampling settings; everything else a
-// 400 naming the field); this carries the answer back: text, `toolUse` blocks as tool calls, stop reasons and
-// usage, and the stream event by event (`contentBlockStart.start.toolUse` opens a tool call, its
+// 400 naming the field); this carries the answer back: text, reasoning, `toolUse` blocks as tool calls, stop
+// reasons and usage, and the stream event by event (`contentBlockStart.start.toolUse` opens a tool call, its
 // `contentBlockDelta.delta.toolUse.input` fragments are the arguments). The stream arrives as AWS's binary event
 // stream, which the upstream client re-frames as SSE (its events named by :event-type). Pure: no I/O.
 import { errorAnswerFor } from '../core/errors.js';
@@ -26,7 +26,9 @@ export const bedrockChat: ProviderTranslation = {
     const toolCalls = content.flatMap((c) =>
       isObject(c) && isObject(c.toolUse) ? [{ id: String(c.toolUse.toolUseId), type: 'function', function: { name: String(c.toolUse.name), arguments: JSON.stringify(c.toolUse.input ?? {}) } }] : [],
     );
+    const reasoning = content.map((c) => (isObject(c) && isObject(c.reasoningContent) ? reasoningText(c.reasoningContent) : '')).join('');
     const answer: Json = { role: 'assistant', content: text.length > 0 || toolCalls.length === 0 ? text : null, refusal: null };
+    if (reasoning) answer.reasoning_content = reasoning;
     if (toolCalls.length) answer.tool_calls = toolCalls;
     return {
       id: `chatcmpl-bedrock-${Date.now().toString(36)}`,
@@ -62,6 +64,7 @@ export const bedrockChat: ProviderTranslation = {
         case 'contentBlockDelta': {
           const d = isObject(json.delta) ? json.delta : {};
           if (typeof d.text === 'string') return d.text ? [delta({ content: d.text })] : [];
+          if (isObject(d.reasoningContent)) return typeof d.reasoningContent.text === 'string' && d.reasoningContent.text ? [delta({ reasoning_content: d.reasoningContent.text })] : [];
           const input = isObject(d.toolUse) && typeof d.toolUse.input === 'string' ? d.toolUse.input : '';
           return input && tools.has(block) ? [delta({ tool_calls: [{ index: tools.get(block), function: { arguments: input } }] })] : [];
         }
@@ -82,6 +85,11 @@ export const bedrockChat: ProviderTranslation = {
     return { status, text: JSON.stringify(errorAnswerFor(status, 'failed', 'openai', providerErrorMessage(text, `Bedrock answered ${status}`)).body) };
   },
 };
+
+/** A reasoning block's text (DeepSeek-R1, Claude's extended thinking on Bedrock), carried as `reasoning_content` and marked like text; redacted reasoning has none. */
+function reasoningText(block: Json): string {
+  return isObject(block.reasoningText) && typeof block.reasoningText.text === 'string' ? block.reasoningText.text : '';
+}
 
 function finishReason(reason: unknown): string {
   switch (reason) {

@@ -80,19 +80,33 @@ export function bedrockReply(model: string, stream: boolean, body: JsonBody, ctx
   // Like Claude on Bedrock, a short sentence before the tool call.
   const text = call ? answer.preamble : answer.text;
   const toolUse = call && { toolUseId: `tooluse_${call.id}`, name: call.name };
+  // A reasoning model (DeepSeek-R1 on Bedrock) answers a reasoningContent block first.
+  const reasoning = answer.reasoning;
   if (!stream) {
-    const content = [{ text }, ...(call ? [{ toolUse: { ...toolUse, input: JSON.parse(call.arguments) } }] : [])];
+    const content = [
+      ...(reasoning === undefined ? [] : [{ reasoningContent: { reasoningText: { text: reasoning, signature: REASONING_SIGNATURE } } }]),
+      { text },
+      ...(call ? [{ toolUse: { ...toolUse, input: JSON.parse(call.arguments) } }] : []),
+    ];
     return { kind: 'json', status: 200, body: { output: { message: { role: 'assistant', content } }, stopReason, usage: usage(prompt, answer), metrics: { latencyMs: 1 } } };
   }
+  const first = reasoning === undefined ? 0 : 1;
   const frames = [
     event('messageStart', { role: 'assistant' }),
-    ...splitChunks(text).map((piece) => event('contentBlockDelta', { contentBlockIndex: 0, delta: { text: piece } })),
-    event('contentBlockStop', { contentBlockIndex: 0 }),
+    ...(reasoning === undefined
+      ? []
+      : [
+          ...splitChunks(reasoning).map((piece) => event('contentBlockDelta', { contentBlockIndex: 0, delta: { reasoningContent: { text: piece } } })),
+          event('contentBlockDelta', { contentBlockIndex: 0, delta: { reasoningContent: { signature: REASONING_SIGNATURE } } }),
+          event('contentBlockStop', { contentBlockIndex: 0 }),
+        ]),
+    ...splitChunks(text).map((piece) => event('contentBlockDelta', { contentBlockIndex: first, delta: { text: piece } })),
+    event('contentBlockStop', { contentBlockIndex: first }),
     ...(call
       ? [
-          event('contentBlockStart', { contentBlockIndex: 1, start: { toolUse } }),
-          ...(call.arguments.match(/[\s\S]{1,8}/g) ?? []).map((input) => event('contentBlockDelta', { contentBlockIndex: 1, delta: { toolUse: { input } } })),
-          event('contentBlockStop', { contentBlockIndex: 1 }),
+          event('contentBlockStart', { contentBlockIndex: first + 1, start: { toolUse } }),
+          ...(call.arguments.match(/[\s\S]{1,8}/g) ?? []).map((input) => event('contentBlockDelta', { contentBlockIndex: first + 1, delta: { toolUse: { input } } })),
+          event('contentBlockStop', { contentBlockIndex: first + 1 }),
         ]
       : []),
     event('messageStop', { stopReason }),
@@ -100,6 +114,9 @@ export function bedrockReply(model: string, stream: boolean, body: JsonBody, ctx
   ];
   return { kind: 'sse', frames, contentType: 'application/vnd.amazon.eventstream' };
 }
+
+// Bedrock signs reasoning blocks; the mock's signature only has the right shape.
+const REASONING_SIGNATURE = 'mock-reasoning-signature';
 
 function usage(prompt: Prompt, answer: Answer) {
   const { input, output } = countsOf(prompt.inputText, answer);

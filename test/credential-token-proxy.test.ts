@@ -118,6 +118,12 @@ t.test('AWS web identity (EKS IRSA): STS AssumeRoleWithWebIdentity leaves by the
     t.equal(bedrock.received().at(-1)!.headers['x-amz-security-token'], sessionToken, "the call is signed with STS's session credentials");
     t.ok(proxy.tunnels.some((tn) => tn.target === new URL(bedrock.url).host), 'and the provider call took the same proxy');
     t.same(proxy.refused, [], 'every call was a CONNECT tunnel');
+    const echoed = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'llama-bedrock', messages: [{ role: 'user', content: 'fail mock:status=400 mock:echo-key' }] }),
+    }).then((r) => r.text());
+    t.notOk(echoed.includes(sessionToken) || echoed.includes(aws.secretAccessKey), "STS's secrets are canaries a provider echoing them cannot carry to the caller");
   });
 });
 

@@ -37,6 +37,9 @@ t.test('each SDK shape goes through the egress; link-local endpoints go direct',
   t.equal(azure.bodyAsText, '{"access_token":"b"}');
   t.equal(azure.headers.get('Content-Type'), 'application/json', 'case-insensitive headers');
 
+  const probe = { url: 'http://169.254.169.254/metadata/instance', method: 'GET', timeout: 50, headers: { toJSON: () => ({}) } } as unknown as Parameters<typeof transport.azureHttpClient.sendRequest>[0];
+  onNode.get('http://169.254.169.254').intercept({ path: '/metadata/instance', method: 'GET' }).reply(200, '{}').delay(60_000);
+  await t.rejects(transport.azureHttpClient.sendRequest(probe), 'an Azure request keeps its own timeout (the metadata probe)');
   const imds = await transport.fetch('http://169.254.169.254/metadata/identity/oauth2/token?resource=x');
   t.equal(imds.status, 200, 'the metadata endpoint answered on the direct dispatcher');
   egress.assertNoPendingInterceptors();

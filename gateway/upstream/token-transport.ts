@@ -58,7 +58,9 @@ export function tokenTransport(egress: Dispatcher, onNode?: Dispatcher): TokenTr
       async sendRequest(req: AzureRequest): Promise<AzureResponse> {
         if (req.body !== undefined && req.body !== null && typeof req.body !== 'string') throw new Error('a token request with a body that is not text');
         const url = new URL(req.url);
-        const res = await request(url, { method: req.method as Dispatcher.HttpMethod, headers: req.headers.toJSON(), body: req.body ?? undefined, dispatcher: via(url), signal: req.abortSignal });
+        // The request's own timeout kept: @azure/identity probes the instance metadata endpoint with a short one.
+        const signals = [req.abortSignal as AbortSignal | undefined, req.timeout > 0 ? AbortSignal.timeout(req.timeout) : undefined].filter((x) => x !== undefined);
+        const res = await request(url, { method: req.method as Dispatcher.HttpMethod, headers: req.headers.toJSON(), body: req.body ?? undefined, dispatcher: via(url), signal: signals.length ? AbortSignal.any(signals) : undefined });
         return { request: req, status: res.statusCode, headers: new AzureHeaders(flatHeaders(res.headers)), bodyAsText: await res.body.text() };
       },
     },

@@ -184,6 +184,29 @@ t.test('property: an assistant turn’s tool calls reach Converse and come back 
   );
 });
 
+t.test('property: an Anthropic caller’s tool_use blocks reach Converse through the chain and come back as they went', async () => {
+  const chain = chained(openaiMessages('bedrock'), bedrockChat);
+  const toolId = fc.stringMatching(/^[A-Za-z0-9_-]{1,16}$/);
+  fc.assert(
+    fc.property(fc.array(fc.record({ id: toolId, name, args }), { minLength: 1, maxLength: 3 }), fc.string({ minLength: 1, maxLength: 20 }), (cs, text) => {
+      const uses = cs.map((c) => ({ type: 'tool_use', id: c.id, name: c.name, input: c.args }));
+      const sent = chain.request({
+        model: 'm',
+        max_tokens: 10,
+        tools: cs.map((c) => ({ name: c.name, input_schema: { type: 'object' } })),
+        messages: [{ role: 'user', content: 'go' }, { role: 'assistant', content: [{ type: 'text', text }, ...uses] }, { role: 'user', content: cs.map((c) => ({ type: 'tool_result', tool_use_id: c.id, content: 'ok' })) }],
+      }) as Json;
+      const [, turn, results] = sent.messages as Json[];
+      if ((results.content as Json[]).length !== cs.length) throw new Error('tool results lost');
+      const back = chain.response({ output: { message: turn }, stopReason: 'tool_use' }, 'm') as Json;
+      const blocks = (back.content as Json[]).filter((b) => b.type === 'tool_use').map((b) => ({ type: b.type, id: b.id, name: b.name, input: b.input }));
+      if (JSON.stringify(blocks) !== JSON.stringify(uses.map((u) => ({ ...u, input: JSON.parse(JSON.stringify(u.input)) })))) throw new Error('tool_use blocks changed');
+      if (back.stop_reason !== 'tool_use') throw new Error('stop reason changed');
+    }),
+    { numRuns: 150 },
+  );
+});
+
 t.test('property: a Converse answer streamed in any fragments is the same answer as whole', async () => {
   fc.assert(
     fc.property(calls, fc.string({ minLength: 1, maxLength: 20 }), fc.array(fc.nat(200), { maxLength: 6 }), (cs, text, cuts) => {

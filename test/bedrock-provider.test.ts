@@ -26,6 +26,7 @@ t.before(async () => {
     config.providers['bedrock-other'] = { kind: 'bedrock', baseUrl: otherAccount.url, region: aws.region, licence: 'llama-3.1-8b-instruct' };
     config.models['llama-bedrock'] = { provider: 'bedrock', upstreamModel: 'meta.llama3-1-8b-instruct-v1:0' };
     config.models['llama-other'] = { provider: 'bedrock-other', upstreamModel: 'meta.llama3-1-8b-instruct-v1:0' };
+    config.models['r1-bedrock'] = { provider: 'bedrock', upstreamModel: 'us.deepseek.r1-v1:0' };
   });
   client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: gw.key, maxRetries: 0 });
 });
@@ -53,6 +54,18 @@ t.test('ConverseStream: the binary event stream reaches the SDK as chunks, with 
   t.equal(finish, 'stop');
   t.ok(usage && usage.completion_tokens > 0, 'usage');
   t.equal(bedrock.received().at(-1)!.url, '/model/meta.llama3-1-8b-instruct-v1%3A0/converse-stream');
+});
+
+t.test('reasoningContent blocks (DeepSeek-R1 on Bedrock) reach the SDK as reasoning_content, streamed and not, marked in the same places', async (t) => {
+  const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: 'user', content: 'Why is the sky blue?' }];
+  const whole = await client.chat.completions.create({ model: 'r1-bedrock', messages });
+  const reasoning = (whole.choices[0].message as { reasoning_content?: string }).reasoning_content;
+  t.ok(reasoning && reasoning.length > 20, 'reasoning_content');
+  t.ok(whole.choices[0].message.content!.length > 20, 'and the answer');
+  let streamed = '';
+  for await (const chunk of await client.chat.completions.create({ model: 'r1-bedrock', messages, stream: true })) streamed += (chunk.choices[0]?.delta as { reasoning_content?: string } | undefined)?.reasoning_content ?? '';
+  const marks = (s: string) => s.replace(/(?:[\uFE00-\uFE0F]|\uDB40[\uDD00-\uDDEF])+/g, '§');
+  t.equal(marks(streamed), marks(reasoning!), 'the same reasoning streamed, marks in the same places');
 });
 
 t.test("Bedrock's errors: throttling is a 429; a signature another account refuses is the gateway's credential failing", async (t) => {
@@ -87,7 +100,7 @@ t.test('an Anthropic caller on Bedrock: /v1/messages translated through OpenAI c
   t.ok(final.content[0].type === 'text' && final.content[0].text.length > 20, 'streamed text');
   t.ok(final.usage.output_tokens > 0, 'usage');
   t.equal(bedrock.received().at(-1)!.url, '/model/meta.llama3-1-8b-instruct-v1%3A0/converse-stream');
-  const refused = await anthropic.messages.create({ ...body, tools: [{ name: 'f', input_schema: { type: 'object' } }] }).catch((e: unknown) => e);
+  const refused = await anthropic.messages.create({ ...body, metadata: { user_id: 'u-1' } }).catch((e: unknown) => e);
   t.ok(refused instanceof Anthropic.BadRequestError, 'what Bedrock translation lacks is a 400 in the Anthropic shape');
-  t.match((refused as Error).message, /`tools`/);
+  t.match((refused as Error).message, /`user`/);
 });

@@ -1,11 +1,12 @@
-// What carrying an OpenAI chat call to the Gemini API, Bedrock or Anthropic, or an Anthropic messages call to an
-// OpenAI-shaped provider (issue 24) adds to it, in microseconds: the request
+// What carrying an OpenAI chat call to the Gemini API, Bedrock (text, and tools) or Anthropic, or an Anthropic
+// messages call to an OpenAI-shaped provider or Bedrock (issue 24) adds to it, in microseconds: the request
 // translated once, and the answer translated back (whole, or per stream event). Run:
 //   npx tsx bench/upstream/translation.bench.ts
 import { geminiChat } from '../../gateway/dialects/gemini-chat.js';
 import { bedrockChat } from '../../gateway/dialects/bedrock-chat.js';
 import { anthropicChat } from '../../gateway/dialects/anthropic-chat.js';
 import { openaiMessages } from '../../gateway/dialects/openai-messages.js';
+import { chained } from '../../gateway/dialects/chained-translation.js';
 import { awsEventStreamToSse } from '../../gateway/upstream/aws-event-stream.js';
 import { EventStreamCodec } from '@smithy/eventstream-codec';
 
@@ -51,6 +52,42 @@ const reframe = awsEventStreamToSse();
 const events = bedrockChat.streamEvents('meta.llama3');
 measure('stream: one event-stream message → SSE (CRC-checked)', () => reframe(frame));
 measure('stream: one ConverseStream event → chat.completion.chunk', () => events({ event: 'contentBlockDelta', data: '{"contentBlockIndex":0,"delta":{"text":" word"}}' }));
+
+// Tools on Bedrock: three tools offered, one tool round in the history (an assistant call and its result).
+const schema = { type: 'object', properties: { city: { type: 'string', description: words(8) }, unit: { type: 'string', enum: ['c', 'f'] } }, required: ['city'] };
+const toolList = ['get_weather', 'get_time', 'find_place'].map((name) => ({ type: 'function', function: { name, description: words(12), parameters: schema } }));
+const toolRequest = {
+  ...request,
+  tools: toolList,
+  tool_choice: 'auto',
+  messages: [
+    ...request.messages,
+    { role: 'assistant', content: 'Checking.', tool_calls: [{ id: 'tooluse_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo","unit":"c"}' } }] },
+    { role: 'tool', tool_call_id: 'tooluse_1', content: words(30) },
+  ],
+};
+console.log(`(tool request ${(JSON.stringify(toolRequest).length / 1024).toFixed(1)} KB)`);
+measure('request: chat + 3 tools + a tool round (~3.9 KB) → Converse', () => bedrockChat.request(toolRequest));
+const toolAnswer = { output: { message: { role: 'assistant', content: [{ text: 'I will look.' }, { toolUse: { toolUseId: 'tooluse_2', name: 'get_weather', input: { city: 'Bergen', unit: 'c' } } }] } }, stopReason: 'tool_use', usage: { inputTokens: 420, outputTokens: 30, totalTokens: 450 } };
+measure('answer: Converse text + toolUse → chat.completion tool_calls', () => bedrockChat.response(toolAnswer, 'meta.llama3'));
+const toolEvents = bedrockChat.streamEvents('meta.llama3');
+toolEvents({ event: 'contentBlockStart', data: '{"contentBlockIndex":1,"start":{"toolUse":{"toolUseId":"tooluse_2","name":"get_weather"}}}' });
+measure('stream: one toolUse input fragment → tool_calls chunk', () => toolEvents({ event: 'contentBlockDelta', data: '{"contentBlockIndex":1,"delta":{"toolUse":{"input":"{\\"city\\":"}}}' }));
+const anthropicOnBedrock = chained(openaiMessages('bedrock'), bedrockChat);
+const anthropicToolRequest = {
+  model: 'm',
+  system: 'You are a careful assistant.',
+  max_tokens: 512,
+  tools: toolList.map((t) => ({ name: t.function.name, description: t.function.description, input_schema: schema })),
+  tool_choice: { type: 'auto' },
+  messages: [
+    ...request.messages.slice(1),
+    { role: 'assistant', content: [{ type: 'text', text: 'Checking.' }, { type: 'tool_use', id: 'tooluse_1', name: 'get_weather', input: { city: 'Oslo', unit: 'c' } }] },
+    { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'tooluse_1', content: words(30) }] },
+  ],
+};
+measure('request: Anthropic messages + tools (chained) → Converse', () => anthropicOnBedrock.request(anthropicToolRequest));
+measure('answer: Converse toolUse → Anthropic message (chained)', () => anthropicOnBedrock.response(toolAnswer, 'meta.llama3'));
 
 const messagesAnswer = { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-3-5-haiku', content: [{ type: 'text', text: words(200) }], stop_reason: 'end_turn', usage: { input_tokens: 420, output_tokens: 260 } };
 measure('request: chat (4 messages, ~2.4 KB) → Anthropic messages', () => anthropicChat.request(request));

@@ -1,9 +1,11 @@
-// OpenAI chat completions ⇄ Amazon Bedrock's Converse and ConverseStream APIs. Text, system and developer
-// messages, sampling settings and stop sequences are carried; what has no faithful counterpart here
-// (tools, images, several choices, logprobs, JSON mode) is refused with a 400 naming the field. The stream
-// arrives as AWS's binary event stream, which the upstream client re-frames as SSE (its events named by
-// :event-type). Pure: no I/O.
+// OpenAI chat completions ⇄ Amazon Bedrock's Converse and ConverseStream APIs. The request is built by
+// bedrock-request.ts (text, system, images, tools, tool calls and results, sampling settings; everything else a
+// 400 naming the field); this carries the answer back: text, reasoning, `toolUse` blocks as tool calls, stop
+// reasons and usage, and the stream event by event (`contentBlockStart.start.toolUse` opens a tool call, its
+// `contentBlockDelta.delta.toolUse.input` fragments are the arguments). The stream arrives as AWS's binary event
+// stream, which the upstream client re-frames as SSE (its events named by :event-type). Pure: no I/O.
 import { errorAnswerFor } from '../core/errors.js';
+import { converseRequest } from './bedrock-request.js';
 import { isObject } from './json-object.js';
 import { providerErrorMessage } from './provider-error.js';
 import { usageFromCounts } from './usage-counts.js';
@@ -12,44 +14,28 @@ import type { ProviderTranslation, SseEvent } from './types.js';
 
 type Json = Record<string, unknown>;
 
-const REFUSED = ['tools', 'functions', 'tool_choice', 'function_call', 'logprobs', 'top_logprobs', 'audio', 'modalities', 'prediction', 'logit_bias', 'response_format'];
-
 export const bedrockChat: ProviderTranslation = {
   path: (model, stream) => `/model/${encodeURIComponent(model)}/${stream ? 'converse-stream' : 'converse'}`,
 
-  request(body) {
-    for (const field of REFUSED) if (body[field] !== undefined && body[field] !== null) return `\`${field}\` is not supported for Bedrock models through termsgate`;
-    if (typeof body.n === 'number' && body.n !== 1) return '`n` other than 1 is not supported for Bedrock models through termsgate';
-    const system: Json[] = [];
-    const messages: Json[] = [];
-    for (const [i, m] of (Array.isArray(body.messages) ? body.messages : []).entries()) {
-      if (!isObject(m)) return `messages[${i}] must be an object`;
-      const text = textOf(m.content);
-      if (typeof text !== 'string') return `messages[${i}].content: ${text.error}`;
-      if (m.role === 'system' || m.role === 'developer') system.push({ text });
-      else if (m.role === 'user' || m.role === 'assistant') messages.push({ role: m.role, content: [{ text }] });
-      else return `messages[${i}].role \`${String(m.role).slice(0, 20)}\` is not supported for Bedrock models through termsgate`;
-    }
-    const config: Json = {};
-    const maxTokens = body.max_completion_tokens ?? body.max_tokens;
-    if (typeof maxTokens === 'number') config.maxTokens = maxTokens;
-    if (typeof body.temperature === 'number') config.temperature = body.temperature;
-    if (typeof body.top_p === 'number') config.topP = body.top_p;
-    if (typeof body.stop === 'string') config.stopSequences = [body.stop];
-    else if (Array.isArray(body.stop)) config.stopSequences = body.stop;
-    return { messages, ...(system.length ? { system } : {}), ...(Object.keys(config).length ? { inferenceConfig: config } : {}) };
-  },
+  request: converseRequest,
 
   response(json, model) {
     const message = isObject(json.output) && isObject(json.output.message) ? json.output.message : {};
     const content = Array.isArray(message.content) ? message.content : [];
     const text = content.map((c) => (isObject(c) && typeof c.text === 'string' ? c.text : '')).join('');
+    const toolCalls = content.flatMap((c) =>
+      isObject(c) && isObject(c.toolUse) ? [{ id: String(c.toolUse.toolUseId), type: 'function', function: { name: String(c.toolUse.name), arguments: JSON.stringify(c.toolUse.input ?? {}) } }] : [],
+    );
+    const reasoning = content.map((c) => (isObject(c) && isObject(c.reasoningContent) ? reasoningText(c.reasoningContent) : '')).join('');
+    const answer: Json = { role: 'assistant', content: text.length > 0 || toolCalls.length === 0 ? text : null, refusal: null };
+    if (reasoning) answer.reasoning_content = reasoning;
+    if (toolCalls.length) answer.tool_calls = toolCalls;
     return {
       id: `chatcmpl-bedrock-${Date.now().toString(36)}`,
       object: 'chat.completion',
       created: Math.floor(Date.now() / 1000),
       model,
-      choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: null, finish_reason: finishReason(json.stopReason) }],
+      choices: [{ index: 0, message: answer, logprobs: null, finish_reason: finishReason(json.stopReason) }],
       ...(isObject(json.usage) ? { usage: usageOf(json.usage) } : {}),
     };
   },
@@ -58,15 +44,29 @@ export const bedrockChat: ProviderTranslation = {
     const id = `chatcmpl-bedrock-${Date.now().toString(36)}`;
     const base = () => ({ id, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model });
     const chunk = (data: Json): SseEvent => ({ data: JSON.stringify({ ...base(), ...data }) });
+    const delta = (d: Json): SseEvent => chunk({ choices: [{ index: 0, delta: d, logprobs: null, finish_reason: null }] });
+    /** Bedrock's contentBlockIndex of a toolUse block → its OpenAI tool-call index. */
+    const tools = new Map<number, number>();
     return (ev: SseEvent): SseEvent[] => {
       const json = eventObject(ev);
       if (!json) return [];
+      const block = typeof json.contentBlockIndex === 'number' ? json.contentBlockIndex : 0;
       switch (ev.event) {
         case 'messageStart':
-          return [chunk({ choices: [{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }] })];
+          return [delta({ role: 'assistant', content: '' })];
+        case 'contentBlockStart': {
+          const use = isObject(json.start) && isObject(json.start.toolUse) ? json.start.toolUse : null;
+          if (!use) return [];
+          const call = tools.size;
+          tools.set(block, call);
+          return [delta({ tool_calls: [{ index: call, id: String(use.toolUseId), type: 'function', function: { name: String(use.name), arguments: '' } }] })];
+        }
         case 'contentBlockDelta': {
-          const text = isObject(json.delta) && typeof json.delta.text === 'string' ? json.delta.text : '';
-          return text ? [chunk({ choices: [{ index: 0, delta: { content: text }, logprobs: null, finish_reason: null }] })] : [];
+          const d = isObject(json.delta) ? json.delta : {};
+          if (typeof d.text === 'string') return d.text ? [delta({ content: d.text })] : [];
+          if (isObject(d.reasoningContent)) return typeof d.reasoningContent.text === 'string' && d.reasoningContent.text ? [delta({ reasoning_content: d.reasoningContent.text })] : [];
+          const input = isObject(d.toolUse) && typeof d.toolUse.input === 'string' ? d.toolUse.input : '';
+          return input && tools.has(block) ? [delta({ tool_calls: [{ index: tools.get(block), function: { arguments: input } }] })] : [];
         }
         case 'messageStop':
           return [chunk({ choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: finishReason(json.stopReason) }] })];
@@ -86,15 +86,9 @@ export const bedrockChat: ProviderTranslation = {
   },
 };
 
-function textOf(content: unknown): string | { error: string } {
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return { error: 'must be a string or an array of text parts' };
-  const parts: string[] = [];
-  for (const part of content) {
-    if (!isObject(part) || part.type !== 'text' || typeof part.text !== 'string') return { error: 'only text parts are supported for Bedrock models through termsgate' };
-    parts.push(part.text);
-  }
-  return parts.join('\n');
+/** A reasoning block's text (DeepSeek-R1, Claude's extended thinking on Bedrock), carried as `reasoning_content` and marked like text; redacted reasoning has none. */
+function reasoningText(block: Json): string {
+  return isObject(block.reasoningText) && typeof block.reasoningText.text === 'string' ? block.reasoningText.text : '';
 }
 
 function finishReason(reason: unknown): string {

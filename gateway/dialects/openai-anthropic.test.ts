@@ -159,3 +159,10 @@ t.test('mappings a caller sees', async (t) => {
   t.match(JSON.parse(toOpenai.error(429, JSON.stringify({ error: { message: 'slow down' } })).text), { type: 'error', error: { type: 'rate_limit_error', message: 'slow down' } });
   t.match(JSON.parse(anthropicChat.error(529, JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'busy' } })).text), { error: { message: 'busy' } });
 });
+
+t.test("Azure's prompt-filter chunk (no choices, empty id and model) does not start the message", async (t) => {
+  const events = openaiMessages('azure-openai').streamEvents('deployment');
+  t.same(events({ data: JSON.stringify({ id: '', object: '', created: 0, model: '', choices: [], prompt_filter_results: [{ prompt_index: 0 }] }) }), []);
+  const [start] = events({ data: JSON.stringify({ id: 'c9', model: 'gpt-4o-mini', choices: [{ index: 0, delta: { role: 'assistant', content: 'Hi' }, finish_reason: null }] }) });
+  t.match(JSON.parse(start.data), { type: 'message_start', message: { id: 'msg_c9', model: 'gpt-4o-mini' } });
+});

@@ -114,6 +114,8 @@ export function openaiMessages(kind: ProviderKind): ProviderTranslation {
         const chunk = eventObject(e);
         if (!chunk) return [];
         if (isObject(chunk.error)) return [ev('error', { error: { type: 'api_error', message: `the provider ended the stream: ${String(chunk.error.message).slice(0, 500)}` } })];
+        // Azure OpenAI opens a stream with its prompt-filter chunk (no choices, empty id and model): the message starts at the first real chunk.
+        if (!started && !(Array.isArray(chunk.choices) && chunk.choices.length) && !isObject(chunk.usage)) return [];
         const out: SseEvent[] = [];
         if (!started) {
           started = true;

@@ -41,7 +41,7 @@ export function planAnswer(prompt: Prompt, sentences: readonly string[], words?:
       finish: 'tool_calls',
     };
   }
-  const reasoning = prompt.thinking || /deepseek-r1|reasoner/i.test(prompt.model) ? composeProse(rng, sentences, REASONING_WORDS) : undefined;
+  const reasoning = prompt.thinking || /deepseek[-.]r1|reasoner/i.test(prompt.model) ? composeProse(rng, sentences, REASONING_WORDS) : undefined;
   let text = bodyText(prompt, rng, sentences, words);
   let finish: Answer['finish'] = 'stop';
   if (prompt.maxTokens !== undefined && estimateTokens(text) > prompt.maxTokens) {

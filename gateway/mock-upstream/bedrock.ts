@@ -1,7 +1,9 @@
 // Amazon Bedrock's Converse API: POST /model/{modelId}/converse answers a ConverseResponse;
 // /model/{modelId}/converse-stream answers AWS's binary event stream (messageStart, contentBlockDelta…,
-// contentBlockStop, messageStop, metadata). With credentials given, every call's SigV4 signature is
-// checked as AWS checks it (recomputed with AWS's signer); a wrong one is 403 InvalidSignatureException.
+// contentBlockStop, messageStop, metadata). Offered tools (toolConfig), it answers a toolUse block when the
+// prompt asks for one, as the other dialects do; the request is checked as Bedrock checks it (bedrock-prompt.ts).
+// With credentials given, every call's SigV4 signature is checked as AWS checks it (recomputed with AWS's
+// signer); a wrong one is 403 InvalidSignatureException.
 import type { IncomingMessage } from 'node:http';
 import { Hash } from '@smithy/hash-node';
 import { EventStreamCodec } from '@smithy/eventstream-codec';
@@ -10,6 +12,7 @@ import { planAnswer, type Answer } from './answer.js';
 import { countsOf } from './counts.js';
 import { errorReply } from './errors.js';
 import type { Prompt } from './prompt.js';
+import { conversePrompt, converseText } from './bedrock-prompt.js';
 import type { Reply } from './reply.js';
 import type { JsonBody, RouteContext } from './route.js';
 import { splitChunks } from './tokens.js';
@@ -63,41 +66,57 @@ function event(type: string, payload: JsonBody): Uint8Array {
   });
 }
 
-const textOf = (content: unknown) => (Array.isArray(content) ? content.map((c: JsonBody) => (typeof c?.text === 'string' ? c.text : '')).join('\n') : '');
-
 export function bedrockDirectiveText(body: JsonBody): string {
   const messages: JsonBody[] = Array.isArray(body.messages) ? body.messages : [];
-  return textOf(messages.findLast((m) => m?.role === 'user')?.content);
+  return converseText(messages.findLast((m) => m?.role === 'user')?.content);
 }
 
 export function bedrockReply(model: string, stream: boolean, body: JsonBody, ctx: RouteContext): Reply {
-  if (!Array.isArray(body.messages) || body.messages.length === 0) return errorReply('bedrock', 400, 'The model returned the following errors: messages: must not be empty');
-  const messages: JsonBody[] = body.messages;
-  const prompt: Prompt = {
-    model,
-    seed: JSON.stringify([body.system ?? null, messages]),
-    lastUserText: bedrockDirectiveText(body),
-    inputText: [textOf(body.system), ...messages.map((m) => textOf(m?.content))].join('\n'),
-    tools: [],
-    toolChoice: { mode: 'none' },
-    format: { kind: 'text' },
-    maxTokens: typeof body.inferenceConfig?.maxTokens === 'number' ? body.inferenceConfig.maxTokens : undefined,
-    answeringToolResult: false,
-  };
+  const prompt = conversePrompt(model, body);
+  if (typeof prompt === 'string') return errorReply('bedrock', 400, prompt);
   const answer = planAnswer(prompt, ctx.sentences, ctx.behaviour.words);
-  const stopReason = answer.finish === 'length' ? 'max_tokens' : 'end_turn';
+  const call = answer.toolCalls[0];
+  const stopReason = call ? 'tool_use' : answer.finish === 'length' ? 'max_tokens' : 'end_turn';
+  // Like Claude on Bedrock, a short sentence before the tool call.
+  const text = call ? answer.preamble : answer.text;
+  const toolUse = call && { toolUseId: `tooluse_${call.id}`, name: call.name };
+  // A reasoning model (DeepSeek-R1 on Bedrock) answers a reasoningContent block first.
+  const reasoning = answer.reasoning;
   if (!stream) {
-    return { kind: 'json', status: 200, body: { output: { message: { role: 'assistant', content: [{ text: answer.text }] } }, stopReason, usage: usage(prompt, answer), metrics: { latencyMs: 1 } } };
+    const content = [
+      ...(reasoning === undefined ? [] : [{ reasoningContent: { reasoningText: { text: reasoning, signature: REASONING_SIGNATURE } } }]),
+      { text },
+      ...(call ? [{ toolUse: { ...toolUse, input: JSON.parse(call.arguments) } }] : []),
+    ];
+    return { kind: 'json', status: 200, body: { output: { message: { role: 'assistant', content } }, stopReason, usage: usage(prompt, answer), metrics: { latencyMs: 1 } } };
   }
+  const first = reasoning === undefined ? 0 : 1;
   const frames = [
     event('messageStart', { role: 'assistant' }),
-    ...splitChunks(answer.text).map((text) => event('contentBlockDelta', { contentBlockIndex: 0, delta: { text } })),
-    event('contentBlockStop', { contentBlockIndex: 0 }),
+    ...(reasoning === undefined
+      ? []
+      : [
+          ...splitChunks(reasoning).map((piece) => event('contentBlockDelta', { contentBlockIndex: 0, delta: { reasoningContent: { text: piece } } })),
+          event('contentBlockDelta', { contentBlockIndex: 0, delta: { reasoningContent: { signature: REASONING_SIGNATURE } } }),
+          event('contentBlockStop', { contentBlockIndex: 0 }),
+        ]),
+    ...splitChunks(text).map((piece) => event('contentBlockDelta', { contentBlockIndex: first, delta: { text: piece } })),
+    event('contentBlockStop', { contentBlockIndex: first }),
+    ...(call
+      ? [
+          event('contentBlockStart', { contentBlockIndex: first + 1, start: { toolUse } }),
+          ...(call.arguments.match(/[\s\S]{1,8}/g) ?? []).map((input) => event('contentBlockDelta', { contentBlockIndex: first + 1, delta: { toolUse: { input } } })),
+          event('contentBlockStop', { contentBlockIndex: first + 1 }),
+        ]
+      : []),
     event('messageStop', { stopReason }),
     event('metadata', { usage: usage(prompt, answer), metrics: { latencyMs: 1 } }),
   ];
   return { kind: 'sse', frames, contentType: 'application/vnd.amazon.eventstream' };
 }
+
+// Bedrock signs reasoning blocks; the mock's signature only has the right shape.
+const REASONING_SIGNATURE = 'mock-reasoning-signature';
 
 function usage(prompt: Prompt, answer: Answer) {
   const { input, output } = countsOf(prompt.inputText, answer);

@@ -14,7 +14,8 @@ import { errors as undiciErrors, type Dispatcher } from 'undici';
 import type { Config, ProviderConfig, RetryConfig } from '../config/types.js';
 import { providerKeys } from '../config/provider-keys.js';
 import { proxyCredentials } from '../config/proxy-environment.js';
-import { egressFor } from './egress.js';
+import { egressFor, tokenEgressFor } from './egress.js';
+import { tokenTransport, type TokenTransport } from './token-transport.js';
 import { bedrockSigner, type RequestSigner } from './aws-signer.js';
 import { awsCredentialChain, CredentialsUnavailable, entraBearer, googleBearer, type AuthHeaderSource, type Reveal } from './provider-credentials.js';
 import { awsEventStreamToSse } from './aws-event-stream.js';
@@ -91,6 +92,8 @@ interface ProviderEndpoint {
   /** auth google-adc or entra-id: a bearer token from the cloud's chain, fetched (or cached) per call. */
   authSource?: AuthHeaderSource;
   url: URL;
+  /** The credential chain's token calls (bedrock, google-adc, entra-id). */
+  tokens?: TokenTransport;
 }
 
 type RawBody = Dispatcher.ResponseData['body'];
@@ -107,6 +110,8 @@ export class Upstream {
     for (const [id, p] of Object.entries(config.providers)) {
       const url = new URL(p.baseUrl);
       const connections = p.maxConnections ?? config.limits.providerConnections ?? 128;
+      // The credential chains' token calls leave by the provider's proxy and CA bundle, as its calls do.
+      const tokens = p.kind === 'bedrock' || p.auth === 'google-adc' || p.auth === 'entra-id' ? tokenTransport(tokenEgressFor(id, p, env)) : undefined;
       this.#endpoints.set(id, {
         // The gate admits at most `connections` calls, so undici's own queue (unbounded, no deadline) stays empty.
         gate: new ConnectionGate({
@@ -134,9 +139,10 @@ export class Upstream {
         authHeaders: authHeadersFor(p, env),
         retry: p.retry ?? NO_RETRIES,
         azureApiVersion: p.kind === 'azure-openai' ? (p.apiVersion ?? AZURE_API_VERSION) : undefined,
-        sign: p.kind === 'bedrock' ? bedrockSigner(id, p.region, awsCredentialChain(id, reveal)) : undefined,
-        authSource: p.auth === 'google-adc' ? googleBearer(id, reveal) : p.auth === 'entra-id' ? entraBearer(id, reveal) : undefined,
+        sign: p.kind === 'bedrock' && tokens ? bedrockSigner(id, p.region, awsCredentialChain(id, reveal, tokens)) : undefined,
+        authSource: tokens && p.auth === 'google-adc' ? googleBearer(id, reveal, tokens) : tokens && p.auth === 'entra-id' ? entraBearer(id, reveal, tokens) : undefined,
         url,
+        tokens,
       });
     }
   }
@@ -220,7 +226,7 @@ export class Upstream {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.#endpoints.values()].map((e) => e.pool.close()));
+    await Promise.all([...this.#endpoints.values()].flatMap((e) => [e.pool.close(), e.tokens?.close()]));
   }
 
   /**

@@ -25,6 +25,18 @@ export function egressFor(providerId: string, p: ProviderConfig, pool: PoolOptio
 }
 
 /**
+ * The dispatcher of a provider's credential token calls (STS, OAuth token endpoints, Entra ID): its `proxy` in
+ * place of the environment's, and its CA bundle, but NO_PROXY's exceptions kept, since identity endpoints on the
+ * node (App Service's, Azure Arc's) are named there as they are for HTTPS_PROXY. `direct` and no `proxy` are as
+ * for the provider's calls.
+ */
+export function tokenEgressFor(providerId: string, p: ProviderConfig, env: NodeJS.ProcessEnv): Dispatcher {
+  const pool = { connectTimeout: 10_000 };
+  if (!p.proxy || p.proxy === 'direct') return egressFor(providerId, p, pool, env);
+  return egressFor(providerId, { ...p, proxy: undefined }, pool, { ...env, https_proxy: p.proxy, http_proxy: p.proxy });
+}
+
+/**
  * The dispatcher of the gateway's own outbound calls that are not provider calls — the fleet policy bundle,
  * OpenID Connect discovery and token calls, the external detector — with the same HTTPS_PROXY, HTTP_PROXY and
  * NO_PROXY rules as provider calls, so a network that lets nothing out but its proxy loses none of them.

@@ -8,10 +8,12 @@
 //   AKS workload identity, managed identity, the Azure CLI.
 // Every secret a chain yields reaches the scrubber (`reveal`) before it is sent, so a provider echoing it
 // or an SDK's error naming it cannot carry it into an answer or a log. The chains read the process
-// environment themselves and make their own token calls (which honour HTTPS_PROXY where the SDK does).
+// environment themselves; their token calls go through the provider's egress (token-transport.ts), so they
+// leave by the provider's proxy as its calls do, while metadata endpoints on the node are reached directly.
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { GoogleAuth } from 'google-auth-library';
 import { DefaultAzureCredential } from '@azure/identity';
+import type { TokenTransport } from './token-transport.js';
 
 /** Hands secret values to the scrubber. */
 export type Reveal = (secrets: string[]) => void;
@@ -27,8 +29,9 @@ const AZURE_OPENAI_SCOPE = 'https://cognitiveservices.azure.com/.default';
 
 export type AwsCredentials = ReturnType<typeof defaultProvider>;
 
-export function awsCredentialChain(providerId: string, reveal: Reveal): AwsCredentials {
-  const chain = defaultProvider();
+export function awsCredentialChain(providerId: string, reveal: Reveal, transport: TokenTransport): AwsCredentials {
+  // The STS and SSO clients the chain creates take this handler; instance and container metadata use their own, direct.
+  const chain = defaultProvider({ clientConfig: { requestHandler: transport.smithyHandler } });
   return async () => {
     let creds: Awaited<ReturnType<AwsCredentials>>;
     try {
@@ -41,8 +44,8 @@ export function awsCredentialChain(providerId: string, reveal: Reveal): AwsCrede
   };
 }
 
-export function googleBearer(providerId: string, reveal: Reveal): AuthHeaderSource {
-  const auth = new GoogleAuth({ scopes: [GOOGLE_SCOPE] });
+export function googleBearer(providerId: string, reveal: Reveal, transport: TokenTransport): AuthHeaderSource {
+  const auth = new GoogleAuth({ scopes: [GOOGLE_SCOPE], clientOptions: { transporterOptions: { fetchImplementation: transport.fetch } } });
   return async () => {
     let token: string | null | undefined;
     try {
@@ -56,8 +59,8 @@ export function googleBearer(providerId: string, reveal: Reveal): AuthHeaderSour
   };
 }
 
-export function entraBearer(providerId: string, reveal: Reveal): AuthHeaderSource {
-  const credential = new DefaultAzureCredential();
+export function entraBearer(providerId: string, reveal: Reveal, transport: TokenTransport): AuthHeaderSource {
+  const credential = new DefaultAzureCredential({ httpClient: transport.azureHttpClient });
   return async () => {
     let token: string;
     try {

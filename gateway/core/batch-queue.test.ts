@@ -138,3 +138,19 @@ t.test('pushes in one turn share a write; flush waits for them; close refuses mo
   await q.close();
   await t.rejects(q.push(4), /closed/);
 });
+
+t.test('gapMs: items pushed in separate turns during the window after a write share the next batch', async (t) => {
+  const batches: number[][] = [];
+  const q = new BatchQueue<number>({ gapMs: 30, write: async (batch) => void batches.push(batch) });
+  const first = q.push(1);
+  await first;
+  const later = [2, 3, 4].map(async (x, i) => {
+    await new Promise((resolve) => setImmediate(resolve));
+    for (let k = 0; k < i; k++) await new Promise((resolve) => setImmediate(resolve));
+    return q.push(x);
+  });
+  await Promise.all(later);
+  await q.flush();
+  t.same(batches, [[1], [2, 3, 4]], 'one write for the three, after the window');
+  await q.close();
+});

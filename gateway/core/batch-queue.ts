@@ -11,6 +11,11 @@ export interface BatchQueueOptions<T, R> {
   maxBytes?: { limit: number; sizeOf: (item: T) => number };
   /** Starts a write when the queue was idle; setImmediate by default, so items pushed in one turn share it. */
   schedule?: (start: () => void) => void;
+  /**
+   * After a write, wait this long before the next (unless closed): a group-commit window, so a busy queue
+   * writes fewer, larger batches when a write's cost is mostly per batch. 0 (the default) writes at once.
+   */
+  gapMs?: number;
 }
 
 interface Entry<T, R> {
@@ -75,6 +80,8 @@ export class BatchQueue<T, R = void> {
         for (const e of batch) e.reject(err);
       }
       this.#inFlight = 0;
+      const gap = this.#opts.gapMs ?? 0;
+      if (gap > 0 && !this.#closed) await new Promise((resolve) => setTimeout(resolve, gap));
     }
     this.#running = false;
   }

@@ -82,3 +82,43 @@ t.test('lookups list the most recent outputs first, at most MAX_LISTED, across c
   t.same(reopened.index.words.docsWith(5, out), [MAX_LISTED + 2], 'doc numbers continue after a restart');
   await reopened.close();
 });
+
+t.test('an output is listed the moment it is added, before its batch is taken (the commit window), and in order', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'fp-store-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const backend = new HeldLmdb({ path: dir });
+  const store = new FingerprintStore(backend);
+  const first = store.add(output([1, 2, 3]));
+  await until(async () => backend.writing, (n) => n === 1);
+  // The first batch is held at the backend: these two wait in the queue, not yet taken.
+  const id = randomUUID();
+  const second = store.add(output([4, 5, 6], id));
+  const third = store.add(output([5, 6, 7]));
+  const out: number[] = [];
+  t.same(store.index.words.docsWith(5, out), [2, 1], 'queued outputs listed at once, newest first');
+  t.equal(store.index.words.findRef(recordRef(id).bytes), 1);
+  t.equal(store.size, 3);
+  backend.held.shift()!();
+  await first;
+  await until(async () => backend.writing, (n) => n === 2);
+  backend.held.shift()!();
+  await Promise.all([second, third]);
+  t.same(store.index.words.docsWith(5, out), [2, 1], 'committed: the same docs');
+  await store.close();
+});
+
+t.test('an output that cannot be made fails its batch; the others of the batch are still written', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'fp-store-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const store = new FingerprintStore(new LmdbBackend({ path: dir }));
+  const good = store.add(output([11, 12]));
+  const bad = store.add(() => {
+    throw new Error('no fingerprint');
+  });
+  const out: number[] = [];
+  t.same(store.index.words.docsWith(11, out), [0], 'the good one is listed; the bad one does not break the lookup');
+  await t.rejects(Promise.all([good, bad]), /no fingerprint/);
+  await store.flush();
+  t.same(store.index.words.docsWith(11, out), [0], 'and it was written');
+  await store.close();
+});

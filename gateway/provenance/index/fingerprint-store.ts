@@ -5,41 +5,57 @@
 import { BatchQueue } from '../../core/batch-queue.js';
 import { MAX_LISTED, type FingerprintIndex, type ProvenanceIndex, type RecordInfo } from '../fingerprint-index.js';
 import { refToString } from '../../watermark/payload.js';
-import type { IndexBackend } from './index-backend.js';
+import type { BackendOutput, IndexBackend } from './index-backend.js';
 import { decodeOutput, encodeOutput, holdsSorted, type FingerprintKind, type OutputFacts, type StoredOutput } from './stored-output.js';
 
 const CACHED_OUTPUTS = 4096;
+const COMMIT_GAP_MS = 100;
+
+/** An output added and not yet written: made (fingerprinted, numbered, listed as pending) once, by a write or a lookup. */
+interface Queued {
+  make: () => StoredOutput;
+  entry: BackendOutput | null;
+  /** Why it could not be made: its batch's write rejects with it. */
+  failed?: unknown;
+}
 
 const refKey = (ref: Uint8Array) => Buffer.from(ref.buffer, ref.byteOffset, ref.byteLength).toString('hex');
 
 export class FingerprintStore {
   readonly #backend: IndexBackend;
-  readonly #queue: BatchQueue<() => StoredOutput>;
+  readonly #queue: BatchQueue<Queued>;
   #next: number;
   // Outputs handed to the backend and not yet committed, by doc number (ascending = oldest first).
   readonly #pending = new Map<number, OutputFacts>();
   readonly #pendingPostings = { words: new Map<number, number[]>(), loose: new Map<number, number[]>() };
   readonly #pendingRefs = new Map<string, number>();
+  /** Added, not yet made: in the order added. */
+  #unmade: Queued[] = [];
   #cache = new Map<number, OutputFacts | null>();
   readonly index: ProvenanceIndex;
 
   constructor(backend: IndexBackend) {
     this.#backend = backend;
     this.#next = backend.nextDoc();
-    this.#queue = new BatchQueue<() => StoredOutput>({ write: (batch) => this.#write(batch.map((make) => make())) });
+    // A group-commit window: a backend write costs per posting list touched, and an output's common hashes
+    // share lists with others, so fewer, larger batches cost less per output (bench/provenance/index-batch.ts).
+    // Lookups make every queued output first (#makeQueued), so the wait delays nothing but the commit.
+    this.#queue = new BatchQueue<Queued>({ gapMs: COMMIT_GAP_MS, write: (batch) => this.#write(batch) });
     this.index = { words: this.#view('words'), loose: this.#view('loose') };
   }
 
   get size(): number {
-    return this.#backend.count() + this.#pending.size;
+    return this.#backend.count() + this.#pending.size + this.#unmade.length;
   }
 
   /**
-   * Queues an output, made (fingerprinted) when its batch is written, off the caller's path; settles
-   * once the batch is committed, rejects when it failed.
+   * Queues an output, made (fingerprinted) when its batch is written or when a lookup comes first, off
+   * the caller's path; settles once the batch is committed, rejects when it failed.
    */
   add(make: () => StoredOutput): Promise<void> {
-    return this.#queue.push(make);
+    const queued: Queued = { make, entry: null };
+    this.#unmade.push(queued);
+    return this.#queue.push(queued);
   }
 
   /** Resolves once everything added so far is committed. */
@@ -66,24 +82,44 @@ export class FingerprintStore {
     await this.#backend.close();
   }
 
-  async #write(batch: StoredOutput[]): Promise<void> {
-    const entries = batch.map((stored) => {
-      const encoded = encodeOutput(stored);
-      const facts = decodeOutput(encoded)!;
-      const doc = this.#next++;
-      this.#pending.set(doc, facts);
-      for (const kind of ['words', 'loose'] as const) {
-        for (const h of facts[kind].hashes) {
-          const docs = this.#pendingPostings[kind].get(h);
-          if (docs) docs.push(doc);
-          else this.#pendingPostings[kind].set(h, [doc]);
-        }
+  /** Makes every queued output and lists it as pending, in the order added: a lookup sees all added before it. */
+  #makeQueued(): void {
+    if (this.#unmade.length === 0) return;
+    const unmade = this.#unmade;
+    this.#unmade = [];
+    for (const queued of unmade) {
+      try {
+        queued.entry = this.#listPending(queued.make());
+      } catch (err) {
+        queued.failed = err;
       }
-      this.#pendingRefs.set(refKey(facts.record.ref), doc);
-      return { doc, ref: facts.record.ref, encoded, words: facts.words.hashes, loose: facts.loose.hashes };
-    });
+    }
+  }
+
+  #listPending(stored: StoredOutput): BackendOutput {
+    const encoded = encodeOutput(stored);
+    const facts = decodeOutput(encoded)!;
+    const doc = this.#next++;
+    this.#pending.set(doc, facts);
+    for (const kind of ['words', 'loose'] as const) {
+      for (const h of facts[kind].hashes) {
+        const docs = this.#pendingPostings[kind].get(h);
+        if (docs) docs.push(doc);
+        else this.#pendingPostings[kind].set(h, [doc]);
+      }
+    }
+    this.#pendingRefs.set(refKey(facts.record.ref), doc);
+    return { doc, ref: facts.record.ref, encoded, words: facts.words.hashes, loose: facts.loose.hashes };
+  }
+
+  async #write(batch: Queued[]): Promise<void> {
+    this.#makeQueued();
+    const entries = batch.flatMap((queued) => (queued.entry ? [queued.entry] : []));
     try {
       await this.#backend.write(entries);
+      // The outputs that could be made are written; the batch still reports the one that could not.
+      const failed = batch.find((queued) => queued.failed !== undefined);
+      if (failed) throw failed.failed;
     } finally {
       // Committed (now read from the backend) or failed (reported by the caller): either way no longer pending.
       for (const { doc } of entries) {
@@ -115,6 +151,7 @@ export class FingerprintStore {
   }
 
   #findRef(ref: Uint8Array): number {
+    this.#makeQueued();
     return this.#pendingRefs.get(refKey(ref)) ?? this.#backend.docOfRef(ref);
   }
 
@@ -132,6 +169,7 @@ export class FingerprintStore {
         return store.size;
       },
       docsWith(hash, out) {
+        store.#makeQueued();
         out.length = 0;
         // Pending outputs are newer than every committed one.
         const pending = pendingPostings.get(hash);

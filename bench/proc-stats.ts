@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 
 /** Kilobytes of a `Vm*` line of /proc/PID/status, or 0 when the process is gone. */
-function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+function statusKb(pid: number, field: 'VmRSS' | 'VmHWM' | 'RssAnon'): number {
   try {
     const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) : 0;
@@ -46,6 +46,15 @@ export function processTree(root: number): number[] {
 
 export function treeRssBytes(root: number): number {
   return processTree(root).reduce((sum, pid) => sum + statusKb(pid, 'VmRSS'), 0) * 1024;
+}
+
+/**
+ * The tree's anonymous resident memory (RssAnon: heaps, native allocations), without the file-backed
+ * pages a memory-mapped file such as the LMDB index keeps resident (RssFile: page cache the kernel can
+ * reclaim and shares between processes mapping the same file).
+ */
+export function treeAnonRssBytes(root: number): number {
+  return processTree(root).reduce((sum, pid) => sum + statusKb(pid, 'RssAnon'), 0) * 1024;
 }
 
 /** Peak resident set of the root process itself, as the kernel tracked it. */

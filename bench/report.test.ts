@@ -191,7 +191,7 @@ t.test('classification section from bench/results/classify-cost.json', async (t)
 });
 
 function soakSample(atS: number, ok: number, auditBytes: number | null, provenanceBytes: number | null): SoakSample {
-  return { atS, rssBytes: 100 << 20, openFds: 30, ok, auditBytes, provenanceBytes, heapUsedBytes: null };
+  return { atS, rssBytes: 100 << 20, anonRssBytes: 80 << 20, openFds: 30, ok, auditBytes, provenanceBytes, heapUsedBytes: null };
 }
 
 t.test('soak: disk folders from first to last sample, with the bytes each call added', async (t) => {
@@ -210,6 +210,7 @@ t.test('soak: disk folders from first to last sample, with the bytes each call a
     rps: 300,
     failed: 0,
     rss: series(samples.map((s) => s.rssBytes)),
+    anonRss: series(samples.map((s) => s.anonRssBytes)),
     openFds: series(samples.map((s) => s.openFds)),
     audit: diskSeries(samples, 'auditBytes'),
     provenance: prov,

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { runLoad } from './load.js';
 import type { BenchOptions } from './options.js';
 import { scrapeHeapUsed } from './heap-metric.js';
-import { dirBytes, openFdCount, treeRssBytes } from './proc-stats.js';
+import { dirBytes, openFdCount, treeAnonRssBytes, treeRssBytes } from './proc-stats.js';
 import { chatBody } from './request-body.js';
 import { growthPct, median } from './stats.js';
 import { allSystems, probe, type BenchContext } from './systems.js';
@@ -18,6 +18,8 @@ const CONNECTIONS = 20;
 export interface SoakSample {
   atS: number;
   rssBytes: number;
+  /** RSS less file-backed pages (memory-mapped files): what the processes themselves hold. */
+  anonRssBytes: number;
   openFds: number;
   /** Calls answered 2xx since the load began (warm-up included). */
   ok: number;
@@ -61,6 +63,7 @@ export interface SoakResult {
   rps: number;
   failed: number;
   rss: Series;
+  anonRss: Series;
   openFds: Series;
   /** null for a system without a data directory (all but termsgate). */
   audit: DiskSeries | null;
@@ -115,6 +118,7 @@ export async function soak(ctx: BenchContext, opts: BenchOptions): Promise<SoakR
       const sample: SoakSample = {
         atS,
         rssBytes: treeRssBytes(system.pid),
+        anonRssBytes: treeAnonRssBytes(system.pid),
         openFds: openFdCount(system.pid),
         ok: progress.ok,
         auditBytes: dataDir ? dirBytes(join(dataDir, 'audit')) : null,
@@ -124,7 +128,7 @@ export async function soak(ctx: BenchContext, opts: BenchOptions): Promise<SoakR
       samples.push(sample);
       const disk = dataDir ? `, audit ${mb(sample.auditBytes!)} MB, provenance ${mb(sample.provenanceBytes!)} MB` : '';
       const heap = heapUsedBytes === null ? '' : `, heap used ${mb(heapUsedBytes)} MB`;
-      process.stderr.write(`bench: soak ${atS.toFixed(0)} s: RSS ${mb(sample.rssBytes)} MB, ${sample.openFds} fds${heap}${disk}\n`);
+      process.stderr.write(`bench: soak ${atS.toFixed(0)} s: RSS ${mb(sample.rssBytes)} MB (anonymous ${mb(sample.anonRssBytes)} MB), ${sample.openFds} fds${heap}${disk}\n`);
     };
     const timer = setInterval(() => void takeSample(), SAMPLE_EVERY_MS);
     try {
@@ -138,6 +142,7 @@ export async function soak(ctx: BenchContext, opts: BenchOptions): Promise<SoakR
         rps: run.rps,
         failed: run.errors + run.non2xx,
         rss: series(samples.map((s) => s.rssBytes)),
+        anonRss: series(samples.map((s) => s.anonRssBytes)),
         openFds: series(samples.map((s) => s.openFds)),
         audit: diskSeries(samples, 'auditBytes'),
         provenance: diskSeries(samples, 'provenanceBytes'),
@@ -165,6 +170,7 @@ export function soakMarkdown(r: SoakResult): string {
     '| series | start (after warm-up) | end | max | change | bytes per call |',
     '|---|---:|---:|---:|---:|---:|',
     `| RSS MB of the process tree (median of first / last quarter) | ${mb(r.rss.start)} | ${mb(r.rss.end)} | ${mb(r.rss.max)} | ${pct(r.rss.growthPct)} | – |`,
+    `| RSS MB less file-backed pages (RssAnon: heaps and native memory, not the mapped index) | ${mb(r.anonRss.start)} | ${mb(r.anonRss.end)} | ${mb(r.anonRss.max)} | ${pct(r.anonRss.growthPct)} | – |`,
     `| open fds of the process tree (median of first / last quarter) | ${r.openFds.start} | ${r.openFds.end} | ${r.openFds.max} | ${pct(r.openFds.growthPct)} | – |`,
     ...(r.heapUsed
       ? [`| V8 heap used MB (from /metrics; median of first / last quarter) | ${mb(r.heapUsed.start)} | ${mb(r.heapUsed.end)} | ${mb(r.heapUsed.max)} | ${pct(r.heapUsed.growthPct)} | – |`]

@@ -221,6 +221,7 @@ t.test('soak: disk folders from first to last sample, with the bytes each call a
   const md = soakMarkdown(result);
   t.match(md, /\| audit\/ MB on disk \(first \/ last sample\) \| 1\.0 \| 1\.9 \| 1\.9 \| \+100\.0% \| 500 \|/);
   t.match(md, /\| RSS MB of the process tree .* \| 100\.0 \| 100\.0 \| 100\.0 \| \+0\.0% \| – \|/);
+  t.match(md, /\| RSS MB less file-backed pages \(RssAnon[^|]*\| 80\.0 \| 80\.0 \| 80\.0 \| \+0\.0% \| – \|/, "the anonymous part beside it");
   t.match(md, /V8 heap used: not measured/);
   t.match(md, /met/);
   t.notMatch(md, /V8 heap used MB/, 'no heap row without a heap series');

@@ -52,9 +52,11 @@ def check_record(record, key: GatewayKey, allowed_licences: set[str]) -> str | N
 class VerifyReport:
     verified: int = 0
     quarantined: list[dict] = field(default_factory=list)
+    # What every kept record was traced by (marks, words, meaning); None when only permits were checked.
+    traced_by: list[str] | None = None
 
     def to_json(self) -> dict:
-        return {"verified": self.verified, "quarantined": len(self.quarantined), "reasons": self.quarantined}
+        return {"verified": self.verified, "quarantined": len(self.quarantined), "traced_by": self.traced_by, "reasons": self.quarantined}
 
 
 def batch_problems(records: list, set_aside: list) -> dict[tuple, str]:
@@ -105,7 +107,9 @@ def verify_dir(data_dir: Path, key: GatewayKey, allowed_licences: set[str], move
 
     A record passes when its own permit checks and its signed batch is whole and in order across the
     shards. With a detector, every record that passes is scanned again for provenance spans: one that
-    traces to a restricted output is refused even with a valid permit.
+    traces to a restricted output is refused even with a valid permit, its quarantine entry naming each
+    origin's decision, licence and evidence (mark, words, meaning). The detector answers for every record
+    before anything is moved, so when it fails (DetectionUnavailable) nothing is verified or moved.
     """
     report = VerifyReport()
     read: list[tuple[Path, int, str, object, str | None]] = []
@@ -123,21 +127,25 @@ def verify_dir(data_dir: Path, key: GatewayKey, allowed_licences: set[str], move
     read = [(p, n, line, r, reason or problems.get(batch_key(r))) for p, n, line, r, reason in read]
     passed = [(p, n, line, r) for p, n, line, r, reason in read if reason is None]
     results = detector.detect([record_document(r["example"]) for _, _, _, r in passed]) if detector and passed else None
-    traced = {id(r): describe(restricted_origins(results[i])) for i, (_, _, _, r) in enumerate(passed) if results and restricted_origins(results[i])}
+    traced = {id(r): restricted_origins(results[i]) for i, (_, _, _, r) in enumerate(passed) if results and restricted_origins(results[i])}
+    if detector:
+        report.traced_by = detector.evidence if passed else None
     for path in shard_paths(data_dir):
         kept: list[str] = []
         refused: list[str] = []
         for p, n, line, record, reason in read:
             if p != path:
                 continue
-            reason = reason or traced.get(id(record))
+            origins = None if reason else traced.get(id(record))
+            reason = reason or (describe(origins) if origins else None)
             if reason is None:
                 kept.append(line)
                 report.verified += 1
                 continue
             rid = record.get("id") if isinstance(record, dict) else None
-            report.quarantined.append({"id": rid, "reason": reason, "shard": path.name, "line": n})
-            refused.append(json.dumps({"reason": reason, "shard": path.name, "line": n, "record": record}, ensure_ascii=False))
+            entry = {"reason": reason, "shard": path.name, "line": n, **({"origins": origins} if origins else {})}
+            report.quarantined.append({"id": rid, **entry})
+            refused.append(json.dumps({**entry, "record": record}, ensure_ascii=False))
         if move and refused:
             append_lines(quarantine_path(data_dir), refused)
             write_atomic(path, "".join(line + "\n" for line in kept))

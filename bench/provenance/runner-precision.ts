@@ -89,7 +89,7 @@ try {
   const answered = trainable.filter((r) => r.status === 200);
   // Which trainable answers admission gave a permit (the rest never reach the feed).
   const permits = await pool(answered, 8, async (a) => {
-    const page = await until(() => adminGet(gw, `/admin/v1/audit/records?decision_id=${a.id}&phase=completed`), (p: { records: unknown[] }) => p.records.length > 0, 60_000);
+    const page = await until(() => adminGet(gw, `/admin/v1/audit/records?decision_id=${a.id}&phase=completed`), (p: { records: { record: unknown }[] }) => p.records.length > 0, 60_000);
     const record = page.records[0].record as { training_permit_id: string | null; reasons: { rule: string; message: string }[] };
     return { permit: record.training_permit_id !== null, why: record.reasons.filter((r) => r.rule === ADMISSION_RULE).map((r) => r.message).join('; ') };
   });

@@ -17,6 +17,8 @@ export function presignedLines(dataDir: string, items: { prompt: string; complet
       licence_class: 'yes',
       attribution: [],
       naming: [],
+      duties: [],
+      inherited_restrictions: { forbidden_deployment_purposes: [], use_restrictions: [] },
       policy_revision: 'before-index-update',
       messages: [{ role: 'user', content: prompt }],
       completion,

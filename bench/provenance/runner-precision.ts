@@ -112,8 +112,9 @@ try {
   ];
   const laundered = CLASSES.flatMap(([name, f]) => served.map((r) => ({ name, prompt: 'Tell me about it.', completion: f(r.text) })));
   mkdirSync(join(dir, 'shards'), { recursive: true });
-  writeFileSync(join(dir, 'shards', 'shard-000100000000.jsonl'), presignedLines(gw.dataDir, laundered, 100_000_000).join('\n') + '\n');
-  const launderedIds = new Map(laundered.map((l, i) => [JSON.parse(presignedLines(gw.dataDir, [l], 100_000_000 + i)[0]).id as string, l.name]));
+  const lines = presignedLines(gw.dataDir, laundered, 100_000_000);
+  writeFileSync(join(dir, 'shards', 'shard-000100000000.jsonl'), lines.join('\n') + '\n');
+  const launderedIds = new Map(lines.map((line, i) => [JSON.parse(line).id as string, laundered[i].name]));
 
   const records = permitted.size + laundered.length;
   const t1 = performance.now();

@@ -178,6 +178,29 @@ def restricted_origins(result: dict) -> list[dict]:
     return list(by_origin.values())
 
 
+def served_at_ms(decision_id) -> int | None:
+    """The gateway's decision ids are UUIDv7 (gateway/request-path/call.ts): their first 48 bits are the call's start in ms."""
+    if not isinstance(decision_id, str) or len(decision_id) != 36 or decision_id[14] != "7":
+        return None
+    try:
+        return int(decision_id[:8] + decision_id[9:13], 16)
+    except ValueError:
+        return None
+
+
+def sources(origins: list[dict], decision_id) -> list[dict]:
+    """The origins that can be the record's source: not outputs whose calls started after the record's own.
+
+    A record's text was served by its own call (the decision its permit binds); an output served later
+    that shares it (a restricted model repeating the same public speech, a trainable answer refused and
+    remembered as restricted) cannot be where it came from. This is admission's question asked again with
+    everything the index knows now about what was served before the record. Either id not a UUIDv7 (not
+    the gateway's): the origin is kept.
+    """
+    own = served_at_ms(decision_id)
+    return [o for o in origins if own is None or (at := served_at_ms(o.get("decision_id"))) is None or at <= own]
+
+
 def describe(origins: list[dict]) -> str:
     parts = []
     for o in origins:

@@ -12,9 +12,18 @@ from fixtures import Signer, example, write_dataset
 
 from termsgate_runner.__main__ import main
 from termsgate_runner.shards import quarantine_path, shard_paths
-from termsgate_runner.trace import BATCH, BATCH_BYTES, DetectionUnavailable, GatewayDetector, batches, record_document
+from termsgate_runner.trace import BATCH, BATCH_BYTES, DetectionUnavailable, GatewayDetector, batches, record_document, served_at_ms
 
 TOKEN = "tga-canary-7f3a9c1e5b"
+
+
+ORIGIN_MS = 1_796_000_000_000
+
+
+def v7(ms: int) -> str:
+    """A UUIDv7 as the gateway makes decision ids: the call's start in ms, then version 7."""
+    h = f"{ms:012x}"
+    return f"{h[:8]}-{h[8:]}-7abc-8def-0123456789ab"
 
 
 def untraced() -> dict:
@@ -28,6 +37,8 @@ def traced(text: str) -> dict:
                  {"origin": "semantic", "status": "genuine", "decision_id": "dec-r1", "licence": "openai-services-agreement", "restricted": True, "score": 0.9134}]
     elif "Cairo" in text:  # a mark of its own output, carried in
         spans = [{"origin": "both", "status": "genuine", "decision_id": "dec-r2", "licence": "openai-services-agreement", "restricted": True, "score": 1}]
+    elif "Nairobi" in text:  # an output served at ORIGIN_MS
+        spans = [{"origin": "fingerprint", "status": "genuine", "decision_id": v7(ORIGIN_MS), "licence": "openai-services-agreement", "restricted": True, "score": 0.8}]
     elif "Oslo" in text:  # a public quote: not a served output's text
         spans = [{"origin": "public", "status": "genuine", "decision_id": None, "licence": "MIT", "restricted": False, "score": 1}]
     else:
@@ -81,8 +92,9 @@ def detect():
 
 
 def dataset(tmp_path, n=12):
+    """Records 0..n, less Nairobi's (6: the ordering test's)."""
     gateway = Signer()
-    write_dataset(tmp_path, gateway, gateway.batch([example(i) for i in range(n)], 1))
+    write_dataset(tmp_path, gateway, gateway.batch([example(i) for i in range(n + 1) if i != 6], 1))
     return tmp_path
 
 
@@ -174,3 +186,16 @@ def test_an_answer_without_its_evidence_is_not_taken(detect):
 def test_the_document_is_what_the_record_stores():
     e = example(3)
     assert record_document(e) == e["messages"][0]["content"] + "\n\n" + e["completion"]
+
+
+def test_an_output_served_after_the_record_is_not_its_source(tmp_path, detect, capsys):
+    """Both records trace to the same restricted output; only the one whose call came after it is quarantined."""
+    gateway = Signer()
+    before, after = example(6), example(16)
+    before["decision_id"], after["decision_id"] = v7(ORIGIN_MS - 1000), v7(ORIGIN_MS + 1000)
+    write_dataset(tmp_path, gateway, gateway.batch([before, after, example(0)], 1))
+    assert served_at_ms(v7(ORIGIN_MS)) == ORIGIN_MS and served_at_ms("dec_x") is None
+    assert main(["verify", str(tmp_path), "--gateway", detect.url, "--detect-token", TOKEN, "--dry-run"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert [q["id"] for q in out["reasons"]] == [gateway.batch([after], 1)[0]["id"]]
+    assert out["verified"] == 2 and out["later_origins_only"] == 1

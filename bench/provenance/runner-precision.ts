@@ -90,11 +90,14 @@ try {
   // Which trainable answers admission gave a permit (the rest never reach the feed).
   const permits = await pool(answered, 8, async (a) => {
     const page = await until(() => adminGet(gw, `/admin/v1/audit/records?decision_id=${a.id}&phase=completed`), (p: { records: { record: unknown }[] }) => p.records.length > 0, 60_000);
-    const record = page.records[0].record as { training_permit_id: string | null; reasons: { rule: string; message: string }[] };
-    return { permit: record.training_permit_id !== null, why: record.reasons.filter((r) => r.rule === ADMISSION_RULE).map((r) => r.message).join('; ') };
+    const record = page.records[0].record as { training_permit_id: string | null; trainable: boolean; reasons: { rule: string; message: string }[] };
+    return { permit: record.training_permit_id !== null, why: record.reasons.map((r) => `[${r.rule}] ${r.message}`).join('; ') || `no reason recorded (trainable by policy: ${record.trainable})` };
   });
   const permitted = new Set(answered.filter((_, i) => permits[i].permit).map((a) => a.id));
   const admissionReasons = permits.filter((p) => !p.permit).map((p) => p.why);
+  // A refused trainable answer is remembered as not trainable (request-path.ts), so later answers repeating it are refused too.
+  const cascade = admissionReasons.filter((why) => why.includes('licence qwen2.5-7b-instruct')).length;
+  const other = admissionReasons.filter((why) => !why.includes(ADMISSION_RULE)).length;
 
   const dir = join(work, 'data');
   await until(() => runner(['pull', '--gateway', gw.url, '--token', gw.runnerToken, '--out', dir, '--limit', '1000']), () => {
@@ -141,18 +144,18 @@ try {
     trainable_answers: answered.length,
     trainable_failed: trainable.length - answered.length,
     public_passages_quoted: passages.length,
-    genuine: { refused_at_admission: answered.length - permitted.size, admission_reasons: admissionReasons.slice(0, 10), permitted: permitted.size, wrongly_quarantined: wrongful.length, rate: wrongful.length / permitted.size, reasons: wrongful.slice(0, 10).map((q) => q.reason) },
+    genuine: { refused_at_admission: answered.length - permitted.size, naming_an_earlier_refused_trainable_answer: cascade, refused_by_another_rule: other, admission_reasons: admissionReasons.slice(0, 10), permitted: permitted.size, wrongly_quarantined: wrongful.length, rate: wrongful.length / permitted.size, reasons: wrongful.slice(0, 10).map((q) => q.reason) },
     laundered: CLASSES.map(([name]) => ({ class: name, records: served.length, ...caught.get(name)!, rate: caught.get(name)!.caught / served.length })),
-    verify: { records, seconds: verifySeconds, records_per_second: records / verifySeconds, traced_by: verify.json.traced_by, requests_at_least: Math.ceil(records / 200) },
+    verify: { records, seconds: verifySeconds, records_per_second: records / verifySeconds, traced_by: verify.json.traced_by, later_origins_only: verify.json.later_origins_only, requests_at_least: Math.ceil(records / 200) },
     serve_seconds: serveSeconds,
   };
   const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
   console.log(`${result.command}\n`);
   console.log(`served: ${served.length} restricted, ${answered.length} trainable answers (${passages.length} public licence passages, each quoted by both); ${result.trainable_failed + failedRestricted} calls failed`);
-  console.log(`genuine trainable answers refused at admission: ${result.genuine.refused_at_admission} of ${answered.length} (${pct(result.genuine.refused_at_admission / answered.length)})`);
+  console.log(`genuine trainable answers refused at admission: ${result.genuine.refused_at_admission} of ${answered.length} (${pct(result.genuine.refused_at_admission / answered.length)}; ${cascade} of them naming an earlier refused trainable answer, ${other} by another rule than ${ADMISSION_RULE})`);
   console.log(`genuine trainable records wrongly quarantined by verify: ${wrongful.length} of ${permitted.size} (${pct(result.genuine.rate)})`);
   for (const l of result.laundered) console.log(`laundered, ${l.class}: caught ${l.caught} of ${l.records} (${pct(l.rate)}; by words ${l.words}, by meaning ${l.meaning}, by a mark ${l.mark})`);
-  console.log(`verify: ${records} records in ${verifySeconds.toFixed(1)} s = ${result.verify.records_per_second.toFixed(1)} records/s (traced by ${result.verify.traced_by?.join(', ')})`);
+  console.log(`verify: ${records} records in ${verifySeconds.toFixed(1)} s = ${result.verify.records_per_second.toFixed(1)} records/s (traced by ${result.verify.traced_by?.join(', ')}); kept with restricted origins served only after them: ${result.verify.later_origins_only}`);
   for (const r of result.genuine.reasons) console.log(`  wrongly quarantined: ${r}`);
   for (const r of result.genuine.admission_reasons) console.log(`  refused at admission: ${r}`);
   writeFileSync(values.out!, JSON.stringify(result, null, 2) + '\n');

@@ -82,7 +82,6 @@ class GatewayDetector:
         self.url = gateway.rstrip("/") + "/admin/v1/provenance/detect"
         self.token = token
         self.evidence: list[str] | None = None
-        self.requests = 0
 
     def detect(self, texts: list[str]) -> list[dict]:
         results: list[dict] = []
@@ -104,7 +103,6 @@ class GatewayDetector:
         body = json.dumps({"texts": texts}).encode()
         req = urllib.request.Request(self.url, data=body, method="POST",
                                      headers={"authorization": f"Bearer {self.token}", "content-type": "application/json"})
-        self.requests += 1
         try:
             with urllib.request.urlopen(req, timeout=TIMEOUT) as resp:
                 return json.load(resp)
@@ -194,11 +192,13 @@ def sources(origins: list[dict], decision_id) -> list[dict]:
     A record's text was served by its own call (the decision its permit binds); an output served later
     that shares it (a restricted model repeating the same public speech, a trainable answer refused and
     remembered as restricted) cannot be where it came from. This is admission's question asked again with
-    everything the index knows now about what was served before the record. Either id not a UUIDv7 (not
-    the gateway's): the origin is kept.
+    everything the index knows now about what was served before the record. Only a genuine trace is set
+    aside: a forged, transplanted or unverifiable mark is tampering whenever its decision was made. Either
+    id not a UUIDv7 (not the gateway's): the origin is kept. Across a fleet the order is as good as the
+    replicas' clocks.
     """
     own = served_at_ms(decision_id)
-    return [o for o in origins if own is None or (at := served_at_ms(o.get("decision_id"))) is None or at <= own]
+    return [o for o in origins if own is None or o.get("status") != "genuine" or (at := served_at_ms(o.get("decision_id"))) is None or at <= own]
 
 
 def describe(origins: list[dict]) -> str:

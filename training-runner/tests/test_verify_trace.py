@@ -39,6 +39,8 @@ def traced(text: str) -> dict:
         spans = [{"origin": "both", "status": "genuine", "decision_id": "dec-r2", "licence": "openai-services-agreement", "restricted": True, "score": 1}]
     elif "Nairobi" in text:  # an output served at ORIGIN_MS
         spans = [{"origin": "fingerprint", "status": "genuine", "decision_id": v7(ORIGIN_MS), "licence": "openai-services-agreement", "restricted": True, "score": 0.8}]
+    elif "Santiago" in text:  # a mark of a decision made after the record, in text it did not come with
+        spans = [{"origin": "watermark", "status": "transplanted", "decision_id": v7(ORIGIN_MS + 5000), "licence": "openai-services-agreement", "restricted": True, "score": 0}]
     elif "Oslo" in text:  # a public quote: not a served output's text
         spans = [{"origin": "public", "status": "genuine", "decision_id": None, "licence": "MIT", "restricted": False, "score": 1}]
     else:
@@ -92,9 +94,9 @@ def detect():
 
 
 def dataset(tmp_path, n=12):
-    """Records 0..n, less Nairobi's (6: the ordering test's)."""
+    """Records 0..n, less Nairobi's and Santiago's (6 and 7: the ordering test's)."""
     gateway = Signer()
-    write_dataset(tmp_path, gateway, gateway.batch([example(i) for i in range(n + 1) if i != 6], 1))
+    write_dataset(tmp_path, gateway, gateway.batch([example(i) for i in range(n + 2) if i not in (6, 7)], 1))
     return tmp_path
 
 
@@ -191,11 +193,12 @@ def test_the_document_is_what_the_record_stores():
 def test_an_output_served_after_the_record_is_not_its_source(tmp_path, detect, capsys):
     """Both records trace to the same restricted output; only the one whose call came after it is quarantined."""
     gateway = Signer()
-    before, after = example(6), example(16)
-    before["decision_id"], after["decision_id"] = v7(ORIGIN_MS - 1000), v7(ORIGIN_MS + 1000)
-    write_dataset(tmp_path, gateway, gateway.batch([before, after, example(0)], 1))
+    before, after, tampered = example(6), example(16), example(7)
+    before["decision_id"], after["decision_id"], tampered["decision_id"] = v7(ORIGIN_MS - 1000), v7(ORIGIN_MS + 1000), v7(ORIGIN_MS)
+    write_dataset(tmp_path, gateway, gateway.batch([before, after, tampered, example(0)], 1))
     assert served_at_ms(v7(ORIGIN_MS)) == ORIGIN_MS and served_at_ms("dec_x") is None
     assert main(["verify", str(tmp_path), "--gateway", detect.url, "--detect-token", TOKEN, "--dry-run"]) == 1
     out = json.loads(capsys.readouterr().out)
-    assert [q["id"] for q in out["reasons"]] == [gateway.batch([after], 1)[0]["id"]]
+    assert [q["line"] for q in out["reasons"]] == [2, 3], "the later record, and a transplanted mark whenever its decision was made"
+    assert out["reasons"][1]["reason"].startswith("traces to restricted output: transplanted mark of decision")
     assert out["verified"] == 2 and out["later_origins_only"] == 1

@@ -2,7 +2,8 @@
 // runner CLI: `verify` traces every record through the detect route (marks, words, meaning) and quarantines
 // a laundered restricted output under a valid permit, naming its decision, licence and evidence; a genuine
 // trainable record that quotes the same public licence text as a restricted output is kept; and when the
-// gateway cannot answer (unreachable, a wrong token) verify stops with exit 3, nothing verified or moved.
+// gateway cannot answer (unreachable, a wrong token, meaning unavailable) verify stops with exit 3, nothing
+// verified or moved.
 import t from 'tap';
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -104,6 +105,23 @@ t.test('the gateway unreachable or refusing the token: exit 3, nothing verified 
   t.notOk(existsSync(join(copy, 'quarantine', 'quarantined.jsonl')), 'nothing quarantined');
   const plain = await runner(['verify', copy]);
   t.equal(plain.code, 2, 'without a tracer verify refuses to run');
+});
+
+t.test('a gateway with meaning on but its model missing answers 503, and verify stops rather than trace by words alone', async (t) => {
+  const empty = mkdtempSync(join(tmpdir(), 'termsgate-no-model-'));
+  const bare = await startDemoGateway((config) => {
+    config.provenance.semantic.modelDir = empty;
+  });
+  t.teardown(async () => {
+    await bare.close();
+    rmSync(empty, { recursive: true, force: true });
+  });
+  const copy = join(work, 'copy-no-model');
+  cpSync(dir, copy, { recursive: true });
+  const stopped = await runner(['verify', copy, '--gateway', bare.url], { TERMSGATE_DETECT_TOKEN: bare.adminToken });
+  t.equal(stopped.code, 3);
+  t.match(stopped.stderr, /answered HTTP 503: provenance detection cannot consult meaning: semantic provenance is enabled but its model is missing/);
+  t.notOk(existsSync(join(copy, 'quarantine', 'quarantined.jsonl')), 'nothing quarantined');
 });
 
 t.test('verify moves the quarantined records out; a second pass keeps the rest', async (t) => {

@@ -4,7 +4,7 @@
 // restricted answers are added under permits signed with the gateway's key (as if signed before its index
 // knew them), and `termsgate_runner verify --gateway` traces everything. Prints the genuine trainable
 // records wrongly quarantined, the laundered ones caught per class and by which evidence, and records/s.
-// Run: npx tsx bench/provenance/runner-precision.ts [--restricted 100] [--trainable 400] [--seed 7]
+// Run: npx tsx bench/provenance/runner-precision.ts [--restricted 100] [--trainable 400] [--seed 7] [--no-meaning] [--out FILE]
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -21,7 +21,9 @@ import { until } from '../../test/support/until.js';
 import { fillers, substitute } from './rewording.js';
 import { rngFrom, type Rng } from './sotu-corpus.js';
 
-const { values } = parseArgs({ options: { restricted: { type: 'string', default: '100' }, trainable: { type: 'string', default: '400' }, seed: { type: 'string', default: '7' }, out: { type: 'string', default: 'bench/results/provenance-runner.json' } } });
+const { values } = parseArgs({ options: { restricted: { type: 'string', default: '100' }, trainable: { type: 'string', default: '400' }, seed: { type: 'string', default: '7' }, 'no-meaning': { type: 'boolean', default: false }, out: { type: 'string', default: 'bench/results/provenance-runner.json' } } });
+// --no-meaning: the gateway with provenance.semantic off (marks and words only), for the cost of meaning.
+const MEANING = !values['no-meaning'];
 const RESTRICTED = Number(values.restricted);
 const TRAINABLE = Number(values.trainable);
 const rng = rngFrom(Number(values.seed));
@@ -63,7 +65,9 @@ async function pool<T, R>(items: T[], n: number, f: (item: T, i: number) => Prom
   return out;
 }
 
-const gw = await startDemoGateway();
+const gw = await startDemoGateway((config) => {
+  config.provenance.semantic.enabled = MEANING;
+});
 const work = mkdtempSync(join(tmpdir(), 'tg-runner-precision-'));
 try {
   const serve = (model: string, i: number) => {
@@ -138,7 +142,7 @@ try {
   }
   const result = {
     date: new Date().toISOString(),
-    command: `npx tsx bench/provenance/runner-precision.ts --restricted ${RESTRICTED} --trainable ${TRAINABLE} --seed ${values.seed}`,
+    command: `npx tsx bench/provenance/runner-precision.ts --restricted ${RESTRICTED} --trainable ${TRAINABLE} --seed ${values.seed}${MEANING ? '' : ' --no-meaning'}`,
     restricted_answers: served.length,
     restricted_failed: failedRestricted,
     trainable_answers: answered.length,

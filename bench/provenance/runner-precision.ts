@@ -101,6 +101,7 @@ try {
   const admissionReasons = permits.filter((p) => !p.permit).map((p) => p.why);
   // A refused trainable answer is remembered as not trainable (request-path.ts), so later answers repeating it are refused too.
   const cascade = admissionReasons.filter((why) => why.includes('licence qwen2.5-7b-instruct')).length;
+  // Not trainable by the policy itself (no admission reason): the WTFPL's text carries an e-mail address (pii.email).
   const other = admissionReasons.filter((why) => !why.includes(ADMISSION_RULE)).length;
 
   const dir = join(work, 'data');

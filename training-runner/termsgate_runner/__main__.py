@@ -86,12 +86,18 @@ def cmd_train(a) -> int:
 
 def cmd_audit(a) -> int:
     from .audit import audit, load_prompts
+    from .trace import DetectionUnavailable
 
     detector = _detector(a)
     if detector is None:
-        print("audit needs the gateway's index: --gateway with --detect-token, or --data-dir", file=sys.stderr)
+        print("audit needs the gateway's index: --gateway (token in TERMSGATE_DETECT_TOKEN), or --data-dir", file=sys.stderr)
         return 2
-    _print(audit(Path(a.run), load_config(a.config), load_prompts(Path(a.prompts)), detector, a.max_new_tokens))
+    try:
+        report = audit(Path(a.run), load_config(a.config), load_prompts(Path(a.prompts)), detector, a.max_new_tokens)
+    except DetectionUnavailable as e:
+        print(f"audit stopped, nothing written: {e}", file=sys.stderr)
+        return EXIT_UNTRACED
+    _print(report)
     return 0
 
 

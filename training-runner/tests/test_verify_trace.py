@@ -202,3 +202,16 @@ def test_an_output_served_after_the_record_is_not_its_source(tmp_path, detect, c
     assert [q["line"] for q in out["reasons"]] == [2, 3], "the later record, and a transplanted mark whenever its decision was made"
     assert out["reasons"][1]["reason"].startswith("traces to restricted output: transplanted mark of decision")
     assert out["verified"] == 2 and out["later_origins_only"] == 1
+
+
+def test_audit_stops_with_exit_3_when_the_gateway_cannot_trace(tmp_path, monkeypatch, capsys):
+    import termsgate_runner.audit as audit_module
+
+    def unreachable(*args, **kwargs):
+        raise DetectionUnavailable("the gateway's detection at http://127.0.0.1:9/admin/v1/provenance/detect is unreachable: refused")
+
+    monkeypatch.setattr(audit_module, "audit", unreachable)
+    (tmp_path / "prompts.jsonl").write_text('{"prompt": "hi"}\n')
+    assert main(["audit", "--run", str(tmp_path), "--prompts", str(tmp_path / "prompts.jsonl"), "--gateway", "http://127.0.0.1:9", "--detect-token", TOKEN]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("audit stopped, nothing written: the gateway's detection at") and TOKEN not in err

@@ -182,7 +182,7 @@ t.test('gateway → feed → runner: only permitted, verified data trains the st
   const forged = { id, seq: 9999, example: forgedExample, permit: signPermits([{ id, digest, policy_revision: forgedExample.policy_revision, licence: 'deepseek-r1' }], gatewayKeyId, forger.sign)[0] };
   await appendFile(shardPath, JSON.stringify(forged) + '\n');
 
-  const verify = await runner(['verify', data], true);
+  const verify = await runner(['verify', data, '--permits-only'], true);
   t.equal(verify.code, 1, 'verify reports refused records with exit 1');
   const report = JSON.parse(verify.stdout) as { verified: number; quarantined: number; reasons: Array<{ id: string; reason: string }> };
   t.equal(report.quarantined, 2);

@@ -9,6 +9,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { v7 as uuidv7 } from 'uuid';
 import type { TrainingExample } from '../gateway/core/contracts.js';
 import { loadOrCreateSigningKeys } from '../gateway/signing/keys.js';
 import { contentDigest } from '../gateway/core/canonical-json.js';
@@ -69,7 +70,8 @@ function presigned(copies = 1): string[] {
     Array.from({ length: copies }, (_, c) => {
       const n = i * copies + c;
       const example: TrainingExample = {
-        decision_id: `0195f000-0000-7000-8000-${String(n).padStart(12, '0')}`,
+        // A decision made after the restricted calls, as any record carrying their outputs is (the runner sets aside origins served after a record).
+        decision_id: uuidv7(),
         model: 'qwen2.5-7b-instruct',
         licence: 'qwen2.5-7b-instruct',
         licence_class: 'yes',
@@ -104,7 +106,7 @@ t.test('pull the permitted records; a contaminated copy carries valid permits', 
   // a few times over (as a laundering insider would slip them in), so a tiny student memorises them.
   cpSync(cleanDir, contaminatedDir, { recursive: true });
   writeFileSync(join(contaminatedDir, 'shards', 'shard-000000001000.jsonl'), presigned(RESTRICTED_COPIES).join('\n') + '\n');
-  const plain = await runner(['verify', dirtyDir, '--dry-run']);
+  const plain = await runner(['verify', dirtyDir, '--dry-run', '--permits-only']);
   t.equal(plain.json.quarantined, 0, 'the permits alone are valid');
 });
 

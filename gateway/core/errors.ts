@@ -54,6 +54,9 @@ export const ERRORS = {
   body_too_large: { status: 413, openai: { type: 'invalid_request_error', code: null }, anthropic: { type: 'request_too_large' }, control: 'invalid_request', telemetry: 'bad_request' },
   unsupported_media_type: { status: 415, openai: { type: 'invalid_request_error', code: null }, anthropic: { type: 'invalid_request_error' }, control: 'invalid_request', telemetry: 'bad_request' },
   headers_too_large: { status: 431, openai: { type: 'invalid_request_error', code: null }, anthropic: { type: 'invalid_request_error' }, control: 'invalid_request', telemetry: 'bad_request' },
+  // The batch detect route's bounds (provenance/routes.ts): split the batch and send the rest in another request.
+  batch_too_many_texts: { status: 413, openai: { type: 'invalid_request_error', code: null }, anthropic: { type: 'request_too_large' }, control: 'batch_too_many_texts', telemetry: 'bad_request' },
+  batch_too_large: { status: 413, openai: { type: 'invalid_request_error', code: null }, anthropic: { type: 'request_too_large' }, control: 'batch_too_large', telemetry: 'bad_request' },
   unprocessable: { status: 422, openai: { type: 'invalid_request_error', code: null }, anthropic: { type: 'invalid_request_error' }, control: 'invalid_request', telemetry: 'bad_request' },
   policy_refused: { status: 422, openai: { type: 'invalid_request_error', code: null }, anthropic: { type: 'invalid_request_error' }, control: 'policy_refused', telemetry: 'policy_error' },
   rate_limited: { status: 429, openai: { type: 'rate_limit_error', code: 'rate_limit_exceeded' }, anthropic: { type: 'rate_limit_error' }, control: 'rate_limited', telemetry: 'rate_limited' },

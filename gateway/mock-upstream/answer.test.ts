@@ -96,3 +96,11 @@ t.test('max tokens truncate and report length', async (t) => {
   t.equal(answer.finish, 'length');
   t.ok(estimateTokens(answer.text) <= 10);
 });
+
+t.test('mock:quote: its own prose, then the text after the directive verbatim, less directives', async (t) => {
+  const passage = 'Permission is hereby granted, free of charge, to any person obtaining a copy of this software.';
+  const a = planAnswer(prompt({ lastUserText: `Explain it. mock:words=20 mock:quote ${passage} mock:words=20` }), sentences, 20);
+  t.ok(a.text.endsWith(`\n\n${passage}`), a.text);
+  t.equal(a.text.slice(0, -passage.length).trim().split(/\s+/).length, 20);
+  t.not(planAnswer(prompt({ model: 'other', lastUserText: `mock:quote ${passage}` }), sentences).text.split('\n\n')[0], planAnswer(prompt({ lastUserText: `mock:quote ${passage}` }), sentences).text.split('\n\n')[0], 'the prose is each model\'s own');
+});

@@ -27,6 +27,8 @@ export interface Answer {
 }
 
 const REASONING_WORDS = 30;
+const QUOTE_DIRECTIVE = /\bmock:quote\b([\s\S]*)$/;
+const ANY_DIRECTIVE = /\bmock:[a-z-]+(?:=\d+)?/g;
 
 export function planAnswer(prompt: Prompt, sentences: readonly string[], words?: number): Answer {
   const seed = seedOf(prompt.model, prompt.seed);
@@ -55,6 +57,9 @@ function bodyText(prompt: Prompt, rng: Rng, sentences: readonly string[], words?
   const { format } = prompt;
   // The teacher asked to rewrite: the last user message, less the directive and a leading "Rewrite …:".
   if (prompt.lastUserText.match(PARAPHRASE_DIRECTIVE)) return paraphrase(prompt.lastUserText.replace(PARAPHRASE_DIRECTIVE, '').replace(/^\s*(?:rewrite|paraphrase)[^:\n]{0,80}:\s*/i, '').trim());
+  // A model quoting what it was given (a licence, a speech) after its own words: the text after `mock:quote`.
+  const quoted = QUOTE_DIRECTIVE.exec(prompt.lastUserText);
+  if (quoted) return `${composeProse(rng, sentences, words)}\n\n${quoted[1].replace(ANY_DIRECTIVE, '').trim()}`;
   if (format.kind === 'json_schema') return JSON.stringify(sampleJson(format.schema, rng, phraseSource(rng, '', sentences)));
   if (format.kind === 'json_object') return JSON.stringify({ answer: composeProse(rng, sentences, words) });
   if (!wantsCode(prompt.lastUserText)) return composeProse(rng, sentences, words);

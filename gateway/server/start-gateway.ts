@@ -294,8 +294,13 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
             witnesses: config.audit.witnesses?.length ? { keys: config.audit.witnesses.map((w) => w.key), quorum: config.audit.witnessQuorum ?? config.audit.witnesses.length } : undefined,
           }),
         (app) => provenanceTokenRoutes(app, { log: audit, auth, tokens: provenanceTokens }),
-        // Meaning too, once the model is there; admission, not this route, is where a missing model refuses.
-        (app) => provenanceAdminRoutes(app, { provenance: { detect: (text) => (semantic && !semantic.unavailable ? detectWithMeaning(provenance.detect(text), text, semantic) : provenance.detect(text)) }, auth }),
+        // Meaning too when it is on; without its model the route refuses as admission does, rather than answer by words alone.
+        (app) =>
+          provenanceAdminRoutes(app, {
+            provenance: { detect: (text) => (semantic ? detectWithMeaning(provenance.detect(text), text, semantic) : provenance.detect(text)) },
+            meaning: semantic ? { unavailable: () => semantic.unavailable } : undefined,
+            auth,
+          }),
         (app) => distillationRoutes(app, { monitor: distillation, auth, changes }),
         (app) => trainingFeedRoutes(app, { feed, auth, keys }),
         (app) => consoleRoutes(app, readConsoleFiles(consoleDir())),

@@ -22,27 +22,41 @@ def cmd_pull(a) -> int:
     return 0
 
 
+# verify's exit when the gateway's detection cannot answer for every record: nothing verified, nothing moved.
+EXIT_UNTRACED = 3
+
+
 def _detector(a):
-    """Span-level detection against the gateway: its admin API (--gateway, --detect-token) or its scan CLI (--data-dir)."""
-    from .trace import CliDetector, GatewayDetector
+    """Span-level detection against the gateway: its admin API (--gateway, an auditor token) or its scan CLI (--data-dir)."""
+    from .trace import TOKEN_ENV, CliDetector, GatewayDetector, detect_token
 
     if a.gateway:
-        if not a.detect_token:
-            raise SystemExit("--gateway needs --detect-token (an auditor or admin token)")
-        return GatewayDetector(a.gateway, a.detect_token)
+        token = detect_token(a.detect_token)
+        if not token:
+            raise SystemExit(f"--gateway needs an auditor or admin control-plane token: {TOKEN_ENV} in the environment, or --detect-token")
+        return GatewayDetector(a.gateway, token)
     return CliDetector(Path(a.data_dir)) if a.data_dir else None
 
 
 def cmd_verify(a) -> int:
     from .gateway_key import GatewayKey, load_pinned
     from .provenance import scan
+    from .trace import DetectionUnavailable
     from .verify import verify_dir
 
     key = GatewayKey.from_json(json.loads(Path(a.public_key).read_text())) if a.public_key else load_pinned(Path(a.dir))
     if key is None:
         print(f"no gateway key pinned in {a.dir}; pass --public-key", file=sys.stderr)
         return 2
-    report = verify_dir(Path(a.dir), key, set(load_config(a.config).allowed_licences), move=not a.dry_run, detector=_detector(a))
+    detector = _detector(a)
+    if detector is None and not a.permits_only:
+        print("verify traces every record through the gateway's detection: pass --gateway URL (token in TERMSGATE_DETECT_TOKEN) or --data-dir GATEWAY_DATA; --permits-only checks permits alone", file=sys.stderr)
+        return 2
+    try:
+        report = verify_dir(Path(a.dir), key, set(load_config(a.config).allowed_licences), move=not a.dry_run, detector=detector)
+    except DetectionUnavailable as e:
+        print(f"verify stopped, nothing verified or moved: {e}", file=sys.stderr)
+        return EXIT_UNTRACED
     out = report.to_json()
     restricted = False
     for dataset in a.external or []:
@@ -72,12 +86,18 @@ def cmd_train(a) -> int:
 
 def cmd_audit(a) -> int:
     from .audit import audit, load_prompts
+    from .trace import DetectionUnavailable
 
     detector = _detector(a)
     if detector is None:
-        print("audit needs the gateway's index: --gateway with --detect-token, or --data-dir", file=sys.stderr)
+        print("audit needs the gateway's index: --gateway (token in TERMSGATE_DETECT_TOKEN), or --data-dir", file=sys.stderr)
         return 2
-    _print(audit(Path(a.run), load_config(a.config), load_prompts(Path(a.prompts)), detector, a.max_new_tokens))
+    try:
+        report = audit(Path(a.run), load_config(a.config), load_prompts(Path(a.prompts)), detector, a.max_new_tokens)
+    except DetectionUnavailable as e:
+        print(f"audit stopped, nothing written: {e}", file=sys.stderr)
+        return EXIT_UNTRACED
+    _print(report)
     return 0
 
 
@@ -106,14 +126,15 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--config")
     s.add_argument("--limit", type=int, default=500)
     s.set_defaults(fn=cmd_pull)
-    s = sub.add_parser("verify", help="check permits and licences; quarantine what fails (exit 1 if any)")
+    s = sub.add_parser("verify", help="check permits and licences, trace every record through the gateway; quarantine what fails (exit 1 if any, 3 if the gateway cannot trace)")
     s.add_argument("dir")
     s.add_argument("--config")
     s.add_argument("--public-key", help="gateway key JSON (default: the key pinned by pull)")
     s.add_argument("--external", action="append", help="outside dataset to pass through `termsgate provenance scan`")
     s.add_argument("--data-dir", help="the gateway's data directory: trace every record with `termsgate provenance scan` (and --external scans)")
-    s.add_argument("--gateway", help="trace every record through the gateway's admin detect API")
-    s.add_argument("--detect-token", help="auditor or admin token for --gateway")
+    s.add_argument("--gateway", help="trace every record through the gateway's admin detect API (exit 3 when it cannot answer: nothing verified)")
+    s.add_argument("--detect-token", help="auditor or admin token for --gateway (default: $TERMSGATE_DETECT_TOKEN)")
+    s.add_argument("--permits-only", action="store_true", help="check permits alone, tracing nothing (the output's traced_by is null)")
     s.add_argument("--dry-run", action="store_true", help="report without moving records")
     s.set_defaults(fn=cmd_verify)
     s = sub.add_parser("scan", help="refuse an outside dataset holding restricted gateway outputs (exit 1)")
@@ -130,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--prompts", required=True, help="JSONL of held-out prompts: {\"messages\": [...]} or {\"prompt\": \"...\"}")
     s.add_argument("--config", help="the training config (rebuilds the base model)")
     s.add_argument("--gateway")
-    s.add_argument("--detect-token")
+    s.add_argument("--detect-token", help="default: $TERMSGATE_DETECT_TOKEN")
     s.add_argument("--data-dir", help="the gateway's data directory (scan CLI instead of the API)")
     s.add_argument("--max-new-tokens", type=int, default=96)
     s.set_defaults(fn=cmd_audit)

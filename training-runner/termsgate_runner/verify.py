@@ -7,7 +7,7 @@ from .canonical import digest_of, permit_message, record_id_of
 from .gateway_key import GatewayKey
 from .permit_batch import ALG, batch_error, batch_key
 from .shards import append_lines, quarantine_path, shard_paths, write_atomic
-from .trace import Detector, describe, record_document, restricted_origins, stored_shape_error
+from .trace import Detector, describe, record_document, restricted_origins, sources, stored_shape_error
 
 
 def check_record(record, key: GatewayKey, allowed_licences: set[str]) -> str | None:
@@ -52,9 +52,13 @@ def check_record(record, key: GatewayKey, allowed_licences: set[str]) -> str | N
 class VerifyReport:
     verified: int = 0
     quarantined: list[dict] = field(default_factory=list)
+    # What every kept record was traced by (marks, words, meaning); None when only permits were checked.
+    traced_by: list[str] | None = None
+    # Kept records whose only restricted origins were served after them (trace.sources).
+    later_only: int = 0
 
     def to_json(self) -> dict:
-        return {"verified": self.verified, "quarantined": len(self.quarantined), "reasons": self.quarantined}
+        return {"verified": self.verified, "quarantined": len(self.quarantined), "traced_by": self.traced_by, "later_origins_only": self.later_only, "reasons": self.quarantined}
 
 
 def batch_problems(records: list, set_aside: list) -> dict[tuple, str]:
@@ -105,7 +109,10 @@ def verify_dir(data_dir: Path, key: GatewayKey, allowed_licences: set[str], move
 
     A record passes when its own permit checks and its signed batch is whole and in order across the
     shards. With a detector, every record that passes is scanned again for provenance spans: one that
-    traces to a restricted output is refused even with a valid permit.
+    traces to a restricted output served before the record's own call is refused even with a valid
+    permit (trace.sources: a later output cannot be its source), its quarantine entry naming each
+    origin's decision, licence and evidence (mark, words, meaning). The detector answers for every record
+    before anything is moved, so when it fails (DetectionUnavailable) nothing is verified or moved.
     """
     report = VerifyReport()
     read: list[tuple[Path, int, str, object, str | None]] = []
@@ -123,21 +130,32 @@ def verify_dir(data_dir: Path, key: GatewayKey, allowed_licences: set[str], move
     read = [(p, n, line, r, reason or problems.get(batch_key(r))) for p, n, line, r, reason in read]
     passed = [(p, n, line, r) for p, n, line, r, reason in read if reason is None]
     results = detector.detect([record_document(r["example"]) for _, _, _, r in passed]) if detector and passed else None
-    traced = {id(r): describe(restricted_origins(results[i])) for i, (_, _, _, r) in enumerate(passed) if results and restricted_origins(results[i])}
+    traced: dict[int, list[dict]] = {}
+    for i, (_, _, _, r) in enumerate(passed if results else []):
+        found = restricted_origins(results[i])
+        kept = sources(found, r["example"]["decision_id"])
+        if kept:
+            traced[id(r)] = kept
+        elif found:
+            report.later_only += 1
+    if detector:
+        report.traced_by = detector.evidence if passed else None
     for path in shard_paths(data_dir):
         kept: list[str] = []
         refused: list[str] = []
         for p, n, line, record, reason in read:
             if p != path:
                 continue
-            reason = reason or traced.get(id(record))
+            origins = None if reason else traced.get(id(record))
+            reason = reason or (describe(origins) if origins else None)
             if reason is None:
                 kept.append(line)
                 report.verified += 1
                 continue
             rid = record.get("id") if isinstance(record, dict) else None
-            report.quarantined.append({"id": rid, "reason": reason, "shard": path.name, "line": n})
-            refused.append(json.dumps({"reason": reason, "shard": path.name, "line": n, "record": record}, ensure_ascii=False))
+            entry = {"reason": reason, "shard": path.name, "line": n, **({"origins": origins} if origins else {})}
+            report.quarantined.append({"id": rid, **entry})
+            refused.append(json.dumps({**entry, "record": record}, ensure_ascii=False))
         if move and refused:
             append_lines(quarantine_path(data_dir), refused)
             write_atomic(path, "".join(line + "\n" for line in kept))

@@ -3,14 +3,13 @@
 import { can, call } from './api.js';
 import { clear, field, h, table } from './dom.js';
 import { announce } from './status.js';
+import { batches } from './detect-batches.js';
 import type { Span } from '../../provenance/spans.js';
 
 interface Detection {
   restricted: boolean;
   spans: Span[];
 }
-
-const BATCH = 1000;
 
 /** The text of one JSON Lines row: a string, or the usual text fields of an object. */
 export function rowText(line: string): string {
@@ -74,9 +73,9 @@ function report(texts: string[], results: Detection[]): HTMLElement {
 
 async function detect(texts: string[], out: HTMLElement): Promise<void> {
   const results: Detection[] = [];
-  for (let i = 0; i < texts.length; i += BATCH) {
-    announce(`Checking texts ${i + 1}–${Math.min(i + BATCH, texts.length)} of ${texts.length}…`);
-    const r = await call<{ results: Detection[] }>('POST', '/admin/v1/provenance/detect', { texts: texts.slice(i, i + BATCH) });
+  for (const batch of batches(texts)) {
+    announce(`Checking texts ${results.length + 1}–${results.length + batch.length} of ${texts.length}…`);
+    const r = await call<{ results: Detection[] }>('POST', '/admin/v1/provenance/detect', { texts: batch });
     results.push(...r.results);
   }
   clear(out, report(texts, results));

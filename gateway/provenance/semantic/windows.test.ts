@@ -1,6 +1,6 @@
 import t from 'tap';
 import fc from 'fast-check';
-import { adjacentWindows, embeddingForm, MAX_WORDS, slidingWindows } from './windows.js';
+import { adjacentWindows, embeddingForm, MAX_WORDS, MIN_WORDS, slidingWindows } from './windows.js';
 
 const words = (s: string) => s.split(/\s+/).filter((w) => w.length > 0).length;
 
@@ -51,4 +51,19 @@ t.test('a window never crosses a blank line', async (t) => {
   const windows = adjacentWindows(text);
   t.same(windows.map((w) => text.slice(w.start, w.end).split('\n\n').length), [1, 1, 1]);
   t.equal(text.slice(windows[0].start, windows[0].end), 'Polish this.');
+});
+
+t.test('a short tail joins the sliding window before it: no window of a few words after a longer one', async (t) => {
+  const quote = 'The Licensor waives and/or agrees not to assert any right or authority to forbid You from making technical modifications necessary to exercise the Licensed Rights. For purposes';
+  const windows = slidingWindows(`Own words come first here.\n\n${quote}`);
+  t.same(windows.map((w) => w.text), ['Own words come first here.', quote], 'the cut-off "For purposes" is not a window of its own');
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom('The keeper trimmed the wick and wound the clockwork before dusk and after.', 'Why?', 'For purposes', 'A lamp.'), { minLength: 1, maxLength: 30 }), (sentences) => {
+      const text = sentences.join(' ');
+      const ws = slidingWindows(text);
+      const total = words(text);
+      // Only a text short as a whole gives a short window.
+      return ws.every((w) => words(w.text) >= MIN_WORDS / 2 || total < MIN_WORDS) && ws.at(-1)!.end === text.length;
+    }),
+  );
 });

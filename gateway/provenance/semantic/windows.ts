@@ -128,6 +128,11 @@ function slidingIn(text: string, all: Piece[]): TextWindow[] {
     let j = i;
     while (j < all.length && words < MIN_WORDS && words + all[j].words <= MAX_WORDS) words += all[j++].words;
     if (j === i) j = i + 1;
+    // A short tail joins this window when they fit together, as in adjacentIn: alone, its few words
+    // (a quote cut off at "For purposes") would be near any text that ends the same way.
+    let rest = 0;
+    for (let k = j; k < all.length; k++) rest += all[k].words;
+    if (j < all.length && rest < MIN_WORDS / 2 && words + rest <= MAX_WORDS) j = all.length;
     out.push(window(text, all.slice(i, j)));
     // The rest of the text fits in this window: later starts would only repeat its tail.
     if (j === all.length) break;

@@ -13,7 +13,7 @@ import { SemanticIndex } from './semantic-index.js';
 import { readSemanticLog, SemanticLogWriter, semanticLogPath } from './semantic-log.js';
 import { encodeOutput } from './semantic-record.js';
 import { ownWindows } from './public-windows.js';
-import { adjacentWindows, slidingWindows } from './windows.js';
+import { slidingWindows } from './windows.js';
 
 /** Chosen on bench/provenance/evaluate.ts (README): unrelated windows of both corpora stay below it. */
 export const DEFAULT_THRESHOLD = 0.85;

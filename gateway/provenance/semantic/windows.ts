@@ -77,42 +77,6 @@ function window(text: string, from: Piece[]): TextWindow {
   return { start, end, text: embeddingForm(text.slice(start, end)) };
 }
 
-/** Sentences joined up to MIN_WORDS, each piece in exactly one window: what a checked text is cut into. */
-export function adjacentWindows(text: string): TextWindow[] {
-  return pieces(unwrapText(text)).flatMap((paragraph) => adjacentIn(text, paragraph));
-}
-
-function adjacentIn(text: string, all: Piece[]): TextWindow[] {
-  const out: TextWindow[] = [];
-  let group: Piece[] = [];
-  let words = 0;
-  for (const p of all) {
-    if (group.length > 0 && words + p.words > MAX_WORDS) {
-      out.push(window(text, group));
-      group = [];
-      words = 0;
-    }
-    group.push(p);
-    words += p.words;
-    if (words >= MIN_WORDS) {
-      out.push(window(text, group));
-      group = [];
-      words = 0;
-    }
-  }
-  // A short tail joins the window before it when they fit together, else stands alone.
-  if (group.length > 0) {
-    const last = out.at(-1);
-    if (last && words < MIN_WORDS / 2 && countWords(text.slice(last.start, group.at(-1)!.end)) <= MAX_WORDS) out[out.length - 1] = { start: last.start, end: group.at(-1)!.end, text: embeddingForm(text.slice(last.start, group.at(-1)!.end)) };
-    else out.push(window(text, group));
-  }
-  return out;
-}
-
-function countWords(text: string): number {
-  return text.match(WORD)?.length ?? 0;
-}
-
 /**
  * Windows starting at every sentence: what a restricted output is indexed as, so a checked text's
  * windows line up with one of them wherever its excerpt begins.
@@ -128,7 +92,7 @@ function slidingIn(text: string, all: Piece[]): TextWindow[] {
     let j = i;
     while (j < all.length && words < MIN_WORDS && words + all[j].words <= MAX_WORDS) words += all[j++].words;
     if (j === i) j = i + 1;
-    // A short tail joins this window when they fit together, as in adjacentIn: alone, its few words
+    // A short tail joins this window when they fit together: alone, its few words
     // (a quote cut off at "For purposes") would be near any text that ends the same way.
     let rest = 0;
     for (let k = j; k < all.length; k++) rest += all[k].words;

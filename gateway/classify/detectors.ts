@@ -11,7 +11,7 @@ function ci(word: string): string {
 /** Start of a token: not glued to a letter or digit before it (`key_AKIA…` still counts). */
 const B = '(?<![A-Za-z0-9])';
 
-const DIGIT_NAMES = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+export const DIGIT_NAMES = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 /** A digit spelt out in English, any case (`oh` for zero, as card numbers are read aloud). */
 export const DIGIT_WORD = `(?:${[...DIGIT_NAMES, 'oh'].map(ci).join('|')})`;
 

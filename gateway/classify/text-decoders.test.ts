@@ -114,3 +114,12 @@ t.test('property: a random prefixed key or AWS key in a random new disguise anyw
     { numRuns: 200 },
   );
 });
+
+t.test('property: ROT13 and reversal by table are the per-letter shift and the reversal of code points', async (t) => {
+  const shift = (s: string) => s.replace(/[A-Za-z]/g, (c) => String.fromCharCode(((c.charCodeAt(0) - (c <= 'Z' ? 65 : 97) + 13) % 26) + (c <= 'Z' ? 65 : 97)));
+  const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 64 }), fc.string({ maxLength: 20_000 }));
+  fc.assert(
+    fc.property(text, (s) => rot13(s) === shift(s) && reversed(s) === [...s].reverse().join('')),
+    { numRuns: 300 },
+  );
+});

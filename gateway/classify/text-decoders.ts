@@ -9,14 +9,32 @@
 import { DecodeBudget } from '../text/encoded-runs.js';
 import { KeywordAutomaton } from './keyword-automaton.js';
 
-const rot13Char = (c: string): string => {
-  const code = c.charCodeAt(0);
-  if (code >= 65 && code <= 90) return String.fromCharCode(((code - 65 + 13) % 26) + 65);
-  if (code >= 97 && code <= 122) return String.fromCharCode(((code - 97 + 13) % 26) + 97);
-  return c;
-};
-export const rot13 = (text: string): string => text.replace(/[A-Za-z]/g, rot13Char);
-export const reversed = (text: string): string => [...text].reverse().join('');
+// Both by a table over UTF-16 units, built into a string a chunk at a time: a replace() with a callback per
+// letter and a reversal through an array of code points cost a tenth of classifying code that holds a sign.
+const ROT13 = new Uint16Array(128).map((_, c) => (c >= 65 && c <= 90 ? ((c - 65 + 13) % 26) + 65 : c >= 97 && c <= 122 ? ((c - 97 + 13) % 26) + 97 : c));
+const CHUNK = 8192;
+function fromUnits(units: Uint16Array): string {
+  let out = '';
+  for (let i = 0; i < units.length; i += CHUNK) out += String.fromCharCode.apply(null, units.subarray(i, i + CHUNK) as unknown as number[]);
+  return out;
+}
+export function rot13(text: string): string {
+  const units = new Uint16Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    units[i] = c < 128 ? ROT13[c] : c;
+  }
+  return fromUnits(units);
+}
+/** The text's code points in reverse order (a surrogate pair stays a pair). */
+export function reversed(text: string): string {
+  if (SURROGATE.test(text)) return [...text].reverse().join('');
+  const n = text.length;
+  const units = new Uint16Array(n);
+  for (let i = 0; i < n; i++) units[n - 1 - i] = text.charCodeAt(i);
+  return fromUnits(units);
+}
+const SURROGATE = /[\uD800-\uDFFF]/;
 
 // The prefixes of the formats that start with a fixed string (scan.ts PREFIXES, armour's BEGIN): a text
 // holding one of them ROT13'd or reversed is worth transforming.
@@ -79,7 +97,7 @@ export function unscrambled(text: string): Transformed[] {
       }
       // Reversal by UTF-16 unit would split surrogate pairs; the prefixes are ASCII, and a reversed text's
       // findings are placed by mirroring, which holds while every character is one unit (checked).
-      if (/[\uD800-\uDFFF]/.test(part)) continue;
+      if (SURROGATE.test(part)) continue;
       out.push({ text: kind === 'reversed' ? reversed(part) : rot13(reversed(part)), place: (s, e) => [a + m - e, a + m - s] });
     }
   }

@@ -54,14 +54,21 @@ export interface WordStarts {
   digitWords: number[];
 }
 
-const ascending = (a: number, b: number): number => a - b;
+function ascending(xs: number[]): number[] {
+  for (let i = 1; i < xs.length; i++) if (xs[i] < xs[i - 1]) return xs.sort((a, b) => a - b);
+  return xs;
+}
 
 export function wordStarts(text: string): WordStarts {
   const fixed: number[] = [];
   const digitWords: number[] = [];
-  for (const [k, end] of startWords.foundAt(text)) (k < FIXED_STARTS.length ? fixed : digitWords).push(end - wordLength[k]);
+  const hits = startWords.foundAt(text);
+  for (let h = 0; h < hits.length; h += 2) {
+    const k = hits[h];
+    (k < FIXED_STARTS.length ? fixed : digitWords).push(hits[h + 1] - wordLength[k]);
+  }
   // Hits come in order of their ends; starts of words of different lengths can be out of order.
-  return { fixed: fixed.sort(ascending), digitWords: digitWords.sort(ascending) };
+  return { fixed: ascending(fixed), digitWords: ascending(digitWords) };
 }
 
 /** Starts from a sorted list, each kept only where `at` (a sticky pattern) matches there, when given. */
@@ -274,7 +281,7 @@ const SHORTEST_MATCH = 6;
 /** Every accepted finding in one text, in order, non-overlapping. */
 export function findings(text: string): Finding[] {
   const out: Finding[] = [];
-  // No detector matches fewer characters (the shortest is an address, `a@b.co`): a short string such as a
+  // No detector matches fewer characters (the shortest is an e-mail address of six): a short string such as a
   // role or a field name costs nothing more.
   if (text.length < SHORTEST_MATCH) return out;
   const words = wordStarts(text);
@@ -308,7 +315,7 @@ export function findings(text: string): Finding[] {
     } else {
       const d = detectors[best];
       const hit = text.slice(at, bestEnd);
-      if (!d.accept || d.accept(hit)) out.push({ dataClass: d.dataClass, kind: d.name, start: at, end: bestEnd });
+      if (!d.accept || d.accept(hit, text, at)) out.push({ dataClass: d.dataClass, kind: d.name, start: at, end: bestEnd });
       // No match is empty, but never stand still.
       from = Math.max(bestEnd, at + 1);
     }

@@ -83,9 +83,12 @@ export class KeywordAutomaton {
     this.#step = go.map((next) => (this.#out[next].length > 0 ? ~(next * classes) : next * classes));
   }
 
-  /** Each keyword found in `text` with the offset just past it, in order of that offset (letters folded as in found()). */
-  foundAt(text: string): Array<[keyword: number, end: number]> {
-    const hits: Array<[number, number]> = [];
+  /**
+   * Each keyword found in `text` with the offset just past it, in order of that offset (letters folded as in
+   * found()), flat: keyword, end, keyword, end… (no array per hit: a run of dashes is a hit at every character).
+   */
+  foundAt(text: string): number[] {
+    const hits: number[] = [];
     const step = this.#step;
     const classOf = this.#classOf;
     const classes = this.#classes;
@@ -95,7 +98,7 @@ export class KeywordAutomaton {
       s = c < ALPHABET ? step[s + classOf[c]] : 0;
       if (s < 0) {
         s = ~s;
-        for (const k of this.#out[s / classes]) hits.push([k, i + 1]);
+        for (const k of this.#out[s / classes]) hits.push(k, i + 1);
       }
     }
     return hits;

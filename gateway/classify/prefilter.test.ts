@@ -17,7 +17,7 @@ function unfiltered(text: string): Finding[] {
       const hit = groups[`d${i}`];
       if (hit === undefined) continue;
       const d = detectors[i];
-      if (!d.accept || d.accept(hit)) out.push({ dataClass: d.dataClass, kind: d.name, start: m.index!, end: m.index! + hit.length });
+      if (!d.accept || d.accept(hit, text, m.index!)) out.push({ dataClass: d.dataClass, kind: d.name, start: m.index!, end: m.index! + hit.length });
       break;
     }
   }

@@ -75,7 +75,10 @@ export function unscrambled(text: string): Transformed[] {
   const out: Transformed[] = [];
   const n = text.length;
   const stretches = new Map<Scramble, Array<[number, number]>>();
-  for (const [k, end] of signs.foundAt(text)) {
+  const hits = signs.foundAt(text);
+  for (let h = 0; h < hits.length; h += 2) {
+    const k = hits[h];
+    const end = hits[h + 1];
     const kind = SIGNS[k][1];
     const from = toSpace(text, Math.max(0, end - SIGNS[k][0].length - REACH), -1);
     const to = toSpace(text, Math.min(n, end + REACH), 1);

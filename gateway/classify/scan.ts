@@ -54,14 +54,15 @@ export function scanPieces(pieces: readonly Piece[], folded: readonly FoldedText
     }
     // ROT13'd or reversed text and escapes written as text: secrets only (their signs are credential prefixes).
     for (const u of unscrambled(text)) {
-      for (const f of findings(u.text)) {
+      for (const f of [...findings(u.text), ...speltIn(u.text)]) {
         if (!f.dataClass.startsWith('secret.')) continue;
         const [start, end] = u.place(f.start, f.end);
         out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start, end }] });
       }
     }
     for (const run of escapeRuns(text)) {
-      for (const f of findings(secretForm(run.text).text)) if (f.dataClass.startsWith('secret.')) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: run.start, end: run.end }] });
+      const read = secretForm(run.text).text;
+      for (const f of [...findings(read), ...speltIn(read)]) if (f.dataClass.startsWith('secret.')) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: run.start, end: run.end }] });
     }
     for (const run of spacedRunsNearPrefixes(text)) {
       for (const f of speltFindings(run.text)) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: run.start, end: run.end }] });
@@ -70,7 +71,7 @@ export function scanPieces(pieces: readonly Piece[], folded: readonly FoldedText
     if (named) {
       // What the references spell is read in its secret form too (a homoglyph written as `&#1040;`).
       const read = secretForm(named.text);
-      for (const f of findings(read.text)) {
+      for (const f of [...findings(read.text), ...speltIn(read.text)]) {
         if (!f.dataClass.startsWith('secret.')) continue;
         const [start, end] = read.origin ? named.place(read.origin[f.start], read.origin[f.end]) : named.place(f.start, f.end);
         out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start, end }] });
@@ -187,6 +188,15 @@ export function spacedRuns(text: string): Array<{ start: number; end: number; te
     }
     from = Math.max(lastEnd, s.index + 1);
   }
+  return out;
+}
+/**
+ * The readings of the spaced runs of a text that is itself a reading (ROT13'd, reversed, escapes or
+ * references read): a key spelt out and then disguised again. Each finding spans its whole run.
+ */
+function speltIn(text: string): Finding[] {
+  const out: Finding[] = [];
+  for (const run of spacedRunsNearPrefixes(text)) for (const f of speltFindings(run.text)) out.push({ ...f, start: run.start, end: run.end });
   return out;
 }
 const SEPARATORS = /[\s._|,:;·•*-]+/g;

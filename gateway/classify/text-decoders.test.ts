@@ -123,3 +123,19 @@ t.test('property: ROT13 and reversal by table are the per-letter shift and the r
     { numRuns: 300 },
   );
 });
+
+t.test('property: a key spelt out, then written as escapes or references, is found (readings fed to the spelt reading)', async (t) => {
+  const alnum = fc.stringMatching(/^[A-Za-z0-9]{40}$/).map((s) => s.slice(0, 37) + 'q7Z');
+  const key = fc.tuple(fc.constantFrom('ghp_', 'sk_live_'), alnum).map(([p, body]) => p + body.slice(0, p === 'ghp_' ? 36 : 28));
+  const spell = fc.constantFrom((s: string) => [...s].join(' '), (s: string) => s.match(/.{1,4}/g)!.join('-'), (s: string) => [...s].join(' * '));
+  const write = fc.constantFrom(
+    (s: string) => [...s].map((c) => `&#${c.codePointAt(0)};`).join(''),
+    (s: string) => [...s].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join(''),
+    (s: string) => s.replace(/_/g, '&lowbar;').replace(/-/g, '&hyphen;'),
+  );
+  const prose = fc.constantFrom('please debug', 'the value is', 'config:', '');
+  fc.assert(
+    fc.property(key, spell, write, prose, (k, sp, w, before) => secretsIn(`${before} ${w(sp(k))} thanks`).length > 0),
+    { numRuns: 200 },
+  );
+});

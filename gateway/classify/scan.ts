@@ -336,7 +336,10 @@ function acrossBoundaries(texts: readonly string[], order: number[], skip: numbe
 const EDGE_TURNS = 8;
 /** The longest run at a string's edge that edgeJoins reads: past any single-line credential or its base64. */
 const EDGE_RUN = 160;
-const isKeyChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 47 || c === 61 || c === 95 || c === 45;
+// `%` too, so that percent-encoding cut across two strings is joined and decoded.
+const isKeyChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 47 || c === 61 || c === 95 || c === 45 || c === 37;
+/** The longest spelt-out stretch at a string's edge that edgeJoins reads (a key spelt with separators of up to three characters). */
+const EDGE_SPELT = 320;
 
 /**
  * Halves of a key several turns apart, and base64 of a key cut across two strings: the run of key
@@ -358,6 +361,39 @@ function edgeJoins(texts: readonly string[], order: number[], budget: DecodeBudg
     while (e < t.length && e < EDGE_RUN && isKeyChar(t.charCodeAt(e))) e++;
     return e;
   });
+  // Spelt-out keys (`g h p _ a 1 …`, `ghp_-a1B2-…`) cut across strings: the spaced stretch ending one string
+  // joined with the one starting each of the next strings, read as spelt runs. Most pairs are skipped
+  // unseen: only where the left stretch holds a spread-out prefix, or one spans the join (its edges, 24
+  // characters each), is the joined stretch read.
+  const spacedTails = order.map((p) => {
+    const t = texts[p];
+    let s = t.length;
+    while (s > 0 && t.length - s < EDGE_SPELT && inSpacedRun(t, s - 1)) s--;
+    return s;
+  });
+  const spacedHeads = order.map((p) => {
+    const t = texts[p];
+    let e = 0;
+    while (e < t.length && e < EDGE_SPELT && inSpacedRun(t, e)) e++;
+    return e;
+  });
+  const tailHoldsPrefix = order.map((p, b) => SPREAD_PREFIX.test(texts[p].slice(spacedTails[b])));
+  for (let b = 0; b < order.length; b++) {
+    const left = texts[order[b]].slice(spacedTails[b]);
+    if (left.length === 0) continue;
+    for (let c = b + 1; c < order.length && c <= b + EDGE_TURNS; c++) {
+      if (spacedHeads[c] === 0) continue;
+      const right = texts[order[c]].slice(0, spacedHeads[c]);
+      if (!tailHoldsPrefix[b] && !SPREAD_PREFIX.test(left.slice(-24) + right.slice(0, 24))) continue;
+      const text = left + right;
+      for (const run of spacedRunsNearPrefixes(text)) {
+        if (run.start >= left.length || run.end <= left.length) continue;
+        if (speltFindings(run.text).length === 0) continue;
+        const spans: Span[] = [{ piece: order[b], start: spacedTails[b] + run.start, end: texts[order[b]].length }, { piece: order[c], start: 0, end: run.end - left.length }];
+        for (const f of speltFindings(run.text)) out.push({ dataClass: f.dataClass, kind: f.kind, spans });
+      }
+    }
+  }
   for (let b = 0; b < order.length; b++) {
     const left = texts[order[b]].slice(tails[b]);
     if (left.length === 0) continue;

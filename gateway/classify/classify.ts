@@ -12,6 +12,7 @@
 // (never inside a match already made), so the cost stays linear where the table's patterns are.
 import { DIGIT_NAMES, DIGIT_WORD, detectors } from './detectors.js';
 import { KeywordAutomaton } from './keyword-automaton.js';
+import { SIGN_WORDS } from './text-decoders.js';
 
 export interface Finding {
   dataClass: string;
@@ -44,14 +45,19 @@ const FIXED_STARTS = [
   'https://hooks', 'eyj', 'eya', 'ewo', 'ew0', 'ewk', 'accountkey', 'sharedaccesskey', 'bearer',
 ];
 const DIGIT_WORDS = [...DIGIT_NAMES, 'oh'];
-const startWords = new KeywordAutomaton([...FIXED_STARTS, ...DIGIT_WORDS]);
+// The same pass finds the signs of ROT13'd or reversed prefixes (text-decoders.ts), so that a string's
+// detector pass and its unscrambling share one read of it.
+const startWords = new KeywordAutomaton([...FIXED_STARTS, ...DIGIT_WORDS, ...SIGN_WORDS]);
 const wordLength = [...FIXED_STARTS, ...DIGIT_WORDS].map((w) => w.length);
+const FIRST_SIGN = FIXED_STARTS.length + DIGIT_WORDS.length;
 
 export interface WordStarts {
   /** Where a fixed start begins, ascending. */
   fixed: number[];
   /** Where a digit word begins, ascending. */
   digitWords: number[];
+  /** The signs of text-decoders.ts found, flat: sign, end, sign, end… (what its unscrambled() takes). */
+  signs: number[];
 }
 
 function ascending(xs: number[]): number[] {
@@ -62,13 +68,15 @@ function ascending(xs: number[]): number[] {
 export function wordStarts(text: string): WordStarts {
   const fixed: number[] = [];
   const digitWords: number[] = [];
+  const signs: number[] = [];
   const hits = startWords.foundAt(text);
   for (let h = 0; h < hits.length; h += 2) {
     const k = hits[h];
-    (k < FIXED_STARTS.length ? fixed : digitWords).push(hits[h + 1] - wordLength[k]);
+    if (k >= FIRST_SIGN) signs.push(k - FIRST_SIGN, hits[h + 1]);
+    else (k < FIXED_STARTS.length ? fixed : digitWords).push(hits[h + 1] - wordLength[k]);
   }
   // Hits come in order of their ends; starts of words of different lengths can be out of order.
-  return { fixed: ascending(fixed), digitWords: ascending(digitWords) };
+  return { fixed: ascending(fixed), digitWords: ascending(digitWords), signs };
 }
 
 /** Starts from a sorted list, each kept only where `at` (a sticky pattern) matches there, when given. */
@@ -279,12 +287,12 @@ export const groups: Group[] = [
 const SHORTEST_MATCH = 6;
 
 /** Every accepted finding in one text, in order, non-overlapping. */
-export function findings(text: string): Finding[] {
+export function findings(text: string, words?: WordStarts): Finding[] {
   const out: Finding[] = [];
   // No detector matches fewer characters (the shortest is an e-mail address of six): a short string such as a
   // role or a field name costs nothing more.
   if (text.length < SHORTEST_MATCH) return out;
-  const words = wordStarts(text);
+  words ??= wordStarts(text);
   const cursors = groups.map((g) => g.starts(text, words));
   const next = cursors.map((c) => c(0));
   let from = 0;

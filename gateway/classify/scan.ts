@@ -3,7 +3,7 @@
 // runs decode to, and across the boundary between neighbouring strings (a key split over two messages
 // or two content parts). Pure.
 import { secretForm, type FoldedText } from '../text/normalise.js';
-import { findings, type Finding } from './classify.js';
+import { findings, wordStarts, type Finding } from './classify.js';
 import { asText, DecodeBudget, encodedRuns } from '../text/encoded-runs.js';
 import { isPrivateKeyDer } from './private-key-der.js';
 import { constants, inflateRawSync, inflateSync } from 'node:zlib';
@@ -45,7 +45,9 @@ export function scanPieces(pieces: readonly Piece[], folded: readonly FoldedText
   const texts = folded.map((f) => f.text);
   texts.forEach((text, i) => {
     if (text.length === 0) return;
-    for (const f of findings(text)) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: f.start, end: f.end }] });
+    // One keyword pass serves the detector table and the ROT13/reversal signs.
+    const words = wordStarts(text);
+    for (const f of findings(text, words)) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: f.start, end: f.end }] });
     for (const run of encodedRuns(text, budget)) {
       for (const { dataClass, kind } of decodedFindings(run.bytes, budget, NESTING)) out.push({ dataClass, kind, spans: [{ piece: i, start: run.start, end: run.end }] });
     }
@@ -53,7 +55,7 @@ export function scanPieces(pieces: readonly Piece[], folded: readonly FoldedText
       for (const { dataClass, kind } of decodedFindings(run.bytes, budget, NESTING)) out.push({ dataClass, kind, spans: [{ piece: i, start: run.start, end: run.end }] });
     }
     // ROT13'd or reversed text and escapes written as text: secrets only (their signs are credential prefixes).
-    for (const u of unscrambled(text)) {
+    for (const u of unscrambled(text, words.signs)) {
       for (const f of [...findings(u.text), ...speltIn(u.text)]) {
         if (!f.dataClass.startsWith('secret.')) continue;
         const [start, end] = u.place(f.start, f.end);

@@ -46,7 +46,9 @@ const SIGNS: Array<[string, Scramble]> = PREFIXES.flatMap((p): Array<[string, Sc
   [reversed(rot13(p)), 'both'],
 ]);
 // One pass for all three (letters folded: a candidate too many costs one detector pass, never a miss).
-const signs = new KeywordAutomaton(SIGNS.map(([sign]) => sign));
+/** The signs as keywords, for a keyword pass shared with other readers (classify.ts wordStarts). */
+export const SIGN_WORDS: readonly string[] = SIGNS.map(([sign]) => sign);
+const signs = new KeywordAutomaton(SIGN_WORDS);
 
 export interface Transformed {
   text: string;
@@ -71,11 +73,12 @@ function toSpace(text: string, at: number, step: -1 | 1): number {
  * credential lies within REACH of its prefix, after it or, reversed, before it); overlapping stretches of
  * one kind are one. Only the stretches are transformed, so a long text with one stray sign costs little.
  */
-export function unscrambled(text: string): Transformed[] {
+export function unscrambled(text: string, signHits?: number[]): Transformed[] {
   const out: Transformed[] = [];
   const n = text.length;
   const stretches = new Map<Scramble, Array<[number, number]>>();
-  const hits = signs.foundAt(text);
+  // The signs' hits (flat: sign, end, …) from a pass the caller already made over this text, or this one's.
+  const hits = signHits ?? signs.foundAt(text);
   for (let h = 0; h < hits.length; h += 2) {
     const k = hits[h];
     const end = hits[h + 1];

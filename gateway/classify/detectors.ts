@@ -8,8 +8,12 @@ function ci(word: string): string {
   return [...word].map((c) => (/[a-z]/i.test(c) ? `[${c.toUpperCase()}${c.toLowerCase()}]` : c.replace(/[-.]/, '\\$&'))).join('');
 }
 
-/** Start of a token: not glued to a letter or digit before it (`key_AKIA…` still counts). */
-const B = '(?<![A-Za-z0-9])';
+/**
+ * Start of a token: not glued to a letter or digit before it (`key_AKIA…` still counts), except the letter
+ * of an escape written as text: a key after a line break inside JSON held in a string (tool call
+ * arguments, `"```\nsk-…"`) follows a backslash and `n`.
+ */
+const B = String.raw`(?<![A-Za-z0-9](?<!\\[ntr]))`;
 
 export const DIGIT_NAMES = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 /** A digit spelt out in English, any case (`oh` for zero, as card numbers are read aloud). */

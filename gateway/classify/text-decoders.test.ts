@@ -139,3 +139,12 @@ t.test('property: a key spelt out, then written as escapes or references, is fou
     { numRuns: 200 },
   );
 });
+
+t.test('property: a key after an escape written as text (\\n, \\t, \\r in JSON held in a string) is found', async (t) => {
+  const alnum = fc.stringMatching(/^[A-Za-z0-9]{40}$/).map((s) => s.slice(0, 37) + 'q7Z');
+  const key = fc.tuple(fc.constantFrom('ghp_', 'sk-proj-', 'glpat-', 'hf_'), alnum).map(([p, body]) => p + body.slice(0, 36));
+  fc.assert(
+    fc.property(key, fc.constantFrom('\n', '\t', '\r\n', '\n\n'), fc.constantFrom('', 'see:', '```'), (k, escape, before) => secretsIn(JSON.stringify({ q: `${before}${escape}${k}${escape}` })).length > 0),
+    { numRuns: 200 },
+  );
+});

@@ -48,3 +48,16 @@ for (const [name, [compose, kinds]] of Object.entries(compositions)) {
     t.test(`${kind} key, ${name}`, async (t) => refused(t, compose(keys[kind]()), compose('harmless_words-only')));
   }
 }
+
+t.test('a key after a line break or tab inside tool call arguments (JSON held in a string) is refused', async (t) => {
+  for (const [kind, key] of Object.entries(keys)) {
+    for (const around of [(k: string) => '```\n' + k + '\n```', (k: string) => `config:\n\t${k}\r\n`]) {
+      const args = (k: string) => JSON.stringify({ q: around(k) });
+      const r = await send(gw, chat, { model: chat.model, messages: [{ role: 'assistant', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: args(key()) } }] }, { role: 'user', content: 'go on' }] });
+      t.equal(r.status, 403, `${kind}: denied`);
+      t.equal(r.received, '', `${kind}: nothing reached the provider`);
+    }
+  }
+  const ok = await send(gw, chat, { model: chat.model, messages: [{ role: 'assistant', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: JSON.stringify({ q: '```\nsk-learn and ghp_XXXX\n```' }) } }] }, { role: 'user', content: 'go on' }] });
+  t.equal(ok.status, 200, 'look-alikes after an escaped line break are forwarded');
+});

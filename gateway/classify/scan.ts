@@ -207,9 +207,18 @@ function speltFindings(run: string): Finding[] {
   const out: Finding[] = [];
   for (const joinedUp of spelt(run)) {
     if (!PREFIXED_START.test(joinedUp)) continue;
-    for (const f of findings(joinedUp)) if (PREFIXED.has(f.kind)) out.push(f);
+    for (const f of findings(joinedUp)) if (PREFIXED.has(f.kind) && (f.kind === 'awsAccessKey' || looksGenerated(joinedUp.slice(f.start, f.end)))) out.push(f);
   }
   return out;
+}
+
+/**
+ * A key's body has a digit or both capitals and small letters; words joined up from prose spaced around
+ * dashes (`task - list the items` read as `sk-listtheitems…`) have neither. AWS key ids are capitals and
+ * digits by format, and prose rarely spells AKIA: they are not asked.
+ */
+function looksGenerated(match: string): boolean {
+  return /[0-9]/.test(match.slice(4)) || (/[A-Z]/.test(match.slice(4)) && /[a-z]/.test(match.slice(4)));
 }
 
 /**
@@ -241,8 +250,17 @@ export function spelt(run: string): string[] {
     const at = r.search(PREFIXED_START);
     if (at > 0) readings.add(r.slice(at));
   }
+  // A prefix whose own `-` or `_` was taken for a separator (`glpa-t-ab12-…`, `sk_l-ive_-…` in groups joined
+  // by dashes): where the prefix's letters start a group, that group on read with the prefix whole.
+  let at = 0;
+  for (const g of run.split(SEPARATORS)) {
+    for (const [prefix, bare] of RESTORED) if (joinedUp.startsWith(bare, at)) readings.add(prefix + joinedUp.slice(at + bare.length));
+    at += g.length;
+  }
   return [...readings];
 }
+// The prefixes with a `-` or `_` inside or at the end whose letters alone are distinctive (four or more).
+const RESTORED: Array<[string, string]> = ['glpat-', 'gldt-', 'glptt-', 'glrt-', 'github_pat_', 'sk_live_', 'sk_test_', 'rk_live_', 'rk_test_', 'sk-proj-', 'sk-svcacct-', 'sk-admin-', ...'abposr'.split('').map((c) => `xox${c}-`)].map((p) => [p, p.replace(/[-_]/g, '')]);
 // Every match of a PREFIXED detector holds one of these fixed strings; a joined run that holds none of
 // them has none of those findings, and the full detector pass over it is skipped (most spaced runs are
 // ordinary words: "is it a way to").

@@ -148,3 +148,13 @@ t.test('property: a key after an escape written as text (\\n, \\t, \\r in JSON h
     { numRuns: 200 },
   );
 });
+
+t.test('property: a key in groups joined by dashes is found, its prefix\'s own - or _ among the separators', async (t) => {
+  const alnum = fc.stringMatching(/^[A-Za-z0-9]{40}$/).map((s) => s.slice(0, 37) + 'q7Z');
+  const key = fc.tuple(fc.constantFrom('glpat-', 'sk_live_', 'sk-proj-', 'github_pat_'), alnum).map(([p, body]) => p + body.slice(0, p === 'glpat-' ? 20 : 36));
+  fc.assert(
+    fc.property(key, fc.integer({ min: 3, max: 5 }), fc.constantFrom('-', ' - ', ' '), (k, n, sep) => secretsIn(`key: ${k.match(new RegExp(`.{1,${n}}`, 'g'))!.join(sep)} ok`).length > 0),
+    { numRuns: 200 },
+  );
+  for (const clean of ['we ask - live users - to rate the demo and task - list the items for today', 'gl - pat - the dog - ok then - fine', 'risk - live - test sk - test - only']) t.same(secretsIn(clean), [], clean);
+});

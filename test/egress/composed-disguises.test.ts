@@ -2,8 +2,8 @@
 // capture server: a fresh key spelt out with separators or in groups and then reversed, written as numeric
 // HTML entities or `\u` escapes, or with its `_`/`-` as named references; and a key percent-encoded byte by
 // byte as legacy encoders write it (a soft hyphen as `%AD`, Latin-1). Each is refused and nothing reaches
-// the provider; the same composition of harmless words is forwarded. Not read yet (README): a key spaced out
-// and then ROT13'd, and a GitLab key in dash-separated groups (its own `-` is then one of the separators).
+// the provider; the same composition of harmless words is forwarded; and a key in dash-separated groups,
+// its prefix's own `-` or `_` among the separators. Not read yet (README): a key spaced out, then ROT13'd.
 import t, { type Test } from 'tap';
 import { randomBytes } from 'node:crypto';
 import { startDemoGateway } from '../support/demo-gateway.js';
@@ -19,6 +19,7 @@ const keys: Record<string, () => string> = {
   github: () => `ghp_${random(36)}`,
   gitlab: () => `glpat-${random(20)}`,
   stripe: () => `sk_live_${random(28)}`,
+  openai: () => `sk-proj-${random(40)}`,
 };
 
 const spaced = (s: string) => [...s].join(' ');
@@ -29,6 +30,8 @@ const compositions: Record<string, [compose: (s: string) => string, kinds: strin
   'in groups, then numeric HTML entities': [(s) => [...grouped(s)].map((c) => `&#${c.codePointAt(0)};`).join(''), ['github', 'stripe']],
   'spaced, then \\u escapes': [(s) => [...spaced(s)].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join(''), ['github', 'gitlab', 'stripe']],
   'in groups, then named references for _ and -': [(s) => grouped(s).replace(/_/g, '&lowbar;').replace(/-/g, '&hyphen;'), ['github', 'stripe']],
+  // The prefix's own `-` or `_` then stands among the separators (`glpa-t-ab12-…`).
+  'in groups joined by dashes': [(s) => grouped(s), ['gitlab', 'stripe', 'openai']],
   'soft hyphens, then percent-encoded as Latin-1': [(s) => [...s].map((c) => `%${c.charCodeAt(0).toString(16)}%ad`).join(''), ['github', 'gitlab', 'stripe']],
 };
 

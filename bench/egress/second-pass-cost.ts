@@ -13,14 +13,17 @@ import { base32Runs, entityReading, escapeRuns, unscrambled } from '../../gatewa
 import { spacedRunsNearPrefixes, spelt } from '../../gateway/classify/scan.js';
 import { DecodeBudget } from '../../gateway/text/encoded-runs.js';
 import { scanBody } from '../../gateway/classify/body.js';
-import { groups } from '../../gateway/classify/classify.js';
+import { groups, wordStarts } from '../../gateway/classify/classify.js';
 import { detectors } from '../../gateway/classify/detectors.js';
 
 /** One detector group alone over a text: its candidate starts, and its patterns tried at each. */
 function groupOf(name: string): (text: string) => number {
   const g = groups.find((x) => x.members.some((i) => detectors[i].name === name))!;
   return (text) => {
-    const next = g.starts(text);
+    // Only the groups whose starts come from the shared keyword pass pay for it (that pass also finds the
+    // detector table's fixed starts and the ROT13/reversal signs).
+    const words = g.members.some((i) => detectors[i].name === 'cardNumberWords') ? wordStarts(text) : { fixed: [], digitWords: [], signs: [] };
+    const next = g.starts(text, words);
     let hits = 0;
     for (let at = next(0); at >= 0; at = next(at + 1)) {
       g.anchored.lastIndex = at;

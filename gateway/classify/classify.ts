@@ -10,7 +10,9 @@
 // characters); the positions of all groups are visited in order, and only there are the groups'
 // patterns tried, anchored. A position is tried only where the combined alternation would try it too
 // (never inside a match already made), so the cost stays linear where the table's patterns are.
-import { DIGIT_WORD, detectors } from './detectors.js';
+import { DIGIT_NAMES, DIGIT_WORD, detectors } from './detectors.js';
+import { KeywordAutomaton } from './keyword-automaton.js';
+import { SIGN_WORDS } from './text-decoders.js';
 
 export interface Finding {
   dataClass: string;
@@ -28,8 +30,67 @@ interface Group {
   members: number[];
   /** The members' patterns as one sticky alternation, tried only at a candidate start. */
   anchored: RegExp;
-  /** A cursor over the candidate starts of one text. */
-  starts(text: string): NextStart;
+  /** A cursor over the candidate starts of one text (`words`: the text's word pass, shared by the groups). */
+  starts(text: string, words: WordStarts): NextStart;
+}
+
+// The fixed starts of the prefixed formats (the first group) and the English digit words (a card number
+// spelt out) are found by one keyword pass over the text, ASCII letters folded: a folded hit the
+// case-sensitive pattern would not make costs one anchored try that fails, never a finding. Two
+// regular expressions over the whole text (an alternation of some forty literals, and one of eleven
+// words) cost several times that pass.
+const FIXED_STARTS = [
+  '--', 'putty-', 'sk-', 'akia', 'asia', 'abia', 'acca', 'a3t', 'aiza', ...'pousr'.split('').map((c) => `gh${c}_`), 'github_pat_',
+  'glpat-', 'gldt-', 'glptt-', 'glrt-', 'sk_', 'rk_', 'hf_', 'npm_', 'sg.', ...'abposr'.split('').map((c) => `xox${c}-`),
+  'https://hooks', 'eyj', 'eya', 'ewo', 'ew0', 'ewk', 'accountkey', 'sharedaccesskey', 'bearer',
+];
+const DIGIT_WORDS = [...DIGIT_NAMES, 'oh'];
+// The same pass finds the signs of ROT13'd or reversed prefixes (text-decoders.ts), so that a string's
+// detector pass and its unscrambling share one read of it.
+const startWords = new KeywordAutomaton([...FIXED_STARTS, ...DIGIT_WORDS, ...SIGN_WORDS]);
+const wordLength = [...FIXED_STARTS, ...DIGIT_WORDS].map((w) => w.length);
+const FIRST_SIGN = FIXED_STARTS.length + DIGIT_WORDS.length;
+
+export interface WordStarts {
+  /** Where a fixed start begins, ascending. */
+  fixed: number[];
+  /** Where a digit word begins, ascending. */
+  digitWords: number[];
+  /** The signs of text-decoders.ts found, flat: sign, end, sign, end… (what its unscrambled() takes). */
+  signs: number[];
+}
+
+function ascending(xs: number[]): number[] {
+  for (let i = 1; i < xs.length; i++) if (xs[i] < xs[i - 1]) return xs.sort((a, b) => a - b);
+  return xs;
+}
+
+export function wordStarts(text: string): WordStarts {
+  const fixed: number[] = [];
+  const digitWords: number[] = [];
+  const signs: number[] = [];
+  const hits = startWords.foundAt(text);
+  for (let h = 0; h < hits.length; h += 2) {
+    const k = hits[h];
+    if (k >= FIRST_SIGN) signs.push(k - FIRST_SIGN, hits[h + 1]);
+    else (k < FIXED_STARTS.length ? fixed : digitWords).push(hits[h + 1] - wordLength[k]);
+  }
+  // Hits come in order of their ends; starts of words of different lengths can be out of order.
+  return { fixed: ascending(fixed), digitWords: ascending(digitWords), signs };
+}
+
+/** Starts from a sorted list, each kept only where `at` (a sticky pattern) matches there, when given. */
+function fromList(text: string, list: number[], at?: RegExp): NextStart {
+  let i = 0;
+  return (from) => {
+    for (; i < list.length; i++) {
+      if (list[i] < from) continue;
+      if (at === undefined) return list[i];
+      at.lastIndex = list[i];
+      if (at.test(text)) return list[i];
+    }
+    return -1;
+  };
 }
 
 const index = (name: string): number => {
@@ -38,19 +99,6 @@ const index = (name: string): number => {
   return i;
 };
 
-/** Starts from a global pattern that matches (boundedly) at every position where a member can start, and maybe elsewhere. */
-// Shared between calls (findings() is synchronous and never re-entered), so that a call on a short text
-// does not compile anything.
-function byPattern(source: string): (text: string) => NextStart {
-  const re = new RegExp(source, 'g');
-  return (text) => {
-    return (from) => {
-      re.lastIndex = from;
-      const m = re.exec(text);
-      return m === null ? -1 : m.index;
-    };
-  };
-}
 
 const BASE64 = new Uint8Array(128);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+') BASE64[c.charCodeAt(0)] = 1;
@@ -207,7 +255,10 @@ function numbers(text: string): NextStart {
   };
 }
 
-function group(names: string[], starts: (text: string) => NextStart): Group {
+// Shared between calls (findings() is synchronous and never re-entered), so that a call compiles nothing.
+const TWO_DIGIT_WORDS = new RegExp(String.raw`(?<![A-Za-z])${DIGIT_WORD}[\s,.-]{1,3}${DIGIT_WORD}[\s,.-]`, 'y');
+
+function group(names: string[], starts: (text: string, words: WordStarts) => NextStart): Group {
   const members = names.map(index).sort((a, b) => a - b);
   return { members, anchored: new RegExp(members.map((i) => `(${detectors[i].pattern})`).join('|'), 'y'), starts };
 }
@@ -217,9 +268,7 @@ export const groups: Group[] = [
     ['privateKey', 'puttyKey', 'anthropicKey', 'openaiKey', 'awsAccessKey', 'githubToken', 'gitlabToken', 'stripeKey', 'huggingfaceToken', 'npmToken', 'sendgridKey', 'googleKey', 'slackToken', 'slackWebhook', 'jwt', 'azureStorageKey', 'credentialFragment', 'bearer'],
     // The fixed start of each: armour's two dashes, PuTTY-, sk-, AKIA…, ghp_…, glpat-…, sk_/rk_, hf_,
     // npm_, SG., AIza, xoxb-…, the Slack webhook URL, eyJ (eyAi, ewo…), AccountKey, SharedAccessKey, Bearer.
-    byPattern(
-      String.raw`--|[Pp][Uu][Tt][Tt][Yy]-|sk-|A(?:KIA|SIA|BIA|CCA|3T|Iza)|gh[pousr]_|github_pat_|gl(?:pat|dt|ptt|rt)-|[sr]k_|hf_|npm_|SG\.|xox[abposr]-|https://hooks|e(?:y[JA]|w[o0k])|[Aa][Cc][Cc][Oo][Uu][Nn][Tt][Kk][Ee][Yy]|[Ss][Hh][Aa][Rr][Ee][Dd][Aa][Cc][Cc][Ee][Ss][Ss][Kk][Ee][Yy]|[Bb]earer`,
-    ),
+    (text, words) => fromList(text, words.fixed),
   ),
   group(['awsSecretKey'], runsOf40),
   group(['secretValue'], afterAssignment),
@@ -227,7 +276,7 @@ export const groups: Group[] = [
   group(['emailDisguised'], beforeAtMarker),
   group(['cardNumber', 'usSsn', 'ukNino', 'aadhaar', 'phone'], numbers),
   // Two digit words in a row: a card number spelt out starts there.
-  group(['cardNumberWords'], byPattern(String.raw`(?<![A-Za-z])${DIGIT_WORD}[\s,.-]{1,3}${DIGIT_WORD}[\s,.-]`)),
+  group(['cardNumberWords'], (text, words) => fromList(text, words.digitWords, TWO_DIGIT_WORDS)),
 ];
 
 {
@@ -235,11 +284,16 @@ export const groups: Group[] = [
   if (covered.length !== detectors.length || covered.some((d, i) => d !== i)) throw new Error('every detector must be in exactly one group');
 }
 
+const SHORTEST_MATCH = 6;
+
 /** Every accepted finding in one text, in order, non-overlapping. */
-export function findings(text: string): Finding[] {
+export function findings(text: string, words?: WordStarts): Finding[] {
   const out: Finding[] = [];
-  if (text.length === 0) return out;
-  const cursors = groups.map((g) => g.starts(text));
+  // No detector matches fewer characters (the shortest is an e-mail address of six): a short string such as a
+  // role or a field name costs nothing more.
+  if (text.length < SHORTEST_MATCH) return out;
+  words ??= wordStarts(text);
+  const cursors = groups.map((g) => g.starts(text, words));
   const next = cursors.map((c) => c(0));
   let from = 0;
   for (;;) {
@@ -269,7 +323,7 @@ export function findings(text: string): Finding[] {
     } else {
       const d = detectors[best];
       const hit = text.slice(at, bestEnd);
-      if (!d.accept || d.accept(hit)) out.push({ dataClass: d.dataClass, kind: d.name, start: at, end: bestEnd });
+      if (!d.accept || d.accept(hit, text, at)) out.push({ dataClass: d.dataClass, kind: d.name, start: at, end: bestEnd });
       // No match is empty, but never stand still.
       from = Math.max(bestEnd, at + 1);
     }

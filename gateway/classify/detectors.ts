@@ -8,10 +8,14 @@ function ci(word: string): string {
   return [...word].map((c) => (/[a-z]/i.test(c) ? `[${c.toUpperCase()}${c.toLowerCase()}]` : c.replace(/[-.]/, '\\$&'))).join('');
 }
 
-/** Start of a token: not glued to a letter or digit before it (`key_AKIA…` still counts). */
-const B = '(?<![A-Za-z0-9])';
+/**
+ * Start of a token: not glued to a letter or digit before it (`key_AKIA…` still counts), except the letter
+ * of an escape written as text: a key after a line break inside JSON held in a string (tool call
+ * arguments, `"```\nsk-…"`) follows a backslash and `n`.
+ */
+const B = String.raw`(?<![A-Za-z0-9](?<!\\[ntr]))`;
 
-const DIGIT_NAMES = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+export const DIGIT_NAMES = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 /** A digit spelt out in English, any case (`oh` for zero, as card numbers are read aloud). */
 export const DIGIT_WORD = `(?:${[...DIGIT_NAMES, 'oh'].map(ci).join('|')})`;
 
@@ -20,8 +24,11 @@ export interface Detector {
   name: string;
   dataClass: string;
   pattern: string;
-  /** Rejects a match that has the shape but not the substance (checksum, entropy, digit count). */
-  accept?: (match: string) => boolean;
+  /**
+   * Rejects a match that has the shape but not the substance (checksum, entropy, digit count) or whose
+   * context says what else it is (`text` is the whole text read, `start` where the match begins in it).
+   */
+  accept?: (match: string, text: string, start: number) => boolean;
 }
 
 export const detectors: Detector[] = [
@@ -124,14 +131,14 @@ export const detectors: Detector[] = [
     // Any of space, dash, dot or slash between digits, up to three of them (issue 23, #5); digits of other
     // scripts are already ASCII in the secret form (gateway/text/normalise.ts).
     pattern: String.raw`(?<!\d|\d[./-])\d(?:[ ./-]{0,3}\d){12,18}(?!\d|[./-]\d)`,
-    accept: (m) => passesLuhn(digitsOf(m)) && cardGrouping(m) && !/^(\d)\1*$/.test(digitsOf(m)),
+    accept: (m, text, start) => passesLuhn(digitsOf(m)) && cardGrouping(m) && !/^(\d)\1*$/.test(digitsOf(m)) && issuedAsCard(digitsOf(m)) && !inDigest(text, start, start + m.length) && !labelledOtherwise(text, start, CARD_WORDS),
   },
   {
     name: 'cardNumberWords',
     dataClass: 'pii.card',
     // A card number spelt out in English words ("four one one one …"), one word a digit; Luhn checked.
     pattern: String.raw`(?<![A-Za-z])${DIGIT_WORD}(?:[\s,.-]{1,3}${DIGIT_WORD}){12,18}(?![A-Za-z])`,
-    accept: (m) => passesLuhn(wordsToDigits(m)),
+    accept: (m) => passesLuhn(wordsToDigits(m)) && issuedAsCard(wordsToDigits(m)),
   },
   {
     name: 'usSsn',
@@ -156,12 +163,12 @@ export const detectors: Detector[] = [
     name: 'phone',
     dataClass: 'pii.phone',
     pattern: String.raw`(?<![\w.+/-])(?:\+\d{7,14}|(?:\+\d{1,3}[ ./-]?)?(?:\(\d{1,4}\)[ ./-]?)?\d{2,4}[ ./-]\d{3,4}(?:[ ./-]?\d{3,4})?)(?![\w./-]*\w)`,
-    accept: (m) => {
+    accept: (m, text, start) => {
       const n = digitsOf(m).length;
       // Two of dot, dash and slash in one number are a clause or part number (DFARS 252.227-7013) or a
       // date, not a phone's groups; a slash, a dash or a dot alone is (030/1234567, 555-123-4567).
       const kinds = Number(m.includes('.')) + Number(m.includes('-')) + Number(m.includes('/'));
-      return n >= 9 && n <= 15 && kinds <= 1;
+      return n >= 9 && n <= 15 && kinds <= 1 && !labelledOtherwise(text, start, PHONE_WORDS);
     },
   },
 ];
@@ -185,6 +192,52 @@ function fragmentLooksRandom(m: string): boolean {
   return /[0-9]/.test(body) || (/[A-Z]/.test(body) && /[a-z]/.test(body));
 }
 
+/**
+ * A payment card's first digit is its major industry identifier (ISO/IEC 7812): 1 to 6 for the airline,
+ * travel and banking cards people carry (Visa 4, Mastercard 2 and 5, Amex 3, Discover and UnionPay 6).
+ * An ISBN-13 (978…, 979…) or a product code starting 0, 7, 8 or 9 is not one, even when it passes Luhn.
+ */
+function issuedAsCard(digits: string): boolean {
+  return digits[0] >= '1' && digits[0] <= '6';
+}
+
+const isHexDigit = (c: number) => (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+/** Whether [start, end) lies in a run of 32 or more hex digits: a digest (`sha256:…`, a commit id), not a number. */
+function inDigest(text: string, start: number, end: number): boolean {
+  let s = start;
+  while (s > 0 && end - s < 256 && isHexDigit(text.charCodeAt(s - 1))) s--;
+  let e = end;
+  while (e < text.length && e - s < 256 && isHexDigit(text.charCodeAt(e))) e++;
+  return e - s >= 32 && (s < start || e > end);
+}
+
+// What a number in legal and technical prose is labelled as when it is not personal data: a company
+// identifier (EIN, DUNS, UEI, CAGE), a part, product or book number (P/N, NSN, SKU, EAN, UPC, ISBN), an
+// accounting or filing reference (account code, cost centre, invoice, order, contract, case, docket), a
+// version or a section. `No.`, `number`, `#` and `ID` say only that a number follows: they count when
+// the words before them do not name the class itself (`phone no.`, `card number`).
+const IDENTIFIER_LABEL = /^(?:p\/?n|part|nsn|ein|tin|fein|duns|uei|cage|code|cent(?:re|er)|acct|account|invoice|inv|order|po|contract|case|docket|lot|batch|serial|s\/n|sku|isbn(?:-1[03])?|issn|ean(?:-13)?|upc|gtin|barcode|ticket|matter|ref|reference|claim|version|ver|release|build|section|sec|clause|article|art|form|model|patent|isin|cusip|tracking|catalogue|catalog|cat|item|document|doc|hts|eccn|rfc|iso|sp|§)$/i;
+const NUMBER_LABEL = /^(?:no|nos|num|number|nr|#|id)$/i;
+const PHONE_WORDS = /\b(?:tel|telephone|phone|fax|mobile|mob|cell|call|contact|whatsapp|sms)\b/i;
+const CARD_WORDS = /\b(?:card|visa|mastercard|amex|discover|credit|debit|cc|pan|payment|pay)\b/i;
+
+/**
+ * Whether the words just before a number (on its line, up to three) label it as something other than the
+ * class the detector reads: an identifier label, or `No.`/`#` without a word of that class before it.
+ */
+function labelledOtherwise(text: string, start: number, classWords: RegExp): boolean {
+  let from = Math.max(0, start - 40);
+  // Only the window is searched for a line break: a search back through the whole text at every number is quadratic.
+  let line = start - 1;
+  while (line >= from && text.charCodeAt(line) !== 10) line--;
+  if (line >= from) from = line + 1;
+  // Not from the middle of a word (`paragraph` cut to `ph`).
+  else while (from > 0 && from < start && /\w/.test(text[from - 1])) from++;
+  const before = text.slice(from, start);
+  const words = before.split(/[\s:()[\],;]+/).filter((w) => w !== '').slice(-3).map((w) => w.replace(/\.$/, ''));
+  if (words.some((w) => IDENTIFIER_LABEL.test(w))) return !classWords.test(before);
+  return words.length > 0 && NUMBER_LABEL.test(words[words.length - 1]) && !classWords.test(before);
+}
 
 function wordsToDigits(m: string): string {
   return m

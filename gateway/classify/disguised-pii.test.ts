@@ -109,6 +109,72 @@ t.test('clean random look-alikes: dotted versions and slashed dates are never pe
   );
 });
 
+/** Completes digits with their Luhn check digit. */
+function withLuhn(body: number[]): string {
+  let sum = 0;
+  for (let i = 0; i < body.length; i++) {
+    let d = body[body.length - 1 - i];
+    if (i % 2 === 0) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
+  }
+  return [...body, (10 - (sum % 10)) % 10].join('');
+}
+
+t.test('legal and technical prose: identifiers with a label, book and product numbers, digests are not personal data', async (t) => {
+  const clean = [
+    'Audit DUNS No. 85-957-4899 found the host',
+    'The parties refer to EIN 62-8671909 and UEI UCAJHYZEWXC1',
+    'Controls map to P/N 811-5500-763 and NSN 5340-01-123-4567',
+    'Item 14 (account code 7680.488.0962) ships with firmware',
+    'cost centre 353-241-595; invoice no. 2024-55512-0931',
+    'see also ISBN-13: 9784620348730 and EAN 7120586737594',
+    'image sha256:c99537d2d2749a4550724158142bfedd94833fc0110d5724160d3a674e67b462 pulled',
+    'Case No. 1:23-cv-045671234 filed; Docket No. 555 123 4567',
+  ];
+  for (const text of clean) t.same(classesIn(text), [], text);
+  // The same numbers named as what they are stay personal data.
+  const found: Array<[string, string]> = [
+    ['Tel. No. 555-123-4567', 'pii.phone'],
+    ['phone no. 030/1234567', 'pii.phone'],
+    ['call cost centre 353-241-5950 now', 'pii.phone'],
+    ['card no. 4111 1111 1111 1111', 'pii.card'],
+    ['pay order 4111-1111-1111-1111 by card', 'pii.card'],
+  ];
+  for (const [text, dataClass] of found) t.same(classesIn(text), [dataClass], text);
+});
+
+t.test('property: a phone-shaped number after an identifier label is not a phone; after a phone word it is', async (t) => {
+  const labels = ['DUNS No.', 'EIN', 'P/N', 'part', 'account code', 'cost centre', 'Invoice #', 'Order No.', 'Contract', 'Case No.', 'serial', 'SKU', 'ref.', 'lot', 'Docket'];
+  const group = (n: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((d) => d.join(''));
+  const number = fc.tuple(group(3), group(3), group(4), fc.constantFrom('-', '.', ' ', '/')).map(([a, b, c, sep]) => `${a}${sep}${b}${sep}${c}`);
+  fc.assert(
+    fc.property(fc.constantFrom(...labels), number, (label, n) => {
+      t.notOk(classesIn(`The parties refer to ${label} ${n} herein.`).includes('pii.phone'), `${label} ${n}`);
+      t.ok(classesIn(`For support call ${n} or write.`).includes('pii.phone'), n);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+t.test('property: a Luhn-valid number whose first digit no card network issues (ISBN-13, EAN) is not a card', async (t) => {
+  fc.assert(
+    fc.property(fc.constantFrom(0, 7, 8, 9), fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 11, maxLength: 17 }), (first, body) => {
+      const digits = withLuhn([first, ...body]);
+      t.notOk(classesIn(`the code ${digits} is printed`).includes('pii.card'), digits);
+    }),
+    { numRuns: 300 },
+  );
+  fc.assert(
+    fc.property(fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 12, maxLength: 12 }), fc.constantFrom(...'0123456789abcdef'.split('')), (body, glue) => {
+      // A Luhn-valid run of digits inside a hex digest.
+      const digits = withLuhn([4, ...body]);
+      const digest = `sha256:${glue}${'ab'.repeat(10)}${digits}${'cd'.repeat(12)}`;
+      t.notOk(classesIn(digest).includes('pii.card'), digest);
+    }),
+    { numRuns: 200 },
+  );
+});
+
 t.test('masking takes the disguised value whole, in the original script', async (t) => {
   const cases: Array<[string, string]> = [
     ['pay ٤١١١ ١١١١ ١١١١ ١١١١ now', 'pay [CARD_NUMBER_1#abcd1234] now'],

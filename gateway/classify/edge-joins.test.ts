@@ -37,12 +37,39 @@ t.test('property: base64 of a key cut at any point across two strings, with turn
   );
 });
 
+const githubKey = fc.stringMatching(/^[A-Za-z0-9]{36}$/).map((s) => 'ghp_' + s.slice(0, 33) + 'q7Z');
+
+t.test('property: a key spelt out or in groups, cut at any point with turns between, is found across them', async (t) => {
+  const spell = fc.constantFrom((s: string) => [...s].join(' '), (s: string) => s.match(/.{1,4}/g)!.join('-'), (s: string) => [...s].join(' | '), (s: string) => s.match(/.{1,5}/g)!.join(' '));
+  fc.assert(
+    fc.property(githubKey, spell, fc.double({ min: 0.05, max: 0.95, noNaN: true }), fc.array(turn, { minLength: 0, maxLength: 6 }), (key, sp, at, between) => {
+      const spelt = sp(key);
+      const cut = Math.max(1, Math.floor(spelt.length * at));
+      return secretPieces(chat([`debug this ${spelt.slice(0, cut)}`, ...between, `${spelt.slice(cut)} thanks`])).length > 0;
+    }),
+    { numRuns: 200 },
+  );
+});
+
+t.test('property: a percent-encoded key cut at any point across two strings is found', async (t) => {
+  fc.assert(
+    fc.property(githubKey, fc.double({ min: 0.05, max: 0.95, noNaN: true }), fc.array(turn, { minLength: 0, maxLength: 6 }), (key, at, between) => {
+      const encoded = [...key].map((c) => '%' + c.charCodeAt(0).toString(16)).join('');
+      const cut = Math.max(1, Math.floor(encoded.length * at));
+      return secretPieces(chat([`value ${encoded.slice(0, cut)}`, ...between, `${encoded.slice(cut)} ok`])).length > 0;
+    }),
+    { numRuns: 200 },
+  );
+});
+
 t.test('turns of ordinary words, code and base64 of harmless text are not joined into a key', async (t) => {
   const harmless = Buffer.from('just some ordinary words, nothing secret here at all').toString('base64');
   for (const body of [
     chat(['the cat sat', 'on the mat', 'with a hat', 'and then', 'left quickly', 'done']),
     chat([`part one ${harmless.slice(0, 20)}`, 'ok', 'and', `${harmless.slice(20)} the end`]),
     chat(['const value = computeSomethingLong', 'return anotherIdentifier', 'x', 'y', 'z', 'AndOneMoreIdentifierHere + 1']),
+    chat(['we spell it g h p _ then', 'the rest is a b c d e f g h i j k l m n o p', 'x y z', 'risk-based task_list sk - ok']),
+    chat(['100% of', '%20 and 50% done']),
   ]) {
     t.same(secretPieces(body), [], JSON.stringify(body).slice(0, 80));
   }

@@ -41,6 +41,12 @@ t.test('known test values and the false positives the issue names stay clean', a
   }
 });
 
+t.test('a digest named by its algorithm is not a secret; the same value assigned to a key is', async (t) => {
+  const hex = 'c99537d2d2749a4550724158142bfedd94833fc0110d5724160d3a674e67b462';
+  for (const text of [`clone api.git running sha256:${hex}.`, `api image@sha256:${hex}`, `auth checksum md5=${hex.slice(0, 32)}`]) t.same(gitleaksMatches(text), [], text);
+  t.ok(gitleaksMatches(`api_key = "${hex.slice(0, 40)}"`).length > 0, 'a hex value assigned to api_key');
+});
+
 t.test('the Azure storage connection string and a JWT with spaced header JSON are found', async (t) => {
   const accountKey = Buffer.from(Array.from({ length: 64 }, (_, i) => (i * 37 + 11) & 255)).toString('base64');
   t.equal(accountKey.length, 88);

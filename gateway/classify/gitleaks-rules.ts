@@ -138,6 +138,14 @@ presetRules.forEach((r, i) => {
 });
 const automaton = new KeywordAutomaton(keywords);
 
+// Ours too: a digest named by its algorithm (`sha256:…`, an image digest or a checksum in a manifest) is
+// public, not a credential, though the generic rule reads it as a value assigned after a word such as `api`.
+const DIGEST_LABEL = /(?:sha(?:1|224|256|384|512)|sha3-(?:224|256|384|512)|md5|blake2[bs]?)[:=]$/i;
+const DIGEST = /^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128})\.?$/i;
+function labelledDigest(text: string, start: number, secret: string): boolean {
+  return DIGEST.test(secret) && DIGEST_LABEL.test(text.slice(Math.max(0, start - 9), start));
+}
+
 function allowed(a: Allowlist, secret: string, match: string, line: string): boolean {
   if (a.impossible && a.all) return false;
   const target = a.target === 'match' ? match : a.target === 'line' ? line : secret;
@@ -187,6 +195,7 @@ export function secretRuleMatches(text: string, only?: string): GitleaksMatch[] 
         // gitleaks' own extra condition for its generic rules: a secret without a digit is a word.
         if (rule.id.startsWith('generic') && !/[0-9]/.test(secret)) continue;
       }
+      if (labelledDigest(text, start, secret)) continue;
       const line = lineAround(text, m.index, m.index + m[0].length);
       if (allowed(globalAllowlist, secret, m[0], line) || allowed(localAllowlist, secret, m[0], line) || rule.allowlists.some((a) => allowed(a, secret, m[0], line))) continue;
       out.push({ ruleId: rule.id, kind: rule.kind, dataClass: rule.dataClass, start, end });

@@ -2,16 +2,26 @@
 // decides which rules to run). Written by hand: an Aho–Corasick automaton over ASCII is a few lines, and
 // no maintained package for it is installed; a regular expression alternation of hundreds of literals is
 // tried keyword by keyword at every position.
+//
+// The table is indexed by character class, not by character: only the characters keywords use get a
+// class of their own (class 0 is every other character, which leads back to the root). Two hundred
+// keywords make over a thousand states; a row per ASCII character made a table of 650 KB whose reads
+// missed the cache at every step, a row per class is a few times smaller.
 
 const ALPHABET = 128;
 
 export class KeywordAutomaton {
-  /** goto[state * 128 + c]: the state after reading c (failure links folded in). */
-  readonly #goto: Int32Array;
+  /** The class of each ASCII character (capitals read as small letters); 0 for a character no keyword has. */
+  readonly #classOf = new Uint8Array(ALPHABET);
+  readonly #classes: number;
+  /**
+   * step[state * classes + class]: the state after reading a character of that class (failure links folded
+   * in), itself multiplied by `classes` (the next row's offset, so the scan does no multiplication), and
+   * bitwise negated (~) where that state ends some keyword (the scan tests the sign, not a second table).
+   */
+  readonly #step: Int32Array;
   /** For each state, the indices of the keywords that end there (its own and, through failure links, shorter ones). */
   readonly #out: number[][];
-  /** 1 where a state ends some keyword: the scan reads this flat table, not the lists. */
-  readonly #ends: Uint8Array;
 
   constructor(keywords: readonly string[]) {
     const children: Array<Map<number, number>> = [new Map()];
@@ -32,47 +42,64 @@ export class KeywordAutomaton {
       }
       own[s].push(k);
     });
+    let classes = 1;
+    for (const word of keywords) {
+      for (const ch of word.toLowerCase()) {
+        const c = ch.charCodeAt(0);
+        if (this.#classOf[c] === 0) this.#classOf[c] = classes++;
+      }
+    }
+    for (let c = 65; c <= 90; c++) this.#classOf[c] = this.#classOf[c + 32];
+    this.#classes = classes;
     const states = children.length;
-    this.#goto = new Int32Array(states * ALPHABET);
+    const byClass = (c: number) => this.#classOf[c];
+    const go = new Int32Array(states * classes);
     this.#out = own.map((o) => [...o]);
     const fail = new Int32Array(states);
+    // The (small) character each class stands for.
+    const classChar = new Int32Array(classes);
+    for (let c = 0; c < ALPHABET; c++) if (this.#classOf[c] !== 0 && !(c >= 65 && c <= 90)) classChar[this.#classOf[c]] = c;
     const queue: number[] = [];
-    for (let c = 0; c < ALPHABET; c++) {
-      const next = children[0].get(c);
-      if (next !== undefined) {
-        this.#goto[c] = next;
-        queue.push(next);
-      }
+    for (const [c, next] of children[0]) {
+      go[byClass(c)] = next;
+      queue.push(next);
     }
     // Breadth first, so a state's failure target is complete before the state is.
     for (let q = 0; q < queue.length; q++) {
       const s = queue[q];
       this.#out[s].push(...this.#out[fail[s]]);
-      for (let c = 0; c < ALPHABET; c++) {
-        const next = children[s].get(c);
+      // Class 0 (no keyword's character) always leads back to the root: the row's zero.
+      for (let k = 1; k < classes; k++) {
+        const next = children[s].get(classChar[k]);
         if (next === undefined) {
-          this.#goto[s * ALPHABET + c] = this.#goto[fail[s] * ALPHABET + c];
+          go[s * classes + k] = go[fail[s] * classes + k];
         } else {
-          fail[next] = this.#goto[fail[s] * ALPHABET + c];
-          this.#goto[s * ALPHABET + c] = next;
+          fail[next] = go[fail[s] * classes + k];
+          go[s * classes + k] = next;
           queue.push(next);
         }
       }
     }
-    this.#ends = Uint8Array.from(this.#out, (o) => (o.length > 0 ? 1 : 0));
+    this.#step = go.map((next) => (this.#out[next].length > 0 ? ~(next * classes) : next * classes));
   }
 
-  /** Each keyword found in `text` with the offset just past it, in order of that offset (letters folded as in found()). */
-  foundAt(text: string): Array<[keyword: number, end: number]> {
-    const hits: Array<[number, number]> = [];
-    const go = this.#goto;
-    const ends = this.#ends;
+  /**
+   * Each keyword found in `text` with the offset just past it, in order of that offset (letters folded as in
+   * found()), flat: keyword, end, keyword, end… (no array per hit: a run of dashes is a hit at every character).
+   */
+  foundAt(text: string): number[] {
+    const hits: number[] = [];
+    const step = this.#step;
+    const classOf = this.#classOf;
+    const classes = this.#classes;
     let s = 0;
     for (let i = 0, n = text.length; i < n; i++) {
-      let c = text.charCodeAt(i);
-      if (c >= 65 && c <= 90) c += 32;
-      s = c < ALPHABET ? go[(s << 7) | c] : 0;
-      if (ends[s] === 1) for (const k of this.#out[s]) hits.push([k, i + 1]);
+      const c = text.charCodeAt(i);
+      s = c < ALPHABET ? step[s + classOf[c]] : 0;
+      if (s < 0) {
+        s = ~s;
+        for (const k of this.#out[s / classes]) hits.push(k, i + 1);
+      }
     }
     return hits;
   }
@@ -80,14 +107,17 @@ export class KeywordAutomaton {
   /** The indices of the keywords found in `text` (ASCII letters folded; any other non-ASCII character breaks a match). */
   found(text: string): Set<number> {
     const hits = new Set<number>();
-    const go = this.#goto;
-    const ends = this.#ends;
+    const step = this.#step;
+    const classOf = this.#classOf;
+    const classes = this.#classes;
     let s = 0;
     for (let i = 0, n = text.length; i < n; i++) {
-      let c = text.charCodeAt(i);
-      if (c >= 65 && c <= 90) c += 32;
-      s = c < ALPHABET ? go[(s << 7) | c] : 0;
-      if (ends[s] === 1) for (const k of this.#out[s]) hits.add(k);
+      const c = text.charCodeAt(i);
+      s = c < ALPHABET ? step[s + classOf[c]] : 0;
+      if (s < 0) {
+        s = ~s;
+        for (const k of this.#out[s / classes]) hits.add(k);
+      }
     }
     return hits;
   }

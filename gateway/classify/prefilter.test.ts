@@ -6,7 +6,7 @@ import t from 'tap';
 import fc from 'fast-check';
 import { findings, type Finding } from './classify.js';
 import { combined, detectors } from './detectors.js';
-import { PREFIXED, PREFIXED_START, SPREAD_PREFIX, spacedRuns, spacedRunsNearPrefixes } from './scan.js';
+import { PREFIXED, PREFIXED_START, SPREAD_GLOBAL, SPREAD_PREFIX, spacedRuns, spacedRunsNearPrefixes } from './scan.js';
 
 /** The oracle: the combined alternation at every position, as findings() was written before its prefilters. */
 function unfiltered(text: string): Finding[] {
@@ -17,7 +17,7 @@ function unfiltered(text: string): Finding[] {
       const hit = groups[`d${i}`];
       if (hit === undefined) continue;
       const d = detectors[i];
-      if (!d.accept || d.accept(hit)) out.push({ dataClass: d.dataClass, kind: d.name, start: m.index!, end: m.index! + hit.length });
+      if (!d.accept || d.accept(hit, text, m.index!)) out.push({ dataClass: d.dataClass, kind: d.name, start: m.index!, end: m.index! + hit.length });
       break;
     }
   }
@@ -100,4 +100,25 @@ t.test('spaced runs read only around a spread-out prefix are those of the whole 
     { numRuns: 3000 },
   );
   t.ok(kept > 200, `${kept} runs holding a prefix`);
+});
+
+t.test('the factored search for a spread-out prefix matches first where SPREAD_PREFIX does', async (t) => {
+  const spread = new RegExp(SPREAD_PREFIX.source, 'g');
+  const piece = fc.oneof(
+    fc.constantFrom('s', 'k', 'r', '_', '-', 'A', 'K', 'I', 'g', 'h', 'p', 'github', 'pat', 'gl', 'x', 'o', 'b', 'hf', 'npm', 'z', 'a', '3', 'T', 'ghp_', 'sk-', 'g h p _', 's - k - _', 'x o x b -'),
+    fc.stringMatching(/^[A-Za-z0-9+/=]{1,3}$/),
+    fc.stringMatching(/^[\s._|,:;·•*-]{1,3}$/),
+    fc.constantFrom('\u00a0', '\u2003', 'é', '"'),
+  );
+  let found = 0;
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 30 }).map((p) => p.join('')), fc.nat(40), (text, from) => {
+      spread.lastIndex = SPREAD_GLOBAL.lastIndex = Math.min(from, text.length);
+      const expected = spread.exec(text)?.index ?? -1;
+      if (expected >= 0) found++;
+      return (SPREAD_GLOBAL.exec(text)?.index ?? -1) === expected;
+    }),
+    { numRuns: 5000 },
+  );
+  t.ok(found > 100, `${found} texts with a spread-out prefix`);
 });

@@ -3,7 +3,7 @@
 // runs decode to, and across the boundary between neighbouring strings (a key split over two messages
 // or two content parts). Pure.
 import { secretForm, type FoldedText } from '../text/normalise.js';
-import { findings, type Finding } from './classify.js';
+import { findings, wordStarts, type Finding } from './classify.js';
 import { asText, DecodeBudget, encodedRuns } from '../text/encoded-runs.js';
 import { isPrivateKeyDer } from './private-key-der.js';
 import { constants, inflateRawSync, inflateSync } from 'node:zlib';
@@ -45,7 +45,9 @@ export function scanPieces(pieces: readonly Piece[], folded: readonly FoldedText
   const texts = folded.map((f) => f.text);
   texts.forEach((text, i) => {
     if (text.length === 0) return;
-    for (const f of findings(text)) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: f.start, end: f.end }] });
+    // One keyword pass serves the detector table and the ROT13/reversal signs.
+    const words = wordStarts(text);
+    for (const f of findings(text, words)) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: f.start, end: f.end }] });
     for (const run of encodedRuns(text, budget)) {
       for (const { dataClass, kind } of decodedFindings(run.bytes, budget, NESTING)) out.push({ dataClass, kind, spans: [{ piece: i, start: run.start, end: run.end }] });
     }
@@ -53,15 +55,16 @@ export function scanPieces(pieces: readonly Piece[], folded: readonly FoldedText
       for (const { dataClass, kind } of decodedFindings(run.bytes, budget, NESTING)) out.push({ dataClass, kind, spans: [{ piece: i, start: run.start, end: run.end }] });
     }
     // ROT13'd or reversed text and escapes written as text: secrets only (their signs are credential prefixes).
-    for (const u of unscrambled(text)) {
-      for (const f of findings(u.text)) {
+    for (const u of unscrambled(text, words.signs)) {
+      for (const f of [...findings(u.text), ...speltIn(u.text)]) {
         if (!f.dataClass.startsWith('secret.')) continue;
         const [start, end] = u.place(f.start, f.end);
         out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start, end }] });
       }
     }
     for (const run of escapeRuns(text)) {
-      for (const f of findings(secretForm(run.text).text)) if (f.dataClass.startsWith('secret.')) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: run.start, end: run.end }] });
+      const read = secretForm(run.text).text;
+      for (const f of [...findings(read), ...speltIn(read)]) if (f.dataClass.startsWith('secret.')) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: run.start, end: run.end }] });
     }
     for (const run of spacedRunsNearPrefixes(text)) {
       for (const f of speltFindings(run.text)) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: run.start, end: run.end }] });
@@ -70,7 +73,7 @@ export function scanPieces(pieces: readonly Piece[], folded: readonly FoldedText
     if (named) {
       // What the references spell is read in its secret form too (a homoglyph written as `&#1040;`).
       const read = secretForm(named.text);
-      for (const f of findings(read.text)) {
+      for (const f of [...findings(read.text), ...speltIn(read.text)]) {
         if (!f.dataClass.startsWith('secret.')) continue;
         const [start, end] = read.origin ? named.place(read.origin[f.start], read.origin[f.end]) : named.place(f.start, f.end);
         out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start, end }] });
@@ -189,15 +192,33 @@ export function spacedRuns(text: string): Array<{ start: number; end: number; te
   }
   return out;
 }
+/**
+ * The readings of the spaced runs of a text that is itself a reading (ROT13'd, reversed, escapes or
+ * references read): a key spelt out and then disguised again. Each finding spans its whole run.
+ */
+function speltIn(text: string): Finding[] {
+  const out: Finding[] = [];
+  for (const run of spacedRunsNearPrefixes(text)) for (const f of speltFindings(run.text)) out.push({ ...f, start: run.start, end: run.end });
+  return out;
+}
 const SEPARATORS = /[\s._|,:;·•*-]+/g;
 /** The findings of prefixed formats in the readings of one spaced run. */
 function speltFindings(run: string): Finding[] {
   const out: Finding[] = [];
   for (const joinedUp of spelt(run)) {
     if (!PREFIXED_START.test(joinedUp)) continue;
-    for (const f of findings(joinedUp)) if (PREFIXED.has(f.kind)) out.push(f);
+    for (const f of findings(joinedUp)) if (PREFIXED.has(f.kind) && (f.kind === 'awsAccessKey' || looksGenerated(joinedUp.slice(f.start, f.end)))) out.push(f);
   }
   return out;
+}
+
+/**
+ * A key's body has a digit or both capitals and small letters; words joined up from prose spaced around
+ * dashes (`task - list the items` read as `sk-listtheitems…`) have neither. AWS key ids are capitals and
+ * digits by format, and prose rarely spells AKIA: they are not asked.
+ */
+function looksGenerated(match: string): boolean {
+  return /[0-9]/.test(match.slice(4)) || (/[A-Z]/.test(match.slice(4)) && /[a-z]/.test(match.slice(4)));
 }
 
 /**
@@ -229,8 +250,17 @@ export function spelt(run: string): string[] {
     const at = r.search(PREFIXED_START);
     if (at > 0) readings.add(r.slice(at));
   }
+  // A prefix whose own `-` or `_` was taken for a separator (`glpa-t-ab12-…`, `sk_l-ive_-…` in groups joined
+  // by dashes): where the prefix's letters start a group, that group on read with the prefix whole.
+  let at = 0;
+  for (const g of run.split(SEPARATORS)) {
+    for (const [prefix, bare] of RESTORED) if (joinedUp.startsWith(bare, at)) readings.add(prefix + joinedUp.slice(at + bare.length));
+    at += g.length;
+  }
   return [...readings];
 }
+// The prefixes with a `-` or `_` inside or at the end whose letters alone are distinctive (four or more).
+const RESTORED: Array<[string, string]> = ['glpat-', 'gldt-', 'glptt-', 'glrt-', 'github_pat_', 'sk_live_', 'sk_test_', 'rk_live_', 'rk_test_', 'sk-proj-', 'sk-svcacct-', 'sk-admin-', ...'abposr'.split('').map((c) => `xox${c}-`)].map((p) => [p, p.replace(/[-_]/g, '')]);
 // Every match of a PREFIXED detector holds one of these fixed strings; a joined run that holds none of
 // them has none of those findings, and the full detector pass over it is skipped (most spaced runs are
 // ordinary words: "is it a way to").
@@ -241,8 +271,21 @@ export const PREFIXED_START = new RegExp(PREFIXES.map(escape).join('|'));
 // separators between its characters (its `_` or `-` standing alone in the second reading). A text without
 // any such spread-out prefix has no spaced run worth finding.
 export const SPREAD_PREFIX = new RegExp(PREFIXES.map((p) => [...p].map(escape).join('[\\s._|,:;·•*-]*')).join('|'));
-// Shared by every call (the scan is synchronous and never re-entered), so that a call compiles nothing.
-const SPREAD_GLOBAL = new RegExp(SPREAD_PREFIX.source, 'g');
+// The same alternation with common starts factored out (a trie of the prefixes: `g[sep]*(?:h[sep]*(?:p…|o…)|l…)`),
+// which matches where SPREAD_PREFIX does (its test checks they agree): tried at a `g`, it reads the
+// separators after it once instead of once for each of the ten prefixes that start with `g`. Shared by
+// every call (the scan is synchronous and never re-entered), so that a call compiles nothing.
+export const SPREAD_GLOBAL = new RegExp(spreadTrie(PREFIXES), 'g');
+
+function spreadTrie(words: readonly string[]): string {
+  const sep = '[\\s._|,:;·•*-]*';
+  const branches = [...new Set(words.map((w) => w[0]))].map((c) => {
+    const rests = words.filter((w) => w[0] === c).map((w) => w.slice(1));
+    // Where one prefix is the start of another, the shorter matches wherever the longer does.
+    return rests.includes('') ? escape(c) : escape(c) + sep + spreadTrie(rests);
+  });
+  return branches.length === 1 ? branches[0] : `(?:${branches.join('|')})`;
+}
 export const PREFIXED = new Set(['awsAccessKey', 'openaiKey', 'anthropicKey', 'githubToken', 'gitlabToken', 'stripeKey', 'huggingfaceToken', 'npmToken', 'googleKey', 'slackToken']);
 
 /** Encodings inside encodings read: three levels in all (base64 of base64 of base64). */
@@ -313,7 +356,10 @@ function acrossBoundaries(texts: readonly string[], order: number[], skip: numbe
 const EDGE_TURNS = 8;
 /** The longest run at a string's edge that edgeJoins reads: past any single-line credential or its base64. */
 const EDGE_RUN = 160;
-const isKeyChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 47 || c === 61 || c === 95 || c === 45;
+// `%` too, so that percent-encoding cut across two strings is joined and decoded.
+const isKeyChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 47 || c === 61 || c === 95 || c === 45 || c === 37;
+/** The longest spelt-out stretch at a string's edge that edgeJoins reads (a key spelt with separators of up to three characters). */
+const EDGE_SPELT = 320;
 
 /**
  * Halves of a key several turns apart, and base64 of a key cut across two strings: the run of key
@@ -335,6 +381,39 @@ function edgeJoins(texts: readonly string[], order: number[], budget: DecodeBudg
     while (e < t.length && e < EDGE_RUN && isKeyChar(t.charCodeAt(e))) e++;
     return e;
   });
+  // Spelt-out keys (`g h p _ a 1 …`, `ghp_-a1B2-…`) cut across strings: the spaced stretch ending one string
+  // joined with the one starting each of the next strings, read as spelt runs. Most pairs are skipped
+  // unseen: only where the left stretch holds a spread-out prefix, or one spans the join (its edges, 24
+  // characters each), is the joined stretch read.
+  const spacedTails = order.map((p) => {
+    const t = texts[p];
+    let s = t.length;
+    while (s > 0 && t.length - s < EDGE_SPELT && inSpacedRun(t, s - 1)) s--;
+    return s;
+  });
+  const spacedHeads = order.map((p) => {
+    const t = texts[p];
+    let e = 0;
+    while (e < t.length && e < EDGE_SPELT && inSpacedRun(t, e)) e++;
+    return e;
+  });
+  const tailHoldsPrefix = order.map((p, b) => SPREAD_PREFIX.test(texts[p].slice(spacedTails[b])));
+  for (let b = 0; b < order.length; b++) {
+    const left = texts[order[b]].slice(spacedTails[b]);
+    if (left.length === 0) continue;
+    for (let c = b + 1; c < order.length && c <= b + EDGE_TURNS; c++) {
+      if (spacedHeads[c] === 0) continue;
+      const right = texts[order[c]].slice(0, spacedHeads[c]);
+      if (!tailHoldsPrefix[b] && !SPREAD_PREFIX.test(left.slice(-24) + right.slice(0, 24))) continue;
+      const text = left + right;
+      for (const run of spacedRunsNearPrefixes(text)) {
+        if (run.start >= left.length || run.end <= left.length) continue;
+        if (speltFindings(run.text).length === 0) continue;
+        const spans: Span[] = [{ piece: order[b], start: spacedTails[b] + run.start, end: texts[order[b]].length }, { piece: order[c], start: 0, end: run.end - left.length }];
+        for (const f of speltFindings(run.text)) out.push({ dataClass: f.dataClass, kind: f.kind, spans });
+      }
+    }
+  }
   for (let b = 0; b < order.length; b++) {
     const left = texts[order[b]].slice(tails[b]);
     if (left.length === 0) continue;

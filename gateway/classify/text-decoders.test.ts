@@ -114,3 +114,47 @@ t.test('property: a random prefixed key or AWS key in a random new disguise anyw
     { numRuns: 200 },
   );
 });
+
+t.test('property: ROT13 and reversal by table are the per-letter shift and the reversal of code points', async (t) => {
+  const shift = (s: string) => s.replace(/[A-Za-z]/g, (c) => String.fromCharCode(((c.charCodeAt(0) - (c <= 'Z' ? 65 : 97) + 13) % 26) + (c <= 'Z' ? 65 : 97)));
+  const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 64 }), fc.string({ maxLength: 20_000 }));
+  fc.assert(
+    fc.property(text, (s) => rot13(s) === shift(s) && reversed(s) === [...s].reverse().join('')),
+    { numRuns: 300 },
+  );
+});
+
+t.test('property: a key spelt out, then written as escapes or references, is found (readings fed to the spelt reading)', async (t) => {
+  const alnum = fc.stringMatching(/^[A-Za-z0-9]{40}$/).map((s) => s.slice(0, 37) + 'q7Z');
+  const key = fc.tuple(fc.constantFrom('ghp_', 'sk_live_'), alnum).map(([p, body]) => p + body.slice(0, p === 'ghp_' ? 36 : 28));
+  const spell = fc.constantFrom((s: string) => [...s].join(' '), (s: string) => s.match(/.{1,4}/g)!.join('-'), (s: string) => [...s].join(' * '));
+  const write = fc.constantFrom(
+    (s: string) => [...s].map((c) => `&#${c.codePointAt(0)};`).join(''),
+    (s: string) => [...s].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join(''),
+    (s: string) => s.replace(/_/g, '&lowbar;').replace(/-/g, '&hyphen;'),
+  );
+  const prose = fc.constantFrom('please debug', 'the value is', 'config:', '');
+  fc.assert(
+    fc.property(key, spell, write, prose, (k, sp, w, before) => secretsIn(`${before} ${w(sp(k))} thanks`).length > 0),
+    { numRuns: 200 },
+  );
+});
+
+t.test('property: a key after an escape written as text (\\n, \\t, \\r in JSON held in a string) is found', async (t) => {
+  const alnum = fc.stringMatching(/^[A-Za-z0-9]{40}$/).map((s) => s.slice(0, 37) + 'q7Z');
+  const key = fc.tuple(fc.constantFrom('ghp_', 'sk-proj-', 'glpat-', 'hf_'), alnum).map(([p, body]) => p + body.slice(0, 36));
+  fc.assert(
+    fc.property(key, fc.constantFrom('\n', '\t', '\r\n', '\n\n'), fc.constantFrom('', 'see:', '```'), (k, escape, before) => secretsIn(JSON.stringify({ q: `${before}${escape}${k}${escape}` })).length > 0),
+    { numRuns: 200 },
+  );
+});
+
+t.test('property: a key in groups joined by dashes is found, its prefix\'s own - or _ among the separators', async (t) => {
+  const alnum = fc.stringMatching(/^[A-Za-z0-9]{40}$/).map((s) => s.slice(0, 37) + 'q7Z');
+  const key = fc.tuple(fc.constantFrom('glpat-', 'sk_live_', 'sk-proj-', 'github_pat_'), alnum).map(([p, body]) => p + body.slice(0, p === 'glpat-' ? 20 : 36));
+  fc.assert(
+    fc.property(key, fc.integer({ min: 3, max: 5 }), fc.constantFrom('-', ' - ', ' '), (k, n, sep) => secretsIn(`key: ${k.match(new RegExp(`.{1,${n}}`, 'g'))!.join(sep)} ok`).length > 0),
+    { numRuns: 200 },
+  );
+  for (const clean of ['we ask - live users - to rate the demo and task - list the items for today', 'gl - pat - the dog - ok then - fine', 'risk - live - test sk - test - only']) t.same(secretsIn(clean), [], clean);
+});

@@ -2,6 +2,7 @@
 // behaviour on bodies large enough to have overflowed those expressions' backtrack stack.
 import t from 'tap';
 import fc from 'fast-check';
+import { isUtf8 } from 'node:buffer';
 import { base64Spans, DecodeBudget, encodedRuns, hexSpans, percentSpans } from './encoded-runs.js';
 
 const RUN = /[A-Za-z0-9+/_-]{16,}(?:\s+[A-Za-z0-9+/_-]{16,})*(?:\s*[A-Za-z0-9+/_-]{1,15})?={0,2}/g;
@@ -39,4 +40,20 @@ t.test('bodies that overflowed the patterns: scanned in linear time, decoded wit
     t.ok(runs.reduce((a, r) => a + r.bytes.length, 0) <= 4 * 1024 * 1024 + 4, `${name}: decoded within the budget`);
   }
   t.throws(() => spans(PERCENT, bodies.percent), RangeError, 'the pattern it replaces overflows on the same body');
+});
+
+t.test('percent-encoding that is not UTF-8 is read as Latin-1, not left undecoded', async (t) => {
+  const decoded = (s: string) => encodedRuns(s, new DecodeBudget(1 << 20)).map((r) => r.bytes.toString('utf8'));
+  t.same(decoded('x %41%ad%42%ad%43 y'), ['A\u00adB\u00adC'], 'a soft hyphen as escape() writes it');
+  t.same(decoded('x caf%C3%A9%20ok y'), ['café ok'], 'UTF-8 as before');
+  fc.assert(
+    fc.property(fc.string({ minLength: 3, maxLength: 20 }), (s) => {
+      const latin1 = [...s].map((c) => c.charCodeAt(0) & 0xff);
+      const escaped = latin1.map((b) => '%' + b.toString(16).padStart(2, '0')).join('');
+      const [read] = decoded(`<${escaped}>`);
+      const bytes = Buffer.from(latin1);
+      return read === bytes.toString(isUtf8(bytes) ? 'utf8' : 'latin1');
+    }),
+    { numRuns: 300 },
+  );
 });

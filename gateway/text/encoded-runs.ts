@@ -8,6 +8,8 @@
 // body of a few megabytes of them overflowed the stack (RangeError) in the training screen.
 // `encoded-runs.test.ts` checks the scans against the patterns they replace.
 
+import { isUtf8 } from 'node:buffer';
+
 /** Shortest base64 run worth decoding. */
 const MIN_RUN = 24;
 /** A base64 run is lines of at least this many characters (a last short line may follow). */
@@ -48,7 +50,7 @@ export function encodedRuns(text: string, budget: DecodeBudget): EncodedRun[] {
   }
   for (const [start, end] of percentSpans(text)) {
     if (budget.remaining <= 0) break;
-    const bytes = Buffer.from(percentDecode(text.slice(start, Math.min(end, start + 3 * budget.remaining))), 'utf8');
+    const bytes = percentBytes(text.slice(start, Math.min(end, start + 3 * budget.remaining)));
     budget.remaining -= bytes.length;
     out.push({ start, end, bytes });
   }
@@ -171,12 +173,23 @@ export function percentSpans(text: string): Array<[number, number]> {
   return spans;
 }
 
-function percentDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
+/**
+ * The bytes percent-encoding spells. Where they are not UTF-8 they are read as Latin-1, as legacy encoders
+ * (JavaScript's escape(), forms in ISO-8859-1) write `%AD` for a soft hyphen and `%E9` for é: a decode that
+ * gave up on them read nothing, and one byte that is not UTF-8 hid the rest of the run.
+ */
+function percentBytes(s: string): Buffer {
+  const bytes = Buffer.allocUnsafe(s.length);
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x25 && i + 2 < s.length && isHex(s.charCodeAt(i + 1)) && isHex(s.charCodeAt(i + 2))) {
+      bytes[n++] = parseInt(s.slice(i + 1, i + 3), 16);
+      i += 2;
+    } else bytes[n++] = c;
   }
+  const out = bytes.subarray(0, n);
+  return isUtf8(out) ? Buffer.from(out) : Buffer.from(out.toString('latin1'), 'utf8');
 }
 
 /** Decoded bytes as text when they are text (nearly all printable UTF-8), else null. */

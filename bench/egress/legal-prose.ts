@@ -6,20 +6,11 @@
 // false-positive benchmark (bench/egress/false-positives.ts): any finding in it is a false positive.
 // Usage: legalProse(count, seed) — `count` passages of about 1 KB.
 
-/** mulberry32: a small seeded generator, so the corpus is the same on every run. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rngFrom } from '../../gateway/mock-upstream/rng.js';
 
 export function legalProse(count: number, seed = 20261204): string[] {
-  const random = generator(seed);
+  // The mock provider's seeded generator, so the corpus is the same on every run.
+  const random = rngFrom(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
   const digits = (n: number) => Array.from({ length: n }, () => int(0, 9)).join('');

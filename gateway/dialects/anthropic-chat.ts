@@ -4,6 +4,7 @@
 // refused with a 400 naming it rather than silently dropped. Pure: no I/O.
 import { errorAnswerFor } from '../core/errors.js';
 import { isObject } from './json-object.js';
+import { toolCallInputs } from './tool-calls.js';
 import { parseDataUrl } from './data-url.js';
 import { providerErrorMessage } from './provider-error.js';
 import { eventObject } from './sse.js';
@@ -158,17 +159,9 @@ function turnOf(m: Json): { role: 'user' | 'assistant'; content: Json[] } | { sy
     case 'assistant': {
       const blocks = m.content === null || m.content === undefined ? [] : blocksOf(m.content, false);
       if (typeof blocks === 'string') return blocks;
-      for (const [j, c] of (Array.isArray(m.tool_calls) ? m.tool_calls : []).entries()) {
-        if (!isObject(c) || !isObject(c.function) || typeof c.function.name !== 'string' || typeof c.id !== 'string') return `.tool_calls[${j}] must be a function call with an id and a name`;
-        let input: unknown;
-        try {
-          input = JSON.parse(typeof c.function.arguments === 'string' && c.function.arguments ? c.function.arguments : '{}');
-        } catch {
-          return `.tool_calls[${j}].function.arguments must be JSON for Anthropic models`;
-        }
-        if (!isObject(input)) return `.tool_calls[${j}].function.arguments must be a JSON object for Anthropic models`;
-        blocks.push({ type: 'tool_use', id: c.id, name: c.function.name, input });
-      }
+      const calls = toolCallInputs(m.tool_calls, 'Anthropic');
+      if (typeof calls === 'string') return calls;
+      for (const c of calls) blocks.push({ type: 'tool_use', id: c.id, name: c.name, input: c.input });
       return { role: 'assistant', content: blocks };
     }
     case 'tool': {

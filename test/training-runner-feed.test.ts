@@ -67,7 +67,7 @@ t.test('records signed by the TypeScript feed verify in the Python runner', asyn
   t.equal(result.received, ids.length);
   t.equal(result.cursor, String(ids.length));
   t.equal(result.key_id, keys.keyId);
-  t.same(result.verify, { verified: ids.length, quarantined: 0, reasons: [] }, 'every permit verifies against the recomputed digest');
+  t.same(result.verify, { verified: ids.length, quarantined: 0, reasons: [], traced_by: null, later_origins_only: 0 }, 'every permit verifies against the recomputed digest (pull checks permits; no gateway traced them)');
 
   feed.offer(awkward(100));
   await feed.flush();

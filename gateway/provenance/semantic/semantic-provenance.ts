@@ -105,9 +105,12 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
   const maxRecordChars = options.maxRecordChars ?? 131_072;
   /** Outputs remembered and not yet indexed: the memory the queue holds, and how far behind admission would wait. */
   let backlog = 0;
+  let stopped = false;
   const queue = new BatchQueue<SemanticRemember>({
     maxItems: 16,
     async write(batch) {
+      // Closing past waitMs: the rest is not indexed, and the thread is not started again for it.
+      if (stopped) return;
       try {
         const outputs = batch.map((args) => ({ text: args.text, licence: args.licence, licenceClass: args.licenceClass ?? null }));
         const indexed = await thread.index(outputs);
@@ -172,8 +175,12 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
     },
     flush: () => queue.flush(),
     async close() {
-      await queue.close();
+      // What is still queued after waitMs is not indexed (a 12 MB output is minutes of embedding, and the
+      // gateway's drain deadline would cut it anyway): the thread stops and its batch fails closed.
+      await caughtUp(queue.close(), waitMs);
+      stopped = true;
       await thread.close();
+      await queue.flush();
       if (writer) {
         await writer.close();
         if (index.windows > 0) index.saveSnapshot(snapshot, logBytes);

@@ -21,10 +21,20 @@ function fnv1a(s: string): number {
 const A = Uint32Array.from({ length: HASHES }, (_, i) => (fnv1a(`a${i}`) | 1) >>> 0);
 const B = Uint32Array.from({ length: HASHES }, (_, i) => fnv1a(`b${i}`));
 
-/** Hashes of the words' 3-shingles (word hashes combined, no strings built); a skeleton shorter than a shingle is one shingle. */
-export function shingleHashes(words: string[]): Uint32Array {
-  const w = Uint32Array.from(words, fnv1a);
-  if (w.length <= SHINGLE) return Uint32Array.of(w.reduce((h, x) => Math.imul(h ^ x, 0x01000193), 0x811c9dc5) >>> 0);
+/** Hashes of a skeleton's word 3-shingles (words hashed in one pass over its characters, no strings built); a skeleton shorter than a shingle is one shingle. */
+export function shingleHashes(skeletonText: string): Uint32Array {
+  const w: number[] = [];
+  let h = 0x811c9dc5;
+  for (let i = 0; i <= skeletonText.length; i++) {
+    const c = i < skeletonText.length ? skeletonText.charCodeAt(i) : 32;
+    if (c !== 32) {
+      h = Math.imul(h ^ c, 0x01000193);
+      continue;
+    }
+    w.push(h >>> 0);
+    h = 0x811c9dc5;
+  }
+  if (w.length <= SHINGLE) return Uint32Array.of(w.reduce((x, y) => Math.imul(x ^ y, 0x01000193), 0x811c9dc5) >>> 0);
   const out = new Uint32Array(w.length - SHINGLE + 1);
   for (let i = 0; i < out.length; i++) out[i] = Math.imul(Math.imul(Math.imul(0x811c9dc5 ^ w[i], 0x01000193) ^ w[i + 1], 0x01000193) ^ w[i + 2], 0x01000193) >>> 0;
   return out;
@@ -32,7 +42,7 @@ export function shingleHashes(words: string[]): Uint32Array {
 
 export function signature(skeletonText: string): Uint32Array {
   const sig = new Uint32Array(HASHES).fill(0xffffffff);
-  const hashes = shingleHashes(skeletonText.split(' '));
+  const hashes = shingleHashes(skeletonText);
   for (let i = 0; i < HASHES; i++) {
     const a = A[i];
     const b = B[i];

@@ -3,7 +3,7 @@
 // [f64 time, ms][16-byte ref][u8 n][licence][u8 n][original id when not a UUID][word hashes][loose hashes],
 // hashes as sorted u32 LE, so `holds` is a binary search. The header is fixed, so one output's level,
 // sample count and time are read without decoding the rest. Pure: encoding and decoding only.
-import type { OutputFingerprints } from '../fingerprint.js';
+import { distinctSorted, type OutputFingerprints } from '../fingerprint.js';
 import type { IndexedRecord } from '../fingerprint-index.js';
 import { licenceClassCode, licenceClassName } from '../../watermark/payload.js';
 
@@ -23,7 +23,7 @@ export interface StoredOutput {
 export type FingerprintKind = 'words' | 'loose';
 
 function sortedHashes(hashes: Uint32Array): Uint32Array {
-  return Uint32Array.from(new Set(hashes.subarray(0, MAX_HASHES))).sort();
+  return distinctSorted(hashes.subarray(0, MAX_HASHES));
 }
 
 export function encodeOutput(stored: StoredOutput): Buffer {

@@ -17,6 +17,9 @@ export const LONG_OUTPUT_TOKENS = 1500;
 /** Work per event-loop turn: the monitor yields after this much, so calls in flight are never held up long. */
 const TURN_MS = 2;
 const RANK: Record<RiskLevel, number> = { low: 0, medium: 1, high: 2 };
+/** Prompt texts whose band keys are kept (a templated app or a retry repeats a prompt exactly), and the longest kept: at most 4 MB. */
+const BANDS_CACHE_ENTRIES = 1024;
+const BANDS_CACHE_MAX_CHARS = 4096;
 
 export interface Clearance {
   scope: string;
@@ -44,6 +47,7 @@ export class DistillationMonitor implements DistillationWatch {
   readonly #releases = new Releases();
   readonly #refusals = new Refusals();
   readonly #clearances = new Map<string, Clearance>();
+  readonly #bandsByText = new Map<string, number[]>();
   #queue: DistillationEvent[] = [];
   #scheduled = false;
   #idle: Array<() => void> = [];
@@ -93,7 +97,7 @@ export class DistillationMonitor implements DistillationWatch {
     this.processed++;
     const text = promptText(e.prompt);
     const exact = textHash(text);
-    const bands = bandKeys(signature(skeleton(text)));
+    const bands = this.#bandsOf(text);
     const keyId = e.principal.keyId;
     if (e.refusedForTraining) {
       // A refused call served nothing; it is remembered only to recognise its prompts later.
@@ -119,6 +123,19 @@ export class DistillationMonitor implements DistillationWatch {
       const after = state.observe(shape);
       if (after.level !== before) this.#opts.onLevelChange?.(after, before);
     }
+  }
+
+  /** The prompt's band keys: the skeleton and its MinHash are most of an event's cost, and a repeated prompt has the same ones. */
+  #bandsOf(text: string): number[] {
+    const known = this.#bandsByText.get(text);
+    if (known) return known;
+    const bands = bandKeys(signature(skeleton(text)));
+    if (text.length <= BANDS_CACHE_MAX_CHARS) {
+      // The oldest entry goes first (a Map keeps insertion order).
+      if (this.#bandsByText.size >= BANDS_CACHE_ENTRIES) this.#bandsByText.delete(this.#bandsByText.keys().next().value as string);
+      this.#bandsByText.set(text, bands);
+    }
+    return bands;
   }
 
   /** Re-scores every scope at `now`, so risk decays as calls leave the window. */

@@ -47,8 +47,8 @@ async function loadModes(name: string, target: Target, pid: number, opts: BenchO
     let asked = 0;
     const nextBody = opts.uniquePrompts ? () => chatBody(stream, 0, asked++) : undefined;
     const runs: LoadResult[] = [];
-    for (const connections of opts.concurrencies) {
-      await runLoad(target, { connections, durationS: opts.warmupS, body, nextBody });
+    for (const [i, connections] of opts.concurrencies.entries()) {
+      await runLoad(target, { connections, durationS: i === 0 ? opts.firstWarmupS : opts.warmupS, body, nextBody });
       const run = await measuredLoad(pid, target, { connections, durationS: opts.durationS, body, nextBody });
       say(`${name} ${mode} c=${connections}: ${describe(run)}`);
       runs.push(run);
@@ -129,7 +129,7 @@ export async function profileTermsgate(ctx: BenchContext, opts: BenchOptions, to
   try {
     const problem = await probe(system.target, false);
     if (problem) throw new Error(problem);
-    await runLoad(system.target, { connections: PROFILE_CONNECTIONS, durationS: opts.warmupS, body, nextBody });
+    await runLoad(system.target, { connections: PROFILE_CONNECTIONS, durationS: opts.firstWarmupS, body, nextBody });
     fromUs = Number(process.hrtime.bigint() / 1000n);
     run = await runLoad(system.target, { connections: PROFILE_CONNECTIONS, durationS: opts.durationS, body, nextBody });
     toUs = Number(process.hrtime.bigint() / 1000n);

@@ -12,7 +12,10 @@ export interface BenchOptions {
   systems: string[] | null;
   concurrencies: number[];
   durationS: number;
+  /** Seconds of load before each later run. */
   warmupS: number;
+  /** Seconds of load before the first measured run of a started system (and of each mode): V8 compiles a large program's hot functions for tens of seconds, and a gateway runs for days. */
+  firstWarmupS: number;
   firstTokenRequests: number;
   latencyMs: number;
   chunkDelayMs: number;
@@ -39,6 +42,8 @@ export const usage = `usage: node dist/bench/run.js [options]
   --systems a,b           only these systems (names as in the table, case-insensitive)
   --concurrency 10,50,100 connections per load run
   --duration S            seconds per load run (default 10)
+  --warmup S              seconds of load before a started system's first measured run of each mode, while
+                          V8 compiles its hot functions (default 15; 3 in --quick); 2 s before later runs
   --latency-ms N          mock provider latency (default 20)
   --chunk-delay-ms N      pause between streamed chunks when timing the first token (default 2)
   --words N               answer length in words (default 40)
@@ -87,6 +92,7 @@ export function parseOptions(argv: string[], defaultOut: string): BenchOptions {
       systems: { type: 'string' },
       concurrency: { type: 'string' },
       duration: { type: 'string' },
+      warmup: { type: 'string' },
       'latency-ms': { type: 'string' },
       'chunk-delay-ms': { type: 'string' },
       words: { type: 'string' },
@@ -111,6 +117,7 @@ export function parseOptions(argv: string[], defaultOut: string): BenchOptions {
     concurrencies,
     durationS: positive('duration', values.duration, quick ? 3 : 10),
     warmupS: quick ? 1 : 2,
+    firstWarmupS: positive('warmup', values.warmup, quick ? 3 : 15),
     firstTokenRequests: quick ? 10 : 50,
     latencyMs: positive('latency-ms', values['latency-ms'], 20),
     chunkDelayMs: positive('chunk-delay-ms', values['chunk-delay-ms'], 2),

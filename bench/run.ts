@@ -24,7 +24,7 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 function watchdog(opts: BenchOptions): void {
   // Startup, installs and per-run overheads are generous; the loads themselves are far shorter.
-  const loadS = opts.attackSoakS !== null ? opts.attackSoakS + 180 : opts.soakS ?? 5 * 2 * opts.concurrencies.length * (opts.durationS + opts.warmupS) + 5 * opts.durationS;
+  const loadS = opts.attackSoakS !== null ? opts.attackSoakS + 180 : opts.soakS ?? 5 * 2 * (opts.concurrencies.length * (opts.durationS + opts.warmupS) + opts.firstWarmupS) + 5 * opts.durationS;
   const limitMs = (loadS + 15 * 60) * 1000;
   setTimeout(() => {
     process.stderr.write(`bench: still running after ${limitMs / 1000} s, giving up\n`);
@@ -100,7 +100,7 @@ async function main(): Promise<number> {
       return 0;
     }
     if (opts.workersOnly) {
-      const result = await workerScaling(ctx, { workers: opts.workers, connections: WORKERS_CONNECTIONS, durationS: opts.durationS, warmupS: opts.warmupS });
+      const result = await workerScaling(ctx, { workers: opts.workers, connections: WORKERS_CONNECTIONS, durationS: opts.durationS, warmupS: opts.firstWarmupS });
       const table = workerScalingMarkdown(result, cpus().length);
       process.stdout.write(table + '\n');
       write(opts.outDir, [`workers-${day}.json`, 'latest-workers.json'], { date, command: `node dist/bench/run.js ${process.argv.slice(2).join(' ')}`, machine: machine(), versions: versions(), settings, result, markdown: table });
@@ -121,7 +121,7 @@ async function main(): Promise<number> {
     const classification = readClassification(join(opts.outDir, 'classify-cost.json'));
     const scaling =
       opts.workers.length > 0 && (opts.systems === null || opts.systems.includes(TERMSGATE))
-        ? await workerScaling(ctx, { workers: opts.workers, connections: WORKERS_CONNECTIONS, durationS: opts.durationS, warmupS: opts.warmupS })
+        ? await workerScaling(ctx, { workers: opts.workers, connections: WORKERS_CONNECTIONS, durationS: opts.durationS, warmupS: opts.firstWarmupS })
         : null;
     const table = markdown(results, { profile, profileProblem, classification: classification?.markdown, uniquePrompts: opts.uniquePrompts }) + (scaling ? `\n\n${workerScalingMarkdown(scaling, cpus().length)}\n` : '');
     process.stdout.write(`\n${table}\n`);

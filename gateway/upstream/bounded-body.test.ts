@@ -123,6 +123,48 @@ t.test('EventSpan: boundaries in LF, CR and CRLF, across chunk edges', async (t)
   t.equal(span.open, 1);
 });
 
+/** The definition, byte by byte: an empty line (LF, CR or CRLF right after a line ending) ends an event; the longest event-so-far per chunk. */
+function referenceSpans(chunks: Uint8Array[]): { longest: number[]; open: number } {
+  let open = 0;
+  let atLineStart = true;
+  let afterCR = false;
+  const longest: number[] = [];
+  for (const chunk of chunks) {
+    let most = 0;
+    for (const b of chunk) {
+      open++;
+      if (b === 0x0a && afterCR) afterCR = false;
+      else if (b === 0x0a || b === 0x0d) {
+        afterCR = b === 0x0d;
+        if (atLineStart) {
+          most = Math.max(most, open);
+          open = 0;
+        }
+        atLineStart = true;
+      } else {
+        atLineStart = false;
+        afterCR = false;
+      }
+    }
+    longest.push(Math.max(most, open));
+  }
+  return { longest, open };
+}
+
+t.test('property: EventSpan agrees with the byte-by-byte definition for any bytes and chunking (Buffers or plain Uint8Arrays)', async () => {
+  const lineBytes = fc.uint8Array({ maxLength: 300 }).map((b) => b.map((x) => [0x0a, 0x0d, 0x61, 0x20][x % 4]));
+  fc.assert(
+    fc.property(fc.oneof(lineBytes, fc.uint8Array({ maxLength: 300 })), cuts, fc.boolean(), (bytes, at, plain) => {
+      const chunks = chunked(bytes, at).map((c) => (plain ? c : Buffer.from(c)));
+      const span = new EventSpan();
+      const got = chunks.map((c) => span.push(c));
+      const want = referenceSpans(chunks);
+      return JSON.stringify(got) === JSON.stringify(want.longest) && span.open === want.open;
+    }),
+    { numRuns: 2000 },
+  );
+});
+
 t.test('an endless body is refused after at most the limit, without reading on', async (t) => {
   let pulled = 0;
   async function* endless() {

@@ -22,26 +22,38 @@ export class EventSpan {
 
   /** Feeds a chunk; returns the longest span between two boundaries seen in it (including what was open before it). */
   push(chunk: Uint8Array): number {
+    // Runs between line endings are skipped with native searches (memchr), not walked byte by byte in JavaScript.
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let longest = 0;
     let open = this.open;
     let atLineStart = this.#atLineStart;
     let afterCR = this.#afterCR;
-    for (let i = 0; i < chunk.length; i++) {
-      const b = chunk[i];
+    let nextLF = -2;
+    let nextCR = -2;
+    for (let i = 0; i < bytes.length; ) {
+      if (nextLF !== -1 && nextLF < i) nextLF = bytes.indexOf(LF, i);
+      if (nextCR !== -1 && nextCR < i) nextCR = bytes.indexOf(CR, i);
+      const at = nextLF === -1 ? nextCR : nextCR === -1 ? nextLF : Math.min(nextLF, nextCR);
+      const end = at === -1 ? bytes.length : at;
+      if (end > i) {
+        open += end - i;
+        atLineStart = false;
+        afterCR = false;
+      }
+      if (at === -1) break;
+      const b = bytes[at];
       open++;
       if (b === LF && afterCR) {
         afterCR = false;
-      } else if (b === LF || b === CR) {
+      } else {
         afterCR = b === CR;
         if (atLineStart) {
           if (open > longest) longest = open;
           open = 0;
         }
         atLineStart = true;
-      } else {
-        atLineStart = false;
-        afterCR = false;
       }
+      i = at + 1;
     }
     this.open = open;
     this.#atLineStart = atLineStart;

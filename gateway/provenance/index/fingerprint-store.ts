@@ -9,6 +9,8 @@ import type { BackendOutput, IndexBackend } from './index-backend.js';
 import { decodeOutput, encodeOutput, holdsSorted, type FingerprintKind, type OutputFacts, type StoredOutput } from './stored-output.js';
 
 const CACHED_OUTPUTS = 4096;
+/** What a listed output that is not stored samples: nothing. */
+const NOT_STORED = { level: 0, hashes: new Uint32Array(0) };
 const COMMIT_GAP_MS = 100;
 
 /** An output added and not yet written: made (fingerprinted, numbered, listed as pending) once, by a write or a lookup. */
@@ -164,6 +166,11 @@ export class FingerprintStore {
       if (!f) throw new Error(`fingerprint index: output ${doc} is not stored`);
       return f;
     };
+    // Reads within one turn share one LMDB snapshot, so a listed output is stored. Should one not be (a
+    // backend out of step), it holds no hash and has no samples, so it is never claimed, and detection
+    // goes on. Listing does not decode outputs: a hash lists up to MAX_LISTED of them, and only those
+    // that share enough of a text are ever read.
+    const sampledOf = (doc: number) => this.#facts(doc)?.[kind] ?? NOT_STORED;
     return {
       get size() {
         return store.size;
@@ -176,19 +183,16 @@ export class FingerprintStore {
         if (pending) for (let i = pending.length - 1; i >= 0 && out.length < MAX_LISTED; i--) out.push(pending[i]);
         const from = out.length;
         if (from < MAX_LISTED) backend.postings(kind, hash, out, MAX_LISTED - from);
-        // Reads within one turn share one LMDB snapshot, so a listed output is stored; should one not be
-        // (a backend out of step), it is skipped rather than failing the caller's detection.
-        for (let i = out.length - 1; i >= from; i--) if (!store.#facts(out[i])) out.splice(i, 1);
         return out;
       },
-      holds: (hash, doc) => holdsSorted(facts(doc)[kind].hashes, hash),
+      holds: (hash, doc) => holdsSorted(sampledOf(doc).hashes, hash),
       findRef: (ref) => this.#findRef(ref),
       record(doc): RecordInfo {
         const { record } = facts(doc);
         return { decisionRef: refToString(record.ref, record.hashedRef), licence: record.licence, licenceClass: record.licenceClass, trainable: record.trainable };
       },
-      levelOf: (doc) => facts(doc)[kind].level,
-      samplesOf: (doc) => Math.min(facts(doc)[kind].hashes.length, 0xffff),
+      levelOf: (doc) => sampledOf(doc).level,
+      samplesOf: (doc) => Math.min(sampledOf(doc).hashes.length, 0xffff),
     };
   }
 }

@@ -3,6 +3,7 @@
 // [f64 time, ms][16-byte ref][u8 n][licence][u8 n][original id when not a UUID][word hashes][loose hashes],
 // hashes as sorted u32 LE, so `holds` is a binary search. The header is fixed, so one output's level,
 // sample count and time are read without decoding the rest. Pure: encoding and decoding only.
+import { endianness } from 'node:os';
 import { distinctSorted, type OutputFingerprints } from '../fingerprint.js';
 import type { IndexedRecord } from '../fingerprint-index.js';
 import { licenceClassCode, licenceClassName } from '../../watermark/payload.js';
@@ -61,6 +62,16 @@ export interface OutputFacts {
   loose: { level: number; hashes: Uint32Array };
 }
 
+const LITTLE_ENDIAN = endianness() === 'LE';
+
+/** `n` little-endian u32 at `offset`: one native copy of the bytes on a little-endian host (a read per hash was most of a lookup's time). */
+function hashesAt(b: Buffer, offset: number, n: number): Uint32Array {
+  if (LITTLE_ENDIAN) return new Uint32Array(b.buffer.slice(b.byteOffset + offset, b.byteOffset + offset + 4 * n));
+  const out = new Uint32Array(n);
+  for (let i = 0; i < n; i++) out[i] = b.readUInt32LE(offset + 4 * i);
+  return out;
+}
+
 /** Decodes a stored output; null when the bytes are not one (never thrown: a store's value is data). */
 export function decodeOutput(buf: Uint8Array): OutputFacts | null {
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -76,10 +87,8 @@ export function decodeOutput(buf: Uint8Array): OutputFacts | null {
   if (o + idLen + 4 * (nWords + nLoose) !== b.length) return null;
   const originalId = idLen > 0 ? b.toString('utf8', o, o + idLen) : null;
   o += idLen;
-  const words = new Uint32Array(nWords);
-  for (let i = 0; i < nWords; i++, o += 4) words[i] = b.readUInt32LE(o);
-  const loose = new Uint32Array(nLoose);
-  for (let i = 0; i < nLoose; i++, o += 4) loose[i] = b.readUInt32LE(o);
+  const words = hashesAt(b, o, nWords);
+  const loose = hashesAt(b, o + 4 * nWords, nLoose);
   return {
     record: {
       ref: Uint8Array.from(b.subarray(HEADER, HEADER + 16)),

@@ -16,5 +16,10 @@ export interface OutputToIndex {
 /** Texts to embed as they are (a record's windows), or outputs to cut, screen and embed. */
 export type EmbedRequest = { id: number; texts: string[] } | { id: number; outputs: OutputToIndex[] };
 
+/** Finish the model run in progress, refuse what is queued, and end the thread (embedding-thread.ts close). */
+export interface StopRequest {
+  stop: true;
+}
+
 /** Per output, the vectors of its windows that were new (empty when every window was indexed before). */
 export type EmbedReply = { id: number; vectors: Float32Array } | { id: number; indexed: Float32Array[] } | { id: number; error: string };

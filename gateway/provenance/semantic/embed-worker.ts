@@ -5,7 +5,7 @@
 import { constants, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { DIMENSIONS, loadEmbedder, type Embedder } from './embedder.js';
-import type { EmbedReply, EmbedRequest, EmbedWorkerData, OutputToIndex } from './embed-messages.js';
+import type { EmbedReply, EmbedRequest, EmbedWorkerData, OutputToIndex, StopRequest } from './embed-messages.js';
 import { ownWindows } from './public-windows.js';
 import { SeenWindows } from './seen-windows.js';
 import { slidingWindows } from './windows.js';
@@ -26,10 +26,15 @@ const ready = loadEmbedder(modelDir, threads);
 /** Windows per model run: large enough to batch, small enough to bound the tensors' memory. */
 const EMBED_BATCH = 32;
 const seen = new SeenWindows();
+/** Set by a stop request: no further model run starts. */
+let stopping = false;
 
 async function embed(embedder: Embedder, texts: string[]): Promise<Float32Array> {
   const out = new Float32Array(texts.length * DIMENSIONS);
-  for (let i = 0; i < texts.length; i += EMBED_BATCH) out.set(await embedder.embed(texts.slice(i, i + EMBED_BATCH)), i * DIMENSIONS);
+  for (let i = 0; i < texts.length; i += EMBED_BATCH) {
+    if (stopping) throw new Error('the embedding thread is stopping');
+    out.set(await embedder.embed(texts.slice(i, i + EMBED_BATCH)), i * DIMENSIONS);
+  }
   return out;
 }
 
@@ -49,7 +54,17 @@ async function index(embedder: Embedder, output: OutputToIndex): Promise<Float32
 
 // Answers go in the order requests came, one batch at a time: the session is not re-entrant.
 let chain: Promise<unknown> = ready;
-port.on('message', (req: EmbedRequest) => {
+port.on('message', (req: EmbedRequest | StopRequest) => {
+  if ('stop' in req) {
+    // The thread ends itself between model runs: terminated from outside during one, onnxruntime's
+    // native code throws where nothing catches it, and that aborts the whole gateway process.
+    stopping = true;
+    chain = chain.then(
+      () => process.exit(0),
+      () => process.exit(0),
+    );
+    return;
+  }
   chain = chain.then(async () => {
     let reply: EmbedReply;
     try {

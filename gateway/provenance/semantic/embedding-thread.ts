@@ -2,7 +2,10 @@
 // restricted output or screens a training record never loads the model), one request per batch,
 // answers matched by id. The thread is unref'd, so an idle gateway can exit.
 import { Worker } from 'node:worker_threads';
-import type { EmbedReply, EmbedRequest, EmbedWorkerData, OutputToIndex } from './embed-messages.js';
+import type { EmbedReply, EmbedRequest, EmbedWorkerData, OutputToIndex, StopRequest } from './embed-messages.js';
+
+/** How long closing waits for a model run in progress (one batch of at most 32 windows) before terminating the thread. */
+const STOP_GRACE_MS = 10_000;
 
 const fromSource = import.meta.url.endsWith('.ts');
 const workerFile = new URL(fromSource ? './embed-worker.ts' : './embed-worker.js', import.meta.url);
@@ -64,9 +67,20 @@ export class EmbeddingThread {
     });
   }
 
-  async close(): Promise<void> {
+  /** Asks the thread to end after the model run in progress; terminates it only if it has not ended within `graceMs`. */
+  async close(graceMs = STOP_GRACE_MS): Promise<void> {
     const w = this.#worker;
     this.#worker = null;
-    if (w) await w.terminate();
+    if (!w) return;
+    const exited = new Promise<true>((resolve) => w.once('exit', () => resolve(true)));
+    w.ref();
+    w.postMessage({ stop: true } satisfies StopRequest);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), graceMs);
+    });
+    const ended = await Promise.race([exited, late]);
+    clearTimeout(timer);
+    if (!ended) await w.terminate();
   }
 }

@@ -1,8 +1,11 @@
 import t from 'tap';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import { spawn } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { packageRoot } from '../../core/package-root.js';
 import { paraphrase } from '../../mock-upstream/paraphrase.js';
 import { createSemanticProvenance, DEFAULT_MODEL_DIR, DEFAULT_THRESHOLD } from './semantic-provenance.js';
 
@@ -122,4 +125,35 @@ t.test('priority low: the embedding thread alone runs at nice 19, so the event l
   t.ok(niced.length >= 1, 'the embedding thread is niced');
   t.equal(niceOf(String(process.pid)), 0, 'the main thread is not');
   await semantic.close();
+});
+
+t.test('closing while the model runs ends the thread between runs: the process exits cleanly (the built gateway, where a terminated onnxruntime aborted it)', { timeout: 120_000 }, async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'termsgate-semantic-close-'));
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+  const built = pathToFileURL(join(packageRoot, 'dist/gateway/provenance/semantic/semantic-provenance.js')).href;
+  const script = `
+    const { createSemanticProvenance, DEFAULT_MODEL_DIR } = await import(${JSON.stringify(built)});
+    const sem = await createSemanticProvenance({ dataDir: ${JSON.stringify(dataDir)}, modelDir: DEFAULT_MODEL_DIR, waitMs: 200 });
+    const words = ${JSON.stringify(restricted.split(' '))};
+    for (let i = 0; i < 40; i++) sem.remember({ decisionId: 'd' + i, licence: 'x', trainable: false, text: Array.from({ length: 400 }, (_, k) => words[(k * 7 + i) % words.length]).join(' ') });
+    // Close once the thread is inside the backlog: some outputs indexed, most still queued.
+    while (sem.size.outputs === 0) await new Promise((r) => setTimeout(r, 20));
+    await sem.close();
+    process.stdout.write('closed ' + sem.size.outputs);
+  `;
+  const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    // A file, not --eval: the embedding thread inherits the process's flags, and --input-type would stop it.
+    const file = join(dataDir, 'close.mjs');
+    writeFileSync(file, script);
+    const child = spawn(process.execPath, [file], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 90_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+  t.equal(run.status, 0, `exit status (stderr: ${run.stderr.slice(-300)})`);
+  t.notMatch(run.stderr, /terminate called/);
+  const indexed = Number(/closed (\d+)/.exec(run.stdout)?.[1]);
+  t.ok(indexed >= 1 && indexed < 40, `closed with part of the backlog indexed (${indexed} of 40)`);
 });

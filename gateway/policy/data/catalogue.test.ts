@@ -10,6 +10,7 @@ import { demoConfig } from '../../config/demo.js';
 import { validateConfig } from '../../config/load.js';
 import type { Config } from '../../config/types.js';
 import { catalogueProblems, uncoveredModels } from './catalogue-check.js';
+import { servedFindings } from './served-models.js';
 import type { Catalogue } from './catalogue-schema.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
@@ -276,4 +277,18 @@ t.test("a cloud's terms cover providers of its kind; a checkpoint is covered und
   t.match(problems, /llama-other: llama-3.1-8b-instruct covers meta-llama\/Llama-3.1-8B-Instruct, not meta.llama3-1-70b-instruct-v1:0/);
   t.match(problems, /bedrock-id-self-hosted: llama-3.1-8b-instruct covers meta-llama\/Llama-3.1-8B-Instruct, not meta.llama3-1-8b-instruct-v1:0/);
   t.equal(problems.split('\n').length, 4);
+});
+
+t.test('a hosted id covers only itself, and only on its cloud', async (t) => {
+  const llama = shipped.licences['llama-3.1-8b-instruct'].subject as { hosted: { bedrock: string[] } };
+  const served = (provider_kind: string, upstream_model: string) => [{ name: 'm', provider: 'p', provider_kind, external: true, upstream_model, revision: '', licence: 'llama-3.1-8b-instruct' }];
+  fc.assert(
+    fc.property(fc.stringMatching(/^[a-z0-9][a-z0-9.:-]{0,40}$/), (id) => {
+      const covered = servedFindings(served('bedrock', id), shipped).length === 0;
+      return covered === llama.hosted.bedrock.includes(id);
+    }),
+  );
+  fc.assert(
+    fc.property(fc.constantFrom(...llama.hosted.bedrock), fc.constantFrom('azure-openai', 'openai', 'openai-compatible', 'anthropic', 'gemini'), (id, kind) => servedFindings(served(kind, id), shipped).length === 1),
+  );
 });

@@ -12,7 +12,7 @@ let client: OpenAI;
 
 t.before(async () => {
   gw = await startDemoGateway((config) => {
-    config.providers.azure = { kind: 'azure-openai', baseUrl: config.providers.openai.baseUrl, apiKeyEnv: config.providers.openai.apiKeyEnv, apiVersion: '2024-10-21', licence: 'openai-services-agreement' };
+    config.providers.azure = { kind: 'azure-openai', baseUrl: config.providers.openai.baseUrl, apiKeyEnv: config.providers.openai.apiKeyEnv, apiVersion: '2024-10-21', licence: 'azure-openai-product-terms' };
     config.models['gpt-4o-azure'] = { provider: 'azure', upstreamModel: 'prod-gpt-4o-mini' };
     config.models['embed-azure'] = { provider: 'azure', upstreamModel: 'prod-embedding-small' };
   });

@@ -1,8 +1,9 @@
 // Cost of the catalogue checks of issue 27 on the request path: a call whose entry is matched through an
-// alias and an abbreviated pinned revision, one whose entry carries licensee conditions, and one under an
-// allowance, each against a plain checkpoint call, all evaluated in WASM every time (no memo), as a changed
-// input would be. Run: npx tsx bench/policy/catalogue-read.bench.ts [POLICIES_DIR] (another directory, e.g. an
-// earlier revision's policies, to compare the same calls under it).
+// alias and an abbreviated pinned revision, one whose entry carries licensee conditions, one under an
+// allowance, and (issue 24) calls through Azure OpenAI and Bedrock, whose cloud's terms bind too, each
+// against a plain checkpoint call, all evaluated in WASM every time (no memo), as a changed input would be.
+// Run: npx tsx bench/policy/catalogue-read.bench.ts [POLICIES_DIR] (another directory, e.g. an earlier
+// revision's policies, to compare the same calls under it).
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,9 @@ const cases: [string, ModelRoute, string][] = [
   ['user threshold', { name: 'qwen2.5-72b-instruct', ...vllm, upstreamModel: 'Qwen/Qwen2.5-72B-Instruct', revision: '347606f5a6be8834d71d1321440b180e14fb19b0', licence: 'qwen2.5-72b-instruct' }, 'training-data'],
   ['excluded region', { name: 'llama-4-scout', ...vllm, upstreamModel: 'meta-llama/Llama-4-Scout-17B-16E-Instruct', licence: 'llama-4-scout-17b-16e-instruct' }, 'general'],
   ['allowance on', { name: 'gpt-4o-mini', providerId: 'openai', providerKind: 'openai', external: true, upstreamModel: 'gpt-4o-mini', licence: 'openai-services-agreement' }, 'classifier-training'],
+  // Issue 24: a cloud's terms found by provider kind; on Bedrock, bound besides the vendor licence (hosted id).
+  ['azure (cloud terms)', { name: 'gpt-4o-azure', providerId: 'azure', providerKind: 'azure-openai', external: true, upstreamModel: 'prod-gpt-4o-mini', licence: 'azure-openai-product-terms' }, 'general'],
+  ['bedrock (cloud + vendor)', { name: 'llama-bedrock', providerId: 'bedrock', providerKind: 'bedrock', external: true, upstreamModel: 'meta.llama3-1-8b-instruct-v1:0', licence: 'llama-3.1-8b-instruct' }, 'general'],
 ];
 
 function facts(route: ModelRoute, purpose: string, i: number): CallFacts {

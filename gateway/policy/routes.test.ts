@@ -49,7 +49,7 @@ const audit = await FileAuditLog.open({
 });
 const changes = new ChangeLog(audit);
 const app = Fastify();
-const vocabulary = { providers: ['vllm'], models: [{ name: 'deepseek-r1', provider: 'vllm', external: false, upstream_model: 'deepseek-ai/DeepSeek-R1', revision: '', licence: 'deepseek-r1' }], data_classes: ['pii.email'] };
+const vocabulary = { providers: ['vllm'], models: [{ name: 'deepseek-r1', provider: 'vllm', provider_kind: 'openai-compatible', external: false, upstream_model: 'deepseek-ai/DeepSeek-R1', revision: '', licence: 'deepseek-r1' }], data_classes: ['pii.email'] };
 policyAdminRoutes(app, { store, auth: new ControlPlaneAuth(tokens), changes, vocabulary: () => vocabulary });
 await app.ready();
 t.teardown(async () => {

@@ -283,7 +283,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
             changes,
             vocabulary: () => ({
               providers: Object.keys(config.providers),
-              models: routes.all().map((r) => ({ name: r.name, provider: r.providerId, external: r.external, upstream_model: r.upstreamModel, revision: r.revision ?? '', licence: r.licence })),
+              models: routes.all().map((r) => ({ name: r.name, provider: r.providerId, provider_kind: r.providerKind, external: r.external, upstream_model: r.upstreamModel, revision: r.revision ?? '', licence: r.licence })),
               data_classes: [...new Set(detectors.map((d) => d.dataClass))].sort(),
             }),
           }),

@@ -28,6 +28,9 @@ routes := {
 	"mistral-large-instruct-2407": {"model": "mistral-large-instruct-2407", "provider": "vllm", "provider_kind": "openai-compatible", "external": false, "upstream_model": "mistralai/Mistral-Large-Instruct-2407", "revision": "c6a230e", "licence": "mistral-large-instruct-2407"},
 	"llama-4-scout": {"model": "llama-4-scout", "provider": "vllm", "provider_kind": "openai-compatible", "external": false, "upstream_model": "meta-llama/Llama-4-Scout-17B-16E-Instruct", "revision": "", "licence": "llama-4-scout-17b-16e-instruct"},
 	"deepseek-r1-distill-llama-8b": {"model": "deepseek-r1-distill-llama-8b", "provider": "vllm", "provider_kind": "openai-compatible", "external": false, "upstream_model": "deepseek-ai/DeepSeek-R1-Distill-Llama-8B", "revision": "13e77a97f0e97c886dfdd7e2b294fe4fc1973aed", "licence": "deepseek-r1-distill-llama-8b"},
+	"gpt-4o-azure": {"model": "gpt-4o-azure", "provider": "azure", "provider_kind": "azure-openai", "external": true, "upstream_model": "prod-gpt-4o-mini", "revision": "", "licence": "azure-openai-product-terms"},
+	"llama-3.1-8b-bedrock": {"model": "llama-3.1-8b-bedrock", "provider": "bedrock", "provider_kind": "bedrock", "external": true, "upstream_model": "meta.llama3-1-8b-instruct-v1:0", "revision": "", "licence": "llama-3.1-8b-instruct"},
+	"llama-4-scout-bedrock": {"model": "llama-4-scout-bedrock", "provider": "bedrock", "provider_kind": "bedrock", "external": true, "upstream_model": "us.meta.llama4-scout-17b-instruct-v1:0", "revision": "", "licence": "llama-4-scout-17b-16e-instruct"},
 	"deepseek-r1-distill-llama-70b": {"model": "deepseek-r1-distill-llama-70b", "provider": "vllm", "provider_kind": "openai-compatible", "external": false, "upstream_model": "deepseek-ai/DeepSeek-R1-Distill-Llama-70B", "revision": "", "licence": "deepseek-r1-distill-llama-70b"},
 }
 

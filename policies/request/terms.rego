@@ -8,7 +8,7 @@ import data.termsgate.catalogue
 
 deny contains {
 	"rule": "terms.training_forbidden",
-	"message": concat("", ["the terms of ", input.route.licence, " (", catalogue.training_class, ") do not allow its outputs to train our models; purpose \"", input.purpose, "\" is refused"]),
+	"message": concat("", ["the terms of ", catalogue.strictest, " (", catalogue.training_class, ") do not allow its outputs to train our models; purpose \"", input.purpose, "\" is refused"]),
 	"clause": catalogue.clause,
 } if {
 	catalogue.training_purpose
@@ -23,7 +23,7 @@ deny contains {
 	"message": concat("", ["licence ", input.route.licence, " does not cover this company (", c.text, "); model \"", input.route.model, "\" is refused"]),
 	"clause": catalogue.clause_at(c.clause),
 } if {
-	catalogue.applies
+	catalogue.named_applies
 	some c in catalogue.unmet_conditions
 }
 
@@ -46,7 +46,7 @@ deny contains {
 
 deny contains {
 	"rule": "terms.licence_unverified",
-	"message": concat("", ["the text of licence ", input.route.licence, " has not been checked against a published copy; purpose \"", input.purpose, "\" is refused"]),
+	"message": concat("", ["the text of licence ", concat(", ", sort(catalogue.unverified)), " has not been checked against a published copy; purpose \"", input.purpose, "\" is refused"]),
 } if {
 	catalogue.training_purpose
 	catalogue.subject_matches

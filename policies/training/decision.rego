@@ -7,7 +7,7 @@ import data.termsgate.catalogue
 
 default duties := []
 
-duties := catalogue.licence.duties if catalogue.subject_matches
+duties := [d | some id in catalogue.bound_ordered; some d in catalogue.licences[id].duties] if catalogue.subject_matches
 
 attribution := [d.text | some d in duties; d.kind != "naming"]
 

@@ -7,7 +7,7 @@ import data.termsgate.catalogue
 
 block contains {
 	"rule": "training.licence_forbids",
-	"message": concat("", ["licence ", input.route.licence, " (", catalogue.training_class, ") does not allow its outputs to train our models"]),
+	"message": concat("", ["licence ", catalogue.strictest, " (", catalogue.training_class, ") does not allow its outputs to train our models"]),
 	"clause": catalogue.clause,
 } if {
 	catalogue.applies
@@ -20,7 +20,7 @@ block contains {
 	"message": concat("", ["licence ", input.route.licence, " does not cover this company (", c.text, "); its outputs are not trainable"]),
 	"clause": catalogue.clause_at(c.clause),
 } if {
-	catalogue.applies
+	catalogue.named_applies
 	some c in catalogue.unmet_conditions
 }
 
@@ -41,7 +41,7 @@ block contains {
 
 block contains {
 	"rule": "training.licence_unverified",
-	"message": concat("", ["the text of licence ", input.route.licence, " has not been checked against a published copy; its outputs are not trainable"]),
+	"message": concat("", ["the text of licence ", concat(", ", sort(catalogue.unverified)), " has not been checked against a published copy; its outputs are not trainable"]),
 } if {
 	catalogue.subject_matches
 	not catalogue.verified

@@ -57,7 +57,7 @@ export function uncoveredModels(config: Pick<Config, 'providers' | 'models'>, ca
   const served = Object.entries(config.models).map(([name, model]) => {
     const provider = config.providers[model.provider];
     const external = provider?.external ?? provider?.kind !== 'openai-compatible';
-    return { name, provider: model.provider, external, upstream_model: model.upstreamModel, revision: model.revision ?? '', licence: model.licence ?? provider?.licence ?? '' };
+    return { name, provider: model.provider, provider_kind: provider?.kind ?? '', external, upstream_model: model.upstreamModel, revision: model.revision ?? '', licence: model.licence ?? provider?.licence ?? '' };
   });
   return servedFindings(served, catalogue);
 }

@@ -78,6 +78,17 @@ t.test('the table has one row per entry with its class and check date', async (t
   t.match(table.find((r) => r.startsWith('| `gpt-oss-20b`')), /\| openai\/gpt-oss-20b @ 6cee5e8 \| .* \| 2025-08-05 \| free \|/);
   t.match(table.find((r) => r.startsWith('| `c4ai-command-r-v01`')), /@ 80d6b085dbccc9285fcd8d00aa8859dca1ca92a4 \(also CohereForAI\/c4ai-command-r-v01\)/);
   t.match(table.find((r) => r.startsWith('| `llama-4-scout-17b-16e-instruct`')), /no licence for a licensee in EU/);
+  t.match(table.find((r) => r.startsWith('| `llama-3.1-8b-instruct`')), /@ unpinned; on bedrock as meta\.llama3-1-8b-instruct-v1:0/);
+  t.match(table.find((r) => r.startsWith('| `aws-bedrock-service-terms`')), /\| every bedrock provider \(aws, business\) \| .* \| never \| none \| 2026-12-04 \| not-found: /);
+});
+
+t.test("a cloud's coverage changing is named", async (t) => {
+  const after = copy();
+  (after.licences['llama-3.1-8b-instruct'].subject as { hosted?: Record<string, string[]> }).hosted = { bedrock: ['meta.llama3-1-8b-instruct-v2:0'] };
+  (after.licences['azure-openai-product-terms'].subject as { provider_kind?: string }).provider_kind = undefined;
+  const text = describeCatalogueChanges(shipped, after).join('\n');
+  t.match(text, /"llama-3.1-8b-instruct": now covers checkpoint meta-llama\/Llama-3.1-8B-Instruct \(any revision\), served on bedrock as meta.llama3-1-8b-instruct-v2:0 instead of/);
+  t.match(text, /"azure-openai-product-terms": now covers the microsoft API under its business terms instead of every azure-openai provider, under microsoft's business terms/);
 });
 
 t.test('licensee conditions, allowances, aliases, release dates and governing law changing are each named', async (t) => {

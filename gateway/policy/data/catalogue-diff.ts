@@ -11,10 +11,20 @@ const TRIGGERS: Record<string, string> = {
   'distribution-or-made-available': 'when the model or a product built on it is distributed or made available',
 };
 
+/** Where a cloud serves a checkpoint, e.g. "on bedrock as meta.llama3-1-8b-instruct-v1:0". */
+function hostedWords(s: CatalogueEntry['subject']): string {
+  if (s.kind !== 'checkpoint') return '';
+  return Object.entries(s.hosted ?? {})
+    .map(([kind, ids]) => `on ${kind} as ${(ids ?? []).join(', ')}`)
+    .join('; ');
+}
+
 function subjectWords(s: CatalogueEntry['subject']): string {
-  return s.kind === 'provider-api'
-    ? `the ${s.provider} API under its ${s.terms} terms`
-    : `checkpoint ${s.model_id} (${s.revision === 'unpinned' ? 'any revision' : `revision ${s.revision}`})${s.aliases?.length ? `, also published as ${s.aliases.join(', ')}` : ''}`;
+  if (s.kind === 'provider-api') {
+    return s.provider_kind ? `every ${s.provider_kind} provider, under ${s.provider}'s ${s.terms} terms` : `the ${s.provider} API under its ${s.terms} terms`;
+  }
+  const hosted = hostedWords(s);
+  return `checkpoint ${s.model_id} (${s.revision === 'unpinned' ? 'any revision' : `revision ${s.revision}`})${s.aliases?.length ? `, also published as ${s.aliases.join(', ')}` : ''}${hosted ? `, served ${hosted}` : ''}`;
 }
 
 function conditionWords(c: LicenseeCondition): string {
@@ -125,7 +135,13 @@ export function catalogueTable(c: Catalogue): string {
   const cell = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
   const rows = Object.entries(c.licences).map(([id, e]) => {
     const s = e.subject;
-    const covers = s.kind === 'provider-api' ? `${s.provider} API (${s.terms})` : `${s.model_id} @ ${s.revision}${s.aliases?.length ? ` (also ${s.aliases.join(', ')})` : ''}`;
+    const hosted = hostedWords(s);
+    const covers =
+      s.kind === 'provider-api'
+        ? s.provider_kind
+          ? `every ${s.provider_kind} provider (${s.provider}, ${s.terms})`
+          : `${s.provider} API (${s.terms})`
+        : `${s.model_id} @ ${s.revision}${s.aliases?.length ? ` (also ${s.aliases.join(', ')})` : ''}${hosted ? `; ${hosted}` : ''}`;
     const agreement = `${e.agreement.name}, ${e.agreement.version}${e.agreement.governing_law ? `; governing law: ${e.agreement.governing_law}` : ''}`;
     const released = s.kind === 'checkpoint' && s.released ? s.released : '-';
     const allowances = Object.keys(e.allowances ?? {}).map((n) => `; allowance ${n} (off until turned on)`).join('');

@@ -29,16 +29,24 @@ const modelId = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0
 /** Index into the entry's clauses: the quote a rule cites. */
 const clauseIndex = { type: 'integer', minimum: 0 } as const;
 
+/** Provider kinds that resell other vendors' models under the cloud's own terms. */
+export const CLOUD_KINDS = ['azure-openai', 'bedrock'] as const;
+
 const providerSubject = {
   type: 'object',
   required: ['kind', 'provider', 'terms'],
   additionalProperties: false,
   properties: {
     kind: { const: 'provider-api' },
-    /** The vendor whose terms these are (openai, anthropic, google, mistral, xai, …). */
+    /** The vendor whose terms these are (openai, anthropic, google, mistral, xai, microsoft, aws, …). */
     provider: id,
     /** Which of the vendor's agreements: its business/API terms or its consumer terms. */
     terms: { enum: ['business', 'consumer'] },
+    /**
+     * A cloud's own terms: they cover every external provider of this kind, whatever its configured name, and
+     * bind every call through such a provider besides the entry the model names (the stricter class wins).
+     */
+    provider_kind: { enum: CLOUD_KINDS },
   },
 } as const;
 
@@ -56,6 +64,12 @@ const checkpointSubject = {
     aliases: { type: 'array', items: modelId, uniqueItems: true },
     /** When the checkpoint was published (not the date of its licence text). */
     released: date,
+    /** The ids a cloud serves this checkpoint under, per provider kind (e.g. Bedrock's "meta.llama3-1-8b-instruct-v1:0"). */
+    hosted: {
+      type: 'object',
+      propertyNames: { enum: CLOUD_KINDS },
+      additionalProperties: { type: 'array', items: { type: 'string', pattern: '^[a-z0-9][a-z0-9.:-]*$' }, minItems: 1, uniqueItems: true },
+    },
   },
 } as const;
 
@@ -206,8 +220,8 @@ export interface Allowance {
 
 export interface CatalogueEntry {
   subject:
-    | { kind: 'provider-api'; provider: string; terms: 'business' | 'consumer' }
-    | { kind: 'checkpoint'; model_id: string; revision: string; aliases?: string[]; released?: string };
+    | { kind: 'provider-api'; provider: string; terms: 'business' | 'consumer'; provider_kind?: (typeof CLOUD_KINDS)[number] }
+    | { kind: 'checkpoint'; model_id: string; revision: string; aliases?: string[]; released?: string; hosted?: Partial<Record<(typeof CLOUD_KINDS)[number], string[]>> };
   agreement: { name: string; version: string; effective?: string; governing_law?: string };
   url: string;
   clauses: { section: string; text: string }[];

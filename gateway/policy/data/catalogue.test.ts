@@ -10,6 +10,7 @@ import { demoConfig } from '../../config/demo.js';
 import { validateConfig } from '../../config/load.js';
 import type { Config } from '../../config/types.js';
 import { catalogueProblems, uncoveredModels } from './catalogue-check.js';
+import { servedFindings } from './served-models.js';
 import type { Catalogue } from './catalogue-schema.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
@@ -107,6 +108,14 @@ const exampleConfigs: [string, () => Promise<Pick<Config, 'providers' | 'models'
     async () => {
       const readme = await readFile(join(root, 'README.md'), 'utf8');
       const block = /## Configuration[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)![1];
+      return parse(block) as Config;
+    },
+  ],
+  [
+    'README quick start of provider kinds',
+    async () => {
+      const readme = await readFile(join(root, 'README.md'), 'utf8');
+      const block = /Quick start, one provider of each kind[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)![1];
       return parse(block) as Config;
     },
   ],
@@ -236,4 +245,50 @@ t.test('the build refuses company rules that turn on an allowance the catalogue 
   company.company.training.purposes = ['training-data', 'classifier-training'];
   await writeFile(file, JSON.stringify(company));
   t.match((await schemaStep(dir, today)).output, /admits purpose "provider-fine-tuning", which is not one of company.training.purposes/);
+});
+
+t.test("a cloud's terms cover providers of its kind; a checkpoint is covered under the ids a cloud serves it as", async (t) => {
+  const config = validateConfig(
+    {
+      providers: {
+        contoso: { kind: 'azure-openai', baseUrl: 'http://127.0.0.1:1', licence: 'azure-openai-product-terms' },
+        aws: { kind: 'bedrock', baseUrl: 'http://127.0.0.1:1', region: 'eu-west-1' },
+        openai: { kind: 'openai', baseUrl: 'http://127.0.0.1:1', licence: 'azure-openai-product-terms' },
+        vllm: { kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:1', external: false },
+      },
+      models: {
+        azure: { provider: 'contoso', upstreamModel: 'prod-gpt-4o-mini' },
+        'azure-openai-terms': { provider: 'contoso', upstreamModel: 'prod-gpt-4o-mini', licence: 'openai-services-agreement' },
+        'not-azure': { provider: 'openai', upstreamModel: 'gpt-4o-mini' },
+        llama: { provider: 'aws', upstreamModel: 'meta.llama3-1-8b-instruct-v1:0', licence: 'llama-3.1-8b-instruct' },
+        'llama-profile': { provider: 'aws', upstreamModel: 'us.meta.llama3-1-8b-instruct-v1:0', licence: 'llama-3.1-8b-instruct' },
+        'llama-other': { provider: 'aws', upstreamModel: 'meta.llama3-1-70b-instruct-v1:0', licence: 'llama-3.1-8b-instruct' },
+        'bedrock-id-self-hosted': { provider: 'vllm', upstreamModel: 'meta.llama3-1-8b-instruct-v1:0', licence: 'llama-3.1-8b-instruct' },
+      },
+    },
+    '(test)',
+  );
+  const problems = uncoveredModels(config, shipped).join('\n');
+  t.notMatch(problems, /^azure:/m);
+  t.notMatch(problems, /^llama:/m);
+  t.notMatch(problems, /^llama-profile:/m);
+  t.match(problems, /azure-openai-terms: openai-services-agreement is openai's terms, but the model is served by provider "contoso"/);
+  t.match(problems, /not-azure: azure-openai-product-terms covers providers of kind azure-openai, but the model is served by provider "openai" of kind openai/);
+  t.match(problems, /llama-other: llama-3.1-8b-instruct covers meta-llama\/Llama-3.1-8B-Instruct, not meta.llama3-1-70b-instruct-v1:0/);
+  t.match(problems, /bedrock-id-self-hosted: llama-3.1-8b-instruct covers meta-llama\/Llama-3.1-8B-Instruct, not meta.llama3-1-8b-instruct-v1:0/);
+  t.equal(problems.split('\n').length, 4);
+});
+
+t.test('a hosted id covers only itself, and only on its cloud', async (t) => {
+  const llama = shipped.licences['llama-3.1-8b-instruct'].subject as { hosted: { bedrock: string[] } };
+  const served = (provider_kind: string, upstream_model: string) => [{ name: 'm', provider: 'p', provider_kind, external: true, upstream_model, revision: '', licence: 'llama-3.1-8b-instruct' }];
+  fc.assert(
+    fc.property(fc.stringMatching(/^[a-z0-9][a-z0-9.:-]{0,40}$/), (id) => {
+      const covered = servedFindings(served('bedrock', id), shipped).length === 0;
+      return covered === llama.hosted.bedrock.includes(id);
+    }),
+  );
+  fc.assert(
+    fc.property(fc.constantFrom(...llama.hosted.bedrock), fc.constantFrom('azure-openai', 'openai', 'openai-compatible', 'anthropic', 'gemini'), (id, kind) => servedFindings(served(kind, id), shipped).length === 1),
+  );
 });

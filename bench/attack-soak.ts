@@ -195,11 +195,14 @@ async function drive(
     }
   })();
 
-  // Every 5 s: the process tree, the heap gauge, and the last 5 s of probes and calls.
+  // Every 5 s: the process tree, the heap gauge and loop delay since the previous scrape, and the last 5 s of probes and calls.
+  let lastScrapeS: number | null = null;
   const sampler = setInterval(() => {
     void (async () => {
       const atS = nowS();
+      const loopSinceS = lastScrapeS;
       const { heapUsedBytes, loopDelay } = await scrapeGauges(origin);
+      lastScrapeS = atS;
       const recent = (xs: Timed[]) => xs.filter((x) => x.atS >= atS - 5 && x.atS < atS);
       const p = sortedCopy(recent(probes).filter((x) => x.ms !== null).map((x) => x.ms!));
       // Calls sent in the last 5 s that have not answered yet are not counted as failures here.
@@ -212,6 +215,7 @@ async function drive(
         heapUsedBytes,
         loopDelayP99Ms: loopDelay?.p99Ms ?? null,
         loopDelayMaxMs: loopDelay?.maxMs ?? null,
+        loopSinceS,
         healthzP99Ms: percentile(p, 99),
         callP99Ms: percentile(c, 99),
         callFailures: settledCalls.length - c.length,

@@ -19,9 +19,10 @@ export interface ProcSample {
   rssBytes: number;
   openFds: number;
   heapUsedBytes: number | null;
-  /** The gateway's event-loop delay since the previous sample (its /metrics), null when not exported. */
+  /** The gateway's event-loop delay since the previous scrape of its /metrics, at loopSinceS; null when not exported or no scrape before. */
   loopDelayP99Ms: number | null;
   loopDelayMaxMs: number | null;
+  loopSinceS: number | null;
 }
 
 export interface WindowFigures {
@@ -36,7 +37,7 @@ export interface WindowFigures {
   /** null when no sample of the window had the heap gauge (metrics off). */
   heapMedianBytes: number | null;
   heapMaxBytes: number | null;
-  /** The worst 5 s event-loop delay p99 of the window's samples (a p99 per window cannot be pooled from them), and the max; null without the gauges. */
+  /** The worst 5 s event-loop delay p99 of the samples whose interval lies in the window (a p99 per window cannot be pooled from them), and the max; null without the gauges. */
   loopDelayP99Ms: number | null;
   loopDelayMaxMs: number | null;
   probes: number;
@@ -66,8 +67,10 @@ export function windowFigures(bounds: Bounds, samples: ProcSample[], calls: Time
     const inW = <T extends { atS: number }>(xs: T[]) => xs.filter((x) => windowOf(x.atS, bounds) === w);
     const s = inW(samples);
     const heaps = s.map((x) => x.heapUsedBytes).filter((h): h is number => h !== null);
-    const loopP99 = s.map((x) => x.loopDelayP99Ms).filter((v): v is number => v !== null);
-    const loopMax = s.map((x) => x.loopDelayMaxMs).filter((v): v is number => v !== null);
+    // Only intervals wholly inside the window: the first scrape of a window would speak for the one before.
+    const whole = s.filter((x) => x.loopSinceS !== null && windowOf(x.loopSinceS, bounds) === w);
+    const loopP99 = whole.map((x) => x.loopDelayP99Ms).filter((v): v is number => v !== null);
+    const loopMax = whole.map((x) => x.loopDelayMaxMs).filter((v): v is number => v !== null);
     const c = latencies(inW(calls));
     const p = latencies(inW(probes));
     return {

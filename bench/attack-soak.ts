@@ -1,9 +1,9 @@
 // The soak under mixed attack (issue 21): termsgate in front of the mock provider and a hostile
 // provider (bench/hostile-provider.ts, 127.0.0.1), loaded with normal calls at a steady rate
 // throughout, and for S seconds in the middle also with every attack of issue 21 at once, each bounded
-// in concurrency. Sampled every 5 s: RSS and fds of the gateway's process tree, its V8 heap used (from
-// /metrics), /healthz latency (a probe every 100 ms: the gateway exports no event-loop delay, so this is
-// the stand-in), and the normal calls' latency and failures. Reported per window: before (the first
+// in concurrency (or, with --attack-only, one attack alone). Sampled every 5 s: RSS and fds of the gateway's
+// process tree, its V8 heap used and event-loop delay since the previous sample (from /metrics), /healthz
+// latency (a probe every 100 ms), and the normal calls' latency and failures. Reported per window: before (the first
 // 30 s), during (the attacks), after (30 s of normal load once every attack has ended).
 // Every loop below stops itself: at the end of its window, and each request or socket has its own bound.
 import { randomBytes, createHash } from 'node:crypto';
@@ -15,10 +15,11 @@ import { Pool, request } from 'undici';
 import { windowFigures, windowsMarkdown, type Bounds, type ProcSample, type Timed, type WindowFigures } from './attack-windows.js';
 import { startChild, waitReady } from './children.js';
 import { freePort } from './free-port.js';
-import { scrapeHeapUsed } from './heap-metric.js';
+import { scrapeGauges } from './heap-metric.js';
 import { ATTACK_MAX_MS, startHostileProvider, type HostileAttack, type HostileStats } from './hostile-provider.js';
 import { openFdCount, treeRssBytes } from './proc-stats.js';
 import { chatBody, model } from './request-body.js';
+import { ATTACK_NAMES, type AttackName } from './options.js';
 import { percentile, sortedCopy } from './stats.js';
 import type { BenchContext } from './systems.js';
 import { termsgateConfigYaml } from './termsgate-config.js';
@@ -28,12 +29,14 @@ const PROBE_EVERY_MS = 100;
 const WARMUP_S = 5;
 const BEFORE_S = 30;
 const AFTER_S = 30;
+/** Shorter windows around one attack alone (--attack-only), which is run to be compared, not soaked. */
+const ONLY_BEFORE_AFTER_S = 10;
 /** Normal calls per second, open loop, for the whole run. */
 const NORMAL_RATE = 20;
 const SLOW_READERS_MAX = 30;
 /** A slow reader not disconnected by the gateway is closed by the bench after this. */
 const SLOW_READER_HOLD_MS = 15_000;
-const HOSTILE_KINDS: HostileAttack[] = ['endless-json', 'endless-stream', 'huge-event'];
+const HOSTILE_KINDS = ['endless-json', 'endless-stream', 'huge-event'] as const satisfies readonly HostileAttack[] & readonly AttackName[];
 const LARGE_BODY_LOOPS = 2;
 const LARGE_BODY_SIZES = [1, 2, 3, 4].map((m) => m * 1_000_000);
 /** The limits the gateway runs with: clientWriteMs and upstreamTotalMs shorter than their defaults (30 s, 600 s), so attacks end within the window. */
@@ -56,10 +59,12 @@ export interface AttackSoakResult {
   attacks: AttackTally;
   samples: Array<ProcSample & { healthzP99Ms: number; callP99Ms: number; callFailures: number }>;
   loopDelayNote: string;
+  /** The attacks that ran: all of them, or the one of --attack-only. */
+  attacksRun: AttackName[];
 }
 
 export const LOOP_DELAY_NOTE =
-  "termsgate's telemetry exports no event-loop delay, so /healthz latency (one probe every 100 ms, sequential, from the bench process) stands in for it.";
+  "Event-loop delay: termsgate's own gauges nodejs.eventloop.delay.p99 and .max on /metrics, each scrape (every 5 s) covering the time since the previous one; a window's figure is its worst 5 s p99 and its max. /healthz: one probe every 100 ms, sequential, from the bench process.";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const hash = (secret: string) => 'sha256:' + createHash('sha256').update(secret, 'utf8').digest('hex');
@@ -77,7 +82,7 @@ function tally(values: number[]) {
   return { p50Ms: percentile(sorted, 50), maxMs: values.length ? Math.max(...values) : NaN };
 }
 
-export async function attackSoak(ctx: BenchContext, attackS: number): Promise<AttackSoakResult> {
+export async function attackSoak(ctx: BenchContext, attackS: number, only: AttackName | null = null): Promise<AttackSoakResult> {
   const hostile = await startHostileProvider();
   const main = join(ctx.repoRoot, 'dist/gateway/cli/main.js');
   if (!existsSync(main)) throw new Error('dist/gateway/cli/main.js is not built yet');
@@ -126,7 +131,7 @@ export async function attackSoak(ctx: BenchContext, attackS: number): Promise<At
     });
     const firstText = await first.body.text();
     if (first.statusCode !== 200) throw new Error(`termsgate probe: HTTP ${first.statusCode} ${firstText.slice(0, 300)}`);
-    return await drive(origin, child.pid, { normalKey, attackKey, adminToken }, hostile, attackS);
+    return await drive(origin, child.pid, { normalKey, attackKey, adminToken }, hostile, attackS, only === null ? [...ATTACK_NAMES] : [only]);
   } finally {
     await child.stop();
     await hostile.close();
@@ -139,6 +144,7 @@ async function drive(
   secrets: { normalKey: string; attackKey: string; adminToken: string },
   hostile: Awaited<ReturnType<typeof startHostileProvider>>,
   attackS: number,
+  attacksRun: AttackName[],
 ): Promise<AttackSoakResult> {
   const t0 = performance.now();
   const nowS = () => (performance.now() - t0) / 1000;
@@ -189,11 +195,14 @@ async function drive(
     }
   })();
 
-  // Every 5 s: the process tree, the heap gauge, and the last 5 s of probes and calls.
+  // Every 5 s: the process tree, the heap gauge and loop delay since the previous scrape, and the last 5 s of probes and calls.
+  let lastScrapeS: number | null = null;
   const sampler = setInterval(() => {
     void (async () => {
       const atS = nowS();
-      const heapUsedBytes = await scrapeHeapUsed(origin);
+      const loopSinceS = lastScrapeS;
+      const { heapUsedBytes, loopDelay } = await scrapeGauges(origin);
+      lastScrapeS = atS;
       const recent = (xs: Timed[]) => xs.filter((x) => x.atS >= atS - 5 && x.atS < atS);
       const p = sortedCopy(recent(probes).filter((x) => x.ms !== null).map((x) => x.ms!));
       // Calls sent in the last 5 s that have not answered yet are not counted as failures here.
@@ -204,14 +213,18 @@ async function drive(
         rssBytes: treeRssBytes(pid),
         openFds: openFdCount(pid),
         heapUsedBytes,
+        loopDelayP99Ms: loopDelay?.p99Ms ?? null,
+        loopDelayMaxMs: loopDelay?.maxMs ?? null,
+        loopSinceS,
         healthzP99Ms: percentile(p, 99),
         callP99Ms: percentile(c, 99),
         callFailures: settledCalls.length - c.length,
       };
       samples.push(sample);
       const heap = heapUsedBytes === null ? '' : `, heap ${mb(heapUsedBytes)} MB`;
+      const loop = loopDelay === null ? '' : `, loop delay p99 ${loopDelay.p99Ms.toFixed(1)} / max ${loopDelay.maxMs.toFixed(1)} ms`;
       process.stderr.write(
-        `bench: attack-soak ${atS.toFixed(0)} s [${phase}]: RSS ${mb(sample.rssBytes)} MB, ${sample.openFds} fds${heap}, /healthz p99 ${sample.healthzP99Ms.toFixed(1)} ms, ` +
+        `bench: attack-soak ${atS.toFixed(0)} s [${phase}]: RSS ${mb(sample.rssBytes)} MB, ${sample.openFds} fds${heap}${loop}, /healthz p99 ${sample.healthzP99Ms.toFixed(1)} ms, ` +
           `calls (sent 5–10 s ago) p99 ${sample.callP99Ms.toFixed(1)} ms, ${sample.callFailures} failed; slow readers open ${slow.open}, provider streams open ${hostile.stats.open}\n`,
       );
     })();
@@ -225,11 +238,13 @@ async function drive(
   await sleep(WARMUP_S * 1000);
   phase = 'before';
   const beforeFrom = nowS();
-  await sleep(BEFORE_S * 1000);
+  const aroundS = attacksRun.length === 1 ? ONLY_BEFORE_AFTER_S : BEFORE_S;
+  await sleep(aroundS * 1000);
   phase = 'during';
   const duringFrom = nowS();
   const attackUntil = performance.now() + attackS * 1000;
   const attacking = () => performance.now() < attackUntil;
+  const runs = (name: AttackName) => attacksRun.includes(name);
 
   // Slow readers: raw sockets that send a streaming request (a flood from the hostile provider) and never read.
   const slowBody = JSON.stringify({ model: 'hostile-model', stream: true, messages: [{ role: 'user', content: 'attack:flood-stream' }] });
@@ -266,7 +281,7 @@ async function drive(
     });
   const slowLoop = (async () => {
     const live = new Set<Promise<void>>();
-    while (attacking()) {
+    while (runs('slow-readers') && attacking()) {
       if (live.size < SLOW_READERS_MAX) {
         const p = slowOne();
         live.add(p);
@@ -283,7 +298,7 @@ async function drive(
     tallies.hostile.set(kind, entry);
     const stream = kind !== 'endless-json';
     const body = JSON.stringify({ model: 'hostile-model', stream, messages: [{ role: 'user', content: `attack:${kind}` }] });
-    while (attacking()) {
+    while (runs(kind) && attacking()) {
       const h0 = performance.now();
       try {
         const res = await request(`${origin}/v1/chat/completions`, {
@@ -308,7 +323,7 @@ async function drive(
   const bodies = LARGE_BODY_SIZES.map(largeBody);
   let nextBody = 0;
   const largeLoops = Array.from({ length: LARGE_BODY_LOOPS }, async () => {
-    while (attacking()) {
+    while (runs('large-bodies') && attacking()) {
       const body = bodies[nextBody++ % bodies.length];
       const l0 = performance.now();
       try {
@@ -346,7 +361,7 @@ async function drive(
     return JSON.parse(text) as Record<string, unknown>;
   };
   const previewLoop = (async () => {
-    while (attacking()) {
+    while (runs('previews') && attacking()) {
       const v0 = performance.now();
       try {
         const staged = await admin('stage', { files: {}, base: 'active' });
@@ -369,7 +384,7 @@ async function drive(
   await Promise.all([slowLoop, ...hostileLoops, ...largeLoops, previewLoop]);
   phase = 'after';
   const afterFrom = nowS();
-  await sleep(AFTER_S * 1000);
+  await sleep((attacksRun.length === 1 ? ONLY_BEFORE_AFTER_S : AFTER_S) * 1000);
   const afterTo = nowS();
   running = false;
   clearInterval(normalTimer);
@@ -396,6 +411,7 @@ async function drive(
     },
     samples,
     loopDelayNote: LOOP_DELAY_NOTE,
+    attacksRun,
   };
 }
 
@@ -408,7 +424,7 @@ const sec = (ms: number) => (Number.isNaN(ms) ? '–' : (ms / 1000).toFixed(1));
 export function attackSoakMarkdown(r: AttackSoakResult): string {
   const a = r.attacks;
   return [
-    `Soak under mixed attack: termsgate, ${r.attackS} s of attacks between ${BEFORE_S} s before and ${AFTER_S} s after, normal calls at ${r.normalRate}/s (open loop) throughout; limits.clientWriteMs ${r.limits.clientWriteMs} ms, limits.upstreamTotalMs ${r.limits.upstreamTotalMs} ms, the rest at their defaults. 2 shared cores run the gateway, the mock provider, the hostile provider and every client.`,
+    `Soak under ${r.attacksRun.length === 1 ? `one attack alone (${r.attacksRun[0]})` : 'mixed attack'}: termsgate, ${r.attackS} s of attacks between ${(r.bounds.before.toS - r.bounds.before.fromS).toFixed(0)} s before and ${(r.bounds.after.toS - r.bounds.after.fromS).toFixed(0)} s after, normal calls at ${r.normalRate}/s (open loop) throughout; limits.clientWriteMs ${r.limits.clientWriteMs} ms, limits.upstreamTotalMs ${r.limits.upstreamTotalMs} ms, the rest at their defaults. 2 shared cores run the gateway, the mock provider, the hostile provider and every client.`,
     '',
     windowsMarkdown(r.windows),
     '',

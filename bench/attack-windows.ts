@@ -19,6 +19,10 @@ export interface ProcSample {
   rssBytes: number;
   openFds: number;
   heapUsedBytes: number | null;
+  /** The gateway's event-loop delay since the previous scrape of its /metrics, at loopSinceS; null when not exported or no scrape before. */
+  loopDelayP99Ms: number | null;
+  loopDelayMaxMs: number | null;
+  loopSinceS: number | null;
 }
 
 export interface WindowFigures {
@@ -33,6 +37,9 @@ export interface WindowFigures {
   /** null when no sample of the window had the heap gauge (metrics off). */
   heapMedianBytes: number | null;
   heapMaxBytes: number | null;
+  /** The worst 5 s event-loop delay p99 of the samples whose interval lies in the window (a p99 per window cannot be pooled from them), and the max; null without the gauges. */
+  loopDelayP99Ms: number | null;
+  loopDelayMaxMs: number | null;
   probes: number;
   healthzP99Ms: number;
   healthzMaxMs: number;
@@ -60,6 +67,10 @@ export function windowFigures(bounds: Bounds, samples: ProcSample[], calls: Time
     const inW = <T extends { atS: number }>(xs: T[]) => xs.filter((x) => windowOf(x.atS, bounds) === w);
     const s = inW(samples);
     const heaps = s.map((x) => x.heapUsedBytes).filter((h): h is number => h !== null);
+    // Only intervals wholly inside the window: the first scrape of a window would speak for the one before.
+    const whole = s.filter((x) => x.loopSinceS !== null && windowOf(x.loopSinceS, bounds) === w);
+    const loopP99 = whole.map((x) => x.loopDelayP99Ms).filter((v): v is number => v !== null);
+    const loopMax = whole.map((x) => x.loopDelayMaxMs).filter((v): v is number => v !== null);
     const c = latencies(inW(calls));
     const p = latencies(inW(probes));
     return {
@@ -73,6 +84,8 @@ export function windowFigures(bounds: Bounds, samples: ProcSample[], calls: Time
       fdsMax: maxOr(s.map((x) => x.openFds), NaN),
       heapMedianBytes: heaps.length > 0 ? median(heaps) : null,
       heapMaxBytes: heaps.length > 0 ? Math.max(...heaps) : null,
+      loopDelayP99Ms: loopP99.length > 0 ? Math.max(...loopP99) : null,
+      loopDelayMaxMs: loopMax.length > 0 ? Math.max(...loopMax) : null,
       probes: p.ok.length + p.failures,
       healthzP99Ms: percentile(p.ok, 99),
       healthzMaxMs: maxOr([...p.ok], NaN),
@@ -86,16 +99,16 @@ export function windowFigures(bounds: Bounds, samples: ProcSample[], calls: Time
 }
 
 const mb = (b: number | null) => (b === null || Number.isNaN(b) ? '–' : (b / 1048576).toFixed(1));
-const ms = (n: number) => (Number.isNaN(n) ? '–' : n.toFixed(1));
+const ms = (n: number | null) => (n === null || Number.isNaN(n) ? '–' : n.toFixed(1));
 const int = (n: number) => (Number.isNaN(n) ? '–' : String(n));
 
 export function windowsMarkdown(rows: WindowFigures[]): string {
   return [
-    '| window | seconds | RSS MB median / max | open fds median / max | V8 heap used MB median / max | /healthz p99 / max ms (stand-in for loop delay) | normal calls | normal p50 / p99 ms | normal failures |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| window | seconds | RSS MB median / max | open fds median / max | V8 heap used MB median / max | event-loop delay p99 (worst 5 s) / max ms | /healthz p99 / max ms | normal calls | normal p50 / p99 ms | normal failures |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map(
       (r) =>
-        `| ${r.window} | ${r.fromS.toFixed(0)}–${r.toS.toFixed(0)} | ${mb(r.rssMedianBytes)} / ${mb(r.rssMaxBytes)} | ${int(r.fdsMedian)} / ${int(r.fdsMax)} | ${mb(r.heapMedianBytes)} / ${mb(r.heapMaxBytes)} | ${ms(r.healthzP99Ms)} / ${ms(r.healthzMaxMs)}${r.healthzFailures ? ` (${r.healthzFailures} failed)` : ''} | ${r.calls} | ${ms(r.callP50Ms)} / ${ms(r.callP99Ms)} | ${r.callFailures} |`,
+        `| ${r.window} | ${r.fromS.toFixed(0)}–${r.toS.toFixed(0)} | ${mb(r.rssMedianBytes)} / ${mb(r.rssMaxBytes)} | ${int(r.fdsMedian)} / ${int(r.fdsMax)} | ${mb(r.heapMedianBytes)} / ${mb(r.heapMaxBytes)} | ${ms(r.loopDelayP99Ms)} / ${ms(r.loopDelayMaxMs)} | ${ms(r.healthzP99Ms)} / ${ms(r.healthzMaxMs)}${r.healthzFailures ? ` (${r.healthzFailures} failed)` : ''} | ${r.calls} | ${ms(r.callP50Ms)} / ${ms(r.callP99Ms)} | ${r.callFailures} |`,
     ),
   ].join('\n');
 }

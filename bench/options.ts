@@ -7,6 +7,8 @@ export interface BenchOptions {
   soakS: number | null;
   /** Seconds of attacks in the soak under mixed attack (issue 21); null when not asked for. */
   attackSoakS: number | null;
+  /** With --attack-soak: one attack alone instead of all at once; null for all. */
+  attackOnly: AttackName | null;
   /** Which system the soak loads. */
   soakSystem: string;
   systems: string[] | null;
@@ -33,11 +35,17 @@ export interface BenchOptions {
   uniquePrompts: boolean;
 }
 
+/** The attacks of the soak under mixed attack, by name (--attack-only). */
+export const ATTACK_NAMES = ['slow-readers', 'endless-json', 'endless-stream', 'huge-event', 'large-bodies', 'previews'] as const;
+export type AttackName = (typeof ATTACK_NAMES)[number];
+
 export const usage = `usage: node dist/bench/run.js [options]
   --quick                 short smoke run (2 concurrencies, 3 s each)
   --soak SECONDS          steady load on one system, sampling RSS and open fds every 5 s
   --attack-soak [S]       termsgate under mixed attack for S seconds (default 300), between 30 s of normal
-                          load before and 30 s after: RSS, fds, heap, /healthz and normal calls' p99 per window
+                          load before and 30 s after: RSS, fds, heap, event-loop delay, /healthz and normal
+                          calls' p99 per window
+  --attack-only NAME      with --attack-soak, one attack alone, with 10 s before and after (${ATTACK_NAMES.join(', ')})
   --soak-system NAME      system the soak loads (default termsgate)
   --systems a,b           only these systems (names as in the table, case-insensitive)
   --concurrency 10,50,100 connections per load run
@@ -88,6 +96,7 @@ export function parseOptions(argv: string[], defaultOut: string): BenchOptions {
       quick: { type: 'boolean', default: false },
       soak: { type: 'string' },
       'attack-soak': { type: 'string' },
+      'attack-only': { type: 'string' },
       'soak-system': { type: 'string', default: 'termsgate' },
       systems: { type: 'string' },
       concurrency: { type: 'string' },
@@ -107,11 +116,14 @@ export function parseOptions(argv: string[], defaultOut: string): BenchOptions {
   });
   if (values.help) throw new Error(usage);
   const quick = values.quick === true;
+  const only = values['attack-only'];
+  if (only !== undefined && !(ATTACK_NAMES as readonly string[]).includes(only)) throw new Error(`--attack-only must be one of ${ATTACK_NAMES.join(', ')}`);
   const concurrencies = (list(values.concurrency) ?? (quick ? ['10', '50'] : ['10', '50', '100'])).map((c) => positive('concurrency', c, 10));
   return {
     quick,
     soakS: values.soak === undefined ? null : positive('soak', values.soak, 300),
     attackSoakS: values['attack-soak'] === undefined ? null : positive('attack-soak', values['attack-soak'], ATTACK_SOAK_DEFAULT_S),
+    attackOnly: (only as AttackName | undefined) ?? null,
     soakSystem: values['soak-system']!,
     systems: list(values.systems)?.map((s) => s.toLowerCase()) ?? null,
     concurrencies,

@@ -8,7 +8,7 @@ import { parseOptions } from './options.js';
 import { cpuPerCall as cpuPerCallOf, cpuSecondsBetween, statTicks, type CpuSample } from './proc-stats.js';
 import { selfTimes, type Profile } from './profile-summary.js';
 import { aimsOf, classificationMarkdown, cpuPerCall, markdown, peakRps, profileMarkdown, rowsOf, type ProfileTop, type SystemResult } from './report.js';
-import { heapUsedFromPrometheus } from './heap-metric.js';
+import { heapUsedFromPrometheus, loopDelayFromPrometheus } from './heap-metric.js';
 import { diskSeries, heapSeries, series, soakMarkdown, type SoakResult, type SoakSample } from './soak.js';
 import { growthPct, percentile, sortedCopy } from './stats.js';
 
@@ -241,6 +241,8 @@ t.test('the heap gauge is read from Prometheus text', async (t) => {
   t.equal(heapUsedFromPrometheus(text), 14340464);
   t.equal(heapUsedFromPrometheus('process_runtime_nodejs_memory_heap_used_bytes 2.5e+7'), 25_000_000, 'with a unit suffix and an exponent');
   t.equal(heapUsedFromPrometheus('termsgate_calls_total 3'), null, 'absent');
+  t.same(loopDelayFromPrometheus('nodejs_eventloop_delay_p99_seconds 0.0125\nnodejs_eventloop_delay_max_seconds 2.5e-1'), { p99Ms: 12.5, maxMs: 250 });
+  t.equal(loopDelayFromPrometheus('nodejs_eventloop_delay_p99_seconds 0.01'), null, 'max absent');
 });
 
 t.test('property: bytes per call times the calls between the samples is the growth', async (t) => {

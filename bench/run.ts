@@ -85,7 +85,7 @@ async function main(): Promise<number> {
   const settings = { ...opts, outDir: undefined };
   try {
     if (opts.attackSoakS !== null) {
-      const result = await attackSoak(ctx, opts.attackSoakS);
+      const result = await attackSoak(ctx, opts.attackSoakS, opts.attackOnly);
       const table = attackSoakMarkdown(result);
       process.stdout.write(table + '\n');
       write(opts.outDir, [`attack-soak-${day}.json`, 'latest-attack-soak.json'], { date, command: `node dist/bench/run.js ${process.argv.slice(2).join(' ')}`, machine: machine(), versions: versions(), settings, result, markdown: table });

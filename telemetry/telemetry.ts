@@ -17,6 +17,7 @@ import {
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { RecordedCall } from './call.js';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics.js';
+import { observeEventLoopDelay } from './event-loop-delay.js';
 import { withUnitSuffixes } from './prometheus-names.js';
 import { noTraceFields, NOOP_TELEMETRY } from './noop.js';
 import { readTelemetrySettings, type TelemetrySettings } from './settings.js';
@@ -60,6 +61,7 @@ class SdkTelemetry implements Telemetry {
   readonly #metrics: GatewayMetrics;
   readonly #prometheus: PrometheusExporter | undefined;
   readonly #serializer = new PrometheusSerializer();
+  readonly #stopLoopDelay: (() => void) | undefined;
 
   constructor(settings: TelemetrySettings, opts: TelemetryOptions) {
     const resource = gatewayResource(opts.serviceVersion);
@@ -76,7 +78,10 @@ class SdkTelemetry implements Telemetry {
     if (this.#prometheus) readers.push(this.#prometheus);
     if (opts.metricReader) readers.push(opts.metricReader);
     this.#meterProvider = new MeterProvider({ resource, readers });
-    this.#metrics = createGatewayMetrics(this.#meterProvider.getMeter('termsgate', opts.serviceVersion));
+    const meter = this.#meterProvider.getMeter('termsgate', opts.serviceVersion);
+    this.#metrics = createGatewayMetrics(meter);
+    // Sampled only when something reads metrics: with no reader its histogram would never be reset.
+    if (readers.length > 0) this.#stopLoopDelay = observeEventLoopDelay(meter);
   }
 
   startCall(start: CallStart): CallTelemetry {
@@ -114,6 +119,7 @@ class SdkTelemetry implements Telemetry {
   }
 
   async shutdown(): Promise<void> {
+    this.#stopLoopDelay?.();
     await Promise.all([this.#tracerProvider?.shutdown(), this.#meterProvider.shutdown()]);
   }
 }

@@ -1,6 +1,7 @@
 import t from 'tap';
 import fc from 'fast-check';
 import { bounded, EventSpan, readBounded } from './bounded-body.js';
+import { LoopSlices } from '../core/loop-slices.js';
 
 class Exceeded extends Error {}
 const exceeded = () => new Exceeded('over');
@@ -45,6 +46,32 @@ t.test('property: any chunking of a body within the limit reads back identically
     }),
     { numRuns: 500 },
   );
+});
+
+t.test('property: read in slices, any chunking reads back identically, over-limit bodies still throw', async () => {
+  await fc.assert(
+    fc.asyncProperty(body, cuts, fc.integer({ min: -50, max: 50 }), async (bytes, at, slack) => {
+      const { iterable } = source(chunked(bytes, at));
+      const limit = Math.max(0, bytes.length + slack);
+      const read = readBounded(iterable, limit, exceeded, new LoopSlices(0));
+      if (limit < bytes.length) return (await read.then(() => null, (err: unknown) => err)) instanceof Exceeded;
+      return Buffer.compare(await read, Buffer.from(bytes)) === 0;
+    }),
+    { numRuns: 200 },
+  );
+});
+
+t.test('read in slices, a source that never waits still lets the loop turn between chunks', async (t) => {
+  // An endless source whose chunks are always ready (as a socket's buffered data is): without slices the
+  // read would run in microtasks until the bound, and no timer or I/O callback could run meanwhile.
+  let pulled = 0;
+  const ready: AsyncIterable<Uint8Array> = {
+    [Symbol.asyncIterator]: () => ({ next: async () => (pulled++, { done: false, value: new Uint8Array(1024) }) }),
+  };
+  let pulledWhenImmediateRan = -1;
+  setImmediate(() => (pulledWhenImmediateRan = pulled));
+  await t.rejects(readBounded(ready, 1024 * 1024, exceeded, new LoopSlices(0)), { message: 'over' });
+  t.ok(pulledWhenImmediateRan >= 0 && pulledWhenImmediateRan < 1025, `the loop turned after ${pulledWhenImmediateRan} of 1025 chunks`);
 });
 
 t.test('property: any body over the limit throws, and nothing after the crossing chunk is read', async () => {

@@ -6,6 +6,8 @@
 // Generic on purpose: the caller says what error a crossed bound throws (client.ts makes it an
 // UpstreamError and destroys the socket).
 
+import type { LoopSlices } from '../core/loop-slices.js';
+
 export type BoundMode = 'whole' | 'event';
 
 const LF = 0x0a;
@@ -94,9 +96,16 @@ export async function* bounded(source: AsyncIterable<Uint8Array>, limit: number,
   }
 }
 
-/** The whole of `source` as one buffer, refused with `exceeded()` as soon as it passes `limit` bytes: at most `limit` bytes are ever held. */
-export async function readBounded(source: AsyncIterable<Uint8Array>, limit: number, exceeded: () => Error): Promise<Buffer> {
+/**
+ * The whole of `source` as one buffer, refused with `exceeded()` as soon as it passes `limit` bytes: at most `limit` bytes are ever held.
+ * With `slices`, reading pauses for the next turn of the loop once the turn's budget is spent: a provider that pours a
+ * large answer in as fast as the socket takes it would otherwise keep the loop in one turn until its buffers drain.
+ */
+export async function readBounded(source: AsyncIterable<Uint8Array>, limit: number, exceeded: () => Error, slices?: LoopSlices): Promise<Buffer> {
   const chunks: Uint8Array[] = [];
-  for await (const chunk of bounded(source, limit, 'whole', exceeded)) chunks.push(chunk);
+  for await (const chunk of bounded(source, limit, 'whole', exceeded)) {
+    chunks.push(chunk);
+    if (slices) while (slices.spent()) await slices.next();
+  }
   return Buffer.concat(chunks);
 }

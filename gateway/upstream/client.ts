@@ -22,6 +22,7 @@ import { awsEventStreamToSse } from './aws-event-stream.js';
 import { SecretScrubber } from '../secrets/scrubber.js';
 import { ERRORS, upstreamErrorCode, type UpstreamFailure } from '../core/errors.js';
 import { bounded, readBounded } from './bounded-body.js';
+import { LoopSlices } from '../core/loop-slices.js';
 import { ConnectionGate, QueueTimeout, type Release } from './connection-gate.js';
 
 export interface UpstreamBody extends AsyncIterable<Buffer> {
@@ -37,6 +38,8 @@ export interface UpstreamResponse {
 
 /** Provider error bodies are read whole (to scrub them) up to this size; the rest is not read. */
 const ERROR_BODY_LIMIT = 256 * 1024;
+/** The loop-turn budget of reading JSON answers, the same as the request path's STREAM_SLICE_MS. */
+const ANSWER_SLICE_MS = 5;
 
 export interface UpstreamRequest {
   providerId: string;
@@ -102,6 +105,8 @@ export class Upstream {
   readonly #endpoints = new Map<string, ProviderEndpoint>();
   readonly #scrubber: SecretScrubber;
   readonly #limits: UpstreamLimits;
+  /** Reading a JSON answer yields the loop after this much work in one turn (as the request path's stream chunks do). */
+  readonly #slices = new LoopSlices(ANSWER_SLICE_MS);
 
   constructor(config: { providers: Config['providers']; limits: UpstreamLimits }, env: NodeJS.ProcessEnv = process.env, scrubber = new SecretScrubber({ secrets: [...providerKeys(config, env), ...proxyCredentials(env)] })) {
     this.#scrubber = scrubber;
@@ -248,7 +253,7 @@ export class Upstream {
         try {
           // A declared length past the bound is refused before a byte is read.
           if (declaredLength > upstreamAnswerBytes) throw answerTooLarge();
-          return scrubber.scrubExact(new TextDecoder().decode(await readBounded(body as AsyncIterable<Buffer>, upstreamAnswerBytes, answerTooLarge)));
+          return scrubber.scrubExact(new TextDecoder().decode(await readBounded(body as AsyncIterable<Buffer>, upstreamAnswerBytes, answerTooLarge, this.#slices)));
         } catch (err) {
           throw mapError(err);
         }

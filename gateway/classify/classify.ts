@@ -235,10 +235,11 @@ function afterAssignment(text: string): NextStart {
 
 /**
  * Card, SSN, Aadhaar and phone numbers start at a digit not after a digit, or at + or ( before a digit;
- * a NINO at two capitals before a digit. A run of digits is one candidate (its start): none of these
- * starts after a digit.
+ * a NINO at two capitals before a digit, a Spanish NIE at X, Y or Z before one, an Italian codice fiscale
+ * at six capitals (national-ids.ts). A run of digits is one candidate (its start): none of these starts
+ * after a digit.
  */
-const NUMBER = /\d+|[+(]\d|[A-Z][A-Z] ?\d/g;
+const NUMBER = /\d+|[+(]\d|[A-Z][A-Z] ?\d|[XYZ][ -]?\d|(?<![A-Za-z])[A-Z]{6}[\dLMNP-V]/g;
 function numbers(text: string): NextStart {
   let skipTo = 0;
   NUMBER.lastIndex = 0;
@@ -274,7 +275,7 @@ export const groups: Group[] = [
   group(['secretValue'], afterAssignment),
   group(['email'], beforeAt),
   group(['emailDisguised'], beforeAtMarker),
-  group(['cardNumber', 'usSsn', 'ukNino', 'aadhaar', 'phone'], numbers),
+  group(['nationalId', 'cardNumber', 'usSsn', 'ukNino', 'aadhaar', 'phone'], numbers),
   // Two digit words in a row: a card number spelt out starts there.
   group(['cardNumberWords'], (text, words) => fromList(text, words.digitWords, TWO_DIGIT_WORDS)),
 ];

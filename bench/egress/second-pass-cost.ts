@@ -2,7 +2,7 @@
 // 1 KB and 64 KB passages of prose (the mock provider's corpus) and code (this repository's TypeScript):
 // gitleaks' rules (keyword pass and the rules it picks), the new text decoders (ROT13/reversal signs,
 // escapes, base32), the named-reference reading and the spelt readings of spaced runs, the detectors of disguised personal data (the spelt-out card words' pass, and the number
-// detectors' pass, which reads cards with any separator, SSNs and phones), the whole scan for scale (one string, and the same text as eight turns), and a bare read of the text to calibrate a loaded machine. Usage: npx tsx bench/egress/second-pass-cost.ts
+// detectors' pass, which reads cards with any separator, SSNs, national ids and phones), the whole scan for scale (one string, and the same text as eight turns), and a bare read of the text to calibrate a loaded machine. Usage: npx tsx bench/egress/second-pass-cost.ts
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { speeches } from '../../gateway/mock-upstream/corpus.js';
@@ -48,7 +48,7 @@ const parts: Record<string, (text: string) => unknown> = {
   'gitleaks rules': (text) => gitleaksMatches(text),
   'decoders (ROT13/reversal, escapes, base32)': (text) => [unscrambled(text), escapeRuns(text), base32Runs(text, new DecodeBudget(1 << 20))],
   'spelt-out card numbers (word pass and pattern)': groupOf('cardNumberWords'),
-  'numbers: cards with any separator, SSN, NINO, Aadhaar, phone': groupOf('cardNumber'),
+  'numbers: cards with any separator, SSN, NINO, Aadhaar, national ids, phone': groupOf('cardNumber'),
   'named references (a search for & and a known name; the reading where there is one)': (text) => entityReading(text),
   'spaced runs near a spread-out prefix, each read both ways': (text) => spacedRunsNearPrefixes(text).map((r) => spelt(r.text)),
   'whole scan': (text) => scanBody({ messages: [{ role: 'user', content: text }] }, { decodedBytes: 1 << 20 }),

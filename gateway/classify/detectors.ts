@@ -1,6 +1,7 @@
 // The detector table: one named pattern per kind of finding. Order matters: specific formats come before
 // the generic ones they overlap. What findings() (classify.ts) returns is defined by the single alternation
 // of all of them (`combined`): it tries the patterns only at candidate starts, with the same result.
+import { NATIONAL_ID_PATTERN, whichNationalId } from './national-ids.js';
 import { digitsOf, entropy, looksLikeSecretValue, looksLikeToken, passesLuhn, passesVerhoeff } from './checks.js';
 
 /** A case-insensitive spelling of a word, for one detector in the case-sensitive combined pattern. */
@@ -124,6 +125,13 @@ export const detectors: Detector[] = [
       if (!/^[a-z]{2,}$/.test(tld)) return false;
       return /[[({]/.test(m) || COMMON_TLDS.has(tld);
     },
+  },
+  {
+    name: 'nationalId',
+    dataClass: 'pii.national_id',
+    // Before cards: a French NIR is fifteen digits, a card's length (national-ids.ts).
+    pattern: NATIONAL_ID_PATTERN,
+    accept: (m, text, start) => whichNationalId(m, text, start) !== undefined && !inDigest(text, start, start + m.length),
   },
   {
     name: 'cardNumber',

@@ -1,0 +1,45 @@
+// National ids at the capture server (issue 23): for a team that refuses national ids to external
+// providers, each id's specimen (gateway/classify/national-ids.test.ts) is refused before the provider sees
+// it, and the same digits without their label or with a failing checksum are forwarded.
+import t from 'tap';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { packageRoot } from '../../gateway/core/package-root.js';
+import { startDemoGateway } from '../support/demo-gateway.js';
+import { chat } from './cases.js';
+import { send } from './capture.js';
+import { specimens } from '../../gateway/classify/fixtures/national-id-specimens.js';
+
+const policyDir = mkdtempSync(join(tmpdir(), 'termsgate-national-ids-policies-'));
+cpSync(join(packageRoot, 'policies'), policyDir, { recursive: true });
+const companyFile = join(policyDir, 'data/company.json');
+const company = JSON.parse(readFileSync(companyFile, 'utf8'));
+company.company.teams['no-personal-data'] = { ...company.company.teams.demo, deny_external_data_classes: ['pii.national_id'] };
+writeFileSync(companyFile, JSON.stringify(company, null, 2));
+
+const gw = await startDemoGateway((config) => {
+  config.policy.dir = policyDir;
+  config.keys[0].team = 'no-personal-data';
+});
+t.teardown(async () => {
+  await gw.close();
+  rmSync(policyDir, { recursive: true, force: true });
+});
+
+for (const [name, text] of specimens) {
+  t.test(`${name} (${text}): refused, nothing reaches the provider`, async (t) => {
+    const r = await send(gw, chat, { model: chat.model, messages: [{ role: 'user', content: `Please file this: ${text} thanks` }] });
+    t.equal(r.status, 403, text);
+    t.match(r.body.error?.message, /may not send pii\.national_id/);
+    t.equal(r.received, '', 'nothing reached the provider');
+  });
+}
+
+t.test('the same digits unlabelled or with a failing checksum are forwarded as written', async (t) => {
+  for (const value of ['order 111222333 shipped', 'row 44051401359', 'NIR 295109912611194', 'DNI 54362315-L', 'host 10.162.111.216']) {
+    const r = await send(gw, chat, { model: chat.model, messages: [{ role: 'user', content: `Please file this: ${value} thanks` }] });
+    t.equal(r.status, 200, value);
+    t.match(r.received, value, 'the field reached the provider');
+  }
+});

@@ -4,15 +4,11 @@
 import t from 'tap';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DetectorHook, DETECTOR_UNAVAILABLE } from '../../gateway/classify/detector-hook.js';
 import { bodyPieces } from '../../gateway/classify/walk.js';
-import { packageRoot } from '../../gateway/core/package-root.js';
-import { startDemoGateway } from '../support/demo-gateway.js';
 import { chat } from './cases.js';
 import { send } from './capture.js';
+import { startTeamGateway } from './team-gateway.js';
 
 // The stand-in: PERSON for "Firstname Lastname" pairs, LOCATION for "Street"; a mode for failures.
 let mode: 'ok' | 'slow' | 'error' = 'ok';
@@ -65,20 +61,8 @@ t.test('slow or failing: fail-closed classes are present, fail-open ones absent'
 });
 
 t.test('through the gateway: a team that keeps names in-house', async (t) => {
-  const policyDir = mkdtempSync(join(tmpdir(), 'termsgate-detector-policies-'));
-  cpSync(join(packageRoot, 'policies'), policyDir, { recursive: true });
-  const companyFile = join(policyDir, 'data/company.json');
-  const company = JSON.parse(readFileSync(companyFile, 'utf8'));
-  company.company.teams['names-in-house'] = { ...company.company.teams.demo, deny_external_data_classes: ['pii.name'] };
-  writeFileSync(companyFile, JSON.stringify(company, null, 2));
-  const gw = await startDemoGateway((c) => {
-    c.policy.dir = policyDir;
-    c.keys[0].team = 'names-in-house';
+  const gw = await startTeamGateway(t, 'names-in-house', { deny_external_data_classes: ['pii.name'] }, (c) => {
     c.detector = config;
-  });
-  t.teardown(async () => {
-    await gw.close();
-    rmSync(policyDir, { recursive: true, force: true });
   });
   mode = 'ok';
   const clean = await send(gw, chat, { model: chat.model, messages: [{ role: 'user', content: 'summarise the report' }] });

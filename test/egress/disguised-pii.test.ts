@@ -2,29 +2,11 @@
 // national ids and phone numbers to external providers, each disguise is refused before the provider
 // sees it, and the same field carrying a look-alike (a clause number, a version, a date) is forwarded.
 import t from 'tap';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { packageRoot } from '../../gateway/core/package-root.js';
-import { startDemoGateway } from '../support/demo-gateway.js';
 import { chat } from './cases.js';
 import { send } from './capture.js';
+import { startTeamGateway } from './team-gateway.js';
 
-const policyDir = mkdtempSync(join(tmpdir(), 'termsgate-disguised-pii-policies-'));
-cpSync(join(packageRoot, 'policies'), policyDir, { recursive: true });
-const companyFile = join(policyDir, 'data/company.json');
-const company = JSON.parse(readFileSync(companyFile, 'utf8'));
-company.company.teams['no-personal-data'] = { ...company.company.teams.demo, deny_external_data_classes: ['pii.card', 'pii.national_id', 'pii.phone'] };
-writeFileSync(companyFile, JSON.stringify(company, null, 2));
-
-const gw = await startDemoGateway((config) => {
-  config.policy.dir = policyDir;
-  config.keys[0].team = 'no-personal-data';
-});
-t.teardown(async () => {
-  await gw.close();
-  rmSync(policyDir, { recursive: true, force: true });
-});
+const gw = await startTeamGateway(t, 'no-personal-data', { deny_external_data_classes: ['pii.card', 'pii.national_id', 'pii.phone'] });
 
 const disguised: Array<[string, string, string]> = [
   ['card with dots', '4111.1111.1111.1111', 'pii.card'],

@@ -2,31 +2,15 @@
 // those findings replaced by typed placeholders in what the provider receives, the answer back as the
 // provider sent it, and an audit record saying what was masked and where.
 import t from 'tap';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { packageRoot } from '../../gateway/core/package-root.js';
-import { startDemoGateway } from '../support/demo-gateway.js';
 import { awsKeyId, chat, messages, privateKeyPem } from './cases.js';
 import { send } from './capture.js';
+import { startTeamGateway } from './team-gateway.js';
 
-const policyDir = mkdtempSync(join(tmpdir(), 'termsgate-mask-policies-'));
-cpSync(join(packageRoot, 'policies'), policyDir, { recursive: true });
-const companyFile = join(policyDir, 'data/company.json');
-const company = JSON.parse(readFileSync(companyFile, 'utf8'));
 // A team like the demo one that masks secrets' API keys and personal data; the demo key joins it.
-company.company.teams.masked = { ...company.company.teams.demo, mask_data_classes: ['secret.api_key', 'pii.email', 'pii.phone', 'pii.card', 'pii.national_id'] };
-writeFileSync(companyFile, JSON.stringify(company, null, 2));
-
-const gw = await startDemoGateway((config) => {
-  config.policy.dir = policyDir;
-  config.keys[0].team = 'masked';
-});
-t.teardown(async () => {
-  await gw.close();
-  rmSync(policyDir, { recursive: true, force: true });
-});
+const gw = await startTeamGateway(t, 'masked', { mask_data_classes: ['secret.api_key', 'pii.email', 'pii.phone', 'pii.card', 'pii.national_id'] });
 
 t.test('listed classes are masked in every field the provider receives; the call goes ahead', async (t) => {
   const key = awsKeyId();

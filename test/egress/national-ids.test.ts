@@ -2,30 +2,12 @@
 // providers, each id's specimen (gateway/classify/national-ids.test.ts) is refused before the provider sees
 // it, and the same digits without their label or with a failing checksum are forwarded.
 import t from 'tap';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { packageRoot } from '../../gateway/core/package-root.js';
-import { startDemoGateway } from '../support/demo-gateway.js';
 import { chat } from './cases.js';
 import { send } from './capture.js';
+import { startTeamGateway } from './team-gateway.js';
 import { specimens } from '../../gateway/classify/fixtures/national-id-specimens.js';
 
-const policyDir = mkdtempSync(join(tmpdir(), 'termsgate-national-ids-policies-'));
-cpSync(join(packageRoot, 'policies'), policyDir, { recursive: true });
-const companyFile = join(policyDir, 'data/company.json');
-const company = JSON.parse(readFileSync(companyFile, 'utf8'));
-company.company.teams['no-personal-data'] = { ...company.company.teams.demo, deny_external_data_classes: ['pii.national_id'] };
-writeFileSync(companyFile, JSON.stringify(company, null, 2));
-
-const gw = await startDemoGateway((config) => {
-  config.policy.dir = policyDir;
-  config.keys[0].team = 'no-personal-data';
-});
-t.teardown(async () => {
-  await gw.close();
-  rmSync(policyDir, { recursive: true, force: true });
-});
+const gw = await startTeamGateway(t, 'no-personal-data', { deny_external_data_classes: ['pii.national_id'] });
 
 for (const [name, text] of specimens) {
   t.test(`${name} (${text}): refused, nothing reaches the provider`, async (t) => {

@@ -119,6 +119,26 @@ t.test('embeddings: vectors decoded by the SDK', async (t) => {
   t.ok(r.data[0].embedding.every((x) => Number.isFinite(x)));
 });
 
+t.test('the matrix cells served to other kinds: completions on an openai model, responses and embeddings on an openai-compatible one', async (t) => {
+  // openai kind, /v1/completions, streamed and not.
+  const done = await client.completions.create({ model: 'gpt-4o-mini', prompt: 'Once upon a time' });
+  t.ok(done.choices[0].text.length > 10, 'completion text');
+  let streamed = '';
+  for await (const chunk of await client.completions.create({ model: 'gpt-4o-mini', prompt: 'Once upon a time', stream: true })) streamed += chunk.choices[0]?.text ?? '';
+  t.equal(markPositions(streamed), markPositions(done.choices[0].text), 'streamed completion: same text, marks in the same places');
+  // openai-compatible kind (the demo's vllm), /v1/responses, streamed and not.
+  const whole = await client.responses.create({ model: 'qwen2.5-7b-instruct', input: 'Summarise the plot of a famous novel.' });
+  t.equal(whole.object, 'response');
+  t.ok(whole.output_text.length > 20, 'output_text');
+  let text = '';
+  for await (const ev of await client.responses.create({ model: 'qwen2.5-7b-instruct', input: 'Summarise the plot of a famous novel.', stream: true })) if (ev.type === 'response.output_text.delta') text += ev.delta;
+  t.equal(markPositions(text), markPositions(whole.output_text), 'streamed response: same text, marks in the same places');
+  // openai-compatible kind, /v1/embeddings.
+  const vectors = await client.embeddings.create({ model: 'qwen2.5-7b-instruct', input: ['first text', 'second text'] });
+  t.equal(vectors.data.length, 2);
+  t.ok(vectors.data.every((d) => d.embedding.length >= 8 && d.embedding.every((x) => Number.isFinite(x))), 'finite vectors');
+});
+
 t.test('models list', async (t) => {
   const ids: string[] = [];
   for await (const m of client.models.list()) ids.push(m.id);

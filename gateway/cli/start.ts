@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { newSecret } from '../core/secret-hash.js';
 import { ConfigError, loadConfigFile } from '../config/load.js';
-import { demoConfig, type DemoSecrets } from '../config/demo.js';
+import { DEMO_AWS_REGION, demoConfig, type DemoSecrets } from '../config/demo.js';
 import type { Config } from '../config/types.js';
 import { workersRefusal } from '../config/workers.js';
 import { loadOrCreateSigningKeys } from '../signing/keys.js';
@@ -62,8 +62,14 @@ async function serve(values: Parsed<typeof options>['values']): Promise<number> 
       providerKeyEnv: 'TERMSGATE_DEMO_PROVIDER_KEY',
     };
     process.env[secrets.providerKeyEnv] = 'mock-' + randomBytes(16).toString('hex');
+    // The demo's Bedrock model signs for the mock with the demo's own AWS credentials: the chain reads the
+    // environment first, and a developer's session token or profile must not mix into the demo's.
+    const aws = { accessKeyId: 'AKIA' + randomBytes(8).toString('hex').toUpperCase(), secretAccessKey: randomBytes(30).toString('base64'), region: DEMO_AWS_REGION };
+    process.env.AWS_ACCESS_KEY_ID = aws.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = aws.secretAccessKey;
+    delete process.env.AWS_SESSION_TOKEN;
     const host = values.host ?? '127.0.0.1';
-    const mock = await startMockUpstream({ port: 0, host: '127.0.0.1', apiKey: process.env[secrets.providerKeyEnv] });
+    const mock = await startMockUpstream({ port: 0, host: '127.0.0.1', apiKey: process.env[secrets.providerKeyEnv], aws });
     closers.push(() => mock.close());
     config = demoConfig({
       mockUrl: mock.url,

@@ -12,6 +12,9 @@ export interface DemoSecrets {
   providerKeyEnv: string;
 }
 
+/** The region the demo's Bedrock provider signs for. */
+export const DEMO_AWS_REGION = 'us-east-1';
+
 export function demoConfig(opts: { mockUrl: string; mockPort: number; dataDir: string; port: number; host: string; secrets: DemoSecrets }): Config {
   const { mockUrl, secrets } = opts;
   const raw = {
@@ -26,10 +29,16 @@ export function demoConfig(opts: { mockUrl: string; mockPort: number; dataDir: s
       mistral: { kind: 'openai-compatible', baseUrl: mockUrl, apiKeyEnv: secrets.providerKeyEnv, licence: 'mistral-commercial-terms' },
       xai: { kind: 'openai-compatible', baseUrl: mockUrl, apiKeyEnv: secrets.providerKeyEnv, licence: 'xai-enterprise-terms' },
       vllm: { kind: 'openai-compatible', baseUrl: mockUrl, apiKeyEnv: secrets.providerKeyEnv, external: false },
+      // The clouds' dialects (the mock speaks both): Azure OpenAI by deployment and api-version; Bedrock's
+      // Converse API, SigV4-signed with the standard AWS chain (the demo puts its own credentials in the environment).
+      azure: { kind: 'azure-openai', baseUrl: mockUrl, apiKeyEnv: secrets.providerKeyEnv, apiVersion: '2024-10-21', licence: 'azure-openai-product-terms' },
+      bedrock: { kind: 'bedrock', baseUrl: mockUrl, region: DEMO_AWS_REGION },
     },
     // Self-hosted models name the catalogue entry of their checkpoint.
     models: {
       'gpt-4o-mini': { provider: 'openai', upstreamModel: 'gpt-4o-mini' },
+      'gpt-4o-mini-azure': { provider: 'azure', upstreamModel: 'gpt-4o-mini' },
+      'llama-3.1-8b-bedrock': { provider: 'bedrock', upstreamModel: 'meta.llama3-1-8b-instruct-v1:0', licence: 'llama-3.1-8b-instruct' },
       'text-embedding-3-small': { provider: 'openai', upstreamModel: 'text-embedding-3-small' },
       'claude-3-5-haiku-latest': { provider: 'anthropic', upstreamModel: 'claude-3-5-haiku-latest' },
       'gemini-2.0-flash': { provider: 'google', upstreamModel: 'gemini-2.0-flash' },

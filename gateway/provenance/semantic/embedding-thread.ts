@@ -2,6 +2,7 @@
 // restricted output or screens a training record never loads the model), one request per batch,
 // answers matched by id. The thread is unref'd, so an idle gateway can exit.
 import { Worker } from 'node:worker_threads';
+import { resolvesWithin } from '../../core/resolves-within.js';
 import type { EmbedReply, EmbedRequest, EmbedWorkerData, OutputToIndex, StopRequest } from './embed-messages.js';
 
 /** How long closing waits for a model run in progress (one batch of at most 32 windows) before terminating the thread. */
@@ -72,15 +73,9 @@ export class EmbeddingThread {
     const w = this.#worker;
     this.#worker = null;
     if (!w) return;
-    const exited = new Promise<true>((resolve) => w.once('exit', () => resolve(true)));
+    const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
     w.ref();
     w.postMessage({ stop: true } satisfies StopRequest);
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), graceMs);
-    });
-    const ended = await Promise.race([exited, late]);
-    clearTimeout(timer);
-    if (!ended) await w.terminate();
+    if (!(await resolvesWithin(exited, graceMs))) await w.terminate();
   }
 }

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatchQueue } from '../../core/batch-queue.js';
+import { resolvesWithin } from '../../core/resolves-within.js';
 import { packageRoot } from '../../core/package-root.js';
 import { MODEL_FILE, TOKENIZER_FILE } from './embedder.js';
 import { EmbeddingThread } from './embedding-thread.js';
@@ -158,7 +159,7 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
       if (text.length > maxRecordChars) {
         throw new Error(`the record is too long to be checked by meaning (${text.length} characters, more than provenance.semantic.maxRecordChars, ${maxRecordChars}), so it is not admitted for training`);
       }
-      if (!(await caughtUp(queue.flush(), waitMs))) {
+      if (!(await resolvesWithin(queue.flush(), waitMs))) {
         throw new Error(`the meaning index is ${backlog} restricted outputs behind and did not catch up within provenance.semantic.waitMs (${waitMs} ms), so this record is not admitted for training`);
       }
       if (unavailable) throw new Error(unavailable);
@@ -177,7 +178,7 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
     async close() {
       // What is still queued after waitMs is not indexed (a 12 MB output is minutes of embedding, and the
       // gateway's drain deadline would cut it anyway): the thread stops and its batch fails closed.
-      await caughtUp(queue.close(), waitMs);
+      await resolvesWithin(queue.close(), waitMs);
       stopped = true;
       await thread.close();
       await queue.flush();
@@ -188,17 +189,3 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
     },
   };
 }
-
-/** Whether `flushed` settles within `ms`: admission waits for the high-water mark, but not without end. */
-async function caughtUp(flushed: Promise<void>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([flushed.then(() => true as const), late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-

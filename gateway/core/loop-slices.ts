@@ -9,6 +9,9 @@
 // and the piece run in one synchronous stretch, so waiters resumed together pass one at a time.
 import { performance } from 'node:perf_hooks';
 
+/** The budget per turn of each kind of flooding work (the request path's stream chunks, the upstream client's JSON answers): /healthz stays quick under a flood. */
+export const LOOP_SLICE_MS = 5;
+
 export class LoopSlices {
   readonly budgetMs: number;
   /** When the open slice began (performance.now()); -1 when none is open. */

@@ -15,7 +15,7 @@ import { AUDIT_UNAVAILABLE, denialMessage, errorAnswer, errorAnswerFor, errorTyp
 import { SseRelay } from '../dialects/sse.js';
 import { isObject } from '../dialects/json-object.js';
 import { nestingExceeds } from '../text/json-nesting.js';
-import { LoopSlices } from '../core/loop-slices.js';
+import { LOOP_SLICE_MS, LoopSlices } from '../core/loop-slices.js';
 import { CanonicalValue } from '../core/canonical-json.js';
 import { emptyOutput, servedText, type CollectedOutput, type EndpointAdapter, type ParsedRequest } from '../dialects/types.js';
 import { translationFor } from '../dialects/translation.js';
@@ -88,8 +88,6 @@ export const MAX_ANSWER_DEPTH = 256;
 const NOT_COMPLETED = 'termsgate failed to complete this answer';
 /** The terms' refusal of a training purpose: its prompts are remembered to spot them under another purpose. */
 const TRAINING_FORBIDDEN = 'terms.training_forbidden';
-/** Stream chunks handled per turn of the event loop, all streams together, before I/O gets its turn: /healthz stays quick under a flood of streams. */
-export const STREAM_SLICE_MS = 5;
 
 /** Input tokens estimated before a call: about four bytes of request body per token (the body's declared length, else its JSON). */
 export function estimateInputTokens(headers: IncomingHeaders, body: unknown): number {
@@ -114,7 +112,7 @@ function reason(err: unknown): string {
 export class RequestPath {
   readonly #d: RequestPathDeps;
   readonly #telemetry: Telemetry;
-  readonly #slices = new LoopSlices(STREAM_SLICE_MS);
+  readonly #slices = new LoopSlices(LOOP_SLICE_MS);
 
   constructor(deps: RequestPathDeps) {
     this.#d = deps;

@@ -22,7 +22,7 @@ import { awsEventStreamToSse } from './aws-event-stream.js';
 import { SecretScrubber } from '../secrets/scrubber.js';
 import { ERRORS, upstreamErrorCode, type UpstreamFailure } from '../core/errors.js';
 import { bounded, readBounded } from './bounded-body.js';
-import { LoopSlices } from '../core/loop-slices.js';
+import { LOOP_SLICE_MS, LoopSlices } from '../core/loop-slices.js';
 import { ConnectionGate, QueueTimeout, type Release } from './connection-gate.js';
 
 export interface UpstreamBody extends AsyncIterable<Buffer> {
@@ -38,8 +38,6 @@ export interface UpstreamResponse {
 
 /** Provider error bodies are read whole (to scrub them) up to this size; the rest is not read. */
 const ERROR_BODY_LIMIT = 256 * 1024;
-/** The loop-turn budget of reading JSON answers, the same as the request path's STREAM_SLICE_MS. */
-const ANSWER_SLICE_MS = 5;
 
 export interface UpstreamRequest {
   providerId: string;
@@ -106,7 +104,7 @@ export class Upstream {
   readonly #scrubber: SecretScrubber;
   readonly #limits: UpstreamLimits;
   /** Reading a JSON answer yields the loop after this much work in one turn (as the request path's stream chunks do). */
-  readonly #slices = new LoopSlices(ANSWER_SLICE_MS);
+  readonly #slices = new LoopSlices(LOOP_SLICE_MS);
 
   constructor(config: { providers: Config['providers']; limits: UpstreamLimits }, env: NodeJS.ProcessEnv = process.env, scrubber = new SecretScrubber({ secrets: [...providerKeys(config, env), ...proxyCredentials(env)] })) {
     this.#scrubber = scrubber;
@@ -184,6 +182,13 @@ export class Upstream {
     const callerGone = () => deadline.abort(req.signal.reason);
     if (req.signal.aborted) callerGone();
     else req.signal.addEventListener('abort', callerGone, { once: true });
+    // Whatever becomes of the call (its body read to the end, refused, dumped, the client gone, or no answer
+    // at all), the deadline goes with it and its connection slot returns to the gate.
+    const closed = () => {
+      clearTimeout(timer);
+      req.signal.removeEventListener('abort', callerGone);
+      release();
+    };
     let body: RawBody | null = null;
     try {
       const path = endpoint.basePath + (endpoint.azureApiVersion ? azureDeploymentPath(req.path, req.upstreamModel ?? '', endpoint.azureApiVersion) : req.path);
@@ -200,13 +205,6 @@ export class Upstream {
         signal: deadline.signal,
       });
       body = res.body;
-      // Whatever becomes of the body (read to the end, refused, dumped, the client gone), the deadline goes
-      // with it and its connection slot returns to the gate.
-      const closed = () => {
-        clearTimeout(timer);
-        req.signal.removeEventListener('abort', callerGone);
-        release();
-      };
       if (body.closed) closed();
       else body.once('close', closed);
       const encoding = contentEncoding(res.headers['content-encoding']);
@@ -226,12 +224,9 @@ export class Upstream {
       }
       return { status: res.statusCode, headers, body: textBody(this.#scrubber.scrub(await errorText(body))) };
     } catch (err) {
+      // A body closes the call when it closes; without one, nothing else will.
       if (body) releaseBody(body);
-      else {
-        clearTimeout(timer);
-        req.signal.removeEventListener('abort', callerGone);
-        release();
-      }
+      else closed();
       throw this.#error(err, req.signal);
     }
   }

@@ -63,7 +63,7 @@ async function serve(values: Parsed<typeof options>['values']): Promise<number> 
     };
     process.env[secrets.providerKeyEnv] = 'mock-' + randomBytes(16).toString('hex');
     // The demo's Bedrock model signs for the mock with the demo's own AWS credentials: the chain reads the
-    // environment first, and a developer's session token or profile must not mix into the demo's.
+    // environment's keys before any profile, and a developer's session token would be sent with them.
     const aws = { accessKeyId: 'AKIA' + randomBytes(8).toString('hex').toUpperCase(), secretAccessKey: randomBytes(30).toString('base64'), region: DEMO_AWS_REGION };
     process.env.AWS_ACCESS_KEY_ID = aws.accessKeyId;
     process.env.AWS_SECRET_ACCESS_KEY = aws.secretAccessKey;

@@ -1,7 +1,7 @@
 // Properties of the normalisers and detectors: skeletons, MinHash bands, reasoning elicitation, prompt text.
 import t from 'tap';
 import fc from 'fast-check';
-import { skeleton } from './skeleton.js';
+import { skeleton, SLOTS } from './skeleton.js';
 import { bandKeys, BANDS, signature, similarity } from './minhash.js';
 import { elicitsReasoning } from './elicitation.js';
 import { MAX_PROMPT_CHARS, promptText } from './prompt-text.js';
@@ -24,6 +24,18 @@ t.test('a skeleton is idempotent and case-, width- and punctuation-insensitive',
   fc.assert(fc.property(fc.string({ maxLength: 300 }), (s) => skeleton(skeleton(s)) === skeleton(s)));
   fc.assert(fc.property(template, (words) => skeleton(words.join(' ').toUpperCase()) === skeleton(words.join(', ') + '!')));
   t.equal(skeleton('ＳＴＥＰ by step'), 'step by step');
+});
+
+t.test('property: skipping a slot whose needed character is absent never changes a skeleton (look-alikes that NFKC folds into @, digits or quotes included)', async () => {
+  // The definition: every slot applied in order, as before the skip existed.
+  const everySlot = (text: string) => {
+    let s = text.normalize('NFKC');
+    for (const [re, mask] of SLOTS) s = s.replace(re, mask);
+    return s.toLowerCase().replace(/[^\p{L}\p{N}<>\s]+/gu, ' ').replace(/\s+/g, ' ').trim();
+  };
+  const pieces = fc.constantFrom('a', 'B', 'x_y', 'fooBar', ' ', '\n', '1', '１', '@', '＠', '.', '"', '＂', "'", '`', '```', '“', '”', 'https', '://', 'ｈｔｔｐｓ：／／', '-', '/', 'é', 'ǅ');
+  fc.assert(fc.property(fc.array(pieces, { maxLength: 60 }), (parts) => skeleton(parts.join('')) === everySlot(parts.join(''))), { numRuns: 5000 });
+  fc.assert(fc.property(fc.string({ maxLength: 300 }), (s) => skeleton(s) === everySlot(s)), { numRuns: 2000 });
 });
 
 t.test('MinHash: identical skeletons share every band; a one-word change keeps most of the signature', async (t) => {

@@ -4,7 +4,7 @@
 
 // Each slot with a cheap test of a character its every match holds: a slot whose test fails cannot
 // match, and its scan (per word, the dearest part of the skeleton) is skipped.
-const SLOTS: [RegExp, string, RegExp][] = [
+export const SLOTS: [RegExp, string, RegExp][] = [
   [/```[\s\S]*?```/g, ' <code> ', /```/],
   [/https?:\/\/\S+/g, ' <url> ', /:\/\//],
   [/[\w.+-]+@[\w-]+\.[\w.-]+/g, ' <email> ', /@/],

@@ -1,7 +1,7 @@
 // Sending raw requests through a demo gateway and reading what its stand-in provider captured.
 import { request } from 'undici';
 import type { DemoGateway } from '../support/demo-gateway.js';
-import type { Endpoint } from './cases.js';
+import { chat, type Endpoint } from './cases.js';
 
 export interface Sent {
   status: number;
@@ -25,4 +25,9 @@ export async function send(gw: DemoGateway, endpoint: Endpoint, body: unknown, h
     .map((r) => JSON.stringify(r.body) + JSON.stringify(r.headers))
     .join('\n');
   return { status: res.statusCode, body: JSON.parse(text), received };
+}
+
+/** A chat message asking the model to file `value`: how the personal-data tests put a value in front of the provider. */
+export function sendFiled(gw: DemoGateway, value: string): Promise<Sent> {
+  return send(gw, chat, { model: chat.model, messages: [{ role: 'user', content: `Please file this: ${value} thanks` }] });
 }

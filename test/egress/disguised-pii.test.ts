@@ -2,8 +2,7 @@
 // national ids and phone numbers to external providers, each disguise is refused before the provider
 // sees it, and the same field carrying a look-alike (a clause number, a version, a date) is forwarded.
 import t from 'tap';
-import { chat } from './cases.js';
-import { send } from './capture.js';
+import { sendFiled } from './capture.js';
 import { startTeamGateway } from './team-gateway.js';
 
 const gw = await startTeamGateway(t, 'no-personal-data', { deny_external_data_classes: ['pii.card', 'pii.national_id', 'pii.phone'] });
@@ -22,7 +21,7 @@ const disguised: Array<[string, string, string]> = [
 
 for (const [name, value, dataClass] of disguised) {
   t.test(`${name}: refused, nothing reaches the provider`, async (t) => {
-    const r = await send(gw, chat, { model: chat.model, messages: [{ role: 'user', content: `Please file this: ${value} thanks` }] });
+    const r = await sendFiled(gw, value);
     t.equal(r.status, 403, value);
     t.match(r.body.error?.message, new RegExp(`may not send ${dataClass.replace('.', '\\.')}`));
     t.equal(r.received, '', 'nothing reached the provider');
@@ -31,7 +30,7 @@ for (const [name, value, dataClass] of disguised) {
 
 t.test('look-alikes in the same field are forwarded as written', async (t) => {
   for (const value of ['DFARS 252.227-7013', 'version 10.0.19041.1234', 'on 2024/11/28', 'git@github.com:acme/repo-1234567890.git', 'one two three four five']) {
-    const r = await send(gw, chat, { model: chat.model, messages: [{ role: 'user', content: `Please file this: ${value} thanks` }] });
+    const r = await sendFiled(gw, value);
     t.equal(r.status, 200, value);
     t.match(r.received, value, 'the field reached the provider');
   }

@@ -2,8 +2,7 @@
 // providers, each id's specimen (gateway/classify/national-ids.test.ts) is refused before the provider sees
 // it, and the same digits without their label or with a failing checksum are forwarded.
 import t from 'tap';
-import { chat } from './cases.js';
-import { send } from './capture.js';
+import { sendFiled } from './capture.js';
 import { startTeamGateway } from './team-gateway.js';
 import { specimens } from '../../gateway/classify/fixtures/national-id-specimens.js';
 
@@ -11,7 +10,7 @@ const gw = await startTeamGateway(t, 'no-personal-data', { deny_external_data_cl
 
 for (const [name, text] of specimens) {
   t.test(`${name} (${text}): refused, nothing reaches the provider`, async (t) => {
-    const r = await send(gw, chat, { model: chat.model, messages: [{ role: 'user', content: `Please file this: ${text} thanks` }] });
+    const r = await sendFiled(gw, text);
     t.equal(r.status, 403, text);
     t.match(r.body.error?.message, /may not send pii\.national_id/);
     t.equal(r.received, '', 'nothing reached the provider');
@@ -20,7 +19,7 @@ for (const [name, text] of specimens) {
 
 t.test('the same digits unlabelled or with a failing checksum are forwarded as written', async (t) => {
   for (const value of ['order 111222333 shipped', 'row 44051401359', 'NIR 295109912611194', 'DNI 54362315-L', 'host 10.162.111.216']) {
-    const r = await send(gw, chat, { model: chat.model, messages: [{ role: 'user', content: `Please file this: ${value} thanks` }] });
+    const r = await sendFiled(gw, value);
     t.equal(r.status, 200, value);
     t.match(r.received, value, 'the field reached the provider');
   }

@@ -31,3 +31,10 @@ export async function send(gw: DemoGateway, endpoint: Endpoint, body: unknown, h
 export function sendFiled(gw: DemoGateway, value: string): Promise<Sent> {
   return send(gw, chat, { model: chat.model, messages: [{ role: 'user', content: `Please file this: ${value} thanks` }] });
 }
+
+/** The call was refused for `dataClass` and nothing of it reached the provider. */
+export function assertRefused(t: Tap.Test, sent: Sent, dataClass: string, label: string): void {
+  t.equal(sent.status, 403, label);
+  t.match(sent.body.error?.message, new RegExp(`may not send ${dataClass.replace(/\./g, '\\.')}`));
+  t.equal(sent.received, '', 'nothing reached the provider');
+}

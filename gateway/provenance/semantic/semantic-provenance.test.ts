@@ -133,10 +133,11 @@ t.test('closing while the model runs ends the thread between runs: the process e
   const built = pathToFileURL(join(packageRoot, 'dist/gateway/provenance/semantic/semantic-provenance.js')).href;
   const script = `
     const { createSemanticProvenance, DEFAULT_MODEL_DIR } = await import(${JSON.stringify(built)});
-    const sem = await createSemanticProvenance({ dataDir: ${JSON.stringify(dataDir)}, modelDir: DEFAULT_MODEL_DIR, waitMs: 200 });
+    const sem = await createSemanticProvenance({ dataDir: ${JSON.stringify(dataDir)}, modelDir: DEFAULT_MODEL_DIR, waitMs: 1 });
     const words = ${JSON.stringify(restricted.split(' '))};
-    for (let i = 0; i < 40; i++) sem.remember({ decisionId: 'd' + i, licence: 'x', trainable: false, text: Array.from({ length: 400 }, (_, k) => words[(k * 7 + i) % words.length]).join(' ') });
-    // Close once the thread is inside the backlog: some outputs indexed, most still queued.
+    for (let i = 0; i < 40; i++) sem.remember({ decisionId: 'd' + i, licence: 'x', trainable: false, text: Array.from({ length: 400 }, (_, k) => words[(k * 7 + i) % words.length] + (k % 3 === 0 ? 'x' + i : '')).join(' ') });
+    // Every output its own words (none skipped as seen before), and close once the first batch is in, with
+    // no wait for the rest: however fast the machine, most of the backlog is still queued.
     while (sem.size.outputs === 0) await new Promise((r) => setTimeout(r, 20));
     await sem.close();
     process.stdout.write('closed ' + sem.size.outputs);

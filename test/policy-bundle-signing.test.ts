@@ -10,7 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { changeRecord, type ChangeInput } from '../gateway/core/change-record.js';
 import type { ChangeActor, ChangeRecord } from '../gateway/core/contracts.js';
 import { bundleKeyFromPem, readBundleFiles, verifyBundleFiles } from '../gateway/policy/bundle-signature.js';
-import { createPolicyStore, type PolicyLogger } from '../gateway/policy/store.js';
+import { createPolicyStore } from '../gateway/policy/store.js';
+import type { PolicyLogger } from '../gateway/policy/store-types.js';
 import { validateDir } from '../gateway/policy/toolchain/steps.js';
 import { publicPem, signedBundle } from './support/signed-bundle.js';
 

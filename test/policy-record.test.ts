@@ -16,7 +16,8 @@ import { hashSecret } from '../gateway/core/secret-hash.js';
 import type { ChangeRecord } from '../gateway/core/contracts.js';
 import { loadOrCreateSigningKeys } from '../gateway/signing/keys.js';
 import { policyAdminRoutes } from '../gateway/policy/routes.js';
-import { createPolicyStore, type PolicyLogger } from '../gateway/policy/store.js';
+import { createPolicyStore } from '../gateway/policy/store.js';
+import type { PolicyLogger } from '../gateway/policy/store-types.js';
 
 const policies = join(import.meta.dirname, '..', 'policies');
 const quiet: PolicyLogger = { info() {}, warn() {}, error() {} };

@@ -12,7 +12,8 @@ import { describeCatalogueChanges } from './data/catalogue-diff.js';
 import type { Catalogue } from './data/catalogue-schema.js';
 import type { ServedModel } from './data/served-models.js';
 import { LICENCES_FILE } from './toolchain/data-check.js';
-import { PolicyRefusedError, type PolicyStore } from './store.js';
+import type { PolicyStore } from './store.js';
+import { PolicyRefusedError } from './store-types.js';
 
 /**
  * What a rule may name: the configured providers and models (with what each serves, which the console checks

@@ -5,7 +5,8 @@ import t from 'tap';
 import { cp, mkdtemp, readdir, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPolicyStore, type PolicyStoreOptions } from './store.js';
+import { createPolicyStore } from './store.js';
+import type { PolicyStoreOptions } from './store-types.js';
 
 const policies = join(import.meta.dirname, '..', '..', 'policies');
 const ls = (d: string) => readdir(d).catch(() => [] as string[]);

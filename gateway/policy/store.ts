@@ -9,126 +9,22 @@ import { watch, type FSWatcher } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { request, type Dispatcher } from 'undici';
+import { request } from 'undici';
 import type { AuditRecord, CallFacts, ChangeActor, PolicyDecider } from '../core/contracts.js';
 import type { ChangeInput } from '../core/change-record.js';
-import type { SystemChangeRecorder } from '../core/control-plane.js';
-import { readBundleFiles, verifyBundleFiles, type BundleKey } from './bundle-signature.js';
+import { readBundleFiles, verifyBundleFiles } from './bundle-signature.js';
 import { commitRevisionDir, exists, loadEngine, readManifest, scratchDir, unpackBundle, writeBundleBytes } from './bundle.js';
-import { findingsOf, type Finding } from './toolchain/findings.js';
-import type { RecordContext } from './dry-run/dry-run.js';
+import { findingsOf } from './toolchain/findings.js';
 import { PreviewBudgetExceeded, PreviewFailed, runPreview, type PreviewCost } from './dry-run/preview.js';
 import type { DryRunReport } from './dry-run/report.js';
 import type { PolicyDecisionResult, PolicyEngine } from './engine.js';
 import { readSources, revisionOf, isSourceFile, writeSources, type SourceFile } from './revision.js';
 import { validateDir } from './toolchain/steps.js';
 import type { BuildReport } from './toolchain/report.js';
+import { PolicyRefusedError, type ActivationResult, type ChangeNote, type PolicyError, type PolicyStatus, type PolicyStoreOptions, type RevisionEntry, type RevisionSource, type StagePayload, type ValidationReport } from './store-types.js';
+import { changedFiles, dirChange, dirState, readDirSeen, writeDirSeen, type DirState } from './served-dir.js';
+import { checkedId, checkedPath } from './candidate-names.js';
 import { dropCandidate, listCandidates, pruneCandidates, STAGING_DEFAULTS, touchCandidate, type StagedCandidate, type StagingLimits } from './staging.js';
-
-export interface PolicyLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
-
-export type RevisionSource = 'dir' | 'bundle' | 'staged' | 'rollback' | 'restored';
-
-export interface RevisionEntry {
-  revision: string;
-  source: RevisionSource;
-  activated_at: string;
-  /** Revision of the policies directory when this one was activated (dir mode). */
-  dir_revision?: string;
-  /** Who activated it through the API (the control-plane token id), and why. */
-  by?: string;
-  reason?: string;
-}
-
-/** Who makes an API activation or rollback, and why (required by the admin API). */
-export interface ChangeNote {
-  by: string;
-  reason: string;
-}
-
-export interface PolicyError {
-  time: string;
-  source: RevisionSource;
-  step: string;
-  message: string;
-}
-
-export interface PolicyStatus {
-  active: RevisionEntry;
-  last_error: PolicyError | null;
-  history: RevisionEntry[];
-  mode: 'dir' | 'bundle';
-  dir: string;
-  bundle_url: string | null;
-}
-
-export interface PolicyStoreOptions {
-  dir: string;
-  dataDir: string;
-  bundleUrl?: string;
-  pollIntervalMs: number;
-  logger: PolicyLogger;
-  /**
-   * Watch `dir` for changes (default true in dir mode). When false the directory is read once at start:
-   * later edits are ignored (a warning is logged once and the first is recorded as refused).
-   */
-  watch?: boolean;
-  /**
-   * Where changes the gateway makes by itself are recorded (the composition root hands in the change log):
-   * an edit of `dir` (`policy.reload`, with the file digests before and after) and a fleet bundle
-   * (`policy.bundle`), activated or refused. A change that cannot be recorded does not serve.
-   */
-  changes?: SystemChangeRecorder;
-  /** The key fleet bundles must be signed with (OPA's .signatures.json); without it every bundle is refused. */
-  bundleKey?: BundleKey;
-  /** Sent as `Authorization: Bearer <token>` when fetching `bundleUrl`. */
-  bundleToken?: string;
-  /** How `bundleUrl` is reached (the egress proxy rules); undici's default when absent. */
-  dispatcher?: Dispatcher;
-  debounceMs?: number;
-  coverageThreshold?: number;
-  /** Recorded calls for dry runs, newest last: the composition root hands in the audit log's. */
-  records: () => AsyncIterable<AuditRecord>;
-  recordContext?: RecordContext;
-  /** Wall-clock budget of one impact preview (policy.previewBudgetMs). */
-  previewBudgetMs?: number;
-  /** Staged candidates kept (policy.maxCandidates), their age (policy.candidateTtlMs) and bytes (policy.stagingBytes). */
-  maxCandidates?: number;
-  candidateTtlMs?: number;
-  stagingBytes?: number;
-  /**
-   * Several processes share this data directory (server.workers): true in all but one (false there; unset
-   * in a single process), which alone watches
-   * the directory, polls the bundle and prunes. A follower starts on the revision last active in history
-   * and then serves what `follow` is told; activations made through its own API are its own as anywhere.
-   */
-  follower?: boolean;
-  /** Called after this store made a revision active (not one it was told to follow), to tell the others. */
-  onActivated?: (revision: string) => void;
-}
-
-export interface ActivationResult {
-  ok: boolean;
-  revision: string;
-  steps?: BuildReport['steps'];
-  error?: string;
-}
-
-export interface ValidationReport extends BuildReport {
-  /** What failed, at file and line, in words. */
-  findings: Finding[];
-}
-
-export interface StagePayload {
-  /** Path (relative, POSIX, .rego or .json) → content. */
-  files: Record<string, string>;
-  /** Start from the active revision's sources and overlay `files` (default true). */
-  base?: 'active' | 'empty';
-}
 
 const HISTORY_LIMIT = 100;
 /** Calls a dry run replays when the caller names no number. */
@@ -136,16 +32,6 @@ export const DRY_RUN_DEFAULT_LAST = 10_000;
 export const PREVIEW_BUDGET_DEFAULT_MS = 30_000;
 /** Expired candidates are also dropped this often when nothing is staged. */
 const PRUNE_INTERVAL_MS = 3600_000;
-
-export class PolicyRefusedError extends Error {
-  constructor(
-    readonly step: string,
-    message: string,
-    readonly steps?: BuildReport['steps'],
-  ) {
-    super(message);
-  }
-}
 
 export class PolicyStore implements PolicyDecider {
   #engine!: PolicyEngine;
@@ -185,7 +71,7 @@ export class PolicyStore implements PolicyDecider {
     await mkdir(store.#revisions, { recursive: true });
     await rm(join(store.#root, 'tmp'), { recursive: true, force: true });
     store.#history = await store.#readHistory();
-    store.#dirSeen = await store.#readDirSeen();
+    store.#dirSeen = await readDirSeen(store.#root);
     if (opts.follower) {
       const followed = await store.follow();
       if (!followed.ok) throw new PolicyRefusedError('restored', `the revision to follow could not be served: ${followed.error}`);
@@ -553,17 +439,9 @@ export class PolicyStore implements PolicyDecider {
     await this.#o.changes.recordSystem(actor, input);
   }
 
-  async #readDirSeen(): Promise<DirState | null> {
-    try {
-      return JSON.parse(await readFile(join(this.#root, 'dir-files.json'), 'utf8')) as DirState;
-    } catch {
-      return null;
-    }
-  }
-
   async #writeDirSeen(state: DirState): Promise<void> {
     this.#dirSeen = state;
-    await writeFile(join(this.#root, 'dir-files.json'), JSON.stringify(state));
+    await writeDirSeen(this.#root, state);
   }
 
   async #buildRevision(dir: string, sources: SourceFile[], source: RevisionSource): Promise<{ steps: BuildReport['steps'] }> {
@@ -671,53 +549,6 @@ export class PolicyStore implements PolicyDecider {
   }
 }
 
-/** The policies directory at one reading: its revision and each source file's SHA-256 (tests included). */
-interface DirState {
-  revision: string;
-  files: Record<string, string>;
-}
-
-function dirState(sources: readonly SourceFile[]): DirState {
-  return { revision: revisionOf(sources), files: Object.fromEntries(sources.map((f) => [f.path, createHash('sha256').update(f.content).digest('hex')])) };
-}
-
-function changedFiles(a: Record<string, string>, b: Record<string, string>): string[] {
-  return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((p) => a[p] !== b[p]).sort();
-}
-
-/** A `policy.reload` change: before/after name the serving revision, the directory's, and the digests of the files that changed (null: absent). */
-function dirChange(seen: DirState, now: DirState, before: string | null, after: string | null, outcome: 'done' | 'refused', error: string | null): ChangeInput {
-  const changed = changedFiles(seen.files, now.files);
-  const pick = (s: DirState) => Object.fromEntries(changed.map((p) => [p, s.files[p] ?? null]));
-  return {
-    action: 'policy.reload',
-    target: now.revision,
-    before: JSON.stringify({ revision: before, dir_revision: seen.revision, files: pick(seen) }),
-    after: JSON.stringify({ revision: after, dir_revision: now.revision, files: pick(now) }),
-    reason: 'policies directory edited outside the control plane',
-    outcome,
-    error,
-  };
-}
-
 export function createPolicyStore(opts: PolicyStoreOptions): Promise<PolicyStore> {
   return PolicyStore.create(opts);
-}
-
-/** Longest file name a candidate may carry: per path segment (most filesystems' NAME_MAX) and in all. */
-export const MAX_FILE_SEGMENT = 255;
-export const MAX_FILE_PATH = 1024;
-
-/** A bad or over-long name is refused (422) here, for every caller, never left to the filesystem (500). */
-function checkedPath(path: string): string {
-  const tooLong = Buffer.byteLength(path) > MAX_FILE_PATH || path.split('/').some((seg) => Buffer.byteLength(seg) > MAX_FILE_SEGMENT);
-  if (tooLong) throw new PolicyRefusedError('stage', `file path ${JSON.stringify(path.slice(0, 64))}… is too long (at most ${MAX_FILE_SEGMENT} bytes a segment, ${MAX_FILE_PATH} in all)`);
-  const ok = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*(\/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*$/.test(path) && !path.split('/').includes('..') && isSourceFile(path);
-  if (!ok) throw new PolicyRefusedError('stage', `file path ${JSON.stringify(path)} must be relative, without '..', ending in .rego or .json`);
-  return path;
-}
-
-function checkedId(id: string): string {
-  if (!/^[0-9a-zA-Z_.-]{1,64}$/.test(id) || /^\.+$/.test(id)) throw new PolicyRefusedError('stage', `invalid revision id ${JSON.stringify(id)}`);
-  return id;
 }

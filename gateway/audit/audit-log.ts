@@ -1,9 +1,26 @@
 // What every audit backend offers beyond the pipeline's AuditSink: size, checkpoints, proofs,
 // reads, queries and content lookup.
+import type { Dispatcher } from 'undici';
 import type { AuditSink } from '../core/contracts.js';
+import type { Config } from '../config/types.js';
+import type { CheckpointSigner } from '../signing/checkpoint-signer.js';
 import type { SignedCheckpoint } from '../tlog/checkpoint.js';
 import type { RecordFilter } from './filter.js';
 import type { LogEntry } from '../tlog/leaf.js';
+
+/** What opening the configured backend takes (open-audit-log.ts; the file backend takes the same). */
+export interface AuditLogOptions {
+  dataDir: string;
+  audit: Config['audit'];
+  /** Signs checkpoints and export manifests. */
+  keys: CheckpointSigner;
+  /** Open without writing (file backend) or without standing for sequencer (PostgreSQL): exports beside running gateways. */
+  readOnly?: boolean;
+  /** Failures of background checkpoints, syncs and sequencing. */
+  onError?: (err: Error) => void;
+  /** How witnesses are reached (the egress proxy rules); undici's default when absent. */
+  dispatcher?: Dispatcher;
+}
 
 export interface InclusionProof {
   seq: number;

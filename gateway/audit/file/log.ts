@@ -1,12 +1,9 @@
 // The embedded audit log: segment files + stored tree + content files under <data-dir>/audit, with
 // group commit. append() writes a whole batch with one write syscall and resolves once it is done
 // (the bytes are in the OS: they survive kill -9); `durable` settles after the batch's fsync.
-import type { Dispatcher } from 'undici';
 import { mkdirSync } from 'node:fs';
-import type { Config } from '../../config/types.js';
 import type { AuditRecord, CallContent } from '../../core/contracts.js';
-import type { CheckpointSigner } from '../../signing/checkpoint-signer.js';
-import type { AuditLog, ConsistencyProof, InclusionProof, StoredEntry } from '../audit-log.js';
+import type { AuditLog, AuditLogOptions, ConsistencyProof, InclusionProof, StoredEntry } from '../audit-log.js';
 import { signCheckpoint, verifierKey, type SignedCheckpoint } from '../../tlog/checkpoint.js';
 import { appendCheckpoint, readCheckpoints, writeVerifierKey } from './checkpoint-store.js';
 import { ContentStore } from './content-store.js';
@@ -21,19 +18,6 @@ import { acquireWriterLock } from './writer-lock.js';
 import { auditDir, contentDir, segmentsDir, treeDir } from './layout.js';
 import { contentStage, recordWithDigests } from '../record-content.js';
 import { BatchQueue } from '../../core/batch-queue.js';
-
-export interface FileAuditLogOptions {
-  dataDir: string;
-  audit: Config['audit'];
-  /** Signs checkpoints and export manifests. */
-  keys: CheckpointSigner;
-  /** Opens without writing anything (CLI export and inspection beside a running gateway). */
-  readOnly?: boolean;
-  /** Where failures of background checkpoints and syncs are reported. */
-  onError?: (err: Error) => void;
-  /** How witnesses are reached (the egress proxy rules); undici's default when absent. */
-  dispatcher?: Dispatcher;
-}
 
 type Appended = { seq: number; durable: Promise<void> };
 
@@ -59,7 +43,7 @@ export class FileAuditLog implements AuditLog {
   readonly origin: string;
   readonly verifierKey: string;
   readonly #dir: string;
-  readonly #opts: FileAuditLogOptions;
+  readonly #opts: AuditLogOptions;
   readonly #segments: SegmentStore;
   readonly #tree: TreeStore;
   readonly #content: ContentStore;
@@ -77,7 +61,7 @@ export class FileAuditLog implements AuditLog {
   #release: () => void = () => undefined;
   readonly #witnesses: WitnessClient | null;
 
-  private constructor(opts: FileAuditLogOptions, parts: { dir: string; segments: SegmentStore; tree: TreeStore; frontier: Frontier; latest: SignedCheckpoint | null; vkey: string }) {
+  private constructor(opts: AuditLogOptions, parts: { dir: string; segments: SegmentStore; tree: TreeStore; frontier: Frontier; latest: SignedCheckpoint | null; vkey: string }) {
     this.#opts = opts;
     this.origin = opts.audit.origin;
     this.verifierKey = parts.vkey;
@@ -90,7 +74,7 @@ export class FileAuditLog implements AuditLog {
     this.#witnesses = opts.audit.witnesses?.length ? new WitnessClient(opts.audit.witnesses, opts.dispatcher) : null;
   }
 
-  static async open(opts: FileAuditLogOptions): Promise<FileAuditLog> {
+  static async open(opts: AuditLogOptions): Promise<FileAuditLog> {
     const dir = auditDir(opts.dataDir);
     const readOnly = opts.readOnly ?? false;
     const vkey = verifierKey(opts.audit.origin, opts.keys.publicKeyRaw);
@@ -108,7 +92,7 @@ export class FileAuditLog implements AuditLog {
     }
   }
 
-  static async #open(opts: FileAuditLogOptions, dir: string, vkey: string, release: () => void): Promise<FileAuditLog> {
+  static async #open(opts: AuditLogOptions, dir: string, vkey: string, release: () => void): Promise<FileAuditLog> {
     const readOnly = opts.readOnly ?? false;
     const latest = readCheckpoints(dir, vkey).at(-1) ?? null;
     const tree = new TreeStore(treeDir(dir), readOnly);

@@ -11,7 +11,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { randomBytes } from 'node:crypto';
 import { startDemoGateway, type DemoGateway } from './support/demo-gateway.js';
 import { startMockUpstream, type MockUpstream } from '../gateway/mock-upstream/index.js';
-import { SELECTOR } from './support/gateway-calls.js';
+import { SELECTOR, finalRecord } from './support/gateway-calls.js';
 import { until } from './support/until.js';
 import type { CallRecord } from '../gateway/core/contracts.js';
 
@@ -45,14 +45,6 @@ t.teardown(async () => {
 
 const sent = () => bedrock.received().at(-1)!;
 
-async function finalRecord(id: string): Promise<CallRecord> {
-  const fetchRecords = async () => {
-    const res = await fetch(`${gw.url}/admin/v1/audit/records?decision_id=${id}`, { headers: { authorization: `Bearer ${gw.adminToken}` } });
-    return ((await res.json()) as { records: { record: CallRecord }[] }).records.map((r) => r.record);
-  };
-  const records = await until(fetchRecords, (rs) => rs.some((r) => r.phase !== 'started'));
-  return records.find((r) => r.phase !== 'started')!;
-}
 
 t.test('OpenAI SDK on Bedrock: a tool call, its result, and the answer after it', async (t) => {
   const ask: OpenAI.ChatCompletionMessageParam = { role: 'user', content: 'Weather in Oslo? Use the tool.' };
@@ -66,7 +58,7 @@ t.test('OpenAI SDK on Bedrock: a tool call, its result, and the answer after it'
   t.match(r.choices[0].message.content, /get_weather/, 'the sentence before the call');
   t.equal(sent().url, `/model/${encodeURIComponent(UPSTREAM)}/converse`);
   t.same((sent().body as Record<string, unknown>).toolConfig, { tools: [{ toolSpec: { name: 'get_weather', description: 'The weather in a city', inputSchema: { json: schema } } }], toolChoice: { any: {} } });
-  const record = await finalRecord(response.headers.get('x-termsgate-decision-id')!);
+  const record = await finalRecord(gw, response.headers.get('x-termsgate-decision-id')!);
   t.match(record, { phase: 'completed', model: MODEL, provider: 'bedrock', status: 200, usage: { input_tokens: r.usage!.prompt_tokens, output_tokens: r.usage!.completion_tokens } });
 
   const after = await openai.chat.completions.create({ model: MODEL, tools, messages: [ask, r.choices[0].message, { role: 'tool', tool_call_id: call.id, content: 'Sunny, 21 °C' }] });
@@ -121,7 +113,7 @@ t.test('Anthropic SDK on Bedrock: tools both ways, streamed and not, and a base6
   t.ok(call && call.name === 'get_weather' && typeof (call.input as { city?: unknown }).city === 'string', 'a tool_use block with its input');
   t.notMatch(JSON.stringify(call.input), SELECTOR, 'no watermark in tool input');
   t.match(sent().body, { toolConfig: { tools: [{ toolSpec: { name: 'get_weather', inputSchema: { json: schema } } }], toolChoice: { any: {} } } });
-  const record = await finalRecord(response.headers.get('x-termsgate-decision-id')!);
+  const record = await finalRecord(gw, response.headers.get('x-termsgate-decision-id')!);
   t.match(record, { phase: 'completed', model: MODEL, provider: 'bedrock', status: 200, usage: { input_tokens: r.usage.input_tokens, output_tokens: r.usage.output_tokens } });
 
   const stream = anthropic.messages.stream({ model: MODEL, max_tokens: 300, tools: [weather], tool_choice: { type: 'any' }, messages: [ask] });

@@ -13,6 +13,7 @@ import { startDemoGateway, type DemoGateway } from './support/demo-gateway.js';
 import { startMockUpstream, type MockUpstream } from '../gateway/mock-upstream/index.js';
 import { packageRoot } from '../gateway/core/package-root.js';
 import type { CallRecord } from '../gateway/core/contracts.js';
+import { finalRecord } from './support/gateway-calls.js';
 import { until } from './support/until.js';
 
 const aws = { accessKeyId: 'AKIA' + randomBytes(8).toString('hex').toUpperCase(), secretAccessKey: 'canary-aws-secret-' + randomBytes(12).toString('hex'), region: 'eu-west-1' };
@@ -56,14 +57,6 @@ async function chat(gw: DemoGateway, model: string, purpose?: string) {
   return { status: res.status, text, id: res.headers.get('x-termsgate-decision-id')!, claims: token ? decodeJwt(token) : null };
 }
 
-async function finalRecord(gw: DemoGateway, id: string): Promise<CallRecord> {
-  const fetchRecords = async () => {
-    const res = await fetch(`${gw.url}/admin/v1/audit/records?decision_id=${id}`, { headers: { authorization: `Bearer ${gw.adminToken}` } });
-    return ((await res.json()) as { records: { record: CallRecord }[] }).records.map((r) => r.record);
-  };
-  const records = await until(fetchRecords, (rs) => rs.some((r) => r.phase !== 'started'));
-  return records.find((r) => r.phase !== 'started')!;
-}
 
 const rules = (r: CallRecord) => r.reasons.map((x) => x.rule).sort();
 

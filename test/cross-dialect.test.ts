@@ -7,7 +7,7 @@ import t from 'tap';
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
 import { startDemoGateway, type DemoGateway } from './support/demo-gateway.js';
-import { SELECTOR } from './support/gateway-calls.js';
+import { SELECTOR, finalRecord } from './support/gateway-calls.js';
 import { until } from './support/until.js';
 import type { CallRecord } from '../gateway/core/contracts.js';
 
@@ -25,14 +25,6 @@ t.before(async () => {
 });
 t.teardown(() => gw.close());
 
-async function finalRecord(id: string): Promise<CallRecord> {
-  const fetchRecords = async () => {
-    const res = await fetch(`${gw.url}/admin/v1/audit/records?decision_id=${id}`, { headers: { authorization: `Bearer ${gw.adminToken}` } });
-    return ((await res.json()) as { records: { record: CallRecord }[] }).records.map((r) => r.record);
-  };
-  const records = await until(fetchRecords, (rs) => rs.some((r) => r.phase !== 'started'));
-  return records.find((r) => r.phase !== 'started')!;
-}
 
 const textOf = (m: Anthropic.Message) => m.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
 
@@ -47,7 +39,7 @@ t.test('Anthropic SDK on an OpenAI model: system, text, usage, stop reason, wate
   const sent = gw.mock.received().at(-1)!;
   t.equal(sent.url, '/v1/chat/completions', 'the provider got a chat completion');
   t.match(sent.body, { model: 'gpt-4o-mini', max_completion_tokens: 300, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Explain how a lighthouse works.' }] });
-  const record = await finalRecord(response.headers.get('x-termsgate-decision-id')!);
+  const record = await finalRecord(gw, response.headers.get('x-termsgate-decision-id')!);
   t.match(record, { phase: 'completed', model: 'gpt-4o-mini', provider: 'openai', status: 200, usage: { input_tokens: data.usage.input_tokens, output_tokens: data.usage.output_tokens } });
 });
 
@@ -120,7 +112,7 @@ t.test("OpenAI SDK on Anthropic's native API: system, text, usage, finish reason
   t.equal(sent.url, '/v1/messages', "Anthropic's native Messages API");
   t.match(sent.body, { model: 'claude-3-5-haiku-latest', system: 'Be brief.', max_tokens: 4096, messages: [{ role: 'user', content: [{ type: 'text', text: 'Explain how a lighthouse works.' }] }] });
   t.equal(sent.headers['x-api-key'], gw.providerKey);
-  const record = await finalRecord(response.headers.get('x-termsgate-decision-id')!);
+  const record = await finalRecord(gw, response.headers.get('x-termsgate-decision-id')!);
   t.match(record, { phase: 'completed', model: 'claude-3-5-haiku-latest', provider: 'anthropic', status: 200, usage: { input_tokens: data.usage!.prompt_tokens, output_tokens: data.usage!.completion_tokens } });
 });
 
@@ -198,7 +190,7 @@ t.test('count_tokens: forwarded to an Anthropic provider (the count its answer w
   t.equal(data.input_tokens, answered.usage.input_tokens, 'the count the answer reports');
   t.equal(gw.mock.received().at(-2)!.url, '/v1/messages/count_tokens');
   t.equal(gw.mock.received().at(-2)!.headers['x-api-key'], gw.providerKey);
-  const record = await finalRecord(response.headers.get('x-termsgate-decision-id')!);
+  const record = await finalRecord(gw, response.headers.get('x-termsgate-decision-id')!);
   t.match(record, { phase: 'completed', model: 'claude-3-5-haiku-latest', provider: 'anthropic', status: 200 });
   const refused = await anthropic.messages.countTokens({ model: 'gpt-4o-mini', messages }).catch((e: unknown) => e);
   t.ok(refused instanceof Anthropic.BadRequestError, 'a 400 in the Anthropic shape');

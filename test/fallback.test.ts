@@ -8,6 +8,7 @@ import { decodeJwt } from 'jose';
 import { startDemoGateway, type DemoGateway } from './support/demo-gateway.js';
 import { startMockUpstream, type MockUpstream } from '../gateway/mock-upstream/index.js';
 import type { CallRecord } from '../gateway/core/contracts.js';
+import { finalRecord } from './support/gateway-calls.js';
 import { until } from './support/until.js';
 
 let gw: DemoGateway;
@@ -48,14 +49,6 @@ async function chat(model: string, opts: { purpose?: string; stream?: boolean; t
   return { status: res.status, text, id: res.headers.get('x-termsgate-decision-id')!, claims: token ? decodeJwt(token) : null };
 }
 
-async function finalRecord(id: string): Promise<CallRecord> {
-  const fetchRecords = async () => {
-    const res = await fetch(`${gw.url}/admin/v1/audit/records?decision_id=${id}`, { headers: { authorization: `Bearer ${gw.adminToken}` } });
-    return ((await res.json()) as { records: { record: CallRecord }[] }).records.map((r) => r.record);
-  };
-  const records = await until(fetchRecords, (rs) => rs.some((r) => r.phase !== 'started'));
-  return records.find((r) => r.phase !== 'started')!;
-}
 
 t.test('the primary answers 503: the fallback answers, and everything follows it', async (t) => {
   const before = down.received().length;
@@ -64,7 +57,7 @@ t.test('the primary answers 503: the fallback answers, and everything follows it
   t.equal(down.received().length - before, 2, 'the primary was tried and retried once');
   t.equal(gw.mock.received().at(-1)?.body && (gw.mock.received().at(-1)!.body as { model: string }).model, 'gpt-4o-mini', 'the fallback provider got the call with its own model');
   t.match(res.claims, { licence: 'openai-services-agreement', trainable: false, decision_id: res.id }, 'the provenance token names the licence that answered');
-  const record = await finalRecord(res.id);
+  const record = await finalRecord(gw, res.id);
   t.match(record, { phase: 'completed', model: 'gpt-4o-mini', provider: 'openai', licence: 'openai-services-agreement', trainable: false, status: 200 });
   t.same(
     record.attempts?.map((a) => [a.model, a.decision, a.trainable, a.status]),
@@ -81,7 +74,7 @@ t.test('a training-data call skips the fallbacks whose terms forbid training', a
   const res = await chat('qwen-for-training', { purpose: 'training-data' });
   t.equal(res.status, 200);
   t.match(res.claims, { licence: 'llama-3.1-8b-instruct', trainable: true });
-  const record = await finalRecord(res.id);
+  const record = await finalRecord(gw, res.id);
   t.match(record, { model: 'llama-3.1-8b-instruct', licence: 'llama-3.1-8b-instruct', trainable: true, purpose: 'training-data' });
   const attempts = record.attempts!;
   t.same(attempts.map((a) => [a.model, a.decision, a.status]), [
@@ -102,7 +95,7 @@ t.test('a fallback whose provider has no endpoint for the caller is skipped', as
     body: JSON.stringify({ model: 'claude-down', max_tokens: 64, messages: [{ role: 'user', content: 'hello' }] }),
   });
   t.equal(res.status, 200);
-  const record = await finalRecord(res.headers.get('x-termsgate-decision-id')!);
+  const record = await finalRecord(gw, res.headers.get('x-termsgate-decision-id')!);
   t.same(record.attempts?.map((a) => [a.model, a.decision, a.rules]), [
     ['claude-down', 'allow', []],
     ['gemini-2.0-flash', 'deny', ['termsgate.fallback_endpoint']],
@@ -113,7 +106,7 @@ t.test('a fallback whose provider has no endpoint for the caller is skipped', as
 t.test('no fallback admitted: the caller gets the primary failure, and the record lists the denials', async (t) => {
   const res = await chat('qwen-primary', { purpose: 'training-data' });
   t.equal(res.status, 503);
-  const record = await finalRecord(res.id);
+  const record = await finalRecord(gw, res.id);
   t.match(record, { phase: 'failed', model: 'qwen-primary', status: 503 });
   t.same(record.attempts?.map((a) => [a.model, a.decision]), [
     ['qwen-primary', 'allow'],
@@ -125,7 +118,7 @@ t.test('no fallback admitted: the caller gets the primary failure, and the recor
 t.test('retries honour retry-after and then succeed on the same provider', async (t) => {
   const res = await chat('qwen-flaky');
   t.equal(res.status, 200);
-  const record = await finalRecord(res.id);
+  const record = await finalRecord(gw, res.id);
   t.same(record.attempts?.map((a) => a.status), [503, 503, 200]);
   // The mock provider asks for retry-after: 1 with every 503.
   t.ok(record.attempts!.slice(1).every((a) => a.waited_ms >= 1000), 'each retry waited at least what retry-after asked');
@@ -137,7 +130,7 @@ t.test('a 4xx is neither retried nor a reason to fall back', async (t) => {
   const res = await chat('gpt-4o-mini', { text: 'mock:status=400' });
   t.equal(res.status, 400);
   t.equal(gw.mock.received().length - before, 1);
-  const record = await finalRecord(res.id);
+  const record = await finalRecord(gw, res.id);
   t.notOk(record.attempts, 'one attempt: no list');
 });
 
@@ -146,7 +139,7 @@ t.test('nothing is retried once the first byte reached the caller', async (t) =>
   const res = await chat('gpt-4o-mini', { stream: true, text: 'mock:reset-after=2' });
   t.equal(res.status, 200, 'the stream had started');
   t.equal(gw.mock.received().length - before, 1, 'one provider call, no retry');
-  const record = await finalRecord(res.id);
+  const record = await finalRecord(gw, res.id);
   t.equal(record.phase, 'failed');
 });
 
@@ -155,6 +148,6 @@ t.test('a connection reset before the answer is retried', async (t) => {
   const res = await chat('gpt-4o-mini', { text: 'mock:reset' });
   t.equal(res.status, 502);
   t.equal(gw.mock.received().length - before, 3, 'the first attempt and two retries');
-  const record = await finalRecord(res.id);
+  const record = await finalRecord(gw, res.id);
   t.same(record.attempts?.map((a) => a.status), [502, 502, 502]);
 });

@@ -7,7 +7,7 @@ import OpenAI from 'openai';
 import { startDemoGateway, type DemoGateway } from './support/demo-gateway.js';
 import type { CallRecord } from '../gateway/core/contracts.js';
 import { until } from './support/until.js';
-import { collectChatStream } from './support/gateway-calls.js';
+import { collectChatStream, finalRecord } from './support/gateway-calls.js';
 
 let gw: DemoGateway;
 let client: OpenAI;
@@ -21,13 +21,6 @@ t.teardown(() => gw.close());
 
 const lastGemini = () => gw.mock.received().findLast((r) => r.url.startsWith('/v1beta/'))!;
 
-async function finalRecord(id: string): Promise<CallRecord> {
-  const get = async () => {
-    const res = await fetch(`${gw.url}/admin/v1/audit/records?decision_id=${id}`, { headers: { authorization: `Bearer ${gw.adminToken}` } });
-    return ((await res.json()) as { records: { record: CallRecord }[] }).records.map((r) => r.record);
-  };
-  return (await until(get, (rs) => rs.some((r) => r.phase !== 'started'))).find((r) => r.phase !== 'started')!;
-}
 
 t.test('chat completion, not streamed', async (t) => {
   const { data, response } = await client.chat.completions
@@ -46,7 +39,7 @@ t.test('chat completion, not streamed', async (t) => {
     contents: [{ role: 'user', parts: [{ text: 'Tell me about the harvest.' }] }],
     generationConfig: { maxOutputTokens: 200, temperature: 0.2, stopSequences: ['###'] },
   });
-  const record = await finalRecord(response.headers.get('x-termsgate-decision-id')!);
+  const record = await finalRecord(gw, response.headers.get('x-termsgate-decision-id')!);
   t.match(record, { phase: 'completed', provider: 'google', licence: 'gemini-api-additional-terms', usage: { input_tokens: data.usage!.prompt_tokens, output_tokens: data.usage!.completion_tokens } });
 });
 

@@ -6,7 +6,7 @@
 import t from 'tap';
 import Anthropic from '@anthropic-ai/sdk';
 import { startDemoGateway, type DemoGateway } from './support/demo-gateway.js';
-import { SELECTOR } from './support/gateway-calls.js';
+import { SELECTOR, finalRecord } from './support/gateway-calls.js';
 import { until } from './support/until.js';
 import type { CallRecord } from '../gateway/core/contracts.js';
 
@@ -25,14 +25,6 @@ t.before(async () => {
 });
 t.teardown(() => gw.close());
 
-async function finalRecord(id: string): Promise<CallRecord> {
-  const fetchRecords = async () => {
-    const res = await fetch(`${gw.url}/admin/v1/audit/records?decision_id=${id}`, { headers: { authorization: `Bearer ${gw.adminToken}` } });
-    return ((await res.json()) as { records: { record: CallRecord }[] }).records.map((r) => r.record);
-  };
-  const records = await until(fetchRecords, (rs) => rs.some((r) => r.phase !== 'started'));
-  return records.find((r) => r.phase !== 'started')!;
-}
 
 const cells = [
   { kind: 'openai-compatible', model: 'mistral-small-latest', provider: 'mistral', url: '/v1/chat/completions', maxField: 'max_tokens', upstreamModel: 'mistral-small-latest' },
@@ -53,7 +45,7 @@ for (const cell of cells) {
     t.match(sent.body, { [cell.maxField]: 300, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Explain how a lighthouse works.' }] });
     if (cell.upstreamModel) t.equal((sent.body as { model: string }).model, cell.upstreamModel);
     if (cell.kind === 'azure-openai') t.equal(sent.headers['api-key'], gw.providerKey, "Azure's api-key header");
-    const record = await finalRecord(response.headers.get('x-termsgate-decision-id')!);
+    const record = await finalRecord(gw, response.headers.get('x-termsgate-decision-id')!);
     t.match(record, { phase: 'completed', model: cell.model, provider: cell.provider, status: 200, usage: { input_tokens: data.usage.input_tokens, output_tokens: data.usage.output_tokens } });
   });
 

@@ -1,7 +1,9 @@
 // What an end-to-end test sends a running gateway as a developer, the training runner or an admin would:
 // one place, so every test reads answers, the feed and the audit log the same way.
 import type OpenAI from 'openai';
+import type { CallRecord } from '../../gateway/core/contracts.js';
 import type { DemoGateway } from './demo-gateway.js';
+import { until } from './until.js';
 
 /** The watermark's variation selectors. */
 export const SELECTOR = /[\uFE00-\uFE0F]|\uDB40[\uDD00-\uDDEF]/g;
@@ -52,4 +54,13 @@ export async function collectChatStream(stream: AsyncIterable<OpenAI.ChatComplet
     usage = chunk.usage ?? usage;
   }
   return { text, finish, usage };
+}
+
+/** A call's final record (anything after `started`) from the audit log, polled until it is there. */
+export async function finalRecord(gw: Pick<DemoGateway, 'url' | 'adminToken'>, id: string): Promise<CallRecord> {
+  const records = async () => {
+    const res = await fetch(`${gw.url}/admin/v1/audit/records?decision_id=${id}`, { headers: { authorization: `Bearer ${gw.adminToken}` } });
+    return ((await res.json()) as { records: { record: CallRecord }[] }).records.map((r) => r.record);
+  };
+  return (await until(records, (rs) => rs.some((r) => r.phase !== 'started'))).find((r) => r.phase !== 'started')!;
 }

@@ -1,4 +1,4 @@
-// The request path of SPEC.md, one call at a time:
+// The request path, one call at a time:
 //   authenticate → classify → policy: admit? → upstream → response transform → record → trainable? → feed
 // Each stage is a dependency with a narrow interface; this module only sequences them and turns
 // their outcomes into responses and audit records.

@@ -1,0 +1,98 @@
+// A replica's side of the fleet's meaning rows (meaning-rows.ts): every `followMs`, and at once after
+// its own insert, it copies the rows it has not seen into its local log and graph, a page at a time
+// (the database round trip between pages hands the event loop back). The number of the last row it
+// holds is saved beside the log, so a restart resumes there. A replica's own outputs reach its graph
+// only through the rows too, so none is added twice.
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { decodeOutput, type SemanticOutput } from './semantic-record.js';
+import type { MeaningRows } from './meaning-rows.js';
+
+const PAGE = 200;
+
+export interface FollowTarget {
+  /** Adds the outputs to the graph and appends their frames (`bytes`) to the local log. */
+  apply(outputs: SemanticOutput[], bytes: Buffer): Promise<void>;
+}
+
+export class MeaningFollower {
+  readonly #timer: NodeJS.Timeout;
+  #following: Promise<void> = Promise.resolve();
+  #seq: number;
+  #lastSuccess = Date.now();
+  #lastError: string | null = null;
+  readonly #staleMs: number;
+
+  private constructor(
+    readonly rows: MeaningRows,
+    readonly markPath: string,
+    readonly target: FollowTarget,
+    followMs: number,
+    seq: number,
+  ) {
+    this.#seq = seq;
+    // Several missed polls in a row, not one slow one, mean the replica no longer sees the fleet.
+    this.#staleMs = Math.max(5 * followMs, 5_000);
+    this.#timer = setInterval(() => void this.follow().catch(() => undefined), followMs).unref();
+  }
+
+  /** Resumes after the row the mark names, unless the table no longer holds that many (recreated): then from the start. */
+  static async start(rows: MeaningRows, markPath: string, target: FollowTarget, followMs: number): Promise<MeaningFollower> {
+    let seq = existsSync(markPath) ? (JSON.parse(readFileSync(markPath, 'utf8')) as { seq: number }).seq : 0;
+    const [last] = await rows.after(seq - 1, 1);
+    if (seq > 0 && last?.seq !== seq) seq = 0;
+    const follower = new MeaningFollower(rows, markPath, target, followMs, seq);
+    await follower.follow();
+    return follower;
+  }
+
+  /** The last row held locally. */
+  get seq(): number {
+    return this.#seq;
+  }
+
+  /** Why the fleet's rows are not being followed (no successful poll for several periods), or null. */
+  get stale(): string | null {
+    const since = Date.now() - this.#lastSuccess;
+    return since <= this.#staleMs ? null : `the fleet's meaning rows could not be followed for ${Math.round(since / 1000)} s (${this.#lastError ?? 'no answer'})`;
+  }
+
+  /** Copies the rows not seen yet; one run at a time. */
+  follow(): Promise<void> {
+    this.#following = this.#following.then(() => this.#catchUp());
+    return this.#following;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.#following.catch(() => undefined);
+    await this.rows.close();
+  }
+
+  async #catchUp(): Promise<void> {
+    try {
+      for (;;) {
+        const page = await this.rows.after(this.#seq, PAGE);
+        if (page.length === 0) break;
+        // Only intact frames go to the log: a corrupt one there would end its readable prefix.
+        const intact = page.flatMap((r) => {
+          const decoded = decodeOutput(r.output, 0);
+          return decoded ? [{ output: decoded.output, frame: r.output.subarray(0, decoded.next) }] : [];
+        });
+        await this.target.apply(
+          intact.map((r) => r.output),
+          Buffer.concat(intact.map((r) => r.frame)),
+        );
+        this.#seq = page[page.length - 1].seq;
+        // After the append: a crash in between re-adds the page on restart (a second copy, never a miss).
+        writeFileSync(`${this.markPath}.tmp`, JSON.stringify({ seq: this.#seq }));
+        renameSync(`${this.markPath}.tmp`, this.markPath);
+        if (page.length < PAGE) break;
+      }
+      this.#lastSuccess = Date.now();
+      this.#lastError = null;
+    } catch (err) {
+      this.#lastError = (err as Error).message;
+      throw err;
+    }
+  }
+}

@@ -1,6 +1,5 @@
 // A replica's side of the fleet's meaning rows (meaning-rows.ts): every `followMs`, and at once after
-// its own insert, it copies the rows it has not seen into its local log and graph, a page at a time
-// (the database round trip between pages hands the event loop back). The number of the last row it
+// its own insert, it copies the rows it has not seen into its local log and graph, a page at a time. The number of the last row it
 // holds is saved beside the log, so a restart resumes there. A replica's own outputs reach its graph
 // only through the rows too, so none is added twice.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -8,6 +7,7 @@ import { decodeOutput, type SemanticOutput } from './semantic-record.js';
 import type { MeaningRows } from './meaning-rows.js';
 
 const PAGE = 200;
+const SLICE = 16;
 
 export interface FollowTarget {
   /** Adds the outputs to the graph and appends their frames (`bytes`) to the local log. */
@@ -78,10 +78,15 @@ export class MeaningFollower {
           const decoded = decodeOutput(r.output, 0);
           return decoded ? [{ output: decoded.output, frame: r.output.subarray(0, decoded.next) }] : [];
         });
-        await this.target.apply(
-          intact.map((r) => r.output),
-          Buffer.concat(intact.map((r) => r.frame)),
-        );
+        // A slice at a time: adding to the graph is synchronous (about a millisecond a window), and the
+        // log append between slices hands the event loop back, as the gateway's own batches of 16 do.
+        for (let i = 0; i < intact.length; i += SLICE) {
+          const slice = intact.slice(i, i + SLICE);
+          await this.target.apply(
+            slice.map((r) => r.output),
+            Buffer.concat(slice.map((r) => r.frame)),
+          );
+        }
         this.#seq = page[page.length - 1].seq;
         // After the append: a crash in between re-adds the page on restart (a second copy, never a miss).
         writeFileSync(`${this.markPath}.tmp`, JSON.stringify({ seq: this.#seq }));

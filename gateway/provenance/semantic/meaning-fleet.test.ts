@@ -49,6 +49,22 @@ t.test('an output indexed on one replica is traced by meaning on another, surviv
   b = await replica(dirB);
   t.equal(b.size.outputs, 1, 'not re-added after a restart');
   t.match((await b.spans(paraphrase(restricted)))[0], { decision_id: 'd-on-a' });
+
+  // The table emptied (recreated) while B was down: B follows it from the start, so new rows are not skipped as seen.
+  await b.close();
+  await admin.query(`TRUNCATE ${schema}.provenance_meaning`);
+  b = await replica(dirB);
+  a.remember({ decisionId: 'd-after-reset', text: unrelated, licence: 'openai-terms', trainable: false });
+  await a.flush();
+  t.match((await until(() => b.spans(unrelated), (s: SemanticSpan[]) => s.length > 0))[0], { decision_id: 'd-after-reset' });
+
+  // A row that is not an intact record stops following: admission refuses rather than skip an output.
+  await admin.query(`INSERT INTO ${schema}.provenance_meaning (seq, output) VALUES (1000, '\\x00010203')`);
+  const refused = await until(
+    () => b.spans(unrelated).then(() => null, (err: Error) => err.message),
+    (m) => m !== null,
+  );
+  t.match(refused, /row 1000 of provenance_meaning is not an intact meaning record/);
   await Promise.all([a.close(), b.close()]);
 });
 

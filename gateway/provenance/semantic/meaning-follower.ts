@@ -73,10 +73,12 @@ export class MeaningFollower {
       for (;;) {
         const page = await this.rows.after(this.#seq, PAGE);
         if (page.length === 0) break;
-        // Only intact frames go to the log: a corrupt one there would end its readable prefix.
-        const intact = page.flatMap((r) => {
+        // A row that is not an intact record stops following (fail closed: skipped, its output would pass
+        // unseen), and never reaches the log, where it would end the readable prefix.
+        const intact = page.map((r) => {
           const decoded = decodeOutput(r.output, 0);
-          return decoded ? [{ output: decoded.output, frame: r.output.subarray(0, decoded.next) }] : [];
+          if (!decoded || decoded.next !== r.output.length) throw new Error(`row ${r.seq} of provenance_meaning is not an intact meaning record`);
+          return { output: decoded.output, frame: r.output };
         });
         // A slice at a time: adding to the graph is synchronous (about a millisecond a window), and the
         // log append between slices hands the event loop back, as the gateway's own batches of 16 do.

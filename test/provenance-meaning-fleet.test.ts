@@ -3,7 +3,8 @@
 // paraphrase and offered for training through replica B, is refused as traced by meaning to A's decision;
 // unrelated text is admitted on B. Needs the PostgreSQL of scripts/setup-services.sh (or TERMSGATE_TEST_PG).
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -14,7 +15,7 @@ import { startMockUpstream } from '../gateway/mock-upstream/index.js';
 import { paraphrase } from '../gateway/mock-upstream/paraphrase.js';
 import { stripInvisible } from '../gateway/provenance/watermark-reader.js';
 import { until } from './support/until.js';
-import { startGatewayProcess } from './support/gateway-process.js';
+import { cliMain, startGatewayProcess } from './support/gateway-process.js';
 
 const PG_URL = process.env.TERMSGATE_TEST_PG ?? 'postgres://termsgate:termsgate@127.0.0.1:54329/termsgate';
 const providerKey = 'sk-provider-' + randomBytes(8).toString('hex');
@@ -30,7 +31,7 @@ t.teardown(async () => {
 });
 const MEANING = /traced by meaning, similarity (0\.\d+|1)\)/;
 
-async function startReplica(t: Tap.Test): Promise<string> {
+async function startReplica(t: Tap.Test): Promise<{ url: string; dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'termsgate-meaning-fleet-'));
   const config = demoConfig({
     mockUrl: mock.url,
@@ -42,7 +43,7 @@ async function startReplica(t: Tap.Test): Promise<string> {
   });
   config.policy.dir = join(packageRoot, 'policies');
   config.provenanceIndex = { backend: 'postgres', postgresUrl: PG_URL, schema, followMs: 300 };
-  return startGatewayProcess(t, config, { TERMSGATE_MEANING_PROVIDER_KEY: providerKey });
+  return { url: await startGatewayProcess(t, config, { TERMSGATE_MEANING_PROVIDER_KEY: providerKey }), dataDir };
 }
 
 async function chat(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; id: string; body: Record<string, any> }> {
@@ -67,7 +68,7 @@ async function meaningOn(url: string, text: string): Promise<{ origin: string; d
 }
 
 t.test("a rewording of A's restricted answer is refused for training on B, traced by meaning to A's decision", async (t) => {
-  const [a, b] = await Promise.all([startReplica(t), startReplica(t)]);
+  const [{ url: a }, { url: b, dataDir: dirB }] = await Promise.all([startReplica(t), startReplica(t)]);
   const restricted = await chat(a, { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Describe the state of our schools.' }] });
   t.equal(restricted.status, 200, 'A served the restricted answer');
   const reworded = paraphrase(stripInvisible(restricted.body.choices[0].message.content as string));
@@ -82,4 +83,11 @@ t.test("a rewording of A's restricted answer is refused for training on B, trace
 
   const clean = await asTrainingData(b, 'The town council met on Tuesday to approve repairs to the harbour road. Members asked for a detailed budget before the spring, and the mayor thanked the volunteers who run the library on weekends.');
   t.equal(clean.status, 200, 'unrelated text is admitted on B');
+
+  // B's local log holds what it followed, so a scan of B's data directory traces the rewording to A too.
+  const file = join(dirB, 'scan.jsonl');
+  writeFileSync(file, JSON.stringify({ text: reworded }) + '\n');
+  const scan = spawnSync(process.execPath, [cliMain, 'provenance', 'scan', file, '--field', 'text', '--format', 'jsonl', '--data-dir', dirB], { encoding: 'utf8' });
+  const scanned = JSON.parse(scan.stdout.split('\n')[0]) as { spans: { origin: string; decision_id: string }[] };
+  t.ok(scanned.spans.some((s) => s.origin === 'semantic' && s.decision_id === restricted.id), "the scan CLI on B's data directory traces it by meaning to A's decision");
 });

@@ -73,12 +73,14 @@ export class MeaningFollower {
       for (;;) {
         const page = await this.rows.after(this.#seq, PAGE);
         if (page.length === 0) break;
-        // A row that is not an intact record stops following (fail closed: skipped, its output would pass
-        // unseen), and never reaches the log, where it would end the readable prefix.
-        const intact = page.map((r) => {
+        // A row that is not an intact record stops following after the rows before it (fail closed: skipped,
+        // its output would pass unseen), and never reaches the log, where it would end the readable prefix.
+        const intact: { seq: number; output: SemanticOutput; frame: Buffer }[] = [];
+        const broken = page.find((r) => {
           const decoded = decodeOutput(r.output, 0);
-          if (!decoded || decoded.next !== r.output.length) throw new Error(`row ${r.seq} of provenance_meaning is not an intact meaning record`);
-          return { output: decoded.output, frame: r.output };
+          if (!decoded || decoded.next !== r.output.length) return true;
+          intact.push({ seq: r.seq, output: decoded.output, frame: r.output });
+          return false;
         });
         // A slice at a time: adding to the graph is synchronous (about a millisecond a window), and the
         // log append between slices hands the event loop back, as the gateway's own batches of 16 do.
@@ -88,11 +90,12 @@ export class MeaningFollower {
             slice.map((r) => r.output),
             Buffer.concat(slice.map((r) => r.frame)),
           );
+          this.#seq = slice[slice.length - 1].seq;
+          // After the append: a crash in between re-adds the slice on restart (a second copy, never a miss).
+          writeFileSync(`${this.markPath}.tmp`, JSON.stringify({ seq: this.#seq }));
+          renameSync(`${this.markPath}.tmp`, this.markPath);
         }
-        this.#seq = page[page.length - 1].seq;
-        // After the append: a crash in between re-adds the page on restart (a second copy, never a miss).
-        writeFileSync(`${this.markPath}.tmp`, JSON.stringify({ seq: this.#seq }));
-        renameSync(`${this.markPath}.tmp`, this.markPath);
+        if (broken) throw new Error(`row ${broken.seq} of provenance_meaning is not an intact meaning record`);
         if (page.length < PAGE) break;
       }
       this.#lastSuccess = Date.now();

@@ -84,3 +84,23 @@ t.test('a replica that cannot follow the rows fails closed for admission', async
   t.notMatch(refused, /termsgate:termsgate/, 'no credentials in the reason');
   await c.close();
 });
+
+t.test('outputs the database would not take are kept and retried: admission refuses until they are written, then traces them', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'termsgate-meaning-d-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const ownSchema = `${schema}_retry`;
+  t.teardown(() => admin.query(`DROP SCHEMA IF EXISTS ${ownSchema} CASCADE`));
+  const d = await createSemanticProvenance({ dataDir: dir, modelDir: DEFAULT_MODEL_DIR, fleet: { url: PG_URL, schema: ownSchema, followMs: 100 } });
+  await admin.query(`REVOKE INSERT ON ${ownSchema}.provenance_meaning FROM termsgate`);
+  d.remember({ decisionId: 'd-retried', text: restricted, licence: 'openai-terms', trainable: false });
+  await d.flush();
+  await t.rejects(d.spans(unrelated), /1 restricted outputs could not yet be written to the fleet's meaning rows \(permission denied/);
+  await admin.query(`GRANT INSERT ON ${ownSchema}.provenance_meaning TO termsgate`);
+  const spans = await until(
+    () => d.spans(paraphrase(restricted)).catch(() => []),
+    (s: SemanticSpan[]) => s.length > 0,
+  );
+  t.match(spans[0], { decision_id: 'd-retried' }, 'written on a retry, followed back and traced');
+  t.equal(d.size.outputs, 1);
+  await d.close();
+});

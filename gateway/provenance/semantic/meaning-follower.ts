@@ -20,6 +20,8 @@ export class MeaningFollower {
   #seq: number;
   #lastSuccess = Date.now();
   #lastError: string | null = null;
+  /** This replica's outputs not yet in the table (the database was unreachable): retried before each follow. */
+  readonly #unsent: Buffer[] = [];
   readonly #staleMs: number;
 
   private constructor(
@@ -50,15 +52,30 @@ export class MeaningFollower {
     return this.#seq;
   }
 
-  /** Why the fleet's rows are not being followed (no successful poll for several periods), or null. */
+  get unsent(): number {
+    return this.#unsent.length;
+  }
+
+  /** Why the fleet's rows are not being followed (no successful poll for several periods) or not all written, or null. */
   get stale(): string | null {
+    if (this.#unsent.length > 0) return `${this.#unsent.length} restricted outputs could not yet be written to the fleet's meaning rows (${this.#lastError ?? 'no answer'})`;
     const since = Date.now() - this.#lastSuccess;
     return since <= this.#staleMs ? null : `the fleet's meaning rows could not be followed for ${Math.round(since / 1000)} s (${this.#lastError ?? 'no answer'})`;
   }
 
+  /** Inserts this replica's encoded outputs (kept to retry when the database fails), then follows. */
+  publish(outputs: Buffer[]): Promise<void> {
+    this.#unsent.push(...outputs);
+    return this.follow();
+  }
+
   /** Copies the rows not seen yet; one run at a time. */
   follow(): Promise<void> {
-    this.#following = this.#following.then(() => this.#catchUp());
+    // After a failed run too: a chain that stopped at its first error would never follow again.
+    this.#following = this.#following.then(
+      () => this.#catchUp(),
+      () => this.#catchUp(),
+    );
     return this.#following;
   }
 
@@ -70,6 +87,11 @@ export class MeaningFollower {
 
   async #catchUp(): Promise<void> {
     try {
+      while (this.#unsent.length > 0) {
+        const n = Math.min(this.#unsent.length, PAGE);
+        await this.rows.insert(this.#unsent.slice(0, n));
+        this.#unsent.splice(0, n);
+      }
       for (;;) {
         const page = await this.rows.after(this.#seq, PAGE);
         if (page.length === 0) break;

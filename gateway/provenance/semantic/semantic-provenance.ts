@@ -133,9 +133,9 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
         });
         const encoded = fresh.map(encodeOutput);
         if (follower) {
-          // Into the fleet's rows, then followed back like any replica's: local once the batch resolves.
-          await follower.rows.insert(encoded);
-          await follower.follow();
+          // Into the fleet's rows, then followed back like any replica's: local once the batch resolves. Not
+          // written (the database failed), they are kept and retried every followMs; admission refuses meanwhile.
+          await follower.publish(encoded).catch(onError);
         } else await apply(fresh, Buffer.concat(encoded));
         backlog -= batch.length;
       } catch (err) {
@@ -155,7 +155,7 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
     },
     remember(args) {
       if (args.trainable || unavailable !== null) return;
-      if (backlog >= maxBacklog) {
+      if (backlog + (follower?.unsent ?? 0) >= maxBacklog) {
         // Not indexed, so it could later pass unseen: fail closed rather than hold an unbounded queue.
         unavailable = `more than provenance.semantic.maxBacklog (${maxBacklog}) restricted outputs were waiting to be indexed by meaning, so one could not be; training admission refuses until the gateway restarts`;
         onError(new Error(unavailable));

@@ -1,7 +1,7 @@
 // A replica's side of the fleet's meaning rows (meaning-rows.ts): every `followMs`, and at once after
-// its own insert, it copies the rows it has not seen into its local log and graph, a page at a time. The number of the last row it
-// holds is saved beside the log, so a restart resumes there. A replica's own outputs reach its graph
-// only through the rows too, so none is added twice.
+// its own insert, it copies the rows it has not seen into its local log and graph, a page at a time.
+// The number of the last row it holds is saved beside the log, so a restart resumes there. A replica's
+// own outputs reach its graph only through the rows too, so none is added twice.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { decodeOutput, type SemanticOutput } from './semantic-record.js';
 import type { MeaningRows } from './meaning-rows.js';
@@ -45,11 +45,6 @@ export class MeaningFollower {
     const follower = new MeaningFollower(rows, markPath, target, followMs, seq);
     await follower.follow();
     return follower;
-  }
-
-  /** The last row held locally. */
-  get seq(): number {
-    return this.#seq;
   }
 
   get unsent(): number {

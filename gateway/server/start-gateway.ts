@@ -167,7 +167,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       process.on('message', follow);
       closers.push(async () => void process.off('message', follow));
     }
-    // A fleet shares one fingerprint index: an output served by one replica is traced on any other.
+    // A fleet shares one fingerprint index and one meaning index: an output served by one replica is traced on any other.
     const indexInPostgres = (config.provenanceIndex.backend ?? (config.audit.backend === 'postgres' ? 'postgres' : 'lmdb')) === 'postgres';
     const indexUrl = config.provenanceIndex.postgresUrl ?? config.audit.postgresUrl;
     if (indexInPostgres && !indexUrl) throw new Error('provenanceIndex.backend postgres needs provenanceIndex.postgresUrl (or audit.postgresUrl)');
@@ -181,7 +181,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
     closers.push(() => provenance.close());
     const semanticConfig = config.provenance.semantic;
     const semantic = semanticConfig.enabled
-      ? await createSemanticProvenance({ dataDir: config.dataDir, modelDir: semanticConfig.modelDir ?? DEFAULT_MODEL_DIR, threshold: semanticConfig.threshold, threads: semanticConfig.threads, lowPriority: semanticConfig.priority === 'low', waitMs: semanticConfig.waitMs, maxBacklog: semanticConfig.maxBacklog, maxRecordChars: semanticConfig.maxRecordChars, worker: slot ?? undefined, onError: (err) => logger.error({ err }, 'semantic provenance indexing failed') })
+      ? await createSemanticProvenance({ dataDir: config.dataDir, modelDir: semanticConfig.modelDir ?? DEFAULT_MODEL_DIR, threshold: semanticConfig.threshold, threads: semanticConfig.threads, lowPriority: semanticConfig.priority === 'low', waitMs: semanticConfig.waitMs, maxBacklog: semanticConfig.maxBacklog, maxRecordChars: semanticConfig.maxRecordChars, worker: slot ?? undefined, fleet: indexInPostgres ? { url: indexUrl!, schema: config.provenanceIndex.schema, followMs: config.provenanceIndex.followMs } : undefined, onError: (err) => logger.error({ err }, 'semantic provenance indexing failed') })
       : null;
     if (semantic) closers.push(() => semantic.close());
     if (semantic?.unavailable) logger.error(semantic.unavailable);

@@ -12,7 +12,9 @@ import { MODEL_FILE, TOKENIZER_FILE } from './embedder.js';
 import { EmbeddingThread } from './embedding-thread.js';
 import { SemanticIndex } from './semantic-index.js';
 import { readSemanticLog, SemanticLogWriter, semanticLogPath } from './semantic-log.js';
-import { encodeOutput } from './semantic-record.js';
+import { encodeOutput, type SemanticOutput } from './semantic-record.js';
+import { MeaningRows } from './meaning-rows.js';
+import { MeaningFollower } from './meaning-follower.js';
 import { ownWindows } from './public-windows.js';
 import { slidingWindows } from './windows.js';
 
@@ -75,6 +77,8 @@ export interface SemanticOptions {
   maxRecordChars?: number;
   /** The worker slot when several workers share the data directory: each keeps its own log and graph, never appending to another's. */
   worker?: number;
+  /** A fleet (provenanceIndex.backend postgres): outputs go to PostgreSQL rows, which every replica follows into its log and graph. */
+  fleet?: { url: string; schema: string; followMs: number };
   onError?: (err: unknown) => void;
 }
 
@@ -99,6 +103,13 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
   }
   let logBytes = validBytes;
   const writer = options.readOnly ? null : await SemanticLogWriter.open(logPath, validBytes, fileBytes);
+  /** Adds outputs to the graph and their frames to the log: a single node's own, or the rows a fleet replica follows. */
+  const apply = async (outputs: SemanticOutput[], bytes: Buffer) => {
+    for (const output of outputs) index.add(output);
+    if (bytes.length > 0) await writer?.append(bytes);
+    logBytes += bytes.length;
+  };
+  const follower = options.fleet && !options.readOnly ? await MeaningFollower.start(await MeaningRows.open(options.fleet.url, options.fleet.schema), `${logPath}.fleet-seq`, { apply }, options.fleet.followMs) : null;
   const thread = new EmbeddingThread({ modelDir: options.modelDir, threads: options.threads ?? 1, lowPriority: options.lowPriority ?? false });
 
   const waitMs = options.waitMs ?? 10_000;
@@ -115,17 +126,17 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
       try {
         const outputs = batch.map((args) => ({ text: args.text, licence: args.licence, licenceClass: args.licenceClass ?? null }));
         const indexed = await thread.index(outputs);
-        const encoded: Buffer[] = [];
+        const fresh: SemanticOutput[] = [];
         batch.forEach((args, i) => {
           // Nothing new: every window was indexed before under this licence (embed-worker.ts).
-          if (indexed[i].length === 0) return;
-          const output = { decisionId: args.decisionId, licence: outputs[i].licence, licenceClass: outputs[i].licenceClass, vectors: indexed[i] };
-          index.add(output);
-          encoded.push(encodeOutput(output));
+          if (indexed[i].length > 0) fresh.push({ decisionId: args.decisionId, licence: outputs[i].licence, licenceClass: outputs[i].licenceClass, vectors: indexed[i] });
         });
-        const bytes = Buffer.concat(encoded);
-        if (bytes.length > 0) await writer?.append(bytes);
-        logBytes += bytes.length;
+        const encoded = fresh.map(encodeOutput);
+        if (follower) {
+          // Into the fleet's rows, then followed back like any replica's: local once the batch resolves. Not
+          // written (the database failed), they are kept and retried every followMs; admission refuses meanwhile.
+          await follower.publish(encoded).catch(onError);
+        } else await apply(fresh, Buffer.concat(encoded));
         backlog -= batch.length;
       } catch (err) {
         // Fail closed: an output that could not be indexed could later pass unseen.
@@ -144,7 +155,7 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
     },
     remember(args) {
       if (args.trainable || unavailable !== null) return;
-      if (backlog >= maxBacklog) {
+      if (backlog + (follower?.unsent ?? 0) >= maxBacklog) {
         // Not indexed, so it could later pass unseen: fail closed rather than hold an unbounded queue.
         unavailable = `more than provenance.semantic.maxBacklog (${maxBacklog}) restricted outputs were waiting to be indexed by meaning, so one could not be; training admission refuses until the gateway restarts`;
         onError(new Error(unavailable));
@@ -163,6 +174,9 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
         throw new Error(`the meaning index is ${backlog} restricted outputs behind and did not catch up within provenance.semantic.waitMs (${waitMs} ms), so this record is not admitted for training`);
       }
       if (unavailable) throw new Error(unavailable);
+      // Fail closed: a replica that cannot see the fleet's rows would miss what the others served.
+      const stale = follower?.stale;
+      if (stale) throw new Error(`${stale}, so this record is not admitted for training`);
       if (index.windows === 0) return [];
       const windows = ownWindows(text, slidingWindows(text));
       if (windows.length === 0) return [];
@@ -182,6 +196,7 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
       stopped = true;
       await thread.close();
       await queue.flush();
+      await follower?.close();
       if (writer) {
         await writer.close();
         if (index.windows > 0) index.saveSnapshot(snapshot, logBytes);

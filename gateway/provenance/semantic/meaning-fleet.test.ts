@@ -1,0 +1,106 @@
+// Two replicas' meaning indexes sharing PostgreSQL rows. Needs the PostgreSQL of scripts/setup-services.sh (or TERMSGATE_TEST_PG).
+import t from 'tap';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { paraphrase } from '../../mock-upstream/paraphrase.js';
+import { createSemanticProvenance, DEFAULT_MODEL_DIR, type SemanticSpan } from './semantic-provenance.js';
+import { semanticLogPath } from './semantic-log.js';
+import { until } from '../../../test/support/until.js';
+
+const PG_URL = process.env.TERMSGATE_TEST_PG ?? 'postgres://termsgate:termsgate@127.0.0.1:54329/termsgate';
+const schema = `tg_meaning_${randomBytes(4).toString('hex')}`;
+const admin = new pg.Pool({ connectionString: PG_URL, max: 1 });
+t.teardown(async () => {
+  await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await admin.end();
+});
+
+const restricted =
+  'Lighthouses were built along dangerous coasts to warn ships away from rocks and shoals. Their keepers lived in isolation for months, trimming the wicks and polishing the great lenses every evening. ' +
+  'When storms came, a keeper might stay awake through the night to keep the light burning, knowing that sailors depended on it.';
+const unrelated = 'The committee approved the annual budget after a long debate about road repairs and school funding. Several members asked for a detailed report on spending before the next meeting in March.';
+
+function replica(dataDir: string, followMs = 100) {
+  return createSemanticProvenance({ dataDir, modelDir: DEFAULT_MODEL_DIR, fleet: { url: PG_URL, schema, followMs } });
+}
+
+t.test('an output indexed on one replica is traced by meaning on another, survives a restart once, and is never added twice', async (t) => {
+  const dirA = mkdtempSync(join(tmpdir(), 'termsgate-meaning-a-'));
+  const dirB = mkdtempSync(join(tmpdir(), 'termsgate-meaning-b-'));
+  t.teardown(() => [dirA, dirB].forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const a = await replica(dirA);
+  let b = await replica(dirB);
+  a.remember({ decisionId: 'd-on-a', text: restricted, licence: 'openai-terms', licenceClass: 'not-for-competing-models', trainable: false });
+  await a.flush();
+  t.equal(a.size.outputs, 1, 'the own output is local once its batch resolves, added once');
+  const { rows } = await admin.query<{ n: string }>(`SELECT count(*) AS n FROM ${schema}.provenance_meaning`);
+  t.equal(Number(rows[0].n), 1, 'one row per output');
+
+  const spans = await until(() => b.spans(paraphrase(restricted)), (s: SemanticSpan[]) => s.length > 0);
+  t.match(spans[0], { origin: 'semantic', decision_id: 'd-on-a', licence: 'openai-terms', licence_class: 'not-for-competing-models', restricted: true });
+  t.same(await b.spans(unrelated), [], 'unrelated text is not traced');
+  t.equal(JSON.parse(readFileSync(`${semanticLogPath(dirB)}.fleet-seq`, 'utf8')).seq, 1, 'the last row followed is recorded beside the log');
+
+  // Restarted: the log and the mark give the row back, and following resumes after it instead of adding it again.
+  await b.close();
+  b = await replica(dirB);
+  t.equal(b.size.outputs, 1, 'not re-added after a restart');
+  t.match((await b.spans(paraphrase(restricted)))[0], { decision_id: 'd-on-a' });
+
+  // The table emptied (recreated) while B was down: B follows it from the start, so new rows are not skipped as seen.
+  await b.close();
+  await admin.query(`TRUNCATE ${schema}.provenance_meaning`);
+  b = await replica(dirB);
+  a.remember({ decisionId: 'd-after-reset', text: unrelated, licence: 'openai-terms', trainable: false });
+  await a.flush();
+  t.match((await until(() => b.spans(unrelated), (s: SemanticSpan[]) => s.length > 0))[0], { decision_id: 'd-after-reset' });
+
+  // A row that is not an intact record stops following: admission refuses rather than skip an output.
+  await admin.query(`INSERT INTO ${schema}.provenance_meaning (seq, output) VALUES (1000, '\\x00010203')`);
+  const refused = await until(
+    () => b.spans(unrelated).then(() => null, (err: Error) => err.message),
+    (m) => m !== null,
+  );
+  t.match(refused, /row 1000 of provenance_meaning is not an intact meaning record/);
+  await Promise.all([a.close(), b.close()]);
+});
+
+t.test('a replica that cannot follow the rows fails closed for admission', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'termsgate-meaning-c-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const lostSchema = `${schema}_lost`;
+  const c = await createSemanticProvenance({ dataDir: dir, modelDir: DEFAULT_MODEL_DIR, fleet: { url: PG_URL, schema: lostSchema, followMs: 100 } });
+  c.remember({ decisionId: 'd-on-c', text: restricted, licence: 'openai-terms', trainable: false });
+  await c.flush();
+  await admin.query(`DROP SCHEMA ${lostSchema} CASCADE`);
+  const refused = await until(
+    () => c.spans(unrelated).then(() => null, (err: Error) => err.message),
+    (m) => m !== null,
+  );
+  t.match(refused, /meaning rows could not be followed .* not admitted for training/);
+  t.notMatch(refused, /termsgate:termsgate/, 'no credentials in the reason');
+  await c.close();
+});
+
+t.test('outputs the database would not take are kept and retried: admission refuses until they are written, then traces them', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'termsgate-meaning-d-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const ownSchema = `${schema}_retry`;
+  t.teardown(() => admin.query(`DROP SCHEMA IF EXISTS ${ownSchema} CASCADE`));
+  const d = await createSemanticProvenance({ dataDir: dir, modelDir: DEFAULT_MODEL_DIR, fleet: { url: PG_URL, schema: ownSchema, followMs: 100 } });
+  await admin.query(`REVOKE INSERT ON ${ownSchema}.provenance_meaning FROM termsgate`);
+  d.remember({ decisionId: 'd-retried', text: restricted, licence: 'openai-terms', trainable: false });
+  await d.flush();
+  await t.rejects(d.spans(unrelated), /1 restricted outputs could not yet be written to the fleet's meaning rows \(permission denied/);
+  await admin.query(`GRANT INSERT ON ${ownSchema}.provenance_meaning TO termsgate`);
+  const spans = await until(
+    () => d.spans(paraphrase(restricted)).catch(() => []),
+    (s: SemanticSpan[]) => s.length > 0,
+  );
+  t.match(spans[0], { decision_id: 'd-retried' }, 'written on a retry, followed back and traced');
+  t.equal(d.size.outputs, 1);
+  await d.close();
+});

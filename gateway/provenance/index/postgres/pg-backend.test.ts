@@ -59,3 +59,21 @@ t.test('an output one replica writes is listed by the other once followed; reten
   t.equal(c.size, 1, 'a new replica follows the rows from the start');
   t.same(c.index.loose.docsWith(13, out), [2]);
 });
+
+t.test('a follow that fails (the table out of reach for a moment) does not stop the next ones', async (t) => {
+  const a = await replica(t);
+  const dir = mkdtempSync(join(tmpdir(), 'fp-pg-'));
+  // Followed only when asked, so the failure is the one this test makes.
+  const b = await openPgIndexBackend({ url: PG_URL, schema, path: dir, followMs: 3_600_000 });
+  t.teardown(async () => {
+    await b.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const before = b.count();
+  await admin.query(`ALTER TABLE ${schema}.provenance_outputs RENAME TO provenance_outputs_away`);
+  await t.rejects(b.follow(), 'the follow while the rows are out of reach fails');
+  await admin.query(`ALTER TABLE ${schema}.provenance_outputs_away RENAME TO provenance_outputs`);
+  await a.add(output([21, 22], Date.now()));
+  await b.follow();
+  t.equal(b.count(), before + 1, 'the next follow copies the rows written since');
+});

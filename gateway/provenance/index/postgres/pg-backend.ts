@@ -100,8 +100,13 @@ export class PgIndexBackend implements IndexBackend {
 
   /** Copies the rows this replica has not seen into its LMDB, and applies a newer retention cutoff; one run at a time. */
   follow(): Promise<void> {
-    this.#following = this.#following.then(() => this.#catchUp());
-    return this.#following;
+    // After a failed run too: a blip of the database must not stop this replica following for good.
+    const run = this.#following.then(
+      () => this.#catchUp(),
+      () => this.#catchUp(),
+    );
+    this.#following = run;
+    return run;
   }
 
   async purgeBefore(cutoffMs: number): Promise<number> {

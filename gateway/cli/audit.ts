@@ -47,7 +47,14 @@ const verifyOptions = {
   json: { type: 'boolean', default: false },
 } as const;
 
-const purgeOptions = { ...dataDirOption, ...signerOptions, 'older-than': { type: 'string' } } as const;
+const purgeOptions = {
+  ...dataDirOption,
+  ...signerOptions,
+  'older-than': { type: 'string' },
+  'postgres-url': { type: 'string' },
+  'postgres-schema': { type: 'string' },
+  'index-schema': { type: 'string' },
+} as const;
 
 type ExportValues = Parsed<typeof exportOptions>['values'];
 type VerifyValues = Parsed<typeof verifyOptions>['values'];
@@ -180,9 +187,13 @@ async function runVerify(v: VerifyValues, positionals: string[]): Promise<number
   return report.ok ? 0 : 1;
 }
 
+/** A schema name as the configuration allows it (it is spelt into SQL). */
+const SCHEMA = /^[a-z_][a-z0-9_]*$/;
+
 async function runPurge(v: PurgeValues): Promise<number> {
   const cutoff = v['older-than'] ? new Date(v['older-than']) : null;
   if (!cutoff || Number.isNaN(cutoff.getTime())) return fail('--older-than needs a time (RFC 3339)');
+  if (v['postgres-url']) return runFleetPurge(v, v['postgres-url'], cutoff);
   const dataDir = resolve(v['data-dir']!);
   const audit = auditDir(dataDir);
   const vkey = readVerifierKey(audit);
@@ -196,6 +207,23 @@ async function runPurge(v: PurgeValues): Promise<number> {
   // Retention applies to the fingerprint index as to content: outputs served before the cutoff are forgotten.
   const { purgeIndex } = await import('../provenance/provenance.js');
   process.stdout.write(`purged ${await purgeIndex(dataDir, cutoff)} outputs served before ${cutoff.toISOString()} from the fingerprint index\n`);
+  return 0;
+}
+
+/** A fleet's retention: content rows of the PostgreSQL log, and the fingerprint index's rows, whose cutoff every replica applies to its copy. */
+async function runFleetPurge(v: PurgeValues, postgresUrl: string, cutoff: Date): Promise<number> {
+  const schema = v['postgres-schema'] ?? 'public';
+  const indexSchema = v['index-schema'] ?? schema;
+  for (const [flag, name] of [['--postgres-schema', schema], ['--index-schema', indexSchema]]) if (!SCHEMA.test(name)) return fail(`${flag} must match ${SCHEMA.source}`);
+  const dataDir = resolve(v['data-dir']!);
+  const log = await openAuditLog({ dataDir, keys: checkpointSigner(v, dataDir), readOnly: true, audit: { backend: 'postgres', postgresUrl, schema, origin: 'termsgate.local/audit', checkpointIntervalMs: 0, syncIntervalMs: 5 } });
+  try {
+    process.stdout.write(`purged ${await log.purgeContent(cutoff)} content items stored before ${cutoff.toISOString()} from the PostgreSQL log\n`);
+  } finally {
+    await log.close();
+  }
+  const { purgeFleetIndex } = await import('../provenance/index/postgres/pg-backend.js');
+  process.stdout.write(`purged ${await purgeFleetIndex(postgresUrl, indexSchema, cutoff)} outputs served before ${cutoff.toISOString()} from the fleet's fingerprint index (each replica applies the cutoff when it next follows)\n`);
   return 0;
 }
 
@@ -224,7 +252,7 @@ const cli = subcommands('termsgate audit', {
   }),
   'purge-content': command({
     name: 'termsgate audit purge-content',
-    synopsis: 'termsgate audit purge-content --older-than T [--data-dir DIR] [--signer-file PEM | --signer-env VAR]',
+    synopsis: 'termsgate audit purge-content --older-than T [--data-dir DIR] [--signer-file PEM | --signer-env VAR] | --older-than T --postgres-url URL [--postgres-schema S] [--index-schema S]',
     options: purgeOptions,
     required: ['older-than'],
     run: ({ values }) => runPurge(values),

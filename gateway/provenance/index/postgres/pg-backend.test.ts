@@ -8,7 +8,7 @@ import pg from 'pg';
 import { recordRef } from '../../../watermark/payload.js';
 import { FingerprintStore } from '../fingerprint-store.js';
 import type { StoredOutput } from '../stored-output.js';
-import { openPgIndexBackend } from './pg-backend.js';
+import { openPgIndexBackend, purgeFleetIndex } from './pg-backend.js';
 import { until } from '../../../../test/support/until.js';
 
 const PG_URL = process.env.TERMSGATE_TEST_PG ?? 'postgres://termsgate:termsgate@127.0.0.1:54329/termsgate';
@@ -76,4 +76,16 @@ t.test('a follow that fails (the table out of reach for a moment) does not stop 
   await a.add(output([21, 22], Date.now()));
   await b.follow();
   t.equal(b.count(), before + 1, 'the next follow copies the rows written since');
+});
+
+t.test('retention from outside the gateway (purge-content --postgres-url) reaches every replica', async (t) => {
+  const a = await replica(t);
+  const out: number[] = [];
+  await a.add(output([31, 32], Date.parse('2026-11-15T00:00:00Z')));
+  await a.add(output([32, 33], Date.parse('2026-11-28T00:00:00Z')));
+  // Later than the first test's cutoff (2026-11-10) in this schema: a follower applies only a newer one.
+  t.equal(await purgeFleetIndex(PG_URL, schema, new Date('2026-11-20T00:00:00Z')), 1, 'the older row is deleted');
+  await until(async () => a.index.words.docsWith(31, out).length, (n) => n === 0);
+  t.equal(a.index.words.docsWith(32, out).length, 1, 'the replica applied the cutoff and kept the newer output');
+  t.equal(await purgeFleetIndex(PG_URL, `tg_none_${randomBytes(4).toString('hex')}`, new Date()), 0, 'a schema without the index purges nothing');
 });

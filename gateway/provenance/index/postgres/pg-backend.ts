@@ -51,6 +51,24 @@ export async function openPgIndexBackend(options: PgIndexOptions): Promise<PgInd
   return backend;
 }
 
+/** Deletes the rows of outputs served before the cutoff and records the cutoff, which every follower applies to its copy. */
+async function purgeRows(pool: pg.Pool, cutoffMs: number): Promise<number> {
+  const { rowCount } = await pool.query('DELETE FROM provenance_outputs WHERE served_at < $1', [new Date(cutoffMs)]);
+  await pool.query('INSERT INTO provenance_retention (id, cutoff) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET cutoff = greatest(provenance_retention.cutoff, excluded.cutoff)', [new Date(cutoffMs)]);
+  return rowCount ?? 0;
+}
+
+/** Retention for a fleet's index from outside the gateway (`termsgate audit purge-content --postgres-url`): no local copy is opened. */
+export async function purgeFleetIndex(url: string, schema: string, cutoff: Date): Promise<number> {
+  const pool = new pg.Pool({ connectionString: url, options: `-c search_path=${schema}`, max: 1 });
+  try {
+    const { rows } = await pool.query<{ present: boolean }>("SELECT to_regclass('provenance_outputs') IS NOT NULL AS present");
+    return rows[0].present ? await purgeRows(pool, cutoff.getTime()) : 0;
+  } finally {
+    await pool.end();
+  }
+}
+
 export class PgIndexBackend implements IndexBackend {
   readonly #pool: pg.Pool;
   readonly #local: LmdbBackend;
@@ -110,10 +128,9 @@ export class PgIndexBackend implements IndexBackend {
   }
 
   async purgeBefore(cutoffMs: number): Promise<number> {
-    const { rowCount } = await this.#pool.query('DELETE FROM provenance_outputs WHERE served_at < $1', [new Date(cutoffMs)]);
-    await this.#pool.query('INSERT INTO provenance_retention (id, cutoff) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET cutoff = greatest(provenance_retention.cutoff, excluded.cutoff)', [new Date(cutoffMs)]);
+    const purged = await purgeRows(this.#pool, cutoffMs);
     await this.follow();
-    return rowCount ?? 0;
+    return purged;
   }
 
   async close(): Promise<void> {

@@ -17,6 +17,7 @@ import { isObject } from '../dialects/json-object.js';
 import { nestingExceeds } from '../text/json-nesting.js';
 import { LOOP_SLICE_MS, LoopSlices } from '../core/loop-slices.js';
 import { CanonicalValue } from '../core/canonical-json.js';
+import { OFF_THREAD_BYTES, serialiseOffThread } from '../core/canonical-thread.js';
 import { emptyOutput, servedText, type CollectedOutput, type EndpointAdapter, type ParsedRequest } from '../dialects/types.js';
 import { translationFor } from '../dialects/translation.js';
 import { newCall, recordParts, type AdmittedCall, type Call, type IncomingHeaders } from './call.js';
@@ -261,6 +262,8 @@ export class RequestPath {
     // A masked call's log keeps what was forwarded, so the log never holds what the provider was kept from.
     // Every record of the call names the request by one digest: its canonical text is computed once, by the first record.
     call.loggedRequest = new CanonicalValue(this.#logged(call, masked.length > 0 ? forwarded : body));
+    // A multi-MB body's canonical JSON, hash and JSON for the provider would each hold the event loop for tens of ms (issue 21).
+    if (call.tokenEstimate * 4 >= OFF_THREAD_BYTES) call.forwardedJson = { of: forwarded, text: await serialiseOffThread(call.loggedRequest as CanonicalValue, forwarded) };
     call.token = this.#d.provenanceTokens.sign({ decision_id: call.id, licence: training.licence, trainable: training.permit, policy_revision: revision, iat: Math.floor(Date.now() / 1000) });
     return null;
   }
@@ -284,7 +287,7 @@ export class RequestPath {
         try {
           const route = call.route!;
           const path = translationFor(route.providerKind, call.adapter.endpoint)?.path(route.upstreamModel, parsed.stream) ?? call.adapter.path;
-          last = await this.#d.upstream.send({ providerId: route.providerId, upstreamModel: route.upstreamModel, path, body: JSON.stringify(call.forwarded), headers: call.forwardedHeaders, signal: sink.signal, caller: call.principal! });
+          last = await this.#d.upstream.send({ providerId: route.providerId, upstreamModel: route.upstreamModel, path, body: forwardedJson(call), headers: call.forwardedHeaders, signal: sink.signal, caller: call.principal! });
           this.#attempted(call, last.status, last.status >= 200 && last.status < 300 ? null : `provider answered ${last.status}`, waited);
           if (last.status >= 200 && last.status < 300) return last;
           failure = { status: last.status, headers: last.headers };
@@ -626,6 +629,12 @@ export class RequestPath {
   #elapsed(call: Call): number {
     return Math.round((performance.now() - call.started) * 1000) / 1000;
   }
+}
+
+/** The forwarded body as sent: serialised off the event loop when it was large, else here. */
+function forwardedJson(call: Call): string {
+  const made = call.forwardedJson;
+  return made?.of === call.forwarded && made.text !== null ? made.text : JSON.stringify(call.forwarded);
 }
 
 /** A fallback the policy (or the endpoint) did not admit: recorded, never sent. */

@@ -25,6 +25,20 @@ async function recordsOf(id: string): Promise<Row['record'][]> {
   return [];
 }
 
+t.test('a 1 MB request, made canonical off the event loop: its records name the digest of the stored content, and verify passes', async (t) => {
+  const client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: gw.key, maxRetries: 0 });
+  const prose = 'Grüße — the "quarterly" report, line after line.\n'.repeat(22_000);
+  const { response } = await client.chat.completions.create({ model: 'qwen2.5-7b-instruct', messages: [{ role: 'user', content: prose }] }).withResponse();
+  const records = await recordsOf(response.headers.get('x-termsgate-decision-id')!);
+  const started = records.find((r) => r.phase === 'started')!;
+  const completed = records.find((r) => r.phase === 'completed')!;
+  t.equal(started.request_digest, completed.request_digest, 'one request digest per call');
+  const stored = ((await (await request(`${gw.url}/admin/v1/audit/content/${completed.request_digest}`, { headers: admin })).body.json()) as { content: { messages: { content: string }[] } }).content;
+  t.equal(contentDigest(stored), completed.request_digest, 'the digest is that of the stored content');
+  t.equal(stored.messages[0].content, prose, 'the whole request is stored');
+  t.equal((await verifyStore(gw.dataDir)).problem, null, 'audit verify passes');
+});
+
 t.test('redacted logging: started and completed name the same request digest, that of the stored content', async (t) => {
   const client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: gw.key, maxRetries: 0 });
   const { response } = await client.chat.completions.create({ model: 'qwen2.5-7b-instruct', messages: [{ role: 'user', content: 'Draft a reply to jane.doe@example.com about her order.' }] }).withResponse();

@@ -71,6 +71,17 @@ export class CanonicalValue {
     return (this.#digest ??= canonicalDigest(this.text));
   }
 
+  /** Whether the canonical text and digest are already known. */
+  get primed(): boolean {
+    return this.#digest !== undefined;
+  }
+
+  /** Takes the text and digest computed elsewhere (canonical-thread.ts) by the same canonicalJson from this value. */
+  prime(text: string, digest: string): void {
+    this.#text ??= text;
+    this.#digest ??= digest;
+  }
+
   /** JSON.stringify of a wrapped value is that of the value. */
   toJSON(): unknown {
     return this.value;

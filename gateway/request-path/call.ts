@@ -28,6 +28,8 @@ export interface Call extends AdmittedCall {
   loggedRequest: unknown;
   /** The body the provider receives, built once by the dialect adapter; what is classified is what is sent. */
   forwarded: Record<string, unknown> | null;
+  /** JSON of a large forwarded body made off the event loop; `of` is the body it was made from (a fallback forwards another). */
+  forwardedJson: { of: Record<string, unknown>; text: string | null } | null;
   /** The caller's headers that go upstream (the allow-list), classified with the body. */
   forwardedHeaders: Record<string, string>;
   /** What the mask obligation replaced in `forwarded`. */
@@ -68,6 +70,7 @@ export function newCall(adapter: EndpointAdapter, headers: IncomingHeaders, tele
     decision: null,
     loggedRequest: undefined,
     forwarded: null,
+    forwardedJson: null,
     forwardedHeaders: {},
     masked: [],
     token: null,

@@ -20,6 +20,12 @@ export function upstreamBodyFor(adapter: EndpointAdapter, route: ModelRoute, bod
   return translationFor(route.providerKind, adapter.endpoint)?.request(rewritten) ?? rewritten;
 }
 
+/** The forwarded body as sent: serialised off the event loop when it was large (route-decision.ts), else here. */
+function forwardedJson(call: Call): string {
+  const made = call.forwardedJson;
+  return made?.of === call.forwarded && made.text !== null ? made.text : JSON.stringify(call.forwarded);
+}
+
 /** Resolves with the first successful answer, or the last failure (a provider's error answer, or thrown). */
 export async function providerAttempts(d: RequestPathDeps, call: Call, parsed: ParsedRequest, body: Record<string, unknown>, sink: ClientSink, decide: DecideFallback): Promise<UpstreamResponse> {
   const deadline = performance.now() + (d.retryDeadlineMs ?? 60_000);
@@ -35,7 +41,7 @@ export async function providerAttempts(d: RequestPathDeps, call: Call, parsed: P
       try {
         const route = call.route!;
         const path = translationFor(route.providerKind, call.adapter.endpoint)?.path(route.upstreamModel, parsed.stream) ?? call.adapter.path;
-        last = await d.upstream.send({ providerId: route.providerId, upstreamModel: route.upstreamModel, path, body: JSON.stringify(call.forwarded), headers: call.forwardedHeaders, signal: sink.signal, caller: call.principal! });
+        last = await d.upstream.send({ providerId: route.providerId, upstreamModel: route.upstreamModel, path, body: forwardedJson(call), headers: call.forwardedHeaders, signal: sink.signal, caller: call.principal! });
         attempted(call, last.status, last.status >= 200 && last.status < 300 ? null : `provider answered ${last.status}`, waited);
         if (last.status >= 200 && last.status < 300) return last;
         failure = { status: last.status, headers: last.headers };

@@ -1,6 +1,7 @@
 // policy: admit? → mask → provenance token, for one route of a call: its own model, or a fallback.
 import { denialMessage } from '../core/errors.js';
 import { CanonicalValue } from '../core/canonical-json.js';
+import { OFF_THREAD_BYTES, serialiseOffThread } from '../core/canonical-thread.js';
 import type { CallFacts, Decision, MaskedFinding, ModelRoute, PolicyReason } from '../core/contracts.js';
 import type { Telemetry } from '../../telemetry/types.js';
 import type { Call } from './call.js';
@@ -78,6 +79,8 @@ export async function decideRoute(
   // A masked call's log keeps what was forwarded, so the log never holds what the provider was kept from.
   // Every record of the call names the request by one digest: its canonical text is computed once, by the first record.
   call.loggedRequest = new CanonicalValue(loggedFor(call, masked.length > 0 ? forwarded : body, d.redact));
+  // A multi-MB body's canonical JSON, hash and JSON for the provider would each hold the event loop for tens of ms (issue 21).
+  if (call.tokenEstimate * 4 >= OFF_THREAD_BYTES) call.forwardedJson = { of: forwarded, text: await serialiseOffThread(call.loggedRequest as CanonicalValue, forwarded) };
   call.token = d.provenanceTokens.sign({ decision_id: call.id, licence: training.licence, trainable: training.permit, policy_revision: revision, iat: Math.floor(Date.now() / 1000) });
   return null;
 }

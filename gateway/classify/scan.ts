@@ -160,8 +160,10 @@ function foldsRotated(folded: FoldedText, original: string): string | null {
 // regular expression engine's backtracking stack ("Maximum call stack size exceeded"). A longer run is
 // read in overlapping chunks (spacedRuns), so a key anywhere in it still falls wholly inside one chunk.
 const SPACED_GROUPS = 256;
-const SPACED = new RegExp(String.raw`(?:[A-Za-z0-9+/=]{1,5}[\s._|,:;·•*-]{1,8}){3,${SPACED_GROUPS}}[A-Za-z0-9+/=]{1,5}`, 'y');
-const SPACED_START = /(?:[A-Za-z0-9+/=]{1,5}[\s._|,:;·•*-]{1,8}){3}[A-Za-z0-9+/=]/g;
+// Separator runs of up to sixteen: a key's own `_` or `-` standing between two separators, with invisible
+// characters removed beside them (`e | \u200d | _ | 7` reads `e |  | _ | 7`), makes runs of ten and more.
+const SPACED = new RegExp(String.raw`(?:[A-Za-z0-9+/=]{1,5}[\s._|,:;·•*-]{1,16}){3,${SPACED_GROUPS}}[A-Za-z0-9+/=]{1,5}`, 'y');
+const SPACED_START = /(?:[A-Za-z0-9+/=]{1,5}[\s._|,:;·•*-]{1,16}){3}[A-Za-z0-9+/=]/g;
 
 const SPACED_CHAR = new Uint8Array(128);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=._|,:;*-') SPACED_CHAR[c.charCodeAt(0)] = 1;
@@ -321,22 +323,29 @@ export const PREFIXED_START = new RegExp(PREFIXES.map(escape).join('|'));
 // separators between its characters (its `_` or `-` standing alone in the second reading). A text without
 // any such spread-out prefix has no spaced run worth finding.
 // The spread-out prefixes count as written and ROT13'd, reversed or both (speltFindings undoes those).
-const spreadOut = (words: readonly string[]) => new RegExp(words.map((p) => [...p].map(escape).join('[\\s._|,:;·•*-]*')).join('|'));
-// A scrambled word is taken from its first character that is not a separator (`-ks`, reversed `sk-`, would
-// otherwise try every run of dashes to its end at each dash: quadratic), and only if three or more remain;
-// the longer prefixes that start with `sk`, `rk` or `hf` stand for them reversed.
+// A scrambled word that starts with a separator (`_cut`, `_phg`: `ghp_` reversed) needs that `_` or `-`
+// before it, with separators other than `_` and `-` between: with those too, `-ks` would try every run of
+// dashes to its end at each dash (quadratic, caught by linear.test.ts); without the lead, `cut`, `but` and
+// `hut` would open a spaced-run reading at ordinary words.
+const SEP = '[\\s._|,:;·•*-]*';
 const SCRAMBLED_FROM = [...PREFIXES, 'sk-proj-', 'sk-ant-', 'sk-svcacct-', 'sk-admin-', 'sk_live_', 'sk_test_', 'rk_live_', 'rk_test_'];
-const SPREAD_WORDS = [...new Set([...PREFIXES, ...SCRAMBLED_FROM.flatMap((p) => [rot13(p), reversed(p), rot13(reversed(p))].map((w) => w.replace(/^[._-]+/, '')).filter((w) => w.length >= 3))])];
-export const SPREAD_PREFIX = spreadOut(SPREAD_WORDS);
-const SPREAD_PLAIN = spreadOut(PREFIXES);
+const SCRAMBLED = [...new Set(SCRAMBLED_FROM.flatMap((p) => [rot13(p), reversed(p), rot13(reversed(p))]))].filter((w) => !PREFIXES.includes(w));
+const LETTER_LED = SCRAMBLED.filter((w) => /^[A-Za-z0-9]/.test(w));
+// Led by `_`: the `_` the word needs, then its letters; led by `-`, three letters or more (`-ks`, `sk-`
+// reversed, is left out: prose's dashes before `ks`/`xf`… would open a spaced-run reading at each).
+const led = (lead: string, min: number) => [...new Set(SCRAMBLED.filter((w) => w.startsWith(lead)).map((w) => w.slice(1)).filter((w) => w.length >= min))];
+const spreadAlternatives = (trie: (words: readonly string[]) => string) => `${trie([...PREFIXES, ...LETTER_LED])}|_[\\s.|,:;·•*]*${trie(led('_', 2))}|-[\\s.|,:;·•*]*${trie(led('-', 3))}`;
+const flat = (words: readonly string[]) => `(?:${words.map((p) => [...p].map(escape).join(SEP)).join('|')})`;
+export const SPREAD_PREFIX = new RegExp(spreadAlternatives(flat));
+const SPREAD_PLAIN = new RegExp(flat(PREFIXES));
 // The same alternation with common starts factored out (a trie of the prefixes: `g[sep]*(?:h[sep]*(?:p…|o…)|l…)`),
 // which matches where SPREAD_PREFIX does (its test checks they agree): tried at a `g`, it reads the
 // separators after it once instead of once for each of the ten prefixes that start with `g`. Shared by
 // every call (the scan is synchronous and never re-entered), so that a call compiles nothing.
-export const SPREAD_GLOBAL = new RegExp(spreadTrie(SPREAD_WORDS), 'g');
+export const SPREAD_GLOBAL = new RegExp(spreadAlternatives(spreadTrie), 'g');
 
 function spreadTrie(words: readonly string[]): string {
-  const sep = '[\\s._|,:;·•*-]*';
+  const sep = SEP;
   const branches = [...new Set(words.map((w) => w[0]))].map((c) => {
     const rests = words.filter((w) => w[0] === c).map((w) => w.slice(1));
     // Where one prefix is the start of another, the shorter matches wherever the longer does.
@@ -417,6 +426,8 @@ const EDGE_RUN = 512;
 // `%` too, so that percent-encoding cut across two strings is joined and decoded; `& # ; \\` for references
 // and escapes written as text.
 const isKeyChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 47 || c === 61 || c === 95 || c === 45 || c === 37 || c === 38 || c === 35 || c === 59 || c === 92;
+/** How far each side of a join a spread-out prefix spanning it is looked for: a prefix of eleven characters spelt with separators of up to six. */
+const JOIN_EDGE = 64;
 /** The longest spelt-out stretch at a string's edge that edgeJoins reads (a key spelt with separators of up to three characters). */
 const EDGE_SPELT = 320;
 
@@ -442,7 +453,7 @@ function edgeJoins(texts: readonly string[], rotated: ReadonlyArray<string | nul
   });
   // Spelt-out keys (`g h p _ a 1 …`, `ghp_-a1B2-…`) cut across strings: the spaced stretch ending one string
   // joined with the one starting each of the next strings, read as spelt runs. Most pairs are skipped
-  // unseen: only where either stretch holds a spread-out prefix, or one spans the join (its edges, 24
+  // unseen: only where either stretch holds a spread-out prefix, or one spans the join (its edges, JOIN_EDGE
   // characters each), is the joined stretch read.
   const spacedTails = order.map((p) => {
     const t = texts[p];
@@ -466,7 +477,7 @@ function edgeJoins(texts: readonly string[], rotated: ReadonlyArray<string | nul
       if (spacedHeads[c] === 0) continue;
       const right = texts[order[c]].slice(0, spacedHeads[c]);
       const readings: Array<[string, readonly Turn[]]> = [];
-      if (tailHoldsPrefix[b] || headHoldsPrefix[c] || SPREAD_PREFIX.test(left.slice(-24) + right.slice(0, 24))) readings.push([left + right, SCRAMBLES]);
+      if (tailHoldsPrefix[b] || headHoldsPrefix[c] || SPREAD_PREFIX.test(left.slice(-JOIN_EDGE) + right.slice(0, JOIN_EDGE))) readings.push([left + right, SCRAMBLES]);
       // With folded letters turned (foldsRotated), where either string has one: same lengths, so the same spans.
       const [rb, rc] = [rotated[order[b]], rotated[order[c]]];
       if (rb !== null || rc !== null) readings.push([(rb ?? texts[order[b]]).slice(spacedTails[b]) + (rc ?? texts[order[c]]).slice(0, spacedHeads[c]), ROTATED]);

@@ -100,7 +100,7 @@ export function unscrambled(text: string, signHits?: number[], kinds?: readonly 
       const part = text.slice(a, b);
       const m = part.length;
       if (kind === 'rot13') {
-        out.push({ text: rot13(part), place: (s, e) => [a + s, a + e] });
+        out.push({ text: keepEscapes(part, rot13(part)), place: (s, e) => [a + s, a + e] });
         continue;
       }
       // Reversal by UTF-16 unit would split surrogate pairs; the prefixes are ASCII, and a reversed text's
@@ -110,6 +110,15 @@ export function unscrambled(text: string, signHits?: number[], kinds?: readonly 
     }
   }
   return out;
+}
+
+/**
+ * ROT13'd text with the letter of each escape written as text (`\n` of a fenced block in JSON held in a
+ * string) kept as it was: turned, `\nfx_…` would read `\ask_…`, the key glued to an `a`.
+ */
+function keepEscapes(part: string, turned: string): string {
+  if (!part.includes('\\')) return turned;
+  return turned.replace(/\\[A-Za-z]/g, (_, at: number) => part.slice(at, at + 2));
 }
 
 // A backslash may be doubled: escapes written as text inside a JSON string held in JSON (tool call arguments).

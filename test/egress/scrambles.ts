@@ -64,5 +64,7 @@ export const stackedDisguises: Record<string, (s: string) => string> = {
   'Cyrillic homoglyphs, spelt with spaces, then ROT13': (s) => rot13([...s.replace(/[A-Za-z]/g, (c) => CYRILLIC[c] ?? c)].join(' ')),
   'spelt with zero-width characters, then percent-encoded by code point': (s) => percentByCodePoint([...s].join('\u200b'), ''),
   'fullwidth, then escape()-style %u escapes': (s) => percentByCodePoint(fullwidth(s), 'u'),
+  'spelt with separators and invisible characters between': (s) => [...s].join(' | \u200b | '),
+  'fenced, ROT13, then quoted in JSON': (s) => JSON.stringify({ q: rot13('```\n' + s + '\n```') }),
   'Cyrillic homoglyphs, then percent-encoded by code point': (s) => percentByCodePoint(s.replace(/[A-Za-z]/g, (c) => CYRILLIC[c] ?? c), ''),
 };

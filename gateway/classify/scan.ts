@@ -423,9 +423,9 @@ function acrossBoundaries(texts: readonly string[], order: number[], skip: numbe
 const EDGE_TURNS = 8;
 /** The longest run at a string's edge that edgeJoins reads: past any single-line credential or its base64. */
 const EDGE_RUN = 512;
-// `%` too, so that percent-encoding cut across two strings is joined and decoded; `& # ; \\` for references
-// and escapes written as text.
-const isKeyChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 47 || c === 61 || c === 95 || c === 45 || c === 37 || c === 38 || c === 35 || c === 59 || c === 92;
+// `%` too, so that percent-encoding cut across two strings is joined and decoded (with `* ! ' ( )`, which
+// encodeURIComponent leaves as they are); `& # ; \\` for references and escapes written as text.
+const isKeyChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 47 || c === 61 || c === 95 || c === 45 || c === 37 || c === 38 || c === 35 || c === 59 || c === 92 || c === 42 || c === 33 || c === 39 || c === 40 || c === 41;
 /** How far each side of a join a spread-out prefix spanning it is looked for: a prefix of eleven characters spelt with separators of up to six. */
 const JOIN_EDGE = 64;
 /** The longest spelt-out stretch at a string's edge that edgeJoins reads (a key spelt with separators of up to three characters). */

@@ -66,8 +66,8 @@ export function encodedRuns(text: string, budget: DecodeBudget): EncodedRun[] {
 
 const isBase64 = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f || c === 0x5f || c === 0x2d;
 const isHex = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
-/** RFC 3986's unreserved characters and `+`. */
-const isUnreserved = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x5f || c === 0x7e || c === 0x2b || c === 0x2d;
+/** RFC 3986's unreserved characters, `+`, and `! * ' ( )`, which encodeURIComponent leaves as they are (`s%20*%20k`). */
+const isUnreserved = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x5f || c === 0x7e || c === 0x2b || c === 0x2d || c === 0x21 || c === 0x2a || c === 0x27 || c === 0x28 || c === 0x29;
 /** What `\s` matches in a JavaScript pattern. */
 function isSpace(c: number): boolean {
   if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);

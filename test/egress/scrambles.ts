@@ -66,5 +66,6 @@ export const stackedDisguises: Record<string, (s: string) => string> = {
   'fullwidth, then escape()-style %u escapes': (s) => percentByCodePoint(fullwidth(s), 'u'),
   'spelt with separators and invisible characters between': (s) => [...s].join(' | \u200b | '),
   'fenced, ROT13, then quoted in JSON': (s) => JSON.stringify({ q: rot13('```\n' + s + '\n```') }),
+  'spelt with separators, then in a URL query': (s) => `https://api.example.com/v1/x?token=${encodeURIComponent([...s].join(' * '))}&v=2`,
   'Cyrillic homoglyphs, then percent-encoded by code point': (s) => percentByCodePoint(s.replace(/[A-Za-z]/g, (c) => CYRILLIC[c] ?? c), ''),
 };

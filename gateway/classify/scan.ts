@@ -91,7 +91,7 @@ const ENUM_WORD = /^[a-z][a-z_]{0,23}$/;
  * ROT13'd after its homoglyphs were put in is read too. Also run on the edges of strings joined (edgeJoins),
  * there without the plain detector pass where the windows make it (`skipDetectors`).
  */
-function readString(text: string, budget: DecodeBudget, rotated: string | null = null, skipDetectors = false): Finding[] {
+function readString(text: string, budget: DecodeBudget, rotated: Rotated | null = null, skipDetectors = false): Finding[] {
   const out: Finding[] = [];
   // One keyword pass serves the detector table and the ROT13/reversal signs.
   const words = wordStarts(text);
@@ -102,7 +102,12 @@ function readString(text: string, budget: DecodeBudget, rotated: string | null =
   const secrets: Finding[] = [];
   // ROT13'd or reversed text and escapes written as text: secrets only (their signs are credential prefixes).
   const scrambled = unscrambled(text, words.signs);
-  if (rotated !== null) scrambled.push(...unscrambled(rotated, undefined, ROTATED));
+  const turned: Finding[] = [];
+  for (const [a, b] of rotated?.windows ?? []) {
+    const part = rotated!.text.slice(a, b);
+    for (const u of unscrambled(part, undefined, ROTATED)) scrambled.push({ text: u.text, place: (s, e) => u.place(s, e).map((x) => x + a) as [number, number] });
+    for (const f of speltIn(part, ROTATED)) turned.push({ ...f, start: f.start + a, end: f.end + a });
+  }
   for (const u of scrambled) {
     for (const f of [...findings(u.text), ...speltIn(u.text)]) {
       const [start, end] = u.place(f.start, f.end);
@@ -113,8 +118,7 @@ function readString(text: string, budget: DecodeBudget, rotated: string | null =
     const read = secretForm(run.text).text;
     for (const f of [...findings(read), ...speltIn(read)]) secrets.push({ ...f, start: run.start, end: run.end });
   }
-  secrets.push(...speltIn(text));
-  if (rotated !== null) secrets.push(...speltIn(rotated, ROTATED));
+  secrets.push(...speltIn(text), ...turned);
   const named = entityReading(text);
   if (named) {
     // What the references spell is read in its secret form too (a homoglyph written as `&#1040;`).
@@ -131,15 +135,25 @@ function readString(text: string, budget: DecodeBudget, rotated: string | null =
 /** The scrambles that undo ROT13: for a text whose homoglyphs were put in before it was ROT13'd. */
 const ROTATED: readonly Scramble[] = ['rot13', 'both'];
 
+/** A text with folded letters turned, and the stretches around them worth reading (the rest is the text itself). */
+interface Rotated {
+  text: string;
+  windows: Array<[number, number]>;
+}
+/** How far around a turned letter its text is read: past a key spelt out with separators, or its prefix. */
+const TURNED_REACH = 1024;
+
 /**
  * The secret form with each letter the fold produced from a non-ASCII character ROT13'd; null when the
  * fold produced none. ROT13 turns only ASCII letters, so a key given homoglyphs and then ROT13'd has its
- * folded letters unturned: turned here, undoing ROT13 reads the key whole.
+ * folded letters unturned: turned here, undoing ROT13 reads the key whole. Only the stretches around
+ * turned letters are read again (code with a `µs` in a comment is not read twice whole).
  */
-function foldsRotated(folded: FoldedText, original: string): string | null {
+function foldsRotated(folded: FoldedText, original: string): Rotated | null {
   if (folded.origin === null) return null;
   const text = folded.text;
   let units: Uint16Array | null = null;
+  const windows: Array<[number, number]> = [];
   for (let k = 0; k < text.length; k++) {
     const c = text.charCodeAt(k);
     const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
@@ -149,8 +163,12 @@ function foldsRotated(folded: FoldedText, original: string): string | null {
       for (let j = 0; j < text.length; j++) units[j] = text.charCodeAt(j);
     }
     units[k] = rot13(text[k]).charCodeAt(0);
+    const [a, b] = [Math.max(0, k - TURNED_REACH), Math.min(text.length, k + TURNED_REACH)];
+    const last = windows[windows.length - 1];
+    if (last && a <= last[1]) last[1] = b;
+    else windows.push([a, b]);
   }
-  return units === null ? null : fromUnits(units);
+  return units === null ? null : { text: fromUnits(units), windows };
 }
 
 // A key spelt out with separators ("A K I A …", "AKIA-IOSF-ODNN-…"): runs of short groups are read
@@ -437,7 +455,7 @@ const EDGE_SPELT = 320;
  * read by the detectors (secrets only, crossing the join) and, when the joined run is base64, decoded.
  * Only edge runs are read, so the cost is one short text per pair, not a window of each.
  */
-function edgeJoins(texts: readonly string[], rotated: ReadonlyArray<string | null>, order: number[], budget: DecodeBudget): BodyFinding[] {
+function edgeJoins(texts: readonly string[], rotated: ReadonlyArray<Rotated | null>, order: number[], budget: DecodeBudget): BodyFinding[] {
   const out: BodyFinding[] = [];
   const tails = order.map((p) => {
     const t = texts[p];
@@ -480,7 +498,7 @@ function edgeJoins(texts: readonly string[], rotated: ReadonlyArray<string | nul
       if (tailHoldsPrefix[b] || headHoldsPrefix[c] || SPREAD_PREFIX.test(left.slice(-JOIN_EDGE) + right.slice(0, JOIN_EDGE))) readings.push([left + right, SCRAMBLES]);
       // With folded letters turned (foldsRotated), where either string has one: same lengths, so the same spans.
       const [rb, rc] = [rotated[order[b]], rotated[order[c]]];
-      if (rb !== null || rc !== null) readings.push([(rb ?? texts[order[b]]).slice(spacedTails[b]) + (rc ?? texts[order[c]]).slice(0, spacedHeads[c]), ROTATED]);
+      if (rb !== null || rc !== null) readings.push([(rb?.text ?? texts[order[b]]).slice(spacedTails[b]) + (rc?.text ?? texts[order[c]]).slice(0, spacedHeads[c]), ROTATED]);
       for (const [text, turns] of readings) {
         for (const run of spacedRunsNearPrefixes(text)) {
           if (run.start >= left.length || run.end <= left.length) continue;
@@ -508,8 +526,8 @@ function edgeJoins(texts: readonly string[], rotated: ReadonlyArray<string | nul
       // Every reader a string has, on the joined edges (a ROT13'd key, escapes or references cut in two);
       // neighbours and strings one apart are read whole by the windows' detector pass already.
       // The edges of the texts with folded letters turned (foldsRotated), where either has one: same lengths.
-      const turned = rotated[order[b]] ?? rotated[order[c]] ? (rotated[order[b]] ?? texts[order[b]]).slice(tails[b]) + (rotated[order[c]] ?? texts[order[c]]).slice(0, heads[c]) : null;
-      for (const f of readString(text, budget, turned, c <= b + 2)) {
+      const turned = rotated[order[b]] ?? rotated[order[c]] ? (rotated[order[b]]?.text ?? texts[order[b]]).slice(tails[b]) + (rotated[order[c]]?.text ?? texts[order[c]]).slice(0, heads[c]) : null;
+      for (const f of readString(text, budget, turned === null ? null : { text: turned, windows: [[0, turned.length]] }, c <= b + 2)) {
         if (f.dataClass.startsWith('secret.') && f.dataClass !== 'secret.fragment' && f.start < left.length && f.end > left.length) out.push({ dataClass: f.dataClass, kind: f.kind, spans: spans(f.start, f.end) });
       }
     }

@@ -7,7 +7,7 @@ import { findings, wordStarts, type Finding } from './classify.js';
 import { asText, DecodeBudget, encodedRuns } from '../text/encoded-runs.js';
 import { isPrivateKeyDer } from './private-key-der.js';
 import { constants, inflateRawSync, inflateSync } from 'node:zlib';
-import { base32Runs, entityReading, escapeRuns, unscrambled } from './text-decoders.js';
+import { base32Runs, entityReading, escapeRuns, fromUnits, reversed, rot13, unscrambled, type Scramble } from './text-decoders.js';
 import type { Piece } from './walk.js';
 
 export interface Span {
@@ -43,42 +43,10 @@ export function scanPieces(pieces: readonly Piece[], folded: readonly FoldedText
   const out: BodyFinding[] = [];
   const budget = new DecodeBudget(limits.decodedBytes);
   const texts = folded.map((f) => f.text);
+  const rotated = folded.map((f, i) => foldsRotated(f, pieces[i].text));
   texts.forEach((text, i) => {
     if (text.length === 0) return;
-    // One keyword pass serves the detector table and the ROT13/reversal signs.
-    const words = wordStarts(text);
-    for (const f of findings(text, words)) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: f.start, end: f.end }] });
-    for (const run of encodedRuns(text, budget)) {
-      for (const { dataClass, kind } of decodedFindings(run.bytes, budget, NESTING)) out.push({ dataClass, kind, spans: [{ piece: i, start: run.start, end: run.end }] });
-    }
-    for (const run of base32Runs(text, budget)) {
-      for (const { dataClass, kind } of decodedFindings(run.bytes, budget, NESTING)) out.push({ dataClass, kind, spans: [{ piece: i, start: run.start, end: run.end }] });
-    }
-    // ROT13'd or reversed text and escapes written as text: secrets only (their signs are credential prefixes).
-    for (const u of unscrambled(text, words.signs)) {
-      for (const f of [...findings(u.text), ...speltIn(u.text)]) {
-        if (!f.dataClass.startsWith('secret.')) continue;
-        const [start, end] = u.place(f.start, f.end);
-        out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start, end }] });
-      }
-    }
-    for (const run of escapeRuns(text)) {
-      const read = secretForm(run.text).text;
-      for (const f of [...findings(read), ...speltIn(read)]) if (f.dataClass.startsWith('secret.')) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: run.start, end: run.end }] });
-    }
-    for (const run of spacedRunsNearPrefixes(text)) {
-      for (const f of speltFindings(run.text)) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: run.start, end: run.end }] });
-    }
-    const named = entityReading(text);
-    if (named) {
-      // What the references spell is read in its secret form too (a homoglyph written as `&#1040;`).
-      const read = secretForm(named.text);
-      for (const f of [...findings(read.text), ...speltIn(read.text)]) {
-        if (!f.dataClass.startsWith('secret.')) continue;
-        const [start, end] = read.origin ? named.place(read.origin[f.start], read.origin[f.end]) : named.place(f.start, f.end);
-        out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start, end }] });
-      }
-    }
+    for (const f of readString(text, budget, rotated[i])) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: f.start, end: f.end }] });
   });
   // Empty strings are left out of the sequences: joining across one is joining its neighbours, and a body of
   // a million empty strings would otherwise cost a window per string.
@@ -87,7 +55,7 @@ export function scanPieces(pieces: readonly Piece[], folded: readonly FoldedText
   // that a key split over two turns is joined across the `"role": "user"` between them; in the second,
   // also across one string in between (a turn interposed between the halves).
   const content = values.filter((i) => !ENUM_WORD.test(pieces[i].text));
-  const joined = [...acrossBoundaries(texts, values, 0), ...acrossBoundaries(texts, content, 0), ...acrossBoundaries(texts, content, 1), ...edgeJoins(texts, content, budget)];
+  const joined = [...acrossBoundaries(texts, values, 0), ...acrossBoundaries(texts, content, 0), ...acrossBoundaries(texts, content, 1), ...edgeJoins(texts, rotated, content, budget)];
   // A match that only extends a finding of its class already made inside one string (an e-mail address
   // running on into the next string) is that finding, not a new one. One of another class is kept: a
   // key joined across two strings whose first half alone is a fragment must be masked whole. A fragment
@@ -115,6 +83,94 @@ function inOriginal(span: Span, folded: FoldedText): Span {
 
 const ENUM_WORD = /^[a-z][a-z_]{0,23}$/;
 
+/**
+ * Every finding in one string's secret form, by every reader: the detectors, what its encoded runs decode
+ * to (nested), and, secrets only, its ROT13'd or reversed stretches, escapes and references written as
+ * text and spelt-out runs, each reading read again by the spelt-out reader (a key spelt, then disguised).
+ * `rotated` (foldsRotated) is the same text with the letters the fold produced ROT13'd, so that a text
+ * ROT13'd after its homoglyphs were put in is read too. Also run on the edges of strings joined (edgeJoins),
+ * there without the plain detector pass where the windows make it (`skipDetectors`).
+ */
+function readString(text: string, budget: DecodeBudget, rotated: Rotated | null = null, skipDetectors = false): Finding[] {
+  const out: Finding[] = [];
+  // One keyword pass serves the detector table and the ROT13/reversal signs.
+  const words = wordStarts(text);
+  if (!skipDetectors) out.push(...findings(text, words));
+  for (const run of [...encodedRuns(text, budget), ...base32Runs(text, budget)]) {
+    for (const { dataClass, kind } of decodedFindings(run.bytes, budget, NESTING)) out.push({ dataClass, kind, start: run.start, end: run.end });
+  }
+  const secrets: Finding[] = [];
+  // ROT13'd or reversed text and escapes written as text: secrets only (their signs are credential prefixes).
+  const scrambled = unscrambled(text, words.signs);
+  const turned: Finding[] = [];
+  for (const [a, b] of rotated?.windows ?? []) {
+    const part = rotated!.text.slice(a, b);
+    for (const u of unscrambled(part, undefined, ROTATED)) scrambled.push({ text: u.text, place: (s, e) => u.place(s, e).map((x) => x + a) as [number, number] });
+    for (const f of speltIn(part, ROTATED)) turned.push({ ...f, start: f.start + a, end: f.end + a });
+  }
+  for (const u of scrambled) {
+    for (const f of [...findings(u.text), ...speltIn(u.text)]) {
+      const [start, end] = u.place(f.start, f.end);
+      secrets.push({ ...f, start, end });
+    }
+  }
+  for (const run of escapeRuns(text)) {
+    const read = secretForm(run.text).text;
+    for (const f of [...findings(read), ...speltIn(read)]) secrets.push({ ...f, start: run.start, end: run.end });
+  }
+  secrets.push(...speltIn(text), ...turned);
+  const named = entityReading(text);
+  if (named) {
+    // What the references spell is read in its secret form too (a homoglyph written as `&#1040;`).
+    const read = secretForm(named.text);
+    for (const f of [...findings(read.text), ...speltIn(read.text)]) {
+      const [start, end] = read.origin ? named.place(read.origin[f.start], read.origin[f.end]) : named.place(f.start, f.end);
+      secrets.push({ ...f, start, end });
+    }
+  }
+  for (const f of secrets) if (f.dataClass.startsWith('secret.')) out.push(f);
+  return out;
+}
+
+/** The scrambles that undo ROT13: for a text whose homoglyphs were put in before it was ROT13'd. */
+const ROTATED: readonly Scramble[] = ['rot13', 'both'];
+
+/** A text with folded letters turned, and the stretches around them worth reading (the rest is the text itself). */
+interface Rotated {
+  text: string;
+  windows: Array<[number, number]>;
+}
+/** How far around a turned letter its text is read: past a key spelt out with separators, or its prefix. */
+const TURNED_REACH = 1024;
+
+/**
+ * The secret form with each letter the fold produced from a non-ASCII character ROT13'd; null when the
+ * fold produced none. ROT13 turns only ASCII letters, so a key given homoglyphs and then ROT13'd has its
+ * folded letters unturned: turned here, undoing ROT13 reads the key whole. Only the stretches around
+ * turned letters are read again (code with a `µs` in a comment is not read twice whole).
+ */
+function foldsRotated(folded: FoldedText, original: string): Rotated | null {
+  if (folded.origin === null) return null;
+  const text = folded.text;
+  let units: Uint16Array | null = null;
+  const windows: Array<[number, number]> = [];
+  for (let k = 0; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+    if (!letter || original.charCodeAt(folded.origin[k]) < 128) continue;
+    if (units === null) {
+      units = new Uint16Array(text.length);
+      for (let j = 0; j < text.length; j++) units[j] = text.charCodeAt(j);
+    }
+    units[k] = rot13(text[k]).charCodeAt(0);
+    const [a, b] = [Math.max(0, k - TURNED_REACH), Math.min(text.length, k + TURNED_REACH)];
+    const last = windows[windows.length - 1];
+    if (last && a <= last[1]) last[1] = b;
+    else windows.push([a, b]);
+  }
+  return units === null ? null : { text: fromUnits(units), windows };
+}
+
 // A key spelt out with separators ("A K I A …", "AKIA-IOSF-ODNN-…"): runs of short groups are read
 // with the separators removed, for the formats that start with a fixed prefix only (a keyword or an
 // entropy test on joined-up prose would find what is not there).
@@ -122,8 +178,10 @@ const ENUM_WORD = /^[a-z][a-z_]{0,23}$/;
 // regular expression engine's backtracking stack ("Maximum call stack size exceeded"). A longer run is
 // read in overlapping chunks (spacedRuns), so a key anywhere in it still falls wholly inside one chunk.
 const SPACED_GROUPS = 256;
-const SPACED = new RegExp(String.raw`(?:[A-Za-z0-9+/=]{1,5}[\s._|,:;·•*-]{1,8}){3,${SPACED_GROUPS}}[A-Za-z0-9+/=]{1,5}`, 'y');
-const SPACED_START = /(?:[A-Za-z0-9+/=]{1,5}[\s._|,:;·•*-]{1,8}){3}[A-Za-z0-9+/=]/g;
+// Separator runs of up to sixteen: a key's own `_` or `-` standing between two separators, with invisible
+// characters removed beside them (`e | \u200d | _ | 7` reads `e |  | _ | 7`), makes runs of ten and more.
+const SPACED = new RegExp(String.raw`(?:[A-Za-z0-9+/=]{1,5}[\s._|,:;·•*-]{1,16}){3,${SPACED_GROUPS}}[A-Za-z0-9+/=]{1,5}`, 'y');
+const SPACED_START = /(?:[A-Za-z0-9+/=]{1,5}[\s._|,:;·•*-]{1,16}){3}[A-Za-z0-9+/=]/g;
 
 const SPACED_CHAR = new Uint8Array(128);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=._|,:;*-') SPACED_CHAR[c.charCodeAt(0)] = 1;
@@ -196,16 +254,28 @@ export function spacedRuns(text: string): Array<{ start: number; end: number; te
  * The readings of the spaced runs of a text that is itself a reading (ROT13'd, reversed, escapes or
  * references read): a key spelt out and then disguised again. Each finding spans its whole run.
  */
-function speltIn(text: string): Finding[] {
+function speltIn(text: string, scrambles: readonly Turn[] = SCRAMBLES): Finding[] {
   const out: Finding[] = [];
-  for (const run of spacedRunsNearPrefixes(text)) for (const f of speltFindings(run.text)) out.push({ ...f, start: run.start, end: run.end });
+  for (const run of spacedRunsNearPrefixes(text)) for (const f of speltFindings(run.text, scrambles)) out.push({ ...f, start: run.start, end: run.end });
   return out;
 }
+type Turn = 'none' | Scramble;
+const SCRAMBLES: readonly Turn[] = ['none', 'rot13', 'reversed', 'both'];
+const unscramble: Record<Turn, (s: string) => string> = { none: (s) => s, rot13, reversed, both: (s) => rot13(reversed(s)) };
 const SEPARATORS = /[\s._|,:;·•*-]+/g;
-/** The findings of prefixed formats in the readings of one spaced run. */
-function speltFindings(run: string): Finding[] {
+/**
+ * The findings of prefixed formats in the readings of one spaced run, and of the run ROT13'd, reversed or
+ * both where that shows a spread-out prefix (a key spelt out, then scrambled: no sign of the scramble is
+ * whole in the text, as its characters are apart).
+ */
+function speltFindings(run: string, scrambles: readonly Turn[] = SCRAMBLES): Finding[] {
   const out: Finding[] = [];
-  for (const joinedUp of spelt(run)) {
+  const readings: string[] = [];
+  for (const s of scrambles) {
+    const turned = unscramble[s](run);
+    if (s === 'none' || SPREAD_PLAIN.test(turned)) readings.push(...spelt(turned));
+  }
+  for (const joinedUp of readings) {
     if (!PREFIXED_START.test(joinedUp)) continue;
     for (const f of findings(joinedUp)) if (PREFIXED.has(f.kind) && (f.kind === 'awsAccessKey' || looksGenerated(joinedUp.slice(f.start, f.end)))) out.push(f);
   }
@@ -270,15 +340,33 @@ export const PREFIXED_START = new RegExp(PREFIXES.map(escape).join('|'));
 // For a prefix to be in a reading of a spaced run (spelt), the text must hold it spread out with
 // separators between its characters (its `_` or `-` standing alone in the second reading). A text without
 // any such spread-out prefix has no spaced run worth finding.
-export const SPREAD_PREFIX = new RegExp(PREFIXES.map((p) => [...p].map(escape).join('[\\s._|,:;·•*-]*')).join('|'));
+// The spread-out prefixes count as written and ROT13'd, reversed or both (speltFindings undoes those).
+// A scrambled word that starts with a separator (`_cut`, `_phg`: `ghp_` reversed) needs that `_` or `-`
+// before it, with separators other than `_` and `-` between: with those too, `-ks` would try every run of
+// dashes to its end at each dash (quadratic, caught by linear.test.ts); without the lead, `cut`, `but` and
+// `hut` would open a spaced-run reading at ordinary words.
+const SEP = '[\\s._|,:;·•*-]*';
+const SCRAMBLED_FROM = [...PREFIXES, 'sk-proj-', 'sk-ant-', 'sk-svcacct-', 'sk-admin-', 'sk_live_', 'sk_test_', 'rk_live_', 'rk_test_'];
+const SCRAMBLED = [...new Set(SCRAMBLED_FROM.flatMap((p) => [rot13(p), reversed(p), rot13(reversed(p))]))].filter((w) => !PREFIXES.includes(w));
+const LETTER_LED = SCRAMBLED.filter((w) => /^[A-Za-z0-9]/.test(w));
+// Led by `_`: the `_` the word needs, then its letters; led by `-`, three letters or more (`-ks`, `sk-`
+// reversed, is left out: prose's dashes before `ks`/`xf`… would open a spaced-run reading at each).
+const led = (lead: string, min: number) => [...new Set(SCRAMBLED.filter((w) => w.startsWith(lead)).map((w) => w.slice(1)).filter((w) => w.length >= min))];
+const spreadAlternatives = (trie: (words: readonly string[]) => string) => `${trie([...PREFIXES, ...LETTER_LED])}|_[\\s.|,:;·•*]*${trie(led('_', 2))}|-[\\s.|,:;·•*]*${trie(led('-', 3))}`;
+const flat = (words: readonly string[]) => `(?:${words.map((p) => [...p].map(escape).join(SEP)).join('|')})`;
+export const SPREAD_PREFIX = new RegExp(spreadAlternatives(flat));
+const SPREAD_PLAIN = new RegExp(flat(PREFIXES));
 // The same alternation with common starts factored out (a trie of the prefixes: `g[sep]*(?:h[sep]*(?:p…|o…)|l…)`),
 // which matches where SPREAD_PREFIX does (its test checks they agree): tried at a `g`, it reads the
 // separators after it once instead of once for each of the ten prefixes that start with `g`. Shared by
 // every call (the scan is synchronous and never re-entered), so that a call compiles nothing.
-export const SPREAD_GLOBAL = new RegExp(spreadTrie(PREFIXES), 'g');
+export const SPREAD_GLOBAL = new RegExp(spreadAlternatives(spreadTrie), 'g');
+// The same for a test (no lastIndex): a flat alternation of every word tried at each character of an edge
+// cost tens of µs a call.
+const SPREAD_FACTORED = new RegExp(spreadAlternatives(spreadTrie));
 
 function spreadTrie(words: readonly string[]): string {
-  const sep = '[\\s._|,:;·•*-]*';
+  const sep = SEP;
   const branches = [...new Set(words.map((w) => w[0]))].map((c) => {
     const rests = words.filter((w) => w[0] === c).map((w) => w.slice(1));
     // Where one prefix is the start of another, the shorter matches wherever the longer does.
@@ -355,9 +443,12 @@ function acrossBoundaries(texts: readonly string[], order: number[], skip: numbe
 /** How many strings apart the halves of a key may be (several turns, each with its own words) for edgeJoins. */
 const EDGE_TURNS = 8;
 /** The longest run at a string's edge that edgeJoins reads: past any single-line credential or its base64. */
-const EDGE_RUN = 160;
-// `%` too, so that percent-encoding cut across two strings is joined and decoded.
-const isKeyChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 47 || c === 61 || c === 95 || c === 45 || c === 37;
+const EDGE_RUN = 512;
+// `%` too, so that percent-encoding cut across two strings is joined and decoded (with `* ! ' ( )`, which
+// encodeURIComponent leaves as they are); `& # ; \\` for references and escapes written as text.
+const isKeyChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 47 || c === 61 || c === 95 || c === 45 || c === 37 || c === 38 || c === 35 || c === 59 || c === 92 || c === 42 || c === 33 || c === 39 || c === 40 || c === 41;
+/** How far each side of a join a spread-out prefix spanning it is looked for: a prefix of eleven characters spelt with separators of up to six. */
+const JOIN_EDGE = 64;
 /** The longest spelt-out stretch at a string's edge that edgeJoins reads (a key spelt with separators of up to three characters). */
 const EDGE_SPELT = 320;
 
@@ -367,7 +458,7 @@ const EDGE_SPELT = 320;
  * read by the detectors (secrets only, crossing the join) and, when the joined run is base64, decoded.
  * Only edge runs are read, so the cost is one short text per pair, not a window of each.
  */
-function edgeJoins(texts: readonly string[], order: number[], budget: DecodeBudget): BodyFinding[] {
+function edgeJoins(texts: readonly string[], rotated: ReadonlyArray<Rotated | null>, order: number[], budget: DecodeBudget): BodyFinding[] {
   const out: BodyFinding[] = [];
   const tails = order.map((p) => {
     const t = texts[p];
@@ -383,7 +474,7 @@ function edgeJoins(texts: readonly string[], order: number[], budget: DecodeBudg
   });
   // Spelt-out keys (`g h p _ a 1 …`, `ghp_-a1B2-…`) cut across strings: the spaced stretch ending one string
   // joined with the one starting each of the next strings, read as spelt runs. Most pairs are skipped
-  // unseen: only where the left stretch holds a spread-out prefix, or one spans the join (its edges, 24
+  // unseen: only where either stretch holds a spread-out prefix, or one spans the join (its edges, JOIN_EDGE
   // characters each), is the joined stretch read.
   const spacedTails = order.map((p) => {
     const t = texts[p];
@@ -397,20 +488,27 @@ function edgeJoins(texts: readonly string[], order: number[], budget: DecodeBudg
     while (e < t.length && e < EDGE_SPELT && inSpacedRun(t, e)) e++;
     return e;
   });
-  const tailHoldsPrefix = order.map((p, b) => SPREAD_PREFIX.test(texts[p].slice(spacedTails[b])));
+  const tailHoldsPrefix = order.map((p, b) => SPREAD_FACTORED.test(texts[p].slice(spacedTails[b])));
+  // A reversed key carries its prefix at its end, in the later string.
+  const headHoldsPrefix = order.map((p, c) => SPREAD_FACTORED.test(texts[p].slice(0, spacedHeads[c])));
   for (let b = 0; b < order.length; b++) {
     const left = texts[order[b]].slice(spacedTails[b]);
     if (left.length === 0) continue;
     for (let c = b + 1; c < order.length && c <= b + EDGE_TURNS; c++) {
       if (spacedHeads[c] === 0) continue;
       const right = texts[order[c]].slice(0, spacedHeads[c]);
-      if (!tailHoldsPrefix[b] && !SPREAD_PREFIX.test(left.slice(-24) + right.slice(0, 24))) continue;
-      const text = left + right;
-      for (const run of spacedRunsNearPrefixes(text)) {
-        if (run.start >= left.length || run.end <= left.length) continue;
-        if (speltFindings(run.text).length === 0) continue;
-        const spans: Span[] = [{ piece: order[b], start: spacedTails[b] + run.start, end: texts[order[b]].length }, { piece: order[c], start: 0, end: run.end - left.length }];
-        for (const f of speltFindings(run.text)) out.push({ dataClass: f.dataClass, kind: f.kind, spans });
+      const readings: Array<[string, readonly Turn[]]> = [];
+      if (tailHoldsPrefix[b] || headHoldsPrefix[c] || SPREAD_FACTORED.test(left.slice(-JOIN_EDGE) + right.slice(0, JOIN_EDGE))) readings.push([left + right, SCRAMBLES]);
+      // With folded letters turned (foldsRotated), where either string has one: same lengths, so the same spans.
+      const [rb, rc] = [rotated[order[b]], rotated[order[c]]];
+      if (rb !== null || rc !== null) readings.push([(rb?.text ?? texts[order[b]]).slice(spacedTails[b]) + (rc?.text ?? texts[order[c]]).slice(0, spacedHeads[c]), ROTATED]);
+      for (const [text, turns] of readings) {
+        for (const run of spacedRunsNearPrefixes(text)) {
+          if (run.start >= left.length || run.end <= left.length) continue;
+          const found = speltFindings(run.text, turns);
+          const spans: Span[] = [{ piece: order[b], start: spacedTails[b] + run.start, end: texts[order[b]].length }, { piece: order[c], start: 0, end: run.end - left.length }];
+          for (const f of found) out.push({ dataClass: f.dataClass, kind: f.kind, spans });
+        }
       }
     }
   }
@@ -428,15 +526,12 @@ function edgeJoins(texts: readonly string[], order: number[], budget: DecodeBudg
         if (end > left.length) out.push({ piece: order[c], start: Math.max(start, left.length) - left.length, end: end - left.length });
         return out;
       };
-      // Neighbours and strings one apart are read whole by the windows already.
-      if (c > b + 2) {
-        for (const f of findings(text)) {
-          if (f.dataClass.startsWith('secret.') && f.dataClass !== 'secret.fragment' && f.start < left.length && f.end > left.length) out.push({ dataClass: f.dataClass, kind: f.kind, spans: spans(f.start, f.end) });
-        }
-      }
-      for (const run of encodedRuns(text, budget)) {
-        if (run.start >= left.length || run.end <= left.length) continue;
-        for (const { dataClass, kind } of decodedFindings(run.bytes, budget, NESTING)) if (dataClass.startsWith('secret.')) out.push({ dataClass, kind, spans: spans(run.start, run.end) });
+      // Every reader a string has, on the joined edges (a ROT13'd key, escapes or references cut in two);
+      // neighbours and strings one apart are read whole by the windows' detector pass already.
+      // The edges of the texts with folded letters turned (foldsRotated), where either has one: same lengths.
+      const turned = rotated[order[b]] ?? rotated[order[c]] ? (rotated[order[b]]?.text ?? texts[order[b]]).slice(tails[b]) + (rotated[order[c]]?.text ?? texts[order[c]]).slice(0, heads[c]) : null;
+      for (const f of readString(text, budget, turned === null ? null : { text: turned, windows: [[0, turned.length]] }, c <= b + 2)) {
+        if (f.dataClass.startsWith('secret.') && f.dataClass !== 'secret.fragment' && f.start < left.length && f.end > left.length) out.push({ dataClass: f.dataClass, kind: f.kind, spans: spans(f.start, f.end) });
       }
     }
   }

@@ -13,7 +13,7 @@ import { KeywordAutomaton } from './keyword-automaton.js';
 // letter and a reversal through an array of code points cost a tenth of classifying code that holds a sign.
 const ROT13 = new Uint16Array(128).map((_, c) => (c >= 65 && c <= 90 ? ((c - 65 + 13) % 26) + 65 : c >= 97 && c <= 122 ? ((c - 97 + 13) % 26) + 97 : c));
 const CHUNK = 8192;
-function fromUnits(units: Uint16Array): string {
+export function fromUnits(units: Uint16Array): string {
   let out = '';
   for (let i = 0; i < units.length; i += CHUNK) out += String.fromCharCode.apply(null, units.subarray(i, i + CHUNK) as unknown as number[]);
   return out;
@@ -39,7 +39,7 @@ const SURROGATE = /[\uD800-\uDFFF]/;
 // The prefixes of the formats that start with a fixed string (scan.ts PREFIXES, armour's BEGIN): a text
 // holding one of them ROT13'd or reversed is worth transforming.
 const PREFIXES = ['sk-', 'sk_live_', 'sk_test_', 'AKIA', 'ASIA', 'AIza', 'ghp_', 'gho_', 'ghs_', 'github_pat_', 'glpat-', 'hf_', 'npm_', 'xoxb-', 'xoxp-', 'BEGIN', 'PRIVATE KEY'];
-type Scramble = 'rot13' | 'reversed' | 'both';
+export type Scramble = 'rot13' | 'reversed' | 'both';
 const SIGNS: Array<[string, Scramble]> = PREFIXES.flatMap((p): Array<[string, Scramble]> => [
   [rot13(p), 'rot13'],
   [reversed(p), 'reversed'],
@@ -72,8 +72,9 @@ function toSpace(text: string, at: number, step: -1 | 1): number {
  * Around each transformed prefix the text shows, that stretch of it ROT13'd, reversed, or both (a
  * credential lies within REACH of its prefix, after it or, reversed, before it); overlapping stretches of
  * one kind are one. Only the stretches are transformed, so a long text with one stray sign costs little.
+ * `kinds`, where given, limits the scrambles undone.
  */
-export function unscrambled(text: string, signHits?: number[]): Transformed[] {
+export function unscrambled(text: string, signHits?: number[], kinds?: readonly Scramble[]): Transformed[] {
   const out: Transformed[] = [];
   const n = text.length;
   const stretches = new Map<Scramble, Array<[number, number]>>();
@@ -83,6 +84,7 @@ export function unscrambled(text: string, signHits?: number[]): Transformed[] {
     const k = hits[h];
     const end = hits[h + 1];
     const kind = SIGNS[k][1];
+    if (kinds && !kinds.includes(kind)) continue;
     const from = toSpace(text, Math.max(0, end - SIGNS[k][0].length - REACH), -1);
     const to = toSpace(text, Math.min(n, end + REACH), 1);
     const list = stretches.get(kind) ?? [];
@@ -98,7 +100,7 @@ export function unscrambled(text: string, signHits?: number[]): Transformed[] {
       const part = text.slice(a, b);
       const m = part.length;
       if (kind === 'rot13') {
-        out.push({ text: rot13(part), place: (s, e) => [a + s, a + e] });
+        out.push({ text: keepEscapes(part, rot13(part)), place: (s, e) => [a + s, a + e] });
         continue;
       }
       // Reversal by UTF-16 unit would split surrogate pairs; the prefixes are ASCII, and a reversed text's
@@ -108,6 +110,15 @@ export function unscrambled(text: string, signHits?: number[]): Transformed[] {
     }
   }
   return out;
+}
+
+/**
+ * ROT13'd text with the letter of each escape written as text (`\n` of a fenced block in JSON held in a
+ * string) kept as it was: turned, `\nfx_…` would read `\ask_…`, the key glued to an `a`.
+ */
+function keepEscapes(part: string, turned: string): string {
+  if (!part.includes('\\')) return turned;
+  return turned.replace(/\\[A-Za-z]/g, (_, at: number) => part.slice(at, at + 2));
 }
 
 // A backslash may be doubled: escapes written as text inside a JSON string held in JSON (tool call arguments).

@@ -7,11 +7,11 @@ import { base64Spans, DecodeBudget, encodedRuns, hexSpans, percentSpans } from '
 
 const RUN = /[A-Za-z0-9+/_-]{16,}(?:\s+[A-Za-z0-9+/_-]{16,})*(?:\s*[A-Za-z0-9+/_-]{1,15})?={0,2}/g;
 const HEX = /(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){16,}(?![0-9A-Fa-f])/g;
-const PERCENT = /(?:[A-Za-z0-9._~+-]*%[0-9A-Fa-f]{2}){3,}[A-Za-z0-9._~+-]*/g;
+const PERCENT = /(?:[A-Za-z0-9._~+!*'()-]*%(?:[0-9A-Fa-f]{2}|[uU][0-9A-Fa-f]{4})){3,}[A-Za-z0-9._~+!*'()-]*/g;
 const spans = (re: RegExp, text: string) => [...text.matchAll(re)].map((m) => [m.index!, m.index! + m[0].length]);
 
 // Texts built from the characters that matter to the patterns, so runs, breaks and edges are common.
-const piece = fc.constantFrom('a', 'B', '0', 'f', 'F', '+', '/', '_', '-', '=', '%', '%4', '%41', '%e2', ' ', '\n', '\u00a0', '.', '~', '!', 'é', 'abcdefABCDEF0123', 'QUFBQUFBQUFBQUFBQUFB', '0123456789abcdef0123456789abcdef');
+const piece = fc.constantFrom('a', 'B', '0', 'f', 'F', '+', '/', '_', '-', '=', '%', '%4', '%41', '%e2', '%u', '%uFF47', '*', '(', ' ', '\n', '\u00a0', '.', '~', '!', 'é', 'abcdefABCDEF0123', 'QUFBQUFBQUFBQUFBQUFB', '0123456789abcdef0123456789abcdef');
 const text = fc.array(piece, { maxLength: 40 }).map((p) => p.join(''));
 
 t.test('the scans find exactly what the patterns found', async () => {

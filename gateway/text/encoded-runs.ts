@@ -50,17 +50,24 @@ export function encodedRuns(text: string, budget: DecodeBudget): EncodedRun[] {
   }
   for (const [start, end] of percentSpans(text)) {
     if (budget.remaining <= 0) break;
-    const bytes = percentBytes(text.slice(start, Math.min(end, start + 3 * budget.remaining)));
+    const run = text.slice(start, Math.min(end, start + 3 * budget.remaining));
+    const bytes = percentBytes(run);
     budget.remaining -= bytes.length;
     out.push({ start, end, bytes });
+    const codePoints = codePointEscapes(run);
+    if (codePoints !== null) {
+      const read = Buffer.from(codePoints, 'utf8');
+      budget.remaining -= read.length;
+      out.push({ start, end, bytes: read });
+    }
   }
   return out;
 }
 
 const isBase64 = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f || c === 0x5f || c === 0x2d;
 const isHex = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
-/** RFC 3986's unreserved characters and `+`. */
-const isUnreserved = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x5f || c === 0x7e || c === 0x2b || c === 0x2d;
+/** RFC 3986's unreserved characters, `+`, and `! * ' ( )`, which encodeURIComponent leaves as they are (`s%20*%20k`). */
+const isUnreserved = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x5f || c === 0x7e || c === 0x2b || c === 0x2d || c === 0x21 || c === 0x2a || c === 0x27 || c === 0x28 || c === 0x29;
 /** What `\s` matches in a JavaScript pattern. */
 function isSpace(c: number): boolean {
   if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
@@ -151,6 +158,14 @@ export function hexSpans(text: string): Array<[number, number]> {
 }
 
 /** Percent-encoded text: unreserved characters with at least three `%XX` escapes among them. */
+/** The length of the escape at i: `%HH` 3, JavaScript escape()'s `%uHHHH` 6; 0 where none starts. */
+function escapeWidth(text: string, i: number): number {
+  if (text.charCodeAt(i) !== 0x25) return 0;
+  if (isHex(text.charCodeAt(i + 1)) && isHex(text.charCodeAt(i + 2))) return 3;
+  const u = text.charCodeAt(i + 1) | 0x20;
+  return u === 0x75 && isHex(text.charCodeAt(i + 2)) && isHex(text.charCodeAt(i + 3)) && isHex(text.charCodeAt(i + 4)) && isHex(text.charCodeAt(i + 5)) ? 6 : 0;
+}
+
 export function percentSpans(text: string): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
   // Most text has no escape at all: one native search instead of a walk over every character.
@@ -160,9 +175,9 @@ export function percentSpans(text: string): Array<[number, number]> {
     let escapes = 0;
     let at = i;
     let end = skip(text, at, isUnreserved);
-    while (text.charCodeAt(end) === 0x25 && isHex(text.charCodeAt(end + 1)) && isHex(text.charCodeAt(end + 2))) {
+    for (let width = escapeWidth(text, end); width > 0; width = escapeWidth(text, end)) {
       escapes++;
-      at = end + 3;
+      at = end + width;
       end = skip(text, at, isUnreserved);
     }
     if (escapes >= MIN_ESCAPES) {
@@ -190,6 +205,25 @@ function percentBytes(s: string): Buffer {
   }
   const out = bytes.subarray(0, n);
   return isUtf8(out) ? Buffer.from(out) : Buffer.from(out.toString('latin1'), 'utf8');
+}
+
+const LONG_ESCAPE = /%[uU][0-9A-Fa-f]{4}|%[0-9A-Fa-f]{3,6}(?=%|$)/;
+const CODE_POINT_ESCAPE = /%[uU]?([0-9A-Fa-f]{2,6})(?=%|$)|%([0-9A-Fa-f]{2})/g;
+/**
+ * The second reading of a percent run some of whose escapes carry more than two hex digits up to the next
+ * `%`: each escape's hex is one code point, as JavaScript's escape() writes `%uFF47` and hand-written
+ * escapes write `%ff47` or `%200b` (a byte reading gives `ÿ47`, ` 0b`); null when no escape is so long.
+ */
+export function codePointEscapes(run: string): string | null {
+  if (!LONG_ESCAPE.test(run)) return null;
+  let long = false;
+  const read = run.replace(CODE_POINT_ESCAPE, (escape, whole: string | undefined, pair: string | undefined) => {
+    const hex = whole ?? pair!;
+    if (hex.length > 2 || escape[1] === 'u' || escape[1] === 'U') long = true;
+    const code = parseInt(hex, 16);
+    return code <= 0x10ffff && (code < 0xd800 || code > 0xdfff) ? String.fromCodePoint(code) : escape;
+  });
+  return long ? read : null;
 }
 
 /** Decoded bytes as text when they are text (nearly all printable UTF-8), else null. */

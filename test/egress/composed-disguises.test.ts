@@ -3,7 +3,7 @@
 // HTML entities or `\u` escapes, or with its `_`/`-` as named references; and a key percent-encoded byte by
 // byte as legacy encoders write it (a soft hyphen as `%AD`, Latin-1). Each is refused and nothing reaches
 // the provider; the same composition of harmless words is forwarded; and a key in dash-separated groups,
-// its prefix's own `-` or `_` among the separators. Not read yet (README): a key spaced out, then ROT13'd.
+// its prefix's own `-` or `_` among the separators. A key spaced out and then ROT13'd: stacked-disguises.test.ts.
 import t, { type Test } from 'tap';
 import { randomBytes } from 'node:crypto';
 import { startDemoGateway } from '../support/demo-gateway.js';

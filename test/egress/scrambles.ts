@@ -48,3 +48,24 @@ export const prefixDisguises: Record<string, (s: string) => string> = {
   'named references &lowbar; and &hyphen;': (s) => s.replace(/_/g, '&lowbar;').replace(/-/g, '&hyphen;'),
   'named references &UnderBar; and &minus;': (s) => s.replace(/_/g, '&UnderBar;').replace(/-/g, '&minus;'),
 };
+
+const CYRILLIC: Record<string, string> = { A: 'А', B: 'В', C: 'С', E: 'Е', H: 'Н', K: 'К', M: 'М', O: 'О', P: 'Р', T: 'Т', X: 'Х', a: 'а', c: 'с', e: 'е', o: 'о', p: 'р', x: 'х', y: 'у' };
+const percentByCodePoint = (s: string, u: string) => [...s].map((c) => `%${u}${c.codePointAt(0)!.toString(16).padStart(u ? 4 : 2, '0')}`).join('');
+const fullwidth = (s: string) => s.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+
+// Two or three disguises stacked, each reading fed to the next (issue 23's hidden-disguise misses): a key
+// spelt out or grouped and then scrambled (no sign of the scramble is whole in the text), homoglyphs put in
+// before ROT13 (which turns only ASCII letters), and percent-encoding that writes a code point per escape.
+export const stackedDisguises: Record<string, (s: string) => string> = {
+  'spelt with separators, then ROT13': (s) => rot13([...s].join(' * ')),
+  'spelt with separators, then reversed': (s) => reversed([...s].join(' · ')),
+  'in groups of five with spaces, then ROT13': (s) => rot13(s.match(/.{1,5}/g)!.join(' ')),
+  'Cyrillic homoglyphs, then ROT13': (s) => rot13(s.replace(/[A-Za-z]/g, (c, i: number) => (i % 2 === 0 && CYRILLIC[c]) || c)),
+  'Cyrillic homoglyphs, spelt with spaces, then ROT13': (s) => rot13([...s.replace(/[A-Za-z]/g, (c) => CYRILLIC[c] ?? c)].join(' ')),
+  'spelt with zero-width characters, then percent-encoded by code point': (s) => percentByCodePoint([...s].join('\u200b'), ''),
+  'fullwidth, then escape()-style %u escapes': (s) => percentByCodePoint(fullwidth(s), 'u'),
+  'spelt with separators and invisible characters between': (s) => [...s].join(' | \u200b | '),
+  'fenced, ROT13, then quoted in JSON': (s) => JSON.stringify({ q: rot13('```\n' + s + '\n```') }),
+  'spelt with separators, then in a URL query': (s) => `https://api.example.com/v1/x?token=${encodeURIComponent([...s].join(' * '))}&v=2`,
+  'Cyrillic homoglyphs, then percent-encoded by code point': (s) => percentByCodePoint(s.replace(/[A-Za-z]/g, (c) => CYRILLIC[c] ?? c), ''),
+};

@@ -1,43 +1,15 @@
 // Keys in a fleet: two gateway processes (dist/gateway/cli/main.js start, so `npx tsc` first) share a
 // PostgreSQL key store. A key created through one works at once on both and stops on both within 5 s
 // of its revocation. Needs the PostgreSQL of scripts/setup-services.sh (or TERMSGATE_TEST_PG).
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
 import t from 'tap';
-import { demoConfig } from '../gateway/config/demo.js';
-import { packageRoot } from '../gateway/core/package-root.js';
-import { startMockUpstream } from '../gateway/mock-upstream/index.js';
+import { PG_URL, startFleet } from './support/pg-fleet.js';
 import { until } from './support/until.js';
-import { startGatewayProcess } from './support/gateway-process.js';
 
-const PG_URL = process.env.TERMSGATE_TEST_PG ?? 'postgres://termsgate:termsgate@127.0.0.1:54329/termsgate';
-const providerKey = 'sk-provider-' + randomBytes(8).toString('hex');
-const adminToken = 'tga-fleet-' + randomBytes(12).toString('hex');
-const schema = 'tg_keys_fleet_' + randomBytes(4).toString('hex');
-const mock = await startMockUpstream({ port: 0, host: '127.0.0.1', apiKey: providerKey });
-const admin = new pg.Pool({ connectionString: PG_URL, max: 1 });
-t.teardown(async () => {
-  await mock.close();
-  await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await admin.end();
-});
+const fleet = await startFleet(t, 'keys-fleet');
+const { adminToken, schema } = fleet;
 
 async function startReplica(t: Tap.Test): Promise<string> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'termsgate-fleet-'));
-  const config = demoConfig({
-    mockUrl: mock.url,
-    mockPort: mock.port,
-    dataDir,
-    port: 0,
-    host: '127.0.0.1',
-    secrets: { virtualKey: 'tg-fleet-' + randomBytes(12).toString('hex'), adminToken, runnerToken: 'tgr-fleet-' + randomBytes(12).toString('hex'), providerKeyEnv: 'TERMSGATE_FLEET_PROVIDER_KEY' },
-  });
-  config.policy.dir = join(packageRoot, 'policies');
-  config.keyStore = { backend: 'postgres', postgresUrl: PG_URL, schema, pollMs: 500 };
-  return startGatewayProcess(t, config, { TERMSGATE_FLEET_PROVIDER_KEY: providerKey });
+  return (await fleet.startReplica(t, (config) => (config.keyStore = { backend: 'postgres', postgresUrl: PG_URL, schema, pollMs: 500 }))).url;
 }
 
 const chat = (url: string, key: string) =>

@@ -3,46 +3,20 @@
 // by its fingerprint alone (marks stripped), and a scan of the other's data directory finds it too.
 // Needs the PostgreSQL of scripts/setup-services.sh (or TERMSGATE_TEST_PG).
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
 import t from 'tap';
-import { demoConfig } from '../gateway/config/demo.js';
-import { packageRoot } from '../gateway/core/package-root.js';
-import { startMockUpstream } from '../gateway/mock-upstream/index.js';
+import { PG_URL, startFleet } from './support/pg-fleet.js';
 import { stripInvisible } from '../gateway/provenance/watermark-reader.js';
 import { indexed } from './support/until.js';
-import { cliMain, startGatewayProcess } from './support/gateway-process.js';
+import { cliMain } from './support/gateway-process.js';
 
-const PG_URL = process.env.TERMSGATE_TEST_PG ?? 'postgres://termsgate:termsgate@127.0.0.1:54329/termsgate';
-const providerKey = 'sk-provider-' + randomBytes(8).toString('hex');
-const adminToken = 'tga-fleet-' + randomBytes(12).toString('hex');
-const virtualKey = 'tg-fleet-' + randomBytes(12).toString('hex');
-const schema = 'tg_index_fleet_' + randomBytes(4).toString('hex');
-const mock = await startMockUpstream({ port: 0, host: '127.0.0.1', apiKey: providerKey });
-const admin = new pg.Pool({ connectionString: PG_URL, max: 1 });
-t.teardown(async () => {
-  await mock.close();
-  await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await admin.end();
-});
+const fleet = await startFleet(t, 'index-fleet');
+const { adminToken, virtualKey, schema } = fleet;
 
 async function startReplica(t: Tap.Test): Promise<{ url: string; adminToken: string; dataDir: string }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'termsgate-index-fleet-'));
-  const config = demoConfig({
-    mockUrl: mock.url,
-    mockPort: mock.port,
-    dataDir,
-    port: 0,
-    host: '127.0.0.1',
-    secrets: { virtualKey, adminToken, runnerToken: 'tgr-fleet-' + randomBytes(12).toString('hex'), providerKeyEnv: 'TERMSGATE_FLEET_PROVIDER_KEY' },
-  });
-  config.policy.dir = join(packageRoot, 'policies');
-  config.provenanceIndex = { backend: 'postgres', postgresUrl: PG_URL, schema, followMs: 300 };
-  const url = await startGatewayProcess(t, config, { TERMSGATE_FLEET_PROVIDER_KEY: providerKey });
-  return { url, adminToken, dataDir };
+  const replica = await fleet.startReplica(t, (config) => (config.provenanceIndex = { backend: 'postgres', postgresUrl: PG_URL, schema, followMs: 300 }));
+  return { ...replica, adminToken };
 }
 
 async function serve(url: string, prompt: string): Promise<{ id: string; text: string }> {

@@ -2,48 +2,22 @@
 // share it through PostgreSQL rows. A restricted answer served by replica A, reworded by the mock teacher's
 // paraphrase and offered for training through replica B, is refused as traced by meaning to A's decision;
 // unrelated text is admitted on B. Needs the PostgreSQL of scripts/setup-services.sh (or TERMSGATE_TEST_PG).
-import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
 import t from 'tap';
-import { demoConfig } from '../gateway/config/demo.js';
-import { packageRoot } from '../gateway/core/package-root.js';
-import { startMockUpstream } from '../gateway/mock-upstream/index.js';
+import { PG_URL, startFleet } from './support/pg-fleet.js';
 import { paraphrase } from '../gateway/mock-upstream/paraphrase.js';
 import { stripInvisible } from '../gateway/provenance/watermark-reader.js';
 import { until } from './support/until.js';
-import { cliMain, startGatewayProcess } from './support/gateway-process.js';
+import { cliMain } from './support/gateway-process.js';
 
-const PG_URL = process.env.TERMSGATE_TEST_PG ?? 'postgres://termsgate:termsgate@127.0.0.1:54329/termsgate';
-const providerKey = 'sk-provider-' + randomBytes(8).toString('hex');
-const adminToken = 'tga-meaning-' + randomBytes(12).toString('hex');
-const virtualKey = 'tg-meaning-' + randomBytes(12).toString('hex');
-const schema = 'tg_meaning_fleet_' + randomBytes(4).toString('hex');
-const mock = await startMockUpstream({ port: 0, host: '127.0.0.1', apiKey: providerKey });
-const admin = new pg.Pool({ connectionString: PG_URL, max: 1 });
-t.teardown(async () => {
-  await mock.close();
-  await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await admin.end();
-});
+const fleet = await startFleet(t, 'meaning-fleet');
+const { adminToken, virtualKey, schema } = fleet;
 const MEANING = /traced by meaning, similarity (0\.\d+|1)\)/;
 
 async function startReplica(t: Tap.Test): Promise<{ url: string; dataDir: string }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'termsgate-meaning-fleet-'));
-  const config = demoConfig({
-    mockUrl: mock.url,
-    mockPort: mock.port,
-    dataDir,
-    port: 0,
-    host: '127.0.0.1',
-    secrets: { virtualKey, adminToken, runnerToken: 'tgr-meaning-' + randomBytes(12).toString('hex'), providerKeyEnv: 'TERMSGATE_MEANING_PROVIDER_KEY' },
-  });
-  config.policy.dir = join(packageRoot, 'policies');
-  config.provenanceIndex = { backend: 'postgres', postgresUrl: PG_URL, schema, followMs: 300 };
-  return { url: await startGatewayProcess(t, config, { TERMSGATE_MEANING_PROVIDER_KEY: providerKey }), dataDir };
+  return fleet.startReplica(t, (config) => (config.provenanceIndex = { backend: 'postgres', postgresUrl: PG_URL, schema, followMs: 300 }));
 }
 
 async function chat(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; id: string; body: Record<string, any> }> {

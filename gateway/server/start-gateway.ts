@@ -188,6 +188,8 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
     // With several replicas the feed shares the audit store's PostgreSQL.
     // The feed's tables sit in the audit log's schema (created by it).
     const feedPool = config.audit.backend === 'postgres' ? new pg.Pool({ connectionString: config.audit.postgresUrl!, max: 4, options: `-c search_path=${config.audit.schema ?? 'public'}` }) : null;
+    // A dropped idle connection (a database restart) is reported, never an unheard 'error' that ends the process.
+    feedPool?.on('error', (err) => logger.warn({ err }, 'training feed database connection dropped'));
     const feedStore = feedPool ? await openPgFeedStore({ pool: feedPool }) : undefined;
     const feed = await createTrainingFeed({ dataDir: config.dataDir, keys, store: feedStore, onError: (err) => logger.error({ err }, 'training feed write failed') });
     closers.push(async () => {

@@ -20,6 +20,8 @@ CREATE TABLE IF NOT EXISTS training_feed (
 export async function openPgFeedStore(opts: { connectionString: string } | { pool: pg.Pool }): Promise<FeedStore> {
   const owned = 'connectionString' in opts;
   const pool = owned ? new pg.Pool({ connectionString: opts.connectionString, max: 4 }) : opts.pool;
+  // A dropped idle connection surfaces as the next query's failure, never as an unheard 'error' that ends the process.
+  if (owned) pool.on('error', () => undefined);
   // Creation races between replicas starting together; the lock makes it one at a time.
   await underAdvisoryLock(pool, LOCK_KEY, (client) => client.query(SCHEMA));
   return new PgFeedStore(pool, owned);

@@ -4,6 +4,7 @@
 // follower that has read up to N never later sees a smaller number appear (as pg-backend.ts does).
 import pg from 'pg';
 import { underAdvisoryLock } from '../../core/pg-advisory-lock.js';
+import { openSchemaPool } from '../../core/pg-schema-pool.js';
 
 const LOCK_KEY = 0x7467_6d69; // "tgmi": serialises meaning appends across replicas
 
@@ -22,20 +23,7 @@ export class MeaningRows {
   private constructor(readonly pool: pg.Pool) {}
 
   static async open(url: string, schema: string): Promise<MeaningRows> {
-    const pool = new pg.Pool({ connectionString: url, options: `-c search_path=${schema}`, max: 2 });
-    // An unreachable database surfaces as a failed query, never as an unhandled pool error.
-    pool.on('error', () => undefined);
-    try {
-      // Creation races between replicas starting together; the lock makes it one at a time.
-      await underAdvisoryLock(pool, LOCK_KEY, async (client) => {
-        await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-        await client.query(SCHEMA);
-      });
-    } catch (err) {
-      await pool.end();
-      throw err;
-    }
-    return new MeaningRows(pool);
+    return new MeaningRows(await openSchemaPool({ url, schema, max: 2, lockKey: LOCK_KEY, ddl: SCHEMA }));
   }
 
   /** Appends one row per encoded output, numbered after every row committed before. */

@@ -89,3 +89,21 @@ t.test('retention from outside the gateway (purge-content --postgres-url) reache
   t.equal(a.index.words.docsWith(32, out).length, 1, 'the replica applied the cutoff and kept the newer output');
   t.equal(await purgeFleetIndex(PG_URL, `tg_none_${randomBytes(4).toString('hex')}`, new Date()), 0, 'a schema without the index purges nothing');
 });
+
+t.test('a dropped database connection (a restart) neither ends the process nor stops following', async (t) => {
+  const a = await replica(t);
+  const dir = mkdtempSync(join(tmpdir(), 'fp-pg-'));
+  const name = `tg_drop_${randomBytes(4).toString('hex')}`;
+  const b = await openPgIndexBackend({ url: `${PG_URL}?application_name=${name}`, schema, path: dir, followMs: 3_600_000 });
+  t.teardown(async () => {
+    await b.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const before = b.count();
+  // What a restart does to the replica's idle connections: node-postgres emits 'error' on the pool.
+  const { rows } = await admin.query('SELECT count(*)::int AS n FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1) AS killed', [name]);
+  t.ok(rows[0].n >= 1, 'the replica had an idle connection to drop');
+  await a.add(output([41, 42], Date.now()));
+  await until(async () => b.follow().then(() => b.count(), () => -1), (n) => n === before + 1);
+  t.equal(b.count(), before + 1, 'the next follow copies the rows written since');
+});

@@ -9,6 +9,7 @@ import pg from 'pg';
 import type { BackendOutput, IndexBackend } from '../index-backend.js';
 import { LmdbBackend } from '../lmdb/lmdb-backend.js';
 import { underAdvisoryLock } from '../../../core/pg-advisory-lock.js';
+import { openSchemaPool, schemaPool } from '../../../core/pg-schema-pool.js';
 import { decodeOutput, type FingerprintKind } from '../stored-output.js';
 
 const LOCK_KEY = 0x7467_6669; // "tgfi": serialises index appends across replicas
@@ -35,17 +36,7 @@ export interface PgIndexOptions {
 }
 
 export async function openPgIndexBackend(options: PgIndexOptions): Promise<PgIndexBackend> {
-  const pool = new pg.Pool({ connectionString: options.url, options: `-c search_path=${options.schema}`, max: 2 });
-  try {
-    // Creation races between replicas starting together; the lock makes it one at a time.
-    await underAdvisoryLock(pool, LOCK_KEY, async (client) => {
-      await client.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
-      await client.query(SCHEMA);
-    });
-  } catch (err) {
-    await pool.end();
-    throw err;
-  }
+  const pool = await openSchemaPool({ url: options.url, schema: options.schema, max: 2, lockKey: LOCK_KEY, ddl: SCHEMA });
   const backend = new PgIndexBackend(pool, new LmdbBackend({ path: options.path }), options.followMs ?? 1000);
   await backend.follow();
   return backend;
@@ -60,7 +51,7 @@ async function purgeRows(pool: pg.Pool, cutoffMs: number): Promise<number> {
 
 /** Retention for a fleet's index from outside the gateway (`termsgate audit purge-content --postgres-url`): no local copy is opened. */
 export async function purgeFleetIndex(url: string, schema: string, cutoff: Date): Promise<number> {
-  const pool = new pg.Pool({ connectionString: url, options: `-c search_path=${schema}`, max: 1 });
+  const pool = schemaPool({ url, schema, max: 1 });
   try {
     const { rows } = await pool.query<{ present: boolean }>("SELECT to_regclass('provenance_outputs') IS NOT NULL AS present");
     return rows[0].present ? await purgeRows(pool, cutoff.getTime()) : 0;

@@ -10,7 +10,7 @@ import { packageRoot } from '../../gateway/core/package-root.js';
 import { sourceFiles } from './source-files.js';
 import { gitleaksMatches } from '../../gateway/classify/gitleaks-rules.js';
 import { base32Runs, entityReading, escapeRuns, unscrambled } from '../../gateway/classify/text-decoders.js';
-import { spacedRunsNearPrefixes, spelt } from '../../gateway/classify/scan.js';
+import { spacedRunsNearPrefixes, spelt } from '../../gateway/classify/spelt-keys.js';
 import { DecodeBudget } from '../../gateway/text/encoded-runs.js';
 import { scanBody } from '../../gateway/classify/body.js';
 import { groups, wordStarts } from '../../gateway/classify/classify.js';

@@ -6,7 +6,7 @@ import t from 'tap';
 import fc from 'fast-check';
 import { findings, type Finding } from './classify.js';
 import { combined, detectors } from './detectors.js';
-import { PREFIXED, PREFIXED_START, SPREAD_GLOBAL, SPREAD_PREFIX, spacedRuns, spacedRunsNearPrefixes } from './scan.js';
+import { PREFIXED, PREFIXED_START, SPREAD_GLOBAL, SPREAD_PREFIX, spacedRuns, spacedRunsNearPrefixes } from './spelt-keys.js';
 
 /** The oracle: the combined alternation at every position, as findings() was written before its prefilters. */
 function unfiltered(text: string): Finding[] {

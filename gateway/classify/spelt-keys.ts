@@ -1,0 +1,211 @@
+// A key spelt out with separators, in the clear or ROT13'd or reversed: the spaced runs near a credential
+// prefix (written whole or spread out, plain or scrambled), read with the separators removed, for the
+// formats that start with a fixed prefix only. Used on every string and on the joined edges of strings
+// (scan.ts). Pure.
+import { findings, type Finding } from './classify.js';
+import { reversed, rot13, type Scramble } from './text-decoders.js';
+
+// A key spelt out with separators ("A K I A …", "AKIA-IOSF-ODNN-…"): runs of short groups are read
+// with the separators removed, for the formats that start with a fixed prefix only (a keyword or an
+// entropy test on joined-up prose would find what is not there).
+// At most SPACED_GROUPS groups a match: an unbounded {3,} over a megabyte of short groups overflows the
+// regular expression engine's backtracking stack ("Maximum call stack size exceeded"). A longer run is
+// read in overlapping chunks (spacedRuns), so a key anywhere in it still falls wholly inside one chunk.
+const SPACED_GROUPS = 256;
+// Separator runs of up to sixteen: a key's own `_` or `-` standing between two separators, with invisible
+// characters removed beside them (`e | \u200d | _ | 7` reads `e |  | _ | 7`), makes runs of ten and more.
+const SPACED = new RegExp(String.raw`(?:[A-Za-z0-9+/=]{1,5}[\s._|,:;·•*-]{1,16}){3,${SPACED_GROUPS}}[A-Za-z0-9+/=]{1,5}`, 'y');
+const SPACED_START = /(?:[A-Za-z0-9+/=]{1,5}[\s._|,:;·•*-]{1,16}){3}[A-Za-z0-9+/=]/g;
+
+const SPACED_CHAR = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=._|,:;*-') SPACED_CHAR[c.charCodeAt(0)] = 1;
+const WHITE = /\s/;
+/** Whether a character can be in a spaced run (a group character or a separator). */
+export function inSpacedRun(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 128) return SPACED_CHAR[c] === 1 || (c >= 9 && c <= 13) || c === 32;
+  return c === 0xb7 || c === 0x2022 || WHITE.test(text[i]);
+}
+
+/**
+ * The spaced runs of a text that may hold a prefix: those of the stretches (between characters no spaced
+ * run holds, such as quotes and brackets) that hold a prefix spread over separators. No run crosses such a
+ * character, and where the scan of spacedRuns() passes one it starts afresh, so a stretch's runs are the
+ * same read alone; a run in any other stretch holds no prefix and would be dropped. Linear.
+ */
+export function spacedRunsNearPrefixes(text: string): Array<{ start: number; end: number; text: string }> {
+  const out: Array<{ start: number; end: number; text: string }> = [];
+  const spread = SPREAD_GLOBAL;
+  spread.lastIndex = 0;
+  for (let m = spread.exec(text); m !== null; m = spread.exec(text)) {
+    let s = m.index;
+    while (s > 0 && inSpacedRun(text, s - 1)) s--;
+    let e = m.index + m[0].length;
+    while (e < text.length && inSpacedRun(text, e)) e++;
+    for (const r of spacedRuns(text.slice(s, e))) out.push({ start: r.start + s, end: r.end + s, text: r.text });
+    spread.lastIndex = e;
+  }
+  return out;
+}
+
+/** Runs of short groups; a run longer than SPACED_GROUPS groups comes as chunks that overlap by half. Linear. */
+export function spacedRuns(text: string): Array<{ start: number; end: number; text: string }> {
+  const out: Array<{ start: number; end: number; text: string }> = [];
+  const starts = SPACED_START;
+  let from = 0;
+  for (;;) {
+    starts.lastIndex = from;
+    const s = starts.exec(text);
+    if (s === null) break;
+    let at = s.index;
+    let lastEnd = -1;
+    for (;;) {
+      SPACED.lastIndex = at;
+      const m = SPACED.exec(text);
+      if (m === null) break;
+      const end = at + m[0].length;
+      if (end <= lastEnd) break;
+      out.push({ start: at, end, text: m[0] });
+      lastEnd = end;
+      // A chunk that stopped at the cap: the next starts halfway through it, at a group boundary.
+      const groups = m[0].split(/[\s._|,:;·•*-]+/);
+      if (groups.length <= SPACED_GROUPS) break;
+      const half = groups.slice(0, groups.length >> 1).join('').length;
+      let skipped = 0;
+      let k = at;
+      while (k < end && skipped < half) {
+        if (!/[\s._|,:;·•*-]/.test(text[k])) skipped++;
+        k++;
+      }
+      while (k < end && /[\s._|,:;·•*-]/.test(text[k])) k++;
+      at = k;
+    }
+    from = Math.max(lastEnd, s.index + 1);
+  }
+  return out;
+}
+/**
+ * The readings of the spaced runs of a text that is itself a reading (ROT13'd, reversed, escapes or
+ * references read): a key spelt out and then disguised again. Each finding spans its whole run.
+ */
+export function speltIn(text: string, scrambles: readonly Turn[] = SCRAMBLES): Finding[] {
+  const out: Finding[] = [];
+  for (const run of spacedRunsNearPrefixes(text)) for (const f of speltFindings(run.text, scrambles)) out.push({ ...f, start: run.start, end: run.end });
+  return out;
+}
+export type Turn = 'none' | Scramble;
+export const SCRAMBLES: readonly Turn[] = ['none', 'rot13', 'reversed', 'both'];
+const unscramble: Record<Turn, (s: string) => string> = { none: (s) => s, rot13, reversed, both: (s) => rot13(reversed(s)) };
+const SEPARATORS = /[\s._|,:;·•*-]+/g;
+/**
+ * The findings of prefixed formats in the readings of one spaced run, and of the run ROT13'd, reversed or
+ * both where that shows a spread-out prefix (a key spelt out, then scrambled: no sign of the scramble is
+ * whole in the text, as its characters are apart).
+ */
+export function speltFindings(run: string, scrambles: readonly Turn[] = SCRAMBLES): Finding[] {
+  const out: Finding[] = [];
+  const readings: string[] = [];
+  for (const s of scrambles) {
+    const turned = unscramble[s](run);
+    if (s === 'none' || SPREAD_PLAIN.test(turned)) readings.push(...spelt(turned));
+  }
+  for (const joinedUp of readings) {
+    if (!PREFIXED_START.test(joinedUp)) continue;
+    for (const f of findings(joinedUp)) if (PREFIXED.has(f.kind) && (f.kind === 'awsAccessKey' || looksGenerated(joinedUp.slice(f.start, f.end)))) out.push(f);
+  }
+  return out;
+}
+
+/**
+ * A key's body has a digit or both capitals and small letters; words joined up from prose spaced around
+ * dashes (`task - list the items` read as `sk-listtheitems…`) have neither. AWS key ids are capitals and
+ * digits by format, and prose rarely spells AKIA: they are not asked.
+ */
+function looksGenerated(match: string): boolean {
+  return /[0-9]/.test(match.slice(4)) || (/[A-Z]/.test(match.slice(4)) && /[a-z]/.test(match.slice(4)));
+}
+
+/**
+ * The readings of a spaced run: every separator removed (`A K I A …`, `AKIA-IOSF-…`) and, where they
+ * differ, those that keep a `_` or `-`: one standing between white space as a character of its own
+ * (`g h p _ …`, `s k _ l i v e _ …`), which the first takes for a separator; every one (`ghp_ abc1 …`);
+ * every `_` with dashes taken for separators (`ghp_-abc1-…`); and each stretch spelt one character at a
+ * time (so the words around a spelt key are not glued to it). A reading holding a prefix after other
+ * characters (`0ghp_…` from `tool/1.0 g h p _ …`) is also read from the prefix on.
+ */
+export function spelt(run: string): string[] {
+  const joinedUp = run.replace(SEPARATORS, '');
+  const groups = run.split(/[\s.|,:;·•*]+/).map((g) => (/^_+$/.test(g) ? '_' : /^-+$/.test(g) ? '-' : g));
+  const readings = new Set([
+    joinedUp,
+    groups.map((g) => (g.length > 1 ? g.replace(/[_-]+/g, '') : g)).join(''),
+    groups.join(''),
+    run.replace(/[\s.|,:;·•*-]+/g, ''),
+  ]);
+  let stretch = '';
+  for (const g of [...groups, '']) {
+    if (g.length === 1) stretch += g;
+    else {
+      if (stretch.length >= 8) readings.add(stretch);
+      stretch = '';
+    }
+  }
+  for (const r of [...readings]) {
+    const at = r.search(PREFIXED_START);
+    if (at > 0) readings.add(r.slice(at));
+  }
+  // A prefix whose own `-` or `_` was taken for a separator (`glpa-t-ab12-…`, `sk_l-ive_-…` in groups joined
+  // by dashes): where the prefix's letters start a group, that group on read with the prefix whole.
+  let at = 0;
+  for (const g of run.split(SEPARATORS)) {
+    for (const [prefix, bare] of RESTORED) if (joinedUp.startsWith(bare, at)) readings.add(prefix + joinedUp.slice(at + bare.length));
+    at += g.length;
+  }
+  return [...readings];
+}
+// The prefixes with a `-` or `_` inside or at the end whose letters alone are distinctive (four or more).
+const RESTORED: Array<[string, string]> = ['glpat-', 'gldt-', 'glptt-', 'glrt-', 'github_pat_', 'sk_live_', 'sk_test_', 'rk_live_', 'rk_test_', 'sk-proj-', 'sk-svcacct-', 'sk-admin-', ...'abposr'.split('').map((c) => `xox${c}-`)].map((p) => [p, p.replace(/[-_]/g, '')]);
+// Every match of a PREFIXED detector holds one of these fixed strings; a joined run that holds none of
+// them has none of those findings, and the full detector pass over it is skipped (most spaced runs are
+// ordinary words: "is it a way to").
+const PREFIXES = ['sk-', 'sk_', 'rk_', 'AKIA', 'ASIA', 'ABIA', 'ACCA', 'A3T', 'AIza', 'ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_', 'glpat-', 'gldt-', 'glptt-', 'glrt-', 'hf_', 'npm_', ...'abposr'.split('').map((c) => `xox${c}-`)];
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+export const PREFIXED_START = new RegExp(PREFIXES.map(escape).join('|'));
+// For a prefix to be in a reading of a spaced run (spelt), the text must hold it spread out with
+// separators between its characters (its `_` or `-` standing alone in the second reading). A text without
+// any such spread-out prefix has no spaced run worth finding.
+// The spread-out prefixes count as written and ROT13'd, reversed or both (speltFindings undoes those).
+// A scrambled word that starts with a separator (`_cut`, `_phg`: `ghp_` reversed) needs that `_` or `-`
+// before it, with separators other than `_` and `-` between: with those too, `-ks` would try every run of
+// dashes to its end at each dash (quadratic, caught by linear.test.ts); without the lead, `cut`, `but` and
+// `hut` would open a spaced-run reading at ordinary words.
+const SEP = '[\\s._|,:;·•*-]*';
+const SCRAMBLED_FROM = [...PREFIXES, 'sk-proj-', 'sk-ant-', 'sk-svcacct-', 'sk-admin-', 'sk_live_', 'sk_test_', 'rk_live_', 'rk_test_'];
+const SCRAMBLED = [...new Set(SCRAMBLED_FROM.flatMap((p) => [rot13(p), reversed(p), rot13(reversed(p))]))].filter((w) => !PREFIXES.includes(w));
+const LETTER_LED = SCRAMBLED.filter((w) => /^[A-Za-z0-9]/.test(w));
+// Led by `_`: the `_` the word needs, then its letters; led by `-`, three letters or more (`-ks`, `sk-`
+// reversed, is left out: prose's dashes before `ks`/`xf`… would open a spaced-run reading at each).
+const led = (lead: string, min: number) => [...new Set(SCRAMBLED.filter((w) => w.startsWith(lead)).map((w) => w.slice(1)).filter((w) => w.length >= min))];
+const spreadAlternatives = (trie: (words: readonly string[]) => string) => `${trie([...PREFIXES, ...LETTER_LED])}|_[\\s.|,:;·•*]*${trie(led('_', 2))}|-[\\s.|,:;·•*]*${trie(led('-', 3))}`;
+const flat = (words: readonly string[]) => `(?:${words.map((p) => [...p].map(escape).join(SEP)).join('|')})`;
+export const SPREAD_PREFIX = new RegExp(spreadAlternatives(flat));
+const SPREAD_PLAIN = new RegExp(flat(PREFIXES));
+// The same alternation with common starts factored out (a trie of the prefixes: `g[sep]*(?:h[sep]*(?:p…|o…)|l…)`),
+// which matches where SPREAD_PREFIX does (its test checks they agree): tried at a `g`, it reads the
+// separators after it once instead of once for each of the ten prefixes that start with `g`. Shared by
+// every call (the scan is synchronous and never re-entered), so that a call compiles nothing.
+export const SPREAD_GLOBAL = new RegExp(spreadAlternatives(spreadTrie), 'g');
+// The same for a test (no lastIndex): a flat alternation of every word tried at each character of an edge
+// cost tens of µs a call.
+export const SPREAD_FACTORED = new RegExp(spreadAlternatives(spreadTrie));
+
+function spreadTrie(words: readonly string[]): string {
+  const sep = SEP;
+  const branches = [...new Set(words.map((w) => w[0]))].map((c) => {
+    const rests = words.filter((w) => w[0] === c).map((w) => w.slice(1));
+    // Where one prefix is the start of another, the shorter matches wherever the longer does.
+    return rests.includes('') ? escape(c) : escape(c) + sep + spreadTrie(rests);
+  });
+  return branches.length === 1 ? branches[0] : `(?:${branches.join('|')})`;
+}
+export const PREFIXED = new Set(['awsAccessKey', 'openaiKey', 'anthropicKey', 'githubToken', 'gitlabToken', 'stripeKey', 'huggingfaceToken', 'npmToken', 'googleKey', 'slackToken']);

@@ -3,7 +3,7 @@
 import type { ProvenanceIndex } from './fingerprint-index.js';
 import type { MacKey } from '../watermark/payload.js';
 import { detectSpans, type RefResolver, type Span, type SpanStatus } from './spans.js';
-import { plainReadings, type Reading } from '../text/readings.js';
+import { plainReadings } from '../text/readings.js';
 
 export type { RefResolver, Span } from './spans.js';
 
@@ -20,6 +20,8 @@ export interface DetectionResult {
   restricted: boolean;
   marks: { genuine: number; forged: number };
   spans: Span[];
+  /** Decision ids of restricted outputs the text shares any sampled shingle with, traced or not (spans.ts). */
+  touched: string[];
 }
 
 const ORIGIN_RANK = { both: 0, watermark: 1, fingerprint: 2, semantic: 3, public: 4, none: 5 } as const;
@@ -38,23 +40,24 @@ export function leadingSpan(spans: Span[]): Span | null {
   return sorted[0] ?? null;
 }
 
-/** Spans traced in a plain reading of a ciphered or reversed text, at their place in the text as given. */
-function readingSpans(reading: Reading, length: number, key: MacKey, index: ProvenanceIndex, resolve: RefResolver): Span[] {
-  return detectSpans(reading.text, key, index, resolve)
-    .spans.filter((s) => s.origin === 'fingerprint')
-    .map((s) => (reading.mirrored ? { ...s, start: length - s.end, end: length - s.start } : s));
-}
-
 export function detect(text: string, key: MacKey, index: ProvenanceIndex, resolve: RefResolver): DetectionResult {
   const reading = detectSpans(text, key, index, resolve);
-  return summariseSpans([...reading.spans, ...plainReadings(text).flatMap((r) => readingSpans(r, text.length, key, index, resolve))], reading.marks);
+  const spans = [...reading.spans];
+  const touched = new Set(reading.touched);
+  // A plain reading of a ciphered or reversed text: its traced spans, at their place in the text as given.
+  for (const r of plainReadings(text)) {
+    const plain = detectSpans(r.text, key, index, resolve);
+    for (const s of plain.spans) if (s.origin === 'fingerprint') spans.push(r.mirrored ? { ...s, start: text.length - s.end, end: text.length - s.start } : s);
+    for (const id of plain.touched) touched.add(id);
+  }
+  return summariseSpans(spans, reading.marks, [...touched]);
 }
 
 /** A record's summary of its spans (sorted here): restricted when any span is, named by the leading span. */
-export function summariseSpans(all: Span[], marks: DetectionResult['marks']): DetectionResult {
+export function summariseSpans(all: Span[], marks: DetectionResult['marks'], touched: string[]): DetectionResult {
   const spans = all.sort((a, b) => a.start - b.start || a.end - b.end);
   const lead = leadingSpan(spans);
-  if (!lead) return { origin: null, status: 'none', decision_id: null, licence: null, licence_class: null, trainable: null, score: 0, restricted: false, marks, spans };
+  if (!lead) return { origin: null, status: 'none', decision_id: null, licence: null, licence_class: null, trainable: null, score: 0, restricted: false, marks, spans, touched };
   return {
     origin: lead.origin === 'none' || lead.origin === 'public' ? null : lead.origin,
     status: lead.status,
@@ -66,5 +69,6 @@ export function summariseSpans(all: Span[], marks: DetectionResult['marks']): De
     restricted: spans.some((s) => s.restricted),
     marks,
     spans,
+    touched,
   };
 }

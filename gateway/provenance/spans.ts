@@ -286,6 +286,28 @@ export interface SpanReading {
   /** In order of where they start; traced spans may overlap. */
   spans: Span[];
   marks: { genuine: number; forged: number };
+  /** Decision ids of the restricted outputs that share any sampled shingle with the text, under the span threshold too. */
+  touched: string[];
+}
+
+// At most this many outputs are looked up for `touched`, those with the most shared shingles first: a
+// bound on the lookups a text of common phrases could cause.
+const TOUCHED_MAX = 256;
+
+/**
+ * The restricted outputs a text shares any sampled shingle with: a piece of one, too short to be traced
+ * alone, still touches it. Training admission keeps the pieces that touch an output together
+ * (training/recent-window.ts), so unrelated records sent between them neither part nor push them out.
+ */
+function touchedRestricted(index: FingerprintIndex, shingles: TextShingles, resolve: RefResolver): string[] {
+  let docs = [...shingles.hitsOf.keys()];
+  if (docs.length > TOUCHED_MAX) docs = docs.sort((a, b) => shingles.hitsOf.get(b)!.length - shingles.hitsOf.get(a)!.length).slice(0, TOUCHED_MAX);
+  const out: string[] = [];
+  for (const doc of docs) {
+    const info = index.record(doc);
+    if (!info.trainable) out.push(resolve(info.decisionRef));
+  }
+  return out;
 }
 
 // A loose claim is a shadow where another output copied word for word there matches this many times
@@ -358,6 +380,7 @@ export function detectSpans(text: string, key: MacKey, indexes: ProvenanceIndex,
   return {
     spans: [...merged, ...untraced(shingles.words, merged)].sort((a, b) => a.start - b.start || a.end - b.end),
     marks: { genuine, forged: marks.length - genuine },
+    touched: touchedRestricted(index, shingles, resolve),
   };
 }
 

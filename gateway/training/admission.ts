@@ -26,7 +26,8 @@ export interface ScreenSpan {
 /** Restricted spans traced by meaning; rejects (with the reason) when the check cannot run. */
 export type SemanticDetector = (text: string) => Promise<ScreenSpan[]>;
 
-export type SpanDetector = (text: string) => { restricted: boolean; spans: ScreenSpan[] };
+/** `touched`: the restricted outputs the text shares any sampled shingle with, traced or not (a piece of one). */
+export type SpanDetector = (text: string) => { restricted: boolean; spans: ScreenSpan[]; touched?: string[] };
 
 /**
  * One document per record, exactly as the feed stores it (feed-messages.ts): each turn's rendered
@@ -82,41 +83,43 @@ function screenSpans(spans: ScreenSpan[], from = 0, context = ''): TrainingScree
 const SEPARATOR = '\n\n';
 
 /**
- * Screens a record alone, then after the recent records of its key, project and team (recent-window.ts):
- * only restricted spans reaching into the record refuse it. An admitted record with a completion (one
- * bound for the feed) joins the window with its prompt, the part its caller wrote: the trainable model's
- * answers between the pieces would otherwise keep them apart.
- */
-/**
  * Words and meaning on the same document; a refusal names the spans of both (a paraphrase close to
  * its source is often traced both ways). A semantic check that cannot run refuses: fail closed.
  */
-async function screenAlone(document: string, detect: SpanDetector, semantic: SemanticDetector | undefined): Promise<TrainingScreen> {
-  const words = detect(document).spans;
-  if (!semantic) return screenSpans(words);
+async function screenAlone(document: string, detect: SpanDetector, semantic: SemanticDetector | undefined): Promise<{ screen: TrainingScreen; touched: string[] }> {
+  const words = detect(document);
+  const touched = words.touched ?? [];
+  if (!semantic) return { screen: screenSpans(words.spans), touched };
   try {
-    return screenSpans([...words, ...(await semantic(document))]);
+    return { screen: screenSpans([...words.spans, ...(await semantic(document))]), touched };
   } catch (err) {
-    const screen = screenSpans(words);
+    const screen = screenSpans(words.spans);
     const reason: PolicyReason = { rule: ADMISSION_RULE, message: `cannot be screened for rewordings of restricted outputs: ${(err as Error).message}` };
-    return { admitted: false, reasons: [...screen.reasons, reason], origins: screen.origins };
+    return { screen: { admitted: false, reasons: [...screen.reasons, reason], origins: screen.origins }, touched };
   }
 }
 
+/**
+ * Screens a record alone, then after the recent records of its key, project and team (recent-window.ts):
+ * those that touch the same restricted outputs when it touches any, else the newest. Only restricted
+ * spans reaching into the record refuse it. An admitted record with a completion (one bound for the feed)
+ * joins the window with its prompt, the part its caller wrote: the trainable model's answers between the
+ * pieces would otherwise keep them apart.
+ */
 export function createTrainingAdmission(detect: SpanDetector, windowOptions: RecentWindowOptions = {}, semantic?: SemanticDetector): TrainingAdmission {
   const windows = new RecentWindows(windowOptions);
   return {
     async screen(messages, completion, scope?: WindowScope) {
       const document = withDecodedRuns(feedDocument(messages, completion));
-      const alone = await screenAlone(document, detect, semantic);
+      const { screen: alone, touched } = await screenAlone(document, detect, semantic);
       if (!alone.admitted || !scope) return alone;
-      const context = windows.context(scope);
+      const context = windows.context(scope, touched);
       if (context.length > 0) {
         const before = context.join(SEPARATOR) + SEPARATOR;
         const across = screenDocument(before + document, detect, before.length, `, pieced together with ${context.length} earlier training record(s) of the same key, project or team`);
         if (!across.admitted) return across;
       }
-      if (completion.length > 0) windows.add(scope, withDecodedRuns(feedDocument(messages, '')));
+      if (completion.length > 0) windows.add(scope, withDecodedRuns(feedDocument(messages, '')), touched);
       return alone;
     },
   };

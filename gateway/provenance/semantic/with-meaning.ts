@@ -9,5 +9,5 @@ export async function detectWithMeaning(words: DetectionResult, text: string, se
   const meaning = await semantic.spans(text);
   if (meaning.length === 0) return words;
   const spans: Span[] = meaning.map((s) => ({ ...s, text_matches: null }));
-  return summariseSpans([...words.spans, ...spans], words.marks);
+  return summariseSpans([...words.spans, ...spans], words.marks, words.touched);
 }

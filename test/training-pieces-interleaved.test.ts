@@ -1,6 +1,7 @@
-// Across calls, the insider's next try (issue 22, #2): the pieces of one restricted answer sent with
+// Across calls, the insider's next tries (issue 22, #2): the pieces of one restricted answer sent with
 // unrelated training-data calls between them, so that the text admission pieces together holds each
-// piece apart from the next, and the unrelated records fill the window. The pieces still add up.
+// piece apart from the next and the unrelated records fill the window; then each piece hidden in the
+// middle of unrelated text of its own. The pieces still add up.
 import t from 'tap';
 import { startDemoGateway } from './support/demo-gateway.js';
 import { SELECTOR, feedText, postAs } from './support/gateway-calls.js';
@@ -12,27 +13,50 @@ t.teardown(() => gw.close());
 const post = (body: unknown, headers: Record<string, string> = {}) => postAs(gw, '/v1/chat/completions', body, headers);
 const training = { 'x-termsgate-purpose': 'training-data' };
 
-const restricted = await post({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Write at length about the history of lighthouses and their keepers.' }] });
-const text = (restricted.body.choices[0].message.content as string).replace(SELECTOR, '');
-await indexed(gw, [{ id: restricted.id, text }]);
+async function restrictedAnswer(prompt: string): Promise<{ id: string; text: string }> {
+  const r = await post({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: prompt }] });
+  const text = (r.body.choices[0].message.content as string).replace(SELECTOR, '');
+  await indexed(gw, [{ id: r.id, text }]);
+  return { id: r.id, text };
+}
+
+/** Ten pieces of at most 12 words. */
+function piecesOf(text: string): string[] {
+  const words = text.split(/\s+/);
+  const size = Math.min(12, Math.floor(words.length / 10));
+  return Array.from({ length: 10 }, (_, i) => words.slice(i * size, (i + 1) * size).join(' '));
+}
 
 // Unrelated prose of the insider's own: long enough to stand between two pieces and to fill a window.
 const filler = (i: number) =>
   `Note ${i}: the quarterly planning meeting moved to the third floor, bring the revised budget sheets, the vendor comparison for the new laptops, and the draft of the onboarding checklist that the support team asked for last week, plus any questions about parking permits for the spring.`;
 
 t.test('pieces of a restricted answer with unrelated records between them are refused once they add up', async (t) => {
-  const words = text.split(/\s+/);
-  const size = Math.min(12, Math.floor(words.length / 10));
-  const pieces = Array.from({ length: 10 }, (_, i) => words.slice(i * size, (i + 1) * size).join(' '));
+  const restricted = await restrictedAnswer('Write at length about the history of lighthouses and their keepers.');
   const outcomes: number[] = [];
   let fillers = 0;
-  for (const [i, piece] of pieces.entries()) {
+  for (const [i, piece] of piecesOf(restricted.text).entries()) {
     for (let k = 0; k < 3; k++) {
       const f = await post({ model: 'qwen2.5-7b-instruct', messages: [{ role: 'user', content: filler(fillers++) }] }, training);
       t.equal(f.status, 200, `unrelated record ${fillers} admitted`);
       await until(() => feedText(gw), (feed) => feed.includes(f.id));
     }
     const r = await post({ model: 'qwen2.5-7b-instruct', messages: [{ role: 'user', content: `Remember: ${piece}` }] }, training);
+    outcomes.push(r.status);
+    if (r.status === 200) await until(() => feedText(gw), (feed) => feed.includes(r.id));
+    else t.match(r.body.error?.message ?? '', new RegExp(`decision ${restricted.id}.*pieced together`), `piece ${i} names the origin`);
+  }
+  const refused = outcomes.filter((s) => s === 403).length;
+  t.ok(refused >= 7, `${refused} of 10 pieces refused (${outcomes.join(' ')})`);
+  t.equal(outcomes[9], 403, 'the last piece is refused');
+});
+
+t.test('pieces each hidden in unrelated text of its own are refused once they add up', async (t) => {
+  const restricted = await restrictedAnswer('Explain in detail how tides are caused by the moon and the sun.');
+  const outcomes: number[] = [];
+  for (const [i, piece] of piecesOf(restricted.text).entries()) {
+    const content = `${filler(100 + 2 * i)} ${piece} ${filler(101 + 2 * i)}`;
+    const r = await post({ model: 'qwen2.5-7b-instruct', messages: [{ role: 'user', content }] }, training);
     outcomes.push(r.status);
     if (r.status === 200) await until(() => feedText(gw), (feed) => feed.includes(r.id));
     else t.match(r.body.error?.message ?? '', new RegExp(`decision ${restricted.id}.*pieced together`), `piece ${i} names the origin`);

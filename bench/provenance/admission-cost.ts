@@ -1,6 +1,6 @@
 // What training admission costs on the request path (issue 22): µs per 1 KB record screened alone
-// (marks, word shingles, loose pairs, public text, cipher readings) and with a full 16 KB window of
-// the key's, project's and team's recent records (across calls), against an index of served outputs;
+// (marks, word shingles, loose pairs, public text, cipher readings) and after its window across calls
+// (the key's, project's and team's 4 KB of recent records, or their evidence of the outputs it touches), against an index of served outputs;
 // and the index's bytes per output on disk. Prints p50 and p90 over many records.
 // Run: npx tsx bench/provenance/admission-cost.ts [outputs]   (default 2,000 mail bodies, recycled)
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -52,7 +52,7 @@ process.stdout.write(
   [
     `index: ${provenance.size} outputs, ${(bytes / provenance.size).toFixed(0)} bytes per output on disk, indexed at ${(provenance.size / indexSeconds).toFixed(0)} outputs/s`,
     line('admission of a 1 KB record, alone', alone),
-    line('admission of a 1 KB record, with a full 4 KB window of recent records', windowed),
+    line('admission of a 1 KB record, after its window (4 KB of recent records, or the evidence of the restricted outputs it touches)', windowed),
     '',
   ].join('\n'),
 );

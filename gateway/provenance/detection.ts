@@ -2,10 +2,10 @@
 // restricted when any span is. Pure: takes the key and the index as arguments.
 import type { ProvenanceIndex } from './fingerprint-index.js';
 import type { MacKey } from '../watermark/payload.js';
-import { detectSpans, type RefResolver, type Span, type SpanStatus } from './spans.js';
+import { detectSpans, type RefResolver, type Span, type SpanStatus, type Touched } from './spans.js';
 import { plainReadings } from '../text/readings.js';
 
-export type { RefResolver, Span } from './spans.js';
+export type { RefResolver, Span, Touched } from './spans.js';
 
 export interface DetectionResult {
   /** Of the span that speaks for the record: the first restricted one, else the best traced one. */
@@ -20,8 +20,8 @@ export interface DetectionResult {
   restricted: boolean;
   marks: { genuine: number; forged: number };
   spans: Span[];
-  /** Decision ids of restricted outputs the text shares any sampled shingle with, traced or not (spans.ts). */
-  touched: string[];
+  /** The restricted outputs the text shares any sampled shingle with, traced or not, and where (spans.ts). */
+  touched: Touched;
 }
 
 const ORIGIN_RANK = { both: 0, watermark: 1, fingerprint: 2, semantic: 3, public: 4, none: 5 } as const;
@@ -43,18 +43,19 @@ export function leadingSpan(spans: Span[]): Span | null {
 export function detect(text: string, key: MacKey, index: ProvenanceIndex, resolve: RefResolver): DetectionResult {
   const reading = detectSpans(text, key, index, resolve);
   const spans = [...reading.spans];
-  const touched = new Set(reading.touched);
+  const ids = new Set(reading.touched.decision_ids);
   // A plain reading of a ciphered or reversed text: its traced spans, at their place in the text as given.
+  // What it touches counts, but not where (its stretches are of the reading, not of the text).
   for (const r of plainReadings(text)) {
     const plain = detectSpans(r.text, key, index, resolve);
     for (const s of plain.spans) if (s.origin === 'fingerprint') spans.push(r.mirrored ? { ...s, start: text.length - s.end, end: text.length - s.start } : s);
-    for (const id of plain.touched) touched.add(id);
+    for (const id of plain.touched.decision_ids) ids.add(id);
   }
-  return summariseSpans(spans, reading.marks, [...touched]);
+  return summariseSpans(spans, reading.marks, { decision_ids: [...ids], ranges: reading.touched.ranges });
 }
 
 /** A record's summary of its spans (sorted here): restricted when any span is, named by the leading span. */
-export function summariseSpans(all: Span[], marks: DetectionResult['marks'], touched: string[]): DetectionResult {
+export function summariseSpans(all: Span[], marks: DetectionResult['marks'], touched: Touched): DetectionResult {
   const spans = all.sort((a, b) => a.start - b.start || a.end - b.end);
   const lead = leadingSpan(spans);
   if (!lead) return { origin: null, status: 'none', decision_id: null, licence: null, licence_class: null, trainable: null, score: 0, restricted: false, marks, spans, touched };

@@ -286,8 +286,14 @@ export interface SpanReading {
   /** In order of where they start; traced spans may overlap. */
   spans: Span[];
   marks: { genuine: number; forged: number };
-  /** Decision ids of the restricted outputs that share any sampled shingle with the text, under the span threshold too. */
-  touched: string[];
+  /** The restricted outputs that share any sampled shingle with the text, under the span threshold too. */
+  touched: Touched;
+}
+
+export interface Touched {
+  decision_ids: string[];
+  /** The stretches of the text around the shared shingles (SHINGLE_WORDS words either side), in order, merged. */
+  ranges: Array<{ start: number; end: number }>;
 }
 
 // At most this many outputs are looked up for `touched`, those with the most shared shingles first: a
@@ -295,19 +301,32 @@ export interface SpanReading {
 const TOUCHED_MAX = 256;
 
 /**
- * The restricted outputs a text shares any sampled shingle with: a piece of one, too short to be traced
- * alone, still touches it. Training admission keeps the pieces that touch an output together
- * (training/recent-window.ts), so unrelated records sent between them neither part nor push them out.
+ * The restricted outputs a text shares any sampled shingle with, and where: a piece of one, too short
+ * to be traced alone, still touches it. Training admission keeps the stretches that touch an output
+ * together (training/recent-window.ts), so unrelated records, or unrelated text around a piece, sent
+ * between the pieces neither part them nor push them out.
  */
-function touchedRestricted(index: FingerprintIndex, shingles: TextShingles, resolve: RefResolver): string[] {
+function touchedRestricted(index: FingerprintIndex, shingles: TextShingles, resolve: RefResolver): Touched {
   let docs = [...shingles.hitsOf.keys()];
   if (docs.length > TOUCHED_MAX) docs = docs.sort((a, b) => shingles.hitsOf.get(b)!.length - shingles.hitsOf.get(a)!.length).slice(0, TOUCHED_MAX);
-  const out: string[] = [];
+  const decision_ids: string[] = [];
+  const at = new Set<number>();
   for (const doc of docs) {
     const info = index.record(doc);
-    if (!info.trainable) out.push(resolve(info.decisionRef));
+    if (info.trainable) continue;
+    decision_ids.push(resolve(info.decisionRef));
+    for (const p of shingles.hitsOf.get(doc)!) at.add(p);
   }
-  return out;
+  const ranges: Touched['ranges'] = [];
+  const last = shingles.words.length - 1;
+  for (const p of [...at].sort((a, b) => a - b)) {
+    const start = shingles.words[Math.max(0, p - SHINGLE_WORDS)].start;
+    const end = shingles.words[Math.min(last, p + 2 * SHINGLE_WORDS - 1)].end;
+    const prev = ranges[ranges.length - 1];
+    if (prev && start <= prev.end) prev.end = Math.max(prev.end, end);
+    else ranges.push({ start, end });
+  }
+  return { decision_ids, ranges };
 }
 
 // A loose claim is a shadow where another output copied word for word there matches this many times

@@ -9,7 +9,7 @@ import type { PolicyReason, TrainingAdmission, TrainingScreen } from '../core/co
 import { ADMISSION_RULE } from '../core/rule-names.js';
 import { asText, DecodeBudget, encodedRuns } from '../text/encoded-runs.js';
 import { feedMessages } from './feed-messages.js';
-import { RecentWindows, type RecentWindowOptions, type WindowScope } from './recent-window.js';
+import { RecentWindows, type Evidence, type RecentWindowOptions, type WindowScope } from './recent-window.js';
 
 export interface ScreenSpan {
   start: number;
@@ -26,8 +26,11 @@ export interface ScreenSpan {
 /** Restricted spans traced by meaning; rejects (with the reason) when the check cannot run. */
 export type SemanticDetector = (text: string) => Promise<ScreenSpan[]>;
 
-/** `touched`: the restricted outputs the text shares any sampled shingle with, traced or not (a piece of one). */
-export type SpanDetector = (text: string) => { restricted: boolean; spans: ScreenSpan[]; touched?: string[] };
+/**
+ * `touched`: the restricted outputs the text shares any sampled shingle with, traced or not (a piece of
+ * one), and the stretches of the text around the shared shingles.
+ */
+export type SpanDetector = (text: string) => { restricted: boolean; spans: ScreenSpan[]; touched?: { decision_ids: string[]; ranges: Array<{ start: number; end: number }> } };
 
 /**
  * One document per record, exactly as the feed stores it (feed-messages.ts): each turn's rendered
@@ -86,17 +89,24 @@ const SEPARATOR = '\n\n';
  * Words and meaning on the same document; a refusal names the spans of both (a paraphrase close to
  * its source is often traced both ways). A semantic check that cannot run refuses: fail closed.
  */
-async function screenAlone(document: string, detect: SpanDetector, semantic: SemanticDetector | undefined): Promise<{ screen: TrainingScreen; touched: string[] }> {
+async function screenAlone(document: string, detect: SpanDetector, semantic: SemanticDetector | undefined): Promise<{ screen: TrainingScreen; evidence: Evidence }> {
   const words = detect(document);
-  const touched = words.touched ?? [];
-  if (!semantic) return { screen: screenSpans(words.spans), touched };
+  const evidence = evidenceOf(document, words.touched);
+  if (!semantic) return { screen: screenSpans(words.spans), evidence };
   try {
-    return { screen: screenSpans([...words.spans, ...(await semantic(document))]), touched };
+    return { screen: screenSpans([...words.spans, ...(await semantic(document))]), evidence };
   } catch (err) {
     const screen = screenSpans(words.spans);
     const reason: PolicyReason = { rule: ADMISSION_RULE, message: `cannot be screened for rewordings of restricted outputs: ${(err as Error).message}` };
-    return { screen: { admitted: false, reasons: [...screen.reasons, reason], origins: screen.origins }, touched };
+    return { screen: { admitted: false, reasons: [...screen.reasons, reason], origins: screen.origins }, evidence };
   }
+}
+
+/** The document's stretches around the words it shares with restricted outputs; all of it when only a reading of it (a cipher) shares them. */
+function evidenceOf(document: string, touched: ReturnType<SpanDetector>['touched']): Evidence {
+  if (!touched || touched.decision_ids.length === 0) return { touched: [], text: '' };
+  const text = touched.ranges.length > 0 ? touched.ranges.map((r) => document.slice(r.start, r.end)).join(SEPARATOR) : document;
+  return { touched: touched.decision_ids, text };
 }
 
 /**
@@ -111,15 +121,17 @@ export function createTrainingAdmission(detect: SpanDetector, windowOptions: Rec
   return {
     async screen(messages, completion, scope?: WindowScope) {
       const document = withDecodedRuns(feedDocument(messages, completion));
-      const { screen: alone, touched } = await screenAlone(document, detect, semantic);
+      const { screen: alone, evidence } = await screenAlone(document, detect, semantic);
       if (!alone.admitted || !scope) return alone;
-      const context = windows.context(scope, touched);
+      const context = windows.context(scope, evidence.touched);
       if (context.length > 0) {
         const before = context.join(SEPARATOR) + SEPARATOR;
-        const across = screenDocument(before + document, detect, before.length, `, pieced together with ${context.length} earlier training record(s) of the same key, project or team`);
+        // After evidence, the record's own evidence: unrelated text of its own around the piece would part them too.
+        const own = evidence.touched.length > 0 ? evidence.text : document;
+        const across = screenDocument(before + own, detect, before.length, `, pieced together with ${context.length} earlier training record(s) of the same key, project or team`);
         if (!across.admitted) return across;
       }
-      if (completion.length > 0) windows.add(scope, withDecodedRuns(feedDocument(messages, '')), touched);
+      if (completion.length > 0) windows.add(scope, withDecodedRuns(feedDocument(messages, '')), evidence);
       return alone;
     },
   };

@@ -47,28 +47,30 @@ t.test('admission refuses a record whose restricted span only appears after earl
 
 t.test('evidence of an output outlives unrelated records and is what a record touching that output is scanned after', async (t) => {
   const w = new RecentWindows({ maxBytes: 20, evidenceBytes: 40 });
-  w.add(alice, 'piece-one', ['d1']);
+  w.add(alice, 'piece-one', { touched: ['d1'], text: 'piece-one' });
   for (let i = 0; i < 10; i++) w.add(alice, `filler-${i}`);
-  w.add(alice, 'other-out', ['d2']);
+  w.add(alice, 'other-out', { touched: ['d2'], text: 'other-out' });
   t.same(w.context(alice), ['filler-9', 'other-out'], 'untouched: the newest records, the first piece pushed out');
   t.same(w.context(alice, ['d1']), ['piece-one'], "touching d1: d1's evidence only, neither the fillers nor d2's");
   t.same(w.context(alice, ['d2', 'd1']), ['piece-one', 'other-out'], 'touching both: the evidence of both, oldest first');
   t.same(w.context(bob, ['d1']), ['piece-one'], 'the project shares the evidence');
   t.same(w.context(carol, ['d1']), [], 'another scope does not');
-  for (let i = 0; i < 10; i++) w.add(alice, `evidence-of-d2-${i}`, ['d2']);
+  for (let i = 0; i < 10; i++) w.add(alice, `evidence-of-d2-${i}`, { touched: ['d2'], text: `evidence-of-d2-${i}` });
   t.same(w.context(alice, ['d1']), [], 'evidence is bounded too (evidenceBytes): the oldest goes first');
 });
 
-t.test('admission pieces together the records touching the same output, whatever was admitted between them', async (t) => {
-  // A stand-in detector: "SECRET" whole is restricted; a record holding "SEC" or "RET" touches d1.
+t.test('admission pieces together the records touching the same output, whatever was admitted between them or around them', async (t) => {
+  // A stand-in detector: "SECRET" whole is restricted; "SEC" and "RET" touch d1 where they stand.
   const detect = (text: string) => {
     const spans = [...text.matchAll(/SEC\s*RET/g)].map((m) => ({ start: m.index, end: m.index + m[0].length, origin: 'fingerprint', status: 'genuine', decision_id: 'd1', licence: 'l', restricted: true }));
-    return { restricted: spans.length > 0, spans, touched: /SEC|RET/.test(text) ? ['d1'] : [] };
+    const ranges = [...text.matchAll(/SEC|RET/g)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
+    return { restricted: spans.length > 0, spans, touched: { decision_ids: ranges.length > 0 ? ['d1'] : [], ranges } };
   };
   const admission = createTrainingAdmission(detect, { maxBytes: 64 });
-  t.equal((await admission.screen([{ role: 'user', content: 'SEC' }], 'answer', alice)).admitted, true, 'the first piece alone');
+  const padding = 'unrelated words '.repeat(8);
+  t.equal((await admission.screen([{ role: 'user', content: `${padding}SEC${padding}` }], 'answer', alice)).admitted, true, 'the first piece alone, in unrelated text');
   for (let i = 0; i < 20; i++) t.equal((await admission.screen([{ role: 'user', content: `unrelated record number ${i}` }], 'answer', alice)).admitted, true);
-  const second = await admission.screen([{ role: 'user', content: 'RET' }], 'answer', alice);
+  const second = await admission.screen([{ role: 'user', content: `${padding}RET` }], 'answer', alice);
   t.equal(second.admitted, false, 'the second piece, twenty unrelated records later, is pieced together with the first');
   t.match(second.reasons[0].message, /decision d1.*pieced together with 1 earlier training record/);
 });

@@ -2,9 +2,10 @@
 // into short pieces, each sent in its own call under the span threshold, is caught once the pieces
 // add up, because admission scans a record together with the records admitted just before it in the
 // same scopes. A record that touches a restricted output (shares any sampled shingle with it, traced or
-// not) is also kept apart as evidence of that output, and a later record touching the same output is
-// scanned after those alone: unrelated records sent between the pieces neither stand between them in
-// the text scanned nor push them out of the window. Bounded: per scope at most MAX_BYTES of the newest
+// not) is also kept apart as evidence of that output (its text around the shared words only), and a
+// later record touching the same output is scanned after that evidence alone: unrelated records, or
+// unrelated text around a piece, sent between the pieces neither stand between them in the text
+// scanned nor push them out of the window. Bounded: per scope at most MAX_BYTES of the newest
 // documents and EVIDENCE_BYTES of the newest evidence, younger than MAX_AGE_MS, and at most MAX_SCOPES
 // scopes (the least recently used are forgotten first). In memory, per process.
 import type { Principal } from '../core/contracts.js';
@@ -17,6 +18,12 @@ interface Entry {
   doc: string;
   /** The restricted outputs the record touches (decision ids): it is evidence of each. */
   touched: readonly string[];
+}
+
+/** What a record shows of the restricted outputs it touches: their decision ids, and its text around the shared words. */
+export interface Evidence {
+  touched: readonly string[];
+  text: string;
 }
 
 interface ScopeEntries {
@@ -78,14 +85,16 @@ export class RecentWindows {
     return kept.reverse();
   }
 
-  /** Remembers an admitted record's document in each of its scopes, as evidence too when it touches restricted outputs. */
-  add(scope: WindowScope, doc: string, touched: readonly string[] = []): void {
-    const entry: Entry = { seq: ++this.#seq, at: this.#now(), doc: doc.slice(-this.#maxBytes), touched };
-    const since = entry.at - this.#maxAgeMs;
+  /** Remembers an admitted record's document in each of its scopes, and its evidence when it touches restricted outputs. */
+  add(scope: WindowScope, doc: string, evidence?: Evidence): void {
+    const at = this.#now();
+    const entry: Entry = { seq: ++this.#seq, at, doc: doc.slice(-this.#maxBytes), touched: [] };
+    const shown: Entry | null = evidence && evidence.touched.length > 0 ? { seq: entry.seq, at, doc: evidence.text.slice(-this.#maxBytes), touched: evidence.touched } : null;
+    const since = at - this.#maxAgeMs;
     for (const name of names(scope)) {
       const entries = this.#scopes.get(name) ?? { recent: [], evidence: [] };
       entries.recent = kept(entries.recent, entry, since, this.#maxBytes);
-      if (touched.length > 0) entries.evidence = kept(entries.evidence, entry, since, this.#evidenceBytes);
+      if (shown) entries.evidence = kept(entries.evidence, shown, since, this.#evidenceBytes);
       // Re-inserted, so the map's order is least recently used first.
       this.#scopes.delete(name);
       this.#scopes.set(name, entries);

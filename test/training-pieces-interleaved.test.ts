@@ -1,7 +1,8 @@
 // Across calls, the insider's next tries (issue 22, #2): the pieces of one restricted answer sent with
 // unrelated training-data calls between them, so that the text admission pieces together holds each
 // piece apart from the next and the unrelated records fill the window; then each piece hidden in the
-// middle of unrelated text of its own. The pieces still add up.
+// middle of unrelated text of its own; then the pieces sent alternately through two keys of different
+// teams and projects (the feed is one dataset). The pieces still add up.
 import t from 'tap';
 import { startDemoGateway } from './support/demo-gateway.js';
 import { SELECTOR, feedText, postAs } from './support/gateway-calls.js';
@@ -20,6 +21,16 @@ async function restrictedAnswer(prompt: string): Promise<{ id: string; text: str
   return { id: r.id, text };
 }
 
+/** Whether the text, as the feed holds it, is traced to a restricted output. */
+async function restrictedTogether(texts: string[]): Promise<boolean> {
+  const res = await fetch(`${gw.url}/admin/v1/provenance/detect`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${gw.adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ texts: [texts.join('\n\n')] }),
+  });
+  return ((await res.json()) as { results: { restricted: boolean }[] }).results[0].restricted;
+}
+
 /** Ten pieces of at most 12 words. */
 function piecesOf(text: string): string[] {
   const words = text.split(/\s+/);
@@ -34,6 +45,7 @@ const filler = (i: number) =>
 t.test('pieces of a restricted answer with unrelated records between them are refused once they add up', async (t) => {
   const restricted = await restrictedAnswer('Write at length about the history of lighthouses and their keepers.');
   const outcomes: number[] = [];
+  const admitted: string[] = [];
   let fillers = 0;
   for (const [i, piece] of piecesOf(restricted.text).entries()) {
     for (let k = 0; k < 3; k++) {
@@ -43,25 +55,54 @@ t.test('pieces of a restricted answer with unrelated records between them are re
     }
     const r = await post({ model: 'qwen2.5-7b-instruct', messages: [{ role: 'user', content: `Remember: ${piece}` }] }, training);
     outcomes.push(r.status);
+    if (r.status === 200) admitted.push(piece);
     if (r.status === 200) await until(() => feedText(gw), (feed) => feed.includes(r.id));
     else t.match(r.body.error?.message ?? '', new RegExp(`decision ${restricted.id}.*pieced together`), `piece ${i} names the origin`);
   }
   const refused = outcomes.filter((s) => s === 403).length;
-  t.ok(refused >= 7, `${refused} of 10 pieces refused (${outcomes.join(' ')})`);
+  t.ok(refused >= 6, `${refused} of 10 pieces refused (${outcomes.join(' ')})`);
   t.equal(outcomes[9], 403, 'the last piece is refused');
+  t.comment(`the ${admitted.length} pieces admitted, joined: ${(await restrictedTogether(admitted)) ? 'traced' : 'not traced'} to a restricted output`);
 });
 
 t.test('pieces each hidden in unrelated text of its own are refused once they add up', async (t) => {
   const restricted = await restrictedAnswer('Explain in detail how tides are caused by the moon and the sun.');
   const outcomes: number[] = [];
+  const admitted: string[] = [];
   for (const [i, piece] of piecesOf(restricted.text).entries()) {
     const content = `${filler(100 + 2 * i)} ${piece} ${filler(101 + 2 * i)}`;
     const r = await post({ model: 'qwen2.5-7b-instruct', messages: [{ role: 'user', content }] }, training);
     outcomes.push(r.status);
+    if (r.status === 200) admitted.push(piece);
     if (r.status === 200) await until(() => feedText(gw), (feed) => feed.includes(r.id));
     else t.match(r.body.error?.message ?? '', new RegExp(`decision ${restricted.id}.*pieced together`), `piece ${i} names the origin`);
   }
   const refused = outcomes.filter((s) => s === 403).length;
-  t.ok(refused >= 7, `${refused} of 10 pieces refused (${outcomes.join(' ')})`);
+  t.ok(refused >= 6, `${refused} of 10 pieces refused (${outcomes.join(' ')})`);
   t.equal(outcomes[9], 403, 'the last piece is refused');
+  t.comment(`the ${admitted.length} pieces admitted, joined: ${(await restrictedTogether(admitted)) ? 'traced' : 'not traced'} to a restricted output`);
+});
+
+t.test('pieces sent alternately through two keys of different teams and projects are refused once they add up', async (t) => {
+  const admin = { authorization: `Bearer ${gw.adminToken}`, 'content-type': 'application/json' };
+  const keys: string[] = [];
+  for (const [id, team] of [['insider-a', 'demo'], ['insider-b', 'ml-research']]) {
+    const res = await fetch(`${gw.url}/admin/v1/keys`, { method: 'POST', headers: admin, body: JSON.stringify({ id, team, project: `${team}-project`, allowedPurposes: ['training-data'] }) });
+    t.equal(res.status, 201, `key ${id} of team ${team} created`);
+    keys.push(((await res.json()) as { secret: string }).secret);
+  }
+  const restricted = await restrictedAnswer('Describe the migration of arctic terns across the oceans.');
+  const outcomes: number[] = [];
+  const admitted: string[] = [];
+  for (const [i, piece] of piecesOf(restricted.text).entries()) {
+    const r = await postAs({ url: gw.url, key: keys[i % 2] }, '/v1/chat/completions', { model: 'qwen2.5-7b-instruct', messages: [{ role: 'user', content: `Remember: ${piece}` }] }, training);
+    outcomes.push(r.status);
+    if (r.status === 200) admitted.push(piece);
+    if (r.status === 200) await until(() => feedText(gw), (feed) => feed.includes(r.id));
+    else t.match(r.body.error?.message ?? '', new RegExp(`decision ${restricted.id}.*pieced together with \\d+ earlier training record`), `piece ${i} names the origin`);
+  }
+  const refused = outcomes.filter((s) => s === 403).length;
+  t.ok(refused >= 6, `${refused} of 10 pieces refused (${outcomes.join(' ')})`);
+  t.equal(outcomes[9], 403, 'the last piece is refused');
+  t.comment(`the ${admitted.length} pieces admitted, joined: ${(await restrictedTogether(admitted)) ? 'traced' : 'not traced'} to a restricted output`);
 });

@@ -1,6 +1,6 @@
 // Admission to the training feed: every text a feed record stores (each turn as the runner renders
 // it, tool calls and results included, and the completion) is scanned for provenance spans before a
-// permit is signed, alone and together with the recent records of its key, project and team. A record
+// permit is signed, alone and together with the records before it (recent-window.ts). A record
 // with any restricted span is refused, and the refusal names the restricted spans' origin decisions.
 // The detectors come in: marks and word fingerprints (synchronous), and meaning (semantic, issue 22 #1:
 // asynchronous, it waits for the index to catch up and embeds in a thread; when it cannot run,
@@ -110,9 +110,9 @@ function evidenceOf(document: string, touched: ReturnType<SpanDetector>['touched
 }
 
 /**
- * Screens a record alone, then after the recent records of its key, project and team (recent-window.ts):
- * those that touch the same restricted outputs when it touches any, else the newest. Only restricted
- * spans reaching into the record refuse it. An admitted record with a completion (one bound for the feed)
+ * Screens a record alone, then after what came before it (recent-window.ts): the evidence of the
+ * restricted outputs it touches when it touches any, from whoever sent it, else the recent records of
+ * its key, project and team. Only restricted spans reaching into the record refuse it. An admitted record with a completion (one bound for the feed)
  * joins the window with its prompt, the part its caller wrote: the trainable model's answers between the
  * pieces would otherwise keep them apart.
  */
@@ -124,11 +124,12 @@ export function createTrainingAdmission(detect: SpanDetector, windowOptions: Rec
       const { screen: alone, evidence } = await screenAlone(document, detect, semantic);
       if (!alone.admitted || !scope) return alone;
       const context = windows.context(scope, evidence.touched);
-      if (context.length > 0) {
-        const before = context.join(SEPARATOR) + SEPARATOR;
+      if (context.docs.length > 0) {
+        const before = context.docs.join(SEPARATOR) + SEPARATOR;
         // After evidence, the record's own evidence: unrelated text of its own around the piece would part them too.
-        const own = evidence.touched.length > 0 ? evidence.text : document;
-        const across = screenDocument(before + own, detect, before.length, `, pieced together with ${context.length} earlier training record(s) of the same key, project or team`);
+        const own = context.evidence ? evidence.text : document;
+        const earlier = context.evidence ? ' that share words with the same restricted output' : '';
+        const across = screenDocument(before + own, detect, before.length, `, pieced together with ${context.docs.length} earlier training record(s)${earlier}`);
         if (!across.admitted) return across;
       }
       if (completion.length > 0) windows.add(scope, withDecodedRuns(feedDocument(messages, '')), evidence);

@@ -42,45 +42,50 @@ function piecesOf(text: string): string[] {
 const filler = (i: number) =>
   `Note ${i}: the quarterly planning meeting moved to the third floor, bring the revised budget sheets, the vendor comparison for the new laptops, and the draft of the onboarding checklist that the support team asked for last week, plus any questions about parking permits for the spring.`;
 
-t.test('pieces of a restricted answer with unrelated records between them are refused once they add up', async (t) => {
-  const restricted = await restrictedAnswer('Write at length about the history of lighthouses and their keepers.');
+/**
+ * Sends the ten pieces of a restricted answer as training-data records, each as `contentOf` writes it,
+ * `before` run ahead of each, through `keyOf`'s key; asserts that most are refused, the last one too,
+ * each naming the origin, and prints whether the pieces let through, joined, are still traced.
+ */
+async function sendPieces(
+  t: Tap.Test,
+  restricted: { id: string; text: string },
+  contentOf: (piece: string, i: number) => string,
+  opts: { before?: () => Promise<void>; keyOf?: (i: number) => string } = {},
+): Promise<void> {
   const outcomes: number[] = [];
   const admitted: string[] = [];
-  let fillers = 0;
   for (const [i, piece] of piecesOf(restricted.text).entries()) {
+    await opts.before?.();
+    const r = await postAs({ url: gw.url, key: opts.keyOf?.(i) ?? gw.key }, '/v1/chat/completions', { model: 'qwen2.5-7b-instruct', messages: [{ role: 'user', content: contentOf(piece, i) }] }, training);
+    outcomes.push(r.status);
+    if (r.status === 200) {
+      admitted.push(piece);
+      await until(() => feedText(gw), (feed) => feed.includes(r.id));
+    } else t.match(r.body.error?.message ?? '', new RegExp(`decision ${restricted.id}.*pieced together with \\d+ earlier training record`), `piece ${i} names the origin`);
+  }
+  const refused = outcomes.filter((s) => s === 403).length;
+  t.ok(refused >= 6, `${refused} of 10 pieces refused (${outcomes.join(' ')})`);
+  t.equal(outcomes[9], 403, 'the last piece is refused');
+  t.comment(`the ${admitted.length} pieces admitted, joined: ${(await restrictedTogether(admitted)) ? 'traced' : 'not traced'} to a restricted output`);
+}
+
+t.test('pieces of a restricted answer with unrelated records between them are refused once they add up', async (t) => {
+  const restricted = await restrictedAnswer('Write at length about the history of lighthouses and their keepers.');
+  let fillers = 0;
+  const threeUnrelated = async () => {
     for (let k = 0; k < 3; k++) {
       const f = await post({ model: 'qwen2.5-7b-instruct', messages: [{ role: 'user', content: filler(fillers++) }] }, training);
       t.equal(f.status, 200, `unrelated record ${fillers} admitted`);
       await until(() => feedText(gw), (feed) => feed.includes(f.id));
     }
-    const r = await post({ model: 'qwen2.5-7b-instruct', messages: [{ role: 'user', content: `Remember: ${piece}` }] }, training);
-    outcomes.push(r.status);
-    if (r.status === 200) admitted.push(piece);
-    if (r.status === 200) await until(() => feedText(gw), (feed) => feed.includes(r.id));
-    else t.match(r.body.error?.message ?? '', new RegExp(`decision ${restricted.id}.*pieced together`), `piece ${i} names the origin`);
-  }
-  const refused = outcomes.filter((s) => s === 403).length;
-  t.ok(refused >= 6, `${refused} of 10 pieces refused (${outcomes.join(' ')})`);
-  t.equal(outcomes[9], 403, 'the last piece is refused');
-  t.comment(`the ${admitted.length} pieces admitted, joined: ${(await restrictedTogether(admitted)) ? 'traced' : 'not traced'} to a restricted output`);
+  };
+  await sendPieces(t, restricted, (piece) => `Remember: ${piece}`, { before: threeUnrelated });
 });
 
 t.test('pieces each hidden in unrelated text of its own are refused once they add up', async (t) => {
   const restricted = await restrictedAnswer('Explain in detail how tides are caused by the moon and the sun.');
-  const outcomes: number[] = [];
-  const admitted: string[] = [];
-  for (const [i, piece] of piecesOf(restricted.text).entries()) {
-    const content = `${filler(100 + 2 * i)} ${piece} ${filler(101 + 2 * i)}`;
-    const r = await post({ model: 'qwen2.5-7b-instruct', messages: [{ role: 'user', content }] }, training);
-    outcomes.push(r.status);
-    if (r.status === 200) admitted.push(piece);
-    if (r.status === 200) await until(() => feedText(gw), (feed) => feed.includes(r.id));
-    else t.match(r.body.error?.message ?? '', new RegExp(`decision ${restricted.id}.*pieced together`), `piece ${i} names the origin`);
-  }
-  const refused = outcomes.filter((s) => s === 403).length;
-  t.ok(refused >= 6, `${refused} of 10 pieces refused (${outcomes.join(' ')})`);
-  t.equal(outcomes[9], 403, 'the last piece is refused');
-  t.comment(`the ${admitted.length} pieces admitted, joined: ${(await restrictedTogether(admitted)) ? 'traced' : 'not traced'} to a restricted output`);
+  await sendPieces(t, restricted, (piece, i) => `${filler(100 + 2 * i)} ${piece} ${filler(101 + 2 * i)}`);
 });
 
 t.test('pieces sent alternately through two keys of different teams and projects are refused once they add up', async (t) => {
@@ -92,17 +97,5 @@ t.test('pieces sent alternately through two keys of different teams and projects
     keys.push(((await res.json()) as { secret: string }).secret);
   }
   const restricted = await restrictedAnswer('Describe the migration of arctic terns across the oceans.');
-  const outcomes: number[] = [];
-  const admitted: string[] = [];
-  for (const [i, piece] of piecesOf(restricted.text).entries()) {
-    const r = await postAs({ url: gw.url, key: keys[i % 2] }, '/v1/chat/completions', { model: 'qwen2.5-7b-instruct', messages: [{ role: 'user', content: `Remember: ${piece}` }] }, training);
-    outcomes.push(r.status);
-    if (r.status === 200) admitted.push(piece);
-    if (r.status === 200) await until(() => feedText(gw), (feed) => feed.includes(r.id));
-    else t.match(r.body.error?.message ?? '', new RegExp(`decision ${restricted.id}.*pieced together with \\d+ earlier training record`), `piece ${i} names the origin`);
-  }
-  const refused = outcomes.filter((s) => s === 403).length;
-  t.ok(refused >= 6, `${refused} of 10 pieces refused (${outcomes.join(' ')})`);
-  t.equal(outcomes[9], 403, 'the last piece is refused');
-  t.comment(`the ${admitted.length} pieces admitted, joined: ${(await restrictedTogether(admitted)) ? 'traced' : 'not traced'} to a restricted output`);
+  await sendPieces(t, restricted, (piece) => `Remember: ${piece}`, { keyOf: (i) => keys[i % 2] });
 });

@@ -41,6 +41,8 @@ import { loadTokenMacKey } from '../signing/token-key.js';
 import { createTrainingFeed } from '../training/feed.js';
 import { createTrainingAdmission } from '../training/admission.js';
 import { openPgFeedStore } from '../training/pg-store.js';
+import { openPgWindow } from '../training/pg-window.js';
+import { RecentWindows } from '../training/recent-window.js';
 import { trainingFeedRoutes } from '../training/feed-routes.js';
 import { Upstream } from '../upstream/client.js';
 import { ownCallsDispatcher } from '../upstream/egress.js';
@@ -192,6 +194,8 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
     feedPool?.on('error', (err) => logger.warn({ err }, 'training feed database connection dropped'));
     const feedStore = feedPool ? await openPgFeedStore({ pool: feedPool }) : undefined;
     const feed = await createTrainingFeed({ dataDir: config.dataDir, keys, store: feedStore, onError: (err) => logger.error({ err }, 'training feed write failed') });
+    // Admission's window across calls: shared by the fleet where the feed is, so pieces sent through different workers or replicas add up.
+    const admissionWindow = feedPool ? await openPgWindow(feedPool) : new RecentWindows();
     closers.push(async () => {
       await feed.close();
       await feedPool?.end();
@@ -252,7 +256,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       // Storage failures of the log turn the gateway read-only (gateway/server/lifecycle.ts).
       audit: state.guard(withFaultHook(audit)),
       feed,
-      admission: createTrainingAdmission((text) => provenance.detect(text), {}, semantic ? (text) => semantic.spans(text) : undefined),
+      admission: createTrainingAdmission((text) => provenance.detect(text), admissionWindow, semantic ? (text) => semantic.spans(text) : undefined),
       provenanceTokens,
       limits: limits.rateLimits,
       spend: { prices: limits.prices, budgets: limits.budgets },

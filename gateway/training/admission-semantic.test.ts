@@ -8,7 +8,7 @@ const meaning = (text: string): Promise<ScreenSpan[]> =>
   Promise.resolve(text.includes('beacon') ? [{ start: 0, end: 6, origin: 'semantic', status: 'genuine', decision_id: 'd-restricted', licence: 'openai-terms', restricted: true, score: 0.93 }] : []);
 
 t.test('a record traced by meaning is refused with decision, licence and similarity; an unrelated one is admitted', async (t) => {
-  const admission = createTrainingAdmission(noWords, {}, meaning);
+  const admission = createTrainingAdmission(noWords, undefined, meaning);
   const refused = await admission.screen([{ role: 'user', content: 'Rewrite.' }], 'The beacon keepers lived alone.');
   t.equal(refused.admitted, false);
   t.match(refused.reasons[0].message, /rewording of output of decision d-restricted \(licence openai-terms, traced by meaning, similarity 0\.93\)/);
@@ -17,7 +17,7 @@ t.test('a record traced by meaning is refused with decision, licence and similar
 });
 
 t.test('when the semantic check cannot run, every record is refused with its reason', async (t) => {
-  const admission = createTrainingAdmission(noWords, {}, () => Promise.reject(new Error('semantic provenance is enabled but its model is missing')));
+  const admission = createTrainingAdmission(noWords, undefined, () => Promise.reject(new Error('semantic provenance is enabled but its model is missing')));
   const refused = await admission.screen([{ role: 'user', content: 'Hello.' }], 'The budget passed.');
   t.equal(refused.admitted, false);
   t.match(refused.reasons[0].message, /cannot be screened for rewordings of restricted outputs: semantic provenance is enabled but its model is missing/);
@@ -25,7 +25,7 @@ t.test('when the semantic check cannot run, every record is refused with its rea
 
 t.test('a record traced both ways names both', async (t) => {
   const words = (text: string) => ({ restricted: true, spans: [{ start: 0, end: text.length, origin: 'fingerprint', status: 'genuine', decision_id: 'd-restricted', licence: 'openai-terms', restricted: true }] });
-  const refused = await createTrainingAdmission(words, {}, meaning).screen([], 'the beacon');
+  const refused = await createTrainingAdmission(words, undefined, meaning).screen([], 'the beacon');
   t.same(
     refused.origins.map((o) => o.origin),
     ['fingerprint', 'semantic'],

@@ -9,7 +9,7 @@ import type { PolicyReason, TrainingAdmission, TrainingScreen } from '../core/co
 import { ADMISSION_RULE } from '../core/rule-names.js';
 import { asText, DecodeBudget, encodedRuns } from '../text/encoded-runs.js';
 import { feedMessages } from './feed-messages.js';
-import { RecentWindows, type Evidence, type RecentWindowOptions, type WindowScope } from './recent-window.js';
+import { RecentWindows, type AdmissionWindow, type Evidence, type WindowContext, type WindowScope } from './recent-window.js';
 
 export interface ScreenSpan {
   start: number;
@@ -116,14 +116,18 @@ function evidenceOf(document: string, touched: ReturnType<SpanDetector>['touched
  * joins the window with its prompt, the part its caller wrote: the trainable model's answers between the
  * pieces would otherwise keep them apart.
  */
-export function createTrainingAdmission(detect: SpanDetector, windowOptions: RecentWindowOptions = {}, semantic?: SemanticDetector): TrainingAdmission {
-  const windows = new RecentWindows(windowOptions);
+export function createTrainingAdmission(detect: SpanDetector, windows: AdmissionWindow = new RecentWindows(), semantic?: SemanticDetector): TrainingAdmission {
   return {
     async screen(messages, completion, scope?: WindowScope) {
       const document = withDecodedRuns(feedDocument(messages, completion));
       const { screen: alone, evidence } = await screenAlone(document, detect, semantic);
       if (!alone.admitted || !scope) return alone;
-      const context = windows.context(scope, evidence.touched);
+      let context: WindowContext;
+      try {
+        context = await windows.context(scope, evidence.touched);
+      } catch (err) {
+        return windowUnavailable(`cannot be screened together with earlier training records: ${(err as Error).message}`);
+      }
       if (context.docs.length > 0) {
         const before = context.docs.join(SEPARATOR) + SEPARATOR;
         // After evidence, the record's own evidence: unrelated text of its own around the piece would part them too.
@@ -132,8 +136,19 @@ export function createTrainingAdmission(detect: SpanDetector, windowOptions: Rec
         const across = screenDocument(before + own, detect, before.length, `, pieced together with ${context.docs.length} earlier training record(s)${earlier}`);
         if (!across.admitted) return across;
       }
-      if (completion.length > 0) windows.add(scope, withDecodedRuns(feedDocument(messages, '')), evidence);
+      if (completion.length > 0) {
+        try {
+          await windows.add(scope, withDecodedRuns(feedDocument(messages, '')), evidence);
+        } catch (err) {
+          // Admitted without its evidence kept, a piece could not be pieced together with later ones.
+          return windowUnavailable(`could not be kept for screening later training records: ${(err as Error).message}`);
+        }
+      }
       return alone;
     },
   };
+}
+
+function windowUnavailable(message: string): TrainingScreen {
+  return { admitted: false, reasons: [{ rule: ADMISSION_RULE, message }], origins: [] };
 }

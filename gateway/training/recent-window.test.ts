@@ -74,7 +74,7 @@ t.test('admission pieces together the records touching the same output, whoever 
     const ranges = [...text.matchAll(/SEC|RET/g)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
     return { restricted: spans.length > 0, spans, touched: { decision_ids: ranges.length > 0 ? ['d1'] : [], ranges } };
   };
-  const admission = createTrainingAdmission(detect, { maxBytes: 64 });
+  const admission = createTrainingAdmission(detect, new RecentWindows({ maxBytes: 64 }));
   const padding = 'unrelated words '.repeat(8);
   t.equal((await admission.screen([{ role: 'user', content: `${padding}SEC${padding}` }], 'answer', alice)).admitted, true, 'the first piece alone, in unrelated text');
   for (let i = 0; i < 20; i++) t.equal((await admission.screen([{ role: 'user', content: `unrelated record number ${i}` }], 'answer', alice)).admitted, true);

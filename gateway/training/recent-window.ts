@@ -10,7 +10,8 @@
 //   it is of: the piece before it may have come through another key.
 // Bounded: at most maxBytes of the newest documents per scope and of the feed's newest that touched
 // restricted outputs, evidenceBytes per output, younger than maxAgeMs, for at most maxScopes scopes and maxOutputs outputs
-// (the least recently used are forgotten first). In memory, per process.
+// (the least recently used are forgotten first). In memory, per process; a fleet (several workers or
+// replicas) keeps the same in PostgreSQL (pg-window.ts).
 import type { Principal } from '../core/contracts.js';
 
 export type WindowScope = Pick<Principal, 'keyId' | 'project' | 'team'>;
@@ -33,6 +34,12 @@ export interface WindowContext {
   evidence: boolean;
 }
 
+/** Where admission keeps what it screens later records after: in memory (RecentWindows) or in PostgreSQL for a fleet (pg-window.ts). */
+export interface AdmissionWindow {
+  context(scope: WindowScope, touched?: readonly string[]): WindowContext | Promise<WindowContext>;
+  add(scope: WindowScope, doc: string, evidence?: Evidence): void | Promise<void>;
+}
+
 export interface RecentWindowOptions {
   maxBytes?: number;
   /** Evidence kept per restricted output. */
@@ -43,7 +50,7 @@ export interface RecentWindowOptions {
   now?: () => number;
 }
 
-export class RecentWindows {
+export class RecentWindows implements AdmissionWindow {
   readonly #maxBytes: number;
   readonly #evidenceBytes: number;
   readonly #maxAgeMs: number;
@@ -74,15 +81,7 @@ export class RecentWindows {
     const seen = new Map<number, Entry>();
     const lists = touched.length > 0 ? touched.map((id) => this.#outputs.get(id)) : [this.#latestTouching, ...names(scope).map((name) => this.#scopes.get(name))];
     for (const list of lists) for (const e of list ?? []) if (e.at >= since) seen.set(e.seq, e);
-    const newestFirst = [...seen.values()].sort((a, b) => b.seq - a.seq);
-    const docs: string[] = [];
-    let bytes = 0;
-    for (const e of newestFirst) {
-      if (bytes + e.doc.length > this.#maxBytes) break;
-      bytes += e.doc.length;
-      docs.push(e.doc);
-    }
-    return { docs: docs.reverse(), evidence: touched.length > 0 };
+    return { docs: newestWithin([...seen.values()], this.#maxBytes), evidence: touched.length > 0 };
   }
 
   /** Remembers an admitted record's document in each of its scopes, and its evidence under each output it touches. */
@@ -115,6 +114,19 @@ function kept(entries: Entry[] | undefined, entry: Entry, since: number, maxByte
   return out;
 }
 
-function names(scope: WindowScope): string[] {
+/** The newest documents (each record once) that fit in maxBytes together, oldest first. */
+export function newestWithin(entries: ReadonlyArray<{ seq: number; doc: string }>, maxBytes: number): string[] {
+  const docs: string[] = [];
+  let bytes = 0;
+  for (const e of [...entries].sort((a, b) => b.seq - a.seq)) {
+    if (bytes + e.doc.length > maxBytes) break;
+    bytes += e.doc.length;
+    docs.push(e.doc);
+  }
+  return docs.reverse();
+}
+
+/** The names of a scope's key, project and team. */
+export function names(scope: WindowScope): string[] {
   return [`key:${scope.keyId}`, `project:${scope.project}`, `team:${scope.team}`];
 }

@@ -32,7 +32,7 @@ for (let i = 0, text = ''; records.length < 300 && i < unrelated.length; i++) {
     text = '';
   }
 }
-const admission = createTrainingAdmission((text) => provenance.detect(text));
+const admission = createTrainingAdmission((text) => provenance.detect(text, { touched: true }));
 async function measure(scope: { keyId: string; project: string; team: string } | undefined): Promise<number[]> {
   const us: number[] = [];
   for (const r of records) {

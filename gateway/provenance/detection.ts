@@ -20,8 +20,8 @@ export interface DetectionResult {
   restricted: boolean;
   marks: { genuine: number; forged: number };
   spans: Span[];
-  /** The restricted outputs the text shares any sampled shingle with, traced or not, and where (spans.ts). */
-  touched: Touched;
+  /** The restricted outputs the text shares any sampled shingle with, traced or not, and where (spans.ts): only when asked for (DetectOptions). */
+  touched?: Touched;
 }
 
 const ORIGIN_RANK = { both: 0, watermark: 1, fingerprint: 2, semantic: 3, public: 4, none: 5 } as const;
@@ -40,25 +40,32 @@ export function leadingSpan(spans: Span[]): Span | null {
   return sorted[0] ?? null;
 }
 
-export function detect(text: string, key: MacKey, index: ProvenanceIndex, resolve: RefResolver): DetectionResult {
-  const reading = detectSpans(text, key, index, resolve);
+export interface DetectOptions {
+  /** Also say which restricted outputs the text touches (training admission across calls); costs index lookups. */
+  touched?: boolean;
+}
+
+export function detect(text: string, key: MacKey, index: ProvenanceIndex, resolve: RefResolver, opts: DetectOptions = {}): DetectionResult {
+  const want = opts.touched === true;
+  const reading = detectSpans(text, key, index, resolve, want);
   const spans = [...reading.spans];
-  const ids = new Set(reading.touched.decision_ids);
+  const ids = new Set(reading.touched?.decision_ids);
   // A plain reading of a ciphered or reversed text: its traced spans, at their place in the text as given.
   // What it touches counts, but not where (its stretches are of the reading, not of the text).
   for (const r of plainReadings(text)) {
-    const plain = detectSpans(r.text, key, index, resolve);
+    const plain = detectSpans(r.text, key, index, resolve, want);
     for (const s of plain.spans) if (s.origin === 'fingerprint') spans.push(r.mirrored ? { ...s, start: text.length - s.end, end: text.length - s.start } : s);
-    for (const id of plain.touched.decision_ids) ids.add(id);
+    for (const id of plain.touched?.decision_ids ?? []) ids.add(id);
   }
-  return summariseSpans(spans, reading.marks, { decision_ids: [...ids], ranges: reading.touched.ranges });
+  return summariseSpans(spans, reading.marks, reading.touched && { decision_ids: [...ids], ranges: reading.touched.ranges });
 }
 
 /** A record's summary of its spans (sorted here): restricted when any span is, named by the leading span. */
-export function summariseSpans(all: Span[], marks: DetectionResult['marks'], touched: Touched): DetectionResult {
+export function summariseSpans(all: Span[], marks: DetectionResult['marks'], touched?: Touched): DetectionResult {
   const spans = all.sort((a, b) => a.start - b.start || a.end - b.end);
   const lead = leadingSpan(spans);
-  if (!lead) return { origin: null, status: 'none', decision_id: null, licence: null, licence_class: null, trainable: null, score: 0, restricted: false, marks, spans, touched };
+  const asked = touched ? { touched } : {};
+  if (!lead) return { origin: null, status: 'none', decision_id: null, licence: null, licence_class: null, trainable: null, score: 0, restricted: false, marks, spans, ...asked };
   return {
     origin: lead.origin === 'none' || lead.origin === 'public' ? null : lead.origin,
     status: lead.status,
@@ -70,6 +77,6 @@ export function summariseSpans(all: Span[], marks: DetectionResult['marks'], tou
     restricted: spans.some((s) => s.restricted),
     marks,
     spans,
-    touched,
+    ...asked,
   };
 }

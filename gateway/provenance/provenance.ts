@@ -4,7 +4,7 @@ import { existsSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OutputMarker, ProvenanceStage } from '../core/contracts.js';
 import type { SigningKeys } from '../signing/keys.js';
-import { detect, type DetectionResult } from './detection.js';
+import { detect, type DetectionResult, type DetectOptions } from './detection.js';
 import { fingerprintOf } from './fingerprint.js';
 import type { StoredOutput } from './index/stored-output.js';
 import { logPath, readLog } from './fingerprint-log.js';
@@ -30,7 +30,7 @@ export interface RememberArgs {
 export interface Provenance extends ProvenanceStage {
   marker(args: { decisionId: string; licenceClass: string; trainable: boolean }): OutputMarker;
   remember(args: RememberArgs): void;
-  detect(text: string): DetectionResult;
+  detect(text: string, opts?: DetectOptions): DetectionResult;
   /** Resolves once everything remembered so far is in the index and written. */
   flush(): Promise<void>;
   /** Retention: forgets every output served before the cutoff; resolves with how many. */
@@ -89,8 +89,8 @@ export async function createProvenance(options: ProvenanceOptions): Promise<Prov
       // Fingerprinted in the store's batch, off the request path.
       store.add(() => storedOutput(args)).catch(onError);
     },
-    detect(text) {
-      return detect(text, keys, store.index, (ref) => store.resolve(ref));
+    detect(text, opts) {
+      return detect(text, keys, store.index, (ref) => store.resolve(ref), opts);
     },
     flush: () => store.flush(),
     purgeBefore: (cutoff) => store.purgeBefore(cutoff),

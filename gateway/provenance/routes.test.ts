@@ -8,7 +8,7 @@ import { hashSecret } from '../core/secret-hash.js';
 import type { DetectionResult } from './detection.js';
 import { MAX_DETECT_BYTES, MAX_DETECT_TEXTS, provenanceAdminRoutes, type ProvenanceAdminDeps } from './routes.js';
 
-const untraced = (): DetectionResult => ({ origin: null, status: 'none', decision_id: null, licence: null, licence_class: null, trainable: null, score: 0, restricted: false, marks: { genuine: 0, forged: 0 }, spans: [], touched: { decision_ids: [], ranges: [] } });
+const untraced = (): DetectionResult => ({ origin: null, status: 'none', decision_id: null, licence: null, licence_class: null, trainable: null, score: 0, restricted: false, marks: { genuine: 0, forged: 0 }, spans: [] });
 const tokens = new ControlTokens([{ id: 'aud', hash: hashSecret('auditor-secret'), role: 'auditor' }]);
 
 async function route(t: Tap.Test, extra: Partial<ProvenanceAdminDeps> = {}) {

@@ -286,8 +286,8 @@ export interface SpanReading {
   /** In order of where they start; traced spans may overlap. */
   spans: Span[];
   marks: { genuine: number; forged: number };
-  /** The restricted outputs that share any sampled shingle with the text, under the span threshold too. */
-  touched: Touched;
+  /** The restricted outputs that share any sampled shingle with the text, under the span threshold too: only when asked for. */
+  touched?: Touched;
 }
 
 export interface Touched {
@@ -346,7 +346,7 @@ function addLooseClaims(claims: Claim[], indexes: ProvenanceIndex, shingles: Tex
   }
 }
 
-export function detectSpans(text: string, key: MacKey, indexes: ProvenanceIndex, resolve: RefResolver): SpanReading {
+export function detectSpans(text: string, key: MacKey, indexes: ProvenanceIndex, resolve: RefResolver, wantTouched = false): SpanReading {
   const index = indexes.words;
   // Marks are read from the text as given: normalisation removes variation selectors.
   const marks = placedWatermarks(text, key);
@@ -399,7 +399,7 @@ export function detectSpans(text: string, key: MacKey, indexes: ProvenanceIndex,
   return {
     spans: [...merged, ...untraced(shingles.words, merged)].sort((a, b) => a.start - b.start || a.end - b.end),
     marks: { genuine, forged: marks.length - genuine },
-    touched: touchedRestricted(index, shingles, resolve),
+    ...(wantTouched ? { touched: touchedRestricted(index, shingles, resolve) } : {}),
   };
 }
 

@@ -256,7 +256,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       // Storage failures of the log turn the gateway read-only (gateway/server/lifecycle.ts).
       audit: state.guard(withFaultHook(audit)),
       feed,
-      admission: createTrainingAdmission((text) => provenance.detect(text), admissionWindow, semantic ? (text) => semantic.spans(text) : undefined),
+      admission: createTrainingAdmission((text) => provenance.detect(text, { touched: true }), admissionWindow, semantic ? (text) => semantic.spans(text) : undefined),
       provenanceTokens,
       limits: limits.rateLimits,
       spend: { prices: limits.prices, budgets: limits.budgets },

@@ -84,6 +84,9 @@ function screenSpans(spans: ScreenSpan[], from = 0, context = ''): TrainingScree
 }
 
 const SEPARATOR = '\n\n';
+// A prompt this short is evidence whole: a piece's own words at its edges, which the stretches around
+// shared shingles can cut, are what joins it to the next piece.
+const WHOLE_EVIDENCE = 512;
 
 /**
  * Words and meaning on the same document; a refusal names the spans of both (a paraphrase close to
@@ -137,8 +140,9 @@ export function createTrainingAdmission(detect: SpanDetector, windows: Admission
         if (!across.admitted) return across;
       }
       if (completion.length > 0) {
+        const prompt = withDecodedRuns(feedDocument(messages, ''));
         try {
-          await windows.add(scope, withDecodedRuns(feedDocument(messages, '')), evidence);
+          await windows.add(scope, prompt, evidence.touched.length > 0 && prompt.length <= WHOLE_EVIDENCE ? { ...evidence, text: prompt } : evidence);
         } catch (err) {
           // Admitted without its evidence kept, a piece could not be pieced together with later ones.
           return windowUnavailable(`could not be kept for screening later training records: ${(err as Error).message}`);

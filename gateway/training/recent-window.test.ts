@@ -75,7 +75,8 @@ t.test('admission pieces together the records touching the same output, whoever 
     return { restricted: spans.length > 0, spans, touched: { decision_ids: ranges.length > 0 ? ['d1'] : [], ranges } };
   };
   const admission = createTrainingAdmission(detect, new RecentWindows({ maxBytes: 64 }));
-  const padding = 'unrelated words '.repeat(8);
+  // Longer than a prompt kept whole (512 characters): the words around the shared ones are kept.
+  const padding = 'unrelated words '.repeat(20);
   t.equal((await admission.screen([{ role: 'user', content: `${padding}SEC${padding}` }], 'answer', alice)).admitted, true, 'the first piece alone, in unrelated text');
   for (let i = 0; i < 20; i++) t.equal((await admission.screen([{ role: 'user', content: `unrelated record number ${i}` }], 'answer', alice)).admitted, true);
   const second = await admission.screen([{ role: 'user', content: `${padding}RET` }], 'answer', carol);

@@ -321,6 +321,13 @@ export const configSchema = {
           default: 30_000,
           description: 'Wall-clock budget of one impact preview (dry run), reading the records included; past it the worker thread is terminated and the preview answers 422 (step dry-run-budget).',
         },
+        decisionBudgetMs: {
+          type: 'integer',
+          minimum: 1,
+          default: 20,
+          description:
+            'The longest one decision of a staged candidate may take: before it is made active it decides the last 100 recorded calls in a worker thread, and a candidate with a slower decision (or that cannot decide them within 10 s plus this per call) is refused (step decision-budget) and the serving revision keeps serving. Rollbacks are not probed.',
+        },
         maxCandidates: { type: 'integer', minimum: 1, default: 20, description: 'Staged candidates kept; staging one more drops the oldest.' },
         candidateTtlMs: { type: 'integer', minimum: 60_000, default: 604_800_000, description: 'Staged candidates older than this are dropped (sources, and the bundle unless it has served).' },
         stagingBytes: {

@@ -150,6 +150,7 @@ export interface Config {
     pollIntervalMs: number;
     /** Wall-clock budget of one impact preview (dry run). */
     previewBudgetMs: number;
+    decisionBudgetMs: number;
     /** Staged candidates kept, their age and their bytes. */
     maxCandidates: number;
     candidateTtlMs: number;

@@ -79,6 +79,8 @@ export interface PolicyStoreOptions {
   recordContext?: RecordContext;
   /** Wall-clock budget of one impact preview (policy.previewBudgetMs). */
   previewBudgetMs?: number;
+  /** The longest one decision of a staged candidate may take on recorded calls before it is made active (policy.decisionBudgetMs). */
+  decisionBudgetMs?: number;
   /** Staged candidates kept (policy.maxCandidates), their age (policy.candidateTtlMs) and bytes (policy.stagingBytes). */
   maxCandidates?: number;
   candidateTtlMs?: number;

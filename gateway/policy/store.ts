@@ -30,6 +30,11 @@ const HISTORY_LIMIT = 100;
 /** Calls a dry run replays when the caller names no number. */
 export const DRY_RUN_DEFAULT_LAST = 10_000;
 export const PREVIEW_BUDGET_DEFAULT_MS = 30_000;
+export const DECISION_BUDGET_DEFAULT_MS = 20;
+// The recorded calls a staged candidate decides before it is made active, and the time the probe may
+// take besides their decisions (a worker thread's start and the candidate's load).
+const PROBE_CALLS = 100;
+const PROBE_START_MS = 10_000;
 /** Expired candidates are also dropped this often when nothing is staged. */
 const PRUNE_INTERVAL_MS = 3600_000;
 
@@ -318,14 +323,17 @@ export class PolicyStore implements PolicyDecider {
   /** Makes a validated revision the serving one. */
   activate(revision: string, source: RevisionSource = 'staged', note?: ChangeNote): Promise<ActivationResult> {
     this.#activating.set(revision, (this.#activating.get(revision) ?? 0) + 1);
-    return this.#exclusive(async () => {
+    // The probe runs before the serving lane is taken: a rollback never waits behind a candidate's probe.
+    const probed = source === 'staged' ? this.#probe(revision).then(() => null, (err: unknown) => err) : Promise.resolve(null);
+    return probed.then((probeError) => this.#exclusive(async () => {
       try {
+        if (probeError) throw probeError;
         await this.#swap(checkedId(revision), source, note);
         return { ok: true, revision };
       } catch (err) {
         return this.#refused(source, revision, err);
       }
-    }).finally(() => {
+    })).finally(() => {
       const n = this.#activating.get(revision)! - 1;
       if (n > 0) this.#activating.set(revision, n);
       else this.#activating.delete(revision);
@@ -467,6 +475,39 @@ export class PolicyStore implements PolicyDecider {
   }
 
   /** `record` runs once the revision loaded and before it serves; when it throws, the revision does not serve. */
+  /**
+   * A staged candidate decides the last recorded calls in a worker thread before it serves: one whose
+   * slowest decision passes policy.decisionBudgetMs, or that cannot decide them within the probe's time,
+   * would hold the data plane's event loop that long on every such call, and is refused (step
+   * decision-budget). A rollback returns to a revision that served, and is not probed.
+   */
+  async #probe(candidate: string): Promise<void> {
+    const revision = checkedId(candidate);
+    if (!(await exists(join(this.#revisions, revision, 'policy.wasm')))) return;
+    const budgetMs = this.#o.decisionBudgetMs ?? DECISION_BUDGET_DEFAULT_MS;
+    let report: DryRunReport;
+    try {
+      // One call at a time, so that the first decision over the budget ends the probe.
+      report = await runPreview({
+        candidate: { dir: join(this.#revisions, revision), revision },
+        records: this.#o.records(),
+        last: PROBE_CALLS,
+        recordContext: this.#o.recordContext,
+        budgetMs: PROBE_START_MS + PROBE_CALLS * budgetMs,
+        chunk: 1,
+        stopWhen: (soFar) => soFar.slowest_decision_ms > budgetMs,
+        yieldCpu: false,
+      });
+    } catch (err) {
+      if (err instanceof PreviewBudgetExceeded) throw new PolicyRefusedError('decision-budget', `the candidate could not decide the last ${PROBE_CALLS} recorded calls in time (${err.message}); each of its decisions may take at most policy.decisionBudgetMs (${budgetMs} ms)`);
+      if (err instanceof PreviewFailed) throw new PolicyRefusedError('decision-budget', err.message);
+      throw err;
+    }
+    if (report.slowest_decision_ms > budgetMs) {
+      throw new PolicyRefusedError('decision-budget', `one decision of the candidate on a recorded call took ${report.slowest_decision_ms} ms, over policy.decisionBudgetMs (${budgetMs} ms): served, it would hold every such call that long`);
+    }
+  }
+
   async #swap(revision: string, source: RevisionSource, note?: ChangeNote, record?: () => Promise<void>): Promise<void> {
     const dir = join(this.#revisions, revision);
     if (!(await exists(join(dir, 'policy.wasm')))) throw new PolicyRefusedError('activate', `revision ${revision} has no built bundle`);

@@ -142,6 +142,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       bundleUrl: config.policy.bundleUrl,
       pollIntervalMs: config.policy.pollIntervalMs,
       previewBudgetMs: config.policy.previewBudgetMs,
+      decisionBudgetMs: config.policy.decisionBudgetMs,
       maxCandidates: config.policy.maxCandidates,
       candidateTtlMs: config.policy.candidateTtlMs,
       stagingBytes: config.policy.stagingBytes,

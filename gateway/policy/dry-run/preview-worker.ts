@@ -11,11 +11,14 @@ const data = workerData as PreviewWorkerData;
 const port = parentPort!;
 const send = (m: PreviewToMain) => port.postMessage(m);
 
-// On Linux a thread has its own nice value: the preview yields the CPU to the data plane's thread.
-try {
-  setPriority(19);
-} catch {
-  // Not permitted or not supported: the wall-clock budget still bounds the preview.
+// On Linux a thread has its own nice value: the preview yields the CPU to the data plane's thread. A
+// probe that times each decision (store.ts) keeps the usual share, or its times would be the wait for one.
+if (data.yieldCpu !== false) {
+  try {
+    setPriority(19);
+  } catch {
+    // Not permitted or not supported: the wall-clock budget still bounds the preview.
+  }
 }
 
 let candidate: PolicyEngine;

@@ -130,3 +130,22 @@ t.test('a preview within its budget reports its impact and what it cost', async 
   t.equal(report.cost.budget_ms, LIGHT_BUDGET_MS);
   t.ok(report.cost.elapsed_ms > 0 && report.cost.elapsed_ms < LIGHT_BUDGET_MS && report.cost.worker_busy_ms >= 0, JSON.stringify(report.cost));
 });
+
+t.test('a staged candidate whose decisions on recorded calls pass policy.decisionBudgetMs is not made active; a light one is, and a rollback is not probed', async (t) => {
+  const serving = store.status().active.revision;
+  const started = performance.now();
+  const heavy = await store.activate(validated.revision);
+  t.equal(heavy.ok, false, 'the heavy candidate is refused');
+  t.match(heavy.error, /policy\.decisionBudgetMs \(20 ms\)/, 'naming the budget');
+  // One decision of this rule takes seconds: the probe's own time runs out before it returns.
+  t.match(heavy.error, /one decision of the candidate on a recorded call took [\d.]+ ms|could not decide the last 100 recorded calls in time/, 'and what the probe saw');
+  t.comment(`refused after ${Math.round(performance.now() - started)} ms`);
+  t.equal(store.status().active.revision, serving, 'the serving revision keeps serving');
+  t.equal(store.status().last_error?.step, 'decision-budget');
+
+  const light = await store.stage({ files: { 'request/light.rego': 'package termsgate.request\n\ndeny contains {"rule": "light.never", "message": "never"} if {\n\tinput.principal.team == "nobody"\n}\n' } });
+  const built = await store.validate(light.candidate);
+  t.ok(built.ok);
+  t.ok((await store.activate(built.revision)).ok, 'a light candidate is made active');
+  t.ok((await store.rollback(serving)).ok, 'a rollback to the revision that served before is not probed');
+});

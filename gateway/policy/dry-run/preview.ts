@@ -21,6 +21,8 @@ export interface PreviewRevision {
 export interface PreviewWorkerData {
   candidate: PreviewRevision;
   baseline?: PreviewRevision;
+  /** Whether the thread gives the CPU to the data plane's (nice 19; the default). A probe that times decisions does not. */
+  yieldCpu?: boolean;
 }
 
 export type PreviewToMain = { type: 'ready' } | { type: 'failed'; message: string } | { type: 'part'; report: DryRunReport };
@@ -32,6 +34,8 @@ export interface PreviewOptions extends PreviewWorkerData {
   /** Wall-clock budget of the whole preview (policy.previewBudgetMs). */
   budgetMs: number;
   chunk?: number;
+  /** Ends the preview early, with what was decided so far, once this holds of it (checked after each chunk). */
+  stopWhen?: (soFar: DryRunReport) => boolean;
 }
 
 /** What the preview cost, reported with it. */
@@ -78,14 +82,14 @@ export async function runPreview(opts: PreviewOptions): Promise<DryRunReport & {
       throw err;
     }
     total = calls.length;
-    const data: PreviewWorkerData = { candidate: opts.candidate, baseline: opts.baseline };
+    const data: PreviewWorkerData = { candidate: opts.candidate, baseline: opts.baseline, yieldCpu: opts.yieldCpu };
     const w = (worker = new Worker(workerFile, { workerData: data, stdout: false, stderr: false }));
     const size = opts.chunk ?? PREVIEW_CHUNK;
     const report = await new Promise<DryRunReport>((resolve, reject) => {
       const whole = emptyReport();
       let next = 0;
       const feed = () => {
-        if (next >= calls.length) return resolve(whole);
+        if (next >= calls.length || opts.stopWhen?.(whole)) return resolve(whole);
         const chunk = calls.slice(next, next + size);
         next += chunk.length;
         w.postMessage(chunk);

@@ -28,6 +28,8 @@ export interface DryRunReport {
   errors: Array<{ decision_id: string; error: string }>;
   /** The changes grouped for a reader (see impact.ts). */
   groups: ImpactGroup[];
+  /** The longest one decision of the candidate took, in ms (what the data plane would pay on such a call). */
+  slowest_decision_ms: number;
 }
 
 export type Direction = 'allowed-to-denied' | 'denied-to-allowed' | 'trainable-to-not' | 'not-to-trainable';

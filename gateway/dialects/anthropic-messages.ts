@@ -3,6 +3,7 @@
 import type { OutputMarker, Usage } from '../core/contracts.js';
 import { isObject } from './json-object.js';
 import { OPENAI_KINDS } from './openai-common.js';
+import { tokenCount } from './usage-counts.js';
 import type { EndpointAdapter, ParsedRequest } from './types.js';
 import { eventObject, serializeEvents } from './sse.js';
 import { errorAnswerFor } from '../core/errors.js';
@@ -119,12 +120,11 @@ export const anthropicMessages: EndpointAdapter = {
  * bound when a call writes the cache). A message_delta repeats or omits the input counts of message_start.
  */
 export function anthropicUsage(u: Record<string, unknown>, started: Usage | null): Usage {
-  const count = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : null);
-  const uncached = count(u.input_tokens);
-  const writes = count(u.cache_creation_input_tokens);
-  const reads = count(u.cache_read_input_tokens);
+  const uncached = tokenCount(u.input_tokens);
+  const writes = tokenCount(u.cache_creation_input_tokens);
+  const reads = tokenCount(u.cache_read_input_tokens);
   const input = uncached === null && writes === null && reads === null && started ? started.input_tokens : (uncached ?? 0) + (writes ?? 0) + (reads ?? 0);
   const cached = reads ?? (uncached === null && started ? (started.cached_input_tokens ?? 0) : 0);
-  return { input_tokens: input, output_tokens: count(u.output_tokens) ?? 0, ...(cached > 0 ? { cached_input_tokens: cached } : {}) };
+  return { input_tokens: input, output_tokens: tokenCount(u.output_tokens) ?? 0, ...(cached > 0 ? { cached_input_tokens: cached } : {}) };
 }
 

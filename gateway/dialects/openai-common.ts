@@ -2,6 +2,7 @@ import type { Endpoint, ProviderKind, Usage } from '../core/contracts.js';
 import { errorAnswerFor } from '../core/errors.js';
 import { isObject } from './json-object.js';
 import { serializeEvents } from './sse.js';
+import { tokenCount } from './usage-counts.js';
 
 export function requireModel(body: unknown): string | { error: string } {
   if (!isObject(body)) return { error: 'the request body must be a JSON object' };
@@ -15,11 +16,11 @@ export function requireModel(body: unknown): string | { error: string } {
  */
 export function openaiUsage(u: unknown): Usage | null {
   if (!isObject(u)) return null;
-  const input = (u.prompt_tokens ?? u.input_tokens) as number | undefined;
-  const output = (u.completion_tokens ?? u.output_tokens) as number | undefined;
-  if (typeof input !== 'number' && typeof output !== 'number') return null;
+  const input = tokenCount(u.prompt_tokens ?? u.input_tokens);
+  const output = tokenCount(u.completion_tokens ?? u.output_tokens);
+  if (input === null && output === null) return null;
   const details = u.prompt_tokens_details ?? u.input_tokens_details;
-  const cached = isObject(details) && typeof details.cached_tokens === 'number' && details.cached_tokens > 0 ? details.cached_tokens : 0;
+  const cached = (isObject(details) && tokenCount(details.cached_tokens)) || 0;
   return { input_tokens: input ?? 0, output_tokens: output ?? 0, ...(cached > 0 ? { cached_input_tokens: cached } : {}) };
 }
 

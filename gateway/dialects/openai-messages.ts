@@ -7,6 +7,7 @@ import { errorAnswerFor } from '../core/errors.js';
 import { isObject } from './json-object.js';
 import { providerErrorMessage } from './provider-error.js';
 import { eventObject } from './sse.js';
+import { tokenCount } from './usage-counts.js';
 import type { ProviderTranslation, SseEvent } from './types.js';
 
 type Json = Record<string, unknown>;
@@ -219,4 +220,5 @@ function stopReason(reason: unknown): string {
   }
 }
 
-const count = (v: unknown): number => (typeof v === 'number' ? v : 0);
+/** Only a real token count (usage-counts.ts); anything else is 0. */
+const count = (v: unknown): number => tokenCount(v) ?? 0;

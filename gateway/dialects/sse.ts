@@ -31,6 +31,8 @@ export class SseRelay {
   #ready = '';
   #held = '';
   #events = 0;
+  /** The last byte fed was CR. */
+  #endsWithCR = false;
 
   constructor(transform: StreamTransformer) {
     this.#parser = createParser({
@@ -46,7 +48,23 @@ export class SseRelay {
 
   /** Feeds a chunk of the upstream body; returns the wire text now ready to send ('' for none). */
   push(chunk: Uint8Array): string {
+    if (chunk.length) this.#endsWithCR = chunk[chunk.length - 1] === 0x0d;
     this.#parser.feed(this.#decoder.decode(chunk, { stream: true }));
+    return this.#take();
+  }
+
+  /**
+   * The upstream body has ended. A CR at its very end could yet have been the first half of a CRLF, so the
+   * parser holds it: an LF completes it and a CR-only stream's last event is not lost. Only then, so a
+   * truncated event (no empty line after it) stays undispatched, as the SSE spec says. Returns the wire text now ready.
+   */
+  end(): string {
+    const rest = this.#decoder.decode();
+    this.#parser.feed(rest + (rest.endsWith('\r') || (!rest && this.#endsWithCR) ? '\n' : ''));
+    return this.#take();
+  }
+
+  #take(): string {
     const text = this.#ready;
     this.#ready = '';
     return text;

@@ -72,6 +72,8 @@ export async function readAnswer(
         if (out.text.length > 0 || out.reasoning.length > 0 || out.toolArguments.length > 0) call.tel.firstToken();
       }
     }
+    const tail = relay.end();
+    if (tail) await sink.write(tail);
     if (relay.events === 0) throw new ProviderAnswerError(`the provider's answer is labelled an event stream but carries no events${/^\s*[[{]/.test(first) ? ' (its body is JSON)' : ''}`);
     const last = relay.last();
     return { responseContent: out.text, deliver: () => sink.end(last || undefined) };

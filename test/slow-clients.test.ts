@@ -1,7 +1,8 @@
 // Issue 21, client side: a slowloris opens connections and trickles header bytes to take every file
-// descriptor. With limits.clientConnections 50 and limits.clientHeadersMs 600: 50 trickling sockets are
-// held, the 51st is closed at once without an answer, the 50 are cut once their head has not arrived within
-// clientHeadersMs, nothing is recorded (no call was admitted), a normal call through the `openai` package is
+// descriptor. With limits.clientConnections 50 and limits.clientHeadersMs 600: 3 calls admitted before
+// (the provider holds them 3 s) and 47 trickling sockets are held, the 51st is closed at once without an
+// answer, the 3 calls finish with their final records, the 47 are cut once their head has not arrived within
+// clientHeadersMs, nothing else is recorded (no trickling call was admitted), a normal call through the `openai` package is
 // then served, and the process's socket descriptors return to its baseline. Loopback only, bounded loops.
 import t from 'tap';
 import { readdirSync, readlinkSync } from 'node:fs';
@@ -25,10 +26,12 @@ const sockets = () => readdirSync('/proc/self/fd').filter((f) => { try { return 
 const client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: gw.key, maxRetries: 0 });
 const call = () => client.chat.completions.create({ model: 'qwen2.5-7b-instruct', messages: [{ role: 'user', content: 'Say hello.' }] });
 
-async function recordCount(): Promise<number> {
-  const res = await fetch(`${gw.url}/admin/v1/audit/records?limit=1000`, { headers: { authorization: `Bearer ${gw.adminToken}`, connection: 'close' } });
-  return ((await res.json()) as { records: unknown[] }).records.length;
+type AuditRecord = { decision_id: string; phase: string; status: number };
+async function allRecords(): Promise<AuditRecord[]> {
+  const res = await fetch(`${gw.url}/admin/v1/audit/records?limit=1000`, { headers: { authorization: `Bearer ${gw.adminToken}` } });
+  return ((await res.json()) as { records: Array<{ record: AuditRecord }> }).records.map((r) => r.record);
 }
+const recordCount = async () => (await allRecords()).length;
 
 interface Trickler {
   socket: Socket;
@@ -77,7 +80,14 @@ t.test(`a slowloris of ${CAP} + 1 connections trickling headers`, async (t) => {
   // Keep-alive connections of the warm-up (to the gateway and to the provider) would hold slots of the cap.
   await until(async () => sockets(), (n) => n <= baseline, 15_000);
 
-  const held = await Promise.all(Array.from({ length: CAP }, trickler));
+  // Calls admitted before the attack, each on its own connection, held by the provider for 3 s.
+  const ADMITTED = 3;
+  const admittedClient = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: gw.key, maxRetries: 0 });
+  const admitted = Array.from({ length: ADMITTED }, () =>
+    admittedClient.chat.completions.create({ model: 'qwen2.5-7b-instruct', messages: [{ role: 'user', content: 'Say hello. mock:latency=3000' }] }).withResponse(),
+  );
+  await until(async () => sockets(), (n) => n >= baseline + 2 * ADMITTED, 5_000);
+  const held = await Promise.all(Array.from({ length: CAP - ADMITTED }, trickler));
   // The server accepts asynchronously: each held socket has had a byte read once its x-slow grew.
   await new Promise((r) => setTimeout(r, 150));
   const extra = await trickler();
@@ -85,12 +95,21 @@ t.test(`a slowloris of ${CAP} + 1 connections trickling headers`, async (t) => {
   t.ok(extraClosed, 'the connection beyond limits.clientConnections is closed');
   t.equal(extra.answer, '', 'without an answer');
   const open = held.filter((h) => !h.closed).length;
-  t.equal(open, CAP, 'the admitted connections were still open when the extra one was closed');
+  t.equal(open, CAP - ADMITTED, 'the admitted connections were still open when the extra one was closed');
 
   const allCut = await until(async () => held.every((h) => h.closed), (c) => c, 10_000);
   t.ok(allCut, 'every trickling connection is closed once its head did not arrive within limits.clientHeadersMs');
   t.ok(held.every((h) => h.answer === '' || h.answer.startsWith('HTTP/1.1 408')), 'each got nothing or a 408');
-  t.equal(await recordCount(), before, 'nothing was recorded: no call was admitted');
+  const served = await Promise.all(admitted);
+  t.ok(served.every(({ data }) => data.choices[0].message.content), 'the calls admitted before the attack finished');
+  const records = await allRecords();
+  let admittedRecords = 0;
+  for (const { response } of served) {
+    const own = records.filter((r) => r.decision_id === response.headers.get('x-termsgate-decision-id'));
+    t.equal(own.at(-1)?.status, 200, 'an admitted call has its final record');
+    admittedRecords += own.length;
+  }
+  t.equal(records.length, before + admittedRecords, 'nothing else was recorded: no trickling call was admitted');
 
   const answer = await call();
   t.ok(answer.choices[0].message.content, 'a normal call through the openai package is served after the attack');

@@ -10,6 +10,7 @@ import { registerIntake } from './intake.js';
 import { faceOf, type GatewayState } from './lifecycle.js';
 import { errorAnswer, errorAnswerFor, sendAnswer, sendError } from '../core/errors.js';
 import { sampledInfo } from './sampled-log.js';
+import { duplicatedCredential } from './credential-headers.js';
 import type { Socket } from 'node:net';
 
 export interface ServerParts {
@@ -69,6 +70,8 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
     // The control plane stays up for reading the log; its changes fail on their own record.
     const face = faceOf(request.url, request.headers);
     if (state.readOnly && face !== 'control') return sendError(reply, 'audit_unavailable', face, state.readOnly);
+    const twice = duplicatedCredential(request.raw.rawHeaders);
+    if (twice) return sendError(reply, 'bad_request', face, `the ${twice} header appears more than once; send one credential`);
   });
   app.setNotFoundHandler((request, reply) => {
     // Never echoes the path or query: either may hold a key.

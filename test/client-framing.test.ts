@@ -1,7 +1,8 @@
 // Issue 21, client side: requests whose framing an insider bends (Expect: 100-continue and no body, a
 // content-length larger than the body sent, a duplicated credential header), on both dialects. Each
 // gets an error in its route's dialect; a body that never comes ends at intake.bodyTimeoutMs with a record;
-// a second credential header is refused before admission (Node would keep the first authorization).
+// a second credential header is refused before admission (Node would keep the first authorization); 100
+// requests pipelined on one connection are all served in order, each with its final record.
 import t from 'tap';
 import { connect } from 'node:net';
 import { startDemoGateway } from './support/demo-gateway.js';
@@ -73,3 +74,17 @@ for (const c of cases) {
     });
   }
 }
+
+t.test('100 requests pipelined on one keep-alive connection are answered in order, each with its record', async (t) => {
+  const body = routes[0].body('hello');
+  const one = `POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\n${routes[0].auth(gw.key)}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  const last = one.replace('HTTP/1.1\r\n', 'HTTP/1.1\r\nconnection: close\r\n');
+  const answer = await raw(one.repeat(99) + last);
+  const statuses = answer.match(/^HTTP\/1\.1 \d+/gm) ?? [];
+  t.equal(statuses.length, 100, 'a hundred answers');
+  t.ok(statuses.every((s) => s === 'HTTP/1.1 200'), 'all served');
+  const ids = [...answer.matchAll(/x-termsgate-decision-id: (\S+)/g)].map((m) => m[1]);
+  const res = await fetch(`${gw.url}/admin/v1/audit/records?limit=1000`, { headers: { authorization: `Bearer ${gw.adminToken}` } });
+  const records = ((await res.json()) as { records: Array<{ record: { decision_id: string; status: number } }> }).records.map((x) => x.record);
+  t.ok(ids.length === 100 && ids.every((id) => records.filter((r) => r.decision_id === id).at(-1)?.status === 200), 'each call has its final record');
+});

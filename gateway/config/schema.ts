@@ -79,6 +79,23 @@ export const configSchema = {
           default: 30_000,
           description: "The write deadline: the longest a write to a client may wait for the client to read (drain); past it the client is disconnected, the provider call is aborted (its connection released) and the call is recorded failed (499).",
         },
+        clientConnections: {
+          type: 'integer',
+          minimum: 1,
+          description: 'The most client connections held at once (each a file descriptor); a connection beyond them is closed at once, before a byte is read. Absent: the open-file limit (ulimit -n) less a reserve of a quarter of it (at least 256), at most 10000. A value that leaves less than that reserve is refused at start.',
+        },
+        clientHeadersMs: {
+          type: 'integer',
+          minimum: 1,
+          default: 10_000,
+          description: "The longest a client may take to send a request's whole head (request line and headers); past it the connection is closed (408) and nothing is admitted or recorded.",
+        },
+        clientKeepAliveMs: {
+          type: 'integer',
+          minimum: 1,
+          default: 5_000,
+          description: 'The longest an idle keep-alive client connection is kept between requests; then it is closed.',
+        },
         providerConnections: {
           type: 'integer',
           minimum: 1,

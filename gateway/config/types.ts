@@ -87,6 +87,12 @@ export interface Config {
     upstreamEventBytes: number;
     /** The write deadline: the longest a write to a client may wait to drain before the client is disconnected. */
     clientWriteMs: number;
+    /** The most client connections at once; absent: the open-file limit less its reserve (gateway/server/client-connections.ts). */
+    clientConnections?: number;
+    /** The longest a client may take to send a request's head; then the connection is closed. */
+    clientHeadersMs: number;
+    /** The longest an idle keep-alive client connection is kept. */
+    clientKeepAliveMs: number;
     /** The most connections to one provider, unless the provider sets maxConnections. */
     providerConnections: number;
     /** The longest a call waits for a free provider connection (503 past it). */

@@ -10,6 +10,7 @@ import { registerIntake } from './intake.js';
 import { faceOf, type GatewayState } from './lifecycle.js';
 import { errorAnswer, errorAnswerFor, sendAnswer, sendError } from '../core/errors.js';
 import { sampledInfo } from './sampled-log.js';
+import { duplicatedCredential } from './credential-headers.js';
 import type { Socket } from 'node:net';
 
 export interface ServerParts {
@@ -26,6 +27,8 @@ export interface ServerParts {
   state: GatewayState;
   /** limits.clientWriteMs: a client that does not read a write within it is disconnected (gateway/server/node-sink.ts). */
   clientWriteMs?: number;
+  /** Bounds on client connections (limits.clientConnections, clientHeadersMs, clientKeepAliveMs); Node's defaults when absent. */
+  clients?: { connections: number; headersMs: number; keepAliveMs: number };
 }
 
 const DRAINING = 'termsgate is shutting down and takes no new calls; retry against another replica';
@@ -39,6 +42,7 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
     // Draining is answered by the hook below, in the caller's dialect; fastify's close comes after the drain.
     return503OnClosing: false,
     forceCloseConnections: true,
+    ...clientBounds(parts),
     // Headers beyond Node's limit (431), malformed request lines (400): Node answers before any route.
     clientErrorHandler: (err, socket) => answerClientError(err as Error & { code?: string }, socket),
     // A path fastify cannot decode (a percent escape that is not UTF-8): its default answer echoes the path.
@@ -48,6 +52,11 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
       return sendAnswer(reply, errorAnswerFor(400, 'failed', faceOf(request.url, request.headers), message));
     },
   });
+  if (parts.clients) {
+    // Node destroys a connection beyond maxConnections as it is accepted; headersTimeout bounds the whole head.
+    app.server.maxConnections = parts.clients.connections;
+    app.server.headersTimeout = parts.clients.headersMs;
+  }
   const { state } = parts;
   app.addHook('onRequest', async (request, reply) => {
     state.responses.add(reply.raw);
@@ -61,6 +70,8 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
     // The control plane stays up for reading the log; its changes fail on their own record.
     const face = faceOf(request.url, request.headers);
     if (state.readOnly && face !== 'control') return sendError(reply, 'audit_unavailable', face, state.readOnly);
+    const twice = duplicatedCredential(request.raw.rawHeaders);
+    if (twice) return sendError(reply, 'bad_request', face, `the ${twice} header appears more than once; send one credential`);
   });
   app.setNotFoundHandler((request, reply) => {
     // Never echoes the path or query: either may hold a key.
@@ -88,6 +99,20 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
   });
   for (const plugin of parts.plugins) await plugin(app);
   return app;
+}
+
+/**
+ * Node's deadlines for the client side. requestTimeout lies past intake's body deadline, so a slow body gets
+ * intake's answer in its dialect (and a record) first; Node's timers are checked every connectionsCheckingInterval.
+ */
+function clientBounds(parts: ServerParts): { keepAliveTimeout?: number; requestTimeout?: number; http?: { connectionsCheckingInterval: number } } {
+  if (!parts.clients) return {};
+  const { headersMs, keepAliveMs } = parts.clients;
+  return {
+    keepAliveTimeout: keepAliveMs,
+    requestTimeout: headersMs + parts.intake.bodyTimeoutMs + 1_000,
+    http: { connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(headersMs / 4))) },
+  };
 }
 
 /** A request Node refused before parsing it: a JSON answer (OpenAI's shape, the route is unknown yet), then the connection closes. */

@@ -64,6 +64,7 @@ import { distillationRoutes } from '../distillation/routes.js';
 import { RiskAlerts } from '../distillation/alerts.js';
 import { drain } from './drain.js';
 import { isWorkerMessage, workerSlot, type WorkerMessage } from './workers.js';
+import { clientConnectionCap, openFileLimit } from './client-connections.js';
 
 export interface RunningGateway {
   url: string;
@@ -79,6 +80,8 @@ export interface RunningGateway {
 }
 
 export async function startGateway(config: Config, opts: { logLevel?: string; logDestination?: DestinationStream } = {}): Promise<RunningGateway> {
+  // Before anything opens: a cap that leaves the gateway no descriptors of its own is refused here.
+  const clientConnections = clientConnectionCap(config.limits.clientConnections, openFileLimit());
   const telemetry = createTelemetry();
   const scrubber = gatewayScrubber(config);
   const logger = pino(
@@ -273,6 +276,11 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       policy: () => policy,
       bodyLimit: config.limits.bodyBytes,
       clientWriteMs: config.limits.clientWriteMs,
+      clients: {
+        connections: clientConnections,
+        headersMs: config.limits.clientHeadersMs,
+        keepAliveMs: config.limits.clientKeepAliveMs,
+      },
       intake: { bodyTimeoutMs: config.intake.bodyTimeoutMs, maxDepth: config.intake.maxDepth },
       logger,
       state,

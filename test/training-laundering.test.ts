@@ -189,6 +189,7 @@ t.test('hole 7: a stream that ends without its end event is recorded incomplete 
   const cut = await streamText('qwen2.5-7b-instruct', 'Write about the tides of the North Sea. mock:truncate-after=6');
   t.notMatch(cut.body, /finish_reason":"(stop|length)"/, 'the provider never finished');
   t.notMatch(cut.body, /\[DONE\]/);
+  t.match(cut.body, /data: \{"error":\{"message":"the provider's stream ended before its end event/, 'the client is told the answer was cut short');
   const whole = await streamText('qwen2.5-7b-instruct', 'Write about the tides of the Baltic Sea.');
   t.match(whole.body, /\[DONE\]/);
   // The feed is appended in order: once the later, complete call is in it, the cut one would be too.
@@ -206,7 +207,9 @@ t.test('hole 7: a stream that ends without its end event is recorded incomplete 
       body: JSON.stringify({ model, max_tokens: 200, stream: true, messages: [{ role: 'user', content: 'Write about rain. mock:truncate-after=5' }] }),
     });
     const id = res.headers.get('x-termsgate-decision-id')!;
-    t.notMatch(await res.text(), /message_stop/);
+    const body = await res.text();
+    t.notMatch(body, /event: message_stop/, 'no end event');
+    t.match(body, /event: error\ndata: .*the provider's stream ended before its end event/, 'the client is told the answer was cut short');
     const after = await admin(`/admin/v1/audit/records?decision_id=${id}`);
     t.ok(after.records.some((e: { record: any }) => e.record.decision_id === id && e.record.phase === 'incomplete'), 'Anthropic dialect: incomplete too');
   }

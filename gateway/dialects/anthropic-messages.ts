@@ -4,7 +4,8 @@ import type { OutputMarker, Usage } from '../core/contracts.js';
 import { isObject } from './json-object.js';
 import { OPENAI_KINDS } from './openai-common.js';
 import { tokenCount } from './usage-counts.js';
-import type { EndpointAdapter, ParsedRequest } from './types.js';
+import { ProviderAnswerError, type EndpointAdapter, type ParsedRequest, type SseEvent } from './types.js';
+import { errorType, objectArray, textOrNull } from './answer-shape.js';
 import { eventObject, serializeEvents } from './sse.js';
 import { errorAnswerFor } from '../core/errors.js';
 import { MAGIC, PAYLOAD_BYTES } from '../watermark/payload.js';
@@ -38,19 +39,19 @@ export const anthropicMessages: EndpointAdapter = {
   upstreamBody: (body, upstreamModel) => ({ ...body, model: upstreamModel, messages: Array.isArray(body.messages) ? body.messages.map(unmarkThinking) : body.messages }),
 
   transformJson(json, marker, out) {
-    const content = Array.isArray(json.content) ? json.content : [];
     let first = true;
-    for (const block of content) {
-      if (!isObject(block)) continue;
-      if (block.type === 'thinking' && typeof block.thinking === 'string') {
-        out.reasoning += block.thinking;
-        if (marker) block.thinking = marker.markText(block.thinking);
+    for (const block of objectArray(json.content, 'content')) {
+      if (block.type === 'thinking') {
+        const thinking = textOrNull(block.thinking, 'thinking') ?? '';
+        out.reasoning += thinking;
+        if (marker) block.thinking = marker.markText(thinking);
       }
       if (block.type === 'tool_use' && block.input !== undefined) out.toolArguments.push(JSON.stringify(block.input));
-      if (block.type !== 'text' || typeof block.text !== 'string') continue;
-      if (first) out.text = block.text;
+      if (block.type !== 'text') continue;
+      const text = textOrNull(block.text, 'text') ?? '';
+      if (first) out.text = text;
       first = false;
-      if (marker) block.text = marker.markText(block.text);
+      if (marker) block.text = marker.markText(text);
     }
     if (isObject(json.usage)) out.usage = anthropicUsage(json.usage, null);
   },
@@ -65,39 +66,52 @@ export const anthropicMessages: EndpointAdapter = {
         const e = eventObject(ev);
         if (!e) return [ev];
         const index = typeof e.index === 'number' ? e.index : 0;
+        /** Collects and marks a piece of text or thinking held in `holder[field]`; re-serialised only when a mark was added. */
+        const piece = (holder: Record<string, unknown>, field: 'text' | 'thinking'): SseEvent[] => {
+          const text = textOrNull(holder[field], field) ?? '';
+          if (field === 'thinking') out.reasoning += text;
+          else if ((firstText ??= index) === index) out.text += text;
+          if (!marker || text === '') return [ev];
+          let s = streams.get(index);
+          if (!s) streams.set(index, (s = marker.stream()));
+          const marked = s.push(text);
+          if (marked === text) return [ev];
+          holder[field] = marked;
+          return [{ event: ev.event, data: JSON.stringify(e) }];
+        };
         switch (e.type) {
           case 'message_start': {
+            // The SDKs begin the message with this event's content: text there would leave unmarked and unrecorded.
+            if (isObject(e.message) && e.message.content !== undefined && !(Array.isArray(e.message.content) && e.message.content.length === 0)) {
+              throw new ProviderAnswerError("the provider's message_start already carries content");
+            }
             out.usage = anthropicUsage(isObject(e.message) && isObject(e.message.usage) ? e.message.usage : {}, null);
             started = out.usage;
             return [ev];
           }
+          case 'content_block_start': {
+            // A block may begin with text of its own (the SDKs keep it): collected and marked like a delta.
+            const block = e.content_block;
+            if (!isObject(block)) throw new ProviderAnswerError('a content_block_start in the provider\'s stream has no block');
+            if (block.type === 'text') return piece(block, 'text');
+            if (block.type === 'thinking') return piece(block, 'thinking');
+            return [ev];
+          }
           case 'content_block_delta': {
-            if (isObject(e.delta) && e.delta.type === 'input_json_delta' && typeof e.delta.partial_json === 'string') {
-              toolArguments.set(index, (toolArguments.get(index) ?? '') + e.delta.partial_json);
+            const delta = e.delta;
+            if (!isObject(delta)) throw new ProviderAnswerError('a content_block_delta in the provider\'s stream has no delta');
+            if (delta.type === 'input_json_delta' && typeof delta.partial_json === 'string') {
+              toolArguments.set(index, (toolArguments.get(index) ?? '') + delta.partial_json);
               out.toolArguments = [...toolArguments.values()];
               return [ev];
             }
-            if (isObject(e.delta) && e.delta.type === 'thinking_delta' && typeof e.delta.thinking === 'string') {
-              out.reasoning += e.delta.thinking;
-              if (!marker) return [ev];
-              let s = streams.get(index);
-              if (!s) streams.set(index, (s = marker.stream()));
-              const marked = s.push(e.delta.thinking);
-              if (marked === e.delta.thinking) return [ev];
-              e.delta.thinking = marked;
-              return [{ event: ev.event, data: JSON.stringify(e) }];
-            }
-            if (!isObject(e.delta) || e.delta.type !== 'text_delta' || typeof e.delta.text !== 'string') return [ev];
-            firstText ??= index;
-            if (index === firstText) out.text += e.delta.text;
-            if (!marker) return [ev];
-            let s = streams.get(index);
-            if (!s) streams.set(index, (s = marker.stream()));
-            const marked = s.push(e.delta.text);
-            if (marked === e.delta.text) return [ev];
-            e.delta.text = marked;
-            return [{ event: ev.event, data: JSON.stringify(e) }];
+            if (delta.type === 'thinking_delta') return piece(delta, 'thinking');
+            if (delta.type === 'text_delta') return piece(delta, 'text');
+            return [ev];
           }
+          case 'error':
+            out.providerError = errorType(e.error);
+            return [ev];
           case 'message_delta': {
             if (isObject(e.usage)) out.usage = anthropicUsage(e.usage, started);
             return [ev];

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { anthropicMessages, anthropicUsage } from './anthropic-messages.js';
 import type { CollectedOutput } from './types.js';
 
-const collected = (): CollectedOutput => ({ text: '', reasoning: '', toolArguments: [], usage: null, topLogprobs: null, complete: false });
+const collected = (): CollectedOutput => ({ text: '', reasoning: '', toolArguments: [], usage: null, topLogprobs: null, complete: false, providerError: null });
 
 t.test('cache reads and writes are input; reads are the cached part', async (t) => {
   t.same(anthropicUsage({ input_tokens: 12, cache_creation_input_tokens: 300, cache_read_input_tokens: 4000, output_tokens: 50 }, null), { input_tokens: 4312, output_tokens: 50, cached_input_tokens: 4000 });

@@ -3,8 +3,9 @@
 // never marked, so structured output stays byte-identical.
 import { isObject } from './json-object.js';
 import { openaiChoiceStream } from './openai-choice-stream.js';
+import { answerChoices, textOrNull } from './answer-shape.js';
 import { openaiStreamError, openaiUsage, requireModel, withStreamUsage } from './openai-common.js';
-import type { EndpointAdapter, ParsedRequest } from './types.js';
+import { ProviderAnswerError, type EndpointAdapter, type ParsedRequest } from './types.js';
 
 export const openaiChat: EndpointAdapter = {
   endpoint: 'chat.completions',
@@ -31,20 +32,21 @@ export const openaiChat: EndpointAdapter = {
   upstreamBody: withStreamUsage,
 
   transformJson(json, marker, out) {
-    const choices = Array.isArray(json.choices) ? json.choices : [];
+    const choices = answerChoices(json);
     for (const choice of choices) {
-      if (!isObject(choice) || !isObject(choice.message)) continue;
       const message = choice.message;
+      if (!isObject(message)) throw new ProviderAnswerError("a choice of the provider's answer has no message object");
+      const content = textOrNull(message.content, 'content');
+      const reasoning = textOrNull(message.reasoning_content, 'reasoning_content');
       const first = choice.index === 0 || choices.length === 1;
-      if (typeof message.reasoning_content === 'string') {
-        if (first) out.reasoning = message.reasoning_content;
-        if (marker) message.reasoning_content = marker.markText(message.reasoning_content);
+      if (reasoning !== null) {
+        if (first) out.reasoning = reasoning;
+        if (marker) message.reasoning_content = marker.markText(reasoning);
       }
       if (first && Array.isArray(message.tool_calls)) {
         out.toolArguments = message.tool_calls.flatMap((c) => (isObject(c) && isObject(c.function) && typeof c.function.arguments === 'string' ? [c.function.arguments] : []));
       }
-      const content = message.content;
-      if (typeof content !== 'string') continue;
+      if (content === null) continue;
       if (first) {
         out.text = content;
         if (isObject(choice.logprobs) && Array.isArray(choice.logprobs.content)) out.topLogprobs = choice.logprobs.content;
@@ -56,13 +58,13 @@ export const openaiChat: EndpointAdapter = {
 
   streamTransformer(marker, out, body) {
     return openaiChoiceStream(marker, out, body, {
-      read: (choice) => (isObject(choice.delta) && typeof choice.delta.content === 'string' ? choice.delta.content : undefined),
+      read: (choice) => textOrNull(delta(choice).content, 'content') ?? undefined,
       write: (choice, text) => {
         (choice.delta as Record<string, unknown>).content = text;
       },
       logprobs: (choice) => (isObject(choice.logprobs) && Array.isArray(choice.logprobs.content) ? choice.logprobs.content : undefined),
       reasoning: {
-        read: (choice) => (isObject(choice.delta) && typeof choice.delta.reasoning_content === 'string' ? choice.delta.reasoning_content : undefined),
+        read: (choice) => textOrNull(delta(choice).reasoning_content, 'reasoning_content') ?? undefined,
         write: (choice, text) => {
           (choice.delta as Record<string, unknown>).reasoning_content = text;
         },
@@ -76,3 +78,10 @@ export const openaiChat: EndpointAdapter = {
     });
   },
 };
+
+/** A streamed choice's delta: absent is empty; anything but an object would hide text (see answerChoices). */
+function delta(choice: Record<string, unknown>): Record<string, unknown> {
+  if (choice.delta === undefined || choice.delta === null) return {};
+  if (!isObject(choice.delta)) throw new ProviderAnswerError("a streamed choice's `delta` is not an object");
+  return choice.delta;
+}

@@ -2,6 +2,7 @@
 // its own text, a finish_reason, and a final usage-only chunk. Only where the text sits differs.
 import type { OutputMarker } from '../core/contracts.js';
 import { isObject } from './json-object.js';
+import { answerChoices, errorType } from './answer-shape.js';
 import { openaiUsage } from './openai-common.js';
 import type { CollectedOutput, StreamTransformer } from './types.js';
 import { eventObject } from './sse.js';
@@ -28,7 +29,9 @@ export function openaiChoiceStream(marker: OutputMarker | null, out: CollectedOu
     event(ev) {
       const chunk = eventObject(ev);
       if (!chunk) return [ev];
-      const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
+      // An error chunk (`{"error": …}`, as vLLM and OpenAI send mid-stream) ends the answer as failed.
+      if (isObject(chunk.error)) out.providerError = errorType(chunk.error);
+      const choices = answerChoices(chunk, true);
       if (chunk.usage) out.usage = openaiUsage(chunk.usage);
       // Usage was asked for upstream for the record; a caller who did not ask does not get it.
       if (choices.length === 0 && chunk.usage && !callerWantsUsage) return [];
@@ -39,7 +42,6 @@ export function openaiChoiceStream(marker: OutputMarker | null, out: CollectedOu
         changed = true;
       }
       for (const choice of choices) {
-        if (!isObject(choice)) continue;
         const index = typeof choice.index === 'number' ? choice.index : 0;
         if (index === 0) logprobs.push(...(where.logprobs(choice) ?? []));
         const text = where.read(choice);

@@ -1,8 +1,8 @@
 // OpenAI legacy POST /v1/completions: text in `choices[].text`.
-import { isObject } from './json-object.js';
 import { openaiChoiceStream } from './openai-choice-stream.js';
+import { answerChoices, textOrNull } from './answer-shape.js';
 import { openaiOnlyEndpoint, openaiUsage, requireModel, withStreamUsage } from './openai-common.js';
-import type { EndpointAdapter, ParsedRequest } from './types.js';
+import { ProviderAnswerError, type EndpointAdapter, type ParsedRequest } from './types.js';
 
 export const openaiCompletions: EndpointAdapter = {
   ...openaiOnlyEndpoint('completions', '/v1/completions'),
@@ -18,9 +18,8 @@ export const openaiCompletions: EndpointAdapter = {
   upstreamBody: withStreamUsage,
 
   transformJson(json, marker, out) {
-    const choices = Array.isArray(json.choices) ? json.choices : [];
-    for (const choice of choices) {
-      if (!isObject(choice) || typeof choice.text !== 'string') continue;
+    for (const choice of answerChoices(json)) {
+      if (typeof choice.text !== 'string') throw new ProviderAnswerError("a choice of the provider's answer has no text");
       if ((choice.index ?? 0) === 0) out.text = choice.text;
       if (marker) choice.text = marker.markText(choice.text);
     }
@@ -29,7 +28,7 @@ export const openaiCompletions: EndpointAdapter = {
 
   streamTransformer(marker, out, body) {
     return openaiChoiceStream(marker, out, body, {
-      read: (choice) => (typeof choice.text === 'string' ? choice.text : undefined),
+      read: (choice) => textOrNull(choice.text, 'text') ?? undefined,
       write: (choice, text) => {
         choice.text = text;
       },

@@ -1,4 +1,5 @@
 // OpenAI POST /v1/embeddings: vectors, nothing to mark; passed through as they are.
+import { objectArray } from './answer-shape.js';
 import { openaiOnlyEndpoint, openaiUsage, requireModel } from './openai-common.js';
 import type { EndpointAdapter, ParsedRequest } from './types.js';
 
@@ -16,6 +17,7 @@ export const openaiEmbeddings: EndpointAdapter = {
   upstreamBody: (body, upstreamModel) => ({ ...body, model: upstreamModel }),
 
   transformJson(json, _marker, out) {
+    objectArray(json.data, 'data');
     out.usage = openaiUsage(json.usage);
   },
 

@@ -4,20 +4,21 @@
 import type { OutputMarker } from '../core/contracts.js';
 import { isObject } from './json-object.js';
 import { openaiOnlyEndpoint, openaiUsage, requireModel } from './openai-common.js';
-import type { CollectedOutput, EndpointAdapter, ParsedRequest, SseEvent } from './types.js';
+import { emptyOutput, ProviderAnswerError, type CollectedOutput, type EndpointAdapter, type ParsedRequest, type SseEvent } from './types.js';
+import { errorType, objectArray, textOrNull } from './answer-shape.js';
 import { eventObject } from './sse.js';
 
 function markOutput(output: unknown, marker: OutputMarker | null, out: CollectedOutput | null): void {
-  if (!Array.isArray(output)) return;
   let first = true;
-  for (const item of output) {
-    if (out && isObject(item) && item.type === 'function_call' && typeof item.arguments === 'string') out.toolArguments.push(item.arguments);
-    if (!isObject(item) || item.type !== 'message' || !Array.isArray(item.content)) continue;
-    for (const part of item.content) {
-      if (!isObject(part) || part.type !== 'output_text' || typeof part.text !== 'string') continue;
-      if (out && first) out.text = part.text;
+  for (const item of objectArray(output, 'output')) {
+    if (out && item.type === 'function_call' && typeof item.arguments === 'string') out.toolArguments.push(item.arguments);
+    if (item.type !== 'message') continue;
+    for (const part of objectArray(item.content, 'content')) {
+      if (part.type !== 'output_text') continue;
+      const text = textOrNull(part.text, 'text') ?? '';
+      if (out && first) out.text = text;
       first = false;
-      if (marker) part.text = marker.markText(part.text);
+      if (marker) part.text = marker.markText(text);
     }
   }
 }
@@ -59,14 +60,15 @@ export const openaiResponses: EndpointAdapter = {
         const key = `${e.output_index}:${e.content_index}`;
         switch (e.type) {
           case 'response.output_text.delta': {
-            if (typeof e.delta !== 'string') return [emit(ev, e, false)];
+            const delta = textOrNull(e.delta, 'delta');
+            if (delta === null) return [emit(ev, e, false)];
             firstKey ??= key;
-            if (key === firstKey) out.text += e.delta;
+            if (key === firstKey) out.text += delta;
             if (!marker) return [emit(ev, e, false)];
             let s = streams.get(key);
             if (!s) streams.set(key, (s = marker.stream()));
-            const marked = s.push(e.delta);
-            const changed = marked !== e.delta;
+            const marked = s.push(delta);
+            const changed = marked !== delta;
             e.delta = marked;
             return [emit(ev, e, changed)];
           }
@@ -86,14 +88,25 @@ export const openaiResponses: EndpointAdapter = {
             if (typeof e.arguments === 'string') out.toolArguments.push(e.arguments);
             return [emit(ev, e, false)];
           }
-          case 'response.completed': {
+          // The end of the answer: whole, or stopped by the provider's own limit (max_output_tokens).
+          case 'response.completed':
+          case 'response.incomplete': {
             out.complete = true;
-            if (isObject(e.response)) {
-              out.usage = openaiUsage(e.response.usage);
-              markOutput(e.response.output, marker, null);
-            }
+            if (!isObject(e.response)) throw new ProviderAnswerError(`the provider's ${e.type} event has no response`);
+            out.usage = openaiUsage(e.response.usage);
+            // The SDKs' final response is this event's: its text must be the deltas' (or, with no deltas, is the text).
+            const final = emptyOutput();
+            markOutput(e.response.output, marker, final);
+            if (firstKey === null) {
+              out.text = final.text;
+              if (out.toolArguments.length === 0) out.toolArguments = final.toolArguments;
+            } else if (final.text !== out.text) throw new ProviderAnswerError(`the text of the provider's ${e.type} event is not the text its deltas streamed`);
             return [emit(ev, e, marker !== null)];
           }
+          case 'error':
+          case 'response.failed':
+            out.providerError = e.type === 'error' ? errorType({ type: e.code }) : errorType(isObject(e.response) ? e.response.error : null);
+            return [emit(ev, e, false)];
           default:
             return [emit(ev, e, false)];
         }

@@ -22,7 +22,16 @@ export interface CollectedOutput {
   topLogprobs: unknown[] | null;
   /** The answer reached its end (a JSON body, or a stream's finish reason, message_stop, response.completed). */
   complete: boolean;
+  /** The provider's stream carried an error event: its type (never its message, which may echo anything). */
+  providerError: string | null;
 }
+
+/**
+ * A provider answer the gateway cannot pass on as this endpoint's: mislabelled, not JSON, nested too
+ * deep, no events, or text where the endpoint keeps none (so it would leave unmarked and unrecorded).
+ * Answered with a 502 (an error event once a stream has begun).
+ */
+export class ProviderAnswerError extends Error {}
 
 export interface SseEvent {
   event?: string;
@@ -30,7 +39,7 @@ export interface SseEvent {
 }
 
 export interface StreamTransformer {
-  /** Transforms one upstream event into the events to send the client (none, one or several). */
+  /** Transforms one upstream event into the events to send the client (none, one or several); throws ProviderAnswerError on an event whose text it cannot read. */
   event(ev: SseEvent): SseEvent[];
 }
 
@@ -45,7 +54,7 @@ export interface EndpointAdapter {
   parse(body: unknown): ParsedRequest | string;
   /** The body to send upstream. */
   upstreamBody(body: Record<string, unknown>, upstreamModel: string): Record<string, unknown>;
-  /** Marks (when a marker is given) and collects a complete JSON response, in place. */
+  /** Marks (when a marker is given) and collects a complete JSON response, in place; throws ProviderAnswerError on an answer not of this endpoint's shape. */
   transformJson(json: Record<string, unknown>, marker: OutputMarker | null, out: CollectedOutput): void;
   /** A transformer for one streamed response. */
   streamTransformer(marker: OutputMarker | null, out: CollectedOutput, body: Record<string, unknown>): StreamTransformer;
@@ -68,7 +77,7 @@ export interface ProviderTranslation {
 }
 
 export function emptyOutput(): CollectedOutput {
-  return { text: '', reasoning: '', toolArguments: [], usage: null, topLogprobs: null, complete: false };
+  return { text: '', reasoning: '', toolArguments: [], usage: null, topLogprobs: null, complete: false, providerError: null };
 }
 
 /** Everything an output served, as one text for the fingerprint index: reasoning, text, tool arguments. */

@@ -6,7 +6,7 @@ import { errorAnswer, errorTypeOf, upstreamAuthFailedMessage } from '../core/err
 import { SseRelay } from '../dialects/sse.js';
 import { isObject } from '../dialects/json-object.js';
 import { translationFor } from '../dialects/translation.js';
-import type { CollectedOutput, ParsedRequest } from '../dialects/types.js';
+import { ProviderAnswerError, type CollectedOutput, type ParsedRequest } from '../dialects/types.js';
 import { nestingExceeds } from '../text/json-nesting.js';
 import type { LoopSlices } from '../core/loop-slices.js';
 import type { OutputMarker } from '../core/contracts.js';
@@ -17,8 +17,8 @@ import type { ClientSink } from './client-sink.js';
 /** Deepest nesting of a provider's JSON answer: checked before it is parsed, so nothing recursive downstream can overflow on it. */
 export const MAX_ANSWER_DEPTH = 256;
 
-/** A provider answer the gateway cannot pass on (mislabelled, not JSON, nested too deep, no events): a 502. */
-class ProviderAnswerError extends Error {}
+/** What a client whose stream the provider ended short is told, after what it got (its record says incomplete). */
+export const STREAM_CUT_SHORT = "the provider's stream ended before its end event (finish reason, message_stop, response.completed)";
 
 /** A failure of the provider's connection or of the upstream client's bounds (undici's errors carry a code), not of what it sent. */
 function isConnectionError(err: unknown): boolean {
@@ -75,8 +75,11 @@ export async function readAnswer(
     const tail = relay.end();
     if (tail) await sink.write(tail);
     if (relay.events === 0) throw new ProviderAnswerError(`the provider's answer is labelled an event stream but carries no events${/^\s*[[{]/.test(first) ? ' (its body is JSON)' : ''}`);
-    const last = relay.last();
-    return { responseContent: out.text, deliver: () => sink.end(last || undefined) };
+    if (out.providerError !== null) throw new ProviderAnswerError(`the provider's stream carried an error event (${out.providerError})`);
+    const last = relay.last() || '';
+    // Cut short by the provider: delivered as far as it went, then said so in the dialect's error event.
+    const cut = out.complete ? '' : adapter.streamError(502, STREAM_CUT_SHORT);
+    return { responseContent: out.text, deliver: () => sink.end(last + cut || undefined) };
   }
   const raw = await res.body.text();
   if (nestingExceeds(raw, MAX_ANSWER_DEPTH)) throw new ProviderAnswerError(`the provider's answer is nested deeper than ${MAX_ANSWER_DEPTH} levels`);

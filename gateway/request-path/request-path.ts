@@ -255,7 +255,8 @@ export class RequestPath {
       call,
       {
         phase: out.complete ? 'completed' : 'incomplete',
-        status: 200,
+        // An incomplete stream ends with the dialect's 502 error event (provider-answer.ts): the status the client is told.
+        status: out.complete ? 200 : 502,
         error: out.complete ? null : INCOMPLETE,
         usage: out.usage,
         costUsd,

@@ -61,24 +61,24 @@ export const anthropicMessages: EndpointAdapter = {
     const toolArguments = new Map<number, string>();
     let firstText: number | null = null;
     let started: Usage | null = null;
+    /** Collects and marks a piece of text or thinking held in `holder[field]`; re-serialised only when a mark was added. */
+    const piece = (ev: SseEvent, e: Record<string, unknown>, index: number, holder: Record<string, unknown>, field: 'text' | 'thinking'): SseEvent[] => {
+      const text = textOrNull(holder[field], field) ?? '';
+      if (field === 'thinking') out.reasoning += text;
+      else if ((firstText ??= index) === index) out.text += text;
+      if (!marker || text === '') return [ev];
+      let s = streams.get(index);
+      if (!s) streams.set(index, (s = marker.stream()));
+      const marked = s.push(text);
+      if (marked === text) return [ev];
+      holder[field] = marked;
+      return [{ event: ev.event, data: JSON.stringify(e) }];
+    };
     return {
       event(ev) {
         const e = eventObject(ev);
         if (!e) return [ev];
         const index = typeof e.index === 'number' ? e.index : 0;
-        /** Collects and marks a piece of text or thinking held in `holder[field]`; re-serialised only when a mark was added. */
-        const piece = (holder: Record<string, unknown>, field: 'text' | 'thinking'): SseEvent[] => {
-          const text = textOrNull(holder[field], field) ?? '';
-          if (field === 'thinking') out.reasoning += text;
-          else if ((firstText ??= index) === index) out.text += text;
-          if (!marker || text === '') return [ev];
-          let s = streams.get(index);
-          if (!s) streams.set(index, (s = marker.stream()));
-          const marked = s.push(text);
-          if (marked === text) return [ev];
-          holder[field] = marked;
-          return [{ event: ev.event, data: JSON.stringify(e) }];
-        };
         switch (e.type) {
           case 'message_start': {
             // The SDKs begin the message with this event's content: text there would leave unmarked and unrecorded.
@@ -93,8 +93,8 @@ export const anthropicMessages: EndpointAdapter = {
             // A block may begin with text of its own (the SDKs keep it): collected and marked like a delta.
             const block = e.content_block;
             if (!isObject(block)) throw new ProviderAnswerError('a content_block_start in the provider\'s stream has no block');
-            if (block.type === 'text') return piece(block, 'text');
-            if (block.type === 'thinking') return piece(block, 'thinking');
+            if (block.type === 'text') return piece(ev, e, index, block, 'text');
+            if (block.type === 'thinking') return piece(ev, e, index, block, 'thinking');
             return [ev];
           }
           case 'content_block_delta': {
@@ -105,8 +105,8 @@ export const anthropicMessages: EndpointAdapter = {
               out.toolArguments = [...toolArguments.values()];
               return [ev];
             }
-            if (delta.type === 'thinking_delta') return piece(delta, 'thinking');
-            if (delta.type === 'text_delta') return piece(delta, 'text');
+            if (delta.type === 'thinking_delta') return piece(ev, e, index, delta, 'thinking');
+            if (delta.type === 'text_delta') return piece(ev, e, index, delta, 'text');
             return [ev];
           }
           case 'error':

@@ -2,7 +2,7 @@
 // the whole body (slow clients are cut off), and a nesting limit checked before the text is parsed.
 // Replaces fastify's JSON parser, whose only limit is size.
 import type { FastifyInstance } from 'fastify';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { nestingExceeds } from '../text/json-nesting.js';
 
 export interface IntakeLimits {
@@ -27,6 +27,8 @@ export const BODY_TIMEOUT = 'TG_BODY_TIMEOUT';
 export function registerIntake(app: FastifyInstance, limits: IntakeLimits): void {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', (request, payload, done) => {
+    const refused = unreadableEncoding(request.headers);
+    if (refused) return done(refused, undefined);
     readBody(payload as IncomingMessage, limits).then(
       (raw) => {
         try {
@@ -38,6 +40,19 @@ export function registerIntake(app: FastifyInstance, limits: IntakeLimits): void
       (err: Error) => done(err, undefined),
     );
   });
+}
+
+/**
+ * A body the gateway would read as something other than what the caller meant: compressed (its bytes
+ * are not JSON; nothing is inflated, so no bomb) or in a charset other than UTF-8. Refused by name
+ * rather than reported as malformed JSON.
+ */
+function unreadableEncoding(headers: IncomingHttpHeaders): IntakeError | null {
+  const encoding = String(headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (encoding !== 'identity' && encoding !== '') return new IntakeError(415, 'TG_CONTENT_ENCODING', `the request body must not be compressed (content-encoding ${encoding.slice(0, 40)} is not accepted)`);
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(String(headers['content-type'] ?? ''))?.[1]?.toLowerCase();
+  if (charset && charset !== 'utf-8' && charset !== 'utf8') return new IntakeError(415, 'TG_CHARSET', `the request body must be UTF-8 JSON (charset ${charset.slice(0, 40)} is not accepted)`);
+  return null;
 }
 
 function readBody(stream: IncomingMessage, limits: IntakeLimits): Promise<string> {
@@ -72,6 +87,7 @@ function tooLarge(): IntakeError {
 
 /** JSON.parse, after a linear scan proves the nesting is within `maxDepth` (deep input overflows recursive consumers). */
 export function parseJson(raw: string, maxDepth: number): unknown {
+  if (raw.charCodeAt(0) === 0xfeff) throw new IntakeError(400, 'TG_BYTE_ORDER_MARK', 'the body starts with a byte order mark (U+FEFF); send JSON without one');
   if (nestingExceeds(raw, maxDepth)) throw new IntakeError(400, 'TG_TOO_DEEP', `JSON is nested deeper than ${maxDepth} levels`);
   try {
     // JSON.parse turns a number beyond double range (1e400, 400 digits) into Infinity, which canonical
@@ -80,8 +96,21 @@ export function parseJson(raw: string, maxDepth: number): unknown {
     return MAYBE_OVERFLOW.test(raw) ? JSON.parse(raw, finiteOnly) : JSON.parse(raw);
   } catch (err) {
     if (err instanceof IntakeError) throw err;
-    throw new IntakeError(400, 'FST_ERR_CTP_INVALID_JSON_BODY', (err as Error).message);
+    throw new IntakeError(400, 'FST_ERR_CTP_INVALID_JSON_BODY', syntaxMessage(err));
   }
+}
+
+/**
+ * JSON.parse's message without the slice of the body V8 quotes ("Unexpected token 'A', ...\"content\":AKIAIOSFOD\"..."):
+ * the first characters of a caller's secret would reach the audit record and the log. Kept only when it
+ * quotes nothing but JSON's own punctuation.
+ */
+export function syntaxMessage(err: unknown): string {
+  const message = err instanceof Error ? err.message : '';
+  const quotesOnlyPunctuation = !message.includes('"') && [...message.matchAll(/'([^']*)'/g)].every(([, q]) => /^[,:{}[\]]$/.test(q));
+  if (quotesOnlyPunctuation && message.length > 0 && message.length <= 200) return message;
+  const position = /at position (\d+)/.exec(message)?.[1];
+  return `unexpected character${position ? ` at position ${position}` : ''}`;
 }
 
 /** A decimal exponent of three digits or more, or a run of 309 digits: anything that might not fit a double. */

@@ -2,6 +2,9 @@
 // without a key (refused before they are read), and termsgate's own headers out of bounds.
 import t from 'tap';
 import { connect } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { request } from 'undici';
 import { startDemoGateway } from '../support/demo-gateway.js';
 import { chat, embeddings, messages } from './cases.js';
 import { send } from './capture.js';
@@ -100,4 +103,65 @@ t.test('x-termsgate-purpose: at most 64 characters, from the configured vocabula
   t.match(anthropic.body, { type: 'error', error: { type: 'invalid_request_error' } });
   t.equal(long.received + unknown.received + anthropic.received, '', 'nothing forwarded');
   t.equal((await send(gw, chat, body, { 'x-termsgate-purpose': 'evaluation' })).status, 200, 'a purpose of the vocabulary passes');
+});
+
+t.test('a malformed body quoting a secret: no fragment of it in the answer, the audit record or the log', async (t) => {
+  // V8's JSON.parse message quoted ten characters around the fault, so the first characters of an unquoted
+  // key went into the call's record (exported) and the log line.
+  const logs: string[] = [];
+  const own = await startDemoGateway(() => {}, { logs });
+  t.teardown(() => own.close());
+  const canary = `AKIA${randomBytes(8).toString('hex').toUpperCase()}`;
+  for (const [endpoint, raw] of [
+    [chat, `{"model":"${chat.model}","messages":[{"role":"user","content":${canary}}]}`],
+    [messages, `{"model":"${messages.model}","max_tokens":8,"messages":[{"role":"user","content":"x"}] ${canary}}`],
+    [chat, `{"model":"${chat.model}","messages":[{"role":"user","content":"${canary}\u0001"}]}`],
+  ] as const) {
+    const sent = await send(own, endpoint, raw);
+    t.equal(sent.status, 400, 'malformed: 400');
+    t.match(sent.body, endpoint.anthropic ? { type: 'error', error: { type: 'invalid_request_error' } } : { error: { type: 'invalid_request_error' } });
+    t.equal(sent.received, '', 'nothing forwarded');
+  }
+  const res = await fetch(`${own.url}/admin/v1/audit/records?limit=50`, { headers: { authorization: `Bearer ${own.adminToken}` } });
+  const records = await res.text();
+  t.match(records, /malformed JSON in the request body/, 'the refusals are recorded');
+  const fragments = Array.from({ length: canary.length - 5 }, (_, i) => canary.slice(i, i + 6));
+  const leaked = (text: string) => fragments.filter((f) => text.includes(f));
+  t.same(leaked(records), [], 'no six characters of the key in the audit records');
+  t.same(leaked(logs.join('\n')), [], 'none in the log');
+});
+
+t.test('a compressed body, a charset other than UTF-8 and a byte order mark are refused by name in the dialect', async (t) => {
+  const body = JSON.stringify({ model: chat.model, messages: [{ role: 'user', content: 'hi' }] });
+  const receivedBefore = gw.mock.received().length;
+  const gz = await request(`${gw.url}${chat.path}`, { method: 'POST', headers: { authorization: `Bearer ${gw.key}`, 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: gzipSync(Buffer.alloc(50 * 2 ** 20, 0x20)) });
+  const gzBody = await gz.body.json();
+  t.equal(gz.statusCode, 415, 'gzip (a 50 MB bomb, never inflated): 415');
+  t.match(gzBody, { error: { type: 'invalid_request_error', message: /must not be compressed \(content-encoding gzip/ } });
+  const anthropicGz = await send(gw, messages, JSON.stringify({ model: messages.model, max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] }), { 'content-encoding': 'br' });
+  t.equal(anthropicGz.status, 415);
+  t.match(anthropicGz.body, { type: 'error', error: { type: 'invalid_request_error', message: /content-encoding br/ } });
+  const utf16 = await send(gw, chat, Buffer.from(body, 'utf16le').toString('latin1'), { 'content-type': 'application/json; charset=UTF-16LE' });
+  t.equal(utf16.status, 415);
+  t.match(utf16.body, { error: { message: /must be UTF-8 JSON \(charset utf-16le/ } });
+  const quoted = await send(gw, chat, body, { 'content-type': 'application/json; charset="utf-8"' });
+  t.equal(quoted.status, 200, 'charset "utf-8" (quoted) is UTF-8');
+  const bom = await send(gw, chat, `\uFEFF${body}`);
+  t.equal(bom.status, 400);
+  t.match(bom.body, { error: { message: /byte order mark/ } });
+  t.equal(anthropicGz.received + utf16.received + bom.received, '', 'nothing forwarded');
+  t.equal(gw.mock.received().length, receivedBefore + 1, 'only the quoted-charset call reached the provider');
+});
+
+t.test('a key given twice: the provider gets only the value that was classified', async (t) => {
+  // JSON.parse keeps the last duplicate; the gateway forwards its own serialisation of what it parsed,
+  // so a provider whose parser keeps the first never sees a value that was not checked.
+  const canary = `AKIA${randomBytes(8).toString('hex').toUpperCase()}`;
+  const first = await send(gw, chat, `{"model":"${chat.model}","messages":[{"role":"user","content":"key ${canary}"}],"messages":[{"role":"user","content":"hello"}]}`);
+  t.equal(first.status, 200, 'the checked (last) value is harmless: served');
+  t.notMatch(first.received, canary.slice(4), 'the unchecked first value never reaches the provider');
+  t.match(first.received, /hello/);
+  const last = await send(gw, chat, `{"model":"${chat.model}","messages":[{"role":"user","content":"hello"}],"messages":[{"role":"user","content":"key ${canary}"}]}`);
+  t.equal(last.status, 403, 'the checked (last) value carries the key: refused');
+  t.equal(last.received, '');
 });

@@ -47,7 +47,7 @@ export function registerIntake(app: FastifyInstance, limits: IntakeLimits): void
  * are not JSON; nothing is inflated, so no bomb) or in a charset other than UTF-8. Refused by name
  * rather than reported as malformed JSON.
  */
-function unreadableEncoding(headers: IncomingHttpHeaders): IntakeError | null {
+export function unreadableEncoding(headers: IncomingHttpHeaders): IntakeError | null {
   const encoding = String(headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   if (encoding !== 'identity' && encoding !== '') return new IntakeError(415, 'TG_CONTENT_ENCODING', `the request body must not be compressed (content-encoding ${encoding.slice(0, 40)} is not accepted)`);
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(String(headers['content-type'] ?? ''))?.[1]?.toLowerCase();

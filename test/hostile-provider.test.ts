@@ -128,6 +128,7 @@ const variants: Variant[] = [
   { name: 'a 6 MB string of \\u0000 escapes', expect: 'either', streams: [false], answer: (s, ctx) => void s.end(http(json(ctx, 'x').replace('"x"', `"${'\\u0000'.repeat(2 ** 20)}"`), 'application/json')) },
   { name: 'choices that is not an array', expect: 'error', streams: [false], dialects: ['openai'], answer: (s) => void s.end(http(openaiJson('hi', { choices: { 0: { message: { content: 'hi' } } } }), 'application/json')) },
   { name: 'content that is not an array (Anthropic)', expect: 'error', streams: [false], dialects: ['anthropic'], answer: (s) => void s.end(http(anthropicJson('hi', { content: 'hi' }), 'application/json')) },
+  { name: 'an object of 5,000 members', expect: 'error', streams: [false], answer: (s, ctx) => void s.end(http(json(ctx, 'hi', { metadata: Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`k${i}`, 0])) }), 'application/json')), message: /more than 1000 members/ },
   // Text put where the gateway would not read it leaves unmarked and unrecorded: refused, never passed on.
   { name: 'message content as an array of parts', expect: 'error', streams: [false], dialects: ['openai'], answer: (s) => void s.end(http(openaiJson([{ type: 'text', text: 'hidden' }]), 'application/json')) },
   { name: 'a choice that is a string', expect: 'error', streams: [false], dialects: ['openai'], answer: (s) => void s.end(http(openaiJson('hi', { choices: ['hidden'] }), 'application/json')) },

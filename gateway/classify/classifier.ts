@@ -167,13 +167,17 @@ export function bodyWork(body: unknown, limit: number): { chars: number; work: n
       chars += v.length;
       work += v.length;
     } else if (Array.isArray(v)) {
-      for (const x of v) stack.push(x);
+      // Each element costs at least NODE_WORK when popped: more than `room` of them pass the limit anyway,
+      // so a huge array is not copied onto the stack.
+      const room = Math.min(v.length, Math.floor((limit - work) / NODE_WORK) + 1);
+      for (let i = 0; i < room; i++) stack.push(v[i]);
     } else if (v !== null && typeof v === 'object') {
       for (const k in v) {
         if (!Object.hasOwn(v, k)) continue;
         chars += k.length;
         work += k.length + NODE_WORK;
         stack.push((v as Record<string, unknown>)[k]);
+        if (work > limit) break;
       }
     }
   }

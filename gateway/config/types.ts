@@ -110,6 +110,8 @@ export interface Config {
     bodyTimeoutMs: number;
     /** JSON nesting deeper than this is refused while parsing. */
     maxDepth: number;
+    /** A JSON object with more members than this is refused before parsing (a huge object is slow to parse). */
+    maxObjectKeys: number;
     /** Budget of classifying one body in the worker pool, in ms on a thread (the wait for a thread not included). */
     classifyBudgetMs: number;
     /** Bodies with at most this many characters of strings are classified on the event loop. */

@@ -7,7 +7,7 @@ import { SseRelay } from '../dialects/sse.js';
 import { isObject } from '../dialects/json-object.js';
 import { translationFor } from '../dialects/translation.js';
 import { ProviderAnswerError, type CollectedOutput, type ParsedRequest } from '../dialects/types.js';
-import { nestingExceeds } from '../text/json-nesting.js';
+import { jsonShapeFault } from '../text/json-nesting.js';
 import type { LoopSlices } from '../core/loop-slices.js';
 import type { OutputMarker } from '../core/contracts.js';
 import type { CallErrorType } from '../../telemetry/types.js';
@@ -16,6 +16,8 @@ import type { ClientSink } from './client-sink.js';
 
 /** Deepest nesting of a provider's JSON answer: checked before it is parsed, so nothing recursive downstream can overflow on it. */
 export const MAX_ANSWER_DEPTH = 256;
+/** Members of one object of a provider's JSON answer at most: a huge object blocks the event loop while it is parsed (intake.maxObjectKeys' reason). */
+export const MAX_ANSWER_KEYS = 1000;
 
 /** What a client whose stream the provider ended short is told, after what it got (its record says incomplete). */
 export const STREAM_CUT_SHORT = "the provider's stream ended before its end event (finish reason, message_stop, response.completed)";
@@ -82,7 +84,9 @@ export async function readAnswer(
     return { responseContent: out.text, deliver: () => sink.end(last + cut || undefined) };
   }
   const raw = await res.body.text();
-  if (nestingExceeds(raw, MAX_ANSWER_DEPTH)) throw new ProviderAnswerError(`the provider's answer is nested deeper than ${MAX_ANSWER_DEPTH} levels`);
+  const fault = jsonShapeFault(raw, MAX_ANSWER_DEPTH, MAX_ANSWER_KEYS);
+  if (fault === 'depth') throw new ProviderAnswerError(`the provider's answer is nested deeper than ${MAX_ANSWER_DEPTH} levels`);
+  if (fault === 'keys') throw new ProviderAnswerError(`an object in the provider's answer has more than ${MAX_ANSWER_KEYS} members`);
   let json: unknown;
   try {
     json = JSON.parse(raw);

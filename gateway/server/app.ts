@@ -20,7 +20,7 @@ export interface ServerParts {
   policy(): PolicyDecider;
   bodyLimit: number;
   /** Deadline for a whole request body and the JSON nesting limit (gateway/server/intake.ts). */
-  intake: { bodyTimeoutMs: number; maxDepth: number };
+  intake: { bodyTimeoutMs: number; maxDepth: number; maxObjectKeys: number };
   logger: FastifyBaseLogger;
   plugins: Array<(app: FastifyInstance) => void | Promise<void>>;
   /** Draining and read-only (gateway/server/lifecycle.ts). */

@@ -1,6 +1,6 @@
 import t from 'tap';
 import fc from 'fast-check';
-import { nestingExceeds } from '../text/json-nesting.js';
+import { jsonShapeFault, nestingExceeds } from '../text/json-nesting.js';
 import { parseJson } from './intake.js';
 
 function depth(v: unknown): number {
@@ -78,4 +78,28 @@ t.test('property: a malformed body\'s message quotes none of the body — no six
 t.test('a body with a byte order mark is refused by name, not as a quote of the body', async (t) => {
   t.throws(() => parseJson('\uFEFF{"a":1}', 64), { statusCode: 400, code: 'TG_BYTE_ORDER_MARK', message: /byte order mark/ });
   t.throws(() => parseJson('{"a":', 64), { statusCode: 400, message: /^Unexpected end of JSON input$/ }, 'a message that quotes nothing is kept');
+});
+
+function widest(v: unknown): number {
+  if (Array.isArray(v)) return Math.max(0, ...v.map(widest));
+  if (v !== null && typeof v === 'object') return Math.max(Object.keys(v).length, ...Object.values(v).map(widest));
+  return 0;
+}
+
+t.test('property: the scan finds an object wider than the cap exactly when there is one, whatever the strings hold', async () => {
+  const tricky = fc.oneof(fc.string(), fc.constantFrom(',', '","', '\\",', '{,,,}', '[,]', '\\\\",{'));
+  const value = fc.letrec((tie) => ({
+    node: fc.oneof({ depthSize: 'small' }, tricky, fc.integer(), fc.array(tie('node'), { maxLength: 6 }), fc.dictionary(tricky, tie('node'), { maxKeys: 6 })),
+  })).node;
+  fc.assert(
+    fc.property(value, fc.integer({ min: 1, max: 5 }), (v, max) => (jsonShapeFault(JSON.stringify(v), 64, max) === 'keys') === widest(v) > max),
+    { numRuns: 3000 },
+  );
+});
+
+t.test('parseJson refuses an object of more members than the cap before parsing it, as 400', async (t) => {
+  const wide = (n: number) => `{${Array.from({ length: n }, (_, i) => `"k${i}":[0,1,2]`).join(',')}}`;
+  t.throws(() => parseJson(`{"a":${wide(1001)}}`, 64, 1000), { statusCode: 400, code: 'TG_TOO_MANY_KEYS', message: /more than 1000 members \(intake\.maxObjectKeys\)/ });
+  t.equal(Object.keys((parseJson(`{"a":${wide(1000)}}`, 64, 1000) as { a: object }).a).length, 1000, 'exactly the cap is accepted');
+  t.doesNotThrow(() => parseJson(`[${Array.from({ length: 5000 }, () => 0).join(',')}]`, 64, 1000), 'arrays are not capped');
 });

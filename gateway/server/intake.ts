@@ -3,12 +3,14 @@
 // Replaces fastify's JSON parser, whose only limit is size.
 import type { FastifyInstance } from 'fastify';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import { nestingExceeds } from '../text/json-nesting.js';
+import { jsonShapeFault } from '../text/json-nesting.js';
 
 export interface IntakeLimits {
   bodyBytes: number;
   bodyTimeoutMs: number;
   maxDepth: number;
+  /** Members of one JSON object at most. */
+  maxObjectKeys: number;
 }
 
 /** An intake failure, with the status and the code the data plane's error handler reads. */
@@ -32,7 +34,7 @@ export function registerIntake(app: FastifyInstance, limits: IntakeLimits): void
     readBody(payload as IncomingMessage, limits).then(
       (raw) => {
         try {
-          done(null, parseJson(raw, limits.maxDepth));
+          done(null, parseJson(raw, limits.maxDepth, limits.maxObjectKeys));
         } catch (err) {
           done(err as Error, undefined);
         }
@@ -85,10 +87,15 @@ function tooLarge(): IntakeError {
   return new IntakeError(413, 'FST_ERR_CTP_BODY_TOO_LARGE', 'request body is larger than the gateway accepts');
 }
 
-/** JSON.parse, after a linear scan proves the nesting is within `maxDepth` (deep input overflows recursive consumers). */
-export function parseJson(raw: string, maxDepth: number): unknown {
+/**
+ * JSON.parse, after a linear scan proves the nesting is within `maxDepth` (deep input overflows recursive
+ * consumers) and no object has more than `maxObjectKeys` members (a huge object is slow to parse).
+ */
+export function parseJson(raw: string, maxDepth: number, maxObjectKeys = Infinity): unknown {
   if (raw.charCodeAt(0) === 0xfeff) throw new IntakeError(400, 'TG_BYTE_ORDER_MARK', 'the body starts with a byte order mark (U+FEFF); send JSON without one');
-  if (nestingExceeds(raw, maxDepth)) throw new IntakeError(400, 'TG_TOO_DEEP', `JSON is nested deeper than ${maxDepth} levels`);
+  const fault = jsonShapeFault(raw, maxDepth, maxObjectKeys);
+  if (fault === 'depth') throw new IntakeError(400, 'TG_TOO_DEEP', `JSON is nested deeper than ${maxDepth} levels`);
+  if (fault === 'keys') throw new IntakeError(400, 'TG_TOO_MANY_KEYS', `a JSON object in the body has more than ${maxObjectKeys} members (intake.maxObjectKeys)`);
   try {
     // JSON.parse turns a number beyond double range (1e400, 400 digits) into Infinity, which canonical
     // JSON, the policy input and the providers cannot carry: a caller's mistake, refused here. The

@@ -281,7 +281,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
         headersMs: config.limits.clientHeadersMs,
         keepAliveMs: config.limits.clientKeepAliveMs,
       },
-      intake: { bodyTimeoutMs: config.intake.bodyTimeoutMs, maxDepth: config.intake.maxDepth },
+      intake: { bodyTimeoutMs: config.intake.bodyTimeoutMs, maxDepth: config.intake.maxDepth, maxObjectKeys: config.intake.maxObjectKeys },
       logger,
       state,
       plugins: [

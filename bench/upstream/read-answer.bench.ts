@@ -3,7 +3,7 @@
 // each from a source whose chunks are always ready. Run: npx tsx bench/upstream/read-answer.bench.ts
 import { performance } from 'node:perf_hooks';
 import { LoopSlices } from '../../gateway/core/loop-slices.js';
-import { readBounded } from '../../gateway/upstream/bounded-body.js';
+import { readBounded } from '../../gateway/core/bounded-body.js';
 
 const exceeded = () => new Error('over');
 const source = (chunks: Uint8Array[]): AsyncIterable<Uint8Array> => ({

@@ -21,7 +21,7 @@ import { awsCredentialChain, CredentialsUnavailable, entraBearer, googleBearer, 
 import { awsEventStreamToSse } from './aws-event-stream.js';
 import { SecretScrubber } from '../secrets/scrubber.js';
 import { ERRORS, upstreamErrorCode, type UpstreamFailure } from '../core/errors.js';
-import { bounded, readBounded } from './bounded-body.js';
+import { bounded, readBounded } from '../core/bounded-body.js';
 import { LOOP_SLICE_MS, LoopSlices } from '../core/loop-slices.js';
 import { ConnectionGate, QueueTimeout, type Release } from './connection-gate.js';
 

@@ -1,7 +1,7 @@
 import t from 'tap';
 import fc from 'fast-check';
 import { bounded, EventSpan, readBounded } from './bounded-body.js';
-import { LoopSlices } from '../core/loop-slices.js';
+import { LoopSlices } from './loop-slices.js';
 
 class Exceeded extends Error {}
 const exceeded = () => new Exceeded('over');

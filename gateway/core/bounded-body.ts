@@ -6,7 +6,7 @@
 // Generic on purpose: the caller says what error a crossed bound throws (client.ts makes it an
 // UpstreamError and destroys the socket).
 
-import type { LoopSlices } from '../core/loop-slices.js';
+import type { LoopSlices } from './loop-slices.js';
 
 export type BoundMode = 'whole' | 'event';
 

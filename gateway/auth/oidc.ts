@@ -13,6 +13,7 @@ import * as client from 'openid-client';
 import { fetch as undiciFetch, type Dispatcher } from 'undici';
 import type { OidcConfig } from '../config/types.js';
 import { sendError } from '../core/errors.js';
+import { boundedResponse } from '../core/bounded-body.js';
 import type { ControlActor, ControlPlaneAuth } from './control-plane-auth.js';
 import { roleFromClaims } from './oidc-roles.js';
 import type { SessionStore } from './sessions.js';
@@ -42,6 +43,11 @@ export interface OidcDeps {
 function loopbackHttp(url: URL): boolean {
   return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
 }
+
+// Discovery, keys and token answers are a few KB; openid-client reads them whole, so a provider (or
+// anything on the way to it) that never stops answering is cut here. openid-client's own 30 s bounds the time.
+const IDP_ANSWER_BYTES = 1024 * 1024;
+const idpTooLong = () => new Error(`the identity provider answered more than ${IDP_ANSWER_BYTES} bytes`);
 
 /** openid-client names the failed claim (exp, aud, iss, nonce…) down its chain of causes, not in the message. */
 function failedClaim(err: unknown): string | null {
@@ -86,7 +92,8 @@ export async function oidcSignIn(app: FastifyInstance, deps: OidcDeps): Promise<
   const provider = () => {
     discovered ??= client.discovery(issuer, config.clientId, undefined, secret ? client.ClientSecretPost(secret) : client.None(), {
       execute: loopbackHttp(issuer) ? [client.allowInsecureRequests] : [],
-      ...(dispatcher ? { [client.customFetch]: (url: string, options: client.CustomFetchOptions) => undiciFetch(url, { ...options, dispatcher } as Parameters<typeof undiciFetch>[1]) as unknown as Promise<Response> } : {}),
+      [client.customFetch]: (url: string, options: client.CustomFetchOptions) =>
+        undiciFetch(url, { ...options, dispatcher } as Parameters<typeof undiciFetch>[1]).then((res) => boundedResponse(res, IDP_ANSWER_BYTES, idpTooLong)) as unknown as Promise<Response>,
     });
     discovered.catch(() => (discovered = null));
     return discovered;

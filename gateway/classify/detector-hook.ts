@@ -8,6 +8,7 @@ import type { DetectorConfig } from '../config/types.js';
 import type { BodyClassification } from '../core/contracts.js';
 import type { Piece } from './walk.js';
 import { lastAtOrBefore } from './offsets.js';
+import { readBounded } from '../core/bounded-body.js';
 
 interface AnalyzerResult {
   entity_type: string;
@@ -73,7 +74,8 @@ export class DetectorHook {
       await res.body.dump();
       throw new Error(`external detector answered ${res.statusCode}`);
     }
-    const json = (await res.body.json()) as unknown;
+    const tooLong = () => new Error(`external detector answered more than detector.maxAnswerBytes (${this.config.maxAnswerBytes} bytes)`);
+    const json = JSON.parse((await readBounded(res.body, this.config.maxAnswerBytes, tooLong)).toString('utf8')) as unknown;
     if (!Array.isArray(json)) throw new Error('external detector answered something other than a list of results');
     return json.filter((r): r is AnalyzerResult => typeof r?.entity_type === 'string' && Number.isInteger(r.start) && typeof r.score === 'number');
   }

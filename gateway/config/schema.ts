@@ -158,7 +158,13 @@ export const configSchema = {
       required: ['url'],
       properties: {
         url: { type: 'string', format: 'uri', pattern: '^https?://' },
-        timeoutMs: { type: 'integer', minimum: 1, default: 2_000 },
+        timeoutMs: { type: 'integer', minimum: 1, default: 2_000, description: 'Total time of one analyzer call, its answer read whole included; past it the analyzer counts as unavailable.' },
+        maxAnswerBytes: {
+          type: 'integer',
+          minimum: 1_024,
+          default: 16_777_216,
+          description: "Bytes of the analyzer's answer; a longer one is cut while it is read and the analyzer counts as unavailable (fail-closed classes present).",
+        },
         language: { type: 'string', default: 'en' },
         scoreThreshold: { type: 'number', minimum: 0, maximum: 1, default: 0.5 },
         entities: {
@@ -338,6 +344,19 @@ export const configSchema = {
         dir: { type: 'string', default: './policies' },
         bundleUrl: { type: 'string', format: 'uri' },
         pollIntervalMs: { type: 'integer', minimum: 100, default: 10_000 },
+        bundleFetchMs: {
+          type: 'integer',
+          minimum: 100,
+          default: 30_000,
+          description:
+            'Total time one fetch of bundleUrl may take, its answer read whole included; past it the poll is refused and the serving revision keeps serving. The fetch runs outside the lane of activations and rollbacks, which never wait for it.',
+        },
+        bundleMaxBytes: {
+          type: 'integer',
+          minimum: 1_048_576,
+          default: 67_108_864,
+          description: 'Bytes of a fleet bundle, as fetched and again unpacked; a larger one is refused while it is read, never held whole.',
+        },
         previewBudgetMs: {
           type: 'integer',
           minimum: 100,

@@ -156,6 +156,9 @@ export interface Config {
     dir: string;
     bundleUrl?: string;
     pollIntervalMs: number;
+    /** Total time of one bundle fetch, and the bytes a bundle may hold (fetched and unpacked). */
+    bundleFetchMs: number;
+    bundleMaxBytes: number;
     /** Wall-clock budget of one impact preview (dry run). */
     previewBudgetMs: number;
     decisionBudgetMs: number;
@@ -236,6 +239,8 @@ export interface DetectorConfig {
   /** Base URL of a Presidio-compatible analyzer; the gateway posts to `<url>/analyze`. */
   url: string;
   timeoutMs: number;
+  /** Bytes of the analyzer's answer; a longer one counts as no answer (fail-closed classes present). */
+  maxAnswerBytes: number;
   language: string;
   scoreThreshold: number;
   /** Analyzer entity type → data class, e.g. PERSON → pii.name. */

@@ -6,6 +6,8 @@
 // Generic on purpose: the caller says what error a crossed bound throws (client.ts makes it an
 // UpstreamError and destroys the socket).
 
+import { Readable } from 'node:stream';
+import { Response } from 'undici';
 import type { LoopSlices } from './loop-slices.js';
 
 export type BoundMode = 'whole' | 'event';
@@ -108,4 +110,14 @@ export async function readBounded(source: AsyncIterable<Uint8Array>, limit: numb
     if (slices) while (slices.spent()) await slices.next();
   }
   return Buffer.concat(chunks);
+}
+
+/**
+ * The same answer, its body failing with `exceeded()` once it passes `limit` bytes, for an SDK that reads a
+ * fetch Response itself (token endpoints, OpenID discovery and keys): it holds no more than `limit` of it.
+ */
+export function boundedResponse(res: Response, limit: number, exceeded: () => Error): Response {
+  if (res.body === null) return res;
+  const body = Readable.toWeb(Readable.from(bounded(res.body, limit, 'whole', exceeded), { objectMode: false }));
+  return new Response(body as ConstructorParameters<typeof Response>[0], { status: res.status, statusText: res.statusText, headers: res.headers });
 }

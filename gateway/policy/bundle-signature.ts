@@ -11,7 +11,7 @@ import { Parser, type ReadEntry } from 'tar';
 
 export const SIGNATURES_FILE = '.signatures.json';
 /** Uncompressed bytes a bundle may hold; more is refused before it fills memory. */
-export const BUNDLE_MAX_BYTES = 256 * 1024 * 1024;
+export const BUNDLE_MAX_BYTES = 64 * 1024 * 1024;
 
 export class BundleSignatureError extends Error {}
 

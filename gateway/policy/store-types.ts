@@ -54,6 +54,10 @@ export interface PolicyStoreOptions {
   dataDir: string;
   bundleUrl?: string;
   pollIntervalMs: number;
+  /** Total time of one fetch of `bundleUrl`, answer included (default 30 s). */
+  bundleFetchMs?: number;
+  /** Bytes a bundle may hold, fetched and unpacked (default BUNDLE_MAX_BYTES). */
+  bundleMaxBytes?: number;
   logger: PolicyLogger;
   /**
    * Watch `dir` for changes (default true in dir mode). When false the directory is read once at start:

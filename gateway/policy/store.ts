@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import type { AuditRecord, CallFacts, ChangeActor, PolicyDecider } from '../core/contracts.js';
 import type { ChangeInput } from '../core/change-record.js';
-import { readBundleFiles, verifyBundleFiles } from './bundle-signature.js';
+import { BUNDLE_MAX_BYTES, readBundleFiles, verifyBundleFiles } from './bundle-signature.js';
+import { readBounded } from '../core/bounded-body.js';
 import { commitRevisionDir, exists, loadEngine, readManifest, scratchDir, unpackBundle, writeBundleBytes } from './bundle.js';
 import { findingsOf } from './toolchain/findings.js';
 import { PreviewBudgetExceeded, PreviewFailed, runPreview, type PreviewCost } from './dry-run/preview.js';
@@ -27,6 +28,11 @@ import { checkedId, checkedPath } from './candidate-names.js';
 import { dropCandidate, listCandidates, pruneCandidates, STAGING_DEFAULTS, touchCandidate, type StagedCandidate, type StagingLimits } from './staging.js';
 
 const HISTORY_LIMIT = 100;
+/** Total time of one bundle fetch when policy.bundleFetchMs is not given. */
+const BUNDLE_FETCH_MS = 30_000;
+
+/** A bundle as fetched: null when the server says it has not changed (304). */
+type FetchedBundle = { bytes: Buffer; etag: string | null } | null;
 /** Calls a dry run replays when the caller names no number. */
 export const DRY_RUN_DEFAULT_LAST = 10_000;
 export const PREVIEW_BUDGET_DEFAULT_MS = 30_000;
@@ -58,6 +64,8 @@ export class PolicyStore implements PolicyDecider {
   #watchWarned = false;
   /** The last refused bundle (its digest and why), so a poll refusing the same bundle again records nothing new. */
   #lastBundleRefusal: string | null = null;
+  /** The poll fetching now, which a poll that comes meanwhile joins. */
+  #polling: Promise<ActivationResult> | null = null;
   readonly #o: PolicyStoreOptions;
   readonly #root: string;
   readonly #revisions: string;
@@ -165,70 +173,96 @@ export class PolicyStore implements PolicyDecider {
     });
   }
 
-  /** Fetches the fleet bundle (If-None-Match), verifies it loads and decides, and swaps it in. */
+  /**
+   * Fetches the fleet bundle (If-None-Match), verifies it loads and decides, and swaps it in. The fetch runs
+   * outside the serving lane, under a total deadline and a byte bound, so a bundle server that stalls or
+   * never stops sending holds neither the lane (a rollback waits for nothing but other swaps) nor memory;
+   * a poll that comes while one is fetching joins it instead of queueing another.
+   */
   pollBundle(): Promise<ActivationResult> {
-    return this.#exclusive(async () => {
-      const url = this.#o.bundleUrl!;
-      const before = this.#active?.revision ?? null;
-      let revision = before ?? '';
-      let digest: string | null = null;
-      try {
-        const headers: Record<string, string> = {};
-        if (this.#etag) headers['if-none-match'] = this.#etag;
-        if (this.#o.bundleToken) headers.authorization = `Bearer ${this.#o.bundleToken}`;
-        const res = await request(url, { headers, dispatcher: this.#o.dispatcher });
-        if (res.statusCode === 304) {
-          await res.body.dump();
-          return { ok: true, revision };
-        }
-        if (res.statusCode !== 200) {
-          await res.body.dump();
-          throw new PolicyRefusedError('fetch', `GET ${url} answered ${res.statusCode}`);
-        }
-        const bytes = new Uint8Array(await res.body.arrayBuffer());
-        const etag = res.headers.etag;
-        digest = createHash('sha256').update(bytes).digest('hex');
-        // Verified before anything of it is unpacked or loaded.
-        const key = this.#o.bundleKey;
-        if (!key) throw new PolicyRefusedError('verify', 'no policy.bundleKey is configured: unsigned bundles are refused');
-        const verified = await this.#step('verify', async () => verifyBundleFiles(await readBundleFiles(bytes), key));
-        const scratch = await scratchDir(this.#root);
-        await writeBundleBytes(scratch, bytes);
-        await this.#step('unpack', () => unpackBundle(scratch));
-        const manifest = await readManifest(scratch);
-        revision = manifest.revision || digest.slice(0, 16);
-        await this.#step('load', () => loadEngine(scratch, revision));
-        await commitRevisionDir(this.#revisions, revision, scratch);
-        if (this.#active?.revision !== revision) {
-          const after = JSON.stringify({ revision, bundle_sha256: digest, signed_with: verified.alg, kid: verified.kid, files: verified.files });
-          const input: ChangeInput = { action: 'policy.bundle', target: revision, before: JSON.stringify({ revision: before }), after, reason: `fleet bundle from ${url}`, outcome: 'done' };
-          await this.#swap(revision, 'bundle', undefined, () => this.#recordSystem('policy-bundle', input));
-        }
-        this.#etag = typeof etag === 'string' ? etag : null;
-        this.#lastBundleRefusal = null;
-        return { ok: true, revision };
-      } catch (err) {
-        const refused = this.#refused('bundle', revision, err);
-        // A bundle that arrived and was refused is recorded once (the same bundle refused again on every poll is not).
-        const key = `${digest}\0${refused.error}`;
-        if (digest && this.#lastBundleRefusal !== key) {
-          const input: ChangeInput = {
-            action: 'policy.bundle',
-            target: null,
-            before: JSON.stringify({ revision: before }),
-            after: JSON.stringify({ revision: before, bundle_sha256: digest }),
-            reason: `fleet bundle from ${url}`,
-            outcome: 'refused',
-            error: refused.error ?? null,
-          };
-          await this.#recordSystem('policy-bundle', input).then(
-            () => void (this.#lastBundleRefusal = key),
-            (e: unknown) => this.#o.logger.error({ err: e }, 'the refused policy bundle could not be recorded'),
-          );
-        }
-        return refused;
+    this.#polling ??= this.#fetchBundle().then(
+      (fetched) => this.#exclusive(() => this.#applyBundle(fetched)),
+      (err: unknown) => this.#exclusive(async () => this.#refused('bundle', this.#active?.revision ?? '', err)),
+    ).finally(() => (this.#polling = null));
+    return this.#polling;
+  }
+
+  async #fetchBundle(): Promise<FetchedBundle> {
+    const url = this.#o.bundleUrl!;
+    const headers: Record<string, string> = {};
+    if (this.#etag) headers['if-none-match'] = this.#etag;
+    if (this.#o.bundleToken) headers.authorization = `Bearer ${this.#o.bundleToken}`;
+    const fetchMs = this.#o.bundleFetchMs ?? BUNDLE_FETCH_MS;
+    const maxBytes = this.#o.bundleMaxBytes ?? BUNDLE_MAX_BYTES;
+    const signal = AbortSignal.timeout(fetchMs);
+    try {
+      const res = await request(url, { headers, dispatcher: this.#o.dispatcher, signal });
+      if (res.statusCode === 304) {
+        await res.body.dump();
+        return null;
       }
-    });
+      if (res.statusCode !== 200) {
+        await res.body.dump();
+        throw new PolicyRefusedError('fetch', `GET ${url} answered ${res.statusCode}`);
+      }
+      const tooLarge = () => new PolicyRefusedError('fetch', `GET ${url}: the bundle is larger than policy.bundleMaxBytes (${maxBytes} bytes)`);
+      const bytes = await readBounded(res.body, maxBytes, tooLarge);
+      return { bytes, etag: typeof res.headers.etag === 'string' ? res.headers.etag : null };
+    } catch (err) {
+      if (signal.aborted) throw new PolicyRefusedError('fetch', `GET ${url} did not complete within policy.bundleFetchMs (${fetchMs} ms)`);
+      throw err;
+    }
+  }
+
+  async #applyBundle(fetched: FetchedBundle): Promise<ActivationResult> {
+    const url = this.#o.bundleUrl!;
+    const before = this.#active?.revision ?? null;
+    let revision = before ?? '';
+    let digest: string | null = null;
+    if (fetched === null) return { ok: true, revision };
+    try {
+      const bytes = fetched.bytes;
+      digest = createHash('sha256').update(bytes).digest('hex');
+      // Verified before anything of it is unpacked or loaded.
+      const key = this.#o.bundleKey;
+      if (!key) throw new PolicyRefusedError('verify', 'no policy.bundleKey is configured: unsigned bundles are refused');
+      const verified = await this.#step('verify', async () => verifyBundleFiles(await readBundleFiles(bytes, this.#o.bundleMaxBytes ?? BUNDLE_MAX_BYTES), key));
+      const scratch = await scratchDir(this.#root);
+      await writeBundleBytes(scratch, bytes);
+      await this.#step('unpack', () => unpackBundle(scratch));
+      const manifest = await readManifest(scratch);
+      revision = manifest.revision || digest.slice(0, 16);
+      await this.#step('load', () => loadEngine(scratch, revision));
+      await commitRevisionDir(this.#revisions, revision, scratch);
+      if (this.#active?.revision !== revision) {
+        const after = JSON.stringify({ revision, bundle_sha256: digest, signed_with: verified.alg, kid: verified.kid, files: verified.files });
+        const input: ChangeInput = { action: 'policy.bundle', target: revision, before: JSON.stringify({ revision: before }), after, reason: `fleet bundle from ${url}`, outcome: 'done' };
+        await this.#swap(revision, 'bundle', undefined, () => this.#recordSystem('policy-bundle', input));
+      }
+      this.#etag = fetched.etag;
+      this.#lastBundleRefusal = null;
+      return { ok: true, revision };
+    } catch (err) {
+      const refused = this.#refused('bundle', revision, err);
+      // A bundle that arrived and was refused is recorded once (the same bundle refused again on every poll is not).
+      const key = `${digest}\0${refused.error}`;
+      if (digest && this.#lastBundleRefusal !== key) {
+        const input: ChangeInput = {
+          action: 'policy.bundle',
+          target: null,
+          before: JSON.stringify({ revision: before }),
+          after: JSON.stringify({ revision: before, bundle_sha256: digest }),
+          reason: `fleet bundle from ${url}`,
+          outcome: 'refused',
+          error: refused.error ?? null,
+        };
+        await this.#recordSystem('policy-bundle', input).then(
+          () => void (this.#lastBundleRefusal = key),
+          (e: unknown) => this.#o.logger.error({ err: e }, 'the refused policy bundle could not be recorded'),
+        );
+      }
+      return refused;
+    }
   }
 
   /** Stores a candidate's sources; its id is the revision they would build. */

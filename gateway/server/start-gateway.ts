@@ -144,6 +144,8 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       dataDir: config.dataDir,
       bundleUrl: config.policy.bundleUrl,
       pollIntervalMs: config.policy.pollIntervalMs,
+      bundleFetchMs: config.policy.bundleFetchMs,
+      bundleMaxBytes: config.policy.bundleMaxBytes,
       previewBudgetMs: config.policy.previewBudgetMs,
       decisionBudgetMs: config.policy.decisionBudgetMs,
       maxCandidates: config.policy.maxCandidates,

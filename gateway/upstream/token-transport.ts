@@ -5,8 +5,9 @@
 // undici dispatcher to each, by hand because the SDKs' handlers take Node agents or their own proxy settings, not
 // a dispatcher. Metadata endpoints on the node itself (link-local 169.254.0.0/16, fe80::/10) are always reached
 // directly: a proxy cannot reach them.
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { Agent, fetch as undiciFetch, request, type Dispatcher } from 'undici';
+import { bounded, boundedResponse, readBounded } from '../core/bounded-body.js';
 import type { TokenCredentialOptions } from '@azure/identity';
 
 type AzureHttpClient = NonNullable<TokenCredentialOptions['httpClient']>;
@@ -24,6 +25,14 @@ interface SmithyRequest {
   headers: Record<string, string>;
   body?: string | Uint8Array | Readable;
 }
+
+// A token endpoint answers a few KB of JSON or XML; an answer that goes on past this, or a call that takes
+// longer in all than TOKEN_CALL_MS (a server trickling bytes), is cut and the SDK sees its call fail.
+const TOKEN_ANSWER_BYTES = 1024 * 1024;
+const TOKEN_CALL_MS = 30_000;
+const tooLong = () => new Error(`the token endpoint answered more than ${TOKEN_ANSWER_BYTES} bytes`);
+/** The caller's signal, if any, and the total deadline. */
+const withDeadline = (...given: Array<AbortSignal | null | undefined>): AbortSignal => AbortSignal.any([...given.filter((s): s is AbortSignal => !!s), AbortSignal.timeout(TOKEN_CALL_MS)]);
 
 const LINK_LOCAL = /^(?:169\.254\.\d{1,3}\.\d{1,3}|\[fe[89ab][0-9a-f]:[^\]]*\])$/i;
 
@@ -46,22 +55,22 @@ export function tokenTransport(egress: Dispatcher, onNode?: Dispatcher): TokenTr
     smithyHandler: {
       async handle(req, options) {
         const url = new URL(`${req.protocol}//${req.hostname}${req.port ? `:${req.port}` : ''}${req.path}${queryOf(req.query)}`);
-        const res = await request(url, { method: req.method as Dispatcher.HttpMethod, headers: req.headers, body: req.body, dispatcher: via(url), signal: options?.abortSignal });
-        return { response: { statusCode: res.statusCode, headers: flatHeaders(res.headers), body: res.body } };
+        const res = await request(url, { method: req.method as Dispatcher.HttpMethod, headers: req.headers, body: req.body, dispatcher: via(url), signal: withDeadline(options?.abortSignal) });
+        return { response: { statusCode: res.statusCode, headers: flatHeaders(res.headers), body: Readable.from(bounded(res.body, TOKEN_ANSWER_BYTES, 'whole', tooLong), { objectMode: false }) } };
       },
     },
     fetch: ((input: string | URL | Request, init?: RequestInit) => {
       const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
-      return undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: via(url) });
+      return undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: via(url), signal: withDeadline(init?.signal) }).then((res) => boundedResponse(res, TOKEN_ANSWER_BYTES, tooLong));
     }) as unknown as typeof fetch,
     azureHttpClient: {
       async sendRequest(req: AzureRequest): Promise<AzureResponse> {
         if (req.body !== undefined && req.body !== null && typeof req.body !== 'string') throw new Error('a token request with a body that is not text');
         const url = new URL(req.url);
         // The request's own timeout kept: @azure/identity probes the instance metadata endpoint with a short one.
-        const signals = [req.abortSignal as AbortSignal | undefined, req.timeout > 0 ? AbortSignal.timeout(req.timeout) : undefined].filter((x) => x !== undefined);
-        const res = await request(url, { method: req.method as Dispatcher.HttpMethod, headers: req.headers.toJSON(), body: req.body ?? undefined, dispatcher: via(url), signal: signals.length ? AbortSignal.any(signals) : undefined });
-        return { request: req, status: res.statusCode, headers: new AzureHeaders(flatHeaders(res.headers)), bodyAsText: await res.body.text() };
+        const signal = withDeadline(req.abortSignal as AbortSignal | undefined, req.timeout > 0 ? AbortSignal.timeout(req.timeout) : undefined);
+        const res = await request(url, { method: req.method as Dispatcher.HttpMethod, headers: req.headers.toJSON(), body: req.body ?? undefined, dispatcher: via(url), signal });
+        return { request: req, status: res.statusCode, headers: new AzureHeaders(flatHeaders(res.headers)), bodyAsText: (await readBounded(res.body, TOKEN_ANSWER_BYTES, tooLong)).toString('utf8') };
       },
     },
     async close() {

@@ -11,8 +11,22 @@ import { send } from './capture.js';
 import { startTeamGateway } from './team-gateway.js';
 
 // The stand-in: PERSON for "Firstname Lastname" pairs, LOCATION for "Street"; a mode for failures.
-let mode: 'ok' | 'slow' | 'error' = 'ok';
+let mode: 'ok' | 'slow' | 'error' | 'flood' = 'ok';
 const received: string[] = [];
+let flooded = 0;
+/** A hostile or broken analyzer: a JSON list of results that never ends, as fast as the gateway reads (512 MiB at most). */
+function flood(res: import('node:http').ServerResponse): void {
+  const chunk = Buffer.from(JSON.stringify({ entity_type: 'PERSON', start: 0, end: 4, score: 0.9 }).concat(',').repeat(1_000));
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.write('[');
+  const more = () => {
+    while (!res.destroyed && flooded < 512 * 1024 * 1024) {
+      flooded += chunk.length;
+      if (!res.write(chunk)) return void res.once('drain', more);
+    }
+  };
+  more();
+}
 const analyzer = createServer((req, res) => {
   let raw = '';
   req.on('data', (d) => (raw += d));
@@ -20,6 +34,7 @@ const analyzer = createServer((req, res) => {
     const { text } = JSON.parse(raw) as { text: string };
     received.push(text);
     if (mode === 'error') return res.writeHead(500).end('{}');
+    if (mode === 'flood') return flood(res);
     const results = [...text.matchAll(/\b[A-Z][a-z]+ [A-Z][a-z]+\b|\b\d+ [A-Z][a-z]+ Street\b/gu)].map((m) => ({
       entity_type: m[0].endsWith('Street') ? 'LOCATION' : 'PERSON',
       // Presidio counts code points.
@@ -36,7 +51,7 @@ await new Promise<void>((resolve) => analyzer.listen(0, '127.0.0.1', resolve));
 const url = `http://127.0.0.1:${(analyzer.address() as AddressInfo).port}`;
 t.teardown(() => analyzer.close());
 
-const config = { url, timeoutMs: 300, language: 'en', scoreThreshold: 0.5, entities: { PERSON: 'pii.name', LOCATION: 'pii.location' }, failClosed: ['pii.name'] };
+const config = { url, timeoutMs: 300, maxAnswerBytes: 1024 * 1024, language: 'en', scoreThreshold: 0.5, entities: { PERSON: 'pii.name', LOCATION: 'pii.location' }, failClosed: ['pii.name'] };
 
 t.test('findings come back with their paths; low scores are ignored; offsets survive astral characters', async (t) => {
   mode = 'ok';
@@ -57,6 +72,18 @@ t.test('slow or failing: fail-closed classes are present, fail-open ones absent'
     t.same(await hook.classify(bodyPieces({ input: 'ask Jane Doe at 12 Baker Street' })), { classes: ['pii.name'], counts: { 'pii.name': 1 }, paths: { 'pii.name': [DETECTOR_UNAVAILABLE] } }, m);
     t.ok(performance.now() - started < 1_400, `${m}: gave up within the timeout`);
   }
+  mode = 'ok';
+});
+
+t.test('an answer that never ends is cut at detector.maxAnswerBytes: fail-closed classes present, the analyzer read no further', async (t) => {
+  const hook = new DetectorHook({ ...config, timeoutMs: 5_000 });
+  mode = 'flood';
+  flooded = 0;
+  const started = performance.now();
+  t.same(await hook.classify(bodyPieces({ input: 'ask Jane Doe' })), { classes: ['pii.name'], counts: { 'pii.name': 1 }, paths: { 'pii.name': [DETECTOR_UNAVAILABLE] } });
+  t.ok(performance.now() - started < 2_500, `cut as it was read, not at the 5 s deadline (${Math.round(performance.now() - started)} ms)`);
+  await new Promise((r) => setTimeout(r, 100));
+  t.ok(flooded < 64 * 1024 * 1024, `the gateway stopped reading after ${(flooded / 1024 / 1024).toFixed(1)} MiB of the flood`);
   mode = 'ok';
 });
 

@@ -3,6 +3,7 @@
 // verify against the witness's pinned key. A witness that refuses (409 with a larger size: the log
 // was rolled back; 422: not an extension, a fork) is reported, never worked around.
 import { request, type Dispatcher } from 'undici';
+import { readBounded } from '../../core/bounded-body.js';
 import { encodeAddCheckpoint, SIZE_CONTENT_TYPE } from '../../tlog/add-checkpoint.js';
 import type { SignedCheckpoint } from '../../tlog/checkpoint.js';
 import { addSignatureLines, noteSignatureLines, verifyCosignatures } from '../../tlog/cosignature.js';
@@ -21,7 +22,10 @@ export interface CosignResult {
   failures: string[];
 }
 
+/** Total time of one submission, the answer read whole included (a witness that trickles bytes is cut too). */
 const TIMEOUT_MS = 5_000;
+/** A witness answers a few signature lines or a size: more is not a witness's answer, and is not held. */
+const ANSWER_BYTES = 64 * 1024;
 
 export class WitnessClient {
   readonly #witnesses: WitnessEndpoint[];
@@ -32,6 +36,7 @@ export class WitnessClient {
     witnesses: WitnessEndpoint[],
     /** How witnesses are reached (the egress proxy rules); undici's default when absent. */
     private readonly dispatcher?: Dispatcher,
+    private readonly timeoutMs = TIMEOUT_MS,
   ) {
     this.#witnesses = witnesses;
   }
@@ -48,8 +53,7 @@ export class WitnessClient {
       const old = this.#known.get(w.url) ?? 0;
       if (old > cp.size) throw new Error(`it has cosigned a tree of ${old} records, larger than this checkpoint of ${cp.size}: the log was rolled back`);
       const body = encodeAddCheckpoint({ oldSize: old, proof: old > 0 && old < cp.size ? await proof(old) : [], note: cp.note });
-      const res = await request(`${w.url}/add-checkpoint`, { method: 'POST', body, headers: { 'content-type': 'text/plain' }, headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS, dispatcher: this.dispatcher });
-      const text = await res.body.text();
+      const { res, text } = await this.#post(`${w.url}/add-checkpoint`, body);
       if (res.statusCode === 200) {
         const lines = text.split('\n').filter((l) => l.startsWith('\u2014 '));
         const mine = lines.filter((l) => verifyCosignatures(addSignatureLines(cp.note, [l]), [w.key]).length > 0 && !noteSignatureLines(cp.note).includes(l));
@@ -67,5 +71,17 @@ export class WitnessClient {
       throw new Error(`answered ${res.statusCode}: ${text.trim().slice(0, 200)}`);
     }
     throw new Error(`could not agree on the old size (it last reported ${this.#known.get(w.url)})`);
+  }
+
+  async #post(url: string, body: Buffer | string): Promise<{ res: Dispatcher.ResponseData; text: string }> {
+    const signal = AbortSignal.timeout(this.timeoutMs);
+    try {
+      const res = await request(url, { method: 'POST', body, headers: { 'content-type': 'text/plain' }, signal, dispatcher: this.dispatcher });
+      const tooLong = () => new Error(`answered more than ${ANSWER_BYTES} bytes`);
+      return { res, text: (await readBounded(res.body, ANSWER_BYTES, tooLong)).toString('utf8') };
+    } catch (err) {
+      if (signal.aborted) throw new Error(`no whole answer within ${this.timeoutMs} ms`);
+      throw err;
+    }
   }
 }

@@ -1,0 +1,141 @@
+// A fleet bundle server that never stops sending, stalls mid-answer or never answers (a broken CDN, a hostile
+// mirror, an attacker on the path before the signature is checked): the fetch is refused at
+// policy.bundleMaxBytes or policy.bundleFetchMs with the serving revision kept, memory stays bounded, a
+// rollback never waits for the fetch, and polls that come while one is fetching join it.
+import t from 'tap';
+import { createServer, type ServerResponse } from 'node:http';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { bundleKeyFromPem } from '../gateway/policy/bundle-signature.js';
+import { createPolicyStore } from '../gateway/policy/store.js';
+import type { PolicyLogger } from '../gateway/policy/store-types.js';
+import { validateDir } from '../gateway/policy/toolchain/steps.js';
+import { publicPem, signedBundle } from './support/signed-bundle.js';
+
+const policies = join(import.meta.dirname, '..', 'policies');
+const quiet: PolicyLogger = { info() {}, warn() {}, error() {} };
+const noRecords = async function* (): AsyncGenerator<never> {};
+
+const built = await mkdtemp(join(tmpdir(), 'tg-bundle-bounds-'));
+const okA = await validateDir(policies, { out: join(built, 'a.tar.gz') });
+const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+const sign = { key: privateKey, alg: 'EdDSA' };
+const bundleA = await signedBundle(await readFile(join(built, 'a.tar.gz')), sign);
+// The same policy under another revision, so that there is one to roll back from.
+const bundleB = await signedBundle(
+  await readFile(join(built, 'a.tar.gz')),
+  sign,
+  async (d) => {
+    const manifest = JSON.parse(await readFile(join(d, '.manifest'), 'utf8').catch(() => '{}')) as Record<string, unknown>;
+    await writeFile(join(d, '.manifest'), JSON.stringify({ ...manifest, revision: 'bundle-b' }));
+  },
+  true,
+);
+
+type Mode = 'a' | 'b' | 'endless' | 'stall' | 'silent';
+let mode: Mode = 'a';
+let requests = 0;
+let sentBytes = 0;
+const open = new Set<ServerResponse>();
+const MiB = 1024 * 1024;
+
+/** Writes 64 KiB chunks as fast as the client takes them, until it goes away (or 512 MiB: a bounded loop). */
+function pour(res: ServerResponse): void {
+  const chunk = Buffer.alloc(64 * 1024, 0x41);
+  const more = () => {
+    while (!res.destroyed && sentBytes < 512 * MiB) {
+      sentBytes += chunk.length;
+      if (!res.write(chunk)) return void res.once('drain', more);
+    }
+  };
+  more();
+}
+
+const server = createServer((_req, res) => {
+  requests++;
+  open.add(res);
+  res.on('close', () => open.delete(res));
+  if (mode === 'a' || mode === 'b') return void res.writeHead(200, { 'content-type': 'application/gzip' }).end(mode === 'a' ? bundleA : bundleB);
+  if (mode === 'silent') return; // never a status line
+  res.writeHead(200, { 'content-type': 'application/gzip' });
+  if (mode === 'endless') return pour(res);
+  // stall: a byte every 100 ms, never the end (each byte resets an idle timer, not a total one)
+  const drip = setInterval(() => (res.destroyed ? clearInterval(drip) : res.write(Buffer.from([0x1f]))), 100);
+  res.on('close', () => clearInterval(drip));
+});
+await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+t.teardown(() => {
+  for (const res of open) res.destroy();
+  server.close();
+});
+const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/bundle.tar.gz`;
+
+const store = await createPolicyStore({
+  dir: policies,
+  dataDir: await mkdtemp(join(tmpdir(), 'tg-bundle-bounds-d-')),
+  bundleUrl: url,
+  pollIntervalMs: 600_000,
+  bundleFetchMs: 1_500,
+  bundleMaxBytes: 2 * MiB,
+  logger: quiet,
+  records: noRecords,
+  bundleKey: bundleKeyFromPem(publicPem(publicKey)),
+});
+t.teardown(() => store.close());
+
+t.test('bundle A, then bundle B serve', async (t) => {
+  t.equal(store.status().active.revision, okA.revision);
+  mode = 'b';
+  t.match(await store.pollBundle(), { ok: true, revision: 'bundle-b' });
+});
+
+t.test('an answer that never ends is refused at policy.bundleMaxBytes, and the connection is closed', async (t) => {
+  mode = 'endless';
+  sentBytes = 0;
+  const rss = process.memoryUsage().rss;
+  const started = Date.now();
+  const r = await store.pollBundle();
+  t.notOk(r.ok);
+  t.match(r.error, /larger than policy\.bundleMaxBytes \(2097152 bytes\)/);
+  t.ok(Date.now() - started < 1_500, `refused as it was read, not at the deadline (${Date.now() - started} ms)`);
+  t.equal(store.status().active.revision, 'bundle-b', 'the serving revision keeps serving');
+  await new Promise((r) => setTimeout(r, 100));
+  t.equal(open.size, 0, 'the bundle server saw the connection closed');
+  t.ok(sentBytes < 64 * MiB, `the gateway stopped reading: ${(sentBytes / MiB).toFixed(1)} MiB sent, not 512`);
+  t.ok(process.memoryUsage().rss - rss < 64 * MiB, `RSS grew ${((process.memoryUsage().rss - rss) / MiB).toFixed(1)} MiB`);
+  t.match(store.status().last_error, { source: 'bundle', step: 'fetch' }, 'status says the fetch was refused');
+});
+
+t.test('an answer that stalls is refused at policy.bundleFetchMs; a rollback meanwhile does not wait for it; polls meanwhile join it', async (t) => {
+  for (const m of ['stall', 'silent'] as const) {
+    mode = m;
+    const before = requests;
+    const started = Date.now();
+    const poll = store.pollBundle();
+    t.equal(store.pollBundle(), poll, `${m}: a second poll joins the one fetching`);
+    await new Promise((r) => setTimeout(r, 200));
+    const target = store.status().active.revision === 'bundle-b' ? okA.revision : 'bundle-b';
+    const rb = await store.rollback(target);
+    const rolledIn = Date.now() - started;
+    t.match(rb, { ok: true, revision: target }, `${m}: the rollback is done`);
+    t.ok(rolledIn < 1_200, `${m}: the rollback was done in ${rolledIn} ms, before the fetch's deadline of 1,500 ms`);
+    const r = await poll;
+    const took = Date.now() - started;
+    t.notOk(r.ok, `${m}: the poll is refused`);
+    t.match(r.error, /did not complete within policy\.bundleFetchMs \(1500 ms\)/);
+    t.ok(took >= 1_400 && took < 4_000, `${m}: refused at the deadline (${took} ms)`);
+    t.equal(requests - before, 1, `${m}: one request for the two polls`);
+    t.equal(store.status().active.revision, target, `${m}: the revision rolled back to keeps serving`);
+    await new Promise((r) => setTimeout(r, 100));
+    t.equal(open.size, 0, `${m}: the connection is closed`);
+  }
+});
+
+t.test('after a refused fetch the next good bundle is taken', async (t) => {
+  mode = 'a';
+  t.match(await store.pollBundle(), { ok: true, revision: okA.revision });
+  t.equal(store.status().active.revision, okA.revision);
+});

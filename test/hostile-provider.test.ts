@@ -151,6 +151,12 @@ const variants: Variant[] = [
   { name: 'invalid UTF-8', expect: 'whole', answer: (s, ctx) => { const [a, b] = (ctx.stream ? streamOf(ctx, ['hi@@']) : json(ctx, 'hi@@')).split('@@'); s.end(http(Buffer.concat([Buffer.from(a), Buffer.from([0xff, 0xc3, 0x28]), Buffer.from(b)]), ctx.stream ? 'text/event-stream' : 'application/json')); } },
   { name: 'lone surrogates', expect: 'whole', answer: (s, ctx) => void s.end(http(ctx.stream ? streamOf(ctx, ['hi@@']).replace('@@', '\\ud800') : json(ctx, 'hi@@').replace('@@', '\\udc00'), ctx.stream ? 'text/event-stream' : 'application/json')) },
   { name: 'text/html with a 200', expect: 'error', answer: (s) => void s.end(http('<html><body>hello</body></html>', 'text/html')) },
+  // The other shape than the one asked for, and framing no HTTP answer to a POST may have.
+  { name: 'an event stream to a call that asked for JSON', expect: 'error', streams: [false], answer: (s, ctx) => void s.end(http(streamOf({ ...ctx, stream: true }, ['hello ', 'there']), 'text/event-stream')) },
+  { name: 'JSON to a call that asked for a stream', expect: 'error', streams: [true], answer: (s, ctx) => void s.end(http(json(ctx), 'application/json')) },
+  { name: '101 Switching Protocols, then bytes', expect: 'error', cut: true, answer: (s) => (s.write(head('101 Switching Protocols', { upgrade: 'websocket', connection: 'upgrade' })), pour(s, () => 'x'.repeat(1024), 5)) },
+  { name: 'a content-length of 10 GB, then bytes', expect: 'error', cut: true, answer: (s) => (s.write(head('200 OK', { 'content-type': 'application/json', 'content-length': 10 * 1024 ** 3 })), pour(s, () => ' '.repeat(64 * 1024))) },
+  { name: 'a 204 with a body', expect: 'error', answer: (s, ctx) => void s.end(Buffer.concat([Buffer.from(head('204 No Content', {})), Buffer.from(json(ctx))])) },
   // Streams.
   { name: 'CR-only line endings', expect: 'whole', streams: [true], answer: (s, ctx) => void s.end(http(streamOf(ctx, ['hello ', 'there']).replace(/\n/g, '\r'), 'text/event-stream')) },
   { name: 'CRLF line endings', expect: 'whole', streams: [true], answer: (s, ctx) => void s.end(http(streamOf(ctx, ['hello ', 'there']).replace(/\n/g, '\r\n'), 'text/event-stream')) },

@@ -57,7 +57,14 @@ export async function readAnswer(
 ): Promise<ReadAnswer> {
   const { adapter } = call;
   const translation = translationFor(call.route!.providerKind, adapter.endpoint);
-  if (String(res.headers['content-type'] ?? '').includes('text/event-stream')) {
+  const eventStream = String(res.headers['content-type'] ?? '').includes('text/event-stream');
+  // The shape the caller asked for, not the one the provider chose: a client that asked for JSON cannot
+  // read events as its answer, and one that asked for a stream would get a stream with no end event.
+  if (eventStream !== parsed.stream) {
+    await res.body.dump().catch(() => undefined);
+    throw new ProviderAnswerError(parsed.stream ? "the provider's answer to a call that asked for a stream is not an event stream" : "the provider answered an event stream to a call that did not ask for one");
+  }
+  if (eventStream) {
     sink.head(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
     call.streaming = true;
     const inner = adapter.streamTransformer(marker, out, body);

@@ -10,7 +10,8 @@ import { canonicalOf } from '../core/canonical-json.js';
 const headers = { authorization: `Bearer ${FAKE_KEY}`, 'content-type': 'application/json' };
 const body = { model: FAKE_MODEL, messages: [{ role: 'user', content: 'hello' }] };
 
-async function run(opts: FakeOptions, callBody: unknown = body) {
+/** A call asks for the shape its fake provider answers in (an answer in the other shape is refused). */
+async function run(opts: FakeOptions, callBody: unknown = opts.upstream?.contentType === 'text/event-stream' ? { ...body, stream: true } : body) {
   const stages = fakeStages(opts);
   const path = new RequestPath(stages.deps);
   const sink = new FakeSink(stages.events);
@@ -134,6 +135,21 @@ t.test('a JSON answer nested too deep, not JSON, or an event stream labelled JSO
     t.match(JSON.parse(sink.body), { error: { message: error } });
     t.match(lastOf(records), { phase: 'failed', status: 502, error, training_permit_id: null });
     t.notOk(events.includes('feed'));
+  }
+});
+
+t.test('an answer in the other shape than the call asked for: 502 with its failed record, never a permit', async (t) => {
+  const chunk = `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: 'hi' }, finish_reason: 'stop' }] })}\n\ndata: [DONE]\n\n`;
+  const json = JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }] });
+  for (const [name, upstream, callBody, message] of [
+    ['events to a JSON call', { status: 200, contentType: 'text/event-stream', body: [chunk] }, body, /answered an event stream to a call that did not ask for one/],
+    ['JSON to a stream call', { status: 200, body: json }, { ...body, stream: true }, /to a call that asked for a stream is not an event stream/],
+  ] as const) {
+    const { records, sink, events } = await run({ upstream }, callBody);
+    t.equal(sink.status, 502, name);
+    t.match(JSON.parse(sink.body), { error: { message } }, `${name}: said in the dialect's error`);
+    t.match(records.at(-1)!.record, { phase: 'failed', status: 502 }, `${name}: recorded failed`);
+    t.notOk(events.includes('feed'), `${name}: nothing offered for training`);
   }
 });
 

@@ -139,3 +139,35 @@ t.test('after a refused fetch the next good bundle is taken', async (t) => {
   t.match(await store.pollBundle(), { ok: true, revision: okA.revision });
   t.equal(store.status().active.revision, okA.revision);
 });
+
+t.test('a presigned bundle URL: its signature is in no error, status, log line or change record', async (t) => {
+  const canary = 'canary-signature-7f3a9c1e';
+  const logged: string[] = [];
+  const logger: PolicyLogger = { info: (o, m) => void logged.push(JSON.stringify(o) + m), warn: (o, m) => void logged.push(JSON.stringify(o) + m), error: (o, m) => void logged.push(JSON.stringify(o) + m) };
+  const changes: string[] = [];
+  mode = 'a';
+  const signedUrl = `${url}?X-Amz-Signature=${canary}&X-Amz-Expires=300`;
+  const presigned = await createPolicyStore({
+    dir: policies,
+    dataDir: await mkdtemp(join(tmpdir(), 'tg-bundle-bounds-p-')),
+    bundleUrl: signedUrl,
+    pollIntervalMs: 600_000,
+    bundleFetchMs: 1_000,
+    bundleMaxBytes: 2 * MiB,
+    logger,
+    records: noRecords,
+    bundleKey: bundleKeyFromPem(publicPem(publicKey)),
+    changes: { recordSystem: async (_actor, input) => void changes.push(JSON.stringify(input)) } as never,
+  });
+  t.teardown(() => presigned.close());
+  const results: unknown[] = [];
+  for (const m of ['endless', 'silent', 'b'] as const) {
+    mode = m;
+    results.push(await presigned.pollBundle());
+  }
+  t.match(results, [{ ok: false }, { ok: false }, { ok: true }], 'refused twice, then a bundle served');
+  t.ok(changes.length >= 2, 'the activations were recorded');
+  const seen = JSON.stringify({ results, status: presigned.status(), logged, changes });
+  t.notOk(seen.includes(canary), 'the signature appears nowhere');
+  t.ok(seen.includes('/bundle.tar.gz'), 'the bundle is still named by its origin and path');
+});

@@ -31,6 +31,15 @@ const HISTORY_LIMIT = 100;
 /** Total time of one bundle fetch when policy.bundleFetchMs is not given. */
 const BUNDLE_FETCH_MS = 30_000;
 
+/**
+ * The bundle URL as status, errors, logs and change records show it: without its user information or
+ * query, which can carry a credential (a presigned object-store URL's signature).
+ */
+function shownUrl(url: string): string {
+  const u = new URL(url);
+  return u.origin + u.pathname;
+}
+
 /** A bundle as fetched: null when the server says it has not changed (304). */
 type FetchedBundle = { bytes: Buffer; etag: string | null } | null;
 /** Calls a dry run replays when the caller names no number. */
@@ -94,7 +103,7 @@ export class PolicyStore implements PolicyDecider {
     if (opts.bundleUrl) {
       const r = await store.pollBundle();
       store.#creating = false;
-      if (!r.ok) throw new PolicyRefusedError('bundle', `initial policy bundle from ${opts.bundleUrl} refused: ${r.error}`);
+      if (!r.ok) throw new PolicyRefusedError('bundle', `initial policy bundle from ${shownUrl(opts.bundleUrl)} refused: ${r.error}`);
       store.#poller = setInterval(() => void store.pollBundle(), opts.pollIntervalMs);
       store.#poller.unref();
     } else {
@@ -127,7 +136,7 @@ export class PolicyStore implements PolicyDecider {
       history: this.history(),
       mode: this.#o.bundleUrl ? 'bundle' : 'dir',
       dir: this.#o.dir,
-      bundle_url: this.#o.bundleUrl ?? null,
+      bundle_url: this.#o.bundleUrl ? shownUrl(this.#o.bundleUrl) : null,
     };
   }
 
@@ -203,13 +212,13 @@ export class PolicyStore implements PolicyDecider {
       }
       if (res.statusCode !== 200) {
         await res.body.dump();
-        throw new PolicyRefusedError('fetch', `GET ${url} answered ${res.statusCode}`);
+        throw new PolicyRefusedError('fetch', `GET ${shownUrl(url)} answered ${res.statusCode}`);
       }
-      const tooLarge = () => new PolicyRefusedError('fetch', `GET ${url}: the bundle is larger than policy.bundleMaxBytes (${maxBytes} bytes)`);
+      const tooLarge = () => new PolicyRefusedError('fetch', `GET ${shownUrl(url)}: the bundle is larger than policy.bundleMaxBytes (${maxBytes} bytes)`);
       const bytes = await readBounded(res.body, maxBytes, tooLarge);
       return { bytes, etag: typeof res.headers.etag === 'string' ? res.headers.etag : null };
     } catch (err) {
-      if (signal.aborted) throw new PolicyRefusedError('fetch', `GET ${url} did not complete within policy.bundleFetchMs (${fetchMs} ms)`);
+      if (signal.aborted) throw new PolicyRefusedError('fetch', `GET ${shownUrl(url)} did not complete within policy.bundleFetchMs (${fetchMs} ms)`);
       throw err;
     }
   }
@@ -236,7 +245,7 @@ export class PolicyStore implements PolicyDecider {
       await commitRevisionDir(this.#revisions, revision, scratch);
       if (this.#active?.revision !== revision) {
         const after = JSON.stringify({ revision, bundle_sha256: digest, signed_with: verified.alg, kid: verified.kid, files: verified.files });
-        const input: ChangeInput = { action: 'policy.bundle', target: revision, before: JSON.stringify({ revision: before }), after, reason: `fleet bundle from ${url}`, outcome: 'done' };
+        const input: ChangeInput = { action: 'policy.bundle', target: revision, before: JSON.stringify({ revision: before }), after, reason: `fleet bundle from ${shownUrl(url)}`, outcome: 'done' };
         await this.#swap(revision, 'bundle', undefined, () => this.#recordSystem('policy-bundle', input));
       }
       this.#etag = fetched.etag;
@@ -252,7 +261,7 @@ export class PolicyStore implements PolicyDecider {
           target: null,
           before: JSON.stringify({ revision: before }),
           after: JSON.stringify({ revision: before, bundle_sha256: digest }),
-          reason: `fleet bundle from ${url}`,
+          reason: `fleet bundle from ${shownUrl(url)}`,
           outcome: 'refused',
           error: refused.error ?? null,
         };

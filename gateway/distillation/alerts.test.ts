@@ -40,3 +40,18 @@ t.test('an unreachable hook is logged, not thrown', async (t) => {
   await alerts.settled();
   t.same(warnings, ['distillation alert could not be delivered']);
 });
+
+t.test("a webhook whose path is its secret (Slack's incoming webhooks): refused or unreachable, the log names only its origin", async (t) => {
+  const canary = 'CANARYwebhooksecret0123';
+  const logged: string[] = [];
+  const refusing = createServer((req, res) => void req.resume().on('end', () => res.writeHead(404).end()));
+  await new Promise<void>((r) => refusing.listen(0, '127.0.0.1', r));
+  t.teardown(() => refusing.close());
+  const refusedUrl = `http://127.0.0.1:${(refusing.address() as AddressInfo).port}/services/T0/B0/${canary}`;
+  const alerts = new RiskAlerts([{ url: refusedUrl, level: 'medium' }, { url: `http://127.0.0.1:1/services/T0/B0/${canary}?token=${canary}`, level: 'medium' }], { warn: (o, m) => void logged.push(JSON.stringify(o) + m) });
+  alerts.notify(risk('high'), 'low');
+  await alerts.settled();
+  t.equal(logged.length, 2, 'both failures logged');
+  t.notOk(logged.join('\n').includes(canary), 'the secret path and query are in no log line');
+  t.match(logged.join('\n'), /"url":"http:\/\/127\.0\.0\.1:\d+"/, 'the origin is');
+});

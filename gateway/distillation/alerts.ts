@@ -3,6 +3,7 @@
 // a token or prompt text. Sent off the request path, once, with a timeout; a failure is logged.
 import { fetch, type Dispatcher } from 'undici';
 import type { RiskLevel } from '../core/contracts.js';
+import { shownUrl } from '../core/shown-url.js';
 import type { ScopeRisk } from './scope-state.js';
 
 export interface RiskWebhook {
@@ -60,9 +61,9 @@ export class RiskAlerts {
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
       await res.body?.cancel();
-      if (!res.ok) this.log.warn({ url: hook.url, status: res.status, scope: body.scope }, 'distillation alert refused by its webhook');
+      if (!res.ok) this.log.warn({ url: shownUrl(hook.url, { path: false }), status: res.status, scope: body.scope }, 'distillation alert refused by its webhook');
     } catch (err) {
-      this.log.warn({ url: hook.url, err: (err as Error).message, scope: body.scope }, 'distillation alert could not be delivered');
+      this.log.warn({ url: shownUrl(hook.url, { path: false }), err: (err as Error).message, scope: body.scope }, 'distillation alert could not be delivered');
     }
   }
 }

@@ -14,6 +14,7 @@ import type { AuditRecord, CallFacts, ChangeActor, PolicyDecider } from '../core
 import type { ChangeInput } from '../core/change-record.js';
 import { BUNDLE_MAX_BYTES, readBundleFiles, verifyBundleFiles } from './bundle-signature.js';
 import { readBounded } from '../core/bounded-body.js';
+import { shownUrl } from '../core/shown-url.js';
 import { commitRevisionDir, exists, loadEngine, readManifest, scratchDir, unpackBundle, writeBundleBytes } from './bundle.js';
 import { findingsOf } from './toolchain/findings.js';
 import { PreviewBudgetExceeded, PreviewFailed, runPreview, type PreviewCost } from './dry-run/preview.js';
@@ -30,15 +31,6 @@ import { dropCandidate, listCandidates, pruneCandidates, STAGING_DEFAULTS, touch
 const HISTORY_LIMIT = 100;
 /** Total time of one bundle fetch when policy.bundleFetchMs is not given. */
 const BUNDLE_FETCH_MS = 30_000;
-
-/**
- * The bundle URL as status, errors, logs and change records show it: without its user information or
- * query, which can carry a credential (a presigned object-store URL's signature).
- */
-function shownUrl(url: string): string {
-  const u = new URL(url);
-  return u.origin + u.pathname;
-}
 
 /** A bundle as fetched: null when the server says it has not changed (304). */
 type FetchedBundle = { bytes: Buffer; etag: string | null } | null;
@@ -103,7 +95,7 @@ export class PolicyStore implements PolicyDecider {
     if (opts.bundleUrl) {
       const r = await store.pollBundle();
       store.#creating = false;
-      if (!r.ok) throw new PolicyRefusedError('bundle', `initial policy bundle from ${shownUrl(opts.bundleUrl)} refused: ${r.error}`);
+      if (!r.ok) throw new PolicyRefusedError('bundle', `initial policy bundle from ${shownUrl(opts.bundleUrl, { path: true })} refused: ${r.error}`);
       store.#poller = setInterval(() => void store.pollBundle(), opts.pollIntervalMs);
       store.#poller.unref();
     } else {
@@ -136,7 +128,7 @@ export class PolicyStore implements PolicyDecider {
       history: this.history(),
       mode: this.#o.bundleUrl ? 'bundle' : 'dir',
       dir: this.#o.dir,
-      bundle_url: this.#o.bundleUrl ? shownUrl(this.#o.bundleUrl) : null,
+      bundle_url: this.#o.bundleUrl ? shownUrl(this.#o.bundleUrl, { path: true }) : null,
     };
   }
 
@@ -212,13 +204,13 @@ export class PolicyStore implements PolicyDecider {
       }
       if (res.statusCode !== 200) {
         await res.body.dump();
-        throw new PolicyRefusedError('fetch', `GET ${shownUrl(url)} answered ${res.statusCode}`);
+        throw new PolicyRefusedError('fetch', `GET ${shownUrl(url, { path: true })} answered ${res.statusCode}`);
       }
-      const tooLarge = () => new PolicyRefusedError('fetch', `GET ${shownUrl(url)}: the bundle is larger than policy.bundleMaxBytes (${maxBytes} bytes)`);
+      const tooLarge = () => new PolicyRefusedError('fetch', `GET ${shownUrl(url, { path: true })}: the bundle is larger than policy.bundleMaxBytes (${maxBytes} bytes)`);
       const bytes = await readBounded(res.body, maxBytes, tooLarge);
       return { bytes, etag: typeof res.headers.etag === 'string' ? res.headers.etag : null };
     } catch (err) {
-      if (signal.aborted) throw new PolicyRefusedError('fetch', `GET ${shownUrl(url)} did not complete within policy.bundleFetchMs (${fetchMs} ms)`);
+      if (signal.aborted) throw new PolicyRefusedError('fetch', `GET ${shownUrl(url, { path: true })} did not complete within policy.bundleFetchMs (${fetchMs} ms)`);
       throw err;
     }
   }
@@ -245,7 +237,7 @@ export class PolicyStore implements PolicyDecider {
       await commitRevisionDir(this.#revisions, revision, scratch);
       if (this.#active?.revision !== revision) {
         const after = JSON.stringify({ revision, bundle_sha256: digest, signed_with: verified.alg, kid: verified.kid, files: verified.files });
-        const input: ChangeInput = { action: 'policy.bundle', target: revision, before: JSON.stringify({ revision: before }), after, reason: `fleet bundle from ${shownUrl(url)}`, outcome: 'done' };
+        const input: ChangeInput = { action: 'policy.bundle', target: revision, before: JSON.stringify({ revision: before }), after, reason: `fleet bundle from ${shownUrl(url, { path: true })}`, outcome: 'done' };
         await this.#swap(revision, 'bundle', undefined, () => this.#recordSystem('policy-bundle', input));
       }
       this.#etag = fetched.etag;
@@ -261,7 +253,7 @@ export class PolicyStore implements PolicyDecider {
           target: null,
           before: JSON.stringify({ revision: before }),
           after: JSON.stringify({ revision: before, bundle_sha256: digest }),
-          reason: `fleet bundle from ${shownUrl(url)}`,
+          reason: `fleet bundle from ${shownUrl(url, { path: true })}`,
           outcome: 'refused',
           error: refused.error ?? null,
         };

@@ -171,3 +171,28 @@ t.test('a presigned bundle URL: its signature is in no error, status, log line o
   t.notOk(seen.includes(canary), 'the signature appears nowhere');
   t.ok(seen.includes('/bundle.tar.gz'), 'the bundle is still named by its origin and path');
 });
+
+t.test('closing during a stalled fetch ends it at once: nothing applied, nothing logged as refused', async (t) => {
+  const errors: string[] = [];
+  mode = 'a';
+  const closing = await createPolicyStore({
+    dir: policies,
+    dataDir: await mkdtemp(join(tmpdir(), 'tg-bundle-bounds-c-')),
+    bundleUrl: url,
+    pollIntervalMs: 600_000,
+    bundleFetchMs: 20_000,
+    logger: { ...quiet, error: (_o, m) => void errors.push(m) },
+    records: noRecords,
+    bundleKey: bundleKeyFromPem(publicPem(publicKey)),
+  });
+  mode = 'stall';
+  const poll = closing.pollBundle();
+  await new Promise((r) => setTimeout(r, 200));
+  const started = Date.now();
+  await closing.close();
+  t.ok(Date.now() - started < 2_000, `closed in ${Date.now() - started} ms, not after the 20 s fetch deadline`);
+  t.match(await poll, { ok: false, error: /closed during the fetch/ });
+  t.same(errors, [], 'no refusal logged');
+  await new Promise((r) => setTimeout(r, 100));
+  t.equal(open.size, 0, 'the connection is closed');
+});

@@ -67,6 +67,8 @@ export class PolicyStore implements PolicyDecider {
   #lastBundleRefusal: string | null = null;
   /** The poll fetching now, which a poll that comes meanwhile joins. */
   #polling: Promise<ActivationResult> | null = null;
+  /** Aborts a bundle fetch in flight when the store closes, so closing never waits out bundleFetchMs. */
+  readonly #closing = new AbortController();
   readonly #o: PolicyStoreOptions;
   readonly #root: string;
   readonly #revisions: string;
@@ -181,9 +183,11 @@ export class PolicyStore implements PolicyDecider {
    * a poll that comes while one is fetching joins it instead of queueing another.
    */
   pollBundle(): Promise<ActivationResult> {
+    // A fetch cut by close() is not a refusal: nothing is applied or logged after the store closed.
+    const closed = (): ActivationResult => ({ ok: false, revision: this.#active?.revision ?? '', error: 'the policy store closed during the fetch' });
     this.#polling ??= this.#fetchBundle().then(
-      (fetched) => this.#exclusive(() => this.#applyBundle(fetched)),
-      (err: unknown) => this.#exclusive(async () => this.#refused('bundle', this.#active?.revision ?? '', err)),
+      (fetched) => (this.#closing.signal.aborted ? closed() : this.#exclusive(() => this.#applyBundle(fetched))),
+      (err: unknown) => (this.#closing.signal.aborted ? closed() : this.#exclusive(async () => this.#refused('bundle', this.#active?.revision ?? '', err))),
     ).finally(() => (this.#polling = null));
     return this.#polling;
   }
@@ -195,7 +199,8 @@ export class PolicyStore implements PolicyDecider {
     if (this.#o.bundleToken) headers.authorization = `Bearer ${this.#o.bundleToken}`;
     const fetchMs = this.#o.bundleFetchMs ?? BUNDLE_FETCH_MS;
     const maxBytes = this.#o.bundleMaxBytes ?? BUNDLE_MAX_BYTES;
-    const signal = AbortSignal.timeout(fetchMs);
+    const deadline = AbortSignal.timeout(fetchMs);
+    const signal = AbortSignal.any([deadline, this.#closing.signal]);
     try {
       const res = await request(url, { headers, dispatcher: this.#o.dispatcher, signal });
       if (res.statusCode === 304) {
@@ -210,7 +215,7 @@ export class PolicyStore implements PolicyDecider {
       const bytes = await readBounded(res.body, maxBytes, tooLarge);
       return { bytes, etag: typeof res.headers.etag === 'string' ? res.headers.etag : null };
     } catch (err) {
-      if (signal.aborted) throw new PolicyRefusedError('fetch', `GET ${shownUrl(url, { path: true })} did not complete within policy.bundleFetchMs (${fetchMs} ms)`);
+      if (deadline.aborted) throw new PolicyRefusedError('fetch', `GET ${shownUrl(url, { path: true })} did not complete within policy.bundleFetchMs (${fetchMs} ms)`);
       throw err;
     }
   }
@@ -417,6 +422,8 @@ export class PolicyStore implements PolicyDecider {
   }
 
   async close(): Promise<void> {
+    this.#closing.abort();
+    await this.#polling?.catch(() => undefined);
     this.#watcher?.close();
     if (this.#debounce) clearTimeout(this.#debounce);
     if (this.#poller) clearInterval(this.#poller);

@@ -368,7 +368,7 @@ export const configSchema = {
           minimum: 1,
           default: 20,
           description:
-            'The longest one decision of a staged candidate may take: before it is made active it decides the last 100 recorded calls in a worker thread, and a candidate with a slower decision (or that cannot decide them within 10 s plus this per call) is refused (step decision-budget) and the serving revision keeps serving. Rollbacks are not probed.',
+            'The longest one decision of a staged candidate may take: before it is made active it decides the last 100 recorded calls in a worker thread, and a candidate with a slower decision, one that fails to decide any of them, or one that cannot decide them within 10 s plus this per call is refused (step decision-budget) and the serving revision keeps serving. Rollbacks are not probed.',
         },
         maxCandidates: { type: 'integer', minimum: 1, default: 20, description: 'Staged candidates kept; staging one more drops the oldest.' },
         candidateTtlMs: { type: 'integer', minimum: 60_000, default: 604_800_000, description: 'Staged candidates older than this are dropped (sources, and the bundle unless it has served).' },

@@ -519,7 +519,7 @@ export class PolicyStore implements PolicyDecider {
   /** `record` runs once the revision loaded and before it serves; when it throws, the revision does not serve. */
   /**
    * A staged candidate decides the last recorded calls in a worker thread before it serves: one whose
-   * slowest decision passes policy.decisionBudgetMs, or that cannot decide them within the probe's time,
+   * slowest decision passes policy.decisionBudgetMs, that fails to decide any of them, or that cannot decide them within the probe's time,
    * would hold the data plane's event loop that long on every such call, and is refused (step
    * decision-budget). A rollback returns to a revision that served, and is not probed.
    */
@@ -544,6 +544,9 @@ export class PolicyStore implements PolicyDecider {
       if (err instanceof PreviewBudgetExceeded) throw new PolicyRefusedError('decision-budget', `the candidate could not decide the last ${PROBE_CALLS} recorded calls in time (${err.message}); each of its decisions may take at most policy.decisionBudgetMs (${budgetMs} ms)`);
       if (err instanceof PreviewFailed) throw new PolicyRefusedError('decision-budget', err.message);
       throw err;
+    }
+    if (report.errors.length > 0) {
+      throw new PolicyRefusedError('decision-budget', `the candidate failed to decide ${report.errors.length} of the last ${report.examined} recorded calls (${report.errors[0].error.slice(0, 200)}): served, every such call would fail`);
     }
     if (report.slowest_decision_ms > budgetMs) {
       throw new PolicyRefusedError('decision-budget', `one decision of the candidate on a recorded call took ${report.slowest_decision_ms} ms, over policy.decisionBudgetMs (${budgetMs} ms): served, it would hold every such call that long`);

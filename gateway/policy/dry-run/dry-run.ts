@@ -108,9 +108,10 @@ export function addDecisions(report: DryRunReport, calls: readonly PreparedCall[
       rules: record.reasons.map((r) => r.rule),
     };
     let after: DecisionSummary;
+    let started = performance.now();
     try {
       if (baseline) before = summary(baseline.decide(facts));
-      let started = performance.now();
+      started = performance.now();
       const d = candidate.decide(facts);
       let took = performance.now() - started;
       // A slow decision is timed again, twice, and its fastest time counts: a thread that was only
@@ -124,6 +125,8 @@ export function addDecisions(report: DryRunReport, calls: readonly PreparedCall[
       report.revision = d.revision;
       after = summary(d);
     } catch (err) {
+      // A decision that fails held the loop as long as it ran before failing: its time counts too.
+      report.slowest_decision_ms = Math.max(report.slowest_decision_ms, Math.round((performance.now() - started) * 100) / 100);
       report.errors.push({ decision_id: record.decision_id, error: String((err as Error).message ?? err) });
       continue;
     }

@@ -149,3 +149,20 @@ t.test('a staged candidate whose decisions on recorded calls pass policy.decisio
   t.ok((await store.activate(built.revision)).ok, 'a light candidate is made active');
   t.ok((await store.rollback(serving)).ok, 'a rollback to the revision that served before is not probed');
 });
+
+t.test('a staged candidate that fails to decide recorded calls is not made active (fail closed), however fast it fails', async (t) => {
+  // A conflict only real records reach (project distil): every opa step passes, every such decision fails.
+  const failing = await store.stage({
+    files: {
+      'request/conflict.rego': 'package termsgate.request\n\nconflicted := 1 if input.principal.project == "distil"\n\nconflicted := 2 if input.principal.project == "distil"\n\ndeny contains {"rule": "conflict.never", "message": "never"} if {\n\tconflicted == 3\n}\n',
+    },
+  });
+  const built = await store.validate(failing.candidate);
+  t.ok(built.ok, 'every opa step passes');
+  const serving = store.status().active.revision;
+  const r = await store.activate(built.revision);
+  t.equal(r.ok, false, 'refused');
+  t.match(r.error, /the candidate failed to decide 1 of the last 1 recorded calls|failed to decide \d+ of the last \d+ recorded calls/, 'naming the failures');
+  t.equal(store.status().active.revision, serving, 'the serving revision keeps serving');
+  t.equal(store.status().last_error?.step, 'decision-budget');
+});

@@ -183,6 +183,10 @@ export async function auditAdminRoutes(app: FastifyInstance, deps: AuditRoutesDe
       return reply.send(stream);
     }
     const stream = new PassThrough();
+    // An auditor who goes away ends the export: it stops reading the log and closes what it opened.
+    reply.raw.once('close', () => {
+      if (!stream.writableFinished) stream.destroy();
+    });
     exportAudit(log, { format, filter, checkpoint, out: stream, consistentWith }).then(
       () => stream.end(),
       (err: Error) => stream.destroy(err),

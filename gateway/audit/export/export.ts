@@ -114,8 +114,23 @@ function csvRecordRow(r: ExportRow): string {
   ]);
 }
 
+/**
+ * Writes with backpressure; rejects once the destination is closed or failed (the auditor went away), so an
+ * abandoned export stops reading the log and closes its files instead of waiting for a drain that never comes.
+ */
 async function write(out: Writable, text: string): Promise<void> {
-  if (!out.write(text)) await once(out, 'drain');
+  if (out.destroyed) throw new Error('the export was closed before it was complete');
+  if (out.write(text)) return;
+  await new Promise<void>((resolve, reject) => {
+    const done = (err?: Error) => {
+      out.off('drain', drained).off('close', closed).off('error', done);
+      if (err) reject(err);
+      else resolve();
+    };
+    const drained = () => done();
+    const closed = () => done(new Error('the export was closed before it was complete'));
+    out.once('drain', drained).once('close', closed).once('error', done);
+  });
 }
 
 export interface ExportOptions {

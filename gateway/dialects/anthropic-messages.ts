@@ -10,6 +10,7 @@ import { eventObject, serializeEvents } from './sse.js';
 import { errorAnswerFor } from '../core/errors.js';
 import { MAGIC, PAYLOAD_BYTES } from '../watermark/payload.js';
 import { removeMarks } from '../watermark/variation-selectors.js';
+import { streamFlag } from './stream-flag.js';
 
 function unmarkThinking(message: unknown): unknown {
   if (!isObject(message) || message.role !== 'assistant' || !Array.isArray(message.content)) return message;
@@ -31,7 +32,9 @@ export const anthropicMessages: EndpointAdapter = {
     if (!Array.isArray(body.messages) || body.messages.length === 0) return 'messages: Field required';
     if (typeof body.max_tokens !== 'number') return 'max_tokens: Field required';
     const prompt = body.system === undefined ? body.messages : [{ role: 'system', content: body.system }, ...body.messages];
-    return { model: body.model, stream: body.stream === true, prompt, structured: false };
+    const stream = streamFlag(body);
+    if (typeof stream === 'string') return stream;
+    return { model: body.model, stream, prompt, structured: false };
   },
 
   // Thinking blocks sent back go upstream without the marks the gateway put in: Anthropic checks

@@ -6,6 +6,7 @@ import { openaiChoiceStream } from './openai-choice-stream.js';
 import { answerChoices, textOrNull } from './answer-shape.js';
 import { openaiStreamError, openaiUsage, requireModel, withStreamUsage } from './openai-common.js';
 import { ProviderAnswerError, type EndpointAdapter, type ParsedRequest } from './types.js';
+import { streamFlag } from './stream-flag.js';
 
 export const openaiChat: EndpointAdapter = {
   endpoint: 'chat.completions',
@@ -21,9 +22,11 @@ export const openaiChat: EndpointAdapter = {
     const b = body as Record<string, unknown>;
     if (!Array.isArray(b.messages) || b.messages.length === 0) return '`messages` must be a non-empty array';
     const format = isObject(b.response_format) ? b.response_format.type : undefined;
+    const stream = streamFlag(b);
+    if (typeof stream === 'string') return stream;
     return {
       model,
-      stream: b.stream === true,
+      stream,
       prompt: b.messages,
       structured: format === 'json_object' || format === 'json_schema',
     };

@@ -3,6 +3,7 @@ import { openaiChoiceStream } from './openai-choice-stream.js';
 import { answerChoices, textOrNull } from './answer-shape.js';
 import { openaiOnlyEndpoint, openaiUsage, requireModel, withStreamUsage } from './openai-common.js';
 import { ProviderAnswerError, type EndpointAdapter, type ParsedRequest } from './types.js';
+import { streamFlag } from './stream-flag.js';
 
 export const openaiCompletions: EndpointAdapter = {
   ...openaiOnlyEndpoint('completions', '/v1/completions'),
@@ -12,7 +13,9 @@ export const openaiCompletions: EndpointAdapter = {
     if (typeof model !== 'string') return model.error;
     const b = body as Record<string, unknown>;
     if (typeof b.prompt !== 'string' && !Array.isArray(b.prompt)) return '`prompt` must be a string or an array';
-    return { model, stream: b.stream === true, prompt: [b.prompt], structured: false };
+    const stream = streamFlag(b);
+    if (typeof stream === 'string') return stream;
+    return { model, stream, prompt: [b.prompt], structured: false };
   },
 
   upstreamBody: withStreamUsage,

@@ -7,6 +7,7 @@ import { openaiOnlyEndpoint, openaiUsage, requireModel } from './openai-common.j
 import { emptyOutput, ProviderAnswerError, type CollectedOutput, type EndpointAdapter, type ParsedRequest, type SseEvent } from './types.js';
 import { errorType, objectArray, textOrNull } from './answer-shape.js';
 import { eventObject } from './sse.js';
+import { streamFlag } from './stream-flag.js';
 
 function markOutput(output: unknown, marker: OutputMarker | null, out: CollectedOutput | null): void {
   let first = true;
@@ -34,9 +35,11 @@ export const openaiResponses: EndpointAdapter = {
     if (typeof b.input !== 'string' && !Array.isArray(b.input)) return '`input` must be a string or an array';
     const format = isObject(b.text) && isObject(b.text.format) ? b.text.format.type : undefined;
     const prompt = typeof b.input === 'string' ? [{ role: 'user', content: b.input }] : b.input;
+    const stream = streamFlag(b);
+    if (typeof stream === 'string') return stream;
     return {
       model,
-      stream: b.stream === true,
+      stream,
       prompt: typeof b.instructions === 'string' ? [{ role: 'system', content: b.instructions }, ...prompt] : prompt,
       structured: format === 'json_object' || format === 'json_schema',
     };

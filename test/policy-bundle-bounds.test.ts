@@ -3,7 +3,7 @@
 // policy.bundleMaxBytes or policy.bundleFetchMs with the serving revision kept, memory stays bounded, a
 // rollback never waits for the fetch, and polls that come while one is fetching join it.
 import t from 'tap';
-import { createServer, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import { createPolicyStore } from '../gateway/policy/store.js';
 import type { PolicyLogger } from '../gateway/policy/store-types.js';
 import { validateDir } from '../gateway/policy/toolchain/steps.js';
 import { publicPem, signedBundle } from './support/signed-bundle.js';
+import { openAnswers, pour, type Poured } from './support/endless-answer.js';
 
 const policies = join(import.meta.dirname, '..', 'policies');
 const quiet: PolicyLogger = { info() {}, warn() {}, error() {} };
@@ -38,30 +39,17 @@ const bundleB = await signedBundle(
 type Mode = 'a' | 'b' | 'endless' | 'stall' | 'silent';
 let mode: Mode = 'a';
 let requests = 0;
-let sentBytes = 0;
-const open = new Set<ServerResponse>();
+const poured: Poured = { sent: 0 };
+const { open, track } = openAnswers();
 const MiB = 1024 * 1024;
-
-/** Writes 64 KiB chunks as fast as the client takes them, until it goes away (or 512 MiB: a bounded loop). */
-function pour(res: ServerResponse): void {
-  const chunk = Buffer.alloc(64 * 1024, 0x41);
-  const more = () => {
-    while (!res.destroyed && sentBytes < 512 * MiB) {
-      sentBytes += chunk.length;
-      if (!res.write(chunk)) return void res.once('drain', more);
-    }
-  };
-  more();
-}
 
 const server = createServer((_req, res) => {
   requests++;
-  open.add(res);
-  res.on('close', () => open.delete(res));
+  track(res);
   if (mode === 'a' || mode === 'b') return void res.writeHead(200, { 'content-type': 'application/gzip' }).end(mode === 'a' ? bundleA : bundleB);
   if (mode === 'silent') return; // never a status line
   res.writeHead(200, { 'content-type': 'application/gzip' });
-  if (mode === 'endless') return pour(res);
+  if (mode === 'endless') return pour(res, Buffer.alloc(64 * 1024, 0x41), poured);
   // stall: a byte every 100 ms, never the end (each byte resets an idle timer, not a total one)
   const drip = setInterval(() => (res.destroyed ? clearInterval(drip) : res.write(Buffer.from([0x1f]))), 100);
   res.on('close', () => clearInterval(drip));
@@ -73,17 +61,23 @@ t.teardown(() => {
 });
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/bundle.tar.gz`;
 
-const store = await createPolicyStore({
-  dir: policies,
-  dataDir: await mkdtemp(join(tmpdir(), 'tg-bundle-bounds-d-')),
-  bundleUrl: url,
-  pollIntervalMs: 600_000,
-  bundleFetchMs: 1_500,
-  bundleMaxBytes: 2 * MiB,
-  logger: quiet,
-  records: noRecords,
-  bundleKey: bundleKeyFromPem(publicPem(publicKey)),
-});
+/** A store in bundle mode on the test's bundle server, its own data directory, a 2 MiB bound; `opts` overrides. */
+async function bundleStore(opts: Partial<Parameters<typeof createPolicyStore>[0]> = {}) {
+  return createPolicyStore({
+    dir: policies,
+    dataDir: await mkdtemp(join(tmpdir(), 'tg-bundle-bounds-d-')),
+    bundleUrl: url,
+    pollIntervalMs: 600_000,
+    bundleFetchMs: 1_500,
+    bundleMaxBytes: 2 * MiB,
+    logger: quiet,
+    records: noRecords,
+    bundleKey: bundleKeyFromPem(publicPem(publicKey)),
+    ...opts,
+  });
+}
+
+const store = await bundleStore();
 t.teardown(() => store.close());
 
 t.test('bundle A, then bundle B serve', async (t) => {
@@ -94,7 +88,7 @@ t.test('bundle A, then bundle B serve', async (t) => {
 
 t.test('an answer that never ends is refused at policy.bundleMaxBytes, and the connection is closed', async (t) => {
   mode = 'endless';
-  sentBytes = 0;
+  poured.sent = 0;
   const rss = process.memoryUsage().rss;
   const started = Date.now();
   const r = await store.pollBundle();
@@ -104,7 +98,7 @@ t.test('an answer that never ends is refused at policy.bundleMaxBytes, and the c
   t.equal(store.status().active.revision, 'bundle-b', 'the serving revision keeps serving');
   await new Promise((r) => setTimeout(r, 100));
   t.equal(open.size, 0, 'the bundle server saw the connection closed');
-  t.ok(sentBytes < 64 * MiB, `the gateway stopped reading: ${(sentBytes / MiB).toFixed(1)} MiB sent, not 512`);
+  t.ok(poured.sent < 64 * MiB, `the gateway stopped reading: ${(poured.sent / MiB).toFixed(1)} MiB sent, not 512`);
   t.ok(process.memoryUsage().rss - rss < 64 * MiB, `RSS grew ${((process.memoryUsage().rss - rss) / MiB).toFixed(1)} MiB`);
   t.match(store.status().last_error, { source: 'bundle', step: 'fetch' }, 'status says the fetch was refused');
 });
@@ -147,16 +141,10 @@ t.test('a presigned bundle URL: its signature is in no error, status, log line o
   const changes: string[] = [];
   mode = 'a';
   const signedUrl = `${url}?X-Amz-Signature=${canary}&X-Amz-Expires=300`;
-  const presigned = await createPolicyStore({
-    dir: policies,
-    dataDir: await mkdtemp(join(tmpdir(), 'tg-bundle-bounds-p-')),
+  const presigned = await bundleStore({
     bundleUrl: signedUrl,
-    pollIntervalMs: 600_000,
     bundleFetchMs: 1_000,
-    bundleMaxBytes: 2 * MiB,
     logger,
-    records: noRecords,
-    bundleKey: bundleKeyFromPem(publicPem(publicKey)),
     changes: { recordSystem: async (_actor, input) => void changes.push(JSON.stringify(input)) } as never,
   });
   t.teardown(() => presigned.close());
@@ -175,16 +163,7 @@ t.test('a presigned bundle URL: its signature is in no error, status, log line o
 t.test('closing during a stalled fetch ends it at once: nothing applied, nothing logged as refused', async (t) => {
   const errors: string[] = [];
   mode = 'a';
-  const closing = await createPolicyStore({
-    dir: policies,
-    dataDir: await mkdtemp(join(tmpdir(), 'tg-bundle-bounds-c-')),
-    bundleUrl: url,
-    pollIntervalMs: 600_000,
-    bundleFetchMs: 20_000,
-    logger: { ...quiet, error: (_o, m) => void errors.push(m) },
-    records: noRecords,
-    bundleKey: bundleKeyFromPem(publicPem(publicKey)),
-  });
+  const closing = await bundleStore({ bundleFetchMs: 20_000, logger: { ...quiet, error: (_o, m) => void errors.push(m) } });
   mode = 'stall';
   const poll = closing.pollBundle();
   await new Promise((r) => setTimeout(r, 200));

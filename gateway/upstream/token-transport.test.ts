@@ -4,6 +4,7 @@ import t from 'tap';
 import fc from 'fast-check';
 import { MockAgent } from 'undici';
 import { tokenTransport } from './token-transport.js';
+import { pour, type Poured } from '../../test/support/endless-answer.js';
 
 function agents() {
   const egress = new MockAgent();
@@ -69,16 +70,11 @@ t.test('property: a Smithy query reaches the endpoint as its parameters, %20 for
 t.test('a token endpoint that never stops answering is cut at 1 MiB in each SDK shape, and read no further', async (t) => {
   const { createServer } = await import('node:http');
   const { Agent } = await import('undici');
-  let sent = 0;
+  const poured: Poured = { sent: 0 };
   const server = createServer((req, res) => {
     req.resume();
     res.writeHead(200, { 'content-type': 'application/json' });
-    const chunk = Buffer.alloc(64 * 1024, 0x20);
-    const more = () => {
-      // Bounded: 256 MiB at most per answer, whoever reads.
-      for (let n = 0; !res.destroyed && n < 4096; n++) if (((sent += chunk.length), !res.write(chunk))) return void res.once('drain', more);
-    };
-    more();
+    pour(res, Buffer.alloc(64 * 1024, 0x20), poured);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   t.teardown(() => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))));
@@ -87,21 +83,21 @@ t.test('a token endpoint that never stops answering is cut at 1 MiB in each SDK 
   t.teardown(() => transport.close());
   const cut = /the token endpoint answered more than 1048576 bytes/;
 
-  sent = 0;
+  poured.sent = 0;
   const { response } = await transport.smithyHandler.handle({ method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port, path: '/', headers: {}, body: 'Action=AssumeRoleWithWebIdentity' });
   await t.rejects((async () => { for await (const _ of response.body) void _; })(), cut, 'AWS (Smithy)');
   await new Promise((r) => setTimeout(r, 100));
-  t.ok(sent < 64 * 1024 * 1024, `AWS: ${(sent / 1024 / 1024).toFixed(1)} MiB sent`);
+  t.ok(poured.sent < 64 * 1024 * 1024, `AWS: ${(poured.sent / 1024 / 1024).toFixed(1)} MiB sent`);
 
-  sent = 0;
+  poured.sent = 0;
   const fetched = await transport.fetch(`http://127.0.0.1:${port}/token`, { method: 'POST', body: 'x' });
   await t.rejects(fetched.text(), 'Google (fetch)');
   await new Promise((r) => setTimeout(r, 100));
-  t.ok(sent < 64 * 1024 * 1024, `Google: ${(sent / 1024 / 1024).toFixed(1)} MiB sent`);
+  t.ok(poured.sent < 64 * 1024 * 1024, `Google: ${(poured.sent / 1024 / 1024).toFixed(1)} MiB sent`);
 
-  sent = 0;
+  poured.sent = 0;
   const azureRequest = { url: `http://127.0.0.1:${port}/token`, method: 'POST', body: 'grant_type=client_credentials', timeout: 0, headers: { toJSON: () => ({}) } } as unknown as Parameters<typeof transport.azureHttpClient.sendRequest>[0];
   await t.rejects(transport.azureHttpClient.sendRequest(azureRequest), cut, 'Azure');
   await new Promise((r) => setTimeout(r, 100));
-  t.ok(sent < 64 * 1024 * 1024, `Azure: ${(sent / 1024 / 1024).toFixed(1)} MiB sent`);
+  t.ok(poured.sent < 64 * 1024 * 1024, `Azure: ${(poured.sent / 1024 / 1024).toFixed(1)} MiB sent`);
 });

@@ -9,23 +9,17 @@ import { bodyPieces } from '../../gateway/classify/walk.js';
 import { chat } from './cases.js';
 import { send } from './capture.js';
 import { startTeamGateway } from './team-gateway.js';
+import { pour, type Poured } from '../support/endless-answer.js';
 
 // The stand-in: PERSON for "Firstname Lastname" pairs, LOCATION for "Street"; a mode for failures.
 let mode: 'ok' | 'slow' | 'error' | 'flood' = 'ok';
 const received: string[] = [];
-let flooded = 0;
-/** A hostile or broken analyzer: a JSON list of results that never ends, as fast as the gateway reads (512 MiB at most). */
+const flooded: Poured = { sent: 0 };
+/** A hostile or broken analyzer: a JSON list of results that never ends, as fast as the gateway reads. */
 function flood(res: import('node:http').ServerResponse): void {
-  const chunk = Buffer.from(JSON.stringify({ entity_type: 'PERSON', start: 0, end: 4, score: 0.9 }).concat(',').repeat(1_000));
   res.writeHead(200, { 'content-type': 'application/json' });
   res.write('[');
-  const more = () => {
-    while (!res.destroyed && flooded < 512 * 1024 * 1024) {
-      flooded += chunk.length;
-      if (!res.write(chunk)) return void res.once('drain', more);
-    }
-  };
-  more();
+  pour(res, Buffer.from(JSON.stringify({ entity_type: 'PERSON', start: 0, end: 4, score: 0.9 }).concat(',').repeat(1_000)), flooded);
 }
 const analyzer = createServer((req, res) => {
   let raw = '';
@@ -78,12 +72,12 @@ t.test('slow or failing: fail-closed classes are present, fail-open ones absent'
 t.test('an answer that never ends is cut at detector.maxAnswerBytes: fail-closed classes present, the analyzer read no further', async (t) => {
   const hook = new DetectorHook({ ...config, timeoutMs: 5_000 });
   mode = 'flood';
-  flooded = 0;
+  flooded.sent = 0;
   const started = performance.now();
   t.same(await hook.classify(bodyPieces({ input: 'ask Jane Doe' })), { classes: ['pii.name'], counts: { 'pii.name': 1 }, paths: { 'pii.name': [DETECTOR_UNAVAILABLE] } });
   t.ok(performance.now() - started < 2_500, `cut as it was read, not at the 5 s deadline (${Math.round(performance.now() - started)} ms)`);
   await new Promise((r) => setTimeout(r, 100));
-  t.ok(flooded < 64 * 1024 * 1024, `the gateway stopped reading after ${(flooded / 1024 / 1024).toFixed(1)} MiB of the flood`);
+  t.ok(flooded.sent < 64 * 1024 * 1024, `the gateway stopped reading after ${(flooded.sent / 1024 / 1024).toFixed(1)} MiB of the flood`);
   mode = 'ok';
 });
 

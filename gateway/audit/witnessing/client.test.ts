@@ -1,32 +1,24 @@
 // A witness that never stops answering, or trickles its answer: each submission ends at the client's total
 // deadline or its answer bound, reported as that witness's failure, with the witness's connection closed.
 import t from 'tap';
-import { createServer, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WitnessClient } from './client.js';
+import { openAnswers, pour, type Poured } from '../../../test/support/endless-answer.js';
 
 let mode: 'endless' | 'trickle' = 'endless';
-let sent = 0;
-const open = new Set<ServerResponse>();
+const poured: Poured = { sent: 0 };
+const { open, track } = openAnswers();
 const server = createServer((req, res) => {
   req.resume();
-  open.add(res);
-  res.on('close', () => open.delete(res));
+  track(res);
   res.writeHead(200, { 'content-type': 'text/plain' });
   if (mode === 'trickle') {
     const drip = setInterval(() => (res.destroyed ? clearInterval(drip) : res.write('\u2014 ')), 50);
     res.on('close', () => clearInterval(drip));
     return;
   }
-  const chunk = Buffer.alloc(64 * 1024, 0x41);
-  const more = () => {
-    // Bounded: 512 MiB at most, whoever reads.
-    while (!res.destroyed && sent < 512 * 1024 * 1024) {
-      sent += chunk.length;
-      if (!res.write(chunk)) return void res.once('drain', more);
-    }
-  };
-  more();
+  pour(res, Buffer.alloc(64 * 1024, 0x41), poured);
 });
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 t.teardown(() => {
@@ -45,7 +37,7 @@ t.test('an endless answer is cut at its bound and reported as the witness failin
   t.match(r.failures, [/answered more than 65536 bytes/]);
   t.ok(Date.now() - started < 1_500, `cut as it was read (${Date.now() - started} ms)`);
   await new Promise((r) => setTimeout(r, 100));
-  t.ok(sent < 64 * 1024 * 1024, `the witness's flood was read no further: ${(sent / 1024 / 1024).toFixed(1)} MiB sent`);
+  t.ok(poured.sent < 64 * 1024 * 1024, `the witness's flood was read no further: ${(poured.sent / 1024 / 1024).toFixed(1)} MiB sent`);
   t.equal(open.size, 0, 'the connection is closed');
 });
 

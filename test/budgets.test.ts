@@ -67,3 +67,29 @@ t.test('a budget stops calls at its limit; the counted cost is the sum of the re
   t.equal(anthropic.status, 402);
   t.match(await anthropic.json(), { type: 'error', error: { type: 'billing_error' } }, "in Anthropic's dialect");
 });
+
+t.test('a burst of concurrent calls is held to the budget: calls in flight hold their estimated cost', async (t) => {
+  const gw = await startDemoGateway();
+  t.teardown(() => gw.close());
+  const admin = { authorization: `Bearer ${gw.adminToken}`, 'content-type': 'application/json' };
+  const budget = 0.0002;
+  const created = (await (await fetch(`${gw.url}/admin/v1/keys`, { method: 'POST', headers: admin, body: JSON.stringify({ id: 'burst', team: 'demo', budget: { dailyUsd: budget } }) })).json()) as { secret: string };
+  const statuses = await Promise.all(
+    Array.from({ length: 30 }, () =>
+      fetch(`${gw.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${created.secret}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gpt-4o-mini', max_tokens: 60, messages: [{ role: 'user', content: 'tell me about the union' }] }),
+      }).then(async (r) => ({ status: r.status, body: await r.text() })),
+    ),
+  );
+  const admitted = statuses.filter((s) => s.status === 200).length;
+  const stopped = statuses.filter((s) => s.status === 402);
+  t.equal(admitted + stopped.length, 30, 'every call admitted or stopped by the budget');
+  t.ok(admitted >= 1 && admitted < 30, `${admitted} of 30 went ahead at once`);
+  t.match(stopped[0].body, /held by \d+ call\(s\) in flight/, 'the refusal says what calls in flight hold');
+  const records = (await (await fetch(`${gw.url}/admin/v1/audit/records?key_id=burst&limit=1000`, { headers: admin })).json()) as { records: { record: { phase: string; cost_usd?: number; principal: { key_id: string } } }[] };
+  const costs = records.records.map((r) => r.record).filter((r) => r.principal?.key_id === 'burst' && r.phase === 'completed').map((r) => r.cost_usd!);
+  const spent = costs.reduce((s, c) => s + c, 0);
+  t.ok(spent <= budget + Math.max(...costs), `spent $${spent.toFixed(6)} of $${budget}: at most one call past the budget (before holds: 10 of 30 went ahead and spent $0.000371)`);
+});

@@ -1,7 +1,8 @@
 // Budgets per key and team per UTC day and month: a soft threshold (a warning the caller sees in a
 // header) and a hard stop (402, or 429 where configured, in the endpoint's dialect) once the spend
-// counted reaches the budget. The check reads local totals only (no I/O on the call's path); calls
-// already in flight when a budget is reached still complete and are counted.
+// counted reaches the budget. The check reads local totals only (no I/O on the call's path). A call in
+// flight holds its estimated cost until it is counted, and the check adds what calls in flight hold: a
+// burst of concurrent calls cannot each see the budget unspent and together pass it many times over.
 import type { KeyBudget, Principal } from '../core/contracts.js';
 import { periodsOf, type SpendStore } from './spend.js';
 
@@ -29,8 +30,15 @@ export interface BudgetOptions {
 
 const NONE: BudgetCheck = { refusal: null, warning: null };
 
+/** What the calls in flight of one subject (`key:<id>`, `team:<name>`) hold: their estimated cost and their number. */
+interface Held {
+  usd: number;
+  calls: number;
+}
+
 export class Budgets {
   readonly #now: () => Date;
+  readonly #held = new Map<string, Held>();
 
   constructor(private readonly opts: BudgetOptions) {
     this.#now = opts.now ?? (() => new Date());
@@ -51,16 +59,48 @@ export class Budgets {
     const { day, month } = periodsOf(now);
     const warnings: string[] = [];
     for (const { subject, whose, budget } of subjects) {
+      const held = this.#held.get(subject);
       for (const [limit, period, name] of [[budget.dailyUsd, day, 'daily'], [budget.monthlyUsd, month, 'monthly']] as const) {
         if (limit === undefined) continue;
         const spent = this.opts.store.total(subject, period);
-        if (spent >= limit) {
-          return { refusal: { status: this.opts.hardStopStatus, message: `the ${name} budget of ${whose} is spent: $${spent.toFixed(2)} of $${limit.toFixed(2)}`, retryAfterS: secondsToNext(now, name) }, warning: null };
+        if (spent + (held?.usd ?? 0) >= limit) {
+          const inFlight = held && held.calls > 0 ? ` spent and $${held.usd.toFixed(4)} held by ${held.calls} call(s) in flight` : '';
+          const message = `the ${name} budget of ${whose} is spent: $${spent.toFixed(2)}${inFlight} of $${limit.toFixed(2)}`;
+          return { refusal: { status: this.opts.hardStopStatus, message, retryAfterS: secondsToNext(now, name) }, warning: null };
         }
         if (spent >= (limit * this.opts.softPercent) / 100) warnings.push(`${whose} ${name} ${Math.floor((spent / limit) * 100)}%`);
       }
     }
     return { refusal: null, warning: warnings.length ? warnings.join(', ') : null };
+  }
+
+  /**
+   * Holds a call's estimated cost against its key's and team's budgets until `release` (once it is counted,
+   * or has failed), after checking that what is spent and held leaves room: the check and the hold are one
+   * step, so of many calls admitted at once only those the budget covers go ahead. Null when it has no budget.
+   */
+  hold(p: Principal, usd: number): { refusal: BudgetRefusal } | { release: () => void } | null {
+    const subjects = this.#subjects(p).map((s) => s.subject);
+    if (subjects.length === 0) return null;
+    const refusal = this.check(p).refusal;
+    if (refusal) return { refusal };
+    for (const subject of subjects) {
+      const held = this.#held.get(subject) ?? { usd: 0, calls: 0 };
+      this.#held.set(subject, { usd: held.usd + usd, calls: held.calls + 1 });
+    }
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        for (const subject of subjects) {
+          const held = this.#held.get(subject);
+          if (!held) continue;
+          if (held.calls <= 1) this.#held.delete(subject);
+          else this.#held.set(subject, { usd: held.usd - usd, calls: held.calls - 1 });
+        }
+      },
+    };
   }
 
   /** Dollars the subject (`key:<id>`, `team:<name>`) has spent today and this month, as counted here. */

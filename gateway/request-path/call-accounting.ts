@@ -4,8 +4,21 @@ import type { ParsedRequest, CollectedOutput } from '../dialects/types.js';
 import type { Call } from './call.js';
 import type { RequestPathDeps } from './deps.js';
 import { distillationEvent } from './distillation-event.js';
+import type { BudgetRefusal } from '../limits/budgets.js';
 
 type Usage = CollectedOutput['usage'];
+
+/** Output tokens held for a call that names no bound of its own: a long answer, not the longest. */
+const OUTPUT_HELD_DEFAULT = 1024;
+
+/** The most output tokens the call asks for (max_tokens, max_completion_tokens or max_output_tokens). */
+function outputAskedFor(body: Record<string, unknown>): number {
+  for (const field of ['max_completion_tokens', 'max_tokens', 'max_output_tokens']) {
+    const n = body[field];
+    if (typeof n === 'number' && Number.isSafeInteger(n) && n > 0) return n;
+  }
+  return OUTPUT_HELD_DEFAULT;
+}
 
 export class CallAccounting {
   readonly #d: RequestPathDeps;
@@ -17,6 +30,20 @@ export class CallAccounting {
   /** The call's cost at its model's prices, or null (no usage, no price, no catalogue). */
   cost(call: Call, usage: Usage): number | null {
     return usage && call.route && this.#d.spend ? this.#d.spend.prices.cost(call.route.name, usage) : null;
+  }
+
+  /**
+   * Holds the call's estimated cost against its key's and team's budgets while it is in flight: its input
+   * estimate and the most output it asks for (OUTPUT_HELD_DEFAULT tokens when it names no bound), at its
+   * model's prices. The refusal when what is spent and held already reaches a budget; null to go ahead.
+   */
+  holdSpend(call: Call, body: Record<string, unknown>): BudgetRefusal | null {
+    if (!this.#d.spend || !call.route) return null;
+    const usd = this.#d.spend.prices.cost(call.route.name, { input_tokens: call.tokenEstimate, output_tokens: outputAskedFor(body) }) ?? 0;
+    const held = this.#d.spend.budgets.hold(call.principal!, usd);
+    if (held && 'refusal' in held) return held.refusal;
+    call.releaseSpend = held?.release ?? null;
+    return null;
   }
 
   /** Counted once recorded, so the spend counted is the sum of the recorded costs. */

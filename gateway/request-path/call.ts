@@ -46,6 +46,8 @@ export interface Call extends AdmittedCall {
   tokenEstimate: number;
   /** Budgets past their soft threshold, for the answer's x-termsgate-budget header. */
   budgetWarning: string | null;
+  /** Gives back the estimated cost the call holds against its budgets while in flight (once, when it ends). */
+  releaseSpend: (() => void) | null;
 }
 
 /** A new call: its decision id and its span, the only ones it will have. */
@@ -79,6 +81,7 @@ export function newCall(adapter: EndpointAdapter, headers: IncomingHeaders, tele
     attempts: [],
     tokenEstimate: 0,
     budgetWarning: null,
+    releaseSpend: null,
   };
 }
 

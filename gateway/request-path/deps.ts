@@ -36,7 +36,7 @@ export interface RequestPathDeps {
   /** Requests and tokens per minute per key and team; absent: nothing is limited. */
   limits?: Pick<RateLimits, 'admitRequest' | 'admitTokens' | 'settleTokens'>;
   /** Each call's cost at the catalogue's prices, and the budgets it counts against; absent: nothing is priced. */
-  spend?: { prices: Pick<Prices, 'cost'>; budgets: Pick<Budgets, 'check' | 'record'> };
+  spend?: { prices: Pick<Prices, 'cost'>; budgets: Pick<Budgets, 'check' | 'hold' | 'record'> };
   telemetry?: Telemetry;
   /** The distillation monitor: its risk goes into the policy input, each call's event goes to it afterwards. */
   distillation?: DistillationWatch;

@@ -8,6 +8,7 @@ import { LOOP_SLICE_MS, LoopSlices } from '../core/loop-slices.js';
 import { emptyOutput, servedText, type CollectedOutput, type EndpointAdapter, type ParsedRequest } from '../dialects/types.js';
 import type { CallContent, ModelRoute, OutputMarker, PolicyReason } from '../core/contracts.js';
 import type { RateRefusal } from '../limits/rate-limits.js';
+import type { BudgetRefusal } from '../limits/budgets.js';
 import { newCall, recordParts, type AdmittedCall, type Call, type IncomingHeaders } from './call.js';
 import { callRecord, type RecordParts } from './call-record.js';
 import type { ClientSink } from './client-sink.js';
@@ -61,10 +62,7 @@ export class RequestPath {
     const limited = await this.#d.limits?.admitRequest(auth.principal);
     if (limited) return this.#refuseRate(call, sink, limited).then(() => null);
     const budget = this.#d.spend?.budgets.check(auth.principal);
-    if (budget?.refusal) {
-      const { status, message, retryAfterS } = budget.refusal;
-      return this.#fail(call, sink, status, message, 'failed', undefined, status === 402 ? 'budget_exceeded' : 'rate_limited', { 'retry-after': String(retryAfterS) }).then(() => null);
-    }
+    if (budget?.refusal) return this.#refuseBudget(call, sink, budget.refusal).then(() => null);
     call.budgetWarning = budget?.warning ?? null;
     if (call.budgetWarning) call.tel.budgetWarning(auth.principal.team);
     return call;
@@ -92,7 +90,16 @@ export class RequestPath {
       else if (call.final) sink.end();
       else await this.#failStream(call, sink, 500, NOT_COMPLETED, `${NOT_COMPLETED} (${reason(err)})`, 'internal', null);
       call.tel.end({ status: 500, error: 'internal' });
+    } finally {
+      // Counted by now if it cost anything (its record is written): what it held goes back.
+      call.releaseSpend?.();
     }
+  }
+
+  /** A budget spent (or held by calls in flight): 402, or 429 where configured, with retry-after to the next period. */
+  #refuseBudget(call: Call, sink: ClientSink, refusal: BudgetRefusal): Promise<void> {
+    const { status, message, retryAfterS } = refusal;
+    return this.#fail(call, sink, status, message, 'failed', undefined, status === 402 ? 'budget_exceeded' : 'rate_limited', { 'retry-after': String(retryAfterS) });
   }
 
   /** classify → policy: admit? → mask, for an admitted call whose body has been read. */
@@ -116,6 +123,8 @@ export class RequestPath {
     call.tokenEstimate = estimateInputTokens(call.headers, body);
     const limited = await this.#d.limits?.admitTokens(call.principal!, call.tokenEstimate);
     if (limited) return this.#refuseRate(call, sink, limited);
+    const overBudget = this.#accounting.holdSpend(call, body as Record<string, unknown>);
+    if (overBudget) return this.#refuseBudget(call, sink, overBudget);
     const forwarded = upstreamBodyFor(adapter, call.route, body as Record<string, unknown>);
     if (typeof forwarded === 'string') return this.#fail(call, sink, 400, forwarded, 'failed');
     call.forwarded = forwarded;

@@ -2,7 +2,7 @@
 // secret form (homoglyphs, fullwidth letters and invisible characters undone), inside what its encoded
 // runs decode to, and across the boundary between neighbouring strings (a key split over two messages
 // or two content parts). Pure.
-import { secretForm, type FoldedText } from '../text/normalise.js';
+import { NON_ASCII_RUN, secretForm, type FoldedText } from '../text/normalise.js';
 import { findings, wordStarts, type Finding } from './classify.js';
 import { asText, DecodeBudget, encodedRuns } from '../text/encoded-runs.js';
 import { isPrivateKeyDer } from './private-key-der.js';
@@ -150,26 +150,43 @@ const TURNED_REACH = 1024;
  * folded letters unturned: turned here, undoing ROT13 reads the key whole. Only the stretches around
  * turned letters are read again (code with a `µs` in a comment is not read twice whole).
  */
-function foldsRotated(folded: FoldedText, original: string): Rotated | null {
+export function foldsRotated(folded: FoldedText, original: string): Rotated | null {
   if (folded.origin === null) return null;
-  const text = folded.text;
+  const { text, origin } = folded;
   let units: Uint16Array | null = null;
   const windows: Array<[number, number]> = [];
-  for (let k = 0; k < text.length; k++) {
-    const c = text.charCodeAt(k);
-    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-    if (!letter || original.charCodeAt(folded.origin[k]) < 128) continue;
-    if (units === null) {
-      units = new Uint16Array(text.length);
-      for (let j = 0; j < text.length; j++) units[j] = text.charCodeAt(j);
+  // Only what the fold produced can be turned: the units whose original is a non-ASCII run, found by a
+  // native search and a binary search in `origin` (ascending), not by a walk over every unit of the text.
+  const runs = new RegExp(NON_ASCII_RUN.source, 'g');
+  for (let m = runs.exec(original); m !== null; m = runs.exec(original)) {
+    const end = firstAtOrAfter(origin, m.index + m[0].length, text.length);
+    for (let k = firstAtOrAfter(origin, m.index, text.length); k < end; k++) {
+      const c = text.charCodeAt(k);
+      if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122))) continue;
+      if (units === null) {
+        units = new Uint16Array(text.length);
+        for (let j = 0; j < text.length; j++) units[j] = text.charCodeAt(j);
+      }
+      units[k] = rot13(text[k]).charCodeAt(0);
+      const [a, b] = [Math.max(0, k - TURNED_REACH), Math.min(text.length, k + TURNED_REACH)];
+      const last = windows[windows.length - 1];
+      if (last && a <= last[1]) last[1] = b;
+      else windows.push([a, b]);
     }
-    units[k] = rot13(text[k]).charCodeAt(0);
-    const [a, b] = [Math.max(0, k - TURNED_REACH), Math.min(text.length, k + TURNED_REACH)];
-    const last = windows[windows.length - 1];
-    if (last && a <= last[1]) last[1] = b;
-    else windows.push([a, b]);
   }
   return units === null ? null : { text: fromUnits(units), windows };
+}
+
+/** The first folded unit (below `length`) whose original offset is `offset` or later. */
+function firstAtOrAfter(origin: Int32Array, offset: number, length: number): number {
+  let lo = 0;
+  let hi = length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (origin[mid] < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Encodings inside encodings read: three levels in all (base64 of base64 of base64). */

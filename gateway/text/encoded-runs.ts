@@ -168,22 +168,22 @@ function escapeWidth(text: string, i: number): number {
 
 export function percentSpans(text: string): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
-  // Most text has no escape at all: one native search instead of a walk over every character.
-  if (text.indexOf('%') < 0) return spans;
-  let i = 0;
-  while (i < text.length) {
+  // Every span holds an escape, and every escape starts with `%`: the walk jumps from one `%` to the next
+  // (a native search) and reads only the run of unreserved characters before it, not every character.
+  let from = 0;
+  for (let p = text.indexOf('%'); p >= 0; p = text.indexOf('%', from)) {
+    let start = p;
+    while (start > from && isUnreserved(text.charCodeAt(start - 1))) start--;
     let escapes = 0;
-    let at = i;
-    let end = skip(text, at, isUnreserved);
+    let end = p;
     for (let width = escapeWidth(text, end); width > 0; width = escapeWidth(text, end)) {
       escapes++;
-      at = end + width;
-      end = skip(text, at, isUnreserved);
+      end = skip(text, end + width, isUnreserved);
     }
     if (escapes >= MIN_ESCAPES) {
-      spans.push([i, end]);
-      i = end;
-    } else i = end + 1;
+      spans.push([start, end]);
+      from = end;
+    } else from = end + 1;
   }
   return spans;
 }

@@ -113,7 +113,7 @@ export interface FoldedText {
 }
 
 const NON_ASCII = /[^\x00-\x7f]/;
-const NON_ASCII_RUN = /[^\x00-\x7f]+/;
+export const NON_ASCII_RUN = /[^\x00-\x7f]+/;
 const ASCII_ALNUM = /^[A-Za-z0-9]$/;
 const secretFolds = new Map<string, string>();
 

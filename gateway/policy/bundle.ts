@@ -56,11 +56,14 @@ async function readSourcesJson(dir: string): Promise<SourceFile[] | null> {
   }
 }
 
-/** Loads the unpacked bundle in `dir` and proves it decides; memoizes when its sources allow (see timeIndependent). */
-export async function loadEngine(dir: string, revision: string, sources?: readonly SourceFile[]): Promise<PolicyEngine> {
+/**
+ * Loads the unpacked bundle in `dir` and proves it decides; memoizes when its sources allow (see
+ * timeIndependent), unless `memoize: false` (a decision that must be timed, not answered from the memo).
+ */
+export async function loadEngine(dir: string, revision: string, sources?: readonly SourceFile[], opts: { memoize?: false } = {}): Promise<PolicyEngine> {
   const wasm = await readFile(join(dir, 'policy.wasm'));
   const data = JSON.parse(await readFile(join(dir, 'data.json'), 'utf8')) as unknown;
-  const memoize = timeIndependent(sources ?? (await readSourcesJson(dir)));
+  const memoize = opts.memoize ?? timeIndependent(sources ?? (await readSourcesJson(dir)));
   const engine = await PolicyEngine.load(revision, wasm, data, { memoize });
   engine.decide(probeFacts);
   return engine;

@@ -24,7 +24,9 @@ if (data.yieldCpu !== false) {
 let candidate: PolicyEngine;
 let baseline: PolicyEngine | undefined;
 try {
-  candidate = await loadEngine(data.candidate.dir, data.candidate.revision);
+  // Unmemoized: each decision is timed (policy.decisionBudgetMs), and a slow one timed again must be
+  // evaluated again, not answered from the memo its first evaluation filled.
+  candidate = await loadEngine(data.candidate.dir, data.candidate.revision, undefined, { memoize: false });
   baseline = data.baseline ? await loadEngine(data.baseline.dir, data.baseline.revision) : undefined;
   send({ type: 'ready' });
 } catch (err) {

@@ -69,6 +69,9 @@ export class PolicyStore implements PolicyDecider {
   #polling: Promise<ActivationResult> | null = null;
   /** Aborts a bundle fetch in flight when the store closes, so closing never waits out bundleFetchMs. */
   readonly #closing = new AbortController();
+  /** The bundle URL as status, errors, logs and change records show it (never its query: core/shown-url.ts). */
+  readonly #bundleShown: string | null;
+  readonly #bundleMaxBytes: number;
   readonly #o: PolicyStoreOptions;
   readonly #root: string;
   readonly #revisions: string;
@@ -79,6 +82,8 @@ export class PolicyStore implements PolicyDecider {
     this.#root = join(opts.dataDir, 'policy');
     this.#revisions = join(this.#root, 'revisions');
     this.#candidates = join(this.#root, 'candidates');
+    this.#bundleShown = opts.bundleUrl ? shownUrl(opts.bundleUrl, { path: true }) : null;
+    this.#bundleMaxBytes = opts.bundleMaxBytes ?? BUNDLE_MAX_BYTES;
   }
 
   /** Returns once the first revision serves; throws when it cannot be built or loaded. */
@@ -97,7 +102,7 @@ export class PolicyStore implements PolicyDecider {
     if (opts.bundleUrl) {
       const r = await store.pollBundle();
       store.#creating = false;
-      if (!r.ok) throw new PolicyRefusedError('bundle', `initial policy bundle from ${shownUrl(opts.bundleUrl, { path: true })} refused: ${r.error}`);
+      if (!r.ok) throw new PolicyRefusedError('bundle', `initial policy bundle from ${store.#bundleShown} refused: ${r.error}`);
       store.#poller = setInterval(() => void store.pollBundle(), opts.pollIntervalMs);
       store.#poller.unref();
     } else {
@@ -130,7 +135,7 @@ export class PolicyStore implements PolicyDecider {
       history: this.history(),
       mode: this.#o.bundleUrl ? 'bundle' : 'dir',
       dir: this.#o.dir,
-      bundle_url: this.#o.bundleUrl ? shownUrl(this.#o.bundleUrl, { path: true }) : null,
+      bundle_url: this.#bundleShown,
     };
   }
 
@@ -198,7 +203,7 @@ export class PolicyStore implements PolicyDecider {
     if (this.#etag) headers['if-none-match'] = this.#etag;
     if (this.#o.bundleToken) headers.authorization = `Bearer ${this.#o.bundleToken}`;
     const fetchMs = this.#o.bundleFetchMs ?? BUNDLE_FETCH_MS;
-    const maxBytes = this.#o.bundleMaxBytes ?? BUNDLE_MAX_BYTES;
+    const maxBytes = this.#bundleMaxBytes;
     const deadline = AbortSignal.timeout(fetchMs);
     const signal = AbortSignal.any([deadline, this.#closing.signal]);
     try {
@@ -209,19 +214,18 @@ export class PolicyStore implements PolicyDecider {
       }
       if (res.statusCode !== 200) {
         await res.body.dump();
-        throw new PolicyRefusedError('fetch', `GET ${shownUrl(url, { path: true })} answered ${res.statusCode}`);
+        throw new PolicyRefusedError('fetch', `GET ${this.#bundleShown} answered ${res.statusCode}`);
       }
-      const tooLarge = () => new PolicyRefusedError('fetch', `GET ${shownUrl(url, { path: true })}: the bundle is larger than policy.bundleMaxBytes (${maxBytes} bytes)`);
+      const tooLarge = () => new PolicyRefusedError('fetch', `GET ${this.#bundleShown}: the bundle is larger than policy.bundleMaxBytes (${maxBytes} bytes)`);
       const bytes = await readBounded(res.body, maxBytes, tooLarge);
       return { bytes, etag: typeof res.headers.etag === 'string' ? res.headers.etag : null };
     } catch (err) {
-      if (deadline.aborted) throw new PolicyRefusedError('fetch', `GET ${shownUrl(url, { path: true })} did not complete within policy.bundleFetchMs (${fetchMs} ms)`);
+      if (deadline.aborted) throw new PolicyRefusedError('fetch', `GET ${this.#bundleShown} did not complete within policy.bundleFetchMs (${fetchMs} ms)`);
       throw err;
     }
   }
 
   async #applyBundle(fetched: FetchedBundle): Promise<ActivationResult> {
-    const url = this.#o.bundleUrl!;
     const before = this.#active?.revision ?? null;
     let revision = before ?? '';
     let digest: string | null = null;
@@ -232,7 +236,7 @@ export class PolicyStore implements PolicyDecider {
       // Verified before anything of it is unpacked or loaded.
       const key = this.#o.bundleKey;
       if (!key) throw new PolicyRefusedError('verify', 'no policy.bundleKey is configured: unsigned bundles are refused');
-      const verified = await this.#step('verify', async () => verifyBundleFiles(await readBundleFiles(bytes, this.#o.bundleMaxBytes ?? BUNDLE_MAX_BYTES), key));
+      const verified = await this.#step('verify', async () => verifyBundleFiles(await readBundleFiles(bytes, this.#bundleMaxBytes), key));
       const scratch = await scratchDir(this.#root);
       await writeBundleBytes(scratch, bytes);
       await this.#step('unpack', () => unpackBundle(scratch));
@@ -242,7 +246,7 @@ export class PolicyStore implements PolicyDecider {
       await commitRevisionDir(this.#revisions, revision, scratch);
       if (this.#active?.revision !== revision) {
         const after = JSON.stringify({ revision, bundle_sha256: digest, signed_with: verified.alg, kid: verified.kid, files: verified.files });
-        const input: ChangeInput = { action: 'policy.bundle', target: revision, before: JSON.stringify({ revision: before }), after, reason: `fleet bundle from ${shownUrl(url, { path: true })}`, outcome: 'done' };
+        const input: ChangeInput = { action: 'policy.bundle', target: revision, before: JSON.stringify({ revision: before }), after, reason: `fleet bundle from ${this.#bundleShown}`, outcome: 'done' };
         await this.#swap(revision, 'bundle', undefined, () => this.#recordSystem('policy-bundle', input));
       }
       this.#etag = fetched.etag;
@@ -258,7 +262,7 @@ export class PolicyStore implements PolicyDecider {
           target: null,
           before: JSON.stringify({ revision: before }),
           after: JSON.stringify({ revision: before, bundle_sha256: digest }),
-          reason: `fleet bundle from ${shownUrl(url, { path: true })}`,
+          reason: `fleet bundle from ${this.#bundleShown}`,
           outcome: 'refused',
           error: refused.error ?? null,
         };

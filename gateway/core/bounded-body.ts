@@ -112,12 +112,17 @@ export async function readBounded(source: AsyncIterable<Uint8Array>, limit: numb
   return Buffer.concat(chunks);
 }
 
+/** A byte stream of `source` that fails with `exceeded()` once it passes `limit` bytes, for an SDK that reads the stream itself. */
+export function boundedStream(source: AsyncIterable<Uint8Array>, limit: number, exceeded: () => Error): Readable {
+  return Readable.from(bounded(source, limit, 'whole', exceeded), { objectMode: false });
+}
+
 /**
  * The same answer, its body failing with `exceeded()` once it passes `limit` bytes, for an SDK that reads a
  * fetch Response itself (token endpoints, OpenID discovery and keys): it holds no more than `limit` of it.
  */
 export function boundedResponse(res: Response, limit: number, exceeded: () => Error): Response {
   if (res.body === null) return res;
-  const body = Readable.toWeb(Readable.from(bounded(res.body, limit, 'whole', exceeded), { objectMode: false }));
+  const body = Readable.toWeb(boundedStream(res.body, limit, exceeded));
   return new Response(body as ConstructorParameters<typeof Response>[0], { status: res.status, statusText: res.statusText, headers: res.headers });
 }

@@ -5,9 +5,9 @@
 // undici dispatcher to each, by hand because the SDKs' handlers take Node agents or their own proxy settings, not
 // a dispatcher. Metadata endpoints on the node itself (link-local 169.254.0.0/16, fe80::/10) are always reached
 // directly: a proxy cannot reach them.
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { Agent, fetch as undiciFetch, request, type Dispatcher } from 'undici';
-import { bounded, boundedResponse, readBounded } from '../core/bounded-body.js';
+import { boundedResponse, boundedStream, readBounded } from '../core/bounded-body.js';
 import type { TokenCredentialOptions } from '@azure/identity';
 
 type AzureHttpClient = NonNullable<TokenCredentialOptions['httpClient']>;
@@ -56,7 +56,7 @@ export function tokenTransport(egress: Dispatcher, onNode?: Dispatcher): TokenTr
       async handle(req, options) {
         const url = new URL(`${req.protocol}//${req.hostname}${req.port ? `:${req.port}` : ''}${req.path}${queryOf(req.query)}`);
         const res = await request(url, { method: req.method as Dispatcher.HttpMethod, headers: req.headers, body: req.body, dispatcher: via(url), signal: withDeadline(options?.abortSignal) });
-        return { response: { statusCode: res.statusCode, headers: flatHeaders(res.headers), body: Readable.from(bounded(res.body, TOKEN_ANSWER_BYTES, 'whole', tooLong), { objectMode: false }) } };
+        return { response: { statusCode: res.statusCode, headers: flatHeaders(res.headers), body: boundedStream(res.body, TOKEN_ANSWER_BYTES, tooLong) } };
       },
     },
     fetch: ((input: string | URL | Request, init?: RequestInit) => {

@@ -30,6 +30,13 @@ export interface BudgetOptions {
 
 const NONE: BudgetCheck = { refusal: null, warning: null };
 
+/** A budget a call counts against: its subject (`key:<id>`, `team:<name>`), in words, and its limits. */
+interface BudgetSubject {
+  subject: string;
+  whose: string;
+  budget: KeyBudget;
+}
+
 /** What the calls in flight of one subject (`key:<id>`, `team:<name>`) hold: their estimated cost and their number. */
 interface Held {
   usd: number;
@@ -44,8 +51,8 @@ export class Budgets {
     this.#now = opts.now ?? (() => new Date());
   }
 
-  #subjects(p: Principal): Array<{ subject: string; whose: string; budget: KeyBudget }> {
-    const out: Array<{ subject: string; whose: string; budget: KeyBudget }> = [];
+  #subjects(p: Principal): BudgetSubject[] {
+    const out: BudgetSubject[] = [];
     if (p.budget) out.push({ subject: `key:${p.keyId}`, whose: `virtual key ${p.keyId}`, budget: p.budget });
     const team = this.opts.teams[p.team];
     if (team) out.push({ subject: `team:${p.team}`, whose: `team ${p.team}`, budget: team });
@@ -53,7 +60,10 @@ export class Budgets {
   }
 
   check(p: Principal): BudgetCheck {
-    const subjects = this.#subjects(p);
+    return this.#checkSubjects(this.#subjects(p));
+  }
+
+  #checkSubjects(subjects: BudgetSubject[]): BudgetCheck {
     if (subjects.length === 0) return NONE;
     const now = this.#now();
     const { day, month } = periodsOf(now);
@@ -80,10 +90,11 @@ export class Budgets {
    * step, so of many calls admitted at once only those the budget covers go ahead. Null when it has no budget.
    */
   hold(p: Principal, usd: number): { refusal: BudgetRefusal } | { release: () => void } | null {
-    const subjects = this.#subjects(p).map((s) => s.subject);
-    if (subjects.length === 0) return null;
-    const refusal = this.check(p).refusal;
+    const budgeted = this.#subjects(p);
+    if (budgeted.length === 0) return null;
+    const refusal = this.#checkSubjects(budgeted).refusal;
     if (refusal) return { refusal };
+    const subjects = budgeted.map((s) => s.subject);
     for (const subject of subjects) {
       const held = this.#held.get(subject) ?? { usd: 0, calls: 0 };
       this.#held.set(subject, { usd: held.usd + usd, calls: held.calls + 1 });

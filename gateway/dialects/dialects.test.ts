@@ -117,6 +117,17 @@ t.test('SseRelay: events split across chunks are parsed whole; the newest is hel
   t.equal(relay.last(), 'data: THREE\n\n', 'the newest event is the last');
 });
 
+t.test('SseRelay: an event that may go at once goes with whatever was held before it; the next one is held again', async (t) => {
+  const urgent = new Set(['TEXT']);
+  let last = '';
+  const relay = new SseRelay({ event: (ev) => ((last = ev.data.toUpperCase()), [{ data: last }]) }, () => urgent.has(last));
+  const enc = (s: string) => new TextEncoder().encode(s);
+  t.equal(relay.push(enc('data: role\n\n')), '', 'an event that may not go is held');
+  t.equal(relay.push(enc('data: text\n\n')), 'data: ROLE\n\ndata: TEXT\n\n', 'the held one, then the urgent one, in order');
+  t.equal(relay.push(enc('data: stop\n\ndata: done\n\n')), 'data: STOP\n\n');
+  t.equal(relay.last(), 'data: DONE\n\n', 'the newest event that may not go is still the last');
+});
+
 t.test('stream errors in each dialect: Anthropic names the event, OpenAI sends data only', async (t) => {
   t.same(anthropicMessages.streamError(502, 'gone'), `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'api_error', message: 'gone' } })}\n\n`);
   t.match(openaiChat.streamError(504, 'slow'), /^data: \{"error":\{"message":"slow"/);

@@ -23,7 +23,9 @@ export function eventObject(ev: SseEvent): Record<string, unknown> | null {
 
 /**
  * Relays an upstream SSE body through a transformer, holding back the newest transformed event:
- * whichever event turns out last is sent only when the caller chooses (after its record).
+ * whichever event turns out last is sent only when the caller chooses (after its record). An event
+ * `sendsAtOnce` says may go (one that carries output while the answer is not yet complete) is sent with
+ * whatever was held before it: holding it would delay every token by one event of the provider's.
  */
 export class SseRelay {
   readonly #parser: EventSourceParser;
@@ -34,14 +36,18 @@ export class SseRelay {
   /** The last byte fed was CR. */
   #endsWithCR = false;
 
-  constructor(transform: StreamTransformer) {
+  /** `sendsAtOnce` is asked after each event that transforms into something to send; without it, every event waits for the next. */
+  constructor(transform: StreamTransformer, sendsAtOnce: () => boolean = () => false) {
     this.#parser = createParser({
       onEvent: (ev) => {
         this.#events++;
         const text = serializeEvents(transform.event({ event: ev.event, data: ev.data }));
         if (!text) return;
         this.#ready += this.#held;
-        this.#held = text;
+        if (sendsAtOnce()) {
+          this.#ready += text;
+          this.#held = '';
+        } else this.#held = text;
       },
     });
   }

@@ -32,6 +32,21 @@ export function reason(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 300) : String(err).slice(0, 300);
 }
 
+/**
+ * Whether the event just transformed is sent at once: it added output (text, reasoning, a tool call's
+ * arguments) and the answer has not reached its end. The end events still wait for the call's record.
+ */
+function outputGrewUnfinished(out: CollectedOutput): () => boolean {
+  let seen = 0;
+  return () => {
+    let now = out.text.length + out.reasoning.length;
+    for (const piece of out.toolArguments) now += piece.length;
+    const grew = now > seen;
+    seen = now;
+    return grew && !out.complete;
+  };
+}
+
 export interface ReadAnswer {
   /** What the record names as the response: the answer's text, or an embedding's usage. */
   responseContent: unknown;
@@ -69,7 +84,7 @@ export async function readAnswer(
     call.streaming = true;
     const inner = adapter.streamTransformer(marker, out, body);
     const translate = translation?.streamEvents(call.route!.upstreamModel);
-    const relay = new SseRelay(translate ? { event: (ev) => translate(ev).flatMap((e) => inner.event(e)) } : inner);
+    const relay = new SseRelay(translate ? { event: (ev) => translate(ev).flatMap((e) => inner.event(e)) } : inner, outputGrewUnfinished(out));
     let first = '';
     for await (const chunk of res.body) {
       while (slices.spent()) await slices.next();

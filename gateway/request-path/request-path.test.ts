@@ -42,7 +42,9 @@ t.test('a streamed answer: events go out as they come, the last only after the c
   t.ok(before(events, 'upstream', 'answer part'), 'parts are sent while the provider streams');
   t.ok(before(events, 'record completed', 'answer end'), 'the last event follows the record');
   t.ok(sink.body.endsWith('data: [DONE]\n\n'), 'the held-back event is delivered');
-  t.equal(events.filter((e) => e === 'answer part').length, 2, 'every event but the newest went out before the record');
+  // 'an ' and 'answer' as they come (not each held until the next: that would delay every token by one event), then the finish event, released by [DONE].
+  t.equal(events.filter((e) => e === 'answer part').length, 3, 'every event but the newest went out before the record');
+  t.ok(sink.body.indexOf('answer') < sink.body.indexOf('"stop"'), 'in the provider\'s order');
 });
 
 t.test('a classification failure fails closed: 403, recorded, never forwarded', async (t) => {

@@ -6,7 +6,7 @@ import { createOutputMarker } from '../provenance/marker.js';
 import { anthropicMessages } from './anthropic-messages.js';
 import { openaiChat } from './openai-chat.js';
 import { openaiResponses } from './openai-responses.js';
-import { SseRelay } from './sse.js';
+import { SseRelay, sendsNewOutput } from './sse.js';
 import { emptyOutput, type SseEvent } from './types.js';
 
 const marker = createOutputMarker(
@@ -126,6 +126,64 @@ t.test('SseRelay: an event that may go at once goes with whatever was held befor
   t.equal(relay.push(enc('data: text\n\n')), 'data: ROLE\n\ndata: TEXT\n\n', 'the held one, then the urgent one, in order');
   t.equal(relay.push(enc('data: stop\n\ndata: done\n\n')), 'data: STOP\n\n');
   t.equal(relay.last(), 'data: DONE\n\n', 'the newest event that may not go is still the last');
+});
+
+t.test('each dialect through the relay: every text delta goes out in the push that brought it; the end event stays back for the record', async (t) => {
+  const wire = (events: Array<{ event?: string; data: string }>) => events.map((e) => (e.event ? `event: ${e.event}\n` : '') + `data: ${e.data}\n\n`);
+  const base = { id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm' };
+  const words = ['The', ' lamp', ' was', ' lit'];
+  const streams = {
+    openaiChat: {
+      adapter: openaiChat,
+      events: [
+        { data: JSON.stringify({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] }) },
+        ...words.map((w) => ({ data: JSON.stringify({ ...base, choices: [{ index: 0, delta: { content: w }, finish_reason: null }] }) })),
+        { data: JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }) },
+        { data: '[DONE]' },
+      ],
+      last: '[DONE]',
+    },
+    anthropicMessages: {
+      adapter: anthropicMessages,
+      events: [
+        { event: 'message_start', data: JSON.stringify({ type: 'message_start', message: { usage: { input_tokens: 1, output_tokens: 1 } } }) },
+        { event: 'content_block_start', data: JSON.stringify({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }) },
+        ...words.map((w) => ({ event: 'content_block_delta', data: JSON.stringify({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: w } }) })),
+        { event: 'content_block_stop', data: JSON.stringify({ type: 'content_block_stop', index: 0 }) },
+        { event: 'message_delta', data: JSON.stringify({ type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 4 } }) },
+        { event: 'message_stop', data: JSON.stringify({ type: 'message_stop' }) },
+      ],
+      last: 'message_stop',
+    },
+    openaiResponses: {
+      adapter: openaiResponses,
+      events: [
+        { event: 'response.created', data: JSON.stringify({ type: 'response.created', sequence_number: 0, response: {} }) },
+        ...words.map((w, i) => ({ event: 'response.output_text.delta', data: JSON.stringify({ type: 'response.output_text.delta', sequence_number: i + 1, item_id: 'i', output_index: 0, content_index: 0, delta: w }) })),
+        {
+          event: 'response.completed',
+          data: JSON.stringify({ type: 'response.completed', sequence_number: 9, response: { output: [{ type: 'message', content: [{ type: 'output_text', text: words.join('') }] }], usage: { input_tokens: 1, output_tokens: 4 } } }),
+        },
+      ],
+      last: 'response.completed',
+    },
+  };
+  for (const [name, { adapter, events, last }] of Object.entries(streams)) {
+    const out = emptyOutput();
+    const relay = new SseRelay(adapter.streamTransformer(null, out, { stream: true }), sendsNewOutput(out));
+    const enc = new TextEncoder();
+    let sentBeforeEnd = '';
+    for (const piece of wire(events)) {
+      const sent = relay.push(enc.encode(piece));
+      const word = words.find((w) => piece.includes(JSON.stringify(w)));
+      if (word) t.ok(sent.includes(JSON.stringify(word)), `${name}: ${JSON.stringify(word)} goes out at once`);
+      sentBeforeEnd += sent;
+    }
+    sentBeforeEnd += relay.end();
+    t.ok(out.complete, `${name}: complete`);
+    t.ok(relay.last().includes(last), `${name}: the end event is held for the record`);
+    t.notOk(sentBeforeEnd.includes(last), `${name}: and not sent before it`);
+  }
 });
 
 t.test('stream errors in each dialect: Anthropic names the event, OpenAI sends data only', async (t) => {

@@ -2,7 +2,7 @@
 // goes through the endpoint's transformer, and what the client receives is serialised here.
 import { createParser, type EventSourceParser } from 'eventsource-parser';
 import { isObject } from './json-object.js';
-import type { SseEvent, StreamTransformer } from './types.js';
+import type { CollectedOutput, SseEvent, StreamTransformer } from './types.js';
 
 /** Serialises events in the wire format; `data` is a single line of JSON in both dialects. */
 export function serializeEvents(events: SseEvent[]): string {
@@ -19,6 +19,22 @@ export function eventObject(ev: SseEvent): Record<string, unknown> | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * SseRelay's `sendsAtOnce` for a stream collected into `out`: the event just transformed added output
+ * (text, reasoning, a tool call's arguments) and the answer has not reached its end. The end events
+ * (finish reason, message_stop, response.completed, [DONE]) still wait for the call's record.
+ */
+export function sendsNewOutput(out: CollectedOutput): () => boolean {
+  let seen = 0;
+  return () => {
+    let now = out.text.length + out.reasoning.length;
+    for (const piece of out.toolArguments) now += piece.length;
+    const grew = now > seen;
+    seen = now;
+    return grew && !out.complete;
+  };
 }
 
 /**

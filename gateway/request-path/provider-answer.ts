@@ -3,7 +3,7 @@
 // while reading it is answered with.
 import { toUpstreamError, UpstreamError, type UpstreamResponse } from '../upstream/client.js';
 import { errorAnswer, errorTypeOf, upstreamAuthFailedMessage } from '../core/errors.js';
-import { SseRelay } from '../dialects/sse.js';
+import { SseRelay, sendsNewOutput } from '../dialects/sse.js';
 import { isObject } from '../dialects/json-object.js';
 import { translationFor } from '../dialects/translation.js';
 import { ProviderAnswerError, type CollectedOutput, type ParsedRequest } from '../dialects/types.js';
@@ -30,21 +30,6 @@ function isConnectionError(err: unknown): boolean {
 /** An error as the audit record names it: its class and message, never a stack. */
 export function reason(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 300) : String(err).slice(0, 300);
-}
-
-/**
- * Whether the event just transformed is sent at once: it added output (text, reasoning, a tool call's
- * arguments) and the answer has not reached its end. The end events still wait for the call's record.
- */
-function outputGrewUnfinished(out: CollectedOutput): () => boolean {
-  let seen = 0;
-  return () => {
-    let now = out.text.length + out.reasoning.length;
-    for (const piece of out.toolArguments) now += piece.length;
-    const grew = now > seen;
-    seen = now;
-    return grew && !out.complete;
-  };
 }
 
 export interface ReadAnswer {
@@ -84,7 +69,7 @@ export async function readAnswer(
     call.streaming = true;
     const inner = adapter.streamTransformer(marker, out, body);
     const translate = translation?.streamEvents(call.route!.upstreamModel);
-    const relay = new SseRelay(translate ? { event: (ev) => translate(ev).flatMap((e) => inner.event(e)) } : inner, outputGrewUnfinished(out));
+    const relay = new SseRelay(translate ? { event: (ev) => translate(ev).flatMap((e) => inner.event(e)) } : inner, sendsNewOutput(out));
     let first = '';
     for await (const chunk of res.body) {
       while (slices.spent()) await slices.next();

@@ -97,7 +97,7 @@ export class SseRelay {
     return this.#events;
   }
 
-  /** The held-back newest event, once the upstream body has ended. */
+  /** The event still held back (the newest, unless it went at once), once the upstream body has ended. */
   last(): string {
     return this.#held;
   }

@@ -40,7 +40,7 @@ export interface ReadAnswer {
 }
 
 /**
- * Reads a 2xx answer into `out`. A stream's head and every event but the newest go out as they come;
+ * Reads a 2xx answer into `out`. A stream's head and its output go out as they come, its end events after the record;
  * a JSON answer is serialised before anything is recorded or offered for training, so an answer that
  * cannot be sent is a failure, never an empty 200. Throws on anything that cannot be passed on.
  */

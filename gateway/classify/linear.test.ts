@@ -49,6 +49,9 @@ const adversarial: Record<string, (n: number) => string> = {
   'base32 capitals': (n) => 'ABCDEFGH234567'.repeat(Math.ceil(n / 14)),
   'named entities': (n) => 'a&lowbar;'.repeat(Math.ceil(n / 9)),
   'a spelt prefix with an underscore repeated': (n) => 'g h p _ '.repeat(Math.ceil(n / 8)),
+  // The spread-out prefix search skips the separators after each first character of a prefix (spelt-keys.ts).
+  'first characters before long runs of separators': (n) => `s${' '.repeat(63)}`.repeat(Math.ceil(n / 64)),
+  'leads between separators': (n) => '_ - '.repeat(Math.ceil(n / 4)),
   // Each phone- or card-shaped number has its context read: only the words just before it, never back to the start.
   'phone numbers on one line': (n) => 'call 555-123-4567 '.repeat(Math.ceil(n / 18)),
   'labelled card-shaped numbers': (n) => 'EAN 4111111111111111 '.repeat(Math.ceil(n / 21)),

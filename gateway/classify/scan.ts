@@ -8,7 +8,7 @@ import { asText, DecodeBudget, encodedRuns } from '../text/encoded-runs.js';
 import { isPrivateKeyDer } from './private-key-der.js';
 import { constants, inflateRawSync, inflateSync } from 'node:zlib';
 import { base32Runs, entityReading, escapeRuns, fromUnits, rot13, unscrambled, type Scramble } from './text-decoders.js';
-import { inSpacedRun, SCRAMBLES, spacedRunsNearPrefixes, speltFindings, speltIn, SPREAD_FACTORED, type Turn } from './spelt-keys.js';
+import { inSpacedRun, SCRAMBLES, spacedRunsNearPrefixes, speltFindings, speltIn, firstSpreadPrefix, type Turn } from './spelt-keys.js';
 import type { Piece } from './walk.js';
 
 export interface Span {
@@ -301,9 +301,9 @@ function edgeJoins(texts: readonly string[], rotated: ReadonlyArray<Rotated | nu
     while (e < t.length && e < EDGE_SPELT && inSpacedRun(t, e)) e++;
     return e;
   });
-  const tailHoldsPrefix = order.map((p, b) => SPREAD_FACTORED.test(texts[p].slice(spacedTails[b])));
+  const tailHoldsPrefix = order.map((p, b) => firstSpreadPrefix(texts[p].slice(spacedTails[b]), 0) !== null);
   // A reversed key carries its prefix at its end, in the later string.
-  const headHoldsPrefix = order.map((p, c) => SPREAD_FACTORED.test(texts[p].slice(0, spacedHeads[c])));
+  const headHoldsPrefix = order.map((p, c) => firstSpreadPrefix(texts[p].slice(0, spacedHeads[c]), 0) !== null);
   for (let b = 0; b < order.length; b++) {
     const left = texts[order[b]].slice(spacedTails[b]);
     if (left.length === 0) continue;
@@ -311,7 +311,7 @@ function edgeJoins(texts: readonly string[], rotated: ReadonlyArray<Rotated | nu
       if (spacedHeads[c] === 0) continue;
       const right = texts[order[c]].slice(0, spacedHeads[c]);
       const readings: Array<[string, readonly Turn[]]> = [];
-      if (tailHoldsPrefix[b] || headHoldsPrefix[c] || SPREAD_FACTORED.test(left.slice(-JOIN_EDGE) + right.slice(0, JOIN_EDGE))) readings.push([left + right, SCRAMBLES]);
+      if (tailHoldsPrefix[b] || headHoldsPrefix[c] || firstSpreadPrefix(left.slice(-JOIN_EDGE) + right.slice(0, JOIN_EDGE), 0) !== null) readings.push([left + right, SCRAMBLES]);
       // With folded letters turned (foldsRotated), where either string has one: same lengths, so the same spans.
       const [rb, rc] = [rotated[order[b]], rotated[order[c]]];
       if (rb !== null || rc !== null) readings.push([(rb?.text ?? texts[order[b]]).slice(spacedTails[b]) + (rc?.text ?? texts[order[c]]).slice(0, spacedHeads[c]), ROTATED]);

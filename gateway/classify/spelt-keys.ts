@@ -35,15 +35,13 @@ export function inSpacedRun(text: string, i: number): boolean {
  */
 export function spacedRunsNearPrefixes(text: string): Array<{ start: number; end: number; text: string }> {
   const out: Array<{ start: number; end: number; text: string }> = [];
-  const spread = SPREAD_GLOBAL;
-  spread.lastIndex = 0;
-  for (let m = spread.exec(text); m !== null; m = spread.exec(text)) {
-    let s = m.index;
+  for (let m = firstSpreadPrefix(text, 0); m !== null; ) {
+    let s = m.start;
     while (s > 0 && inSpacedRun(text, s - 1)) s--;
-    let e = m.index + m[0].length;
+    let e = m.end;
     while (e < text.length && inSpacedRun(text, e)) e++;
     for (const r of spacedRuns(text.slice(s, e))) out.push({ start: r.start + s, end: r.end + s, text: r.text });
-    spread.lastIndex = e;
+    m = firstSpreadPrefix(text, e);
   }
   return out;
 }
@@ -192,12 +190,87 @@ export const SPREAD_PREFIX = new RegExp(spreadAlternatives(flat));
 const SPREAD_PLAIN = new RegExp(flat(PREFIXES));
 // The same alternation with common starts factored out (a trie of the prefixes: `g[sep]*(?:h[sep]*(?:p…|o…)|l…)`),
 // which matches where SPREAD_PREFIX does (its test checks they agree): tried at a `g`, it reads the
-// separators after it once instead of once for each of the ten prefixes that start with `g`. Shared by
-// every call (the scan is synchronous and never re-entered), so that a call compiles nothing.
-export const SPREAD_GLOBAL = new RegExp(spreadAlternatives(spreadTrie), 'g');
-// The same for a test (no lastIndex): a flat alternation of every word tried at each character of an edge
-// cost tens of µs a call.
-export const SPREAD_FACTORED = new RegExp(spreadAlternatives(spreadTrie));
+// separators after it once instead of once for each of the ten prefixes that start with `g`. Sticky: it is
+// tried only where firstSpreadPrefix's check lets a match start. Shared by every call (the scan is
+// synchronous and never re-entered), so that a call compiles nothing.
+const SPREAD_STICKY = new RegExp(spreadAlternatives(spreadTrie), 'y');
+
+// Where a spread-out prefix can start: at one of its first characters and, past any separators, one of its
+// second (for a `_` or `-` lead, past the lead's own separators, its word's first). Checked by hand before
+// the alternation is tried: tried by the expression engine at every character (as a global search), it
+// cost 6 µs per KB of prose and 13 of code, read on every string and every reading of one, a fifth of the
+// whole classification; most characters fail the check in one table lookup.
+const charTable = (is: RegExp) => {
+  const table = new Uint8Array(65536);
+  for (let c = 0; c < 65536; c++) if (is.test(String.fromCharCode(c))) table[c] = 1;
+  return table;
+};
+const SEPARATOR = charTable(/[\s._|,:;·•*-]/);
+const LEAD_SEPARATOR = charTable(/[\s.|,:;·•*]/);
+// A prefix's first two characters and its third, by code: what may come next after its first (SECOND, with
+// the separators that may stand between, SKIP) and after its first two (THIRD, past SEPARATOR). ASCII:
+// every prefix is. For a `_` or `-` lead, its word's first character is the second (past LEAD_SEPARATOR).
+const SECOND: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(128).fill(undefined);
+const SKIP: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(128).fill(undefined);
+const THIRD = new Map<number, Uint8Array>();
+// PAIRS[a * 128 + b], a first character followed at once by b: 1 where b may be its second, 2 where b is a
+// separator that may stand before it, 0 where no prefix starts there (most places: one lookup).
+const PAIRS = new Uint8Array(128 * 128);
+function addStarts(words: readonly string[], skip: Uint8Array): void {
+  for (const w of words) {
+    const [a, b, c] = [w.charCodeAt(0), w.charCodeAt(1), w.charCodeAt(2)];
+    if ((SKIP[a] ??= skip) !== skip) throw new Error(`spread-out prefixes: "${w[0]}" starts both a prefix and a lead`);
+    (SECOND[a] ??= new Uint8Array(128))[b] = 1;
+    PAIRS[a * 128 + b] = 1;
+    for (let d = 0; d < 128; d++) if (skip[d] === 1 && PAIRS[a * 128 + d] === 0) PAIRS[a * 128 + d] = 2;
+    if (THIRD.has(a * 128 + b)) THIRD.get(a * 128 + b)![c] = 1;
+    else THIRD.set(a * 128 + b, new Uint8Array(128)).get(a * 128 + b)![c] = 1;
+  }
+}
+addStarts([...PREFIXES, ...LETTER_LED], SEPARATOR);
+addStarts(led('_', 2).map((w) => `_${w}`), LEAD_SEPARATOR);
+addStarts(led('-', 3).map((w) => `-${w}`), LEAD_SEPARATOR);
+
+const UNDECIDED = -2;
+/**
+ * Where the next character of a prefix stands from `at` on, past separators: its offset, -1 where none can,
+ * UNDECIDED where a separator could also be that character (`_` in `u s _`: the expression decides).
+ */
+function nextAt(text: string, at: number, next: Uint8Array, skip: Uint8Array): number {
+  const length = text.length;
+  for (let j = at; j < length; j++) {
+    const c = text.charCodeAt(j);
+    const isNext = c < 128 && next[c] === 1;
+    if (skip[c] !== 1) return isNext ? j : -1;
+    if (isNext) return UNDECIDED;
+  }
+  return -1;
+}
+
+/**
+ * The first spread-out prefix (SPREAD_PREFIX's match, through the factored alternation) that starts at or
+ * after `from`, as offsets; null when there is none. The expression is tried only where a prefix's first
+ * three characters stand, separators between. Linear but for runs of separators, which are read again
+ * only from each first character before them (at most twice a run: its own lead skips none of its kind).
+ */
+export function firstSpreadPrefix(text: string, from: number): { start: number; end: number } | null {
+  const length = text.length;
+  let after = from < length ? text.charCodeAt(from) : 0;
+  for (let i = from; i < length - 2; i++) {
+    const c = after;
+    after = text.charCodeAt(i + 1);
+    if (c >= 128) continue;
+    // A separator outside ASCII after a first character is looked up as a space (both separators).
+    if (PAIRS[c * 128 + (after < 128 ? after : SEPARATOR[after] === 1 ? 32 : 0)] === 0) continue;
+    const second = nextAt(text, i + 1, SECOND[c]!, SKIP[c]!);
+    if (second === -1) continue;
+    if (second >= 0 && nextAt(text, second + 1, THIRD.get(c * 128 + text.charCodeAt(second))!, SEPARATOR) === -1) continue;
+    SPREAD_STICKY.lastIndex = i;
+    const m = SPREAD_STICKY.exec(text);
+    if (m !== null) return { start: i, end: i + m[0].length };
+  }
+  return null;
+}
 
 function spreadTrie(words: readonly string[]): string {
   const sep = SEP;

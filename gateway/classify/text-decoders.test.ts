@@ -5,7 +5,7 @@ import t from 'tap';
 import fc from 'fast-check';
 import { gzipSync } from 'node:zlib';
 import { scanBody } from './body.js';
-import { base32Spans, rot13, reversed } from './text-decoders.js';
+import { base32Spans, rot13, reversed, unscrambled } from './text-decoders.js';
 import { b64, disguises, letterDisguises, prefixDisguises } from '../../test/egress/scrambles.js';
 
 const limits = { decodedBytes: 1 << 20 };
@@ -36,6 +36,16 @@ t.test('text with the signs of a disguise but none inside stays clean', async (t
   for (const text of ['&#169; 2026 &#x2014; all rights &#174;', 'printf("\\x1b[0m\\x1b[1m\\x1b[2m")', 'const s = "\\u00e9\\u00e8\\u00ea";', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 'the SUBSCRIPTIONSANDRENEWALSSECTIONTWO clause', 'AIKA is a name; fx-series amps; tuc_ is not a word', b64(gzipSync('just some ordinary words here'))]) {
     t.same(secretsIn(text), [], text);
   }
+});
+
+t.test('a sign of a scrambled prefix counts only in the case the prefix is written in (armour in any case)', async (t) => {
+  // `_su` is `hf_` ROT13'd and reversed; `NOT_SUPPORTED` holds it with its letters in the other case.
+  t.same(unscrambled('const e = NOT_SUPPORTED; if (x) throw e;'), [], 'NOT_SUPPORTED opens no reading');
+  t.same(unscrambled('STATUS_TEXT'), [], 'STATUS_TEXT (`us_`, `hf_` ROT13\'d, folded) opens none');
+  t.equal(unscrambled('here: us_AbCdEf').length, 1, 'us_ as written opens one');
+  t.ok(unscrambled('----- ortva cevingr xrl -----').length > 0, 'armour ROT13\'d in small letters opens one');
+  const key = 'hf_' + 'aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dE3';
+  t.ok(secretsIn(`x ${reversed(rot13(key))} y`).length > 0, 'a Hugging Face key ROT13\'d and reversed is still found');
 });
 
 t.test('a gzip bomb inside base64 is not inflated past the cap', async (t) => {

@@ -45,6 +45,11 @@ const SIGNS: Array<[string, Scramble]> = PREFIXES.flatMap((p): Array<[string, Sc
   [reversed(p), 'reversed'],
   [reversed(rot13(p)), 'both'],
 ]);
+// The keyword pass folds case; a key's prefix is written in one case only (`hf_`, never `HF_`), so a sign
+// of one counts only as written: `NOT_SUPPORTED` holds `_su` (`hf_` ROT13'd and reversed) folded, and each
+// such hit in code cost a transformed reading of 16 KB. Armour's words are read in any case, as the
+// private-key detector reads them.
+const ANY_CASE = new Set(['BEGIN', 'PRIVATE KEY'].flatMap((p) => [rot13(p), reversed(p), reversed(rot13(p))]));
 // One pass for all three (letters folded: a candidate too many costs one detector pass, never a miss).
 /** The signs as keywords, for a keyword pass shared with other readers (classify.ts wordStarts). */
 export const SIGN_WORDS: readonly string[] = SIGNS.map(([sign]) => sign);
@@ -83,8 +88,9 @@ export function unscrambled(text: string, signHits?: number[], kinds?: readonly 
   for (let h = 0; h < hits.length; h += 2) {
     const k = hits[h];
     const end = hits[h + 1];
-    const kind = SIGNS[k][1];
+    const [sign, kind] = SIGNS[k];
     if (kinds && !kinds.includes(kind)) continue;
+    if (!ANY_CASE.has(sign) && !text.startsWith(sign, end - sign.length)) continue;
     const from = toSpace(text, Math.max(0, end - SIGNS[k][0].length - REACH), -1);
     const to = toSpace(text, Math.min(n, end + REACH), 1);
     const list = stretches.get(kind) ?? [];

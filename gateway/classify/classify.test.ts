@@ -147,3 +147,24 @@ t.test('disguised e-mail addresses (issue 23, #5) are e-mail addresses; code and
     t.same(findings(text).filter((f) => f.dataClass === 'pii.email'), [], text);
   }
 });
+
+t.test('property: findings that start before an offset are those of the whole text that start before it', async (t) => {
+  const fc = (await import('fast-check')).default;
+  // Pieces that make findings of several detectors, glued and cut anywhere (acrossBoundaries asks for those
+  // starting left of a join only).
+  const piece = fc.oneof(
+    fc.constantFrom(...positives.map(([text]) => text), 'jane@example.com', '4111 1111 1111 1111', '+1 415 555 2671', 'AKIAIOSFODNN7EXAMPLE', 'password = "hunter2hunter2x"'),
+    fc.stringMatching(/^[A-Za-z0-9 @.+:=-]{0,12}$/),
+  );
+  let compared = 0;
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 6 }).map((p) => p.join('')), fc.nat(400), (text, cut) => {
+      const before = Math.min(cut, text.length);
+      const expected = findings(text).filter((f) => f.start < before);
+      compared += expected.length;
+      t.same(findings(text, undefined, before), expected);
+    }),
+    { numRuns: 1500 },
+  );
+  t.ok(compared > 500, `${compared} findings compared`);
+});

@@ -318,8 +318,12 @@ export const groups: Group[] = [
 
 const SHORTEST_MATCH = 6;
 
-/** Every accepted finding in one text, in order, non-overlapping. */
-export function findings(text: string, words?: WordStarts): Finding[] {
+/**
+ * Every accepted finding in one text, in order, non-overlapping; with `before`, only those that start before
+ * that offset (the same ones: a match is tried only at the leftmost candidate left, so none found later
+ * changes those before it).
+ */
+export function findings(text: string, words?: WordStarts, before = text.length): Finding[] {
   const out: Finding[] = [];
   // No detector matches fewer characters (the shortest is an e-mail address of six): a short string such as a
   // role or a field name costs nothing more.
@@ -332,7 +336,7 @@ export function findings(text: string, words?: WordStarts): Finding[] {
     // The leftmost candidate start of any group.
     let at = -1;
     for (const p of next) if (p >= 0 && (at < 0 || p < at)) at = p;
-    if (at < 0) return out;
+    if (at < 0 || at >= before) return out;
     // Every group with a candidate here is tried; the lowest detector index matching here wins.
     let best = -1;
     let bestEnd = 0;

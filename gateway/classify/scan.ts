@@ -245,8 +245,9 @@ function acrossBoundaries(texts: readonly string[], order: number[], skip: numbe
     const segments = windowAround(texts, order, b, skip);
     const text = segments.map((s) => s.text).join('');
     const boundary = segments.filter((s) => s.side === 'left').reduce((n, s) => n + s.text.length, 0);
-    for (const f of findings(text)) {
-      if (f.start >= boundary || f.end <= boundary) continue;
+    // Only a finding that starts on the left can cross the boundary.
+    for (const f of findings(text, undefined, boundary)) {
+      if (f.end <= boundary) continue;
       out.push({ dataClass: f.dataClass, kind: f.kind, spans: spansOf(segments, f.start, f.end) });
     }
   }
@@ -273,6 +274,8 @@ const EDGE_SPELT = 320;
  */
 function edgeJoins(texts: readonly string[], rotated: ReadonlyArray<Rotated | null>, order: number[], budget: DecodeBudget): BodyFinding[] {
   const out: BodyFinding[] = [];
+  // One string has no edges to join (a single-turn prompt: its edges were walked and read for nothing).
+  if (order.length < 2) return out;
   const tails = order.map((p) => {
     const t = texts[p];
     let s = t.length;

@@ -105,7 +105,7 @@ function readString(text: string, budget: DecodeBudget, rotated: Rotated | null 
   const scrambled = unscrambled(text, words.signs);
   const turned: Finding[] = [];
   for (const [a, b] of rotated?.windows ?? []) {
-    const part = rotated!.text.slice(a, b);
+    const part = rotated!.slice(a, b);
     for (const u of unscrambled(part, undefined, ROTATED)) scrambled.push({ text: u.text, place: (s, e) => u.place(s, e).map((x) => x + a) as [number, number] });
     for (const f of speltIn(part, ROTATED)) turned.push({ ...f, start: f.start + a, end: f.end + a });
   }
@@ -137,8 +137,9 @@ function readString(text: string, budget: DecodeBudget, rotated: Rotated | null 
 const ROTATED: readonly Scramble[] = ['rot13', 'both'];
 
 /** A text with folded letters turned, and the stretches around them worth reading (the rest is the text itself). */
-interface Rotated {
-  text: string;
+export interface Rotated {
+  /** The turned text's units from `start` to `end` (what `text.slice` of the whole turned text would give). */
+  slice(start: number, end: number): string;
   windows: Array<[number, number]>;
 }
 /** How far around a turned letter its text is read: past a key spelt out with separators, or its prefix. */
@@ -148,12 +149,14 @@ const TURNED_REACH = 1024;
  * The secret form with each letter the fold produced from a non-ASCII character ROT13'd; null when the
  * fold produced none. ROT13 turns only ASCII letters, so a key given homoglyphs and then ROT13'd has its
  * folded letters unturned: turned here, undoing ROT13 reads the key whole. Only the stretches around
- * turned letters are read again (code with a `µs` in a comment is not read twice whole).
+ * turned letters are read again (code with a `µs` in a comment is not read twice whole), and only what is
+ * read is built: a copy of the whole text for one `µ` cost a tenth of classifying 64 KB of code.
  */
 export function foldsRotated(folded: FoldedText, original: string): Rotated | null {
   if (folded.origin === null) return null;
   const { text, origin } = folded;
-  let units: Uint16Array | null = null;
+  // Ascending: the runs are found in order, and each run's units follow the last.
+  const turned: number[] = [];
   const windows: Array<[number, number]> = [];
   // Only what the fold produced can be turned: the units whose original is a non-ASCII run, found by a
   // native search and a binary search in `origin` (ascending), not by a walk over every unit of the text.
@@ -163,18 +166,36 @@ export function foldsRotated(folded: FoldedText, original: string): Rotated | nu
     for (let k = firstAtOrAfter(origin, m.index, text.length); k < end; k++) {
       const c = text.charCodeAt(k);
       if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122))) continue;
-      if (units === null) {
-        units = new Uint16Array(text.length);
-        for (let j = 0; j < text.length; j++) units[j] = text.charCodeAt(j);
-      }
-      units[k] = rot13(text[k]).charCodeAt(0);
+      turned.push(k);
       const [a, b] = [Math.max(0, k - TURNED_REACH), Math.min(text.length, k + TURNED_REACH)];
       const last = windows[windows.length - 1];
       if (last && a <= last[1]) last[1] = b;
       else windows.push([a, b]);
     }
   }
-  return units === null ? null : { text: fromUnits(units), windows };
+  if (turned.length === 0) return null;
+  const slice = (start: number, end: number): string => {
+    [start, end] = [Math.max(0, Math.min(start, text.length)), Math.max(0, Math.min(end, text.length))];
+    let t = lowerBound(turned, start);
+    if (t === turned.length || turned[t] >= end) return text.slice(start, end);
+    const units = new Uint16Array(Math.max(0, end - start));
+    for (let j = start; j < end; j++) units[j - start] = text.charCodeAt(j);
+    for (; t < turned.length && turned[t] < end; t++) units[turned[t] - start] = rot13(text[turned[t]]).charCodeAt(0);
+    return fromUnits(units);
+  };
+  return { slice, windows };
+}
+
+/** The first index of ascending `xs` whose value is `x` or more. */
+function lowerBound(xs: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The first folded unit (below `length`) whose original offset is `offset` or later. */
@@ -236,6 +257,11 @@ function decodedFindings(bytes: Buffer, budget: DecodeBudget, nesting: number): 
   for (const run of spacedRunsNearPrefixes(text)) for (const { dataClass, kind } of speltFindings(run.text)) found.push({ dataClass, kind });
   if (nesting > 0) for (const run of encodedRuns(text, budget)) found.push(...decodedFindings(run.bytes, budget, nesting - 1));
   return found;
+}
+
+/** A stretch of a string with its folded letters turned (foldsRotated), or as it is where it has none. */
+function turnedSlice(text: string, rotated: Rotated | null, start: number, end: number): string {
+  return rotated === null ? text.slice(start, end) : rotated.slice(start, end);
 }
 
 /** Findings that only exist when neighbouring strings are read as one text. */
@@ -317,7 +343,7 @@ function edgeJoins(texts: readonly string[], rotated: ReadonlyArray<Rotated | nu
       if (tailHoldsPrefix[b] || headHoldsPrefix[c] || firstSpreadPrefix(left.slice(-JOIN_EDGE) + right.slice(0, JOIN_EDGE), 0) !== null) readings.push([left + right, SCRAMBLES]);
       // With folded letters turned (foldsRotated), where either string has one: same lengths, so the same spans.
       const [rb, rc] = [rotated[order[b]], rotated[order[c]]];
-      if (rb !== null || rc !== null) readings.push([(rb?.text ?? texts[order[b]]).slice(spacedTails[b]) + (rc?.text ?? texts[order[c]]).slice(0, spacedHeads[c]), ROTATED]);
+      if (rb !== null || rc !== null) readings.push([turnedSlice(texts[order[b]], rb, spacedTails[b], Infinity) + turnedSlice(texts[order[c]], rc, 0, spacedHeads[c]), ROTATED]);
       for (const [text, turns] of readings) {
         for (const run of spacedRunsNearPrefixes(text)) {
           if (run.start >= left.length || run.end <= left.length) continue;
@@ -345,8 +371,8 @@ function edgeJoins(texts: readonly string[], rotated: ReadonlyArray<Rotated | nu
       // Every reader a string has, on the joined edges (a ROT13'd key, escapes or references cut in two);
       // neighbours and strings one apart are read whole by the windows' detector pass already.
       // The edges of the texts with folded letters turned (foldsRotated), where either has one: same lengths.
-      const turned = rotated[order[b]] ?? rotated[order[c]] ? (rotated[order[b]]?.text ?? texts[order[b]]).slice(tails[b]) + (rotated[order[c]]?.text ?? texts[order[c]]).slice(0, heads[c]) : null;
-      for (const f of readString(text, budget, turned === null ? null : { text: turned, windows: [[0, turned.length]] }, c <= b + 2)) {
+      const turned = rotated[order[b]] ?? rotated[order[c]] ? turnedSlice(texts[order[b]], rotated[order[b]], tails[b], Infinity) + turnedSlice(texts[order[c]], rotated[order[c]], 0, heads[c]) : null;
+      for (const f of readString(text, budget, turned === null ? null : { slice: (a, z) => turned.slice(a, z), windows: [[0, turned.length]] }, c <= b + 2)) {
         if (f.dataClass.startsWith('secret.') && f.dataClass !== 'secret.fragment' && f.start < left.length && f.end > left.length) out.push({ dataClass: f.dataClass, kind: f.kind, spans: spans(f.start, f.end) });
       }
     }

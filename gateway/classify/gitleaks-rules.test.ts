@@ -6,7 +6,7 @@ import t from 'tap';
 import fc from 'fast-check';
 import data from './gitleaks/rules.json' with { type: 'json' };
 import samples from './fixtures/gitleaks-samples.json' with { type: 'json' };
-import { gitleaksMatches, leftOut, rules, version } from './gitleaks-rules.js';
+import { gitleaksMatches, leftOut, ruleMatches, rules, version } from './gitleaks-rules.js';
 import { KeywordAutomaton } from './keyword-automaton.js';
 import { scanBody } from './body.js';
 
@@ -74,4 +74,42 @@ t.test('property: the keyword pass finds exactly the keywords a lower-cased sear
     }),
     { numRuns: 500 },
   );
+});
+
+t.test('property: a keyword-anchored rule tried at its keywords only matches where a search of the whole text does', async (t) => {
+  const anchored = rules.filter((r) => r.atKeyword !== null);
+  t.ok(anchored.length > 150, `${anchored.length} of ${rules.length} rules anchored at a keyword`);
+  t.ok(rules.some((r) => r.id === 'generic-api-key' && r.atKeyword !== null), 'the generic rule, the costliest, among them');
+  t.equal(rules.find((r) => r.id === 'airtable-personnal-access-token')?.atKeyword, null, 'a rule whose match need not hold its keyword is not');
+  const fold = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+  const startsOf = (rule: (typeof rules)[number], text: string) => {
+    const lower = fold(text);
+    const out: number[] = [];
+    for (const k of rule.keywords) for (let at = lower.indexOf(k); at >= 0; at = lower.indexOf(k, at + 1)) out.push(at);
+    return out;
+  };
+  const shape = (ms: RegExpExecArray[]) => ms.map((m) => [m.index, m[0].length]);
+  let matched = 0;
+  fc.assert(
+    fc.property(
+      fc.constantFrom(...anchored),
+      fc.array(fc.oneof(fc.constant('KEY'), fc.constant(' = '), fc.constant('"'), fc.stringMatching(/^[A-Za-z0-9_.=:\-'" ]{0,12}$/)), { maxLength: 8 }),
+      fc.array(fc.nat(), { maxLength: 4 }),
+      (rule, noise, at) => {
+        // The rule's own sample and keywords (in any case) put among noise, glued or apart.
+        const parts = [...noise];
+        const sample = bySample[rule.id];
+        for (const [n, k] of at.entries()) {
+          const word = n % 2 === 0 && sample ? sample : rule.keywords[k % rule.keywords.length];
+          parts.splice(k % (parts.length + 1), 0, n % 3 === 2 ? word.toUpperCase() : word);
+        }
+        const text = parts.join('');
+        const want = shape(ruleMatches({ ...rule, atKeyword: null }, text));
+        matched += want.length;
+        t.same(shape(ruleMatches(rule, text, startsOf(rule, text))), want, rule.id);
+      },
+    ),
+    { numRuns: 4000 },
+  );
+  t.ok(matched > 300, `${matched} matches compared`);
 });

@@ -11,6 +11,7 @@ import { entropy } from './checks.js';
 import { KeywordAutomaton } from './keyword-automaton.js';
 import { re2ToJs } from './re2-to-js.js';
 import { presetRules } from './preset-rules.js';
+import { leadingLiterals } from './leading-literals.js';
 
 interface AllowlistData {
   regexes?: string[];
@@ -45,6 +46,11 @@ export interface GitleaksRule {
   kind: string;
   dataClass: string;
   pattern: RegExp;
+  /**
+   * The pattern, sticky, where every match starts with one of the rule's keywords (its leading literals
+   * say so): tried only where the keyword pass found one start, not at every character of the text.
+   */
+  atKeyword: RegExp | null;
   secretGroup: number;
   entropy: number;
   /** Lower case; the rule is tried only on a text holding one of them (none: always). */
@@ -98,14 +104,19 @@ export const rules: GitleaksRule[] = allRules
   .map((r) => {
     let source = r.regex!;
     while (LEADING_NAME.test(source)) source = source.replace(LEADING_NAME, '$1');
+    const js = re2ToJs(source);
+    const keywords = (r.keywords ?? []).map((k) => k.toLowerCase());
+    const starts = leadingLiterals(js);
+    const anchored = starts !== null && keywords.length > 0 && starts.every((p) => keywords.some((k) => p.startsWith(k)));
     return {
       id: r.id,
       kind: camel(r.id),
       dataClass: dataClassOf(r.id),
-      pattern: new RegExp(re2ToJs(source), 'gd'),
+      pattern: new RegExp(js, 'gd'),
+      atKeyword: anchored ? new RegExp(js, 'yd') : null,
       secretGroup: r.secretGroup ?? 0,
       entropy: r.entropy ?? 0,
-      keywords: (r.keywords ?? []).map((k) => k.toLowerCase()),
+      keywords,
       allowlists: (r.allowlists ?? []).map(compileAllowlist),
     };
   });
@@ -173,7 +184,19 @@ const PRESET = 'secretlint-preset';
 export function secretRuleMatches(text: string, only?: string): GitleaksMatch[] {
   const out: GitleaksMatch[] = [];
   const candidates = new Set<number>(alwaysRun);
-  for (const k of automaton.found(text)) candidates.add(keywordOwners[k]);
+  // Where each keyword-anchored rule's keywords start, ascending by their ends (sorted below).
+  const keywordStarts = new Map<number, number[]>();
+  const hits = automaton.foundAt(text);
+  for (let h = 0; h < hits.length; h += 2) {
+    const i = keywordOwners[hits[h]];
+    candidates.add(i);
+    if (i < rules.length && rules[i].atKeyword !== null) {
+      const start = hits[h + 1] - keywords[hits[h]].length;
+      const list = keywordStarts.get(i);
+      if (list === undefined) keywordStarts.set(i, [start]);
+      else list.push(start);
+    }
+  }
   for (const i of [...candidates].sort((a, b) => a - b)) {
     if (i >= rules.length) {
       if (only === undefined) presetMatches(presetRules[i - rules.length], text, out);
@@ -181,10 +204,7 @@ export function secretRuleMatches(text: string, only?: string): GitleaksMatch[] 
     }
     const rule = rules[i];
     if (only !== undefined && rule.id !== only) continue;
-    const re = rule.pattern;
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      if (m[0].length === 0) re.lastIndex++;
+    for (const m of ruleMatches(rule, text, keywordStarts.get(i))) {
       let g = rule.secretGroup;
       if (g === 0) for (let k = 1; k < m.length; k++) if (m[k]) { g = k; break; }
       const [start, end] = g > 0 && m.indices![g] ? m.indices![g]! : [m.index, m.index + m[0].length];
@@ -200,6 +220,34 @@ export function secretRuleMatches(text: string, only?: string): GitleaksMatch[] 
       if (allowed(globalAllowlist, secret, m[0], line) || allowed(localAllowlist, secret, m[0], line) || rule.allowlists.some((a) => allowed(a, secret, m[0], line))) continue;
       out.push({ ruleId: rule.id, kind: rule.kind, dataClass: rule.dataClass, start, end });
     }
+  }
+  return out;
+}
+
+/**
+ * A rule's matches in `text`, in order, as a global search finds them: for a keyword-anchored rule, tried
+ * at its keywords' starts only (`starts`, from the keyword pass), which are the only places one can begin.
+ */
+export function ruleMatches(rule: GitleaksRule, text: string, starts?: number[]): RegExpExecArray[] {
+  const out: RegExpExecArray[] = [];
+  if (rule.atKeyword !== null && starts !== undefined) {
+    const re = rule.atKeyword;
+    let from = 0;
+    for (const p of starts.sort((a, b) => a - b)) {
+      if (p < from) continue;
+      re.lastIndex = p;
+      const m = re.exec(text);
+      if (m === null) continue;
+      out.push(m);
+      from = p + Math.max(1, m[0].length);
+    }
+    return out;
+  }
+  const re = rule.pattern;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    if (m[0].length === 0) re.lastIndex++;
+    out.push(m);
   }
   return out;
 }

@@ -50,3 +50,28 @@ t.test('property: ASCII is unchanged; origin is monotone and ends at the origina
   );
   fc.assert(fc.property(fc.string({ unit: 'binary-ascii', maxLength: 60 }), (s) => secretForm(s).text === s), { numRuns: 2000 });
 });
+
+t.test('property: the fold of a text is the fold of each code point in turn, each unit mapped to its code point', async (t) => {
+  let mixed = 0;
+  fc.assert(
+    fc.property(fc.array(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 6 }), fc.string({ unit: 'binary-ascii', maxLength: 12 })), { maxLength: 8 }), (pieces) => {
+      const s = pieces.join('');
+      let text = '';
+      const origin: number[] = [];
+      let at = 0;
+      for (const cp of s) {
+        const one = secretForm(cp).text;
+        text += one;
+        for (let i = 0; i < one.length; i++) origin.push(at);
+        at += cp.length;
+      }
+      origin.push(s.length);
+      const f = secretForm(s);
+      if (f.origin === null) return f.text === s && text === s;
+      mixed++;
+      return f.text === text && JSON.stringify(Array.from(f.origin)) === JSON.stringify(origin);
+    }),
+    { numRuns: 2000 },
+  );
+  t.ok(mixed > 500, `${mixed} texts with non-ASCII compared`);
+});

@@ -61,7 +61,7 @@ t.test('the Azure storage connection string and a JWT with spaced header JSON ar
   }
 });
 
-t.test('property: the keyword pass finds exactly the keywords a lower-cased search finds', async (t) => {
+t.test('property: the keyword pass finds exactly the keywords (and where each ends) a lower-cased search finds', async (t) => {
   const keywords = [...new Set(rules.flatMap((r) => r.keywords))];
   const automaton = new KeywordAutomaton(keywords);
   const text = fc.array(fc.oneof(fc.constantFrom(...keywords), fc.constantFrom(...keywords).map((k) => k.toUpperCase()), fc.stringMatching(/^[ -~]{0,5}$/), fc.constantFrom('é', 'ß', '\u00a0')), { maxLength: 12 }).map((p) => p.join(''));
@@ -70,7 +70,15 @@ t.test('property: the keyword pass finds exactly the keywords a lower-cased sear
       const lower = s.replace(/[A-Z]/g, (c) => c.toLowerCase());
       const expected = keywords.map((k, i) => (lower.includes(k) ? i : -1)).filter((i) => i >= 0);
       const found = [...automaton.found(s)].sort((a, b) => a - b);
-      return JSON.stringify(found) === JSON.stringify(expected);
+      // And foundAt: every occurrence, as keyword and the offset past it (what the anchored rules start from).
+      const at: string[] = [];
+      keywords.forEach((k, i) => {
+        for (let p = lower.indexOf(k); p >= 0; p = lower.indexOf(k, p + 1)) at.push(`${i}@${p + k.length}`);
+      });
+      const hits = automaton.foundAt(s);
+      const got: string[] = [];
+      for (let h = 0; h < hits.length; h += 2) got.push(`${hits[h]}@${hits[h + 1]}`);
+      return JSON.stringify(found) === JSON.stringify(expected) && JSON.stringify(got.sort()) === JSON.stringify(at.sort());
     }),
     { numRuns: 500 },
   );

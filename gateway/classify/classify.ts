@@ -49,6 +49,7 @@ const DIGIT_WORDS = [...DIGIT_NAMES, 'oh'];
 // detector pass and its unscrambling share one read of it.
 const startWords = new KeywordAutomaton([...FIXED_STARTS, ...DIGIT_WORDS, ...SIGN_WORDS]);
 const wordLength = [...FIXED_STARTS, ...DIGIT_WORDS].map((w) => w.length);
+const LONGEST_WORD = Math.max(...[...FIXED_STARTS, ...DIGIT_WORDS, ...SIGN_WORDS].map((w) => w.length));
 const FIRST_SIGN = FIXED_STARTS.length + DIGIT_WORDS.length;
 
 export interface WordStarts {
@@ -328,7 +329,9 @@ export function findings(text: string, words?: WordStarts, before = text.length)
   // No detector matches fewer characters (the shortest is an e-mail address of six): a short string such as a
   // role or a field name costs nothing more.
   if (text.length < SHORTEST_MATCH) return out;
-  words ??= wordStarts(text);
+  // Where only starts before `before` count, so do only the words that start there: the text past them
+  // (by the longest word) is not read for words.
+  words ??= wordStarts(before + LONGEST_WORD < text.length ? text.slice(0, before + LONGEST_WORD) : text);
   const cursors = groups.map((g) => g.starts(text, words));
   const next = cursors.map((c) => c(0));
   let from = 0;

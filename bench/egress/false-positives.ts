@@ -1,23 +1,24 @@
 // False positives and cost of request classification on real text that carries no secrets: this
-// repository's own source (tests and fixtures left out: they plant secrets on purpose) and the prose
+// repository's own source (tests and fixtures left out: they plant secrets on purpose), a sample of its
+// installed packages' sources, and the prose
 // corpus the mock provider answers with (State of the Union addresses, gateway/mock-upstream/corpus/sotu.json),
 // and generated legal and technical prose (clause, docket and part numbers, versions, dates, git remotes,
 // IP addresses, ISBNs: bench/egress/legal-prose.ts). For each, the share of passages with a secret finding
 // and with a finding of each personal-data class (a team refusing that class would refuse the passage).
 // Usage: npx tsx bench/egress/false-positives.ts   — prints the figures for the README.
-import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { speeches } from '../../gateway/mock-upstream/corpus.js';
 import { scanBody } from '../../gateway/classify/body.js';
 import { packageRoot } from '../../gateway/core/package-root.js';
-import { sourceFiles } from './source-files.js';
+import { packageFiles, sourceFiles } from './source-files.js';
 import { legalProse } from './legal-prose.js';
 
 const SOURCE_DIRS = ['gateway', 'telemetry', 'bench', 'policies', 'training-runner', 'charts', 'docker', 'scripts'];
 const SOURCE_EXT = /\.(ts|py|rego|md|json|yaml|yml|sh|mjs|toml|txt)$/;
 // Tests, fixtures, the chart's CI values, the detectors' own tables and the vendored gitleaks rules (with
 // their generator of samples) spell out secrets on purpose.
-const PLANTED = /(\.test\.ts|_test\.rego|fixtures|classify\/(detectors|checks)\.ts|test_[^/]*\.py|gitleaks-samples\.ts)$|\/tests?\/|\/fixtures\/|classify\/gitleaks\/|^charts\/termsgate\/ci\//;
+const PLANTED = /(\.test\.ts|_test\.rego|fixtures|classify\/(detectors|checks)\.ts|test_[^/]*\.py|gitleaks-samples\.ts|\.bench\.ts)$|\/tests?\/|\/fixtures\/|classify\/gitleaks\/|^charts\/termsgate\/ci\//;
 const CHUNK = 1024;
 
 
@@ -68,6 +69,17 @@ async function measure(name: string, passages: string[]) {
 
 const files = sourceFiles(packageRoot, SOURCE_EXT, PLANTED).filter((f) => SOURCE_DIRS.some((d) => relative(packageRoot, f).startsWith(d + '/')));
 await measure(`source tree (${files.length} files)`, files.flatMap((f) => chunks(readFileSync(f, 'utf8'))));
+// Installed packages' sources (issue 23 names them beside the project's own): a sample of about 1,500
+// files of the Node dependencies and, where `make setup` made it, of the training runner's Python ones.
+// Their documentation's example credentials (a database URL with user and password in pydantic's docs)
+// count as false positives too.
+const nodeFiles = packageFiles(join(packageRoot, 'node_modules'), /\.(js|mjs|cjs|ts|md)$/, 1500);
+await measure(`installed Node packages (node_modules, ${nodeFiles.length} files sampled)`, nodeFiles.flatMap((f) => chunks(readFileSync(f, 'utf8'))));
+const venv = join(packageRoot, 'training-runner', '.venv', 'lib');
+if (existsSync(venv)) {
+  const pyFiles = readdirSync(venv).flatMap((py) => packageFiles(join(venv, py, 'site-packages'), /\.(py|md|txt)$/, 1500));
+  await measure(`installed Python packages (training-runner/.venv, ${pyFiles.length} files sampled)`, pyFiles.flatMap((f) => chunks(readFileSync(f, 'utf8'))));
+}
 const prose = speeches().map((s) => s.text).join('\n');
 await measure('prose (State of the Union, 1989–2000 and 2009)', chunks(prose));
 // Enough passages that one in a thousand is three of them.

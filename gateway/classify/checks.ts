@@ -60,3 +60,48 @@ export function digitsOf(s: string): string {
 export function looksLikeSecretValue(s: string): boolean {
   return s.length >= 12 && /[A-Za-z]/.test(s) && /\d/.test(s) && entropy(s) >= 3.3;
 }
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+/** Letters and digits per word of a name (`Socks5Auth`: Socks, 5, Auth): 3 or more for names, about 1.7 for random text. */
+function lettersPerWord(name: string): number {
+  const words = name.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+/g)?.length ?? 0;
+  return words === 0 ? 0 : name.replace(/[^A-Za-z0-9]/g, '').length / words;
+}
+
+/**
+ * A value assigned in code that names code instead of holding a credential (installed packages' sources:
+ * `self.embed_tokens = TextScaledWordEmbedding(`, `exports.ClientAuthentication = exports.OAuth2Client`,
+ * `authType = constants_1.Socks5Auth.NoAuth`): unquoted, and a call or an index of a name, or a path of
+ * two or more names each made of words. A quoted value is always read (`password = "Summer2024Pass"` is a
+ * password), as is a path with a random part (`s.Ab3dE5…`, a JWT's `eyJ…`), which few credentials have.
+ */
+export function codeReference(value: string, text: string, at: number): boolean {
+  const before = text[at - 1];
+  if (before === '"' || before === "'" || before === '`') return false;
+  const names = value.split('.');
+  if (!names.every((n) => IDENTIFIER.test(n))) return false;
+  const after = text[at + value.length];
+  if (after === '(' || after === '[') return true;
+  // A name in an import (`from transformers import AutoTokenizer, Qwen3ForCausalLM`: `Tokenizer,` read as
+  // an assignment by the generic rule).
+  if (IMPORT_LINE.test(text.slice(text.lastIndexOf('\n', at - 1) + 1, at))) return true;
+  return names.length >= 2 && names.every((n) => n.length >= 2 && lettersPerWord(n) >= 3);
+}
+const IMPORT_LINE = /^\s*(?:>>>\s*|\.\.\.\s*)?(?:from\s+[\w.]+\s+import\s|import\s+(?:[\w.]+\s*,|\{))/;
+
+/**
+ * A run of 40 base64 characters that is not an AWS secret key: part of a URL's path
+ * (`https://docs.google.com/document/d/1aGW…`), or a name made of words (`Speech2TextSinusoidalPositionalEmbedding`:
+ * 6.7 letters a word; random base64 of 40 has 4.5 or more in none of a million draws, 3 in 0.15 %).
+ */
+export function notAnAwsKey(run: string, text: string, at: number): boolean {
+  if (run.includes('/') && URL_BEFORE.test(text.slice(Math.max(0, at - 256), at))) return true;
+  return lettersPerWord(run) >= 4.5;
+}
+const URL_BEFORE = /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s"'<>/]*$/;
+
+const FILE_EXTENSION = /^\.(?:[cm]?[jt]sx?|json|py|md|html?|css|ya?ml|txt|go|rs|java|rb|php|map)\b/;
+/** Whether a file extension follows `at` (`./IoK8sApiAppsV1ControllerRevision.js`: a path, not a key). */
+export function beforeFileExtension(text: string, at: number): boolean {
+  return text[at] === '.' && FILE_EXTENSION.test(text.slice(at, at + 6));
+}

@@ -2,7 +2,7 @@
 // the generic ones they overlap. What findings() (classify.ts) returns is defined by the single alternation
 // of all of them (`combined`): it tries the patterns only at candidate starts, with the same result.
 import { NATIONAL_ID_PATTERN, whichNationalId } from './national-ids.js';
-import { digitsOf, entropy, looksLikeSecretValue, looksLikeToken, passesLuhn, passesVerhoeff } from './checks.js';
+import { beforeFileExtension, codeReference, digitsOf, notAnAwsKey, entropy, looksLikeSecretValue, looksLikeToken, passesLuhn, passesVerhoeff } from './checks.js';
 
 /** A case-insensitive spelling of a word, for one detector in the case-sensitive combined pattern. */
 function ci(word: string): string {
@@ -87,8 +87,8 @@ export const detectors: Detector[] = [
     // digit: then it takes many capitals and small letters (random base64 has about nineteen of each;
     // TitleCase and camelCase names, whose entropy can be as high, have a capital a word).
     pattern: String.raw`(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])`,
-    accept: (m) =>
-      /[A-Z]/.test(m) && /[a-z]/.test(m) && entropy(m) >= (/[0-9]/.test(m) ? 4.2 : 4.3) && (/[0-9]/.test(m) || atLeastOfEachCase(m, /[+/]/.test(m) ? 8 : 12)),
+    accept: (m, text, at) =>
+      /[A-Z]/.test(m) && /[a-z]/.test(m) && entropy(m) >= (/[0-9]/.test(m) ? 4.2 : 4.3) && (/[0-9]/.test(m) || atLeastOfEachCase(m, /[+/]/.test(m) ? 8 : 12)) && !beforeFileExtension(text, at + m.length) && !notAnAwsKey(m, text, at),
   },
   {
     name: 'secretValue',
@@ -98,7 +98,7 @@ export const detectors: Detector[] = [
     // The lookahead for a value character comes first, so the lookbehind (whose \s* reads back through any
     // white space) runs only where a value can start, not at every position of a long run of spaces.
     pattern: String.raw`(?=[A-Za-z0-9/+_.~=!@#$%^&*-])(?<=(?:${ci('secret')}|${ci('token')}|${ci('passw')}(?:${ci('or')})?${ci('d')}|${ci('pwd')}|${ci('api')}[_-]?${ci('key')}|${ci('access')}[_-]?${ci('key')}|${ci('credential')}s?|${ci('auth')})[A-Za-z0-9_.-]{0,24}["']?\s*(?:[:=]|=>)\s*["']?)[A-Za-z0-9/+_.~=!@#$%^&*-]{12,}`,
-    accept: looksLikeSecretValue,
+    accept: (m, text, at) => looksLikeSecretValue(m) && !codeReference(m, text, at),
   },
   {
     name: 'bearer',

@@ -7,7 +7,7 @@
 // Rules that apply only to a file path (a `.tf`, `nuget.config`, `.p12` file) are left out: a request has
 // no file path.
 import data from './gitleaks/rules.json' with { type: 'json' };
-import { entropy } from './checks.js';
+import { codeReference, entropy } from './checks.js';
 import { KeywordAutomaton } from './keyword-automaton.js';
 import { re2ToJs } from './re2-to-js.js';
 import { presetRules } from './preset-rules.js';
@@ -215,6 +215,8 @@ export function secretRuleMatches(text: string, only?: string): GitleaksMatch[] 
         // gitleaks' own extra condition for its generic rules: a secret without a digit is a word.
         if (rule.id.startsWith('generic') && !/[0-9]/.test(secret)) continue;
       }
+      // Ours: the generic rule's "secret" that names code in an installed package's source.
+      if (rule.id.startsWith('generic') && codeReference(secret, text, start)) continue;
       if (labelledDigest(text, start, secret)) continue;
       const line = lineAround(text, m.index, m.index + m[0].length);
       if (allowed(globalAllowlist, secret, m[0], line) || allowed(localAllowlist, secret, m[0], line) || rule.allowlists.some((a) => allowed(a, secret, m[0], line))) continue;

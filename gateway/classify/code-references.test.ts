@@ -1,0 +1,66 @@
+// Installed packages' sources name code where the detectors look for credentials: a value assigned to a
+// credential-like name that is itself a call, an index, a path of names or an import, and a long name or
+// a URL path read as a 40-character AWS secret key. None of those is a finding; a credential in the same
+// places still is.
+import t from 'tap';
+import fc from 'fast-check';
+import { scanBody } from './body.js';
+import { codeReference, notAnAwsKey } from './checks.js';
+
+const limits = { decodedBytes: 1 << 20 };
+const secretsIn = (text: string) => scanBody({ messages: [{ role: 'user', content: text }] }, limits).findings.filter((f) => f.dataClass.startsWith('secret.'));
+
+t.test('code found in installed packages is not a credential', async (t) => {
+  for (const text of [
+    '    self.embed_tokens = Gemma4UnifiedTextScaledWordEmbedding(\n            config.vocab_size)',
+    '        image_tokens = self.vocabulary_mapping.convert_bpe2img(sequences)\n',
+    'img_tokens = self.img2bpe_mapping_tensor[img_batch.to("cpu")]',
+    'exports.ClientAuthentication = exports.OAuth2Client = exports.CodeChallengeMethod = void 0;',
+    'const InputTokensAPI = tslib_1.__importStar(require("./input-tokens"));',
+    'this.socks5ChosenAuthType = constants_1.Socks5Auth.NoAuth;\n',
+    '   authenticationFactor: AuthenticationFactorV2.MULTI_FACTOR,\n',
+    '        >>> from transformers import AutoTokenizer, Qwen3ForCausalLM\n\n        >>> model = 1',
+    'import {validate as validate6}from"./IoK8sApiAppsV1beta1StatefulSetCondition.js";function v(){}',
+    'from ...modeling_speech_to_text import Speech2TextSinusoidalPositionalEmbedding\n\n\nlogger = 1',
+    '    See https://docs.google.com/document/d/1aGWtgxV3HppuxQAdddyPrs74_aEntpkYt9MalnC for the design.\n',
+  ]) {
+    t.same(secretsIn(text), [], text);
+  }
+});
+
+t.test('a credential in the same places is still found', async (t) => {
+  for (const text of [
+    'password = "Summer2024PasswordX"',
+    'api_key = Ab3dE5fG7hJ9kL1mN3pQ5rS7\n',
+    'token: s.Ab3dE5fG7hJ9kL1mN3pQ5rS7\n',
+    'auth = eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U\n',
+    'aws secret wJalrXUtnFEMI/K7MDENG/bPxRfiCYzq8Rt3mNvB here',
+    'see wJalrXUtnFEMI/K7MDENG/bPxRfiCYzq8Rt3mNvB for the key',
+  ]) {
+    t.ok(secretsIn(text).length > 0, text);
+  }
+});
+
+t.test('property: a random value assigned to a credential-like name is never taken for code, quoted or not, whatever follows', async () => {
+  const value = fc.stringMatching(/^[A-Za-z0-9]{12,40}$/);
+  fc.assert(
+    fc.property(value, fc.constantFrom('api_key = ', 'password: ', 'token=', 'secret => ', 'auth_token = '), fc.constantFrom('', '"', "'"), fc.constantFrom('\n', ';', ' ', ',', ')', ''), (v, name, quote, end) => {
+      return !codeReference(v, `${name}${quote}${v}${quote}${end}`, name.length + quote.length);
+    }),
+    { numRuns: 5000 },
+  );
+});
+
+t.test('property: random base64 of 40 standing alone is never taken for a name or a URL path', async () => {
+  fc.assert(
+    fc.property(fc.stringMatching(/^[A-Za-z0-9+/]{40}$/), (run) => !notAnAwsKey(run, ` ${run} `, 1)),
+    { numRuns: 20000 },
+  );
+});
+
+t.test('a quoted value, or a path with a random part, is never taken for code', async (t) => {
+  t.notOk(codeReference('Summer2024Password', 'password = "Summer2024Password"', 12), 'quoted');
+  t.notOk(codeReference('s.Ab3dE5fG7hJ9kL1mN3pQ5rS7', 'token = s.Ab3dE5fG7hJ9kL1mN3pQ5rS7\n', 8), 'a Vault token');
+  t.ok(codeReference('constants_1.Socks5Auth.NoAuth', 'authType = constants_1.Socks5Auth.NoAuth;', 11), 'a path of names');
+  t.ok(codeReference('Qwen3ForCausalLM', 'from transformers import AutoTokenizer, Qwen3ForCausalLM\n', 40), 'an import');
+});

@@ -63,7 +63,7 @@ export function looksLikeSecretValue(s: string): boolean {
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 /** Letters and digits per word of a name (`Socks5Auth`: Socks, 5, Auth): 3 or more for names, about 1.7 for random text. */
-function lettersPerWord(name: string): number {
+export function lettersPerWord(name: string): number {
   const words = name.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+/g)?.length ?? 0;
   return words === 0 ? 0 : name.replace(/[^A-Za-z0-9]/g, '').length / words;
 }
@@ -72,20 +72,21 @@ function lettersPerWord(name: string): number {
  * A value assigned in code that names code instead of holding a credential (installed packages' sources:
  * `self.embed_tokens = TextScaledWordEmbedding(`, `exports.ClientAuthentication = exports.OAuth2Client`,
  * `authType = constants_1.Socks5Auth.NoAuth`): unquoted, and a call or an index of a name, or a path of
- * two or more names each made of words. A quoted value is always read (`password = "Summer2024Pass"` is a
- * password), as is a path with a random part (`s.Ab3dE5…`, a JWT's `eyJ…`), which few credentials have.
+ * two or more names, each name made of words. A quoted value is always read (`password = "Summer2024Pass"`
+ * is a password), as is a random part anywhere (`s.Ab3dE5…`, a JWT's `eyJ…`, `Ab3dE5fG7hJ9(`).
  */
 export function codeReference(value: string, text: string, at: number): boolean {
   const before = text[at - 1];
   if (before === '"' || before === "'" || before === '`') return false;
+  // Every name made of words, whatever the case: a random value glued to `(` or put on an import line by
+  // someone who wants it through is still read.
   const names = value.split('.');
-  if (!names.every((n) => IDENTIFIER.test(n))) return false;
+  if (!names.every((n) => IDENTIFIER.test(n) && n.length >= 2 && lettersPerWord(n) >= 3)) return false;
+  if (names.length >= 2) return true;
   const after = text[at + value.length];
-  if (after === '(' || after === '[') return true;
-  // A name in an import (`from transformers import AutoTokenizer, Qwen3ForCausalLM`: `Tokenizer,` read as
-  // an assignment by the generic rule).
-  if (IMPORT_LINE.test(text.slice(text.lastIndexOf('\n', at - 1) + 1, at))) return true;
-  return names.length >= 2 && names.every((n) => n.length >= 2 && lettersPerWord(n) >= 3);
+  // A call or an index of a name, or a name in an import (`from transformers import AutoTokenizer,
+  // Qwen3ForCausalLM`: `Tokenizer,` read as an assignment by the generic rule).
+  return after === '(' || after === '[' || IMPORT_LINE.test(text.slice(text.lastIndexOf('\n', at - 1) + 1, at));
 }
 const IMPORT_LINE = /^\s*(?:>>>\s*|\.\.\.\s*)?(?:from\s+[\w.]+\s+import\s|import\s+(?:[\w.]+\s*,|\{))/;
 

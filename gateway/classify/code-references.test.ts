@@ -5,7 +5,7 @@
 import t from 'tap';
 import fc from 'fast-check';
 import { scanBody } from './body.js';
-import { codeReference, notAnAwsKey } from './checks.js';
+import { codeReference, lettersPerWord, notAnAwsKey } from './checks.js';
 
 const limits = { decodedBytes: 1 << 20 };
 const secretsIn = (text: string) => scanBody({ messages: [{ role: 'user', content: text }] }, limits).findings.filter((f) => f.dataClass.startsWith('secret.'));
@@ -29,20 +29,32 @@ const cases: Array<[string, 'code' | 'credential']> = [
   ['auth = eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U\n', 'credential'],
   ['aws secret wJalrXUtnFEMI/K7MDENG/bPxRfiCYzq8Rt3mNvB here', 'credential'],
   ['see wJalrXUtnFEMI/K7MDENG/bPxRfiCYzq8Rt3mNvB for the key', 'credential'],
+  // What an insider tries next: a random value dressed as a call, an index, a path or an import.
+  ['password = Xk3dE5fG7hJ9kL1mN3pQ5(', 'credential'],
+  ['api_token = self.Xk3dE5fG7hJ9kL1mN3pQ5[0]', 'credential'],
+  ['from x import a, token = Xk3dE5fG7hJ9kL1mN3pQ5rS7\n', 'credential'],
 ];
 
 t.test('code found in installed packages is not a credential; a credential in the same places is', async (t) => {
   for (const [text, what] of cases) t.equal(secretsIn(text).length > 0, what === 'credential', `${what}: ${text}`);
 });
 
-t.test('property: a random value assigned to a credential-like name is never taken for code, quoted or not, whatever follows', async () => {
-  const value = fc.stringMatching(/^[A-Za-z0-9]{12,40}$/);
+t.test('property: a random value assigned to a credential-like name is never taken for code, quoted or not, whatever follows', async (t) => {
+  // Random as a key is (fewer than 3 letters a word: nearly every random value; a rare one made of words by
+  // chance is the price, shown by the count below), also glued to `(` or `[` and on an import line.
+  const value = fc.stringMatching(/^[A-Za-z0-9]{12,40}(?:\.[A-Za-z0-9]{4,20})?$/);
+  let wordy = 0;
   fc.assert(
-    fc.property(value, fc.constantFrom('api_key = ', 'password: ', 'token=', 'secret => ', 'auth_token = '), fc.constantFrom('', '"', "'"), fc.constantFrom('\n', ';', ' ', ',', ')', ''), (v, name, quote, end) => {
+    fc.property(value, fc.constantFrom('api_key = ', 'password: ', 'token=', 'secret => ', 'from x import a, token = '), fc.constantFrom('', '"', "'"), fc.constantFrom('\n', ';', ' ', ',', ')', '', '(', '['), (v, name, quote, end) => {
+      if (v.split('.').every((n) => lettersPerWord(n) >= 3)) {
+        wordy++;
+        return true;
+      }
       return !codeReference(v, `${name}${quote}${v}${quote}${end}`, name.length + quote.length);
     }),
     { numRuns: 5000 },
   );
+  t.ok(wordy < 250, `${wordy} of 5,000 random values made of words by chance`);
 });
 
 t.test('property: random base64 of 40 standing alone is never taken for a name or a URL path', async () => {

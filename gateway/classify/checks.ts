@@ -91,18 +91,16 @@ export function codeReference(value: string, text: string, at: number): boolean 
 const IMPORT_LINE = /^\s*(?:>>>\s*|\.\.\.\s*)?(?:from\s+[\w.]+\s+import\s|import\s+(?:[\w.]+\s*,|\{))/;
 
 /**
- * A run of 40 base64 characters that is not an AWS secret key: part of a URL's path
- * (`https://docs.google.com/document/d/1aGW…`), or a name made of words (`Speech2TextSinusoidalPositionalEmbedding`:
- * 6.7 letters a word; random base64 of 40 has 4.5 or more in none of a million draws, 3 in 0.15 %).
+ * A run of 40 base64 characters at `at` that is not an AWS secret key: a file name before its extension
+ * (`./IoK8sApiAppsV1ControllerRevision.js`), part of a URL's path (`https://docs.google.com/document/d/1aGW…`),
+ * or a name made of words (`Speech2TextSinusoidalPositionalEmbedding`: 6.7 letters a word; random base64 of
+ * 40 has 4.5 or more in none of a million draws, 3 in 0.15 %).
  */
 export function notAnAwsKey(run: string, text: string, at: number): boolean {
+  const end = at + run.length;
+  if (text[end] === '.' && FILE_EXTENSION.test(text.slice(end, end + 6))) return true;
   if (run.includes('/') && URL_BEFORE.test(text.slice(Math.max(0, at - 256), at))) return true;
   return lettersPerWord(run) >= 4.5;
 }
-const URL_BEFORE = /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s"'<>/]*$/;
-
 const FILE_EXTENSION = /^\.(?:[cm]?[jt]sx?|json|py|md|html?|css|ya?ml|txt|go|rs|java|rb|php|map)\b/;
-/** Whether a file extension follows `at` (`./IoK8sApiAppsV1ControllerRevision.js`: a path, not a key). */
-export function beforeFileExtension(text: string, at: number): boolean {
-  return text[at] === '.' && FILE_EXTENSION.test(text.slice(at, at + 6));
-}
+const URL_BEFORE = /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s"'<>/]*$/;

@@ -2,7 +2,7 @@
 // the generic ones they overlap. What findings() (classify.ts) returns is defined by the single alternation
 // of all of them (`combined`): it tries the patterns only at candidate starts, with the same result.
 import { NATIONAL_ID_PATTERN, whichNationalId } from './national-ids.js';
-import { beforeFileExtension, codeReference, digitsOf, notAnAwsKey, entropy, looksLikeSecretValue, looksLikeToken, passesLuhn, passesVerhoeff } from './checks.js';
+import { codeReference, digitsOf, notAnAwsKey, entropy, looksLikeSecretValue, looksLikeToken, passesLuhn, passesVerhoeff } from './checks.js';
 
 /** A case-insensitive spelling of a word, for one detector in the case-sensitive combined pattern. */
 function ci(word: string): string {
@@ -88,7 +88,7 @@ export const detectors: Detector[] = [
     // TitleCase and camelCase names, whose entropy can be as high, have a capital a word).
     pattern: String.raw`(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])`,
     accept: (m, text, at) =>
-      /[A-Z]/.test(m) && /[a-z]/.test(m) && entropy(m) >= (/[0-9]/.test(m) ? 4.2 : 4.3) && (/[0-9]/.test(m) || atLeastOfEachCase(m, /[+/]/.test(m) ? 8 : 12)) && !beforeFileExtension(text, at + m.length) && !notAnAwsKey(m, text, at),
+      /[A-Z]/.test(m) && /[a-z]/.test(m) && entropy(m) >= (/[0-9]/.test(m) ? 4.2 : 4.3) && (/[0-9]/.test(m) || atLeastOfEachCase(m, /[+/]/.test(m) ? 8 : 12)) && !notAnAwsKey(m, text, at),
   },
   {
     name: 'secretValue',

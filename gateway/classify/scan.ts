@@ -330,7 +330,7 @@ function edgeJoins(texts: readonly string[], rotated: ReadonlyArray<Rotated | nu
     while (e < t.length && e < EDGE_SPELT && inSpacedRun(t, e)) e++;
     return e;
   });
-  const tailHoldsPrefix = order.map((p, b) => firstSpreadPrefix(texts[p].slice(spacedTails[b]), 0) !== null);
+  const tailHoldsPrefix = order.map((p, b) => firstSpreadPrefix(texts[p], spacedTails[b]) !== null);
   // A reversed key carries its prefix at its end, in the later string.
   const headHoldsPrefix = order.map((p, c) => firstSpreadPrefix(texts[p].slice(0, spacedHeads[c]), 0) !== null);
   for (let b = 0; b < order.length; b++) {

@@ -200,36 +200,36 @@ const SPREAD_STICKY = new RegExp(spreadAlternatives(spreadTrie), 'y');
 // the alternation is tried: tried by the expression engine at every character (as a global search), it
 // cost 6 µs per KB of prose and 13 of code, read on every string and every reading of one, a fifth of the
 // whole classification; most characters fail the check in one table lookup.
-const charTable = (is: RegExp) => {
-  const table = new Uint8Array(65536);
-  for (let c = 0; c < 65536; c++) if (is.test(String.fromCharCode(c))) table[c] = 1;
-  return table;
-};
-const SEPARATOR = charTable(/[\s._|,:;·•*-]/);
-const LEAD_SEPARATOR = charTable(/[\s.|,:;·•*]/);
+const SEPARATOR = new Uint8Array(65536);
+for (let c = 0; c < 65536; c++) if (/[\s._|,:;·•*-]/.test(String.fromCharCode(c))) SEPARATOR[c] = 1;
+// A lead's own separators: the same but `_` and `-`.
+const LEAD_SEPARATOR = SEPARATOR.slice();
+LEAD_SEPARATOR[0x5f] = LEAD_SEPARATOR[0x2d] = 0;
 // A prefix's first two characters and its third, by code: what may come next after its first (SECOND, with
 // the separators that may stand between, SKIP) and after its first two (THIRD, past SEPARATOR). ASCII:
 // every prefix is. For a `_` or `-` lead, its word's first character is the second (past LEAD_SEPARATOR).
 const SECOND: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(128).fill(undefined);
 const SKIP: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(128).fill(undefined);
 const THIRD = new Map<number, Uint8Array>();
-// PAIRS[a * 128 + b], a first character followed at once by b: 1 where b may be its second, 2 where b is a
-// separator that may stand before it, 0 where no prefix starts there (most places: one lookup).
-const PAIRS = new Uint8Array(128 * 128);
 function addStarts(words: readonly string[], skip: Uint8Array): void {
   for (const w of words) {
     const [a, b, c] = [w.charCodeAt(0), w.charCodeAt(1), w.charCodeAt(2)];
     if ((SKIP[a] ??= skip) !== skip) throw new Error(`spread-out prefixes: "${w[0]}" starts both a prefix and a lead`);
     (SECOND[a] ??= new Uint8Array(128))[b] = 1;
-    PAIRS[a * 128 + b] = 1;
-    for (let d = 0; d < 128; d++) if (skip[d] === 1 && PAIRS[a * 128 + d] === 0) PAIRS[a * 128 + d] = 2;
-    if (THIRD.has(a * 128 + b)) THIRD.get(a * 128 + b)![c] = 1;
-    else THIRD.set(a * 128 + b, new Uint8Array(128)).get(a * 128 + b)![c] = 1;
+    if (!THIRD.has(a * 128 + b)) THIRD.set(a * 128 + b, new Uint8Array(128));
+    THIRD.get(a * 128 + b)![c] = 1;
   }
 }
 addStarts([...PREFIXES, ...LETTER_LED], SEPARATOR);
 addStarts(led('_', 2).map((w) => `_${w}`), LEAD_SEPARATOR);
 addStarts(led('-', 3).map((w) => `-${w}`), LEAD_SEPARATOR);
+// PAIRS[a * 128 + b], a first character followed at once by b (SECOND and SKIP in one table): 1 where b
+// may be its second, 2 where b is a separator that may stand before it, 0 where no prefix starts there
+// (most places: one lookup).
+const PAIRS = new Uint8Array(128 * 128);
+for (let a = 0; a < 128; a++) {
+  for (let b = 0; SECOND[a] !== undefined && b < 128; b++) PAIRS[a * 128 + b] = SECOND[a]![b] === 1 ? 1 : SKIP[a]![b] === 1 ? 2 : 0;
+}
 
 const UNDECIDED = -2;
 /**

@@ -91,7 +91,7 @@ export function unscrambled(text: string, signHits?: number[], kinds?: readonly 
     const [sign, kind] = SIGNS[k];
     if (kinds && !kinds.includes(kind)) continue;
     if (!ANY_CASE.has(sign) && !text.startsWith(sign, end - sign.length)) continue;
-    const from = toSpace(text, Math.max(0, end - SIGNS[k][0].length - REACH), -1);
+    const from = toSpace(text, Math.max(0, end - sign.length - REACH), -1);
     const to = toSpace(text, Math.min(n, end + REACH), 1);
     const list = stretches.get(kind) ?? [];
     const last = list[list.length - 1];

@@ -42,7 +42,8 @@ function follow(from: Branch[], item: Item, limit: number): Branch[] | null {
   return out.length > limit ? null : out;
 }
 
-const OPTIONAL: Item = { kind: 'group', alternatives: [[]] };
+// An assertion such as `\b`: a group whose one alternative is empty (it reads no character).
+const ZERO_WIDTH: Item = { kind: 'group', alternatives: [[]] };
 
 /** The alternatives from `at` up to the `)` closing their group (or the end), and where that is. */
 function parseAlternatives(source: string, at: number): [Item[][], number] {
@@ -87,7 +88,7 @@ function parseItem(source: string, i: number): [Item, number] {
   }
   if (c === '\\') {
     const e = source[i + 1];
-    if (e === 'b' || e === 'B') return [OPTIONAL, i + 2];
+    if (e === 'b' || e === 'B') return [ZERO_WIDTH, i + 2];
     if (/[.\-/_~:=@#%&,;'"]/.test(e)) return [{ kind: 'chars', chars: [e] }, i + 2];
     return [{ kind: 'end' }, i + 2];
   }

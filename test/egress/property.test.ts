@@ -32,6 +32,9 @@ const disguises: Record<string, (s: string) => string> = {
   'data: URI': (s) => `data:text/plain;base64,${Buffer.from(s).toString('base64')}`,
   'glued word characters': (s) => `x_${s}_y`,
   'lower-case armour': (s) => s.replace(/-----[A-Z ]+-----/g, (l) => l.toLowerCase()),
+  // Dressed as code, which the detectors now leave alone when every name in it is made of words (checks.ts
+  // codeReference): on an import line, glued to a call and an index.
+  'dressed as code': (s) => `from os import path, ${s}(0)[1]`,
 };
 
 type Json = Record<string, unknown>;

@@ -322,7 +322,8 @@ export const groups: Group[] = [
   if (covered.length !== detectors.length || covered.some((d, i) => d !== i)) throw new Error('every detector must be in exactly one group');
 }
 
-const SHORTEST_MATCH = 6;
+/** No detector matches fewer characters (the shortest is an e-mail address of six). */
+export const SHORTEST_MATCH = 6;
 // How far past a candidate start the bounded cursors read to find it: a run of exactly 40 and the character
 // after it (runsOf40), 12 value characters (afterAssignment), two digit words and their separators.
 const SEARCH_AHEAD = 64;
@@ -334,8 +335,7 @@ const SEARCH_AHEAD = 64;
  */
 export function findings(text: string, words?: WordStarts, before = text.length): Finding[] {
   const out: Finding[] = [];
-  // No detector matches fewer characters (the shortest is an e-mail address of six): a short string such as a
-  // role or a field name costs nothing more.
+  // A short string such as a role or a field name costs nothing more.
   if (text.length < SHORTEST_MATCH) return out;
   // Where only starts before `before` count, so do only the words that start there: the text past them
   // (by the longest word) is not read for words.

@@ -3,7 +3,7 @@
 // runs decode to, and across the boundary between neighbouring strings (a key split over two messages
 // or two content parts). Pure.
 import { NON_ASCII_RUN, secretForm, type FoldedText } from '../text/normalise.js';
-import { findings, wordStarts, type Finding } from './classify.js';
+import { findings, SHORTEST_MATCH, wordStarts, type Finding } from './classify.js';
 import { asText, DecodeBudget, encodedRuns } from '../text/encoded-runs.js';
 import { isPrivateKeyDer } from './private-key-der.js';
 import { constants, inflateRawSync, inflateSync } from 'node:zlib';
@@ -94,6 +94,9 @@ const ENUM_WORD = /^[a-z][a-z_]{0,23}$/;
  */
 function readString(text: string, budget: DecodeBudget, rotated: Rotated | null = null, skipDetectors = false): Finding[] {
   const out: Finding[] = [];
+  // No reading of a string is longer than the string (decoding shrinks it, the turns keep its length): a
+  // role, a model's name or a field's costs nothing.
+  if (text.length < SHORTEST_MATCH) return out;
   // One keyword pass serves the detector table and the ROT13/reversal signs.
   const words = wordStarts(text);
   if (!skipDetectors) out.push(...findings(text, words));

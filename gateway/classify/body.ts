@@ -1,6 +1,7 @@
 // Classification of the exact body that would be forwarded: every string in it, keys included, with
 // the path of each finding. Pure and synchronous.
 import type { BodyClassification } from '../core/contracts.js';
+import { keywordPass } from './keyword-pass.js';
 import { ruleSetFindings } from './rule-set.js';
 import { foldPieces, scanPieces, type BodyFinding, type ScanLimits } from './scan.js';
 import { bodyPieces, type Piece } from './walk.js';
@@ -37,9 +38,11 @@ function tokenIdPaths(body: unknown): string[] {
 export function scanBody(body: unknown, limits: ScanLimits): BodyScan {
   const pieces = bodyPieces(body);
   const folded = foldPieces(pieces);
-  const findings = scanPieces(pieces, folded, limits);
+  const passes = folded.map((f) => keywordPass(f.text));
+  // One keyword pass a string, for the detector table and the rule sets.
+  const findings = scanPieces(pieces, folded, passes.map((p) => p.words), limits);
   const spans = findings.filter((f) => f.dataClass.startsWith('secret.')).flatMap((f) => f.spans);
-  for (const f of ruleSetFindings(folded)) {
+  for (const f of ruleSetFindings(folded, passes)) {
     const s = f.spans[0];
     if (!spans.some((w) => w.piece === s.piece && w.start < s.end && s.start < w.end)) findings.push(f);
   }

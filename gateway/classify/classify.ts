@@ -52,7 +52,9 @@ const FIXED_STARTS = [
 const DIGIT_WORDS = [...DIGIT_NAMES, 'oh'];
 // The same pass finds the signs of ROT13'd or reversed prefixes (text-decoders.ts), so that a string's
 // detector pass and its unscrambling share one read of it.
-const startWords = new KeywordAutomaton([...FIXED_STARTS, ...DIGIT_WORDS, ...SIGN_WORDS]);
+/** Every word the detector table's starts are found from, in the order WordStarts' hits number them. */
+export const START_WORDS: readonly string[] = [...FIXED_STARTS, ...DIGIT_WORDS, ...SIGN_WORDS];
+const startWords = new KeywordAutomaton(START_WORDS);
 const wordLength = [...FIXED_STARTS, ...DIGIT_WORDS].map((w) => w.length);
 const LONGEST_WORD = Math.max(...[...FIXED_STARTS, ...DIGIT_WORDS, ...SIGN_WORDS].map((w) => w.length));
 const FIRST_SIGN = FIXED_STARTS.length + DIGIT_WORDS.length;
@@ -72,12 +74,20 @@ function ascending(xs: number[]): number[] {
 }
 
 export function wordStarts(text: string): WordStarts {
+  return wordStartsOf(startWords.foundAt(text), 0);
+}
+
+/**
+ * The word starts in the hits of a keyword pass (KeywordAutomaton.foundAt's flat keyword, end…) whose
+ * keywords from `first` on are START_WORDS in order (those before are another reader's: keyword-pass.ts).
+ */
+export function wordStartsOf(hits: readonly number[], first: number): WordStarts {
   const fixed: number[] = [];
   const digitWords: number[] = [];
   const signs: number[] = [];
-  const hits = startWords.foundAt(text);
   for (let h = 0; h < hits.length; h += 2) {
-    const k = hits[h];
+    const k = hits[h] - first;
+    if (k < 0) continue;
     if (k >= FIRST_SIGN) signs.push(k - FIRST_SIGN, hits[h + 1]);
     else (k < FIXED_STARTS.length ? fixed : digitWords).push(hits[h + 1] - wordLength[k]);
   }

@@ -132,6 +132,8 @@ const localAllowlist = compileAllowlist({ regexes: ['^[\\w.-]+\\.(?:pem|crt|cer|
 
 const keywordOwners: number[] = [];
 const keywords: string[] = [];
+/** The keywords that pick the rules to run, in the order secretRuleMatches' hits number them. */
+export const RULE_KEYWORDS: readonly string[] = keywords;
 const alwaysRun: number[] = [];
 rules.forEach((r, i) => {
   if (r.keywords.length === 0) alwaysRun.push(i);
@@ -180,13 +182,16 @@ export function gitleaksMatches(text: string, only?: string): GitleaksMatch[] {
 
 const PRESET = 'secretlint-preset';
 
-/** gitleaks' rules and the preset's (preset-rules.ts) from one keyword pass: gitleaks' first, each in order of rule then position. */
-export function secretRuleMatches(text: string, only?: string): GitleaksMatch[] {
+/**
+ * gitleaks' rules and the preset's (preset-rules.ts) from one keyword pass: gitleaks' first, each in order of
+ * rule then position. `hits`: that pass over `text` (flat keyword, end…, keywords numbered as RULE_KEYWORDS),
+ * where the caller has made it already (keyword-pass.ts, shared with the detector table).
+ */
+export function secretRuleMatches(text: string, only?: string, hits: readonly number[] = automaton.foundAt(text)): GitleaksMatch[] {
   const out: GitleaksMatch[] = [];
   const candidates = new Set<number>(alwaysRun);
   // Where each keyword-anchored rule's keywords start, ascending by their ends (sorted below).
   const keywordStarts = new Map<number, number[]>();
-  const hits = automaton.foundAt(text);
   for (let h = 0; h < hits.length; h += 2) {
     const i = keywordOwners[hits[h]];
     candidates.add(i);

@@ -3,7 +3,7 @@
 // runs decode to, and across the boundary between neighbouring strings (a key split over two messages
 // or two content parts). Pure.
 import { NON_ASCII_RUN, secretForm, type FoldedText } from '../text/normalise.js';
-import { findings, SHORTEST_MATCH, wordStarts, type Finding } from './classify.js';
+import { findings, SHORTEST_MATCH, wordStarts, type Finding, type WordStarts } from './classify.js';
 import { asText, DecodeBudget, encodedRuns } from '../text/encoded-runs.js';
 import { isPrivateKeyDer } from './private-key-der.js';
 import { constants, inflateRawSync, inflateSync } from 'node:zlib';
@@ -40,14 +40,15 @@ export function foldPieces(pieces: readonly Piece[]): FoldedText[] {
   return pieces.map((p) => secretForm(p.text));
 }
 
-export function scanPieces(pieces: readonly Piece[], folded: readonly FoldedText[], limits: ScanLimits): BodyFinding[] {
+/** `words`: each string's detector starts, from its keyword pass (keyword-pass.ts). */
+export function scanPieces(pieces: readonly Piece[], folded: readonly FoldedText[], words: readonly WordStarts[], limits: ScanLimits): BodyFinding[] {
   const out: BodyFinding[] = [];
   const budget = new DecodeBudget(limits.decodedBytes);
   const texts = folded.map((f) => f.text);
   const rotated = folded.map((f, i) => foldsRotated(f, pieces[i].text));
   texts.forEach((text, i) => {
     if (text.length === 0) return;
-    for (const f of readString(text, budget, rotated[i])) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: f.start, end: f.end }] });
+    for (const f of readString(text, budget, rotated[i], false, words[i])) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: f.start, end: f.end }] });
   });
   // Empty strings are left out of the sequences: joining across one is joining its neighbours, and a body of
   // a million empty strings would otherwise cost a window per string.
@@ -92,13 +93,13 @@ const ENUM_WORD = /^[a-z][a-z_]{0,23}$/;
  * ROT13'd after its homoglyphs were put in is read too. Also run on the edges of strings joined (edgeJoins),
  * there without the plain detector pass where the windows make it (`skipDetectors`).
  */
-function readString(text: string, budget: DecodeBudget, rotated: Rotated | null = null, skipDetectors = false): Finding[] {
+function readString(text: string, budget: DecodeBudget, rotated: Rotated | null = null, skipDetectors = false, words?: WordStarts): Finding[] {
   const out: Finding[] = [];
   // No reading of a string is longer than the string (decoding shrinks it, the turns keep its length): a
   // role, a model's name or a field's costs nothing.
   if (text.length < SHORTEST_MATCH) return out;
   // One keyword pass serves the detector table and the ROT13/reversal signs.
-  const words = wordStarts(text);
+  words ??= wordStarts(text);
   if (!skipDetectors) out.push(...findings(text, words));
   for (const run of [...encodedRuns(text, budget), ...base32Runs(text, budget)]) {
     for (const { dataClass, kind } of decodedFindings(run.bytes, budget, NESTING)) out.push({ dataClass, kind, start: run.start, end: run.end });

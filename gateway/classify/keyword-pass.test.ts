@@ -1,0 +1,54 @@
+// The shared keyword pass must hand each reader exactly what its own pass would: a keyword it loses is a
+// rule not run or a detector start not tried, a secret missed.
+import t from 'tap';
+import fc from 'fast-check';
+import { keywordPass } from './keyword-pass.js';
+import { START_WORDS, wordStarts } from './classify.js';
+import { RULE_KEYWORDS, secretRuleMatches } from './gitleaks-rules.js';
+import { ruleSetFindings } from './rule-set.js';
+import { secretForm } from '../text/normalise.js';
+import samples from './fixtures/gitleaks-samples.json' with { type: 'json' };
+
+// Texts dense with both readers' keywords, in any case, glued to noise and to each other (a keyword inside
+// another, one ending where the next starts), and with the rules' own samples.
+const keyword = fc.constantFrom(...START_WORDS, ...RULE_KEYWORDS).chain((w) => fc.boolean().map((up) => (up ? w.toUpperCase() : w)));
+const noise = fc.stringMatching(/^[A-Za-z0-9_.=:\-'" \n]{0,8}$/);
+const text = fc.array(fc.oneof(keyword, noise, fc.constantFrom(...Object.values(samples as Record<string, string>))), { maxLength: 12 }).map((p) => p.join(''));
+
+t.test('property: the shared pass gives the detector table the starts its own pass finds', async (t) => {
+  let starts = 0;
+  fc.assert(
+    fc.property(text, (s) => {
+      const own = wordStarts(s);
+      starts += own.fixed.length + own.digitWords.length + own.signs.length;
+      t.same(keywordPass(s).words, own);
+    }),
+    { numRuns: 1500 },
+  );
+  t.ok(starts > 1000, `${starts} starts compared`);
+});
+
+t.test('property: the rule sets find from the shared pass what they find from their own', async (t) => {
+  let found = 0;
+  fc.assert(
+    fc.property(text, (s) => {
+      const own = secretRuleMatches(s);
+      found += own.length;
+      t.same(secretRuleMatches(s, undefined, keywordPass(s).ruleHits), own);
+    }),
+    { numRuns: 800 },
+  );
+  t.ok(found > 200, `${found} matches compared`);
+});
+
+t.test('property: over several strings, each with its own pass, the rule sets find what a pass over them joined finds', async (t) => {
+  fc.assert(
+    fc.property(fc.array(text, { minLength: 1, maxLength: 4 }), (strings) => {
+      const folded = strings.map((s) => secretForm(s));
+      const joined = folded.map((f) => f.text).join('\n') + '\n';
+      const expected = secretRuleMatches(joined).length;
+      t.equal(ruleSetFindings(folded, folded.map((f) => keywordPass(f.text))).length, joined.trim() === '' ? 0 : expected);
+    }),
+    { numRuns: 300 },
+  );
+});

@@ -275,6 +275,18 @@ function startBefore(text: string, at: number, digitRun: boolean): number {
   return s;
 }
 
+/**
+ * Whether a run of digits can start a match of NUMBER's group: every such pattern needs, right after a
+ * run shorter than nine, a separator (`[ ./-]`: phones, SSNs, Aadhaar, cards in groups) or, for a national
+ * id (nine characters of `[\dA-Z ./+-]`), a capital or `+`. Most numbers in code (`[0]`, `100)`, `x1`) have
+ * none, and an anchored try of the group's six patterns at each cost more than finding it.
+ */
+function digitRunMayMatch(text: string, end: number, length: number): boolean {
+  if (length >= 9) return true;
+  const c = text.charCodeAt(end);
+  return c === 32 || c === 46 || c === 47 || c === 45 || c === 43 || (c >= 65 && c <= 90);
+}
+
 function numbers(text: string): NextStart {
   let skipTo = 0;
   let pending = -1;
@@ -285,21 +297,24 @@ function numbers(text: string): NextStart {
       pending = -1;
       return p;
     }
-    NUMBER.lastIndex = Math.max(from, skipTo);
-    const m = NUMBER.exec(text);
-    if (m === null) {
-      skipTo = text.length;
-      return -1;
+    for (;;) {
+      NUMBER.lastIndex = Math.max(from, skipTo);
+      const m = NUMBER.exec(text);
+      if (m === null) {
+        skipTo = text.length;
+        return -1;
+      }
+      const c = m[0].charCodeAt(0);
+      const digitRun = c >= 48 && c <= 57;
+      skipTo = digitRun ? m.index + m[0].length : m.index + 1;
+      const before = startBefore(text, m.index, digitRun);
+      const here = !digitRun || digitRunMayMatch(text, skipTo, m[0].length);
+      if (before >= from) {
+        if (here) pending = m.index;
+        return before;
+      }
+      if (here) return m.index;
     }
-    const c = m[0].charCodeAt(0);
-    const digitRun = c >= 48 && c <= 57;
-    skipTo = digitRun ? m.index + m[0].length : m.index + 1;
-    const before = startBefore(text, m.index, digitRun);
-    if (before >= from) {
-      pending = m.index;
-      return before;
-    }
-    return m.index;
   };
 }
 

@@ -117,3 +117,23 @@ t.test('control-plane changes share the log: sequenced, queried by kind, left ou
   const proof = await log.inclusionProof(seq, cp.size);
   t.ok(verifyInclusion(leafHash(encodeLeaf(seq, change)), seq, cp.size, proof.proof.map((p) => Buffer.from(p, 'base64')), cp.root), 'provable like any record');
 });
+
+t.test('content said again by a new call lives as long as the new call, not the first one that said it', async (t) => {
+  const log = await open();
+  t.teardown(() => log.close());
+  await waitFor(() => log.isSequencer);
+  const content = { request: { prompt: `the same question ${randomBytes(4).toString('hex')}` } };
+  const first = await log.append(sampleRecord(9000), content);
+  await first.durable;
+  // The first call's copy is two days old.
+  await admin.query(`update ${schema}.audit_content set stored_at = now() - interval '2 days'`);
+  const dayAgo = new Date(Date.now() - 86_400_000);
+  const again = await log.append(sampleRecord(9001), content);
+  await again.durable;
+  // The other tests' content, aged with it and not written again, goes; this one stays.
+  const aged = Number((await admin.query(`select count(*) as n from ${schema}.audit_content`)).rows[0].n) - 1;
+  t.ok(aged > 0);
+  t.equal(await log.purgeContent(dayAgo), aged, 'written again today, it is not older than a day');
+  const kept = await admin.query(`select digest from ${schema}.audit_content where body like $1`, [`%${content.request.prompt}%`]);
+  t.equal(kept.rowCount, 1, 'the content said twice is kept');
+});

@@ -12,6 +12,8 @@ export class ContentStore {
   readonly #dir: string;
   #unsynced: FileHandle[] = [];
   #unsyncedDirs = new Set<string>();
+  /** The <2 hex> folders made (or found) since start: each is made once, not looked up on every write. */
+  #made = new Set<string>();
   #tmpCounter = 0;
 
   constructor(dir: string) {
@@ -27,20 +29,36 @@ export class ContentStore {
   /**
    * Writes the value and returns its digest; resolves once the bytes are in the OS, fsynced by sync().
    * Written to a temporary name and renamed, so a crash never leaves a partial file under a digest.
+   * Content stored already is written again (the same bytes, renamed over it), not skipped: retention
+   * reads a file's age from when it was last written, and the content of a new call must live as long as
+   * that call's record, not be purged with an older call's that happened to say the same.
    */
   async put(value: unknown): Promise<string> {
     const { text, digest } = canonicalOf(value);
     const path = this.#path(digest);
-    if (existsSync(path)) return digest;
     const dir = dirname(path);
-    mkdirSync(dir, { recursive: true });
     const tmp = `${path}.tmp-${process.pid}-${this.#tmpCounter++}`;
-    const fh = await open(tmp, 'wx');
+    const fh = await this.#create(tmp, dir);
     await fh.writeFile(text);
     await rename(tmp, path);
     this.#unsynced.push(fh);
     this.#unsyncedDirs.add(dir);
     return digest;
+  }
+
+  async #create(tmp: string, dir: string): Promise<FileHandle> {
+    if (!this.#made.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      this.#made.add(dir);
+    }
+    try {
+      return await open(tmp, 'wx');
+    } catch (err) {
+      // The folder was removed behind our back (by hand): made again.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      mkdirSync(dir, { recursive: true });
+      return await open(tmp, 'wx');
+    }
   }
 
   async sync(): Promise<void> {

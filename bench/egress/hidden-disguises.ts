@@ -72,6 +72,7 @@ const transforms: Record<string, (s: string) => string> = {
   'quoted in JSON text': (s) => JSON.stringify({ apiKey: s }),
   'inside a URL query': (s) => `https://api.example.com/v1/x?token=${encodeURIComponent(s)}&v=2`,
   'wrapped in markdown code': (s) => '```\n' + s + '\n```',
+  'glued to the word before it': (s) => `${pick(['token', 'my', 'key9', 'x', 'Use'])}${s}`,
 };
 // Those that leave a text still readable by the next one (a base64 of a ROT13 is not undone by anything).
 const composable = new Set(['random separators between characters', 'groups of 3–5 with dashes or spaces', 'Cyrillic homoglyphs', 'fullwidth', 'zero-width characters inside', 'soft hyphens inside', 'quoted in JSON text', 'wrapped in markdown code', 'inside a URL query']);

@@ -7,7 +7,7 @@ function classify(texts: string[]) {
   for (const text of texts) for (const f of findings(text)) counts[f.dataClass] = (counts[f.dataClass] ?? 0) + 1;
   return { classes: Object.keys(counts).sort(), counts };
 }
-import { passesLuhn, passesVerhoeff } from './checks.js';
+import { entropy, passesLuhn, passesVerhoeff } from './checks.js';
 
 const positives: Array<[string, string]> = [
   ['write to jane.doe+work@example.co.uk today', 'pii.email'],
@@ -170,4 +170,52 @@ t.test('property: findings that start before an offset are those of the whole te
     { numRuns: 1500 },
   );
   t.ok(compared > 500, `${compared} findings compared`);
+});
+
+t.test('a key glued to the word before it is a key; words run together after a prefix are not', async (t) => {
+  const keys: Record<string, string> = {
+    openaiKey: 'sk-proj-Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1De3Fg5Hj7Kl9',
+    anthropicKey: 'sk-ant-api03-Zx9Qw2Er4Ty6Ui8Op1As3Df5Gh7Jk9Lz',
+    huggingfaceToken: 'hf_AbCdEfGhIjKlMnOpQrStUvWxYzAbCdEfGh',
+    stripeKey: 'sk_live_4eC39HqLyjWDarjtT1zdp7dc',
+    npmToken: 'npm_Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1De3Fg5',
+    awsAccessKey: 'AKIAZ7Q2LMN4RT6VX8BC',
+    gitlabToken: 'glpat-Ab3De5Gh7Jk9Mn1Pq3St',
+    googleKey: 'AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUvW',
+  };
+  // Glued to a word, a digit, a name, an identifier; and what an insider tries next: glued at both ends.
+  // Found as the key itself or by another secret detector (a run of 40, an assignment), its random part
+  // covered either way.
+  for (const [kind, key] of Object.entries(keys)) {
+    const random = key.length - 16;
+    for (const text of [`token${key}`, `9${key}`, `here it is x${key} thanks`, `my_api_key=abc${key}`, `prefix${key}suffix`]) {
+      const at = text.indexOf(key);
+      const secrets = findings(text).filter((f) => f.dataClass.startsWith('secret.'));
+      const covered = [...Array(random).keys()].every((i) => secrets.some((f) => f.start <= at + 16 + i && at + 16 + i < f.end));
+      t.ok(covered, `${kind} in ${JSON.stringify(text)}`);
+    }
+    t.ok(findings(`token${key}`).some((f) => f.kind === kind || f.dataClass.startsWith('secret.')));
+  }
+  t.same(findings('tokensk-proj-Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1De3Fg5Hj7Kl9').map((f) => [f.kind, f.start]), [['openaiKey', 5]], 'the key is masked from its prefix');
+  // An escape written as text before the prefix is not a word: the key stands alone after `\n`.
+  t.same(findings(String.raw`line\nsk-proj-Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1De3Fg5Hj7Kl9`).map((f) => f.kind), ['openaiKey']);
+  // Words after a prefix glued to a word: kebab-case, snake_case, TitleCase names.
+  for (const text of ['the task-management-system-overview page', 'run disk-usage-monitoring-service-v2 now', 'risk-assessment-framework-2024-edition', 'mask_live_preview_renderer_component', 'Flask-SQLAlchemy-Migrations-Extension', 'this.hf_hub_download_with_retries(', 'ask-the-community-forum-questions', 'desk-TopPanelSettingsContainerView']) {
+    t.same(findings(text).filter((f) => f.dataClass.startsWith('secret.')), [], text);
+  }
+});
+
+t.test('property: a random key glued to a random word is found, whole', async (t) => {
+  const fc = (await import('fast-check')).default;
+  // Keys are drawn at random: bodies of the entropy random draws have (shrinking makes runs of `0` and `a`).
+  const body = (n: number) => fc.stringMatching(new RegExp(`^[A-Za-z0-9]{${n}}$`)).filter((s) => /[0-9]/.test(s) && /[A-Z]/.test(s) && /[a-z]/.test(s) && entropy(s) >= 3.8);
+  const key = fc.oneof(body(40).map((b) => `sk-proj-${b}`), body(34).map((b) => `hf_${b}`), body(24).map((b) => `sk_live_${b}`), body(36).map((b) => `npm_${b}`), fc.stringMatching(/^[A-Z0-9]{16}$/).filter((s) => /[0-9]/.test(s)).map((b) => `AKIA${b}`));
+  fc.assert(
+    fc.property(fc.stringMatching(/^[A-Za-z0-9]{1,12}$/), key, fc.constantFrom('', ' and more', '.', '"'), (word, k, after) => {
+      const text = `see ${word}${k}${after}`;
+      const at = text.indexOf(k);
+      return findings(text).some((f) => f.dataClass.startsWith('secret.') && f.start <= at && f.end >= at + k.length);
+    }),
+    { numRuns: 2000 },
+  );
 });

@@ -10,7 +10,7 @@
 // characters); the positions of all groups are visited in order, and only there are the groups'
 // patterns tried, anchored. A position is tried only where the combined alternation would try it too
 // (never inside a match already made), so the cost stays linear where the table's patterns are.
-import { DIGIT_NAMES, DIGIT_WORD, detectors } from './detectors.js';
+import { DIGIT_NAMES, DIGIT_WORD, detectors, gluedAnchored, gluedDetectors, gluedLooksRandom } from './detectors.js';
 import { KeywordAutomaton } from './keyword-automaton.js';
 import { SIGN_WORDS } from './text-decoders.js';
 
@@ -376,7 +376,7 @@ export function findings(text: string, words?: WordStarts, before = text.length)
     // The leftmost candidate start of any group.
     let at = -1;
     for (const p of next) if (p >= 0 && (at < 0 || p < at)) at = p;
-    if (at < 0 || at >= before) return out;
+    if (at < 0 || at >= before) return withGluedKeys(text, words.fixed, before, out);
     // Every group with a candidate here is tried; the lowest detector index matching here wins.
     let best = -1;
     let bestEnd = 0;
@@ -405,6 +405,50 @@ export function findings(text: string, words?: WordStarts, before = text.length)
     }
     for (let g = 0; g < groups.length; g++) if (next[g] >= 0 && next[g] < from) next[g] = cursors[g](from);
   }
+}
+
+/** Whether the character before `at` is a letter or digit of the word a prefix there is glued to (not an escape's `\n`). */
+function gluedAt(text: string, at: number): boolean {
+  if (at === 0) return false;
+  const c = text.charCodeAt(at - 1);
+  const alnum = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  return alnum && !((c === 110 || c === 116 || c === 114) && text.charCodeAt(at - 2) === 92);
+}
+
+/**
+ * `found` (in order, non-overlapping) with the keys glued to the word before them (detectors.ts
+ * gluedDetectors), tried at the fixed starts that stand glued outside every finding, before `before`. A
+ * glued key takes the place of the findings inside it (a run of 40 of its body: the key is masked whole,
+ * prefix included); one that would cut a finding in two is left to that finding.
+ */
+function withGluedKeys(text: string, fixed: readonly number[], before: number, found: Finding[]): Finding[] {
+  let out: Finding[] | null = null;
+  let k = 0;
+  let from = 0;
+  for (const p of fixed) {
+    if (p >= before) break;
+    if (p < from || !gluedAt(text, p)) continue;
+    while (k < found.length && found[k].end <= p) k++;
+    if (k < found.length && found[k].start <= p) continue;
+    gluedAnchored.lastIndex = p;
+    const m = gluedAnchored.exec(text);
+    if (m === null) continue;
+    const end = p + m[0].length;
+    let inside = k;
+    while (inside < found.length && found[inside].end <= end) inside++;
+    if (inside < found.length && found[inside].start < end) continue;
+    let g = 1;
+    while (m[g] === undefined) g++;
+    const d = detectors[gluedDetectors[g - 1]];
+    if (!gluedLooksRandom(m[0]) || (d.accept && !d.accept(m[0], text, p))) continue;
+    out ??= [...found];
+    // The findings inside it go.
+    for (let i = k; i < inside; i++) out.splice(out.indexOf(found[i]), 1);
+    out.push({ dataClass: d.dataClass, kind: d.name, start: p, end });
+    k = inside;
+    from = end;
+  }
+  return out === null ? found : out.sort((a, b) => a.start - b.start);
 }
 
 /** Replaces findings of the given classes with `[REDACTED:<class>]`, for the 'redacted' logging obligation. */

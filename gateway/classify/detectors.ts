@@ -2,7 +2,7 @@
 // the generic ones they overlap. What findings() (classify.ts) returns is defined by the single alternation
 // of all of them (`combined`): it tries the patterns only at candidate starts, with the same result.
 import { NATIONAL_ID_PATTERN, whichNationalId } from './national-ids.js';
-import { codeReference, digitsOf, notAnAwsKey, entropy, looksLikeSecretValue, looksLikeToken, passesLuhn, passesVerhoeff } from './checks.js';
+import { codeReference, digitsOf, notAnAwsKey, entropy, lettersPerWord, looksLikeSecretValue, looksLikeToken, passesLuhn, passesVerhoeff } from './checks.js';
 
 /** A case-insensitive spelling of a word, for one detector in the case-sensitive combined pattern. */
 function ci(word: string): string {
@@ -180,6 +180,35 @@ export const detectors: Detector[] = [
     },
   },
 ];
+
+// Keys pasted onto the word before them (`tokensk-proj-…`, `mykeyhf_…`, `9AKIA…`). The prefixed formats'
+// patterns need a boundary before the prefix, which keeps `task-management-system-overview` and
+// `disk-usage-…` from reading as keys; without it, a key glued to a word went out unseen. Tried by
+// findings() only where a prefix stands glued, outside every finding, and kept only where the match looks
+// drawn at random, not made of words (lettersPerWord: random text has about two letters a word).
+const GLUED_NAMES = ['anthropicKey', 'openaiKey', 'awsAccessKey', 'githubToken', 'gitlabToken', 'stripeKey', 'huggingfaceToken', 'npmToken', 'sendgridKey', 'googleKey', 'slackToken'];
+const AWS_BOUNDARY = '(?<![A-Z0-9])';
+export const gluedDetectors: number[] = GLUED_NAMES.map((name) => detectors.findIndex((d) => d.name === name));
+/** The glued detectors' patterns without their boundary, in the same order. */
+export const gluedPatterns: string[] = gluedDetectors.map((i) => {
+  const { name, pattern } = detectors[i];
+  const boundary = [B, AWS_BOUNDARY].find((b) => pattern.startsWith(b));
+  if (boundary === undefined) throw new Error(`${name}: no boundary to leave out for a glued key`);
+  return pattern.slice(boundary.length);
+});
+/** The same, one group each, tried sticky at a glued prefix. */
+export const gluedAnchored = new RegExp(gluedPatterns.map((p) => `(${p})`).join('|'), 'y');
+/**
+ * A glued match is a key where it looks random. Capitals and digits only (AWS's format: exactly sixteen
+ * after the prefix, then no capital or digit): always, no word is written so. Else
+ * both cases (the other formats are base62 or base64url: a lower-case id, a hex digest or a UUID after
+ * `task-` is not one of their keys; one random key in 50,000 has no capital) and not words run together
+ * (`desk-TopPanelSettingsView`: 4.5 letters a word or more, which one random key in a thousand reaches).
+ */
+export function gluedLooksRandom(m: string): boolean {
+  if (!/[a-z]/.test(m)) return true;
+  return /[A-Z]/.test(m) && lettersPerWord(m) < 4.5;
+}
 
 /** All detectors as one global regex; group `d<i>` holds a match of detectors[i]. The definition of findings(), and its test oracle; not run on request bodies. */
 export const combined = new RegExp(detectors.map((d, i) => `(?<d${i}>${d.pattern})`).join('|'), 'g');

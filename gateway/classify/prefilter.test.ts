@@ -5,11 +5,42 @@
 import t from 'tap';
 import fc from 'fast-check';
 import { findings, type Finding } from './classify.js';
-import { combined, detectors } from './detectors.js';
+import { combined, detectors, gluedDetectors, gluedLooksRandom, gluedPatterns } from './detectors.js';
 import { firstSpreadPrefix, PREFIXED, PREFIXED_START, SPREAD_PREFIX, spacedRuns, spacedRunsNearPrefixes } from './spelt-keys.js';
 
-/** The oracle: the combined alternation at every position, as findings() was written before its prefilters. */
+/**
+ * The oracle: the combined alternation at every position, as findings() was written before its prefilters,
+ * then keys glued to the word before them (detectors.ts gluedDetectors) tried at every position (findings()
+ * tries them at its keyword pass's fixed starts only) outside every finding.
+ */
 function unfiltered(text: string): Finding[] {
+  const found = combinedFindings(text);
+  let out = [...found];
+  let from = 0;
+  for (let p = 1; p < text.length; p++) {
+    if (p < from || !/[A-Za-z0-9]/.test(text[p - 1]) || (/[ntr]/.test(text[p - 1]) && text[p - 2] === '\\')) continue;
+    if (found.some((f) => f.start <= p && p < f.end)) continue;
+    for (const [g, i] of gluedDetectors.entries()) {
+      const d = detectors[i];
+      const m = new RegExp(gluedPatterns[g], 'y');
+      m.lastIndex = p;
+      const hit = m.exec(text);
+      if (hit === null) continue;
+      const end = p + hit[0].length;
+      // A finding it would cut in two keeps it out; those inside it go.
+      const cut = found.some((f) => f.start < end && end < f.end);
+      if (!cut && gluedLooksRandom(hit[0]) && (!d.accept || d.accept(hit[0], text, p))) {
+        out = out.filter((f) => !(p <= f.start && f.end <= end));
+        out.push({ dataClass: d.dataClass, kind: d.name, start: p, end });
+        from = end;
+      }
+      break;
+    }
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
+function combinedFindings(text: string): Finding[] {
   const out: Finding[] = [];
   for (const m of text.matchAll(combined)) {
     const groups = m.groups!;

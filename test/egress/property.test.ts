@@ -31,6 +31,8 @@ const disguises: Record<string, (s: string) => string> = {
   base64url: (s) => Buffer.from(`here: ${s}`).toString('base64url'),
   'data: URI': (s) => `data:text/plain;base64,${Buffer.from(s).toString('base64')}`,
   'glued word characters': (s) => `x_${s}_y`,
+  // Glued to the word before it, with no separator at all: the prefixed formats' boundary must not let it by.
+  'glued to a word': (s) => `mytoken${s}`,
   'lower-case armour': (s) => s.replace(/-----[A-Z ]+-----/g, (l) => l.toLowerCase()),
   // Dressed as code, which the detectors now leave alone when every name in it is made of words (checks.ts
   // codeReference): on an import line, glued to a call and an index.

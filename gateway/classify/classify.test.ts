@@ -182,6 +182,7 @@ t.test('a key glued to the word before it is a key; words run together after a p
     awsAccessKey: 'AKIAZ7Q2LMN4RT6VX8BC',
     gitlabToken: 'glpat-Ab3De5Gh7Jk9Mn1Pq3St',
     googleKey: 'AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUvW',
+    jwt: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c',
   };
   // Glued to a word, a digit, a name, an identifier; and what an insider tries next: glued at both ends.
   // Found as the key itself or by another secret detector (a run of 40, an assignment), its random part
@@ -197,6 +198,9 @@ t.test('a key glued to the word before it is a key; words run together after a p
     t.ok(findings(`token${key}`).some((f) => f.kind === kind || f.dataClass.startsWith('secret.')));
   }
   t.same(findings('tokensk-proj-Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1De3Fg5Hj7Kl9').map((f) => [f.kind, f.start]), [['openaiKey', 5]], 'the key is masked from its prefix');
+  // An AWS key id glued at both ends: its sixteen then more capitals or digits (one with a digit).
+  t.same(findings('9AKIAZ7Q2LMN4RT6VX8BC9 and tokenAKIAZ7Q2LMN4RT6VX8BCZ').map((f) => f.kind), ['awsAccessKey', 'awsAccessKey']);
+  t.same(findings('THEAKIAABCDEFGHIJKLMNOPQRSTUV').filter((f) => f.kind === 'awsAccessKey'), [], 'a run of capitals with no digit is no key');
   // An escape written as text before the prefix is not a word: the key stands alone after `\n`.
   t.same(findings(String.raw`line\nsk-proj-Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1De3Fg5Hj7Kl9`).map((f) => f.kind), ['openaiKey']);
   // Words after a prefix glued to a word: kebab-case, snake_case, TitleCase names.

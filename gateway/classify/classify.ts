@@ -440,7 +440,7 @@ function withGluedKeys(text: string, fixed: readonly number[], before: number, f
     let g = 1;
     while (m[g] === undefined) g++;
     const d = detectors[gluedDetectors[g - 1]];
-    if (!gluedLooksRandom(m[0]) || (d.accept && !d.accept(m[0], text, p))) continue;
+    if (!gluedLooksRandom(m[0], text.charAt(end)) || (d.accept && !d.accept(m[0], text, p))) continue;
     out ??= [...found];
     // The findings inside it go.
     for (let i = k; i < inside; i++) out.splice(out.indexOf(found[i]), 1);

@@ -186,27 +186,30 @@ export const detectors: Detector[] = [
 // `disk-usage-…` from reading as keys; without it, a key glued to a word went out unseen. Tried by
 // findings() only where a prefix stands glued, outside every finding, and kept only where the match looks
 // drawn at random, not made of words (lettersPerWord: random text has about two letters a word).
-const GLUED_NAMES = ['anthropicKey', 'openaiKey', 'awsAccessKey', 'githubToken', 'gitlabToken', 'stripeKey', 'huggingfaceToken', 'npmToken', 'sendgridKey', 'googleKey', 'slackToken'];
+const GLUED_NAMES = ['anthropicKey', 'openaiKey', 'awsAccessKey', 'githubToken', 'gitlabToken', 'stripeKey', 'huggingfaceToken', 'npmToken', 'sendgridKey', 'googleKey', 'slackToken', 'jwt'];
 const AWS_BOUNDARY = '(?<![A-Z0-9])';
+// Glued at both ends, an AWS key id is read without its closing boundary too (its sixteen, then more).
+const AWS_END = '(?![A-Z0-9])';
 export const gluedDetectors: number[] = GLUED_NAMES.map((name) => detectors.findIndex((d) => d.name === name));
 /** The glued detectors' patterns without their boundary, in the same order. */
 export const gluedPatterns: string[] = gluedDetectors.map((i) => {
   const { name, pattern } = detectors[i];
   const boundary = [B, AWS_BOUNDARY].find((b) => pattern.startsWith(b));
   if (boundary === undefined) throw new Error(`${name}: no boundary to leave out for a glued key`);
-  return pattern.slice(boundary.length);
+  const open = pattern.slice(boundary.length);
+  return boundary === AWS_BOUNDARY && open.endsWith(AWS_END) ? open.slice(0, -AWS_END.length) : open;
 });
 /** The same, one group each, tried sticky at a glued prefix. */
 export const gluedAnchored = new RegExp(gluedPatterns.map((p) => `(${p})`).join('|'), 'y');
 /**
- * A glued match is a key where it looks random. Capitals and digits only (AWS's format: exactly sixteen
- * after the prefix, then no capital or digit): always, no word is written so. Else
+ * A glued match is a key where it looks random. Capitals and digits only (AWS's format): where sixteen
+ * stand after the prefix and no more, always (no word is written so); where more follow, with a digit. Else
  * both cases (the other formats are base62 or base64url: a lower-case id, a hex digest or a UUID after
  * `task-` is not one of their keys; one random key in 50,000 has no capital) and not words run together
  * (`desk-TopPanelSettingsView`: 4.5 letters a word or more, which one random key in a thousand reaches).
  */
-export function gluedLooksRandom(m: string): boolean {
-  if (!/[a-z]/.test(m)) return true;
+export function gluedLooksRandom(m: string, next: string): boolean {
+  if (!/[a-z]/.test(m)) return !/[A-Z0-9]/.test(next) || /[0-9]/.test(m);
   return /[A-Z]/.test(m) && lettersPerWord(m) < 4.5;
 }
 

@@ -29,7 +29,7 @@ function unfiltered(text: string): Finding[] {
       const end = p + hit[0].length;
       // A finding it would cut in two keeps it out; those inside it go.
       const cut = found.some((f) => f.start < end && end < f.end);
-      if (!cut && gluedLooksRandom(hit[0]) && (!d.accept || d.accept(hit[0], text, p))) {
+      if (!cut && gluedLooksRandom(hit[0], text.charAt(end)) && (!d.accept || d.accept(hit[0], text, p))) {
         out = out.filter((f) => !(p <= f.start && f.end <= end));
         out.push({ dataClass: d.dataClass, kind: d.name, start: p, end });
         from = end;

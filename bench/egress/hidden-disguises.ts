@@ -73,6 +73,9 @@ const transforms: Record<string, (s: string) => string> = {
   'inside a URL query': (s) => `https://api.example.com/v1/x?token=${encodeURIComponent(s)}&v=2`,
   'wrapped in markdown code': (s) => '```\n' + s + '\n```',
   'glued to the word before it': (s) => `${pick(['token', 'my', 'key9', 'x', 'Use'])}${s}`,
+  'concatenated literals': (s) => s.match(new RegExp(`[\\s\\S]{1,${pick([3, 5, 8])}}`, 'g'))!.map((g) => JSON.stringify(g)).join(pick([' + ', '+', ' ', ', '])),
+  'character codes': (s) => [...s].map((c) => (pick([true, false]) ? c.charCodeAt(0) : `0x${c.charCodeAt(0).toString(16)}`)).join(pick([', ', ' ', ','])),
+  'markup between characters': (s) => s.match(/[\s\S]{1,3}/g)!.map((g) => ((tag) => `<${tag}>${g}</${tag}>`)(pick(['b', 'i', 'span']))).join(''),
 };
 // Those that leave a text still readable by the next one (a base64 of a ROT13 is not undone by anything).
 const composable = new Set(['random separators between characters', 'groups of 3–5 with dashes or spaces', 'Cyrillic homoglyphs', 'fullwidth', 'zero-width characters inside', 'soft hyphens inside', 'quoted in JSON text', 'wrapped in markdown code', 'inside a URL query']);

@@ -55,6 +55,16 @@ const adversarial: Record<string, (n: number) => string> = {
   // Each phone- or card-shaped number has its context read: only the words just before it, never back to the start.
   'phone numbers on one line': (n) => 'call 555-123-4567 '.repeat(Math.ceil(n / 18)),
   'labelled card-shaped numbers': (n) => 'EAN 4111111111111111 '.repeat(Math.ceil(n / 21)),
+  // Strings built as code builds them (built-strings.ts): chains of literals, long runs of space between
+  // them, quotes never closed, character codes, tags.
+  'literals joined by plus': (n) => '"sk-pr" + '.repeat(Math.ceil(n / 10)),
+  'literals with long runs of space between': (n) => `'a'${' '.repeat(250)}`.repeat(Math.ceil(n / 254)),
+  'quotes never closed': (n) => '"abc '.repeat(Math.ceil(n / 5)),
+  'escaped literals inside JSON text': (n) => String.raw`"sk-pr" + `.repeat(Math.ceil(n / 12)),
+  'escaped quotes never closed': (n) => String.raw`"a\b `.repeat(Math.ceil(n / 8)),
+  'character codes': (n) => '115, '.repeat(Math.ceil(n / 5)),
+  'tags between characters': (n) => '<b>s</b>'.repeat(Math.ceil(n / 8)),
+  'tags never closed': (n) => '<b x'.repeat(Math.ceil(n / 4)),
 };
 
 function cpuMs(f: () => unknown): number {

@@ -6,7 +6,9 @@ import { NON_ASCII_RUN, secretForm, type FoldedText } from '../text/normalise.js
 import { findings, SHORTEST_MATCH, wordStarts, type Finding, type WordStarts } from './classify.js';
 import { asText, DecodeBudget, encodedRuns } from '../text/encoded-runs.js';
 import { isPrivateKeyDer } from './private-key-der.js';
+import { lettersPerWord } from './checks.js';
 import { constants, inflateRawSync, inflateSync } from 'node:zlib';
+import { builtStringRuns, keptFromBuilt, markupReading } from './built-strings.js';
 import { base32Runs, entityReading, escapeRuns, fromUnits, rot13, unscrambled, type Scramble } from './text-decoders.js';
 import { inSpacedRun, SCRAMBLES, spacedRunsNearPrefixes, speltFindings, speltIn, firstSpreadPrefix, type Turn } from './spelt-keys.js';
 import type { Piece } from './walk.js';
@@ -101,7 +103,7 @@ function readString(text: string, budget: DecodeBudget, rotated: Rotated | null 
   // One keyword pass serves the detector table and the ROT13/reversal signs.
   words ??= wordStarts(text);
   if (!skipDetectors) out.push(...findings(text, words));
-  for (const run of [...encodedRuns(text, budget), ...base32Runs(text, budget)]) {
+  for (const run of [...encodedRuns(text, budget, notWords), ...base32Runs(text, budget)]) {
     for (const { dataClass, kind } of decodedFindings(run.bytes, budget, NESTING)) out.push({ dataClass, kind, start: run.start, end: run.end });
   }
   const secrets: Finding[] = [];
@@ -123,19 +125,34 @@ function readString(text: string, budget: DecodeBudget, rotated: Rotated | null 
     const read = secretForm(run.text).text;
     for (const f of [...findings(read), ...speltIn(read)]) secrets.push({ ...f, start: run.start, end: run.end });
   }
-  secrets.push(...speltIn(text), ...turned);
-  const named = entityReading(text);
-  if (named) {
-    // What the references spell is read in its secret form too (a homoglyph written as `&#1040;`).
-    const read = secretForm(named.text);
+  // Strings built as code builds them (built-strings.ts): only a format's random key counts there.
+  for (const run of builtStringRuns(text)) {
+    const read = secretForm(run.text).text;
+    for (const f of [...findings(read), ...speltIn(read)]) if (keptFromBuilt(f.kind, read.slice(f.start, f.end))) secrets.push({ ...f, start: run.start, end: run.end });
+  }
+  // The references and the markup a text holds, each read away, in their secret form (a homoglyph written
+  // as `&#1040;`, or between tags); markup's with the same caution as other built strings.
+  for (const [reading, built] of [[entityReading(text), false], [markupReading(text), true]] as const) {
+    if (reading === null) continue;
+    const read = secretForm(reading.text);
     for (const f of [...findings(read.text), ...speltIn(read.text)]) {
-      const [start, end] = read.origin ? named.place(read.origin[f.start], read.origin[f.end]) : named.place(f.start, f.end);
+      if (built && !keptFromBuilt(f.kind, read.text.slice(f.start, f.end))) continue;
+      const [start, end] = read.origin ? reading.place(read.origin[f.start], read.origin[f.end]) : reading.place(f.start, f.end);
       secrets.push({ ...f, start, end });
     }
   }
+  secrets.push(...speltIn(text), ...turned);
   for (const f of secrets) if (f.dataClass.startsWith('secret.')) out.push(f);
   return out;
 }
+
+/**
+ * A base64-shaped run worth decoding for secrets: not names and paths made of words (`getOwnPropertyNames`,
+ * `/definitions/StringsType/oneOf`, four in five of the runs in installed packages' code), which have five
+ * letters a word or more. Base64 of a key's text has under 3.2, of prose under 4.9 (100,000 of each drawn),
+ * its letters being the encoding's, not the writer's.
+ */
+const notWords = (run: string): boolean => lettersPerWord(run) < 5;
 
 /** The scrambles that undo ROT13: for a text whose homoglyphs were put in before it was ROT13'd. */
 const ROTATED: readonly Scramble[] = ['rot13', 'both'];
@@ -259,7 +276,7 @@ function decodedFindings(bytes: Buffer, budget: DecodeBudget, nesting: number): 
   const text = secretForm(decoded).text;
   const found = findings(text).map(({ dataClass, kind }) => ({ dataClass, kind }));
   for (const run of spacedRunsNearPrefixes(text)) for (const { dataClass, kind } of speltFindings(run.text)) found.push({ dataClass, kind });
-  if (nesting > 0) for (const run of encodedRuns(text, budget)) found.push(...decodedFindings(run.bytes, budget, nesting - 1));
+  if (nesting > 0) for (const run of encodedRuns(text, budget, notWords)) found.push(...decodedFindings(run.bytes, budget, nesting - 1));
   return found;
 }
 

@@ -29,13 +29,17 @@ export class DecodeBudget {
   constructor(public remaining: number) {}
 }
 
-/** The encoded runs of a text that decode to something, within the budget. */
-export function encodedRuns(text: string, budget: DecodeBudget): EncodedRun[] {
+/**
+ * The encoded runs of a text that decode to something, within the budget. `worthDecoding`, where given,
+ * is asked about each base64 run before it is decoded (a reader that knows what it looks for skips runs
+ * that cannot hold it).
+ */
+export function encodedRuns(text: string, budget: DecodeBudget, worthDecoding?: (run: string) => boolean): EncodedRun[] {
   const out: EncodedRun[] = [];
   for (const [start, end] of base64Spans(text)) {
     if (budget.remaining <= 0) break;
     const run = text.slice(start, end);
-    if (run.length < MIN_RUN || !looksEncoded(run)) continue;
+    if (run.length < MIN_RUN || !looksEncoded(run) || (worthDecoding && !worthDecoding(run))) continue;
     const compact = run.replace(/\s+/g, '').slice(0, Math.ceil((budget.remaining * 4) / 3) + 4);
     const bytes = Buffer.from(compact, compact.includes('-') || compact.includes('_') ? 'base64url' : 'base64');
     budget.remaining -= bytes.length;

@@ -33,6 +33,10 @@ const disguises: Record<string, (s: string) => string> = {
   'glued word characters': (s) => `x_${s}_y`,
   // Glued to the word before it, with no separator at all: the prefixed formats' boundary must not let it by.
   'glued to a word': (s) => `mytoken${s}`,
+  // Built as code builds strings (built-strings.ts): literals of six joined by `+`, character codes, tags.
+  'concatenated literals': (s) => s.match(/[\s\S]{1,6}/g)!.map((g) => JSON.stringify(g)).join(' + '),
+  'character codes': (s) => `String.fromCharCode(${[...s].map((c) => c.charCodeAt(0)).join(', ')})`,
+  'markup between characters': (s) => [...s].map((c) => `<b>${c}</b>`).join(''),
   'lower-case armour': (s) => s.replace(/-----[A-Z ]+-----/g, (l) => l.toLowerCase()),
   // Dressed as code, which the detectors now leave alone when every name in it is made of words (checks.ts
   // codeReference): on an import line, glued to a call and an index.

@@ -1,0 +1,87 @@
+// A key built from pieces as code and markup build strings is read whole; an array of words, package pins
+// or prefixes joined up is not a key.
+import t from 'tap';
+import fc from 'fast-check';
+import { builtStringRuns, markupReading } from './built-strings.js';
+import { scanBody } from './body.js';
+
+const key = 'sk-proj-Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1De3Fg5Hj7Kl9';
+const aws = 'AKIAZ7Q2LMN4RT6VX8BC';
+const secretsIn = (content: string) => scanBody({ messages: [{ role: 'user', content }] }, { decodedBytes: 1 << 20 }).findings.filter((f) => f.dataClass.startsWith('secret.'));
+const groups = (s: string, n: number) => s.match(new RegExp(`.{1,${n}}`, 'g'))!;
+
+t.test('the readings', async (t) => {
+  t.same(builtStringRuns(`x = "sk-pr" + 'oj-Ab3De5Gh' + \`7Jk9\`;`).map((r) => r.text), ['sk-proj-Ab3De5Gh7Jk9']);
+  t.same(builtStringRuns(`KEY = ('AKIAZ7Q2'\n       'LMN4RT6VX8BC')`).map((r) => r.text), [aws], "Python's implicit concatenation over lines");
+  t.same(builtStringRuns(`String.fromCharCode(65, 75, 73, 65, 90, 55, 81, 50)`).map((r) => r.text), ['AKIAZ7Q2']);
+  t.same(builtStringRuns(`[0x41, 0x4b, 0x49, 0x41, 0x5a, 0x37, 0x51, 0x32]`).map((r) => r.text), ['AKIAZ7Q2']);
+  t.same(builtStringRuns('bytes 65 75 73 65 7 90 55 81 50'), [], 'a code that is no character cuts the run (here into two too short to read)');
+  t.same(builtStringRuns('version 1.0 65 75 73 65 90 55 81 50').map((r) => r.text), ['AKIAZ7Q2'], 'a number before the codes does not void them');
+  t.same(builtStringRuns(String.raw`pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA" + "x7\"q\\"`).map((r) => r.text), ['-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAx7"q\\'], 'escapes inside literals read');
+  t.same(builtStringRuns(`['a', 'b', 'c'] and ["user", "admin", "guest"]`), [], 'joins no run of key characters crosses are not read');
+  const tags = markupReading('<p>use <b>s</b><b>k</b>-proj</p>')!;
+  t.equal(tags.text, 'use sk-proj');
+  t.same(tags.place(4, 11), [10, 28], 'a span of the reading lies on its characters and the tags between');
+  t.equal(markupReading('a <b>bold</b> word'), null, 'fewer than three tags: no reading');
+});
+
+t.test('a key built as code builds strings is found, masked on the whole build', async (t) => {
+  const builds: Record<string, string> = {
+    'JavaScript +': groups(key, 6).map((g) => `"${g}"`).join(' + '),
+    'Python implicit': groups(key, 7).map((g) => `'${g}'`).join(' '),
+    'template literals': groups(key, 9).map((g) => `\`${g}\``).join('+'),
+    'array of characters': JSON.stringify([...key]),
+    'array of groups': `[${groups(key, 5).map((g) => `'${g}'`).join(', ')}]`,
+    'literals inside JSON text (tool call arguments)': JSON.stringify({ code: groups(key, 6).map((g) => JSON.stringify(g)).join(' + ') }),
+    'decimal codes': `String.fromCharCode(${[...key].map((c) => c.charCodeAt(0)).join(', ')})`,
+    'hex codes': [...aws].map((c) => '0x' + c.charCodeAt(0).toString(16)).join(' '),
+    'decimal codes, spaces': [...aws].map((c) => c.charCodeAt(0)).join(' '),
+    'tags between characters': [...key].map((c) => `<b>${c}</b>`).join(''),
+    'a span a group': groups(key, 4).map((g) => `<span class="k">${g}</span>`).join(''),
+  };
+  for (const [name, built] of Object.entries(builds)) {
+    const content = `please use ${built} for the call`;
+    const found = secretsIn(content);
+    t.ok(found.length > 0, name);
+    // From the first quote or code to the last: every piece of the key is under the mask.
+    const at = content.indexOf(built);
+    // (Markup: from the first character after a tag to the last before one; the tags at the edges are not the key's.)
+    // (Inside JSON text, from the first escaped quote to the last.)
+    const tagged = built.startsWith('<');
+    const json = built.startsWith('{');
+    const first = at + (tagged ? built.indexOf('>') + 1 : json ? built.indexOf('\\"') : built.search(/["'`0-9]/));
+    const last = at + (tagged ? built.lastIndexOf('<') : json ? built.lastIndexOf('\\"') + 2 : built.length - [...built].reverse().join('').search(/["'`0-9]/));
+    t.ok(found.some((f) => f.spans[0].start <= first && f.spans.at(-1)!.end >= last), `${name}: masked across the build`);
+  }
+});
+
+t.test('arrays, pins, prose in literals and markup are not keys', async (t) => {
+  for (const text of [
+    `dependencies = ["torch==2.15.0", "transformers==5.24.0", "tokenizers==0.23.3", "cryptography==50.0.2"]`,
+    `const FIXED = ['--', 'putty-', 'sk-', 'akia', 'asia', 'abia', 'acca', 'a3t', 'aiza', 'glpat-', 'gldt-']`,
+    `msg = "The quick brown fox " + "jumps over the lazy dog " + "again and again"`,
+    `const ids = ['user-1234', 'user-5678', 'order-9012', 'order-3456']`,
+    `<ul><li>Settings</li><li>Profile</li><li>Billing</li></ul>`,
+    `bytes = [104, 101, 108, 108, 111, 32, 119, 111, 114, 108, 100]`,
+  ]) t.same(secretsIn(text), [], text);
+});
+
+t.test('property: a random key cut into random literals joined any way is found', async (t) => {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  const body = fc.array(fc.integer({ min: 0, max: 61 }), { minLength: 40, maxLength: 40 }).map((xs) => xs.map((i) => alphabet[i]).join('')).filter((s) => /[0-9]/.test(s) && /[A-Z]/.test(s) && /[a-z]/.test(s) && new Set(s).size > 16);
+  fc.assert(
+    fc.property(body, fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 12 }), fc.constantFrom(' + ', '+', ' ', '\n  ', ', '), fc.constantFrom('"', "'", '`'), (b, cuts, join, quote) => {
+      const k = `sk-proj-${b}`;
+      const pieces: string[] = [];
+      let at = 0;
+      for (const c of cuts) {
+        if (at >= k.length) break;
+        pieces.push(k.slice(at, at + c));
+        at += c;
+      }
+      if (at < k.length) pieces.push(k.slice(at));
+      return secretsIn(`token = ${pieces.map((p) => `${quote}${p}${quote}`).join(join)};`).length > 0;
+    }),
+    { numRuns: 400 },
+  );
+});

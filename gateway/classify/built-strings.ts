@@ -1,0 +1,142 @@
+// A key built from pieces the way code and markup build strings, read whole (issue 23: what an insider
+// tries once spelt-out and escaped keys are caught):
+// - string literals joined by `+`, by white space (Python's and C's implicit concatenation) or by commas
+//   (an array then joined): `"sk-pr" + "oj-Ab3…"`, `'AKIA' 'Z7Q2…'`, `["sk-", "proj-", …]`;
+// - character codes, decimal or `0x` hex, separated by commas or white space (`String.fromCharCode(115,
+//   107, …)`, `[0x73, 0x6b, …]`), at least eight of them, every one a printable character, a tab or a line break;
+// - markup between the characters (`<b>s</b><b>k</b>…`, a `<span>` a group): tags removed, where the text
+//   has three or more.
+// A joined or coded reading's findings are placed on the whole run it was read from (the run is masked
+// whole); markup's on the characters they come from. Pure.
+// Written by hand: each is one pattern and a join; no package reads them.
+
+import type { Transformed } from './text-decoders.js';
+import { gluedLooksRandom } from './detectors.js';
+import { firstSpreadPrefix } from './spelt-keys.js';
+
+/**
+ * Whether a finding in a built reading is kept: one drawn at random. Joining runs words together (an array
+ * of package pins read as one long assignment to `tokenizers`, of prefixes as `sk-akiaasia…`), so a match
+ * made of words, or in one case only, is not a key there. Armour is words by nature and is kept.
+ */
+export function keptFromBuilt(kind: string, matched: string): boolean {
+  return kind === 'privateKey' || kind === 'puttyKey' || gluedLooksRandom(matched, '');
+}
+
+export interface BuiltRun {
+  start: number;
+  end: number;
+  text: string;
+}
+
+// A literal of each quote kind, up to 80 characters or escapes (`\n` between a PEM's lines, `\"`), no line
+// break inside; and a double-quoted one inside JSON text (tool call arguments carrying code), its quotes
+// written `\"` and its escapes doubled. Each character is plain or an escape, never both: linear.
+const LITERAL = String.raw`(?:\\"(?:[^"\\\n]|\\\\.){0,80}\\"|"(?:[^"\\\n]|\\.){0,80}"|'(?:[^'\\\n]|\\.){0,80}'|` + '`(?:[^`\\\\\\n]|\\\\.){0,80}`)';
+// Two or more joined by `+`, white space or a comma. The join's white space is one run then maybe a sign
+// and another run, never two runs side by side (`\s*\s*` backtracks quadratically on a long run of spaces).
+const CHAIN = new RegExp(String.raw`${LITERAL}(?:\s*(?:[+,]\s*)?${LITERAL}){1,255}`, 'g');
+const LITERAL_G = new RegExp(LITERAL, 'g');
+/** A joined reading shorter than this holds no key and no fragment. */
+const SHORTEST = 8;
+
+// What a joined reading must show to be read for keys: sixteen key characters in a row, a character
+// folding may turn into one, armour's dashes, or a prefix spread out over separators. A message joined
+// from phrases (`"Expected " + "a value"`) shows none.
+const KEY_RUN = /[A-Za-z0-9_+/=-]{16}|[^\x00-\x7f]|-----/;
+function mayHoldKey(joined: string): boolean {
+  return KEY_RUN.test(joined) || firstSpreadPrefix(joined, 0) !== null;
+}
+
+const ESCAPED: Record<string, string> = { n: '\n', t: '\t', r: '\r' };
+/** A literal's escapes read (`\n` a line break, `\"` a quote); any other escaped character stands for itself. */
+function unescaped(inside: string): string {
+  return inside.includes('\\') ? inside.replace(/\\(.)/g, (_, c: string) => ESCAPED[c] ?? c) : inside;
+}
+
+// A key's characters, the separators a spelt-out key puts between them (spelt-keys.ts) and what folding
+// may turn into either (anything outside ASCII).
+const KEY_CHAR = /[A-Za-z0-9_+/=.|,:;*-]|[^\S\n]|[^\x00-\x7f]/;
+/** The shortest run of key characters across a join worth reading: an AWS key id's twenty, less a little. */
+const CROSSING_RUN = 16;
+/** Whether the run of key characters that ends `left` and the one that starts `right` are CROSSING_RUN long together. */
+function keyRunAcross(left: string, right: string): boolean {
+  let n = 0;
+  for (let i = left.length - 1; i >= 0 && n < CROSSING_RUN && KEY_CHAR.test(left[i]); i--) n++;
+  if (n === 0) return false;
+  for (let i = 0; i < right.length && n < CROSSING_RUN && KEY_CHAR.test(right[i]); i++) n++;
+  return n >= CROSSING_RUN && KEY_CHAR.test(right[0] ?? '');
+}
+
+// Decimal or `0x` hex, from a space (32) up to U+10FFFF: a fullwidth or Cyrillic letter's code too (the reading is folded).
+const CODES = /(?:(?:0[xX][0-9A-Fa-f]{2,6}|\d{2,7})(?:\s*,\s*|\s+)){7,}(?:0[xX][0-9A-Fa-f]{2,6}|\d{2,7})/g;
+const CODE = /0[xX]([0-9A-Fa-f]{2,6})|\d{2,7}/g;
+
+const TAG = /<\/?[A-Za-z][A-Za-z0-9]{0,15}(?:\s[^<>]{0,64})?\/?>/g;
+const MIN_TAGS = 3;
+
+export function builtStringRuns(text: string): BuiltRun[] {
+  const out: BuiltRun[] = [];
+  if (text.includes('"') || text.includes("'") || text.includes('`')) {
+    CHAIN.lastIndex = 0;
+    for (let m = CHAIN.exec(text); m !== null; m = CHAIN.exec(text)) {
+      let joined = '';
+      let crosses = false;
+      for (const piece of m[0].matchAll(LITERAL_G)) {
+        const inside = piece[0][0] === '\\' ? unescaped(unescaped(piece[0].slice(2, -2))) : unescaped(piece[0].slice(1, -1));
+        // Joining makes a key only where a run of key characters crosses a join: an array of words read as
+        // one (`['a', 'b']`), or of sentences, is not read again.
+        if (!crosses && joined.length > 0 && keyRunAcross(joined, inside)) crosses = true;
+        joined += inside;
+      }
+      if (crosses && joined.length >= SHORTEST && mayHoldKey(joined)) out.push({ start: m.index, end: m.index + m[0].length, text: joined });
+    }
+  }
+  CODES.lastIndex = 0;
+  for (let m = CODES.exec(text); m !== null; m = CODES.exec(text)) {
+    // The longest stretches of codes that are characters: a number before them (`1.0 115, 107…`) or
+    // among them that is none cuts the run there, it does not void it.
+    let read = '';
+    let from = -1;
+    let to = -1;
+    const flush = () => {
+      if (read.length >= SHORTEST) out.push({ start: m!.index + from, end: m!.index + to, text: read });
+      read = '';
+    };
+    for (const n of m[0].matchAll(CODE)) {
+      const code = n[1] !== undefined ? parseInt(n[1], 16) : Number(n[0]);
+      if ((code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || (code >= 0x7f && code < 0xa0) || (code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff) {
+        flush();
+        continue;
+      }
+      if (read === '') from = n.index!;
+      read += String.fromCodePoint(code);
+      to = n.index! + n[0].length;
+    }
+    flush();
+  }
+  return out;
+}
+
+/**
+ * The text with its markup removed, where it has MIN_TAGS tags or more (null otherwise), and where each
+ * span of the reading lies in the text (a finding is placed on its own characters and the tags between).
+ */
+export function markupReading(text: string): Transformed | null {
+  if (!text.includes('<')) return null;
+  TAG.lastIndex = 0;
+  const cuts: Array<[number, number]> = [];
+  for (let m = TAG.exec(text); m !== null; m = TAG.exec(text)) cuts.push([m.index, m.index + m[0].length]);
+  if (cuts.length < MIN_TAGS) return null;
+  // origin[k]: where the k-th character of the reading stands in the text (one entry past the end too).
+  const origin: number[] = [];
+  let read = '';
+  let from = 0;
+  for (const [a, b] of [...cuts, [text.length, text.length] as [number, number]]) {
+    for (let i = from; i < a; i++) origin.push(i);
+    read += text.slice(from, a);
+    from = b;
+  }
+  origin.push(text.length);
+  return { text: read, place: (s, e) => [origin[s], e > s ? origin[e - 1] + 1 : origin[e]] };
+}

@@ -2,7 +2,7 @@
 // or prefixes joined up is not a key.
 import t from 'tap';
 import fc from 'fast-check';
-import { builtStringRuns, markupReading } from './built-strings.js';
+import { builtStringRuns, markupReadings } from './built-strings.js';
 import { scanBody } from './body.js';
 
 const key = 'sk-proj-Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1De3Fg5Hj7Kl9';
@@ -19,10 +19,17 @@ t.test('the readings', async (t) => {
   t.same(builtStringRuns('version 1.0 65 75 73 65 90 55 81 50').map((r) => r.text), ['AKIAZ7Q2'], 'a number before the codes does not void them');
   t.same(builtStringRuns(String.raw`pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA" + "x7\"q\\"`).map((r) => r.text), ['-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAx7"q\\'], 'escapes inside literals read');
   t.same(builtStringRuns(`['a', 'b', 'c'] and ["user", "admin", "guest"]`), [], 'joins no run of key characters crosses are not read');
-  const tags = markupReading('<p>use <b>s</b><b>k</b>-proj</p>')!;
+  const [tags] = markupReadings('<p>use <b>s</b><b>k</b>-proj</p>');
   t.equal(tags.text, 'use sk-proj');
   t.same(tags.place(4, 11), [10, 28], 'a span of the reading lies on its characters and the tags between');
-  t.equal(markupReading('a <b>bold</b> word'), null, 'fewer than three tags: no reading');
+  t.same(markupReadings('a <b>bold</b> word'), [], 'fewer than three tags: no reading');
+  t.same(markupReadings('const m = new Map<string, number>(); const a: Array<string> = []; let p: Promise<void>;'), [], 'generics in code are not dense markup');
+  t.same(markupReadings('<p>One paragraph of text.</p><p>Another, longer paragraph.</p><p>A third.</p>'), [], 'markup around sentences is not dense');
+  // Far apart in a long text, each dense stretch is read alone, not the text whole.
+  const far = `${'<b>x</b>'.repeat(4)}${' word'.repeat(200)}${'<i>y</i>'.repeat(4)}`;
+  const stretches = markupReadings(far);
+  t.same([stretches.length, stretches[0].text.slice(0, 4), stretches[1].text.slice(-4)], [2, 'xxxx', 'yyyy'], 'two stretches');
+  t.ok(markupReadings(far).every((r) => r.text.length < 400));
 });
 
 t.test('a key built as code builds strings is found, masked on the whole build', async (t) => {

@@ -74,6 +74,10 @@ const CODE = /0[xX]([0-9A-Fa-f]{2,6})|\d{2,7}/g;
 
 const TAG = /<\/?[A-Za-z][A-Za-z0-9]{0,15}(?:\s[^<>]{0,64})?\/?>/g;
 const MIN_TAGS = 3;
+/** How far apart the tags of a dense stretch stand at most: a character or a group of a key between them. */
+const GROUP = 6;
+/** How far either side of a dense stretch its reading reaches: a key's ends outside the markup. */
+const REACH = 128;
 
 export function builtStringRuns(text: string): BuiltRun[] {
   const out: BuiltRun[] = [];
@@ -119,24 +123,48 @@ export function builtStringRuns(text: string): BuiltRun[] {
 }
 
 /**
- * The text with its markup removed, where it has MIN_TAGS tags or more (null otherwise), and where each
- * span of the reading lies in the text (a finding is placed on its own characters and the tags between).
+ * The stretches of the text where markup stands between characters, each read with its tags removed, and
+ * where each span of a reading lies in the text (a finding is placed on its own characters and the tags
+ * between). A stretch is MIN_TAGS tags or more, each within GROUP characters of the last (`<b>s</b><b>k</b>`,
+ * a `<span>` a group), and REACH characters either side; generics in code (`Map<string, number>`) and
+ * markup around words and sentences are not that dense, and a whole text is never read again for them.
  */
-export function markupReading(text: string): Transformed | null {
-  if (!text.includes('<')) return null;
+export function markupReadings(text: string): Transformed[] {
+  if (!text.includes('<')) return [];
   TAG.lastIndex = 0;
-  const cuts: Array<[number, number]> = [];
-  for (let m = TAG.exec(text); m !== null; m = TAG.exec(text)) cuts.push([m.index, m.index + m[0].length]);
-  if (cuts.length < MIN_TAGS) return null;
-  // origin[k]: where the k-th character of the reading stands in the text (one entry past the end too).
-  const origin: number[] = [];
-  let read = '';
-  let from = 0;
-  for (const [a, b] of [...cuts, [text.length, text.length] as [number, number]]) {
-    for (let i = from; i < a; i++) origin.push(i);
-    read += text.slice(from, a);
-    from = b;
+  const clusters: Array<Array<[number, number]>> = [];
+  let cluster: Array<[number, number]> = [];
+  for (let m = TAG.exec(text); m !== null; m = TAG.exec(text)) {
+    const tag: [number, number] = [m.index, m.index + m[0].length];
+    if (cluster.length > 0 && tag[0] - cluster[cluster.length - 1][1] > GROUP) {
+      if (cluster.length >= MIN_TAGS) clusters.push(cluster);
+      cluster = [];
+    }
+    cluster.push(tag);
   }
-  origin.push(text.length);
-  return { text: read, place: (s, e) => [origin[s], e > s ? origin[e - 1] + 1 : origin[e]] };
+  if (cluster.length >= MIN_TAGS) clusters.push(cluster);
+  // Stretches around the dense clusters, those that touch merged.
+  const stretches: Array<{ from: number; to: number; cuts: Array<[number, number]> }> = [];
+  for (const c of clusters) {
+    const from = Math.max(0, c[0][0] - REACH);
+    const to = Math.min(text.length, c[c.length - 1][1] + REACH);
+    const last = stretches[stretches.length - 1];
+    if (last && from <= last.to) {
+      last.to = to;
+      last.cuts.push(...c);
+    } else stretches.push({ from, to, cuts: [...c] });
+  }
+  return stretches.map(({ from: start, to, cuts }) => {
+    // origin[k]: where the k-th character of the reading stands in the text (one entry past the end too).
+    const origin: number[] = [];
+    let read = '';
+    let from = start;
+    for (const [a, b] of [...cuts, [to, to] as [number, number]]) {
+      for (let i = from; i < a; i++) origin.push(i);
+      read += text.slice(from, a);
+      from = b;
+    }
+    origin.push(to);
+    return { text: read, place: (s: number, e: number) => [origin[s], e > s ? origin[e - 1] + 1 : origin[e]] as [number, number] };
+  });
 }

@@ -8,7 +8,7 @@ import { asText, DecodeBudget, encodedRuns } from '../text/encoded-runs.js';
 import { isPrivateKeyDer } from './private-key-der.js';
 import { lettersPerWord } from './checks.js';
 import { constants, inflateRawSync, inflateSync } from 'node:zlib';
-import { builtStringRuns, keptFromBuilt, markupReading } from './built-strings.js';
+import { builtStringRuns, keptFromBuilt, markupReadings } from './built-strings.js';
 import { base32Runs, entityReading, escapeRuns, fromUnits, rot13, unscrambled, type Scramble } from './text-decoders.js';
 import { inSpacedRun, SCRAMBLES, spacedRunsNearPrefixes, speltFindings, speltIn, firstSpreadPrefix, type Turn } from './spelt-keys.js';
 import type { Piece } from './walk.js';
@@ -132,7 +132,7 @@ function readString(text: string, budget: DecodeBudget, rotated: Rotated | null 
   }
   // The references and the markup a text holds, each read away, in their secret form (a homoglyph written
   // as `&#1040;`, or between tags); markup's with the same caution as other built strings.
-  for (const [reading, built] of [[entityReading(text), false], [markupReading(text), true]] as const) {
+  for (const [reading, built] of [[entityReading(text), false] as const, ...markupReadings(text).map((r) => [r, true] as const)]) {
     if (reading === null) continue;
     const read = secretForm(reading.text);
     for (const f of [...findings(read.text), ...speltIn(read.text)]) {

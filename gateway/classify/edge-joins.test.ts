@@ -74,3 +74,34 @@ t.test('turns of ordinary words, code and base64 of harmless text are not joined
     t.same(secretPieces(body), [], JSON.stringify(body).slice(0, 80));
   }
 });
+
+t.test('property: a key built as code or markup builds strings, cut at any point with turns between, is found across them', async (t) => {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  // Drawn at random as keys are (shrinking makes runs of one character, which no key is).
+  const key = fc.array(fc.integer({ min: 0, max: 61 }), { minLength: 40, maxLength: 40 }).filter((xs) => new Set(xs).size >= 24).map((xs) => `sk-proj-${xs.map((i) => alphabet[i]).join('')}Zq7`);
+  const builds: Record<string, (k: string) => string> = {
+    literals: (k) => k.match(/.{1,5}/g)!.map((g) => JSON.stringify(g)).join(' + '),
+    codes: (k) => [...k].map((c) => c.charCodeAt(0)).join(', '),
+    markup: (k) => [...k].map((c) => `<b>${c}</b>`).join(''),
+  };
+  fc.assert(
+    fc.property(key, fc.constantFrom(...Object.keys(builds)), fc.nat(), fc.array(turn, { minLength: 0, maxLength: 4 }), (k, how, at, between) => {
+      const built = builds[how](k);
+      const cut = 1 + (at % (built.length - 1));
+      const body = chat([`the first part is ${built.slice(0, cut)}`, ...between, `${built.slice(cut)} is the rest`]);
+      const { findings } = scanBody(body, limits);
+      return findings.some((f) => f.dataClass.startsWith('secret.'));
+    }),
+    { numRuns: 300 },
+  );
+});
+
+t.test('a code conversation whose turns end and start with strings and tags has no finding across them', async (t) => {
+  const body = chat([
+    'const a = "hello";\nconst b = \'world\' + "again"',
+    '"use strict";\nexport const x = <div className="a">text</div>;',
+    'values = [10, 20, 30, 40]',
+    '"done", she said. <br> ok',
+  ]);
+  t.same(scanBody(body, limits).findings, []);
+});

@@ -375,6 +375,7 @@ function edgeJoins(texts: readonly string[], rotated: ReadonlyArray<Rotated | nu
       }
     }
   }
+  out.push(...builtAcross(texts, order));
   for (let b = 0; b < order.length; b++) {
     const left = texts[order[b]].slice(tails[b]);
     if (left.length === 0) continue;
@@ -410,6 +411,72 @@ interface Segment {
 }
 
 /** The strings before `boundary` and those after it (leaving out `skip` strings), up to a window each way. */
+// The edge of a string a build cut across strings can stand in: its last line (first, in the later string),
+// at most EDGE_RUN characters, where it shows a build (a quote, a tag, a number list) and is cut inside one.
+// A last line is cut open (`OPEN`) when it ends with a join awaiting its next piece (`+`, a comma, a
+// number), within a literal or tag left open, or at most a few characters after a tag; closed (`CLOSED`)
+// after a whole literal, which a first line starting with a join or a tag (`JOIN`) continues. A first line
+// continues an open one when it starts with a join, a digit or a tag, or closes a literal or tag. A turn of
+// code or prose ends with `;`, `)` or a full stop, and is not read again.
+const BUILD_SIGN = /["'`<]|\d\s*,|,\s*\d/;
+const OPEN = /(?:[+,]\s*|,\s*\d+|[<"'`][^<>"'`\n]{0,80}|>[^<>\s]{0,6})$/;
+const CLOSED = /["'`]\s*$/;
+const JOIN = /^\s*[+,<]/;
+const CONTINUES = /^\s*(?:[+,\d<]|[^<>"'`\n]{0,80}["'`>]|[^<>\s]{1,6}<)/;
+type Cut = 'open' | 'closed' | null;
+function lastLine(text: string): { from: number; cut: Cut } {
+  const from = Math.max(text.lastIndexOf('\n') + 1, text.length - EDGE_RUN);
+  const line = text.slice(from);
+  // A number ends a code list cut after its first code, before any comma shows the list.
+  const cut: Cut = /\d$/.test(line) ? 'open' : !BUILD_SIGN.test(line) ? null : OPEN.test(line) ? 'open' : CLOSED.test(line) ? 'closed' : null;
+  return { from, cut };
+}
+function firstLine(text: string): { to: number; join: boolean; continues: boolean } {
+  const nl = text.indexOf('\n');
+  const line = text.slice(0, Math.min(nl < 0 ? text.length : nl, EDGE_RUN));
+  const sign = BUILD_SIGN.test(line);
+  return { to: line.length, join: sign && JOIN.test(line), continues: sign && CONTINUES.test(line) };
+}
+
+/**
+ * A key built as code or markup builds strings (built-strings.ts) cut across strings several turns apart:
+ * the last line of one string joined with the first line of each of the next EDGE_TURNS, where both show a
+ * build, read by the built readers; only a build that crosses the join counts (each line alone was read).
+ */
+function builtAcross(texts: readonly string[], order: number[]): BodyFinding[] {
+  const out: BodyFinding[] = [];
+  const tails = order.map((p) => lastLine(texts[p]));
+  const heads = order.map((p) => firstLine(texts[p]));
+  for (let b = 0; b < order.length; b++) {
+    const { from, cut } = tails[b];
+    if (cut === null) continue;
+    const left = texts[order[b]].slice(from);
+    for (let c = b + 1; c < order.length && c <= b + EDGE_TURNS; c++) {
+      const head = heads[c];
+      if (!(cut === 'open' ? head.continues : head.join)) continue;
+      const text = left + texts[order[c]].slice(0, head.to);
+      const spans = (start: number, end: number): Span[] => [
+        { piece: order[b], start: from + Math.min(start, left.length), end: texts[order[b]].length },
+        { piece: order[c], start: 0, end: Math.max(0, end - left.length) },
+      ];
+      for (const run of builtStringRuns(text)) {
+        if (run.start >= left.length || run.end <= left.length) continue;
+        const read = secretForm(run.text).text;
+        for (const f of [...findings(read), ...speltIn(read)]) if (f.dataClass.startsWith('secret.') && keptFromBuilt(f.kind, read.slice(f.start, f.end))) out.push({ dataClass: f.dataClass, kind: f.kind, spans: spans(run.start, run.end) });
+      }
+      for (const reading of markupReadings(text)) {
+        const read = secretForm(reading.text);
+        for (const f of [...findings(read.text), ...speltIn(read.text)]) {
+          if (!f.dataClass.startsWith('secret.') || !keptFromBuilt(f.kind, read.text.slice(f.start, f.end))) continue;
+          const [start, end] = read.origin ? reading.place(read.origin[f.start], read.origin[f.end]) : reading.place(f.start, f.end);
+          if (start < left.length && end > left.length) out.push({ dataClass: f.dataClass, kind: f.kind, spans: spans(start, end) });
+        }
+      }
+    }
+  }
+  return out;
+}
+
 function windowAround(texts: readonly string[], order: number[], boundary: number, skip: number): Segment[] {
   const left: Segment[] = [];
   for (let k = boundary - 1, room = WINDOW; k >= 0 && k >= boundary - WINDOW_PIECES && room > 0; k--) {

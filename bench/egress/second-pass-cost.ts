@@ -12,6 +12,7 @@ import { gitleaksMatches } from '../../gateway/classify/gitleaks-rules.js';
 import { base32Runs, entityReading, escapeRuns, unscrambled } from '../../gateway/classify/text-decoders.js';
 import { spacedRunsNearPrefixes, spelt } from '../../gateway/classify/spelt-keys.js';
 import { DecodeBudget } from '../../gateway/text/encoded-runs.js';
+import { builtStringRuns, markupReadings } from '../../gateway/classify/built-strings.js';
 import { scanBody } from '../../gateway/classify/body.js';
 import { groups, wordStarts } from '../../gateway/classify/classify.js';
 import { detectors } from '../../gateway/classify/detectors.js';
@@ -51,6 +52,7 @@ const parts: Record<string, (text: string) => unknown> = {
   'numbers: cards with any separator, SSN, NINO, Aadhaar, national ids, phone': groupOf('cardNumber'),
   'named references (a search for & and a known name; the reading where there is one)': (text) => entityReading(text),
   'spaced runs near a spread-out prefix, each read both ways': (text) => spacedRunsNearPrefixes(text).map((r) => spelt(r.text)),
+  'strings built as code and markup build them (literals joined, character codes, dense tags)': (text) => [builtStringRuns(text), markupReadings(text)],
   'whole scan': (text) => scanBody({ messages: [{ role: 'user', content: text }] }, { decodedBytes: 1 << 20 }),
   // The same text as eight turns: the windows between neighbours and the edge runs joined up to eight strings apart.
   'whole scan, the text as eight turns': (text) => {

@@ -56,16 +56,18 @@ function unescaped(inside: string): string {
 
 // A key's characters, the separators a spelt-out key puts between them (spelt-keys.ts) and what folding
 // may turn into either (anything outside ASCII).
-const KEY_CHAR = /[A-Za-z0-9_+/=.|,:;*-]|[^\S\n]|[^\x00-\x7f]/;
+const KEY_CHAR = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+/=.|,:;*- \t\r\v\f') KEY_CHAR[c.charCodeAt(0)] = 1;
+const isKeyChar = (c: number): boolean => (c < 128 ? KEY_CHAR[c] === 1 : c !== 0x2028 && c !== 0x2029);
 /** The shortest run of key characters across a join worth reading: an AWS key id's twenty, less a little. */
 const CROSSING_RUN = 16;
 /** Whether the run of key characters that ends `left` and the one that starts `right` are CROSSING_RUN long together. */
 function keyRunAcross(left: string, right: string): boolean {
   let n = 0;
-  for (let i = left.length - 1; i >= 0 && n < CROSSING_RUN && KEY_CHAR.test(left[i]); i--) n++;
-  if (n === 0) return false;
-  for (let i = 0; i < right.length && n < CROSSING_RUN && KEY_CHAR.test(right[i]); i++) n++;
-  return n >= CROSSING_RUN && KEY_CHAR.test(right[0] ?? '');
+  for (let i = left.length - 1; i >= 0 && n < CROSSING_RUN && isKeyChar(left.charCodeAt(i)); i--) n++;
+  if (n === 0 || right.length === 0 || !isKeyChar(right.charCodeAt(0))) return false;
+  for (let i = 0; i < right.length && n < CROSSING_RUN && isKeyChar(right.charCodeAt(i)); i++) n++;
+  return n >= CROSSING_RUN;
 }
 
 // Decimal or `0x` hex, from a space (32) up to U+10FFFF: a fullwidth or Cyrillic letter's code too (the reading is folded).

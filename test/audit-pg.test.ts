@@ -133,7 +133,7 @@ t.test('content said again by a new call lives as long as the new call, not the 
   // The other tests' content, aged with it and not written again, goes; this one stays.
   const aged = Number((await admin.query(`select count(*) as n from ${schema}.audit_content`)).rows[0].n) - 1;
   t.ok(aged > 0);
-  t.equal(await log.purgeContent(dayAgo), aged, 'written again today, it is not older than a day');
+  t.equal(await log.purgeContent(dayAgo), aged, 'stored again today, its time is brought forward: it is not older than a day');
   const kept = await admin.query(`select digest from ${schema}.audit_content where body like $1`, [`%${content.request.prompt}%`]);
   t.equal(kept.rowCount, 1, 'the content said twice is kept');
 });

@@ -19,7 +19,7 @@ t.test('content said again by a new call lives as long as the new call, not the 
   t.same((await store.olderThan(new Date(Date.now() - 86_400_000))).digests, [digest], 'alone, it is older than a day');
   t.equal(await store.put(value), digest);
   await store.sync();
-  t.same((await store.olderThan(new Date(Date.now() - 86_400_000))).digests, [], 'written again today, it is not');
+  t.same((await store.olderThan(new Date(Date.now() - 86_400_000))).digests, [], 'stored again today, its time is brought forward: it is not');
   t.same(await store.get(digest), value);
 });
 

@@ -1,12 +1,15 @@
 // Call content kept apart from the tree, one file per digest under <audit>/content/<2 hex>/<hex>.json,
 // so retention can delete it while every record and proof stays intact.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, utimesSync } from 'node:fs';
 import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { FileHandle } from 'node:fs/promises';
 import { canonicalOf } from '../../core/canonical-json.js';
 
 const DIGEST = /^sha256:([0-9a-f]{64})$/;
+
+/** How old stored content may grow before a call that stores it again brings its time forward. */
+const RESTAMP_MS = 3_600_000;
 
 export class ContentStore {
   readonly #dir: string;
@@ -29,14 +32,21 @@ export class ContentStore {
   /**
    * Writes the value and returns its digest; resolves once the bytes are in the OS, fsynced by sync().
    * Written to a temporary name and renamed, so a crash never leaves a partial file under a digest.
-   * Content stored already is written again (the same bytes, renamed over it), not skipped: retention
-   * reads a file's age from when it was last written, and the content of a new call must live as long as
-   * that call's record, not be purged with an older call's that happened to say the same.
+   * Content stored already is not written again, but its time is brought forward when it is older than
+   * RESTAMP_MS: retention reads a file's age from its modification time, and the content of a new call
+   * must live as long as that call's record (less at most RESTAMP_MS), not be purged with an older call's
+   * that happened to say the same. One stat a call, as before; a touch an hour at most for repeated content.
    */
   async put(value: unknown): Promise<string> {
     const { text, digest } = canonicalOf(value);
     const path = this.#path(digest);
     const dir = dirname(path);
+    const known = statSync(path, { throwIfNoEntry: false });
+    if (known !== undefined) {
+      const now = Date.now();
+      if (now - known.mtimeMs > RESTAMP_MS) utimesSync(path, now / 1000, now / 1000);
+      return digest;
+    }
     const tmp = `${path}.tmp-${process.pid}-${this.#tmpCounter++}`;
     const fh = await this.#create(tmp, dir);
     await fh.writeFile(text);

@@ -329,9 +329,13 @@ export class PgAuditLog implements AuditLog {
 
   async #putContent(value: unknown): Promise<string> {
     const { text: body, digest } = canonicalOf(value);
-    // Content stored already is stamped again: retention reads its age from stored_at, and the content of a
-    // new call must live as long as that call's record, not be purged with an older call's that said the same.
-    await this.#pool.query('insert into audit_content (digest, body) values ($1, $2) on conflict (digest) do update set stored_at = now()', [digest, body]);
+    // Content stored already is stamped again when over an hour old: retention reads its age from stored_at,
+    // and the content of a new call must live as long as that call's record (less at most an hour), not be
+    // purged with an older call's that said the same; repeated content costs no row update within the hour.
+    await this.#pool.query(
+      "insert into audit_content (digest, body) values ($1, $2) on conflict (digest) do update set stored_at = now() where audit_content.stored_at < now() - interval '1 hour'",
+      [digest, body],
+    );
     return digest;
   }
 

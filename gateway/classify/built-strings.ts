@@ -4,8 +4,8 @@
 //   (an array then joined): `"sk-pr" + "oj-Ab3…"`, `'AKIA' 'Z7Q2…'`, `["sk-", "proj-", …]`;
 // - character codes, decimal or `0x` hex, separated by commas or white space (`String.fromCharCode(115,
 //   107, …)`, `[0x73, 0x6b, …]`), at least eight of them, every one a printable character, a tab or a line break;
-// - markup between the characters (`<b>s</b><b>k</b>…`, a `<span>` a group): tags removed, where the text
-//   has three or more.
+// - markup between the characters (`<b>s</b><b>k</b>…`, a `<span>` a group): tags removed, in the dense
+//   stretches of three tags or more (markupReadings).
 // A joined or coded reading's findings are placed on the whole run it was read from (the run is masked
 // whole); markup's on the characters they come from. Pure.
 // Written by hand: each is one pattern and a join; no package reads them.
@@ -81,6 +81,7 @@ const GROUP = 6;
 /** How far either side of a dense stretch its reading reaches: a key's ends outside the markup. */
 const REACH = 128;
 
+/** The chains of literals and the runs of character codes of a text, each with what it spells. */
 export function builtStringRuns(text: string): BuiltRun[] {
   const out: BuiltRun[] = [];
   if (text.includes('"') || text.includes("'") || text.includes('`')) {

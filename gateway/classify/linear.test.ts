@@ -44,6 +44,7 @@ const adversarial: Record<string, (n: number) => string> = {
   // Signs of issue 23's disguises, each of which makes its decoder run over the whole text.
   'HTML entities': (n) => '&#65;'.repeat(Math.ceil(n / 5)),
   '\\x escapes as text': (n) => '\\x41'.repeat(n / 4),
+  'octal escapes as text': (n) => '\\101'.repeat(n / 4),
   'a ROT13 prefix repeated': (n) => 'NXVN '.repeat(Math.ceil(n / 5)),
   'a reversed prefix repeated': (n) => '_phg '.repeat(Math.ceil(n / 5)),
   'base32 capitals': (n) => 'ABCDEFGH234567'.repeat(Math.ceil(n / 14)),

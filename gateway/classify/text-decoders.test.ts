@@ -168,3 +168,18 @@ t.test('property: a key in groups joined by dashes is found, its prefix\'s own -
   );
   for (const clean of ['we ask - live users - to rate the demo and task - list the items for today', 'gl - pat - the dog - ok then - fine', 'risk - live - test sk - test - only']) t.same(secretsIn(clean), [], clean);
 });
+
+t.test('octal escapes written as text, and UTF-16 inside base64 or hex, are read; octal-looking code is not a key', async (t) => {
+  const key = 'sk-proj-Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1De3Fg5Hj7Kl9';
+  const secrets = (content: string) => scanBody({ messages: [{ role: 'user', content }] }, { decodedBytes: 1 << 20 }).findings.filter((f) => f.dataClass.startsWith('secret.'));
+  for (const [name, text] of Object.entries({
+    octal: [...key].map((c) => '\\' + c.charCodeAt(0).toString(8).padStart(3, '0')).join(''),
+    'octal, doubled backslashes (JSON in JSON)': [...key].map((c) => '\\\\' + c.charCodeAt(0).toString(8).padStart(3, '0')).join(''),
+    'UTF-16LE in base64': Buffer.from(`key ${key}`, 'utf16le').toString('base64'),
+    'UTF-16BE in base64': Buffer.from(`key ${key}`, 'utf16le').swap16().toString('base64'),
+    'UTF-16LE in hex': Buffer.from(key, 'utf16le').toString('hex'),
+  })) {
+    t.ok(secrets(`please use ${text} for it`).length > 0, name);
+  }
+  t.same(secrets(String.raw`printf '\033[0m\011done\012' && chmod 755 file; mode = 0o644`), [], 'terminal escapes and modes');
+});

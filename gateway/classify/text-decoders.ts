@@ -2,7 +2,7 @@
 // it, so ordinary prose and code pay one prefilter each:
 // - ROT13 and reversal: where the text holds a known credential prefix so transformed (`NXVN`, `AIKA`,
 //   `tuc_`, `_phg`); ROT13 keeps positions, reversal mirrors them, so a finding keeps its exact place;
-// - escapes written as text: HTML numeric entities (`&#65;`, `&#x41;`), `\xHH`, `\uHHHH`, `\u{H…}`, at
+// - escapes written as text: HTML numeric entities (`&#65;`, `&#x41;`), `\xHH`, `\uHHHH`, `\u{H…}`, octal `\NNN`, at
 //   least three of them; the decoded text's findings are placed on the whole run of escapes;
 // - base32 (RFC 4648) runs of 24 or more characters, decoded within the body's decode budget.
 // Written by hand: each is a few lines over a string, and a library for each would bring more than it does.
@@ -128,10 +128,12 @@ function keepEscapes(part: string, turned: string): string {
 }
 
 // A backslash may be doubled: escapes written as text inside a JSON string held in JSON (tool call arguments).
-const ESCAPE = /&#(?:[0-9]{1,7}|[xX][0-9A-Fa-f]{1,6});?|\\{1,2}x[0-9A-Fa-f]{2}|\\{1,2}u\{[0-9A-Fa-f]{1,6}\}|\\{1,2}u[0-9A-Fa-f]{4}/g;
+// Octal escapes (`\163\153`, C's, Python's and shells'), three digits, are read too.
+const ESCAPE = /&#(?:[0-9]{1,7}|[xX][0-9A-Fa-f]{1,6});?|\\{1,2}x[0-9A-Fa-f]{2}|\\{1,2}u\{[0-9A-Fa-f]{1,6}\}|\\{1,2}u[0-9A-Fa-f]{4}|\\{1,2}[0-3][0-7]{2}/g;
+const OCTAL = /\\[0-3][0-7]{2}/;
 /** Runs of at least three escapes, with at most a few characters between neighbours. */
 export function escapeRuns(text: string): Array<{ start: number; end: number; text: string }> {
-  if (!text.includes('&#') && !text.includes('\\x') && !text.includes('\\u')) return [];
+  if (!text.includes('&#') && !text.includes('\\x') && !text.includes('\\u') && !(text.includes('\\') && OCTAL.test(text))) return [];
   const out: Array<{ start: number; end: number; text: string }> = [];
   let run: { start: number; end: number; count: number } | null = null;
   const flush = () => {
@@ -155,7 +157,8 @@ function decodeEscapes(text: string): string {
   return text.replace(ESCAPE, (escape) => {
     const e = escape.replace(/^\\\\/, '\\');
     const hex = e.startsWith('&#x') || e.startsWith('&#X') ? e.slice(3).replace(';', '') : e.startsWith('\\x') ? e.slice(2) : e.startsWith('\\u{') ? e.slice(3, -1) : e.startsWith('\\u') ? e.slice(2) : null;
-    const code = hex === null ? Number(e.slice(2).replace(';', '')) : parseInt(hex, 16);
+    const octal = hex === null && e[0] === '\\';
+    const code = octal ? parseInt(e.slice(1), 8) : hex === null ? Number(e.slice(2).replace(';', '')) : parseInt(hex, 16);
     return code <= 0x10ffff ? String.fromCodePoint(code) : escape;
   });
 }

@@ -57,3 +57,20 @@ t.test('percent-encoding that is not UTF-8 is read as Latin-1, not left undecode
     { numRuns: 300 },
   );
 });
+
+t.test('UTF-16 of either byte order is read as text; bytes that only have zeros here and there are not', async (t) => {
+  const { asText } = await import('./encoded-runs.js');
+  const text = 'token: sk-proj-Ab3De5Gh7Jk9';
+  t.equal(asText(Buffer.from(text, 'utf16le')), text, 'little-endian');
+  t.equal(asText(Buffer.from(text, 'utf16le').swap16()), text, 'big-endian');
+  t.equal(asText(Buffer.from(text)), text, 'UTF-8 as before');
+  t.equal(asText(Buffer.from([1, 0, 200, 7, 0, 0, 3, 9, 250, 0, 17, 4])), null, 'binary with some zeros');
+  fc.assert(
+    fc.property(fc.uint8Array({ minLength: 8, maxLength: 64 }), (bytes) => {
+      const read = asText(Buffer.from(bytes));
+      // Whatever is read is mostly printable: nothing binary passes for text.
+      return read === null || [...read].filter((c) => c.charCodeAt(0) >= 0x20 || '\t\n\r'.includes(c)).length >= 0.9 * read.length;
+    }),
+    { numRuns: 2000 },
+  );
+});

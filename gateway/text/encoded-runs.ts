@@ -230,13 +230,31 @@ export function codePointEscapes(run: string): string | null {
   return long ? read : null;
 }
 
-/** Decoded bytes as text when they are text (nearly all printable UTF-8), else null. */
+/**
+ * Decoded bytes as text when they are text (nearly all printable UTF-8, or UTF-16 of either byte order:
+ * PowerShell's `-EncodedCommand`, a string's code units encoded as they are), else null.
+ */
 export function asText(bytes: Buffer): string | null {
-  const text = bytes.toString('utf8');
-  let printable = 0;
+  const text = printable(bytes.toString('utf8'));
+  if (text !== null || bytes.length < 8 || bytes.length % 2 !== 0) return text;
+  // UTF-16 of mostly ASCII has a zero in every other byte: odd ones little-endian, even ones big-endian.
+  let zeroOdd = 0;
+  let zeroEven = 0;
+  for (let i = 0; i < bytes.length; i += 2) {
+    if (bytes[i] === 0) zeroEven++;
+    if (bytes[i + 1] === 0) zeroOdd++;
+  }
+  const pairs = bytes.length / 2;
+  if (zeroOdd >= 0.9 * pairs) return printable(bytes.toString('utf16le'));
+  if (zeroEven >= 0.9 * pairs) return printable(Buffer.from(bytes).swap16().toString('utf16le'));
+  return null;
+}
+
+function printable(text: string): string | null {
+  let count = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if ((c >= 0x20 && c !== 0x7f && c !== 0xfffd) || c === 0x09 || c === 0x0a || c === 0x0d) printable++;
+    if ((c >= 0x20 && c !== 0x7f && c !== 0xfffd) || c === 0x09 || c === 0x0a || c === 0x0d) count++;
   }
-  return text.length > 0 && printable / text.length >= 0.9 ? text : null;
+  return text.length > 0 && count / text.length >= 0.9 ? text : null;
 }

@@ -125,24 +125,40 @@ function readString(text: string, budget: DecodeBudget, rotated: Rotated | null 
     const read = secretForm(run.text).text;
     for (const f of [...findings(read), ...speltIn(read)]) secrets.push({ ...f, start: run.start, end: run.end });
   }
-  // Strings built as code builds them (built-strings.ts): only a format's random key counts there.
-  for (const run of builtStringRuns(text)) {
-    const read = secretForm(run.text).text;
-    for (const f of [...findings(read), ...speltIn(read)]) if (keptFromBuilt(f.kind, read.slice(f.start, f.end))) secrets.push({ ...f, start: run.start, end: run.end });
-  }
-  // The references and the markup a text holds, each read away, in their secret form (a homoglyph written
-  // as `&#1040;`, or between tags); markup's with the same caution as other built strings.
-  for (const [reading, built] of [[entityReading(text), false] as const, ...markupReadings(text).map((r) => [r, true] as const)]) {
-    if (reading === null) continue;
-    const read = secretForm(reading.text);
+  secrets.push(...builtFindings(text));
+  const named = entityReading(text);
+  if (named) {
+    // What the references spell is read in its secret form too (a homoglyph written as `&#1040;`).
+    const read = secretForm(named.text);
     for (const f of [...findings(read.text), ...speltIn(read.text)]) {
-      if (built && !keptFromBuilt(f.kind, read.text.slice(f.start, f.end))) continue;
-      const [start, end] = read.origin ? reading.place(read.origin[f.start], read.origin[f.end]) : reading.place(f.start, f.end);
+      const [start, end] = read.origin ? named.place(read.origin[f.start], read.origin[f.end]) : named.place(f.start, f.end);
       secrets.push({ ...f, start, end });
     }
   }
   secrets.push(...speltIn(text), ...turned);
   for (const f of secrets) if (f.dataClass.startsWith('secret.')) out.push(f);
+  return out;
+}
+
+/**
+ * The findings in the strings a text builds as code and markup build them (built-strings.ts), placed in the
+ * text: a joined or coded run's on the whole run, markup's on their own characters. Only a random key
+ * counts there (keptFromBuilt).
+ */
+function builtFindings(text: string): Finding[] {
+  const out: Finding[] = [];
+  for (const run of builtStringRuns(text)) {
+    const read = secretForm(run.text).text;
+    for (const f of [...findings(read), ...speltIn(read)]) if (keptFromBuilt(f.kind, read.slice(f.start, f.end))) out.push({ ...f, start: run.start, end: run.end });
+  }
+  for (const reading of markupReadings(text)) {
+    const read = secretForm(reading.text);
+    for (const f of [...findings(read.text), ...speltIn(read.text)]) {
+      if (!keptFromBuilt(f.kind, read.text.slice(f.start, f.end))) continue;
+      const [start, end] = read.origin ? reading.place(read.origin[f.start], read.origin[f.end]) : reading.place(f.start, f.end);
+      out.push({ ...f, start, end });
+    }
+  }
   return out;
 }
 
@@ -459,18 +475,8 @@ function builtAcross(texts: readonly string[], order: number[]): BodyFinding[] {
         { piece: order[b], start: from + Math.min(start, left.length), end: texts[order[b]].length },
         { piece: order[c], start: 0, end: Math.max(0, end - left.length) },
       ];
-      for (const run of builtStringRuns(text)) {
-        if (run.start >= left.length || run.end <= left.length) continue;
-        const read = secretForm(run.text).text;
-        for (const f of [...findings(read), ...speltIn(read)]) if (f.dataClass.startsWith('secret.') && keptFromBuilt(f.kind, read.slice(f.start, f.end))) out.push({ dataClass: f.dataClass, kind: f.kind, spans: spans(run.start, run.end) });
-      }
-      for (const reading of markupReadings(text)) {
-        const read = secretForm(reading.text);
-        for (const f of [...findings(read.text), ...speltIn(read.text)]) {
-          if (!f.dataClass.startsWith('secret.') || !keptFromBuilt(f.kind, read.text.slice(f.start, f.end))) continue;
-          const [start, end] = read.origin ? reading.place(read.origin[f.start], read.origin[f.end]) : reading.place(f.start, f.end);
-          if (start < left.length && end > left.length) out.push({ dataClass: f.dataClass, kind: f.kind, spans: spans(start, end) });
-        }
+      for (const f of builtFindings(text)) {
+        if (f.dataClass.startsWith('secret.') && f.start < left.length && f.end > left.length) out.push({ dataClass: f.dataClass, kind: f.kind, spans: spans(f.start, f.end) });
       }
     }
   }

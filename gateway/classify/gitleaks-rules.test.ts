@@ -6,7 +6,9 @@ import t from 'tap';
 import fc from 'fast-check';
 import data from './gitleaks/rules.json' with { type: 'json' };
 import samples from './fixtures/gitleaks-samples.json' with { type: 'json' };
-import { gitleaksMatches, leftOut, ruleMatches, rules, version } from './gitleaks-rules.js';
+import { gitleaksMatches, leftOut, ruleMatches, rules, secretRuleMatches, version } from './gitleaks-rules.js';
+import { presetRules } from './preset-rules.js';
+import preset from './fixtures/secretlint-samples.json' with { type: 'json' };
 import { KeywordAutomaton } from './keyword-automaton.js';
 import { scanBody } from './body.js';
 
@@ -84,16 +86,18 @@ t.test('property: the keyword pass finds exactly the keywords (and where each en
   );
 });
 
-t.test('property: a keyword-anchored rule tried at its keywords only matches where a search of the whole text does', async (t) => {
+t.test('property: an anchored rule tried at its start words only matches where a search of the whole text does', async (t) => {
   const anchored = rules.filter((r) => r.atKeyword !== null);
   t.ok(anchored.length > 150, `${anchored.length} of ${rules.length} rules anchored at a keyword`);
   t.ok(rules.some((r) => r.id === 'generic-api-key' && r.atKeyword !== null), 'the generic rule, the costliest, among them');
-  t.equal(rules.find((r) => r.id === 'airtable-personnal-access-token')?.atKeyword, null, 'a rule whose match need not hold its keyword is not');
+  const airtable = rules.find((r) => r.id === 'airtable-personnal-access-token')!;
+  t.same(airtable.startWords, ['pat'], 'a rule whose match need not hold its keyword is tried at its leading literal');
+  t.ok(rules.some((r) => r.id === 'sourcegraph-access-token' && r.atKeyword === null), 'one whose match may start anywhere is searched whole');
   const fold = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
   const startsOf = (rule: (typeof rules)[number], text: string) => {
     const lower = fold(text);
     const out: number[] = [];
-    for (const k of rule.keywords) for (let at = lower.indexOf(k); at >= 0; at = lower.indexOf(k, at + 1)) out.push(at);
+    for (const k of rule.startWords) for (let at = lower.indexOf(k); at >= 0; at = lower.indexOf(k, at + 1)) out.push(at);
     return out;
   };
   const shape = (ms: RegExpExecArray[]) => ms.map((m) => [m.index, m[0].length]);
@@ -108,7 +112,8 @@ t.test('property: a keyword-anchored rule tried at its keywords only matches whe
         const parts = [...noise];
         const sample = bySample[rule.id];
         for (const [n, k] of at.entries()) {
-          const word = n % 2 === 0 && sample ? sample : rule.keywords[k % rule.keywords.length];
+          const words = [...rule.keywords, ...rule.startWords];
+          const word = n % 2 === 0 && sample ? sample : words[k % words.length];
           parts.splice(k % (parts.length + 1), 0, n % 3 === 2 ? word.toUpperCase() : word);
         }
         const text = parts.join('');
@@ -120,4 +125,29 @@ t.test('property: a keyword-anchored rule tried at its keywords only matches whe
     { numRuns: 4000 },
   );
   t.ok(matched > 300, `${matched} matches compared`);
+});
+
+t.test('property: the preset\'s rules, tried at their start words, find what a search of the whole text finds', async (t) => {
+  const texts = preset.samples.map((s) => s.text).filter((x) => presetRules.some((r) => new RegExp(r.pattern.source, r.pattern.flags).test(x)));
+  t.ok(texts.length >= 10, `${texts.length} of the preset's samples its own rules find`);
+  const words = [...new Set(presetRules.flatMap((r) => r.keywords))];
+  const whole = (text: string) => {
+    const out: string[] = [];
+    for (const r of presetRules) {
+      for (const m of text.matchAll(new RegExp(r.pattern.source, r.pattern.flags))) if (!r.accept || r.accept(m.groups ?? {})) out.push(`${r.kind}@${m.index}+${m[0].length}`);
+    }
+    return out.sort();
+  };
+  const byRules = (text: string) => secretRuleMatches(text).filter((m) => m.ruleId === 'secretlint-preset').map((m) => `${m.kind}@${m.start}+${m.end - m.start}`).sort();
+  let found = 0;
+  fc.assert(
+    fc.property(fc.array(fc.oneof(fc.constantFrom(...texts), fc.constantFrom(...words), fc.constantFrom('JDBC:', 'jdbc:', ' ', '"', 'x', 'é'), fc.stringMatching(/^[A-Za-z0-9_.:\/@-]{0,8}$/)), { maxLength: 8 }), (parts) => {
+      const text = parts.join('');
+      const want = whole(text);
+      found += want.length;
+      t.same(byRules(text), want);
+    }),
+    { numRuns: 1500 },
+  );
+  t.ok(found > 300, `${found} matches compared`);
 });

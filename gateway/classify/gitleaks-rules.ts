@@ -47,10 +47,16 @@ export interface GitleaksRule {
   dataClass: string;
   pattern: RegExp;
   /**
-   * The pattern, sticky, where every match starts with one of the rule's keywords (its leading literals
-   * say so): tried only where the keyword pass found one start, not at every character of the text.
+   * The pattern, sticky, where every match starts with one of `startWords` (its leading literals say so):
+   * tried only where the keyword pass found one, not at every character of the text.
    */
   atKeyword: RegExp | null;
+  /**
+   * Lower case; the words every match starts with: the rule's keywords where each leading literal starts
+   * with one, else the leading literals themselves (`lob-api-key` is picked by `test_` but starts `lob`);
+   * none where a match may start anywhere (atKeyword null).
+   */
+  startWords: string[];
   secretGroup: number;
   entropy: number;
   /** Lower case; the rule is tried only on a text holding one of them (none: always). */
@@ -96,6 +102,19 @@ function dataClassOf(id: string): string {
 // and basic-auth detectors still read the credentials such commands carry.
 const NOT_LINEAR = new Set(['curl-auth-header', 'curl-auth-user']);
 
+// The shortest leading literal (not a keyword) a rule is tried at: a shorter one occurs at so many places
+// that a search of the whole text costs less than trying the pattern at each.
+const SHORTEST_START = 3;
+
+/** Where a pattern's matches can start (see atKeyword, startWords): its sticky form and its start words. */
+function anchoring(js: string, flags: string, keywords: string[]): Pick<GitleaksRule, 'atKeyword' | 'startWords'> {
+  const starts = leadingLiterals(js);
+  if (starts === null || keywords.length === 0) return { atKeyword: null, startWords: [] };
+  if (starts.every((p) => keywords.some((k) => p.startsWith(k)))) return { atKeyword: new RegExp(js, `y${flags}`), startWords: keywords };
+  if (starts.some((p) => p.length < SHORTEST_START)) return { atKeyword: null, startWords: [] };
+  return { atKeyword: new RegExp(js, `y${flags}`), startWords: starts };
+}
+
 const allRules = data.rules as RuleData[];
 const applies = (r: RuleData): boolean => Boolean(r.regex) && !r.path && !NOT_LINEAR.has(r.id);
 /** The rules that apply to a request (a pattern, no file-path condition). */
@@ -106,14 +125,12 @@ export const rules: GitleaksRule[] = allRules
     while (LEADING_NAME.test(source)) source = source.replace(LEADING_NAME, '$1');
     const js = re2ToJs(source);
     const keywords = (r.keywords ?? []).map((k) => k.toLowerCase());
-    const starts = leadingLiterals(js);
-    const anchored = starts !== null && keywords.length > 0 && starts.every((p) => keywords.some((k) => p.startsWith(k)));
     return {
       id: r.id,
       kind: camel(r.id),
       dataClass: dataClassOf(r.id),
       pattern: new RegExp(js, 'gd'),
-      atKeyword: anchored ? new RegExp(js, 'yd') : null,
+      ...anchoring(js, 'd', keywords),
       secretGroup: r.secretGroup ?? 0,
       entropy: r.entropy ?? 0,
       keywords,
@@ -130,25 +147,33 @@ const globalAllowlist = compileAllowlist({ regexes: data.allowlist.regexes, stop
 // `join(dir, 'keys', 'tls.key')` in code read as an assignment by the generic rule).
 const localAllowlist = compileAllowlist({ regexes: ['^[\\w.-]+\\.(?:pem|crt|cer|csr|key|pub|der|p12|pfx|jks|json|ya?ml|toml|txt|env|cfg|conf|ini)$'] });
 
+// The preset's rules, anchored the same way (their patterns are global: the sticky form drops the `g`).
+const presetAnchoring = presetRules.map((r) => anchoring(r.pattern.source, r.pattern.flags.replace('g', ''), r.keywords));
+
+// The automaton's words, numbered as hits name them: each a rule's keyword (which picks the rule), a word
+// its matches start with (where it is tried), or both; owners after gitleaks' rules are the preset's.
 const keywordOwners: number[] = [];
 const keywords: string[] = [];
-/** The keywords that pick the rules to run, in the order secretRuleMatches' hits number them. */
+const picks: boolean[] = [];
+const marksStart: boolean[] = [];
+/** The words of the rule sets' keyword pass, in the order secretRuleMatches' hits number them. */
 export const RULE_KEYWORDS: readonly string[] = keywords;
+function addWord(owner: number, word: string, pick: boolean, start: boolean): void {
+  keywords.push(word);
+  keywordOwners.push(owner);
+  picks.push(pick);
+  marksStart.push(start);
+}
+function addWords(owner: number, ruleKeywords: readonly string[], startWords: readonly string[]): void {
+  for (const k of ruleKeywords) addWord(owner, k, true, startWords.includes(k));
+  for (const w of startWords) if (!ruleKeywords.includes(w)) addWord(owner, w, false, true);
+}
 const alwaysRun: number[] = [];
 rules.forEach((r, i) => {
   if (r.keywords.length === 0) alwaysRun.push(i);
-  for (const k of r.keywords) {
-    keywords.push(k);
-    keywordOwners.push(i);
-  }
+  addWords(i, r.keywords, r.startWords);
 });
-// The preset's rules are picked by the same keyword pass (owners after gitleaks' rules).
-presetRules.forEach((r, i) => {
-  for (const k of r.keywords) {
-    keywords.push(k);
-    keywordOwners.push(rules.length + i);
-  }
-});
+presetRules.forEach((r, i) => addWords(rules.length + i, r.keywords, presetAnchoring[i].startWords));
 const automaton = new KeywordAutomaton(keywords);
 
 // Ours too: a digest named by its algorithm (`sha256:…`, an image digest or a checksum in a manifest) is
@@ -190,26 +215,27 @@ const PRESET = 'secretlint-preset';
 export function secretRuleMatches(text: string, only?: string, hits: readonly number[] = automaton.foundAt(text)): GitleaksMatch[] {
   const out: GitleaksMatch[] = [];
   const candidates = new Set<number>(alwaysRun);
-  // Where each keyword-anchored rule's keywords start, ascending by their ends (sorted below).
-  const keywordStarts = new Map<number, number[]>();
+  // Where each anchored rule's start words start, ascending by their ends (sorted below).
+  const wordStarts = new Map<number, number[]>();
   for (let h = 0; h < hits.length; h += 2) {
-    const i = keywordOwners[hits[h]];
-    candidates.add(i);
-    if (i < rules.length && rules[i].atKeyword !== null) {
-      const start = hits[h + 1] - keywords[hits[h]].length;
-      const list = keywordStarts.get(i);
-      if (list === undefined) keywordStarts.set(i, [start]);
+    const k = hits[h];
+    const i = keywordOwners[k];
+    if (picks[k]) candidates.add(i);
+    if (marksStart[k]) {
+      const start = hits[h + 1] - keywords[k].length;
+      const list = wordStarts.get(i);
+      if (list === undefined) wordStarts.set(i, [start]);
       else list.push(start);
     }
   }
   for (const i of [...candidates].sort((a, b) => a - b)) {
     if (i >= rules.length) {
-      if (only === undefined) presetMatches(presetRules[i - rules.length], text, out);
+      if (only === undefined) presetMatches(i - rules.length, text, out, wordStarts.get(i) ?? []);
       continue;
     }
     const rule = rules[i];
     if (only !== undefined && rule.id !== only) continue;
-    for (const m of ruleMatches(rule, text, keywordStarts.get(i))) {
+    for (const m of ruleMatches(rule, text, wordStarts.get(i) ?? [])) {
       let g = rule.secretGroup;
       if (g === 0) for (let k = 1; k < m.length; k++) if (m[k]) { g = k; break; }
       const [start, end] = g > 0 && m.indices![g] ? m.indices![g]! : [m.index, m.index + m[0].length];
@@ -232,10 +258,10 @@ export function secretRuleMatches(text: string, only?: string, hits: readonly nu
 }
 
 /**
- * A rule's matches in `text`, in order, as a global search finds them: for a keyword-anchored rule, tried
- * at its keywords' starts only (`starts`, from the keyword pass), which are the only places one can begin.
+ * A rule's matches in `text`, in order, as a global search finds them: for an anchored rule, tried at its
+ * start words' starts only (`starts`, from the keyword pass), which are the only places one can begin.
  */
-export function ruleMatches(rule: GitleaksRule, text: string, starts?: number[]): RegExpExecArray[] {
+export function ruleMatches(rule: Pick<GitleaksRule, 'pattern' | 'atKeyword'>, text: string, starts?: number[]): RegExpExecArray[] {
   const out: RegExpExecArray[] = [];
   if (rule.atKeyword !== null && starts !== undefined) {
     const re = rule.atKeyword;
@@ -259,10 +285,9 @@ export function ruleMatches(rule: GitleaksRule, text: string, starts?: number[])
   return out;
 }
 
-function presetMatches(rule: (typeof presetRules)[number], text: string, out: GitleaksMatch[]): void {
-  const re = rule.pattern;
-  re.lastIndex = 0;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+function presetMatches(n: number, text: string, out: GitleaksMatch[], starts: number[]): void {
+  const rule = presetRules[n];
+  for (const m of ruleMatches({ pattern: rule.pattern, atKeyword: presetAnchoring[n].atKeyword }, text, starts)) {
     if (rule.accept && !rule.accept(m.groups ?? {})) continue;
     out.push({ ruleId: PRESET, kind: rule.kind, dataClass: rule.dataClass, start: m.index, end: m.index + m[0].length });
   }

@@ -13,7 +13,9 @@ t.test('the literal starts of patterns in the subset, and where the subset ends'
   t.same(leadingLiterals('ab+c'), ['a'], 'a repetition ends the start before it');
   t.same(leadingLiterals('ab{2}c'), ['a']);
   t.same(leadingLiterals('x|pat[A-Z]{4}|(?:^|=)key'), ['x', 'pat', '', '=key'], 'an anchor ends its branch empty');
-  t.same(leadingLiterals('(?<!-)-{5}BEGIN'), [''], 'a lookbehind ends it');
+  t.same(leadingLiterals('(?<!-)-{5}BEGIN'), [''], 'a lookbehind reads no character; the repetition after it ends the start');
+  t.same(leadingLiterals(String.raw`(?<!\p{L})(?<prefix>cfk|cfat)_[A-Z]`), ['cfk_', 'cfat_'], 'a lookbehind before a literal: the literal');
+  t.same(leadingLiterals('(?=ab)abc|(?!x)yz'), ['abc', 'yz'], 'a lookahead too');
   t.same(leadingLiterals('[a-z]key'), [''], 'a ranged class ends it');
   t.same(leadingLiterals('\\dkey'), [''], 'a class escape ends it');
   t.same(leadingLiterals('.key'), ['']);

@@ -74,7 +74,8 @@ function parseAlternatives(source: string, at: number): [Item[][], number] {
 function parseItem(source: string, i: number): [Item, number] {
   const c = source[i];
   if (c === '(') {
-    if (source.startsWith('(?=', i) || source.startsWith('(?!', i) || source.startsWith('(?<=', i) || source.startsWith('(?<!', i)) return [{ kind: 'end' }, skipGroup(source, i)];
+    // A lookaround reads no character: the literal start goes on past it (`(?<!\p{L})gsk_` starts `gsk_`).
+    if (source.startsWith('(?=', i) || source.startsWith('(?!', i) || source.startsWith('(?<=', i) || source.startsWith('(?<!', i)) return [ZERO_WIDTH, skipGroup(source, i)];
     const open = source.startsWith('(?:', i) ? i + 3 : source.startsWith('(?<', i) ? source.indexOf('>', i) + 1 : i + 1;
     const [alternatives, next] = parseAlternatives(source, open);
     return [{ kind: 'group', alternatives }, next];

@@ -40,7 +40,7 @@ export function scanBody(body: unknown, limits: ScanLimits): BodyScan {
   const folded = foldPieces(pieces);
   const passes = folded.map((f) => keywordPass(f.text));
   // One keyword pass a string, for the detector table and the rule sets.
-  const findings = scanPieces(pieces, folded, passes.map((p) => p.words), limits);
+  const findings = scanPieces(pieces, folded, passes, limits);
   const spans = findings.filter((f) => f.dataClass.startsWith('secret.')).flatMap((f) => f.spans);
   for (const f of ruleSetFindings(folded, passes)) {
     const s = f.spans[0];

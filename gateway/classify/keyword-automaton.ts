@@ -10,6 +10,12 @@
 
 const ALPHABET = 128;
 
+/** Pairs of adjacent units to report (foundAtAndPairs): `table` 128 × 128 by ASCII unit, `wide` a unit outside ASCII's column. */
+export interface PairTable {
+  table: Uint8Array;
+  wide: Uint8Array;
+}
+
 export class KeywordAutomaton {
   /** The class of each ASCII character (capitals read as small letters); 0 for a character no keyword has. */
   readonly #classOf = new Uint8Array(ALPHABET);
@@ -111,6 +117,38 @@ export class KeywordAutomaton {
     for (let i = 0, n = text.length; i < n; i++) {
       const c = text.charCodeAt(i);
       s = c < ALPHABET ? step[s + classOf[c]] : 0;
+      if (s < 0) {
+        s = ~s;
+        for (const k of this.#out[s / classes]) hits.push(k, i + 1);
+      }
+    }
+    return hits;
+  }
+
+  /**
+   * foundAt, and in the same pass the offsets at which a marked pair of units stands, ascending, pushed onto
+   * `at`: `pairs.table[a * 128 + b]` nonzero for an ASCII unit `a` followed by `b`, a `b` outside ASCII read
+   * as `pairs.wide[b]`. A reader that looks for pairs (spelt-keys.ts) then reads the text no second time:
+   * a walk over every character costs 4 µs per KB here, the pair check in this one a fraction of that.
+   */
+  foundAtAndPairs(text: string, pairs: PairTable, at: number[]): number[] {
+    const hits: number[] = [];
+    const step = this.#step;
+    const classOf = this.#classOf;
+    const classes = this.#classes;
+    const { table, wide } = pairs;
+    let s = 0;
+    let row = -1;
+    for (let i = 0, n = text.length; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (row >= 0 && table[row + (c < ALPHABET ? c : wide[c])] !== 0) at.push(i - 1);
+      if (c < ALPHABET) {
+        row = c * ALPHABET;
+        s = step[s + classOf[c]];
+      } else {
+        row = -1;
+        s = 0;
+      }
       if (s < 0) {
         s = ~s;
         for (const k of this.#out[s / classes]) hits.push(k, i + 1);

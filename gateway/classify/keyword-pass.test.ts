@@ -7,6 +7,8 @@ import { START_WORDS, wordStarts } from './classify.js';
 import { RULE_KEYWORDS, secretRuleMatches } from './gitleaks-rules.js';
 import { ruleSetFindings } from './rule-set.js';
 import { secretForm } from '../text/normalise.js';
+import { KeywordAutomaton } from './keyword-automaton.js';
+import { SPREAD_PAIRS } from './spelt-keys.js';
 import samples from './fixtures/gitleaks-samples.json' with { type: 'json' };
 
 // Texts dense with both readers' keywords, in any case, glued to noise and to each other (a keyword inside
@@ -51,4 +53,27 @@ t.test('property: over several strings, each with its own pass, the rule sets fi
     }),
     { numRuns: 300 },
   );
+});
+
+t.test('property: the pairs found in the same pass are every place a marked pair stands, and the keywords are unchanged', async (t) => {
+  const { table, wide } = SPREAD_PAIRS;
+  const automaton = new KeywordAutomaton(['sk-', 'hf_', 'ab']);
+  const piece = fc.oneof(fc.constantFrom('s k', 'sk-', 'g h p _', 'A K I A', '_ phg', 'hf_', '\u00a0', '·', 'é', '\u2003'), fc.string({ maxLength: 4 }), noise);
+  let pairs = 0;
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 16 }).map((p) => p.join('')), (s) => {
+      const at: number[] = [];
+      t.same(automaton.foundAtAndPairs(s, SPREAD_PAIRS, at), automaton.foundAt(s));
+      const expected: number[] = [];
+      for (let i = 0; i + 1 < s.length; i++) {
+        const [a, b] = [s.charCodeAt(i), s.charCodeAt(i + 1)];
+        if (a < 128 && table[a * 128 + (b < 128 ? b : wide[b])] !== 0) expected.push(i);
+      }
+      pairs += expected.length;
+      t.same(at, expected);
+      t.same(keywordPass(s).spreadPairs, expected);
+    }),
+    { numRuns: 1000 },
+  );
+  t.ok(pairs > 1000, `${pairs} pairs compared`);
 });

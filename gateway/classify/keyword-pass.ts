@@ -1,11 +1,13 @@
 // One pass over a string's secret form for the keywords two readers start from: the rule sets' (which of
 // gitleaks' and the preset's rules to run, and where: gitleaks-rules.ts) and the detector table's (its fixed
-// starts, digit words and scrambled signs: classify.ts). Two automata read every string twice; one over
+// starts, digit words and scrambled signs: classify.ts); and, in the same walk, the pairs of characters a
+// spread-out credential prefix starts with, for the spelt-out reader (spelt-keys.ts). Two automata read every string twice; one over
 // both keyword lists reads it once at the same cost a character (4 µs per KB of code, the rule sets' lists
 // being most of the states either way). Pure.
 import { START_WORDS, wordStartsOf, type WordStarts } from './classify.js';
 import { RULE_KEYWORDS } from './gitleaks-rules.js';
 import { KeywordAutomaton } from './keyword-automaton.js';
+import { SPREAD_PAIRS } from './spelt-keys.js';
 
 const automaton = new KeywordAutomaton([...RULE_KEYWORDS, ...START_WORDS]);
 
@@ -14,11 +16,14 @@ export interface KeywordPass {
   ruleHits: number[];
   /** The detector table's starts, for findings(). */
   words: WordStarts;
+  /** Where a spread-out credential prefix may start (SPREAD_PAIRS), for the spelt-out reader (spelt-keys.ts). */
+  spreadPairs: number[];
 }
 
 export function keywordPass(text: string): KeywordPass {
-  const hits = automaton.foundAt(text);
+  const spreadPairs: number[] = [];
+  const hits = automaton.foundAtAndPairs(text, SPREAD_PAIRS, spreadPairs);
   const ruleHits: number[] = [];
   for (let h = 0; h < hits.length; h += 2) if (hits[h] < RULE_KEYWORDS.length) ruleHits.push(hits[h], hits[h + 1]);
-  return { ruleHits, words: wordStartsOf(hits, RULE_KEYWORDS.length) };
+  return { ruleHits, words: wordStartsOf(hits, RULE_KEYWORDS.length), spreadPairs };
 }

@@ -6,6 +6,7 @@ import t from 'tap';
 import fc from 'fast-check';
 import { findings, type Finding } from './classify.js';
 import { combined, detectors, gluedDetectors, gluedLooksRandom, gluedPatterns } from './detectors.js';
+import { keywordPass } from './keyword-pass.js';
 import { firstSpreadPrefix, PREFIXED, PREFIXED_START, SPREAD_PREFIX, spacedRuns, spacedRunsNearPrefixes } from './spelt-keys.js';
 
 /**
@@ -62,7 +63,7 @@ const samples = [
   'PuTTY-User-Key-File-2: ssh-rsa\n', 'Private-MAC: 0a1b', 'password=', 'api_key: "', 'token => ', 'secret:', 'PWD=', "'auth' = '", 'credentials:',
   'x9Kq2LmP8rT4vWz1', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'jane.doe+work@example.co.uk', '@', 'a@b.co', '4111 1111 1111 1111',
   '5500-0000-0000-0004', '378282246310005', '123-45-6789', 'AB 12 34 56 C', 'JG103759A', '2345 6789 0124', '+1 415-555-2671', '(020) 7946 0958',
-  '[at]', ' (AT) ', '{ at }', ' @ ', 'jane @', '[dot]', 'jane [at] example [dot] com', 'bob @ example.com', 'x.y(at)mail.org', '+447700900123', '555.123.4567', '4111.1111.1111.1111', '4111/1111/1111/1111', '123 45 6789', '123.45.6789', '030/1234567', '12345678Z', 'X1234567L', 'Y-1234567-X', 'RSSMRA85T10A562S', '756.1234.5678.97', '1850578006084', '12345678+', '111222333', '01010112345', '123456789012', 'four ', 'one ', 'oh, ', 'Nine-', '-', '--', '_', '.', ':', '=', '=>', '"', "'", ' ', '  ', '\n', '/', '+', '(', ')', '0', '7', 'Ab', 'zz', 'é', '\u00a0',
+  '[at]', ' (AT) ', '{ at }', ' @ ', 'jane @', '[dot]', 'jane [at] example [dot] com', 'bob @ example.com', 'x.y(at)mail.org', '+447700900123', '555.123.4567', '4111.1111.1111.1111', '4111/1111/1111/1111', '123 45 6789', '123.45.6789', '030/1234567', '12345678Z', 'X1234567L', 'Y-1234567-X', 'RSSMRA85T10A562S', '756.1234.5678.97', '1850578006084', '12345678+', '111222333', '01010112345', '123456789012', 'four ', 'one ', 'oh, ', 'Nine-', '-', '--', '_', '.', ':', '=', '=>', '"', "'", ' ', '  ', '\n', '/', '+', '(', ')', '0', '7', 'Ab', 'zz', 'é', '\u00a0', 'AB1', 'ABC 1', 'QQ 12', 'Z+1', '((1',
 ];
 const texture = fc.oneof(fc.constantFrom(...samples), fc.string({ maxLength: 6 }), fc.stringMatching(/^[A-Za-z0-9/+=_-]{1,45}$/), fc.stringMatching(/^[0-9 .()+-]{1,20}$/));
 const texts = fc.array(texture, { maxLength: 24 }).map((parts) => parts.join(''));
@@ -150,6 +151,9 @@ t.test('the search for a spread-out prefix (a check by hand, then the factored a
       const m = spread.exec(text);
       if (m !== null) found++;
       const got = firstSpreadPrefix(text, Math.min(from, text.length));
+      // The same from the pairs a keyword pass found in the text (the check by hand made in that pass).
+      const fromPass = firstSpreadPrefix(text, Math.min(from, text.length), keywordPass(text).spreadPairs);
+      if (JSON.stringify(fromPass) !== JSON.stringify(got)) return false;
       // The same start; the factored alternation may take a longer match there (`s - k - _` whole, where the
       // flat one stops at `s - k -`), and a match only marks a stretch to read whole.
       return m === null ? got === null : got !== null && got.start === m.index && got.end >= m.index + m[0].length;

@@ -3,7 +3,8 @@
 // runs decode to, and across the boundary between neighbouring strings (a key split over two messages
 // or two content parts). Pure.
 import { NON_ASCII_RUN, secretForm, type FoldedText } from '../text/normalise.js';
-import { findings, SHORTEST_MATCH, wordStarts, type Finding, type WordStarts } from './classify.js';
+import { findings, SHORTEST_MATCH, wordStarts, type Finding } from './classify.js';
+import type { KeywordPass } from './keyword-pass.js';
 import { asText, DecodeBudget, encodedRuns } from '../text/encoded-runs.js';
 import { isPrivateKeyDer } from './private-key-der.js';
 import { lettersPerWord } from './checks.js';
@@ -42,15 +43,15 @@ export function foldPieces(pieces: readonly Piece[]): FoldedText[] {
   return pieces.map((p) => secretForm(p.text));
 }
 
-/** `words`: each string's detector starts, from its keyword pass (keyword-pass.ts). */
-export function scanPieces(pieces: readonly Piece[], folded: readonly FoldedText[], words: readonly WordStarts[], limits: ScanLimits): BodyFinding[] {
+/** `passes`: each string's keyword pass (keyword-pass.ts): its detector starts and spread-out prefixes' pairs. */
+export function scanPieces(pieces: readonly Piece[], folded: readonly FoldedText[], passes: ReadonlyArray<Pick<KeywordPass, 'words' | 'spreadPairs'>>, limits: ScanLimits): BodyFinding[] {
   const out: BodyFinding[] = [];
   const budget = new DecodeBudget(limits.decodedBytes);
   const texts = folded.map((f) => f.text);
   const rotated = folded.map((f, i) => foldsRotated(f, pieces[i].text));
   texts.forEach((text, i) => {
     if (text.length === 0) return;
-    for (const f of readString(text, budget, rotated[i], false, words[i])) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: f.start, end: f.end }] });
+    for (const f of readString(text, budget, rotated[i], false, passes[i])) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: f.start, end: f.end }] });
   });
   // Empty strings are left out of the sequences: joining across one is joining its neighbours, and a body of
   // a million empty strings would otherwise cost a window per string.
@@ -95,13 +96,13 @@ const ENUM_WORD = /^[a-z][a-z_]{0,23}$/;
  * ROT13'd after its homoglyphs were put in is read too. Also run on the edges of strings joined (edgeJoins),
  * there without the plain detector pass where the windows make it (`skipDetectors`).
  */
-function readString(text: string, budget: DecodeBudget, rotated: Rotated | null = null, skipDetectors = false, words?: WordStarts): Finding[] {
+function readString(text: string, budget: DecodeBudget, rotated: Rotated | null = null, skipDetectors = false, pass?: Pick<KeywordPass, 'words' | 'spreadPairs'>): Finding[] {
   const out: Finding[] = [];
   // No reading of a string is longer than the string (decoding shrinks it, the turns keep its length): a
   // role, a model's name or a field's costs nothing.
   if (text.length < SHORTEST_MATCH) return out;
   // One keyword pass serves the detector table and the ROT13/reversal signs.
-  words ??= wordStarts(text);
+  const words = pass?.words ?? wordStarts(text);
   if (!skipDetectors) out.push(...findings(text, words));
   for (const run of [...encodedRuns(text, budget, notWords), ...base32Runs(text, budget)]) {
     for (const { dataClass, kind } of decodedFindings(run.bytes, budget, NESTING)) out.push({ dataClass, kind, start: run.start, end: run.end });
@@ -135,7 +136,7 @@ function readString(text: string, budget: DecodeBudget, rotated: Rotated | null 
       secrets.push({ ...f, start, end });
     }
   }
-  secrets.push(...speltIn(text), ...turned);
+  secrets.push(...speltIn(text, SCRAMBLES, pass?.spreadPairs), ...turned);
   for (const f of secrets) if (f.dataClass.startsWith('secret.')) out.push(f);
   return out;
 }

@@ -4,6 +4,7 @@
 // (scan.ts). Pure.
 import { findings, type Finding } from './classify.js';
 import { reversed, rot13, type Scramble } from './text-decoders.js';
+import type { PairTable } from './keyword-automaton.js';
 
 // A key spelt out with separators ("A K I A …", "AKIA-IOSF-ODNN-…"): runs of short groups are read
 // with the separators removed, for the formats that start with a fixed prefix only (a keyword or an
@@ -31,17 +32,18 @@ export function inSpacedRun(text: string, i: number): boolean {
  * The spaced runs of a text that may hold a prefix: those of the stretches (between characters no spaced
  * run holds, such as quotes and brackets) that hold a prefix spread over separators. No run crosses such a
  * character, and where the scan of spacedRuns() passes one it starts afresh, so a stretch's runs are the
- * same read alone; a run in any other stretch holds no prefix and would be dropped. Linear.
+ * same read alone; a run in any other stretch holds no prefix and would be dropped. Linear. `pairsAt`:
+ * where a keyword pass over this text found SPREAD_PAIRS (keyword-pass.ts), where one was made.
  */
-export function spacedRunsNearPrefixes(text: string): Array<{ start: number; end: number; text: string }> {
+export function spacedRunsNearPrefixes(text: string, pairsAt?: readonly number[]): Array<{ start: number; end: number; text: string }> {
   const out: Array<{ start: number; end: number; text: string }> = [];
-  for (let m = firstSpreadPrefix(text, 0); m !== null; ) {
+  for (let m = firstSpreadPrefix(text, 0, pairsAt); m !== null; ) {
     let s = m.start;
     while (s > 0 && inSpacedRun(text, s - 1)) s--;
     let e = m.end;
     while (e < text.length && inSpacedRun(text, e)) e++;
     for (const r of spacedRuns(text.slice(s, e))) out.push({ start: r.start + s, end: r.end + s, text: r.text });
-    m = firstSpreadPrefix(text, e);
+    m = firstSpreadPrefix(text, e, pairsAt);
   }
   return out;
 }
@@ -86,9 +88,9 @@ export function spacedRuns(text: string): Array<{ start: number; end: number; te
  * The readings of the spaced runs of a text that is itself a reading (ROT13'd, reversed, escapes or
  * references read): a key spelt out and then disguised again. Each finding spans its whole run.
  */
-export function speltIn(text: string, scrambles: readonly Turn[] = SCRAMBLES): Finding[] {
+export function speltIn(text: string, scrambles: readonly Turn[] = SCRAMBLES, pairsAt?: readonly number[]): Finding[] {
   const out: Finding[] = [];
-  for (const run of spacedRunsNearPrefixes(text)) for (const f of speltFindings(run.text, scrambles)) out.push({ ...f, start: run.start, end: run.end });
+  for (const run of spacedRunsNearPrefixes(text, pairsAt)) for (const f of speltFindings(run.text, scrambles)) out.push({ ...f, start: run.start, end: run.end });
   return out;
 }
 export type Turn = 'none' | Scramble;
@@ -231,6 +233,9 @@ for (let a = 0; a < 128; a++) {
   for (let b = 0; SECOND[a] !== undefined && b < 128; b++) PAIRS[a * 128 + b] = SECOND[a]![b] === 1 ? 1 : SKIP[a]![b] === 1 ? 2 : 0;
 }
 
+/** PAIRS for a pass that reads pairs (keyword-automaton.ts foundAtAndPairs): a separator outside ASCII reads as a space. */
+export const SPREAD_PAIRS: PairTable = { table: PAIRS, wide: new Uint8Array(65536).map((_, c) => (c >= 128 && SEPARATOR[c] === 1 ? 32 : 0)) };
+
 const UNDECIDED = -2;
 /**
  * Where the next character of a prefix stands from `at` on, past separators: its offset, -1 where none can,
@@ -253,7 +258,15 @@ function nextAt(text: string, at: number, next: Uint8Array, skip: Uint8Array): n
  * three characters stand, separators between. Linear but for runs of separators, which are read again
  * only from each first character before them (at most twice a run: its own lead skips none of its kind).
  */
-export function firstSpreadPrefix(text: string, from: number): { start: number; end: number } | null {
+export function firstSpreadPrefix(text: string, from: number, pairsAt?: readonly number[]): { start: number; end: number } | null {
+  if (pairsAt !== undefined) {
+    // The pairs a keyword pass found (SPREAD_PAIRS): the check by hand below, made in that pass.
+    for (let j = firstAtOrAfter(pairsAt, from); j < pairsAt.length; j++) {
+      const m = spreadPrefixAt(text, pairsAt[j]);
+      if (m !== null) return m;
+    }
+    return null;
+  }
   const length = text.length;
   let after = from < length ? text.charCodeAt(from) : 0;
   for (let i = from; i < length - 2; i++) {
@@ -262,14 +275,33 @@ export function firstSpreadPrefix(text: string, from: number): { start: number; 
     if (c >= 128) continue;
     // A separator outside ASCII after a first character is looked up as a space (both separators).
     if (PAIRS[c * 128 + (after < 128 ? after : SEPARATOR[after] === 1 ? 32 : 0)] === 0) continue;
-    const second = nextAt(text, i + 1, SECOND[c]!, SKIP[c]!);
-    if (second === -1) continue;
-    if (second >= 0 && nextAt(text, second + 1, THIRD.get(c * 128 + text.charCodeAt(second))!, SEPARATOR) === -1) continue;
-    SPREAD_STICKY.lastIndex = i;
-    const m = SPREAD_STICKY.exec(text);
-    if (m !== null) return { start: i, end: i + m[0].length };
+    const m = spreadPrefixAt(text, i);
+    if (m !== null) return m;
   }
   return null;
+}
+
+/** The spread-out prefix starting at `i`, where a pair of PAIRS stands: its third character checked, then the alternation. */
+function spreadPrefixAt(text: string, i: number): { start: number; end: number } | null {
+  const c = text.charCodeAt(i);
+  const second = nextAt(text, i + 1, SECOND[c]!, SKIP[c]!);
+  if (second === -1) return null;
+  if (second >= 0 && nextAt(text, second + 1, THIRD.get(c * 128 + text.charCodeAt(second))!, SEPARATOR) === -1) return null;
+  SPREAD_STICKY.lastIndex = i;
+  const m = SPREAD_STICKY.exec(text);
+  return m === null ? null : { start: i, end: i + m[0].length };
+}
+
+/** The first index of ascending `xs` whose value is `x` or more. */
+function firstAtOrAfter(xs: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function spreadTrie(words: readonly string[]): string {

@@ -2,7 +2,7 @@
 // or prefixes joined up is not a key.
 import t from 'tap';
 import fc from 'fast-check';
-import { builtStringRuns, markupReadings } from './built-strings.js';
+import { builtStringRuns, chainMatches, CHAIN_SEARCH, markupReadings } from './built-strings.js';
 import { scanBody } from './body.js';
 
 const key = 'sk-proj-Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1De3Fg5Hj7Kl9';
@@ -91,4 +91,28 @@ t.test('property: a random key cut into random literals joined any way is found'
     }),
     { numRuns: 400 },
   );
+});
+
+t.test('property: chains tried only near their joins are those a search of the whole text finds', async (t) => {
+  const loose = fc.oneof(
+    fc.constantFrom('"', "'", '`', '\\"', '\\', '\\\\', '\n', "''", '""', "it's", 'don\'t ', '(', ')', ';'),
+    fc.stringMatching(/^[A-Za-z0-9 _-]{0,12}$/),
+    fc.stringMatching(/^[A-Za-z0-9]{70,90}$/),
+  );
+  const join = fc.constantFrom(' + ', ', ', ' ', '\n  ', '+', ',', '', ' ,\n');
+  // Whole literals of each kind, the long ones near the 80-character bound.
+  const literal = fc
+    .tuple(fc.constantFrom('"', "'", '`', '\\"'), fc.oneof(fc.stringMatching(/^[A-Za-z0-9 _-]{0,10}$/), fc.stringMatching(/^[A-Za-z0-9]{76,84}$/), fc.constantFrom('a\\"b', '\\\\n')))
+    .map(([q, inside]) => q + inside + q);
+  const piece = fc.oneof({ arbitrary: literal, weight: 4 }, { arbitrary: join, weight: 3 }, { arbitrary: loose, weight: 3 });
+  let chains = 0;
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 40 }).map((p) => p.join('')), (text) => {
+      const want = [...text.matchAll(CHAIN_SEARCH)].map((m) => [m.index, m[0]]);
+      chains += want.length;
+      t.same(chainMatches(text).map((m) => [m.index, m[0]]), want);
+    }),
+    { numRuns: 3000 },
+  );
+  t.ok(chains > 1000, `${chains} chains compared`);
 });

@@ -204,47 +204,24 @@ function beforeAtMarker(text: string): NextStart {
   };
 }
 
-// JavaScript's \s, for reading white space without a regular expression.
-const SPACE = /\s/;
-const isSpace = (c: number): boolean => (c === 32 || (c >= 9 && c <= 13) ? true : c < 128 ? false : SPACE.test(String.fromCharCode(c)));
-
-/**
- * secretValue: a value starts after `:`, `=` or `=>`, then white space, then maybe a quote (what its
- * lookbehind ends with); the lookbehind itself (the credential-like name) is checked when tried.
- */
-const VALUE = new Uint8Array(128);
-for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+_.~=!@#$%^&*-') VALUE[c.charCodeAt(0)] = 1;
-/** Whether 12 characters of secretValue's value class start at `p`. */
-function valueFollows(text: string, p: number): boolean {
-  if (p + 12 > text.length) return false;
-  for (let i = p; i < p + 12; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 128 || VALUE[c] !== 1) return false;
-  }
-  return true;
-}
-
-const SIGN = /[:=>]/g;
+// secretValue: a value starts after `:`, `=` or `=>`, then white space, then maybe a quote (what its
+// lookbehind ends with); the lookbehind itself (the credential-like name) is checked when tried. The search
+// asks for 12 characters of the value's class after that: most `=` and `:` in code and prose are not
+// followed by that many, and it returns none of them (found one by one, each `:` of code cost a call). A
+// quote is no value character, so a value starts either just past the white space or past a quote, never both.
+const SIGN = /[:=>]\s*["']?(?=[A-Za-z0-9/+_.~=!@#$%^&*-]{12})/g;
 function afterAssignment(text: string): NextStart {
   const sign = SIGN;
   sign.lastIndex = 0;
-  const pending: number[] = [];
   return (from) => {
     for (;;) {
-      while (pending.length > 0 && pending[0] < from) pending.shift();
-      if (pending.length > 0) return pending.shift()!;
       const m = sign.exec(text);
       if (m === null) {
         sign.lastIndex = text.length;
         return -1;
       }
-      let q = m.index + 1;
-      while (q < text.length && isSpace(text.charCodeAt(q))) q++;
-      if (q >= text.length) continue;
-      // The value is at least 12 value characters: most `=` and `:` in code and prose are not followed by that many.
-      if (valueFollows(text, q)) pending.push(q);
-      const c = text.charCodeAt(q);
-      if ((c === 34 || c === 39) && valueFollows(text, q + 1)) pending.push(q + 1);
+      const value = m.index + m[0].length;
+      if (value >= from) return value;
     }
   };
 }

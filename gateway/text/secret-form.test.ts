@@ -75,3 +75,16 @@ t.test('property: the fold of a text is the fold of each code point in turn, eac
   );
   t.ok(mixed > 500, `${mixed} texts with non-ASCII compared`);
 });
+
+t.test('a text longer than the offsets ramp (2M units) is mapped the same, unit by unit', async (t) => {
+  const long = 'a'.repeat((1 << 21) + 5) + 'ｋ' + 'b'.repeat(7) + '→' + 'c';
+  const f = secretForm(long);
+  t.equal(f.text, 'a'.repeat((1 << 21) + 5) + 'k' + 'b'.repeat(7) + '→' + 'c');
+  const o = f.origin!;
+  t.equal(o[0], 0);
+  t.equal(o[(1 << 21) + 4], (1 << 21) + 4);
+  t.equal(o[(1 << 21) + 5], (1 << 21) + 5, 'the folded letter');
+  t.equal(o[(1 << 21) + 13], (1 << 21) + 13, 'the arrow, left as it is');
+  t.equal(o[f.text.length], long.length);
+  for (let i = 1; i < f.text.length; i++) if (o[i] !== o[i - 1] + 1) t.fail(`offset ${i} not one past the last`);
+});

@@ -60,7 +60,7 @@ export function scanPieces(pieces: readonly Piece[], folded: readonly FoldedText
   // that a key split over two turns is joined across the `"role": "user"` between them; in the second,
   // also across one string in between (a turn interposed between the halves).
   const content = values.filter((i) => !ENUM_WORD.test(pieces[i].text));
-  const joined = [...acrossBoundaries(texts, values, 0), ...acrossBoundaries(texts, content, 0), ...acrossBoundaries(texts, content, 1), ...edgeJoins(texts, rotated, content, budget)];
+  const joined = [...acrossBoundaries(texts, values, 0), ...acrossBoundaries(texts, content, 0), ...acrossBoundaries(texts, content, 1), ...edgeJoins(texts, rotated, content, budget, passes)];
   // A match that only extends a finding of its class already made inside one string (an e-mail address
   // running on into the next string) is that finding, not a new one. One of another class is kept: a
   // key joined across two strings whose first half alone is a fragment must be masked whole. A fragment
@@ -334,9 +334,10 @@ const EDGE_SPELT = 320;
  * Halves of a key several turns apart, and base64 of a key cut across two strings: the run of key
  * characters that ends one string joined with the run that starts each of the next EDGE_TURNS strings,
  * read by the detectors (secrets only, crossing the join) and, when the joined run is base64, decoded.
- * Only edge runs are read, so the cost is one short text per pair, not a window of each.
+ * Only edge runs are read, so the cost is one short text per pair, not a window of each. `passes`: each
+ * string's keyword pass, whose pairs a tail's search for a spread-out prefix starts from.
  */
-function edgeJoins(texts: readonly string[], rotated: ReadonlyArray<Rotated | null>, order: number[], budget: DecodeBudget): BodyFinding[] {
+function edgeJoins(texts: readonly string[], rotated: ReadonlyArray<Rotated | null>, order: number[], budget: DecodeBudget, passes: ReadonlyArray<Pick<KeywordPass, 'spreadPairs'>>): BodyFinding[] {
   const out: BodyFinding[] = [];
   // One string has no edges to join (a single-turn prompt: its edges were walked and read for nothing).
   if (order.length < 2) return out;
@@ -368,7 +369,7 @@ function edgeJoins(texts: readonly string[], rotated: ReadonlyArray<Rotated | nu
     while (e < t.length && e < EDGE_SPELT && inSpacedRun(t, e)) e++;
     return e;
   });
-  const tailHoldsPrefix = order.map((p, b) => firstSpreadPrefix(texts[p], spacedTails[b]) !== null);
+  const tailHoldsPrefix = order.map((p, b) => firstSpreadPrefix(texts[p], spacedTails[b], passes[p].spreadPairs) !== null);
   // A reversed key carries its prefix at its end, in the later string.
   const headHoldsPrefix = order.map((p, c) => firstSpreadPrefix(texts[p].slice(0, spacedHeads[c]), 0) !== null);
   for (let b = 0; b < order.length; b++) {

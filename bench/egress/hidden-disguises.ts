@@ -76,6 +76,12 @@ const transforms: Record<string, (s: string) => string> = {
   'concatenated literals': (s) => s.match(new RegExp(`[\\s\\S]{1,${pick([3, 5, 8])}}`, 'g'))!.map((g) => JSON.stringify(g)).join(pick([' + ', '+', ' ', ', '])),
   'character codes': (s) => [...s].map((c) => (pick([true, false]) ? c.charCodeAt(0) : `0x${c.charCodeAt(0).toString(16)}`)).join(pick([', ', ' ', ','])),
   'markup between characters': (s) => s.match(/[\s\S]{1,3}/g)!.map((g) => ((tag) => `<${tag}>${g}</${tag}>`)(pick(['b', 'i', 'span']))).join(''),
+  'Caesar shift other than 13': (s) => {
+    const n = pick([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25]);
+    return s.replace(/[A-Za-z]/g, (c) => String.fromCharCode(((c.charCodeAt(0) - (c <= 'Z' ? 65 : 97) + n) % 26) + (c <= 'Z' ? 65 : 97)));
+  },
+  ROT47: (s) => s.replace(/[!-~]/g, (c) => String.fromCharCode(33 + ((c.charCodeAt(0) - 33 + 47) % 94))),
+  Atbash: (s) => s.replace(/[A-Za-z]/g, (c) => String.fromCharCode((c <= 'Z' ? 155 : 219) - c.charCodeAt(0))),
 };
 // Those that leave a text still readable by the next one (a base64 of a ROT13 is not undone by anything).
 const composable = new Set(['random separators between characters', 'groups of 3–5 with dashes or spaces', 'Cyrillic homoglyphs', 'fullwidth', 'zero-width characters inside', 'soft hyphens inside', 'quoted in JSON text', 'wrapped in markdown code', 'inside a URL query']);

@@ -66,6 +66,11 @@ const adversarial: Record<string, (n: number) => string> = {
   'character codes': (n) => '115, '.repeat(Math.ceil(n / 5)),
   'tags between characters': (n) => '<b>s</b>'.repeat(Math.ceil(n / 8)),
   'tags never closed': (n) => '<b x'.repeat(Math.ceil(n / 4)),
+  // A shifted prefix's shape (shifted-keys.ts): separators before long bodies, runs of twenty capitals.
+  'shifted prefixes before long bodies': (n) => 'jks_aB3dE5gH7jK9mN1pQ3 '.repeat(Math.ceil(n / 23)),
+  'separators before long bodies': (n) => '_aaaaaaaaaaaaaaaa-'.repeat(Math.ceil(n / 18)),
+  'a long run of capitals': (n) => 'A'.repeat(n),
+  'ROT47 and Atbash prefixes repeated': (n) => 'D<\\ hp- ZPRZ '.repeat(Math.ceil(n / 14)),
 };
 
 function cpuMs(f: () => unknown): number {

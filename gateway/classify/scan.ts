@@ -11,6 +11,7 @@ import { lettersPerWord } from './checks.js';
 import { constants, inflateRawSync, inflateSync } from 'node:zlib';
 import { builtStringRuns, keptFromBuilt, markupReadings } from './built-strings.js';
 import { base32Runs, entityReading, escapeRuns, fromUnits, rot13, unscrambled, type Scramble } from './text-decoders.js';
+import { shiftedReadings } from './shifted-keys.js';
 import { inSpacedRun, SCRAMBLES, spacedRunsNearPrefixes, speltFindings, speltIn, firstSpreadPrefix, type Turn } from './spelt-keys.js';
 import type { Piece } from './walk.js';
 
@@ -110,6 +111,7 @@ function readString(text: string, budget: DecodeBudget, rotated: Rotated | null 
   const secrets: Finding[] = [];
   // ROT13'd or reversed text and escapes written as text: secrets only (their signs are credential prefixes).
   const scrambled = unscrambled(text, words.signs);
+  scrambled.push(...shiftedReadings(text));
   const turned: Finding[] = [];
   for (const [a, b] of rotated?.windows ?? []) {
     const part = rotated!.slice(a, b);

@@ -1,7 +1,8 @@
 // More disguises a key can wear as text (issue 23, #4), each undone only where the text shows a sign of
 // it, so ordinary prose and code pay one prefilter each:
-// - ROT13 and reversal: where the text holds a known credential prefix so transformed (`NXVN`, `AIKA`,
-//   `tuc_`, `_phg`); ROT13 keeps positions, reversal mirrors them, so a finding keeps its exact place;
+// - ROT13, ROT47, Atbash and reversal: where the text holds a known credential prefix so transformed (`NXVN`,
+//   `AIKA`, `tuc_`, `_phg`, `D<\`, `hp-`); the substitutions keep positions, reversal mirrors them, so a
+//   finding keeps its exact place (other Caesar shifts are found by a prefix's shape: shifted-keys.ts);
 // - escapes written as text: HTML numeric entities (`&#65;`, `&#x41;`), `\xHH`, `\uHHHH`, `\u{H…}`, octal `\NNN`, at
 //   least three of them; the decoded text's findings are placed on the whole run of escapes;
 // - base32 (RFC 4648) runs of 24 or more characters, decoded within the body's decode budget.
@@ -11,7 +12,8 @@ import { KeywordAutomaton } from './keyword-automaton.js';
 
 // Both by a table over UTF-16 units, built into a string a chunk at a time: a replace() with a callback per
 // letter and a reversal through an array of code points cost a tenth of classifying code that holds a sign.
-const ROT13 = new Uint16Array(128).map((_, c) => (c >= 65 && c <= 90 ? ((c - 65 + 13) % 26) + 65 : c >= 97 && c <= 122 ? ((c - 97 + 13) % 26) + 97 : c));
+// CAESAR[n]: each ASCII letter moved n places within its case (ROT13 is CAESAR[13]).
+const CAESAR = Array.from({ length: 26 }, (_, n) => new Uint16Array(128).map((_, c) => (c >= 65 && c <= 90 ? ((c - 65 + n) % 26) + 65 : c >= 97 && c <= 122 ? ((c - 97 + n) % 26) + 97 : c)));
 const CHUNK = 8192;
 export function fromUnits(units: Uint16Array): string {
   let out = '';
@@ -19,13 +21,26 @@ export function fromUnits(units: Uint16Array): string {
   return out;
 }
 export function rot13(text: string): string {
+  return substituted(text, CAESAR[13]);
+}
+/** Each letter moved `n` places (0–25) within its case; other characters kept. */
+export function caesar(text: string, n: number): string {
+  return substituted(text, CAESAR[n]);
+}
+// ROT47 (every printable ASCII character but the space moved 47 places among the 94) and Atbash (each
+// letter mirrored in its case: a↔z): fixed substitutions, undone like ROT13 where their signs show.
+const ROT47 = new Uint16Array(128).map((_, c) => (c >= 33 && c <= 126 ? ((c - 33 + 47) % 94) + 33 : c));
+const ATBASH = new Uint16Array(128).map((_, c) => (c >= 65 && c <= 90 ? 155 - c : c >= 97 && c <= 122 ? 219 - c : c));
+function substituted(text: string, table: Uint16Array): string {
   const units = new Uint16Array(text.length);
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    units[i] = c < 128 ? ROT13[c] : c;
+    units[i] = c < 128 ? table[c] : c;
   }
   return fromUnits(units);
 }
+export const rot47 = (text: string): string => substituted(text, ROT47);
+export const atbash = (text: string): string => substituted(text, ATBASH);
 /** The text's code points in reverse order (a surrogate pair stays a pair). */
 export function reversed(text: string): string {
   if (SURROGATE.test(text)) return [...text].reverse().join('');
@@ -40,16 +55,35 @@ const SURROGATE = /[\uD800-\uDFFF]/;
 // holding one of them ROT13'd or reversed is worth transforming.
 const PREFIXES = ['sk-', 'sk_live_', 'sk_test_', 'AKIA', 'ASIA', 'AIza', 'ghp_', 'gho_', 'ghs_', 'github_pat_', 'glpat-', 'hf_', 'npm_', 'xoxb-', 'xoxp-', 'BEGIN', 'PRIVATE KEY'];
 export type Scramble = 'rot13' | 'reversed' | 'both';
-const SIGNS: Array<[string, Scramble]> = PREFIXES.flatMap((p): Array<[string, Scramble]> => [
+/** The scrambles undone where their signs show: ROT13, reversal or both, ROT47, Atbash. */
+export type Cipher = Scramble | 'rot47' | 'atbash';
+const SIGNS: Array<[string, Cipher]> = PREFIXES.flatMap((p): Array<[string, Cipher]> => [
   [rot13(p), 'rot13'],
   [reversed(p), 'reversed'],
   [reversed(rot13(p)), 'both'],
+  [rot47(p), 'rot47'],
+  [atbash(p), 'atbash'],
 ]);
 // The keyword pass folds case; a key's prefix is written in one case only (`hf_`, never `HF_`), so a sign
 // of one counts only as written: `NOT_SUPPORTED` holds `_su` (`hf_` ROT13'd and reversed) folded, and each
 // such hit in code cost a transformed reading of 16 KB. Armour's words are read in any case, as the
 // private-key detector reads them.
 const ANY_CASE = new Set(['BEGIN', 'PRIVATE KEY'].flatMap((p) => [rot13(p), reversed(p), reversed(rot13(p))]));
+// A ROT47 or Atbash sign counts only where a key's body could follow it: apart from the word before, then
+// sixteen characters that are neither white space nor outside ASCII, and for ROT47 not all hex digits. ROT47
+// turns `hf_` into `970` and `ghp_` into `89A0`, which numbers, commit hashes and UUIDs hold (a reading at
+// each made `hf_` fragments of legal prose); a ROT47'd random body is never sixteen hex digits.
+const ARMOUR_SIGNS = new Set(['BEGIN', 'PRIVATE KEY'].flatMap((p) => [rot47(p), atbash(p)]));
+const HEX_RUN = /^[0-9A-Fa-f-]{16}/;
+function keyFollows(text: string, start: number, end: number, notHex: boolean): boolean {
+  const before = text.charCodeAt(start - 1);
+  if ((before >= 48 && before <= 57) || (before >= 65 && before <= 90) || (before >= 97 && before <= 122)) return false;
+  for (let i = end; i < end + 16; i++) {
+    const c = text.charCodeAt(i);
+    if (!(c >= 33 && c <= 126)) return false;
+  }
+  return !(notHex && HEX_RUN.test(text.slice(end, end + 16)));
+}
 // One pass for all three (letters folded: a candidate too many costs one detector pass, never a miss).
 /** The signs as keywords, for a keyword pass shared with other readers (classify.ts wordStarts). */
 export const SIGN_WORDS: readonly string[] = SIGNS.map(([sign]) => sign);
@@ -79,10 +113,10 @@ function toSpace(text: string, at: number, step: -1 | 1): number {
  * one kind are one. Only the stretches are transformed, so a long text with one stray sign costs little.
  * `kinds`, where given, limits the scrambles undone.
  */
-export function unscrambled(text: string, signHits?: number[], kinds?: readonly Scramble[]): Transformed[] {
+export function unscrambled(text: string, signHits?: number[], kinds?: readonly Cipher[]): Transformed[] {
   const out: Transformed[] = [];
   const n = text.length;
-  const stretches = new Map<Scramble, Array<[number, number]>>();
+  const stretches = new Map<Cipher, Array<[number, number]>>();
   // The signs' hits (flat: sign, end, …) from a pass the caller already made over this text, or this one's.
   const hits = signHits ?? signs.foundAt(text);
   for (let h = 0; h < hits.length; h += 2) {
@@ -91,6 +125,7 @@ export function unscrambled(text: string, signHits?: number[], kinds?: readonly 
     const [sign, kind] = SIGNS[k];
     if (kinds && !kinds.includes(kind)) continue;
     if (!ANY_CASE.has(sign) && !text.startsWith(sign, end - sign.length)) continue;
+    if ((kind === 'rot47' || kind === 'atbash') && !ARMOUR_SIGNS.has(sign) && !keyFollows(text, end - sign.length, end, kind === 'rot47')) continue;
     const from = toSpace(text, Math.max(0, end - sign.length - REACH), -1);
     const to = toSpace(text, Math.min(n, end + REACH), 1);
     const list = stretches.get(kind) ?? [];
@@ -105,8 +140,10 @@ export function unscrambled(text: string, signHits?: number[], kinds?: readonly 
     for (const [a, b] of list) {
       const part = text.slice(a, b);
       const m = part.length;
-      if (kind === 'rot13') {
-        out.push({ text: keepEscapes(part, rot13(part)), place: (s, e) => [a + s, a + e] });
+      if (kind === 'rot13' || kind === 'rot47' || kind === 'atbash') {
+        const read = kind === 'rot13' ? keepEscapes(part, rot13(part)) : kind === 'rot47' ? rot47(part) : atbash(part);
+        out.push({ text: read, place: (s, e) => [a + s, a + e] });
+        if (kind === 'rot47' && part.includes('\\')) out.push(rot47InJson(part, a));
         continue;
       }
       // Reversal by UTF-16 unit would split surrogate pairs; the prefixes are ASCII, and a reversed text's
@@ -116,6 +153,22 @@ export function unscrambled(text: string, signHits?: number[], kinds?: readonly 
     }
   }
   return out;
+}
+
+/**
+ * A ROT47'd stretch held in JSON text (tool call arguments), read with its `\"` and `\\` unescaped first:
+ * ROT47 turns letters into quotes and backslashes, which JSON then escapes inside the key.
+ */
+function rot47InJson(part: string, at: number): Transformed {
+  const origin: number[] = [];
+  let read = '';
+  for (let i = 0; i < part.length; i++) {
+    origin.push(i);
+    const escaped = part[i] === '\\' && (part[i + 1] === '"' || part[i + 1] === '\\');
+    read += escaped ? part[++i] : part[i];
+  }
+  origin.push(part.length);
+  return { text: rot47(read), place: (s, e) => [at + origin[s], at + origin[e]] };
 }
 
 /**

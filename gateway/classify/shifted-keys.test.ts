@@ -1,0 +1,83 @@
+// A key under any Caesar shift, ROT47 or Atbash is found and masked on itself; the shapes that find a
+// shifted prefix do not make a key of ordinary code, hashes or identifiers.
+import t from 'tap';
+import fc from 'fast-check';
+import { shiftedReadings, shiftOf } from './shifted-keys.js';
+import { atbash, caesar, rot47 } from './text-decoders.js';
+import { scanBody } from './body.js';
+import { maskBody } from './mask.js';
+
+const keys: Record<string, string> = {
+  github: 'ghp_aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dE3fGh',
+  aws: 'AKIAZ7Q2LMN4RT6VX8BC',
+  openai: 'sk-proj-Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1De3Fg5Hj7Kl9',
+  huggingface: 'hf_aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dEf',
+  slack: 'xoxb-1234567890-1234567890123-aB3dE5gH7jK9mN1pQ3sT5vW7',
+  google: 'AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUvW',
+  gitlab: 'glpat-aB3dE5gH7jK9mN1pQ3sT',
+  npm: 'npm_aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dE3fG',
+  stripe: 'sk_live_aB3dE5gH7jK9mN1pQ3sT5vW7',
+};
+const secretsIn = (content: string) => scanBody({ messages: [{ role: 'user', content }] }, { decodedBytes: 1 << 20 }).findings.filter((f) => f.dataClass.startsWith('secret.'));
+
+t.test('shiftOf reads the shift a prefix is under, or none', async (t) => {
+  t.equal(shiftOf('jks_x', 0, 'ghp_'), 3);
+  t.equal(shiftOf('ghp_x', 0, 'ghp_'), 0, 'as written');
+  t.equal(shiftOf('DNLD', 0, 'AKIA'), 3);
+  t.equal(shiftOf('dnld', 0, 'AKIA'), -1, 'case is kept by a shift');
+  t.equal(shiftOf('jks-x', 0, 'ghp_'), -1, 'signs are kept by a shift');
+  t.equal(shiftOf('jkt_x', 0, 'ghp_'), -1, 'one letter moved further than the others');
+  t.equal(shiftOf('vn-surm-', 0, 'sk-proj-'), 3);
+});
+
+t.test('every format under every shift, ROT47 and Atbash is refused', async (t) => {
+  for (const [name, key] of Object.entries(keys)) {
+    for (let n = 1; n < 26; n++) t.ok(secretsIn(`please use ${caesar(key, n)} for the deploy`).length > 0, `${name} shifted by ${n}`);
+    t.ok(secretsIn(`please use ${rot47(key)} for the deploy`).length > 0, `${name} ROT47`);
+    t.ok(secretsIn(`please use ${atbash(key)} for the deploy`).length > 0, `${name} Atbash`);
+  }
+});
+
+t.test('a shifted key is masked on itself, the words around it kept', async (t) => {
+  const shifted = caesar(keys.github, 5);
+  const { body } = await maskBody({ messages: [{ role: 'user', content: `token ${shifted} here` }] }, ['secret.api_key', 'secret.token', 'secret.fragment'], { decodedBytes: 1 << 20 }, 'abcd1234');
+  const content = (body.messages as Array<{ content: string }>)[0].content;
+  t.notOk(content.includes(shifted), 'the shifted key is gone');
+  t.match(content, /^token \[[A-Z_]+_1#abcd1234\] here$/);
+});
+
+t.test('property: a random key body under a random shift, among words, is found', async (t) => {
+  // Each format with its last twelve characters drawn again from its own alphabet (AWS's capitals and digits).
+  const formats = fc.constantFrom(...Object.values(keys).map((k) => k.replace(/[A-Za-z0-9]{12}$/, '')));
+  const tail = fc.stringMatching(/^[A-Za-z0-9]{12}$/).filter((s) => /\d/.test(s) && /[a-z]/.test(s) && /[A-Z]/.test(s));
+  const words = fc.array(fc.constantFrom('please', 'the', 'value', 'is', 'config:', '—', 'ok'), { maxLength: 5 }).map((w) => w.join(' '));
+  fc.assert(
+    fc.property(formats, tail, fc.integer({ min: 1, max: 25 }), words, words, (format, end, n, before, after) => {
+      const key = format + (format.startsWith('AKIA') ? end.toUpperCase() : end);
+      return secretsIn(`${before} ${caesar(key, n)} ${after}`).length > 0;
+    }),
+    { numRuns: 400 },
+  );
+});
+
+t.test('shapes in ordinary code are not keys', async (t) => {
+  const clean = [
+    'integrity sha512-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789== and sha256-0123456789abcdefABCDEF',
+    'const now_ms = Date.now(); const db_connection = open(); my_long_identifier_name_here_and_more',
+    'id 123e4567-e89b-12d3-a456-426614174000 and 0123456789ABCDEF0123456789ABCDEF',
+    'HTTPREQUESTHANDLERFACTORYIMPL and SCREAMINGSNAKE and the-kebab-case-name-that-goes-on',
+    'pkg-name-1234567890abcdef1234 and run_id-abcdefghijklmnop and x-request-id abcdefghijklmnopqrst',
+    // ROT47 turns `hf_` into `970` and `ghp_` into `89A0`: numbers, hashes and UUIDs that hold them.
+    'service runs commit 970d732d6440f64ed85a469ac622623 since 2020/08/2 and 19 U.S.C. § 9703(d)(10)',
+    'Filed 9705c3c2-c626-404a-a7c8-fdbc12345678 and firmware 89A0FF12AB34CD56EF78 on 2024-04-14',
+  ];
+  for (const text of clean) t.same(secretsIn(text), [], text);
+  t.same(shiftedReadings('plain words and a ghp_ that is too short'), []);
+});
+
+t.test('a ROT47 key held in tool call arguments (its quotes and backslashes escaped by JSON) is refused', async (t) => {
+  for (const [name, key] of Object.entries(keys)) {
+    const body = { messages: [{ role: 'assistant', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: JSON.stringify({ q: rot47(key) }) } }] }] };
+    t.ok(scanBody(body, { decodedBytes: 1 << 20 }).findings.some((f) => f.dataClass.startsWith('secret.')), name);
+  }
+});

@@ -1,0 +1,105 @@
+// A key under a Caesar shift other than ROT13 (each letter moved n places within its case, digits and signs
+// kept: `ghp_…` shifted by 3 is `jks_…`). A shift keeps the distances between a prefix's letters, so the
+// prefix is found by its shape whatever n is, only where a key's body can follow it (sixteen letters,
+// digits or dashes after a separator; twenty capitals or digits for an AWS id, thirty-nine characters for a Google
+// key), and only the key's own run is shifted back and read (ROT13 too, for the prefixes its signs in
+// text-decoders.ts leave out: `ghu_`, `xoxa-`…).
+// Written by hand: a shape shared by 25 shifts is one comparison, where 25 × 23 shifted prefixes as
+// keywords would make ordinary words (`now_`, `db_`) signs of some shift. Pure.
+import { caesar, type Transformed } from './text-decoders.js';
+
+// Prefixes that end with a separator, then a body of BODY letters, digits or dashes.
+const SEPARATED = ['sk-proj-', 'sk-ant-', 'sk-svcacct-', 'sk-admin-', 'sk-', 'sk_live_', 'sk_test_', 'rk_live_', 'rk_test_', 'ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_', 'glpat-', 'gldt-', 'glptt-', 'glrt-', 'hf_', 'npm_', 'xoxb-', 'xoxp-', 'xoxa-', 'xoxs-', 'xoxr-'];
+// Prefixes of a run, found at the run's start: AWS ids (a run of twenty capitals or digits) and Google API
+// keys (thirty-nine of `[A-Za-z0-9_-]`).
+const AWS = ['AKIA', 'ASIA', 'ABIA', 'ACCA'];
+const GOOGLE = 'AIza';
+const CAPITAL_PAIR = /[A-Z]{2}[A-Za-z]{2}/g;
+/** The letters, digits or dashes a separated prefix's body has at least, right after it (Slack's: digits, a dash, digits…). */
+const BODY = 16;
+/** The most of a run read back from its prefix: past the longest key of these formats (a project key of OpenAI, 164). */
+const LONGEST = 256;
+
+const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const isCapitalOrDigit = (c: number) => (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+const isKeyChar = (c: number) => isLetter(c) || (c >= 48 && c <= 57) || c === 95 || c === 45;
+
+/** Whether BODY letters, digits or dashes stand from `at` on. */
+function bodyAt(text: string, at: number): boolean {
+  for (let i = at; i < at + BODY; i++) {
+    const c = text.charCodeAt(i);
+    if (!(isLetter(c) || (c >= 48 && c <= 57) || c === 45)) return false;
+  }
+  return true;
+}
+
+/**
+ * The shift n (1–25) under which `text` from `at` spells `prefix`: each letter moved n places in its own
+ * case, every other character itself; 0 where it is the prefix as written, -1 where no shift makes it.
+ */
+export function shiftOf(text: string, at: number, prefix: string): number {
+  let n = -1;
+  for (let i = 0; i < prefix.length; i++) {
+    const want = prefix.charCodeAt(i);
+    const c = text.charCodeAt(at + i);
+    if (!isLetter(want)) {
+      if (c !== want) return -1;
+      continue;
+    }
+    const base = want >= 97 ? 97 : 65;
+    if (c < base || c >= base + 26) return -1;
+    const d = (c - want + 26) % 26;
+    if (n < 0) n = d;
+    else if (d !== n) return -1;
+  }
+  return n;
+}
+
+/**
+ * The runs of `text` that read as a key's prefix under a Caesar shift (1–25), each shifted back:
+ * the run of key characters from the prefix on, at most LONGEST. Runs of one shift that overlap are one.
+ */
+export function shiftedReadings(text: string): Transformed[] {
+  const byShift = new Map<number, Array<[number, number]>>();
+  const add = (n: number, start: number) => {
+    if (n <= 0) return;
+    let end = start;
+    while (end < text.length && end - start < LONGEST && isKeyChar(text.charCodeAt(end))) end++;
+    const list = byShift.get(n) ?? [];
+    const last = list[list.length - 1];
+    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+    else list.push([start, end]);
+    byShift.set(n, list);
+  };
+  // A key stands apart from the word before it (as the prefixed detectors ask), so its prefix starts a run
+  // of key characters; the separators of the first kind are found by a native search (rare in prose).
+  for (const separator of ['_', '-']) {
+    for (let at = text.indexOf(separator); at >= 0; at = text.indexOf(separator, at + 1)) {
+      if (!bodyAt(text, at + 1)) continue;
+      for (const prefix of SEPARATED) {
+        const start = at + 1 - prefix.length;
+        if (start < 0 || prefix[prefix.length - 1] !== separator || (start > 0 && isKeyChar(text.charCodeAt(start - 1)))) continue;
+        add(shiftOf(text, start, prefix), start);
+      }
+    }
+  }
+  // Both start with two capitals, then two letters (found natively: rare in prose, a few a KB in code).
+  CAPITAL_PAIR.lastIndex = 0;
+  for (let m = CAPITAL_PAIR.exec(text); m !== null; m = CAPITAL_PAIR.exec(text)) {
+    const start = m.index;
+    if (start > 0 && isKeyChar(text.charCodeAt(start - 1))) continue;
+    if (runOf(text, start, 20, isCapitalOrDigit)) for (const prefix of AWS) add(shiftOf(text, start, prefix), start);
+    if (runOf(text, start, 39, isKeyChar)) add(shiftOf(text, start, GOOGLE), start);
+  }
+  const out: Transformed[] = [];
+  for (const [n, list] of byShift) {
+    for (const [a, b] of list) out.push({ text: caesar(text.slice(a, b), 26 - n), place: (s, e) => [a + s, a + e] });
+  }
+  return out;
+}
+
+/** Whether `min` characters that `isIn` takes stand from `at` on. */
+function runOf(text: string, at: number, min: number, isIn: (c: number) => boolean): boolean {
+  for (let i = at; i < at + min; i++) if (!isIn(text.charCodeAt(i))) return false;
+  return true;
+}

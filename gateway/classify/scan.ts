@@ -12,6 +12,7 @@ import { constants, inflateRawSync, inflateSync } from 'node:zlib';
 import { builtStringRuns, keptFromBuilt, markupReadings } from './built-strings.js';
 import { base32Runs, entityReading, escapeRuns, fromUnits, rot13, unscrambled, type Scramble } from './text-decoders.js';
 import { shiftedReadings } from './shifted-keys.js';
+import { firstAtOrAfter } from './offsets.js';
 import { inSpacedRun, SCRAMBLES, spacedRunsNearPrefixes, speltFindings, speltIn, firstSpreadPrefix, type Turn } from './spelt-keys.js';
 import type { Piece } from './walk.js';
 
@@ -216,7 +217,7 @@ export function foldsRotated(folded: FoldedText, original: string): Rotated | nu
   if (turned.length === 0) return null;
   const slice = (start: number, end: number): string => {
     [start, end] = [Math.max(0, Math.min(start, text.length)), Math.max(0, Math.min(end, text.length))];
-    let t = lowerBound(turned, start);
+    let t = firstAtOrAfter(turned, start);
     if (t === turned.length || turned[t] >= end) return text.slice(start, end);
     const units = new Uint16Array(Math.max(0, end - start));
     for (let j = start; j < end; j++) units[j - start] = text.charCodeAt(j);
@@ -226,29 +227,7 @@ export function foldsRotated(folded: FoldedText, original: string): Rotated | nu
   return { slice, windows };
 }
 
-/** The first index of ascending `xs` whose value is `x` or more. */
-function lowerBound(xs: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (xs[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
-/** The first folded unit (below `length`) whose original offset is `offset` or later. */
-function firstAtOrAfter(origin: Int32Array, offset: number, length: number): number {
-  let lo = 0;
-  let hi = length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (origin[mid] < offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /** Encodings inside encodings read: three levels in all (base64 of base64 of base64). */
 const NESTING = 2;

@@ -5,6 +5,7 @@
 import { findings, type Finding } from './classify.js';
 import { reversed, rot13, type Scramble } from './text-decoders.js';
 import type { PairTable } from './keyword-automaton.js';
+import { firstAtOrAfter } from './offsets.js';
 
 // A key spelt out with separators ("A K I A …", "AKIA-IOSF-ODNN-…"): runs of short groups are read
 // with the separators removed, for the formats that start with a fixed prefix only (a keyword or an
@@ -292,17 +293,6 @@ function spreadPrefixAt(text: string, i: number): { start: number; end: number }
   return m === null ? null : { start: i, end: i + m[0].length };
 }
 
-/** The first index of ascending `xs` whose value is `x` or more. */
-function firstAtOrAfter(xs: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (xs[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 function spreadTrie(words: readonly string[]): string {
   const sep = SEP;

@@ -22,16 +22,8 @@ const LONGEST = 256;
 
 const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 const isCapitalOrDigit = (c: number) => (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
-const isKeyChar = (c: number) => isLetter(c) || (c >= 48 && c <= 57) || c === 95 || c === 45;
-
-/** Whether BODY letters, digits or dashes stand from `at` on. */
-function bodyAt(text: string, at: number): boolean {
-  for (let i = at; i < at + BODY; i++) {
-    const c = text.charCodeAt(i);
-    if (!(isLetter(c) || (c >= 48 && c <= 57) || c === 45)) return false;
-  }
-  return true;
-}
+const isBodyChar = (c: number) => isLetter(c) || (c >= 48 && c <= 57) || c === 45;
+const isKeyChar = (c: number) => isBodyChar(c) || c === 95;
 
 /**
  * The shift n (1–25) under which `text` from `at` spells `prefix`: each letter moved n places in its own
@@ -75,7 +67,7 @@ export function shiftedReadings(text: string): Transformed[] {
   // of key characters; the separators of the first kind are found by a native search (rare in prose).
   for (const separator of ['_', '-']) {
     for (let at = text.indexOf(separator); at >= 0; at = text.indexOf(separator, at + 1)) {
-      if (!bodyAt(text, at + 1)) continue;
+      if (!runOf(text, at + 1, BODY, isBodyChar)) continue;
       for (const prefix of SEPARATED) {
         const start = at + 1 - prefix.length;
         if (start < 0 || prefix[prefix.length - 1] !== separator || (start > 0 && isKeyChar(text.charCodeAt(start - 1)))) continue;

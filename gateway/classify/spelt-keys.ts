@@ -236,6 +236,7 @@ for (let a = 0; a < 128; a++) {
 
 /** PAIRS for a pass that reads pairs (keyword-automaton.ts foundAtAndPairs): a separator outside ASCII reads as a space. */
 export const SPREAD_PAIRS: PairTable = { table: PAIRS, wide: new Uint8Array(65536).map((_, c) => (c >= 128 && SEPARATOR[c] === 1 ? 32 : 0)) };
+const WIDE = SPREAD_PAIRS.wide;
 
 const UNDECIDED = -2;
 /**
@@ -275,7 +276,7 @@ export function firstSpreadPrefix(text: string, from: number, pairsAt?: readonly
     after = text.charCodeAt(i + 1);
     if (c >= 128) continue;
     // A separator outside ASCII after a first character is looked up as a space (both separators).
-    if (PAIRS[c * 128 + (after < 128 ? after : SEPARATOR[after] === 1 ? 32 : 0)] === 0) continue;
+    if (PAIRS[c * 128 + (after < 128 ? after : WIDE[after])] === 0) continue;
     const m = spreadPrefixAt(text, i);
     if (m !== null) return m;
   }

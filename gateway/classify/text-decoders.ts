@@ -84,7 +84,7 @@ function keyFollows(text: string, start: number, end: number, notHex: boolean): 
   }
   return !(notHex && HEX_RUN.test(text.slice(end, end + 16)));
 }
-// One pass for all three (letters folded: a candidate too many costs one detector pass, never a miss).
+// One pass for every kind (letters folded: a candidate too many costs one detector pass, never a miss).
 /** The signs as keywords, for a keyword pass shared with other readers (classify.ts wordStarts). */
 export const SIGN_WORDS: readonly string[] = SIGNS.map(([sign]) => sign);
 const signs = new KeywordAutomaton(SIGN_WORDS);

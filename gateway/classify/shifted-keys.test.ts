@@ -38,6 +38,12 @@ t.test('every format under every shift, ROT47 and Atbash is refused', async (t) 
   }
 });
 
+t.test("a shifted key whose body holds `_` or `-` near its start (OpenAI's base64url) is refused", async (t) => {
+  for (const key of ['sk-proj-b5YWX61_h0LRYX2h5LdtTgr1sV9OZo7F_5SXXOAS5hDgnJFR', 'sk-proj-U3s-i_uqeFujHktGrNG_pqno_NPMIom9G_UyEShWTCCXWNEH']) {
+    for (const n of [1, 7, 19]) t.ok(secretsIn(`uses hello ${caesar(key, n)}`).length > 0, `${key.slice(0, 14)}… shifted by ${n}`);
+  }
+});
+
 t.test('a shifted key is masked on itself, the words around it kept', async (t) => {
   const shifted = caesar(keys.github, 5);
   const { body } = await maskBody({ messages: [{ role: 'user', content: `token ${shifted} here` }] }, ['secret.api_key', 'secret.token', 'secret.fragment'], { decodedBytes: 1 << 20 }, 'abcd1234');

@@ -1,29 +1,28 @@
 // A key under a Caesar shift other than ROT13 (each letter moved n places within its case, digits and signs
 // kept: `ghp_…` shifted by 3 is `jks_…`). A shift keeps the distances between a prefix's letters, so the
-// prefix is found by its shape whatever n is, only where a key's body can follow it (sixteen letters,
-// digits or dashes after a separator; twenty capitals or digits for an AWS id, thirty-nine characters for a Google
+// prefix is found by its shape whatever n is, only where a key's body can follow it (sixteen key
+// characters after a separator; twenty capitals or digits for an AWS id, thirty-nine characters for a Google
 // key), and only the key's own run is shifted back and read (ROT13 too, for the prefixes its signs in
 // text-decoders.ts leave out: `ghu_`, `xoxa-`…).
 // Written by hand: a shape shared by 25 shifts is one comparison, where 25 × 23 shifted prefixes as
 // keywords would make ordinary words (`now_`, `db_`) signs of some shift. Pure.
 import { caesar, type Transformed } from './text-decoders.js';
 
-// Prefixes that end with a separator, then a body of BODY letters, digits or dashes.
+// Prefixes that end with a separator, then a body of BODY key characters.
 const SEPARATED = ['sk-proj-', 'sk-ant-', 'sk-svcacct-', 'sk-admin-', 'sk-', 'sk_live_', 'sk_test_', 'rk_live_', 'rk_test_', 'ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_', 'glpat-', 'gldt-', 'glptt-', 'glrt-', 'hf_', 'npm_', 'xoxb-', 'xoxp-', 'xoxa-', 'xoxs-', 'xoxr-'];
 // Prefixes of a run, found at the run's start: AWS ids (a run of twenty capitals or digits) and Google API
 // keys (thirty-nine of `[A-Za-z0-9_-]`).
 const AWS = ['AKIA', 'ASIA', 'ABIA', 'ACCA'];
 const GOOGLE = 'AIza';
 const CAPITAL_PAIR = /[A-Z]{2}[A-Za-z]{2}/g;
-/** The letters, digits or dashes a separated prefix's body has at least, right after it (Slack's: digits, a dash, digits…). */
+/** The key characters a separated prefix's body has at least, right after it (Slack's: digits, a dash, digits…; OpenAI's base64url: `_` and `-` among letters). */
 const BODY = 16;
 /** The most of a run read back from its prefix: past the longest key of these formats (a project key of OpenAI, 164). */
 const LONGEST = 256;
 
 const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 const isCapitalOrDigit = (c: number) => (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
-const isBodyChar = (c: number) => isLetter(c) || (c >= 48 && c <= 57) || c === 45;
-const isKeyChar = (c: number) => isBodyChar(c) || c === 95;
+const isKeyChar = (c: number) => isLetter(c) || (c >= 48 && c <= 57) || c === 95 || c === 45;
 
 /**
  * The shift n (1–25) under which `text` from `at` spells `prefix`: each letter moved n places in its own
@@ -67,7 +66,7 @@ export function shiftedReadings(text: string): Transformed[] {
   // of key characters; the separators of the first kind are found by a native search (rare in prose).
   for (const separator of ['_', '-']) {
     for (let at = text.indexOf(separator); at >= 0; at = text.indexOf(separator, at + 1)) {
-      if (!runOf(text, at + 1, BODY, isBodyChar)) continue;
+      if (!runOf(text, at + 1, BODY, isKeyChar)) continue;
       for (const prefix of SEPARATED) {
         const start = at + 1 - prefix.length;
         if (start < 0 || prefix[prefix.length - 1] !== separator || (start > 0 && isKeyChar(text.charCodeAt(start - 1)))) continue;

@@ -101,3 +101,35 @@ t.test('a secret at a random place, in a random disguise, never reaches the prov
   );
   t.ok(runs > 20, `${runs} insertions checked at the stand-in provider`);
 });
+
+// Ciphers an insider tries after ROT13, written here apart from the classifier's own: any Caesar shift,
+// ROT47, Atbash, on the formats with a fixed prefix (the readers find those by the prefix, shifted or signed).
+const shifted = (n: number) => (s: string) => s.replace(/[A-Za-z]/g, (c) => String.fromCharCode(((c.charCodeAt(0) - (c <= 'Z' ? 65 : 97) + n) % 26) + (c <= 'Z' ? 65 : 97)));
+const ciphers: Record<string, (s: string) => string> = {
+  ...Object.fromEntries([1, 3, 7, 12, 19, 25].map((n) => [`Caesar shift ${n}`, shifted(n)])),
+  ROT47: (s) => s.replace(/[!-~]/g, (c) => String.fromCharCode(33 + ((c.charCodeAt(0) - 33 + 47) % 94))),
+  Atbash: (s) => s.replace(/[A-Za-z]/g, (c) => String.fromCharCode((c <= 'Z' ? 155 : 219) - c.charCodeAt(0))),
+};
+
+t.test('a prefixed key under a cipher, at a random place, never reaches the provider', async (t) => {
+  let runs = 0;
+  await fc.assert(
+    fc.asyncProperty(
+      fc.constantFrom(...placements),
+      fc.constantFrom('AWS access key', 'GitHub token', 'OpenAI key'),
+      fc.constantFrom(...Object.keys(ciphers)),
+      fc.constantFrom<Where>('append to a value', 'new field', 'object key'),
+      fc.nat(),
+      async (placement, secretKind, cipher, where, pick) => {
+        const base = placement.body('hello');
+        const clean = await send(gw, placement.endpoint, insert(base, where, pick, ciphers[cipher]('nothing to see here')));
+        fc.pre(clean.status === 200);
+        const r = await send(gw, placement.endpoint, insert(base, where, pick, ciphers[cipher](secrets[secretKind]())));
+        runs++;
+        return r.received === '' && r.status === 403;
+      },
+    ),
+    { numRuns: Number(process.env.EGRESS_PROPERTY_RUNS ?? 60), interruptAfterTimeLimit: 90_000 },
+  );
+  t.ok(runs > 20, `${runs} insertions checked at the stand-in provider`);
+});

@@ -20,7 +20,7 @@ const SOURCE_EXT = /\.(ts|py|rego|md|json|yaml|yml|sh|mjs|toml|txt)$/;
 // the lists of credential prefixes the spelt-out and scrambled readers start from, which read as a key once
 // their literals are joined: built-strings.ts) and the vendored gitleaks rules (with their generator of
 // samples) spell out secrets on purpose.
-const PLANTED = /(\.test\.ts|_test\.rego|fixtures|classify\/(detectors|checks|spelt-keys|text-decoders|shifted-keys)\.ts|test_[^/]*\.py|gitleaks-samples\.ts|\.bench\.ts)$|\/tests?\/|\/fixtures\/|classify\/gitleaks\/|^charts\/termsgate\/ci\//;
+const PLANTED = /(\.test\.ts|_test\.rego|fixtures|classify\/(detectors|checks|spelt-keys|text-decoders|shifted-keys|ciphered-keys)\.ts|test_[^/]*\.py|gitleaks-samples\.ts|\.bench\.ts)$|\/tests?\/|\/fixtures\/|classify\/gitleaks\/|^charts\/termsgate\/ci\//;
 const CHUNK = 1024;
 
 

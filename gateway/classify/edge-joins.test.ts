@@ -105,3 +105,26 @@ t.test('a code conversation whose turns end and start with strings and tags has 
   ]);
   t.same(scanBody(body, limits).findings, []);
 });
+
+t.test("property: a ROT47'd key cut at any point after its prefix, with turns between, is found across them", async (t) => {
+  const rot47 = (s: string) => s.replace(/[!-~]/g, (c) => String.fromCharCode(33 + ((c.charCodeAt(0) - 33 + 47) % 94)));
+  fc.assert(
+    fc.property(githubKey, fc.integer({ min: 5, max: 38 }), fc.array(turn, { minLength: 0, maxLength: 6 }), (key, cut, between) => {
+      const turned = rot47(key);
+      return secretPieces(chat([`debug this ${turned.slice(0, cut)}`, ...between, `${turned.slice(cut)} thanks`])).length > 0;
+    }),
+    { numRuns: 200 },
+  );
+});
+
+t.test('property: character codes spaced out, cut at any point with turns between, are found across them', async (t) => {
+  const code = fc.constantFrom((c: string) => String(c.charCodeAt(0)), (c: string) => `0x${c.charCodeAt(0).toString(16)}`);
+  fc.assert(
+    fc.property(githubKey, fc.array(code, { minLength: 40, maxLength: 40 }), fc.double({ min: 0.05, max: 0.95, noNaN: true }), fc.array(turn, { minLength: 0, maxLength: 6 }), (key, codes, at, between) => {
+      const spelt = [...key].map((c, i) => codes[i](c)).join(' ');
+      const cut = Math.max(1, Math.floor(spelt.length * at));
+      return secretPieces(chat([`run ${spelt.slice(0, cut)}`, ...between, `${spelt.slice(cut)} thanks`])).length > 0;
+    }),
+    { numRuns: 200 },
+  );
+});

@@ -9,6 +9,7 @@ import { ruleSetFindings } from './rule-set.js';
 import { secretForm } from '../text/normalise.js';
 import { KeywordAutomaton } from './keyword-automaton.js';
 import { SPREAD_PAIRS } from './spelt-keys.js';
+import { RUN_PAIRS } from './ciphered-keys.js';
 import samples from './fixtures/gitleaks-samples.json' with { type: 'json' };
 
 // Texts dense with both readers' keywords, in any case, glued to noise and to each other (a keyword inside
@@ -63,7 +64,7 @@ t.test('property: the pairs found in the same pass are every place a marked pair
   fc.assert(
     fc.property(fc.array(piece, { maxLength: 16 }).map((p) => p.join('')), (s) => {
       const at: number[] = [];
-      t.same(automaton.foundAtAndPairs(s, SPREAD_PAIRS, at), automaton.foundAt(s));
+      t.same(automaton.foundAtAndPairs(s, { table: table.map((v) => (v !== 0 ? 1 : 0)), wide }, [at]), automaton.foundAt(s));
       const expected: number[] = [];
       for (let i = 0; i + 1 < s.length; i++) {
         const [a, b] = [s.charCodeAt(i), s.charCodeAt(i + 1)];
@@ -76,4 +77,24 @@ t.test('property: the pairs found in the same pass are every place a marked pair
     { numRuns: 1000 },
   );
   t.ok(pairs > 1000, `${pairs} pairs compared`);
+});
+
+t.test("property: the run pairs found in the same pass are every place a pair of RUN_PAIRS' bits stands", async (t) => {
+  const { wide } = SPREAD_PAIRS;
+  const piece = fc.oneof(fc.constantFrom('A K', 'AKIA', 'DNLD', 'ZPRZ', 'pzxp', 'p z', '%D0', 'АК', 'E_N', 'A\u00b7K'), fc.string({ maxLength: 4 }), noise);
+  let pairs = 0;
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 16 }).map((p) => p.join('')), (s) => {
+      const expected: number[][] = [[], []];
+      for (let i = 0; i + 1 < s.length; i++) {
+        const [a, b] = [s.charCodeAt(i), s.charCodeAt(i + 1)];
+        const bits = a < 128 ? RUN_PAIRS[a * 128 + (b < 128 ? b : wide[b])] : 0;
+        for (let k = 0; k < 2; k++) if ((bits >> k) & 1) expected[k].push(i);
+      }
+      pairs += expected[0].length + expected[1].length;
+      t.same(keywordPass(s).runPairs, expected);
+    }),
+    { numRuns: 1000 },
+  );
+  t.ok(pairs > 500, `${pairs} pairs compared`);
 });

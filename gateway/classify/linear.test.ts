@@ -71,6 +71,13 @@ const adversarial: Record<string, (n: number) => string> = {
   'separators before long bodies': (n) => '_aaaaaaaaaaaaaaaa-'.repeat(Math.ceil(n / 18)),
   'a long run of capitals': (n) => 'A'.repeat(n),
   'ROT47 and Atbash prefixes repeated': (n) => 'D<\\ hp- ZPRZ '.repeat(Math.ceil(n / 14)),
+  // A ciphered prefix read loosely (ciphered-keys.ts): spelt-out prefixes before spelt-out bodies, long runs
+  // of separators and anchors, percent escapes, capitals spaced out.
+  'spelt-out shifted prefixes and bodies': (n) => 'j * k * s * _ * a * B * 3 * '.repeat(Math.ceil(n / 28)),
+  'anchors inside one long spelt-out run': (n) => '_ a - B _ 3 - '.repeat(Math.ceil(n / 14)),
+  'percent escapes of letters outside ASCII': (n) => '%D0%90%G0%'.repeat(Math.ceil(n / 10)),
+  'capitals spaced out': (n) => 'A K I A '.repeat(Math.ceil(n / 8)),
+  'ROT47 anchors before spaced bodies': (n) => '970 a B 3 \\ '.repeat(Math.ceil(n / 12)),
 };
 
 function cpuMs(f: () => unknown): number {

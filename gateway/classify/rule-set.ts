@@ -4,7 +4,7 @@
 // patterns, kept as data). The preset itself is not run on requests: its rules re-read the whole text one
 // by one and report through its framework, which cost more than every other detector together.
 import type { FoldedText } from '../text/normalise.js';
-import type { BodyFinding } from './scan.js';
+import type { BodyFinding, Span } from './scan.js';
 import { lastAtOrBefore } from './offsets.js';
 import { secretRuleMatches } from './gitleaks-rules.js';
 import type { KeywordPass } from './keyword-pass.js';
@@ -29,19 +29,24 @@ export function ruleSetFindings(folded: readonly FoldedText[], passes: readonly 
   const content = parts.join('\n') + '\n';
   // No keyword holds a line break, so the joined text's keywords are each string's, moved by its offset.
   const hits: number[] = [];
-  passes.forEach((p, i) => {
-    for (let h = 0; h < p.ruleHits.length; h += 2) hits.push(p.ruleHits[h], p.ruleHits[h + 1] + starts[i]);
-  });
+  for (let i = 0; i < passes.length; i++) {
+    const ruleHits = passes[i].ruleHits;
+    for (let h = 0; h < ruleHits.length; h += 2) hits.push(ruleHits[h], ruleHits[h + 1] + starts[i]);
+  }
   const out: BodyFinding[] = [];
-  const place = (start: number, end: number) => {
-    const piece = lastAtOrBefore(starts, start);
-    const f = folded[piece];
-    const from = start - starts[piece];
-    const to = Math.min(end - starts[piece], f.text.length);
-    return f.origin ? { piece, start: f.origin[from], end: f.origin[to] } : { piece, start: from, end: to };
-  };
   // In document order, as the preset reported its findings (paths are listed in the order first found).
-  const matches = secretRuleMatches(content, undefined, hits).sort((a, b) => a.start - b.start || a.end - b.end);
-  for (const m of matches) out.push({ dataClass: m.dataClass, kind: m.kind, spans: [place(m.start, m.end)] });
+  const matches = secretRuleMatches(content, undefined, hits).sort(inDocumentOrder);
+  for (const m of matches) out.push({ dataClass: m.dataClass, kind: m.kind, spans: [placed(folded, starts, m.start, m.end)] });
   return out;
+}
+
+const inDocumentOrder = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start - b.start || a.end - b.end;
+
+/** A span of the joined text as a span of the string it falls in, in that string's original offsets. */
+function placed(folded: readonly FoldedText[], starts: readonly number[], start: number, end: number): Span {
+  const piece = lastAtOrBefore(starts, start);
+  const f = folded[piece];
+  const from = start - starts[piece];
+  const to = Math.min(end - starts[piece], f.text.length);
+  return f.origin ? { piece, start: f.origin[from], end: f.origin[to] } : { piece, start: from, end: to };
 }

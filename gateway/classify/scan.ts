@@ -10,8 +10,9 @@ import { isPrivateKeyDer } from './private-key-der.js';
 import { lettersPerWord } from './checks.js';
 import { constants, inflateRawSync, inflateSync } from 'node:zlib';
 import { builtStringRuns, keptFromBuilt, markupReadings } from './built-strings.js';
-import { base32Runs, entityReading, escapeRuns, fromUnits, rot13, unscrambled, type Scramble } from './text-decoders.js';
+import { base32Runs, entityReading, escapeRuns, fromUnits, rot13, rot47SignLength, unscrambled, type Cipher, type Scramble } from './text-decoders.js';
 import { shiftedReadings } from './shifted-keys.js';
+import { cipheredStretches } from './ciphered-keys.js';
 import { firstAtOrAfter } from './offsets.js';
 import { inSpacedRun, SCRAMBLES, spacedRunsNearPrefixes, speltFindings, speltIn, firstSpreadPrefix, type Turn } from './spelt-keys.js';
 import type { Piece } from './walk.js';
@@ -46,7 +47,7 @@ export function foldPieces(pieces: readonly Piece[]): FoldedText[] {
 }
 
 /** `passes`: each string's keyword pass (keyword-pass.ts): its detector starts and spread-out prefixes' pairs. */
-export function scanPieces(pieces: readonly Piece[], folded: readonly FoldedText[], passes: ReadonlyArray<Pick<KeywordPass, 'words' | 'spreadPairs'>>, limits: ScanLimits): BodyFinding[] {
+export function scanPieces(pieces: readonly Piece[], folded: readonly FoldedText[], passes: ReadonlyArray<Pick<KeywordPass, 'words' | 'spreadPairs' | 'runPairs'>>, limits: ScanLimits): BodyFinding[] {
   const out: BodyFinding[] = [];
   const budget = new DecodeBudget(limits.decodedBytes);
   const texts = folded.map((f) => f.text);
@@ -54,6 +55,7 @@ export function scanPieces(pieces: readonly Piece[], folded: readonly FoldedText
   texts.forEach((text, i) => {
     if (text.length === 0) return;
     for (const f of readString(text, budget, rotated[i], false, passes[i])) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: f.start, end: f.end }] });
+    for (const f of cipheredFindings(pieces[i].text, folded[i], passes[i].runPairs, budget)) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: f.start, end: f.end }] });
   });
   // Empty strings are left out of the sequences: joining across one is joining its neighbours, and a body of
   // a million empty strings would otherwise cost a window per string.
@@ -98,7 +100,7 @@ const ENUM_WORD = /^[a-z][a-z_]{0,23}$/;
  * ROT13'd after its homoglyphs were put in is read too. Also run on the edges of strings joined (edgeJoins),
  * there without the plain detector pass where the windows make it (`skipDetectors`).
  */
-function readString(text: string, budget: DecodeBudget, rotated: Rotated | null = null, skipDetectors = false, pass?: Pick<KeywordPass, 'words' | 'spreadPairs'>): Finding[] {
+function readString(text: string, budget: DecodeBudget, rotated: Rotated | null = null, skipDetectors = false, pass?: Pick<KeywordPass, 'words' | 'spreadPairs' | 'runPairs'>): Finding[] {
   const out: Finding[] = [];
   // No reading of a string is longer than the string (decoding shrinks it, the turns keep its length): a
   // role, a model's name or a field's costs nothing.
@@ -112,7 +114,7 @@ function readString(text: string, budget: DecodeBudget, rotated: Rotated | null 
   const secrets: Finding[] = [];
   // ROT13'd or reversed text and escapes written as text: secrets only (their signs are credential prefixes).
   const scrambled = unscrambled(text, words.signs);
-  scrambled.push(...shiftedReadings(text));
+  scrambled.push(...shiftedReadings(text, pass?.runPairs[0]));
   const turned: Finding[] = [];
   for (const [a, b] of rotated?.windows ?? []) {
     const part = rotated!.slice(a, b);
@@ -141,6 +143,23 @@ function readString(text: string, budget: DecodeBudget, rotated: Rotated | null 
   }
   secrets.push(...speltIn(text, SCRAMBLES, pass?.spreadPairs), ...turned);
   for (const f of secrets) if (f.dataClass.startsWith('secret.')) out.push(f);
+  return out;
+}
+
+/**
+ * The secrets of a string's stretches that read as a disguised key under a cipher (ciphered-keys.ts), each
+ * deciphered from the original (so that its letters outside ASCII, which the cipher left alone, are folded
+ * after it, as they were put in before it) and read by every reader; each finding spans its whole stretch,
+ * placed in the string's secret form.
+ */
+function cipheredFindings(original: string, folded: FoldedText, runPairs: ReadonlyArray<readonly number[]>, budget: DecodeBudget): Finding[] {
+  const out: Finding[] = [];
+  const origin = folded.origin;
+  for (const stretch of cipheredStretches(original, origin === null ? runPairs : runPairs.map((list) => list.map((at) => origin[at])))) {
+    const read = secretForm(stretch.text);
+    const [start, end] = origin === null ? [stretch.start, stretch.end] : [firstAtOrAfter(origin, stretch.start, folded.text.length), firstAtOrAfter(origin, stretch.end, folded.text.length)];
+    for (const f of readString(read.text, budget, foldsRotated(read, stretch.text))) if (f.dataClass.startsWith('secret.')) out.push({ ...f, start, end });
+  }
   return out;
 }
 
@@ -318,7 +337,7 @@ const EDGE_SPELT = 320;
  * Only edge runs are read, so the cost is one short text per pair, not a window of each. `passes`: each
  * string's keyword pass, whose pairs a tail's search for a spread-out prefix starts from.
  */
-function edgeJoins(texts: readonly string[], rotated: ReadonlyArray<Rotated | null>, order: number[], budget: DecodeBudget, passes: ReadonlyArray<Pick<KeywordPass, 'spreadPairs'>>): BodyFinding[] {
+function edgeJoins(texts: readonly string[], rotated: ReadonlyArray<Rotated | null>, order: number[], budget: DecodeBudget, passes: ReadonlyArray<Pick<KeywordPass, 'spreadPairs' | 'words'>>): BodyFinding[] {
   const out: BodyFinding[] = [];
   // One string has no edges to join (a single-turn prompt: its edges were walked and read for nothing).
   if (order.length < 2) return out;
@@ -374,7 +393,7 @@ function edgeJoins(texts: readonly string[], rotated: ReadonlyArray<Rotated | nu
       }
     }
   }
-  out.push(...builtAcross(texts, order));
+  out.push(...builtAcross(texts, order), ...rot47Across(texts, order, passes));
   for (let b = 0; b < order.length; b++) {
     const left = texts[order[b]].slice(tails[b]);
     if (left.length === 0) continue;
@@ -401,6 +420,46 @@ function edgeJoins(texts: readonly string[], rotated: ReadonlyArray<Rotated | nu
   return out;
 }
 
+/** Printable ASCII but the space: every character of a ROT47'd key. */
+const PRINTABLE_RUN_END = /[!-~]*$/y;
+const PRINTABLE_RUN_START = /^[!-~]{1,512}/;
+
+/**
+ * A ROT47'd key cut across strings: its characters are any printable ones, so the edges edgeJoins reads
+ * (key characters) stop inside it. Where a string's last run of printable characters holds a ROT47 sign
+ * (its keyword pass found it), that run joined with the first run of each of the next EDGE_TURNS strings
+ * is read deciphered; only a key crossing the join counts.
+ */
+function rot47Across(texts: readonly string[], order: number[], passes: ReadonlyArray<Pick<KeywordPass, 'words'>>): BodyFinding[] {
+  const out: BodyFinding[] = [];
+  for (let b = 0; b + 1 < order.length; b++) {
+    const text = texts[order[b]];
+    const hits = passes[order[b]].words.signs;
+    let from = -1;
+    for (let h = 0; h < hits.length; h += 2) {
+      const length = rot47SignLength(hits[h]);
+      if (length === 0 || text.length - hits[h + 1] > EDGE_RUN) continue;
+      PRINTABLE_RUN_END.lastIndex = hits[h + 1] - length;
+      if (PRINTABLE_RUN_END.test(text)) from = hits[h + 1] - length;
+    }
+    if (from < 0) continue;
+    const left = text.slice(from);
+    for (let c = b + 1; c < order.length && c <= b + EDGE_TURNS; c++) {
+      const right = PRINTABLE_RUN_START.exec(texts[order[c]])?.[0];
+      if (right === undefined) continue;
+      for (const u of unscrambled(left + right, undefined, ROT47)) {
+        for (const f of findings(u.text)) {
+          const [start, end] = u.place(f.start, f.end);
+          if (!f.dataClass.startsWith('secret.') || start >= left.length || end <= left.length) continue;
+          out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: order[b], start: from + start, end: text.length }, { piece: order[c], start: 0, end: end - left.length }] });
+        }
+      }
+    }
+  }
+  return out;
+}
+const ROT47: readonly Cipher[] = ['rot47'];
+
 interface Segment {
   piece: number;
   /** Offset of `text` within the piece. */
@@ -413,21 +472,23 @@ interface Segment {
 // The edge of a string a build cut across strings can stand in: its last line (first, in the later string),
 // at most EDGE_RUN characters, where it shows a build (a quote, a tag, a number list) and is cut inside one.
 // A last line is cut open (`OPEN`) when it ends with a join awaiting its next piece (`+`, a comma, a
-// number), within a literal or tag left open, or at most a few characters after a tag; closed (`CLOSED`)
-// after a whole literal, which a first line starting with a join or a tag (`JOIN`) continues. A first line
-// continues an open one when it starts with a join, a digit or a tag, or closes a literal or tag. A turn of
+// number, a hex code or its `0x`, a number and a space: character codes spaced out), within a literal or
+// tag left open, or at most a few characters after a tag; closed (`CLOSED`) after a whole literal, which a
+// first line starting with a join or a tag (`JOIN`) continues. A first line continues an open one when it
+// starts with a join, a digit, the rest of a hex code (`x41`, `f 65`) or a tag, or closes a literal or tag. A turn of
 // code or prose ends with `;`, `)` or a full stop, and is not read again.
-const BUILD_SIGN = /["'`<]|\d\s*,|,\s*\d/;
-const OPEN = /(?:[+,]\s*|,\s*\d+|[<"'`][^<>"'`\n]{0,80}|>[^<>\s]{0,6})$/;
+const BUILD_SIGN = /["'`<]|\d\s*,|,\s*\d|(?:0[xX][0-9A-Fa-f]{2,6}|\d{2,7})\s+(?:0[xX][0-9A-Fa-f]{2,6}|\d{2,7})\b/;
+const OPEN = /(?:[+,]\s*|,\s*\d+|[<"'`][^<>"'`\n]{0,80}|>[^<>\s]{0,6}|\b0[xX][0-9A-Fa-f]*\s*|\d\s+)$/;
 const CLOSED = /["'`]\s*$/;
 const JOIN = /^\s*[+,<]/;
-const CONTINUES = /^\s*(?:[+,\d<]|[^<>"'`\n]{0,80}["'`>]|[^<>\s]{1,6}<)/;
+const CONTINUES = /^\s*(?:[+,\d<]|[xX]?[0-9A-Fa-f]{1,6}[\s,]|[^<>"'`\n]{0,80}["'`>]|[^<>\s]{1,6}<)/;
 type Cut = 'open' | 'closed' | null;
+const NUMBER_END = /(?:\d|\b0[xX][0-9A-Fa-f]*)$/;
 function lastLine(text: string): { from: number; cut: Cut } {
   const from = Math.max(text.lastIndexOf('\n') + 1, text.length - EDGE_RUN);
   const line = text.slice(from);
-  // A number ends a code list cut after its first code, before any comma shows the list.
-  const cut: Cut = /\d$/.test(line) ? 'open' : !BUILD_SIGN.test(line) ? null : OPEN.test(line) ? 'open' : CLOSED.test(line) ? 'closed' : null;
+  // A number (or a hex code's `0x`) ends a code list cut after its first code, before any comma or second code shows the list.
+  const cut: Cut = NUMBER_END.test(line) ? 'open' : !BUILD_SIGN.test(line) ? null : OPEN.test(line) ? 'open' : CLOSED.test(line) ? 'closed' : null;
   return { from, cut };
 }
 function firstLine(text: string): { to: number; join: boolean; continues: boolean } {

@@ -1,23 +1,15 @@
 // A key under any Caesar shift, ROT47 or Atbash is found and masked on itself; the shapes that find a
 // shifted prefix do not make a key of ordinary code, hashes or identifiers.
 import t from 'tap';
+import { PREFIXED_KEYS } from './fixtures/prefixed-keys.js';
 import fc from 'fast-check';
 import { shiftedReadings, shiftOf } from './shifted-keys.js';
+import { keywordPass } from './keyword-pass.js';
 import { atbash, caesar, rot47 } from './text-decoders.js';
 import { scanBody } from './body.js';
 import { maskBody } from './mask.js';
 
-const keys: Record<string, string> = {
-  github: 'ghp_aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dE3fGh',
-  aws: 'AKIAZ7Q2LMN4RT6VX8BC',
-  openai: 'sk-proj-Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1De3Fg5Hj7Kl9',
-  huggingface: 'hf_aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dEf',
-  slack: 'xoxb-1234567890-1234567890123-aB3dE5gH7jK9mN1pQ3sT5vW7',
-  google: 'AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUvW',
-  gitlab: 'glpat-aB3dE5gH7jK9mN1pQ3sT',
-  npm: 'npm_aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dE3fG',
-  stripe: 'sk_live_aB3dE5gH7jK9mN1pQ3sT5vW7',
-};
+const keys = PREFIXED_KEYS;
 const secretsIn = (content: string) => scanBody({ messages: [{ role: 'user', content }] }, { decodedBytes: 1 << 20 }).findings.filter((f) => f.dataClass.startsWith('secret.'));
 
 t.test('shiftOf reads the shift a prefix is under, or none', async (t) => {
@@ -86,4 +78,18 @@ t.test('a ROT47 key held in tool call arguments (its quotes and backslashes esca
     const body = { messages: [{ role: 'assistant', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: JSON.stringify({ q: rot47(key) }) } }] }] };
     t.ok(scanBody(body, { decodedBytes: 1 << 20 }).findings.some((f) => f.dataClass.startsWith('secret.')), name);
   }
+});
+
+t.test("property: read from the keyword pass's capital pairs, the shifted AWS ids and Google keys are those the expression finds, and more", async (t) => {
+  const aws = fc.stringMatching(/^[A-Z2-7]{16}$/).map((b) => `AKIA${b}`);
+  const google = fc.stringMatching(/^[A-Za-z0-9_-]{35}$/).map((b) => `AIza${b}`);
+  const noise = fc.constantFrom(' ', 'X', 'the ', 'JSON ', 'AB', '-', '_', 'ASCII ');
+  fc.assert(
+    fc.property(fc.array(fc.oneof(aws, google, noise), { maxLength: 8 }), fc.integer({ min: 1, max: 25 }), (parts, n) => {
+      const text = caesar(parts.join(''), n);
+      const byPairs = new Set(shiftedReadings(text, keywordPass(text).runPairs[0]).map((r) => `${r.place(0, r.text.length)} ${r.text}`));
+      return shiftedReadings(text).every((r) => byPairs.has(`${r.place(0, r.text.length)} ${r.text}`));
+    }),
+    { numRuns: 500 },
+  );
 });

@@ -50,18 +50,8 @@ export function shiftOf(text: string, at: number, prefix: string): number {
  * The runs of `text` that read as a key's prefix under a Caesar shift (1–25), each shifted back:
  * the run of key characters from the prefix on, at most LONGEST. Runs of one shift that overlap are one.
  */
-export function shiftedReadings(text: string): Transformed[] {
+export function shiftedReadings(text: string, capitalPairs?: readonly number[]): Transformed[] {
   const byShift = new Map<number, Array<[number, number]>>();
-  const add = (n: number, start: number) => {
-    if (n <= 0) return;
-    let end = start;
-    while (end < text.length && end - start < LONGEST && isKeyChar(text.charCodeAt(end))) end++;
-    const list = byShift.get(n) ?? [];
-    const last = list[list.length - 1];
-    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
-    else list.push([start, end]);
-    byShift.set(n, list);
-  };
   // A key stands apart from the word before it (as the prefixed detectors ask), so its prefix starts a run
   // of key characters; the separators of the first kind are found by a native search (rare in prose).
   for (const separator of ['_', '-']) {
@@ -70,23 +60,42 @@ export function shiftedReadings(text: string): Transformed[] {
       for (const prefix of SEPARATED) {
         const start = at + 1 - prefix.length;
         if (start < 0 || prefix[prefix.length - 1] !== separator || (start > 0 && isKeyChar(text.charCodeAt(start - 1)))) continue;
-        add(shiftOf(text, start, prefix), start);
+        addShifted(text, byShift, shiftOf(text, start, prefix), start);
       }
     }
   }
-  // Both start with two capitals, then two letters (found natively: rare in prose, a few a KB in code).
-  CAPITAL_PAIR.lastIndex = 0;
-  for (let m = CAPITAL_PAIR.exec(text); m !== null; m = CAPITAL_PAIR.exec(text)) {
-    const start = m.index;
-    if (start > 0 && isKeyChar(text.charCodeAt(start - 1))) continue;
-    if (runOf(text, start, 20, isCapitalOrDigit)) for (const prefix of AWS) add(shiftOf(text, start, prefix), start);
-    if (runOf(text, start, 39, isKeyChar)) add(shiftOf(text, start, GOOGLE), start);
+  // Both start with two capitals, then two letters: found natively (rare in prose, a few a KB in code), or
+  // among the pairs a keyword pass over this text found (`capitalPairs`: ciphered-keys.ts RUN_PAIRS' first
+  // kind, every capital followed by the second letter of AKIA, ASIA, ABIA, ACCA or AIza under some shift).
+  if (capitalPairs !== undefined) for (const start of capitalPairs) capitalsAt(text, byShift, start);
+  else {
+    CAPITAL_PAIR.lastIndex = 0;
+    for (let m = CAPITAL_PAIR.exec(text); m !== null; m = CAPITAL_PAIR.exec(text)) capitalsAt(text, byShift, m.index);
   }
   const out: Transformed[] = [];
   for (const [n, list] of byShift) {
     for (const [a, b] of list) out.push({ text: caesar(text.slice(a, b), 26 - n), place: (s, e) => [a + s, a + e] });
   }
   return out;
+}
+
+/** An AWS id's or Google key's prefix under a shift at `start`, its run added. */
+function capitalsAt(text: string, byShift: Map<number, Array<[number, number]>>, start: number): void {
+  if (start > 0 && isKeyChar(text.charCodeAt(start - 1))) return;
+  if (runOf(text, start, 20, isCapitalOrDigit)) for (const prefix of AWS) addShifted(text, byShift, shiftOf(text, start, prefix), start);
+  if (runOf(text, start, 39, isKeyChar)) addShifted(text, byShift, shiftOf(text, start, GOOGLE), start);
+}
+
+/** The run of key characters from `start` (at most LONGEST) added to shift n's list, joined with the last where they overlap; nothing for n ≤ 0. */
+function addShifted(text: string, byShift: Map<number, Array<[number, number]>>, n: number, start: number): void {
+  if (n <= 0) return;
+  let end = start;
+  while (end < text.length && end - start < LONGEST && isKeyChar(text.charCodeAt(end))) end++;
+  const list = byShift.get(n) ?? [];
+  const last = list[list.length - 1];
+  if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+  else list.push([start, end]);
+  byShift.set(n, list);
 }
 
 /** Whether `min` characters that `isIn` takes stand from `at` on. */

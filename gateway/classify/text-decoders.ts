@@ -75,19 +75,24 @@ const ANY_CASE = new Set(['BEGIN', 'PRIVATE KEY'].flatMap((p) => [rot13(p), reve
 // each made `hf_` fragments of legal prose); a ROT47'd random body is never sixteen hex digits.
 const ARMOUR_SIGNS = new Set(['BEGIN', 'PRIVATE KEY'].flatMap((p) => [rot47(p), atbash(p)]));
 const HEX_RUN = /^[0-9A-Fa-f-]{16}/;
-function keyFollows(text: string, start: number, end: number, notHex: boolean): boolean {
-  const before = text.charCodeAt(start - 1);
-  if ((before >= 48 && before <= 57) || (before >= 65 && before <= 90) || (before >= 97 && before <= 122)) return false;
+const isAlnum = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+function keyFollows(text: string, start: number, end: number, kind: 'rot47' | 'atbash'): boolean {
+  // The character before stands apart as written or deciphered: ROT47 turns the `"` of a key quoted in
+  // JSON text into `Q`, and a `"` put around the ciphered key is itself.
+  const written = text.charCodeAt(start - 1);
+  if (isAlnum(written) && !(kind === 'rot47' && written < 128 && !isAlnum(ROT47[written]))) return false;
   for (let i = end; i < end + 16; i++) {
     const c = text.charCodeAt(i);
     if (!(c >= 33 && c <= 126)) return false;
   }
-  return !(notHex && HEX_RUN.test(text.slice(end, end + 16)));
+  return !(kind === 'rot47' && HEX_RUN.test(text.slice(end, end + 16)));
 }
 // One pass for every kind (letters folded: a candidate too many costs one detector pass, never a miss).
 /** The signs as keywords, for a keyword pass shared with other readers (classify.ts wordStarts). */
 export const SIGN_WORDS: readonly string[] = SIGNS.map(([sign]) => sign);
 const signs = new KeywordAutomaton(SIGN_WORDS);
+/** The length of sign k if it is a ROT47 sign (a prefix so turned) counted as written, 0 otherwise. */
+export const rot47SignLength = (k: number): number => (SIGNS[k][1] === 'rot47' && !ARMOUR_SIGNS.has(SIGNS[k][0]) ? SIGNS[k][0].length : 0);
 
 export interface Transformed {
   text: string;
@@ -125,7 +130,7 @@ export function unscrambled(text: string, signHits?: number[], kinds?: readonly 
     const [sign, kind] = SIGNS[k];
     if (kinds && !kinds.includes(kind)) continue;
     if (!ANY_CASE.has(sign) && !text.startsWith(sign, end - sign.length)) continue;
-    if ((kind === 'rot47' || kind === 'atbash') && !ARMOUR_SIGNS.has(sign) && !keyFollows(text, end - sign.length, end, kind === 'rot47')) continue;
+    if ((kind === 'rot47' || kind === 'atbash') && !ARMOUR_SIGNS.has(sign) && !keyFollows(text, end - sign.length, end, kind)) continue;
     const from = toSpace(text, Math.max(0, end - sign.length - REACH), -1);
     const to = toSpace(text, Math.min(n, end + REACH), 1);
     const list = stretches.get(kind) ?? [];
@@ -159,7 +164,7 @@ export function unscrambled(text: string, signHits?: number[], kinds?: readonly 
  * A ROT47'd stretch held in JSON text (tool call arguments), read with its `\"` and `\\` unescaped first:
  * ROT47 turns letters into quotes and backslashes, which JSON then escapes inside the key.
  */
-function rot47InJson(part: string, at: number): Transformed {
+export function rot47InJson(part: string, at: number): Transformed {
   const origin: number[] = [];
   let read = '';
   for (let i = 0; i < part.length; i++) {

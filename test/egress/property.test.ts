@@ -133,3 +133,39 @@ t.test('a prefixed key under a cipher, at a random place, never reaches the prov
   );
   t.ok(runs > 20, `${runs} insertions checked at the stand-in provider`);
 });
+
+// The same ciphers over a key first disguised as the other readers undo (spelt out, in groups, homoglyphs,
+// invisible characters): the cipher, applied last, hides every sign those readers look for.
+const HOMOGLYPH: Record<string, string> = { A: 'А', B: 'В', C: 'С', E: 'Е', K: 'К', M: 'М', O: 'О', P: 'Р', T: 'Т', a: 'а', c: 'с', e: 'е', o: 'о', p: 'р', x: 'х' };
+const underneath: Record<string, (s: string) => string> = {
+  'spelt with spaces': (s) => [...s].join(' '),
+  'spelt with " | "': (s) => [...s].join(' | '),
+  'groups of four with dashes': (s) => s.match(/.{1,4}/g)!.join('-'),
+  'groups of five with spaces': (s) => s.match(/.{1,5}/g)!.join(' '),
+  homoglyphs: (s) => s.replace(/[A-Za-z]/g, (c) => HOMOGLYPH[c] ?? c),
+  'zero-width spaces': (s) => [...s].join('\u200b'),
+};
+
+t.test('a prefixed key disguised, then put under a cipher, at a random place, never reaches the provider', async (t) => {
+  let runs = 0;
+  await fc.assert(
+    fc.asyncProperty(
+      fc.constantFrom(...placements),
+      fc.constantFrom('AWS access key', 'GitHub token', 'OpenAI key'),
+      fc.constantFrom(...Object.keys(underneath)),
+      fc.constantFrom(...Object.keys(ciphers)),
+      fc.constantFrom<Where>('append to a value', 'new field'),
+      fc.nat(),
+      async (placement, secretKind, disguise, cipher, where, pick) => {
+        const base = placement.body('hello');
+        const clean = await send(gw, placement.endpoint, insert(base, where, pick, ciphers[cipher](underneath[disguise]('nothing to see here'))));
+        fc.pre(clean.status === 200);
+        const r = await send(gw, placement.endpoint, insert(base, where, pick, ciphers[cipher](underneath[disguise](secrets[secretKind]()))));
+        runs++;
+        return r.received === '' && r.status === 403;
+      },
+    ),
+    { numRuns: Number(process.env.EGRESS_PROPERTY_RUNS ?? 60), interruptAfterTimeLimit: 90_000 },
+  );
+  t.ok(runs > 20, `${runs} insertions checked at the stand-in provider`);
+});

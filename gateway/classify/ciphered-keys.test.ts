@@ -1,0 +1,109 @@
+// A key disguised (spelt out, in groups, homoglyphs, invisible characters, percent-escaped) and then put under
+// a Caesar shift, ROT47 or Atbash is found: the cipher, applied last, is undone first. Ordinary prose and
+// code make no ciphered stretch.
+import t from 'tap';
+import { PREFIXED_KEYS } from './fixtures/prefixed-keys.js';
+import fc from 'fast-check';
+import { cipheredStretches } from './ciphered-keys.js';
+import { keywordPass } from './keyword-pass.js';
+import { atbash, caesar, rot47 } from './text-decoders.js';
+import { scanBody } from './body.js';
+import { secretForm } from '../text/normalise.js';
+
+const keys = PREFIXED_KEYS;
+const HOMOGLYPHS: Record<string, string> = { A: 'А', B: 'В', C: 'С', E: 'Е', H: 'Н', K: 'К', M: 'М', O: 'О', P: 'Р', T: 'Т', X: 'Х', a: 'а', c: 'с', e: 'е', o: 'о', p: 'р', x: 'х', y: 'у' };
+/** Disguises put on a key before the cipher, each keeping a text the cipher then turns. */
+const inner: Record<string, (s: string) => string> = {
+  'spelt with spaces': (s) => [...s].join(' '),
+  'spelt with " * "': (s) => [...s].join(' * '),
+  'spelt with " | "': (s) => [...s].join(' | '),
+  'in groups of four with dashes': (s) => s.match(/.{1,4}/g)!.join('-'),
+  'in groups of three with " - "': (s) => s.match(/.{1,3}/g)!.join(' - '),
+  'in groups of five with spaces': (s) => s.match(/.{1,5}/g)!.join(' '),
+  'every homoglyph': (s) => s.replace(/[A-Za-z]/g, (c) => HOMOGLYPHS[c] ?? c),
+  'zero-width spaces': (s) => [...s].join('\u200b'),
+  'soft hyphens': (s) => [...s].join('\u00ad'),
+  'spelt with spaces, percent-escaped': (s) => encodeURIComponent([...s].join(' ')),
+};
+const ciphers: Record<string, (s: string) => string> = {
+  'shift 3': (s) => caesar(s, 3),
+  'shift 17': (s) => caesar(s, 17),
+  ROT47: rot47,
+  Atbash: atbash,
+};
+const secretsIn = (content: string) => scanBody({ messages: [{ role: 'user', content }] }, { decodedBytes: 1 << 20 }).findings.filter((f) => f.dataClass.startsWith('secret.'));
+
+/** cipheredStretches as the scan calls it: with the run pairs of the text's keyword pass, placed in the text. */
+function stretchesOf(text: string) {
+  const folded = secretForm(text);
+  const pairs = keywordPass(folded.text).runPairs;
+  const origin = folded.origin;
+  return cipheredStretches(text, origin === null ? pairs : pairs.map((list) => list.map((at) => origin[at])));
+}
+
+t.test('every format, disguised, then ciphered, is refused', async (t) => {
+  for (const [name, key] of Object.entries(keys)) {
+    for (const [disguise, hide] of Object.entries(inner)) {
+      for (const [cipher, turn] of Object.entries(ciphers)) {
+        t.ok(secretsIn(`please deploy with ${turn(hide(key))} today`).length > 0, `${name}, ${disguise}, ${cipher}`);
+      }
+    }
+  }
+});
+
+t.test('the stretch read is the key, deciphered from its prefix on', async (t) => {
+  const text = `token: ${atbash([...keys.github].join(' * '))} ok`;
+  const [stretch] = stretchesOf(text);
+  t.equal(stretch.cipher, 'atbash');
+  t.ok(stretch.text.replace(/ \* /g, '').startsWith(keys.github), 'the whole key, deciphered');
+  t.equal(text.slice(stretch.start, stretch.start + 1), 't', 'from the first character of the prefix');
+  const shifted = stretchesOf(`x ${caesar(keys.aws.match(/.{1,4}/g)!.join(' - '), 11)} y`);
+  t.ok(shifted.some((s) => s.cipher === 'caesar' && s.text === keys.aws.match(/.{1,4}/g)!.join(' - ')), 'an AWS id in groups, shifted by 11: read back by its shape, without the word after it');
+});
+
+t.test('a ROT47 key in JSON text (tool call arguments) is read with its escapes undone', async (t) => {
+  // ROT47 turns Q into `"` and - into `\`: JSON text escapes both inside the key.
+  const key = 'ghp_QQaB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dE3fGh';
+  const args = JSON.stringify({ q: rot47([...key].join(' ')) });
+  const found = scanBody({ messages: [{ role: 'assistant', tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: args } }] }] }, { decodedBytes: 1 << 20 }).findings;
+  t.ok(found.some((f) => f.dataClass.startsWith('secret.')), 'found');
+});
+
+t.test('ordinary prose and code make no ciphered stretch', async (t) => {
+  const texts = [
+    'A well-known fact - that a state-of-the-art, hand_written parser is a must-have - is it? I. A. Smith, 2024-05-01.',
+    'const MAX_BODY_BYTES = 1 << 20; // the_body_limit - 16 KB per-call\nexport function read_all_of_it(x_value: number) { return x_value - 1_000_000; }',
+    'SELECT ID, NAME FROM USERS WHERE AGE > 30 AND STATUS = "ACTIVE" -- ASCII, UTF-8, AKIA-like words: ASIA, ABBA, ACCA.',
+    '%D0%9F%D1%80%D0%B8%D0%B2%D0%B5%D1%82 %s %d %20 100% done, 50%-off, 1-800-555-0100, p q r s t u v w x y z',
+    'Привет, мир! Это обычный текст с кириллицей — и дефисами: кто-то, что-то, где-то. АВС ЕКМ НОР',
+  ];
+  for (const text of texts) t.same(stretchesOf(text), [], text.slice(0, 40));
+});
+
+t.test('property: a random key, disguised at random, under a random cipher, among words, is refused', async (t) => {
+  const tail = fc.stringMatching(/^[A-Za-z0-9]{12}$/).filter((s) => /\d/.test(s) && /[a-z]/.test(s) && /[A-Z]/.test(s));
+  const format = fc.constantFrom(...Object.values(keys).map((k) => k.replace(/[A-Za-z0-9]{12}$/, '')));
+  const words = fc.array(fc.constantFrom('please', 'the', 'value', 'is', 'config:', '—', 'ok', 'p', 'A'), { maxLength: 5 }).map((w) => w.join(' '));
+  const cipher = fc.oneof(fc.integer({ min: 1, max: 25 }).map((n) => (s: string) => caesar(s, n)), fc.constant(rot47), fc.constant(atbash));
+  let runs = 0;
+  fc.assert(
+    fc.property(format, tail, fc.constantFrom(...Object.keys(inner)), cipher, words, words, (head, end, disguise, turn, before, after) => {
+      const key = head + (head.startsWith('AKIA') ? end.toUpperCase() : end);
+      runs++;
+      return secretsIn(`${before} ${turn(inner[disguise](key))} ${after}`).length > 0;
+    }),
+    { numRuns: Number(process.env.EGRESS_PROPERTY_RUNS ?? 300) },
+  );
+  t.ok(runs > 0);
+});
+
+t.test('property: words, hyphens, snake_case and numbers make no ciphered stretch', async (t) => {
+  // A stretch is a candidate read again whole by every reader: words spaced as prose make none.
+  const word = fc.stringMatching(/^[a-z]{1,9}$/);
+  const capitalised = fc.stringMatching(/^[A-Z][a-z]{0,8}$/);
+  const piece = fc.oneof(word, capitalised, word.map((w) => `${w}-${w}`), word.map((w) => `${w}_${w}`), fc.integer({ min: 0, max: 99999 }).map(String), fc.constantFrom(' - ', ', ', '. ', ' | ', ' * ', 'A ', 'I ', 'p '));
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 40 }).map((p) => p.join(' ')), (text) => stretchesOf(text).length === 0),
+    { numRuns: 2000 },
+  );
+});

@@ -147,7 +147,7 @@ function readString(text: string, budget: DecodeBudget, rotated: Rotated | null 
 }
 
 /**
- * The secrets of a string's stretches that read as a disguised key under a cipher (ciphered-keys.ts), each
+ * The whole keys of a string's stretches that read as a disguised key under a cipher (ciphered-keys.ts), each
  * deciphered from the original (so that its letters outside ASCII, which the cipher left alone, are folded
  * after it, as they were put in before it) and read by every reader; each finding spans its whole stretch,
  * placed in the string's secret form.
@@ -158,7 +158,9 @@ function cipheredFindings(original: string, folded: FoldedText, runPairs: Readon
   for (const stretch of cipheredStretches(original, origin === null ? runPairs : runPairs.map((list) => list.map((at) => origin[at])))) {
     const read = secretForm(stretch.text);
     const [start, end] = origin === null ? [stretch.start, stretch.end] : [firstAtOrAfter(origin, stretch.start, folded.text.length), firstAtOrAfter(origin, stretch.end, folded.text.length)];
-    for (const f of readString(read.text, budget, foldsRotated(read, stretch.text))) if (f.dataClass.startsWith('secret.')) out.push({ ...f, start, end });
+    // A whole key only: a stretch is a loose reading, and a fragment in it is what loose readings of code
+    // make (`der_x509` under a shift of 3 reads as a GitHub prefix and four characters).
+    for (const f of readString(read.text, budget, foldsRotated(read, stretch.text))) if (f.dataClass.startsWith('secret.') && f.dataClass !== 'secret.fragment') out.push({ ...f, start, end });
   }
   return out;
 }

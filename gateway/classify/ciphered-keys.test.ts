@@ -4,6 +4,7 @@
 import t from 'tap';
 import { PREFIXED_KEYS } from './fixtures/prefixed-keys.js';
 import fc from 'fast-check';
+import { gzipSync } from 'node:zlib';
 import { cipheredStretches } from './ciphered-keys.js';
 import { keywordPass } from './keyword-pass.js';
 import { atbash, caesar, rot47 } from './text-decoders.js';
@@ -49,6 +50,23 @@ t.test('every format, disguised, then ciphered, is refused', async (t) => {
       }
     }
   }
+});
+
+t.test('a key under a cipher, then encoded or escaped, is refused once decoded', async (t) => {
+  const encodings: Record<string, (s: string) => string> = {
+    base64: (s) => Buffer.from(`key: ${s}`).toString('base64'),
+    hex: (s) => Buffer.from(`${s}\n`).toString('hex'),
+    'gzip then base64': (s) => gzipSync(`secret ${s}`).toString('base64'),
+    '\\u escapes': (s) => [...s].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join(''),
+    'numeric entities': (s) => [...s].map((c) => `&#${c.charCodeAt(0)};`).join(''),
+  };
+  const turns: Record<string, (s: string) => string> = { ...ciphers, ROT13: (s) => caesar(s, 13), 'ROT47 spelt out': (s) => rot47([...s].join(' ')) };
+  for (const [name, key] of Object.entries({ github: keys.github, openai: keys.openai, aws: keys.aws })) {
+    for (const [cipher, turn] of Object.entries(turns)) {
+      for (const [encoding, encode] of Object.entries(encodings)) t.ok(secretsIn(`decode this: ${encode(turn(key))} please`).length > 0, `${name}, ${cipher}, ${encoding}`);
+    }
+  }
+  t.same(secretsIn(`decode this: ${Buffer.from(rot47('nothing to see here, only words')).toString('base64')}`), [], 'harmless words so turned and encoded are clean');
 });
 
 t.test('the stretch read is the key, deciphered from its prefix on', async (t) => {

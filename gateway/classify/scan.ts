@@ -4,7 +4,7 @@
 // or two content parts). Pure.
 import { NON_ASCII_RUN, secretForm, type FoldedText } from '../text/normalise.js';
 import { findings, SHORTEST_MATCH, wordStarts, type Finding } from './classify.js';
-import type { KeywordPass } from './keyword-pass.js';
+import { keywordPass, type KeywordPass } from './keyword-pass.js';
 import { asText, DecodeBudget, encodedRuns } from '../text/encoded-runs.js';
 import { isPrivateKeyDer } from './private-key-der.js';
 import { lettersPerWord } from './checks.js';
@@ -128,8 +128,8 @@ function readString(text: string, budget: DecodeBudget, rotated: Rotated | null 
     }
   }
   for (const run of escapeRuns(text)) {
-    const read = secretForm(run.text).text;
-    for (const f of [...findings(read), ...speltIn(read)]) secrets.push({ ...f, start: run.start, end: run.end });
+    const read = secretForm(run.text);
+    for (const f of [...findings(read.text), ...speltIn(read.text), ...underCiphers(read, run.text)]) secrets.push({ ...f, start: run.start, end: run.end });
   }
   secrets.push(...builtFindings(text));
   const named = entityReading(text);
@@ -292,11 +292,32 @@ function decodedFindings(bytes: Buffer, budget: DecodeBudget, nesting: number): 
   const decoded = asText(bytes);
   if (decoded === null) return [];
   // What an encoding holds is read in its secret form, as a string is (homoglyphs, invisible characters).
-  const text = secretForm(decoded).text;
+  const folded = secretForm(decoded);
+  const text = folded.text;
   const found = findings(text).map(({ dataClass, kind }) => ({ dataClass, kind }));
   for (const run of spacedRunsNearPrefixes(text)) for (const { dataClass, kind } of speltFindings(run.text)) found.push({ dataClass, kind });
+  for (const { dataClass, kind } of underCiphers(folded, decoded)) found.push({ dataClass, kind });
   if (nesting > 0) for (const run of encodedRuns(text, budget, notWords)) found.push(...decodedFindings(run.bytes, budget, nesting - 1));
   return found;
+}
+
+/**
+ * The whole keys of a text another reader decoded (an encoded run, escapes written as text) under a cipher:
+ * a key ROT13'd, shifted, ROT47'd, mirrored or reversed and then encoded (`base64(rot13(key))`) is a key
+ * under a cipher once decoded. Its findings are placed on the text's start (the caller spans its whole run).
+ * `original`: the decoded text before its fold, which the loosely read ciphers decipher.
+ */
+function underCiphers(folded: FoldedText, original: string): Finding[] {
+  const out: Finding[] = [];
+  const pass = keywordPass(folded.text);
+  const readings = [...unscrambled(folded.text, pass.words.signs), ...shiftedReadings(folded.text, pass.runPairs[0])].map((u) => u.text);
+  const origin = folded.origin;
+  const runPairs = origin === null ? pass.runPairs : pass.runPairs.map((list) => list.map((at) => origin[at]));
+  for (const stretch of cipheredStretches(original, runPairs)) readings.push(secretForm(stretch.text).text);
+  for (const reading of readings) {
+    for (const f of [...findings(reading), ...speltIn(reading)]) if (f.dataClass.startsWith('secret.') && f.dataClass !== 'secret.fragment') out.push({ ...f, start: 0, end: 0 });
+  }
+  return out;
 }
 
 /** A stretch of a string with its folded letters turned (foldsRotated), or as it is where it has none. */

@@ -30,6 +30,16 @@ t.test('every format under every shift, ROT47 and Atbash is refused', async (t) 
   }
 });
 
+t.test('every format reversed together with a shift, ROT47 or Atbash is refused', async (t) => {
+  const back = (s: string) => [...s].reverse().join('');
+  for (const [name, key] of Object.entries(keys)) {
+    // A shift of an AWS id or Google key reversed has no separator to read it from: those two by ROT47 and Atbash only.
+    if (name !== 'aws' && name !== 'google') for (const n of [2, 9, 21]) t.ok(secretsIn(`please use ${back(caesar(key, n))} for the deploy`).length > 0, `${name} shifted by ${n}, reversed`);
+    t.ok(secretsIn(`please use ${back(rot47(key))} for the deploy`).length > 0, `${name} ROT47, reversed`);
+    t.ok(secretsIn(`please use ${back(atbash(key))} for the deploy`).length > 0, `${name} Atbash, reversed`);
+  }
+});
+
 t.test("a shifted key whose body holds `_` or `-` near its start (OpenAI's base64url) is refused", async (t) => {
   for (const key of ['sk-proj-b5YWX61_h0LRYX2h5LdtTgr1sV9OZo7F_5SXXOAS5hDgnJFR', 'sk-proj-U3s-i_uqeFujHktGrNG_pqno_NPMIom9G_UyEShWTCCXWNEH']) {
     for (const n of [1, 7, 19]) t.ok(secretsIn(`uses hello ${caesar(key, n)}`).length > 0, `${key.slice(0, 14)}… shifted by ${n}`);

@@ -6,7 +6,7 @@
 // text-decoders.ts leave out: `ghu_`, `xoxa-`…).
 // Written by hand: a shape shared by 25 shifts is one comparison, where 25 × 23 shifted prefixes as
 // keywords would make ordinary words (`now_`, `db_`) signs of some shift. Pure.
-import { caesar, type Transformed } from './text-decoders.js';
+import { caesar, reversed, type Transformed } from './text-decoders.js';
 
 // Prefixes that end with a separator, then a body of BODY key characters.
 const SEPARATED = ['sk-proj-', 'sk-ant-', 'sk-svcacct-', 'sk-admin-', 'sk-', 'sk_live_', 'sk_test_', 'rk_live_', 'rk_test_', 'ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_', 'glpat-', 'gldt-', 'glptt-', 'glrt-', 'hf_', 'npm_', 'xoxb-', 'xoxp-', 'xoxa-', 'xoxs-', 'xoxr-'];
@@ -54,13 +54,23 @@ export function shiftedReadings(text: string, capitalPairs?: readonly number[]):
   const byShift = new Map<number, Array<[number, number]>>();
   // A key stands apart from the word before it (as the prefixed detectors ask), so its prefix starts a run
   // of key characters; the separators of the first kind are found by a native search (rare in prose).
+  const backwards = new Map<number, Array<[number, number]>>();
   for (const separator of ['_', '-']) {
     for (let at = text.indexOf(separator); at >= 0; at = text.indexOf(separator, at + 1)) {
-      if (!runOf(text, at + 1, BODY, isKeyChar)) continue;
-      for (const prefix of SEPARATED) {
-        const start = at + 1 - prefix.length;
-        if (start < 0 || prefix[prefix.length - 1] !== separator || (start > 0 && isKeyChar(text.charCodeAt(start - 1)))) continue;
-        addShifted(text, byShift, shiftOf(text, start, prefix), start);
+      if (runOf(text, at + 1, BODY, isKeyChar)) {
+        for (const prefix of SEPARATED) {
+          const start = at + 1 - prefix.length;
+          if (start < 0 || prefix[prefix.length - 1] !== separator || (start > 0 && isKeyChar(text.charCodeAt(start - 1)))) continue;
+          addShifted(text, byShift, shiftOf(text, start, prefix), start);
+        }
+      }
+      // Reversed after the shift: the prefix reads backwards from its separator, the body before it.
+      if (at >= BODY && runOf(text, at - BODY, BODY, isKeyChar)) {
+        for (const prefix of SEPARATED) {
+          const end = at + prefix.length;
+          if (end > text.length || prefix[prefix.length - 1] !== separator || (end < text.length && isKeyChar(text.charCodeAt(end)))) continue;
+          addShiftedBackwards(text, backwards, shiftOf(text, at, reversedPrefix(prefix)), end);
+        }
       }
     }
   }
@@ -76,7 +86,21 @@ export function shiftedReadings(text: string, capitalPairs?: readonly number[]):
   for (const [n, list] of byShift) {
     for (const [a, b] of list) out.push({ text: caesar(text.slice(a, b), 26 - n), place: (s, e) => [a + s, a + e] });
   }
+  for (const [n, list] of backwards) {
+    for (const [a, b] of list) out.push({ text: caesar(reversed(text.slice(a, b)), 26 - n), place: (s, e) => [b - e, b - s] });
+  }
   return out;
+}
+
+const reversedPrefixes = new Map(SEPARATED.map((p) => [p, [...p].reverse().join('')]));
+const reversedPrefix = (prefix: string): string => reversedPrefixes.get(prefix)!;
+
+/** addShifted for a key reversed after its shift: the run of key characters before `end` (at most LONGEST). */
+function addShiftedBackwards(text: string, byShift: Map<number, Array<[number, number]>>, n: number, end: number): void {
+  if (n <= 0) return;
+  let start = end;
+  while (start > 0 && end - start < LONGEST && isKeyChar(text.charCodeAt(start - 1))) start--;
+  addRun(byShift, n, start, end);
 }
 
 /** An AWS id's or Google key's prefix under a shift at `start`, its run added. */
@@ -86,11 +110,16 @@ function capitalsAt(text: string, byShift: Map<number, Array<[number, number]>>,
   if (runOf(text, start, 39, isKeyChar)) addShifted(text, byShift, shiftOf(text, start, GOOGLE), start);
 }
 
-/** The run of key characters from `start` (at most LONGEST) added to shift n's list, joined with the last where they overlap; nothing for n ≤ 0. */
+/** The run of key characters from `start` (at most LONGEST) added to shift n's list; nothing for n ≤ 0. */
 function addShifted(text: string, byShift: Map<number, Array<[number, number]>>, n: number, start: number): void {
   if (n <= 0) return;
   let end = start;
   while (end < text.length && end - start < LONGEST && isKeyChar(text.charCodeAt(end))) end++;
+  addRun(byShift, n, start, end);
+}
+
+/** A run added to shift n's list, joined with the last where they overlap. */
+function addRun(byShift: Map<number, Array<[number, number]>>, n: number, start: number, end: number): void {
   const list = byShift.get(n) ?? [];
   const last = list[list.length - 1];
   if (last && start <= last[1]) last[1] = Math.max(last[1], end);

@@ -55,14 +55,16 @@ const SURROGATE = /[\uD800-\uDFFF]/;
 // holding one of them ROT13'd or reversed is worth transforming.
 const PREFIXES = ['sk-', 'sk_live_', 'sk_test_', 'AKIA', 'ASIA', 'AIza', 'ghp_', 'gho_', 'ghs_', 'github_pat_', 'glpat-', 'hf_', 'npm_', 'xoxb-', 'xoxp-', 'BEGIN', 'PRIVATE KEY'];
 export type Scramble = 'rot13' | 'reversed' | 'both';
-/** The scrambles undone where their signs show: ROT13, reversal or both, ROT47, Atbash. */
-export type Cipher = Scramble | 'rot47' | 'atbash';
+/** The scrambles undone where their signs show: ROT13, reversal or both, ROT47, Atbash, and each of those two with reversal. */
+export type Cipher = Scramble | 'rot47' | 'atbash' | 'rot47 reversed' | 'atbash reversed';
 const SIGNS: Array<[string, Cipher]> = PREFIXES.flatMap((p): Array<[string, Cipher]> => [
   [rot13(p), 'rot13'],
   [reversed(p), 'reversed'],
   [reversed(rot13(p)), 'both'],
   [rot47(p), 'rot47'],
   [atbash(p), 'atbash'],
+  [reversed(rot47(p)), 'rot47 reversed'],
+  [reversed(atbash(p)), 'atbash reversed'],
 ]);
 // The keyword pass folds case; a key's prefix is written in one case only (`hf_`, never `HF_`), so a sign
 // of one counts only as written: `NOT_SUPPORTED` holds `_su` (`hf_` ROT13'd and reversed) folded, and each
@@ -73,9 +75,18 @@ const ANY_CASE = new Set(['BEGIN', 'PRIVATE KEY'].flatMap((p) => [rot13(p), reve
 // sixteen characters that are neither white space nor outside ASCII, and for ROT47 not all hex digits. ROT47
 // turns `hf_` into `970` and `ghp_` into `89A0`, which numbers, commit hashes and UUIDs hold (a reading at
 // each made `hf_` fragments of legal prose); a ROT47'd random body is never sixteen hex digits.
-const ARMOUR_SIGNS = new Set(['BEGIN', 'PRIVATE KEY'].flatMap((p) => [rot47(p), atbash(p)]));
+const ARMOUR_SIGNS = new Set(['BEGIN', 'PRIVATE KEY'].flatMap((p) => [rot47(p), atbash(p), reversed(rot47(p)), reversed(atbash(p))]));
 const HEX_RUN = /^[0-9A-Fa-f-]{16}/;
 const isAlnum = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+/**
+ * keyFollows for a sign read backwards (reversed with its cipher): the key's body stands before it, the word
+ * after it. The text around is read mirrored.
+ */
+function keyPrecedes(text: string, start: number, end: number, kind: 'rot47' | 'atbash'): boolean {
+  const mirrored = reversed(text.slice(Math.max(0, start - 16), Math.min(text.length, end + 1)));
+  const from = Math.min(text.length, end + 1) - end;
+  return keyFollows(mirrored, from, from + (end - start), kind);
+}
 function keyFollows(text: string, start: number, end: number, kind: 'rot47' | 'atbash'): boolean {
   // The character before stands apart as written or deciphered: ROT47 turns the `"` of a key quoted in
   // JSON text into `Q`, and a `"` put around the ciphered key is itself.
@@ -131,6 +142,7 @@ export function unscrambled(text: string, signHits?: number[], kinds?: readonly 
     if (kinds && !kinds.includes(kind)) continue;
     if (!ANY_CASE.has(sign) && !text.startsWith(sign, end - sign.length)) continue;
     if ((kind === 'rot47' || kind === 'atbash') && !ARMOUR_SIGNS.has(sign) && !keyFollows(text, end - sign.length, end, kind)) continue;
+    if ((kind === 'rot47 reversed' || kind === 'atbash reversed') && !ARMOUR_SIGNS.has(sign) && !keyPrecedes(text, end - sign.length, end, kind === 'rot47 reversed' ? 'rot47' : 'atbash')) continue;
     const from = toSpace(text, Math.max(0, end - sign.length - REACH), -1);
     const to = toSpace(text, Math.min(n, end + REACH), 1);
     const list = stretches.get(kind) ?? [];
@@ -154,7 +166,9 @@ export function unscrambled(text: string, signHits?: number[], kinds?: readonly 
       // Reversal by UTF-16 unit would split surrogate pairs; the prefixes are ASCII, and a reversed text's
       // findings are placed by mirroring, which holds while every character is one unit (checked).
       if (SURROGATE.test(part)) continue;
-      out.push({ text: kind === 'reversed' ? reversed(part) : rot13(reversed(part)), place: (s, e) => [a + m - e, a + m - s] });
+      const back = reversed(part);
+      const read = kind === 'reversed' ? back : kind === 'both' ? rot13(back) : kind === 'rot47 reversed' ? rot47(back) : atbash(back);
+      out.push({ text: read, place: (s, e) => [a + m - e, a + m - s] });
     }
   }
   return out;

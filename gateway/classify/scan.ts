@@ -123,6 +123,7 @@ function readString(text: string, budget: DecodeBudget, rotated: Rotated | null 
   }
   for (const u of scrambled) {
     for (const f of [...findings(u.text), ...speltIn(u.text)]) {
+      if (u.wholeKeys && f.dataClass === 'secret.fragment') continue;
       const [start, end] = u.place(f.start, f.end);
       secrets.push({ ...f, start, end });
     }

@@ -87,7 +87,8 @@ export function shiftedReadings(text: string, capitalPairs?: readonly number[]):
     for (const [a, b] of list) out.push({ text: caesar(text.slice(a, b), 26 - n), place: (s, e) => [a + s, a + e] });
   }
   for (const [n, list] of backwards) {
-    for (const [a, b] of list) out.push({ text: caesar(reversed(text.slice(a, b)), 26 - n), place: (s, e) => [b - e, b - s] });
+    // Only whole keys: `configuration_qwen3_asr` reads backwards as a GitHub prefix under a shift of 11.
+    for (const [a, b] of list) out.push({ text: caesar(reversed(text.slice(a, b)), 26 - n), place: (s, e) => [b - e, b - s], wholeKeys: true });
   }
   return out;
 }

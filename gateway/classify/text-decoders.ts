@@ -109,6 +109,8 @@ export interface Transformed {
   text: string;
   /** Where a span [start, end) of `text` lies in the original. */
   place(start: number, end: number): [number, number];
+  /** Only a whole key counts from this reading, not a fragment (a loose reading: identifiers of code make fragments). */
+  wholeKeys?: boolean;
 }
 
 /** How far around a transformed prefix the text is transformed: past any credential, armoured keys included. */

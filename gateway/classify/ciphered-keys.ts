@@ -11,7 +11,8 @@
 // lay under the cipher is undone as it is in the clear. Matches with nothing loose in prefix or body are
 // left to shifted-keys.ts and text-decoders.ts' signs. Written by hand: no library reads a cipher of a
 // spelt-out word. Pure.
-import { atbash, caesar, rot47, rot47InJson } from './text-decoders.js';
+import { ATBASH, atbash, caesar, ROT47, rot47, rot47InJson } from './text-decoders.js';
+import { SEPARATED } from './shifted-keys.js';
 
 export type CipherKind = 'caesar' | 'rot47' | 'atbash';
 
@@ -23,9 +24,8 @@ export interface CipheredStretch {
   cipher: CipherKind;
 }
 
-// The prefixes ending with their separator (shifted-keys.ts' SEPARATED).
-const PREFIXES = ['sk-proj-', 'sk-ant-', 'sk-svcacct-', 'sk-admin-', 'sk-', 'sk_live_', 'sk_test_', 'rk_live_', 'rk_test_', 'ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_', 'glpat-', 'gldt-', 'glptt-', 'glrt-', 'hf_', 'npm_', 'xoxb-', 'xoxp-', 'xoxa-', 'xoxs-', 'xoxr-'];
-const ENDING = [PREFIXES.filter((p) => p.endsWith('_')), PREFIXES.filter((p) => p.endsWith('-'))];
+// The prefixes ending with their separator (shifted-keys.ts'), by that separator.
+const ENDING = [SEPARATED.filter((p) => p.endsWith('_')), SEPARATED.filter((p) => p.endsWith('-'))];
 /** The most characters skipped between two of a prefix's or body's characters: a separator of a few characters, with invisible ones beside it. */
 const GAP = 16;
 /** Key characters (or letters taken for any) a body has at least after its prefix. */
@@ -90,7 +90,7 @@ function tokenAt(text: string, at: number, table: Uint16Array | null): number {
 interface Token {
   kind: Kind.Char | Kind.Sep | Kind.Wild;
   at: number;
-  /** The character (deciphered where the cipher is fixed); -1 for Wild. */
+  /** The character (deciphered where the cipher is fixed); -1 for Wild (reads() takes any letter for it). */
   value: number;
   /** Whether junk stood right after it (before the next token read forwards). */
   loose: boolean;
@@ -175,19 +175,19 @@ interface Reading {
 }
 
 /**
- * Whether a token reads as the prefix's character `want`: `table` deciphers a fixed cipher's tokens, null
- * reads a Caesar shift from the letters' shape (one shift for all, kept in `reading`). A letter taken for
- * any makes the reading loose.
+ * Whether a token's character `value` (-1: a letter taken for any, which makes the reading loose) reads as
+ * the prefix's character `want`: `table` deciphers a fixed cipher's tokens, null reads a Caesar shift from
+ * the letters' shape (one shift for all, kept in `reading`).
  */
-function reads(want: number, t: Token, table: Uint16Array | null, reading: Reading): boolean {
-  if (t.kind === Kind.Wild) {
+function reads(want: number, value: number, table: Uint16Array | null, reading: Reading): boolean {
+  if (value < 0) {
     reading.loose = true;
     return isLetter(want);
   }
-  if (table !== null || !isLetter(want)) return (table === null ? t.value : table[t.value]) === want;
+  if (table !== null || !isLetter(want)) return (table === null ? value : table[value]) === want;
   const base = want >= 97 ? 97 : 65;
-  if (t.value < base || t.value >= base + 26) return false;
-  const d = (t.value - want + 26) % 26;
+  if (value < base || value >= base + 26) return false;
+  const d = (value - want + 26) % 26;
   if (reading.shift < 0) reading.shift = d;
   return d === reading.shift;
 }
@@ -221,7 +221,7 @@ function matchBack(prefix: string, tokens: readonly Token[], table: Uint16Array 
       k++;
     }
     const t = tokens[k];
-    if (t === undefined || !reads(want, t, table, reading)) return null;
+    if (t === undefined || !reads(want, t.value, table, reading)) return null;
     reading.loose ||= t.loose;
     start = t.at;
     k++;
@@ -245,7 +245,7 @@ function matchForward(prefix: string, tokens: readonly Token[], table: Uint16Arr
       k++;
     }
     const t = tokens[k];
-    if (t === undefined || t.kind === Kind.Sep || !reads(prefix.charCodeAt(i), t, table, reading)) return null;
+    if (t === undefined || t.kind === Kind.Sep || !reads(prefix.charCodeAt(i), t.value, table, reading)) return null;
     // Junk after the last of the prefix is the body's.
     if (i < prefix.length - 1) reading.loose ||= t.loose;
     k++;
@@ -369,8 +369,6 @@ function runEnd(text: string, at: number, table: Uint16Array | null): [number, n
   return [end, lastGroup];
 }
 
-const ATBASH = new Uint16Array(128).map((_, c) => atbash(String.fromCharCode(c)).charCodeAt(0));
-const ROT47 = new Uint16Array(128).map((_, c) => rot47(String.fromCharCode(c)).charCodeAt(0));
 const AS_READ = new Uint16Array(128).map((_, c) => c);
 const KIND_ROT47 = new Uint8Array(128).map((_, c) => KIND[ROT47[c]]);
 
@@ -451,28 +449,17 @@ function runMayStart(text: string, start: number, read: Uint16Array | null, ciph
   if (n < 3) return false;
   for (const prefix of RUN_PREFIXES) {
     for (const [, table] of ciphers) {
-      let shift = -1;
+      FIRST_READING.shift = -1;
       let k = 0;
-      for (; k < 3; k++) {
-        const [want, c] = [prefix.charCodeAt(k), FIRST_THREE[k]];
-        if (c === -1) continue;
-        if (table !== null) {
-          if (c >= 128 || table[c] !== want) break;
-          continue;
-        }
-        const base = want >= 97 ? 97 : 65;
-        if (c < base || c >= base + 26) break;
-        const d = (c - want + 26) % 26;
-        if (shift < 0) shift = d;
-        else if (d !== shift) break;
-      }
+      while (k < 3 && reads(prefix.charCodeAt(k), FIRST_THREE[k], table, FIRST_READING)) k++;
       if (k === 3) return true;
     }
   }
   return false;
 }
-/** The first three tokens' characters runMayStart read (-1: a letter taken for any). */
+/** The first three tokens' characters runMayStart read (-1: a letter taken for any), and the reading it reuses. */
 const FIRST_THREE = new Int32Array(3);
+const FIRST_READING: Reading = { shift: -1, loose: false };
 
 /** The stretches from each of `starts[k]` on (RUN_PASSES[k]'s candidates) that read as an AWS id or Google key under a cipher, loosely (see cipheredStretches). */
 function runStretches(text: string, starts: ReadonlyArray<readonly number[]>, found: Found): void {
@@ -519,7 +506,7 @@ function letterBefore(text: string, at: number, table: Uint16Array | null): numb
   return NONE;
 }
 /** The characters the prefixes end with before their last `_` and before their last `-`. */
-const ENDS = ['_', '-'].map((separator) => PREFIXES.filter((p) => p.endsWith(separator)).map((p) => p.charCodeAt(p.length - 2)));
+const ENDS = ENDING.map((prefixes) => prefixes.map((p) => p.charCodeAt(p.length - 2)));
 
 /**
  * Where the `length`-th key character (or letter taken for any) from `at` on ends, junk between: an AWS

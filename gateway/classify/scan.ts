@@ -10,9 +10,9 @@ import { isPrivateKeyDer } from './private-key-der.js';
 import { lettersPerWord } from './checks.js';
 import { constants, inflateRawSync, inflateSync } from 'node:zlib';
 import { builtStringRuns, keptFromBuilt, markupReadings } from './built-strings.js';
-import { base32Runs, entityReading, escapeRuns, fromUnits, rot13, rot47SignLength, unscrambled, type Cipher, type Scramble } from './text-decoders.js';
+import { base32Runs, entityReading, escapeRuns, fromUnits, rot13, rot47SignLength, unscrambled, type Cipher, type Scramble, type Transformed } from './text-decoders.js';
 import { shiftedReadings } from './shifted-keys.js';
-import { cipheredStretches } from './ciphered-keys.js';
+import { cipheredStretches, type CipheredStretch } from './ciphered-keys.js';
 import { firstAtOrAfter } from './offsets.js';
 import { inSpacedRun, SCRAMBLES, spacedRunsNearPrefixes, speltFindings, speltIn, firstSpreadPrefix, type Turn } from './spelt-keys.js';
 import type { Piece } from './walk.js';
@@ -113,8 +113,7 @@ function readString(text: string, budget: DecodeBudget, rotated: Rotated | null 
   }
   const secrets: Finding[] = [];
   // ROT13'd or reversed text and escapes written as text: secrets only (their signs are credential prefixes).
-  const scrambled = unscrambled(text, words.signs);
-  scrambled.push(...shiftedReadings(text, pass?.runPairs[0]));
+  const scrambled = cipherReadings(text, words.signs, pass?.runPairs[0]);
   const turned: Finding[] = [];
   for (const [a, b] of rotated?.windows ?? []) {
     const part = rotated!.slice(a, b);
@@ -156,14 +155,30 @@ function readString(text: string, budget: DecodeBudget, rotated: Rotated | null 
 function cipheredFindings(original: string, folded: FoldedText, runPairs: ReadonlyArray<readonly number[]>, budget: DecodeBudget): Finding[] {
   const out: Finding[] = [];
   const origin = folded.origin;
-  for (const stretch of cipheredStretches(original, origin === null ? runPairs : runPairs.map((list) => list.map((at) => origin[at])))) {
+  for (const stretch of stretchesOf(original, folded, runPairs)) {
     const read = secretForm(stretch.text);
     const [start, end] = origin === null ? [stretch.start, stretch.end] : [firstAtOrAfter(origin, stretch.start, folded.text.length), firstAtOrAfter(origin, stretch.end, folded.text.length)];
-    // A whole key only: a stretch is a loose reading, and a fragment in it is what loose readings of code
-    // make (`der_x509` under a shift of 3 reads as a GitHub prefix and four characters).
-    for (const f of readString(read.text, budget, foldsRotated(read, stretch.text))) if (f.dataClass.startsWith('secret.') && f.dataClass !== 'secret.fragment') out.push({ ...f, start, end });
+    for (const f of readString(read.text, budget, foldsRotated(read, stretch.text))) if (isWholeKey(f)) out.push({ ...f, start, end });
   }
   return out;
+}
+
+/** The ciphered stretches of a string, its keyword pass's run pairs (found in its secret form) placed in the original. */
+function stretchesOf(original: string, folded: FoldedText, runPairs: ReadonlyArray<readonly number[]>): CipheredStretch[] {
+  const origin = folded.origin;
+  return cipheredStretches(original, origin === null ? runPairs : runPairs.map((list) => list.map((at) => origin[at])));
+}
+
+/**
+ * A secret that is a whole key: what a loose reading (a ciphered stretch, a prefix read backwards) counts,
+ * a fragment being what loose readings of code make (`der_x509` under a shift of 3 reads as a GitHub prefix
+ * and four characters).
+ */
+const isWholeKey = (f: Finding): boolean => f.dataClass.startsWith('secret.') && f.dataClass !== 'secret.fragment';
+
+/** ROT13, reversal, ROT47 and Atbash where their signs show (`signs`: a keyword pass's), and any shift by a prefix's shape. */
+function cipherReadings(text: string, signs: number[] | undefined, capitalPairs: readonly number[] | undefined): Transformed[] {
+  return [...unscrambled(text, signs), ...shiftedReadings(text, capitalPairs)];
 }
 
 /**
@@ -311,12 +326,10 @@ function decodedFindings(bytes: Buffer, budget: DecodeBudget, nesting: number): 
 function underCiphers(folded: FoldedText, original: string): Finding[] {
   const out: Finding[] = [];
   const pass = keywordPass(folded.text);
-  const readings = [...unscrambled(folded.text, pass.words.signs), ...shiftedReadings(folded.text, pass.runPairs[0])].map((u) => u.text);
-  const origin = folded.origin;
-  const runPairs = origin === null ? pass.runPairs : pass.runPairs.map((list) => list.map((at) => origin[at]));
-  for (const stretch of cipheredStretches(original, runPairs)) readings.push(secretForm(stretch.text).text);
+  const readings = cipherReadings(folded.text, pass.words.signs, pass.runPairs[0]).map((u) => u.text);
+  for (const stretch of stretchesOf(original, folded, pass.runPairs)) readings.push(secretForm(stretch.text).text);
   for (const reading of readings) {
-    for (const f of [...findings(reading), ...speltIn(reading)]) if (f.dataClass.startsWith('secret.') && f.dataClass !== 'secret.fragment') out.push({ ...f, start: 0, end: 0 });
+    for (const f of [...findings(reading), ...speltIn(reading)]) if (isWholeKey(f)) out.push({ ...f, start: 0, end: 0 });
   }
   return out;
 }

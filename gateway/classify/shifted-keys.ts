@@ -8,8 +8,8 @@
 // keywords would make ordinary words (`now_`, `db_`) signs of some shift. Pure.
 import { caesar, reversed, type Transformed } from './text-decoders.js';
 
-// Prefixes that end with a separator, then a body of BODY key characters.
-const SEPARATED = ['sk-proj-', 'sk-ant-', 'sk-svcacct-', 'sk-admin-', 'sk-', 'sk_live_', 'sk_test_', 'rk_live_', 'rk_test_', 'ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_', 'glpat-', 'gldt-', 'glptt-', 'glrt-', 'hf_', 'npm_', 'xoxb-', 'xoxp-', 'xoxa-', 'xoxs-', 'xoxr-'];
+// Prefixes that end with a separator, then a body of BODY key characters (ciphered-keys.ts reads the same).
+export const SEPARATED = ['sk-proj-', 'sk-ant-', 'sk-svcacct-', 'sk-admin-', 'sk-', 'sk_live_', 'sk_test_', 'rk_live_', 'rk_test_', 'ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_', 'glpat-', 'gldt-', 'glptt-', 'glrt-', 'hf_', 'npm_', 'xoxb-', 'xoxp-', 'xoxa-', 'xoxs-', 'xoxr-'];
 // Prefixes of a run, found at the run's start: AWS ids (a run of twenty capitals or digits) and Google API
 // keys (thirty-nine of `[A-Za-z0-9_-]`).
 const AWS = ['AKIA', 'ASIA', 'ABIA', 'ACCA'];

@@ -29,8 +29,9 @@ export function caesar(text: string, n: number): string {
 }
 // ROT47 (every printable ASCII character but the space moved 47 places among the 94) and Atbash (each
 // letter mirrored in its case: a↔z): fixed substitutions, undone like ROT13 where their signs show.
-const ROT47 = new Uint16Array(128).map((_, c) => (c >= 33 && c <= 126 ? ((c - 33 + 47) % 94) + 33 : c));
-const ATBASH = new Uint16Array(128).map((_, c) => (c >= 65 && c <= 90 ? 155 - c : c >= 97 && c <= 122 ? 219 - c : c));
+/** Each ASCII unit under ROT47 and under Atbash (both their own inverse), for readers that turn a unit at a time. */
+export const ROT47 = new Uint16Array(128).map((_, c) => (c >= 33 && c <= 126 ? ((c - 33 + 47) % 94) + 33 : c));
+export const ATBASH = new Uint16Array(128).map((_, c) => (c >= 65 && c <= 90 ? 155 - c : c >= 97 && c <= 122 ? 219 - c : c));
 function substituted(text: string, table: Uint16Array): string {
   const units = new Uint16Array(text.length);
   for (let i = 0; i < text.length; i++) {

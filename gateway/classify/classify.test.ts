@@ -209,6 +209,16 @@ t.test('a key glued to the word before it is a key; words run together after a p
   }
 });
 
+t.test('an AWS id glued behind another id\'s prefix is masked to the end of its run', async (t) => {
+  // `A3T0` reads as an id's prefix and takes twenty characters; the key behind it runs four further.
+  for (const word of ['AA3T0', 'xASIA', '9A3TX']) {
+    const text = `see ${word}AKIAABCDEFGH12345678 and more`;
+    const at = text.indexOf('AKIA');
+    t.ok(findings(text).some((f) => f.dataClass.startsWith('secret.') && f.start <= at && f.end >= at + 20), word);
+  }
+  t.same(findings('FASIAPACIFICREGIONHEADQUARTERS'), [], 'capitals without a digit stay words');
+});
+
 t.test('property: a random key glued to a random word is found, whole', async (t) => {
   const fc = (await import('fast-check')).default;
   // Keys are drawn at random: bodies of the entropy random draws have (shrinking makes runs of `0` and `a`).

@@ -401,6 +401,12 @@ export function findings(text: string, words?: WordStarts, before = text.length)
   }
 }
 
+function upperOrDigitRunEnd(text: string, at: number): number {
+  let c = text.charCodeAt(at);
+  while ((c >= 48 && c <= 57) || (c >= 65 && c <= 90)) c = text.charCodeAt(++at);
+  return at;
+}
+
 /** Whether the character before `at` is a letter or digit of the word a prefix there is glued to (not an escape's `\n`). */
 function gluedAt(text: string, at: number): boolean {
   if (at === 0) return false;
@@ -427,14 +433,16 @@ function withGluedKeys(text: string, fixed: readonly number[], before: number, f
     gluedAnchored.lastIndex = p;
     const m = gluedAnchored.exec(text);
     if (m === null) continue;
-    const end = p + m[0].length;
+    // An AWS id glued at both ends is masked to the end of its run (`A3T0AKIA…` reads A3T0's twenty and
+    // would leave the last four of the key behind it).
+    const end = /[a-z]/.test(m[0]) ? p + m[0].length : upperOrDigitRunEnd(text, p + m[0].length);
     let inside = k;
     while (inside < found.length && found[inside].end <= end) inside++;
     if (inside < found.length && found[inside].start < end) continue;
     let g = 1;
     while (m[g] === undefined) g++;
     const d = detectors[gluedDetectors[g - 1]];
-    if (!gluedLooksRandom(m[0], text.charAt(end)) || (d.accept && !d.accept(m[0], text, p))) continue;
+    if (!gluedLooksRandom(m[0], text.charAt(p + m[0].length)) || (d.accept && !d.accept(m[0], text, p))) continue;
     out ??= [...found];
     // The findings inside it go.
     for (let i = k; i < inside; i++) out.splice(out.indexOf(found[i]), 1);

@@ -25,39 +25,41 @@ export interface RecordParts {
   provenanceToken?: string | null;
 }
 
+// Members in RFC 8785's order (UTF-16 code units), so the canonical JSON of a leaf is serialised as the
+// record stands, with no sorted copy (gateway/core/canonical-json.ts).
 export function callRecord(p: RecordParts): CallRecord {
   return {
-    decision_id: p.decisionId,
-    phase: p.phase,
-    time: p.time.toISOString(),
-    principal: p.principal
-      ? { key_id: p.principal.keyId, team: p.principal.team, project: p.principal.project }
-      : { key_id: 'anonymous', team: '', project: '' },
-    endpoint: p.endpoint,
-    provider: p.route?.providerId ?? null,
-    model: p.route?.name ?? null,
-    upstream_model: p.route?.upstreamModel ?? null,
-    purpose: p.purpose,
-    decision: p.denied ? 'deny' : 'allow',
-    reasons: p.reasons ?? p.decision?.request.reasons ?? [],
-    obligations: p.decision?.request.obligations ?? null,
-    policy_revision: p.decision?.revision ?? null,
+    ...(p.attempts && p.attempts.length > 1 ? { attempts: p.attempts } : {}),
+    ...(typeof p.costUsd === 'number' ? { cost_usd: p.costUsd } : {}),
     data_classes: p.dataClasses,
+    decision: p.denied ? 'deny' : 'allow',
+    decision_id: p.decisionId,
+    endpoint: p.endpoint,
+    error: p.error ?? null,
+    latency_ms: p.latencyMs ?? null,
+    licence: p.route?.licence ?? null,
+    ...(p.masked?.length ? { masked: p.masked } : {}),
+    model: p.route?.name ?? null,
+    obligations: p.decision?.request.obligations ?? null,
+    phase: p.phase,
+    policy_revision: p.decision?.revision ?? null,
+    principal: p.principal
+      ? { key_id: p.principal.keyId, project: p.principal.project, team: p.principal.team }
+      : { key_id: 'anonymous', project: '', team: '' },
+    ...(p.provenanceToken ? { provenance_token: p.provenanceToken } : {}),
+    provider: p.route?.providerId ?? null,
+    purpose: p.purpose,
+    reasons: p.reasons ?? p.decision?.request.reasons ?? [],
     // Filled by the audit sink from the content appended with the record: it digests what it keeps.
     request_digest: null,
     response_digest: null,
-    usage: p.usage ?? null,
-    latency_ms: p.latencyMs ?? null,
     status: p.status,
-    error: p.error ?? null,
-    watermark_id: p.watermarkId ?? null,
-    training_permit_id: p.permitId ?? null,
-    licence: p.route?.licence ?? null,
+    time: p.time.toISOString(),
     trainable: p.decision?.training.permit ?? false,
-    ...(p.masked?.length ? { masked: p.masked } : {}),
-    ...(p.attempts && p.attempts.length > 1 ? { attempts: p.attempts } : {}),
-    ...(typeof p.costUsd === 'number' ? { cost_usd: p.costUsd } : {}),
-    ...(p.provenanceToken ? { provenance_token: p.provenanceToken } : {}),
+    training_permit_id: p.permitId ?? null,
+    upstream_model: p.route?.upstreamModel ?? null,
+    usage: p.usage ?? null,
+    watermark_id: p.watermarkId ?? null,
   };
 }
 

@@ -75,6 +75,15 @@ t.test('an audit append failure answers 503 without a decision id', async (t) =>
   t.notOk(JSON.stringify(answer).includes('decision_id'));
 });
 
+t.test('every record of a call lists its members in canonical order, so its leaf is serialised with no sorted copy', async (t) => {
+  const { records } = await run({});
+  for (const { record } of records) {
+    const keys = Object.keys(record);
+    t.same(keys, [...keys].sort(), record.phase);
+    t.same(Object.keys(record.principal), [...Object.keys(record.principal)].sort());
+  }
+});
+
 t.test('a bad key is refused at admission, with its record, and the body is never handled', async (t) => {
   const stages = fakeStages();
   const sink = new FakeSink(stages.events);

@@ -1,5 +1,5 @@
 // RFC 8785 canonical JSON and the digests derived from it: the one byte encoding that hashes are taken over.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import canonicalizeModule from 'canonicalize';
 
 // The package is CommonJS (module.exports = fn) while its typings declare an ES default export.
@@ -68,7 +68,7 @@ export function contentDigest(value: unknown): string {
 
 /** The same digest of text already in canonical form, for callers that keep the text too (no second serialisation). */
 export function canonicalDigest(canonical: string): string {
-  return 'sha256:' + createHash('sha256').update(canonical).digest('hex');
+  return 'sha256:' + hash('sha256', canonical, 'hex');
 }
 
 /**

@@ -3,7 +3,7 @@
 // Ed25519 signature per call was the gateway's costliest function. Public verifiability comes from the
 // audit log instead: the call's final record names the token's SHA-256 digest with its claims, under
 // the log's signed checkpoints (gateway/audit/token-evidence.ts checks that with the log's key alone).
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 import { compactVerify, errors as joseErrors } from 'jose';
 import type { TokenMacKey } from './token-key.js';
 
@@ -27,7 +27,8 @@ export interface IssuedToken {
 export type TokenCheck = { valid: true; claims: ProvenanceClaims } | { valid: false; reason: string };
 
 export function tokenDigest(token: string): string {
-  return 'sha256:' + createHash('sha256').update(token, 'ascii').digest('hex');
+  // A token is base64url text: its UTF-8 bytes are its ASCII bytes.
+  return 'sha256:' + hash('sha256', token, 'hex');
 }
 
 /** The claims of a token's payload, unverified (a third party checks them against the audit log); null when malformed. */

@@ -1,18 +1,26 @@
 // RFC 9162 Merkle tree hashing, proofs and their verifiers. Pure: stored hashes come in through a
 // HashReader, so the same code serves the file store, PostgreSQL and in-memory tests.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export const HASH_SIZE = 32;
-const LEAF_PREFIX = Buffer.from([0]);
-const NODE_PREFIX = Buffer.from([1]);
-const EMPTY_ROOT = createHash('sha256').digest();
+const LEAF_PREFIX = 0;
+const NODE_PREFIX = 1;
+const EMPTY_ROOT = hash('sha256', Buffer.alloc(0), 'buffer');
 
+// One-shot hashes of the prefixed bytes: no Hash object per leaf or node (several per call).
 export function leafHash(leaf: Uint8Array): Buffer {
-  return createHash('sha256').update(LEAF_PREFIX).update(leaf).digest();
+  const bytes = Buffer.allocUnsafe(1 + leaf.length);
+  bytes[0] = LEAF_PREFIX;
+  bytes.set(leaf, 1);
+  return hash('sha256', bytes, 'buffer');
 }
 
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  const bytes = Buffer.allocUnsafe(1 + left.length + right.length);
+  bytes[0] = NODE_PREFIX;
+  bytes.set(left, 1);
+  bytes.set(right, 1 + left.length);
+  return hash('sha256', bytes, 'buffer');
 }
 
 /** Hash of the perfect subtree at `level` whose leaves are index·2^level … (index+1)·2^level − 1. */

@@ -32,6 +32,8 @@ export interface FingerprintIndex {
   docsWith(hash: number, out: number[]): number[];
   /** Whether this output sampled this hash (however many others did too). */
   holds(hash: number, doc: number): boolean;
+  /** Loose pairs: where this output's sampled pair first starts, in words; -1 when it is not known. */
+  positionOf(hash: number, doc: number): number;
   /** The most recent output with this 16-byte record reference, or -1. */
   findRef(ref: Uint8Array): number;
   record(doc: number): RecordInfo;

@@ -107,7 +107,15 @@ export function levelFor(shingles: number, target = TARGET_SAMPLES): number {
 export interface Fingerprint {
   level: number;
   hashes: Uint32Array;
+  /**
+   * Loose pairs only: where each sampled pair (in `hashes`' order) first starts in the output, in words,
+   * at most MAX_POSITION. Absent for outputs stored before positions were kept.
+   */
+  at?: Uint16Array;
 }
+
+/** The furthest word a loose pair's position names (one u16 each in the index); later pairs are named there. */
+export const MAX_POSITION = 0xffff;
 
 /** Both fingerprints of one output: word shingles, and loose pairs that survive substitutions. */
 export interface OutputFingerprints {
@@ -135,8 +143,40 @@ export function distinctSorted(hashes: Uint32Array): Uint32Array {
 /** What the index stores for one output. */
 export function fingerprintOf(text: string): OutputFingerprints {
   const words = fingerprintWords(text);
-  return { words: sampled(distinctSorted(shingleHashesAt(words)), TARGET_SAMPLES), loose: sampled(distinctSorted(loosePairsAt(words).hashes), LOOSE_TARGET_SAMPLES) };
+  const pairs = loosePairsAt(words);
+  const loose = sampled(distinctSorted(pairs.hashes), LOOSE_TARGET_SAMPLES);
+  return { words: sampled(distinctSorted(shingleHashesAt(words)), TARGET_SAMPLES), loose: { ...loose, at: firstPositions(loose, pairs) } };
 }
+
+/** Where each sampled loose pair first starts among `pairs` (in text order), in words, in the sample's order. */
+function firstPositions(sample: Fingerprint, pairs: { hashes: Uint32Array; at: Uint32Array }): Uint16Array {
+  const at = new Uint16Array(sample.hashes.length).fill(MAX_POSITION);
+  const set = new Uint8Array(sample.hashes.length);
+  for (let k = 0; k < pairs.hashes.length; k++) {
+    if (!sampledAt(pairs.hashes[k], sample.level)) continue;
+    const i = indexInSorted(sample.hashes, pairs.hashes[k]);
+    if (i >= 0 && set[i] === 0) {
+      set[i] = 1;
+      at[i] = Math.min(pairs.at[k], MAX_POSITION);
+    }
+  }
+  return at;
+}
+
+/** Where a sorted hash list holds `hash`, or -1. */
+export function indexInSorted(hashes: Uint32Array, hash: number): number {
+  let lo = 0;
+  let hi = hashes.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const h = hashes[mid];
+    if (h === hash) return mid;
+    if (h < hash) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
 
 // Loose fingerprints (issue 22, #5): unordered pairs of content words at most LOOSE_REACH content
 // words apart. Stop words are skipped (a filler word inserted every few words changes nothing), a

@@ -12,6 +12,8 @@ export interface LooseClaim {
   lastWord: number;
   hits: number;
   score: number;
+  /** Shared pairs at the offset of the pair before them, within DRIFT_WORDS (offset: word in the text less word in the output). */
+  chained: number;
 }
 
 // Tuned on bench/provenance/evaluate.ts: 40 % substitution keeps about a third of an output's pairs
@@ -23,6 +25,17 @@ const MOST_OF_OUTPUT = 0.8;
 // Shared pairs further apart than this many words (at the output's sampling level) start a new stretch.
 const GAP_WORDS = 6;
 const MIN_GAP = 80;
+// Words substituted in place keep each surviving pair where the output had it: from one shared pair to
+// the next, the offset (word in the text less word in the output) stays the same, or drifts by the few
+// words a substitute of another length adds or takes (a URL for a word). Pairs a text of the same register
+// shares by chance stand at scattered offsets. A stretch where at least MIN_CHAINED shared pairs, and
+// CHAINED_SHARE of them, keep the offset of the pair before within DRIFT_WORDS is claimed whatever its
+// score: at 40 % substitution the score falls to 0.14–0.2, as low as the same speaker saying the same
+// thing again, while such pairs number 22 or more (bench/provenance/evaluate.ts; unrelated State of the
+// Union passages at most 16).
+const DRIFT_WORDS = 4;
+const MIN_CHAINED = 22;
+const CHAINED_SHARE = 0.6;
 
 export function looseClaims(words: readonly Word[], index: FingerprintIndex): LooseClaim[] {
   const { hashes, at } = loosePairsAt(words);
@@ -68,9 +81,28 @@ export function looseClaims(words: readonly Word[], index: FingerprintIndex): Lo
       const firstWord = at[ks[from]];
       const lastWord = at[ks[i - 1]];
       const long = lastWord - firstWord >= MIN_WORDS || hits >= MOST_OF_OUTPUT * outputSamples;
-      if (hits >= MIN_HITS && score >= MIN_SCORE && long) claims.push({ doc, firstWord, lastWord, hits, score });
+      if (!long || hits < MIN_HITS) {
+        from = i;
+        continue;
+      }
+      const chained = chainedPairs(ks, from, i, hashes, at, doc, index);
+      if (score >= MIN_SCORE || (chained >= MIN_CHAINED && chained >= CHAINED_SHARE * hits)) claims.push({ doc, firstWord, lastWord, hits, score, chained });
       from = i;
     }
   }
   return claims;
+}
+
+/** How many of the shared pairs ks[from..to) (in text order) keep the offset of the one before within DRIFT_WORDS. */
+function chainedPairs(ks: readonly number[], from: number, to: number, hashes: Uint32Array, at: Uint32Array, doc: number, index: FingerprintIndex): number {
+  let chained = 0;
+  let before: number | null = null;
+  for (let j = from; j < to; j++) {
+    const p = index.positionOf(hashes[ks[j]], doc);
+    if (p < 0) continue;
+    const offset = at[ks[j]] - p;
+    if (before !== null && Math.abs(offset - before) <= DRIFT_WORDS) chained++;
+    before = offset;
+  }
+  return chained;
 }

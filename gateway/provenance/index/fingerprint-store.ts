@@ -6,7 +6,8 @@ import { BatchQueue } from '../../core/batch-queue.js';
 import { MAX_LISTED, type FingerprintIndex, type ProvenanceIndex, type RecordInfo } from '../fingerprint-index.js';
 import { refToString } from '../../watermark/payload.js';
 import type { BackendOutput, IndexBackend } from './index-backend.js';
-import { decodeOutput, encodeOutput, holdsSorted, type FingerprintKind, type OutputFacts, type StoredOutput } from './stored-output.js';
+import { decodeOutput, encodeOutput, type FingerprintKind, type OutputFacts, type StoredOutput } from './stored-output.js';
+import { indexInSorted, MAX_POSITION } from '../fingerprint.js';
 
 const CACHED_OUTPUTS = 4096;
 /** What a listed output that is not stored samples: nothing. */
@@ -185,7 +186,12 @@ export class FingerprintStore {
         if (from < MAX_LISTED) backend.postings(kind, hash, out, MAX_LISTED - from);
         return out;
       },
-      holds: (hash, doc) => holdsSorted(sampledOf(doc).hashes, hash),
+      holds: (hash, doc) => indexInSorted(sampledOf(doc).hashes, hash) >= 0,
+      positionOf(hash, doc) {
+        const sampled: { hashes: Uint32Array; at?: Uint16Array } = sampledOf(doc);
+        const i = sampled.at ? indexInSorted(sampled.hashes, hash) : -1;
+        return i < 0 || sampled.at![i] === MAX_POSITION ? -1 : sampled.at![i];
+      },
       findRef: (ref) => this.#findRef(ref),
       record(doc): RecordInfo {
         const { record } = facts(doc);

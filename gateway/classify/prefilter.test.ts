@@ -27,10 +27,11 @@ function unfiltered(text: string): Finding[] {
       m.lastIndex = p;
       const hit = m.exec(text);
       if (hit === null) continue;
-      const end = p + hit[0].length;
+      // An AWS id (capitals and digits) glued at both ends runs to the end of its run.
+      const end = /[a-z]/.test(hit[0]) ? p + hit[0].length : p + hit[0].length + /^[A-Z0-9]*/.exec(text.slice(p + hit[0].length))![0].length;
       // A finding it would cut in two keeps it out; those inside it go.
       const cut = found.some((f) => f.start < end && end < f.end);
-      if (!cut && gluedLooksRandom(hit[0], text.charAt(end)) && (!d.accept || d.accept(hit[0], text, p))) {
+      if (!cut && gluedLooksRandom(hit[0], text.charAt(p + hit[0].length)) && (!d.accept || d.accept(hit[0], text, p))) {
         out = out.filter((f) => !(p <= f.start && f.end <= end));
         out.push({ dataClass: d.dataClass, kind: d.name, start: p, end });
         from = end;

@@ -26,41 +26,40 @@ export interface RecordParts {
 }
 
 // Members in RFC 8785's order (UTF-16 code units), so the canonical JSON of a leaf is serialised as the
-// record stands, with no sorted copy (gateway/core/canonical-json.ts).
+// record stands, with no sorted copy (gateway/core/canonical-json.ts). Assigned one by one rather than
+// spread: an object literal that spreads the optional members is several times slower to build.
 export function callRecord(p: RecordParts): CallRecord {
-  return {
-    ...(p.attempts && p.attempts.length > 1 ? { attempts: p.attempts } : {}),
-    ...(typeof p.costUsd === 'number' ? { cost_usd: p.costUsd } : {}),
-    data_classes: p.dataClasses,
-    decision: p.denied ? 'deny' : 'allow',
-    decision_id: p.decisionId,
-    endpoint: p.endpoint,
-    error: p.error ?? null,
-    latency_ms: p.latencyMs ?? null,
-    licence: p.route?.licence ?? null,
-    ...(p.masked?.length ? { masked: p.masked } : {}),
-    model: p.route?.name ?? null,
-    obligations: p.decision?.request.obligations ?? null,
-    phase: p.phase,
-    policy_revision: p.decision?.revision ?? null,
-    principal: p.principal
-      ? { key_id: p.principal.keyId, project: p.principal.project, team: p.principal.team }
-      : { key_id: 'anonymous', project: '', team: '' },
-    ...(p.provenanceToken ? { provenance_token: p.provenanceToken } : {}),
-    provider: p.route?.providerId ?? null,
-    purpose: p.purpose,
-    reasons: p.reasons ?? p.decision?.request.reasons ?? [],
-    // Filled by the audit sink from the content appended with the record: it digests what it keeps.
-    request_digest: null,
-    response_digest: null,
-    status: p.status,
-    time: p.time.toISOString(),
-    trainable: p.decision?.training.permit ?? false,
-    training_permit_id: p.permitId ?? null,
-    upstream_model: p.route?.upstreamModel ?? null,
-    usage: p.usage ?? null,
-    watermark_id: p.watermarkId ?? null,
-  };
+  const r = {} as CallRecord;
+  if (p.attempts && p.attempts.length > 1) r.attempts = p.attempts;
+  if (typeof p.costUsd === 'number') r.cost_usd = p.costUsd;
+  r.data_classes = p.dataClasses;
+  r.decision = p.denied ? 'deny' : 'allow';
+  r.decision_id = p.decisionId;
+  r.endpoint = p.endpoint;
+  r.error = p.error ?? null;
+  r.latency_ms = p.latencyMs ?? null;
+  r.licence = p.route?.licence ?? null;
+  if (p.masked?.length) r.masked = p.masked;
+  r.model = p.route?.name ?? null;
+  r.obligations = p.decision?.request.obligations ?? null;
+  r.phase = p.phase;
+  r.policy_revision = p.decision?.revision ?? null;
+  r.principal = p.principal ? { key_id: p.principal.keyId, project: p.principal.project, team: p.principal.team } : { key_id: 'anonymous', project: '', team: '' };
+  if (p.provenanceToken) r.provenance_token = p.provenanceToken;
+  r.provider = p.route?.providerId ?? null;
+  r.purpose = p.purpose;
+  r.reasons = p.reasons ?? p.decision?.request.reasons ?? [];
+  // Filled by the audit sink from the content appended with the record: it digests what it keeps.
+  r.request_digest = null;
+  r.response_digest = null;
+  r.status = p.status;
+  r.time = p.time.toISOString();
+  r.trainable = p.decision?.training.permit ?? false;
+  r.training_permit_id = p.permitId ?? null;
+  r.upstream_model = p.route?.upstreamModel ?? null;
+  r.usage = p.usage ?? null;
+  r.watermark_id = p.watermarkId ?? null;
+  return r;
 }
 
 /**

@@ -21,7 +21,7 @@ export class SlidingCounts {
    */
   #sums = new Map<number, { last: number; totals: Float64Array }>();
 
-  add(time: number, counters: Iterable<Counter>): void {
+  add(time: number, counters: readonly Counter[]): void {
     const bucket = Math.floor(time / BUCKET_MS);
     const slot = bucket % BUCKETS;
     if (this.#slotBucket[slot] !== bucket) {
@@ -31,10 +31,10 @@ export class SlidingCounts {
       this.#slotBucket[slot] = bucket;
       this.#sums.clear();
     }
-    const held = [...this.#sums].filter(([span, sum]) => bucket <= sum.last && bucket > sum.last - span).map(([, sum]) => sum.totals);
-    for (const c of counters) {
-      this.#counts[slot * WIDTH + INDEX[c]]++;
-      for (const totals of held) totals[INDEX[c]]++;
+    for (const c of counters) this.#counts[slot * WIDTH + INDEX[c]]++;
+    for (const [span, sum] of this.#sums) {
+      if (bucket > sum.last || bucket <= sum.last - span) continue;
+      for (const c of counters) sum.totals[INDEX[c]]++;
     }
   }
 

@@ -12,8 +12,11 @@ export interface LooseClaim {
   lastWord: number;
   hits: number;
   score: number;
-  /** Shared pairs at the offset of the pair before them, within DRIFT_WORDS (offset: word in the text less word in the output). */
-  chained: number;
+  /**
+   * Where the share fell under MIN_SCORE and the stretch was claimed by its chain: the shared pairs at the
+   * offset of the pair before them, within DRIFT_WORDS (offset: word in the text less word in the output).
+   */
+  chained?: number;
 }
 
 // Tuned on bench/provenance/evaluate.ts: 40 % substitution keeps about a third of an output's pairs
@@ -85,8 +88,12 @@ export function looseClaims(words: readonly Word[], index: FingerprintIndex): Lo
         from = i;
         continue;
       }
-      const chained = chainedPairs(ks, from, i, hashes, at, doc, index);
-      if (score >= MIN_SCORE || (chained >= MIN_CHAINED && chained >= CHAINED_SHARE * hits)) claims.push({ doc, firstWord, lastWord, hits, score, chained });
+      if (score >= MIN_SCORE) claims.push({ doc, firstWord, lastWord, hits, score });
+      else {
+        // Positions are read only where the share falls short.
+        const chained = chainedPairs(ks, from, i, hashes, at, doc, index);
+        if (chained >= MIN_CHAINED && chained >= CHAINED_SHARE * hits) claims.push({ doc, firstWord, lastWord, hits, score, chained });
+      }
       from = i;
     }
   }

@@ -87,7 +87,6 @@ export interface OutputFacts {
   loose: { level: number; hashes: Uint32Array; at?: Uint16Array };
 }
 
-
 /** `n` little-endian u32 at `offset`: one native copy of the bytes on a little-endian host (a read per hash was most of a lookup's time). */
 function hashesAt(b: Buffer, offset: number, n: number): Uint32Array {
   if (LITTLE_ENDIAN) return new Uint32Array(b.buffer.slice(b.byteOffset + offset, b.byteOffset + offset + 4 * n));

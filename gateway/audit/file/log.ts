@@ -14,8 +14,8 @@ import { purgeContent } from './retention.js';
 import { WitnessClient } from '../witnessing/client.js';
 import { AuditCorruptionError, SegmentStore } from './segment-store.js';
 import { TreeStore } from './tree-store.js';
-import { acquireWriterLock } from './writer-lock.js';
-import { auditDir, contentDir, segmentsDir, treeDir } from './layout.js';
+import { acquireWriterLock } from '../../core/writer-lock.js';
+import { auditDir, contentDir, segmentsDir, treeDir, writerLockFile } from './layout.js';
 import { contentStage, recordWithDigests } from '../record-content.js';
 import { BatchQueue } from '../../core/batch-queue.js';
 
@@ -81,7 +81,7 @@ export class FileAuditLog implements AuditLog {
     let release: () => void = () => undefined;
     if (!readOnly) {
       mkdirSync(dir, { recursive: true });
-      release = acquireWriterLock(dir);
+      release = acquireWriterLock(writerLockFile(dir), `audit log ${dir}`);
       writeVerifierKey(dir, vkey);
     }
     try {

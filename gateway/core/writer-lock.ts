@@ -1,7 +1,9 @@
-// One writer per data directory: <audit>/LOCK holds the writer's pid. A lock left by a dead process
-// (kill -9) is taken over; one held by a live process refuses the second writer.
+// One writer per file: a lock file beside it holds the writer's pid (the audit log's <audit>/LOCK, a
+// semantic log's <log>.lock). A lock left by a dead process (kill -9) is taken over; one held by a live
+// process refuses the second writer.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { writerLockFile } from './layout.js';
+
+export class WriterLockedError extends Error {}
 
 function alive(pid: number): boolean {
   try {
@@ -12,9 +14,8 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Takes the lock; returns its release. */
-export function acquireWriterLock(auditDir: string): () => void {
-  const path = writerLockFile(auditDir);
+/** Takes the lock at `path` for `what` (named in the refusal); returns its release. */
+export function acquireWriterLock(path: string, what: string): () => void {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       writeFileSync(path, String(process.pid), { flag: 'wx' });
@@ -23,7 +24,7 @@ export function acquireWriterLock(auditDir: string): () => void {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const holder = Number(readFileSync(path, 'utf8'));
       if (Number.isInteger(holder) && holder > 0 && alive(holder)) {
-        throw new Error(`audit log ${auditDir} is open for writing by process ${holder}${holder === process.pid ? ' (this one)' : ''}`);
+        throw new WriterLockedError(`${what} is open for writing by process ${holder}${holder === process.pid ? ' (this one)' : ''}`);
       }
       rmSync(path, { force: true });
     }

@@ -33,7 +33,7 @@ t.test('a schema name that is not an identifier is refused before it reaches SQL
   }
 });
 
-t.test('on a fresh schema it purges nothing and says so for content and the index', async (t) => {
+t.test('on a fresh schema it purges nothing and says so for content, the index and the meaning rows', async (t) => {
   const schema = `tg_purge_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Pool({ connectionString: PG_URL, max: 1 });
   t.teardown(async () => {
@@ -44,4 +44,5 @@ t.test('on a fresh schema it purges nothing and says so for content and the inde
   t.equal(r.status, 0, r.stderr);
   t.match(r.stdout, /purged 0 content items stored before 2026-01-01T00:00:00.000Z from the PostgreSQL log/);
   t.match(r.stdout, /purged 0 outputs served before 2026-01-01T00:00:00.000Z from the fleet's fingerprint index/);
+  t.match(r.stdout, /purged 0 outputs served before 2026-01-01T00:00:00.000Z from the fleet's meaning rows/);
 });

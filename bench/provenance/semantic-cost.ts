@@ -39,7 +39,7 @@ for (let done = 0; done < N - REAL; ) {
       for (let d = 0; d < DIMENSIONS; d++) norm += (vectors[w * DIMENSIONS + d] = gauss()) ** 2;
       for (let d = 0; d < DIMENSIONS; d++) vectors[w * DIMENSIONS + d] /= Math.sqrt(norm);
     }
-    chunk.push(encodeOutput({ decisionId: randomUUID(), licence: 'openai-terms', licenceClass: null, vectors }));
+    chunk.push(encodeOutput({ decisionId: randomUUID(), licence: 'openai-terms', licenceClass: null, time: Date.now(), vectors }));
   }
   appendFileSync(log, Buffer.concat(chunk));
 }

@@ -207,10 +207,15 @@ async function runPurge(v: PurgeValues): Promise<number> {
   // Retention applies to the fingerprint index as to content: outputs served before the cutoff are forgotten.
   const { purgeIndex } = await import('../provenance/provenance.js');
   process.stdout.write(`purged ${await purgeIndex(dataDir, cutoff)} outputs served before ${cutoff.toISOString()} from the fingerprint index\n`);
+  // And to the meaning index: each semantic log is purged here, or by the gateway that holds it.
+  const { purgeMeaning } = await import('../provenance/semantic/semantic-provenance.js');
+  const meaning = await purgeMeaning(dataDir, cutoff);
+  process.stdout.write(`purged ${meaning.forgotten} outputs served before ${cutoff.toISOString()} from the meaning index\n`);
+  for (const p of meaning.pending) process.stdout.write(`${p.outputs} more in ${p.log}: ${p.reason}, which forgets them within provenance.semantic.retentionCheckMs\n`);
   return 0;
 }
 
-/** A fleet's retention: content rows of the PostgreSQL log, and the fingerprint index's rows, whose cutoff every replica applies to its copy. */
+/** A fleet's retention: content rows of the PostgreSQL log, and the fingerprint index's and meaning index's rows, whose cutoff every replica applies to its copies. */
 async function runFleetPurge(v: PurgeValues, postgresUrl: string, cutoff: Date): Promise<number> {
   const schema = v['postgres-schema'] ?? 'public';
   const indexSchema = v['index-schema'] ?? schema;
@@ -224,6 +229,8 @@ async function runFleetPurge(v: PurgeValues, postgresUrl: string, cutoff: Date):
   }
   const { purgeFleetIndex } = await import('../provenance/index/postgres/pg-backend.js');
   process.stdout.write(`purged ${await purgeFleetIndex(postgresUrl, indexSchema, cutoff)} outputs served before ${cutoff.toISOString()} from the fleet's fingerprint index (each replica applies the cutoff when it next follows)\n`);
+  const { purgeFleetMeaning } = await import('../provenance/semantic/meaning-rows.js');
+  process.stdout.write(`purged ${await purgeFleetMeaning(postgresUrl, indexSchema, cutoff)} outputs served before ${cutoff.toISOString()} from the fleet's meaning rows (each replica forgets its copies when it next follows)\n`);
   return 0;
 }
 

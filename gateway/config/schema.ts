@@ -469,6 +469,12 @@ export const configSchema = {
               default: 131_072,
               description: 'The longest training record (prompt and answer as stored) checked by meaning: every window is one model pass, so a longer record is refused for training (fail closed) rather than hold its answer for minutes.',
             },
+            retentionCheckMs: {
+              type: 'integer',
+              minimum: 1_000,
+              default: 60_000,
+              description: 'How often the gateway looks for a retention cutoff set by `termsgate audit purge-content` and forgets the restricted outputs served before it from its meaning index (graph, log and saved graph).',
+            },
             maxBacklog: {
               type: 'integer',
               minimum: 1,

@@ -192,6 +192,8 @@ export interface Config {
       maxBacklog: number;
       /** The longest record checked by meaning; a longer one is refused for training. */
       maxRecordChars: number;
+      /** How often a running gateway applies a retention cutoff set by `audit purge-content` to its meaning index. */
+      retentionCheckMs: number;
     };
   };
   /** The distillation-signature monitor's alerts. */

@@ -11,10 +11,12 @@ export interface OutputToIndex {
   text: string;
   licence: string;
   licenceClass: string | null;
+  /** When it was served (ms): a copy is passed over only within SEEN_FOR_MS of it (seen-windows.ts). */
+  time: number;
 }
 
-/** Texts to embed as they are (a record's windows), or outputs to cut, screen and embed. */
-export type EmbedRequest = { id: number; texts: string[] } | { id: number; outputs: OutputToIndex[] };
+/** Texts to embed as they are (a record's windows), or outputs to cut, screen and embed (after forgetting what was seen, when retention forgot outputs). */
+export type EmbedRequest = { id: number; texts: string[] } | { id: number; outputs: OutputToIndex[]; forgetSeen?: true };
 
 /** Finish the model run in progress, refuse what is queued, and end the thread (embedding-thread.ts close). */
 export interface StopRequest {

@@ -42,13 +42,13 @@ async function embed(embedder: Embedder, texts: string[]): Promise<Float32Array>
 async function index(embedder: Embedder, output: OutputToIndex): Promise<Float32Array> {
   // The whole output served before under this licence: not even cut into windows again.
   const whole = SeenWindows.key(output.licence, output.licenceClass, output.text);
-  if (seen.has(whole)) return new Float32Array(0);
+  if (seen.has(whole, output.time)) return new Float32Array(0);
   const fresh = ownWindows(output.text, slidingWindows(output.text))
     .map((w) => ({ text: w.text, key: SeenWindows.key(output.licence, output.licenceClass, w.text) }))
-    .filter(({ key }) => !seen.has(key));
+    .filter(({ key }) => !seen.has(key, output.time));
   const vectors = await embed(embedder, fresh.map((w) => w.text));
-  seen.add(whole);
-  for (const { key } of fresh) seen.add(key);
+  seen.add(whole, output.time);
+  for (const { key } of fresh) seen.add(key, output.time);
   return vectors;
 }
 
@@ -72,6 +72,7 @@ port.on('message', (req: EmbedRequest | StopRequest) => {
       if ('texts' in req) reply = { id: req.id, vectors: await embed(embedder, req.texts) };
       else {
         const indexed: Float32Array[] = [];
+        if (req.forgetSeen) seen.clear();
         for (const output of req.outputs) indexed.push(await index(embedder, output));
         reply = { id: req.id, indexed };
       }

@@ -17,6 +17,7 @@ const sourceBootstrap = `import('tsx/esm/api').then((api) => { api.register(); r
 export class EmbeddingThread {
   #worker: Worker | null = null;
   #next = 1;
+  #forgetSeen = false;
   readonly #pending = new Map<number, { resolve: (reply: EmbedReply) => void; reject: (e: Error) => void }>();
 
   constructor(private readonly data: EmbedWorkerData) {}
@@ -51,11 +52,18 @@ export class EmbeddingThread {
   /** Per output, the vectors of its windows not indexed before (see embed-worker.ts). */
   async index(outputs: OutputToIndex[]): Promise<Float32Array[]> {
     if (outputs.length === 0) return [];
-    const reply = await this.#ask({ outputs });
+    const forgetSeen = this.#forgetSeen;
+    this.#forgetSeen = false;
+    const reply = await this.#ask(forgetSeen ? { outputs, forgetSeen } : { outputs });
     return 'indexed' in reply ? reply.indexed : [];
   }
 
-  #ask(request: { texts: string[] } | { outputs: OutputToIndex[] }): Promise<EmbedReply> {
+  /** Retention forgot outputs: the next index request first clears what the thread has seen (seen-windows.ts). */
+  forgetSeen(): void {
+    this.#forgetSeen = true;
+  }
+
+  #ask(request: { texts: string[] } | { outputs: OutputToIndex[]; forgetSeen?: true }): Promise<EmbedReply> {
     const worker = (this.#worker ??= this.#start());
     const id = this.#next++;
     return new Promise<EmbedReply>((resolve, reject) => {

@@ -8,6 +8,7 @@ import pg from 'pg';
 import { paraphrase } from '../../mock-upstream/paraphrase.js';
 import { createSemanticProvenance, DEFAULT_MODEL_DIR, type SemanticSpan } from './semantic-provenance.js';
 import { semanticLogPath } from './semantic-log.js';
+import { purgeFleetMeaning } from './meaning-rows.js';
 import { until } from '../../../test/support/until.js';
 
 const PG_URL = process.env.TERMSGATE_TEST_PG ?? 'postgres://termsgate:termsgate@127.0.0.1:54329/termsgate';
@@ -103,4 +104,33 @@ t.test('outputs the database would not take are kept and retried: admission refu
   t.match(spans[0], { decision_id: 'd-retried' }, 'written on a retry, followed back and traced');
   t.equal(d.size.outputs, 1);
   await d.close();
+});
+
+t.test("retention: the fleet's rows of outputs before the cutoff are purged, and every replica forgets its copies when it next follows", async (t) => {
+  const ownSchema = `${schema}_retention`;
+  t.teardown(() => admin.query(`DROP SCHEMA IF EXISTS ${ownSchema} CASCADE`));
+  const dirs = [0, 1, 2].map(() => mkdtempSync(join(tmpdir(), 'termsgate-meaning-r-')));
+  t.teardown(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const open = (dir: string) => createSemanticProvenance({ dataDir: dir, modelDir: DEFAULT_MODEL_DIR, fleet: { url: PG_URL, schema: ownSchema, followMs: 100 } });
+  const [a, b] = await Promise.all([open(dirs[0]), open(dirs[1])]);
+  const day = 86_400_000;
+  a.remember({ decisionId: 'd-old', text: restricted, licence: 'openai-terms', trainable: false, time: new Date(Date.now() - 10 * day).toISOString() });
+  a.remember({ decisionId: 'd-new', text: unrelated, licence: 'openai-terms', trainable: false, time: new Date().toISOString() });
+  await a.flush();
+  await until(() => b.spans(restricted), (s: SemanticSpan[]) => s.some((x) => x.decision_id === 'd-old'));
+
+  t.equal(await purgeFleetMeaning(PG_URL, ownSchema, new Date(Date.now() - day)), 1);
+  const { rows } = await admin.query<{ output: Buffer }>(`SELECT output FROM ${ownSchema}.provenance_meaning ORDER BY seq`);
+  t.equal(rows.length, 2, 'rows keep their numbers');
+  t.notOk(rows[0].output.includes('d-old'), 'the old row holds nothing of its output');
+  for (const [name, replica, dir] of [['A', a, dirs[0]], ['B', b, dirs[1]]] as const) {
+    await until(() => Promise.resolve(readFileSync(semanticLogPath(dir)).includes('d-old')), (held) => !held);
+    t.same((await replica.spans(restricted)).map((s) => s.decision_id), [], `${name} no longer traces the old output`);
+    t.ok((await replica.spans(unrelated)).every((s) => s.decision_id === 'd-new') && (await replica.spans(unrelated)).length > 0, `${name} still traces the new one`);
+  }
+  // A replica that joins later follows the purged rows and never holds the old output.
+  const c = await open(dirs[2]);
+  t.equal(c.size.outputs, 1);
+  t.notOk(readFileSync(semanticLogPath(dirs[2])).includes('d-old'));
+  await Promise.all([a.close(), b.close(), c.close()]);
 });

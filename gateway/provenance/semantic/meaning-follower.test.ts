@@ -14,7 +14,7 @@ import { decodeOutput, encodeOutput } from './semantic-record.js';
 
 const record = fc
   .record({ decisionId: fc.string(), windows: fc.integer({ min: 0, max: 3 }), seed: fc.float({ min: -1, max: 1, noNaN: true }) })
-  .map(({ decisionId, windows, seed }) => encodeOutput({ decisionId, licence: 'openai-terms', licenceClass: null, vectors: Float32Array.from({ length: windows * DIMENSIONS }, (_, i) => Math.sin(seed + i)) }));
+  .map(({ decisionId, windows, seed }) => encodeOutput({ decisionId, licence: 'openai-terms', licenceClass: null, time: null, vectors: Float32Array.from({ length: windows * DIMENSIONS }, (_, i) => Math.sin(seed + i)) }));
 const broken = fc.oneof(
   fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b)),
   record.map((r) => Buffer.concat([r, Buffer.from([0])])),
@@ -23,7 +23,7 @@ const broken = fc.oneof(
 
 function table(outputs: Buffer[]): MeaningRows {
   const rows: MeaningRow[] = outputs.map((output, i) => ({ seq: i + 1, output }));
-  return { after: async (seq: number, limit: number) => rows.filter((r) => r.seq > seq).slice(0, limit), close: async () => undefined } as unknown as MeaningRows;
+  return { after: async (seq: number, limit: number) => rows.filter((r) => r.seq > seq).slice(0, limit), cutoff: async () => 0, close: async () => undefined } as unknown as MeaningRows;
 }
 
 t.test('only intact rows reach the log, and the first that is not one stops following', async (t) => {
@@ -40,6 +40,7 @@ t.test('only intact rows reach the log, and the first that is not one stops foll
             added += batch.length;
             logged.push(bytes);
           },
+          retain: async () => t.fail('no retention cutoff was set'),
         };
         const started = MeaningFollower.start(table(outputs), join(dir, 'mark'), target, 60_000);
         if (firstBroken === -1) await (await started).close();

@@ -1,7 +1,8 @@
 // A replica's side of the fleet's meaning rows (meaning-rows.ts): every `followMs`, and at once after
 // its own insert, it copies the rows it has not seen into its local log and graph, a page at a time.
 // The number of the last row it holds is saved beside the log, so a restart resumes there. A replica's
-// own outputs reach its graph only through the rows too, so none is added twice.
+// own outputs reach its graph only through the rows too, so none is added twice. The fleet's retention
+// cutoff (index/postgres/retention-row.ts) is applied to the local copy as it is found.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { decodeOutput, type SemanticOutput } from './semantic-record.js';
 import type { MeaningRows } from './meaning-rows.js';
@@ -12,12 +13,16 @@ const SLICE = 16;
 export interface FollowTarget {
   /** Adds the outputs to the graph and appends their frames (`bytes`) to the local log. */
   apply(outputs: SemanticOutput[], bytes: Buffer): Promise<void>;
+  /** Applies the fleet's retention cutoff (ms) to the local log and graph. */
+  retain(cutoffMs: number): Promise<void>;
 }
 
 export class MeaningFollower {
   readonly #timer: NodeJS.Timeout;
   #following: Promise<void> = Promise.resolve();
   #seq: number;
+  /** The fleet's retention cutoff last applied here. */
+  #retention = 0;
   #lastSuccess = Date.now();
   #lastError: string | null = null;
   /** This replica's outputs not yet in the table (the database was unreachable): retried before each follow. */
@@ -114,6 +119,11 @@ export class MeaningFollower {
         }
         if (broken) throw new Error(`row ${broken.seq} of provenance_meaning is not an intact meaning record`);
         if (page.length < PAGE) break;
+      }
+      const cutoff = await this.rows.cutoff();
+      if (cutoff > this.#retention) {
+        await this.target.retain(cutoff);
+        this.#retention = cutoff;
       }
       this.#lastSuccess = Date.now();
       this.#lastError = null;

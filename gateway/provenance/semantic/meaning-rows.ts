@@ -4,7 +4,10 @@
 // follower that has read up to N never later sees a smaller number appear (as pg-backend.ts does).
 import pg from 'pg';
 import { underAdvisoryLock } from '../../core/pg-advisory-lock.js';
-import { openSchemaPool } from '../../core/pg-schema-pool.js';
+import { openSchemaPool, schemaPool } from '../../core/pg-schema-pool.js';
+import { readCutoff, recordCutoff, RETENTION_TABLE } from '../index/postgres/retention-row.js';
+import { encodeOutput, HEADER_BYTES, headerOf, PURGED } from './semantic-record.js';
+import { forgottenBefore } from './meaning-retention.js';
 
 const LOCK_KEY = 0x7467_6d69; // "tgmi": serialises meaning appends across replicas
 
@@ -12,7 +15,8 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS provenance_meaning (
   seq bigint PRIMARY KEY,
   output bytea NOT NULL -- semantic/semantic-record.ts frame
-)`;
+);
+${RETENTION_TABLE}`;
 
 export interface MeaningRow {
   seq: number;
@@ -42,7 +46,46 @@ export class MeaningRows {
     return rows.map((r) => ({ seq: Number(r.seq), output: r.output }));
   }
 
+  /** The fleet's retention cutoff (ms; 0 when none), which each replica applies to its local log. */
+  cutoff(): Promise<number> {
+    return readCutoff(this.pool);
+  }
+
   close(): Promise<void> {
     return this.pool.end();
+  }
+}
+
+const PURGE_PAGE = 5000;
+
+/**
+ * Retention for a fleet's meaning rows from outside the gateway (`termsgate audit purge-content
+ * --postgres-url`): each row of an output forgotten under the cutoff (forgottenBefore) is replaced by a PURGED record (rows
+ * keep their numbers, which followers resume by), and the cutoff is recorded for the replicas' local
+ * copies. Returns how many rows were purged.
+ */
+export async function purgeFleetMeaning(url: string, schema: string, cutoff: Date): Promise<number> {
+  const beforeMs = forgottenBefore(cutoff.getTime());
+  const pool = schemaPool({ url, schema, max: 1 });
+  try {
+    const { rows } = await pool.query<{ present: boolean }>("SELECT to_regclass('provenance_meaning') IS NOT NULL AS present");
+    if (!rows[0].present) return 0;
+    const tombstone = encodeOutput(PURGED);
+    let purged = 0;
+    for (let after = 0; ; ) {
+      const page = await pool.query<{ seq: string; head: Buffer }>('SELECT seq, substring(output from 1 for $3) AS head FROM provenance_meaning WHERE seq > $1 ORDER BY seq LIMIT $2', [after, PURGE_PAGE, HEADER_BYTES]);
+      if (page.rows.length === 0) break;
+      const old = page.rows.filter((r) => {
+        const header = headerOf(r.head);
+        return header !== null && header.decisionId !== PURGED.decisionId && header.time !== null && header.time < beforeMs;
+      });
+      if (old.length > 0) await pool.query('UPDATE provenance_meaning SET output = $2 WHERE seq = ANY($1::bigint[])', [old.map((r) => r.seq), tombstone]);
+      purged += old.length;
+      after = Number(page.rows[page.rows.length - 1].seq);
+    }
+    await recordCutoff(pool, cutoff.getTime());
+    return purged;
+  } finally {
+    await pool.end();
   }
 }

@@ -2,11 +2,12 @@
 // native memory, not the JS heap) over every window in semantic.log. Each output keeps one small
 // entry here (decision id, licence); a window's key is its output's number and its place in it.
 // On close the graph is saved beside the log (semantic.usearch) with the log offset it covers, so
-// a restart loads it and adds only what was appended since, instead of rebuilding.
+// a restart loads it and adds only what was appended since, instead of rebuilding. Retention forgets
+// outputs served before a cutoff: their windows leave the graph, and their vectors its memory.
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { Index, MetricKind, ScalarKind } from 'usearch';
 import { DIMENSIONS } from './embedder.js';
-import type { SemanticOutput } from './semantic-record.js';
+import { PURGED, type SemanticOutput } from './semantic-record.js';
 
 export interface Neighbour {
   similarity: number;
@@ -23,15 +24,22 @@ function newIndex(): Index {
   return new Index({ dimensions: DIMENSIONS, metric: MetricKind.Cos, quantization: ScalarKind.F16, connectivity: 16, expansion_add: 128, expansion_search: 64, multi: false });
 }
 
+type Entry = Omit<SemanticOutput, 'vectors'> & { windows: number };
+
+/** Keys of the unit vectors written over forgotten ones: the top bit, which no output's key has. */
+const SCRUB_KEY = 1n << 63n;
+
 export class SemanticIndex {
-  readonly #outputs: Omit<SemanticOutput, 'vectors'>[] = [];
+  readonly #outputs: Entry[] = [];
   #index = newIndex();
   #windows = 0;
+  /** Entries retention left (PURGED): they keep their numbers, and are not counted as outputs. */
+  #purged = 0;
   /** Log bytes whose windows are in the graph. */
   #coveredBytes = 0;
 
   get outputs(): number {
-    return this.#outputs.length;
+    return this.#outputs.length - this.#purged;
   }
 
   get windows(): number {
@@ -54,8 +62,9 @@ export class SemanticIndex {
   /** Adds one output; `end` is its record's end offset in the log, to skip what a loaded snapshot holds. */
   add(output: SemanticOutput, end = Infinity): void {
     const n = BigInt(this.#outputs.length);
-    this.#outputs.push({ decisionId: output.decisionId, licence: output.licence, licenceClass: output.licenceClass });
     const windows = Math.min(output.vectors.length / DIMENSIONS, MAX_WINDOWS);
+    if (output.decisionId === PURGED.decisionId) this.#purged++;
+    this.#outputs.push({ decisionId: output.decisionId, licence: output.licence, licenceClass: output.licenceClass, time: output.time, windows });
     this.#windows += windows;
     if (end <= this.#coveredBytes || windows === 0) return;
     const keys = new BigUint64Array(windows);
@@ -71,8 +80,35 @@ export class SemanticIndex {
     return Array.from({ length: count }, (_, i) => {
       if (found.counts && found.counts[i] === 0n) return null;
       const output = this.#outputs[Number(found.keys[i] >> WINDOW_BITS)];
-      return output ? { similarity: 1 - found.distances[i], ...output } : null;
+      return output && output.windows > 0 ? { similarity: 1 - found.distances[i], decisionId: output.decisionId, licence: output.licence, licenceClass: output.licenceClass } : null;
     });
+  }
+
+  /**
+   * Forgets every output served before `cutoffMs` (one whose time is not known is kept); returns how many.
+   * usearch keeps a removed key's vector in its slot, and in the file the graph is saved to, until a later
+   * addition reuses the slot: as many unit vectors are added under scrub keys and removed again, so that
+   * nothing of a forgotten output is left in memory or in the next saved graph (semantic-index.test.ts).
+   */
+  forgetBefore(cutoffMs: number): number {
+    const keys: bigint[] = [];
+    let forgotten = 0;
+    this.#outputs.forEach((entry, n) => {
+      if (entry.time === null || entry.time >= cutoffMs || entry.windows === 0) return;
+      for (let w = 0; w < entry.windows; w++) keys.push((BigInt(n) << WINDOW_BITS) | BigInt(w));
+      this.#windows -= entry.windows;
+      this.#outputs[n] = { ...PURGED, windows: 0 };
+      this.#purged++;
+      forgotten++;
+    });
+    if (keys.length === 0) return 0;
+    this.#index.remove(BigUint64Array.from(keys));
+    const scrub = BigUint64Array.from(keys, (_, i) => SCRUB_KEY | BigInt(i));
+    const units = new Float32Array(keys.length * DIMENSIONS);
+    for (let i = 0; i < keys.length; i++) units[i * DIMENSIONS] = 1;
+    this.#index.add(scrub, units, 1);
+    this.#index.remove(scrub);
+    return forgotten;
   }
 
   /** Saves the graph and the log offset it covers; a crash in between leaves no offset, so the next start rebuilds. */

@@ -12,7 +12,9 @@ import { MODEL_FILE, TOKENIZER_FILE } from './embedder.js';
 import { EmbeddingThread } from './embedding-thread.js';
 import { SemanticIndex } from './semantic-index.js';
 import { readSemanticLog, SemanticLogWriter, semanticLogPath } from './semantic-log.js';
-import { encodeOutput, type SemanticOutput } from './semantic-record.js';
+import { encodeOutput, timeOfDecision, type SemanticOutput } from './semantic-record.js';
+import { forgottenBefore, heldBefore, readMeaningCutoff, semanticLogs, setMeaningCutoff } from './meaning-retention.js';
+import { WriterLockedError } from '../../core/writer-lock.js';
 import { MeaningRows } from './meaning-rows.js';
 import { MeaningFollower } from './meaning-follower.js';
 import { ownWindows } from './public-windows.js';
@@ -43,6 +45,8 @@ export interface SemanticRemember {
   licence: string;
   licenceClass?: string | null;
   trainable: boolean;
+  /** When the output was served (RFC 3339), for retention; else its UUIDv7 decision id's time, else now. */
+  time?: string;
 }
 
 export interface SemanticProvenance {
@@ -77,6 +81,8 @@ export interface SemanticOptions {
   maxRecordChars?: number;
   /** The worker slot when several workers share the data directory: each keeps its own log and graph, never appending to another's. */
   worker?: number;
+  /** How often a running writer looks for a new retention cutoff (meaning-retention.ts); default 60 s. */
+  retentionCheckMs?: number;
   /** A fleet (provenanceIndex.backend postgres): outputs go to PostgreSQL rows, which every replica follows into its log and graph. */
   fleet?: { url: string; schema: string; followMs: number };
   onError?: (err: unknown) => void;
@@ -103,14 +109,55 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
   }
   let logBytes = validBytes;
   const writer = options.readOnly ? null : await SemanticLogWriter.open(logPath, validBytes, fileBytes);
-  /** Adds outputs to the graph and their frames to the log: a single node's own, or the rows a fleet replica follows. */
-  const apply = async (outputs: SemanticOutput[], bytes: Buffer) => {
-    for (const output of outputs) index.add(output);
-    if (bytes.length > 0) await writer?.append(bytes);
-    logBytes += bytes.length;
+  /** Appends and retention's rewrite of the log, one at a time. */
+  let logTurn: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(step: () => Promise<T>): Promise<T> => {
+    const run = logTurn.then(step, step);
+    logTurn = run.catch(() => undefined);
+    return run;
   };
-  const follower = options.fleet && !options.readOnly ? await MeaningFollower.start(await MeaningRows.open(options.fleet.url, options.fleet.schema), `${logPath}.fleet-seq`, { apply }, options.fleet.followMs) : null;
+  /** Adds outputs to the graph and their frames to the log: a single node's own, or the rows a fleet replica follows. */
+  const apply = (outputs: SemanticOutput[], bytes: Buffer) =>
+    inTurn(async () => {
+      for (const output of outputs) index.add(output);
+      if (bytes.length > 0) await writer?.append(bytes);
+      logBytes += bytes.length;
+    });
   const thread = new EmbeddingThread({ modelDir: options.modelDir, threads: options.threads ?? 1, lowPriority: options.lowPriority ?? false });
+  let appliedCutoff = -Infinity;
+  /** Forgets the outputs served before the newest retention cutoff: in the graph, and (a writer) in the log and the saved graph. */
+  const applyRetention = () =>
+    inTurn(async () => {
+      const cutoff = readMeaningCutoff(options.dataDir);
+      if (cutoff === null || cutoff <= appliedCutoff) return;
+      // Copies passed over as seen would be traced through what is forgotten now: the thread forgets them too.
+      if (index.forgetBefore(forgottenBefore(cutoff)) > 0) thread.forgetSeen();
+      const purged = writer ? await writer.purge(forgottenBefore(cutoff)) : null;
+      if (purged && purged.purged > 0) {
+        logBytes = purged.bytes;
+        // The graph saved before still holds the forgotten vectors: written over now, not at close.
+        index.saveSnapshot(snapshot, logBytes);
+      }
+      appliedCutoff = cutoff;
+    });
+  await applyRetention();
+  /** A fleet's cutoff, found by the follower: recorded for this data directory, then applied. */
+  const retain = async (cutoffMs: number) => {
+    setMeaningCutoff(options.dataDir, new Date(cutoffMs));
+    await applyRetention();
+  };
+  const follower =
+    options.fleet && !options.readOnly
+      ? await MeaningRows.open(options.fleet.url, options.fleet.schema)
+          .then((rows) => MeaningFollower.start(rows, `${logPath}.fleet-seq`, { apply, retain }, options.fleet!.followMs))
+          .catch(async (err: unknown) => {
+            // The replica does not start: its log is let go for the next try.
+            await writer?.close();
+            throw err;
+          })
+      : null;
+  const retentionTimer = writer ? setInterval(() => void applyRetention().catch(onError), options.retentionCheckMs ?? 60_000).unref() : null;
+
 
   const waitMs = options.waitMs ?? 10_000;
   const maxBacklog = options.maxBacklog ?? 20_000;
@@ -124,12 +171,13 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
       // Closing past waitMs: the rest is not indexed, and the thread is not started again for it.
       if (stopped) return;
       try {
-        const outputs = batch.map((args) => ({ text: args.text, licence: args.licence, licenceClass: args.licenceClass ?? null }));
-        const indexed = await thread.index(outputs);
+        const outputs = batch.map((args) => ({ text: args.text, licence: args.licence, licenceClass: args.licenceClass ?? null, time: servedAt(args) }));
+        // In turn with retention, so that no copy is passed over as seen while what it was seen in is forgotten.
+        const indexed = await inTurn(() => thread.index(outputs));
         const fresh: SemanticOutput[] = [];
         batch.forEach((args, i) => {
           // Nothing new: every window was indexed before under this licence (embed-worker.ts).
-          if (indexed[i].length > 0) fresh.push({ decisionId: args.decisionId, licence: outputs[i].licence, licenceClass: outputs[i].licenceClass, vectors: indexed[i] });
+          if (indexed[i].length > 0) fresh.push({ decisionId: args.decisionId, licence: outputs[i].licence, licenceClass: outputs[i].licenceClass, time: outputs[i].time, vectors: indexed[i] });
         });
         const encoded = fresh.map(encodeOutput);
         if (follower) {
@@ -177,6 +225,7 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
       // Fail closed: a replica that cannot see the fleet's rows would miss what the others served.
       const stale = follower?.stale;
       if (stale) throw new Error(`${stale}, so this record is not admitted for training`);
+      await applyRetention();
       if (index.windows === 0) return [];
       const windows = ownWindows(text, slidingWindows(text));
       if (windows.length === 0) return [];
@@ -197,10 +246,41 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
       await thread.close();
       await queue.flush();
       await follower?.close();
+      if (retentionTimer) clearInterval(retentionTimer);
+      await logTurn;
       if (writer) {
         await writer.close();
         if (index.windows > 0) index.saveSnapshot(snapshot, logBytes);
       }
     },
   };
+}
+
+/**
+ * Retention from the CLI (`termsgate audit purge-content`): records the cutoff, then applies it to each
+ * semantic log no process holds, by opening it as its writer would (which forgets at start); a log a
+ * running gateway holds is purged by that gateway within its retentionCheckMs.
+ */
+export async function purgeMeaning(dataDir: string, cutoff: Date): Promise<{ forgotten: number; pending: { log: string; outputs: number; reason: string }[] }> {
+  const before = setMeaningCutoff(dataDir, cutoff);
+  let forgotten = 0;
+  const pending: { log: string; outputs: number; reason: string }[] = [];
+  for (const log of semanticLogs(dataDir)) {
+    const held = heldBefore(log.path, forgottenBefore(before));
+    if (held === 0) continue;
+    try {
+      // No model runs: the embedding thread starts only when something is indexed or checked.
+      await (await createSemanticProvenance({ dataDir, modelDir: DEFAULT_MODEL_DIR, worker: log.worker })).close();
+      forgotten += held;
+    } catch (err) {
+      if (!(err instanceof WriterLockedError)) throw err;
+      pending.push({ log: log.path, outputs: held, reason: err.message });
+    }
+  }
+  return { forgotten, pending };
+}
+
+function servedAt(args: SemanticRemember): number {
+  const time = args.time === undefined ? NaN : Date.parse(args.time);
+  return Number.isNaN(time) ? (timeOfDecision(args.decisionId) ?? Date.now()) : time;
 }

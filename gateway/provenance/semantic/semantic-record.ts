@@ -1,6 +1,7 @@
 // One restricted output as the semantic log stores it: its decision, licence and its windows'
 // vectors, each quantised to 8 bits with its own scale (388 bytes a window instead of 1,536; the
 // cosine moves by under 0.002). Framed [u32 length][u32 CRC-32][body], so a torn tail is found.
+// The header is JSON: records written before it held the time (`t`) take their UUIDv7 decision id's.
 import { crc32 } from 'node:zlib';
 import { DIMENSIONS } from './embedder.js';
 
@@ -8,14 +9,27 @@ export interface SemanticOutput {
   decisionId: string;
   licence: string;
   licenceClass: string | null;
+  /** When the output was served (ms since the epoch), for retention; null when not known. */
+  time: number | null;
   /** DIMENSIONS floats per window, back to back. */
   vectors: Float32Array;
+}
+
+/** What retention leaves of an output in the log: its place (outputs are numbered by it), nothing of it. */
+export const PURGED: SemanticOutput = Object.freeze({ decisionId: '', licence: '', licenceClass: null, time: null, vectors: new Float32Array(0) });
+
+const UUID_V7 = /^([0-9a-f]{8})-([0-9a-f]{4})-7[0-9a-f]{3}-/i;
+
+/** The time a UUIDv7 (the gateway's decision ids) carries in its first 48 bits, or null for another id. */
+export function timeOfDecision(id: string): number | null {
+  const m = UUID_V7.exec(id);
+  return m ? parseInt(m[1] + m[2], 16) : null;
 }
 
 const WINDOW_BYTES = 4 + DIMENSIONS;
 
 export function encodeOutput(out: SemanticOutput): Buffer {
-  const header = Buffer.from(JSON.stringify({ d: out.decisionId, l: out.licence, c: out.licenceClass }));
+  const header = Buffer.from(JSON.stringify({ d: out.decisionId, l: out.licence, c: out.licenceClass, t: out.time }));
   const windows = out.vectors.length / DIMENSIONS;
   const body = Buffer.alloc(4 + header.length + windows * WINDOW_BYTES);
   body.writeUInt32LE(header.length, 0);
@@ -36,6 +50,22 @@ export function encodeOutput(out: SemanticOutput): Buffer {
   return Buffer.concat([frame, body]);
 }
 
+/** The bytes of a frame that hold its header, at most (decision id and licence names are short). */
+export const HEADER_BYTES = 4096;
+
+/** A frame's decision and time from its first bytes alone (retention of the fleet's rows), or null when they do not hold a header. */
+export function headerOf(head: Buffer): { decisionId: string; time: number | null } | null {
+  if (head.length < 12) return null;
+  const end = 12 + head.readUInt32LE(8);
+  if (end > head.length) return null;
+  try {
+    const header = JSON.parse(head.subarray(12, end).toString('utf8')) as { d: string; t?: number | null };
+    return { decisionId: header.d, time: header.t ?? timeOfDecision(header.d) };
+  } catch {
+    return null;
+  }
+}
+
 /** The record at `offset`, or null when the buffer holds no complete, intact one there. */
 export function decodeOutput(buf: Buffer, offset: number): { output: SemanticOutput; next: number } | null {
   if (buf.length - offset < 8) return null;
@@ -45,7 +75,7 @@ export function decodeOutput(buf: Buffer, offset: number): { output: SemanticOut
   const body = buf.subarray(offset + 8, end);
   if (crc32(body) !== buf.readUInt32LE(offset + 4)) return null;
   const headerLength = body.readUInt32LE(0);
-  const header = JSON.parse(body.subarray(4, 4 + headerLength).toString('utf8')) as { d: string; l: string; c: string | null };
+  const header = JSON.parse(body.subarray(4, 4 + headerLength).toString('utf8')) as { d: string; l: string; c: string | null; t?: number | null };
   const windows = (body.length - 4 - headerLength) / WINDOW_BYTES;
   const vectors = new Float32Array(windows * DIMENSIONS);
   let at = 4 + headerLength;
@@ -54,5 +84,5 @@ export function decodeOutput(buf: Buffer, offset: number): { output: SemanticOut
     for (let d = 0; d < DIMENSIONS; d++) vectors[w * DIMENSIONS + d] = body.readInt8(at + 4 + d) * scale;
     at += WINDOW_BYTES;
   }
-  return { output: { decisionId: header.d, licence: header.l, licenceClass: header.c, vectors }, next: end };
+  return { output: { decisionId: header.d, licence: header.l, licenceClass: header.c, time: header.t ?? timeOfDecision(header.d), vectors }, next: end };
 }

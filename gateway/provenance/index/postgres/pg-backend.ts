@@ -11,6 +11,7 @@ import { LmdbBackend } from '../lmdb/lmdb-backend.js';
 import { underAdvisoryLock } from '../../../core/pg-advisory-lock.js';
 import { openSchemaPool, schemaPool } from '../../../core/pg-schema-pool.js';
 import { decodeOutput, type FingerprintKind } from '../stored-output.js';
+import { readCutoff, recordCutoff, RETENTION_TABLE } from './retention-row.js';
 
 const LOCK_KEY = 0x7467_6669; // "tgfi": serialises index appends across replicas
 const PAGE = 2000;
@@ -24,7 +25,7 @@ CREATE TABLE IF NOT EXISTS provenance_outputs (
   output bytea NOT NULL -- index/stored-output.ts encoding
 );
 CREATE INDEX IF NOT EXISTS provenance_outputs_served_at ON provenance_outputs (served_at);
-CREATE TABLE IF NOT EXISTS provenance_retention (id int PRIMARY KEY CHECK (id = 1), cutoff timestamptz NOT NULL)`;
+${RETENTION_TABLE}`;
 
 export interface PgIndexOptions {
   url: string;
@@ -45,7 +46,7 @@ export async function openPgIndexBackend(options: PgIndexOptions): Promise<PgInd
 /** Deletes the rows of outputs served before the cutoff and records the cutoff, which every follower applies to its copy. */
 async function purgeRows(pool: pg.Pool, cutoffMs: number): Promise<number> {
   const { rowCount } = await pool.query('DELETE FROM provenance_outputs WHERE served_at < $1', [new Date(cutoffMs)]);
-  await pool.query('INSERT INTO provenance_retention (id, cutoff) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET cutoff = greatest(provenance_retention.cutoff, excluded.cutoff)', [new Date(cutoffMs)]);
+  await recordCutoff(pool, cutoffMs);
   return rowCount ?? 0;
 }
 
@@ -142,8 +143,7 @@ export class PgIndexBackend implements IndexBackend {
       if (batch.length > 0) await this.#local.write(batch);
       if (rows.length < PAGE) break;
     }
-    const { rows } = await this.#pool.query<{ cutoff: Date }>('SELECT cutoff FROM provenance_retention WHERE id = 1');
-    const cutoff = rows[0]?.cutoff.getTime() ?? 0;
+    const cutoff = await readCutoff(this.#pool);
     if (cutoff > this.#retention) {
       await this.#local.purgeBefore(cutoff);
       this.#retention = cutoff;

@@ -1,0 +1,63 @@
+// The meaning graph forgets what retention names: the windows leave the search, and their vectors leave
+// the graph's memory and the file it is saved to (usearch keeps a removed vector in its slot until the
+// slot is reused, so forgetBefore writes unit vectors over them).
+import t from 'tap';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DIMENSIONS } from './embedder.js';
+import { SemanticIndex } from './semantic-index.js';
+
+function randomVectors(windows: number, seed: number): Float32Array {
+  let s = seed;
+  const v = new Float32Array(windows * DIMENSIONS);
+  for (let i = 0; i < v.length; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    v[i] = s / 2 ** 32 - 0.5;
+  }
+  return v;
+}
+
+/** IEEE half precision, rounded to nearest: how usearch stores each component (ScalarKind.F16). */
+function half(x: number): number {
+  const u = new Uint32Array(new Float32Array([x]).buffer)[0];
+  const sign = (u >>> 16) & 0x8000;
+  const exponent = ((u >>> 23) & 0xff) - 127 + 15;
+  const mantissa = u & 0x7fffff;
+  if (exponent <= 0) return sign;
+  return (sign | (exponent << 10) | (mantissa >>> 13)) + (mantissa & 0x1000 ? 1 : 0);
+}
+
+/** Whether the file holds a window's first eight components as half floats: a trace of the vector. */
+function holds(file: Buffer, vectors: Float32Array, window: number): boolean {
+  const needle = Buffer.alloc(16);
+  for (let d = 0; d < 8; d++) needle.writeUInt16LE(half(vectors[window * DIMENSIONS + d]), d * 2);
+  return file.includes(needle);
+}
+
+t.test('forgetBefore: old outputs leave the search, the count and the saved graph; the rest keep their numbers', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'termsgate-semantic-index-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const index = new SemanticIndex();
+  const day = 86_400_000;
+  const outputs = Array.from({ length: 12 }, (_, i) => ({ decisionId: `d${i}`, licence: 'openai-terms', licenceClass: null, time: i < 6 ? 10 * day + i : 20 * day + i, vectors: randomVectors(4, i + 1) }));
+  outputs.push({ decisionId: 'd-unknown-time', licence: 'openai-terms', licenceClass: null, time: null as unknown as number, vectors: randomVectors(4, 99) });
+  for (const o of outputs) index.add(o);
+  index.saveSnapshot(join(dir, 'before.usearch'), 0);
+  const before = readFileSync(join(dir, 'before.usearch'));
+  t.ok(holds(before, outputs[0].vectors, 0), 'the probe finds a vector in a saved graph');
+
+  t.equal(index.forgetBefore(15 * day), 6);
+  t.equal(index.outputs, 7);
+  t.equal(index.windows, 28);
+  // Searching with an old output's own vectors finds only kept outputs now.
+  for (const o of outputs.slice(0, 6)) for (const n of index.nearest(o.vectors)) t.not(n?.decisionId, o.decisionId);
+  // Kept outputs are still found under their own decision: the keys did not shift.
+  for (const o of outputs.slice(6)) t.same(index.nearest(o.vectors).map((n) => n?.decisionId), [o.decisionId, o.decisionId, o.decisionId, o.decisionId]);
+
+  index.saveSnapshot(join(dir, 'after.usearch'), 0);
+  const after = readFileSync(join(dir, 'after.usearch'));
+  for (const o of outputs.slice(0, 6)) for (let w = 0; w < 4; w++) t.notOk(holds(after, o.vectors, w), `${o.decisionId} window ${w} is gone from the saved graph`);
+  for (const o of outputs.slice(6)) t.ok(holds(after, o.vectors, 0), `${o.decisionId} is kept`);
+  t.equal(index.forgetBefore(15 * day), 0, 'forgetting again finds nothing more');
+});

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DIMENSIONS } from './embedder.js';
 import { SemanticIndex } from './semantic-index.js';
+import { PURGED } from './semantic-record.js';
 
 function randomVectors(windows: number, seed: number): Float32Array {
   let s = seed;
@@ -60,4 +61,32 @@ t.test('forgetBefore: old outputs leave the search, the count and the saved grap
   for (const o of outputs.slice(0, 6)) for (let w = 0; w < 4; w++) t.notOk(holds(after, o.vectors, w), `${o.decisionId} window ${w} is gone from the saved graph`);
   for (const o of outputs.slice(6)) t.ok(holds(after, o.vectors, 0), `${o.decisionId} is kept`);
   t.equal(index.forgetBefore(15 * day), 0, 'forgetting again finds nothing more');
+
+  // A second purge: its own slots are refilled, not those the first one refilled.
+  t.equal(index.forgetBefore(25 * day), 6);
+  index.saveSnapshot(join(dir, 'later.usearch'), 0);
+  const later = readFileSync(join(dir, 'later.usearch'));
+  for (const o of outputs.slice(0, 12)) for (let w = 0; w < 4; w++) t.notOk(holds(later, o.vectors, w), `${o.decisionId} window ${w} is gone after the second purge`);
+  t.same(index.nearest(outputs[12].vectors).map((n) => n?.decisionId), Array(4).fill('d-unknown-time'), 'an output whose time is not known is kept');
+});
+
+t.test('a graph saved before its log was purged (a crash between the two) lets go of the purged outputs as it is loaded', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'termsgate-semantic-index-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const outputs = Array.from({ length: 4 }, (_, i) => ({ decisionId: `d${i}`, licence: 'openai-terms', licenceClass: null, time: i, vectors: randomVectors(3, 50 + i) }));
+  const saved = new SemanticIndex();
+  outputs.forEach((o) => saved.add(o));
+  saved.saveSnapshot(join(dir, 'semantic.usearch'), 4_000);
+
+  // The log as the purge left it: outputs 0 and 2 empty, at offsets the saved graph covers.
+  const loaded = new SemanticIndex();
+  loaded.loadSnapshot(join(dir, 'semantic.usearch'));
+  outputs.forEach((o, i) => loaded.add(i % 2 === 0 ? { ...PURGED } : o, (i + 1) * 1_000));
+  t.equal(loaded.outputs, 2);
+  for (const i of [0, 2]) for (const n of loaded.nearest(outputs[i].vectors)) t.not(n?.decisionId, `d${i}`);
+  for (const i of [1, 3]) t.same(loaded.nearest(outputs[i].vectors).map((n) => n?.decisionId), [`d${i}`, `d${i}`, `d${i}`]);
+  loaded.saveSnapshot(join(dir, 'again.usearch'), 4_000);
+  const file = readFileSync(join(dir, 'again.usearch'));
+  for (const i of [0, 2]) for (let w = 0; w < 3; w++) t.notOk(holds(file, outputs[i].vectors, w), `d${i} window ${w} is gone`);
+  t.ok(holds(file, outputs[1].vectors, 0));
 });

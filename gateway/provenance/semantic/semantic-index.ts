@@ -26,7 +26,7 @@ function newIndex(): Index {
 
 type Entry = Omit<SemanticOutput, 'vectors'> & { windows: number };
 
-/** Keys of the unit vectors written over forgotten ones: the top bit, which no output's key has. */
+/** A forgotten window's slot is refilled under its key with this bit set, which no output's key has. */
 const SCRUB_KEY = 1n << 63n;
 
 export class SemanticIndex {
@@ -63,9 +63,14 @@ export class SemanticIndex {
   add(output: SemanticOutput, end = Infinity): void {
     const n = BigInt(this.#outputs.length);
     const windows = Math.min(output.vectors.length / DIMENSIONS, MAX_WINDOWS);
-    if (output.decisionId === PURGED.decisionId) this.#purged++;
     this.#outputs.push({ decisionId: output.decisionId, licence: output.licence, licenceClass: output.licenceClass, time: output.time, windows });
     this.#windows += windows;
+    if (output.decisionId === PURGED.decisionId) {
+      this.#purged++;
+      // A graph saved before the log was purged (a crash between the two) still holds the output's windows.
+      if (end <= this.#coveredBytes) this.#scrub(this.#keysHeld(n));
+      return;
+    }
     if (end <= this.#coveredBytes || windows === 0) return;
     const keys = new BigUint64Array(windows);
     for (let w = 0; w < windows; w++) keys[w] = (n << WINDOW_BITS) | BigInt(w);
@@ -87,8 +92,8 @@ export class SemanticIndex {
   /**
    * Forgets every output served before `cutoffMs` (one whose time is not known is kept); returns how many.
    * usearch keeps a removed key's vector in its slot, and in the file the graph is saved to, until a later
-   * addition reuses the slot: as many unit vectors are added under scrub keys and removed again, so that
-   * nothing of a forgotten output is left in memory or in the next saved graph (semantic-index.test.ts).
+   * addition reuses the slot: #scrub refills the slots at once, so that nothing of a forgotten output is
+   * left in memory or in the next saved graph (semantic-index.test.ts).
    */
   forgetBefore(cutoffMs: number): number {
     const keys: bigint[] = [];
@@ -101,14 +106,40 @@ export class SemanticIndex {
       this.#purged++;
       forgotten++;
     });
-    if (keys.length === 0) return 0;
-    this.#index.remove(BigUint64Array.from(keys));
-    const scrub = BigUint64Array.from(keys, (_, i) => SCRUB_KEY | BigInt(i));
-    const units = new Float32Array(keys.length * DIMENSIONS);
-    for (let i = 0; i < keys.length; i++) units[i * DIMENSIONS] = 1;
-    this.#index.add(scrub, units, 1);
-    this.#index.remove(scrub);
+    this.#scrub(keys);
     return forgotten;
+  }
+
+  /** The keys of output `n` the graph holds (its windows are numbered from 0). */
+  #keysHeld(n: bigint): bigint[] {
+    const keys: bigint[] = [];
+    for (let w = 0n; w < BigInt(MAX_WINDOWS); w++) {
+      const key = (n << WINDOW_BITS) | w;
+      if (!this.#index.contains(key)) break;
+      keys.push(key);
+    }
+    return keys;
+  }
+
+  /**
+   * Removes the keys, and fills the slots they free with random vectors under scrub keys, which stay:
+   * usearch reuses freed slots first in first out, so scrub vectors removed again would leave the next
+   * purge's slots to be filled by them instead of by its own. Random in 384 dimensions, they are nearly
+   * orthogonal to any text's vector, so one is never the nearest neighbour of a window a restricted output
+   * is near; if one is the nearest at all, nearest() reports no neighbour for that window (its key names
+   * no output).
+   */
+  #scrub(keys: bigint[]): void {
+    if (keys.length === 0) return;
+    this.#index.remove(BigUint64Array.from(keys));
+    const scrub = BigUint64Array.from(keys, (key) => SCRUB_KEY | key);
+    const noise = new Float32Array(keys.length * DIMENSIONS);
+    let state = Number(keys[0] & 0xffffffffn) | 1;
+    for (let i = 0; i < noise.length; i++) {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      noise[i] = state / 2 ** 32 - 0.5;
+    }
+    this.#index.add(scrub, noise, 1);
   }
 
   /** Saves the graph and the log offset it covers; a crash in between leaves no offset, so the next start rebuilds. */

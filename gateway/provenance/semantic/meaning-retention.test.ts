@@ -76,6 +76,22 @@ t.test('a running gateway holds its log: the CLI leaves the purge to it, and it 
   await reopened.close();
 });
 
+t.test('a scanner (provenance scan) reading a log its writer has not purged yet applies the cutoff itself', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'termsgate-meaning-retention-'));
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+  const writer = await createSemanticProvenance({ dataDir, modelDir: DEFAULT_MODEL_DIR });
+  writer.remember({ decisionId: 'd-old', text: texts[0], licence: 'openai-terms', trainable: false, time: at(now - 10 * DAY) });
+  writer.remember({ decisionId: 'd-new', text: texts[1], licence: 'openai-terms', trainable: false, time: at(now - 60_000) });
+  await writer.flush();
+  setMeaningCutoff(dataDir, new Date(now - DAY));
+  const scanner = await createSemanticProvenance({ dataDir, modelDir: DEFAULT_MODEL_DIR, readOnly: true });
+  t.ok(readFileSync(semanticLogPath(dataDir)).includes('d-old'), 'the writer has not purged its log yet');
+  t.same(await traced(scanner, texts[0]), [], 'the scanner does not trace the old output');
+  t.same(await traced(scanner, texts[1]), ['d-new']);
+  await scanner.close();
+  await writer.close();
+});
+
 t.test('a copy passed over as already indexed is not lost with the output it was traced through', async (t) => {
   // The insider's try: get the answer served once long ago and once just after the cutoff (the second
   // copy is not indexed again), then purge, then launder the copy.

@@ -4,7 +4,7 @@
 // under their own decisions (before and after a restart). A copy passed over as already indexed keeps
 // the output it was traced through.
 import t from 'tap';
-import { readFileSync, rmSync, mkdtempSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSemanticProvenance, DEFAULT_MODEL_DIR, purgeMeaning } from './semantic-provenance.js';
@@ -12,6 +12,7 @@ import { meaningCutoffPath, readMeaningCutoff, setMeaningCutoff } from './meanin
 import { semanticLogPath } from './semantic-log.js';
 import { decodeOutput, encodeOutput } from './semantic-record.js';
 import { SEEN_FOR_MS } from './seen-windows.js';
+import { until } from '../../../test/support/until.js';
 
 const texts = [
   'Lighthouses were built along dangerous coasts to warn ships away from rocks and shoals. Their keepers lived in isolation for months, trimming the wicks and polishing the great lenses every evening.',
@@ -63,6 +64,8 @@ t.test('a running gateway holds its log: the CLI leaves the purge to it, and it 
   const deadline = Date.now() + 10_000;
   while (readFileSync(semanticLogPath(dataDir)).includes('d-old') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   t.notOk(readFileSync(semanticLogPath(dataDir)).includes('d-old'), 'purged by the gateway holding the log');
+  // The saved graph (deleted by the purge: it held the old vectors) is saved again once the freed slots are refilled.
+  await until(() => Promise.resolve(existsSync(`${semanticLogPath(dataDir).replace(/\.log$/, '.usearch')}.json`)), (saved) => saved);
   t.same(await traced(semantic, texts[0]), []);
   t.same(await traced(semantic, texts[1]), ['d-new']);
   // Indexing goes on after the rewrite: appended to the new log, and the saved graph agrees with it.
@@ -124,11 +127,11 @@ t.test('a copy served after a purge forgot what it would have been passed over a
   // then the same answer served again within SEEN_FOR_MS of the first and laundered.
   const dataDir = mkdtempSync(join(tmpdir(), 'termsgate-meaning-retention-'));
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
-  const semantic = await createSemanticProvenance({ dataDir, modelDir: DEFAULT_MODEL_DIR });
+  const semantic = await createSemanticProvenance({ dataDir, modelDir: DEFAULT_MODEL_DIR, retentionCheckMs: 100 });
   semantic.remember({ decisionId: 'd-first', text: texts[0], licence: 'openai-terms', trainable: false, time: at(now - 60_000) });
   t.same(await traced(semantic, texts[0]), ['d-first']);
   setMeaningCutoff(dataDir, new Date(now + 2 * SEEN_FOR_MS));
-  t.same(await traced(semantic, texts[0]), [], 'forgotten at the next check');
+  t.same(await until(() => traced(semantic, texts[0]), (ids) => ids.length === 0), [], 'forgotten at the next check');
   semantic.remember({ decisionId: 'd-copy', text: texts[0], licence: 'openai-terms', trainable: false, time: at(now) });
   t.same(await traced(semantic, texts[0]), ['d-copy'], 'indexed again, not passed over as seen');
   await semantic.close();

@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DIMENSIONS } from './embedder.js';
 import { SemanticIndex } from './semantic-index.js';
-import { PURGED } from './semantic-record.js';
 
 function randomVectors(windows: number, seed: number): Float32Array {
   let s = seed;
@@ -56,6 +55,9 @@ t.test('forgetBefore: old outputs leave the search, the count and the saved grap
   // Kept outputs are still found under their own decision: the keys did not shift.
   for (const o of outputs.slice(6)) t.same(index.nearest(o.vectors).map((n) => n?.decisionId), [o.decisionId, o.decisionId, o.decisionId, o.decisionId]);
 
+  t.throws(() => index.saveSnapshot(join(dir, 'after.usearch'), 0), /still holds forgotten vectors/, 'not saved before the freed slots are refilled');
+  t.equal(index.refill(5), 19);
+  t.equal(index.refill(Infinity), 0);
   index.saveSnapshot(join(dir, 'after.usearch'), 0);
   const after = readFileSync(join(dir, 'after.usearch'));
   for (const o of outputs.slice(0, 6)) for (let w = 0; w < 4; w++) t.notOk(holds(after, o.vectors, w), `${o.decisionId} window ${w} is gone from the saved graph`);
@@ -64,29 +66,27 @@ t.test('forgetBefore: old outputs leave the search, the count and the saved grap
 
   // A second purge: its own slots are refilled, not those the first one refilled.
   t.equal(index.forgetBefore(25 * day), 6);
+  index.refill(Infinity);
   index.saveSnapshot(join(dir, 'later.usearch'), 0);
   const later = readFileSync(join(dir, 'later.usearch'));
   for (const o of outputs.slice(0, 12)) for (let w = 0; w < 4; w++) t.notOk(holds(later, o.vectors, w), `${o.decisionId} window ${w} is gone after the second purge`);
   t.same(index.nearest(outputs[12].vectors).map((n) => n?.decisionId), Array(4).fill('d-unknown-time'), 'an output whose time is not known is kept');
 });
 
-t.test('a graph saved before its log was purged (a crash between the two) lets go of the purged outputs as it is loaded', async (t) => {
+t.test('windows added while a purge is refilled fill the oldest freed slots; the refill fills the rest', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'termsgate-semantic-index-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const outputs = Array.from({ length: 4 }, (_, i) => ({ decisionId: `d${i}`, licence: 'openai-terms', licenceClass: null, time: i, vectors: randomVectors(3, 50 + i) }));
-  const saved = new SemanticIndex();
-  outputs.forEach((o) => saved.add(o));
-  saved.saveSnapshot(join(dir, 'semantic.usearch'), 4_000);
-
-  // The log as the purge left it: outputs 0 and 2 empty, at offsets the saved graph covers.
-  const loaded = new SemanticIndex();
-  loaded.loadSnapshot(join(dir, 'semantic.usearch'));
-  outputs.forEach((o, i) => loaded.add(i % 2 === 0 ? { ...PURGED } : o, (i + 1) * 1_000));
-  t.equal(loaded.outputs, 2);
-  for (const i of [0, 2]) for (const n of loaded.nearest(outputs[i].vectors)) t.not(n?.decisionId, `d${i}`);
-  for (const i of [1, 3]) t.same(loaded.nearest(outputs[i].vectors).map((n) => n?.decisionId), [`d${i}`, `d${i}`, `d${i}`]);
-  loaded.saveSnapshot(join(dir, 'again.usearch'), 4_000);
-  const file = readFileSync(join(dir, 'again.usearch'));
-  for (const i of [0, 2]) for (let w = 0; w < 3; w++) t.notOk(holds(file, outputs[i].vectors, w), `d${i} window ${w} is gone`);
-  t.ok(holds(file, outputs[1].vectors, 0));
+  const index = new SemanticIndex();
+  const old = Array.from({ length: 5 }, (_, i) => ({ decisionId: `old${i}`, licence: 'openai-terms', licenceClass: null, time: i, vectors: randomVectors(3, 70 + i) }));
+  old.forEach((o) => index.add(o));
+  t.equal(index.forgetBefore(10), 5);
+  t.equal(index.unfilled, 15);
+  const fresh = Array.from({ length: 3 }, (_, i) => ({ decisionId: `new${i}`, licence: 'openai-terms', licenceClass: null, time: 20 + i, vectors: randomVectors(2, 90 + i) }));
+  fresh.forEach((o) => index.add(o));
+  t.equal(index.unfilled, 9, 'six freed slots taken by the new windows');
+  index.refill(Infinity);
+  index.saveSnapshot(join(dir, 'graph.usearch'), 0);
+  const file = readFileSync(join(dir, 'graph.usearch'));
+  for (const o of old) for (let w = 0; w < 3; w++) t.notOk(holds(file, o.vectors, w), `${o.decisionId} window ${w} is gone`);
+  for (const o of fresh) t.same(index.nearest(o.vectors).map((n) => n?.decisionId), [o.decisionId, o.decisionId]);
 });

@@ -3,7 +3,8 @@
 // entry here (decision id, licence); a window's key is its output's number and its place in it.
 // On close the graph is saved beside the log (semantic.usearch) with the log offset it covers, so
 // a restart loads it and adds only what was appended since, instead of rebuilding. Retention forgets
-// outputs served before a cutoff: their windows leave the graph, and their vectors its memory.
+// outputs served before a cutoff: their windows leave the graph at once, and their vectors its memory as
+// the freed slots are refilled (refill).
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { Index, MetricKind, ScalarKind } from 'usearch';
 import { DIMENSIONS } from './embedder.js';
@@ -27,7 +28,13 @@ function newIndex(): Index {
 type Entry = Omit<SemanticOutput, 'vectors'> & { windows: number };
 
 /** A forgotten window's slot is refilled under its key with this bit set, which no output's key has. */
-const SCRUB_KEY = 1n << 63n;
+const REFILL_KEY = 1n << 63n;
+
+/** Deletes a saved graph (its offset first, so that a crash in between leaves nothing that loads). */
+export function removeSnapshot(path: string): void {
+  rmSync(`${path}.json`, { force: true });
+  rmSync(path, { force: true });
+}
 
 export class SemanticIndex {
   readonly #outputs: Entry[] = [];
@@ -37,6 +44,13 @@ export class SemanticIndex {
   #purged = 0;
   /** Log bytes whose windows are in the graph. */
   #coveredBytes = 0;
+  /**
+   * The slots forgotten windows freed and nothing has filled yet, oldest first, each with the key its
+   * refill takes. usearch keeps a removed vector in its slot (in memory and in the file the graph is saved
+   * to) until an addition reuses the slot, and additions reuse freed slots first in, first out: the next
+   * windows added fill the oldest, and refill() fills the rest.
+   */
+  readonly #unfilled: bigint[] = [];
 
   get outputs(): number {
     return this.#outputs.length - this.#purged;
@@ -48,6 +62,11 @@ export class SemanticIndex {
 
   get coveredBytes(): number {
     return this.#coveredBytes;
+  }
+
+  /** Freed slots still holding a forgotten window's vector: the graph must not be saved before they are refilled. */
+  get unfilled(): number {
+    return this.#unfilled.length;
   }
 
   /** Loads a saved graph, so `add` for the log prefix it covers only lists those outputs (the caller checks the log still holds that prefix). */
@@ -65,16 +84,12 @@ export class SemanticIndex {
     const windows = Math.min(output.vectors.length / DIMENSIONS, MAX_WINDOWS);
     this.#outputs.push({ decisionId: output.decisionId, licence: output.licence, licenceClass: output.licenceClass, time: output.time, windows });
     this.#windows += windows;
-    if (output.decisionId === PURGED.decisionId) {
-      this.#purged++;
-      // A graph saved before the log was purged (a crash between the two) still holds the output's windows.
-      if (end <= this.#coveredBytes) this.#scrub(this.#keysHeld(n));
-      return;
-    }
+    if (output.decisionId === PURGED.decisionId) this.#purged++;
     if (end <= this.#coveredBytes || windows === 0) return;
     const keys = new BigUint64Array(windows);
     for (let w = 0; w < windows; w++) keys[w] = (n << WINDOW_BITS) | BigInt(w);
     this.#index.add(keys, output.vectors.subarray(0, windows * DIMENSIONS), 1);
+    this.#unfilled.splice(0, windows);
   }
 
   /** Each query vector's nearest restricted window (null when the index is empty). */
@@ -91,9 +106,7 @@ export class SemanticIndex {
 
   /**
    * Forgets every output served before `cutoffMs` (one whose time is not known is kept); returns how many.
-   * usearch keeps a removed key's vector in its slot, and in the file the graph is saved to, until a later
-   * addition reuses the slot: #scrub refills the slots at once, so that nothing of a forgotten output is
-   * left in memory or in the next saved graph (semantic-index.test.ts).
+   * Their windows leave the search at once; their vectors stay in the freed slots until refilled.
    */
   forgetBefore(cutoffMs: number): number {
     const keys: bigint[] = [];
@@ -106,44 +119,37 @@ export class SemanticIndex {
       this.#purged++;
       forgotten++;
     });
-    this.#scrub(keys);
+    if (keys.length === 0) return 0;
+    this.#index.remove(BigUint64Array.from(keys));
+    for (const key of keys) this.#unfilled.push(REFILL_KEY | key);
     return forgotten;
   }
 
-  /** The keys of output `n` the graph holds (its windows are numbered from 0). */
-  #keysHeld(n: bigint): bigint[] {
-    const keys: bigint[] = [];
-    for (let w = 0n; w < BigInt(MAX_WINDOWS); w++) {
-      const key = (n << WINDOW_BITS) | w;
-      if (!this.#index.contains(key)) break;
-      keys.push(key);
-    }
-    return keys;
-  }
-
   /**
-   * Removes the keys, and fills the slots they free with random vectors under scrub keys, which stay:
-   * usearch reuses freed slots first in first out, so scrub vectors removed again would leave the next
-   * purge's slots to be filled by them instead of by its own. Random in 384 dimensions, they are nearly
-   * orthogonal to any text's vector, so one is never the nearest neighbour of a window a restricted output
-   * is near; if one is the nearest at all, nearest() reports no neighbour for that window (its key names
-   * no output).
+   * Fills up to `max` freed slots with random vectors under their refill keys, which stay in the graph
+   * (removed again, they would free slots that the next purge's refill took instead of its own). Random in
+   * 384 dimensions, they are nearly orthogonal to any text's vector, so none is the nearest neighbour of a
+   * window a restricted output is near; should one be the nearest at all, nearest() reports none for that
+   * window (its key names no output). About a graph insertion each (bench/provenance/meaning-purge.ts):
+   * the caller refills in slices. Returns how many slots remain.
    */
-  #scrub(keys: bigint[]): void {
-    if (keys.length === 0) return;
-    this.#index.remove(BigUint64Array.from(keys));
-    const scrub = BigUint64Array.from(keys, (key) => SCRUB_KEY | key);
-    const noise = new Float32Array(keys.length * DIMENSIONS);
-    let state = Number(keys[0] & 0xffffffffn) | 1;
-    for (let i = 0; i < noise.length; i++) {
-      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-      noise[i] = state / 2 ** 32 - 0.5;
+  refill(max: number): number {
+    const keys = BigUint64Array.from(this.#unfilled.splice(0, max));
+    if (keys.length > 0) {
+      const noise = new Float32Array(keys.length * DIMENSIONS);
+      let state = Number(keys[0] & 0xffffffffn) | 1;
+      for (let i = 0; i < noise.length; i++) {
+        state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+        noise[i] = state / 2 ** 32 - 0.5;
+      }
+      this.#index.add(keys, noise, 1);
     }
-    this.#index.add(scrub, noise, 1);
+    return this.#unfilled.length;
   }
 
   /** Saves the graph and the log offset it covers; a crash in between leaves no offset, so the next start rebuilds. */
   saveSnapshot(path: string, logBytes: number): void {
+    if (this.#unfilled.length > 0) throw new Error('the meaning graph still holds forgotten vectors (refill first)');
     rmSync(`${path}.json`, { force: true });
     this.#index.save(`${path}.tmp`);
     renameSync(`${path}.tmp`, path);

@@ -2,10 +2,10 @@
 // request path. Loading reads it in chunks (never the whole file) and stops at a torn or corrupt
 // tail, which a writer truncates away. Hand-written like fingerprints.log beside it: a plain
 // append-only file of CRC-framed records needs no database.
-import { closeSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, truncateSync, writeSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { mkdirSync, truncateSync } from 'node:fs';
+import { open, rename, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { decodeOutput, encodeOutput, PURGED, type SemanticOutput } from './semantic-record.js';
+import { decodeHeader, decodeOutput, encodeOutput, PURGED, type SemanticOutput } from './semantic-record.js';
 import { acquireWriterLock } from '../../core/writer-lock.js';
 import { readFramedLog } from '../framed-log.js';
 
@@ -27,47 +27,62 @@ export function readSemanticLog(path: string, each: (output: SemanticOutput, end
   );
 }
 
+/** Bytes copied per read and write while a purge rewrites the log: the event loop is handed back between them. */
+const COPY_BYTES = 8 * 1024 * 1024;
+
 /**
  * Retention: rewrites the log's intact records with each output served before `cutoffMs` replaced by a
  * PURGED record (outputs keep their numbers, which the saved graph's keys name); the rest are copied as
- * they are. Written beside the log, fsynced, then renamed over it. Returns the new size and how many were
- * purged. Only the log's writer may call it, with its handle closed.
+ * they are, in reads and writes of at most COPY_BYTES. The records are found by their headers alone (CRC
+ * checked, windows not decoded). Written beside the log, fsynced, then renamed over it. Returns the new
+ * size and how many were purged. Only the log's writer may call it, with its handle closed.
  */
-export function purgeSemanticLog(path: string, cutoffMs: number): { bytes: number; purged: number } {
-  const ranges: { start: number; end: number; purge: boolean }[] = [];
+export async function purgeSemanticLog(path: string, cutoffMs: number): Promise<{ bytes: number; purged: number }> {
+  // Runs of records kept as they are, and single records purged, in log order.
+  const runs: { start: number; end: number; purge: boolean }[] = [];
   let start = 0;
-  readSemanticLog(path, (output, end) => {
-    ranges.push({ start, end, purge: output.time !== null && output.time < cutoffMs && output.decisionId !== PURGED.decisionId });
+  let purged = 0;
+  readFramedLog(path, decodeHeader, (header, end) => {
+    const purge = header.decisionId !== PURGED.decisionId && header.time !== null && header.time < cutoffMs;
+    const last = runs[runs.length - 1];
+    if (!purge && last && !last.purge) last.end = end;
+    else runs.push({ start, end, purge });
+    if (purge) purged++;
     start = end;
   });
-  const purged = ranges.filter((r) => r.purge).length;
   if (purged === 0) return { bytes: start, purged };
   const tombstone = encodeOutput(PURGED);
   const tmp = `${path}.purge`;
-  const from = openSync(path, 'r');
-  const to = openSync(tmp, 'w');
+  const from = await open(path, 'r');
+  const to = await open(tmp, 'w');
   let bytes = 0;
   try {
-    for (const r of ranges) {
-      let frame = tombstone;
-      if (!r.purge) {
-        frame = Buffer.alloc(r.end - r.start);
-        readSync(from, frame, 0, frame.length, r.start);
+    const buf = Buffer.alloc(COPY_BYTES);
+    for (const run of runs) {
+      if (run.purge) {
+        await to.write(tombstone);
+        bytes += tombstone.length;
+        continue;
       }
-      writeSync(to, frame);
-      bytes += frame.length;
+      for (let at = run.start; at < run.end; ) {
+        const { bytesRead } = await from.read(buf, 0, Math.min(COPY_BYTES, run.end - at), at);
+        if (bytesRead === 0) throw new Error(`${path} ended while a purge copied it`);
+        await to.write(buf.subarray(0, bytesRead));
+        at += bytesRead;
+        bytes += bytesRead;
+      }
     }
-    fsyncSync(to);
+    await to.datasync();
   } finally {
-    closeSync(from);
-    closeSync(to);
+    await from.close();
+    await to.close();
   }
-  renameSync(tmp, path);
-  const dir = openSync(dirname(path), 'r');
+  await rename(tmp, path);
+  const dir = await open(dirname(path), 'r');
   try {
-    fsyncSync(dir);
+    await dir.sync();
   } finally {
-    closeSync(dir);
+    await dir.close();
   }
   return { bytes, purged };
 }
@@ -100,7 +115,7 @@ export class SemanticLogWriter {
   async purge(cutoffMs: number): Promise<{ bytes: number; purged: number }> {
     await this.handle.close();
     try {
-      return purgeSemanticLog(this.path, cutoffMs);
+      return await purgeSemanticLog(this.path, cutoffMs);
     } finally {
       this.handle = await open(this.path, 'a');
     }

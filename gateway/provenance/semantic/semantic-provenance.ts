@@ -10,7 +10,7 @@ import { resolvesWithin } from '../../core/resolves-within.js';
 import { packageRoot } from '../../core/package-root.js';
 import { MODEL_FILE, TOKENIZER_FILE } from './embedder.js';
 import { EmbeddingThread } from './embedding-thread.js';
-import { SemanticIndex } from './semantic-index.js';
+import { removeSnapshot, SemanticIndex } from './semantic-index.js';
 import { readSemanticLog, SemanticLogWriter, semanticLogPath } from './semantic-log.js';
 import { encodeOutput, timeOfDecision, type SemanticOutput } from './semantic-record.js';
 import { forgottenBefore, heldBefore, readMeaningCutoff, semanticLogs, setMeaningCutoff } from './meaning-retention.js';
@@ -19,6 +19,9 @@ import { MeaningRows } from './meaning-rows.js';
 import { MeaningFollower } from './meaning-follower.js';
 import { ownWindows } from './public-windows.js';
 import { slidingWindows } from './windows.js';
+
+/** Freed slots refilled per turn of the event loop (about a graph insertion each: a few ms a slice). */
+export const REFILL_SLICE = 8;
 
 /** Chosen on bench/provenance/evaluate.ts (README): unrelated windows of both corpora stay below it. */
 export const DEFAULT_THRESHOLD = 0.85;
@@ -125,18 +128,38 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
     });
   const thread = new EmbeddingThread({ modelDir: options.modelDir, threads: options.threads ?? 1, lowPriority: options.lowPriority ?? false });
   let appliedCutoff = -Infinity;
-  /** Forgets the outputs served before the newest retention cutoff: in the graph, and (a writer) in the log and the saved graph. */
+  let refilling: Promise<void> | null = null;
+  /** Refills the slots retention freed a slice at a time, handing the event loop back between slices, then saves the graph. */
+  const refill = (): void => {
+    if (refilling || !writer) return;
+    refilling = (async () => {
+      while (index.refill(REFILL_SLICE) > 0) await new Promise((resolve) => setImmediate(resolve));
+      await inTurn(async () => {
+        if (index.unfilled === 0) index.saveSnapshot(snapshot, logBytes);
+      });
+    })()
+      .catch(onError)
+      .finally(() => {
+        refilling = null;
+        if (index.unfilled > 0) refill();
+      });
+  };
+  /**
+   * Forgets the outputs served before the newest retention cutoff: they leave the graph at once; a
+   * writer then deletes the saved graph (it holds their vectors), rewrites the log, and refills the
+   * freed slots in slices before saving the graph again. A crash in between starts from the log.
+   */
   const applyRetention = () =>
     inTurn(async () => {
       const cutoff = readMeaningCutoff(options.dataDir);
       if (cutoff === null || cutoff <= appliedCutoff) return;
+      const forgotten = index.forgetBefore(forgottenBefore(cutoff));
       // Copies passed over as seen would be traced through what is forgotten now: the thread forgets them too.
-      if (index.forgetBefore(forgottenBefore(cutoff)) > 0) thread.forgetSeen();
-      const purged = writer ? await writer.purge(forgottenBefore(cutoff)) : null;
-      if (purged && purged.purged > 0) {
-        logBytes = purged.bytes;
-        // The graph saved before still holds the forgotten vectors: written over now, not at close.
-        index.saveSnapshot(snapshot, logBytes);
+      if (forgotten > 0) thread.forgetSeen();
+      if (writer && forgotten > 0) {
+        removeSnapshot(snapshot);
+        logBytes = (await writer.purge(forgottenBefore(cutoff))).bytes;
+        refill();
       }
       appliedCutoff = cutoff;
     });
@@ -225,7 +248,6 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
       // Fail closed: a replica that cannot see the fleet's rows would miss what the others served.
       const stale = follower?.stale;
       if (stale) throw new Error(`${stale}, so this record is not admitted for training`);
-      await applyRetention();
       if (index.windows === 0) return [];
       const windows = ownWindows(text, slidingWindows(text));
       if (windows.length === 0) return [];
@@ -249,6 +271,9 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
       if (retentionTimer) clearInterval(retentionTimer);
       await logTurn;
       if (writer) {
+        // A purge's refill not done yet is finished here, so that the graph saved is whole.
+        index.refill(Infinity);
+        await refilling;
         await writer.close();
         if (index.windows > 0) index.saveSnapshot(snapshot, logBytes);
       }

@@ -66,6 +66,15 @@ export function headerOf(head: Buffer): { decisionId: string; time: number | nul
   }
 }
 
+/** The decision and time of the intact record at `offset` (its CRC checked, its windows not read), or null as decodeOutput. */
+export function decodeHeader(buf: Buffer, offset: number): { value: { decisionId: string; time: number | null }; next: number } | null {
+  if (buf.length - offset < 8) return null;
+  const end = offset + 8 + buf.readUInt32LE(offset);
+  if (end > buf.length || crc32(buf.subarray(offset + 8, end)) !== buf.readUInt32LE(offset + 4)) return null;
+  const header = headerOf(buf.subarray(offset, end));
+  return header && { value: header, next: end };
+}
+
 /** The record at `offset`, or null when the buffer holds no complete, intact one there. */
 export function decodeOutput(buf: Buffer, offset: number): { output: SemanticOutput; next: number } | null {
   if (buf.length - offset < 8) return null;

@@ -1,11 +1,51 @@
 // Reading an append-only file of length-and-CRC framed records (fingerprints.log, semantic.log) in chunks,
-// never the whole file, stopping at a torn or corrupt tail: the one reader both logs share.
+// never the whole file, stopping at a torn or corrupt tail: the one reader both logs share, synchronous
+// (loading at start) or handing the event loop back between chunks (a purge's scan beside a serving gateway).
 import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 
 const CHUNK = 8 * 1024 * 1024;
 
 /** A record decoded at `offset`, and where the next one starts; null when the bytes there are not a whole, intact record. */
 export type FrameDecoder<T> = (buf: Buffer, offset: number) => { value: T; next: number } | null;
+
+/** Cuts the file's bytes, read in order into its buffer, into records; done at the end or at a corrupt record. */
+class FrameCutter<T> {
+  buf = Buffer.alloc(CHUNK);
+  filled = 0;
+  position = 0;
+  consumed = 0;
+
+  constructor(
+    readonly decode: FrameDecoder<T>,
+    readonly each: (value: T, end: number) => void,
+  ) {}
+
+  /** Takes `read` more bytes (read into buf at filled); returns whether reading is done. */
+  take(read: number): boolean {
+    const { decode } = this;
+    this.position += read;
+    this.filled += read;
+    let offset = 0;
+    for (let r = decode(this.buf.subarray(0, this.filled), offset); r; r = decode(this.buf.subarray(0, this.filled), offset)) {
+      offset = r.next;
+      this.each(r.value, this.consumed + offset);
+    }
+    this.consumed += offset;
+    // A whole frame is there but did not decode: corrupt, not torn; the valid prefix ends before it.
+    const corrupt = this.filled - offset >= 8 && offset + 8 + this.buf.readUInt32LE(offset) <= this.filled;
+    if (read === 0 || corrupt) return true;
+    this.buf.copy(this.buf, 0, offset, this.filled);
+    this.filled -= offset;
+    // A record larger than the buffer: widen it.
+    if (this.filled === this.buf.length) {
+      const wider = Buffer.alloc(this.buf.length * 2);
+      this.buf.copy(wider, 0, 0, this.filled);
+      this.buf = wider;
+    }
+    return false;
+  }
+}
 
 /** Calls `each` for every intact record with its end offset in the file; returns the valid prefix's size and the file's. */
 export function readFramedLog<T>(path: string, decode: FrameDecoder<T>, each: (value: T, end: number) => void): { validBytes: number; fileBytes: number } {
@@ -13,33 +53,26 @@ export function readFramedLog<T>(path: string, decode: FrameDecoder<T>, each: (v
   const fd = openSync(path, 'r');
   try {
     const fileBytes = fstatSync(fd).size;
-    let buf = Buffer.alloc(CHUNK);
-    let filled = 0;
-    let position = 0;
-    let consumed = 0;
-    for (;;) {
-      const read = readSync(fd, buf, filled, buf.length - filled, position);
-      position += read;
-      filled += read;
-      let offset = 0;
-      for (let r = decode(buf.subarray(0, filled), offset); r; r = decode(buf.subarray(0, filled), offset)) {
-        offset = r.next;
-        each(r.value, consumed + offset);
-      }
-      consumed += offset;
-      // A whole frame is there but did not decode: corrupt, not torn; the valid prefix ends before it.
-      const corrupt = filled - offset >= 8 && offset + 8 + buf.readUInt32LE(offset) <= filled;
-      if (read === 0 || corrupt) return { validBytes: consumed, fileBytes };
-      buf.copy(buf, 0, offset, filled);
-      filled -= offset;
-      // A record larger than the buffer: widen it.
-      if (filled === buf.length) {
-        const wider = Buffer.alloc(buf.length * 2);
-        buf.copy(wider, 0, 0, filled);
-        buf = wider;
-      }
-    }
+    const cutter = new FrameCutter(decode, each);
+    while (!cutter.take(readSync(fd, cutter.buf, cutter.filled, cutter.buf.length - cutter.filled, cutter.position)));
+    return { validBytes: cutter.consumed, fileBytes };
   } finally {
     closeSync(fd);
+  }
+}
+
+/** readFramedLog with the event loop handed back after each chunk. */
+export async function scanFramedLog<T>(path: string, decode: FrameDecoder<T>, each: (value: T, end: number) => void): Promise<{ validBytes: number; fileBytes: number }> {
+  if (!existsSync(path)) return { validBytes: 0, fileBytes: 0 };
+  const fh = await open(path, 'r');
+  try {
+    const fileBytes = (await fh.stat()).size;
+    const cutter = new FrameCutter(decode, each);
+    for (;;) {
+      const { bytesRead } = await fh.read(cutter.buf, cutter.filled, cutter.buf.length - cutter.filled, cutter.position);
+      if (cutter.take(bytesRead)) return { validBytes: cutter.consumed, fileBytes };
+    }
+  } finally {
+    await fh.close();
   }
 }

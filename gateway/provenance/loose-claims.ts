@@ -34,10 +34,11 @@ const MIN_GAP = 80;
 // shares by chance stand at scattered offsets. A stretch where at least MIN_CHAINED shared pairs, and
 // CHAINED_SHARE of them, keep the offset of the pair before within DRIFT_WORDS is claimed whatever its
 // score: at 40 % substitution the score falls to 0.14–0.2, as low as the same speaker saying the same
-// thing again, while such pairs number 22 or more (bench/provenance/evaluate.ts; unrelated State of the
-// Union passages at most 16).
+// thing again, while such pairs number 17–24 in sparsely sampled outputs and more in others
+// (bench/provenance/evaluate.ts; unrelated State of the Union passages chain at most 16; 22 kept the
+// feeds' link lists of the mail corpus out until the syntax of addresses left loose pairs, fingerprint.ts).
 const DRIFT_WORDS = 4;
-const MIN_CHAINED = 22;
+const MIN_CHAINED = 18;
 const CHAINED_SHARE = 0.6;
 
 export function looseClaims(words: readonly Word[], index: FingerprintIndex): LooseClaim[] {

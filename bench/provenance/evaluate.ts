@@ -44,12 +44,16 @@ function sotuCorpus(rng: Rng): Corpus {
 
 interface Row {
   copy: string;
+  /** Texts of the output's own words: an excerpt that lies wholly in the public passage an output quotes is counted apart. */
   texts: number;
   traced: number;
   rate: number;
   via_watermark: number;
   via_fingerprint: number;
   wrong_record: number;
+  /** Excerpts wholly within the quoted public passage, and how many of them were reported as public text. */
+  public_excerpts: number;
+  reported_public: number;
 }
 
 interface LaunderingRow {
@@ -76,7 +80,8 @@ function publicPassage(rng: Rng): string {
 async function evaluate(corpus: Corpus, seed: number) {
   const rng = rngFrom(seed);
   // Issue 22: every fifth output quotes a public licence passage after its own text.
-  corpus = { ...corpus, served: corpus.served.map((text, i) => (i % 5 === 4 ? `${text}\n\n${publicPassage(rng)}` : text)) };
+  const quoted = corpus.served.map((_, i) => (i % 5 === 4 ? publicPassage(rng) : null));
+  corpus = { ...corpus, served: corpus.served.map((text, i) => (quoted[i] === null ? text : `${text}\n\n${quoted[i]}`)) };
   const vocabulary = [...new Set(corpus.unrelated.slice(0, 500).join(' ').split(/\s+/))];
   const dataDir = mkdtempSync(join(tmpdir(), 'termsgate-prov-eval-'));
   const provenance = await createProvenance({ dataDir, keys: { keyId: randomBytes(8).toString('hex'), macSecret: randomBytes(32) } });
@@ -99,9 +104,17 @@ async function evaluate(corpus: Corpus, seed: number) {
   const restricted = outputs.filter((o) => !o.trainable);
 
   function row(copy: string, make: (marked: string) => string): Row {
-    const r: Row = { copy, texts: outputs.length, traced: 0, rate: 0, via_watermark: 0, via_fingerprint: 0, wrong_record: 0 };
-    for (const o of outputs) {
-      const d: DetectionResult = provenance.detect(make(o.marked));
+    const r: Row = { copy, texts: 0, traced: 0, rate: 0, via_watermark: 0, via_fingerprint: 0, wrong_record: 0, public_excerpts: 0, reported_public: 0 };
+    outputs.forEach((o, i) => {
+      const text = make(o.marked);
+      const d: DetectionResult = provenance.detect(text);
+      if (quoted[i] !== null && quoted[i]!.includes(stripInvisible(text).trim())) {
+        // Not the output's words but the public text it quotes: to be reported as public, not traced to it.
+        r.public_excerpts++;
+        if (d.spans.some((s) => s.origin === 'public')) r.reported_public++;
+        return;
+      }
+      r.texts++;
       // Traced: a genuine span names the decision (a passage can also quote another served passage).
       const own = d.spans.find((s) => s.decision_id === o.decisionId && s.status === 'genuine');
       if (own) {
@@ -111,7 +124,7 @@ async function evaluate(corpus: Corpus, seed: number) {
       } else if (d.origin !== null) {
         r.wrong_record++;
       }
-    }
+    });
     r.rate = r.traced / r.texts;
     return r;
   }
@@ -274,11 +287,11 @@ for (const [corpus, seed] of [
   const lines = [
     `## ${r.corpus}: ${r.served} served outputs, ${r.unrelated + r.quoting_passages.count} unrelated texts`,
     '',
-    '| copy | texts | traced to its decision | rate | via watermark | via fingerprint | wrong record |',
-    '|---|---:|---:|---:|---:|---:|---:|',
-    ...r.rows.map((x) => `| ${x.copy} | ${x.texts} | ${x.traced} | ${pct(x.rate)} | ${x.via_watermark} | ${x.via_fingerprint} | ${x.wrong_record} |`),
-    `| unrelated texts (false positives) | ${r.unrelated} | ${r.false_positives} | ${pct(r.false_positive_rate)} | | | |`,
-    `| public licence passages (attributed to an output) | ${r.public_passages.count} | ${r.public_passages.attributed_to_an_output} | ${pct(r.public_passages.rate)} | | | |`,
+    '| copy | texts | traced to its decision | rate | via watermark | via fingerprint | wrong record | of the quoted licence alone (reported public) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...r.rows.map((x) => `| ${x.copy} | ${x.texts} | ${x.traced} | ${pct(x.rate)} | ${x.via_watermark} | ${x.via_fingerprint} | ${x.wrong_record} | ${x.public_excerpts} (${x.reported_public}) |`),
+    `| unrelated texts (false positives) | ${r.unrelated} | ${r.false_positives} | ${pct(r.false_positive_rate)} | | | | |`,
+    `| public licence passages (attributed to an output) | ${r.public_passages.count} | ${r.public_passages.attributed_to_an_output} | ${pct(r.public_passages.rate)} | | | | |`,
     '',
     '| laundering attempt (restricted outputs) | texts | caught | rate |',
     '|---|---:|---:|---:|',

@@ -60,9 +60,9 @@ const PURGE_PAGE = 5000;
 
 /**
  * Retention for a fleet's meaning rows from outside the gateway (`termsgate audit purge-content
- * --postgres-url`): each row of an output forgotten under the cutoff (forgottenBefore) is replaced by a PURGED record (rows
- * keep their numbers, which followers resume by), and the cutoff is recorded for the replicas' local
- * copies. Returns how many rows were purged.
+ * --postgres-url`): each row of an output forgotten under the cutoff (forgottenBefore) is replaced by a
+ * PURGED record (rows keep their numbers, which followers resume by), and the cutoff is recorded for the
+ * replicas' local copies. Returns how many rows were purged.
  */
 export async function purgeFleetMeaning(url: string, schema: string, cutoff: Date): Promise<number> {
   const beforeMs = forgottenBefore(cutoff.getTime());

@@ -181,7 +181,6 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
       : null;
   const retentionTimer = writer ? setInterval(() => void applyRetention().catch(onError), options.retentionCheckMs ?? 60_000).unref() : null;
 
-
   const waitMs = options.waitMs ?? 10_000;
   const maxBacklog = options.maxBacklog ?? 20_000;
   const maxRecordChars = options.maxRecordChars ?? 131_072;

@@ -24,13 +24,19 @@ const now = Date.now();
 const at = (ms: number) => new Date(ms).toISOString();
 const traced = async (semantic: Awaited<ReturnType<typeof createSemanticProvenance>>, text: string) => [...new Set((await semantic.spans(text)).map((s) => s.decision_id))];
 
-t.test('a log no process holds is purged by the CLI at once; outputs after the cutoff stay traced, also after a restart', async (t) => {
+/** A data directory whose log holds an output served ten days ago (d-old) and one a minute ago (d-new), and its writer. */
+async function oldAndNew(t: Tap.Test, options: { retentionCheckMs?: number } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'termsgate-meaning-retention-'));
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
-  const semantic = await createSemanticProvenance({ dataDir, modelDir: DEFAULT_MODEL_DIR });
+  const semantic = await createSemanticProvenance({ dataDir, modelDir: DEFAULT_MODEL_DIR, ...options });
   semantic.remember({ decisionId: 'd-old', text: texts[0], licence: 'openai-terms', trainable: false, time: at(now - 10 * DAY) });
   semantic.remember({ decisionId: 'd-new', text: texts[1], licence: 'openai-terms', trainable: false, time: at(now - 60_000) });
   await semantic.flush();
+  return { dataDir, semantic };
+}
+
+t.test('a log no process holds is purged by the CLI at once; outputs after the cutoff stay traced, also after a restart', async (t) => {
+  const { dataDir, semantic } = await oldAndNew(t);
   t.same(await traced(semantic, texts[0]), ['d-old']);
   await semantic.close();
 
@@ -52,18 +58,12 @@ t.test('a log no process holds is purged by the CLI at once; outputs after the c
 });
 
 t.test('a running gateway holds its log: the CLI leaves the purge to it, and it forgets within retentionCheckMs', async (t) => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'termsgate-meaning-retention-'));
-  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
-  const semantic = await createSemanticProvenance({ dataDir, modelDir: DEFAULT_MODEL_DIR, retentionCheckMs: 200 });
-  semantic.remember({ decisionId: 'd-old', text: texts[0], licence: 'openai-terms', trainable: false, time: at(now - 10 * DAY) });
-  semantic.remember({ decisionId: 'd-new', text: texts[1], licence: 'openai-terms', trainable: false, time: at(now - 60_000) });
-  await semantic.flush();
+  const { dataDir, semantic } = await oldAndNew(t, { retentionCheckMs: 200 });
   const { forgotten, pending } = await purgeMeaning(dataDir, new Date(now - DAY));
   t.equal(forgotten, 0);
   t.match(pending, [{ log: semanticLogPath(dataDir), outputs: 1, reason: new RegExp(`open for writing by process ${process.pid}`) }]);
-  const deadline = Date.now() + 10_000;
-  while (readFileSync(semanticLogPath(dataDir)).includes('d-old') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  t.notOk(readFileSync(semanticLogPath(dataDir)).includes('d-old'), 'purged by the gateway holding the log');
+  const held = await until(() => Promise.resolve(readFileSync(semanticLogPath(dataDir)).includes('d-old')), (still) => !still);
+  t.notOk(held, 'purged by the gateway holding the log');
   // The saved graph (deleted by the purge: it held the old vectors) is saved again once the freed slots are refilled.
   await until(() => Promise.resolve(existsSync(`${semanticLogPath(dataDir).replace(/\.log$/, '.usearch')}.json`)), (saved) => saved);
   t.same(await traced(semantic, texts[0]), []);
@@ -80,12 +80,7 @@ t.test('a running gateway holds its log: the CLI leaves the purge to it, and it 
 });
 
 t.test('a scanner (provenance scan) reading a log its writer has not purged yet applies the cutoff itself', async (t) => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'termsgate-meaning-retention-'));
-  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
-  const writer = await createSemanticProvenance({ dataDir, modelDir: DEFAULT_MODEL_DIR });
-  writer.remember({ decisionId: 'd-old', text: texts[0], licence: 'openai-terms', trainable: false, time: at(now - 10 * DAY) });
-  writer.remember({ decisionId: 'd-new', text: texts[1], licence: 'openai-terms', trainable: false, time: at(now - 60_000) });
-  await writer.flush();
+  const { dataDir, semantic: writer } = await oldAndNew(t);
   setMeaningCutoff(dataDir, new Date(now - DAY));
   const scanner = await createSemanticProvenance({ dataDir, modelDir: DEFAULT_MODEL_DIR, readOnly: true });
   t.ok(readFileSync(semanticLogPath(dataDir)).includes('d-old'), 'the writer has not purged its log yet');

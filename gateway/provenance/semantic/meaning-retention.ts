@@ -4,8 +4,8 @@
 // retentionCheckMs while it runs (semantic-provenance.ts), since only a log's writer may rewrite it.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { readSemanticLog } from './semantic-log.js';
-import { PURGED } from './semantic-record.js';
+import { readFramedLog } from '../framed-log.js';
+import { decodeHeader, forgottenUnder } from './semantic-record.js';
 import { SEEN_FOR_MS } from './seen-windows.js';
 
 export function meaningCutoffPath(dataDir: string): string {
@@ -48,11 +48,11 @@ export function semanticLogs(dataDir: string): { path: string; worker?: number }
   });
 }
 
-/** How many outputs a log still holds that were served before the cutoff. */
-export function heldBefore(logPath: string, cutoffMs: number): number {
+/** How many outputs a log still holds that retention with outputs served before `beforeMs` forgotten takes (headers alone are read). */
+export function heldBefore(logPath: string, beforeMs: number): number {
   let held = 0;
-  readSemanticLog(logPath, (output) => {
-    if (output.decisionId !== PURGED.decisionId && output.time !== null && output.time < cutoffMs) held++;
+  readFramedLog(logPath, decodeHeader, (header) => {
+    if (forgottenUnder(header, beforeMs)) held++;
   });
   return held;
 }

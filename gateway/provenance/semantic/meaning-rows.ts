@@ -6,7 +6,7 @@ import pg from 'pg';
 import { underAdvisoryLock } from '../../core/pg-advisory-lock.js';
 import { openSchemaPool, schemaPool } from '../../core/pg-schema-pool.js';
 import { readCutoff, recordCutoff, RETENTION_TABLE } from '../index/postgres/retention-row.js';
-import { encodeOutput, HEADER_BYTES, headerOf, PURGED } from './semantic-record.js';
+import { encodeOutput, forgottenUnder, HEADER_BYTES, headerOf, PURGED } from './semantic-record.js';
 import { forgottenBefore } from './meaning-retention.js';
 
 const LOCK_KEY = 0x7467_6d69; // "tgmi": serialises meaning appends across replicas
@@ -77,7 +77,7 @@ export async function purgeFleetMeaning(url: string, schema: string, cutoff: Dat
       if (page.rows.length === 0) break;
       const old = page.rows.filter((r) => {
         const header = headerOf(r.head);
-        return header !== null && header.decisionId !== PURGED.decisionId && header.time !== null && header.time < beforeMs;
+        return header !== null && forgottenUnder(header, beforeMs);
       });
       if (old.length > 0) await pool.query('UPDATE provenance_meaning SET output = $2 WHERE seq = ANY($1::bigint[])', [old.map((r) => r.seq), tombstone]);
       purged += old.length;

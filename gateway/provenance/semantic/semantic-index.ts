@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { Index, MetricKind, ScalarKind } from 'usearch';
 import { DIMENSIONS } from './embedder.js';
-import { PURGED, type SemanticOutput } from './semantic-record.js';
+import { forgottenUnder, PURGED, type SemanticOutput } from './semantic-record.js';
 
 export interface Neighbour {
   similarity: number;
@@ -112,7 +112,7 @@ export class SemanticIndex {
     const keys: bigint[] = [];
     let forgotten = 0;
     this.#outputs.forEach((entry, n) => {
-      if (entry.time === null || entry.time >= cutoffMs || entry.windows === 0) return;
+      if (entry.windows === 0 || !forgottenUnder(entry, cutoffMs)) return;
       for (let w = 0; w < entry.windows; w++) keys.push((BigInt(n) << WINDOW_BITS) | BigInt(w));
       this.#windows -= entry.windows;
       this.#outputs[n] = { ...PURGED, windows: 0 };

@@ -5,10 +5,9 @@
 import { mkdirSync, truncateSync } from 'node:fs';
 import { open, rename, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { decodeHeader, decodeOutput, encodeOutput, PURGED, type SemanticOutput } from './semantic-record.js';
+import { decodeHeader, decodeOutput, encodeOutput, forgottenUnder, PURGED, type SemanticOutput } from './semantic-record.js';
 import { acquireWriterLock } from '../../core/writer-lock.js';
 import { readFramedLog, scanFramedLog } from '../framed-log.js';
-
 
 /** The log of one gateway process, or of one of several workers sharing the data directory (each indexes what it serves). */
 export function semanticLogPath(dataDir: string, worker?: number): string {
@@ -34,8 +33,9 @@ const COPY_BYTES = 8 * 1024 * 1024;
  * Retention: rewrites the log's intact records with each output served before `cutoffMs` replaced by a
  * PURGED record (outputs keep their numbers, which the saved graph's keys name); the rest are copied as
  * they are, in reads and writes of at most COPY_BYTES. The records are found by their headers alone (CRC
- * checked, windows not decoded), a chunk per turn of the event loop. Written beside the log, fsynced, then renamed over it. Returns the new
- * size and how many were purged. Only the log's writer may call it, with its handle closed.
+ * checked, windows not decoded), a chunk per turn of the event loop. Written beside the log, fsynced,
+ * then renamed over it. Returns the new size and how many were purged. Only the log's writer may call it,
+ * with its handle closed.
  */
 export async function purgeSemanticLog(path: string, cutoffMs: number): Promise<{ bytes: number; purged: number }> {
   // Runs of records kept as they are, and single records purged, in log order.
@@ -43,7 +43,7 @@ export async function purgeSemanticLog(path: string, cutoffMs: number): Promise<
   let start = 0;
   let purged = 0;
   await scanFramedLog(path, decodeHeader, (header, end) => {
-    const purge = header.decisionId !== PURGED.decisionId && header.time !== null && header.time < cutoffMs;
+    const purge = forgottenUnder(header, cutoffMs);
     const last = runs[runs.length - 1];
     if (!purge && last && !last.purge) last.end = end;
     else runs.push({ start, end, purge });

@@ -153,12 +153,13 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
     inTurn(async () => {
       const cutoff = readMeaningCutoff(options.dataDir);
       if (cutoff === null || cutoff <= appliedCutoff) return;
-      const forgotten = index.forgetBefore(forgottenBefore(cutoff));
+      const before = forgottenBefore(cutoff);
+      const forgotten = index.forgetBefore(before);
       // Copies passed over as seen would be traced through what is forgotten now: the thread forgets them too.
       if (forgotten > 0) thread.forgetSeen();
       if (writer && forgotten > 0) {
         removeSnapshot(snapshot);
-        logBytes = (await writer.purge(forgottenBefore(cutoff))).bytes;
+        logBytes = (await writer.purge(before)).bytes;
         refill();
       }
       appliedCutoff = cutoff;

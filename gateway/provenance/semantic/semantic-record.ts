@@ -53,14 +53,36 @@ export function encodeOutput(out: SemanticOutput): Buffer {
 /** The bytes of a frame that hold its header, at most (decision id and licence names are short). */
 export const HEADER_BYTES = 4096;
 
+interface Header {
+  d: string;
+  l: string;
+  c: string | null;
+  t?: number | null;
+}
+
+/** A body's JSON header, its length, and the time it names (its own, else its UUIDv7 decision id's); null when the body does not hold it whole. */
+function headerIn(body: Buffer): { header: Header; bytes: number; time: number | null } | null {
+  if (body.length < 4) return null;
+  const bytes = body.readUInt32LE(0);
+  if (4 + bytes > body.length) return null;
+  const header = JSON.parse(body.subarray(4, 4 + bytes).toString('utf8')) as Header;
+  return { header, bytes, time: header.t ?? timeOfDecision(header.d) };
+}
+
+/** The body of the frame at `offset` and where the frame ends, or null when the buffer holds no whole frame with a matching CRC there. */
+function intactBody(buf: Buffer, offset: number): { body: Buffer; end: number } | null {
+  if (buf.length - offset < 8) return null;
+  const end = offset + 8 + buf.readUInt32LE(offset);
+  if (end > buf.length) return null;
+  const body = buf.subarray(offset + 8, end);
+  return crc32(body) === buf.readUInt32LE(offset + 4) ? { body, end } : null;
+}
+
 /** A frame's decision and time from its first bytes alone (retention of the fleet's rows), or null when they do not hold a header. */
 export function headerOf(head: Buffer): { decisionId: string; time: number | null } | null {
-  if (head.length < 12) return null;
-  const end = 12 + head.readUInt32LE(8);
-  if (end > head.length) return null;
   try {
-    const header = JSON.parse(head.subarray(12, end).toString('utf8')) as { d: string; t?: number | null };
-    return { decisionId: header.d, time: header.t ?? timeOfDecision(header.d) };
+    const found = headerIn(head.subarray(8));
+    return found && { decisionId: found.header.d, time: found.time };
   } catch {
     return null;
   }
@@ -68,30 +90,31 @@ export function headerOf(head: Buffer): { decisionId: string; time: number | nul
 
 /** The decision and time of the intact record at `offset` (its CRC checked, its windows not read), or null as decodeOutput. */
 export function decodeHeader(buf: Buffer, offset: number): { value: { decisionId: string; time: number | null }; next: number } | null {
-  if (buf.length - offset < 8) return null;
-  const end = offset + 8 + buf.readUInt32LE(offset);
-  if (end > buf.length || crc32(buf.subarray(offset + 8, end)) !== buf.readUInt32LE(offset + 4)) return null;
-  const header = headerOf(buf.subarray(offset, end));
-  return header && { value: header, next: end };
+  const frame = intactBody(buf, offset);
+  if (!frame) return null;
+  const header = headerOf(buf.subarray(offset, frame.end));
+  return header && { value: header, next: frame.end };
 }
 
 /** The record at `offset`, or null when the buffer holds no complete, intact one there. */
 export function decodeOutput(buf: Buffer, offset: number): { output: SemanticOutput; next: number } | null {
-  if (buf.length - offset < 8) return null;
-  const length = buf.readUInt32LE(offset);
-  const end = offset + 8 + length;
-  if (end > buf.length) return null;
-  const body = buf.subarray(offset + 8, end);
-  if (crc32(body) !== buf.readUInt32LE(offset + 4)) return null;
-  const headerLength = body.readUInt32LE(0);
-  const header = JSON.parse(body.subarray(4, 4 + headerLength).toString('utf8')) as { d: string; l: string; c: string | null; t?: number | null };
-  const windows = (body.length - 4 - headerLength) / WINDOW_BYTES;
+  const frame = intactBody(buf, offset);
+  const found = frame && headerIn(frame.body);
+  if (!frame || !found) return null;
+  const { body, end } = frame;
+  const { header, time } = found;
+  const windows = (body.length - 4 - found.bytes) / WINDOW_BYTES;
   const vectors = new Float32Array(windows * DIMENSIONS);
-  let at = 4 + headerLength;
+  let at = 4 + found.bytes;
   for (let w = 0; w < windows; w++) {
     const scale = body.readFloatLE(at);
     for (let d = 0; d < DIMENSIONS; d++) vectors[w * DIMENSIONS + d] = body.readInt8(at + 4 + d) * scale;
     at += WINDOW_BYTES;
   }
-  return { output: { decisionId: header.d, licence: header.l, licenceClass: header.c, time: header.t ?? timeOfDecision(header.d), vectors }, next: end };
+  return { output: { decisionId: header.d, licence: header.l, licenceClass: header.c, time, vectors }, next: end };
+}
+
+/** Whether retention with outputs served before `beforeMs` forgotten takes this record (an emptied one, or one of unknown time, never). */
+export function forgottenUnder(record: { decisionId: string; time: number | null }, beforeMs: number): boolean {
+  return record.decisionId !== PURGED.decisionId && record.time !== null && record.time < beforeMs;
 }

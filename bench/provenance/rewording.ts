@@ -3,7 +3,8 @@
 // hyphenation, camelCase joins, look-alike digits, Caesar ciphers (ROT13) and reversals. Each starts
 // from the stripped text (no marks), as an insider would.
 import { stripInvisible } from '../../gateway/provenance/watermark-reader.js';
-import { caesar, reverseText, reverseWords } from '../../gateway/text/readings.js';
+import { reverseWords } from '../../gateway/text/readings.js';
+import { caesar, reversed as reverseText } from '../../gateway/text/substitutions.js';
 import type { Rng } from './sotu-corpus.js';
 
 const words = (text: string) => stripInvisible(text).split(/\s+/).filter(Boolean);

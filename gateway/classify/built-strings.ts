@@ -10,7 +10,7 @@
 // whole); markup's on the characters they come from. Pure.
 // Written by hand: each is one pattern and a join; no package reads them.
 
-import type { Transformed } from './text-decoders.js';
+import type { Transformed } from '../text/substitutions.js';
 import { gluedLooksRandom } from './detectors.js';
 import { firstSpreadPrefix } from './spelt-keys.js';
 

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { gzipSync } from 'node:zlib';
 import { cipheredStretches } from './ciphered-keys.js';
 import { keywordPass } from './keyword-pass.js';
-import { atbash, caesar, rot47 } from './text-decoders.js';
+import { atbash, caesar, rot47 } from '../text/substitutions.js';
 import { scanBody } from './body.js';
 import { secretForm } from '../text/normalise.js';
 

@@ -11,7 +11,8 @@
 // lay under the cipher is undone as it is in the clear. Matches with nothing loose in prefix or body are
 // left to shifted-keys.ts and text-decoders.ts' signs. Written by hand: no library reads a cipher of a
 // spelt-out word. Pure.
-import { ATBASH, atbash, caesar, ROT47, rot47, rot47InJson } from './text-decoders.js';
+import { ATBASH, atbash, caesar, ROT47, rot47 } from '../text/substitutions.js';
+import { rot47InJson } from './text-decoders.js';
 import { SEPARATED } from './shifted-keys.js';
 
 export type CipherKind = 'caesar' | 'rot47' | 'atbash';

@@ -3,7 +3,7 @@
 import t from 'tap';
 import fc from 'fast-check';
 import { foldsRotated } from './scan.js';
-import { rot13, fromUnits } from './text-decoders.js';
+import { rot13, fromUnits } from '../text/substitutions.js';
 import { secretForm, type FoldedText } from '../text/normalise.js';
 
 /** The walk over every unit, as foldsRotated was first written: the reference. */

@@ -5,12 +5,14 @@
 import { NON_ASCII_RUN, secretForm, type FoldedText } from '../text/normalise.js';
 import { findings, SHORTEST_MATCH, wordStarts, type Finding } from './classify.js';
 import { keywordPass, type KeywordPass } from './keyword-pass.js';
-import { asText, DecodeBudget, encodedRuns } from '../text/encoded-runs.js';
+import { asText, base32Runs, DecodeBudget, encodedRuns } from '../text/encoded-runs.js';
 import { isPrivateKeyDer } from './private-key-der.js';
 import { lettersPerWord } from './checks.js';
 import { constants, inflateRawSync, inflateSync } from 'node:zlib';
 import { builtStringRuns, keptFromBuilt, markupReadings } from './built-strings.js';
-import { base32Runs, entityReading, escapeRuns, fromUnits, rot13, rot47SignLength, unscrambled, type Cipher, type Scramble, type Transformed } from './text-decoders.js';
+import { entityReading, escapeRuns } from '../text/escapes.js';
+import { fromUnits, rot13, type Transformed } from '../text/substitutions.js';
+import { rot47SignLength, unscrambled, type Cipher, type Scramble } from './text-decoders.js';
 import { shiftedReadings } from './shifted-keys.js';
 import { cipheredStretches, type CipheredStretch } from './ciphered-keys.js';
 import { firstAtOrAfter } from './offsets.js';

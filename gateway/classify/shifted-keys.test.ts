@@ -5,7 +5,7 @@ import { PREFIXED_KEYS } from './fixtures/prefixed-keys.js';
 import fc from 'fast-check';
 import { shiftedReadings, shiftOf } from './shifted-keys.js';
 import { keywordPass } from './keyword-pass.js';
-import { atbash, caesar, rot47 } from './text-decoders.js';
+import { atbash, caesar, rot47 } from '../text/substitutions.js';
 import { scanBody } from './body.js';
 import { maskBody } from './mask.js';
 

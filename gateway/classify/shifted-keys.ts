@@ -6,7 +6,7 @@
 // text-decoders.ts leave out: `ghu_`, `xoxa-`…).
 // Written by hand: a shape shared by 25 shifts is one comparison, where 25 × 23 shifted prefixes as
 // keywords would make ordinary words (`now_`, `db_`) signs of some shift. Pure.
-import { caesar, reversed, type Transformed } from './text-decoders.js';
+import { caesar, reversed, type Transformed } from '../text/substitutions.js';
 
 // Prefixes that end with a separator, then a body of BODY key characters (ciphered-keys.ts reads the same).
 export const SEPARATED = ['sk-proj-', 'sk-ant-', 'sk-svcacct-', 'sk-admin-', 'sk-', 'sk_live_', 'sk_test_', 'rk_live_', 'rk_test_', 'ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_', 'glpat-', 'gldt-', 'glptt-', 'glrt-', 'hf_', 'npm_', 'xoxb-', 'xoxp-', 'xoxa-', 'xoxs-', 'xoxr-'];

@@ -3,7 +3,8 @@
 // formats that start with a fixed prefix only. Used on every string and on the joined edges of strings
 // (scan.ts). Pure.
 import { findings, type Finding } from './classify.js';
-import { reversed, rot13, type Scramble } from './text-decoders.js';
+import { reversed, rot13 } from '../text/substitutions.js';
+import type { Scramble } from './text-decoders.js';
 import type { PairTable } from './keyword-automaton.js';
 import { firstAtOrAfter } from './offsets.js';
 

@@ -5,7 +5,9 @@ import t from 'tap';
 import fc from 'fast-check';
 import { gzipSync } from 'node:zlib';
 import { scanBody } from './body.js';
-import { base32Spans, rot13, reversed, unscrambled } from './text-decoders.js';
+import { base32Spans } from '../text/encoded-runs.js';
+import { rot13, reversed } from '../text/substitutions.js';
+import { unscrambled } from './text-decoders.js';
 import { b64, disguises, letterDisguises, prefixDisguises } from '../../test/egress/scrambles.js';
 
 const limits = { decodedBytes: 1 << 20 };

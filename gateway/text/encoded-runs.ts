@@ -258,3 +258,59 @@ function printable(text: string): string | null {
   }
   return text.length > 0 && count / text.length >= 0.9 ? text : null;
 }
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+const MIN_BASE32 = 24;
+const isBase32 = (c: number) => (c >= 65 && c <= 90) || (c >= 50 && c <= 55);
+
+/** What `/[A-Z2-7]{24,}={0,6}/g` matches, read by jumps: a run starting in [i, i + 23] holds i + 23. */
+export function base32Spans(text: string): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
+  let i = 0; // the character before i is outside the alphabet
+  while (i + MIN_BASE32 <= text.length) {
+    const k = i + MIN_BASE32 - 1;
+    if (!isBase32(text.charCodeAt(k))) {
+      i = k + 1;
+      continue;
+    }
+    let start = k;
+    while (start > i && isBase32(text.charCodeAt(start - 1))) start--;
+    let end = k + 1;
+    while (end < text.length && isBase32(text.charCodeAt(end))) end++;
+    if (end - start < MIN_BASE32) {
+      i = end;
+      continue;
+    }
+    let pad = 0;
+    while (pad < 6 && text.charCodeAt(end) === 0x3d) {
+      end++;
+      pad++;
+    }
+    spans.push([start, end]);
+    i = end;
+  }
+  return spans;
+}
+
+/** Base32 runs that decode to something, within the budget. */
+export function base32Runs(text: string, budget: DecodeBudget): Array<{ start: number; end: number; bytes: Buffer }> {
+  const out: Array<{ start: number; end: number; bytes: Buffer }> = [];
+  for (const [start, end] of base32Spans(text)) {
+    if (budget.remaining <= 0) break;
+    const chars = text.slice(start, end).replace(/=+$/, '').slice(0, Math.ceil((budget.remaining * 8) / 5));
+    const bytes: number[] = [];
+    let bits = 0;
+    let value = 0;
+    for (const c of chars) {
+      value = (value << 5) | ALPHABET.indexOf(c);
+      bits += 5;
+      if (bits >= 8) {
+        bytes.push((value >>> (bits - 8)) & 255);
+        bits -= 8;
+      }
+    }
+    budget.remaining -= bytes.length;
+    out.push({ start, end, bytes: Buffer.from(bytes) });
+  }
+  return out;
+}

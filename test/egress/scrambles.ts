@@ -2,7 +2,7 @@
 // text, base32, compression inside base64, base64 nested three deep. Shared by the unit test of the
 // decoders (gateway/classify/text-decoders.test.ts) and the capture-server test (decoded-disguises.test.ts).
 import { gzipSync, deflateSync } from 'node:zlib';
-import { rot13, reversed } from '../../gateway/classify/text-decoders.js';
+import { rot13, reversed } from '../../gateway/text/substitutions.js';
 
 const base32 = (s: string): string => {
   const A = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';

@@ -1,0 +1,85 @@
+// Text written as escapes: HTML numeric entities (`&#65;`, `&#x41;`), `\xHH`, `\uHHHH`, `\u{H…}`, octal
+// `\NNN` (runs of at least three), and HTML's named references for ASCII punctuation. Read by the
+// secret scan (a key so written) and by provenance detection (a restricted output so written); a
+// reading's spans are placed on the escapes they came from. Written by hand: each is a few lines over
+// a string, and a library for each would bring more than it does.
+import type { Transformed } from './substitutions.js';
+
+// A backslash may be doubled: escapes written as text inside a JSON string held in JSON (tool call arguments).
+// Octal escapes (`\163\153`, C's, Python's and shells'), three digits, are read too.
+const ESCAPE = /&#(?:[0-9]{1,7}|[xX][0-9A-Fa-f]{1,6});?|\\{1,2}x[0-9A-Fa-f]{2}|\\{1,2}u\{[0-9A-Fa-f]{1,6}\}|\\{1,2}u[0-9A-Fa-f]{4}|\\{1,2}[0-3][0-7]{2}/g;
+const OCTAL = /\\[0-3][0-7]{2}/;
+/** Runs of at least three escapes, with at most a few characters between neighbours. */
+export function escapeRuns(text: string): Array<{ start: number; end: number; text: string }> {
+  if (!text.includes('&#') && !text.includes('\\x') && !text.includes('\\u') && !(text.includes('\\') && OCTAL.test(text))) return [];
+  const out: Array<{ start: number; end: number; text: string }> = [];
+  let run: { start: number; end: number; count: number } | null = null;
+  const flush = () => {
+    if (run && run.count >= 3) out.push({ start: run.start, end: run.end, text: decodeEscapes(text.slice(run.start, run.end)) });
+  };
+  for (const m of text.matchAll(ESCAPE)) {
+    const at = m.index!;
+    if (run && at - run.end <= 4) {
+      run.end = at + m[0].length;
+      run.count++;
+    } else {
+      flush();
+      run = { start: at, end: at + m[0].length, count: 1 };
+    }
+  }
+  flush();
+  return out;
+}
+
+function decodeEscapes(text: string): string {
+  return text.replace(ESCAPE, (escape) => {
+    const e = escape.replace(/^\\\\/, '\\');
+    const hex = e.startsWith('&#x') || e.startsWith('&#X') ? e.slice(3).replace(';', '') : e.startsWith('\\x') ? e.slice(2) : e.startsWith('\\u{') ? e.slice(3, -1) : e.startsWith('\\u') ? e.slice(2) : null;
+    const octal = hex === null && e[0] === '\\';
+    const code = octal ? parseInt(e.slice(1), 8) : hex === null ? Number(e.slice(2).replace(';', '')) : parseInt(hex, 16);
+    return code <= 0x10ffff ? String.fromCodePoint(code) : escape;
+  });
+}
+
+// HTML's named character references for printable ASCII and the hyphens (WHATWG's table, each spelling
+// it lists): letters and digits have no names, so these are all the names a key's characters can be
+// written as. Written out here because no package with the table (such as `entities`) is installed and
+// this round adds no dependency.
+const NAMED: Record<string, string> = {
+  Tab: '\t', NewLine: '\n', nbsp: ' ', NonBreakingSpace: ' ', excl: '!', quot: '"', QUOT: '"', num: '#', dollar: '$', percnt: '%',
+  amp: '&', AMP: '&', apos: "'", lpar: '(', rpar: ')', ast: '*', midast: '*', plus: '+', comma: ',', period: '.', sol: '/',
+  colon: ':', semi: ';', lt: '<', LT: '<', equals: '=', gt: '>', GT: '>', quest: '?', commat: '@', lsqb: '[', lbrack: '[',
+  bsol: '\\', rsqb: ']', rbrack: ']', Hat: '^', lowbar: '_', UnderBar: '_', grave: '`', DiacriticalGrave: '`', lcub: '{',
+  lbrace: '{', verbar: '|', vert: '|', VerticalLine: '|', rcub: '}', rbrace: '}', hyphen: '-', dash: '-', minus: '-',
+};
+const NAMED_REFERENCE = /&([A-Za-z]{2,16});/g;
+
+/** The text with HTML's named references (and numeric ones beside them) read, where it holds a named one of the table; null otherwise. */
+export function entityReading(text: string): Transformed | null {
+  if (!text.includes('&')) return null;
+  NAMED_REFERENCE.lastIndex = 0;
+  let any = false;
+  for (let m = NAMED_REFERENCE.exec(text); m !== null && !any; m = NAMED_REFERENCE.exec(text)) any = Object.hasOwn(NAMED, m[1]);
+  if (!any) return null;
+  // origin[k]: where the k-th character of the reading starts in the text (one entry past the end too).
+  const origin: number[] = [];
+  let out = '';
+  const ANY_REFERENCE = /&(?:([A-Za-z]{2,16})|#([0-9]{1,7})|#[xX]([0-9A-Fa-f]{1,6}));/y;
+  for (let i = 0; i < text.length; ) {
+    ANY_REFERENCE.lastIndex = i;
+    const m = text.charCodeAt(i) === 38 ? ANY_REFERENCE.exec(text) : null;
+    const code = m === null ? -1 : m[1] !== undefined ? (Object.hasOwn(NAMED, m[1]) ? NAMED[m[1]].charCodeAt(0) : -1) : parseInt(m[2] ?? m[3], m[2] !== undefined ? 10 : 16);
+    if (m !== null && code >= 0 && code <= 0x10ffff) {
+      const ch = String.fromCodePoint(code);
+      for (let k = 0; k < ch.length; k++) origin.push(i);
+      out += ch;
+      i += m[0].length;
+    } else {
+      origin.push(i);
+      out += text[i];
+      i++;
+    }
+  }
+  origin.push(text.length);
+  return { text: out, place: (s, e) => [origin[s], origin[e]] };
+}

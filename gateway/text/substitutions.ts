@@ -1,0 +1,56 @@
+// Fixed substitutions and reversal of a text, shared by the readers that undo them: the secret
+// scan's ciphered keys (classify/) and the provenance readings of a ciphered restricted output
+// (readings.ts). ROT13 and the other Caesar shifts, ROT47 and Atbash keep every character in its place;
+// reversal mirrors places. Written by hand: each is a table over UTF-16 units.
+
+/** A text turned or decoded, with where each of its spans lies in the text it was read from. */
+export interface Transformed {
+  text: string;
+  /** Where a span [start, end) of `text` lies in the original. */
+  place(start: number, end: number): [number, number];
+  /** Only a whole key counts from this reading, not a fragment (a loose reading: identifiers of code make fragments). */
+  wholeKeys?: boolean;
+}
+
+// Both by a table over UTF-16 units, built into a string a chunk at a time: a replace() with a callback per
+// letter and a reversal through an array of code points cost a tenth of classifying code that holds a sign.
+// CAESAR[n]: each ASCII letter moved n places within its case (ROT13 is CAESAR[13]).
+const CAESAR = Array.from({ length: 26 }, (_, n) => new Uint16Array(128).map((_, c) => (c >= 65 && c <= 90 ? ((c - 65 + n) % 26) + 65 : c >= 97 && c <= 122 ? ((c - 97 + n) % 26) + 97 : c)));
+const CHUNK = 8192;
+export function fromUnits(units: Uint16Array): string {
+  let out = '';
+  for (let i = 0; i < units.length; i += CHUNK) out += String.fromCharCode.apply(null, units.subarray(i, i + CHUNK) as unknown as number[]);
+  return out;
+}
+export function rot13(text: string): string {
+  return substituted(text, CAESAR[13]);
+}
+/** Each letter moved `n` places (0–25) within its case; other characters kept. */
+export function caesar(text: string, n: number): string {
+  return substituted(text, CAESAR[n]);
+}
+// ROT47 (every printable ASCII character but the space moved 47 places among the 94) and Atbash (each
+// letter mirrored in its case: a↔z): fixed substitutions, undone like ROT13 where their signs show.
+/** Each ASCII unit under ROT47 and under Atbash (both their own inverse), for readers that turn a unit at a time. */
+export const ROT47 = new Uint16Array(128).map((_, c) => (c >= 33 && c <= 126 ? ((c - 33 + 47) % 94) + 33 : c));
+export const ATBASH = new Uint16Array(128).map((_, c) => (c >= 65 && c <= 90 ? 155 - c : c >= 97 && c <= 122 ? 219 - c : c));
+function substituted(text: string, table: Uint16Array): string {
+  const units = new Uint16Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    units[i] = c < 128 ? table[c] : c;
+  }
+  return fromUnits(units);
+}
+export const rot47 = (text: string): string => substituted(text, ROT47);
+export const atbash = (text: string): string => substituted(text, ATBASH);
+/** The text's code points in reverse order (a surrogate pair stays a pair). */
+export function reversed(text: string): string {
+  if (SURROGATE.test(text)) return [...text].reverse().join('');
+  const n = text.length;
+  const units = new Uint16Array(n);
+  for (let i = 0; i < n; i++) units[n - 1 - i] = text.charCodeAt(i);
+  return fromUnits(units);
+}
+/** A UTF-16 surrogate: reversal by unit would split its pair. */
+export const SURROGATE = /[\uD800-\uDFFF]/;

@@ -1,6 +1,7 @@
 // Cheap rewordings of a restricted output (issue 22, #5), tried through the real gateway (a
-// training-data call carrying the reworded text is refused, naming the origin decision) and the
-// built scan CLI (the reworded text scans as restricted).
+// training-data call carrying the reworded text is refused, naming the origin decision), the built
+// scan CLI (the reworded text scans as restricted) and the detection route the runner's verify asks
+// (the same rules: before, the CLI and the route read neither base64 nor any other encoding).
 import t from 'tap';
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -10,7 +11,9 @@ import { startDemoGateway } from './support/demo-gateway.js';
 import { SELECTOR, postAs } from './support/gateway-calls.js';
 import { indexed } from './support/until.js';
 import { rngFrom } from '../gateway/mock-upstream/rng.js';
-import { camelCase, caesarShift, fillers, hyphenate, lettersReversed, lookAlikeDigits, markup, reversed, rot13, substitute, wordOrderReversed } from '../bench/provenance/rewording.js';
+import {
+  atbashed, camelCase, caesarShift, fillers, htmlEntities, hyphenate, inBase32, inBase64, inBinary, lettersDotted, lettersReversed, lettersSpaced, lookAlikeDigits, markup, reversed, rot13, rot47ed, smallCapitals, substitute, unicodeEscapes, upsideDown, wordOrderReversed,
+} from '../bench/provenance/rewording.js';
 
 const repo = resolve(import.meta.dirname, '..');
 const cli = join(repo, 'dist', 'gateway', 'cli', 'main.js');
@@ -40,6 +43,19 @@ const rewordings: Record<string, string> = {
   'the whole text reversed': reversed(text),
   "each word's letters reversed": lettersReversed(text),
   'word order reversed': wordOrderReversed(text),
+  Atbash: atbashed(text),
+  ROT47: rot47ed(text),
+  'Atbash, then the whole text reversed': reversed(atbashed(text)),
+  'small capitals': smallCapitals(text),
+  'turned upside down': upsideDown(text),
+  'letters spaced apart': lettersSpaced(text),
+  'letters dotted apart': lettersDotted(text),
+  'HTML numeric entities': htmlEntities(text),
+  '\\u escapes written out': unicodeEscapes(text),
+  binary: inBinary(text),
+  base32: inBase32(text),
+  base64: inBase64(text),
+  'HTML entities inside base64': inBase64(htmlEntities(text)),
 };
 
 t.test('a training-data call carrying a reworded restricted output is refused, naming its decision', async (t) => {
@@ -61,4 +77,20 @@ t.test('the built scan CLI finds every rewording restricted', async (t) => {
   t.equal(out.code, 1, 'restricted content found');
   const results = out.stdout.trim().split('\n').map((l) => JSON.parse(l)).slice(0, -1);
   names.forEach((name, i) => t.match(results[i], { restricted: true, decision_id: restricted.id }, name));
+});
+
+t.test("the detection route the runner's verify asks traces every rewording to its decision", async (t) => {
+  for (const [name, reworded] of Object.entries(rewordings)) {
+    const res = await fetch(`${gw.url}/admin/v1/provenance/detect`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gw.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: `Tidy this up.\n\n${reworded}` }),
+    });
+    const [result] = ((await res.json()) as { results: Array<{ restricted: boolean; decision_id: string; spans: Array<{ start: number; end: number; decision_id: string | null }> }> }).results;
+    t.match(result, { restricted: true, decision_id: restricted.id }, name);
+    const own = result.spans.find((s) => s.decision_id === restricted.id);
+    // A span may reach a word or two before the text its claim stands on (its stretch), never past the text.
+    const prefix = 'Tidy this up.\n\n'.length;
+    t.ok(own && own.end > prefix && own.end <= prefix + reworded.length, `${name}: the span ends in the reworded text`);
+  }
 });

@@ -1,5 +1,5 @@
 // What training admission costs on the request path (issue 22): µs per 1 KB record screened alone
-// (marks, word shingles, loose pairs, public text, cipher readings) and after its window across calls
+// (marks, word shingles, loose pairs, public text, cipher readings), and of one disguised (a cipher, another letter style, an encoding) and after its window across calls
 // (the key's, project's and team's 4 KB of recent records, or their evidence of the outputs it touches), against an index of served outputs;
 // and the index's bytes per output on disk. Prints p50 and p90 over many records.
 // Run: npx tsx bench/provenance/admission-cost.ts [outputs]   (default 2,000 mail bodies, recycled)
@@ -11,6 +11,7 @@ import { createProvenance, indexPath } from '../../gateway/provenance/provenance
 import { publicReference } from '../../gateway/provenance/public-reference.js';
 import { createTrainingAdmission } from '../../gateway/training/admission.js';
 import { mailCorpus } from './mail-corpus.js';
+import { atbashed, htmlEntities, inBinary, lettersSpaced, smallCapitals } from './rewording.js';
 import { rngFrom } from './sotu-corpus.js';
 
 const outputs = Number(process.argv[2] ?? 2000);
@@ -33,9 +34,10 @@ for (let i = 0, text = ''; records.length < 300 && i < unrelated.length; i++) {
   }
 }
 const admission = createTrainingAdmission((text) => provenance.detect(text, { touched: true }));
-async function measure(scope: { keyId: string; project: string; team: string } | undefined): Promise<number[]> {
+async function measure(scope: { keyId: string; project: string; team: string } | undefined, disguise: (text: string) => string = (t) => t): Promise<number[]> {
   const us: number[] = [];
-  for (const r of records) {
+  for (const record of records) {
+    const r = disguise(record);
     const t0 = process.hrtime.bigint();
     await admission.screen([{ role: 'user', content: 'Summarise.' }, { role: 'assistant', content: r }], 'ok', scope);
     us.push(Number(process.hrtime.bigint() - t0) / 1000);
@@ -46,6 +48,10 @@ const q = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor(p *
 await measure(undefined);
 const alone = await measure(undefined);
 const windowed = await measure({ keyId: 'k', project: 'p', team: 't' });
+// Disguised records: what the readings of ciphers, letter styles and encodings (text/readings.ts,
+// text/decoded-readings.ts) add when they find something to read (each reading is scanned like the text).
+const disguised: Array<[string, number[]]> = [];
+for (const [name, f] of Object.entries({ Atbash: atbashed, 'small capitals': smallCapitals, 'letters spaced apart': lettersSpaced, 'HTML numeric entities': htmlEntities, binary: inBinary })) disguised.push([name, await measure(undefined, f)]);
 const bytes = statSync(join(indexPath(dataDir), 'data.mdb')).size;
 const line = (name: string, xs: number[]) => `${name}: p50 ${(q(xs, 0.5) / 1000).toFixed(2)} ms, p90 ${(q(xs, 0.9) / 1000).toFixed(2)} ms`;
 process.stdout.write(
@@ -53,6 +59,7 @@ process.stdout.write(
     `index: ${provenance.size} outputs, ${(bytes / provenance.size).toFixed(0)} bytes per output on disk, indexed at ${(provenance.size / indexSeconds).toFixed(0)} outputs/s`,
     line('admission of a 1 KB record, alone', alone),
     line('admission of a 1 KB record, after its window (4 KB of recent records, or the evidence of the restricted outputs it touches)', windowed),
+    ...disguised.map(([name, us]) => line(`admission of a 1 KB record disguised (${name}), alone`, us)),
     '',
   ].join('\n'),
 );

@@ -20,7 +20,9 @@ import { PUBLIC_SOURCES } from '../../gateway/provenance/public-reference.js';
 import { paraphrase } from '../../gateway/mock-upstream/paraphrase.js';
 import { createSemanticProvenance, DEFAULT_MODEL_DIR, DEFAULT_THRESHOLD } from '../../gateway/provenance/semantic/semantic-provenance.js';
 import { bestSimilarity, combinedAt, rateAt, SWEEP } from './semantic-eval.js';
-import { camelCase, caesarShift, fillers, hyphenate, lettersReversed, lookAlikeDigits, markup, reversed, rot13, substitute, wordOrderReversed } from './rewording.js';
+import {
+  atbashed, camelCase, caesarShift, fillers, htmlEntities, hyphenate, inBase32, inBase64, inBinary, lettersDotted, lettersReversed, lettersSpaced, lookAlikeDigits, markup, reversed, rot13, rot47ed, smallCapitals, substitute, unicodeEscapes, upsideDown, wordOrderReversed,
+} from './rewording.js';
 
 interface Corpus {
   name: string;
@@ -178,6 +180,18 @@ async function evaluate(corpus: Corpus, seed: number) {
     laundering('whole text reversed', reversed),
     laundering('each word\'s letters reversed', lettersReversed),
     laundering('word order reversed', wordOrderReversed),
+    // The next ones (2026-12-06): ciphers, letters disguised, the text encoded.
+    laundering('Atbash', atbashed),
+    laundering('ROT47', rot47ed),
+    laundering('small capitals', smallCapitals),
+    laundering('turned upside down', upsideDown),
+    laundering('letters spaced apart', lettersSpaced),
+    laundering('letters dotted apart', lettersDotted),
+    laundering('HTML numeric entities', htmlEntities),
+    laundering('\\u escapes written out', unicodeEscapes),
+    laundering('binary', inBinary),
+    laundering('base32', inBase32),
+    laundering('base64', inBase64),
     laundering('paraphrase by the mock teacher (WordNet synonyms, clauses reordered)', (r) => paraphrase(stripInvisible(r))),
   ];
   const runs = new Set<string>();

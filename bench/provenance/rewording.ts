@@ -1,10 +1,12 @@
 // The cheap rewordings of issue 22 an insider tries on a restricted output before it reaches
 // training: words substituted, filler words inserted, markup and line breaks between words,
-// hyphenation, camelCase joins, look-alike digits, Caesar ciphers (ROT13) and reversals. Each starts
+// hyphenation, camelCase joins, look-alike digits, Caesar ciphers (ROT13) and reversals; then the
+// next ones: Atbash and ROT47, letters in small capitals or turned upside down, spaced or dotted
+// apart, and the text written as HTML entities, `\u` escapes, binary, base32 or base64. Each starts
 // from the stripped text (no marks), as an insider would.
 import { stripInvisible } from '../../gateway/provenance/watermark-reader.js';
 import { reverseWords } from '../../gateway/text/readings.js';
-import { caesar, reversed as reverseText } from '../../gateway/text/substitutions.js';
+import { atbash, caesar, reversed as reverseText, rot47 } from '../../gateway/text/substitutions.js';
 import type { Rng } from './sotu-corpus.js';
 
 const words = (text: string) => stripInvisible(text).split(/\s+/).filter(Boolean);
@@ -80,3 +82,39 @@ export const caesarShift = (text: string, rng: Rng): string => caesar(stripInvis
 export const reversed = (text: string): string => reverseText(stripInvisible(text));
 export const lettersReversed = (text: string): string => reverseWords(stripInvisible(text));
 export const wordOrderReversed = (text: string): string => words(text).reverse().join(' ');
+
+export const atbashed = (text: string): string => atbash(stripInvisible(text));
+export const rot47ed = (text: string): string => rot47(stripInvisible(text));
+
+const SMALL_CAPITALS: Record<string, string> = { a: 'ᴀ', b: 'ʙ', c: 'ᴄ', d: 'ᴅ', e: 'ᴇ', f: 'ꜰ', g: 'ɢ', h: 'ʜ', i: 'ɪ', j: 'ᴊ', k: 'ᴋ', l: 'ʟ', m: 'ᴍ', n: 'ɴ', o: 'ᴏ', p: 'ᴘ', r: 'ʀ', t: 'ᴛ', u: 'ᴜ', v: 'ᴠ', w: 'ᴡ', y: 'ʏ', z: 'ᴢ' };
+const TURNED: Record<string, string> = { a: 'ɐ', b: 'q', c: 'ɔ', d: 'p', e: 'ǝ', f: 'ɟ', g: 'ƃ', h: 'ɥ', i: 'ᴉ', j: 'ɾ', k: 'ʞ', m: 'ɯ', n: 'u', p: 'd', q: 'b', r: 'ɹ', t: 'ʇ', u: 'n', v: 'ʌ', w: 'ʍ', y: 'ʎ', '.': '˙' };
+
+/** Every letter in small capitals (the "font" generators' ᴛʜᴇ). */
+export const smallCapitals = (text: string): string => [...stripInvisible(text).toLowerCase()].map((c) => SMALL_CAPITALS[c] ?? c).join('');
+/** The text turned upside down: letters for their turned forms, written backwards. */
+export const upsideDown = (text: string): string => [...stripInvisible(text).toLowerCase()].reverse().map((c) => TURNED[c] ?? c).join('');
+/** Each word's letters one space apart, words three apart. */
+export const lettersSpaced = (text: string): string => words(text).map((w) => [...w].join(' ')).join('   ');
+/** Each word's letters apart by dots. */
+export const lettersDotted = (text: string): string => words(text).map((w) => [...w].join('.')).join(' ');
+/** Every letter as an HTML numeric entity. */
+export const htmlEntities = (text: string): string => [...stripInvisible(text)].map((c) => (/\p{L}/u.test(c) ? `&#${c.codePointAt(0)};` : c)).join('');
+/** Every character as a `\uXXXX` escape written out. */
+export const unicodeEscapes = (text: string): string => [...stripInvisible(text)].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+/** The UTF-8 bytes in binary, a space between bytes. */
+export const inBinary = (text: string): string => [...Buffer.from(stripInvisible(text))].map((b) => b.toString(2).padStart(8, '0')).join(' ');
+/** The UTF-8 bytes in base32 (RFC 4648). */
+export function inBase32(text: string): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let out = '';
+  let bits = 0;
+  let value = 0;
+  for (const b of Buffer.from(stripInvisible(text))) {
+    value = ((value << 8) | b) & 0xffff;
+    bits += 8;
+    while (bits >= 5) out += alphabet[(value >>> (bits -= 5)) & 31];
+  }
+  return bits > 0 ? out + alphabet[(value << (5 - bits)) & 31] : out;
+}
+/** The UTF-8 bytes in base64. */
+export const inBase64 = (text: string): string => Buffer.from(stripInvisible(text)).toString('base64');

@@ -3,7 +3,9 @@
 import type { ProvenanceIndex } from './fingerprint-index.js';
 import type { MacKey } from '../watermark/payload.js';
 import { detectSpans, type RefResolver, type Span, type SpanStatus, type Touched } from './spans.js';
+import { decodedReadings } from '../text/decoded-readings.js';
 import { plainReadings } from '../text/readings.js';
+import { readThrough, type Transformed } from '../text/substitutions.js';
 
 export type { RefResolver, Span, Touched } from './spans.js';
 
@@ -49,15 +51,46 @@ export function detect(text: string, key: MacKey, index: ProvenanceIndex, resolv
   const want = opts.touched === true;
   const reading = detectSpans(text, key, index, resolve, want);
   const spans = [...reading.spans];
+  const marks = { ...reading.marks };
   const ids = new Set(reading.touched?.decision_ids);
-  // A plain reading of a ciphered or reversed text: its traced spans, at their place in the text as given.
-  // What it touches counts, but not where (its stretches are of the reading, not of the text).
-  for (const r of plainReadings(text)) {
+  const ranges = [...(reading.touched?.ranges ?? [])];
+  // What an encoding or escapes hide is read as the text is: every span it holds, marks included, placed
+  // on its run, which is also what it touches (the evidence training admission keeps is the encoded run).
+  const decoded = decodedReadings(text);
+  for (const r of decoded) {
+    const inner = detectSpans(r.text, key, index, resolve, want);
+    for (const s of inner.spans) if (s.origin !== 'none') spans.push(placed(s, r));
+    marks.genuine += inner.marks.genuine;
+    marks.forged += inner.marks.forged;
+    if (inner.touched?.decision_ids.length) {
+      for (const id of inner.touched.decision_ids) ids.add(id);
+      const [start, end] = r.place(0, r.text.length);
+      ranges.push({ start, end });
+    }
+  }
+  // A plain reading of a ciphered, reversed or disguised text (or of a decoded one): its traced spans, at
+  // their place in the text as given. What it touches counts, but not where (its stretches are of the reading).
+  for (const r of [...plainReadings(text), ...decoded.flatMap((d) => plainReadings(d.text).map((p) => readThrough(d, p)))]) {
     const plain = detectSpans(r.text, key, index, resolve, want);
-    for (const s of plain.spans) if (s.origin === 'fingerprint') spans.push(r.mirrored ? { ...s, start: text.length - s.end, end: text.length - s.start } : s);
+    for (const s of plain.spans) if (s.origin === 'fingerprint') spans.push(placed(s, r));
     for (const id of plain.touched?.decision_ids ?? []) ids.add(id);
   }
-  return summariseSpans(spans, reading.marks, reading.touched && { decision_ids: [...ids], ranges: reading.touched.ranges });
+  return summariseSpans(spans, marks, reading.touched && { decision_ids: [...ids], ranges: mergedRanges(ranges) });
+}
+
+function placed(s: Span, r: Transformed): Span {
+  const [start, end] = r.place(s.start, s.end);
+  return { ...s, start, end };
+}
+
+function mergedRanges(ranges: Touched['ranges']): Touched['ranges'] {
+  const out: Touched['ranges'] = [];
+  for (const r of [...ranges].sort((a, b) => a.start - b.start)) {
+    const prev = out[out.length - 1];
+    if (prev && r.start <= prev.end) prev.end = Math.max(prev.end, r.end);
+    else out.push({ ...r });
+  }
+  return out;
 }
 
 /** A record's summary of its spans (sorted here): restricted when any span is, named by the leading span. */

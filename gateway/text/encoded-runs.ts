@@ -314,3 +314,59 @@ export function base32Runs(text: string, budget: DecodeBudget): Array<{ start: n
   }
   return out;
 }
+
+/** A binary run is at least this many 8-bit groups. */
+const MIN_BINARY_BYTES = 8;
+const isBit = (c: number) => c === 0x30 || c === 0x31;
+
+/**
+ * Runs of bytes written in binary (`01110100 01101000`, or the groups run together): tokens of bits, each a
+ * multiple of eight long, apart by one space. Linear: each character is read once or twice.
+ */
+export function binarySpans(text: string): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
+  let i = 0;
+  while (i < text.length) {
+    if (!isBit(text.charCodeAt(i)) || (i > 0 && isAlnumAt(text, i - 1))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let end = i;
+    let bits = 0;
+    for (;;) {
+      let k = end;
+      while (isBit(text.charCodeAt(k))) k++;
+      // A token of bits ends the run where it is not whole bytes or runs into a word.
+      if ((k - end) % 8 !== 0 || isAlnumAt(text, k)) break;
+      bits += k - end;
+      end = k;
+      if (text.charCodeAt(end) !== 0x20 || !isBit(text.charCodeAt(end + 1))) break;
+      end++;
+    }
+    if (text.charCodeAt(end - 1) === 0x20) end--;
+    if (bits >= 8 * MIN_BINARY_BYTES) spans.push([start, end]);
+    i = end > start ? end : i + 1;
+    while (i < text.length && isAlnumAt(text, i)) i++;
+  }
+  return spans;
+}
+
+function isAlnumAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+}
+
+/** Binary runs decoded to bytes, within the budget. */
+export function binaryRuns(text: string, budget: DecodeBudget): EncodedRun[] {
+  const out: EncodedRun[] = [];
+  for (const [start, end] of binarySpans(text)) {
+    if (budget.remaining <= 0) break;
+    const bits = text.slice(start, end).replaceAll(' ', '').slice(0, 8 * budget.remaining);
+    const bytes = Buffer.alloc(bits.length / 8);
+    for (let b = 0; b < bytes.length; b++) bytes[b] = parseInt(bits.slice(8 * b, 8 * b + 8), 2);
+    budget.remaining -= bytes.length;
+    out.push({ start, end, bytes });
+  }
+  return out;
+}

@@ -83,3 +83,34 @@ export function entityReading(text: string): Transformed | null {
   origin.push(text.length);
   return { text: out, place: (s, e) => [origin[s], origin[e]] };
 }
+
+const ANY_ESCAPE = new RegExp(`${ESCAPE.source}|&([A-Za-z]{2,16});`, 'g');
+
+/**
+ * The whole text with every escape read (numeric entities, `\x`, `\u`, octal, and the named references
+ * of the table), each character placed on the escape it came from; null unless it holds at least three.
+ * A reader of prose (provenance) takes this rather than escapeRuns: digits and signs between escapes,
+ * which part escapeRuns' runs, stay in place here.
+ */
+export function unescapedReading(text: string): Transformed | null {
+  if (!text.includes('&') && !text.includes('\\')) return null;
+  const origin: number[] = [];
+  let out = '';
+  let last = 0;
+  let count = 0;
+  for (const m of text.matchAll(ANY_ESCAPE)) {
+    const read = m[1] !== undefined ? (Object.hasOwn(NAMED, m[1]) ? NAMED[m[1]] : null) : decodeEscapes(m[0]);
+    if (read === null || read === m[0]) continue;
+    for (let i = last; i < m.index; i++) origin.push(i);
+    out += text.slice(last, m.index);
+    for (let k = 0; k < read.length; k++) origin.push(m.index);
+    out += read;
+    last = m.index + m[0].length;
+    count++;
+  }
+  if (count < 3) return null;
+  for (let i = last; i < text.length; i++) origin.push(i);
+  out += text.slice(last);
+  origin.push(text.length);
+  return { text: out, place: (s, e) => [origin[s], origin[e]] };
+}

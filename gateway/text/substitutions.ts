@@ -12,6 +12,11 @@ export interface Transformed {
   wholeKeys?: boolean;
 }
 
+/** A reading of a reading (`inner` read from `outer.text`), its spans placed in the text `outer` was read from. */
+export function readThrough(outer: Transformed, inner: Transformed): Transformed {
+  return { text: inner.text, place: (s, e) => outer.place(...inner.place(s, e)) };
+}
+
 // Both by a table over UTF-16 units, built into a string a chunk at a time: a replace() with a callback per
 // letter and a reversal through an array of code points cost a tenth of classifying code that holds a sign.
 // CAESAR[n]: each ASCII letter moved n places within its case (ROT13 is CAESAR[13]).

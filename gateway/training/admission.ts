@@ -7,7 +7,7 @@
 // admission fails closed).
 import type { PolicyReason, TrainingAdmission, TrainingScreen } from '../core/contracts.js';
 import { ADMISSION_RULE } from '../core/rule-names.js';
-import { asText, DecodeBudget, encodedRuns } from '../text/encoded-runs.js';
+import { decodedReadings } from '../text/decoded-readings.js';
 import { feedMessages } from './feed-messages.js';
 import { RecentWindows, type AdmissionWindow, type Evidence, type WindowContext, type WindowScope } from './recent-window.js';
 
@@ -40,15 +40,9 @@ export function feedDocument(messages: unknown[], completion: string): string {
   return [...feedMessages(messages).map((m) => m.content), completion].filter((t) => t.length > 0).join('\n\n');
 }
 
-/** Decoded bytes read per record: a long prompt's worth, so one record cannot make the scan unbounded. */
-const DECODED_BYTES = 4 * 1024 * 1024;
-
-/** The document and, after it, the text its base64, hex and percent-encoded runs decode to: an encoded copy of a restricted output is still that output. */
+/** The document and, after it, what its encodings and escapes hide: the text the meaning check reads (the word check reads through them itself, detection.ts). */
 export function withDecodedRuns(document: string): string {
-  const decoded = encodedRuns(document, new DecodeBudget(DECODED_BYTES))
-    .map((r) => asText(r.bytes))
-    .filter((t): t is string => t !== null);
-  return [document, ...decoded].join('\n\n');
+  return [document, ...decodedReadings(document).map((r) => r.text)].join('\n\n');
 }
 
 function describe(s: ScreenSpan): string {
@@ -97,7 +91,7 @@ async function screenAlone(document: string, detect: SpanDetector, semantic: Sem
   const evidence = evidenceOf(document, words.touched);
   if (!semantic) return { screen: screenSpans(words.spans), evidence };
   try {
-    return { screen: screenSpans([...words.spans, ...(await semantic(document))]), evidence };
+    return { screen: screenSpans([...words.spans, ...(await semantic(withDecodedRuns(document)))]), evidence };
   } catch (err) {
     const screen = screenSpans(words.spans);
     const reason: PolicyReason = { rule: ADMISSION_RULE, message: `cannot be screened for rewordings of restricted outputs: ${(err as Error).message}` };
@@ -122,7 +116,7 @@ function evidenceOf(document: string, touched: ReturnType<SpanDetector>['touched
 export function createTrainingAdmission(detect: SpanDetector, windows: AdmissionWindow = new RecentWindows(), semantic?: SemanticDetector): TrainingAdmission {
   return {
     async screen(messages, completion, scope?: WindowScope) {
-      const document = withDecodedRuns(feedDocument(messages, completion));
+      const document = feedDocument(messages, completion);
       const { screen: alone, evidence } = await screenAlone(document, detect, semantic);
       if (!alone.admitted || !scope) return alone;
       let context: WindowContext;
@@ -140,7 +134,7 @@ export function createTrainingAdmission(detect: SpanDetector, windows: Admission
         if (!across.admitted) return across;
       }
       if (completion.length > 0) {
-        const prompt = withDecodedRuns(feedDocument(messages, ''));
+        const prompt = feedDocument(messages, '');
         try {
           await windows.add(scope, prompt, evidence.touched.length > 0 && prompt.length <= WHOLE_EVIDENCE ? { ...evidence, text: prompt } : evidence);
         } catch (err) {

@@ -1,0 +1,72 @@
+// What encodings and escapes hide, read back and placed on the encoded text: binary runs (a scan checked
+// against the pattern it stands for), escapes read in place, a reading of a reading.
+import t from 'tap';
+import fc from 'fast-check';
+import { decodedReadings } from './decoded-readings.js';
+import { binarySpans } from './encoded-runs.js';
+import { unescapedReading } from './escapes.js';
+
+const prose = 'The keeper of the lighthouse climbed the stairs every evening and lit the lamp.';
+const binary = (s: string, sep = ' ') => [...Buffer.from(s)].map((b) => b.toString(2).padStart(8, '0')).join(sep);
+const entities = (s: string) => [...s].map((c) => (/[a-z]/i.test(c) ? `&#${c.charCodeAt(0)};` : c)).join('');
+const readsOf = (text: string) => decodedReadings(text).map((r) => r.text);
+
+t.test('each encoding and escape reads back to the prose, placed on the run it came from', async (t) => {
+  const hidden: Record<string, string> = {
+    base64: Buffer.from(prose).toString('base64'),
+    hex: Buffer.from(prose).toString('hex'),
+    'binary, bytes apart': binary(prose),
+    'binary, run together': binary(prose, ''),
+    'decimal entities': entities(prose),
+    'hex entities': [...prose].map((c) => `&#x${c.charCodeAt(0).toString(16)};`).join(''),
+    '\\u escapes': [...prose].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join(''),
+    'entities inside base64': Buffer.from(entities(prose)).toString('base64'),
+  };
+  for (const [name, encoded] of Object.entries(hidden)) {
+    const text = `Please tidy this: ${encoded} thanks`;
+    const r = decodedReadings(text).find((x) => x.text.includes(prose));
+    t.ok(r, `${name} reads back`);
+    if (!r) continue;
+    const at = r.text.indexOf(prose);
+    const [s, e] = r.place(at, at + prose.length);
+    t.ok(s >= 18 && e <= text.length - 7 && e > s, `${name}: placed within the encoded run`);
+  }
+});
+
+t.test('escapes read in place keep the digits and signs between them, and each word points at its escapes', async (t) => {
+  const text = `${entities('the year')} 19,842 ${entities('of the lamp')}`;
+  const r = unescapedReading(text)!;
+  t.equal(r.text, 'the year 19,842 of the lamp');
+  const at = r.text.indexOf('lamp');
+  t.equal(text.slice(...r.place(at, at + 4)), '&#108;&#97;&#109;&#112;');
+  t.equal(unescapedReading('&#169; 2026 &amp; more'), null, 'fewer than three escapes: none');
+});
+
+t.test('ordinary prose, numbers and code give no decoded reading', async (t) => {
+  for (const text of [prose, 'ids 0101010101 and 10110011 and 0x1000', 'if (a && b) { x = "\\n"; }', 'flags 01010101 01010101 set']) t.same(readsOf(text), [], text);
+});
+
+const BINARY = /(?<![0-9A-Za-z])(?:[01]{8})+(?![0-9A-Za-z])(?: (?:[01]{8})+(?![0-9A-Za-z]))*/g;
+t.test('property: the binary scan finds exactly what its pattern finds (at least eight bytes)', async () => {
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom('0', '1', '01000001', '0110100001101001', ' ', 'a', '2', '-'), { maxLength: 120 }), (parts) => {
+      const s = parts.join('');
+      const expected = [...s.matchAll(BINARY)].filter((m) => m[0].replaceAll(' ', '').length >= 64).map((m) => [m.index, m.index + m[0].length]);
+      return JSON.stringify(binarySpans(s)) === JSON.stringify(expected);
+    }),
+    { numRuns: 2000 },
+  );
+});
+
+t.test('property: every decoded reading is placed within the text', async () => {
+  fc.assert(
+    fc.property(fc.array(fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('&#116;', '\\u0074', '&amp;', binary('hello there!'), Buffer.from('hello there, friend').toString('base64'))), { maxLength: 30 }), (parts) => {
+      const text = parts.join(' ');
+      return decodedReadings(text).every((r) => {
+        const [s, e] = r.place(0, r.text.length);
+        return 0 <= s && s <= e && e <= text.length;
+      });
+    }),
+    { numRuns: 500 },
+  );
+});

@@ -5,7 +5,7 @@
 import { NON_ASCII_RUN, secretForm, type FoldedText } from '../text/normalise.js';
 import { findings, SHORTEST_MATCH, wordStarts, type Finding } from './classify.js';
 import { keywordPass, type KeywordPass } from './keyword-pass.js';
-import { asText, base32Runs, DecodeBudget, encodedRuns } from '../text/encoded-runs.js';
+import { asText, base32Runs, binaryRuns, DecodeBudget, encodedRuns } from '../text/encoded-runs.js';
 import { isPrivateKeyDer } from './private-key-der.js';
 import { lettersPerWord } from './checks.js';
 import { constants, inflateRawSync, inflateSync } from 'node:zlib';
@@ -110,7 +110,7 @@ function readString(text: string, budget: DecodeBudget, rotated: Rotated | null 
   // One keyword pass serves the detector table and the ROT13/reversal signs.
   const words = pass?.words ?? wordStarts(text);
   if (!skipDetectors) out.push(...findings(text, words));
-  for (const run of [...encodedRuns(text, budget, notWords), ...base32Runs(text, budget)]) {
+  for (const run of [...encodedRuns(text, budget, notWords), ...base32Runs(text, budget), ...binaryRuns(text, budget)]) {
     for (const { dataClass, kind } of decodedFindings(run.bytes, budget, NESTING)) out.push({ dataClass, kind, start: run.start, end: run.end });
   }
   const secrets: Finding[] = [];

@@ -1,5 +1,5 @@
 // The disguises of issue 23 (#4) a caller can put on a key as text: ROT13, reversal, escapes written as
-// text, base32, compression inside base64, base64 nested three deep. Shared by the unit test of the
+// text, base32, binary, compression inside base64, base64 nested three deep. Shared by the unit test of the
 // decoders (gateway/classify/text-decoders.test.ts) and the capture-server test (decoded-disguises.test.ts).
 import { gzipSync, deflateSync } from 'node:zlib';
 import { rot13, reversed } from '../../gateway/text/substitutions.js';
@@ -23,6 +23,8 @@ export const disguises: Record<string, (s: string) => string> = {
   '\\x escapes as text': (s) => [...s].map((c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`).join(''),
   '\\u escapes as text': (s) => [...s].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join(''),
   base32: (s) => base32(`key: ${s}`),
+  'binary, a space between bytes': (s) => [...Buffer.from(`key: ${s}`)].map((b) => b.toString(2).padStart(8, '0')).join(' '),
+  'binary, bytes run together': (s) => [...Buffer.from(s)].map((b) => b.toString(2).padStart(8, '0')).join(''),
   'gzip then base64': (s) => b64(gzipSync(`the key is ${s}`)),
   'deflate then base64': (s) => b64(deflateSync(`the key is ${s}`)),
   'base64 three deep': (s) => b64(b64(b64(`key ${s}`))),

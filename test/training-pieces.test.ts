@@ -44,3 +44,28 @@ t.test('a restricted answer sent in ten pieces of at most 12 words is refused on
   const first = outcomes.findIndex((o) => o.status === 403);
   t.ok(outcomes.slice(first).every((o) => o.status === 403), 'once the pieces add up, every later piece is refused');
 });
+
+t.test('pieces each in another disguise (base64, HTML entities, ROT13) are read as one answer and refused once they add up', async (t) => {
+  // Another restricted answer: the evidence the test above left is of its own.
+  const other = await post({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Describe in detail how canals and their locks were built and kept.' }] });
+  const otherText = (other.body.choices[0].message.content as string).replace(SELECTOR, '');
+  await indexed(gw, [{ id: other.id, text: otherText }]);
+  const words = otherText.split(/\s+/);
+  const size = Math.min(12, Math.floor(words.length / 10));
+  const disguises = [
+    (s: string) => Buffer.from(s).toString('base64'),
+    (s: string) => [...s].map((c) => (/[a-z]/i.test(c) ? `&#${c.charCodeAt(0)};` : c)).join(''),
+    (s: string) => s.replace(/[a-z]/gi, (c) => String.fromCharCode((c <= 'Z' ? 65 : 97) + ((c.toUpperCase().charCodeAt(0) - 65 + 13) % 26))),
+  ];
+  const outcomes: { status: number; message: string }[] = [];
+  for (let i = 0; i < 10; i++) {
+    const piece = disguises[i % 3](words.slice(i * size, (i + 1) * size).join(' '));
+    const r = await post({ model: 'qwen2.5-7b-instruct', messages: [{ role: 'user', content: `Remember: ${piece}` }] }, { 'x-termsgate-purpose': 'training-data' });
+    outcomes.push({ status: r.status, message: r.body.error?.message ?? '' });
+    if (r.status === 200) await until(feed, (f) => f.includes(r.id));
+  }
+  const refused = outcomes.filter((o) => o.status === 403);
+  t.ok(refused.length >= 5, `${refused.length} of 10 disguised pieces refused`);
+  t.equal(outcomes[9].status, 403, 'the last piece is refused');
+  for (const o of refused) t.match(o.message, `decision ${other.id}`, 'names the origin');
+});

@@ -3,7 +3,7 @@
 import type { ProvenanceIndex } from './fingerprint-index.js';
 import type { MacKey } from '../watermark/payload.js';
 import { detectSpans, type RefResolver, type Span, type SpanStatus, type Touched } from './spans.js';
-import { decodedReadings } from '../text/decoded-readings.js';
+import { unfolded } from '../text/decoded-readings.js';
 import { plainReadings } from '../text/readings.js';
 import { readThrough, type Transformed } from '../text/substitutions.js';
 
@@ -54,23 +54,23 @@ export function detect(text: string, key: MacKey, index: ProvenanceIndex, resolv
   const marks = { ...reading.marks };
   const ids = new Set(reading.touched?.decision_ids);
   const ranges = [...(reading.touched?.ranges ?? [])];
-  // What an encoding or escapes hide is read as the text is: every span it holds, marks included, placed
-  // on its run, which is also what it touches (the evidence training admission keeps is the encoded run).
-  const decoded = decodedReadings(text);
-  for (const r of decoded) {
-    const inner = detectSpans(r.text, key, index, resolve, want);
-    for (const s of inner.spans) if (s.origin !== 'none') spans.push(placed(s, r));
-    marks.genuine += inner.marks.genuine;
-    marks.forged += inner.marks.forged;
-    if (inner.touched?.decision_ids.length) {
-      for (const id of inner.touched.decision_ids) ids.add(id);
-      const [start, end] = r.place(0, r.text.length);
+  // What encodings and escapes hide, read in place (decoded-readings.ts: plain words around a run and
+  // pieces encoded apart read as one text): every traced span of it, marks included, placed on the runs.
+  const u = unfolded(text);
+  if (u.text !== text) {
+    const inner = detectSpans(u.text, key, index, resolve, want);
+    for (const s of inner.spans) if (s.origin !== 'none') spans.push(placed(s, u));
+    marks.genuine = Math.max(marks.genuine, inner.marks.genuine);
+    marks.forged = Math.max(marks.forged, inner.marks.forged);
+    for (const id of inner.touched?.decision_ids ?? []) ids.add(id);
+    for (const r of inner.touched?.ranges ?? []) {
+      const [start, end] = u.place(r.start, r.end);
       ranges.push({ start, end });
     }
   }
-  // A plain reading of a ciphered, reversed or disguised text (or of a decoded one): its traced spans, at
-  // their place in the text as given. What it touches counts, but not where (its stretches are of the reading).
-  for (const r of [...plainReadings(text), ...decoded.flatMap((d) => plainReadings(d.text).map((p) => readThrough(d, p)))]) {
+  // A plain reading of a ciphered, reversed or disguised text: its traced spans, at their place in the text
+  // as given. What it touches counts, but not where (its stretches are of the reading).
+  for (const r of plainReadings(u.text).map((p) => readThrough(u, p))) {
     const plain = detectSpans(r.text, key, index, resolve, want);
     for (const s of plain.spans) if (s.origin === 'fingerprint') spans.push(placed(s, r));
     for (const id of plain.touched?.decision_ids ?? []) ids.add(id);

@@ -1,7 +1,8 @@
-// What a text's encodings and escapes hide, read back: base64, base32, hex, percent-encoded and binary
-// runs, escapes written as text (`&#116;`, `\u0074`, `\x74`, octal) and HTML's named references. Each
-// reading is placed on the run it was read from, so a span found in it points at the encoded text. A
-// decoded text is read once more (base64 of escapes), within one budget of decoded bytes per text.
+// What a text's encodings and escapes hide, read in place: base64, base32, hex, percent-encoded and
+// binary runs, escapes written as text (`&#116;`, `\u0074`, `\x74`, octal) and HTML's named references,
+// each replaced by what it decodes to where it stands, so that plain words around a run and pieces
+// encoded apart read as one text. A decoded text is unfolded once more (base64 of escapes), within one
+// budget of decoded bytes per text. Each character of the reading is placed in the text it came from.
 import { asText, base32Runs, binaryRuns, DecodeBudget, encodedRuns } from './encoded-runs.js';
 import { unescapedReading } from './escapes.js';
 import { readThrough, type Transformed } from './substitutions.js';
@@ -9,18 +10,44 @@ import { readThrough, type Transformed } from './substitutions.js';
 /** Decoded bytes read per text: a long prompt's worth, so one text cannot make a scan unbounded. */
 export const DECODED_BYTES = 4 * 1024 * 1024;
 
-const onRun = (text: string, start: number, end: number): Transformed => ({ text, place: () => [start, end] });
+/** The text with every encoding and escape read in place, nested `nesting` levels; the text itself (placed as it is) when it hides nothing. */
+export function unfolded(text: string, budget = new DecodeBudget(DECODED_BYTES), nesting = 1): Transformed {
+  let reading: Transformed = { text, place: (s, e) => [s, e] };
+  for (let level = 0; level <= nesting; level++) {
+    const runs = runsRead(reading.text, budget);
+    if (runs) reading = readThrough(reading, runs);
+    const escapes = unescapedReading(reading.text);
+    if (escapes) reading = readThrough(reading, escapes);
+    if (!runs && !escapes) break;
+  }
+  return reading;
+}
 
-/** The decoded readings of `text`, nested `nesting` levels deep, each placed in `text`. */
-export function decodedReadings(text: string, budget = new DecodeBudget(DECODED_BYTES), nesting = 1): Transformed[] {
-  const out: Transformed[] = [];
+/** The text with each encoded run that decodes to text replaced by it; null when there is none. */
+function runsRead(text: string, budget: DecodeBudget): Transformed | null {
+  // Two readings of one run (percent-encoding's bytes and code points): the later, more specific one.
+  const byPlace = new Map<string, { start: number; end: number; read: string }>();
   for (const run of [...encodedRuns(text, budget), ...base32Runs(text, budget), ...binaryRuns(text, budget)]) {
     const read = asText(run.bytes);
-    if (read !== null) out.push(onRun(read, run.start, run.end));
+    if (read !== null) byPlace.set(`${run.start}:${run.end}`, { start: run.start, end: run.end, read });
   }
-  const unescaped = unescapedReading(text);
-  if (unescaped) out.push(unescaped);
-  if (nesting <= 0) return out;
-  const inner = out.flatMap((outer) => decodedReadings(outer.text, budget, nesting - 1).map((r) => readThrough(outer, r)));
-  return [...out, ...inner];
+  if (byPlace.size === 0) return null;
+  const runs = [...byPlace.values()].sort((a, b) => a.start - b.start || b.end - a.end);
+  const origin: number[] = [];
+  let out = '';
+  let last = 0;
+  for (const r of runs) {
+    if (r.start < last) continue;
+    for (let i = last; i < r.start; i++) origin.push(i);
+    out += text.slice(last, r.start);
+    // A decoded character is placed in proportion along its run: a span of the whole reading is the whole run.
+    const scale = (r.end - r.start) / r.read.length;
+    for (let k = 0; k < r.read.length; k++) origin.push(r.start + Math.floor(k * scale));
+    out += r.read;
+    last = r.end;
+  }
+  for (let i = last; i < text.length; i++) origin.push(i);
+  out += text.slice(last);
+  origin.push(text.length);
+  return { text: out, place: (s, e) => [origin[s], e < origin.length - 1 && origin[e] === origin[e - 1] ? origin[e] + 1 : origin[e]] };
 }

@@ -7,7 +7,8 @@
 // admission fails closed).
 import type { PolicyReason, TrainingAdmission, TrainingScreen } from '../core/contracts.js';
 import { ADMISSION_RULE } from '../core/rule-names.js';
-import { decodedReadings } from '../text/decoded-readings.js';
+import { unfolded } from '../text/decoded-readings.js';
+import { plainReadings } from '../text/readings.js';
 import { feedMessages } from './feed-messages.js';
 import { RecentWindows, type AdmissionWindow, type Evidence, type WindowContext, type WindowScope } from './recent-window.js';
 
@@ -40,9 +41,16 @@ export function feedDocument(messages: unknown[], completion: string): string {
   return [...feedMessages(messages).map((m) => m.content), completion].filter((t) => t.length > 0).join('\n\n');
 }
 
-/** The document and, after it, what its encodings and escapes hide: the text the meaning check reads (the word check reads through them itself, detection.ts). */
-export function withDecodedRuns(document: string): string {
-  return [document, ...decodedReadings(document).map((r) => r.text)].join('\n\n');
+/**
+ * The record as read: its encodings and escapes decoded in place (what the window keeps is then as compact
+ * as plain text, six times smaller for entities, and pieces encoded apart join), and where it reads as a
+ * cipher, its plain reading after it: a ciphered piece screened after plain evidence of the same output
+ * would otherwise be read as it is (the search for a cipher samples the start of what it reads).
+ */
+function readable(document: string): string {
+  const text = unfolded(document).text;
+  const [plain] = plainReadings(text);
+  return plain ? `${text}${SEPARATOR}${plain.text}` : text;
 }
 
 function describe(s: ScreenSpan): string {
@@ -91,7 +99,7 @@ async function screenAlone(document: string, detect: SpanDetector, semantic: Sem
   const evidence = evidenceOf(document, words.touched);
   if (!semantic) return { screen: screenSpans(words.spans), evidence };
   try {
-    return { screen: screenSpans([...words.spans, ...(await semantic(withDecodedRuns(document)))]), evidence };
+    return { screen: screenSpans([...words.spans, ...(await semantic(document))]), evidence };
   } catch (err) {
     const screen = screenSpans(words.spans);
     const reason: PolicyReason = { rule: ADMISSION_RULE, message: `cannot be screened for rewordings of restricted outputs: ${(err as Error).message}` };
@@ -116,7 +124,7 @@ function evidenceOf(document: string, touched: ReturnType<SpanDetector>['touched
 export function createTrainingAdmission(detect: SpanDetector, windows: AdmissionWindow = new RecentWindows(), semantic?: SemanticDetector): TrainingAdmission {
   return {
     async screen(messages, completion, scope?: WindowScope) {
-      const document = feedDocument(messages, completion);
+      const document = readable(feedDocument(messages, completion));
       const { screen: alone, evidence } = await screenAlone(document, detect, semantic);
       if (!alone.admitted || !scope) return alone;
       let context: WindowContext;
@@ -134,7 +142,7 @@ export function createTrainingAdmission(detect: SpanDetector, windows: Admission
         if (!across.admitted) return across;
       }
       if (completion.length > 0) {
-        const prompt = feedDocument(messages, '');
+        const prompt = readable(feedDocument(messages, ''));
         try {
           await windows.add(scope, prompt, evidence.touched.length > 0 && prompt.length <= WHOLE_EVIDENCE ? { ...evidence, text: prompt } : evidence);
         } catch (err) {

@@ -3,9 +3,9 @@
 import type { ProvenanceIndex } from './fingerprint-index.js';
 import type { MacKey } from '../watermark/payload.js';
 import { detectSpans, type RefResolver, type Span, type SpanStatus, type Touched } from './spans.js';
-import { unfolded } from '../text/decoded-readings.js';
+import { unfoldings } from '../text/decoded-readings.js';
 import { plainReadings } from '../text/readings.js';
-import { readThrough, type Transformed } from '../text/substitutions.js';
+import { asIs, readThrough, type Transformed } from '../text/substitutions.js';
 
 export type { RefResolver, Span, Touched } from './spans.js';
 
@@ -56,15 +56,16 @@ export function detect(text: string, key: MacKey, index: ProvenanceIndex, resolv
   const ranges = [...(reading.touched?.ranges ?? [])];
   // What encodings and escapes hide, read in place (decoded-readings.ts: plain words around a run and
   // pieces encoded apart read as one text): every traced span of it, marks included, placed on the runs.
-  const u = unfolded(text);
-  if (u.text !== text) {
-    const inner = detectSpans(u.text, key, index, resolve, want);
-    for (const s of inner.spans) if (s.origin !== 'none') spans.push(placed(s, u));
+  const levels = unfoldings(text);
+  const u = levels.at(-1) ?? asIs(text);
+  for (const level of levels) {
+    const inner = detectSpans(level.text, key, index, resolve, want);
+    for (const s of inner.spans) if (s.origin !== 'none') spans.push(placed(s, level));
     marks.genuine = Math.max(marks.genuine, inner.marks.genuine);
     marks.forged = Math.max(marks.forged, inner.marks.forged);
     for (const id of inner.touched?.decision_ids ?? []) ids.add(id);
     for (const r of inner.touched?.ranges ?? []) {
-      const [start, end] = u.place(r.start, r.end);
+      const [start, end] = level.place(r.start, r.end);
       ranges.push({ start, end });
     }
   }

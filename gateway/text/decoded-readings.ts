@@ -5,22 +5,34 @@
 // budget of decoded bytes per text. Each character of the reading is placed in the text it came from.
 import { asText, base32Runs, binaryRuns, DecodeBudget, encodedRuns } from './encoded-runs.js';
 import { unescapedReading } from './escapes.js';
-import { readThrough, type Transformed } from './substitutions.js';
+import { asIs, readThrough, type Transformed } from './substitutions.js';
 
 /** Decoded bytes read per text: a long prompt's worth, so one text cannot make a scan unbounded. */
 export const DECODED_BYTES = 4 * 1024 * 1024;
 
-/** The text with every encoding and escape read in place, nested `nesting` levels; the text itself (placed as it is) when it hides nothing. */
-export function unfolded(text: string, budget = new DecodeBudget(DECODED_BYTES), nesting = 1): Transformed {
-  let reading: Transformed = { text, place: (s, e) => [s, e] };
+/**
+ * The text with every encoding and escape read in place, then once more (what the first reading decoded
+ * may itself be encoded): one reading per level that changed something, the last the most unfolded;
+ * none when the text hides nothing. A level read past is kept too: a text that is itself base64 may be
+ * what was served, sent encoded once more.
+ */
+export function unfoldings(text: string, budget = new DecodeBudget(DECODED_BYTES), nesting = 1): Transformed[] {
+  const out: Transformed[] = [];
+  let reading = asIs(text);
   for (let level = 0; level <= nesting; level++) {
     const runs = runsRead(reading.text, budget);
     if (runs) reading = readThrough(reading, runs);
     const escapes = unescapedReading(reading.text);
     if (escapes) reading = readThrough(reading, escapes);
     if (!runs && !escapes) break;
+    out.push(reading);
   }
-  return reading;
+  return out;
+}
+
+/** The most unfolded reading of the text (unfoldings), or the text itself, placed as it is. */
+export function unfolded(text: string): Transformed {
+  return unfoldings(text).at(-1) ?? asIs(text);
 }
 
 /** The text with each encoded run that decodes to text replaced by it; null when there is none. */

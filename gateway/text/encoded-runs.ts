@@ -68,6 +68,13 @@ export function encodedRuns(text: string, budget: DecodeBudget, worthDecoding?: 
   return out;
 }
 
+/** Past at most `max` `=` of padding at `end`. */
+function pastPadding(text: string, end: number, max: number): number {
+  let pad = 0;
+  while (pad < max && text.charCodeAt(end + pad) === 0x3d) pad++;
+  return end + pad;
+}
+
 const isBase64 = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f || c === 0x5f || c === 0x2d;
 const isHex = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
 /** RFC 3986's unreserved characters, `+`, and `! * ' ( )`, which encodeURIComponent leaves as they are (`s%20*%20k`). */
@@ -104,21 +111,9 @@ function looksEncoded(run: string): boolean {
 export function base64Spans(text: string): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
   let i = 0; // the character before i is outside the alphabet, or i ends a span
-  while (i + MIN_LINE <= text.length) {
-    // A first line starting in [i, k] holds k: where k is outside the alphabet, none does and the scan
-    // jumps past it, so prose is read about one character in sixteen.
-    const k = i + MIN_LINE - 1;
-    if (!isBase64(text.charCodeAt(k))) {
-      i = k + 1;
-      continue;
-    }
-    let start = k;
-    while (start > i && isBase64(text.charCodeAt(start - 1))) start--;
-    let end = skip(text, k + 1, isBase64);
-    if (end - start < MIN_LINE) {
-      i = end;
-      continue;
-    }
+  for (let run = nextStretch(text, i, MIN_LINE, isBase64); run !== null; run = nextStretch(text, i, MIN_LINE, isBase64)) {
+    const start = run[0];
+    let end = run[1];
     for (;;) {
       const next = skip(text, end, isSpace);
       if (next === end) break;
@@ -129,15 +124,33 @@ export function base64Spans(text: string): Array<[number, number]> {
         break;
       }
     }
-    let pad = 0;
-    while (pad < 2 && text.charCodeAt(end) === 0x3d) {
-      end++;
-      pad++;
-    }
+    end = pastPadding(text, end, 2);
     spans.push([start, end]);
     i = end;
   }
   return spans;
+}
+
+/**
+ * The next stretch of characters `isIn`, at least `width` long, starting at or after `i` (the character
+ * before `i` is not in it): its [start, end), whole, or null. Read by jumps: a stretch starting in
+ * [i, i + width - 1] holds i + width - 1, so where that one is outside, none does and the scan jumps past
+ * it (prose is read about one character in `width`).
+ */
+function nextStretch(text: string, i: number, width: number, isIn: (c: number) => boolean): [number, number] | null {
+  while (i + width <= text.length) {
+    const k = i + width - 1;
+    if (!isIn(text.charCodeAt(k))) {
+      i = k + 1;
+      continue;
+    }
+    let start = k;
+    while (start > i && isIn(text.charCodeAt(start - 1))) start--;
+    const end = skip(text, k + 1, isIn);
+    if (end - start >= width) return [start, end];
+    i = end;
+  }
+  return null;
 }
 
 /** Hex runs: an even number of hex digits, at least 16 bytes, not part of a longer run of hex digits. */
@@ -145,18 +158,9 @@ export function hexSpans(text: string): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
   const min = 2 * MIN_HEX_BYTES;
   let i = 0; // the character before i is not a hex digit
-  while (i + min <= text.length) {
-    // As for base64: a run starting in [i, k] holds k.
-    const k = i + min - 1;
-    if (!isHex(text.charCodeAt(k))) {
-      i = k + 1;
-      continue;
-    }
-    let start = k;
-    while (start > i && isHex(text.charCodeAt(start - 1))) start--;
-    const end = skip(text, k + 1, isHex);
-    if ((end - start) % 2 === 0 && end - start >= min) spans.push([start, end]);
-    i = end;
+  for (let run = nextStretch(text, i, min, isHex); run !== null; run = nextStretch(text, i, min, isHex)) {
+    if ((run[1] - run[0]) % 2 === 0) spans.push(run);
+    i = run[1];
   }
   return spans;
 }
@@ -267,26 +271,9 @@ const isBase32 = (c: number) => (c >= 65 && c <= 90) || (c >= 50 && c <= 55);
 export function base32Spans(text: string): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
   let i = 0; // the character before i is outside the alphabet
-  while (i + MIN_BASE32 <= text.length) {
-    const k = i + MIN_BASE32 - 1;
-    if (!isBase32(text.charCodeAt(k))) {
-      i = k + 1;
-      continue;
-    }
-    let start = k;
-    while (start > i && isBase32(text.charCodeAt(start - 1))) start--;
-    let end = k + 1;
-    while (end < text.length && isBase32(text.charCodeAt(end))) end++;
-    if (end - start < MIN_BASE32) {
-      i = end;
-      continue;
-    }
-    let pad = 0;
-    while (pad < 6 && text.charCodeAt(end) === 0x3d) {
-      end++;
-      pad++;
-    }
-    spans.push([start, end]);
+  for (let run = nextStretch(text, i, MIN_BASE32, isBase32); run !== null; run = nextStretch(text, i, MIN_BASE32, isBase32)) {
+    const end = pastPadding(text, run[1], 6);
+    spans.push([run[0], end]);
     i = end;
   }
   return spans;

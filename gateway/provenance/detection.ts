@@ -55,14 +55,15 @@ export function detect(text: string, key: MacKey, index: ProvenanceIndex, resolv
   const ids = new Set(reading.touched?.decision_ids);
   const ranges = [...(reading.touched?.ranges ?? [])];
   // What encodings and escapes hide, read in place (decoded-readings.ts: plain words around a run and
-  // pieces encoded apart read as one text): every traced span of it, marks included, placed on the runs.
+  // pieces encoded apart read as one text): its traced spans, placed on the runs. Only genuine ones: a
+  // mark read in decoded text stands among words its output did not hold as served (an output that is
+  // itself base64), so a verdict of moved or forged there is the decoding's, not the text's.
   const levels = unfoldings(text);
   const u = levels.at(-1) ?? asIs(text);
   for (const level of levels) {
     const inner = detectSpans(level.text, key, index, resolve, want);
-    for (const s of inner.spans) if (s.origin !== 'none') spans.push(placed(s, level));
+    for (const s of inner.spans) if (s.status === 'genuine') spans.push(placed(s, level));
     marks.genuine = Math.max(marks.genuine, inner.marks.genuine);
-    marks.forged = Math.max(marks.forged, inner.marks.forged);
     for (const id of inner.touched?.decision_ids ?? []) ids.add(id);
     for (const r of inner.touched?.ranges ?? []) {
       const [start, end] = level.place(r.start, r.end);

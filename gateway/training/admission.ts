@@ -8,6 +8,7 @@
 import type { PolicyReason, TrainingAdmission, TrainingScreen } from '../core/contracts.js';
 import { ADMISSION_RULE } from '../core/rule-names.js';
 import { unfolded } from '../text/decoded-readings.js';
+import { removeDefaultIgnorable } from '../text/normalise.js';
 import { plainReadings } from '../text/readings.js';
 import { feedMessages } from './feed-messages.js';
 import { RecentWindows, type AdmissionWindow, type Evidence, type WindowContext, type WindowScope } from './recent-window.js';
@@ -41,16 +42,24 @@ export function feedDocument(messages: unknown[], completion: string): string {
   return [...feedMessages(messages).map((m) => m.content), completion].filter((t) => t.length > 0).join('\n\n');
 }
 
+interface Readable {
+  text: string;
+  /** It reads otherwise than it is written (decoded, deciphered), marks aside. */
+  hides: boolean;
+}
+
 /**
- * The record as read: its encodings and escapes decoded in place (what the window keeps is then as compact
- * as plain text, six times smaller for entities, and pieces encoded apart join), and where it reads as a
- * cipher, its plain reading after it: a ciphered piece screened after plain evidence of the same output
- * would otherwise be read as it is (the search for a cipher samples the start of what it reads).
+ * A record as the window keeps it and the meaning check reads it: encodings and escapes decoded in place
+ * (then as compact as plain text, six times smaller for entities, and pieces encoded apart join), where it
+ * reads as a cipher its plain reading after it (a ciphered piece after plain evidence of the same output
+ * would otherwise be read as it is: the search for a cipher samples the start of what it reads), and no
+ * marks: a record is judged on its marks as sent, and among decoded words a mark is out of place.
  */
-function readable(document: string): string {
-  const text = unfolded(document).text;
-  const [plain] = plainReadings(text);
-  return plain ? `${text}${SEPARATOR}${plain.text}` : text;
+function readable(text: string): Readable {
+  const unmarked = removeDefaultIgnorable(text);
+  const unfoldedText = unfolded(unmarked).text;
+  const [plain] = plainReadings(unfoldedText);
+  return plain ? { text: `${unfoldedText}${SEPARATOR}${plain.text}`, hides: true } : { text: unfoldedText, hides: unfoldedText !== unmarked };
 }
 
 function describe(s: ScreenSpan): string {
@@ -94,12 +103,13 @@ const WHOLE_EVIDENCE = 512;
  * Words and meaning on the same document; a refusal names the spans of both (a paraphrase close to
  * its source is often traced both ways). A semantic check that cannot run refuses: fail closed.
  */
-async function screenAlone(document: string, detect: SpanDetector, semantic: SemanticDetector | undefined): Promise<{ screen: TrainingScreen; evidence: Evidence }> {
+async function screenAlone(document: string, read: Readable, detect: SpanDetector, semantic: SemanticDetector | undefined): Promise<{ screen: TrainingScreen; evidence: Evidence }> {
   const words = detect(document);
-  const evidence = evidenceOf(document, words.touched);
+  // Evidence is kept as read; a record that hides something has it from a detection of its reading.
+  const evidence = read.hides ? evidenceOf(read.text, detect(read.text).touched) : evidenceOf(document, words.touched);
   if (!semantic) return { screen: screenSpans(words.spans), evidence };
   try {
-    return { screen: screenSpans([...words.spans, ...(await semantic(document))]), evidence };
+    return { screen: screenSpans([...words.spans, ...(await semantic(read.text))]), evidence };
   } catch (err) {
     const screen = screenSpans(words.spans);
     const reason: PolicyReason = { rule: ADMISSION_RULE, message: `cannot be screened for rewordings of restricted outputs: ${(err as Error).message}` };
@@ -107,11 +117,11 @@ async function screenAlone(document: string, detect: SpanDetector, semantic: Sem
   }
 }
 
-/** The document's stretches around the words it shares with restricted outputs; all of it when only a reading of it (a cipher) shares them. */
-function evidenceOf(document: string, touched: ReturnType<SpanDetector>['touched']): Evidence {
+/** The text's stretches around the words it shares with restricted outputs (all of it when only a reading of it, a cipher, shares them), marks left out. */
+function evidenceOf(text: string, touched: ReturnType<SpanDetector>['touched']): Evidence {
   if (!touched || touched.decision_ids.length === 0) return { touched: [], text: '' };
-  const text = touched.ranges.length > 0 ? touched.ranges.map((r) => document.slice(r.start, r.end)).join(SEPARATOR) : document;
-  return { touched: touched.decision_ids, text };
+  const stretches = touched.ranges.length > 0 ? touched.ranges.map((r) => text.slice(r.start, r.end)).join(SEPARATOR) : text;
+  return { touched: touched.decision_ids, text: removeDefaultIgnorable(stretches) };
 }
 
 /**
@@ -124,8 +134,9 @@ function evidenceOf(document: string, touched: ReturnType<SpanDetector>['touched
 export function createTrainingAdmission(detect: SpanDetector, windows: AdmissionWindow = new RecentWindows(), semantic?: SemanticDetector): TrainingAdmission {
   return {
     async screen(messages, completion, scope?: WindowScope) {
-      const document = readable(feedDocument(messages, completion));
-      const { screen: alone, evidence } = await screenAlone(document, detect, semantic);
+      const document = feedDocument(messages, completion);
+      const read = readable(document);
+      const { screen: alone, evidence } = await screenAlone(document, read, detect, semantic);
       if (!alone.admitted || !scope) return alone;
       let context: WindowContext;
       try {
@@ -136,13 +147,13 @@ export function createTrainingAdmission(detect: SpanDetector, windows: Admission
       if (context.docs.length > 0) {
         const before = context.docs.join(SEPARATOR) + SEPARATOR;
         // After evidence, the record's own evidence: unrelated text of its own around the piece would part them too.
-        const own = context.evidence ? evidence.text : document;
+        const own = context.evidence ? evidence.text : read.text;
         const earlier = context.evidence ? ' that share words with the same restricted output' : '';
         const across = screenDocument(before + own, detect, before.length, `, pieced together with ${context.docs.length} earlier training record(s)${earlier}`);
         if (!across.admitted) return across;
       }
       if (completion.length > 0) {
-        const prompt = readable(feedDocument(messages, ''));
+        const prompt = readable(feedDocument(messages, '')).text;
         try {
           await windows.add(scope, prompt, evidence.touched.length > 0 && prompt.length <= WHOLE_EVIDENCE ? { ...evidence, text: prompt } : evidence);
         } catch (err) {

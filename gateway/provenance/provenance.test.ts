@@ -172,3 +172,24 @@ t.test('a mark in its own output text is traced by both, and a forged mark makes
   t.ok(r.marks.forged > 0);
   await p.close();
 });
+
+t.test('a marked output that is itself encoded reads as served, and encoded once more it is traced through its first level', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'prov-'));
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+  const p = await createProvenance({ dataDir, keys: key });
+  // An answer that is base64 (a mail body, a file): decoded, its marks stand among words it did not hold as served.
+  const body = Buffer.from(outputs[0]).toString('base64').match(/.{1,76}/g)!.join(' ');
+  const trainable = randomUUID();
+  const marked = p.marker({ decisionId: trainable, licenceClass: 'yes', trainable: true }).markText(body);
+  p.remember({ decisionId: trainable, text: marked, licence: 'mit', trainable: true, time: '2026-11-28T00:00:00Z' });
+  const restricted = randomUUID();
+  const other = Buffer.from(outputs[1]).toString('base64');
+  p.remember({ decisionId: restricted, text: other, licence: 'openai-terms', trainable: false, time: '2026-11-28T00:00:00Z' });
+  await p.flush();
+  const asServed = p.detect(marked);
+  t.equal(asServed.restricted, false, 'the trainable output, marks and all, is not restricted');
+  t.same(asServed.spans.filter((s) => s.status !== 'genuine' && s.status !== 'none'), [], 'no mark judged moved or forged');
+  const twice = p.detect(Buffer.from(other).toString('base64'));
+  t.match(twice, { restricted: true, decision_id: restricted }, 'the restricted base64 answer, base64-encoded again, is traced');
+  await p.close();
+});

@@ -103,17 +103,15 @@ const WHOLE_EVIDENCE = 512;
  * Words and meaning on the same document; a refusal names the spans of both (a paraphrase close to
  * its source is often traced both ways). A semantic check that cannot run refuses: fail closed.
  */
-async function screenAlone(document: string, read: Readable, detect: SpanDetector, semantic: SemanticDetector | undefined): Promise<{ screen: TrainingScreen; evidence: Evidence }> {
+async function screenAlone(document: string, read: Readable, detect: SpanDetector, semantic: SemanticDetector | undefined): Promise<{ screen: TrainingScreen; touched: ReturnType<SpanDetector>['touched'] }> {
   const words = detect(document);
-  // Evidence is kept as read; a record that hides something has it from a detection of its reading.
-  const evidence = read.hides ? evidenceOf(read.text, detect(read.text).touched) : evidenceOf(document, words.touched);
-  if (!semantic) return { screen: screenSpans(words.spans), evidence };
+  if (!semantic) return { screen: screenSpans(words.spans), touched: words.touched };
   try {
-    return { screen: screenSpans([...words.spans, ...(await semantic(read.text))]), evidence };
+    return { screen: screenSpans([...words.spans, ...(await semantic(read.text))]), touched: words.touched };
   } catch (err) {
     const screen = screenSpans(words.spans);
     const reason: PolicyReason = { rule: ADMISSION_RULE, message: `cannot be screened for rewordings of restricted outputs: ${(err as Error).message}` };
-    return { screen: { admitted: false, reasons: [...screen.reasons, reason], origins: screen.origins }, evidence };
+    return { screen: { admitted: false, reasons: [...screen.reasons, reason], origins: screen.origins }, touched: words.touched };
   }
 }
 
@@ -136,8 +134,10 @@ export function createTrainingAdmission(detect: SpanDetector, windows: Admission
     async screen(messages, completion, scope?: WindowScope) {
       const document = feedDocument(messages, completion);
       const read = readable(document);
-      const { screen: alone, evidence } = await screenAlone(document, read, detect, semantic);
+      const { screen: alone, touched } = await screenAlone(document, read, detect, semantic);
       if (!alone.admitted || !scope) return alone;
+      // Evidence is kept as read; a record that hides something has it from a detection of its reading.
+      const evidence = read.hides ? evidenceOf(read.text, detect(read.text).touched) : evidenceOf(document, touched);
       let context: WindowContext;
       try {
         context = await windows.context(scope, evidence.touched);

@@ -12,7 +12,7 @@ import { SELECTOR, postAs } from './support/gateway-calls.js';
 import { indexed } from './support/until.js';
 import { rngFrom } from '../gateway/mock-upstream/rng.js';
 import {
-  atbashed, camelCase, caesarShift, fillers, htmlEntities, hyphenate, inBase32, inBase64, inBinary, lettersDotted, lettersReversed, lettersSpaced, lookAlikeDigits, markup, reversed, rot13, rot47ed, smallCapitals, substitute, unicodeEscapes, upsideDown, wordOrderReversed,
+  atbashed, camelCase, caesarShift, fillers, htmlEntities, hyphenate, inBase32, inBase64, inBinary, inMorse, lettersDotted, lettersReversed, lettersSpaced, lookAlikeDigits, markup, quotedPrintable, reversed, rot13, rot47ed, smallCapitals, substitute, unicodeEscapes, upsideDown, wordOrderReversed,
 } from '../bench/provenance/rewording.js';
 
 const repo = resolve(import.meta.dirname, '..');
@@ -55,6 +55,8 @@ const rewordings: Record<string, string> = {
   binary: inBinary(text),
   base32: inBase32(text),
   base64: inBase64(text),
+  'quoted-printable': quotedPrintable(text),
+  Morse: inMorse(text),
   'HTML entities inside base64': inBase64(htmlEntities(text)),
 };
 

@@ -21,7 +21,7 @@ import { paraphrase } from '../../gateway/mock-upstream/paraphrase.js';
 import { createSemanticProvenance, DEFAULT_MODEL_DIR, DEFAULT_THRESHOLD } from '../../gateway/provenance/semantic/semantic-provenance.js';
 import { bestSimilarity, combinedAt, rateAt, SWEEP } from './semantic-eval.js';
 import {
-  atbashed, camelCase, caesarShift, fillers, htmlEntities, hyphenate, inBase32, inBase64, inBinary, lettersDotted, lettersReversed, lettersSpaced, lookAlikeDigits, markup, reversed, rot13, rot47ed, smallCapitals, substitute, unicodeEscapes, upsideDown, wordOrderReversed,
+  atbashed, camelCase, caesarShift, fillers, htmlEntities, hyphenate, inBase32, inBase64, inBinary, inMorse, lettersDotted, lettersReversed, lettersSpaced, lookAlikeDigits, markup, quotedPrintable, reversed, rot13, rot47ed, smallCapitals, substitute, unicodeEscapes, upsideDown, wordOrderReversed,
 } from './rewording.js';
 
 interface Corpus {
@@ -192,6 +192,8 @@ async function evaluate(corpus: Corpus, seed: number) {
     laundering('binary', inBinary),
     laundering('base32', inBase32),
     laundering('base64', inBase64),
+    laundering('quoted-printable', quotedPrintable),
+    laundering('Morse', inMorse),
     laundering('paraphrase by the mock teacher (WordNet synonyms, clauses reordered)', (r) => paraphrase(stripInvisible(r))),
   ];
   const runs = new Set<string>();

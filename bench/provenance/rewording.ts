@@ -2,8 +2,8 @@
 // training: words substituted, filler words inserted, markup and line breaks between words,
 // hyphenation, camelCase joins, look-alike digits, Caesar ciphers (ROT13) and reversals; then the
 // next ones: Atbash and ROT47, letters in small capitals or turned upside down, spaced or dotted
-// apart, and the text written as HTML entities, `\u` escapes, binary, base32 or base64. Each starts
-// from the stripped text (no marks), as an insider would.
+// apart, and the text written as HTML entities, `\u` escapes, binary, base32, base64, quoted-printable
+// or Morse. Each starts from the stripped text (no marks), as an insider would.
 import { stripInvisible } from '../../gateway/provenance/watermark-reader.js';
 import { reverseWords } from '../../gateway/text/readings.js';
 import { atbash, caesar, reversed as reverseText, rot47 } from '../../gateway/text/substitutions.js';
@@ -118,3 +118,8 @@ export function inBase32(text: string): string {
 }
 /** The UTF-8 bytes in base64. */
 export const inBase64 = (text: string): string => Buffer.from(stripInvisible(text)).toString('base64');
+/** Every byte as a quoted-printable escape (`=74=68=65`). */
+export const quotedPrintable = (text: string): string => [...Buffer.from(stripInvisible(text))].map((b) => `=${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+const MORSE: Record<string, string> = { a: '.-', b: '-...', c: '-.-.', d: '-..', e: '.', f: '..-.', g: '--.', h: '....', i: '..', j: '.---', k: '-.-', l: '.-..', m: '--', n: '-.', o: '---', p: '.--.', q: '--.-', r: '.-.', s: '...', t: '-', u: '..-', v: '...-', w: '.--', x: '-..-', y: '-.--', z: '--..', '0': '-----', '1': '.----', '2': '..---', '3': '...--', '4': '....-', '5': '.....', '6': '-....', '7': '--...', '8': '---..', '9': '----.' };
+/** In Morse: letters and digits one space apart, words apart by ` / ` (what has no code is left out). */
+export const inMorse = (text: string): string => words(text.toLowerCase()).map((w) => [...w].map((c) => MORSE[c]).filter(Boolean).join(' ')).filter(Boolean).join(' / ');

@@ -19,6 +19,7 @@ t.test('each encoding and escape reads back to the prose, placed on the run it c
     'decimal entities': entities(prose),
     'hex entities': [...prose].map((c) => `&#x${c.charCodeAt(0).toString(16)};`).join(''),
     '\\u escapes': [...prose].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join(''),
+    'quoted-printable': [...Buffer.from(prose)].map((b) => `=${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
     'entities inside base64': Buffer.from(entities(prose)).toString('base64'),
   };
   for (const [name, encoded] of Object.entries(hidden)) {
@@ -31,6 +32,20 @@ t.test('each encoding and escape reads back to the prose, placed on the run it c
     const w = r.text.indexOf('lighthouse');
     const [ws, we] = r.place(w, w + 'lighthouse'.length);
     t.ok(ws >= 18 && we <= 18 + encoded.length && we > ws, `${name}: a word is placed inside the run`);
+  }
+});
+
+t.test('Morse reads back as its letters, lower case, words apart', async (t) => {
+  const morse = '- .... . / -.- . . .--. . .-. / --- ..-. / - .... . / .-.. .. --. .... - .... --- ..- ... .';
+  t.equal(unfolded(`note: ${morse} end`).text, 'note: the keeper of the lighthouse end');
+  t.equal(unfolded('a - b -- c ... d').text, 'a - b -- c ... d', 'dashes and an ellipsis in prose are not Morse');
+});
+
+t.test('runs of separators, dots, equals signs and escapes are read in linear time', async (t) => {
+  for (const [name, text] of Object.entries({ slashes: '. ' + '/ '.repeat(200_000), dots: '. '.repeat(200_000) + 'x', equals: '=4'.repeat(200_000), entities: '&#'.repeat(200_000), backslashes: '\\u00'.repeat(100_000) })) {
+    const t0 = performance.now();
+    unfolded(text);
+    t.ok(performance.now() - t0 < 5000, `${name}: ${Math.round(performance.now() - t0)} ms`);
   }
 });
 
@@ -47,6 +62,7 @@ t.test('escapes read in place keep the digits and signs between them, and each w
   const at = r.text.indexOf('lamp');
   t.equal(text.slice(...r.place(at, at + 4)), '&#108;&#97;&#109;&#112;');
   t.equal(unescapedReading('&#169; 2026 &amp; more'), null, 'fewer than three escapes: none');
+  t.equal(unescapedReading('if (a &lt; b &amp;&amp; c &gt; d) &#169; &#8212; &quot;x&quot;'), null, 'markup that writes no letter or digit: none (no second scan)');
 });
 
 t.test('ordinary prose, numbers and code give no decoded reading', async (t) => {

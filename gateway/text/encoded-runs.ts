@@ -363,3 +363,64 @@ export function binaryRuns(text: string, budget: DecodeBudget): EncodedRun[] {
   }
   return out;
 }
+
+/** Quoted-printable text: a stretch without white space (soft line breaks aside) of which half or more is `=HH` escapes, three at least. */
+export function quotedPrintableRuns(text: string, budget: DecodeBudget): EncodedRun[] {
+  const out: EncodedRun[] = [];
+  if (!text.includes('=')) return out;
+  for (const m of text.matchAll(QP_STRETCH)) {
+    if (budget.remaining <= 0) break;
+    const run = m[0];
+    const escapes = run.match(QP_ESCAPE)?.length ?? 0;
+    if (escapes < MIN_ESCAPES || 3 * escapes < run.length / 2) continue;
+    const bytes = Buffer.from(run.replace(QP_SOFT_BREAK, '').replace(QP_ESCAPE, (e) => String.fromCharCode(parseInt(e.slice(1), 16))), 'latin1').subarray(0, budget.remaining);
+    budget.remaining -= bytes.length;
+    out.push({ start: m.index, end: m.index + run.length, bytes: isUtf8(bytes) ? bytes : Buffer.from(bytes.toString('latin1'), 'utf8') });
+  }
+  return out;
+}
+// Bounded: a stretch is read once, escapes by a fixed-width pattern.
+const QP_STRETCH = /(?:[^\s=]|=[0-9A-Fa-f]{2}|=\r?\n)+/g;
+const QP_ESCAPE = /=[0-9A-Fa-f]{2}/g;
+const QP_SOFT_BREAK = /=\r?\n/g;
+
+// International Morse code: letters and digits.
+const MORSE: Record<string, string> = {
+  '.-': 'a', '-...': 'b', '-.-.': 'c', '-..': 'd', '.': 'e', '..-.': 'f', '--.': 'g', '....': 'h', '..': 'i', '.---': 'j', '-.-': 'k', '.-..': 'l', '--': 'm',
+  '-.': 'n', '---': 'o', '.--.': 'p', '--.-': 'q', '.-.': 'r', '...': 's', '-': 't', '..-': 'u', '...-': 'v', '.--': 'w', '-..-': 'x', '-.--': 'y', '--..': 'z',
+  '-----': '0', '.----': '1', '..---': '2', '...--': '3', '....-': '4', '.....': '5', '-....': '6', '--...': '7', '---..': '8', '----.': '9',
+  '.-.-.-': '.', '--..--': ',', '..--..': '?', '-.-.--': '!', '---...': ':', '.----.': "'",
+};
+// A stretch of dots and dashes, apart by spaces and slashes (letters one space apart, words by a slash or a
+// wider gap), from a dot or dash to a dot or dash: the separators and the marks are disjoint classes, so a
+// failed match backtracks over one gap only.
+const MORSE_STRETCH = /[.-](?:[ /]*[.-])+/g;
+
+/** Morse code: a stretch of at least eight codes of which nearly all are letters or digits, as its text. */
+export function morseRuns(text: string, budget: DecodeBudget): EncodedRun[] {
+  const out: EncodedRun[] = [];
+  if (!text.includes('.-') && !text.includes('-.')) return out;
+  for (const m of text.matchAll(MORSE_STRETCH)) {
+    if (budget.remaining <= 0) break;
+    if (m[0].length < 16) continue;
+    let codes = 0;
+    let known = 0;
+    const words = m[0].split(/\s*\/\s*|\s{2,}/).map((word) =>
+      word
+        .split(' ')
+        .filter((code) => code.length > 0)
+        .map((code) => {
+          codes++;
+          const letter = MORSE[code];
+          if (letter) known++;
+          return letter ?? '?';
+        })
+        .join(''),
+    );
+    if (codes < 8 || known < 0.9 * codes) continue;
+    const bytes = Buffer.from(words.join(' ')).subarray(0, budget.remaining);
+    budget.remaining -= bytes.length;
+    out.push({ start: m.index, end: m.index + m[0].length, bytes });
+  }
+  return out;
+}

@@ -85,10 +85,12 @@ export function entityReading(text: string): Transformed | null {
 }
 
 const ANY_ESCAPE = new RegExp(`${ESCAPE.source}|&([A-Za-z]{2,16});`, 'g');
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 
 /**
  * The whole text with every escape read (numeric entities, `\x`, `\u`, octal, and the named references
- * of the table), each character placed on the escape it came from; null unless it holds at least three.
+ * of the table), each character placed on the escape it came from; null unless at least three escapes
+ * write a letter or digit (markup's `&amp;` and `&lt;` hide no words, and a reading costs a second scan).
  * A reader of prose (provenance) takes this rather than escapeRuns: digits and signs between escapes,
  * which part escapeRuns' runs, stay in place here.
  */
@@ -106,7 +108,7 @@ export function unescapedReading(text: string): Transformed | null {
     for (let k = 0; k < read.length; k++) origin.push(m.index);
     out += read;
     last = m.index + m[0].length;
-    count++;
+    if (LETTER_OR_DIGIT.test(read)) count++;
   }
   if (count < 3) return null;
   for (let i = last; i < text.length; i++) origin.push(i);

@@ -2,7 +2,7 @@
 // restricted when any span is. Pure: takes the key and the index as arguments.
 import type { ProvenanceIndex } from './fingerprint-index.js';
 import type { MacKey } from '../watermark/payload.js';
-import { detectSpans, type RefResolver, type Span, type SpanStatus, type Touched } from './spans.js';
+import { detectSpans, mergedRanges, type RefResolver, type Span, type SpanStatus, type Touched } from './spans.js';
 import { unfoldings } from '../text/decoded-readings.js';
 import { plainReadings } from '../text/readings.js';
 import { asIs, readThrough, type Transformed } from '../text/substitutions.js';
@@ -85,15 +85,6 @@ function placed(s: Span, r: Transformed): Span {
   return { ...s, start, end };
 }
 
-function mergedRanges(ranges: Touched['ranges']): Touched['ranges'] {
-  const out: Touched['ranges'] = [];
-  for (const r of [...ranges].sort((a, b) => a.start - b.start)) {
-    const prev = out[out.length - 1];
-    if (prev && r.start <= prev.end) prev.end = Math.max(prev.end, r.end);
-    else out.push({ ...r });
-  }
-  return out;
-}
 
 /** A record's summary of its spans (sorted here): restricted when any span is, named by the leading span. */
 export function summariseSpans(all: Span[], marks: DetectionResult['marks'], touched?: Touched): DetectionResult {

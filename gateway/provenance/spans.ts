@@ -317,16 +317,20 @@ function touchedRestricted(index: FingerprintIndex, shingles: TextShingles, reso
     decision_ids.push(resolve(info.decisionRef));
     for (const p of shingles.hitsOf.get(doc)!) at.add(p);
   }
-  const ranges: Touched['ranges'] = [];
   const last = shingles.words.length - 1;
-  for (const p of [...at].sort((a, b) => a - b)) {
-    const start = shingles.words[Math.max(0, p - SHINGLE_WORDS)].start;
-    const end = shingles.words[Math.min(last, p + 2 * SHINGLE_WORDS - 1)].end;
-    const prev = ranges[ranges.length - 1];
-    if (prev && start <= prev.end) prev.end = Math.max(prev.end, end);
-    else ranges.push({ start, end });
+  const around = [...at].map((p) => ({ start: shingles.words[Math.max(0, p - SHINGLE_WORDS)].start, end: shingles.words[Math.min(last, p + 2 * SHINGLE_WORDS - 1)].end }));
+  return { decision_ids, ranges: mergedRanges(around) };
+}
+
+/** The ranges in order, overlapping or touching ones as one. */
+export function mergedRanges(ranges: Touched['ranges']): Touched['ranges'] {
+  const out: Touched['ranges'] = [];
+  for (const r of [...ranges].sort((a, b) => a.start - b.start)) {
+    const prev = out[out.length - 1];
+    if (prev && r.start <= prev.end) prev.end = Math.max(prev.end, r.end);
+    else out.push({ ...r });
   }
-  return { decision_ids, ranges };
+  return out;
 }
 
 // A loose claim is a shadow where another output copied word for word there matches this many times

@@ -5,7 +5,7 @@
 // budget of decoded bytes per text. Each character of the reading is placed in the text it came from.
 import { asText, base32Runs, binaryRuns, DecodeBudget, encodedRuns, morseRuns, quotedPrintableRuns } from './encoded-runs.js';
 import { unescapedReading } from './escapes.js';
-import { asIs, readThrough, type Transformed } from './substitutions.js';
+import { asIs, ReadingBuilder, readThrough, type Transformed } from './substitutions.js';
 
 /** Decoded bytes read per text: a long prompt's worth, so one text cannot make a scan unbounded. */
 export const DECODED_BYTES = 4 * 1024 * 1024;
@@ -45,21 +45,15 @@ function runsRead(text: string, budget: DecodeBudget): Transformed | null {
   }
   if (byPlace.size === 0) return null;
   const runs = [...byPlace.values()].sort((a, b) => a.start - b.start || b.end - a.end);
-  const origin: number[] = [];
-  let out = '';
+  const reading = new ReadingBuilder(text);
   let last = 0;
   for (const r of runs) {
     if (r.start < last) continue;
-    for (let i = last; i < r.start; i++) origin.push(i);
-    out += text.slice(last, r.start);
-    // A decoded character is placed in proportion along its run: a span of the whole reading is the whole run.
-    const scale = (r.end - r.start) / r.read.length;
-    for (let k = 0; k < r.read.length; k++) origin.push(r.start + Math.floor(k * scale));
-    out += r.read;
+    reading.copy(last, r.start);
+    // Placed in proportion along its run: a span of the whole decoded text is the whole run.
+    reading.spread(r.read, r.start, r.end);
     last = r.end;
   }
-  for (let i = last; i < text.length; i++) origin.push(i);
-  out += text.slice(last);
-  origin.push(text.length);
-  return { text: out, place: (s, e) => [origin[s], e < origin.length - 1 && origin[e] === origin[e - 1] ? origin[e] + 1 : origin[e]] };
+  reading.copy(last, text.length);
+  return reading.done();
 }

@@ -211,8 +211,12 @@ function percentBytes(s: string): Buffer {
       i += 2;
     } else bytes[n++] = c;
   }
-  const out = bytes.subarray(0, n);
-  return isUtf8(out) ? Buffer.from(out) : Buffer.from(out.toString('latin1'), 'utf8');
+  return latin1Fallback(Buffer.from(bytes.subarray(0, n)));
+}
+
+/** The bytes where they are UTF-8; otherwise read as Latin-1 (legacy encoders' `%E9` and `=E9` for é) and written as UTF-8. */
+function latin1Fallback(bytes: Buffer): Buffer {
+  return isUtf8(bytes) ? bytes : Buffer.from(bytes.toString('latin1'), 'utf8');
 }
 
 const LONG_ESCAPE = /%[uU][0-9A-Fa-f]{4}|%[0-9A-Fa-f]{3,6}(?=%|$)/;
@@ -280,11 +284,9 @@ export function base32Spans(text: string): Array<[number, number]> {
 }
 
 /** Base32 runs that decode to something, within the budget. */
-export function base32Runs(text: string, budget: DecodeBudget): Array<{ start: number; end: number; bytes: Buffer }> {
-  const out: Array<{ start: number; end: number; bytes: Buffer }> = [];
-  for (const [start, end] of base32Spans(text)) {
-    if (budget.remaining <= 0) break;
-    const chars = text.slice(start, end).replace(/=+$/, '').slice(0, Math.ceil((budget.remaining * 8) / 5));
+export function base32Runs(text: string, budget: DecodeBudget): EncodedRun[] {
+  return decodedWithin(text, base32Spans(text), budget, (run, room) => {
+    const chars = run.replace(/=+$/, '').slice(0, Math.ceil((room * 8) / 5));
     const bytes: number[] = [];
     let bits = 0;
     let value = 0;
@@ -296,8 +298,22 @@ export function base32Runs(text: string, budget: DecodeBudget): Array<{ start: n
         bits -= 8;
       }
     }
+    return Buffer.from(bytes);
+  });
+}
+
+/**
+ * The spans' runs decoded, each by `decode` (given the run and the bytes the budget has left, null for a run
+ * not worth reading), until the budget is spent.
+ */
+function decodedWithin(text: string, spans: Array<[number, number]>, budget: DecodeBudget, decode: (run: string, room: number) => Buffer | null): EncodedRun[] {
+  const out: EncodedRun[] = [];
+  for (const [start, end] of spans) {
+    if (budget.remaining <= 0) break;
+    const bytes = decode(text.slice(start, end), budget.remaining);
+    if (bytes === null) continue;
     budget.remaining -= bytes.length;
-    out.push({ start, end, bytes: Buffer.from(bytes) });
+    out.push({ start, end, bytes });
   }
   return out;
 }
@@ -352,33 +368,29 @@ function isAlnumAt(text: string, i: number): boolean {
 
 /** Binary runs decoded to bytes, within the budget. */
 export function binaryRuns(text: string, budget: DecodeBudget): EncodedRun[] {
-  const out: EncodedRun[] = [];
-  for (const [start, end] of binarySpans(text)) {
-    if (budget.remaining <= 0) break;
-    const bits = text.slice(start, end).replaceAll(' ', '').slice(0, 8 * budget.remaining);
+  return decodedWithin(text, binarySpans(text), budget, (run, room) => {
+    const bits = run.replaceAll(' ', '').slice(0, 8 * room);
     const bytes = Buffer.alloc(bits.length / 8);
     for (let b = 0; b < bytes.length; b++) bytes[b] = parseInt(bits.slice(8 * b, 8 * b + 8), 2);
-    budget.remaining -= bytes.length;
-    out.push({ start, end, bytes });
-  }
-  return out;
+    return bytes;
+  });
 }
 
 /** Quoted-printable text: a stretch without white space (soft line breaks aside) of which half or more is `=HH` escapes, three at least. */
 export function quotedPrintableRuns(text: string, budget: DecodeBudget): EncodedRun[] {
-  const out: EncodedRun[] = [];
-  if (!text.includes('=')) return out;
-  for (const m of text.matchAll(QP_STRETCH)) {
-    if (budget.remaining <= 0) break;
-    const run = m[0];
+  if (!text.includes('=')) return [];
+  return decodedWithin(text, matchSpans(text, QP_STRETCH), budget, (run, room) => {
     const escapes = run.match(QP_ESCAPE)?.length ?? 0;
-    if (escapes < MIN_ESCAPES || 3 * escapes < run.length / 2) continue;
-    const bytes = Buffer.from(run.replace(QP_SOFT_BREAK, '').replace(QP_ESCAPE, (e) => String.fromCharCode(parseInt(e.slice(1), 16))), 'latin1').subarray(0, budget.remaining);
-    budget.remaining -= bytes.length;
-    out.push({ start: m.index, end: m.index + run.length, bytes: isUtf8(bytes) ? bytes : Buffer.from(bytes.toString('latin1'), 'utf8') });
-  }
-  return out;
+    if (escapes < MIN_ESCAPES || 3 * escapes < run.length / 2) return null;
+    return latin1Fallback(Buffer.from(run.replace(QP_SOFT_BREAK, '').replace(QP_ESCAPE, (e) => String.fromCharCode(parseInt(e.slice(1), 16))), 'latin1').subarray(0, room));
+  });
 }
+
+/** Where each match of a global pattern stands. */
+function matchSpans(text: string, pattern: RegExp): Array<[number, number]> {
+  return [...text.matchAll(pattern)].map((m) => [m.index, m.index + m[0].length]);
+}
+
 // Bounded: a stretch is read once, escapes by a fixed-width pattern.
 const QP_STRETCH = /(?:[^\s=]|=[0-9A-Fa-f]{2}|=\r?\n)+/g;
 const QP_ESCAPE = /=[0-9A-Fa-f]{2}/g;
@@ -398,14 +410,12 @@ const MORSE_STRETCH = /[.-](?:[ /]*[.-])+/g;
 
 /** Morse code: a stretch of at least eight codes of which nearly all are letters or digits, as its text. */
 export function morseRuns(text: string, budget: DecodeBudget): EncodedRun[] {
-  const out: EncodedRun[] = [];
-  if (!text.includes('.-') && !text.includes('-.')) return out;
-  for (const m of text.matchAll(MORSE_STRETCH)) {
-    if (budget.remaining <= 0) break;
-    if (m[0].length < 16) continue;
+  if (!text.includes('.-') && !text.includes('-.')) return [];
+  return decodedWithin(text, matchSpans(text, MORSE_STRETCH), budget, (run, room) => {
+    if (run.length < 16) return null;
     let codes = 0;
     let known = 0;
-    const words = m[0].split(/\s*\/\s*|\s{2,}/).map((word) =>
+    const words = run.split(/\s*\/\s*|\s{2,}/).map((word) =>
       word
         .split(' ')
         .filter((code) => code.length > 0)
@@ -417,10 +427,7 @@ export function morseRuns(text: string, budget: DecodeBudget): EncodedRun[] {
         })
         .join(''),
     );
-    if (codes < 8 || known < 0.9 * codes) continue;
-    const bytes = Buffer.from(words.join(' ')).subarray(0, budget.remaining);
-    budget.remaining -= bytes.length;
-    out.push({ start: m.index, end: m.index + m[0].length, bytes });
-  }
-  return out;
+    if (codes < 8 || known < 0.9 * codes) return null;
+    return Buffer.from(words.join(' ')).subarray(0, room);
+  });
 }

@@ -3,7 +3,7 @@
 // secret scan (a key so written) and by provenance detection (a restricted output so written); a
 // reading's spans are placed on the escapes they came from. Written by hand: each is a few lines over
 // a string, and a library for each would bring more than it does.
-import type { Transformed } from './substitutions.js';
+import { ReadingBuilder, type Transformed } from './substitutions.js';
 
 // A backslash may be doubled: escapes written as text inside a JSON string held in JSON (tool call arguments).
 // Octal escapes (`\163\153`, C's, Python's and shells'), three digits, are read too.
@@ -61,27 +61,21 @@ export function entityReading(text: string): Transformed | null {
   let any = false;
   for (let m = NAMED_REFERENCE.exec(text); m !== null && !any; m = NAMED_REFERENCE.exec(text)) any = Object.hasOwn(NAMED, m[1]);
   if (!any) return null;
-  // origin[k]: where the k-th character of the reading starts in the text (one entry past the end too).
-  const origin: number[] = [];
-  let out = '';
+  const reading = new ReadingBuilder(text);
   const ANY_REFERENCE = /&(?:([A-Za-z]{2,16})|#([0-9]{1,7})|#[xX]([0-9A-Fa-f]{1,6}));/y;
   for (let i = 0; i < text.length; ) {
     ANY_REFERENCE.lastIndex = i;
     const m = text.charCodeAt(i) === 38 ? ANY_REFERENCE.exec(text) : null;
     const code = m === null ? -1 : m[1] !== undefined ? (Object.hasOwn(NAMED, m[1]) ? NAMED[m[1]].charCodeAt(0) : -1) : parseInt(m[2] ?? m[3], m[2] !== undefined ? 10 : 16);
     if (m !== null && code >= 0 && code <= 0x10ffff) {
-      const ch = String.fromCodePoint(code);
-      for (let k = 0; k < ch.length; k++) origin.push(i);
-      out += ch;
+      reading.put(String.fromCodePoint(code), i);
       i += m[0].length;
     } else {
-      origin.push(i);
-      out += text[i];
+      reading.copy(i, i + 1);
       i++;
     }
   }
-  origin.push(text.length);
-  return { text: out, place: (s, e) => [origin[s], origin[e]] };
+  return reading.done();
 }
 
 const ANY_ESCAPE = new RegExp(`${ESCAPE.source}|&([A-Za-z]{2,16});`, 'g');
@@ -96,23 +90,18 @@ const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
  */
 export function unescapedReading(text: string): Transformed | null {
   if (!text.includes('&') && !text.includes('\\')) return null;
-  const origin: number[] = [];
-  let out = '';
+  const reading = new ReadingBuilder(text);
   let last = 0;
   let count = 0;
   for (const m of text.matchAll(ANY_ESCAPE)) {
     const read = m[1] !== undefined ? (Object.hasOwn(NAMED, m[1]) ? NAMED[m[1]] : null) : decodeEscapes(m[0]);
     if (read === null || read === m[0]) continue;
-    for (let i = last; i < m.index; i++) origin.push(i);
-    out += text.slice(last, m.index);
-    for (let k = 0; k < read.length; k++) origin.push(m.index);
-    out += read;
+    reading.copy(last, m.index);
+    reading.put(read, m.index);
     last = m.index + m[0].length;
     if (LETTER_OR_DIGIT.test(read)) count++;
   }
   if (count < 3) return null;
-  for (let i = last; i < text.length; i++) origin.push(i);
-  out += text.slice(last);
-  origin.push(text.length);
-  return { text: out, place: (s, e) => [origin[s], origin[e]] };
+  reading.copy(last, text.length);
+  return reading.done();
 }

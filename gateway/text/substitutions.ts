@@ -22,6 +22,43 @@ export function readThrough(outer: Transformed, inner: Transformed): Transformed
   return { text: inner.text, place: (s, e) => outer.place(...inner.place(s, e)) };
 }
 
+/**
+ * A reading built in order from the text it reads: stretches copied as they are and stretches read as
+ * something else, each unit of the reading placed where it came from. A span ends past its last unit's
+ * origin even where several units came from one place (`ß` read `ss`, a decoded run).
+ */
+export class ReadingBuilder {
+  #text = '';
+  readonly #origin: number[] = [];
+
+  constructor(private readonly source: string) {}
+
+  /** The source's units [from, to) as they are. */
+  copy(from: number, to: number): void {
+    for (let i = from; i < to; i++) this.#origin.push(i);
+    this.#text += this.source.slice(from, to);
+  }
+
+  /** `read` in place of what stands at `at`, every unit of it placed there. */
+  put(read: string, at: number): void {
+    for (let k = 0; k < read.length; k++) this.#origin.push(at);
+    this.#text += read;
+  }
+
+  /** `read` in place of the source's [from, to), its units placed in proportion along it: the whole reading is the whole stretch. */
+  spread(read: string, from: number, to: number): void {
+    const scale = (to - from) / read.length;
+    for (let k = 0; k < read.length; k++) this.#origin.push(from + Math.floor(k * scale));
+    this.#text += read;
+  }
+
+  /** The reading; its units past the last one placed at the source's end. */
+  done(): Transformed {
+    const origin = [...this.#origin, this.source.length];
+    return { text: this.#text, place: (s, e) => [origin[s], e > 0 ? Math.max(origin[e], origin[e - 1] + 1) : origin[e]] };
+  }
+}
+
 // Both by a table over UTF-16 units, built into a string a chunk at a time: a replace() with a callback per
 // letter and a reversal through an array of code points cost a tenth of classifying code that holds a sign.
 // CAESAR[n]: each ASCII letter moved n places within its case (ROT13 is CAESAR[13]).

@@ -1,0 +1,75 @@
+// The insider's first try after plain copies are refused: a restricted output in a disguise (a cipher,
+// another letter style, an encoding), placed anywhere in a training record among words of its own. A
+// fast-check property through the real provenance index and admission: every such record is refused,
+// naming the output's decision, while the same disguise of a passage never served is admitted.
+import t from 'tap';
+import fc from 'fast-check';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { speeches } from '../mock-upstream/corpus.js';
+import { createProvenance } from '../provenance/provenance.js';
+import { createTrainingAdmission } from './admission.js';
+import * as rewording from '../../bench/provenance/rewording.js';
+
+const disguises: Record<string, (text: string) => string> = {
+  Atbash: rewording.atbashed,
+  ROT47: rewording.rot47ed,
+  'small capitals': rewording.smallCapitals,
+  'upside down': rewording.upsideDown,
+  'letters spaced': rewording.lettersSpaced,
+  'letters dotted': rewording.lettersDotted,
+  'HTML entities': rewording.htmlEntities,
+  '\\u escapes': rewording.unicodeEscapes,
+  binary: rewording.inBinary,
+  base32: rewording.inBase32,
+  base64: rewording.inBase64,
+  'quoted-printable': rewording.quotedPrintable,
+  Morse: rewording.inMorse,
+};
+
+const words = speeches({ range: [1990, 2005] }).flatMap((s) => s.text.split(/\s+/));
+const passage = (at: number) => words.slice(at, at + 120).join(' ');
+const served = Array.from({ length: 12 }, (_, i) => passage(i * 400));
+const neverServed = Array.from({ length: 12 }, (_, i) => passage(20_000 + i * 400));
+
+const dataDir = mkdtempSync(join(tmpdir(), 'disguise-attack-'));
+t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+const provenance = await createProvenance({ dataDir, keys: { keyId: randomBytes(8).toString('hex'), macSecret: randomBytes(32) } });
+t.teardown(() => provenance.close());
+const ids = served.map((text) => {
+  const decisionId = randomUUID();
+  provenance.remember({ decisionId, text, licence: 'openai-terms', trainable: false, time: new Date().toISOString() });
+  return decisionId;
+});
+await provenance.flush();
+const admission = createTrainingAdmission((text) => provenance.detect(text, { touched: true }));
+
+/** The disguised text as one turn of a record, with words of the record's own before and after it, in the turn or the completion. */
+function record(disguised: string, before: string, after: string, inCompletion: boolean): [Array<{ role: string; content: string }>, string] {
+  const text = `${before}\n\n${disguised}\n\n${after}`;
+  return inCompletion ? [[{ role: 'user', content: before }], `${disguised}\n\n${after}`] : [[{ role: 'user', content: text }], 'Noted.'];
+}
+const own = fc.constantFrom('Please tidy this up for me.', 'Here is the draft we discussed yesterday.', 'Keep the meaning, fix the style.', '');
+
+t.test('property: a restricted output in any disguise, anywhere in a record, is refused naming its decision', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.nat({ max: served.length - 1 }), fc.constantFrom(...Object.keys(disguises)), own, own, fc.boolean(), async (i, name, before, after, inCompletion) => {
+      const [messages, completion] = record(disguises[name](served[i]), before, after, inCompletion);
+      const screen = await admission.screen(messages, completion);
+      return !screen.admitted && screen.origins.some((o) => o.decision_id === ids[i]);
+    }),
+    { numRuns: 80 },
+  );
+});
+
+t.test('property: the same disguise of a passage never served is admitted', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.nat({ max: neverServed.length - 1 }), fc.constantFrom(...Object.keys(disguises)), own, own, fc.boolean(), async (i, name, before, after, inCompletion) => {
+      const [messages, completion] = record(disguises[name](neverServed[i]), before, after, inCompletion);
+      return (await admission.screen(messages, completion)).admitted;
+    }),
+    { numRuns: 80 },
+  );
+});

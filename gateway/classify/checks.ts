@@ -49,7 +49,7 @@ export function entropy(s: string): number {
 
 /** A bearer credential looks random: long, mixed letters and digits, high entropy. */
 export function looksLikeToken(s: string): boolean {
-  return s.length >= 20 && /[A-Za-z]/.test(s) && /\d/.test(s) && entropy(s) >= 3.5;
+  return s.length >= 20 && /[A-Za-z]/.test(s) && (/\d/.test(s) || randomWithoutDigits(s)) && entropy(s) >= 3.5;
 }
 
 export function digitsOf(s: string): string {
@@ -58,7 +58,29 @@ export function digitsOf(s: string): string {
 
 /** A value assigned to a credential-named field that looks generated rather than written: letters and digits, high entropy. */
 export function looksLikeSecretValue(s: string): boolean {
-  return s.length >= 12 && /[A-Za-z]/.test(s) && /\d/.test(s) && entropy(s) >= 3.3;
+  return s.length >= 12 && /[A-Za-z]/.test(s) && (/\d/.test(s) || randomWithoutDigits(s)) && entropy(s) >= 3.3;
+}
+
+/**
+ * A generated value that happens to hold no digit (one 40-character AWS secret key in about 900, one
+ * 36-character base64 token in about 450): long, a quarter of it capitals and a quarter small letters
+ * (random base64 has about half of each; a CamelCase name or a passphrase one capital a word), the
+ * letters not in runs of words, high entropy.
+ */
+export function randomWithoutDigits(s: string): boolean {
+  return s.length >= 20 && atLeastOfEachCase(s, Math.ceil(s.length / 4)) && lettersPerWord(s.replace(/[^A-Za-z]/g, '')) < 4 && entropy(s) >= 3.7;
+}
+
+/** At least `n` capitals and `n` small letters. */
+export function atLeastOfEachCase(m: string, n: number): boolean {
+  let upper = 0;
+  let lower = 0;
+  for (let i = 0; i < m.length; i++) {
+    const c = m.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) upper++;
+    else if (c >= 0x61 && c <= 0x7a) lower++;
+  }
+  return upper >= n && lower >= n;
 }
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;

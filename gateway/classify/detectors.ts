@@ -2,7 +2,7 @@
 // the generic ones they overlap. What findings() (classify.ts) returns is defined by the single alternation
 // of all of them (`combined`): it tries the patterns only at candidate starts, with the same result.
 import { NATIONAL_ID_PATTERN, whichNationalId } from './national-ids.js';
-import { codeReference, digitsOf, notAnAwsKey, entropy, lettersPerWord, looksLikeSecretValue, looksLikeToken, passesLuhn, passesVerhoeff } from './checks.js';
+import { atLeastOfEachCase, codeReference, digitsOf, notAnAwsKey, entropy, lettersPerWord, looksLikeSecretValue, looksLikeToken, passesLuhn, passesVerhoeff } from './checks.js';
 
 /** A case-insensitive spelling of a word, for one detector in the case-sensitive combined pattern. */
 function ci(word: string): string {
@@ -303,14 +303,3 @@ function cardGrouping(m: string): boolean {
 
 const COMMON_TLDS = new Set(['com', 'org', 'net', 'edu', 'gov', 'mil', 'int', 'io', 'co', 'uk', 'us', 'de', 'fr', 'es', 'it', 'nl', 'be', 'ch', 'at', 'se', 'no', 'dk', 'fi', 'ie', 'pl', 'pt', 'ca', 'au', 'nz', 'jp', 'cn', 'in', 'br', 'mx', 'ru', 'info', 'biz', 'me', 'dev', 'app', 'ai']);
 
-/** At least `n` capitals and `n` small letters. */
-function atLeastOfEachCase(m: string, n: number): boolean {
-  let upper = 0;
-  let lower = 0;
-  for (let i = 0; i < m.length; i++) {
-    const c = m.charCodeAt(i);
-    if (c >= 0x41 && c <= 0x5a) upper++;
-    else if (c >= 0x61 && c <= 0x7a) lower++;
-  }
-  return upper >= n && lower >= n;
-}

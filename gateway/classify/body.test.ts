@@ -64,6 +64,20 @@ t.test('encoded secrets: base64, base64url, data: URIs, nested once, bare PEM bo
   t.same((await classes({ input: Buffer.from('just an ordinary sentence, nothing to see here').toString('base64') })).classes, []);
 });
 
+t.test('property: an AWS key id encoded alone (a data: URI, bare base64) is found, though its base64 is nearly all capitals', async (t) => {
+  const fc = (await import('fast-check')).default;
+  // AKIAAXT2NYJK5APIVWPF in a data: URI reached the stand-in provider once: its base64 read as long words.
+  t.same((await classes({ input: 'data:text/plain;base64,QUtJQUFYVDJOWUpLNUFQSVZXUEY=' })).classes, ['secret.api_key']);
+  const id = fc.array(fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'), { minLength: 16, maxLength: 16 }).map((cs) => `AKIA${cs.join('')}`);
+  await fc.assert(
+    fc.asyncProperty(id, fc.boolean(), async (key, uri) => {
+      const b64 = Buffer.from(key).toString('base64');
+      return (await classes({ input: uri ? `data:text/plain;base64,${b64}` : b64 })).classes.includes('secret.api_key');
+    }),
+    { numRuns: 1000 },
+  );
+});
+
 t.test('the maintained rule set (secretlint) adds what the table lacks, read in the secret form', async (t) => {
   const c = await classes({ input: 'use postgres://admin:S3cr3tPassw0rd@db.internal:5432/app', note: 'then https://deploy:hunter2pass@example.com/x' });
   t.same(c.paths['secret.token'], ['input', 'note']);

@@ -113,7 +113,10 @@ const units: Array<[string, (s: string) => unknown]> = [
 for (const [unit, run] of units) {
   t.test(`${unit} is linear on adversarial input`, async (t) => {
     for (const [name, make] of Object.entries(adversarial)) {
-      const { ratio, ms } = growth(run, make);
+      let { ratio, ms } = growth(run, make);
+      // A quadratic grows ×16 on every try; a ratio over the bound once is measured again (a collection of
+      // the earlier units' garbage falls in one size's runs now and then: ×10.7 once in CI).
+      if (ratio >= 9 && ms >= 5) ({ ratio, ms } = growth(run, make));
       // 4 is linear; 16 quadratic. Under ~5 ms the timer's granularity dominates: only gross growth counts.
       t.ok(ratio < 9 || ms < 5, `${name}: ×${ratio.toFixed(1)} from 4× the text (${ms.toFixed(1)} ms at 256 KB)`);
     }

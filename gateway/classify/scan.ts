@@ -209,9 +209,10 @@ function builtFindings(text: string): Finding[] {
  * A base64-shaped run worth decoding for secrets: not names and paths made of words (`getOwnPropertyNames`,
  * `/definitions/StringsType/oneOf`, four in five of the runs in installed packages' code), which have five
  * letters a word or more. Base64 of a key's text has under 3.2, of prose under 4.9 (100,000 of each drawn),
- * its letters being the encoding's, not the writer's.
+ * its letters being the encoding's, not the writer's. Base64 of capitals alone (an AWS key id in a `data:`
+ * URI) is itself mostly capitals, read as few long words: a run of nine capitals is no word of a name.
  */
-const notWords = (run: string): boolean => lettersPerWord(run) < 5;
+const notWords = (run: string): boolean => lettersPerWord(run) < 5 || /[A-Z]{9}/.test(run);
 
 /** The scrambles that undo ROT13: for a text whose homoglyphs were put in before it was ROT13'd. */
 const ROTATED: readonly Scramble[] = ['rot13', 'both'];

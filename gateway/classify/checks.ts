@@ -63,12 +63,13 @@ export function looksLikeSecretValue(s: string): boolean {
 
 /**
  * A generated value that happens to hold no digit (one 40-character AWS secret key in about 900, one
- * 36-character base64 token in about 450): long, a quarter of it capitals and a quarter small letters
- * (random base64 has about half of each; a CamelCase name or a passphrase one capital a word), the
- * letters not in runs of words, high entropy.
+ * 16-character password drawn from letters and digits in about 16): twelve characters or more, a quarter
+ * of them capitals and a quarter small letters (random letters are about half of each; a CamelCase name
+ * or a passphrase has one capital a word), the letters not in runs of words (under three letters a word
+ * below twenty characters, where `_AzureApiKeyT` is a type's name), entropy near the most its length allows.
  */
 export function randomWithoutDigits(s: string): boolean {
-  return s.length >= 20 && atLeastOfEachCase(s, Math.ceil(s.length / 4)) && lettersPerWord(s.replace(/[^A-Za-z]/g, '')) < 4 && entropy(s) >= 3.7;
+  return s.length >= 12 && atLeastOfEachCase(s, Math.ceil(s.length / 4)) && lettersPerWord(s.replace(/[^A-Za-z]/g, '')) < (s.length >= 20 ? 4 : 3) && entropy(s) >= Math.min(3.7, Math.log2(s.length) - 0.4);
 }
 
 /** At least `n` capitals and `n` small letters. */

@@ -145,6 +145,8 @@ t.test('a credential-named value without a digit is found where it looks generat
   const values = fc.sample(fc.array(fc.constantFrom(...alphabet), { minLength: 40, maxLength: 40 }).map((cs) => cs.join('')), { numRuns: 400, seed: 7 });
   const found = values.filter((v) => findings(`secret_key = ${v}`).some((f) => f.dataClass.startsWith('secret.'))).length;
   t.ok(found >= 392, `${found} of 400 digit-free random values found`);
+  t.ok(findings('DB_PASSWORD="qXvTbRmKwPzLhNcY"').some((f) => f.dataClass.startsWith('secret.')), 'a 16-character generated password without a digit (one in about 16 has none)');
+  t.notOk(findings('    api_key: _AzureApiKeyT | None,').some((f) => f.dataClass.startsWith('secret.')), "a type's name made of words, in an annotation");
   const words = ['Account', 'Settings', 'User', 'Remote', 'Store', 'Value', 'Name', 'Panel', 'Profile', 'Service', 'Manager', 'Factory', 'Handler', 'Request', 'Session', 'Default', 'Provider', 'Client'];
   fc.assert(
     fc.property(fc.array(fc.constantFrom(...words), { minLength: 3, maxLength: 8 }), fc.constantFrom('token', 'auth', 'secret', 'api_key'), (parts, field) => {

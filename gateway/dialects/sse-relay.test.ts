@@ -31,6 +31,33 @@ t.test('every event, in any line ending and any chunking', async (t) => {
   );
 });
 
+t.test('a byte-order mark opening the body is skipped wherever the body is cut; bytes that are not UTF-8 read as TextDecoder reads them', async (t) => {
+  fc.assert(
+    fc.property(fc.array(fc.nat(), { maxLength: 4 }), (cuts) => {
+      t.same(relayed('\ufeffdata: a\n\ndata: \ufeffb\n\n', cuts), ['a', '\ufeffb'], 'only the mark opening the body');
+      return true;
+    }),
+    { numRuns: 200 },
+  );
+  const bytes = fc.uint8Array({ minLength: 1, maxLength: 40 }).map((b) => b.map((x) => (x === 0x0a || x === 0x0d ? 0x41 : x)));
+  fc.assert(
+    fc.property(bytes, fc.array(fc.nat(), { maxLength: 5 }), (data, cuts) => {
+      const body = Buffer.concat([Buffer.from('data: '), data, Buffer.from('\n\n')]);
+      const seen: string[] = [];
+      const relay = new SseRelay({ event: (e) => (seen.push(e.data), [e]) });
+      let at = 0;
+      for (const cut of [...cuts.map((c) => c % (body.length + 1)).sort((a, b) => a - b), body.length]) {
+        relay.push(body.subarray(at, Math.max(at, cut)));
+        at = Math.max(at, cut);
+      }
+      relay.end();
+      const expected = new TextDecoder('utf-8', { ignoreBOM: true }).decode(data);
+      return seen.length === 1 && seen[0] === expected;
+    }),
+    { numRuns: 1000 },
+  );
+});
+
 t.test('a truncated last event (no empty line after it) is not dispatched', async (t) => {
   for (const eol of ['\n', '\r', '\r\n']) t.same(relayed(`data: a${eol}${eol}data: b${eol}`, []), ['a'], JSON.stringify(eol));
 });

@@ -1,5 +1,6 @@
 // Server-sent events, read and written in one place: the upstream body is parsed here, each event
 // goes through the endpoint's transformer, and what the client receives is serialised here.
+import { StringDecoder } from 'node:string_decoder';
 import { createParser, type EventSourceParser } from 'eventsource-parser';
 import { isObject } from './json-object.js';
 import type { CollectedOutput, SseEvent, StreamTransformer } from './types.js';
@@ -45,7 +46,11 @@ export function sendsNewOutput(out: CollectedOutput): () => boolean {
  */
 export class SseRelay {
   readonly #parser: EventSourceParser;
-  readonly #decoder = new TextDecoder();
+  // StringDecoder, not TextDecoder: a fifth of the cost on a token-sized chunk (67 against 300 ns), one
+  // chunk an event. It keeps a leading byte-order mark, which the event stream format skips: #fed says
+  // whether text was fed yet.
+  readonly #decoder = new StringDecoder('utf8');
+  #fed = false;
   #ready = '';
   #held = '';
   #events = 0;
@@ -71,7 +76,7 @@ export class SseRelay {
   /** Feeds a chunk of the upstream body; returns the wire text now ready to send ('' for none). */
   push(chunk: Uint8Array): string {
     if (chunk.length) this.#endsWithCR = chunk[chunk.length - 1] === 0x0d;
-    this.#parser.feed(this.#decoder.decode(chunk, { stream: true }));
+    this.#feed(this.#decoder.write(chunk));
     return this.#take();
   }
 
@@ -81,9 +86,17 @@ export class SseRelay {
    * truncated event (no empty line after it) stays undispatched, as the SSE spec says. Returns the wire text now ready.
    */
   end(): string {
-    const rest = this.#decoder.decode();
-    this.#parser.feed(rest + (rest.endsWith('\r') || (!rest && this.#endsWithCR) ? '\n' : ''));
+    const rest = this.#decoder.end();
+    this.#feed(rest + (rest.endsWith('\r') || (!rest && this.#endsWithCR) ? '\n' : ''));
     return this.#take();
+  }
+
+  #feed(text: string): void {
+    if (!this.#fed && text) {
+      this.#fed = true;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    this.#parser.feed(text);
   }
 
   #take(): string {

@@ -302,4 +302,3 @@ function cardGrouping(m: string): boolean {
 }
 
 const COMMON_TLDS = new Set(['com', 'org', 'net', 'edu', 'gov', 'mil', 'int', 'io', 'co', 'uk', 'us', 'de', 'fr', 'es', 'it', 'nl', 'be', 'ch', 'at', 'se', 'no', 'dk', 'fi', 'ie', 'pl', 'pt', 'ca', 'au', 'nz', 'jp', 'cn', 'in', 'br', 'mx', 'ru', 'info', 'biz', 'me', 'dev', 'app', 'ai']);
-

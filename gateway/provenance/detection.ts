@@ -85,7 +85,6 @@ function placed(s: Span, r: Transformed): Span {
   return { ...s, start, end };
 }
 
-
 /** A record's summary of its spans (sorted here): restricted when any span is, named by the leading span. */
 export function summariseSpans(all: Span[], marks: DetectionResult['marks'], touched?: Touched): DetectionResult {
   const spans = all.sort((a, b) => a.start - b.start || a.end - b.end);

@@ -55,8 +55,9 @@ test: setup
 	$(MAKE) test-python
 	$(MAKE) test-charts
 
+# On a failure, the failed tests again at the end, where a truncated CI log still shows them.
 test-ts:
-	npx tap
+	npx tap || { npx tap replay --reporter=terse; exit 1; }
 
 test-policies:
 	node dist/gateway/cli/main.js policy test policies

@@ -329,8 +329,10 @@ function bodyFollows(text: string, from: number, table: Uint16Array | null, kind
       if (kind === Kind.Wild) loose = true;
       count++;
       gap = 0;
-      // Eight small letters in a row are words (a generated body has a capital or digit among them but once in a thousand).
-      if (count === BODY / 2 && (classes & 3) === 0) return NO_BODY;
+      // Eight small letters in a row are words: a generated body has a capital or digit among them but once
+      // in a thousand, too often for a key spelt out or in groups (`g h p _ b y y y g o c t …` was let by
+      // once in 300 tokens), whose groups must read as a key's besides; those are judged on sixteen.
+      if (count === (loose ? BODY : BODY / 2) && (classes & 3) === 0) return NO_BODY;
     }
     if (count >= BODY && (!loose || readsAsKey(singles, shown, table))) break;
     i += token >> 3;

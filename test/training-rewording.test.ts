@@ -12,7 +12,7 @@ import { SELECTOR, postAs } from './support/gateway-calls.js';
 import { indexed } from './support/until.js';
 import { rngFrom } from '../gateway/mock-upstream/rng.js';
 import {
-  atbashed, camelCase, caesarShift, fillers, htmlEntities, hyphenate, inBase32, inBase64, inBinary, inMorse, lettersDotted, lettersReversed, lettersSpaced, lookAlikeDigits, markup, quotedPrintable, reversed, rot13, rot47ed, smallCapitals, substitute, unicodeEscapes, upsideDown, wordOrderReversed,
+  atbashed, camelCase, caesarShift, fillers, htmlEntities, hyphenate, inBase32, inBase64, inBinary, inMorse, lettersAllSpaced, lettersDotted, lettersReversed, lettersScrambled, lettersSpaced, lookAlikeDigits, markup, pigLatin, quotedPrintable, reversed, rot13, rot47ed, smallCapitals, substitute, unicodeEscapes, upsideDown, vowelsRemoved, wordOrderReversed, wordsRunTogether,
 } from '../bench/provenance/rewording.js';
 
 const repo = resolve(import.meta.dirname, '..');
@@ -58,6 +58,15 @@ const rewordings: Record<string, string> = {
   'quoted-printable': quotedPrintable(text),
   Morse: inMorse(text),
   'HTML entities inside base64': inBase64(htmlEntities(text)),
+  'pig Latin': pigLatin(text),
+  'vowels left out': vowelsRemoved(text),
+  'letters shuffled inside words': lettersScrambled(text, rngFrom(23)),
+  'words run together': wordsRunTogether(text),
+  'every letter one space apart, words too': lettersAllSpaced(text),
+  'pig Latin, then ROT13': rot13(pigLatin(text)),
+  'vowels left out, then a Caesar cipher': caesarShift(vowelsRemoved(text), rng),
+  'letters shuffled inside words, then Atbash': atbashed(lettersScrambled(text, rngFrom(24))),
+  'words run together, then ROT13': rot13(wordsRunTogether(text)),
 };
 
 t.test('a training-data call carrying a reworded restricted output is refused, naming its decision', async (t) => {

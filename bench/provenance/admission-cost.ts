@@ -1,5 +1,5 @@
 // What training admission costs on the request path (issue 22): µs per 1 KB record screened alone
-// (marks, word shingles, loose pairs, public text, cipher readings), and of one disguised (a cipher, another letter style, an encoding) and after its window across calls
+// (marks, word shingles, loose pairs, public text, cipher readings), and of one disguised (a cipher, another letter style, an encoding, a word game) and after its window across calls
 // (the key's, project's and team's 4 KB of recent records, or their evidence of the outputs it touches), against an index of served outputs;
 // and the index's bytes per output on disk. Prints p50 and p90 over many records.
 // Run: npx tsx bench/provenance/admission-cost.ts [outputs]   (default 2,000 mail bodies, recycled)
@@ -11,7 +11,7 @@ import { createProvenance, indexPath } from '../../gateway/provenance/provenance
 import { publicReference } from '../../gateway/provenance/public-reference.js';
 import { createTrainingAdmission } from '../../gateway/training/admission.js';
 import { mailCorpus } from './mail-corpus.js';
-import { atbashed, htmlEntities, inBinary, lettersSpaced, smallCapitals } from './rewording.js';
+import { atbashed, htmlEntities, inBinary, lettersScrambled, lettersSpaced, pigLatin, smallCapitals, vowelsRemoved, wordsRunTogether } from './rewording.js';
 import { rngFrom } from './sotu-corpus.js';
 
 const outputs = Number(process.argv[2] ?? 2000);
@@ -51,7 +51,13 @@ const windowed = await measure({ keyId: 'k', project: 'p', team: 't' });
 // Disguised records: what the readings of ciphers, letter styles and encodings (text/readings.ts,
 // text/decoded-readings.ts) add when they find something to read (each reading is scanned like the text).
 const disguised: Array<[string, number[]]> = [];
-for (const [name, f] of Object.entries({ Atbash: atbashed, 'small capitals': smallCapitals, 'letters spaced apart': lettersSpaced, 'HTML numeric entities': htmlEntities, binary: inBinary })) disguised.push([name, await measure(undefined, f)]);
+const shuffles = rngFrom(2);
+const disguises = {
+  Atbash: atbashed, 'small capitals': smallCapitals, 'letters spaced apart': lettersSpaced, 'HTML numeric entities': htmlEntities, binary: inBinary,
+  // Word games (text/word-games.ts): each word put back from the lexicon.
+  'pig Latin': pigLatin, 'vowels left out': vowelsRemoved, 'letters shuffled inside words': (t: string) => lettersScrambled(t, shuffles), 'words run together': wordsRunTogether,
+};
+for (const [name, f] of Object.entries(disguises)) disguised.push([name, await measure(undefined, f)]);
 const bytes = statSync(join(indexPath(dataDir), 'data.mdb')).size;
 const line = (name: string, xs: number[]) => `${name}: p50 ${(q(xs, 0.5) / 1000).toFixed(2)} ms, p90 ${(q(xs, 0.9) / 1000).toFixed(2)} ms`;
 process.stdout.write(

@@ -21,7 +21,7 @@ import { paraphrase } from '../../gateway/mock-upstream/paraphrase.js';
 import { createSemanticProvenance, DEFAULT_MODEL_DIR, DEFAULT_THRESHOLD } from '../../gateway/provenance/semantic/semantic-provenance.js';
 import { bestSimilarity, combinedAt, rateAt, SWEEP } from './semantic-eval.js';
 import {
-  atbashed, camelCase, caesarShift, fillers, htmlEntities, hyphenate, inBase32, inBase64, inBinary, inMorse, lettersDotted, lettersReversed, lettersSpaced, lookAlikeDigits, markup, quotedPrintable, reversed, rot13, rot47ed, smallCapitals, substitute, unicodeEscapes, upsideDown, wordOrderReversed,
+  atbashed, camelCase, caesarShift, fillers, htmlEntities, hyphenate, inBase32, inBase64, inBinary, inMorse, lettersAllSpaced, lettersDotted, lettersReversed, lettersScrambled, lettersSpaced, lookAlikeDigits, markup, pigLatin, quotedPrintable, reversed, rot13, rot47ed, smallCapitals, substitute, unicodeEscapes, upsideDown, vowelsRemoved, wordOrderReversed, wordsRunTogether,
 } from './rewording.js';
 
 interface Corpus {
@@ -81,6 +81,7 @@ function publicPassage(rng: Rng): string {
 
 async function evaluate(corpus: Corpus, seed: number) {
   const rng = rngFrom(seed);
+  const shuffles = rngFrom(seed + 1);
   // Issue 22: every fifth output quotes a public licence passage after its own text.
   const quoted = corpus.served.map((_, i) => (i % 5 === 4 ? publicPassage(rng) : null));
   corpus = { ...corpus, served: corpus.served.map((text, i) => (quoted[i] === null ? text : `${text}\n\n${quoted[i]}`)) };
@@ -194,6 +195,13 @@ async function evaluate(corpus: Corpus, seed: number) {
     laundering('base64', inBase64),
     laundering('quoted-printable', quotedPrintable),
     laundering('Morse', inMorse),
+    // Word games (2026-12-06).
+    laundering('pig Latin', pigLatin),
+    laundering('vowels left out', vowelsRemoved),
+    // Its own draws, so the rows and passages drawn after it are those of earlier runs.
+    laundering('letters shuffled inside words', (r) => lettersScrambled(r, shuffles)),
+    laundering('words run together', wordsRunTogether),
+    laundering('every letter one space apart, words too', lettersAllSpaced),
     laundering('paraphrase by the mock teacher (WordNet synonyms, clauses reordered)', (r) => paraphrase(stripInvisible(r))),
   ];
   const runs = new Set<string>();

@@ -3,7 +3,8 @@
 // hyphenation, camelCase joins, look-alike digits, Caesar ciphers (ROT13) and reversals; then the
 // next ones: Atbash and ROT47, letters in small capitals or turned upside down, spaced or dotted
 // apart, and the text written as HTML entities, `\u` escapes, binary, base32, base64, quoted-printable
-// or Morse. Each starts from the stripped text (no marks), as an insider would.
+// or Morse; then word games: pig Latin, vowels left out, letters shuffled inside words, words run
+// together. Each starts from the stripped text (no marks), as an insider would.
 import { stripInvisible } from '../../gateway/provenance/watermark-reader.js';
 import { reverseWords } from '../../gateway/text/readings.js';
 import { atbash, caesar, reversed as reverseText, rot47 } from '../../gateway/text/substitutions.js';
@@ -123,3 +124,27 @@ export const quotedPrintable = (text: string): string => [...Buffer.from(stripIn
 const MORSE: Record<string, string> = { a: '.-', b: '-...', c: '-.-.', d: '-..', e: '.', f: '..-.', g: '--.', h: '....', i: '..', j: '.---', k: '-.-', l: '.-..', m: '--', n: '-.', o: '---', p: '.--.', q: '--.-', r: '.-.', s: '...', t: '-', u: '..-', v: '...-', w: '.--', x: '-..-', y: '-.--', z: '--..', '0': '-----', '1': '.----', '2': '..---', '3': '...--', '4': '....-', '5': '.....', '6': '-....', '7': '--...', '8': '---..', '9': '----.' };
 /** In Morse: letters and digits one space apart, words apart by ` / ` (what has no code is left out). */
 export const inMorse = (text: string): string => words(text.toLowerCase()).map((w) => [...w].map((c) => MORSE[c]).filter(Boolean).join(' ')).filter(Boolean).join(' / ');
+
+// Written here apart from the readers that undo them (gateway/text/word-games.ts).
+/** Pig Latin: a word's first consonants moved to its end with `ay`, `way` after a word that begins with a vowel; case kept at the front. */
+export const pigLatin = (text: string): string =>
+  stripInvisible(text).replace(/[A-Za-z]+/g, (w) => {
+    const moved = /^(?:qu|[^aeiouAEIOU])+/i.exec(w)?.[0] ?? '';
+    return moved === '' ? `${w}way` : moved.length === w.length ? `${w}ay` : w.slice(moved.length) + moved.toLowerCase() + 'ay';
+  });
+/** Every vowel (a, e, i, o, u) left out; a word of vowels alone is gone. */
+export const vowelsRemoved = (text: string): string => stripInvisible(text).replace(/[aeiouAEIOU]/g, '').replace(/ {2,}/g, ' ');
+/** Each word's letters between its first and last shuffled (the "Cmabrigde" meme). */
+export const lettersScrambled = (text: string, rng: Rng): string =>
+  stripInvisible(text).replace(/[A-Za-z]{4,}/g, (w) => {
+    const inner = [...w.slice(1, -1)];
+    for (let i = inner.length - 1; i > 0; i--) {
+      const j = Math.floor(rng() * (i + 1));
+      [inner[i], inner[j]] = [inner[j], inner[i]];
+    }
+    return w[0] + inner.join('') + w[w.length - 1];
+  });
+/** Words run together: every space left out. */
+export const wordsRunTogether = (text: string): string => words(text).join('');
+/** Every letter one space apart, words too (no wider gap to tell words by). */
+export const lettersAllSpaced = (text: string): string => [...words(text).join('')].join(' ');

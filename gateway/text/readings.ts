@@ -102,8 +102,9 @@ export function plainReadings(text: string): Transformed[] {
   const signs = mostlyLetters ? gameSigns(sample) : null;
   const games = (ws: string[], plain: (letter: number) => number, source: () => string) => {
     if (signs === null) return;
-    if (signs.pigLatin(plain)) consider(ws.map(pigLatinUndone), () => [wordsRead(source(), pigLatinUndone)]);
-    if (signs.vowelsLeftOut(plain)) consider(ws.map(vowelsPutBack), () => [wordsRead(source(), vowelsPutBack)]);
+    const { pigLatin, vowelsLeftOut } = signs(plain);
+    if (pigLatin) consider(ws.map(pigLatinUndone), () => [wordsRead(source(), pigLatinUndone)]);
+    if (vowelsLeftOut) consider(ws.map(vowelsPutBack), () => [wordsRead(source(), vowelsPutBack)]);
   };
   games(sample, (x) => x, () => text);
   // ROT47 turns letters into digits and signs, so the sample is taken after turning. Signs that ROT47
@@ -147,12 +148,12 @@ export function plainReadings(text: string): Transformed[] {
 }
 
 /** The signs of the word games in a sample, read under a substitution of its letters (`plain`: a letter's index 0–25 as deciphered). */
-interface GameSigns {
+type GameSigns = (plain: (letter: number) => number) => {
   /** Most words of four letters or more end in `ay`. */
-  pigLatin(plain: (letter: number) => number): boolean;
+  pigLatin: boolean;
   /** Most words have no vowel, and vowels are under 3 % of the letters after each word's first (English has two-fifths; some leave a word's first vowel). */
-  vowelsLeftOut(plain: (letter: number) => number): boolean;
-}
+  vowelsLeftOut: boolean;
+};
 
 const VOWELS = [0, 4, 8, 14, 20];
 
@@ -187,8 +188,18 @@ function gameSigns(sample: string[]): GameSigns {
       endings[(w.charCodeAt(w.length - 2) - 97) * 26 + w.charCodeAt(w.length - 1) - 97]++;
     }
   }
-  /** The letters that decipher to `a` and `y`, and the set of those that decipher to vowels. */
-  const under = (plain: (letter: number) => number) => {
+  /** Whether most words have no vowel, `vowels` the set of letters that decipher to one. */
+  const vowelsLeftOut = (vowels: number): boolean => {
+    if (counted < 8 || innerLetters === 0) return false;
+    let innerVowels = 0;
+    for (let x = 0; x < 26; x++) if ((vowels >> x) & 1) innerVowels += inner[x];
+    if (innerVowels >= 0.03 * innerLetters) return false;
+    let without = 0;
+    for (const m of masks) if ((m & vowels) === 0) without++;
+    return without >= 0.6 * counted;
+  };
+  return (plain) => {
+    // The letters that decipher to `a` and `y`, and the set of those that decipher to vowels.
     let a = 0;
     let y = 0;
     let vowels = 0;
@@ -198,23 +209,7 @@ function gameSigns(sample: string[]): GameSigns {
       if (p === 24) y = x;
       if (VOWELS.includes(p)) vowels |= 1 << x;
     }
-    return { a, y, vowels };
-  };
-  return {
-    pigLatin(plain) {
-      const { a, y } = under(plain);
-      return long >= 8 && endings[a * 26 + y] >= 0.6 * long;
-    },
-    vowelsLeftOut(plain) {
-      if (counted < 8 || innerLetters === 0) return false;
-      const { vowels } = under(plain);
-      let innerVowels = 0;
-      for (let x = 0; x < 26; x++) if ((vowels >> x) & 1) innerVowels += inner[x];
-      if (innerVowels >= 0.03 * innerLetters) return false;
-      let without = 0;
-      for (const m of masks) if ((m & vowels) === 0) without++;
-      return without >= 0.6 * counted;
-    },
+    return { pigLatin: long >= 8 && endings[a * 26 + y] >= 0.6 * long, vowelsLeftOut: vowelsLeftOut(vowels) };
   };
 }
 const ASCII_WORD = /^[a-z]+$/;

@@ -61,7 +61,7 @@ export function shuffledInside(words: string[]): boolean {
     if (!rank.has(w)) unknown.push(w);
   }
   if (long < 8 || unknown.length < 0.3 * long) return false;
-  // Sorting a word's letters is the dear part: stop as soon as the answer is known either way.
+  // Keying a word's letters is the dear part: stop as soon as the answer is known either way.
   const needed = 0.6 * unknown.length;
   let shuffled = 0;
   for (let i = 0; i < unknown.length; i++) {

@@ -1,6 +1,7 @@
 import t from 'tap';
 import fc from 'fast-check';
 import anyAscii from 'any-ascii';
+import { lexicon } from './lexicon.js';
 import { plainReadings, reverseWords, STOP_WORDS } from './readings.js';
 import { atbash, caesar, reversed, rot47 } from './substitutions.js';
 
@@ -75,7 +76,9 @@ t.test('a reading places each of its words inside the hidden text, at the word i
 });
 
 const stop = [...STOP_WORDS].filter((w) => /^[a-z]{2,}$/.test(w));
-const content = fc.stringMatching(/^[a-z]{3,9}$/);
+// English words: a reading of few English words is taken for chance.
+const english = [...lexicon().rank.keys()].filter((w) => /^[a-z]{3,9}$/.test(w) && !STOP_WORDS.has(w)).slice(0, 5000);
+const content = fc.constantFrom(...english);
 const sentence = fc.array(fc.oneof(fc.constantFrom(...stop), content), { minLength: 20, maxLength: 80 }).filter((ws) => ws.filter((w) => STOP_WORDS.has(w)).length >= ws.length * 0.45);
 
 t.test('property: any shift or reversal of stop-word-rich text reads back to it', async (t) => {
@@ -113,4 +116,76 @@ t.test('property: each disguise of stop-word-rich text reads back to it, every r
 t.test('property: readings of any text are placed within it', async (t) => {
   fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 400 }), (s) => placedWithin(s)), { numRuns: 500 });
   fc.assert(fc.property(fc.array(fc.constantFrom('a', 'b', ' ', '  ', '.', 'ᴛ', 'ɥ', 'x.y', '!'), { maxLength: 200 }), (parts) => placedWithin(parts.join(' '))), { numRuns: 500 });
+});
+
+const story = `${prose} He had done it for thirty years and never once missed a night, not even the winter his wife was ill and the doctor came by boat.`;
+const pig = (s: string) => s.replace(/[A-Za-z]+/g, (w) => { const m = /^[^aeiouAEIOU]+/.exec(w)?.[0] ?? ''; return m === '' ? `${w}way` : w.slice(m.length) + m.toLowerCase() + 'ay'; });
+/** Words of a reading that are words of the story: how much of it came back. */
+function recovered(hidden: string, of = story): number {
+  const want = of.toLowerCase().match(/[a-z]+/g)!;
+  const got = new Set(plainReadings(hidden).flatMap((r) => r.text.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().match(/[a-z]+/g) ?? []));
+  return want.filter((w) => got.has(w)).length / want.length;
+}
+
+t.test('one disguise over another is read through both (a letter style or ROT47 over a cipher or a game)', async (t) => {
+  t.ok(recovered(smallCaps(caesar(story, 13))) > 0.95, 'small capitals after ROT13');
+  t.ok(recovered(upsideDown(atbash(story))) > 0.95, 'turned upside down after Atbash');
+  t.ok(recovered(rot47(pig(story))) > 0.9, 'pig Latin, then ROT47');
+  t.ok(recovered(rot47(dotted(story))) > 0.95, 'letters dotted apart, then ROT47');
+  t.ok(recovered(reversed(pig(story))) > 0.9, 'pig Latin, then reversed');
+  t.ok(recovered(reversed(story.replace(/[^A-Za-z]+/g, ''))) > 0.9, 'words run together, then reversed');
+  const joined = story.split(' ').reduce((out, w, i) => out + (i % 3 === 0 ? ` ${w}` : w[0].toUpperCase() + w.slice(1)), '');
+  t.ok(recovered(caesar(joined, 13)) > 0.95, 'camelCase joins, then ROT13');
+  t.ok(recovered(reversed(caesar(joined, 5))) > 0.95, 'camelCase joins, shifted, reversed');
+  t.same(plainReadings(story), [], 'the story alone has no other reading');
+});
+
+t.test('plain text before, after or around a disguised part does not hide it: a text is read a part at a time', async (t) => {
+  const plain = Array.from({ length: 14 }, () => prose).join(' ');
+  t.ok(plain.split(' ').length > 400);
+  t.ok(recovered(`${plain}\n\n${caesar(story, 13)}`) > 0.95, 'plain, then ROT13');
+  t.ok(recovered(`${plain}\n\n${caesar(story, 13)}\n\n${plain}`) > 0.95, 'ROT13 between plain');
+  t.ok(recovered(`${plain} ${rot47(pig(story))}`) > 0.9, 'plain, then two disguises');
+  t.same(plainReadings(`${plain} ${story} ${plain}`), [], 'plain throughout: no reading');
+  // Each word of the reading lies on the word it came from, in the hidden part.
+  const hidden = `${plain}\n\n${caesar(story, 13)}`;
+  const [r] = plainReadings(hidden);
+  const at = r.text.indexOf('doctor');
+  t.equal(caesar(hidden.slice(...r.place(at, at + 6)), 13), 'doctor');
+  t.ok(placedWithin(hidden));
+});
+
+t.test('stop words put between a cipher\'s words do not make it read as plain', async (t) => {
+  const stops = ['the', 'of', 'and', 'to', 'in', 'is', 'that', 'it'];
+  const dressed = caesar(story, 13).split(' ').map((w, i) => `${w} ${stops[i % stops.length]}`).join(' ');
+  t.ok(recovered(dressed) > 0.95);
+  const every2 = caesar(story, 7).split(' ').map((w, i) => (i % 2 ? `${w} ${stops[i % stops.length]}` : w)).join(' ');
+  t.ok(recovered(every2) > 0.95);
+});
+
+t.test('English words put between a cipher\'s or a game\'s words do not make it read as plain, and are left out of its reading', async (t) => {
+  const words = ['time', 'people', 'house', 'water', 'little', 'world', 'place', 'market'];
+  const stops = ['the', 'of', 'and', 'to'];
+  const dress = (hidden: string) => hidden.split(' ').map((w, i) => `${w} ${words[i % words.length]} ${stops[i % stops.length]} ${words[(i * 3) % words.length]}`).join(' ');
+  for (const [name, hidden] of [['ROT13', caesar(story, 13)], ['Atbash', atbash(story)], ['pig Latin', pig(story)]]) {
+    const dressed = dress(hidden);
+    t.ok(recovered(dressed) > 0.9, `${name}: read`);
+    const [r] = plainReadings(dressed);
+    t.notOk(/\b(time|people|house|market)\b/.test(r.text), `${name}: the dressing left out`);
+  }
+  t.same(plainReadings(`${story} ${story}`), [], 'English throughout: no reading');
+});
+
+t.test('property: a disguised text of two parts or more (720 characters) after any length of plain prose reads back to its end', async (t) => {
+  const disguises: Record<string, (s: string) => string> = { rot13: (s) => caesar(s, 13), atbash, rot47, smallCaps, 'rot47 of dotted': (s) => rot47(dotted(s)) };
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 40 }), sentence, fc.constantFrom(...Object.keys(disguises)), (n, ws, name) => {
+      let text = ws.join(' ');
+      while (text.length < 800) text += ` ${ws.join(' ')}`;
+      const hidden = `${Array.from({ length: n }, () => prose).join(' ')} ${disguises[name](text)}`;
+      const end = ws.slice(-6).join(' ');
+      return plainReadings(hidden).some((r) => r.text.toLowerCase().includes(end)) && placedWithin(hidden);
+    }),
+    { numRuns: 150 },
+  );
 });

@@ -3,12 +3,14 @@
 // the whole text reversed; letters in other styles (small capitals, circled or mathematical letters,
 // read through `any-ascii`); text turned upside down; letters spaced or dotted apart ("t h e   k e e p e r",
 // "t.h.e"); word games (word-games.ts: pig Latin, vowels left out, letters shuffled, words run
-// together). English prose is about two-fifths stop words; a text with almost none is tried under each
-// candidate on a sample of its words, and the reading that makes it read most like prose is returned
-// for scanning. Bounded: a sample of SAMPLE_WORDS words (SAMPLE_CHARS characters for the candidates
-// that turn characters rather than words), about 60 candidates, then one transformation of the whole
-// text. Hand-written: no library guesses a cipher this cheaply.
+// together). English prose is about two-fifths stop words, and most of its other words are English
+// words; a part of a text that is not is tried under each candidate, and the reading that makes it read
+// most like prose is returned for scanning. Disguises one over another are read through up to LAYERS
+// deep, where each layer's sign shows. Bounded: parts of PART_CHARS characters (a text is read a part at
+// a time), a sample of each part (SAMPLE_WORDS words, SAMPLE_CHARS characters), about 60 candidates per
+// layer, then one transformation of the part. Hand-written: no library guesses a cipher this cheaply.
 import anyAscii from 'any-ascii';
+import { lexicon } from './lexicon.js';
 import words from './stop-words/words.json' with { type: 'json' };
 import { asIs, atbash, caesar, ReadingBuilder, readThrough, reversed, rot47, type Transformed } from './substitutions.js';
 import { lettersUnscrambled, pigLatinUndone, RUN, runsSplit, shuffledInside, splitRun, vowelsPutBack, wordsRead } from './word-games.js';
@@ -32,7 +34,11 @@ export function reverseWords(text: string): string {
   return text.replace(WORD, reversed);
 }
 
-/** Share of stop words among the words; single letters are left out (the list holds every letter, which any shift hits). */
+/**
+ * Share of stop words among the words; single letters are left out (the list holds every letter, which
+ * any shift hits). Under 8 words left, 0: too few to tell prose by (ROT47 of letters dotted apart leaves
+ * single letters and signs).
+ */
 function stopRatio(words: string[]): number {
   let n = 0;
   let counted = 0;
@@ -41,10 +47,56 @@ function stopRatio(words: string[]): number {
     counted++;
     if (STOP_WORDS.has(w)) n++;
   }
-  return counted === 0 ? 1 : n / counted;
+  return counted < 8 ? 0 : n / counted;
 }
 
 const SAMPLE_CHARS = 4096;
+
+/**
+ * Of the sample's words of three letters or more that are not stop words, the share a plain text has
+ * in the lexicon at least: stop words put between a cipher's words do not make it read as plain. Prose
+ * has 88 % or more, mail 55 % or more in 99 % of its parts; a cipher with stop words between 7 % at most.
+ */
+const ENGLISH_RATIO = 0.5;
+
+function mostlyEnglish(sample: string[]): boolean {
+  return englishShare(sample) >= ENGLISH_RATIO;
+}
+
+const isEnglish = (word: string) => STOP_WORDS.has(word) || lexicon().rank.has(word);
+
+/** Unknown words this many at least, a cipher's words among English ones, before a substitution that makes them English counts. */
+const HIDDEN_WORDS = 8;
+
+/**
+ * Most of the sample's unknown words (four letters or more, ASCII) are English under one Caesar shift,
+ * Atbash, with their letters reversed or their pig Latin undone: a cipher's or a game's words put
+ * among English words that make the text read as plain. Names, codes and misspellings are English
+ * under no substitution (a word of four letters or more by chance about one time in a hundred).
+ */
+function hidesWords(sample: string[]): boolean {
+  const { rank } = lexicon();
+  const unknown = sample.filter((w) => w.length >= 4 && ASCII_WORD.test(w) && !STOP_WORDS.has(w) && !rank.has(w));
+  if (unknown.length < HIDDEN_WORDS) return false;
+  const enough = 0.5 * unknown.length;
+  const known = (ws: string[]) => ws.reduce((n, w) => (rank.has(w) ? n + 1 : n), 0) >= enough;
+  const joined = unknown.join(' ');
+  for (let shift = 1; shift < 26; shift++) if (known(caesar(joined, shift).split(' '))) return true;
+  return known(atbash(joined).split(' ')) || known(unknown.map(reversed)) || known(unknown.map(pigLatinUndone));
+}
+
+/** Of the words of three letters or more that are not stop words, the share in the lexicon (1 when there is none). */
+function englishShare(words: string[]): number {
+  const { rank } = lexicon();
+  let counted = 0;
+  let known = 0;
+  for (const w of words) {
+    if (w.length < 3 || STOP_WORDS.has(w)) continue;
+    counted++;
+    if (rank.has(w)) known++;
+  }
+  return counted === 0 ? 1 : known / counted;
+}
 
 const mirror = (text: string): Transformed => ({ text, place: (s, e) => [text.length - e, text.length - s] });
 
@@ -53,9 +105,15 @@ function turned(text: string, lettersReversed: boolean): Transformed[] {
   return lettersReversed ? [asIs(reverseWords(text)), mirror(reversed(text))] : [asIs(text)];
 }
 
-function sampleOf(text: string): string[] {
-  return (text.match(WORD) ?? []).slice(0, SAMPLE_WORDS).map((w) => w.toLowerCase());
+/**
+ * The text's first words, in lower case; words joined in camelCase apart (a cipher keeps the case of
+ * what it hides), a capital starting a word or, written backwards, ending it.
+ */
+function sampleOf(text: string, backwards = false): string[] {
+  return (text.match(backwards ? CAMEL_BACKWARDS : CAMEL) ?? []).slice(0, SAMPLE_WORDS).map((w) => w.toLowerCase());
 }
+const CAMEL = /\p{Lu}?\p{Ll}+|\p{L}+/gu;
+const CAMEL_BACKWARDS = /\p{Ll}+\p{Lu}?|\p{L}+/gu;
 
 const LETTER = /\p{L}/u;
 const SPACE = /\s/u;
@@ -78,10 +136,120 @@ function letterShare(text: string): number {
   return shown === 0 ? 1 : letters / shown;
 }
 
+/**
+ * Layers read one under another at most: a letter style or ROT47 over a cipher or a word game ("small
+ * capitals after ROT13"). Each layer below the first costs one more search of the sample, and only
+ * where the layer's sign shows (letters outside ASCII, turned letters, signs that ROT47 turns into letters).
+ */
+const LAYERS = 3;
+
+/**
+ * Characters (white space aside) read as one part, about 60 words of prose. A text is read a part at a
+ * time, each part searched on its own, so that plain text before, after or between disguised parts does
+ * not make the whole read as plain (a sample of the start once decided for all), nor a short disguised
+ * part among plain ones.
+ */
+const PART_CHARS = 360;
+
 /** The plain readings worth scanning besides the text itself: none for ordinary prose. Each places its spans in `text`. */
 export function plainReadings(text: string): Transformed[] {
+  const parts = partsOf(text);
+  if (parts.length === 1) return readerOf(text, LAYERS)?.(text) ?? [];
+  const read: Array<{ start: number; readings: Transformed[] }> = [];
+  let last: Reader | null = null;
+  for (const [start, end] of parts) {
+    const part = text.slice(start, end);
+    // The last part's disguise is tried first: a text disguised throughout costs one search, not one a part.
+    const again = last?.(part);
+    let readings = again !== undefined && again.length > 0 && readsPlain(again.at(-1)!.text) ? again : null;
+    if (readings === null) {
+      last = readerOf(part, LAYERS);
+      readings = last?.(part) ?? [];
+    }
+    if (readings.length > 0) read.push({ start, readings });
+  }
+  const most = Math.max(0, ...read.map((p) => p.readings.length));
+  // The k-th reading of the text: each part's k-th (or its last), the parts that read as they are left out.
+  return Array.from({ length: most }, (_, k) => partsJoined(read.map((p) => ({ start: p.start, reading: p.readings[Math.min(k, p.readings.length - 1)] }))));
+}
+
+/** How a text is read plain (chosen on a sample of it; applied to it, or to the next part of its text). */
+type Reader = (text: string) => Transformed[];
+
+/** The text reads as English prose: a sample of it holds stop words, and other English words. */
+function readsPlain(text: string): boolean {
+  const sample = sampleOf(text);
+  return sample.length >= 8 && stopRatio(sample) >= PLAIN_RATIO && mostlyEnglish(sample);
+}
+
+/** The text cut at white space into parts of PART_CHARS characters or more (the last, if under half, joined to the one before), as [start, end). */
+function partsOf(text: string): Array<[number, number]> {
+  const parts: Array<[number, number]> = [];
+  let start = 0;
+  let shown = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || (c >= 9 && c <= 13)) {
+      if (shown >= PART_CHARS) {
+        parts.push([start, i]);
+        start = i;
+        shown = 0;
+      }
+    } else shown++;
+  }
+  if (parts.length > 0 && shown < PART_CHARS / 2) parts[parts.length - 1][1] = text.length;
+  else parts.push([start, text.length]);
+  return parts;
+}
+
+/** Readings of parts of one text (in order, from `start` in it) as one reading, a line break between parts; each span placed through the parts it covers. */
+function partsJoined(parts: Array<{ start: number; reading: Transformed }>): Transformed {
+  const at: number[] = [];
+  let text = '';
+  for (const p of parts) {
+    if (text.length > 0) text += '\n';
+    at.push(text.length);
+    text += p.reading.text;
+  }
+  /** The part a unit of the joined text belongs to (a line break between parts, to the part before). */
+  const partAt = (unit: number) => {
+    let lo = 0;
+    for (let hi = at.length - 1; lo < hi; ) {
+      const mid = (lo + hi + 1) >> 1;
+      if (at[mid] <= unit) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  return {
+    text,
+    place: (s, e) => {
+      const first = partAt(s);
+      const last = e > s ? partAt(e - 1) : first;
+      const a = parts[first];
+      if (first === last) {
+        const [from, to] = a.reading.place(Math.min(s - at[first], a.reading.text.length), Math.min(e - at[first], a.reading.text.length));
+        return [a.start + from, a.start + to];
+      }
+      // Across parts: from where the span's start lies to where its end lies, whichever way each part reads.
+      const b = parts[last];
+      const [a0, a1] = a.reading.place(s - at[first], a.reading.text.length);
+      const [b0, b1] = b.reading.place(0, Math.min(e - at[last], b.reading.text.length));
+      return [Math.min(a.start + a0, b.start + b0), Math.max(a.start + a1, b.start + b1)];
+    },
+  };
+}
+
+/** How to read the text plain, found on a sample of it; null where it reads as it is. */
+function readerOf(text: string, layers: number): Reader | null {
   const joined = lettersJoined(text);
-  if (joined) return [joined, ...plainReadings(joined.text).map((r) => readThrough(joined, r))];
+  if (joined) {
+    const inner = readerOf(joined.text, layers);
+    return (t) => {
+      const j = lettersJoined(t);
+      return j === null ? [] : [j, ...(inner?.(j.text) ?? []).map((r) => readThrough(j, r))];
+    };
+  }
   const sample = sampleOf(text);
   const head = text.slice(0, SAMPLE_CHARS);
   // Prose is mostly letters; ROT47 turns most of them into digits and signs, and the few letters left
@@ -89,62 +257,154 @@ export function plainReadings(text: string): Transformed[] {
   // Shuffling letters inside words leaves the short ones, and with them the share of stop words.
   const letters = letterShare(text.slice(0, 2048));
   const mostlyLetters = letters >= 0.6;
-  if (sample.length >= 8 && stopRatio(sample) >= PLAIN_RATIO && mostlyLetters) return shuffledInside(sample) ? [wordsRead(text, lettersUnscrambled)] : [];
-  let best: { ratio: number; words: string[]; read: () => Transformed[] } = { ratio: READING_RATIO, words: [], read: () => [] };
+  // Stop words but few other English words, or words that are English only under a cipher: English
+  // words may have been put between a cipher's words ("gur the xrrcre house of"), and are left out of
+  // its reading.
+  let dressed = false;
+  if (sample.length >= 8 && stopRatio(sample) >= PLAIN_RATIO && mostlyLetters) {
+    if (shuffledInside(sample)) return (t) => [wordsRead(t, lettersUnscrambled)];
+    if (mostlyEnglish(sample) && !hidesWords(sample)) return null;
+    dressed = true;
+  }
+  /** A substitution's reading of `t`, words in place or reversed. */
+  const substituted = (t: string, read: string, lettersReversed: boolean) => (dressed && !lettersReversed ? [undressed(t, read)] : turned(read, lettersReversed));
+  let best: { ratio: number; words: string[]; read: Reader | null } = { ratio: READING_RATIO, words: [], read: null };
   // Too few words to tell prose by: no candidate counts.
-  const consider = (ws: string[], read: () => Transformed[]) => {
+  const consider = (ws: string[], read: Reader) => {
     const ratio = ws.length < 8 ? 0 : stopRatio(ws);
     if (ratio > best.ratio) best = { ratio, words: ws, read };
   };
-  // Word games are tried where their sign shows (most words end in `ay`, most have no vowel; a text of
-  // letters, where ROT47's leaves fragments), on the text as it is and under each cipher: a game played
-  // under a cipher hides the stop words ciphers are told by.
-  const signs = mostlyLetters ? gameSigns(sample) : null;
-  const games = (ws: string[], plain: (letter: number) => number, source: () => string) => {
-    if (signs === null) return;
-    const { pigLatin, vowelsLeftOut } = signs(plain);
-    if (pigLatin) consider(ws.map(pigLatinUndone), () => [wordsRead(source(), pigLatinUndone)]);
-    if (vowelsLeftOut) consider(ws.map(vowelsPutBack), () => [wordsRead(source(), vowelsPutBack)]);
+  // A layer whose sign shows is undone, and what it hides is searched for under it (on the head, to
+  // weigh it against the other candidates; what the search finds there is how the rest is read).
+  const layer = (headRead: string, read: (t: string) => Transformed) => {
+    consider(sampleOf(headRead), (t) => [read(t)]);
+    const under = layers > 1 ? readerOf(headRead, layers - 1) : null;
+    const probe = under?.(headRead) ?? [];
+    if (under !== null && probe.length > 0) {
+      consider(sampleOf(probe.at(-1)!.text), (t) => {
+        const outer = read(t);
+        return under(outer.text).map((r) => readThrough(outer, r));
+      });
+    }
   };
-  games(sample, (x) => x, () => text);
+  // Word games are tried where their sign shows (most words end in `ay`, most have no vowel; a text of
+  // letters, where ROT47's leaves fragments), on the text as it is and under each cipher, its words'
+  // letters in order or reversed: a game played under a cipher hides the stop words ciphers are told by.
+  // In a dressed text the words that are not English as written are the cipher's: its sample.
+  const searched = dressed ? sample.filter((w) => !isEnglish(w)) : sample;
+  const signs = mostlyLetters ? gameSigns(searched) : null;
+  const backwards = (dressed ? sampleOf(text, true).filter((w) => !isEnglish(w)) : sampleOf(text, true)).map(reversed);
+  const signsReversed = mostlyLetters ? gameSigns(backwards) : null;
+  const games = (ws: string[], lettersReversed: boolean, plain: (letter: number) => number, source: Reader) => {
+    const shown = lettersReversed ? signsReversed : signs;
+    if (shown === null) return;
+    const { pigLatin, vowelsLeftOut } = shown(plain);
+    // In a dressed text, the words English as written are the dressing: left out.
+    const played = (game: (word: string) => string): Reader => (t) => source(t).map((r) => readThrough(r, wordsRead(r.text, dressed ? (w) => (isEnglish(w) ? '' : game(w)) : game)));
+    if (pigLatin) consider(ws.map(pigLatinUndone), played(pigLatinUndone));
+    if (vowelsLeftOut) consider(ws.map(vowelsPutBack), played(vowelsPutBack));
+  };
   // ROT47 turns letters into digits and signs, so the sample is taken after turning. Signs that ROT47
   // turns into prose are ROT47: a shift of their few letters' fragments ("FE" of "23@FE", ROT47's
   // "about") can hold more stop words by chance ("on").
-  const rot = sampleOf(rot47(head));
-  if (!mostlyLetters && rot.length >= 8 && stopRatio(rot) >= PLAIN_RATIO) return [asIs(rot47(text))];
+  const rotHead = rot47(head);
+  const rot = sampleOf(rotHead);
+  if (!mostlyLetters && rot.length >= 8 && stopRatio(rot) >= PLAIN_RATIO) {
+    // What it spells may be dotted apart or a game still.
+    const under = layers > 1 ? readerOf(rotHead, layers - 1) : null;
+    return (t) => {
+      const read = asIs(rot47(t));
+      return [read, ...(under?.(read.text) ?? []).map((r) => readThrough(read, r))];
+    };
+  }
   for (const lettersReversed of [false, true]) {
     // The sample as one string, each candidate one pass over it (a pass per word cost ten times more).
-    const joined = (lettersReversed ? sample.map(reversed) : sample).join(' ');
-    for (let shift = lettersReversed ? 0 : 1; shift < 26; shift++) {
-      const ws = caesar(joined, shift).split(' ');
-      consider(ws, () => turned(caesar(text, shift), lettersReversed));
-      if (!lettersReversed) games(ws, (x) => (x + shift) % 26, () => caesar(text, shift));
+    const joined = (lettersReversed ? backwards : searched).join(' ');
+    for (let shift = 0; shift < 26; shift++) {
+      const ws = shift === 0 ? joined.split(' ') : caesar(joined, shift).split(' ');
+      if (shift > 0 || lettersReversed) consider(ws, (t) => substituted(t, caesar(t, shift), lettersReversed));
+      games(ws, lettersReversed, (x) => (x + shift) % 26, (t) => turned(caesar(t, shift), lettersReversed));
     }
     const ws = atbash(joined).split(' ');
-    consider(ws, () => turned(atbash(text), lettersReversed));
-    if (!lettersReversed) games(ws, (x) => 25 - x, () => atbash(text));
+    consider(ws, (t) => substituted(t, atbash(t), lettersReversed));
+    games(ws, lettersReversed, (x) => 25 - x, (t) => turned(atbash(t), lettersReversed));
   }
   // ROT47 of prose is mostly signs (a third of its letters stay letters; of mail with markup, digits and
-  // capitals, two-thirds at most): a text of letters is not one.
+  // capitals, two-thirds at most): a text of letters is not one. Where ROT47 gives letters back, what
+  // they spell (a game, letters dotted apart) is read under it.
   if (letters < 0.8) {
-    consider(rot, () => [asIs(rot47(text))]);
-    consider(rot.map(reversed), () => turned(rot47(text), true));
+    // Letters dotted apart are half letters, and under ROT47 a fifth.
+    const rotLetters = letterShare(rotHead.slice(0, 2048));
+    if ((rotLetters >= 0.5 && rotLetters >= letters + 0.2) || lettersJoined(rotHead) !== null) layer(rotHead, (t) => asIs(rot47(t)));
+    else consider(rot, (t) => [asIs(rot47(t))]);
+    consider(rot.map(reversed), (t) => turned(rot47(t), true));
   }
-  if (STYLED.test(head)) consider(sampleOf(anyAscii(head)), () => [transliterated(text)]);
+  if (STYLED.test(head)) layer(anyAscii(head), transliterated);
   if (TURNED.test(head)) {
-    consider(sampleOf(upsideDown(head)), () => [mirror(upsideDown(text))]);
-    consider(sampleOf(turnedBack(head)), () => [asIs(turnedBack(text))]);
+    layer(upsideDown(head), (t) => mirror(upsideDown(t)));
+    layer(turnedBack(head, TURNED_ALL), (t) => asIs(turnedBack(t, TURNED_ALL)));
+    layer(turnedBack(head, TURNED_OR_NOT), (t) => asIs(turnedBack(t, TURNED_OR_NOT)));
   }
-  // Words run together have no words to try a cipher on: split under the substitution whose letters are likeliest English.
-  const headWords = sampleOf(head);
+  // Words run together have no words to try a cipher on: split under the substitution whose letters are
+  // likeliest English, read forwards or backwards as English's common pairs of letters say.
+  // Not apart at capitals: a run's capitals start its sentences and names.
+  const headWords = (head.match(WORD) ?? []).slice(0, SAMPLE_WORDS).map((w) => w.toLowerCase());
   if (runTogether(headWords)) {
     const undo = likeliestSubstitution(headWords);
-    consider(undo(headWords.join(' ')).split(' ').flatMap((w) => (w.length >= RUN ? splitRun(w) : [w])), () => [runsSplit(undo(text))]);
+    const undone = undo(headWords.join(' '));
+    if (readsBackwards(undone)) {
+      consider(splitAll(reversed(undone)), (t) => {
+        const back = mirror(reversed(undo(t)));
+        return [readThrough(back, runsSplit(back.text))];
+      });
+    } else consider(splitAll(undone), (t) => [runsSplit(undo(t))]);
   }
-  const readings = best.read();
   // Letters shuffled inside words keep the short ones: the text, or its cipher's reading, reads as prose of shuffled words.
-  if (shuffledInside(best.words.length > 0 ? best.words : sample)) return (readings.length > 0 ? readings : [asIs(text)]).map((r) => readThrough(r, wordsRead(r.text, lettersUnscrambled)));
-  return readings;
+  const chosen = best.read;
+  if (shuffledInside(best.words.length > 0 ? best.words : sample)) {
+    return (t) => {
+      const readings = chosen?.(t) ?? [];
+      return (readings.length > 0 ? readings : [asIs(t)]).map((r) => readThrough(r, wordsRead(r.text, lettersUnscrambled)));
+    };
+  }
+  return chosen;
+}
+
+/** `read` (a substitution of `text`, unit for unit) without the words that are English words in `text` and none in `read`. */
+function undressed(text: string, read: string): Transformed {
+  const reading = new ReadingBuilder(read);
+  let at = 0;
+  for (const m of text.matchAll(WORD)) {
+    const end = m.index + m[0].length;
+    if (isEnglish(m[0].toLowerCase()) && !isEnglish(read.slice(m.index, end).toLowerCase())) {
+      reading.copy(at, m.index);
+      at = end;
+    }
+  }
+  reading.copy(at, read.length);
+  return reading.done();
+}
+
+const splitAll = (words: string): string[] => words.split(' ').flatMap((w) => (w.length >= RUN ? splitRun(w) : [w]));
+
+// Pairs of letters common in English and rare the other way round ("th" and "ht"): which way a run of letters reads.
+const FORWARD_PAIRS = ['th', 'he', 'nd', 'ng', 'ou', 'wh', 'ch', 'sh', 'ck', 'qu', 'ea', 'io'];
+
+/** More of English's common letter pairs are reversed than in order: the letters were written backwards. */
+function readsBackwards(letters: string): boolean {
+  let forward = 0;
+  let backward = 0;
+  for (const pair of FORWARD_PAIRS) {
+    forward += count(letters, pair);
+    backward += count(letters, pair[1] + pair[0]);
+  }
+  return backward > forward;
+}
+
+function count(text: string, pair: string): number {
+  let n = 0;
+  for (let at = text.indexOf(pair); at >= 0; at = text.indexOf(pair, at + 1)) n++;
+  return n;
 }
 
 /** The signs of the word games in a sample, read under a substitution of its letters (`plain`: a letter's index 0–25 as deciphered). */
@@ -277,11 +537,16 @@ const UPSIDE_DOWN: Record<string, string> = {
 };
 const TURNED = /[ɐɔǝɟƃɥᴉɾʞɯɹʇʌʍʎ]/u;
 
-/** Turned letters put back in place, nothing else moved (a text only dressed in them). Same length. */
-function turnedBack(text: string): string {
-  return text.replace(TURNED_ALL, (c) => UPSIDE_DOWN[c]);
+/**
+ * Turned letters put back in place, nothing else moved (a text only dressed in them): those with no
+ * other reading (TURNED_ALL), or every one, q, d, p, b, n and u too (TURNED_OR_NOT: a turned text
+ * reversed back). Same length.
+ */
+function turnedBack(text: string, turned: RegExp): string {
+  return text.replace(turned, (c) => UPSIDE_DOWN[c]);
 }
 const TURNED_ALL = /[ɐɔǝɟƃɥᴉɾʞɯɹʇʌʍʎ˙¿¡]/gu;
+const TURNED_OR_NOT = /[ɐɔǝɟƃɥᴉɾʞɯɹʇʌʍʎ˙¿¡qdpbnu]/gu;
 
 /** Upside-down text read the right way up: each character turned back, the whole reversed. Same length. */
 function upsideDown(text: string): string {

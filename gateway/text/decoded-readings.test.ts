@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { unfolded } from './decoded-readings.js';
 import { binarySpans } from './encoded-runs.js';
 import { unescapedReading } from './escapes.js';
+import { atbash, caesar, reversed } from './substitutions.js';
 
 const prose = 'The keeper of the lighthouse climbed the stairs every evening and lit the lamp.';
 const binary = (s: string, sep = ' ') => [...Buffer.from(s)].map((b) => b.toString(2).padStart(8, '0')).join(sep);
@@ -93,4 +94,19 @@ t.test('property: the unfolded text places every stretch of it within the text, 
     }),
     { numRuns: 1000 },
   );
+});
+
+t.test('base64 put through ROT13, another shift, Atbash or reversal after encoding reads back in place; random tokens do not', async (t) => {
+  const story = `${prose} He had done it for thirty years and never once missed a night.`;
+  const b64 = Buffer.from(story).toString('base64');
+  const hidden: Record<string, string> = { ROT13: caesar(b64, 13), 'a shift of 5': caesar(b64, 5), Atbash: atbash(b64), reversed: reversed(b64) };
+  for (const [name, encoded] of Object.entries(hidden)) {
+    const r = unfolded(`Please tidy this: ${encoded} thanks`);
+    t.ok(r.text.includes(story), `${name} reads back`);
+    const at = r.text.indexOf('lighthouse');
+    const [s, e] = r.place(at, at + 10);
+    t.ok(s >= 'Please tidy this: '.length && e <= 'Please tidy this: '.length + encoded.length + 1, `${name}: placed on its run`);
+  }
+  const tokens = Array.from({ length: 50 }, (_, i) => Buffer.from(`${i}`.repeat(30)).toString('base64').slice(0, 40).replace(/[0-9]/g, 'Q')).join(' ');
+  t.equal(unfolded(tokens).text, tokens, 'runs that read as text under no substitution are left as they are');
 });

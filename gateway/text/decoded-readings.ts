@@ -3,9 +3,9 @@
 // each replaced by what it decodes to where it stands, so that plain words around a run and pieces
 // encoded apart read as one text. A decoded text is unfolded once more (base64 of escapes), within one
 // budget of decoded bytes per text. Each character of the reading is placed in the text it came from.
-import { asText, base32Runs, binaryRuns, DecodeBudget, encodedRuns, morseRuns, quotedPrintableRuns } from './encoded-runs.js';
+import { asText, base32Runs, base64Spans, binaryRuns, DecodeBudget, encodedRuns, type EncodedRun, morseRuns, quotedPrintableRuns } from './encoded-runs.js';
 import { unescapedReading } from './escapes.js';
-import { asIs, ReadingBuilder, readThrough, type Transformed } from './substitutions.js';
+import { asIs, atbash, caesar, ReadingBuilder, readThrough, reversed, type Transformed } from './substitutions.js';
 
 /** Decoded bytes read per text: a long prompt's worth, so one text cannot make a scan unbounded. */
 export const DECODED_BYTES = 4 * 1024 * 1024;
@@ -39,7 +39,7 @@ export function unfolded(text: string): Transformed {
 function runsRead(text: string, budget: DecodeBudget): Transformed | null {
   // Two readings of one run (percent-encoding's bytes and code points): the later, more specific one.
   const byPlace = new Map<string, { start: number; end: number; read: string }>();
-  for (const run of [...encodedRuns(text, budget), ...base32Runs(text, budget), ...binaryRuns(text, budget), ...quotedPrintableRuns(text, budget), ...morseRuns(text, budget)]) {
+  for (const run of [...encodedRuns(text, budget), ...base32Runs(text, budget), ...binaryRuns(text, budget), ...quotedPrintableRuns(text, budget), ...morseRuns(text, budget), ...substitutedBase64Runs(text, budget)]) {
     const read = asText(run.bytes);
     if (read !== null) byPlace.set(`${run.start}:${run.end}`, { start: run.start, end: run.end, read });
   }
@@ -56,4 +56,44 @@ function runsRead(text: string, budget: DecodeBudget): Transformed | null {
   }
   reading.copy(last, text.length);
   return reading.done();
+}
+
+/** Characters of a base64 run tried under each substitution before the whole run is decoded under the one that reads. */
+const TRIED = 96;
+const MIN_SUBSTITUTED = 24;
+const SUBSTITUTIONS: Array<(run: string) => string> = [
+  ...Array.from({ length: 25 }, (_, k) => (run: string) => caesar(run, k + 1)),
+  atbash,
+  reversed,
+];
+
+/**
+ * Base64 runs put through a Caesar shift (ROT13), Atbash or reversal after encoding: a run that does not
+ * decode to text as it is, but does under one of them, decoded under it. The first TRIED characters are
+ * tried under each (a whole number of base64 quanta), so a run of random tokens costs 27 short decodes.
+ */
+function substitutedBase64Runs(text: string, budget: DecodeBudget): EncodedRun[] {
+  const out: EncodedRun[] = [];
+  for (const [start, spanEnd] of base64Spans(text)) {
+    if (budget.remaining <= 0) break;
+    // A span's last short line (a run's end, or a word after it) left out: reversed, it would be the run's start.
+    const last = /\s(\S{1,15})$/.exec(text.slice(start, spanEnd));
+    const end = last ? spanEnd - last[0].length : spanEnd;
+    const run = text.slice(start, end).replace(/\s+/g, '');
+    if (run.length < MIN_SUBSTITUTED) continue;
+    const decode = (s: string) => Buffer.from(s, s.includes('-') || s.includes('_') ? 'base64url' : 'base64');
+    // The run's first TRIED characters as they would read under `f` (reversed, its last ones), whole quanta.
+    const tried = (f: (s: string) => string) => {
+      const head = f === reversed ? reversed(run.slice(-TRIED)) : f(run.slice(0, TRIED));
+      return head.slice(0, head.length - (head.length % 4));
+    };
+    if (asText(decode(tried((r) => r))) !== null) continue;
+    budget.remaining -= TRIED;
+    const undo = SUBSTITUTIONS.find((f) => asText(decode(tried(f))) !== null);
+    if (undo === undefined) continue;
+    const bytes = decode(undo(run).slice(0, Math.ceil((budget.remaining * 4) / 3) + 4));
+    budget.remaining -= bytes.length;
+    out.push({ start, end, bytes });
+  }
+  return out;
 }

@@ -11,6 +11,7 @@
 // layer, then one transformation of the part. Hand-written: no library guesses a cipher this cheaply.
 import anyAscii from 'any-ascii';
 import { lexicon } from './lexicon.js';
+import { removeDefaultIgnorable } from './normalise.js';
 import words from './stop-words/words.json' with { type: 'json' };
 import { asIs, atbash, caesar, ReadingBuilder, readThrough, reversed, rot47, type Transformed } from './substitutions.js';
 import { lettersUnscrambled, pigLatinUndone, RUN, runsSplit, shuffledInside, splitRun, vowelsPutBack, wordsRead } from './word-games.js';
@@ -110,7 +111,8 @@ function turned(text: string, lettersReversed: boolean): Transformed[] {
  * what it hides), a capital starting a word or, written backwards, ending it.
  */
 function sampleOf(text: string, backwards = false): string[] {
-  return (text.match(backwards ? CAMEL_BACKWARDS : CAMEL) ?? []).slice(0, SAMPLE_WORDS).map((w) => w.toLowerCase());
+  // Marks and other invisible characters inside words would split them.
+  return (removeDefaultIgnorable(text).match(backwards ? CAMEL_BACKWARDS : CAMEL) ?? []).slice(0, SAMPLE_WORDS).map((w) => w.toLowerCase());
 }
 const CAMEL = /\p{Lu}?\p{Ll}+|\p{L}+/gu;
 const CAMEL_BACKWARDS = /\p{Ll}+\p{Lu}?|\p{L}+/gu;
@@ -119,7 +121,9 @@ const LETTER = /\p{L}/u;
 const SPACE = /\s/u;
 
 /** The share of letters among the characters that are not white space (ASCII by its codes, the rest by its properties). */
-function letterShare(text: string): number {
+function letterShare(written: string): number {
+  // Marks and other invisible characters are not shown.
+  const text = removeDefaultIgnorable(written);
   let letters = 0;
   let shown = 0;
   for (let i = 0; i < text.length; i++) {
@@ -160,7 +164,7 @@ export function plainReadings(text: string): Transformed[] {
   for (const [start, end] of parts) {
     const part = text.slice(start, end);
     // The last part's disguise is tried first: a text disguised throughout costs one search, not one a part.
-    const again = last?.(part);
+    const again = last !== null && !GUESSES.has(last) ? last(part) : undefined;
     let readings = again !== undefined && again.length > 0 && readsPlain(again.at(-1)!.text) ? again : null;
     if (readings === null) {
       last = readerOf(part, LAYERS);
@@ -176,26 +180,52 @@ export function plainReadings(text: string): Transformed[] {
 /** How a text is read plain (chosen on a sample of it; applied to it, or to the next part of its text). */
 type Reader = (text: string) => Transformed[];
 
+/**
+ * Readers that put words back from the lexicon (the word games): what they read is English whatever they
+ * are given, so it says nothing of whether the next part was disguised the same way.
+ */
+const GUESSES = new WeakSet<Reader>();
+const guess = (read: Reader): Reader => {
+  GUESSES.add(read);
+  return read;
+};
+/** `read`, a guess where `inner`, which it reads through, is one. */
+const guessing = (read: Reader, inner: Reader | null): Reader => (inner !== null && GUESSES.has(inner) ? guess(read) : read);
+
 /** The text reads as English prose: a sample of it holds stop words, and other English words. */
 function readsPlain(text: string): boolean {
   const sample = sampleOf(text);
   return sample.length >= 8 && stopRatio(sample) >= PLAIN_RATIO && mostlyEnglish(sample);
 }
 
-/** The text cut at white space into parts of PART_CHARS characters or more (the last, if under half, joined to the one before), as [start, end). */
+/** Words (runs of characters between white space) a part holds at least: the letters spaced apart it may hold are told by their share of its words. */
+const PART_WORDS = 24;
+
+/**
+ * The text cut at white space into parts of PART_CHARS characters and PART_WORDS words or more (the
+ * last, if under half, joined to the one before), as [start, end).
+ */
 function partsOf(text: string): Array<[number, number]> {
   const parts: Array<[number, number]> = [];
   let start = 0;
   let shown = 0;
+  let words = 0;
+  let inWord = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 32 || (c >= 9 && c <= 13)) {
-      if (shown >= PART_CHARS) {
+      inWord = false;
+      if (shown >= PART_CHARS && words >= PART_WORDS) {
         parts.push([start, i]);
         start = i;
         shown = 0;
+        words = 0;
       }
-    } else shown++;
+    } else {
+      shown++;
+      if (!inWord) words++;
+      inWord = true;
+    }
   }
   if (parts.length > 0 && shown < PART_CHARS / 2) parts[parts.length - 1][1] = text.length;
   else parts.push([start, text.length]);
@@ -245,10 +275,10 @@ function readerOf(text: string, layers: number): Reader | null {
   const joined = lettersJoined(text);
   if (joined) {
     const inner = readerOf(joined.text, layers);
-    return (t) => {
+    return guessing((t) => {
       const j = lettersJoined(t);
       return j === null ? [] : [j, ...(inner?.(j.text) ?? []).map((r) => readThrough(j, r))];
-    };
+    }, inner);
   }
   const sample = sampleOf(text);
   const head = text.slice(0, SAMPLE_CHARS);
@@ -262,7 +292,7 @@ function readerOf(text: string, layers: number): Reader | null {
   // its reading.
   let dressed = false;
   if (sample.length >= 8 && stopRatio(sample) >= PLAIN_RATIO && mostlyLetters) {
-    if (shuffledInside(sample)) return (t) => [wordsRead(t, lettersUnscrambled)];
+    if (shuffledInside(sample)) return guess((t) => [wordsRead(t, lettersUnscrambled)]);
     if (mostlyEnglish(sample) && !hidesWords(sample)) return null;
     dressed = true;
   }
@@ -281,10 +311,13 @@ function readerOf(text: string, layers: number): Reader | null {
     const under = layers > 1 ? readerOf(headRead, layers - 1) : null;
     const probe = under?.(headRead) ?? [];
     if (under !== null && probe.length > 0) {
-      consider(sampleOf(probe.at(-1)!.text), (t) => {
-        const outer = read(t);
-        return under(outer.text).map((r) => readThrough(outer, r));
-      });
+      consider(
+        sampleOf(probe.at(-1)!.text),
+        guessing((t) => {
+          const outer = read(t);
+          return under(outer.text).map((r) => readThrough(outer, r));
+        }, under),
+      );
     }
   };
   // Word games are tried where their sign shows (most words end in `ay`, most have no vowel; a text of
@@ -300,7 +333,7 @@ function readerOf(text: string, layers: number): Reader | null {
     if (shown === null) return;
     const { pigLatin, vowelsLeftOut } = shown(plain);
     // In a dressed text, the words English as written are the dressing: left out.
-    const played = (game: (word: string) => string): Reader => (t) => source(t).map((r) => readThrough(r, wordsRead(r.text, dressed ? (w) => (isEnglish(w) ? '' : game(w)) : game)));
+    const played = (game: (word: string) => string): Reader => guess((t) => source(t).map((r) => readThrough(r, wordsRead(r.text, dressed ? (w) => (isEnglish(w) ? '' : game(w)) : game))));
     if (pigLatin) consider(ws.map(pigLatinUndone), played(pigLatinUndone));
     if (vowelsLeftOut) consider(ws.map(vowelsPutBack), played(vowelsPutBack));
   };
@@ -312,10 +345,10 @@ function readerOf(text: string, layers: number): Reader | null {
   if (!mostlyLetters && rot.length >= 8 && stopRatio(rot) >= PLAIN_RATIO) {
     // What it spells may be dotted apart or a game still.
     const under = layers > 1 ? readerOf(rotHead, layers - 1) : null;
-    return (t) => {
+    return guessing((t) => {
       const read = asIs(rot47(t));
       return [read, ...(under?.(read.text) ?? []).map((r) => readThrough(read, r))];
-    };
+    }, under);
   }
   for (const lettersReversed of [false, true]) {
     // The sample as one string, each candidate one pass over it (a pass per word cost ten times more).
@@ -353,19 +386,22 @@ function readerOf(text: string, layers: number): Reader | null {
     const undo = likeliestSubstitution(headWords);
     const undone = undo(headWords.join(' '));
     if (readsBackwards(undone)) {
-      consider(splitAll(reversed(undone)), (t) => {
-        const back = mirror(reversed(undo(t)));
-        return [readThrough(back, runsSplit(back.text))];
-      });
-    } else consider(splitAll(undone), (t) => [runsSplit(undo(t))]);
+      consider(
+        splitAll(reversed(undone)),
+        guess((t) => {
+          const back = mirror(reversed(undo(t)));
+          return [readThrough(back, runsSplit(back.text))];
+        }),
+      );
+    } else consider(splitAll(undone), guess((t) => [runsSplit(undo(t))]));
   }
   // Letters shuffled inside words keep the short ones: the text, or its cipher's reading, reads as prose of shuffled words.
   const chosen = best.read;
   if (shuffledInside(best.words.length > 0 ? best.words : sample)) {
-    return (t) => {
+    return guess((t) => {
       const readings = chosen?.(t) ?? [];
       return (readings.length > 0 ? readings : [asIs(t)]).map((r) => readThrough(r, wordsRead(r.text, lettersUnscrambled)));
-    };
+    });
   }
   return chosen;
 }

@@ -27,8 +27,10 @@ export function nfkc(text: string): string {
 
 /** Removes every Default_Ignorable_Code_Point (zero-width characters, soft hyphen, CGJ, tags, variation selectors). */
 export function removeDefaultIgnorable(text: string): string {
-  return text.replace(DEFAULT_IGNORABLE, '');
+  // None is ASCII: a text of ASCII alone (most) is returned without the property scan.
+  return NOT_ASCII.test(text) ? text.replace(DEFAULT_IGNORABLE, '') : text;
 }
+const NOT_ASCII = /[^\x00-\x7f]/;
 
 /** The UTS #39 skeleton: NFD, each code point to its confusable prototype, NFD again. */
 export function skeleton(text: string): string {

@@ -70,8 +70,8 @@ const isEnglish = (word: string) => STOP_WORDS.has(word) || lexicon().rank.has(w
 const HIDDEN_WORDS = 8;
 
 /**
- * Most of the sample's unknown words (four letters or more, ASCII) are English under one Caesar shift,
- * Atbash, with their letters reversed or their pig Latin undone: a cipher's or a game's words put
+ * Most of the sample's unknown words (four letters or more, ASCII) are English under one of the likeliest
+ * Caesar shifts or Atbash, with their letters reversed or their pig Latin undone: a cipher's or a game's words put
  * among English words that make the text read as plain. Names, codes and misspellings are English
  * under no substitution (a word of four letters or more by chance about one time in a hundred).
  */
@@ -82,8 +82,11 @@ function hidesWords(sample: string[]): boolean {
   const enough = 0.5 * unknown.length;
   const known = (ws: string[]) => ws.reduce((n, w) => (rank.has(w) ? n + 1 : n), 0) >= enough;
   const joined = unknown.join(' ');
-  for (let shift = 1; shift < 26; shift++) if (known(caesar(joined, shift).split(' '))) return true;
-  return known(atbash(joined).split(' ')) || known(unknown.map(reversed)) || known(unknown.map(pigLatinUndone));
+  // The substitutions whose letters read likeliest English, as the search tries them.
+  for (const k of substitutionsByLikelihood(unknown).filter((k) => k !== 0).slice(0, LIKELY)) {
+    if (known((k === ATBASH ? atbash(joined) : caesar(joined, k)).split(' '))) return true;
+  }
+  return known(unknown.map(reversed)) || known(unknown.map(pigLatinUndone));
 }
 
 /** Of the words of three letters or more that are not stop words, the share in the lexicon (1 when there is none). */
@@ -112,10 +115,19 @@ function turned(text: string, lettersReversed: boolean): Transformed[] {
  */
 function sampleOf(text: string, backwards = false): string[] {
   // Marks and other invisible characters inside words would split them.
-  return (removeDefaultIgnorable(text).match(backwards ? CAMEL_BACKWARDS : CAMEL) ?? []).slice(0, SAMPLE_WORDS).map((w) => w.toLowerCase());
+  const shown = removeDefaultIgnorable(text);
+  // ASCII by its own pattern: the Unicode properties cost three times as much on the common case.
+  const words = NOT_ASCII.test(shown) ? (backwards ? CAMEL_BACKWARDS : CAMEL) : backwards ? ASCII_CAMEL_BACKWARDS : ASCII_CAMEL;
+  const out: string[] = [];
+  words.lastIndex = 0;
+  for (let m = words.exec(shown); m !== null && out.length < SAMPLE_WORDS; m = words.exec(shown)) out.push(m[0].toLowerCase());
+  return out;
 }
 const CAMEL = /\p{Lu}?\p{Ll}+|\p{L}+/gu;
 const CAMEL_BACKWARDS = /\p{Ll}+\p{Lu}?|\p{L}+/gu;
+const ASCII_CAMEL = /[A-Z]?[a-z]+|[A-Za-z]+/g;
+const ASCII_CAMEL_BACKWARDS = /[a-z]+[A-Z]?|[A-Za-z]+/g;
+const NOT_ASCII = /[^\x00-\x7f]/;
 
 const LETTER = /\p{L}/u;
 const SPACE = /\s/u;
@@ -328,10 +340,7 @@ function readerOf(text: string, layers: number): Reader | null {
   const signs = mostlyLetters ? gameSigns(searched) : null;
   const backwards = (dressed ? sampleOf(text, true).filter((w) => !isEnglish(w)) : sampleOf(text, true)).map(reversed);
   const signsReversed = mostlyLetters ? gameSigns(backwards) : null;
-  const games = (ws: string[], lettersReversed: boolean, plain: (letter: number) => number, source: Reader) => {
-    const shown = lettersReversed ? signsReversed : signs;
-    if (shown === null) return;
-    const { pigLatin, vowelsLeftOut } = shown(plain);
+  const games = (ws: string[], { pigLatin, vowelsLeftOut }: { pigLatin: boolean; vowelsLeftOut: boolean }, source: Reader) => {
     // In a dressed text, the words English as written are the dressing: left out.
     const played = (game: (word: string) => string): Reader => guess((t) => source(t).map((r) => readThrough(r, wordsRead(r.text, dressed ? (w) => (isEnglish(w) ? '' : game(w)) : game))));
     if (pigLatin) consider(ws.map(pigLatinUndone), played(pigLatinUndone));
@@ -350,17 +359,22 @@ function readerOf(text: string, layers: number): Reader | null {
       return [read, ...(under?.(read.text) ?? []).map((r) => readThrough(read, r))];
     }, under);
   }
+  // Of the 27 substitutions (26 shifts, the first none, then Atbash), those whose letters read likeliest
+  // English are tried, and any under which a game's sign shows.
+  const likely = new Set(substitutionsByLikelihood(searched).slice(0, LIKELY));
   for (const lettersReversed of [false, true]) {
     // The sample as one string, each candidate one pass over it (a pass per word cost ten times more).
     const joined = (lettersReversed ? backwards : searched).join(' ');
-    for (let shift = 0; shift < 26; shift++) {
-      const ws = shift === 0 ? joined.split(' ') : caesar(joined, shift).split(' ');
-      if (shift > 0 || lettersReversed) consider(ws, (t) => substituted(t, caesar(t, shift), lettersReversed));
-      games(ws, lettersReversed, (x) => (x + shift) % 26, (t) => turned(caesar(t, shift), lettersReversed));
+    const signsOf = lettersReversed ? signsReversed : signs;
+    for (let k = 0; k <= ATBASH; k++) {
+      const shown = signsOf?.(k === ATBASH ? (x) => 25 - x : (x) => (x + k) % 26);
+      const played = shown !== undefined && (shown.pigLatin || shown.vowelsLeftOut);
+      if (!likely.has(k) && !played) continue;
+      const undo = k === ATBASH ? atbash : (t: string) => caesar(t, k);
+      const ws = undo(joined).split(' ');
+      if (k > 0 || lettersReversed) consider(ws, (t) => substituted(t, undo(t), lettersReversed));
+      if (played) games(ws, shown, (t) => turned(undo(t), lettersReversed));
     }
-    const ws = atbash(joined).split(' ');
-    consider(ws, (t) => substituted(t, atbash(t), lettersReversed));
-    games(ws, lettersReversed, (x) => 25 - x, (t) => turned(atbash(t), lettersReversed));
   }
   // ROT47 of prose is mostly signs (a third of its letters stay letters; of mail with markup, digits and
   // capitals, two-thirds at most): a text of letters is not one. Where ROT47 gives letters back, what
@@ -513,11 +527,16 @@ const ASCII_WORD = /^[a-z]+$/;
 // How often each letter a–z occurs in English text, in per cent (Lewand, "Cryptological Mathematics", 2000).
 const ENGLISH_LETTERS = [8.17, 1.49, 2.78, 4.25, 12.7, 2.23, 2.02, 6.09, 6.97, 0.15, 0.77, 4.03, 2.41, 6.75, 7.51, 1.93, 0.1, 5.99, 6.33, 9.06, 2.76, 0.98, 2.36, 0.15, 1.97, 0.07];
 
+/** The substitutions tried by their letters, of 27: the right one is the likeliest for prose of a dozen words or more. */
+const LIKELY = 4;
+/** The 27th substitution, after the 26 Caesar shifts (0: none). */
+const ATBASH = 26;
+
 /**
- * The Caesar shift or Atbash (or neither) whose undoing makes the sample's letters likeliest English by
- * their counts: the sum of each letter's count times its English frequency.
+ * The 27 substitutions (k < 26: each letter moved k places; ATBASH), likeliest first by how English the
+ * sample's letters read under them: the sum of each letter's count times its English frequency.
  */
-function likeliestSubstitution(sample: string[]): (s: string) => string {
+function substitutionsByLikelihood(sample: string[]): number[] {
   const counts = new Array<number>(26).fill(0);
   for (const w of sample) {
     for (let i = 0; i < w.length; i++) {
@@ -525,19 +544,18 @@ function likeliestSubstitution(sample: string[]): (s: string) => string {
       if (c >= 0 && c < 26) counts[c]++;
     }
   }
-  let bestScore = -1;
-  let bestUndo = (s: string) => s;
-  for (let shift = 0; shift < 26; shift++) {
-    let score = 0;
-    for (let p = 0; p < 26; p++) score += counts[(p + shift) % 26] * ENGLISH_LETTERS[p];
-    if (score > bestScore) {
-      bestScore = score;
-      bestUndo = (s) => caesar(s, (26 - shift) % 26);
-    }
+  const score = new Array<number>(ATBASH + 1).fill(0);
+  for (let p = 0; p < 26; p++) {
+    for (let k = 0; k < 26; k++) score[k] += counts[(p - k + 26) % 26] * ENGLISH_LETTERS[p];
+    score[ATBASH] += counts[25 - p] * ENGLISH_LETTERS[p];
   }
-  let mirrored = 0;
-  for (let p = 0; p < 26; p++) mirrored += counts[25 - p] * ENGLISH_LETTERS[p];
-  return mirrored > bestScore ? atbash : bestUndo;
+  return score.map((_, k) => k).sort((a, b) => score[b] - score[a]);
+}
+
+/** The Caesar shift or Atbash (or neither) whose undoing makes the sample's letters likeliest English. */
+function likeliestSubstitution(sample: string[]): (s: string) => string {
+  const [k] = substitutionsByLikelihood(sample);
+  return k === ATBASH ? atbash : (s) => caesar(s, k);
 }
 
 /** Most of the sample's letters are in runs too long for one word: words run together. */

@@ -12,7 +12,7 @@ import { SELECTOR, postAs } from './support/gateway-calls.js';
 import { indexed } from './support/until.js';
 import { rngFrom } from '../gateway/mock-upstream/rng.js';
 import {
-  atbashed, camelCase, caesarShift, fillers, htmlEntities, hyphenate, inBase32, inBase64, inBinary, inMorse, lettersAllSpaced, lettersDotted, lettersReversed, lettersScrambled, lettersSpaced, lookAlikeDigits, markup, pigLatin, quotedPrintable, reversed, rot13, rot47ed, smallCapitals, substitute, unicodeEscapes, upsideDown, vowelsRemoved, wordOrderReversed, wordsRunTogether,
+  atbashed, camelCase, caesarShift, englishWordsBetween, fillers, htmlEntities, hyphenate, inBase32, inBase64, inBinary, inMorse, lettersAllSpaced, lettersDotted, lettersReversed, lettersScrambled, lettersSpaced, lookAlikeDigits, markup, pigLatin, plainBefore, quotedPrintable, reversed, rot13, rot47ed, smallCapitals, stopWordsBetween, substitute, unicodeEscapes, upsideDown, vowelsRemoved, wordOrderReversed, wordsRunTogether,
 } from '../bench/provenance/rewording.js';
 
 const repo = resolve(import.meta.dirname, '..');
@@ -28,6 +28,8 @@ const restricted = await post({ model: 'gpt-4o-mini', messages: [{ role: 'user',
 const text = (restricted.body.choices[0].message.content as string).replace(SELECTOR, '');
 await indexed(gw, [{ id: restricted.id, text }]);
 
+// Plain words of the test's own, put around a disguised output: 79 words, six times over more than 400.
+const PLAIN = 'Our team meets on Monday mornings to plan the week. We look at what was finished, what is still open and what should wait, and we write it all down in the shared notes so that anyone who was away can catch up. After that we pick one problem that nobody has had time for and spend an hour on it together. It is usually something small, a slow page or a confusing form, but fixing it makes the rest of the week easier.';
 const rng = rngFrom(22);
 const vocabulary = 'river stone market ledger winter orchard candle harbour pigeon copper meadow thread lantern violin'.split(' ');
 const rewordings: Record<string, string> = {
@@ -67,6 +69,18 @@ const rewordings: Record<string, string> = {
   'vowels left out, then a Caesar cipher': caesarShift(vowelsRemoved(text), rng),
   'letters shuffled inside words, then Atbash': atbashed(lettersScrambled(text, rngFrom(24))),
   'words run together, then ROT13': rot13(wordsRunTogether(text)),
+  // Two disguises one over the other, plain words around one (2026-12-06).
+  'small capitals after ROT13': smallCapitals(rot13(text)),
+  'pig Latin, then ROT47': rot47ed(pigLatin(text)),
+  'letters dotted apart, then ROT47': rot47ed(lettersDotted(text)),
+  'words run together, then reversed': reversed(wordsRunTogether(text)),
+  'camelCase joins, then ROT13': rot13(camelCase(text, rngFrom(25))),
+  'base64, then ROT13': rot13(inBase64(text)),
+  'base64, then reversed': reversed(inBase64(text)),
+  'ROT13 with a stop word after every word': stopWordsBetween(text),
+  'ROT13 with three English words after every word': englishWordsBetween(text),
+  '400 words of plain text, then ROT13': plainBefore(rot13(text), Array.from({ length: 6 }, () => PLAIN).join(' ')),
+  '400 words of plain text, then pig Latin, then plain text again': `${plainBefore(pigLatin(text), Array.from({ length: 6 }, () => PLAIN).join(' '))}\n\n${PLAIN}`,
 };
 
 t.test('a training-data call carrying a reworded restricted output is refused, naming its decision', async (t) => {

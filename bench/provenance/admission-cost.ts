@@ -12,7 +12,7 @@ import { publicReference } from '../../gateway/provenance/public-reference.js';
 import { createTrainingAdmission } from '../../gateway/training/admission.js';
 import { plainReadings } from '../../gateway/text/readings.js';
 import { mailCorpus } from './mail-corpus.js';
-import { atbashed, htmlEntities, inBinary, lettersScrambled, lettersSpaced, pigLatin, smallCapitals, vowelsRemoved, wordsRunTogether } from './rewording.js';
+import { atbashed, englishWordsBetween, htmlEntities, inBinary, lettersScrambled, lettersSpaced, pigLatin, rot13, rot47ed, smallCapitals, vowelsRemoved, wordsRunTogether } from './rewording.js';
 import { rngFrom } from './sotu-corpus.js';
 
 const outputs = Number(process.argv[2] ?? 2000);
@@ -57,6 +57,8 @@ const disguises = {
   Atbash: atbashed, 'small capitals': smallCapitals, 'letters spaced apart': lettersSpaced, 'HTML numeric entities': htmlEntities, binary: inBinary,
   // Word games (text/word-games.ts): each word put back from the lexicon.
   'pig Latin': pigLatin, 'vowels left out': vowelsRemoved, 'letters shuffled inside words': (t: string) => lettersScrambled(t, shuffles), 'words run together': wordsRunTogether,
+  // Two disguises, one over the other, and a cipher dressed in English words (text/readings.ts: layers, dressing).
+  'small capitals after ROT13': (t: string) => smallCapitals(rot13(t)), 'pig Latin, then ROT47': (t: string) => rot47ed(pigLatin(t)), 'ROT13 with three English words after every word': englishWordsBetween,
 };
 for (const [name, f] of Object.entries(disguises)) disguised.push([name, await measure(undefined, f)]);
 // The search for a plain reading alone (text/readings.ts), on the ordinary records: what every record pays
@@ -70,6 +72,16 @@ for (let round = 0; round < 5; round++) {
   }
 }
 readingUs.sort((a, b) => a - b);
+// Long texts are read a part at a time (about 60 words each): what that costs per KB, plain and disguised throughout.
+const long = records.join(' ').slice(0, 64 * 1024);
+const perKb = (text: string) => {
+  plainReadings(text);
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < 5; i++) plainReadings(text);
+  return Number(process.hrtime.bigint() - t0) / 1000 / 5 / (text.length / 1024);
+};
+const longPlain = perKb(long);
+const longRot13 = perKb(rot13(long));
 const bytes = statSync(join(indexPath(dataDir), 'data.mdb')).size;
 const line = (name: string, xs: number[]) => `${name}: p50 ${(q(xs, 0.5) / 1000).toFixed(2)} ms, p90 ${(q(xs, 0.9) / 1000).toFixed(2)} ms`;
 process.stdout.write(
@@ -77,6 +89,7 @@ process.stdout.write(
     `index: ${provenance.size} outputs, ${(bytes / provenance.size).toFixed(0)} bytes per output on disk, indexed at ${(provenance.size / indexSeconds).toFixed(0)} outputs/s`,
     line('admission of a 1 KB record, alone', alone),
     `the search for a plain reading of a 1 KB record (most have none): p50 ${q(readingUs, 0.5).toFixed(0)} µs, p90 ${q(readingUs, 0.9).toFixed(0)} µs`,
+    `the search for plain readings of ${(long.length / 1024).toFixed(0)} KB of mail, a part at a time: ${longPlain.toFixed(0)} µs per KB as written, ${longRot13.toFixed(0)} µs per KB ROT13'd throughout`,
     line('admission of a 1 KB record, after its window (4 KB of recent records, or the evidence of the restricted outputs it touches)', windowed),
     ...disguised.map(([name, us]) => line(`admission of a 1 KB record disguised (${name}), alone`, us)),
     '',

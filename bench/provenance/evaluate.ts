@@ -21,7 +21,7 @@ import { paraphrase } from '../../gateway/mock-upstream/paraphrase.js';
 import { createSemanticProvenance, DEFAULT_MODEL_DIR, DEFAULT_THRESHOLD } from '../../gateway/provenance/semantic/semantic-provenance.js';
 import { bestSimilarity, combinedAt, rateAt, SWEEP } from './semantic-eval.js';
 import {
-  atbashed, camelCase, caesarShift, fillers, htmlEntities, hyphenate, inBase32, inBase64, inBinary, inMorse, lettersAllSpaced, lettersDotted, lettersReversed, lettersScrambled, lettersSpaced, lookAlikeDigits, markup, pigLatin, quotedPrintable, reversed, rot13, rot47ed, smallCapitals, substitute, unicodeEscapes, upsideDown, vowelsRemoved, wordOrderReversed, wordsRunTogether,
+  atbashed, camelCase, caesarShift, englishWordsBetween, fillers, htmlEntities, hyphenate, inBase32, inBase64, inBinary, inMorse, lettersAllSpaced, lettersDotted, lettersReversed, lettersScrambled, lettersSpaced, lookAlikeDigits, markup, pigLatin, plainBefore, quotedPrintable, reversed, rot13, rot47ed, smallCapitals, stopWordsBetween, substitute, unicodeEscapes, upsideDown, vowelsRemoved, wordOrderReversed, wordsRunTogether,
 } from './rewording.js';
 
 interface Corpus {
@@ -82,6 +82,18 @@ function publicPassage(rng: Rng): string {
 async function evaluate(corpus: Corpus, seed: number) {
   const rng = rngFrom(seed);
   const shuffles = rngFrom(seed + 1);
+  const layered = rngFrom(seed + 2);
+  // Unrelated texts in turn, 400 words or more of them, put before a disguised output.
+  let nextUnrelated = 0;
+  const preamble = () => {
+    const texts: string[] = [];
+    for (let words = 0; words < 400; nextUnrelated++) {
+      const t = corpus.unrelated[nextUnrelated % corpus.unrelated.length];
+      texts.push(t);
+      words += t.split(/\s+/).length;
+    }
+    return texts.join('\n\n');
+  };
   // Issue 22: every fifth output quotes a public licence passage after its own text.
   const quoted = corpus.served.map((_, i) => (i % 5 === 4 ? publicPassage(rng) : null));
   corpus = { ...corpus, served: corpus.served.map((text, i) => (quoted[i] === null ? text : `${text}\n\n${quoted[i]}`)) };
@@ -202,6 +214,19 @@ async function evaluate(corpus: Corpus, seed: number) {
     laundering('letters shuffled inside words', (r) => lettersScrambled(r, shuffles)),
     laundering('words run together', wordsRunTogether),
     laundering('every letter one space apart, words too', lettersAllSpaced),
+    // Two disguises, one over the other, and plain text around one (2026-12-06): their own draws too.
+    laundering('small capitals after ROT13', (r) => smallCapitals(rot13(r))),
+    laundering('turned upside down after Atbash', (r) => upsideDown(atbashed(r))),
+    laundering('pig Latin, then ROT47', (r) => rot47ed(pigLatin(r))),
+    laundering('letters dotted apart, then ROT47', (r) => rot47ed(lettersDotted(r))),
+    laundering('words run together, then reversed', (r) => reversed(wordsRunTogether(r))),
+    laundering('camelCase joins, then ROT13', (r) => rot13(camelCase(r, layered))),
+    laundering('base64, then ROT13', (r) => rot13(inBase64(r))),
+    laundering('base64, then reversed', (r) => reversed(inBase64(r))),
+    laundering('ROT13 with a stop word after every word', stopWordsBetween),
+    laundering('ROT13 with three English words after every word', englishWordsBetween),
+    laundering('400 words of unrelated text, then ROT13', (r) => plainBefore(rot13(r), preamble())),
+    laundering('400 words of unrelated text, then pig Latin', (r) => plainBefore(pigLatin(r), preamble())),
     laundering('paraphrase by the mock teacher (WordNet synonyms, clauses reordered)', (r) => paraphrase(stripInvisible(r))),
   ];
   const runs = new Set<string>();

@@ -148,3 +148,19 @@ export const lettersScrambled = (text: string, rng: Rng): string =>
 export const wordsRunTogether = (text: string): string => words(text).join('');
 /** Every letter one space apart, words too (no wider gap to tell words by). */
 export const lettersAllSpaced = (text: string): string => [...words(text).join('')].join(' ');
+
+// Then two disguises one over the other, and plain text around a disguise (2026-12-06, the insider's
+// next step once each disguise alone is read).
+/** ROT13, then a stop word after every word ("gur the xrrcre of"): a cipher dressed to look like prose. */
+export const stopWordsBetween = (text: string): string => {
+  const STOPS = ['the', 'of', 'and', 'to', 'in', 'is', 'that', 'it', 'was', 'for'];
+  return words(rot13(text)).map((w, i) => `${w} ${STOPS[i % STOPS.length]}`).join(' ');
+};
+/** `plain` (the first 400 of its words) before the text: a sample of a text's start reads as plain. */
+export const plainBefore = (text: string, plain: string): string => `${words(plain).slice(0, 400).join(' ')}\n\n${text}`;
+/** ROT13, then three English words after every word, one a stop word ("gur time of place xrrcre"): a cipher dressed past a check of stop words. */
+export const englishWordsBetween = (text: string): string => {
+  const WORDS = ['time', 'people', 'house', 'water', 'little', 'world', 'place', 'market', 'school', 'family'];
+  const STOPS = ['the', 'of', 'and', 'to', 'in'];
+  return words(rot13(text)).map((w, i) => `${w} ${WORDS[i % WORDS.length]} ${STOPS[i % STOPS.length]} ${WORDS[(i * 3 + 1) % WORDS.length]}`).join(' ');
+};

@@ -3,7 +3,7 @@
 // each replaced by what it decodes to where it stands, so that plain words around a run and pieces
 // encoded apart read as one text. A decoded text is unfolded once more (base64 of escapes), within one
 // budget of decoded bytes per text. Each character of the reading is placed in the text it came from.
-import { asText, base32Runs, base64Spans, binaryRuns, DecodeBudget, encodedRuns, type EncodedRun, morseRuns, quotedPrintableRuns } from './encoded-runs.js';
+import { asText, base32Runs, base64Bytes, base64Spans, binaryRuns, DecodeBudget, encodedRuns, type EncodedRun, morseRuns, quotedPrintableRuns } from './encoded-runs.js';
 import { unescapedReading } from './escapes.js';
 import { asIs, atbash, caesar, ReadingBuilder, readThrough, reversed, type Transformed } from './substitutions.js';
 
@@ -81,17 +81,16 @@ function substitutedBase64Runs(text: string, budget: DecodeBudget): EncodedRun[]
     const end = last ? spanEnd - last[0].length : spanEnd;
     const run = text.slice(start, end).replace(/\s+/g, '');
     if (run.length < MIN_SUBSTITUTED) continue;
-    const decode = (s: string) => Buffer.from(s, s.includes('-') || s.includes('_') ? 'base64url' : 'base64');
     // The run's first TRIED characters as they would read under `f` (reversed, its last ones), whole quanta.
     const tried = (f: (s: string) => string) => {
       const head = f === reversed ? reversed(run.slice(-TRIED)) : f(run.slice(0, TRIED));
       return head.slice(0, head.length - (head.length % 4));
     };
-    if (asText(decode(tried((r) => r))) !== null) continue;
+    if (asText(base64Bytes(tried((r) => r))) !== null) continue;
     budget.remaining -= TRIED;
-    const undo = SUBSTITUTIONS.find((f) => asText(decode(tried(f))) !== null);
+    const undo = SUBSTITUTIONS.find((f) => asText(base64Bytes(tried(f))) !== null);
     if (undo === undefined) continue;
-    const bytes = decode(undo(run).slice(0, Math.ceil((budget.remaining * 4) / 3) + 4));
+    const bytes = base64Bytes(undo(run).slice(0, Math.ceil((budget.remaining * 4) / 3) + 4));
     budget.remaining -= bytes.length;
     out.push({ start, end, bytes });
   }

@@ -40,8 +40,7 @@ export function encodedRuns(text: string, budget: DecodeBudget, worthDecoding?: 
     if (budget.remaining <= 0) break;
     const run = text.slice(start, end);
     if (run.length < MIN_RUN || !looksEncoded(run) || (worthDecoding && !worthDecoding(run))) continue;
-    const compact = run.replace(/\s+/g, '').slice(0, Math.ceil((budget.remaining * 4) / 3) + 4);
-    const bytes = Buffer.from(compact, compact.includes('-') || compact.includes('_') ? 'base64url' : 'base64');
+    const bytes = base64Bytes(run.replace(/\s+/g, '').slice(0, Math.ceil((budget.remaining * 4) / 3) + 4));
     budget.remaining -= bytes.length;
     out.push({ start, end, bytes });
   }
@@ -66,6 +65,11 @@ export function encodedRuns(text: string, budget: DecodeBudget, worthDecoding?: 
     }
   }
   return out;
+}
+
+/** A run of base64 (or base64url, told by its `-` or `_`) without white space, decoded. */
+export function base64Bytes(run: string): Buffer {
+  return Buffer.from(run, run.includes('-') || run.includes('_') ? 'base64url' : 'base64');
 }
 
 /** Past at most `max` `=` of padding at `end`. */

@@ -28,7 +28,12 @@ export function nfkc(text: string): string {
 /** Removes every Default_Ignorable_Code_Point (zero-width characters, soft hyphen, CGJ, tags, variation selectors). */
 export function removeDefaultIgnorable(text: string): string {
   // None is ASCII: a text of ASCII alone (most) is returned without the property scan.
-  return NOT_ASCII.test(text) ? text.replace(DEFAULT_IGNORABLE, '') : text;
+  return isAscii(text) ? text : text.replace(DEFAULT_IGNORABLE, '');
+}
+
+/** Every unit of the text is ASCII. */
+export function isAscii(text: string): boolean {
+  return !NOT_ASCII.test(text);
 }
 const NOT_ASCII = /[^\x00-\x7f]/;
 

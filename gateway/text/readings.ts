@@ -11,7 +11,7 @@
 // layer, then one transformation of the part. Hand-written: no library guesses a cipher this cheaply.
 import anyAscii from 'any-ascii';
 import { lexicon } from './lexicon.js';
-import { removeDefaultIgnorable } from './normalise.js';
+import { isAscii, removeDefaultIgnorable } from './normalise.js';
 import words from './stop-words/words.json' with { type: 'json' };
 import { asIs, atbash, caesar, ReadingBuilder, readThrough, reversed, rot47, type Transformed } from './substitutions.js';
 import { lettersUnscrambled, pigLatinUndone, RUN, runsSplit, shuffledInside, splitRun, vowelsPutBack, wordsRead } from './word-games.js';
@@ -77,7 +77,7 @@ const HIDDEN_WORDS = 8;
  */
 function hidesWords(sample: string[]): boolean {
   const { rank } = lexicon();
-  const unknown = sample.filter((w) => w.length >= 4 && ASCII_WORD.test(w) && !STOP_WORDS.has(w) && !rank.has(w));
+  const unknown = sample.filter((w) => w.length >= 4 && ASCII_WORD.test(w) && !isEnglish(w));
   if (unknown.length < HIDDEN_WORDS) return false;
   const enough = 0.5 * unknown.length;
   const known = (ws: string[]) => ws.reduce((n, w) => (rank.has(w) ? n + 1 : n), 0) >= enough;
@@ -114,10 +114,11 @@ function turned(text: string, lettersReversed: boolean): Transformed[] {
  * what it hides), a capital starting a word or, written backwards, ending it.
  */
 function sampleOf(text: string, backwards = false): string[] {
-  // Marks and other invisible characters inside words would split them.
-  const shown = removeDefaultIgnorable(text);
-  // ASCII by its own pattern: the Unicode properties cost three times as much on the common case.
-  const words = NOT_ASCII.test(shown) ? (backwards ? CAMEL_BACKWARDS : CAMEL) : backwards ? ASCII_CAMEL_BACKWARDS : ASCII_CAMEL;
+  // ASCII by its own pattern: the Unicode properties cost three times as much on the common case. Marks
+  // and other invisible characters (none ASCII) inside words would split them.
+  const ascii = isAscii(text);
+  const shown = ascii ? text : removeDefaultIgnorable(text);
+  const words = ascii ? (backwards ? ASCII_CAMEL_BACKWARDS : ASCII_CAMEL) : backwards ? CAMEL_BACKWARDS : CAMEL;
   const out: string[] = [];
   words.lastIndex = 0;
   for (let m = words.exec(shown); m !== null && out.length < SAMPLE_WORDS; m = words.exec(shown)) out.push(m[0].toLowerCase());
@@ -127,7 +128,6 @@ const CAMEL = /\p{Lu}?\p{Ll}+|\p{L}+/gu;
 const CAMEL_BACKWARDS = /\p{Ll}+\p{Lu}?|\p{L}+/gu;
 const ASCII_CAMEL = /[A-Z]?[a-z]+|[A-Za-z]+/g;
 const ASCII_CAMEL_BACKWARDS = /[a-z]+[A-Z]?|[A-Za-z]+/g;
-const NOT_ASCII = /[^\x00-\x7f]/;
 
 const LETTER = /\p{L}/u;
 const SPACE = /\s/u;
@@ -207,7 +207,7 @@ const guessing = (read: Reader, inner: Reader | null): Reader => (inner !== null
 /** The text reads as English prose: a sample of it holds stop words, and other English words. */
 function readsPlain(text: string): boolean {
   const sample = sampleOf(text);
-  return sample.length >= 8 && stopRatio(sample) >= PLAIN_RATIO && mostlyEnglish(sample);
+  return stopRatio(sample) >= PLAIN_RATIO && mostlyEnglish(sample);
 }
 
 /** Words (runs of characters between white space) a part holds at least: the letters spaced apart it may hold are told by their share of its words. */
@@ -303,7 +303,7 @@ function readerOf(text: string, layers: number): Reader | null {
   // words may have been put between a cipher's words ("gur the xrrcre house of"), and are left out of
   // its reading.
   let dressed = false;
-  if (sample.length >= 8 && stopRatio(sample) >= PLAIN_RATIO && mostlyLetters) {
+  if (stopRatio(sample) >= PLAIN_RATIO && mostlyLetters) {
     if (shuffledInside(sample)) return guess((t) => [wordsRead(t, lettersUnscrambled)]);
     if (mostlyEnglish(sample) && !hidesWords(sample)) return null;
     dressed = true;
@@ -311,9 +311,9 @@ function readerOf(text: string, layers: number): Reader | null {
   /** A substitution's reading of `t`, words in place or reversed. */
   const substituted = (t: string, read: string, lettersReversed: boolean) => (dressed && !lettersReversed ? [undressed(t, read)] : turned(read, lettersReversed));
   let best: { ratio: number; words: string[]; read: Reader | null } = { ratio: READING_RATIO, words: [], read: null };
-  // Too few words to tell prose by: no candidate counts.
+  // Too few words to tell prose by: stopRatio makes them 0, and no candidate counts.
   const consider = (ws: string[], read: Reader) => {
-    const ratio = ws.length < 8 ? 0 : stopRatio(ws);
+    const ratio = stopRatio(ws);
     if (ratio > best.ratio) best = { ratio, words: ws, read };
   };
   // A layer whose sign shows is undone, and what it hides is searched for under it (on the head, to
@@ -336,9 +336,10 @@ function readerOf(text: string, layers: number): Reader | null {
   // letters, where ROT47's leaves fragments), on the text as it is and under each cipher, its words'
   // letters in order or reversed: a game played under a cipher hides the stop words ciphers are told by.
   // In a dressed text the words that are not English as written are the cipher's: its sample.
-  const searched = dressed ? sample.filter((w) => !isEnglish(w)) : sample;
+  const cipherWords = (ws: string[]) => (dressed ? ws.filter((w) => !isEnglish(w)) : ws);
+  const searched = cipherWords(sample);
   const signs = mostlyLetters ? gameSigns(searched) : null;
-  const backwards = (dressed ? sampleOf(text, true).filter((w) => !isEnglish(w)) : sampleOf(text, true)).map(reversed);
+  const backwards = cipherWords(sampleOf(text, true)).map(reversed);
   const signsReversed = mostlyLetters ? gameSigns(backwards) : null;
   const games = (ws: string[], { pigLatin, vowelsLeftOut }: { pigLatin: boolean; vowelsLeftOut: boolean }, source: Reader) => {
     // In a dressed text, the words English as written are the dressing: left out.
@@ -349,9 +350,10 @@ function readerOf(text: string, layers: number): Reader | null {
   // ROT47 turns letters into digits and signs, so the sample is taken after turning. Signs that ROT47
   // turns into prose are ROT47: a shift of their few letters' fragments ("FE" of "23@FE", ROT47's
   // "about") can hold more stop words by chance ("on").
-  const rotHead = rot47(head);
-  const rot = sampleOf(rotHead);
-  if (!mostlyLetters && rot.length >= 8 && stopRatio(rot) >= PLAIN_RATIO) {
+  // Only a text of fewer letters than four-fifths is tried under ROT47 (below).
+  const rotHead = letters < 0.8 ? rot47(head) : '';
+  const rot = letters < 0.8 ? sampleOf(rotHead) : [];
+  if (!mostlyLetters && stopRatio(rot) >= PLAIN_RATIO) {
     // What it spells may be dotted apart or a game still.
     const under = layers > 1 ? readerOf(rotHead, layers - 1) : null;
     return guessing((t) => {

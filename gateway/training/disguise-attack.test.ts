@@ -1,5 +1,6 @@
 // The insider's first try after plain copies are refused: a restricted output in a disguise (a cipher,
-// another letter style, an encoding), placed anywhere in a training record among words of its own. A
+// another letter style, an encoding, two of them, a cipher dressed in English words), placed anywhere in
+// a training record among words of its own (up to 400 of them before or after it). A
 // fast-check property through the real provenance index and admission: every such record is refused,
 // naming the output's decision, while the same disguise of a passage never served is admitted.
 import t from 'tap';
@@ -27,6 +28,15 @@ const disguises: Record<string, (text: string) => string> = {
   base64: rewording.inBase64,
   'quoted-printable': rewording.quotedPrintable,
   Morse: rewording.inMorse,
+  // The next try once each disguise alone is read: two, one over the other, or a cipher dressed in English words.
+  'small capitals after ROT13': (t) => rewording.smallCapitals(rewording.rot13(t)),
+  'pig Latin, then ROT47': (t) => rewording.rot47ed(rewording.pigLatin(t)),
+  'letters dotted, then ROT47': (t) => rewording.rot47ed(rewording.lettersDotted(t)),
+  'words run together, then reversed': (t) => rewording.reversed(rewording.wordsRunTogether(t)),
+  'base64, then ROT13': (t) => rewording.rot13(rewording.inBase64(t)),
+  'base64, then reversed': (t) => rewording.reversed(rewording.inBase64(t)),
+  'ROT13, a stop word after every word': rewording.stopWordsBetween,
+  'ROT13, three English words after every word': rewording.englishWordsBetween,
 };
 
 const words = speeches({ range: [1990, 2005] }).flatMap((s) => s.text.split(/\s+/));
@@ -51,7 +61,9 @@ function record(disguised: string, before: string, after: string, inCompletion: 
   const text = `${before}\n\n${disguised}\n\n${after}`;
   return inCompletion ? [[{ role: 'user', content: before }], `${disguised}\n\n${after}`] : [[{ role: 'user', content: text }], 'Noted.'];
 }
-const own = fc.constantFrom('Please tidy this up for me.', 'Here is the draft we discussed yesterday.', 'Keep the meaning, fix the style.', '');
+// The record's own words, a few or 400 (a sample of a text's start once decided how all of it was read).
+const plainPreamble = words.slice(40_000, 40_400).join(' ');
+const own = fc.constantFrom('Please tidy this up for me.', 'Here is the draft we discussed yesterday.', 'Keep the meaning, fix the style.', '', plainPreamble);
 
 t.test('property: a restricted output in any disguise, anywhere in a record, is refused naming its decision', async () => {
   await fc.assert(

@@ -90,6 +90,8 @@ export class PgAuditLog implements AuditLog {
   #sequenceTimer: NodeJS.Timeout | null = null;
   #checkpointTimer: NodeJS.Timeout | null = null;
   #sequencing: Promise<void> | null = null;
+  /** The attempt to lead in flight: close waits for it, or its timer would outlive the log. */
+  #leading: Promise<void> | null = null;
   #closed = false;
 
   private constructor(opts: PgAuditLogOptions, pool: pg.Pool) {
@@ -128,8 +130,8 @@ export class PgAuditLog implements AuditLog {
     await log.#listener.query('listen audit_integrated');
     if (opts.sequencer ?? true) {
       const poll = opts.leaderPollMs ?? 250;
-      log.#pollTimer = setInterval(() => void log.#tryLead(), poll);
-      await log.#tryLead();
+      log.#pollTimer = setInterval(() => void log.#lead(), poll);
+      await log.#lead();
     }
     if ((opts.sequencer ?? true) && opts.audit.checkpointIntervalMs > 0) {
       log.#checkpointTimer = setInterval(() => {
@@ -142,6 +144,13 @@ export class PgAuditLog implements AuditLog {
   /** True while this instance is the sequencer. */
   get isSequencer(): boolean {
     return this.#leader !== null;
+  }
+
+  #lead(): Promise<void> {
+    this.#leading ??= this.#tryLead().finally(() => {
+      this.#leading = null;
+    });
+    return this.#leading;
   }
 
   async #tryLead(): Promise<void> {
@@ -170,7 +179,7 @@ export class PgAuditLog implements AuditLog {
       if (this.#leader !== client) return;
       this.#frontier = frontier;
       await client.query('listen audit_pending');
-      if (this.#leader !== client) return;
+      if (this.#leader !== client || this.#closed) return;
       this.#sequenceTimer = setInterval(() => this.#kickSequencer(), 50);
       this.#kickSequencer();
     } catch (err) {
@@ -468,6 +477,7 @@ export class PgAuditLog implements AuditLog {
     const deadline = Date.now() + 5000;
     while (this.#waiters.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     this.#closed = true;
+    await this.#leading;
     for (const t of [this.#pollTimer, this.#checkpointTimer, this.#sequenceTimer, this.#waiterPoll]) if (t) clearInterval(t);
     await this.#sequencing;
     if (this.#leader) {

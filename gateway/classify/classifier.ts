@@ -3,12 +3,12 @@
 // - inline only when the work a body implies (its characters, and a cost for each string, key, number
 //   and level of nesting: a body of a million empty strings is not "small") is under a cap sized to a
 //   few milliseconds of the event loop;
-// - in the pool, each task has a budget of time on a thread, counted from when a thread takes it, not
-//   from when it was queued; the wait for a thread has its own deadline and a bounded queue, and a body
-//   that finds the pool full is answered "busy" (ClassifierBusy, 503), not denied as if it held secrets.
+// - in the pool (core/bounded-pool.ts), each task has a budget of time on a thread and a bounded wait for
+//   one; a body that finds the pool full is answered "busy" (ClassifierBusy, 503), not denied as if it
+//   held secrets.
 // A body that cannot be classified (budget spent, pool busy, a failure) is never forwarded: every path
 // rejects, and the request path fails closed.
-import { Piscina } from 'piscina';
+import { BoundedPool } from '../core/bounded-pool.js';
 import type { BodyClassification } from '../core/contracts.js';
 import { inspect, type InspectTask } from './inspect.js';
 import { maskNonce, type MaskResult } from './mask.js';
@@ -65,59 +65,23 @@ export interface Classifier {
 // Under tsx (tests) the sources are .ts; built, they are .js next to this module.
 const workerFile = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url).href;
 
-interface Waiting {
-  task: InspectTask;
-  resolve: (v: Awaited<ReturnType<typeof inspect>>) => void;
-  reject: (e: Error) => void;
-  timer: NodeJS.Timeout;
-  queuedAt: number;
-}
+type Inspected = Awaited<ReturnType<typeof inspect>>;
 
 export function createClassifier(opts: ClassifierOptions, hook?: DetectorHook): Classifier {
   const inlineWork = opts.inlineWork ?? DEFAULT_INLINE_WORK;
-  const queueMs = opts.queueMs ?? DEFAULT_QUEUE_MS;
-  const queueMax = opts.queueMax ?? DEFAULT_QUEUE_MAX;
-  let pool: Piscina | null = null;
-  // Our own queue in front of piscina: a task is handed to piscina only when a thread is free, so the
-  // budget's timer starts when the task starts running, and the wait is bounded separately.
-  const waiting: Waiting[] = [];
-  let running = 0;
-  let lastQueueWaitMs = 0;
-  let closed = false;
-
-  const start = (w: Waiting) => {
-    clearTimeout(w.timer);
-    lastQueueWaitMs = performance.now() - w.queuedAt;
-    running++;
-    pool ??= new Piscina({ filename: workerFile, minThreads: 0, maxThreads: opts.threads, idleTimeout: 5_000 });
-    // On abort piscina terminates the thread running the task, so a runaway classification is stopped.
-    (pool.run(w.task, { signal: AbortSignal.timeout(opts.budgetMs) }) as Promise<Awaited<ReturnType<typeof inspect>>>)
-      .then(w.resolve, (err: Error) => w.reject(err.name === 'AbortError' ? new ClassificationBudgetExceeded(opts.budgetMs) : err))
-      .finally(() => {
-        running--;
-        const next = waiting.shift();
-        if (next) start(next);
-      });
-  };
-
-  const inPool = (task: InspectTask) =>
-    new Promise<Awaited<ReturnType<typeof inspect>>>((resolve, reject) => {
-      if (closed) return reject(new Error('the classifier is closed'));
-      const w: Waiting = { task, resolve, reject, timer: undefined as unknown as NodeJS.Timeout, queuedAt: performance.now() };
-      if (running < opts.threads) return start(w);
-      if (waiting.length >= queueMax) return reject(new ClassifierBusy(`${waiting.length} bodies already wait for a thread`));
-      w.timer = setTimeout(() => {
-        const i = waiting.indexOf(w);
-        if (i >= 0) waiting.splice(i, 1);
-        reject(new ClassifierBusy(`no thread within ${queueMs} ms`));
-      }, queueMs);
-      w.timer.unref?.();
-      waiting.push(w);
-    });
+  const pool = new BoundedPool<InspectTask, Inspected>({
+    filename: workerFile,
+    threads: opts.threads,
+    budgetMs: opts.budgetMs,
+    queueMs: opts.queueMs ?? DEFAULT_QUEUE_MS,
+    queueMax: opts.queueMax ?? DEFAULT_QUEUE_MAX,
+    busy: (reason) => new ClassifierBusy(reason),
+    overBudget: (budgetMs) => new ClassificationBudgetExceeded(budgetMs),
+  });
 
   const run = async (task: InspectTask) => {
     if (isSmall(task.body, opts.inlineChars, inlineWork)) return inspect(task);
-    return inPool(task);
+    return pool.run(task);
   };
   return {
     async classify(body, headers) {
@@ -136,15 +100,8 @@ export function createClassifier(opts: ClassifierOptions, hook?: DetectorHook): 
       // The nonce is drawn here, per call, not in the task: the worker threads share no state with calls.
       return (await run({ op: 'mask', body, classes, decodedBytes: opts.decodedBytes, nonce: maskNonce() })) as MaskResult;
     },
-    stats: () => ({ queued: waiting.length, running, lastQueueWaitMs }),
-    async close() {
-      closed = true;
-      for (const w of waiting.splice(0)) {
-        clearTimeout(w.timer);
-        w.reject(new ClassifierBusy('the classifier is closing'));
-      }
-      await pool?.destroy();
-    },
+    stats: () => pool.stats(),
+    close: () => pool.close(),
   };
 }
 

@@ -483,6 +483,20 @@ export const configSchema = {
             },
           },
         },
+        detection: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          description:
+            'Detection by marks and words of long texts (training records, the detect route): on threads that read the index on disk, so a record of megabytes (1–4 ms of detection per KB) does not hold up other calls. A detection that finds no thread in time, or runs past its budget, refuses the record for training (fail closed).',
+          properties: {
+            inlineChars: { type: 'integer', minimum: 0, default: 8_192, description: 'Texts of at most this many characters are detected on the event loop (tens of ms at most); longer ones on a thread.' },
+            threads: { type: 'integer', minimum: 1, maximum: 64, default: 1 },
+            budgetMs: { type: 'integer', minimum: 1_000, default: 120_000, description: 'Time one detection may take on a thread.' },
+            queueMs: { type: 'integer', minimum: 1, default: 30_000, description: 'How long a detection may wait for a thread.' },
+            queueMax: { type: 'integer', minimum: 0, default: 16, description: 'Detections that may wait for a thread; one more is refused at once.' },
+          },
+        },
       },
     },
     distillation: {

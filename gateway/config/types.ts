@@ -195,6 +195,15 @@ export interface Config {
       /** How often a running gateway applies a retention cutoff set by `audit purge-content` to its meaning index. */
       retentionCheckMs: number;
     };
+    /** Detection of long texts on threads (provenance/detection-pool.ts). */
+    detection: {
+      /** Texts of at most this many characters are detected on the event loop. */
+      inlineChars: number;
+      threads: number;
+      budgetMs: number;
+      queueMs: number;
+      queueMax: number;
+    };
   };
   /** The distillation-signature monitor's alerts. */
   distillation: {

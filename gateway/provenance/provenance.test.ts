@@ -6,10 +6,12 @@ import { join } from 'node:path';
 import { speeches as sotu } from '../mock-upstream/corpus.js';
 import { logPath } from './fingerprint-log.js';
 import { fingerprintOf } from './fingerprint.js';
+import { fingerprintOffThread, OFF_THREAD_CHARS } from './fingerprint-thread.js';
 import { encodeRecord } from './fingerprint-record.js';
 import { createProvenance, indexPath, purgeIndex } from './provenance.js';
 import { recordRef } from '../watermark/payload.js';
 import { stripInvisible } from './watermark-reader.js';
+import { readable } from '../text/readable.js';
 
 const key = { keyId: '0f1e2d3c4b5a6978', macSecret: randomBytes(32) };
 const speeches = sotu({ range: [1990, 2000] }).map((s) => s.text);
@@ -192,4 +194,49 @@ t.test('a marked output that is itself encoded reads as served, and encoded once
   const twice = p.detect(Buffer.from(other).toString('base64'));
   t.match(twice, { restricted: true, decision_id: restricted }, 'the restricted base64 answer, base64-encoded again, is traced');
   await p.close();
+});
+
+t.test('a detection thread reads what an inline detection reads: the same spans, marks and touched outputs, outputs remembered just before included', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'prov-pool-'));
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+  const p = await createProvenance({ dataDir, keys: key, detection: { inlineChars: 1_000, threads: 1, budgetMs: 60_000 } });
+  t.teardown(() => p.close());
+  const ids = outputs.slice(0, 20).map((text) => {
+    const decisionId = randomUUID();
+    p.remember({ decisionId, text: p.marker({ decisionId, licenceClass: 'not-for-competing-models', trainable: false }).markText(text), licence: 'openai-terms', trainable: false, time: '2026-11-28T00:00:00Z' });
+    return decisionId;
+  });
+  // Not flushed: the pool must commit them before its thread reads the index.
+  const rot13 = (s: string) => s.replace(/[a-z]/gi, (c) => String.fromCharCode(((c.toLowerCase().charCodeAt(0) - 97 + 13) % 26) + (c === c.toLowerCase() ? 97 : 65)));
+  const texts = [
+    `${strangers.slice(0, 8).join('\n\n')}\n\n${outputs[3]}`,
+    rot13(`${strangers.slice(8, 16).join(' ')} ${outputs[7]} ${strangers[17]}`),
+    p.marker({ decisionId: ids[5], licenceClass: 'not-for-competing-models', trainable: false }).markText(strangers.slice(20, 30).join('\n\n')),
+    strangers.slice(30, 40).join('\n\n'),
+  ];
+  const pooled = await p.detectAll(texts, { touched: true });
+  t.same(pooled, texts.map((text) => p.detect(text, { touched: true })), 'identical results');
+  t.same(pooled.map((r) => [r.restricted, r.status]), [[true, 'genuine'], [true, 'genuine'], [true, 'transplanted'], [false, 'none']]);
+  t.equal(pooled[0].decision_id, ids[3]);
+  t.equal(pooled[1].decision_id, ids[7]);
+  const reading = await p.readable(texts[1]);
+  t.same(reading, readable(texts[1]), 'a long reading comes from the thread, the same as inline');
+  t.ok(reading.hides && reading.text.includes(outputs[7].split(' ').slice(0, 12).join(' ')), 'and reads the cipher');
+});
+
+t.test('a long output is fingerprinted on a thread, as the event loop would, and a detection right after it waits for it', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'prov-long-'));
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+  const p = await createProvenance({ dataDir, keys: key });
+  t.teardown(() => p.close());
+  const long = speeches.slice(0, 6).join('\n\n');
+  t.ok(long.length > OFF_THREAD_CHARS, `${long.length} characters: past the thread's threshold`);
+  const decisionId = randomUUID();
+  p.remember({ decisionId, text: long, licence: 'openai-terms', trainable: false, time: '2026-11-28T00:00:00Z' });
+  // Asked at once: the output may still be on the thread.
+  const [r] = await p.detectAll([excerpt(long, 0.7, 0.05)]);
+  t.match(r, { restricted: true, decision_id: decisionId }, 'an excerpt traces to it');
+  await p.flush();
+  t.equal(p.size, 1);
+  t.same(await fingerprintOffThread(long), fingerprintOf(long), 'the same fingerprint as on the event loop');
 });

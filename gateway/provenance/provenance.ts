@@ -6,6 +6,7 @@ import type { OutputMarker, ProvenanceStage } from '../core/contracts.js';
 import type { SigningKeys } from '../signing/keys.js';
 import { detect, type DetectionResult, type DetectOptions } from './detection.js';
 import { fingerprintOf } from './fingerprint.js';
+import { fingerprintOffThread, OFF_THREAD_CHARS } from './fingerprint-thread.js';
 import type { StoredOutput } from './index/stored-output.js';
 import { logPath, readLog } from './fingerprint-log.js';
 import { FingerprintStore } from './index/fingerprint-store.js';
@@ -14,6 +15,8 @@ import { LmdbBackend } from './index/lmdb/lmdb-backend.js';
 import { openPgIndexBackend } from './index/postgres/pg-backend.js';
 import { createOutputMarker, DEFAULT_MARK_INTERVAL } from './marker.js';
 import { recordRef } from '../watermark/payload.js';
+import { readable, type Readable } from '../text/readable.js';
+import { createDetectionPool, type DetectionPoolOptions } from './detection-pool.js';
 
 export type { DetectionResult } from './detection.js';
 
@@ -31,6 +34,10 @@ export interface Provenance extends ProvenanceStage {
   marker(args: { decisionId: string; licenceClass: string; trainable: boolean }): OutputMarker;
   remember(args: RememberArgs): void;
   detect(text: string, opts?: DetectOptions): DetectionResult;
+  /** Each text's detection: inline when they are short, else on a thread of the detection pool (detection-pool.ts). */
+  detectAll(texts: string[], opts?: DetectOptions): Promise<DetectionResult[]>;
+  /** The text as training admission reads it (text/readable.ts): inline when short, else on a pool thread. */
+  readable(text: string): Promise<Readable>;
   /** Resolves once everything remembered so far is in the index and written. */
   flush(): Promise<void>;
   /** Retention: forgets every output served before the cutoff; resolves with how many. */
@@ -53,6 +60,8 @@ export interface ProvenanceOptions {
    * into its own local copy, since two followers numbering the same rows into one copy would list them twice.
    */
   worker?: number;
+  /** Long texts are detected on threads (detection-pool.ts); without it, every detection runs inline (scanners). */
+  detection?: DetectionPoolOptions;
 }
 
 export function indexPath(dataDir: string): string {
@@ -64,11 +73,16 @@ export function fleetIndexPath(dataDir: string, worker?: number): string {
   return join(dataDir, 'provenance', worker === undefined ? 'index-fleet' : `index-fleet-${worker}`);
 }
 
-function openBackend(options: ProvenanceOptions): Promise<IndexBackend> | IndexBackend {
-  if (options.postgres) return openPgIndexBackend({ ...options.postgres, path: fleetIndexPath(options.dataDir, options.worker) });
+/** The LMDB directory lookups read: a fleet replica's local copy of the rows, or the single node's index. */
+function lookupPath(options: ProvenanceOptions): string {
+  if (options.postgres) return fleetIndexPath(options.dataDir, options.worker);
   // A scanner reads what a replica (or its first worker) has followed, when the data directory is a fleet replica's.
   const followed = [fleetIndexPath(options.dataDir), fleetIndexPath(options.dataDir, 1)].find((p) => existsSync(p));
-  const path = options.readOnly && followed ? followed : indexPath(options.dataDir);
+  return options.readOnly && followed ? followed : indexPath(options.dataDir);
+}
+
+function openBackend(options: ProvenanceOptions, path: string): Promise<IndexBackend> | IndexBackend {
+  if (options.postgres) return openPgIndexBackend({ ...options.postgres, path });
   return new LmdbBackend({ path, readOnly: options.readOnly });
 }
 
@@ -77,8 +91,14 @@ export async function createProvenance(options: ProvenanceOptions): Promise<Prov
   const onError = options.onError ?? ((err: unknown) => process.stderr.write(`provenance: ${String(err)}\n`));
   const interval = options.markInterval ?? DEFAULT_MARK_INTERVAL;
   const { keys } = options;
-  const store = new FingerprintStore(await openBackend(options));
+  const lookups = lookupPath(options);
+  const store = new FingerprintStore(await openBackend(options, lookups));
   if (!options.readOnly && !options.postgres && existsSync(path)) await importLog(store, path);
+  const pool = options.detection ? createDetectionPool(options.detection, { indexPath: lookups, keyId: keys.keyId, macSecret: keys.macSecret }) : null;
+  const inline = (chars: number) => pool === null || chars <= options.detection!.inlineChars;
+  const fingerprinting = new Set<Promise<void>>();
+  const fingerprinted = () => Promise.allSettled([...fingerprinting]);
+  const detectHere = (text: string, opts?: DetectOptions) => detect(text, keys, store.index, (ref) => store.resolve(ref), opts);
 
   return {
     get size() {
@@ -86,15 +106,38 @@ export async function createProvenance(options: ProvenanceOptions): Promise<Prov
     },
     marker: (args) => createOutputMarker(args, keys, interval),
     remember(args) {
-      // Fingerprinted in the store's batch, off the request path.
-      store.add(() => storedOutput(args)).catch(onError);
+      // Fingerprinted in the store's batch, off the request path; a long output on a thread first.
+      if (args.text.length <= OFF_THREAD_CHARS) {
+        store.add(() => storedOutput(args, fingerprintOf(args.text))).catch(onError);
+        return;
+      }
+      // Queued in the store (where lookups see it) once fingerprinted; detections wait for that, not for the commit.
+      const queued = fingerprintOffThread(args.text).then((fingerprint) => {
+        store.add(() => storedOutput(args, fingerprint)).catch(onError);
+      });
+      fingerprinting.add(queued);
+      void queued.catch(onError).finally(() => fingerprinting.delete(queued));
     },
-    detect(text, opts) {
-      return detect(text, keys, store.index, (ref) => store.resolve(ref), opts);
+    detect: detectHere,
+    async detectAll(texts, opts = {}) {
+      // An output still on the fingerprinting thread is not in the index yet: admission waits for it.
+      await fingerprinted();
+      if (inline(texts.reduce((n, t) => n + t.length, 0))) return texts.map((t) => detectHere(t, opts));
+      // The thread reads the index on disk: what was remembered before this call is committed first.
+      await store.flush();
+      return pool!.detect(texts, opts);
     },
-    flush: () => store.flush(),
+    readable: async (text) => (inline(text.length) ? readable(text) : pool!.read(text)),
+    async flush() {
+      await fingerprinted();
+      await store.flush();
+    },
     purgeBefore: (cutoff) => store.purgeBefore(cutoff),
-    close: () => store.close(),
+    async close() {
+      await fingerprinted();
+      await pool?.close();
+      await store.close();
+    },
   };
 }
 
@@ -113,14 +156,14 @@ export async function purgeIndex(dataDir: string, cutoff: Date): Promise<number>
   }
 }
 
-function storedOutput(args: RememberArgs): StoredOutput {
+function storedOutput(args: RememberArgs, fingerprint: StoredOutput['fingerprint']): StoredOutput {
   const ref = recordRef(args.decisionId);
   const time = Date.parse(args.time);
   return {
     record: { ref: ref.bytes, hashedRef: ref.hashed, licence: args.licence, licenceClass: args.licenceClass ?? null, trainable: args.trainable },
     originalId: ref.hashed ? args.decisionId : null,
     time: Number.isNaN(time) ? Date.now() : time,
-    fingerprint: fingerprintOf(args.text),
+    fingerprint,
   };
 }
 

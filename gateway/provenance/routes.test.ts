@@ -13,7 +13,7 @@ const tokens = new ControlTokens([{ id: 'aud', hash: hashSecret('auditor-secret'
 
 async function route(t: Tap.Test, extra: Partial<ProvenanceAdminDeps> = {}) {
   const app = Fastify({ bodyLimit: 8 * 1024 * 1024 });
-  provenanceAdminRoutes(app, { provenance: { detect: untraced }, auth: new ControlPlaneAuth(tokens), ...extra });
+  provenanceAdminRoutes(app, { provenance: { detectAll: async (texts) => texts.map(untraced) }, auth: new ControlPlaneAuth(tokens), ...extra });
   t.teardown(() => app.close());
   return (body: unknown) => app.inject({ method: 'POST', url: '/admin/v1/provenance/detect', headers: { authorization: 'Bearer auditor-secret' }, payload: body as object });
 }
@@ -39,9 +39,9 @@ t.test('meaning on: the answer names it; unavailable or failing, nothing is answ
   const post = await route(t, {
     meaning: { unavailable: () => why },
     provenance: {
-      detect: async () => {
+      detectAll: async (texts) => {
         if (fail) throw new Error('the meaning index is 12 restricted outputs behind');
-        return untraced();
+        return texts.map(untraced);
       },
     },
   });

@@ -8,8 +8,8 @@ import type { DetectionResult } from './detection.js';
 import { summarise } from './scan-summary.js';
 
 export interface ProvenanceAdminDeps {
-  /** Asynchronous when meaning is consulted (semantic/); throws when it cannot be. */
-  provenance: { detect(text: string): DetectionResult | Promise<DetectionResult> };
+  /** Each text's detection, long ones off the event loop (detection-pool.ts), meaning too when it is on (semantic/); rejects when it cannot check them all. */
+  provenance: { detectAll(texts: string[]): Promise<DetectionResult[]> };
   /** Present when meaning is on: why it cannot be consulted now (the model missing, an output not indexed), or null. */
   meaning?: { unavailable(): string | null };
   auth: RoleGuard;
@@ -52,9 +52,9 @@ export function provenanceAdminRoutes(app: FastifyInstance, deps: ProvenanceAdmi
       if (unavailable) return sendError(reply, 'unavailable', 'control', `provenance detection cannot consult meaning: ${unavailable}`);
       let results: DetectionResult[];
       try {
-        results = await Promise.all(texts.map((t) => deps.provenance.detect(t)));
+        results = await deps.provenance.detectAll(texts);
       } catch (err) {
-        // The meaning index behind its wait bound, or a text longer than it checks: nothing is answered unchecked.
+        // The meaning index behind its wait bound, a text longer than it checks, no detection thread in time: nothing is answered unchecked.
         return sendError(reply, 'unavailable', 'control', `provenance detection could not check every text: ${(err as Error).message}`);
       }
       return { results, summary: summarise(results), evidence };

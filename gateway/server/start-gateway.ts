@@ -184,6 +184,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       keys,
       postgres: indexInPostgres ? { url: indexUrl!, schema: config.provenanceIndex.schema, followMs: config.provenanceIndex.followMs } : undefined,
       worker: slot ?? undefined,
+      detection: config.provenance.detection,
       onError: (err) => logger.error({ err }, 'provenance index write failed'),
     });
     closers.push(() => provenance.close());
@@ -262,7 +263,12 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       // Storage failures of the log turn the gateway read-only (gateway/server/lifecycle.ts).
       audit: state.guard(withFaultHook(audit)),
       feed,
-      admission: createTrainingAdmission((text) => provenance.detect(text, { touched: true }), admissionWindow, semantic ? (text) => semantic.spans(text) : undefined),
+      admission: createTrainingAdmission(
+        async (text) => (await provenance.detectAll([text], { touched: true }))[0],
+        admissionWindow,
+        semantic ? (text) => semantic.spans(text) : undefined,
+        (text) => provenance.readable(text),
+      ),
       provenanceTokens,
       limits: limits.rateLimits,
       spend: { prices: limits.prices, budgets: limits.budgets },
@@ -314,7 +320,12 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
         // Meaning too when it is on; without its model the route refuses as admission does, rather than answer by words alone.
         (app) =>
           provenanceAdminRoutes(app, {
-            provenance: { detect: (text) => (semantic ? detectWithMeaning(provenance.detect(text), text, semantic) : provenance.detect(text)) },
+            provenance: {
+              async detectAll(texts) {
+                const words = await provenance.detectAll(texts);
+                return semantic ? Promise.all(words.map((w, i) => detectWithMeaning(w, texts[i], semantic))) : words;
+              },
+            },
             meaning: semantic ? { unavailable: () => semantic.unavailable } : undefined,
             auth,
           }),

@@ -2,14 +2,13 @@
 // it, tool calls and results included, and the completion) is scanned for provenance spans before a
 // permit is signed, alone and together with the records before it (recent-window.ts). A record
 // with any restricted span is refused, and the refusal names the restricted spans' origin decisions.
-// The detectors come in: marks and word fingerprints (synchronous), and meaning (semantic, issue 22 #1:
-// asynchronous, it waits for the index to catch up and embeds in a thread; when it cannot run,
-// admission fails closed).
+// The detectors come in: marks and word fingerprints (a long record's on a thread, so its seconds of
+// detection hold up no other call), and meaning (semantic, issue 22 #1: it waits for the index to catch
+// up and embeds in a thread). When a detector cannot run (busy, over its budget), admission fails closed.
 import type { PolicyReason, TrainingAdmission, TrainingScreen } from '../core/contracts.js';
 import { ADMISSION_RULE } from '../core/rule-names.js';
-import { unfolded } from '../text/decoded-readings.js';
 import { removeDefaultIgnorable } from '../text/normalise.js';
-import { plainReadings } from '../text/readings.js';
+import { readable, type Readable } from '../text/readable.js';
 import { feedMessages } from './feed-messages.js';
 import { RecentWindows, type AdmissionWindow, type Evidence, type WindowContext, type WindowScope } from './recent-window.js';
 
@@ -32,7 +31,16 @@ export type SemanticDetector = (text: string) => Promise<ScreenSpan[]>;
  * `touched`: the restricted outputs the text shares any sampled shingle with, traced or not (a piece of
  * one), and the stretches of the text around the shared shingles.
  */
-export type SpanDetector = (text: string) => { restricted: boolean; spans: ScreenSpan[]; touched?: { decision_ids: string[]; ranges: Array<{ start: number; end: number }> } };
+export type SpanDetector = (text: string) => DetectedSpans | Promise<DetectedSpans>;
+
+export interface DetectedSpans {
+  restricted: boolean;
+  spans: ScreenSpan[];
+  touched?: { decision_ids: string[]; ranges: Array<{ start: number; end: number }> };
+}
+
+/** A record as the window keeps it and the meaning check reads it (text/readable.ts); long ones off the event loop. */
+export type RecordReader = (text: string) => Readable | Promise<Readable>;
 
 /**
  * One document per record, exactly as the feed stores it (feed-messages.ts): each turn's rendered
@@ -40,26 +48,6 @@ export type SpanDetector = (text: string) => { restricted: boolean; spans: Scree
  */
 export function feedDocument(messages: unknown[], completion: string): string {
   return [...feedMessages(messages).map((m) => m.content), completion].filter((t) => t.length > 0).join('\n\n');
-}
-
-interface Readable {
-  text: string;
-  /** It reads otherwise than it is written (decoded, deciphered), marks aside. */
-  hides: boolean;
-}
-
-/**
- * A record as the window keeps it and the meaning check reads it: encodings and escapes decoded in place
- * (then as compact as plain text, six times smaller for entities, and pieces encoded apart join), where it
- * reads as a cipher its plain reading after it (a ciphered piece after plain evidence of the same output
- * would otherwise be read as it is: the search for a cipher samples the start of what it reads), and no
- * marks: a record is judged on its marks as sent, and among decoded words a mark is out of place.
- */
-function readable(text: string): Readable {
-  const unmarked = removeDefaultIgnorable(text);
-  const unfoldedText = unfolded(unmarked).text;
-  const [plain] = plainReadings(unfoldedText);
-  return plain ? { text: `${unfoldedText}${SEPARATOR}${plain.text}`, hides: true } : { text: unfoldedText, hides: unfoldedText !== unmarked };
 }
 
 function describe(s: ScreenSpan): string {
@@ -74,8 +62,8 @@ function describe(s: ScreenSpan): string {
  * Refuses the text when any span is restricted (from offset `from` on: earlier text is context); the
  * message and reasons name every restricted origin, with `context` said after each.
  */
-export function screenDocument(document: string, detect: SpanDetector, from = 0, context = ''): TrainingScreen {
-  return screenSpans(detect(document).spans, from, context);
+export async function screenDocument(document: string, detect: SpanDetector, from = 0, context = ''): Promise<TrainingScreen> {
+  return screenSpans((await detect(document)).spans, from, context);
 }
 
 function screenSpans(spans: ScreenSpan[], from = 0, context = ''): TrainingScreen {
@@ -103,8 +91,8 @@ const WHOLE_EVIDENCE = 512;
  * Words and meaning on the same document; a refusal names the spans of both (a paraphrase close to
  * its source is often traced both ways). A semantic check that cannot run refuses: fail closed.
  */
-async function screenAlone(document: string, read: Readable, detect: SpanDetector, semantic: SemanticDetector | undefined): Promise<{ screen: TrainingScreen; touched: ReturnType<SpanDetector>['touched'] }> {
-  const words = detect(document);
+async function screenAlone(document: string, read: Readable, detect: SpanDetector, semantic: SemanticDetector | undefined): Promise<{ screen: TrainingScreen; touched: DetectedSpans['touched'] }> {
+  const words = await detect(document);
   if (!semantic) return { screen: screenSpans(words.spans), touched: words.touched };
   try {
     return { screen: screenSpans([...words.spans, ...(await semantic(read.text))]), touched: words.touched };
@@ -116,7 +104,7 @@ async function screenAlone(document: string, read: Readable, detect: SpanDetecto
 }
 
 /** The text's stretches around the words it shares with restricted outputs (all of it when only a reading of it, a cipher, shares them), marks left out. */
-function evidenceOf(text: string, touched: ReturnType<SpanDetector>['touched']): Evidence {
+function evidenceOf(text: string, touched: DetectedSpans['touched']): Evidence {
   if (!touched || touched.decision_ids.length === 0) return { touched: [], text: '' };
   const stretches = touched.ranges.length > 0 ? touched.ranges.map((r) => text.slice(r.start, r.end)).join(SEPARATOR) : text;
   return { touched: touched.decision_ids, text: removeDefaultIgnorable(stretches) };
@@ -129,43 +117,51 @@ function evidenceOf(text: string, touched: ReturnType<SpanDetector>['touched']):
  * joins the window with its prompt, the part its caller wrote: the trainable model's answers between the
  * pieces would otherwise keep them apart.
  */
-export function createTrainingAdmission(detect: SpanDetector, windows: AdmissionWindow = new RecentWindows(), semantic?: SemanticDetector): TrainingAdmission {
+export function createTrainingAdmission(detect: SpanDetector, windows: AdmissionWindow = new RecentWindows(), semantic?: SemanticDetector, read: RecordReader = readable): TrainingAdmission {
+  const screenRecord = async (messages: unknown[], completion: string, scope?: WindowScope): Promise<TrainingScreen> => {
+    const document = feedDocument(messages, completion);
+    const reading = await read(document);
+    const { screen: alone, touched } = await screenAlone(document, reading, detect, semantic);
+    if (!alone.admitted || !scope) return alone;
+    // Evidence is kept as read; a record that hides something has it from a detection of its reading.
+    const evidence = reading.hides ? evidenceOf(reading.text, (await detect(reading.text)).touched) : evidenceOf(document, touched);
+    let context: WindowContext;
+    try {
+      context = await windows.context(scope, evidence.touched);
+    } catch (err) {
+      return refusal(`cannot be screened together with earlier training records: ${(err as Error).message}`);
+    }
+    if (context.docs.length > 0) {
+      const before = context.docs.join(SEPARATOR) + SEPARATOR;
+      // After evidence, the record's own evidence: unrelated text of its own around the piece would part them too.
+      const own = context.evidence ? evidence.text : reading.text;
+      const earlier = context.evidence ? ' that share words with the same restricted output' : '';
+      const across = await screenDocument(before + own, detect, before.length, `, pieced together with ${context.docs.length} earlier training record(s)${earlier}`);
+      if (!across.admitted) return across;
+    }
+    if (completion.length > 0) {
+      const prompt = (await read(feedDocument(messages, ''))).text;
+      try {
+        await windows.add(scope, prompt, evidence.touched.length > 0 && prompt.length <= WHOLE_EVIDENCE ? { ...evidence, text: prompt } : evidence);
+      } catch (err) {
+        // Admitted without its evidence kept, a piece could not be pieced together with later ones.
+        return refusal(`could not be kept for screening later training records: ${(err as Error).message}`);
+      }
+    }
+    return alone;
+  };
   return {
     async screen(messages, completion, scope?: WindowScope) {
-      const document = feedDocument(messages, completion);
-      const read = readable(document);
-      const { screen: alone, touched } = await screenAlone(document, read, detect, semantic);
-      if (!alone.admitted || !scope) return alone;
-      // Evidence is kept as read; a record that hides something has it from a detection of its reading.
-      const evidence = read.hides ? evidenceOf(read.text, detect(read.text).touched) : evidenceOf(document, touched);
-      let context: WindowContext;
       try {
-        context = await windows.context(scope, evidence.touched);
+        return await screenRecord(messages, completion, scope);
       } catch (err) {
-        return windowUnavailable(`cannot be screened together with earlier training records: ${(err as Error).message}`);
+        // Detection busy, over its budget or failed: a record that could not be read whole is not admitted.
+        return refusal(`could not be screened for restricted outputs: ${(err as Error).message}`);
       }
-      if (context.docs.length > 0) {
-        const before = context.docs.join(SEPARATOR) + SEPARATOR;
-        // After evidence, the record's own evidence: unrelated text of its own around the piece would part them too.
-        const own = context.evidence ? evidence.text : read.text;
-        const earlier = context.evidence ? ' that share words with the same restricted output' : '';
-        const across = screenDocument(before + own, detect, before.length, `, pieced together with ${context.docs.length} earlier training record(s)${earlier}`);
-        if (!across.admitted) return across;
-      }
-      if (completion.length > 0) {
-        const prompt = readable(feedDocument(messages, '')).text;
-        try {
-          await windows.add(scope, prompt, evidence.touched.length > 0 && prompt.length <= WHOLE_EVIDENCE ? { ...evidence, text: prompt } : evidence);
-        } catch (err) {
-          // Admitted without its evidence kept, a piece could not be pieced together with later ones.
-          return windowUnavailable(`could not be kept for screening later training records: ${(err as Error).message}`);
-        }
-      }
-      return alone;
     },
   };
 }
 
-function windowUnavailable(message: string): TrainingScreen {
+function refusal(message: string): TrainingScreen {
   return { admitted: false, reasons: [{ rule: ADMISSION_RULE, message }], origins: [] };
 }

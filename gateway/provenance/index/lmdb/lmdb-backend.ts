@@ -66,6 +66,11 @@ export class LmdbBackend implements IndexBackend {
     return doc ? doc.readUInt32LE(0) : -1;
   }
 
+  /** Reads from here on start from the latest commit, also one made by another thread or process (a detection thread's). */
+  readLatest(): void {
+    this.#index?.env.resetReadTxn();
+  }
+
   async write(batch: BackendOutput[]): Promise<void> {
     await this.#ask({ write: batch });
   }

@@ -1,9 +1,9 @@
 // Long training records and detection batches through the real gateway: their detection (1–4 ms per KB,
 // a disguised text the most) runs on a detection thread, and a provider's long answer is fingerprinted on
-// a thread (0.3–0.5 ms per KB), so /healthz and other calls are answered throughout; a restricted output deep inside a long record is still refused, naming its decision; and a
-// detection that finds no thread, or runs past its budget, refuses the record (fail closed) without
-// offering it to the feed. Meaning is off here: a record this long is past what meaning checks (it would
-// be refused for that alone), and the bounds under test are those of the word detection.
+// a thread (0.3–0.5 ms per KB), so /healthz and other calls are answered throughout; a restricted output
+// deep inside a long record is still refused, naming its decision; and a detection that finds no thread,
+// or runs past its budget, refuses the record (fail closed) without offering it to the feed. Meaning is off but in the last test: a record this long is past what meaning
+// checks (refused for that alone, at once), and the bounds under test are those of the word detection.
 import t from 'tap';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,9 +21,9 @@ const { unrelated } = mailCorpus(rngFrom(7));
 /** About `kb` KB of ordinary mail, none of it served. */
 const mail = (kb: number) => unrelated.join('\n\n').slice(0, kb * 1024);
 
-async function gateway(t: Tap.Test, adjust: (c: Config) => void = () => {}): Promise<DemoGateway> {
+async function gateway(t: Tap.Test, adjust: (c: Config) => void = () => {}, meaning = false): Promise<DemoGateway> {
   const gw = await startDemoGateway((c) => {
-    c.provenance.semantic.enabled = false;
+    c.provenance.semantic.enabled = meaning;
     adjust(c);
   });
   t.teardown(() => gw.close());
@@ -159,4 +159,12 @@ t.test("a provider's long answer is fingerprinted off the event loop, and traced
   const refused = await asTrainingData(gw, `Tidy this up.\n\n${answer.slice(0, 1 << 20)}`);
   t.equal(refused.status, 403);
   t.match(refused.body.error?.message, r.id, 'names the long answer');
+});
+
+t.test('meaning on: a record past what meaning checks is refused at once, before any detection reads it', async (t) => {
+  const gw = await gateway(t, () => {}, true);
+  const r = await asTrainingData(gw, mail(1_024));
+  t.equal(r.status, 403);
+  // Admission's own refusal, not meaning's ("too long to be checked by meaning"), which comes after the words were detected.
+  t.match(r.body.error?.message, /too long to be screened for restricted outputs \(\d+ characters as stored, more than provenance\.semantic\.maxRecordChars, 131072\)/);
 });

@@ -23,7 +23,7 @@ for (let i = 0; i < outputs; i++) provenance.remember({ decisionId: randomUUID()
 await provenance.flush();
 
 const inline = createTrainingAdmission((text) => provenance.detect(text, { touched: true }));
-const pooled = createTrainingAdmission(async (text) => (await provenance.detectAll([text], { touched: true }))[0], undefined, undefined, (text) => provenance.readable(text));
+const pooled = createTrainingAdmission(async (text) => (await provenance.detectAll([text], { touched: true }))[0], { read: (text) => provenance.readable(text) });
 const mail = unrelated.join('\n\n');
 
 async function held(admission: typeof inline, record: string): Promise<{ wallMs: number; heldMs: number }> {

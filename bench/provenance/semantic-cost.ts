@@ -68,7 +68,7 @@ for (let i = 0, text = ''; records.length < 100 && i < unrelated.length; i++) {
     text = '';
   }
 }
-const admission = createTrainingAdmission(() => ({ restricted: false, spans: [] }), undefined, (text) => semantic.spans(text));
+const admission = createTrainingAdmission(() => ({ restricted: false, spans: [] }), { semantic: (text) => semantic.spans(text) });
 const ms: number[] = [];
 for (const r of records) {
   const t = performance.now();

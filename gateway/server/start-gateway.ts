@@ -263,12 +263,12 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       // Storage failures of the log turn the gateway read-only (gateway/server/lifecycle.ts).
       audit: state.guard(withFaultHook(audit)),
       feed,
-      admission: createTrainingAdmission(
-        async (text) => (await provenance.detectAll([text], { touched: true }))[0],
-        admissionWindow,
-        semantic ? (text) => semantic.spans(text) : undefined,
-        (text) => provenance.readable(text),
-      ),
+      admission: createTrainingAdmission(async (text) => (await provenance.detectAll([text], { touched: true }))[0], {
+        windows: admissionWindow,
+        semantic: semantic ? (text) => semantic.spans(text) : undefined,
+        read: (text) => provenance.readable(text),
+        maxChars: semantic ? { chars: semanticConfig.maxRecordChars, setting: 'provenance.semantic.maxRecordChars' } : undefined,
+      }),
       provenanceTokens,
       limits: limits.rateLimits,
       spend: { prices: limits.prices, budgets: limits.budgets },

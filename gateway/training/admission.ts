@@ -117,9 +117,28 @@ function evidenceOf(text: string, touched: DetectedSpans['touched']): Evidence {
  * joins the window with its prompt, the part its caller wrote: the trainable model's answers between the
  * pieces would otherwise keep them apart.
  */
-export function createTrainingAdmission(detect: SpanDetector, windows: AdmissionWindow = new RecentWindows(), semantic?: SemanticDetector, read: RecordReader = readable): TrainingAdmission {
+export interface AdmissionOptions {
+  /** Recent records per key, project and team (in memory by default; PostgreSQL for fleets). */
+  windows?: AdmissionWindow;
+  /** Meaning, when it is on. */
+  semantic?: SemanticDetector;
+  /** How a record is read (text/readable.ts inline by default; the gateway reads a long one on a thread). */
+  read?: RecordReader;
+  /**
+   * The longest record (as stored) screened at all: a longer one is refused before anything reads it. The
+   * gateway sets meaning's bound when meaning is on (it would refuse the record anyway, after seconds of
+   * word detection spent on it: a few such records would keep the detection threads from everyone else's).
+   */
+  maxChars?: { chars: number; setting: string };
+}
+
+export function createTrainingAdmission(detect: SpanDetector, opts: AdmissionOptions = {}): TrainingAdmission {
+  const { windows = new RecentWindows(), semantic, read = readable, maxChars } = opts;
   const screenRecord = async (messages: unknown[], completion: string, scope?: WindowScope): Promise<TrainingScreen> => {
     const document = feedDocument(messages, completion);
+    if (maxChars && document.length > maxChars.chars) {
+      return refusal(`is too long to be screened for restricted outputs (${document.length} characters as stored, more than ${maxChars.setting}, ${maxChars.chars})`);
+    }
     const reading = await read(document);
     const { screen: alone, touched } = await screenAlone(document, reading, detect, semantic);
     if (!alone.admitted || !scope) return alone;

@@ -60,7 +60,7 @@ t.test('admission on two replicas pieces together a restricted answer sent half 
     const ranges = [...text.matchAll(/SEC|RET/g)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
     return { restricted: spans.length > 0, spans, touched: { decision_ids: ranges.length > 0 ? ['d1'] : [], ranges } };
   };
-  const [a, b] = [createTrainingAdmission(detect, await openPgWindow(pool)), createTrainingAdmission(detect, await openPgWindow(pool))];
+  const [a, b] = [createTrainingAdmission(detect, { windows: await openPgWindow(pool) }), createTrainingAdmission(detect, { windows: await openPgWindow(pool) })];
   t.equal((await a.screen([{ role: 'user', content: 'SEC' }], 'answer', alice)).admitted, true, 'the first half on replica A');
   const second = await b.screen([{ role: 'user', content: 'RET' }], 'answer', carol);
   t.equal(second.admitted, false, 'the second half on replica B, through another key, is pieced together with the first');
@@ -69,7 +69,7 @@ t.test('admission on two replicas pieces together a restricted answer sent half 
 
 t.test('a window that cannot be read or written refuses the record, naming why (fail closed)', async (t) => {
   const pool = await schemaPool(t);
-  const admission = createTrainingAdmission(() => ({ restricted: false, spans: [] }), await openPgWindow(pool));
+  const admission = createTrainingAdmission(() => ({ restricted: false, spans: [] }), { windows: await openPgWindow(pool) });
   await pool.query('DROP TABLE training_window');
   const refused = await admission.screen([{ role: 'user', content: 'an ordinary prompt' }], 'answer', alice);
   t.equal(refused.admitted, false);

@@ -74,7 +74,7 @@ t.test('admission pieces together the records touching the same output, whoever 
     const ranges = [...text.matchAll(/SEC|RET/g)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
     return { restricted: spans.length > 0, spans, touched: { decision_ids: ranges.length > 0 ? ['d1'] : [], ranges } };
   };
-  const admission = createTrainingAdmission(detect, new RecentWindows({ maxBytes: 64 }));
+  const admission = createTrainingAdmission(detect, { windows: new RecentWindows({ maxBytes: 64 }) });
   // Longer than a prompt kept whole (512 characters): the words around the shared ones are kept.
   const padding = 'unrelated words '.repeat(20);
   t.equal((await admission.screen([{ role: 'user', content: `${padding}SEC${padding}` }], 'answer', alice)).admitted, true, 'the first piece alone, in unrelated text');

@@ -110,13 +110,6 @@ function evidenceOf(text: string, touched: DetectedSpans['touched']): Evidence {
   return { touched: touched.decision_ids, text: removeDefaultIgnorable(stretches) };
 }
 
-/**
- * Screens a record alone, then after what came before it (recent-window.ts): the evidence of the
- * restricted outputs it touches when it touches any, from whoever sent it, else the recent records of
- * its key, project and team. Only restricted spans reaching into the record refuse it. An admitted record with a completion (one bound for the feed)
- * joins the window with its prompt, the part its caller wrote: the trainable model's answers between the
- * pieces would otherwise keep them apart.
- */
 export interface AdmissionOptions {
   /** Recent records per key, project and team (in memory by default; PostgreSQL for fleets). */
   windows?: AdmissionWindow;
@@ -132,6 +125,13 @@ export interface AdmissionOptions {
   maxChars?: { chars: number; setting: string };
 }
 
+/**
+ * Screens a record alone, then after what came before it (recent-window.ts): the evidence of the
+ * restricted outputs it touches when it touches any, from whoever sent it, else the recent records of
+ * its key, project and team. Only restricted spans reaching into the record refuse it. An admitted record with a completion (one bound for the feed)
+ * joins the window with its prompt, the part its caller wrote: the trainable model's answers between the
+ * pieces would otherwise keep them apart.
+ */
 export function createTrainingAdmission(detect: SpanDetector, opts: AdmissionOptions = {}): TrainingAdmission {
   const { windows = new RecentWindows(), semantic, read = readable, maxChars } = opts;
   const screenRecord = async (messages: unknown[], completion: string, scope?: WindowScope): Promise<TrainingScreen> => {

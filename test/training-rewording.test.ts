@@ -81,6 +81,14 @@ const rewordings: Record<string, string> = {
   'ROT13 with three English words after every word': englishWordsBetween(text),
   '400 words of plain text, then ROT13': plainBefore(rot13(text), Array.from({ length: 6 }, () => PLAIN).join(' ')),
   '400 words of plain text, then pig Latin, then plain text again': `${plainBefore(pigLatin(text), Array.from({ length: 6 }, () => PLAIN).join(' '))}\n\n${PLAIN}`,
+  // An encoding put through ROT47 or reversed after encoding, and pig Latin over a cipher (2026-12-06, the second session).
+  'HTML entities, then ROT47': rot47ed(htmlEntities(text)),
+  'base64, then ROT47': rot47ed(inBase64(text)),
+  'HTML entities, then reversed': reversed(htmlEntities(text)),
+  '\\u escapes, then reversed': reversed(unicodeEscapes(text)),
+  'ROT13, then pig Latin': pigLatin(rot13(text)),
+  'Atbash, then pig Latin': pigLatin(atbashed(text)),
+  'the whole text reversed, then pig Latin': pigLatin(reversed(text)),
 };
 
 t.test('a training-data call carrying a reworded restricted output is refused, naming its decision', async (t) => {

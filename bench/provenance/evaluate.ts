@@ -227,6 +227,13 @@ async function evaluate(corpus: Corpus, seed: number) {
     laundering('ROT13 with three English words after every word', englishWordsBetween),
     laundering('400 words of unrelated text, then ROT13', (r) => plainBefore(rot13(r), preamble())),
     laundering('400 words of unrelated text, then pig Latin', (r) => plainBefore(pigLatin(r), preamble())),
+    // An encoding put through ROT47 or reversed, and pig Latin over a cipher (2026-12-06, the second session): no draws.
+    laundering('HTML entities, then ROT47', (r) => rot47ed(htmlEntities(r))),
+    laundering('base64, then ROT47', (r) => rot47ed(inBase64(r))),
+    laundering('HTML entities, then reversed', (r) => reversed(htmlEntities(r))),
+    laundering('ROT13, then pig Latin', (r) => pigLatin(rot13(r))),
+    laundering('Atbash, then pig Latin', (r) => pigLatin(atbashed(r))),
+    laundering('the whole text reversed, then pig Latin', (r) => pigLatin(reversed(r))),
     laundering('paraphrase by the mock teacher (WordNet synonyms, clauses reordered)', (r) => paraphrase(stripInvisible(r))),
   ];
   const runs = new Set<string>();

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { unfolded } from './decoded-readings.js';
 import { binarySpans } from './encoded-runs.js';
 import { unescapedReading } from './escapes.js';
-import { atbash, caesar, reversed } from './substitutions.js';
+import { atbash, caesar, reversed, rot47 } from './substitutions.js';
 
 const prose = 'The keeper of the lighthouse climbed the stairs every evening and lit the lamp.';
 const binary = (s: string, sep = ' ') => [...Buffer.from(s)].map((b) => b.toString(2).padStart(8, '0')).join(sep);
@@ -109,4 +109,28 @@ t.test('base64 put through ROT13, another shift, Atbash or reversal after encodi
   }
   const tokens = Array.from({ length: 50 }, (_, i) => Buffer.from(`${i}`.repeat(30)).toString('base64').slice(0, 40).replace(/[0-9]/g, 'Q')).join(' ');
   t.equal(unfolded(tokens).text, tokens, 'runs that read as text under no substitution are left as they are');
+});
+
+t.test('escapes or base64 put through ROT47, or escapes reversed, after encoding read back where they stand, alone or between plain words; code and prose give nothing', async (t) => {
+  const story = `${prose} He had done it for thirty years and never once missed a night.`;
+  const hidden: Record<string, string> = {
+    'entities, then ROT47': rot47(entities(story)),
+    '\\u escapes, then ROT47': rot47([...story].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')),
+    'base64, then ROT47': rot47(Buffer.from(story).toString('base64')),
+    'entities, then reversed': reversed(entities(story)),
+    '\\u escapes, then reversed': reversed([...story].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')),
+  };
+  const around = (s: string) => `Please tidy this up.\n\n${s}\n\nThanks, and see you on Monday.`;
+  for (const [name, encoded] of Object.entries(hidden)) {
+    for (const [where, text] of [['alone', encoded], ['between plain words', around(encoded)]]) {
+      const r = unfolded(text);
+      // The last full stop stands outside the run of escapes (after its last), and stays as it was put through.
+      t.ok(r.text.includes(story.slice(0, -1)), `${name}, ${where}: reads back`);
+      const at = r.text.indexOf('lighthouse');
+      const [s, e] = r.place(at, at + 10);
+      const from = text.indexOf(encoded);
+      t.ok(from <= s && s < e && e <= from + encoded.length, `${name}, ${where}: placed on its run`);
+    }
+  }
+  for (const text of [rot47(prose), reversed(prose), 'const x = a[i] + b[j]; // 0x1f &amp; 0b1010', rot47('if (a && b) { return "\\n"; }')]) t.equal(unfolded(text).text, text, `${text.slice(0, 30)}: nothing`);
 });

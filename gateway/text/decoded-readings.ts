@@ -4,8 +4,8 @@
 // encoded apart read as one text. A decoded text is unfolded once more (base64 of escapes), within one
 // budget of decoded bytes per text. Each character of the reading is placed in the text it came from.
 import { asText, base32Runs, base64Bytes, base64Spans, binaryRuns, DecodeBudget, encodedRuns, type EncodedRun, morseRuns, quotedPrintableRuns } from './encoded-runs.js';
-import { unescapedReading } from './escapes.js';
-import { asIs, atbash, caesar, ReadingBuilder, readThrough, reversed, type Transformed } from './substitutions.js';
+import { escapeRuns, unescapedReading } from './escapes.js';
+import { asIs, atbash, caesar, ReadingBuilder, readThrough, reversed, rot47, type Transformed } from './substitutions.js';
 
 /** Decoded bytes read per text: a long prompt's worth, so one text cannot make a scan unbounded. */
 export const DECODED_BYTES = 4 * 1024 * 1024;
@@ -39,7 +39,7 @@ export function unfolded(text: string): Transformed {
 function runsRead(text: string, budget: DecodeBudget): Transformed | null {
   // Two readings of one run (percent-encoding's bytes and code points): the later, more specific one.
   const byPlace = new Map<string, { start: number; end: number; read: string }>();
-  for (const run of [...encodedRuns(text, budget), ...base32Runs(text, budget), ...binaryRuns(text, budget), ...quotedPrintableRuns(text, budget), ...morseRuns(text, budget), ...substitutedBase64Runs(text, budget)]) {
+  for (const run of [...encodedRuns(text, budget), ...base32Runs(text, budget), ...binaryRuns(text, budget), ...quotedPrintableRuns(text, budget), ...morseRuns(text, budget), ...substitutedBase64Runs(text, budget), ...rot47Base64Runs(text, budget), ...cipheredEscapeRuns(text)]) {
     const read = asText(run.bytes);
     if (read !== null) byPlace.set(`${run.start}:${run.end}`, { start: run.start, end: run.end, read });
   }
@@ -93,6 +93,49 @@ function substitutedBase64Runs(text: string, budget: DecodeBudget): EncodedRun[]
     const bytes = base64Bytes(undo(run).slice(0, Math.ceil((budget.remaining * 4) / 3) + 4));
     budget.remaining -= bytes.length;
     out.push({ start, end, bytes });
+  }
+  return out;
+}
+
+/** A base64 run put through ROT47 after encoding: a token of printable ASCII this long at least, base64 under ROT47. */
+const ROT47_BASE64_TOKEN = /[!-~]{64,}/g;
+const BASE64_ALPHABET = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** Base64 runs put through ROT47 after encoding (their alphabet is then half signs, so base64Spans passes them by), decoded under it. */
+function rot47Base64Runs(text: string, budget: DecodeBudget): EncodedRun[] {
+  const out: EncodedRun[] = [];
+  for (const m of text.matchAll(ROT47_BASE64_TOKEN)) {
+    if (budget.remaining <= 0) break;
+    const read = rot47(m[0]);
+    if (!BASE64_ALPHABET.test(read)) continue;
+    const head = read.slice(0, TRIED);
+    budget.remaining -= TRIED;
+    if (asText(base64Bytes(head.slice(0, head.length - (head.length % 4)))) === null) continue;
+    const bytes = base64Bytes(read.slice(0, Math.ceil((budget.remaining * 4) / 3) + 4));
+    budget.remaining -= bytes.length;
+    out.push({ start: m.index, end: m.index + m[0].length, bytes });
+  }
+  return out;
+}
+
+/** An escape's start (`&#`, `\u`, `\x`) and a digit after it, put through ROT47. */
+const ROT47_ESCAPE = /UR[_`a-hI]|-[FI][_`a-h2-7p-u]/;
+/** An escape written backwards (`;611#&`, `4700u\`). */
+const REVERSED_ESCAPE = /;[0-9a-fA-F]{1,7}[xX]?#&|[0-9a-fA-F]{2,4}[ux]\\/;
+
+/**
+ * Escapes put through ROT47, or reversed, after they were written (`&#116;` as "UR`ce" and "j", or
+ * ";611#&"): where the sign of one shows anywhere in the text, the runs of escapes (escapes.ts) of the
+ * text under ROT47 or reversed, each read where it stands (the reversed run's reading reads forwards).
+ */
+function cipheredEscapeRuns(text: string): EncodedRun[] {
+  const out: EncodedRun[] = [];
+  if (ROT47_ESCAPE.test(text)) {
+    // ROT47 keeps every character in its place.
+    for (const r of escapeRuns(rot47(text))) out.push({ start: r.start, end: r.end, bytes: Buffer.from(r.text) });
+  }
+  if (REVERSED_ESCAPE.test(text)) {
+    for (const r of escapeRuns(reversed(text))) out.push({ start: text.length - r.end, end: text.length - r.start, bytes: Buffer.from(r.text) });
   }
   return out;
 }

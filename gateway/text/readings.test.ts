@@ -140,6 +140,15 @@ t.test('one disguise over another is read through both (a letter style or ROT47 
   t.same(plainReadings(story), [], 'the story alone has no other reading');
 });
 
+t.test('pig Latin played over a cipher or a reversal (its `ay` as written) is read through both', async (t) => {
+  t.ok(recovered(pig(caesar(story, 13))) > 0.9, 'ROT13, then pig Latin');
+  t.ok(recovered(pig(caesar(story, 7))) > 0.9, 'a shift of 7, then pig Latin');
+  t.ok(recovered(pig(atbash(story))) > 0.9, 'Atbash, then pig Latin');
+  t.ok(recovered(pig(reversed(story))) > 0.9, 'reversed, then pig Latin');
+  t.ok(recovered(pig(reverseWords(story))) > 0.9, "each word's letters reversed, then pig Latin");
+  t.ok(recovered(pig(story)) > 0.9, 'pig Latin alone, as before');
+});
+
 t.test('plain text before, after or around a disguised part does not hide it: a text is read a part at a time', async (t) => {
   const plain = Array.from({ length: 14 }, () => prose).join(' ');
   t.ok(plain.split(' ').length > 400);

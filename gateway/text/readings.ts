@@ -86,7 +86,7 @@ function hidesWords(sample: string[]): boolean {
   for (const k of substitutionsByLikelihood(unknown).filter((k) => k !== 0).slice(0, LIKELY)) {
     if (known((k === ATBASH ? atbash(joined) : caesar(joined, k)).split(' '))) return true;
   }
-  return known(unknown.map(reversed)) || known(unknown.map(pigLatinUndone));
+  return known(unknown.map(reversed)) || known(unknown.map((w) => pigLatinUndone(w)));
 }
 
 /** Of the words of three letters or more that are not stop words, the share in the lexicon (1 when there is none). */
@@ -344,7 +344,7 @@ function readerOf(text: string, layers: number): Reader | null {
   const games = (ws: string[], { pigLatin, vowelsLeftOut }: { pigLatin: boolean; vowelsLeftOut: boolean }, source: Reader) => {
     // In a dressed text, the words English as written are the dressing: left out.
     const played = (game: (word: string) => string): Reader => guess((t) => source(t).map((r) => readThrough(r, wordsRead(r.text, dressed ? (w) => (isEnglish(w) ? '' : game(w)) : game))));
-    if (pigLatin) consider(ws.map(pigLatinUndone), played(pigLatinUndone));
+    if (pigLatin) consider(ws.map((w) => pigLatinUndone(w)), played(pigLatinUndone));
     if (vowelsLeftOut) consider(ws.map(vowelsPutBack), played(vowelsPutBack));
   };
   // ROT47 turns letters into digits and signs, so the sample is taken after turning. Signs that ROT47
@@ -362,8 +362,12 @@ function readerOf(text: string, layers: number): Reader | null {
     }, under);
   }
   // Of the 27 substitutions (26 shifts, the first none, then Atbash), those whose letters read likeliest
-  // English are tried, and any under which a game's sign shows.
-  const likely = new Set(substitutionsByLikelihood(searched).slice(0, LIKELY));
+  // English are tried, and any under which a game's sign shows. Pig Latin played over a cipher or a
+  // reversal shows its `ay` as written: tried under the likeliest (undone as written, a reversed text's
+  // short words come back as words by chance: "ni" is "inay", read "in").
+  const pigOver = signs?.((x) => x).pigLatin === true;
+  // Under pig Latin as written, the likeliest are told without its `ay`s, which no cipher wrote.
+  const likely = new Set(substitutionsByLikelihood(pigOver ? searched.map((w) => (w.endsWith('ay') ? w.slice(0, -2) : w)) : searched).slice(0, LIKELY));
   for (const lettersReversed of [false, true]) {
     // The sample as one string, each candidate one pass over it (a pass per word cost ten times more).
     const joined = (lettersReversed ? backwards : searched).join(' ');
@@ -376,6 +380,18 @@ function readerOf(text: string, layers: number): Reader | null {
       const ws = undo(joined).split(' ');
       if (k > 0 || lettersReversed) consider(ws, (t) => substituted(t, undo(t), lettersReversed));
       if (played) games(ws, shown, (t) => turned(undo(t), lettersReversed));
+      if (pigOver && (k > 0 || lettersReversed) && likely.has(k)) {
+        // Each word's `ay` as written, the letters before it told under the cipher; the cipher then undone over the whole.
+        const readLetters = (x: string) => (lettersReversed ? reversed(undo(x)) : undo(x));
+        const game = (w: string) => pigLatinUndone(w, readLetters);
+        consider(
+          searched.map((w) => readLetters(game(w))),
+          guess((t) => {
+            const moved = wordsRead(t, game);
+            return turned(undo(moved.text), lettersReversed).map((r) => readThrough(moved, r));
+          }),
+        );
+      }
     }
   }
   // ROT47 of prose is mostly signs (a third of its letters stay letters; of mail with markup, digits and

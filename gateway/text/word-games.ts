@@ -8,18 +8,27 @@
 import { innerLettersKey, lexicon } from './lexicon.js';
 import { ReadingBuilder, type Transformed } from './substitutions.js';
 
-/** A pig Latin word read back: the letters moved before `ay` put in front again, or the `way`/`yay`/`hay` of a word that began with a vowel dropped; the most used word among the candidates, else the consonants before `ay` moved back (right for a word that ends in a vowel). */
-export function pigLatinUndone(word: string): string {
+const asWritten = (letters: string) => letters;
+
+/**
+ * A pig Latin word read back: the letters moved before `ay` put in front again, or the `way`/`yay`/`hay` of
+ * a word that began with a vowel dropped; the most used word among the candidates, else the consonants
+ * before `ay` moved back (right for a word that ends in a vowel). Played over a cipher (its `ay` as
+ * written, its letters ciphered), the candidates are told by `read` (the cipher undone), and the one
+ * chosen is returned as written, for the cipher to be undone over the whole text.
+ */
+export function pigLatinUndone(word: string, read: (letters: string) => string = asWritten): string {
   if (word.length < 4 || !word.endsWith('ay')) return word;
   const core = word.slice(0, -2);
   const { rank } = lexicon();
   const candidates = [core];
   if (/[wyh]$/.test(core)) candidates.push(core.slice(0, -1));
-  for (let k = 1; k <= Math.min(4, core.length - 1); k++) candidates.push(core.slice(-k) + core.slice(0, -k));
+  // Under a cipher more letters may have moved: its consonants are not English's (Atbash turns every vowel into one).
+  for (let k = 1; k <= Math.min(read === asWritten ? 4 : 7, core.length - 1); k++) candidates.push(core.slice(-k) + core.slice(0, -k));
   let best: string | null = null;
   let bestRank = Infinity;
   for (const c of candidates) {
-    const r = rank.get(c);
+    const r = rank.get(read(c));
     if (r !== undefined && r < bestRank) {
       best = c;
       bestRank = r;

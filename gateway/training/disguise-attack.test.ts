@@ -1,5 +1,6 @@
 // The insider's first try after plain copies are refused: a restricted output in a disguise (a cipher,
-// another letter style, an encoding, two of them, a cipher dressed in English words), placed anywhere in
+// another letter style, an encoding, two of them, a cipher dressed in English words, an encoding ciphered,
+// pig Latin over a cipher), placed anywhere in
 // a training record among words of its own (up to 400 of them before or after it). A
 // fast-check property through the real provenance index and admission: every such record is refused,
 // naming the output's decision, while the same disguise of a passage never served is admitted.
@@ -37,6 +38,13 @@ const disguises: Record<string, (text: string) => string> = {
   'base64, then reversed': (t) => rewording.reversed(rewording.inBase64(t)),
   'ROT13, a stop word after every word': rewording.stopWordsBetween,
   'ROT13, three English words after every word': rewording.englishWordsBetween,
+  // And the one after: an encoding put through ROT47 or reversed, pig Latin played over a cipher.
+  'HTML entities, then ROT47': (t) => rewording.rot47ed(rewording.htmlEntities(t)),
+  'base64, then ROT47': (t) => rewording.rot47ed(rewording.inBase64(t)),
+  'HTML entities, then reversed': (t) => rewording.reversed(rewording.htmlEntities(t)),
+  'ROT13, then pig Latin': (t) => rewording.pigLatin(rewording.rot13(t)),
+  'Atbash, then pig Latin': (t) => rewording.pigLatin(rewording.atbashed(t)),
+  'reversed, then pig Latin': (t) => rewording.pigLatin(rewording.reversed(t)),
 };
 
 const words = speeches({ range: [1990, 2005] }).flatMap((s) => s.text.split(/\s+/));

@@ -98,30 +98,35 @@ function substitutedBase64Runs(text: string, budget: DecodeBudget): EncodedRun[]
 }
 
 /** A base64 run put through ROT47 after encoding: a token of printable ASCII this long at least, base64 under ROT47. */
-const ROT47_BASE64_TOKEN = /[!-~]{64,}/g;
+const ROT47_BASE64_TOKEN = 64;
 const BASE64_ALPHABET = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /** Base64 runs put through ROT47 after encoding (their alphabet is then half signs, so base64Spans passes them by), decoded under it. */
 function rot47Base64Runs(text: string, budget: DecodeBudget): EncodedRun[] {
   const out: EncodedRun[] = [];
-  for (const m of text.matchAll(ROT47_BASE64_TOKEN)) {
-    if (budget.remaining <= 0) break;
-    const read = rot47(m[0]);
+  // Tokens of printable ASCII by a loop over the units: /[!-~]{64,}/ cost fourteen times as much on prose.
+  for (let i = 0, start = 0; i <= text.length && budget.remaining > 0; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0;
+    if (c >= 33 && c <= 126) continue;
+    const token = i - start >= ROT47_BASE64_TOKEN ? text.slice(start, i) : '';
+    start = i + 1;
+    if (token === '') continue;
+    const read = rot47(token);
     if (!BASE64_ALPHABET.test(read)) continue;
     const head = read.slice(0, TRIED);
     budget.remaining -= TRIED;
     if (asText(base64Bytes(head.slice(0, head.length - (head.length % 4)))) === null) continue;
     const bytes = base64Bytes(read.slice(0, Math.ceil((budget.remaining * 4) / 3) + 4));
     budget.remaining -= bytes.length;
-    out.push({ start: m.index, end: m.index + m[0].length, bytes });
+    out.push({ start: i - token.length, end: i, bytes });
   }
   return out;
 }
 
-/** An escape's start (`&#`, `\u`, `\x`) and a digit after it, put through ROT47. */
-const ROT47_ESCAPE = /UR[_`a-hI]|-[FI][_`a-h2-7p-u]/;
-/** An escape written backwards (`;611#&`, `4700u\`). */
-const REVERSED_ESCAPE = /;[0-9a-fA-F]{1,7}[xX]?#&|[0-9a-fA-F]{2,4}[ux]\\/;
+/** Two escapes in a row (`&#116;&#`, `\u0074\u`, `\x74\x`) put through ROT47: "URI" or "-Fr" alone is a word. */
+const ROT47_ESCAPE = /UR(?:[_`a-h]{1,7}|I[_`a-h2-7p-u]{1,6})jUR|-F[_`a-h2-7p-u]{4}-F|-I[_`a-h2-7p-u]{2}-I/;
+/** Two escapes in a row written backwards (`;401#&;611#&`, `8600u\4700u\`). */
+const REVERSED_ESCAPE = /;[0-9a-fA-F]{1,7}[xX]?#&;|[0-9a-fA-F]{4}u\\[0-9a-fA-F]{4}u\\|[0-9a-fA-F]{2}x\\[0-9a-fA-F]{2}x\\/;
 
 /**
  * Escapes put through ROT47, or reversed, after they were written (`&#116;` as "UR`ce" and "j", or
@@ -134,7 +139,8 @@ function cipheredEscapeRuns(text: string): EncodedRun[] {
     // ROT47 keeps every character in its place.
     for (const r of escapeRuns(rot47(text))) out.push({ start: r.start, end: r.end, bytes: Buffer.from(r.text) });
   }
-  if (REVERSED_ESCAPE.test(text)) {
+  // The literal ends of a reversed escape first: the pattern alone costs 8 µs per KB of prose.
+  if ((text.includes('#&;') || text.includes('u\\') || text.includes('x\\')) && REVERSED_ESCAPE.test(text)) {
     for (const r of escapeRuns(reversed(text))) out.push({ start: text.length - r.end, end: text.length - r.start, bytes: Buffer.from(r.text) });
   }
   return out;

@@ -20,8 +20,8 @@ export interface DetectionPoolOptions {
   queueMax?: number;
 }
 
-export const DEFAULT_DETECTION_QUEUE_MS = 30_000;
-export const DEFAULT_DETECTION_QUEUE_MAX = 16;
+const DEFAULT_DETECTION_QUEUE_MS = 30_000;
+const DEFAULT_DETECTION_QUEUE_MAX = 16;
 
 /** What a pool thread opens: the index's directory and the key that checks marks. */
 export interface DetectionWorkerData {
@@ -34,8 +34,6 @@ export type DetectionTask = { op: 'detect'; texts: string[]; opts: DetectOptions
 
 /** No thread in time, or the pool is full: transient, the caller may retry. */
 export class DetectionBusy extends Error {
-  readonly status = 503;
-  readonly code = 'detection_busy';
   constructor(reason: string) {
     super(`provenance detection is busy (${reason}); retry later`);
   }
@@ -53,7 +51,6 @@ const workerFile = new URL(import.meta.url.endsWith('.ts') ? './detection-worker
 export interface DetectionPool {
   detect(texts: string[], opts: DetectOptions): Promise<DetectionResult[]>;
   read(text: string): Promise<Readable>;
-  stats(): { queued: number; running: number; lastQueueWaitMs: number };
   close(): Promise<void>;
 }
 
@@ -71,7 +68,6 @@ export function createDetectionPool(opts: DetectionPoolOptions, workerData: Dete
   return {
     detect: async (texts, detectOpts) => (await pool.run({ op: 'detect', texts, opts: detectOpts })) as DetectionResult[],
     read: async (text) => (await pool.run({ op: 'read', text })) as Readable,
-    stats: () => pool.stats(),
     close: () => pool.close(),
   };
 }

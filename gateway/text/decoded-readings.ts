@@ -3,7 +3,7 @@
 // each replaced by what it decodes to where it stands, so that plain words around a run and pieces
 // encoded apart read as one text. A decoded text is unfolded once more (base64 of escapes), within one
 // budget of decoded bytes per text. Each character of the reading is placed in the text it came from.
-import { asText, base32Runs, base64Bytes, base64Spans, binaryRuns, DecodeBudget, encodedRuns, type EncodedRun, morseRuns, quotedPrintableRuns } from './encoded-runs.js';
+import { asText, base32Runs, base64Bytes, base64Spans, base64Within, binaryRuns, DecodeBudget, encodedRuns, type EncodedRun, morseRuns, quotedPrintableRuns } from './encoded-runs.js';
 import { escapeRuns, unescapedReading } from './escapes.js';
 import { asIs, atbash, caesar, ReadingBuilder, readThrough, reversed, rot47, type Transformed } from './substitutions.js';
 
@@ -67,6 +67,9 @@ const SUBSTITUTIONS: Array<(run: string) => string> = [
   reversed,
 ];
 
+/** The first characters of a base64 run, in whole quanta, decode to text. */
+const headReads = (head: string) => asText(base64Bytes(head.slice(0, head.length - (head.length % 4)))) !== null;
+
 /**
  * Base64 runs put through a Caesar shift (ROT13), Atbash or reversal after encoding: a run that does not
  * decode to text as it is, but does under one of them, decoded under it. The first TRIED characters are
@@ -81,18 +84,13 @@ function substitutedBase64Runs(text: string, budget: DecodeBudget): EncodedRun[]
     const end = last ? spanEnd - last[0].length : spanEnd;
     const run = text.slice(start, end).replace(/\s+/g, '');
     if (run.length < MIN_SUBSTITUTED) continue;
-    // The run's first TRIED characters as they would read under `f` (reversed, its last ones), whole quanta.
-    const tried = (f: (s: string) => string) => {
-      const head = f === reversed ? reversed(run.slice(-TRIED)) : f(run.slice(0, TRIED));
-      return head.slice(0, head.length - (head.length % 4));
-    };
-    if (asText(base64Bytes(tried((r) => r))) !== null) continue;
+    // The run's first TRIED characters as they would read under `f` (reversed, its last ones).
+    const tried = (f: (s: string) => string) => (f === reversed ? reversed(run.slice(-TRIED)) : f(run.slice(0, TRIED)));
+    if (headReads(tried((r) => r))) continue;
     budget.remaining -= TRIED;
-    const undo = SUBSTITUTIONS.find((f) => asText(base64Bytes(tried(f))) !== null);
+    const undo = SUBSTITUTIONS.find((f) => headReads(tried(f)));
     if (undo === undefined) continue;
-    const bytes = base64Bytes(undo(run).slice(0, Math.ceil((budget.remaining * 4) / 3) + 4));
-    budget.remaining -= bytes.length;
-    out.push({ start, end, bytes });
+    out.push({ start, end, bytes: base64Within(undo(run), budget) });
   }
   return out;
 }
@@ -113,12 +111,9 @@ function rot47Base64Runs(text: string, budget: DecodeBudget): EncodedRun[] {
     if (token === '') continue;
     const read = rot47(token);
     if (!BASE64_ALPHABET.test(read)) continue;
-    const head = read.slice(0, TRIED);
     budget.remaining -= TRIED;
-    if (asText(base64Bytes(head.slice(0, head.length - (head.length % 4)))) === null) continue;
-    const bytes = base64Bytes(read.slice(0, Math.ceil((budget.remaining * 4) / 3) + 4));
-    budget.remaining -= bytes.length;
-    out.push({ start: i - token.length, end: i, bytes });
+    if (!headReads(read.slice(0, TRIED))) continue;
+    out.push({ start: i - token.length, end: i, bytes: base64Within(read, budget) });
   }
   return out;
 }

@@ -40,9 +40,7 @@ export function encodedRuns(text: string, budget: DecodeBudget, worthDecoding?: 
     if (budget.remaining <= 0) break;
     const run = text.slice(start, end);
     if (run.length < MIN_RUN || !looksEncoded(run) || (worthDecoding && !worthDecoding(run))) continue;
-    const bytes = base64Bytes(run.replace(/\s+/g, '').slice(0, Math.ceil((budget.remaining * 4) / 3) + 4));
-    budget.remaining -= bytes.length;
-    out.push({ start, end, bytes });
+    out.push({ start, end, bytes: base64Within(run.replace(/\s+/g, ''), budget) });
   }
   for (const [start, end] of hexSpans(text)) {
     if (budget.remaining <= 0) break;
@@ -70,6 +68,13 @@ export function encodedRuns(text: string, budget: DecodeBudget, worthDecoding?: 
 /** A run of base64 (or base64url, told by its `-` or `_`) without white space, decoded. */
 export function base64Bytes(run: string): Buffer {
   return Buffer.from(run, run.includes('-') || run.includes('_') ? 'base64url' : 'base64');
+}
+
+/** A run of base64 without white space decoded as far as the budget reaches, and the budget charged with it. */
+export function base64Within(run: string, budget: DecodeBudget): Buffer {
+  const bytes = base64Bytes(run.slice(0, Math.ceil((budget.remaining * 4) / 3) + 4));
+  budget.remaining -= bytes.length;
+  return bytes;
 }
 
 /** Past at most `max` `=` of padding at `end`. */

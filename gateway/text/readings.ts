@@ -84,7 +84,7 @@ function hidesWords(sample: string[]): boolean {
   const joined = unknown.join(' ');
   // The substitutions whose letters read likeliest English, as the search tries them.
   for (const k of substitutionsByLikelihood(unknown).filter((k) => k !== 0).slice(0, LIKELY)) {
-    if (known((k === ATBASH ? atbash(joined) : caesar(joined, k)).split(' '))) return true;
+    if (known(undoing(k)(joined).split(' '))) return true;
   }
   return known(unknown.map(reversed)) || known(unknown.map((w) => pigLatinUndone(w)));
 }
@@ -376,7 +376,7 @@ function readerOf(text: string, layers: number): Reader | null {
       const shown = signsOf?.(k === ATBASH ? (x) => 25 - x : (x) => (x + k) % 26);
       const played = shown !== undefined && (shown.pigLatin || shown.vowelsLeftOut);
       if (!likely.has(k) && !played) continue;
-      const undo = k === ATBASH ? atbash : (t: string) => caesar(t, k);
+      const undo = undoing(k);
       const ws = undo(joined).split(' ');
       if (k > 0 || lettersReversed) consider(ws, (t) => substituted(t, undo(t), lettersReversed));
       if (played) games(ws, shown, (t) => turned(undo(t), lettersReversed));
@@ -570,10 +570,14 @@ function substitutionsByLikelihood(sample: string[]): number[] {
   return score.map((_, k) => k).sort((a, b) => score[b] - score[a]);
 }
 
+/** Substitution k (of substitutionsByLikelihood) undone over a text. */
+function undoing(k: number): (s: string) => string {
+  return k === ATBASH ? atbash : (s) => caesar(s, k);
+}
+
 /** The Caesar shift or Atbash (or neither) whose undoing makes the sample's letters likeliest English. */
 function likeliestSubstitution(sample: string[]): (s: string) => string {
-  const [k] = substitutionsByLikelihood(sample);
-  return k === ATBASH ? atbash : (s) => caesar(s, k);
+  return undoing(substitutionsByLikelihood(sample)[0]);
 }
 
 /** Most of the sample's letters are in runs too long for one word: words run together. */

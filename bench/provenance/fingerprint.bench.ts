@@ -1,5 +1,5 @@
 // Cost of remembering one served output's words, in µs (p50/p90/p99): its fingerprints (shingles, loose
-// pairs and where each sampled pair starts) and its stored bytes, for outputs of 60, 400 and 4,000 words
+// pairs and where each sampled pair starts) and its stored bytes, for outputs of 60, 400, 4,000 and 16,000 words
 // of real prose (the mock's State of the Union corpus). Paid once per output served, off the answer.
 // Run: npx tsx bench/provenance/fingerprint.bench.ts
 import { speeches } from '../../gateway/mock-upstream/corpus.js';
@@ -10,7 +10,7 @@ const pct = (sorted: Float64Array, p: number) => sorted[Math.min(sorted.length -
 const words = speeches().flatMap((s) => s.text.split(/\s+/));
 const record = { ref: new Uint8Array(16), hashedRef: false, licence: 'openai-services-agreement', licenceClass: null, trainable: false };
 
-for (const size of [60, 400, 4000]) {
+for (const size of [60, 400, 4000, 16_000]) {
   const n = Math.max(500, Math.floor(400_000 / size));
   const texts = Array.from({ length: 64 }, (_, i) => words.slice(i * 97, i * 97 + size).join(' '));
   const s = new Float64Array(n);

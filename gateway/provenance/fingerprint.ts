@@ -1,7 +1,9 @@
 // Content-defined fingerprints: hashes of overlapping word shingles, sampled by their low bits so
 // that any excerpt keeps exactly the samples of the part it copies (unlike bottom-k MinHash, whose
-// samples shift when text is cut). A long output is sampled more sparsely ("level") to bound what
-// one output costs in the index; a query is sampled at the finest level and compared per level.
+// samples shift when text is cut). A longer output is sampled more sparsely ("level"), down to a
+// density floor, so that an excerpt of a long output keeps as many samples per word as a short output's,
+// and beyond a bound on what one output costs in the index; a query is sampled at the finest level and
+// compared per level.
 
 import { fingerprintForm } from '../text/normalise.js';
 import { STOP_WORDS } from '../text/readings.js';
@@ -10,9 +12,23 @@ import { unwrapText, untangleToken } from '../text/rewording.js';
 export const SHINGLE_WORDS = 4;
 /** Short outputs keep every shingle (level 0), so that even they can vouch for the text around a mark. */
 export const MIN_LEVEL = 0;
-/** Each output keeps between TARGET and 2×TARGET sampled shingles (fewer when it is short). */
-export const TARGET_SAMPLES = 32;
 export const MAX_LEVEL = 20;
+
+/** How one kind of fingerprint is sampled: the level that keeps `target` to 2×`target` samples, never sparser than `sparsest` while that keeps at most `most`. */
+export interface Sampling {
+  target: number;
+  /**
+   * The sparsest level an output is sampled at for its length alone. Without it a 16,000-word answer kept
+   * one shingle in 512, and a verbatim 500-word excerpt of it was traced 8 times in 40 (none of a
+   * 40,000-word answer's): asking for long answers and training on pieces laundered them.
+   */
+  sparsest: number;
+  /** Samples one output keeps at most (the stored form holds 65,535): past it, the level rises again. */
+  most: number;
+}
+
+/** Word shingles: 32–63 samples for a short output; 1 in 8 shingles from about 260 words to 130,000. */
+export const WORD_SAMPLING: Sampling = { target: 32, sparsest: 3, most: 16_384 };
 
 // Tokens are cut at Unicode white space in the text as given (U+FEFF and other format characters
 // are not white space, so they cannot split a word); each token is then normalised on its own, which
@@ -98,9 +114,10 @@ export function sampledAt(hash: number, level: number): boolean {
 }
 
 /** The sampling level for an output with this many distinct shingles. */
-export function levelFor(shingles: number, target = TARGET_SAMPLES): number {
+export function levelFor(shingles: number, sampling: Sampling): number {
   let level = MIN_LEVEL;
-  while (level < MAX_LEVEL && shingles >> (level + 1) >= target) level++;
+  while (level < sampling.sparsest && shingles >> (level + 1) >= sampling.target) level++;
+  while (level < MAX_LEVEL && shingles >> level > sampling.most) level++;
   return level;
 }
 
@@ -123,8 +140,8 @@ export interface OutputFingerprints {
   loose: Fingerprint;
 }
 
-function sampled(all: Uint32Array, target: number): Fingerprint {
-  const level = levelFor(all.length, target);
+function sampled(all: Uint32Array, sampling: Sampling): Fingerprint {
+  const level = levelFor(all.length, sampling);
   // A loop, not TypedArray#filter: V8 runs that builtin's callback unoptimised, and this is per output.
   const hashes = new Uint32Array(all.length);
   let n = 0;
@@ -144,8 +161,8 @@ export function distinctSorted(hashes: Uint32Array): Uint32Array {
 export function fingerprintOf(text: string): OutputFingerprints {
   const words = fingerprintWords(text);
   const pairs = loosePairsAt(words);
-  const loose = sampled(distinctSorted(pairs.hashes), LOOSE_TARGET_SAMPLES);
-  return { words: sampled(distinctSorted(shingleHashesAt(words)), TARGET_SAMPLES), loose: { ...loose, at: firstPositions(loose, pairs) } };
+  const loose = sampled(distinctSorted(pairs.hashes), LOOSE_SAMPLING);
+  return { words: sampled(distinctSorted(shingleHashesAt(words)), WORD_SAMPLING), loose: { ...loose, at: firstPositions(loose, pairs) } };
 }
 
 /** Where each sampled loose pair first starts among `pairs` (in text order), in words, in the sample's order. */
@@ -183,7 +200,8 @@ export function indexInSorted(hashes: Uint32Array, hash: number): number {
 // substituted word breaks only the pairs it is in (at 40 % substitution about a third of the pairs
 // survive, against 13 % of 4-word shingles), and unordered pairs survive reordered words.
 export const LOOSE_REACH = 3;
-export const LOOSE_TARGET_SAMPLES = 128;
+/** Loose pairs: 128–255 samples for a short output; 1 in 2 pairs from about 150 words to 20,000. */
+export const LOOSE_SAMPLING: Sampling = { target: 128, sparsest: 2, most: 16_384 };
 
 // The syntax of web and mail addresses: schemes, `www`, the generic top-level domains, page extensions.
 // Within an address they carry no content, like stop words, but every link in a text yields three or

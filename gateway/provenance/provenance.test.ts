@@ -224,6 +224,35 @@ t.test('a detection thread reads what an inline detection reads: the same spans,
   t.ok(reading.hides && reading.text.includes(outputs[7].split(' ').slice(0, 12).join(' ')), 'and reads the cipher');
 });
 
+t.test('a short piece of a long output is traced by its fingerprints alone, wherever it is cut; one output keeps a bounded sample', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'prov-piece-'));
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+  const p = await createProvenance({ dataDir, keys: key });
+  t.teardown(() => p.close());
+  // About 26,000 words: sampled at a fixed count, a 120-word piece of it held no sample at all.
+  const long = speeches.slice(0, 5).join('\n\n');
+  const words = long.split(/\s+/);
+  const decisionId = randomUUID();
+  p.remember({ decisionId, text: long, licence: 'openai-terms', trainable: false, time: '2026-11-28T00:00:00Z' });
+  await p.flush();
+  const missed: string[] = [];
+  for (let at = 0.05; at < 1; at += 0.1) {
+    const from = Math.floor(at * (words.length - 300));
+    const piece = words.slice(from, from + 120).join(' ');
+    // A quarter of a longer piece's words replaced.
+    const edited = words.slice(from, from + 300).map((w, i) => (i % 4 === 3 ? 'lantern' : w)).join(' ');
+    for (const [name, text] of [['120 words among other text', `${strangers[0]}\n\n${piece}\n\n${strangers[1]}`], ['300 words, a quarter replaced', edited]]) {
+      const r = p.detect(text);
+      if (!r.restricted || r.decision_id !== decisionId) missed.push(`${name} at ${Math.round(at * 100)} %`);
+    }
+  }
+  t.same(missed, [], 'every piece traced');
+  // A text of 200,000 distinct words: the sample stays within what one stored output holds.
+  const huge = fingerprintOf(Array.from({ length: 200_000 }, (_, i) => `w${i.toString(36)}`).join(' '));
+  t.ok(huge.words.hashes.length <= 16_384 && huge.words.hashes.length > 4_096, `${huge.words.hashes.length} word samples`);
+  t.ok(huge.loose.hashes.length <= 16_384 && huge.loose.hashes.length > 4_096, `${huge.loose.hashes.length} loose samples`);
+});
+
 t.test('a long output is fingerprinted on a thread, as the event loop would, and a detection right after it waits for it', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'prov-long-'));
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));

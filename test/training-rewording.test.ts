@@ -12,7 +12,7 @@ import { SELECTOR, postAs } from './support/gateway-calls.js';
 import { indexed } from './support/until.js';
 import { rngFrom } from '../gateway/mock-upstream/rng.js';
 import {
-  atbashed, camelCase, caesarShift, englishWordsBetween, fillers, htmlEntities, hyphenate, inBase32, inBase64, inBinary, inMorse, lettersAllSpaced, lettersDotted, lettersReversed, lettersScrambled, lettersSpaced, lookAlikeDigits, markup, pigLatin, plainBefore, quotedPrintable, reversed, rot13, rot47ed, smallCapitals, stopWordsBetween, substitute, unicodeEscapes, upsideDown, vowelsRemoved, wordOrderReversed, wordsRunTogether,
+  atbashed, camelCase, caesarShift, kebabJoined, lettersDoubled, englishWordsBetween, fillers, htmlEntities, hyphenate, inBase32, inBase64, inBinary, inMorse, lettersAllSpaced, lettersDotted, lettersReversed, lettersScrambled, lettersSpaced, lookAlikeDigits, markup, pigLatin, plainBefore, quotedPrintable, reversed, rot13, rot47ed, smallCapitals, stopWordsBetween, substitute, unicodeEscapes, upsideDown, vowelsRemoved, wordOrderReversed, wordsRunTogether,
 } from '../bench/provenance/rewording.js';
 
 const repo = resolve(import.meta.dirname, '..');
@@ -89,6 +89,11 @@ const rewordings: Record<string, string> = {
   'ROT13, then pig Latin': pigLatin(rot13(text)),
   'Atbash, then pig Latin': pigLatin(atbashed(text)),
   'the whole text reversed, then pig Latin': pigLatin(reversed(text)),
+  // Words joined by hyphens as a slug is, every letter written twice (2026-12-07).
+  'words joined by hyphens': kebabJoined(text),
+  'every letter written twice': lettersDoubled(text),
+  'every letter written twice, then ROT13': rot13(lettersDoubled(text)),
+  'words joined by hyphens, 400 words of plain text before': plainBefore(kebabJoined(text), Array.from({ length: 6 }, () => PLAIN).join(' ')),
 };
 
 t.test('a training-data call carrying a reworded restricted output is refused, naming its decision', async (t) => {

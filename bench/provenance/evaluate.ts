@@ -21,7 +21,7 @@ import { paraphrase } from '../../gateway/mock-upstream/paraphrase.js';
 import { createSemanticProvenance, DEFAULT_MODEL_DIR, DEFAULT_THRESHOLD } from '../../gateway/provenance/semantic/semantic-provenance.js';
 import { bestSimilarity, combinedAt, rateAt, SWEEP } from './semantic-eval.js';
 import {
-  atbashed, camelCase, caesarShift, englishWordsBetween, fillers, htmlEntities, hyphenate, inBase32, inBase64, inBinary, inMorse, lettersAllSpaced, lettersDotted, lettersReversed, lettersScrambled, lettersSpaced, lookAlikeDigits, markup, pigLatin, plainBefore, quotedPrintable, reversed, rot13, rot47ed, smallCapitals, stopWordsBetween, substitute, unicodeEscapes, upsideDown, vowelsRemoved, wordOrderReversed, wordsRunTogether,
+  atbashed, camelCase, caesarShift, kebabJoined, lettersDoubled, englishWordsBetween, fillers, htmlEntities, hyphenate, inBase32, inBase64, inBinary, inMorse, lettersAllSpaced, lettersDotted, lettersReversed, lettersScrambled, lettersSpaced, lookAlikeDigits, markup, pigLatin, plainBefore, quotedPrintable, reversed, rot13, rot47ed, smallCapitals, stopWordsBetween, substitute, unicodeEscapes, upsideDown, vowelsRemoved, wordOrderReversed, wordsRunTogether,
 } from './rewording.js';
 
 interface Corpus {
@@ -234,6 +234,11 @@ async function evaluate(corpus: Corpus, seed: number) {
     laundering('ROT13, then pig Latin', (r) => pigLatin(rot13(r))),
     laundering('Atbash, then pig Latin', (r) => pigLatin(atbashed(r))),
     laundering('the whole text reversed, then pig Latin', (r) => pigLatin(reversed(r))),
+    // Words joined by hyphens and letters written twice, alone and under ROT13 (2026-12-07): no draws.
+    laundering('words joined by hyphens', kebabJoined),
+    laundering('every letter written twice', lettersDoubled),
+    laundering('words joined by hyphens, then ROT13', (r) => rot13(kebabJoined(r))),
+    laundering('every letter written twice, then ROT13', (r) => rot13(lettersDoubled(r))),
     laundering('paraphrase by the mock teacher (WordNet synonyms, clauses reordered)', (r) => paraphrase(stripInvisible(r))),
   ];
   const runs = new Set<string>();

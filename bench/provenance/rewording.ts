@@ -146,6 +146,10 @@ export const lettersScrambled = (text: string, rng: Rng): string =>
   });
 /** Words run together: every space left out. */
 export const wordsRunTogether = (text: string): string => words(text).join('');
+/** Every word joined to the next by a hyphen, as a slug is written ("the-keeper-of-the-light"). */
+export const kebabJoined = (text: string): string => words(text).join('-');
+/** Every letter written twice ("tthhee kkeeeeppeerr"). */
+export const lettersDoubled = (text: string): string => stripInvisible(text).replace(/\p{L}/gu, (c) => c + c);
 /** Every letter one space apart, words too (no wider gap to tell words by). */
 export const lettersAllSpaced = (text: string): string => [...words(text).join('')].join(' ');
 

@@ -149,6 +149,29 @@ t.test('pig Latin played over a cipher or a reversal (its `ay` as written) is re
   t.ok(recovered(pig(story)) > 0.9, 'pig Latin alone, as before');
 });
 
+t.test('words joined by hyphens (a slug) and letters written twice read back to the prose, alone, under a cipher and after plain text', async (t) => {
+  const kebab = (s: string) => s.split(' ').join('-');
+  const doubled = (s: string) => s.replace(/[A-Za-z]/g, (c) => c + c);
+  t.ok(recovered(kebab(story)) > 0.95, 'words joined by hyphens');
+  t.ok(recovered(doubled(story)) > 0.95, 'every letter written twice');
+  t.ok(recovered(caesar(kebab(story), 13)) > 0.95, 'joined by hyphens, then ROT13');
+  t.ok(recovered(doubled(caesar(story, 13))) > 0.95, 'ROT13, then every letter written twice');
+  t.ok(recovered(reversed(doubled(story))) > 0.95, 'every letter written twice, then reversed');
+  const plain = Array.from({ length: 14 }, () => prose).join(' ');
+  t.ok(recovered(`${plain}\n\n${kebab(story)}`) > 0.95, 'plain, then joined by hyphens');
+  t.ok(recovered(`${plain}\n\n${doubled(story)}\n\n${plain}`) > 0.95, 'letters written twice between plain');
+  // Each word of the reading lies on the word it came from.
+  const hidden = doubled(story);
+  const r = plainReadings(hidden).find((x) => x.text.includes('doctor'))!;
+  const at = r.text.indexOf('doctor');
+  t.equal(hidden.slice(...r.place(at, at + 6)), 'ddooccttoorr');
+  t.ok(placedWithin(hidden) && placedWithin(kebab(story)));
+  // Prose with its compounds and its few double letters is read as it is.
+  const compounds = 'The well-known keeper, a twenty-two-year-old son-in-law of the mayor, kept the state-of-the-art lamp lit all night; the coffee was good and the committee agreed to meet again soon.';
+  t.same(plainReadings(compounds), [], 'compounds and double letters: no reading');
+  t.same(plainReadings(`${story} ${compounds}`), []);
+});
+
 t.test('plain text before, after or around a disguised part does not hide it: a text is read a part at a time', async (t) => {
   const plain = Array.from({ length: 14 }, () => prose).join(' ');
   t.ok(plain.split(' ').length > 400);

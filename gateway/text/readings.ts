@@ -284,12 +284,14 @@ function partsJoined(parts: Array<{ start: number; reading: Transformed }>): Tra
 
 /** How to read the text plain, found on a sample of it; null where it reads as it is. */
 function readerOf(text: string, layers: number): Reader | null {
-  const joined = lettersJoined(text);
-  if (joined) {
-    const inner = readerOf(joined.text, layers);
+  for (const respell of RESPELLINGS) {
+    const first = respell(text);
+    if (first === null) continue;
+    // What the spelling spells is read as any text is (a cipher may lie under it).
+    const inner = readerOf(first.text, layers);
     return guessing((t) => {
-      const j = lettersJoined(t);
-      return j === null ? [] : [j, ...(inner?.(j.text) ?? []).map((r) => readThrough(j, r))];
+      const r = respell(t);
+      return r === null ? [] : [r, ...(inner?.(r.text) ?? []).map((under) => readThrough(r, under))];
     }, inner);
   }
   const sample = sampleOf(text);
@@ -641,6 +643,67 @@ function isChain(token: string): boolean {
   for (let k = 3; k < token.length; k += 2) if (token[k] !== token[1]) return false;
   return true;
 }
+
+// Words joined by hyphens ("the-history-of-canals", as a slug is written): fingerprints take a hyphen
+// between letters for a word hyphenated and join its parts (text/rewording.ts), so such a text read as a
+// few very long words.
+const JOINING_HYPHEN = /(?<=\p{L})[-\u2010\u2011](?=\p{L})/gu;
+const MIN_JOINS = 16;
+
+/** Hyphens between letters read as spaces (the same length: every span in place); null unless the head has MIN_JOINS of them, and one for every two tokens (plain words may share its part). */
+function hyphensSplit(text: string): Transformed | null {
+  const head = text.slice(0, SAMPLE_CHARS);
+  // Prose holds a few hyphens at most: counted before any pattern runs.
+  let dashes = 0;
+  for (let i = 0; i < head.length && dashes < MIN_JOINS; i++) {
+    const c = head.charCodeAt(i);
+    if (c === 0x2d || c === 0x2010 || c === 0x2011) dashes++;
+  }
+  if (dashes < MIN_JOINS) return null;
+  const joins = head.match(JOINING_HYPHEN)?.length ?? 0;
+  const tokens = head.match(TOKEN)?.length ?? 0;
+  if (joins < MIN_JOINS || 2 * joins < tokens) return null;
+  return asIs(text.replace(JOINING_HYPHEN, ' '));
+}
+
+const DOUBLED_SAMPLE = 64;
+const MIN_DOUBLED = 6;
+
+/** The word with each pair of letters read once, when every letter of it is written twice ("tthhee"); else the word. */
+function undoubled(word: string): string {
+  if (word.length < 2 || word.length % 2 !== 0) return word;
+  let once = '';
+  for (let i = 0; i < word.length; i += 2) {
+    if (word[i] !== word[i + 1]) return word;
+    once += word[i];
+  }
+  return once;
+}
+
+/**
+ * Every letter written twice, read once; null unless MIN_DOUBLED of the head's words of two letters or more
+ * are so written, and one in five (plain words may share its part, the tail of a disguise be short).
+ * Prose doubles a word's every letter almost never: "ll", "ii" and "ooh" are one letter, or not all doubled.
+ */
+function lettersUndoubled(text: string): Transformed | null {
+  const head = text.slice(0, SAMPLE_CHARS);
+  // Letters written twice make a unit equal to the next at every other place; prose, at a few in a hundred.
+  let pairs = 0;
+  for (let i = 1; i < head.length && pairs < 4 * MIN_DOUBLED; i++) if (head.charCodeAt(i) === head.charCodeAt(i - 1) && head.charCodeAt(i) > 0x40) pairs++;
+  if (pairs < 4 * MIN_DOUBLED) return null;
+  let words = 0;
+  let doubled = 0;
+  for (const m of head.matchAll(WORD)) {
+    if (m[0].length < 4) continue;
+    if (undoubled(m[0]) !== m[0]) doubled++;
+    if (++words === DOUBLED_SAMPLE || (words === 24 && doubled === 0)) break;
+  }
+  if (doubled < MIN_DOUBLED || 5 * doubled < words) return null;
+  return wordsRead(text, undoubled);
+}
+
+/** Spellings undone before anything else is tried, each of the whole text: what they spell may be disguised further. */
+const RESPELLINGS: ReadonlyArray<(text: string) => Transformed | null> = [lettersJoined, hyphensSplit, lettersUndoubled];
 
 /**
  * Characters spaced or dotted apart, joined back into words: a single character one space after another

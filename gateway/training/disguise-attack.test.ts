@@ -45,6 +45,11 @@ const disguises: Record<string, (text: string) => string> = {
   'ROT13, then pig Latin': (t) => rewording.pigLatin(rewording.rot13(t)),
   'Atbash, then pig Latin': (t) => rewording.pigLatin(rewording.atbashed(t)),
   'reversed, then pig Latin': (t) => rewording.pigLatin(rewording.reversed(t)),
+  // Words joined by hyphens as a slug is, every letter written twice, and each under a cipher.
+  'words joined by hyphens': rewording.kebabJoined,
+  'every letter written twice': rewording.lettersDoubled,
+  'words joined by hyphens, then ROT13': (t) => rewording.rot13(rewording.kebabJoined(t)),
+  'every letter written twice, then Atbash': (t) => rewording.atbashed(rewording.lettersDoubled(t)),
 };
 
 const words = speeches({ range: [1990, 2005] }).flatMap((s) => s.text.split(/\s+/));

@@ -12,7 +12,7 @@ import { SELECTOR, postAs } from './support/gateway-calls.js';
 import { indexed } from './support/until.js';
 import { rngFrom } from '../gateway/mock-upstream/rng.js';
 import {
-  atbashed, camelCase, caesarShift, kebabJoined, lettersDoubled, englishWordsBetween, fillers, htmlEntities, hyphenate, inBase32, inBase64, inBinary, inMorse, lettersAllSpaced, lettersDotted, lettersReversed, lettersScrambled, lettersSpaced, lookAlikeDigits, markup, pigLatin, plainBefore, quotedPrintable, reversed, rot13, rot47ed, smallCapitals, stopWordsBetween, substitute, unicodeEscapes, upsideDown, vowelsRemoved, wordOrderReversed, wordsRunTogether,
+  alphabetPlaces, atbashed, camelCase, caesarShift, charCodes, kebabJoined, lettersDoubled, englishWordsBetween, fillers, htmlEntities, hyphenate, inBase32, inBase64, inBinary, inMorse, lettersAllSpaced, lettersDotted, lettersReversed, lettersScrambled, lettersSpaced, lookAlikeDigits, markup, pigLatin, plainBefore, quotedPrintable, reversed, rot13, rot47ed, smallCapitals, spellingAlphabet, stopWordsBetween, substitute, unicodeEscapes, upsideDown, vowelsRemoved, wordOrderReversed, wordsRunTogether,
 } from '../bench/provenance/rewording.js';
 
 const repo = resolve(import.meta.dirname, '..');
@@ -94,6 +94,11 @@ const rewordings: Record<string, string> = {
   'every letter written twice': lettersDoubled(text),
   'every letter written twice, then ROT13': rot13(lettersDoubled(text)),
   'words joined by hyphens, 400 words of plain text before': plainBefore(kebabJoined(text), Array.from({ length: 6 }, () => PLAIN).join(' ')),
+  'decimal character codes': charCodes(text, 10),
+  'hex character codes': charCodes(text, 16),
+  'octal character codes, 400 words of plain text before': plainBefore(charCodes(text, 8), Array.from({ length: 6 }, () => PLAIN).join(' ')),
+  'letters as their places in the alphabet': alphabetPlaces(text),
+  'letters spelt in the ICAO alphabet': spellingAlphabet(text),
 };
 
 t.test('a training-data call carrying a reworded restricted output is refused, naming its decision', async (t) => {

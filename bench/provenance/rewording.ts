@@ -150,6 +150,21 @@ export const wordsRunTogether = (text: string): string => words(text).join('');
 export const kebabJoined = (text: string): string => words(text).join('-');
 /** Every letter written twice ("tthhee kkeeeeppeerr"). */
 export const lettersDoubled = (text: string): string => stripInvisible(text).replace(/\p{L}/gu, (c) => c + c);
+/** Each character written as its code in `base` (10, 16 or 8), one space apart ("84 104 101"). */
+export const charCodes = (text: string, base: number): string => [...stripInvisible(text)].map((c) => c.codePointAt(0)!.toString(base)).join(' ');
+/** Each letter written as its place in the alphabet, apart by hyphens, words apart by spaces ("20-8-5"; A1Z26). */
+export const alphabetPlaces = (text: string): string =>
+  words(text.toLowerCase())
+    .map((w) => [...w].filter((c) => c >= 'a' && c <= 'z').map((c) => c.charCodeAt(0) - 96).join('-'))
+    .filter(Boolean)
+    .join(' ');
+const ICAO = 'alfa bravo charlie delta echo foxtrot golf hotel india juliett kilo lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu'.split(' ');
+/** Each letter spelt in the ICAO alphabet, words apart by slashes ("tango hotel echo / kilo ..."). */
+export const spellingAlphabet = (text: string): string =>
+  words(text.toLowerCase())
+    .map((w) => [...w].filter((c) => c >= 'a' && c <= 'z').map((c) => ICAO[c.charCodeAt(0) - 97]).join(' '))
+    .filter(Boolean)
+    .join(' / ');
 /** Every letter one space apart, words too (no wider gap to tell words by). */
 export const lettersAllSpaced = (text: string): string => [...words(text).join('')].join(' ');
 

@@ -9,6 +9,7 @@ import { atbash, caesar, reversed, rot47 } from './substitutions.js';
 
 const prose = 'The keeper of the lighthouse climbed the stairs every evening and lit the lamp.';
 const binary = (s: string, sep = ' ') => [...Buffer.from(s)].map((b) => b.toString(2).padStart(8, '0')).join(sep);
+const codes = (s: string, base: number, sep = ' ') => [...s].map((c) => c.charCodeAt(0).toString(base)).join(sep);
 const entities = (s: string) => [...s].map((c) => (/[a-z]/i.test(c) ? `&#${c.charCodeAt(0)};` : c)).join('');
 
 t.test('each encoding and escape reads back to the prose, placed on the run it came from', async (t) => {
@@ -22,6 +23,10 @@ t.test('each encoding and escape reads back to the prose, placed on the run it c
     '\\u escapes': [...prose].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join(''),
     'quoted-printable': [...Buffer.from(prose)].map((b) => `=${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
     'entities inside base64': Buffer.from(entities(prose)).toString('base64'),
+    'decimal character codes': codes(prose, 10),
+    'decimal character codes, commas between': codes(prose, 10, ', '),
+    'hex character codes': codes(prose, 16),
+    'octal character codes': codes(prose, 8),
   };
   for (const [name, encoded] of Object.entries(hidden)) {
     const text = `Please tidy this: ${encoded} thanks`;
@@ -33,6 +38,37 @@ t.test('each encoding and escape reads back to the prose, placed on the run it c
     const w = r.text.indexOf('lighthouse');
     const [ws, we] = r.place(w, w + 'lighthouse'.length);
     t.ok(ws >= 18 && we <= 18 + encoded.length && we > ws, `${name}: a word is placed inside the run`);
+  }
+});
+
+t.test('lists of numbers are not read as character codes; codes run through their own tests', async (t) => {
+  for (const list of ['1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18', Array.from({ length: 40 }, (_, i) => 1990 + i).join(' '), Array.from({ length: 40 }, (_, i) => (i * 7919) % 1000).join(', '), '0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0']) {
+    t.equal(unfolded(`values: ${list} end`).text, `values: ${list} end`, list.slice(0, 30));
+  }
+  const fifteen = codes(prose.slice(0, 15), 10);
+  t.equal(unfolded(fifteen).text, fifteen, 'fewer than sixteen codes');
+  fc.assert(
+    fc.property(fc.string({ minLength: 16, maxLength: 200 }), fc.constantFrom(8, 10, 16), (s, base) => {
+      const text = `x ${codes(s, base)} y`;
+      const r = unfolded(text);
+      const [start, end] = r.place(0, r.text.length);
+      return start >= 0 && end <= text.length;
+    }),
+    { numRuns: 300 },
+  );
+});
+
+t.test('letters as their places in the alphabet and in the ICAO spelling alphabet read back as their words', async (t) => {
+  const words = 'the keeper of the lighthouse climbed the stairs';
+  const places = (sep: string, gap: string) => words.split(' ').map((w) => [...w].map((c) => c.charCodeAt(0) - 96).join(sep)).join(gap);
+  t.equal(unfolded(`note: ${places('-', ' ')} end`).text, `note: ${words} end`, 'A1Z26, letters apart by hyphens');
+  t.equal(unfolded(`note: ${places(' ', ' / ')} end`).text, `note: ${words} end`, 'A1Z26, words apart by slashes');
+  const icao = 'alfa bravo charlie delta echo foxtrot golf hotel india juliett kilo lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu'.split(' ');
+  const spelt = words.split(' ').map((w) => [...w].map((c) => icao[c.charCodeAt(0) - 97]).join(' ')).join(' / ');
+  t.equal(unfolded(`note: ${spelt} end`).text, `note: ${words} end`, 'ICAO spelling alphabet');
+  t.equal(unfolded(`Note: ${spelt.toUpperCase()} end`).text, `Note: ${words} end`, 'in capitals');
+  for (const plain of ['Pages 1-2, 3-4 and 5-6 of chapter 12 were read on 3 and 4 May.', 'The Delta and Echo teams met Oscar at the Hotel Sierra in Lima.', 'Scores: 12 14 9 22 17 3 25 11 8 19 20 2 6 13 15 21 4 10 16 7 1']) {
+    t.equal(unfolded(plain).text, plain, `${plain.slice(0, 30)}: not read`);
   }
 });
 

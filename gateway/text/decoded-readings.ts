@@ -1,9 +1,10 @@
 // What a text's encodings and escapes hide, read in place: base64, base32, hex, percent-encoded, binary,
-// quoted-printable and Morse runs, escapes written as text (`&#116;`, `\u0074`, `\x74`, octal) and HTML's named references,
+// character codes (decimal, hex, octal), letters as their places in the alphabet or in the ICAO spelling
+// alphabet, quoted-printable and Morse runs, escapes written as text (`&#116;`, `\u0074`, `\x74`, octal) and HTML's named references,
 // each replaced by what it decodes to where it stands, so that plain words around a run and pieces
 // encoded apart read as one text. A decoded text is unfolded once more (base64 of escapes), within one
 // budget of decoded bytes per text. Each character of the reading is placed in the text it came from.
-import { asText, base32Runs, base64Bytes, base64Spans, base64Within, binaryRuns, DecodeBudget, encodedRuns, type EncodedRun, morseRuns, quotedPrintableRuns } from './encoded-runs.js';
+import { alphabetPlaceRuns, asText, base32Runs, base64Bytes, base64Spans, base64Within, binaryRuns, charCodeRuns, DecodeBudget, encodedRuns, type EncodedRun, morseRuns, quotedPrintableRuns, spellingAlphabetRuns } from './encoded-runs.js';
 import { escapeRuns, unescapedReading } from './escapes.js';
 import { asIs, atbash, caesar, ReadingBuilder, readThrough, reversed, rot47, type Transformed } from './substitutions.js';
 
@@ -39,7 +40,7 @@ export function unfolded(text: string): Transformed {
 function runsRead(text: string, budget: DecodeBudget): Transformed | null {
   // Two readings of one run (percent-encoding's bytes and code points): the later, more specific one.
   const byPlace = new Map<string, { start: number; end: number; read: string }>();
-  for (const run of [...encodedRuns(text, budget), ...base32Runs(text, budget), ...binaryRuns(text, budget), ...quotedPrintableRuns(text, budget), ...morseRuns(text, budget), ...substitutedBase64Runs(text, budget), ...rot47Base64Runs(text, budget), ...cipheredEscapeRuns(text)]) {
+  for (const run of [...encodedRuns(text, budget), ...base32Runs(text, budget), ...binaryRuns(text, budget), ...charCodeRuns(text, budget), ...alphabetPlaceRuns(text, budget), ...quotedPrintableRuns(text, budget), ...morseRuns(text, budget), ...spellingAlphabetRuns(text, budget), ...substitutedBase64Runs(text, budget), ...rot47Base64Runs(text, budget), ...cipheredEscapeRuns(text)]) {
     const read = asText(run.bytes);
     if (read !== null) byPlace.set(`${run.start}:${run.end}`, { start: run.start, end: run.end, read });
   }

@@ -385,6 +385,103 @@ export function binaryRuns(text: string, budget: DecodeBudget): EncodedRun[] {
   });
 }
 
+/** A run of character codes is at least this many codes. */
+const MIN_CODES = 16;
+// Codes apart by one separator (a space, a comma, a comma and a space): the separator and the code are
+// disjoint classes and each repetition starts with a separator, so a failed match backtracks one code.
+// A run starts at a digit (a printable character's code does, in each base): tried at the digits of a
+// text, not at every a to f of its words.
+const CODE_STRETCH = /(?<![0-9A-Za-z])[0-9][0-9A-Fa-f]{0,6}(?:(?:, ?| )[0-9A-Fa-f]{1,7}){15,}(?![0-9A-Za-z])/g;
+const CODES_IN_A_ROW = /[0-9](?:, ?| )[0-9A-Fa-f]{1,7}(?:, ?| )[0-9]/;
+const CODE_BASES = [
+  { base: 10, token: /^[0-9]{1,7}$/ },
+  { base: 16, token: /^[0-9A-Fa-f]{1,6}$/ },
+  { base: 8, token: /^[0-7]{1,7}$/ },
+] as const;
+
+/**
+ * Characters written as their codes (`84 104 101`, `0x`-less hex `54 68 65`, octal `124 150 145`): a run of
+ * MIN_CODES or more, read in whichever base (every code valid in it) gives the most ASCII letters, digits and
+ * spaces, if half of it is letters, digits and spaces and it has words apart or is ASCII. A list of numbers
+ * gives control characters, or letters of another script without a space between, and is not read.
+ */
+export function charCodeRuns(text: string, budget: DecodeBudget): EncodedRun[] {
+  // Three codes in a row, the first and last starting with a digit, found first: prose has none (a regular
+  // expression's scan is several times quicker than counting digits unit by unit).
+  if (!CODES_IN_A_ROW.test(text)) return [];
+  return decodedWithin(text, matchSpans(text, CODE_STRETCH), budget, (run, room) => {
+    const codes = run.split(/, ?| /);
+    // Ranked by ASCII letters, digits and spaces: octal codes read as hex are letters too, of Latin Extended.
+    let best: { read: string; ascii: number } | null = null;
+    for (const { base, token } of CODE_BASES) {
+      if (!codes.every((code) => token.test(code))) continue;
+      const read = codesRead(codes, base);
+      if (read === null) continue;
+      const ascii = read.match(ASCII_WORDY)?.length ?? 0;
+      const wordy = read.match(WORDY)?.length ?? 0;
+      // Words apart, or ASCII (base64 written as codes): a list of years read as letters of some script is neither.
+      const spaces = read.match(SPACE)?.length ?? 0;
+      const text = spaces >= codes.length / 20 || ascii >= 0.7 * codes.length;
+      if (wordy >= 0.5 * codes.length && text && (best === null || ascii > best.ascii)) best = { read, ascii };
+    }
+    return best === null ? null : Buffer.from(best.read).subarray(0, room);
+  });
+}
+
+const ASCII_WORDY = /[A-Za-z0-9\s]/g;
+const WORDY = /[\p{L}\p{N}\s]/gu;
+const SPACE = /[ \t\n\r]/g;
+
+/** The codes as characters, or null when one is no character a text holds (a control, a surrogate, past Unicode). */
+function codesRead(codes: string[], base: number): string | null {
+  let read = '';
+  for (const code of codes) {
+    const c = parseInt(code, base);
+    if (c > 0x10ffff || (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || (c >= 0x7f && c < 0xa0) || (c >= 0xd800 && c < 0xe000)) return null;
+    read += String.fromCodePoint(c);
+  }
+  return read;
+}
+
+// Letters as their places in the alphabet (A1Z26: `20-8-5 11-5-5-16-5-18`, or `20 8 5 / 11 5 5 ...`): a
+// number from 1 to 26, then more apart by a hyphen (letters), a space, or a slash between spaces (words).
+const PLACE = '(?:2[0-6]|1[0-9]|[1-9])';
+const PLACES_IN_A_ROW = new RegExp(`(?<![0-9])${PLACE}[- ]${PLACE}[- ]${PLACE}(?![0-9])`);
+const PLACE_STRETCH = new RegExp(`(?<![0-9A-Za-z])${PLACE}(?:(?:-| / | {1,3})${PLACE})+(?![0-9A-Za-z])`, 'g');
+
+/** Letters written as their places in the alphabet: a stretch of MIN_CODES places or more, in three words at least, as its words. */
+export function alphabetPlaceRuns(text: string, budget: DecodeBudget): EncodedRun[] {
+  if (!PLACES_IN_A_ROW.test(text)) return [];
+  return decodedWithin(text, matchSpans(text, PLACE_STRETCH), budget, (run, room) => {
+    // Letters apart by hyphens, words by spaces; or letters by one space, words by a slash or a wider gap.
+    const words = run.includes('-') ? run.split(/ \/ | +/) : run.split(/ \/ | {2,}/);
+    const letter = run.includes('-') ? '-' : ' ';
+    let places = 0;
+    const read = words.map((word) => word.split(letter).map((n) => (places++, String.fromCharCode(96 + Number(n)))).join(''));
+    if (places < MIN_CODES || read.length < 3) return null;
+    return Buffer.from(read.join(' ')).subarray(0, room);
+  });
+}
+
+// The ICAO spelling alphabet, each code word's letter (Alfa and Alpha, Juliett and Juliet both written).
+const SPELLING = 'alfa alpha bravo charlie delta echo foxtrot golf hotel india juliett juliet kilo lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey xray x-ray yankee zulu'.split(' ');
+const SPELLING_WORD = `(?:${SPELLING.join('|')})`;
+const SPELLING_STRETCH = new RegExp(`(?<![\\p{L}])${SPELLING_WORD}(?:(?: / | {1,3}|, )${SPELLING_WORD})+(?![\\p{L}])`, 'giu');
+
+/** Words spelt in the ICAO alphabet (`tango hotel echo / kilo echo ...`): a stretch of MIN_CODES code words or more, as its words. */
+export function spellingAlphabetRuns(text: string, budget: DecodeBudget): EncodedRun[] {
+  // English spelt so holds an e, `echo`: looked for as written three ways (a substring search is a fraction
+  // of the cost of the pattern of code words).
+  if (!text.includes('echo') && !text.includes('Echo') && !text.includes('ECHO')) return [];
+  return decodedWithin(text, matchSpans(text, SPELLING_STRETCH), budget, (run, room) => {
+    const words = run.toLowerCase().split(/ \/ | {2,}/);
+    let codes = 0;
+    const read = words.map((word) => word.split(/, | /).map((code) => (codes++, code === 'x-ray' ? 'x' : code[0])).join(''));
+    if (codes < MIN_CODES) return null;
+    return Buffer.from(read.join(' ')).subarray(0, room);
+  });
+}
+
 /** Quoted-printable text: a stretch without white space (soft line breaks aside) of which half or more is `=HH` escapes, three at least. */
 export function quotedPrintableRuns(text: string, budget: DecodeBudget): EncodedRun[] {
   if (!text.includes('=')) return [];

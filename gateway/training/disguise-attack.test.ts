@@ -50,6 +50,10 @@ const disguises: Record<string, (text: string) => string> = {
   'every letter written twice': rewording.lettersDoubled,
   'words joined by hyphens, then ROT13': (t) => rewording.rot13(rewording.kebabJoined(t)),
   'every letter written twice, then Atbash': (t) => rewording.atbashed(rewording.lettersDoubled(t)),
+  'decimal character codes': (t) => rewording.charCodes(t, 10),
+  'octal character codes': (t) => rewording.charCodes(t, 8),
+  'letters as their places in the alphabet': rewording.alphabetPlaces,
+  'letters spelt in the ICAO alphabet': rewording.spellingAlphabet,
 };
 
 const words = speeches({ range: [1990, 2005] }).flatMap((s) => s.text.split(/\s+/));

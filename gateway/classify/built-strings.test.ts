@@ -17,6 +17,11 @@ t.test('the readings', async (t) => {
   t.same(builtStringRuns(`[0x41, 0x4b, 0x49, 0x41, 0x5a, 0x37, 0x51, 0x32]`).map((r) => r.text), ['AKIAZ7Q2']);
   t.same(builtStringRuns('bytes 65 75 73 65 7 90 55 81 50'), [], 'a code that is no character cuts the run (here into two too short to read)');
   t.same(builtStringRuns('version 1.0 65 75 73 65 90 55 81 50').map((r) => r.text), ['AKIAZ7Q2'], 'a number before the codes does not void them');
+  t.same(builtStringRuns('bytes 101 113 111 101 132 067 121 062').map((r) => r.text), ['AKIAZ7Q2'], 'octal codes read as octal too (as decimal they are no key)');
+  t.same(builtStringRuns('dump: 41 4b 49 41 5a 37 51 32 end').map((r) => r.text), ['AKIAZ7Q2'], "a hex dump's bytes apart");
+  t.same(builtStringRuns('key 41:4b:49:41:5a:37:51:32').map((r) => r.text), ['AKIAZ7Q2'], 'apart by colons');
+  t.same(builtStringRuns('mac 00:1a:2b:3c:4d:5e, sha1 3f:a2:91:0c:7e:d4:88:b1:02:ee:5c:16:9a:40:77:c3:e1:0f:d2:6b'), [], 'an address or a digest is no text');
+  t.same(builtStringRuns('we had a bad, bad day; be ad ce de fa'), [], 'words of hex letters are not bytes');
   t.same(builtStringRuns(String.raw`pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA" + "x7\"q\\"`).map((r) => r.text), ['-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAx7"q\\'], 'escapes inside literals read');
   t.same(builtStringRuns(`['a', 'b', 'c'] and ["user", "admin", "guest"]`), [], 'joins no run of key characters crosses are not read');
   const [tags] = markupReadings('<p>use <b>s</b><b>k</b>-proj</p>');

@@ -36,6 +36,8 @@ const disguises: Record<string, (s: string) => string> = {
   // Built as code builds strings (built-strings.ts): literals of six joined by `+`, character codes, tags.
   'concatenated literals': (s) => s.match(/[\s\S]{1,6}/g)!.map((g) => JSON.stringify(g)).join(' + '),
   'character codes': (s) => `String.fromCharCode(${[...s].map((c) => c.charCodeAt(0)).join(', ')})`,
+  'octal character codes': (s) => [...s].map((c) => c.charCodeAt(0).toString(8)).join(' '),
+  "a hex dump's bytes": (s) => [...Buffer.from(s)].map((b) => b.toString(16).padStart(2, '0')).join(' '),
   'markup between characters': (s) => [...s].map((c) => `<b>${c}</b>`).join(''),
   'lower-case armour': (s) => s.replace(/-----[A-Z ]+-----/g, (l) => l.toLowerCase()),
   // Dressed as code, which the detectors now leave alone when every name in it is made of words (checks.ts

@@ -11,6 +11,7 @@
 // whole); markup's on the characters they come from. Pure.
 // Written by hand: each is one pattern and a join; no package reads them.
 
+import { isTextCode } from '../text/encoded-runs.js';
 import type { Transformed } from '../text/substitutions.js';
 import { gluedLooksRandom } from './detectors.js';
 import { firstSpreadPrefix } from './spelt-keys.js';
@@ -177,7 +178,7 @@ function codesRead(at: number, tokens: RegExpMatchArray[], codeOf: (token: RegEx
   };
   for (const n of tokens) {
     const code = codeOf(n);
-    if ((code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || (code >= 0x7f && code < 0xa0) || (code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff) {
+    if (!isTextCode(code)) {
       flush();
       continue;
     }

@@ -415,14 +415,14 @@ export function charCodeRuns(text: string, budget: DecodeBudget): EncodedRun[] {
     let best: { read: string; ascii: number } | null = null;
     for (const { base, token } of CODE_BASES) {
       if (!codes.every((code) => token.test(code))) continue;
-      const read = codesRead(codes, base);
+      const read = textOfCodes(codes, base);
       if (read === null) continue;
       const ascii = read.match(ASCII_WORDY)?.length ?? 0;
       const wordy = read.match(WORDY)?.length ?? 0;
       // Words apart, or ASCII (base64 written as codes): a list of years read as letters of some script is neither.
       const spaces = read.match(SPACE)?.length ?? 0;
-      const text = spaces >= codes.length / 20 || ascii >= 0.7 * codes.length;
-      if (wordy >= 0.5 * codes.length && text && (best === null || ascii > best.ascii)) best = { read, ascii };
+      const readsAsText = spaces >= codes.length / 20 || ascii >= 0.7 * codes.length;
+      if (wordy >= 0.5 * codes.length && readsAsText && (best === null || ascii > best.ascii)) best = { read, ascii };
     }
     return best === null ? null : Buffer.from(best.read).subarray(0, room);
   });
@@ -432,12 +432,17 @@ const ASCII_WORDY = /[A-Za-z0-9\s]/g;
 const WORDY = /[\p{L}\p{N}\s]/gu;
 const SPACE = /[ \t\n\r]/g;
 
-/** The codes as characters, or null when one is no character a text holds (a control, a surrogate, past Unicode). */
-function codesRead(codes: string[], base: number): string | null {
+/** Whether a code is a character a text holds: no control but a tab or a line break, no surrogate, within Unicode. */
+export function isTextCode(c: number): boolean {
+  return c <= 0x10ffff && (c >= 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) && (c < 0x7f || c >= 0xa0) && (c < 0xd800 || c > 0xdfff);
+}
+
+/** The codes as characters, or null when one is no character a text holds. */
+function textOfCodes(codes: string[], base: number): string | null {
   let read = '';
   for (const code of codes) {
     const c = parseInt(code, base);
-    if (c > 0x10ffff || (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || (c >= 0x7f && c < 0xa0) || (c >= 0xd800 && c < 0xe000)) return null;
+    if (!isTextCode(c)) return null;
     read += String.fromCodePoint(c);
   }
   return read;
@@ -454,8 +459,9 @@ export function alphabetPlaceRuns(text: string, budget: DecodeBudget): EncodedRu
   if (!PLACES_IN_A_ROW.test(text)) return [];
   return decodedWithin(text, matchSpans(text, PLACE_STRETCH), budget, (run, room) => {
     // Letters apart by hyphens, words by spaces; or letters by one space, words by a slash or a wider gap.
-    const words = run.includes('-') ? run.split(/ \/ | +/) : run.split(/ \/ | {2,}/);
-    const letter = run.includes('-') ? '-' : ' ';
+    const hyphens = run.includes('-');
+    const words = hyphens ? run.split(/ \/ | +/) : run.split(/ \/ | {2,}/);
+    const letter = hyphens ? '-' : ' ';
     let places = 0;
     const read = words.map((word) => word.split(letter).map((n) => (places++, String.fromCharCode(96 + Number(n)))).join(''));
     if (places < MIN_CODES || read.length < 3) return null;

@@ -12,7 +12,7 @@ import { SELECTOR, postAs } from './support/gateway-calls.js';
 import { indexed } from './support/until.js';
 import { rngFrom } from '../gateway/mock-upstream/rng.js';
 import {
-  alphabetPlaces, atbashed, camelCase, caesarShift, charCodes, kebabJoined, lettersDoubled, englishWordsBetween, fillers, htmlEntities, hyphenate, inBase32, inBase64, inBinary, inMorse, lettersAllSpaced, lettersDotted, lettersReversed, lettersScrambled, lettersSpaced, lookAlikeDigits, markup, pigLatin, plainBefore, quotedPrintable, reversed, rot13, rot47ed, smallCapitals, spellingAlphabet, stopWordsBetween, substitute, unicodeEscapes, upsideDown, vowelsRemoved, wordOrderReversed, wordsRunTogether,
+  alphabetPlaces, atbashed, keyboardShifted, camelCase, caesarShift, charCodes, kebabJoined, lettersDoubled, englishWordsBetween, fillers, htmlEntities, hyphenate, inBase32, inBase64, inBinary, inMorse, lettersAllSpaced, lettersDotted, lettersReversed, lettersScrambled, lettersSpaced, lookAlikeDigits, markup, pigLatin, plainBefore, quotedPrintable, reversed, rot13, rot47ed, smallCapitals, spellingAlphabet, stopWordsBetween, substitute, unicodeEscapes, upsideDown, vowelsRemoved, wordOrderReversed, wordsRunTogether,
 } from '../bench/provenance/rewording.js';
 
 const repo = resolve(import.meta.dirname, '..');
@@ -99,6 +99,8 @@ const rewordings: Record<string, string> = {
   'octal character codes, 400 words of plain text before': plainBefore(charCodes(text, 8), Array.from({ length: 6 }, () => PLAIN).join(' ')),
   'letters as their places in the alphabet': alphabetPlaces(text),
   'letters spelt in the ICAO alphabet': spellingAlphabet(text),
+  'each key typed one to the right on a keyboard': keyboardShifted(text, 'right'),
+  'each key typed one to the left on a keyboard, 400 words of plain text before': plainBefore(keyboardShifted(text, 'left'), Array.from({ length: 6 }, () => PLAIN).join(' ')),
 };
 
 t.test('a training-data call carrying a reworded restricted output is refused, naming its decision', async (t) => {

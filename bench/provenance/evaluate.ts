@@ -21,7 +21,7 @@ import { paraphrase } from '../../gateway/mock-upstream/paraphrase.js';
 import { createSemanticProvenance, DEFAULT_MODEL_DIR, DEFAULT_THRESHOLD } from '../../gateway/provenance/semantic/semantic-provenance.js';
 import { bestSimilarity, combinedAt, rateAt, SWEEP } from './semantic-eval.js';
 import {
-  alphabetPlaces, atbashed, camelCase, caesarShift, charCodes, kebabJoined, lettersDoubled, englishWordsBetween, fillers, htmlEntities, hyphenate, inBase32, inBase64, inBinary, inMorse, lettersAllSpaced, lettersDotted, lettersReversed, lettersScrambled, lettersSpaced, lookAlikeDigits, markup, pigLatin, plainBefore, quotedPrintable, reversed, rot13, rot47ed, smallCapitals, spellingAlphabet, stopWordsBetween, substitute, unicodeEscapes, upsideDown, vowelsRemoved, wordOrderReversed, wordsRunTogether,
+  alphabetPlaces, atbashed, keyboardShifted, camelCase, caesarShift, charCodes, kebabJoined, lettersDoubled, englishWordsBetween, fillers, htmlEntities, hyphenate, inBase32, inBase64, inBinary, inMorse, lettersAllSpaced, lettersDotted, lettersReversed, lettersScrambled, lettersSpaced, lookAlikeDigits, markup, pigLatin, plainBefore, quotedPrintable, reversed, rot13, rot47ed, smallCapitals, spellingAlphabet, stopWordsBetween, substitute, unicodeEscapes, upsideDown, vowelsRemoved, wordOrderReversed, wordsRunTogether,
 } from './rewording.js';
 
 interface Corpus {
@@ -244,6 +244,8 @@ async function evaluate(corpus: Corpus, seed: number) {
     laundering('octal character codes', (r) => charCodes(r, 8)),
     laundering('letters as their places in the alphabet (A1Z26)', alphabetPlaces),
     laundering('letters spelt in the ICAO alphabet', spellingAlphabet),
+    laundering('each key typed one to the right on a QWERTY keyboard', (r) => keyboardShifted(r, 'right')),
+    laundering('each key typed one to the left on a QWERTY keyboard', (r) => keyboardShifted(r, 'left')),
     laundering('paraphrase by the mock teacher (WordNet synonyms, clauses reordered)', (r) => paraphrase(stripInvisible(r))),
   ];
   const runs = new Set<string>();

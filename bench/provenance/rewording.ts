@@ -7,7 +7,7 @@
 // together. Each starts from the stripped text (no marks), as an insider would.
 import { stripInvisible } from '../../gateway/provenance/watermark-reader.js';
 import { reverseWords } from '../../gateway/text/readings.js';
-import { atbash, caesar, reversed as reverseText, rot47 } from '../../gateway/text/substitutions.js';
+import { atbash, caesar, keysLeft, keysRight, reversed as reverseText, rot47 } from '../../gateway/text/substitutions.js';
 import type { Rng } from './sotu-corpus.js';
 
 const words = (text: string) => stripInvisible(text).split(/\s+/).filter(Boolean);
@@ -165,6 +165,8 @@ export const spellingAlphabet = (text: string): string =>
     .map((w) => [...w].filter((c) => c >= 'a' && c <= 'z').map((c) => ICAO[c.charCodeAt(0) - 97]).join(' '))
     .filter(Boolean)
     .join(' / ');
+/** Each key typed one to the right of the one meant on a QWERTY keyboard ("Jr;;p" for "Hello"), or to the left. */
+export const keyboardShifted = (text: string, way: 'right' | 'left'): string => (way === 'right' ? keysRight : keysLeft)(stripInvisible(text));
 /** Every letter one space apart, words too (no wider gap to tell words by). */
 export const lettersAllSpaced = (text: string): string => [...words(text).join('')].join(' ');
 

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import anyAscii from 'any-ascii';
 import { lexicon } from './lexicon.js';
 import { plainReadings, reverseWords, STOP_WORDS } from './readings.js';
-import { atbash, caesar, reversed, rot47 } from './substitutions.js';
+import { atbash, caesar, keysLeft, keysRight, reversed, rot47 } from './substitutions.js';
 
 const prose = 'The keeper of the lighthouse climbed the stairs every evening and lit the lamp so that the ships out on the water could find their way home before the storm.';
 const texts = (hidden: string) => plainReadings(hidden).map((r) => r.text);
@@ -170,6 +170,19 @@ t.test('words joined by hyphens (a slug) and letters written twice read back to 
   const compounds = 'The well-known keeper, a twenty-two-year-old son-in-law of the mayor, kept the state-of-the-art lamp lit all night; the coffee was good and the committee agreed to meet again soon.';
   t.same(plainReadings(compounds), [], 'compounds and double letters: no reading');
   t.same(plainReadings(`${story} ${compounds}`), []);
+});
+
+t.test('a keyboard shift (each key typed one to the right or left of the one meant) reads back, alone, dressed and after plain text', async (t) => {
+  t.same(texts(keysRight(prose)), [prose], 'typed one to the right: every key undone');
+  // Typed one to the left, a row's first key stands for itself and the key right of it ("a" for a and s): read by the word.
+  t.ok(recovered(keysLeft(story)) > 0.95, 'typed one to the left');
+  t.ok(recovered(keysRight(story.toUpperCase())) > 0.95, 'in capitals');
+  const plain = Array.from({ length: 14 }, () => prose).join(' ');
+  t.ok(recovered(`${plain}\n\n${keysRight(story)}`) > 0.95, 'plain, then shifted');
+  t.ok(recovered(keysLeft(story).split(' ').map((w) => `${w} house garden`).join(' ')) > 0.95, 'two English words after every shifted one');
+  t.ok(placedWithin(keysLeft(story)) && placedWithin(keysRight(story)));
+  // Prose with brackets, semicolons and commas, and prose full of a, s and w, is read as it is.
+  t.same(plainReadings('The keeper [who was old] said so; the sailors, wet and weary, saw the lamp and were saved as a storm was passing away.'), []);
 });
 
 t.test('plain text before, after or around a disguised part does not hide it: a text is read a part at a time', async (t) => {

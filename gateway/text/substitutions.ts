@@ -89,7 +89,22 @@ function substituted(text: string, table: Uint16Array): string {
   }
   return fromUnits(units);
 }
+// The keyboard shift: each key typed one to the right (or left) of the one meant, on a US QWERTY
+// keyboard's rows, shifted and not. KEYS_LEFT[c] is the key left of c (what undoes a shift right); a
+// key at a row's end stays itself.
+const KEY_ROWS = ['`1234567890-=', 'qwertyuiop[]\\', "asdfghjkl;'", 'zxcvbnm,./', '~!@#$%^&*()_+', 'QWERTYUIOP{}|', 'ASDFGHJKL:"', 'ZXCVBNM<>?'];
+function keyNeighbours(step: 1 | -1): Uint16Array {
+  const table = new Uint16Array(128).map((_, c) => c);
+  for (const row of KEY_ROWS) for (let i = 0; i < row.length; i++) if (row[i + step] !== undefined) table[row.charCodeAt(i)] = row.charCodeAt(i + step);
+  return table;
+}
+const KEYS_LEFT = keyNeighbours(-1);
+const KEYS_RIGHT = keyNeighbours(1);
 export const rot47 = (text: string): string => substituted(text, ROT47);
+/** Each character typed as the key left of it (undoes a shift to the right). */
+export const keysLeft = (text: string): string => substituted(text, KEYS_LEFT);
+/** Each character typed as the key right of it (undoes a shift to the left). */
+export const keysRight = (text: string): string => substituted(text, KEYS_RIGHT);
 export const atbash = (text: string): string => substituted(text, ATBASH);
 /** The text's code points in reverse order (a surrogate pair stays a pair). */
 export function reversed(text: string): string {

@@ -54,6 +54,8 @@ const disguises: Record<string, (text: string) => string> = {
   'octal character codes': (t) => rewording.charCodes(t, 8),
   'letters as their places in the alphabet': rewording.alphabetPlaces,
   'letters spelt in the ICAO alphabet': rewording.spellingAlphabet,
+  'each key typed one to the right on a keyboard': (t) => rewording.keyboardShifted(t, 'right'),
+  'each key typed one to the left on a keyboard': (t) => rewording.keyboardShifted(t, 'left'),
 };
 
 const words = speeches({ range: [1990, 2005] }).flatMap((s) => s.text.split(/\s+/));

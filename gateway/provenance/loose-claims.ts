@@ -40,6 +40,13 @@ const MIN_GAP = 80;
 const DRIFT_WORDS = 4;
 const MIN_CHAINED = 18;
 const CHAINED_SHARE = 0.6;
+/**
+ * The share a chain twice MIN_CHAINED long needs: a piece of a long output shares pairs it holds at several
+ * places, stored at their first, which chain to nothing.
+ */
+const LONG_CHAIN_SHARE = 0.4;
+/** Pairs before a shared pair whose offset it may keep (chainedPairs). */
+const LINKED = 4;
 
 export function looseClaims(words: readonly Word[], index: FingerprintIndex): LooseClaim[] {
   const { hashes, at } = loosePairsAt(words);
@@ -93,7 +100,8 @@ export function looseClaims(words: readonly Word[], index: FingerprintIndex): Lo
       else {
         // Positions are read only where the share falls short.
         const chained = chainedPairs(ks, from, i, hashes, at, doc, index);
-        if (chained >= MIN_CHAINED && chained >= CHAINED_SHARE * hits) claims.push({ doc, firstWord, lastWord, hits, score, chained });
+        const share = chained >= 2 * MIN_CHAINED ? LONG_CHAIN_SHARE : CHAINED_SHARE;
+        if (chained >= MIN_CHAINED && chained >= share * hits) claims.push({ doc, firstWord, lastWord, hits, score, chained });
       }
       from = i;
     }
@@ -101,16 +109,22 @@ export function looseClaims(words: readonly Word[], index: FingerprintIndex): Lo
   return claims;
 }
 
-/** How many of the shared pairs ks[from..to) (in text order) keep the offset of the one before within DRIFT_WORDS. */
+/**
+ * How many of the shared pairs ks[from..to) (in text order) keep the offset of one of the LINKED pairs
+ * before within DRIFT_WORDS. A pair an output holds at several places is stored at its first
+ * (fingerprint.ts), so in a long output a pair that recurs stands at a wrong offset: it breaks no more
+ * than the link to it.
+ */
 function chainedPairs(ks: readonly number[], from: number, to: number, hashes: Uint32Array, at: Uint32Array, doc: number, index: FingerprintIndex): number {
   let chained = 0;
-  let before: number | null = null;
+  const before: number[] = [];
   for (let j = from; j < to; j++) {
     const p = index.positionOf(hashes[ks[j]], doc);
     if (p < 0) continue;
     const offset = at[ks[j]] - p;
-    if (before !== null && Math.abs(offset - before) <= DRIFT_WORDS) chained++;
-    before = offset;
+    if (before.some((b) => Math.abs(offset - b) <= DRIFT_WORDS)) chained++;
+    before.push(offset);
+    if (before.length > LINKED) before.shift();
   }
   return chained;
 }

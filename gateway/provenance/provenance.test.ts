@@ -253,6 +253,32 @@ t.test('a short piece of a long output is traced by its fingerprints alone, wher
   t.ok(huge.loose.hashes.length <= 16_384 && huge.loose.hashes.length > 4_096, `${huge.loose.hashes.length} loose samples`);
 });
 
+t.test('a long piece of a very long output, two fifths of its words replaced, is traced though the pairs it shares recur in that output', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'prov-recurring-'));
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+  const p = await createProvenance({ dataDir, keys: key });
+  t.teardown(() => p.close());
+  // 40,000 words of the addresses of the 1990s: their pairs of common words ("American people")
+  // recur, each stored at its first place only, and a late piece's shared pairs stood at wrong offsets.
+  const words = sotu({ range: [1990, 2000] }).map((s) => s.text).join(' ').split(/\s+/).slice(0, 40_000);
+  const long = words.join(' ');
+  const decisionId = randomUUID();
+  p.remember({ decisionId, text: long, licence: 'openai-terms', trainable: false, time: '2026-11-28T00:00:00Z' });
+  await p.flush();
+  // Two in five words replaced at random (a fixed seed) by words the output never holds, as an insider's script would.
+  const vocabulary = Array.from({ length: 3000 }, (_, i) => `q${(i * 7919).toString(36)}x`);
+  let seed = 7;
+  const draw = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const missed: string[] = [];
+  for (let k = 0; k < 40; k++) {
+    const from = Math.floor((k / 40) * (words.length - 1000));
+    const edited = words.slice(from, from + 1000).map((w) => (draw() < 0.4 ? vocabulary[Math.floor(draw() * vocabulary.length)] : w)).join(' ');
+    const r = p.detect(edited);
+    if (!r.restricted || r.decision_id !== decisionId) missed.push(`from word ${from}`);
+  }
+  t.same(missed, [], 'every piece traced');
+});
+
 t.test('a long output is fingerprinted on a thread, as the event loop would, and a detection right after it waits for it', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'prov-long-'));
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));

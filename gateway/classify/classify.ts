@@ -425,6 +425,11 @@ function withGluedKeys(text: string, fixed: readonly number[], before: number, f
   let out: Finding[] | null = null;
   let k = 0;
   let from = 0;
+  // The last run of capitals and digits measured, [runFrom, runEnd): a place inside it ends where it does, so
+  // an AWS prefix repeated with nothing between (glued to itself at every fourth place) reads its run once,
+  // not once a prefix.
+  let runFrom = 0;
+  let runEnd = -1;
   for (const p of fixed) {
     if (p >= before) break;
     if (p < from || !gluedAt(text, p)) continue;
@@ -435,7 +440,13 @@ function withGluedKeys(text: string, fixed: readonly number[], before: number, f
     if (m === null) continue;
     // An AWS id glued at both ends is masked to the end of its run (`A3T0AKIA…` reads A3T0's twenty and
     // would leave the last four of the key behind it).
-    const end = /[a-z]/.test(m[0]) ? p + m[0].length : upperOrDigitRunEnd(text, p + m[0].length);
+    const after = p + m[0].length;
+    const lower = /[a-z]/.test(m[0]);
+    if (!lower && !(after >= runFrom && after <= runEnd)) {
+      runFrom = after;
+      runEnd = upperOrDigitRunEnd(text, after);
+    }
+    const end = lower ? after : runEnd;
     let inside = k;
     while (inside < found.length && found[inside].end <= end) inside++;
     if (inside < found.length && found[inside].start < end) continue;

@@ -30,6 +30,8 @@ const adversarial: Record<string, (n: number) => string> = {
   'phone prefixes': (n) => '+1 '.repeat(Math.ceil(n / 3)),
   'spaced-out groups': (n) => 'AB '.repeat(Math.ceil(n / 3)),
   'a spaced-out key prefix repeated': (n) => 'A K I A '.repeat(Math.ceil(n / 8)),
+  // Glued to itself: each prefix glued to the one before measured the run of capitals to its end.
+  'a key prefix glued to itself': (n) => 'AKIA'.repeat(n / 4),
   'spaced-out prefixes between quotes': (n) => '"A-K-I-A" '.repeat(Math.ceil(n / 10)),
   'bearer words': (n) => 'Bearer '.repeat(Math.ceil(n / 7)),
   'URL credentials': (n) => 'https://a:'.repeat(n / 10),

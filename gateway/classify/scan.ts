@@ -15,7 +15,7 @@ import { fromUnits, rot13, type Transformed } from '../text/substitutions.js';
 import { rot47SignLength, unscrambled, type Cipher, type Scramble } from './text-decoders.js';
 import { shiftedReadings } from './shifted-keys.js';
 import { cipheredStretches, type CipheredStretch } from './ciphered-keys.js';
-import { undoubledRuns } from './doubled-keys.js';
+import { interleavedRuns } from './interleaved-keys.js';
 import { firstAtOrAfter } from './offsets.js';
 import { inSpacedRun, SCRAMBLES, spacedRunsNearPrefixes, speltFindings, speltIn, firstSpreadPrefix, type Turn } from './spelt-keys.js';
 import type { Piece } from './walk.js';
@@ -115,8 +115,8 @@ function readString(text: string, budget: DecodeBudget, rotated: Rotated | null 
     for (const { dataClass, kind } of decodedFindings(run.bytes, budget, NESTING)) out.push({ dataClass, kind, start: run.start, end: run.end });
   }
   const secrets: Finding[] = [];
-  // ROT13'd or reversed text, every character written twice and escapes written as text: secrets only (their signs are credential prefixes).
-  const scrambled = [...cipherReadings(text, words.signs, pass?.runPairs[0]), ...undoubledRuns(text)];
+  // ROT13'd or reversed text, characters written twice or each after one separator, and escapes written as text: secrets only (their signs are credential prefixes).
+  const scrambled = [...cipherReadings(text, words.signs, pass?.runPairs[0]), ...interleavedRuns(text)];
   const turned: Finding[] = [];
   for (const [a, b] of rotated?.windows ?? []) {
     const part = rotated!.slice(a, b);

@@ -39,6 +39,8 @@ const disguises: Record<string, (s: string) => string> = {
   'octal character codes': (s) => [...s].map((c) => c.charCodeAt(0).toString(8)).join(' '),
   "a hex dump's bytes": (s) => [...Buffer.from(s)].map((b) => b.toString(16).padStart(2, '0')).join(' '),
   'every character written twice': (s) => s.replace(/[\s\S]/g, (c) => c + c),
+  'a dash between characters': (s) => [...s].join('-'),
+  'spelt with " - "': (s) => [...s].join(' - '),
   'markup between characters': (s) => [...s].map((c) => `<b>${c}</b>`).join(''),
   'lower-case armour': (s) => s.replace(/-----[A-Z ]+-----/g, (l) => l.toLowerCase()),
   // Dressed as code, which the detectors now leave alone when every name in it is made of words (checks.ts

@@ -28,21 +28,21 @@ const [TWICE, PERIOD_4, PERIOD_3, PERIOD_2] = PATTERNS.map((_, i) => 1 << i);
 /** The runs of `text` interleaved with a copy of each character or with one separator, each read once. */
 export function interleavedRuns(text: string): Transformed[] {
   const found: Array<{ from: number; to: number; period: number; twice: boolean }> = [];
-  let walked = 0;
+  // Where the walks of each pattern have reached: a pattern not walked at a point is walked from further back later.
+  const walked = PATTERNS.map(() => 0);
   for (let p = 0; p + STRIDE < text.length; p += STRIDE) {
-    if (p + STRIDE < walked) continue;
     // The patterns both units could be in (at most points of prose and code: none).
     const here = patternsAt(text, p);
     const both = here === 0 ? 0 : here & patternsAt(text, p + STRIDE);
     if (both === 0) continue;
-    // A run through both starts less than 2 × STRIDE before p (it covers p a period from its start at most 16 on).
-    const from = Math.max(walked, p - 2 * STRIDE, 0);
-    let end = p + STRIDE + 1;
     PATTERNS.forEach((pattern, i) => {
-      if ((both & (1 << i)) === 0) return;
+      if ((both & (1 << i)) === 0 || p + STRIDE < walked[i]) return;
+      // A run through both starts less than 2 × STRIDE before p (it covers p a period from its start at most 16 on).
+      const from = Math.max(walked[i], p - 2 * STRIDE, 0);
+      let end = p + STRIDE + 1;
       for (let a = 0; a < pattern.period; a++) end = Math.max(end, walk(text, from + a, p + STRIDE, pattern, found));
+      walked[i] = end;
     });
-    walked = end;
   }
   // The longest period's reading of a stretch is kept: ` - ` read with a period of two keeps its dashes, and
   // fails the share of letters and digits anyway; one stretch is read once.

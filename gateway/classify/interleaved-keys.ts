@@ -17,17 +17,23 @@ const MIN_CHARS = 20;
  */
 const STRIDE = 16;
 
-/** How a run repeats: each character written twice (period 2), or a separator after each (period 2 to 4); longest period first. */
+/** How a run repeats: each character written twice (period 2), or a separator after each (period 2 to 4). */
 interface Pattern {
   period: number;
   twice: boolean;
 }
+/** A run kept: its characters stand at from, from + period, … before to. */
+interface FoundRun extends Pattern {
+  from: number;
+  to: number;
+}
+/** Separated runs longest period first. */
 const PATTERNS: Pattern[] = [{ period: 2, twice: true }, ...[4, 3, 2].map((period) => ({ period, twice: false }))];
 const [TWICE, PERIOD_4, PERIOD_3, PERIOD_2] = PATTERNS.map((_, i) => 1 << i);
 
 /** The runs of `text` interleaved with a copy of each character or with one separator, each read once. */
 export function interleavedRuns(text: string): Transformed[] {
-  const found: Array<{ from: number; to: number; period: number; twice: boolean }> = [];
+  const found: FoundRun[] = [];
   // Where the walks of each pattern have reached: a pattern not walked at a point is walked from further back later.
   const walked = PATTERNS.map(() => 0);
   for (let p = 0; p + STRIDE < text.length; p += STRIDE) {
@@ -85,13 +91,14 @@ const isAlphanumeric = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 9
  * The maximal runs of `pattern` whose characters stand at `start`, `start + period`, … walked until past
  * `until` and out of any run; each that holds a key's stretch goes to `found`. Where the walk stopped.
  */
-function walk(text: string, start: number, until: number, pattern: Pattern, found: Array<{ from: number; to: number; period: number; twice: boolean }>): number {
+function walk(text: string, start: number, until: number, pattern: Pattern, found: FoundRun[]): number {
   const { period, twice } = pattern;
   const n = text.length;
   let runFrom = -1;
   let k = start;
   for (; k < n && (k <= until || runFrom >= 0); k += period) {
-    const goesOn = k + period < n + (twice ? 1 : 0) && (twice ? text.charCodeAt(k) === text.charCodeAt(k + 1) : separatorAfter(text, k, period) && (runFrom < 0 || sameUnits(text, runFrom + 1, k + 1, period - 1)));
+    // Written twice: k's copy follows it; separated: a separator (the run's own) and another character follow it.
+    const goesOn = twice ? k + 1 < n && text.charCodeAt(k) === text.charCodeAt(k + 1) : k + period < n && separatorAfter(text, k, period) && (runFrom < 0 || sameUnits(text, runFrom + 1, k + 1, period - 1));
     if (goesOn && runFrom < 0) runFrom = k;
     else if (!goesOn && runFrom >= 0) {
       // Its characters are runFrom … k (separated: k's has no separator after it; written twice: k's pair is not one).
@@ -101,7 +108,8 @@ function walk(text: string, start: number, until: number, pattern: Pattern, foun
       if (!twice && separatorAfter(text, k, period)) runFrom = k;
     }
   }
-  if (runFrom >= 0) keep(text, runFrom, twice ? k : Math.min(k - period + 1, n), pattern, found);
+  // Only a run written twice reaches the end still open: a separated one goes on only where a character follows.
+  if (runFrom >= 0) keep(text, runFrom, k, pattern, found);
   return k;
 }
 
@@ -124,7 +132,7 @@ function sameUnits(text: string, a: number, b: number, length: number): boolean 
  * The run [from, to) as found, trimmed to stand apart from the words around it (`hi a b c`: the `i` is
  * hi's), kept where MIN_CHARS of its characters in a row are three-quarters letters and digits.
  */
-function keep(text: string, from: number, to: number, { period, twice }: Pattern, found: Array<{ from: number; to: number; period: number; twice: boolean }>): void {
+function keep(text: string, from: number, to: number, { period, twice }: Pattern, found: FoundRun[]): void {
   if (!twice) {
     if (from > 0 && isAlphanumeric(text.charCodeAt(from - 1))) from += period;
     // Its last character is at to - 1.

@@ -274,9 +274,28 @@ function groupSigns(group: number, written: number, length: number, capitals: bo
 /** A character's class bit in a group (the group's length so far decides an inner capital); -1 for a letter taken for any. */
 const classBit = (c: number, at: number): number => (c < 0 ? 8 : c <= 57 ? 1 : c <= 90 ? (at > 0 ? INNER_CAPITAL : 2) : 4);
 
-/** Whether a loose body's groups read as a key spelt out or in groups (bodyFollows). */
-function readsAsKey(singles: number, shown: number, table: Uint16Array | null): boolean {
-  return singles >= BODY / 2 || (shown & HOMOGLYPHED) !== 0 || ((shown & GENERATED) !== 0 && (table === null || (shown & GENERATED_AS_WRITTEN) !== 0));
+// The single characters a body has shown, each marked with its read's stamp: a key spelt out shows many
+// different ones, prose spaced after a prefix-like word (`cdk_cdk a_a a 0 a-a a-a`, `cdk` a Caesar shift of
+// `gho`) repeats its `a` and `0`.
+const SINGLES_SEEN = new Uint32Array(128);
+let stamps = 0;
+const nextStamp = (): number => (stamps = (stamps + 1) >>> 0 || 1);
+/** 1 where `c` is a single character not yet shown in the read `stamp` (a letter taken for any, -1, always is). */
+function newSingle(c: number, stamp: number): number {
+  if (c < 0) return 1;
+  if (SINGLES_SEEN[c & 127] === stamp) return 0;
+  SINGLES_SEEN[c & 127] = stamp;
+  return 1;
+}
+
+/**
+ * Whether a body's groups read as a key spelt out: half of them single characters, four of them different,
+ * from the first on (after `cdk_cdk`, prose spaced as `a b c d` follows a word).
+ */
+const spelt = (singles: number, distinct: number, lead: number): boolean => lead === 1 && singles >= BODY / 2 && distinct >= BODY / 4;
+/** Whether a loose body's groups read as a key spelt out (`spelt`) or in groups: a group a generated key has. */
+function readsAsKey(spelt: boolean, shown: number, table: Uint16Array | null): boolean {
+  return spelt || (shown & HOMOGLYPHED) !== 0 || ((shown & GENERATED) !== 0 && (table === null || (shown & GENERATED_AS_WRITTEN) !== 0));
 }
 
 const NO_BODY = 0;
@@ -304,6 +323,10 @@ function bodyFollows(text: string, from: number, table: Uint16Array | null, kind
   let groupLength = 0;
   let shown = 0; // groupSigns of the groups read
   let singles = 0;
+  let distinct = 0; // single characters not shown before
+  let lead = 0; // the first group's length
+  let first = 0; // the group's first character, deciphered (-1: a letter taken for any)
+  const stamp = nextStamp();
   for (let i = from; i < text.length && count < BODY * 2; ) {
     const c = text.charCodeAt(i);
     const token = c < 128 && kinds[c] !== PERCENT ? kinds[c] + 8 : tokenAt(text, i, table);
@@ -312,7 +335,8 @@ function bodyFollows(text: string, from: number, table: Uint16Array | null, kind
     if (kind === Kind.Junk || kind === Kind.Sep) {
       const signs = groupSigns(group, written, groupLength, runKey);
       shown |= signs;
-      if (signs & SINGLE) singles++;
+      if (signs & SINGLE) [singles, distinct] = [singles + 1, distinct + newSingle(first, stamp)];
+      if (lead === 0) lead = groupLength;
       [group, written, groupLength] = [0, 0, 0];
       if (kind === Kind.Junk || runKey) loose = true;
       if (kind === Kind.Junk) {
@@ -320,7 +344,9 @@ function bodyFollows(text: string, from: number, table: Uint16Array | null, kind
         if (gap > GAP) break;
       }
     } else {
-      const bit = classBit(kind === Kind.Wild ? -1 : table === null ? c : table[c], groupLength);
+      const plain = kind === Kind.Wild ? -1 : table === null ? c : table[c];
+      if (groupLength === 0) first = plain;
+      const bit = classBit(plain, groupLength);
       classes |= bit === INNER_CAPITAL ? 2 : bit;
       group |= bit;
       // As written, a sign but `_` (an identifier's) counts with the digits: a turned AWS id has no digit written.
@@ -334,15 +360,15 @@ function bodyFollows(text: string, from: number, table: Uint16Array | null, kind
       // once in 300 tokens), whose groups must read as a key's besides; those are judged on sixteen.
       if (count === (loose ? BODY : BODY / 2) && (classes & 3) === 0) return NO_BODY;
     }
-    if (count >= BODY && (!loose || readsAsKey(singles, shown, table))) break;
+    if (count >= BODY && (!loose || readsAsKey(spelt(singles, distinct, lead), shown, table))) break;
     i += token >> 3;
   }
   const signs = groupSigns(group, written, groupLength, runKey);
   shown |= signs;
-  if (signs & SINGLE) singles++;
+  if (signs & SINGLE) [singles, distinct] = [singles + 1, distinct + newSingle(first, stamp)];
   if (count < BODY || !((classes & 1) !== 0 || (classes & 6) === 6 || (runKey && (classes & 4) === 0))) return NO_BODY;
   if (!loose) return TIGHT_BODY;
-  return readsAsKey(singles, shown, table) ? LOOSE_BODY : NO_BODY;
+  return readsAsKey(spelt(singles, distinct, lead), shown, table) ? LOOSE_BODY : NO_BODY;
 }
 
 /**

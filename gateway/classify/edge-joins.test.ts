@@ -3,6 +3,7 @@
 import t from 'tap';
 import fc from 'fast-check';
 import { scanBody } from './body.js';
+import { keysLeft, keysRight } from '../text/substitutions.js';
 
 const limits = { decodedBytes: 1 << 20 };
 const upper = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -111,6 +112,16 @@ t.test("property: a ROT47'd key cut at any point after its prefix, with turns be
   fc.assert(
     fc.property(githubKey, fc.integer({ min: 5, max: 38 }), fc.array(turn, { minLength: 0, maxLength: 6 }), (key, cut, between) => {
       const turned = rot47(key);
+      return secretPieces(chat([`debug this ${turned.slice(0, cut)}`, ...between, `${turned.slice(cut)} thanks`])).length > 0;
+    }),
+    { numRuns: 200 },
+  );
+});
+
+t.test('property: a key typed one key to the side, cut at any point after its prefix, with turns between, is found across them', async (t) => {
+  fc.assert(
+    fc.property(githubKey, fc.constantFrom(keysLeft, keysRight), fc.integer({ min: 5, max: 38 }), fc.array(turn, { minLength: 0, maxLength: 6 }), (key, typed, cut, between) => {
+      const turned = typed(key);
       return secretPieces(chat([`debug this ${turned.slice(0, cut)}`, ...between, `${turned.slice(cut)} thanks`])).length > 0;
     }),
     { numRuns: 200 },

@@ -80,6 +80,9 @@ const adversarial: Record<string, (n: number) => string> = {
   'percent escapes of letters outside ASCII': (n) => '%D0%90%G0%'.repeat(Math.ceil(n / 10)),
   'capitals spaced out': (n) => 'A K I A '.repeat(Math.ceil(n / 8)),
   'ROT47 anchors before spaced bodies': (n) => '970 a B 3 \\ '.repeat(Math.ceil(n / 12)),
+  // Prefixes typed one key to the side before printable bodies (text-decoders.ts), and spelt with separators varying in kind.
+  'prefixes typed to the side repeated': (n) => 'SLOS7F854NDTTC3U3NDS AJUA`; fgo)aZKnq18XC '.repeat(Math.ceil(n / 42)),
+  'a prefix spelt with varying separators': (n) => 'A~K/I:A+R=2^C#Y&2@B$7!E?O\\F '.repeat(Math.ceil(n / 28)),
 };
 
 function cpuMs(f: () => unknown): number {

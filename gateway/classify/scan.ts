@@ -12,7 +12,7 @@ import { constants, inflateRawSync, inflateSync } from 'node:zlib';
 import { builtStringRuns, keptFromBuilt, markupReadings } from './built-strings.js';
 import { entityReading, escapeRuns } from '../text/escapes.js';
 import { fromUnits, rot13, type Transformed } from '../text/substitutions.js';
-import { rot47SignLength, unscrambled, type Cipher, type Scramble } from './text-decoders.js';
+import { printableSign, unscrambled, type PrintableCipher, type Scramble } from './text-decoders.js';
 import { shiftedReadings } from './shifted-keys.js';
 import { cipheredStretches, type CipheredStretch } from './ciphered-keys.js';
 import { interleavedRuns } from './interleaved-keys.js';
@@ -434,7 +434,7 @@ function edgeJoins(texts: readonly string[], rotated: ReadonlyArray<Rotated | nu
       }
     }
   }
-  out.push(...builtAcross(texts, order), ...rot47Across(texts, order, passes));
+  out.push(...builtAcross(texts, order), ...printableAcross(texts, order, passes));
   for (let b = 0; b < order.length; b++) {
     const left = texts[order[b]].slice(tails[b]);
     if (left.length === 0) continue;
@@ -461,45 +461,45 @@ function edgeJoins(texts: readonly string[], rotated: ReadonlyArray<Rotated | nu
   return out;
 }
 
-/** Printable ASCII but the space: every character of a ROT47'd key. */
+/** Printable ASCII but the space: every character of a ROT47'd key or one typed to the side. */
 const PRINTABLE_RUN_END = /[!-~]*$/y;
 const PRINTABLE_RUN_START = /^[!-~]{1,512}/;
 
 /**
- * A ROT47'd key cut across strings: its characters are any printable ones, so the edges edgeJoins reads
- * (key characters) stop inside it. Where a string's last run of printable characters holds a ROT47 sign
- * (its keyword pass found it), that run joined with the first run of each of the next EDGE_TURNS strings
- * is read deciphered; only a key crossing the join counts.
+ * A key ROT47'd or typed one key to the side, cut across strings: its characters are any printable ones, so
+ * the edges edgeJoins reads (key characters) stop inside it. Where a string's last run of printable
+ * characters holds such a sign (its keyword pass found it), that run joined with the first run of each of
+ * the next EDGE_TURNS strings is read transformed back; only a key crossing the join counts.
  */
-function rot47Across(texts: readonly string[], order: number[], passes: ReadonlyArray<Pick<KeywordPass, 'words'>>): BodyFinding[] {
+function printableAcross(texts: readonly string[], order: number[], passes: ReadonlyArray<Pick<KeywordPass, 'words'>>): BodyFinding[] {
   const out: BodyFinding[] = [];
   for (let b = 0; b + 1 < order.length; b++) {
     const text = texts[order[b]];
     const hits = passes[order[b]].words.signs;
-    let from = -1;
+    const from = new Map<PrintableCipher, number>();
     for (let h = 0; h < hits.length; h += 2) {
-      const length = rot47SignLength(hits[h]);
-      if (length === 0 || text.length - hits[h + 1] > EDGE_RUN) continue;
-      PRINTABLE_RUN_END.lastIndex = hits[h + 1] - length;
-      if (PRINTABLE_RUN_END.test(text)) from = hits[h + 1] - length;
+      const sign = printableSign(hits[h]);
+      if (sign === null || text.length - hits[h + 1] > EDGE_RUN) continue;
+      PRINTABLE_RUN_END.lastIndex = hits[h + 1] - sign[1];
+      if (PRINTABLE_RUN_END.test(text)) from.set(sign[0], hits[h + 1] - sign[1]);
     }
-    if (from < 0) continue;
-    const left = text.slice(from);
-    for (let c = b + 1; c < order.length && c <= b + EDGE_TURNS; c++) {
-      const right = PRINTABLE_RUN_START.exec(texts[order[c]])?.[0];
-      if (right === undefined) continue;
-      for (const u of unscrambled(left + right, undefined, ROT47)) {
-        for (const f of findings(u.text)) {
-          const [start, end] = u.place(f.start, f.end);
-          if (!f.dataClass.startsWith('secret.') || start >= left.length || end <= left.length) continue;
-          out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: order[b], start: from + start, end: text.length }, { piece: order[c], start: 0, end: end - left.length }] });
+    for (const [kind, at] of from) {
+      const left = text.slice(at);
+      for (let c = b + 1; c < order.length && c <= b + EDGE_TURNS; c++) {
+        const right = PRINTABLE_RUN_START.exec(texts[order[c]])?.[0];
+        if (right === undefined) continue;
+        for (const u of unscrambled(left + right, undefined, [kind])) {
+          for (const f of findings(u.text)) {
+            const [start, end] = u.place(f.start, f.end);
+            if (!f.dataClass.startsWith('secret.') || start >= left.length || end <= left.length) continue;
+            out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: order[b], start: at + start, end: text.length }, { piece: order[c], start: 0, end: end - left.length }] });
+          }
         }
       }
     }
   }
   return out;
 }
-const ROT47: readonly Cipher[] = ['rot47'];
 
 interface Segment {
   piece: number;

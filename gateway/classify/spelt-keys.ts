@@ -15,13 +15,33 @@ import { firstAtOrAfter } from './offsets.js';
 // regular expression engine's backtracking stack ("Maximum call stack size exceeded"). A longer run is
 // read in overlapping chunks (spacedRuns), so a key anywhere in it still falls wholly inside one chunk.
 const SPACED_GROUPS = 256;
+// The separators a key is spelt out with, as a regular expression's class: white space and the signs no
+// prefixed key holds, besides its own `_` and `-`, which a key may hold (the readings of spelt() tell them
+// apart). Those of SPACING stand between groups of characters (`AKIA IOSF-ODNN`); those of SPELLING only
+// between characters spelt one (or two) at a time (an insider varies them, `A.K/I-A * R~2 : C`), as code writes them between
+// words (`x = y`, `a/b`, `# note`), where a run of them would join identifiers into a key-like reading.
+const SPACING = String.raw`\s.|,:;·•*`;
+const SPELLING = String.raw`~!?^#&@$+/=\\`;
+const SIGNS_CLASS = SPACING + SPELLING;
+const SEPARATOR_CLASS = `[${SIGNS_CLASS}_-]`;
+/** The separators but `_` (kept by one reading), and but `_` and `-` (a scrambled prefix's lead's own). */
+const NOT_UNDERSCORE_CLASS = `[${SIGNS_CLASS}-]`;
+const LEAD_CLASS = `[${SIGNS_CLASS}]`;
+const LEAD_SPLIT = new RegExp(`${LEAD_CLASS}+`);
+const NOT_UNDERSCORE = new RegExp(`${NOT_UNDERSCORE_CLASS}+`, 'g');
+const JOINED_SINGLES = /^[A-Za-z0-9](?:[_-][A-Za-z0-9])+$/;
 // Separator runs of up to sixteen: a key's own `_` or `-` standing between two separators, with invisible
 // characters removed beside them (`e | \u200d | _ | 7` reads `e |  | _ | 7`), makes runs of ten and more.
-const SPACED = new RegExp(String.raw`(?:[A-Za-z0-9+/=]{1,5}[\s._|,:;·•*-]{1,16}){3,${SPACED_GROUPS}}[A-Za-z0-9+/=]{1,5}`, 'y');
-const SPACED_START = /(?:[A-Za-z0-9+/=]{1,5}[\s._|,:;·•*-]{1,16}){3}[A-Za-z0-9+/=]/g;
+// A unit of a run: one or two characters (two where an invisible character between was removed) and any
+// separators before one or two more, or a group of up to five and SPACING's separators (no prefixed key holds base64's `+ / =`: those are SPELLING's).
+const SPACED_UNIT = `(?:(?<![A-Za-z0-9])[A-Za-z0-9]{1,2}${SEPARATOR_CLASS}{1,16}(?=[A-Za-z0-9]{1,2}(?![A-Za-z0-9]))|[A-Za-z0-9]{1,5}[${SPACING}_-]{1,16})`;
+const SPACED = new RegExp(`${SPACED_UNIT}{3,${SPACED_GROUPS}}[A-Za-z0-9]{1,5}`, 'y');
+const SPACED_START = new RegExp(`${SPACED_UNIT}{3}[A-Za-z0-9]`, 'g');
+const IS_SEPARATOR = new RegExp(SEPARATOR_CLASS);
+const SEPARATORS = new RegExp(`${SEPARATOR_CLASS}+`, 'g');
 
 const SPACED_CHAR = new Uint8Array(128);
-for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=._|,:;*-') SPACED_CHAR[c.charCodeAt(0)] = 1;
+for (let c = 0; c < 128; c++) if (/[A-Za-z0-9]/.test(String.fromCharCode(c)) || IS_SEPARATOR.test(String.fromCharCode(c))) SPACED_CHAR[c] = 1;
 const WHITE = /\s/;
 /** Whether a character can be in a spaced run (a group character or a separator). */
 export function inSpacedRun(text: string, i: number): boolean {
@@ -70,16 +90,16 @@ export function spacedRuns(text: string): Array<{ start: number; end: number; te
       out.push({ start: at, end, text: m[0] });
       lastEnd = end;
       // A chunk that stopped at the cap: the next starts halfway through it, at a group boundary.
-      const groups = m[0].split(/[\s._|,:;·•*-]+/);
+      const groups = m[0].split(SEPARATORS);
       if (groups.length <= SPACED_GROUPS) break;
       const half = groups.slice(0, groups.length >> 1).join('').length;
       let skipped = 0;
       let k = at;
       while (k < end && skipped < half) {
-        if (!/[\s._|,:;·•*-]/.test(text[k])) skipped++;
+        if (!IS_SEPARATOR.test(text[k])) skipped++;
         k++;
       }
-      while (k < end && /[\s._|,:;·•*-]/.test(text[k])) k++;
+      while (k < end && IS_SEPARATOR.test(text[k])) k++;
       at = k;
     }
     from = Math.max(lastEnd, s.index + 1);
@@ -98,7 +118,6 @@ export function speltIn(text: string, scrambles: readonly Turn[] = SCRAMBLES, pa
 export type Turn = 'none' | Scramble;
 export const SCRAMBLES: readonly Turn[] = ['none', 'rot13', 'reversed', 'both'];
 const unscramble: Record<Turn, (s: string) => string> = { none: (s) => s, rot13, reversed, both: (s) => rot13(reversed(s)) };
-const SEPARATORS = /[\s._|,:;·•*-]+/g;
 /**
  * The findings of prefixed formats in the readings of one spaced run, and of the run ROT13'd, reversed or
  * both where that shows a spread-out prefix (a key spelt out, then scrambled: no sign of the scramble is
@@ -132,24 +151,31 @@ function looksGenerated(match: string): boolean {
  * differ, those that keep a `_` or `-`: one standing between white space as a character of its own
  * (`g h p _ …`, `s k _ l i v e _ …`), which the first takes for a separator; every one (`ghp_ abc1 …`);
  * every `_` with dashes taken for separators (`ghp_-abc1-…`); and each stretch spelt one character at a
- * time (so the words around a spelt key are not glued to it). A reading holding a prefix after other
+ * time (so the words around a spelt key are not glued to it), characters joined by one `-` or `_` counted
+ * as spelt one at a time (`N-L`). A reading holding a prefix after other
  * characters (`0ghp_…` from `tool/1.0 g h p _ …`) is also read from the prefix on.
  */
 export function spelt(run: string): string[] {
   const joinedUp = run.replace(SEPARATORS, '');
-  const groups = run.split(/[\s.|,:;·•*]+/).map((g) => (/^_+$/.test(g) ? '_' : /^-+$/.test(g) ? '-' : g));
+  const groups = run.split(LEAD_SPLIT).map((g) => (/^_+$/.test(g) ? '_' : /^-+$/.test(g) ? '-' : g));
   const readings = new Set([
     joinedUp,
     groups.map((g) => (g.length > 1 ? g.replace(/[_-]+/g, '') : g)).join(''),
     groups.join(''),
-    run.replace(/[\s.|,:;·•*-]+/g, ''),
+    run.replace(NOT_UNDERSCORE, ''),
   ]);
+  // Each stretch spelt one character at a time, with a `_` or `-` standing alone kept (a prefix's own) and
+  // without (a separator among others: `5 - 3`).
   let stretch = '';
+  let bare = '';
   for (const g of [...groups, '']) {
-    if (g.length === 1) stretch += g;
+    if (g.length === 1) [stretch, bare] = [stretch + g, g === '_' || g === '-' ? bare : bare + g];
+    // Characters joined by a `-` or `_` taken for a separator among others (`N-L` in `J$N-L#D`).
+    else if (JOINED_SINGLES.test(g)) [stretch, bare] = [stretch + g.replace(/[_-]/g, ''), bare + g.replace(/[_-]/g, '')];
     else {
       if (stretch.length >= 8) readings.add(stretch);
-      stretch = '';
+      if (bare.length >= 8) readings.add(bare);
+      [stretch, bare] = ['', ''];
     }
   }
   for (const r of [...readings]) {
@@ -181,14 +207,14 @@ export const PREFIXED_START = new RegExp(PREFIXES.map(escape).join('|'));
 // before it, with separators other than `_` and `-` between: with those too, `-ks` would try every run of
 // dashes to its end at each dash (quadratic, caught by linear.test.ts); without the lead, `cut`, `but` and
 // `hut` would open a spaced-run reading at ordinary words.
-const SEP = '[\\s._|,:;·•*-]*';
+const SEP = `${SEPARATOR_CLASS}*`;
 const SCRAMBLED_FROM = [...PREFIXES, 'sk-proj-', 'sk-ant-', 'sk-svcacct-', 'sk-admin-', 'sk_live_', 'sk_test_', 'rk_live_', 'rk_test_'];
 const SCRAMBLED = [...new Set(SCRAMBLED_FROM.flatMap((p) => [rot13(p), reversed(p), rot13(reversed(p))]))].filter((w) => !PREFIXES.includes(w));
 const LETTER_LED = SCRAMBLED.filter((w) => /^[A-Za-z0-9]/.test(w));
 // Led by `_`: the `_` the word needs, then its letters; led by `-`, three letters or more (`-ks`, `sk-`
 // reversed, is left out: prose's dashes before `ks`/`xf`… would open a spaced-run reading at each).
 const led = (lead: string, min: number) => [...new Set(SCRAMBLED.filter((w) => w.startsWith(lead)).map((w) => w.slice(1)).filter((w) => w.length >= min))];
-const spreadAlternatives = (trie: (words: readonly string[]) => string) => `${trie([...PREFIXES, ...LETTER_LED])}|_[\\s.|,:;·•*]*${trie(led('_', 2))}|-[\\s.|,:;·•*]*${trie(led('-', 3))}`;
+const spreadAlternatives = (trie: (words: readonly string[]) => string) => `${trie([...PREFIXES, ...LETTER_LED])}|_${LEAD_CLASS}*${trie(led('_', 2))}|-${LEAD_CLASS}*${trie(led('-', 3))}`;
 const flat = (words: readonly string[]) => `(?:${words.map((p) => [...p].map(escape).join(SEP)).join('|')})`;
 export const SPREAD_PREFIX = new RegExp(spreadAlternatives(flat));
 const SPREAD_PLAIN = new RegExp(flat(PREFIXES));
@@ -205,7 +231,7 @@ const SPREAD_STICKY = new RegExp(spreadAlternatives(spreadTrie), 'y');
 // cost 6 µs per KB of prose and 13 of code, read on every string and every reading of one, a fifth of the
 // whole classification; most characters fail the check in one table lookup.
 const SEPARATOR = new Uint8Array(65536);
-for (let c = 0; c < 65536; c++) if (/[\s._|,:;·•*-]/.test(String.fromCharCode(c))) SEPARATOR[c] = 1;
+for (let c = 0; c < 65536; c++) if (IS_SEPARATOR.test(String.fromCharCode(c))) SEPARATOR[c] = 1;
 // A lead's own separators: the same but `_` and `-`.
 const LEAD_SEPARATOR = SEPARATOR.slice();
 LEAD_SEPARATOR[0x5f] = LEAD_SEPARATOR[0x2d] = 0;

@@ -1,4 +1,4 @@
-// The disguises of issue 23 (#4) undone: ROT13, reversal, both, escapes written as text, base32,
+// The disguises of issue 23 (#4) undone: ROT13, reversal, both, keys typed to the side, separators varied, escapes written as text, base32,
 // gzip and deflate inside base64, base64 nested three deep; a fast-check property over secret ×
 // disguise; ordinary text with the signs of a disguise stays clean.
 import t from 'tap';
@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { gzipSync } from 'node:zlib';
 import { scanBody } from './body.js';
 import { base32Spans } from '../text/encoded-runs.js';
-import { rot13, reversed } from '../text/substitutions.js';
+import { keysLeft, keysRight, rot13, reversed } from '../text/substitutions.js';
 import { unscrambled } from './text-decoders.js';
 import { b64, disguises, letterDisguises, prefixDisguises } from '../../test/egress/scrambles.js';
 
@@ -74,6 +74,42 @@ t.test('a key spelt with long runs of spaces, with asterisks, or in groups of fi
     t.ok(secretsIn(`the key: ${text} ok`).length > 0, text);
   }
   t.same(secretsIn('ASIA 2025 SUMMIT: the TRADE AND GROWTH * OF THE * NEXT DECADE'), [], 'capitals and asterisks in prose');
+});
+
+// Each separator an insider might pick, varied from one character to the next (each alone is also read by
+// interleaved-keys.ts; varied, only the spelt-out reading sees through them).
+const VARIED = [' ', '-', '.', ' | ', ', ', ' * ', '  ', ' - ', '/', ':', '~', ' / ', '+', '=', '!', '?', '^', '#', '&', '@', '$', '\\', ';'];
+t.test('property: a key spelt with separators varying in kind and length is found', async (t) => {
+  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  const body = (n: number) => fc.array(fc.integer({ min: 0, max: chars.length - 1 }), { minLength: n - 3, maxLength: n - 3 }).map((xs) => xs.map((x) => chars[x]).join('') + 'q7Z');
+  const upper = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const key = fc.oneof(body(36).map((b) => `ghp_${b}`), body(28).map((b) => `sk_live_${b}`), body(40).map((b) => `sk-proj-${b}`), fc.array(fc.integer({ min: 0, max: 31 }), { minLength: 16, maxLength: 16 }).map((xs) => 'AKIA' + xs.map((x) => upper[x]).join('')));
+  const spelt = key.chain((k) => fc.array(fc.constantFrom(...VARIED), { minLength: k.length - 1, maxLength: k.length - 1 }).map((seps) => [...k].map((c, i) => (i > 0 ? seps[i - 1] : '') + c).join('')));
+  const words = fc.array(fc.constantFrom('the', 'deploy', 'token', 'is', 'here', 'and', 'then', 'ok', '42', '—'), { maxLength: 6 }).map((w) => w.join(' '));
+  fc.assert(
+    fc.property(spelt, words, words, (text, before, after) => secretsIn(`${before} ${text} ${after}`).length > 0),
+    { numRuns: 300 },
+  );
+});
+
+t.test('prose and code with those separators between short words stay clean', async (t) => {
+  for (const text of ['and/or a+b=c ~ok~ #tag @user $5 !!! what? x^2 & y; see a/b/c/d', 'g/h/p is how a path reads: s/k/-/p/r/o/j', 'A~K~I~A is a name, and so is A/K/I/A', 'npm i && npm t; git co -b x/y/z', 'curl -H "a: b" http://h/a/b?c=1&d=2#e']) {
+    t.same(secretsIn(text), [], text);
+  }
+});
+
+t.test('a key typed one key to the side is found, and the prefixes so typed in ordinary text open none', async (t) => {
+  for (const [kind, key] of Object.entries(keys)) {
+    for (const [side, typed] of [['right', keysRight], ['left', keysLeft]] as const) {
+      const text = `the value ${typed(key())}, thanks`;
+      const found = secretsIn(text);
+      t.ok(found.length > 0, `${kind}, ${side}: ${typed(key())}`);
+      // A shift left types a row's first key for itself (`AKIA` as `AJUA`): the prefix is read back whole. The
+      // comma after the key reads back as a letter (`m`) and joins it where its format's length is open.
+      if (found.length > 0) t.match(text.slice(found[0].spans[0].start, found[0].spans[0].end), new RegExp(`^${typed(key()).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')},?$`), `${kind}, ${side}: placed on the key`);
+    }
+  }
+  for (const text of ['SLOSH and AJUAN are words; dl=1 and aj0 and jg+ too', 'x = hj[+1]; y = m[,+2]', 'fgo) fgi) gd) bon) zizv0 — all short, none before a key']) t.same(secretsIn(text), [], text);
 });
 
 t.test('property: the base32 scan finds exactly what its pattern finds', async () => {

@@ -1,38 +1,51 @@
 // More disguises a key can wear as text (issue 23, #4), each undone only where the text shows a sign of
 // it, so ordinary prose and code pay one prefilter each:
-// - ROT13, ROT47, Atbash and reversal: where the text holds a known credential prefix so transformed (`NXVN`,
-//   `AIKA`, `tuc_`, `_phg`, `D<\`, `hp-`); the substitutions keep positions, reversal mirrors them, so a
-//   finding keeps its exact place (other Caesar shifts are found by a prefix's shape: shifted-keys.ts);
+// - ROT13, ROT47, Atbash, reversal and keys typed one to the side: where the text holds a known credential
+//   prefix so transformed (`NXVN`, `AIKA`, `tuc_`, `_phg`, `D<\`, `hp-`, `SLOS`, `fgo)`); the substitutions
+//   keep positions, reversal mirrors them, so a finding keeps its exact place (other Caesar shifts are found
+//   by a prefix's shape: shifted-keys.ts);
 // escapes written as text (text/escapes.ts) and base32 (text/encoded-runs.ts) are read by scan.ts.
 // Written by hand: no library finds where a cipher starts by a key's prefix.
-import { atbash, reversed, rot13, rot47, ROT47, SURROGATE, type Transformed } from '../text/substitutions.js';
+import { atbash, keysLeft, keysRight, reversed, rot13, rot47, ROT47, SURROGATE, type Transformed } from '../text/substitutions.js';
 import { KeywordAutomaton } from './keyword-automaton.js';
 
 // The prefixes of the formats that start with a fixed string (scan.ts PREFIXES, armour's BEGIN): a text
 // holding one of them ROT13'd or reversed is worth transforming.
 const PREFIXES = ['sk-', 'sk_live_', 'sk_test_', 'AKIA', 'ASIA', 'AIza', 'ghp_', 'gho_', 'ghs_', 'github_pat_', 'glpat-', 'hf_', 'npm_', 'xoxb-', 'xoxp-', 'BEGIN', 'PRIVATE KEY'];
 export type Scramble = 'rot13' | 'reversed' | 'both';
-/** The scrambles undone where their signs show: ROT13, reversal or both, ROT47, Atbash, and each of those two with reversal. */
-export type Cipher = Scramble | 'rot47' | 'atbash' | 'rot47 reversed' | 'atbash reversed';
-const SIGNS: Array<[string, Cipher]> = PREFIXES.flatMap((p): Array<[string, Cipher]> => [
-  [rot13(p), 'rot13'],
-  [reversed(p), 'reversed'],
-  [reversed(rot13(p)), 'both'],
-  [rot47(p), 'rot47'],
-  [atbash(p), 'atbash'],
-  [reversed(rot47(p)), 'rot47 reversed'],
-  [reversed(atbash(p)), 'atbash reversed'],
-]);
+/**
+ * The scrambles undone where their signs show: ROT13, reversal or both, ROT47, Atbash, each of those two with
+ * reversal, and each key typed as its neighbour to the right or left on a US keyboard (substitutions.ts).
+ */
+export type Cipher = Scramble | 'rot47' | 'atbash' | 'rot47 reversed' | 'atbash reversed' | KeyboardShift;
+type KeyboardShift = 'keys right' | 'keys left';
+const ARMOUR = ['BEGIN', 'PRIVATE KEY'];
+/** Each sign: the prefix transformed, the transformation, the prefix (what a keyboard sign is read back as). */
+const SIGNS: Array<[string, Cipher, string]> = PREFIXES.flatMap((p) =>
+  (
+    [
+      [rot13(p), 'rot13'],
+      [reversed(p), 'reversed'],
+      [reversed(rot13(p)), 'both'],
+      [rot47(p), 'rot47'],
+      [atbash(p), 'atbash'],
+      [reversed(rot47(p)), 'rot47 reversed'],
+      [reversed(atbash(p)), 'atbash reversed'],
+      // Armour typed to the side is left out: its base64 body's `+` and `/` stay themselves at a row's end.
+      ...(ARMOUR.includes(p) ? [] : [[keysRight(p), 'keys right'], [keysLeft(p), 'keys left']]),
+    ] as Array<[string, Cipher]>
+  ).map(([sign, kind]): [string, Cipher, string] => [sign, kind, p]),
+);
 // The keyword pass folds case; a key's prefix is written in one case only (`hf_`, never `HF_`), so a sign
 // of one counts only as written: `NOT_SUPPORTED` holds `_su` (`hf_` ROT13'd and reversed) folded, and each
 // such hit in code cost a transformed reading of 16 KB. Armour's words are read in any case, as the
 // private-key detector reads them.
-const ANY_CASE = new Set(['BEGIN', 'PRIVATE KEY'].flatMap((p) => [rot13(p), reversed(p), reversed(rot13(p))]));
+const ANY_CASE = new Set(ARMOUR.flatMap((p) => [rot13(p), reversed(p), reversed(rot13(p))]));
 // A ROT47 or Atbash sign counts only where a key's body could follow it: apart from the word before, then
 // sixteen characters that are neither white space nor outside ASCII, and for ROT47 not all hex digits. ROT47
 // turns `hf_` into `970` and `ghp_` into `89A0`, which numbers, commit hashes and UUIDs hold (a reading at
 // each made `hf_` fragments of legal prose); a ROT47'd random body is never sixteen hex digits.
-const ARMOUR_SIGNS = new Set(['BEGIN', 'PRIVATE KEY'].flatMap((p) => [rot47(p), atbash(p), reversed(rot47(p)), reversed(atbash(p))]));
+const ARMOUR_SIGNS = new Set(ARMOUR.flatMap((p) => [rot47(p), atbash(p), reversed(rot47(p)), reversed(atbash(p))]));
 const HEX_RUN = /^[0-9A-Fa-f-]{16}/;
 const isAlnum = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 /**
@@ -44,7 +57,7 @@ function keyPrecedes(text: string, start: number, end: number, kind: 'rot47' | '
   const from = Math.min(text.length, end + 1) - end;
   return keyFollows(mirrored, from, from + (end - start), kind);
 }
-function keyFollows(text: string, start: number, end: number, kind: 'rot47' | 'atbash'): boolean {
+function keyFollows(text: string, start: number, end: number, kind: 'rot47' | 'atbash' | KeyboardShift): boolean {
   // The character before stands apart as written or deciphered: ROT47 turns the `"` of a key quoted in
   // JSON text into `Q`, and a `"` put around the ciphered key is itself.
   const written = text.charCodeAt(start - 1);
@@ -59,8 +72,13 @@ function keyFollows(text: string, start: number, end: number, kind: 'rot47' | 'a
 /** The signs as keywords, for a keyword pass shared with other readers (classify.ts wordStarts). */
 export const SIGN_WORDS: readonly string[] = SIGNS.map(([sign]) => sign);
 const signs = new KeywordAutomaton(SIGN_WORDS);
-/** The length of sign k if it is a ROT47 sign (a prefix so turned) counted as written, 0 otherwise. */
-export const rot47SignLength = (k: number): number => (SIGNS[k][1] === 'rot47' && !ARMOUR_SIGNS.has(SIGNS[k][0]) ? SIGNS[k][0].length : 0);
+/** A transformation whose keys are runs of any printable characters (ROT47, typed to the side): a key's edges are not key characters. */
+export type PrintableCipher = 'rot47' | KeyboardShift;
+/** Sign k's transformation and length if it is a prefix ROT47'd or typed to the side, counted as written; null otherwise. */
+export function printableSign(k: number): [PrintableCipher, number] | null {
+  const [sign, kind] = SIGNS[k];
+  return (kind === 'rot47' || kind === 'keys right' || kind === 'keys left') && !ARMOUR_SIGNS.has(sign) ? [kind, sign.length] : null;
+}
 
 
 /** How far around a transformed prefix the text is transformed: past any credential, armoured keys included. */
@@ -85,18 +103,21 @@ export function unscrambled(text: string, signHits?: number[], kinds?: readonly 
   const out: Transformed[] = [];
   const n = text.length;
   const stretches = new Map<Cipher, Array<[number, number]>>();
+  // Where a prefix typed to the side stands, and which: its reading is written back whole.
+  const typedAside: Array<[number, string, KeyboardShift]> = [];
   // The signs' hits (flat: sign, end, …) from a pass the caller already made over this text, or this one's.
   const hits = signHits ?? signs.foundAt(text);
   for (let h = 0; h < hits.length; h += 2) {
     const k = hits[h];
     const end = hits[h + 1];
-    const [sign, kind] = SIGNS[k];
+    const [sign, kind, prefix] = SIGNS[k];
     if (kinds && !kinds.includes(kind)) continue;
     if (!ANY_CASE.has(sign) && !text.startsWith(sign, end - sign.length)) continue;
-    if ((kind === 'rot47' || kind === 'atbash') && !ARMOUR_SIGNS.has(sign) && !keyFollows(text, end - sign.length, end, kind)) continue;
+    if ((kind === 'rot47' || kind === 'atbash' || kind === 'keys right' || kind === 'keys left') && !ARMOUR_SIGNS.has(sign) && !keyFollows(text, end - sign.length, end, kind)) continue;
     if ((kind === 'rot47 reversed' || kind === 'atbash reversed') && !ARMOUR_SIGNS.has(sign) && !keyPrecedes(text, end - sign.length, end, kind === 'rot47 reversed' ? 'rot47' : 'atbash')) continue;
     const from = toSpace(text, Math.max(0, end - sign.length - REACH), -1);
     const to = toSpace(text, Math.min(n, end + REACH), 1);
+    if (kind === 'keys right' || kind === 'keys left') typedAside.push([end - sign.length, prefix, kind]);
     const list = stretches.get(kind) ?? [];
     const last = list[list.length - 1];
     if (last && from <= last[1]) {
@@ -105,10 +126,16 @@ export function unscrambled(text: string, signHits?: number[], kinds?: readonly 
     } else list.push([from, to]);
     stretches.set(kind, list);
   }
+  // Hits come in order of their ends: signs of different lengths may start out of order.
+  typedAside.sort((x, y) => x[0] - y[0]);
   for (const [kind, list] of stretches) {
     for (const [a, b] of list) {
       const part = text.slice(a, b);
       const m = part.length;
+      if (kind === 'keys right' || kind === 'keys left') {
+        out.push({ text: typedBack(part, kind, a, typedAside), place: (s, e) => [a + s, a + e] });
+        continue;
+      }
       if (kind === 'rot13' || kind === 'rot47' || kind === 'atbash') {
         const read = kind === 'rot13' ? keepEscapes(part, rot13(part)) : kind === 'rot47' ? rot47(part) : atbash(part);
         out.push({ text: read, place: (s, e) => [a + s, a + e] });
@@ -124,6 +151,26 @@ export function unscrambled(text: string, signHits?: number[], kinds?: readonly 
     }
   }
   return out;
+}
+
+/**
+ * A stretch typed one key to the side, typed back (each character as its neighbour the other way), with the
+ * prefixes found in it (`at`: the stretch's offset) written whole: a shift left types a row's first key for
+ * itself and for the key beside it (`AKIA` as `AJUA`, which typed back reads `SKIS`). A key's own characters
+ * so read stay letters and digits (`a` read as `s`), which its format asks; `1`, typed as `` ` ``, reads back.
+ */
+function typedBack(part: string, kind: KeyboardShift, at: number, prefixes: ReadonlyArray<[number, string, KeyboardShift]>): string {
+  const read = kind === 'keys right' ? keysLeft(part) : keysRight(part);
+  // Pieces joined once: a stretch may hold many prefixes (one written again per prefix would be quadratic).
+  let out = '';
+  let k = 0;
+  for (const [from, prefix, shift] of prefixes) {
+    const i = from - at;
+    if (shift !== kind || i < k || i + prefix.length > read.length) continue;
+    out += read.slice(k, i) + prefix;
+    k = i + prefix.length;
+  }
+  return out + read.slice(k);
 }
 
 /**

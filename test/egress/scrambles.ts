@@ -1,8 +1,9 @@
-// The disguises of issue 23 (#4) a caller can put on a key as text: ROT13, reversal, escapes written as
-// text, base32, binary, compression inside base64, base64 nested three deep. Shared by the unit test of the
-// decoders (gateway/classify/text-decoders.test.ts) and the capture-server test (decoded-disguises.test.ts).
+// The disguises of issue 23 (#4) a caller can put on a key as text: ROT13, reversal, keys typed one to the
+// side, escapes written as text, base32, binary, compression inside base64, base64 nested three deep.
+// Shared by the unit test of the decoders (gateway/classify/text-decoders.test.ts) and the capture-server
+// test (decoded-disguises.test.ts).
 import { gzipSync, deflateSync } from 'node:zlib';
-import { rot13, reversed } from '../../gateway/text/substitutions.js';
+import { keysLeft, keysRight, rot13, reversed } from '../../gateway/text/substitutions.js';
 
 const base32 = (s: string): string => {
   const A = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -18,6 +19,8 @@ export const disguises: Record<string, (s: string) => string> = {
   rot13,
   reversed,
   'reversed rot13': (s) => reversed(rot13(s)),
+  'typed one key to the right': keysRight,
+  'typed one key to the left': keysLeft,
   'HTML entities (decimal)': (s) => [...s].map((c) => `&#${c.codePointAt(0)};`).join(''),
   'HTML entities (hex)': (s) => [...s].map((c) => `&#x${c.codePointAt(0)!.toString(16)};`).join(''),
   '\\x escapes as text': (s) => [...s].map((c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`).join(''),

@@ -32,9 +32,9 @@ const NOT_UNDERSCORE = new RegExp(`${NOT_UNDERSCORE_CLASS}+`, 'g');
 const JOINED_SINGLES = /^[A-Za-z0-9](?:[_-][A-Za-z0-9])+$/;
 // Separator runs of up to sixteen: a key's own `_` or `-` standing between two separators, with invisible
 // characters removed beside them (`e | \u200d | _ | 7` reads `e |  | _ | 7`), makes runs of ten and more.
-// A unit of a run: one or two characters (two where an invisible character between was removed) and any
-// separators before one or two more, or a group of up to five and SPACING's separators (no prefixed key holds base64's `+ / =`: those are SPELLING's).
-const SPACED_UNIT = `(?:(?<![A-Za-z0-9])[A-Za-z0-9]{1,2}${SEPARATOR_CLASS}{1,16}(?=[A-Za-z0-9]{1,2}(?![A-Za-z0-9]))|[A-Za-z0-9]{1,5}[${SPACING}_-]{1,16})`;
+// A unit of a run: one or two characters (two where an invisible character between was removed; the first
+// may end a word, a key glued to it) and any separators before one or two more, or a group of up to five and SPACING's separators (no prefixed key holds base64's `+ / =`: those are SPELLING's).
+const SPACED_UNIT = `(?:[A-Za-z0-9]{1,2}${SEPARATOR_CLASS}{1,16}(?=[A-Za-z0-9]{1,2}(?![A-Za-z0-9]))|[A-Za-z0-9]{1,5}[${SPACING}_-]{1,16})`;
 const SPACED = new RegExp(`${SPACED_UNIT}{3,${SPACED_GROUPS}}[A-Za-z0-9]{1,5}`, 'y');
 const SPACED_START = new RegExp(`${SPACED_UNIT}{3}[A-Za-z0-9]`, 'g');
 const IS_SEPARATOR = new RegExp(SEPARATOR_CLASS);
@@ -125,17 +125,55 @@ const unscramble: Record<Turn, (s: string) => string> = { none: (s) => s, rot13,
  */
 export function speltFindings(run: string, scrambles: readonly Turn[] = SCRAMBLES): Finding[] {
   const out: Finding[] = [];
-  const readings: string[] = [];
   for (const s of scrambles) {
     const turned = unscramble[s](run);
-    if (s === 'none' || SPREAD_PLAIN.test(turned)) readings.push(...spelt(turned));
-  }
-  for (const joinedUp of readings) {
-    if (!PREFIXED_START.test(joinedUp)) continue;
-    for (const f of findings(joinedUp)) if (PREFIXED.has(f.kind) && (f.kind === 'awsAccessKey' || looksGenerated(joinedUp.slice(f.start, f.end)))) out.push(f);
+    if (s !== 'none' && !SPREAD_PLAIN.test(turned)) continue;
+    for (const joinedUp of spelt(turned)) {
+      if (!PREFIXED_START.test(joinedUp)) continue;
+      for (const f of findings(joinedUp)) {
+        const match = joinedUp.slice(f.start, f.end);
+        if (PREFIXED.has(f.kind) && (f.kind === 'awsAccessKey' || looksGenerated(match)) && keyShaped(turned, match)) out.push(f);
+      }
+    }
   }
   return out;
 }
+
+/**
+ * Whether a key read from a run is shaped as one spelt out or in groups: the groups it is joined from (but
+ * the one it starts in, where a word may be glued on before it, `token` + `g h p _ …`, and the words and
+ * short groups it ends with, glued on after it by the reading: `… 7 Z for the`) hold a key's chunks (any of
+ * three characters or more but numbers and words, which are four or more small letters, a capital first at
+ * most) and single characters (one for four), one at least and no fewer than words. Prose spaced around a
+ * word that is or ends as a prefix is not: `rpsk-rpsk p qruma_qruma` (the `sk-` inside `rpsk`), `sk-sk 54818
+ * kvrnt 44058`; a random key's chunks are words one time in sixteen at four characters, one in forty at five.
+ */
+function keyShaped(run: string, match: string): boolean {
+  const groups = run.split(SEPARATORS);
+  const wanted = match.replace(/[_-]/g, '');
+  const from = groups.join('').indexOf(wanted);
+  if (from < 0) return false;
+  const to = from + wanted.length;
+  const shapes: number[] = [];
+  let at = 0;
+  let last = '';
+  for (const g of groups) {
+    // A character written again after a separator (`t-t`: a word hyphenated with itself) is not a key's next.
+    if (at > from && at < to) shapes.push(g.length === 1 ? (g === last ? NEITHER : SINGLE) : WORD.test(g) ? AWORD : g.length >= 3 && !NUMBER.test(g) ? CHUNK : NEITHER);
+    at += g.length;
+    last = g;
+  }
+  while (shapes.length > 0 && (shapes[shapes.length - 1] === AWORD || shapes[shapes.length - 1] === NEITHER)) shapes.pop();
+  let [words, evidence] = [0, 0];
+  for (const shape of shapes) {
+    if (shape === AWORD) words++;
+    else evidence += shape === CHUNK ? 1 : shape === SINGLE ? 1 / 4 : 0;
+  }
+  return evidence >= Math.max(1, words);
+}
+const [NEITHER, SINGLE, AWORD, CHUNK] = [0, 1, 2, 3];
+const WORD = /^[A-Z]?[a-z]{3,}$/;
+const NUMBER = /^[0-9]+$/;
 
 /**
  * A key's body has a digit or both capitals and small letters; words joined up from prose spaced around
@@ -164,18 +202,21 @@ export function spelt(run: string): string[] {
     groups.join(''),
     run.replace(NOT_UNDERSCORE, ''),
   ]);
-  // Each stretch spelt one character at a time, with a `_` or `-` standing alone kept (a prefix's own) and
-  // without (a separator among others: `5 - 3`).
-  let stretch = '';
-  let bare = '';
+  // Each stretch spelt one character at a time, with a `_` or `-` standing alone kept (a prefix's own), and
+  // with the one kind or the other left out (a separator among others: `5 - 3` after `g h p _`).
+  const stretches = ['', '', ''];
   for (const g of [...groups, '']) {
-    if (g.length === 1) [stretch, bare] = [stretch + g, g === '_' || g === '-' ? bare : bare + g];
     // Characters joined by a `-` or `_` taken for a separator among others (`N-L` in `J$N-L#D`).
-    else if (JOINED_SINGLES.test(g)) [stretch, bare] = [stretch + g.replace(/[_-]/g, ''), bare + g.replace(/[_-]/g, '')];
-    else {
-      if (stretch.length >= 8) readings.add(stretch);
-      if (bare.length >= 8) readings.add(bare);
-      [stretch, bare] = ['', ''];
+    const spelt = g.length === 1 ? g : JOINED_SINGLES.test(g) ? g.replace(/[_-]/g, '') : null;
+    if (spelt !== null) {
+      stretches[0] += spelt;
+      if (spelt !== '-') stretches[1] += spelt;
+      if (spelt !== '_') stretches[2] += spelt;
+      continue;
+    }
+    for (let k = 0; k < 3; k++) {
+      if (stretches[k].length >= 8) readings.add(stretches[k]);
+      stretches[k] = '';
     }
   }
   for (const r of [...readings]) {

@@ -82,6 +82,8 @@ const adversarial: Record<string, (n: number) => string> = {
   'ROT47 anchors before spaced bodies': (n) => '970 a B 3 \\ '.repeat(Math.ceil(n / 12)),
   // Prefixes typed one key to the side before printable bodies (text-decoders.ts), and spelt with separators varying in kind.
   'prefixes typed to the side repeated': (n) => 'SLOS7F854NDTTC3U3NDS AJUA`; fgo)aZKnq18XC '.repeat(Math.ceil(n / 42)),
+  'prefixes typed to the side, reversed, after bodies': (n) => 'DN3U3CTTDN458F7 SOLS aZKnq18XCaZKnq18 +[jh '.repeat(Math.ceil(n / 43)),
+  'typed prefixes written twice': (n) => 'SSLLOOSS77FF8855NNDDTT '.repeat(Math.ceil(n / 23)),
   'a prefix spelt with varying separators': (n) => 'A~K/I:A+R=2^C#Y&2@B$7!E?O\\F '.repeat(Math.ceil(n / 28)),
 };
 

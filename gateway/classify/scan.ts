@@ -116,7 +116,12 @@ function readString(text: string, budget: DecodeBudget, rotated: Rotated | null 
   }
   const secrets: Finding[] = [];
   // ROT13'd or reversed text, characters written twice or each after one separator, and escapes written as text: secrets only (their signs are credential prefixes).
-  const scrambled = [...cipherReadings(text, words.signs, pass?.runPairs[0]), ...interleavedRuns(text)];
+  const interleaved = interleavedRuns(text);
+  const scrambled = [...cipherReadings(text, words.signs, pass?.runPairs[0]), ...interleaved];
+  // A key written twice or spelt with one separator after a cipher or a keyboard shift: the run read again.
+  for (const run of interleaved) {
+    for (const u of cipherReadings(run.text, undefined, undefined)) scrambled.push({ text: u.text, place: (s, e) => run.place(...u.place(s, e)) });
+  }
   const turned: Finding[] = [];
   for (const [a, b] of rotated?.windows ?? []) {
     const part = rotated!.slice(a, b);

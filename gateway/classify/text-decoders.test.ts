@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { gzipSync } from 'node:zlib';
 import { scanBody } from './body.js';
 import { base32Spans } from '../text/encoded-runs.js';
-import { keysLeft, keysRight, rot13, reversed } from '../text/substitutions.js';
+import { caesar, keysLeft, keysRight, rot13, reversed } from '../text/substitutions.js';
 import { unscrambled } from './text-decoders.js';
 import { b64, disguises, letterDisguises, prefixDisguises } from '../../test/egress/scrambles.js';
 
@@ -109,7 +109,24 @@ t.test('a key typed one key to the side is found, and the prefixes so typed in o
       if (found.length > 0) t.match(text.slice(found[0].spans[0].start, found[0].spans[0].end), new RegExp(`^${typed(key()).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')},?$`), `${kind}, ${side}: placed on the key`);
     }
   }
-  for (const text of ['SLOSH and AJUAN are words; dl=1 and aj0 and jg+ too', 'x = hj[+1]; y = m[,+2]', 'fgo) fgi) gd) bon) zizv0 — all short, none before a key']) t.same(secretsIn(text), [], text);
+  for (const text of ['SLOSH and AJUAN are words; dl=1 and aj0 and jg+ too', 'x = hj[+1]; y = m[,+2]', 'fgo) fgi) gd) bon) zizv0 — all short, none before a key', 'SOLS and +[jh and )ogf reversed, none after a key']) t.same(secretsIn(text), [], text);
+});
+
+t.test('a key ROT13\'d or under a Caesar shift and then written twice is found (the doubled run read again by the ciphers)', async (t) => {
+  for (const [kind, key] of Object.entries(keys)) {
+    for (const [name, turn] of [['ROT13', rot13], ['shift 5', (s: string) => caesar(s, 5)], ['shift 22', (s: string) => caesar(s, 22)]] as const) {
+      t.ok(secretsIn(`the value ${turn(key()).replace(/./g, (c) => c + c)} thanks`).length > 0, `${kind}, ${name}`);
+    }
+  }
+});
+
+t.test('a key typed to the side and then reversed, written twice or spelt out is found', async (t) => {
+  for (const [kind, key] of Object.entries(keys)) {
+    for (const [side, typed] of [['right', keysRight], ['left', keysLeft]] as const) {
+      const then: Record<string, (s: string) => string> = { reversed, 'written twice': (s) => s.replace(/./g, (c) => c + c), 'spelt with spaces': (s) => [...s].join(' ') };
+      for (const [name, turn] of Object.entries(then)) t.ok(secretsIn(`the value ${turn(typed(key()))} thanks`).length > 0, `${kind}, ${side}, ${name}`);
+    }
+  }
 });
 
 t.test('property: the base32 scan finds exactly what its pattern finds', async () => {

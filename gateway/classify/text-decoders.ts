@@ -17,7 +17,7 @@ export type Scramble = 'rot13' | 'reversed' | 'both';
  * The scrambles undone where their signs show: ROT13, reversal or both, ROT47, Atbash, each of those two with
  * reversal, and each key typed as its neighbour to the right or left on a US keyboard (substitutions.ts).
  */
-export type Cipher = Scramble | 'rot47' | 'atbash' | 'rot47 reversed' | 'atbash reversed' | KeyboardShift;
+export type Cipher = Scramble | 'rot47' | 'atbash' | 'rot47 reversed' | 'atbash reversed' | KeyboardShift | `${KeyboardShift} reversed`;
 type KeyboardShift = 'keys right' | 'keys left';
 const ARMOUR = ['BEGIN', 'PRIVATE KEY'];
 /** Each sign: the prefix transformed, the transformation, the prefix (what a keyboard sign is read back as). */
@@ -32,7 +32,7 @@ const SIGNS: Array<[string, Cipher, string]> = PREFIXES.flatMap((p) =>
       [reversed(rot47(p)), 'rot47 reversed'],
       [reversed(atbash(p)), 'atbash reversed'],
       // Armour typed to the side is left out: its base64 body's `+` and `/` stay themselves at a row's end.
-      ...(ARMOUR.includes(p) ? [] : [[keysRight(p), 'keys right'], [keysLeft(p), 'keys left']]),
+      ...(ARMOUR.includes(p) ? [] : [[keysRight(p), 'keys right'], [keysLeft(p), 'keys left'], [reversed(keysRight(p)), 'keys right reversed'], [reversed(keysLeft(p)), 'keys left reversed']]),
     ] as Array<[string, Cipher]>
   ).map(([sign, kind]): [string, Cipher, string] => [sign, kind, p]),
 );
@@ -52,7 +52,7 @@ const isAlnum = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (
  * keyFollows for a sign read backwards (reversed with its cipher): the key's body stands before it, the word
  * after it. The text around is read mirrored.
  */
-function keyPrecedes(text: string, start: number, end: number, kind: 'rot47' | 'atbash'): boolean {
+function keyPrecedes(text: string, start: number, end: number, kind: 'rot47' | 'atbash' | KeyboardShift): boolean {
   const mirrored = reversed(text.slice(Math.max(0, start - 16), Math.min(text.length, end + 1)));
   const from = Math.min(text.length, end + 1) - end;
   return keyFollows(mirrored, from, from + (end - start), kind);
@@ -72,6 +72,8 @@ function keyFollows(text: string, start: number, end: number, kind: 'rot47' | 'a
 /** The signs as keywords, for a keyword pass shared with other readers (classify.ts wordStarts). */
 export const SIGN_WORDS: readonly string[] = SIGNS.map(([sign]) => sign);
 const signs = new KeywordAutomaton(SIGN_WORDS);
+/** The transformation under each reversed one whose sign counts only before a key's body (keyPrecedes). */
+const REVERSED_UNDER: Partial<Record<Cipher, 'rot47' | 'atbash' | KeyboardShift>> = { 'rot47 reversed': 'rot47', 'atbash reversed': 'atbash', 'keys right reversed': 'keys right', 'keys left reversed': 'keys left' };
 /** A transformation whose keys are runs of any printable characters (ROT47, typed to the side): a key's edges are not key characters. */
 export type PrintableCipher = 'rot47' | KeyboardShift;
 /** Sign k's transformation and length if it is a prefix ROT47'd or typed to the side, counted as written; null otherwise. */
@@ -114,7 +116,8 @@ export function unscrambled(text: string, signHits?: number[], kinds?: readonly 
     if (kinds && !kinds.includes(kind)) continue;
     if (!ANY_CASE.has(sign) && !text.startsWith(sign, end - sign.length)) continue;
     if ((kind === 'rot47' || kind === 'atbash' || kind === 'keys right' || kind === 'keys left') && !ARMOUR_SIGNS.has(sign) && !keyFollows(text, end - sign.length, end, kind)) continue;
-    if ((kind === 'rot47 reversed' || kind === 'atbash reversed') && !ARMOUR_SIGNS.has(sign) && !keyPrecedes(text, end - sign.length, end, kind === 'rot47 reversed' ? 'rot47' : 'atbash')) continue;
+    const under = REVERSED_UNDER[kind];
+    if (under !== undefined && !ARMOUR_SIGNS.has(sign) && !keyPrecedes(text, end - sign.length, end, under)) continue;
     const from = toSpace(text, Math.max(0, end - sign.length - REACH), -1);
     const to = toSpace(text, Math.min(n, end + REACH), 1);
     if (kind === 'keys right' || kind === 'keys left') typedAside.push([end - sign.length, prefix, kind]);
@@ -146,6 +149,11 @@ export function unscrambled(text: string, signHits?: number[], kinds?: readonly 
       // findings are placed by mirroring, which holds while every character is one unit (checked).
       if (SURROGATE.test(part)) continue;
       const back = reversed(part);
+      if (kind === 'keys right reversed' || kind === 'keys left reversed') {
+        // Typed to the side and then reversed: the stretch reversed is a text typed to the side, read as one.
+        for (const u of unscrambled(back, undefined, [REVERSED_UNDER[kind]!])) out.push({ text: u.text, place: (s, e) => u.place(s, e).map((x) => a + m - x).reverse() as [number, number] });
+        continue;
+      }
       const read = kind === 'reversed' ? back : kind === 'both' ? rot13(back) : kind === 'rot47 reversed' ? rot47(back) : atbash(back);
       out.push({ text: read, place: (s, e) => [a + m - e, a + m - s] });
     }

@@ -224,16 +224,21 @@ export function spelt(run: string): string[] {
     if (at > 0) readings.add(r.slice(at));
   }
   // A prefix whose own `-` or `_` was taken for a separator (`glpa-t-ab12-…`, `sk_l-ive_-…` in groups joined
-  // by dashes): where the prefix's letters start a group, that group on read with the prefix whole.
+  // by dashes): where the prefix's letters start in a group (at its start, or after a word glued on before:
+  // `tokenglp-at-…`), the text from them on read with the prefix whole.
   let at = 0;
   for (const g of run.split(SEPARATORS)) {
-    for (const [prefix, bare] of RESTORED) if (joinedUp.startsWith(bare, at)) readings.add(prefix + joinedUp.slice(at + bare.length));
+    for (let k = at; k < at + g.length; k++) {
+      if (!RESTORED_FIRST.has(joinedUp[k])) continue;
+      for (const [prefix, bare] of RESTORED) if (joinedUp.startsWith(bare, k)) readings.add(prefix + joinedUp.slice(k + bare.length));
+    }
     at += g.length;
   }
   return [...readings];
 }
 // The prefixes with a `-` or `_` inside or at the end whose letters alone are distinctive (four or more).
 const RESTORED: Array<[string, string]> = ['glpat-', 'gldt-', 'glptt-', 'glrt-', 'github_pat_', 'sk_live_', 'sk_test_', 'rk_live_', 'rk_test_', 'sk-proj-', 'sk-svcacct-', 'sk-admin-', ...'abposr'.split('').map((c) => `xox${c}-`)].map((p) => [p, p.replace(/[-_]/g, '')]);
+const RESTORED_FIRST = new Set(RESTORED.map(([, bare]) => bare[0]));
 // Every match of a PREFIXED detector holds one of these fixed strings; a joined run that holds none of
 // them has none of those findings, and the full detector pass over it is skipped (most spaced runs are
 // ordinary words: "is it a way to").

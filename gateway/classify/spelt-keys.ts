@@ -18,8 +18,9 @@ const SPACED_GROUPS = 256;
 // The separators a key is spelt out with, as a regular expression's class: white space and the signs no
 // prefixed key holds, besides its own `_` and `-`, which a key may hold (the readings of spelt() tell them
 // apart). Those of SPACING stand between groups of characters (`AKIA IOSF-ODNN`); those of SPELLING only
-// between characters spelt one (or two) at a time (an insider varies them, `A.K/I-A * R~2 : C`), as code writes them between
-// words (`x = y`, `a/b`, `# note`), where a run of them would join identifiers into a key-like reading.
+// between characters spelt one (or two) at a time (an insider varies them, `A.K/I-A * R~2 : C`), as code
+// writes them between words (`x = y`, `a/b`, `# note`), where a run of them would join identifiers into a
+// key-like reading.
 const SPACING = String.raw`\s.|,:;·•*`;
 const SPELLING = String.raw`~!?^#&@$+/=\\`;
 const SIGNS_CLASS = SPACING + SPELLING;
@@ -33,7 +34,8 @@ const JOINED_SINGLES = /^[A-Za-z0-9](?:[_-][A-Za-z0-9])+$/;
 // Separator runs of up to sixteen: a key's own `_` or `-` standing between two separators, with invisible
 // characters removed beside them (`e | \u200d | _ | 7` reads `e |  | _ | 7`), makes runs of ten and more.
 // A unit of a run: one or two characters (two where an invisible character between was removed; the first
-// may end a word, a key glued to it) and any separators before one or two more, or a group of up to five and SPACING's separators (no prefixed key holds base64's `+ / =`: those are SPELLING's).
+// may end a word, a key glued to it) and any separators before one or two more, or a group of up to five
+// and SPACING's separators (no prefixed key holds base64's `+ / =`: those are SPELLING's).
 const SPACED_UNIT = `(?:[A-Za-z0-9]{1,2}${SEPARATOR_CLASS}{1,16}(?=[A-Za-z0-9]{1,2}(?![A-Za-z0-9]))|[A-Za-z0-9]{1,5}[${SPACING}_-]{1,16})`;
 const SPACED = new RegExp(`${SPACED_UNIT}{3,${SPACED_GROUPS}}[A-Za-z0-9]{1,5}`, 'y');
 const SPACED_START = new RegExp(`${SPACED_UNIT}{3}[A-Za-z0-9]`, 'g');
@@ -96,10 +98,10 @@ export function spacedRuns(text: string): Array<{ start: number; end: number; te
       let skipped = 0;
       let k = at;
       while (k < end && skipped < half) {
-        if (!IS_SEPARATOR.test(text[k])) skipped++;
+        if (SEPARATOR[text.charCodeAt(k)] !== 1) skipped++;
         k++;
       }
-      while (k < end && IS_SEPARATOR.test(text[k])) k++;
+      while (k < end && SEPARATOR[text.charCodeAt(k)] === 1) k++;
       at = k;
     }
     from = Math.max(lastEnd, s.index + 1);
@@ -207,11 +209,11 @@ export function spelt(run: string): string[] {
   const stretches = ['', '', ''];
   for (const g of [...groups, '']) {
     // Characters joined by a `-` or `_` taken for a separator among others (`N-L` in `J$N-L#D`).
-    const spelt = g.length === 1 ? g : JOINED_SINGLES.test(g) ? g.replace(/[_-]/g, '') : null;
-    if (spelt !== null) {
-      stretches[0] += spelt;
-      if (spelt !== '-') stretches[1] += spelt;
-      if (spelt !== '_') stretches[2] += spelt;
+    const chars = g.length === 1 ? g : JOINED_SINGLES.test(g) ? g.replace(/[_-]/g, '') : null;
+    if (chars !== null) {
+      stretches[0] += chars;
+      if (chars !== '-') stretches[1] += chars;
+      if (chars !== '_') stretches[2] += chars;
       continue;
     }
     for (let k = 0; k < 3; k++) {

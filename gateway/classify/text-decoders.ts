@@ -19,6 +19,7 @@ export type Scramble = 'rot13' | 'reversed' | 'both';
  */
 export type Cipher = Scramble | 'rot47' | 'atbash' | 'rot47 reversed' | 'atbash reversed' | KeyboardShift | `${KeyboardShift} reversed`;
 type KeyboardShift = 'keys right' | 'keys left';
+const isTyped = (kind: Cipher): kind is KeyboardShift => kind === 'keys right' || kind === 'keys left';
 const ARMOUR = ['BEGIN', 'PRIVATE KEY'];
 /** Each sign: the prefix transformed, the transformation, the prefix (what a keyboard sign is read back as). */
 const SIGNS: Array<[string, Cipher, string]> = PREFIXES.flatMap((p) =>
@@ -79,7 +80,7 @@ export type PrintableCipher = 'rot47' | KeyboardShift;
 /** Sign k's transformation and length if it is a prefix ROT47'd or typed to the side, counted as written; null otherwise. */
 export function printableSign(k: number): [PrintableCipher, number] | null {
   const [sign, kind] = SIGNS[k];
-  return (kind === 'rot47' || kind === 'keys right' || kind === 'keys left') && !ARMOUR_SIGNS.has(sign) ? [kind, sign.length] : null;
+  return (kind === 'rot47' || isTyped(kind)) && !ARMOUR_SIGNS.has(sign) ? [kind, sign.length] : null;
 }
 
 
@@ -115,12 +116,12 @@ export function unscrambled(text: string, signHits?: number[], kinds?: readonly 
     const [sign, kind, prefix] = SIGNS[k];
     if (kinds && !kinds.includes(kind)) continue;
     if (!ANY_CASE.has(sign) && !text.startsWith(sign, end - sign.length)) continue;
-    if ((kind === 'rot47' || kind === 'atbash' || kind === 'keys right' || kind === 'keys left') && !ARMOUR_SIGNS.has(sign) && !keyFollows(text, end - sign.length, end, kind)) continue;
+    if ((kind === 'rot47' || kind === 'atbash' || isTyped(kind)) && !ARMOUR_SIGNS.has(sign) && !keyFollows(text, end - sign.length, end, kind)) continue;
     const under = REVERSED_UNDER[kind];
     if (under !== undefined && !ARMOUR_SIGNS.has(sign) && !keyPrecedes(text, end - sign.length, end, under)) continue;
     const from = toSpace(text, Math.max(0, end - sign.length - REACH), -1);
     const to = toSpace(text, Math.min(n, end + REACH), 1);
-    if (kind === 'keys right' || kind === 'keys left') typedAside.push([end - sign.length, prefix, kind]);
+    if (isTyped(kind)) typedAside.push([end - sign.length, prefix, kind]);
     const list = stretches.get(kind) ?? [];
     const last = list[list.length - 1];
     if (last && from <= last[1]) {
@@ -135,7 +136,7 @@ export function unscrambled(text: string, signHits?: number[], kinds?: readonly 
     for (const [a, b] of list) {
       const part = text.slice(a, b);
       const m = part.length;
-      if (kind === 'keys right' || kind === 'keys left') {
+      if (isTyped(kind)) {
         out.push({ text: typedBack(part, kind, a, typedAside), place: (s, e) => [a + s, a + e] });
         continue;
       }

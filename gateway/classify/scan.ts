@@ -59,6 +59,7 @@ export function scanPieces(pieces: readonly Piece[], folded: readonly FoldedText
     if (text.length === 0) return;
     for (const f of readString(text, budget, rotated[i], false, passes[i])) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: f.start, end: f.end }] });
     for (const f of cipheredFindings(pieces[i].text, folded[i], passes[i].runPairs, budget)) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: f.start, end: f.end }] });
+    for (const f of speltOverInvisibles(pieces[i].text, folded[i])) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: f.start, end: f.end }] });
   });
   // Empty strings are left out of the sequences: joining across one is joining its neighbours, and a body of
   // a million empty strings would otherwise cost a window per string.
@@ -169,6 +170,24 @@ function cipheredFindings(original: string, folded: FoldedText, runPairs: Readon
     for (const f of readString(read.text, budget, foldsRotated(read, stretch.text))) if (isWholeKey(f)) out.push({ ...f, start, end });
   }
   return out;
+}
+
+const IGNORABLE = /\p{Default_Ignorable_Code_Point}/u;
+const IGNORABLE_RUN = /\p{Default_Ignorable_Code_Point}+/gu;
+
+/**
+ * A key spelt out with separators of which some are invisible (`A~K\u200bI\u200bR / 2`): the secret form
+ * removes them and glues the characters around each into a group too long to be spelt (`KIR`), so a string
+ * that holds any is read again with each of them a space. Placed in the string's secret form.
+ */
+function speltOverInvisibles(original: string, folded: FoldedText): Finding[] {
+  // Only a string with a character outside ASCII has a fold (origin), and only such a one can hold them.
+  if (folded.origin === null || !IGNORABLE.test(original)) return [];
+  // Each unit a space, so the spaced text's offsets are the original's.
+  const spaced = secretForm(original.replace(IGNORABLE_RUN, (run) => ' '.repeat(run.length)));
+  const toOriginal = (at: number) => (spaced.origin === null ? at : spaced.origin[at]);
+  const toFolded = (at: number) => firstAtOrAfter(folded.origin!, toOriginal(at), folded.text.length);
+  return speltIn(spaced.text).map((f) => ({ ...f, start: toFolded(f.start), end: toFolded(f.end) }));
 }
 
 /** The ciphered stretches of a string, its keyword pass's run pairs (found in its secret form) placed in the original. */

@@ -92,6 +92,34 @@ t.test('property: a key spelt with separators varying in kind and length is foun
   );
 });
 
+// Invisible characters among them: the secret form removes those and glues their neighbours into groups too
+// long to be spelt (`A~K\u200bI\u200bA`), so a string holding any is read again with each of them a space.
+const INVISIBLE = ['\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad'];
+t.test('property: a key spelt with separators varying, invisible characters among them, is found and masked whole', async (t) => {
+  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  const body = (n: number) => fc.array(fc.integer({ min: 0, max: chars.length - 1 }), { minLength: n - 3, maxLength: n - 3 }).map((xs) => xs.map((x) => chars[x]).join('') + 'q7Z');
+  const upper = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const key = fc.oneof(body(36).map((b) => `ghp_${b}`), body(40).map((b) => `sk-proj-${b}`), fc.array(fc.integer({ min: 0, max: 31 }), { minLength: 16, maxLength: 16 }).map((xs) => 'AKIA' + xs.map((x) => upper[x]).join('')));
+  const separator = fc.oneof(fc.constantFrom(...VARIED), fc.constantFrom(...INVISIBLE), fc.tuple(fc.constantFrom(...INVISIBLE), fc.constantFrom(...VARIED)).map(([a, b]) => a + b));
+  const spelt = key.chain((k) => fc.array(separator, { minLength: k.length - 1, maxLength: k.length - 1 }).map((seps) => [...k].map((c, i) => (i > 0 ? seps[i - 1] : '') + c).join('')));
+  fc.assert(
+    fc.property(spelt, (text) => {
+      const found = secretsIn(`the token ${text} is here`);
+      // Masked whole: one finding covers the key from its first character to its last.
+      return found.some((f) => f.spans.length === 1 && f.spans[0].start <= 10 && f.spans[0].end >= 10 + text.length);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+t.test('prose with soft hyphens, zero-width joiners and spaces stays clean', async (t) => {
+  for (const text of [
+    'Die Zu\u00adsam\u00admen\u00adar\u00adbeit der Ab\u00adtei\u00adlun\u00adgen ist ak\u00adtu\u00adell gut: sk\u00adip, AK\u00adIA\u00adRE ist ein Name.',
+    'family \u{1f468}\u200d\u{1f469}\u200d\u{1f467} and a\u200bb\u200bc\u200bd e\u200bf gh ij kl mn',
+    's\u200bk\u200b-\u200bp\u200br\u200bo\u200bj is how the prefix reads, then the rest of the sentence',
+  ]) t.same(secretsIn(text), [], JSON.stringify(text));
+});
+
 t.test('prose and code with those separators between short words stay clean', async (t) => {
   for (const text of ['and/or a+b=c ~ok~ #tag @user $5 !!! what? x^2 & y; see a/b/c/d', 'g/h/p is how a path reads: s/k/-/p/r/o/j', 'A~K~I~A is a name, and so is A/K/I/A', 'npm i && npm t; git co -b x/y/z', 'curl -H "a: b" http://h/a/b?c=1&d=2#e']) {
     t.same(secretsIn(text), [], text);

@@ -8,6 +8,7 @@
 // Written by hand: no library finds where a cipher starts by a key's prefix.
 import { atbash, keysLeft, keysRight, reversed, rot13, rot47, ROT47, SURROGATE, type Transformed } from '../text/substitutions.js';
 import { KeywordAutomaton } from './keyword-automaton.js';
+import { firstAtOrAfter } from './offsets.js';
 
 // The prefixes of the formats that start with a fixed string (scan.ts PREFIXES, armour's BEGIN): a text
 // holding one of them ROT13'd or reversed is worth transforming.
@@ -17,9 +18,27 @@ export type Scramble = 'rot13' | 'reversed' | 'both';
  * The scrambles undone where their signs show: ROT13, reversal or both, ROT47, Atbash, each of those two with
  * reversal, and each key typed as its neighbour to the right or left on a US keyboard (substitutions.ts).
  */
-export type Cipher = Scramble | 'rot47' | 'atbash' | 'rot47 reversed' | 'atbash reversed' | KeyboardShift | `${KeyboardShift} reversed`;
+export type Cipher = Scramble | 'rot47' | 'atbash' | 'rot47 reversed' | 'atbash reversed' | KeyboardShift | `${KeyboardShift} reversed` | Composed;
 type KeyboardShift = 'keys right' | 'keys left';
+type Substitution = 'rot13' | 'rot47' | 'atbash';
+/** A substitution and a shift, the first named done first: `keys right, rot13` is typed to the side and then ROT13'd. */
+type Composed = `${KeyboardShift}, ${Substitution}` | `${Substitution}, ${KeyboardShift}`;
 const isTyped = (kind: Cipher): kind is KeyboardShift => kind === 'keys right' || kind === 'keys left';
+const SUBSTITUTE: Record<Substitution, (s: string) => string> = { rot13, rot47, atbash };
+const TYPE: Record<KeyboardShift, (s: string) => string> = { 'keys right': keysRight, 'keys left': keysLeft };
+/** Each composition, its two steps in the order done, and the prefix transformed by it. */
+const COMPOSED: ReadonlyArray<[Composed, (p: string) => string]> = (['keys right', 'keys left'] as const).flatMap((shift) =>
+  (['rot13', 'rot47', 'atbash'] as const).flatMap((sub): Array<[Composed, (p: string) => string]> => [
+    [`${shift}, ${sub}`, (p) => SUBSTITUTE[sub](TYPE[shift](p))],
+    [`${sub}, ${shift}`, (p) => TYPE[shift](SUBSTITUTE[sub](p))],
+  ]),
+);
+const composedSteps = (kind: Cipher): [Cipher, Cipher] | null => (kind.includes(', ') ? (kind.split(', ') as [Cipher, Cipher]) : null);
+/** Signs counted only before a key's body, by the rule of the printable ciphers (keyFollows): the last step's kind. */
+const followedAs = (kind: Cipher): 'rot47' | 'atbash' | KeyboardShift | null => {
+  const last = composedSteps(kind)?.[1] ?? kind;
+  return last === 'rot47' || last === 'atbash' || isTyped(last) ? last : composedSteps(kind) ? 'keys right' : null;
+};
 const ARMOUR = ['BEGIN', 'PRIVATE KEY'];
 /** Each sign: the prefix transformed, the transformation, the prefix (what a keyboard sign is read back as). */
 const SIGNS: Array<[string, Cipher, string]> = PREFIXES.flatMap((p) =>
@@ -34,6 +53,8 @@ const SIGNS: Array<[string, Cipher, string]> = PREFIXES.flatMap((p) =>
       [reversed(atbash(p)), 'atbash reversed'],
       // Armour typed to the side is left out: its base64 body's `+` and `/` stay themselves at a row's end.
       ...(ARMOUR.includes(p) ? [] : [[keysRight(p), 'keys right'], [keysLeft(p), 'keys left'], [reversed(keysRight(p)), 'keys right reversed'], [reversed(keysLeft(p)), 'keys left reversed']]),
+      // A key typed to the side and ciphered too, in either order (`FYBF` is `AKIA` typed right, then ROT13'd).
+      ...(ARMOUR.includes(p) ? [] : COMPOSED.map(([kind, turn]) => [turn(p), kind])),
     ] as Array<[string, Cipher]>
   ).map(([sign, kind]): [string, Cipher, string] => [sign, kind, p]),
 );
@@ -49,6 +70,7 @@ const ANY_CASE = new Set(ARMOUR.flatMap((p) => [rot13(p), reversed(p), reversed(
 const ARMOUR_SIGNS = new Set(ARMOUR.flatMap((p) => [rot47(p), atbash(p), reversed(rot47(p)), reversed(atbash(p))]));
 const HEX_RUN = /^[0-9A-Fa-f-]{16}/;
 const isAlnum = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const isKeyChar = (c: number) => isAlnum(c) || c === 45 || c === 95;
 /**
  * keyFollows for a sign read backwards (reversed with its cipher): the key's body stands before it, the word
  * after it. The text around is read mirrored.
@@ -100,14 +122,15 @@ function toSpace(text: string, at: number, step: -1 | 1): number {
  * Around each transformed prefix the text shows, that stretch of it ROT13'd, reversed, or both (a
  * credential lies within REACH of its prefix, after it or, reversed, before it); overlapping stretches of
  * one kind are one. Only the stretches are transformed, so a long text with one stray sign costs little.
- * `kinds`, where given, limits the scrambles undone.
+ * `kinds`, where given, limits the scrambles undone; `gated` false reads a sign without looking at the text around it
+ * (the reading of a composed sign, which was looked at as written).
  */
-export function unscrambled(text: string, signHits?: number[], kinds?: readonly Cipher[]): Transformed[] {
+export function unscrambled(text: string, signHits?: number[], kinds?: readonly Cipher[], gated = true): Transformed[] {
   const out: Transformed[] = [];
   const n = text.length;
   const stretches = new Map<Cipher, Array<[number, number]>>();
   // Where a prefix typed to the side stands, and which: its reading is written back whole.
-  const typedAside: Array<[number, string, KeyboardShift]> = [];
+  const typedAside: Array<[number, string, Cipher]> = [];
   // The signs' hits (flat: sign, end, …) from a pass the caller already made over this text, or this one's.
   const hits = signHits ?? signs.foundAt(text);
   for (let h = 0; h < hits.length; h += 2) {
@@ -116,12 +139,16 @@ export function unscrambled(text: string, signHits?: number[], kinds?: readonly 
     const [sign, kind, prefix] = SIGNS[k];
     if (kinds && !kinds.includes(kind)) continue;
     if (!ANY_CASE.has(sign) && !text.startsWith(sign, end - sign.length)) continue;
-    if ((kind === 'rot47' || kind === 'atbash' || isTyped(kind)) && !ARMOUR_SIGNS.has(sign) && !keyFollows(text, end - sign.length, end, kind)) continue;
+    const follows = followedAs(kind);
+    if (gated && follows !== null && !ARMOUR_SIGNS.has(sign) && !keyFollows(text, end - sign.length, end, follows)) continue;
     const under = REVERSED_UNDER[kind];
     if (under !== undefined && !ARMOUR_SIGNS.has(sign) && !keyPrecedes(text, end - sign.length, end, under)) continue;
     const from = toSpace(text, Math.max(0, end - sign.length - REACH), -1);
     const to = toSpace(text, Math.min(n, end + REACH), 1);
+    const steps = composedSteps(kind);
     if (isTyped(kind)) typedAside.push([end - sign.length, prefix, kind]);
+    // Ciphered, then typed to the side: typed back, the prefix is written as ciphered.
+    else if (steps && isTyped(steps[1])) typedAside.push([end - sign.length, SUBSTITUTE[steps[0] as Substitution](prefix), kind]);
     const list = stretches.get(kind) ?? [];
     const last = list[list.length - 1];
     if (last && from <= last[1]) {
@@ -137,7 +164,25 @@ export function unscrambled(text: string, signHits?: number[], kinds?: readonly 
       const part = text.slice(a, b);
       const m = part.length;
       if (isTyped(kind)) {
-        out.push({ text: typedBack(part, kind, a, typedAside), place: (s, e) => [a + s, a + e] });
+        out.push({ text: typedBack(part, kind, kind, a, typedAside), place: (s, e) => [a + s, a + e] });
+        continue;
+      }
+      const steps = composedSteps(kind);
+      if (steps) {
+        // The last step undone (positions kept), and what is left read as the first step alone.
+        const [first, last] = steps;
+        const then = first === 'rot47' ? rot47 : undefined;
+        const read = isTyped(last) ? typedBack(part, last, kind, a, typedAside, then) : SUBSTITUTE[last as Substitution](part);
+        // Its signs stand where the composed sign stood, which the text around passed (keyFollows) as written:
+        // deciphered, the quote before a key in JSON text reads as a letter (ROT47 turns `"` into `Q`).
+        for (const u of unscrambled(read, undefined, [first], false)) out.push({ text: u.text, place: (s, e) => u.place(s, e).map((x) => a + x) as [number, number] });
+        // ROT47 makes quotes and backslashes, which JSON text (tool call arguments) then escapes: read unescaped too.
+        if (steps.includes('rot47') && part.includes('\\')) {
+          const { read: bare, origin } = jsonUnescaped(part);
+          const signsIn = typedAside.map(([from, prefix, k]): [number, string, Cipher] => [a + firstAtOrAfter(origin, from - a), prefix, k]);
+          const again = isTyped(last) ? typedBack(bare, last, kind, a, signsIn, then) : rot47(bare);
+          for (const u of unscrambled(again, undefined, [first], false)) out.push({ text: u.text, place: (s, e) => u.place(s, e).map((x) => a + origin[x]) as [number, number] });
+        }
         continue;
       }
       if (kind === 'rot13' || kind === 'rot47' || kind === 'atbash') {
@@ -168,14 +213,15 @@ export function unscrambled(text: string, signHits?: number[], kinds?: readonly 
  * itself and for the key beside it (`AKIA` as `AJUA`, which typed back reads `SKIS`). A key's own characters
  * so read stay letters and digits (`a` read as `s`), which its format asks; `1`, typed as `` ` ``, reads back.
  */
-function typedBack(part: string, kind: KeyboardShift, at: number, prefixes: ReadonlyArray<[number, string, KeyboardShift]>): string {
-  const read = kind === 'keys right' ? keysLeft(part) : keysRight(part);
+function typedBack(part: string, shift: KeyboardShift, kind: Cipher, at: number, prefixes: ReadonlyArray<[number, string, Cipher]>, then?: (s: string) => string): string {
+  const back = shift === 'keys right' ? keysLeft(part) : keysRight(part);
+  const read = then ? atRowEdges(part, back, shift, then) : back;
   // Pieces joined once: a stretch may hold many prefixes (one written again per prefix would be quadratic).
   let out = '';
   let k = 0;
-  for (const [from, prefix, shift] of prefixes) {
+  for (const [from, prefix, signKind] of prefixes) {
     const i = from - at;
-    if (shift !== kind || i < k || i + prefix.length > read.length) continue;
+    if (signKind !== kind || i < k || i + prefix.length > read.length) continue;
     out += read.slice(k, i) + prefix;
     k = i + prefix.length;
   }
@@ -183,10 +229,36 @@ function typedBack(part: string, kind: KeyboardShift, at: number, prefixes: Read
 }
 
 /**
+ * A key ROT47'd before it was typed to the side holds every printable character, and a row's edge types as
+ * itself as well as its neighbour (`=` typed right is `=` or `-`): where a character so typed is read back,
+ * the one that `then` (the cipher undone next) turns into a letter, digit, `-` or `_` is kept, as a key's body is made of them.
+ */
+function atRowEdges(part: string, back: string, shift: KeyboardShift, then: (s: string) => string): string {
+  let out = '';
+  let k = 0;
+  for (let i = 0; i < part.length; i++) {
+    const typed = part[i];
+    if (back[i] === typed || TYPE[shift](typed) !== typed) continue;
+    const [read, kept] = [then(back[i]).charCodeAt(0), then(typed).charCodeAt(0)];
+    // Between two letters, the capital: a key of mixed case matches either way, an AWS key id only so.
+    if (!isKeyChar(kept) || (isKeyChar(read) && !(read >= 97 && read <= 122 && !(kept >= 97 && kept <= 122)))) continue;
+    out += back.slice(k, i) + typed;
+    k = i + 1;
+  }
+  return k === 0 ? back : out + back.slice(k);
+}
+
+/**
  * A ROT47'd stretch held in JSON text (tool call arguments), read with its `\"` and `\\` unescaped first:
  * ROT47 turns letters into quotes and backslashes, which JSON then escapes inside the key.
  */
 export function rot47InJson(part: string, at: number): Transformed {
+  const { read, origin } = jsonUnescaped(part);
+  return { text: rot47(read), place: (s, e) => [at + origin[s], at + origin[e]] };
+}
+
+/** The part with its `\"` and `\\` unescaped, and where each of its characters (and its end) stood in the part. */
+function jsonUnescaped(part: string): { read: string; origin: number[] } {
   const origin: number[] = [];
   let read = '';
   for (let i = 0; i < part.length; i++) {
@@ -195,7 +267,7 @@ export function rot47InJson(part: string, at: number): Transformed {
     read += escaped ? part[++i] : part[i];
   }
   origin.push(part.length);
-  return { text: rot47(read), place: (s, e) => [at + origin[s], at + origin[e]] };
+  return { read, origin };
 }
 
 /**

@@ -10,7 +10,7 @@ import { packageRoot } from '../../gateway/core/package-root.js';
 import { sourceFiles } from './source-files.js';
 import { gitleaksMatches } from '../../gateway/classify/gitleaks-rules.js';
 import { unscrambled } from '../../gateway/classify/text-decoders.js';
-import { entityReading, escapeRuns } from '../../gateway/text/escapes.js';
+import { entityReadings, escapeRuns } from '../../gateway/text/escapes.js';
 import { spacedRunsNearPrefixes, spelt } from '../../gateway/classify/spelt-keys.js';
 import { base32Runs, DecodeBudget } from '../../gateway/text/encoded-runs.js';
 import { builtStringRuns, markupReadings } from '../../gateway/classify/built-strings.js';
@@ -51,7 +51,7 @@ const parts: Record<string, (text: string) => unknown> = {
   'decoders (ROT13/reversal, escapes, base32)': (text) => [unscrambled(text), escapeRuns(text), base32Runs(text, new DecodeBudget(1 << 20))],
   'spelt-out card numbers (word pass and pattern)': groupOf('cardNumberWords'),
   'numbers: cards with any separator, SSN, NINO, Aadhaar, national ids, phone': groupOf('cardNumber'),
-  'named references (a search for & and a known name; the reading where there is one)': (text) => entityReading(text),
+  'named references (a search for & and a known name; the stretches around them read)': (text) => entityReadings(text),
   'spaced runs near a spread-out prefix, each read both ways': (text) => spacedRunsNearPrefixes(text).map((r) => spelt(r.text)),
   'strings built as code and markup build them (literals joined, character codes, dense tags)': (text) => [builtStringRuns(text), markupReadings(text)],
   'whole scan': (text) => scanBody({ messages: [{ role: 'user', content: text }] }, { decodedBytes: 1 << 20 }),

@@ -10,7 +10,7 @@ import { isPrivateKeyDer } from './private-key-der.js';
 import { lettersPerWord } from './checks.js';
 import { constants, inflateRawSync, inflateSync } from 'node:zlib';
 import { builtStringRuns, keptFromBuilt, markupReadings } from './built-strings.js';
-import { entityReading, escapeRuns } from '../text/escapes.js';
+import { entityReadings, escapeRuns } from '../text/escapes.js';
 import { fromUnits, rot13, type Transformed } from '../text/substitutions.js';
 import { printableSign, unscrambled, type PrintableCipher, type Scramble } from './text-decoders.js';
 import { shiftedReadings } from './shifted-keys.js';
@@ -141,8 +141,7 @@ function readString(text: string, budget: DecodeBudget, rotated: Rotated | null 
     for (const f of [...findings(read.text), ...speltIn(read.text), ...underCiphers(read, run.text)]) secrets.push({ ...f, start: run.start, end: run.end });
   }
   secrets.push(...builtFindings(text));
-  const named = entityReading(text);
-  if (named) {
+  for (const named of entityReadings(text)) {
     // What the references spell is read in its secret form too (a homoglyph written as `&#1040;`).
     const read = secretForm(named.text);
     for (const f of [...findings(read.text), ...speltIn(read.text)]) {
@@ -172,22 +171,35 @@ function cipheredFindings(original: string, folded: FoldedText, runPairs: Readon
   return out;
 }
 
-const IGNORABLE = /\p{Default_Ignorable_Code_Point}/u;
 const IGNORABLE_RUN = /\p{Default_Ignorable_Code_Point}+/gu;
+/** How far around an invisible character a string is read again: past any key spelt around one. */
+const INVISIBLE_REACH = 256;
 
 /**
- * A key spelt out with separators of which some are invisible (`A~K\u200bI\u200bR / 2`): the secret form
- * removes them and glues the characters around each into a group too long to be spelt (`KIR`), so a string
- * that holds any is read again with each of them a space. Placed in the string's secret form.
+ * A key spelt out with separators of which some are invisible (`A~K\u200bI\u200bA / 2`): the secret form
+ * removes them and glues the characters around each into a group too long to be spelt (`KIA`), so the
+ * stretches of a string around them are read again with each of them a space. Placed in the string's
+ * secret form. Only a string with a character outside ASCII (a fold) can hold one.
  */
 function speltOverInvisibles(original: string, folded: FoldedText): Finding[] {
-  // Only a string with a character outside ASCII has a fold (origin), and only such a one can hold them.
-  if (folded.origin === null || !IGNORABLE.test(original)) return [];
-  // Each unit a space, so the spaced text's offsets are the original's.
-  const spaced = secretForm(original.replace(IGNORABLE_RUN, (run) => ' '.repeat(run.length)));
-  const toOriginal = (at: number) => (spaced.origin === null ? at : spaced.origin[at]);
-  const toFolded = (at: number) => firstAtOrAfter(folded.origin!, toOriginal(at), folded.text.length);
-  return speltIn(spaced.text).map((f) => ({ ...f, start: toFolded(f.start), end: toFolded(f.end) }));
+  if (folded.origin === null) return [];
+  const stretches: Array<[number, number]> = [];
+  IGNORABLE_RUN.lastIndex = 0;
+  for (let m = IGNORABLE_RUN.exec(original); m !== null; m = IGNORABLE_RUN.exec(original)) {
+    const from = Math.max(0, m.index - INVISIBLE_REACH);
+    const to = Math.min(original.length, m.index + m[0].length + INVISIBLE_REACH);
+    const last = stretches[stretches.length - 1];
+    if (last && from <= last[1]) last[1] = to;
+    else stretches.push([from, to]);
+  }
+  const out: Finding[] = [];
+  for (const [from, to] of stretches) {
+    // Each unit a space, so the spaced stretch's offsets are the original's, less `from`.
+    const spaced = secretForm(original.slice(from, to).replace(IGNORABLE_RUN, (run) => ' '.repeat(run.length)));
+    const toFolded = (at: number) => firstAtOrAfter(folded.origin!, from + (spaced.origin === null ? at : spaced.origin[at]), folded.text.length);
+    for (const f of speltIn(spaced.text)) out.push({ ...f, start: toFolded(f.start), end: toFolded(f.end) });
+  }
+  return out;
 }
 
 /** The ciphered stretches of a string, its keyword pass's run pairs (found in its secret form) placed in the original. */

@@ -54,20 +54,45 @@ const NAMED: Record<string, string> = {
 };
 const NAMED_REFERENCE = /&([A-Za-z]{2,16});/g;
 
-/** The text with HTML's named references (and numeric ones beside them) read, where it holds a named one of the table; null otherwise. */
-export function entityReading(text: string): Transformed | null {
-  if (!text.includes('&')) return null;
+/** How far a reading of named references reaches past the first and last of a run: past any key written around one. */
+const NAMED_REACH = 256;
+
+/**
+ * The stretches of the text around HTML's named references of the table, each read (numeric references beside
+ * them too), one reading per stretch: none where it holds no named reference of the table. Only the stretches
+ * are read, so a megabyte of code with one `&lt;` costs a reading of half a kilobyte, not of the megabyte.
+ */
+export function entityReadings(text: string): Transformed[] {
+  if (!text.includes('&')) return [];
+  const stretches: Array<[number, number]> = [];
   NAMED_REFERENCE.lastIndex = 0;
-  let any = false;
-  for (let m = NAMED_REFERENCE.exec(text); m !== null && !any; m = NAMED_REFERENCE.exec(text)) any = Object.hasOwn(NAMED, m[1]);
-  if (!any) return null;
+  for (let m = NAMED_REFERENCE.exec(text); m !== null; m = NAMED_REFERENCE.exec(text)) {
+    if (!Object.hasOwn(NAMED, m[1])) continue;
+    const from = Math.max(0, m.index - NAMED_REACH);
+    const to = Math.min(text.length, m.index + m[0].length + NAMED_REACH);
+    const last = stretches[stretches.length - 1];
+    if (last && from <= last[1]) last[1] = to;
+    else stretches.push([from, to]);
+  }
+  return stretches.map(([from, to]) => referencesRead(text, from, to));
+}
+
+function referencesRead(text: string, from: number, to: number): Transformed {
   const reading = new ReadingBuilder(text);
   const ANY_REFERENCE = /&(?:([A-Za-z]{2,16})|#([0-9]{1,7})|#[xX]([0-9A-Fa-f]{1,6}));/y;
-  for (let i = 0; i < text.length; ) {
+  for (let i = from; i < to; ) {
+    // Between references the text is copied a stretch at a time.
+    const amp = text.indexOf('&', i);
+    const next = amp < 0 || amp >= to ? to : amp;
+    if (next > i) {
+      reading.copy(i, next);
+      i = next;
+      continue;
+    }
     ANY_REFERENCE.lastIndex = i;
-    const m = text.charCodeAt(i) === 38 ? ANY_REFERENCE.exec(text) : null;
+    const m = ANY_REFERENCE.exec(text);
     const code = m === null ? -1 : m[1] !== undefined ? (Object.hasOwn(NAMED, m[1]) ? NAMED[m[1]].charCodeAt(0) : -1) : parseInt(m[2] ?? m[3], m[2] !== undefined ? 10 : 16);
-    if (m !== null && code >= 0 && code <= 0x10ffff) {
+    if (m !== null && code >= 0 && code <= 0x10ffff && i + m[0].length <= to) {
       reading.put(String.fromCodePoint(code), i);
       i += m[0].length;
     } else {
@@ -75,7 +100,7 @@ export function entityReading(text: string): Transformed | null {
       i++;
     }
   }
-  return reading.done();
+  return reading.done(to);
 }
 
 const ANY_ESCAPE = new RegExp(`${ESCAPE.source}|&([A-Za-z]{2,16});`, 'g');

@@ -52,9 +52,10 @@ export class ReadingBuilder {
     this.#text += read;
   }
 
-  /** The reading; its units past the last one placed at the source's end. */
-  done(): Transformed {
-    const origin = [...this.#origin, this.source.length];
+  /** The reading; its units past the last one placed at `end`, the end of what was read (the source's, by default). */
+  done(end = this.source.length): Transformed {
+    const origin = this.#origin;
+    origin.push(end);
     return { text: this.#text, place: (s, e) => [origin[s], e > 0 ? Math.max(origin[e], origin[e - 1] + 1) : origin[e]] };
   }
 }

@@ -85,6 +85,11 @@ const adversarial: Record<string, (n: number) => string> = {
   'prefixes typed to the side, reversed, after bodies': (n) => 'DN3U3CTTDN458F7 SOLS aZKnq18XCaZKnq18 +[jh '.repeat(Math.ceil(n / 43)),
   'typed prefixes written twice': (n) => 'SSLLOOSS77FF8855NNDDTT '.repeat(Math.ceil(n / 23)),
   'a prefix spelt with varying separators': (n) => 'A~K/I:A+R=2^C#Y&2@B$7!E?O\\F '.repeat(Math.ceil(n / 28)),
+  // Invisible characters among spelt separators and named references, each read again in a stretch around it;
+  // prefixes typed to the side and ciphered (each composition's sign), before printable bodies.
+  'a prefix spelt with invisible separators': (n) => 'A\u200bK / I\u00adA~R\u2060 '.repeat(Math.ceil(n / 16)),
+  'named references far apart': (n) => `&lt;${'x'.repeat(600)}`.repeat(Math.ceil(n / 604)),
+  'typed and ciphered prefixes repeated': (n) => 'FYBF7S854AQGGP3H3 [xc["!u!|w|%+!^rub uw[+ZKnq18XC '.repeat(Math.ceil(n / 49)),
 };
 
 function cpuMs(f: () => unknown): number {

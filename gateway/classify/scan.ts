@@ -448,7 +448,12 @@ function edgeJoins(texts: readonly string[], rotated: ReadonlyArray<Rotated | nu
   });
   const tailHoldsPrefix = order.map((p, b) => firstSpreadPrefix(texts[p], spacedTails[b], passes[p].spreadPairs) !== null);
   // A reversed key carries its prefix at its end, in the later string.
-  const headHoldsPrefix = order.map((p, c) => firstSpreadPrefix(texts[p].slice(0, spacedHeads[c]), 0) !== null);
+  // The head's own pairs from its string's keyword pass: those a scan of the head alone would try (it stops two short of its end).
+  const headHoldsPrefix = order.map((p, c) => {
+    const pairs = passes[p].spreadPairs;
+    const within = firstAtOrAfter(pairs, spacedHeads[c] - 2);
+    return within > 0 && firstSpreadPrefix(texts[p].slice(0, spacedHeads[c]), 0, within === pairs.length ? pairs : pairs.slice(0, within)) !== null;
+  });
   for (let b = 0; b < order.length; b++) {
     const left = texts[order[b]].slice(spacedTails[b]);
     if (left.length === 0) continue;

@@ -9,6 +9,7 @@ import { speeches } from '../../gateway/mock-upstream/corpus.js';
 import { inspect } from '../../gateway/classify/inspect.js';
 import { packageRoot } from '../../gateway/core/package-root.js';
 import { sourceFiles } from './source-files.js';
+import { chatBody } from '../request-body.js';
 
 const quick = process.argv.includes('--quick');
 const PLANTED = /(\.test\.ts|fixtures|classify\/(detectors|checks)\.ts)$/;
@@ -25,15 +26,19 @@ function slice(text: string, size: number, n: number): string {
   return whole.slice(start, start + size);
 }
 
+async function cpuOf(body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<number> {
+  const t0 = process.cpuUsage();
+  await inspect({ op: 'classify', body, headers, decodedBytes: 8 << 20 });
+  const t = process.cpuUsage(t0);
+  return t.user + t.system;
+}
+
 async function cpuOnce(content: string): Promise<number> {
   // The body as the gateway has it, parsed from the request's JSON: a slice of the corpus keeps the whole
   // corpus's two-byte representation (it holds a few characters outside Latin-1), where a parsed ASCII string
   // is one byte a character, and every pattern reads two-byte text about a fifth slower.
   const body = JSON.parse(JSON.stringify({ model: 'm', messages: [{ role: 'user', content }] }));
-  const t0 = process.cpuUsage();
-  await inspect({ op: 'classify', body, headers: {}, decodedBytes: 8 << 20 });
-  const t = process.cpuUsage(t0);
-  return t.user + t.system;
+  return cpuOf(body);
 }
 
 const sizes: Array<[string, number, number]> = [
@@ -81,3 +86,11 @@ for (const [kindName] of kinds) {
 console.log('| text  |  size | p50 µs/KB | p90 µs/KB | mean µs/KB | runs |');
 console.log('|-------|------:|---------:|---------:|----------:|-----:|');
 for (const r of rows) console.log(r);
+
+// The request every system gets in `make bench` (bench/request-body.ts): what classification costs one call
+// of the load benchmark, its model, roles, system prompt and header included. After the rows' warm-up.
+const chat = chatBody(false);
+const perCall: number[] = [];
+for (let i = 0; i < (quick ? 500 : 5000); i++) perCall.push(await cpuOf(JSON.parse(chat) as Record<string, unknown>, { 'user-agent': 'autocannon' }));
+perCall.sort((a, b) => a - b);
+console.log(`\nmake bench's chat body (${chat.length} bytes): p50 ${perCall[perCall.length >> 1]} µs, mean ${(perCall.reduce((a, b) => a + b, 0) / perCall.length).toFixed(1)} µs a call`);

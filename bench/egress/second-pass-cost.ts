@@ -24,7 +24,7 @@ function groupOf(name: string): (text: string) => number {
   return (text) => {
     // Only the groups whose starts come from the shared keyword pass pay for it (that pass also finds the
     // detector table's fixed starts and the ROT13/reversal signs).
-    const words = g.members.some((i) => detectors[i].name === 'cardNumberWords') ? wordStarts(text) : { fixed: [], digitWords: [], signs: [] };
+    const words = g.members.some((i) => detectors[i].name === 'cardNumberWords') ? wordStarts(text) : { fixed: [], digitWords: [], signs: [], letterWords: [] };
     const next = g.starts(text, words);
     let hits = 0;
     for (let at = next(0); at >= 0; at = next(at + 1)) {

@@ -11,6 +11,7 @@
 // patterns tried, anchored. A position is tried only where the combined alternation would try it too
 // (never inside a match already made), so the cost stays linear where the table's patterns are.
 import { DIGIT_NAMES, DIGIT_WORD, detectors, gluedAnchored, gluedDetectors, gluedLooksRandom } from './detectors.js';
+import { SPOKEN_LETTERS } from '../text/spelling-alphabet.js';
 import { KeywordAutomaton } from './keyword-automaton.js';
 import { SIGN_WORDS } from './text-decoders.js';
 
@@ -53,11 +54,14 @@ const DIGIT_WORDS = [...DIGIT_NAMES, 'oh'];
 // The same pass finds the signs of ROT13'd or reversed prefixes (text-decoders.ts), so that a string's
 // detector pass and its unscrambling share one read of it.
 /** Every word the detector table's starts are found from, in the order WordStarts' hits number them. */
-export const START_WORDS: readonly string[] = [...FIXED_STARTS, ...DIGIT_WORDS, ...SIGN_WORDS];
+// And the words of the spelling alphabet, where a key read aloud may be spelt out (phonetic-keys.ts).
+const LETTER_WORDS = Object.keys(SPOKEN_LETTERS);
+export const START_WORDS: readonly string[] = [...FIXED_STARTS, ...DIGIT_WORDS, ...LETTER_WORDS, ...SIGN_WORDS];
 const startWords = new KeywordAutomaton(START_WORDS);
-const wordLength = [...FIXED_STARTS, ...DIGIT_WORDS].map((w) => w.length);
-const LONGEST_WORD = Math.max(...[...FIXED_STARTS, ...DIGIT_WORDS, ...SIGN_WORDS].map((w) => w.length));
-const FIRST_SIGN = FIXED_STARTS.length + DIGIT_WORDS.length;
+const wordLength = [...FIXED_STARTS, ...DIGIT_WORDS, ...LETTER_WORDS].map((w) => w.length);
+const LONGEST_WORD = Math.max(...START_WORDS.map((w) => w.length));
+const FIRST_LETTER_WORD = FIXED_STARTS.length + DIGIT_WORDS.length;
+const FIRST_SIGN = FIRST_LETTER_WORD + LETTER_WORDS.length;
 
 export interface WordStarts {
   /** Where a fixed start begins, ascending. */
@@ -66,6 +70,8 @@ export interface WordStarts {
   digitWords: number[];
   /** The signs of text-decoders.ts found, flat: sign, end, sign, end… (what its unscrambled() takes). */
   signs: number[];
+  /** Where a word of the spelling alphabet begins, ascending (a key read aloud: phonetic-keys.ts). */
+  letterWords: number[];
 }
 
 function ascending(xs: number[]): number[] {
@@ -85,14 +91,15 @@ export function wordStartsOf(hits: readonly number[], first: number): WordStarts
   const fixed: number[] = [];
   const digitWords: number[] = [];
   const signs: number[] = [];
+  const letterWords: number[] = [];
   for (let h = 0; h < hits.length; h += 2) {
     const k = hits[h] - first;
     if (k < 0) continue;
     if (k >= FIRST_SIGN) signs.push(k - FIRST_SIGN, hits[h + 1]);
-    else (k < FIXED_STARTS.length ? fixed : digitWords).push(hits[h + 1] - wordLength[k]);
+    else (k < FIXED_STARTS.length ? fixed : k < FIRST_LETTER_WORD ? digitWords : letterWords).push(hits[h + 1] - wordLength[k]);
   }
   // Hits come in order of their ends; starts of words of different lengths can be out of order.
-  return { fixed: ascending(fixed), digitWords: ascending(digitWords), signs };
+  return { fixed: ascending(fixed), digitWords: ascending(digitWords), signs, letterWords: ascending(letterWords) };
 }
 
 /** Starts from a sorted list, each kept only where `at` (a sticky pattern) matches there, when given. */

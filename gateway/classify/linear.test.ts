@@ -89,6 +89,9 @@ const adversarial: Record<string, (n: number) => string> = {
   // prefixes typed to the side and ciphered (each composition's sign), before printable bodies.
   'a prefix spelt with invisible separators': (n) => 'A\u200bK / I\u00adA~R\u2060 '.repeat(Math.ceil(n / 16)),
   'named references far apart': (n) => `&lt;${'x'.repeat(600)}`.repeat(Math.ceil(n / 604)),
+  // A key read aloud (phonetic-keys.ts): one endless run of the spelling alphabet's words, and `x ray` over and over.
+  'spelling alphabet words in one run': (n) => 'alpha bravo one two capital kilo dash '.repeat(Math.ceil(n / 38)),
+  'x ray repeated': (n) => 'x ray x-ray '.repeat(Math.ceil(n / 12)),
   'typed and ciphered prefixes repeated': (n) => 'FYBF7S854AQGGP3H3 [xc["!u!|w|%+!^rub uw[+ZKnq18XC '.repeat(Math.ceil(n / 49)),
 };
 

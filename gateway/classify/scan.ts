@@ -16,6 +16,7 @@ import { printableSign, unscrambled, type PrintableCipher, type Scramble } from 
 import { shiftedReadings } from './shifted-keys.js';
 import { cipheredStretches, type CipheredStretch } from './ciphered-keys.js';
 import { interleavedRuns } from './interleaved-keys.js';
+import { phoneticFindings } from './phonetic-keys.js';
 import { firstAtOrAfter } from './offsets.js';
 import { inSpacedRun, SCRAMBLES, spacedRunsNearPrefixes, speltFindings, speltIn, firstSpreadPrefix, type Turn } from './spelt-keys.js';
 import type { Piece } from './walk.js';
@@ -96,6 +97,7 @@ function inOriginal(span: Span, folded: FoldedText): Span {
 
 const ENUM_WORD = /^[a-z][a-z_]{0,23}$/;
 
+
 /**
  * Every finding in one string's secret form, by every reader: the detectors, what its encoded runs decode
  * to (nested), and, secrets only, its ROT13'd or reversed stretches, escapes and references written as
@@ -141,6 +143,8 @@ function readString(text: string, budget: DecodeBudget, rotated: Rotated | null 
     for (const f of [...findings(read.text), ...speltIn(read.text), ...underCiphers(read, run.text)]) secrets.push({ ...f, start: run.start, end: run.end });
   }
   secrets.push(...builtFindings(text));
+  // A key read aloud, where words of the spelling alphabet stand close together (phonetic-keys.ts).
+  secrets.push(...phoneticFindings(text, words.letterWords));
   for (const named of entityReadings(text)) {
     // What the references spell is read in its secret form too (a homoglyph written as `&#1040;`).
     const read = secretForm(named.text);

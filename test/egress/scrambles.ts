@@ -4,6 +4,7 @@
 // test (decoded-disguises.test.ts).
 import { gzipSync, deflateSync } from 'node:zlib';
 import { keysLeft, keysRight, rot13, reversed } from '../../gateway/text/substitutions.js';
+import { SPOKEN_DIGITS, SPOKEN_LETTERS, SPOKEN_SIGNS } from '../../gateway/text/spelling-alphabet.js';
 
 const base32 = (s: string): string => {
   const A = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -14,6 +15,14 @@ const base32 = (s: string): string => {
   return out + '='.repeat((8 - (out.length % 8)) % 8);
 };
 export const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64');
+
+const wordFor = (table: Readonly<Record<string, string>>, c: string) => Object.keys(table).find((w) => table[w] === c)!;
+/** A key read aloud: each character its word of the spelling alphabet, digit or sign name, `capital` before a capital where `cased`. */
+export function spokenAloud(key: string, sep = ' ', cased = false): string {
+  return [...key]
+    .map((c) => (/[A-Za-z]/.test(c) ? `${cased && /[A-Z]/.test(c) ? 'capital ' : ''}${wordFor(SPOKEN_LETTERS, c.toLowerCase())}` : /[0-9]/.test(c) ? wordFor(SPOKEN_DIGITS, c) : wordFor(SPOKEN_SIGNS, c)))
+    .join(sep);
+}
 
 export const disguises: Record<string, (s: string) => string> = {
   rot13,

@@ -31,6 +31,13 @@ t.test('a key spelt out in the spelling alphabet is found, said with or without 
   }
 });
 
+t.test('double and triple say a character two and three times over, as on the radio', async (t) => {
+  const doubled = spokenAloud('AKIAQ2W3E4R5T6Y77U8I', ' ', true).replace('seven seven', 'double seven');
+  t.ok(secretsIn(`ok: ${doubled} bye`).length > 0, doubled);
+  const tripled = spokenAloud('AKIAQ2W3E4R5T6Y777U8', ' ', true).replace('seven seven seven', 'triple seven');
+  t.ok(secretsIn(`ok: ${tripled} bye`).length > 0, tripled);
+});
+
 t.test('x-ray and x ray are one letter; a letter or digit written as itself among the words is read too', async (t) => {
   t.ok(secretsIn(`golf hotel papa underscore x-ray 1 B 2 ${said('c3D4e5F6g7H8i9J0a1B2c3D4e5F6g7H8a1', ' ', false)}`).length > 0, 'digits and a capital written as themselves');
   t.ok(secretsIn(said('ghp_x1B2c3D4e5F6g7H8i9J0a1B2c3D4e5F6g7H8', ' ', false).replace('x-ray', 'x ray')).length > 0, 'x ray');

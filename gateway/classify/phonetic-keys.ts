@@ -6,6 +6,7 @@
 import { findings, type Finding } from './classify.js';
 import { SPOKEN_DIGITS, SPOKEN_LETTERS, SPOKEN_SIGNS } from '../text/spelling-alphabet.js';
 
+const REPEATS: Readonly<Record<string, number>> = { double: 2, triple: 3 };
 const CAPITAL = new Set(['capital', 'cap', 'caps', 'upper', 'uppercase', 'big']);
 const SMALL = new Set(['small', 'lower', 'lowercase', 'little']);
 /** Words said between the characters that carry none (`then`, `followed by`, `upper case`). */
@@ -59,11 +60,14 @@ function readRuns(text: string, from: number, past: number, out: Finding[]): num
   let start = -1;
   let end = -1;
   let pending: boolean | null = null;
+  /** `double five` is 55 and `triple x-ray` xxx: the next character said this many times. */
+  let times = 1;
   const close = () => {
     if (run.length >= MIN_SYMBOLS) out.push(...keysIn(run, start, end));
     run = [];
     start = -1;
     pending = null;
+    times = 1;
   };
   for (let m = token.exec(text); m !== null; m = token.exec(text)) {
     if (start >= 0 && m.index - end > MAX_GAP) close();
@@ -82,6 +86,9 @@ function readRuns(text: string, from: number, past: number, out: Finding[]): num
     else if (CAPITAL.has(lower) || SMALL.has(lower)) {
       pending = CAPITAL.has(lower);
       symbols = [];
+    } else if (Object.hasOwn(REPEATS, lower)) {
+      times = REPEATS[lower];
+      symbols = [];
     } else if (FILLER.has(lower) && start >= 0) symbols = [];
     if (symbols === null) {
       close();
@@ -90,7 +97,10 @@ function readRuns(text: string, from: number, past: number, out: Finding[]): num
     }
     if (start < 0) start = m.index;
     end = token.lastIndex;
-    if (symbols.length > 0) pending = null;
+    if (symbols.length > 0) {
+      pending = null;
+      for (; times > 1; times--) run.push(symbols[0]);
+    }
     run.push(...symbols);
   }
   close();

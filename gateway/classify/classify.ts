@@ -54,8 +54,9 @@ const DIGIT_WORDS = [...DIGIT_NAMES, 'oh'];
 // The same pass finds the signs of ROT13'd or reversed prefixes (text-decoders.ts), so that a string's
 // detector pass and its unscrambling share one read of it.
 /** Every word the detector table's starts are found from, in the order WordStarts' hits number them. */
-// And the words of the spelling alphabet, where a key read aloud may be spelt out (phonetic-keys.ts).
-const LETTER_WORDS = Object.keys(SPOKEN_LETTERS);
+// And the words of the spelling alphabet, where a key read aloud may be spelt out, and the ` as in ` or
+// ` for ` of a letter spelt by a word of one's own (`A as in apple`, `K for king`: phonetic-keys.ts).
+const LETTER_WORDS = [...Object.keys(SPOKEN_LETTERS), ' as in ', ' for '];
 export const START_WORDS: readonly string[] = [...FIXED_STARTS, ...DIGIT_WORDS, ...LETTER_WORDS, ...SIGN_WORDS];
 const startWords = new KeywordAutomaton(START_WORDS);
 const wordLength = [...FIXED_STARTS, ...DIGIT_WORDS, ...LETTER_WORDS].map((w) => w.length);
@@ -70,7 +71,7 @@ export interface WordStarts {
   digitWords: number[];
   /** The signs of text-decoders.ts found, flat: sign, end, sign, end… (what its unscrambled() takes). */
   signs: number[];
-  /** Where a word of the spelling alphabet begins, ascending (a key read aloud: phonetic-keys.ts). */
+  /** Where a word of the spelling alphabet, an ` as in ` or a ` for ` begins, ascending (a key read aloud: phonetic-keys.ts). */
   letterWords: number[];
 }
 

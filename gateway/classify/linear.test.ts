@@ -92,6 +92,8 @@ const adversarial: Record<string, (n: number) => string> = {
   // A key read aloud (phonetic-keys.ts): one endless run of the spelling alphabet's words, and `x ray` over and over.
   'spelling alphabet words in one run': (n) => 'alpha bravo one two capital kilo dash '.repeat(Math.ceil(n / 38)),
   'x ray repeated': (n) => 'x ray x-ray '.repeat(Math.ceil(n / 12)),
+  'letters spelt by words of their own': (n) => 'A as in apple, K for king, '.repeat(Math.ceil(n / 27)),
+  'for loops': (n) => 'for (a of b) '.repeat(Math.ceil(n / 13)),
   'typed and ciphered prefixes repeated': (n) => 'FYBF7S854AQGGP3H3 [xc["!u!|w|%+!^rub uw[+ZKnq18XC '.repeat(Math.ceil(n / 49)),
 };
 

@@ -38,6 +38,23 @@ t.test('double and triple say a character two and three times over, as on the ra
   t.ok(secretsIn(`ok: ${tripled} bye`).length > 0, tripled);
 });
 
+// A letter spelt by a word of one's own: `A as in apple`, `K for king` (digits and signs as above).
+const OWN_WORDS: Record<string, string> = { a: 'apple', b: 'boy', c: 'cat', d: 'dog', e: 'egg', f: 'fox', g: 'girl', h: 'house', i: 'ice', j: 'jam', k: 'king', l: 'lemon', m: 'mouse', n: 'nose', o: 'orange', p: 'pig', q: 'queen', r: 'red', s: 'sun', t: 'tree', u: 'umbrella', v: 'van', w: 'water', x: 'xylophone', y: 'yellow', z: 'zebra' };
+const ownWords = (key: string, link: string, sep: string) => [...key].map((c) => (/[A-Za-z]/.test(c) ? `${c} ${link} ${OWN_WORDS[c.toLowerCase()]}` : /[0-9]/.test(c) ? c : spokenAloud(c))).join(sep);
+
+t.test('a key spelt letter by letter with words of one\'s own (A as in apple, K for king) is found', async (t) => {
+  for (const [kind, key] of Object.entries(keys)) {
+    for (const link of ['as in', 'for']) {
+      for (const sep of [', ', ' then ', '; ']) t.ok(secretsIn(`the key: ${ownWords(key, link, sep)}. ok`).length > 0, `${kind}, ${link}, ${JSON.stringify(sep)}`);
+    }
+  }
+  for (const text of [
+    'Spell it: C as in cat, A as in apple, T as in tree; then D as in dog, O as in orange, G as in girl, and so on for the class.',
+    'for (const a of b) for (const c of d) for (const e of f) for (const g of h) for (const i of j) for (const k of l) x++;',
+    'We thank A for all, B for help, C for tea, D for time, E for care, F for food, G for joy, H for rest and I for love.',
+  ]) t.same(secretsIn(text), [], text.slice(0, 50));
+});
+
 t.test('x-ray and x ray are one letter; a letter or digit written as itself among the words is read too', async (t) => {
   t.ok(secretsIn(`golf hotel papa underscore x-ray 1 B 2 ${said('c3D4e5F6g7H8i9J0a1B2c3D4e5F6g7H8a1', ' ', false)}`).length > 0, 'digits and a capital written as themselves');
   t.ok(secretsIn(said('ghp_x1B2c3D4e5F6g7H8i9J0a1B2c3D4e5F6g7H8', ' ', false).replace('x-ray', 'x ray')).length > 0, 'x ray');

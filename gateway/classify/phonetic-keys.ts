@@ -1,6 +1,7 @@
 // A key spelt out in words, as one is read over the phone: the ICAO spelling alphabet for letters
-// (`golf hotel papa`), the names of digits (`zero`, `niner`) and of the signs a key holds (`underscore`,
-// `dash`), `capital` or `small` before a letter where its case is said. Spoken letters lose their case
+// (`golf hotel papa`) or a letter with a word of one's own (`A as in apple`, `K for king`), the names of
+// digits (`zero`, `niner`) and of the signs a key holds (`underscore`, `dash`), `capital` or `small`
+// before a letter where its case is said. Spoken letters lose their case
 // unless it is said, so a run is read twice, small and capital, the case words applied; only a whole key
 // counts. Written by hand: no package reads a spelling alphabet back. Pure.
 import { findings, type Finding } from './classify.js';
@@ -13,6 +14,7 @@ const SMALL = new Set(['small', 'lower', 'lowercase', 'little']);
 const FILLER = new Set(['then', 'and', 'next', 'followed', 'by', 'space', 'comma', 'letter', 'number', 'digit', 'case']);
 
 const RAY = /[\s-]{0,2}ray\b/iy;
+const AS_IN = /[\s,:]{1,3}(?:as\s+in|for)\s+[A-Za-z]{2,20}\b/iy;
 /** Characters a run needs before it is read: fewer than the shortest key with a fixed prefix. */
 const MIN_SYMBOLS = 16;
 /** The most characters between two words of one run (`alpha, then kilo` has its filler as a word). */
@@ -82,7 +84,11 @@ function readRuns(text: string, from: number, past: number, out: Finding[]): num
       token.lastIndex = RAY.lastIndex;
     } else if (Object.hasOwn(SPOKEN_DIGITS, lower)) symbols = [{ char: SPOKEN_DIGITS[lower], upper: null }];
     else if (Object.hasOwn(SPOKEN_SIGNS, lower)) symbols = [{ char: SPOKEN_SIGNS[lower], upper: null }];
-    else if (word.length === 1 || /^[0-9]+$/.test(word)) symbols = [...word].map((char) => ({ char, upper: /[A-Z]/.test(char) ? true : /[a-z]/.test(char) ? false : null }));
+    else if (word.length === 1 && ((AS_IN.lastIndex = token.lastIndex), AS_IN.test(text))) {
+      // `A as in apple`, `K for king`: the letter, its case left open (said, not written), and its word passed over.
+      symbols = [{ char: lower, upper: pending }];
+      token.lastIndex = AS_IN.lastIndex;
+    } else if (word.length === 1 || /^[0-9]+$/.test(word)) symbols = [...word].map((char) => ({ char, upper: /[A-Z]/.test(char) ? true : /[a-z]/.test(char) ? false : null }));
     else if (CAPITAL.has(lower) || SMALL.has(lower)) {
       pending = CAPITAL.has(lower);
       symbols = [];

@@ -158,3 +158,11 @@ t.test('a key spelt out with separators inside a long run of short groups is sti
     t.ok(scanBody({ content: text }, { decodedBytes: 1 << 20 }).findings.some((f) => f.kind === 'awsAccessKey'), `${pad} groups either side`);
   }
 });
+
+t.test('turns that end and start with words of the spelling alphabet cost linear in their number (spoken keys joined across turns)', async (t) => {
+  const spokenTurns = (n: number) => Array.from({ length: Math.ceil(n / 60) }, () => 'alpha bravo charlie delta echo foxtrot golf hotel india kilo').join('|');
+  const run = (s: string) => scanBody({ messages: s.split('|').map((content) => ({ role: 'user', content })) }, { decodedBytes: 8 << 20 });
+  let { ratio, ms } = growth(run, spokenTurns);
+  if (ratio >= 9 && ms >= 5) ({ ratio, ms } = growth(run, spokenTurns));
+  t.ok(ratio < 9 || ms < 5, `×${ratio.toFixed(1)} from 4× the turns (${ms.toFixed(1)} ms at 256 KB)`);
+});

@@ -81,3 +81,16 @@ t.test('the alphabet recited, radio calls, digits said and prose with its words 
     'sierra kilo dash papa romeo oscar juliett dash is how the prefix is said, and no key follows it here at all, none',
   ]) t.same(secretsIn(text), [], text.slice(0, 60));
 });
+
+t.test('a key read aloud and cut across turns, a turn between or not, is found on both; turns of the alphabet alone stay clean', async (t) => {
+  const bodyOf = (...contents: Array<[string, string]>) => ({ messages: contents.map(([role, content]) => ({ role, content })) });
+  const found = (body: object) => scanBody(body as Record<string, unknown>, { decodedBytes: 1 << 20 }).findings.filter((f) => f.dataClass.startsWith('secret.'));
+  for (const [kind, key] of Object.entries(keys)) {
+    const words = spokenAloud(key, ', ', true).split(', ');
+    const [a, b] = [words.slice(0, words.length >> 1).join(', '), words.slice(words.length >> 1).join(', ')];
+    const split = found(bodyOf(['user', `first part: ${a}`], ['user', `${b} and that is all`]));
+    t.ok(split.some((f) => f.spans.length === 2), `${kind}: two turns, on both`);
+    t.ok(found(bodyOf(['user', a], ['assistant', 'ok, go on'], ['user', b])).length > 0, `${kind}: an assistant turn between`);
+  }
+  t.same(found(bodyOf(['user', 'alpha bravo charlie delta echo foxtrot golf hotel'], ['assistant', 'india juliett kilo lima mike november oscar papa'], ['user', 'quebec romeo sierra tango uniform victor whiskey x-ray yankee zulu'])), [], 'the alphabet over three turns');
+});

@@ -479,7 +479,7 @@ function edgeJoins(texts: readonly string[], rotated: ReadonlyArray<Rotated | nu
       }
     }
   }
-  out.push(...builtAcross(texts, order), ...printableAcross(texts, order, passes));
+  out.push(...builtAcross(texts, order), ...printableAcross(texts, order, passes), ...spokenAcross(texts, order, passes));
   for (let b = 0; b < order.length; b++) {
     const left = texts[order[b]].slice(tails[b]);
     if (left.length === 0) continue;
@@ -516,6 +516,47 @@ const PRINTABLE_RUN_START = /^[!-~]{1,512}/;
  * characters holds such a sign (its keyword pass found it), that run joined with the first run of each of
  * the next EDGE_TURNS strings is read transformed back; only a key crossing the join counts.
  */
+/** Words of the spelling alphabet within SPOKEN_NEAR of a string's end (and of a later one's start) that make their edges joined. */
+const SPOKEN_NEAR = 200;
+const SPOKEN_NEAR_WORDS = 3;
+/** How much of each edge a key read aloud across two strings is read from: forty characters said, `capital` before each. */
+const SPOKEN_EDGE = 1600;
+
+/**
+ * A key read aloud and cut across strings (phonetic-keys.ts): where a string ends and a later one (at most
+ * EDGE_TURNS on) starts near a word of the spelling alphabet, their edges are joined by a line break and read;
+ * a key found across the join is kept, on both.
+ */
+function spokenAcross(texts: readonly string[], order: number[], passes: ReadonlyArray<Pick<KeywordPass, 'words'>>): BodyFinding[] {
+  const out: BodyFinding[] = [];
+  const endsSpoken = order.map((p) => {
+    const hits = passes[p].words.letterWords;
+    return hits.length >= SPOKEN_NEAR_WORDS && texts[p].length - hits[hits.length - SPOKEN_NEAR_WORDS] <= SPOKEN_NEAR;
+  });
+  const startsSpoken = order.map((p) => {
+    const hits = passes[p].words.letterWords;
+    return hits.length >= SPOKEN_NEAR_WORDS && hits[SPOKEN_NEAR_WORDS - 1] <= SPOKEN_NEAR;
+  });
+  for (let b = 0; b + 1 < order.length; b++) {
+    if (!endsSpoken[b]) continue;
+    const text = texts[order[b]];
+    const at = Math.max(0, text.length - SPOKEN_EDGE);
+    const left = text.slice(at) + '\n';
+    // The words' places in the joined edges, from each string's own pass (none crosses the line break).
+    const leftHits = passes[order[b]].words.letterWords.filter((h) => h >= at).map((h) => h - at);
+    for (let c = b + 1; c < order.length && c <= b + EDGE_TURNS; c++) {
+      if (!startsSpoken[c]) continue;
+      const right = texts[order[c]].slice(0, SPOKEN_EDGE);
+      const hits = [...leftHits, ...passes[order[c]].words.letterWords.filter((h) => h < right.length).map((h) => h + left.length)];
+      for (const f of phoneticFindings(left + right, hits)) {
+        if (f.start >= left.length - 1 || f.end <= left.length) continue;
+        out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: order[b], start: at + f.start, end: text.length }, { piece: order[c], start: 0, end: f.end - left.length }] });
+      }
+    }
+  }
+  return out;
+}
+
 function printableAcross(texts: readonly string[], order: number[], passes: ReadonlyArray<Pick<KeywordPass, 'words'>>): BodyFinding[] {
   const out: BodyFinding[] = [];
   for (let b = 0; b + 1 < order.length; b++) {

@@ -41,6 +41,8 @@ const followedAs = (kind: Cipher): 'rot47' | 'atbash' | KeyboardShift | null => 
 };
 const ARMOUR = ['BEGIN', 'PRIVATE KEY'];
 /** Each sign: the prefix transformed, the transformation, the prefix (what a keyboard sign is read back as). */
+const JSON_ESCAPED = /["\\]/;
+const JSON_ESCAPED_ALL = /["\\]/g;
 const SIGNS: Array<[string, Cipher, string]> = PREFIXES.flatMap((p) =>
   (
     [
@@ -53,8 +55,9 @@ const SIGNS: Array<[string, Cipher, string]> = PREFIXES.flatMap((p) =>
       [reversed(atbash(p)), 'atbash reversed'],
       // Armour typed to the side is left out: its base64 body's `+` and `/` stay themselves at a row's end.
       ...(ARMOUR.includes(p) ? [] : [[keysRight(p), 'keys right'], [keysLeft(p), 'keys left'], [reversed(keysRight(p)), 'keys right reversed'], [reversed(keysLeft(p)), 'keys left reversed']]),
-      // A key typed to the side and ciphered too, in either order (`FYBF` is `AKIA` typed right, then ROT13'd).
-      ...(ARMOUR.includes(p) ? [] : COMPOSED.map(([kind, turn]) => [turn(p), kind])),
+      // A key typed to the side and ciphered too, in either order (`FYBF` is `AKIA` typed right, then ROT13'd);
+      // where the composed prefix holds a quote or backslash, also as JSON text escapes it (tool call arguments).
+      ...(ARMOUR.includes(p) ? [] : COMPOSED.flatMap(([kind, turn]) => (JSON_ESCAPED.test(turn(p)) ? [[turn(p), kind], [turn(p).replace(JSON_ESCAPED_ALL, '\\$&'), kind]] : [[turn(p), kind]]))),
     ] as Array<[string, Cipher]>
   ).map(([sign, kind]): [string, Cipher, string] => [sign, kind, p]),
 );

@@ -71,13 +71,16 @@ t.test('hole 1: restricted text riding in a trainable call is denied up front, w
   const responses = await post('/v1/responses', { model: 'qwen2.5-7b-instruct', input: stripMarks(gpt.text) }, { 'x-termsgate-purpose': 'training-data' });
   t.equal(responses.status, 403);
   t.match(responses.body.error.message, gpt.id);
-  const own = await post('/v1/chat/completions', { model: 'qwen2.5-7b-instruct', messages: [{ role: 'user', content: 'Continue.' }, { role: 'assistant', content: qwen.text }, { role: 'user', content: 'More.' }] }, { 'x-termsgate-purpose': 'training-data' });
+  // Short answers here and below: the mock composes an answer from corpus sentences at a place its prompt
+  // (marks and all, so drawn afresh each run) chooses, and a longer one quoted a restricted output's
+  // sentences by chance now and then (refused, rightly, and then traced beside it by the scans below).
+  const own = await post('/v1/chat/completions', { model: 'qwen2.5-7b-instruct', max_tokens: 8, messages: [{ role: 'user', content: 'Continue.' }, { role: 'assistant', content: qwen.text }, { role: 'user', content: 'More.' }] }, { 'x-termsgate-purpose': 'training-data' });
   t.equal(own.status, 200, 'a conversation carrying only permitted outputs is admitted');
   t.ok((await feedWith(own.id)).includes(own.id), 'and reaches the feed');
 });
 
 t.test('hole 1, other purposes: the call is answered but its record never reaches the feed, and the refusal is audited', async (t) => {
-  const r = await post('/v1/chat/completions', { model: 'qwen2.5-7b-instruct', messages: [{ role: 'user', content: 'Edit this.' }, { role: 'assistant', content: gpt.text }, { role: 'user', content: 'Shorter.' }] });
+  const r = await post('/v1/chat/completions', { model: 'qwen2.5-7b-instruct', max_tokens: 8, messages: [{ role: 'user', content: 'Edit this.' }, { role: 'assistant', content: gpt.text }, { role: 'user', content: 'Shorter.' }] });
   t.equal(r.status, 200);
   // The completed record is written after the permit decision: once it is there, so is any permit.
   const { records } = await until(() => admin(`/admin/v1/audit/records?decision_id=${r.id}&phase=completed`), (page) => page.records.length > 0);

@@ -6,8 +6,6 @@ import { scanBody } from './body.js';
 import { spokenAloud } from '../../test/egress/scrambles.js';
 
 const secretsIn = (text: string) => scanBody({ messages: [{ role: 'user', content: text }] }, { decodedBytes: 1 << 20 }).findings.filter((f) => f.dataClass.startsWith('secret.'));
-const said = spokenAloud;
-
 const keys: Record<string, string> = {
   aws: 'AKIAQ2W3E4R5T6Y7U8I2',
   github: 'ghp_a1B2c3D4e5F6g7H8i9J0a1B2c3D4e5F6g7H8',
@@ -21,7 +19,7 @@ t.test('a key spelt out in the spelling alphabet is found, said with or without 
   for (const [kind, key] of Object.entries(keys)) {
     for (const sep of [' ', ', ', ' then ', '-', '\n', ' . ']) {
       for (const cased of [false, true]) {
-        const words = said(key, sep, cased);
+        const words = spokenAloud(key, sep, cased);
         const text = `here it is: ${words}. thanks`;
         const found = secretsIn(text);
         t.ok(found.length > 0, `${kind}, ${JSON.stringify(sep)}, ${cased ? 'capitals said' : 'no case'}`);
@@ -56,8 +54,8 @@ t.test('a key spelt letter by letter with words of one\'s own (A as in apple, K 
 });
 
 t.test('x-ray and x ray are one letter; a letter or digit written as itself among the words is read too', async (t) => {
-  t.ok(secretsIn(`golf hotel papa underscore x-ray 1 B 2 ${said('c3D4e5F6g7H8i9J0a1B2c3D4e5F6g7H8a1', ' ', false)}`).length > 0, 'digits and a capital written as themselves');
-  t.ok(secretsIn(said('ghp_x1B2c3D4e5F6g7H8i9J0a1B2c3D4e5F6g7H8', ' ', false).replace('x-ray', 'x ray')).length > 0, 'x ray');
+  t.ok(secretsIn(`golf hotel papa underscore x-ray 1 B 2 ${spokenAloud('c3D4e5F6g7H8i9J0a1B2c3D4e5F6g7H8a1', ' ', false)}`).length > 0, 'digits and a capital written as themselves');
+  t.ok(secretsIn(spokenAloud('ghp_x1B2c3D4e5F6g7H8i9J0a1B2c3D4e5F6g7H8', ' ', false).replace('x-ray', 'x ray')).length > 0, 'x ray');
 });
 
 t.test('property: a random key of a prefixed format said aloud, words between its characters, is found', async (t) => {
@@ -69,7 +67,7 @@ t.test('property: a random key of a prefixed format said aloud, words between it
     body(40).map((b) => `sk-proj-${b.slice(0, 37)}q7Z`),
     fc.array(fc.integer({ min: 0, max: 31 }), { minLength: 16, maxLength: 16 }).map((xs) => 'AKIA' + xs.map((x) => upper[x]).join('')),
   );
-  fc.assert(fc.property(key, fc.constantFrom(' ', ', ', ' then ', ' and ', '; '), fc.boolean(), (k, sep, cased) => secretsIn(`ok: ${said(k, sep, cased)} bye`).length > 0), { numRuns: 150 });
+  fc.assert(fc.property(key, fc.constantFrom(' ', ', ', ' then ', ' and ', '; '), fc.boolean(), (k, sep, cased) => secretsIn(`ok: ${spokenAloud(k, sep, cased)} bye`).length > 0), { numRuns: 150 });
 });
 
 t.test('the alphabet recited, radio calls, digits said and prose with its words stay clean', async (t) => {

@@ -11,6 +11,7 @@ import { lettersPerWord } from './checks.js';
 import { constants, inflateRawSync, inflateSync } from 'node:zlib';
 import { builtStringRuns, keptFromBuilt, markupReadings } from './built-strings.js';
 import { entityReadings, escapeRuns } from '../text/escapes.js';
+import { stretchesAround } from '../text/stretches.js';
 import { fromUnits, rot13, type Transformed } from '../text/substitutions.js';
 import { printableSign, unscrambled, type PrintableCipher, type Scramble } from './text-decoders.js';
 import { shiftedReadings } from './shifted-keys.js';
@@ -187,17 +188,8 @@ const INVISIBLE_REACH = 256;
  */
 function speltOverInvisibles(original: string, folded: FoldedText): Finding[] {
   if (folded.origin === null) return [];
-  const stretches: Array<[number, number]> = [];
-  IGNORABLE_RUN.lastIndex = 0;
-  for (let m = IGNORABLE_RUN.exec(original); m !== null; m = IGNORABLE_RUN.exec(original)) {
-    const from = Math.max(0, m.index - INVISIBLE_REACH);
-    const to = Math.min(original.length, m.index + m[0].length + INVISIBLE_REACH);
-    const last = stretches[stretches.length - 1];
-    if (last && from <= last[1]) last[1] = to;
-    else stretches.push([from, to]);
-  }
   const out: Finding[] = [];
-  for (const [from, to] of stretches) {
+  for (const [from, to] of stretchesAround(original, IGNORABLE_RUN, INVISIBLE_REACH)) {
     // Each unit a space, so the spaced stretch's offsets are the original's, less `from`.
     const spaced = secretForm(original.slice(from, to).replace(IGNORABLE_RUN, (run) => ' '.repeat(run.length)));
     const toFolded = (at: number) => firstAtOrAfter(folded.origin!, from + (spaced.origin === null ? at : spaced.origin[at]), folded.text.length);

@@ -4,6 +4,7 @@
 // reading's spans are placed on the escapes they came from. Written by hand: each is a few lines over
 // a string, and a library for each would bring more than it does.
 import { ReadingBuilder, type Transformed } from './substitutions.js';
+import { stretchesAround } from './stretches.js';
 
 // A backslash may be doubled: escapes written as text inside a JSON string held in JSON (tool call arguments).
 // Octal escapes (`\163\153`, C's, Python's and shells'), three digits, are read too.
@@ -64,17 +65,7 @@ const NAMED_REACH = 256;
  */
 export function entityReadings(text: string): Transformed[] {
   if (!text.includes('&')) return [];
-  const stretches: Array<[number, number]> = [];
-  NAMED_REFERENCE.lastIndex = 0;
-  for (let m = NAMED_REFERENCE.exec(text); m !== null; m = NAMED_REFERENCE.exec(text)) {
-    if (!Object.hasOwn(NAMED, m[1])) continue;
-    const from = Math.max(0, m.index - NAMED_REACH);
-    const to = Math.min(text.length, m.index + m[0].length + NAMED_REACH);
-    const last = stretches[stretches.length - 1];
-    if (last && from <= last[1]) last[1] = to;
-    else stretches.push([from, to]);
-  }
-  return stretches.map(([from, to]) => referencesRead(text, from, to));
+  return stretchesAround(text, NAMED_REFERENCE, NAMED_REACH, (m) => Object.hasOwn(NAMED, m[1])).map(([from, to]) => referencesRead(text, from, to));
 }
 
 function referencesRead(text: string, from: number, to: number): Transformed {

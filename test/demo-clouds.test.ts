@@ -28,7 +28,8 @@ t.teardown(async () => {
 let out = '';
 proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
 proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-for (let waited = 0; !/termsgate listening on (\S+)/.test(out); waited += 50) {
+// The banner's `models:` line is written after the listening line, and may come in a later chunk.
+for (let waited = 0; !/termsgate listening on (\S+)/.test(out) || !/models: /.test(out); waited += 50) {
   if (proc.exitCode !== null || waited > 60_000) throw new Error(`the demo did not start:\n${out}`);
   await new Promise((r) => setTimeout(r, 50));
 }

@@ -266,3 +266,23 @@ t.test('property: a random key glued to a random word is found, whole', async (t
     { numRuns: 2000 },
   );
 });
+
+t.test('property: a key inside a match that is refused is still found (a run of forty refused as an AWS secret holding a Google key)', async (t) => {
+  const fc = (await import('fast-check')).default;
+  // A Google key is 39 characters of the AWS secret's class: one more before it (an escape's letter written
+  // as text, a path's slash, a plus) makes a run of exactly forty, which a low-entropy body has refused.
+  const google = fc.stringMatching(/^[A-Za-z0-9]{35}$/).map((b) => `AIza${b}`);
+  const plain = 'AIzaAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAq7Z';
+  for (const lead of ['\\n', '\\t', '\\r', '/', '+']) {
+    const text = `see ${lead}${plain} here`;
+    t.ok(findings(text).some((f) => f.kind === 'googleKey' && text.slice(f.start, f.end) === plain), JSON.stringify(lead));
+  }
+  fc.assert(
+    fc.property(fc.constantFrom('\\n', '\\t', '\\r', '/', '+', ' '), google, fc.constantFrom('', '\\n', ' ok', '"'), (lead, k, after) => {
+      const text = `"${lead}${k}${after}`;
+      const at = text.indexOf(k);
+      return findings(text).some((f) => f.dataClass.startsWith('secret.') && f.start <= at && f.end >= at + k.length);
+    }),
+    { numRuns: 2000 },
+  );
+});

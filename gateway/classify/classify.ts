@@ -3,7 +3,9 @@
 //
 // What findings() returns is exactly what the one combined alternation of every detector pattern
 // (detectors.ts `combined`) finds with matchAll: the leftmost position where some detector matches, the
-// first detector in table order matching there, the scan going on after the match (accepted or not).
+// first detector in table order matching there, the scan going on after the match, accepted or not (a
+// number failing Luhn is no card or phone in part); but a prefixed key inside a match refused is still read
+// (`\nAIza…` is a run of forty, refused as an AWS secret, that holds a Google key).
 // Running that alternation at every position of the text is what cost most of a classification, so it
 // is not run. Each detector belongs to a group with a cheap way of finding the positions where one of
 // its detectors can start (a fixed prefix, a digit, an `@`, a `:` or `=`, a run of exactly 40 base64
@@ -344,6 +346,9 @@ export const groups: Group[] = [
   group(['cardNumberWords'], (text, words) => fromList(text, words.digitWords, TWO_DIGIT_WORDS)),
 ];
 
+/** The group of the prefixed formats, whose keys are read inside a match another detector refused. */
+const PREFIXED = 0;
+
 {
   const covered = groups.flatMap((g) => g.members).sort((a, b) => a - b);
   if (covered.length !== detectors.length || covered.some((d, i) => d !== i)) throw new Error('every detector must be in exactly one group');
@@ -373,13 +378,12 @@ export function findings(text: string, words?: WordStarts, before = text.length)
   const searched = before + SEARCH_AHEAD < text.length ? text.slice(0, before + SEARCH_AHEAD) : text;
   const cursors = groups.map((g) => g.starts(g.readsAhead ? text : searched, words));
   const next = cursors.map((c) => c(0));
-  let from = 0;
   for (;;) {
     // The leftmost candidate start of any group.
     let at = -1;
     for (const p of next) if (p >= 0 && (at < 0 || p < at)) at = p;
     if (at < 0 || at >= before) return withGluedKeys(text, words.fixed, before, out);
-    // Every group with a candidate here is tried; the lowest detector index matching here wins.
+    // Every group with a candidate here is tried; the lowest detector index matching here decides.
     let best = -1;
     let bestEnd = 0;
     for (let g = 0; g < groups.length; g++) {
@@ -396,16 +400,18 @@ export function findings(text: string, words?: WordStarts, before = text.length)
         bestEnd = at + m[0].length;
       }
     }
-    if (best < 0) {
-      from = at + 1;
-    } else {
+    // No match is empty, but never stand still. Past a match refused, the prefixed formats are tried inside it.
+    let refused = false;
+    if (best >= 0) {
       const d = detectors[best];
-      const hit = text.slice(at, bestEnd);
-      if (!d.accept || d.accept(hit, text, at)) out.push({ dataClass: d.dataClass, kind: d.name, start: at, end: bestEnd });
-      // No match is empty, but never stand still.
-      from = Math.max(bestEnd, at + 1);
+      refused = d.accept !== undefined && !d.accept(text.slice(at, bestEnd), text, at);
+      if (!refused) out.push({ dataClass: d.dataClass, kind: d.name, start: at, end: bestEnd });
     }
-    for (let g = 0; g < groups.length; g++) if (next[g] >= 0 && next[g] < from) next[g] = cursors[g](from);
+    const from = Math.max(bestEnd, at + 1);
+    for (let g = 0; g < groups.length; g++) {
+      const past = refused && g === PREFIXED ? at + 1 : from;
+      if (next[g] >= 0 && next[g] < past) next[g] = cursors[g](past);
+    }
   }
 }
 

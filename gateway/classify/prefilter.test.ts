@@ -1,10 +1,10 @@
 // The prefilters skip work, never findings: findings() (candidate starts, patterns tried only there)
-// finds exactly what the one combined alternation of every detector finds with matchAll, and a spaced
-// run skipped for lacking a fixed prefix has no prefixed finding. Random texts are seeded with the
-// pieces secrets and personal data are made of, so that the detectors do fire.
+// finds exactly what the one combined alternation of every detector finds (a prefixed key read inside a
+// match refused), and a spaced run skipped for lacking a fixed prefix has no prefixed finding. Random texts
+// are seeded with the pieces secrets and personal data are made of, so that the detectors do fire.
 import t from 'tap';
 import fc from 'fast-check';
-import { findings, type Finding } from './classify.js';
+import { findings, groups, type Finding } from './classify.js';
 import { combined, detectors, gluedDetectors, gluedLooksRandom, gluedPatterns } from './detectors.js';
 import { keywordPass } from './keyword-pass.js';
 import { firstSpreadPrefix, PREFIXED, PREFIXED_START, SPREAD_PREFIX, spacedRuns, spacedRunsNearPrefixes } from './spelt-keys.js';
@@ -42,17 +42,29 @@ function unfiltered(text: string): Finding[] {
   return out.sort((a, b) => a.start - b.start);
 }
 
+// The combined alternation, and that of the prefixed formats alone (the first group's), which are read
+// inside a match refused.
+const everyDetector = new RegExp(combined.source, 'y');
+const prefixedOnly = new RegExp(groups[0].members.map((i) => `(?<d${i}>${detectors[i].pattern})`).join('|'), 'y');
+
+/** The combined alternation at each position; past a match refused, to its end, the prefixed formats' alone. */
 function combinedFindings(text: string): Finding[] {
   const out: Finding[] = [];
-  for (const m of text.matchAll(combined)) {
-    const groups = m.groups!;
-    for (let i = 0; i < detectors.length; i++) {
-      const hit = groups[`d${i}`];
-      if (hit === undefined) continue;
-      const d = detectors[i];
-      if (!d.accept || d.accept(hit, text, m.index!)) out.push({ dataClass: d.dataClass, kind: d.name, start: m.index!, end: m.index! + hit.length });
-      break;
+  let passed = 0;
+  for (let p = 0; p < text.length; ) {
+    const re = p < passed ? prefixedOnly : everyDetector;
+    re.lastIndex = p;
+    const m = re.exec(text);
+    if (m === null) {
+      p++;
+      continue;
     }
+    const [name, hit] = Object.entries(m.groups!).find(([, v]) => v !== undefined)!;
+    const d = detectors[Number(name.slice(1))];
+    const accepted = !d.accept || d.accept(hit, text, p);
+    if (accepted) out.push({ dataClass: d.dataClass, kind: d.name, start: p, end: p + hit.length });
+    passed = Math.max(passed, p + hit.length);
+    p = accepted ? Math.max(p + hit.length, p + 1) : p + 1;
   }
   return out;
 }
@@ -64,7 +76,7 @@ const samples = [
   'PuTTY-User-Key-File-2: ssh-rsa\n', 'Private-MAC: 0a1b', 'password=', 'api_key: "', 'token => ', 'secret:', 'PWD=', "'auth' = '", 'credentials:',
   'x9Kq2LmP8rT4vWz1', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'jane.doe+work@example.co.uk', '@', 'a@b.co', '4111 1111 1111 1111',
   '5500-0000-0000-0004', '378282246310005', '123-45-6789', 'AB 12 34 56 C', 'JG103759A', '2345 6789 0124', '+1 415-555-2671', '(020) 7946 0958',
-  '[at]', ' (AT) ', '{ at }', ' @ ', 'jane @', '[dot]', 'jane [at] example [dot] com', 'bob @ example.com', 'x.y(at)mail.org', '+447700900123', '555.123.4567', '4111.1111.1111.1111', '4111/1111/1111/1111', '123 45 6789', '123.45.6789', '030/1234567', '12345678Z', 'X1234567L', 'Y-1234567-X', 'RSSMRA85T10A562S', '756.1234.5678.97', '1850578006084', '12345678+', '111222333', '01010112345', '123456789012', 'four ', 'one ', 'oh, ', 'Nine-', '-', '--', '_', '.', ':', '=', '=>', '"', "'", ' ', '  ', '\n', '/', '+', '(', ')', '0', '7', 'Ab', 'zz', 'é', '\u00a0', 'AB1', 'ABC 1', 'QQ 12', 'Z+1', '((1',
+  '[at]', ' (AT) ', '{ at }', ' @ ', 'jane @', '[dot]', 'jane [at] example [dot] com', 'bob @ example.com', 'x.y(at)mail.org', '+447700900123', '555.123.4567', '4111.1111.1111.1111', '4111/1111/1111/1111', '123 45 6789', '123.45.6789', '030/1234567', '12345678Z', 'X1234567L', 'Y-1234567-X', 'RSSMRA85T10A562S', '756.1234.5678.97', '1850578006084', '12345678+', '111222333', '01010112345', '123456789012', 'four ', 'one ', 'oh, ', 'Nine-', '-', '--', '_', '.', ':', '=', '=>', '"', "'", ' ', '  ', '\n', '\\n', '/', '+', '(', ')', '0', '7', 'Ab', 'zz', 'é', '\u00a0', 'AB1', 'ABC 1', 'QQ 12', 'Z+1', '((1',
 ];
 const texture = fc.oneof(fc.constantFrom(...samples), fc.string({ maxLength: 6 }), fc.stringMatching(/^[A-Za-z0-9/+=_-]{1,45}$/), fc.stringMatching(/^[0-9 .()+-]{1,20}$/));
 const texts = fc.array(texture, { maxLength: 24 }).map((parts) => parts.join(''));
@@ -81,9 +93,10 @@ t.test('findings() finds exactly what the unfiltered combined alternation finds'
   );
   // The seeds do make the detectors fire: most kinds are met.
   t.ok(kinds.size >= 15, `kinds found in the random texts: ${[...kinds].sort().join(', ')}`);
-  // Long runs around the 40-character boundary of the stand-alone base64 detector, and candidates after a consumed match.
+  // Long runs around the 40-character boundary of the stand-alone base64 detector, candidates after a consumed
+  // match, and prefixed keys inside a run refused.
   for (const n of [38, 39, 40, 41, 80]) {
-    for (const text of ['A'.repeat(n), `x ${'aB3+'.repeat(n).slice(0, n)} y`, `=${'Zq9/'.repeat(n).slice(0, n)}=`, `sk-${'Ab1'.repeat(n)} ${'Kz8+'.repeat(10)}`]) {
+    for (const text of ['\\nAIza' + 'A'.repeat(n - 5), `+AIza${'Ab'.repeat(n)}`, 'A'.repeat(n), `x ${'aB3+'.repeat(n).slice(0, n)} y`, `=${'Zq9/'.repeat(n).slice(0, n)}=`, `sk-${'Ab1'.repeat(n)} ${'Kz8+'.repeat(10)}`]) {
       t.same(findings(text), unfiltered(text));
     }
   }

@@ -1,4 +1,7 @@
 // Validators that turn a pattern match into a finding; they cut false positives the regexes alone would let through.
+import { percentBytes } from '../text/encoded-runs.js';
+
+const PERCENT_ESCAPE = /%[0-9A-Fa-f]{2}/;
 
 /** Luhn checksum over the digits of a candidate card number. */
 export function passesLuhn(digits: string): boolean {
@@ -58,6 +61,12 @@ export function digitsOf(s: string): string {
 
 /** A value assigned to a credential-named field that looks generated rather than written: letters and digits, high entropy. */
 export function looksLikeSecretValue(s: string): boolean {
+  // Percent-encoded (a URL's query), a value is judged decoded: escapes look random, the words they spell do not.
+  if (PERCENT_ESCAPE.test(s)) {
+    const plain = percentBytes(s).toString('utf8');
+    if (/\s/.test(plain)) return false;
+    s = plain;
+  }
   return s.length >= 12 && /[A-Za-z]/.test(s) && (/\d/.test(s) || randomWithoutDigits(s)) && entropy(s) >= 3.3;
 }
 

@@ -286,3 +286,11 @@ t.test('property: a key inside a match that is refused is still found (a run of 
     { numRuns: 2000 },
   );
 });
+
+t.test('a credential-named value percent-encoded (a URL query) is judged decoded: words are not a secret, a token is', async (t) => {
+  const kinds = (text: string) => findings(text).map((f) => f.kind);
+  t.same(kinds('https://api.example.com/x?token=th%D0%B5%20qu%D0%B0rterl%D1%83%20figures%20%D0%B0r%D0%B5%20d%D1%83e&v=2'), [], 'homoglyph words escaped');
+  t.same(kinds('?password=correct%20horse%20battery%20staple%2042'), [], 'a passphrase');
+  t.same(kinds('https://api.example.com/x?token=Ab3dE5fG7hJ9kL1m%2FnN3pQ5%2Bq7Z&v=2'), ['secretValue'], 'a generated token with / and + escaped');
+  t.same(kinds('?api_key=%41%62%33%64%45%35%66%47%37%68%4A%39%6B%4C'), ['secretValue'], 'a token escaped whole');
+});

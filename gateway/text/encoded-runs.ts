@@ -210,7 +210,8 @@ export function percentSpans(text: string): Array<[number, number]> {
  * (JavaScript's escape(), forms in ISO-8859-1) write `%AD` for a soft hyphen and `%E9` for é: a decode that
  * gave up on them read nothing, and one byte that is not UTF-8 hid the rest of the run.
  */
-function percentBytes(s: string): Buffer {
+/** A text with its percent escapes decoded (the rest kept as it is). */
+export function percentBytes(s: string): Buffer {
   const bytes = Buffer.allocUnsafe(s.length);
   let n = 0;
   for (let i = 0; i < s.length; i++) {

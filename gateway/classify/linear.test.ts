@@ -8,6 +8,10 @@ import { gitleaksMatches } from './gitleaks-rules.js';
 import { scanBody } from './body.js';
 import { DecodeBudget, encodedRuns } from '../text/encoded-runs.js';
 
+// Every unit over every adversarial input at three sizes, five runs each: about two minutes alone on two
+// cores, more beside the other suites (114 s in CI, near tap's default of 120).
+t.setTimeout(360_000);
+
 const adversarial: Record<string, (n: number) => string> = {
   'armour without an end': (n) => '-----BEGIN PRIVATE KEY-----\n'.repeat(Math.ceil(n / 28)),
   'a run of dashes': (n) => '-'.repeat(n),
@@ -95,6 +99,8 @@ const adversarial: Record<string, (n: number) => string> = {
   'letters spelt by words of their own': (n) => 'A as in apple, K for king, '.repeat(Math.ceil(n / 27)),
   'for loops': (n) => 'for (a of b) '.repeat(Math.ceil(n / 13)),
   'typed and ciphered prefixes repeated': (n) => 'FYBF7S854AQGGP3H3 [xc["!u!|w|%+!^rub uw[+ZKnq18XC '.repeat(Math.ceil(n / 49)),
+  // URLs ciphered (their scheme a sign) holding percent escapes, read deciphered and decoded.
+  'ciphered URL schemes before percent escapes': (n) => 'uggcf://k?gbxra=%Q0%90%20 sggkh://%W0%Y0 9EEADi^^TraTps 2=v&%41%42//:sptth '.repeat(Math.ceil(n / 72)),
 };
 
 function cpuMs(f: () => unknown): number {
@@ -164,5 +170,13 @@ t.test('turns that end and start with words of the spelling alphabet cost linear
   const run = (s: string) => scanBody({ messages: s.split('|').map((content) => ({ role: 'user', content })) }, { decodedBytes: 8 << 20 });
   let { ratio, ms } = growth(run, spokenTurns);
   if (ratio >= 9 && ms >= 5) ({ ratio, ms } = growth(run, spokenTurns));
+  t.ok(ratio < 9 || ms < 5, `×${ratio.toFixed(1)} from 4× the turns (${ms.toFixed(1)} ms at 256 KB)`);
+});
+
+t.test('turns that end and start with a ciphered URL scheme cut in two cost linear in their number (read joined across turns)', async (t) => {
+  const cutTurns = (n: number) => Array.from({ length: Math.ceil(n / 60) }, () => 'cf://ncv?gbxra=%Q0%90%Q0%90%Q0%90 ok ugg').join('|');
+  const run = (s: string) => scanBody({ messages: s.split('|').map((content) => ({ role: 'user', content })) }, { decodedBytes: 8 << 20 });
+  let { ratio, ms } = growth(run, cutTurns);
+  if (ratio >= 9 && ms >= 5) ({ ratio, ms } = growth(run, cutTurns));
   t.ok(ratio < 9 || ms < 5, `×${ratio.toFixed(1)} from 4× the turns (${ms.toFixed(1)} ms at 256 KB)`);
 });

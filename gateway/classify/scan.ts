@@ -13,7 +13,7 @@ import { builtStringRuns, keptFromBuilt, markupReadings } from './built-strings.
 import { entityReadings, escapeRuns } from '../text/escapes.js';
 import { stretchesAround } from '../text/stretches.js';
 import { fromUnits, rot13, type Transformed } from '../text/substitutions.js';
-import { printableSign, unscrambled, type PrintableCipher, type Scramble } from './text-decoders.js';
+import { LONGEST_PRINTABLE_SIGN, printableSign, signHits, unscrambled, type Cipher, type Scramble } from './text-decoders.js';
 import { shiftedReadings } from './shifted-keys.js';
 import { cipheredStretches, type CipheredStretch } from './ciphered-keys.js';
 import { interleavedRuns } from './interleaved-keys.js';
@@ -137,6 +137,13 @@ function readString(text: string, budget: DecodeBudget, rotated: Rotated | null 
       if (u.wholeKeys && f.dataClass === 'secret.fragment') continue;
       const [start, end] = u.place(f.start, f.end);
       secrets.push({ ...f, start, end });
+    }
+    // A URL (or any text) percent-encoded and then ciphered: its escapes read once deciphered.
+    if (u.text.includes('%')) {
+      for (const run of encodedRuns(u.text, budget, notWords)) {
+        const [start, end] = u.place(run.start, run.end);
+        for (const { dataClass, kind } of decodedFindings(run.bytes, budget, NESTING)) secrets.push({ dataClass, kind, start, end });
+      }
     }
   }
   for (const run of escapeRuns(text)) {
@@ -471,7 +478,7 @@ function edgeJoins(texts: readonly string[], rotated: ReadonlyArray<Rotated | nu
       }
     }
   }
-  out.push(...builtAcross(texts, order), ...printableAcross(texts, order, passes), ...spokenAcross(texts, order, passes));
+  out.push(...builtAcross(texts, order), ...printableAcross(texts, order, passes, budget), ...spokenAcross(texts, order, passes));
   for (let b = 0; b < order.length; b++) {
     const left = texts[order[b]].slice(tails[b]);
     if (left.length === 0) continue;
@@ -501,6 +508,7 @@ function edgeJoins(texts: readonly string[], rotated: ReadonlyArray<Rotated | nu
 /** Printable ASCII but the space: every character of a ROT47'd key or one typed to the side. */
 const PRINTABLE_RUN_END = /[!-~]*$/y;
 const PRINTABLE_RUN_START = /^[!-~]{1,512}/;
+const isPrintable = (c: number) => c >= 33 && c <= 126;
 
 /**
  * A key ROT47'd or typed one key to the side, cut across strings: its characters are any printable ones, so
@@ -549,31 +557,81 @@ function spokenAcross(texts: readonly string[], order: number[], passes: Readonl
   return out;
 }
 
-function printableAcross(texts: readonly string[], order: number[], passes: ReadonlyArray<Pick<KeywordPass, 'words'>>): BodyFinding[] {
+function printableAcross(texts: readonly string[], order: number[], passes: ReadonlyArray<Pick<KeywordPass, 'words'>>, budget: DecodeBudget): BodyFinding[] {
   const out: BodyFinding[] = [];
+  // The sign in one string, what it deciphers in either: a key reaching past the join (into the string read
+  // backwards from the sign's, or the one after it) counts, since it needed the other string's sign to be read.
+  const read = (b: number, c: number, left: string, at: number, right: string, kind: Cipher, backwards: boolean) => {
+    for (const u of unscrambled(left + right, undefined, [kind])) {
+      const found: Finding[] = findings(u.text);
+      // A URL ciphered holds its key percent-encoded.
+      if (u.text.includes('%')) for (const run of encodedRuns(u.text, budget, notWords)) for (const f of decodedFindings(run.bytes, budget, NESTING)) found.push({ ...f, start: run.start, end: run.end });
+      for (const f of found) {
+        const [start, end] = u.place(f.start, f.end);
+        if (!f.dataClass.startsWith('secret.') || (backwards ? start >= left.length : end <= left.length)) continue;
+        const spans: Span[] = [];
+        if (start < left.length) spans.push({ piece: order[b], start: at + start, end: at + Math.min(end, left.length) });
+        if (end > left.length) spans.push({ piece: order[c], start: Math.max(start, left.length) - left.length, end: end - left.length });
+        out.push({ dataClass: f.dataClass, kind: f.kind, spans });
+      }
+    }
+  };
+  // Each string's first and last run of printable characters (at most EDGE_RUN), where a ciphered run cut across strings stands.
+  const heads = order.map((p) => PRINTABLE_RUN_START.exec(texts[p])?.[0] ?? '');
+  const tails = order.map((p) => {
+    const text = texts[p];
+    let s = text.length;
+    while (s > 0 && text.length - s < EDGE_RUN && isPrintable(text.charCodeAt(s - 1))) s--;
+    return text.slice(s);
+  });
   for (let b = 0; b + 1 < order.length; b++) {
     const text = texts[order[b]];
     const hits = passes[order[b]].words.signs;
-    const from = new Map<PrintableCipher, number>();
+    const from = new Map<Cipher, number>();
     for (let h = 0; h < hits.length; h += 2) {
       const sign = printableSign(hits[h]);
-      if (sign === null || text.length - hits[h + 1] > EDGE_RUN) continue;
+      if (sign === null || sign[2] || text.length - hits[h + 1] > EDGE_RUN) continue;
       PRINTABLE_RUN_END.lastIndex = hits[h + 1] - sign[1];
       if (PRINTABLE_RUN_END.test(text)) from.set(sign[0], hits[h + 1] - sign[1]);
     }
     for (const [kind, at] of from) {
       const left = text.slice(at);
-      for (let c = b + 1; c < order.length && c <= b + EDGE_TURNS; c++) {
-        const right = PRINTABLE_RUN_START.exec(texts[order[c]])?.[0];
-        if (right === undefined) continue;
-        for (const u of unscrambled(left + right, undefined, [kind])) {
-          for (const f of findings(u.text)) {
-            const [start, end] = u.place(f.start, f.end);
-            if (!f.dataClass.startsWith('secret.') || start >= left.length || end <= left.length) continue;
-            out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: order[b], start: at + start, end: text.length }, { piece: order[c], start: 0, end: end - left.length }] });
-          }
-        }
+      for (let c = b + 1; c < order.length && c <= b + EDGE_TURNS; c++) if (heads[c].length > 0) read(b, c, left, at, heads[c], kind, false);
+    }
+  }
+  // A sign cut in two by the join: read on the joined edges, each string's last and first few characters.
+  const edge = LONGEST_PRINTABLE_SIGN - 1;
+  for (let b = 0; b + 1 < order.length; b++) {
+    const tail = tails[b];
+    if (tail.length === 0) continue;
+    const at = texts[order[b]].length - tail.length;
+    const leftEdge = tail.slice(-edge);
+    for (let c = b + 1; c < order.length && c <= b + EDGE_TURNS; c++) {
+      const head = heads[c];
+      if (head.length === 0) continue;
+      const hits = signHits(leftEdge + head.slice(0, edge));
+      for (let h = 0; h < hits.length; h += 2) {
+        const sign = printableSign(hits[h]);
+        const end = hits[h + 1];
+        if (sign === null || end - sign[1] >= leftEdge.length || end <= leftEdge.length) continue;
+        // Forwards, the text starts at the sign; backwards, it ends there.
+        const from = tail.length - (leftEdge.length - (end - sign[1]));
+        if (sign[2]) read(b, c, tail, at, head.slice(0, end - leftEdge.length), sign[0], true);
+        else read(b, c, tail.slice(from), at + from, head, sign[0], false);
       }
+    }
+  }
+  // Read backwards (a URL reversed), the sign ends the text: in the first run of a later string.
+  for (let c = 1; c < order.length; c++) {
+    const hits = passes[order[c]].words.signs;
+    const to = new Map<Cipher, number>();
+    for (let h = 0; h < hits.length; h += 2) {
+      const sign = printableSign(hits[h]);
+      if (sign !== null && sign[2] && hits[h + 1] <= heads[c].length) to.set(sign[0], hits[h + 1]);
+    }
+    for (const [kind, end] of to) {
+      const right = heads[c].slice(0, end);
+      for (let b = Math.max(0, c - EDGE_TURNS); b < c; b++) if (tails[b].length > 0) read(b, c, tails[b], texts[order[b]].length - tails[b].length, right, kind, true);
     }
   }
   return out;

@@ -11,8 +11,10 @@ import { KeywordAutomaton } from './keyword-automaton.js';
 import { firstAtOrAfter } from './offsets.js';
 
 // The prefixes of the formats that start with a fixed string (scan.ts PREFIXES, armour's BEGIN): a text
-// holding one of them ROT13'd or reversed is worth transforming.
-const PREFIXES = ['sk-', 'sk_live_', 'sk_test_', 'AKIA', 'ASIA', 'AIza', 'ghp_', 'gho_', 'ghs_', 'github_pat_', 'glpat-', 'hf_', 'npm_', 'xoxb-', 'xoxp-', 'BEGIN', 'PRIVATE KEY'];
+// holding one of them ROT13'd or reversed is worth transforming. And a URL's scheme: a key put in a URL
+// query is percent-encoded (its prefix too, where homoglyphs or invisible characters were put in), and
+// the URL ciphered shows the scheme (`uggcf://`), which scan.ts reads percent-decoded.
+const PREFIXES = ['sk-', 'sk_live_', 'sk_test_', 'AKIA', 'ASIA', 'AIza', 'ghp_', 'gho_', 'ghs_', 'github_pat_', 'glpat-', 'hf_', 'npm_', 'xoxb-', 'xoxp-', 'BEGIN', 'PRIVATE KEY', 'https://', 'http://'];
 export type Scramble = 'rot13' | 'reversed' | 'both';
 /**
  * The scrambles undone where their signs show: ROT13, reversal or both, ROT47, Atbash, each of those two with
@@ -100,12 +102,21 @@ export const SIGN_WORDS: readonly string[] = SIGNS.map(([sign]) => sign);
 const signs = new KeywordAutomaton(SIGN_WORDS);
 /** The transformation under each reversed one whose sign counts only before a key's body (keyPrecedes). */
 const REVERSED_UNDER: Partial<Record<Cipher, 'rot47' | 'atbash' | KeyboardShift>> = { 'rot47 reversed': 'rot47', 'atbash reversed': 'atbash', 'keys right reversed': 'keys right', 'keys left reversed': 'keys left' };
-/** A transformation whose keys are runs of any printable characters (ROT47, typed to the side): a key's edges are not key characters. */
-export type PrintableCipher = 'rot47' | KeyboardShift;
-/** Sign k's transformation and length if it is a prefix ROT47'd or typed to the side, counted as written; null otherwise. */
-export function printableSign(k: number): [PrintableCipher, number] | null {
-  const [sign, kind] = SIGNS[k];
-  return (kind === 'rot47' || isTyped(kind)) && !ARMOUR_SIGNS.has(sign) ? [kind, sign.length] : null;
+const URL_SCHEMES = new Set(['https://', 'http://']);
+const READ_BACKWARDS = new Set<Cipher>(['reversed', 'both', 'rot47 reversed', 'atbash reversed', 'keys right reversed', 'keys left reversed']);
+/**
+ * Sign k's transformation, length, and whether the text it starts is read backwards (reversed: the sign ends
+ * it), if what it starts is a run of any printable characters whose edges are not key characters: a prefix
+ * ROT47'd or typed to the side, or a URL's scheme under any cipher (`:`, `.` and `?` stand in a URL); null otherwise.
+ */
+/** The signs in a short text (a join's edges), flat: sign, end, … (what printableSign takes). */
+export const signHits = (text: string): number[] => signs.foundAt(text);
+/** The longest sign of a printable run (printableSign): a join's edges hold one cut in two within this length. */
+export const LONGEST_PRINTABLE_SIGN = Math.max(...SIGNS.map(([sign], k) => (printableSign(k) ? sign.length : 0)));
+export function printableSign(k: number): [Cipher, number, boolean] | null {
+  const [sign, kind, prefix] = SIGNS[k];
+  if (URL_SCHEMES.has(prefix)) return [kind, sign.length, READ_BACKWARDS.has(kind)];
+  return (kind === 'rot47' || isTyped(kind)) && !ARMOUR_SIGNS.has(sign) ? [kind, sign.length, false] : null;
 }
 
 

@@ -3,7 +3,7 @@
 // Shared by the unit test of the decoders (gateway/classify/text-decoders.test.ts) and the capture-server
 // test (decoded-disguises.test.ts).
 import { gzipSync, deflateSync } from 'node:zlib';
-import { keysLeft, keysRight, rot13, reversed } from '../../gateway/text/substitutions.js';
+import { atbash, keysLeft, keysRight, rot13, rot47, reversed } from '../../gateway/text/substitutions.js';
 import { SPOKEN_DIGITS, SPOKEN_LETTERS, SPOKEN_SIGNS } from '../../gateway/text/spelling-alphabet.js';
 
 const base32 = (s: string): string => {
@@ -65,6 +65,7 @@ export const prefixDisguises: Record<string, (s: string) => string> = {
 
 const CYRILLIC: Record<string, string> = { A: 'А', B: 'В', C: 'С', E: 'Е', H: 'Н', K: 'К', M: 'М', O: 'О', P: 'Р', T: 'Т', X: 'Х', a: 'а', c: 'с', e: 'е', o: 'о', p: 'р', x: 'х', y: 'у' };
 const percentByCodePoint = (s: string, u: string) => [...s].map((c) => `%${u}${c.codePointAt(0)!.toString(16).padStart(u ? 4 : 2, '0')}`).join('');
+const inQuery = (s: string) => `https://api.example.com/v1/x?token=${encodeURIComponent(s)}&v=2`;
 const fullwidth = (s: string) => s.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
 
 // Two or three disguises stacked, each reading fed to the next (issue 23's hidden-disguise misses): a key
@@ -82,4 +83,9 @@ export const stackedDisguises: Record<string, (s: string) => string> = {
   'fenced, ROT13, then quoted in JSON': (s) => JSON.stringify({ q: rot13('```\n' + s + '\n```') }),
   'spelt with separators, then in a URL query': (s) => `https://api.example.com/v1/x?token=${encodeURIComponent([...s].join(' * '))}&v=2`,
   'Cyrillic homoglyphs, then percent-encoded by code point': (s) => percentByCodePoint(s.replace(/[A-Za-z]/g, (c) => CYRILLIC[c] ?? c), ''),
+  // Percent-encoded in a URL query, then the whole URL ciphered: no prefix is whole, the scheme is (`uggcf://`).
+  'Cyrillic homoglyphs, in a URL query, then ROT13': (s) => rot13(inQuery(s.replace(/[A-Za-z]/g, (c, i: number) => (i % 2 === 0 && CYRILLIC[c]) || c))),
+  'Cyrillic homoglyphs, in a URL query, then Atbash': (s) => atbash(inQuery(s.replace(/[A-Za-z]/g, (c) => CYRILLIC[c] ?? c))),
+  'soft hyphens, in a URL query, then reversed': (s) => reversed(inQuery([...s].join('\u00ad'))),
+  'soft hyphens, in a URL query, then ROT47': (s) => rot47(inQuery([...s].join('\u00ad'))),
 };

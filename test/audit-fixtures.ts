@@ -1,6 +1,6 @@
 // Shared helpers of the audit tests: records, configs, temporary data directories, signing keys.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../gateway/config/types.js';
@@ -9,8 +9,17 @@ import { signingKeysFrom, type SigningKeys } from '../gateway/signing/keys.js';
 
 export const PG_URL = process.env.TERMSGATE_TEST_PG_URL ?? 'postgres://termsgate:termsgate@127.0.0.1:54329/termsgate';
 
+// Removed when the test's process exits (tap runs each file in its own): the crash tests alone left about
+// 50 MB a run in the system's temporary folder.
+const made: string[] = [];
+process.once('exit', () => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempDataDir(name: string): string {
-  return mkdtempSync(join(tmpdir(), `termsgate-${name}-`));
+  const dir = mkdtempSync(join(tmpdir(), `termsgate-${name}-`));
+  made.push(dir);
+  return dir;
 }
 
 export function testKeys(): SigningKeys {

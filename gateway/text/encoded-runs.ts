@@ -14,6 +14,10 @@ import { isUtf8 } from 'node:buffer';
 const MIN_RUN = 24;
 /** A base64 run is lines of at least this many characters (a last short line may follow). */
 const MIN_LINE = 16;
+/** The narrowest line a wrapped base64 body is taken to have (PEM wraps at 64, MIME at 76). */
+const WRAP_WIDTH = 32;
+/** The white space before a run's last line and that line (to its padding). */
+const LAST_LINE = /\s+[A-Za-z0-9+/_-]*=*$/;
 /** A hex run is at least this many bytes. */
 const MIN_HEX_BYTES = 16;
 /** Percent-encoded text has at least this many escapes. */
@@ -41,6 +45,10 @@ export function encodedRuns(text: string, budget: DecodeBudget, worthDecoding?: 
     const run = text.slice(start, end);
     if (run.length < MIN_RUN || !looksEncoded(run) || (worthDecoding && !worthDecoding(run))) continue;
     out.push({ start, end, bytes: base64Within(run.replace(/\s+/g, ''), budget) });
+    // Its last line shorter than the others may be a word after a token as long as a wrapping width: the
+    // lines before it are decoded alone too.
+    const lastBreak = run.search(LAST_LINE);
+    if (lastBreak > 0 && budget.remaining > 0 && run.length - lastBreak < lastBreak) out.push({ start, end: start + lastBreak, bytes: base64Within(run.slice(0, lastBreak).replace(/\s+/g, ''), budget) });
   }
   for (const [start, end] of hexSpans(text)) {
     if (budget.remaining <= 0) break;
@@ -114,8 +122,11 @@ function looksEncoded(run: string): boolean {
 }
 
 /**
- * Base64 runs: a line of at least 16 characters of the alphabet (base64url's included), further such
- * lines after white space, a last shorter line, and up to two `=`; lines of a wrapped body are one run.
+ * Base64 runs: a line of at least 16 characters of the alphabet (base64url's included), and up to two `=`;
+ * lines of a wrapped body are one run: where a line is as long as a wrapping width (WRAP_WIDTH or more, a
+ * whole number of 4-character groups), the lines after white space as long as it and a last one no longer.
+ * A token followed by a word is not a wrapped body: `az1nbHBh…TQ config` joined decoded to garbage, which
+ * hid the key it held.
  */
 export function base64Spans(text: string): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
@@ -123,14 +134,15 @@ export function base64Spans(text: string): Array<[number, number]> {
   for (let run = nextStretch(text, i, MIN_LINE, isBase64); run !== null; run = nextStretch(text, i, MIN_LINE, isBase64)) {
     const start = run[0];
     let end = run[1];
-    for (;;) {
-      const next = skip(text, end, isSpace);
-      if (next === end) break;
-      const line = skip(text, next, isBase64);
-      if (line - next >= MIN_LINE) end = line;
-      else {
-        if (line > next) end = line;
-        break;
+    const width = end - start;
+    if (width >= WRAP_WIDTH && width % 4 === 0) {
+      for (;;) {
+        const next = skip(text, end, isSpace);
+        if (next === end) break;
+        const line = skip(text, next, isBase64);
+        if (line === next || line - next > width) break;
+        end = line;
+        if (line - next < width) break;
       }
     }
     end = pastPadding(text, end, 2);

@@ -60,7 +60,7 @@ export function shiftedReadings(text: string, capitalPairs?: readonly number[]):
       if (runOf(text, at + 1, BODY, isKeyChar)) {
         for (const prefix of SEPARATED) {
           const start = at + 1 - prefix.length;
-          if (start < 0 || prefix[prefix.length - 1] !== separator || (start > 0 && isKeyChar(text.charCodeAt(start - 1)))) continue;
+          if (start < 0 || prefix[prefix.length - 1] !== separator || !apart(text, start)) continue;
           addShifted(text, byShift, shiftOf(text, start, prefix), start);
         }
       }
@@ -106,7 +106,7 @@ function addShiftedBackwards(text: string, byShift: Map<number, Array<[number, n
 
 /** An AWS id's or Google key's prefix under a shift at `start`, its run added. */
 function capitalsAt(text: string, byShift: Map<number, Array<[number, number]>>, start: number): void {
-  if (start > 0 && isKeyChar(text.charCodeAt(start - 1))) return;
+  if (!apart(text, start)) return;
   if (runOf(text, start, 20, isCapitalOrDigit)) for (const prefix of AWS) addShifted(text, byShift, shiftOf(text, start, prefix), start);
   if (runOf(text, start, 39, isKeyChar)) addShifted(text, byShift, shiftOf(text, start, GOOGLE), start);
 }
@@ -126,6 +126,13 @@ function addRun(byShift: Map<number, Array<[number, number]>>, n: number, start:
   if (last && start <= last[1]) last[1] = Math.max(last[1], end);
   else list.push([start, end]);
   byShift.set(n, list);
+}
+
+/** Whether a run starting at `start` stands apart from the word before it: nothing, no key character, or an escape's letter written as text (`\n` in JSON text). */
+function apart(text: string, start: number): boolean {
+  if (start === 0) return true;
+  const c = text.charCodeAt(start - 1);
+  return !isKeyChar(c) || ((c === 110 || c === 116 || c === 114) && text.charCodeAt(start - 2) === 92);
 }
 
 /** Whether `min` characters that `isIn` takes stand from `at` on. */

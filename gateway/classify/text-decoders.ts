@@ -89,7 +89,9 @@ function keyFollows(text: string, start: number, end: number, kind: 'rot47' | 'a
   // The character before stands apart as written or deciphered: ROT47 turns the `"` of a key quoted in
   // JSON text into `Q`, and a `"` put around the ciphered key is itself.
   const written = text.charCodeAt(start - 1);
-  if (isAlnum(written) && !(kind === 'rot47' && written < 128 && !isAlnum(ROT47[written]))) return false;
+  // An escape's letter written as text (`\n` in JSON text) stands apart too.
+  const escaped = (written === 110 || written === 116 || written === 114) && text.charCodeAt(start - 2) === 92;
+  if (isAlnum(written) && !escaped && !(kind === 'rot47' && written < 128 && !isAlnum(ROT47[written]))) return false;
   for (let i = end; i < end + 16; i++) {
     const c = text.charCodeAt(i);
     if (!(c >= 33 && c <= 126)) return false;
@@ -200,7 +202,7 @@ export function unscrambled(text: string, signHits?: number[], kinds?: readonly 
         continue;
       }
       if (kind === 'rot13' || kind === 'rot47' || kind === 'atbash') {
-        const read = kind === 'rot13' ? keepEscapes(part, rot13(part)) : kind === 'rot47' ? rot47(part) : atbash(part);
+        const read = kind === 'rot13' ? keepEscapes(part, rot13(part)) : kind === 'rot47' ? rot47(part) : keepEscapes(part, atbash(part));
         out.push({ text: read, place: (s, e) => [a + s, a + e] });
         if (kind === 'rot47' && part.includes('\\')) out.push(rot47InJson(part, a));
         continue;
@@ -285,8 +287,8 @@ function jsonUnescaped(part: string): { read: string; origin: number[] } {
 }
 
 /**
- * ROT13'd text with the letter of each escape written as text (`\n` of a fenced block in JSON held in a
- * string) kept as it was: turned, `\nfx_…` would read `\ask_…`, the key glued to an `a`.
+ * ROT13'd or Atbash'd text with the letter of each escape written as text (`\n` of a fenced block in JSON
+ * held in a string) kept as it was: turned, `\nfx_…` would read `\ask_…`, the key glued to an `a`.
  */
 function keepEscapes(part: string, turned: string): string {
   if (!part.includes('\\')) return turned;

@@ -61,10 +61,11 @@ export function digitsOf(s: string): string {
 
 /** A value assigned to a credential-named field that looks generated rather than written: letters and digits, high entropy. */
 export function looksLikeSecretValue(s: string): boolean {
-  // Percent-encoded (a URL's query), a value is judged decoded: escapes look random, the words they spell do not.
+  // Percent-encoded (a URL's query), a value is judged decoded: escapes look random, the words they spell do
+  // not. Words are parted by spaces, not by the invisible characters (a byte-order mark is `\s` too) put in a key.
   if (PERCENT_ESCAPE.test(s)) {
     const plain = percentBytes(s).toString('utf8');
-    if (/\s/.test(plain)) return false;
+    if (/[ \t\n\r\u00a0]/.test(plain)) return false;
     s = plain;
   }
   return s.length >= 12 && /[A-Za-z]/.test(s) && (/\d/.test(s) || randomWithoutDigits(s)) && entropy(s) >= 3.3;

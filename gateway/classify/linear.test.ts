@@ -100,6 +100,7 @@ const adversarial: Record<string, (n: number) => string> = {
   'for loops': (n) => 'for (a of b) '.repeat(Math.ceil(n / 13)),
   'typed and ciphered prefixes repeated': (n) => 'FYBF7S854AQGGP3H3 [xc["!u!|w|%+!^rub uw[+ZKnq18XC '.repeat(Math.ceil(n / 49)),
   // URLs ciphered (their scheme a sign) holding percent escapes, read deciphered and decoded.
+  'percent escapes written as \\u escapes and as references': (n) => '\\u0025\\u0034\\u0031&#37;41&#37;D0 '.repeat(Math.ceil(n / 33)),
   'ciphered URL schemes before percent escapes': (n) => 'uggcf://k?gbxra=%Q0%90%20 sggkh://%W0%Y0 9EEADi^^TraTps 2=v&%41%42//:sptth '.repeat(Math.ceil(n / 72)),
 };
 

@@ -139,24 +139,22 @@ function readString(text: string, budget: DecodeBudget, rotated: Rotated | null 
       secrets.push({ ...f, start, end });
     }
     // A URL (or any text) percent-encoded and then ciphered: its escapes read once deciphered.
-    if (u.text.includes('%')) {
-      for (const run of encodedRuns(u.text, budget, notWords)) {
-        const [start, end] = u.place(run.start, run.end);
-        for (const { dataClass, kind } of decodedFindings(run.bytes, budget, NESTING)) secrets.push({ dataClass, kind, start, end });
-      }
+    for (const f of percentDecoded(u.text, budget)) {
+      const [start, end] = u.place(f.start, f.end);
+      secrets.push({ ...f, start, end });
     }
   }
   for (const run of escapeRuns(text)) {
     const read = secretForm(run.text);
-    for (const f of [...findings(read.text), ...speltIn(read.text), ...underCiphers(read, run.text)]) secrets.push({ ...f, start: run.start, end: run.end });
+    for (const f of [...findings(read.text), ...speltIn(read.text), ...underCiphers(read, run.text), ...percentDecoded(read.text, budget)]) secrets.push({ ...f, start: run.start, end: run.end });
   }
-  secrets.push(...builtFindings(text));
+  secrets.push(...builtFindings(text, budget));
   // A key read aloud, where words of the spelling alphabet stand close together (phonetic-keys.ts).
   secrets.push(...phoneticFindings(text, words.letterWords));
   for (const named of entityReadings(text)) {
     // What the references spell is read in its secret form too (a homoglyph written as `&#1040;`).
     const read = secretForm(named.text);
-    for (const f of [...findings(read.text), ...speltIn(read.text)]) {
+    for (const f of [...findings(read.text), ...speltIn(read.text), ...percentDecoded(read.text, budget)]) {
       const [start, end] = read.origin ? named.place(read.origin[f.start], read.origin[f.end]) : named.place(f.start, f.end);
       secrets.push({ ...f, start, end });
     }
@@ -228,19 +226,34 @@ function cipherReadings(text: string, signs: number[] | undefined, capitalPairs:
  * text: a joined or coded run's on the whole run, markup's on their own characters. Only a random key
  * counts there (keptFromBuilt).
  */
-function builtFindings(text: string): Finding[] {
+function builtFindings(text: string, budget: DecodeBudget): Finding[] {
   const out: Finding[] = [];
   for (const run of builtStringRuns(text)) {
     const read = secretForm(run.text).text;
     for (const f of [...findings(read), ...speltIn(read)]) if (keptFromBuilt(f.kind, read.slice(f.start, f.end))) out.push({ ...f, start: run.start, end: run.end });
+    for (const f of percentDecoded(read, budget)) out.push({ ...f, start: run.start, end: run.end });
   }
   for (const reading of markupReadings(text)) {
     const read = secretForm(reading.text);
-    for (const f of [...findings(read.text), ...speltIn(read.text)]) {
+    for (const f of [...findings(read.text), ...speltIn(read.text), ...percentDecoded(read.text, budget)]) {
       if (!keptFromBuilt(f.kind, read.text.slice(f.start, f.end))) continue;
       const [start, end] = read.origin ? reading.place(read.origin[f.start], read.origin[f.end]) : reading.place(f.start, f.end);
       out.push({ ...f, start, end });
     }
+  }
+  return out;
+}
+
+/**
+ * The secrets in what the percent escapes of another reader's text (a cipher undone, escapes or references
+ * written as text, a string built from pieces) decode to, each spanning its run: a key put in a URL query
+ * and then disguised again.
+ */
+function percentDecoded(text: string, budget: DecodeBudget): Finding[] {
+  const out: Finding[] = [];
+  if (!text.includes('%')) return out;
+  for (const run of encodedRuns(text, budget, notWords)) {
+    for (const { dataClass, kind } of decodedFindings(run.bytes, budget, NESTING)) if (dataClass.startsWith('secret.')) out.push({ dataClass, kind, start: run.start, end: run.end });
   }
   return out;
 }
@@ -478,7 +491,7 @@ function edgeJoins(texts: readonly string[], rotated: ReadonlyArray<Rotated | nu
       }
     }
   }
-  out.push(...builtAcross(texts, order), ...printableAcross(texts, order, passes, budget), ...spokenAcross(texts, order, passes));
+  out.push(...builtAcross(texts, order, budget), ...printableAcross(texts, order, passes, budget), ...spokenAcross(texts, order, passes));
   for (let b = 0; b < order.length; b++) {
     const left = texts[order[b]].slice(tails[b]);
     if (left.length === 0) continue;
@@ -680,7 +693,7 @@ function firstLine(text: string): { to: number; join: boolean; continues: boolea
  * the last line of one string joined with the first line of each of the next EDGE_TURNS, where both show a
  * build, read by the built readers; only a build that crosses the join counts (each line alone was read).
  */
-function builtAcross(texts: readonly string[], order: number[]): BodyFinding[] {
+function builtAcross(texts: readonly string[], order: number[], budget: DecodeBudget): BodyFinding[] {
   const out: BodyFinding[] = [];
   const tails = order.map((p) => lastLine(texts[p]));
   const heads = order.map((p) => firstLine(texts[p]));
@@ -696,7 +709,7 @@ function builtAcross(texts: readonly string[], order: number[]): BodyFinding[] {
         { piece: order[b], start: from + Math.min(start, left.length), end: texts[order[b]].length },
         { piece: order[c], start: 0, end: Math.max(0, end - left.length) },
       ];
-      for (const f of builtFindings(text)) {
+      for (const f of builtFindings(text, budget)) {
         if (f.dataClass.startsWith('secret.') && f.start < left.length && f.end > left.length) out.push({ dataClass: f.dataClass, kind: f.kind, spans: spans(f.start, f.end) });
       }
     }

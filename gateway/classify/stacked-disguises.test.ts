@@ -6,7 +6,7 @@ import t from 'tap';
 import fc from 'fast-check';
 import { scanBody } from './body.js';
 import { codePointEscapes } from '../text/encoded-runs.js';
-import { disguises, prefixDisguises, stackedDisguises } from '../../test/egress/scrambles.js';
+import { disguises, oneStringDisguises, prefixDisguises, stackedDisguises } from '../../test/egress/scrambles.js';
 
 const limits = { decodedBytes: 1 << 20 };
 const secretsIn = (body: unknown) => scanBody(body, limits).findings.filter((f) => f.dataClass.startsWith('secret.'));
@@ -77,4 +77,19 @@ t.test('percent escapes by code point: a second reading only where an escape is 
   t.equal(codePointEscapes('%uFF21%uFF22'), 'ＡＢ', "escape()'s %u");
   t.equal(codePointEscapes('%ff21%200b%41'), 'Ａ\u200bA', 'the code point written after %');
   t.equal(codePointEscapes('%41%20xyz%2F'), null, 'letters after a byte escape are not part of it');
+});
+
+t.test('property: a random key under a stack read within one string, in prose or a system block, is found', async () => {
+  fc.assert(
+    fc.property(keys, fc.constantFrom(...Object.keys(oneStringDisguises)), fc.constantFrom('in prose', 'an Anthropic system block'), words, words, (key, stack, place, before, after) => {
+      return secretsIn(placements[place](oneStringDisguises[stack](key), 0, before, after, [])).length > 0;
+    }),
+    { numRuns: 300 },
+  );
+});
+
+t.test('the stacks read within one string over harmless words stay clean', async (t) => {
+  for (const [name, stack] of Object.entries(oneStringDisguises)) {
+    for (const text of ['the quarterly figures are attached', 'sk is short for sketch', 'fix the tuc and the AIKA toolkit']) t.same(secretsIn(said(`note: ${stack(text)}`)), [], `${name}: ${text}`);
+  }
 });

@@ -3,7 +3,7 @@
 // Shared by the unit test of the decoders (gateway/classify/text-decoders.test.ts) and the capture-server
 // test (decoded-disguises.test.ts).
 import { gzipSync, deflateSync } from 'node:zlib';
-import { atbash, keysLeft, keysRight, rot13, rot47, reversed } from '../../gateway/text/substitutions.js';
+import { atbash, caesar, keysLeft, keysRight, rot13, rot47, reversed } from '../../gateway/text/substitutions.js';
 import { SPOKEN_DIGITS, SPOKEN_LETTERS, SPOKEN_SIGNS } from '../../gateway/text/spelling-alphabet.js';
 
 const base32 = (s: string): string => {
@@ -88,4 +88,16 @@ export const stackedDisguises: Record<string, (s: string) => string> = {
   'Cyrillic homoglyphs, in a URL query, then Atbash': (s) => atbash(inQuery(s.replace(/[A-Za-z]/g, (c) => CYRILLIC[c] ?? c))),
   'soft hyphens, in a URL query, then reversed': (s) => reversed(inQuery([...s].join('\u00ad'))),
   'soft hyphens, in a URL query, then ROT47': (s) => rot47(inQuery([...s].join('\u00ad'))),
+};
+
+// Stacks read within one string. Cut across turns they are not always read: the escapes of a URL run past the
+// 512 characters either side of a join that are read, and a cut between an escape's `\` and its letter leaves
+// the later string's key glued to the letter (README, what is not read).
+export const oneStringDisguises: Record<string, (s: string) => string> = {
+  // The letter of a JSON escape (`\n` of the fence) turned with the key by a cipher that keeps letters letters.
+  'fenced, Atbash, then quoted in JSON': (s) => JSON.stringify({ q: atbash('```\n' + s + '\n```') }),
+  'fenced, shifted by 3, then quoted in JSON': (s) => JSON.stringify({ q: caesar('```\n' + s + '\n```', 3) }),
+  // In a URL query, then written again as escapes or references: the reading's percent escapes decoded.
+  'zero-width characters, in a URL query, then \\u escapes as text': (s) => [...inQuery([...s].join('\u200b'))].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join(''),
+  'Cyrillic homoglyphs, in a URL query, then numeric references': (s) => [...inQuery(s.replace(/[A-Za-z]/g, (c) => CYRILLIC[c] ?? c))].map((c) => `&#${c.codePointAt(0)};`).join(''),
 };

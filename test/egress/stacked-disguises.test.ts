@@ -2,13 +2,14 @@
 // grouped and then ROT13'd or reversed, given homoglyphs and then ROT13'd, or percent-encoded a code point
 // per escape (after zero-width characters, fullwidth forms or homoglyphs) is refused in chat content and
 // when cut across turns with words between, and nothing reaches the provider; the same stack over
-// harmless words is forwarded; string disguises (references, escapes, ROT13) cut across turns are joined.
+// harmless words is forwarded; string disguises (references, escapes, ROT13) cut across turns are joined;
+// a URL ciphered or escaped after its key was percent-encoded in the query, and a fenced key ciphered in JSON.
 import t from 'tap';
 import { randomBytes } from 'node:crypto';
 import { startDemoGateway } from '../support/demo-gateway.js';
 import { chat } from './cases.js';
 import { send } from './capture.js';
-import { disguises, prefixDisguises, stackedDisguises } from './scrambles.js';
+import { disguises, oneStringDisguises, prefixDisguises, stackedDisguises } from './scrambles.js';
 
 const gw = await startDemoGateway();
 t.teardown(() => gw.close());
@@ -37,6 +38,17 @@ for (const [name, stack] of Object.entries(stackedDisguises)) {
     t.ok(clean.received.includes('debug this'), 'the field reached the provider');
   });
 }
+
+t.test('stacks read within one string: denied in chat content and an Anthropic-style system message; harmless words forwarded', async (t) => {
+  for (const [name, stack] of Object.entries(oneStringDisguises)) {
+    const k = keys[0]();
+    const r = await send(gw, chat, { model: chat.model, messages: [{ role: 'system', content: stack(k) }, { role: 'user', content: 'hi' }] });
+    t.equal(r.status, 403, `${name}: denied`);
+    t.equal(r.received, '', `${name}: nothing reached the provider`);
+    const clean = await send(gw, chat, { model: chat.model, messages: [{ role: 'user', content: `debug this: ${stack('the quarterly figures are attached')}` }] });
+    t.equal(clean.status, 200, `${name}: the same stack over harmless words is forwarded`);
+  }
+});
 
 t.test('string disguises cut across turns with words between', async (t) => {
   for (const [name, disguise] of Object.entries({ rot13: disguises.rot13, reversed: disguises.reversed, 'HTML entities (decimal)': disguises['HTML entities (decimal)'], '\\u escapes as text': disguises['\\u escapes as text'], ...prefixDisguises })) {

@@ -31,12 +31,13 @@ const LEAD_CLASS = `[${SIGNS_CLASS}]`;
 const LEAD_SPLIT = new RegExp(`${LEAD_CLASS}+`);
 const NOT_UNDERSCORE = new RegExp(`${NOT_UNDERSCORE_CLASS}+`, 'g');
 const JOINED_SINGLES = /^[A-Za-z0-9](?:[_-][A-Za-z0-9])+$/;
-// Separator runs of up to sixteen: a key's own `_` or `-` standing between two separators, with invisible
-// characters removed beside them (`e | \u200d | _ | 7` reads `e |  | _ | 7`), makes runs of ten and more.
+// Separator runs of up to twenty-four: a key's own `_` or `-` standing between two separators, with invisible
+// characters removed beside them (`e | \u200d | _ | 7` reads `e |  | _ | 7`), makes runs of ten and more, and
+// a key grouped with ` - ` and then spelt with ` * ` nineteen (`p *   * - *   * _ * a`).
 // A unit of a run: one or two characters (two where an invisible character between was removed; the first
 // may end a word, a key glued to it) and any separators before one or two more, or a group of up to five
 // and SPACING's separators (no prefixed key holds base64's `+ / =`: those are SPELLING's).
-const SPACED_UNIT = `(?:[A-Za-z0-9]{1,2}${SEPARATOR_CLASS}{1,16}(?=[A-Za-z0-9]{1,2}(?![A-Za-z0-9]))|[A-Za-z0-9]{1,5}[${SPACING}_-]{1,16})`;
+const SPACED_UNIT = `(?:[A-Za-z0-9]{1,2}${SEPARATOR_CLASS}{1,24}(?=[A-Za-z0-9]{1,2}(?![A-Za-z0-9]))|[A-Za-z0-9]{1,5}[${SPACING}_-]{1,24})`;
 const SPACED = new RegExp(`${SPACED_UNIT}{3,${SPACED_GROUPS}}[A-Za-z0-9]{1,5}`, 'y');
 const SPACED_START = new RegExp(`${SPACED_UNIT}{3}[A-Za-z0-9]`, 'g');
 const IS_SEPARATOR = new RegExp(SEPARATOR_CLASS);

@@ -83,6 +83,8 @@ export const stackedDisguises: Record<string, (s: string) => string> = {
   'fenced, ROT13, then quoted in JSON': (s) => JSON.stringify({ q: rot13('```\n' + s + '\n```') }),
   'spelt with separators, then in a URL query': (s) => `https://api.example.com/v1/x?token=${encodeURIComponent([...s].join(' * '))}&v=2`,
   'Cyrillic homoglyphs, then percent-encoded by code point': (s) => percentByCodePoint(s.replace(/[A-Za-z]/g, (c) => CYRILLIC[c] ?? c), ''),
+  // The groups' separator spelt out with the characters: runs of separators of nineteen (`p *   * - *   * _ * a`).
+  'in groups of three with " - ", then spelt with " | "': (s) => [...s.match(/.{1,3}/g)!.join(' - ')].join(' | '),
   // Percent-encoded in a URL query, then the whole URL ciphered: no prefix is whole, the scheme is (`uggcf://`).
   'Cyrillic homoglyphs, in a URL query, then ROT13': (s) => rot13(inQuery(s.replace(/[A-Za-z]/g, (c, i: number) => (i % 2 === 0 && CYRILLIC[c]) || c))),
   'Cyrillic homoglyphs, in a URL query, then Atbash': (s) => atbash(inQuery(s.replace(/[A-Za-z]/g, (c) => CYRILLIC[c] ?? c))),

@@ -101,6 +101,8 @@ const adversarial: Record<string, (n: number) => string> = {
   'typed and ciphered prefixes repeated': (n) => 'FYBF7S854AQGGP3H3 [xc["!u!|w|%+!^rub uw[+ZKnq18XC '.repeat(Math.ceil(n / 49)),
   // URLs ciphered (their scheme a sign) holding percent escapes, read deciphered and decoded.
   'percent escapes written as \\u escapes and as references': (n) => '\\u0025\\u0034\\u0031&#37;41&#37;D0 '.repeat(Math.ceil(n / 33)),
+  // Prefixes standing apart before short words and long runs (prefix-apart.ts).
+  'prefixes standing apart before words and runs': (n) => 'ghp_ then and the sk- xAb3dE5fG7 AKIA hf_ - '.repeat(Math.ceil(n / 45)),
   'ciphered URL schemes before percent escapes': (n) => 'uggcf://k?gbxra=%Q0%90%20 sggkh://%W0%Y0 9EEADi^^TraTps 2=v&%41%42//:sptth '.repeat(Math.ceil(n / 72)),
 };
 
@@ -179,5 +181,13 @@ t.test('turns that end and start with a ciphered URL scheme cut in two cost line
   const run = (s: string) => scanBody({ messages: s.split('|').map((content) => ({ role: 'user', content })) }, { decodedBytes: 8 << 20 });
   let { ratio, ms } = growth(run, cutTurns);
   if (ratio >= 9 && ms >= 5) ({ ratio, ms } = growth(run, cutTurns));
+  t.ok(ratio < 9 || ms < 5, `×${ratio.toFixed(1)} from 4× the turns (${ms.toFixed(1)} ms at 256 KB)`);
+});
+
+t.test('turns that end with a prefix standing apart cost linear in their number (its body looked for in the next turns)', async (t) => {
+  const prefixTurns = (n: number) => Array.from({ length: Math.ceil(n / 60) }, () => 'xAb3dE5fG7hJ9kL1mN3p and the key is ghp_ then').join('|');
+  const run = (s: string) => scanBody({ messages: s.split('|').map((content) => ({ role: 'user', content })) }, { decodedBytes: 8 << 20 });
+  let { ratio, ms } = growth(run, prefixTurns);
+  if (ratio >= 9 && ms >= 5) ({ ratio, ms } = growth(run, prefixTurns));
   t.ok(ratio < 9 || ms < 5, `×${ratio.toFixed(1)} from 4× the turns (${ms.toFixed(1)} ms at 256 KB)`);
 });

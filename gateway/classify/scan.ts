@@ -13,7 +13,8 @@ import { builtStringRuns, keptFromBuilt, markupReadings } from './built-strings.
 import { entityReadings, escapeRuns } from '../text/escapes.js';
 import { stretchesAround } from '../text/stretches.js';
 import { fromUnits, rot13, type Transformed } from '../text/substitutions.js';
-import { LONGEST_PRINTABLE_SIGN, printableSign, signHits, unscrambled, type Cipher, type Scramble } from './text-decoders.js';
+import { apartFindings, prefixesAtEnd } from './prefix-apart.js';
+import { LONGEST_PRINTABLE_SIGN, PRINTABLE_SIGN_PAIRS, printableSign, signHits, unscrambled, type Cipher, type Scramble } from './text-decoders.js';
 import { shiftedReadings } from './shifted-keys.js';
 import { cipheredStretches, type CipheredStretch } from './ciphered-keys.js';
 import { interleavedRuns } from './interleaved-keys.js';
@@ -60,6 +61,9 @@ export function scanPieces(pieces: readonly Piece[], folded: readonly FoldedText
   texts.forEach((text, i) => {
     if (text.length === 0) return;
     for (const f of readString(text, budget, rotated[i], false, passes[i])) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: f.start, end: f.end }] });
+    // A key with its prefix written apart from its body, as written only (prefix-apart.ts): in a deciphered
+    // stretch of code, a word that turns into a prefix before a long identifier is no key.
+    for (const f of apartFindings(text, passes[i].words.fixed)) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: f.start, end: f.end }] });
     for (const f of cipheredFindings(pieces[i].text, folded[i], passes[i].runPairs, budget)) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: f.start, end: f.end }] });
     for (const f of speltOverInvisibles(pieces[i].text, folded[i])) out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: i, start: f.start, end: f.end }] });
   });
@@ -491,7 +495,7 @@ function edgeJoins(texts: readonly string[], rotated: ReadonlyArray<Rotated | nu
       }
     }
   }
-  out.push(...builtAcross(texts, order, budget), ...printableAcross(texts, order, passes, budget), ...spokenAcross(texts, order, passes));
+  out.push(...builtAcross(texts, order, budget), ...printableAcross(texts, order, passes, budget), ...spokenAcross(texts, order, passes), ...apartAcross(texts, order));
   for (let b = 0; b < order.length; b++) {
     const left = texts[order[b]].slice(tails[b]);
     if (left.length === 0) continue;
@@ -570,6 +574,33 @@ function spokenAcross(texts: readonly string[], order: number[], passes: Readonl
   return out;
 }
 
+/** How much of a later string's start the body of a prefix ending an earlier one is read from. */
+const APART_HEAD = 512;
+
+/**
+ * A key whose prefix ends one string and whose body starts a later one (at most EDGE_TURNS on), words between
+ * or not (`prefix: ghp_` then `and the rest: a1B2…`): the earlier string's end and the later one's start,
+ * joined by a line break, read by prefix-apart.ts; a key reaching into the later string is kept, on both.
+ */
+function apartAcross(texts: readonly string[], order: number[]): BodyFinding[] {
+  const out: BodyFinding[] = [];
+  for (let b = 0; b + 1 < order.length; b++) {
+    const text = texts[order[b]];
+    const starts = prefixesAtEnd(text);
+    if (starts.length === 0) continue;
+    const at = starts[0];
+    const left = text.slice(at) + '\n';
+    for (let c = b + 1; c < order.length && c <= b + EDGE_TURNS; c++) {
+      const right = texts[order[c]].slice(0, APART_HEAD);
+      for (const f of apartFindings(left + right, starts.map((s) => s - at))) {
+        if (f.end <= left.length) continue;
+        out.push({ dataClass: f.dataClass, kind: f.kind, spans: [{ piece: order[b], start: at + f.start, end: text.length }, { piece: order[c], start: 0, end: f.end - left.length }] });
+      }
+    }
+  }
+  return out;
+}
+
 function printableAcross(texts: readonly string[], order: number[], passes: ReadonlyArray<Pick<KeywordPass, 'words'>>, budget: DecodeBudget): BodyFinding[] {
   const out: BodyFinding[] = [];
   // The sign in one string, what it deciphers in either: a key reaching past the join (into the string read
@@ -621,7 +652,7 @@ function printableAcross(texts: readonly string[], order: number[], passes: Read
     const leftEdge = tail.slice(-edge);
     for (let c = b + 1; c < order.length && c <= b + EDGE_TURNS; c++) {
       const head = heads[c];
-      if (head.length === 0) continue;
+      if (head.length === 0 || !PRINTABLE_SIGN_PAIRS.has(leftEdge[leftEdge.length - 1] + head[0])) continue;
       const hits = signHits(leftEdge + head.slice(0, edge));
       for (let h = 0; h < hits.length; h += 2) {
         const sign = printableSign(hits[h]);

@@ -115,6 +115,8 @@ const READ_BACKWARDS = new Set<Cipher>(['reversed', 'both', 'rot47 reversed', 'a
 export const signHits = (text: string): number[] => signs.foundAt(text);
 /** The longest sign of a printable run (printableSign): a join's edges hold one cut in two within this length. */
 export const LONGEST_PRINTABLE_SIGN = Math.max(...SIGNS.map(([sign], k) => (printableSign(k) ? sign.length : 0)));
+/** Every two characters side by side in a sign of a printable run: a join that cuts one has such a pair across it. */
+export const PRINTABLE_SIGN_PAIRS: ReadonlySet<string> = new Set(SIGNS.flatMap(([sign], k) => (printableSign(k) ? [...sign].slice(1).map((c, i) => sign[i] + c) : [])));
 export function printableSign(k: number): [Cipher, number, boolean] | null {
   const [sign, kind, prefix] = SIGNS[k];
   if (URL_SCHEMES.has(prefix)) return [kind, sign.length, READ_BACKWARDS.has(kind)];

@@ -1,0 +1,78 @@
+// A key with its prefix written apart from its body: each format × gap, in one string and across turns; a
+// fast-check property over random keys, gaps and words around; prose and code about prefixes stay clean.
+import t from 'tap';
+import fc from 'fast-check';
+import { scanBody } from './body.js';
+import { apartFindings, prefixesAtEnd } from './prefix-apart.js';
+import { wordStarts } from './classify.js';
+
+const limits = { decodedBytes: 1 << 20 };
+const secretsIn = (body: unknown) => scanBody(body, limits).findings.filter((f) => f.dataClass.startsWith('secret.'));
+const said = (content: string) => ({ messages: [{ role: 'user', content }] });
+
+const keys: Array<[string, string]> = [
+  ['ghp_', 'a1B2c3D4e5F6g7H8i9J0a1B2c3D4e5F6g7H8'],
+  ['sk-proj-', 'Ab3dE5fG7hJ9kL1mN3pQ5rS7tU9vAb3dE5fG7hJ9kL1m'],
+  ['sk_live_', 'Ab3dE5fG7hJ9kL1mN3pQ5rS7tU9v'],
+  ['AKIA', 'Q2W3E4R5T6Y7U8I9'],
+  ['glpat-', 'x9Kq2LmP8rT4vWz1Ab3d'],
+  ['hf_', 'Ab3dE5fG7hJ9kL1mN3pQ5rS7tU9vXyZ12'],
+  ['AIza', 'SyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUvW'],
+];
+const gaps = [' ', '\n', ' - ', ', ', ': ', ' (then) ', ' followed by ', ' and the rest: '];
+
+t.test('each format with its prefix apart from its body, in a sentence', async (t) => {
+  for (const [prefix, body] of keys) {
+    for (const gap of gaps) t.ok(secretsIn(said(`use ${prefix}${gap}${body} please`)).length > 0, `${prefix}${JSON.stringify(gap)}`);
+    // The body in two runs.
+    const half = body.length >> 1;
+    t.ok(secretsIn(said(`use ${prefix} ${body.slice(0, half)} ${body.slice(half)} please`)).length > 0, `${prefix} body in two runs`);
+  }
+});
+
+t.test('the finding spans the prefix and the body', async (t) => {
+  const text = 'the key is ghp_ then a1B2c3D4e5F6g7H8i9J0a1B2c3D4e5F6g7H8, thanks';
+  const found = apartFindings(text, wordStarts(text).fixed);
+  t.equal(found.length, 1);
+  t.equal(text.slice(found[0].start, found[0].end), 'ghp_ then a1B2c3D4e5F6g7H8i9J0a1B2c3D4e5F6g7H8');
+});
+
+t.test('the prefix at the end of one turn, its body at the start of a later one', async (t) => {
+  for (const [prefix, body] of keys) {
+    for (const [a, b] of [[`the key is ${prefix}`, body], [`the key is ${prefix} `, ` ${body} thanks`], [`prefix: ${prefix}`, `and the rest: ${body}`]]) {
+      t.ok(secretsIn({ messages: [{ role: 'user', content: a }, { role: 'assistant', content: 'ok' }, { role: 'user', content: b }] }).length > 0, `${JSON.stringify(a)} … ${JSON.stringify(b.slice(0, 16))}`);
+    }
+  }
+  t.same(prefixesAtEnd('tokens begin ghp_ or gho_'), [21], 'the last: one followed by another prefix has no body');
+  t.same(prefixesAtEnd('the key is ghp_ and the rest'), [11]);
+  t.same(prefixesAtEnd('ghp_ a1B2c3D4e5F6g7H8i9J0a1B2c3D4e5F6g7H8'), [], 'a body after it: not cut from it');
+});
+
+t.test('property: a random key, its prefix apart by a random gap, among random words, is found', async () => {
+  const alnum = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  const body = (n: number) => fc.array(fc.constantFrom(...alnum), { minLength: n - 3, maxLength: n - 3 }).map((cs) => cs.join('') + 'q7Z');
+  const key = fc.oneof(
+    body(36).map((b) => ['ghp_', b] as const),
+    body(28).map((b) => ['sk_live_', b] as const),
+    body(48).map((b) => ['sk-proj-', b] as const),
+    body(34).map((b) => ['hf_', b] as const),
+    fc.array(fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'), { minLength: 13, maxLength: 13 }).map((cs) => ['AKIA', cs.join('') + 'Q7Z'] as const),
+  );
+  const words = fc.array(fc.constantFrom('please', 'debug', 'the', 'deploy', 'config', 'fails', 'with', 'this', 'value', '—', 'ok?'), { maxLength: 6 }).map((w) => w.join(' '));
+  fc.assert(
+    fc.property(key, fc.constantFrom(...gaps), words, words, ([prefix, b], gap, before, after) => secretsIn(said(`${before} ${prefix}${gap}${b} ${after}`)).length > 0),
+    { numRuns: 500 },
+  );
+});
+
+t.test('prose and code about prefixes stay clean', async (t) => {
+  for (const text of [
+    'GitHub tokens start with ghp_ followed by 36 characters of letters and digits',
+    'keys look like sk- then something_long_and_lower_case_identifier',
+    "const PREFIXES = ['sk-', 'sk_live_', 'AKIA', 'ghp_', 'glpat-', 'hf_'];",
+    'AKIA is the prefix of an access key id; ASIA of a temporary one',
+    'set OPENAI_API_KEY to sk- and the rest of your key from the dashboard',
+    'hf_ tokens: huggingface_hub.login(token=os.environ["HF_TOKEN"])',
+    'the npm_ prefix then the package configuration directory node_modules_cache',
+  ]) t.same(secretsIn(said(text)), [], text);
+});

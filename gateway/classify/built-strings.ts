@@ -22,7 +22,13 @@ import { firstSpreadPrefix } from './spelt-keys.js';
  * made of words, or in one case only, is not a key there. Armour is words by nature and is kept.
  */
 export function keptFromBuilt(kind: string, matched: string): boolean {
-  return kind === 'privateKey' || kind === 'puttyKey' || gluedLooksRandom(matched, '');
+  return kind === 'privateKey' || kind === 'puttyKey' || (gluedLooksRandom(matched, '') && !listsPrefixes(matched));
+}
+
+const OTHER_PREFIX = /sk[-_]|rk_|AKIA|ASIA|gh[pousr]_|gl(?:pat|dt|ptt|rt)-|hf_|npm_|xox[abposr]-|AIza/g;
+/** A match whose body holds two more prefixes is a list of them joined (`['sk-', 'sk_live_', 'AKIA', 'ghp_']`), no key. */
+function listsPrefixes(matched: string): boolean {
+  return (matched.slice(3).match(OTHER_PREFIX)?.length ?? 0) >= 2;
 }
 
 export interface BuiltRun {

@@ -162,7 +162,8 @@ function keyShaped(run: string, match: string): boolean {
   let last = '';
   for (const g of groups) {
     // A character written again after a separator (`t-t`: a word hyphenated with itself) is not a key's next.
-    if (at > from && at < to) shapes.push(g.length === 1 ? (g === last ? NEITHER : SINGLE) : WORD.test(g) ? AWORD : g.length >= 3 && !NUMBER.test(g) ? CHUNK : NEITHER);
+    // A group that is itself a prefix (`'sk-', 'sk_live_', 'AKIA', 'ghp_'`: a list of them) is no key's chunk.
+    if (at > from && at < to) shapes.push(g.length === 1 ? (g === last ? NEITHER : SINGLE) : WORD.test(g) ? AWORD : g.length >= 3 && !NUMBER.test(g) && !PREFIX_STEMS.has(g) ? CHUNK : NEITHER);
     at += g.length;
     last = g;
   }
@@ -175,6 +176,8 @@ function keyShaped(run: string, match: string): boolean {
   return evidence >= Math.max(1, words);
 }
 const [NEITHER, SINGLE, AWORD, CHUNK] = [0, 1, 2, 3];
+/** The prefixes without their separators, as a list of them is read in groups (`AKIA`, `ghp`, `glpat`). */
+const PREFIX_STEMS = new Set(['sk', 'rk', 'AKIA', 'ASIA', 'ABIA', 'ACCA', 'A3T', 'AIza', 'ghp', 'gho', 'ghu', 'ghs', 'ghr', 'github', 'pat', 'glpat', 'gldt', 'glptt', 'glrt', 'hf', 'npm', 'live', 'test', 'proj', ...'abposr'.split('').map((c) => `xox${c}`)]);
 const WORD = /^[A-Z]?[a-z]{3,}$/;
 const NUMBER = /^[0-9]+$/;
 

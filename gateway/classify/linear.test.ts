@@ -168,26 +168,18 @@ t.test('a key spelt out with separators inside a long run of short groups is sti
   }
 });
 
-t.test('turns that end and start with words of the spelling alphabet cost linear in their number (spoken keys joined across turns)', async (t) => {
-  const spokenTurns = (n: number) => Array.from({ length: Math.ceil(n / 60) }, () => 'alpha bravo charlie delta echo foxtrot golf hotel india kilo').join('|');
-  const run = (s: string) => scanBody({ messages: s.split('|').map((content) => ({ role: 'user', content })) }, { decodedBytes: 8 << 20 });
-  let { ratio, ms } = growth(run, spokenTurns);
-  if (ratio >= 9 && ms >= 5) ({ ratio, ms } = growth(run, spokenTurns));
-  t.ok(ratio < 9 || ms < 5, `×${ratio.toFixed(1)} from 4× the turns (${ms.toFixed(1)} ms at 256 KB)`);
-});
-
-t.test('turns that end and start with a ciphered URL scheme cut in two cost linear in their number (read joined across turns)', async (t) => {
-  const cutTurns = (n: number) => Array.from({ length: Math.ceil(n / 60) }, () => 'cf://ncv?gbxra=%Q0%90%Q0%90%Q0%90 ok ugg').join('|');
-  const run = (s: string) => scanBody({ messages: s.split('|').map((content) => ({ role: 'user', content })) }, { decodedBytes: 8 << 20 });
-  let { ratio, ms } = growth(run, cutTurns);
-  if (ratio >= 9 && ms >= 5) ({ ratio, ms } = growth(run, cutTurns));
-  t.ok(ratio < 9 || ms < 5, `×${ratio.toFixed(1)} from 4× the turns (${ms.toFixed(1)} ms at 256 KB)`);
-});
-
-t.test('turns that end with a prefix standing apart cost linear in their number (its body looked for in the next turns)', async (t) => {
-  const prefixTurns = (n: number) => Array.from({ length: Math.ceil(n / 60) }, () => 'xAb3dE5fG7hJ9kL1mN3p and the key is ghp_ then').join('|');
-  const run = (s: string) => scanBody({ messages: s.split('|').map((content) => ({ role: 'user', content })) }, { decodedBytes: 8 << 20 });
-  let { ratio, ms } = growth(run, prefixTurns);
-  if (ratio >= 9 && ms >= 5) ({ ratio, ms } = growth(run, prefixTurns));
-  t.ok(ratio < 9 || ms < 5, `×${ratio.toFixed(1)} from 4× the turns (${ms.toFixed(1)} ms at 256 KB)`);
-});
+// Turns read joined across their edges: thousands of turns, each like `turn`, cost linear in their number.
+const turnsOf = (turn: string) => (n: number) => Array.from({ length: Math.ceil(n / 60) }, () => turn).join('|');
+const acrossTurns: Record<string, string> = {
+  'end and start with words of the spelling alphabet (spoken keys joined across turns)': 'alpha bravo charlie delta echo foxtrot golf hotel india kilo',
+  'end and start with a ciphered URL scheme cut in two (read joined across turns)': 'cf://ncv?gbxra=%Q0%90%Q0%90%Q0%90 ok ugg',
+  'end with a prefix standing apart (its body looked for in the next turns)': 'xAb3dE5fG7hJ9kL1mN3p and the key is ghp_ then',
+};
+for (const [name, turn] of Object.entries(acrossTurns)) {
+  t.test(`turns that ${name} cost linear in their number`, async (t) => {
+    const run = (s: string) => scanBody({ messages: s.split('|').map((content) => ({ role: 'user', content })) }, { decodedBytes: 8 << 20 });
+    let { ratio, ms } = growth(run, turnsOf(turn));
+    if (ratio >= 9 && ms >= 5) ({ ratio, ms } = growth(run, turnsOf(turn)));
+    t.ok(ratio < 9 || ms < 5, `×${ratio.toFixed(1)} from 4× the turns (${ms.toFixed(1)} ms at 256 KB)`);
+  });
+}

@@ -13,6 +13,7 @@
 // patterns tried, anchored. A position is tried only where the combined alternation would try it too
 // (never inside a match already made), so the cost stays linear where the table's patterns are.
 import { DIGIT_NAMES, DIGIT_WORD, detectors, gluedAnchored, gluedDetectors, gluedLooksRandom } from './detectors.js';
+import { isEscapeLetter } from '../text/escapes.js';
 import { SPOKEN_LETTERS } from '../text/spelling-alphabet.js';
 import { KeywordAutomaton } from './keyword-automaton.js';
 import { SIGN_WORDS } from './text-decoders.js';
@@ -426,7 +427,7 @@ function gluedAt(text: string, at: number): boolean {
   if (at === 0) return false;
   const c = text.charCodeAt(at - 1);
   const alnum = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-  return alnum && !((c === 110 || c === 116 || c === 114) && text.charCodeAt(at - 2) === 92);
+  return alnum && !isEscapeLetter(text, at - 1);
 }
 
 /**

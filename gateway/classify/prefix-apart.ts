@@ -28,7 +28,10 @@ function runEnd(text: string, at: number): number {
   return at;
 }
 
-/** Where the body starts after a prefix ending at `at`: past separators and a few short words; -1 if none does. */
+/**
+ * Where the body starts after a prefix ending at `at`: past separators and a few short words; the text's
+ * length where the text ends first (its body may be in a later string); -1 where none can follow.
+ */
 function bodyStart(text: string, at: number): number {
   let words = 0;
   const limit = Math.min(text.length, at + GAP);
@@ -52,7 +55,7 @@ function bodyStart(text: string, at: number): number {
     if (++words > GAP_WORDS) return -1;
     i = end;
   }
-  return -1;
+  return i === text.length ? i : -1;
 }
 
 /** The whole keys written with their prefix apart from their body, at the text's fixed starts (a keyword pass's, ascending). */
@@ -103,13 +106,8 @@ export function prefixesAtEnd(text: string): number[] {
   PREFIX_ANYWHERE.lastIndex = from;
   for (let m = PREFIX_ANYWHERE.exec(text); m !== null; m = PREFIX_ANYWHERE.exec(text)) {
     const at = m.index + m[0].length;
-    if (bodyStart(text, at) < 0 && runsOutAt(text, at)) out.push(m.index);
+    // The text ends in the gap, early enough that the join's line break and a body still fall within GAP.
+    if (bodyStart(text, at) === text.length && text.length - at + 1 < GAP) out.push(m.index);
   }
   return out;
-}
-
-/** Whether the text from `at` to its end is a gap bodyStart would pass (separators and short words). */
-function runsOutAt(text: string, at: number): boolean {
-  const rest = text.slice(at);
-  return bodyStart(`${rest} ${'X'.repeat(FIRST)}`, 0) === rest.length + 1;
 }

@@ -424,6 +424,19 @@ const EDGE_RUN = 512;
 const isKeyChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 47 || c === 61 || c === 95 || c === 45 || c === 37 || c === 38 || c === 35 || c === 59 || c === 92 || c === 42 || c === 33 || c === 39 || c === 40 || c === 41;
 /** How far each side of a join a spread-out prefix spanning it is looked for: a prefix of eleven characters spelt with separators of up to six. */
 const JOIN_EDGE = 64;
+const keyCharAt = (text: string, i: number) => isKeyChar(text.charCodeAt(i));
+/** Where the run of characters `isIn` takes that ends a text starts (at most `max` of them). */
+function runEndingAt(text: string, max: number, isIn: (text: string, i: number) => boolean): number {
+  let s = text.length;
+  while (s > 0 && text.length - s < max && isIn(text, s - 1)) s--;
+  return s;
+}
+/** Where the run of characters `isIn` takes that starts a text ends (at most `max` of them). */
+function runStartingAt(text: string, max: number, isIn: (text: string, i: number) => boolean): number {
+  let e = 0;
+  while (e < text.length && e < max && isIn(text, e)) e++;
+  return e;
+}
 /** The longest spelt-out stretch at a string's edge that edgeJoins reads (a key spelt with separators of up to three characters). */
 const EDGE_SPELT = 320;
 
@@ -438,34 +451,14 @@ function edgeJoins(texts: readonly string[], rotated: ReadonlyArray<Rotated | nu
   const out: BodyFinding[] = [];
   // One string has no edges to join (a single-turn prompt: its edges were walked and read for nothing).
   if (order.length < 2) return out;
-  const tails = order.map((p) => {
-    const t = texts[p];
-    let s = t.length;
-    while (s > 0 && t.length - s < EDGE_RUN && isKeyChar(t.charCodeAt(s - 1))) s--;
-    return s;
-  });
-  const heads = order.map((p) => {
-    const t = texts[p];
-    let e = 0;
-    while (e < t.length && e < EDGE_RUN && isKeyChar(t.charCodeAt(e))) e++;
-    return e;
-  });
+  const tails = order.map((p) => runEndingAt(texts[p], EDGE_RUN, keyCharAt));
+  const heads = order.map((p) => runStartingAt(texts[p], EDGE_RUN, keyCharAt));
   // Spelt-out keys (`g h p _ a 1 …`, `ghp_-a1B2-…`) cut across strings: the spaced stretch ending one string
   // joined with the one starting each of the next strings, read as spelt runs. Most pairs are skipped
   // unseen: only where either stretch holds a spread-out prefix, or one spans the join (its edges, JOIN_EDGE
   // characters each), is the joined stretch read.
-  const spacedTails = order.map((p) => {
-    const t = texts[p];
-    let s = t.length;
-    while (s > 0 && t.length - s < EDGE_SPELT && inSpacedRun(t, s - 1)) s--;
-    return s;
-  });
-  const spacedHeads = order.map((p) => {
-    const t = texts[p];
-    let e = 0;
-    while (e < t.length && e < EDGE_SPELT && inSpacedRun(t, e)) e++;
-    return e;
-  });
+  const spacedTails = order.map((p) => runEndingAt(texts[p], EDGE_SPELT, inSpacedRun));
+  const spacedHeads = order.map((p) => runStartingAt(texts[p], EDGE_SPELT, inSpacedRun));
   const tailHoldsPrefix = order.map((p, b) => firstSpreadPrefix(texts[p], spacedTails[b], passes[p].spreadPairs) !== null);
   // A reversed key carries its prefix at its end, in the later string.
   // The head's own pairs from its string's keyword pass: those a scan of the head alone would try (it stops two short of its end).
@@ -525,7 +518,7 @@ function edgeJoins(texts: readonly string[], rotated: ReadonlyArray<Rotated | nu
 /** Printable ASCII but the space: every character of a ROT47'd key or one typed to the side. */
 const PRINTABLE_RUN_END = /[!-~]*$/y;
 const PRINTABLE_RUN_START = /^[!-~]{1,512}/;
-const isPrintable = (c: number) => c >= 33 && c <= 126;
+const printableAt = (text: string, i: number) => text.charCodeAt(i) >= 33 && text.charCodeAt(i) <= 126;
 
 /**
  * A key ROT47'd or typed one key to the side, cut across strings: its characters are any printable ones, so
@@ -607,10 +600,8 @@ function printableAcross(texts: readonly string[], order: number[], passes: Read
   // backwards from the sign's, or the one after it) counts, since it needed the other string's sign to be read.
   const read = (b: number, c: number, left: string, at: number, right: string, kind: Cipher, backwards: boolean) => {
     for (const u of unscrambled(left + right, undefined, [kind])) {
-      const found: Finding[] = findings(u.text);
       // A URL ciphered holds its key percent-encoded.
-      if (u.text.includes('%')) for (const run of encodedRuns(u.text, budget, notWords)) for (const f of decodedFindings(run.bytes, budget, NESTING)) found.push({ ...f, start: run.start, end: run.end });
-      for (const f of found) {
+      for (const f of [...findings(u.text), ...percentDecoded(u.text, budget)]) {
         const [start, end] = u.place(f.start, f.end);
         if (!f.dataClass.startsWith('secret.') || (backwards ? start >= left.length : end <= left.length)) continue;
         const spans: Span[] = [];
@@ -622,12 +613,7 @@ function printableAcross(texts: readonly string[], order: number[], passes: Read
   };
   // Each string's first and last run of printable characters (at most EDGE_RUN), where a ciphered run cut across strings stands.
   const heads = order.map((p) => PRINTABLE_RUN_START.exec(texts[p])?.[0] ?? '');
-  const tails = order.map((p) => {
-    const text = texts[p];
-    let s = text.length;
-    while (s > 0 && text.length - s < EDGE_RUN && isPrintable(text.charCodeAt(s - 1))) s--;
-    return text.slice(s);
-  });
+  const tails = order.map((p) => texts[p].slice(runEndingAt(texts[p], EDGE_RUN, printableAt)));
   for (let b = 0; b + 1 < order.length; b++) {
     const text = texts[order[b]];
     const hits = passes[order[b]].words.signs;

@@ -6,6 +6,7 @@
 // text-decoders.ts leave out: `ghu_`, `xoxa-`…).
 // Written by hand: a shape shared by 25 shifts is one comparison, where 25 × 23 shifted prefixes as
 // keywords would make ordinary words (`now_`, `db_`) signs of some shift. Pure.
+import { isEscapeLetter } from '../text/escapes.js';
 import { caesar, reversed, type Transformed } from '../text/substitutions.js';
 
 // Prefixes that end with a separator, then a body of BODY key characters (ciphered-keys.ts reads the same).
@@ -132,7 +133,7 @@ function addRun(byShift: Map<number, Array<[number, number]>>, n: number, start:
 function apart(text: string, start: number): boolean {
   if (start === 0) return true;
   const c = text.charCodeAt(start - 1);
-  return !isKeyChar(c) || ((c === 110 || c === 116 || c === 114) && text.charCodeAt(start - 2) === 92);
+  return !isKeyChar(c) || isEscapeLetter(text, start - 1);
 }
 
 /** Whether `min` characters that `isIn` takes stand from `at` on. */

@@ -7,6 +7,7 @@
 // escapes written as text (text/escapes.ts) and base32 (text/encoded-runs.ts) are read by scan.ts.
 // Written by hand: no library finds where a cipher starts by a key's prefix.
 import { atbash, keysLeft, keysRight, reversed, rot13, rot47, ROT47, SURROGATE, type Transformed } from '../text/substitutions.js';
+import { isEscapeLetter } from '../text/escapes.js';
 import { KeywordAutomaton } from './keyword-automaton.js';
 import { firstAtOrAfter } from './offsets.js';
 
@@ -90,8 +91,7 @@ function keyFollows(text: string, start: number, end: number, kind: 'rot47' | 'a
   // JSON text into `Q`, and a `"` put around the ciphered key is itself.
   const written = text.charCodeAt(start - 1);
   // An escape's letter written as text (`\n` in JSON text) stands apart too.
-  const escaped = (written === 110 || written === 116 || written === 114) && text.charCodeAt(start - 2) === 92;
-  if (isAlnum(written) && !escaped && !(kind === 'rot47' && written < 128 && !isAlnum(ROT47[written]))) return false;
+  if (isAlnum(written) && !isEscapeLetter(text, start - 1) && !(kind === 'rot47' && written < 128 && !isAlnum(ROT47[written]))) return false;
   for (let i = end; i < end + 16; i++) {
     const c = text.charCodeAt(i);
     if (!(c >= 33 && c <= 126)) return false;
@@ -106,17 +106,17 @@ const signs = new KeywordAutomaton(SIGN_WORDS);
 const REVERSED_UNDER: Partial<Record<Cipher, 'rot47' | 'atbash' | KeyboardShift>> = { 'rot47 reversed': 'rot47', 'atbash reversed': 'atbash', 'keys right reversed': 'keys right', 'keys left reversed': 'keys left' };
 const URL_SCHEMES = new Set(['https://', 'http://']);
 const READ_BACKWARDS = new Set<Cipher>(['reversed', 'both', 'rot47 reversed', 'atbash reversed', 'keys right reversed', 'keys left reversed']);
-/**
- * Sign k's transformation, length, and whether the text it starts is read backwards (reversed: the sign ends
- * it), if what it starts is a run of any printable characters whose edges are not key characters: a prefix
- * ROT47'd or typed to the side, or a URL's scheme under any cipher (`:`, `.` and `?` stand in a URL); null otherwise.
- */
 /** The signs in a short text (a join's edges), flat: sign, end, … (what printableSign takes). */
 export const signHits = (text: string): number[] => signs.foundAt(text);
 /** The longest sign of a printable run (printableSign): a join's edges hold one cut in two within this length. */
 export const LONGEST_PRINTABLE_SIGN = Math.max(...SIGNS.map(([sign], k) => (printableSign(k) ? sign.length : 0)));
 /** Every two characters side by side in a sign of a printable run: a join that cuts one has such a pair across it. */
 export const PRINTABLE_SIGN_PAIRS: ReadonlySet<string> = new Set(SIGNS.flatMap(([sign], k) => (printableSign(k) ? [...sign].slice(1).map((c, i) => sign[i] + c) : [])));
+/**
+ * Sign k's transformation, length, and whether the text it starts is read backwards (reversed: the sign ends
+ * it), if what it starts is a run of any printable characters whose edges are not key characters: a prefix
+ * ROT47'd or typed to the side, or a URL's scheme under any cipher (`:`, `.` and `?` stand in a URL); null otherwise.
+ */
 export function printableSign(k: number): [Cipher, number, boolean] | null {
   const [sign, kind, prefix] = SIGNS[k];
   if (URL_SCHEMES.has(prefix)) return [kind, sign.length, READ_BACKWARDS.has(kind)];

@@ -11,6 +11,15 @@ import { stretchesAround } from './stretches.js';
 const ESCAPE = /&#(?:[0-9]{1,7}|[xX][0-9A-Fa-f]{1,6});?|\\{1,2}x[0-9A-Fa-f]{2}|\\{1,2}u\{[0-9A-Fa-f]{1,6}\}|\\{1,2}u[0-9A-Fa-f]{4}|\\{1,2}[0-3][0-7]{2}/g;
 const OCTAL = /\\[0-3][0-7]{2}/;
 /** Runs of at least three escapes, with at most a few characters between neighbours. */
+/**
+ * Whether the character at `at` is the letter of a line break or tab escape written as text (`\n`, `\t`,
+ * `\r` in JSON text): a key after it stands apart from it, as after the break it stands for.
+ */
+export function isEscapeLetter(text: string, at: number): boolean {
+  const c = text.charCodeAt(at);
+  return (c === 110 || c === 116 || c === 114) && text.charCodeAt(at - 1) === 92;
+}
+
 export function escapeRuns(text: string): Array<{ start: number; end: number; text: string }> {
   if (!text.includes('&#') && !text.includes('\\x') && !text.includes('\\u') && !(text.includes('\\') && OCTAL.test(text))) return [];
   const out: Array<{ start: number; end: number; text: string }> = [];

@@ -1,5 +1,6 @@
 // Scan throughput against a large index, and the memory that index takes.
-// Builds (once) an index of N outputs under DIR/provenance, then measures, in a fresh process:
+// Builds (once, with bulk-index.ts: the bytes the gateway's writer would hold) an index of N outputs
+// under DIR/provenance, then measures, in a fresh process:
 // open time, RSS after opening the index on disk, records/s and MB/s scanning 30% excerpts of indexed outputs and
 // passages that were never served, and the rates at which each is traced.
 // Run: npx tsx bench/provenance/scan-index.ts [--outputs 1000000] [--data-dir bench/tmp/provenance-1m]
@@ -14,6 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createProvenance, indexPath } from '../../gateway/provenance/provenance.js';
+import { bulkIndex } from './bulk-index.js';
 import { stripInvisible } from '../../gateway/provenance/watermark-reader.js';
 import { passages, rngFrom, sentences, speeches, type Rng } from './sotu-corpus.js';
 import { excerpt } from './transforms.js';
@@ -47,21 +49,17 @@ function output(i: number): string {
     .join(' ');
 }
 
+const SERVED = '2026-12-01T00:00:00.000Z';
 const idOf = (i: number) => `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
 
+const argsOf = (i: number) => ({ decisionId: idOf(i), text: output(i), licence: i % 2 ? 'openai-terms' : 'mit', trainable: i % 2 === 0, time: SERVED });
+
 async function build(): Promise<void> {
-  const p = await createProvenance({ dataDir, keys });
-  const start = p.size;
   const t0 = performance.now();
-  for (let i = start; i < N; i++) {
-    p.remember({ decisionId: idOf(i), text: output(i), licence: i % 2 ? 'openai-terms' : 'mit', trainable: i % 2 === 0, time: '' });
-    if (i % 10_000 === 9_999) {
-      await p.flush();
-      if (i % 100_000 === 99_999) process.stderr.write(`built ${i + 1}\n`);
-    }
-  }
-  await p.close();
-  process.stderr.write(`built ${N - start} outputs in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  await bulkIndex(dataDir, N, argsOf, (done) => {
+    if (done % 100_000 === 0) process.stderr.write(`built ${done}\n`);
+  });
+  process.stderr.write(`built ${N} outputs in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
 }
 
 function rssMb(): number {
@@ -114,7 +112,8 @@ if (values.measure) {
   const existing = await createProvenance({ dataDir, keys, readOnly: true });
   const have = existing.size;
   await existing.close();
-  if (have < N) await build();
+  if (have === 0) await build();
+  else if (have !== N) throw new Error(`${dataDir} holds ${have} outputs, not ${N}: remove it to build again`);
   const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--measure', '--outputs', String(N), '--data-dir', dataDir], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],

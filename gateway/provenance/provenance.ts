@@ -156,7 +156,8 @@ export async function purgeIndex(dataDir: string, cutoff: Date): Promise<number>
   }
 }
 
-function storedOutput(args: RememberArgs, fingerprint: StoredOutput['fingerprint']): StoredOutput {
+/** What `remember` stores for one output (also what bench/provenance/bulk-index.ts loads). */
+export function storedOutput(args: RememberArgs, fingerprint: StoredOutput['fingerprint']): StoredOutput {
   const ref = recordRef(args.decisionId);
   const time = Date.parse(args.time);
   return {

@@ -2,6 +2,7 @@
 // content words) recur densely enough: what survives a quarter to two fifths of the words
 // substituted, filler words inserted every few words, or words reordered (issue 22, #5). Pure.
 import { loosePairsAt, sampledAt, type Word } from './fingerprint.js';
+import { docHits } from './doc-hits.js';
 import type { FingerprintIndex } from './fingerprint-index.js';
 import { publicReference } from './public-reference.js';
 
@@ -52,8 +53,6 @@ export function looseClaims(words: readonly Word[], index: FingerprintIndex): Lo
   const { hashes, at } = loosePairsAt(words);
   const first = new Uint8Array(hashes.length);
   const seen = new Set<number>();
-  const hitsOf = new Map<number, number[]>();
-  const docs: number[] = [];
   const { loose: publicPairs } = publicReference();
   for (let k = 0; k < hashes.length; k++) {
     if (seen.has(hashes[k])) continue;
@@ -61,12 +60,8 @@ export function looseClaims(words: readonly Word[], index: FingerprintIndex): Lo
     // Pairs of public text are nobody's output.
     if (publicPairs.has(hashes[k])) continue;
     first[k] = 1;
-    for (const doc of index.docsWith(hashes[k], docs)) {
-      let ks = hitsOf.get(doc);
-      if (!ks) hitsOf.set(doc, (ks = []));
-      ks.push(k);
-    }
   }
+  const hitsOf = docHits(index, hashes, first, MIN_HITS);
   const prefixes = new Map<number, Uint32Array>();
   const sampledBetween = (level: number, from: number, to: number) => {
     let prefix = prefixes.get(level);
@@ -79,7 +74,6 @@ export function looseClaims(words: readonly Word[], index: FingerprintIndex): Lo
   };
   const claims: LooseClaim[] = [];
   for (const [doc, ks] of hitsOf) {
-    if (ks.length < MIN_HITS) continue;
     const level = index.levelOf(doc);
     const outputSamples = index.samplesOf(doc);
     const maxGap = Math.max(MIN_GAP, GAP_WORDS << level);

@@ -6,6 +6,7 @@
 // (transplanted) and is restricted, never genuine. Pure: key and index come in as arguments.
 import { fingerprintWords, sampledAt, SHINGLE_WORDS, shingleHashesAt, type Word } from './fingerprint.js';
 import type { FingerprintIndex, ProvenanceIndex, RecordInfo } from './fingerprint-index.js';
+import { docHits } from './doc-hits.js';
 import { looseClaims } from './loose-claims.js';
 import { publicReference } from './public-reference.js';
 import { recordRef, type DecodedPayload, type MacKey } from '../watermark/payload.js';
@@ -75,7 +76,8 @@ interface Claim {
 class TextShingles {
   readonly words: Word[];
   readonly count: number;
-  readonly hitsOf = new Map<number, number[]>();
+  /** The outputs listed for at least the minHits asked of the constructor, with the positions that list them. */
+  readonly hitsOf: Map<number, number[]>;
   /** Positions of shingles of public text, with the public source of each. */
   readonly publicHits: { position: number; source: number }[] = [];
   /** For a shingle that occurred earlier in the text, the position of its first occurrence; -1 otherwise. */
@@ -84,7 +86,7 @@ class TextShingles {
   readonly #firstMask: Uint8Array;
   readonly #prefix = new Map<number, Uint32Array>();
 
-  constructor(text: string, index: FingerprintIndex) {
+  constructor(text: string, index: FingerprintIndex, minHits: number) {
     this.words = fingerprintWords(text);
     const hashes = shingleHashesAt(this.words);
     this.count = hashes.length;
@@ -92,7 +94,6 @@ class TextShingles {
     this.#firstMask = new Uint8Array(hashes.length);
     this.repeatOf = new Int32Array(hashes.length).fill(-1);
     const seen = new Map<number, number>();
-    const docs: number[] = [];
     const reference = publicReference();
     for (let i = 0; i < hashes.length; i++) {
       // A repeated shingle counts once, where it first occurs (echoClaims attributes the repeats).
@@ -109,12 +110,8 @@ class TextShingles {
         continue;
       }
       this.#firstMask[i] = 1;
-      for (const doc of index.docsWith(hashes[i], docs)) {
-        let positions = this.hitsOf.get(doc);
-        if (!positions) this.hitsOf.set(doc, (positions = []));
-        positions.push(i);
-      }
     }
+    this.hitsOf = docHits(index, hashes, this.#firstMask, minHits);
   }
 
   /** Distinct shingles sampled at `level` among positions first..last. */
@@ -354,7 +351,8 @@ export function detectSpans(text: string, key: MacKey, indexes: ProvenanceIndex,
   const index = indexes.words;
   // Marks are read from the text as given: normalisation removes variation selectors.
   const marks = placedWatermarks(text, key);
-  const shingles = new TextShingles(text, index);
+  // What a text touches counts outputs listed once; claims need MIN_HITS.
+  const shingles = new TextShingles(text, index, wantTouched ? 1 : MIN_HITS);
   const claims = fingerprintClaims(index, shingles);
   addLooseClaims(claims, indexes, shingles);
   claims.push(...echoClaims(shingles, claims));

@@ -1,0 +1,64 @@
+// Which outputs a text's hashes list, and where: the grouping both fingerprints share (spans.ts,
+// loose-claims.ts). Against a million outputs a text's common pairs list up to MAX_LISTED outputs each,
+// tens of thousands in all, most of them listed once; a map entry and an array per listed output cost
+// more than the lookups. Listings are counted first in flat typed arrays, and only the outputs listed
+// at least `minHits` times get their positions. Pure: the index comes in as an argument.
+import type { FingerprintIndex } from './fingerprint-index.js';
+
+/** Bits of a table at most half full. */
+function tableBits(listed: number): number {
+  let bits = 4;
+  while (1 << bits < 2 * listed) bits++;
+  return bits;
+}
+
+/**
+ * The outputs listed for at least `minHits` of the positions `asked` marks (one lookup each), in the order
+ * they are first listed (positions ascending, each listing most recent first), each with the positions
+ * that list it, ascending.
+ */
+export function docHits(index: FingerprintIndex, hashes: Uint32Array, asked: Uint8Array, minHits: number): Map<number, number[]> {
+  const ends = new Int32Array(hashes.length);
+  let listed = new Int32Array(1024);
+  let n = 0;
+  const docs: number[] = [];
+  for (let k = 0; k < hashes.length; k++) {
+    if (asked[k]) {
+      const got = index.docsWith(hashes[k], docs);
+      if (n + got.length > listed.length) {
+        const grown = new Int32Array(Math.max(2 * listed.length, n + got.length));
+        grown.set(listed.subarray(0, n));
+        listed = grown;
+      }
+      for (let i = 0; i < got.length; i++) listed[n++] = got[i];
+    }
+    ends[k] = n;
+  }
+  const bits = tableBits(n);
+  const mask = (1 << bits) - 1;
+  const slots = new Int32Array(mask + 1).fill(-1);
+  const counts = new Int32Array(mask + 1);
+  const slotOf = (doc: number) => {
+    // Fibonacci hashing (the product's high bits): recent outputs are neighbouring numbers.
+    let s = Math.imul(doc, 0x9e3779b1) >>> (32 - bits);
+    while (slots[s] !== doc && slots[s] !== -1) s = (s + 1) & mask;
+    return s;
+  };
+  for (let i = 0; i < n; i++) {
+    const s = slotOf(listed[i]);
+    slots[s] = listed[i];
+    counts[s]++;
+  }
+  const hits = new Map<number, number[]>();
+  let i = 0;
+  for (let k = 0; k < hashes.length; k++) {
+    for (; i < ends[k]; i++) {
+      const doc = listed[i];
+      if (counts[slotOf(doc)] < minHits) continue;
+      const positions = hits.get(doc);
+      if (positions) positions.push(k);
+      else hits.set(doc, [k]);
+    }
+  }
+  return hits;
+}

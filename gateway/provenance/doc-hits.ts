@@ -38,26 +38,25 @@ export function docHits(index: FingerprintIndex, hashes: Uint32Array, asked: Uin
   const mask = (1 << bits) - 1;
   const slots = new Int32Array(mask + 1).fill(-1);
   const counts = new Int32Array(mask + 1);
-  const slotOf = (doc: number) => {
+  // Each listing is replaced by its output's slot, so the second pass reads counts without probing again.
+  for (let i = 0; i < n; i++) {
+    const doc = listed[i];
     // Fibonacci hashing (the product's high bits): recent outputs are neighbouring numbers.
     let s = Math.imul(doc, 0x9e3779b1) >>> (32 - bits);
     while (slots[s] !== doc && slots[s] !== -1) s = (s + 1) & mask;
-    return s;
-  };
-  for (let i = 0; i < n; i++) {
-    const s = slotOf(listed[i]);
-    slots[s] = listed[i];
+    slots[s] = doc;
     counts[s]++;
+    listed[i] = s;
   }
   const hits = new Map<number, number[]>();
   let i = 0;
   for (let k = 0; k < hashes.length; k++) {
     for (; i < ends[k]; i++) {
-      const doc = listed[i];
-      if (counts[slotOf(doc)] < minHits) continue;
-      const positions = hits.get(doc);
+      const s = listed[i];
+      if (counts[s] < minHits) continue;
+      const positions = hits.get(slots[s]);
       if (positions) positions.push(k);
-      else hits.set(doc, [k]);
+      else hits.set(slots[s], [k]);
     }
   }
   return hits;

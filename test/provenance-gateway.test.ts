@@ -92,3 +92,32 @@ t.test('provenance scan exits non-zero on a dataset holding restricted content',
   t.equal(lines[0].decision_id, served[0].id);
   t.equal(lines[1].origin, null);
 });
+
+t.test('provenance scan on several threads reports what one thread does, in the same order', async (t) => {
+  const file = join(gw.dataDir, 'dataset-threads.jsonl');
+  // 150 records: three batches of the detection threads, each mixing served excerpts and other text.
+  const rows = Array.from({ length: 150 }, (_, i) => {
+    const words = strip(served[i % 2].text).split(/\s+/);
+    const content = i % 3 === 0 ? `Record ${i}, written by a person about tides and lighthouses.` : words.slice((i * 7) % 20, ((i * 7) % 20) + 60).join(' ');
+    return { messages: [{ role: 'assistant', content }] };
+  });
+  writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  const run = promisify(execFile);
+  const scan = (threads: string) =>
+    run(process.execPath, ['--import', 'tsx', join(packageRoot, 'gateway/cli/main.ts'), 'provenance', 'scan', file, '--data-dir', gw.dataDir, '--format', 'jsonl', '--no-semantic', '--threads', threads], {
+      cwd: packageRoot,
+      maxBuffer: 64 << 20,
+    }).then(
+      () => ({ code: 0, stdout: '' }),
+      (e: { code: number; stdout: string }) => e,
+    );
+  const [one, three] = await Promise.all([scan('1'), scan('3')]);
+  t.equal(one.code, 1, 'restricted content found on one thread');
+  t.equal(three.code, 1, 'and on three');
+  const lines = one.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  t.same(lines.slice(0, -1).map((l) => l.record), Array.from({ length: 150 }, (_, i) => i + 1), 'every record, in order');
+  t.ok(lines.slice(0, -1).filter((l, i) => i % 3 !== 0 && l.decision_id === served[i % 2].id).length >= 90, 'excerpts traced to their decisions');
+  t.equal(three.stdout, one.stdout, 'the same report, byte for byte');
+  const bad = await scan('0');
+  t.equal(bad.code, 2, '--threads 0 is a usage error');
+});

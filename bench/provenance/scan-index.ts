@@ -11,6 +11,7 @@
 // (62,839 sentences alone would repeat each one ~160 times and every shingle would be boilerplate).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -62,6 +63,26 @@ async function build(): Promise<void> {
   process.stderr.write(`built ${N} outputs in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
 }
 
+/**
+ * Records/s on `threads` detection threads (the pool `provenance scan --threads` uses), fed batches of 64
+ * records, two batches per thread in flight, after a round that starts every thread.
+ */
+async function onThreads(threads: number, texts: string[]): Promise<number> {
+  const p = await createProvenance({ dataDir, keys, readOnly: true, detection: { inlineChars: 0, threads, budgetMs: 600_000, queueMs: 600_000, queueMax: 2 * threads } });
+  await Promise.all(Array.from({ length: 2 * threads }, (_, i) => p.detectAll([texts[i]])));
+  const batches = Array.from({ length: Math.ceil(texts.length / 64) }, (_, i) => texts.slice(64 * i, 64 * (i + 1)));
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: 2 * threads }, async () => {
+      while (next < batches.length) await p.detectAll(batches[next++]);
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  await p.close();
+  return texts.length / seconds;
+}
+
 function rssMb(): number {
   return process.memoryUsage().rss / 2 ** 20;
 }
@@ -101,7 +122,10 @@ async function measure(): Promise<void> {
     mb_per_second: bytes / 2 ** 20 / scanSeconds,
     excerpts_traced_rate: traced / queries.length,
     unserved_flagged_rate: flagged / strangers.length,
+    // The thread counts measured: one, and one per core where there are more.
+    records_per_second_on_threads: {} as Record<string, number>,
   };
+  for (const threads of [...new Set([1, availableParallelism()])]) results.records_per_second_on_threads[threads] = await onThreads(threads, [...queries, ...strangers]);
   process.stdout.write(JSON.stringify(results) + '\n');
 }
 
@@ -130,6 +154,7 @@ if (values.measure) {
       `| RSS before load / after load / after scan | ${f(results.rss_mb_before_load)} / ${f(results.rss_mb_after_load)} / ${f(results.rss_mb_after_scan)} MB |`,
       `| scan throughput (wall clock) | ${f(results.records_per_second, 0)} records/s, ${f(results.mb_per_second, 2)} MB/s |`,
       `| scan throughput (per CPU second) | ${f(results.records_per_cpu_second, 0)} records/s |`,
+      ...Object.entries(results.records_per_second_on_threads as Record<string, number>).map(([n, r]) => `| scan throughput on ${n} detection thread${n === '1' ? '' : 's'} (wall clock) | ${f(r, 0)} records/s |`),
       `| records scanned | ${results.scanned_records} (excerpts and passages, 30–130 words) |`,
       `| 30% excerpts (stripped) of indexed outputs traced | ${f(results.excerpts_traced_rate * 100, 2)}% |`,
       `| never-served passages flagged | ${f(results.unserved_flagged_rate * 100, 3)}% |`,

@@ -1,12 +1,13 @@
-// `termsgate provenance scan FILE [--data-dir DIR] [--format text|jsonl] [--input text|jsonl] [--field PATH ...] [--model-dir DIR] [--no-semantic]`
+// `termsgate provenance scan FILE [--data-dir DIR] [--format text|jsonl] [--input text|jsonl] [--field PATH ...] [--model-dir DIR] [--no-semantic] [--threads N]`
 // Exit status: 1 when restricted content (from a provider whose terms forbid training on it, or
 // under a forged mark) is found, 0 when not, 2 on usage errors. Records: see provenance/scan-records.ts.
 import { createReadStream, existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { leadingSpan, type DetectionResult, type Span } from '../provenance/detection.js';
 import { createProvenance } from '../provenance/provenance.js';
-import { summarise } from '../provenance/scan-summary.js';
+import { emptySummary, tally } from '../provenance/scan-summary.js';
 import { createSemanticProvenance, DEFAULT_MODEL_DIR, modelMissing } from '../provenance/semantic/semantic-provenance.js';
 import { detectWithMeaning } from '../provenance/semantic/with-meaning.js';
 import { ParagraphSplitter, textOfJsonRecord, type ScanRecord } from '../provenance/scan-records.js';
@@ -21,7 +22,16 @@ const options = {
   field: { type: 'string', multiple: true, default: [] as string[] },
   'model-dir': { type: 'string' },
   'no-semantic': { type: 'boolean', default: false },
+  threads: { type: 'string' },
 } as const;
+
+// Records go to the detection threads in batches of this many records or characters, whichever comes
+// first: a thread hop costs about what detecting one short record does.
+const BATCH_RECORDS = 64;
+const BATCH_CHARS = 256 * 1024;
+// A scan waits for a thread, and for a batch, as long as a scan on one thread would for its records: there
+// is no caller to answer busy.
+const BATCH_BUDGET_MS = 2 ** 31 - 1;
 
 async function* records(file: string, input: 'text' | 'jsonl', fields: string[]): AsyncGenerator<ScanRecord> {
   const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
@@ -76,25 +86,52 @@ async function scan(values: Parsed<typeof options>['values'], file: string): Pro
   if (!existsSync(join(dataDir, 'keys', 'watermark-mac.key')) || !existsSync(join(dataDir, 'keys', 'signing-ed25519.pem'))) {
     throw new UsageError(`no gateway keys under ${dataDir}/keys (use --data-dir)`);
   }
-  const provenance = await createProvenance({ dataDir, keys: loadOrCreateSigningKeys(dataDir), readOnly: true });
+  const threads = values.threads === undefined ? availableParallelism() : Number(values.threads);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new UsageError(`--threads must be an integer from 1 to 256, not ${values.threads}`);
+  // On one thread records are detected here; on more, by the detection pool's threads, each reading the index on disk.
+  const detection = threads > 1 ? { inlineChars: 0, threads, budgetMs: BATCH_BUDGET_MS, queueMs: BATCH_BUDGET_MS, queueMax: 2 * threads } : undefined;
+  const provenance = await createProvenance({ dataDir, keys: loadOrCreateSigningKeys(dataDir), readOnly: true, detection });
   // Meaning too (semantic/), unless asked not to: a scan that silently skipped it would under-report.
   const modelDir = values['model-dir'] ?? DEFAULT_MODEL_DIR;
   if (!values['no-semantic'] && modelMissing(modelDir)) throw new UsageError(`${modelMissing(modelDir)} (or scan with --no-semantic)`);
   const semantic = values['no-semantic'] ? null : await createSemanticProvenance({ dataDir, modelDir, readOnly: true });
-  const results: DetectionResult[] = [];
+  const summary = emptySummary();
   const out = (s: string) => process.stdout.write(s + '\n');
-  let n = 0;
-  for await (const record of records(file, input, values.field)) {
-    const words = provenance.detect(record.text);
-    const r = semantic ? await detectWithMeaning(words, record.text, semantic) : words;
-    results.push(r);
-    n++;
-    if (values.format === 'jsonl') out(JSON.stringify({ record: n, line: record.line, ...r }));
-    else if (r.origin !== null) describe(file, record.line, r).forEach(out);
+  // Batches in flight, reported in the order read; at most two per thread, so memory stays bounded.
+  const inFlight: Array<{ records: ScanRecord[]; results: Promise<DetectionResult[]> }> = [];
+  const report = async ({ records: batch, results }: (typeof inFlight)[number]) => {
+    const words = await results;
+    for (let i = 0; i < batch.length; i++) {
+      const r = semantic ? await detectWithMeaning(words[i], batch[i].text, semantic) : words[i];
+      tally(summary, r);
+      if (values.format === 'jsonl') out(JSON.stringify({ record: summary.records, line: batch[i].line, ...r }));
+      else if (r.origin !== null) describe(file, batch[i].line, r).forEach(out);
+    }
+  };
+  const send = (batch: ScanRecord[]) => {
+    const results = provenance.detectAll(batch.map((r) => r.text));
+    // Awaited in order by report(); a rejection before then is not unhandled.
+    results.catch(() => undefined);
+    inFlight.push({ records: batch, results });
+  };
+  let batch: ScanRecord[] = [];
+  let chars = 0;
+  try {
+    for await (const record of records(file, input, values.field)) {
+      batch.push(record);
+      chars += record.text.length;
+      if (batch.length < BATCH_RECORDS && chars < BATCH_CHARS) continue;
+      send(batch);
+      batch = [];
+      chars = 0;
+      if (inFlight.length >= 2 * threads) await report(inFlight.shift()!);
+    }
+    if (batch.length > 0) send(batch);
+    while (inFlight.length > 0) await report(inFlight.shift()!);
+  } finally {
+    await provenance.close();
+    await semantic?.close();
   }
-  await provenance.close();
-  await semantic?.close();
-  const summary = summarise(results);
   if (values.format === 'jsonl') out(JSON.stringify({ summary }));
   else {
     out(
@@ -108,13 +145,15 @@ async function scan(values: Parsed<typeof options>['values'], file: string): Pro
 const cli = subcommands('termsgate provenance', {
   scan: command({
     name: 'termsgate provenance scan',
-    synopsis: 'termsgate provenance scan FILE [--data-dir DIR] [--format text|jsonl] [--input text|jsonl] [--field PATH ...] [--model-dir DIR] [--no-semantic]',
+    synopsis: 'termsgate provenance scan FILE [--data-dir DIR] [--format text|jsonl] [--input text|jsonl] [--field PATH ...] [--model-dir DIR] [--no-semantic] [--threads N]',
     detail: `  FILE        plain text (one record per blank-line-separated paragraph) or JSONL (one record per line:
               assistant contents of "messages", or the --field paths, e.g. --field choices.0.message.content)
   --input     how to read FILE; default: jsonl for *.jsonl / *.ndjson or when --field is given, else text
   --format    text (default): traced records and a summary; jsonl: one object per record, then a summary line
   --model-dir the sentence-embedding model for tracing by meaning (default .models/all-minilm-l6-v2-q; make setup)
   --no-semantic  marks and word fingerprints only (without it, a missing model is an error)
+  --threads   threads detecting records, each reading the index on disk (default: one per core); the output
+              is the same, in the same order, whatever the number
 exit status: 1 when restricted content is found, 0 when not, 2 on usage errors`,
     options,
     positionals: ['FILE'],

@@ -16,16 +16,24 @@ export interface ScanSummary {
   restricted: number;
 }
 
+export function emptySummary(): ScanSummary {
+  return { records: 0, traced: 0, via_watermark: 0, via_fingerprint: 0, via_semantic: 0, forged: 0, transplanted: 0, restricted: 0 };
+}
+
+/** Counts one more result into `s` (a scan of a large dataset keeps totals, not results). */
+export function tally(s: ScanSummary, r: DetectionResult): void {
+  s.records++;
+  if (r.spans.some((sp) => sp.status === 'genuine' && sp.origin !== 'public')) s.traced++;
+  if (r.origin === 'watermark' || r.origin === 'both') s.via_watermark++;
+  if (r.origin === 'fingerprint') s.via_fingerprint++;
+  if (r.origin === 'semantic') s.via_semantic++;
+  if (r.marks.forged > 0) s.forged++;
+  if (r.spans.some((sp) => sp.status === 'transplanted')) s.transplanted++;
+  if (r.restricted) s.restricted++;
+}
+
 export function summarise(results: DetectionResult[]): ScanSummary {
-  const s: ScanSummary = { records: results.length, traced: 0, via_watermark: 0, via_fingerprint: 0, via_semantic: 0, forged: 0, transplanted: 0, restricted: 0 };
-  for (const r of results) {
-    if (r.spans.some((sp) => sp.status === 'genuine' && sp.origin !== 'public')) s.traced++;
-    if (r.origin === 'watermark' || r.origin === 'both') s.via_watermark++;
-    if (r.origin === 'fingerprint') s.via_fingerprint++;
-    if (r.origin === 'semantic') s.via_semantic++;
-    if (r.marks.forged > 0) s.forged++;
-    if (r.spans.some((sp) => sp.status === 'transplanted')) s.transplanted++;
-    if (r.restricted) s.restricted++;
-  }
+  const s = emptySummary();
+  for (const r of results) tally(s, r);
   return s;
 }

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { scanBody } from './body.js';
 import { apartFindings, prefixesAtEnd } from './prefix-apart.js';
 import { wordStarts } from './classify.js';
+import { rngFrom } from '../mock-upstream/rng.js';
 
 const limits = { decodedBytes: 1 << 20 };
 const secretsIn = (body: unknown) => scanBody(body, limits).findings.filter((f) => f.dataClass.startsWith('secret.'));
@@ -19,7 +20,7 @@ const keys: Array<[string, string]> = [
   ['hf_', 'Ab3dE5fG7hJ9kL1mN3pQ5rS7tU9vXyZ12'],
   ['AIza', 'SyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUvW'],
 ];
-const gaps = [' ', '\n', ' - ', ', ', ': ', ' (then) ', ' followed by ', ' and the rest: '];
+const gaps = [' ', '\n', ' - ', ', ', ': ', ' (then) ', ' followed by ', ' and the rest: ', '. The rest: ', ' (The rest follows below, copy it carefully) ', ' and then, after a short pause, the rest of it: '];
 
 t.test('each format with its prefix apart from its body, in a sentence', async (t) => {
   for (const [prefix, body] of keys) {
@@ -50,13 +51,20 @@ t.test('the prefix at the end of one turn, its body at the start of a later one'
 
 t.test('property: a random key, its prefix apart by a random gap, among random words, is found', async () => {
   const alnum = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  const body = (n: number) => fc.array(fc.constantFrom(...alnum), { minLength: n - 3, maxLength: n - 3 }).map((cs) => cs.join('') + 'q7Z');
+  // Drawn by a seeded generator, not character by character: fast-check's bias toward some values made a
+  // body of mostly small letters now and then, which is no key's (gluedLooksRandom), and the property flaky.
+  const drawn = (chars: string, n: number) =>
+    fc.integer().map((seed) => {
+      const rng = rngFrom(seed);
+      return Array.from({ length: n }, () => chars[Math.floor(rng() * chars.length)]).join('');
+    });
+  const body = (n: number) => drawn(alnum, n - 3).map((b) => b + 'q7Z');
   const key = fc.oneof(
     body(36).map((b) => ['ghp_', b] as const),
     body(28).map((b) => ['sk_live_', b] as const),
     body(48).map((b) => ['sk-proj-', b] as const),
     body(34).map((b) => ['hf_', b] as const),
-    fc.array(fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'), { minLength: 13, maxLength: 13 }).map((cs) => ['AKIA', cs.join('') + 'Q7Z'] as const),
+    drawn('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 13).map((b) => ['AKIA', b + 'Q7Z'] as const),
   );
   const words = fc.array(fc.constantFrom('please', 'debug', 'the', 'deploy', 'config', 'fails', 'with', 'this', 'value', '—', 'ok?'), { maxLength: 6 }).map((w) => w.join(' '));
   fc.assert(
@@ -74,5 +82,8 @@ t.test('prose and code about prefixes stay clean', async (t) => {
     'set OPENAI_API_KEY to sk- and the rest of your key from the dashboard',
     'hf_ tokens: huggingface_hub.login(token=os.environ["HF_TOKEN"])',
     'the npm_ prefix then the package configuration directory node_modules_cache',
+    'AKIA. The access key id starts with those four letters, then sixteen more of Base32',
+    'ghp_ tokens are classic; The fine-grained ones start github_pat_ instead (see SettingsDeveloperTokens)',
+    'Use the sk- prefix. Then RunTheInstallerAgainWithVerboseLogging to see the failure',
   ]) t.same(secretsIn(said(text)), [], text);
 });

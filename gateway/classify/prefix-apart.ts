@@ -1,6 +1,6 @@
 // A key whose prefix is written apart from its body (`ghp_ a1B2…`, `AKIA Q2W3…`, `sk-proj- then Ab3d…`,
 // the body in two runs): the prefix standing alone as a word, then within a short gap (white space,
-// punctuation, at most three short words of small letters) its body, one run of key characters or a few joined by single
+// punctuation, a few words: small letters, or shorter than a body) its body, one run of key characters or a few joined by single
 // spaces. Read joined; only a whole key whose body looks drawn at random counts, placed from the prefix to
 // the body's end. Written by hand: no library reads a key written in two pieces. Pure.
 import { findings, type Finding } from './classify.js';
@@ -8,9 +8,12 @@ import { gluedLooksRandom } from './detectors.js';
 
 /** A prefix of a format that starts with a fixed string, standing alone (no key character after it). */
 const PREFIX = /(?:AKIA|ASIA|ABIA|ACCA|AIza|gh[pousr]_|github_pat_|gl(?:pat|dt|ptt|rt)-|sk-(?:ant-(?:api|admin)\d{2}-|proj-|svcacct-|admin-)?|(?:sk|rk)_(?:live|test)_|hf_|npm_|xox[abposr]-)(?![A-Za-z0-9_-])/y;
-/** How far past the prefix its body may start, and how many words of letters may stand between. */
-const GAP = 40;
-const GAP_WORDS = 3;
+/**
+ * How far past the prefix its body may start, and how many words of letters may stand between: a short
+ * sentence (`ghp_ (The rest follows below, copy it carefully) a1B2…`).
+ */
+const GAP = 96;
+const GAP_WORDS = 12;
 const GAP_WORD = 10;
 /** The body's first run is at least this long, each further run at least PIECE; at most PIECES runs are joined. */
 const FIRST = 8;
@@ -48,9 +51,16 @@ function bodyStart(text: string, at: number): number {
       i = end;
       continue;
     }
-    // A short word between (`then`, `followed by`): small letters only, which no key's body is.
-    let word = end - i <= GAP_WORD;
-    for (let k = i; k < end && word; k++) word = isSmall(text.charCodeAt(k));
+    // A word between (`then`, `followed by`, `The rest`): small letters only, which no key's body is, or
+    // letters shorter than the shortest body.
+    let small = end - i <= GAP_WORD;
+    let letters = end - i < FIRST;
+    for (let k = i; k < end && (small || letters); k++) {
+      const c = text.charCodeAt(k);
+      small &&= isSmall(c);
+      letters &&= isSmall(c) || (c >= 65 && c <= 90);
+    }
+    const word = small || letters;
     if (!word) return end - i >= FIRST ? i : -1;
     if (++words > GAP_WORDS) return -1;
     i = end;

@@ -25,9 +25,12 @@ const gaps = [' ', '\n', ' - ', ', ', ': ', ' (then) ', ' followed by ', ' and t
 t.test('each format with its prefix apart from its body, in a sentence', async (t) => {
   for (const [prefix, body] of keys) {
     for (const gap of gaps) t.ok(secretsIn(said(`use ${prefix}${gap}${body} please`)).length > 0, `${prefix}${JSON.stringify(gap)}`);
-    // The body in two runs.
+    // The body in two runs, or grouped: by six with spaces or dashes, by four with ` | `, apart by ` ... `.
     const half = body.length >> 1;
     t.ok(secretsIn(said(`use ${prefix} ${body.slice(0, half)} ${body.slice(half)} please`)).length > 0, `${prefix} body in two runs`);
+    t.ok(secretsIn(said(`use ${prefix} ... ${body.slice(0, half)} ... ${body.slice(half)} please`)).length > 0, `${prefix} body in two runs apart by ' ... '`);
+    const grouped = (n: number, sep: string) => body.match(new RegExp(`.{1,${n}}`, 'g'))!.join(sep);
+    for (const [n, sep] of [[6, ' '], [6, '-'], [4, ' | ']] as const) t.ok(secretsIn(said(`use ${prefix} (step 2) ${grouped(n, sep)} please`)).length > 0, `${prefix} body grouped by ${n} with ${JSON.stringify(sep)}`);
   }
 });
 
@@ -85,5 +88,8 @@ t.test('prose and code about prefixes stay clean', async (t) => {
     'AKIA. The access key id starts with those four letters, then sixteen more of Base32',
     'ghp_ tokens are classic; The fine-grained ones start github_pat_ instead (see SettingsDeveloperTokens)',
     'Use the sk- prefix. Then RunTheInstallerAgainWithVerboseLogging to see the failure',
+    'scanners match sk- | sk_live_ | AKIA | ghp_ | glpat- | hf_ | xoxb- as prefixes of known formats',
+    'the ghp_ tokens of the CI bot, ROTATE2024 and DEPLOY_KEY_RING, live in the vault',
+    '// npm_, SG., AIza, xoxb-…, the Slack webhook URL, eyJ (eyAi, ewo…), AccountKey, SharedAccessKey, Bearer.',
   ]) t.same(secretsIn(said(text)), [], text);
 });

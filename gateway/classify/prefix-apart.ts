@@ -6,8 +6,12 @@
 import { findings, type Finding } from './classify.js';
 import { gluedLooksRandom } from './detectors.js';
 
-/** A prefix of a format that starts with a fixed string, standing alone (no key character after it). */
-const PREFIX = /(?:AKIA|ASIA|ABIA|ACCA|AIza|gh[pousr]_|github_pat_|gl(?:pat|dt|ptt|rt)-|sk-(?:ant-(?:api|admin)\d{2}-|proj-|svcacct-|admin-)?|(?:sk|rk)_(?:live|test)_|hf_|npm_|xox[abposr]-)(?![A-Za-z0-9_-])/y;
+/** The prefixes of the formats that start with a fixed string. */
+const PREFIXES = /(?:AKIA|ASIA|ABIA|ACCA|AIza|gh[pousr]_|github_pat_|gl(?:pat|dt|ptt|rt)-|sk-(?:ant-(?:api|admin)\d{2}-|proj-|svcacct-|admin-)?|(?:sk|rk)_(?:live|test)_|hf_|npm_|xox[abposr]-)/.source;
+/** A prefix standing alone (no key character after it). */
+const PREFIX = new RegExp(`${PREFIXES}(?![A-Za-z0-9_-])`, 'y');
+/** A run that starts with a prefix: another key, or a list of prefixes, never part of a body. */
+const STARTS_WITH_PREFIX = new RegExp(PREFIXES, 'y');
 /**
  * How far past the prefix its body may start, and how many words of letters may stand between: a short
  * sentence (`ghp_ (The rest follows below, copy it carefully) a1B2…`).
@@ -15,10 +19,15 @@ const PREFIX = /(?:AKIA|ASIA|ABIA|ACCA|AIza|gh[pousr]_|github_pat_|gl(?:pat|dt|p
 const GAP = 96;
 const GAP_WORDS = 12;
 const GAP_WORD = 10;
-/** The body's first run is at least this long, each further run at least PIECE; at most PIECES runs are joined. */
-const FIRST = 8;
-const PIECE = 4;
-const PIECES = 4;
+/**
+ * The body's first run is at least FIRST long (the others, a last group, may be shorter), the runs at most
+ * SEPARATOR characters apart (` `, ` ... `, ` | `, ` - `); at most PIECES runs are joined, from each of at
+ * most STARTS places.
+ */
+const FIRST = 3;
+const STARTS = 4;
+const PIECES = 12;
+const SEPARATOR = 6;
 const LONGEST = 256;
 
 const isKeyChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45;
@@ -32,14 +41,16 @@ function runEnd(text: string, at: number): number {
 }
 
 /**
- * Where the body starts after a prefix ending at `at`: past separators and a few short words; the text's
- * length where the text ends first (its body may be in a later string); -1 where none can follow.
+ * Where the body may start after a prefix ending at `at`, past separators and a few words (at most STARTS
+ * places: each run that is no word of small letters, a capitalised word too); `ended`: whether the text
+ * ends within the gap (its body may be in a later string).
  */
-function bodyStart(text: string, at: number): number {
+function bodyStarts(text: string, at: number): { starts: number[]; ended: boolean } {
+  const starts: number[] = [];
   let words = 0;
   const limit = Math.min(text.length, at + GAP);
   let i = at;
-  while (i < limit) {
+  while (i < limit && starts.length < STARTS) {
     const c = text.charCodeAt(i);
     if (!isKeyChar(c)) {
       i++;
@@ -51,21 +62,59 @@ function bodyStart(text: string, at: number): number {
       i = end;
       continue;
     }
-    // A word between (`then`, `followed by`, `The rest`): small letters only, which no key's body is, or
-    // letters shorter than the shortest body.
+    // A word of small letters (`then`, `followed by`) is no key's body; any other run long enough may start
+    // one, and is a word between when it does not (`The rest`, `2nd`).
     let small = end - i <= GAP_WORD;
-    let letters = end - i < FIRST;
-    for (let k = i; k < end && (small || letters); k++) {
-      const c = text.charCodeAt(k);
-      small &&= isSmall(c);
-      letters &&= isSmall(c) || (c >= 65 && c <= 90);
-    }
-    const word = small || letters;
-    if (!word) return end - i >= FIRST ? i : -1;
-    if (++words > GAP_WORDS) return -1;
+    for (let k = i; k < end && small; k++) small = isSmall(text.charCodeAt(k));
+    if (!small && end - i >= FIRST) starts.push(i);
+    if (++words > GAP_WORDS) break;
     i = end;
   }
-  return i === text.length ? i : -1;
+  return { starts, ended: i === text.length };
+}
+
+/** The prefix and body read as one whole key of a format, its body drawn at random; else undefined. */
+function wholeKey(prefix: string, body: string, next: string): Finding | undefined {
+  const joined = prefix + body;
+  const key = findings(joined).find((f) => f.start === 0 && f.end === joined.length && f.dataClass.startsWith('secret.') && f.dataClass !== 'secret.fragment');
+  return key && gluedLooksRandom(body, next) ? key : undefined;
+}
+
+/** Where the body's next run starts past a separator (no key character but dashes and underscores alone) ending at `end`; -1 where none. */
+function nextPiece(text: string, end: number): number {
+  let i = end;
+  while (i < text.length && i - end <= SEPARATOR) {
+    const c = text.charCodeAt(i);
+    if (!isKeyChar(c)) i++;
+    else if (c === 45 || c === 95) {
+      const run = runEnd(text, i);
+      if (!/^[-_]+$/.test(text.slice(i, run))) return i > end ? i : -1;
+      i = run;
+    } else return i > end ? i : -1;
+  }
+  return -1;
+}
+
+/**
+ * The body's runs from `start`, joined one more at a time; the first reading that is a whole key counts, as
+ * written or without the dashes and underscores that grouped it (`a1B2c3-D4e5F6-…`).
+ */
+function bodyAt(text: string, prefix: string, start: number): { key: Finding; end: number } | null {
+  let body = '';
+  let at = start;
+  // A key is grouped with one separator throughout; words in a sentence stand apart by varied ones.
+  let separator: string | null = null;
+  for (let piece = 0; piece < PIECES && body.length < LONGEST; piece++) {
+    const end = runEnd(text, at);
+    STARTS_WITH_PREFIX.lastIndex = at;
+    if (end - at < (piece === 0 ? FIRST : 1) || STARTS_WITH_PREFIX.test(text)) break;
+    body += text.slice(at, end);
+    const key = wholeKey(prefix, body, text.charAt(end)) ?? (/[-_]/.test(body) ? wholeKey(prefix, body.replace(/[-_]/g, ''), text.charAt(end)) : undefined);
+    if (key) return { key, end };
+    at = nextPiece(text, end);
+    if (at < 0 || (separator ??= text.slice(end, at)) !== text.slice(end, at)) break;
+  }
+  return null;
 }
 
 /** The whole keys written with their prefix apart from their body, at the text's fixed starts (a keyword pass's, ascending). */
@@ -78,24 +127,12 @@ export function apartFindings(text: string, fixedStarts: readonly number[]): Fin
     const m = PREFIX.exec(text);
     if (m === null) continue;
     const prefix = m[0];
-    const start = bodyStart(text, p + prefix.length);
-    if (start < 0) continue;
-    // The body's runs, joined one more at a time; the first reading that is a whole key counts.
-    let body = '';
-    let at = start;
-    for (let piece = 0; piece < PIECES && body.length < LONGEST; piece++) {
-      const end = runEnd(text, at);
-      if (end - at < (piece === 0 ? FIRST : PIECE)) break;
-      body += text.slice(at, end);
-      const joined = prefix + body;
-      const key = findings(joined).find((f) => f.start === 0 && f.end === joined.length && f.dataClass.startsWith('secret.') && f.dataClass !== 'secret.fragment');
-      if (key && gluedLooksRandom(body, text.charAt(end))) {
-        out.push({ ...key, start: p, end });
-        after = end;
-        break;
-      }
-      if (!isSpace(text.charCodeAt(end)) || !isKeyChar(text.charCodeAt(end + 1))) break;
-      at = end + 1;
+    for (const start of bodyStarts(text, p + prefix.length).starts) {
+      const found = bodyAt(text, prefix, start);
+      if (!found) continue;
+      out.push({ ...found.key, start: p, end: found.end });
+      after = found.end;
+      break;
     }
   }
   return out;
@@ -117,7 +154,8 @@ export function prefixesAtEnd(text: string): number[] {
   for (let m = PREFIX_ANYWHERE.exec(text); m !== null; m = PREFIX_ANYWHERE.exec(text)) {
     const at = m.index + m[0].length;
     // The text ends in the gap, early enough that the join's line break and a body still fall within GAP.
-    if (bodyStart(text, at) === text.length && text.length - at + 1 < GAP) out.push(m.index);
+    const after = bodyStarts(text, at);
+    if (after.starts.length === 0 && after.ended && text.length - at + 1 < GAP) out.push(m.index);
   }
   return out;
 }

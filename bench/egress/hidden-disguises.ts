@@ -3,7 +3,7 @@
 // puts it in one of several places of a chat or Anthropic body, or splits it over turns), the share the
 // classification finds as a secret, i.e. refused to an external provider or masked where masking applies.
 // The classification is the one the gateway runs (headers and body as one view), called in-process.
-// Aim: ≥ 99 %. Usage: npx tsx bench/egress/hidden-disguises.ts [--seed N] [--count N]
+// Aim: ≥ 99 %. Usage: npx tsx bench/egress/hidden-disguises.ts [--seed N] [--count N] [--show] (--show: each missed view too)
 import { deflateSync, gzipSync } from 'node:zlib';
 import { scanView } from '../../gateway/classify/body.js';
 
@@ -123,7 +123,7 @@ for (let n = 0; n < count; n++) {
   const { headers, body } = placements[place](secret);
   const hit = scanView(headers, body, { decodedBytes: 1 << 20 }).findings.some((f) => f.dataClass.startsWith('secret.'));
   if (hit) hits++;
-  else if (misses.length < 15) misses.push(`${type} | ${chain.join(' → ')} | ${place}`);
+  else if (misses.length < 15) misses.push(`${type} | ${chain.join(' → ')} | ${place}${process.argv.includes('--show') ? `\n    ${JSON.stringify({ headers, body })}` : ''}`);
   tally(`credential ${type}`, hit);
   for (const c of chain) tally(`disguise ${c}`, hit);
   tally(`placement ${place}`, hit);

@@ -121,3 +121,25 @@ t.test('provenance scan on several threads reports what one thread does, in the 
   const bad = await scan('0');
   t.equal(bad.code, 2, '--threads 0 is a usage error');
 });
+
+t.test('provenance scan stops at a record longer than it reads, naming its line: never scanned, never cleared', async (t) => {
+  const run = promisify(execFile);
+  const scan = (file: string) =>
+    run(process.execPath, ['--import', 'tsx', join(packageRoot, 'gateway/cli/main.ts'), 'provenance', 'scan', file, '--data-dir', gw.dataDir, '--no-semantic', '--threads', '1'], { cwd: packageRoot }).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => e,
+    );
+  const huge = 'x'.repeat(33 * 2 ** 20);
+  // One line of 33 MiB, after a short record.
+  const jsonl = join(gw.dataDir, 'huge.jsonl');
+  writeFileSync(jsonl, `${JSON.stringify({ text: 'a short record' })}\n${JSON.stringify({ text: huge })}\n`);
+  const line = await scan(jsonl);
+  t.equal(line.code, 1, 'a line past the bound: exit 1');
+  t.match(line.stderr, /huge\.jsonl:2: a record longer than 32 MiB: not scanned/);
+  // A paragraph of short lines adding up past it, starting on line 3.
+  const text = join(gw.dataDir, 'huge.txt');
+  writeFileSync(text, `a first paragraph\n\n${'a line of a long paragraph\n'.repeat(Math.ceil((33 * 2 ** 20) / 27))}\nlast\n`);
+  const paragraph = await scan(text);
+  t.equal(paragraph.code, 1, 'a paragraph past the bound: exit 1');
+  t.match(paragraph.stderr, /huge\.txt:3: a record longer than 32 MiB: not scanned/);
+});

@@ -2,6 +2,7 @@
 // Exit status: 1 when restricted content (from a provider whose terms forbid training on it, or
 // under a forged mark) is found, 0 when not, 2 on usage errors. Records: see provenance/scan-records.ts.
 import { createReadStream, existsSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -12,7 +13,7 @@ import { createSemanticProvenance, DEFAULT_MODEL_DIR, modelMissing } from '../pr
 import { detectWithMeaning } from '../provenance/semantic/with-meaning.js';
 import { ParagraphSplitter, textOfJsonRecord, type ScanRecord } from '../provenance/scan-records.js';
 import { loadOrCreateSigningKeys } from '../signing/keys.js';
-import { command, subcommands, UsageError, type Parsed } from './args.js';
+import { CliError, command, integer, subcommands, UsageError, type Parsed } from './args.js';
 import { runVerifyToken } from './provenance-verify-token.js';
 
 const options = {
@@ -33,11 +34,47 @@ const BATCH_CHARS = 256 * 1024;
 // is no caller to answer busy.
 const BATCH_BUDGET_MS = 2 ** 31 - 1;
 
+/**
+ * The longest record read, in bytes of the file: a line of gigabytes would be held whole (and a string
+ * past V8's limit throws) before any detection. A longer record stops the scan, exit 1: never scanned is
+ * never cleared.
+ */
+export const MAX_RECORD_BYTES = 32 * 2 ** 20;
+
+const tooLong = (file: string, line: number) => new CliError(`${file}:${line}: a record longer than ${MAX_RECORD_BYTES / 2 ** 20} MiB: not scanned`);
+
+/**
+ * The file's bytes, stopped with tooLong once a line runs past MAX_RECORD_BYTES. By hand: readline takes
+ * no bound, and split2's maxLength rescans the whole line held at every chunk.
+ */
+async function* boundedLines(file: string): AsyncGenerator<Buffer> {
+  let lineBytes = 0;
+  let lineNo = 1;
+  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+    for (let from = 0; ; ) {
+      const nl = chunk.indexOf(10, from);
+      if (nl < 0) {
+        lineBytes += chunk.length - from;
+        break;
+      }
+      lineNo++;
+      lineBytes = 0;
+      from = nl + 1;
+    }
+    if (lineBytes > MAX_RECORD_BYTES) throw tooLong(file, lineNo);
+    yield chunk;
+  }
+}
+
 async function* records(file: string, input: 'text' | 'jsonl', fields: string[]): AsyncGenerator<ScanRecord> {
-  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  const lines = createInterface({ input: Readable.from(boundedLines(file)), crlfDelay: Infinity });
   if (input === 'text') {
     const splitter = new ParagraphSplitter();
+    let chars = 0;
     for await (const line of lines) {
+      // A paragraph of many short lines is one record too.
+      chars = line.trim() === '' ? 0 : chars + line.length + 1;
+      if (chars > MAX_RECORD_BYTES) throw tooLong(file, splitter.startLine());
       const r = splitter.push(line);
       if (r) yield r;
     }
@@ -86,8 +123,7 @@ async function scan(values: Parsed<typeof options>['values'], file: string): Pro
   if (!existsSync(join(dataDir, 'keys', 'watermark-mac.key')) || !existsSync(join(dataDir, 'keys', 'signing-ed25519.pem'))) {
     throw new UsageError(`no gateway keys under ${dataDir}/keys (use --data-dir)`);
   }
-  const threads = values.threads === undefined ? availableParallelism() : Number(values.threads);
-  if (!Number.isInteger(threads) || threads < 1 || threads > 256) throw new UsageError(`--threads must be an integer from 1 to 256, not ${values.threads}`);
+  const threads = values.threads === undefined ? availableParallelism() : integer(values.threads, 'threads', 1, 256);
   // On one thread records are detected here; on more, by the detection pool's threads, each reading the index on disk.
   const detection = threads > 1 ? { inlineChars: 0, threads, budgetMs: BATCH_BUDGET_MS, queueMs: BATCH_BUDGET_MS, queueMax: 2 * threads } : undefined;
   const provenance = await createProvenance({ dataDir, keys: loadOrCreateSigningKeys(dataDir), readOnly: true, detection });

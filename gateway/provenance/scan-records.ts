@@ -62,6 +62,11 @@ export class ParagraphSplitter {
     return null;
   }
 
+  /** The line where the paragraph being read starts (the next line when none is). */
+  startLine(): number {
+    return this.#lines.length > 0 ? this.#start : this.#lineNo + 1;
+  }
+
   end(): ScanRecord | null {
     if (this.#lines.length === 0) return null;
     const record = { line: this.#start, text: this.#lines.join('\n') };

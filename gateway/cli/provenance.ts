@@ -33,6 +33,8 @@ const BATCH_CHARS = 256 * 1024;
 // A scan waits for a thread, and for a batch, as long as a scan on one thread would for its records: there
 // is no caller to answer busy.
 const BATCH_BUDGET_MS = 2 ** 31 - 1;
+// Each thread holds its own heap and readers: more than this costs memory without a core to run on.
+const MAX_THREADS = 64;
 
 /**
  * The longest record read, in bytes of the file: a line of gigabytes would be held whole (and a string
@@ -123,7 +125,7 @@ async function scan(values: Parsed<typeof options>['values'], file: string): Pro
   if (!existsSync(join(dataDir, 'keys', 'watermark-mac.key')) || !existsSync(join(dataDir, 'keys', 'signing-ed25519.pem'))) {
     throw new UsageError(`no gateway keys under ${dataDir}/keys (use --data-dir)`);
   }
-  const threads = values.threads === undefined ? availableParallelism() : integer(values.threads, 'threads', 1, 256);
+  const threads = values.threads === undefined ? Math.min(availableParallelism(), MAX_THREADS) : integer(values.threads, 'threads', 1, MAX_THREADS);
   // On one thread records are detected here; on more, by the detection pool's threads, each reading the index on disk.
   const detection = threads > 1 ? { inlineChars: 0, threads, budgetMs: BATCH_BUDGET_MS, queueMs: BATCH_BUDGET_MS, queueMax: 2 * threads } : undefined;
   const provenance = await createProvenance({ dataDir, keys: loadOrCreateSigningKeys(dataDir), readOnly: true, detection });
@@ -188,7 +190,7 @@ const cli = subcommands('termsgate provenance', {
   --format    text (default): traced records and a summary; jsonl: one object per record, then a summary line
   --model-dir the sentence-embedding model for tracing by meaning (default .models/all-minilm-l6-v2-q; make setup)
   --no-semantic  marks and word fingerprints only (without it, a missing model is an error)
-  --threads   threads detecting records, each reading the index on disk (default: one per core); the output
+  --threads   threads detecting records, each reading the index on disk (default: one per core, at most 64); the output
               is the same, in the same order, whatever the number
 exit status: 1 when restricted content is found, 0 when not, 2 on usage errors`,
     options,

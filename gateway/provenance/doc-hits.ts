@@ -5,6 +5,9 @@
 // at least `minHits` times get their positions. Pure: the index comes in as an argument.
 import type { FingerprintIndex } from './fingerprint-index.js';
 
+/** A free slot: doc numbers are u32 counted up from 0 (index-backend.ts), never this high. */
+const EMPTY = 0xffffffff;
+
 /** Bits of a table at most half full. */
 function tableBits(listed: number): number {
   let bits = 4;
@@ -19,14 +22,14 @@ function tableBits(listed: number): number {
  */
 export function docHits(index: FingerprintIndex, hashes: Uint32Array, asked: Uint8Array, minHits: number): Map<number, number[]> {
   const ends = new Int32Array(hashes.length);
-  let listed = new Int32Array(1024);
+  let listed = new Uint32Array(1024);
   let n = 0;
   const docs: number[] = [];
   for (let k = 0; k < hashes.length; k++) {
     if (asked[k]) {
       const got = index.docsWith(hashes[k], docs);
       if (n + got.length > listed.length) {
-        const grown = new Int32Array(Math.max(2 * listed.length, n + got.length));
+        const grown = new Uint32Array(Math.max(2 * listed.length, n + got.length));
         grown.set(listed.subarray(0, n));
         listed = grown;
       }
@@ -36,14 +39,14 @@ export function docHits(index: FingerprintIndex, hashes: Uint32Array, asked: Uin
   }
   const bits = tableBits(n);
   const mask = (1 << bits) - 1;
-  const slots = new Int32Array(mask + 1).fill(-1);
+  const slots = new Uint32Array(mask + 1).fill(EMPTY);
   const counts = new Int32Array(mask + 1);
   // Each listing is replaced by its output's slot, so the second pass reads counts without probing again.
   for (let i = 0; i < n; i++) {
     const doc = listed[i];
     // Fibonacci hashing (the product's high bits): recent outputs are neighbouring numbers.
     let s = Math.imul(doc, 0x9e3779b1) >>> (32 - bits);
-    while (slots[s] !== doc && slots[s] !== -1) s = (s + 1) & mask;
+    while (slots[s] !== doc && slots[s] !== EMPTY) s = (s + 1) & mask;
     slots[s] = doc;
     counts[s]++;
     listed[i] = s;

@@ -72,11 +72,11 @@ async function* records(file: string, input: 'text' | 'jsonl', fields: string[])
   const lines = createInterface({ input: Readable.from(boundedLines(file)), crlfDelay: Infinity });
   if (input === 'text') {
     const splitter = new ParagraphSplitter();
-    let chars = 0;
+    let bytes = 0;
     for await (const line of lines) {
       // A paragraph of many short lines is one record too.
-      chars = line.trim() === '' ? 0 : chars + line.length + 1;
-      if (chars > MAX_RECORD_BYTES) throw tooLong(file, splitter.startLine());
+      bytes = line.trim() === '' ? 0 : bytes + Buffer.byteLength(line) + 1;
+      if (bytes > MAX_RECORD_BYTES) throw tooLong(file, splitter.startLine());
       const r = splitter.push(line);
       if (r) yield r;
     }

@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { MAX_LISTED } from '../../gateway/provenance/fingerprint-index.js';
 import { fingerprintOf } from '../../gateway/provenance/fingerprint.js';
+import { docList } from '../../gateway/provenance/index/lmdb/index-writes.js';
 import { openIndexEnv } from '../../gateway/provenance/index/lmdb/lmdb-env.js';
 import { decodeOutput, encodeOutput, type FingerprintKind } from '../../gateway/provenance/index/stored-output.js';
 import { indexPath, storedOutput, type RememberArgs } from '../../gateway/provenance/provenance.js';
@@ -32,12 +33,6 @@ class Postings {
   sorted(): Float64Array {
     return this.#values.subarray(0, this.length).sort();
   }
-}
-
-function docList(docs: number[]): Buffer {
-  const out = Buffer.allocUnsafe(4 * docs.length);
-  for (let i = 0; i < docs.length; i++) out.writeUInt32LE(docs[i], 4 * i);
-  return out;
 }
 
 /** Loads outputs 0..count-1 (`outputOf(doc)`) into an index that does not exist yet; resolves when it is closed. */

@@ -20,7 +20,8 @@ function byHash(entries: Iterable<{ doc: number; hashes: Uint32Array }>): ByHash
   return map;
 }
 
-function docList(docs: number[]): Buffer {
+/** A posting list's stored bytes (u32 LE each); the bulk loader of the benchmarks writes the same. */
+export function docList(docs: number[]): Buffer {
   const out = Buffer.allocUnsafe(4 * docs.length);
   for (let i = 0; i < docs.length; i++) out.writeUInt32LE(docs[i], 4 * i);
   return out;

@@ -41,6 +41,24 @@ function runEnd(text: string, at: number): number {
 }
 
 /**
+ * Where the next run of key characters starts from `i`, past other characters and runs of dashes or
+ * underscores alone, which stand between as punctuation (`ghp_ - a1B2…`); `limit` or past it where none
+ * starts before `limit`.
+ */
+function nextRun(text: string, i: number, limit: number): number {
+  while (i < limit) {
+    if (!isKeyChar(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const end = runEnd(text, i);
+    if (!/^[-_]+$/.test(text.slice(i, end))) return i;
+    i = end;
+  }
+  return i;
+}
+
+/**
  * Where the body may start after a prefix ending at `at`, past separators and a few words (at most STARTS
  * places: each run that is no word of small letters, a capitalised word too); `ended`: whether the text
  * ends within the gap (its body may be in a later string).
@@ -49,26 +67,16 @@ function bodyStarts(text: string, at: number): { starts: number[]; ended: boolea
   const starts: number[] = [];
   let words = 0;
   const limit = Math.min(text.length, at + GAP);
-  let i = at;
+  let i = nextRun(text, at, limit);
   while (i < limit && starts.length < STARTS) {
-    const c = text.charCodeAt(i);
-    if (!isKeyChar(c)) {
-      i++;
-      continue;
-    }
     const end = runEnd(text, i);
-    // Dashes or underscores alone stand between as punctuation (`ghp_ - a1B2…`).
-    if (/^[-_]+$/.test(text.slice(i, end))) {
-      i = end;
-      continue;
-    }
     // A word of small letters (`then`, `followed by`) is no key's body; any other run long enough may start
     // one, and is a word between when it does not (`The rest`, `2nd`).
     let small = end - i <= GAP_WORD;
     for (let k = i; k < end && small; k++) small = isSmall(text.charCodeAt(k));
     if (!small && end - i >= FIRST) starts.push(i);
     if (++words > GAP_WORDS) break;
-    i = end;
+    i = nextRun(text, end, limit);
   }
   return { starts, ended: i === text.length };
 }
@@ -80,19 +88,11 @@ function wholeKey(prefix: string, body: string, next: string): Finding | undefin
   return key && gluedLooksRandom(body, next) ? key : undefined;
 }
 
-/** Where the body's next run starts past a separator (no key character but dashes and underscores alone) ending at `end`; -1 where none. */
+/** Where the body's next run starts past a separator of at most SEPARATOR characters ending at `end`; -1 where none. */
 function nextPiece(text: string, end: number): number {
-  let i = end;
-  while (i < text.length && i - end <= SEPARATOR) {
-    const c = text.charCodeAt(i);
-    if (!isKeyChar(c)) i++;
-    else if (c === 45 || c === 95) {
-      const run = runEnd(text, i);
-      if (!/^[-_]+$/.test(text.slice(i, run))) return i > end ? i : -1;
-      i = run;
-    } else return i > end ? i : -1;
-  }
-  return -1;
+  const limit = Math.min(text.length, end + SEPARATOR + 1);
+  const i = nextRun(text, end, limit);
+  return i < limit ? i : -1;
 }
 
 /**

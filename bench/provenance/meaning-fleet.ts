@@ -35,7 +35,7 @@ function unitVectors(count: number): Float32Array {
   return v;
 }
 
-const encoded = Array.from({ length: outputs }, (_, i) => encodeOutput({ decisionId: `0190f2a4-${String(i).padStart(4, '0')}-7000-8000-000000000000`, licence: 'openai-terms', licenceClass: 'not-for-competing-models', time: Date.now(), vectors: unitVectors(windows) }));
+const encoded = Array.from({ length: outputs }, (_, i) => encodeOutput({ decisionId: `0190f2a4-${String(i).padStart(4, '0')}-7000-8000-000000000000`, licence: 'openai-terms', licenceClass: 'not-for-competing-models', time: Date.now(), vectors: unitVectors(windows), coarse: unitVectors(windows) }));
 const admin = new pg.Pool({ connectionString: PG_URL, max: 1 });
 try {
   const writer = await MeaningRows.open(PG_URL, schema);

@@ -34,7 +34,7 @@ const outputs: SemanticOutput[] = Array.from({ length: N }, (_, i) => {
     for (let d = 0; d < DIMENSIONS; d++) vectors[w * DIMENSIONS + d] /= Math.sqrt(norm);
   }
   // Old and new outputs interleaved, as days of traffic are in one log.
-  return { decisionId: randomUUID(), licence: 'openai-terms', licenceClass: null, time: rng() < SHARE ? cutoff - 86_400_000 : cutoff + 1, vectors };
+  return { decisionId: randomUUID(), licence: 'openai-terms', licenceClass: null, time: rng() < SHARE ? cutoff - 86_400_000 : cutoff + 1, vectors, coarse: vectors };
 });
 writeFileSync(log, Buffer.concat(outputs.map(encodeOutput)));
 const index = new SemanticIndex();

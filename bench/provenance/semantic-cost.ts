@@ -5,47 +5,59 @@
 // N − REAL outputs beyond the REAL real ones (default 400) are written to the log as random unit vectors (6 windows each,
 // the real outputs' mean), which the gateway loads and graphs at start (timed too): random vectors
 // are no easier for the graph to search than real ones.
-// Run: npx tsx bench/provenance/semantic-cost.ts [N] [REAL]   (default 100,000 and 400)
+// Admission is timed on 1 KB records of unrelated mail and of unrelated addresses (the common case,
+// admitted), with the coarse filter at the gateway's default or at `--prefilter X` (0: every window to the model).
+// Run: npx tsx bench/provenance/semantic-cost.ts [N] [REAL] [--prefilter X]   (default 100,000 and 400)
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DIMENSIONS } from '../../gateway/provenance/semantic/embedder.js';
-import { createSemanticProvenance, DEFAULT_MODEL_DIR } from '../../gateway/provenance/semantic/semantic-provenance.js';
+import { createSemanticProvenance, DEFAULT_MODEL_DIR, DEFAULT_PREFILTER } from '../../gateway/provenance/semantic/semantic-provenance.js';
 import { semanticLogPath } from '../../gateway/provenance/semantic/semantic-log.js';
 import { encodeOutput } from '../../gateway/provenance/semantic/semantic-record.js';
 import { createTrainingAdmission } from '../../gateway/training/admission.js';
 import { mailCorpus } from './mail-corpus.js';
 import { passages, rngFrom, speeches } from './sotu-corpus.js';
 
-const N = Number(process.argv[2] ?? 100_000);
-const REAL = Number(process.argv[3] ?? 400);
+const flag = process.argv.indexOf('--prefilter');
+const PREFILTER = flag > 0 ? Number(process.argv[flag + 1]) : DEFAULT_PREFILTER;
+const [n, real_] = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--prefilter');
+const N = Number(n ?? 100_000);
+const REAL = Number(real_ ?? 400);
 const rng = rngFrom(11);
-const real = speeches()
-  .flatMap((s) => passages(s.text, rng, 150, 250))
-  .slice(0, REAL);
+const real: string[] = [];
+/** Addresses none of the real outputs came from: unrelated records of the same register. */
+const unused = speeches().filter((s) => {
+  if (real.length >= REAL) return true;
+  real.push(...passages(s.text, rng, 150, 250).slice(0, REAL - real.length));
+  return false;
+});
 const dataDir = mkdtempSync(join(tmpdir(), 'termsgate-semantic-cost-'));
 const log = semanticLogPath(dataDir);
 mkdirSync(join(dataDir, 'provenance'), { recursive: true });
 
 // Random unit vectors for the synthetic outputs, appended in chunks.
 const gauss = () => Math.sqrt(-2 * Math.log(rng() || 1e-12)) * Math.cos(2 * Math.PI * rng());
+function unitVectors(windows: number): Float32Array {
+  const vectors = new Float32Array(windows * DIMENSIONS);
+  for (let w = 0; w < windows; w++) {
+    let norm = 0;
+    for (let d = 0; d < DIMENSIONS; d++) norm += (vectors[w * DIMENSIONS + d] = gauss()) ** 2;
+    for (let d = 0; d < DIMENSIONS; d++) vectors[w * DIMENSIONS + d] /= Math.sqrt(norm);
+  }
+  return vectors;
+}
 for (let done = 0; done < N - REAL; ) {
   const chunk: Buffer[] = [];
   for (let i = 0; i < 1000 && done < N - REAL; i++, done++) {
-    const vectors = new Float32Array(6 * DIMENSIONS);
-    for (let w = 0; w < 6; w++) {
-      let norm = 0;
-      for (let d = 0; d < DIMENSIONS; d++) norm += (vectors[w * DIMENSIONS + d] = gauss()) ** 2;
-      for (let d = 0; d < DIMENSIONS; d++) vectors[w * DIMENSIONS + d] /= Math.sqrt(norm);
-    }
-    chunk.push(encodeOutput({ decisionId: randomUUID(), licence: 'openai-terms', licenceClass: null, time: Date.now(), vectors }));
+    chunk.push(encodeOutput({ decisionId: randomUUID(), licence: 'openai-terms', licenceClass: null, time: Date.now(), vectors: unitVectors(6), coarse: unitVectors(6) }));
   }
   appendFileSync(log, Buffer.concat(chunk));
 }
 
 let t0 = performance.now();
-const semantic = await createSemanticProvenance({ dataDir, modelDir: DEFAULT_MODEL_DIR });
+const semantic = await createSemanticProvenance({ dataDir, modelDir: DEFAULT_MODEL_DIR, prefilter: PREFILTER });
 const loadSeconds = (performance.now() - t0) / 1000;
 const synthetic = { outputs: semantic.size.outputs, bytes: statSync(log).size };
 
@@ -58,35 +70,45 @@ const indexSeconds = (performance.now() - t0) / 1000;
 const realBytes = statSync(log).size - synthetic.bytes;
 const realKb = real.reduce((n, s) => n + Buffer.byteLength(s), 0) / 1024;
 
-// 1 KB records of unrelated mail: the common case, admitted.
-const { unrelated } = mailCorpus(rngFrom(1));
-const records: string[] = [];
-for (let i = 0, text = ''; records.length < 100 && i < unrelated.length; i++) {
-  text += `${unrelated[i]} `;
-  if (text.length >= 1024) {
-    records.push(text.slice(0, 1024));
-    text = '';
+/** 100 records of 1 KB cut from unrelated texts. */
+function recordsOf(texts: string[]): string[] {
+  const records: string[] = [];
+  for (let i = 0, text = ''; records.length < 100 && i < texts.length; i++) {
+    text += `${texts[i]} `;
+    if (text.length >= 1024) {
+      records.push(text.slice(0, 1024));
+      text = '';
+    }
   }
+  return records;
 }
 const admission = createTrainingAdmission(() => ({ restricted: false, spans: [] }), { semantic: (text) => semantic.spans(text) });
-const ms: number[] = [];
-for (const r of records) {
-  const t = performance.now();
-  await admission.screen([{ role: 'user', content: 'Summarise.' }], r);
-  ms.push(performance.now() - t);
+async function admissionCost(name: string, records: string[]): Promise<string> {
+  const before = semantic.checked;
+  const ms: number[] = [];
+  for (const r of records) {
+    const t = performance.now();
+    await admission.screen([{ role: 'user', content: 'Summarise.' }], r);
+    ms.push(performance.now() - t);
+  }
+  ms.sort((a, b) => a - b);
+  const q = (p: number) => ms[Math.min(ms.length - 1, Math.floor(p * ms.length))];
+  const after = semantic.checked;
+  return `admission of a 1 KB record of ${name} with the semantic check (prefilter ${PREFILTER}): p50 ${q(0.5).toFixed(1)} ms, p90 ${q(0.9).toFixed(1)} ms; windows sent to the model ${after.embedded - before.embedded} of ${after.windows - before.windows}`;
 }
-ms.sort((a, b) => a - b);
-const q = (p: number) => ms[Math.min(ms.length - 1, Math.floor(p * ms.length))];
+const mail = await admissionCost('unrelated mail', recordsOf(mailCorpus(rngFrom(1)).unrelated));
+const addresses = unused.length > 0 ? await admissionCost('addresses no real output came from', recordsOf(unused.flatMap((s) => passages(s.text, rng, 100, 200)))) : 'every address is a real output: no unrelated addresses left to admit';
 const windows = semantic.size.windows;
 await semantic.close();
-const graphBytes = statSync(join(dataDir, 'provenance', 'semantic.usearch')).size;
+const graphBytes = statSync(join(dataDir, 'provenance', 'semantic.usearch')).size + statSync(join(dataDir, 'provenance', 'semantic.usearch.coarse')).size;
 const logBytes = statSync(log).size;
 process.stdout.write(
   [
     `index: ${semantic.size.outputs} restricted outputs (${REAL} real, ${synthetic.outputs} synthetic), ${windows} windows; loaded and graphed at start in ${loadSeconds.toFixed(1)} s`,
     `embedding: ${((indexSeconds * 1000) / realKb).toFixed(1)} ms per KB of restricted output (sliding windows); indexing ${(REAL / indexSeconds).toFixed(1)} outputs/s (${(realBytes / REAL).toFixed(0)} log bytes per real output)`,
     `on disk: ${((logBytes + graphBytes) / semantic.size.outputs).toFixed(0)} bytes per output (log ${(logBytes / semantic.size.outputs).toFixed(0)}, saved graph ${(graphBytes / semantic.size.outputs).toFixed(0)})`,
-    `admission of a 1 KB record with the semantic check: p50 ${q(0.5).toFixed(1)} ms, p90 ${q(0.9).toFixed(1)} ms`,
+    mail,
+    addresses,
     '',
   ].join('\n'),
 );

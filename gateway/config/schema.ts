@@ -449,6 +449,13 @@ export const configSchema = {
           properties: {
             enabled: { type: 'boolean', default: true },
             threshold: { type: 'number', minimum: 0.5, maximum: 1, description: 'Cosine similarity at or above which a window traces to its nearest restricted output (default: the measured one, README).' },
+            prefilter: {
+              type: 'number',
+              minimum: 0,
+              maximum: 1,
+              description:
+                "Coarse similarity (the mean of a window's token vectors, no model pass) a checked window needs to be embedded by the model; windows further from every restricted window are ruled out at a few microseconds each. 0 embeds every window (about 12 ms each). Default: the measured one (README: what it passes and what it loses).",
+            },
             modelDir: { type: 'string', minLength: 1, description: 'Folder holding model.onnx and tokenizer.json (default: .models/all-minilm-l6-v2-q in the package, fetched by scripts/setup-models.sh).' },
             priority: {
               enum: ['normal', 'low'],

@@ -180,6 +180,8 @@ export interface Config {
       enabled: boolean;
       /** Cosine similarity at or above which a window traces to its nearest restricted output; the gateway's measured default when absent. */
       threshold?: number;
+      /** Coarse similarity a checked window needs for a model pass (0 embeds every window); the gateway's measured default when absent. */
+      prefilter?: number;
       /** Folder holding model.onnx and tokenizer.json; .models/all-minilm-l6-v2-q in the package when absent. */
       modelDir?: string;
       /** CPU priority of the embedding thread: 'low' indexes on idle cores, after the calls being served. */

@@ -12,7 +12,7 @@ import { decodeHeader, encodeOutput } from './semantic/semantic-record.js';
 const dir = mkdtempSync(join(tmpdir(), 'termsgate-framed-log-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 
-const record = (decisionId: string, windows: number) => encodeOutput({ decisionId, licence: 'openai-terms', licenceClass: null, time: 1, vectors: new Float32Array(windows * DIMENSIONS).fill(0.5) });
+const record = (decisionId: string, windows: number) => encodeOutput({ decisionId, licence: 'openai-terms', licenceClass: null, time: 1, vectors: new Float32Array(windows * DIMENSIONS).fill(0.5), coarse: null });
 
 async function both(bytes: Buffer) {
   const path = join(dir, 'log');

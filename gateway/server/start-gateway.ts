@@ -190,7 +190,7 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
     closers.push(() => provenance.close());
     const semanticConfig = config.provenance.semantic;
     const semantic = semanticConfig.enabled
-      ? await createSemanticProvenance({ dataDir: config.dataDir, modelDir: semanticConfig.modelDir ?? DEFAULT_MODEL_DIR, threshold: semanticConfig.threshold, threads: semanticConfig.threads, lowPriority: semanticConfig.priority === 'low', waitMs: semanticConfig.waitMs, maxBacklog: semanticConfig.maxBacklog, maxRecordChars: semanticConfig.maxRecordChars, retentionCheckMs: semanticConfig.retentionCheckMs, worker: slot ?? undefined, fleet: indexInPostgres ? { url: indexUrl!, schema: config.provenanceIndex.schema, followMs: config.provenanceIndex.followMs } : undefined, onError: (err) => logger.error({ err }, 'semantic provenance indexing failed') })
+      ? await createSemanticProvenance({ dataDir: config.dataDir, modelDir: semanticConfig.modelDir ?? DEFAULT_MODEL_DIR, threshold: semanticConfig.threshold, prefilter: semanticConfig.prefilter, threads: semanticConfig.threads, lowPriority: semanticConfig.priority === 'low', waitMs: semanticConfig.waitMs, maxBacklog: semanticConfig.maxBacklog, maxRecordChars: semanticConfig.maxRecordChars, retentionCheckMs: semanticConfig.retentionCheckMs, worker: slot ?? undefined, fleet: indexInPostgres ? { url: indexUrl!, schema: config.provenanceIndex.schema, followMs: config.provenanceIndex.followMs } : undefined, onError: (err) => logger.error({ err }, 'semantic provenance indexing failed') })
       : null;
     if (semantic) closers.push(() => semantic.close());
     if (semantic?.unavailable) logger.error(semantic.unavailable);

@@ -15,8 +15,14 @@ export interface OutputToIndex {
   time: number;
 }
 
-/** Texts to embed as they are (a record's windows), or outputs to cut, screen and embed (after forgetting what was seen, when retention forgot outputs). */
-export type EmbedRequest = { id: number; texts: string[] } | { id: number; outputs: OutputToIndex[]; forgetSeen?: true };
+/** Texts to embed as they are (a record's windows; their coarse vectors only, when `coarse`), or outputs to cut, screen and embed (after forgetting what was seen, when retention forgot outputs). */
+export type EmbedRequest = { id: number; texts: string[]; coarse?: true } | { id: number; outputs: OutputToIndex[]; forgetSeen?: true };
+
+/** An output's new windows: the model's vectors and the coarse ones, as many. */
+export interface IndexedOutput {
+  vectors: Float32Array;
+  coarse: Float32Array;
+}
 
 /** Finish the model run in progress, refuse what is queued, and end the thread (embedding-thread.ts close). */
 export interface StopRequest {
@@ -24,4 +30,4 @@ export interface StopRequest {
 }
 
 /** Per output, the vectors of its windows that were new (empty when every window was indexed before). */
-export type EmbedReply = { id: number; vectors: Float32Array } | { id: number; indexed: Float32Array[] } | { id: number; error: string };
+export type EmbedReply = { id: number; vectors: Float32Array } | { id: number; indexed: IndexedOutput[] } | { id: number; error: string };

@@ -5,7 +5,7 @@
 import { constants, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { DIMENSIONS, loadEmbedder, type Embedder } from './embedder.js';
-import type { EmbedReply, EmbedRequest, EmbedWorkerData, OutputToIndex, StopRequest } from './embed-messages.js';
+import type { EmbedReply, EmbedRequest, EmbedWorkerData, IndexedOutput, OutputToIndex, StopRequest } from './embed-messages.js';
 import { ownWindows } from './public-windows.js';
 import { SeenWindows } from './seen-windows.js';
 import { slidingWindows } from './windows.js';
@@ -39,17 +39,19 @@ async function embed(embedder: Embedder, texts: string[]): Promise<Float32Array>
 }
 
 /** The output's windows not indexed before under its licence, embedded; marked seen only once embedded. */
-async function index(embedder: Embedder, output: OutputToIndex): Promise<Float32Array> {
+async function index(embedder: Embedder, output: OutputToIndex): Promise<IndexedOutput> {
   // The whole output served before under this licence: not even cut into windows again.
   const whole = SeenWindows.key(output.licence, output.licenceClass, output.text);
-  if (seen.has(whole, output.time)) return new Float32Array(0);
+  if (seen.has(whole, output.time)) return { vectors: new Float32Array(0), coarse: new Float32Array(0) };
   const fresh = ownWindows(output.text, slidingWindows(output.text))
     .map((w) => ({ text: w.text, key: SeenWindows.key(output.licence, output.licenceClass, w.text) }))
     .filter(({ key }) => !seen.has(key, output.time));
-  const vectors = await embed(embedder, fresh.map((w) => w.text));
+  const texts = fresh.map((w) => w.text);
+  const vectors = await embed(embedder, texts);
+  const coarse = await embedder.coarse(texts);
   seen.add(whole, output.time);
   for (const { key } of fresh) seen.add(key, output.time);
-  return vectors;
+  return { vectors, coarse };
 }
 
 // Answers go in the order requests came, one batch at a time: the session is not re-entrant.
@@ -69,9 +71,9 @@ port.on('message', (req: EmbedRequest | StopRequest) => {
     let reply: EmbedReply;
     try {
       const embedder = await ready;
-      if ('texts' in req) reply = { id: req.id, vectors: await embed(embedder, req.texts) };
+      if ('texts' in req) reply = { id: req.id, vectors: req.coarse ? await embedder.coarse(req.texts) : await embed(embedder, req.texts) };
       else {
-        const indexed: Float32Array[] = [];
+        const indexed: IndexedOutput[] = [];
         if (req.forgetSeen) seen.clear();
         for (const output of req.outputs) indexed.push(await index(embedder, output));
         reply = { id: req.id, indexed };
@@ -79,7 +81,7 @@ port.on('message', (req: EmbedRequest | StopRequest) => {
     } catch (err) {
       reply = { id: req.id, error: (err as Error).message ?? String(err) };
     }
-    const buffers = 'vectors' in reply ? [reply.vectors.buffer] : 'indexed' in reply ? reply.indexed.map((v) => v.buffer) : [];
+    const buffers = 'vectors' in reply ? [reply.vectors.buffer] : 'indexed' in reply ? reply.indexed.flatMap((v) => [v.vectors.buffer, v.coarse.buffer]) : [];
     port.postMessage(reply, buffers as ArrayBuffer[]);
   }, () => port.postMessage({ id: req.id, error: 'the embedding model could not be loaded' } satisfies EmbedReply));
 });

@@ -3,7 +3,7 @@
 // answers matched by id. The thread is unref'd, so an idle gateway can exit.
 import { Worker } from 'node:worker_threads';
 import { resolvesWithin } from '../../core/resolves-within.js';
-import type { EmbedReply, EmbedRequest, EmbedWorkerData, OutputToIndex, StopRequest } from './embed-messages.js';
+import type { EmbedReply, EmbedRequest, EmbedWorkerData, IndexedOutput, OutputToIndex, StopRequest } from './embed-messages.js';
 
 /** How long closing waits for a model run in progress (one batch of at most 32 windows) before terminating the thread. */
 const STOP_GRACE_MS = 10_000;
@@ -42,15 +42,15 @@ export class EmbeddingThread {
     return w;
   }
 
-  /** One unit vector per text, back to back. */
-  async embed(texts: string[]): Promise<Float32Array> {
+  /** One unit vector per text, back to back: the model's, or the coarse ones (token-vectors.ts). */
+  async embed(texts: string[], coarse = false): Promise<Float32Array> {
     if (texts.length === 0) return new Float32Array(0);
-    const reply = await this.#ask({ texts });
+    const reply = await this.#ask(coarse ? { texts, coarse: true } : { texts });
     return 'vectors' in reply ? reply.vectors : new Float32Array(0);
   }
 
   /** Per output, the vectors of its windows not indexed before (see embed-worker.ts). */
-  async index(outputs: OutputToIndex[]): Promise<Float32Array[]> {
+  async index(outputs: OutputToIndex[]): Promise<IndexedOutput[]> {
     if (outputs.length === 0) return [];
     const forgetSeen = this.#forgetSeen;
     this.#forgetSeen = false;
@@ -63,7 +63,7 @@ export class EmbeddingThread {
     this.#forgetSeen = true;
   }
 
-  #ask(request: { texts: string[] } | { outputs: OutputToIndex[]; forgetSeen?: true }): Promise<EmbedReply> {
+  #ask(request: { texts: string[]; coarse?: true } | { outputs: OutputToIndex[]; forgetSeen?: true }): Promise<EmbedReply> {
     const worker = (this.#worker ??= this.#start());
     const id = this.#next++;
     return new Promise<EmbedReply>((resolve, reject) => {

@@ -14,7 +14,7 @@ import { decodeOutput, encodeOutput } from './semantic-record.js';
 
 const record = fc
   .record({ decisionId: fc.string(), windows: fc.integer({ min: 0, max: 3 }), seed: fc.float({ min: -1, max: 1, noNaN: true }) })
-  .map(({ decisionId, windows, seed }) => encodeOutput({ decisionId, licence: 'openai-terms', licenceClass: null, time: null, vectors: Float32Array.from({ length: windows * DIMENSIONS }, (_, i) => Math.sin(seed + i)) }));
+  .map(({ decisionId, windows, seed }) => encodeOutput({ decisionId, licence: 'openai-terms', licenceClass: null, time: null, vectors: Float32Array.from({ length: windows * DIMENSIONS }, (_, i) => Math.sin(seed + i)), coarse: Float32Array.from({ length: windows * DIMENSIONS }, (_, i) => Math.cos(seed + i)) }));
 const broken = fc.oneof(
   fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b)),
   record.map((r) => Buffer.concat([r, Buffer.from([0])])),

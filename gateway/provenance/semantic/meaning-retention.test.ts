@@ -140,8 +140,8 @@ t.test('the cutoff only moves forward; records without a time take their UUIDv7 
   t.equal(setMeaningCutoff(dataDir, new Date(now - 5 * DAY)), now - DAY, 'an earlier cutoff does not bring anything back');
   t.match(JSON.parse(readFileSync(meaningCutoffPath(dataDir), 'utf8')), { before: now - DAY });
   const v7 = '0190f2a4-1c2b-7000-8000-000000000000';
-  const frame = encodeOutput({ decisionId: v7, licence: 'openai-terms', licenceClass: null, time: null, vectors: new Float32Array(0) });
+  const frame = encodeOutput({ decisionId: v7, licence: 'openai-terms', licenceClass: null, time: null, vectors: new Float32Array(0), coarse: null });
   t.equal(decodeOutput(frame, 0)!.output.time, 0x0190f2a41c2b);
-  const other = encodeOutput({ decisionId: 'not-a-uuid', licence: 'openai-terms', licenceClass: null, time: null, vectors: new Float32Array(0) });
+  const other = encodeOutput({ decisionId: 'not-a-uuid', licence: 'openai-terms', licenceClass: null, time: null, vectors: new Float32Array(0), coarse: null });
   t.equal(decodeOutput(other, 0)!.output.time, null, 'no time known: never forgotten by retention');
 });

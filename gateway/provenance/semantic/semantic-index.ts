@@ -1,5 +1,7 @@
 // The restricted outputs' windows, searchable by meaning: an HNSW index (usearch, f16 vectors in
-// native memory, not the JS heap) over every window in semantic.log. Each output keeps one small
+// native memory, not the JS heap) over every window in semantic.log, and a second one, under the same
+// keys, over their coarse vectors (token-vectors.ts), which decides which windows of a checked text
+// are worth a model pass. Each output keeps one small
 // entry here (decision id, licence); a window's key is its output's number and its place in it.
 // On close the graph is saved beside the log (semantic.usearch) with the log offset it covers, so
 // a restart loads it and adds only what was appended since, instead of rebuilding. Retention forgets
@@ -25,7 +27,7 @@ function newIndex(): Index {
   return new Index({ dimensions: DIMENSIONS, metric: MetricKind.Cos, quantization: ScalarKind.F16, connectivity: 16, expansion_add: 128, expansion_search: 64, multi: false });
 }
 
-type Entry = Omit<SemanticOutput, 'vectors'> & { windows: number };
+type Entry = Omit<SemanticOutput, 'vectors' | 'coarse'> & { windows: number; coarse: boolean };
 
 /** A forgotten window's slot is refilled under its key with this bit set, which no output's key has. */
 const REFILL_KEY = 1n << 63n;
@@ -34,11 +36,29 @@ const REFILL_KEY = 1n << 63n;
 export function removeSnapshot(path: string): void {
   rmSync(`${path}.json`, { force: true });
   rmSync(path, { force: true });
+  rmSync(coarseFile(path), { force: true });
+}
+
+const coarseFile = (path: string) => `${path}.coarse`;
+
+/** Random vectors, one per key (seeded by the first): in 384 dimensions nearly orthogonal to any text's, in either graph. */
+function noise(keys: BigUint64Array): Float32Array {
+  const out = new Float32Array(keys.length * DIMENSIONS);
+  let state = Number(keys[0] & 0xffffffffn) | 1;
+  for (let i = 0; i < out.length; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    out[i] = state / 2 ** 32 - 0.5;
+  }
+  return out;
 }
 
 export class SemanticIndex {
   readonly #outputs: Entry[] = [];
   #index = newIndex();
+  /** The same keys over the windows' coarse vectors (random ones for an output written without them). */
+  #coarse = newIndex();
+  /** Outputs held whose record has no coarse vectors: while any is, the coarse graph cannot rule a window out. */
+  #withoutCoarse = 0;
   #windows = 0;
   /** Entries retention left (PURGED): they keep their numbers, and are not counted as outputs. */
   #purged = 0;
@@ -64,6 +84,11 @@ export class SemanticIndex {
     return this.#coveredBytes;
   }
 
+  /** Whether every output held has coarse vectors, so that the coarse graph may rule windows out. */
+  get coarseComplete(): boolean {
+    return this.#withoutCoarse === 0;
+  }
+
   /** Freed slots still holding a forgotten window's vector: the graph must not be saved before they are refilled. */
   get unfilled(): number {
     return this.#unfilled.length;
@@ -72,9 +97,10 @@ export class SemanticIndex {
   /** Loads a saved graph, so `add` for the log prefix it covers only lists those outputs (the caller checks the log still holds that prefix). */
   loadSnapshot(path: string): void {
     const meta = `${path}.json`;
-    if (!existsSync(path) || !existsSync(meta)) return;
+    if (!existsSync(path) || !existsSync(meta) || !existsSync(coarseFile(path))) return;
     const { logBytes } = JSON.parse(readFileSync(meta, 'utf8')) as { logBytes: number };
     this.#index.load(path);
+    this.#coarse.load(coarseFile(path));
     this.#coveredBytes = logBytes;
   }
 
@@ -82,13 +108,17 @@ export class SemanticIndex {
   add(output: SemanticOutput, end = Infinity): void {
     const n = BigInt(this.#outputs.length);
     const windows = Math.min(output.vectors.length / DIMENSIONS, MAX_WINDOWS);
-    this.#outputs.push({ decisionId: output.decisionId, licence: output.licence, licenceClass: output.licenceClass, time: output.time, windows });
+    const coarse = output.coarse !== null;
+    this.#outputs.push({ decisionId: output.decisionId, licence: output.licence, licenceClass: output.licenceClass, time: output.time, windows, coarse });
     this.#windows += windows;
     if (output.decisionId === PURGED.decisionId) this.#purged++;
+    if (windows > 0 && !coarse) this.#withoutCoarse++;
     if (end <= this.#coveredBytes || windows === 0) return;
     const keys = new BigUint64Array(windows);
     for (let w = 0; w < windows; w++) keys[w] = (n << WINDOW_BITS) | BigInt(w);
     this.#index.add(keys, output.vectors.subarray(0, windows * DIMENSIONS), 1);
+    // Both graphs take the same keys in the same order, so each reuses its freed slots as the other does.
+    this.#coarse.add(keys, output.coarse ? output.coarse.subarray(0, windows * DIMENSIONS) : noise(keys), 1);
     this.#unfilled.splice(0, windows);
   }
 
@@ -104,6 +134,16 @@ export class SemanticIndex {
     });
   }
 
+  /** Each query's similarity to its nearest restricted window in the coarse graph (-1 when the index is empty). */
+  nearestCoarse(queries: Float32Array): Float32Array {
+    const count = queries.length / DIMENSIONS;
+    const out = new Float32Array(count).fill(-1);
+    if (count === 0 || this.#coarse.size() === 0) return out;
+    const found = this.#coarse.search(queries, 1, 1) as unknown as { distances: Float32Array; counts?: BigUint64Array };
+    for (let i = 0; i < count; i++) if (!found.counts || found.counts[i] > 0n) out[i] = 1 - found.distances[i];
+    return out;
+  }
+
   /**
    * Forgets every output served before `cutoffMs` (one whose time is not known is kept); returns how many.
    * Their windows leave the search at once; their vectors stay in the freed slots until refilled.
@@ -115,12 +155,14 @@ export class SemanticIndex {
       if (entry.windows === 0 || !forgottenUnder(entry, cutoffMs)) return;
       for (let w = 0; w < entry.windows; w++) keys.push((BigInt(n) << WINDOW_BITS) | BigInt(w));
       this.#windows -= entry.windows;
-      this.#outputs[n] = { ...PURGED, windows: 0 };
+      if (!entry.coarse) this.#withoutCoarse--;
+      this.#outputs[n] = { ...PURGED, windows: 0, coarse: true };
       this.#purged++;
       forgotten++;
     });
     if (keys.length === 0) return 0;
     this.#index.remove(BigUint64Array.from(keys));
+    this.#coarse.remove(BigUint64Array.from(keys));
     for (const key of keys) this.#unfilled.push(REFILL_KEY | key);
     return forgotten;
   }
@@ -136,13 +178,9 @@ export class SemanticIndex {
   refill(max: number): number {
     const keys = BigUint64Array.from(this.#unfilled.splice(0, max));
     if (keys.length > 0) {
-      const noise = new Float32Array(keys.length * DIMENSIONS);
-      let state = Number(keys[0] & 0xffffffffn) | 1;
-      for (let i = 0; i < noise.length; i++) {
-        state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-        noise[i] = state / 2 ** 32 - 0.5;
-      }
-      this.#index.add(keys, noise, 1);
+      const vectors = noise(keys);
+      this.#index.add(keys, vectors, 1);
+      this.#coarse.add(keys, vectors, 1);
     }
     return this.#unfilled.length;
   }
@@ -153,6 +191,8 @@ export class SemanticIndex {
     rmSync(`${path}.json`, { force: true });
     this.#index.save(`${path}.tmp`);
     renameSync(`${path}.tmp`, path);
+    this.#coarse.save(`${coarseFile(path)}.tmp`);
+    renameSync(`${coarseFile(path)}.tmp`, coarseFile(path));
     writeFileSync(`${path}.json`, JSON.stringify({ logBytes }));
   }
 }

@@ -8,6 +8,9 @@ import { pathToFileURL } from 'node:url';
 import { packageRoot } from '../../core/package-root.js';
 import { paraphrase } from '../../mock-upstream/paraphrase.js';
 import { createSemanticProvenance, DEFAULT_MODEL_DIR, DEFAULT_THRESHOLD } from './semantic-provenance.js';
+import { readSemanticLog, semanticLogPath } from './semantic-log.js';
+import { encodeOutput } from './semantic-record.js';
+import { removeSnapshot } from './semantic-index.js';
 
 const restricted =
   'Lighthouses were built along dangerous coasts to warn ships away from rocks and shoals. Their keepers lived in isolation for months, trimming the wicks and polishing the great lenses every evening. ' +
@@ -40,6 +43,38 @@ t.test('a restricted output is traced by meaning, with decision, licence and sim
   t.equal(again.size.outputs, 1);
   t.match((await again.spans(reworded))[0], { decision_id: 'd-restricted' });
   await again.close();
+});
+
+t.test('the coarse graph spares unrelated windows a model pass and sends a rewording on; a log written before coarse vectors turns it off', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'termsgate-semantic-'));
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+  const semantic = await createSemanticProvenance({ dataDir, modelDir: DEFAULT_MODEL_DIR });
+  semantic.remember({ decisionId: 'd-restricted', text: restricted, licence: 'openai-terms', trainable: false });
+  t.same(await semantic.spans(unrelated), []);
+  t.ok(semantic.checked.windows > 0);
+  t.equal(semantic.checked.embedded, 0, 'the unrelated windows are ruled out without a model pass');
+  t.match((await semantic.spans(reworded))[0], { decision_id: 'd-restricted' }, 'the rewording passes the filter and is traced');
+  t.ok(semantic.checked.embedded > 0);
+  await semantic.close();
+
+  const everyWindow = await createSemanticProvenance({ dataDir, modelDir: DEFAULT_MODEL_DIR, prefilter: 0 });
+  await everyWindow.spans(unrelated);
+  t.ok(everyWindow.checked.windows > 0);
+  t.equal(everyWindow.checked.embedded, everyWindow.checked.windows, 'prefilter 0 embeds every window');
+  await everyWindow.close();
+
+  // The same output as a gateway before coarse vectors wrote it: the filter is off, nothing is ruled out.
+  const log = semanticLogPath(dataDir);
+  const old: Buffer[] = [];
+  readSemanticLog(log, (output) => old.push(encodeOutput({ ...output, coarse: null })));
+  writeFileSync(log, Buffer.concat(old));
+  removeSnapshot(log.replace(/\.log$/, '.usearch'));
+  const reopened = await createSemanticProvenance({ dataDir, modelDir: DEFAULT_MODEL_DIR });
+  t.same(await reopened.spans(unrelated), []);
+  t.ok(reopened.checked.windows > 0);
+  t.equal(reopened.checked.embedded, reopened.checked.windows, 'an output without coarse vectors: no window is ruled out by them');
+  t.match((await reopened.spans(reworded))[0], { decision_id: 'd-restricted' });
+  await reopened.close();
 });
 
 t.test('a missing model makes checks fail closed with a reason', async (t) => {

@@ -25,6 +25,8 @@ export const REFILL_SLICE = 8;
 
 /** Chosen on bench/provenance/evaluate.ts (README): unrelated windows of both corpora stay below it. */
 export const DEFAULT_THRESHOLD = 0.85;
+/** Coarse similarity below which a checked window gets no model pass (README: what it passes and loses). */
+export const DEFAULT_PREFILTER = 0.8;
 /** Where scripts/setup-models.sh puts the model. */
 export const DEFAULT_MODEL_DIR = join(packageRoot, '.models', 'all-minilm-l6-v2-q');
 
@@ -63,6 +65,8 @@ export interface SemanticProvenance {
   flush(): Promise<void>;
   close(): Promise<void>;
   readonly size: { outputs: number; windows: number };
+  /** Windows spans() has checked, and how many of them the coarse graph sent on to the model. */
+  readonly checked: { windows: number; embedded: number };
 }
 
 export interface SemanticOptions {
@@ -70,6 +74,8 @@ export interface SemanticOptions {
   /** Holds model.onnx and tokenizer.json (scripts/setup-models.sh). */
   modelDir: string;
   threshold?: number;
+  /** Coarse similarity a checked window needs for a model pass (provenance.semantic.prefilter); 0 sends every window. */
+  prefilter?: number;
   /** Scanners read the index and never write. */
   readOnly?: boolean;
   /** Inference threads in the embedding thread. */
@@ -98,6 +104,8 @@ export function modelMissing(modelDir: string): string | null {
 
 export async function createSemanticProvenance(options: SemanticOptions): Promise<SemanticProvenance> {
   const threshold = options.threshold ?? DEFAULT_THRESHOLD;
+  const prefilter = options.prefilter ?? DEFAULT_PREFILTER;
+  const checked = { windows: 0, embedded: 0 };
   const onError = options.onError ?? ((err: unknown) => process.stderr.write(`semantic provenance: ${String(err)}\n`));
   let unavailable = modelMissing(options.modelDir);
   const logPath = semanticLogPath(options.dataDir, options.worker);
@@ -200,7 +208,7 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
         const fresh: SemanticOutput[] = [];
         batch.forEach((args, i) => {
           // Nothing new: every window was indexed before under this licence (embed-worker.ts).
-          if (indexed[i].length > 0) fresh.push({ decisionId: args.decisionId, licence: outputs[i].licence, licenceClass: outputs[i].licenceClass, time: outputs[i].time, vectors: indexed[i] });
+          if (indexed[i].vectors.length > 0) fresh.push({ decisionId: args.decisionId, licence: outputs[i].licence, licenceClass: outputs[i].licenceClass, time: outputs[i].time, vectors: indexed[i].vectors, coarse: indexed[i].coarse });
         });
         const encoded = fresh.map(encodeOutput);
         if (follower) {
@@ -223,6 +231,9 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
     },
     get size() {
       return { outputs: index.outputs, windows: index.windows };
+    },
+    get checked() {
+      return { ...checked };
     },
     remember(args) {
       if (args.trainable || unavailable !== null) return;
@@ -251,9 +262,20 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
       if (index.windows === 0) return [];
       const windows = ownWindows(text, slidingWindows(text));
       if (windows.length === 0) return [];
-      const nearest = index.nearest(await thread.embed(windows.map((w) => w.text)));
+      let sent = windows;
+      // The coarse graph rules out windows far from every restricted one: only the rest cost a model pass
+      // (about 12 ms a window). It cannot while an output indexed without coarse vectors is held.
+      if (prefilter > 0 && index.coarseComplete) {
+        const near = index.nearestCoarse(await thread.embed(windows.map((w) => w.text), true));
+        // Written as "not below", so that a similarity that is not a number sends the window on.
+        sent = windows.filter((_, i) => !(near[i] < prefilter));
+      }
+      checked.windows += windows.length;
+      checked.embedded += sent.length;
+      if (sent.length === 0) return [];
+      const nearest = index.nearest(await thread.embed(sent.map((w) => w.text)));
       const spans: SemanticSpan[] = [];
-      windows.forEach((w, i) => {
+      sent.forEach((w, i) => {
         const n = nearest[i];
         if (n && n.similarity >= threshold) spans.push({ start: w.start, end: w.end, origin: 'semantic', status: 'genuine', decision_id: n.decisionId, licence: n.licence, licence_class: n.licenceClass, trainable: false, score: Math.round(n.similarity * 1000) / 1000, restricted: true });
       });

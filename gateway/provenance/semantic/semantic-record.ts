@@ -1,7 +1,9 @@
 // One restricted output as the semantic log stores it: its decision, licence and its windows'
 // vectors, each quantised to 8 bits with its own scale (388 bytes a window instead of 1,536; the
-// cosine moves by under 0.002). Framed [u32 length][u32 CRC-32][body], so a torn tail is found.
-// The header is JSON: records written before it held the time (`t`) take their UUIDv7 decision id's.
+// cosine moves by under 0.002), the model's and then the coarse ones (token-vectors.ts). Framed
+// [u32 length][u32 CRC-32][body], so a torn tail is found. The header is JSON: records written before
+// it held the time (`t`) take their UUIDv7 decision id's, and those written before it held coarse
+// vectors (`k`) have none.
 import { crc32 } from 'node:zlib';
 import { DIMENSIONS } from './embedder.js';
 
@@ -13,10 +15,12 @@ export interface SemanticOutput {
   time: number | null;
   /** DIMENSIONS floats per window, back to back. */
   vectors: Float32Array;
+  /** The windows' coarse vectors, as many; null in a record written before they were kept. */
+  coarse: Float32Array | null;
 }
 
 /** What retention leaves of an output in the log: its place (outputs are numbered by it), nothing of it. */
-export const PURGED: SemanticOutput = Object.freeze({ decisionId: '', licence: '', licenceClass: null, time: null, vectors: new Float32Array(0) });
+export const PURGED: SemanticOutput = Object.freeze({ decisionId: '', licence: '', licenceClass: null, time: null, vectors: new Float32Array(0), coarse: new Float32Array(0) });
 
 const UUID_V7 = /^([0-9a-f]{8})-([0-9a-f]{4})-7[0-9a-f]{3}-/i;
 
@@ -29,14 +33,20 @@ export function timeOfDecision(id: string): number | null {
 const WINDOW_BYTES = 4 + DIMENSIONS;
 
 export function encodeOutput(out: SemanticOutput): Buffer {
-  const header = Buffer.from(JSON.stringify({ d: out.decisionId, l: out.licence, c: out.licenceClass, t: out.time }));
-  const windows = out.vectors.length / DIMENSIONS;
+  if (out.coarse && out.coarse.length !== out.vectors.length) throw new Error('an output needs one coarse vector per window');
+  const header = Buffer.from(JSON.stringify({ d: out.decisionId, l: out.licence, c: out.licenceClass, t: out.time, ...(out.coarse && { k: 1 }) }));
+  const all = out.coarse ? new Float32Array(2 * out.vectors.length) : out.vectors;
+  if (out.coarse) {
+    all.set(out.vectors);
+    all.set(out.coarse, out.vectors.length);
+  }
+  const windows = all.length / DIMENSIONS;
   const body = Buffer.alloc(4 + header.length + windows * WINDOW_BYTES);
   body.writeUInt32LE(header.length, 0);
   header.copy(body, 4);
   let at = 4 + header.length;
   for (let w = 0; w < windows; w++) {
-    const v = out.vectors.subarray(w * DIMENSIONS, (w + 1) * DIMENSIONS);
+    const v = all.subarray(w * DIMENSIONS, (w + 1) * DIMENSIONS);
     let max = 0;
     for (const x of v) max = Math.max(max, Math.abs(x));
     const scale = max / 127 || 1;
@@ -58,6 +68,8 @@ interface Header {
   l: string;
   c: string | null;
   t?: number | null;
+  /** Coarse vectors follow the model's. */
+  k?: 1;
 }
 
 /** A body's JSON header, its length, and the time it names (its own, else its UUIDv7 decision id's); null when the body does not hold it whole. */
@@ -103,15 +115,18 @@ export function decodeOutput(buf: Buffer, offset: number): { output: SemanticOut
   if (!frame || !found) return null;
   const { body, end } = frame;
   const { header, time } = found;
-  const windows = (body.length - 4 - found.bytes) / WINDOW_BYTES;
-  const vectors = new Float32Array(windows * DIMENSIONS);
+  const stored = (body.length - 4 - found.bytes) / WINDOW_BYTES;
+  const all = new Float32Array(stored * DIMENSIONS);
   let at = 4 + found.bytes;
-  for (let w = 0; w < windows; w++) {
+  for (let w = 0; w < stored; w++) {
     const scale = body.readFloatLE(at);
-    for (let d = 0; d < DIMENSIONS; d++) vectors[w * DIMENSIONS + d] = body.readInt8(at + 4 + d) * scale;
+    for (let d = 0; d < DIMENSIONS; d++) all[w * DIMENSIONS + d] = body.readInt8(at + 4 + d) * scale;
     at += WINDOW_BYTES;
   }
-  return { output: { decisionId: header.d, licence: header.l, licenceClass: header.c, time, vectors }, next: end };
+  const windows = header.k ? Math.floor(stored / 2) : stored;
+  const vectors = all.subarray(0, windows * DIMENSIONS);
+  const coarse = header.k ? all.subarray(windows * DIMENSIONS, 2 * windows * DIMENSIONS) : null;
+  return { output: { decisionId: header.d, licence: header.l, licenceClass: header.c, time, vectors, coarse }, next: end };
 }
 
 /** Whether retention with outputs served before `beforeMs` forgotten takes this record (an emptied one, or one of unknown time, never). */

@@ -2,7 +2,7 @@
 // in the same order: claims and what a text touches do not change with the grouping.
 import fc from 'fast-check';
 import t from 'tap';
-import { docHits } from './doc-hits.js';
+import { docHits, MAX_HELD } from './doc-hits.js';
 import type { FingerprintIndex } from './fingerprint-index.js';
 
 function indexOf(postings: Map<number, number[]>): FingerprintIndex {
@@ -51,6 +51,8 @@ t.test('the same outputs, positions and order as one map entry per listed output
       const got = docHits(index, hashes, mask, minHits);
       const want = naive(index, hashes, mask, minHits);
       t.same([...got], [...want]);
+      // Counted in two passes (the bound on listings held, made small): the same answer.
+      t.same([...docHits(index, hashes, mask, minHits, 7)], [...want]);
     }),
     { numRuns: 500 },
   );
@@ -68,5 +70,20 @@ t.test('a text listing tens of thousands of outputs keeps only those listed ofte
   const hits = docHits(indexOf(postings), hashes, new Uint8Array(200).fill(1), 3);
   t.same(hits.get(5_000_000), [7, 9, 11], 'an output listed by three hashes among 200,000 listings');
   t.same([...hits.keys()].filter((d) => hits.get(d)!.length < 3), [], 'none listed fewer times');
+  t.end();
+});
+
+t.test('past MAX_HELD listings nothing is held per listing: a text of megabytes listing the same outputs at every position', (t) => {
+  // 40,000 positions, each listing the same 1,024 outputs: 41 million listings, 164 MB held by the one-pass count.
+  const docs = Array.from({ length: 1024 }, (_, i) => i * 7919);
+  const index = indexOf(new Map(Array.from({ length: 40_000 }, (_, h) => [h, docs])));
+  const hashes = Uint32Array.from({ length: 40_000 }, (_, h) => h);
+  const asked = new Uint8Array(40_000).fill(1);
+  const before = process.memoryUsage().arrayBuffers;
+  const hits = docHits(index, hashes, asked, 3);
+  t.ok(40_000 * 1024 > MAX_HELD, 'more listings than the bound');
+  t.equal(hits.size, 1024);
+  t.equal(hits.get(docs[5])!.length, 40_000, 'every position of a kept output');
+  t.ok(process.memoryUsage().arrayBuffers - before < 64 * 2 ** 20, 'typed arrays held stay far under the 164 MB of listings');
   t.end();
 });

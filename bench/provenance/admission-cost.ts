@@ -14,6 +14,7 @@ import { plainReadings } from '../../gateway/text/readings.js';
 import { mailCorpus } from './mail-corpus.js';
 import { atbashed, englishWordsBetween, htmlEntities, inBinary, lettersScrambled, lettersSpaced, pigLatin, rot13, rot47ed, smallCapitals, vowelsRemoved, wordsRunTogether } from './rewording.js';
 import { rngFrom } from './sotu-corpus.js';
+import { kilobyteRecords } from './kilobyte-records.js';
 
 const outputs = Number(process.argv[2] ?? 2000);
 const { served, unrelated } = mailCorpus(rngFrom(1));
@@ -26,14 +27,7 @@ const indexSeconds = (performance.now() - started) / 1000;
 publicReference();
 
 // 1 KB records of unrelated mail: the common case, admitted.
-const records: string[] = [];
-for (let i = 0, text = ''; records.length < 300 && i < unrelated.length; i++) {
-  text += `${unrelated[i]} `;
-  if (text.length >= 1024) {
-    records.push(text.slice(0, 1024));
-    text = '';
-  }
-}
+const records = kilobyteRecords(unrelated, 300);
 const admission = createTrainingAdmission((text) => provenance.detect(text, { touched: true }));
 async function measure(scope: { keyId: string; project: string; team: string } | undefined, disguise: (text: string) => string = (t) => t): Promise<number[]> {
   const us: number[] = [];

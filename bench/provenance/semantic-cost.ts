@@ -17,6 +17,7 @@ import { createSemanticProvenance, DEFAULT_MODEL_DIR, DEFAULT_PREFILTER } from '
 import { semanticLogPath } from '../../gateway/provenance/semantic/semantic-log.js';
 import { encodeOutput } from '../../gateway/provenance/semantic/semantic-record.js';
 import { createTrainingAdmission } from '../../gateway/training/admission.js';
+import { kilobyteRecords } from './kilobyte-records.js';
 import { mailCorpus } from './mail-corpus.js';
 import { passages, rngFrom, speeches } from './sotu-corpus.js';
 
@@ -70,18 +71,7 @@ const indexSeconds = (performance.now() - t0) / 1000;
 const realBytes = statSync(log).size - synthetic.bytes;
 const realKb = real.reduce((n, s) => n + Buffer.byteLength(s), 0) / 1024;
 
-/** 100 records of 1 KB cut from unrelated texts. */
-function recordsOf(texts: string[]): string[] {
-  const records: string[] = [];
-  for (let i = 0, text = ''; records.length < 100 && i < texts.length; i++) {
-    text += `${texts[i]} `;
-    if (text.length >= 1024) {
-      records.push(text.slice(0, 1024));
-      text = '';
-    }
-  }
-  return records;
-}
+const recordsOf = (texts: string[]) => kilobyteRecords(texts, 100);
 const admission = createTrainingAdmission(() => ({ restricted: false, spans: [] }), { semantic: (text) => semantic.spans(text) });
 async function admissionCost(name: string, records: string[]): Promise<string> {
   const before = semantic.checked;

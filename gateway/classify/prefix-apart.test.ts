@@ -34,6 +34,21 @@ t.test('each format with its prefix apart from its body, in a sentence', async (
   }
 });
 
+t.test("a body whose first groups are small letters, as one drawn at random is now and then", async (t) => {
+  // Bodies the gateway property drew and let through: a first group of small letters was read as a word between.
+  const bodies = ['anzyTb6me4RaZDkiR7d6KWqeoV6ebtmurM4P', 'wpirxsR26LFX6etAphrZ9Hom5VjuXRjuwy66', 'qwerzxcvTb6me4RaZDkiR7d6KWqeoV6ebtmu'];
+  for (const body of bodies) {
+    t.equal(body.length, 36);
+    for (const [n, sep] of [[4, ' | '], [6, ' '], [4, '-']] as const) {
+      const grouped = body.match(new RegExp(`.{1,${n}}`, 'g'))!.join(sep);
+      for (const gap of [' — step 2 — ', ' (The rest follows below, copy it carefully) ', ' then '])
+        t.ok(secretsIn(said(`uses ghp_${gap}${grouped}`)).length > 0, `ghp_${JSON.stringify(gap)}${grouped}`);
+    }
+  }
+  // Small words before a body still cost no reading of them as a key.
+  t.same(secretsIn(said('the prefix ghp_ then some small words here and nothing else')), []);
+});
+
 t.test('the finding spans the prefix and the body', async (t) => {
   const text = 'the key is ghp_ then a1B2c3D4e5F6g7H8i9J0a1B2c3D4e5F6g7H8, thanks';
   const found = apartFindings(text, wordStarts(text).fixed);

@@ -26,6 +26,8 @@ const GAP_WORD = 10;
  */
 const FIRST = 3;
 const STARTS = 4;
+/** Words of small letters read as a body's first groups before a place. */
+const SMALL_FIRST = 2;
 const PIECES = 12;
 const SEPARATOR = 6;
 const LONGEST = 256;
@@ -60,21 +62,31 @@ function nextRun(text: string, i: number, limit: number): number {
 
 /**
  * Where the body may start after a prefix ending at `at`, past separators and a few words (at most STARTS
- * places: each run that is no word of small letters, a capitalised word too); `ended`: whether the text
- * ends within the gap (its body may be in a later string).
+ * places: each run that is no word of small letters, a capitalised word too, each tried after the words of
+ * small letters just before it); `ended`: whether the text ends within the gap (its body may be in a later string).
  */
 function bodyStarts(text: string, at: number): { starts: number[]; ended: boolean } {
   const starts: number[] = [];
+  let places = 0;
   let words = 0;
+  // A body's first groups drawn at random are small letters now and then (`anzy | Tb6m | …`, one in 30 for
+  // groups of four): read from the small words just before a place too, the nearer last.
+  let smallBefore: number[] = [];
   const limit = Math.min(text.length, at + GAP);
   let i = nextRun(text, at, limit);
-  while (i < limit && starts.length < STARTS) {
+  while (i < limit && places < STARTS) {
     const end = runEnd(text, i);
     // A word of small letters (`then`, `followed by`) is no key's body; any other run long enough may start
     // one, and is a word between when it does not (`The rest`, `2nd`).
     let small = end - i <= GAP_WORD;
     for (let k = i; k < end && small; k++) small = isSmall(text.charCodeAt(k));
-    if (!small && end - i >= FIRST) starts.push(i);
+    if (end - i < FIRST) smallBefore = [];
+    else if (small) smallBefore = [...smallBefore, i].slice(-SMALL_FIRST);
+    else {
+      starts.push(...smallBefore, i);
+      smallBefore = [];
+      places++;
+    }
     if (++words > GAP_WORDS) break;
     i = nextRun(text, end, limit);
   }

@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { DIMENSIONS } from '../../gateway/provenance/semantic/embedder.js';
 import { createSemanticProvenance, DEFAULT_MODEL_DIR, DEFAULT_PREFILTER } from '../../gateway/provenance/semantic/semantic-provenance.js';
 import { semanticLogPath } from '../../gateway/provenance/semantic/semantic-log.js';
@@ -21,11 +22,10 @@ import { kilobyteRecords } from './kilobyte-records.js';
 import { mailCorpus } from './mail-corpus.js';
 import { passages, rngFrom, speeches } from './sotu-corpus.js';
 
-const flag = process.argv.indexOf('--prefilter');
-const PREFILTER = flag > 0 ? Number(process.argv[flag + 1]) : DEFAULT_PREFILTER;
-const [n, real_] = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--prefilter');
-const N = Number(n ?? 100_000);
-const REAL = Number(real_ ?? 400);
+const { values, positionals } = parseArgs({ options: { prefilter: { type: 'string' } }, allowPositionals: true });
+const PREFILTER = values.prefilter === undefined ? DEFAULT_PREFILTER : Number(values.prefilter);
+const N = Number(positionals[0] ?? 100_000);
+const REAL = Number(positionals[1] ?? 400);
 const rng = rngFrom(11);
 const real: string[] = [];
 /** Addresses none of the real outputs came from: unrelated records of the same register. */

@@ -39,13 +39,19 @@ class DocCounts {
     this.counts = new Int32Array(1 << bits);
   }
 
-  /** The doc's slot, taken when it has none. */
-  slotOf(doc: number): number {
+  /** The slot holding the doc, or the free slot where it would go. */
+  #probe(doc: number): number {
     const { slots } = this;
     let s = Math.imul(doc, 0x9e3779b1) >>> this.#shift;
     while (slots[s] !== doc && slots[s] !== EMPTY) s = (s + 1) & this.#mask;
-    if (slots[s] === EMPTY) {
-      slots[s] = doc;
+    return s;
+  }
+
+  /** The doc's slot, taken when it has none. */
+  slotOf(doc: number): number {
+    const s = this.#probe(doc);
+    if (this.slots[s] === EMPTY) {
+      this.slots[s] = doc;
       this.#used++;
     }
     return s;
@@ -66,10 +72,8 @@ class DocCounts {
 
   /** The doc's count (0 when never listed). */
   countOf(doc: number): number {
-    const { slots } = this;
-    let s = Math.imul(doc, 0x9e3779b1) >>> this.#shift;
-    while (slots[s] !== doc && slots[s] !== EMPTY) s = (s + 1) & this.#mask;
-    return slots[s] === doc ? this.counts[s] : 0;
+    const s = this.#probe(doc);
+    return this.slots[s] === doc ? this.counts[s] : 0;
   }
 }
 

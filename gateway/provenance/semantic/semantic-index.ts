@@ -1,10 +1,10 @@
 // The restricted outputs' windows, searchable by meaning: an HNSW index (usearch, f16 vectors in
 // native memory, not the JS heap) over every window in semantic.log, and a second one, under the same
 // keys, over their coarse vectors (token-vectors.ts), which decides which windows of a checked text
-// are worth a model pass. Each output keeps one small
-// entry here (decision id, licence); a window's key is its output's number and its place in it.
-// On close the graph is saved beside the log (semantic.usearch) with the log offset it covers, so
-// a restart loads it and adds only what was appended since, instead of rebuilding. Retention forgets
+// are worth a model pass. Each output keeps one small entry here (decision id, licence); a window's
+// key is its output's number and its place in it. On close both graphs are saved beside the log
+// (semantic.usearch, semantic.usearch.coarse) with the log offset they cover, so a restart loads them
+// and adds only what was appended since, instead of rebuilding. Retention forgets
 // outputs served before a cutoff: their windows leave the graph at once, and their vectors its memory as
 // the freed slots are refilled (refill).
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -161,8 +161,9 @@ export class SemanticIndex {
       forgotten++;
     });
     if (keys.length === 0) return 0;
-    this.#index.remove(BigUint64Array.from(keys));
-    this.#coarse.remove(BigUint64Array.from(keys));
+    const removed = BigUint64Array.from(keys);
+    this.#index.remove(removed);
+    this.#coarse.remove(removed);
     for (const key of keys) this.#unfilled.push(REFILL_KEY | key);
     return forgotten;
   }

@@ -1,11 +1,14 @@
 // Sessions of a fleet, in the key store's PostgreSQL: every replica reads them, so no sticky sessions,
 // and the cookie secret is one row every replica shares (the first replica to start writes it).
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
+import { openSchemaPool } from '../core/pg-schema-pool.js';
 import type { ControlActor } from './control-plane-auth.js';
 import { newSessionId, sessionKey, type SessionStore } from './sessions.js';
 
-const SCHEMA = `
+export const SESSION_TABLES_LOCK = 0x7467_7365; // "tgse": replicas starting together create the tables one at a time
+
+export const SESSION_TABLES = `
 CREATE TABLE IF NOT EXISTS console_sessions (
   id_hash text PRIMARY KEY,
   actor jsonb NOT NULL,
@@ -17,13 +20,10 @@ CREATE TABLE IF NOT EXISTS gateway_secrets (
 )`;
 
 export async function openPgSessionStore(opts: { connectionString: string; schema: string; onError: (err: Error) => void }): Promise<SessionStore> {
-  const pool = new pg.Pool({ connectionString: opts.connectionString, max: 2, options: `-c search_path=${opts.schema}` });
-  pool.on('error', opts.onError);
+  // CREATE TABLE IF NOT EXISTS is not safe against itself: two replicas starting together can both pass
+  // the check and one fails on the table's row type, so the tables are created under an advisory lock.
+  const pool = await openSchemaPool({ url: opts.connectionString, schema: opts.schema, max: 2, onError: opts.onError, lockKey: SESSION_TABLES_LOCK, ddl: SESSION_TABLES });
   try {
-    await pool.query(SCHEMA).catch((err: Error & { code?: string }) => {
-      // Replicas starting together race to create the tables; the loser's error is harmless.
-      if (err.code !== '23505') throw err;
-    });
     await pool.query(`INSERT INTO gateway_secrets (name, value) VALUES ('console-session', $1) ON CONFLICT (name) DO NOTHING`, [randomBytes(32)]);
     const { rows } = await pool.query<{ value: Buffer }>(`SELECT value FROM gateway_secrets WHERE name = 'console-session'`);
     return new PgSessionStore(pool, rows[0].value);

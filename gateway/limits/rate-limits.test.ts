@@ -50,7 +50,8 @@ t.test('PostgreSQL: two replicas share the counters', async (t) => {
   const schema = 'tg_rl_test_' + randomBytes(4).toString('hex');
   const admin = new pg.Pool({ connectionString: PG_URL, max: 1 });
   await admin.query(`CREATE SCHEMA ${schema}`);
-  const pools = [0, 1].map(() => new pg.Pool({ connectionString: PG_URL, max: 2, options: `-c search_path=${schema}` }));
+  // Six replicas starting together on a fresh schema: each opens (the table is made once, under a lock).
+  const pools = Array.from({ length: 6 }, () => new pg.Pool({ connectionString: PG_URL, max: 2, options: `-c search_path=${schema}` }));
   t.teardown(async () => {
     await Promise.all(pools.map((p) => p.end()));
     await admin.query(`DROP SCHEMA ${schema} CASCADE`);

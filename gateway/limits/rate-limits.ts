@@ -9,9 +9,11 @@
 import type pg from 'pg';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { KeyLimits, Principal } from '../core/contracts.js';
+import { underAdvisoryLock } from '../core/pg-advisory-lock.js';
 
 const MINUTE_S = 60;
 const TABLE = 'rate_limits';
+const LOCK_KEY = 0x7467_726c; // "tgrl": replicas starting together create the table one at a time
 
 /** A refusal: what to tell the caller, and when to come back. */
 export interface RateRefusal {
@@ -51,8 +53,11 @@ export class RateLimits {
   /** With a pool, its table is created before the first call. */
   static async open(opts: RateLimitOptions): Promise<RateLimits> {
     if (opts.pool) {
-      const pool = opts.pool;
-      await new Promise<void>((resolve, reject) => new RateLimiterPostgres({ storeClient: pool, tableName: TABLE, points: 1, duration: MINUTE_S }, (err?: Error) => (err ? reject(err) : resolve())));
+      // The library creates its table with CREATE TABLE IF NOT EXISTS, which is not safe against itself
+      // (two replicas can both pass its check and one fail on the row type): run it under an advisory lock.
+      await underAdvisoryLock(opts.pool, LOCK_KEY, (client) =>
+        new Promise<void>((resolve, reject) => new RateLimiterPostgres({ storeClient: client, storeType: 'client', tableName: TABLE, points: 1, duration: MINUTE_S }, (err?: Error) => (err ? reject(err) : resolve()))),
+      );
     }
     return new RateLimits(opts);
   }

@@ -59,10 +59,12 @@ t.test('PostgreSQL: replicas share the spend', async (t) => {
   const schema = 'tg_spend_test_' + randomBytes(4).toString('hex');
   const admin = new pg.Pool({ connectionString: PG_URL, max: 1 });
   await admin.query(`CREATE SCHEMA ${schema}`);
-  const pools = [0, 1].map(() => new pg.Pool({ connectionString: PG_URL, max: 2, options: `-c search_path=${schema}` }));
-  const [a, b] = await Promise.all(pools.map((pool) => PgSpend.open(pool, { pollMs: 100, onError: () => {} })));
+  // Six replicas starting together on a fresh schema: each opens (the table is made once, under a lock).
+  const pools = Array.from({ length: 6 }, () => new pg.Pool({ connectionString: PG_URL, max: 2, options: `-c search_path=${schema}` }));
+  const stores = await Promise.all(pools.map((pool) => PgSpend.open(pool, { pollMs: 100, onError: () => {} })));
+  const [a, b] = stores;
   t.teardown(async () => {
-    await Promise.all([a.close(), b.close()]);
+    await Promise.all(stores.map((s) => s.close()));
     await Promise.all(pools.map((p) => p.end()));
     await admin.query(`DROP SCHEMA ${schema} CASCADE`);
     await admin.end();

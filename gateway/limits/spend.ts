@@ -3,6 +3,7 @@
 // PostgreSQL for a fleet. Reads are local (what this replica last heard), so a budget check costs no
 // round trip; a fleet's replicas re-read the current periods every pollMs.
 import type pg from 'pg';
+import { underAdvisoryLock } from '../core/pg-advisory-lock.js';
 
 export interface SpendEntry {
   subject: string;
@@ -37,6 +38,8 @@ export class MemorySpend implements SpendStore {
   async close(): Promise<void> {}
 }
 
+const LOCK_KEY = 0x7467_7370; // "tgsp": replicas starting together create the table one at a time
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS spend (
   subject text NOT NULL,
@@ -55,10 +58,9 @@ export class PgSpend implements SpendStore {
   ) {}
 
   static async open(pool: pg.Pool, opts: { pollMs: number; onError: (err: Error) => void; now?: () => Date }): Promise<PgSpend> {
-    await pool.query(SCHEMA).catch((err: Error & { code?: string }) => {
-      // Replicas starting together race to create the table; the loser's error is harmless.
-      if (err.code !== '23505') throw err;
-    });
+    // CREATE TABLE IF NOT EXISTS is not safe against itself (two replicas can both pass its check and
+    // one fail on the table's row type), so it runs under an advisory lock.
+    await underAdvisoryLock(pool, LOCK_KEY, (client) => client.query(SCHEMA));
     const store = new PgSpend(pool, opts.now ?? (() => new Date()));
     await store.refresh();
     store.#timer = setInterval(() => store.refresh().catch(opts.onError), opts.pollMs);

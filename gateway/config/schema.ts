@@ -488,6 +488,12 @@ export const configSchema = {
               default: 20_000,
               description: 'Restricted outputs waiting to be indexed at most. One more cannot be indexed, so training admission refuses every record until the gateway restarts (fail closed), and the memory the backlog holds stays bounded.',
             },
+            maxBacklogChars: {
+              type: 'integer',
+              minimum: 1,
+              default: 67_108_864,
+              description: 'Characters of the restricted outputs waiting to be indexed at most (the backlog holds their text until it is embedded; an output may be megabytes). An output that would pass it cannot be indexed, so training admission refuses every record until the gateway restarts (fail closed).',
+            },
           },
         },
         detection: {

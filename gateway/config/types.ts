@@ -192,6 +192,8 @@ export interface Config {
       waitMs: number;
       /** Restricted outputs waiting to be indexed at most; one more makes admission refuse until a restart. */
       maxBacklog: number;
+      /** Characters of the restricted outputs waiting to be indexed at most; one more makes admission refuse until a restart. */
+      maxBacklogChars: number;
       /** The longest record checked by meaning; a longer one is refused for training. */
       maxRecordChars: number;
       /** How often a running gateway applies a retention cutoff set by `audit purge-content` to its meaning index. */

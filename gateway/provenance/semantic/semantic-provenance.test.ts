@@ -113,6 +113,23 @@ t.test('bounded: admission waits for the index at most waitMs, and a backlog pas
   await semantic.close();
 });
 
+t.test('bounded: the backlog holds at most maxBacklogChars characters of output text, counted back as outputs are indexed', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'termsgate-semantic-'));
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+  const limit = restricted.length * 3 + 10;
+  const semantic = await createSemanticProvenance({ dataDir, modelDir: DEFAULT_MODEL_DIR, maxBacklogChars: limit });
+  for (let i = 0; i < 3; i++) semantic.remember({ decisionId: `d-${i}`, text: `${restricted} ${i}`, licence: 'openai-terms', trainable: false });
+  t.equal(semantic.unavailable, null, 'three outputs within the bound');
+  await semantic.flush();
+  for (let i = 3; i < 6; i++) semantic.remember({ decisionId: `d-${i}`, text: `${restricted} ${i}`, licence: 'openai-terms', trainable: false });
+  t.equal(semantic.unavailable, null, 'three more once the first three are indexed: their characters were counted back');
+  // Far fewer outputs than maxBacklog (20,000), but one long one: what it would hold is what counts.
+  semantic.remember({ decisionId: 'd-long', text: restricted.repeat(4), licence: 'openai-terms', trainable: false });
+  t.match(semantic.unavailable, /would hold more than provenance\.semantic\.maxBacklogChars \(\d+\) characters/, 'an output past the character bound: fail closed');
+  await t.rejects(semantic.spans(reworded), /maxBacklogChars/);
+  await semantic.close();
+});
+
 t.test('bounded: a record longer than maxRecordChars is refused, not embedded window by window', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'termsgate-semantic-'));
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));

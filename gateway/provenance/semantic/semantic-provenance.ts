@@ -86,6 +86,8 @@ export interface SemanticOptions {
   waitMs?: number;
   /** Restricted outputs waiting to be indexed at most (provenance.semantic.maxBacklog). */
   maxBacklog?: number;
+  /** Characters of the restricted outputs waiting to be indexed at most (provenance.semantic.maxBacklogChars). */
+  maxBacklogChars?: number;
   /** The longest text spans() checks (provenance.semantic.maxRecordChars); a longer one is refused. */
   maxRecordChars?: number;
   /** The worker slot when several workers share the data directory: each keeps its own log and graph, never appending to another's. */
@@ -101,6 +103,9 @@ export function modelMissing(modelDir: string): string | null {
   const missing = [MODEL_FILE, TOKENIZER_FILE].filter((f) => !existsSync(join(modelDir, f)));
   return missing.length === 0 ? null : `semantic provenance is enabled but its model is missing (${missing.join(', ')} in ${modelDir}); run \`make setup\` (scripts/setup-models.sh) or turn provenance.semantic off`;
 }
+
+/** 64 Mi characters (64–128 MiB of strings): two answers at upstreamAnswerBytes' default, or thousands of ordinary ones. */
+export const DEFAULT_MAX_BACKLOG_CHARS = 64 * 1024 * 1024;
 
 export async function createSemanticProvenance(options: SemanticOptions): Promise<SemanticProvenance> {
   const threshold = options.threshold ?? DEFAULT_THRESHOLD;
@@ -192,9 +197,11 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
 
   const waitMs = options.waitMs ?? 10_000;
   const maxBacklog = options.maxBacklog ?? 20_000;
+  const maxBacklogChars = options.maxBacklogChars ?? DEFAULT_MAX_BACKLOG_CHARS;
   const maxRecordChars = options.maxRecordChars ?? 131_072;
-  /** Outputs remembered and not yet indexed: the memory the queue holds, and how far behind admission would wait. */
+  /** Outputs remembered and not yet indexed, and their characters: the memory the queue holds, and how far behind admission would wait. */
   let backlog = 0;
+  let backlogChars = 0;
   let stopped = false;
   const queue = new BatchQueue<SemanticRemember>({
     maxItems: 16,
@@ -217,6 +224,7 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
           await follower.publish(encoded).catch(onError);
         } else await apply(fresh, Buffer.concat(encoded));
         backlog -= batch.length;
+        for (const args of batch) backlogChars -= args.text.length;
       } catch (err) {
         // Fail closed: an output that could not be indexed could later pass unseen.
         unavailable = `a restricted output could not be indexed by meaning (${(err as Error).message}), so training admission refuses until the gateway restarts`;
@@ -243,7 +251,15 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
         onError(new Error(unavailable));
         return;
       }
+      // A count alone does not bound memory: an output may be megabytes (upstreamAnswerBytes), and a long
+      // one holds the thread for minutes while more wait behind it.
+      if (backlogChars + args.text.length > maxBacklogChars) {
+        unavailable = `the restricted outputs waiting to be indexed by meaning would hold more than provenance.semantic.maxBacklogChars (${maxBacklogChars}) characters, so one could not be; training admission refuses until the gateway restarts`;
+        onError(new Error(unavailable));
+        return;
+      }
       backlog++;
+      backlogChars += args.text.length;
       queue.push(args).catch(onError);
     },
     async spans(text) {

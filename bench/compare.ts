@@ -6,7 +6,7 @@ import { measureFirstToken } from './first-token.js';
 import { runLoad, type LoadOptions, type LoadResult, type Target } from './load.js';
 import type { BenchOptions } from './options.js';
 import { cpuSample, cpuSecondsBetween, RssSampler } from './proc-stats.js';
-import { selfTimes, type Profile } from './profile-summary.js';
+import { partTimes, selfTimes, type Profile } from './profile-summary.js';
 import { BARE, cpuPerCall, DIRECT, peakRps, TERMSGATE, type HalfPeak, type Mode, type ProfileTop, type SystemResult } from './report.js';
 import { chatBody } from './request-body.js';
 import { runSteady } from './steady-load.js';
@@ -109,6 +109,8 @@ async function measureSystem(spec: SystemSpec, ctx: BenchContext, directTarget: 
 export const PROFILE_CONNECTIONS = 50;
 /** Long enough for termsgate's drain deadline and the closing of its stores. */
 const PROFILE_EXIT_MS = 40_000;
+/** Rows of the by-part table: the stages, the floors below them and the packages that cost most. */
+const PARTS_SHOWN = 16;
 
 /**
  * termsgate once more under node --cpu-prof for one non-streaming load window; the top functions by
@@ -144,6 +146,7 @@ export async function profileTermsgate(ctx: BenchContext, opts: BenchOptions, to
   let rows = selfTimes(profile, { fromUs, toUs, dropIdle: true, root: ctx.repoRoot });
   const windowOnly = rows.length > 0;
   if (!windowOnly) rows = selfTimes(profile, { dropIdle: true, root: ctx.repoRoot });
+  const counted = windowOnly ? { fromUs, toUs, dropIdle: true } : { dropIdle: true };
   return {
     mode: 'non-streaming',
     connections: PROFILE_CONNECTIONS,
@@ -153,6 +156,7 @@ export async function profileTermsgate(ctx: BenchContext, opts: BenchOptions, to
     windowOnly,
     countedMs: rows.reduce((sum, r) => sum + r.ms, 0),
     top: rows.slice(0, top),
+    parts: partTimes(profile, counted).slice(0, PARTS_SHOWN),
   };
 }
 

@@ -6,7 +6,7 @@ import t from 'tap';
 import type { LoadResult } from './load.js';
 import { parseOptions } from './options.js';
 import { cpuPerCall as cpuPerCallOf, cpuSecondsBetween, statTicks, type CpuSample } from './proc-stats.js';
-import { selfTimes, type Profile } from './profile-summary.js';
+import { partOf, partTimes, selfTimes, type Profile } from './profile-summary.js';
 import { aimsOf, classificationMarkdown, cpuPerCall, markdown, peakRps, profileMarkdown, rowsOf, type ProfileTop, type SystemResult } from './report.js';
 import { heapUsedFromPrometheus, loopDelayFromPrometheus } from './heap-metric.js';
 import { diskSeries, heapSeries, series, soakMarkdown, type SoakResult, type SoakSample } from './soak.js';
@@ -142,15 +142,46 @@ t.test('profile top: self time within the load window, idle left out', async (t)
   const window = selfTimes(p, { fromUs: 1_002_000, toUs: 1_012_000, dropIdle: true, root: '/repo' });
   t.same(window, [{ name: 'hash gateway/hash.js:10', ms: 6, pct: 100 }]);
   t.same(selfTimes(p, { fromUs: 2_000_000, root: '/repo' }), [], 'no sample in the window');
-  const top: ProfileTop = { mode: 'non-streaming', connections: 50, durationS: 10, rps: 900, file: 'x', windowOnly: true, countedMs: 6, top: [{ name: 'a|b x.js:1', ms: 6, pct: 100 }] };
+  const top: ProfileTop = { mode: 'non-streaming', connections: 50, durationS: 10, rps: 900, file: 'x', windowOnly: true, countedMs: 6, top: [{ name: 'a|b x.js:1', ms: 6, pct: 100 }], parts: [{ name: 'gateway/classify', ms: 3, pct: 50 }] };
   const md = profileMarkdown(top);
   t.match(md, /Top 1 functions of termsgate/);
   t.match(md, /\| 1 \| `a\\\|b x\.js:1` \| 100\.0 \| 6 \|/, 'a | in a name does not break the table');
+  t.match(md, /by part, inclusive[^]*\| `gateway\/classify` \| 50\.0 \| 3 \|/, 'the by-part table follows');
+  t.notMatch(profileMarkdown({ ...top, parts: [] }), /by part/, 'and is left out when there is none');
   t.match(markdown([system('termsgate', [1], 1)], { profile: top }), /Top 1 functions/);
-  const long = profileMarkdown({ ...top, top: [{ name: `RegExp: ${'(?<d0>x)|'.repeat(40)}`, ms: 1, pct: 1 }] });
+  const long = profileMarkdown({ ...top, parts: [], top: [{ name: `RegExp: ${'(?<d0>x)|'.repeat(40)}`, ms: 1, pct: 1 }] });
   const cell = long.split('\n').at(-1)!.split(' | ')[1];
   t.ok(cell.length <= 140 && cell.includes('…'), 'a long name (a RegExp source) is cut in the table');
   t.match(markdown([system('termsgate', [1], 1)], { profileProblem: 'not measured (boom)' }), /termsgate CPU profile: not measured \(boom\)/);
+});
+
+t.test('profile by part: a sample counts once for every part on its stack, within the window, idle left out', async (t) => {
+  const frame = (id: number, functionName: string, url: string, children: number[] = []) => ({ id, callFrame: { functionName, url, lineNumber: 0 }, children });
+  // root → handle (request-path) → classify (classify) → exec (node:) → scanAgain (classify, recursion) ; handle → request (undici)
+  const p: Profile = {
+    nodes: [
+      frame(1, '(root)', '', [2, 7, 8]),
+      frame(2, 'handle', 'file:///repo/dist/gateway/request-path/request-path.js', [3, 6]),
+      frame(3, 'classify', 'file:///repo/dist/gateway/classify/classifier.js', [4]),
+      frame(4, 'exec', 'node:internal/regexp', [5]),
+      frame(5, 'scanAgain', 'file:///repo/dist/gateway/classify/scan.js'),
+      frame(6, 'request', 'file:///repo/node_modules/undici/lib/api.js'),
+      frame(7, '(garbage collector)', ''),
+      frame(8, '(idle)', ''),
+    ],
+    startTime: 0,
+    // at 1, 3, 6, 10, 15, 21 ms: scanAgain 2, request 3, gc 4, idle 5, scanAgain 6 (outside a window ending at 12)
+    samples: [5, 6, 7, 8, 5, 5],
+    timeDeltas: [1000, 2000, 3000, 4000, 5000, 6000],
+  };
+  const byName = (rows: { name: string; ms: number; pct: number }[]) => Object.fromEntries(rows.map((r) => [r.name, r.ms]));
+  t.same(byName(partTimes(p, { dropIdle: true })), { 'gateway/request-path': 1 + 2 + 5 + 6, 'gateway/classify': 1 + 5 + 6, undici: 2, '(garbage collector)': 3 }, 'recursion through a part counts it once; Node and idle are no part');
+  const window = partTimes(p, { fromUs: 0, toUs: 12_000, dropIdle: true });
+  t.same(byName(window), { 'gateway/request-path': 3, 'gateway/classify': 1, undici: 2, '(garbage collector)': 3 });
+  t.equal(window.find((r) => r.name === 'gateway/request-path')!.pct, 50, 'percent of the counted time (6 ms)');
+  t.equal(partOf({ functionName: 'f', url: 'file:///r/node_modules/@opentelemetry/sdk-metrics/build/x.js', lineNumber: 0 }), '@opentelemetry/sdk-metrics', 'a scoped package by its whole name');
+  t.equal(partOf({ functionName: 'f', url: 'file:///r/telemetry/call.ts', lineNumber: 0 }), 'telemetry');
+  t.equal(partOf({ functionName: '(program)', url: '', lineNumber: 0 }), null);
 });
 
 t.test('property: self-time shares sum to 100% and come sorted; the top ten are the ten largest', async (t) => {

@@ -62,6 +62,8 @@ export interface ProfileTop {
   /** CPU time of the main thread counted (idle left out), ms. */
   countedMs: number;
   top: SelfTime[];
+  /** Time under each part of the gateway (a folder of gateway/, or a package), inclusive: shares overlap. */
+  parts: SelfTime[];
 }
 
 export interface Aim {
@@ -172,6 +174,15 @@ export function profileMarkdown(p: ProfileTop): string {
     '|---:|---|---:|---:|',
   ];
   p.top.forEach((r, i) => lines.push(`| ${i + 1} | ${functionCell(r.name)} | ${f(r.pct, 1)} | ${f(r.ms, 0)} |`));
+  if (p.parts.length === 0) return lines.join('\n');
+  lines.push(
+    '',
+    'The same samples by part, inclusive: a sample counts once for every part on its stack (a stage with what it calls, a package under the stage that uses it), so the shares overlap and do not sum to 100 %; Node\'s own code is counted under the part that called it:',
+    '',
+    '| part | inclusive % | ms |',
+    '|---|---:|---:|',
+  );
+  for (const r of p.parts) lines.push(`| ${functionCell(r.name)} | ${f(r.pct, 1)} | ${f(r.ms, 0)} |`);
   return lines.join('\n');
 }
 

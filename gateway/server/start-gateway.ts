@@ -190,10 +190,12 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
     closers.push(() => provenance.close());
     const semanticConfig = config.provenance.semantic;
     const semantic = semanticConfig.enabled
-      ? await createSemanticProvenance({ dataDir: config.dataDir, modelDir: semanticConfig.modelDir ?? DEFAULT_MODEL_DIR, threshold: semanticConfig.threshold, prefilter: semanticConfig.prefilter, threads: semanticConfig.threads, lowPriority: semanticConfig.priority === 'low', waitMs: semanticConfig.waitMs, maxBacklog: semanticConfig.maxBacklog, maxBacklogChars: semanticConfig.maxBacklogChars, maxRecordChars: semanticConfig.maxRecordChars, retentionCheckMs: semanticConfig.retentionCheckMs, worker: slot ?? undefined, fleet: indexInPostgres ? { url: indexUrl!, schema: config.provenanceIndex.schema, followMs: config.provenanceIndex.followMs } : undefined, onError: (err) => logger.error({ err }, 'semantic provenance indexing failed') })
+      ? await createSemanticProvenance({ dataDir: config.dataDir, modelDir: semanticConfig.modelDir ?? DEFAULT_MODEL_DIR, threshold: semanticConfig.threshold, prefilter: semanticConfig.prefilter, threads: semanticConfig.threads, lowPriority: semanticConfig.priority === 'low', waitMs: semanticConfig.waitMs, maxBacklog: semanticConfig.maxBacklog, maxBacklogChars: semanticConfig.maxBacklogChars, maxRecordChars: semanticConfig.maxRecordChars, retentionCheckMs: semanticConfig.retentionCheckMs, worker: slot ?? undefined, background: true, fleet: indexInPostgres ? { url: indexUrl!, schema: config.provenanceIndex.schema, followMs: config.provenanceIndex.followMs } : undefined, onError: (err) => logger.error({ err }, 'semantic provenance indexing failed') })
       : null;
     if (semantic) closers.push(() => semantic.close());
     if (semantic?.unavailable) logger.error(semantic.unavailable);
+    // After a crash (no saved graph) the log is graphed behind the listening gateway: only training admission waits for it.
+    if (semantic?.rebuilding) logger.warn({ outputs: semantic.rebuilding.of }, 'meaning graph: graphing the restricted outputs no saved graph held, in the background; training admission waits for it (provenance.semantic.waitMs, then refuses)');
     // With several replicas the feed shares the audit store's PostgreSQL.
     // The feed's tables sit in the audit log's schema (created by it).
     const feedPool = config.audit.backend === 'postgres' ? new pg.Pool({ connectionString: config.audit.postgresUrl!, max: 4, options: `-c search_path=${config.audit.schema ?? 'public'}` }) : null;

@@ -106,14 +106,29 @@ export class SemanticIndex {
 
   /** Adds one output; `end` is its record's end offset in the log, to skip what a loaded snapshot holds. */
   add(output: SemanticOutput, end = Infinity): void {
-    const n = BigInt(this.#outputs.length);
+    const n = this.list(output);
+    if (end > this.#coveredBytes) this.graphListed(n, output);
+  }
+
+  /** Lists an output (its number, decision and licence) without putting its windows in the graphs; returns its number. */
+  list(output: SemanticOutput): number {
+    const n = this.#outputs.length;
     const windows = Math.min(output.vectors.length / DIMENSIONS, MAX_WINDOWS);
     const coarse = output.coarse !== null;
     this.#outputs.push({ decisionId: output.decisionId, licence: output.licence, licenceClass: output.licenceClass, time: output.time, windows, coarse });
     this.#windows += windows;
     if (output.decisionId === PURGED.decisionId) this.#purged++;
     if (windows > 0 && !coarse) this.#withoutCoarse++;
-    if (end <= this.#coveredBytes || windows === 0) return;
+    return n;
+  }
+
+  /** Puts the windows of the output listed as number `n` in both graphs (a load that graphs the log after listing it). */
+  graphListed(index: number, output: SemanticOutput): void {
+    const entry = this.#outputs[index];
+    if (!entry || entry.decisionId !== output.decisionId) throw new Error(`output ${index} of the meaning graph is not ${output.decisionId}`);
+    const windows = entry.windows;
+    if (windows === 0) return;
+    const n = BigInt(index);
     const keys = new BigUint64Array(windows);
     for (let w = 0; w < windows; w++) keys[w] = (n << WINDOW_BITS) | BigInt(w);
     this.#index.add(keys, output.vectors.subarray(0, windows * DIMENSIONS), 1);

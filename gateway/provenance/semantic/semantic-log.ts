@@ -7,7 +7,7 @@ import { open, rename, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { decodeHeader, decodeOutput, encodeOutput, forgottenUnder, PURGED, type SemanticOutput } from './semantic-record.js';
 import { acquireWriterLock } from '../../core/writer-lock.js';
-import { readFramedLog, scanFramedLog } from '../framed-log.js';
+import { framedChunks, readFramedLog, scanFramedLog } from '../framed-log.js';
 
 /** The log of one gateway process, or of one of several workers sharing the data directory (each indexes what it serves). */
 export function semanticLogPath(dataDir: string, worker?: number): string {
@@ -23,6 +23,18 @@ export function readSemanticLog(path: string, each: (output: SemanticOutput, end
       return r && { value: r.output, next: r.next };
     },
     each,
+  );
+}
+
+/** The intact records from byte `from` (a record's start) on, a chunk of the file's worth at a time. */
+export function semanticLogChunks(path: string, from: number): AsyncGenerator<{ value: SemanticOutput; end: number }[]> {
+  return framedChunks(
+    path,
+    (buf, offset) => {
+      const r = decodeOutput(buf, offset);
+      return r && { value: r.output, next: r.next };
+    },
+    from,
   );
 }
 

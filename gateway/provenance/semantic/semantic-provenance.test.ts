@@ -1,5 +1,5 @@
 import t from 'tap';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { packageRoot } from '../../core/package-root.js';
 import { paraphrase } from '../../mock-upstream/paraphrase.js';
+import { speeches } from '../../mock-upstream/corpus.js';
 import { createSemanticProvenance, DEFAULT_MODEL_DIR, DEFAULT_THRESHOLD } from './semantic-provenance.js';
 import { readSemanticLog, semanticLogPath } from './semantic-log.js';
 import { encodeOutput } from './semantic-record.js';
@@ -75,6 +76,47 @@ t.test('the coarse graph spares unrelated windows a model pass and sends a rewor
   t.equal(reopened.checked.embedded, reopened.checked.windows, 'an output without coarse vectors: no window is ruled out by them');
   t.match((await reopened.spans(reworded))[0], { decision_id: 'd-restricted' });
   await reopened.close();
+});
+
+t.test('a start without a saved graph (after a crash) graphs the log in the background: the caller does not wait, admission does (up to waitMs), the whole graph is saved, and one stopped by close is not', { timeout: 240_000 }, async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'termsgate-semantic-'));
+  t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
+  // Forty restricted outputs of 2,000 characters from the addresses (each a different part): about 400 windows to graph again.
+  const addresses = speeches();
+  const outputs = Array.from({ length: 40 }, (_, i) => {
+    const at = 2_000 * (1 + Math.floor(i / addresses.length));
+    return { decisionId: `d-speech-${i}`, text: addresses[i % addresses.length].text.slice(at, at + 2_000) };
+  });
+  const first = await createSemanticProvenance({ dataDir, modelDir: DEFAULT_MODEL_DIR });
+  for (const o of outputs) first.remember({ ...o, licence: 'openai-terms', trainable: false });
+  await first.flush();
+  const { windows } = first.size;
+  await first.close();
+  const snapshot = semanticLogPath(dataDir).replace(/\.log$/, '.usearch');
+  const crashed = () => removeSnapshot(snapshot);
+  const laundered = paraphrase(outputs[37].text);
+
+  crashed();
+  const started = Date.now();
+  const semantic = await createSemanticProvenance({ dataDir, modelDir: DEFAULT_MODEL_DIR, background: true, waitMs: 1 });
+  t.same(semantic.rebuilding, { done: 0, of: 40 }, 'listed at once, graphed after');
+  t.ok(Date.now() - started < 2_000, 'the caller did not wait for the graph');
+  t.same(semantic.size, { outputs: 40, windows }, 'every output is listed');
+  await t.rejects(semantic.spans(laundered), /the meaning graph is being rebuilt from its log \(\d+ of 40 outputs; a start without a saved graph\) and was not done within provenance\.semantic\.waitMs \(1 ms\)/, 'admission refuses rather than read a partial graph');
+  for (let i = 0; i < 3_000 && semantic.rebuilding; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  t.equal(semantic.rebuilding, null, 'graphed');
+  t.ok(existsSync(`${snapshot}.json`), 'and saved, so that the next start loads it');
+  t.match((await semantic.spans(laundered))[0], { decision_id: 'd-speech-37' }, 'the rewording of an output graphed in the background is traced');
+  await semantic.close();
+
+  crashed();
+  const stopped = await createSemanticProvenance({ dataDir, modelDir: DEFAULT_MODEL_DIR, background: true });
+  await stopped.close();
+  t.notOk(existsSync(`${snapshot}.json`), 'a graph whose rebuild close stopped is not saved as if whole');
+  const again = await createSemanticProvenance({ dataDir, modelDir: DEFAULT_MODEL_DIR });
+  t.equal(again.rebuilding, null, 'without background the graph is whole when the call resolves');
+  t.match((await again.spans(laundered))[0], { decision_id: 'd-speech-37' });
+  await again.close();
 });
 
 t.test('a missing model makes checks fail closed with a reason', async (t) => {

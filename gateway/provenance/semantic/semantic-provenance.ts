@@ -11,7 +11,7 @@ import { packageRoot } from '../../core/package-root.js';
 import { MODEL_FILE, TOKENIZER_FILE } from './embedder.js';
 import { EmbeddingThread } from './embedding-thread.js';
 import { removeSnapshot, SemanticIndex } from './semantic-index.js';
-import { readSemanticLog, SemanticLogWriter, semanticLogPath } from './semantic-log.js';
+import { readSemanticLog, SemanticLogWriter, semanticLogChunks, semanticLogPath } from './semantic-log.js';
 import { encodeOutput, timeOfDecision, type SemanticOutput } from './semantic-record.js';
 import { forgottenBefore, heldBefore, readMeaningCutoff, semanticLogs, setMeaningCutoff } from './meaning-retention.js';
 import { WriterLockedError } from '../../core/writer-lock.js';
@@ -65,6 +65,8 @@ export interface SemanticProvenance {
   flush(): Promise<void>;
   close(): Promise<void>;
   readonly size: { outputs: number; windows: number };
+  /** While the log's outputs that no saved graph held are put in the graph (a background start): how far; else null. */
+  readonly rebuilding: { done: number; of: number } | null;
   /** Windows spans() has checked, and how many of them the coarse graph sent on to the model. */
   readonly checked: { windows: number; embedded: number };
 }
@@ -90,6 +92,12 @@ export interface SemanticOptions {
   maxBacklogChars?: number;
   /** The longest text spans() checks (provenance.semantic.maxRecordChars); a longer one is refused. */
   maxRecordChars?: number;
+  /**
+   * Graph the log's outputs that no saved graph holds (after a crash, or a first start on an old log) in
+   * the background, so that the caller does not wait (the gateway listens at once); admission waits for
+   * it as for the backlog. Off: they are graphed before this resolves (the CLI, tests).
+   */
+  background?: boolean;
   /** The worker slot when several workers share the data directory: each keeps its own log and graph, never appending to another's. */
   worker?: number;
   /** How often a running writer looks for a new retention cutoff (meaning-retention.ts); default 60 s. */
@@ -107,6 +115,28 @@ export function modelMissing(modelDir: string): string | null {
 /** 64 Mi characters (64–128 MiB of strings): two answers at upstreamAnswerBytes' default, or thousands of ordinary ones. */
 export const DEFAULT_MAX_BACKLOG_CHARS = 64 * 1024 * 1024;
 
+/** How long the background graphing of the log holds the event loop at most before handing it back. */
+const GRAPH_SLICE_MS = 10;
+
+/**
+ * Lists every output of the log in the index, graphing those a loaded saved graph covers (nothing to
+ * do: they are in it); the rest are only listed, for graphLog: where the first starts, its number, how many.
+ */
+function listLog(path: string, index: SemanticIndex): { validBytes: number; fileBytes: number; ungraphed: { from: number; first: number; count: number } | null } {
+  let ungraphed: { from: number; first: number; count: number } | null = null;
+  let start = 0;
+  const read = readSemanticLog(path, (output, end) => {
+    if (end <= index.coveredBytes) index.add(output, end);
+    else {
+      const n = index.list(output);
+      ungraphed ??= { from: start, first: n, count: 0 };
+      ungraphed.count++;
+    }
+    start = end;
+  });
+  return { ...read, ungraphed };
+}
+
 export async function createSemanticProvenance(options: SemanticOptions): Promise<SemanticProvenance> {
   const threshold = options.threshold ?? DEFAULT_THRESHOLD;
   const prefilter = options.prefilter ?? DEFAULT_PREFILTER;
@@ -117,16 +147,55 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
   const snapshot = logPath.replace(/\.log$/, '.usearch');
   let index = new SemanticIndex();
   index.loadSnapshot(snapshot);
-  let { validBytes, fileBytes } = readSemanticLog(logPath, (output, end) => index.add(output, end));
-  if (validBytes < index.coveredBytes) {
+  let load = listLog(logPath, index);
+  if (load.validBytes < index.coveredBytes) {
     // The log lost what the saved graph holds (a damaged file): rebuild the graph from the log.
     index = new SemanticIndex();
-    ({ validBytes, fileBytes } = readSemanticLog(logPath, (output, end) => index.add(output, end)));
+    load = listLog(logPath, index);
   }
+  const { validBytes, fileBytes, ungraphed } = load;
   let logBytes = validBytes;
   const writer = options.readOnly ? null : await SemanticLogWriter.open(logPath, validBytes, fileBytes);
-  /** Appends and retention's rewrite of the log, one at a time. */
-  let logTurn: Promise<unknown> = Promise.resolve();
+  let closing = false;
+  /** Outputs listed and not yet in the graph, while the log is graphed (see `graphLog`); null once it is whole. */
+  let graphing: { done: number; of: number } | null = ungraphed ? { done: 0, of: ungraphed.count } : null;
+  /**
+   * Graphs what the saved graph does not hold, an output at a time with the event loop handed back every
+   * GRAPH_SLICE_MS (an output is about 2 × its windows graph insertions, a few ms each: 100,000 outputs
+   * took 40 minutes), then saves the graph, so that a second start does not do it again. Stopped by close.
+   */
+  const graphLog = async (): Promise<void> => {
+    if (!ungraphed || !graphing) return;
+    let n = ungraphed.first;
+    let slice = performance.now();
+    for await (const chunk of semanticLogChunks(logPath, ungraphed.from)) {
+      for (const { value } of chunk) {
+        if (closing || graphing.done === graphing.of) return;
+        index.graphListed(n++, value);
+        graphing.done++;
+        if (performance.now() - slice > GRAPH_SLICE_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          slice = performance.now();
+        }
+      }
+    }
+    if (graphing.done < graphing.of) throw new Error(`the meaning log ended after ${graphing.done} of the ${graphing.of} outputs it listed`);
+  };
+  const graphed = graphLog().then(
+    () => {
+      if (closing || !graphing) return;
+      graphing = null;
+      if (writer && ungraphed && index.unfilled === 0 && index.windows > 0) index.saveSnapshot(snapshot, logBytes);
+    },
+    (err: unknown) => {
+      // Fail closed: outputs the graph lacks could pass unseen.
+      unavailable = `the meaning graph could not be rebuilt from its log (${(err as Error).message}), so training admission refuses until the gateway restarts`;
+      onError(err);
+    },
+  );
+  if (!options.background) await graphed;
+  /** Appends and retention's rewrite of the log, one at a time: after the log is graphed, which numbers the outputs. */
+  let logTurn: Promise<unknown> = graphed;
   const inTurn = <T>(step: () => Promise<T>): Promise<T> => {
     const run = logTurn.then(step, step);
     logTurn = run.catch(() => undefined);
@@ -148,7 +217,7 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
     refilling = (async () => {
       while (index.refill(REFILL_SLICE) > 0) await new Promise((resolve) => setImmediate(resolve));
       await inTurn(async () => {
-        if (index.unfilled === 0) index.saveSnapshot(snapshot, logBytes);
+        if (index.unfilled === 0 && graphing === null) index.saveSnapshot(snapshot, logBytes);
       });
     })()
       .catch(onError)
@@ -177,7 +246,10 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
       }
       appliedCutoff = cutoff;
     });
-  await applyRetention();
+  // Forgetting waits for the log to be graphed (in turn); a background start does not wait for either.
+  const retained = applyRetention();
+  if (options.background) retained.catch(onError);
+  else await retained;
   /** A fleet's cutoff, found by the follower: recorded for this data directory, then applied. */
   const retain = async (cutoffMs: number) => {
     setMeaningCutoff(options.dataDir, new Date(cutoffMs));
@@ -240,6 +312,9 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
     get size() {
       return { outputs: index.outputs, windows: index.windows };
     },
+    get rebuilding() {
+      return graphing && { ...graphing };
+    },
     get checked() {
       return { ...checked };
     },
@@ -263,6 +338,11 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
       queue.push(args).catch(onError);
     },
     async spans(text) {
+      if (unavailable) throw new Error(unavailable);
+      const rebuilding = graphing;
+      if (rebuilding && !(await resolvesWithin(graphed, waitMs))) {
+        throw new Error(`the meaning graph is being rebuilt from its log (${rebuilding.done} of ${rebuilding.of} outputs; a start without a saved graph) and was not done within provenance.semantic.waitMs (${waitMs} ms), so this record is not admitted for training`);
+      }
       if (unavailable) throw new Error(unavailable);
       // The record's own windows are embedded too, one model pass each: a bound on what one call may cost, known before any wait.
       if (text.length > maxRecordChars) {
@@ -299,6 +379,7 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
     },
     flush: () => queue.flush(),
     async close() {
+      closing = true;
       // What is still queued after waitMs is not indexed (a 12 MB output is minutes of embedding, and the
       // gateway's drain deadline would cut it anyway): the thread stops and its batch fails closed.
       await resolvesWithin(queue.close(), waitMs);
@@ -313,7 +394,8 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
         index.refill(Infinity);
         await refilling;
         await writer.close();
-        if (index.windows > 0) index.saveSnapshot(snapshot, logBytes);
+        // A graph whose rebuild close stopped lacks outputs the log holds: not saved (the next start goes on from the last saved one).
+        if (index.windows > 0 && graphing === null) index.saveSnapshot(snapshot, logBytes);
       }
     },
   };

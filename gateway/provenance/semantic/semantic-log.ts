@@ -7,35 +7,26 @@ import { open, rename, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { decodeHeader, decodeOutput, encodeOutput, forgottenUnder, PURGED, type SemanticOutput } from './semantic-record.js';
 import { acquireWriterLock } from '../../core/writer-lock.js';
-import { framedChunks, readFramedLog, scanFramedLog } from '../framed-log.js';
+import { framedChunks, readFramedLog, scanFramedLog, type FrameDecoder } from '../framed-log.js';
 
 /** The log of one gateway process, or of one of several workers sharing the data directory (each indexes what it serves). */
 export function semanticLogPath(dataDir: string, worker?: number): string {
   return join(dataDir, 'provenance', worker === undefined ? 'semantic.log' : `semantic-${worker}.log`);
 }
 
+const outputFrame: FrameDecoder<SemanticOutput> = (buf, offset) => {
+  const r = decodeOutput(buf, offset);
+  return r && { value: r.output, next: r.next };
+};
+
 /** Calls `each` for every intact record with its end offset; returns the valid prefix's size. */
 export function readSemanticLog(path: string, each: (output: SemanticOutput, end: number) => void): { validBytes: number; fileBytes: number } {
-  return readFramedLog(
-    path,
-    (buf, offset) => {
-      const r = decodeOutput(buf, offset);
-      return r && { value: r.output, next: r.next };
-    },
-    each,
-  );
+  return readFramedLog(path, outputFrame, each);
 }
 
 /** The intact records from byte `from` (a record's start) on, a chunk of the file's worth at a time. */
 export function semanticLogChunks(path: string, from: number): AsyncGenerator<{ value: SemanticOutput; end: number }[]> {
-  return framedChunks(
-    path,
-    (buf, offset) => {
-      const r = decodeOutput(buf, offset);
-      return r && { value: r.output, next: r.next };
-    },
-    from,
-  );
+  return framedChunks(path, outputFrame, from);
 }
 
 /** Bytes copied per read and write while a purge rewrites the log: the event loop is handed back between them. */

@@ -1,11 +1,12 @@
 // The framed-log reader, synchronous and chunk by chunk: whatever bytes the file holds, both give the same
-// records with the same end offsets and the same valid prefix (intact records up to a torn or corrupt one).
+// records with the same end offsets and the same valid prefix (intact records up to a torn or corrupt one);
+// read in chunks from a record's start, the records from there on.
 import t from 'tap';
 import fc from 'fast-check';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readFramedLog, scanFramedLog } from './framed-log.js';
+import { framedChunks, readFramedLog, scanFramedLog } from './framed-log.js';
 import { DIMENSIONS } from './semantic/embedder.js';
 import { decodeHeader, encodeOutput } from './semantic/semantic-record.js';
 
@@ -49,4 +50,24 @@ t.test('a record larger than a chunk (8 MB) is read whole by both', async (t) =>
   t.same(sync.map(([id]) => id), ['a', 'big', 'b']);
   t.same(chunked, sync);
   t.equal(a.validBytes, a.fileBytes);
+});
+
+t.test('from any record on, in chunks: the records that follow it, with the same end offsets', async (t) => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.record({ id: fc.string({ maxLength: 12 }), windows: fc.integer({ min: 0, max: 3 }) }), { minLength: 1, maxLength: 20 }),
+      fc.nat(),
+      fc.oneof(fc.constant(Buffer.alloc(0)), fc.uint8Array({ maxLength: 40 }).map((b) => Buffer.from(b))),
+      async (records, pick, tail) => {
+        const frames = records.map((r) => record(r.id, r.windows));
+        const { sync } = await both(Buffer.concat([...frames, tail]));
+        const k = pick % records.length;
+        const from = k === 0 ? 0 : sync[k - 1][1];
+        const read: [string, number][] = [];
+        for await (const chunk of framedChunks(join(dir, 'log'), decodeHeader, from)) for (const { value, end } of chunk) read.push([value.decisionId, end]);
+        t.same(read, sync.slice(k));
+      },
+    ),
+    { numRuns: 60 },
+  );
 });

@@ -84,7 +84,7 @@ t.test('one node: this month\'s spend is rebuilt from the recorded costs at star
   const record = (key_id: string, cost: number | undefined, time: string) => ({ principal: { key_id, team: 'search', project: 'p' }, time, ...(cost === undefined ? {} : { cost_usd: cost }) }) as CallRecord;
   const asked: string[] = [];
   const limits = await openLimits(
-    { teams: {}, keyStore: { schema: 'public', pollMs: 1000 }, audit: { backend: 'file' } as never, spend: { softPercent: 80, hardStopStatus: 402 }, policy: { dir: join(packageRoot, 'policies') } as never },
+    { dataDir: '/nonexistent', teams: {}, keyStore: { schema: 'public', pollMs: 1000 }, audit: { backend: 'file' } as never, spend: { softPercent: 80, hardStopStatus: 402 }, policy: { dir: join(packageRoot, 'policies') } as never },
     {
       async *recordsSince(from) {
         asked.push(from);

@@ -25,14 +25,19 @@ export function periodsOf(at: Date): { day: string; month: string } {
 }
 
 export class MemorySpend implements SpendStore {
-  readonly #totals = new Map<string, number>();
+  readonly #totals = new Map<string, SpendEntry>();
 
   total(subject: string, period: string): number {
-    return this.#totals.get(`${subject} ${period}`) ?? 0;
+    return this.#totals.get(`${subject} ${period}`)?.usd ?? 0;
   }
 
   async add(entries: SpendEntry[]): Promise<void> {
-    for (const e of entries) this.#totals.set(`${e.subject} ${e.period}`, this.total(e.subject, e.period) + e.usd);
+    for (const e of entries) this.#totals.set(`${e.subject} ${e.period}`, { subject: e.subject, period: e.period, usd: this.total(e.subject, e.period) + e.usd });
+  }
+
+  /** Every total counted, for a snapshot (spend-snapshot.ts). */
+  entries(): SpendEntry[] {
+    return [...this.#totals.values()].map((e) => ({ ...e }));
   }
 
   async close(): Promise<void> {}

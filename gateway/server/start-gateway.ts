@@ -126,9 +126,10 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
     if (sessions) closers.push(() => sessions.close());
     const virtualKeys = new KeyDirectory(new VirtualKeys(config.keys), keyStore);
     const limits = await openLimits(config, {
-      async *recordsSince(from) {
-        for await (const e of audit.query({ kind: 'call', from })) if (!isChangeRecord(e.record)) yield e.record;
+      async *recordsSince(from, fromSeq) {
+        for await (const e of audit.query({ kind: 'call', from, fromSeq })) if (!isChangeRecord(e.record)) yield e.record;
       },
+      tree: audit,
       onError: (err) => logger.error({ err }, 'rate limit or spend store failed'),
     });
     closers.push(() => limits.close());

@@ -1,7 +1,7 @@
 // One node's spend as it stood when the gateway stopped cleanly, beside the audit log's size and tree
 // root at that moment (<dataDir>/limits/spend-snapshot.json): a start restores it and counts only the
 // records appended since, instead of reading the whole audit log before the gateway listens (500,000
-// records took 9.1 s on this machine, 2 ms with the snapshot). A snapshot whose root is not the log's
+// records took 9.1 s on this machine, 2 ms with the snapshot: bench/limits/spend-start.bench.ts). A snapshot whose root is not the log's
 // root at its size (another log, a log rebuilt or cut short) is not used.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

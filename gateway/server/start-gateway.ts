@@ -129,7 +129,8 @@ export async function startGateway(config: Config, opts: { logLevel?: string; lo
       async *recordsSince(from, fromSeq) {
         for await (const e of audit.query({ kind: 'call', from, fromSeq })) if (!isChangeRecord(e.record)) yield e.record;
       },
-      tree: audit,
+      // The file log's own tree, readable after it closed (its last checkpoint in memory); PostgreSQL's is another store's.
+      tree: config.audit.backend === 'file' ? audit : undefined,
       onError: (err) => logger.error({ err }, 'rate limit or spend store failed'),
     });
     closers.push(() => limits.close());

@@ -1,10 +1,10 @@
 // The key store of a single node: one JSON file under <dataDir>/key-store, held in memory and
-// rewritten whole on each change (gateway/auth/atomic-file.ts).
+// rewritten whole on each change (gateway/core/atomic-file.ts).
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StoredKey } from './key-record.js';
 import type { KeyStore } from './key-store.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { writeFileAtomic } from '../core/atomic-file.js';
 
 export const KEY_STORE_DIR = 'key-store';
 const FILE = 'keys.json';

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from './atomic-file.js';
+import { writeFileAtomic } from '../core/atomic-file.js';
 import type { ControlActor } from './control-plane-auth.js';
 import { KEY_STORE_DIR } from './file-key-store.js';
 import { newSessionId, sessionKey, type SessionStore, type StoredSession } from './sessions.js';

@@ -55,8 +55,9 @@ export async function openLimits(config: Pick<Config, 'dataDir' | 'teams' | 'key
     const close = async () => {
       if (!tree) return;
       // Only when the log's last checkpoint is its whole size: every record counted is under it, and none after it.
-      const [checkpoint, size] = [await tree.latestCheckpoint(), await tree.size()];
-      if (checkpoint && checkpoint.size === size && size > 0) writeSpendSnapshot(path, { size, root: checkpoint.root, totals: spend.entries() });
+      const checkpoint = await tree.latestCheckpoint();
+      const size = await tree.size();
+      if (checkpoint && checkpoint.size === size && size > 0) await writeSpendSnapshot(path, { size, root: checkpoint.root, totals: spend.entries() });
     };
     return { rateLimits: await RateLimits.open({ teams: rates }), budgets: b, prices, close };
   }

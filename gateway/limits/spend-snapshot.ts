@@ -3,8 +3,9 @@
 // records appended since, instead of reading the whole audit log before the gateway listens (500,000
 // records took 9.1 s on this machine, 2 ms with the snapshot: bench/limits/spend-start.bench.ts). A snapshot whose root is not the log's
 // root at its size (another log, a log rebuilt or cut short) is not used.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '../core/atomic-file.js';
 import type { SpendEntry } from './spend.js';
 
 /** The audit log's tree, as far as a snapshot needs it. */
@@ -48,10 +49,9 @@ export async function readSpendSnapshot(path: string, tree: LogTree): Promise<Sp
   return { size: stored.size, totals: stored.totals };
 }
 
-/** Writes the snapshot of `totals`, which count the records below `size`, whose tree has `root`; replaced whole (written beside, renamed). */
-export function writeSpendSnapshot(path: string, snapshot: SpendSnapshot & { root: Buffer }): void {
+/** Writes the snapshot of `totals`, which count the records below `size`, whose tree has `root`; replaced whole. */
+export async function writeSpendSnapshot(path: string, snapshot: SpendSnapshot & { root: Buffer }): Promise<void> {
   mkdirSync(dirname(path), { recursive: true });
   const stored: Stored = { version: 1, size: snapshot.size, root: snapshot.root.toString('hex'), totals: snapshot.totals };
-  writeFileSync(`${path}.tmp`, JSON.stringify(stored));
-  renameSync(`${path}.tmp`, path);
+  await writeFileAtomic(path, JSON.stringify(stored));
 }

@@ -94,7 +94,7 @@ export class SemanticIndex {
     return this.#unfilled.length;
   }
 
-  /** Loads a saved graph, so `add` for the log prefix it covers only lists those outputs (the caller checks the log still holds that prefix). */
+  /** Loads a saved graph: the log prefix it covers (`coveredBytes`) is then only listed, not graphed again (the caller checks the log still holds that prefix). */
   loadSnapshot(path: string): void {
     const meta = `${path}.json`;
     if (!existsSync(path) || !existsSync(meta) || !existsSync(coarseFile(path))) return;
@@ -104,10 +104,9 @@ export class SemanticIndex {
     this.#coveredBytes = logBytes;
   }
 
-  /** Adds one output; `end` is its record's end offset in the log, to skip what a loaded snapshot holds. */
-  add(output: SemanticOutput, end = Infinity): void {
-    const n = this.list(output);
-    if (end > this.#coveredBytes) this.graphListed(n, output);
+  /** Adds one output: listed and graphed. */
+  add(output: SemanticOutput): void {
+    this.graphListed(this.list(output), output);
   }
 
   /** Lists an output (its number, decision and licence) without putting its windows in the graphs; returns its number. */

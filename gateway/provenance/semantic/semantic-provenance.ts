@@ -119,16 +119,15 @@ export const DEFAULT_MAX_BACKLOG_CHARS = 64 * 1024 * 1024;
 const GRAPH_SLICE_MS = 10;
 
 /**
- * Lists every output of the log in the index, graphing those a loaded saved graph covers (nothing to
- * do: they are in it); the rest are only listed, for graphLog: where the first starts, its number, how many.
+ * Lists every output of the log in the index (those a loaded saved graph covers are in its graphs
+ * already); of the rest, for graphLog: where the first starts, its number, how many.
  */
 function listLog(path: string, index: SemanticIndex): { validBytes: number; fileBytes: number; ungraphed: { from: number; first: number; count: number } | null } {
   let ungraphed: { from: number; first: number; count: number } | null = null;
   let start = 0;
   const read = readSemanticLog(path, (output, end) => {
-    if (end <= index.coveredBytes) index.add(output, end);
-    else {
-      const n = index.list(output);
+    const n = index.list(output);
+    if (end > index.coveredBytes) {
       ungraphed ??= { from: start, first: n, count: 0 };
       ungraphed.count++;
     }

@@ -32,7 +32,12 @@ export class MemorySpend implements SpendStore {
   }
 
   async add(entries: SpendEntry[]): Promise<void> {
-    for (const e of entries) this.#totals.set(`${e.subject} ${e.period}`, { subject: e.subject, period: e.period, usd: this.total(e.subject, e.period) + e.usd });
+    for (const e of entries) {
+      const key = `${e.subject} ${e.period}`;
+      const total = this.#totals.get(key);
+      if (total) total.usd += e.usd;
+      else this.#totals.set(key, { subject: e.subject, period: e.period, usd: e.usd });
+    }
   }
 
   /** Every total counted, for a snapshot (spend-snapshot.ts). */

@@ -17,6 +17,7 @@ import { forgottenBefore, heldBefore, readMeaningCutoff, semanticLogs, setMeanin
 import { WriterLockedError } from '../../core/writer-lock.js';
 import { MeaningRows } from './meaning-rows.js';
 import { MeaningFollower } from './meaning-follower.js';
+import { clearGapForgotten, closeGap, describeGap, gapPath, openGap, readGap } from './meaning-gap.js';
 import { ownWindows } from './public-windows.js';
 import { slidingWindows } from './windows.js';
 
@@ -155,6 +156,26 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
   const { validBytes, fileBytes, ungraphed } = load;
   let logBytes = validBytes;
   const writer = options.readOnly ? null : await SemanticLogWriter.open(logPath, validBytes, fileBytes);
+  const gapFile = gapPath(logPath);
+  /** Restricted outputs an earlier process (or this one) did not index: admission refuses while it stands (meaning-gap.ts). */
+  let gap = readGap(gapFile);
+  // The writer before this one is gone: it missed nothing after now.
+  if (gap && gap.until === null && writer) gap = closeGap(gapFile, gap);
+  /** Why spans() refuses: this process cannot index or check, or a gap stands. */
+  const refusal = (): string | null => unavailable ?? (gap ? describeGap(gapFile, gap) : null);
+  const refuse = (): void => {
+    const refused = refusal();
+    if (refused) throw new Error(refused);
+  };
+  /** An output that will not be indexed: the gap is on disk before the caller goes on, so that a restart still refuses. */
+  const missed = (reason: string): void => {
+    if (!writer || (gap && gap.until === null)) return;
+    try {
+      gap = openGap(gapFile, reason);
+    } catch (err) {
+      onError(err);
+    }
+  };
   let closing = false;
   /** Outputs listed and not yet in the graph, while the log is graphed (see `graphLog`); null once it is whole. */
   let graphing: { done: number; of: number } | null = ungraphed ? { done: 0, of: ungraphed.count } : null;
@@ -235,6 +256,7 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
       const cutoff = readMeaningCutoff(options.dataDir);
       if (cutoff === null || cutoff <= appliedCutoff) return;
       const before = forgottenBefore(cutoff);
+      if (writer && gap && clearGapForgotten(gapFile, gap, before)) gap = null;
       const forgotten = index.forgetBefore(before);
       // Copies passed over as seen would be traced through what is forgotten now: the thread forgets them too.
       if (forgotten > 0) thread.forgetSeen();
@@ -278,7 +300,7 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
     maxItems: 16,
     async write(batch) {
       // Closing past waitMs: the rest is not indexed, and the thread is not started again for it.
-      if (stopped) return;
+      if (stopped) return missed('the gateway closed before they were indexed');
       try {
         const outputs = batch.map((args) => ({ text: args.text, licence: args.licence, licenceClass: args.licenceClass ?? null, time: servedAt(args) }));
         // In turn with retention, so that no copy is passed over as seen while what it was seen in is forgotten.
@@ -298,7 +320,8 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
         for (const args of batch) backlogChars -= args.text.length;
       } catch (err) {
         // Fail closed: an output that could not be indexed could later pass unseen.
-        unavailable = `a restricted output could not be indexed by meaning (${(err as Error).message}), so training admission refuses until the gateway restarts`;
+        unavailable = `a restricted output could not be indexed by meaning (${(err as Error).message}), so training admission refuses, and after a restart too until the outputs missed are forgotten (meaning-gap.ts)`;
+        missed(unavailable);
         onError(err);
       }
     },
@@ -306,7 +329,7 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
 
   return {
     get unavailable() {
-      return unavailable;
+      return refusal();
     },
     get size() {
       return { outputs: index.outputs, windows: index.windows };
@@ -318,17 +341,20 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
       return { ...checked };
     },
     remember(args) {
-      if (args.trainable || unavailable !== null) return;
+      if (args.trainable) return;
+      if (unavailable !== null) return missed(unavailable);
       if (backlog + (follower?.unsent ?? 0) >= maxBacklog) {
         // Not indexed, so it could later pass unseen: fail closed rather than hold an unbounded queue.
-        unavailable = `more than provenance.semantic.maxBacklog (${maxBacklog}) restricted outputs were waiting to be indexed by meaning, so one could not be; training admission refuses until the gateway restarts`;
+        unavailable = `more than provenance.semantic.maxBacklog (${maxBacklog}) restricted outputs were waiting to be indexed by meaning, so one could not be; training admission refuses, and after a restart too until the outputs missed are forgotten (meaning-gap.ts)`;
+        missed(unavailable);
         onError(new Error(unavailable));
         return;
       }
       // A count alone does not bound memory: an output may be megabytes (upstreamAnswerBytes), and a long
       // one holds the thread for minutes while more wait behind it.
       if (backlogChars + args.text.length > maxBacklogChars) {
-        unavailable = `the restricted outputs waiting to be indexed by meaning would hold more than provenance.semantic.maxBacklogChars (${maxBacklogChars}) characters, so one could not be; training admission refuses until the gateway restarts`;
+        unavailable = `the restricted outputs waiting to be indexed by meaning would hold more than provenance.semantic.maxBacklogChars (${maxBacklogChars}) characters, so one could not be; training admission refuses, and after a restart too until the outputs missed are forgotten (meaning-gap.ts)`;
+        missed(unavailable);
         onError(new Error(unavailable));
         return;
       }
@@ -337,12 +363,12 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
       queue.push(args).catch(onError);
     },
     async spans(text) {
-      if (unavailable) throw new Error(unavailable);
+      refuse();
       const rebuilding = graphing;
       if (rebuilding && !(await resolvesWithin(graphed, waitMs))) {
         throw new Error(`the meaning graph is being rebuilt from its log (${rebuilding.done} of ${rebuilding.of} outputs; a start without a saved graph) and was not done within provenance.semantic.waitMs (${waitMs} ms), so this record is not admitted for training`);
       }
-      if (unavailable) throw new Error(unavailable);
+      refuse();
       // The record's own windows are embedded too, one model pass each: a bound on what one call may cost, known before any wait.
       if (text.length > maxRecordChars) {
         throw new Error(`the record is too long to be checked by meaning (${text.length} characters, more than provenance.semantic.maxRecordChars, ${maxRecordChars}), so it is not admitted for training`);
@@ -350,7 +376,7 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
       if (!(await resolvesWithin(queue.flush(), waitMs))) {
         throw new Error(`the meaning index is ${backlog} restricted outputs behind and did not catch up within provenance.semantic.waitMs (${waitMs} ms), so this record is not admitted for training`);
       }
-      if (unavailable) throw new Error(unavailable);
+      refuse();
       // Fail closed: a replica that cannot see the fleet's rows would miss what the others served.
       const stale = follower?.stale;
       if (stale) throw new Error(`${stale}, so this record is not admitted for training`);
@@ -385,6 +411,7 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
       stopped = true;
       await thread.close();
       await queue.flush();
+      if (writer && gap && gap.until === null) gap = closeGap(gapFile, gap);
       await follower?.close();
       if (retentionTimer) clearInterval(retentionTimer);
       await logTurn;

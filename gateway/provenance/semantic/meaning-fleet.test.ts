@@ -9,6 +9,7 @@ import { paraphrase } from '../../mock-upstream/paraphrase.js';
 import { createSemanticProvenance, DEFAULT_MODEL_DIR, type SemanticSpan } from './semantic-provenance.js';
 import { semanticLogPath } from './semantic-log.js';
 import { purgeFleetMeaning } from './meaning-rows.js';
+import { SEEN_FOR_MS } from './seen-windows.js';
 import { until } from '../../../test/support/until.js';
 
 const PG_URL = process.env.TERMSGATE_TEST_PG ?? 'postgres://termsgate:termsgate@127.0.0.1:54329/termsgate';
@@ -133,4 +134,31 @@ t.test("retention: the fleet's rows of outputs before the cutoff are purged, and
   t.equal(c.size.outputs, 1);
   t.notOk(readFileSync(semanticLogPath(dirs[2])).includes('d-old'));
   await Promise.all([a.close(), b.close(), c.close()]);
+});
+
+t.test('outputs one replica could not index are a gap on every replica, which refuse admission until retention forgets them', async (t) => {
+  const ownSchema = `${schema}_gap`;
+  t.teardown(() => admin.query(`DROP SCHEMA IF EXISTS ${ownSchema} CASCADE`));
+  const dirs = [0, 1].map(() => mkdtempSync(join(tmpdir(), 'termsgate-meaning-g-')));
+  t.teardown(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const open = (dir: string, maxBacklog?: number) => createSemanticProvenance({ dataDir: dir, modelDir: DEFAULT_MODEL_DIR, maxBacklog, fleet: { url: PG_URL, schema: ownSchema, followMs: 100 } });
+  const a = await open(dirs[0], 1);
+  const b = await open(dirs[1]);
+  t.equal(b.unavailable, null);
+  // A misses outputs past its backlog: B never receives their rows, so B must not vouch for a paraphrase of one.
+  for (let i = 0; i < 3; i++) a.remember({ decisionId: `d-missed-${i}`, text: `${restricted} ${i}`, licence: 'openai-terms', trainable: false });
+  await until(() => Promise.resolve(b.unavailable), (u) => u !== null);
+  t.match(b.unavailable, /restricted outputs served since \S+ were not indexed by meaning \(more than provenance\.semantic\.maxBacklog \(1\).*deletes its row \(id [0-9a-f-]+\) from provenance_meaning_gap/);
+  await t.rejects(b.spans(paraphrase(`${restricted} 2`)), /were not indexed by meaning/, 'the other replica refuses the paraphrase of a missed output');
+  await a.close();
+  const { rows } = await admin.query<{ until: Date | null }>(`SELECT until FROM ${ownSchema}.provenance_meaning_gap`);
+  t.equal(rows.length, 1);
+  t.ok(rows[0].until instanceof Date, "A's clean close records when the gap ended");
+  await until(() => Promise.resolve(b.unavailable), (u) => /between/.test(u ?? ''));
+
+  // Retention past the gap's end (every missed output forgotten) ends it on every replica.
+  await purgeFleetMeaning(PG_URL, ownSchema, new Date(rows[0].until!.getTime() + SEEN_FOR_MS));
+  await until(() => Promise.resolve(b.unavailable), (u) => u === null);
+  t.same(await b.spans(unrelated), [], 'B admits again');
+  await b.close();
 });

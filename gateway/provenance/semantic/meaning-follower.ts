@@ -2,10 +2,13 @@
 // its own insert, it copies the rows it has not seen into its local log and graph, a page at a time.
 // The number of the last row it holds is saved beside the log, so a restart resumes there. A replica's
 // own outputs reach its graph only through the rows too, so none is added twice. The fleet's retention
-// cutoff (index/postgres/retention-row.ts) is applied to the local copy as it is found.
+// cutoff (index/postgres/retention-row.ts) is applied to the local copy as it is found, and every
+// replica's gap (meaning-gap.ts) is read at each follow: outputs one replica missed are missing here too.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { decodeOutput, type SemanticOutput } from './semantic-record.js';
 import type { MeaningRows } from './meaning-rows.js';
+import { gapForgotten, type MeaningGap } from './meaning-gap.js';
+import { forgottenBefore } from './meaning-retention.js';
 
 const PAGE = 200;
 const SLICE = 16;
@@ -28,6 +31,8 @@ export class MeaningFollower {
   /** This replica's outputs not yet in the table (the database was unreachable): retried before each follow. */
   readonly #unsent: Buffer[] = [];
   readonly #staleMs: number;
+  /** The oldest gap of any replica that retention has not forgotten, as last read. */
+  #gap: MeaningGap | null = null;
 
   private constructor(
     readonly rows: MeaningRows,
@@ -50,6 +55,11 @@ export class MeaningFollower {
     const follower = new MeaningFollower(rows, markPath, target, followMs, seq);
     await follower.follow();
     return follower;
+  }
+
+  /** A replica's gap that admission must refuse for (this replica's own included), or null. */
+  get gap(): MeaningGap | null {
+    return this.#gap;
   }
 
   get unsent(): number {
@@ -125,6 +135,7 @@ export class MeaningFollower {
         await this.target.retain(cutoff);
         this.#retention = cutoff;
       }
+      this.#gap = (await this.rows.gaps()).find((g) => !gapForgotten(g, forgottenBefore(this.#retention))) ?? null;
       this.#lastSuccess = Date.now();
       this.#lastError = null;
     } catch (err) {

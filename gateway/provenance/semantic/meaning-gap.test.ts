@@ -81,7 +81,7 @@ t.test('a process that died with a gap open: the next start ends the gap at its 
   const since = Date.now() - 3_600_000;
   // What a crash leaves: the gap opened, never closed.
   await createSemanticProvenance({ dataDir, modelDir: DEFAULT_MODEL_DIR }).then((s) => s.close());
-  writeFileSync(gapFile, JSON.stringify({ since, until: null, reason: 'the backlog was full' }));
+  writeFileSync(gapFile, JSON.stringify({ id: 'gap-1', since, until: null, reason: 'the backlog was full' }));
   const before = Date.now();
   let semantic = await createSemanticProvenance({ dataDir, modelDir: DEFAULT_MODEL_DIR });
   const { until } = JSON.parse(readFileSync(gapFile, 'utf8')) as { until: number };

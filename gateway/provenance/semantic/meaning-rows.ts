@@ -8,6 +8,7 @@ import { openSchemaPool, schemaPool } from '../../core/pg-schema-pool.js';
 import { readCutoff, recordCutoff, RETENTION_TABLE } from '../index/postgres/retention-row.js';
 import { encodeOutput, forgottenUnder, HEADER_BYTES, headerOf, PURGED } from './semantic-record.js';
 import { forgottenBefore } from './meaning-retention.js';
+import type { MeaningGap } from './meaning-gap.js';
 
 const LOCK_KEY = 0x7467_6d69; // "tgmi": serialises meaning appends across replicas
 
@@ -16,7 +17,14 @@ CREATE TABLE IF NOT EXISTS provenance_meaning (
   seq bigint PRIMARY KEY,
   output bytea NOT NULL -- semantic/semantic-record.ts frame
 );
-${RETENTION_TABLE}`;
+${RETENTION_TABLE};
+-- meaning-gap.ts: outputs a replica could not index, which every replica refuses admission for
+CREATE TABLE IF NOT EXISTS provenance_meaning_gap (
+  id text PRIMARY KEY,
+  since timestamptz NOT NULL,
+  until timestamptz,
+  reason text NOT NULL
+)`;
 
 export interface MeaningRow {
   seq: number;
@@ -44,6 +52,20 @@ export class MeaningRows {
   async after(seq: number, limit: number): Promise<MeaningRow[]> {
     const { rows } = await this.pool.query<{ seq: string; output: Buffer }>('SELECT seq, output FROM provenance_meaning WHERE seq > $1 ORDER BY seq LIMIT $2', [seq, limit]);
     return rows.map((r) => ({ seq: Number(r.seq), output: r.output }));
+  }
+
+  /** Records a replica's gap, or its end (meaning-gap.ts). */
+  async recordGap(gap: MeaningGap): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO provenance_meaning_gap (id, since, until, reason) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET until = excluded.until',
+      [gap.id, new Date(gap.since), gap.until === null ? null : new Date(gap.until), gap.reason],
+    );
+  }
+
+  /** Every replica's gaps, the oldest first. */
+  async gaps(): Promise<MeaningGap[]> {
+    const { rows } = await this.pool.query<{ id: string; since: Date; until: Date | null; reason: string }>('SELECT id, since, until, reason FROM provenance_meaning_gap ORDER BY since');
+    return rows.map((r) => ({ id: r.id, since: r.since.getTime(), until: r.until?.getTime() ?? null, reason: r.reason }));
   }
 
   /** The fleet's retention cutoff (ms; 0 when none), which each replica applies to its local log. */

@@ -161,8 +161,13 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
   let gap = readGap(gapFile);
   // The writer before this one is gone: it missed nothing after now.
   if (gap && gap.until === null && writer) gap = closeGap(gapFile, gap);
-  /** Why spans() refuses: this process cannot index or check, or a gap stands. */
-  const refusal = (): string | null => unavailable ?? (gap ? describeGap(gapFile, gap) : null);
+  /** Why spans() refuses: this process cannot index or check, or a gap stands, its own or another replica's. */
+  const refusal = (): string | null => {
+    if (unavailable) return unavailable;
+    if (gap) return describeGap(gap, gapFile);
+    const fleetGap = follower?.gap;
+    return fleetGap ? describeGap(fleetGap, `its row (id ${fleetGap.id}) from provenance_meaning_gap`) : null;
+  };
   const refuse = (): void => {
     const refused = refusal();
     if (refused) throw new Error(refused);
@@ -172,6 +177,8 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
     if (!writer || (gap && gap.until === null)) return;
     try {
       gap = openGap(gapFile, reason);
+      // The other replicas never receive these outputs' rows either.
+      follower?.rows.recordGap(gap).catch(onError);
     } catch (err) {
       onError(err);
     }
@@ -286,6 +293,8 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
             throw err;
           })
       : null;
+  // A gap of this replica's, from before its restart: recorded for the fleet (again, if the database missed it then).
+  if (follower && gap) await follower.rows.recordGap(gap).catch(onError);
   const retentionTimer = writer ? setInterval(() => void applyRetention().catch(onError), options.retentionCheckMs ?? 60_000).unref() : null;
 
   const waitMs = options.waitMs ?? 10_000;
@@ -411,7 +420,10 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
       stopped = true;
       await thread.close();
       await queue.flush();
-      if (writer && gap && gap.until === null) gap = closeGap(gapFile, gap);
+      if (writer && gap && gap.until === null) {
+        gap = closeGap(gapFile, gap);
+        await follower?.rows.recordGap(gap).catch(onError);
+      }
       await follower?.close();
       if (retentionTimer) clearInterval(retentionTimer);
       await logTurn;

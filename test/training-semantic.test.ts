@@ -55,3 +55,27 @@ t.test('with the model missing, training admission refuses with a clear reason; 
   t.equal(offered.status, 403);
   t.match(offered.body.error.message, /semantic provenance is enabled but its model is missing \(model\.onnx, tokenizer\.json in .*\); run `make setup`/);
 });
+
+t.test('a restart does not end the refusal: an answer served while meaning could not index it is a gap the restarted gateway still refuses for', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'termsgate-meaning-gap-'));
+  const empty = mkdtempSync(join(tmpdir(), 'termsgate-no-model-'));
+  t.teardown(() => [dataDir, empty].forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const first = await startDemoGateway((config) => {
+    config.dataDir = dataDir;
+    config.provenance.semantic.modelDir = empty;
+  });
+  const served = await postAs(first, '/v1/chat/completions', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Describe the state of our schools.' }] });
+  t.equal(served.status, 200, 'the restricted answer is served while meaning cannot index it');
+  await first.close();
+
+  // The insider's next step: the model installed, the gateway restarted, the paraphrase offered.
+  const second = await startDemoGateway((config) => {
+    config.dataDir = dataDir;
+  });
+  t.teardown(() => second.close());
+  const offered = await postAs(second, '/v1/chat/completions', { model: 'qwen2.5-7b-instruct', messages: [{ role: 'user', content: 'Polish this.' }, { role: 'assistant', content: paraphrase(stripMarks(served.body.choices[0].message.content as string)) }] }, { 'x-termsgate-purpose': 'training-data' });
+  t.equal(offered.status, 403, 'refused after the restart');
+  t.match(offered.body.error.message, /were not indexed by meaning \(semantic provenance is enabled but its model is missing/);
+  const ordinary = await postAs(second, '/v1/chat/completions', { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello.' }] });
+  t.equal(ordinary.status, 200, 'ordinary calls are served');
+});

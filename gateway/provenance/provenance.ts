@@ -1,7 +1,7 @@
 // The provenance stage: marks outputs, remembers what was served (fingerprints written to the index
 // on disk, <dataDir>/provenance/index, in batches off the request path) and detects where a text came from.
-import { existsSync, renameSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, renameSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { OutputMarker, ProvenanceStage } from '../core/contracts.js';
 import type { SigningKeys } from '../signing/keys.js';
 import { detect, type DetectionResult, type DetectOptions } from './detection.js';
@@ -17,6 +17,7 @@ import { createOutputMarker, DEFAULT_MARK_INTERVAL } from './marker.js';
 import { recordRef } from '../watermark/payload.js';
 import { readable, type Readable } from '../text/readable.js';
 import { createDetectionPool, type DetectionPoolOptions } from './detection-pool.js';
+import { clearGapForgotten, closeGap, describeGap, openGap, readGap } from './index-gap.js';
 
 export type { DetectionResult } from './detection.js';
 
@@ -86,12 +87,48 @@ function openBackend(options: ProvenanceOptions, path: string): Promise<IndexBac
   return new LmdbBackend({ path, readOnly: options.readOnly });
 }
 
+/** The gaps files of an index directory (index-gap.ts): one per process writing it (a worker slot each). */
+function gapFiles(index: string): string[] {
+  const dir = dirname(index);
+  const prefix = `${basename(index)}.gap`;
+  return existsSync(dir) ? readdirSync(dir).filter((name) => name.startsWith(prefix) && name.endsWith('.json')).map((name) => join(dir, name)) : [];
+}
+
+/** Forgets the gaps whose every missed output was served before the cutoff (retention forgot them). */
+function clearForgottenGaps(index: string, cutoff: Date): void {
+  for (const file of gapFiles(index)) {
+    const gap = readGap(file);
+    if (gap) clearGapForgotten(file, gap, cutoff.getTime());
+  }
+}
+
 export async function createProvenance(options: ProvenanceOptions): Promise<Provenance> {
   const path = logPath(options.dataDir);
   const onError = options.onError ?? ((err: unknown) => process.stderr.write(`provenance: ${String(err)}\n`));
   const interval = options.markInterval ?? DEFAULT_MARK_INTERVAL;
   const { keys } = options;
   const lookups = lookupPath(options);
+  // Outputs this process could not write to the index: a gap that refuses admission across restarts (index-gap.ts).
+  const ownGapFile = `${lookups}.gap${options.worker === undefined ? '' : `-${options.worker}`}.json`;
+  let ownGap = options.readOnly ? null : readGap(ownGapFile);
+  // The process before this one in this slot is gone: it missed nothing after now.
+  if (ownGap && ownGap.until === null) ownGap = closeGap(ownGapFile, ownGap);
+  const missed = (err: unknown): void => {
+    onError(err);
+    if (options.readOnly || ownGap?.until === null) return;
+    try {
+      ownGap = openGap(ownGapFile, `the index could not take them: ${(err as Error).message}`);
+    } catch (gapErr) {
+      onError(gapErr);
+    }
+  };
+  /** Every gap standing over the index this process reads (other workers' too, where they share it). */
+  const refuseForGaps = (): void => {
+    for (const file of gapFiles(lookups)) {
+      const gap = readGap(file);
+      if (gap) throw new Error(describeGap(gap, { missed: 'fingerprinted', cutoffAfterMs: 0, remedy: `${file}, accepting that they are traced by their marks (and restricted ones by meaning) only` }));
+    }
+  };
   const store = new FingerprintStore(await openBackend(options, lookups));
   if (!options.readOnly && !options.postgres && existsSync(path)) await importLog(store, path);
   const pool = options.detection ? createDetectionPool(options.detection, { indexPath: lookups, keyId: keys.keyId, macSecret: keys.macSecret }) : null;
@@ -108,20 +145,21 @@ export async function createProvenance(options: ProvenanceOptions): Promise<Prov
     remember(args) {
       // Fingerprinted in the store's batch, off the request path; a long output on a thread first.
       if (args.text.length <= OFF_THREAD_CHARS) {
-        store.add(() => storedOutput(args, fingerprintOf(args.text))).catch(onError);
+        store.add(() => storedOutput(args, fingerprintOf(args.text))).catch(missed);
         return;
       }
       // Queued in the store (where lookups see it) once fingerprinted; detections wait for that, not for the commit.
       const queued = fingerprintOffThread(args.text).then((fingerprint) => {
-        store.add(() => storedOutput(args, fingerprint)).catch(onError);
+        store.add(() => storedOutput(args, fingerprint)).catch(missed);
       });
       fingerprinting.add(queued);
-      void queued.catch(onError).finally(() => fingerprinting.delete(queued));
+      void queued.catch(missed).finally(() => fingerprinting.delete(queued));
     },
     detect: detectHere,
     async detectAll(texts, opts = {}) {
       // An output still on the fingerprinting thread is not in the index yet: admission waits for it.
       await fingerprinted();
+      refuseForGaps();
       if (inline(texts.reduce((n, t) => n + t.length, 0))) return texts.map((t) => detectHere(t, opts));
       // The thread reads the index on disk: what was remembered before this call is committed first.
       await store.flush();
@@ -132,9 +170,16 @@ export async function createProvenance(options: ProvenanceOptions): Promise<Prov
       await fingerprinted();
       await store.flush();
     },
-    purgeBefore: (cutoff) => store.purgeBefore(cutoff),
+    async purgeBefore(cutoff) {
+      const purged = await store.purgeBefore(cutoff);
+      clearForgottenGaps(lookups, cutoff);
+      if (ownGap && !existsSync(ownGapFile)) ownGap = null;
+      return purged;
+    },
     async close() {
       await fingerprinted();
+      await store.flush().catch(() => undefined);
+      if (ownGap?.until === null) ownGap = closeGap(ownGapFile, ownGap);
       await pool?.close();
       await store.close();
     },
@@ -150,7 +195,9 @@ export async function purgeIndex(dataDir: string, cutoff: Date): Promise<number>
   if (!existsSync(indexPath(dataDir))) return 0;
   const store = new FingerprintStore(new LmdbBackend({ path: indexPath(dataDir) }));
   try {
-    return await store.purgeBefore(cutoff);
+    const purged = await store.purgeBefore(cutoff);
+    clearForgottenGaps(indexPath(dataDir), cutoff);
+    return purged;
   } finally {
     await store.close();
   }

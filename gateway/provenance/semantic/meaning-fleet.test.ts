@@ -148,7 +148,7 @@ t.test('outputs one replica could not index are a gap on every replica, which re
   // A misses outputs past its backlog: B never receives their rows, so B must not vouch for a paraphrase of one.
   for (let i = 0; i < 3; i++) a.remember({ decisionId: `d-missed-${i}`, text: `${restricted} ${i}`, licence: 'openai-terms', trainable: false });
   await until(() => Promise.resolve(b.unavailable), (u) => u !== null);
-  t.match(b.unavailable, /restricted outputs served since \S+ were not indexed by meaning \(more than provenance\.semantic\.maxBacklog \(1\).*deletes its row \(id [0-9a-f-]+\) from provenance_meaning_gap/);
+  t.match(b.unavailable, /outputs served since \S+ were not indexed by meaning \(more than provenance\.semantic\.maxBacklog \(1\).*deletes its row \(id [0-9a-f-]+\) from provenance_meaning_gap/);
   await t.rejects(b.spans(paraphrase(`${restricted} 2`)), /were not indexed by meaning/, 'the other replica refuses the paraphrase of a missed output');
   await a.close();
   const { rows } = await admin.query<{ until: Date | null }>(`SELECT until FROM ${ownSchema}.provenance_meaning_gap`);

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { decodeOutput, type SemanticOutput } from './semantic-record.js';
 import type { MeaningRows } from './meaning-rows.js';
-import { gapForgotten, type MeaningGap } from './meaning-gap.js';
+import { gapForgotten, type IndexGap } from '../index-gap.js';
 import { forgottenBefore } from './meaning-retention.js';
 
 const PAGE = 200;
@@ -32,7 +32,7 @@ export class MeaningFollower {
   readonly #unsent: Buffer[] = [];
   readonly #staleMs: number;
   /** The oldest gap of any replica that retention has not forgotten, as last read. */
-  #gap: MeaningGap | null = null;
+  #gap: IndexGap | null = null;
 
   private constructor(
     readonly rows: MeaningRows,
@@ -58,7 +58,7 @@ export class MeaningFollower {
   }
 
   /** A replica's gap that admission must refuse for (this replica's own included), or null. */
-  get gap(): MeaningGap | null {
+  get gap(): IndexGap | null {
     return this.#gap;
   }
 

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { paraphrase } from '../../mock-upstream/paraphrase.js';
-import { gapPath } from './meaning-gap.js';
+import { gapPath } from '../index-gap.js';
 import { setMeaningCutoff } from './meaning-retention.js';
 import { SEEN_FOR_MS } from './seen-windows.js';
 import { createSemanticProvenance, DEFAULT_MODEL_DIR } from './semantic-provenance.js';
@@ -43,7 +43,7 @@ t.test('a restart does not end the refusal: outputs missed past the backlog stay
   t.ok(Number.isFinite(gap.until) && gap.until >= gap.since, 'a clean close records when the gap ended');
 
   let semantic = await createSemanticProvenance({ dataDir, modelDir: DEFAULT_MODEL_DIR });
-  t.match(semantic.unavailable, /restricted outputs served between \S+ and \S+ were not indexed by meaning \(more than provenance\.semantic\.maxBacklog \(1\)/);
+  t.match(semantic.unavailable, /outputs served between \S+ and \S+ were not indexed by meaning \(more than provenance\.semantic\.maxBacklog \(1\)/);
   t.match(semantic.unavailable, new RegExp(`purge-content --older-than ${new Date(gap.until + SEEN_FOR_MS).toISOString().replace(/[.]/g, '\\.')}`), 'names the retention that would end it');
   await t.rejects(semantic.spans(paraphrase(`${restricted} 2`)), /were not indexed by meaning/, 'a paraphrase of a missed output is refused');
   await t.rejects(semantic.spans(unrelated), /were not indexed by meaning/, 'so is any record: what was missed cannot be ruled out');

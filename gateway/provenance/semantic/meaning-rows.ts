@@ -8,7 +8,7 @@ import { openSchemaPool, schemaPool } from '../../core/pg-schema-pool.js';
 import { readCutoff, recordCutoff, RETENTION_TABLE } from '../index/postgres/retention-row.js';
 import { encodeOutput, forgottenUnder, HEADER_BYTES, headerOf, PURGED } from './semantic-record.js';
 import { forgottenBefore } from './meaning-retention.js';
-import type { MeaningGap } from './meaning-gap.js';
+import type { IndexGap } from '../index-gap.js';
 
 const LOCK_KEY = 0x7467_6d69; // "tgmi": serialises meaning appends across replicas
 
@@ -55,7 +55,7 @@ export class MeaningRows {
   }
 
   /** Records a replica's gap, or its end (meaning-gap.ts). */
-  async recordGap(gap: MeaningGap): Promise<void> {
+  async recordGap(gap: IndexGap): Promise<void> {
     await this.pool.query(
       'INSERT INTO provenance_meaning_gap (id, since, until, reason) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET until = excluded.until',
       [gap.id, new Date(gap.since), gap.until === null ? null : new Date(gap.until), gap.reason],
@@ -63,7 +63,7 @@ export class MeaningRows {
   }
 
   /** Every replica's gaps, the oldest first. */
-  async gaps(): Promise<MeaningGap[]> {
+  async gaps(): Promise<IndexGap[]> {
     const { rows } = await this.pool.query<{ id: string; since: Date; until: Date | null; reason: string }>('SELECT id, since, until, reason FROM provenance_meaning_gap ORDER BY since');
     return rows.map((r) => ({ id: r.id, since: r.since.getTime(), until: r.until?.getTime() ?? null, reason: r.reason }));
   }

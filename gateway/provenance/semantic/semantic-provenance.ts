@@ -17,7 +17,8 @@ import { forgottenBefore, heldBefore, readMeaningCutoff, semanticLogs, setMeanin
 import { WriterLockedError } from '../../core/writer-lock.js';
 import { MeaningRows } from './meaning-rows.js';
 import { MeaningFollower } from './meaning-follower.js';
-import { clearGapForgotten, closeGap, describeGap, gapPath, openGap, readGap } from './meaning-gap.js';
+import { clearGapForgotten, closeGap, describeGap, gapPath, openGap, readGap, type GapTerms } from '../index-gap.js';
+import { SEEN_FOR_MS } from './seen-windows.js';
 import { ownWindows } from './public-windows.js';
 import { slidingWindows } from './windows.js';
 
@@ -164,9 +165,9 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
   /** Why spans() refuses: this process cannot index or check, or a gap stands, its own or another replica's. */
   const refusal = (): string | null => {
     if (unavailable) return unavailable;
-    if (gap) return describeGap(gap, gapFile);
+    if (gap) return describeGap(gap, gapTerms(gapFile));
     const fleetGap = follower?.gap;
-    return fleetGap ? describeGap(fleetGap, `its row (id ${fleetGap.id}) from provenance_meaning_gap`) : null;
+    return fleetGap ? describeGap(fleetGap, gapTerms(`its row (id ${fleetGap.id}) from provenance_meaning_gap`)) : null;
   };
   const refuse = (): void => {
     const refused = refusal();
@@ -466,4 +467,9 @@ export async function purgeMeaning(dataDir: string, cutoff: Date): Promise<{ for
 function servedAt(args: SemanticRemember): number {
   const time = args.time === undefined ? NaN : Date.parse(args.time);
   return Number.isNaN(time) ? (timeOfDecision(args.decisionId) ?? Date.now()) : time;
+}
+
+/** How a meaning gap is described: retention forgets what was served SEEN_FOR_MS before its cutoff (meaning-retention.ts). */
+function gapTerms(what: string): GapTerms {
+  return { missed: 'indexed by meaning', cutoffAfterMs: SEEN_FOR_MS, remedy: `${what}, accepting that they are traced by their words only` };
 }

@@ -3,7 +3,7 @@
 // The number of the last row it holds is saved beside the log, so a restart resumes there. A replica's
 // own outputs reach its graph only through the rows too, so none is added twice. The fleet's retention
 // cutoff (index/postgres/retention-row.ts) is applied to the local copy as it is found, and every
-// replica's gap (meaning-gap.ts) is read at each follow: outputs one replica missed are missing here too.
+// replica's gap (../index-gap.ts) is read at each follow: outputs one replica missed are missing here too.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { decodeOutput, type SemanticOutput } from './semantic-record.js';
 import type { MeaningRows } from './meaning-rows.js';

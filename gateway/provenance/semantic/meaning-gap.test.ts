@@ -1,4 +1,4 @@
-// Outputs the meaning index missed keep training admission refusing across restarts (meaning-gap.ts):
+// Outputs the meaning index missed keep training admission refusing across restarts (../index-gap.ts):
 // the insider's next step after the backlog refusal was to wait for (or cause) a restart, then send a
 // paraphrase of what was missed.
 import t from 'tap';

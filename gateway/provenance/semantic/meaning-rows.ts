@@ -18,7 +18,7 @@ CREATE TABLE IF NOT EXISTS provenance_meaning (
   output bytea NOT NULL -- semantic/semantic-record.ts frame
 );
 ${RETENTION_TABLE};
--- meaning-gap.ts: outputs a replica could not index, which every replica refuses admission for
+-- ../index-gap.ts: outputs a replica could not index, which every replica refuses admission for
 CREATE TABLE IF NOT EXISTS provenance_meaning_gap (
   id text PRIMARY KEY,
   since timestamptz NOT NULL,
@@ -54,7 +54,7 @@ export class MeaningRows {
     return rows.map((r) => ({ seq: Number(r.seq), output: r.output }));
   }
 
-  /** Records a replica's gap, or its end (meaning-gap.ts). */
+  /** Records a replica's gap, or its end (../index-gap.ts). */
   async recordGap(gap: IndexGap): Promise<void> {
     await this.pool.query(
       'INSERT INTO provenance_meaning_gap (id, since, until, reason) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET until = excluded.until',

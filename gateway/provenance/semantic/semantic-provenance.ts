@@ -158,7 +158,7 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
   let logBytes = validBytes;
   const writer = options.readOnly ? null : await SemanticLogWriter.open(logPath, validBytes, fileBytes);
   const gapFile = gapPath(logPath);
-  /** Restricted outputs an earlier process (or this one) did not index: admission refuses while it stands (meaning-gap.ts). */
+  /** Restricted outputs an earlier process (or this one) did not index: admission refuses while it stands (../index-gap.ts). */
   let gap = readGap(gapFile);
   // The writer before this one is gone: it missed nothing after now.
   if (gap && gap.until === null && writer) gap = closeGap(gapFile, gap);
@@ -330,7 +330,7 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
         for (const args of batch) backlogChars -= args.text.length;
       } catch (err) {
         // Fail closed: an output that could not be indexed could later pass unseen.
-        unavailable = `a restricted output could not be indexed by meaning (${(err as Error).message}), so training admission refuses, and after a restart too until the outputs missed are forgotten (meaning-gap.ts)`;
+        unavailable = `a restricted output could not be indexed by meaning (${(err as Error).message}), so training admission refuses, and after a restart too until the outputs missed are forgotten`;
         missed(unavailable);
         onError(err);
       }
@@ -355,7 +355,7 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
       if (unavailable !== null) return missed(unavailable);
       if (backlog + (follower?.unsent ?? 0) >= maxBacklog) {
         // Not indexed, so it could later pass unseen: fail closed rather than hold an unbounded queue.
-        unavailable = `more than provenance.semantic.maxBacklog (${maxBacklog}) restricted outputs were waiting to be indexed by meaning, so one could not be; training admission refuses, and after a restart too until the outputs missed are forgotten (meaning-gap.ts)`;
+        unavailable = `more than provenance.semantic.maxBacklog (${maxBacklog}) restricted outputs were waiting to be indexed by meaning, so one could not be; training admission refuses, and after a restart too until the outputs missed are forgotten`;
         missed(unavailable);
         onError(new Error(unavailable));
         return;
@@ -363,7 +363,7 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
       // A count alone does not bound memory: an output may be megabytes (upstreamAnswerBytes), and a long
       // one holds the thread for minutes while more wait behind it.
       if (backlogChars + args.text.length > maxBacklogChars) {
-        unavailable = `the restricted outputs waiting to be indexed by meaning would hold more than provenance.semantic.maxBacklogChars (${maxBacklogChars}) characters, so one could not be; training admission refuses, and after a restart too until the outputs missed are forgotten (meaning-gap.ts)`;
+        unavailable = `the restricted outputs waiting to be indexed by meaning would hold more than provenance.semantic.maxBacklogChars (${maxBacklogChars}) characters, so one could not be; training admission refuses, and after a restart too until the outputs missed are forgotten`;
         missed(unavailable);
         onError(new Error(unavailable));
         return;

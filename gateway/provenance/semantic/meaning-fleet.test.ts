@@ -107,6 +107,25 @@ t.test('outputs the database would not take are kept and retried: admission refu
   await d.close();
 });
 
+t.test('outputs the database had not taken when the replica closed are a gap, on it after its restart and on the others', async (t) => {
+  const dirs = [0, 1].map(() => mkdtempSync(join(tmpdir(), 'termsgate-meaning-u-')));
+  t.teardown(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const ownSchema = `${schema}_unsent`;
+  t.teardown(() => admin.query(`DROP SCHEMA IF EXISTS ${ownSchema} CASCADE`));
+  const open = (dir: string) => createSemanticProvenance({ dataDir: dir, modelDir: DEFAULT_MODEL_DIR, fleet: { url: PG_URL, schema: ownSchema, followMs: 100 } });
+  let a = await open(dirs[0]);
+  await admin.query(`REVOKE INSERT ON ${ownSchema}.provenance_meaning FROM termsgate`);
+  a.remember({ decisionId: 'd-unsent', text: restricted, licence: 'openai-terms', trainable: false });
+  await a.flush();
+  await a.close();
+  await admin.query(`GRANT INSERT ON ${ownSchema}.provenance_meaning TO termsgate`);
+  a = await open(dirs[0]);
+  await t.rejects(a.spans(paraphrase(restricted)), /were not indexed by meaning \(the fleet's database had not taken them when the gateway closed \(1 outputs\)\)/, 'the restarted replica refuses');
+  const b = await open(dirs[1]);
+  await t.rejects(b.spans(paraphrase(restricted)), /were not indexed by meaning .*provenance_meaning_gap/, 'so does another, which never received the row');
+  await Promise.all([a.close(), b.close()]);
+});
+
 t.test("retention: the fleet's rows of outputs before the cutoff are purged, and every replica forgets its copies when it next follows", async (t) => {
   const ownSchema = `${schema}_retention`;
   t.teardown(() => admin.query(`DROP SCHEMA IF EXISTS ${ownSchema} CASCADE`));

@@ -421,6 +421,8 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
       stopped = true;
       await thread.close();
       await queue.flush();
+      // Outputs the fleet's database has not taken yet are held in memory only: past this close, nobody has them.
+      if (follower && follower.unsent > 0) missed(`the fleet's database had not taken them when the gateway closed (${follower.unsent} outputs)`);
       if (writer && gap && gap.until === null) {
         gap = closeGap(gapFile, gap);
         await follower?.rows.recordGap(gap).catch(onError);

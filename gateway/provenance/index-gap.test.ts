@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createProvenance, fleetIndexPath, indexPath } from './provenance.js';
+import { until } from '../../test/support/until.js';
 
 const PG_URL = process.env.TERMSGATE_TEST_PG ?? 'postgres://termsgate:termsgate@127.0.0.1:54329/termsgate';
 const schema = `tg_gap_${randomBytes(4).toString('hex')}`;
@@ -75,4 +76,34 @@ t.test("a single node's index shared by workers: any worker's gap refuses on eve
   rmSync(gapFile);
   t.same((await worker1.detectAll([served]))[0].spans.map((s) => s.decision_id), ['d-one'], 'deleted by an operator: detection answers');
   await Promise.all([worker1.close(), scanner.close()]);
+});
+
+t.test('a fleet: one replica’s gap refuses on the others, and a replica that cannot follow the rows refuses until it can', async (t) => {
+  const ownSchema = `${schema}_fleet`;
+  t.teardown(() => admin.query(`DROP SCHEMA IF EXISTS ${ownSchema} CASCADE`));
+  const dirs = [0, 1].map(() => mkdtempSync(join(tmpdir(), 'termsgate-index-gap-f-')));
+  t.teardown(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const open = (dataDir: string) => createProvenance({ dataDir, keys, postgres: { url: PG_URL, schema: ownSchema, followMs: 100 }, onError: () => undefined });
+  const a = await open(dirs[0]);
+  const b = await open(dirs[1]);
+  remember(a, 'd-a');
+  await a.flush();
+  await until(() => b.detectAll([served]), (r) => r[0].spans.some((s) => s.decision_id === 'd-a'));
+
+  // B stops seeing the rows: after several periods it refuses rather than vouch from a copy missing what A serves.
+  await admin.query(`REVOKE SELECT ON ${ownSchema}.provenance_outputs FROM termsgate`);
+  const refused = await until(() => b.detectAll([served]).then(() => null, (err: Error) => err.message), (m) => m !== null, 20_000);
+  t.match(refused, /the fleet's fingerprint rows could not be followed for \d+ s \(permission denied/);
+  await admin.query(`GRANT SELECT ON ${ownSchema}.provenance_outputs TO termsgate`);
+  await until(() => b.detectAll([served]).then(() => true, () => false), (ok) => ok, 20_000);
+
+  // A's write fails: A refuses at once, and B once it reads A's gap row.
+  await admin.query(`REVOKE INSERT ON ${ownSchema}.provenance_outputs FROM termsgate`);
+  remember(a, 'd-lost');
+  await a.flush().catch(() => undefined);
+  await admin.query(`GRANT INSERT ON ${ownSchema}.provenance_outputs TO termsgate`);
+  await t.rejects(a.detectAll([served]), /were not fingerprinted \(the index could not take them: permission denied/);
+  const onB = await until(() => b.detectAll([served]).then(() => null, (err: Error) => err.message), (m) => m !== null, 20_000);
+  t.match(onB, /were not fingerprinted \(the index could not take them: permission denied.*its row \(id [0-9a-f-]+\) from provenance_gap/, 'the other replica refuses for the gap too');
+  await Promise.all([a.close(), b.close()]);
 });

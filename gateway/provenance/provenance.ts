@@ -12,7 +12,7 @@ import { logPath, readLog } from './fingerprint-log.js';
 import { FingerprintStore } from './index/fingerprint-store.js';
 import type { IndexBackend } from './index/index-backend.js';
 import { LmdbBackend } from './index/lmdb/lmdb-backend.js';
-import { openPgIndexBackend } from './index/postgres/pg-backend.js';
+import { openPgIndexBackend, PgIndexBackend } from './index/postgres/pg-backend.js';
 import { createOutputMarker, DEFAULT_MARK_INTERVAL } from './marker.js';
 import { recordRef } from '../watermark/payload.js';
 import { readable, type Readable } from '../text/readable.js';
@@ -118,18 +118,29 @@ export async function createProvenance(options: ProvenanceOptions): Promise<Prov
     if (options.readOnly || ownGap?.until === null) return;
     try {
       ownGap = openGap(ownGapFile, `the index could not take them: ${(err as Error).message}`);
+      // The other replicas never received these outputs' rows either.
+      fleet?.recordGap(ownGap).catch(onError);
     } catch (gapErr) {
       onError(gapErr);
     }
   };
   /** Every gap standing over the index this process reads (other workers' too, where they share it). */
   const refuseForGaps = (): void => {
+    const accepting = 'accepting that they are traced by their marks (and restricted ones by meaning) only';
     for (const file of gapFiles(lookups)) {
       const gap = readGap(file);
-      if (gap) throw new Error(describeGap(gap, { missed: 'fingerprinted', cutoffAfterMs: 0, remedy: `${file}, accepting that they are traced by their marks (and restricted ones by meaning) only` }));
+      if (gap) throw new Error(describeGap(gap, { missed: 'fingerprinted', cutoffAfterMs: 0, remedy: `${file}, ${accepting}` }));
     }
+    const stale = fleet?.stale;
+    if (stale) throw new Error(`${stale}, so outputs other replicas served may be missing here`);
+    const fleetGap = fleet?.gap;
+    if (fleetGap) throw new Error(describeGap(fleetGap, { missed: 'fingerprinted', cutoffAfterMs: 0, remedy: `its row (id ${fleetGap.id}) from provenance_gap, ${accepting}` }));
   };
-  const store = new FingerprintStore(await openBackend(options, lookups));
+  const backend = await openBackend(options, lookups);
+  /** A fleet replica's backend: it shares gaps with the other replicas and knows whether it still follows them. */
+  const fleet = backend instanceof PgIndexBackend ? backend : null;
+  if (fleet && ownGap) await fleet.recordGap(ownGap).catch(onError);
+  const store = new FingerprintStore(backend);
   if (!options.readOnly && !options.postgres && existsSync(path)) await importLog(store, path);
   const pool = options.detection ? createDetectionPool(options.detection, { indexPath: lookups, keyId: keys.keyId, macSecret: keys.macSecret }) : null;
   const inline = (chars: number) => pool === null || chars <= options.detection!.inlineChars;
@@ -179,7 +190,10 @@ export async function createProvenance(options: ProvenanceOptions): Promise<Prov
     async close() {
       await fingerprinted();
       await store.flush().catch(() => undefined);
-      if (ownGap?.until === null) ownGap = closeGap(ownGapFile, ownGap);
+      if (ownGap?.until === null) {
+        ownGap = closeGap(ownGapFile, ownGap);
+        await fleet?.recordGap(ownGap).catch(onError);
+      }
       await pool?.close();
       await store.close();
     },

@@ -122,7 +122,7 @@ t.test('outputs the database had not taken when the replica closed are a gap, on
   a = await open(dirs[0]);
   await t.rejects(a.spans(paraphrase(restricted)), /were not indexed by meaning \(the fleet's database had not taken them when the gateway closed \(1 outputs\)\)/, 'the restarted replica refuses');
   const b = await open(dirs[1]);
-  await t.rejects(b.spans(paraphrase(restricted)), /were not indexed by meaning .*provenance_meaning_gap/, 'so does another, which never received the row');
+  await t.rejects(b.spans(paraphrase(restricted)), /were not indexed by meaning .*provenance_gap/, 'so does another, which never received the row');
   await Promise.all([a.close(), b.close()]);
 });
 
@@ -167,10 +167,10 @@ t.test('outputs one replica could not index are a gap on every replica, which re
   // A misses outputs past its backlog: B never receives their rows, so B must not vouch for a paraphrase of one.
   for (let i = 0; i < 3; i++) a.remember({ decisionId: `d-missed-${i}`, text: `${restricted} ${i}`, licence: 'openai-terms', trainable: false });
   await until(() => Promise.resolve(b.unavailable), (u) => u !== null);
-  t.match(b.unavailable, /outputs served since \S+ were not indexed by meaning \(more than provenance\.semantic\.maxBacklog \(1\).*deletes its row \(id [0-9a-f-]+\) from provenance_meaning_gap/);
+  t.match(b.unavailable, /outputs served since \S+ were not indexed by meaning \(more than provenance\.semantic\.maxBacklog \(1\).*deletes its row \(id [0-9a-f-]+\) from provenance_gap/);
   await t.rejects(b.spans(paraphrase(`${restricted} 2`)), /were not indexed by meaning/, 'the other replica refuses the paraphrase of a missed output');
   await a.close();
-  const { rows } = await admin.query<{ until: Date | null }>(`SELECT until FROM ${ownSchema}.provenance_meaning_gap`);
+  const { rows } = await admin.query<{ until: Date | null }>(`SELECT until FROM ${ownSchema}.provenance_gap`);
   t.equal(rows.length, 1);
   t.ok(rows[0].until instanceof Date, "A's clean close records when the gap ended");
   await until(() => Promise.resolve(b.unavailable), (u) => /between/.test(u ?? ''));

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { underAdvisoryLock } from '../../core/pg-advisory-lock.js';
 import { openSchemaPool, schemaPool } from '../../core/pg-schema-pool.js';
 import { readCutoff, recordCutoff, RETENTION_TABLE } from '../index/postgres/retention-row.js';
+import { GAP_TABLE, readGapRows, recordGapRow } from '../index/postgres/gap-rows.js';
 import { encodeOutput, forgottenUnder, HEADER_BYTES, headerOf, PURGED } from './semantic-record.js';
 import { forgottenBefore } from './meaning-retention.js';
 import type { IndexGap } from '../index-gap.js';
@@ -18,13 +19,7 @@ CREATE TABLE IF NOT EXISTS provenance_meaning (
   output bytea NOT NULL -- semantic/semantic-record.ts frame
 );
 ${RETENTION_TABLE};
--- ../index-gap.ts: outputs a replica could not index, which every replica refuses admission for
-CREATE TABLE IF NOT EXISTS provenance_meaning_gap (
-  id text PRIMARY KEY,
-  since timestamptz NOT NULL,
-  until timestamptz,
-  reason text NOT NULL
-)`;
+${GAP_TABLE}`;
 
 export interface MeaningRow {
   seq: number;
@@ -54,18 +49,14 @@ export class MeaningRows {
     return rows.map((r) => ({ seq: Number(r.seq), output: r.output }));
   }
 
-  /** Records a replica's gap, or its end (../index-gap.ts). */
-  async recordGap(gap: IndexGap): Promise<void> {
-    await this.pool.query(
-      'INSERT INTO provenance_meaning_gap (id, since, until, reason) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET until = excluded.until',
-      [gap.id, new Date(gap.since), gap.until === null ? null : new Date(gap.until), gap.reason],
-    );
+  /** Records a replica's gap in the meaning index, or its end (../index-gap.ts). */
+  recordGap(gap: IndexGap): Promise<void> {
+    return recordGapRow(this.pool, 'meaning', gap);
   }
 
-  /** Every replica's gaps, the oldest first. */
-  async gaps(): Promise<IndexGap[]> {
-    const { rows } = await this.pool.query<{ id: string; since: Date; until: Date | null; reason: string }>('SELECT id, since, until, reason FROM provenance_meaning_gap ORDER BY since');
-    return rows.map((r) => ({ id: r.id, since: r.since.getTime(), until: r.until?.getTime() ?? null, reason: r.reason }));
+  /** Every replica's gaps in the meaning index, the oldest first. */
+  gaps(): Promise<IndexGap[]> {
+    return readGapRows(this.pool, 'meaning');
   }
 
   /** The fleet's retention cutoff (ms; 0 when none), which each replica applies to its local log. */

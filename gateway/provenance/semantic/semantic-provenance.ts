@@ -167,7 +167,7 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
     if (unavailable) return unavailable;
     if (gap) return describeGap(gap, gapTerms(gapFile));
     const fleetGap = follower?.gap;
-    return fleetGap ? describeGap(fleetGap, gapTerms(`its row (id ${fleetGap.id}) from provenance_meaning_gap`)) : null;
+    return fleetGap ? describeGap(fleetGap, gapTerms(`its row (id ${fleetGap.id}) from provenance_gap`)) : null;
   };
   const refuse = (): void => {
     const refused = refusal();

@@ -4,7 +4,10 @@
 // Lookups stay local and synchronous (detection is synchronous, thousands of lookups per scanned record:
 // a round trip each would cost milliseconds), so an output served by one replica is traced on any other
 // once followed (every `followMs`, and at once after each own write). Retention deletes the rows and
-// records the cutoff, which every follower applies to its copy.
+// records the cutoff, which every follower applies to its copy. A replica that cannot follow (the
+// database unreachable for several periods) is stale, and so is a gap any replica recorded
+// (gap-rows.ts): the provenance stage refuses admission for either, rather than vouch from a copy that
+// lacks what others served.
 import pg from 'pg';
 import type { BackendOutput, IndexBackend } from '../index-backend.js';
 import { LmdbBackend } from '../lmdb/lmdb-backend.js';
@@ -12,6 +15,8 @@ import { underAdvisoryLock } from '../../../core/pg-advisory-lock.js';
 import { openSchemaPool, schemaPool } from '../../../core/pg-schema-pool.js';
 import { decodeOutput, type FingerprintKind } from '../stored-output.js';
 import { readCutoff, recordCutoff, RETENTION_TABLE } from './retention-row.js';
+import { GAP_TABLE, readGapRows, recordGapRow } from './gap-rows.js';
+import { gapForgotten, type IndexGap } from '../../index-gap.js';
 
 const LOCK_KEY = 0x7467_6669; // "tgfi": serialises index appends across replicas
 const PAGE = 2000;
@@ -25,7 +30,8 @@ CREATE TABLE IF NOT EXISTS provenance_outputs (
   output bytea NOT NULL -- index/stored-output.ts encoding
 );
 CREATE INDEX IF NOT EXISTS provenance_outputs_served_at ON provenance_outputs (served_at);
-${RETENTION_TABLE}`;
+${RETENTION_TABLE};
+${GAP_TABLE}`;
 
 export interface PgIndexOptions {
   url: string;
@@ -67,11 +73,34 @@ export class PgIndexBackend implements IndexBackend {
   readonly #timer: NodeJS.Timeout;
   #following: Promise<void> = Promise.resolve();
   #retention = 0;
+  #lastSuccess = Date.now();
+  #lastError: string | null = null;
+  readonly #staleMs: number;
+  /** The oldest gap any replica recorded that retention has not forgotten, as last read. */
+  #gap: IndexGap | null = null;
 
   constructor(pool: pg.Pool, local: LmdbBackend, followMs: number) {
     this.#pool = pool;
     this.#local = local;
+    // Several missed polls in a row, not one slow one, mean the replica no longer sees the fleet.
+    this.#staleMs = Math.max(5 * followMs, 5_000);
     this.#timer = setInterval(() => void this.follow().catch(() => undefined), followMs).unref();
+  }
+
+  /** Why this replica's copy may lack what others served (no successful follow for several periods), or null. */
+  get stale(): string | null {
+    const since = Date.now() - this.#lastSuccess;
+    return since <= this.#staleMs ? null : `the fleet's fingerprint rows could not be followed for ${Math.round(since / 1000)} s (${this.#lastError ?? 'no answer'})`;
+  }
+
+  /** A gap of any replica's that admission must refuse for, or null. */
+  get gap(): IndexGap | null {
+    return this.#gap;
+  }
+
+  /** Records this replica's gap, or its end, for every replica. */
+  recordGap(gap: IndexGap): Promise<void> {
+    return recordGapRow(this.#pool, 'words', gap);
   }
 
   nextDoc(): number {
@@ -133,6 +162,17 @@ export class PgIndexBackend implements IndexBackend {
   }
 
   async #catchUp(): Promise<void> {
+    try {
+      await this.#copyRows();
+      this.#lastSuccess = Date.now();
+      this.#lastError = null;
+    } catch (err) {
+      this.#lastError = (err as Error).message;
+      throw err;
+    }
+  }
+
+  async #copyRows(): Promise<void> {
     for (;;) {
       const after = this.#local.nextDoc();
       const { rows } = await this.#pool.query<{ seq: string; output: Buffer }>('SELECT seq, output FROM provenance_outputs WHERE seq >= $1 ORDER BY seq LIMIT $2', [Math.max(after, 1), PAGE]);
@@ -141,6 +181,8 @@ export class PgIndexBackend implements IndexBackend {
         return facts ? [{ doc: Number(r.seq), ref: facts.record.ref, encoded: r.output, words: facts.words.hashes, loose: facts.loose.hashes }] : [];
       });
       if (batch.length > 0) await this.#local.write(batch);
+      // A long catch-up is progress, not staleness.
+      this.#lastSuccess = Date.now();
       if (rows.length < PAGE) break;
     }
     const cutoff = await readCutoff(this.#pool);
@@ -148,5 +190,6 @@ export class PgIndexBackend implements IndexBackend {
       await this.#local.purgeBefore(cutoff);
       this.#retention = cutoff;
     }
+    this.#gap = (await readGapRows(this.#pool, 'words')).find((g) => !gapForgotten(g, this.#retention)) ?? null;
   }
 }

@@ -87,7 +87,7 @@ function openBackend(options: ProvenanceOptions, path: string): Promise<IndexBac
   return new LmdbBackend({ path, readOnly: options.readOnly });
 }
 
-/** The gaps files of an index directory (index-gap.ts): one per process writing it (a worker slot each). */
+/** The gap files of an index (index-gap.ts): one per process writing it (a worker slot each). */
 function gapFiles(index: string): string[] {
   const dir = dirname(index);
   const prefix = `${basename(index)}.gap`;

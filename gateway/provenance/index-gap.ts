@@ -36,7 +36,7 @@ export function readGap(path: string): IndexGap | null {
 }
 
 /** Records that an output is being missed now: a new gap, or an earlier one reopened (it keeps its start). */
-export function openGap(path: string, reason: string, now = Date.now()): IndexGap {
+function openGap(path: string, reason: string, now = Date.now()): IndexGap {
   const earlier = readGap(path);
   const gap = { id: earlier?.id ?? randomUUID(), since: earlier?.since ?? now, until: null, reason: earlier?.reason ?? reason };
   writeFileAtomicSync(path, JSON.stringify(gap));
@@ -44,7 +44,7 @@ export function openGap(path: string, reason: string, now = Date.now()): IndexGa
 }
 
 /** Records that nothing is missed after `until` (a clean close, or the next start after a crash). */
-export function closeGap(path: string, gap: IndexGap, until = Date.now()): IndexGap {
+function closeGap(path: string, gap: IndexGap, until = Date.now()): IndexGap {
   const closed = { ...gap, until: gap.until ?? until };
   writeFileAtomicSync(path, JSON.stringify(closed));
   return closed;
@@ -60,6 +60,59 @@ export function clearGapForgotten(path: string, gap: IndexGap, forgottenBefore: 
   if (!gapForgotten(gap, forgottenBefore)) return false;
   rmSync(path, { force: true });
   return true;
+}
+
+/**
+ * The gap the process that writes an index keeps for it: read at start (and ended there when the writer
+ * before this one died with it open), opened at the first output missed, ended at a clean close, removed
+ * once retention forgets it; each step shared with a fleet's replicas once `shareWith` names how. A
+ * process that only reads the index reads the gap and never writes it.
+ */
+export class OwnGap {
+  #gap: IndexGap | null;
+  #share: ((gap: IndexGap) => Promise<void>) | null = null;
+
+  constructor(
+    readonly path: string,
+    readonly writer: boolean,
+    private readonly onError: (err: unknown) => void,
+  ) {
+    const found = readGap(path);
+    this.#gap = found && found.until === null && writer ? closeGap(path, found) : found;
+  }
+
+  get current(): IndexGap | null {
+    return this.#gap;
+  }
+
+  /** Shares every step from now on, and the gap standing now (again, if the database missed it before). */
+  async shareWith(share: (gap: IndexGap) => Promise<void>): Promise<void> {
+    this.#share = share;
+    if (this.#gap) await share(this.#gap).catch(this.onError);
+  }
+
+  /** An output that will not be indexed: the gap is on disk before the caller goes on. */
+  missed(reason: string): void {
+    if (!this.writer || this.#gap?.until === null) return;
+    try {
+      this.#gap = openGap(this.path, reason);
+      this.#share?.(this.#gap).catch(this.onError);
+    } catch (err) {
+      this.onError(err);
+    }
+  }
+
+  /** A clean close: nothing is missed after now. */
+  async end(): Promise<void> {
+    if (!this.writer || this.#gap?.until !== null) return;
+    this.#gap = closeGap(this.path, this.#gap);
+    await this.#share?.(this.#gap).catch(this.onError);
+  }
+
+  /** Removes the gap once retention forgets every output served before `forgottenBefore` and it ended by then. */
+  clearIfForgotten(forgottenBefore: number): void {
+    if (this.writer && this.#gap && clearGapForgotten(this.path, this.#gap, forgottenBefore)) this.#gap = null;
+  }
 }
 
 export interface GapTerms {

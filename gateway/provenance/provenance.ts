@@ -17,7 +17,7 @@ import { createOutputMarker, DEFAULT_MARK_INTERVAL } from './marker.js';
 import { recordRef } from '../watermark/payload.js';
 import { readable, type Readable } from '../text/readable.js';
 import { createDetectionPool, type DetectionPoolOptions } from './detection-pool.js';
-import { clearGapForgotten, closeGap, describeGap, openGap, readGap } from './index-gap.js';
+import { clearGapForgotten, describeGap, OwnGap, readGap } from './index-gap.js';
 
 export type { DetectionResult } from './detection.js';
 
@@ -109,20 +109,10 @@ export async function createProvenance(options: ProvenanceOptions): Promise<Prov
   const { keys } = options;
   const lookups = lookupPath(options);
   // Outputs this process could not write to the index: a gap that refuses admission across restarts (index-gap.ts).
-  const ownGapFile = `${lookups}.gap${options.worker === undefined ? '' : `-${options.worker}`}.json`;
-  let ownGap = options.readOnly ? null : readGap(ownGapFile);
-  // The process before this one in this slot is gone: it missed nothing after now.
-  if (ownGap && ownGap.until === null) ownGap = closeGap(ownGapFile, ownGap);
+  const ownGap = new OwnGap(`${lookups}.gap${options.worker === undefined ? '' : `-${options.worker}`}.json`, !options.readOnly, onError);
   const missed = (err: unknown): void => {
     onError(err);
-    if (options.readOnly || ownGap?.until === null) return;
-    try {
-      ownGap = openGap(ownGapFile, `the index could not take them: ${(err as Error).message}`);
-      // The other replicas never received these outputs' rows either.
-      fleet?.recordGap(ownGap).catch(onError);
-    } catch (gapErr) {
-      onError(gapErr);
-    }
+    ownGap.missed(`the index could not take them: ${(err as Error).message}`);
   };
   /** Every gap standing over the index this process reads (other workers' too, where they share it). */
   const refuseForGaps = (): void => {
@@ -139,7 +129,8 @@ export async function createProvenance(options: ProvenanceOptions): Promise<Prov
   const backend = await openBackend(options, lookups);
   /** A fleet replica's backend: it shares gaps with the other replicas and knows whether it still follows them. */
   const fleet = backend instanceof PgIndexBackend ? backend : null;
-  if (fleet && ownGap) await fleet.recordGap(ownGap).catch(onError);
+  // The other replicas never received the rows of outputs this one missed either.
+  if (fleet) await ownGap.shareWith((gap) => fleet.recordGap(gap));
   const store = new FingerprintStore(backend);
   if (!options.readOnly && !options.postgres && existsSync(path)) await importLog(store, path);
   const pool = options.detection ? createDetectionPool(options.detection, { indexPath: lookups, keyId: keys.keyId, macSecret: keys.macSecret }) : null;
@@ -183,17 +174,14 @@ export async function createProvenance(options: ProvenanceOptions): Promise<Prov
     },
     async purgeBefore(cutoff) {
       const purged = await store.purgeBefore(cutoff);
+      ownGap.clearIfForgotten(cutoff.getTime());
       clearForgottenGaps(lookups, cutoff);
-      if (ownGap && !existsSync(ownGapFile)) ownGap = null;
       return purged;
     },
     async close() {
       await fingerprinted();
       await store.flush().catch(() => undefined);
-      if (ownGap?.until === null) {
-        ownGap = closeGap(ownGapFile, ownGap);
-        await fleet?.recordGap(ownGap).catch(onError);
-      }
+      await ownGap.end();
       await pool?.close();
       await store.close();
     },

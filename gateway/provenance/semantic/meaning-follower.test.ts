@@ -23,7 +23,7 @@ const broken = fc.oneof(
 
 function table(outputs: Buffer[]): MeaningRows {
   const rows: MeaningRow[] = outputs.map((output, i) => ({ seq: i + 1, output }));
-  return { after: async (seq: number, limit: number) => rows.filter((r) => r.seq > seq).slice(0, limit), cutoff: async () => 0, gaps: async () => [], close: async () => undefined } as unknown as MeaningRows;
+  return { after: async (seq: number, limit: number) => rows.filter((r) => r.seq > seq).slice(0, limit), cutoff: async () => 0, standingGap: async () => null, close: async () => undefined } as unknown as MeaningRows;
 }
 
 t.test('only intact rows reach the log, and the first that is not one stops following', async (t) => {

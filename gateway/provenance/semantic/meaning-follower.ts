@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { decodeOutput, type SemanticOutput } from './semantic-record.js';
 import type { MeaningRows } from './meaning-rows.js';
-import { gapForgotten, type IndexGap } from '../index-gap.js';
+import type { IndexGap } from '../index-gap.js';
 import { forgottenBefore } from './meaning-retention.js';
 
 const PAGE = 200;
@@ -135,7 +135,7 @@ export class MeaningFollower {
         await this.target.retain(cutoff);
         this.#retention = cutoff;
       }
-      this.#gap = (await this.rows.gaps()).find((g) => !gapForgotten(g, forgottenBefore(this.#retention))) ?? null;
+      this.#gap = await this.rows.standingGap(forgottenBefore(this.#retention));
       this.#lastSuccess = Date.now();
       this.#lastError = null;
     } catch (err) {

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { underAdvisoryLock } from '../../core/pg-advisory-lock.js';
 import { openSchemaPool, schemaPool } from '../../core/pg-schema-pool.js';
 import { readCutoff, recordCutoff, RETENTION_TABLE } from '../index/postgres/retention-row.js';
-import { GAP_TABLE, readGapRows, recordGapRow } from '../index/postgres/gap-rows.js';
+import { GAP_TABLE, recordGapRow, standingGapRow } from '../index/postgres/gap-rows.js';
 import { encodeOutput, forgottenUnder, HEADER_BYTES, headerOf, PURGED } from './semantic-record.js';
 import { forgottenBefore } from './meaning-retention.js';
 import type { IndexGap } from '../index-gap.js';
@@ -54,9 +54,9 @@ export class MeaningRows {
     return recordGapRow(this.pool, 'meaning', gap);
   }
 
-  /** Every replica's gaps in the meaning index, the oldest first. */
-  gaps(): Promise<IndexGap[]> {
-    return readGapRows(this.pool, 'meaning');
+  /** The oldest gap any replica recorded in the meaning index that retention has not forgotten, or null. */
+  standingGap(forgottenBefore: number): Promise<IndexGap | null> {
+    return standingGapRow(this.pool, 'meaning', forgottenBefore);
   }
 
   /** The fleet's retention cutoff (ms; 0 when none), which each replica applies to its local log. */

@@ -17,7 +17,7 @@ import { forgottenBefore, heldBefore, readMeaningCutoff, semanticLogs, setMeanin
 import { WriterLockedError } from '../../core/writer-lock.js';
 import { MeaningRows } from './meaning-rows.js';
 import { MeaningFollower } from './meaning-follower.js';
-import { clearGapForgotten, closeGap, describeGap, gapPath, openGap, readGap, type GapTerms } from '../index-gap.js';
+import { describeGap, gapPath, OwnGap, type GapTerms } from '../index-gap.js';
 import { SEEN_FOR_MS } from './seen-windows.js';
 import { ownWindows } from './public-windows.js';
 import { slidingWindows } from './windows.js';
@@ -157,32 +157,18 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
   const { validBytes, fileBytes, ungraphed } = load;
   let logBytes = validBytes;
   const writer = options.readOnly ? null : await SemanticLogWriter.open(logPath, validBytes, fileBytes);
-  const gapFile = gapPath(logPath);
   /** Restricted outputs an earlier process (or this one) did not index: admission refuses while it stands (../index-gap.ts). */
-  let gap = readGap(gapFile);
-  // The writer before this one is gone: it missed nothing after now.
-  if (gap && gap.until === null && writer) gap = closeGap(gapFile, gap);
+  const gap = new OwnGap(gapPath(logPath), writer !== null, onError);
   /** Why spans() refuses: this process cannot index or check, or a gap stands, its own or another replica's. */
   const refusal = (): string | null => {
     if (unavailable) return unavailable;
-    if (gap) return describeGap(gap, gapTerms(gapFile));
+    if (gap.current) return describeGap(gap.current, gapTerms(gap.path));
     const fleetGap = follower?.gap;
     return fleetGap ? describeGap(fleetGap, gapTerms(`its row (id ${fleetGap.id}) from provenance_gap`)) : null;
   };
   const refuse = (): void => {
     const refused = refusal();
     if (refused) throw new Error(refused);
-  };
-  /** An output that will not be indexed: the gap is on disk before the caller goes on, so that a restart still refuses. */
-  const missed = (reason: string): void => {
-    if (!writer || (gap && gap.until === null)) return;
-    try {
-      gap = openGap(gapFile, reason);
-      // The other replicas never receive these outputs' rows either.
-      follower?.rows.recordGap(gap).catch(onError);
-    } catch (err) {
-      onError(err);
-    }
   };
   let closing = false;
   /** Outputs listed and not yet in the graph, while the log is graphed (see `graphLog`); null once it is whole. */
@@ -264,7 +250,7 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
       const cutoff = readMeaningCutoff(options.dataDir);
       if (cutoff === null || cutoff <= appliedCutoff) return;
       const before = forgottenBefore(cutoff);
-      if (writer && gap && clearGapForgotten(gapFile, gap, before)) gap = null;
+      gap.clearIfForgotten(before);
       const forgotten = index.forgetBefore(before);
       // Copies passed over as seen would be traced through what is forgotten now: the thread forgets them too.
       if (forgotten > 0) thread.forgetSeen();
@@ -294,8 +280,8 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
             throw err;
           })
       : null;
-  // A gap of this replica's, from before its restart: recorded for the fleet (again, if the database missed it then).
-  if (follower && gap) await follower.rows.recordGap(gap).catch(onError);
+  // The other replicas never receive the rows of outputs this one missed either.
+  if (follower) await gap.shareWith((g) => follower.rows.recordGap(g));
   const retentionTimer = writer ? setInterval(() => void applyRetention().catch(onError), options.retentionCheckMs ?? 60_000).unref() : null;
 
   const waitMs = options.waitMs ?? 10_000;
@@ -310,7 +296,7 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
     maxItems: 16,
     async write(batch) {
       // Closing past waitMs: the rest is not indexed, and the thread is not started again for it.
-      if (stopped) return missed('the gateway closed before they were indexed');
+      if (stopped) return gap.missed('the gateway closed before they were indexed');
       try {
         const outputs = batch.map((args) => ({ text: args.text, licence: args.licence, licenceClass: args.licenceClass ?? null, time: servedAt(args) }));
         // In turn with retention, so that no copy is passed over as seen while what it was seen in is forgotten.
@@ -331,7 +317,7 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
       } catch (err) {
         // Fail closed: an output that could not be indexed could later pass unseen.
         unavailable = `a restricted output could not be indexed by meaning (${(err as Error).message}), so training admission refuses, and after a restart too until the outputs missed are forgotten`;
-        missed(unavailable);
+        gap.missed(unavailable);
         onError(err);
       }
     },
@@ -352,11 +338,11 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
     },
     remember(args) {
       if (args.trainable) return;
-      if (unavailable !== null) return missed(unavailable);
+      if (unavailable !== null) return gap.missed(unavailable);
       if (backlog + (follower?.unsent ?? 0) >= maxBacklog) {
         // Not indexed, so it could later pass unseen: fail closed rather than hold an unbounded queue.
         unavailable = `more than provenance.semantic.maxBacklog (${maxBacklog}) restricted outputs were waiting to be indexed by meaning, so one could not be; training admission refuses, and after a restart too until the outputs missed are forgotten`;
-        missed(unavailable);
+        gap.missed(unavailable);
         onError(new Error(unavailable));
         return;
       }
@@ -364,7 +350,7 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
       // one holds the thread for minutes while more wait behind it.
       if (backlogChars + args.text.length > maxBacklogChars) {
         unavailable = `the restricted outputs waiting to be indexed by meaning would hold more than provenance.semantic.maxBacklogChars (${maxBacklogChars}) characters, so one could not be; training admission refuses, and after a restart too until the outputs missed are forgotten`;
-        missed(unavailable);
+        gap.missed(unavailable);
         onError(new Error(unavailable));
         return;
       }
@@ -422,11 +408,8 @@ export async function createSemanticProvenance(options: SemanticOptions): Promis
       await thread.close();
       await queue.flush();
       // Outputs the fleet's database has not taken yet are held in memory only: past this close, nobody has them.
-      if (follower && follower.unsent > 0) missed(`the fleet's database had not taken them when the gateway closed (${follower.unsent} outputs)`);
-      if (writer && gap && gap.until === null) {
-        gap = closeGap(gapFile, gap);
-        await follower?.rows.recordGap(gap).catch(onError);
-      }
+      if (follower && follower.unsent > 0) gap.missed(`the fleet's database had not taken them when the gateway closed (${follower.unsent} outputs)`);
+      await gap.end();
       await follower?.close();
       if (retentionTimer) clearInterval(retentionTimer);
       await logTurn;

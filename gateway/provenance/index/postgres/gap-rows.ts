@@ -2,7 +2,7 @@
 // beside the retention row, for the word index and the meaning index alike. Every replica reads them when
 // it follows: the outputs one replica could not index never reached the others either.
 import type pg from 'pg';
-import type { IndexGap } from '../../index-gap.js';
+import { gapForgotten, type IndexGap } from '../../index-gap.js';
 
 export const GAP_TABLE = 'CREATE TABLE IF NOT EXISTS provenance_gap (id text PRIMARY KEY, index_kind text NOT NULL, since timestamptz NOT NULL, until timestamptz, reason text NOT NULL)';
 
@@ -16,8 +16,9 @@ export async function recordGapRow(pool: pg.Pool, index: GapIndex, gap: IndexGap
   );
 }
 
-/** Every replica's gaps over one index, the oldest first. */
-export async function readGapRows(pool: pg.Pool, index: GapIndex): Promise<IndexGap[]> {
+/** The oldest gap any replica recorded over one index that retention (forgetting what was served before `forgottenBefore`) has not forgotten, or null. */
+export async function standingGapRow(pool: pg.Pool, index: GapIndex, forgottenBefore: number): Promise<IndexGap | null> {
   const { rows } = await pool.query<{ id: string; since: Date; until: Date | null; reason: string }>('SELECT id, since, until, reason FROM provenance_gap WHERE index_kind = $1 ORDER BY since', [index]);
-  return rows.map((r) => ({ id: r.id, since: r.since.getTime(), until: r.until?.getTime() ?? null, reason: r.reason }));
+  const gaps = rows.map((r) => ({ id: r.id, since: r.since.getTime(), until: r.until?.getTime() ?? null, reason: r.reason }));
+  return gaps.find((g) => !gapForgotten(g, forgottenBefore)) ?? null;
 }

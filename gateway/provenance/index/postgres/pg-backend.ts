@@ -15,8 +15,8 @@ import { underAdvisoryLock } from '../../../core/pg-advisory-lock.js';
 import { openSchemaPool, schemaPool } from '../../../core/pg-schema-pool.js';
 import { decodeOutput, type FingerprintKind } from '../stored-output.js';
 import { readCutoff, recordCutoff, RETENTION_TABLE } from './retention-row.js';
-import { GAP_TABLE, readGapRows, recordGapRow } from './gap-rows.js';
-import { gapForgotten, type IndexGap } from '../../index-gap.js';
+import { GAP_TABLE, recordGapRow, standingGapRow } from './gap-rows.js';
+import type { IndexGap } from '../../index-gap.js';
 
 const LOCK_KEY = 0x7467_6669; // "tgfi": serialises index appends across replicas
 const PAGE = 2000;
@@ -190,6 +190,6 @@ export class PgIndexBackend implements IndexBackend {
       await this.#local.purgeBefore(cutoff);
       this.#retention = cutoff;
     }
-    this.#gap = (await readGapRows(this.#pool, 'words')).find((g) => !gapForgotten(g, this.#retention)) ?? null;
+    this.#gap = await standingGapRow(this.#pool, 'words', this.#retention);
   }
 }
